@@ -1,0 +1,95 @@
+/**
+ * The one registry of coded errors. Every error a client can see is listed here with its HTTP
+ * status; the socket ack carries the same `{code, message}`. A missing entry fails to compile.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_CREDENTIALS',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'UNIT_NOT_AVAILABLE',
+  'NOT_RELEASED',
+  'LOCK_HELD',
+  'LOCK_EXPIRED',
+  'LOCK_LIMIT',
+  'SALES_PAUSED',
+  'INVALID_TRANSITION',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Optional machine-readable detail, e.g. the failing fields of a validation error. */
+  details?: unknown;
+}
+
+/** HTTP status for each code: the only place this mapping is written. */
+export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_CREDENTIALS: 401,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNIT_NOT_AVAILABLE: 409,
+  NOT_RELEASED: 409,
+  LOCK_HELD: 409,
+  LOCK_EXPIRED: 409,
+  LOCK_LIMIT: 409,
+  SALES_PAUSED: 409,
+  INVALID_TRANSITION: 409,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** Default human message per code (English; clients translate by code). */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'The request is not valid.',
+  INVALID_CREDENTIALS: 'Wrong username or password.',
+  UNAUTHENTICATED: 'Please log in.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  NOT_FOUND: 'Not found.',
+  UNIT_NOT_AVAILABLE: 'The unit is not available.',
+  NOT_RELEASED: 'The unit has not been released for sale.',
+  LOCK_HELD: 'Another consultant holds this unit.',
+  LOCK_EXPIRED: 'Your lock on this unit has expired or was released.',
+  LOCK_LIMIT: 'You already hold the maximum number of locks.',
+  SALES_PAUSED: 'Sales are paused.',
+  INVALID_TRANSITION: 'The unit cannot change to that status now.',
+  CONFLICT: 'The request conflicts with the current state.',
+  RATE_LIMITED: 'Too many requests; slow down.',
+  PAYLOAD_TOO_LARGE: 'The request is too large.',
+  SERVICE_UNAVAILABLE: 'A service is unavailable; try again shortly.',
+  INTERNAL: 'Something went wrong on the server.',
+};
+
+/** An error that carries a registered code. Services throw it; transports map it. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? ERROR_MESSAGES[code]);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

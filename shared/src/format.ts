@@ -1,0 +1,56 @@
+/** Display helpers shared by every screen. Money arrives as integer fen, never floats. */
+
+export type Locale = 'zh-CN' | 'en';
+
+/** ¥1,234,567 (whole yuan) or ¥1,234,567.89 when there are cents. */
+export function formatYuan(fen: number, locale: Locale = 'zh-CN'): string {
+  const yuan = fen / 100;
+  const hasCents = fen % 100 !== 0;
+  return `¥${yuan.toLocaleString(locale, {
+    minimumFractionDigits: hasCents ? 2 : 0,
+    maximumFractionDigits: 2,
+  })}`;
+}
+
+/** Large amounts: 1,234.57万 in Chinese, ¥12.35M in English. */
+export function formatBigMoney(fen: number, locale: Locale = 'zh-CN'): string {
+  if (locale === 'zh-CN') {
+    const wan = fen / 100 / 10_000;
+    return `${wan.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}万`;
+  }
+  const millions = fen / 100 / 1_000_000;
+  return `¥${millions.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}M`;
+}
+
+/** 89.56 m² */
+export function formatArea(m2: number, locale: Locale = 'zh-CN'): string {
+  return `${m2.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} m²`;
+}
+
+export function formatPercent(ratio: number, locale: Locale = 'zh-CN'): string {
+  return `${(ratio * 100).toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+}
+
+/** Time of day in the project's time zone, e.g. 09:30:05. */
+export function formatClock(iso: string | number | Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(new Date(iso));
+}
+
+/** 张三丰 → 张**, Alice Wang → A**** (privacy on public screens). */
+export function maskName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length === 0) return '';
+  return chars[0] + '*'.repeat(Math.max(1, Math.min(chars.length - 1, 4)));
+}
+
+/** 13812345678 → 138****5678 */
+export function maskPhone(phone: string): string {
+  if (phone.length < 7) return '*'.repeat(phone.length);
+  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+}

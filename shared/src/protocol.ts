@@ -1,0 +1,215 @@
+/**
+ * The public protocol: HTTP response shapes and the typed Socket.IO event maps of namespace `/hub`.
+ * docs/protocol.md documents it; k6 scripts and integrations rely on it — keep it stable.
+ * Money is integer fen; areas are m² with two decimals; times are ISO-8601 UTC strings.
+ */
+import type { ErrorBody } from './errors.js';
+import type { UnitStatus } from './unit-status.js';
+import type {
+  ConfirmPayload,
+  ProjectRef,
+  ReleaseLockPayload,
+  UnitRef,
+} from './schemas.js';
+
+export const HUB_NAMESPACE = '/hub';
+
+export const ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that may run sales control (pause, withhold, batches). */
+export const MANAGER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER'];
+/** Roles that may lock and confirm units. */
+export const SELLER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CONSULTANT'];
+
+export interface UserInfo {
+  id: string;
+  username: string;
+  role: Role;
+  displayName: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  user: UserInfo;
+}
+
+export interface HealthResponse {
+  ok: boolean;
+  postgres: 'up' | 'down';
+  redis: 'up' | 'down';
+}
+
+export interface ProjectSummary {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  city: string;
+  timezone: string;
+  salesPaused: boolean;
+  /** Lock window in seconds (per-project setting, default 120). */
+  lockTtlSeconds: number;
+  /** Most locks one consultant may hold at once in this project (default 2). */
+  maxLocksPerConsultant: number;
+  unitCount: number;
+}
+
+export interface BuildingInfo {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  floors: number;
+  unitsPerFloor: number;
+}
+
+/** Static facts of a unit (change only on import or repricing). */
+export interface CatalogUnit {
+  id: string;
+  code: string;
+  buildingId: string;
+  floor: number;
+  /** Column on its floor, 1-based. */
+  position: number;
+  layout: string;
+  layoutName: string;
+  /** Gross area 建筑面积, m², two decimals. */
+  grossArea: number;
+  /** Net area 套内面积, m², two decimals. */
+  netArea: number;
+  orientation: string;
+  /** List price 表价, fen. */
+  listPrice: number;
+  /** List price per m² of gross area, fen. */
+  unitPrice: number;
+}
+
+export interface ProjectCatalog {
+  project: ProjectSummary;
+  buildings: BuildingInfo[];
+  units: CatalogUnit[];
+}
+
+export interface UnitLockInfo {
+  holderId: string;
+  holderName: string;
+  /** When the lock lapses (server clock). */
+  expiresAt: string;
+  /** Milliseconds left when the server sent this; use it for countdowns (immune to clock skew). */
+  ttlMs: number;
+}
+
+export interface UnitState {
+  id: string;
+  code: string;
+  buildingId: string;
+  floor: number;
+  status: UnitStatus;
+  lock?: UnitLockInfo;
+  /** Deal price in fen, for sold units. */
+  price?: number;
+}
+
+export interface ProjectSnapshot {
+  projectId: string;
+  /** Sequence number of the last change included; apply only changes with a larger seq. */
+  seq: number;
+  paused: boolean;
+  serverTime: string;
+  units: UnitState[];
+}
+
+export interface DealInfo {
+  subscriptionId: string;
+  unitId: string;
+  unitCode: string;
+  /** Masked buyer name, e.g. 张**. */
+  buyer: string;
+  consultant: string;
+  /** Deal price, fen. */
+  price: number;
+  at: string;
+}
+
+export interface UnitChange {
+  /** Per-project sequence number, strictly increasing, no gaps. */
+  seq: number;
+  unitId: string;
+  status: UnitStatus;
+  lock?: UnitLockInfo;
+  price?: number;
+  /** Present when the change is a new subscription (for tickers). */
+  deal?: DealInfo;
+  /** Server time of the change in epoch ms (for latency measurement). */
+  at: number;
+}
+
+/** A batch of consecutive changes. `changes[0].seq === fromSeq`, last `seq`. */
+export interface UnitsChangedFrame {
+  projectId: string;
+  fromSeq: number;
+  seq: number;
+  changes: UnitChange[];
+}
+
+export interface ProjectChangedEvent {
+  projectId: string;
+  paused: boolean;
+}
+
+export interface LockResult {
+  unitId: string;
+  token: string;
+  expiresAt: string;
+  ttlMs: number;
+}
+
+export interface ConfirmResult {
+  subscriptionId: string;
+}
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type AckCallback<T> = (response: Ack<T>) => void;
+
+export interface ClientToServerEvents {
+  'project:join': (payload: ProjectRef, ack: AckCallback<ProjectSnapshot>) => void;
+  'project:leave': (payload: ProjectRef, ack: AckCallback<ProjectRef>) => void;
+  'unit:lock': (payload: UnitRef, ack: AckCallback<LockResult>) => void;
+  'unit:release': (payload: ReleaseLockPayload, ack: AckCallback<UnitRef>) => void;
+  'unit:confirm': (payload: ConfirmPayload, ack: AckCallback<ConfirmResult>) => void;
+}
+
+export interface ServerToClientEvents {
+  'units:changed': (frame: UnitsChangedFrame) => void;
+  'project:changed': (event: ProjectChangedEvent) => void;
+}
+
+/** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */
+export type HubAuth = { token: string } | { deviceKey: string };
+
+export interface BatchInfo {
+  id: string;
+  name: string;
+  status: 'PENDING' | 'RELEASED';
+  unitCount: number;
+  releasedAt: string | null;
+  createdAt: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  actor: string;
+  device: string | null;
+  before: unknown;
+  after: unknown;
+  at: string;
+}
+
+/** Wrap a success for a socket ack. */
+export function ackOk<T>(data: T): Ack<T> {
+  return { ok: true, data };
+}

@@ -1,0 +1,78 @@
+/**
+ * Validation schemas for every payload a client sends (HTTP bodies and hub commands).
+ * Objects are strict: unknown fields are rejected, so a typo never passes silently.
+ */
+import { z } from 'zod';
+
+export const idSchema = z.uuid({ message: 'must be a UUID' });
+
+/** Fencing token of a lock: a decimal string from Redis' monotonic counter. */
+export const lockTokenSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a lock token');
+
+export const loginBodySchema = z.strictObject({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(128),
+});
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+export const projectRefSchema = z.strictObject({ projectId: idSchema });
+export type ProjectRef = z.infer<typeof projectRefSchema>;
+
+export const unitRefSchema = z.strictObject({ unitId: idSchema });
+export type UnitRef = z.infer<typeof unitRefSchema>;
+
+export const releaseLockSchema = z.strictObject({ unitId: idSchema, token: lockTokenSchema });
+export type ReleaseLockPayload = z.infer<typeof releaseLockSchema>;
+
+/** Phone: digits with an optional leading +, spaces and dashes allowed and removed. */
+export const phoneSchema = z
+  .string()
+  .max(32)
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\+?[0-9]{6,20}$/, 'must be a phone number'));
+
+export const buyerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(50),
+  phone: phoneSchema,
+});
+export type Buyer = z.infer<typeof buyerSchema>;
+
+export const confirmSchema = z.strictObject({
+  unitId: idSchema,
+  token: lockTokenSchema,
+  buyer: buyerSchema,
+});
+export type ConfirmPayload = z.infer<typeof confirmSchema>;
+
+/** HTTP bodies (the unit id comes from the path). */
+export const releaseBodySchema = z.strictObject({ token: lockTokenSchema });
+export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema });
+export const emptyBodySchema = z.strictObject({});
+
+export const withholdBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+export type WithholdBody = z.infer<typeof withholdBodySchema>;
+
+export const createBatchBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(60),
+  unitIds: z.array(idSchema).min(1).max(5000),
+  /** Release immediately (推盘 now) instead of keeping the batch pending. Default false. */
+  release: z.boolean().optional(),
+});
+export type CreateBatchBody = z.infer<typeof createBatchBodySchema>;
+
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Flatten zod issues into a stable `{path, message}` list for error details. */
+export function describeIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message: i.message.length > 200 ? `${i.message.slice(0, 200)}…` : i.message,
+  }));
+}
