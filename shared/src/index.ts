@@ -4,3 +4,4 @@ export * from './schemas.js';
 export * from './protocol.js';
 export * from './stats.js';
 export * from './format.js';
+export * from './live-state.js';

@@ -156,6 +156,8 @@ export interface UnitsChangedFrame {
 export interface ProjectChangedEvent {
   projectId: string;
   paused: boolean;
+  /** The server rebuilt its live state (e.g. Redis restarted): fetch a new snapshot now. */
+  resync?: boolean;
 }
 
 export interface LockResult {

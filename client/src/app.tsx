@@ -1,0 +1,93 @@
+/** Routes. Signed-in screens sit behind RequireAuth; the wall board authenticates with its device key. */
+import { Show, lazy, type JSX } from 'solid-js';
+import { Route, Router, useParams, useSearchParams, type RouteSectionProps } from '@solidjs/router';
+import { RequireAuth } from './components/require-auth';
+import { Toasts } from './components/ui';
+import LoginPage from './pages/login';
+import ProjectsPage from './pages/projects';
+import NotFoundPage from './pages/not-found';
+
+const ConsultantPage = lazy(() => import('./pages/consultant'));
+const ManagerPage = lazy(() => import('./pages/manager'));
+const BoardPage = lazy(() => import('./pages/board'));
+const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
+
+function Shell(props: RouteSectionProps): JSX.Element {
+  return (
+    <>
+      {props.children}
+      <Toasts />
+    </>
+  );
+}
+
+function ProjectsRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <ProjectsPage user={user} />}</RequireAuth>;
+}
+
+function ConsultantRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        // keyed: another project is a fresh store and a fresh room.
+        <Show when={params.projectId} keyed>
+          {(projectId) => <ConsultantPage projectId={projectId} user={user} token={token} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+function ManagerRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <ManagerPage projectId={projectId} user={user} token={token} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+const BOARD_KEY_PREFIX = 'kaipan.board.';
+
+/** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
+function BoardRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  const [search] = useSearchParams<{ key?: string }>();
+  const deviceKey = (): string | undefined => {
+    const fromUrl = typeof search.key === 'string' && search.key.length > 0 ? search.key : undefined;
+    const storageKey = BOARD_KEY_PREFIX + params.projectId;
+    try {
+      if (fromUrl) localStorage.setItem(storageKey, fromUrl);
+      return fromUrl ?? localStorage.getItem(storageKey) ?? undefined;
+    } catch {
+      return fromUrl;
+    }
+  };
+  return (
+    <Show when={deviceKey()} keyed fallback={<BoardKeyMissing />}>
+      {(key) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <BoardPage projectId={projectId} deviceKey={key} />}
+        </Show>
+      )}
+    </Show>
+  );
+}
+
+export function App(): JSX.Element {
+  return (
+    <Router root={Shell}>
+      <Route path="/login" component={LoginPage} />
+      <Route path="/" component={ProjectsRoute} />
+      <Route path="/p/:projectId" component={ConsultantRoute} />
+      <Route path="/manager/:projectId" component={ManagerRoute} />
+      <Route path="/board/:projectId" component={BoardRoute} />
+      <Route path="*404" component={NotFoundPage} />
+    </Router>
+  );
+}

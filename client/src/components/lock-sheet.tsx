@@ -1,0 +1,276 @@
+/**
+ * The consultant's unit sheet: facts, why it cannot be locked (if so), the Lock button, and —
+ * once locked by me — the countdown, the buyer form, Confirm subscription and Release.
+ */
+import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
+import { STATUS_COLORS, buyerSchema, formatClock, type CatalogUnit, type UserInfo } from '@kaipan/shared';
+import { now, secondsLeft } from '../lib/clock';
+import { describeError } from '../lib/display';
+import { statusLabel, t } from '../lib/i18n';
+import type { MyLocks } from '../stores/my-locks';
+import { isSeller } from '../stores/session';
+import type { ConnectionState, LiveUnit } from '../stores/units';
+import { BottomSheet } from './bottom-sheet';
+import { Countdown, URGENT_SECONDS } from './countdown';
+import { Spinner } from './ui';
+import { UnitFacts } from './unit-facts';
+
+export interface LockSheetProps {
+  unit: CatalogUnit | undefined;
+  live: LiveUnit | undefined;
+  buildingLabel: string;
+  user: UserInfo;
+  myLocks: MyLocks;
+  paused: boolean;
+  connection: ConnectionState;
+  maxLocks: number;
+  timeZone: string;
+  onClose: () => void;
+  onLocked: (unit: CatalogUnit, ttlSeconds: number) => void;
+  onReleased: (unit: CatalogUnit) => void;
+  onConfirmed: (unit: CatalogUnit) => void;
+}
+
+export function LockSheet(props: LockSheetProps): JSX.Element {
+  const [name, setName] = createSignal('');
+  const [phone, setPhone] = createSignal('');
+  const [fieldErrors, setFieldErrors] = createSignal<{ name?: boolean; phone?: boolean }>({});
+  const [error, setError] = createSignal<string | null>(null);
+  const [action, setAction] = createSignal<'lock' | 'release' | 'confirm' | null>(null);
+  let nameInput: HTMLInputElement | undefined;
+
+  // A different unit: a fresh form.
+  createEffect(
+    on(
+      () => props.unit?.id,
+      () => {
+        setName('');
+        setPhone('');
+        setFieldErrors({});
+        setError(null);
+      },
+    ),
+  );
+
+  const status = () => props.live?.status ?? 'NOT_RELEASED';
+  const lockedByMe = (): boolean => status() === 'LOCKED' && props.live?.lock?.holderId === props.user.id;
+  const token = (): string | undefined => (props.unit ? props.myLocks.token(props.unit.id) : undefined);
+  const busy = (): boolean => (props.unit ? props.myLocks.isBusy(props.unit.id) : false);
+  const heldCount = (): number => props.myLocks.list().length;
+  const deadline = (): number | undefined => (props.unit ? props.myLocks.deadline(props.unit.id) : undefined);
+
+  /** Why the Lock button is not offered, or null when it is. */
+  const blockReason = (): string | null => {
+    const live = props.live;
+    switch (status()) {
+      case 'LOCKED':
+        if (lockedByMe()) return token() ? null : t('sheet.reasonLockedMineElsewhere');
+        return t('sheet.reasonLocked', {
+          name: live?.lock?.holderName ?? '',
+          time: live?.lock ? formatClock(live.lock.deadline, props.timeZone) : '',
+        });
+      case 'SUBSCRIBED':
+        return t('sheet.reasonSubscribed');
+      case 'CONTRACTED':
+        return t('sheet.reasonContracted');
+      case 'WITHHELD':
+        return t('sheet.reasonWithheld');
+      case 'NOT_RELEASED':
+        return t('sheet.reasonNotReleased');
+      case 'AVAILABLE':
+        if (!isSeller(props.user)) return t('sheet.reasonNoRole');
+        if (props.paused) return t('sheet.reasonPaused');
+        if (props.connection === 'offline') return t('sheet.reasonOffline');
+        if (heldCount() >= props.maxLocks) return t('sheet.reasonLimit', { n: props.maxLocks });
+        return null;
+    }
+  };
+
+  const lock = async (): Promise<void> => {
+    const unit = props.unit;
+    if (!unit) return;
+    setError(null);
+    setAction('lock');
+    try {
+      if (await props.myLocks.lock(unit.id)) {
+        props.onLocked(unit, props.myLocks.secondsLeft(unit.id) ?? 0);
+        queueMicrotask(() => nameInput?.focus());
+      }
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setAction(null);
+    }
+  };
+
+  const release = async (): Promise<void> => {
+    const unit = props.unit;
+    if (!unit) return;
+    setError(null);
+    setAction('release');
+    try {
+      if (await props.myLocks.release(unit.id)) props.onReleased(unit);
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setAction(null);
+    }
+  };
+
+  const confirm = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    const unit = props.unit;
+    if (!unit || busy()) return;
+    setError(null);
+    const parsed = buyerSchema.safeParse({ name: name(), phone: phone() });
+    if (!parsed.success) {
+      const paths = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+      setFieldErrors({ name: paths.has('name'), phone: paths.has('phone') });
+      return;
+    }
+    setFieldErrors({});
+    setAction('confirm');
+    try {
+      if (await props.myLocks.confirm(unit.id, parsed.data)) props.onConfirmed(unit);
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setAction(null);
+    }
+  };
+
+  return (
+    <BottomSheet
+      open={props.unit !== undefined}
+      onClose={() => props.onClose()}
+      accent={STATUS_COLORS[status()].bg}
+      title={
+        <>
+          <span>{props.unit?.code}</span>
+          <span class="status-pill" style={{ background: STATUS_COLORS[status()].bg, color: STATUS_COLORS[status()].fg }}>
+            {lockedByMe() ? t('grid.mine') : statusLabel(status())}
+          </span>
+        </>
+      }
+      subtitle={
+        <>
+          {props.buildingLabel} · {t('grid.floor', { n: props.unit?.floor ?? 0 })}
+        </>
+      }
+    >
+      <Show when={props.unit}>
+        {(unit) => (
+          <>
+            <Show when={lockedByMe() && token() ? deadline() : undefined}>
+              {(d) => (
+                <div class="lock-timer" classList={{ 'lock-timer--urgent': secondsLeft(d(), now()) < URGENT_SECONDS }}>
+                  <div>
+                    <div class="lock-timer__label">{t('sheet.timeLeft')}</div>
+                    <div class="lock-timer__hint">{t('sheet.lockedByYou')}</div>
+                  </div>
+                  <Countdown deadline={d()} class="lock-timer__value" />
+                </div>
+              )}
+            </Show>
+
+            <UnitFacts unit={unit()} dealPrice={props.live?.price} compact={lockedByMe()} />
+
+            <Show when={error()}>
+              {(msg) => (
+                <div class="alert alert--error" role="alert">
+                  {msg()}
+                </div>
+              )}
+            </Show>
+
+            <Switch>
+              <Match when={lockedByMe() && token()}>
+                <form class="form buyer-form" onSubmit={(e) => void confirm(e)} novalidate>
+                  <h3 class="buyer-form__title">{t('sheet.buyer')}</h3>
+                  <div class="buyer-form__fields">
+                    <label class="field">
+                      <span class="field__label">{t('sheet.buyerName')}</span>
+                      <input
+                        ref={nameInput}
+                        class="input"
+                        name="buyer-name"
+                        autocomplete="off"
+                        placeholder={t('sheet.buyerNamePlaceholder')}
+                        value={name()}
+                        onInput={(e) => setName(e.currentTarget.value)}
+                        aria-invalid={fieldErrors().name === true}
+                        disabled={busy()}
+                        maxLength={50}
+                      />
+                      <Show when={fieldErrors().name}>
+                        <span class="field__error">{t('sheet.invalidName')}</span>
+                      </Show>
+                    </label>
+                    <label class="field">
+                      <span class="field__label">{t('sheet.buyerPhone')}</span>
+                      <input
+                        class="input"
+                        name="buyer-phone"
+                        type="tel"
+                        inputmode="tel"
+                        autocomplete="off"
+                        placeholder={t('sheet.buyerPhonePlaceholder')}
+                        value={phone()}
+                        onInput={(e) => setPhone(e.currentTarget.value)}
+                        aria-invalid={fieldErrors().phone === true}
+                        disabled={busy()}
+                        maxLength={32}
+                      />
+                      <Show when={fieldErrors().phone}>
+                        <span class="field__error">{t('sheet.invalidPhone')}</span>
+                      </Show>
+                    </label>
+                  </div>
+                  <div class="sheet__actions">
+                    <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
+                      {t('sheet.release')}
+                    </button>
+                    <button type="submit" class="btn btn--primary btn--lg btn--grow" disabled={busy()}>
+                      {t('sheet.confirm')}
+                    </button>
+                  </div>
+                </form>
+              </Match>
+              <Match when={busy() && action()}>
+                {(a) => (
+                  <div class="sheet__actions">
+                    <button type="button" class="btn btn--secondary btn--lg btn--block" disabled>
+                      <Spinner size="sm" />
+                      {a() === 'lock' ? t('sheet.locking') : a() === 'release' ? t('sheet.releasing') : t('sheet.confirming')}
+                    </button>
+                  </div>
+                )}
+              </Match>
+              <Match when={blockReason()}>
+                {(reason) => (
+                  <div class="sheet__reason" classList={{ 'sheet__reason--locked': status() === 'LOCKED' }}>
+                    <span>{reason()}</span>
+                    <Show when={status() === 'LOCKED' && props.live?.lock}>
+                      {(l) => <Countdown deadline={l().deadline} />}
+                    </Show>
+                  </div>
+                )}
+              </Match>
+              <Match when={status() === 'AVAILABLE'}>
+                <div class="sheet__actions">
+                  <button type="button" class="btn btn--go btn--lg btn--block" disabled={busy()} onClick={() => void lock()}>
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                      <rect x="5" y="10" width="14" height="10" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
+                      <path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2" />
+                    </svg>
+                    {t('sheet.lock')}
+                  </button>
+                </div>
+              </Match>
+            </Switch>
+          </>
+        )}
+      </Show>
+    </BottomSheet>
+  );
+}

@@ -1,0 +1,144 @@
+/** Small shared building blocks: states, dialogs, language switch, toasts. */
+import { For, Show, createEffect, onCleanup, type JSX } from 'solid-js';
+import { Portal } from 'solid-js/web';
+import { locale, t, toggleLocale } from '../lib/i18n';
+import { dismissToast, toasts } from '../stores/toasts';
+
+export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Element {
+  return (
+    <span class="spinner" classList={{ 'spinner--sm': props.size === 'sm' }} role="status" aria-label={props.label ?? t('common.loading')} />
+  );
+}
+
+export function LoadingState(props: { label?: string }): JSX.Element {
+  return (
+    <div class="state state--loading">
+      <Spinner />
+      <p>{props.label ?? t('common.loading')}</p>
+    </div>
+  );
+}
+
+export function EmptyState(props: { title: string; hint?: string; children?: JSX.Element }): JSX.Element {
+  return (
+    <div class="state state--empty">
+      <svg class="state__icon" viewBox="0 0 48 48" aria-hidden="true">
+        <rect x="8" y="6" width="32" height="36" rx="3" fill="none" stroke="currentColor" stroke-width="2.5" />
+        <path d="M16 14h6M26 14h6M16 22h6M26 22h6M16 30h6M26 30h6" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" />
+      </svg>
+      <h2>{props.title}</h2>
+      <Show when={props.hint}>
+        <p>{props.hint}</p>
+      </Show>
+      {props.children}
+    </div>
+  );
+}
+
+export function ErrorState(props: { title: string; message: string; onRetry?: () => void }): JSX.Element {
+  return (
+    <div class="state state--error" role="alert">
+      <svg class="state__icon" viewBox="0 0 48 48" aria-hidden="true">
+        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
+        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+      </svg>
+      <h2>{props.title}</h2>
+      <p>{props.message}</p>
+      <Show when={props.onRetry}>
+        {(retry) => (
+          <button type="button" class="btn btn--primary" onClick={() => retry()()}>
+            {t('common.retry')}
+          </button>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+export function LanguageSwitch(props: { class?: string }): JSX.Element {
+  return (
+    <button
+      type="button"
+      class={`btn btn--ghost lang-switch ${props.class ?? ''}`}
+      onClick={toggleLocale}
+      aria-label={t('common.language')}
+      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
+    >
+      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
+        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
+      </svg>
+      <span>{t('common.switchLanguage')}</span>
+    </button>
+  );
+}
+
+/** A modal confirmation (pause sales, release a batch). */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  body: string;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}): JSX.Element {
+  let confirmButton: HTMLButtonElement | undefined;
+  createEffect(() => {
+    if (!props.open) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && !props.busy) props.onCancel();
+    };
+    window.addEventListener('keydown', onKey);
+    queueMicrotask(() => confirmButton?.focus());
+    onCleanup(() => window.removeEventListener('keydown', onKey));
+  });
+  return (
+    <Show when={props.open}>
+      <Portal>
+        <div class="dialog-backdrop" onClick={() => !props.busy && props.onCancel()}>
+          <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" onClick={(e) => e.stopPropagation()}>
+            <h2 id="dialog-title">{props.title}</h2>
+            <p>{props.body}</p>
+            <div class="dialog__actions">
+              <button type="button" class="btn btn--secondary" disabled={props.busy} onClick={() => props.onCancel()}>
+                {t('common.cancel')}
+              </button>
+              <button
+                ref={confirmButton}
+                type="button"
+                class="btn"
+                classList={{ 'btn--danger': props.danger, 'btn--primary': !props.danger }}
+                disabled={props.busy}
+                onClick={() => props.onConfirm()}
+              >
+                <Show when={props.busy}>
+                  <Spinner size="sm" />
+                </Show>
+                {props.confirmLabel}
+              </button>
+            </div>
+          </div>
+        </div>
+      </Portal>
+    </Show>
+  );
+}
+
+export function Toasts(): JSX.Element {
+  return (
+    <div class="toasts" aria-live="polite">
+      <For each={toasts()}>
+        {(toast) => (
+          <div class={`toast toast--${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+            <span>{toast.text}</span>
+            <button type="button" class="toast__close" aria-label={t('common.close')} onClick={() => dismissToast(toast.id)}>
+              ×
+            </button>
+          </div>
+        )}
+      </For>
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * One building as a grid: floors are rows (top floor at the top), positions are columns.
+ * Used by the consultant grid (phone), the manager page (dense) and the wall board (board).
+ */
+import { For, Index, Show, type JSX } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
+import { STATUS_COLORS, type CatalogUnit } from '@kaipan/shared';
+import { formatMmSs, now, secondsLeft } from '../lib/clock';
+import { formatCompactPrice, shortUnitCode, type BuildingLayout } from '../lib/display';
+import { locale, statusLabel, t } from '../lib/i18n';
+import type { LiveUnit } from '../stores/units';
+
+export type GridVariant = 'phone' | 'dense' | 'board';
+
+export interface UnitGridProps {
+  layout: BuildingLayout;
+  unit: (unitId: string) => LiveUnit | undefined;
+  variant: GridVariant;
+  /** The signed-in user: their locks get the "mine" outline. */
+  meId?: string;
+  /** Pad to this many rows, bottom-aligned (board skyline: equal row heights across buildings). */
+  rows?: number;
+  isSelected?: (unitId: string) => boolean;
+  activeId?: string | null;
+  onUnitClick?: (unit: CatalogUnit) => void;
+  onFloorClick?: (floor: number) => void;
+}
+
+export function UnitGrid(props: UnitGridProps): JSX.Element {
+  const interactive = (): boolean => props.variant !== 'board' && props.onUnitClick !== undefined;
+  const positions = (): number[] => Array.from({ length: props.layout.columns }, (_, i) => i + 1);
+  const padRows = (): number => Math.max(0, (props.rows ?? 0) - props.layout.floors.length);
+
+  return (
+    <div
+      class={`ugrid ugrid--${props.variant}`}
+      style={{
+        '--cols': String(props.layout.columns),
+        '--rows': String(Math.max(props.rows ?? 0, props.layout.floors.length)),
+      }}
+      role="grid"
+      aria-label={props.layout.building.name}
+    >
+      <Show when={padRows() > 0}>
+        <div class="ugrid__pad" style={{ 'grid-row': `span ${padRows()}` }} aria-hidden="true" />
+      </Show>
+      <For each={props.layout.floors}>
+        {(floor) => (
+          <>
+            <Dynamic
+              component={props.onFloorClick ? 'button' : 'div'}
+              type={props.onFloorClick ? 'button' : undefined}
+              class="ugrid__floor"
+              onClick={props.onFloorClick ? () => props.onFloorClick?.(floor) : undefined}
+              aria-label={t('grid.floor', { n: floor })}
+            >
+              {floor}
+            </Dynamic>
+            <Index each={positions()}>
+              {(position) => (
+                <Show
+                  when={props.layout.cells.get(floor)?.get(position())}
+                  fallback={<div class="ugrid__void" aria-hidden="true" />}
+                >
+                  {(cat) => <UnitCell catalog={cat()} grid={props} interactive={interactive()} />}
+                </Show>
+              )}
+            </Index>
+          </>
+        )}
+      </For>
+    </div>
+  );
+}
+
+function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactive: boolean }): JSX.Element {
+  const live = (): LiveUnit | undefined => props.grid.unit(props.catalog.id);
+  const status = () => live()?.status ?? 'NOT_RELEASED';
+  const colors = () => STATUS_COLORS[status()];
+  const mine = (): boolean => status() === 'LOCKED' && !!props.grid.meId && live()?.lock?.holderId === props.grid.meId;
+  const selected = (): boolean => props.grid.isSelected?.(props.catalog.id) ?? false;
+  const price = (): number => live()?.price ?? props.catalog.listPrice;
+  const lockDeadline = (): number | undefined => (status() === 'LOCKED' ? live()?.lock?.deadline : undefined);
+  const code = (): string => shortUnitCode(props.catalog.code);
+
+  return (
+    <Dynamic
+      component={props.interactive ? 'button' : 'div'}
+      type={props.interactive ? 'button' : undefined}
+      class="ucell"
+      classList={{
+        'ucell--mine': mine(),
+        'ucell--selected': selected(),
+        'ucell--active': props.grid.activeId === props.catalog.id,
+        [`ucell--${status().toLowerCase()}`]: true,
+      }}
+      style={{ background: colors().bg, color: colors().fg }}
+      onClick={props.interactive ? () => props.grid.onUnitClick?.(props.catalog) : undefined}
+      aria-label={`${props.catalog.code} ${statusLabel(status())}${mine() ? ` ${t('grid.mine')}` : ''}`}
+      aria-pressed={props.grid.isSelected ? selected() : undefined}
+      title={props.grid.variant === 'dense' ? `${props.catalog.code} · ${statusLabel(status())}` : undefined}
+    >
+      <span class="ucell__code">{code()}</span>
+      <Show when={props.grid.variant !== 'board'}>
+        <Show
+          when={lockDeadline()}
+          fallback={<span class="ucell__sub">{formatCompactPrice(price(), locale())}</span>}
+        >
+          {(deadline) => <span class="ucell__sub ucell__timer">{formatMmSs(secondsLeft(deadline(), now()))}</span>}
+        </Show>
+      </Show>
+      <Show when={mine() && props.grid.variant !== 'board'}>
+        <span class="ucell__badge">{t('grid.mine')}</span>
+      </Show>
+    </Dynamic>
+  );
+}

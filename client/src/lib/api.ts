@@ -1,0 +1,177 @@
+/**
+ * All HTTP I/O of the client, typed from @kaipan/shared. Every failure is thrown as an ApiError
+ * carrying a registered ErrorCode (or a client-side code for network trouble), never a bare string.
+ */
+import {
+  ERROR_MESSAGES,
+  isErrorCode,
+  type AuditEntry,
+  type BatchInfo,
+  type Buyer,
+  type ConfirmResult,
+  type DealInfo,
+  type ErrorCode,
+  type LockResult,
+  type LoginResponse,
+  type ProjectCatalog,
+  type ProjectSnapshot,
+  type ProjectSummary,
+  type UnitRef,
+  type UnitState,
+  type UserInfo,
+} from '@kaipan/shared';
+import { currentToken, signOut } from '../stores/session';
+
+/** Failures the server cannot report because it was never reached (or never answered). */
+export const CLIENT_ERROR_CODES = ['NETWORK_ERROR', 'TIMEOUT', 'OFFLINE'] as const;
+export type ClientErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
+
+export class ApiError extends Error {
+  readonly code: ClientErrorCode;
+  /** HTTP status, 0 when no response arrived. */
+  readonly status: number;
+  readonly details?: unknown;
+  constructor(code: ClientErrorCode, message: string, status = 0, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** Normalise anything thrown into an ApiError so screens can translate by code. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return new ApiError('TIMEOUT', 'The server did not answer in time.');
+  }
+  if (error instanceof TypeError) return new ApiError('NETWORK_ERROR', error.message);
+  return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
+}
+
+/** How a request authenticates: the signed-in user's token, or a wall-board device key. */
+export type ApiAuth = { kind: 'session' } | { kind: 'device'; deviceKey: string } | { kind: 'none' };
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+function parseErrorBody(body: unknown): { code: ErrorCode; message: string; details?: unknown } | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const err = (body as { error?: unknown }).error;
+  if (typeof err !== 'object' || err === null) return null;
+  const { code, message, details } = err as { code?: unknown; message?: unknown; details?: unknown };
+  if (!isErrorCode(code)) return null;
+  return { code, message: typeof message === 'string' ? message : ERROR_MESSAGES[code], details };
+}
+
+function statusToCode(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 502 || status === 503 || status === 504) return 'SERVICE_UNAVAILABLE';
+  if (status >= 400 && status < 500) return 'VALIDATION_FAILED';
+  return 'INTERNAL';
+}
+
+async function request<T>(
+  auth: ApiAuth,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let usedToken = false;
+  if (auth.kind === 'session') {
+    const token = currentToken();
+    if (token) {
+      headers.Authorization = `Bearer ${token}`;
+      usedToken = true;
+    }
+  } else if (auth.kind === 'device') {
+    headers['X-Device-Key'] = auth.deviceKey;
+  }
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+    throw new ApiError('OFFLINE', 'The device is offline.');
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw toApiError(error);
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!response.ok) {
+    const err = parseErrorBody(parsed);
+    const code = err?.code ?? statusToCode(response.status);
+    // A rejected token means the session is over; the route guard sends the user to /login.
+    if (usedToken && code === 'UNAUTHENTICATED') signOut();
+    throw new ApiError(code, err?.message ?? ERROR_MESSAGES[code], response.status, err?.details);
+  }
+  if (parsed === undefined) {
+    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+
+/** The API as seen with one kind of credentials. */
+export function createApi(auth: ApiAuth) {
+  const get = <T>(path: string) => request<T>(auth, 'GET', path);
+  const post = <T>(path: string, body: unknown = {}) => request<T>(auth, 'POST', path, body);
+  return {
+    login: (username: string, password: string) =>
+      post<LoginResponse>('/api/auth/login', { username, password }),
+    logout: () => post<{ ok: true }>('/api/auth/logout'),
+    me: () => get<{ user: UserInfo }>('/api/auth/me'),
+
+    projects: () => get<ProjectSummary[]>('/api/projects'),
+    catalog: (projectId: string) => get<ProjectCatalog>(`/api/projects/${enc(projectId)}/catalog`),
+    snapshot: (projectId: string) => get<ProjectSnapshot>(`/api/projects/${enc(projectId)}/snapshot`),
+    deals: (projectId: string, limit = 20) =>
+      get<DealInfo[]>(`/api/projects/${enc(projectId)}/deals?limit=${limit}`),
+    audit: (projectId: string, limit = 50) =>
+      get<AuditEntry[]>(`/api/projects/${enc(projectId)}/audit?limit=${limit}`),
+
+    batches: (projectId: string) => get<BatchInfo[]>(`/api/projects/${enc(projectId)}/batches`),
+    createBatch: (projectId: string, name: string, unitIds: string[], release = false) =>
+      post<BatchInfo>(`/api/projects/${enc(projectId)}/batches`, { name, unitIds, release }),
+    releaseBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/release`),
+
+    pause: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/pause`),
+    resume: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/resume`),
+
+    withhold: (unitId: string, reason: string) =>
+      post<UnitState>(`/api/units/${enc(unitId)}/withhold`, { reason }),
+    unwithhold: (unitId: string) => post<UnitState>(`/api/units/${enc(unitId)}/unwithhold`),
+
+    /** HTTP twins of the hub commands (used when the hub is not connected). */
+    lock: (unitId: string) => post<LockResult>(`/api/units/${enc(unitId)}/lock`),
+    release: (unitId: string, token: string) => post<UnitRef>(`/api/units/${enc(unitId)}/release`, { token }),
+    confirm: (unitId: string, token: string, buyer: Buyer) =>
+      post<ConfirmResult>(`/api/units/${enc(unitId)}/confirm`, { token, buyer }),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+/** The signed-in user's API. */
+export const api: Api = createApi({ kind: 'session' });

@@ -1,0 +1,65 @@
+/** Client-only display helpers (the shared ones live in @kaipan/shared format.ts). */
+import type { BuildingInfo, CatalogUnit, Locale } from '@kaipan/shared';
+import { toApiError } from './api';
+import { errorText } from './i18n';
+
+/**
+ * Compact price for a grid cell: 285.6万 in Chinese, 2.86M in English. Units of 1,000万 and up
+ * drop the decimal so the cell width stays constant.
+ */
+export function formatCompactPrice(fen: number, locale: Locale): string {
+  const yuan = fen / 100;
+  if (locale === 'zh-CN') {
+    const wan = yuan / 10_000;
+    return `${wan >= 1000 ? Math.round(wan).toString() : wan.toFixed(1)}万`;
+  }
+  const m = yuan / 1_000_000;
+  return `${m >= 10 ? m.toFixed(1) : m.toFixed(2)}M`;
+}
+
+/**
+ * The room part of a unit code for a grid cell whose building and floor are already shown:
+ * "1#-0803" → "0803", "A-1202" → "1202", "0803" → "0803".
+ */
+export function shortUnitCode(code: string): string {
+  const parts = code.split(/[-#/\s]+/).filter((p) => p.length > 0);
+  return parts[parts.length - 1] ?? code;
+}
+
+/** The message to show for anything thrown by api.ts or a hub command. */
+export function describeError(error: unknown): string {
+  return errorText(toApiError(error).code);
+}
+
+export function buildingName(b: BuildingInfo, locale: Locale): string {
+  return locale === 'en' ? b.nameEn || b.name : b.name;
+}
+
+export interface BuildingLayout {
+  building: BuildingInfo;
+  /** Floors that have units, top floor first. */
+  floors: number[];
+  /** Columns (max position). */
+  columns: number;
+  /** floor → position → unit */
+  cells: Map<number, Map<number, CatalogUnit>>;
+  units: CatalogUnit[];
+}
+
+/** Arrange a building's units as floors (rows, top first) × positions (columns). */
+export function layoutBuilding(building: BuildingInfo, units: readonly CatalogUnit[]): BuildingLayout {
+  const own = units.filter((u) => u.buildingId === building.id);
+  const cells = new Map<number, Map<number, CatalogUnit>>();
+  let columns = building.unitsPerFloor;
+  for (const u of own) {
+    let row = cells.get(u.floor);
+    if (!row) {
+      row = new Map();
+      cells.set(u.floor, row);
+    }
+    row.set(u.position, u);
+    columns = Math.max(columns, u.position);
+  }
+  const floors = [...cells.keys()].sort((a, b) => b - a);
+  return { building, floors, columns: Math.max(1, columns), cells, units: own };
+}

@@ -1,0 +1,100 @@
+/**
+ * The one hub connection (namespace /hub), typed end to end from @kaipan/shared.
+ * Reconnection uses socket.io's jittered exponential backoff; whoever needs project state
+ * re-joins on every `connect` (see stores/units.ts).
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  HUB_NAMESPACE,
+  isErrorCode,
+  type Ack,
+  type AckCallback,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type HubAuth,
+  type ServerToClientEvents,
+} from '@kaipan/shared';
+import { ApiError } from './api';
+
+export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A command the server acknowledges, e.g. 'unit:lock'. */
+export type HubCommand = keyof ClientToServerEvents;
+export type CommandPayload<E extends HubCommand> = Parameters<ClientToServerEvents[E]>[0];
+export type CommandResult<E extends HubCommand> =
+  Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
+
+/** How long a command may wait for its ack before it counts as failed. */
+export const COMMAND_TIMEOUT_MS = 8_000;
+
+let current: { key: string; socket: HubSocket } | null = null;
+
+function authKey(auth: HubAuth): string {
+  return 'token' in auth ? `t:${auth.token}` : `d:${auth.deviceKey}`;
+}
+
+/**
+ * The shared hub socket for these credentials. A different identity (sign-out, another board key)
+ * closes the previous connection first, so there is never more than one.
+ */
+export function connectHub(auth: HubAuth): HubSocket {
+  const key = authKey(auth);
+  if (current && current.key === key) {
+    if (!current.socket.active) current.socket.connect();
+    return current.socket;
+  }
+  current?.socket.disconnect();
+  const socket: HubSocket = io(HUB_NAMESPACE, {
+    auth,
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    randomizationFactor: 0.5,
+    timeout: 10_000,
+  });
+  current = { key, socket };
+  return socket;
+}
+
+/** Close the hub connection (sign-out). */
+export function disconnectHub(): void {
+  current?.socket.disconnect();
+  current = null;
+}
+
+/** The error code the server put on a refused handshake, if any (`next(err)` with `err.data`). */
+export function handshakeErrorCode(error: Error): ErrorCode | null {
+  const data = (error as Error & { data?: unknown }).data;
+  if (typeof data === 'object' && data !== null) {
+    const code = (data as { code?: unknown }).code ?? (data as { error?: { code?: unknown } }).error?.code;
+    if (isErrorCode(code)) return code;
+  }
+  return isErrorCode(error.message) ? error.message : null;
+}
+
+/**
+ * Send a command and wait for its ack. Resolves with the ack's data; rejects with an ApiError
+ * (the server's code, TIMEOUT after 8 s, or OFFLINE when the hub is not connected — a command
+ * is never buffered to be sent later, when its intent may be stale).
+ */
+export async function command<E extends HubCommand>(
+  socket: HubSocket,
+  event: E,
+  payload: CommandPayload<E>,
+): Promise<CommandResult<E>> {
+  if (!socket.connected) throw new ApiError('OFFLINE', 'The live connection is down.');
+  // socket.io's variadic emit typings cannot follow a generic event name; the map above is the contract.
+  const emitter = socket.timeout(COMMAND_TIMEOUT_MS) as unknown as {
+    emitWithAck(ev: E, p: CommandPayload<E>): Promise<Ack<CommandResult<E>>>;
+  };
+  let ack: Ack<CommandResult<E>>;
+  try {
+    ack = await emitter.emitWithAck(event, payload);
+  } catch {
+    throw new ApiError('TIMEOUT', `No answer to ${event} within ${COMMAND_TIMEOUT_MS} ms.`);
+  }
+  if (ack.ok) return ack.data;
+  const code = isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL';
+  throw new ApiError(code, ack.error.message, 0, ack.error.details);
+}

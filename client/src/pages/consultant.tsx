@@ -1,0 +1,211 @@
+/**
+ * /p/:projectId — the consultant's live unit grid (phone first). Building tabs, a legend with
+ * counts, my locks with countdowns, and the lock sheet.
+ */
+import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
+import { A } from '@solidjs/router';
+import { STATUS_ORDER, type CatalogUnit, type UnitStatus, type UserInfo } from '@kaipan/shared';
+import { api } from '../lib/api';
+import { formatMmSs } from '../lib/clock';
+import { buildingName, describeError, type BuildingLayout } from '../lib/display';
+import { locale, t } from '../lib/i18n';
+import { createCatalog } from '../stores/catalog';
+import { createMyLocks } from '../stores/my-locks';
+import { isManager } from '../stores/session';
+import { showToast } from '../stores/toasts';
+import { createUnitsStore } from '../stores/units';
+import { AppHeader } from '../components/app-header';
+import { ConnectionIndicator } from '../components/connection';
+import { Countdown } from '../components/countdown';
+import { Legend } from '../components/legend';
+import { LockSheet } from '../components/lock-sheet';
+import { StatusBanners } from '../components/status-banners';
+import { UnitGrid } from '../components/unit-grid';
+import { EmptyState, ErrorState } from '../components/ui';
+import { GridSkeleton } from '../components/grid-skeleton';
+
+export default function ConsultantPage(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
+  const catalog = createCatalog(props.projectId, api);
+  const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
+  const codeOf = (unitId: string): string => catalog.byId().get(unitId)?.code ?? units.state.units[unitId]?.code ?? '';
+  const myLocks = createMyLocks({
+    projectId: props.projectId,
+    user: props.user,
+    units,
+    lockTtlSeconds: () => catalog.ready()?.project.lockTtlSeconds ?? 120,
+    onLockEnded: (unitId, reason) =>
+      showToast('error', t(reason === 'expired' ? 'toast.lockExpired' : 'toast.lockLost', { code: codeOf(unitId) })),
+  });
+
+  const [chosenBuilding, setChosenBuilding] = createSignal<string | null>(null);
+  const [selectedId, setSelectedId] = createSignal<string | null>(null);
+
+  const project = () => catalog.ready()?.project;
+  const layout = createMemo<BuildingLayout | undefined>(() => {
+    const all = catalog.layouts();
+    return all.find((l) => l.building.id === chosenBuilding()) ?? all[0];
+  });
+  const countsOf = (l: BuildingLayout): Record<UnitStatus, number> => {
+    const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<UnitStatus, number>;
+    for (const u of l.units) counts[units.unit(u.id)?.status ?? 'NOT_RELEASED'] += 1;
+    return counts;
+  };
+  const activeCounts = createMemo(() => {
+    const l = layout();
+    return l ? countsOf(l) : undefined;
+  });
+  const selectedUnit = (): CatalogUnit | undefined => {
+    const id = selectedId();
+    return id ? catalog.byId().get(id) : undefined;
+  };
+  const buildingLabelOf = (u: CatalogUnit | undefined): string => {
+    const b = catalog.ready()?.buildings.find((x) => x.id === u?.buildingId);
+    return b ? buildingName(b, locale()) : '';
+  };
+  const maxLocks = (): number => project()?.maxLocksPerConsultant ?? 2;
+  const projectName = (): string => {
+    const p = project();
+    if (!p) return t('common.loading');
+    return locale() === 'en' ? p.nameEn || p.name : p.name;
+  };
+
+  const openUnit = (unitId: string): void => {
+    const u = catalog.byId().get(unitId);
+    if (u) {
+      setChosenBuilding(u.buildingId);
+      setSelectedId(unitId);
+    }
+  };
+
+  const retryAll = (): void => {
+    if (catalog.catalog.error) void catalog.refetch();
+    units.retry();
+  };
+
+  return (
+    <div class="page page--consultant">
+      <AppHeader
+        backHref="/?pick"
+        title={projectName()}
+        subtitle={props.user.displayName}
+        status={
+          <ConnectionIndicator
+            state={units.state.connection}
+            lastUpdate={units.state.lastUpdate}
+            timeZone={catalog.timeZone()}
+            compact
+          />
+        }
+        actions={
+          <Show when={isManager(props.user)}>
+            <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
+              {t('projects.manage')}
+            </A>
+          </Show>
+        }
+      />
+      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
+
+      <main class="page__main consultant">
+        <Show when={myLocks.list().length > 0}>
+          <section class="my-locks" aria-label={t('myLocks.title')}>
+            <div class="my-locks__head">
+              <span class="my-locks__title">{t('myLocks.title')}</span>
+              <span class="my-locks__count">{t('myLocks.count', { n: myLocks.list().length, max: maxLocks() })}</span>
+            </div>
+            <div class="my-locks__list">
+              <For each={myLocks.list()}>
+                {(lock) => (
+                  <button type="button" class="my-lock" onClick={() => openUnit(lock.unitId)}>
+                    <span class="my-lock__code">{lock.code}</span>
+                    <Countdown deadline={lock.deadline} class="my-lock__time" />
+                    <Show when={!lock.hasToken}>
+                      <span class="my-lock__note">{t('myLocks.elsewhere')}</span>
+                    </Show>
+                  </button>
+                )}
+              </For>
+            </div>
+          </section>
+        </Show>
+
+        <Switch>
+          <Match when={catalog.catalog.error as unknown}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error)} onRetry={retryAll} />
+          </Match>
+          <Match when={units.state.fatal}>
+            {(err) => <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={retryAll} />}
+          </Match>
+          <Match when={!catalog.ready() || !units.state.loaded}>
+            <GridSkeleton />
+          </Match>
+          <Match when={catalog.layouts().length === 0}>
+            <EmptyState title={t('grid.empty')} hint={t('grid.emptyHint')} />
+          </Match>
+          <Match when={layout()}>
+            {(l) => (
+              <>
+                <Show when={catalog.layouts().length > 1}>
+                  <nav class="tabs" role="tablist" aria-label={t('grid.buildings')}>
+                    <For each={catalog.layouts()}>
+                      {(b) => (
+                        <button
+                          type="button"
+                          role="tab"
+                          class="tab"
+                          aria-selected={b.building.id === l().building.id}
+                          onClick={() => setChosenBuilding(b.building.id)}
+                        >
+                          <span class="tab__name">{buildingName(b.building, locale())}</span>
+                          <span class="tab__meta">{countsOf(b).AVAILABLE}</span>
+                        </button>
+                      )}
+                    </For>
+                  </nav>
+                </Show>
+                <div class="grid-head">
+                  <Legend counts={activeCounts()} mineLabel={t('grid.mine')} />
+                </div>
+                <div class="grid-scroll">
+                  <UnitGrid
+                    layout={l()}
+                    unit={units.unit}
+                    meId={props.user.id}
+                    variant="phone"
+                    activeId={selectedId()}
+                    onUnitClick={(u) => setSelectedId(u.id)}
+                  />
+                </div>
+                <p class="grid-foot">
+                  <ConnectionIndicator state={units.state.connection} lastUpdate={units.state.lastUpdate} timeZone={catalog.timeZone()} />
+                </p>
+              </>
+            )}
+          </Match>
+        </Switch>
+      </main>
+
+      <LockSheet
+        unit={selectedUnit()}
+        live={selectedId() ? units.unit(selectedId() ?? '') : undefined}
+        buildingLabel={buildingLabelOf(selectedUnit())}
+        user={props.user}
+        myLocks={myLocks}
+        paused={units.state.paused}
+        connection={units.state.connection}
+        maxLocks={maxLocks()}
+        timeZone={catalog.timeZone()}
+        onClose={() => setSelectedId(null)}
+        onLocked={(u, seconds) => showToast('success', t('toast.locked', { code: u.code, time: formatMmSs(seconds) }))}
+        onReleased={(u) => {
+          showToast('info', t('toast.released', { code: u.code }));
+          setSelectedId(null);
+        }}
+        onConfirmed={(u) => {
+          showToast('success', t('toast.confirmed', { code: u.code }));
+          setSelectedId(null);
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+/** /login — phone-first sign-in. Errors are translated by code. */
+import { Show, createSignal, onMount, type JSX } from 'solid-js';
+import { useNavigate, useSearchParams } from '@solidjs/router';
+import { api, toApiError, type ClientErrorCode } from '../lib/api';
+import { errorText, t } from '../lib/i18n';
+import { session, signIn } from '../stores/session';
+import { BrandMark } from '../components/app-header';
+import { LanguageSwitch, Spinner } from '../components/ui';
+
+/** Only same-site paths are followed after sign-in (no open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+export default function LoginPage(): JSX.Element {
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const [username, setUsername] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [showPassword, setShowPassword] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<ClientErrorCode | 'MISSING' | null>(null);
+  let usernameInput: HTMLInputElement | undefined;
+
+  onMount(() => {
+    if (session()) navigate(safeNext(search.next), { replace: true });
+    else usernameInput?.focus();
+  });
+
+  const submit = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    if (busy()) return;
+    const u = username().trim();
+    if (!u || !password()) {
+      setError('MISSING');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.login(u, password());
+      signIn(res);
+      navigate(safeNext(search.next), { replace: true });
+    } catch (err) {
+      setError(toApiError(err).code);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="login">
+      <div class="login__top">
+        <LanguageSwitch />
+      </div>
+      <div class="login__card">
+        <div class="login__brand">
+          <BrandMark size={48} />
+          <div>
+            <div class="login__name">
+              {t('app.name')} <span class="login__name-alt">{t('app.nameEn')}</span>
+            </div>
+            <div class="login__tagline">{t('app.tagline')}</div>
+          </div>
+        </div>
+        <h1 class="login__title">{t('login.title')}</h1>
+        <p class="login__subtitle">{t('login.subtitle')}</p>
+        <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+          <Show when={error()}>
+            {(code) => (
+              <div class="alert alert--error" role="alert">
+                {code() === 'MISSING' ? t('login.missing') : errorText(code() as ClientErrorCode)}
+              </div>
+            )}
+          </Show>
+          <label class="field">
+            <span class="field__label">{t('login.username')}</span>
+            <input
+              ref={usernameInput}
+              class="input"
+              name="username"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck={false}
+              inputmode="text"
+              placeholder={t('login.usernamePlaceholder')}
+              value={username()}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+              disabled={busy()}
+              aria-invalid={error() === 'MISSING' && !username().trim()}
+            />
+          </label>
+          <label class="field">
+            <span class="field__label">{t('login.password')}</span>
+            <div class="input-group">
+              <input
+                class="input"
+                name="password"
+                type={showPassword() ? 'text' : 'password'}
+                autocomplete="current-password"
+                placeholder={t('login.passwordPlaceholder')}
+                value={password()}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                disabled={busy()}
+                aria-invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
+              />
+              <button
+                type="button"
+                class="input-group__btn"
+                onClick={() => setShowPassword(!showPassword())}
+                aria-label={showPassword() ? t('login.hidePassword') : t('login.showPassword')}
+                aria-pressed={showPassword()}
+              >
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                  <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z" fill="none" stroke="currentColor" stroke-width="1.8" />
+                  <circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="1.8" />
+                  <Show when={showPassword()}>
+                    <path d="M4 4l16 16" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+                  </Show>
+                </svg>
+              </button>
+            </div>
+          </label>
+          <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
+            <Show when={busy()}>
+              <Spinner size="sm" />
+            </Show>
+            {busy() ? t('login.submitting') : t('login.submit')}
+          </button>
+        </form>
+        <p class="login__footer">{t('login.footer')}</p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,708 @@
+/**
+ * /manager/:projectId — sales control for ADMIN/MANAGER on a laptop: pause/resume, stats,
+ * the dense grid of every building (inspect → withhold/unwithhold, or select → batch),
+ * release batches (推盘) and the recent audit log.
+ */
+import { For, Match, Show, Switch, createMemo, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
+import { A } from '@solidjs/router';
+import {
+  STATUS_COLORS,
+  UNIT_STATUSES,
+  computeStats,
+  formatArea,
+  formatBigMoney,
+  formatClock,
+  formatPercent,
+  type AuditEntry,
+  type BatchInfo,
+  type CatalogUnit,
+  type UnitStatus,
+  type UserInfo,
+} from '@kaipan/shared';
+import { api, toApiError } from '../lib/api';
+import { formatMmSs, now, secondsLeft } from '../lib/clock';
+import { buildingName, describeError, type BuildingLayout } from '../lib/display';
+import { locale, statusLabel, t } from '../lib/i18n';
+import { createCatalog } from '../stores/catalog';
+import { isManager } from '../stores/session';
+import { showToast } from '../stores/toasts';
+import { createUnitsStore, type UnitsStore } from '../stores/units';
+import { AppHeader } from '../components/app-header';
+import { ConnectionIndicator } from '../components/connection';
+import { GridSkeleton } from '../components/grid-skeleton';
+import { Legend } from '../components/legend';
+import { StatusBanners } from '../components/status-banners';
+import { UnitFacts } from '../components/unit-facts';
+import { UnitGrid } from '../components/unit-grid';
+import { ConfirmDialog, EmptyState, ErrorState, Spinner } from '../components/ui';
+
+type Mode = 'inspect' | 'select';
+
+export default function ManagerPage(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
+  return (
+    <Show when={isManager(props.user)} fallback={<Forbidden projectId={props.projectId} />}>
+      <ManagerConsole projectId={props.projectId} user={props.user} token={props.token} />
+    </Show>
+  );
+}
+
+function Forbidden(props: { projectId: string }): JSX.Element {
+  return (
+    <div class="page">
+      <AppHeader title={t('manager.forbiddenTitle')} backHref="/?pick" />
+      <main class="page__main page__main--narrow">
+        <ErrorState title={t('manager.forbiddenTitle')} message={t('manager.forbiddenBody')} />
+        <p class="center">
+          <A href={`/p/${props.projectId}`} class="btn btn--primary">
+            {t('manager.toGrid')}
+          </A>
+        </p>
+      </main>
+    </div>
+  );
+}
+
+function ManagerConsole(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
+  const catalog = createCatalog(props.projectId, api);
+  const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
+  const [batches, batchesCtl] = createResource(() => props.projectId, (id) => api.batches(id));
+  const [audit, auditCtl] = createResource(() => props.projectId, (id) => api.audit(id, 50));
+
+  // Refresh the audit log shortly after live changes (debounced: a storm costs one request).
+  let auditTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshAuditSoon = (): void => {
+    clearTimeout(auditTimer);
+    auditTimer = setTimeout(() => void auditCtl.refetch(), 1_500);
+  };
+  const offApplied = units.onApplied(refreshAuditSoon);
+  onCleanup(() => {
+    offApplied();
+    clearTimeout(auditTimer);
+  });
+
+  const [mode, setMode] = createSignal<Mode>('inspect');
+  const [activeId, setActiveId] = createSignal<string | null>(null);
+  const [selection, setSelection] = createSignal<ReadonlySet<string>>(new Set());
+  const [pauseDialog, setPauseDialog] = createSignal(false);
+  const [pauseBusy, setPauseBusy] = createSignal(false);
+
+  const project = () => catalog.ready()?.project;
+  const stats = createMemo(() => computeStats(catalog.byId(), units.all()));
+  const projectName = (): string => {
+    const p = project();
+    if (!p) return t('common.loading');
+    return locale() === 'en' ? p.nameEn || p.name : p.name;
+  };
+
+  const toggle = (ids: string[]): void => {
+    setSelection((prev) => {
+      const next = new Set(prev);
+      const allIn = ids.every((id) => next.has(id));
+      for (const id of ids) {
+        if (allIn) next.delete(id);
+        else next.add(id);
+      }
+      return next;
+    });
+  };
+  const selectable = (u: CatalogUnit): boolean => (units.unit(u.id)?.status ?? 'NOT_RELEASED') === 'NOT_RELEASED';
+  const onUnitClick = (u: CatalogUnit): void => {
+    if (mode() === 'select') {
+      if (selectable(u)) toggle([u.id]);
+    } else setActiveId(u.id);
+  };
+  const onFloorClick = (l: BuildingLayout, floor: number): void => {
+    if (mode() !== 'select') return;
+    const ids = [...(l.cells.get(floor)?.values() ?? [])].filter(selectable).map((u) => u.id);
+    if (ids.length > 0) toggle(ids);
+  };
+
+  const setPaused = async (): Promise<void> => {
+    const pausing = !units.state.paused;
+    setPauseBusy(true);
+    try {
+      const res = pausing ? await api.pause(props.projectId) : await api.resume(props.projectId);
+      units.setPaused(res.salesPaused);
+      setPauseDialog(false);
+      refreshAuditSoon();
+    } catch (err) {
+      showToast('error', describeError(err));
+    } finally {
+      setPauseBusy(false);
+    }
+  };
+
+  return (
+    <div class="page page--manager">
+      <AppHeader
+        backHref="/?pick"
+        title={
+          <>
+            {projectName()} <span class="app-header__tag">{t('manager.title')}</span>
+          </>
+        }
+        subtitle={props.user.displayName}
+        status={<ConnectionIndicator state={units.state.connection} lastUpdate={units.state.lastUpdate} timeZone={catalog.timeZone()} />}
+        actions={
+          <>
+            <A href={`/p/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
+              {t('manager.toGrid')}
+            </A>
+            <button
+              type="button"
+              class="btn btn--sm"
+              classList={{ 'btn--danger': !units.state.paused, 'btn--go': units.state.paused }}
+              disabled={!units.state.loaded || pauseBusy()}
+              onClick={() => setPauseDialog(true)}
+            >
+              {units.state.paused ? t('manager.resume') : t('manager.pause')}
+            </button>
+          </>
+        }
+      />
+      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
+
+      <main class="page__main manager">
+        <Switch>
+          <Match when={catalog.catalog.error as unknown}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error)} onRetry={() => void catalog.refetch()} />
+          </Match>
+          <Match when={units.state.fatal}>
+            {(err) => <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={() => units.retry()} />}
+          </Match>
+          <Match when={!catalog.ready() || !units.state.loaded}>
+            <GridSkeleton cols={8} />
+          </Match>
+          <Match when={catalog.layouts().length === 0}>
+            <EmptyState title={t('grid.empty')} hint={t('grid.emptyHint')} />
+          </Match>
+          <Match when={true}>
+            <section class="stats" aria-label={t('manager.statSold')}>
+              <div class="stat">
+                <span class="stat__label">{t('manager.statSoldAmount')}</span>
+                <span class="stat__value">{formatBigMoney(stats().soldAmount, locale())}</span>
+              </div>
+              <div class="stat">
+                <span class="stat__label">{t('manager.statSoldArea')}</span>
+                <span class="stat__value">{formatArea(stats().soldArea, locale())}</span>
+              </div>
+              <div class="stat">
+                <span class="stat__label">{t('manager.statSellThrough')}</span>
+                <span class="stat__value">{formatPercent(stats().sellThrough, locale())}</span>
+                <span class="stat__bar" aria-hidden="true">
+                  <span style={{ width: `${Math.min(100, stats().sellThrough * 100)}%` }} />
+                </span>
+              </div>
+              <div class="stat">
+                <span class="stat__label">
+                  {t('manager.statSold')} / {t('manager.statReleased')} / {t('manager.statTotal')}
+                </span>
+                <span class="stat__value">
+                  {stats().sold} <span class="stat__muted">/ {stats().released} / {stats().total}</span>
+                </span>
+              </div>
+              <div class="stat stat--legend">
+                <Legend counts={stats().counts} />
+              </div>
+            </section>
+
+            <div class="manager__body">
+              <section class="manager__grids">
+                <div class="toolbar">
+                  <div class="segmented" role="radiogroup">
+                    <button type="button" role="radio" aria-checked={mode() === 'inspect'} onClick={() => setMode('inspect')}>
+                      {t('manager.modeInspect')}
+                    </button>
+                    <button
+                      type="button"
+                      role="radio"
+                      aria-checked={mode() === 'select'}
+                      onClick={() => {
+                        setMode('select');
+                        setActiveId(null);
+                      }}
+                    >
+                      {t('manager.modeSelect')}
+                    </button>
+                  </div>
+                  <span class="toolbar__hint">{mode() === 'select' ? t('manager.selectHint') : t('manager.inspectHint')}</span>
+                </div>
+                <div class="buildings">
+                  <For each={catalog.layouts()}>
+                    {(l) => (
+                      <div class="building" style={{ '--cols': String(l.columns) }}>
+                        <div class="building__head">
+                          <span class="building__name">{buildingName(l.building, locale())}</span>
+                          <span class="building__meta">{t('grid.unitCount', { n: l.units.length })}</span>
+                        </div>
+                        <UnitGrid
+                          layout={l}
+                          unit={units.unit}
+                          variant="dense"
+                          activeId={mode() === 'inspect' ? activeId() : null}
+                          isSelected={mode() === 'select' ? (id) => selection().has(id) : undefined}
+                          onUnitClick={onUnitClick}
+                          onFloorClick={mode() === 'select' ? (f) => onFloorClick(l, f) : undefined}
+                        />
+                      </div>
+                    )}
+                  </For>
+                </div>
+              </section>
+
+              <aside class="manager__side">
+                <Show
+                  when={mode() === 'select'}
+                  fallback={
+                    <UnitPanel
+                      unit={activeId() ? catalog.byId().get(activeId() ?? '') : undefined}
+                      units={units}
+                      timeZone={catalog.timeZone()}
+                      buildingLabel={(() => {
+                        const u = activeId() ? catalog.byId().get(activeId() ?? '') : undefined;
+                        const b = catalog.ready()?.buildings.find((x) => x.id === u?.buildingId);
+                        return b ? buildingName(b, locale()) : '';
+                      })()}
+                      onChanged={refreshAuditSoon}
+                    />
+                  }
+                >
+                  <BatchForm
+                    projectId={props.projectId}
+                    selection={selection()}
+                    onClear={() => setSelection(new Set<string>())}
+                    onCreated={() => {
+                      setSelection(new Set<string>());
+                      void batchesCtl.refetch();
+                      refreshAuditSoon();
+                    }}
+                  />
+                </Show>
+                <BatchList
+                  batches={batches.latest}
+                  loading={batches.loading}
+                  error={batches.error}
+                  timeZone={catalog.timeZone()}
+                  onRetry={() => void batchesCtl.refetch()}
+                  onReleased={() => {
+                    void batchesCtl.refetch();
+                    refreshAuditSoon();
+                  }}
+                />
+              </aside>
+            </div>
+
+            <AuditTable
+              entries={audit.latest}
+              loading={audit.loading}
+              error={audit.error}
+              timeZone={catalog.timeZone()}
+              unitCode={(id) => catalog.byId().get(id)?.code}
+              onRefresh={() => void auditCtl.refetch()}
+            />
+          </Match>
+        </Switch>
+      </main>
+
+      <ConfirmDialog
+        open={pauseDialog()}
+        title={units.state.paused ? t('manager.resumeConfirmTitle') : t('manager.pauseConfirmTitle')}
+        body={units.state.paused ? t('manager.resumeConfirmBody') : t('manager.pauseConfirmBody')}
+        confirmLabel={
+          pauseBusy()
+            ? units.state.paused
+              ? t('manager.resuming')
+              : t('manager.pausing')
+            : units.state.paused
+              ? t('manager.resume')
+              : t('manager.pause')
+        }
+        danger={!units.state.paused}
+        busy={pauseBusy()}
+        onConfirm={() => void setPaused()}
+        onCancel={() => setPauseDialog(false)}
+      />
+    </div>
+  );
+}
+
+function UnitPanel(props: {
+  unit: CatalogUnit | undefined;
+  units: UnitsStore;
+  timeZone: string;
+  buildingLabel: string;
+  onChanged: () => void;
+}): JSX.Element {
+  const [reason, setReason] = createSignal('');
+  const [reasonMissing, setReasonMissing] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const live = () => (props.unit ? props.units.unit(props.unit.id) : undefined);
+  const status = (): UnitStatus => live()?.status ?? 'NOT_RELEASED';
+
+  const run = async (action: 'withhold' | 'unwithhold'): Promise<void> => {
+    const unit = props.unit;
+    if (!unit || busy()) return;
+    setError(null);
+    const why = reason().trim();
+    if (action === 'withhold' && !why) {
+      setReasonMissing(true);
+      return;
+    }
+    setReasonMissing(false);
+    setBusy(true);
+    props.units.setOverlay(unit.id, { status: action === 'withhold' ? 'WITHHELD' : 'AVAILABLE', lock: undefined });
+    try {
+      if (action === 'withhold') await api.withhold(unit.id, why);
+      else await api.unwithhold(unit.id);
+      showToast('success', t(action === 'withhold' ? 'manager.withheld' : 'manager.unwithheld', { code: unit.code }));
+      setReason('');
+      props.onChanged();
+    } catch (err) {
+      props.units.clearOverlay(unit.id); // roll back the optimistic status
+      setError(describeError(toApiError(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="panel">
+      <h2 class="panel__title">{t('manager.unitPanel')}</h2>
+      <Show when={props.unit} fallback={<p class="panel__empty">{t('manager.pickUnit')}</p>}>
+        {(unit) => (
+          <>
+            <div class="panel__unit">
+              <span class="panel__code">{unit().code}</span>
+              <span class="status-pill" style={{ background: STATUS_COLORS[status()].bg, color: STATUS_COLORS[status()].fg }}>
+                {statusLabel(status())}
+              </span>
+              <span class="panel__where">
+                {props.buildingLabel} · {t('grid.floor', { n: unit().floor })}
+              </span>
+            </div>
+            <UnitFacts unit={unit()} dealPrice={live()?.price} compact />
+            <Show when={error()}>
+              {(msg) => (
+                <div class="alert alert--error" role="alert">
+                  {msg()}
+                </div>
+              )}
+            </Show>
+            <Switch fallback={<p class="panel__empty">{t('manager.noActions')}</p>}>
+              <Match when={status() === 'AVAILABLE'}>
+                <form
+                  class="form"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void run('withhold');
+                  }}
+                >
+                  <label class="field">
+                    <span class="field__label">{t('manager.withholdReason')}</span>
+                    <input
+                      class="input input--sm"
+                      value={reason()}
+                      maxLength={200}
+                      placeholder={t('manager.withholdReasonPlaceholder')}
+                      onInput={(e) => setReason(e.currentTarget.value)}
+                      aria-invalid={reasonMissing()}
+                      disabled={busy()}
+                    />
+                    <Show when={reasonMissing()}>
+                      <span class="field__error">{t('manager.withholdReasonRequired')}</span>
+                    </Show>
+                  </label>
+                  <button type="submit" class="btn btn--secondary btn--block" disabled={busy()}>
+                    <Show when={busy()}>
+                      <Spinner size="sm" />
+                    </Show>
+                    {busy() ? t('manager.withholding') : t('manager.withhold')}
+                  </button>
+                </form>
+              </Match>
+              <Match when={status() === 'WITHHELD'}>
+                <button type="button" class="btn btn--go btn--block" disabled={busy()} onClick={() => void run('unwithhold')}>
+                  <Show when={busy()}>
+                    <Spinner size="sm" />
+                  </Show>
+                  {busy() ? t('manager.unwithholding') : t('manager.unwithhold')}
+                </button>
+              </Match>
+              <Match when={status() === 'LOCKED' && live()?.lock}>
+                {(lock) => (
+                  <p class="panel__note">
+                    {t('manager.lockedBy', { name: lock().holderName, time: formatMmSs(secondsLeft(lock().deadline, now())) })}
+                  </p>
+                )}
+              </Match>
+            </Switch>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function BatchForm(props: {
+  projectId: string;
+  selection: ReadonlySet<string>;
+  onClear: () => void;
+  onCreated: () => void;
+}): JSX.Element {
+  const [name, setName] = createSignal('');
+  const [busy, setBusy] = createSignal<'create' | 'release' | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+  const create = async (release: boolean): Promise<void> => {
+    const n = name().trim();
+    if (!n || props.selection.size === 0 || busy()) return;
+    setBusy(release ? 'release' : 'create');
+    setError(null);
+    try {
+      const batch = await api.createBatch(props.projectId, n, [...props.selection], release);
+      showToast('success', release ? t('manager.released', { name: batch.name }) : t('manager.batchCreated', { name: batch.name }));
+      setName('');
+      props.onCreated();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section class="panel">
+      <h2 class="panel__title">{t('manager.modeSelect')}</h2>
+      <div class="panel__selection">
+        <span class="panel__count">{t('manager.selected', { n: props.selection.size })}</span>
+        <button type="button" class="btn btn--ghost btn--sm" disabled={props.selection.size === 0} onClick={() => props.onClear()}>
+          {t('manager.clearSelection')}
+        </button>
+      </div>
+      <Show when={error()}>
+        {(msg) => (
+          <div class="alert alert--error" role="alert">
+            {msg()}
+          </div>
+        )}
+      </Show>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create(false);
+        }}
+      >
+        <label class="field">
+          <span class="field__label">{t('manager.batchName')}</span>
+          <input
+            class="input input--sm"
+            value={name()}
+            maxLength={60}
+            placeholder={t('manager.batchNamePlaceholder')}
+            onInput={(e) => setName(e.currentTarget.value)}
+            disabled={busy() !== null}
+          />
+        </label>
+        <div class="panel__actions">
+          <button type="submit" class="btn btn--secondary" disabled={busy() !== null || !name().trim() || props.selection.size === 0}>
+            <Show when={busy() === 'create'}>
+              <Spinner size="sm" />
+            </Show>
+            {busy() === 'create' ? t('manager.creating') : t('manager.createBatch')}
+          </button>
+          <button
+            type="button"
+            class="btn btn--go"
+            disabled={busy() !== null || !name().trim() || props.selection.size === 0}
+            onClick={() => void create(true)}
+          >
+            <Show when={busy() === 'release'}>
+              <Spinner size="sm" />
+            </Show>
+            {busy() === 'release' ? t('manager.releasing') : t('manager.createAndRelease')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function BatchList(props: {
+  batches: BatchInfo[] | undefined;
+  loading: boolean;
+  error: unknown;
+  timeZone: string;
+  onRetry: () => void;
+  onReleased: () => void;
+}): JSX.Element {
+  const [confirming, setConfirming] = createSignal<BatchInfo | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const release = async (): Promise<void> => {
+    const b = confirming();
+    if (!b) return;
+    setBusy(true);
+    try {
+      await api.releaseBatch(b.id);
+      showToast('success', t('manager.released', { name: b.name }));
+      setConfirming(null);
+      props.onReleased();
+    } catch (err) {
+      showToast('error', describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const sorted = (): BatchInfo[] =>
+    [...(props.batches ?? [])].sort((a, b) =>
+      a.status === b.status ? Date.parse(b.createdAt) - Date.parse(a.createdAt) : a.status === 'PENDING' ? -1 : 1,
+    );
+  return (
+    <section class="panel">
+      <h2 class="panel__title">{t('manager.batches')}</h2>
+      <Switch>
+        <Match when={props.error && !props.batches}>
+          <div class="alert alert--error">
+            {describeError(props.error)}{' '}
+            <button type="button" class="link-btn" onClick={() => props.onRetry()}>
+              {t('common.retry')}
+            </button>
+          </div>
+        </Match>
+        <Match when={props.loading && !props.batches}>
+          <Spinner />
+        </Match>
+        <Match when={(props.batches ?? []).length === 0}>
+          <p class="panel__empty">{t('manager.noBatches')}</p>
+        </Match>
+        <Match when={true}>
+          <ul class="batches">
+            <For each={sorted()}>
+              {(b) => (
+                <li class="batch">
+                  <div class="batch__main">
+                    <span class="batch__name">{b.name}</span>
+                    <span class="batch__meta">
+                      {t('common.units', { n: b.unitCount })} ·{' '}
+                      {b.status === 'RELEASED' && b.releasedAt
+                        ? t('manager.batchReleased', { time: formatClock(b.releasedAt, props.timeZone) })
+                        : t('manager.batchPending')}
+                    </span>
+                  </div>
+                  <Show
+                    when={b.status === 'PENDING'}
+                    fallback={<span class="pill pill--ok">{t('manager.batchReleased', { time: '' }).trim()}</span>}
+                  >
+                    <button type="button" class="btn btn--go btn--sm" onClick={() => setConfirming(b)}>
+                      {t('manager.releaseNow')}
+                    </button>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Match>
+      </Switch>
+      <ConfirmDialog
+        open={confirming() !== null}
+        title={t('manager.releaseConfirmTitle', { name: confirming()?.name ?? '' })}
+        body={t('manager.releaseConfirmBody', { n: confirming()?.unitCount ?? 0 })}
+        confirmLabel={busy() ? t('manager.releasing') : t('manager.releaseNow')}
+        busy={busy()}
+        onConfirm={() => void release()}
+        onCancel={() => setConfirming(null)}
+      />
+    </section>
+  );
+}
+
+/** A short human form of an audit before/after value. */
+function summarize(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return (UNIT_STATUSES as readonly string[]).includes(value) ? statusLabel(value as UnitStatus) : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.status === 'string' && (UNIT_STATUSES as readonly string[]).includes(v.status)) {
+      const rest = Object.entries(v).filter(([k]) => k !== 'status');
+      const extra = rest.length > 0 ? ` (${rest.map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join(', ')})` : '';
+      return `${statusLabel(v.status as UnitStatus)}${extra}`;
+    }
+    const json = JSON.stringify(value);
+    return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+  }
+  return String(value);
+}
+
+function AuditTable(props: {
+  entries: AuditEntry[] | undefined;
+  loading: boolean;
+  error: unknown;
+  timeZone: string;
+  unitCode: (id: string) => string | undefined;
+  onRefresh: () => void;
+}): JSX.Element {
+  return (
+    <section class="panel audit">
+      <div class="panel__head">
+        <h2 class="panel__title">{t('manager.audit')}</h2>
+        <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onRefresh()} disabled={props.loading}>
+          <Show when={props.loading}>
+            <Spinner size="sm" />
+          </Show>
+          {t('manager.refresh')}
+        </button>
+      </div>
+      <Switch>
+        <Match when={props.error && !props.entries}>
+          <div class="alert alert--error">{describeError(props.error)}</div>
+        </Match>
+        <Match when={(props.entries ?? []).length === 0 && !props.loading}>
+          <p class="panel__empty">{t('manager.noAudit')}</p>
+        </Match>
+        <Match when={props.entries}>
+          {(entries) => (
+            <div class="table-wrap">
+              <table class="table">
+                <thead>
+                  <tr>
+                    <th>{t('manager.auditTime')}</th>
+                    <th>{t('manager.auditActor')}</th>
+                    <th>{t('manager.auditAction')}</th>
+                    <th>{t('manager.auditUnit')}</th>
+                    <th>{t('manager.auditChange')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={entries()}>
+                    {(e) => (
+                      <tr>
+                        <td class="num">{formatClock(e.at, props.timeZone)}</td>
+                        <td>
+                          {e.actor}
+                          <Show when={e.device}>
+                            <span class="muted"> · {e.device}</span>
+                          </Show>
+                        </td>
+                        <td>
+                          <code class="code">{e.action}</code>
+                        </td>
+                        <td>{props.unitCode(e.entityId) ?? `${e.entity}`}</td>
+                        <td class="audit__change">
+                          <span>{summarize(e.before)}</span>
+                          <span class="audit__arrow" aria-hidden="true">
+                            →
+                          </span>
+                          <span>{summarize(e.after)}</span>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+/** / — project picker. Enters the only project directly (consultants); managers get their links. */
+import { For, Match, Show, Switch, createEffect, createResource, type JSX } from 'solid-js';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import type { ProjectSummary, UserInfo } from '@kaipan/shared';
+import { api } from '../lib/api';
+import { describeError } from '../lib/display';
+import { locale, t } from '../lib/i18n';
+import { isManager } from '../stores/session';
+import { AppHeader } from '../components/app-header';
+import { EmptyState, ErrorState, LoadingState } from '../components/ui';
+
+export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const [projects, { refetch }] = createResource(() => api.projects());
+
+  createEffect(() => {
+    const list = projects.state === 'ready' ? projects() : undefined;
+    const only = list?.length === 1 ? list[0] : undefined;
+    if (only && search.pick === undefined && !isManager(props.user)) {
+      navigate(`/p/${only.id}`, { replace: true });
+    }
+  });
+
+  const name = (p: ProjectSummary): string => (locale() === 'en' ? p.nameEn || p.name : p.name);
+  const altName = (p: ProjectSummary): string => (locale() === 'en' ? p.name : p.nameEn);
+
+  return (
+    <div class="page">
+      <AppHeader title={t('projects.title')} subtitle={props.user.displayName} />
+      <main class="page__main page__main--narrow">
+        <Switch>
+          <Match when={projects.error as unknown}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(projects.error)} onRetry={() => void refetch()} />
+          </Match>
+          <Match when={projects.loading && !projects.latest}>
+            <LoadingState />
+          </Match>
+          <Match when={projects()?.length === 0}>
+            <EmptyState title={t('projects.empty')} hint={t('projects.emptyHint')} />
+          </Match>
+          <Match when={projects()}>
+            {(list) => (
+              <ul class="project-list">
+                <For each={list()}>
+                  {(p) => (
+                    <li class="project-card">
+                      <A href={`/p/${p.id}`} class="project-card__main">
+                        <div class="project-card__names">
+                          <span class="project-card__name">{name(p)}</span>
+                          <span class="project-card__alt">{altName(p)}</span>
+                        </div>
+                        <div class="project-card__meta">
+                          <span>{p.city}</span>
+                          <span>{t('projects.units', { n: p.unitCount })}</span>
+                          <span class="pill" classList={{ 'pill--warn': p.salesPaused, 'pill--ok': !p.salesPaused }}>
+                            {p.salesPaused ? t('projects.paused') : t('projects.selling')}
+                          </span>
+                        </div>
+                        <span class="project-card__go" aria-hidden="true">›</span>
+                      </A>
+                      <Show when={isManager(props.user)}>
+                        <div class="project-card__links">
+                          <A href={`/p/${p.id}`} class="btn btn--secondary btn--sm">{t('projects.open')}</A>
+                          <A href={`/manager/${p.id}`} class="btn btn--secondary btn--sm">{t('projects.manage')}</A>
+                        </div>
+                      </Show>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            )}
+          </Match>
+        </Switch>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/** Static facts of a project (buildings, units, prices), fetched once per screen. */
+import { createMemo, createResource } from 'solid-js';
+import type { CatalogUnit, ProjectCatalog } from '@kaipan/shared';
+import type { Api } from '../lib/api';
+import { layoutBuilding, type BuildingLayout } from '../lib/display';
+
+export function createCatalog(projectId: string, client: Api) {
+  const [catalog, { refetch }] = createResource<ProjectCatalog, string>(() => projectId, (id) => client.catalog(id));
+  const ready = (): ProjectCatalog | undefined => (catalog.state === 'ready' || catalog.state === 'refreshing' ? catalog.latest : undefined);
+  const byId = createMemo<ReadonlyMap<string, CatalogUnit>>(() => new Map((ready()?.units ?? []).map((u) => [u.id, u])));
+  const layouts = createMemo<BuildingLayout[]>(() => {
+    const c = ready();
+    if (!c) return [];
+    return c.buildings.map((b) => layoutBuilding(b, c.units));
+  });
+  return {
+    catalog,
+    ready,
+    refetch,
+    byId,
+    layouts,
+    timeZone: (): string => ready()?.project.timezone ?? 'Asia/Shanghai',
+  };
+}
+
+export type Catalog = ReturnType<typeof createCatalog>;

@@ -1,0 +1,120 @@
+/**
+ * `npm start`: everything on one machine. Embedded PostgreSQL (unless DATABASE_URL), a local
+ * redis-server (unless REDIS_URL), migrations, demo data, the built client, one server process.
+ * Ctrl-C stops every child process.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildApp } from '../server/src/app.js';
+import { buildConfig, ConfigError, parseEnv } from '../server/src/config/index.js';
+import { createDb } from '../server/src/infra/db.js';
+import { startEmbeddedPostgres } from '../server/src/infra/embedded-postgres.js';
+import { applyMigrations } from '../server/src/infra/migrate.js';
+import { findFreePort } from '../server/src/infra/ports.js';
+import { ensureRedisBinary, startRedisServer } from '../server/src/infra/redis-server.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_BOARD_KEY,
+  DEMO_CONSULTANT_PASSWORD,
+  DEMO_CONSULTANTS,
+  seedDemo,
+} from '../server/src/seed/demo.js';
+
+const started = Date.now();
+const stops: (() => Promise<void>)[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(e));
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+function step(text: string): void {
+  console.log(`[kaipan] ${text} (+${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Demo mode keeps a generated secret under the data dir so sessions survive restarts. */
+function demoSecret(dataDir: string): string {
+  const file = resolve(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const dataDir = resolve(env.KAIPAN_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: await findFreePort() });
+    stops.push(() => pg.stop());
+    databaseUrl = pg.url;
+    step(`embedded PostgreSQL up on port ${pg.port}, data in ${resolve(dataDir, 'postgres')}`);
+  }
+
+  let redisUrl = env.REDIS_URL;
+  if (!redisUrl) {
+    await ensureRedisBinary();
+    const redis = await startRedisServer({ dir: resolve(dataDir, 'redis'), port: await findFreePort(), appendOnly: true });
+    stops.push(() => redis.stop());
+    redisUrl = redis.url;
+    step(`redis-server up (${redisUrl}), append-only file in ${resolve(dataDir, 'redis')}`);
+  }
+
+  const { applied } = await applyMigrations(databaseUrl);
+  step(`migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
+
+  if (env.KAIPAN_DEMO) {
+    const db = createDb(databaseUrl, 2);
+    const seeded = await seedDemo(db);
+    await db.$disconnect();
+    step(seeded.created ? 'demo project created' : 'demo project present');
+  }
+
+  const clientDist = resolve(env.CLIENT_DIST);
+  if (env.CLIENT_DIST && !existsSync(resolve(clientDist, 'index.html'))) {
+    step('building the web client (first start)');
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('client build failed');
+  }
+
+  const config = buildConfig(env, {
+    databaseUrl,
+    redisUrl,
+    authSecret: env.KAIPAN_DEMO ? demoSecret(dataDir) : undefined,
+  });
+  const kaipan = await buildApp(config);
+  stops.push(() => kaipan.close());
+  await kaipan.listen();
+  const base = `http://localhost:${config.port}`;
+  const projects = await kaipan.services.directory.allProjectIds();
+  step('ready');
+  console.log(`
+  Kaipan 开盘 is running: ${base}
+    consultant app   ${base}/
+    manager pages    ${base}/manager/<projectId>
+    wall board       ${base}/board/${projects[0] ?? '<projectId>'}?key=${env.KAIPAN_DEMO ? DEMO_BOARD_KEY : '<device key>'}
+    health           ${base}/api/health
+`);
+  if (env.KAIPAN_DEMO) {
+    console.log('  Demo accounts (DEMO ONLY — public passwords, never use in production):');
+    for (const [username, a] of Object.entries(DEMO_ACCOUNTS)) console.log(`    ${username.padEnd(8)} ${a.password.padEnd(16)} ${a.role}`);
+    console.log(`    c001…c${String(DEMO_CONSULTANTS).padStart(3, '0')}  ${DEMO_CONSULTANT_PASSWORD.padEnd(16)} CONSULTANT`);
+    console.log(`    board device key: ${DEMO_BOARD_KEY}\n`);
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  await shutdown(1);
+});

@@ -1,0 +1,124 @@
+/**
+ * One Kaipan server process: fastify HTTP API + socket.io hub + background loops (change feed,
+ * lock sweeper, mirror watchdog). Everything that opens a connection closes it in onClose.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { AppError, ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
+import type { AppConfig } from './config/index.js';
+import { createDb, pingDb } from './infra/db.js';
+import { RateLimiter } from './infra/rate-limiter.js';
+import { createRedis, pingRedis } from './infra/redis.js';
+import { createHub, type HubServer } from './hub/hub.js';
+import { authRoutes } from './http/routes/auth.js';
+import { projectRoutes } from './http/routes/projects.js';
+import { unitRoutes } from './http/routes/units.js';
+import { ChangeFeed } from './services/change-feed.js';
+import { toErrorBody } from './services/errors.js';
+import { createServices, type Services } from './services/index.js';
+import { LockSweeper } from './services/lock-sweeper.js';
+
+export interface KaipanApp {
+  app: FastifyInstance;
+  io: HubServer;
+  services: Services;
+  /** Listen on config.host:config.port (0 = random); resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Map fastify's own errors (bad JSON, body too large…) to coded errors. */
+function fastifyErrorToAppError(error: FastifyError): AppError | null {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('VALIDATION_FAILED', error.message.slice(0, 200));
+  }
+  return null;
+}
+
+export async function buildApp(config: AppConfig): Promise<KaipanApp> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+  const log = app.log;
+  const db = createDb(config.databaseUrl, config.pgPoolSize);
+  const redis = createRedis(config.redisUrl, 'main');
+  const feedConn = createRedis(config.redisUrl, 'feed');
+  const services = createServices(config, db, redis, log);
+  const listProjects = () => services.directory.allProjectIds();
+
+  await app.register(fastifyCookie);
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const mapped = error instanceof AppError ? error : fastifyErrorToAppError(error);
+    const { status, body } = toErrorBody(mapped ?? error, log);
+    void reply.code(status).send({ error: body });
+  });
+
+  app.get('/api/health', async (_request, reply) => {
+    const [pg, rd] = await Promise.all([pingDb(db), pingRedis(redis)]);
+    const body: HealthResponse = { ok: pg && rd, postgres: pg ? 'up' : 'down', redis: rd ? 'up' : 'down' };
+    return reply.code(body.ok ? 200 : 503).send(body);
+  });
+  const loginLimiter = new RateLimiter(config.loginRatePerMinute / 60, config.loginRatePerMinute);
+  authRoutes(app, services, config, loginLimiter);
+  projectRoutes(app, services);
+  unitRoutes(app, services);
+
+  const dist = resolve(config.clientDist);
+  const serveClient = config.clientDist !== '' && existsSync(resolve(dist, 'index.html'));
+  if (serveClient) {
+    await app.register(fastifyStatic, { root: dist, wildcard: false, maxAge: '1h' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (serveClient && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/socket.io')) {
+      // Single-page app: every other path is a client route.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'NOT_FOUND', message: ERROR_MESSAGES.NOT_FOUND } });
+  });
+
+  const { io, sink } = createHub(app.server, services, config, log);
+  const feed = new ChangeFeed(feedConn, services.mirror, sink, listProjects, log, config.fanoutIntervalMs);
+  const sweeper = new LockSweeper(services.mirror, services.audit, listProjects, log, config.lockSweepIntervalMs);
+
+  app.addHook('onClose', async () => {
+    sweeper.stop();
+    await services.keeper.stop();
+    await feed.stop();
+    await new Promise<void>((done) => {
+      void io.close(() => done());
+    });
+    await services.audit.close();
+    await db.$disconnect();
+    redis.disconnect();
+  });
+
+  let started = false;
+  return {
+    app,
+    io,
+    services,
+    async listen() {
+      if (!started) {
+        // DESIGN.md: at start, rebuild the mirror from PostgreSQL (merge by version).
+        for (const projectId of await listProjects()) await services.keeper.rebuild(projectId);
+        await feed.start();
+        sweeper.start();
+        services.keeper.start();
+        started = true;
+      }
+      return app.listen({ host: config.host, port: config.port });
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}

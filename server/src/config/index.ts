@@ -1,0 +1,114 @@
+/**
+ * Configuration, validated once at start. Nothing else reads process.env.
+ * Every bad variable is reported together; there are no weak secret fallbacks outside demo mode.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** External PostgreSQL; when unset the launcher starts embedded PostgreSQL under KAIPAN_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** External Redis; when unset the launcher starts a local redis-server under KAIPAN_DATA_DIR. */
+  REDIS_URL: z.string().url().optional(),
+  /** Where embedded services keep their data (default .kaipan/ in the working directory). */
+  KAIPAN_DATA_DIR: z.string().default('.kaipan'),
+  /** Demo mode: demo project and accounts are created, a generated secret is acceptable. */
+  KAIPAN_DEMO: bool.default(true),
+  /** HMAC secret for session tokens (≥ 32 chars). Required outside demo mode. */
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Session lifetime, hours. */
+  SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Prefix of every Redis key (lets several deployments or tests share one Redis). */
+  REDIS_PREFIX: z.string().min(1).max(40).default('kp:'),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** Minimum interval between two `units:changed` frames to one room, ms (frames/s cap). */
+  FANOUT_INTERVAL_MS: z.coerce.number().int().min(0).max(5000).default(50),
+  /** How often lock expiries are swept and broadcast, ms. */
+  LOCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(200),
+  /** Hub commands per socket per second (token bucket, burst ×2). */
+  HUB_RATE_PER_SECOND: z.coerce.number().min(1).max(10_000).default(20),
+  /** Login attempts per username+IP per minute. */
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Built web client to serve; empty disables static serving. */
+  CLIENT_DIST: z.string().default('client/dist'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  dataDir: string;
+  demo: boolean;
+  authSecret: string;
+  sessionHours: number;
+  redisPrefix: string;
+  pgPoolSize: number;
+  fanoutIntervalMs: number;
+  lockSweepIntervalMs: number;
+  hubRatePerSecond: number;
+  loginRatePerMinute: number;
+  clientDist: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse the environment. Throws ConfigError listing every problem at once. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const env = result.data;
+  if (!env.KAIPAN_DEMO && !env.AUTH_SECRET) {
+    throw new ConfigError(['AUTH_SECRET: required (≥ 32 characters) when KAIPAN_DEMO=0']);
+  }
+  return env;
+}
+
+/**
+ * Build the app configuration once the service URLs are known (the launcher may have started
+ * embedded services). `authSecret` must be supplied by the caller in demo mode when AUTH_SECRET is unset.
+ */
+export function buildConfig(
+  env: Env,
+  resolved: { databaseUrl: string; redisUrl: string; authSecret?: string },
+): AppConfig {
+  const authSecret = env.AUTH_SECRET ?? resolved.authSecret;
+  if (!authSecret) throw new ConfigError(['AUTH_SECRET: missing']);
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    databaseUrl: resolved.databaseUrl,
+    redisUrl: resolved.redisUrl,
+    dataDir: env.KAIPAN_DATA_DIR,
+    demo: env.KAIPAN_DEMO,
+    authSecret,
+    sessionHours: env.SESSION_HOURS,
+    redisPrefix: env.REDIS_PREFIX,
+    pgPoolSize: env.PG_POOL_SIZE,
+    fanoutIntervalMs: env.FANOUT_INTERVAL_MS,
+    lockSweepIntervalMs: env.LOCK_SWEEP_INTERVAL_MS,
+    hubRatePerSecond: env.HUB_RATE_PER_SECOND,
+    loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
+    clientDist: env.CLIENT_DIST,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,35 @@
+/** Who is acting: a logged-in user or a registered device (board, kiosk). Pure rules only. */
+import { MANAGER_ROLES, SELLER_ROLES, type Role } from '@kaipan/shared';
+
+export interface UserPrincipal {
+  kind: 'user';
+  id: string;
+  username: string;
+  role: Role;
+  displayName: string;
+  /** Device description for the audit trail (client-supplied id or user agent). */
+  device: string | null;
+}
+
+export interface DevicePrincipal {
+  kind: 'device';
+  id: string;
+  projectId: string;
+  deviceKind: 'BOARD' | 'KIOSK';
+  name: string;
+  device: string | null;
+}
+
+export type Principal = UserPrincipal | DevicePrincipal;
+
+export function canSell(p: Principal): p is UserPrincipal {
+  return p.kind === 'user' && SELLER_ROLES.includes(p.role);
+}
+
+export function canManage(p: Principal): p is UserPrincipal {
+  return p.kind === 'user' && MANAGER_ROLES.includes(p.role);
+}
+
+export function actorName(p: Principal): string {
+  return p.kind === 'user' ? p.username : `device:${p.name}`;
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema } from '@kaipan/shared';
+import { z } from 'zod';
+import type { Services } from '../../services/index.js';
+import { parse, requirePrincipal } from '../context.js';
+
+const batchRefSchema = z.strictObject({ batchId: z.uuid() });
+
+export function projectRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/api/projects', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    return services.directory.listProjects(principal);
+  });
+
+  app.get('/api/projects/:projectId/catalog', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    return services.query.catalog(principal, projectId);
+  });
+
+  app.get('/api/projects/:projectId/snapshot', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    return services.query.snapshot(principal, projectId);
+  });
+
+  app.get('/api/projects/:projectId/deals', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    const { limit } = parse(listQuerySchema, request.query);
+    return services.query.deals(principal, projectId, limit ?? 20);
+  });
+
+  app.get('/api/projects/:projectId/audit', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    const { limit } = parse(listQuerySchema, request.query);
+    return services.query.audit(principal, projectId, limit ?? 50);
+  });
+
+  app.post('/api/projects/:projectId/pause', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    return services.control.setPaused(principal, projectId, true);
+  });
+
+  app.post('/api/projects/:projectId/resume', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    return services.control.setPaused(principal, projectId, false);
+  });
+
+  app.get('/api/projects/:projectId/batches', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    return services.control.listBatches(principal, projectId);
+  });
+
+  app.post('/api/projects/:projectId/batches', async (request, reply) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    const body = parse(createBatchBodySchema, request.body);
+    const batch = await services.control.createBatch(principal, projectId, body);
+    return reply.code(201).send(batch);
+  });
+
+  app.post('/api/batches/:batchId/release', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { batchId } = parse(batchRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    return services.control.releaseBatch(principal, batchId);
+  });
+}

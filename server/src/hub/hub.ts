@@ -1,0 +1,139 @@
+/**
+ * Socket.IO namespace /hub. Thin: authenticate the handshake, validate each command, call one
+ * service, ack. Broadcasts come from the change feed after the write succeeded.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import {
+  AppError,
+  HUB_NAMESPACE,
+  confirmSchema,
+  describeIssues,
+  projectRefSchema,
+  releaseLockSchema,
+  unitRefSchema,
+  type Ack,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@kaipan/shared';
+import type { AppConfig } from '../config/index.js';
+import { RateLimiter } from '../infra/rate-limiter.js';
+import type { Principal } from '../domain/principal.js';
+import type { FeedSink } from '../services/change-feed.js';
+import { toErrorBody } from '../services/errors.js';
+import type { Services } from '../services/index.js';
+import type { Logger } from '../services/logger.js';
+
+export interface SocketData {
+  principal: Principal;
+}
+
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const projectRoom = (projectId: string): string => `project:${projectId}`;
+
+function describeDevice(socket: HubSocket): string | null {
+  const headers = socket.handshake.headers;
+  const id = headers['x-kaipan-device'];
+  const ua = headers['user-agent'];
+  const text = (typeof id === 'string' && id) || (typeof ua === 'string' && ua) || null;
+  return text ? text.slice(0, 160) : null;
+}
+
+export function createHub(httpServer: HttpServer, services: Services, config: AppConfig, log: Logger) {
+  const io: HubServer = new Server(httpServer, {
+    // Room for a 1 MB string to reach validation and be refused with a coded error.
+    maxHttpBufferSize: 2e6,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    cors: { origin: true, credentials: true },
+  });
+  const hub = io.of(HUB_NAMESPACE);
+  const limiter = new RateLimiter(config.hubRatePerSecond, config.hubRatePerSecond * 2);
+
+  hub.use((socket, next) => {
+    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    const device = describeDevice(socket);
+    const attempt =
+      typeof auth.token === 'string'
+        ? services.auth.authenticateToken(auth.token, device)
+        : typeof auth.deviceKey === 'string'
+          ? services.auth.authenticateDevice(auth.deviceKey, device)
+          : Promise.resolve(null);
+    attempt.then(
+      (principal) => {
+        if (!principal) {
+          const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
+          err.data = { code: 'UNAUTHENTICATED', message: 'A valid token or device key is required.' };
+          next(err);
+          return;
+        }
+        socket.data.principal = principal;
+        next();
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'hub authentication failed');
+        next(new Error('SERVICE_UNAVAILABLE'));
+      },
+    );
+  });
+
+  hub.on('connection', (socket: HubSocket) => {
+    const principal = socket.data.principal;
+
+    /** validate → one service call → ack; every failure is a coded error and changes nothing. */
+    const command =
+      <S extends z.ZodType, R>(schema: S, run: (payload: z.output<S>) => Promise<R>) =>
+      async (payload: unknown, ack: unknown): Promise<void> => {
+        if (typeof ack !== 'function') return;
+        const reply = ack as (response: Ack<R>) => void;
+        if (!limiter.take(socket.id)) {
+          reply({ ok: false, error: new AppError('RATE_LIMITED').toBody() });
+          return;
+        }
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) {
+          reply({ ok: false, error: new AppError('VALIDATION_FAILED', undefined, describeIssues(parsed.error)).toBody() });
+          return;
+        }
+        try {
+          reply({ ok: true, data: await run(parsed.data) });
+        } catch (error) {
+          reply({ ok: false, error: toErrorBody(error, log).body });
+        }
+      };
+
+    const on = socket.on.bind(socket) as (event: string, handler: (payload: unknown, ack: unknown) => Promise<void>) => void;
+
+    on('project:join', command(projectRefSchema, async ({ projectId }) => {
+      await services.directory.assertAccess(principal, projectId);
+      // Join first, then read: a change made in between is both in the snapshot's seq range and
+      // delivered; the client drops frames at or below the snapshot's seq.
+      await socket.join(projectRoom(projectId));
+      return services.query.snapshot(principal, projectId);
+    }));
+
+    on('project:leave', command(projectRefSchema, async ({ projectId }) => {
+      await socket.leave(projectRoom(projectId));
+      return { projectId };
+    }));
+
+    on('unit:lock', command(unitRefSchema, ({ unitId }) => services.sales.lock(principal, unitId)));
+
+    on('unit:release', command(releaseLockSchema, ({ unitId, token }) => services.sales.release(principal, unitId, token)));
+
+    on('unit:confirm', command(confirmSchema, ({ unitId, token, buyer }) =>
+      services.sales.confirm(principal, unitId, token, buyer)));
+
+    socket.on('disconnect', () => limiter.forget(socket.id));
+  });
+
+  const sink: FeedSink = {
+    unitsChanged: (frame) => hub.local.to(projectRoom(frame.projectId)).emit('units:changed', frame),
+    projectChanged: (event) => hub.local.to(projectRoom(event.projectId)).emit('project:changed', event),
+  };
+
+  return { io, sink };
+}

@@ -1,0 +1,58 @@
+/** PostgreSQL through Prisma (driver adapter on node-postgres). */
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type Db = PrismaClient;
+export { Prisma } from '../generated/prisma/client.js';
+
+export function createDb(databaseUrl: string, poolSize: number): Db {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** True when PostgreSQL answers within `timeoutMs`. */
+export async function pingDb(db: Db, timeoutMs = 2_000): Promise<boolean> {
+  try {
+    await withTimeout(db.$queryRaw`SELECT 1`, timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/** PostgreSQL error code of a failed query (e.g. '23505' unique violation), if any. */
+export function pgErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth += 1) {
+    const record = current as Record<string, unknown>;
+    if (typeof record.code === 'string' && /^[0-9A-Z]{5}$/.test(record.code)) return record.code;
+    const meta = record.meta as Record<string, unknown> | undefined;
+    const driver = meta?.driverAdapterError as Record<string, unknown> | undefined;
+    const cause = driver?.cause as Record<string, unknown> | undefined;
+    if (typeof cause?.originalCode === 'string') return cause.originalCode;
+    if (typeof cause?.code === 'string' && /^[0-9A-Z]{5}$/.test(cause.code)) return cause.code;
+    current = record.cause;
+  }
+  return undefined;
+}

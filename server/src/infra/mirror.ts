@@ -1,0 +1,292 @@
+/**
+ * The live mirror of unit status in Redis, the short locks and the per-project change log.
+ * PostgreSQL stays the system of record; everything here can be rebuilt from it (DESIGN.md §lock).
+ *
+ * Key layout, all under one hash tag per project so scripts never cross a cluster slot:
+ *   {p}:units    hash  unitId → "STATUS|version|price"
+ *   {p}:ready    set once the mirror has been built
+ *   {p}:paused   '1' | '0'
+ *   {p}:seq      change sequence (broadcast order);  {p}:fence  fencing-token counter
+ *   {p}:log      stream of changes (field u: unit change JSON, p: project change JSON)
+ *   {p}:lockexp  zset "unitId|holderId|token" → expiry ms
+ *   {p}:lock:<unitId>   JSON {t token, h holderId, n holderName, e expiresAt ms, c confirming} PX ttl
+ *   {p}:held:<userId>   set of unitIds the user has locked (lock-limit count)
+ *   {p}:rel:<token>     marker of a released token (idempotent release), 10 min
+ */
+import type { Redis } from 'ioredis';
+import type { DealInfo, ErrorCode, StoredUnitStatus, UnitStatus } from '@kaipan/shared';
+import { scripts } from './redis-scripts.js';
+
+export interface MirrorKeys {
+  units: string;
+  ready: string;
+  paused: string;
+  seq: string;
+  fence: string;
+  log: string;
+  lockexp: string;
+  lockPrefix: string;
+  heldPrefix: string;
+  releasedPrefix: string;
+}
+
+export interface RawLock {
+  /** fencing token */
+  t: string;
+  /** holder user id */
+  h: string;
+  /** holder display name */
+  n: string;
+  /** expiry, epoch ms */
+  e: number;
+  /** set while a confirm is being committed */
+  c?: 1;
+}
+
+export interface MirrorUnit {
+  status: StoredUnitStatus;
+  version: number;
+  price?: number;
+}
+
+/** A unit change as written to the log by the scripts (times in epoch ms). */
+export interface RawUnitChange {
+  seq: number;
+  unitId: string;
+  status: UnitStatus;
+  lock?: { holderId: string; holderName: string; expiresAt: number };
+  price?: number;
+  deal?: DealInfo;
+  at: number;
+}
+
+export interface RawProjectChange {
+  paused: boolean;
+  resync?: boolean;
+}
+
+export type LogEntry =
+  | { kind: 'unit'; projectId: string; change: RawUnitChange }
+  | { kind: 'project'; projectId: string; change: RawProjectChange };
+
+/** Mirror-level failure codes: the registered ErrorCodes plus MIRROR_MISSING (rebuild, then retry). */
+export type MirrorFailure = ErrorCode | 'MIRROR_MISSING';
+export type MirrorResult<T> = { ok: true; value: T } | { ok: false; code: MirrorFailure };
+
+export interface LockGrant {
+  token: string;
+  expiresAt: number;
+  ttlMs: number;
+  isNew: boolean;
+}
+
+export interface StoredChange {
+  unitId: string;
+  status: StoredUnitStatus;
+  version: number;
+  price?: number;
+  deal?: DealInfo;
+}
+
+export interface MirrorSnapshot {
+  seq: number;
+  paused: boolean;
+  ready: boolean;
+  nowMs: number;
+  units: Map<string, MirrorUnit>;
+  locks: Map<string, RawLock>;
+}
+
+/** The log keeps about this many changes per project (older ones are trimmed). */
+const LOG_MAX_LEN = 20_000;
+
+function parseUnitValue(value: string): MirrorUnit {
+  const [status, version, price] = value.split('|');
+  const unit: MirrorUnit = { status: status as StoredUnitStatus, version: Number(version) };
+  if (price) unit.price = Number(price);
+  return unit;
+}
+
+function parseReply(reply: unknown): string[] {
+  return Array.isArray(reply) ? reply.map((x) => String(x)) : [String(reply)];
+}
+
+export class UnitMirror {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  keys(projectId: string): MirrorKeys {
+    const base = `${this.prefix}{${projectId}}:`;
+    return {
+      units: `${base}units`,
+      ready: `${base}ready`,
+      paused: `${base}paused`,
+      seq: `${base}seq`,
+      fence: `${base}fence`,
+      log: `${base}log`,
+      lockexp: `${base}lockexp`,
+      lockPrefix: `${base}lock:`,
+      heldPrefix: `${base}held:`,
+      releasedPrefix: `${base}rel:`,
+    };
+  }
+
+  /** The project id of a log stream key. */
+  projectOfLogKey(key: string): string | null {
+    const match = /\{([^}]+)\}:log$/.exec(key);
+    return key.startsWith(this.prefix) && match?.[1] ? match[1] : null;
+  }
+
+  private scriptKeys(k: MirrorKeys): string[] {
+    return [k.units, k.ready, k.paused, k.seq, k.fence, k.log, k.lockexp];
+  }
+
+  async lock(
+    projectId: string,
+    unitId: string,
+    holder: { id: string; name: string },
+    ttlMs: number,
+    maxLocks: number,
+  ): Promise<MirrorResult<LockGrant>> {
+    const k = this.keys(projectId);
+    const reply = parseReply(
+      await scripts.lock.run(this.redis, this.scriptKeys(k), [
+        unitId, holder.id, holder.name, ttlMs, maxLocks, LOG_MAX_LEN, k.lockPrefix, k.heldPrefix,
+      ]),
+    );
+    if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
+    return {
+      ok: true,
+      value: { token: reply[1]!, expiresAt: Number(reply[2]), ttlMs: Number(reply[3]), isNew: reply[4] === '1' },
+    };
+  }
+
+  /** Compare-and-delete. `force` lets a manager release another holder's lock. */
+  async release(
+    projectId: string,
+    unitId: string,
+    token: string,
+    actorId: string,
+    force: boolean,
+  ): Promise<MirrorResult<{ released: boolean; holderId: string }>> {
+    const k = this.keys(projectId);
+    const reply = parseReply(
+      await scripts.release.run(this.redis, this.scriptKeys(k), [
+        unitId, token, actorId, force ? '1' : '0', LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, k.releasedPrefix,
+      ]),
+    );
+    if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
+    return { ok: true, value: { released: reply[1] === 'RELEASED', holderId: reply[2] ?? '' } };
+  }
+
+  async confirmBegin(
+    projectId: string,
+    unitId: string,
+    token: string,
+    holderId: string,
+    graceMs: number,
+  ): Promise<MirrorResult<null>> {
+    const k = this.keys(projectId);
+    const reply = parseReply(
+      await scripts.confirmBegin.run(this.redis, this.scriptKeys(k), [unitId, token, holderId, graceMs, k.lockPrefix]),
+    );
+    return reply[0] === 'OK' ? { ok: true, value: null } : { ok: false, code: reply[1] as MirrorFailure };
+  }
+
+  async confirmAbort(projectId: string, unitId: string, token: string): Promise<void> {
+    const k = this.keys(projectId);
+    await scripts.confirmAbort.run(this.redis, this.scriptKeys(k), [unitId, token, k.lockPrefix]);
+  }
+
+  /** Apply committed PostgreSQL changes; returns the seq given to each (0 = already applied). */
+  async apply(projectId: string, changes: readonly StoredChange[]): Promise<number[]> {
+    if (changes.length === 0) return [];
+    const k = this.keys(projectId);
+    const reply = await scripts.apply.run(this.redis, this.scriptKeys(k), [
+      LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, JSON.stringify(changes),
+    ]);
+    return parseReply(reply).map(Number);
+  }
+
+  /** Broadcast lapsed locks; returns what expired. */
+  async sweep(projectId: string, limit = 500): Promise<{ unitId: string; holderId: string; token: string }[]> {
+    const k = this.keys(projectId);
+    const flat = parseReply(
+      await scripts.sweep.run(this.redis, this.scriptKeys(k), [LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, limit]),
+    ).filter((x) => x !== '');
+    const out: { unitId: string; holderId: string; token: string }[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      out.push({ unitId: flat[i]!, holderId: flat[i + 1]!, token: flat[i + 2]! });
+    }
+    return out;
+  }
+
+  async snapshot(projectId: string): Promise<MirrorSnapshot> {
+    const k = this.keys(projectId);
+    const reply = (await scripts.snapshot.run(this.redis, this.scriptKeys(k), [k.lockPrefix])) as [
+      string, string, number, string[], string[], string,
+    ];
+    const [seq, paused, ready, unitFlat, lockFlat, nowMs] = reply;
+    const units = new Map<string, MirrorUnit>();
+    for (let i = 0; i + 1 < unitFlat.length; i += 2) units.set(unitFlat[i]!, parseUnitValue(unitFlat[i + 1]!));
+    const locks = new Map<string, RawLock>();
+    for (let i = 0; i + 1 < lockFlat.length; i += 2) locks.set(lockFlat[i]!, JSON.parse(lockFlat[i + 1]!) as RawLock);
+    return { seq: Number(seq), paused: paused === '1', ready: Number(ready) === 1, nowMs: Number(nowMs), units, locks };
+  }
+
+  /**
+   * Merge PostgreSQL rows into the mirror and mark it ready. `counterFloor` must exceed every
+   * seq and token issued before (see services/mirror-keeper.ts). Returns true when Redis had lost
+   * its counters.
+   */
+  async rebuild(
+    projectId: string,
+    rows: readonly { id: string; status: StoredUnitStatus; version: number; price: number | null }[],
+    paused: boolean,
+    counterFloor: number,
+  ): Promise<boolean> {
+    const k = this.keys(projectId);
+    const packed = rows.map((r) => [r.id, r.status, r.version, r.price === null ? '' : String(r.price)]);
+    const reply = await scripts.rebuild.run(this.redis, this.scriptKeys(k), [
+      paused ? '1' : '0', counterFloor, JSON.stringify(packed), LOG_MAX_LEN,
+    ]);
+    return Number(reply) === 1;
+  }
+
+  async setPaused(projectId: string, paused: boolean): Promise<void> {
+    const k = this.keys(projectId);
+    await scripts.setPaused.run(this.redis, this.scriptKeys(k), [paused ? '1' : '0', LOG_MAX_LEN]);
+  }
+
+  async isReady(projectId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys(projectId).ready)) === 1;
+  }
+
+  /** Lock held on a unit right now, if any. */
+  async getLock(projectId: string, unitId: string): Promise<RawLock | null> {
+    const raw = await this.redis.get(`${this.keys(projectId).lockPrefix}${unitId}`);
+    return raw ? (JSON.parse(raw) as RawLock) : null;
+  }
+
+  /** Parse an XREAD reply into log entries. */
+  parseLog(reply: [string, [string, string[]][]][] | null): { entries: LogEntry[]; lastIds: Map<string, string> } {
+    const entries: LogEntry[] = [];
+    const lastIds = new Map<string, string>();
+    for (const [key, messages] of reply ?? []) {
+      const projectId = this.projectOfLogKey(key);
+      if (!projectId) continue;
+      for (const [id, fields] of messages) {
+        lastIds.set(key, id);
+        for (let i = 0; i + 1 < fields.length; i += 2) {
+          const field = fields[i];
+          const json = fields[i + 1]!;
+          if (field === 'u') entries.push({ kind: 'unit', projectId, change: JSON.parse(json) as RawUnitChange });
+          else if (field === 'p') entries.push({ kind: 'project', projectId, change: JSON.parse(json) as RawProjectChange });
+        }
+      }
+    }
+    return { entries, lastIds };
+  }
+}

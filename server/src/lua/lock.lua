@@ -1,0 +1,48 @@
+-- Lock a unit for a consultant. ARGV: 1 unitId, 2 holderId, 3 holderName, 4 ttlMs, 5 maxLocks,
+-- 6 stream maxlen, 7 lockPrefix, 8 heldPrefix.
+-- Returns {'OK', token, expiresAtMs, ttlMs, isNew} or {'ERR', code}.
+local unitId, holderId, holderName = ARGV[1], ARGV[2], ARGV[3]
+local ttl, maxLocks, maxlen = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local lockPrefix, heldPrefix = ARGV[7], ARGV[8]
+
+if redis.call('EXISTS', K_READY) == 0 then return {'ERR', 'MIRROR_MISSING'} end
+local status = parse_unit(redis.call('HGET', K_UNITS, unitId))
+if not status then return {'ERR', 'NOT_FOUND'} end
+
+local now = now_ms()
+local lockKey = lockPrefix .. unitId
+local existing = redis.call('GET', lockKey)
+if existing then
+  local l = cjson.decode(existing)
+  if l.h == holderId and not l.c then
+    -- The same consultant pressing twice gets the lock they already hold.
+    return {'OK', l.t, fmt(l.e), fmt(l.e - now), '0'}
+  end
+  if l.h == holderId then return {'ERR', 'CONFLICT'} end
+  return {'ERR', 'LOCK_HELD'}
+end
+if status == 'NOT_RELEASED' then return {'ERR', 'NOT_RELEASED'} end
+if status ~= 'AVAILABLE' then return {'ERR', 'UNIT_NOT_AVAILABLE'} end
+if redis.call('GET', K_PAUSED) == '1' then return {'ERR', 'SALES_PAUSED'} end
+
+local heldKey = heldPrefix .. holderId
+local count = 0
+for _, other in ipairs(redis.call('SMEMBERS', heldKey)) do
+  local v = redis.call('GET', lockPrefix .. other)
+  if v and cjson.decode(v).h == holderId then
+    count = count + 1
+  else
+    redis.call('SREM', heldKey, other)
+  end
+end
+if count >= maxLocks then return {'ERR', 'LOCK_LIMIT'} end
+
+local token = fmt(redis.call('INCR', K_FENCE))
+local exp = now + ttl
+local l = { t = token, h = holderId, n = holderName, e = exp }
+redis.call('SET', lockKey, cjson.encode(l), 'PX', ttl)
+redis.call('ZADD', K_LOCKEXP, exp, lock_member(unitId, l))
+redis.call('SADD', heldKey, unitId)
+emit_unit({ unitId = unitId, status = 'LOCKED',
+  lock = { holderId = holderId, holderName = holderName, expiresAt = exp }, at = now }, maxlen)
+return {'OK', token, fmt(exp), fmt(ttl), '1'}

@@ -1,0 +1,19 @@
+-- A consistent snapshot: seq, paused, ready, unit statuses and live locks, read atomically.
+-- ARGV: 1 lockPrefix. Returns {seq, paused, ready, {unitId, value, …}, {unitId, lockJson, …}, nowMs}.
+local lockPrefix = ARGV[1]
+local units = redis.call('HGETALL', K_UNITS)
+local locks = {}
+local seen = {}
+for _, member in ipairs(redis.call('ZRANGE', K_LOCKEXP, 0, -1)) do
+  local unitId = string.match(member, '^([^|]*)|')
+  if not seen[unitId] then
+    seen[unitId] = true
+    local v = redis.call('GET', lockPrefix .. unitId)
+    if v then
+      locks[#locks + 1] = unitId
+      locks[#locks + 1] = v
+    end
+  end
+end
+return { redis.call('GET', K_SEQ) or '0', redis.call('GET', K_PAUSED) or '0',
+  redis.call('EXISTS', K_READY), units, locks, fmt(now_ms()) }

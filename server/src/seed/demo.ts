@@ -1,0 +1,123 @@
+/**
+ * Demo data, created once (idempotent): a realistic project, accounts and one board device key.
+ * DEMO ONLY — the passwords and the board key below are public. Never run with KAIPAN_DEMO in production.
+ */
+import type { Db } from '../infra/db.js';
+import { hashPassword } from '../domain/passwords.js';
+import { DEMO_BUILDINGS, demoUnits } from '../domain/demo-catalog.js';
+import { hashDeviceKey } from '../services/auth-service.js';
+
+export const DEMO_PROJECT_CODE = 'DEMO-YHF';
+export const DEMO_CONSULTANTS = 200;
+export const DEMO_ACCOUNTS = {
+  admin: { password: 'kaipan-admin', role: 'ADMIN', displayName: '系统管理员 Admin' },
+  manager: { password: 'kaipan-manager', role: 'MANAGER', displayName: '王经理 Manager Wang' },
+  cashier: { password: 'kaipan-cashier', role: 'CASHIER', displayName: '李出纳 Cashier Li' },
+} as const;
+/** Password of every demo consultant c001…c200. */
+export const DEMO_CONSULTANT_PASSWORD = 'kaipan-demo';
+/** Device key of the demo wall board. */
+export const DEMO_BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
+
+const SURNAMES = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超'];
+
+export function consultantName(n: number): string {
+  return `${SURNAMES[n % SURNAMES.length]}${GIVEN[(n * 7) % GIVEN.length]} c${String(n).padStart(3, '0')}`;
+}
+
+export interface DemoSeedResult {
+  created: boolean;
+  projectId: string;
+}
+
+export async function seedDemo(db: Db): Promise<DemoSeedResult> {
+  const existing = await db.project.findUnique({ where: { code: DEMO_PROJECT_CODE }, select: { id: true } });
+  if (existing) return { created: false, projectId: existing.id };
+
+  const consultantHash = await hashPassword(DEMO_CONSULTANT_PASSWORD);
+  const staff = await Promise.all(
+    Object.entries(DEMO_ACCOUNTS).map(async ([username, a]) => ({
+      username, displayName: a.displayName, role: a.role, passwordHash: await hashPassword(a.password),
+    })),
+  );
+
+  const projectId = await db.$transaction(
+    async (tx) => {
+      const project = await tx.project.create({
+        data: {
+          code: DEMO_PROJECT_CODE,
+          name: '云湖府',
+          nameEn: 'Yunhu Residences',
+          city: '杭州 Hangzhou',
+          timezone: 'Asia/Shanghai',
+          lockTtlSeconds: 120,
+          maxLocksPerConsultant: 2,
+        },
+      });
+      for (const s of staff) {
+        await tx.user.upsert({ where: { username: s.username }, update: {}, create: s });
+      }
+      await tx.user.createMany({
+        data: Array.from({ length: DEMO_CONSULTANTS }, (_, i) => ({
+          username: `c${String(i + 1).padStart(3, '0')}`,
+          displayName: consultantName(i + 1),
+          role: 'CONSULTANT' as const,
+          passwordHash: consultantHash,
+        })),
+        skipDuplicates: true,
+      });
+      const users = await tx.user.findMany({ select: { id: true } });
+      await tx.projectMember.createMany({ data: users.map((u) => ({ projectId: project.id, userId: u.id })), skipDuplicates: true });
+
+      const first = await tx.batch.create({
+        data: { projectId: project.id, name: '首批推盘 Batch 1', status: 'RELEASED', releasedAt: new Date() },
+      });
+      const second = await tx.batch.create({ data: { projectId: project.id, name: '第二批 Batch 2' } });
+
+      for (const [index, b] of DEMO_BUILDINGS.entries()) {
+        const building = await tx.building.create({
+          data: {
+            projectId: project.id, code: b.code, name: b.name, nameEn: b.nameEn,
+            floors: b.floors, unitsPerFloor: b.columns.length, sortOrder: index,
+          },
+        });
+        await tx.unit.createMany({
+          data: demoUnits(b).map((u) => {
+            // A few units on the first floors of Tower 1 are withheld for VIP customers.
+            const withheld = b.code === '1' && u.floor === 8 && u.position === 1;
+            return {
+              projectId: project.id,
+              buildingId: building.id,
+              batchId: b.firstBatch ? first.id : second.id,
+              code: u.code,
+              floor: u.floor,
+              position: u.position,
+              layout: u.layout.code,
+              layoutName: u.layout.name,
+              grossArea: u.layout.grossArea,
+              netArea: u.layout.netArea,
+              orientation: u.orientation,
+              listPrice: BigInt(u.listPrice),
+              floorPrice: BigInt(u.floorPrice),
+              status: b.firstBatch ? (withheld ? 'WITHHELD' : 'AVAILABLE') : 'NOT_RELEASED',
+              withholdReason: withheld ? 'VIP 客户保留 Reserved for VIP' : null,
+            } as const;
+          }),
+        });
+      }
+      await tx.device.create({
+        data: { projectId: project.id, kind: 'BOARD', name: '大屏 Wall board 1', keyHash: hashDeviceKey(DEMO_BOARD_KEY) },
+      });
+      await tx.auditEvent.create({
+        data: {
+          projectId: project.id, actorKind: 'system', actorName: 'system', action: 'project.seed',
+          entity: 'project', entityId: project.id, after: { code: DEMO_PROJECT_CODE },
+        },
+      });
+      return project.id;
+    },
+    { timeout: 60_000 },
+  );
+  return { created: true, projectId };
+}

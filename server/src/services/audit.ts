@@ -1,0 +1,97 @@
+/**
+ * Audit trail: every state change records who, what, before/after, when and from which device.
+ * Changes committed in PostgreSQL write their event in the same transaction. Changes that live only
+ * in Redis (lock, release, expiry) go through AuditWriter, which batches inserts off the hot path.
+ */
+import type { Db } from '../infra/db.js';
+import { actorName, type Principal } from '../domain/principal.js';
+import type { Logger } from './logger.js';
+
+export interface AuditInput {
+  projectId: string | null;
+  /** The acting principal, or 'system' for the server itself (e.g. lock expiry). */
+  actor: Principal | 'system';
+  action: string;
+  entity: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  at?: Date;
+}
+
+export interface AuditRow {
+  projectId: string | null;
+  actorId: string | null;
+  actorKind: string;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: object | undefined;
+  after: object | undefined;
+  device: string | null;
+  createdAt: Date;
+}
+
+export function toAuditRow(input: AuditInput): AuditRow {
+  const actor = input.actor;
+  return {
+    projectId: input.projectId,
+    actorId: actor === 'system' ? null : actor.id,
+    actorKind: actor === 'system' ? 'system' : actor.kind,
+    actorName: actor === 'system' ? 'system' : actorName(actor),
+    action: input.action,
+    entity: input.entity,
+    entityId: input.entityId,
+    before: (input.before ?? undefined) as object | undefined,
+    after: (input.after ?? undefined) as object | undefined,
+    device: actor === 'system' ? null : actor.device,
+    createdAt: input.at ?? new Date(),
+  };
+}
+
+/** Buffered writer for events of Redis-only changes. Flushes every `intervalMs` and on close. */
+export class AuditWriter {
+  private buffer: AuditRow[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly intervalMs = 250,
+    private readonly maxBatch = 500,
+  ) {}
+
+  record(input: AuditInput): void {
+    this.buffer.push(toAuditRow(input));
+    if (this.buffer.length >= this.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
+  }
+
+  /** Write everything buffered so far. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const rows = this.buffer;
+    this.buffer = [];
+    if (rows.length === 0) return this.flushing;
+    this.flushing = this.flushing.then(async () => {
+      try {
+        await this.db.auditEvent.createMany({ data: rows });
+      } catch (error) {
+        // Keep the events for the next flush rather than lose them while PostgreSQL blips.
+        this.log.error({ err: error, count: rows.length }, 'audit flush failed; will retry');
+        this.buffer.unshift(...rows);
+        this.timer ??= setTimeout(() => void this.flush(), 1_000);
+      }
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Sales control for managers: pause/resume, withhold/unwithhold (保留), batches (推盘).
+ * Each change commits in PostgreSQL with its audit event, then reaches the mirror and every screen.
+ */
+import {
+  AppError,
+  nextStatus,
+  type BatchInfo,
+  type CreateBatchBody,
+  type ProjectSummary,
+  type StoredUnitStatus,
+  type UnitAction,
+  type UnitState,
+} from '@kaipan/shared';
+import type { Db } from '../infra/db.js';
+import type { UnitMirror } from '../infra/mirror.js';
+import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { toAuditRow } from './audit.js';
+import type { MirrorKeeper } from './mirror-keeper.js';
+import type { ProjectDirectory } from './project-directory.js';
+import { toUnitState } from './unit-view.js';
+
+type BatchRow = { id: string; name: string; status: 'PENDING' | 'RELEASED'; releasedAt: Date | null; createdAt: Date; _count: { units: number } };
+
+function toBatchInfo(b: BatchRow): BatchInfo {
+  return {
+    id: b.id,
+    name: b.name,
+    status: b.status,
+    unitCount: b._count.units,
+    releasedAt: b.releasedAt?.toISOString() ?? null,
+    createdAt: b.createdAt.toISOString(),
+  };
+}
+
+const batchSelect = { id: true, name: true, status: true, releasedAt: true, createdAt: true, _count: { select: { units: true } } } as const;
+
+export class ControlService {
+  constructor(
+    private readonly db: Db,
+    private readonly mirror: UnitMirror,
+    private readonly keeper: MirrorKeeper,
+    private readonly directory: ProjectDirectory,
+  ) {}
+
+  private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can control sales.');
+    await this.directory.assertAccess(principal, projectId);
+    return principal;
+  }
+
+  async setPaused(principal: Principal, projectId: string, paused: boolean): Promise<ProjectSummary> {
+    const user = await this.authorize(principal, projectId);
+    await this.db.$transaction(async (tx) => {
+      const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { salesPaused: true } });
+      if (before.salesPaused === paused) return;
+      await tx.project.update({ where: { id: projectId }, data: { salesPaused: paused } });
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId, actor: user, action: paused ? 'sales.pause' : 'sales.resume', entity: 'project', entityId: projectId,
+          before: { salesPaused: before.salesPaused }, after: { salesPaused: paused },
+        }),
+      });
+    });
+    await this.mirror.setPaused(projectId, paused);
+    this.directory.invalidate(projectId);
+    return this.directory.getProject(projectId);
+  }
+
+  async withhold(principal: Principal, unitId: string, reason: string): Promise<UnitState> {
+    return this.transitionUnit(principal, unitId, 'withhold', reason);
+  }
+
+  async unwithhold(principal: Principal, unitId: string): Promise<UnitState> {
+    return this.transitionUnit(principal, unitId, 'unwithhold', null);
+  }
+
+  private async transitionUnit(
+    principal: Principal,
+    unitId: string,
+    action: Extract<UnitAction, 'withhold' | 'unwithhold'>,
+    reason: string | null,
+  ): Promise<UnitState> {
+    const { projectId, unit } = await this.directory.resolveUnit(unitId);
+    const user = await this.authorize(principal, projectId);
+    if (action === 'withhold' && (await this.mirror.getLock(projectId, unitId))) {
+      throw new AppError('LOCK_HELD', 'A consultant holds this unit; release it first.');
+    }
+    const from: StoredUnitStatus = action === 'withhold' ? 'AVAILABLE' : 'WITHHELD';
+    const to = nextStatus(from, action) as StoredUnitStatus;
+    const updated = await this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ version: number }[]>`
+        UPDATE units SET status = ${to}::"UnitStatus", version = version + 1, withhold_reason = ${reason}, updated_at = now()
+        WHERE id = ${unitId}::uuid AND status = ${from}::"UnitStatus"
+        RETURNING version`;
+      const row = rows[0];
+      if (!row) return null;
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId, actor: user, action: `unit.${action}`, entity: 'unit', entityId: unitId,
+          before: { status: from, unitCode: unit.code }, after: reason ? { status: to, reason } : { status: to },
+        }),
+      });
+      return row;
+    });
+    if (!updated) {
+      const current = await this.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { status: true } });
+      if (current.status === 'NOT_RELEASED') throw new AppError('NOT_RELEASED');
+      throw new AppError('INVALID_TRANSITION', `Cannot ${action} a unit that is ${current.status}.`);
+    }
+    await this.keeper.applyCommitted(projectId, [{ unitId, status: to, version: updated.version }]);
+    return toUnitState(unit, { status: to, version: updated.version }, undefined, Date.now());
+  }
+
+  async listBatches(principal: Principal, projectId: string): Promise<BatchInfo[]> {
+    await this.directory.assertAccess(principal, projectId);
+    const rows = await this.db.batch.findMany({ where: { projectId }, select: batchSelect, orderBy: { createdAt: 'asc' } });
+    return rows.map(toBatchInfo);
+  }
+
+  /** Create a batch of units not yet released; optionally release it at once. */
+  async createBatch(principal: Principal, projectId: string, body: CreateBatchBody): Promise<BatchInfo> {
+    const user = await this.authorize(principal, projectId);
+    const unitIds = [...new Set(body.unitIds)];
+    const batchId = await this.db.$transaction(async (tx) => {
+      const units = await tx.unit.findMany({
+        where: { id: { in: unitIds }, projectId },
+        select: { id: true, status: true, batchId: true, code: true },
+      });
+      const found = new Set(units.map((u) => u.id));
+      const problems = [
+        ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
+        ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
+      ];
+      if (problems.length > 0) {
+        throw new AppError('VALIDATION_FAILED', 'Some units cannot join a new batch.', problems.slice(0, 50));
+      }
+      const batch = await tx.batch.create({ data: { projectId, name: body.name }, select: { id: true } });
+      await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId: batch.id } });
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId, actor: user, action: 'batch.create', entity: 'batch', entityId: batch.id,
+          after: { name: body.name, units: units.map((u) => u.code) },
+        }),
+      });
+      return batch.id;
+    });
+    if (body.release) return this.releaseBatch(principal, batchId);
+    return toBatchInfo(await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: batchSelect }));
+  }
+
+  /** 推盘: every unit of a pending batch becomes AVAILABLE on every screen at once. */
+  async releaseBatch(principal: Principal, batchId: string): Promise<BatchInfo> {
+    const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
+    if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
+    const user = await this.authorize(principal, batch.projectId);
+    const projectId = batch.projectId;
+    const released = await this.db.$transaction(async (tx) => {
+      const marked = await tx.batch.updateMany({
+        where: { id: batchId, status: 'PENDING' },
+        data: { status: 'RELEASED', releasedAt: new Date() },
+      });
+      if (marked.count === 0) throw new AppError('INVALID_TRANSITION', 'The batch has already been released.');
+      const rows = await tx.$queryRaw<{ id: string; version: number; code: string }[]>`
+        UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
+        WHERE batch_id = ${batchId}::uuid AND status = 'NOT_RELEASED'
+        RETURNING id::text AS id, version, code`;
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId, actor: user, action: 'batch.release', entity: 'batch', entityId: batchId,
+          before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code) },
+        }),
+      });
+      return rows;
+    });
+    await this.keeper.applyCommitted(
+      projectId,
+      released.map((r) => ({ unitId: r.id, status: 'AVAILABLE' as const, version: r.version })),
+    );
+    return toBatchInfo(await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: batchSelect }));
+  }
+}

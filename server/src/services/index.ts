@@ -1,0 +1,41 @@
+/** Wires the services of one process around its PostgreSQL and Redis connections. */
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config/index.js';
+import type { Db } from '../infra/db.js';
+import { UnitMirror } from '../infra/mirror.js';
+import { AuditWriter } from './audit.js';
+import { AuthService } from './auth-service.js';
+import { ControlService } from './control-service.js';
+import type { Logger } from './logger.js';
+import { MirrorKeeper } from './mirror-keeper.js';
+import { ProjectDirectory } from './project-directory.js';
+import { QueryService } from './query-service.js';
+import { SalesService } from './sales-service.js';
+
+export interface Services {
+  mirror: UnitMirror;
+  audit: AuditWriter;
+  directory: ProjectDirectory;
+  keeper: MirrorKeeper;
+  auth: AuthService;
+  sales: SalesService;
+  control: ControlService;
+  query: QueryService;
+}
+
+export function createServices(config: AppConfig, db: Db, redis: Redis, log: Logger): Services {
+  const mirror = new UnitMirror(redis, config.redisPrefix);
+  const audit = new AuditWriter(db, log);
+  const directory = new ProjectDirectory(db);
+  const keeper = new MirrorKeeper(db, redis, mirror, log, () => directory.allProjectIds());
+  return {
+    mirror,
+    audit,
+    directory,
+    keeper,
+    auth: new AuthService(db, config.authSecret, config.sessionHours),
+    sales: new SalesService(db, mirror, keeper, directory, audit),
+    control: new ControlService(db, mirror, keeper, directory),
+    query: new QueryService(db, mirror, keeper, directory),
+  };
+}

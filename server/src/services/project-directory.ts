@@ -1,0 +1,194 @@
+/**
+ * Read side of projects: catalogs (static unit facts), settings, and who may see what.
+ * Cached in memory for the hot paths (lock, join); the cache is short-lived and invalidated on change.
+ */
+import { AppError, type BuildingInfo, type CatalogUnit, type ProjectCatalog, type ProjectSummary } from '@kaipan/shared';
+import type { Db } from '../infra/db.js';
+import type { Principal } from '../domain/principal.js';
+
+const CATALOG_TTL_MS = 60_000;
+const ACCESS_TTL_MS = 30_000;
+
+export interface CatalogEntry {
+  catalog: ProjectCatalog;
+  byId: Map<string, CatalogUnit>;
+  loadedAt: number;
+}
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+type ProjectRow = {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  city: string;
+  timezone: string;
+  salesPaused: boolean;
+  lockTtlSeconds: number;
+  maxLocksPerConsultant: number;
+  _count: { units: number };
+};
+
+export function toProjectSummary(p: ProjectRow): ProjectSummary {
+  return {
+    id: p.id,
+    code: p.code,
+    name: p.name,
+    nameEn: p.nameEn,
+    city: p.city,
+    timezone: p.timezone,
+    salesPaused: p.salesPaused,
+    lockTtlSeconds: p.lockTtlSeconds,
+    maxLocksPerConsultant: p.maxLocksPerConsultant,
+    unitCount: p._count.units,
+  };
+}
+
+const projectSelect = {
+  id: true,
+  code: true,
+  name: true,
+  nameEn: true,
+  city: true,
+  timezone: true,
+  salesPaused: true,
+  lockTtlSeconds: true,
+  maxLocksPerConsultant: true,
+  _count: { select: { units: true } },
+} as const;
+
+export class ProjectDirectory {
+  private catalogs = new Map<string, CatalogEntry>();
+  private unitProject = new Map<string, string>();
+  private access = new Map<string, Cached<Set<string>>>();
+
+  constructor(private readonly db: Db) {}
+
+  async listProjects(principal: Principal): Promise<ProjectSummary[]> {
+    const where =
+      principal.kind === 'device'
+        ? { id: principal.projectId }
+        : principal.role === 'ADMIN'
+          ? {}
+          : { members: { some: { userId: principal.id } } };
+    const rows = await this.db.project.findMany({
+      where,
+      select: projectSelect,
+      orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
+    });
+    return rows.map(toProjectSummary);
+  }
+
+  async allProjectIds(): Promise<string[]> {
+    return (await this.db.project.findMany({ select: { id: true } })).map((p) => p.id);
+  }
+
+  /** Project summary, fresh from PostgreSQL. */
+  async getProject(projectId: string): Promise<ProjectSummary> {
+    const row = await this.db.project.findUnique({ where: { id: projectId }, select: projectSelect });
+    if (!row) throw new AppError('NOT_FOUND', 'Project not found.');
+    return toProjectSummary(row);
+  }
+
+  async getCatalog(projectId: string): Promise<CatalogEntry> {
+    const cached = this.catalogs.get(projectId);
+    if (cached && Date.now() - cached.loadedAt < CATALOG_TTL_MS) return cached;
+    const project = await this.getProject(projectId);
+    const [buildings, units] = await Promise.all([
+      this.db.building.findMany({ where: { projectId }, orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }] }),
+      this.db.unit.findMany({
+        where: { projectId },
+        orderBy: [{ floor: 'desc' }, { position: 'asc' }],
+        select: {
+          id: true, code: true, buildingId: true, floor: true, position: true, layout: true, layoutName: true,
+          grossArea: true, netArea: true, orientation: true, listPrice: true,
+        },
+      }),
+    ]);
+    const catalogUnits: CatalogUnit[] = units.map((u) => {
+      const grossArea = Number(u.grossArea);
+      const listPrice = Number(u.listPrice);
+      return {
+        id: u.id,
+        code: u.code,
+        buildingId: u.buildingId,
+        floor: u.floor,
+        position: u.position,
+        layout: u.layout,
+        layoutName: u.layoutName,
+        grossArea,
+        netArea: Number(u.netArea),
+        orientation: u.orientation,
+        listPrice,
+        unitPrice: grossArea > 0 ? Math.round(listPrice / grossArea) : 0,
+      };
+    });
+    const buildingInfos: BuildingInfo[] = buildings.map((b) => ({
+      id: b.id,
+      code: b.code,
+      name: b.name,
+      nameEn: b.nameEn,
+      floors: b.floors,
+      unitsPerFloor: b.unitsPerFloor,
+    }));
+    const entry: CatalogEntry = {
+      catalog: { project, buildings: buildingInfos, units: catalogUnits },
+      byId: new Map(catalogUnits.map((u) => [u.id, u])),
+      loadedAt: Date.now(),
+    };
+    for (const u of catalogUnits) this.unitProject.set(u.id, projectId);
+    this.catalogs.set(projectId, entry);
+    return entry;
+  }
+
+  /** Forget cached facts of a project (after settings or inventory change). */
+  invalidate(projectId: string): void {
+    this.catalogs.delete(projectId);
+  }
+
+  /** The project and static facts of a unit; NOT_FOUND when it does not exist. */
+  async resolveUnit(unitId: string): Promise<{ projectId: string; unit: CatalogUnit; project: ProjectSummary }> {
+    let projectId = this.unitProject.get(unitId);
+    if (!projectId) {
+      const row = await this.db.unit.findUnique({ where: { id: unitId }, select: { projectId: true } });
+      if (!row) throw new AppError('NOT_FOUND', 'Unit not found.');
+      projectId = row.projectId;
+      this.unitProject.set(unitId, projectId);
+    }
+    const entry = await this.getCatalog(projectId);
+    let unit = entry.byId.get(unitId);
+    if (!unit) {
+      this.invalidate(projectId);
+      unit = (await this.getCatalog(projectId)).byId.get(unitId);
+    }
+    if (!unit) throw new AppError('NOT_FOUND', 'Unit not found.');
+    return { projectId, unit, project: entry.catalog.project };
+  }
+
+  /** Throws FORBIDDEN unless the principal may see the project (NOT_FOUND if it does not exist). */
+  async assertAccess(principal: Principal, projectId: string): Promise<void> {
+    if (principal.kind === 'device') {
+      if (principal.projectId !== projectId) throw new AppError('FORBIDDEN', 'This device belongs to another project.');
+      return;
+    }
+    if (principal.role === 'ADMIN') {
+      await this.getCatalog(projectId);
+      return;
+    }
+    const cached = this.access.get(principal.id);
+    let projects = cached && Date.now() - cached.at < ACCESS_TTL_MS ? cached.value : null;
+    if (!projects) {
+      const rows = await this.db.projectMember.findMany({ where: { userId: principal.id }, select: { projectId: true } });
+      projects = new Set(rows.map((r) => r.projectId));
+      this.access.set(principal.id, { value: projects, at: Date.now() });
+    }
+    if (!projects.has(projectId)) {
+      const exists = await this.db.project.count({ where: { id: projectId } });
+      throw exists ? new AppError('FORBIDDEN', 'You are not a member of this project.') : new AppError('NOT_FOUND', 'Project not found.');
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/** Read models: the live snapshot, recent deals and the audit log of a project. */
+import { maskName, type AuditEntry, type DealInfo, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
+import type { Db } from '../infra/db.js';
+import type { UnitMirror } from '../infra/mirror.js';
+import type { Principal } from '../domain/principal.js';
+import { canManage } from '../domain/principal.js';
+import { AppError } from '@kaipan/shared';
+import type { MirrorKeeper } from './mirror-keeper.js';
+import type { ProjectDirectory } from './project-directory.js';
+import { toUnitState } from './unit-view.js';
+
+export class QueryService {
+  constructor(
+    private readonly db: Db,
+    private readonly mirror: UnitMirror,
+    private readonly keeper: MirrorKeeper,
+    private readonly directory: ProjectDirectory,
+  ) {}
+
+  async catalog(principal: Principal, projectId: string): Promise<ProjectCatalog> {
+    await this.directory.assertAccess(principal, projectId);
+    return (await this.directory.getCatalog(projectId)).catalog;
+  }
+
+  /** Every unit's live status with the seq it reflects (consistent: one atomic Redis read). */
+  async snapshot(principal: Principal, projectId: string): Promise<ProjectSnapshot> {
+    await this.directory.assertAccess(principal, projectId);
+    const entry = await this.directory.getCatalog(projectId);
+    let snap = await this.mirror.snapshot(projectId);
+    if (!snap.ready) {
+      await this.keeper.rebuild(projectId);
+      snap = await this.mirror.snapshot(projectId);
+    }
+    const units = entry.catalog.units.map((u) => toUnitState(u, snap.units.get(u.id), snap.locks.get(u.id), snap.nowMs));
+    return { projectId, seq: snap.seq, paused: snap.paused, serverTime: new Date(snap.nowMs).toISOString(), units };
+  }
+
+  async deals(principal: Principal, projectId: string, limit: number): Promise<DealInfo[]> {
+    await this.directory.assertAccess(principal, projectId);
+    const rows = await this.db.subscription.findMany({
+      where: { projectId, status: { in: ['ACTIVE', 'CONTRACTED'] } },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: {
+        id: true, unitId: true, buyerName: true, price: true, createdAt: true,
+        unit: { select: { code: true } },
+        consultant: { select: { displayName: true } },
+      },
+    });
+    return rows.map((r) => ({
+      subscriptionId: r.id,
+      unitId: r.unitId,
+      unitCode: r.unit.code,
+      buyer: maskName(r.buyerName),
+      consultant: r.consultant.displayName,
+      price: Number(r.price),
+      at: r.createdAt.toISOString(),
+    }));
+  }
+
+  async audit(principal: Principal, projectId: string, limit: number): Promise<AuditEntry[]> {
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can read the audit log.');
+    await this.directory.assertAccess(principal, projectId);
+    const rows = await this.db.auditEvent.findMany({
+      where: { projectId },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
+    return rows.map((r) => ({
+      id: r.id.toString(),
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entityId,
+      actor: r.actorName,
+      device: r.device,
+      before: r.before,
+      after: r.after,
+      at: r.createdAt.toISOString(),
+    }));
+  }
+}

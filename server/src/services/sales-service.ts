@@ -1,0 +1,173 @@
+/**
+ * Selling a unit: lock (Redis script), release (compare-and-delete), confirm (PostgreSQL
+ * transaction guarded by the unit's status and a partial unique index, then the mirror).
+ * DESIGN.md "The lock protocol" is the specification.
+ */
+import {
+  AppError,
+  maskName,
+  type Buyer,
+  type ConfirmResult,
+  type DealInfo,
+  type LockResult,
+  type UnitRef,
+} from '@kaipan/shared';
+import type { Db } from '../infra/db.js';
+import { pgErrorCode } from '../infra/db.js';
+import type { MirrorFailure, MirrorResult, UnitMirror } from '../infra/mirror.js';
+import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
+import type { AuditWriter } from './audit.js';
+import type { MirrorKeeper } from './mirror-keeper.js';
+import type { ProjectDirectory } from './project-directory.js';
+
+/** How long a lock may stay "confirming" while PostgreSQL commits, ms. */
+const CONFIRM_GRACE_MS = 15_000;
+
+function fail(code: MirrorFailure): never {
+  if (code === 'MIRROR_MISSING') throw new AppError('SERVICE_UNAVAILABLE', 'Sales state is being rebuilt; try again.');
+  throw new AppError(code);
+}
+
+export class SalesService {
+  constructor(
+    private readonly db: Db,
+    private readonly mirror: UnitMirror,
+    private readonly keeper: MirrorKeeper,
+    private readonly directory: ProjectDirectory,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  private async authorize(principal: Principal, unitId: string) {
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can lock and confirm units.');
+    const resolved = await this.directory.resolveUnit(unitId);
+    await this.directory.assertAccess(principal, resolved.projectId);
+    return { ...resolved, user: principal };
+  }
+
+  /** Run a mirror operation; when the mirror is missing, rebuild it once and retry. */
+  private async withMirror<T>(projectId: string, op: () => Promise<MirrorResult<T>>): Promise<T> {
+    let result = await op();
+    if (!result.ok && result.code === 'MIRROR_MISSING') {
+      await this.keeper.rebuild(projectId);
+      result = await op();
+    }
+    if (!result.ok) fail(result.code);
+    return result.value;
+  }
+
+  async lock(principal: Principal, unitId: string): Promise<LockResult> {
+    const { projectId, project, unit, user } = await this.authorize(principal, unitId);
+    const grant = await this.withMirror(projectId, () =>
+      this.mirror.lock(projectId, unitId, { id: user.id, name: user.displayName }, project.lockTtlSeconds * 1000, project.maxLocksPerConsultant),
+    );
+    if (grant.isNew) {
+      this.audit.record({
+        projectId, actor: user, action: 'unit.lock', entity: 'unit', entityId: unitId,
+        before: { status: 'AVAILABLE' },
+        after: { status: 'LOCKED', token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString() },
+      });
+    }
+    return { unitId, token: grant.token, expiresAt: new Date(grant.expiresAt).toISOString(), ttlMs: grant.ttlMs };
+  }
+
+  async release(principal: Principal, unitId: string, token: string): Promise<UnitRef> {
+    const { projectId, unit, user } = await this.authorize(principal, unitId);
+    const outcome = await this.withMirror(projectId, () =>
+      this.mirror.release(projectId, unitId, token, user.id, canManage(user)),
+    );
+    if (outcome.released) {
+      this.audit.record({
+        projectId, actor: user, action: 'unit.release', entity: 'unit', entityId: unitId,
+        before: { status: 'LOCKED', token, holderId: outcome.holderId, unitCode: unit.code },
+        after: { status: 'AVAILABLE' },
+      });
+    }
+    return { unitId };
+  }
+
+  async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer): Promise<ConfirmResult> {
+    const { projectId, unit, user } = await this.authorize(principal, unitId);
+    const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
+    if (!begun.ok) {
+      // A retry of a confirm that already succeeded finds its subscription instead of an error.
+      const previous = await this.findConfirmed(unitId, token, user.id);
+      if (previous) return { subscriptionId: previous };
+      fail(begun.code);
+    }
+    let row: ConfirmRow | undefined;
+    try {
+      row = await this.commitConfirm(projectId, unitId, token, buyer, user);
+    } catch (error) {
+      await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+      if (pgErrorCode(error) !== '23505') throw error;
+    }
+    if (!row) {
+      const previous = await this.findConfirmed(unitId, token, user.id);
+      if (previous) return { subscriptionId: previous };
+      await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+      throw new AppError('UNIT_NOT_AVAILABLE', 'The unit was sold or withdrawn meanwhile.');
+    }
+    const deal: DealInfo = {
+      subscriptionId: row.subscription_id,
+      unitId,
+      unitCode: unit.code,
+      buyer: maskName(buyer.name),
+      consultant: user.displayName,
+      price: Number(row.price),
+      at: row.created_at.toISOString(),
+    };
+    await this.keeper.applyCommitted(projectId, [
+      { unitId, status: 'SUBSCRIBED', version: row.version, price: deal.price, deal },
+    ]);
+    return { subscriptionId: row.subscription_id };
+  }
+
+  private async findConfirmed(unitId: string, token: string, consultantId: string): Promise<string | null> {
+    const found = await this.db.subscription.findFirst({
+      where: { unitId, lockToken: BigInt(token), consultantId, status: { in: ['ACTIVE', 'CONTRACTED'] } },
+      select: { id: true },
+    });
+    return found?.id ?? null;
+  }
+
+  /**
+   * One statement, one round trip: the conditional update (only an AVAILABLE unit), the
+   * subscription insert (the partial unique index allows one ACTIVE per unit) and the audit event.
+   */
+  private async commitConfirm(
+    projectId: string,
+    unitId: string,
+    token: string,
+    buyer: Buyer,
+    user: UserPrincipal,
+  ): Promise<ConfirmRow | undefined> {
+    const tokenBig = BigInt(token);
+    const rows = await this.db.$queryRaw<ConfirmRow[]>`
+      WITH u AS (
+        UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = ${tokenBig}, updated_at = now()
+        WHERE id = ${unitId}::uuid AND project_id = ${projectId}::uuid AND status = 'AVAILABLE'
+        RETURNING id, version, list_price, code
+      ), s AS (
+        INSERT INTO subscriptions (id, project_id, unit_id, consultant_id, buyer_name, buyer_phone, price, lock_token, status, created_at)
+        SELECT gen_random_uuid(), ${projectId}::uuid, u.id, ${user.id}::uuid, ${buyer.name}, ${buyer.phone}, u.list_price, ${tokenBig}, 'ACTIVE', now()
+        FROM u
+        RETURNING id, price, created_at
+      ), a AS (
+        INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
+        SELECT ${projectId}::uuid, ${user.id}, 'user', ${user.username}, 'unit.confirm', 'unit', u.id::text,
+               jsonb_build_object('status', 'LOCKED', 'token', ${token}, 'unitCode', u.code),
+               jsonb_build_object('status', 'SUBSCRIBED', 'subscriptionId', s.id, 'price', s.price, 'buyerName', ${buyer.name}),
+               ${user.device}, now()
+        FROM u, s
+      )
+      SELECT s.id::text AS subscription_id, u.version, s.price, s.created_at FROM u, s`;
+    return rows[0];
+  }
+}
+
+interface ConfirmRow {
+  subscription_id: string;
+  version: number;
+  price: bigint;
+  created_at: Date;
+}

@@ -1,0 +1,135 @@
+/**
+ * Start a real Kaipan server for a test file: its own PostgreSQL database (from the migrated
+ * template), its own Redis key prefix, a random port. Clients are real HTTP and socket.io clients.
+ */
+import { io as ioClient, type Socket } from 'socket.io-client';
+import {
+  HUB_NAMESPACE,
+  type Ack,
+  type ClientToServerEvents,
+  type LoginResponse,
+  type ServerToClientEvents,
+} from '@kaipan/shared';
+import { buildApp, type KaipanApp } from '../../server/src/app.js';
+import { buildConfig, parseEnv, type AppConfig } from '../../server/src/config/index.js';
+import { createDb, type Db } from '../../server/src/infra/db.js';
+import { createTestDatabase, testRedisUrl, uniqueRedisPrefix } from './services.js';
+import { seedFixture, TEST_PASSWORD, type Fixture } from './fixture.js';
+
+export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestServer {
+  url: string;
+  kaipan: KaipanApp;
+  config: AppConfig;
+  db: Db;
+  fixture: Fixture;
+  databaseUrl: string;
+  login(username: string, password?: string): Promise<LoginResponse>;
+  connect(auth: { token: string } | { deviceKey: string }): Promise<HubClient>;
+  /** Restart the server process part (same DB and Redis), e.g. to test resynchronisation. */
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  opts: { units?: number; consultants?: number; lockTtlSeconds?: number; maxLocks?: number; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const db = createDb(database.url, 5);
+  const fixture = await seedFixture(db, opts);
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    CLIENT_DIST: '',
+    REDIS_PREFIX: uniqueRedisPrefix(),
+    LOCK_SWEEP_INTERVAL_MS: '100',
+    FANOUT_INTERVAL_MS: '20',
+    HUB_RATE_PER_SECOND: '1000',
+    LOGIN_RATE_PER_MINUTE: '100000',
+    PG_POOL_SIZE: '10',
+    ...opts.env,
+  });
+  const config = buildConfig(env, {
+    databaseUrl: database.url,
+    redisUrl: testRedisUrl(),
+    authSecret: 'test-secret-test-secret-test-secret-0123',
+  });
+  const kaipan = await buildApp(config);
+  const url = await kaipan.listen();
+  const clients: HubClient[] = [];
+
+  return {
+    url,
+    kaipan,
+    config,
+    db,
+    fixture,
+    databaseUrl: database.url,
+    async login(username, password = TEST_PASSWORD) {
+      const res = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as LoginResponse;
+    },
+    async connect(auth) {
+      const socket: HubClient = ioClient(`${url}${HUB_NAMESPACE}`, {
+        auth,
+        transports: ['websocket'],
+        reconnection: true,
+        reconnectionDelay: 100,
+        reconnectionDelayMax: 500,
+        forceNew: true,
+      });
+      clients.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', (err) => reject(err));
+      });
+      return socket;
+    },
+    async close() {
+      for (const c of clients) c.disconnect();
+      await kaipan.close();
+      await db.$disconnect();
+      await database.drop().catch(() => undefined);
+    },
+  };
+}
+
+/** Emit a hub command and wait for its ack. */
+export function emitAck<T>(socket: HubClient, event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> {
+  return new Promise((resolve, reject) => {
+    (socket.timeout(15_000) as unknown as { emit: (e: string, p: unknown, cb: (err: Error | null, res: Ack<T>) => void) => void }).emit(
+      event,
+      payload,
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+  });
+}
+
+/** JSON over HTTP with a bearer token; returns status and parsed body. */
+export async function http<T = unknown>(
+  url: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
