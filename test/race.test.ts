@@ -97,7 +97,7 @@ describe('races', () => {
         for (let i = 0; i < 20; i += 1) {
           outcome.ops += 1;
           const roll = random();
-          if (held.size > 0 && roll < 0.25) {
+          if (held.size > 0 && roll < 0.12) {
             const [unitId, token] = [...held][0]!;
             held.delete(unitId);
             const ack = await emitAck<ConfirmResult>(s, 'unit:confirm', { unitId, token, buyer: { name: `客户${p}-${i}`, phone: '13700000000' } });

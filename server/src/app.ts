@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { AppError, ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
-import { createDb, pingDb } from './infra/db.js';
+import { createDb, pingDb, warmDb } from './infra/db.js';
 import { RateLimiter } from './infra/rate-limiter.js';
 import { createRedis, pingRedis } from './infra/redis.js';
 import { createHub, type HubServer } from './hub/hub.js';
@@ -109,6 +109,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     async listen() {
       if (!started) {
         // DESIGN.md: at start, rebuild the mirror from PostgreSQL (merge by version).
+        await warmDb(db, config.pgPoolSize);
         for (const projectId of await listProjects()) await services.keeper.rebuild(projectId);
         await feed.start();
         sweeper.start();

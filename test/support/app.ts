@@ -41,7 +41,7 @@ export async function startTestServer(
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.KAIPAN_TEST_LOG_LEVEL ?? 'silent',
     CLIENT_DIST: '',
     REDIS_PREFIX: uniqueRedisPrefix(),
     LOCK_SWEEP_INTERVAL_MS: '100',

@@ -1,11 +1,11 @@
 /** mm:ss until a local deadline, red in the last 30 seconds. */
 import type { JSX } from 'solid-js';
-import { formatMmSs, now, secondsLeft } from '../lib/clock';
+import { formatMmSs, secondsLeft } from '../lib/clock';
 
 export const URGENT_SECONDS = 30;
 
 export function Countdown(props: { deadline: number; class?: string }): JSX.Element {
-  const left = (): number => secondsLeft(props.deadline, now());
+  const left = (): number => secondsLeft(props.deadline);
   return (
     <span
       class={`countdown ${props.class ?? ''}`}

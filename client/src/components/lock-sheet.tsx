@@ -4,7 +4,7 @@
  */
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
 import { STATUS_COLORS, buyerSchema, formatClock, type CatalogUnit, type UserInfo } from '@kaipan/shared';
-import { now, secondsLeft } from '../lib/clock';
+import { secondsLeft } from '../lib/clock';
 import { describeError } from '../lib/display';
 import { statusLabel, t } from '../lib/i18n';
 import type { MyLocks } from '../stores/my-locks';
@@ -163,7 +163,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
           <>
             <Show when={lockedByMe() && token() ? deadline() : undefined}>
               {(d) => (
-                <div class="lock-timer" classList={{ 'lock-timer--urgent': secondsLeft(d(), now()) < URGENT_SECONDS }}>
+                <div class="lock-timer" classList={{ 'lock-timer--urgent': secondsLeft(d()) < URGENT_SECONDS }}>
                   <div>
                     <div class="lock-timer__label">{t('sheet.timeLeft')}</div>
                     <div class="lock-timer__hint">{t('sheet.lockedByYou')}</div>

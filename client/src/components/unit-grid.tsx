@@ -5,7 +5,7 @@
 import { For, Index, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import { STATUS_COLORS, type CatalogUnit } from '@kaipan/shared';
-import { formatMmSs, now, secondsLeft } from '../lib/clock';
+import { formatMmSs, secondsLeft } from '../lib/clock';
 import { formatCompactPrice, shortUnitCode, type BuildingLayout } from '../lib/display';
 import { locale, statusLabel, t } from '../lib/i18n';
 import type { LiveUnit } from '../stores/units';
@@ -106,7 +106,7 @@ function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactiv
           when={lockDeadline()}
           fallback={<span class="ucell__sub">{formatCompactPrice(price(), locale())}</span>}
         >
-          {(deadline) => <span class="ucell__sub ucell__timer">{formatMmSs(secondsLeft(deadline(), now()))}</span>}
+          {(deadline) => <span class="ucell__sub ucell__timer">{formatMmSs(secondsLeft(deadline()))}</span>}
         </Show>
       </Show>
       <Show when={mine() && props.grid.variant !== 'board'}>

@@ -13,8 +13,12 @@ const clock = createRoot(() => {
 /** Local epoch ms, updated four times a second. */
 export const now = clock;
 
-/** Whole seconds left until `deadline` (local epoch ms), never negative. */
-export function secondsLeft(deadline: number, at: number = clock()): number {
+/**
+ * Whole seconds left until `deadline` (local epoch ms), never negative. Reactive (re-evaluates on
+ * every tick); reads the real time too, since the tick may lag by up to TICK_MS.
+ */
+export function secondsLeft(deadline: number): number {
+  const at = Math.max(clock(), Date.now());
   return Math.max(0, Math.ceil((deadline - at) / 1000));
 }
 

@@ -106,7 +106,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       />
       <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
 
-      <main class="page__main consultant">
+      <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
         <Show when={myLocks.list().length > 0}>
           <section class="my-locks" aria-label={t('myLocks.title')}>
             <div class="my-locks__head">

@@ -13,6 +13,7 @@ import {
   formatBigMoney,
   formatClock,
   formatPercent,
+  formatYuan,
   type AuditEntry,
   type BatchInfo,
   type CatalogUnit,
@@ -20,7 +21,7 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
-import { formatMmSs, now, secondsLeft } from '../lib/clock';
+import { formatMmSs, secondsLeft } from '../lib/clock';
 import { buildingName, describeError, type BuildingLayout } from '../lib/display';
 import { locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
@@ -432,7 +433,7 @@ function UnitPanel(props: {
               <Match when={status() === 'LOCKED' && live()?.lock}>
                 {(lock) => (
                   <p class="panel__note">
-                    {t('manager.lockedBy', { name: lock().holderName, time: formatMmSs(secondsLeft(lock().deadline, now())) })}
+                    {t('manager.lockedBy', { name: lock().holderName, time: formatMmSs(secondsLeft(lock().deadline)) })}
                   </p>
                 )}
               </Match>
@@ -615,23 +616,32 @@ function BatchList(props: {
   );
 }
 
-/** A short human form of an audit before/after value. */
+const isStatus = (v: unknown): v is UnitStatus => typeof v === 'string' && (UNIT_STATUSES as readonly string[]).includes(v);
+
+/** A short human form of an audit before/after value (the full JSON goes in a tooltip). */
 function summarize(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return (UNIT_STATUSES as readonly string[]).includes(value) ? statusLabel(value as UnitStatus) : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (typeof v.status === 'string' && (UNIT_STATUSES as readonly string[]).includes(v.status)) {
-      const rest = Object.entries(v).filter(([k]) => k !== 'status');
-      const extra = rest.length > 0 ? ` (${rest.map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join(', ')})` : '';
-      return `${statusLabel(v.status as UnitStatus)}${extra}`;
-    }
-    const json = JSON.stringify(value);
-    return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+  if (typeof value === 'string') return isStatus(value) ? statusLabel(value) : value;
+  if (typeof value !== 'object') return String(value);
+  const v = value as Record<string, unknown>;
+  const parts: string[] = [];
+  if (isStatus(v.status)) parts.push(statusLabel(v.status));
+  if (typeof v.paused === 'boolean') parts.push(v.paused ? t('manager.statePaused') : t('manager.stateSelling'));
+  for (const key of ['holderName', 'name', 'reason', 'buyerName']) {
+    const x = v[key];
+    if (typeof x === 'string' && x.length > 0) parts.push(x);
   }
-  return String(value);
+  if (typeof v.price === 'number') parts.push(formatYuan(v.price, locale()));
+  if (typeof v.unitCount === 'number') parts.push(t('common.units', { n: v.unitCount }));
+  if (parts.length > 0) return parts.join(' · ');
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 59)}…` : json;
 }
+
+const fullJson = (value: unknown): string => (value === null || value === undefined ? '' : JSON.stringify(value, null, 1));
+
+/** A device label worth showing inline (board or kiosk names); long user agents go to the tooltip. */
+const shortDevice = (device: string | null): string | null => (device && device.length <= 24 ? device : null);
 
 function AuditTable(props: {
   entries: AuditEntry[] | undefined;
@@ -677,17 +687,17 @@ function AuditTable(props: {
                     {(e) => (
                       <tr>
                         <td class="num">{formatClock(e.at, props.timeZone)}</td>
-                        <td>
+                        <td title={e.device ?? undefined}>
                           {e.actor}
-                          <Show when={e.device}>
-                            <span class="muted"> · {e.device}</span>
+                          <Show when={shortDevice(e.device)}>
+                            {(d) => <span class="muted"> · {d()}</span>}
                           </Show>
                         </td>
                         <td>
                           <code class="code">{e.action}</code>
                         </td>
                         <td>{props.unitCode(e.entityId) ?? `${e.entity}`}</td>
-                        <td class="audit__change">
+                        <td class="audit__change" title={`${fullJson(e.before)} → ${fullJson(e.after)}`}>
                           <span>{summarize(e.before)}</span>
                           <span class="audit__arrow" aria-hidden="true">
                             →

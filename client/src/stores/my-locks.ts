@@ -7,7 +7,7 @@ import { createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import type { Buyer, UnitChange, UserInfo } from '@kaipan/shared';
 import { toApiError } from '../lib/api';
-import { now } from '../lib/clock';
+import { secondsLeft } from '../lib/clock';
 import type { LiveUnit, UnitsStore } from './units';
 
 export interface HeldLock {
@@ -257,7 +257,7 @@ export function createMyLocks(options: MyLocksOptions) {
     /** Seconds left on a held lock (reactive through the shared clock). */
     secondsLeft(unitId: string): number | undefined {
       const d = held[unitId]?.deadline;
-      return d === undefined ? undefined : Math.max(0, Math.ceil((d - now()) / 1000));
+      return d === undefined ? undefined : secondsLeft(d);
     },
   };
 }

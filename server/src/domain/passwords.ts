@@ -6,10 +6,25 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCb(password, salt, KEYLEN, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+/**
+ * At most two hashes at once: a login storm (hundreds of consultants at 9:00) must not fill
+ * libuv's small thread pool, which PostgreSQL's SCRAM handshake and other crypto also need.
+ */
+const MAX_CONCURRENT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scryptCb(password, salt, KEYLEN, options, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -133,6 +133,7 @@ export function createHub(httpServer: HttpServer, services: Services, config: Ap
   const sink: FeedSink = {
     unitsChanged: (frame) => hub.local.to(projectRoom(frame.projectId)).emit('units:changed', frame),
     projectChanged: (event) => hub.local.to(projectRoom(event.projectId)).emit('project:changed', event),
+    seqSeen: (projectId, seq) => services.keeper.noteSeq(projectId, seq),
   };
 
   return { io, sink };

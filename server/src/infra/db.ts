@@ -9,10 +9,15 @@ export function createDb(databaseUrl: string, poolSize: number): Db {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
     max: poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
   return new PrismaClient({ adapter });
+}
+
+/** Open the pool's connections up front so a launch-morning burst does not pay for handshakes. */
+export async function warmDb(db: Db, connections: number): Promise<void> {
+  await Promise.all(Array.from({ length: connections }, () => db.$queryRaw`SELECT 1 FROM pg_sleep(0.05)`));
 }
 
 /** True when PostgreSQL answers within `timeoutMs`. */

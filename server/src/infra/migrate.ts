@@ -24,7 +24,9 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import prismaMigrate from '@prisma/migrate'; // CJS: named exports are not statically detectable
+// @prisma/migrate's package.json points "types" at a path it does not ship, and it is CJS whose named
+// exports Node's ESM loader cannot detect: load it with require() and take the types from the deep path.
+import type { SchemaEngineWasm as SchemaEngineWasmClass } from '@prisma/migrate/dist/src/SchemaEngineWasm';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -58,9 +60,9 @@ export interface MigrationPaths {
 // Engine loading
 // ---------------------------------------------------------------------------------------------
 
-const { SchemaEngineWasm } = prismaMigrate;
 const requireHere = createRequire(import.meta.url);
-type WasmEngine = Awaited<ReturnType<typeof prismaMigrate.SchemaEngineWasm.setup>>;
+const { SchemaEngineWasm } = requireHere('@prisma/migrate') as { SchemaEngineWasm: typeof SchemaEngineWasmClass };
+type WasmEngine = SchemaEngineWasmClass;
 
 function wasmPaths(): { source: string; target: string; internalsMain: string } {
   const internalsMain = requireHere.resolve('@prisma/internals');
@@ -160,6 +162,7 @@ function createAdapterFactory(databaseUrl: string): {
   const open = new Set<SqlDriverAdapter>();
   const track = (adapter: SqlDriverAdapter, after?: () => Promise<void>): SqlDriverAdapter => {
     patchCharColumns(adapter);
+    patchExecuteScript(adapter);
     const dispose = adapter.dispose.bind(adapter);
     let disposed: Promise<void> | undefined;
     adapter.dispose = () => {
@@ -283,6 +286,25 @@ function installEngineTimerUnref(): () => void {
   };
 }
 
+/**
+ * @prisma/adapter-pg's executeScript() splits the script on every ';' and runs the pieces one by one,
+ * which breaks on a ';' inside a comment, string literal or DO/function body, and loses the
+ * all-or-nothing behaviour. The native engine (`prisma migrate deploy`) sends the whole migration as
+ * one simple-protocol query (multi-statement, implicitly transactional); do the same.
+ */
+function patchExecuteScript(adapter: SqlDriverAdapter): void {
+  const a = adapter as SqlDriverAdapter & { underlyingDriver?: () => unknown; onError?: (e: unknown) => never };
+  const pool = a.underlyingDriver?.();
+  if (!(pool instanceof pg.Pool) || typeof a.onError !== 'function') return;
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (err) {
+      a.onError!(err); // rethrows as DriverAdapterError with the PG code, like the original
+    }
+  };
+}
+
 async function withEngine<T>(
   databaseUrl: string,
   schemaPath: string | undefined,
@@ -298,7 +320,9 @@ async function withEngine<T>(
   >[0]['schemaContext'];
   const restoreTimers = installEngineTimerUnref();
   try {
-    const engine = (await ensureSchemaEngineWasm())
+    // KAIPAN_SCHEMA_ENGINE_DIRECT=1 forces the fallback loader (escape hatch; also how it is tested).
+    const viaInternals = process.env.KAIPAN_SCHEMA_ENGINE_DIRECT !== '1' && (await ensureSchemaEngineWasm());
+    const engine = viaInternals
       ? await SchemaEngineWasm.setup({ adapter, schemaContext })
       : await loadEngineDirectly(adapter, datamodels);
     try {
@@ -330,7 +354,7 @@ export async function listMigrations(migrationsDir = MIGRATIONS_DIR): Promise<Mi
       .catch((err: Error) => ({ tag: 'error' as const, value: err.message }));
     migrationDirectories.push({ path: entry.name, migrationFile: { path: 'migration.sql', content } });
   }
-  migrationDirectories.sort((a, b) => a.path.localeCompare(b.path));
+  migrationDirectories.sort((a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path));
   return {
     baseDir: migrationsDir,
     lockfile: { path: 'migration_lock.toml', content: lockfileContent },

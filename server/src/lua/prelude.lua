@@ -33,7 +33,10 @@ end
 
 -- Append one unit change to the project's log with the next sequence number. The INCR and the
 -- XADD happen in the same atomic script as the state change, so log order is seq order.
+-- While the mirror is not ready (Redis came back empty) nothing is broadcast: the counters must
+-- first be restored above their old values, and the rebuild tells every screen to resync anyway.
 local function emit_unit(change, maxlen)
+  if redis.call('EXISTS', K_READY) == 0 then return 0 end
   local seq = redis.call('INCR', K_SEQ)
   change.seq = seq
   redis.call('XADD', K_LOG, 'MAXLEN', '~', maxlen, '*', 'u', cjson.encode(change))

@@ -13,6 +13,8 @@ import { toUnitChange } from './unit-view.js';
 export interface FeedSink {
   unitsChanged(frame: UnitsChangedFrame): void;
   projectChanged(event: ProjectChangedEvent): void;
+  /** Highest seq read for a project (lets a rebuild restore counters above it). */
+  seqSeen?(projectId: string, seq: number): void;
 }
 
 type XReadReply = [string, [string, string[]][]][] | null;
@@ -90,6 +92,7 @@ export class ChangeFeed {
       const changes = pendingUnits.get(projectId);
       if (!changes?.length) return;
       pendingUnits.delete(projectId);
+      this.sink.seqSeen?.(projectId, changes[changes.length - 1]!.seq);
       this.sink.unitsChanged({
         projectId,
         fromSeq: changes[0]!.seq,

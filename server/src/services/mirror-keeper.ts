@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 export class MirrorKeeper {
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly pending = new Map<string, StoredChange[]>();
+  private readonly seenSeq = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -42,13 +43,23 @@ export class MirrorKeeper {
       FROM units u
       LEFT JOIN subscriptions s ON s.unit_id = u.id AND s.status IN ('ACTIVE', 'CONTRACTED')
       WHERE u.project_id = ${projectId}::uuid`;
+    const tokens = await this.db.$queryRaw<{ max: bigint | null }[]>`
+      SELECT max(lock_token) AS max FROM units WHERE project_id = ${projectId}::uuid`;
+    // Restored counters start above the clock floor, above every seq this process has seen and
+    // above every token PostgreSQL has recorded, so neither can ever repeat.
+    const floor = Math.max(counterFloor(Date.now()), (this.seenSeq.get(projectId) ?? 0) + 1, Number(tokens[0]?.max ?? 0) + 1);
     const fresh = await this.mirror.rebuild(
       projectId,
       rows.map((r) => ({ id: r.id, status: r.status, version: r.version, price: r.price === null ? null : Number(r.price) })),
       project.salesPaused,
-      counterFloor(Date.now()),
+      floor,
     );
     this.log.info({ projectId, units: rows.length, fresh, ms: Date.now() - started }, 'mirror rebuilt');
+  }
+
+  /** Remember the highest seq seen for a project (the change feed reports it). */
+  noteSeq(projectId: string, seq: number): void {
+    if (seq > (this.seenSeq.get(projectId) ?? 0)) this.seenSeq.set(projectId, seq);
   }
 
   /** Rebuild if the mirror is missing (Redis restarted empty or was flushed). */

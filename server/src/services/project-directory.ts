@@ -65,6 +65,7 @@ export class ProjectDirectory {
   private catalogs = new Map<string, CatalogEntry>();
   private unitProject = new Map<string, string>();
   private access = new Map<string, Cached<Set<string>>>();
+  private loading = new Map<string, Promise<CatalogEntry>>();
 
   constructor(private readonly db: Db) {}
 
@@ -97,6 +98,16 @@ export class ProjectDirectory {
   async getCatalog(projectId: string): Promise<CatalogEntry> {
     const cached = this.catalogs.get(projectId);
     if (cached && Date.now() - cached.loadedAt < CATALOG_TTL_MS) return cached;
+    // Single flight: hundreds of consultants hitting a cold cache at 9:00 cause one load, not hundreds.
+    let loading = this.loading.get(projectId);
+    if (!loading) {
+      loading = this.loadCatalog(projectId).finally(() => this.loading.delete(projectId));
+      this.loading.set(projectId, loading);
+    }
+    return loading;
+  }
+
+  private async loadCatalog(projectId: string): Promise<CatalogEntry> {
     const project = await this.getProject(projectId);
     const [buildings, units] = await Promise.all([
       this.db.building.findMany({ where: { projectId }, orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }] }),

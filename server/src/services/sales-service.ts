@@ -155,8 +155,8 @@ export class SalesService {
       ), a AS (
         INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
         SELECT ${projectId}::uuid, ${user.id}, 'user', ${user.username}, 'unit.confirm', 'unit', u.id::text,
-               jsonb_build_object('status', 'LOCKED', 'token', ${token}, 'unitCode', u.code),
-               jsonb_build_object('status', 'SUBSCRIBED', 'subscriptionId', s.id, 'price', s.price, 'buyerName', ${buyer.name}),
+               jsonb_build_object('status', 'LOCKED', 'token', ${token}::text, 'unitCode', u.code),
+               jsonb_build_object('status', 'SUBSCRIBED', 'subscriptionId', s.id, 'price', s.price, 'buyerName', ${buyer.name}::text),
                ${user.device}, now()
         FROM u, s
       )
