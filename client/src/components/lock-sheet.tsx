@@ -26,7 +26,6 @@ export interface LockSheetProps {
   maxLocks: number;
   timeZone: string;
   onClose: () => void;
-  onLocked: (unit: CatalogUnit, ttlSeconds: number) => void;
   onReleased: (unit: CatalogUnit) => void;
   onConfirmed: (unit: CatalogUnit) => void;
 }
@@ -92,10 +91,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     setError(null);
     setAction('lock');
     try {
-      if (await props.myLocks.lock(unit.id)) {
-        props.onLocked(unit, props.myLocks.secondsLeft(unit.id) ?? 0);
-        queueMicrotask(() => nameInput?.focus());
-      }
+      // The sheet itself shows the countdown and the buyer form: no toast needed.
+      if (await props.myLocks.lock(unit.id)) queueMicrotask(() => nameInput?.focus());
     } catch (err) {
       setError(describeError(err));
     } finally {

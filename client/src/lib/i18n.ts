@@ -105,7 +105,6 @@ const zh = {
   'sheet.invalidName': '请输入客户姓名',
   'sheet.invalidPhone': '请输入有效的手机号码',
 
-  'toast.locked': '已锁定 {code}，请在 {time} 内完成认购',
   'toast.released': '已释放 {code}',
   'toast.confirmed': '{code} 认购成功',
   'toast.lockExpired': '{code} 的锁定已到期，房源已释放',
@@ -300,7 +299,6 @@ const en: Record<MessageKey, string> = {
   'sheet.invalidName': 'Enter the buyer’s name',
   'sheet.invalidPhone': 'Enter a valid phone number',
 
-  'toast.locked': 'Locked {code}. Confirm within {time}',
   'toast.released': 'Released {code}',
   'toast.confirmed': '{code} subscribed',
   'toast.lockExpired': 'Your lock on {code} expired; the unit is back on sale',

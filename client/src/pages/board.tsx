@@ -9,7 +9,6 @@ import {
   STATUS_COLORS,
   STATUS_ORDER,
   computeStats,
-  formatArea,
   formatBigMoney,
   formatClock,
   formatPercent,
@@ -193,7 +192,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
                   <span class="kpi__label">
                     <Bi k="board.soldArea" />
                   </span>
-                  <span class="kpi__value kpi__value--md">{formatArea(stats().soldArea, 'zh-CN')}</span>
+                  <span class="kpi__value kpi__value--md">{formatWholeArea(stats().soldArea)}</span>
                 </div>
                 <div class="kpi">
                   <span class="kpi__label">
@@ -243,6 +242,11 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
       </Switch>
     </div>
   );
+}
+
+/** Whole square metres for the big number (the two decimals live on the manager page). */
+function formatWholeArea(m2: number): string {
+  return `${Math.round(m2).toLocaleString('zh-CN')} m²`;
 }
 
 function DealRow(props: { deal: DealInfo; timeZone: string }): JSX.Element {

@@ -6,7 +6,6 @@ import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'so
 import { A } from '@solidjs/router';
 import { STATUS_ORDER, type CatalogUnit, type UnitStatus, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { formatMmSs } from '../lib/clock';
 import { buildingName, describeError, type BuildingLayout } from '../lib/display';
 import { locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
@@ -196,7 +195,6 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         maxLocks={maxLocks()}
         timeZone={catalog.timeZone()}
         onClose={() => setSelectedId(null)}
-        onLocked={(u, seconds) => showToast('success', t('toast.locked', { code: u.code, time: formatMmSs(seconds) }))}
         onReleased={(u) => {
           showToast('info', t('toast.released', { code: u.code }));
           setSelectedId(null);

@@ -95,11 +95,12 @@ export function createMyLocks(options: MyLocksOptions) {
 
   const isMine = (u: LiveUnit | undefined): boolean => u?.status === 'LOCKED' && u.lock?.holderId === user.id;
 
-  // A change for a unit we hold that is not "still locked by me" ends our lock.
+  // A change for a unit we hold that is not "still locked by me" ends our lock — unless our own
+  // release/confirm is in flight: its broadcast may overtake its ack, and the ack decides.
   const offApplied = units.onApplied((changes: UnitChange[]) => {
     for (const c of changes) {
       const lock = held[c.unitId];
-      if (!lock) continue;
+      if (!lock || busy().has(c.unitId)) continue;
       if (c.status === 'LOCKED' && c.lock?.holderId === user.id) {
         setHeld(c.unitId, 'deadline', Date.now() + (c.lock?.ttlMs ?? 0));
         persist();
@@ -111,7 +112,7 @@ export function createMyLocks(options: MyLocksOptions) {
   // After a snapshot, tokens older than the join whose unit is no longer mine are gone.
   const offSnapshot = units.onSnapshot((requestedAt) => {
     for (const lock of Object.values(held)) {
-      if (!lock || lock.projectId !== projectId || lock.createdAt >= requestedAt) continue;
+      if (!lock || lock.projectId !== projectId || lock.createdAt >= requestedAt || busy().has(lock.unitId)) continue;
       if (!isMine(units.state.units[lock.unitId])) drop(lock.unitId, 'expired');
     }
   });

@@ -221,6 +221,18 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     if (event.projectId === projectId) setState('paused', event.paused);
   };
 
+  // The browser knows about a lost network before any ping times out (socket.io only listens for
+  // this off localhost): show it at once; when the network is back, resync if the socket survived.
+  const onBrowserOffline = (): void => {
+    setState('connection', 'offline');
+  };
+  const onBrowserOnline = (): void => {
+    if (socket.connected) void join();
+    else if (!socket.active) socket.connect();
+  };
+  window.addEventListener('offline', onBrowserOffline);
+  window.addEventListener('online', onBrowserOnline);
+
   socket.on('connect', onConnect);
   socket.on('disconnect', onDisconnect);
   socket.on('connect_error', onConnectError);
@@ -232,6 +244,8 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     disposed = true;
     clearTimeout(retryTimer);
     for (const timer of overlayTimers.values()) clearTimeout(timer);
+    window.removeEventListener('offline', onBrowserOffline);
+    window.removeEventListener('online', onBrowserOnline);
     socket.off('connect', onConnect);
     socket.off('disconnect', onDisconnect);
     socket.off('connect_error', onConnectError);

