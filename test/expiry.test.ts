@@ -10,7 +10,7 @@ let b: HubClient;
 let board: HubClient;
 
 beforeAll(async () => {
-  server = await startTestServer({ units: 8, consultants: 2, lockTtlSeconds: 1 });
+  server = await startTestServer({ units: 8, consultants: 2, lockTtlSeconds: 1, env: { HUB_RATE_PER_SECOND: '5' } });
   a = await server.connect({ token: (await server.login('s001')).token });
   b = await server.connect({ token: (await server.login('s002')).token });
   board = await server.connect({ deviceKey: TEST_BOARD_KEY });
@@ -71,5 +71,17 @@ describe('lock expiry', () => {
     const ok = await emitAck(b, 'unit:confirm', { unitId, token: second.data.token, buyer });
     expect(ok.ok).toBe(true);
     expect(await server.db.subscription.count({ where: { unitId } })).toBe(1);
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers RATE_LIMITED past the per-socket burst and changes nothing', async () => {
+    const c = await server.connect({ token: (await server.login('s002')).token });
+    const unitId = server.fixture.unitIds[5]!;
+    const acks = await Promise.all(Array.from({ length: 25 }, () => emitAck(c, 'unit:lock', { unitId })));
+    const limited = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    expect(acks.filter((a) => a.ok).length).toBeGreaterThan(0);
+    expect(await server.db.subscription.count({ where: { unitId } })).toBe(0);
   });
 });

@@ -27,7 +27,8 @@ export interface TestServer {
   databaseUrl: string;
   login(username: string, password?: string): Promise<LoginResponse>;
   connect(auth: { token: string } | { deviceKey: string }): Promise<HubClient>;
-  /** Restart the server process part (same DB and Redis), e.g. to test resynchronisation. */
+  /** Stop and start the server on the same port (same DB and Redis), e.g. to test reconnection. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,13 +57,15 @@ export async function startTestServer(
     redisUrl: testRedisUrl(),
     authSecret: 'test-secret-test-secret-test-secret-0123',
   });
-  const kaipan = await buildApp(config);
+  let kaipan = await buildApp(config);
   const url = await kaipan.listen();
   const clients: HubClient[] = [];
 
   return {
     url,
-    kaipan,
+    get kaipan() {
+      return kaipan;
+    },
     config,
     db,
     fixture,
@@ -91,6 +94,11 @@ export async function startTestServer(
         socket.once('connect_error', (err) => reject(err));
       });
       return socket;
+    },
+    async restart() {
+      await kaipan.close();
+      kaipan = await buildApp({ ...config, port: Number(new URL(url).port) });
+      await kaipan.listen();
     },
     async close() {
       for (const c of clients) c.disconnect();

@@ -410,6 +410,34 @@ const statusEn: Record<UnitStatus, string> = {
   NOT_RELEASED: 'Not released',
 };
 
+/** Audit actions the server writes today; an unknown action is shown as its code. */
+const auditZh: Record<string, string> = {
+  'unit.lock': '锁房',
+  'unit.release': '释放',
+  'unit.lock_expired': '锁定到期',
+  'unit.confirm': '认购',
+  'unit.withhold': '设为保留',
+  'unit.unwithhold': '取消保留',
+  'batch.create': '创建批次',
+  'batch.release': '推盘',
+  'sales.pause': '暂停销售',
+  'sales.resume': '恢复销售',
+  'project.seed': '初始化项目',
+};
+const auditEn: Record<string, string> = {
+  'unit.lock': 'Lock',
+  'unit.release': 'Release',
+  'unit.lock_expired': 'Lock expired',
+  'unit.confirm': 'Subscription',
+  'unit.withhold': 'Withhold',
+  'unit.unwithhold': 'Unwithhold',
+  'batch.create': 'Batch created',
+  'batch.release': 'Batch released',
+  'sales.pause': 'Sales paused',
+  'sales.resume': 'Sales resumed',
+  'project.seed': 'Project set up',
+};
+
 const errorsZh: Record<ClientErrorCode, string> = {
   VALIDATION_FAILED: '填写的内容不正确，请检查后重试。',
   INVALID_CREDENTIALS: '账号或密码错误。',
@@ -524,6 +552,10 @@ export function t(key: MessageKey, params?: MessageParams): string {
 
 export function statusLabel(status: UnitStatus): string {
   return dictionaries[store.locale()].status[status];
+}
+
+export function auditActionLabel(action: string): string {
+  return (store.locale() === 'zh-CN' ? auditZh : auditEn)[action] ?? action;
 }
 
 export function errorText(code: ClientErrorCode): string {

@@ -23,7 +23,7 @@ import {
 import { api, toApiError } from '../lib/api';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { buildingName, describeError, type BuildingLayout } from '../lib/display';
-import { locale, statusLabel, t } from '../lib/i18n';
+import { auditActionLabel, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
@@ -694,7 +694,9 @@ function AuditTable(props: {
                           </Show>
                         </td>
                         <td>
-                          <code class="code">{e.action}</code>
+                          <span class="audit__action" classList={{ [`audit__action--${e.action.split('.')[1] ?? ''}`]: true }} title={e.action}>
+                            {auditActionLabel(e.action)}
+                          </span>
                         </td>
                         <td>{props.unitCode(e.entityId) ?? `${e.entity}`}</td>
                         <td class="audit__change" title={`${fullJson(e.before)} → ${fullJson(e.after)}`}>

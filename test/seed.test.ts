@@ -1,0 +1,54 @@
+/** The demo seed: realistic, created once, idempotent. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '../server/src/infra/db.js';
+import { verifyPassword } from '../server/src/domain/passwords.js';
+import { DEMO_ACCOUNTS, DEMO_CONSULTANT_PASSWORD, seedDemo } from '../server/src/seed/demo.js';
+import { createTestDatabase, type TestDatabase } from './support/services.js';
+
+let database: TestDatabase;
+let db: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url, 2);
+});
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+describe('seedDemo', () => {
+  it('creates the demo project once', async () => {
+    const first = await seedDemo(db);
+    expect(first.created).toBe(true);
+    const second = await seedDemo(db);
+    expect(second).toEqual({ created: false, projectId: first.projectId });
+
+    expect(await db.project.count()).toBe(1);
+    expect(await db.user.count({ where: { role: 'CONSULTANT' } })).toBe(200);
+    expect(await db.user.findUnique({ where: { username: 'c200' } })).not.toBeNull();
+    const buildings = await db.building.findMany({ orderBy: { sortOrder: 'asc' } });
+    expect(buildings.length).toBeGreaterThanOrEqual(3);
+    for (const b of buildings) {
+      expect(b.floors).toBeGreaterThanOrEqual(18);
+      expect(b.floors).toBeLessThanOrEqual(33);
+      expect(b.unitsPerFloor).toBeGreaterThanOrEqual(2);
+      expect(b.unitsPerFloor).toBeLessThanOrEqual(6);
+    }
+    const layouts = await db.unit.groupBy({ by: ['layout'], _count: true });
+    expect(layouts.length).toBeGreaterThanOrEqual(3);
+    const statuses = Object.fromEntries(
+      (await db.unit.groupBy({ by: ['status'], _count: true })).map((g) => [g.status, g._count]),
+    );
+    expect(statuses).toMatchObject({ AVAILABLE: expect.any(Number), NOT_RELEASED: expect.any(Number), WITHHELD: expect.any(Number) });
+    expect(await db.device.count({ where: { kind: 'BOARD' } })).toBe(1);
+  });
+
+  it('accounts log in with the printed demo passwords', async () => {
+    const manager = await db.user.findUniqueOrThrow({ where: { username: 'manager' } });
+    expect(await verifyPassword(DEMO_ACCOUNTS.manager.password, manager.passwordHash)).toBe(true);
+    const c042 = await db.user.findUniqueOrThrow({ where: { username: 'c042' } });
+    expect(await verifyPassword(DEMO_CONSULTANT_PASSWORD, c042.passwordHash)).toBe(true);
+  });
+});
