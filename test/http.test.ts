@@ -88,6 +88,16 @@ describe('selling over HTTP', () => {
     expect((await call('POST', `/api/units/${unitId}/lock`, consultant, {})).body).toMatchObject({ error: { code: 'UNIT_NOT_AVAILABLE' } });
   });
 
+  it('lists my live locks with tokens, for my other devices', async () => {
+    const unitId = server.fixture.unitIds[6]!;
+    const lock = await call<LockResult>('POST', `/api/units/${unitId}/lock`, consultant, {});
+    const mine = await call<LockResult[]>('GET', `/api/projects/${server.fixture.projectId}/my-locks`, consultant);
+    expect(mine.body).toEqual([expect.objectContaining({ unitId, token: lock.body.token, ttlMs: expect.any(Number) })]);
+    const others = await call<LockResult[]>('GET', `/api/projects/${server.fixture.projectId}/my-locks`, manager);
+    expect(others.body).toEqual([]);
+    await call('POST', `/api/units/${unitId}/release`, consultant, { token: lock.body.token });
+  });
+
   it('a cashier cannot lock; nobody can act on another project', async () => {
     const cashier = (await server.login('cashier')).token;
     expect((await call('POST', `/api/units/${server.fixture.unitIds[1]}/lock`, cashier, {})).status).toBe(403);

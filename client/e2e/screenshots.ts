@@ -179,6 +179,8 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   const context = await newContext(browser, vp);
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`${vp.name} consultant page error: ${e.message}`));
+  // A controllable clock (it runs in real time until fast-forwarded) to show the last 30 seconds.
+  await page.clock.install();
 
   await page.goto(`${BASE}/login`);
   await page.waitForSelector('input[name=username]');
@@ -225,7 +227,7 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   await shot(page, `08-grid-my-lock-${vp.name}`);
 
   // Release it again so the next run starts clean.
-  await page.locator('.my-lock').first().click();
+  await page.locator('.my-lock:not(:has(.my-lock__note))').first().click();
   await page.waitForSelector('.lock-timer');
   await page.locator('.sheet .btn--secondary').click();
   await page.waitForSelector('.sheet', { state: 'detached' });
@@ -242,6 +244,18 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
     await page.waitForSelector('.toast--success');
     await shot(page, `08b-confirmed-${vp.name}`);
   }
+
+  // The last 30 seconds of a lock: the countdown turns red.
+  await page.locator('.ucell--available').nth(11).click();
+  await page.locator('.sheet .btn--go').click();
+  await page.waitForSelector('.lock-timer');
+  await page.clock.fastForward(95_000);
+  await page.waitForSelector('.lock-timer--urgent', { timeout: 5_000 }).catch(() => problems.push(`${vp.name}: countdown not urgent`));
+  await shot(page, `06c-urgent-${vp.name}`);
+  // The jump also outlasted the socket's ping timeout: wait for the reconnect, then release.
+  await page.waitForSelector('.conn--online', { timeout: 20_000 }).catch(() => problems.push(`${vp.name}: no reconnect after clock jump`));
+  await page.locator('.sheet .btn--secondary').click();
+  await page.waitForSelector('.sheet', { state: 'detached' });
 
   // English.
   await page.locator('.app-header__lang').click();
@@ -304,7 +318,7 @@ async function managerFlow(browser: Browser, vp: Viewport, projectId: string): P
   await cashier.close();
 }
 
-async function boardFlow(browser: Browser, vp: Viewport, projectId: string, fake: boolean): Promise<void> {
+async function boardFlow(browser: Browser, vp: Viewport, projectId: string, fake: boolean, live: boolean): Promise<void> {
   const context = await newContext(browser, vp);
   const page = await context.newPage();
   if (fake) await fakeSales(page, projectId);
@@ -313,7 +327,26 @@ async function boardFlow(browser: Browser, vp: Viewport, projectId: string, fake
   await page.waitForSelector('.ucell');
   await page.waitForTimeout(800);
   await shot(page, `30-board-${vp.name}`);
-  await checkNoOverflow(page, `board ${vp.name}`, true);
+  if (live) {
+    // A lock made elsewhere must show up on the board within a few frames, and go away on release.
+    const before = await page.locator('.ucell--locked').count();
+    const who = await login('c040', CONSULTANT_PASSWORD);
+    const [unitId] = await pickAvailable(projectId, who.token, 1, 17 + vp.width);
+    if (unitId) {
+      const t0 = Date.now();
+      const lock = await http<{ token: string }>('POST', `/api/units/${unitId}/lock`, who.token, {});
+      await page
+        .waitForFunction((n) => document.querySelectorAll('.ucell--locked').length > n, before, { timeout: 5_000 })
+        .then(() => console.log(`  live lock reached the board in ${Date.now() - t0} ms`))
+        .catch(() => problems.push(`board ${vp.name}: live lock did not arrive`));
+      await http('POST', `/api/units/${unitId}/release`, who.token, { token: lock.token });
+      await page
+        .waitForFunction((n) => document.querySelectorAll('.ucell--locked').length <= n, before, { timeout: 5_000 })
+        .catch(() => problems.push(`board ${vp.name}: live release did not arrive`));
+    }
+  }
+  // Landscape screens must fit without scrolling; a portrait phone gets the stacked layout.
+  await checkNoOverflow(page, `board ${vp.name}`, !vp.mobile);
   if (vp.name === 'wall') {
     // Nothing may be clipped inside the board either.
     const clipped = await page.evaluate(() => {
@@ -360,7 +393,7 @@ async function main(): Promise<void> {
       if (!only || only === 'manager') await managerFlow(browser, vp, project.id);
       if (!only || only === 'board') {
         if (activity) await makeLocks(project.id, vp.width);
-        await boardFlow(browser, vp, project.id, fake);
+        await boardFlow(browser, vp, project.id, fake, activity);
       }
     }
   } finally {

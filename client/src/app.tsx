@@ -1,6 +1,8 @@
 /** Routes. Signed-in screens sit behind RequireAuth; the wall board authenticates with its device key. */
-import { Show, lazy, type JSX } from 'solid-js';
+import { Show, createEffect, lazy, on, type JSX } from 'solid-js';
 import { Route, Router, useParams, useSearchParams, type RouteSectionProps } from '@solidjs/router';
+import { disconnectHub } from './lib/socket';
+import { session } from './stores/session';
 import { RequireAuth } from './components/require-auth';
 import { Toasts } from './components/ui';
 import LoginPage from './pages/login';
@@ -13,6 +15,15 @@ const BoardPage = lazy(() => import('./pages/board'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
+  // Signed out (button, expired token, another tab): the hub connection must not outlive the token.
+  createEffect(
+    on(
+      () => session()?.token,
+      (token, previous) => {
+        if (previous && token !== previous) disconnectHub();
+      },
+    ),
+  );
   return (
     <>
       {props.children}

@@ -43,6 +43,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 2 * 1024 * 1024,
+    // On shutdown, end keep-alive connections too: browsers hold them open indefinitely.
+    forceCloseConnections: true,
     trustProxy: true,
     // Per-request lines only when debugging: a launch storm would otherwise log thousands a second.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
@@ -79,7 +81,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (serveClient && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/socket.io')) {
+    // A missing hashed asset must be a 404 (an old tab after a deploy), never index.html.
+    const isAsset = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
+    if (serveClient && request.method === 'GET' && !isAsset && !path.startsWith('/api/') && !path.startsWith('/socket.io')) {
       // Single-page app: every other path is a client route.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
@@ -90,13 +94,15 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const feed = new ChangeFeed(feedConn, services.mirror, sink, listProjects, log, config.fanoutIntervalMs);
   const sweeper = new LockSweeper(services.mirror, services.audit, listProjects, log, config.lockSweepIntervalMs);
 
+  // Hang up on every socket before the HTTP server closes, or close() waits for them forever.
+  app.addHook('preClose', async () => {
+    io.disconnectSockets(true);
+    io.engine.close();
+  });
   app.addHook('onClose', async () => {
     sweeper.stop();
     await services.keeper.stop();
     await feed.stop();
-    await new Promise<void>((done) => {
-      void io.close(() => done());
-    });
     await services.audit.close();
     await db.$disconnect();
     redis.disconnect();

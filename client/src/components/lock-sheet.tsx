@@ -5,8 +5,7 @@
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
 import { STATUS_COLORS, buyerSchema, formatClock, type CatalogUnit, type UserInfo } from '@kaipan/shared';
 import { secondsLeft } from '../lib/clock';
-import { describeError } from '../lib/display';
-import { statusLabel, t } from '../lib/i18n';
+import { describeError, statusLabel, t } from '../lib/i18n';
 import type { MyLocks } from '../stores/my-locks';
 import { isSeller } from '../stores/session';
 import type { ConnectionState, LiveUnit } from '../stores/units';

@@ -146,6 +146,8 @@ export function createApi(auth: ApiAuth) {
     projects: () => get<ProjectSummary[]>('/api/projects'),
     catalog: (projectId: string) => get<ProjectCatalog>(`/api/projects/${enc(projectId)}/catalog`),
     snapshot: (projectId: string) => get<ProjectSnapshot>(`/api/projects/${enc(projectId)}/snapshot`),
+    /** My live locks with their tokens (adopt locks taken on another device). */
+    myLocks: (projectId: string) => get<LockResult[]>(`/api/projects/${enc(projectId)}/my-locks`),
     deals: (projectId: string, limit = 20) =>
       get<DealInfo[]>(`/api/projects/${enc(projectId)}/deals?limit=${limit}`),
     audit: (projectId: string, limit = 50) =>

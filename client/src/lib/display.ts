@@ -1,7 +1,8 @@
-/** Client-only display helpers (the shared ones live in @kaipan/shared format.ts). */
+/**
+ * Client-only display helpers (the shared ones live in @kaipan/shared format.ts). Pure: only
+ * types are imported, so display.test.ts runs without the app around it.
+ */
 import type { BuildingInfo, CatalogUnit, Locale } from '@kaipan/shared';
-import { toApiError } from './api';
-import { errorText } from './i18n';
 
 /**
  * Compact price for a grid cell: 285.6万 in Chinese, 2.86M in English. Units of 1,000万 and up
@@ -24,11 +25,6 @@ export function formatCompactPrice(fen: number, locale: Locale): string {
 export function shortUnitCode(code: string): string {
   const parts = code.split(/[-#/\s]+/).filter((p) => p.length > 0);
   return parts[parts.length - 1] ?? code;
-}
-
-/** The message to show for anything thrown by api.ts or a hub command. */
-export function describeError(error: unknown): string {
-  return errorText(toApiError(error).code);
 }
 
 export function buildingName(b: BuildingInfo, locale: Locale): string {

@@ -5,7 +5,7 @@
  */
 import { createRoot, createSignal } from 'solid-js';
 import type { Locale, UnitStatus } from '@kaipan/shared';
-import type { ClientErrorCode } from './api';
+import { toApiError, type ClientErrorCode } from './api';
 
 const zh = {
   'app.name': '开盘',
@@ -552,6 +552,11 @@ export function t(key: MessageKey, params?: MessageParams): string {
 
 export function statusLabel(status: UnitStatus): string {
   return dictionaries[store.locale()].status[status];
+}
+
+/** The message to show for anything thrown by api.ts or a hub command. */
+export function describeError(error: unknown): string {
+  return errorText(toApiError(error).code);
 }
 
 export function auditActionLabel(action: string): string {

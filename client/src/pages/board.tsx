@@ -17,8 +17,7 @@ import {
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
 import { now } from '../lib/clock';
-import { describeError } from '../lib/display';
-import { statusLabelIn, t, tIn, type MessageKey, type MessageParams } from '../lib/i18n';
+import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessageParams } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { createUnitsStore, type ConnectionState } from '../stores/units';
 import { UnitGrid } from '../components/unit-grid';
@@ -165,7 +164,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
             <section class="board__buildings">
               <For each={catalog.layouts()}>
                 {(l) => (
-                  <div class="board-building" style={{ 'flex-grow': String(l.columns + 0.7) }}>
+                  <div class="board-building" style={{ 'flex-grow': String(l.columns + 0.7), '--cols': String(l.columns) }}>
                     <div class="board-building__head">
                       <span class="board-building__name">{l.building.name}</span>
                       <span class="board-building__avail">

@@ -6,8 +6,8 @@ import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'so
 import { A } from '@solidjs/router';
 import { STATUS_ORDER, type CatalogUnit, type UnitStatus, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { buildingName, describeError, type BuildingLayout } from '../lib/display';
-import { locale, t } from '../lib/i18n';
+import { buildingName, type BuildingLayout } from '../lib/display';
+import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { createMyLocks } from '../stores/my-locks';
 import { isManager } from '../stores/session';

@@ -22,8 +22,8 @@ import {
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { formatMmSs, secondsLeft } from '../lib/clock';
-import { buildingName, describeError, type BuildingLayout } from '../lib/display';
-import { auditActionLabel, locale, statusLabel, t } from '../lib/i18n';
+import { buildingName, type BuildingLayout } from '../lib/display';
+import { auditActionLabel, describeError, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';

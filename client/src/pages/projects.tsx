@@ -3,8 +3,7 @@ import { For, Match, Show, Switch, createEffect, createResource, type JSX } from
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { describeError } from '../lib/display';
-import { locale, t } from '../lib/i18n';
+import { describeError, locale, t } from '../lib/i18n';
 import { isManager } from '../stores/session';
 import { AppHeader } from '../components/app-header';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui';

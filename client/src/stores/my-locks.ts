@@ -6,7 +6,7 @@
 import { createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import type { Buyer, UnitChange, UserInfo } from '@kaipan/shared';
-import { toApiError } from '../lib/api';
+import { api, toApiError } from '../lib/api';
 import { secondsLeft } from '../lib/clock';
 import type { LiveUnit, UnitsStore } from './units';
 
@@ -114,6 +114,17 @@ export function createMyLocks(options: MyLocksOptions) {
     for (const lock of Object.values(held)) {
       if (!lock || lock.projectId !== projectId || lock.createdAt >= requestedAt || busy().has(lock.unitId)) continue;
       if (!isMine(units.state.units[lock.unitId])) drop(lock.unitId, 'expired');
+    }
+    // Locks of mine taken on another device (or before storage was cleared): fetch their tokens.
+    const orphans = Object.values(units.state.units).filter((u) => isMine(u) && !held[u.id]);
+    if (orphans.length > 0) {
+      api.myLocks(projectId).then(
+        (locks) => {
+          const at = Date.now();
+          for (const l of locks) if (!held[l.unitId]) put({ unitId: l.unitId, projectId, token: l.token, deadline: at + l.ttlMs, createdAt: at });
+        },
+        () => undefined,
+      );
     }
   });
   // Expiry also ends a lock when no frame tells us (offline): the server's TTL is authoritative.

@@ -76,6 +76,8 @@ export function createUnitsStore(options: UnitsStoreOptions) {
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryAttempt = 0;
   let disposed = false;
+  let handshakeRetry: ReturnType<typeof setTimeout> | undefined;
+  let handshakeAttempt = 0;
   const overlayTimers = new Map<string, ReturnType<typeof setTimeout>>();
   const appliedListeners = new Set<(changes: UnitChange[]) => void>();
   const snapshotListeners = new Set<(requestedAt: number) => void>();
@@ -193,21 +195,32 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     }
   }
 
-  const onConnect = (): void => void join();
+  const onConnect = (): void => {
+    handshakeAttempt = 0;
+    void join();
+  };
   const onDisconnect = (): void => {
     joinGeneration += 1; // an in-flight join is void: its room membership died with the connection
     joining = false;
     setState('connection', 'offline');
   };
   const onConnectError = (error: Error): void => {
-    if (!socket.active) {
-      // The server refused the handshake: reconnecting will not help.
-      const code = handshakeErrorCode(error) ?? 'UNAUTHENTICATED';
+    setState('connection', 'offline');
+    if (socket.active) return; // socket.io keeps retrying with its backoff
+    // The server's middleware refused the handshake, so socket.io stopped retrying.
+    const code = handshakeErrorCode(error) ?? 'UNAUTHENTICATED';
+    if (FATAL_CODES.has(code)) {
       if (code === 'UNAUTHENTICATED' && usesToken) signOut();
-      setState({ fatal: new ApiError(code, error.message), connection: 'offline' });
+      setState('fatal', new ApiError(code, error.message));
       return;
     }
-    setState('connection', 'offline');
+    // A server-side hiccup (e.g. SERVICE_UNAVAILABLE): retry ourselves, with jittered backoff.
+    clearTimeout(handshakeRetry);
+    const delay = Math.min(10_000, 1_000 * 2 ** handshakeAttempt) * (0.5 + Math.random());
+    handshakeAttempt += 1;
+    handshakeRetry = setTimeout(() => {
+      if (!disposed && !socket.connected) socket.connect();
+    }, delay);
   };
   const onFrame = (frame: UnitsChangedFrame): void => {
     if (frame.projectId !== projectId) return;
@@ -243,6 +256,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
   function dispose(): void {
     disposed = true;
     clearTimeout(retryTimer);
+    clearTimeout(handshakeRetry);
     for (const timer of overlayTimers.values()) clearTimeout(timer);
     window.removeEventListener('offline', onBrowserOffline);
     window.removeEventListener('online', onBrowserOnline);

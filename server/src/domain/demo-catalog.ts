@@ -84,8 +84,9 @@ const ORIENTATION_PERMILLE: Record<string, number> = { 南北: 30, 南: 15, 东�
 /** Floor premium: low floors cheaper, best band mid-high, top floor slightly discounted. */
 export function floorPremiumPermille(floor: number, floors: number): number {
   if (floor <= 2) return -40;
-  if (floor === floors) return -10;
-  return Math.min(floor, Math.round(floors * 0.8)) * 4;
+  const best = Math.round(floors * 0.8) * 4;
+  if (floor === floors) return best - 20; // top floor: heat and roof, slightly below the best band
+  return Math.min(floor * 4, best);
 }
 
 export function demoUnits(building: DemoBuilding): DemoUnit[] {

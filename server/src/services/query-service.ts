@@ -1,5 +1,5 @@
 /** Read models: the live snapshot, recent deals and the audit log of a project. */
-import { maskName, type AuditEntry, type DealInfo, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
+import { maskName, type AuditEntry, type DealInfo, type LockResult, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../infra/mirror.js';
 import type { Principal } from '../domain/principal.js';
@@ -33,6 +33,18 @@ export class QueryService {
     }
     const units = entry.catalog.units.map((u) => toUnitState(u, snap.units.get(u.id), snap.locks.get(u.id), snap.nowMs));
     return { projectId, seq: snap.seq, paused: snap.paused, serverTime: new Date(snap.nowMs).toISOString(), units };
+  }
+
+  /** The caller's live locks with their tokens (so another device of the same consultant can act). */
+  async myLocks(principal: Principal, projectId: string): Promise<LockResult[]> {
+    await this.directory.assertAccess(principal, projectId);
+    if (principal.kind !== 'user') return [];
+    const snap = await this.mirror.snapshot(projectId);
+    return [...snap.locks]
+      .filter(([, lock]) => lock.h === principal.id && lock.e > snap.nowMs)
+      .map(([unitId, lock]) => ({
+        unitId, token: lock.t, expiresAt: new Date(lock.e).toISOString(), ttlMs: lock.e - snap.nowMs,
+      }));
   }
 
   async deals(principal: Principal, projectId: string, limit: number): Promise<DealInfo[]> {

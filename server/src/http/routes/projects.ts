@@ -24,6 +24,12 @@ export function projectRoutes(app: FastifyInstance, services: Services): void {
     return services.query.snapshot(principal, projectId);
   });
 
+  app.get('/api/projects/:projectId/my-locks', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    return services.query.myLocks(principal, projectId);
+  });
+
   app.get('/api/projects/:projectId/deals', async (request) => {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { BuildingInfo, CatalogUnit } from '@kaipan/shared';
+import { formatCompactPrice, layoutBuilding, shortUnitCode } from './display';
+
+describe('formatCompactPrice', () => {
+  it('shows 万 with one decimal in Chinese', () => {
+    expect(formatCompactPrice(319_030_000, 'zh-CN')).toBe('319.0万');
+    expect(formatCompactPrice(285_640_000, 'zh-CN')).toBe('285.6万');
+  });
+  it('drops the decimal from 1,000万 up so cells keep their width', () => {
+    expect(formatCompactPrice(1_234_560_000, 'zh-CN')).toBe('1235万');
+  });
+  it('shows millions in English', () => {
+    expect(formatCompactPrice(319_030_000, 'en')).toBe('3.19M');
+    expect(formatCompactPrice(1_234_560_000, 'en')).toBe('12.3M');
+  });
+});
+
+describe('shortUnitCode', () => {
+  it('keeps the room part of a building-prefixed code', () => {
+    expect(shortUnitCode('2-3301')).toBe('3301');
+    expect(shortUnitCode('1#-0803')).toBe('0803');
+    expect(shortUnitCode('0803')).toBe('0803');
+  });
+});
+
+describe('layoutBuilding', () => {
+  const building: BuildingInfo = { id: 'b1', code: '1', name: '1号楼', nameEn: 'Tower 1', floors: 3, unitsPerFloor: 2 };
+  const unit = (floor: number, position: number, buildingId = 'b1'): CatalogUnit => ({
+    id: `${buildingId}-${floor}-${position}`,
+    code: `1-${floor}0${position}`,
+    buildingId,
+    floor,
+    position,
+    layout: 'A',
+    layoutName: '3室2厅2卫',
+    grossArea: 100,
+    netArea: 80,
+    orientation: '南',
+    listPrice: 300_000_000,
+    unitPrice: 3_000_000,
+  });
+
+  it('puts the top floor first and positions as columns', () => {
+    const l = layoutBuilding(building, [unit(1, 1), unit(3, 2), unit(2, 1), unit(1, 1, 'other')]);
+    expect(l.floors).toEqual([3, 2, 1]);
+    expect(l.columns).toBe(2);
+    expect(l.units).toHaveLength(3);
+    expect(l.cells.get(3)?.get(2)?.id).toBe('b1-3-2');
+    expect(l.cells.get(3)?.get(1)).toBeUndefined();
+  });
+
+  it('widens to the largest position found', () => {
+    expect(layoutBuilding(building, [unit(1, 4)]).columns).toBe(4);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Aggregates a V8 .cpuprofile (node --cpu-prof) into self time per function and per package,
+ * optionally restricted to a window of the monotonic clock (process.hrtime in µs, the clock V8
+ * stamps its samples with on Linux), so start-up work does not blur the measured run.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+}
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface SelfTimeRow {
+  name: string;
+  where: string;
+  selfMs: number;
+  /** % of the busy (non-idle) time in the window */
+  pct: number;
+}
+
+export interface ProfileSummary {
+  file?: string;
+  windowMs: number;
+  busyMs: number;
+  idleMs: number;
+  /** busy time / window: the share of one core the process used */
+  busyPct: number;
+  functions: SelfTimeRow[];
+  packages: SelfTimeRow[];
+}
+
+/** Which package / area a frame belongs to. */
+export function packageOf(frame: CallFrame): string {
+  const url = frame.url;
+  if (!url) return frame.functionName.startsWith('(') ? frame.functionName : '(native/V8)';
+  if (url.startsWith('node:')) return 'node core';
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + '/node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const m = /\/(server|shared|scripts)\/src\/(?:([^/]+)\/)?/.exec(url) ?? /\/(scripts)\//.exec(url);
+  if (m) return `kaipan ${m[1]}${m[2] ? `/${m[2]}` : ''}`;
+  return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+}
+
+function shortWhere(frame: CallFrame): string {
+  if (!frame.url) return '';
+  let url = frame.url.replace(/^file:\/\//, '');
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) url = url.slice(nm + '/node_modules/'.length);
+  else {
+    const i = url.search(/\/(server|shared|scripts|load-tests)\//);
+    if (i >= 0) url = url.slice(i + 1);
+  }
+  return `${url}:${frame.lineNumber + 1}`;
+}
+
+export function summarizeProfile(profile: CpuProfile, opts: { fromUs?: number; toUs?: number; top?: number } = {}): ProfileSummary {
+  const from = opts.fromUs ?? profile.startTime;
+  const to = opts.toUs ?? profile.endTime;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const fnSelf = new Map<string, { frame: CallFrame; us: number }>();
+  const pkgSelf = new Map<string, number>();
+  let idle = 0;
+  let busy = 0;
+  let t = profile.startTime;
+  const n = Math.min(profile.samples.length, profile.timeDeltas.length);
+  for (let i = 0; i < n; i++) {
+    t += profile.timeDeltas[i]!;
+    if (t < from || t > to) continue;
+    // A sample stands for the time until the next one.
+    const dur = i + 1 < n ? Math.max(0, profile.timeDeltas[i + 1]!) : 0;
+    const node = byId.get(profile.samples[i]!);
+    if (!node) continue;
+    const frame = node.callFrame;
+    if (frame.functionName === '(idle)') {
+      idle += dur;
+      continue;
+    }
+    busy += dur;
+    const key = `${frame.functionName}|${frame.url}|${frame.lineNumber}|${frame.columnNumber}`;
+    const row = fnSelf.get(key) ?? { frame, us: 0 };
+    row.us += dur;
+    fnSelf.set(key, row);
+    const pkg = packageOf(frame);
+    pkgSelf.set(pkg, (pkgSelf.get(pkg) ?? 0) + dur);
+  }
+  const top = opts.top ?? 25;
+  const ms = (us: number) => Math.round(us / 100) / 10;
+  const pct = (us: number) => (busy ? Math.round((us / busy) * 1000) / 10 : 0);
+  const windowUs = Math.max(1, Math.min(to, profile.endTime) - Math.max(from, profile.startTime));
+  return {
+    windowMs: ms(windowUs),
+    busyMs: ms(busy),
+    idleMs: ms(idle),
+    busyPct: Math.round((busy / windowUs) * 1000) / 10,
+    functions: [...fnSelf.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((r) => ({ name: r.frame.functionName || '(anonymous)', where: shortWhere(r.frame), selfMs: ms(r.us), pct: pct(r.us) })),
+    packages: [...pkgSelf.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, where: '', selfMs: ms(us), pct: pct(us) })),
+  };
+}
+
+/** The newest .cpuprofile in a directory (optionally of one pid). */
+export function newestProfile(dir: string, pid?: number): string | null {
+  let best: { file: string; mtime: number } | null = null;
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.cpuprofile')) continue;
+    if (pid !== undefined && !name.includes(`.${pid}.`)) continue;
+    const file = join(dir, name);
+    const mtime = statSync(file).mtimeMs;
+    if (!best || mtime > best.mtime) best = { file, mtime };
+  }
+  return best?.file ?? null;
+}
+
+export function loadProfile(file: string): CpuProfile {
+  return JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+}
+
+export function profileMarkdown(s: ProfileSummary): string {
+  const lines = [
+    `Window ${(s.windowMs / 1000).toFixed(1)} s: busy ${(s.busyMs / 1000).toFixed(1)} s (${s.busyPct} % of one core), idle ${(s.idleMs / 1000).toFixed(1)} s.`,
+    '',
+    '| self time by package / area | ms | % of busy |',
+    '| --- | ---: | ---: |',
+    ...s.packages.slice(0, 15).map((r) => `| ${r.name} | ${r.selfMs} | ${r.pct} |`),
+    '',
+    '| top functions by self time | where | ms | % of busy |',
+    '| --- | --- | ---: | ---: |',
+    ...s.functions.map((r) => `| \`${r.name}\` | ${r.where} | ${r.selfMs} | ${r.pct} |`),
+  ];
+  return lines.join('\n');
+}

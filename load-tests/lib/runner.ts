@@ -1,0 +1,777 @@
+/**
+ * The bench orchestrator: starts (or targets) a Kaipan server, logs consultants in before the
+ * window, forks load-generator processes, runs one scenario, runs the bare socket.io baseline at
+ * the same concurrency, samples the server's CPU/RSS from /proc, checks correctness against
+ * PostgreSQL and the boards' state, and writes a JSON result and a Markdown summary.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import type { LoginResponse, ProjectSnapshot, ProjectSummary } from '@kaipan/shared';
+import { loadProfile, newestProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
+import { addLoadTestUnits, readDbState, type DbState } from './database.js';
+import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
+import { DEMO_USERS, type BenchOptions } from './options.js';
+import { readServerInternals, ResourceSampler, type ResourceSummary, type ServerInternals } from './proc.js';
+import { buildTargets, renderMarkdown, type TargetCheck } from './report.js';
+import { launchBare, launchKaipan, REPO_ROOT, removeDataDir, type LaunchedServer } from './server.js';
+import type { BoardStats, BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
+
+export interface PhaseResult {
+  target: 'kaipan' | 'bare';
+  durationMs: number;
+  latency: Record<string, LatencySummary>;
+  throughput: Record<string, number>;
+  ok: Record<string, number>;
+  errors: Record<string, number>;
+  timeouts: number;
+  disconnects: number;
+  connectErrors: number;
+  skippedCycles: number;
+  exhausted: number;
+  boards: BoardStats;
+  storm?: StormStats;
+  generator: { workers: number; cpuPct: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMB: number };
+  setup: { connectMs: number; joinMs: number; failed: number };
+  resources: ResourceSummary | null;
+  probe: LatencySummary | null;
+  hrWindowUs: { from: number; to: number };
+  epochWindow: { from: number; to: number };
+}
+
+export interface Verdict {
+  checked: boolean;
+  ok: boolean;
+  doubleSold: string[];
+  activeLocksLeft: number;
+  mirrorMismatches: number;
+  boards: BoardVerifyResult | null;
+  boardsConsistentWithDb: boolean | null;
+  ackedConfirms: number;
+  newActiveSubscriptions: number | null;
+  orphans: DbState['orphans'] | null;
+  finalSeq: number;
+  problems: string[];
+}
+
+export interface BenchResult {
+  schema: 'kaipan-bench/1';
+  scenario: string;
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memGB: number; freeMemGB: number; node: string; platform: string; loadavgAtStart: number[] };
+  options: BenchOptions;
+  server: {
+    mode: 'spawned' | 'external';
+    url: string;
+    pid: number | null;
+    readyMs: number | null;
+    restartedForUnits: boolean;
+    units: { total: number; available: number; added: number };
+    connections: { consultants: number; boards: number; total: number };
+  };
+  setup: { login: { users: number; totalMs: number; perLogin: LatencySummary }; connectMs: number; joinMs: number; failedSockets: number };
+  window: { durationMs: number };
+  latency: Record<string, LatencySummary>;
+  throughput: Record<string, number>;
+  counts: {
+    ok: Record<string, number>;
+    errors: Record<string, number>;
+    timeouts: number;
+    disconnects: number;
+    connectErrors: number;
+    skippedCycles: number;
+    exhausted: number;
+    lockLimit: number;
+  };
+  boards: BoardStats;
+  storm: (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number> }) | null;
+  resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
+  eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
+  bare: { durationMs: number; ack: LatencySummary; ackFirstWave: LatencySummary | null; ratio: number | null; resources: ResourceSummary | null; generator: PhaseResult['generator'] } | null;
+  verdict: Verdict;
+  targets: TargetCheck[];
+  profile: (ProfileSummary & { file: string }) | null;
+  notes: string[];
+}
+
+type Log = (line: string) => void;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// HTTP helpers
+
+async function postJson<T>(url: string, path: string, body: unknown, token?: string): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, json: (await res.json()) as T };
+}
+
+async function getJson<T>(url: string, path: string, token: string): Promise<T> {
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000) });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Session {
+  username: string;
+  userId: string;
+  token: string;
+}
+
+/** Log the consultants in before the window (the server hashes at most 2 passwords at a time). */
+async function loginAll(url: string, count: number, password: string, log: Log): Promise<{ sessions: Session[]; totalMs: number; hist: Histogram }> {
+  const hist = new Histogram();
+  const names = Array.from({ length: count }, (_, i) => `c${String(i + 1).padStart(3, '0')}`);
+  const sessions: Session[] = new Array(count);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(4, count) }, async () => {
+      while (next < names.length) {
+        const i = next++;
+        const username = names[i]!;
+        for (let attempt = 1; ; attempt++) {
+          const t = performance.now();
+          const r = await postJson<LoginResponse & { error?: { code: string } }>(url, '/api/auth/login', { username, password });
+          hist.record(performance.now() - t);
+          if (r.status === 200) {
+            sessions[i] = { username, userId: r.json.user.id, token: r.json.token };
+            break;
+          }
+          if (attempt >= 3) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.json)}`);
+          await sleep(500 * attempt);
+        }
+      }
+    }),
+  );
+  const totalMs = Math.round(performance.now() - t0);
+  log(`logged in ${count} consultants in ${totalMs} ms (p50 ${hist.summary().p50} ms per login)`);
+  return { sessions, totalMs, hist };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Units and assignments
+
+function unitsNeeded(o: BenchOptions): number {
+  if (o.units > 0) return o.units;
+  if (o.scenario === 'launch-storm') return 0;
+  const reserve = o.consultants * 3;
+  if (o.scenario === 'api-mix') {
+    const total = Object.values(o.httpMix).reduce((s, w) => s + w, 0);
+    const share = total ? (o.httpMix.lockConfirm ?? 0) / total : 0;
+    return Math.ceil(o.consultants * o.rate * share * o.durationS * 1.3) + reserve;
+  }
+  // Closed loop: budget for up to 2,500 cycles/s.
+  const cycles = o.rate > 0 ? o.consultants * o.rate * o.durationS : 2_500 * o.durationS;
+  return Math.ceil(cycles * o.confirmRatio * 1.25) + reserve;
+}
+
+function shuffle<T>(items: T[], seed: number): T[] {
+  const a = [...items];
+  let s = seed >>> 0 || 1;
+  for (let i = a.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+function assign(o: BenchOptions, sessions: Session[], snapshot: ProjectSnapshot): { consultants: ConsultantAssignment[]; hot: string[] } {
+  const available = snapshot.units.filter((u) => u.status === 'AVAILABLE');
+  const session = (i: number) => sessions[i % sessions.length]!;
+  if (o.scenario === 'launch-storm') {
+    // Everyone wants the top floors: hot = the highest available units, then a "warm" list.
+    const ranked = [...available].sort((a, b) => b.floor - a.floor || a.code.localeCompare(b.code)).map((u) => u.id);
+    const hot = ranked.slice(0, o.hotUnits);
+    const warm = ranked.slice(o.hotUnits, o.hotUnits + 200);
+    const consultants = Array.from({ length: o.consultants }, (_, i) => {
+      const s = session(i);
+      const rest = shuffle(warm, i + 1).slice(0, Math.max(0, o.choices - 1));
+      return { index: i, username: s.username, userId: s.userId, token: s.token, units: [hot[i % hot.length]!, ...rest] };
+    });
+    return { consultants, hot };
+  }
+  // Partition the available units so consultants do not collide (collisions are the storm's job).
+  const ids = shuffle(available.map((u) => u.id), 42);
+  const n = Math.max(1, o.consultants);
+  const parts: string[][] = Array.from({ length: n }, () => []);
+  ids.forEach((id, j) => parts[j % n]!.push(id));
+  const consultants = Array.from({ length: o.consultants }, (_, i) => {
+    const s = session(i);
+    return { index: i, username: s.username, userId: s.userId, token: s.token, units: parts[i]! };
+  });
+  return { consultants, hot: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probe: a no-I/O round trip through the server's event loop (an invalid command is refused by
+// validation before any Redis or PostgreSQL call), 20 times a second.
+
+class Probe {
+  private socket: Socket | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  readonly hist = new Histogram();
+
+  async start(url: string, deviceKey: string): Promise<void> {
+    const socket = io(`${url}/hub`, { auth: { deviceKey }, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 10_000 });
+    await new Promise<void>((resolvePromise, reject) => {
+      const t = setTimeout(() => reject(new Error('probe connect timeout')), 15_000);
+      socket.once('connect', () => (clearTimeout(t), resolvePromise()));
+      socket.once('connect_error', (e) => (clearTimeout(t), reject(e)));
+    });
+    this.socket = socket;
+    this.timer = setInterval(() => {
+      const t0 = performance.now();
+      socket.timeout(5_000).emit('unit:lock', {}, (err: Error | null) => {
+        if (!err) this.hist.record(performance.now() - t0);
+      });
+    }, 50);
+  }
+
+  stop(): LatencySummary {
+    if (this.timer) clearInterval(this.timer);
+    this.socket?.close();
+    return this.hist.summary();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A phase: fork workers, set up, run the window, collect.
+
+interface PhaseInput {
+  target: 'kaipan' | 'bare';
+  url: string;
+  projectId: string;
+  opts: BenchOptions;
+  consultants: ConsultantAssignment[];
+  boards: number;
+  durationS: number;
+  samplerPid: number | null;
+  probe: boolean;
+  /** Called after the workers stopped, before they disconnect: check boards against the server. */
+  verify?: (ask: (seq: number, statuses: Record<string, string>) => Promise<BoardVerifyResult>) => Promise<void>;
+  log: Log;
+}
+
+class WorkerHandle {
+  private waiters = new Map<string, (m: FromWorker) => void>();
+  private fatal: ((e: Error) => void)[] = [];
+  readonly exited: Promise<void>;
+  finished = false;
+  constructor(readonly proc: ChildProcess) {
+    proc.on('message', (m: FromWorker) => {
+      if (m.type === 'fatal') {
+        for (const f of this.fatal) f(new Error(`worker failed: ${m.message}`));
+        return;
+      }
+      if (m.type === 'finished') this.finished = true;
+      const w = this.waiters.get(m.type);
+      if (w) {
+        this.waiters.delete(m.type);
+        w(m);
+      }
+    });
+    this.exited = new Promise((r) => proc.once('exit', () => r()));
+  }
+  send(m: ToWorker): void {
+    if (this.proc.connected) this.proc.send(m);
+  }
+  wait<T extends FromWorker['type']>(type: T, timeoutMs: number): Promise<Extract<FromWorker, { type: T }>> {
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`worker: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.set(type, (m) => {
+        clearTimeout(timer);
+        resolvePromise(m as Extract<FromWorker, { type: T }>);
+      });
+      this.fatal.push((e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      void this.exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited while waiting for '${type}'`));
+      });
+    });
+  }
+  async kill(): Promise<void> {
+    this.send({ type: 'shutdown' });
+    await Promise.race([this.exited, sleep(5_000)]);
+    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+  }
+}
+
+async function runPhase(input: PhaseInput): Promise<PhaseResult> {
+  const { opts, log } = input;
+  const n = Math.max(1, Math.min(opts.workers, Math.max(input.consultants.length, input.boards, 1)));
+  const behaviour = opts.scenario === 'launch-storm' ? 'storm' : opts.scenario === 'api-mix' ? 'http' : 'cycle';
+  const workers: WorkerHandle[] = [];
+  let probe: Probe | null = null;
+  let sampler: ResourceSampler | null = null;
+  try {
+    for (let w = 0; w < n; w++) {
+      const proc = fork(resolve(REPO_ROOT, 'load-tests/lib/worker.ts'), [], {
+        cwd: REPO_ROOT,
+        execArgv: ['--import', 'tsx'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      workers.push(new WorkerHandle(proc));
+    }
+    const sockets = input.consultants.length + input.boards;
+    const setupTimeout = 120_000 + sockets * 200;
+    const t0 = performance.now();
+    const ready = workers.map((h, w) => {
+      const config: WorkerConfig = {
+        workerId: w,
+        target: input.target,
+        url: input.url,
+        projectId: input.projectId,
+        behaviour,
+        consultants: input.consultants.filter((_, i) => i % n === w),
+        boards: Math.floor(input.boards / n) + (w < input.boards % n ? 1 : 0),
+        deviceKey: opts.deviceKey,
+        consultantsJoin: input.target === 'kaipan' && opts.consultantsJoin,
+        rate: opts.rate,
+        holdMs: opts.holdMs,
+        confirmRatio: opts.confirmRatio,
+        ackTimeoutMs: opts.ackTimeoutMs,
+        connectConcurrency: 25,
+        httpMix: opts.httpMix,
+      };
+      h.send({ type: 'init', config });
+      return h.wait('ready', setupTimeout);
+    });
+    const readies = await Promise.all(ready);
+    const failed = readies.reduce((s, r) => s + r.failed, 0);
+    log(`${input.target}: ${sockets} sockets connected${input.target === 'kaipan' ? ' and joined' : ''} in ${Math.round(performance.now() - t0)} ms (${failed} failed)`);
+
+    if (input.samplerPid) {
+      sampler = new ResourceSampler(input.samplerPid);
+      sampler.start();
+    }
+    if (input.probe) {
+      probe = new Probe();
+      await probe.start(input.url, opts.deviceKey);
+    }
+    const startAt = Date.now() + opts.startDelayMs;
+    const hrFrom = Number(process.hrtime.bigint() / 1000n) + opts.startDelayMs * 1000;
+    const durationMs = input.durationS * 1000;
+    for (const h of workers) h.send({ type: 'start', startAt, durationMs });
+    log(`${input.target}: window ${input.durationS} s starts at ${new Date(startAt).toISOString()}`);
+    // Wait out the window (storm: until every worker's consultants are done), bounded.
+    const endAt = startAt + durationMs;
+    for (let i = 0; Date.now() < endAt && i < 100_000; i++) {
+      if (behaviour === 'storm' && workers.every((h) => h.finished)) break;
+      await sleep(Math.min(100, Math.max(1, endAt - Date.now())));
+    }
+    const stoppedAt = Date.now();
+    const hrTo = Number(process.hrtime.bigint() / 1000n);
+    for (const h of workers) h.send({ type: 'stop' });
+    const done = await Promise.all(workers.map((h) => h.wait('done', opts.ackTimeoutMs + 30_000)));
+    const resources = sampler?.stop() ?? null;
+    sampler = null;
+    const probeSummary = probe?.stop() ?? null;
+    probe = null;
+
+    if (input.verify) {
+      await input.verify(async (seq, statuses) => {
+        const results = await Promise.all(
+          workers.map((h) => {
+            h.send({ type: 'verify', seq, statuses });
+            return h.wait('verified', 60_000);
+          }),
+        );
+        return results.reduce<BoardVerifyResult>(
+          (acc, { result: r }) => ({
+            boards: acc.boards + r.boards,
+            consistent: acc.consistent + r.consistent,
+            behind: acc.behind + r.behind,
+            mismatchedUnits: acc.mismatchedUnits + r.mismatchedUnits,
+            examples: [...acc.examples, ...r.examples].slice(0, 10),
+          }),
+          { boards: 0, consistent: 0, behind: 0, mismatchedUnits: 0, examples: [] },
+        );
+      });
+    }
+    const result = aggregate(input.target, done.map((d) => d.stats), Math.max(1, stoppedAt - startAt), n, failed, resources, probeSummary, { from: hrFrom, to: hrTo });
+    result.epochWindow = { from: startAt, to: stoppedAt };
+    return result;
+  } finally {
+    probe?.stop();
+    sampler?.stop();
+    await Promise.all(workers.map((h) => h.kill()));
+  }
+}
+
+function aggregate(
+  target: 'kaipan' | 'bare',
+  stats: WorkerStats[],
+  durationMs: number,
+  workers: number,
+  failed: number,
+  resources: ResourceSummary | null,
+  probe: LatencySummary | null,
+  hrWindowUs: { from: number; to: number },
+): PhaseResult {
+  const hists = mergeSets(stats.map((s) => s.histograms));
+  const latency: Record<string, LatencySummary> = {};
+  for (const [name, h] of Object.entries(hists)) latency[name] = h.summary();
+  const ok = stats.reduce((acc, s) => addCounts(acc, s.ok), {} as Record<string, number>);
+  const okInWindow = stats.reduce((acc, s) => addCounts(acc, s.okInWindow), {} as Record<string, number>);
+  const throughput: Record<string, number> = {};
+  for (const [k, v] of Object.entries(okInWindow)) throughput[`${k}/s`] = Math.round((v / durationMs) * 1000 * 10) / 10;
+  const sum = (f: (s: WorkerStats) => number) => stats.reduce((acc, s) => acc + f(s), 0);
+  const storms = stats.map((s) => s.storm).filter((s): s is StormStats => !!s);
+  return {
+    target,
+    durationMs,
+    latency,
+    throughput,
+    ok,
+    errors: stats.reduce((acc, s) => addCounts(acc, s.errors), {} as Record<string, number>),
+    timeouts: sum((s) => s.timeouts),
+    disconnects: sum((s) => s.disconnects),
+    connectErrors: sum((s) => s.connectErrors),
+    skippedCycles: sum((s) => s.skippedCycles),
+    exhausted: sum((s) => s.exhausted),
+    boards: {
+      boards: sum((s) => s.boards.boards),
+      connected: sum((s) => s.boards.connected),
+      frames: sum((s) => s.boards.frames),
+      changesApplied: sum((s) => s.boards.changesApplied),
+      gaps: sum((s) => s.boards.gaps),
+      reorders: sum((s) => s.boards.reorders),
+      resyncs: sum((s) => s.boards.resyncs),
+      missed: 0,
+      minSeq: Math.min(...stats.filter((s) => s.boards.connected).map((s) => s.boards.minSeq), Number.MAX_SAFE_INTEGER),
+      maxSeq: Math.max(0, ...stats.map((s) => s.boards.maxSeq)),
+    },
+    storm: storms.length
+      ? {
+          firstWave: {
+            sent: storms.reduce((a, s) => a + s.firstWave.sent, 0),
+            answered: storms.reduce((a, s) => a + s.firstWave.answered, 0),
+            wins: storms.flatMap((s) => s.firstWave.wins),
+          },
+          secured: storms.reduce((a, s) => a + s.secured, 0),
+          attempts: storms.reduce((a, s) => a + s.attempts, 0),
+        }
+      : undefined,
+    generator: {
+      workers,
+      cpuPct: Math.round((sum((s) => s.generator.cpuMs) / durationMs) * 1000) / 10,
+      eventLoopP99Ms: Math.max(0, ...stats.map((s) => s.generator.eventLoopP99Ms)),
+      eventLoopMaxMs: Math.max(0, ...stats.map((s) => s.generator.eventLoopMaxMs)),
+      rssMB: sum((s) => s.generator.rssMB),
+    },
+    setup: { connectMs: Math.max(0, ...stats.map((s) => s.setup.connectMs)), joinMs: Math.max(0, ...stats.map((s) => s.setup.joinMs)), failed },
+    resources,
+    probe,
+    hrWindowUs,
+    epochWindow: { from: 0, to: 0 },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function runBench(opts: BenchOptions, log: Log = (l) => console.log(`[bench] ${l}`)): Promise<{ result: BenchResult; jsonPath: string; mdPath: string }> {
+  const startedAt = new Date();
+  const notes: string[] = [];
+  const loadAtStart = loadavg();
+  let server: LaunchedServer | null = null;
+  let restartedForUnits = false;
+  let bareStop: (() => Promise<void>) | null = null;
+  const serverLog: Log | undefined = opts.quiet ? undefined : (l) => log(`server: ${l}`);
+  const serverEnv: Record<string, string> = { ...opts.serverEnv };
+  const nodeOptions: string[] = [];
+  // Event-loop delay and heap of the server, sampled in-process by a preloaded hook (no server change).
+  const statsFile = opts.serverHook ? join(tmpdir(), `kaipan-bench-stats-${process.pid}-${Date.now()}.jsonl`) : null;
+  if (statsFile) {
+    nodeOptions.push(`--require=${resolve(REPO_ROOT, 'load-tests/lib/server-preload.cjs')}`);
+    serverEnv.KAIPAN_BENCH_STATS_FILE = statsFile;
+  }
+  if (opts.cpuProfDir) {
+    mkdirSync(resolve(opts.cpuProfDir), { recursive: true });
+    nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`);
+  }
+  if (nodeOptions.length) serverEnv.NODE_OPTIONS = nodeOptions.join(' ');
+  try {
+    let url = opts.url;
+    let databaseUrl = opts.databaseUrl;
+    let serverPid: number | null = opts.serverPid ?? null;
+    if (!url) {
+      log('starting Kaipan (scripts/start.ts, fresh data dir)…');
+      server = await launchKaipan({ env: serverEnv, log: serverLog });
+      url = server.url;
+      databaseUrl ??= server.databaseUrl;
+      serverPid = server.pid;
+      log(`Kaipan ready in ${server.readyMs} ms at ${url} (pid ${server.pid}, data ${server.dataDir})`);
+    }
+
+    const first = await postJson<LoginResponse>(url, '/api/auth/login', { username: 'c001', password: opts.password });
+    if (first.status !== 200) throw new Error(`cannot log in c001: ${first.status} ${JSON.stringify(first.json)}`);
+    const projects = await getJson<ProjectSummary[]>(url, '/api/projects', first.json.token);
+    const project = projects[0];
+    if (!project) throw new Error('no project visible to c001');
+    let snapshot = await getJson<ProjectSnapshot>(url, `/api/projects/${project.id}/snapshot`, first.json.token);
+    let available = snapshot.units.filter((u) => u.status === 'AVAILABLE').length;
+    const needed = unitsNeeded(opts);
+    let added = 0;
+    if (needed > available) {
+      if (server && databaseUrl) {
+        log(`need ~${needed} AVAILABLE units, the project has ${available}: adding load-test towers, then restarting the server`);
+        added = await addLoadTestUnits(databaseUrl, project.id, needed - available);
+        const dataDir = server.dataDir;
+        await server.stop();
+        server = await launchKaipan({ dataDir, env: serverEnv, log: serverLog });
+        url = server.url;
+        databaseUrl = opts.databaseUrl ?? server.databaseUrl;
+        serverPid = server.pid;
+        restartedForUnits = true;
+        log(`Kaipan restarted in ${server.readyMs} ms with ${added} more units`);
+        snapshot = await getJson<ProjectSnapshot>(url, `/api/projects/${project.id}/snapshot`, first.json.token);
+        available = snapshot.units.filter((u) => u.status === 'AVAILABLE').length;
+      } else {
+        notes.push(`The project has ${available} AVAILABLE units but the run may consume ~${needed}; consultants may run out (see 'exhausted').`);
+      }
+    }
+
+    const users = Math.min(Math.max(1, opts.consultants), DEMO_USERS);
+    const logins = await loginAll(url, users, opts.password, log);
+    if (opts.consultants > DEMO_USERS) {
+      notes.push(`${opts.consultants} consultant sockets share ${DEMO_USERS} demo users (c001…c200); the per-user lock limit (${project.maxLocksPerConsultant}) applies per user, so LOCK_LIMIT refusals are counted separately.`);
+    }
+    const { consultants, hot } = assign(opts, logins.sessions, snapshot);
+
+    let dbBefore: DbState | null = null;
+    if (databaseUrl) dbBefore = await readDbState(databaseUrl, project.id);
+    else notes.push('No database URL: the PostgreSQL verdict (double-sold units, acked confirms = rows) was skipped.');
+
+    // --- the measured phase against Kaipan
+    let verdict: Verdict = {
+      checked: false, ok: false, doubleSold: [], activeLocksLeft: 0, mirrorMismatches: 0, boards: null,
+      boardsConsistentWithDb: null, ackedConfirms: 0, newActiveSubscriptions: null, orphans: null, finalSeq: 0, problems: [],
+    };
+    const token = first.json.token;
+    const phase = await runPhase({
+      target: 'kaipan',
+      url,
+      projectId: project.id,
+      opts,
+      consultants,
+      boards: opts.boards,
+      durationS: opts.durationS,
+      samplerPid: serverPid,
+      probe: true,
+      log,
+      verify: async (ask) => {
+        // Let the last frames go out (fan-out interval, lock sweep), then compare.
+        await sleep(1_500);
+        const final = await getJson<ProjectSnapshot>(url!, `/api/projects/${project.id}/snapshot`, token);
+        const statuses: Record<string, string> = {};
+        for (const u of final.units) statuses[u.id] = u.status;
+        const boards = opts.boards > 0 ? await ask(final.seq, statuses) : null;
+        verdict = await buildVerdict(databaseUrl, project.id, final, dbBefore, boards);
+      },
+    });
+    verdict.ackedConfirms = (phase.ok.confirm ?? 0) + (phase.ok['http:confirm'] ?? 0);
+    if (verdict.newActiveSubscriptions !== null && verdict.newActiveSubscriptions !== verdict.ackedConfirms) {
+      verdict.problems.push(`acked confirms (${verdict.ackedConfirms}) ≠ new ACTIVE subscriptions (${verdict.newActiveSubscriptions})`);
+      verdict.ok = false;
+    }
+    if (phase.exhausted > 0) notes.push(`${phase.exhausted} consultants ran out of units before the window ended.`);
+
+    // --- the bare socket.io baseline at the same concurrency
+    let bare: BenchResult['bare'] = null;
+    if (opts.bare && opts.scenario !== 'api-mix') {
+      log('bare socket.io baseline…');
+      const b = await launchBare();
+      bareStop = b.stop;
+      const fakeHot = hot.map(() => randomUUID());
+      const fake = consultants.map((c, i) => ({
+        ...c,
+        units: opts.scenario === 'launch-storm' ? [fakeHot[i % fakeHot.length]!, ...c.units.slice(1).map(() => randomUUID())] : Array.from({ length: 8 }, () => randomUUID()),
+      }));
+      const bp = await runPhase({
+        target: 'bare', url: b.url, projectId: project.id, opts: { ...opts, confirmRatio: opts.confirmRatio },
+        consultants: fake, boards: opts.boards, durationS: opts.scenario === 'launch-storm' ? opts.durationS : opts.bareDurationS,
+        samplerPid: b.pid, probe: false, log,
+      });
+      await b.stop();
+      bareStop = null;
+      const lockKey = opts.scenario === 'launch-storm' ? 'lock-first-wave' : 'lock';
+      const bareAck = bp.latency[lockKey] ?? new Histogram().summary();
+      const kaipanLock = phase.latency[lockKey];
+      bare = {
+        durationMs: bp.durationMs,
+        ack: bp.latency.lock ?? new Histogram().summary(),
+        ackFirstWave: bp.latency['lock-first-wave'] ?? null,
+        ratio: kaipanLock && bareAck.p99 > 0 ? Math.round((kaipanLock.p99 / bareAck.p99) * 100) / 100 : null,
+        resources: bp.resources,
+        generator: bp.generator,
+      };
+    }
+
+    // --- stop the server (writes the CPU profile), summarise
+    let profile: BenchResult['profile'] = null;
+    const readyMs = server?.readyMs ?? null;
+    const pid = serverPid;
+    if (server) {
+      await server.stop();
+      if (!opts.keepData) removeDataDir(server.dataDir);
+      else notes.push(`Server data kept in ${server.dataDir}.`);
+    }
+    if (opts.cpuProfDir && pid) {
+      const file = newestProfile(resolve(opts.cpuProfDir), pid);
+      if (file) profile = { ...summarizeProfile(loadProfile(file), { fromUs: phase.hrWindowUs.from, toUs: phase.hrWindowUs.to, top: 30 }), file };
+      else notes.push(`No CPU profile of pid ${pid} found in ${opts.cpuProfDir}.`);
+    }
+
+    const lockLimit = Object.entries(phase.errors).filter(([k]) => k.endsWith(':LOCK_LIMIT')).reduce((s, [, v]) => s + v, 0);
+    const storm: BenchResult['storm'] = phase.storm
+      ? {
+          ...phase.storm,
+          hotUnits: hot,
+          winnersPerHotUnit: Object.fromEntries(hot.map((id) => [id, phase.storm!.firstWave.wins.filter((w) => w.unitId === id).length])),
+        }
+      : null;
+    const cpu = cpus();
+    const result: BenchResult = {
+      schema: 'kaipan-bench/1',
+      scenario: opts.scenario,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: {
+        cpus: cpu.length,
+        cpuModel: cpu[0]?.model ?? 'unknown',
+        memGB: Math.round(totalmem() / 2 ** 30),
+        freeMemGB: Math.round(freemem() / 2 ** 30),
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        loadavgAtStart: loadAtStart.map((x) => Math.round(x * 100) / 100),
+      },
+      options: opts,
+      server: {
+        mode: opts.url ? 'external' : 'spawned',
+        url,
+        pid,
+        readyMs,
+        restartedForUnits,
+        units: { total: snapshot.units.length, available, added },
+        connections: { consultants: consultants.length, boards: opts.boards, total: consultants.length + opts.boards },
+      },
+      setup: {
+        login: { users, totalMs: logins.totalMs, perLogin: logins.hist.summary() },
+        connectMs: phase.setup.connectMs,
+        joinMs: phase.setup.joinMs,
+        failedSockets: phase.setup.failed,
+      },
+      window: { durationMs: phase.durationMs },
+      latency: phase.latency,
+      throughput: phase.throughput,
+      counts: {
+        ok: phase.ok,
+        errors: phase.errors,
+        timeouts: phase.timeouts,
+        disconnects: phase.disconnects,
+        connectErrors: phase.connectErrors,
+        skippedCycles: phase.skippedCycles,
+        exhausted: phase.exhausted,
+        lockLimit,
+      },
+      boards: phase.boards,
+      storm,
+      resources: { server: phase.resources, generator: phase.generator },
+      eventLoop: {
+        probe: phase.probe,
+        server: statsFile && pid && !opts.url ? readServerInternals(statsFile, pid, phase.epochWindow.from, phase.epochWindow.to) : null,
+        note: 'Round trip of a command the hub refuses by validation (no Redis/PostgreSQL I/O), sent 20×/s from the runner: an upper bound on the server event-loop delay plus transport. The server exposes no event-loop metric.',
+      },
+      bare,
+      verdict,
+      targets: [],
+      profile,
+      notes,
+    };
+    if (phase.generator.eventLoopP99Ms > 20) {
+      notes.push(`Load-generator event loop p99 was ${phase.generator.eventLoopP99Ms} ms: client-side queueing inflates the measured latencies.`);
+    }
+    result.targets = buildTargets(result);
+    const outDir = resolve(REPO_ROOT, opts.outDir);
+    mkdirSync(outDir, { recursive: true });
+    const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+    const base = join(outDir, `${opts.scenario}-${stamp}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(`${base}.md`, renderMarkdown(result));
+    return { result, jsonPath: `${base}.json`, mdPath: `${base}.md` };
+  } finally {
+    if (statsFile) rmSync(statsFile, { force: true });
+    if (bareStop) await bareStop().catch(() => undefined);
+    if (server) {
+      await server.stop().catch(() => undefined);
+      if (!opts.keepData) removeDataDir(server.dataDir);
+    }
+  }
+}
+
+async function buildVerdict(
+  databaseUrl: string | undefined,
+  projectId: string,
+  final: ProjectSnapshot,
+  before: DbState | null,
+  boards: BoardVerifyResult | null,
+): Promise<Verdict> {
+  const problems: string[] = [];
+  const activeLocksLeft = final.units.filter((u) => u.status === 'LOCKED').length;
+  if (activeLocksLeft > 0) problems.push(`${activeLocksLeft} locks left after the run`);
+  if (boards && (boards.consistent !== boards.boards)) {
+    problems.push(`${boards.boards - boards.consistent} of ${boards.boards} boards differ from the server's final state (${boards.behind} behind, ${boards.mismatchedUnits} unit mismatches)`);
+  }
+  if (!databaseUrl) {
+    return {
+      checked: false, ok: problems.length === 0, doubleSold: [], activeLocksLeft, mirrorMismatches: 0, boards,
+      boardsConsistentWithDb: null, ackedConfirms: 0, newActiveSubscriptions: null, orphans: null, finalSeq: final.seq, problems,
+    };
+  }
+  const db = await readDbState(databaseUrl, projectId);
+  // The live state (what boards must show) against the system of record: a LOCKED unit is AVAILABLE in PostgreSQL.
+  let mirrorMismatches = 0;
+  for (const u of final.units) {
+    const stored = db.statuses.get(u.id);
+    const expected = u.status === 'LOCKED' ? 'AVAILABLE' : u.status;
+    if (stored !== expected) mirrorMismatches += 1;
+  }
+  if (db.doubleSold.length) problems.push(`DOUBLE-SOLD units: ${db.doubleSold.join(', ')}`);
+  if (mirrorMismatches) problems.push(`${mirrorMismatches} units differ between the live state and PostgreSQL`);
+  if (db.orphans.unitsWithoutSubscription || db.orphans.subscriptionsWithoutUnit) {
+    problems.push(`inconsistent rows: ${JSON.stringify(db.orphans)}`);
+  }
+  const boardsOk = boards ? boards.consistent === boards.boards : null;
+  return {
+    checked: true,
+    ok: problems.length === 0,
+    doubleSold: db.doubleSold,
+    activeLocksLeft,
+    mirrorMismatches,
+    boards,
+    boardsConsistentWithDb: boardsOk === null ? null : boardsOk && mirrorMismatches === 0,
+    ackedConfirms: 0,
+    newActiveSubscriptions: before ? db.activeSubscriptions - before.activeSubscriptions : null,
+    orphans: db.orphans,
+    finalSeq: final.seq,
+    problems,
+  };
+}

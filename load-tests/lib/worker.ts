@@ -1,0 +1,587 @@
+/**
+ * A load-generator process (forked by the runner; never in the server's process). It opens the
+ * consultant and board sockets it is given, waits for the common start instant, drives its
+ * behaviour until told to stop, and reports histograms and counters over IPC.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import { HUB_NAMESPACE, LiveProject, planFrame, type Ack, type LockResult, type ProjectSnapshot, type UnitsChangedFrame } from '@kaipan/shared';
+import { Histogram, type HistogramSet } from './histogram.js';
+import type { BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
+
+type AckResult<T> = { ack?: Ack<T>; ms: number; timeout: boolean };
+
+const BUYER = { name: '压测买家', phone: '13800138000' };
+const MAX_CYCLES_PER_CONSULTANT = 10_000_000;
+
+let config!: WorkerConfig;
+let windowStart = 0;
+let windowEnd = Number.POSITIVE_INFINITY;
+let stopping = false;
+const timers = new Set<NodeJS.Timeout>();
+const inflight = new Set<Promise<unknown>>();
+const histograms = new Map<string, Histogram>();
+const ok: Record<string, number> = {};
+const okInWindow: Record<string, number> = {};
+const errors: Record<string, number> = {};
+const counters = { timeouts: 0, disconnects: 0, connectErrors: 0, skippedCycles: 0, exhausted: 0 };
+const storm: StormStats = { firstWave: { sent: 0, answered: 0, wins: [] }, secured: 0, attempts: 0 };
+const consultants: Consultant[] = [];
+const boards: Board[] = [];
+const sockets: Socket[] = [];
+const eld = monitorEventLoopDelay({ resolution: 5 });
+let cpuAtStart = process.cpuUsage();
+let setup = { connectMs: 0, joinMs: 0 };
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+const hist = (name: string): Histogram => {
+  let h = histograms.get(name);
+  if (!h) histograms.set(name, (h = new Histogram()));
+  return h;
+};
+const bump = (map: Record<string, number>, key: string, n = 1): void => {
+  map[key] = (map[key] ?? 0) + n;
+};
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** A pause inside a cycle (never cancelled: a cycle always finishes, so it never leaves a lock behind). */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Run `fn` over items with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(runners);
+}
+
+function connect(auth: Record<string, string>, label: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${config.url}${HUB_NAMESPACE}`, {
+      auth,
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: 20_000,
+      extraHeaders: { 'x-kaipan-device': label },
+    });
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error(`connect timeout (${label})`));
+    }, 30_000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      sockets.push(socket);
+      socket.on('disconnect', (reason) => {
+        if (reason !== 'io client disconnect') counters.disconnects += 1;
+      });
+      resolve(socket);
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(timer);
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+/** Emit a hub command with an ack; never rejects. */
+function call<T>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
+  const t0 = performance.now();
+  const p = new Promise<AckResult<T>>((resolve) => {
+    socket.timeout(config.ackTimeoutMs).emit(event, payload, (err: Error | null, res: Ack<T>) => {
+      resolve(err ? { ms: performance.now() - t0, timeout: true } : { ack: res, ms: performance.now() - t0, timeout: false });
+    });
+  });
+  inflight.add(p);
+  void p.finally(() => inflight.delete(p));
+  return p;
+}
+
+/** Record a command's latency and outcome under `name`; returns the error code or null. */
+function record(name: string, r: AckResult<unknown>): string | null {
+  hist(name).record(r.ms);
+  if (r.timeout || !r.ack) {
+    counters.timeouts += 1;
+    bump(errors, `${name}:TIMEOUT`);
+    return 'TIMEOUT';
+  }
+  if (r.ack.ok) {
+    bump(ok, name);
+    const now = Date.now();
+    if (now >= windowStart && now <= windowEnd) bump(okInWindow, name);
+    return null;
+  }
+  bump(errors, `${name}:${r.ack.error.code}`);
+  return r.ack.error.code;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consultants
+
+class Consultant {
+  busy = false;
+  done = false;
+  readonly queue: string[];
+  constructor(
+    readonly socket: Socket,
+    readonly a: ConsultantAssignment,
+  ) {
+    this.queue = [...a.units];
+  }
+
+  /** One sales cycle: lock → (hold) → confirm or release. */
+  async cycle(): Promise<void> {
+    const unitId = this.queue.shift();
+    if (!unitId) {
+      if (!this.done) counters.exhausted += 1;
+      this.done = true;
+      return;
+    }
+    const lock = await call<LockResult>(this.socket, 'unit:lock', { unitId });
+    const code = record('lock', lock);
+    if (code) {
+      // Transient refusals keep the unit in this consultant's list; sold/unknown units drop out.
+      if (code !== 'UNIT_NOT_AVAILABLE' && code !== 'NOT_FOUND' && code !== 'NOT_RELEASED') this.queue.push(unitId);
+      return;
+    }
+    if (config.holdMs > 0) await sleep(config.holdMs);
+    const token = (lock.ack as { data?: LockResult }).data?.token ?? '1';
+    if (Math.random() < config.confirmRatio) {
+      const confirm = await call(this.socket, 'unit:confirm', { unitId, token, buyer: BUYER });
+      if (record('confirm', confirm)) {
+        // Do not leave the lock behind.
+        record('cleanup-release', await call(this.socket, 'unit:release', { unitId, token }));
+        this.queue.push(unitId);
+      }
+    } else {
+      record('release', await call(this.socket, 'unit:release', { unitId, token }));
+      this.queue.push(unitId);
+    }
+  }
+
+  /** Launch storm: the first choice at the common instant, then down the ranked list. */
+  async storm(startAt: number): Promise<void> {
+    for (let k = 0; k < this.a.units.length && !stopping; k++) {
+      const unitId = this.a.units[k]!;
+      storm.attempts += 1;
+      if (k === 0) storm.firstWave.sent += 1;
+      const lock = await call<LockResult>(this.socket, 'unit:lock', { unitId });
+      const code = record(k === 0 ? 'lock-first-wave' : 'lock', lock);
+      if (k === 0) {
+        hist('lock').record(lock.ms);
+        if (!lock.timeout) {
+          storm.firstWave.answered += 1;
+          hist('answer-since-start').record(epochNow() - startAt);
+        }
+      }
+      if (code) continue;
+      if (k === 0) storm.firstWave.wins.push({ unitId, consultant: this.a.index, username: this.a.username });
+      if (config.holdMs > 0) await sleep(config.holdMs);
+      const token = (lock.ack as { data?: LockResult }).data?.token ?? '1';
+      const confirm = await call(this.socket, 'unit:confirm', { unitId, token, buyer: BUYER });
+      if (!record('confirm', confirm)) {
+        storm.secured += 1;
+        break;
+      }
+      record('cleanup-release', await call(this.socket, 'unit:release', { unitId, token }));
+    }
+    this.done = true;
+  }
+}
+
+function runOpenLoop(c: Consultant, startAt: number, endAt: number): void {
+  const period = 1000 / config.rate;
+  const phase = Math.random() * period;
+  let k = 0;
+  const tick = (): void => {
+    if (stopping || c.done) return;
+    const due = startAt + phase + k * period;
+    k += 1;
+    if (due >= endAt || k > MAX_CYCLES_PER_CONSULTANT) return;
+    if (c.busy) counters.skippedCycles += 1;
+    else {
+      c.busy = true;
+      const p = c.cycle().finally(() => (c.busy = false));
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    const t = setTimeout(tick, Math.max(0, startAt + phase + k * period - Date.now()));
+    timers.add(t);
+  };
+  const t = setTimeout(tick, Math.max(0, startAt + phase - Date.now()));
+  timers.add(t);
+}
+
+async function runClosedLoop(c: Consultant, startAt: number, endAt: number): Promise<void> {
+  await sleep(Math.max(0, startAt - Date.now()));
+  for (let n = 0; n < MAX_CYCLES_PER_CONSULTANT && !stopping && !c.done && Date.now() < endAt; n++) await c.cycle();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boards
+
+class Board {
+  readonly live = new LiveProject();
+  loaded = false;
+  private buffer: [UnitsChangedFrame, number][] = [];
+  frames = 0;
+  applied = 0;
+  gaps = 0;
+  reorders = 0;
+  resyncs = 0;
+
+  constructor(readonly socket: Socket) {
+    socket.on('units:changed', (frame: UnitsChangedFrame) => this.onFrame(frame, Date.now()));
+    socket.on('project:changed', (e: { resync?: boolean }) => {
+      if (e.resync) {
+        this.resyncs += 1;
+        void this.join();
+      }
+    });
+  }
+
+  async join(): Promise<boolean> {
+    this.loaded = false;
+    const r = await call<ProjectSnapshot>(this.socket, 'project:join', { projectId: config.projectId });
+    if (record('board-join', r)) return false;
+    this.live.load((r.ack as { data: ProjectSnapshot }).data);
+    this.loaded = true;
+    const buffered = this.buffer;
+    this.buffer = [];
+    for (const [frame, at] of buffered) this.apply(frame, at, true);
+    return true;
+  }
+
+  private onFrame(frame: UnitsChangedFrame, at: number): void {
+    this.frames += 1;
+    if (!this.loaded) this.buffer.push([frame, at]);
+    else this.apply(frame, at, false);
+  }
+
+  private apply(frame: UnitsChangedFrame, at: number, replay: boolean): void {
+    const plan = planFrame(this.live.seq, frame);
+    if (plan.kind === 'stale') {
+      // Frames covered by the snapshot are expected right after a join, never afterwards.
+      if (!replay) this.reorders += 1;
+      return;
+    }
+    if (plan.kind === 'gap') {
+      this.gaps += 1;
+      this.resyncs += 1;
+      void this.join();
+      return;
+    }
+    const delivery = hist('board-delivery');
+    for (const change of plan.changes) delivery.record(at - change.at);
+    this.applied += plan.changes.length;
+    this.live.apply(frame);
+  }
+}
+
+function verifyBoards(seq: number, statuses: Record<string, string>): BoardVerifyResult {
+  const result: BoardVerifyResult = { boards: boards.length, consistent: 0, behind: 0, mismatchedUnits: 0, examples: [] };
+  const expected = Object.entries(statuses);
+  boards.forEach((b, i) => {
+    let bad = 0;
+    if (b.live.seq !== seq) {
+      result.behind += 1;
+      if (result.examples.length < 5) result.examples.push(`w${config.workerId}b${i}: seq ${b.live.seq} ≠ ${seq}`);
+    }
+    for (const [id, status] of expected) {
+      const got = b.live.units.get(id)?.status;
+      if (got !== status) {
+        bad += 1;
+        if (result.examples.length < 5) result.examples.push(`w${config.workerId}b${i}: unit ${id} ${got} ≠ ${status}`);
+      }
+    }
+    result.mismatchedUnits += bad;
+    if (bad === 0 && b.live.seq === seq) result.consistent += 1;
+  });
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP users (api-mix)
+
+async function httpCall(name: string, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const t0 = performance.now();
+  const key = `http:${name}`;
+  try {
+    const res = await fetch(`${config.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(config.ackTimeoutMs),
+    });
+    const text = await res.text();
+    hist(key).record(performance.now() - t0);
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    if (res.ok) {
+      bump(ok, key);
+      const now = Date.now();
+      if (now >= windowStart && now <= windowEnd) bump(okInWindow, key);
+    } else {
+      const code = (json as { error?: { code?: string } } | null)?.error?.code ?? String(res.status);
+      bump(errors, `${key}:${code}`);
+    }
+    return { status: res.status, json };
+  } catch {
+    hist(key).record(performance.now() - t0);
+    counters.timeouts += 1;
+    bump(errors, `${key}:TIMEOUT`);
+    return { status: 0, json: null };
+  }
+}
+
+class HttpUser {
+  busy = false;
+  readonly queue: string[];
+  private readonly actions: [string, number][];
+  private readonly total: number;
+  constructor(readonly a: ConsultantAssignment) {
+    this.queue = [...a.units];
+    this.actions = Object.entries(config.httpMix ?? { snapshot: 1 });
+    this.total = this.actions.reduce((s, [, w]) => s + w, 0);
+  }
+
+  async cycle(): Promise<void> {
+    let r = Math.random() * this.total;
+    let action = this.actions[0]![0];
+    for (const [name, w] of this.actions) {
+      if ((r -= w) < 0) {
+        action = name;
+        break;
+      }
+    }
+    const p = config.projectId;
+    const t = this.a.token;
+    switch (action) {
+      case 'projects':
+        await httpCall('projects', 'GET', '/api/projects', t);
+        return;
+      case 'catalog':
+        await httpCall('catalog', 'GET', `/api/projects/${p}/catalog`, t);
+        return;
+      case 'snapshot':
+        await httpCall('snapshot', 'GET', `/api/projects/${p}/snapshot`, t);
+        return;
+      case 'deals':
+        await httpCall('deals', 'GET', `/api/projects/${p}/deals?limit=20`, t);
+        return;
+      case 'lockRelease':
+      case 'lockConfirm': {
+        const unitId = this.queue.shift();
+        if (!unitId) return;
+        const lock = await httpCall('lock', 'POST', `/api/units/${unitId}/lock`, t, {});
+        const token = (lock.json as { token?: string } | null)?.token;
+        if (lock.status !== 200 || !token) {
+          if (lock.status !== 409 || (lock.json as { error?: { code?: string } })?.error?.code !== 'UNIT_NOT_AVAILABLE') this.queue.push(unitId);
+          return;
+        }
+        if (action === 'lockConfirm') {
+          const c = await httpCall('confirm', 'POST', `/api/units/${unitId}/confirm`, t, { token, buyer: BUYER });
+          if (c.status === 200) return;
+        }
+        await httpCall('release', 'POST', `/api/units/${unitId}/release`, t, { token });
+        this.queue.push(unitId);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function init(c: WorkerConfig): Promise<void> {
+  config = c;
+  const t0 = performance.now();
+  let failed = 0;
+  if (c.behaviour !== 'http') {
+    const slots: (Socket | null)[] = [];
+    await pool(
+      c.consultants.map((a, i) => ({ a, i })),
+      c.connectConcurrency,
+      async ({ a, i }) => {
+        try {
+          slots[i] = await connect(c.target === 'bare' ? { token: 'bare' } : { token: a.token }, `bench-w${c.workerId}-${a.username}-${a.index}`);
+        } catch {
+          counters.connectErrors += 1;
+          failed += 1;
+          slots[i] = null;
+        }
+      },
+    );
+    c.consultants.forEach((a, i) => {
+      const s = slots[i];
+      if (s) consultants.push(new Consultant(s, a));
+    });
+    await pool(
+      Array.from({ length: c.boards }, (_, i) => i),
+      c.connectConcurrency,
+      async (i) => {
+        try {
+          const s = await connect({ deviceKey: c.deviceKey }, `bench-w${c.workerId}-board-${i}`);
+          boards.push(new Board(s));
+        } catch {
+          counters.connectErrors += 1;
+          failed += 1;
+        }
+      },
+    );
+  }
+  const t1 = performance.now();
+  if (c.target === 'kaipan') {
+    const joinLimit = Math.max(4, Math.floor(c.connectConcurrency / 2));
+    if (c.consultantsJoin) {
+      await pool(consultants, joinLimit, async (k) => {
+        if (record('consultant-join', await call(k.socket, 'project:join', { projectId: c.projectId }))) failed += 1;
+      });
+    }
+    await pool(boards, joinLimit, async (b) => {
+      if (!(await b.join())) failed += 1;
+    });
+  }
+  setup = { connectMs: Math.round(t1 - t0), joinMs: Math.round(performance.now() - t1) };
+  send({ type: 'ready', connectMs: setup.connectMs, joinMs: setup.joinMs, failed });
+}
+
+function start(startAt: number, durationMs: number): void {
+  windowStart = startAt;
+  windowEnd = startAt + durationMs;
+  eld.enable();
+  cpuAtStart = process.cpuUsage();
+  if (config.behaviour === 'cycle') {
+    for (const c of consultants) {
+      if (config.rate > 0) runOpenLoop(c, startAt, windowEnd);
+      else {
+        const p = runClosedLoop(c, startAt, windowEnd);
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+    }
+  } else if (config.behaviour === 'storm') {
+    // Sleep until just before the instant, then spin (bounded) to fire as close to it as possible.
+    const fire = (): void => {
+      for (let spins = 0; Date.now() < startAt && spins < 50_000_000; spins++);
+      const all = consultants.map((c) => c.storm(startAt));
+      void Promise.all(all).then(() => send({ type: 'finished' }));
+    };
+    const t = setTimeout(fire, Math.max(0, startAt - Date.now() - 3));
+    timers.add(t);
+  } else {
+    const users = config.consultants.map((a) => new HttpUser(a));
+    for (const u of users) {
+      const period = 1000 / Math.max(0.01, config.rate);
+      const phase = Math.random() * period;
+      let k = 0;
+      const tick = (): void => {
+        if (stopping) return;
+        const due = startAt + phase + k * period;
+        k += 1;
+        if (due >= windowEnd || k > MAX_CYCLES_PER_CONSULTANT) return;
+        if (u.busy) counters.skippedCycles += 1;
+        else {
+          u.busy = true;
+          const p = u.cycle().finally(() => (u.busy = false));
+          inflight.add(p);
+          void p.finally(() => inflight.delete(p));
+        }
+        const t = setTimeout(tick, Math.max(0, startAt + phase + k * period - Date.now()));
+        timers.add(t);
+      };
+      const t = setTimeout(tick, Math.max(0, startAt + phase - Date.now()));
+      timers.add(t);
+    }
+  }
+}
+
+async function stop(): Promise<void> {
+  stopping = true;
+  for (const t of timers) clearTimeout(t);
+  timers.clear();
+  // Let in-flight commands finish (bounded): a cycle never leaves a lock behind.
+  const deadline = Date.now() + config.ackTimeoutMs + 5_000;
+  while (inflight.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 100))]);
+  eld.disable();
+  const cpu = process.cpuUsage(cpuAtStart);
+  const hs: HistogramSet = {};
+  for (const [name, h] of histograms) hs[name] = h.toJSON();
+  const stats: WorkerStats = {
+    workerId: config.workerId,
+    histograms: hs,
+    ok,
+    okInWindow,
+    errors,
+    ...counters,
+    storm: config.behaviour === 'storm' ? storm : undefined,
+    boards: {
+      boards: config.boards,
+      connected: boards.length,
+      frames: boards.reduce((s, b) => s + b.frames, 0),
+      changesApplied: boards.reduce((s, b) => s + b.applied, 0),
+      gaps: boards.reduce((s, b) => s + b.gaps, 0),
+      reorders: boards.reduce((s, b) => s + b.reorders, 0),
+      resyncs: boards.reduce((s, b) => s + b.resyncs, 0),
+      missed: 0,
+      minSeq: boards.length ? Math.min(...boards.map((b) => b.live.seq)) : 0,
+      maxSeq: boards.length ? Math.max(...boards.map((b) => b.live.seq)) : 0,
+    },
+    generator: {
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      // The histogram holds whole 5 ms timer intervals: subtract the resolution to get the delay.
+      eventLoopP99Ms: Math.max(0, Math.round(eld.percentile(99) / 1e4) / 100 - 5),
+      eventLoopMaxMs: Math.max(0, Math.round(eld.max / 1e4) / 100 - 5),
+      rssMB: Math.round(process.memoryUsage().rss / 1048576),
+    },
+    setup,
+  };
+  send({ type: 'done', stats });
+}
+
+function shutdown(): void {
+  for (const s of sockets) s.close();
+  // Give the close frames a moment, then leave.
+  setTimeout(() => process.exit(0), 200).unref();
+}
+
+process.on('message', (message: ToWorker) => {
+  const run = async (): Promise<void> => {
+    switch (message.type) {
+      case 'init':
+        await init(message.config);
+        break;
+      case 'start':
+        start(message.startAt, message.durationMs);
+        break;
+      case 'stop':
+        await stop();
+        break;
+      case 'verify':
+        send({ type: 'verified', result: verifyBoards(message.seq, message.statuses) });
+        break;
+      case 'shutdown':
+        shutdown();
+        break;
+    }
+  };
+  run().catch((error: unknown) => send({ type: 'fatal', message: error instanceof Error ? error.stack ?? error.message : String(error) }));
+});
+// The orchestrator went away: do not linger.
+process.on('disconnect', () => process.exit(0));

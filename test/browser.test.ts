@@ -1,0 +1,89 @@
+/**
+ * The whole morning in a real browser: a consultant on a phone-sized screen locks and confirms a
+ * unit; a wall board at 1920×1080 shows it subscribed within a second, and resynchronises by itself
+ * after a server restart. Screenshots go to artifacts/screenshots/ (git-ignored) to be looked at.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LockResult } from '@kaipan/shared';
+import { http, startTestServer, type TestServer } from './support/app.js';
+import { TEST_BOARD_KEY, TEST_PASSWORD } from './support/fixture.js';
+
+const SHOTS = 'artifacts/screenshots';
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync('client/dist/index.html')) {
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('client build failed');
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startTestServer({ units: 24, consultants: 2, env: { CLIENT_DIST: 'client/dist' } });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('launch morning in the browser', () => {
+  it('consultant locks and confirms on a phone; the board shows it within 1 s and survives a restart', async () => {
+    const boardContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const board = await boardContext.newPage();
+    await board.goto(`${server.url}/board/${server.fixture.projectId}?key=${TEST_BOARD_KEY}`);
+    const boardCell = (code: string) => board.locator(`[aria-label^="${code} "]`).first();
+    await expect.poll(() => boardCell('A-0101').count(), { timeout: 15_000 }).toBe(1);
+    // The wall fits without scrolling.
+    const overflow = await board.evaluate(() => ({
+      w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight,
+    }));
+    expect(overflow.w).toBeLessThanOrEqual(1920);
+    expect(overflow.h).toBeLessThanOrEqual(1080);
+
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const page = await phone.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.fill('input[name=username]', 's001');
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await page.press('input[name=password]', 'Enter');
+    const cell = page.locator('button[aria-label^="A-0101 "]').first();
+    await cell.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: `${SHOTS}/e2e-grid-phone.png` });
+    await cell.click();
+    await page.locator('.btn--go').click();
+    await page.locator('input[name=buyer-name]').waitFor();
+    await expect.poll(() => boardCell('A-0101').getAttribute('class')).toContain('ucell--locked');
+    await page.screenshot({ path: `${SHOTS}/e2e-locked-phone.png` });
+    await page.fill('input[name=buyer-name]', '张三丰');
+    await page.fill('input[name=buyer-phone]', '13812345678');
+    await page.locator('button[type=submit].btn--primary').click();
+
+    // The sale is in PostgreSQL…
+    await expect.poll(async () => (await server.db.unit.findFirst({ where: { code: 'A-0101', projectId: server.fixture.projectId } }))?.status, { timeout: 5_000 }).toBe('SUBSCRIBED');
+    const committedAt = Date.now();
+    // …and on the wall within a second.
+    await expect.poll(() => boardCell('A-0101').getAttribute('class'), { timeout: 1_000, interval: 50 }).toContain('ucell--subscribed');
+    console.log(`[browser] board showed the subscription ${Date.now() - committedAt} ms after the commit was visible in PostgreSQL`);
+    console.log('[browser] ticker?'); await expect.poll(() => board.locator('body').innerText()).toContain('张**'); console.log('[browser] ticker ok');
+    await page.screenshot({ path: `${SHOTS}/e2e-confirmed-phone.png` });
+    await board.screenshot({ path: `${SHOTS}/e2e-board-1920.png` });
+
+    // Server restart: the board reconnects and resynchronises by itself.
+    console.log('[browser] restarting'); await server.restart(); console.log('[browser] restarted');
+    const manager = await server.login('manager');
+    const unitId = server.fixture.unitIds[1]!;
+    const lock = await http<LockResult>(server.url, 'POST', `/api/units/${unitId}/lock`, manager.token, {});
+    expect(lock.status).toBe(200);
+    await expect.poll(() => boardCell('A-0102').getAttribute('class'), { timeout: 10_000, interval: 100 }).toContain('ucell--locked');
+    await board.screenshot({ path: `${SHOTS}/e2e-board-after-restart.png` });
+    await boardContext.close();
+    await phone.close();
+  }, 120_000);
+});
