@@ -25,5 +25,6 @@ export default defineConfig({
     // Starts embedded PostgreSQL (+ migrated template DB) and redis-server once per run;
     // tests get them via inject(): see test/support/services.ts.
     globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
