@@ -1,13 +1,17 @@
 /**
  * `npm start`: everything on one machine. Embedded PostgreSQL (unless DATABASE_URL), a local
  * redis-server (unless REDIS_URL), migrations, demo data, the built client, one server process.
- * Ctrl-C stops every child process.
+ * `npm start -- --nodes 3`: three hub processes sharing the port (node:cluster, round-robin; the
+ * hub is WebSocket-only so no sticky sessions are needed) plus one worker process for background
+ * jobs; a process that dies is replaced. Ctrl-C stops every child process.
  */
 import { spawnSync } from 'node:child_process';
+import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildApp } from '../server/src/app.js';
+import { startWorker } from '../server/src/worker.js';
 import { buildConfig, ConfigError, parseEnv } from '../server/src/config/index.js';
 import { createDb } from '../server/src/infra/db.js';
 import { startEmbeddedPostgres } from '../server/src/infra/embedded-postgres.js';
@@ -93,17 +97,24 @@ async function main(): Promise<void> {
     redisUrl,
     authSecret: env.KAIPAN_DEMO ? demoSecret(dataDir) : undefined,
   });
-  const kaipan = await buildApp(config);
-  stops.push(() => kaipan.close());
-  await kaipan.listen();
+  const nodes = parseNodes(process.argv.slice(2));
+  if (nodes === 1) {
+    const kaipan = await buildApp(config);
+    stops.push(() => kaipan.close());
+    await kaipan.listen();
+  } else {
+    await startCluster(nodes, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUTH_SECRET: config.authSecret });
+  }
   const base = `http://localhost:${config.port}`;
-  const projects = await kaipan.services.directory.allProjectIds();
-  step('ready');
+  const db = createDb(databaseUrl, 1);
+  const projects = await db.project.findMany({ select: { id: true }, orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }] });
+  await db.$disconnect();
+  step(nodes === 1 ? 'ready' : `ready: ${nodes} hub processes + 1 worker process`);
   console.log(`
   Kaipan 开盘 is running: ${base}
     consultant app   ${base}/
-    manager pages    ${base}/manager/<projectId>
-    wall board       ${base}/board/${projects[0] ?? '<projectId>'}?key=${env.KAIPAN_DEMO ? DEMO_BOARD_KEY : '<device key>'}
+    manager pages    ${base}/manager/${projects[0]?.id ?? '<projectId>'}
+    wall board       ${base}/board/${projects[0]?.id ?? '<projectId>'}?key=${env.KAIPAN_DEMO ? DEMO_BOARD_KEY : '<device key>'}
     health           ${base}/api/health
 `);
   if (env.KAIPAN_DEMO) {
@@ -114,7 +125,82 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch(async (error: unknown) => {
+function parseNodes(args: string[]): number {
+  const i = args.indexOf('--nodes');
+  if (i === -1) return 1;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ConfigError([`--nodes: expected 1…64, got ${args[i + 1]}`]);
+  return n;
+}
+
+/** Fork `nodes` hub processes and one worker; replace any that dies until we stop. */
+async function startCluster(nodes: number, env: Record<string, string>): Promise<void> {
+  const roles = new Map<number, 'hub' | 'worker'>();
+  const fork = (role: 'hub' | 'worker'): Worker => {
+    const worker = cluster.fork({ ...env, KAIPAN_ROLE: role });
+    roles.set(worker.id, role);
+    return worker;
+  };
+  const listening = Array.from({ length: nodes }, () => {
+    const worker = fork('hub');
+    return new Promise<void>((resolve, reject) => {
+      worker.once('listening', () => resolve());
+      worker.once('exit', (code) => reject(new Error(`hub process exited during start (code ${code})`)));
+    });
+  });
+  fork('worker');
+  cluster.on('exit', (worker, code, signal) => {
+    const role = roles.get(worker.id) ?? 'hub';
+    roles.delete(worker.id);
+    if (stopping) return;
+    console.error(`[kaipan] ${role} process ${worker.process.pid} died (${signal ?? code}); starting a replacement`);
+    setTimeout(() => {
+      if (!stopping) fork(role);
+    }, 500);
+  });
+  stops.push(async () => {
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              w.process.kill('SIGKILL');
+              resolve();
+            }, 10_000);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  });
+  await Promise.all(listening);
+}
+
+/** A forked hub or worker process: configuration comes from the primary through the environment. */
+async function child(): Promise<void> {
+  const env = parseEnv(process.env);
+  const config = buildConfig(env, { databaseUrl: env.DATABASE_URL!, redisUrl: env.REDIS_URL! });
+  if (config.role === 'worker') {
+    const log = consoleLogger(`worker ${process.pid}`);
+    const worker = await startWorker(config, log);
+    stops.push(() => worker.close());
+  } else {
+    const kaipan = await buildApp(config);
+    stops.push(() => kaipan.close());
+    await kaipan.listen();
+  }
+}
+
+function consoleLogger(name: string) {
+  const line = (level: string) => (obj: object, msg?: string) => console.log(JSON.stringify({ level, name, msg, ...obj }));
+  return { info: line('info'), warn: line('warn'), error: line('error'), debug: () => undefined };
+}
+
+(cluster.isPrimary ? main() : child()).catch(async (error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : error);
   await shutdown(1);
 });

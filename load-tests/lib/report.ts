@@ -111,6 +111,9 @@ export function renderMarkdown(r: BenchResult): string {
   lines.push(`| LOCK_LIMIT (all commands) | ${r.counts.lockLimit} |`);
   lines.push(`| timeouts / disconnects / connect errors | ${r.counts.timeouts} / ${r.counts.disconnects} / ${r.counts.connectErrors} |`);
   lines.push(`| skipped cycles (consultant still busy) / consultants out of units | ${r.counts.skippedCycles} / ${r.counts.exhausted} |`);
+  if (r.consultantFrames.frames) {
+    lines.push(`| units:changed frames to consultant sockets (counted, not parsed) | ${r.consultantFrames.frames} (${Math.round(r.consultantFrames.bytes / 1048576)} MB) |`);
+  }
   if (r.storm) {
     lines.push('', '## Launch storm', '');
     lines.push(`- first wave: ${r.storm.firstWave.sent} locks sent at the instant, ${r.storm.firstWave.answered} answered, ${r.storm.firstWave.wins.length} winners on ${r.storm.hotUnits.length} hot units`);

@@ -34,6 +34,7 @@ export interface PhaseResult {
   skippedCycles: number;
   exhausted: number;
   boards: BoardStats;
+  consultantFrames: { frames: number; bytes: number };
   storm?: StormStats;
   generator: { workers: number; cpuPct: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMB: number };
   setup: { connectMs: number; joinMs: number; failed: number };
@@ -90,6 +91,7 @@ export interface BenchResult {
     lockLimit: number;
   };
   boards: BoardStats;
+  consultantFrames: { frames: number; bytes: number };
   storm: (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number> }) | null;
   resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
   eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
@@ -458,6 +460,7 @@ function aggregate(
       minSeq: Math.min(...stats.filter((s) => s.boards.connected).map((s) => s.boards.minSeq), Number.MAX_SAFE_INTEGER),
       maxSeq: Math.max(0, ...stats.map((s) => s.boards.maxSeq)),
     },
+    consultantFrames: { frames: sum((s) => s.consultantFrames.frames), bytes: sum((s) => s.consultantFrames.bytes) },
     storm: storms.length
       ? {
           firstWave: {
@@ -693,6 +696,7 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
         lockLimit,
       },
       boards: phase.boards,
+      consultantFrames: phase.consultantFrames,
       storm,
       resources: { server: phase.resources, generator: phase.generator },
       eventLoop: {

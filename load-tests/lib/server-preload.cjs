@@ -8,8 +8,11 @@
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { appendFileSync } = require('node:fs');
 
+const { isMainThread } = require('node:worker_threads');
+
 const file = process.env.KAIPAN_BENCH_STATS_FILE;
-if (file) {
+// NODE_OPTIONS preloads also run in worker threads: sample the main event loop only.
+if (file && isMainThread) {
   const RESOLUTION_MS = 5;
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   h.enable();

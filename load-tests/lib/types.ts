@@ -82,6 +82,8 @@ export interface WorkerStats {
   exhausted: number;
   storm?: StormStats;
   boards: BoardStats;
+  /** units:changed frames received by consultant sockets (counted, not parsed). */
+  consultantFrames: { frames: number; bytes: number };
   generator: { cpuMs: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMB: number };
   setup: { connectMs: number; joinMs: number };
 }

@@ -5,7 +5,8 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import { HUB_NAMESPACE, LiveProject, planFrame, type Ack, type LockResult, type ProjectSnapshot, type UnitsChangedFrame } from '@kaipan/shared';
+import * as sioParser from 'socket.io-parser';
+import { HUB_NAMESPACE, LiveProject, applyChange, planFrame, type Ack, type LockResult, type ProjectSnapshot, type UnitsChangedFrame } from '@kaipan/shared';
 import { Histogram, type HistogramSet } from './histogram.js';
 import type { BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
 
@@ -64,9 +65,46 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
   await Promise.all(runners);
 }
 
-function connect(auth: Record<string, string>, label: string): Promise<Socket> {
+/**
+ * Consultant sockets receive every units:changed frame (they are in the project room, as the real
+ * grid is) but the bench has no use for them: this decoder counts them without JSON-parsing, and
+ * does not parse a huge ack (the join snapshot) either, so the load generator spends its CPU on
+ * sending commands and timing acks instead of parsing frames. The server does exactly the same work.
+ */
+const consultantFrames = { frames: 0, bytes: 0 };
+const FRAME_PREFIX = `${sioParser.PacketType.EVENT}${HUB_NAMESPACE},["units:changed"`;
+const ACK_PREFIX = `${sioParser.PacketType.ACK}${HUB_NAMESPACE},`;
+class LeanDecoder extends sioParser.Decoder {
+  override add(obj: unknown): void {
+    if (typeof obj === 'string') {
+      if (obj.startsWith(FRAME_PREFIX)) {
+        consultantFrames.frames += 1;
+        consultantFrames.bytes += obj.length;
+        return;
+      }
+      if (obj.length > 65_536 && obj.startsWith(ACK_PREFIX)) {
+        let i = ACK_PREFIX.length;
+        while (i < obj.length && obj.charCodeAt(i) >= 48 && obj.charCodeAt(i) <= 57) i++;
+        const id = Number(obj.slice(ACK_PREFIX.length, i));
+        const okAck = obj.startsWith('[{"ok":true', i);
+        this.emitReserved('decoded', {
+          type: sioParser.PacketType.ACK,
+          nsp: HUB_NAMESPACE,
+          id,
+          data: [okAck ? { ok: true, data: { skipped: obj.length } } : JSON.parse(obj.slice(i))[0]],
+        });
+        return;
+      }
+    }
+    super.add(obj);
+  }
+}
+const leanParser = { ...sioParser, Decoder: LeanDecoder };
+
+function connect(auth: Record<string, string>, label: string, lean = false): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(`${config.url}${HUB_NAMESPACE}`, {
+      ...(lean ? { parser: leanParser } : {}),
       auth,
       transports: ['websocket'],
       forceNew: true,
@@ -282,9 +320,14 @@ class Board {
       return;
     }
     const delivery = hist('board-delivery');
-    for (const change of plan.changes) delivery.record(at - change.at);
+    const units = this.live.units;
+    for (const change of plan.changes) {
+      delivery.record(at - change.at);
+      const unit = units.get(change.unitId);
+      if (unit) units.set(change.unitId, applyChange(unit, change));
+    }
+    this.live.seq = plan.seq;
     this.applied += plan.changes.length;
-    this.live.apply(frame);
   }
 }
 
@@ -420,7 +463,7 @@ async function init(c: WorkerConfig): Promise<void> {
       c.connectConcurrency,
       async ({ a, i }) => {
         try {
-          slots[i] = await connect(c.target === 'bare' ? { token: 'bare' } : { token: a.token }, `bench-w${c.workerId}-${a.username}-${a.index}`);
+          slots[i] = await connect(c.target === 'bare' ? { token: 'bare' } : { token: a.token }, `bench-w${c.workerId}-${a.username}-${a.index}`, true);
         } catch {
           counters.connectErrors += 1;
           failed += 1;
@@ -543,6 +586,7 @@ async function stop(): Promise<void> {
       minSeq: boards.length ? Math.min(...boards.map((b) => b.live.seq)) : 0,
       maxSeq: boards.length ? Math.max(...boards.map((b) => b.live.seq)) : 0,
     },
+    consultantFrames,
     generator: {
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       // The histogram holds whole 5 ms timer intervals: subtract the resolution to get the delay.

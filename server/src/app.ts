@@ -53,6 +53,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const db = createDb(config.databaseUrl, config.pgPoolSize);
   const redis = createRedis(config.redisUrl, 'main');
   const feedConn = createRedis(config.redisUrl, 'feed');
+  const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, redis, log);
   const listProjects = () => services.directory.allProjectIds();
 
@@ -90,7 +91,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     return reply.code(404).send({ error: { code: 'NOT_FOUND', message: ERROR_MESSAGES.NOT_FOUND } });
   });
 
-  const { io, sink } = createHub(app.server, services, config, log);
+  const { io, sink } = createHub(app.server, services, config, log, adapterRedis);
   const feed = new ChangeFeed(feedConn, services.mirror, sink, listProjects, log, config.fanoutIntervalMs);
   const sweeper = new LockSweeper(services.mirror, services.audit, listProjects, log, config.lockSweepIntervalMs);
 
@@ -106,6 +107,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await services.audit.close();
     await db.$disconnect();
     redis.disconnect();
+    adapterRedis.pub.disconnect();
+    adapterRedis.sub.disconnect();
   });
 
   let started = false;
@@ -119,7 +122,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
         await warmDb(db, config.pgPoolSize);
         for (const projectId of await listProjects()) await services.keeper.rebuild(projectId);
         await feed.start();
-        sweeper.start();
+        // With several hub processes the background jobs run once, in the worker process.
+        if (config.role === 'all') sweeper.start();
         services.keeper.start();
         started = true;
       }

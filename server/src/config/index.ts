@@ -38,6 +38,11 @@ const envSchema = z.object({
   /** Built web client to serve; empty disables static serving. */
   CLIENT_DIST: z.string().default('client/dist'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * What this process does: `all` (HTTP + hub + background jobs, the one-process default), `hub`
+   * (HTTP + hub only, one of several behind a load balancer) or `worker` (background jobs only).
+   */
+  KAIPAN_ROLE: z.enum(['all', 'hub', 'worker']).default('all'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -60,6 +65,7 @@ export interface AppConfig {
   loginRatePerMinute: number;
   clientDist: string;
   logLevel: Env['LOG_LEVEL'];
+  role: Env['KAIPAN_ROLE'];
 }
 
 export class ConfigError extends Error {
@@ -110,5 +116,6 @@ export function buildConfig(
     loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
     clientDist: env.CLIENT_DIST,
     logLevel: env.LOG_LEVEL,
+    role: env.KAIPAN_ROLE,
   };
 }

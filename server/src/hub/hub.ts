@@ -3,6 +3,8 @@
  * service, ack. Broadcasts come from the change feed after the write succeeded.
  */
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import {
@@ -42,14 +44,28 @@ function describeDevice(socket: HubSocket): string | null {
   return text ? text.slice(0, 160) : null;
 }
 
-export function createHub(httpServer: HttpServer, services: Services, config: AppConfig, log: Logger) {
+/**
+ * `adapterRedis`: a pub and a sub connection for the socket.io Redis adapter, so a broadcast made
+ * by one process (e.g. disconnecting a user everywhere) reaches the sockets of every process. The
+ * ordered `units:changed` fan-out does not use it: every process reads the change log itself.
+ */
+export function createHub(
+  httpServer: HttpServer,
+  services: Services,
+  config: AppConfig,
+  log: Logger,
+  adapterRedis: { pub: Redis; sub: Redis },
+) {
   const io: HubServer = new Server(httpServer, {
+    // WebSocket only: no long-polling means no sticky sessions behind a load balancer.
+    transports: ['websocket'],
     // Room for a 1 MB string to reach validation and be refused with a coded error.
     maxHttpBufferSize: 2e6,
     pingInterval: 10_000,
     pingTimeout: 10_000,
     cors: { origin: true, credentials: true },
   });
+  io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${config.redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);
   const limiter = new RateLimiter(config.hubRatePerSecond, config.hubRatePerSecond * 2);
 

@@ -1,0 +1,37 @@
+/**
+ * The background process of a multi-process deployment (KAIPAN_ROLE=worker): lock-expiry sweeps
+ * and the mirror watchdog run here once instead of in every hub process. Later: BullMQ workers
+ * for documents and scheduled batches.
+ */
+import type { AppConfig } from './config/index.js';
+import { createDb, warmDb } from './infra/db.js';
+import { createRedis } from './infra/redis.js';
+import { createServices } from './services/index.js';
+import { LockSweeper } from './services/lock-sweeper.js';
+import type { Logger } from './services/logger.js';
+
+export interface KaipanWorker {
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: AppConfig, log: Logger): Promise<KaipanWorker> {
+  const db = createDb(config.databaseUrl, 4);
+  const redis = createRedis(config.redisUrl, 'worker');
+  const services = createServices(config, db, redis, log);
+  const listProjects = () => services.directory.allProjectIds();
+  await warmDb(db, 2);
+  for (const projectId of await listProjects()) await services.keeper.ensure(projectId);
+  const sweeper = new LockSweeper(services.mirror, services.audit, listProjects, log, config.lockSweepIntervalMs);
+  sweeper.start();
+  services.keeper.start();
+  log.info({}, 'worker started: lock sweeper, mirror watchdog');
+  return {
+    async close() {
+      sweeper.stop();
+      await services.keeper.stop();
+      await services.audit.close();
+      await db.$disconnect();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/** Run `scripts/start.ts` as a user would (own process group, temp data dir) and stop it with Ctrl-C. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Launched {
+  proc: ChildProcess;
+  output(): string;
+  /** Resolves with ms to readiness once the banner is printed. */
+  ready: Promise<number>;
+  /** Ctrl-C to the whole process group; resolves when the launcher exited. */
+  stop(): Promise<void>;
+}
+
+export function makeDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kaipan-launch-'));
+  // As root, embedded PostgreSQL runs as the 'postgres' user, which must be able to enter it.
+  chmodSync(dir, 0o755);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function launch(opts: { port: number; dataDir: string; args?: string[]; env?: Record<string, string> }): Launched {
+  const started = Date.now();
+  const proc = spawn('npx', ['tsx', 'scripts/start.ts', ...(opts.args ?? [])], {
+    env: {
+      ...process.env,
+      PORT: String(opts.port),
+      HOST: '127.0.0.1',
+      KAIPAN_DATA_DIR: opts.dataDir,
+      CLIENT_DIST: '',
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so we can press Ctrl-C the way a terminal does (SIGINT to the group).
+    detached: true,
+  });
+  let text = '';
+  proc.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const ready = new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (text.includes('Demo accounts')) {
+        clearInterval(timer);
+        resolve(Date.now() - started);
+      }
+    }, 50);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`launcher exited:\n${text}`));
+    });
+  });
+  ready.catch(() => undefined);
+  return {
+    proc,
+    output: () => text,
+    ready,
+    async stop() {
+      if (proc.exitCode === null) {
+        try {
+          process.kill(-proc.pid!, 'SIGINT');
+        } catch {
+          /* already gone */
+        }
+      }
+      await exited;
+    },
+  };
+}
+
+/** All descendants of a process. */
+export function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of rows) {
+      if (parent === p) {
+        out.push(child!);
+        walk(child!);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** Running (a zombie waiting for a container init that never reaps it is not running). */
+export function pidAlive(pid: number): boolean {
+  try {
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim();
+    return state !== '' && !state.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+/** The embedded PostgreSQL URL the launcher printed. */
+export function embeddedDatabaseUrl(output: string): string {
+  const port = /embedded PostgreSQL up on port (\d+)/.exec(output)?.[1];
+  if (!port) throw new Error('no embedded PostgreSQL in the launcher output');
+  return `postgresql://kaipan:kaipan@127.0.0.1:${port}/kaipan`;
+}
+
+/** The hub processes of a `--nodes N` launch (cluster children running start.ts, minus the worker). */
+export function clusterHubs(rootPid: number, workerPid: number): number[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args=']).toString().trim().split('\n').map((l) => {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+    return { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! };
+  });
+  const mine = new Set(descendants(rootPid));
+  const starts = rows.filter((r) => mine.has(r.pid) && /node\s/.test(r.args) && r.args.includes('scripts/start.ts'));
+  // The cluster primary is the start.ts process with several start.ts children (above it: npx, tsx).
+  const primary = starts.find((p) => starts.filter((c) => c.ppid === p.pid).length >= 2);
+  return starts.filter((r) => r.ppid === primary?.pid && r.pid !== workerPid).map((r) => r.pid);
+}
