@@ -98,7 +98,12 @@ async function main(): Promise<void> {
     authSecret: env.KAIPAN_DEMO ? demoSecret(dataDir) : undefined,
   });
   const nodes = parseNodes(process.argv.slice(2));
-  if (nodes === 1) {
+  if (nodes === 1 && config.role === 'worker') {
+    const worker = await startWorker(config, consoleLogger(`worker ${process.pid}`));
+    stops.push(() => worker.close());
+    step('worker ready');
+    return;
+  } else if (nodes === 1) {
     const kaipan = await buildApp(config);
     stops.push(() => kaipan.close());
     await kaipan.listen();

@@ -21,6 +21,8 @@ export function planFrame(lastSeq: number, frame: UnitsChangedFrame): FramePlan 
     if (change.seq !== expected) return { kind: 'gap', expected, got: change.seq };
     expected += 1;
   }
+  // The frame claims changes up to frame.seq: if they did not all arrive, something is missing.
+  if (frame.seq > expected - 1) return { kind: 'gap', expected, got: frame.seq };
   return { kind: 'apply', changes: fresh, seq: expected - 1 };
 }
 

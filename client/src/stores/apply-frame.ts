@@ -2,9 +2,8 @@
  * Pure state rules of the live unit store: build state from a snapshot and apply `units:changed`
  * frames in sequence order. No I/O and no Solid here, so the rules are unit-tested directly
  * (units.test.ts) and stores/units.ts only wires them to the socket.
- *
- * Only types are imported from @kaipan/shared so this file runs anywhere without path aliases.
  */
+import { planFrame } from '@kaipan/shared';
 import type {
   ProjectSnapshot,
   UnitChange,
@@ -48,7 +47,7 @@ export type ApplyOutcome =
 
 export interface ApplyResult {
   outcome: ApplyOutcome;
-  /** The new state (the same object when nothing was applied). Changes before a gap are kept. */
+  /** The new state (the same object when nothing was applied). */
   state: UnitsState;
   /** The changes applied, in order. */
   applied: UnitChange[];
@@ -91,34 +90,20 @@ function applyChange(unit: LiveUnit, change: UnitChange, receivedAt: number): Li
 }
 
 /**
- * Apply a frame: changes with seq ≤ state.seq are ignored (duplicates, frames older than the
- * snapshot); the next one must be exactly state.seq + 1, otherwise there is a gap.
+ * Apply a frame by the shared seq rule (`planFrame`): changes with seq ≤ state.seq are ignored
+ * (duplicates, frames older than the snapshot); the next must be exactly state.seq + 1, otherwise
+ * there is a gap and the caller re-joins for a fresh snapshot.
  */
 export function applyFrame(state: UnitsState, frame: UnitsChangedFrame, receivedAt: number = Date.now()): ApplyResult {
   if (frame.projectId !== state.projectId) return { outcome: 'stale', state, applied: [] };
-  let seq = state.seq;
-  let units: Record<string, LiveUnit> | null = null;
-  const applied: UnitChange[] = [];
-  let gapAt: number | undefined;
-  for (const change of frame.changes) {
-    if (change.seq <= seq) continue;
-    if (change.seq !== seq + 1) {
-      gapAt = seq + 1;
-      break;
-    }
-    seq = change.seq;
-    const current = (units ?? state.units)[change.unitId];
+  const plan = planFrame(state.seq, frame);
+  if (plan.kind === 'stale') return { outcome: 'stale', state, applied: [] };
+  if (plan.kind === 'gap') return { outcome: 'gap', state, applied: [], expectedSeq: plan.expected };
+  const units = { ...state.units };
+  for (const change of plan.changes) {
+    const current = units[change.unitId];
     // A unit the snapshot did not list (catalog changed underneath us): the seq still advances.
-    if (current) {
-      units ??= { ...state.units };
-      units[change.unitId] = applyChange(current, change, receivedAt);
-    }
-    applied.push(change);
+    if (current) units[change.unitId] = applyChange(current, change, receivedAt);
   }
-  // The frame claims changes up to frame.seq: if we did not reach it, something is missing.
-  if (gapAt === undefined && frame.seq > seq) gapAt = seq + 1;
-  const next: UnitsState =
-    seq === state.seq && units === null ? state : { ...state, seq, units: units ?? state.units };
-  if (gapAt !== undefined) return { outcome: 'gap', state: next, applied, expectedSeq: gapAt };
-  return { outcome: applied.length > 0 ? 'applied' : 'stale', state: next, applied };
+  return { outcome: 'applied', state: { ...state, seq: plan.seq, units }, applied: plan.changes };
 }

@@ -121,14 +121,13 @@ describe('applyFrame', () => {
     expect(r.state.units[U1]?.status).toBe('AVAILABLE');
   });
 
-  it('keeps the changes before a gap inside one frame and reports the gap', () => {
+  it('applies nothing from a frame with a gap inside and reports the gap (a snapshot replaces the state)', () => {
     const s0 = fromSnapshot(snapshot(10), 0);
     const r = applyFrame(s0, frame([lockChange(11, U1), statusChange(13, U2, 'AVAILABLE')]));
     expect(r.outcome).toBe('gap');
     expect(r.expectedSeq).toBe(12);
-    expect(r.state.seq).toBe(11);
-    expect(r.state.units[U1]?.status).toBe('LOCKED');
-    expect(r.state.units[U2]?.status).toBe('LOCKED');
+    expect(r.state).toBe(s0);
+    expect(r.applied).toEqual([]);
   });
 
   it('reports a gap when the frame claims a later seq than its changes reach', () => {

@@ -3,7 +3,7 @@
  * Cached in memory for the hot paths (lock, join); the cache is short-lived and invalidated on change.
  */
 import { AppError, type BuildingInfo, type CatalogUnit, type ProjectCatalog, type ProjectSummary } from '@kaipan/shared';
-import type { Db } from '../infra/db.js';
+import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 
 const CATALOG_TTL_MS = 60_000;
@@ -20,32 +20,10 @@ interface Cached<T> {
   at: number;
 }
 
-type ProjectRow = {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  city: string;
-  timezone: string;
-  salesPaused: boolean;
-  lockTtlSeconds: number;
-  maxLocksPerConsultant: number;
-  _count: { units: number };
-};
+type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 
-export function toProjectSummary(p: ProjectRow): ProjectSummary {
-  return {
-    id: p.id,
-    code: p.code,
-    name: p.name,
-    nameEn: p.nameEn,
-    city: p.city,
-    timezone: p.timezone,
-    salesPaused: p.salesPaused,
-    lockTtlSeconds: p.lockTtlSeconds,
-    maxLocksPerConsultant: p.maxLocksPerConsultant,
-    unitCount: p._count.units,
-  };
+export function toProjectSummary({ _count, ...fields }: ProjectRow): ProjectSummary {
+  return { ...fields, unitCount: _count.units };
 }
 
 const projectSelect = {
