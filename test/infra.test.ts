@@ -123,7 +123,7 @@ describe('hand-written constraints', () => {
     const first = await subscribe('ACTIVE');
     const err = await pgErrorCode(subscribe('ACTIVE'));
     expect(err.code).toBe('23505'); // unique_violation
-    expect(err.constraint).toBe('subscriptions_one_active_per_unit');
+    expect(err.constraint).toBe('subscriptions_one_live_per_unit');
 
     await subscribe('CANCELLED');
     await subscribe('CANCELLED');
@@ -139,6 +139,11 @@ describe('hand-written constraints', () => {
       { status: 'ACTIVE', n: 1 },
       { status: 'CANCELLED', n: 3 },
     ]);
+
+    // A CONTRACTED subscription is live too: no ACTIVE one may join it.
+    await client.query(`UPDATE subscriptions SET status = 'CONTRACTED' WHERE unit_id = $1 AND status = 'ACTIVE'`, [ids.unit]);
+    expect((await pgErrorCode(subscribe('ACTIVE'))).code).toBe('23505');
+    expect((await pgErrorCode(subscribe('CONTRACTED'))).code).toBe('23505');
   });
 
   it('rejects negative list/floor prices', async () => {
@@ -153,13 +158,13 @@ describe('createMigration / check tolerance', () => {
   it('ignores DROP INDEX of allow-listed hand-written indexes only', () => {
     const sql = [
       '-- DropIndex',
-      'DROP INDEX "subscriptions_one_active_per_unit";',
+      'DROP INDEX "subscriptions_one_live_per_unit";',
       '',
       '-- DropIndex',
       'DROP INDEX "some_other_index";',
     ].join('\n');
     expect(stripHandWrittenObjects(sql)).toBe('-- DropIndex\nDROP INDEX "some_other_index";\n');
-    expect(stripHandWrittenObjects('-- DropIndex\nDROP INDEX "subscriptions_one_active_per_unit";\n')).toBe('');
+    expect(stripHandWrittenObjects('-- DropIndex\nDROP INDEX "subscriptions_one_live_per_unit";\n')).toBe('');
     expect(stripHandWrittenObjects('-- This is an empty migration.')).toBe('');
   });
 
@@ -186,7 +191,7 @@ describe('createMigration / check tolerance', () => {
       );
       const created = await createMigration('add phone', admin, { migrationsDir, schemaPath });
       expect(created?.name).toMatch(/^\d{14}_add_phone$/);
-      expect(created?.sql).not.toContain('subscriptions_one_active_per_unit');
+      expect(created?.sql).not.toContain('subscriptions_one_live_per_unit');
       expect(await checkMigrationsUpToDate(admin, { migrationsDir, schemaPath })).toBe('');
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });

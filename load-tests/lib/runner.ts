@@ -509,14 +509,14 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     mkdirSync(resolve(opts.cpuProfDir), { recursive: true });
     nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`);
   }
-  if (nodeOptions.length) serverEnv.NODE_OPTIONS = nodeOptions.join(' ');
+  // Flags on the server's own command line (not NODE_OPTIONS): only the server process gets them.
   try {
     let url = opts.url;
     let databaseUrl = opts.databaseUrl;
     let serverPid: number | null = opts.serverPid ?? null;
     if (!url) {
       log('starting Kaipan (scripts/start.ts, fresh data dir)…');
-      server = await launchKaipan({ env: serverEnv, log: serverLog });
+      server = await launchKaipan({ env: serverEnv, nodeArgs: nodeOptions, log: serverLog });
       url = server.url;
       databaseUrl ??= server.databaseUrl;
       serverPid = server.pid;
@@ -538,7 +538,7 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
         added = await addLoadTestUnits(databaseUrl, project.id, needed - available);
         const dataDir = server.dataDir;
         await server.stop();
-        server = await launchKaipan({ dataDir, env: serverEnv, log: serverLog });
+        server = await launchKaipan({ dataDir, env: serverEnv, nodeArgs: nodeOptions, log: serverLog });
         url = server.url;
         databaseUrl = opts.databaseUrl ?? server.databaseUrl;
         serverPid = server.pid;

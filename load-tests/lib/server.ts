@@ -16,8 +16,10 @@ export interface LaunchOptions {
   /** Data dir to use (reused on restart); default: a fresh temp dir. */
   dataDir?: string;
   port?: number;
-  /** Extra environment for the server (e.g. NODE_OPTIONS for --cpu-prof). */
+  /** Extra environment for the server. */
   env?: Record<string, string>;
+  /** Extra Node flags for the server process only (e.g. --cpu-prof, which NODE_OPTIONS does not allow on Node 20). */
+  nodeArgs?: string[];
   readyTimeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -56,7 +58,7 @@ export async function launchKaipan(opts: LaunchOptions = {}): Promise<LaunchedSe
   };
   if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS;
   // `node --import tsx` (what the tsx CLI does in a child) so that our child *is* the server process.
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'scripts/start.ts'], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -45,12 +45,12 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     bodyLimit: 2 * 1024 * 1024,
     // On shutdown, end keep-alive connections too: browsers hold them open indefinitely.
     forceCloseConnections: true,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     // Per-request lines only when debugging: a launch storm would otherwise log thousands a second.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
   const log = app.log;
-  const db = createDb(config.databaseUrl, config.pgPoolSize);
+  const db = createDb(config.databaseUrl, config.pgPoolSize, config.pgStatementTimeoutMs);
   const redis = createRedis(config.redisUrl, 'main');
   const feedConn = createRedis(config.redisUrl, 'feed');
   const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };

@@ -27,6 +27,13 @@ const envSchema = z.object({
   /** Prefix of every Redis key (lets several deployments or tests share one Redis). */
   REDIS_PREFIX: z.string().min(1).max(40).default('kp:'),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** Longest any SQL statement may run, ms (a confirm must finish well inside its lock's grace). */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
+  /**
+   * Trust X-Forwarded-For from these proxies (comma-separated IPs/CIDRs, or 'true' for any — only
+   * behind a load balancer that overwrites the header). Default: none; the socket peer is the client.
+   */
+  TRUST_PROXY: z.string().default(''),
   /** Minimum interval between two `units:changed` frames to one room, ms (frames/s cap). */
   FANOUT_INTERVAL_MS: z.coerce.number().int().min(0).max(5000).default(50),
   /** How often lock expiries are swept and broadcast, ms. */
@@ -59,6 +66,8 @@ export interface AppConfig {
   sessionHours: number;
   redisPrefix: string;
   pgPoolSize: number;
+  pgStatementTimeoutMs: number;
+  trustProxy: boolean | string[];
   fanoutIntervalMs: number;
   lockSweepIntervalMs: number;
   hubRatePerSecond: number;
@@ -110,6 +119,8 @@ export function buildConfig(
     sessionHours: env.SESSION_HOURS,
     redisPrefix: env.REDIS_PREFIX,
     pgPoolSize: env.PG_POOL_SIZE,
+    pgStatementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
+    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
     fanoutIntervalMs: env.FANOUT_INTERVAL_MS,
     lockSweepIntervalMs: env.LOCK_SWEEP_INTERVAL_MS,
     hubRatePerSecond: env.HUB_RATE_PER_SECOND,

@@ -63,7 +63,6 @@ export function createHub(
     maxHttpBufferSize: 2e6,
     pingInterval: 10_000,
     pingTimeout: 10_000,
-    cors: { origin: true, credentials: true },
   });
   io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${config.redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);

@@ -5,11 +5,14 @@ import { PrismaClient } from '../generated/prisma/client.js';
 export type Db = PrismaClient;
 export { Prisma } from '../generated/prisma/client.js';
 
-export function createDb(databaseUrl: string, poolSize: number): Db {
+export function createDb(databaseUrl: string, poolSize: number, statementTimeoutMs = 8_000): Db {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
     max: poolSize,
+    // Bounded waits: a confirm holds its lock "confirming" for CONFIRM_GRACE_MS, which must exceed
+    // the time to get a connection plus the longest statement.
     connectionTimeoutMillis: 10_000,
+    statement_timeout: statementTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
   return new PrismaClient({ adapter });

@@ -20,8 +20,11 @@ import type { AuditWriter } from './audit.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 
-/** How long a lock may stay "confirming" while PostgreSQL commits, ms. */
-const CONFIRM_GRACE_MS = 15_000;
+/**
+ * How long a lock may stay "confirming" while PostgreSQL commits, ms: longer than the pool's
+ * connection wait (10 s) plus the statement timeout (PG_STATEMENT_TIMEOUT_MS, default 8 s).
+ */
+const CONFIRM_GRACE_MS = 30_000;
 
 function fail(code: MirrorFailure): never {
   if (code === 'MIRROR_MISSING') throw new AppError('SERVICE_UNAVAILABLE', 'Sales state is being rebuilt; try again.');
