@@ -26,7 +26,7 @@ beforeEach(async () => {
       { id: u3, status: 'AVAILABLE', version: 1, price: null },
       { id: u4, status: 'NOT_RELEASED', version: 1, price: null },
     ],
-    false,
+    { paused: false, version: 1 },
     counterFloor(Date.now()),
   );
 });
@@ -54,14 +54,19 @@ describe('lock.lua', () => {
 
   it('refuses unreleased, unknown, paused and over-limit', async () => {
     expect(await mirror.lock(projectId, u4, alice, 60_000, 2)).toEqual({ ok: false, code: 'NOT_RELEASED' });
-    expect(await mirror.lock(projectId, randomUUID(), alice, 60_000, 2)).toEqual({ ok: false, code: 'NOT_FOUND' });
     expect((await mirror.lock(projectId, u1, alice, 60_000, 1)).ok).toBe(true);
     expect(await mirror.lock(projectId, u2, alice, 60_000, 1)).toEqual({ ok: false, code: 'LOCK_LIMIT' });
-    await mirror.setPaused(projectId, true);
+    expect(await mirror.setPaused(projectId, true, 2)).toBe(true);
     expect(await mirror.lock(projectId, u3, bob, 60_000, 2)).toEqual({ ok: false, code: 'SALES_PAUSED' });
+    // An older pause/resume never overwrites a newer one.
+    expect(await mirror.setPaused(projectId, false, 2)).toBe(false);
+    expect((await mirror.snapshot(projectId)).paused).toBe(true);
+    expect(await mirror.setPaused(projectId, false, 3)).toBe(true);
+    expect((await mirror.lock(projectId, u3, bob, 60_000, 2)).ok).toBe(true);
   });
 
-  it('answers MIRROR_MISSING when Redis lost the mirror', async () => {
+  it('answers MIRROR_MISSING when Redis lost the mirror, or a unit of it', async () => {
+    expect(await mirror.lock(projectId, randomUUID(), alice, 60_000, 2)).toEqual({ ok: false, code: 'MIRROR_MISSING' });
     await redis.del(mirror.keys(projectId).ready);
     expect(await mirror.lock(projectId, u1, alice, 60_000, 2)).toEqual({ ok: false, code: 'MIRROR_MISSING' });
   });
@@ -95,8 +100,9 @@ describe('confirm-begin / confirm-abort / apply', () => {
     expect(await mirror.confirmBegin(projectId, u1, lock.value.token, bob.id, 15_000)).toEqual({ ok: false, code: 'FORBIDDEN' });
     expect(await mirror.confirmBegin(projectId, u1, lock.value.token, alice.id, 15_000)).toEqual({ ok: true, value: null });
     expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({ ok: false, code: 'CONFLICT' });
-    const [seq] = await mirror.apply(projectId, [{ unitId: u1, status: 'SUBSCRIBED', version: 2, price: 123_456_00 }]);
-    expect(seq).toBeGreaterThan(0);
+    const applied = await mirror.apply(projectId, [{ unitId: u1, status: 'SUBSCRIBED', version: 2, price: 123_456_00, token: lock.value.token }]);
+    expect(applied.seqs[0]).toBeGreaterThan(0);
+    expect(applied.revoked).toEqual([]);
     expect(await mirror.getLock(projectId, u1)).toBeNull();
     const snap = await mirror.snapshot(projectId);
     expect(snap.units.get(u1)).toEqual({ status: 'SUBSCRIBED', version: 2, price: 123_456_00 });
@@ -115,8 +121,8 @@ describe('confirm-begin / confirm-abort / apply', () => {
   });
 
   it('never applies an older version over a newer one', async () => {
-    expect(await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 5 }])).toEqual([expect.any(Number)]);
-    expect(await mirror.apply(projectId, [{ unitId: u2, status: 'AVAILABLE', version: 4 }])).toEqual([0]);
+    expect((await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 5 }])).seqs).toEqual([expect.any(Number)]);
+    expect((await mirror.apply(projectId, [{ unitId: u2, status: 'AVAILABLE', version: 4 }])).seqs).toEqual([0]);
     expect((await mirror.snapshot(projectId)).units.get(u2)).toEqual({ status: 'WITHHELD', version: 5 });
   });
 });
@@ -158,15 +164,42 @@ describe('sweep.lua and the change log', () => {
     const before = (await mirror.snapshot(projectId)).seq;
     const k = mirror.keys(projectId);
     await redis.del(k.units, k.ready, k.seq, k.fence, k.log, k.lockexp, k.paused, `${k.lockPrefix}${u1}`);
-    expect(await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 2 }])).toEqual([0]);
+    expect((await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 2 }])).seqs).toEqual([0]);
     expect(await redis.exists(k.seq)).toBe(0);
-    const fresh = await mirror.rebuild(projectId, [{ id: u1, status: 'AVAILABLE', version: 1, price: null }, { id: u2, status: 'AVAILABLE', version: 1, price: null }], false, counterFloor(Date.now()) + 1_000);
-    expect(fresh).toBe(true);
+    const result = await mirror.rebuild(projectId, [{ id: u1, status: 'AVAILABLE', version: 1, price: null }, { id: u2, status: 'AVAILABLE', version: 1, price: null }], { paused: false, version: 1 }, counterFloor(Date.now()) + 1_000);
+    expect(result.countersRaised).toBe(true);
     const snap = await mirror.snapshot(projectId);
     expect(snap.seq).toBeGreaterThan(before);
     expect(snap.units.get(u2)?.status).toBe('WITHHELD');
     expect(snap.locks.size).toBe(0);
     const entries = await logEntries();
     expect(entries.at(-1)).toMatchObject({ kind: 'project', change: { resync: true } });
+  });
+});
+
+describe('apply.lua revokes locks and rebuild.lua never lowers counters', () => {
+  it('reports a lock taken between a manager’s check and the commit', async () => {
+    const lock = await mirror.lock(projectId, u1, alice, 60_000, 2);
+    if (!lock.ok) throw new Error(lock.code);
+    const applied = await mirror.apply(projectId, [{ unitId: u1, status: 'WITHHELD', version: 2 }]);
+    expect(applied.revoked).toEqual([{ unitId: u1, holderId: 'alice', token: lock.value.token }]);
+    expect(await mirror.getLock(projectId, u1)).toBeNull();
+  });
+
+  it('raises counters that lost their tail, keeps newer ones, and drops locks on units no longer for sale', async () => {
+    const lock = await mirror.lock(projectId, u1, alice, 60_000, 2);
+    if (!lock.ok) throw new Error(lock.code);
+    const k = mirror.keys(projectId);
+    const before = (await mirror.snapshot(projectId)).seq;
+    // An append-only file that lost its tail: the counter is back at an older value.
+    await redis.set(k.seq, String(before - 5));
+    const floor = before + 100;
+    const raised = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, floor);
+    expect(raised).toMatchObject({ countersRaised: true });
+    expect((await mirror.snapshot(projectId)).seq).toBe(floor);
+    expect(await mirror.getLock(projectId, u1)).toBeNull();
+    const again = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, floor - 50);
+    expect(again).toEqual({ countersRaised: false, changed: 0 });
+    expect((await mirror.snapshot(projectId)).seq).toBe(floor);
   });
 });

@@ -120,12 +120,16 @@ export function summarizeProfile(profile: CpuProfile, opts: { fromUs?: number; t
   };
 }
 
-/** The newest .cpuprofile in a directory (optionally of one pid). */
+/**
+ * The newest main-thread .cpuprofile in a directory (optionally of one pid). Node names them
+ * CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; worker threads (thread ≠ 0) are skipped.
+ */
 export function newestProfile(dir: string, pid?: number): string | null {
   let best: { file: string; mtime: number } | null = null;
   for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.cpuprofile')) continue;
-    if (pid !== undefined && !name.includes(`.${pid}.`)) continue;
+    const m = /^CPU\.\d+\.\d+\.(\d+)\.(\d+)\.\d+\.cpuprofile$/.exec(name);
+    if (m ? m[2] !== '0' : !name.endsWith('.cpuprofile')) continue;
+    if (pid !== undefined && m && Number(m[1]) !== pid) continue;
     const file = join(dir, name);
     const mtime = statSync(file).mtimeMs;
     if (!best || mtime > best.mtime) best = { file, mtime };

@@ -35,6 +35,8 @@ export interface BenchOptions {
   units: number;
   /** Write a V8 CPU profile of the server into this directory and summarise it over the window. */
   cpuProfDir?: string;
+  /** Write V8 CPU profiles of the load-generator workers into this directory. */
+  workerProfDir?: string;
   outDir: string;
   password: string;
   deviceKey: string;
@@ -115,6 +117,7 @@ scenarios: ${SCENARIOS.join(', ')}
   --no-bare            skip the bare socket.io baseline;  --bare-duration S (default min(duration, 20))
   --url URL            target a running server instead of starting one (with --database-url, --server-pid)
   --cpu-prof DIR       profile the spawned server (node --cpu-prof) and summarise the window
+  --profile-workers DIR  CPU-profile the load-generator workers too
   --out DIR            results directory (default load-tests/results)
   --server-env K=V     extra environment for the spawned server (repeatable), e.g. FANOUT_INTERVAL_MS=100
   --no-server-hook     do not preload the event-loop/heap sampler into the spawned server
@@ -162,6 +165,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--database-url': o.databaseUrl = value(); break;
       case '--server-pid': o.serverPid = num(flag, value()); break;
       case '--cpu-prof': o.cpuProfDir = value(); break;
+      case '--profile-workers': o.workerProfDir = value(); break;
       case '--out': o.outDir = value(); break;
       case '--password': o.password = value(); break;
       case '--device-key': o.deviceKey = value(); break;

@@ -77,7 +77,8 @@ export interface BenchResult {
     connections: { consultants: number; boards: number; total: number };
   };
   setup: { login: { users: number; totalMs: number; perLogin: LatencySummary }; connectMs: number; joinMs: number; failedSockets: number };
-  window: { durationMs: number };
+  /** hr: the window on the monotonic clock in µs (what V8 CPU profiles are stamped with). */
+  window: { durationMs: number; startedAt: string; hrFromUs: number; hrToUs: number };
   latency: Record<string, LatencySummary>;
   throughput: Record<string, number>;
   counts: {
@@ -325,7 +326,7 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     for (let w = 0; w < n; w++) {
       const proc = fork(resolve(REPO_ROOT, 'load-tests/lib/worker.ts'), [], {
         cwd: REPO_ROOT,
-        execArgv: ['--import', 'tsx'],
+        execArgv: [...(opts.workerProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.workerProfDir)}`] : []), '--import', 'tsx'],
         env: { ...process.env, NODE_OPTIONS: '' },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
@@ -682,7 +683,12 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
         joinMs: phase.setup.joinMs,
         failedSockets: phase.setup.failed,
       },
-      window: { durationMs: phase.durationMs },
+      window: {
+        durationMs: phase.durationMs,
+        startedAt: new Date(phase.epochWindow.from).toISOString(),
+        hrFromUs: phase.hrWindowUs.from,
+        hrToUs: phase.hrWindowUs.to,
+      },
       latency: phase.latency,
       throughput: phase.throughput,
       counts: {

@@ -1,6 +1,6 @@
 /*
  * Measurement hook for the server under test, loaded only by the bench with
- * NODE_OPTIONS=--require <this file>. It adds no endpoint and changes no server code: once a second
+ * `node --require=<this file> --import tsx scripts/start.ts`. It adds no endpoint and changes no server code: once a second
  * it appends the process's event-loop delay (perf_hooks.monitorEventLoopDelay, reset every second)
  * and memory use to the file named by KAIPAN_BENCH_STATS_FILE, as JSON lines.
  */
@@ -11,7 +11,7 @@ const { appendFileSync } = require('node:fs');
 const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.KAIPAN_BENCH_STATS_FILE;
-// NODE_OPTIONS preloads also run in worker threads: sample the main event loop only.
+// Preloads also run in worker threads: sample the main event loop only.
 if (file && isMainThread) {
   const RESOLUTION_MS = 5;
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });

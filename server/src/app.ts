@@ -55,7 +55,6 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const feedConn = createRedis(config.redisUrl, 'feed');
   const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, redis, log);
-  const listProjects = () => services.directory.allProjectIds();
 
   await app.register(fastifyCookie);
 
@@ -92,8 +91,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   });
 
   const { io, sink } = createHub(app.server, services, config, log, adapterRedis);
-  const feed = new ChangeFeed(feedConn, services.mirror, sink, listProjects, log, config.fanoutIntervalMs);
-  const sweeper = new LockSweeper(services.mirror, services.audit, listProjects, log, config.lockSweepIntervalMs);
+  const feed = new ChangeFeed(feedConn, services.mirror, sink, services.projects, log, config.fanoutIntervalMs);
+  const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
 
   // Hang up on every socket before the HTTP server closes, or close() waits for them forever.
   app.addHook('preClose', async () => {
@@ -101,7 +100,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     io.engine.close();
   });
   app.addHook('onClose', async () => {
-    sweeper.stop();
+    // Let commands already running finish their PostgreSQL commit and mirror update.
+    await services.sales.drain(5_000);
+    await sweeper.stop();
     await services.keeper.stop();
     await feed.stop();
     await services.audit.close();
@@ -118,9 +119,10 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     services,
     async listen() {
       if (!started) {
-        // DESIGN.md: at start, rebuild the mirror from PostgreSQL (merge by version).
         await warmDb(db, config.pgPoolSize);
-        for (const projectId of await listProjects()) await services.keeper.rebuild(projectId);
+        // DESIGN.md: at start, rebuild the mirror from PostgreSQL (a merge by version: screens are
+        // told to resync only when the mirror had drifted).
+        for (const projectId of await services.projects.get(true)) await services.keeper.rebuild(projectId);
         await feed.start();
         // With several hub processes the background jobs run once, in the worker process.
         if (config.role === 'all') sweeper.start();

@@ -18,16 +18,15 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   const db = createDb(config.databaseUrl, 4);
   const redis = createRedis(config.redisUrl, 'worker');
   const services = createServices(config, db, redis, log);
-  const listProjects = () => services.directory.allProjectIds();
   await warmDb(db, 2);
-  for (const projectId of await listProjects()) await services.keeper.ensure(projectId);
-  const sweeper = new LockSweeper(services.mirror, services.audit, listProjects, log, config.lockSweepIntervalMs);
+  for (const projectId of await services.projects.get(true)) await services.keeper.ensure(projectId);
+  const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
   sweeper.start();
   services.keeper.start();
   log.info({}, 'worker started: lock sweeper, mirror watchdog');
   return {
     async close() {
-      sweeper.stop();
+      await sweeper.stop();
       await services.keeper.stop();
       await services.audit.close();
       await db.$disconnect();

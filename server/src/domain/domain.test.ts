@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '@kaipan/shared';
 import { counterFloor } from './counters.js';
 import { DEMO_BUILDINGS, demoUnits } from './demo-catalog.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, SCRYPT_LIMITS, scryptQueueDepth, verifyPassword } from './passwords.js';
 import { issueSessionToken, verifySessionToken } from './session-token.js';
-import { RateLimiter } from '../infra/rate-limiter.js';
+import { RATE_LIMITER_IDLE_MS, RATE_LIMITER_PRUNE_EVERY_MS, RateLimiter } from '../infra/rate-limiter.js';
 
 describe('session tokens', () => {
   const secret = 'x'.repeat(40);
@@ -32,6 +33,30 @@ describe('passwords', () => {
     expect(await verifyPassword('s3cret', a)).toBe(true);
     expect(await verifyPassword('wrong', a)).toBe(false);
     expect(await verifyPassword('s3cret', 'not-a-hash')).toBe(false);
+  });
+
+  it('runs at most 2 hashes at once and refuses callers beyond a bounded queue with RATE_LIMITED', async () => {
+    // A deliberately cheap hash (N=2) so thousands of real scrypt calls take milliseconds.
+    const salt = Buffer.from('salt-salt-salt-1');
+    const { scryptSync } = await import('node:crypto');
+    const cheap = ['scrypt', 2, 1, 1, salt.toString('base64url'), scryptSync('pw', salt, 32, { N: 2, r: 1, p: 1 }).toString('base64url')].join('$');
+    expect(await verifyPassword('pw', cheap)).toBe(true);
+
+    const capacity = SCRYPT_LIMITS.maxConcurrent + SCRYPT_LIMITS.maxWaiting;
+    const extra = 25;
+    const calls = Array.from({ length: capacity + extra }, () => verifyPassword('pw', cheap));
+    expect(scryptQueueDepth()).toEqual({ running: SCRYPT_LIMITS.maxConcurrent, waiting: SCRYPT_LIMITS.maxWaiting });
+    const results = await Promise.allSettled(calls);
+    const ok = results.filter((r) => r.status === 'fulfilled' && r.value === true).length;
+    const refused = results.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof AppError && r.reason.code === 'RATE_LIMITED',
+    );
+    expect(ok).toBe(capacity);
+    expect(refused).toHaveLength(extra);
+    expect((refused[0] as PromiseRejectedResult).reason.message).toBe('Too many logins at once; try again in a moment.');
+    // Everything drained and the slots were handed back: new work runs again.
+    expect(scryptQueueDepth()).toEqual({ running: 0, waiting: 0 });
+    await expect(hashPassword('again')).resolves.toMatch(/^scrypt\$/);
   });
 });
 
@@ -77,5 +102,73 @@ describe('rate limiter', () => {
     expect(limiter.take('k', t + 500)).toBe(true);
     expect(limiter.take('k', t + 500)).toBe(false);
     expect(limiter.take('other', t)).toBe(true);
+  });
+
+  it('never remembers more than maxKeys callers', () => {
+    const limiter = new RateLimiter(1, 1, 100);
+    const t = 5_000_000;
+    for (let i = 0; i < 1_000; i++) {
+      limiter.take(`k${i}`, t);
+      expect(limiter.size).toBeLessThanOrEqual(100);
+    }
+    expect(limiter.size).toBe(100);
+    // The most recent 100 are the ones kept: they are still drained, an evicted one starts full.
+    expect(limiter.take('k999', t)).toBe(false);
+    expect(limiter.take('k900', t)).toBe(false);
+    expect(limiter.take('k0', t)).toBe(true);
+  });
+
+  it('evicts the least recently used caller first', () => {
+    const limiter = new RateLimiter(0.001, 1, 3);
+    const t = 7_000_000;
+    expect(limiter.take('a', t)).toBe(true);
+    expect(limiter.take('b', t)).toBe(true);
+    expect(limiter.take('c', t)).toBe(true);
+    expect(limiter.take('a', t + 1)).toBe(false); // a used again: now the most recent
+    expect(limiter.take('d', t + 2)).toBe(true); // over the cap: b (least recently used) goes
+    expect(limiter.size).toBe(3);
+    expect(limiter.take('a', t + 3)).toBe(false); // still remembered, still empty
+    expect(limiter.take('b', t + 4)).toBe(true); // forgotten, so it starts full (and evicts c)
+    expect(limiter.take('d', t + 5)).toBe(false);
+    expect(limiter.take('c', t + 6)).toBe(true);
+  });
+
+  it('drops idle callers at most every few seconds, and only once they have refilled', () => {
+    const limiter = new RateLimiter(1, 2);
+    const t = 9_000_000;
+    for (let i = 0; i < 50; i++) limiter.take(`idle${i}`, t); // the first call prunes (nothing)
+    limiter.take('mid', t + 3_000);
+    expect(limiter.size).toBe(51);
+    limiter.take('busy', t + RATE_LIMITER_IDLE_MS + 1);
+    expect(limiter.size).toBe(2); // the 50 idle ones are gone; mid (idle < 60 s) and busy stay
+    // mid is now stale, but the last prune was less than RATE_LIMITER_PRUNE_EVERY_MS ago.
+    limiter.take('busy', t + RATE_LIMITER_IDLE_MS + 3_001);
+    expect(limiter.size).toBe(2);
+    limiter.take('busy', t + RATE_LIMITER_IDLE_MS + 1 + RATE_LIMITER_PRUNE_EVERY_MS);
+    expect(limiter.size).toBe(1);
+
+    // A slow bucket is kept until it has refilled: forgetting it earlier would hand out tokens.
+    const slow = new RateLimiter(1 / 60, 5); // 5 burst, 1 a minute: 5 minutes to refill
+    for (let i = 0; i < 5; i++) expect(slow.take('u', t)).toBe(true);
+    expect(slow.take('u', t)).toBe(false);
+    slow.take('other', t + 2 * 60_000);
+    expect(slow.size).toBe(2);
+    expect(slow.take('u', t + 2 * 60_000 + 1)).toBe(true); // 2 refilled, not 5
+    expect(slow.take('u', t + 2 * 60_000 + 2)).toBe(true);
+    expect(slow.take('u', t + 2 * 60_000 + 3)).toBe(false);
+  });
+
+  it('refunds a token, never above the burst', () => {
+    const limiter = new RateLimiter(0.001, 2);
+    const t = 11_000_000;
+    expect(limiter.take('k', t)).toBe(true);
+    expect(limiter.take('k', t)).toBe(true);
+    expect(limiter.take('k', t)).toBe(false);
+    limiter.refund('k', t);
+    expect(limiter.take('k', t)).toBe(true);
+    limiter.refund('k', t);
+    limiter.refund('k', t);
+    limiter.refund('k', t);
+    expect([1, 2, 3].map(() => limiter.take('k', t))).toEqual([true, true, false]);
   });
 });

@@ -1,5 +1,6 @@
 /** scrypt password hashes: `scrypt$N$r$p$salt$hash` (base64url). CPU work runs on libuv's pool. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { AppError } from '@kaipan/shared';
 
 const N = 16_384;
 const R = 8;
@@ -9,21 +10,44 @@ const KEYLEN = 32;
 /**
  * At most two hashes at once: a login storm (hundreds of consultants at 9:00) must not fill
  * libuv's small thread pool, which PostgreSQL's SCRAM handshake and other crypto also need.
+ * The queue behind them is bounded too: beyond `maxWaiting` (over a minute of work at ~50 ms per
+ * hash) a caller is refused at once with RATE_LIMITED instead of piling up memory and timeouts.
  */
-const MAX_CONCURRENT = 2;
+export const SCRYPT_LIMITS = Object.freeze({ maxConcurrent: 2, maxWaiting: 2_000 });
 let running = 0;
 const waiting: (() => void)[] = [];
 
+/** Hashes running and waiting right now (for tests and metrics). */
+export function scryptQueueDepth(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
+}
+
+async function acquire(): Promise<void> {
+  if (running < SCRYPT_LIMITS.maxConcurrent) {
+    running += 1;
+    return;
+  }
+  if (waiting.length >= SCRYPT_LIMITS.maxWaiting) {
+    throw new AppError('RATE_LIMITED', 'Too many logins at once; try again in a moment.');
+  }
+  // release() hands its slot straight to us: `running` never exceeds the limit in between.
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running -= 1;
+}
+
 async function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
-  running += 1;
+  await acquire();
   try {
     return await new Promise<Buffer>((resolve, reject) => {
       scryptCb(password, salt, KEYLEN, options, (err, key) => (err ? reject(err) : resolve(key)));
     });
   } finally {
-    running -= 1;
-    waiting.shift()?.();
+    release();
   }
 }
 

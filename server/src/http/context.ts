@@ -14,17 +14,39 @@ function deviceOf(request: FastifyRequest): string | null {
   return text ? text.slice(0, 160) : null;
 }
 
-/** The caller, from `Authorization: Bearer`, the session cookie, or `X-Device-Key`. */
+/** Methods a browser may send cross-site without asking first; they must never change anything. */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+function isJson(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && (type.split(';')[0] ?? '').trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * The caller, from `Authorization: Bearer`, the session cookie, or `X-Device-Key`.
+ *
+ * CSRF: a browser attaches the cookie to cross-site requests too. A write authenticated by the
+ * cookie alone must therefore be `Content-Type: application/json`, which a cross-site form or
+ * simple request cannot send without a CORS preflight (and the server answers no CORS). Requests
+ * carrying `Authorization` or `X-Device-Key` are not affected: those headers need a preflight too.
+ */
 export async function requirePrincipal(services: Services, request: FastifyRequest): Promise<Principal> {
   const device = deviceOf(request);
   const header = request.headers.authorization;
   const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const token = bearer ?? request.cookies[SESSION_COOKIE];
+  const cookie = request.cookies[SESSION_COOKIE];
+  const token = bearer ?? cookie;
+  const key = request.headers['x-device-key'];
   if (token) {
     const user = await services.auth.authenticateToken(token, device);
-    if (user) return user;
+    if (user) {
+      const cookieOnly = bearer === undefined && header === undefined && key === undefined;
+      if (cookieOnly && !SAFE_METHODS.has(request.method) && !isJson(request)) {
+        throw new AppError('FORBIDDEN', 'Cookie-authenticated writes must be JSON.');
+      }
+      return user;
+    }
   }
-  const key = request.headers['x-device-key'];
   if (typeof key === 'string') {
     const dev = await services.auth.authenticateDevice(key, device);
     if (dev) return dev;

@@ -86,6 +86,21 @@ export interface StoredChange {
   version: number;
   price?: number;
   deal?: DealInfo;
+  /** The confirming lock's token: that lock is consumed by the change, not revoked. */
+  token?: string;
+}
+
+/** A lock removed because its unit left AVAILABLE underneath it. */
+export interface RevokedLock {
+  unitId: string;
+  holderId: string;
+  token: string;
+}
+
+function triples(flat: string[]): RevokedLock[] {
+  const out: RevokedLock[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) out.push({ unitId: flat[i]!, holderId: flat[i + 1]!, token: flat[i + 2]! });
+  return out;
 }
 
 export interface MirrorSnapshot {
@@ -200,27 +215,23 @@ export class UnitMirror {
     await scripts.confirmAbort.run(this.redis, this.scriptKeys(k), [unitId, token, k.lockPrefix]);
   }
 
-  /** Apply committed PostgreSQL changes; returns the seq given to each (0 = already applied). */
-  async apply(projectId: string, changes: readonly StoredChange[]): Promise<number[]> {
-    if (changes.length === 0) return [];
+  /** Apply committed PostgreSQL changes: the seq given to each (0 = already applied) and revoked locks. */
+  async apply(projectId: string, changes: readonly StoredChange[]): Promise<{ seqs: number[]; revoked: RevokedLock[] }> {
+    if (changes.length === 0) return { seqs: [], revoked: [] };
     const k = this.keys(projectId);
-    const reply = await scripts.apply.run(this.redis, this.scriptKeys(k), [
+    const [seqs, revoked] = (await scripts.apply.run(this.redis, this.scriptKeys(k), [
       LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, JSON.stringify(changes),
-    ]);
-    return parseReply(reply).map(Number);
+    ])) as [unknown[], unknown[]];
+    return { seqs: seqs.map(Number), revoked: triples(revoked.map(String)) };
   }
 
   /** Broadcast lapsed locks; returns what expired. */
-  async sweep(projectId: string, limit = 500): Promise<{ unitId: string; holderId: string; token: string }[]> {
+  async sweep(projectId: string, limit = 500): Promise<RevokedLock[]> {
     const k = this.keys(projectId);
     const flat = parseReply(
       await scripts.sweep.run(this.redis, this.scriptKeys(k), [LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, limit]),
     ).filter((x) => x !== '');
-    const out: { unitId: string; holderId: string; token: string }[] = [];
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      out.push({ unitId: flat[i]!, holderId: flat[i + 1]!, token: flat[i + 2]! });
-    }
-    return out;
+    return triples(flat);
   }
 
   async snapshot(projectId: string): Promise<MirrorSnapshot> {
@@ -237,27 +248,28 @@ export class UnitMirror {
   }
 
   /**
-   * Merge PostgreSQL rows into the mirror and mark it ready. `counterFloor` must exceed every
-   * seq and token issued before (see services/mirror-keeper.ts). Returns true when Redis had lost
-   * its counters.
+   * Merge PostgreSQL rows into the mirror, apply the paused flag if newer, raise the counters to at
+   * least `counterFloor` (see services/mirror-keeper.ts) and mark the mirror ready. Screens are told
+   * to resync when anything they may hold changed.
    */
   async rebuild(
     projectId: string,
     rows: readonly { id: string; status: StoredUnitStatus; version: number; price: number | null }[],
-    paused: boolean,
+    paused: { paused: boolean; version: number },
     counterFloor: number,
-  ): Promise<boolean> {
+  ): Promise<{ countersRaised: boolean; changed: number }> {
     const k = this.keys(projectId);
     const packed = rows.map((r) => [r.id, r.status, r.version, r.price === null ? '' : String(r.price)]);
-    const reply = await scripts.rebuild.run(this.redis, this.scriptKeys(k), [
-      paused ? '1' : '0', counterFloor, JSON.stringify(packed), LOG_MAX_LEN,
-    ]);
-    return Number(reply) === 1;
+    const [raised, changed] = (await scripts.rebuild.run(this.redis, this.scriptKeys(k), [
+      paused.paused ? '1' : '0', paused.version, counterFloor, JSON.stringify(packed), LOG_MAX_LEN, k.lockPrefix, k.heldPrefix,
+    ])) as [number, number];
+    return { countersRaised: Number(raised) === 1, changed: Number(changed) };
   }
 
-  async setPaused(projectId: string, paused: boolean): Promise<void> {
+  /** Set the paused flag if `version` is newer than the mirror's; true when applied. */
+  async setPaused(projectId: string, paused: boolean, version: number): Promise<boolean> {
     const k = this.keys(projectId);
-    await scripts.setPaused.run(this.redis, this.scriptKeys(k), [paused ? '1' : '0', LOG_MAX_LEN]);
+    return Number(await scripts.setPaused.run(this.redis, this.scriptKeys(k), [paused ? '1' : '0', version, LOG_MAX_LEN])) === 1;
   }
 
   async isReady(projectId: string): Promise<boolean> {

@@ -7,7 +7,8 @@ local lockPrefix, heldPrefix = ARGV[7], ARGV[8]
 
 if redis.call('EXISTS', K_READY) == 0 then return {'ERR', 'MIRROR_MISSING'} end
 local status = parse_unit(redis.call('HGET', K_UNITS, unitId))
-if not status then return {'ERR', 'NOT_FOUND'} end
+-- A unit PostgreSQL knows but the mirror lacks (partial loss, or added since the build): rebuild.
+if not status then return {'ERR', 'MIRROR_MISSING'} end
 
 local now = now_ms()
 local lockKey = lockPrefix .. unitId
@@ -23,7 +24,7 @@ if existing then
 end
 if status == 'NOT_RELEASED' then return {'ERR', 'NOT_RELEASED'} end
 if status ~= 'AVAILABLE' then return {'ERR', 'UNIT_NOT_AVAILABLE'} end
-if redis.call('GET', K_PAUSED) == '1' then return {'ERR', 'SALES_PAUSED'} end
+if parse_paused(redis.call('GET', K_PAUSED)) then return {'ERR', 'SALES_PAUSED'} end
 
 local heldKey = heldPrefix .. holderId
 local count = 0
@@ -43,6 +44,7 @@ local l = { t = token, h = holderId, n = holderName, e = exp }
 redis.call('SET', lockKey, cjson.encode(l), 'PX', ttl)
 redis.call('ZADD', K_LOCKEXP, exp, lock_member(unitId, l))
 redis.call('SADD', heldKey, unitId)
+redis.call('PEXPIRE', heldKey, ttl + 60000)
 emit_unit({ unitId = unitId, status = 'LOCKED',
   lock = { holderId = holderId, holderName = holderName, expiresAt = exp }, at = now }, maxlen)
 return {'OK', token, fmt(exp), fmt(ttl), '1'}

@@ -21,6 +21,13 @@ local function parse_unit(v)
   return s, tonumber(ver), price
 end
 
+-- The paused flag is stored as "flag|version" ('1|7'): an older version never overwrites a newer one.
+local function parse_paused(v)
+  if not v then return nil, 0 end
+  local flag, ver = string.match(v, '^([01])|?(%d*)$')
+  return flag == '1', tonumber(ver) or 0
+end
+
 local function lock_member(unitId, l)
   return unitId .. '|' .. l.h .. '|' .. l.t
 end

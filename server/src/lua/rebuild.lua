@@ -1,21 +1,46 @@
--- Rebuild the mirror from PostgreSQL rows: merge by version (a newer mirror entry is kept), set the
--- paused flag, start counters above anything issued before if they are missing, mark ready.
--- ARGV: 1 paused '1'|'0', 2 counter floor, 3 JSON array of [unitId, status, version, price|''],
--- 4 stream maxlen.
--- Returns 1 when the counters had to be re-created (Redis had lost them).
-local rows = cjson.decode(ARGV[3])
-for _, r in ipairs(rows) do
-  local _, curVer = parse_unit(redis.call('HGET', K_UNITS, r[1]))
-  if (not curVer) or r[3] >= curVer then
+-- Rebuild the mirror from PostgreSQL rows: merge by version (a newer mirror entry is kept), drop
+-- locks on units no longer for sale, apply the paused flag if newer, raise the counters above
+-- anything issued before, mark ready.
+-- ARGV: 1 paused '1'|'0', 2 paused version, 3 counter floor, 4 JSON array of
+-- [unitId, status, version, price|''], 5 stream maxlen, 6 lockPrefix, 7 heldPrefix.
+-- Returns {countersRaised 0|1, entriesChanged}. Screens are told to resync only when something
+-- they may hold is no longer true.
+local floor = tonumber(ARGV[3])
+local lockPrefix, heldPrefix = ARGV[6], ARGV[7]
+local changed = 0
+for _, r in ipairs(cjson.decode(ARGV[4])) do
+  local curStatus, curVer = parse_unit(redis.call('HGET', K_UNITS, r[1]))
+  if (not curVer) or r[3] > curVer or (r[3] == curVer and curStatus ~= r[2]) then
     redis.call('HSET', K_UNITS, r[1], r[2] .. '|' .. fmt(r[3]) .. '|' .. r[4])
+    changed = changed + 1
+  end
+  if r[2] ~= 'AVAILABLE' then
+    local lockKey = lockPrefix .. r[1]
+    local v = redis.call('GET', lockKey)
+    if v then
+      drop_lock(lockKey, r[1], cjson.decode(v), heldPrefix)
+      changed = changed + 1
+    end
   end
 end
-redis.call('SET', K_PAUSED, ARGV[1])
-local fresh = redis.call('SET', K_SEQ, ARGV[2], 'NX')
-redis.call('SET', K_FENCE, ARGV[2], 'NX')
+local _, pausedVer = parse_paused(redis.call('GET', K_PAUSED))
+if tonumber(ARGV[2]) > pausedVer or redis.call('EXISTS', K_PAUSED) == 0 then
+  redis.call('SET', K_PAUSED, ARGV[1] .. '|' .. ARGV[2])
+  changed = changed + 1
+end
+-- Counters never go backwards: raise them to the floor if Redis lost (part of) them.
+local raised = 0
+for _, key in ipairs({ K_SEQ, K_FENCE }) do
+  local cur = tonumber(redis.call('GET', key) or '0')
+  if cur < floor then
+    redis.call('SET', key, fmt(floor))
+    raised = 1
+  end
+end
+local wasReady = redis.call('EXISTS', K_READY) == 1
 redis.call('SET', K_READY, '1')
--- Screens holding an older picture (e.g. locks that Redis lost) must fetch a new snapshot.
-redis.call('XADD', K_LOG, 'MAXLEN', '~', ARGV[4], '*', 'p',
-  cjson.encode({ paused = ARGV[1] == '1', resync = true }))
-if fresh then return 1 end
-return 0
+if raised == 1 or changed > 0 or not wasReady then
+  local paused = parse_paused(redis.call('GET', K_PAUSED))
+  redis.call('XADD', K_LOG, 'MAXLEN', '~', ARGV[5], '*', 'p', cjson.encode({ paused = paused, resync = true }))
+end
+return { raised, changed }

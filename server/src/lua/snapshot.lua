@@ -15,5 +15,8 @@ for _, member in ipairs(redis.call('ZRANGE', K_LOCKEXP, 0, -1)) do
     end
   end
 end
-return { redis.call('GET', K_SEQ) or '0', redis.call('GET', K_PAUSED) or '0',
+local paused = parse_paused(redis.call('GET', K_PAUSED))
+local pausedFlag = '0'
+if paused then pausedFlag = '1' end
+return { redis.call('GET', K_SEQ) or '0', pausedFlag,
   redis.call('EXISTS', K_READY), units, locks, fmt(now_ms()) }

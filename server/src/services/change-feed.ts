@@ -7,6 +7,7 @@
 import type { ProjectChangedEvent, UnitsChangedFrame } from '@kaipan/shared';
 import type { Redis } from 'ioredis';
 import type { LogEntry, RawUnitChange, UnitMirror } from '../infra/mirror.js';
+import type { ProjectList } from './background.js';
 import type { Logger } from './logger.js';
 import { toUnitChange } from './unit-view.js';
 
@@ -23,15 +24,13 @@ export class ChangeFeed {
   private running = false;
   private loop: Promise<void> | null = null;
   private lastIds = new Map<string, string>();
-  private projects: string[] = [];
-  private projectsAt = 0;
 
   constructor(
     /** A dedicated connection: XREAD BLOCK holds it. */
     private readonly conn: Redis,
     private readonly mirror: UnitMirror,
     private readonly sink: FeedSink,
-    private readonly listProjects: () => Promise<string[]>,
+    private readonly projects: ProjectList,
     private readonly log: Logger,
     private readonly intervalMs: number,
     private readonly blockMs = 1_000,
@@ -44,10 +43,7 @@ export class ChangeFeed {
   }
 
   private async refreshProjects(force = false): Promise<void> {
-    if (!force && Date.now() - this.projectsAt < 10_000) return;
-    this.projects = await this.listProjects();
-    this.projectsAt = Date.now();
-    for (const projectId of this.projects) {
+    for (const projectId of await this.projects.get(force)) {
       const key = this.mirror.keys(projectId).log;
       if (this.lastIds.has(key)) continue;
       // Start after the newest entry: screens load a snapshot, then follow from there.

@@ -51,18 +51,26 @@ export class ControlService {
 
   async setPaused(principal: Principal, projectId: string, paused: boolean): Promise<ProjectSummary> {
     const user = await this.authorize(principal, projectId);
-    await this.db.$transaction(async (tx) => {
-      const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { salesPaused: true } });
-      if (before.salesPaused === paused) return;
-      await tx.project.update({ where: { id: projectId }, data: { salesPaused: paused } });
+    const changed = await this.db.$transaction(async (tx) => {
+      // Row lock: concurrent pause/resume commit one after the other, each with its own version.
+      const rows = await tx.$queryRaw<{ sales_paused: boolean }[]>`
+        SELECT sales_paused FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+      const before = rows[0]!.sales_paused;
+      if (before === paused) return null;
+      const updated = await tx.project.update({
+        where: { id: projectId },
+        data: { salesPaused: paused, salesVersion: { increment: 1 } },
+        select: { salesVersion: true },
+      });
       await tx.auditEvent.create({
         data: toAuditRow({
           projectId, actor: user, action: paused ? 'sales.pause' : 'sales.resume', entity: 'project', entityId: projectId,
-          before: { salesPaused: before.salesPaused }, after: { salesPaused: paused },
+          before: { salesPaused: before }, after: { salesPaused: paused },
         }),
       });
+      return updated.salesVersion;
     });
-    await this.mirror.setPaused(projectId, paused);
+    if (changed !== null) await this.keeper.applyPaused(projectId, paused, changed);
     this.directory.invalidate(projectId);
     return this.directory.getProject(projectId);
   }
@@ -113,24 +121,28 @@ export class ControlService {
   }
 
   async listBatches(principal: Principal, projectId: string): Promise<BatchInfo[]> {
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Batches are for project members.');
     await this.directory.assertAccess(principal, projectId);
     const rows = await this.db.batch.findMany({ where: { projectId }, select: batchSelect, orderBy: { createdAt: 'asc' } });
     return rows.map(toBatchInfo);
   }
 
-  /** Create a batch of units not yet released; optionally release it at once. */
+  /** Create a batch of units not yet released (and in no other batch); optionally release it at once, atomically. */
   async createBatch(principal: Principal, projectId: string, body: CreateBatchBody): Promise<BatchInfo> {
     const user = await this.authorize(principal, projectId);
     const unitIds = [...new Set(body.unitIds)];
-    const batchId = await this.db.$transaction(async (tx) => {
+    const { batchId, released } = await this.db.$transaction(async (tx) => {
       const units = await tx.unit.findMany({
         where: { id: { in: unitIds }, projectId },
-        select: { id: true, status: true, batchId: true, code: true },
+        select: { id: true, status: true, batchId: true, code: true, batch: { select: { status: true, name: true } } },
       });
       const found = new Set(units.map((u) => u.id));
       const problems = [
         ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
         ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
+        ...units
+          .filter((u) => u.status === 'NOT_RELEASED' && u.batch?.status === 'PENDING')
+          .map((u) => ({ unitId: u.id, reason: `already in pending batch ${u.batch?.name}` })),
       ];
       if (problems.length > 0) {
         throw new AppError('VALIDATION_FAILED', 'Some units cannot join a new batch.', problems.slice(0, 50));
@@ -143,10 +155,10 @@ export class ControlService {
           after: { name: body.name, units: units.map((u) => u.code) },
         }),
       });
-      return batch.id;
+      return { batchId: batch.id, released: body.release ? await this.releaseInTx(tx, projectId, batch.id, user) : [] };
     });
-    if (body.release) return this.releaseBatch(principal, batchId);
-    return toBatchInfo(await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: batchSelect }));
+    await this.applyReleased(projectId, released);
+    return this.batchInfo(batchId);
   }
 
   /** 推盘: every unit of a pending batch becomes AVAILABLE on every screen at once. */
@@ -154,29 +166,41 @@ export class ControlService {
     const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
     if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
     const user = await this.authorize(principal, batch.projectId);
-    const projectId = batch.projectId;
-    const released = await this.db.$transaction(async (tx) => {
-      const marked = await tx.batch.updateMany({
-        where: { id: batchId, status: 'PENDING' },
-        data: { status: 'RELEASED', releasedAt: new Date() },
-      });
-      if (marked.count === 0) throw new AppError('INVALID_TRANSITION', 'The batch has already been released.');
-      const rows = await tx.$queryRaw<{ id: string; version: number; code: string }[]>`
-        UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
-        WHERE batch_id = ${batchId}::uuid AND status = 'NOT_RELEASED'
-        RETURNING id::text AS id, version, code`;
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId, actor: user, action: 'batch.release', entity: 'batch', entityId: batchId,
-          before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code) },
-        }),
-      });
-      return rows;
+    const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, user));
+    await this.applyReleased(batch.projectId, released);
+    return this.batchInfo(batchId);
+  }
+
+  private async releaseInTx(tx: Tx, projectId: string, batchId: string, user: UserPrincipal): Promise<ReleasedUnit[]> {
+    const marked = await tx.batch.updateMany({
+      where: { id: batchId, status: 'PENDING' },
+      data: { status: 'RELEASED', releasedAt: new Date() },
     });
-    await this.keeper.applyCommitted(
+    if (marked.count === 0) throw new AppError('INVALID_TRANSITION', 'The batch has already been released.');
+    const rows = await tx.$queryRaw<ReleasedUnit[]>`
+      UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
+      WHERE batch_id = ${batchId}::uuid AND status = 'NOT_RELEASED'
+      RETURNING id::text AS id, version, code`;
+    await tx.auditEvent.create({
+      data: toAuditRow({
+        projectId, actor: user, action: 'batch.release', entity: 'batch', entityId: batchId,
+        before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code) },
+      }),
+    });
+    return rows;
+  }
+
+  private applyReleased(projectId: string, released: ReleasedUnit[]): Promise<void> {
+    return this.keeper.applyCommitted(
       projectId,
       released.map((r) => ({ unitId: r.id, status: 'AVAILABLE' as const, version: r.version })),
     );
+  }
+
+  private async batchInfo(batchId: string): Promise<BatchInfo> {
     return toBatchInfo(await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: batchSelect }));
   }
 }
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+type ReleasedUnit = { id: string; version: number; code: string };

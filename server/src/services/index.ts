@@ -5,6 +5,7 @@ import type { Db } from '../infra/db.js';
 import { UnitMirror } from '../infra/mirror.js';
 import { AuditWriter } from './audit.js';
 import { AuthService } from './auth-service.js';
+import { ProjectList } from './background.js';
 import { ControlService } from './control-service.js';
 import type { Logger } from './logger.js';
 import { MirrorKeeper } from './mirror-keeper.js';
@@ -14,6 +15,8 @@ import { SalesService } from './sales-service.js';
 
 export interface Services {
   mirror: UnitMirror;
+  /** Ids of all projects, for the background loops (cached, blip-tolerant). */
+  projects: ProjectList;
   audit: AuditWriter;
   directory: ProjectDirectory;
   keeper: MirrorKeeper;
@@ -27,9 +30,11 @@ export function createServices(config: AppConfig, db: Db, redis: Redis, log: Log
   const mirror = new UnitMirror(redis, config.redisPrefix);
   const audit = new AuditWriter(db, log);
   const directory = new ProjectDirectory(db);
-  const keeper = new MirrorKeeper(db, redis, mirror, log, () => directory.allProjectIds());
+  const projects = new ProjectList(() => directory.allProjectIds(), log);
+  const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);
   return {
     mirror,
+    projects,
     audit,
     directory,
     keeper,

@@ -5,29 +5,25 @@
  */
 import type { UnitMirror } from '../infra/mirror.js';
 import type { AuditWriter } from './audit.js';
+import { Loop, type ProjectList } from './background.js';
 import type { Logger } from './logger.js';
 
 export class LockSweeper {
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
-  private projects: string[] = [];
-  private projectsAt = 0;
+  private readonly loop: Loop;
 
   constructor(
     private readonly mirror: UnitMirror,
     private readonly audit: AuditWriter,
-    private readonly listProjects: () => Promise<string[]>,
-    private readonly log: Logger,
-    private readonly intervalMs: number,
-  ) {}
+    private readonly projects: ProjectList,
+    log: Logger,
+    intervalMs: number,
+  ) {
+    this.loop = new Loop('lock sweep', intervalMs, () => this.sweepOnce(), log);
+  }
 
   async sweepOnce(): Promise<number> {
-    if (Date.now() - this.projectsAt > 10_000) {
-      this.projects = await this.listProjects();
-      this.projectsAt = Date.now();
-    }
     let count = 0;
-    for (const projectId of this.projects) {
+    for (const projectId of await this.projects.get()) {
       const expired = await this.mirror.sweep(projectId);
       for (const e of expired) {
         this.audit.record({
@@ -41,19 +37,11 @@ export class LockSweeper {
   }
 
   start(): void {
-    const loop = async (): Promise<void> => {
-      try {
-        await this.sweepOnce();
-      } catch (error) {
-        this.log.warn({ err: error }, 'lock sweep failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.intervalMs);
-    };
-    this.timer = setTimeout(() => void loop(), this.intervalMs);
+    this.loop.start();
   }
 
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+  /** Stops after a sweep in progress has finished (its audit events are recorded). */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

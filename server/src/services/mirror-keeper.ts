@@ -1,6 +1,10 @@
 /**
- * Keeps the Redis mirror in step with PostgreSQL: builds it at start, rebuilds it whenever Redis
- * comes back empty, and re-applies committed changes that could not reach Redis at the time.
+ * Keeps the Redis mirror in step with PostgreSQL, the system of record:
+ * - builds it at start and rebuilds it whenever Redis comes back empty or restarted (counters are
+ *   raised, never lowered; screens resync only when something they hold changed);
+ * - re-applies committed changes that could not reach Redis at the time;
+ * - reconciles, every tick, the units PostgreSQL changed recently, so even a process that died
+ *   between its commit and its mirror update cannot leave a sold unit green on the screens.
  * Locks lost with Redis are simply gone; PostgreSQL's guard makes a late confirm harmless.
  */
 import type { StoredUnitStatus } from '@kaipan/shared';
@@ -8,21 +12,31 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../infra/db.js';
 import type { StoredChange, UnitMirror } from '../infra/mirror.js';
 import { counterFloor } from '../domain/counters.js';
+import type { AuditWriter } from './audit.js';
+import { Loop, type ProjectList } from './background.js';
 import type { Logger } from './logger.js';
+
+/** How far back each reconcile pass looks (covers commits that finished out of order). */
+const RECONCILE_OVERLAP_MS = 10_000;
+
+type UnitRow = { id: string; status: StoredUnitStatus; version: number; price: bigint | null };
 
 export class MirrorKeeper {
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly pending = new Map<string, StoredChange[]>();
+  private readonly pendingPaused = new Map<string, { paused: boolean; version: number }>();
   private readonly seenSeq = new Map<string, number>();
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
+  private readonly reconciledUntil = new Map<string, Date>();
+  private redisRunId: string | null = null;
+  private loop: Loop | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly redis: Redis,
     private readonly mirror: UnitMirror,
+    private readonly audit: AuditWriter,
     private readonly log: Logger,
-    private readonly listProjects: () => Promise<string[]>,
+    private readonly projects: ProjectList,
   ) {}
 
   /** Build the mirror of a project from PostgreSQL (merge by version; safe to repeat). */
@@ -36,9 +50,9 @@ export class MirrorKeeper {
 
   private async doRebuild(projectId: string): Promise<void> {
     const started = Date.now();
-    const project = await this.db.project.findUnique({ where: { id: projectId }, select: { salesPaused: true } });
+    const project = await this.db.project.findUnique({ where: { id: projectId }, select: { salesPaused: true, salesVersion: true } });
     if (!project) return;
-    const rows = await this.db.$queryRaw<{ id: string; status: StoredUnitStatus; version: number; price: bigint | null }[]>`
+    const rows = await this.db.$queryRaw<UnitRow[]>`
       SELECT u.id::text AS id, u.status::text AS status, u.version, s.price
       FROM units u
       LEFT JOIN subscriptions s ON s.unit_id = u.id AND s.status IN ('ACTIVE', 'CONTRACTED')
@@ -48,13 +62,13 @@ export class MirrorKeeper {
     // Restored counters start above the clock floor, above every seq this process has seen and
     // above every token PostgreSQL has recorded, so neither can ever repeat.
     const floor = Math.max(counterFloor(Date.now()), (this.seenSeq.get(projectId) ?? 0) + 1, Number(tokens[0]?.max ?? 0) + 1);
-    const fresh = await this.mirror.rebuild(
+    const result = await this.mirror.rebuild(
       projectId,
       rows.map((r) => ({ id: r.id, status: r.status, version: r.version, price: r.price === null ? null : Number(r.price) })),
-      project.salesPaused,
+      { paused: project.salesPaused, version: project.salesVersion },
       floor,
     );
-    this.log.info({ projectId, units: rows.length, fresh, ms: Date.now() - started }, 'mirror rebuilt');
+    this.log.info({ projectId, units: rows.length, ...result, ms: Date.now() - started }, 'mirror rebuilt');
   }
 
   /** Remember the highest seq seen for a project (the change feed reports it). */
@@ -69,47 +83,110 @@ export class MirrorKeeper {
 
   /**
    * Apply committed changes to the mirror. If Redis cannot take them now they are kept and retried
-   * by the watchdog, so the mirror converges on PostgreSQL.
+   * by the watchdog. Locks the change revoked (taken between a manager's check and the commit)
+   * are audited.
    */
   async applyCommitted(projectId: string, changes: StoredChange[]): Promise<void> {
     try {
-      await this.mirror.apply(projectId, changes);
+      const { revoked } = await this.mirror.apply(projectId, changes);
+      for (const r of revoked) {
+        this.audit.record({
+          projectId, actor: 'system', action: 'unit.lock_revoked', entity: 'unit', entityId: r.unitId,
+          before: { status: 'LOCKED', token: r.token, holderId: r.holderId },
+          after: { status: changes.find((c) => c.unitId === r.unitId)?.status ?? null },
+        });
+      }
     } catch (error) {
       this.log.error({ err: error, projectId, count: changes.length }, 'mirror apply failed; will retry');
       this.pending.set(projectId, [...(this.pending.get(projectId) ?? []), ...changes]);
     }
   }
 
-  /** Check every project once: rebuild missing mirrors, retry pending applies. */
+  /** Apply a committed pause/resume (versioned), retried by the watchdog if Redis is unavailable. */
+  async applyPaused(projectId: string, paused: boolean, version: number): Promise<void> {
+    try {
+      await this.mirror.setPaused(projectId, paused, version);
+    } catch (error) {
+      this.log.error({ err: error, projectId }, 'mirror pause update failed; will retry');
+      this.pendingPaused.set(projectId, { paused, version });
+    }
+  }
+
+  /** Bring one unit of the mirror to PostgreSQL's state (idempotent: versions decide). */
+  async reconcileUnit(projectId: string, unitId: string): Promise<void> {
+    const rows = await this.db.$queryRaw<UnitRow[]>`
+      SELECT u.id::text AS id, u.status::text AS status, u.version, s.price
+      FROM units u
+      LEFT JOIN subscriptions s ON s.unit_id = u.id AND s.status IN ('ACTIVE', 'CONTRACTED')
+      WHERE u.id = ${unitId}::uuid`;
+    await this.applyRows(projectId, rows);
+  }
+
+  private async applyRows(projectId: string, rows: UnitRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.applyCommitted(
+      projectId,
+      rows.map((r) => {
+        const change: StoredChange = { unitId: r.id, status: r.status, version: r.version };
+        if (r.price !== null) change.price = Number(r.price);
+        return change;
+      }),
+    );
+  }
+
+  /** Apply every unit PostgreSQL changed since the last pass (minus an overlap). */
+  private async reconcileRecent(projectId: string): Promise<void> {
+    const since = this.reconciledUntil.get(projectId);
+    const rows = await this.db.$queryRaw<(UnitRow & { db_now: Date })[]>`
+      SELECT u.id::text AS id, u.status::text AS status, u.version, s.price, now() AS db_now
+      FROM units u
+      LEFT JOIN subscriptions s ON s.unit_id = u.id AND s.status IN ('ACTIVE', 'CONTRACTED')
+      WHERE u.project_id = ${projectId}::uuid
+        AND u.updated_at > ${new Date((since?.getTime() ?? Date.now()) - RECONCILE_OVERLAP_MS)}`;
+    const dbNow = rows[0]?.db_now ?? new Date();
+    this.reconciledUntil.set(projectId, dbNow);
+    await this.applyRows(projectId, rows);
+  }
+
+  /** A Redis that restarted (even with its append-only file) may have lost its tail: rebuild. */
+  private async redisRestarted(): Promise<boolean> {
+    const info = await this.redis.info('server');
+    const runId = /run_id:(\w+)/.exec(info)?.[1] ?? null;
+    const restarted = this.redisRunId !== null && runId !== this.redisRunId;
+    this.redisRunId = runId;
+    return restarted;
+  }
+
+  /** One watchdog pass over every project. */
   async tick(): Promise<void> {
-    const ids = await this.listProjects();
-    for (const projectId of ids) {
-      if (this.redis.status !== 'ready') return;
-      await this.ensure(projectId);
+    if (this.redis.status !== 'ready') return;
+    const restarted = await this.redisRestarted();
+    if (restarted) this.log.warn({}, 'Redis restarted: rebuilding every mirror');
+    for (const projectId of await this.projects.get()) {
+      if (restarted) await this.rebuild(projectId);
+      else await this.ensure(projectId);
       const pending = this.pending.get(projectId);
       if (pending?.length) {
         this.pending.delete(projectId);
         await this.applyCommitted(projectId, pending);
       }
+      const paused = this.pendingPaused.get(projectId);
+      if (paused) {
+        this.pendingPaused.delete(projectId);
+        await this.applyPaused(projectId, paused.paused, paused.version);
+      }
+      await this.reconcileRecent(projectId);
     }
   }
 
   /** Start the watchdog (every `intervalMs`). */
   start(intervalMs = 1_000): void {
-    const loop = async (): Promise<void> => {
-      try {
-        await this.tick();
-      } catch (error) {
-        this.log.warn({ err: error }, 'mirror watchdog tick failed');
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void loop(), intervalMs);
-    };
-    this.timer = setTimeout(() => void loop(), intervalMs);
+    this.loop = new Loop('mirror watchdog', intervalMs, () => this.tick(), this.log);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    await this.loop?.stop();
     await Promise.allSettled([...this.inflight.values()]);
   }
 }

@@ -89,25 +89,40 @@ export class SalesService {
   }
 
   async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer): Promise<ConfirmResult> {
+    return this.track(() => this.doConfirm(principal, unitId, token, buyer));
+  }
+
+  private async doConfirm(principal: Principal, unitId: string, token: string, buyer: Buyer): Promise<ConfirmResult> {
     const { projectId, unit, user } = await this.authorize(principal, unitId);
     const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
     if (!begun.ok) {
-      // A retry of a confirm that already succeeded finds its subscription instead of an error.
+      // A retry of a confirm that already succeeded finds its subscription instead of an error,
+      // and makes sure the mirror shows the sale (the first attempt may have died before that).
       const previous = await this.findConfirmed(unitId, token, user.id);
-      if (previous) return { subscriptionId: previous };
+      if (previous) {
+        await this.keeper.reconcileUnit(projectId, unitId);
+        return { subscriptionId: previous };
+      }
       fail(begun.code);
     }
     let row: ConfirmRow | undefined;
     try {
       row = await this.commitConfirm(projectId, unitId, token, buyer, user);
     } catch (error) {
+      // The commit may have happened even though we saw an error (connection lost on the way back):
+      // PostgreSQL decides.
+      const committed = await this.findConfirmed(unitId, token, user.id).catch(() => null);
+      if (committed) {
+        await this.keeper.reconcileUnit(projectId, unitId);
+        return { subscriptionId: committed };
+      }
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
       if (pgErrorCode(error) !== '23505') throw error;
     }
     if (!row) {
-      const previous = await this.findConfirmed(unitId, token, user.id);
-      if (previous) return { subscriptionId: previous };
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+      // Sold or withdrawn meanwhile: make sure the screens show why.
+      await this.keeper.reconcileUnit(projectId, unitId);
       throw new AppError('UNIT_NOT_AVAILABLE', 'The unit was sold or withdrawn meanwhile.');
     }
     const deal: DealInfo = {
@@ -120,9 +135,35 @@ export class SalesService {
       at: row.created_at.toISOString(),
     };
     await this.keeper.applyCommitted(projectId, [
-      { unitId, status: 'SUBSCRIBED', version: row.version, price: deal.price, deal },
+      { unitId, status: 'SUBSCRIBED', version: row.version, price: deal.price, deal, token },
     ]);
     return { subscriptionId: row.subscription_id };
+  }
+
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
+  /** Count a command that writes, so shutdown can wait for it. */
+  private async track<T>(run: () => Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await run();
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const done of this.idle.splice(0)) done();
+    }
+  }
+
+  /** Wait (at most `timeoutMs`) for writing commands in progress to finish. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private async findConfirmed(unitId: string, token: string, consultantId: string): Promise<string | null> {
