@@ -33,6 +33,11 @@ let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    // Never hang on the way out: whatever is still stopping after 20 s is abandoned.
+    setTimeout(() => {
+      console.error('[kaipan] shutdown took too long; exiting');
+      process.exit(code || 1);
+    }, 20_000).unref();
     for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(e));
   }
   process.exit(code);
@@ -154,14 +159,20 @@ async function startCluster(nodes: number, env: Record<string, string>): Promise
     });
   });
   fork('worker');
+  // Replace a process that dies; back off (0.5 s doubling to 30 s) when they keep dying.
+  const deaths: number[] = [];
   cluster.on('exit', (worker, code, signal) => {
     const role = roles.get(worker.id) ?? 'hub';
     roles.delete(worker.id);
     if (stopping) return;
-    console.error(`[kaipan] ${role} process ${worker.process.pid} died (${signal ?? code}); starting a replacement`);
+    const now = Date.now();
+    deaths.push(now);
+    while (deaths.length && deaths[0]! < now - 60_000) deaths.shift();
+    const delay = Math.min(30_000, 500 * 2 ** Math.max(0, deaths.length - 1));
+    console.error(`[kaipan] ${role} process ${worker.process.pid} died (${signal ?? code}); starting a replacement in ${delay} ms`);
     setTimeout(() => {
       if (!stopping) fork(role);
-    }, 500);
+    }, delay);
   });
   stops.push(async () => {
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());

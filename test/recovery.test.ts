@@ -84,6 +84,27 @@ describe('Redis comes back empty', () => {
     expect(await emitAck(s1, 'unit:lock', { unitId: soldUnit })).toMatchObject({ ok: false, error: { code: 'UNIT_NOT_AVAILABLE' } });
   });
 
+  it('heals a mirror that missed a committed change (a process died between commit and mirror update)', async () => {
+    const board = await server.connect({ deviceKey: TEST_BOARD_KEY });
+    const live = new LiveProject();
+    const join = async () => {
+      const ack = await emitAck<ProjectSnapshot>(board, 'project:join', { projectId: server.fixture.projectId });
+      if (ack.ok) live.load(ack.data);
+    };
+    board.on('units:changed', (f) => {
+      if (!live.apply(f)) void join();
+    });
+    await join();
+    const unitId = server.fixture.unitIds[39]!;
+    expect(live.units.get(unitId)?.status).toBe('AVAILABLE');
+    // Commit a withhold in PostgreSQL only, as if the process had died before touching Redis.
+    await server.db.$executeRaw`UPDATE units SET status = 'WITHHELD', version = version + 1, updated_at = now() WHERE id = ${unitId}::uuid`;
+    const deadline = Date.now() + 5_000;
+    while (live.units.get(unitId)?.status !== 'WITHHELD' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(live.units.get(unitId)?.status).toBe('WITHHELD');
+    expect(await emitAck(sockets[3]!, 'unit:lock', { unitId })).toMatchObject({ ok: false, error: { code: 'UNIT_NOT_AVAILABLE' } });
+  });
+
   it('a flush in the middle of a storm never sells a unit twice and ends consistent', async () => {
     const units = server.fixture.unitIds.slice(2);
     let flushed = false;

@@ -84,7 +84,8 @@ export function renderMarkdown(r: BenchResult): string {
   lines.push(`# Kaipan bench: ${r.scenario}`, '');
   lines.push(`- when: ${r.startedAt} → ${r.finishedAt}`);
   lines.push(`- command: \`${r.command}\``);
-  lines.push(`- machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, ${r.machine.node}, load avg at start ${r.machine.loadavgAtStart.join(' ')}; load generator (${r.resources.generator.workers} worker processes) and server share the same cores`);
+  if (r.git) lines.push(`- code: ${r.git.commit}${r.git.dirty ? ' + uncommitted changes in server/shared/scripts/prisma' : ''}`);
+  lines.push(`- machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, ${r.machine.node}, load avg at start ${r.machine.loadavgAtStart.join(' ')} / end ${r.machine.loadavgAtEnd.join(' ')}; load generator (${r.resources.generator.workers} worker processes) and server share the same cores`);
   lines.push(`- server: ${r.server.mode} ${r.server.url}${r.server.pid ? ` (pid ${r.server.pid}, ready in ${r.server.readyMs} ms)` : ''}; units ${r.server.units.total} (${r.server.units.available} available${r.server.units.added ? `, ${r.server.units.added} load-test units added` : ''})`);
   lines.push(`- shape: ${r.server.connections.consultants} consultants, ${r.server.connections.boards} boards, window ${(r.window.durationMs / 1000).toFixed(1)} s, rate ${o.rate || 'closed loop'}${o.rate ? ' cycles/s per consultant' : ''}, hold ${o.holdMs} ms, confirm ratio ${o.confirmRatio}, consultants ${o.consultantsJoin ? 'join the room' : 'do not join'}`);
   lines.push(`- setup: ${r.setup.login.users} logins in ${r.setup.login.totalMs} ms (per login p50 ${r.setup.login.perLogin.p50} ms, p99 ${r.setup.login.perLogin.p99} ms); sockets connected in ${r.setup.connectMs} ms, joined in ${r.setup.joinMs} ms; ${r.setup.failedSockets} failed`);

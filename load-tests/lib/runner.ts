@@ -4,7 +4,7 @@
  * the same concurrency, samples the server's CPU/RSS from /proc, checks correctness against
  * PostgreSQL and the boards' state, and writes a JSON result and a Markdown summary.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
@@ -65,7 +65,9 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: { cpus: number; cpuModel: string; memGB: number; freeMemGB: number; node: string; platform: string; loadavgAtStart: number[] };
+  machine: { cpus: number; cpuModel: string; memGB: number; freeMemGB: number; node: string; platform: string; loadavgAtStart: number[]; loadavgAtEnd: number[] };
+  /** The code measured: HEAD and whether the working tree had uncommitted changes. */
+  git: { commit: string; dirty: boolean } | null;
   options: BenchOptions;
   server: {
     mode: 'spawned' | 'external';
@@ -666,7 +668,9 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
         node: process.version,
         platform: `${process.platform} ${process.arch}`,
         loadavgAtStart: loadAtStart.map((x) => Math.round(x * 100) / 100),
+        loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
       },
+      git: gitState(),
       options: opts,
       server: {
         mode: opts.url ? 'external' : 'spawned',
@@ -734,6 +738,16 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
       await server.stop().catch(() => undefined);
       if (!opts.keepData) removeDataDir(server.dataDir);
     }
+  }
+}
+
+function gitState(): BenchResult['git'] {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'scripts', 'prisma'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return null;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { NodeWebSocket } from 'engine.io-client';
 import * as sioParser from 'socket.io-parser';
 import { HUB_NAMESPACE, LiveProject, applyChange, planFrame, type Ack, type LockResult, type ProjectSnapshot, type UnitsChangedFrame } from '@kaipan/shared';
 import { Histogram, type HistogramSet } from './histogram.js';
@@ -67,46 +68,58 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 
 /**
  * Consultant sockets receive every units:changed frame (they are in the project room, as the real
- * grid is) but the bench has no use for them: this decoder counts them without JSON-parsing, and
- * does not parse a huge ack (the join snapshot) either, so the load generator spends its CPU on
- * sending commands and timing acks instead of parsing frames. The server does exactly the same work.
+ * grid is) but the bench has no use for them. This WebSocket transport counts those frames on the
+ * raw bytes and drops them — no UTF-8 decoding, no JSON parsing — and replaces a huge ack (the join
+ * snapshot) by a short one, so the load generator spends its CPU on sending commands and timing
+ * acks. The server does exactly the same work as for a real client.
  */
 const consultantFrames = { frames: 0, bytes: 0 };
-const FRAME_PREFIX = `${sioParser.PacketType.EVENT}${HUB_NAMESPACE},["units:changed"`;
-const ACK_PREFIX = `${sioParser.PacketType.ACK}${HUB_NAMESPACE},`;
-class LeanDecoder extends sioParser.Decoder {
-  override add(obj: unknown): void {
-    if (typeof obj === 'string') {
-      if (obj.startsWith(FRAME_PREFIX)) {
-        consultantFrames.frames += 1;
-        consultantFrames.bytes += obj.length;
-        return;
-      }
-      if (obj.length > 65_536 && obj.startsWith(ACK_PREFIX)) {
-        let i = ACK_PREFIX.length;
-        while (i < obj.length && obj.charCodeAt(i) >= 48 && obj.charCodeAt(i) <= 57) i++;
-        const id = Number(obj.slice(ACK_PREFIX.length, i));
-        const okAck = obj.startsWith('[{"ok":true', i);
-        this.emitReserved('decoded', {
-          type: sioParser.PacketType.ACK,
-          nsp: HUB_NAMESPACE,
-          id,
-          data: [okAck ? { ok: true, data: { skipped: obj.length } } : JSON.parse(obj.slice(i))[0]],
+const FRAME_PREFIX = Buffer.from(`4${sioParser.PacketType.EVENT}${HUB_NAMESPACE},["units:changed"`);
+const ACK_PREFIX = `4${sioParser.PacketType.ACK}${HUB_NAMESPACE},`;
+
+function leanText(data: Buffer): string | null {
+  if (data.length >= FRAME_PREFIX.length && data.compare(FRAME_PREFIX, 0, FRAME_PREFIX.length, 0, FRAME_PREFIX.length) === 0) {
+    consultantFrames.frames += 1;
+    consultantFrames.bytes += data.length;
+    return null;
+  }
+  if (data.length > 65_536) {
+    const head = data.subarray(0, 64).toString();
+    const m = new RegExp(`^${ACK_PREFIX}(\\d+)\\[\\{"ok":true`).exec(head);
+    if (m) return `${ACK_PREFIX}${m[1]}[{"ok":true,"data":{"skipped":${data.length}}}]`;
+  }
+  return data.toString();
+}
+
+class LeanWebSocket extends NodeWebSocket {
+  override createSocket(uri: string, protocols: string | string[] | undefined, opts: Record<string, unknown>): unknown {
+    const socket = super.createSocket(uri, protocols, opts) as {
+      on(event: 'message', fn: (data: Buffer, isBinary: boolean) => void): void;
+      removeAllListeners(event: string): void;
+    };
+    // engine.io-client assigns `onmessage` right after; take the raw ('message', data, isBinary) event instead.
+    Object.defineProperty(socket, 'onmessage', {
+      configurable: true,
+      get: () => undefined,
+      set: (handler: ((ev: { data: unknown }) => void) | null) => {
+        socket.removeAllListeners('message');
+        if (!handler) return;
+        socket.on('message', (data, isBinary) => {
+          if (isBinary) return handler({ data });
+          const text = leanText(data);
+          if (text !== null) handler({ data: text });
         });
-        return;
-      }
-    }
-    super.add(obj);
+      },
+    });
+    return socket;
   }
 }
-const leanParser = { ...sioParser, Decoder: LeanDecoder };
 
 function connect(auth: Record<string, string>, label: string, lean = false): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(`${config.url}${HUB_NAMESPACE}`, {
-      ...(lean ? { parser: leanParser } : {}),
       auth,
-      transports: ['websocket'],
+      transports: lean ? [LeanWebSocket] : ['websocket'],
       forceNew: true,
       reconnection: false,
       timeout: 20_000,

@@ -14,6 +14,9 @@ import type {
 
 export const HUB_NAMESPACE = '/hub';
 
+/** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
+export const DEVICE_KEY_HEADER = 'x-device-key';
+
 export const ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const;
 export type Role = (typeof ROLES)[number];
 

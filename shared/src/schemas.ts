@@ -6,8 +6,8 @@ import { z } from 'zod';
 
 export const idSchema = z.uuid({ message: 'must be a UUID' });
 
-/** Fencing token of a lock: a decimal string from Redis' monotonic counter. */
-export const lockTokenSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a lock token');
+/** Fencing token of a lock: a decimal string (at most 15 digits) from Redis' monotonic counter. */
+export const lockTokenSchema = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a lock token');
 
 export const loginBodySchema = z.strictObject({
   username: z.string().trim().min(1).max(64),
@@ -60,8 +60,11 @@ export const createBatchBodySchema = z.strictObject({
 });
 export type CreateBatchBody = z.infer<typeof createBatchBodySchema>;
 
+export const batchRefSchema = z.strictObject({ batchId: idSchema });
+
+/** `?limit=` of list endpoints (deals, audit log): 1–200, default 20. */
 export const listQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
 });
 
 export interface ValidationIssue {

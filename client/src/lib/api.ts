@@ -3,6 +3,7 @@
  * carrying a registered ErrorCode (or a client-side code for network trouble), never a bare string.
  */
 import {
+  DEVICE_KEY_HEADER,
   ERROR_MESSAGES,
   isErrorCode,
   type AuditEntry,
@@ -92,7 +93,7 @@ async function request<T>(
       usedToken = true;
     }
   } else if (auth.kind === 'device') {
-    headers['X-Device-Key'] = auth.deviceKey;
+    headers[DEVICE_KEY_HEADER] = auth.deviceKey;
   }
   if (typeof navigator !== 'undefined' && navigator.onLine === false) {
     throw new ApiError('OFFLINE', 'The device is offline.');

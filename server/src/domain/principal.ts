@@ -33,3 +33,14 @@ export function canManage(p: Principal): p is UserPrincipal {
 export function actorName(p: Principal): string {
   return p.kind === 'user' ? p.username : `device:${p.name}`;
 }
+
+/**
+ * How a device appears in the audit trail: the client-supplied `X-Kaipan-Device` id, else the user
+ * agent, at most 160 characters.
+ */
+export function deviceLabel(headers: Record<string, string | string[] | undefined>): string | null {
+  const id = headers['x-kaipan-device'];
+  const ua = headers['user-agent'];
+  const text = (typeof id === 'string' && id) || (typeof ua === 'string' && ua) || null;
+  return text ? text.slice(0, 160) : null;
+}

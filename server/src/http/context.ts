@@ -1,18 +1,12 @@
 /** Request helpers shared by the routes: who is calling, and payload validation. */
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { AppError, describeIssues } from '@kaipan/shared';
-import type { Principal } from '../domain/principal.js';
+import { AppError, DEVICE_KEY_HEADER, describeIssues } from '@kaipan/shared';
+import { deviceLabel, type Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 
 export const SESSION_COOKIE = 'kaipan_token';
 
-function deviceOf(request: FastifyRequest): string | null {
-  const id = request.headers['x-kaipan-device'];
-  const ua = request.headers['user-agent'];
-  const text = (typeof id === 'string' && id) || ua || null;
-  return text ? text.slice(0, 160) : null;
-}
 
 /** Methods a browser may send cross-site without asking first; they must never change anything. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
@@ -31,12 +25,12 @@ function isJson(request: FastifyRequest): boolean {
  * carrying `Authorization` or `X-Device-Key` are not affected: those headers need a preflight too.
  */
 export async function requirePrincipal(services: Services, request: FastifyRequest): Promise<Principal> {
-  const device = deviceOf(request);
+  const device = deviceLabel(request.headers);
   const header = request.headers.authorization;
   const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   const cookie = request.cookies[SESSION_COOKIE];
   const token = bearer ?? cookie;
-  const key = request.headers['x-device-key'];
+  const key = request.headers[DEVICE_KEY_HEADER];
   if (token) {
     const user = await services.auth.authenticateToken(token, device);
     if (user) {

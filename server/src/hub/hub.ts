@@ -21,7 +21,7 @@ import {
 } from '@kaipan/shared';
 import type { AppConfig } from '../config/index.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
-import type { Principal } from '../domain/principal.js';
+import { deviceLabel, type Principal } from '../domain/principal.js';
 import type { FeedSink } from '../services/change-feed.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
@@ -29,6 +29,8 @@ import type { Logger } from '../services/logger.js';
 
 export interface SocketData {
   principal: Principal;
+  /** The handshake credential, re-checked on every command (deactivation, expiry). */
+  credential: { token: string } | { deviceKey: string };
 }
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -36,12 +38,10 @@ type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 
 export const projectRoom = (projectId: string): string => `project:${projectId}`;
 
-function describeDevice(socket: HubSocket): string | null {
-  const headers = socket.handshake.headers;
-  const id = headers['x-kaipan-device'];
-  const ua = headers['user-agent'];
-  const text = (typeof id === 'string' && id) || (typeof ua === 'string' && ua) || null;
-  return text ? text.slice(0, 160) : null;
+function unauthenticated(): Error {
+  const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
+  err.data = new AppError('UNAUTHENTICATED', 'A valid token or device key is required.').toBody();
+  return err;
 }
 
 /**
@@ -68,24 +68,28 @@ export function createHub(
   const hub = io.of(HUB_NAMESPACE);
   const limiter = new RateLimiter(config.hubRatePerSecond, config.hubRatePerSecond * 2);
 
+  /** The principal behind a credential now (cached 30 s by the auth service), or null. */
+  const resolve = (credential: SocketData['credential'], device: string | null): Promise<Principal | null> =>
+    'token' in credential
+      ? services.auth.authenticateToken(credential.token, device)
+      : services.auth.authenticateDevice(credential.deviceKey, device);
+
   hub.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
-    const device = describeDevice(socket);
-    const attempt =
-      typeof auth.token === 'string'
-        ? services.auth.authenticateToken(auth.token, device)
-        : typeof auth.deviceKey === 'string'
-          ? services.auth.authenticateDevice(auth.deviceKey, device)
-          : Promise.resolve(null);
-    attempt.then(
+    const credential =
+      typeof auth.token === 'string' ? { token: auth.token } : typeof auth.deviceKey === 'string' ? { deviceKey: auth.deviceKey } : null;
+    if (!credential) {
+      next(unauthenticated());
+      return;
+    }
+    resolve(credential, deviceLabel(socket.handshake.headers)).then(
       (principal) => {
         if (!principal) {
-          const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
-          err.data = { code: 'UNAUTHENTICATED', message: 'A valid token or device key is required.' };
-          next(err);
+          next(unauthenticated());
           return;
         }
         socket.data.principal = principal;
+        socket.data.credential = credential;
         next();
       },
       (error: unknown) => {
@@ -96,7 +100,7 @@ export function createHub(
   });
 
   hub.on('connection', (socket: HubSocket) => {
-    const principal = socket.data.principal;
+    let principal = socket.data.principal;
 
     /** validate → one service call → ack; every failure is a coded error and changes nothing. */
     const command =
@@ -114,6 +118,14 @@ export function createHub(
           return;
         }
         try {
+          // A session that expired or a user deactivated since the handshake loses the socket.
+          const current = await resolve(socket.data.credential, principal.device);
+          if (!current) {
+            reply({ ok: false, error: new AppError('UNAUTHENTICATED').toBody() });
+            socket.disconnect(true);
+            return;
+          }
+          principal = current;
           reply({ ok: true, data: await run(parsed.data) });
         } catch (error) {
           reply({ ok: false, error: toErrorBody(error, log).body });

@@ -3,13 +3,23 @@ import { Redis } from 'ioredis';
 import { withTimeout } from './db.js';
 
 export function createRedis(url: string, name: string): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     connectionName: `kaipan:${name}`,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000),
     lazyConnect: false,
   });
+  // One line per outage, not one per reconnect attempt (ioredis prints unhandled errors otherwise).
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (!reported) console.error(`[kaipan] redis (${name}): ${error.message}`);
+    reported = true;
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  return redis;
 }
 
 export async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<boolean> {

@@ -51,8 +51,12 @@ export function toAuditRow(input: AuditInput): AuditRow {
 }
 
 /** Buffered writer for events of Redis-only changes. Flushes every `intervalMs` and on close. */
+/** Most events kept in memory while PostgreSQL is unreachable; beyond that the oldest are dropped (and counted). */
+const MAX_BUFFERED = 50_000;
+
 export class AuditWriter {
   private buffer: AuditRow[] = [];
+  private dropped = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -65,25 +69,30 @@ export class AuditWriter {
 
   record(input: AuditInput): void {
     this.buffer.push(toAuditRow(input));
-    if (this.buffer.length >= this.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
+    if (this.buffer.length > MAX_BUFFERED) {
+      this.dropped += this.buffer.length - MAX_BUFFERED;
+      this.buffer = this.buffer.slice(-MAX_BUFFERED);
+      this.log.error({ dropped: this.dropped }, 'audit buffer full: oldest events dropped');
+    }
+    this.timer ??= setTimeout(() => void this.flush(), this.buffer.length >= this.maxBatch ? 0 : this.intervalMs);
   }
 
   /** Write everything buffered so far. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const rows = this.buffer;
-    this.buffer = [];
-    if (rows.length === 0) return this.flushing;
     this.flushing = this.flushing.then(async () => {
-      try {
-        await this.db.auditEvent.createMany({ data: rows });
-      } catch (error) {
-        // Keep the events for the next flush rather than lose them while PostgreSQL blips.
-        this.log.error({ err: error, count: rows.length }, 'audit flush failed; will retry');
-        this.buffer.unshift(...rows);
-        this.timer ??= setTimeout(() => void this.flush(), 1_000);
+      while (this.buffer.length > 0) {
+        const rows = this.buffer.slice(0, 5_000);
+        try {
+          await this.db.auditEvent.createMany({ data: rows });
+          this.buffer = this.buffer.slice(rows.length);
+        } catch (error) {
+          // Keep the events for a later flush rather than lose them while PostgreSQL blips.
+          this.log.error({ err: error, count: this.buffer.length }, 'audit flush failed; will retry');
+          this.timer ??= setTimeout(() => void this.flush(), 1_000);
+          return;
+        }
       }
     });
     return this.flushing;

@@ -62,16 +62,14 @@ export class AuthService {
   async authenticateDevice(key: string, device: string | null): Promise<DevicePrincipal | null> {
     if (key.length < 16 || key.length > 256) return null;
     const hash = hashDeviceKey(key);
-    let cached = this.devices.get(hash);
-    if (!cached || Date.now() - cached.at > CACHE_MS) {
-      const row = await this.db.device.findUnique({ where: { keyHash: hash } });
-      cached = {
-        value: row?.active ? { kind: 'device', id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name } : null,
-        at: Date.now(),
-      };
-      this.devices.set(hash, cached);
-    }
-    return cached.value ? { ...cached.value, device } : null;
+    const cached = this.devices.get(hash);
+    if (cached && Date.now() - cached.at <= CACHE_MS) return cached.value ? { ...cached.value, device } : null;
+    const row = await this.db.device.findUnique({ where: { keyHash: hash } });
+    const value = row?.active ? { kind: 'device' as const, id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name } : null;
+    // Only real devices are cached: keys an attacker makes up must not grow memory.
+    if (value) this.devices.set(hash, { value, at: Date.now() });
+    else this.devices.delete(hash);
+    return value ? { ...value, device } : null;
   }
 }
 

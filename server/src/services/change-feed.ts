@@ -82,7 +82,6 @@ export class ChangeFeed {
   }
 
   private emit(entries: LogEntry[]): void {
-    const now = Date.now();
     const pendingUnits = new Map<string, RawUnitChange[]>();
     const flush = (projectId: string): void => {
       const changes = pendingUnits.get(projectId);
@@ -93,7 +92,7 @@ export class ChangeFeed {
         projectId,
         fromSeq: changes[0]!.seq,
         seq: changes[changes.length - 1]!.seq,
-        changes: changes.map((c) => toUnitChange(c, now)),
+        changes: changes.map((c) => toUnitChange(c)),
       });
     };
     for (const entry of entries) {

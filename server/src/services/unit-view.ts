@@ -32,9 +32,10 @@ export function toUnitState(
   return state;
 }
 
-export function toUnitChange(raw: RawUnitChange, nowMs: number): UnitChange {
+/** Lock times in a change are measured against the change's own Redis time, so `ttlMs` is skew-free. */
+export function toUnitChange(raw: RawUnitChange): UnitChange {
   const change: UnitChange = { seq: raw.seq, unitId: raw.unitId, status: raw.status, at: raw.at };
-  if (raw.lock) change.lock = toLockInfo(raw.lock, nowMs);
+  if (raw.lock) change.lock = toLockInfo(raw.lock, raw.at);
   if (raw.price !== undefined) change.price = raw.price;
   if (raw.deal) change.deal = raw.deal;
   return change;

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema } from '@kaipan/shared';
-import { z } from 'zod';
+import { batchRefSchema, createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema } from '@kaipan/shared';
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
-
-const batchRefSchema = z.strictObject({ batchId: z.uuid() });
 
 export function projectRoutes(app: FastifyInstance, services: Services): void {
   app.get('/api/projects', async (request) => {
@@ -34,14 +31,14 @@ export function projectRoutes(app: FastifyInstance, services: Services): void {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
     const { limit } = parse(listQuerySchema, request.query);
-    return services.query.deals(principal, projectId, limit ?? 20);
+    return services.query.deals(principal, projectId, limit);
   });
 
   app.get('/api/projects/:projectId/audit', async (request) => {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
     const { limit } = parse(listQuerySchema, request.query);
-    return services.query.audit(principal, projectId, limit ?? 50);
+    return services.query.audit(principal, projectId, limit);
   });
 
   app.post('/api/projects/:projectId/pause', async (request) => {
