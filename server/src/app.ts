@@ -120,6 +120,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     async listen() {
       if (!started) {
         await warmDb(db, config.pgPoolSize);
+        await warnOnEviction(redis, log);
         // DESIGN.md: at start, rebuild the mirror from PostgreSQL (a merge by version: screens are
         // told to resync only when the mirror had drifted).
         for (const projectId of await services.projects.get(true)) await services.keeper.rebuild(projectId);
@@ -135,4 +136,14 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
       await app.close();
     },
   };
+}
+
+/** Redis must never evict keys (locks, counters, the mirror): warn loudly when it might. */
+async function warnOnEviction(redis: ReturnType<typeof createRedis>, log: FastifyInstance['log']): Promise<void> {
+  try {
+    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
+    if (policy !== 'noeviction') log.warn({ policy }, 'Redis maxmemory-policy should be noeviction: evicted keys would lose locks and counters');
+  } catch {
+    // Managed Redis services often forbid CONFIG; nothing to check then.
+  }
 }
