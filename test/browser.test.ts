@@ -71,12 +71,12 @@ describe('launch morning in the browser', () => {
     // …and on the wall within a second.
     await expect.poll(() => boardCell('A-0101').getAttribute('class'), { timeout: 1_000, interval: 50 }).toContain('ucell--subscribed');
     console.log(`[browser] board showed the subscription ${Date.now() - committedAt} ms after the commit was visible in PostgreSQL`);
-    console.log('[browser] ticker?'); await expect.poll(() => board.locator('body').innerText()).toContain('张**'); console.log('[browser] ticker ok');
+    await expect.poll(() => board.locator('body').innerText()).toContain('张**');
     await page.screenshot({ path: `${SHOTS}/e2e-confirmed-phone.png` });
     await board.screenshot({ path: `${SHOTS}/e2e-board-1920.png` });
 
     // Server restart: the board reconnects and resynchronises by itself.
-    console.log('[browser] restarting'); await server.restart(); console.log('[browser] restarted');
+    await server.restart();
     const manager = await server.login('manager');
     const unitId = server.fixture.unitIds[1]!;
     const lock = await http<LockResult>(server.url, 'POST', `/api/units/${unitId}/lock`, manager.token, {});

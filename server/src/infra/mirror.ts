@@ -272,6 +272,13 @@ export class UnitMirror {
     return Number(await scripts.setPaused.run(this.redis, this.scriptKeys(k), [paused ? '1' : '0', version, LOG_MAX_LEN])) === 1;
   }
 
+  /** The change seq and raw paused flag: one cheap read to tell whether a snapshot is still current. */
+  async version(projectId: string): Promise<string> {
+    const k = this.keys(projectId);
+    const [seq, paused] = await this.redis.mget(k.seq, k.paused);
+    return `${seq ?? ''}/${paused ?? ''}`;
+  }
+
   async isReady(projectId: string): Promise<boolean> {
     return (await this.redis.exists(this.keys(projectId).ready)) === 1;
   }

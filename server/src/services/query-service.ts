@@ -9,7 +9,12 @@ import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
 
+/** How long a snapshot may be handed out again while nothing has changed, ms. */
+const SNAPSHOT_REUSE_MS = 250;
+
 export class QueryService {
+  private readonly snapshots = new Map<string, { version: string; snapshot: ProjectSnapshot; at: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly mirror: UnitMirror,
@@ -22,9 +27,19 @@ export class QueryService {
     return (await this.directory.getCatalog(projectId)).catalog;
   }
 
-  /** Every unit's live status with the seq it reflects (consistent: one atomic Redis read). */
+  /**
+   * Every unit's live status with the seq it reflects (consistent: one atomic Redis read).
+   * A reconnect storm (hundreds of screens joining at once) shares one snapshot per change: while
+   * the seq and paused flag are unchanged, the snapshot built moments ago is still exact (only
+   * lock countdowns age, by at most SNAPSHOT_REUSE_MS).
+   */
   async snapshot(principal: Principal, projectId: string): Promise<ProjectSnapshot> {
     await this.directory.assertAccess(principal, projectId);
+    const cached = this.snapshots.get(projectId);
+    if (cached && Date.now() - cached.at < SNAPSHOT_REUSE_MS) {
+      if ((await this.mirror.version(projectId)) === cached.version) return cached.snapshot;
+    }
+    const version = await this.mirror.version(projectId);
     const entry = await this.directory.getCatalog(projectId);
     let snap = await this.mirror.snapshot(projectId);
     if (!snap.ready) {
@@ -32,7 +47,12 @@ export class QueryService {
       snap = await this.mirror.snapshot(projectId);
     }
     const units = entry.catalog.units.map((u) => toUnitState(u, snap.units.get(u.id), snap.locks.get(u.id), snap.nowMs));
-    return { projectId, seq: snap.seq, paused: snap.paused, serverTime: new Date(snap.nowMs).toISOString(), units };
+    const snapshot: ProjectSnapshot = { projectId, seq: snap.seq, paused: snap.paused, serverTime: new Date(snap.nowMs).toISOString(), units };
+    // Reusable only if nothing changed between reading the version and the snapshot.
+    if (snap.ready && (await this.mirror.version(projectId)) === version) {
+      this.snapshots.set(projectId, { version, snapshot, at: Date.now() });
+    }
+    return snapshot;
   }
 
   /** The caller's live locks with their tokens (so another device of the same consultant can act). */
