@@ -15,7 +15,6 @@ import { startWorker } from '../server/src/worker.js';
 import { buildConfig, ConfigError, parseEnv } from '../server/src/config/index.js';
 import { createDb } from '../server/src/infra/db.js';
 import { startEmbeddedPostgres } from '../server/src/infra/embedded-postgres.js';
-import { applyMigrations } from '../server/src/infra/migrate.js';
 import { findFreePort } from '../server/src/infra/ports.js';
 import { ensureRedisBinary, startRedisServer } from '../server/src/infra/redis-server.js';
 import {
@@ -80,8 +79,14 @@ async function main(): Promise<void> {
     step(`redis-server up (${redisUrl}), append-only file in ${resolve(dataDir, 'redis')}`);
   }
 
-  const { applied } = await applyMigrations(databaseUrl);
-  step(`migrations: ${applied.length ? applied.join(', ') : 'up to date'}`);
+  // Migrations run in a child process: the schema engine (WebAssembly) then never occupies the
+  // server's memory (it would keep ~200 MB resident for the life of the process).
+  const migrate = spawnSync(process.execPath, [...process.execArgv, 'scripts/db.ts', 'migrate'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}${migrate.stderr}`);
+  step(`migrations: ${migrate.stdout.trim().split('\n').join(' ')}`);
 
   if (env.KAIPAN_DEMO) {
     const db = createDb(databaseUrl, 2);
