@@ -12,6 +12,7 @@ import type { AppConfig } from './config/index.js';
 import { createDb, pingDb, warmDb } from './infra/db.js';
 import { RateLimiter } from './infra/rate-limiter.js';
 import { createRedis, pingRedis } from './infra/redis.js';
+import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
 import { authRoutes } from './http/routes/auth.js';
 import { projectRoutes } from './http/routes/projects.js';
@@ -51,10 +52,11 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   });
   const log = app.log;
   const db = createDb(config.databaseUrl, config.pgPoolSize, config.pgStatementTimeoutMs);
+  const sql = createSqlPool(config.databaseUrl, Math.max(4, Math.ceil(config.pgPoolSize / 2)), config.pgStatementTimeoutMs);
   const redis = createRedis(config.redisUrl, 'main');
   const feedConn = createRedis(config.redisUrl, 'feed');
   const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
-  const services = createServices(config, db, redis, log);
+  const services = createServices(config, db, sql, redis, log);
 
   await app.register(fastifyCookie);
 
@@ -107,6 +109,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await feed.stop();
     await services.audit.close();
     await db.$disconnect();
+    await sql.end();
     redis.disconnect();
     adapterRedis.pub.disconnect();
     adapterRedis.sub.disconnect();
@@ -120,6 +123,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     async listen() {
       if (!started) {
         await warmDb(db, config.pgPoolSize);
+        await Promise.all(Array.from({ length: sql.options.max ?? 4 }, () => sql.query('SELECT pg_sleep(0.02)')));
         await warnOnEviction(redis, log);
         // DESIGN.md: at start, rebuild the mirror from PostgreSQL (a merge by version: screens are
         // told to resync only when the mirror had drifted).

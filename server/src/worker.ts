@@ -6,6 +6,7 @@
 import type { AppConfig } from './config/index.js';
 import { createDb, warmDb } from './infra/db.js';
 import { createRedis } from './infra/redis.js';
+import { createSqlPool } from './infra/sql.js';
 import { createServices } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
 import type { Logger } from './services/logger.js';
@@ -17,7 +18,8 @@ export interface KaipanWorker {
 export async function startWorker(config: AppConfig, log: Logger): Promise<KaipanWorker> {
   const db = createDb(config.databaseUrl, 4);
   const redis = createRedis(config.redisUrl, 'worker');
-  const services = createServices(config, db, redis, log);
+  const sql = createSqlPool(config.databaseUrl, 1, config.pgStatementTimeoutMs);
+  const services = createServices(config, db, sql, redis, log);
   await warmDb(db, 2);
   for (const projectId of await services.projects.get(true)) await services.keeper.ensure(projectId);
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
@@ -30,6 +32,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
       await services.keeper.stop();
       await services.audit.close();
       await db.$disconnect();
+      await sql.end();
       redis.disconnect();
     },
   };

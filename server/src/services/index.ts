@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/index.js';
 import type { Db } from '../infra/db.js';
+import type { SqlPool } from '../infra/sql.js';
 import { UnitMirror } from '../infra/mirror.js';
 import { AuditWriter } from './audit.js';
 import { AuthService } from './auth-service.js';
@@ -26,7 +27,7 @@ export interface Services {
   query: QueryService;
 }
 
-export function createServices(config: AppConfig, db: Db, redis: Redis, log: Logger): Services {
+export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
   const mirror = new UnitMirror(redis, config.redisPrefix);
   const audit = new AuditWriter(db, log);
   const directory = new ProjectDirectory(db);
@@ -39,7 +40,7 @@ export function createServices(config: AppConfig, db: Db, redis: Redis, log: Log
     directory,
     keeper,
     auth: new AuthService(db, config.authSecret, config.sessionHours),
-    sales: new SalesService(db, mirror, keeper, directory, audit),
+    sales: new SalesService(db, sql, mirror, keeper, directory, audit),
     control: new ControlService(db, mirror, keeper, directory),
     query: new QueryService(db, mirror, keeper, directory),
   };

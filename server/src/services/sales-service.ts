@@ -13,6 +13,7 @@ import {
   type UnitRef,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
+import type { SqlPool } from '../infra/sql.js';
 import { pgErrorCode } from '../infra/db.js';
 import type { MirrorFailure, MirrorResult, UnitMirror } from '../infra/mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
@@ -34,6 +35,7 @@ function fail(code: MirrorFailure): never {
 export class SalesService {
   constructor(
     private readonly db: Db,
+    private readonly sql: SqlPool,
     private readonly mirror: UnitMirror,
     private readonly keeper: MirrorKeeper,
     private readonly directory: ProjectDirectory,
@@ -176,7 +178,8 @@ export class SalesService {
 
   /**
    * One statement, one round trip: the conditional update (only an AVAILABLE unit), the
-   * subscription insert (the partial unique index allows one ACTIVE per unit) and the audit event.
+   * subscription insert (the partial unique index allows one live subscription per unit) and the
+   * audit event. A named statement: PostgreSQL parses and plans it once per connection.
    */
   private async commitConfirm(
     projectId: string,
@@ -185,28 +188,42 @@ export class SalesService {
     buyer: Buyer,
     user: UserPrincipal,
   ): Promise<ConfirmRow | undefined> {
-    const tokenBig = BigInt(token);
-    const rows = await this.db.$queryRaw<ConfirmRow[]>`
-      WITH u AS (
-        UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = ${tokenBig}, updated_at = now()
-        WHERE id = ${unitId}::uuid AND project_id = ${projectId}::uuid AND status = 'AVAILABLE'
-        RETURNING id, version, list_price, code
-      ), s AS (
-        INSERT INTO subscriptions (id, project_id, unit_id, consultant_id, buyer_name, buyer_phone, price, lock_token, status, created_at)
-        SELECT gen_random_uuid(), ${projectId}::uuid, u.id, ${user.id}::uuid, ${buyer.name}, ${buyer.phone}, u.list_price, ${tokenBig}, 'ACTIVE', now()
-        FROM u
-        RETURNING id, price, created_at
-      ), a AS (
-        INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
-        SELECT ${projectId}::uuid, ${user.id}, 'user', ${user.username}, 'unit.confirm', 'unit', u.id::text,
-               jsonb_build_object('status', 'LOCKED', 'token', ${token}::text, 'unitCode', u.code),
-               jsonb_build_object('status', 'SUBSCRIBED', 'subscriptionId', s.id, 'price', s.price, 'buyerName', ${buyer.name}::text),
-               ${user.device}, now()
-        FROM u, s
-      )
-      SELECT s.id::text AS subscription_id, u.version, s.price, s.created_at FROM u, s`;
-    return rows[0];
+    const result = await this.sql.query<RawConfirmRow>({
+      name: 'kaipan_confirm_v1',
+      text: CONFIRM_SQL,
+      values: [unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device],
+    });
+    const row = result.rows[0];
+    return row && { subscription_id: row.subscription_id, version: row.version, price: BigInt(row.price), created_at: row.created_at };
   }
+}
+
+/** $1 unit, $2 project, $3 token, $4 consultant, $5 buyer name, $6 buyer phone, $7 username, $8 device. */
+const CONFIRM_SQL = `
+  WITH u AS (
+    UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = $3::bigint, updated_at = now()
+    WHERE id = $1::uuid AND project_id = $2::uuid AND status = 'AVAILABLE'
+    RETURNING id, version, list_price, code
+  ), s AS (
+    INSERT INTO subscriptions (id, project_id, unit_id, consultant_id, buyer_name, buyer_phone, price, lock_token, status, created_at)
+    SELECT gen_random_uuid(), $2::uuid, u.id, $4::uuid, $5::text, $6::text, u.list_price, $3::bigint, 'ACTIVE', now()
+    FROM u
+    RETURNING id, price, created_at
+  ), a AS (
+    INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
+    SELECT $2::uuid, $4::text, 'user', $7::text, 'unit.confirm', 'unit', u.id::text,
+           jsonb_build_object('status', 'LOCKED', 'token', $3::text, 'unitCode', u.code),
+           jsonb_build_object('status', 'SUBSCRIBED', 'subscriptionId', s.id, 'price', s.price, 'buyerName', $5::text),
+           $8::text, now()
+    FROM u, s
+  )
+  SELECT s.id::text AS subscription_id, u.version, s.price::text AS price, s.created_at FROM u, s`;
+
+interface RawConfirmRow {
+  subscription_id: string;
+  version: number;
+  price: string;
+  created_at: Date;
 }
 
 interface ConfirmRow {
