@@ -65,6 +65,7 @@ describe('bench runner (smoke)', () => {
     expect(r.verdict.boards).toMatchObject({ boards: 5, consistent: 5, behind: 0, mismatchedUnits: 0 });
     expect(r.verdict.boardsConsistentWithDb).toBe(true);
     expect(r.verdict.ok).toBe(true);
+    expect(r.targets.find((t) => t.name.startsWith('no server errors'))?.met).toBe(true);
     expect(readFileSync(mdPath, 'utf8')).toContain('## Correctness verdict');
   }, 90_000);
 });

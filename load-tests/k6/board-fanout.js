@@ -180,7 +180,9 @@ export function seller(data) {
       socket.setTimeout(() => {
         const tick = () => {
           if (Date.now() >= data.endAt) {
-            socket.setTimeout(() => socket.close(), ACK_TIMEOUT_MS);
+            const closeAt = Date.now() + ACK_TIMEOUT_MS;
+            const leave = () => (busy && Date.now() < closeAt ? socket.setTimeout(leave, 50) : socket.close());
+            leave();
             return;
           }
           if (!busy) cycle();

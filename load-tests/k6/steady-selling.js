@@ -119,7 +119,10 @@ export default function (data) {
       socket.setTimeout(() => {
         const tick = () => {
           if (Date.now() >= data.endAt) {
-            socket.setTimeout(() => socket.close(), ACK_TIMEOUT_MS);
+            // Finish the cycle in flight (bounded), then leave.
+            const closeAt = Date.now() + ACK_TIMEOUT_MS;
+            const leave = () => (busy && Date.now() < closeAt ? socket.setTimeout(leave, 50) : socket.close());
+            leave();
             return;
           }
           if (busy) skipped.add(1);

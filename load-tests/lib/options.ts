@@ -33,6 +33,8 @@ export interface BenchOptions {
   bareDurationS: number;
   /** At least this many AVAILABLE units (the bench adds load-test towers when the project has fewer). 0 = estimate. */
   units: number;
+  /** ANALYZE after adding load-test units (default; --no-analyze reproduces stale planner statistics). */
+  analyze: boolean;
   /** Write a V8 CPU profile of the server into this directory and summarise it over the window. */
   cpuProfDir?: string;
   /** Write V8 CPU profiles of the load-generator workers into this directory. */
@@ -77,6 +79,7 @@ const COMMON = {
   startDelayMs: 1_500,
   httpMix: { projects: 1, catalog: 1, snapshot: 2, deals: 2, lockRelease: 3.5, lockConfirm: 0.5 },
   serverHook: true,
+  analyze: true,
   serverEnv: {},
   keepData: false,
   quiet: false,
@@ -84,7 +87,8 @@ const COMMON = {
 };
 
 export const SCENARIO_DEFAULTS: Record<Scenario, Partial<BenchOptions>> = {
-  'launch-storm': { consultants: 1000, boards: 0, durationS: 30, rate: 0, holdMs: 0, startDelayMs: 2_000 },
+  // One generator process: at the instant, a second one only competes with the server for the 2 cores.
+  'launch-storm': { consultants: 1000, boards: 0, durationS: 30, rate: 0, holdMs: 0, startDelayMs: 2_000, workers: 1 },
   'steady-selling': { consultants: 500, boards: 100, durationS: 60, rate: 1, confirmRatio: 0.5 },
   'board-fanout': { consultants: 50, boards: 500, durationS: 60, rate: 2, confirmRatio: 0.2 },
   'api-mix': { consultants: 100, boards: 0, durationS: 60, rate: 2, bare: false },
@@ -120,6 +124,7 @@ scenarios: ${SCENARIOS.join(', ')}
   --profile-workers DIR  CPU-profile the load-generator workers too
   --out DIR            results directory (default load-tests/results)
   --server-env K=V     extra environment for the spawned server (repeatable), e.g. FANOUT_INTERVAL_MS=100
+  --no-analyze         do not ANALYZE after adding units (stale planner statistics, as right after an import)
   --no-server-hook     do not preload the event-loop/heap sampler into the spawned server
   --password P  --device-key K  --ack-timeout MS  --start-delay MS  --keep-data  --quiet  --strict`;
 
@@ -173,6 +178,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--start-delay': o.startDelayMs = num(flag, value()); break;
       case '--keep-data': o.keepData = true; break;
       case '--no-server-hook': o.serverHook = false; break;
+      case '--no-analyze': o.analyze = false; break;
       case '--server-env': {
         const kv = value();
         const eq = kv.indexOf('=');

@@ -35,7 +35,7 @@ export function buildTargets(r: BenchResult): TargetCheck[] {
   }
   if (r.scenario === 'launch-storm' && r.storm) {
     const hot = r.storm.hotUnits.length;
-    const wins = r.storm.firstWave.wins.length;
+    const wins = r.storm.distinctWinners;
     const perUnit = Object.values(r.storm.winnersPerHotUnit);
     add(`exactly ${hot} winners at the instant`, `${hot}, one per hot unit`, `${wins} (per unit: ${[...new Set(perUnit)].join('/')})`, wins === hot && perUnit.every((n) => n === 1));
     const answer = lat('answer-since-start');
@@ -64,10 +64,16 @@ export function buildTargets(r: BenchResult): TargetCheck[] {
     const fivexx = Object.entries(r.counts.errors).filter(([k]) => /:(5\d\d|INTERNAL|SERVICE_UNAVAILABLE|TIMEOUT)$/.test(k)).reduce((s, [, n]) => s + n, 0);
     add('HTTP API: no 5xx or timeouts', '0', String(fivexx), fivexx === 0);
   }
+  const serverErrors = Object.entries(r.counts.errors)
+    .filter(([k]) => /:(INTERNAL|SERVICE_UNAVAILABLE|TIMEOUT|5\d\d)$/.test(k))
+    .reduce((s, [, n]) => s + n, 0);
+  const commands = Object.values(r.counts.ok).reduce((s, n) => s + n, 0) + Object.values(r.counts.errors).reduce((s, n) => s + n, 0);
+  add('no server errors (INTERNAL, SERVICE_UNAVAILABLE, 5xx, timeouts, disconnects)', '0',
+    `${serverErrors} of ${commands} commands, ${r.counts.disconnects} disconnects`, serverErrors === 0 && r.counts.disconnects === 0);
   if (v.checked) {
     add('never sold twice (PostgreSQL)', '0 double-sold units', String(v.doubleSold.length), v.doubleSold.length === 0);
     if (v.newActiveSubscriptions !== null) {
-      add('acked confirms = new ACTIVE subscriptions', 'equal', `${v.ackedConfirms} / ${v.newActiveSubscriptions}`, v.ackedConfirms === v.newActiveSubscriptions);
+      add('acked confirms (distinct subscriptions) = new ACTIVE subscriptions', 'equal', `${v.ackedConfirms} / ${v.newActiveSubscriptions}`, v.ackedConfirms === v.newActiveSubscriptions);
     }
     add('live state = PostgreSQL; no locks left', '0 / 0', `${v.mirrorMismatches} / ${v.activeLocksLeft}`, v.mirrorMismatches === 0 && v.activeLocksLeft === 0);
     if (v.boardsConsistentWithDb !== null) add('boards = database state', 'all boards', `${v.boards?.consistent}/${v.boards?.boards}`, v.boardsConsistentWithDb);
@@ -87,7 +93,11 @@ export function renderMarkdown(r: BenchResult): string {
   if (r.git) lines.push(`- code: ${r.git.commit}${r.git.dirty ? ' + uncommitted changes in server/shared/scripts/prisma' : ''}`);
   lines.push(`- machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memGB} GB, ${r.machine.node}, load avg at start ${r.machine.loadavgAtStart.join(' ')} / end ${r.machine.loadavgAtEnd.join(' ')}; load generator (${r.resources.generator.workers} worker processes) and server share the same cores`);
   lines.push(`- server: ${r.server.mode} ${r.server.url}${r.server.pid ? ` (pid ${r.server.pid}, ready in ${r.server.readyMs} ms)` : ''}; units ${r.server.units.total} (${r.server.units.available} available${r.server.units.added ? `, ${r.server.units.added} load-test units added` : ''})`);
-  lines.push(`- shape: ${r.server.connections.consultants} consultants, ${r.server.connections.boards} boards, window ${(r.window.durationMs / 1000).toFixed(1)} s, rate ${o.rate || 'closed loop'}${o.rate ? ' cycles/s per consultant' : ''}, hold ${o.holdMs} ms, confirm ratio ${o.confirmRatio}, consultants ${o.consultantsJoin ? 'join the room' : 'do not join'}`);
+  if (r.scenario === 'api-mix') {
+    lines.push(`- shape: ${r.server.connections.consultants} HTTP users at ${o.rate} requests/s each, window ${(r.window.durationMs / 1000).toFixed(1)} s, mix ${Object.entries(o.httpMix).map(([k, w]) => `${k}:${w}`).join(' ')}`);
+  } else {
+    lines.push(`- shape: ${r.server.connections.consultants} consultants, ${r.server.connections.boards} boards, window ${(r.window.durationMs / 1000).toFixed(1)} s, rate ${o.rate || 'closed loop'}${o.rate ? ' cycles/s per consultant' : ''}, hold ${o.holdMs} ms, confirm ratio ${o.confirmRatio}, consultants ${o.consultantsJoin ? 'join the room' : 'do not join'}`);
+  }
   lines.push(`- setup: ${r.setup.login.users} logins in ${r.setup.login.totalMs} ms (per login p50 ${r.setup.login.perLogin.p50} ms, p99 ${r.setup.login.perLogin.p99} ms); sockets connected in ${r.setup.connectMs} ms, joined in ${r.setup.joinMs} ms; ${r.setup.failedSockets} failed`);
   lines.push('');
   lines.push('## Targets', '', '| target | wanted | measured | met |', '| --- | --- | --- | --- |');
@@ -117,7 +127,7 @@ export function renderMarkdown(r: BenchResult): string {
   }
   if (r.storm) {
     lines.push('', '## Launch storm', '');
-    lines.push(`- first wave: ${r.storm.firstWave.sent} locks sent at the instant, ${r.storm.firstWave.answered} answered, ${r.storm.firstWave.wins.length} winners on ${r.storm.hotUnits.length} hot units`);
+    lines.push(`- first wave: ${r.storm.firstWave.sent} locks sent at the instant, ${r.storm.firstWave.answered} answered, ${r.storm.distinctWinners} winners (distinct user × unit; ${r.storm.firstWave.wins.length} granted acks) on ${r.storm.hotUnits.length} hot units`);
     lines.push(`- afterwards: ${r.storm.attempts} lock attempts in all, ${r.storm.secured} consultants secured (confirmed) a unit`);
   }
   if (r.boards.boards) {

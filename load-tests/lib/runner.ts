@@ -35,6 +35,8 @@ export interface PhaseResult {
   exhausted: number;
   boards: BoardStats;
   consultantFrames: { frames: number; bytes: number };
+  /** Distinct subscriptions acked (HTTP confirms included). */
+  distinctConfirms: number;
   storm?: StormStats;
   generator: { workers: number; cpuPct: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMB: number };
   setup: { connectMs: number; joinMs: number; failed: number };
@@ -95,7 +97,8 @@ export interface BenchResult {
   };
   boards: BoardStats;
   consultantFrames: { frames: number; bytes: number };
-  storm: (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number> }) | null;
+  /** winnersPerHotUnit: distinct users granted each hot unit at the instant (must be 1). */
+  storm: (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number>; distinctWinners: number }) | null;
   resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
   eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
   bare: { durationMs: number; ack: LatencySummary; ackFirstWave: LatencySummary | null; ratio: number | null; resources: ResourceSummary | null; generator: PhaseResult['generator'] } | null;
@@ -201,10 +204,13 @@ function assign(o: BenchOptions, sessions: Session[], snapshot: ProjectSnapshot)
     const ranked = [...available].sort((a, b) => b.floor - a.floor || a.code.localeCompare(b.code)).map((u) => u.id);
     const hot = ranked.slice(0, o.hotUnits);
     const warm = ranked.slice(o.hotUnits, o.hotUnits + 200);
+    // Sockets sharing a demo user (i, i+200, …) aim at different hot units: the same user pressing on
+    // the same unit twice would get the same lock back (idempotent), which is not a second winner.
     const consultants = Array.from({ length: o.consultants }, (_, i) => {
       const s = session(i);
       const rest = shuffle(warm, i + 1).slice(0, Math.max(0, o.choices - 1));
-      return { index: i, username: s.username, userId: s.userId, token: s.token, units: [hot[i % hot.length]!, ...rest] };
+      const first = hot[(i + Math.floor(i / sessions.length)) % hot.length]!;
+      return { index: i, username: s.username, userId: s.userId, token: s.token, units: [first, ...rest] };
     });
     return { consultants, hot };
   }
@@ -464,6 +470,7 @@ function aggregate(
       maxSeq: Math.max(0, ...stats.map((s) => s.boards.maxSeq)),
     },
     consultantFrames: { frames: sum((s) => s.consultantFrames.frames), bytes: sum((s) => s.consultantFrames.bytes) },
+    distinctConfirms: new Set(stats.flatMap((s) => s.subscriptionIds)).size,
     storm: storms.length
       ? {
           firstWave: {
@@ -499,6 +506,7 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
   let server: LaunchedServer | null = null;
   let restartedForUnits = false;
   let bareStop: (() => Promise<void>) | null = null;
+  let serverOutput = '';
   const serverLog: Log | undefined = opts.quiet ? undefined : (l) => log(`server: ${l}`);
   const serverEnv: Record<string, string> = { ...opts.serverEnv };
   const nodeOptions: string[] = [];
@@ -538,7 +546,7 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     if (needed > available) {
       if (server && databaseUrl) {
         log(`need ~${needed} AVAILABLE units, the project has ${available}: adding load-test towers, then restarting the server`);
-        added = await addLoadTestUnits(databaseUrl, project.id, needed - available);
+        added = await addLoadTestUnits(databaseUrl, project.id, needed - available, opts.analyze);
         const dataDir = server.dataDir;
         await server.stop();
         server = await launchKaipan({ dataDir, env: serverEnv, nodeArgs: nodeOptions, log: serverLog });
@@ -592,7 +600,7 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
         verdict = await buildVerdict(databaseUrl, project.id, final, dbBefore, boards);
       },
     });
-    verdict.ackedConfirms = (phase.ok.confirm ?? 0) + (phase.ok['http:confirm'] ?? 0);
+    verdict.ackedConfirms = phase.distinctConfirms;
     if (verdict.newActiveSubscriptions !== null && verdict.newActiveSubscriptions !== verdict.ackedConfirms) {
       verdict.problems.push(`acked confirms (${verdict.ackedConfirms}) ≠ new ACTIVE subscriptions (${verdict.newActiveSubscriptions})`);
       verdict.ok = false;
@@ -636,6 +644,7 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     const pid = serverPid;
     if (server) {
       await server.stop();
+      serverOutput = server.output().slice(-200_000);
       if (!opts.keepData) removeDataDir(server.dataDir);
       else notes.push(`Server data kept in ${server.dataDir}.`);
     }
@@ -650,7 +659,10 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
       ? {
           ...phase.storm,
           hotUnits: hot,
-          winnersPerHotUnit: Object.fromEntries(hot.map((id) => [id, phase.storm!.firstWave.wins.filter((w) => w.unitId === id).length])),
+          winnersPerHotUnit: Object.fromEntries(
+            hot.map((id) => [id, new Set(phase.storm!.firstWave.wins.filter((w) => w.unitId === id).map((w) => w.username)).size]),
+          ),
+          distinctWinners: new Set(phase.storm.firstWave.wins.map((w) => `${w.unitId}|${w.username}`)).size,
         }
       : null;
     const cpu = cpus();
@@ -728,6 +740,10 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     mkdirSync(outDir, { recursive: true });
     const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
     const base = join(outDir, `${opts.scenario}-${stamp}`);
+    if (serverOutput) {
+      writeFileSync(`${base}.server.log`, serverOutput);
+      notes.push(`Server output (LOG_LEVEL=warn): ${base}.server.log`);
+    }
     writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(`${base}.md`, renderMarkdown(result));
     return { result, jsonPath: `${base}.json`, mdPath: `${base}.md` };

@@ -40,6 +40,7 @@ export interface LaunchedServer {
 
 /** Start scripts/start.ts with a fresh (or given) data dir; resolves once it prints 'Demo accounts'. */
 export async function launchKaipan(opts: LaunchOptions = {}): Promise<LaunchedServer> {
+  const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kaipan-bench-'));
   // As root, embedded PostgreSQL runs as user 'postgres', which must be able to enter the directory.
   chmodSync(dataDir, 0o755);
@@ -93,6 +94,7 @@ export async function launchKaipan(opts: LaunchOptions = {}): Promise<LaunchedSe
     });
   }).catch(async (error: unknown) => {
     await stopGroup(proc, exited);
+    if (ownDir) removeDataDir(dataDir);
     throw error;
   });
 

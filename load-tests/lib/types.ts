@@ -43,6 +43,7 @@ export interface WorkerConfig {
 }
 
 export interface StormStats {
+  /** wins: first-wave locks granted. Sockets sharing a demo user get the same lock (idempotent), so winners are counted per user. */
   firstWave: { sent: number; answered: number; wins: { unitId: string; consultant: number; username: string }[] };
   /** Consultants that ended with a confirmed unit. */
   secured: number;
@@ -82,6 +83,8 @@ export interface WorkerStats {
   exhausted: number;
   storm?: StormStats;
   boards: BoardStats;
+  /** Distinct subscription ids acked by confirms (a retried/shared-user confirm acks the same id). */
+  subscriptionIds: string[];
   /** units:changed frames received by consultant sockets (counted, not parsed). */
   consultantFrames: { frames: number; bytes: number };
   generator: { cpuMs: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMB: number };

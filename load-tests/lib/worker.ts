@@ -17,8 +17,9 @@ const BUYER = { name: '压测买家', phone: '13800138000' };
 const MAX_CYCLES_PER_CONSULTANT = 10_000_000;
 
 let config!: WorkerConfig;
-let windowStart = 0;
-let windowEnd = Number.POSITIVE_INFINITY;
+// Until 'start' nothing is in the window (joins and other setup do not count as throughput).
+let windowStart = Number.POSITIVE_INFINITY;
+let windowEnd = Number.NEGATIVE_INFINITY;
 let stopping = false;
 const timers = new Set<NodeJS.Timeout>();
 const inflight = new Set<Promise<unknown>>();
@@ -29,6 +30,7 @@ const errors: Record<string, number> = {};
 const counters = { timeouts: 0, disconnects: 0, connectErrors: 0, skippedCycles: 0, exhausted: 0 };
 const storm: StormStats = { firstWave: { sent: 0, answered: 0, wins: [] }, secured: 0, attempts: 0 };
 const consultants: Consultant[] = [];
+const subscriptionIds = new Set<string>();
 const boards: Board[] = [];
 const sockets: Socket[] = [];
 const eld = monitorEventLoopDelay({ resolution: 5 });
@@ -168,6 +170,8 @@ function record(name: string, r: AckResult<unknown>): string | null {
   }
   if (r.ack.ok) {
     bump(ok, name);
+    const sub = (r.ack.data as { subscriptionId?: unknown } | undefined)?.subscriptionId;
+    if (typeof sub === 'string') subscriptionIds.add(sub);
     const now = Date.now();
     if (now >= windowStart && now <= windowEnd) bump(okInWindow, name);
     return null;
@@ -389,6 +393,8 @@ async function httpCall(name: string, method: string, path: string, token: strin
     }
     if (res.ok) {
       bump(ok, key);
+      const sub = (json as { subscriptionId?: unknown } | null)?.subscriptionId;
+      if (typeof sub === 'string') subscriptionIds.add(sub);
       const now = Date.now();
       if (now >= windowStart && now <= windowEnd) bump(okInWindow, key);
     } else {
@@ -600,6 +606,7 @@ async function stop(): Promise<void> {
       maxSeq: boards.length ? Math.max(...boards.map((b) => b.live.seq)) : 0,
     },
     consultantFrames,
+    subscriptionIds: [...subscriptionIds],
     generator: {
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       // The histogram holds whole 5 ms timer intervals: subtract the resolution to get the delay.
