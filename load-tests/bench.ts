@@ -3,7 +3,12 @@
  * See load-tests/README.md. Exit code: 1 when the correctness verdict fails (or, with --strict,
  * a target is missed), 2 on a usage error.
  */
-import { parseArgs } from './lib/options.js';
+import { parseArgs, USAGE } from './lib/options.js';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 import { runBench } from './lib/runner.js';
 
 let opts;

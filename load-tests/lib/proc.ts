@@ -174,6 +174,17 @@ export interface ServerInternals {
   heapTotalMaxMB: number;
   externalMaxMB: number;
   arrayBuffersMaxMB: number;
+  /** Room broadcasts (units:changed / project:changed frames): how long each held the event loop. */
+  fanout: {
+    framesPerSecond: number;
+    recipientsPerFrame: number;
+    /** Share of wall time spent inside broadcasts, %. */
+    busyPct: number;
+    /** Worst per-second p99 and the max of one broadcast, ms. */
+    p99MaxMs: number;
+    p50MedianMs: number;
+    maxMs: number;
+  } | null;
 }
 
 interface PreloadLine {
@@ -181,6 +192,7 @@ interface PreloadLine {
   at: number;
   eld: { p50: number; p99: number; max: number; mean: number };
   mem: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
+  fanout?: { frames: number; recipients: number; totalMs: number; p50: number; p99: number; max: number };
 }
 
 /** Summarise the lines server-preload.cjs wrote for `pid` between `from` and `to` (epoch ms). */
@@ -206,7 +218,21 @@ export function readServerInternals(file: string, pid: number, from: number, to:
   const mb = (b: number) => Math.round(b / 1048576);
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const p99s = lines.map((l) => l.eld.p99).sort((a, b) => a - b);
+  const fl = lines.filter((l) => l.fanout && l.fanout.frames > 0).map((l) => l.fanout!);
+  const frames = fl.reduce((s, f) => s + f.frames, 0);
+  const p50s = fl.map((f) => f.p50).sort((a, b) => a - b);
+  const fanout = fl.length
+    ? {
+        framesPerSecond: r2(frames / lines.length),
+        recipientsPerFrame: r2(fl.reduce((s, f) => s + f.recipients, 0) / Math.max(1, frames)),
+        busyPct: r2(fl.reduce((s, f) => s + f.totalMs, 0) / (lines.length * 10)),
+        p99MaxMs: r2(Math.max(...fl.map((f) => f.p99))),
+        p50MedianMs: r2(p50s[Math.floor(p50s.length / 2)]!),
+        maxMs: r2(Math.max(...fl.map((f) => f.max))),
+      }
+    : null;
   return {
+    fanout,
     seconds: lines.length,
     eventLoop: {
       p50AvgMs: r2(lines.reduce((s, l) => s + l.eld.p50, 0) / lines.length),

@@ -144,6 +144,9 @@ export function renderMarkdown(r: BenchResult): string {
   const si = r.eventLoop.server;
   if (si) {
     lines.push(`- server event-loop delay (in-process monitorEventLoopDelay, per second over ${si.seconds} s): p50 avg ${si.eventLoop.p50AvgMs} ms, p99 median ${si.eventLoop.p99MedianMs} ms, worst-second p99 ${si.eventLoop.p99MaxMs} ms, max ${si.eventLoop.maxMs} ms`);
+    if (si.fanout) {
+      lines.push(`- server fan-out (timed socket.io room broadcasts): ${si.fanout.framesPerSecond} frames/s to ${si.fanout.recipientsPerFrame} sockets each; one broadcast holds the event loop p50 ${si.fanout.p50MedianMs} ms, worst-second p99 ${si.fanout.p99MaxMs} ms, max ${si.fanout.maxMs} ms; ${si.fanout.busyPct} % of wall time`);
+    }
     lines.push(`- server V8 heap used max ${si.heapUsedMaxMB} MB (heap total ${si.heapTotalMaxMB} MB), external ${si.externalMaxMB} MB, array buffers ${si.arrayBuffersMaxMB} MB`);
   }
   const g = r.resources.generator;
