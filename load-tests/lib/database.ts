@@ -28,8 +28,9 @@ export async function readDbState(url: string, projectId: string): Promise<DbSta
   return withDb(url, async (c) => {
     const units = await c.query<{ id: string; status: string }>('SELECT id::text, status::text FROM units WHERE project_id = $1', [projectId]);
     const active = await c.query<{ n: string }>("SELECT count(*) AS n FROM subscriptions WHERE project_id = $1 AND status = 'ACTIVE'", [projectId]);
+    // A unit sold twice: more than one live (ACTIVE or CONTRACTED) subscription.
     const doubles = await c.query<{ unit_id: string }>(
-      "SELECT unit_id::text FROM subscriptions WHERE status = 'ACTIVE' GROUP BY unit_id HAVING count(*) > 1",
+      "SELECT unit_id::text FROM subscriptions WHERE status IN ('ACTIVE', 'CONTRACTED') GROUP BY unit_id HAVING count(*) > 1",
     );
     const noSub = await c.query<{ n: string }>(
       `SELECT count(*) AS n FROM units u WHERE u.project_id = $1 AND u.status = 'SUBSCRIBED'
