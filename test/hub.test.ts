@@ -1,5 +1,5 @@
 /** The public hub protocol against a real server, PostgreSQL and Redis. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConfirmResult, LockResult, ProjectSnapshot, UnitsChangedFrame, UnitChange } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
@@ -199,5 +199,40 @@ describe('bad input changes nothing', () => {
   it('refuses a socket without valid credentials', async () => {
     await expect(server.connect({ token: 'v1.bogus.sig' })).rejects.toThrow(/UNAUTHENTICATED/);
     await expect(server.connect({ deviceKey: 'not-a-real-device-key' })).rejects.toThrow(/UNAUTHENTICATED/);
+  });
+});
+
+describe('fan-out audiences', () => {
+  it('boards get every frame, consultant phones merged frames; both see every seq exactly once, also after a re-join', async () => {
+    const projectId = server.fixture.projectId;
+    // Re-joining must not put a socket into a second shard room (duplicate frames).
+    for (const s of [c2, board]) expect((await emitAck(s, 'project:join', { projectId })).ok).toBe(true);
+    const seen = { board: [] as UnitsChangedFrame[], phone: [] as UnitsChangedFrame[] };
+    const onBoard = (f: UnitsChangedFrame) => seen.board.push(f);
+    const onPhone = (f: UnitsChangedFrame) => seen.phone.push(f);
+    board.on('units:changed', onBoard);
+    c2.on('units:changed', onPhone);
+    const unitId = server.fixture.unitIds[20]!;
+    for (let i = 0; i < 6; i += 1) {
+      const lock = await emitAck<LockResult>(c1, 'unit:lock', { unitId });
+      if (!lock.ok) throw new Error(lock.error.code);
+      expect((await emitAck(c1, 'unit:release', { unitId, token: lock.data.token })).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    const seqsOf = (frames: UnitsChangedFrame[]) => frames.flatMap((f) => f.changes.filter((c) => c.unitId === unitId).map((c) => c.seq));
+    await vi.waitFor(() => expect(seqsOf(seen.phone)).toHaveLength(12), { timeout: 3_000 });
+    await vi.waitFor(() => expect(seqsOf(seen.board)).toHaveLength(12), { timeout: 3_000 });
+    board.off('units:changed', onBoard);
+    c2.off('units:changed', onPhone);
+    expect(seqsOf(seen.phone)).toEqual(seqsOf(seen.board));
+    expect(new Set(seqsOf(seen.board)).size).toBe(12);
+    // 12 changes spread over ~700 ms: the board frame rate (50 ms) separates them, the phones' (200 ms) merges them.
+    expect(seen.phone.length).toBeLessThan(seen.board.length);
+    for (const frames of [seen.board, seen.phone]) {
+      for (const [i, f] of frames.entries()) {
+        expect(f.changes.map((c) => c.seq)).toEqual(Array.from({ length: f.seq - f.fromSeq + 1 }, (_, k) => f.fromSeq + k));
+        if (i > 0) expect(f.fromSeq).toBe(frames[i - 1]!.seq + 1);
+      }
+    }
   });
 });

@@ -92,7 +92,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     return reply.code(404).send({ error: { code: 'NOT_FOUND', message: ERROR_MESSAGES.NOT_FOUND } });
   });
 
-  const { io, sink } = createHub(app.server, services, config, log, adapterRedis);
+  const { io, sink, fanout } = createHub(app.server, services, config, log, adapterRedis);
   const feed = new ChangeFeed(feedConn, services.mirror, sink, services.projects, log, config.fanoutIntervalMs);
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
 
@@ -107,6 +107,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await sweeper.stop();
     await services.keeper.stop();
     await feed.stop();
+    await fanout.stop();
     await services.audit.close();
     await db.$disconnect();
     await sql.end();

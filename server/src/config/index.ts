@@ -36,6 +36,11 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default(''),
   /** Minimum interval between two `units:changed` frames to one room, ms (frames/s cap). */
   FANOUT_INTERVAL_MS: z.coerce.number().int().min(0).max(5000).default(50),
+  /**
+   * Interval of the merged frames sent to consultants' phones, ms (boards and managers get every
+   * FANOUT_INTERVAL_MS frame). 0 = same as boards.
+   */
+  GRID_FANOUT_INTERVAL_MS: z.coerce.number().int().min(0).max(5000).default(200),
   /** How often lock expiries are swept and broadcast, ms. */
   LOCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(200),
   /** Hub commands per socket per second (token bucket, burst ×2). */
@@ -69,6 +74,7 @@ export interface AppConfig {
   pgStatementTimeoutMs: number;
   trustProxy: boolean | string[];
   fanoutIntervalMs: number;
+  gridFanoutIntervalMs: number;
   lockSweepIntervalMs: number;
   hubRatePerSecond: number;
   loginRatePerMinute: number;
@@ -122,6 +128,7 @@ export function buildConfig(
     pgStatementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
     trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
     fanoutIntervalMs: env.FANOUT_INTERVAL_MS,
+    gridFanoutIntervalMs: env.GRID_FANOUT_INTERVAL_MS,
     lockSweepIntervalMs: env.LOCK_SWEEP_INTERVAL_MS,
     hubRatePerSecond: env.HUB_RATE_PER_SECOND,
     loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,

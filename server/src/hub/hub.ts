@@ -22,21 +22,24 @@ import {
 import type { AppConfig } from '../config/index.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
 import { deviceLabel, type Principal } from '../domain/principal.js';
+import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
+import { Fanout, audienceOf } from './fanout.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import type { Logger } from '../services/logger.js';
 
 export interface SocketData {
   principal: Principal;
-  /** The handshake credential, re-checked on every command (deactivation, expiry). */
-  credential: { token: string } | { deviceKey: string };
+  /**
+   * The handshake credential, re-checked on every command (deactivation, expiry): a token's claims
+   * as verified once at the handshake, or the device key.
+   */
+  credential: { claims: SessionClaims } | { deviceKey: string };
 }
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-export const projectRoom = (projectId: string): string => `project:${projectId}`;
 
 function unauthenticated(): Error {
   const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
@@ -66,18 +69,19 @@ export function createHub(
   });
   io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${config.redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);
+  const fanout = new Fanout(hub, config.gridFanoutIntervalMs);
   const limiter = new RateLimiter(config.hubRatePerSecond, config.hubRatePerSecond * 2);
 
-  /** The principal behind a credential now (cached 30 s by the auth service), or null. */
+  /** The principal behind a credential now (users and devices cached by the auth service), or null. */
   const resolve = (credential: SocketData['credential'], device: string | null): Promise<Principal | null> =>
-    'token' in credential
-      ? services.auth.authenticateToken(credential.token, device)
+    'claims' in credential
+      ? services.auth.authenticateClaims(credential.claims, device)
       : services.auth.authenticateDevice(credential.deviceKey, device);
 
   hub.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
-    const credential =
-      typeof auth.token === 'string' ? { token: auth.token } : typeof auth.deviceKey === 'string' ? { deviceKey: auth.deviceKey } : null;
+    const claims = typeof auth.token === 'string' ? services.auth.verifyToken(auth.token) : null;
+    const credential = claims ? { claims } : typeof auth.deviceKey === 'string' ? { deviceKey: auth.deviceKey } : null;
     if (!credential) {
       next(unauthenticated());
       return;
@@ -138,12 +142,13 @@ export function createHub(
       await services.directory.assertAccess(principal, projectId);
       // Join first, then read: a change made in between is both in the snapshot's seq range and
       // delivered; the client drops frames at or below the snapshot's seq.
-      await socket.join(projectRoom(projectId));
+      for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
+      await socket.join(fanout.roomsFor(socket.id, projectId, audienceOf(principal)));
       return services.query.snapshot(principal, projectId);
     }));
 
     on('project:leave', command(projectRefSchema, async ({ projectId }) => {
-      await socket.leave(projectRoom(projectId));
+      for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
       return { projectId };
     }));
 
@@ -158,10 +163,10 @@ export function createHub(
   });
 
   const sink: FeedSink = {
-    unitsChanged: (frame) => hub.local.to(projectRoom(frame.projectId)).emit('units:changed', frame),
-    projectChanged: (event) => hub.local.to(projectRoom(event.projectId)).emit('project:changed', event),
+    unitsChanged: (frame) => fanout.unitsChanged(frame),
+    projectChanged: (event) => fanout.projectChanged(event),
     seqSeen: (projectId, seq) => services.keeper.noteSeq(projectId, seq),
   };
 
-  return { io, sink };
+  return { io, sink, fanout };
 }

@@ -119,5 +119,7 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     },
     { timeout: 60_000 },
   );
+  // Fresh planner statistics for the new rows, before the first storm (autovacuum may be minutes away).
+  await db.$executeRawUnsafe('ANALYZE units, buildings, subscriptions');
   return { created: true, projectId };
 }

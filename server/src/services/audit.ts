@@ -3,7 +3,7 @@
  * Changes committed in PostgreSQL write their event in the same transaction. Changes that live only
  * in Redis (lock, release, expiry) go through AuditWriter, which batches inserts off the hot path.
  */
-import type { Db } from '../infra/db.js';
+import type { SqlPool } from '../infra/sql.js';
 import { actorName, type Principal } from '../domain/principal.js';
 import type { Logger } from './logger.js';
 
@@ -50,6 +50,36 @@ export function toAuditRow(input: AuditInput): AuditRow {
   };
 }
 
+/**
+ * One statement per batch, column arrays unnested: hundreds of lock/release events a second cost
+ * one named statement, not an ORM query per flush (Prisma's query compiler was ~20 % of server CPU).
+ */
+const INSERT_AUDIT_SQL = `
+  INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::jsonb[], $9::jsonb[], $10::text[], $11::timestamptz[])`;
+
+export async function insertAuditRows(sql: SqlPool, rows: AuditRow[]): Promise<void> {
+  const json = (v: object | undefined): string | null => (v === undefined ? null : JSON.stringify(v));
+  await sql.query({
+    name: 'kaipan_audit_insert_v1',
+    text: INSERT_AUDIT_SQL,
+    values: [
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.actorId),
+      rows.map((r) => r.actorKind),
+      rows.map((r) => r.actorName),
+      rows.map((r) => r.action),
+      rows.map((r) => r.entity),
+      rows.map((r) => r.entityId),
+      rows.map((r) => json(r.before)),
+      rows.map((r) => json(r.after)),
+      rows.map((r) => r.device),
+      rows.map((r) => r.createdAt),
+    ],
+  });
+}
+
 /** Buffered writer for events of Redis-only changes. Flushes every `intervalMs` and on close. */
 /** Most events kept in memory while PostgreSQL is unreachable; beyond that the oldest are dropped (and counted). */
 const MAX_BUFFERED = 50_000;
@@ -61,7 +91,7 @@ export class AuditWriter {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: SqlPool,
     private readonly log: Logger,
     private readonly intervalMs = 250,
     private readonly maxBatch = 500,
@@ -85,7 +115,7 @@ export class AuditWriter {
       while (this.buffer.length > 0) {
         const rows = this.buffer.slice(0, 5_000);
         try {
-          await this.db.auditEvent.createMany({ data: rows });
+          await insertAuditRows(this.sql, rows);
           this.buffer = this.buffer.slice(rows.length);
         } catch (error) {
           // Keep the events for a later flush rather than lose them while PostgreSQL blips.

@@ -4,28 +4,43 @@ import { AppError, type LoginResponse, type UserInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import { verifyPassword } from '../domain/passwords.js';
 import type { DevicePrincipal, UserPrincipal } from '../domain/principal.js';
-import { issueSessionToken, verifySessionToken } from '../domain/session-token.js';
+import { issueSessionToken, verifySessionToken, type SessionClaims } from '../domain/session-token.js';
+import { RefreshingCache } from './refreshing-cache.js';
 
-const CACHE_MS = 30_000;
+/** A user or device change (deactivation, role) is seen within this many ms (plus one command). */
+const FRESH_MS = 30_000;
+/** Idle time after which a command waits for PostgreSQL again (consultants idle before 9:00 do not). */
+const MAX_STALE_MS = 15 * 60_000;
 
 export function hashDeviceKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-interface Cached<T> {
-  value: T | null;
-  at: number;
-}
-
 export class AuthService {
-  private users = new Map<string, Cached<UserInfo>>();
-  private devices = new Map<string, Cached<Omit<DevicePrincipal, 'device'>>>();
+  private users: RefreshingCache<string, UserInfo | null>;
+  private devices: RefreshingCache<string, Omit<DevicePrincipal, 'device'> | null>;
 
   constructor(
     private readonly db: Db,
     private readonly secret: string,
     private readonly sessionHours: number,
-  ) {}
+  ) {
+    this.users = new RefreshingCache(
+      async (id) => {
+        const user = await this.db.user.findUnique({ where: { id } });
+        return user?.active ? { id: user.id, username: user.username, role: user.role, displayName: user.displayName } : null;
+      },
+      { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 50_000 },
+    );
+    this.devices = new RefreshingCache(
+      async (hash) => {
+        const row = await this.db.device.findUnique({ where: { keyHash: hash } });
+        return row?.active ? { kind: 'device' as const, id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name } : null;
+      },
+      // Capped: keys an attacker makes up must not grow memory.
+      { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 2_000 },
+    );
+  }
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const user = await this.db.user.findUnique({ where: { username } });
@@ -38,37 +53,33 @@ export class AuthService {
       role: user.role,
       exp: Math.floor(Date.now() / 1000) + this.sessionHours * 3600,
     });
-    this.users.set(user.id, { value: info, at: Date.now() });
+    this.users.set(user.id, info);
     return { token, user: info };
   }
 
   /** The user behind a session token, or null when the token is invalid, expired or the user inactive. */
   async authenticateToken(token: string, device: string | null): Promise<UserPrincipal | null> {
     const claims = verifySessionToken(this.secret, token, Date.now());
-    if (!claims) return null;
-    let cached = this.users.get(claims.sub);
-    if (!cached || Date.now() - cached.at > CACHE_MS) {
-      const user = await this.db.user.findUnique({ where: { id: claims.sub } });
-      cached = {
-        value: user?.active ? { id: user.id, username: user.username, role: user.role, displayName: user.displayName } : null,
-        at: Date.now(),
-      };
-      this.users.set(claims.sub, cached);
-    }
-    if (!cached.value) return null;
-    return { kind: 'user', ...cached.value, device };
+    return claims ? this.authenticateClaims(claims, device) : null;
+  }
+
+  /**
+   * The user behind claims verified earlier (a socket keeps its handshake's claims, so a command
+   * costs an expiry check and a cache lookup, not an HMAC).
+   */
+  async authenticateClaims(claims: SessionClaims, device: string | null): Promise<UserPrincipal | null> {
+    if (claims.exp * 1000 <= Date.now()) return null;
+    const user = await this.users.get(claims.sub);
+    return user ? { kind: 'user', ...user, device } : null;
+  }
+
+  verifyToken(token: string): SessionClaims | null {
+    return verifySessionToken(this.secret, token, Date.now());
   }
 
   async authenticateDevice(key: string, device: string | null): Promise<DevicePrincipal | null> {
     if (key.length < 16 || key.length > 256) return null;
-    const hash = hashDeviceKey(key);
-    const cached = this.devices.get(hash);
-    if (cached && Date.now() - cached.at <= CACHE_MS) return cached.value ? { ...cached.value, device } : null;
-    const row = await this.db.device.findUnique({ where: { keyHash: hash } });
-    const value = row?.active ? { kind: 'device' as const, id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name } : null;
-    // Only real devices are cached: keys an attacker makes up must not grow memory.
-    if (value) this.devices.set(hash, { value, at: Date.now() });
-    else this.devices.delete(hash);
+    const value = await this.devices.get(hashDeviceKey(key));
     return value ? { ...value, device } : null;
   }
 }

@@ -29,7 +29,7 @@ export interface Services {
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
   const mirror = new UnitMirror(redis, config.redisPrefix);
-  const audit = new AuditWriter(db, log);
+  const audit = new AuditWriter(sql, log);
   const directory = new ProjectDirectory(db);
   const projects = new ProjectList(() => directory.allProjectIds(), log);
   const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);

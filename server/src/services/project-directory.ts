@@ -1,23 +1,22 @@
 /**
  * Read side of projects: catalogs (static unit facts), settings, and who may see what.
- * Cached in memory for the hot paths (lock, join); the cache is short-lived and invalidated on change.
+ * Cached in memory for the hot paths (lock, join): served at once, refreshed in the background
+ * (RefreshingCache), invalidated on change.
  */
 import { AppError, type BuildingInfo, type CatalogUnit, type ProjectCatalog, type ProjectSummary } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
+import { RefreshingCache } from './refreshing-cache.js';
 
-const CATALOG_TTL_MS = 60_000;
-const ACCESS_TTL_MS = 30_000;
+/** Catalogs change only through this server (which invalidates them); the TTL covers edits made elsewhere. */
+const CATALOG = { freshMs: 60_000, maxStaleMs: 60 * 60_000, maxEntries: 200 };
+/** A membership change is seen within 30 s; idle consultants are served at once at 9:00. */
+const ACCESS = { freshMs: 30_000, maxStaleMs: 15 * 60_000, maxEntries: 50_000 };
 
 export interface CatalogEntry {
   catalog: ProjectCatalog;
   byId: Map<string, CatalogUnit>;
   loadedAt: number;
-}
-
-interface Cached<T> {
-  value: T;
-  at: number;
 }
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
@@ -40,12 +39,19 @@ const projectSelect = {
 } as const;
 
 export class ProjectDirectory {
-  private catalogs = new Map<string, CatalogEntry>();
-  private unitProject = new Map<string, string>();
-  private access = new Map<string, Cached<Set<string>>>();
-  private loading = new Map<string, Promise<CatalogEntry>>();
+  private readonly catalogs: RefreshingCache<string, CatalogEntry>;
+  private readonly unitProject = new Map<string, string>();
+  /** Project ids each user is a member of. */
+  private readonly access: RefreshingCache<string, Set<string>>;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // Single flight: hundreds of consultants hitting a cold cache at 9:00 cause one load, not hundreds.
+    this.catalogs = new RefreshingCache((projectId) => this.loadCatalog(projectId), CATALOG);
+    this.access = new RefreshingCache(async (userId) => {
+      const rows = await this.db.projectMember.findMany({ where: { userId }, select: { projectId: true } });
+      return new Set(rows.map((r) => r.projectId));
+    }, ACCESS);
+  }
 
   async listProjects(principal: Principal): Promise<ProjectSummary[]> {
     const where =
@@ -73,16 +79,8 @@ export class ProjectDirectory {
     return toProjectSummary(row);
   }
 
-  async getCatalog(projectId: string): Promise<CatalogEntry> {
-    const cached = this.catalogs.get(projectId);
-    if (cached && Date.now() - cached.loadedAt < CATALOG_TTL_MS) return cached;
-    // Single flight: hundreds of consultants hitting a cold cache at 9:00 cause one load, not hundreds.
-    let loading = this.loading.get(projectId);
-    if (!loading) {
-      loading = this.loadCatalog(projectId).finally(() => this.loading.delete(projectId));
-      this.loading.set(projectId, loading);
-    }
-    return loading;
+  getCatalog(projectId: string): Promise<CatalogEntry> {
+    return this.catalogs.get(projectId);
   }
 
   private async loadCatalog(projectId: string): Promise<CatalogEntry> {
@@ -130,7 +128,6 @@ export class ProjectDirectory {
       loadedAt: Date.now(),
     };
     for (const u of catalogUnits) this.unitProject.set(u.id, projectId);
-    this.catalogs.set(projectId, entry);
     return entry;
   }
 
@@ -152,7 +149,7 @@ export class ProjectDirectory {
     let unit = entry.byId.get(unitId);
     if (!unit) {
       this.invalidate(projectId);
-      unit = (await this.getCatalog(projectId)).byId.get(unitId);
+      unit = (await this.catalogs.refresh(projectId)).byId.get(unitId);
     }
     if (!unit) throw new AppError('NOT_FOUND', 'Unit not found.');
     return { projectId, unit, project: entry.catalog.project };
@@ -168,13 +165,7 @@ export class ProjectDirectory {
       await this.getCatalog(projectId);
       return;
     }
-    const cached = this.access.get(principal.id);
-    let projects = cached && Date.now() - cached.at < ACCESS_TTL_MS ? cached.value : null;
-    if (!projects) {
-      const rows = await this.db.projectMember.findMany({ where: { userId: principal.id }, select: { projectId: true } });
-      projects = new Set(rows.map((r) => r.projectId));
-      this.access.set(principal.id, { value: projects, at: Date.now() });
-    }
+    const projects = await this.access.get(principal.id);
     if (!projects.has(projectId)) {
       const exists = await this.db.project.count({ where: { id: projectId } });
       throw exists ? new AppError('FORBIDDEN', 'You are not a member of this project.') : new AppError('NOT_FOUND', 'Project not found.');

@@ -189,7 +189,7 @@ export class SalesService {
     user: UserPrincipal,
   ): Promise<ConfirmRow | undefined> {
     const result = await this.sql.query<RawConfirmRow>({
-      name: 'kaipan_confirm_v1',
+      name: 'kaipan_confirm_v2',
       text: CONFIRM_SQL,
       values: [unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device],
     });
@@ -202,7 +202,10 @@ export class SalesService {
 const CONFIRM_SQL = `
   WITH u AS (
     UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = $3::bigint, updated_at = now()
-    WHERE id = $1::uuid AND project_id = $2::uuid AND status = 'AVAILABLE'
+    -- The primary key only: with stale statistics (right after an import) a project_id term let
+    -- PostgreSQL pick the (project_id, status) index and filter every available unit of the project.
+    -- The unit's project is known (resolveUnit) and never changes.
+    WHERE id = $1::uuid AND status = 'AVAILABLE'
     RETURNING id, version, list_price, code
   ), s AS (
     INSERT INTO subscriptions (id, project_id, unit_id, consultant_id, buyer_name, buyer_phone, price, lock_token, status, created_at)
