@@ -5,3 +5,4 @@ export * from './protocol.js';
 export * from './stats.js';
 export * from './format.js';
 export * from './live-state.js';
+export * from './lottery.js';
