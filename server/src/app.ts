@@ -53,7 +53,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const log = app.log;
   const db = createDb(config.databaseUrl, config.pgPoolSize, config.pgStatementTimeoutMs);
   const sql = createSqlPool(config.databaseUrl, Math.max(4, Math.ceil(config.pgPoolSize / 2)), config.pgStatementTimeoutMs);
-  const redis = createRedis(config.redisUrl, 'main');
+  const redis = createRedis(config.redisUrl, 'main', true);
   const feedConn = createRedis(config.redisUrl, 'feed');
   const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, sql, redis, log);
