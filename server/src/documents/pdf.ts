@@ -1,0 +1,210 @@
+/**
+ * Building blocks shared by every printed document (queue ticket, receipt 收据, subscription
+ * agreement 认购书). Pure: data in, PDF bytes out; no database, no clock, no environment.
+ */
+import fs from 'node:fs';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { CjkFont } from './fonts.js';
+
+export type Pdf = PDFKit.PDFDocument;
+
+export const PT_PER_MM = 72 / 25.4;
+
+/** Millimetres → PDF points (1/72 in). Layouts are specified in mm because paper and printers are. */
+export function mm(value: number): number {
+  return value * PT_PER_MM;
+}
+
+/** Names the CJK faces are registered under in every document. */
+export const FONT = { regular: 'cjk-regular', bold: 'cjk-bold' } as const;
+
+export interface PageSpec {
+  widthMm: number;
+  heightMm: number;
+  marginMm: number;
+}
+
+export interface DocumentSetup {
+  title: string;
+  subject?: string;
+  /**
+   * Written as the PDF creation date and used to derive the file ID, so it must come from the data
+   * (issue time, payment time), not the clock: re-printing the same record yields the same bytes.
+   */
+  createdAt: Date;
+  fonts: CjkFont;
+  /** First page; omit it for roll paper whose length is only known after layout (see addFittedPage). */
+  page?: PageSpec;
+}
+
+export function createDocument(setup: DocumentSetup): Pdf {
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    lang: 'zh-CN',
+    info: {
+      Title: setup.title,
+      Author: 'Kaipan',
+      Creator: 'Kaipan',
+      CreationDate: setup.createdAt,
+      ...(setup.subject ? { Subject: setup.subject } : {}),
+    },
+  });
+  doc.registerFont(FONT.regular, readFont(setup.fonts.path), setup.fonts.family);
+  doc.registerFont(FONT.bold, readFont(setup.fonts.bold.path), setup.fonts.bold.family);
+  doc.font(FONT.regular);
+  if (setup.page) addPage(doc, setup.page);
+  return doc;
+}
+
+/**
+ * Font files are read once per process (~20 MB each for Noto CJK, so ~40 MB resident): pdfkit
+ * otherwise re-reads the file for every document, which was most of a ticket's render time.
+ */
+const fontFiles = new Map<string, Buffer>();
+
+function readFont(file: string): Buffer {
+  let bytes = fontFiles.get(file);
+  if (!bytes) {
+    bytes = fs.readFileSync(file);
+    fontFiles.set(file, bytes);
+  }
+  return bytes;
+}
+
+export function addPage(doc: Pdf, page: PageSpec): void {
+  doc.addPage({ size: [mm(page.widthMm), mm(page.heightMm)], margin: mm(page.marginMm) });
+}
+
+/** Ends the document and collects its bytes. */
+export function toBuffer(doc: Pdf): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}
+
+/** A vertical slice of a roll-paper document: measured before the page exists, drawn once it does. */
+export interface Block {
+  /** Points, including any space below the content. */
+  height: number;
+  draw(x: number, y: number): void;
+}
+
+export interface TextStyle {
+  font?: keyof typeof FONT;
+  /** Points. */
+  size: number;
+  align?: 'left' | 'center' | 'right';
+  /** Points of blank space after the text. */
+  gapAfter?: number;
+  characterSpacing?: number;
+}
+
+/** Wrapped text of a known width; the measured height is exactly what doc.text will advance. */
+export function textBlock(doc: Pdf, text: string, width: number, style: TextStyle): Block {
+  const options = { width, align: style.align ?? 'left', characterSpacing: style.characterSpacing ?? 0 };
+  const apply = (): Pdf => doc.font(FONT[style.font ?? 'regular']).fontSize(style.size);
+  const height = apply().heightOfString(text, options);
+  return {
+    height: height + (style.gapAfter ?? 0),
+    draw: (x, y) => void apply().text(text, x, y, options),
+  };
+}
+
+export function spacer(height: number): Block {
+  return { height, draw: () => {} };
+}
+
+/**
+ * Adds one page exactly as long as the blocks need (thermal roll paper is cut after printing) and
+ * draws them top to bottom. The page is rounded up to whole mm so rounding never pushes the last
+ * line past the bottom margin, where pdfkit would silently start a second page.
+ */
+export function addFittedPage(doc: Pdf, page: { widthMm: number; marginMm: number }, blocks: Block[]): void {
+  const content = blocks.reduce((sum, b) => sum + b.height, 0);
+  const heightMm = Math.ceil(content / PT_PER_MM + 2 * page.marginMm);
+  addPage(doc, { ...page, heightMm });
+  const x = mm(page.marginMm);
+  let y = mm(page.marginMm);
+  for (const block of blocks) {
+    block.draw(x, y);
+    y += block.height;
+  }
+}
+
+/** Blank margin a QR symbol needs on every side: 4 modules (ISO/IEC 18004), in the units of `size`. */
+export function qrQuietZone(text: string, size: number): number {
+  return (4 * size) / QRCode.create(text, { errorCorrectionLevel: 'M' }).modules.size;
+}
+
+/** Number of modules per side, and how many of them are dark. */
+export interface QrDrawn {
+  modules: number;
+  dark: number;
+}
+
+/**
+ * Draws `text` as a QR code (error correction M) in vector form: filled rectangles, no raster
+ * image, so it stays sharp at any printer resolution. `size` is the symbol without quiet zone; the
+ * caller leaves qrQuietZone() of blank paper around it. Each run of dark modules in a row is one
+ * rectangle (fewer path operations than one per module) and all are filled at once.
+ */
+export function drawQr(doc: Pdf, text: string, x: number, y: number, size: number): QrDrawn {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  const cell = size / n;
+  let dark = 0;
+  doc.save();
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; ) {
+      if (!modules.get(row, col)) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < n && modules.get(row, col)) col++;
+      dark += col - start;
+      doc.rect(x + start * cell, y + row * cell, (col - start) * cell, cell);
+    }
+  }
+  doc.fillColor('black').fill();
+  doc.restore();
+  return { modules: n, dark };
+}
+
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "2026-11-28 09:03" in the project's IANA time zone: paper shows local wall-clock time while the
+ * system stores UTC. Strings must be ISO 8601 with `Z` or an offset; a bare local time would be
+ * read in the server's zone and print the wrong hour.
+ */
+export function formatProjectTime(at: Date | string, timeZone: string = DEFAULT_TIME_ZONE): string {
+  if (typeof at === 'string' && !/(Z|[+-]\d{2}:?\d{2})$/i.test(at)) {
+    throw new RangeError(`Time "${at}" has no UTC offset`);
+  }
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Invalid time "${String(at)}"`);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    // hourCycle h23, not hour12:false: the latter prints midnight as "24" in some ICU versions.
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+}
