@@ -98,7 +98,7 @@ describe('confirm-begin / confirm-abort / apply', () => {
     if (!lock.ok) throw new Error(lock.code);
     expect(await mirror.confirmBegin(projectId, u1, '1', alice.id, 15_000)).toEqual({ ok: false, code: 'LOCK_EXPIRED' });
     expect(await mirror.confirmBegin(projectId, u1, lock.value.token, bob.id, 15_000)).toEqual({ ok: false, code: 'FORBIDDEN' });
-    expect(await mirror.confirmBegin(projectId, u1, lock.value.token, alice.id, 15_000)).toEqual({ ok: true, value: null });
+    expect(await mirror.confirmBegin(projectId, u1, lock.value.token, alice.id, 15_000)).toEqual({ ok: true, value: { registrationId: null } });
     expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({ ok: false, code: 'CONFLICT' });
     const applied = await mirror.apply(projectId, [{ unitId: u1, status: 'SUBSCRIBED', version: 2, price: 123_456_00, token: lock.value.token }]);
     expect(applied.seqs[0]).toBeGreaterThan(0);

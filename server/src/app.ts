@@ -17,6 +17,7 @@ import { createHub, type HubServer } from './hub/hub.js';
 import { authRoutes } from './http/routes/auth.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { unitRoutes } from './http/routes/units.js';
+import { registrationRoutes } from './http/routes/registrations.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { toErrorBody } from './services/errors.js';
 import { createServices, type Services } from './services/index.js';
@@ -75,6 +76,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   authRoutes(app, services, config, loginLimiter);
   projectRoutes(app, services);
   unitRoutes(app, services);
+  registrationRoutes(app, services);
 
   const dist = resolve(config.clientDist);
   const serveClient = config.clientDist !== '' && existsSync(resolve(dist, 'index.html'));

@@ -6,3 +6,6 @@ export * from './stats.js';
 export * from './format.js';
 export * from './live-state.js';
 export * from './lottery.js';
+export * from './registrations.js';
+export * from './customers.js';
+export * from './queue.js';

@@ -5,10 +5,12 @@
  */
 import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
+import type { QueueState } from './queue.js';
 import type {
   ConfirmPayload,
   ProjectRef,
   ReleaseLockPayload,
+  LockPayload,
   UnitRef,
 } from './schemas.js';
 
@@ -55,6 +57,13 @@ export interface ProjectSummary {
   lockTtlSeconds: number;
   /** Most locks one consultant may hold at once in this project (default 2). */
   maxLocksPerConsultant: number;
+  /** Units one registration (household) may buy, 机会数 (default 1). */
+  entitlementPerRegistration: number;
+  /** Every lock must name the registered buyer it is for. */
+  requireRegistration: boolean;
+  /** Confirm only for a buyer whose number was called, within `selectionMinutes`. */
+  requireCalled: boolean;
+  selectionMinutes: number;
   unitCount: number;
 }
 
@@ -180,7 +189,7 @@ export type AckCallback<T> = (response: Ack<T>) => void;
 export interface ClientToServerEvents {
   'project:join': (payload: ProjectRef, ack: AckCallback<ProjectSnapshot>) => void;
   'project:leave': (payload: ProjectRef, ack: AckCallback<ProjectRef>) => void;
-  'unit:lock': (payload: UnitRef, ack: AckCallback<LockResult>) => void;
+  'unit:lock': (payload: LockPayload, ack: AckCallback<LockResult>) => void;
   'unit:release': (payload: ReleaseLockPayload, ack: AckCallback<UnitRef>) => void;
   'unit:confirm': (payload: ConfirmPayload, ack: AckCallback<ConfirmResult>) => void;
 }
@@ -188,6 +197,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   'units:changed': (frame: UnitsChangedFrame) => void;
   'project:changed': (event: ProjectChangedEvent) => void;
+  /** Queue numbers changed (taken, called, served, missed): the whole board state, no personal data. */
+  'queue:changed': (state: QueueState) => void;
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */

@@ -21,6 +21,10 @@ export type ProjectRef = z.infer<typeof projectRefSchema>;
 export const unitRefSchema = z.strictObject({ unitId: idSchema });
 export type UnitRef = z.infer<typeof unitRefSchema>;
 
+/** `unit:lock`: the registered buyer (认筹) the unit is for, when the project counts entitlements. */
+export const lockSchema = z.strictObject({ unitId: idSchema, registrationId: idSchema.optional() });
+export type LockPayload = z.infer<typeof lockSchema>;
+
 export const releaseLockSchema = z.strictObject({ unitId: idSchema, token: lockTokenSchema });
 export type ReleaseLockPayload = z.infer<typeof releaseLockSchema>;
 
@@ -37,16 +41,21 @@ export const buyerSchema = z.strictObject({
 });
 export type Buyer = z.infer<typeof buyerSchema>;
 
+/**
+ * `buyer` names who subscribes. For a lock taken for a registered buyer it may be omitted: the
+ * customer record of the registration is used (and wins over what the client sent).
+ */
 export const confirmSchema = z.strictObject({
   unitId: idSchema,
   token: lockTokenSchema,
-  buyer: buyerSchema,
+  buyer: buyerSchema.optional(),
 });
 export type ConfirmPayload = z.infer<typeof confirmSchema>;
 
 /** HTTP bodies (the unit id comes from the path). */
 export const releaseBodySchema = z.strictObject({ token: lockTokenSchema });
-export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema });
+export const lockBodySchema = z.strictObject({ registrationId: idSchema.optional() });
+export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema.optional() });
 export const emptyBodySchema = z.strictObject({});
 
 export const withholdBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200) });

@@ -13,8 +13,8 @@ import {
   confirmSchema,
   describeIssues,
   projectRefSchema,
+  lockSchema,
   releaseLockSchema,
-  unitRefSchema,
   type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -152,7 +152,7 @@ export function createHub(
       return { projectId };
     }));
 
-    on('unit:lock', command(unitRefSchema, ({ unitId }) => services.sales.lock(principal, unitId)));
+    on('unit:lock', command(lockSchema, ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)));
 
     on('unit:release', command(releaseLockSchema, ({ unitId, token }) => services.sales.release(principal, unitId, token)));
 

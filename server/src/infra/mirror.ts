@@ -11,6 +11,7 @@
  *   {p}:lockexp  zset "unitId|holderId|token" → expiry ms
  *   {p}:lock:<unitId>   JSON {t token, h holderId, n holderName, e expiresAt ms, c confirming} PX ttl
  *   {p}:held:<userId>   set of unitIds the user has locked (lock-limit count)
+ *   {p}:reg:<registrationId>  set of unitIds locked for a registered buyer (entitlement count)
  *   {p}:rel:<token>     marker of a released token (idempotent release), 10 min
  */
 import type { Redis } from 'ioredis';
@@ -28,6 +29,7 @@ export interface MirrorKeys {
   lockPrefix: string;
   heldPrefix: string;
   releasedPrefix: string;
+  regPrefix: string;
 }
 
 export interface RawLock {
@@ -41,6 +43,8 @@ export interface RawLock {
   e: number;
   /** set while a confirm is being committed */
   c?: 1;
+  /** the registration (buyer) the lock was taken for */
+  r?: string;
 }
 
 export interface MirrorUnit {
@@ -145,6 +149,7 @@ export class UnitMirror {
       lockPrefix: `${base}lock:`,
       heldPrefix: `${base}held:`,
       releasedPrefix: `${base}rel:`,
+      regPrefix: `${base}reg:`,
     };
   }
 
@@ -164,11 +169,14 @@ export class UnitMirror {
     holder: { id: string; name: string },
     ttlMs: number,
     maxLocks: number,
+    /** The registered buyer the lock is for, and how many more units they may buy. */
+    buyer?: { registrationId: string; remaining: number },
   ): Promise<MirrorResult<LockGrant>> {
     const k = this.keys(projectId);
     const reply = parseReply(
       await scripts.lock.run(this.redis, this.scriptKeys(k), [
         unitId, holder.id, holder.name, ttlMs, maxLocks, LOG_MAX_LEN, k.lockPrefix, k.heldPrefix,
+        buyer?.registrationId ?? '', buyer?.remaining ?? 0, k.regPrefix,
       ]),
     );
     if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
@@ -202,12 +210,12 @@ export class UnitMirror {
     token: string,
     holderId: string,
     graceMs: number,
-  ): Promise<MirrorResult<null>> {
+  ): Promise<MirrorResult<{ registrationId: string | null }>> {
     const k = this.keys(projectId);
     const reply = parseReply(
       await scripts.confirmBegin.run(this.redis, this.scriptKeys(k), [unitId, token, holderId, graceMs, k.lockPrefix]),
     );
-    return reply[0] === 'OK' ? { ok: true, value: null } : { ok: false, code: reply[1] as MirrorFailure };
+    return reply[0] === 'OK' ? { ok: true, value: { registrationId: reply[2] || null } } : { ok: false, code: reply[1] as MirrorFailure };
   }
 
   async confirmAbort(projectId: string, unitId: string, token: string): Promise<void> {

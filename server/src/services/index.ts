@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import { MirrorKeeper } from './mirror-keeper.js';
 import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
+import { RegistrationService } from './registration-service.js';
 import { SalesService } from './sales-service.js';
 
 export interface Services {
@@ -25,6 +26,7 @@ export interface Services {
   sales: SalesService;
   control: ControlService;
   query: QueryService;
+  registrations: RegistrationService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -33,6 +35,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const directory = new ProjectDirectory(db);
   const projects = new ProjectList(() => directory.allProjectIds(), log);
   const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);
+  const registrations = new RegistrationService(db, sql, mirror, directory);
   return {
     mirror,
     projects,
@@ -40,8 +43,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     directory,
     keeper,
     auth: new AuthService(db, config.authSecret, config.sessionHours),
-    sales: new SalesService(db, sql, mirror, keeper, directory, audit),
+    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations),
     control: new ControlService(db, mirror, keeper, directory),
     query: new QueryService(db, mirror, keeper, directory),
+    registrations,
   };
 }

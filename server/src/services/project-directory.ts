@@ -35,6 +35,10 @@ const projectSelect = {
   salesPaused: true,
   lockTtlSeconds: true,
   maxLocksPerConsultant: true,
+  entitlementPerRegistration: true,
+  requireRegistration: true,
+  requireCalled: true,
+  selectionMinutes: true,
   _count: { select: { units: true } },
 } as const;
 

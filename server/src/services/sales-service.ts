@@ -20,6 +20,7 @@ import { canManage, canSell, type Principal, type UserPrincipal } from '../domai
 import type { AuditWriter } from './audit.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
+import type { RegistrationService } from './registration-service.js';
 
 /**
  * How long a lock may stay "confirming" while PostgreSQL commits, ms: longer than the pool's
@@ -40,6 +41,7 @@ export class SalesService {
     private readonly keeper: MirrorKeeper,
     private readonly directory: ProjectDirectory,
     private readonly audit: AuditWriter,
+    private readonly registrations: RegistrationService,
   ) {}
 
   private async authorize(principal: Principal, unitId: string) {
@@ -60,16 +62,25 @@ export class SalesService {
     return result.value;
   }
 
-  async lock(principal: Principal, unitId: string): Promise<LockResult> {
+  /**
+   * Lock a unit, for a registered buyer when `registrationId` is given (required when the project
+   * says so): the buyer's entitlement counts their live locks atomically in the lock script.
+   */
+  async lock(principal: Principal, unitId: string, registrationId?: string): Promise<LockResult> {
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
+    if (project.requireRegistration && !registrationId) throw new AppError('REGISTRATION_REQUIRED');
+    const buyer = registrationId ? await this.registrations.entitlementFor(projectId, registrationId, project.requireCalled) : undefined;
     const grant = await this.withMirror(projectId, () =>
-      this.mirror.lock(projectId, unitId, { id: user.id, name: user.displayName }, project.lockTtlSeconds * 1000, project.maxLocksPerConsultant),
+      this.mirror.lock(projectId, unitId, { id: user.id, name: user.displayName }, project.lockTtlSeconds * 1000, project.maxLocksPerConsultant, buyer),
     );
     if (grant.isNew) {
       this.audit.record({
         projectId, actor: user, action: 'unit.lock', entity: 'unit', entityId: unitId,
         before: { status: 'AVAILABLE' },
-        after: { status: 'LOCKED', token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString() },
+        after: {
+          status: 'LOCKED', token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
+          ...(registrationId ? { registrationId } : {}),
+        },
       });
     }
     return { unitId, token: grant.token, expiresAt: new Date(grant.expiresAt).toISOString(), ttlMs: grant.ttlMs };
@@ -90,12 +101,13 @@ export class SalesService {
     return { unitId };
   }
 
-  async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer): Promise<ConfirmResult> {
+  /** `buyer` may be omitted for a lock taken for a registered buyer (their customer record is used). */
+  async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer | undefined): Promise<ConfirmResult> {
     return this.track(() => this.doConfirm(principal, unitId, token, buyer));
   }
 
-  private async doConfirm(principal: Principal, unitId: string, token: string, buyer: Buyer): Promise<ConfirmResult> {
-    const { projectId, unit, user } = await this.authorize(principal, unitId);
+  private async doConfirm(principal: Principal, unitId: string, token: string, given: Buyer | undefined): Promise<ConfirmResult> {
+    const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
     if (!begun.ok) {
       // A retry of a confirm that already succeeded finds its subscription instead of an error,
@@ -107,9 +119,17 @@ export class SalesService {
       }
       fail(begun.code);
     }
+    const registrationId = begun.value.registrationId;
     let row: ConfirmRow | undefined;
+    let buyer: Buyer;
     try {
-      row = await this.commitConfirm(projectId, unitId, token, buyer, user);
+      buyer = registrationId ? await this.registrations.buyerOf(registrationId) : requireBuyer(given);
+    } catch (error) {
+      await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+      throw error;
+    }
+    try {
+      row = await this.commitConfirm(projectId, unitId, token, buyer, user, registrationId, project.requireCalled);
     } catch (error) {
       // The commit may have happened even though we saw an error (connection lost on the way back):
       // PostgreSQL decides.
@@ -119,6 +139,8 @@ export class SalesService {
         return { subscriptionId: committed };
       }
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+      const refusal = confirmRefusal(error);
+      if (refusal) throw new AppError(refusal);
       if (pgErrorCode(error) !== '23505') throw error;
     }
     if (!row) {
@@ -177,9 +199,10 @@ export class SalesService {
   }
 
   /**
-   * One statement, one round trip: the conditional update (only an AVAILABLE unit), the
-   * subscription insert (the partial unique index allows one live subscription per unit) and the
-   * audit event. A named statement: PostgreSQL parses and plans it once per connection.
+   * One call, one round trip, one transaction: `kaipan_confirm` (prisma/migrations/…_confirm_function)
+   * makes the conditional unit update, checks and raises the buyer's entitlement, inserts the
+   * subscription (the partial unique index allows one live subscription per unit) and the audit
+   * event. A named statement: PostgreSQL parses and plans it once per connection.
    */
   private async commitConfirm(
     projectId: string,
@@ -187,40 +210,31 @@ export class SalesService {
     token: string,
     buyer: Buyer,
     user: UserPrincipal,
+    registrationId: string | null,
+    requireCalled: boolean,
   ): Promise<ConfirmRow | undefined> {
     const result = await this.sql.query<RawConfirmRow>({
-      name: 'kaipan_confirm_v2',
-      text: CONFIRM_SQL,
-      values: [unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device],
+      name: 'kaipan_confirm_v3',
+      text: 'SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5::text, $6::text, $7::text, $8::text, $9::uuid, $10::boolean)',
+      values: [unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device, registrationId, requireCalled],
     });
     const row = result.rows[0];
     return row && { subscription_id: row.subscription_id, version: row.version, price: BigInt(row.price), created_at: row.created_at };
   }
 }
 
-/** $1 unit, $2 project, $3 token, $4 consultant, $5 buyer name, $6 buyer phone, $7 username, $8 device. */
-const CONFIRM_SQL = `
-  WITH u AS (
-    UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = $3::bigint, updated_at = now()
-    -- The primary key only: with stale statistics (right after an import) a project_id term let
-    -- PostgreSQL pick the (project_id, status) index and filter every available unit of the project.
-    -- The unit's project is known (resolveUnit) and never changes.
-    WHERE id = $1::uuid AND status = 'AVAILABLE'
-    RETURNING id, version, list_price, code
-  ), s AS (
-    INSERT INTO subscriptions (id, project_id, unit_id, consultant_id, buyer_name, buyer_phone, price, lock_token, status, created_at)
-    SELECT gen_random_uuid(), $2::uuid, u.id, $4::uuid, $5::text, $6::text, u.list_price, $3::bigint, 'ACTIVE', now()
-    FROM u
-    RETURNING id, price, created_at
-  ), a AS (
-    INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
-    SELECT $2::uuid, $4::text, 'user', $7::text, 'unit.confirm', 'unit', u.id::text,
-           jsonb_build_object('status', 'LOCKED', 'token', $3::text, 'unitCode', u.code),
-           jsonb_build_object('status', 'SUBSCRIBED', 'subscriptionId', s.id, 'price', s.price, 'buyerName', $5::text),
-           $8::text, now()
-    FROM u, s
-  )
-  SELECT s.id::text AS subscription_id, u.version, s.price::text AS price, s.created_at FROM u, s`;
+function requireBuyer(buyer: Buyer | undefined): Buyer {
+  if (!buyer) throw new AppError('VALIDATION_FAILED', 'The buyer’s name and phone are required.', [{ path: 'buyer', message: 'required' }]);
+  return buyer;
+}
+
+/** A refusal raised by kaipan_confirm (`RAISE EXCEPTION 'kaipan:<CODE>'`), or null. */
+function confirmRefusal(error: unknown): 'ENTITLEMENT_EXCEEDED' | 'SELECTION_NOT_OPEN' | 'NOT_FOUND' | null {
+  if (pgErrorCode(error) !== 'P0001') return null;
+  const match = /^kaipan:([A-Z_]+)$/.exec((error as Error).message ?? '');
+  const code = match?.[1];
+  return code === 'ENTITLEMENT_EXCEEDED' || code === 'SELECTION_NOT_OPEN' || code === 'NOT_FOUND' ? code : null;
+}
 
 interface RawConfirmRow {
   subscription_id: string;

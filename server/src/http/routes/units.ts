@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   confirmBodySchema,
   emptyBodySchema,
+  lockBodySchema,
   releaseBodySchema,
   unitRefSchema,
   withholdBodySchema,
@@ -14,8 +15,8 @@ export function unitRoutes(app: FastifyInstance, services: Services): void {
   app.post('/api/units/:unitId/lock', async (request) => {
     const principal = await requirePrincipal(services, request);
     const { unitId } = parse(unitRefSchema, request.params);
-    parse(emptyBodySchema, request.body);
-    return services.sales.lock(principal, unitId);
+    const { registrationId } = parse(lockBodySchema, request.body);
+    return services.sales.lock(principal, unitId, registrationId);
   });
 
   app.post('/api/units/:unitId/release', async (request) => {

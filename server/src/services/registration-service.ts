@@ -1,0 +1,250 @@
+/**
+ * Pre-registration 认筹 and entitlement 机会数. A registration links a customer (household) to a
+ * number and to the most units it may buy; the lock script and the confirm function enforce that
+ * limit atomically (server/src/lua/lock.lua, kaipan_confirm in the migrations).
+ */
+import {
+  AppError,
+  formatRegistrationNo,
+  isOversubscribed,
+  type CreateRegistrationBody,
+  type RegistrationInfo,
+  type RegistrationOverview,
+} from '@kaipan/shared';
+import type { Db, Prisma } from '../infra/db.js';
+import { pgErrorCode } from '../infra/db.js';
+import type { SqlPool } from '../infra/sql.js';
+import type { UnitMirror } from '../infra/mirror.js';
+import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { toAuditRow } from './audit.js';
+import type { ProjectDirectory } from './project-directory.js';
+
+const registrationInclude = {
+  customer: { select: { id: true, name: true, phone: true, owner: { select: { displayName: true } } } },
+} as const;
+
+type RegistrationRow = Prisma.RegistrationGetPayload<{ include: typeof registrationInclude }>;
+
+export function toRegistrationInfo(r: RegistrationRow): RegistrationInfo {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    number: r.number,
+    label: formatRegistrationNo(r.number),
+    status: r.status,
+    customer: { id: r.customer.id, name: r.customer.name, phone: r.customer.phone, ownerName: r.customer.owner?.displayName ?? null },
+    depositPaid: r.depositPaid,
+    unitsAllowed: r.unitsAllowed,
+    unitsUsed: r.unitsUsed,
+    selectionStartsAt: r.selectionStartsAt?.toISOString() ?? null,
+    selectionEndsAt: r.selectionEndsAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** What a lock needs to know about the buyer it is for. */
+export interface BuyerEntitlement {
+  registrationId: string;
+  /** Units the registration may still buy (allowed − live subscriptions). */
+  remaining: number;
+}
+
+interface EntitlementRow {
+  project_id: string;
+  status: 'ACTIVE' | 'CANCELLED';
+  units_allowed: number;
+  units_used: number;
+  window_open: boolean;
+}
+
+export class RegistrationService {
+  constructor(
+    private readonly db: Db,
+    private readonly sql: SqlPool,
+    private readonly mirror: UnitMirror,
+    private readonly directory: ProjectDirectory,
+  ) {}
+
+  private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
+    // Sales staff register their customers; cashiers record deposits; devices never.
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only staff handle registrations.');
+    await this.directory.assertAccess(principal, projectId);
+    return principal;
+  }
+
+  async create(principal: Principal, projectId: string, body: CreateRegistrationBody): Promise<RegistrationInfo> {
+    const user = await this.authorize(principal, projectId);
+    if (body.unitsAllowed !== undefined && !canManage(user)) {
+      throw new AppError('FORBIDDEN', 'Only managers set a registration’s entitlement.');
+    }
+    const customer = await this.db.customer.findUnique({ where: { id: body.customerId }, select: { projectId: true, ownerId: true, status: true } });
+    if (!customer || customer.projectId !== projectId) throw new AppError('NOT_FOUND', 'Customer not found in this project.');
+    if (user.role === 'CONSULTANT' && customer.ownerId !== null && customer.ownerId !== user.id) {
+      throw new AppError('FORBIDDEN', 'This customer belongs to another consultant.');
+    }
+    try {
+      const row = await this.db.$transaction(async (tx) => {
+        // The per-project counter row serialises numbering: gapless, never reused.
+        const project = await tx.project.update({
+          where: { id: projectId },
+          data: { registrationCounter: { increment: 1 } },
+          select: { registrationCounter: true, entitlementPerRegistration: true },
+        });
+        const created = await tx.registration.create({
+          data: {
+            projectId,
+            customerId: body.customerId,
+            number: project.registrationCounter,
+            depositPaid: body.depositPaid ?? false,
+            unitsAllowed: body.unitsAllowed ?? project.entitlementPerRegistration,
+            createdById: user.id,
+          },
+          include: registrationInclude,
+        });
+        const statusChange = customer.status === 'POTENTIAL';
+        if (statusChange) {
+          await tx.customer.update({
+            where: { id: body.customerId },
+            data: { status: 'INTERESTED', version: { increment: 1 }, lastActivityAt: new Date() },
+          });
+        }
+        await tx.auditEvent.createMany({
+          data: [
+            toAuditRow({
+              projectId, actor: user, action: 'registration.create', entity: 'registration', entityId: created.id,
+              after: { number: created.number, customerId: body.customerId, unitsAllowed: created.unitsAllowed, depositPaid: created.depositPaid },
+            }),
+            ...(statusChange
+              ? [toAuditRow({
+                  projectId, actor: user, action: 'customer.status', entity: 'customer', entityId: body.customerId,
+                  before: { status: 'POTENTIAL' }, after: { status: 'INTERESTED', registrationId: created.id },
+                })]
+              : []),
+          ],
+        });
+        return created;
+      });
+      return toRegistrationInfo(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('ALREADY_REGISTERED');
+      throw error;
+    }
+  }
+
+  async overview(principal: Principal, projectId: string): Promise<RegistrationOverview> {
+    await this.authorize(principal, projectId);
+    const rows = await this.db.registration.findMany({ where: { projectId }, include: registrationInclude, orderBy: { number: 'asc' } });
+    const snapshot = await this.mirror.snapshot(projectId);
+    let availableUnits = 0;
+    for (const unit of snapshot.units.values()) if (unit.status === 'AVAILABLE') availableUnits += 1;
+    const active = rows.filter((r) => r.status === 'ACTIVE');
+    return {
+      registrations: rows.map(toRegistrationInfo),
+      activeCount: active.length,
+      entitledUnits: active.reduce((sum, r) => sum + Math.max(0, r.unitsAllowed - r.unitsUsed), 0),
+      availableUnits,
+      oversubscribed: isOversubscribed(active.length, availableUnits),
+    };
+  }
+
+  async get(principal: Principal, registrationId: string): Promise<RegistrationInfo> {
+    const row = await this.db.registration.findUnique({ where: { id: registrationId }, include: registrationInclude });
+    if (!row) throw new AppError('NOT_FOUND', 'Registration not found.');
+    await this.authorize(principal, row.projectId);
+    return toRegistrationInfo(row);
+  }
+
+  /** Cancel (managers): the household loses its place; subscriptions already made stay. */
+  async cancel(principal: Principal, registrationId: string): Promise<RegistrationInfo> {
+    return this.update(principal, registrationId, 'registration.cancel', true, (r) =>
+      r.status === 'CANCELLED' ? null : { status: 'CANCELLED' },
+    );
+  }
+
+  /** Record that the sincerity deposit was (or was not) received: cashiers and managers. */
+  async setDeposit(principal: Principal, registrationId: string, paid: boolean): Promise<RegistrationInfo> {
+    return this.update(principal, registrationId, 'registration.deposit', false, (r) =>
+      r.depositPaid === paid ? null : { depositPaid: paid },
+    );
+  }
+
+  /** Change the entitlement (managers); never below what the household already bought. */
+  async setEntitlement(principal: Principal, registrationId: string, unitsAllowed: number): Promise<RegistrationInfo> {
+    return this.update(principal, registrationId, 'registration.entitlement', true, (r) => {
+      if (unitsAllowed < r.unitsUsed) {
+        throw new AppError('INVALID_TRANSITION', `The household already bought ${r.unitsUsed} unit(s).`);
+      }
+      return r.unitsAllowed === unitsAllowed ? null : { unitsAllowed };
+    });
+  }
+
+  /**
+   * Row-locked read-modify-write with its audit event. `change` returns the fields to set, or null
+   * when nothing changes (a repeated press answers the current state).
+   */
+  private async update(
+    principal: Principal,
+    registrationId: string,
+    action: string,
+    managersOnly: boolean,
+    change: (r: RegistrationRow) => Prisma.RegistrationUpdateInput | null,
+  ): Promise<RegistrationInfo> {
+    const found = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true } });
+    if (!found) throw new AppError('NOT_FOUND', 'Registration not found.');
+    const user = await this.authorize(principal, found.projectId);
+    if (managersOnly && !canManage(user)) throw new AppError('FORBIDDEN', 'Only managers can do this.');
+    if (!managersOnly && user.role === 'CONSULTANT') throw new AppError('FORBIDDEN', 'Only cashiers and managers record deposits.');
+    const row = await this.db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM registrations WHERE id = ${registrationId}::uuid FOR UPDATE`;
+      const current = await tx.registration.findUniqueOrThrow({ where: { id: registrationId }, include: registrationInclude });
+      const data = change(current);
+      if (!data) return current;
+      const updated = await tx.registration.update({ where: { id: registrationId }, data, include: registrationInclude });
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId: found.projectId, actor: user, action, entity: 'registration', entityId: registrationId,
+          before: pick(current, data), after: pick(updated, data),
+        }),
+      });
+      return updated;
+    });
+    return toRegistrationInfo(row);
+  }
+
+  /**
+   * The buyer a lock is for: exists in the project, active, (when required) called and inside the
+   * selection window, and with entitlement left. One indexed read; the lock script then counts the
+   * buyer's live locks atomically.
+   */
+  async entitlementFor(projectId: string, registrationId: string, requireCalled: boolean): Promise<BuyerEntitlement> {
+    const { rows } = await this.sql.query<EntitlementRow>({
+      name: 'kaipan_entitlement_v1',
+      text: `SELECT project_id::text, status, units_allowed, units_used,
+                    (selection_starts_at <= now() AND selection_ends_at > now()) IS TRUE AS window_open
+             FROM registrations WHERE id = $1::uuid`,
+      values: [registrationId],
+    });
+    const r = rows[0];
+    if (!r || r.project_id !== projectId || r.status !== 'ACTIVE') throw new AppError('NOT_FOUND', 'Registration not found or cancelled.');
+    if (requireCalled && !r.window_open) throw new AppError('SELECTION_NOT_OPEN');
+    const remaining = r.units_allowed - r.units_used;
+    if (remaining <= 0) throw new AppError('ENTITLEMENT_EXCEEDED');
+    return { registrationId, remaining };
+  }
+
+  /** Name and phone of the registered buyer (the confirm records them on the subscription). */
+  async buyerOf(registrationId: string): Promise<{ name: string; phone: string }> {
+    const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { customer: { select: { name: true, phone: true } } } });
+    if (!row) throw new AppError('NOT_FOUND', 'Registration not found.');
+    return row.customer;
+  }
+}
+
+function pick(row: object, fields: object): Record<string, unknown> {
+  const source = row as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(fields).map((k) => [k, source[k]]));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'P2002' || pgErrorCode(error) === '23505';
+}
