@@ -3,9 +3,10 @@
  * once locked by me — the countdown, the buyer form, Confirm subscription and Release.
  */
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
-import { STATUS_COLORS, buyerSchema, formatClock, type CatalogUnit, type UserInfo } from '@kaipan/shared';
+import { STATUS_COLORS, buyerSchema, formatClock, type CatalogUnit, type RegistrationInfo, type UserInfo } from '@kaipan/shared';
 import { secondsLeft } from '../lib/clock';
-import { describeError, statusLabel, t } from '../lib/i18n';
+import { describeError, errorText, statusLabel, t } from '../lib/i18n';
+import { remaining } from '../stores/buyer';
 import type { MyLocks } from '../stores/my-locks';
 import { isSeller } from '../stores/session';
 import type { ConnectionState, LiveUnit } from '../stores/units';
@@ -24,6 +25,12 @@ export interface LockSheetProps {
   connection: ConnectionState;
   maxLocks: number;
   timeZone: string;
+  /** The registered buyer new locks are for (认筹), if one is chosen. */
+  buyer: RegistrationInfo | undefined;
+  /** The project requires a registered buyer for every lock. */
+  buyerRequired: boolean;
+  /** The registration behind a held lock's `registrationId`. */
+  registration: (registrationId: string) => RegistrationInfo | undefined;
   onClose: () => void;
   onReleased: (unit: CatalogUnit) => void;
   onConfirmed: (unit: CatalogUnit) => void;
@@ -56,6 +63,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const busy = (): boolean => (props.unit ? props.myLocks.isBusy(props.unit.id) : false);
   const heldCount = (): number => props.myLocks.list().length;
   const deadline = (): number | undefined => (props.unit ? props.myLocks.deadline(props.unit.id) : undefined);
+  /** The registration a held lock was taken for (its id, and the record when loaded). */
+  const lockRegistration = (): string | undefined => (props.unit ? props.myLocks.registrationOf(props.unit.id) : undefined);
 
   /** Why the Lock button is not offered, or null when it is. */
   const blockReason = (): string | null => {
@@ -80,6 +89,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         if (props.paused) return t('sheet.reasonPaused');
         if (props.connection === 'offline') return t('sheet.reasonOffline');
         if (heldCount() >= props.maxLocks) return t('sheet.reasonLimit', { n: props.maxLocks });
+        if (props.buyerRequired && !props.buyer) return t('buyer.required');
+        if (props.buyer && remaining(props.buyer) === 0) return errorText('ENTITLEMENT_EXCEEDED');
         return null;
     }
   };
@@ -91,7 +102,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     setAction('lock');
     try {
       // The sheet itself shows the countdown and the buyer form: no toast needed.
-      if (await props.myLocks.lock(unit.id)) queueMicrotask(() => nameInput?.focus());
+      if (await props.myLocks.lock(unit.id, props.buyer?.id)) queueMicrotask(() => nameInput?.focus());
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -118,6 +129,18 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     const unit = props.unit;
     if (!unit || busy()) return;
     setError(null);
+    if (lockRegistration()) {
+      // A lock for a registered buyer: the server records the registration's customer.
+      setAction('confirm');
+      try {
+        if (await props.myLocks.confirm(unit.id)) props.onConfirmed(unit);
+      } catch (err) {
+        setError(describeError(err));
+      } finally {
+        setAction(null);
+      }
+      return;
+    }
     const parsed = buyerSchema.safeParse({ name: name(), phone: phone() });
     if (!parsed.success) {
       const paths = new Set(parsed.error.issues.map((i) => String(i.path[0])));
@@ -182,46 +205,58 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
             <Switch>
               <Match when={lockedByMe() && token()}>
                 <form class="form buyer-form" onSubmit={(e) => void confirm(e)} novalidate>
-                  <h3 class="buyer-form__title">{t('sheet.buyer')}</h3>
-                  <div class="buyer-form__fields">
-                    <label class="field">
-                      <span class="field__label">{t('sheet.buyerName')}</span>
-                      <input
-                        ref={nameInput}
-                        class="input"
-                        name="buyer-name"
-                        autocomplete="off"
-                        placeholder={t('sheet.buyerNamePlaceholder')}
-                        value={name()}
-                        onInput={(e) => setName(e.currentTarget.value)}
-                        aria-invalid={fieldErrors().name === true}
-                        disabled={busy()}
-                        maxLength={50}
-                      />
-                      <Show when={fieldErrors().name}>
-                        <span class="field__error">{t('sheet.invalidName')}</span>
-                      </Show>
-                    </label>
-                    <label class="field">
-                      <span class="field__label">{t('sheet.buyerPhone')}</span>
-                      <input
-                        class="input"
-                        name="buyer-phone"
-                        type="tel"
-                        inputmode="tel"
-                        autocomplete="off"
-                        placeholder={t('sheet.buyerPhonePlaceholder')}
-                        value={phone()}
-                        onInput={(e) => setPhone(e.currentTarget.value)}
-                        aria-invalid={fieldErrors().phone === true}
-                        disabled={busy()}
-                        maxLength={32}
-                      />
-                      <Show when={fieldErrors().phone}>
-                        <span class="field__error">{t('sheet.invalidPhone')}</span>
-                      </Show>
-                    </label>
-                  </div>
+                  <h3 class="buyer-form__title">{lockRegistration() ? t('sheet.registeredBuyer') : t('sheet.buyer')}</h3>
+                  <Show
+                    when={lockRegistration()}
+                    fallback={
+                      <div class="buyer-form__fields">
+                        <label class="field">
+                          <span class="field__label">{t('sheet.buyerName')}</span>
+                          <input
+                            ref={nameInput}
+                            class="input"
+                            name="buyer-name"
+                            autocomplete="off"
+                            placeholder={t('sheet.buyerNamePlaceholder')}
+                            value={name()}
+                            onInput={(e) => setName(e.currentTarget.value)}
+                            aria-invalid={fieldErrors().name === true}
+                            disabled={busy()}
+                            maxLength={50}
+                          />
+                          <Show when={fieldErrors().name}>
+                            <span class="field__error">{t('sheet.invalidName')}</span>
+                          </Show>
+                        </label>
+                        <label class="field">
+                          <span class="field__label">{t('sheet.buyerPhone')}</span>
+                          <input
+                            class="input"
+                            name="buyer-phone"
+                            type="tel"
+                            inputmode="tel"
+                            autocomplete="off"
+                            placeholder={t('sheet.buyerPhonePlaceholder')}
+                            value={phone()}
+                            onInput={(e) => setPhone(e.currentTarget.value)}
+                            aria-invalid={fieldErrors().phone === true}
+                            disabled={busy()}
+                            maxLength={32}
+                          />
+                          <Show when={fieldErrors().phone}>
+                            <span class="field__error">{t('sheet.invalidPhone')}</span>
+                          </Show>
+                        </label>
+                      </div>
+                    }
+                  >
+                    {(regId) => (
+                      <div class="buyer-fixed">
+                        <span class="buyer-fixed__no">{props.registration(regId())?.label ?? '…'}</span>
+                        <span>{props.registration(regId())?.customer.name ?? ''}</span>
+                      </div>
+                    )}
+                  </Show>
                   <div class="sheet__actions">
                     <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
                       {t('sheet.release')}
@@ -259,7 +294,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       <rect x="5" y="10" width="14" height="10" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
                       <path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2" />
                     </svg>
-                    {t('sheet.lock')}
+                    {props.buyer ? t('sheet.lockFor', { label: props.buyer.label, name: props.buyer.customer.name }) : t('sheet.lock')}
                   </button>
                 </div>
               </Match>

@@ -17,6 +17,7 @@ import {
   type ProjectCatalog,
   type ProjectSnapshot,
   type ProjectSummary,
+  type RegistrationOverview,
   type UnitRef,
   type UnitState,
   type UserInfo,
@@ -166,8 +167,11 @@ export function createApi(auth: ApiAuth) {
       post<UnitState>(`/api/units/${enc(unitId)}/withhold`, { reason }),
     unwithhold: (unitId: string) => post<UnitState>(`/api/units/${enc(unitId)}/unwithhold`),
 
+    registrations: (projectId: string) => get<RegistrationOverview>(`/api/projects/${enc(projectId)}/registrations`),
+
     /** HTTP twins of the hub commands (used when the hub is not connected). */
-    lock: (unitId: string) => post<LockResult>(`/api/units/${enc(unitId)}/lock`),
+    lock: (unitId: string, registrationId?: string) =>
+      post<LockResult>(`/api/units/${enc(unitId)}/lock`, registrationId ? { registrationId } : {}),
     release: (unitId: string, token: string) => post<UnitRef>(`/api/units/${enc(unitId)}/release`, { token }),
     confirm: (unitId: string, token: string, buyer: Buyer) =>
       post<ConfirmResult>(`/api/units/${enc(unitId)}/confirm`, { token, buyer }),

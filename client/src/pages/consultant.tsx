@@ -10,6 +10,8 @@ import { buildingName, type BuildingLayout } from '../lib/display';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { createMyLocks } from '../stores/my-locks';
+import { createBuyerPicker } from '../stores/buyer';
+import { BuyerBar } from '../components/buyer-bar';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore } from '../stores/units';
@@ -35,6 +37,9 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
     onLockEnded: (unitId, reason) =>
       showToast('error', t(reason === 'expired' ? 'toast.lockExpired' : 'toast.lockLost', { code: codeOf(unitId) })),
   });
+
+  const buyers = createBuyerPicker(props.projectId);
+  const registrationById = (id: string) => buyers.overview()?.registrations.find((r) => r.id === id);
 
   const [chosenBuilding, setChosenBuilding] = createSignal<string | null>(null);
   const [selectedId, setSelectedId] = createSignal<string | null>(null);
@@ -106,6 +111,9 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
+        <Show when={(buyers.overview()?.registrations.length ?? 0) > 0 || project()?.requireRegistration}>
+          <BuyerBar picker={buyers} required={project()?.requireRegistration ?? false} />
+        </Show>
         <Show when={myLocks.list().length > 0}>
           <section class="my-locks" aria-label={t('myLocks.title')}>
             <div class="my-locks__head">
@@ -194,6 +202,9 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         connection={units.state.connection}
         maxLocks={maxLocks()}
         timeZone={catalog.timeZone()}
+        buyer={buyers.selected()}
+        buyerRequired={project()?.requireRegistration ?? false}
+        registration={registrationById}
         onClose={() => setSelectedId(null)}
         onReleased={(u) => {
           showToast('info', t('toast.released', { code: u.code }));
@@ -201,6 +212,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         }}
         onConfirmed={(u) => {
           showToast('success', t('toast.confirmed', { code: u.code }));
+          void buyers.refetch();
           setSelectedId(null);
         }}
       />

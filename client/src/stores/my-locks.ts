@@ -18,6 +18,8 @@ export interface HeldLock {
   deadline: number;
   /** Local epoch ms when we got the token. */
   createdAt: number;
+  /** The registered buyer (认筹) the lock was taken for: the confirm names no other buyer. */
+  registrationId?: string;
 }
 
 /** A lock of mine shown in the "my locks" strip. */
@@ -54,6 +56,7 @@ function readLocks(userId: string): Record<string, HeldLock> {
         l.deadline > Date.now()
       ) {
         out[id] = { unitId: id, token: l.token, projectId: l.projectId, deadline: l.deadline, createdAt: l.createdAt };
+        if (typeof l.registrationId === 'string') out[id].registrationId = l.registrationId;
       }
     }
     return out;
@@ -185,8 +188,12 @@ export function createMyLocks(options: MyLocksOptions) {
     isBusy(unitId: string): boolean {
       return busy().has(unitId);
     },
-    /** Lock a unit for a buyer. Resolves true on success; throws an ApiError on refusal. */
-    async lock(unitId: string): Promise<boolean> {
+    /** The registered buyer a held lock is for, if any. */
+    registrationOf(unitId: string): string | undefined {
+      return held[unitId]?.registrationId;
+    },
+    /** Lock a unit (for a registered buyer when given). Resolves true on success; throws an ApiError on refusal. */
+    async lock(unitId: string, registrationId?: string): Promise<boolean> {
       const done = await exclusive(unitId, async () => {
         const optimisticDeadline = Date.now() + options.lockTtlSeconds() * 1000;
         units.setOverlay(unitId, {
@@ -200,9 +207,9 @@ export function createMyLocks(options: MyLocksOptions) {
           },
         });
         try {
-          const result = await units.command('unit:lock', { unitId });
+          const result = await units.command('unit:lock', registrationId ? { unitId, registrationId } : { unitId });
           const at = Date.now();
-          put({ unitId, projectId, token: result.token, deadline: at + result.ttlMs, createdAt: at });
+          put({ unitId, projectId, token: result.token, deadline: at + result.ttlMs, createdAt: at, ...(registrationId ? { registrationId } : {}) });
           // Keep the overlay until the broadcast arrives, with the real deadline.
           const cur = units.unit(unitId);
           if (cur?.status !== 'LOCKED' || cur.lock?.holderId !== user.id) {
@@ -248,14 +255,14 @@ export function createMyLocks(options: MyLocksOptions) {
       });
       return done === true;
     },
-    /** Confirm the subscription (认购) for the buyer. Returns the subscription id. */
-    async confirm(unitId: string, buyer: Buyer): Promise<string | undefined> {
+    /** Confirm the subscription (认购). `buyer` is omitted for a lock taken for a registered buyer. Returns the subscription id. */
+    async confirm(unitId: string, buyer?: Buyer): Promise<string | undefined> {
       const token = held[unitId]?.token;
       if (!token) return undefined;
       return exclusive(unitId, async () => {
         units.setOverlay(unitId, { status: 'SUBSCRIBED', lock: undefined });
         try {
-          const result = await units.command('unit:confirm', { unitId, token, buyer });
+          const result = await units.command('unit:confirm', buyer ? { unitId, token, buyer } : { unitId, token });
           drop(unitId);
           return result.subscriptionId;
         } catch (error) {

@@ -1,0 +1,56 @@
+/**
+ * The registered buyer (认筹) a consultant is selecting for. Locks taken while a buyer is chosen
+ * count against that buyer's entitlement (机会数); the confirm then needs no buyer form. The choice
+ * survives a reload of the tab (sessionStorage), not a new shift.
+ */
+import { createResource, createSignal } from 'solid-js';
+import type { RegistrationInfo } from '@kaipan/shared';
+import { api } from '../lib/api';
+
+export function createBuyerPicker(projectId: string) {
+  const key = `kaipan.buyer.${projectId}`;
+  const [overview, { refetch }] = createResource(() => api.registrations(projectId));
+  const [selectedId, setSelectedId] = createSignal<string | null>(sessionStorage.getItem(key));
+
+  const selected = (): RegistrationInfo | undefined => {
+    const id = selectedId();
+    return id ? overview()?.registrations.find((r) => r.id === id && r.status === 'ACTIVE') : undefined;
+  };
+
+  return {
+    overview,
+    refetch,
+    selected,
+    /** Registrations a consultant can pick: active ones, with units left first. */
+    choices(): RegistrationInfo[] {
+      return (overview()?.registrations ?? [])
+        .filter((r) => r.status === 'ACTIVE')
+        .sort((a, b) => Number(remaining(b) > 0) - Number(remaining(a) > 0) || a.number - b.number);
+    },
+    choose(id: string | null): void {
+      setSelectedId(id);
+      if (id) sessionStorage.setItem(key, id);
+      else sessionStorage.removeItem(key);
+    },
+  };
+}
+
+export type BuyerPicker = ReturnType<typeof createBuyerPicker>;
+
+/** Units the registration may still buy. */
+export function remaining(r: RegistrationInfo): number {
+  return Math.max(0, r.unitsAllowed - r.unitsUsed);
+}
+
+/** Does a registration match what the consultant typed (number, name, or phone digits)? */
+export function matchesBuyer(r: RegistrationInfo, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  const digits = q.replace(/\D/g, '');
+  return (
+    r.label.toLowerCase().includes(q) ||
+    String(r.number) === q.replace(/^r0*/, '') ||
+    r.customer.name.toLowerCase().includes(q) ||
+    (digits.length >= 3 && r.customer.phone.includes(digits))
+  );
+}
