@@ -2,7 +2,7 @@
  * Demo data, created once (idempotent): a realistic project, accounts and one board device key.
  * DEMO ONLY — the passwords and the board key below are public. Never run with KAIPAN_DEMO in production.
  */
-import type { Db } from '../infra/db.js';
+import type { Db, Prisma } from '../infra/db.js';
 import { hashPassword } from '../domain/passwords.js';
 import { DEMO_BUILDINGS, demoUnits } from '../domain/demo-catalog.js';
 import { hashDeviceKey } from '../services/auth-service.js';
@@ -18,6 +18,13 @@ export const DEMO_ACCOUNTS = {
 export const DEMO_CONSULTANT_PASSWORD = 'kaipan-demo';
 /** Device key of the demo wall board. */
 export const DEMO_BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
+/** Device key of the demo queue kiosk 排号机. */
+export const DEMO_KIOSK_KEY = 'demo-kiosk-key-3b9e61c07d2a4f58';
+/** Demo queue categories: VIP 贵宾 called before General 普通. */
+export const DEMO_QUEUE_CATEGORIES = [
+  { code: 'VIP', name: '贵宾', nameEn: 'VIP', prefix: 'V', priority: 0 },
+  { code: 'GEN', name: '普通', nameEn: 'General', prefix: 'A', priority: 1 },
+] as const;
 
 const SURNAMES = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄', '周', '吴'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超'];
@@ -33,7 +40,11 @@ export interface DemoSeedResult {
 
 export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   const existing = await db.project.findUnique({ where: { code: DEMO_PROJECT_CODE }, select: { id: true } });
-  if (existing) return { created: false, projectId: existing.id };
+  if (existing) {
+    // Demo databases created before the queue existed get its kiosk and categories too.
+    await seedDemoQueue(db, existing.id);
+    return { created: false, projectId: existing.id };
+  }
 
   const consultantHash = await hashPassword(DEMO_CONSULTANT_PASSWORD);
   const staff = await Promise.all(
@@ -109,6 +120,8 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
       await tx.device.create({
         data: { projectId: project.id, kind: 'BOARD', name: '大屏 Wall board 1', keyHash: hashDeviceKey(DEMO_BOARD_KEY) },
       });
+      await seedDemoQueue(tx, project.id);
+      await seedDemoBuyers(tx, project.id);
       await tx.auditEvent.create({
         data: {
           projectId: project.id, actorKind: 'system', actorName: 'system', action: 'project.seed',
@@ -122,4 +135,61 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   // Fresh planner statistics for the new rows, before the first storm (autovacuum may be minutes away).
   await db.$executeRawUnsafe('ANALYZE units, buildings, subscriptions');
   return { created: true, projectId };
+}
+
+/** Demo buyers: customers of the first consultants, most of them registered (认筹 R0001…). */
+export const DEMO_CUSTOMERS = 60;
+export const DEMO_REGISTRATIONS = 40;
+
+async function seedDemoBuyers(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
+  const owners = await tx.user.findMany({
+    where: { username: { in: Array.from({ length: 10 }, (_, i) => `c${String(i + 1).padStart(3, '0')}`) } },
+    orderBy: { username: 'asc' },
+    select: { id: true },
+  });
+  const creator = owners[0]!.id;
+  const channels = ['WALK_IN', 'REFERRAL', 'ONLINE', 'ADVERTISING', 'AGENT'] as const;
+  const intents = ['A', 'B', 'C'] as const;
+  const demands = ['OWN_USE', 'UPGRADE', 'INVESTMENT'] as const;
+  await tx.customer.createMany({
+    data: Array.from({ length: DEMO_CUSTOMERS }, (_, i) => ({
+      projectId,
+      name: buyerName(i),
+      phone: `139${String(10_000_000 + i * 7_919).slice(-8)}`,
+      ownerId: owners[i % owners.length]!.id,
+      intent: intents[i % intents.length],
+      demand: demands[i % demands.length],
+      channel: channels[i % channels.length],
+      budgetMin: BigInt(2_500_000_00 + (i % 5) * 500_000_00),
+      budgetMax: BigInt(3_500_000_00 + (i % 5) * 500_000_00),
+      preferredLayouts: i % 2 ? ['A', 'C'] : ['B', 'D'],
+      status: i < DEMO_REGISTRATIONS ? ('INTERESTED' as const) : ('POTENTIAL' as const),
+    })),
+  });
+  const customers = await tx.customer.findMany({ where: { projectId }, orderBy: { phone: 'asc' }, select: { id: true } });
+  await tx.registration.createMany({
+    data: customers.slice(0, DEMO_REGISTRATIONS).map((c, i) => ({
+      projectId, customerId: c.id, number: i + 1, depositPaid: i < 30, unitsAllowed: 1, createdById: creator,
+    })),
+  });
+  await tx.project.update({ where: { id: projectId }, data: { registrationCounter: DEMO_REGISTRATIONS } });
+}
+
+const BUYER_SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭'];
+const BUYER_GIVEN = ['建国', '丽华', '晓明', '海燕', '志强', '静', '磊', '婷', '伟', '芳', '军', '敏', '洋', '霞', '涛', '琳'];
+
+function buyerName(i: number): string {
+  return `${BUYER_SURNAMES[i % BUYER_SURNAMES.length]}${BUYER_GIVEN[(i * 5 + Math.floor(i / BUYER_SURNAMES.length) * 3 + 3) % BUYER_GIVEN.length]}`;
+}
+
+/** The demo queue kiosk device and the two queue categories (idempotent). */
+async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory'>, projectId: string): Promise<void> {
+  await db.device.upsert({
+    where: { keyHash: hashDeviceKey(DEMO_KIOSK_KEY) },
+    update: {},
+    create: { projectId, kind: 'KIOSK', name: '排号机 Queue kiosk 1', keyHash: hashDeviceKey(DEMO_KIOSK_KEY) },
+  });
+  for (const c of DEMO_QUEUE_CATEGORIES) {
+    await db.queueCategory.upsert({ where: { projectId_code: { projectId, code: c.code } }, update: {}, create: { projectId, ...c } });
+  }
 }
