@@ -20,6 +20,7 @@ import { ensureRedisBinary, startRedisServer } from '../server/src/infra/redis-s
 import {
   DEMO_ACCOUNTS,
   DEMO_BOARD_KEY,
+  DEMO_KIOSK_KEY,
   DEMO_CONSULTANT_PASSWORD,
   DEMO_CONSULTANTS,
   seedDemo,
@@ -136,7 +137,8 @@ async function main(): Promise<void> {
     console.log('  Demo accounts (DEMO ONLY — public passwords, never use in production):');
     for (const [username, a] of Object.entries(DEMO_ACCOUNTS)) console.log(`    ${username.padEnd(8)} ${a.password.padEnd(16)} ${a.role}`);
     console.log(`    c001…c${String(DEMO_CONSULTANTS).padStart(3, '0')}  ${DEMO_CONSULTANT_PASSWORD.padEnd(16)} CONSULTANT`);
-    console.log(`    board device key: ${DEMO_BOARD_KEY}\n`);
+    console.log(`    board device key: ${DEMO_BOARD_KEY}`);
+    console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}\n`);
   }
 }
 

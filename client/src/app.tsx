@@ -11,7 +11,9 @@ import NotFoundPage from './pages/not-found';
 
 const ConsultantPage = lazy(() => import('./pages/consultant'));
 const ManagerPage = lazy(() => import('./pages/manager'));
+const CustomersPage = lazy(() => import('./pages/customers'));
 const BoardPage = lazy(() => import('./pages/board'));
+const LotteryPage = lazy(() => import('./pages/lottery'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -44,6 +46,20 @@ function ConsultantRoute(): JSX.Element {
         // keyed: another project is a fresh store and a fresh room.
         <Show when={params.projectId} keyed>
           {(projectId) => <ConsultantPage projectId={projectId} user={user} token={token} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /p/:projectId/customers (consultants) and /manager/:projectId/customers (managers). */
+function CustomersRoute(props: { variant: 'consultant' | 'manager' }): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <CustomersPage projectId={projectId} user={user} token={token} variant={props.variant} />}
         </Show>
       )}
     </RequireAuth>
@@ -90,6 +106,16 @@ function BoardRoute(): JSX.Element {
   );
 }
 
+/** Public (no login): anyone with the link checks a lottery 摇号. */
+function LotteryRoute(): JSX.Element {
+  const params = useParams<{ drawId: string }>();
+  return (
+    <Show when={params.drawId} keyed>
+      {(drawId) => <LotteryPage drawId={drawId} />}
+    </Show>
+  );
+}
+
 export function App(): JSX.Element {
   return (
     <Router root={Shell}>
@@ -97,7 +123,10 @@ export function App(): JSX.Element {
       <Route path="/" component={ProjectsRoute} />
       <Route path="/p/:projectId" component={ConsultantRoute} />
       <Route path="/manager/:projectId" component={ManagerRoute} />
+      <Route path="/p/:projectId/customers" component={() => <CustomersRoute variant="consultant" />} />
+      <Route path="/manager/:projectId/customers" component={() => <CustomersRoute variant="manager" />} />
       <Route path="/board/:projectId" component={BoardRoute} />
+      <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="*404" component={NotFoundPage} />
     </Router>
   );

@@ -17,7 +17,12 @@ import { createHub, type HubServer } from './hub/hub.js';
 import { authRoutes } from './http/routes/auth.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { unitRoutes } from './http/routes/units.js';
+import { queueRoutes } from './http/routes/queue.js';
+import { attachQueueEvents } from './hub/queue-events.js';
+import { startDocumentsWorker, type DocumentsWorker } from './jobs/documents-worker.js';
 import { registrationRoutes } from './http/routes/registrations.js';
+import { customerRoutes } from './http/routes/customers.js';
+import { lotteryRoutes } from './http/routes/lottery.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { toErrorBody } from './services/errors.js';
 import { createServices, type Services } from './services/index.js';
@@ -58,6 +63,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const feedConn = createRedis(config.redisUrl, 'feed');
   const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, sql, redis, log);
+  if (config.customerDataKeyDerived) {
+    log.warn('CUSTOMER_DATA_KEY is not set: ID numbers are encrypted with a DEVELOPMENT key derived from the auth secret. Demo only — set CUSTOMER_DATA_KEY (32 bytes, base64) for real data.');
+  }
 
   await app.register(fastifyCookie);
 
@@ -77,6 +85,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   projectRoutes(app, services);
   unitRoutes(app, services);
   registrationRoutes(app, services);
+  customerRoutes(app, services);
+  lotteryRoutes(app, services);
+  queueRoutes(app, services, config);
 
   const dist = resolve(config.clientDist);
   const serveClient = config.clientDist !== '' && existsSync(resolve(dist, 'index.html'));
@@ -95,7 +106,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   });
 
   const { io, sink, fanout } = createHub(app.server, services, config, log, adapterRedis);
-  const feed = new ChangeFeed(feedConn, services.mirror, sink, services.projects, log, config.fanoutIntervalMs);
+  const queueEvents = attachQueueEvents(io, services, log);
+  const feed = new ChangeFeed(feedConn, services.mirror, queueEvents.tap(sink), services.projects, log, config.fanoutIntervalMs);
+  let documentsWorker: DocumentsWorker | null = null;
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
 
   // Hang up on every socket before the HTTP server closes, or close() waits for them forever.
@@ -110,6 +123,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await services.keeper.stop();
     await feed.stop();
     await fanout.stop();
+    await queueEvents.stop();
+    await documentsWorker?.close();
+    await services.documents.jobs.close();
     await services.audit.close();
     await db.$disconnect();
     await sql.end();
@@ -134,6 +150,10 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
         await feed.start();
         // With several hub processes the background jobs run once, in the worker process.
         if (config.role === 'all') sweeper.start();
+        // Ticket PDFs: rendered in a worker thread, so even one process never blocks on them.
+        if (config.role === 'all') {
+          documentsWorker = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log });
+        }
         services.keeper.start();
         started = true;
       }

@@ -1,7 +1,7 @@
 /**
  * The background process of a multi-process deployment (KAIPAN_ROLE=worker): lock-expiry sweeps
- * and the mirror watchdog run here once instead of in every hub process. Later: BullMQ workers
- * for documents and scheduled batches.
+ * and the mirror watchdog run here once instead of in every hub process, and the BullMQ `documents`
+ * worker (ticket PDFs, rendered in a worker thread).
  */
 import type { AppConfig } from './config/index.js';
 import { createDb, warmDb } from './infra/db.js';
@@ -9,6 +9,7 @@ import { createRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createServices } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
+import { startDocumentsWorker } from './jobs/documents-worker.js';
 import type { Logger } from './services/logger.js';
 
 export interface KaipanWorker {
@@ -25,11 +26,14 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
   sweeper.start();
   services.keeper.start();
-  log.info({}, 'worker started: lock sweeper, mirror watchdog');
+  const documents = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log });
+  log.info({}, 'worker started: lock sweeper, mirror watchdog, documents (BullMQ)');
   return {
     async close() {
       await sweeper.stop();
       await services.keeper.stop();
+      await documents.close();
+      await services.documents.jobs.close();
       await services.audit.close();
       await db.$disconnect();
       await sql.end();

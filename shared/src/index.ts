@@ -6,6 +6,7 @@ export * from './stats.js';
 export * from './format.js';
 export * from './live-state.js';
 export * from './lottery.js';
+export * from './lottery-draws.js';
 export * from './registrations.js';
 export * from './customers.js';
 export * from './queue.js';

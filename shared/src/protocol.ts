@@ -6,6 +6,7 @@
 import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
 import type { QueueState } from './queue.js';
+import type { LotteryDrawnEvent } from './lottery-draws.js';
 import type {
   ConfirmPayload,
   ProjectRef,
@@ -199,6 +200,8 @@ export interface ServerToClientEvents {
   'project:changed': (event: ProjectChangedEvent) => void;
   /** Queue numbers changed (taken, called, served, missed): the whole board state, no personal data. */
   'queue:changed': (state: QueueState) => void;
+  /** A lottery (摇号) was drawn: the selection order, once per draw (docs/lottery.md). */
+  'lottery:drawn': (event: LotteryDrawnEvent) => void;
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */

@@ -4,7 +4,8 @@
  * docs/protocol.md "Queue and calling" documents them. Times are ISO-8601 UTC strings.
  */
 import { z } from 'zod';
-import { idSchema, phoneSchema } from './schemas.js';
+import { mobilePhoneSchema } from './customers.js';
+import { idSchema } from './schemas.js';
 import type { UnitStatus } from './unit-status.js';
 
 export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVED', 'NO_SHOW', 'DROPPED'] as const;
@@ -46,12 +47,13 @@ export const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9
  * POST /api/projects/:projectId/queue/tickets — take a number. Exactly one of `phone` (typed at the
  * kiosk) or `registrationNo` (scanned from the registration's QR, "R0007" or "7").
  * The same phone always gets the same ticket back (one ticket per phone per project, in the category
- * it was first taken in).
+ * it was first taken in), whichever way it was typed.
  */
 export const takeTicketSchema = z
   .strictObject({
     category: queueCategoryCodeSchema,
-    phone: phoneSchema.optional(),
+    /** Mainland mobile, normalised like customers' phones (+86 138-1234-5678 → 13812345678). */
+    phone: mobilePhoneSchema.optional(),
     registrationNo: z.string().trim().min(1).max(16).optional(),
     idempotencyKey: idempotencyKeySchema.optional(),
   })
@@ -207,7 +209,7 @@ export interface BuyerShortlistUnit {
   rank: number;
 }
 
-/** Units a buyer could still choose, per layout: AVAILABLE (locked or not) in the live state. */
+/** Units a buyer can choose now, per layout: AVAILABLE and not locked in the live state (the board's green). */
 export interface LayoutAvailability {
   layout: string;
   layoutName: string;

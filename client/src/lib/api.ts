@@ -14,6 +14,9 @@ import {
   type ErrorCode,
   type LockResult,
   type LoginResponse,
+  type CreateLotteryBody,
+  type LotteryDrawInfo,
+  type LotteryDrawSummary,
   type ProjectCatalog,
   type ProjectSnapshot,
   type ProjectSummary,
@@ -21,6 +24,17 @@ import {
   type UnitRef,
   type UnitState,
   type UserInfo,
+  type CreateCustomerBody,
+  type CreateFollowUpBody,
+  type CustomerDetail,
+  type CustomerInfo,
+  type CustomerOwner,
+  type CustomerPage,
+  type CustomerShortlist,
+  type FollowUpInfo,
+  type MoveIdleResult,
+  type ReassignResult,
+  type UpdateCustomerBody,
 } from '@kaipan/shared';
 import { currentToken, signOut } from '../stores/session';
 
@@ -80,7 +94,7 @@ function statusToCode(status: number): ErrorCode {
 
 async function request<T>(
   auth: ApiAuth,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
   body?: unknown,
 ): Promise<T> {
@@ -139,6 +153,8 @@ const enc = encodeURIComponent;
 export function createApi(auth: ApiAuth) {
   const get = <T>(path: string) => request<T>(auth, 'GET', path);
   const post = <T>(path: string, body: unknown = {}) => request<T>(auth, 'POST', path, body);
+  const put = <T>(path: string, body: unknown) => request<T>(auth, 'PUT', path, body);
+  const patch = <T>(path: string, body: unknown) => request<T>(auth, 'PATCH', path, body);
   return {
     login: (username: string, password: string) =>
       post<LoginResponse>('/api/auth/login', { username, password }),
@@ -169,10 +185,43 @@ export function createApi(auth: ApiAuth) {
 
     registrations: (projectId: string) => get<RegistrationOverview>(`/api/projects/${enc(projectId)}/registrations`),
 
+    /** Lottery 摇号: managers commit and draw; the public record and file need no login. */
+    lotteries: (projectId: string) => get<LotteryDrawSummary[]>(`/api/projects/${enc(projectId)}/lotteries`),
+    createLottery: (projectId: string, body: CreateLotteryBody) => post<LotteryDrawInfo>(`/api/projects/${enc(projectId)}/lotteries`, body),
+    drawLottery: (drawId: string) => post<LotteryDrawInfo>(`/api/lotteries/${enc(drawId)}/draw`),
+    publicLottery: (drawId: string) => get<LotteryDrawInfo>(`/api/public/lotteries/${enc(drawId)}`),
+    /** The verification file (unvalidated JSON: check it with lotteryRecordSchema). */
+    lotteryRecord: (drawId: string) => get<unknown>(`/api/public/lotteries/${enc(drawId)}/record.json`),
+
     /** HTTP twins of the hub commands (used when the hub is not connected). */
     lock: (unitId: string, registrationId?: string) =>
       post<LockResult>(`/api/units/${enc(unitId)}/lock`, registrationId ? { registrationId } : {}),
     release: (unitId: string, token: string) => post<UnitRef>(`/api/units/${enc(unitId)}/release`, { token }),
+    /** Customer registry 客户 (docs/protocol.md "Customers"). */
+    customers: (projectId: string, query: Record<string, string | number | undefined> = {}) => {
+      const qs = Object.entries(query)
+        .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
+        .join('&');
+      return get<CustomerPage>(`/api/projects/${enc(projectId)}/customers${qs ? `?${qs}` : ''}`);
+    },
+    customerOwners: (projectId: string) => get<CustomerOwner[]>(`/api/projects/${enc(projectId)}/customers/owners`),
+    createCustomer: (projectId: string, body: CreateCustomerBody) =>
+      post<CustomerInfo>(`/api/projects/${enc(projectId)}/customers`, body),
+    customer: (customerId: string) => get<CustomerDetail>(`/api/customers/${enc(customerId)}`),
+    updateCustomer: (customerId: string, body: UpdateCustomerBody) =>
+      patch<CustomerInfo>(`/api/customers/${enc(customerId)}`, body),
+    addFollowUp: (customerId: string, body: CreateFollowUpBody) =>
+      post<FollowUpInfo>(`/api/customers/${enc(customerId)}/follow-ups`, body),
+    shortlist: (customerId: string) => get<CustomerShortlist>(`/api/customers/${enc(customerId)}/shortlist`),
+    setShortlist: (customerId: string, unitIds: string[]) =>
+      put<CustomerShortlist>(`/api/customers/${enc(customerId)}/shortlist`, { unitIds }),
+    claimCustomer: (customerId: string) => post<CustomerInfo>(`/api/customers/${enc(customerId)}/claim`),
+    reassignCustomers: (projectId: string, customerIds: string[], ownerId: string | null) =>
+      post<ReassignResult>(`/api/projects/${enc(projectId)}/customers/reassign`, { customerIds, ownerId }),
+    moveIdleToPool: (projectId: string, days: number) =>
+      post<MoveIdleResult>(`/api/projects/${enc(projectId)}/customers/move-idle-to-pool`, { days }),
+
     confirm: (unitId: string, token: string, buyer: Buyer) =>
       post<ConfirmResult>(`/api/units/${enc(unitId)}/confirm`, { token, buyer }),
   };

@@ -101,11 +101,16 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
           />
         }
         actions={
-          <Show when={isManager(props.user)}>
-            <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
-              {t('projects.manage')}
+          <>
+            <A href={`/p/${props.projectId}/customers`} class="btn btn--ghost btn--sm">
+              {t('customers.link')}
             </A>
-          </Show>
+            <Show when={isManager(props.user)}>
+              <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
+                {t('projects.manage')}
+              </A>
+            </Show>
+          </>
         }
       />
       <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />

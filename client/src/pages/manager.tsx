@@ -35,6 +35,7 @@ import { Legend } from '../components/legend';
 import { StatusBanners } from '../components/status-banners';
 import { UnitFacts } from '../components/unit-facts';
 import { UnitGrid } from '../components/unit-grid';
+import { LotteryPanel } from '../components/lottery-panel';
 import { ConfirmDialog, EmptyState, ErrorState, Spinner } from '../components/ui';
 
 type Mode = 'inspect' | 'select';
@@ -148,6 +149,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           <>
             <A href={`/p/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
               {t('manager.toGrid')}
+            </A>
+            <A href={`/manager/${props.projectId}/customers`} class="btn btn--ghost btn--sm hide-phone">
+              {t('customers.link')}
             </A>
             <button
               type="button"
@@ -290,6 +294,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                     refreshAuditSoon();
                   }}
                 />
+                <LotteryPanel projectId={props.projectId} timeZone={catalog.timeZone()} onChanged={refreshAuditSoon} />
               </aside>
             </div>
 

@@ -3,6 +3,7 @@
  * Every bad variable is reported together; there are no weak secret fallbacks outside demo mode.
  */
 import { z } from 'zod';
+import { decodeDataKey, deriveDevDataKey } from '../domain/id-cipher.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -22,6 +23,21 @@ const envSchema = z.object({
   KAIPAN_DEMO: bool.default(true),
   /** HMAC secret for session tokens (≥ 32 chars). Required outside demo mode. */
   AUTH_SECRET: z.string().min(32).optional(),
+  /**
+   * AES-256-GCM key for customers' ID numbers at rest: 32 bytes, base64. Required outside demo mode;
+   * in demo mode a development key is derived from the auth secret (with a loud warning).
+   */
+  CUSTOMER_DATA_KEY: z
+    .string()
+    .refine((v) => {
+      try {
+        decodeDataKey(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be 32 bytes, base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
   /** Session lifetime, hours. */
   SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** Prefix of every Redis key (lets several deployments or tests share one Redis). */
@@ -55,6 +71,11 @@ const envSchema = z.object({
    * (HTTP + hub only, one of several behind a load balancer) or `worker` (background jobs only).
    */
   KAIPAN_ROLE: z.enum(['all', 'hub', 'worker']).default('all'),
+  /**
+   * Public base URL of the site (e.g. https://kaipan.example.com), printed in queue tickets' QR codes.
+   * Unset: the origin of the request that took the number.
+   */
+  PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,6 +89,10 @@ export interface AppConfig {
   dataDir: string;
   demo: boolean;
   authSecret: string;
+  /** 32-byte AES-256-GCM key for ID numbers at rest. */
+  customerDataKey: Buffer;
+  /** True when the key was derived from the auth secret (demo mode without CUSTOMER_DATA_KEY). */
+  customerDataKeyDerived: boolean;
   sessionHours: number;
   redisPrefix: string;
   pgPoolSize: number;
@@ -81,6 +106,8 @@ export interface AppConfig {
   clientDist: string;
   logLevel: Env['LOG_LEVEL'];
   role: Env['KAIPAN_ROLE'];
+  /** Base URL for links printed on paper (no trailing slash); null = the request's origin. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -97,9 +124,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const env = result.data;
-  if (!env.KAIPAN_DEMO && !env.AUTH_SECRET) {
-    throw new ConfigError(['AUTH_SECRET: required (≥ 32 characters) when KAIPAN_DEMO=0']);
-  }
+  const problems: string[] = [];
+  if (!env.KAIPAN_DEMO && !env.AUTH_SECRET) problems.push('AUTH_SECRET: required (≥ 32 characters) when KAIPAN_DEMO=0');
+  if (!env.KAIPAN_DEMO && !env.CUSTOMER_DATA_KEY) problems.push('CUSTOMER_DATA_KEY: required (32 bytes, base64) when KAIPAN_DEMO=0');
+  if (problems.length > 0) throw new ConfigError(problems);
   return env;
 }
 
@@ -113,6 +141,10 @@ export function buildConfig(
 ): AppConfig {
   const authSecret = env.AUTH_SECRET ?? resolved.authSecret;
   if (!authSecret) throw new ConfigError(['AUTH_SECRET: missing']);
+  // Demo mode only (parseEnv requires the key otherwise): derived from the auth secret, which the
+  // launcher keeps under the data dir, so stored ID numbers stay readable across restarts.
+  if (!env.CUSTOMER_DATA_KEY && !env.KAIPAN_DEMO) throw new ConfigError(['CUSTOMER_DATA_KEY: missing']);
+  const customerDataKey = env.CUSTOMER_DATA_KEY ? decodeDataKey(env.CUSTOMER_DATA_KEY) : deriveDevDataKey(authSecret);
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -122,6 +154,8 @@ export function buildConfig(
     dataDir: env.KAIPAN_DATA_DIR,
     demo: env.KAIPAN_DEMO,
     authSecret,
+    customerDataKey,
+    customerDataKeyDerived: !env.CUSTOMER_DATA_KEY,
     sessionHours: env.SESSION_HOURS,
     redisPrefix: env.REDIS_PREFIX,
     pgPoolSize: env.PG_POOL_SIZE,
@@ -135,5 +169,6 @@ export function buildConfig(
     clientDist: env.CLIENT_DIST,
     logLevel: env.LOG_LEVEL,
     role: env.KAIPAN_ROLE,
+    publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
   };
 }

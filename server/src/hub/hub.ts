@@ -24,7 +24,7 @@ import { RateLimiter } from '../infra/rate-limiter.js';
 import { deviceLabel, type Principal } from '../domain/principal.js';
 import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
-import { Fanout, audienceOf } from './fanout.js';
+import { Fanout, audienceOf, projectRoom } from './fanout.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import type { Logger } from '../services/logger.js';
@@ -161,6 +161,9 @@ export function createHub(
 
     socket.on('disconnect', () => limiter.forget(socket.id));
   });
+
+  // Lottery results go through the Redis adapter: the sockets of every process in the project room hear them.
+  services.lottery.onDrawn((event) => hub.to(projectRoom(event.projectId)).emit('lottery:drawn', event));
 
   const sink: FeedSink = {
     unitsChanged: (frame) => fanout.unitsChanged(frame),

@@ -8,10 +8,15 @@ import { AuditWriter } from './audit.js';
 import { AuthService } from './auth-service.js';
 import { ProjectList } from './background.js';
 import { ControlService } from './control-service.js';
+import { CustomerService } from './customer-service.js';
+import { createIdCipher } from '../domain/id-cipher.js';
 import type { Logger } from './logger.js';
 import { MirrorKeeper } from './mirror-keeper.js';
 import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
+import { QueueService } from './queue-service.js';
+import { DocumentJobs, DocumentStore } from '../jobs/documents.js';
+import { LotteryService } from './lottery-service.js';
 import { RegistrationService } from './registration-service.js';
 import { SalesService } from './sales-service.js';
 
@@ -27,6 +32,12 @@ export interface Services {
   control: ControlService;
   query: QueryService;
   registrations: RegistrationService;
+  customers: CustomerService;
+  queue: QueueService;
+  /** Rendered documents (Redis) and the BullMQ `documents` queue producer (close on shutdown). */
+  documents: { jobs: DocumentJobs; store: DocumentStore };
+  /** Lottery 摇号: commit, draw, publish (the hub broadcasts `lottery:drawn`). */
+  lottery: LotteryService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -36,6 +47,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const projects = new ProjectList(() => directory.allProjectIds(), log);
   const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);
   const registrations = new RegistrationService(db, sql, mirror, directory);
+  const query = new QueryService(db, mirror, keeper, directory);
+  const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
   return {
     mirror,
     projects,
@@ -45,7 +58,11 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     auth: new AuthService(db, config.authSecret, config.sessionHours),
     sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations),
     control: new ControlService(db, mirror, keeper, directory),
-    query: new QueryService(db, mirror, keeper, directory),
+    query,
     registrations,
+    customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
+    queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),
+    documents,
+    lottery: new LotteryService(db, directory),
   };
 }

@@ -1,0 +1,42 @@
+/**
+ * A customer's name wherever it appears, coloured by status (CUSTOMER_STATUS_COLORS from
+ * @kaipan/shared): the same dot + name on every screen, so a consultant reads the stage at a glance.
+ */
+import { Show, type JSX } from 'solid-js';
+import { CUSTOMER_STATUS_COLORS, type CustomerStatus } from '@kaipan/shared';
+import { t, type MessageKey } from '../lib/i18n';
+
+export function customerStatusLabel(status: CustomerStatus): string {
+  return t(`customerStatus.${status}` as MessageKey);
+}
+
+/** The status alone, as a filled pill. */
+export function CustomerStatusPill(props: { status: CustomerStatus }): JSX.Element {
+  const c = () => CUSTOMER_STATUS_COLORS[props.status];
+  return (
+    <span class="status-pill cust-pill" style={{ background: c().bg, color: c().fg }}>
+      {customerStatusLabel(props.status)}
+    </span>
+  );
+}
+
+/** Name chip: status dot, name, optional status label (`withLabel`). */
+export function CustomerBadge(props: { name: string; status: CustomerStatus; withLabel?: boolean; size?: 'sm' | 'lg' }): JSX.Element {
+  const c = () => CUSTOMER_STATUS_COLORS[props.status];
+  return (
+    <span
+      class="cust-badge"
+      classList={{ 'cust-badge--lg': props.size === 'lg', 'cust-badge--sm': props.size === 'sm' }}
+      style={{ '--cust-color': c().bg }}
+      title={customerStatusLabel(props.status)}
+    >
+      <span class="cust-badge__dot" aria-hidden="true" />
+      <span class="cust-badge__name">{props.name}</span>
+      <Show when={props.withLabel}>
+        <span class="cust-badge__label" style={{ background: c().bg, color: c().fg }}>
+          {customerStatusLabel(props.status)}
+        </span>
+      </Show>
+    </span>
+  );
+}

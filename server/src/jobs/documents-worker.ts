@@ -1,0 +1,75 @@
+/**
+ * Consumer of the `documents` queue. Started by the worker process (KAIPAN_ROLE=worker) and by the
+ * one-process default (KAIPAN_ROLE=all). The BullMQ worker only does I/O on this event loop; the
+ * PDF itself is drawn in a worker thread (RenderPool).
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Db } from '../infra/db.js';
+import type { Logger } from '../services/logger.js';
+import {
+  DOCUMENTS_QUEUE,
+  TICKET_PDF_JOB,
+  bullPrefix,
+  createBullConnection,
+  type DocumentStore,
+  type TicketPdfJobData,
+} from './documents.js';
+import { RenderPool } from './render-pool.js';
+
+export interface DocumentsWorker {
+  close(): Promise<void>;
+}
+
+export function startDocumentsWorker(opts: {
+  redisUrl: string;
+  redisPrefix: string;
+  db: Db;
+  store: DocumentStore;
+  log: Logger;
+  /** Jobs handled at once (they queue for the one render thread; I/O overlaps). Default 2. */
+  concurrency?: number;
+}): DocumentsWorker {
+  const pool = new RenderPool();
+  const connection = createBullConnection(opts.redisUrl, 'documents-worker');
+
+  const processor = async (job: Job<TicketPdfJobData>): Promise<{ sha256: string; bytes: number } | null> => {
+    if (job.name !== TICKET_PDF_JOB) throw new Error(`unknown job ${job.name}`);
+    const { ticketId, origin, peopleAhead } = job.data;
+    const ticket = await opts.db.queueTicket.findUnique({
+      where: { id: ticketId },
+      select: {
+        id: true, label: true, token: true, issuedAt: true,
+        category: { select: { name: true, nameEn: true } },
+        project: { select: { name: true, nameEn: true, timezone: true } },
+      },
+    });
+    if (!ticket) return null; // deleted since: nothing to print
+    const pdf = await pool.renderQueueTicket({
+      ticketId: ticket.id,
+      project: { name: ticket.project.name, nameEn: ticket.project.nameEn, timezone: ticket.project.timezone },
+      number: ticket.label,
+      category: { name: ticket.category.name, nameEn: ticket.category.nameEn },
+      issuedAt: ticket.issuedAt,
+      ...(peopleAhead === undefined ? {} : { peopleAhead }),
+      followUrl: `${origin.replace(/\/+$/, '')}/q/${ticket.token}`,
+    });
+    const stored = await opts.store.putTicketPdf(ticket.id, pdf);
+    return { sha256: stored.sha256, bytes: pdf.length };
+  };
+
+  const worker = new Worker<TicketPdfJobData>(DOCUMENTS_QUEUE, processor, {
+    connection,
+    prefix: bullPrefix(opts.redisPrefix),
+    concurrency: opts.concurrency ?? 2,
+  });
+  worker.on('failed', (job, error) => opts.log.error({ err: error, jobId: job?.id }, 'document job failed'));
+  worker.on('error', (error) => opts.log.error({ err: error }, 'documents worker error'));
+
+  return {
+    async close() {
+      await worker.close();
+      await pool.close();
+      connection.disconnect();
+    },
+  };
+}

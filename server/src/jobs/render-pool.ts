@@ -1,0 +1,85 @@
+/**
+ * One worker thread that renders documents off the event loop, started on first use and replaced
+ * if it dies (the requests in flight then fail, and BullMQ retries their jobs).
+ */
+import { Worker } from 'node:worker_threads';
+import type { QueueTicketInput } from '../documents/queue-ticket.js';
+
+export interface RenderRequest {
+  id: number;
+  kind: 'queue-ticket';
+  input: QueueTicketInput;
+  /** CJK font override (default: the first font found on the machine). */
+  fontPath?: string;
+}
+
+export type RenderResponse = { id: number; ok: true; pdf: ArrayBuffer } | { id: number; ok: false; error: string };
+
+/** Longest a render may take before it is abandoned (the thread is replaced). */
+const RENDER_TIMEOUT_MS = 30_000;
+
+export class RenderPool {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private closed = false;
+
+  constructor(private readonly fontPath?: string) {}
+
+  renderQueueTicket(input: QueueTicketInput): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('render pool closed'));
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.failAll(new Error(`render timed out after ${RENDER_TIMEOUT_MS} ms`));
+        void worker.terminate();
+      }, RENDER_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      const request: RenderRequest = { id, kind: 'queue-ticket', input, ...(this.fontPath ? { fontPath: this.fontPath } : {}) };
+      worker.postMessage(request);
+    });
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const worker = new Worker(new URL('./render-bootstrap.mjs', import.meta.url), {
+      workerData: { entry: new URL(`./render-thread${ext}`, import.meta.url).href },
+    });
+    worker.on('message', (response: RenderResponse) => {
+      const waiter = this.pending.get(response.id);
+      if (!waiter) return;
+      this.pending.delete(response.id);
+      clearTimeout(waiter.timer);
+      if (response.ok) waiter.resolve(Buffer.from(response.pdf));
+      else waiter.reject(new Error(response.error));
+    });
+    const gone = (error: Error): void => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(error);
+    };
+    worker.on('error', gone);
+    worker.on('exit', (code) => gone(new Error(`render thread exited (code ${code})`)));
+    // An idle render thread must not keep the process alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(error: Error): void {
+    for (const [id, waiter] of this.pending) {
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+      this.pending.delete(id);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new Error('render pool closed'));
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}

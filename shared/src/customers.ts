@@ -1,0 +1,385 @@
+/**
+ * Customer registry 客户: one customer (household) per phone per project, owned by a consultant or
+ * in the public pool 公共池. Contracts (schemas, response shapes) and pure rules (phone
+ * normalisation, ID-number validation and masking, status colours).
+ *
+ * A customer's status never comes from a client: it follows from what happens (a registration makes
+ * INTERESTED, a subscription SUBSCRIBED, a contract SIGNED). Client objects are strict, so a `status`
+ * field is a VALIDATION_FAILED error.
+ */
+import { z } from 'zod';
+import { idSchema } from './schemas.js';
+import type { RegistrationStatus } from './registrations.js';
+import type { UnitStatus } from './unit-status.js';
+
+export const CUSTOMER_STATUSES = ['POTENTIAL', 'INTERESTED', 'SUBSCRIBED', 'SIGNED'] as const;
+/** potential 潜在 → interested 意向 → subscribed 认购 → signed 签约. */
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+/** Display and sort order (the funnel, earliest stage first). */
+export const CUSTOMER_STATUS_ORDER: readonly CustomerStatus[] = CUSTOMER_STATUSES;
+
+/**
+ * One colour per status for every place a customer's name appears (chip, table, detail). Chosen
+ * apart from the unit board colours (green/amber/red) so a customer chip is never read as a unit.
+ */
+export const CUSTOMER_STATUS_COLORS: Record<CustomerStatus, { bg: string; fg: string }> = {
+  POTENTIAL: { bg: '#94a3b8', fg: '#0f172a' },
+  INTERESTED: { bg: '#2563eb', fg: '#ffffff' },
+  SUBSCRIBED: { bg: '#7c3aed', fg: '#ffffff' },
+  SIGNED: { bg: '#0f766e', fg: '#ffffff' },
+};
+
+/** Has the customer reached `stage` (or gone beyond it)? */
+export function hasReachedStatus(status: CustomerStatus, stage: CustomerStatus): boolean {
+  return CUSTOMER_STATUS_ORDER.indexOf(status) >= CUSTOMER_STATUS_ORDER.indexOf(stage);
+}
+
+/** Intent class: A hot, B warm, C cold. */
+export const INTENT_CLASSES = ['A', 'B', 'C'] as const;
+export type IntentClass = (typeof INTENT_CLASSES)[number];
+
+/** 自住 own use / 投资 investment / 改善 upgrade. */
+export const DEMAND_TYPES = ['OWN_USE', 'INVESTMENT', 'UPGRADE'] as const;
+export type DemandType = (typeof DEMAND_TYPES)[number];
+
+/** How the customer found the project. */
+export const SOURCE_CHANNELS = ['WALK_IN', 'REFERRAL', 'ONLINE', 'ADVERTISING', 'AGENT', 'OTHER'] as const;
+export type SourceChannel = (typeof SOURCE_CHANNELS)[number];
+
+export const FOLLOW_UP_KINDS = ['CALL', 'VISIT', 'MESSAGE', 'NOTE'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+/** Most units on one shortlist 意向房源. */
+export const SHORTLIST_MAX = 20;
+/** Default idle threshold (days without activity) of "move idle customers to the pool". */
+export const DEFAULT_IDLE_DAYS = 14;
+
+// ---------------------------------------------------------------------------------------------
+// Pure rules
+
+/**
+ * Mainland mobile number → 11 digits (13812345678), or null when it is not one. Accepts a +86 /
+ * 0086 / 86 prefix, spaces, dashes, dots and parentheses.
+ */
+export function normalizePhone(input: string): string | null {
+  let digits = input.trim().replace(/[\s\-.()]/g, '');
+  if (digits.startsWith('+86')) digits = digits.slice(3);
+  else if (digits.startsWith('0086')) digits = digits.slice(4);
+  else if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
+  return /^1[3-9][0-9]{9}$/.test(digits) ? digits : null;
+}
+
+/** Digits of a search text when it looks like (part of) a phone number, else null. */
+export function phoneDigits(text: string): string | null {
+  let stripped = text.trim().replace(/[\s\-.()]/g, '');
+  if (stripped.startsWith('+86')) stripped = stripped.slice(3);
+  else if (stripped.startsWith('0086')) stripped = stripped.slice(4);
+  else if (stripped.length === 13 && stripped.startsWith('861')) stripped = stripped.slice(2);
+  return /^[0-9]{3,11}$/.test(stripped) ? stripped : null;
+}
+
+const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const RESIDENT_ID_CHECK = '10X98765432';
+
+/** Shape of an 18-character resident ID (居民身份证): 17 digits + a digit or X. */
+export function looksLikeResidentId(id: string): boolean {
+  return /^[0-9]{17}[0-9X]$/.test(id);
+}
+
+/** GB 11643 checksum of an 18-character resident ID (upper-case X). */
+export function isValidResidentId(id: string): boolean {
+  if (!looksLikeResidentId(id)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i += 1) sum += Number(id[i]) * (RESIDENT_ID_WEIGHTS[i] ?? 0);
+  return RESIDENT_ID_CHECK[sum % 11] === id[17];
+}
+
+/** Canonical form of an ID number: no spaces, upper case. */
+export function canonicalIdNumber(input: string): string {
+  return input.replace(/\s/g, '').toUpperCase();
+}
+
+/**
+ * What everyone but a manager sees: 110101199003071234 → 110***********1234. Other documents keep
+ * the first 3 and last 4 characters; anything shorter than 8 is masked entirely.
+ */
+export function maskIdNumber(idNumber: string): string {
+  const id = canonicalIdNumber(idNumber);
+  if (id.length < 8) return '*'.repeat(id.length);
+  return `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
+}
+
+/** 13812345678 → 138****5678 (customer in the pool, seen by a consultant who does not own it). */
+export function maskMobile(phone: string): string {
+  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '*'.repeat(phone.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+/** A mainland mobile number, normalised to 11 digits. */
+export const mobilePhoneSchema = z
+  .string()
+  .max(32)
+  .transform((s, ctx) => {
+    const phone = normalizePhone(s);
+    if (phone === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile number (1[3-9] + 9 digits)' });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+/**
+ * ID number: an 18-character resident ID must pass its checksum; other documents (passport, HK/Macau
+ * permits, old 15-digit IDs) are 6–20 letters and digits.
+ */
+export const idNumberSchema = z
+  .string()
+  .max(40)
+  .transform((s, ctx) => {
+    const id = canonicalIdNumber(s);
+    if (looksLikeResidentId(id)) {
+      if (!isValidResidentId(id)) ctx.addIssue({ code: 'custom', message: 'resident ID checksum does not match' });
+    } else if (!/^[A-Z0-9]{6,20}$/.test(id)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a resident ID or 6–20 letters and digits' });
+    }
+    return id;
+  });
+
+/** Money in fen, integer ≥ 0. */
+const fenSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const coBuyerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(50),
+  phone: mobilePhoneSchema.optional(),
+  /** e.g. spouse 配偶, parent 父母. */
+  relation: z.string().trim().min(1).max(20).optional(),
+});
+export type CoBuyer = z.infer<typeof coBuyerSchema>;
+
+const customerFields = {
+  name: z.string().trim().min(1).max(50),
+  phone: mobilePhoneSchema,
+  idNumber: idNumberSchema,
+  coBuyers: z.array(coBuyerSchema).max(5),
+  intent: z.enum(INTENT_CLASSES).nullable(),
+  demand: z.enum(DEMAND_TYPES).nullable(),
+  /** Budget range, fen. */
+  budgetMin: fenSchema.nullable(),
+  budgetMax: fenSchema.nullable(),
+  /** Layout names or codes the customer likes, e.g. 3室2厅2卫. */
+  preferredLayouts: z.array(z.string().trim().min(1).max(40)).max(10),
+  channel: z.enum(SOURCE_CHANNELS),
+};
+
+function budgetInOrder(v: { budgetMin?: number | null; budgetMax?: number | null }): boolean {
+  return v.budgetMin == null || v.budgetMax == null || v.budgetMin <= v.budgetMax;
+}
+const budgetOrderIssue = { message: 'budgetMin must not exceed budgetMax', path: ['budgetMax'] };
+
+export const createCustomerSchema = z
+  .strictObject({
+    /** Client-chosen id: a repeated create with the same id answers the customer it made (idempotency). */
+    id: idSchema.optional(),
+    name: customerFields.name,
+    phone: customerFields.phone,
+    idNumber: customerFields.idNumber.optional(),
+    coBuyers: customerFields.coBuyers.optional(),
+    intent: customerFields.intent.optional(),
+    demand: customerFields.demand.optional(),
+    budgetMin: customerFields.budgetMin.optional(),
+    budgetMax: customerFields.budgetMax.optional(),
+    preferredLayouts: customerFields.preferredLayouts.optional(),
+    /** Default WALK_IN. */
+    channel: customerFields.channel.optional(),
+    /** Managers only: owner consultant (null = public pool). Default: the caller. */
+    ownerId: idSchema.nullable().optional(),
+  })
+  .refine(budgetInOrder, budgetOrderIssue);
+export type CreateCustomerBody = z.infer<typeof createCustomerSchema>;
+
+/** PATCH: any subset of the fields, with the `version` the editor saw (optimistic concurrency). */
+export const updateCustomerSchema = z
+  .strictObject({
+    version: z.number().int().min(1),
+    name: customerFields.name.optional(),
+    phone: customerFields.phone.optional(),
+    /** null removes the stored ID number. */
+    idNumber: customerFields.idNumber.nullable().optional(),
+    coBuyers: customerFields.coBuyers.optional(),
+    intent: customerFields.intent.optional(),
+    demand: customerFields.demand.optional(),
+    budgetMin: customerFields.budgetMin.optional(),
+    budgetMax: customerFields.budgetMax.optional(),
+    preferredLayouts: customerFields.preferredLayouts.optional(),
+    channel: customerFields.channel.optional(),
+  })
+  .refine(budgetInOrder, budgetOrderIssue);
+export type UpdateCustomerBody = z.infer<typeof updateCustomerSchema>;
+
+export const createFollowUpSchema = z.strictObject({
+  /** Client-chosen id: a repeated post with the same id answers the entry it made (idempotency). */
+  id: idSchema.optional(),
+  kind: z.enum(FOLLOW_UP_KINDS),
+  note: z.string().trim().min(1).max(1000),
+  /** When it happened (default now); a call logged afterwards may be in the past, never the future. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateFollowUpBody = z.infer<typeof createFollowUpSchema>;
+
+/** PUT the whole ranked shortlist: first = rank 1. Duplicates are dropped (first occurrence kept). */
+export const shortlistBodySchema = z.strictObject({
+  unitIds: z
+    .array(idSchema)
+    .max(SHORTLIST_MAX * 2)
+    .transform((ids) => [...new Set(ids)])
+    .pipe(z.array(idSchema).max(SHORTLIST_MAX, `at most ${SHORTLIST_MAX} units`)),
+});
+export type ShortlistBody = z.infer<typeof shortlistBodySchema>;
+
+export const reassignCustomersSchema = z.strictObject({
+  customerIds: z.array(idSchema).min(1).max(500),
+  /** New owner consultant, or null to put them in the public pool. */
+  ownerId: idSchema.nullable(),
+});
+export type ReassignCustomersBody = z.infer<typeof reassignCustomersSchema>;
+
+export const moveIdleSchema = z.strictObject({
+  /** Customers with no activity for at least this many days (default 14). */
+  days: z.number().int().min(1).max(365).default(DEFAULT_IDLE_DAYS),
+});
+export type MoveIdleBody = z.infer<typeof moveIdleSchema>;
+
+export const customerRefSchema = z.strictObject({ customerId: idSchema });
+
+/**
+ * GET list query. `owner`: 'me', 'pool', or a consultant id (managers). `q`: part of a name, or
+ * 3+ digits of a phone. `idleDays`: only customers without activity for that many days.
+ */
+export const customerListQuerySchema = z.strictObject({
+  q: z.string().trim().max(50).optional(),
+  owner: z.union([z.enum(['me', 'pool']), idSchema]).optional(),
+  status: z.enum(CUSTOMER_STATUSES).optional(),
+  intent: z.enum(INTENT_CLASSES).optional(),
+  idleDays: z.coerce.number().int().min(1).max(365).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+});
+export type CustomerListQuery = z.infer<typeof customerListQuerySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+export interface CustomerOwner {
+  id: string;
+  displayName: string;
+}
+
+/** Details of a DUPLICATE_CUSTOMER error. */
+export interface DuplicateCustomerDetails {
+  customerId: string;
+  owner: CustomerOwner | null;
+}
+
+export interface CustomerRegistrationSummary {
+  id: string;
+  number: number;
+  /** R0007 */
+  label: string;
+  status: RegistrationStatus;
+  depositPaid: boolean;
+  unitsAllowed: number;
+  unitsUsed: number;
+}
+
+export interface CustomerInfo {
+  id: string;
+  projectId: string;
+  name: string;
+  /** 11 digits; masked (138****5678) for a consultant looking at a pool customer. */
+  phone: string;
+  /** e.g. 110***********1234; the clear number only via GET …/id-number (managers, audited). */
+  idNumberMasked: string | null;
+  coBuyers: CoBuyer[];
+  intent: IntentClass | null;
+  demand: DemandType | null;
+  /** Budget range, fen. */
+  budgetMin: number | null;
+  budgetMax: number | null;
+  preferredLayouts: string[];
+  channel: SourceChannel;
+  status: CustomerStatus;
+  /** null = public pool. */
+  owner: CustomerOwner | null;
+  /** Send back with PATCH. */
+  version: number;
+  lastActivityAt: string;
+  createdAt: string;
+  registration: CustomerRegistrationSummary | null;
+}
+
+export interface CustomerPage {
+  customers: CustomerInfo[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface FollowUpInfo {
+  id: string;
+  kind: FollowUpKind;
+  note: string;
+  at: string;
+  consultant: CustomerOwner;
+}
+
+/** A shortlisted unit with its live status (from the same mirror as the board). */
+export interface ShortlistEntry {
+  unitId: string;
+  /** 1 = first choice. */
+  rank: number;
+  code: string;
+  buildingId: string;
+  floor: number;
+  layoutName: string;
+  grossArea: number;
+  /** List price, fen. */
+  listPrice: number;
+  status: UnitStatus;
+  /** Open for a lock right now (AVAILABLE, no lock). */
+  available: boolean;
+  lock?: { holderName: string; expiresAt: string; ttlMs: number };
+}
+
+export interface CustomerShortlist {
+  customerId: string;
+  /** Mirror seq the statuses reflect. */
+  seq: number;
+  serverTime: string;
+  items: ShortlistEntry[];
+  availableCount: number;
+}
+
+export interface CustomerDetail extends CustomerInfo {
+  /** Newest first (at most 100). */
+  followUps: FollowUpInfo[];
+  shortlist: CustomerShortlist;
+}
+
+export interface ReassignResult {
+  customerIds: string[];
+  owner: CustomerOwner | null;
+}
+
+export interface MoveIdleResult {
+  days: number;
+  /** Customers moved to the pool. */
+  customerIds: string[];
+}
+
+export interface IdNumberReveal {
+  customerId: string;
+  idNumber: string | null;
+}

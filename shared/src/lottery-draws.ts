@@ -1,0 +1,95 @@
+/**
+ * The lottery draw flow (摇号) in Kaipan: commit → draw → publish. Contracts only; the algorithm and
+ * the published record format are in ./lottery.ts (`kaipan-lottery-v1`, docs/lottery.md).
+ */
+import { z } from 'zod';
+import { idSchema } from './schemas.js';
+import { LOTTERY_VERSION, type LotteryRecord } from './lottery.js';
+
+/** Which registrations enter a draw: ACTIVE ones whose sincerity deposit 诚意金 was received (default), or all ACTIVE ones. */
+export const LOTTERY_ELIGIBILITY = ['ACTIVE_WITH_DEPOSIT', 'ALL_ACTIVE'] as const;
+export type LotteryEligibility = (typeof LOTTERY_ELIGIBILITY)[number];
+
+export type LotteryDrawStatus = 'COMMITTED' | 'DRAWN';
+
+/**
+ * POST /api/projects/:projectId/lotteries — freeze the eligible list and commit to a fresh server
+ * seed. A repeated request with the same `idempotencyKey` (per project, kept for good) returns the
+ * draw the first one created.
+ */
+export const createLotterySchema = z.strictObject({
+  /** Shown on the board, the public page and the PDF, e.g. "首开摇号 First release". */
+  title: z.string().trim().min(1).max(100),
+  eligible: z.enum(LOTTERY_ELIGIBILITY).default('ACTIVE_WITH_DEPOSIT'),
+  idempotencyKey: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').optional(),
+});
+export type CreateLotteryBody = z.input<typeof createLotterySchema>;
+export type CreateLotteryInput = z.output<typeof createLotterySchema>;
+
+export const lotteryRefSchema = z.strictObject({ drawId: idSchema });
+
+/**
+ * A draw as the public sees it (GET /api/public/lotteries/:drawId, no login). `seed` and `order`
+ * are null until the draw: the seed is secret while COMMITTED.
+ */
+export interface LotteryDrawInfo {
+  id: string;
+  projectId: string;
+  projectCode: string;
+  projectName: string;
+  projectNameEn: string;
+  /** IANA zone times are shown in. */
+  timezone: string;
+  title: string;
+  status: LotteryDrawStatus;
+  /** Always `kaipan-lottery-v1`. */
+  version: string;
+  /** The frozen eligible registration labels (R0001…), canonical (sorted) order. */
+  entries: string[];
+  listCommitment: string;
+  seedCommitment: string;
+  committedAt: string;
+  seed: string | null;
+  /** order[0] selects first: a registration's selection position is its index + 1. */
+  order: string[] | null;
+  drawnAt: string | null;
+}
+
+/** Manager list (GET /api/projects/:projectId/lotteries): newest first, without the long lists. */
+export type LotteryDrawSummary = Omit<LotteryDrawInfo, 'entries' | 'order'> & { entryCount: number };
+
+/** Broadcast `lottery:drawn` to the project's room when a draw is made (once per draw). */
+export interface LotteryDrawnEvent {
+  projectId: string;
+  drawId: string;
+  title: string;
+  /** Registration labels in selection order. */
+  order: string[];
+  drawnAt: string;
+}
+
+/** The verification file of a drawn lottery (exactly `lotteryRecordSchema`). */
+export function toLotteryRecord(draw: LotteryDrawInfo): LotteryRecord | null {
+  if (draw.status !== 'DRAWN' || draw.seed === null || draw.order === null || draw.drawnAt === null) return null;
+  return {
+    version: LOTTERY_VERSION,
+    projectCode: draw.projectCode,
+    drawnAt: draw.drawnAt,
+    listCommitment: draw.listCommitment,
+    seedCommitment: draw.seedCommitment,
+    seed: draw.seed,
+    entries: draw.entries,
+    order: draw.order,
+  };
+}
+
+/** Public page path and API paths of a draw (absolute when `origin` is given). */
+export function lotteryPaths(drawId: string, origin = ''): { page: string; json: string; record: string; pdf: string } {
+  const base = origin.replace(/\/+$/, '');
+  return {
+    page: `${base}/lottery/${drawId}`,
+    json: `${base}/api/public/lotteries/${drawId}`,
+    record: `${base}/api/public/lotteries/${drawId}/record.json`,
+    pdf: `${base}/api/public/lotteries/${drawId}/pdf`,
+  };
+}
