@@ -86,7 +86,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   unitRoutes(app, services);
   registrationRoutes(app, services);
   customerRoutes(app, services);
-  lotteryRoutes(app, services);
+  lotteryRoutes(app, services, config);
   queueRoutes(app, services, config);
 
   const dist = resolve(config.clientDist);
@@ -127,6 +127,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await documentsWorker?.close();
     await services.documents.jobs.close();
     await services.audit.close();
+    await services.lottery.close();
     await db.$disconnect();
     await sql.end();
     redis.disconnect();

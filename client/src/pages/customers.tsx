@@ -181,7 +181,7 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
           <Show when={isSeller(props.user)}>
             <button type="button" class="btn btn--primary btn--sm" onClick={() => setAdding(true)}>
               <span aria-hidden="true">＋</span>
-              <span class="hide-phone">{t('customers.add')}</span>
+              <span>{t('customers.add')}</span>
             </button>
           </Show>
         }
@@ -407,7 +407,7 @@ function ManagerTable(props: {
         </button>
         <span class="cust-actions__sep" aria-hidden="true" />
         <label class="cust-filter">
-          <span>{t('customers.days')}</span>
+          <span>{t('customers.idleOver')}</span>
           <input
             class="input input--sm cust-filter__num"
             type="number"
@@ -419,6 +419,7 @@ function ManagerTable(props: {
               if (Number.isFinite(n) && n >= 1 && n <= 365) setIdleDays(n);
             }}
           />
+          <span>{t('customers.daysUnit')}</span>
         </label>
         <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => setConfirmIdle(true)}>
           {t('customers.moveIdle')}
@@ -606,7 +607,7 @@ function CustomerSheet(props: {
                 <Show when={c().idNumberMasked}>
                   {(id) => (
                     <div class="facts__item facts__item--wide">
-                      <dt>{t('customers.idNumber')}</dt>
+                      <dt>{t('customers.idLabel')}</dt>
                       <dd class="cust-table__mono">{id()}</dd>
                     </div>
                   )}

@@ -3,15 +3,17 @@
  * if it dies (the requests in flight then fail, and BullMQ retries their jobs).
  */
 import { Worker } from 'node:worker_threads';
+import type { LotteryResultInput } from '../documents/lottery-result.js';
 import type { QueueTicketInput } from '../documents/queue-ticket.js';
 
-export interface RenderRequest {
+/** What to draw: a queue ticket, or a lottery result (A4, rendered on demand for the public). */
+export type RenderJob = { kind: 'queue-ticket'; input: QueueTicketInput } | { kind: 'lottery-result'; input: LotteryResultInput };
+
+export type RenderRequest = RenderJob & {
   id: number;
-  kind: 'queue-ticket';
-  input: QueueTicketInput;
   /** CJK font override (default: the first font found on the machine). */
   fontPath?: string;
-}
+};
 
 export type RenderResponse = { id: number; ok: true; pdf: ArrayBuffer } | { id: number; ok: false; error: string };
 
@@ -27,6 +29,14 @@ export class RenderPool {
   constructor(private readonly fontPath?: string) {}
 
   renderQueueTicket(input: QueueTicketInput): Promise<Buffer> {
+    return this.render({ kind: 'queue-ticket', input });
+  }
+
+  renderLotteryResult(input: LotteryResultInput): Promise<Buffer> {
+    return this.render({ kind: 'lottery-result', input });
+  }
+
+  private render(job: RenderJob): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error('render pool closed'));
     const worker = this.ensure();
     const id = this.nextId++;
@@ -36,7 +46,7 @@ export class RenderPool {
         void worker.terminate();
       }, RENDER_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      const request: RenderRequest = { id, kind: 'queue-ticket', input, ...(this.fontPath ? { fontPath: this.fontPath } : {}) };
+      const request: RenderRequest = { ...job, id, ...(this.fontPath ? { fontPath: this.fontPath } : {}) };
       worker.postMessage(request);
     });
   }

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { resolveCjkFont } from '../documents/fonts.js';
+import { renderLotteryResult } from '../documents/lottery-result.js';
 import { renderQueueTicket } from '../documents/queue-ticket.js';
 import type { RenderRequest, RenderResponse } from './render-pool.js';
 
@@ -16,7 +17,9 @@ port.on('message', (request: RenderRequest) => {
     let response: RenderResponse;
     let transfer: ArrayBuffer[] = [];
     try {
-      const pdf = await renderQueueTicket(request.input, resolveCjkFont(request.fontPath));
+      const fonts = resolveCjkFont(request.fontPath);
+      const pdf =
+        request.kind === 'lottery-result' ? await renderLotteryResult(request.input, fonts) : await renderQueueTicket(request.input, fonts);
       const bytes = pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer;
       response = { id: request.id, ok: true, pdf: bytes };
       transfer = [bytes];

@@ -25,8 +25,7 @@ import {
 } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
-import { resolveCjkFont } from '../documents/fonts.js';
-import { renderLotteryResult } from '../documents/lottery-result.js';
+import { RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
 
@@ -67,6 +66,10 @@ export function toLotteryDrawInfo(row: DrawRow): LotteryDrawInfo {
 export class LotteryService {
   private readonly listeners: Array<(event: LotteryDrawnEvent) => void> = [];
   private readonly pdfs = new Map<string, Buffer>();
+  /** Renders in flight, so a burst of requests for one draw renders it once. */
+  private readonly rendering = new Map<string, Promise<Buffer>>();
+  /** PDF drawing costs ~0.3 s of CPU: it runs in the documents render thread, never on this event loop. */
+  private readonly renderer = new RenderPool();
 
   constructor(
     private readonly db: Db,
@@ -204,6 +207,8 @@ export class LotteryService {
   /**
    * The result as an A4 PDF (public). Only drawn results are printed; they never change, so the
    * bytes are kept in memory for the last few draws. `origin` makes the verification URL absolute.
+   * Rendered here on demand rather than through the BullMQ `documents` queue: a result is asked for
+   * rarely, by people waiting for it, and the render thread already keeps the CPU off the event loop.
    */
   async resultPdf(drawId: string, origin: string): Promise<Buffer> {
     const key = `${drawId} ${origin}`;
@@ -215,7 +220,12 @@ export class LotteryService {
     }
     const draw = await this.getPublic(drawId);
     if (draw.status !== 'DRAWN') throw new AppError('INVALID_TRANSITION', 'The lottery has not been drawn yet.');
-    const pdf = await renderLotteryResult({ draw, origin }, resolveCjkFont());
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      pending = this.renderer.renderLotteryResult({ draw, origin }).finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    const pdf = await pending;
     this.pdfs.set(key, pdf);
     while (this.pdfs.size > PDF_CACHE_MAX) {
       const oldest = this.pdfs.keys().next().value;
@@ -223,5 +233,9 @@ export class LotteryService {
       this.pdfs.delete(oldest);
     }
     return pdf;
+  }
+
+  async close(): Promise<void> {
+    await this.renderer.close();
   }
 }

@@ -1,18 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, createLotterySchema, emptyBodySchema, lotteryRefSchema, projectRefSchema, toLotteryRecord } from '@kaipan/shared';
+import type { AppConfig } from '../../config/index.js';
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
-
-/** Absolute origin the request came to (behind a proxy: as forwarded, when trusted). */
-function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
 
 /**
  * Lottery 摇号: managers commit and draw; anyone (no login) reads the published record, the
  * verification file for `npm run verify-lottery` and the result PDF.
  */
-export function lotteryRoutes(app: FastifyInstance, services: Services): void {
+export function lotteryRoutes(app: FastifyInstance, services: Services, config: AppConfig): void {
+  /** Where the PDF's links and QR code point: PUBLIC_URL, else this request's origin. */
+  const originOf = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
+
   app.post('/api/projects/:projectId/lotteries', async (request, reply) => {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
