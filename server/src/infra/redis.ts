@@ -8,14 +8,25 @@ import { withTimeout } from './db.js';
  * item of the server's CPU profile). Not for a connection that blocks (XREAD BLOCK) or subscribes.
  */
 export function createRedis(url: string, name: string, autoPipeline = false): Redis {
-  const redis = new Redis(url, {
-    connectionName: `kaipan:${name}`,
-    enableAutoPipelining: autoPipeline,
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-    retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000),
-    lazyConnect: false,
-  });
+  return reportingOutages(
+    new Redis(url, {
+      connectionName: `kaipan:${name}`,
+      enableAutoPipelining: autoPipeline,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      retryStrategy: (times) => Math.min(50 * 2 ** times, 2_000),
+      lazyConnect: false,
+    }),
+    name,
+  );
+}
+
+/** BullMQ's connections: blocking commands, so requests are never given up (maxRetriesPerRequest: null). */
+export function createBlockingRedis(url: string, name: string): Redis {
+  return reportingOutages(new Redis(url, { connectionName: `kaipan:${name}`, maxRetriesPerRequest: null, enableReadyCheck: true }), name);
+}
+
+function reportingOutages(redis: Redis, name: string): Redis {
   // One line per outage, not one per reconnect attempt (ioredis prints unhandled errors otherwise).
   let reported = false;
   redis.on('error', (error: Error) => {

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createBlockingRedis } from '../infra/redis.js';
 import type { Logger } from '../services/logger.js';
 
 export const DOCUMENTS_QUEUE = 'documents';
@@ -28,18 +29,7 @@ export function bullPrefix(redisPrefix: string): string {
 }
 
 /** BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands). */
-export function createBullConnection(redisUrl: string, name: string): Redis {
-  const redis = new Redis(redisUrl, { connectionName: `kaipan:${name}`, maxRetriesPerRequest: null, enableReadyCheck: true });
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (!reported) console.error(`[kaipan] redis (${name}): ${error.message}`);
-    reported = true;
-  });
-  redis.on('ready', () => {
-    reported = false;
-  });
-  return redis;
-}
+export const createBullConnection = createBlockingRedis;
 
 export interface StoredPdf {
   pdf: Buffer;

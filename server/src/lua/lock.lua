@@ -31,31 +31,25 @@ if status == 'NOT_RELEASED' then return {'ERR', 'NOT_RELEASED'} end
 if status ~= 'AVAILABLE' then return {'ERR', 'UNIT_NOT_AVAILABLE'} end
 if parse_paused(redis.call('GET', K_PAUSED)) then return {'ERR', 'SALES_PAUSED'} end
 
-local heldKey = heldPrefix .. holderId
-local count = 0
-for _, other in ipairs(redis.call('SMEMBERS', heldKey)) do
-  local v = redis.call('GET', lockPrefix .. other)
-  if v and cjson.decode(v).h == holderId then
-    count = count + 1
-  else
-    redis.call('SREM', heldKey, other)
-  end
-end
-if count >= maxLocks then return {'ERR', 'LOCK_LIMIT'} end
-
-local regKey = regPrefix .. regId
-if regId ~= '' then
-  local live = 0
-  for _, other in ipairs(redis.call('SMEMBERS', regKey)) do
+-- How many units of a set are still locked with lock[field] == value; stale members are removed.
+local function count_live(setKey, field, value)
+  local n = 0
+  for _, other in ipairs(redis.call('SMEMBERS', setKey)) do
     local v = redis.call('GET', lockPrefix .. other)
-    if v and cjson.decode(v).r == regId then
-      live = live + 1
+    if v and cjson.decode(v)[field] == value then
+      n = n + 1
     else
-      redis.call('SREM', regKey, other)
+      redis.call('SREM', setKey, other)
     end
   end
-  if live >= regRemaining then return {'ERR', 'ENTITLEMENT_EXCEEDED'} end
+  return n
 end
+
+local heldKey = heldPrefix .. holderId
+if count_live(heldKey, 'h', holderId) >= maxLocks then return {'ERR', 'LOCK_LIMIT'} end
+
+local regKey = regPrefix .. regId
+if regId ~= '' and count_live(regKey, 'r', regId) >= regRemaining then return {'ERR', 'ENTITLEMENT_EXCEEDED'} end
 
 local token = fmt(redis.call('INCR', K_FENCE))
 local exp = now + ttl
