@@ -193,3 +193,39 @@ describe('bad input on every route → coded 4xx, nothing changes', () => {
     expect(await call('GET', '/api/nowhere', manager)).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
   });
 });
+
+describe('project settings', () => {
+  const path = () => `/api/projects/${server.fixture.projectId}/settings`;
+
+  it('managers change settings, audited with before/after; the next lock uses the new window', async () => {
+    const res = await call<ProjectSummary>('PATCH', path(), manager, { lockTtlSeconds: 300, entitlementPerRegistration: 2, noShowRule: 'DROP' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ lockTtlSeconds: 300, entitlementPerRegistration: 2, noShowRule: 'DROP', requireCalled: false });
+    const unitId = server.fixture.unitIds[15]!;
+    const other = (await server.login('s002')).token;
+    const lock = await call<LockResult>('POST', `/api/units/${unitId}/lock`, other, {});
+    expect(lock.status, JSON.stringify(lock.body)).toBe(200);
+    expect(lock.body.ttlMs).toBeGreaterThan(290_000);
+    await call('POST', `/api/units/${unitId}/release`, other, { token: lock.body.token });
+    const audit = await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=20`, manager);
+    expect(audit.body.find((a) => a.action === 'project.settings')).toMatchObject({
+      before: { lockTtlSeconds: 120, entitlementPerRegistration: 1, noShowRule: 'REQUEUE' },
+      after: { lockTtlSeconds: 300, entitlementPerRegistration: 2, noShowRule: 'DROP' },
+    });
+    // The same values again: nothing changes, nothing is audited.
+    await call('PATCH', path(), manager, { lockTtlSeconds: 300 });
+    const again = await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=20`, manager);
+    expect(again.body.filter((a) => a.action === 'project.settings')).toHaveLength(1);
+    await call('PATCH', path(), manager, { lockTtlSeconds: 120, entitlementPerRegistration: 1, noShowRule: 'REQUEUE' });
+  });
+
+  it('refuses consultants, empty and out-of-range input, and unknown fields — changing nothing', async () => {
+    const before = await server.db.project.findUniqueOrThrow({ where: { id: server.fixture.projectId } });
+    expect((await call('PATCH', path(), consultant, { lockTtlSeconds: 60 })).status).toBe(403);
+    for (const body of [{}, { lockTtlSeconds: 5 }, { selectionMinutes: 0 }, { noShowRule: 'MAYBE' }, { salesPaused: true }]) {
+      const res = await call('PATCH', path(), manager, body);
+      expect(res).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    }
+    expect(await server.db.project.findUniqueOrThrow({ where: { id: server.fixture.projectId } })).toEqual(before);
+  });
+});

@@ -65,6 +65,9 @@ export interface ProjectSummary {
   /** Confirm only for a buyer whose number was called, within `selectionMinutes`. */
   requireCalled: boolean;
   selectionMinutes: number;
+  /** Missed numbers (过号): back in line after `noShowRequeueAfter` waiting numbers, or dropped. */
+  noShowRule: 'REQUEUE' | 'DROP';
+  noShowRequeueAfter: number;
   unitCount: number;
 }
 

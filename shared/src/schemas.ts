@@ -69,6 +69,25 @@ export const createBatchBodySchema = z.strictObject({
 });
 export type CreateBatchBody = z.infer<typeof createBatchBodySchema>;
 
+/** Manager's project settings (PATCH: any subset; at least one field). */
+export const projectSettingsSchema = z
+  .strictObject({
+    /** Lock window, seconds. */
+    lockTtlSeconds: z.number().int().min(30).max(1800),
+    maxLocksPerConsultant: z.number().int().min(1).max(20),
+    /** Units one registration may buy (机会数); existing registrations keep theirs. */
+    entitlementPerRegistration: z.number().int().min(1).max(20),
+    requireRegistration: z.boolean(),
+    requireCalled: z.boolean(),
+    /** A called buyer's selection window, minutes. */
+    selectionMinutes: z.number().int().min(1).max(240),
+    noShowRule: z.enum(['REQUEUE', 'DROP']),
+    noShowRequeueAfter: z.number().int().min(1).max(100),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'at least one setting');
+export type ProjectSettingsBody = z.infer<typeof projectSettingsSchema>;
+
 export const batchRefSchema = z.strictObject({ batchId: idSchema });
 
 /** `?limit=` of list endpoints (deals, audit log): 1–200, default 20. */

@@ -7,6 +7,7 @@ import {
   nextStatus,
   type BatchInfo,
   type CreateBatchBody,
+  type ProjectSettingsBody,
   type ProjectSummary,
   type StoredUnitStatus,
   type UnitAction,
@@ -47,6 +48,34 @@ export class ControlService {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can control sales.');
     await this.directory.assertAccess(principal, projectId);
     return principal;
+  }
+
+  /**
+   * Change project settings (lock window, lock limit, entitlement, selection rules, no-show rule).
+   * Audited with before/after; every process sees them within the catalog cache's freshness (60 s),
+   * this one at once.
+   */
+  async updateSettings(principal: Principal, projectId: string, body: ProjectSettingsBody): Promise<ProjectSummary> {
+    const user = await this.authorize(principal, projectId);
+    await this.db.$transaction(async (tx) => {
+      const select = Object.fromEntries(Object.keys(body).map((k) => [k, true])) as Record<keyof ProjectSettingsBody, true>;
+      await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+      const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select });
+      const changed = Object.fromEntries(
+        Object.entries(body).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v),
+      ) as ProjectSettingsBody;
+      if (Object.keys(changed).length === 0) return;
+      await tx.project.update({ where: { id: projectId }, data: changed });
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId, actor: user, action: 'project.settings', entity: 'project', entityId: projectId,
+          before: Object.fromEntries(Object.keys(changed).map((k) => [k, (before as Record<string, unknown>)[k]])),
+          after: changed,
+        }),
+      });
+    });
+    this.directory.invalidate(projectId);
+    return this.directory.getProject(projectId);
   }
 
   async setPaused(principal: Principal, projectId: string, paused: boolean): Promise<ProjectSummary> {

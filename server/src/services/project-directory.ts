@@ -39,6 +39,8 @@ const projectSelect = {
   requireRegistration: true,
   requireCalled: true,
   selectionMinutes: true,
+  noShowRule: true,
+  noShowRequeueAfter: true,
   _count: { select: { units: true } },
 } as const;
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { batchRefSchema, createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema } from '@kaipan/shared';
+import { batchRefSchema, createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema, projectSettingsSchema } from '@kaipan/shared';
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
 
@@ -39,6 +39,13 @@ export function projectRoutes(app: FastifyInstance, services: Services): void {
     const { projectId } = parse(projectRefSchema, request.params);
     const { limit } = parse(listQuerySchema, request.query);
     return services.query.audit(principal, projectId, limit);
+  });
+
+  app.patch('/api/projects/:projectId/settings', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    const body = parse(projectSettingsSchema, request.body);
+    return services.control.updateSettings(principal, projectId, body);
   });
 
   app.post('/api/projects/:projectId/pause', async (request) => {
