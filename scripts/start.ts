@@ -23,7 +23,6 @@ import {
   DEMO_KIOSK_KEY,
   DEMO_CONSULTANT_PASSWORD,
   DEMO_CONSULTANTS,
-  seedDemo,
 } from '../server/src/seed/demo.js';
 
 const started = Date.now();
@@ -90,10 +89,13 @@ async function main(): Promise<void> {
   step(`migrations: ${migrate.stdout.trim().split('\n').join(' ')}`);
 
   if (env.KAIPAN_DEMO) {
-    const db = createDb(databaseUrl, 2);
-    const seeded = await seedDemo(db);
-    await db.$disconnect();
-    step(seeded.created ? 'demo project created' : 'demo project present');
+    // In a child process too: password hashing and the seed's allocations stay out of the server.
+    const seeded = spawnSync(process.execPath, [...process.execArgv, 'scripts/db.ts', 'seed'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+    });
+    if (seeded.status !== 0) throw new Error(`demo seed failed:\n${seeded.stdout}${seeded.stderr}`);
+    step(seeded.stdout.trim());
   }
 
   const clientDist = resolve(env.CLIENT_DIST);
@@ -101,6 +103,11 @@ async function main(): Promise<void> {
     step('building the web client (first start)');
     const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
     if (build.status !== 0) throw new Error('client build failed');
+  }
+  if (env.KIOSK_DIST && !existsSync(resolve(env.KIOSK_DIST, 'index.html'))) {
+    step('building the queue kiosk (first start)');
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'kiosk/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('kiosk build failed');
   }
 
   const config = buildConfig(env, {
@@ -131,6 +138,8 @@ async function main(): Promise<void> {
     consultant app   ${base}/
     manager pages    ${base}/manager/${projects[0]?.id ?? '<projectId>'}
     wall board       ${base}/board/${projects[0]?.id ?? '<projectId>'}?key=${env.KAIPAN_DEMO ? DEMO_BOARD_KEY : '<device key>'}
+    queue kiosk      ${base}/queue?key=${env.KAIPAN_DEMO ? DEMO_KIOSK_KEY : '<kiosk key>'}
+    calling screen   ${base}/queue/screen?key=${env.KAIPAN_DEMO ? DEMO_KIOSK_KEY : '<kiosk key>'}
     health           ${base}/api/health
 `);
   if (env.KAIPAN_DEMO) {
