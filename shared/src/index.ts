@@ -10,3 +10,5 @@ export * from './lottery-draws.js';
 export * from './registrations.js';
 export * from './customers.js';
 export * from './queue.js';
+export * from './pricing.js';
+export * from './payment-plans.js';
