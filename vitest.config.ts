@@ -16,6 +16,8 @@ export default defineConfig({
       'test/**/*.test.ts',
       // Pure-logic client unit tests (stores etc.); browser e2e suites run under Playwright instead.
       'client/src/**/*.test.ts',
+      // Pure-logic kiosk unit tests (keypad, announcements).
+      'kiosk/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'client/**/e2e/**', '.kaipan/**'],
     environment: 'node',

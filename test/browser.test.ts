@@ -86,4 +86,49 @@ describe('launch morning in the browser', () => {
     await boardContext.close();
     await phone.close();
   }, 120_000);
+
+  it('the board shows the numbers being called and a lottery result, live, and still fits 1920×1080', async () => {
+    const pid = server.fixture.projectId;
+    const manager = (await server.login('manager')).token;
+    const post = async (path: string, body: object) => {
+      const res = await http<{ id: string; label?: string }>(server.url, 'POST', path, manager, body);
+      expect(res.status).toBeLessThan(300);
+      return res.body;
+    };
+    const boardContext = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const board = await boardContext.newPage();
+    await board.goto(`${server.url}/board/${pid}?key=${TEST_BOARD_KEY}`);
+    await board.locator('.board-legend').waitFor({ timeout: 15_000 });
+    expect(await board.locator('.serving').count()).toBe(0); // no queue activity: no empty box
+
+    await post(`/api/projects/${pid}/queue/categories`, { code: 'GEN', name: '普通', nameEn: 'General', prefix: 'A' });
+    for (let i = 0; i < 4; i += 1) await post(`/api/projects/${pid}/queue/tickets`, { category: 'GEN', phone: `1370000000${i}` });
+    await post(`/api/projects/${pid}/queue/call-next`, { count: 1, idempotencyKey: 'browser-call-1' });
+    await post(`/api/projects/${pid}/queue/call-next`, { count: 1, idempotencyKey: 'browser-call-2' });
+    await expect.poll(() => board.locator('.serving__latest').first().innerText(), { timeout: 5_000 }).toBe('A002');
+    await expect.poll(() => board.locator('.serving').innerText()).toContain('A003');
+    await board.screenshot({ path: `${SHOTS}/e2e-board-serving.png` });
+
+    for (let i = 0; i < 3; i += 1) {
+      const customer = await post(`/api/projects/${pid}/customers`, { name: `摇号客户${i}`, phone: `1360000000${i}` });
+      await post(`/api/projects/${pid}/registrations`, { customerId: customer.id, depositPaid: true });
+    }
+    const draw = await post(`/api/projects/${pid}/lotteries`, { title: '浏览器摇号 Browser draw' });
+    await post(`/api/lotteries/${draw.id}/draw`, {});
+    const panel = board.locator('.board-lottery');
+    await panel.waitFor({ timeout: 5_000 });
+    expect(await panel.innerText()).toContain('浏览器摇号 Browser draw');
+    expect(await panel.locator('.board-lottery__label').allInnerTexts()).toHaveLength(3);
+    await expect.poll(() => panel.locator('.board-lottery__url').innerText()).toContain(`/lottery/${draw.id}`);
+    await expect.poll(() => panel.locator('.board-lottery__qr svg').count()).toBe(1);
+    const size = await board.evaluate(() => ({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight }));
+    expect(size.w).toBeLessThanOrEqual(1920);
+    expect(size.h).toBeLessThanOrEqual(1080);
+    await board.screenshot({ path: `${SHOTS}/e2e-board-lottery.png` });
+
+    // A board that starts within the display minute shows the result too (GET …/lotteries/latest).
+    await board.reload();
+    await board.locator('.board-lottery').waitFor({ timeout: 15_000 });
+    await boardContext.close();
+  }, 120_000);
 });

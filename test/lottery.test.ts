@@ -18,6 +18,7 @@ import {
   lotteryRecordSchema,
   seedCommitment,
   verifyDraw,
+  type LatestLotteryAnswer,
   type LotteryDrawInfo,
   type LotteryDrawSummary,
   type LotteryDrawnEvent,
@@ -220,6 +221,36 @@ describe('draw 摇号', () => {
     const board = await http<ErrorResponse>(server.url, 'POST', `/api/lotteries/${created.body.id}/draw`, undefined, {}, { 'x-device-key': TEST_BOARD_KEY });
     expect(board).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await publicRecord(created.body.id)).body).toMatchObject({ status: 'COMMITTED', seed: null, order: null });
+  });
+
+  it('a board reads the latest drawn result with its device key; undrawn draws and other projects stay out', async () => {
+    const { projectId, otherProjectId } = server.fixture;
+    const latestPath = (id: string) => `/api/projects/${id}/lotteries/latest`;
+    const asBoard = (id: string) => http<LatestLotteryAnswer & Partial<ErrorResponse>>(server.url, 'GET', latestPath(id), undefined, undefined, { 'x-device-key': TEST_BOARD_KEY });
+
+    const newestDrawn = await server.db.lotteryDraw.findFirstOrThrow({ where: { projectId, status: 'DRAWN' }, orderBy: { drawnAt: 'desc' } });
+    const newestAny = await server.db.lotteryDraw.findFirstOrThrow({ where: { projectId }, orderBy: { committedAt: 'desc' } });
+    expect(newestAny.status).toBe('COMMITTED'); // 'Not yours' was committed after every drawn one
+    const board = await asBoard(projectId);
+    expect(board.status).toBe(200);
+    expect(board.body.draw).toEqual((await publicRecord(newestDrawn.id)).body);
+
+    // A new draw becomes the latest for boards and for members (a consultant reads it too).
+    const fresh = await create({ title: '第二轮 Second round', eligible: 'ALL_ACTIVE' });
+    expect((await asBoard(projectId)).body.draw?.id).toBe(newestDrawn.id);
+    const drawnFresh = await drawIt(fresh.body.id);
+    expect((await asBoard(projectId)).body.draw).toEqual(drawnFresh.body);
+    const member = await http<LatestLotteryAnswer>(server.url, 'GET', latestPath(projectId), consultant);
+    expect(member).toMatchObject({ status: 200, body: { draw: { id: fresh.body.id, status: 'DRAWN', order: drawnFresh.body.order } } });
+
+    // Another project's board key, no credentials; a project without draws answers null.
+    expect(await asBoard(otherProjectId)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect((await http<ErrorResponse>(server.url, 'GET', latestPath(projectId))).body.error.code).toBe('UNAUTHENTICATED');
+    const admin = (await server.login('admin')).token;
+    expect(await http<LatestLotteryAnswer>(server.url, 'GET', latestPath(otherProjectId), admin)).toEqual({
+      status: 200,
+      body: { draw: null, serverTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    });
   });
 
   it('publishes a PDF with the title, the seed, the commitments and the order', async () => {

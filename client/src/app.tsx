@@ -14,6 +14,7 @@ const ManagerPage = lazy(() => import('./pages/manager'));
 const CustomersPage = lazy(() => import('./pages/customers'));
 const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
+const BuyerPage = lazy(() => import('./pages/buyer'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -116,6 +117,16 @@ function LotteryRoute(): JSX.Element {
   );
 }
 
+/** Public (no login): a buyer's queue ticket, opened from the QR code printed on it. */
+function BuyerRoute(): JSX.Element {
+  const params = useParams<{ token: string }>();
+  return (
+    <Show when={params.token} keyed>
+      {(token) => <BuyerPage token={token} />}
+    </Show>
+  );
+}
+
 export function App(): JSX.Element {
   return (
     <Router root={Shell}>
@@ -127,6 +138,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/customers" component={() => <CustomersRoute variant="manager" />} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
+      <Route path="/q/:token" component={BuyerRoute} />
       <Route path="*404" component={NotFoundPage} />
     </Router>
   );

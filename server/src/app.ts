@@ -94,10 +94,21 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   if (serveClient) {
     await app.register(fastifyStatic, { root: dist, wildcard: false, maxAge: '1h' });
   }
+  // The kiosk app (kiosk/, built with base /queue/): its files under /queue/, its index.html for
+  // the kiosk's own routes (/queue, /queue/screen, /cashier) below, never cached.
+  const kioskDist = resolve(config.kioskDist);
+  const serveKiosk = config.kioskDist !== '' && existsSync(resolve(kioskDist, 'index.html'));
+  if (serveKiosk) {
+    await app.register(fastifyStatic, { root: kioskDist, prefix: '/queue/', wildcard: false, maxAge: '1h', index: false, decorateReply: !serveClient });
+  }
+  const isKioskRoute = (path: string): boolean => /^\/(queue|cashier)(\/|$)/.test(path);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     // A missing hashed asset must be a 404 (an old tab after a deploy), never index.html.
     const isAsset = path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path);
+    if (serveKiosk && request.method === 'GET' && !isAsset && isKioskRoute(path)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', kioskDist);
+    }
     if (serveClient && request.method === 'GET' && !isAsset && !path.startsWith('/api/') && !path.startsWith('/socket.io')) {
       // Single-page app: every other path is a client route.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');

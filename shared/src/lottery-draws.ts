@@ -58,6 +58,18 @@ export interface LotteryDrawInfo {
 /** Manager list (GET /api/projects/:projectId/lotteries): newest first, without the long lists. */
 export type LotteryDrawSummary = Omit<LotteryDrawInfo, 'entries' | 'order'> & { entryCount: number };
 
+/**
+ * GET /api/projects/:projectId/lotteries/latest — the project's most recently drawn lottery (its
+ * public record), for screens that start after the `lottery:drawn` broadcast (wall boards read it
+ * with their device key). `draw` is null until a draw of the project has been made; committed but
+ * undrawn lotteries are never returned here.
+ */
+export interface LatestLotteryAnswer {
+  draw: LotteryDrawInfo | null;
+  /** The server's clock when it answered, so a screen can tell how long ago `drawnAt` was without trusting its own clock. */
+  serverTime: string;
+}
+
 /** Broadcast `lottery:drawn` to the project's room when a draw is made (once per draw). */
 export interface LotteryDrawnEvent {
   projectId: string;

@@ -3,6 +3,7 @@
  * entitlement 机会数 — the most units the household may buy. Contracts and pure rules.
  */
 import { z } from 'zod';
+import type { CustomerStatus } from './customers.js';
 import { idSchema } from './schemas.js';
 
 /** Registration numbers are shown as R + 4 digits (R0007); more digits past 9999. */
@@ -38,7 +39,8 @@ export interface RegistrationInfo {
   number: number;
   label: string;
   status: RegistrationStatus;
-  customer: { id: string; name: string; phone: string; ownerName: string | null };
+  /** `status` is the customer's (potential → interested → subscribed → signed), for the status colour. */
+  customer: { id: string; name: string; phone: string; ownerName: string | null; status: CustomerStatus };
   depositPaid: boolean;
   unitsAllowed: number;
   unitsUsed: number;

@@ -44,6 +44,7 @@ export async function startTestServer(
     PORT: '0',
     LOG_LEVEL: process.env.KAIPAN_TEST_LOG_LEVEL ?? 'silent',
     CLIENT_DIST: '',
+    KIOSK_DIST: '',
     REDIS_PREFIX: uniqueRedisPrefix(),
     LOCK_SWEEP_INTERVAL_MS: '100',
     FANOUT_INTERVAL_MS: '20',

@@ -29,6 +29,7 @@ export function launch(opts: { port: number; dataDir: string; args?: string[]; e
       HOST: '127.0.0.1',
       KAIPAN_DATA_DIR: opts.dataDir,
       CLIENT_DIST: '',
+      KIOSK_DIST: '',
       LOG_LEVEL: 'warn',
       ...opts.env,
     },

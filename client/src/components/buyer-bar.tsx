@@ -1,18 +1,63 @@
 /**
- * "Selecting for" bar of the consultant grid: the registered buyer the next lock is for, their
- * remaining entitlement, and a sheet to pick another (search by number, name or phone).
+ * "Selecting for" bar of the consultant grid: the registered buyer the next lock is for (name
+ * coloured by customer status), their remaining entitlement, a sheet to pick another (search by
+ * number, name or phone) and — the moment their number is called — their shortlist 意向房源 with
+ * each unit's live status from the grid's store: available ones first, a tap opens the unit.
  */
-import { For, Show, createSignal, type JSX } from 'solid-js';
-import { t } from '../lib/i18n';
+import { For, Show, createMemo, createResource, createSignal, type JSX } from 'solid-js';
+import { STATUS_COLORS, type ShortlistEntry, type UnitStatus } from '@kaipan/shared';
+import { api } from '../lib/api';
+import { statusLabel, t } from '../lib/i18n';
 import { matchesBuyer, remaining, type BuyerPicker } from '../stores/buyer';
+import type { LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
+import { CustomerBadge } from './customer-badge';
 import { EmptyState, Spinner } from './ui';
 
-export function BuyerBar(props: { picker: BuyerPicker; required: boolean }): JSX.Element {
+export interface BuyerBarProps {
+  picker: BuyerPicker;
+  required: boolean;
+  /** The grid's live units (status and lock), so the shortlist shows what the grid shows. */
+  unit?: (unitId: string) => LiveUnit | undefined;
+  /** The signed-in consultant: their own locks read "mine". */
+  meId?: string;
+  /** Open a shortlisted unit in the lock sheet. Without it no shortlist is shown. */
+  onOpenUnit?: (unitId: string) => void;
+}
+
+interface ShortlistChip {
+  entry: ShortlistEntry;
+  status: UnitStatus;
+  available: boolean;
+  mine: boolean;
+}
+
+export function BuyerBar(props: BuyerBarProps): JSX.Element {
   const [open, setOpen] = createSignal(false);
   const [query, setQuery] = createSignal('');
   const list = () => props.picker.choices().filter((r) => matchesBuyer(r, query()));
   const tail = (phone: string): string => `··${phone.slice(-4)}`;
+
+  // The chosen buyer's shortlist (ranks and facts); statuses come live from the grid's store.
+  const customerId = (): string | undefined => (props.onOpenUnit ? props.picker.selected()?.customer.id : undefined);
+  const [shortlist] = createResource(customerId, (id) => api.shortlist(id));
+  const chips = createMemo<ShortlistChip[]>(() => {
+    const items = shortlist.latest?.customerId === customerId() ? (shortlist.latest?.items ?? []) : [];
+    return items
+      .map((entry) => {
+        const live = props.unit?.(entry.unitId);
+        const status = live?.status ?? entry.status;
+        const lock = live ? live.lock : entry.lock;
+        return {
+          entry,
+          status,
+          available: status === 'AVAILABLE' && !lock,
+          mine: status === 'LOCKED' && !!live?.lock && live.lock.holderId === props.meId,
+        };
+      })
+      .sort((a, b) => Number(b.available) - Number(a.available) || a.entry.rank - b.entry.rank);
+  });
+  const availableCount = (): number => chips().filter((c) => c.available).length;
 
   return (
     <>
@@ -29,7 +74,9 @@ export function BuyerBar(props: { picker: BuyerPicker; required: boolean }): JSX
             <span class="buyer-bar__who">
               <span class="buyer-bar__label">{t('buyer.for')}</span>
               <span class="buyer-bar__no">{r().label}</span>
-              <span class="buyer-bar__name">{r().customer.name}</span>
+              <span class="buyer-bar__name">
+                <CustomerBadge name={r().customer.name} status={r().customer.status} />
+              </span>
               <span class="buyer-bar__left" classList={{ 'buyer-bar__left--none': remaining(r()) === 0 }}>
                 {t('buyer.left', { n: remaining(r()), max: r().unitsAllowed })}
               </span>
@@ -46,6 +93,40 @@ export function BuyerBar(props: { picker: BuyerPicker; required: boolean }): JSX
             {props.picker.selected() ? t('buyer.change') : t('buyer.choose')}
           </button>
         </span>
+        <Show when={customerId()}>
+          <div class="buyer-shortlist" aria-label={t('buyer.shortlist')}>
+            <Show
+              when={!shortlist.error}
+              fallback={<span class="buyer-shortlist__note">{t('buyer.shortlistUnavailable')}</span>}
+            >
+              <Show when={shortlist.latest?.customerId === customerId()} fallback={<Spinner size="sm" />}>
+                <Show when={chips().length > 0} fallback={<span class="buyer-shortlist__note">{t('buyer.shortlistEmpty')}</span>}>
+                  <span class="buyer-shortlist__count" classList={{ 'buyer-shortlist__count--none': availableCount() === 0 }}>
+                    {t('buyer.shortlistAvailable', { n: availableCount(), total: chips().length })}
+                  </span>
+                  <div class="buyer-shortlist__items">
+                    <For each={chips()}>
+                      {(c) => (
+                        <button
+                          type="button"
+                          class="sl-chip"
+                          classList={{ 'sl-chip--gone': !c.available && !c.mine, 'sl-chip--mine': c.mine }}
+                          style={{ '--sl-color': STATUS_COLORS[c.status].bg }}
+                          onClick={() => props.onOpenUnit?.(c.entry.unitId)}
+                          aria-label={`${c.entry.code} ${statusLabel(c.status)}`}
+                        >
+                          <span class="sl-chip__rank">{c.entry.rank}</span>
+                          <span class="sl-chip__code">{c.entry.code}</span>
+                          <span class="sl-chip__status">{c.mine ? t('grid.mine') : statusLabel(c.status)}</span>
+                        </button>
+                      )}
+                    </For>
+                  </div>
+                </Show>
+              </Show>
+            </Show>
+          </div>
+        </Show>
       </section>
 
       <BottomSheet open={open()} onClose={() => setOpen(false)} title={t('buyer.pick')} subtitle={t('buyer.pickHint')}>
@@ -75,7 +156,9 @@ export function BuyerBar(props: { picker: BuyerPicker; required: boolean }): JSX
                         }}
                       >
                         <span class="buyer-row__no">{r.label}</span>
-                        <span class="buyer-row__name">{r.customer.name}</span>
+                        <span class="buyer-row__name">
+                          <CustomerBadge name={r.customer.name} status={r.customer.status} />
+                        </span>
                         <span class="buyer-row__phone">{tail(r.customer.phone)}</span>
                         <span class="buyer-row__left">
                           {remaining(r) === 0 ? t('buyer.usedUp') : t('buyer.left', { n: remaining(r), max: r.unitsAllowed })}

@@ -10,16 +10,6 @@ export function customerStatusLabel(status: CustomerStatus): string {
   return t(`customerStatus.${status}` as MessageKey);
 }
 
-/** The status alone, as a filled pill. */
-export function CustomerStatusPill(props: { status: CustomerStatus }): JSX.Element {
-  const c = () => CUSTOMER_STATUS_COLORS[props.status];
-  return (
-    <span class="status-pill cust-pill" style={{ background: c().bg, color: c().fg }}>
-      {customerStatusLabel(props.status)}
-    </span>
-  );
-}
-
 /** Name chip: status dot, name, optional status label (`withLabel`). */
 export function CustomerBadge(props: { name: string; status: CustomerStatus; withLabel?: boolean; size?: 'sm' | 'lg' }): JSX.Element {
   const c = () => CUSTOMER_STATUS_COLORS[props.status];

@@ -11,6 +11,7 @@ import type { MyLocks } from '../stores/my-locks';
 import { isSeller } from '../stores/session';
 import type { ConnectionState, LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
+import { CustomerBadge } from './customer-badge';
 import { Countdown, URGENT_SECONDS } from './countdown';
 import { Spinner } from './ui';
 import { UnitFacts } from './unit-facts';
@@ -253,7 +254,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                     {(regId) => (
                       <div class="buyer-fixed">
                         <span class="buyer-fixed__no">{props.registration(regId())?.label ?? '…'}</span>
-                        <span>{props.registration(regId())?.customer.name ?? ''}</span>
+                        <Show when={props.registration(regId())}>
+                          {(r) => <CustomerBadge name={r().customer.name} status={r().customer.status} />}
+                        </Show>
                       </div>
                     )}
                   </Show>

@@ -19,8 +19,17 @@ import {
   type LotteryDrawSummary,
   type ProjectCatalog,
   type ProjectSnapshot,
+  type ProjectSettingsBody,
   type ProjectSummary,
   type RegistrationOverview,
+  type RegistrationInfo,
+  type CreateRegistrationBody,
+  type LatestLotteryAnswer,
+  type QueueState,
+  type QueueTicketView,
+  type BuyerView,
+  type CallResult,
+  type TicketStatus,
   type UnitRef,
   type UnitState,
   type UserInfo,
@@ -176,6 +185,8 @@ export function createApi(auth: ApiAuth) {
       post<BatchInfo>(`/api/projects/${enc(projectId)}/batches`, { name, unitIds, release }),
     releaseBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/release`),
 
+    updateSettings: (projectId: string, body: ProjectSettingsBody) =>
+      patch<ProjectSummary>(`/api/projects/${enc(projectId)}/settings`, body),
     pause: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/pause`),
     resume: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/resume`),
 
@@ -184,9 +195,40 @@ export function createApi(auth: ApiAuth) {
     unwithhold: (unitId: string) => post<UnitState>(`/api/units/${enc(unitId)}/unwithhold`),
 
     registrations: (projectId: string) => get<RegistrationOverview>(`/api/projects/${enc(projectId)}/registrations`),
+    createRegistration: (projectId: string, body: CreateRegistrationBody) =>
+      post<RegistrationInfo>(`/api/projects/${enc(projectId)}/registrations`, body),
+    setRegistrationDeposit: (registrationId: string, paid: boolean) =>
+      post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/deposit`, { paid }),
+    setRegistrationEntitlement: (registrationId: string, unitsAllowed: number) =>
+      post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/entitlement`, { unitsAllowed }),
+    cancelRegistration: (registrationId: string) => post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/cancel`),
+
+    /** Queue 排号 / calling 叫号 (docs/protocol.md "Queue and calling"). */
+    queueState: (projectId: string) => get<QueueState>(`/api/projects/${enc(projectId)}/queue`),
+    queueTickets: (projectId: string, query: { status?: TicketStatus; category?: string; limit?: number } = {}) => {
+      const qs = Object.entries(query)
+        .filter((e): e is [string, string | number] => e[1] !== undefined)
+        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
+        .join('&');
+      return get<QueueTicketView[]>(`/api/projects/${enc(projectId)}/queue/tickets${qs ? `?${qs}` : ''}`);
+    },
+    /** `idempotencyKey`: a retried press returns the first call's result instead of calling more. */
+    callNext: (projectId: string, body: { category?: string; count: number; idempotencyKey: string }) =>
+      post<CallResult>(`/api/projects/${enc(projectId)}/queue/call-next`, body),
+    callTickets: (projectId: string, ticketIds: string[]) => post<CallResult>(`/api/projects/${enc(projectId)}/queue/call`, { ticketIds }),
+    markServed: (projectId: string, ticketId: string) =>
+      post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/served`),
+    markNoShow: (projectId: string, ticketId: string) =>
+      post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/no-show`),
+    requeueTicket: (projectId: string, ticketId: string) =>
+      post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/requeue`),
+    /** The public buyer page of a queue ticket (no login: the token from the ticket's QR is the credential). */
+    publicTicket: (token: string) => get<BuyerView>(`/api/public/tickets/${enc(token)}`),
 
     /** Lottery 摇号: managers commit and draw; the public record and file need no login. */
     lotteries: (projectId: string) => get<LotteryDrawSummary[]>(`/api/projects/${enc(projectId)}/lotteries`),
+    /** The latest drawn result (members and devices: the wall board loads it on start). */
+    latestLottery: (projectId: string) => get<LatestLotteryAnswer>(`/api/projects/${enc(projectId)}/lotteries/latest`),
     createLottery: (projectId: string, body: CreateLotteryBody) => post<LotteryDrawInfo>(`/api/projects/${enc(projectId)}/lotteries`, body),
     drawLottery: (drawId: string) => post<LotteryDrawInfo>(`/api/lotteries/${enc(drawId)}/draw`),
     publicLottery: (drawId: string) => get<LotteryDrawInfo>(`/api/public/lotteries/${enc(drawId)}`),

@@ -6,9 +6,13 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   HUB_NAMESPACE,
+  QUEUE_NAMESPACE,
   isErrorCode,
   type Ack,
   type AckCallback,
+  type BuyerClientToServerEvents,
+  type BuyerHubAuth,
+  type BuyerServerToClientEvents,
   type ClientToServerEvents,
   type ErrorCode,
   type HubAuth,
@@ -55,6 +59,26 @@ export function connectHub(auth: HubAuth): HubSocket {
   });
   current = { key, socket };
   return socket;
+}
+
+export type BuyerSocket = Socket<BuyerServerToClientEvents, BuyerClientToServerEvents>;
+
+/**
+ * The public buyer page's live connection: namespace /queue, handshake `{ticketToken}`,
+ * receive-only. Its own socket (not the shared hub one): a buyer page has no user or device.
+ * A refused handshake (`connect_error`) is not retried by socket.io: the page decides.
+ */
+export function connectBuyerHub(ticketToken: string): BuyerSocket {
+  const auth: BuyerHubAuth = { ticketToken };
+  return io(QUEUE_NAMESPACE, {
+    auth,
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
+    timeout: 10_000,
+  });
 }
 
 /** Close the hub connection (sign-out). */

@@ -4,7 +4,8 @@
  * Bilingual at all times (buyers of both languages read it). It heals itself: socket.io
  * reconnects and the store re-joins; failed HTTP loads retry on a timer.
  */
-import { For, Match, Show, Switch, createEffect, createMemo, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
+import QRCode from 'qrcode';
 import {
   STATUS_COLORS,
   STATUS_ORDER,
@@ -13,12 +14,17 @@ import {
   formatClock,
   formatPercent,
   formatYuan,
+  lotteryPaths,
   type DealInfo,
+  type QueueCategoryState,
+  type QueueState,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
 import { now } from '../lib/clock';
 import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessageParams } from '../lib/i18n';
+import { createBoardLottery, type BoardLottery } from '../stores/board-lottery';
 import { createCatalog } from '../stores/catalog';
+import { createQueueStore, hasQueueActivity } from '../stores/queue';
 import { createUnitsStore, type ConnectionState } from '../stores/units';
 import { UnitGrid } from '../components/unit-grid';
 import { BrandMark } from '../components/app-header';
@@ -68,6 +74,9 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
     auth: { deviceKey: props.deviceKey },
     deals: { api: client, limit: DEALS_SHOWN },
   });
+  // Same credentials → the same socket and project room as the units store.
+  const queue = createQueueStore({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
+  const lottery = createBoardLottery({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
 
   // No one will press "retry" on a wall: failed loads retry by themselves.
   createEffect(() => {
@@ -179,6 +188,10 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
             </section>
 
             <aside class="board__side">
+              <Show
+                when={lottery.shown()}
+                fallback={
+                  <>
               <div class="kpi kpi--hero">
                 <span class="kpi__label">
                   <Bi k="board.soldAmount" />
@@ -223,7 +236,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
                 </For>
               </ul>
 
-              <NowServing numbers={[]} />
+              <NowServing state={queue.state()} />
 
               <section class="deals">
                 <h2 class="deals__title">
@@ -235,6 +248,11 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
                   </ol>
                 </Show>
               </section>
+                  </>
+                }
+              >
+                {(result) => <LotteryResult lottery={result()} timeZone={tz()} />}
+              </Show>
             </aside>
           </main>
         </Match>
@@ -259,21 +277,188 @@ function DealRow(props: { deal: DealInfo; timeZone: string }): JSX.Element {
   );
 }
 
+/** Called numbers shown per category: the latest big, then up to this many earlier ones (as many as fit). */
+const EARLIER_SHOWN = 4;
+/** Waiting numbers listed after "next" (as many as fit): one category across the column, or two side by side. */
+const NEXT_SHOWN = { wide: 4, narrow: 3 } as const;
+
 /**
- * Reserved for the queue feature (叫号): the numbers being called. Hidden while there is nothing
- * to show, so an empty board never carries an empty box.
+ * 正在叫号 Now serving: per queue category with activity, the number called last (large, pulses
+ * when it changes), the ones called before it, and the next in line with how many wait. Two or
+ * more categories sit side by side (without the waiting count, for width) so the deals ticker keeps
+ * its room. Hidden while no category has anyone called or waiting: an empty board carries no empty box.
  */
-function NowServing(props: { numbers: readonly string[] }): JSX.Element {
+function NowServing(props: { state: QueueState | undefined }): JSX.Element {
+  const active = (): QueueCategoryState[] =>
+    (props.state?.categories ?? []).filter((c) => c.nowServing.length > 0 || c.waitingCount > 0);
+  const narrow = (): boolean => active().length > 1;
+  const nextOf = (c: QueueCategoryState) => c.next.slice(0, narrow() ? NEXT_SHOWN.narrow : NEXT_SHOWN.wide);
   return (
-    <Show when={props.numbers.length > 0}>
-      <section class="serving">
+    <Show when={hasQueueActivity(props.state)}>
+      <section class="serving" classList={{ 'serving--cols': narrow(), 'serving--many': active().length > 2 }} aria-live="polite">
         <h2 class="serving__title">
           <Bi k="board.nowServing" />
         </h2>
-        <div class="serving__numbers">
-          <For each={props.numbers}>{(n) => <span class="serving__number">{n}</span>}</For>
+        <div class="serving__cats">
+          <For each={active()}>
+            {(c) => (
+              <div class="serving__cat">
+                <div class="serving__head">
+                  <span class="serving__name">
+                    <span class="bi__zh">{c.name}</span>
+                    <span class="bi__en">{c.nameEn}</span>
+                  </span>
+                  <span class="serving__waiting">
+                    {tIn('zh-CN', 'board.waiting', { n: c.waitingCount })}
+                    <span class="bi__en">{tIn('en', 'board.waiting', { n: c.waitingCount })}</span>
+                  </span>
+                </div>
+                <div class="serving__row">
+                  <Show when={c.nowServing[0]} keyed fallback={<span class="serving__latest serving__latest--none">—</span>}>
+                    {(latest) => <span class="serving__latest">{latest.label}</span>}
+                  </Show>
+                  <span class="serving__earlier">
+                    <For each={c.nowServing.slice(1, 1 + EARLIER_SHOWN)}>{(tk) => <span class="serving__number">{tk.label}</span>}</For>
+                  </span>
+                </div>
+                <Show when={c.next.length > 0}>
+                  <div class="serving__next">
+                    <span class="serving__next-label">
+                      <span class="bi__zh">{tIn('zh-CN', 'board.next')}</span>
+                      <span class="bi__en">{tIn('en', 'board.next')}</span>
+                    </span>
+                    <span class="serving__next-list">
+                      <For each={nextOf(c)}>{(tk) => <span class="serving__next-number">{tk.label}</span>}</For>
+                    </span>
+                    <Show when={c.waitingCount > nextOf(c).length}>
+                      <span class="serving__more">+{c.waitingCount - nextOf(c).length}</span>
+                    </Show>
+                  </div>
+                </Show>
+              </div>
+            )}
+          </For>
         </div>
       </section>
     </Show>
+  );
+}
+
+/** Positions per page of the lottery order: three columns of ten, read down. */
+const LOTTERY_PAGE_SIZE = 30;
+/** At most this many pages cycle; the full order is on the public page (QR code). */
+const LOTTERY_MAX_PAGES = 5;
+const LOTTERY_PAGE_MS = 6_000;
+
+/** "3f9a0c1e…b7c21e": enough of a SHA-256 to compare with the published one at a glance. */
+function shortHash(hex: string | null): string {
+  if (!hex) return '…';
+  return hex.length <= 16 ? hex : `${hex.slice(0, 8)}…${hex.slice(-6)}`;
+}
+
+/**
+ * 摇号结果 Lottery result, in place of the side column for about a minute after a draw: the title,
+ * the selection order paged (positions read down the columns), both commitments shortened, and where
+ * to verify (the public page's URL and a QR code to it). The unit grid stays as it is.
+ */
+function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.Element {
+  const [page, setPage] = createSignal(0);
+  const shownCount = (): number => Math.min(props.lottery.order.length, LOTTERY_PAGE_SIZE * LOTTERY_MAX_PAGES);
+  const pages = (): number => Math.max(1, Math.ceil(shownCount() / LOTTERY_PAGE_SIZE));
+  // A new draw starts at its first page; pages cycle while it is up.
+  createEffect(on(() => props.lottery.drawId, () => setPage(0)));
+  createEffect(() => {
+    if (pages() <= 1) return;
+    const timer = setInterval(() => setPage((p) => (p + 1) % pages()), LOTTERY_PAGE_MS);
+    onCleanup(() => clearInterval(timer));
+  });
+  const from = (): number => page() * LOTTERY_PAGE_SIZE;
+  const entries = (): { position: number; label: string }[] =>
+    props.lottery.order.slice(from(), Math.min(from() + LOTTERY_PAGE_SIZE, shownCount())).map((label, i) => ({ position: from() + i + 1, label }));
+  const url = (): string => lotteryPaths(props.lottery.drawId, window.location.origin).page;
+  const [qr] = createResource(url, (u) =>
+    QRCode.toString(u, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#0b1220', light: '#ffffff' } }),
+  );
+  const msLeftOnScreen = (): number => Math.max(0, props.lottery.until - Date.now());
+
+  return (
+    <section class="board-lottery" aria-live="polite">
+      <header class="board-lottery__head">
+        <span class="board-lottery__kicker">
+          <Bi k="board.lotteryResult" />
+        </span>
+        <h2 class="board-lottery__title">{props.lottery.title}</h2>
+        <span class="board-lottery__meta">
+          {tIn('zh-CN', 'board.lotteryMeta', { n: props.lottery.order.length, time: formatClock(props.lottery.drawnAt, props.timeZone) })}
+          <span class="bi__en">{tIn('en', 'board.lotteryMeta', { n: props.lottery.order.length, time: formatClock(props.lottery.drawnAt, props.timeZone) })}</span>
+        </span>
+      </header>
+
+      <ol class="board-lottery__order" aria-label={tIn('zh-CN', 'board.lotteryOrder')}>
+        <For each={entries()}>
+          {(e) => (
+            <li class="board-lottery__entry" classList={{ 'board-lottery__entry--first': e.position === 1 }}>
+              <span class="board-lottery__pos">{e.position}</span>
+              <span class="board-lottery__label">{e.label}</span>
+            </li>
+          )}
+        </For>
+      </ol>
+
+      <div class="board-lottery__pager">
+        <span>
+          {tIn('zh-CN', 'board.lotteryPage', { from: from() + 1, to: Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()), n: props.lottery.order.length })}
+          <span class="bi__en">
+            {tIn('en', 'board.lotteryPage', { from: from() + 1, to: Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()), n: props.lottery.order.length })}
+          </span>
+        </span>
+        <Show when={pages() > 1}>
+          <span class="board-lottery__dots" aria-hidden="true">
+            <For each={Array.from({ length: pages() }, (_, i) => i)}>
+              {(i) => <span class="board-lottery__dot" classList={{ 'board-lottery__dot--on': i === page() }} />}
+            </For>
+          </span>
+        </Show>
+      </div>
+      <Show when={props.lottery.order.length > shownCount()}>
+        <p class="board-lottery__more">
+          {tIn('zh-CN', 'board.lotteryMore', { n: shownCount() })}
+          <span class="bi__en">{tIn('en', 'board.lotteryMore', { n: shownCount() })}</span>
+        </p>
+      </Show>
+
+      <dl class="board-lottery__hashes">
+        <div>
+          <dt>
+            <Bi k="board.lotteryList" />
+          </dt>
+          <dd>{shortHash(props.lottery.listCommitment)}</dd>
+        </div>
+        <div>
+          <dt>
+            <Bi k="board.lotterySeed" />
+          </dt>
+          <dd>{shortHash(props.lottery.seedCommitment)}</dd>
+        </div>
+      </dl>
+
+      <div class="board-lottery__verify">
+        <div class="board-lottery__qr" innerHTML={qr() ?? ''} aria-hidden="true" />
+        <div class="board-lottery__verify-text">
+          <span class="board-lottery__verify-title">
+            <Bi k="board.lotteryVerify" />
+          </span>
+          <span class="board-lottery__url">{url()}</span>
+        </div>
+      </div>
+      {/* Time left on screen: a bar that empties; remounted (restarted) for each new draw. */}
+      <Show when={props.lottery.drawId} keyed>
+        {(drawId) => (
+          <span class="board-lottery__timer" data-draw={drawId} aria-hidden="true">
+            <span style={{ 'animation-duration': `${untrack(msLeftOnScreen)}ms` }} />
+          </span>
+        )}
+      </Show>
+    </section>
   );
 }

@@ -117,7 +117,13 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
         <Show when={(buyers.overview()?.registrations.length ?? 0) > 0 || project()?.requireRegistration}>
-          <BuyerBar picker={buyers} required={project()?.requireRegistration ?? false} />
+          <BuyerBar
+            picker={buyers}
+            required={project()?.requireRegistration ?? false}
+            unit={units.unit}
+            meId={props.user.id}
+            onOpenUnit={openUnit}
+          />
         </Show>
         <Show when={myLocks.list().length > 0}>
           <section class="my-locks" aria-label={t('myLocks.title')}>

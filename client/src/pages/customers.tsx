@@ -35,7 +35,7 @@ import { isManager, isSeller } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { BottomSheet } from '../components/bottom-sheet';
-import { CustomerBadge, CustomerStatusPill, customerStatusLabel } from '../components/customer-badge';
+import { CustomerBadge, customerStatusLabel } from '../components/customer-badge';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
 
 type Variant = 'consultant' | 'manager';

@@ -36,6 +36,9 @@ import { StatusBanners } from '../components/status-banners';
 import { UnitFacts } from '../components/unit-facts';
 import { UnitGrid } from '../components/unit-grid';
 import { LotteryPanel } from '../components/lottery-panel';
+import { QueuePanel } from '../components/queue-panel';
+import { RegistrationsPanel } from '../components/registrations-panel';
+import { SettingsPanel } from '../components/settings-panel';
 import { ConfirmDialog, EmptyState, ErrorState, Spinner } from '../components/ui';
 
 type Mode = 'inspect' | 'select';
@@ -295,8 +298,18 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                   }}
                 />
                 <LotteryPanel projectId={props.projectId} timeZone={catalog.timeZone()} onChanged={refreshAuditSoon} />
+                <SettingsPanel
+                  project={project()}
+                  onSaved={() => {
+                    void catalog.refetch();
+                    refreshAuditSoon();
+                  }}
+                />
               </aside>
             </div>
+
+            <QueuePanel projectId={props.projectId} token={props.token} project={project()} timeZone={catalog.timeZone()} onChanged={refreshAuditSoon} />
+            <RegistrationsPanel projectId={props.projectId} project={project()} units={units} onChanged={refreshAuditSoon} />
 
             <AuditTable
               entries={audit.latest}

@@ -54,3 +54,4 @@ export function matchesBuyer(r: RegistrationInfo, query: string): boolean {
     (digits.length >= 3 && r.customer.phone.includes(digits))
   );
 }
+

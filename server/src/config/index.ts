@@ -65,6 +65,8 @@ const envSchema = z.object({
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Built web client to serve; empty disables static serving. */
   CLIENT_DIST: z.string().default('client/dist'),
+  /** Built kiosk app (queue kiosk at /queue, calling screen at /queue/screen); empty disables it. */
+  KIOSK_DIST: z.string().default('kiosk/dist'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * What this process does: `all` (HTTP + hub + background jobs, the one-process default), `hub`
@@ -104,6 +106,7 @@ export interface AppConfig {
   hubRatePerSecond: number;
   loginRatePerMinute: number;
   clientDist: string;
+  kioskDist: string;
   logLevel: Env['LOG_LEVEL'];
   role: Env['KAIPAN_ROLE'];
   /** Base URL for links printed on paper (no trailing slash); null = the request's origin. */
@@ -167,6 +170,7 @@ export function buildConfig(
     hubRatePerSecond: env.HUB_RATE_PER_SECOND,
     loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
     clientDist: env.CLIENT_DIST,
+    kioskDist: env.KIOSK_DIST,
     logLevel: env.LOG_LEVEL,
     role: env.KAIPAN_ROLE,
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,

@@ -151,6 +151,22 @@ export class LotteryService {
     });
   }
 
+  /**
+   * The project's most recently drawn lottery, as its public record (null before the first draw).
+   * Any member or device of the project may read it — a board that starts after the broadcast
+   * shows the result from here; the record is public anyway, the project scope only keeps one
+   * project's screens from enumerating another's draws.
+   */
+  async latestDrawn(principal: Principal, projectId: string): Promise<LotteryDrawInfo | null> {
+    await this.directory.assertAccess(principal, projectId);
+    const row = await this.db.lotteryDraw.findFirst({
+      where: { projectId, status: 'DRAWN' },
+      include: drawInclude,
+      orderBy: [{ drawnAt: 'desc' }, { committedAt: 'desc' }],
+    });
+    return row ? toLotteryDrawInfo(row) : null;
+  }
+
   /** Public (no login): the draw's record; seed and order only once drawn. */
   async getPublic(drawId: string): Promise<LotteryDrawInfo> {
     const row = await this.db.lotteryDraw.findUnique({ where: { id: drawId }, include: drawInclude });

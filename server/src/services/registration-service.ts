@@ -20,7 +20,7 @@ import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
 
 const registrationInclude = {
-  customer: { select: { id: true, name: true, phone: true, owner: { select: { displayName: true } } } },
+  customer: { select: { id: true, name: true, phone: true, status: true, owner: { select: { displayName: true } } } },
 } as const;
 
 type RegistrationRow = Prisma.RegistrationGetPayload<{ include: typeof registrationInclude }>;
@@ -32,7 +32,13 @@ export function toRegistrationInfo(r: RegistrationRow): RegistrationInfo {
     number: r.number,
     label: formatRegistrationNo(r.number),
     status: r.status,
-    customer: { id: r.customer.id, name: r.customer.name, phone: r.customer.phone, ownerName: r.customer.owner?.displayName ?? null },
+    customer: {
+      id: r.customer.id,
+      name: r.customer.name,
+      phone: r.customer.phone,
+      ownerName: r.customer.owner?.displayName ?? null,
+      status: r.customer.status,
+    },
     depositPaid: r.depositPaid,
     unitsAllowed: r.unitsAllowed,
     unitsUsed: r.unitsUsed,

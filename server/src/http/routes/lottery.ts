@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, createLotterySchema, emptyBodySchema, lotteryRefSchema, projectRefSchema, toLotteryRecord } from '@kaipan/shared';
+import {
+  AppError,
+  createLotterySchema,
+  emptyBodySchema,
+  lotteryRefSchema,
+  projectRefSchema,
+  toLotteryRecord,
+  type LatestLotteryAnswer,
+} from '@kaipan/shared';
 import type { AppConfig } from '../../config/index.js';
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
@@ -23,6 +31,13 @@ export function lotteryRoutes(app: FastifyInstance, services: Services, config: 
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
     return services.lottery.list(principal, projectId);
+  });
+
+  /** Members and devices of the project (wall boards): the latest drawn result, `{draw: null}` before any. */
+  app.get('/api/projects/:projectId/lotteries/latest', async (request): Promise<LatestLotteryAnswer> => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    return { draw: await services.lottery.latestDrawn(principal, projectId), serverTime: new Date().toISOString() };
   });
 
   app.post('/api/lotteries/:drawId/draw', async (request) => {

@@ -1,0 +1,81 @@
+/**
+ * Kiosk routes: /queue take a number (touch kiosk), /queue/screen the calling screen (hall TV),
+ * /queue/setup this device's key and mode. Every route needs the device key: without one (or with
+ * a refused one) the setup screen shows instead.
+ */
+import { Match, Switch, createEffect, onCleanup, type JSX } from 'solid-js';
+import { Navigate, Route, Router } from '@solidjs/router';
+import type { ProjectSummary } from '@kaipan/shared';
+import { ApiError, createKioskApi, type KioskApi } from './lib/api';
+import { createLoader } from './lib/loader';
+import { deviceKey } from './lib/device';
+import { describeError, t } from './lib/i18n';
+import { ErrorState, LoadingState, OfflineBanner } from './components/ui';
+import SetupPage from './pages/setup';
+import TakePage from './pages/take';
+import ScreenPage from './pages/screen';
+
+export interface KioskDevice {
+  deviceKey: string;
+  api: KioskApi;
+  project: ProjectSummary;
+}
+
+/** Automatic retry of a failed start (nobody may be there to press the button). */
+const START_RETRY_MS = 10_000;
+const KEY_REFUSED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_CREDENTIALS']);
+
+/** Load the device's project with its key; hand the ready device to the page. */
+function WithDevice(props: { mode: 'kiosk' | 'screen'; children: (device: KioskDevice) => JSX.Element }): JSX.Element {
+  const device = createLoader(deviceKey, async (key): Promise<KioskDevice> => {
+    const api = createKioskApi(key);
+    const projects = await api.projects();
+    const project = projects[0];
+    if (!project) throw new ApiError('NOT_FOUND', 'This device has no project.');
+    return { deviceKey: key, api, project };
+  });
+  const refused = (): boolean => {
+    const err = device.error();
+    return err !== null && KEY_REFUSED.has(err.code);
+  };
+  createEffect(() => {
+    if (!device.error() || refused()) return;
+    const timer = setTimeout(() => void device.reload(), START_RETRY_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
+  return (
+    <Switch>
+      <Match when={!deviceKey()}>
+        <SetupPage next={props.mode} />
+      </Match>
+      <Match when={refused()}>
+        <SetupPage next={props.mode} problem={describeError(device.error())} />
+      </Match>
+      <Match when={device.data()} keyed>
+        {(d) => props.children(d)}
+      </Match>
+      <Match when={device.error()}>
+        <div class="k-page k-page--center">
+          <OfflineBanner />
+          <ErrorState title={t('app.title')} message={describeError(device.error())} onRetry={() => void device.reload()} />
+        </div>
+      </Match>
+      <Match when={true}>
+        <div class="k-page k-page--center">
+          <LoadingState />
+        </div>
+      </Match>
+    </Switch>
+  );
+}
+
+export function App(): JSX.Element {
+  return (
+    <Router>
+      <Route path="/queue" component={() => <WithDevice mode="kiosk">{(d) => <TakePage device={d} />}</WithDevice>} />
+      <Route path="/queue/screen" component={() => <WithDevice mode="screen">{(d) => <ScreenPage device={d} />}</WithDevice>} />
+      <Route path="/queue/setup" component={() => <SetupPage next="kiosk" />} />
+      <Route path="*" component={() => <Navigate href="/queue" />} />
+    </Router>
+  );
+}

@@ -1,0 +1,101 @@
+/** Small building blocks of the kiosk: brand, language toggle, offline banner, states, QR code. */
+import { Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
+import QRCode from 'qrcode';
+import { online } from '../lib/device';
+import { locale, t, toggleLocale } from '../lib/i18n';
+
+export function BrandMark(props: { size?: number }): JSX.Element {
+  const s = (): number => props.size ?? 40;
+  return (
+    <svg class="brand-mark" viewBox="0 0 32 32" width={s()} height={s()} aria-hidden="true">
+      <rect width="32" height="32" rx="7" fill="#0f172a" />
+      <rect x="7" y="7" width="8" height="8" rx="2" fill="#1f9d55" />
+      <rect x="17" y="7" width="8" height="8" rx="2" fill="#f2a900" />
+      <rect x="7" y="17" width="8" height="8" rx="2" fill="#d64545" />
+      <rect x="17" y="17" width="8" height="8" rx="2" fill="#1f9d55" />
+    </svg>
+  );
+}
+
+/** The big 中文 / English toggle (shows the language it switches to). */
+export function LangToggle(): JSX.Element {
+  return (
+    <button
+      type="button"
+      class="k-lang"
+      onClick={toggleLocale}
+      aria-label={t('common.languageLabel')}
+      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
+    >
+      <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
+        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
+      </svg>
+      <span>{t('common.language')}</span>
+    </button>
+  );
+}
+
+export function OfflineBanner(): JSX.Element {
+  return (
+    <Show when={!online()}>
+      <div class="k-offline" role="alert">
+        <span class="k-offline__dot" aria-hidden="true" />
+        {t('common.offline')}
+      </div>
+    </Show>
+  );
+}
+
+export function Spinner(props: { light?: boolean }): JSX.Element {
+  return <span class="k-spinner" classList={{ 'k-spinner--light': props.light }} role="status" aria-label={t('common.loading')} />;
+}
+
+export function LoadingState(): JSX.Element {
+  return (
+    <div class="k-state">
+      <Spinner />
+      <p>{t('common.loading')}</p>
+    </div>
+  );
+}
+
+export function ErrorState(props: { title: string; message?: string; onRetry?: () => void; children?: JSX.Element }): JSX.Element {
+  return (
+    <div class="k-state k-state--error" role="alert">
+      <svg class="k-state__icon" viewBox="0 0 48 48" aria-hidden="true">
+        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
+        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+      </svg>
+      <h2>{props.title}</h2>
+      <Show when={props.message}>
+        <p>{props.message}</p>
+      </Show>
+      <Show when={props.onRetry}>
+        {(retry) => (
+          <button type="button" class="k-btn k-btn--primary" disabled={!online()} onClick={() => retry()()}>
+            {t('common.retry')}
+          </button>
+        )}
+      </Show>
+      {props.children}
+    </div>
+  );
+}
+
+/** A QR code drawn in the browser (SVG from the `qrcode` package), e.g. the buyer page's link. */
+export function QrCode(props: { text: string; label: string; class?: string }): JSX.Element {
+  const [svg, setSvg] = createSignal('');
+  createEffect(() => {
+    const text = props.text;
+    let current = true;
+    QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#0f172a', light: '#ffffff' } })
+      .then((markup) => current && setSvg(markup))
+      .catch(() => current && setSvg(''));
+    onCleanup(() => {
+      current = false;
+    });
+  });
+  // The markup comes from the qrcode library (paths only), never from user input.
+  return <div class={`k-qr ${props.class ?? ''}`} role="img" aria-label={props.label} innerHTML={svg()} />;
+}

@@ -1,0 +1,144 @@
+/**
+ * All HTTP I/O of the kiosk, typed from @kaipan/shared. The kiosk authenticates with its device key
+ * (`X-Device-Key`); every failure is thrown as an ApiError with a registered ErrorCode or a
+ * client-side code for network trouble, never a bare string.
+ */
+import {
+  DEVICE_KEY_HEADER,
+  ERROR_MESSAGES,
+  isErrorCode,
+  type ErrorCode,
+  type ProjectSummary,
+  type QueueCategoryInfo,
+  type QueueState,
+  type TakeTicketResult,
+} from '@kaipan/shared';
+
+/** Failures the server cannot report because it was never reached (or never answered). */
+export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT' | 'OFFLINE';
+
+export class ApiError extends Error {
+  readonly code: ClientErrorCode;
+  /** HTTP status, 0 when no response arrived. */
+  readonly status: number;
+  readonly details?: unknown;
+  constructor(code: ClientErrorCode, message: string, status = 0, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return new ApiError('TIMEOUT', 'The server did not answer in time.');
+  }
+  if (error instanceof TypeError) return new ApiError('NETWORK_ERROR', error.message);
+  return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+function statusToCode(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 502 || status === 503 || status === 504) return 'SERVICE_UNAVAILABLE';
+  if (status >= 400 && status < 500) return 'VALIDATION_FAILED';
+  return 'INTERNAL';
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const err = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error : undefined;
+  const code = isErrorCode(err?.code) ? err.code : statusToCode(response.status);
+  const message = typeof err?.message === 'string' ? err.message : ERROR_MESSAGES[code];
+  return new ApiError(code, message, response.status, err?.details);
+}
+
+async function send(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
+  const headers: Record<string, string> = { Accept: 'application/json', [DEVICE_KEY_HEADER]: deviceKey };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  try {
+    return await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+async function json<T>(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; data: T }> {
+  const response = await send(deviceKey, method, path, body);
+  if (!response.ok) throw await errorFrom(response);
+  try {
+    return { status: response.status, data: (await response.json()) as T };
+  } catch {
+    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
+  }
+}
+
+const enc = encodeURIComponent;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long to keep asking for a ticket PDF that is still being rendered. */
+const PDF_WAIT_MS = 20_000;
+
+/** The API as seen by one kiosk device. */
+export function createKioskApi(deviceKey: string) {
+  return {
+    /** The device's project (a device sees exactly one). */
+    projects: async () => (await json<ProjectSummary[]>(deviceKey, 'GET', '/api/projects')).data,
+    categories: async (projectId: string) =>
+      (await json<QueueCategoryInfo[]>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue/categories`)).data,
+    queueState: async (projectId: string) => (await json<QueueState>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue`)).data,
+    /**
+     * Take a number. `idempotencyKey` is fixed per attempt, so a double tap or a retry after a
+     * timeout returns the same ticket. The server answers 201 new / 200 existing (`created`).
+     */
+    takeTicket: async (
+      projectId: string,
+      body: { category: string; idempotencyKey: string } & ({ phone: string } | { registrationNo: string }),
+    ) => (await json<TakeTicketResult>(deviceKey, 'POST', `/api/projects/${enc(projectId)}/queue/tickets`, body)).data,
+    /**
+     * The printable ticket (80 mm PDF). Answers 202 + Retry-After while the worker renders it: wait
+     * and ask again, for at most PDF_WAIT_MS. The token in `pdfPath` is the credential.
+     */
+    ticketPdf: async (pdfPath: string, signal?: AbortSignal): Promise<Blob> => {
+      const deadline = Date.now() + PDF_WAIT_MS;
+      for (;;) {
+        if (signal?.aborted) throw new ApiError('TIMEOUT', 'Cancelled.');
+        let response: Response;
+        try {
+          response = await fetch(pdfPath, { credentials: 'omit', cache: 'no-store', signal: signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        } catch (error) {
+          throw toApiError(error);
+        }
+        if (response.status === 200) return response.blob();
+        if (response.status !== 202) throw await errorFrom(response);
+        const retryAfter = Number(response.headers.get('retry-after') ?? '1');
+        const waitMs = Math.min(5_000, Math.max(250, (Number.isFinite(retryAfter) ? retryAfter : 1) * 1000));
+        if (Date.now() + waitMs > deadline) throw new ApiError('TIMEOUT', 'The ticket was not rendered in time.');
+        await sleep(waitMs);
+      }
+    },
+  };
+}
+
+export type KioskApi = ReturnType<typeof createKioskApi>;

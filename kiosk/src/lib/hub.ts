@@ -1,0 +1,47 @@
+/**
+ * The kiosk's live connection: namespace /hub with the device key, typed from @kaipan/shared.
+ * socket.io reconnects with jittered exponential backoff; the caller joins the project room on
+ * every `connect` (the room is per connection) and reads the state again then.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { HUB_NAMESPACE, isErrorCode, type Ack, type ClientToServerEvents, type ProjectSnapshot, type ServerToClientEvents } from '@kaipan/shared';
+import { ApiError } from './api';
+
+export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const JOIN_TIMEOUT_MS = 8_000;
+
+export function connectHub(deviceKey: string): HubSocket {
+  return io(HUB_NAMESPACE, {
+    auth: { deviceKey },
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    randomizationFactor: 0.5,
+    timeout: 10_000,
+  });
+}
+
+/** Join the project's room (queue:changed is sent there). Rejects with an ApiError. */
+export async function joinProject(socket: HubSocket, projectId: string): Promise<ProjectSnapshot> {
+  if (!socket.connected) throw new ApiError('OFFLINE', 'The live connection is down.');
+  let ack: Ack<ProjectSnapshot>;
+  try {
+    ack = await socket.timeout(JOIN_TIMEOUT_MS).emitWithAck('project:join', { projectId });
+  } catch {
+    throw new ApiError('TIMEOUT', `No answer to project:join within ${JOIN_TIMEOUT_MS} ms.`);
+  }
+  if (ack.ok) return ack.data;
+  throw new ApiError(isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL', ack.error.message, 0, ack.error.details);
+}
+
+/** The error code the server put on a refused handshake, if any. */
+export function handshakeErrorCode(error: Error): string | null {
+  const data = (error as Error & { data?: unknown }).data;
+  if (typeof data === 'object' && data !== null) {
+    const code = (data as { code?: unknown }).code ?? (data as { error?: { code?: unknown } }).error?.code;
+    if (isErrorCode(code)) return code;
+  }
+  return isErrorCode(error.message) ? error.message : null;
+}

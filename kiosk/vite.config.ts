@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import solid from 'vite-plugin-solid';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * Queue kiosk 排号机 (/queue), calling screen 叫号屏 (/queue/screen) — later the cashier (/cashier).
+ * Built with base /queue/: the server serves `kiosk/dist` under /queue/ and its index.html for the
+ * kiosk's routes (server/src/app.ts).
+ */
+export default defineConfig({
+  root: here('.'),
+  base: '/queue/',
+  plugins: [solid()],
+  resolve: {
+    alias: { '@kaipan/shared': here('../shared/src/index.ts') },
+  },
+  build: {
+    outDir: here('./dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    port: 5174,
+    proxy: {
+      '/api': { target: 'http://localhost:3000', changeOrigin: true },
+      '/socket.io': { target: 'http://localhost:3000', ws: true, changeOrigin: true },
+    },
+  },
+});
