@@ -108,6 +108,7 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
             <label class="settings__row">
               <span class="settings__label">{t('settings.maxLocks')}</span>
               {num('maxLocksPerConsultant', 1, 20)}
+              <span class="settings__unit" />
             </label>
             <label class="settings__row">
               <span class="settings__label">{t('settings.entitlement')}</span>
@@ -116,11 +117,11 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
             </label>
             <div class="settings__row">
               <span class="settings__label">{t('settings.requireRegistration')}</span>
-              {toggle('requireRegistration', t('settings.requireRegistration'))}
+              <span class="settings__switch">{toggle('requireRegistration', t('settings.requireRegistration'))}</span>
             </div>
             <div class="settings__row">
               <span class="settings__label">{t('settings.requireCalled')}</span>
-              {toggle('requireCalled', t('settings.requireCalled'))}
+              <span class="settings__switch">{toggle('requireCalled', t('settings.requireCalled'))}</span>
             </div>
             <label class="settings__row">
               <span class="settings__label">{t('settings.selectionMinutes')}</span>
@@ -130,7 +131,7 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
             <label class="settings__row">
               <span class="settings__label">{t('settings.noShow')}</span>
               <select
-                class="input input--sm"
+                class="input input--sm settings__select"
                 value={d().noShowRule}
                 onChange={(e) => set('noShowRule', e.currentTarget.value === 'DROP' ? 'DROP' : 'REQUEUE')}
                 disabled={saving()}
