@@ -158,7 +158,7 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
           <div class="s-clock">{formatClock(clock(), timeZone)}</div>
           <div class={`s-conn s-conn--${conn()}`} role="status">
             <span class="s-conn__dot" aria-hidden="true" />
-            {conn() === 'online' ? 'Live 实时' : conn() === 'offline' ? '离线 Offline' : '连接中 Connecting'}
+            <Bi k={conn() === 'online' ? 'common.online' : conn() === 'offline' ? 'common.offlineShort' : 'common.connecting'} />
           </div>
         </div>
       </header>

@@ -399,7 +399,7 @@ function RegistrationStep(props: {
   return (
     <section class="k-entry k-entry--reg">
       <div class="k-entry__side">
-        <StepHead title={t('take.regTitle')} category={props.category} onBack={props.onBack} />
+        <StepHead title={scanningSupported() ? t('take.regTitle') : t('take.regTypeTitle')} category={props.category} onBack={props.onBack} />
         <Scanner onCode={props.onScanned} paused={props.busy} />
         <div class="k-display k-display--reg" aria-live="polite">
           <Show when={registrationNo()} fallback={<span class="k-display__placeholder">{t('take.regPlaceholder')}</span>}>
