@@ -12,3 +12,4 @@ export * from './customers.js';
 export * from './queue.js';
 export * from './pricing.js';
 export * from './payment-plans.js';
+export * from './client-errors.js';

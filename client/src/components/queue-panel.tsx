@@ -12,6 +12,7 @@
 import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'solid-js';
 import { formatClock, type ProjectSummary, type QueueCategoryState, type QueueTicketView } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createBusySet } from '../lib/busy';
 import { describeError, locale, t } from '../lib/i18n';
 import { createQueueStore } from '../stores/queue';
 import { showToast } from '../stores/toasts';
@@ -45,7 +46,7 @@ export function QueuePanel(props: {
   const [lists, setLists] = createSignal<TicketLists | undefined>(undefined);
   const [listsError, setListsError] = createSignal<unknown>(null);
   const [picked, setPicked] = createSignal<ReadonlySet<string>>(new Set());
-  const [busy, setBusy] = createSignal<ReadonlySet<string>>(new Set());
+  const busy = createBusySet(() => scheduleRead());
   const [overallCount, setOverallCount] = createSignal(1);
   const [catCount, setCatCount] = createSignal<Record<string, number>>({});
 
@@ -98,22 +99,6 @@ export function QueuePanel(props: {
   });
 
   // ── Commands ───────────────────────────────────────────────────────────────────────────────
-  const withBusy = async (id: string, run: () => Promise<void>): Promise<void> => {
-    if (busy().has(id)) return;
-    setBusy((prev) => new Set(prev).add(id));
-    try {
-      await run();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy((prev) => {
-        const next = new Set(prev);
-        next.delete(id);
-        return next;
-      });
-      scheduleRead();
-    }
-  };
 
   /** Pending idempotency keys by intent ("<category|*>:<count>"), kept until the call succeeds. */
   const pendingKeys = new Map<string, string>();
@@ -124,7 +109,7 @@ export function QueuePanel(props: {
   };
   const callNext = (category: string | undefined, count: number): Promise<void> => {
     const intent = `${category ?? '*'}:${count}`;
-    return withBusy(`next:${category ?? '*'}`, async () => {
+    return busy.run(`next:${category ?? '*'}`, async () => {
       const key = pendingKeys.get(intent) ?? newKey();
       pendingKeys.set(intent, key);
       const result = await api.callNext(props.projectId, { ...(category ? { category } : {}), count, idempotencyKey: key });
@@ -133,7 +118,7 @@ export function QueuePanel(props: {
     });
   };
   const callPicked = (): Promise<void> =>
-    withBusy('picked', async () => {
+    busy.run('picked', async () => {
       const ids = [...picked()];
       if (ids.length === 0) return;
       const result = await api.callTickets(props.projectId, ids);
@@ -141,7 +126,7 @@ export function QueuePanel(props: {
       announce(result.called.map((c) => c.label));
     });
   const ticketAction = (ticket: QueueTicketView, action: 'served' | 'no-show' | 'requeue'): Promise<void> =>
-    withBusy(ticket.id, async () => {
+    busy.run(ticket.id, async () => {
       const run = action === 'served' ? api.markServed : action === 'no-show' ? api.markNoShow : api.requeueTicket;
       const after = await run(props.projectId, ticket.id);
       const key =
@@ -201,10 +186,10 @@ export function QueuePanel(props: {
           <button
             type="button"
             class="btn btn--primary btn--sm"
-            disabled={busy().has('next:*') || !queue.state() || totalWaiting() === 0}
+            disabled={busy.has('next:*') || !queue.state() || totalWaiting() === 0}
             onClick={() => void callNext(undefined, overallCount())}
           >
-            <Show when={busy().has('next:*')}>
+            <Show when={busy.has('next:*')}>
               <Spinner size="sm" />
             </Show>
             {t('queue.callNextAll')}
@@ -237,7 +222,7 @@ export function QueuePanel(props: {
                       category={c}
                       name={catName(c)}
                       count={countFor(c.code)}
-                      busy={busy().has(`next:${c.code}`)}
+                      busy={busy.has(`next:${c.code}`)}
                       onCount={(n) => setCatCount((prev) => ({ ...prev, [c.code]: n }))}
                       onCallNext={() => void callNext(c.code, countFor(c.code))}
                     />
@@ -267,10 +252,10 @@ export function QueuePanel(props: {
                               <li class="queue-row">
                                 <TicketFacts ticket={tk} name={catName(tk.category)} detail={t('queue.calledAt', { time: time(tk.calledAt) })} />
                                 <span class="queue-row__actions">
-                                  <button type="button" class="btn btn--go btn--sm" disabled={busy().has(tk.id)} onClick={() => void ticketAction(tk, 'served')}>
+                                  <button type="button" class="btn btn--go btn--sm" disabled={busy.has(tk.id)} onClick={() => void ticketAction(tk, 'served')}>
                                     {t('queue.served')}
                                   </button>
-                                  <button type="button" class="btn btn--secondary btn--sm" disabled={busy().has(tk.id)} onClick={() => void ticketAction(tk, 'no-show')}>
+                                  <button type="button" class="btn btn--secondary btn--sm" disabled={busy.has(tk.id)} onClick={() => void ticketAction(tk, 'no-show')}>
                                     {t('queue.noShow')}
                                   </button>
                                 </span>
@@ -310,10 +295,10 @@ export function QueuePanel(props: {
                         <button
                           type="button"
                           class="btn btn--primary btn--sm"
-                          disabled={picked().size === 0 || busy().has('picked')}
+                          disabled={picked().size === 0 || busy.has('picked')}
                           onClick={() => void callPicked()}
                         >
-                          <Show when={busy().has('picked')}>
+                          <Show when={busy.has('picked')}>
                             <Spinner size="sm" />
                           </Show>
                           {t('queue.callPicked', { n: picked().size })}
@@ -337,7 +322,7 @@ export function QueuePanel(props: {
                               <li class="queue-row">
                                 <TicketFacts ticket={tk} name={catName(tk.category)} detail={t('queue.missed', { n: tk.missedCount })} />
                                 <span class="queue-row__actions">
-                                  <button type="button" class="btn btn--secondary btn--sm" disabled={busy().has(tk.id)} onClick={() => void ticketAction(tk, 'requeue')}>
+                                  <button type="button" class="btn btn--secondary btn--sm" disabled={busy.has(tk.id)} onClick={() => void ticketAction(tk, 'requeue')}>
                                     {t('queue.requeue')}
                                   </button>
                                 </span>

@@ -8,6 +8,7 @@
 import { For, Match, Show, Switch, createEffect, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { CustomerInfo, ProjectSummary, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createBusySet } from '../lib/busy';
 import { describeError, t } from '../lib/i18n';
 import { matchesBuyer } from '../stores/buyer';
 import { showToast } from '../stores/toasts';
@@ -32,7 +33,7 @@ export function RegistrationsPanel(props: {
   const [overview, ctl] = createResource(() => props.projectId, (id) => api.registrations(id));
   const [query, setQuery] = createSignal('');
   const [showCancelled, setShowCancelled] = createSignal(false);
-  const [busy, setBusy] = createSignal<ReadonlySet<string>>(new Set());
+  const busy = createBusySet();
   const [editing, setEditing] = createSignal<{ id: string; value: number } | null>(null);
   const [cancelling, setCancelling] = createSignal<RegistrationInfo | null>(null);
   const [registerOpen, setRegisterOpen] = createSignal(false);
@@ -66,26 +67,11 @@ export function RegistrationsPanel(props: {
     refreshSoon();
     props.onChanged?.();
   };
-  const withBusy = async (id: string, run: () => Promise<void>): Promise<void> => {
-    if (busy().has(id)) return;
-    setBusy((prev) => new Set(prev).add(id));
-    try {
-      await run();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy((prev) => {
-        const next = new Set(prev);
-        next.delete(id);
-        return next;
-      });
-    }
-  };
 
   const setDeposit = (r: RegistrationInfo, paid: boolean): Promise<void> =>
-    withBusy(r.id, async () => replace(await api.setRegistrationDeposit(r.id, paid)));
+    busy.run(r.id, async () => replace(await api.setRegistrationDeposit(r.id, paid)));
   const saveEntitlement = (r: RegistrationInfo, value: number): Promise<void> =>
-    withBusy(r.id, async () => {
+    busy.run(r.id, async () => {
       const updated = await api.setRegistrationEntitlement(r.id, value);
       setEditing(null);
       replace(updated);
@@ -94,7 +80,7 @@ export function RegistrationsPanel(props: {
   const cancel = async (): Promise<void> => {
     const r = cancelling();
     if (!r) return;
-    await withBusy(r.id, async () => {
+    await busy.run(r.id, async () => {
       replace(await api.cancelRegistration(r.id));
       showToast('info', t('reg.cancelledToast', { label: r.label }));
     });
@@ -192,7 +178,7 @@ export function RegistrationsPanel(props: {
                                 class="switch"
                                 aria-checked={r.depositPaid}
                                 aria-label={t('reg.colDeposit')}
-                                disabled={busy().has(r.id) || r.status === 'CANCELLED'}
+                                disabled={busy.has(r.id) || r.status === 'CANCELLED'}
                                 onClick={() => void setDeposit(r, !r.depositPaid)}
                               >
                                 <span class="switch__knob" />
@@ -211,7 +197,7 @@ export function RegistrationsPanel(props: {
                                       <button
                                         type="button"
                                         class="link-btn"
-                                        disabled={busy().has(r.id)}
+                                        disabled={busy.has(r.id)}
                                         onClick={() => setEditing({ id: r.id, value: r.unitsAllowed })}
                                       >
                                         {t('reg.edit')}
@@ -241,7 +227,7 @@ export function RegistrationsPanel(props: {
                                     type="submit"
                                     class="btn btn--primary btn--sm"
                                     disabled={
-                                      busy().has(r.id) ||
+                                      busy.has(r.id) ||
                                       !Number.isInteger(editing()?.value) ||
                                       (editing()?.value ?? 0) < 1 ||
                                       (editing()?.value ?? 0) > ENTITLEMENT_MAX
@@ -260,7 +246,7 @@ export function RegistrationsPanel(props: {
                                 <button
                                   type="button"
                                   class="btn btn--ghost btn--sm reg-cancel"
-                                  disabled={busy().has(r.id)}
+                                  disabled={busy.has(r.id)}
                                   onClick={() => setCancelling(r)}
                                 >
                                   {t('reg.cancel')}
@@ -288,7 +274,7 @@ export function RegistrationsPanel(props: {
         body={t('reg.cancelBody')}
         confirmLabel={t('reg.cancel')}
         danger
-        busy={cancelling() ? busy().has(cancelling()?.id ?? '') : false}
+        busy={cancelling() ? busy.has(cancelling()?.id ?? '') : false}
         onConfirm={() => void cancel()}
         onCancel={() => setCancelling(null)}
       />

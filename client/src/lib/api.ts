@@ -3,15 +3,15 @@
  * carrying a registered ErrorCode (or a client-side code for network trouble), never a bare string.
  */
 import {
+  ApiError,
   DEVICE_KEY_HEADER,
-  ERROR_MESSAGES,
-  isErrorCode,
+  apiErrorFrom,
+  toApiError,
   type AuditEntry,
   type BatchInfo,
   type Buyer,
   type ConfirmResult,
   type DealInfo,
-  type ErrorCode,
   type LockResult,
   type LoginResponse,
   type CreateLotteryBody,
@@ -47,59 +47,12 @@ import {
 } from '@kaipan/shared';
 import { currentToken, signOut } from '../stores/session';
 
-/** Failures the server cannot report because it was never reached (or never answered). */
-export const CLIENT_ERROR_CODES = ['NETWORK_ERROR', 'TIMEOUT', 'OFFLINE'] as const;
-export type ClientErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
-
-export class ApiError extends Error {
-  readonly code: ClientErrorCode;
-  /** HTTP status, 0 when no response arrived. */
-  readonly status: number;
-  readonly details?: unknown;
-  constructor(code: ClientErrorCode, message: string, status = 0, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.status = status;
-    this.details = details;
-  }
-}
-
-/** Normalise anything thrown into an ApiError so screens can translate by code. */
-export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new ApiError('TIMEOUT', 'The server did not answer in time.');
-  }
-  if (error instanceof TypeError) return new ApiError('NETWORK_ERROR', error.message);
-  return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
-}
+export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '@kaipan/shared';
 
 /** How a request authenticates: the signed-in user's token, or a wall-board device key. */
 export type ApiAuth = { kind: 'session' } | { kind: 'device'; deviceKey: string } | { kind: 'none' };
 
 const REQUEST_TIMEOUT_MS = 15_000;
-
-function parseErrorBody(body: unknown): { code: ErrorCode; message: string; details?: unknown } | null {
-  if (typeof body !== 'object' || body === null) return null;
-  const err = (body as { error?: unknown }).error;
-  if (typeof err !== 'object' || err === null) return null;
-  const { code, message, details } = err as { code?: unknown; message?: unknown; details?: unknown };
-  if (!isErrorCode(code)) return null;
-  return { code, message: typeof message === 'string' ? message : ERROR_MESSAGES[code], details };
-}
-
-function statusToCode(status: number): ErrorCode {
-  if (status === 401) return 'UNAUTHENTICATED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 409) return 'CONFLICT';
-  if (status === 413) return 'PAYLOAD_TOO_LARGE';
-  if (status === 429) return 'RATE_LIMITED';
-  if (status === 502 || status === 503 || status === 504) return 'SERVICE_UNAVAILABLE';
-  if (status >= 400 && status < 500) return 'VALIDATION_FAILED';
-  return 'INTERNAL';
-}
 
 async function request<T>(
   auth: ApiAuth,
@@ -144,11 +97,10 @@ async function request<T>(
     }
   }
   if (!response.ok) {
-    const err = parseErrorBody(parsed);
-    const code = err?.code ?? statusToCode(response.status);
+    const err = apiErrorFrom(response.status, parsed);
     // A rejected token means the session is over; the route guard sends the user to /login.
-    if (usedToken && code === 'UNAUTHENTICATED') signOut();
-    throw new ApiError(code, err?.message ?? ERROR_MESSAGES[code], response.status, err?.details);
+    if (usedToken && err.code === 'UNAUTHENTICATED') signOut();
+    throw err;
   }
   if (parsed === undefined) {
     throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);

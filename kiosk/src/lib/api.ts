@@ -4,54 +4,19 @@
  * client-side code for network trouble, never a bare string.
  */
 import {
+  ApiError,
   DEVICE_KEY_HEADER,
-  ERROR_MESSAGES,
-  isErrorCode,
-  type ErrorCode,
+  apiErrorFrom,
+  toApiError,
   type ProjectSummary,
   type QueueCategoryInfo,
   type QueueState,
   type TakeTicketResult,
 } from '@kaipan/shared';
 
-/** Failures the server cannot report because it was never reached (or never answered). */
-export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT' | 'OFFLINE';
-
-export class ApiError extends Error {
-  readonly code: ClientErrorCode;
-  /** HTTP status, 0 when no response arrived. */
-  readonly status: number;
-  readonly details?: unknown;
-  constructor(code: ClientErrorCode, message: string, status = 0, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.status = status;
-    this.details = details;
-  }
-}
-
-export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new ApiError('TIMEOUT', 'The server did not answer in time.');
-  }
-  if (error instanceof TypeError) return new ApiError('NETWORK_ERROR', error.message);
-  return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
-}
+export { ApiError, toApiError, type ClientErrorCode } from '@kaipan/shared';
 
 const REQUEST_TIMEOUT_MS = 15_000;
-
-function statusToCode(status: number): ErrorCode {
-  if (status === 401) return 'UNAUTHENTICATED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 409) return 'CONFLICT';
-  if (status === 429) return 'RATE_LIMITED';
-  if (status === 502 || status === 503 || status === 504) return 'SERVICE_UNAVAILABLE';
-  if (status >= 400 && status < 500) return 'VALIDATION_FAILED';
-  return 'INTERNAL';
-}
 
 async function errorFrom(response: Response): Promise<ApiError> {
   let body: unknown;
@@ -60,10 +25,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const err = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error : undefined;
-  const code = isErrorCode(err?.code) ? err.code : statusToCode(response.status);
-  const message = typeof err?.message === 'string' ? err.message : ERROR_MESSAGES[code];
-  return new ApiError(code, message, response.status, err?.details);
+  return apiErrorFrom(response.status, body);
 }
 
 async function send(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
