@@ -1,6 +1,6 @@
 /** The public hub protocol against a real server, PostgreSQL and Redis. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ConfirmResult, LockResult, ProjectSnapshot, UnitsChangedFrame, UnitChange } from '@kaipan/shared';
+import type { ConfirmResult, LockResult, ProjectSnapshot, ServerMetrics, UnitsChangedFrame, UnitChange } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 
@@ -234,5 +234,34 @@ describe('fan-out audiences', () => {
         if (i > 0) expect(f.fromSeq).toBe(frames[i - 1]!.seq + 1);
       }
     }
+  });
+});
+
+describe('GET /api/metrics', () => {
+  it('shows managers this process: sockets, event loop, memory, and hub commands answered by event and refusal code', async () => {
+    const unitId = server.fixture.unitIds[22]!;
+    const lock = await emitAck<LockResult>(c1, 'unit:lock', { unitId });
+    if (!lock.ok) throw new Error(lock.error.code);
+    expect(await emitAck(c2, 'unit:lock', { unitId })).toMatchObject({ ok: false, error: { code: 'LOCK_HELD' } });
+    expect((await emitAck(c1, 'unit:release', { unitId, token: lock.data.token })).ok).toBe(true);
+    const res = await http<ServerMetrics>(server.url, 'GET', '/api/metrics', manager);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      pid: expect.any(Number),
+      role: 'all',
+      memory: { rssMb: expect.any(Number), heapUsedMb: expect.any(Number) },
+      eventLoop: { p50Ms: expect.any(Number), p99Ms: expect.any(Number), maxMs: expect.any(Number) },
+      postgres: { up: true, pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0 } },
+      redis: { up: true, pingMs: expect.any(Number) },
+    });
+    expect(res.body.sockets.hub).toBeGreaterThanOrEqual(3);
+    const locks = res.body.commands.find((c) => c.event === 'unit:lock');
+    expect(locks?.ok).toBeGreaterThanOrEqual(1);
+    expect(locks?.refused.LOCK_HELD).toBeGreaterThanOrEqual(1);
+    // A new window starts with every read.
+    const again = await http<ServerMetrics>(server.url, 'GET', '/api/metrics', manager);
+    expect(again.body.commands.find((c) => c.event === 'unit:lock')).toBeUndefined();
+    const consultant = await server.login('s003');
+    expect(await http(server.url, 'GET', '/api/metrics', consultant.token)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
   });
 });

@@ -21,6 +21,8 @@ import { queueRoutes } from './http/routes/queue.js';
 import { attachQueueEvents } from './hub/queue-events.js';
 import { startDocumentsWorker, type DocumentsWorker } from './jobs/documents-worker.js';
 import { registrationRoutes } from './http/routes/registrations.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { ProcessMetrics } from './infra/process-metrics.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { lotteryRoutes } from './http/routes/lottery.js';
 import { ChangeFeed } from './services/change-feed.js';
@@ -116,7 +118,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     return reply.code(404).send({ error: { code: 'NOT_FOUND', message: ERROR_MESSAGES.NOT_FOUND } });
   });
 
-  const { io, sink, fanout } = createHub(app.server, services, config, log, adapterRedis);
+  const metrics = new ProcessMetrics();
+  const { io, sink, fanout } = createHub(app.server, services, config, log, adapterRedis, metrics);
+  metricsRoutes(app, services, { config, metrics, io, sql, redis });
   const queueEvents = attachQueueEvents(io, services, log);
   const feed = new ChangeFeed(feedConn, services.mirror, queueEvents.tap(sink), services.projects, log, config.fanoutIntervalMs);
   let documentsWorker: DocumentsWorker | null = null;
@@ -130,6 +134,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   app.addHook('onClose', async () => {
     // Let commands already running finish their PostgreSQL commit and mirror update.
     await services.sales.drain(5_000);
+    metrics.stop();
     await sweeper.stop();
     await services.keeper.stop();
     await feed.stop();

@@ -46,6 +46,27 @@ export interface HealthResponse {
   redis: 'up' | 'down';
 }
 
+/**
+ * GET /api/metrics — one server process, for operators on launch morning. Rates and the event-loop
+ * figures cover the window since the previous read (at most the last 60 s).
+ */
+export interface ServerMetrics {
+  pid: number;
+  role: 'all' | 'hub' | 'worker';
+  uptimeSeconds: number;
+  windowSeconds: number;
+  /** Share of one CPU core used by this process over the window, %. */
+  cpuPercent: number;
+  memory: { rssMb: number; heapUsedMb: number };
+  /** Event-loop delay over the window, ms: a command waits at least this long before it runs. */
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
+  sockets: { hub: number; queue: number };
+  /** Hub commands answered over the window: per event, per second, and refusals by code. */
+  commands: { event: string; perSecond: number; ok: number; refused: Record<string, number> }[];
+  postgres: { up: boolean; pool: { total: number; idle: number; waiting: number } };
+  redis: { up: boolean; pingMs: number | null };
+}
+
 export interface ProjectSummary {
   id: string;
   code: string;

@@ -20,6 +20,7 @@ import {
   type ServerToClientEvents,
 } from '@kaipan/shared';
 import type { AppConfig } from '../config/index.js';
+import type { ProcessMetrics } from '../infra/process-metrics.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
 import { deviceLabel, type Principal } from '../domain/principal.js';
 import type { SessionClaims } from '../domain/session-token.js';
@@ -58,6 +59,8 @@ export function createHub(
   config: AppConfig,
   log: Logger,
   adapterRedis: { pub: Redis; sub: Redis },
+  /** Counts answered commands for GET /api/metrics. */
+  metrics?: ProcessMetrics,
 ) {
   const io: HubServer = new Server(httpServer, {
     // WebSocket only: no long-polling means no sticky sessions behind a load balancer.
@@ -108,10 +111,13 @@ export function createHub(
 
     /** validate → one service call → ack; every failure is a coded error and changes nothing. */
     const command =
-      <S extends z.ZodType, R>(schema: S, run: (payload: z.output<S>) => Promise<R>) =>
+      <S extends z.ZodType, R>(event: string, schema: S, run: (payload: z.output<S>) => Promise<R>) =>
       async (payload: unknown, ack: unknown): Promise<void> => {
         if (typeof ack !== 'function') return;
-        const reply = ack as (response: Ack<R>) => void;
+        const reply = (response: Ack<R>): void => {
+          metrics?.command(event, response.ok ? null : response.error.code);
+          (ack as (response: Ack<R>) => void)(response);
+        };
         if (!limiter.take(socket.id)) {
           reply({ ok: false, error: new AppError('RATE_LIMITED').toBody() });
           return;
@@ -138,7 +144,7 @@ export function createHub(
 
     const on = socket.on.bind(socket) as (event: string, handler: (payload: unknown, ack: unknown) => Promise<void>) => void;
 
-    on('project:join', command(projectRefSchema, async ({ projectId }) => {
+    on('project:join', command('project:join', projectRefSchema, async ({ projectId }) => {
       await services.directory.assertAccess(principal, projectId);
       // Join first, then read: a change made in between is both in the snapshot's seq range and
       // delivered; the client drops frames at or below the snapshot's seq.
@@ -147,16 +153,16 @@ export function createHub(
       return services.query.snapshot(principal, projectId);
     }));
 
-    on('project:leave', command(projectRefSchema, async ({ projectId }) => {
+    on('project:leave', command('project:leave', projectRefSchema, async ({ projectId }) => {
       for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
       return { projectId };
     }));
 
-    on('unit:lock', command(lockSchema, ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)));
+    on('unit:lock', command('unit:lock', lockSchema, ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)));
 
-    on('unit:release', command(releaseLockSchema, ({ unitId, token }) => services.sales.release(principal, unitId, token)));
+    on('unit:release', command('unit:release', releaseLockSchema, ({ unitId, token }) => services.sales.release(principal, unitId, token)));
 
-    on('unit:confirm', command(confirmSchema, ({ unitId, token, buyer }) =>
+    on('unit:confirm', command('unit:confirm', confirmSchema, ({ unitId, token, buyer }) =>
       services.sales.confirm(principal, unitId, token, buyer)));
 
     socket.on('disconnect', () => limiter.forget(socket.id));
