@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { batchRefSchema, createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema, projectSettingsSchema } from '@kaipan/shared';
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
+import { sendSharedJson } from '../json-cache.js';
 
 export function projectRoutes(app: FastifyInstance, services: Services): void {
   app.get('/api/projects', async (request) => {
@@ -9,16 +10,16 @@ export function projectRoutes(app: FastifyInstance, services: Services): void {
     return services.directory.listProjects(principal);
   });
 
-  app.get('/api/projects/:projectId/catalog', async (request) => {
+  app.get('/api/projects/:projectId/catalog', async (request, reply) => {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
-    return services.query.catalog(principal, projectId);
+    return sendSharedJson(request, reply, await services.query.catalog(principal, projectId));
   });
 
-  app.get('/api/projects/:projectId/snapshot', async (request) => {
+  app.get('/api/projects/:projectId/snapshot', async (request, reply) => {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
-    return services.query.snapshot(principal, projectId);
+    return sendSharedJson(request, reply, await services.query.snapshot(principal, projectId));
   });
 
   app.get('/api/projects/:projectId/my-locks', async (request) => {
