@@ -20,6 +20,7 @@ import { unitRoutes } from './http/routes/units.js';
 import { queueRoutes } from './http/routes/queue.js';
 import { attachQueueEvents } from './hub/queue-events.js';
 import { startDocumentsWorker, type DocumentsWorker } from './jobs/documents-worker.js';
+import { startBatchesWorker, type BatchesWorker } from './jobs/batches-worker.js';
 import { registrationRoutes } from './http/routes/registrations.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { ProcessMetrics } from './infra/process-metrics.js';
@@ -124,6 +125,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const queueEvents = attachQueueEvents(io, services, log);
   const feed = new ChangeFeed(feedConn, services.mirror, queueEvents.tap(sink), services.projects, log, config.fanoutIntervalMs);
   let documentsWorker: DocumentsWorker | null = null;
+  let batchesWorker: BatchesWorker | null = null;
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
 
   // Hang up on every socket before the HTTP server closes, or close() waits for them forever.
@@ -142,6 +144,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await queueEvents.stop();
     await documentsWorker?.close();
     await services.documents.jobs.close();
+    await batchesWorker?.close();
+    await services.batchJobs.close();
     await services.audit.close();
     await services.lottery.close();
     await db.$disconnect();
@@ -170,6 +174,10 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
         // Ticket PDFs: rendered in a worker thread, so even one process never blocks on them.
         if (config.role === 'all') {
           documentsWorker = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log });
+          // Scheduled 推盘: re-enqueues pending schedules, releases those already due.
+          batchesWorker = await startBatchesWorker({
+            redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, control: services.control, jobs: services.batchJobs, log,
+          });
         }
         services.keeper.start();
         started = true;

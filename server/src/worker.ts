@@ -1,7 +1,7 @@
 /**
  * The background process of a multi-process deployment (KAIPAN_ROLE=worker): lock-expiry sweeps
  * and the mirror watchdog run here once instead of in every hub process, and the BullMQ `documents`
- * worker (ticket PDFs, rendered in a worker thread).
+ * worker (ticket PDFs, rendered in a worker thread) and the BullMQ `batches` worker (scheduled 推盘).
  */
 import type { AppConfig } from './config/index.js';
 import { createDb, warmDb } from './infra/db.js';
@@ -10,6 +10,7 @@ import { createSqlPool } from './infra/sql.js';
 import { createServices } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
 import { startDocumentsWorker } from './jobs/documents-worker.js';
+import { startBatchesWorker } from './jobs/batches-worker.js';
 import type { Logger } from './services/logger.js';
 
 export interface KaipanWorker {
@@ -27,13 +28,18 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   sweeper.start();
   services.keeper.start();
   const documents = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log });
-  log.info({}, 'worker started: lock sweeper, mirror watchdog, documents (BullMQ)');
+  const batches = await startBatchesWorker({
+    redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, control: services.control, jobs: services.batchJobs, log,
+  });
+  log.info({}, 'worker started: lock sweeper, mirror watchdog, documents and batches (BullMQ)');
   return {
     async close() {
       await sweeper.stop();
       await services.keeper.stop();
       await documents.close();
       await services.documents.jobs.close();
+      await batches.close();
+      await services.batchJobs.close();
       await services.audit.close();
       await db.$disconnect();
       await sql.end();

@@ -237,6 +237,10 @@ export interface BatchInfo {
   status: 'PENDING' | 'RELEASED';
   unitCount: number;
   releasedAt: string | null;
+  /** Scheduled release instant (ISO, UTC) of a pending batch; null when not scheduled. */
+  releaseAt: string | null;
+  /** Set when the pending batch was cancelled (status stays PENDING; it is never released). */
+  cancelledAt: string | null;
   createdAt: string;
 }
 

@@ -58,7 +58,10 @@ export const lockBodySchema = z.strictObject({ registrationId: idSchema.optional
 export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema.optional() });
 export const emptyBodySchema = z.strictObject({});
 
-export const withholdBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+export const withholdChannelSchema = z.enum(['VIP', 'STAFF', 'AGENT', 'OTHER']);
+export type WithholdChannel = z.infer<typeof withholdChannelSchema>;
+/** `channel`: who the unit is kept for (optional); the unit stays visible as withheld. */
+export const withholdBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200), channel: withholdChannelSchema.optional() });
 export type WithholdBody = z.infer<typeof withholdBodySchema>;
 
 export const createBatchBodySchema = z.strictObject({
@@ -66,8 +69,21 @@ export const createBatchBodySchema = z.strictObject({
   unitIds: z.array(idSchema).min(1).max(5000),
   /** Release immediately (推盘 now) instead of keeping the batch pending. Default false. */
   release: z.boolean().optional(),
+  /** Scheduled 推盘: ISO instant in the future (not together with `release`). */
+  releaseAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type CreateBatchBody = z.infer<typeof createBatchBodySchema>;
+
+/** PATCH of a PENDING batch: rename, replace its units, (re)schedule (`releaseAt`) or unschedule (null). */
+export const updateBatchBodySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(60),
+    unitIds: z.array(idSchema).min(1).max(5000),
+    releaseAt: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'at least one field');
+export type UpdateBatchBody = z.infer<typeof updateBatchBodySchema>;
 
 /** Manager's project settings (PATCH: any subset; at least one field). */
 export const projectSettingsSchema = z

@@ -9,6 +9,7 @@ import {
   toApiError,
   type AuditEntry,
   type BatchInfo,
+  type WithholdChannel,
   type Buyer,
   type ConfirmResult,
   type DealInfo,
@@ -136,14 +137,17 @@ export function createApi(auth: ApiAuth) {
     createBatch: (projectId: string, name: string, unitIds: string[], release = false) =>
       post<BatchInfo>(`/api/projects/${enc(projectId)}/batches`, { name, unitIds, release }),
     releaseBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/release`),
+    /** (Re)schedule a pending batch (`releaseAt` ISO in the future) or remove its schedule (null). */
+    scheduleBatch: (batchId: string, releaseAt: string | null) => patch<BatchInfo>(`/api/batches/${enc(batchId)}`, { releaseAt }),
+    cancelBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/cancel`),
 
     updateSettings: (projectId: string, body: ProjectSettingsBody) =>
       patch<ProjectSummary>(`/api/projects/${enc(projectId)}/settings`, body),
     pause: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/pause`),
     resume: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/resume`),
 
-    withhold: (unitId: string, reason: string) =>
-      post<UnitState>(`/api/units/${enc(unitId)}/withhold`, { reason }),
+    withhold: (unitId: string, reason: string, channel?: WithholdChannel) =>
+      post<UnitState>(`/api/units/${enc(unitId)}/withhold`, channel ? { reason, channel } : { reason }),
     unwithhold: (unitId: string) => post<UnitState>(`/api/units/${enc(unitId)}/unwithhold`),
 
     registrations: (projectId: string) => get<RegistrationOverview>(`/api/projects/${enc(projectId)}/registrations`),

@@ -21,6 +21,7 @@ import {
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
 import { now } from '../lib/clock';
+import { formatCountdown } from '../lib/zoned-time';
 import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessageParams } from '../lib/i18n';
 import { createBoardLottery, type BoardLottery } from '../stores/board-lottery';
 import { createCatalog } from '../stores/catalog';
@@ -59,6 +60,9 @@ export function BoardKeyMissing(): JSX.Element {
   );
 }
 
+/** How often the board re-reads the batch schedule (a change shows within this). */
+const BATCHES_POLL_MS = 15_000;
+
 const CONN_KEYS: Record<ConnectionState, MessageKey> = {
   connecting: 'conn.connecting',
   online: 'conn.online',
@@ -88,6 +92,17 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
     if (!units.state.fatal) return;
     const timer = setTimeout(() => units.retry(), FATAL_RETRY_MS);
     onCleanup(() => clearTimeout(timer));
+  });
+  // Scheduled 推盘: the board reads the batch list (devices may) every BATCHES_POLL_MS and counts
+  // down locally; the release itself arrives through the normal unit change feed.
+  const [batches, batchesCtl] = createResource(() => props.projectId, (id) => client.batches(id));
+  const batchPoll = setInterval(() => void batchesCtl.refetch(), BATCHES_POLL_MS);
+  onCleanup(() => clearInterval(batchPoll));
+  const nextRelease = createMemo(() => {
+    const t0 = now();
+    return (batches.latest ?? [])
+      .filter((b) => b.status === 'PENDING' && !b.cancelledAt && b.releaseAt && Date.parse(b.releaseAt) > t0 - 1000)
+      .sort((a, b) => Date.parse(a.releaseAt!) - Date.parse(b.releaseAt!))[0];
   });
   document.documentElement.classList.add('is-board');
   onCleanup(() => document.documentElement.classList.remove('is-board'));
@@ -120,6 +135,17 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
             </div>
           </div>
         </div>
+        <Show when={nextRelease()}>
+          {(b) => (
+            <div class="board__next-release" role="timer">
+              <span class="board__next-release-label">
+                {tIn('zh-CN', 'board.nextRelease')} {tIn('en', 'board.nextRelease')}
+              </span>
+              <span class="board__next-release-name">{b().name}</span>
+              <span class="board__next-release-time">{formatCountdown(Date.parse(b().releaseAt!) - now())}</span>
+            </div>
+          )}
+        </Show>
         <Show when={units.state.paused}>
           <div class="board__paused" role="alert">
             <Bi k="banner.paused" />

@@ -16,12 +16,14 @@ import {
   formatYuan,
   type AuditEntry,
   type BatchInfo,
+  type WithholdChannel,
   type CatalogUnit,
   type UnitStatus,
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { formatMmSs, secondsLeft } from '../lib/clock';
+import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
 import { auditActionLabel, describeError, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
@@ -353,6 +355,7 @@ function UnitPanel(props: {
   onChanged: () => void;
 }): JSX.Element {
   const [reason, setReason] = createSignal('');
+  const [channel, setChannel] = createSignal<WithholdChannel | ''>('');
   const [reasonMissing, setReasonMissing] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -372,7 +375,7 @@ function UnitPanel(props: {
     setBusy(true);
     props.units.setOverlay(unit.id, { status: action === 'withhold' ? 'WITHHELD' : 'AVAILABLE', lock: undefined });
     try {
-      if (action === 'withhold') await api.withhold(unit.id, why);
+      if (action === 'withhold') await api.withhold(unit.id, why, channel() || undefined);
       else await api.unwithhold(unit.id);
       showToast('success', t(action === 'withhold' ? 'manager.withheld' : 'manager.unwithheld', { code: unit.code }));
       setReason('');
@@ -431,6 +434,18 @@ function UnitPanel(props: {
                     <Show when={reasonMissing()}>
                       <span class="field__error">{t('manager.withholdReasonRequired')}</span>
                     </Show>
+                  </label>
+                  <label class="field">
+                    <span class="field__label">{t('manager.withholdChannel')}</span>
+                    <select
+                      class="input input--sm"
+                      value={channel()}
+                      onChange={(e) => setChannel(e.currentTarget.value as WithholdChannel | '')}
+                      disabled={busy()}
+                    >
+                      <option value="">{t('manager.withholdChannelNone')}</option>
+                      <For each={WITHHOLD_CHANNELS}>{(c) => <option value={c}>{t(`manager.withholdChannel${c}`)}</option>}</For>
+                    </select>
                   </label>
                   <button type="submit" class="btn btn--secondary btn--block" disabled={busy()}>
                     <Show when={busy()}>
@@ -555,15 +570,15 @@ function BatchList(props: {
   onReleased: () => void;
 }): JSX.Element {
   const [confirming, setConfirming] = createSignal<BatchInfo | null>(null);
+  const [cancelling, setCancelling] = createSignal<BatchInfo | null>(null);
+  /** Batch whose schedule editor is open, and the wall-clock value typed (project time zone). */
+  const [editing, setEditing] = createSignal<string | null>(null);
+  const [when, setWhen] = createSignal('');
   const [busy, setBusy] = createSignal(false);
-  const release = async (): Promise<void> => {
-    const b = confirming();
-    if (!b) return;
+  const run = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
     try {
-      await api.releaseBatch(b.id);
-      showToast('success', t('manager.released', { name: b.name }));
-      setConfirming(null);
+      await work();
       props.onReleased();
     } catch (err) {
       showToast('error', describeError(err));
@@ -571,10 +586,47 @@ function BatchList(props: {
       setBusy(false);
     }
   };
+  const release = (): Promise<void> =>
+    run(async () => {
+      const b = confirming();
+      if (!b) return;
+      await api.releaseBatch(b.id);
+      showToast('success', t('manager.released', { name: b.name }));
+      setConfirming(null);
+    });
+  const cancel = (): Promise<void> =>
+    run(async () => {
+      const b = cancelling();
+      if (!b) return;
+      await api.cancelBatch(b.id);
+      showToast('success', t('manager.batchCancelledToast', { name: b.name }));
+      setCancelling(null);
+    });
+  const openEditor = (b: BatchInfo): void => {
+    setEditing(b.id);
+    setWhen(toZonedInput(b.releaseAt ?? Date.now() + 10 * 60_000, props.timeZone));
+  };
+  const saveSchedule = (b: BatchInfo, clear: boolean): Promise<void> =>
+    run(async () => {
+      const iso = clear ? null : fromZonedInput(when(), props.timeZone);
+      if (!clear && !iso) return;
+      const saved = await api.scheduleBatch(b.id, iso);
+      showToast(
+        'success',
+        saved.releaseAt ? t('manager.scheduled', { name: saved.name, time: formatClock(saved.releaseAt, props.timeZone) }) : t('manager.scheduleClear'),
+      );
+      setEditing(null);
+    });
+  const live = (b: BatchInfo): boolean => b.status === 'PENDING' && !b.cancelledAt;
+  const rank = (b: BatchInfo): number => (live(b) ? 0 : b.status === 'RELEASED' ? 1 : 2);
   const sorted = (): BatchInfo[] =>
-    [...(props.batches ?? [])].sort((a, b) =>
-      a.status === b.status ? Date.parse(b.createdAt) - Date.parse(a.createdAt) : a.status === 'PENDING' ? -1 : 1,
-    );
+    [...(props.batches ?? [])].sort((a, b) => rank(a) - rank(b) || Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  const meta = (b: BatchInfo): string => {
+    if (b.status === 'RELEASED' && b.releasedAt) return t('manager.batchReleased', { time: formatClock(b.releasedAt, props.timeZone) });
+    if (b.cancelledAt) return t('manager.batchCancelled');
+    if (b.releaseAt) return t('manager.batchScheduled', { time: `${toZonedInput(b.releaseAt, props.timeZone).replace('T', ' ')}` });
+    return t('manager.batchPending');
+  };
   return (
     <section class="panel">
       <h2 class="panel__title">{t('manager.batches')}</h2>
@@ -597,23 +649,68 @@ function BatchList(props: {
           <ul class="batches">
             <For each={sorted()}>
               {(b) => (
-                <li class="batch">
+                <li class="batch batch--wrap">
                   <div class="batch__main">
                     <span class="batch__name">{b.name}</span>
                     <span class="batch__meta">
-                      {t('common.units', { n: b.unitCount })} ·{' '}
-                      {b.status === 'RELEASED' && b.releasedAt
-                        ? t('manager.batchReleased', { time: formatClock(b.releasedAt, props.timeZone) })
-                        : t('manager.batchPending')}
+                      {t('common.units', { n: b.unitCount })} · {meta(b)}
                     </span>
                   </div>
-                  <Show
-                    when={b.status === 'PENDING'}
-                    fallback={<span class="pill pill--ok">{t('manager.batchReleased', { time: '' }).trim()}</span>}
-                  >
-                    <button type="button" class="btn btn--go btn--sm" onClick={() => setConfirming(b)}>
-                      {t('manager.releaseNow')}
-                    </button>
+                  <Switch>
+                    <Match when={b.status === 'RELEASED'}>
+                      <span class="pill pill--ok">{t('manager.batchReleased', { time: '' }).trim()}</span>
+                    </Match>
+                    <Match when={b.cancelledAt}>
+                      <span class="pill">{t('manager.batchCancelled')}</span>
+                    </Match>
+                    <Match when={true}>
+                      <div class="batch__actions">
+                        <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => openEditor(b)}>
+                          {b.releaseAt ? t('manager.reschedule') : t('manager.schedule')}
+                        </button>
+                        <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => setCancelling(b)}>
+                          {t('manager.cancelBatch')}
+                        </button>
+                        <button type="button" class="btn btn--go btn--sm" disabled={busy()} onClick={() => setConfirming(b)}>
+                          {t('manager.releaseNow')}
+                        </button>
+                      </div>
+                    </Match>
+                  </Switch>
+                  <Show when={editing() === b.id && live(b)}>
+                    <form
+                      class="batch__schedule"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void saveSchedule(b, false);
+                      }}
+                    >
+                      <label class="field">
+                        <span class="field__label">{t('manager.scheduleAt', { zone: props.timeZone })}</span>
+                        <input
+                          class="input input--sm"
+                          type="datetime-local"
+                          value={when()}
+                          min={toZonedInput(Date.now(), props.timeZone)}
+                          onInput={(e) => setWhen(e.currentTarget.value)}
+                          disabled={busy()}
+                          required
+                        />
+                      </label>
+                      <div class="panel__actions">
+                        <button type="submit" class="btn btn--go btn--sm" disabled={busy() || !fromZonedInput(when(), props.timeZone)}>
+                          {t('manager.scheduleSave')}
+                        </button>
+                        <Show when={b.releaseAt}>
+                          <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => void saveSchedule(b, true)}>
+                            {t('manager.scheduleClear')}
+                          </button>
+                        </Show>
+                        <button type="button" class="link-btn" disabled={busy()} onClick={() => setEditing(null)}>
+                          {t('common.cancel')}
+                        </button>
+                      </div>
+                    </form>
                   </Show>
                 </li>
               )}
@@ -630,9 +727,21 @@ function BatchList(props: {
         onConfirm={() => void release()}
         onCancel={() => setConfirming(null)}
       />
+      <ConfirmDialog
+        open={cancelling() !== null}
+        title={t('manager.cancelConfirmTitle', { name: cancelling()?.name ?? '' })}
+        body={t('manager.cancelConfirmBody', { n: cancelling()?.unitCount ?? 0 })}
+        confirmLabel={t('manager.cancelBatch')}
+        danger
+        busy={busy()}
+        onConfirm={() => void cancel()}
+        onCancel={() => setCancelling(null)}
+      />
     </section>
   );
 }
+
+const WITHHOLD_CHANNELS = ['VIP', 'STAFF', 'AGENT', 'OTHER'] as const satisfies readonly WithholdChannel[];
 
 const isStatus = (v: unknown): v is UnitStatus => typeof v === 'string' && (UNIT_STATUSES as readonly string[]).includes(v);
 

@@ -7,6 +7,8 @@ import {
   nextStatus,
   type BatchInfo,
   type CreateBatchBody,
+  type UpdateBatchBody,
+  type WithholdChannel,
   type ProjectSettingsBody,
   type ProjectSummary,
   type StoredUnitStatus,
@@ -14,6 +16,7 @@ import {
   type UnitState,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
+import type { BatchJobs } from '../jobs/batches.js';
 import type { UnitMirror } from '../infra/mirror.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
@@ -21,7 +24,10 @@ import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
 
-type BatchRow = { id: string; name: string; status: 'PENDING' | 'RELEASED'; releasedAt: Date | null; createdAt: Date; _count: { units: number } };
+type BatchRow = {
+  id: string; name: string; status: 'PENDING' | 'RELEASED'; releasedAt: Date | null; releaseAt: Date | null; cancelledAt: Date | null;
+  createdAt: Date; _count: { units: number };
+};
 
 function toBatchInfo(b: BatchRow): BatchInfo {
   return {
@@ -30,11 +36,24 @@ function toBatchInfo(b: BatchRow): BatchInfo {
     status: b.status,
     unitCount: b._count.units,
     releasedAt: b.releasedAt?.toISOString() ?? null,
+    releaseAt: b.releaseAt?.toISOString() ?? null,
+    cancelledAt: b.cancelledAt?.toISOString() ?? null,
     createdAt: b.createdAt.toISOString(),
   };
 }
 
-const batchSelect = { id: true, name: true, status: true, releasedAt: true, createdAt: true, _count: { select: { units: true } } } as const;
+const batchSelect = {
+  id: true, name: true, status: true, releasedAt: true, releaseAt: true, cancelledAt: true, createdAt: true, _count: { select: { units: true } },
+} as const;
+
+/** A schedule must lie in the future (a little slack for clock skew between browser and server is not given: 1 s). */
+function futureInstant(iso: string): Date {
+  const at = new Date(iso);
+  if (!(at.getTime() > Date.now() + 1000)) {
+    throw new AppError('VALIDATION_FAILED', 'The release time must be in the future.', [{ path: 'releaseAt', message: 'must be in the future' }]);
+  }
+  return at;
+}
 
 export class ControlService {
   constructor(
@@ -42,6 +61,8 @@ export class ControlService {
     private readonly mirror: UnitMirror,
     private readonly keeper: MirrorKeeper,
     private readonly directory: ProjectDirectory,
+    /** Producer of the `batches` queue (scheduled 推盘); absent = scheduling refused. */
+    private readonly batchJobs?: BatchJobs,
   ) {}
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
@@ -104,8 +125,8 @@ export class ControlService {
     return this.directory.getProject(projectId);
   }
 
-  async withhold(principal: Principal, unitId: string, reason: string): Promise<UnitState> {
-    return this.transitionUnit(principal, unitId, 'withhold', reason);
+  async withhold(principal: Principal, unitId: string, reason: string, channel?: WithholdChannel): Promise<UnitState> {
+    return this.transitionUnit(principal, unitId, 'withhold', reason, channel ?? null);
   }
 
   async unwithhold(principal: Principal, unitId: string): Promise<UnitState> {
@@ -117,6 +138,7 @@ export class ControlService {
     unitId: string,
     action: Extract<UnitAction, 'withhold' | 'unwithhold'>,
     reason: string | null,
+    channel: WithholdChannel | null = null,
   ): Promise<UnitState> {
     const { projectId, unit } = await this.directory.resolveUnit(unitId);
     const user = await this.authorize(principal, projectId);
@@ -127,7 +149,8 @@ export class ControlService {
     const to = nextStatus(from, action) as StoredUnitStatus;
     const updated = await this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ version: number }[]>`
-        UPDATE units SET status = ${to}::"UnitStatus", version = version + 1, withhold_reason = ${reason}, updated_at = now()
+        UPDATE units SET status = ${to}::"UnitStatus", version = version + 1, withhold_reason = ${reason},
+            withhold_channel = ${channel}::"WithholdChannel", updated_at = now()
         WHERE id = ${unitId}::uuid AND status = ${from}::"UnitStatus"
         RETURNING version`;
       const row = rows[0];
@@ -135,7 +158,7 @@ export class ControlService {
       await tx.auditEvent.create({
         data: toAuditRow({
           projectId, actor: user, action: `unit.${action}`, entity: 'unit', entityId: unitId,
-          before: { status: from, unitCode: unit.code }, after: reason ? { status: to, reason } : { status: to },
+          before: { status: from, unitCode: unit.code }, after: reason ? { status: to, reason, ...(channel ? { channel } : {}) } : { status: to },
         }),
       });
       return row;
@@ -150,7 +173,7 @@ export class ControlService {
   }
 
   async listBatches(principal: Principal, projectId: string): Promise<BatchInfo[]> {
-    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Batches are for project members.');
+    // Members of the project and its devices (the board counts down to the next scheduled release).
     await this.directory.assertAccess(principal, projectId);
     const rows = await this.db.batch.findMany({ where: { projectId }, select: batchSelect, orderBy: { createdAt: 'asc' } });
     return rows.map(toBatchInfo);
@@ -159,24 +182,15 @@ export class ControlService {
   /** Create a batch of units not yet released (and in no other batch); optionally release it at once, atomically. */
   async createBatch(principal: Principal, projectId: string, body: CreateBatchBody): Promise<BatchInfo> {
     const user = await this.authorize(principal, projectId);
+    if (body.release && body.releaseAt) {
+      throw new AppError('VALIDATION_FAILED', 'Release now or schedule, not both.', [{ path: 'releaseAt', message: 'not with release' }]);
+    }
+    const releaseAt = body.releaseAt ? futureInstant(body.releaseAt) : null;
+    if (releaseAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
     const unitIds = [...new Set(body.unitIds)];
     const { batchId, released } = await this.db.$transaction(async (tx) => {
-      const units = await tx.unit.findMany({
-        where: { id: { in: unitIds }, projectId },
-        select: { id: true, status: true, batchId: true, code: true, batch: { select: { status: true, name: true } } },
-      });
-      const found = new Set(units.map((u) => u.id));
-      const problems = [
-        ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
-        ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
-        ...units
-          .filter((u) => u.status === 'NOT_RELEASED' && u.batch?.status === 'PENDING')
-          .map((u) => ({ unitId: u.id, reason: `already in pending batch ${u.batch?.name}` })),
-      ];
-      if (problems.length > 0) {
-        throw new AppError('VALIDATION_FAILED', 'Some units cannot join a new batch.', problems.slice(0, 50));
-      }
-      const batch = await tx.batch.create({ data: { projectId, name: body.name }, select: { id: true } });
+      const units = await this.checkBatchUnits(tx, projectId, unitIds, null);
+      const batch = await tx.batch.create({ data: { projectId, name: body.name, releaseAt }, select: { id: true } });
       await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId: batch.id } });
       await tx.auditEvent.create({
         data: toAuditRow({
@@ -184,10 +198,147 @@ export class ControlService {
           after: { name: body.name, units: units.map((u) => u.code) },
         }),
       });
-      return { batchId: batch.id, released: body.release ? await this.releaseInTx(tx, projectId, batch.id, user) : [] };
+      if (releaseAt) {
+        await tx.auditEvent.create({
+          data: toAuditRow({
+            projectId, actor: user, action: 'batch.schedule', entity: 'batch', entityId: batch.id,
+            before: { releaseAt: null }, after: { releaseAt: releaseAt.toISOString() },
+          }),
+        });
+      }
+      return { batchId: batch.id, released: body.release ? ((await this.releaseInTx(tx, projectId, batch.id, user)) ?? []) : [] };
     });
     await this.applyReleased(projectId, released);
+    if (releaseAt) await this.batchJobs!.schedule(batchId, releaseAt);
     return this.batchInfo(batchId);
+  }
+
+  /** Units that may join a batch: of this project, NOT_RELEASED, in no other live pending batch. */
+  private async checkBatchUnits(tx: Tx, projectId: string, unitIds: string[], ownBatchId: string | null) {
+    const units = await tx.unit.findMany({
+      where: { id: { in: unitIds }, projectId },
+      select: { id: true, status: true, batchId: true, code: true, batch: { select: { status: true, name: true, cancelledAt: true } } },
+    });
+    const found = new Set(units.map((u) => u.id));
+    const problems = [
+      ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
+      ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
+      ...units
+        .filter((u) => u.status === 'NOT_RELEASED' && u.batchId !== ownBatchId && u.batch?.status === 'PENDING' && !u.batch.cancelledAt)
+        .map((u) => ({ unitId: u.id, reason: `already in pending batch ${u.batch?.name}` })),
+    ];
+    if (problems.length > 0) {
+      throw new AppError('VALIDATION_FAILED', 'Some units cannot join the batch.', problems.slice(0, 50));
+    }
+    return units;
+  }
+
+  /** Lock a batch that may still change: PENDING and not cancelled. */
+  private async lockPending(tx: Tx, batchId: string) {
+    await tx.$queryRaw`SELECT id FROM batches WHERE id = ${batchId}::uuid FOR UPDATE`;
+    const batch = await tx.batch.findUnique({
+      where: { id: batchId },
+      select: { projectId: true, name: true, status: true, releaseAt: true, cancelledAt: true, units: { select: { id: true, code: true } } },
+    });
+    if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
+    if (batch.status !== 'PENDING') throw new AppError('INVALID_TRANSITION', 'The batch has already been released.');
+    if (batch.cancelledAt) throw new AppError('INVALID_TRANSITION', 'The batch was cancelled.');
+    return batch;
+  }
+
+  private async batchProject(principal: Principal, batchId: string): Promise<{ projectId: string; user: UserPrincipal }> {
+    const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
+    if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
+    return { projectId: batch.projectId, user: await this.authorize(principal, batch.projectId) };
+  }
+
+  /**
+   * Change a PENDING batch: name, units (replaced), schedule. Audited with before/after as
+   * `batch.schedule` (first schedule), `batch.reschedule` (time changed or removed) or `batch.update`.
+   */
+  async updateBatch(principal: Principal, batchId: string, body: UpdateBatchBody): Promise<BatchInfo> {
+    const { projectId, user } = await this.batchProject(principal, batchId);
+    const newAt = body.releaseAt === undefined ? undefined : body.releaseAt === null ? null : futureInstant(body.releaseAt);
+    if (newAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
+    const unitIds = body.unitIds ? [...new Set(body.unitIds)] : undefined;
+    const result = await this.db.$transaction(async (tx) => {
+      const batch = await this.lockPending(tx, batchId);
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      if (body.name !== undefined && body.name !== batch.name) {
+        before.name = batch.name;
+        after.name = body.name;
+      }
+      if (unitIds) {
+        const units = await this.checkBatchUnits(tx, projectId, unitIds, batchId);
+        const oldCodes = batch.units.map((u) => u.code).sort();
+        const newCodes = units.map((u) => u.code).sort();
+        if (oldCodes.join() !== newCodes.join()) {
+          await tx.unit.updateMany({ where: { batchId, id: { notIn: unitIds } }, data: { batchId: null } });
+          await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId } });
+          before.units = oldCodes;
+          after.units = newCodes;
+        }
+      }
+      const oldAt = batch.releaseAt;
+      const timeChanged = newAt !== undefined && (oldAt?.getTime() ?? null) !== (newAt?.getTime() ?? null);
+      if (timeChanged) {
+        before.releaseAt = oldAt?.toISOString() ?? null;
+        after.releaseAt = newAt?.toISOString() ?? null;
+      }
+      if (Object.keys(after).length === 0) return null;
+      await tx.batch.update({
+        where: { id: batchId },
+        data: { ...(after.name !== undefined ? { name: body.name } : {}), ...(timeChanged ? { releaseAt: newAt } : {}) },
+      });
+      const action = timeChanged ? (oldAt ? 'batch.reschedule' : 'batch.schedule') : 'batch.update';
+      await tx.auditEvent.create({ data: toAuditRow({ projectId, actor: user, action, entity: 'batch', entityId: batchId, before, after }) });
+      return timeChanged ? { oldAt, newAt: newAt ?? null } : null;
+    });
+    if (result?.newAt) await this.batchJobs!.schedule(batchId, result.newAt);
+    if (result?.oldAt) await this.batchJobs?.unschedule(batchId, result.oldAt);
+    return this.batchInfo(batchId);
+  }
+
+  /** Cancel a PENDING batch: it is never released; its units stay NOT_RELEASED (and may join another batch). */
+  async cancelBatch(principal: Principal, batchId: string): Promise<BatchInfo> {
+    const { projectId, user } = await this.batchProject(principal, batchId);
+    const oldAt = await this.db.$transaction(async (tx) => {
+      const batch = await this.lockPending(tx, batchId);
+      await tx.batch.update({ where: { id: batchId }, data: { cancelledAt: new Date() } });
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId, actor: user, action: 'batch.cancel', entity: 'batch', entityId: batchId,
+          before: { status: 'PENDING', releaseAt: batch.releaseAt?.toISOString() ?? null },
+          after: { status: 'CANCELLED', units: batch.units.map((u) => u.code) },
+        }),
+      });
+      return batch.releaseAt;
+    });
+    if (oldAt) await this.batchJobs?.unschedule(batchId, oldAt);
+    return this.batchInfo(batchId);
+  }
+
+  /**
+   * The `batches` job: release the batch if it is still pending, not cancelled and scheduled for
+   * exactly `scheduledFor`; otherwise nothing (rescheduled, cancelled or already released).
+   */
+  async releaseScheduled(batchId: string, scheduledFor: Date): Promise<boolean> {
+    const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
+    if (!batch) return false;
+    const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, 'system', scheduledFor));
+    if (!released) return false;
+    await this.applyReleased(batch.projectId, released);
+    return true;
+  }
+
+  /** Pending, not cancelled batches with a schedule (re-enqueued when the worker starts). */
+  async pendingSchedules(): Promise<{ batchId: string; releaseAt: Date }[]> {
+    const rows = await this.db.batch.findMany({
+      where: { status: 'PENDING', cancelledAt: null, releaseAt: { not: null } },
+      select: { id: true, releaseAt: true },
+    });
+    return rows.map((r) => ({ batchId: r.id, releaseAt: r.releaseAt! }));
   }
 
   /** 推盘: every unit of a pending batch becomes AVAILABLE on every screen at once. */
@@ -196,16 +347,23 @@ export class ControlService {
     if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
     const user = await this.authorize(principal, batch.projectId);
     const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, user));
-    await this.applyReleased(batch.projectId, released);
+    await this.applyReleased(batch.projectId, released ?? []);
     return this.batchInfo(batchId);
   }
 
-  private async releaseInTx(tx: Tx, projectId: string, batchId: string, user: UserPrincipal): Promise<ReleasedUnit[]> {
+  /** With `scheduledFor` (the job): null when the batch is not due at that instant any more, instead of an error. */
+  private async releaseInTx(
+    tx: Tx, projectId: string, batchId: string, user: UserPrincipal | 'system', scheduledFor?: Date,
+  ): Promise<ReleasedUnit[] | null> {
     const marked = await tx.batch.updateMany({
-      where: { id: batchId, status: 'PENDING' },
+      where: { id: batchId, status: 'PENDING', cancelledAt: null, ...(scheduledFor ? { releaseAt: scheduledFor } : {}) },
       data: { status: 'RELEASED', releasedAt: new Date() },
     });
-    if (marked.count === 0) throw new AppError('INVALID_TRANSITION', 'The batch has already been released.');
+    if (marked.count === 0) {
+      if (scheduledFor) return null;
+      const b = await tx.batch.findUnique({ where: { id: batchId }, select: { cancelledAt: true } });
+      throw new AppError('INVALID_TRANSITION', b?.cancelledAt ? 'The batch was cancelled.' : 'The batch has already been released.');
+    }
     const rows = await tx.$queryRaw<ReleasedUnit[]>`
       UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
       WHERE batch_id = ${batchId}::uuid AND status = 'NOT_RELEASED'
@@ -213,7 +371,7 @@ export class ControlService {
     await tx.auditEvent.create({
       data: toAuditRow({
         projectId, actor: user, action: 'batch.release', entity: 'batch', entityId: batchId,
-        before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code) },
+        before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code), ...(scheduledFor ? { scheduledFor: scheduledFor.toISOString() } : {}) },
       }),
     });
     return rows;

@@ -16,6 +16,7 @@ import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
 import { QueueService } from './queue-service.js';
 import { DocumentJobs, DocumentStore } from '../jobs/documents.js';
+import { BatchJobs } from '../jobs/batches.js';
 import { LotteryService } from './lottery-service.js';
 import { RegistrationService } from './registration-service.js';
 import { SalesService } from './sales-service.js';
@@ -36,6 +37,8 @@ export interface Services {
   queue: QueueService;
   /** Rendered documents (Redis) and the BullMQ `documents` queue producer (close on shutdown). */
   documents: { jobs: DocumentJobs; store: DocumentStore };
+  /** BullMQ `batches` queue producer: scheduled 推盘 (close on shutdown). */
+  batchJobs: BatchJobs;
   /** Lottery 摇号: commit, draw, publish (the hub broadcasts `lottery:drawn`). */
   lottery: LotteryService;
 }
@@ -48,6 +51,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);
   const registrations = new RegistrationService(db, sql, mirror, directory);
   const query = new QueryService(db, mirror, keeper, directory);
+  const batchJobs = new BatchJobs(config.redisUrl, config.redisPrefix, log);
   const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
   return {
     mirror,
@@ -57,12 +61,13 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     keeper,
     auth: new AuthService(db, config.authSecret, config.sessionHours),
     sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations),
-    control: new ControlService(db, mirror, keeper, directory),
+    control: new ControlService(db, mirror, keeper, directory, batchJobs),
     query,
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),
     documents,
+    batchJobs,
     lottery: new LotteryService(db, directory),
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { batchRefSchema, createBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema, projectSettingsSchema } from '@kaipan/shared';
+import { batchRefSchema, createBatchBodySchema, updateBatchBodySchema, emptyBodySchema, listQuerySchema, projectRefSchema, projectSettingsSchema } from '@kaipan/shared';
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
 import { sendSharedJson } from '../json-cache.js';
@@ -82,5 +82,20 @@ export function projectRoutes(app: FastifyInstance, services: Services): void {
     const { batchId } = parse(batchRefSchema, request.params);
     parse(emptyBodySchema, request.body);
     return services.control.releaseBatch(principal, batchId);
+  });
+
+  /** Change a pending batch: name, units, schedule (`releaseAt` ISO in the future, or null). */
+  app.patch('/api/batches/:batchId', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { batchId } = parse(batchRefSchema, request.params);
+    const body = parse(updateBatchBodySchema, request.body);
+    return services.control.updateBatch(principal, batchId, body);
+  });
+
+  app.post('/api/batches/:batchId/cancel', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { batchId } = parse(batchRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    return services.control.cancelBatch(principal, batchId);
   });
 }

@@ -36,8 +36,8 @@ export function unitRoutes(app: FastifyInstance, services: Services): void {
   app.post('/api/units/:unitId/withhold', async (request) => {
     const principal = await requirePrincipal(services, request);
     const { unitId } = parse(unitRefSchema, request.params);
-    const { reason } = parse(withholdBodySchema, request.body);
-    return services.control.withhold(principal, unitId, reason);
+    const { reason, channel } = parse(withholdBodySchema, request.body);
+    return services.control.withhold(principal, unitId, reason, channel);
   });
 
   app.post('/api/units/:unitId/unwithhold', async (request) => {
