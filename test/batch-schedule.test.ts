@@ -10,7 +10,7 @@ import type { BatchInfo, ProjectSnapshot, UnitChange } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 import { BATCHES_QUEUE, releaseJobId } from '../server/src/jobs/batches.js';
-import { bullPrefix, createBullConnection } from '../server/src/jobs/documents.js';
+import { bullPrefix, createBullConnection } from '../server/src/jobs/producer.js';
 
 let server: TestServer;
 let board: HubClient;

@@ -8,7 +8,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { ControlService } from '../services/control-service.js';
 import type { Logger } from '../services/logger.js';
-import { bullPrefix, createBullConnection } from './documents.js';
+import { bullPrefix, createBullConnection } from './producer.js';
 import { BATCHES_QUEUE, RELEASE_BATCH_JOB, type BatchJobs, type ReleaseBatchJobData } from './batches.js';
 
 export interface BatchesWorker {

@@ -4,10 +4,8 @@
  * the old one then finds the batch no longer scheduled for its instant and does nothing. Releasing is
  * idempotent (a released or cancelled batch is left alone), so a job that runs twice is harmless.
  */
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../services/logger.js';
-import { bullPrefix, createBullConnection } from './documents.js';
+import { LazyQueue } from './producer.js';
 
 export const BATCHES_QUEUE = 'batches';
 export const RELEASE_BATCH_JOB = 'release-batch';
@@ -24,37 +22,25 @@ export function releaseJobId(batchId: string, releaseAt: Date): string {
 
 /** Producer side of the `batches` queue (every process that schedules batches). */
 export class BatchJobs {
-  private queue: Queue<ReleaseBatchJobData> | null = null;
-  private connection: Redis | null = null;
+  private readonly queue: LazyQueue<ReleaseBatchJobData>;
 
   constructor(
-    private readonly redisUrl: string,
-    private readonly redisPrefix: string,
+    redisUrl: string,
+    redisPrefix: string,
     private readonly log: Logger,
-  ) {}
-
-  private get(): Queue<ReleaseBatchJobData> {
-    if (!this.queue) {
-      this.connection = createBullConnection(this.redisUrl, 'batches-producer');
-      this.queue = new Queue<ReleaseBatchJobData>(BATCHES_QUEUE, {
-        connection: this.connection,
-        prefix: bullPrefix(this.redisPrefix),
-        defaultJobOptions: {
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 200 },
-          removeOnComplete: true,
-          removeOnFail: 1000,
-        },
-      });
-      this.queue.on('error', (error) => this.log.error({ err: error }, 'batches queue error'));
-    }
-    return this.queue;
+  ) {
+    this.queue = new LazyQueue(BATCHES_QUEUE, redisUrl, redisPrefix, log, {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 200 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
   }
 
   /** Enqueue the release of `batchId` at `releaseAt` (at once when already due). Same instant twice = one job. */
   async schedule(batchId: string, releaseAt: Date): Promise<void> {
     const data: ReleaseBatchJobData = { batchId, releaseAt: releaseAt.toISOString() };
-    await this.get().add(RELEASE_BATCH_JOB, data, {
+    await this.queue.get().add(RELEASE_BATCH_JOB, data, {
       jobId: releaseJobId(batchId, releaseAt),
       delay: Math.max(0, releaseAt.getTime() - Date.now()),
     });
@@ -63,16 +49,13 @@ export class BatchJobs {
   /** Best effort: drop a job that is no longer wanted (the processor ignores it anyway). */
   async unschedule(batchId: string, releaseAt: Date): Promise<void> {
     try {
-      await this.get().remove(releaseJobId(batchId, releaseAt));
+      await this.queue.get().remove(releaseJobId(batchId, releaseAt));
     } catch (error) {
       this.log.warn({ err: error, batchId }, 'could not remove a stale batch job (it will do nothing)');
     }
   }
 
-  async close(): Promise<void> {
-    if (this.queue) await this.queue.close();
-    this.connection?.disconnect();
-    this.queue = null;
-    this.connection = null;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }

@@ -6,14 +6,8 @@
 import { Worker, type Job } from 'bullmq';
 import type { Db } from '../infra/db.js';
 import type { Logger } from '../services/logger.js';
-import {
-  DOCUMENTS_QUEUE,
-  TICKET_PDF_JOB,
-  bullPrefix,
-  createBullConnection,
-  type DocumentStore,
-  type TicketPdfJobData,
-} from './documents.js';
+import { DOCUMENTS_QUEUE, TICKET_PDF_JOB, type DocumentStore, type TicketPdfJobData } from './documents.js';
+import { bullPrefix, createBullConnection } from './producer.js';
 import { RenderPool } from './render-pool.js';
 
 export interface DocumentsWorker {

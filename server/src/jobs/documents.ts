@@ -5,10 +5,9 @@
  * record gives the same bytes).
  */
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createBlockingRedis } from '../infra/redis.js';
 import type { Logger } from '../services/logger.js';
+import { LazyQueue } from './producer.js';
 
 export const DOCUMENTS_QUEUE = 'documents';
 export const TICKET_PDF_JOB = 'ticket-pdf';
@@ -23,13 +22,6 @@ export interface TicketPdfJobData {
   peopleAhead?: number;
 }
 
-/** BullMQ keys live under the deployment's prefix, so test runs and deployments never share jobs. */
-export function bullPrefix(redisPrefix: string): string {
-  return `${redisPrefix}bull`;
-}
-
-/** BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands). */
-export const createBullConnection = createBlockingRedis;
 
 export interface StoredPdf {
   pdf: Buffer;
@@ -63,31 +55,15 @@ export class DocumentStore {
 
 /** Producer side of the `documents` queue (every process that takes numbers or serves PDFs). */
 export class DocumentJobs {
-  private queue: Queue<TicketPdfJobData> | null = null;
-  private connection: Redis | null = null;
+  private readonly queue: LazyQueue<TicketPdfJobData>;
 
-  constructor(
-    private readonly redisUrl: string,
-    private readonly redisPrefix: string,
-    private readonly log: Logger,
-  ) {}
-
-  private get(): Queue<TicketPdfJobData> {
-    if (!this.queue) {
-      this.connection = createBullConnection(this.redisUrl, 'documents-producer');
-      this.queue = new Queue<TicketPdfJobData>(DOCUMENTS_QUEUE, {
-        connection: this.connection,
-        prefix: bullPrefix(this.redisPrefix),
-        defaultJobOptions: {
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 500 },
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
-      });
-      this.queue.on('error', (error) => this.log.error({ err: error }, 'documents queue error'));
-    }
-    return this.queue;
+  constructor(redisUrl: string, redisPrefix: string, log: Logger) {
+    this.queue = new LazyQueue(DOCUMENTS_QUEUE, redisUrl, redisPrefix, log, {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
   }
 
   /**
@@ -97,13 +73,10 @@ export class DocumentJobs {
   async enqueueTicketPdf(data: TicketPdfJobData): Promise<void> {
     // LIFO: the ticket asked for last is the one a kiosk is waiting to print right now; a backlog
     // (e.g. after the worker was down) must not make the buyer at the kiosk wait behind it.
-    await this.get().add(TICKET_PDF_JOB, data, { jobId: `ticket-${data.ticketId}`, lifo: true });
+    await this.queue.get().add(TICKET_PDF_JOB, data, { jobId: `ticket-${data.ticketId}`, lifo: true });
   }
 
-  async close(): Promise<void> {
-    if (this.queue) await this.queue.close();
-    this.connection?.disconnect();
-    this.queue = null;
-    this.connection = null;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }
