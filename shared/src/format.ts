@@ -54,3 +54,23 @@ export function maskPhone(phone: string): string {
   if (phone.length < 7) return '*'.repeat(phone.length);
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
+
+/** The language to start in: a saved choice, else the first zh/en browser language, else zh-CN. */
+export function pickLocale(saved: string | null, browserLanguages: readonly string[]): Locale {
+  if (saved === 'zh-CN' || saved === 'en') return saved;
+  for (const lang of browserLanguages) {
+    const l = lang.toLowerCase();
+    if (l.startsWith('zh')) return 'zh-CN';
+    if (l.startsWith('en')) return 'en';
+  }
+  return 'zh-CN';
+}
+
+/** Fill `{name}` placeholders of a message; unknown names stay as written. */
+export function interpolate(template: string, params?: Record<string, string | number>): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined ? whole : String(v);
+  });
+}

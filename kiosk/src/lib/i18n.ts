@@ -5,6 +5,7 @@
  */
 import { createRoot, createSignal } from 'solid-js';
 import type { Locale } from '@kaipan/shared';
+import { interpolate, pickLocale } from '@kaipan/shared';
 import { toApiError, type ClientErrorCode } from './api';
 
 const zh = {
@@ -253,19 +254,13 @@ const dictionaries: Record<Locale, { messages: Record<MessageKey, string>; error
 const STORAGE_KEY = 'kaipan.kiosk.locale';
 
 function initialLocale(): Locale {
+  let saved: string | null = null;
   try {
-    const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved === 'zh-CN' || saved === 'en') return saved;
+    saved = localStorage.getItem(STORAGE_KEY);
   } catch {
-    // storage unavailable: the browser language decides
+    // storage unavailable (private mode): the browser language decides
   }
-  const langs = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
-  for (const lang of langs) {
-    const l = lang.toLowerCase();
-    if (l.startsWith('zh')) return 'zh-CN';
-    if (l.startsWith('en')) return 'en';
-  }
-  return 'zh-CN';
+  return pickLocale(saved, typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]));
 }
 
 const store = createRoot(() => {
@@ -293,13 +288,6 @@ if (typeof document !== 'undefined') document.documentElement.lang = store.local
 
 export type MessageParams = Record<string, string | number>;
 
-function interpolate(template: string, params?: MessageParams): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const v = params[name];
-    return v === undefined ? whole : String(v);
-  });
-}
 
 /** Translate (reactive: follows the language toggle). */
 export function t(key: MessageKey, params?: MessageParams): string {
