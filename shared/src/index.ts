@@ -12,4 +12,5 @@ export * from './customers.js';
 export * from './queue.js';
 export * from './pricing.js';
 export * from './payment-plans.js';
+export * from './deals.js';
 export * from './client-errors.js';

@@ -18,7 +18,7 @@ import {
   type ScheduleItem,
   type ScheduleRefusalCode,
 } from './payment-plans.js';
-import { idSchema } from './schemas.js';
+import { idSchema, selectedDiscountIdsSchema } from './schemas.js';
 
 // ── Vocabulary ──────────────────────────────────────────────────────────────────────────────────
 
@@ -51,7 +51,6 @@ export const roundingSchema = z.strictObject({
 export type Rounding = z.infer<typeof roundingSchema>;
 
 /** Most discounts one deal may select. */
-export const MAX_SELECTED_DISCOUNTS = 20;
 
 // ── Discount rules and policy ───────────────────────────────────────────────────────────────────
 
@@ -136,8 +135,6 @@ export type PricingPolicy = z.infer<typeof pricingPolicySchema>;
 /** A policy as stored or sent (order and multiplePerKind may be omitted). */
 export type PricingPolicyInput = z.input<typeof pricingPolicySchema>;
 
-/** The discounts a consultant selects for a deal (rule ids; order does not matter). */
-export const selectedDiscountIdsSchema = z.array(idSchema).max(MAX_SELECTED_DISCOUNTS);
 
 // ── Exact rounding ──────────────────────────────────────────────────────────────────────────────
 

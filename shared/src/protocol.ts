@@ -7,6 +7,7 @@ import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
 import type { QueueState } from './queue.js';
 import type { LotteryDrawnEvent } from './lottery-draws.js';
+import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from './deals.js';
 import type {
   ConfirmPayload,
   ProjectRef,
@@ -226,6 +227,12 @@ export interface ServerToClientEvents {
   'queue:changed': (state: QueueState) => void;
   /** A lottery (摇号) was drawn: the selection order, once per draw (docs/lottery.md). */
   'lottery:drawn': (event: LotteryDrawnEvent) => void;
+  /** A below-floor price request was made or decided (managers of the project; the consultant who asked). */
+  'approval:changed': (event: PriceApprovalInfo) => void;
+  /** A change request 换房/退房/更名/调价 moved (managers of the project; the requester). */
+  'change:changed': (event: ChangeRequestInfo) => void;
+  /** A new price-list version is active: re-read the catalog and the pricing terms. */
+  'prices:changed': (event: PricesChangedEvent) => void;
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */

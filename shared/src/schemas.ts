@@ -41,6 +41,27 @@ export const buyerSchema = z.strictObject({
 });
 export type Buyer = z.infer<typeof buyerSchema>;
 
+/** Most discounts one deal may select. */
+export const MAX_SELECTED_DISCOUNTS = 20;
+/** The discounts a consultant selects for a deal (rule ids; order does not matter). */
+export const selectedDiscountIdsSchema = z.array(idSchema).max(MAX_SELECTED_DISCOUNTS);
+
+/**
+ * Deal terms (docs/pricing.md), all optional for compatibility: no `planId` = the project's default
+ * plan (first active by sort order); no `discountIds` = none; no `priceVersion` = the version the
+ * server reads. `priceVersion` is the price-list version the consultant's quote used: confirm refuses
+ * PRICE_VERSION_STALE when another became active meanwhile. `approvalId`: the manager's approval of a
+ * below-floor price (APPROVAL_REQUIRED without it).
+ */
+export const dealTermsShape = {
+  planId: idSchema.optional(),
+  discountIds: selectedDiscountIdsSchema.optional(),
+  priceVersion: z.number().int().min(1).max(1_000_000).optional(),
+  approvalId: idSchema.optional(),
+};
+export const dealTermsSchema = z.strictObject(dealTermsShape);
+export type DealTerms = z.infer<typeof dealTermsSchema>;
+
 /**
  * `buyer` names who subscribes. For a lock taken for a registered buyer it may be omitted: the
  * customer record of the registration is used (and wins over what the client sent).
@@ -49,13 +70,14 @@ export const confirmSchema = z.strictObject({
   unitId: idSchema,
   token: lockTokenSchema,
   buyer: buyerSchema.optional(),
+  ...dealTermsShape,
 });
 export type ConfirmPayload = z.infer<typeof confirmSchema>;
 
 /** HTTP bodies (the unit id comes from the path). */
 export const releaseBodySchema = z.strictObject({ token: lockTokenSchema });
 export const lockBodySchema = z.strictObject({ registrationId: idSchema.optional() });
-export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema.optional() });
+export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema.optional(), ...dealTermsShape });
 export const emptyBodySchema = z.strictObject({});
 
 export const withholdChannelSchema = z.enum(['VIP', 'STAFF', 'AGENT', 'OTHER']);

@@ -5,6 +5,8 @@
 import type { Db } from '../../server/src/infra/db.js';
 import { hashPassword } from '../../server/src/domain/passwords.js';
 import { hashDeviceKey } from '../../server/src/services/auth-service.js';
+import { createInitialPriceList } from '../../server/src/services/pricing-service.js';
+import { seedPricingTerms } from '../../server/src/seed/demo.js';
 
 export const TEST_PASSWORD = 'pw-test';
 export const TEST_BOARD_KEY = 'test-board-key-0123456789abcdef';
@@ -67,6 +69,11 @@ export async function seedFixture(
     data: { ...unit(0, 'AVAILABLE', null), projectId: other.id, buildingId: otherBuilding.id, code: 'Z-0101' },
   });
   await db.device.create({ data: { projectId: project.id, kind: 'BOARD', name: 'Board', keyHash: hashDeviceKey(TEST_BOARD_KEY) } });
+  // Price list version 1 and the demo's discounts, plans and policy (server/src/domain/demo-pricing.ts).
+  await db.$transaction(async (tx) => {
+    await seedPricingTerms(tx, project.id);
+    await createInitialPriceList(tx, project.id);
+  });
   const units = await db.unit.findMany({ where: { projectId: project.id }, orderBy: { code: 'asc' }, select: { id: true, status: true } });
   return {
     projectId: project.id,

@@ -25,6 +25,10 @@ export type Audience = 'live' | 'grid';
 const SHARDS = 8;
 
 export const projectRoom = (projectId: string): string => `project:${projectId}`;
+/** Managers of a project (joined with the project when the principal can manage). */
+export const managersRoom = (projectId: string): string => `managers:${projectId}`;
+/** Every socket of one user (joined at connection). */
+export const userRoom = (userId: string): string => `user:${userId}`;
 const shardRoom = (projectId: string, audience: Audience, shard: number): string => `project:${projectId}:${audience}:${shard}`;
 
 /** Consultants' phones take the merged, slower frames; screens and managers the fast ones. */

@@ -22,10 +22,10 @@ import {
 import type { AppConfig } from '../config/index.js';
 import type { ProcessMetrics } from '../infra/process-metrics.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
-import { deviceLabel, type Principal } from '../domain/principal.js';
+import { canManage, deviceLabel, type Principal } from '../domain/principal.js';
 import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
-import { Fanout, audienceOf, projectRoom } from './fanout.js';
+import { Fanout, audienceOf, managersRoom, projectRoom, userRoom } from './fanout.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import type { Logger } from '../services/logger.js';
@@ -108,6 +108,8 @@ export function createHub(
 
   hub.on('connection', (socket: HubSocket) => {
     let principal = socket.data.principal;
+    // Personal events (answers to this user's approval and change requests).
+    if (principal.kind === 'user') void socket.join(userRoom(principal.id));
 
     /** validate → one service call → ack; every failure is a coded error and changes nothing. */
     const command =
@@ -149,12 +151,16 @@ export function createHub(
       // Join first, then read: a change made in between is both in the snapshot's seq range and
       // delivered; the client drops frames at or below the snapshot's seq.
       for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
-      await socket.join(fanout.roomsFor(socket.id, projectId, audienceOf(principal)));
+      await socket.join([
+        ...fanout.roomsFor(socket.id, projectId, audienceOf(principal)),
+        ...(canManage(principal) ? [managersRoom(projectId)] : []),
+      ]);
       return services.query.snapshot(principal, projectId);
     }));
 
     on('project:leave', command('project:leave', projectRefSchema, async ({ projectId }) => {
       for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
+      await socket.leave(managersRoom(projectId));
       return { projectId };
     }));
 
@@ -162,14 +168,29 @@ export function createHub(
 
     on('unit:release', command('unit:release', releaseLockSchema, ({ unitId, token }) => services.sales.release(principal, unitId, token)));
 
-    on('unit:confirm', command('unit:confirm', confirmSchema, ({ unitId, token, buyer }) =>
-      services.sales.confirm(principal, unitId, token, buyer)));
+    on('unit:confirm', command('unit:confirm', confirmSchema, ({ unitId, token, buyer, ...terms }) =>
+      services.sales.confirm(principal, unitId, token, buyer, terms)));
 
     socket.on('disconnect', () => limiter.forget(socket.id));
   });
 
   // Lottery results go through the Redis adapter: the sockets of every process in the project room hear them.
   services.lottery.onDrawn((event) => hub.to(projectRoom(event.projectId)).emit('lottery:drawn', event));
+  // Deal events likewise: approvals and change requests to managers and the person who asked,
+  // price activations to every screen of the project.
+  services.dealEvents.subscribe((event) => {
+    switch (event.type) {
+      case 'approval:changed':
+        hub.to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)]).emit('approval:changed', event.payload);
+        break;
+      case 'change:changed':
+        hub.to([managersRoom(event.payload.projectId), userRoom(event.requesterId)]).emit('change:changed', event.payload);
+        break;
+      case 'prices:changed':
+        hub.to(projectRoom(event.payload.projectId)).emit('prices:changed', event.payload);
+        break;
+    }
+  });
 
   const sink: FeedSink = {
     unitsChanged: (frame) => fanout.unitsChanged(frame),

@@ -2,7 +2,11 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
+import type { Prisma as PrismaNs } from '../generated/prisma/client.js';
+
 export type Db = PrismaClient;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = PrismaNs.TransactionClient;
 export { Prisma } from '../generated/prisma/client.js';
 
 export function createDb(databaseUrl: string, poolSize: number, statementTimeoutMs = 8_000): Db {

@@ -218,6 +218,27 @@ export class UnitMirror {
     return reply[0] === 'OK' ? { ok: true, value: { registrationId: reply[2] || null } } : { ok: false, code: reply[1] as MirrorFailure };
   }
 
+  /**
+   * Hold the holder's lock (by token) until at least `untilMs` (never shortened); the new expiry is
+   * broadcast. LOCK_EXPIRED when the lock is gone or not theirs; CONFLICT while it is confirming.
+   */
+  async extend(
+    projectId: string,
+    unitId: string,
+    token: string,
+    holderId: string,
+    untilMs: number,
+  ): Promise<MirrorResult<{ expiresAt: number; ttlMs: number }>> {
+    const k = this.keys(projectId);
+    const reply = parseReply(
+      await scripts.extend.run(this.redis, this.scriptKeys(k), [
+        unitId, token, holderId, Math.floor(untilMs), LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, k.regPrefix,
+      ]),
+    );
+    if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
+    return { ok: true, value: { expiresAt: Number(reply[1]), ttlMs: Number(reply[2]) } };
+  }
+
   async confirmAbort(projectId: string, unitId: string, token: string): Promise<void> {
     const k = this.keys(projectId);
     await scripts.confirmAbort.run(this.redis, this.scriptKeys(k), [unitId, token, k.lockPrefix]);

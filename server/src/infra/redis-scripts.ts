@@ -32,6 +32,7 @@ export const scripts = {
   release: new RedisScript('release'),
   confirmBegin: new RedisScript('confirm-begin'),
   confirmAbort: new RedisScript('confirm-abort'),
+  extend: new RedisScript('extend'),
   apply: new RedisScript('apply'),
   sweep: new RedisScript('sweep'),
   snapshot: new RedisScript('snapshot'),

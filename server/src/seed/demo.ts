@@ -6,6 +6,8 @@ import type { Db, Prisma } from '../infra/db.js';
 import { hashPassword } from '../domain/passwords.js';
 import { DEMO_BUILDINGS, demoUnits } from '../domain/demo-catalog.js';
 import { hashDeviceKey } from '../services/auth-service.js';
+import { createInitialPriceList } from '../services/pricing-service.js';
+import { DEMO_PLANS, DEMO_POLICY, demoDiscounts } from '../domain/demo-pricing.js';
 
 export const DEMO_PROJECT_CODE = 'DEMO-YHF';
 export const DEMO_CONSULTANTS = 200;
@@ -43,6 +45,10 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   if (existing) {
     // Demo databases created before the queue existed get its kiosk and categories too.
     await seedDemoQueue(db, existing.id);
+    // …and pricing terms (rules and plans are created only where the project has none).
+    if ((await db.paymentPlanOption.count({ where: { projectId: existing.id } })) === 0) {
+      await db.$transaction((tx) => seedPricingTerms(tx, existing.id));
+    }
     return { created: false, projectId: existing.id };
   }
 
@@ -122,6 +128,8 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
       });
       await seedDemoQueue(tx, project.id);
       await seedDemoBuyers(tx, project.id);
+      await seedPricingTerms(tx, project.id);
+      await createInitialPriceList(tx, project.id);
       await tx.auditEvent.create({
         data: {
           projectId: project.id, actorKind: 'system', actorName: 'system', action: 'project.seed',
@@ -135,6 +143,18 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   // Fresh planner statistics for the new rows, before the first storm (autovacuum may be minutes away).
   await db.$executeRawUnsafe('ANALYZE units, buildings, subscriptions');
   return { created: true, projectId };
+}
+
+/** Discount rules, payment plans and the pricing policy (server/src/domain/demo-pricing.ts). */
+export async function seedPricingTerms(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
+  await tx.project.update({ where: { id: projectId }, data: { pricingPolicy: DEMO_POLICY as object } });
+  await tx.discountRule.createMany({
+    data: demoDiscounts(new Date()).map(({ amountOffFen, ...d }) => ({
+      projectId, ...d, ...(amountOffFen !== undefined ? { amountOffFen: BigInt(amountOffFen) } : {}),
+    })),
+    skipDuplicates: true,
+  });
+  await tx.paymentPlanOption.createMany({ data: DEMO_PLANS.map((p) => ({ projectId, ...p, terms: p.terms as object })), skipDuplicates: true });
 }
 
 /** Demo buyers: customers of the first consultants, most of them registered (认筹 R0001…). */
@@ -164,6 +184,8 @@ async function seedDemoBuyers(tx: Prisma.TransactionClient, projectId: string): 
       budgetMax: BigInt(3_500_000_00 + (i % 5) * 500_000_00),
       preferredLayouts: i % 2 ? ['A', 'C'] : ['B', 'D'],
       status: i < DEMO_REGISTRATIONS ? ('INTERESTED' as const) : ('POTENTIAL' as const),
+      // A few buyers hold identity discounts (员工 / 老业主).
+      identityTags: i % 10 === 3 ? ['staff'] : i % 10 === 7 ? ['returning-owner'] : [],
     })),
   });
   const customers = await tx.customer.findMany({ where: { projectId }, orderBy: { phone: 'asc' }, select: { id: true } });

@@ -9,6 +9,7 @@ import {
   type Buyer,
   type ConfirmResult,
   type DealInfo,
+  type DealTerms,
   type LockResult,
   type UnitRef,
 } from '@kaipan/shared';
@@ -21,6 +22,7 @@ import type { AuditWriter } from './audit.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import type { RegistrationService } from './registration-service.js';
+import type { DealQuote, PricingService } from './pricing-service.js';
 
 /**
  * How long a lock may stay "confirming" while PostgreSQL commits, ms: longer than the pool's
@@ -42,6 +44,7 @@ export class SalesService {
     private readonly directory: ProjectDirectory,
     private readonly audit: AuditWriter,
     private readonly registrations: RegistrationService,
+    private readonly pricing: PricingService,
   ) {}
 
   private async authorize(principal: Principal, unitId: string) {
@@ -101,12 +104,17 @@ export class SalesService {
     return { unitId };
   }
 
-  /** `buyer` may be omitted for a lock taken for a registered buyer (their customer record is used). */
-  async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer | undefined): Promise<ConfirmResult> {
-    return this.track(() => this.doConfirm(principal, unitId, token, buyer));
+  /**
+   * `buyer` may be omitted for a lock taken for a registered buyer (their customer record is used).
+   * `terms` choose the payment plan and discounts; the server prices the deal (shared quoteDeal) and
+   * kaipan_confirm checks, in the sale's transaction, that the prices and version are still current
+   * and that a below-floor price carries an approval.
+   */
+  async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer | undefined, terms: DealTerms = {}): Promise<ConfirmResult> {
+    return this.track(() => this.doConfirm(principal, unitId, token, buyer, terms));
   }
 
-  private async doConfirm(principal: Principal, unitId: string, token: string, given: Buyer | undefined): Promise<ConfirmResult> {
+  private async doConfirm(principal: Principal, unitId: string, token: string, given: Buyer | undefined, terms: DealTerms): Promise<ConfirmResult> {
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
     if (!begun.ok) {
@@ -122,14 +130,18 @@ export class SalesService {
     const registrationId = begun.value.registrationId;
     let row: ConfirmRow | undefined;
     let buyer: Buyer;
+    let quote: DealQuote;
     try {
       buyer = registrationId ? await this.registrations.buyerOf(registrationId) : requireBuyer(given);
+      quote = await this.pricing.quote(unitId, terms, { registrationId, phone: buyer.phone }, new Date());
+      if (terms.priceVersion !== undefined && terms.priceVersion !== quote.priceVersion) throw new AppError('PRICE_VERSION_STALE');
+      if (quote.breakdown.belowFloor && !terms.approvalId) throw new AppError('APPROVAL_REQUIRED');
     } catch (error) {
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
       throw error;
     }
     try {
-      row = await this.commitConfirm(projectId, unitId, token, buyer, user, registrationId, project.requireCalled);
+      row = await this.commitConfirm(projectId, unitId, token, buyer, user, registrationId, project.requireCalled, quote, terms.approvalId ?? null);
     } catch (error) {
       // The commit may have happened even though we saw an error (connection lost on the way back):
       // PostgreSQL decides.
@@ -212,11 +224,19 @@ export class SalesService {
     user: UserPrincipal,
     registrationId: string | null,
     requireCalled: boolean,
+    quote: DealQuote,
+    approvalId: string | null,
   ): Promise<ConfirmRow | undefined> {
     const result = await this.sql.query<RawConfirmRow>({
-      name: 'kaipan_confirm_v3',
-      text: 'SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5::text, $6::text, $7::text, $8::text, $9::uuid, $10::boolean)',
-      values: [unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device, registrationId, requireCalled],
+      name: 'kaipan_confirm_v4',
+      text:
+        'SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5::text, $6::text, $7::text, $8::text, $9::uuid, ' +
+        '$10::boolean, $11::integer, $12::bigint, $13::bigint, $14::bigint, $15::uuid, $16::jsonb, $17::jsonb, $18::uuid)',
+      values: [
+        unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device, registrationId, requireCalled,
+        quote.priceVersion, quote.listPrice, quote.floorPrice, quote.breakdown.finalPrice, quote.plan?.id ?? null,
+        JSON.stringify(quote.breakdown), quote.schedule ? JSON.stringify(quote.schedule) : null, approvalId,
+      ],
     });
     const row = result.rows[0];
     return row && { subscription_id: row.subscription_id, version: row.version, price: BigInt(row.price), created_at: row.created_at };
@@ -228,12 +248,14 @@ function requireBuyer(buyer: Buyer | undefined): Buyer {
   return buyer;
 }
 
+const CONFIRM_REFUSALS = ['ENTITLEMENT_EXCEEDED', 'SELECTION_NOT_OPEN', 'NOT_FOUND', 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED'] as const;
+type ConfirmRefusal = (typeof CONFIRM_REFUSALS)[number];
+
 /** A refusal raised by kaipan_confirm (`RAISE EXCEPTION 'kaipan:<CODE>'`), or null. */
-function confirmRefusal(error: unknown): 'ENTITLEMENT_EXCEEDED' | 'SELECTION_NOT_OPEN' | 'NOT_FOUND' | null {
+function confirmRefusal(error: unknown): ConfirmRefusal | null {
   if (pgErrorCode(error) !== 'P0001') return null;
-  const match = /^kaipan:([A-Z_]+)$/.exec((error as Error).message ?? '');
-  const code = match?.[1];
-  return code === 'ENTITLEMENT_EXCEEDED' || code === 'SELECTION_NOT_OPEN' || code === 'NOT_FOUND' ? code : null;
+  const code = /^kaipan:([A-Z_]+)$/.exec((error as Error).message ?? '')?.[1];
+  return (CONFIRM_REFUSALS as readonly string[]).includes(code ?? '') ? (code as ConfirmRefusal) : null;
 }
 
 interface RawConfirmRow {

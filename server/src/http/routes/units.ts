@@ -29,8 +29,8 @@ export function unitRoutes(app: FastifyInstance, services: Services): void {
   app.post('/api/units/:unitId/confirm', async (request) => {
     const principal = await requirePrincipal(services, request);
     const { unitId } = parse(unitRefSchema, request.params);
-    const { token, buyer } = parse(confirmBodySchema, request.body);
-    return services.sales.confirm(principal, unitId, token, buyer);
+    const { token, buyer, ...terms } = parse(confirmBodySchema, request.body);
+    return services.sales.confirm(principal, unitId, token, buyer, terms);
   });
 
   app.post('/api/units/:unitId/withhold', async (request) => {

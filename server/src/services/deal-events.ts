@@ -1,0 +1,24 @@
+/**
+ * Deal events for screens, published after the write committed: below-floor approvals and change
+ * requests (to the project's managers and the person who asked) and price-list activations (to
+ * every screen of the project). The hub routes them (server/src/hub/hub.ts) through the Redis
+ * adapter, so sockets on every process hear them.
+ */
+import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from '@kaipan/shared';
+
+export type DealEvent =
+  | { type: 'approval:changed'; payload: PriceApprovalInfo }
+  | { type: 'change:changed'; payload: ChangeRequestInfo; requesterId: string }
+  | { type: 'prices:changed'; payload: PricesChangedEvent };
+
+export class DealEvents {
+  private readonly listeners: ((event: DealEvent) => void)[] = [];
+
+  subscribe(listener: (event: DealEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  publish(event: DealEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
