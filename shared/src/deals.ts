@@ -13,11 +13,40 @@ import {
   pricingPolicySchema,
   repriceBodySchema,
   type DiscountKind,
+  type DiscountRule,
   type PriceBreakdown,
   type PricingPolicy,
   type RepriceBody,
 } from './pricing.js';
 import { PLAN_KINDS, isoInstantSchema, paymentPlanSchema, type PaymentPlan, type ScheduleItem } from './payment-plans.js';
+
+// ── Quotes ─────────────────────────────────────────────────────────────────────────────────────
+
+/** POST /api/units/:unitId/quote — price a deal without locking (置业计划 preview, consultant sheet). */
+export const quoteBodySchema = z.strictObject({
+  planId: idSchema.optional(),
+  discountIds: selectedDiscountIdsSchema.default([]),
+  /** Whose identity discounts apply: a registration, or a buyer's phone (the project's customer). */
+  registrationId: idSchema.optional(),
+  phone: z.string().trim().max(32).optional(),
+});
+export type QuoteBody = z.infer<typeof quoteBodySchema>;
+
+/** A server quote. Floor prices 底价 are for managers: consultants get 0 in floorPrice and belowFloorBy (see belowFloor). */
+export interface DealQuoteInfo {
+  unitId: string;
+  priceVersion: number;
+  plan: { id: string; code: string; name: string; nameEn: string } | null;
+  breakdown: PriceBreakdown;
+  schedule: ScheduleItem[] | null;
+  /** The final price is below the floor price: confirming needs a manager's approval. */
+  belowFloor: boolean;
+}
+
+/** What sales consultants see of a breakdown: the floor price and the distance to it are removed. */
+export function redactFloor(breakdown: PriceBreakdown): PriceBreakdown {
+  return { ...breakdown, floorPrice: 0, belowFloorBy: 0 };
+}
 
 // ── Pricing terms of a project (what the consultant's preview needs) ───────────────────────────
 
@@ -36,6 +65,12 @@ export interface DiscountRuleInfo {
   identityTag?: string;
   active: boolean;
   sortOrder: number;
+}
+
+/** The pure rule of a DiscountRuleInfo, as computePrice / quoteDeal take it (bookkeeping removed). */
+export function discountRuleOf(info: DiscountRuleInfo): DiscountRule {
+  const { active: _active, sortOrder: _sortOrder, ...rule } = info;
+  return rule;
 }
 
 export interface PaymentPlanInfo {
