@@ -199,6 +199,8 @@ export interface PriceApprovalInfo {
   projectId: string;
   unitId: string;
   unitCode: string;
+  /** The lock the request is for (its fencing token). */
+  lockToken: string;
   consultant: string;
   consultantId: string;
   buyerName: string | null;

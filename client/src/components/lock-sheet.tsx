@@ -3,9 +3,23 @@
  * once locked by me — the countdown, the buyer form, Confirm subscription and Release.
  */
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
-import { STATUS_COLORS, buyerSchema, formatClock, type CatalogUnit, type RegistrationInfo, type UserInfo } from '@kaipan/shared';
+import {
+  STATUS_COLORS,
+  buyerSchema,
+  formatClock,
+  formatYuan,
+  type CatalogUnit,
+  type DealTerms as DealTermsBody,
+  type PriceApprovalInfo,
+  type PricingTerms,
+  type RegistrationInfo,
+  type UserInfo,
+} from '@kaipan/shared';
+import { api } from '../lib/api';
 import { secondsLeft } from '../lib/clock';
-import { describeError, errorText, statusLabel, t } from '../lib/i18n';
+import { describeError, errorText, locale, statusLabel, t } from '../lib/i18n';
+import type { ApprovalsStore } from '../stores/deals';
+import { DealTerms, type DealChoice, type ServerQuote } from './deal-terms';
 import { remaining } from '../stores/buyer';
 import type { MyLocks } from '../stores/my-locks';
 import { isSeller } from '../stores/session';
@@ -32,6 +46,10 @@ export interface LockSheetProps {
   buyerRequired: boolean;
   /** The registration behind a held lock's `registrationId`. */
   registration: (registrationId: string) => RegistrationInfo | undefined;
+  /** The project's pricing terms (plans, discounts, policy, active price-list version). */
+  terms: PricingTerms | undefined;
+  /** Below-floor approvals (mine, live). */
+  approvals: ApprovalsStore;
   onClose: () => void;
   onReleased: (unit: CatalogUnit) => void;
   onConfirmed: (unit: CatalogUnit) => void;
@@ -42,7 +60,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const [phone, setPhone] = createSignal('');
   const [fieldErrors, setFieldErrors] = createSignal<{ name?: boolean; phone?: boolean }>({});
   const [error, setError] = createSignal<string | null>(null);
-  const [action, setAction] = createSignal<'lock' | 'release' | 'confirm' | null>(null);
+  const [action, setAction] = createSignal<'lock' | 'release' | 'confirm' | 'approval' | null>(null);
+  const [choice, setChoice] = createSignal<DealChoice>({ planId: undefined, discountIds: [] });
+  const [serverQuote, setServerQuote] = createSignal<ServerQuote>({ state: 'idle' });
+  const [approvalNote, setApprovalNote] = createSignal('');
   let nameInput: HTMLInputElement | undefined;
 
   // A different unit: a fresh form.
@@ -54,6 +75,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         setPhone('');
         setFieldErrors({});
         setError(null);
+        setChoice({ planId: undefined, discountIds: [] });
+        setServerQuote({ state: 'idle' });
+        setApprovalNote('');
       },
     ),
   );
@@ -66,6 +90,74 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const deadline = (): number | undefined => (props.unit ? props.myLocks.deadline(props.unit.id) : undefined);
   /** The registration a held lock was taken for (its id, and the record when loaded). */
   const lockRegistration = (): string | undefined => (props.unit ? props.myLocks.registrationOf(props.unit.id) : undefined);
+
+  /** The below-floor request for this very lock, if one was made. */
+  const approval = (): PriceApprovalInfo | undefined => (props.unit ? props.approvals.forLock(props.unit.id, token()) : undefined);
+  // An approved request fixes the terms to the approved ones (the approval covers exactly that price).
+  createEffect(
+    on(approval, (a) => {
+      if (a && (a.status === 'APPROVED' || a.status === 'PENDING')) setChoice({ planId: a.planId, discountIds: [...a.discountIds] });
+    }),
+  );
+  const quoted = () => {
+    const q = serverQuote();
+    return q.state === 'ok' ? q.quote : undefined;
+  };
+  const needsApproval = (): boolean => quoted()?.belowFloor === true && approval()?.status !== 'APPROVED';
+  const dealTerms = (): DealTermsBody => ({
+    ...(choice().planId ? { planId: choice().planId } : quoted()?.plan ? { planId: quoted()!.plan!.id } : {}),
+    discountIds: choice().discountIds,
+    ...(props.terms ? { priceVersion: props.terms.priceVersion } : {}),
+    ...(approval()?.status === 'APPROVED' ? { approvalId: approval()!.id } : {}),
+  });
+  /** The buyer for quotes and requests: typed on the form, or the registration's. */
+  const typedBuyer = () => {
+    const parsed = buyerSchema.safeParse({ name: name(), phone: phone() });
+    return parsed.success ? parsed.data : undefined;
+  };
+
+  const requestApproval = async (): Promise<void> => {
+    const unit = props.unit;
+    const lockToken = token();
+    if (!unit || !lockToken || busy()) return;
+    setError(null);
+    const buyer = lockRegistration() ? undefined : typedBuyer();
+    if (!lockRegistration() && !buyer) {
+      setFieldErrors({ name: !name().trim(), phone: true });
+      return;
+    }
+    if (!approvalNote().trim()) {
+      setError(t('deal.noteRequired'));
+      return;
+    }
+    setAction('approval');
+    try {
+      const terms = dealTerms();
+      const made = await api.requestApproval(unit.id, {
+        token: lockToken,
+        ...(terms.planId ? { planId: terms.planId } : {}),
+        discountIds: terms.discountIds ?? [],
+        ...(terms.priceVersion ? { priceVersion: terms.priceVersion } : {}),
+        ...(buyer ? { buyer } : {}),
+        note: approvalNote().trim(),
+      });
+      props.approvals.put(made);
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setAction(null);
+    }
+  };
+
+  const withdrawApproval = async (): Promise<void> => {
+    const a = approval();
+    if (!a) return;
+    try {
+      props.approvals.put(await api.withdrawApproval(a.id));
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
 
   /** Why the Lock button is not offered, or null when it is. */
   const blockReason = (): string | null => {
@@ -130,11 +222,15 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     const unit = props.unit;
     if (!unit || busy()) return;
     setError(null);
+    if (needsApproval()) {
+      await requestApproval();
+      return;
+    }
     if (lockRegistration()) {
       // A lock for a registered buyer: the server records the registration's customer.
       setAction('confirm');
       try {
-        if (await props.myLocks.confirm(unit.id)) props.onConfirmed(unit);
+        if (await props.myLocks.confirm(unit.id, undefined, dealTerms())) props.onConfirmed(unit);
       } catch (err) {
         setError(describeError(err));
       } finally {
@@ -151,7 +247,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     setFieldErrors({});
     setAction('confirm');
     try {
-      if (await props.myLocks.confirm(unit.id, parsed.data)) props.onConfirmed(unit);
+      if (await props.myLocks.confirm(unit.id, parsed.data, dealTerms())) props.onConfirmed(unit);
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -260,13 +356,99 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       </div>
                     )}
                   </Show>
+                  <Show when={props.terms} fallback={<p class="dterms__note">{t('deal.loading')}</p>}>
+                    {(terms) => (
+                      <DealTerms
+                        unit={unit()}
+                        terms={terms()}
+                        choice={choice()}
+                        onChoice={setChoice}
+                        registrationId={lockRegistration()}
+                        buyerPhone={typedBuyer()?.phone}
+                        disabled={busy() || approval()?.status === 'PENDING' || approval()?.status === 'APPROVED'}
+                        onServerQuote={setServerQuote}
+                      />
+                    )}
+                  </Show>
+                  <Show when={serverQuote().state === 'error' ? (serverQuote() as { message: string }).message : undefined}>
+                    {(msg) => (
+                      <div class="alert alert--error" role="alert">
+                        {msg()}
+                      </div>
+                    )}
+                  </Show>
+                  <Switch>
+                    <Match when={approval()?.status === 'PENDING' ? approval() : undefined}>
+                      {(a) => (
+                        <div class="approval-card approval-card--pending" role="status">
+                          <div class="approval-card__head">
+                            <span class="spinner spinner--sm" aria-hidden="true" />
+                            <strong>{t('deal.pending')}</strong>
+                          </div>
+                          <p>{t('deal.pendingHint', { price: formatYuan(a().finalPrice, locale()), time: formatClock(a().holdUntil, props.timeZone) })}</p>
+                          <button type="button" class="btn btn--ghost btn--sm" onClick={() => void withdrawApproval()}>
+                            {t('deal.withdraw')}
+                          </button>
+                        </div>
+                      )}
+                    </Match>
+                    <Match when={approval()?.status === 'APPROVED' ? approval() : undefined}>
+                      {(a) => (
+                        <div class="approval-card approval-card--approved" role="status">
+                          <strong>{t('deal.approved', { name: a().decidedBy ?? '' })}</strong>
+                          <Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>
+                        </div>
+                      )}
+                    </Match>
+                    <Match when={approval()?.status === 'REJECTED' ? approval() : undefined}>
+                      {(a) => (
+                        <div class="approval-card approval-card--rejected" role="status">
+                          <strong>{t('deal.rejected', { name: a().decidedBy ?? '' })}</strong>
+                          <Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>
+                        </div>
+                      )}
+                    </Match>
+                  </Switch>
+                  <Show when={needsApproval() && approval()?.status !== 'PENDING'}>
+                    <div class="approval-ask">
+                      <div class="alert alert--warn" role="status">
+                        {t('deal.belowFloor')}
+                      </div>
+                      <label class="field">
+                        <span class="field__label">{t('deal.approvalNote')}</span>
+                        <textarea
+                          class="input"
+                          rows="2"
+                          maxLength={200}
+                          placeholder={t('deal.approvalNotePlaceholder')}
+                          value={approvalNote()}
+                          onInput={(e) => setApprovalNote(e.currentTarget.value)}
+                          disabled={busy()}
+                        />
+                      </label>
+                    </div>
+                  </Show>
                   <div class="sheet__actions">
                     <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
                       {t('sheet.release')}
                     </button>
-                    <button type="submit" class="btn btn--primary btn--lg btn--grow" disabled={busy()}>
-                      {t('sheet.confirm')}
-                    </button>
+                    <Switch
+                      fallback={
+                        <button
+                          type="submit"
+                          class="btn btn--primary btn--lg btn--grow"
+                          disabled={busy() || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
+                        >
+                          {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('sheet.confirm')}
+                        </button>
+                      }
+                    >
+                      <Match when={needsApproval() && approval()?.status !== 'PENDING'}>
+                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy()}>
+                          {action() === 'approval' ? t('deal.requesting') : t('deal.requestApproval')}
+                        </button>
+                      </Match>
+                    </Switch>
                   </div>
                 </form>
               </Match>

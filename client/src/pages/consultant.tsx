@@ -11,6 +11,7 @@ import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { createMyLocks } from '../stores/my-locks';
 import { createBuyerPicker } from '../stores/buyer';
+import { createApprovals, createPricingTerms } from '../stores/deals';
 import { BuyerBar } from '../components/buyer-bar';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
@@ -39,6 +40,17 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
   });
 
   const buyers = createBuyerPicker(props.projectId);
+  // Pricing terms for the deal sheet; a new active price list also refreshes the catalog's list prices.
+  const pricing = createPricingTerms(props.projectId, units, (version) => {
+    void catalog.refetch();
+    showToast('info', t('deal.pricesChanged', { version }));
+  });
+  // Answers to my below-floor requests arrive live.
+  const approvals = createApprovals(props.projectId, units, (a) => {
+    if (a.consultantId !== props.user.id) return;
+    if (a.status === 'APPROVED') showToast('success', t('deal.toastApproved', { code: a.unitCode }));
+    if (a.status === 'REJECTED') showToast('error', t('deal.toastRejected', { code: a.unitCode }));
+  });
   const registrationById = (id: string) => buyers.overview()?.registrations.find((r) => r.id === id);
 
   const [chosenBuilding, setChosenBuilding] = createSignal<string | null>(null);
@@ -104,6 +116,9 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
           <>
             <A href={`/p/${props.projectId}/customers`} class="btn btn--ghost btn--sm">
               {t('customers.link')}
+            </A>
+            <A href={`/p/${props.projectId}/deals`} class="btn btn--ghost btn--sm">
+              {t('deals.link')}
             </A>
             <Show when={isManager(props.user)}>
               <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
@@ -216,6 +231,8 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         buyer={buyers.selected()}
         buyerRequired={project()?.requireRegistration ?? false}
         registration={registrationById}
+        terms={pricing.ready()}
+        approvals={approvals}
         onClose={() => setSelectedId(null)}
         onReleased={(u) => {
           showToast('info', t('toast.released', { code: u.code }));

@@ -5,7 +5,7 @@
  */
 import { createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
-import type { Buyer, UnitChange, UserInfo } from '@kaipan/shared';
+import type { Buyer, DealTerms, UnitChange, UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { secondsLeft } from '../lib/clock';
 import type { LiveUnit, UnitsStore } from './units';
@@ -255,14 +255,18 @@ export function createMyLocks(options: MyLocksOptions) {
       });
       return done === true;
     },
-    /** Confirm the subscription (认购). `buyer` is omitted for a lock taken for a registered buyer. Returns the subscription id. */
-    async confirm(unitId: string, buyer?: Buyer): Promise<string | undefined> {
+    /**
+     * Confirm the subscription (认购). `buyer` is omitted for a lock taken for a registered buyer;
+     * `terms` carry the plan, discounts, the price-list version the quote used and an approval id.
+     * Returns the subscription id.
+     */
+    async confirm(unitId: string, buyer?: Buyer, terms: DealTerms = {}): Promise<string | undefined> {
       const token = held[unitId]?.token;
       if (!token) return undefined;
       return exclusive(unitId, async () => {
         units.setOverlay(unitId, { status: 'SUBSCRIBED', lock: undefined });
         try {
-          const result = await units.command('unit:confirm', buyer ? { unitId, token, buyer } : { unitId, token });
+          const result = await units.command('unit:confirm', { unitId, token, ...(buyer ? { buyer } : {}), ...terms });
           drop(unitId);
           return result.subscriptionId;
         } catch (error) {

@@ -7,7 +7,7 @@
  */
 import { batch, getOwner, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { DealInfo, HubAuth, UnitChange, UnitsChangedFrame } from '@kaipan/shared';
+import type { DealInfo, HubAuth, ServerToClientEvents, UnitChange, UnitsChangedFrame } from '@kaipan/shared';
 import { ApiError, toApiError, type Api } from '../lib/api';
 import { command, connectHub, handshakeErrorCode, type CommandPayload, type CommandResult, type HubCommand } from '../lib/socket';
 import { applyFrame, fromSnapshot, type LiveLock, type LiveUnit, type UnitsState } from './apply-frame';
@@ -302,6 +302,13 @@ export function createUnitsStore(options: UnitsStoreOptions) {
       setState('fatal', null);
       if (!socket.connected) socket.connect();
       else void join();
+    },
+    /** Listen to another event of this store's hub connection (e.g. 'prices:changed'). Returns an unsubscribe function. */
+    listen<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): () => void {
+      const on = socket.on.bind(socket) as (e: E, h: ServerToClientEvents[E]) => void;
+      const off = socket.off.bind(socket) as (e: E, h: ServerToClientEvents[E]) => void;
+      on(event, handler);
+      return () => off(event, handler);
     },
     /** Called with every batch of changes applied from frames. Returns an unsubscribe function. */
     onApplied(listener: (changes: UnitChange[]) => void): () => void {

@@ -239,6 +239,7 @@ export class ApprovalService {
       projectId: row.projectId,
       unitId: row.unitId,
       unitCode: unit.unit.code,
+      lockToken: row.lockToken.toString(),
       consultant: consultant?.displayName ?? '',
       consultantId: row.consultantId,
       buyerName: row.buyerName,
