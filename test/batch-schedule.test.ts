@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import type { BatchInfo, ProjectSnapshot, UnitChange } from '@kaipan/shared';
+import type { BatchInfo, ProjectSnapshot, UnitChange, WithheldUnitInfo } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 import { BATCHES_QUEUE, releaseJobId } from '../server/src/jobs/batches.js';
@@ -201,7 +201,43 @@ describe('withhold channel', () => {
     });
     const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entityId: unitId, action: 'unit.withhold' } });
     expect(audit.after).toEqual({ status: 'WITHHELD', reason: 'VIP 保留', channel: 'VIP' });
+    // Screens read who a withheld unit is kept for: members and the project's board.
+    const boardView = await http<WithheldUnitInfo[]>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/withheld`, undefined, undefined, {
+      'x-device-key': TEST_BOARD_KEY,
+    });
+    expect(boardView.body).toEqual([expect.objectContaining({ unitId, reason: 'VIP 保留', channel: 'VIP' })]);
+    const outsider = await server.login('outsider');
+    expect((await call('GET', `/api/projects/${server.fixture.projectId}/withheld`, outsider.token)).status).toBe(403);
     expect((await call('POST', `/api/units/${unitId}/unwithhold`, manager, {})).status).toBe(200);
     expect(await server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { withholdChannel: true } })).toEqual({ withholdChannel: null });
+    expect((await call<WithheldUnitInfo[]>('GET', `/api/projects/${server.fixture.projectId}/withheld`, consultant)).body).toEqual([]);
+  });
+});
+
+describe('batches:changed', () => {
+  it('every screen of the project hears a batch being scheduled, rescheduled and cancelled', async () => {
+    const heard: string[] = [];
+    const screen = await server.connect({ deviceKey: TEST_BOARD_KEY });
+    expect((await emitAck(screen, 'project:join', { projectId: server.fixture.projectId })).ok).toBe(true);
+    screen.on('batches:changed', (e) => heard.push(e.projectId));
+    const projectId = server.fixture.projectId;
+    // A unit of its own, not yet released and in no batch (the fixture's pending ones were used above).
+    const template = await server.db.unit.findFirstOrThrow({ where: { projectId } });
+    const { id: unitId } = await server.db.unit.create({
+      data: {
+        projectId, buildingId: template.buildingId, code: 'Z-9901', floor: 99, position: 1, layout: 'A', layoutName: 'A',
+        grossArea: 100, netArea: 80, orientation: '南', listPrice: 100_000_00n, floorPrice: 90_000_00n, status: 'NOT_RELEASED',
+      },
+    });
+    const created = await call<BatchInfo>('POST', `/api/projects/${projectId}/batches`, manager, {
+      name: 'Later', unitIds: [unitId], releaseAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    await call('PATCH', `/api/batches/${created.body.id}`, manager, { releaseAt: new Date(Date.now() + 7_200_000).toISOString() });
+    await call('POST', `/api/batches/${created.body.id}/cancel`, manager, {});
+    const deadline = Date.now() + 5_000;
+    while (heard.length < 3 && Date.now() < deadline) await sleep(20);
+    expect(heard).toEqual([projectId, projectId, projectId]);
+    screen.disconnect();
   });
 });

@@ -233,6 +233,8 @@ export interface ServerToClientEvents {
   'change:changed': (event: ChangeRequestInfo) => void;
   /** A new price-list version is active: re-read the catalog and the pricing terms. */
   'prices:changed': (event: PricesChangedEvent) => void;
+  /** A batch 推盘 was created, rescheduled, cancelled or released: re-read the batches (countdowns). */
+  'batches:changed': (event: ProjectRef) => void;
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */
@@ -249,6 +251,16 @@ export interface BatchInfo {
   /** Set when the pending batch was cancelled (status stays PENDING; it is never released). */
   cancelledAt: string | null;
   createdAt: string;
+}
+
+/** GET /api/projects/:id/withheld — withheld units 保留房 with why and for whom (boards show the channel). */
+export interface WithheldUnitInfo {
+  unitId: string;
+  code: string;
+  reason: string;
+  channel: 'VIP' | 'STAFF' | 'AGENT' | 'OTHER' | null;
+  /** When the unit was last changed (withheld), ISO. */
+  since: string;
 }
 
 export interface AuditEntry {

@@ -24,6 +24,8 @@ export interface UnitGridProps {
   activeId?: string | null;
   onUnitClick?: (unit: CatalogUnit) => void;
   onFloorClick?: (floor: number) => void;
+  /** Short label of a withheld unit's channel (VIP, staff, agent…), if any. */
+  tagOf?: (unitId: string) => string | undefined;
 }
 
 export function UnitGrid(props: UnitGridProps): JSX.Element {
@@ -80,6 +82,8 @@ function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactiv
   const mine = (): boolean => status() === 'LOCKED' && !!props.grid.meId && live()?.lock?.holderId === props.grid.meId;
   const selected = (): boolean => props.grid.isSelected?.(props.catalog.id) ?? false;
   const price = (): number => live()?.price ?? props.catalog.listPrice;
+  /** Who a withheld unit is kept for (VIP, staff…): shown instead of the price, and on the board. */
+  const tag = (): string | undefined => (status() === 'WITHHELD' ? props.grid.tagOf?.(props.catalog.id) : undefined);
   const lockDeadline = (): number | undefined => (status() === 'LOCKED' ? live()?.lock?.deadline : undefined);
   const code = (): string => shortUnitCode(props.catalog.code);
 
@@ -101,10 +105,11 @@ function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactiv
       title={props.grid.variant === 'dense' ? `${props.catalog.code} · ${statusLabel(status())}` : undefined}
     >
       <span class="ucell__code">{code()}</span>
+      <Show when={props.grid.variant === 'board' && tag()}>{(label) => <span class="ucell__tag">{label()}</span>}</Show>
       <Show when={props.grid.variant !== 'board'}>
         <Show
           when={lockDeadline()}
-          fallback={<span class="ucell__sub">{formatCompactPrice(price(), locale())}</span>}
+          fallback={<span class="ucell__sub">{tag() ?? formatCompactPrice(price(), locale())}</span>}
         >
           {(deadline) => <span class="ucell__sub ucell__timer">{formatMmSs(secondsLeft(deadline()))}</span>}
         </Show>

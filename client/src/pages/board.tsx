@@ -27,6 +27,7 @@ import { createBoardLottery, type BoardLottery } from '../stores/board-lottery';
 import { createCatalog } from '../stores/catalog';
 import { createQueueStore, hasQueueActivity } from '../stores/queue';
 import { createUnitsStore, type ConnectionState } from '../stores/units';
+import { createWithheld } from '../stores/withheld';
 import { UnitGrid } from '../components/unit-grid';
 import { BrandMark } from '../components/app-header';
 import { Spinner } from '../components/ui';
@@ -78,6 +79,8 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
     auth: { deviceKey: props.deviceKey },
     deals: { api: client, limit: DEALS_SHOWN },
   });
+  // Withheld units show who they are kept for (VIP, staff…): visible as withheld, never hidden.
+  const withheld = createWithheld(props.projectId, units, client);
   // Same credentials → the same socket and project room as the units store.
   const queue = createQueueStore({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
   const lottery = createBoardLottery({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
@@ -97,7 +100,12 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
   // down locally; the release itself arrives through the normal unit change feed.
   const [batches, batchesCtl] = createResource(() => props.projectId, (id) => client.batches(id));
   const batchPoll = setInterval(() => void batchesCtl.refetch(), BATCHES_POLL_MS);
-  onCleanup(() => clearInterval(batchPoll));
+  // Pushed when a batch changes (the poll covers a worker-only process that cannot push).
+  const offBatches = units.listen('batches:changed', () => void batchesCtl.refetch());
+  onCleanup(() => {
+    clearInterval(batchPoll);
+    offBatches();
+  });
   const nextRelease = createMemo(() => {
     const t0 = now();
     return (batches.latest ?? [])
@@ -207,7 +215,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
                         {availableIn(l.units)}
                       </span>
                     </div>
-                    <UnitGrid layout={l} unit={units.unit} variant="board" rows={maxRows()} />
+                    <UnitGrid layout={l} unit={units.unit} variant="board" rows={maxRows()} tagOf={withheld.tag} />
                   </div>
                 )}
               </For>

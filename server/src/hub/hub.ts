@@ -189,6 +189,9 @@ export function createHub(
       case 'prices:changed':
         hub.to(projectRoom(event.payload.projectId)).emit('prices:changed', event.payload);
         break;
+      case 'batches:changed':
+        hub.to(projectRoom(event.payload.projectId)).emit('batches:changed', event.payload);
+        break;
     }
   });
 

@@ -14,6 +14,7 @@ import {
   type StoredUnitStatus,
   type UnitAction,
   type UnitState,
+  type WithheldUnitInfo,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { BatchJobs } from '../jobs/batches.js';
@@ -23,6 +24,7 @@ import { toAuditRow } from './audit.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
+import type { DealEvents } from './deal-events.js';
 
 type BatchRow = {
   id: string; name: string; status: 'PENDING' | 'RELEASED'; releasedAt: Date | null; releaseAt: Date | null; cancelledAt: Date | null;
@@ -63,6 +65,8 @@ export class ControlService {
     private readonly directory: ProjectDirectory,
     /** Producer of the `batches` queue (scheduled 推盘); absent = scheduling refused. */
     private readonly batchJobs?: BatchJobs,
+    /** Screens hear batch changes (in a worker-only process nobody listens: boards also poll). */
+    private readonly events?: DealEvents,
   ) {}
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
@@ -179,6 +183,17 @@ export class ControlService {
     return rows.map(toBatchInfo);
   }
 
+  /** Withheld units with their reason and channel (members and the project's devices). */
+  async listWithheld(principal: Principal, projectId: string): Promise<WithheldUnitInfo[]> {
+    await this.directory.assertAccess(principal, projectId);
+    const rows = await this.db.unit.findMany({
+      where: { projectId, status: 'WITHHELD' },
+      select: { id: true, code: true, withholdReason: true, withholdChannel: true, updatedAt: true },
+      orderBy: { code: 'asc' },
+    });
+    return rows.map((u) => ({ unitId: u.id, code: u.code, reason: u.withholdReason ?? '', channel: u.withholdChannel, since: u.updatedAt.toISOString() }));
+  }
+
   /** Create a batch of units not yet released (and in no other batch); optionally release it at once, atomically. */
   async createBatch(principal: Principal, projectId: string, body: CreateBatchBody): Promise<BatchInfo> {
     const user = await this.authorize(principal, projectId);
@@ -210,7 +225,7 @@ export class ControlService {
     });
     await this.applyReleased(projectId, released);
     if (releaseAt) await this.batchJobs!.schedule(batchId, releaseAt);
-    return this.batchInfo(batchId);
+    return this.announce(batchId);
   }
 
   /** Units that may join a batch: of this project, NOT_RELEASED, in no other live pending batch. */
@@ -297,7 +312,7 @@ export class ControlService {
     });
     if (result?.newAt) await this.batchJobs!.schedule(batchId, result.newAt);
     if (result?.oldAt) await this.batchJobs?.unschedule(batchId, result.oldAt);
-    return this.batchInfo(batchId);
+    return this.announce(batchId);
   }
 
   /** Cancel a PENDING batch: it is never released; its units stay NOT_RELEASED (and may join another batch). */
@@ -316,7 +331,7 @@ export class ControlService {
       return batch.releaseAt;
     });
     if (oldAt) await this.batchJobs?.unschedule(batchId, oldAt);
-    return this.batchInfo(batchId);
+    return this.announce(batchId);
   }
 
   /**
@@ -329,6 +344,7 @@ export class ControlService {
     const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, 'system', scheduledFor));
     if (!released) return false;
     await this.applyReleased(batch.projectId, released);
+    await this.announce(batchId);
     return true;
   }
 
@@ -348,7 +364,7 @@ export class ControlService {
     const user = await this.authorize(principal, batch.projectId);
     const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, user));
     await this.applyReleased(batch.projectId, released ?? []);
-    return this.batchInfo(batchId);
+    return this.announce(batchId);
   }
 
   /** With `scheduledFor` (the job): null when the batch is not due at that instant any more, instead of an error. */
@@ -384,8 +400,11 @@ export class ControlService {
     );
   }
 
-  private async batchInfo(batchId: string): Promise<BatchInfo> {
-    return toBatchInfo(await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: batchSelect }));
+  /** The batch as it is now, announced to the project's screens ('batches:changed': boards re-read their countdown). */
+  private async announce(batchId: string): Promise<BatchInfo> {
+    const row = await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: { ...batchSelect, projectId: true } });
+    this.events?.publish({ type: 'batches:changed', payload: { projectId: row.projectId } });
+    return toBatchInfo(row);
   }
 }
 

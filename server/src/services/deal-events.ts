@@ -1,7 +1,7 @@
 /**
  * Deal events for screens, published after the write committed: below-floor approvals and change
- * requests (to the project's managers and the person who asked) and price-list activations (to
- * every screen of the project). The hub routes them (server/src/hub/hub.ts) through the Redis
+ * requests (to the project's managers and the person who asked), price-list activations and batch
+ * changes (to every screen of the project). The hub routes them (server/src/hub/hub.ts) through the Redis
  * adapter, so sockets on every process hear them.
  */
 import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from '@kaipan/shared';
@@ -9,7 +9,8 @@ import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from '@
 export type DealEvent =
   | { type: 'approval:changed'; payload: PriceApprovalInfo }
   | { type: 'change:changed'; payload: ChangeRequestInfo; requesterId: string }
-  | { type: 'prices:changed'; payload: PricesChangedEvent };
+  | { type: 'prices:changed'; payload: PricesChangedEvent }
+  | { type: 'batches:changed'; payload: { projectId: string } };
 
 export class DealEvents {
   private readonly listeners: ((event: DealEvent) => void)[] = [];

@@ -69,6 +69,12 @@ export function projectRoutes(app: FastifyInstance, services: Services): void {
     return services.control.listBatches(principal, projectId);
   });
 
+  app.get('/api/projects/:projectId/withheld', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    return services.control.listWithheld(principal, projectId);
+  });
+
   app.post('/api/projects/:projectId/batches', async (request, reply) => {
     const principal = await requirePrincipal(services, request);
     const { projectId } = parse(projectRefSchema, request.params);
