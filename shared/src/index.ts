@@ -13,4 +13,6 @@ export * from './queue.js';
 export * from './pricing.js';
 export * from './payment-plans.js';
 export * from './deals.js';
+export * from './money-words.js';
+export * from './unit-import.js';
 export * from './client-errors.js';
