@@ -14,5 +14,6 @@ export * from './pricing.js';
 export * from './payment-plans.js';
 export * from './deals.js';
 export * from './money-words.js';
+export * from './cashier.js';
 export * from './unit-import.js';
 export * from './client-errors.js';
