@@ -5,7 +5,7 @@
  * Money: integer fen. Times: ISO-8601 UTC; business dates YYYY-MM-DD in the project's time zone.
  */
 import { z } from 'zod';
-import { idSchema, phoneSchema } from './schemas.js';
+import { idSchema, idempotencyKeySchema, phoneSchema } from './schemas.js';
 
 export const PAYMENT_KINDS = ['SINCERITY', 'DEPOSIT', 'DOWN_PAYMENT', 'OTHER', 'REFUND'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
@@ -24,12 +24,6 @@ export const MAX_PAYMENT_LINES = 6;
 /** Largest single payment, fen (¥100,000,000). */
 export const MAX_PAYMENT_FEN = 10_000_000_000;
 
-/**
- * A client-made key for one submission (one press of "Record"): a double click, a retry after a
- * timeout or a reconnect sends the same key, and the server records once and answers the first
- * result again. 16–80 characters of [A-Za-z0-9_-].
- */
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,80}$/, 'must be 16–80 letters, digits, - or _');
 
 const moneySchema = z.number().int().min(1).max(MAX_PAYMENT_FEN);
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { mobilePhoneSchema } from './customers.js';
-import { idSchema } from './schemas.js';
+import { idSchema, idempotencyKeySchema } from './schemas.js';
 import type { UnitStatus } from './unit-status.js';
 
 export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVED', 'NO_SHOW', 'DROPPED'] as const;
@@ -39,9 +39,6 @@ export const queueCategoryCodeSchema = z
   .min(1)
   .max(20)
   .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _');
-
-/** Client-chosen key that makes a retried command return its first result (10 min). */
-export const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _');
 
 /**
  * POST /api/projects/:projectId/queue/tickets — take a number. Exactly one of `phone` (typed at the
