@@ -12,6 +12,9 @@ import NotFoundPage from './pages/not-found';
 const ConsultantPage = lazy(() => import('./pages/consultant'));
 const ManagerPage = lazy(() => import('./pages/manager'));
 const CustomersPage = lazy(() => import('./pages/customers'));
+const DealsPage = lazy(() => import('./pages/deals'));
+const PricesPage = lazy(() => import('./pages/prices'));
+const ImportPage = lazy(() => import('./pages/import'));
 const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
@@ -67,6 +70,20 @@ function CustomersRoute(props: { variant: 'consultant' | 'manager' }): JSX.Eleme
   );
 }
 
+/** /p/:projectId/deals (consultants: their own) and /manager/:projectId/deals (managers: all + approvals). */
+function DealsRoute(props: { variant: 'consultant' | 'manager' }): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <DealsPage projectId={projectId} user={user} token={token} variant={props.variant} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 function ManagerRoute(): JSX.Element {
   const params = useParams<{ projectId: string }>();
   return (
@@ -74,6 +91,34 @@ function ManagerRoute(): JSX.Element {
       {(user, token) => (
         <Show when={params.projectId} keyed>
           {(projectId) => <ManagerPage projectId={projectId} user={user} token={token} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /manager/:projectId/prices — price book 价目表 and pricing terms (managers). */
+function PricesRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <PricesPage projectId={projectId} user={user} token={token} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /manager/:projectId/import — units, areas and prices as XLSX / CSV (managers). */
+function ImportRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <ImportPage projectId={projectId} user={user} />}
         </Show>
       )}
     </RequireAuth>
@@ -136,6 +181,10 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId" component={ManagerRoute} />
       <Route path="/p/:projectId/customers" component={() => <CustomersRoute variant="consultant" />} />
       <Route path="/manager/:projectId/customers" component={() => <CustomersRoute variant="manager" />} />
+      <Route path="/p/:projectId/deals" component={() => <DealsRoute variant="consultant" />} />
+      <Route path="/manager/:projectId/deals" component={() => <DealsRoute variant="manager" />} />
+      <Route path="/manager/:projectId/prices" component={PricesRoute} />
+      <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

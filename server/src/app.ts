@@ -26,6 +26,10 @@ import { metricsRoutes } from './http/routes/metrics.js';
 import { ProcessMetrics } from './infra/process-metrics.js';
 import { customerRoutes } from './http/routes/customers.js';
 import { lotteryRoutes } from './http/routes/lottery.js';
+import { approvalRoutes } from './http/routes/approvals.js';
+import { changeRoutes } from './http/routes/changes.js';
+import { pricingRoutes } from './http/routes/pricing.js';
+import { unitImportRoutes } from './http/routes/unit-import.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { toErrorBody } from './services/errors.js';
 import { createServices, type Services } from './services/index.js';
@@ -91,6 +95,10 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   customerRoutes(app, services);
   lotteryRoutes(app, services, config);
   queueRoutes(app, services, config);
+  approvalRoutes(app, services);
+  changeRoutes(app, services);
+  pricingRoutes(app, services);
+  unitImportRoutes(app, services);
 
   const dist = resolve(config.clientDist);
   const serveClient = config.clientDist !== '' && existsSync(resolve(dist, 'index.html'));

@@ -45,7 +45,29 @@ import {
   type MoveIdleResult,
   type ReassignResult,
   type UpdateCustomerBody,
+  type DecisionBody,
+  type DiscountRuleBody,
+  type DiscountRuleInfo,
+  type PaymentPlanBody,
+  type PaymentPlanInfo,
+  type PriceListChange,
+  type PriceListInfo,
+  type PricingSettingsBody,
+  type PricingTerms,
+  type RepriceBody,
+  type RepriceRequestBody,
+  type RepriceRow,
+  type DealQuoteInfo,
+  type PriceApprovalInfo,
+  type PriceApprovalRequestBody,
+  type QuoteBody,
+  type ChangeRequestBody,
+  type ChangeRequestInfo,
+  type ChangeStatus,
+  type SubscriptionInfo,
+  type WithheldUnitInfo,
 } from '@kaipan/shared';
+import { UNIT_SHEET_CONTENT_TYPES, type UnitImportResult, type UnitSheetFormat } from '@kaipan/shared';
 import { currentToken, signOut } from '../stores/session';
 
 export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '@kaipan/shared';
@@ -134,6 +156,8 @@ export function createApi(auth: ApiAuth) {
       get<AuditEntry[]>(`/api/projects/${enc(projectId)}/audit?limit=${limit}`),
 
     batches: (projectId: string) => get<BatchInfo[]>(`/api/projects/${enc(projectId)}/batches`),
+    /** Withheld units 保留房 with reason and channel (members and devices). */
+    withheld: (projectId: string) => get<WithheldUnitInfo[]>(`/api/projects/${enc(projectId)}/withheld`),
     createBatch: (projectId: string, name: string, unitIds: string[], release = false) =>
       post<BatchInfo>(`/api/projects/${enc(projectId)}/batches`, { name, unitIds, release }),
     releaseBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/release`),
@@ -220,6 +244,53 @@ export function createApi(auth: ApiAuth) {
     moveIdleToPool: (projectId: string, days: number) =>
       post<MoveIdleResult>(`/api/projects/${enc(projectId)}/customers/move-idle-to-pool`, { days }),
 
+    /** Price book 价目表 and pricing terms (docs/price-book.md). `all`: inactive rules and plans too (managers). */
+    pricingTerms: (projectId: string, all = false) => get<PricingTerms>(`/api/projects/${enc(projectId)}/pricing${all ? '?all=1' : ''}`),
+    updatePricing: (projectId: string, body: PricingSettingsBody) => patch<PricingTerms>(`/api/projects/${enc(projectId)}/pricing`, body),
+    createDiscount: (projectId: string, body: DiscountRuleBody) => post<DiscountRuleInfo>(`/api/projects/${enc(projectId)}/discounts`, body),
+    updateDiscount: (discountId: string, body: DiscountRuleBody) => put<DiscountRuleInfo>(`/api/discounts/${enc(discountId)}`, body),
+    createPlan: (projectId: string, body: PaymentPlanBody) => post<PaymentPlanInfo>(`/api/projects/${enc(projectId)}/payment-plans`, body),
+    updatePlan: (planId: string, body: PaymentPlanBody) => put<PaymentPlanInfo>(`/api/payment-plans/${enc(planId)}`, body),
+    setIdentityTags: (customerId: string, tags: string[]) =>
+      put<{ customerId: string; tags: string[] }>(`/api/customers/${enc(customerId)}/identity-tags`, { tags }),
+    priceLists: (projectId: string) => get<PriceListInfo[]>(`/api/projects/${enc(projectId)}/price-lists`),
+    priceListChanges: (priceListId: string) => get<PriceListChange[]>(`/api/price-lists/${enc(priceListId)}/changes`),
+    previewReprice: (projectId: string, body: RepriceBody) =>
+      post<{ rows: RepriceRow[]; floorAboveList: number }>(`/api/projects/${enc(projectId)}/price-lists/preview`, body),
+    requestReprice: (projectId: string, body: RepriceRequestBody) => post<PriceListInfo>(`/api/projects/${enc(projectId)}/price-lists`, body),
+    decidePriceList: (priceListId: string, body: DecisionBody) => post<PriceListInfo>(`/api/price-lists/${enc(priceListId)}/decision`, body),
+    unitPriceHistory: (unitId: string) =>
+      get<{ version: number; status: PriceListInfo['status']; listPrice: number; floorPrice: number; activatedAt: string | null }[]>(
+        `/api/units/${enc(unitId)}/price-history`,
+      ),
+
+    /** Below-floor approvals 底价审批 and server quotes (docs/pricing.md "Floor price"). */
+    quote: (unitId: string, body: QuoteBody) => post<DealQuoteInfo>(`/api/units/${enc(unitId)}/quote`, body),
+    requestApproval: (unitId: string, body: PriceApprovalRequestBody) =>
+      post<PriceApprovalInfo>(`/api/units/${enc(unitId)}/price-approvals`, body),
+    approvals: (projectId: string) => get<PriceApprovalInfo[]>(`/api/projects/${enc(projectId)}/price-approvals`),
+    decideApproval: (approvalId: string, body: DecisionBody) =>
+      post<PriceApprovalInfo>(`/api/price-approvals/${enc(approvalId)}/decision`, body),
+    withdrawApproval: (approvalId: string) => post<PriceApprovalInfo>(`/api/price-approvals/${enc(approvalId)}/withdraw`),
+
+    /** Subscriptions 认购 and change requests 换房/退房/更名/调价 (docs/change-requests.md). */
+    subscriptions: (projectId: string, query: { status?: SubscriptionInfo['status']; q?: string; limit?: number } = {}) => {
+      const qs = Object.entries(query)
+        .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
+        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
+        .join('&');
+      return get<SubscriptionInfo[]>(`/api/projects/${enc(projectId)}/subscriptions${qs ? `?${qs}` : ''}`);
+    },
+    subscription: (subscriptionId: string) =>
+      get<SubscriptionInfo & { changes: ChangeRequestInfo[] }>(`/api/subscriptions/${enc(subscriptionId)}`),
+    changeRequests: (projectId: string, status?: ChangeStatus) =>
+      get<ChangeRequestInfo[]>(`/api/projects/${enc(projectId)}/change-requests${status ? `?status=${status}` : ''}`),
+    /** 201 new, 200 the identical open request (pressed twice). */
+    requestChange: (body: ChangeRequestBody) => post<ChangeRequestInfo>('/api/change-requests', body),
+    decideChange: (requestId: string, body: DecisionBody) => post<ChangeRequestInfo>(`/api/change-requests/${enc(requestId)}/decision`, body),
+    withdrawChange: (requestId: string) => post<ChangeRequestInfo>(`/api/change-requests/${enc(requestId)}/withdraw`),
+    executeChange: (requestId: string) => post<ChangeRequestInfo>(`/api/change-requests/${enc(requestId)}/execute`),
+
     confirm: (unitId: string, token: string, buyer: Buyer) =>
       post<ConfirmResult>(`/api/units/${enc(unitId)}/confirm`, { token, buyer }),
   };
@@ -229,3 +300,69 @@ export type Api = ReturnType<typeof createApi>;
 
 /** The signed-in user's API. */
 export const api: Api = createApi({ kind: 'session' });
+
+// ── Unit sheets 房源导入导出 (docs/import.md): binary bodies, so outside the JSON `request` ──────
+
+/** A file the server sent as an attachment (export, template). */
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/** The name in `Content-Disposition` (the UTF-8 `filename*` when present). */
+function attachmentName(header: string | null, fallback: string): string {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header ?? '');
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1]);
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  return /filename="([^"]+)"/i.exec(header ?? '')?.[1] ?? fallback;
+}
+
+/** Session-authenticated fetch with the same offline, timeout and error mapping as `request`. */
+async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob; contentType: string }, timeoutMs = 60_000): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = currentToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body) headers['Content-Type'] = body.contentType;
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: body?.data, credentials: 'same-origin', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw toApiError(error);
+  }
+  if (!response.ok) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await response.text());
+    } catch {
+      parsed = undefined;
+    }
+    const err = apiErrorFrom(response.status, parsed);
+    if (token && err.code === 'UNAUTHENTICATED') signOut();
+    throw err;
+  }
+  return response;
+}
+
+export const unitSheets = {
+  /** The current units with active prices (`export`) or the empty template. */
+  async download(projectId: string, kind: 'export' | 'template', format: UnitSheetFormat): Promise<DownloadedFile> {
+    const res = await sessionFetch('GET', `/api/projects/${enc(projectId)}/units/${kind}?format=${format}`);
+    return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition'), `units.${format}`) };
+  },
+  /** Check (`dryRun`) or import a file. A refused file throws IMPORT_INVALID with ImportInvalidDetails. */
+  async import(projectId: string, file: Blob, options: { format: UnitSheetFormat; dryRun: boolean; fileName: string }): Promise<UnitImportResult> {
+    const qs = new URLSearchParams({ format: options.format, fileName: options.fileName.slice(0, 120) });
+    if (options.dryRun) qs.set('dryRun', '1');
+    const res = await sessionFetch('POST', `/api/projects/${enc(projectId)}/units/import?${qs}`, {
+      data: file,
+      contentType: UNIT_SHEET_CONTENT_TYPES[options.format],
+    });
+    return (await res.json()) as UnitImportResult;
+  },
+};

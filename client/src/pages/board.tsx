@@ -81,6 +81,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
   });
   // Withheld units show who they are kept for (VIP, staff…): visible as withheld, never hidden.
   const withheld = createWithheld(props.projectId, units, client);
+  onCleanup(units.onResync(() => void catalog.refetch()));
   // Same credentials → the same socket and project room as the units store.
   const queue = createQueueStore({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
   const lottery = createBoardLottery({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });

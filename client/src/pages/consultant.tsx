@@ -2,7 +2,7 @@
  * /p/:projectId — the consultant's live unit grid (phone first). Building tabs, a legend with
  * counts, my locks with countdowns, and the lock sheet.
  */
-import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import { STATUS_ORDER, type CatalogUnit, type UnitStatus, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
@@ -12,6 +12,7 @@ import { createCatalog } from '../stores/catalog';
 import { createMyLocks } from '../stores/my-locks';
 import { createBuyerPicker } from '../stores/buyer';
 import { createApprovals, createPricingTerms } from '../stores/deals';
+import { createWithheld } from '../stores/withheld';
 import { BuyerBar } from '../components/buyer-bar';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
@@ -40,6 +41,8 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
   });
 
   const buyers = createBuyerPicker(props.projectId);
+  const withheld = createWithheld(props.projectId, units, api);
+  onCleanup(units.onResync(() => void catalog.refetch()));
   // Pricing terms for the deal sheet; a new active price list also refreshes the catalog's list prices.
   const pricing = createPricingTerms(props.projectId, units, (version) => {
     void catalog.refetch();
@@ -117,8 +120,11 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
             <A href={`/p/${props.projectId}/customers`} class="btn btn--ghost btn--sm">
               {t('customers.link')}
             </A>
-            <A href={`/p/${props.projectId}/deals`} class="btn btn--ghost btn--sm">
-              {t('deals.link')}
+            <A href={`/p/${props.projectId}/deals`} class="btn btn--ghost btn--sm deals-nav-link" aria-label={t('deals.link')} title={t('deals.link')}>
+              <svg class="deals-nav-link__icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                <path d="M7 3h7l4 4v14H7z M14 3v4h4 M10 12h5 M10 16h5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+              </svg>
+              <span class="deals-nav-link__text">{t('deals.linkShort')}</span>
             </A>
             <Show when={isManager(props.user)}>
               <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
@@ -203,6 +209,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
                   <UnitGrid
                     layout={l()}
                     unit={units.unit}
+                    tagOf={withheld.tag}
                     meId={props.user.id}
                     variant="phone"
                     activeId={selectedId()}

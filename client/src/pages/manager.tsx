@@ -20,6 +20,7 @@ import {
   type CatalogUnit,
   type UnitStatus,
   type UserInfo,
+  type WithheldUnitInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { formatMmSs, secondsLeft } from '../lib/clock';
@@ -41,6 +42,9 @@ import { LotteryPanel } from '../components/lottery-panel';
 import { QueuePanel } from '../components/queue-panel';
 import { RegistrationsPanel } from '../components/registrations-panel';
 import { SettingsPanel } from '../components/settings-panel';
+import { ApprovalsPanel } from '../components/approvals-panel';
+import { createApprovals } from '../stores/deals';
+import { createWithheld } from '../stores/withheld';
 import { ConfirmDialog, EmptyState, ErrorState, Spinner } from '../components/ui';
 
 type Mode = 'inspect' | 'select';
@@ -73,6 +77,17 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
   const catalog = createCatalog(props.projectId, api);
   const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
   const [batches, batchesCtl] = createResource(() => props.projectId, (id) => api.batches(id));
+  const withheld = createWithheld(props.projectId, units, api);
+  onCleanup(units.onResync(() => void catalog.refetch()));
+  // Below-floor requests arrive live; a new one is announced wherever the manager is looking.
+  const approvals = createApprovals(props.projectId, units, (a, isNew) => {
+    if (isNew && a.status === 'PENDING' && a.consultantId !== props.user.id) {
+      showToast('info', t('approvals.newToast', { code: a.unitCode, name: a.consultant }));
+    }
+  });
+  // A new active price list changes the catalog's list prices.
+  const offPrices = units.listen('prices:changed', () => void catalog.refetch());
+  onCleanup(offPrices);
   const [audit, auditCtl] = createResource(() => props.projectId, (id) => api.audit(id, 50));
 
   // Refresh the audit log shortly after live changes (debounced: a storm costs one request).
@@ -157,6 +172,15 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             </A>
             <A href={`/manager/${props.projectId}/customers`} class="btn btn--ghost btn--sm hide-phone">
               {t('customers.link')}
+            </A>
+            <A href={`/manager/${props.projectId}/deals`} class="btn btn--ghost btn--sm hide-phone">
+              {t('deals.link')}
+            </A>
+            <A href={`/manager/${props.projectId}/prices`} class="btn btn--ghost btn--sm hide-phone">
+              {t('prices.link')}
+            </A>
+            <A href={`/manager/${props.projectId}/import`} class="btn btn--ghost btn--sm hide-phone">
+              {t('import.link')}
             </A>
             <button
               type="button"
@@ -248,6 +272,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                         <UnitGrid
                           layout={l}
                           unit={units.unit}
+                          tagOf={withheld.tag}
                           variant="dense"
                           activeId={mode() === 'inspect' ? activeId() : null}
                           isSelected={mode() === 'select' ? (id) => selection().has(id) : undefined}
@@ -261,6 +286,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
               </section>
 
               <aside class="manager__side">
+                <ApprovalsPanel approvals={approvals} meId={props.user.id} timeZone={catalog.timeZone()} onChanged={refreshAuditSoon} />
                 <Show
                   when={mode() === 'select'}
                   fallback={
@@ -268,6 +294,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                       unit={activeId() ? catalog.byId().get(activeId() ?? '') : undefined}
                       units={units}
                       timeZone={catalog.timeZone()}
+                      withheld={activeId() ? withheld.info(activeId() ?? '') : undefined}
                       buildingLabel={(() => {
                         const u = activeId() ? catalog.byId().get(activeId() ?? '') : undefined;
                         const b = catalog.ready()?.buildings.find((x) => x.id === u?.buildingId);
@@ -352,6 +379,8 @@ function UnitPanel(props: {
   units: UnitsStore;
   timeZone: string;
   buildingLabel: string;
+  /** Why and for whom the unit is withheld (when it is). */
+  withheld?: WithheldUnitInfo | undefined;
   onChanged: () => void;
 }): JSX.Element {
   const [reason, setReason] = createSignal('');
@@ -456,6 +485,16 @@ function UnitPanel(props: {
                 </form>
               </Match>
               <Match when={status() === 'WITHHELD'}>
+                <Show when={props.withheld}>
+                  {(w) => (
+                    <dl class="withheld-info">
+                      <dt>{t('manager.withholdReason')}</dt>
+                      <dd>{w().reason}</dd>
+                      <dt>{t('manager.withholdChannel')}</dt>
+                      <dd>{w().channel ? t(`manager.withholdChannel${w().channel!}`) : t('manager.withholdChannelNone')}</dd>
+                    </dl>
+                  )}
+                </Show>
                 <button type="button" class="btn btn--go btn--block" disabled={busy()} onClick={() => void run('unwithhold')}>
                   <Show when={busy()}>
                     <Spinner size="sm" />

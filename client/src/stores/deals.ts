@@ -12,13 +12,16 @@ import type { UnitsStore } from './units';
 
 export function createPricingTerms(projectId: string, units: UnitsStore, onPricesChanged?: (version: number) => void) {
   const [terms, { refetch }] = createResource<PricingTerms, string>(() => projectId, (id) => api.pricingTerms(id));
+  const ready = (): PricingTerms | undefined => (terms.state === 'ready' || terms.state === 'refreshing' ? terms.latest : undefined);
+  // Sent on every pricing change: a new active price list (the version moves: list prices changed)
+  // or edited rules, plans or policy (same version: only the terms are re-read).
   const off = units.listen('prices:changed', (event) => {
     if (event.projectId !== projectId) return;
+    const before = ready()?.priceVersion;
     void refetch();
-    onPricesChanged?.(event.priceVersion);
+    if (before !== undefined && before !== event.priceVersion) onPricesChanged?.(event.priceVersion);
   });
   onCleanup(off);
-  const ready = (): PricingTerms | undefined => (terms.state === 'ready' || terms.state === 'refreshing' ? terms.latest : undefined);
   return { terms, ready, refetch };
 }
 

@@ -7,7 +7,7 @@
  */
 import { batch, getOwner, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { DealInfo, HubAuth, ServerToClientEvents, UnitChange, UnitsChangedFrame } from '@kaipan/shared';
+import type { DealInfo, HubAuth, ProjectChangedEvent, ServerToClientEvents, UnitChange, UnitsChangedFrame } from '@kaipan/shared';
 import { ApiError, toApiError, type Api } from '../lib/api';
 import { command, connectHub, handshakeErrorCode, type CommandPayload, type CommandResult, type HubCommand } from '../lib/socket';
 import { applyFrame, fromSnapshot, type LiveLock, type LiveUnit, type UnitsState } from './apply-frame';
@@ -230,8 +230,16 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     }
     if (applyOne(frame) === 'gap') void join();
   };
-  const onProjectChanged = (event: { projectId: string; paused: boolean }): void => {
-    if (event.projectId === projectId) setState('paused', event.paused);
+  const resyncListeners = new Set<() => void>();
+  const onProjectChanged = (event: ProjectChangedEvent): void => {
+    if (event.projectId !== projectId) return;
+    setState('paused', event.paused);
+    // The server rebuilt its live state (Redis restart, units imported): take a fresh snapshot, and
+    // let the page re-read its catalog (units may have been added or changed).
+    if (event.resync) {
+      void join();
+      for (const listener of resyncListeners) listener();
+    }
   };
 
   // The browser knows about a lost network before any ping times out (socket.io only listens for
@@ -309,6 +317,11 @@ export function createUnitsStore(options: UnitsStoreOptions) {
       const off = socket.off.bind(socket) as (e: E, h: ServerToClientEvents[E]) => void;
       on(event, handler);
       return () => off(event, handler);
+    },
+    /** Called when the server says its live state was rebuilt (re-read static data such as the catalog). */
+    onResync(listener: () => void): () => void {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
     },
     /** Called with every batch of changes applied from frames. Returns an unsubscribe function. */
     onApplied(listener: (changes: UnitChange[]) => void): () => void {

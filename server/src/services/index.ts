@@ -20,6 +20,12 @@ import { BatchJobs } from '../jobs/batches.js';
 import { LotteryService } from './lottery-service.js';
 import { RegistrationService } from './registration-service.js';
 import { SalesService } from './sales-service.js';
+import { PricingService } from './pricing-service.js';
+import { DealEvents } from './deal-events.js';
+import { ApprovalService } from './approval-service.js';
+import { ChangeService } from './change-service.js';
+import { PriceBookService } from './price-book-service.js';
+import { UnitImportService } from './unit-import-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -41,6 +47,18 @@ export interface Services {
   batchJobs: BatchJobs;
   /** Lottery 摇号: commit, draw, publish (the hub broadcasts `lottery:drawn`). */
   lottery: LotteryService;
+  /** Deal pricing: terms and quotes (shared/src/pricing.ts on the server). */
+  pricing: PricingService;
+  /** Approvals, change requests, price activations → the hub (managers, requesters, screens). */
+  dealEvents: DealEvents;
+  /** Below-floor price approvals 底价审批 (request, four-eyes decision, bounded lock hold). */
+  approvals: ApprovalService;
+  /** Change requests 换房/退房/更名/调价 on subscriptions: request, four-eyes decision, atomic execution. */
+  changes: ChangeService;
+  /** Price book 价目表: versions (request, four-eyes approval, activation) and pricing-terms administration. */
+  priceBook: PriceBookService;
+  /** Units, areas and prices as XLSX / CSV: export, template, all-or-nothing import (docs/import.md). */
+  unitImport: UnitImportService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -52,6 +70,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const registrations = new RegistrationService(db, sql, mirror, directory);
   const query = new QueryService(db, mirror, keeper, directory);
   const batchJobs = new BatchJobs(config.redisUrl, config.redisPrefix, log);
+  const pricing = new PricingService(db, sql);
+  const dealEvents = new DealEvents();
+  const priceBook = new PriceBookService(db, pricing, directory, dealEvents);
   const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
   return {
     mirror,
@@ -60,8 +81,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     directory,
     keeper,
     auth: new AuthService(db, config.authSecret, config.sessionHours),
-    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations),
-    control: new ControlService(db, mirror, keeper, directory, batchJobs),
+    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing),
+    control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
@@ -69,5 +90,11 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     documents,
     batchJobs,
     lottery: new LotteryService(db, directory),
+    pricing,
+    dealEvents,
+    approvals: new ApprovalService(db, mirror, directory, pricing, registrations, dealEvents),
+    changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents),
+    priceBook,
+    unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, log),
   };
 }
