@@ -205,7 +205,9 @@ export class UnitImportService {
 
     const outcome = await this.db.$transaction(async (tx) => {
       // Serialises imports, repricing requests and activations of this project.
-      await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+      // NO KEY UPDATE: serialises imports and price activations, but never blocks a confirm (its
+      // subscription insert checks the project foreign key with FOR KEY SHARE) during a long import.
+      await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
       const facts = await this.load(tx, projectId);
       const plan = this.check(read.table, facts, locked);
       const buildingCode = new Map(facts.buildings.map((b) => [b.id, b.code]));
