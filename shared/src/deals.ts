@@ -251,7 +251,10 @@ export interface ChangeRequestInfo {
   reason: string;
   payload: Record<string, unknown>;
   preview: Record<string, unknown> | null;
+  requestedById: string;
   requestedBy: string;
+  /** The consultant of the subscription (hears the request's progress live too). */
+  consultantId: string;
   requestedAt: string;
   decidedBy: string | null;
   decidedAt: string | null;

@@ -184,7 +184,9 @@ export function createHub(
         hub.to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)]).emit('approval:changed', event.payload);
         break;
       case 'change:changed':
-        hub.to([managersRoom(event.payload.projectId), userRoom(event.requesterId)]).emit('change:changed', event.payload);
+        hub
+          .to([managersRoom(event.payload.projectId), userRoom(event.requesterId), userRoom(event.payload.consultantId)])
+          .emit('change:changed', event.payload);
         break;
       case 'prices:changed':
         hub.to(projectRoom(event.payload.projectId)).emit('prices:changed', event.payload);
