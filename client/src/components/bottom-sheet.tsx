@@ -1,7 +1,8 @@
 /** A bottom sheet on phones, a centred panel on wider screens. */
-import { Show, createEffect, onCleanup, type JSX } from 'solid-js';
+import { Show, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { t } from '../lib/i18n';
+import { useModal } from '../lib/modal';
 
 export function BottomSheet(props: {
   open: boolean;
@@ -12,18 +13,7 @@ export function BottomSheet(props: {
   /** Colour strip at the top of the sheet (unit status). */
   accent?: string;
 }): JSX.Element {
-  createEffect(() => {
-    if (!props.open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') props.onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    document.body.classList.add('no-scroll');
-    onCleanup(() => {
-      window.removeEventListener('keydown', onKey);
-      document.body.classList.remove('no-scroll');
-    });
-  });
+  useModal({ open: () => props.open, onClose: () => props.onClose() });
   return (
     <Show when={props.open}>
       <Portal>

@@ -3,7 +3,7 @@
  * formatting, status chips, the price breakdown (list → each discount → cap → rounding → final),
  * the payment schedule, a one-line summary of a change request, and the side drawer.
  */
-import { For, Show, createEffect, createSignal, onCleanup, type Accessor, type JSX, type Resource } from 'solid-js';
+import { For, Show, createEffect, createSignal, type Accessor, type JSX, type Resource } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import {
   formatYuan,
@@ -15,6 +15,7 @@ import {
   type SubscriptionInfo,
 } from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../lib/i18n';
+import { useModal } from '../lib/modal';
 
 export const money = (fen: number): string => formatYuan(fen, locale());
 
@@ -191,18 +192,7 @@ export function ScheduleView(props: { schedule: ScheduleItem[] }): JSX.Element {
 
 /** A panel from the right on wide screens, a bottom sheet on phones. */
 export function Drawer(props: { open: boolean; title: JSX.Element; subtitle?: JSX.Element; onClose: () => void; children: JSX.Element }): JSX.Element {
-  createEffect(() => {
-    if (!props.open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') props.onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    document.body.classList.add('no-scroll');
-    onCleanup(() => {
-      window.removeEventListener('keydown', onKey);
-      document.body.classList.remove('no-scroll');
-    });
-  });
+  useModal({ open: () => props.open, onClose: () => props.onClose() });
   return (
     <Show when={props.open}>
       <Portal>

@@ -27,7 +27,7 @@ import type { ConnectionState, LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { Countdown, URGENT_SECONDS } from './countdown';
-import { Spinner } from './ui';
+import { ErrorAlert, Spinner } from './ui';
 import { UnitFacts } from './unit-facts';
 
 export interface LockSheetProps {
@@ -291,13 +291,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
 
             <UnitFacts unit={unit()} dealPrice={props.live?.price} compact={lockedByMe()} />
 
-            <Show when={error()}>
-              {(msg) => (
-                <div class="alert alert--error" role="alert">
-                  {msg()}
-                </div>
-              )}
-            </Show>
+            <ErrorAlert message={error()} />
 
             <Switch>
               <Match when={lockedByMe() && token()}>
@@ -377,38 +371,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       </div>
                     )}
                   </Show>
-                  <Switch>
-                    <Match when={approval()?.status === 'PENDING' ? approval() : undefined}>
-                      {(a) => (
-                        <div class="approval-card approval-card--pending" role="status">
-                          <div class="approval-card__head">
-                            <span class="spinner spinner--sm" aria-hidden="true" />
-                            <strong>{t('deal.pending')}</strong>
-                          </div>
-                          <p>{t('deal.pendingHint', { price: formatYuan(a().finalPrice, locale()), time: formatClock(a().holdUntil, props.timeZone) })}</p>
-                          <button type="button" class="btn btn--ghost btn--sm" onClick={() => void withdrawApproval()}>
-                            {t('deal.withdraw')}
-                          </button>
-                        </div>
-                      )}
-                    </Match>
-                    <Match when={approval()?.status === 'APPROVED' ? approval() : undefined}>
-                      {(a) => (
-                        <div class="approval-card approval-card--approved" role="status">
-                          <strong>{t('deal.approved', { name: a().decidedBy ?? '' })}</strong>
-                          <Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>
-                        </div>
-                      )}
-                    </Match>
-                    <Match when={approval()?.status === 'REJECTED' ? approval() : undefined}>
-                      {(a) => (
-                        <div class="approval-card approval-card--rejected" role="status">
-                          <strong>{t('deal.rejected', { name: a().decidedBy ?? '' })}</strong>
-                          <Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>
-                        </div>
-                      )}
-                    </Match>
-                  </Switch>
+                  <Show when={approval()}>
+                    {(a) => <ApprovalCard approval={a()} timeZone={props.timeZone} onWithdraw={() => void withdrawApproval()} />}
+                  </Show>
                   <Show when={needsApproval() && approval()?.status !== 'PENDING'}>
                     <div class="approval-ask">
                       <div class="alert alert--warn" role="status">
@@ -488,5 +453,35 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         )}
       </Show>
     </BottomSheet>
+  );
+}
+
+/** Where the below-floor request for this lock stands (pending with the hold, approved, rejected). */
+function ApprovalCard(props: { approval: PriceApprovalInfo; timeZone: string; onWithdraw: () => void }): JSX.Element {
+  const a = (): PriceApprovalInfo => props.approval;
+  const title = (): string =>
+    a().status === 'PENDING'
+      ? t('deal.pending')
+      : t(a().status === 'APPROVED' ? 'deal.approved' : 'deal.rejected', { name: a().decidedBy ?? '' });
+  return (
+    <Show when={a().status === 'PENDING' || a().status === 'APPROVED' || a().status === 'REJECTED'}>
+      <div class={`approval-card approval-card--${a().status.toLowerCase()}`} role="status">
+        <div class="approval-card__head">
+          <Show when={a().status === 'PENDING'}>
+            <span class="spinner spinner--sm" aria-hidden="true" />
+          </Show>
+          <strong>{title()}</strong>
+        </div>
+        <Show
+          when={a().status === 'PENDING'}
+          fallback={<Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>}
+        >
+          <p>{t('deal.pendingHint', { price: formatYuan(a().finalPrice, locale()), time: formatClock(a().holdUntil, props.timeZone) })}</p>
+          <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onWithdraw()}>
+            {t('deal.withdraw')}
+          </button>
+        </Show>
+      </div>
+    </Show>
   );
 }

@@ -8,7 +8,7 @@ import { LOTTERY_ELIGIBILITY, lotteryPaths, type LotteryDrawSummary, type Lotter
 import { api } from '../lib/api';
 import { describeError, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
-import { ConfirmDialog, Spinner } from './ui';
+import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
 
 /** getRandomValues, not randomUUID: the on-site server is often plain http on a LAN (no secure context). */
 const newKey = (): string => `lot-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
@@ -67,13 +67,7 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
   return (
     <section class="panel lottery-panel">
       <h2 class="panel__title">{t('lottery.panel')}</h2>
-      <Show when={error()}>
-        {(msg) => (
-          <div class="alert alert--error" role="alert">
-            {msg()}
-          </div>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
       <form
         class="form"
         onSubmit={(e) => {

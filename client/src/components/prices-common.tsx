@@ -3,10 +3,11 @@
  * display (fen ↔ yuan, basis points ↔ 折 / %), times in the project's zone, a form dialog, and
  * the price-list diff table.
  */
-import { For, Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createSignal, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { formatYuan, type DiscountKind, type PlanKind, type PriceListChange, type PriceListInfo, type RoundingMode, type RoundingUnit } from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../lib/i18n';
+import { useModal } from '../lib/modal';
 
 /** "3,000,000.5" / "-12000" → fen; null when not a number with at most 2 decimals. */
 export function yuanToFen(text: string): number | null {
@@ -134,18 +135,7 @@ export function FormDialog(props: {
   children: JSX.Element;
   actions: JSX.Element;
 }): JSX.Element {
-  createEffect(() => {
-    if (!props.open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !props.busy) props.onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    document.body.classList.add('no-scroll');
-    onCleanup(() => {
-      window.removeEventListener('keydown', onKey);
-      document.body.classList.remove('no-scroll');
-    });
-  });
+  useModal({ open: () => props.open, onClose: () => props.onClose(), busy: () => props.busy === true });
   return (
     <Show when={props.open}>
       <Portal>

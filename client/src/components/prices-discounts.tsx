@@ -19,7 +19,7 @@ import { api, toApiError } from '../lib/api';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { showToast } from '../stores/toasts';
-import { EmptyState, Spinner } from './ui';
+import { EmptyState, ErrorAlert, Spinner } from './ui';
 import {
   FormDialog,
   bpToPercentText,
@@ -367,13 +367,7 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
                   {(check() as { reason: string }).reason}
                 </div>
               </Show>
-              <Show when={error()}>
-                {(msg) => (
-                  <div class="alert alert--error" role="alert">
-                    {msg()}
-                  </div>
-                )}
-              </Show>
+              <ErrorAlert message={error()} />
             </form>
           )}
         </Show>

@@ -19,7 +19,7 @@ import {
 import { api, toApiError } from '../lib/api';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
-import { EmptyState, Spinner } from './ui';
+import { EmptyState, ErrorAlert, Spinner } from './ui';
 import { FormDialog, bpToPercentText, fenToYuanText, money, percentToBp, planKindLabel, revealError, yuanToFen } from './prices-common';
 
 /** The sample price of the schedule preview: ¥3,000,000. */
@@ -407,13 +407,7 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
                   {(check() as { reason: string }).reason}
                 </div>
               </Show>
-              <Show when={error()}>
-                {(msg) => (
-                  <div class="alert alert--error" role="alert">
-                    {msg()}
-                  </div>
-                )}
-              </Show>
+              <ErrorAlert message={error()} />
             </form>
           )}
         </Show>

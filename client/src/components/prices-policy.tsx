@@ -22,7 +22,7 @@ import {
 import { api } from '../lib/api';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
-import { Spinner } from './ui';
+import { ErrorAlert, Spinner } from './ui';
 import { bpToPercentText, discountKindLabel, money, percentToBp, roundingModeLabel, roundingUnitLabel } from './prices-common';
 
 const STACKING_KEYS: Record<StackingRule, MessageKey> = {
@@ -245,13 +245,7 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
           </div>
         )}
       </Show>
-      <Show when={error()}>
-        {(msg) => (
-          <div class="alert alert--error" role="alert">
-            {msg()}
-          </div>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
       <Show when={dirty() && !body()}>
         <div class="alert alert--error" role="alert">
           {t('prices.pol.invalid')}

@@ -20,7 +20,7 @@ import {
 import { api, toApiError } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
-import { Spinner } from './ui';
+import { ErrorAlert, Spinner } from './ui';
 import { DiffTable, deltaPercent, percentToBp, roundingModeLabel, roundingUnitLabel, signedMoney, yuanToFen } from './prices-common';
 
 export function RepriceForm(props: {
@@ -327,13 +327,7 @@ export function RepriceForm(props: {
         )}
       </Show>
 
-      <Show when={error()}>
-        {(msg) => (
-          <div class="alert alert--error" role="alert">
-            {msg()}
-          </div>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
       <div class="prices-submitbar">
         <button type="submit" class="btn btn--primary" disabled={!canSubmit()}>
           <Show when={submitting()}>

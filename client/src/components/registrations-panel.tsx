@@ -15,7 +15,7 @@ import { showToast } from '../stores/toasts';
 import type { UnitsStore } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
-import { ConfirmDialog, EmptyState, Spinner } from './ui';
+import { ConfirmDialog, EmptyState, ErrorAlert, Spinner } from './ui';
 
 /** Rows rendered at once; the search narrows the rest. */
 const ROWS_SHOWN = 100;
@@ -441,13 +441,7 @@ function RegisterSheet(props: {
               <CustomerBadge name={c().name} status={c().status} withLabel />
               <span class="muted num">{c().phone}</span>
             </div>
-            <Show when={error()}>
-              {(msg) => (
-                <div class="alert alert--error" role="alert">
-                  {msg()}
-                </div>
-              )}
-            </Show>
+            <ErrorAlert message={error()} />
             <label class="reg-tools__check">
               <input type="checkbox" checked={deposit()} onChange={(e) => setDeposit(e.currentTarget.checked)} disabled={busy()} />
               {t('reg.depositReceived')}

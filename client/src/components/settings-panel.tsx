@@ -9,7 +9,7 @@ import { projectSettingsSchema, type ProjectSettingsBody, type ProjectSummary } 
 import { api } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
-import { Spinner } from './ui';
+import { ErrorAlert, Spinner } from './ui';
 
 type Draft = Required<ProjectSettingsBody>;
 
@@ -147,13 +147,7 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
                 <span class="settings__unit">{t('settings.numbers')}</span>
               </label>
             </Show>
-            <Show when={error()}>
-              {(msg) => (
-                <div class="alert alert--error" role="alert">
-                  {msg()}
-                </div>
-              )}
-            </Show>
+            <ErrorAlert message={error()} />
             <div class="panel__actions">
               <button
                 type="button"

@@ -55,6 +55,19 @@ export function ErrorState(props: { title: string; message: string; onRetry?: ()
   );
 }
 
+/** An inline error under a form or a panel; renders nothing when there is no message. */
+export function ErrorAlert(props: { message: string | null | undefined | false }): JSX.Element {
+  return (
+    <Show when={props.message}>
+      {(msg) => (
+        <div class="alert alert--error" role="alert">
+          {msg()}
+        </div>
+      )}
+    </Show>
+  );
+}
+
 export function LanguageSwitch(props: { class?: string }): JSX.Element {
   return (
     <button

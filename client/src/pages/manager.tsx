@@ -45,7 +45,7 @@ import { SettingsPanel } from '../components/settings-panel';
 import { ApprovalsPanel } from '../components/approvals-panel';
 import { createApprovals } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
-import { ConfirmDialog, EmptyState, ErrorState, Spinner } from '../components/ui';
+import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, Spinner } from '../components/ui';
 
 type Mode = 'inspect' | 'select';
 
@@ -433,13 +433,7 @@ function UnitPanel(props: {
               </span>
             </div>
             <UnitFacts unit={unit()} dealPrice={live()?.price} compact />
-            <Show when={error()}>
-              {(msg) => (
-                <div class="alert alert--error" role="alert">
-                  {msg()}
-                </div>
-              )}
-            </Show>
+            <ErrorAlert message={error()} />
             <Switch fallback={<p class="panel__empty">{t('manager.noActions')}</p>}>
               <Match when={status() === 'AVAILABLE'}>
                 <form
@@ -551,13 +545,7 @@ function BatchForm(props: {
           {t('manager.clearSelection')}
         </button>
       </div>
-      <Show when={error()}>
-        {(msg) => (
-          <div class="alert alert--error" role="alert">
-            {msg()}
-          </div>
-        )}
-      </Show>
+      <ErrorAlert message={error()} />
       <form
         class="form"
         onSubmit={(e) => {
