@@ -45,6 +45,8 @@ export class SalesService {
     private readonly audit: AuditWriter,
     private readonly registrations: RegistrationService,
     private readonly pricing: PricingService,
+    /** Told about every new subscription after it committed (must not throw; not awaited). */
+    private readonly onConfirmed?: (projectId: string, subscriptionId: string, at: Date) => void,
   ) {}
 
   private async authorize(principal: Principal, unitId: string) {
@@ -173,6 +175,7 @@ export class SalesService {
     await this.keeper.applyCommitted(projectId, [
       { unitId, status: 'SUBSCRIBED', version: row.version, price: deal.price, deal, token },
     ]);
+    this.onConfirmed?.(projectId, row.subscription_id, row.created_at);
     return { subscriptionId: row.subscription_id };
   }
 
