@@ -1,7 +1,8 @@
 /**
  * The background process of a multi-process deployment (KAIPAN_ROLE=worker): lock-expiry sweeps
  * and the mirror watchdog run here once instead of in every hub process, and the BullMQ `documents`
- * worker (ticket PDFs, rendered in a worker thread) and the BullMQ `batches` worker (scheduled 推盘).
+ * worker (ticket PDFs, rendered in a worker thread), the BullMQ `batches` worker (scheduled 推盘) and
+ * the BullMQ `deposits` worker (the deposit rule 定金时限).
  */
 import type { AppConfig } from './config/index.js';
 import { createDb, warmDb } from './infra/db.js';
@@ -11,6 +12,7 @@ import { createServices } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
 import { startDocumentsWorker } from './jobs/documents-worker.js';
 import { startBatchesWorker } from './jobs/batches-worker.js';
+import { startDepositsWorker } from './jobs/deposits-worker.js';
 import type { Logger } from './services/logger.js';
 
 export interface KaipanWorker {
@@ -31,7 +33,10 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   const batches = await startBatchesWorker({
     redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, control: services.control, jobs: services.batchJobs, log,
   });
-  log.info({}, 'worker started: lock sweeper, mirror watchdog, documents and batches (BullMQ)');
+  const deposits = await startDepositsWorker({
+    redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, cashier: services.cashier, jobs: services.depositJobs, log,
+  });
+  log.info({}, 'worker started: lock sweeper, mirror watchdog, documents, batches and deposits (BullMQ)');
   return {
     async close() {
       await sweeper.stop();
@@ -40,6 +45,8 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
       await services.documents.jobs.close();
       await batches.close();
       await services.batchJobs.close();
+      await deposits.close();
+      await services.depositJobs.close();
       await services.audit.close();
       await db.$disconnect();
       await sql.end();

@@ -49,6 +49,7 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     if ((await db.paymentPlanOption.count({ where: { projectId: existing.id } })) === 0) {
       await db.$transaction((tx) => seedPricingTerms(tx, existing.id));
     }
+    await seedDemoCashier(db, existing.id);
     return { created: false, projectId: existing.id };
   }
 
@@ -140,6 +141,7 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     },
     { timeout: 60_000 },
   );
+  await seedDemoCashier(db, projectId);
   // Fresh planner statistics for the new rows, before the first storm (autovacuum may be minutes away).
   await db.$executeRawUnsafe('ANALYZE units, buildings, subscriptions');
   return { created: true, projectId };
@@ -214,4 +216,64 @@ async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory'>, projectId
   for (const c of DEMO_QUEUE_CATEGORIES) {
     await db.queueCategory.upsert({ where: { projectId_code: { projectId, code: c.code } }, update: {}, create: { projectId, ...c } });
   }
+}
+
+/** The demo cashier's receipt book (KP2026-000001…). */
+export const DEMO_RECEIPT_PREFIX = 'KP2026-';
+/** Sincerity deposit 诚意金 each demo registration R0001–R0030 paid before launch, fen (¥20,000). */
+export const DEMO_SINCERITY_FEN = 2_000_000;
+
+/**
+ * The cashier's side of the demo (idempotent): one ACTIVE receipt book for the demo cashier, and the
+ * sincerity deposits of the registrations flagged as paid (R0001–R0030), collected the day before,
+ * numbered KP2026-000001… from that book.
+ */
+async function seedDemoCashier(db: Db, projectId: string): Promise<void> {
+  const cashier = await db.user.findUnique({ where: { username: 'cashier' }, select: { id: true } });
+  const creator = await db.user.findUnique({ where: { username: 'manager' }, select: { id: true } });
+  if (!cashier || !creator) return;
+  await db.$transaction(async (tx) => {
+    await tx.projectMember.createMany({ data: [{ projectId, userId: cashier.id }], skipDuplicates: true });
+    let book = await tx.receiptBook.findFirst({ where: { projectId, cashierId: cashier.id, prefix: DEMO_RECEIPT_PREFIX } });
+    if (!book) {
+      if (await tx.receiptBook.count({ where: { projectId, cashierId: cashier.id, status: 'ACTIVE' } })) return;
+      book = await tx.receiptBook.create({
+        data: { projectId, prefix: DEMO_RECEIPT_PREFIX, firstNumber: 1, lastNumber: 999_999, nextNumber: 1, digits: 6, cashierId: cashier.id, createdById: creator.id },
+      });
+    }
+    if (await tx.payment.count({ where: { projectId, kind: 'SINCERITY' } })) return;
+    const registrations = await tx.registration.findMany({
+      where: { projectId, depositPaid: true, number: { lte: 30 } },
+      orderBy: { number: 'asc' },
+      select: { id: true, number: true, customer: { select: { name: true, phone: true } } },
+    });
+    if (registrations.length === 0 || book.nextNumber !== book.firstNumber) return;
+    // Collected the day before (business dates are Asia/Shanghai days; the demo project's zone).
+    const yesterday = new Date(Date.now() - 24 * 3600_000);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(yesterday);
+    const start = new Date(`${day}T02:00:00.000Z`); // 10:00 in Shanghai
+    for (const [i, r] of registrations.entries()) {
+      const number = book.firstNumber + i;
+      const at = new Date(start.getTime() + i * 7 * 60_000);
+      const wallet = i % 3 === 1;
+      const payment = await tx.payment.create({
+        data: {
+          projectId, kind: 'SINCERITY', amount: BigInt(DEMO_SINCERITY_FEN), payerName: r.customer.name, payerPhone: r.customer.phone,
+          registrationId: r.id, idempotencyKey: `demo-sincerity-R${String(r.number).padStart(4, '0')}`, cashierId: cashier.id,
+          businessDate: new Date(`${day}T00:00:00.000Z`), createdAt: at,
+          lines: { create: [wallet ? { method: 'WECHAT', amount: BigInt(DEMO_SINCERITY_FEN), reference: `WX${day.replace(/-/g, '')}${String(number).padStart(4, '0')}` } : { method: 'CASH', amount: BigInt(DEMO_SINCERITY_FEN) }] },
+        },
+      });
+      await tx.receipt.create({
+        data: { projectId, bookId: book.id, number, label: `${book.prefix}${String(number).padStart(book.digits, '0')}`, paymentId: payment.id, issuedAt: at, printCount: 1 },
+      });
+    }
+    await tx.receiptBook.update({ where: { id: book.id }, data: { nextNumber: book.firstNumber + registrations.length } });
+    await tx.auditEvent.create({
+      data: {
+        projectId, actorKind: 'system', actorName: 'system', action: 'cashier.seed', entity: 'receipt_book', entityId: book.id,
+        after: { sincerityPayments: registrations.length, amountEach: DEMO_SINCERITY_FEN, businessDate: day },
+      },
+    });
+  }, { timeout: 60_000 });
 }
