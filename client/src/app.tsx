@@ -18,6 +18,7 @@ const ImportPage = lazy(() => import('./pages/import'));
 const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
+const VerifyPage = lazy(() => import('./pages/verify'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -162,6 +163,16 @@ function LotteryRoute(): JSX.Element {
   );
 }
 
+/** Public (no login): is a printed document authentic and current? Opened from its QR code. */
+function VerifyRoute(): JSX.Element {
+  const params = useParams<{ id: string }>();
+  return (
+    <Show when={params.id} keyed>
+      {(id) => <VerifyPage id={id} />}
+    </Show>
+  );
+}
+
 /** Public (no login): a buyer's queue ticket, opened from the QR code printed on it. */
 function BuyerRoute(): JSX.Element {
   const params = useParams<{ token: string }>();
@@ -188,6 +199,7 @@ export function App(): JSX.Element {
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />
+      <Route path="/verify/:id" component={VerifyRoute} />
       <Route path="*404" component={NotFoundPage} />
     </Router>
   );

@@ -1,9 +1,10 @@
 /**
  * Kiosk routes: /queue take a number (touch kiosk), /queue/screen the calling screen (hall TV),
  * /queue/setup this device's key and mode. Every route needs the device key: without one (or with
- * a refused one) the setup screen shows instead.
+ * a refused one) the setup screen shows instead. /cashier (desk) and /cashier/day-end are the
+ * cashier 收银台: a person signs in there instead (pages/cashier.tsx).
  */
-import { Match, Switch, createEffect, onCleanup, type JSX } from 'solid-js';
+import { Match, Switch, createEffect, lazy, onCleanup, type JSX } from 'solid-js';
 import { Navigate, Route, Router } from '@solidjs/router';
 import type { ProjectSummary } from '@kaipan/shared';
 import { ApiError, createKioskApi, type KioskApi } from './lib/api';
@@ -14,6 +15,11 @@ import { ErrorState, LoadingState, OfflineBanner } from './components/ui';
 import SetupPage from './pages/setup';
 import TakePage from './pages/take';
 import ScreenPage from './pages/screen';
+
+// The cashier is its own chunk (and stylesheet): the queue kiosk never loads it.
+const CashierFrame = lazy(() => import('./pages/cashier'));
+const CashierDeskPage = lazy(() => import('./pages/cashier-desk'));
+const CashierDayEndPage = lazy(() => import('./pages/cashier-day-end'));
 
 export interface KioskDevice {
   deviceKey: string;
@@ -75,6 +81,11 @@ export function App(): JSX.Element {
       <Route path="/queue" component={() => <WithDevice mode="kiosk">{(d) => <TakePage device={d} />}</WithDevice>} />
       <Route path="/queue/screen" component={() => <WithDevice mode="screen">{(d) => <ScreenPage device={d} />}</WithDevice>} />
       <Route path="/queue/setup" component={() => <SetupPage next="kiosk" />} />
+      <Route path="/cashier" component={CashierFrame}>
+        <Route path="/" component={CashierDeskPage} />
+        <Route path="/day-end" component={CashierDayEndPage} />
+        <Route path="*" component={() => <Navigate href="/cashier" />} />
+      </Route>
       <Route path="*" component={() => <Navigate href="/queue" />} />
     </Router>
   );

@@ -30,6 +30,9 @@ import { approvalRoutes } from './http/routes/approvals.js';
 import { changeRoutes } from './http/routes/changes.js';
 import { pricingRoutes } from './http/routes/pricing.js';
 import { unitImportRoutes } from './http/routes/unit-import.js';
+import { documentRoutes } from './http/routes/documents.js';
+import { cashierRoutes } from './http/routes/cashier.js';
+import { startDepositsWorker, type DepositsWorker } from './jobs/deposits-worker.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { toErrorBody } from './services/errors.js';
 import { createServices, type Services } from './services/index.js';
@@ -99,6 +102,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   changeRoutes(app, services);
   pricingRoutes(app, services);
   unitImportRoutes(app, services);
+  documentRoutes(app, services, config);
+  cashierRoutes(app, services);
 
   const dist = resolve(config.clientDist);
   const serveClient = config.clientDist !== '' && existsSync(resolve(dist, 'index.html'));
@@ -134,6 +139,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const feed = new ChangeFeed(feedConn, services.mirror, queueEvents.tap(sink), services.projects, log, config.fanoutIntervalMs);
   let documentsWorker: DocumentsWorker | null = null;
   let batchesWorker: BatchesWorker | null = null;
+  let depositsWorker: DepositsWorker | null = null;
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
 
   // Hang up on every socket before the HTTP server closes, or close() waits for them forever.
@@ -154,6 +160,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await services.documents.jobs.close();
     await batchesWorker?.close();
     await services.batchJobs.close();
+    await depositsWorker?.close();
+    await services.depositJobs.close();
     await services.audit.close();
     await services.lottery.close();
     await db.$disconnect();
@@ -185,6 +193,10 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
           // Scheduled 推盘: re-enqueues pending schedules, releases those already due.
           batchesWorker = await startBatchesWorker({
             redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, control: services.control, jobs: services.batchJobs, log,
+          });
+          // The deposit rule 定金时限: re-enqueues pending deadlines, enforces those already due.
+          depositsWorker = await startDepositsWorker({
+            redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, cashier: services.cashier, jobs: services.depositJobs, log,
           });
         }
         services.keeper.start();

@@ -131,6 +131,34 @@ export interface ReceiptBookInfo {
   createdAt: string;
 }
 
+export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/** A request to void a receipt, as the decision list and the kiosk show it. */
+export interface VoidRequestInfo {
+  id: string;
+  projectId: string;
+  receiptId: string;
+  receiptLabel: string;
+  paymentId: string;
+  paymentKind: PaymentKind;
+  amount: number;
+  payerName: string;
+  unitCode: string | null;
+  registrationNo: string | null;
+  cashierId: string;
+  cashier: string;
+  businessDate: string;
+  reason: string;
+  status: VoidRequestStatus;
+  requestedById: string;
+  requestedBy: string;
+  requestedAt: string;
+  decidedById: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
 export interface ReceiptInfo {
   id: string;
   label: string;
@@ -295,4 +323,6 @@ export interface DayEndTotals {
   closed: boolean;
   closedAt: string | null;
   closedBy: string | null;
+  /** The day close (日结) once closed: the entity of its DAY_END document. */
+  dayCloseId: string | null;
 }

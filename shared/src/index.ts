@@ -15,5 +15,6 @@ export * from './payment-plans.js';
 export * from './deals.js';
 export * from './money-words.js';
 export * from './cashier.js';
+export * from './documents.js';
 export * from './unit-import.js';
 export * from './client-errors.js';

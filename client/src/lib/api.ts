@@ -66,6 +66,13 @@ import {
   type ChangeStatus,
   type SubscriptionInfo,
   type WithheldUnitInfo,
+  type AgreementSettings,
+  type AgreementSettingsBody,
+  type DocumentInfo,
+  type DocumentJobInfo,
+  type DocumentKind,
+  type DocumentRequestBody,
+  type VerifyResult,
 } from '@kaipan/shared';
 import { UNIT_SHEET_CONTENT_TYPES, type UnitImportResult, type UnitSheetFormat } from '@kaipan/shared';
 import { currentToken, signOut } from '../stores/session';
@@ -204,6 +211,26 @@ export function createApi(auth: ApiAuth) {
       post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/requeue`),
     /** The public buyer page of a queue ticket (no login: the token from the ticket's QR is the credential). */
     publicTicket: (token: string) => get<BuyerView>(`/api/public/tickets/${enc(token)}`),
+
+    /**
+     * Documents 文件 (docs/documents.md). `requestDocument` answers a DocumentJobInfo: state
+     * 'completed' (the record has not changed: the current version) or a job to poll with
+     * `documentJob` until 'completed' / 'failed'. The PDF itself: fetch `document.pdfUrl` with the token.
+     */
+    requestDocument: (body: DocumentRequestBody) => post<DocumentJobInfo>('/api/documents', body),
+    documentJob: (jobId: string) => get<DocumentJobInfo>(`/api/document-jobs/${enc(jobId)}`),
+    documents: (projectId: string, query: { entityId?: string; kind?: DocumentKind } = {}) => {
+      const qs = Object.entries(query)
+        .filter((e): e is [string, string] => typeof e[1] === 'string')
+        .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+        .join('&');
+      return get<DocumentInfo[]>(`/api/projects/${enc(projectId)}/documents${qs ? `?${qs}` : ''}`);
+    },
+    agreementSettings: (projectId: string) => get<AgreementSettings>(`/api/projects/${enc(projectId)}/agreement`),
+    updateAgreementSettings: (projectId: string, body: AgreementSettingsBody) =>
+      patch<AgreementSettings>(`/api/projects/${enc(projectId)}/agreement`, body),
+    /** Public (no login): is the document with this id (from its QR code) authentic and current? */
+    verifyDocument: (id: string) => get<VerifyResult>(`/api/public/verify/${enc(id)}`),
 
     /** Lottery 摇号: managers commit and draw; the public record and file need no login. */
     lotteries: (projectId: string) => get<LotteryDrawSummary[]>(`/api/projects/${enc(projectId)}/lotteries`),

@@ -98,7 +98,7 @@ describe('day-end CSV', () => {
       { ...base[1]!, payerName: '王, 丽华', subject: '1-2502', createdAt: '2026-11-28T02:00:00.000Z', lines: [{ method: 'TRANSFER', amount: 1_234_56, reference: 'T-1' }] },
     ];
     const totals: DayEndTotals = {
-      businessDate: '2026-11-28', cashierId: 'c', cashier: '出纳', ...dayEndSums(rows), closed: false, closedAt: null, closedBy: null,
+      businessDate: '2026-11-28', cashierId: 'c', cashier: '出纳', ...dayEndSums(rows), closed: false, closedAt: null, closedBy: null, dayCloseId: null,
     };
     const csv = dayEndCsv(totals, rows, 'Asia/Shanghai');
     expect(csv.startsWith('\uFEFF')).toBe(true);

@@ -1,12 +1,23 @@
 /**
  * Consumer of the `documents` queue. Started by the worker process (KAIPAN_ROLE=worker) and by the
  * one-process default (KAIPAN_ROLE=all). The BullMQ worker only does I/O on this event loop; the
- * PDF itself is drawn in a worker thread (RenderPool).
+ * PDF itself is drawn in a worker thread (RenderPool). Jobs: `ticket-pdf` (queue tickets, Redis)
+ * and `document-pdf` (verifiable documents, PostgreSQL: services/document-service.ts).
  */
 import { Worker, type Job } from 'bullmq';
 import type { Db } from '../infra/db.js';
+import { processDocumentJob } from '../services/document-service.js';
 import type { Logger } from '../services/logger.js';
-import { DOCUMENTS_QUEUE, TICKET_PDF_JOB, type DocumentStore, type TicketPdfJobData } from './documents.js';
+import {
+  DOCUMENT_PDF_JOB,
+  DOCUMENTS_QUEUE,
+  TICKET_PDF_JOB,
+  type DocumentJob,
+  type DocumentPdfJobData,
+  type DocumentPdfJobResult,
+  type DocumentStore,
+  type TicketPdfJobData,
+} from './documents.js';
 import { bullPrefix, createBullConnection } from './producer.js';
 import { RenderPool } from './render-pool.js';
 
@@ -26,9 +37,11 @@ export function startDocumentsWorker(opts: {
   const pool = new RenderPool();
   const connection = createBullConnection(opts.redisUrl, 'documents-worker');
 
-  const processor = async (job: Job<TicketPdfJobData>): Promise<{ sha256: string; bytes: number } | null> => {
+  type AnyJob = Job<TicketPdfJobData | DocumentPdfJobData>;
+  const processor = async (job: AnyJob): Promise<{ sha256: string; bytes: number } | DocumentPdfJobResult | null> => {
+    if (job.name === DOCUMENT_PDF_JOB) return processDocumentJob(opts.db, pool, job as DocumentJob);
     if (job.name !== TICKET_PDF_JOB) throw new Error(`unknown job ${job.name}`);
-    const { ticketId, origin, peopleAhead } = job.data;
+    const { ticketId, origin, peopleAhead } = job.data as TicketPdfJobData;
     const ticket = await opts.db.queueTicket.findUnique({
       where: { id: ticketId },
       select: {
@@ -51,7 +64,7 @@ export function startDocumentsWorker(opts: {
     return { sha256: stored.sha256, bytes: pdf.length };
   };
 
-  const worker = new Worker<TicketPdfJobData>(DOCUMENTS_QUEUE, processor, {
+  const worker = new Worker<TicketPdfJobData | DocumentPdfJobData>(DOCUMENTS_QUEUE, processor, {
     connection,
     prefix: bullPrefix(opts.redisPrefix),
     concurrency: opts.concurrency ?? 2,

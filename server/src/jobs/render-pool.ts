@@ -3,11 +3,22 @@
  * if it dies (the requests in flight then fail, and BullMQ retries their jobs).
  */
 import { Worker } from 'node:worker_threads';
+import type { AgreementDocumentInput } from '../documents/agreement.js';
+import type { DayEndDocumentInput } from '../documents/day-end.js';
 import type { LotteryResultInput } from '../documents/lottery-result.js';
+import type { PurchasePlanDocumentInput } from '../documents/purchase-plan.js';
 import type { QueueTicketInput } from '../documents/queue-ticket.js';
+import type { ReceiptDocumentInput } from '../documents/receipt.js';
 
-/** What to draw: a queue ticket, or a lottery result (A4, rendered on demand for the public). */
-export type RenderJob = { kind: 'queue-ticket'; input: QueueTicketInput } | { kind: 'lottery-result'; input: LotteryResultInput };
+/** A verifiable document (docs/documents.md): receipt, agreement, purchase plan or day-end. */
+export type DocumentRenderJob =
+  | { kind: 'receipt'; input: ReceiptDocumentInput }
+  | { kind: 'agreement'; input: AgreementDocumentInput }
+  | { kind: 'purchase-plan'; input: PurchasePlanDocumentInput }
+  | { kind: 'day-end'; input: DayEndDocumentInput };
+
+/** What to draw: a queue ticket, a lottery result (A4, rendered on demand for the public), or a document. */
+export type RenderJob = { kind: 'queue-ticket'; input: QueueTicketInput } | { kind: 'lottery-result'; input: LotteryResultInput } | DocumentRenderJob;
 
 export type RenderRequest = RenderJob & {
   id: number;
@@ -34,6 +45,10 @@ export class RenderPool {
 
   renderLotteryResult(input: LotteryResultInput): Promise<Buffer> {
     return this.render({ kind: 'lottery-result', input });
+  }
+
+  renderDocument(job: DocumentRenderJob): Promise<Buffer> {
+    return this.render(job);
   }
 
   private render(job: RenderJob): Promise<Buffer> {

@@ -4,10 +4,31 @@
  * RenderResponse with the PDF bytes transferred (not copied).
  */
 import { parentPort } from 'node:worker_threads';
-import { resolveCjkFont } from '../documents/fonts.js';
+import { renderAgreement } from '../documents/agreement.js';
+import { renderDayEnd } from '../documents/day-end.js';
+import { resolveCjkFont, type CjkFont } from '../documents/fonts.js';
 import { renderLotteryResult } from '../documents/lottery-result.js';
+import { renderPurchasePlan } from '../documents/purchase-plan.js';
 import { renderQueueTicket } from '../documents/queue-ticket.js';
-import type { RenderRequest, RenderResponse } from './render-pool.js';
+import { renderReceipt } from '../documents/receipt.js';
+import type { RenderJob, RenderRequest, RenderResponse } from './render-pool.js';
+
+function draw(job: RenderJob, fonts: CjkFont): Promise<Buffer> {
+  switch (job.kind) {
+    case 'queue-ticket':
+      return renderQueueTicket(job.input, fonts);
+    case 'lottery-result':
+      return renderLotteryResult(job.input, fonts);
+    case 'receipt':
+      return renderReceipt(job.input, fonts);
+    case 'agreement':
+      return renderAgreement(job.input, fonts);
+    case 'purchase-plan':
+      return renderPurchasePlan(job.input, fonts);
+    case 'day-end':
+      return renderDayEnd(job.input, fonts);
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('render-thread must run in a worker thread');
@@ -18,8 +39,7 @@ port.on('message', (request: RenderRequest) => {
     let transfer: ArrayBuffer[] = [];
     try {
       const fonts = resolveCjkFont(request.fontPath);
-      const pdf =
-        request.kind === 'lottery-result' ? await renderLotteryResult(request.input, fonts) : await renderQueueTicket(request.input, fonts);
+      const pdf = await draw(request, fonts);
       const bytes = pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer;
       response = { id: request.id, ok: true, pdf: bytes };
       transfer = [bytes];

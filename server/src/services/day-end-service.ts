@@ -81,15 +81,16 @@ export class DayEndService {
       closed: false,
       closedAt: null,
       closedBy: null,
+      dayCloseId: null,
     };
   }
 
   private async stored(client: Client, projectId: string, cashierId: string, date: string): Promise<DayEndTotals | null> {
     const row = await client.dayClose.findUnique({
       where: { projectId_cashierId_businessDate: { projectId, cashierId, businessDate: dbDate(date) } },
-      select: { totals: true },
+      select: { id: true, totals: true },
     });
-    return row ? (row.totals as unknown as DayEndTotals) : null;
+    return row ? { ...(row.totals as unknown as DayEndTotals), dayCloseId: row.id } : null;
   }
 
   /** The day's totals: the frozen ones once closed, else computed now. */
@@ -138,7 +139,7 @@ export class DayEndService {
             after: { cashierId, businessDate: date, net: totals.net, payments: rows.length, receiptsIssued: totals.receiptsIssued,
               receiptsVoided: totals.receiptsVoided, firstReceipt: totals.firstReceipt, lastReceipt: totals.lastReceipt } }),
         });
-        return totals;
+        return { ...totals, dayCloseId: close.id };
       }, TX_OPTIONS);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -26,6 +26,9 @@ import { ApprovalService } from './approval-service.js';
 import { ChangeService } from './change-service.js';
 import { PriceBookService } from './price-book-service.js';
 import { UnitImportService } from './unit-import-service.js';
+import { DocumentService } from './document-service.js';
+import { CashierService } from './cashier-service.js';
+import { DepositJobs } from '../jobs/deposits.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -59,6 +62,12 @@ export interface Services {
   priceBook: PriceBookService;
   /** Units, areas and prices as XLSX / CSV: export, template, all-or-nothing import (docs/import.md). */
   unitImport: UnitImportService;
+  /** Verifiable documents 收据/认购书/置业计划书/日结: render via BullMQ, versions, /verify (docs/documents.md). */
+  docs: DocumentService;
+  /** BullMQ `deposits` queue producer: the deposit rule's deadlines (close on shutdown). */
+  depositJobs: DepositJobs;
+  /** Cashier 收银台: receipt books, payments, conversions, refunds, voids, prints, day-end, deposit rule (docs/cashier.md). */
+  cashier: CashierService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -73,7 +82,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const pricing = new PricingService(db, sql);
   const dealEvents = new DealEvents();
   const priceBook = new PriceBookService(db, pricing, directory, dealEvents);
+  const depositJobs = new DepositJobs(config.redisUrl, config.redisPrefix, log);
   const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
+  const cashier = new CashierService(db, directory, keeper, depositJobs, log);
   return {
     mirror,
     projects,
@@ -81,7 +92,10 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     directory,
     keeper,
     auth: new AuthService(db, config.authSecret, config.sessionHours),
-    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing),
+    // After a confirm: the project's deposit rule (定金时限) starts its clock, off the ack's path.
+    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, (projectId, subscriptionId, at) => {
+      void cashier.afterConfirm(projectId, subscriptionId, at);
+    }),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
     registrations,
@@ -96,5 +110,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents),
     priceBook,
     unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, log),
+    docs: new DocumentService(db, directory, pricing, documents.jobs),
+    depositJobs,
+    cashier,
   };
 }

@@ -3,7 +3,15 @@
  * decides — four-eyes; the receipt keeps its number) and print counting (every print after the
  * first is a reprint, stamped COPY / 重打 by the document renderer). docs/cashier.md.
  */
-import { AppError, formatRegistrationNo, type DecisionBody, type PaymentInfo, type ReceiptInfo } from '@kaipan/shared';
+import {
+  AppError,
+  formatRegistrationNo,
+  type DecisionBody,
+  type PaymentInfo,
+  type ReceiptInfo,
+  type VoidRequestInfo,
+  type VoidRequestStatus,
+} from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
@@ -26,34 +34,6 @@ import {
   userNames,
 } from './cashier-common.js';
 import type { ProjectDirectory } from './project-directory.js';
-
-export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
-
-/** A request to void a receipt, as the decision list and the kiosk show it. */
-export interface VoidRequestInfo {
-  id: string;
-  projectId: string;
-  receiptId: string;
-  receiptLabel: string;
-  paymentId: string;
-  paymentKind: PaymentInfo['kind'];
-  amount: number;
-  payerName: string;
-  unitCode: string | null;
-  registrationNo: string | null;
-  cashierId: string;
-  cashier: string;
-  businessDate: string;
-  reason: string;
-  status: VoidRequestStatus;
-  requestedById: string;
-  requestedBy: string;
-  requestedAt: string;
-  decidedById: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-}
 
 const voidInclude = {
   receipt: {

@@ -1,0 +1,306 @@
+/**
+ * Building blocks of the cashier desk: modal dialog, badges, money with its capitals, progress bar,
+ * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/cashier.css).
+ */
+import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type ReceiptInfo } from '@kaipan/shared';
+import { online } from '../lib/device';
+import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
+import { locale, toggleLocale } from '../lib/i18n';
+
+/** One clock for every countdown on the desk (1 s). */
+const clock = createRoot(() => {
+  const [now, setNow] = createSignal(Date.now());
+  if (typeof window !== 'undefined') setInterval(() => setNow(Date.now()), 1_000);
+  return now;
+});
+export const now = clock;
+
+export function Spinner(props: { light?: boolean; label?: string }): JSX.Element {
+  return <span class="k-spinner c-spinner" classList={{ 'k-spinner--light': props.light }} role="status" aria-label={props.label ?? ct('common.loading')} />;
+}
+
+export function Loading(props: { label?: string }): JSX.Element {
+  return (
+    <div class="c-state" aria-busy="true">
+      <Spinner />
+      <p>{props.label ?? ct('common.loading')}</p>
+    </div>
+  );
+}
+
+export function Failure(props: { title: string; message?: string; onRetry?: () => void; children?: JSX.Element }): JSX.Element {
+  return (
+    <div class="c-state c-state--error" role="alert">
+      <svg class="c-state__icon" viewBox="0 0 48 48" aria-hidden="true">
+        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
+        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+      </svg>
+      <h2>{props.title}</h2>
+      <Show when={props.message}>
+        <p>{props.message}</p>
+      </Show>
+      <Show when={props.onRetry}>
+        {(retry) => (
+          <button type="button" class="c-btn c-btn--primary" disabled={!online()} onClick={() => retry()()}>
+            {ct('common.retry')}
+          </button>
+        )}
+      </Show>
+      {props.children}
+    </div>
+  );
+}
+
+export function Empty(props: { title: string; hint?: string; icon?: 'search' | 'receipt' | 'day'; children?: JSX.Element }): JSX.Element {
+  return (
+    <div class="c-state c-state--empty">
+      <svg class="c-state__icon c-state__icon--muted" viewBox="0 0 48 48" aria-hidden="true">
+        <Show
+          when={props.icon === 'search'}
+          fallback={
+            <>
+              <rect x="11" y="6" width="26" height="36" rx="3" fill="none" stroke="currentColor" stroke-width="2.5" />
+              <path d="M17 16h14M17 23h14M17 30h8" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" />
+            </>
+          }
+        >
+          <circle cx="21" cy="21" r="12" fill="none" stroke="currentColor" stroke-width="2.5" />
+          <path d="M30 30l10 10" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
+        </Show>
+      </svg>
+      <h2>{props.title}</h2>
+      <Show when={props.hint}>
+        <p>{props.hint}</p>
+      </Show>
+      {props.children}
+    </div>
+  );
+}
+
+export function OfflineBar(): JSX.Element {
+  return (
+    <Show when={!online()}>
+      <div class="c-offline" role="alert">
+        <span class="c-offline__dot" aria-hidden="true" />
+        {ct('common.offline')}
+      </div>
+    </Show>
+  );
+}
+
+/** 中文 / English (shows the language it switches to). */
+export function LangSwitch(): JSX.Element {
+  return (
+    <button type="button" class="c-btn c-btn--ghost c-lang" onClick={toggleLocale} aria-label={ct('common.languageLabel')} lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}>
+      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
+        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
+      </svg>
+      {ct('common.language')}
+    </button>
+  );
+}
+
+export type Tone = 'neutral' | 'ok' | 'warn' | 'bad' | 'info';
+
+export function Badge(props: { tone?: Tone; children: JSX.Element; title?: string; testid?: string }): JSX.Element {
+  return (
+    <span class={`c-badge c-badge--${props.tone ?? 'neutral'}`} title={props.title} data-testid={props.testid}>
+      {props.children}
+    </span>
+  );
+}
+
+/** ¥ amount; `capitals` adds 人民币…整 under it. */
+export function Money(props: { fen: number; capitals?: boolean; class?: string }): JSX.Element {
+  return (
+    <span class={`c-money ${props.class ?? ''}`}>
+      <span class="c-money__figure">{money(props.fen)}</span>
+      <Show when={props.capitals && props.fen > 0 && props.fen <= MAX_CAPITALS_FEN}>
+        <span class="c-money__capitals" lang="zh-CN">
+          {amountInCapitals(props.fen)}
+        </span>
+      </Show>
+    </span>
+  );
+}
+
+export function Progress(props: { value: number; label: string }): JSX.Element {
+  const v = (): number => Math.max(0, Math.min(100, Math.round(props.value)));
+  return (
+    <div class="c-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={v()} aria-label={props.label}>
+      <div class="c-progress__bar" style={{ width: `${Math.max(4, v())}%` }} />
+    </div>
+  );
+}
+
+/** "12:34" left until `due` (red under 5 min, "overdue" after). */
+export function Countdown(props: { due: string }): JSX.Element {
+  const left = (): number => Math.floor((new Date(props.due).getTime() - now()) / 1000);
+  const text = (): string => {
+    const s = left();
+    if (s <= 0) return ct('sub.overdue');
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const sec = s % 60;
+    const mm = String(m).padStart(2, '0');
+    const ss = String(sec).padStart(2, '0');
+    return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  };
+  return (
+    <span class="c-countdown" classList={{ 'c-countdown--soon': left() < 300, 'c-countdown--over': left() <= 0 }} data-testid="deposit-countdown">
+      {text()}
+    </span>
+  );
+}
+
+export function PaymentStatus(props: { payment: PaymentInfo }): JSX.Element {
+  const tone = (): Tone => {
+    switch (props.payment.status) {
+      case 'RECORDED':
+        return 'ok';
+      case 'VOIDED':
+        return 'bad';
+      case 'CONVERTED':
+        return 'info';
+      case 'REFUNDED':
+        return 'warn';
+    }
+  };
+  return <Badge tone={tone()}>{paymentStatusName(props.payment.status)}</Badge>;
+}
+
+/** Receipt number with its state: voided, void pending, printed n times (COPY). */
+export function ReceiptTag(props: { receipt: ReceiptInfo | null }): JSX.Element {
+  return (
+    <Show when={props.receipt} fallback={<span class="c-muted">—</span>}>
+      {(r) => (
+        <span class="c-receipt-tag">
+          <span class="c-receipt-tag__label" classList={{ 'c-receipt-tag__label--void': r().status === 'VOIDED' }} data-testid="receipt-label">
+            {r().label}
+          </span>
+          <Show when={r().status === 'VOIDED'}>
+            <Badge tone="bad" title={r().voidReason ?? undefined}>
+              {ct('receipt.voided')}
+            </Badge>
+          </Show>
+          <Show when={r().pendingVoid}>
+            {(pv) => (
+              <Badge tone="warn" title={pv().reason}>
+                {ct('receipt.voidPending')}
+              </Badge>
+            )}
+          </Show>
+          <Show when={r().printCount > 1}>
+            <Badge tone="neutral" title={ct('receipt.printedTimes', { n: r().printCount })}>
+              {ct('receipt.copies', { n: r().printCount - 1 })}
+            </Badge>
+          </Show>
+          <Show when={r().printCount === 0 && r().status === 'ISSUED'}>
+            <Badge tone="neutral">{ct('receipt.notPrinted')}</Badge>
+          </Show>
+        </span>
+      )}
+    </Show>
+  );
+}
+
+/** "现金 ¥50,000 · 微信 ¥50,000 (4200…)" */
+export function LinesSummary(props: { payment: PaymentInfo }): JSX.Element {
+  return (
+    <span class="c-lines-summary">
+      <For each={props.payment.lines}>
+        {(l) => (
+          <span class="c-lines-summary__line">
+            {methodName(l.method)} {money(l.amount)}
+            <Show when={l.reference}>
+              <span class="c-muted"> · {l.reference}</span>
+            </Show>
+          </span>
+        )}
+      </For>
+    </span>
+  );
+}
+
+export function KindTag(props: { kind: PaymentInfo['kind'] }): JSX.Element {
+  return <span class={`c-kind c-kind--${props.kind.toLowerCase()}`}>{kindName(props.kind)}</span>;
+}
+
+/**
+ * A modal dialog: focus moves in, Escape closes (unless `locked`, e.g. while money is on its way),
+ * Tab stays inside.
+ */
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  locked?: boolean;
+  wide?: boolean;
+  children: JSX.Element;
+  footer?: JSX.Element;
+  testid?: string;
+}): JSX.Element {
+  let box: HTMLDivElement | undefined;
+  let previous: Element | null = null;
+  const onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && !props.locked) {
+      e.preventDefault();
+      props.onClose();
+    }
+    if (e.key === 'Tab' && box) {
+      const focusable = Array.from(box.querySelectorAll<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex="0"], a[href]'));
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (!first || !last) return;
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  };
+  onMount(() => {
+    previous = document.activeElement;
+    document.addEventListener('keydown', onKey);
+    const target = box?.querySelector<HTMLElement>('[autofocus], input:not(:disabled), select, textarea, button.c-btn--primary, button');
+    target?.focus();
+  });
+  onCleanup(() => {
+    document.removeEventListener('keydown', onKey);
+    if (previous instanceof HTMLElement) previous.focus();
+  });
+  return (
+    <div class="c-modal" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && !props.locked && props.onClose()}>
+      <div ref={box} class="c-modal__box" classList={{ 'c-modal__box--wide': props.wide }} role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testid}>
+        <header class="c-modal__head">
+          <h2>{props.title}</h2>
+          <button type="button" class="c-icon-btn" onClick={() => props.onClose()} disabled={props.locked} aria-label={ct('common.close')}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            </svg>
+          </button>
+        </header>
+        <div class="c-modal__body">{props.children}</div>
+        <Show when={props.footer}>
+          <footer class="c-modal__foot">{props.footer}</footer>
+        </Show>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorNote(props: { message: string | null; detail?: string | null }): JSX.Element {
+  return (
+    <Show when={props.message}>
+      <div class="c-alert c-alert--error" role="alert">
+        <strong>{props.message}</strong>
+        <Show when={props.detail}>
+          <span class="c-alert__detail">{props.detail}</span>
+        </Show>
+      </div>
+    </Show>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * Managers at the cashier: pending void requests 作废申请 (a badge in the header, a list to decide).
+ * Four-eyes is the server's rule — a manager cannot decide their own request; its message is shown.
+ */
+import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { toApiError } from '../lib/api';
+import type { VoidRequestView } from '../lib/cashier-api';
+import { ct, dateTimeOf, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
+import { createLoader } from '../lib/loader';
+import { useDesk } from '../pages/cashier';
+import { Empty, ErrorNote, Failure, Loading, Modal, Spinner } from './cashier-ui';
+
+const REFRESH_MS = 30_000;
+
+export function CashierVoidApprovals(props: { open: boolean; setOpen: (open: boolean) => void }): JSX.Element {
+  const desk = useDesk();
+  const requests = createLoader(() => desk.project.id, (pid) => desk.api.voidRequests(pid));
+  const timer = setInterval(() => void requests.reload(), REFRESH_MS);
+  onCleanup(() => clearInterval(timer));
+  // Decided here: gone from the list at once (the reload confirms).
+  const [decided, setDecided] = createSignal<ReadonlySet<string>>(new Set());
+  const pending = (): VoidRequestView[] | undefined => requests.data()?.filter((r) => !decided().has(r.id));
+  const count = (): number => pending()?.length ?? 0;
+  return (
+    <>
+      <button
+        type="button"
+        class="c-btn c-btn--ghost c-btn--sm c-approvals-btn"
+        classList={{ 'c-approvals-btn--on': count() > 0 }}
+        onClick={() => {
+          props.setOpen(true);
+          void requests.reload();
+        }}
+        data-testid="void-approvals"
+      >
+        {ct('approvals.button')}
+        <Show when={count() > 0}>
+          <span class="c-count">{count()}</span>
+        </Show>
+      </button>
+      <Show when={props.open}>
+        <Modal title={ct('approvals.title')} onClose={() => props.setOpen(false)} wide>
+          <Show
+            when={pending()}
+            fallback={
+              <Show when={requests.error()} fallback={<Loading />}>
+                <Failure title={ct('approvals.loadFailed')} message={describe(requests.error())} onRetry={() => void requests.reload()} />
+              </Show>
+            }
+          >
+            {(list) => (
+              <Show when={list().length > 0} fallback={<Empty title={ct('approvals.empty')} hint={ct('approvals.emptyHint')} icon="receipt" />}>
+                <ul class="c-approvals">
+                  <For each={list()}>
+                    {(r) => (
+                      <VoidRequestItem
+                        request={r}
+                        onDecided={() => {
+                          setDecided((s) => new Set(s).add(r.id));
+                          void requests.reload();
+                        }}
+                      />
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            )}
+          </Show>
+        </Modal>
+      </Show>
+    </>
+  );
+}
+
+function VoidRequestItem(props: { request: VoidRequestView; onDecided: () => void }): JSX.Element {
+  const desk = useDesk();
+  const [busy, setBusy] = createSignal<'approve' | 'reject' | null>(null);
+  const [note, setNote] = createSignal('');
+  const [error, setError] = createSignal<{ message: string; detail: string | null } | null>(null);
+  const r = (): VoidRequestView => props.request;
+  const decide = async (approve: boolean): Promise<void> => {
+    if (busy()) return;
+    setBusy(approve ? 'approve' : 'reject');
+    setError(null);
+    try {
+      await desk.api.decideVoid(r().id, approve, note().trim() || undefined);
+      props.onDecided();
+    } catch (err) {
+      const e = toApiError(err);
+      setError({ message: describe(e), detail: detailOf(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <li class="c-approval">
+      <div class="c-approval__head">
+        <strong class="c-mono">{r().receiptLabel}</strong>
+        <span class="c-kind">{kindName(r().paymentKind)}</span>
+        <strong>{money(r().amount)}</strong>
+        <span>
+          {r().unitCode ?? r().registrationNo ?? ''} · {r().payerName}
+        </span>
+        <span class="c-muted">{ct('approvals.by', { who: r().requestedBy, when: dateTimeOf(r().requestedAt) })}</span>
+      </div>
+      <p class="c-approval__reason">{r().reason}</p>
+      <Show when={r().requestedById === desk.user.id}>
+        <p class="c-alert c-alert--warn">{ct('approvals.own')}</p>
+      </Show>
+      <div class="c-approval__actions">
+        <input class="c-input c-input--sm" placeholder={ct('approvals.note')} value={note()} maxlength={200} onInput={(e) => setNote(e.currentTarget.value)} />
+        <button type="button" class="c-btn c-btn--secondary c-btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
+          <Show when={busy() === 'reject'}>
+            <Spinner />
+          </Show>
+          {ct('approvals.reject')}
+        </button>
+        <button type="button" class="c-btn c-btn--danger c-btn--sm" disabled={busy() !== null} onClick={() => void decide(true)}>
+          <Show when={busy() === 'approve'}>
+            <Spinner light />
+          </Show>
+          {ct('approvals.approve')}
+        </button>
+      </div>
+      <ErrorNote message={error()?.message ?? null} detail={error()?.detail} />
+    </li>
+  );
+}

@@ -1,0 +1,826 @@
+/**
+ * Verifiable documents 文件 (docs/documents.md): receipts 收据 (A5 / 80 mm), subscription agreements
+ * 认购书, purchase plans 置业计划书 and day-end reports 日结.
+ *
+ * - A request reads the record and builds the renderer's input (plain data) and its fingerprint,
+ *   the SHA-256 of everything printed except the document's id, version and time. When the newest
+ *   version of (kind, record, paper) has the same fingerprint, nothing changed: that document is the
+ *   answer (200). Otherwise a BullMQ `document-pdf` job is queued (202) and polled.
+ * - The worker (processDocumentJob) picks the next version and a fresh id (it is in the QR code),
+ *   renders in the render thread, and stores in ONE transaction: the new version CURRENT (or VOIDED
+ *   when the record was voided), the previous CURRENT SUPERSEDED (or every version VOIDED), and an
+ *   audit event `document.rendered` carrying the fingerprint and the facts /verify shows.
+ * - /verify/<id> answers without login: authentic or not, current / superseded (naming the current
+ *   id) / voided, with a few masked facts to compare with the paper.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  AppError,
+  DEFAULT_AGREEMENT_TERMS,
+  DOCUMENT_KIND_VARIANTS,
+  MANAGER_ROLES,
+  ERROR_CODES,
+  PURCHASE_PLAN_VALID_DAYS,
+  addCalendarDays,
+  calendarDateInZone,
+  discountRuleOf,
+  formatRegistrationNo,
+  maskName,
+  maskPhone,
+  quoteDeal,
+  type AgreementSettings,
+  type AgreementSettingsBody,
+  type DayEndTotals,
+  type DocumentInfo,
+  type DocumentJobInfo,
+  type DocumentKind,
+  type DocumentListQuery,
+  type DocumentRequestBody,
+  type DocumentStatus,
+  type DocumentVariant,
+  type ErrorCode,
+  type PaymentKind,
+  type PaymentMethod,
+  type PriceBreakdown,
+  type ScheduleItem,
+  type VerifyResult,
+} from '@kaipan/shared';
+import { UnrecoverableError } from 'bullmq';
+import type { Db } from '../infra/db.js';
+import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
+import type { DayEndPaymentRow } from '../documents/day-end.js';
+import { formatProjectTime } from '../documents/pdf.js';
+import { formatFen, KIND_LABELS } from '../documents/paper.js';
+import type { PurchasePlanColumn } from '../documents/purchase-plan.js';
+import {
+  type DocumentJob,
+  type DocumentJobs,
+  type DocumentPdfJobData,
+  type DocumentPdfJobResult,
+  type PreparedRender,
+  type VerifyFact,
+} from '../jobs/documents.js';
+import type { DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
+import { toAuditRow } from './audit.js';
+import type { PricingService } from './pricing-service.js';
+import type { ProjectDirectory } from './project-directory.js';
+
+/** Bump when a renderer's layout changes, so unchanged records still get the new layout once. */
+export const RENDER_REVISION = 1;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+
+/** What a request prepared: the renderer input and what gets stored with the document. */
+interface Prepared {
+  projectId: string;
+  /** The project's zone: times among the facts are written in it. */
+  timezone: string;
+  title: string;
+  voided: boolean;
+  facts: VerifyFact[];
+  render: PreparedRender;
+}
+
+interface LatestRow {
+  id: string;
+  version: number;
+  status: DocumentStatus;
+  fingerprint: string | null;
+}
+
+type DocumentRow = {
+  id: string;
+  kind: DocumentKind;
+  entityId: string;
+  version: number;
+  status: DocumentStatus;
+  variant: string;
+  title: string;
+  sha256: string;
+  pages: number;
+  createdAt: Date;
+};
+
+const DOCUMENT_SELECT = {
+  id: true, kind: true, entityId: true, version: true, status: true, variant: true, title: true, sha256: true, pages: true, createdAt: true,
+} as const;
+
+export function verifyUrlOf(origin: string, documentId: string): string {
+  return `${origin.replace(/\/+$/, '')}/verify/${documentId}`;
+}
+
+/** The API shape of a stored document. */
+export function documentInfo(row: DocumentRow, origin: string): DocumentInfo {
+  return {
+    id: row.id,
+    kind: row.kind,
+    entityId: row.entityId,
+    version: row.version,
+    status: row.status,
+    variant: row.variant as DocumentVariant,
+    title: row.title,
+    sha256: row.sha256,
+    pages: row.pages,
+    createdAt: row.createdAt.toISOString(),
+    pdfUrl: `/api/documents/${row.id}/pdf`,
+    verifyUrl: verifyUrlOf(origin, row.id),
+  };
+}
+
+/** JSON with keys sorted at every level: the same data always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+function fingerprintOf(kind: DocumentKind, variant: DocumentVariant, origin: string, prepared: Prepared): string {
+  return sha256(canonicalJson({ rev: RENDER_REVISION, kind, variant, origin: origin.replace(/\/+$/, ''), voided: prepared.voided, render: prepared.render }));
+}
+
+/** Pages of a PDF pdfkit wrote (one `/Type /Page` object each). */
+export function countPdfPages(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+}
+
+const KIND_SLUG: Record<DocumentKind, { slug: string; zh: string }> = {
+  RECEIPT: { slug: 'receipt', zh: '收据' },
+  AGREEMENT: { slug: 'agreement', zh: '认购书' },
+  PURCHASE_PLAN: { slug: 'purchase-plan', zh: '置业计划书' },
+  DAY_END: { slug: 'day-end', zh: '日结' },
+};
+
+/** receipt-KP2026-000001-A5-v2.pdf (ASCII) and 收据-KP2026-000001-A5-v2.pdf (UTF-8). */
+export function pdfFilenames(row: Pick<DocumentRow, 'kind' | 'title' | 'variant' | 'version'>): { ascii: string; utf8: string } {
+  const ref = row.title.split(' · ').pop() ?? '';
+  const asciiRef = ref.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'document';
+  const utf8Ref = ref.replace(/[\\/:*?"<>|\s]+/g, '-').replace(/^-+|-+$/g, '') || 'document';
+  const tail = `${row.variant}-v${row.version}.pdf`;
+  return { ascii: `${KIND_SLUG[row.kind].slug}-${asciiRef}-${tail}`, utf8: `${KIND_SLUG[row.kind].zh}-${utf8Ref}-${tail}` };
+}
+
+const toNumber = (v: { toString(): string } | number | bigint): number => Number(typeof v === 'number' ? v : v.toString());
+
+function requireUser(principal: Principal): UserPrincipal {
+  if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Documents are requested by people, not devices.');
+  return principal;
+}
+
+function coBuyersOf(json: unknown): Array<{ name: string; phone?: string | null; relation?: string | null }> {
+  if (!Array.isArray(json)) return [];
+  return json
+    .filter((c): c is { name: string; phone?: unknown; relation?: unknown } => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string')
+    .map((c) => ({ name: c.name, phone: typeof c.phone === 'string' ? c.phone : null, relation: typeof c.relation === 'string' ? c.relation : null }));
+}
+
+function errorOfJob(reason: string | undefined): { code: string; message: string } {
+  const m = /^([A-Z_]+): (.*)$/s.exec(reason ?? '');
+  if (m && (ERROR_CODES as readonly string[]).includes(m[1]!)) return { code: m[1]!, message: m[2]! };
+  return { code: 'INTERNAL', message: 'The document could not be rendered; try again.' };
+}
+
+export class DocumentService {
+  constructor(
+    private readonly db: Db,
+    private readonly directory: ProjectDirectory,
+    private readonly pricing: PricingService,
+    private readonly jobs: DocumentJobs,
+  ) {}
+
+  // ── Request and poll ─────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Render a document, or answer the newest version when the record has not changed since.
+   * `queued`: false → the answer is that version (HTTP 200); true → a job was queued (HTTP 202).
+   */
+  async request(principal: Principal, body: DocumentRequestBody, origin: string, now = new Date()): Promise<{ queued: boolean; info: DocumentJobInfo }> {
+    const user = requireUser(principal);
+    const variant = body.variant ?? DOCUMENT_KIND_VARIANTS[body.kind][0]!;
+    const prepared = await this.prepare(user, body, variant, now);
+    const fingerprint = fingerprintOf(body.kind, variant, origin, prepared);
+    const latest = await latestDocument(this.db, body.kind, body.entityId, variant);
+    if (latest && latest.fingerprint === fingerprint) {
+      const row = await this.db.document.findUniqueOrThrow({ where: { id: latest.id }, select: DOCUMENT_SELECT });
+      return { queued: false, info: { jobId: `current-${row.id}`, state: 'completed', progress: 100, document: documentInfo(row, origin), error: null } };
+    }
+    const jobId = `doc-${body.kind}-${body.entityId}-${variant}-v${(latest?.version ?? 0) + 1}-${fingerprint.slice(0, 20)}`;
+    const data: DocumentPdfJobData = {
+      projectId: prepared.projectId,
+      kind: body.kind,
+      entityId: body.entityId,
+      variant,
+      title: prepared.title,
+      fingerprint,
+      origin: origin.replace(/\/+$/, ''),
+      requestedAt: now.toISOString(),
+      requestedBy: { ...user },
+      voided: prepared.voided,
+      // When this version was issued, as the paper prints it (not part of the fingerprint).
+      facts: [...prepared.facts, { label: '生成时间', labelEn: 'Issued', value: `${formatProjectTime(now, prepared.timezone)} (${prepared.timezone})` }],
+      render: prepared.render,
+    };
+    await this.jobs.enqueueDocument(jobId, data);
+    return { queued: true, info: await this.jobInfo(principal, jobId, origin) };
+  }
+
+  /** GET /api/document-jobs/:jobId — state, progress 0–100, the document when done, a coded error when failed. */
+  async jobInfo(principal: Principal, jobId: string, origin: string): Promise<DocumentJobInfo> {
+    if (jobId.startsWith('current-')) {
+      const id = jobId.slice('current-'.length);
+      const row = UUID.test(id) ? await this.db.document.findUnique({ where: { id }, select: { ...DOCUMENT_SELECT, projectId: true } }) : null;
+      if (!row) throw new AppError('NOT_FOUND', 'No such document job.');
+      await this.directory.assertAccess(principal, row.projectId);
+      return { jobId, state: 'completed', progress: 100, document: documentInfo(row, origin), error: null };
+    }
+    const job = await this.jobs.getDocumentJob(jobId);
+    if (!job) throw new AppError('NOT_FOUND', 'No such document job (finished jobs are kept for an hour).');
+    await this.directory.assertAccess(principal, job.data.projectId);
+    const state = await job.getState();
+    const progress = typeof job.progress === 'number' ? Math.max(0, Math.min(100, Math.round(job.progress))) : 0;
+    if (state === 'completed') {
+      // The job was read before its state: it may have completed in between, so read it again.
+      const done = job.returnvalue ? job : await this.jobs.getDocumentJob(jobId);
+      const result = (done?.returnvalue ?? null) as DocumentPdfJobResult | null;
+      const row = result ? await this.db.document.findUnique({ where: { id: result.documentId }, select: DOCUMENT_SELECT }) : null;
+      if (!row) return { jobId, state: 'failed', progress, document: null, error: { code: 'NOT_FOUND', message: 'The rendered document is gone.' } };
+      return { jobId, state: 'completed', progress: 100, document: documentInfo(row, job.data.origin || origin), error: null };
+    }
+    if (state === 'failed') {
+      const failed = job.failedReason ? job : await this.jobs.getDocumentJob(jobId);
+      return { jobId, state: 'failed', progress, document: null, error: errorOfJob(failed?.failedReason) };
+    }
+    return { jobId, state: state === 'active' ? 'active' : 'waiting', progress, document: null, error: null };
+  }
+
+  // ── Read ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** The stored PDF (members of the project). */
+  async pdf(principal: Principal, documentId: string): Promise<{ pdf: Buffer; sha256: string; filename: { ascii: string; utf8: string } }> {
+    const row = await this.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, projectId: true, pdf: true } });
+    if (!row) throw new AppError('NOT_FOUND', 'No such document.');
+    await this.directory.assertAccess(principal, row.projectId);
+    return { pdf: Buffer.from(row.pdf), sha256: row.sha256, filename: pdfFilenames(row) };
+  }
+
+  /** Documents of a project, newest first (members), optionally of one record and/or kind. */
+  async list(principal: Principal, projectId: string, query: DocumentListQuery, origin: string): Promise<DocumentInfo[]> {
+    await this.directory.assertAccess(principal, projectId);
+    const rows = await this.db.document.findMany({
+      where: { projectId, ...(query.entityId ? { entityId: query.entityId } : {}), ...(query.kind ? { kind: query.kind } : {}) },
+      orderBy: [{ createdAt: 'desc' }, { version: 'desc' }],
+      take: 200,
+      select: DOCUMENT_SELECT,
+    });
+    return rows.map((r) => documentInfo(r, origin));
+  }
+
+  /**
+   * GET /api/public/verify/:id — no login. Unknown and malformed ids are `found: false` (nothing to
+   * learn from the difference). The stored status is overridden by the record's own: a receipt voided
+   * or a subscription cancelled since the paper was printed is VOIDED even if nobody re-rendered it.
+   */
+  async verify(id: string): Promise<VerifyResult> {
+    const shown = id.slice(0, 64);
+    if (!UUID.test(id)) return { id: shown, found: false };
+    const doc = await this.db.document.findUnique({
+      where: { id },
+      select: { ...DOCUMENT_SELECT, project: { select: { name: true } } },
+    });
+    if (!doc) return { id: shown, found: false };
+    const [audit, liveVoided] = await Promise.all([
+      this.db.auditEvent.findFirst({ where: { entity: 'document', entityId: id, action: 'document.rendered' }, orderBy: { id: 'desc' }, select: { after: true } }),
+      this.recordVoided(doc.kind, doc.entityId),
+    ]);
+    const status: DocumentStatus = liveVoided ? 'VOIDED' : doc.status;
+    let currentId: string | null = null;
+    if (status === 'SUPERSEDED') {
+      const current = await this.db.document.findFirst({
+        where: { kind: doc.kind, entityId: doc.entityId, variant: doc.variant, status: 'CURRENT' },
+        select: { id: true },
+      });
+      currentId = current?.id ?? null;
+    }
+    const after = (audit?.after ?? {}) as { facts?: VerifyFact[] };
+    return {
+      id,
+      found: true,
+      kind: doc.kind,
+      status,
+      title: doc.title,
+      projectName: doc.project.name,
+      issuedAt: doc.createdAt.toISOString(),
+      sha256: doc.sha256,
+      version: doc.version,
+      facts: Array.isArray(after.facts) ? after.facts : [],
+      currentId,
+    };
+  }
+
+  private async recordVoided(kind: DocumentKind, entityId: string): Promise<boolean> {
+    if (!UUID.test(entityId)) return false;
+    if (kind === 'RECEIPT') {
+      const r = await this.db.receipt.findUnique({ where: { id: entityId }, select: { status: true } });
+      return r?.status === 'VOIDED';
+    }
+    if (kind === 'AGREEMENT') {
+      const s = await this.db.subscription.findUnique({ where: { id: entityId }, select: { status: true } });
+      return s?.status === 'CANCELLED' || s?.status === 'CHANGED';
+    }
+    return false;
+  }
+
+  // ── Agreement settings ───────────────────────────────────────────────────────────────────────
+
+  async agreementSettings(principal: Principal, projectId: string): Promise<AgreementSettings> {
+    await this.directory.assertAccess(principal, projectId);
+    const p = await this.db.project.findUnique({ where: { id: projectId }, select: { agreementTerms: true, signingDays: true } });
+    if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
+    return { terms: p.agreementTerms ?? '', signingDays: p.signingDays, defaultTerms: DEFAULT_AGREEMENT_TERMS };
+  }
+
+  /** Managers: the 认购书 terms text ('' = the default) and the signing period; audited. */
+  async updateAgreementSettings(principal: Principal, projectId: string, body: AgreementSettingsBody): Promise<AgreementSettings> {
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers change the agreement terms.');
+    await this.directory.assertAccess(principal, projectId);
+    const terms = body.terms.trim() === '' ? null : body.terms.replace(/\r\n?/g, '\n').trim();
+    await this.db.$transaction(async (tx) => {
+      const before = await tx.project.findUnique({ where: { id: projectId }, select: { agreementTerms: true, signingDays: true } });
+      if (!before) throw new AppError('NOT_FOUND', 'Project not found.');
+      await tx.project.update({ where: { id: projectId }, data: { agreementTerms: terms, signingDays: body.signingDays } });
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId,
+          actor: principal,
+          action: 'project.agreement',
+          entity: 'project',
+          entityId: projectId,
+          before: { terms: before.agreementTerms, signingDays: before.signingDays },
+          after: { terms, signingDays: body.signingDays },
+        }),
+      });
+    });
+    return this.agreementSettings(principal, projectId);
+  }
+
+  // ── Preparing each kind ──────────────────────────────────────────────────────────────────────
+
+  private prepare(user: UserPrincipal, body: DocumentRequestBody, variant: DocumentVariant, now: Date): Promise<Prepared> {
+    switch (body.kind) {
+      case 'RECEIPT':
+        return this.prepareReceipt(user, body.entityId, variant === 'THERMAL_80' ? 'THERMAL_80' : 'A5');
+      case 'AGREEMENT':
+        return this.prepareAgreement(user, body.entityId);
+      case 'PURCHASE_PLAN':
+        return this.preparePurchasePlan(user, body.entityId, body.planIds, body.discountIds ?? [], now);
+      case 'DAY_END':
+        return this.prepareDayEnd(user, body.entityId);
+    }
+  }
+
+  private async projectOf(projectId: string): Promise<{ name: string; nameEn: string; timezone: string }> {
+    const p = await this.db.project.findUnique({ where: { id: projectId }, select: { name: true, nameEn: true, timezone: true } });
+    if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
+    return p;
+  }
+
+  private async prepareReceipt(user: UserPrincipal, receiptId: string, variant: 'A5' | 'THERMAL_80'): Promise<Prepared> {
+    const r = await this.db.receipt.findUnique({
+      where: { id: receiptId },
+      select: {
+        id: true, projectId: true, label: true, status: true, voidReason: true, printCount: true, issuedAt: true,
+        payment: {
+          select: {
+            kind: true, amount: true, payerName: true, payerPhone: true, cashierId: true, note: true, convertedFromId: true,
+            lines: { select: { method: true, amount: true, reference: true }, orderBy: { id: 'asc' } },
+            subscription: { select: { unit: { select: { code: true } } } },
+            registration: { select: { number: true } },
+          },
+        },
+      },
+    });
+    if (!r) throw new AppError('NOT_FOUND', 'No such receipt.');
+    await this.directory.assertAccess(user, r.projectId);
+    if (user.role !== 'CASHIER' && !canManage(user)) throw new AppError('FORBIDDEN', 'Receipts are printed by cashiers and managers.');
+    const p = r.payment;
+    const [project, cashier, convertedFrom] = await Promise.all([
+      this.projectOf(r.projectId),
+      this.db.user.findUnique({ where: { id: p.cashierId }, select: { displayName: true } }),
+      p.convertedFromId ? this.db.receipt.findUnique({ where: { paymentId: p.convertedFromId }, select: { label: true } }) : null,
+    ]);
+    const unitCode = p.subscription?.unit.code ?? null;
+    const registrationNo = p.registration ? formatRegistrationNo(p.registration.number) : null;
+    const amount = toNumber(p.amount);
+    const voided = r.status === 'VOIDED';
+    const payerMasked = maskName(p.payerName);
+    const kind = p.kind as PaymentKind;
+    return {
+      projectId: r.projectId,
+      timezone: project.timezone,
+      title: `收据 Receipt · ${r.label}`,
+      voided,
+      facts: [
+        { label: '收据号', labelEn: 'Receipt No.', value: r.label },
+        { label: '金额', labelEn: 'Amount', value: formatFen(amount) },
+        { label: '款项', labelEn: 'Item', value: `${KIND_LABELS[kind].zh} ${KIND_LABELS[kind].en}` },
+        { label: kind === 'REFUND' ? '领款人' : '付款人', labelEn: kind === 'REFUND' ? 'Paid to' : 'Payer', value: payerMasked },
+        ...(unitCode ? [{ label: '房号', labelEn: 'Unit', value: unitCode }] : []),
+        ...(!unitCode && registrationNo ? [{ label: '认筹号', labelEn: 'Registration', value: registrationNo }] : []),
+        { label: '收款时间', labelEn: 'Received', value: `${formatProjectTime(r.issuedAt, project.timezone)} (${project.timezone})` },
+      ],
+      render: {
+        kind: 'receipt',
+        input: {
+          voided,
+          project,
+          variant,
+          label: r.label,
+          receivedAt: r.issuedAt.toISOString(),
+          kind,
+          payer: { name: p.payerName, phone: p.payerPhone ? maskPhone(p.payerPhone) : null },
+          unitCode,
+          registrationNo,
+          amount,
+          lines: p.lines.map((l) => ({
+            method: l.method as PaymentMethod,
+            amount: toNumber(l.amount),
+            reference: l.reference ?? (l.method === 'CONVERSION' ? (convertedFrom?.label ?? null) : null),
+          })),
+          cashier: cashier?.displayName ?? '—',
+          note: p.note,
+          // 0 (not printed yet) and 1 (the first print) look the same: no new version for the first print.
+          printCount: Math.max(1, r.printCount),
+          voidReason: voided ? r.voidReason : null,
+        },
+      },
+    };
+  }
+
+  private async prepareAgreement(user: UserPrincipal, subscriptionId: string): Promise<Prepared> {
+    const s = await this.db.subscription.findUnique({
+      where: { id: subscriptionId },
+      select: {
+        id: true, projectId: true, consultantId: true, buyerName: true, buyerPhone: true, price: true, listPrice: true, status: true,
+        breakdown: true, schedule: true, createdAt: true,
+        consultant: { select: { displayName: true } },
+        customer: { select: { idNumberMasked: true, coBuyers: true } },
+        plan: { select: { name: true, nameEn: true } },
+        unit: {
+          select: {
+            code: true, floor: true, layout: true, layoutName: true, grossArea: true, netArea: true, orientation: true,
+            building: { select: { name: true, nameEn: true } },
+          },
+        },
+        project: { select: { name: true, nameEn: true, timezone: true, agreementTerms: true, signingDays: true, requiredDepositFen: true } },
+      },
+    });
+    if (!s) throw new AppError('NOT_FOUND', 'No such subscription.');
+    await this.directory.assertAccess(user, s.projectId);
+    const manages = MANAGER_ROLES.includes(user.role);
+    if (user.role !== 'CASHIER' && !manages && s.consultantId !== user.id) {
+      throw new AppError('FORBIDDEN', 'Agreements are printed by cashiers, managers and the consultant of the deal.');
+    }
+    const deposits = await this.db.payment.findMany({
+      where: { subscriptionId, kind: 'DEPOSIT', status: 'RECORDED' },
+      orderBy: { createdAt: 'asc' },
+      select: { amount: true, receipt: { select: { label: true } } },
+    });
+    const tz = s.project.timezone;
+    const breakdown = (s.breakdown ?? null) as PriceBreakdown | null;
+    const schedule = (Array.isArray(s.schedule) ? s.schedule : null) as ScheduleItem[] | null;
+    const price = toNumber(s.price);
+    const listPrice = breakdown?.listPrice ?? (s.listPrice !== null ? toNumber(s.listPrice) : price);
+    const depositItem = schedule?.find((i) => i.kind === 'DEPOSIT');
+    const subscribedOn = calendarDateInZone(s.createdAt.toISOString(), tz);
+    const voided = s.status === 'CANCELLED' || s.status === 'CHANGED';
+    const u = s.unit;
+    const building = u.building.nameEn && u.building.nameEn !== u.building.name ? `${u.building.name} ${u.building.nameEn}` : u.building.name;
+    return {
+      projectId: s.projectId,
+      timezone: tz,
+      title: `认购书 Subscription agreement · ${u.code}`,
+      voided,
+      facts: [
+        { label: '房号', labelEn: 'Unit', value: u.code },
+        { label: '买受人', labelEn: 'Buyer', value: maskName(s.buyerName) },
+        { label: '成交总价', labelEn: 'Final price', value: formatFen(price) },
+        { label: '认购时间', labelEn: 'Subscribed', value: `${formatProjectTime(s.createdAt, tz)} (${tz})` },
+      ],
+      render: {
+        kind: 'agreement',
+        input: {
+          voided,
+          project: { name: s.project.name, nameEn: s.project.nameEn, timezone: tz },
+          subscriptionId: s.id,
+          subscribedAt: s.createdAt.toISOString(),
+          buyer: {
+            name: s.buyerName,
+            phone: s.buyerPhone,
+            idNumberMasked: s.customer?.idNumberMasked ?? null,
+            coBuyers: coBuyersOf(s.customer?.coBuyers),
+          },
+          unit: {
+            building,
+            floor: u.floor,
+            code: u.code,
+            layout: u.layout,
+            layoutName: u.layoutName,
+            grossArea: toNumber(u.grossArea),
+            netArea: toNumber(u.netArea),
+            orientation: u.orientation,
+          },
+          price,
+          listPrice,
+          breakdown,
+          plan: s.plan ? { name: s.plan.name, nameEn: s.plan.nameEn } : null,
+          schedule,
+          depositRequired: depositItem ? depositItem.amount : toNumber(s.project.requiredDepositFen),
+          depositReceived: {
+            amount: deposits.reduce((sum, d) => sum + toNumber(d.amount), 0),
+            receipts: deposits.map((d) => d.receipt?.label).filter((l): l is string => typeof l === 'string'),
+          },
+          signingDeadline: addCalendarDays(subscribedOn, s.project.signingDays),
+          signingDays: s.project.signingDays,
+          terms: s.project.agreementTerms?.trim() || DEFAULT_AGREEMENT_TERMS,
+          consultant: s.consultant.displayName,
+        },
+      },
+    };
+  }
+
+  private async preparePurchasePlan(
+    user: UserPrincipal,
+    unitId: string,
+    planIds: string[] | undefined,
+    discountIds: string[],
+    now: Date,
+  ): Promise<Prepared> {
+    const unit = await this.db.unit.findUnique({
+      where: { id: unitId },
+      select: {
+        projectId: true, code: true, floor: true, layout: true, layoutName: true, grossArea: true, netArea: true, orientation: true,
+        listPrice: true, floorPrice: true, building: { select: { name: true, nameEn: true } },
+      },
+    });
+    if (!unit) throw new AppError('NOT_FOUND', 'No such unit.');
+    await this.directory.assertAccess(user, unit.projectId);
+    if (!canSell(user)) throw new AppError('FORBIDDEN', 'Purchase plans are for consultants and managers.');
+    const [project, terms] = await Promise.all([this.projectOf(unit.projectId), this.pricing.terms(unit.projectId)]);
+    const tz = terms.timezone;
+    const plans = planIds ? planIds.map((id) => terms.plans.find((p) => p.id === id)) : terms.plans.slice(0, 4);
+    if (plans.length === 0) throw new AppError('PLAN_NOT_APPLICABLE', 'This project has no active payment plan.', { reason: 'NO_PLAN' });
+    if (plans.some((p) => p === undefined)) throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', { reason: 'UNKNOWN_PLAN' });
+    const rules = discountIds.map((id) => terms.discounts.find((d) => d.id === id));
+    if (rules.some((r) => r === undefined)) {
+      throw new AppError('DISCOUNT_NOT_APPLICABLE', 'A selected discount is not offered by this project.', { reason: 'UNKNOWN_DISCOUNT' });
+    }
+    const selected = rules.filter((r): r is NonNullable<typeof r> => r !== undefined);
+    // The consultant vouches for the buyer's identity (the plan says it must be proven).
+    const identityTags = [...new Set(selected.map((r) => r.identityTag).filter((t): t is string => typeof t === 'string'))];
+    const listPrice = toNumber(unit.listPrice);
+    const floorPrice = toNumber(unit.floorPrice);
+    const at = now.toISOString();
+    const quotedOn = calendarDateInZone(at, tz);
+    const columns: PurchasePlanColumn[] = plans.map((p) => {
+      const plan = p!;
+      const head = { plan: { code: plan.code, name: plan.name, nameEn: plan.nameEn, kind: plan.terms.kind } };
+      // A payment-method discount applies to its plan kinds only: the other columns simply do without it.
+      const applicable = selected.filter((r) => r.kind !== 'PAYMENT_METHOD' || (r.paymentMethods ?? []).includes(plan.terms.kind));
+      const quoted = quoteDeal({
+        listPrice, floorPrice, discounts: terms.discounts.map(discountRuleOf), selected: applicable.map((r) => r.id),
+        identityTags, policy: terms.policy, plan: plan.terms, signedAt: at, timeZone: tz,
+      });
+      if (!quoted.ok) return { ...head, ok: false, reason: quoted.message };
+      const b = quoted.breakdown;
+      return {
+        ...head,
+        ok: true,
+        steps: b.steps.map((s) => ({ code: s.code, name: s.name, nameEn: s.nameEn, off: s.off })),
+        capOff: -b.cap.off,
+        roundingOff: b.rounding.off,
+        finalPrice: b.finalPrice,
+        needsApproval: b.belowFloor,
+        schedule: quoted.schedule,
+      };
+    });
+    // Valid for PURCHASE_PLAN_VALID_DAYS days, and never past the end of an applied promotion.
+    let validUntil = addCalendarDays(quotedOn, PURCHASE_PLAN_VALID_DAYS - 1);
+    for (const r of selected) {
+      if (r.validTo) {
+        const last = calendarDateInZone(new Date(Date.parse(r.validTo) - 1).toISOString(), tz);
+        if (last < validUntil) validUntil = last;
+      }
+    }
+    const building = unit.building.nameEn && unit.building.nameEn !== unit.building.name ? `${unit.building.name} ${unit.building.nameEn}` : unit.building.name;
+    return {
+      projectId: unit.projectId,
+      timezone: tz,
+      title: `置业计划书 Purchase plan · ${unit.code}`,
+      voided: false,
+      facts: [
+        { label: '房号', labelEn: 'Unit', value: unit.code },
+        { label: '表价', labelEn: 'List price', value: formatFen(listPrice) },
+        { label: '付款方案', labelEn: 'Plans', value: columns.map((c) => c.plan.name).join(' / ') },
+        { label: '报价日', labelEn: 'Quoted on', value: quotedOn },
+        { label: '有效期至', labelEn: 'Valid until', value: validUntil },
+        { label: '置业顾问', labelEn: 'Consultant', value: user.displayName },
+      ],
+      render: {
+        kind: 'purchase-plan',
+        input: {
+          voided: false,
+          project,
+          unit: {
+            building, floor: unit.floor, code: unit.code, layout: unit.layout, layoutName: unit.layoutName,
+            grossArea: toNumber(unit.grossArea), netArea: toNumber(unit.netArea), orientation: unit.orientation, listPrice,
+          },
+          quotedOn,
+          validUntil,
+          consultant: user.displayName,
+          columns,
+        },
+      },
+    };
+  }
+
+  private async prepareDayEnd(user: UserPrincipal, dayCloseId: string): Promise<Prepared> {
+    const close = await this.db.dayClose.findUnique({
+      where: { id: dayCloseId },
+      select: { id: true, projectId: true, cashierId: true, businessDate: true, totals: true, closedAt: true, closedById: true },
+    });
+    if (!close) throw new AppError('NOT_FOUND', 'No such day-end.');
+    await this.directory.assertAccess(user, close.projectId);
+    const manages = MANAGER_ROLES.includes(user.role);
+    if (!manages && close.cashierId !== user.id) throw new AppError('FORBIDDEN', 'A day-end is printed by its cashier or a manager.');
+    const businessDate = close.businessDate.toISOString().slice(0, 10);
+    const select = {
+      kind: true, status: true, amount: true, payerName: true, createdAt: true,
+      lines: { select: { method: true }, orderBy: { id: 'asc' as const } },
+      receipt: { select: { label: true } },
+      subscription: { select: { unit: { select: { code: true } } } },
+      registration: { select: { number: true } },
+    } as const;
+    let payments = await this.db.payment.findMany({ where: { dayCloseId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select });
+    if (payments.length === 0) {
+      payments = await this.db.payment.findMany({
+        where: { projectId: close.projectId, cashierId: close.cashierId, businessDate: close.businessDate },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        select,
+      });
+    }
+    const [project, cashier, closer] = await Promise.all([
+      this.projectOf(close.projectId),
+      this.db.user.findUnique({ where: { id: close.cashierId }, select: { displayName: true } }),
+      this.db.user.findUnique({ where: { id: close.closedById }, select: { displayName: true } }),
+    ]);
+    const stored = (close.totals ?? {}) as Partial<DayEndTotals>;
+    const totals: DayEndTotals = {
+      businessDate: stored.businessDate ?? businessDate,
+      cashierId: close.cashierId,
+      cashier: stored.cashier ?? cashier?.displayName ?? '—',
+      byKind: stored.byKind ?? {},
+      byMethod: stored.byMethod ?? {},
+      net: stored.net ?? 0,
+      receiptsIssued: stored.receiptsIssued ?? 0,
+      receiptsVoided: stored.receiptsVoided ?? 0,
+      firstReceipt: stored.firstReceipt ?? null,
+      lastReceipt: stored.lastReceipt ?? null,
+      closed: true,
+      closedAt: stored.closedAt ?? close.closedAt.toISOString(),
+      closedBy: stored.closedBy ?? closer?.displayName ?? null,
+      dayCloseId: close.id,
+    };
+    const rows: DayEndPaymentRow[] = payments.map((p) => ({
+      at: p.createdAt.toISOString(),
+      receipt: p.receipt?.label ?? null,
+      kind: p.kind as PaymentKind,
+      status: p.status,
+      payer: p.payerName,
+      reference: p.subscription?.unit.code ?? (p.registration ? formatRegistrationNo(p.registration.number) : null),
+      methods: [...new Set(p.lines.map((l) => l.method as PaymentMethod))],
+      amount: toNumber(p.amount),
+    }));
+    const receipts = totals.receiptsIssued > 0 ? `${totals.receiptsIssued} (${totals.firstReceipt ?? '—'} … ${totals.lastReceipt ?? '—'})` : '0';
+    return {
+      projectId: close.projectId,
+      timezone: project.timezone,
+      title: `日结 Day-end · ${totals.businessDate} ${totals.cashier}`,
+      voided: false,
+      facts: [
+        { label: '营业日', labelEn: 'Business date', value: totals.businessDate },
+        { label: '出纳', labelEn: 'Cashier', value: totals.cashier },
+        { label: '净额', labelEn: 'Net', value: formatFen(totals.net) },
+        { label: '收据', labelEn: 'Receipts', value: receipts },
+        { label: '作废', labelEn: 'Voided', value: String(totals.receiptsVoided) },
+        ...(totals.closedAt ? [{ label: '结账时间', labelEn: 'Closed at', value: `${formatProjectTime(totals.closedAt, project.timezone)} (${project.timezone})` }] : []),
+      ],
+      render: { kind: 'day-end', input: { voided: false, project, totals, payments: rows } },
+    };
+  }
+}
+
+// ── Worker side ──────────────────────────────────────────────────────────────────────────────────
+
+/** The newest version of (kind, record, paper) and the fingerprint it was rendered from. */
+export async function latestDocument(db: Db, kind: DocumentKind, entityId: string, variant: string): Promise<LatestRow | null> {
+  const rows = await db.$queryRaw<LatestRow[]>`
+    SELECT d.id::text AS id, d.version, d.status::text AS status,
+      (SELECT a.after->>'fingerprint' FROM audit_events a
+        WHERE a.entity = 'document' AND a.entity_id = d.id::text AND a.action = 'document.rendered'
+        ORDER BY a.id DESC LIMIT 1) AS fingerprint
+    FROM documents d
+    WHERE d.kind = ${kind}::"DocumentKind" AND d.entity_id = ${entityId} AND d.variant = ${variant}
+    ORDER BY d.version DESC LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+/** The renderer input with its identity filled in. */
+function complete(render: PreparedRender, identity: { documentId: string; version: number; verifyUrl: string; renderedAt: string }): DocumentRenderJob {
+  switch (render.kind) {
+    case 'receipt':
+      return { kind: 'receipt', input: { ...render.input, ...identity } };
+    case 'agreement':
+      return { kind: 'agreement', input: { ...render.input, ...identity } };
+    case 'purchase-plan':
+      return { kind: 'purchase-plan', input: { ...render.input, ...identity } };
+    case 'day-end':
+      return { kind: 'day-end', input: { ...render.input, ...identity } };
+  }
+}
+
+/**
+ * Body of a `document-pdf` job: reuse an identical newest version, else render version n+1 under a
+ * fresh id and store it with the status changes of the older versions in one transaction. A
+ * concurrent job that stored first (the newest version moved) makes this one look again.
+ */
+export async function processDocumentJob(db: Db, pool: RenderPool, job: DocumentJob): Promise<DocumentPdfJobResult> {
+  const d = job.data;
+  try {
+    await job.updateProgress(5);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const latest = await latestDocument(db, d.kind, d.entityId, d.variant);
+      if (latest && latest.fingerprint === d.fingerprint) {
+        await job.updateProgress(100);
+        return { documentId: latest.id, reused: true };
+      }
+      const version = (latest?.version ?? 0) + 1;
+      const documentId = randomUUID();
+      await job.updateProgress(15);
+      const pdf = await pool.renderDocument(
+        complete(d.render, { documentId, version, verifyUrl: verifyUrlOf(d.origin, documentId), renderedAt: d.requestedAt }),
+      );
+      await job.updateProgress(80);
+      const digest = sha256(pdf);
+      const pages = Math.max(1, countPdfPages(pdf));
+      const status: DocumentStatus = d.voided ? 'VOIDED' : 'CURRENT';
+      const stored = await db.$transaction(async (tx) => {
+        // One writer per record at a time; the version check below then sees every earlier commit.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`document:${d.kind}:${d.entityId}`}))`;
+        const top = await tx.document.findFirst({
+          where: { kind: d.kind, entityId: d.entityId, variant: d.variant },
+          orderBy: { version: 'desc' },
+          select: { version: true },
+        });
+        if ((top?.version ?? 0) !== version - 1) return false;
+        const replaced = d.voided
+          ? await tx.document.updateMany({ where: { kind: d.kind, entityId: d.entityId, status: { not: 'VOIDED' } }, data: { status: 'VOIDED' } })
+          : await tx.document.updateMany({ where: { kind: d.kind, entityId: d.entityId, variant: d.variant, status: 'CURRENT' }, data: { status: 'SUPERSEDED' } });
+        await tx.document.create({
+          data: {
+            id: documentId, projectId: d.projectId, kind: d.kind, entityId: d.entityId, version, status, variant: d.variant,
+            title: d.title, sha256: digest, pdf: Uint8Array.from(pdf), pages, createdById: d.requestedBy?.id ?? null, createdAt: new Date(d.requestedAt),
+          },
+        });
+        await tx.auditEvent.create({
+          data: toAuditRow({
+            projectId: d.projectId,
+            actor: d.requestedBy ?? 'system',
+            action: 'document.rendered',
+            entity: 'document',
+            entityId: documentId,
+            before: latest ? { documentId: latest.id, version: latest.version, status: latest.status, replaced: replaced.count } : undefined,
+            after: {
+              kind: d.kind, entityId: d.entityId, variant: d.variant, version, status, sha256: digest, pages, title: d.title,
+              fingerprint: d.fingerprint, facts: d.facts,
+            },
+          }),
+        });
+        return true;
+      }, TX_OPTIONS);
+      if (stored) {
+        await job.updateProgress(100);
+        return { documentId, reused: false };
+      }
+    }
+    throw new AppError('CONFLICT', 'The document kept changing while it was rendered; request it again.');
+  } catch (error) {
+    // Coded errors are final (retrying cannot help) and reach the client as {code, message}.
+    if (error instanceof AppError) throw new UnrecoverableError(`${error.code satisfies ErrorCode}: ${error.message}`);
+    throw error;
+  }
+}
