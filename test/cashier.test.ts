@@ -495,7 +495,7 @@ describe('day-end 日结', () => {
         CONVERSION: { count: 1, amount: 20_000_00 },
       },
       net: 60_000_00, receiptsIssued: 6, receiptsVoided: 1, firstReceipt: 'DE-001', lastReceipt: 'DE-006',
-      closed: false, closedAt: null, closedBy: null,
+      closed: false, closedAt: null, closedBy: null, dayCloseId: null,
     });
     // Another cashier's day: managers only.
     expect((await call('GET', `/api/projects/${pid}/day-end?cashierId=${c!.id}`, cashier)).status).toBe(403);
@@ -525,7 +525,7 @@ describe('day-end 日结', () => {
     // Close: frozen. Twice: the same closed totals.
     const closed = await call<DayEndTotals>('POST', `/api/projects/${pid}/day-end/close`, c!.token, { date: today(), idempotencyKey: newKey() });
     expect(closed.status).toBe(200);
-    expect(closed.body).toEqual({ ...totals.body, closed: true, closedAt: expect.any(String), closedBy: '出纳cashier-day' });
+    expect(closed.body).toEqual({ ...totals.body, closed: true, closedAt: expect.any(String), closedBy: '出纳cashier-day', dayCloseId: expect.any(String) });
     expect((await call<DayEndTotals>('POST', `/api/projects/${pid}/day-end/close`, c!.token, { date: today() })).body).toEqual(closed.body);
     expect((await call<DayEndTotals>('GET', `/api/projects/${pid}/day-end`, c!.token)).body).toEqual(closed.body);
     expect((await payment(dep.id, c!.token)).body.closed).toBe(true);
