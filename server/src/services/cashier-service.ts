@@ -43,6 +43,7 @@ import { PaymentService } from './payment-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { ReceiptBookService } from './receipt-book-service.js';
 import { ReceiptService } from './receipt-service.js';
+import { RefreshingCache } from './refreshing-cache.js';
 
 /** Why the deposit rule cancels a subscription (its closeReason). */
 export const DEPOSIT_CLOSE_REASON = 'deposit not received';
@@ -70,11 +71,17 @@ const subscriptionSelect = {
   project: { select: { requiredDepositFen: true } },
 } as const;
 
+/** How long a project's deposit window may be served from the cache, ms. */
+const WINDOW_CACHE_MS = 5_000;
+
 export class CashierService {
   readonly books: ReceiptBookService;
   readonly payments: PaymentService;
   readonly receipts: ReceiptService;
   readonly dayEnd: DayEndService;
+
+  /** The deposit window 定金时限 of each project, minutes (null: no rule). */
+  private readonly windows: RefreshingCache<string, number | null>;
 
   constructor(
     private readonly db: Db,
@@ -87,6 +94,13 @@ export class CashierService {
     this.payments = new PaymentService(db, directory, depositJobs);
     this.receipts = new ReceiptService(db, directory, depositJobs);
     this.dayEnd = new DayEndService(db, directory);
+    this.windows = new RefreshingCache(
+      async (projectId: string) =>
+        (await db.project.findUnique({ where: { id: projectId }, select: { depositWindowMinutes: true } }))?.depositWindowMinutes ?? null,
+      // Checked after every confirm: cached (a change through this process applies at once; one made
+      // through another process within WINDOW_CACHE_MS).
+      { freshMs: WINDOW_CACHE_MS, maxStaleMs: WINDOW_CACHE_MS },
+    );
   }
 
   // ── The cashier's view of a deal ─────────────────────────────────────────────────────────────
@@ -291,7 +305,7 @@ export class CashierService {
   /** Managers: the deposit rule's window (null = off) and the project's required deposit. Applies to new subscriptions. */
   async updateSettings(principal: Principal, projectId: string, body: Partial<CashierSettings>): Promise<CashierSettings> {
     const user = await managerOf(this.directory, principal, projectId);
-    return this.db.$transaction(async (tx) => {
+    const saved = await this.db.$transaction(async (tx) => {
       const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { depositWindowMinutes: true, requiredDepositFen: true } });
       const after = await tx.project.update({
         where: { id: projectId },
@@ -307,6 +321,8 @@ export class CashierService {
       });
       return shape(after);
     }, TX_OPTIONS);
+    this.windows.delete(projectId);
+    return saved;
   }
 
   // ── The deposit rule 定金时限 ─────────────────────────────────────────────────────────────────
@@ -319,9 +335,9 @@ export class CashierService {
    */
   async afterConfirm(projectId: string, subscriptionId: string, createdAt: Date): Promise<Date | null> {
     try {
-      const project = await this.db.project.findUnique({ where: { id: projectId }, select: { depositWindowMinutes: true } });
-      if (!project?.depositWindowMinutes) return null;
-      const dueAt = new Date(createdAt.getTime() + project.depositWindowMinutes * 60_000);
+      const windowMinutes = await this.windows.get(projectId);
+      if (!windowMinutes) return null;
+      const dueAt = new Date(createdAt.getTime() + windowMinutes * 60_000);
       const deadline = await this.db.$transaction(async (tx) => {
         const set = await tx.$queryRaw<{ id: string }[]>`
           UPDATE subscriptions SET deposit_due_at = ${dueAt}
@@ -331,7 +347,7 @@ export class CashierService {
         if (set[0]) {
           await tx.auditEvent.create({
             data: toAuditRow({ projectId, actor: 'system', action: 'subscription.deposit_due', entity: 'subscription', entityId: subscriptionId,
-              before: { depositDueAt: null }, after: { depositDueAt: dueAt.toISOString(), windowMinutes: project.depositWindowMinutes } }),
+              before: { depositDueAt: null }, after: { depositDueAt: dueAt.toISOString(), windowMinutes } }),
           });
           return dueAt;
         }
