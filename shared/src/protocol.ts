@@ -28,6 +28,8 @@ export type Role = (typeof ROLES)[number];
 export const MANAGER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER'];
 /** Roles that may lock and confirm units. */
 export const SELLER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CONSULTANT'];
+/** Roles that handle money at the cashier (record payments, hold a receipt book); managers also decide voids. */
+export const CASHIER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CASHIER'];
 
 export interface UserInfo {
   id: string;

@@ -11,8 +11,8 @@ const PROJECT_KEY = 'kaipan.cashier.project';
 const PAPER_KEY = 'kaipan.cashier.paper';
 const PENDING_KEY = 'kaipan.cashier.pending';
 
-/** Roles that may use the cashier desk (managers also decide void requests there). */
-export const CASHIER_ROLES: readonly Role[] = ['CASHIER', 'MANAGER', 'ADMIN'];
+/** Roles that may use the cashier desk (managers also decide void requests there): one rule, in shared/. */
+export { CASHIER_ROLES } from '@kaipan/shared';
 
 function read(key: string): string | null {
   try {

@@ -7,6 +7,7 @@ import {
   AppError,
   calendarDateInZone,
   formatRegistrationNo,
+  CASHIER_ROLES,
   MANAGER_ROLES,
   receiptLabel,
   type PaymentInfo,
@@ -36,7 +37,7 @@ export async function moneyStaff(directory: ProjectDirectory, principal: Princip
   if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   const user: UserPrincipal = principal;
   const manager = MANAGER_ROLES.includes(user.role);
-  if (!manager && user.role !== 'CASHIER') throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
+  if (!CASHIER_ROLES.includes(user.role)) throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   await directory.assertAccess(user, projectId);
   return { user, manager };
 }

@@ -3,7 +3,7 @@
  * create and close them; the payment services take numbers from the cashier's ACTIVE book
  * (cashier-common.ts allocateReceipt). docs/cashier.md "Numbering".
  */
-import { AppError, receiptLabel, type ReceiptBookBody, type ReceiptBookInfo } from '@kaipan/shared';
+import { AppError, CASHIER_ROLES, receiptLabel, type ReceiptBookBody, type ReceiptBookInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import { labelsCollide, remainingNumbers } from '../domain/receipt-numbers.js';
@@ -23,8 +23,6 @@ type BookRow = {
   createdAt: Date;
 };
 
-/** Roles that may hold a receipt book (whoever records money). */
-const BOOK_HOLDER_ROLES = new Set(['CASHIER', 'MANAGER', 'ADMIN']);
 
 export class ReceiptBookService {
   constructor(
@@ -61,7 +59,7 @@ export class ReceiptBookService {
       where: { id: body.cashierId },
       select: { id: true, role: true, active: true, displayName: true, memberships: { where: { projectId }, select: { projectId: true } } },
     });
-    if (!holder || !holder.active || !BOOK_HOLDER_ROLES.has(holder.role) || (holder.role !== 'ADMIN' && holder.memberships.length === 0)) {
+    if (!holder || !holder.active || !CASHIER_ROLES.includes(holder.role) || (holder.role !== 'ADMIN' && holder.memberships.length === 0)) {
       throw new AppError('VALIDATION_FAILED', 'The cashier must be an active cashier (or manager) of this project.', [
         { path: 'cashierId', message: 'not a cashier of this project' },
       ]);
