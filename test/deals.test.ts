@@ -183,17 +183,21 @@ describe('confirm prices the deal', () => {
     expect(ok.ok).toBe(true);
   });
 
-  it('kaipan_confirm itself refuses prices or a version that are no longer current (the check inside the transaction)', async () => {
+  it('kaipan_confirm itself refuses prices, a version or terms that are no longer current (the check inside the transaction)', async () => {
     const { unitId, token } = await lockNext();
     const prices = await unitPrices(unitId);
     const projectId = server.fixture.projectId;
     const run = (version: number, list: number) =>
       server.db.$queryRawUnsafe(
-        `SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, 'x', '1', 'u', null, null, false, $5::int, $6::bigint, $7::bigint, $6::bigint, null, '{}'::jsonb, null, null)`,
-        unitId, projectId, token, consultantId, version, list, prices.floor,
+        `SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, 'x', '1', 'u', null, null, false, $5::int, $6::bigint, $7::bigint, $6::bigint, null, '{}'::jsonb, null, null, $8::int)`,
+        unitId, projectId, token, consultantId, version, list, prices.floor, termsVersion,
       );
+    const { termsVersion: current } = await server.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { termsVersion: true } });
+    let termsVersion = current;
     await expect(run(2, prices.list)).rejects.toThrow(/PRICE_VERSION_STALE/);
     await expect(run(1, prices.list + 100)).rejects.toThrow(/PRICE_VERSION_STALE/);
+    termsVersion = current - 1;
+    await expect(run(1, prices.list)).rejects.toThrow(/PRICE_VERSION_STALE/);
     expect(await server.db.subscription.count({ where: { unitId } })).toBe(0);
     expect((await unitPrices(unitId)).status).toBe('AVAILABLE');
     await emitAck(consultant, 'unit:release', { unitId, token });
@@ -353,5 +357,86 @@ describe('below-floor approvals 底价审批', () => {
     const withdrawn = await call<PriceApprovalInfo>('POST', `/api/price-approvals/${asked.body.id}/withdraw`, consultantToken, {});
     expect(withdrawn.body.status).toBe('CANCELLED');
     await emitAck(consultant, 'unit:release', { unitId, token });
+  });
+});
+
+/**
+ * Confirms are priced from an in-memory snapshot of the project's terms and prices (no read per
+ * confirm). A change made through this server applies to the very next confirm; a change the server
+ * did not see (another process, an operator's SQL) is caught by kaipan_confirm (terms_version, price
+ * version, unit prices), and the confirm is priced again from the current terms — never at old ones.
+ */
+describe('pricing terms snapshot', () => {
+  const snapRule = { code: 'SNAP95', kind: 'STANDARD', name: '快照测试 95折', nameEn: 'Snapshot 5% off', rateBp: 9500 } as const;
+  let ruleId: string;
+  const termsVersion = async () =>
+    (await server.db.project.findUniqueOrThrow({ where: { id: server.fixture.projectId }, select: { termsVersion: true } })).termsVersion;
+  const yuanRound = (fen: number) => Math.round(fen / 100) * 100;
+  const storedPrice = async (unitId: string) => {
+    const sub = await server.db.subscription.findFirstOrThrow({ where: { unitId, status: 'ACTIVE' } });
+    return { price: Number(sub.price), listPrice: Number(sub.listPrice) };
+  };
+
+  it('a rule created, changed or withdrawn through the API applies to the very next confirm', async () => {
+    const created = await call<{ id: string }>('POST', `/api/projects/${server.fixture.projectId}/discounts`, managerToken, snapRule);
+    expect(created.status).toBe(201);
+    ruleId = created.body.id;
+    const first = await lockNext();
+    expect((await emitAck(consultant, 'unit:confirm', { ...first, buyer, discountIds: [ruleId] })).ok).toBe(true);
+    expect((await storedPrice(first.unitId)).price).toBe(yuanRound((await unitPrices(first.unitId)).list * 0.95));
+
+    const changed = await call('PUT', `/api/discounts/${ruleId}`, managerToken, { ...snapRule, rateBp: 9600 });
+    expect(changed.status).toBe(200);
+    const second = await lockNext();
+    expect((await emitAck(consultant, 'unit:confirm', { ...second, buyer, discountIds: [ruleId] })).ok).toBe(true);
+    expect((await storedPrice(second.unitId)).price).toBe(yuanRound((await unitPrices(second.unitId)).list * 0.96));
+
+    expect((await call('PUT', `/api/discounts/${ruleId}`, managerToken, { ...snapRule, rateBp: 9600, active: false })).status).toBe(200);
+    const third = await lockNext();
+    const refused = await emitAck(consultant, 'unit:confirm', { ...third, buyer, discountIds: [ruleId] });
+    expect(refused.ok ? null : [refused.error.code, (refused.error.details as { reason?: string }).reason]).toEqual(['DISCOUNT_NOT_APPLICABLE', 'UNKNOWN_DISCOUNT']);
+    expect(await server.db.subscription.count({ where: { unitId: third.unitId } })).toBe(0);
+    expect((await call('PUT', `/api/discounts/${ruleId}`, managerToken, { ...snapRule, rateBp: 9600, active: true })).status).toBe(200);
+    expect((await emitAck(consultant, 'unit:confirm', { ...third, buyer, discountIds: [ruleId] })).ok).toBe(true);
+  });
+
+  it('terms changed behind the server’s back: kaipan_confirm refuses the stale quote and the confirm is priced again from the current terms', async () => {
+    const warm = await lockNext();
+    expect((await emitAck(consultant, 'unit:confirm', { ...warm, buyer, discountIds: [ruleId] })).ok).toBe(true);
+    const before = await termsVersion();
+    // As another server process (or an operator) would: straight in PostgreSQL.
+    await server.db.$executeRaw`UPDATE discount_rules SET rate_bp = 9700 WHERE id = ${ruleId}::uuid`;
+    expect(await termsVersion()).toBe(before + 1);
+    const { unitId, token } = await lockNext();
+    const ack = await emitAck(consultant, 'unit:confirm', { unitId, token, buyer, discountIds: [ruleId] });
+    expect(ack.ok ? 'ok' : ack.error).toBe('ok');
+    expect((await storedPrice(unitId)).price).toBe(yuanRound((await unitPrices(unitId)).list * 0.97));
+  });
+
+  it('a unit’s prices changed behind the server’s back: the deal is priced at the current prices', async () => {
+    const { unitId, token } = await lockNext();
+    const old = await unitPrices(unitId);
+    await server.db.$executeRaw`UPDATE units SET list_price = list_price + 1000000 WHERE id = ${unitId}::uuid`;
+    expect((await emitAck(consultant, 'unit:confirm', { unitId, token, buyer })).ok).toBe(true);
+    expect((await storedPrice(unitId)).listPrice).toBe(old.list + 1_000_000);
+  });
+
+  it('terms_version moves with every rule, plan, policy or time-zone change, and with nothing else', async () => {
+    const projectId = server.fixture.projectId;
+    const steps: [string, () => Promise<unknown>, number][] = [
+      ['pause the sale', () => server.db.project.update({ where: { id: projectId }, data: { salesPaused: false, lockTtlSeconds: 300 } }), 0],
+      ['rule updated', () => server.db.$executeRaw`UPDATE discount_rules SET name = 'x' WHERE id = ${ruleId}::uuid`, 1],
+      ['plan updated', () => server.db.$executeRaw`UPDATE payment_plans SET sort_order = sort_order WHERE project_id = ${projectId}::uuid AND code = 'LUMP'`, 1],
+      ['policy unchanged', () => server.db.$executeRaw`UPDATE projects SET pricing_policy = pricing_policy WHERE id = ${projectId}::uuid`, 0],
+      ['policy changed', () => server.db.$executeRaw`UPDATE projects SET pricing_policy = jsonb_set(pricing_policy, '{maxTotalDiscountBp}', '1200') WHERE id = ${projectId}::uuid`, 1],
+      ['zone changed', () => server.db.$executeRaw`UPDATE projects SET timezone = 'Asia/Shanghai ' WHERE id = ${projectId}::uuid`, 1],
+      ['zone back', () => server.db.$executeRaw`UPDATE projects SET timezone = 'Asia/Shanghai' WHERE id = ${projectId}::uuid`, 1],
+      ['rule deleted', () => server.db.$executeRaw`DELETE FROM discount_rules WHERE id = ${ruleId}::uuid`, 1],
+    ];
+    for (const [what, run, bump] of steps) {
+      const before = await termsVersion();
+      await run();
+      expect({ what, bump: (await termsVersion()) - before }).toEqual({ what, bump });
+    }
   });
 });

@@ -128,6 +128,17 @@ export type ScheduleResult =
 export const isoInstantSchema = z.iso.datetime({ offset: true });
 const isInstant = (iso: string): boolean => isoInstantSchema.safeParse(iso).success;
 
+/** One formatter per zone: constructing an Intl.DateTimeFormat costs far more than using one. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hourCycle: 'h23' });
+    dateFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 /**
  * The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. Throws RangeError for an
  * unknown zone or an invalid instant.
@@ -135,13 +146,7 @@ const isInstant = (iso: string): boolean => isoInstantSchema.safeParse(iso).succ
 export function calendarDateInZone(iso: string, timeZone: string): string {
   const ms = Date.parse(iso);
   if (!isInstant(iso) || Number.isNaN(ms)) throw new RangeError(`invalid ISO instant "${iso}"`);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
+  const parts = dateFormatIn(timeZone).formatToParts(new Date(ms));
   const get = (type: 'year' | 'month' | 'day'): string => {
     const part = parts.find((p) => p.type === type);
     if (!part) throw new RangeError(`no ${type} for ${iso} in ${timeZone}`);

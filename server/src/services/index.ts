@@ -79,8 +79,12 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const registrations = new RegistrationService(db, sql, mirror, directory);
   const query = new QueryService(db, mirror, keeper, directory);
   const batchJobs = new BatchJobs(config.redisUrl, config.redisPrefix, log);
-  const pricing = new PricingService(db, sql);
+  const pricing = new PricingService(db, sql, directory);
   const dealEvents = new DealEvents();
+  // Prices or terms changed through this process: the next quote reads them again.
+  dealEvents.subscribe((event) => {
+    if (event.type === 'prices:changed') pricing.forget(event.payload.projectId);
+  });
   const priceBook = new PriceBookService(db, pricing, directory, dealEvents);
   const depositJobs = new DepositJobs(config.redisUrl, config.redisPrefix, log);
   const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };

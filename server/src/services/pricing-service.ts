@@ -3,8 +3,11 @@
  * policy, active price-list version) and quotes a deal for a unit with the shared pure functions
  * (shared/src/pricing.ts quoteDeal) — the same code the consultant's preview runs.
  *
- * `quoteForConfirm` reads everything a quote needs in ONE statement (the confirm hot path); the
- * result names the version and prices it used, and `kaipan_confirm` re-checks them atomically.
+ * Quotes are priced from an in-memory snapshot of each project's pricing terms and unit prices (the
+ * confirm hot path reads nothing from PostgreSQL to price a deal). A quote names the price-list version,
+ * the terms version and the prices it used, and `kaipan_confirm` re-checks them atomically: a stale
+ * snapshot can only cause a refusal (PRICE_VERSION_STALE), after which the caller re-quotes from a fresh
+ * one — never a deal at old prices or with a withdrawn rule.
  */
 import {
   AppError,
@@ -24,6 +27,8 @@ import {
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
+import type { ProjectDirectory } from './project-directory.js';
+import { RefreshingCache } from './refreshing-cache.js';
 
 /** What a deal is priced with (chosen by the consultant). */
 export interface DealChoice {
@@ -42,6 +47,10 @@ export interface DealQuote {
   unitId: string;
   /** Active price-list version the prices came from. */
   priceVersion: number;
+  /** Version of the rules, plans, policy and zone the deal was priced with (projects.terms_version). */
+  termsVersion: number;
+  /** Which in-memory snapshot priced it: pass it back to `quote` when kaipan_confirm found it stale. */
+  snapshot: number;
   listPrice: number;
   floorPrice: number;
   /** The plan used (null: the project defines no plans; the price is computed as a lump sum). */
@@ -49,18 +58,6 @@ export interface DealQuote {
   identityTags: string[];
   breakdown: PriceBreakdown;
   schedule: ScheduleItem[] | null;
-}
-
-interface QuoteRow {
-  project_id: string;
-  list_price: string;
-  floor_price: string;
-  price_version: number;
-  pricing_policy: unknown;
-  timezone: string;
-  discounts: DiscountRow[];
-  plan: PlanRow | null;
-  tags: string[] | null;
 }
 
 interface DiscountRow {
@@ -90,23 +87,32 @@ interface PlanRow {
 }
 
 /**
- * One round trip: the unit's prices, the project's version, policy and zone, the selected active
- * rules, the chosen (or default: first active by sort order) plan, and the buyer's identity tags.
+ * Everything that prices a deal in a project, read in one consistent (REPEATABLE READ) snapshot:
+ * versions, zone and policy, the active rules and plans, and every unit's list and floor price.
  */
-const QUOTE_SQL = `
-  SELECT u.project_id, u.list_price::text AS list_price, u.floor_price::text AS floor_price, p.price_version, p.pricing_policy, p.timezone,
-    (SELECT coalesce(json_agg(d.*), '[]'::json) FROM discount_rules d
-      WHERE d.project_id = u.project_id AND d.active AND d.id = ANY($2::uuid[])) AS discounts,
-    (SELECT row_to_json(pl.*) FROM payment_plans pl
-      WHERE pl.project_id = u.project_id AND pl.active AND ($3::uuid IS NULL OR pl.id = $3::uuid)
-      ORDER BY pl.sort_order, pl.code LIMIT 1) AS plan,
-    (SELECT c.identity_tags FROM customers c
-      WHERE c.project_id = u.project_id
-        AND (($4::uuid IS NOT NULL AND c.id = (SELECT r.customer_id FROM registrations r WHERE r.id = $4::uuid))
-          OR ($4::uuid IS NULL AND c.phone = $5::text))
-      LIMIT 1) AS tags
-  FROM units u JOIN projects p ON p.id = u.project_id
-  WHERE u.id = $1::uuid`;
+interface PricingSnapshot {
+  /** Read number (increasing in this process). */
+  seq: number;
+  priceVersion: number;
+  termsVersion: number;
+  timezone: string;
+  policy: PricingPolicy;
+  /** Active discount rules by id. */
+  discounts: Map<string, DiscountRule>;
+  /** Active payment plans in display order (the first is the default). */
+  plans: QuotePlan[];
+  prices: Map<string, { listPrice: number; floorPrice: number }>;
+}
+
+type QuotePlan = NonNullable<DealQuote['plan']>;
+
+/**
+ * Snapshots are reused while fresh; after that a cheap check of the two versions decides whether the
+ * whole snapshot is read again. In this process every change invalidates at once (`forget`); the
+ * window only bounds what another process's change takes to reach previews — confirms are re-checked
+ * by kaipan_confirm whatever the age.
+ */
+const SNAPSHOT = { freshMs: 5_000, maxStaleMs: 10 * 60_000, maxEntries: 200 };
 
 const iso = (v: string | Date | null): string | undefined => (v === null ? undefined : new Date(v).toISOString());
 
@@ -170,9 +176,15 @@ function refusal(code: string, message: string): AppError {
 }
 
 export class PricingService {
+  /** The last snapshot read per project (reused when its versions are still current). */
+  private readonly latest = new Map<string, PricingSnapshot>();
+  private reads = 0;
+  private readonly snapshots = new RefreshingCache<string, PricingSnapshot>((projectId) => this.loadSnapshot(projectId), SNAPSHOT);
+
   constructor(
     private readonly db: Db,
     private readonly sql: SqlPool,
+    private readonly directory: ProjectDirectory,
   ) {}
 
   /** The pricing terms of a project: `all` includes inactive rules and plans (managers). */
@@ -200,37 +212,108 @@ export class PricingService {
   /**
    * Quote a deal for a unit at `at` (the server's clock), from the current prices and rules. Throws
    * NOT_FOUND, PLAN_NOT_APPLICABLE or DISCOUNT_NOT_APPLICABLE (details.reason = the shared code).
+   * `stale`: the `snapshot` of an earlier quote that proved stale (kaipan_confirm refused it, or the
+   * client knows a newer version): this quote is priced from a snapshot read after it.
    */
-  async quote(unitId: string, choice: DealChoice, party: DealParty, at: Date): Promise<DealQuote> {
-    const result = await this.sql.query<QuoteRow>({
-      name: 'kaipan_quote_v1',
-      text: QUOTE_SQL,
-      values: [unitId, [...(choice.discountIds ?? [])], choice.planId ?? null, party.registrationId ?? null, party.phone ?? null],
-    });
-    const row = result.rows[0];
-    if (!row) throw new AppError('NOT_FOUND', 'No such unit.');
-    if (choice.planId && !row.plan) throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', { reason: 'UNKNOWN_PLAN' });
-    return this.price(row, unitId, choice, at);
-  }
-
-  private price(row: QuoteRow, unitId: string, choice: DealChoice, at: Date): DealQuote {
-    const listPrice = Number(row.list_price);
-    const floorPrice = Number(row.floor_price);
-    const policy = parsePolicy(row.pricing_policy);
-    const discounts = row.discounts.map(toDiscountRule);
-    const identityTags = row.tags ?? [];
+  async quote(unitId: string, choice: DealChoice, party: DealParty, at: Date, stale?: number): Promise<DealQuote> {
+    const { projectId } = await this.directory.resolveUnit(unitId);
+    let snapshot = await this.snapshots.get(projectId);
+    // Read everything again when the snapshot is the stale one, or lacks the unit (an import adds units
+    // without a new version). `refresh` joins a read in progress — a burst of stale confirms costs one
+    // read — so a second try covers a read that was already under way before the change.
+    for (let tries = 0; tries < 2 && (snapshot.seq <= (stale ?? -1) || !snapshot.prices.has(unitId)); tries++) {
+      this.latest.delete(projectId);
+      snapshot = await this.snapshots.refresh(projectId);
+    }
+    const prices = snapshot.prices.get(unitId);
+    if (!prices) throw new AppError('NOT_FOUND', 'No such unit.');
+    const plan = choice.planId ? snapshot.plans.find((p) => p.id === choice.planId) : snapshot.plans[0];
+    if (choice.planId && !plan) throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', { reason: 'UNKNOWN_PLAN' });
     const selected = [...(choice.discountIds ?? [])];
-    const base = { listPrice, floorPrice, discounts, selected, identityTags, policy };
-    const plan = row.plan ? { id: row.plan.id, code: row.plan.code, name: row.plan.name, nameEn: row.plan.name_en, terms: parsePlan(row.plan.terms) } : null;
-    const common = { projectId: row.project_id, unitId, priceVersion: row.price_version, listPrice, floorPrice, plan, identityTags };
+    // Only the selected active rules go to the shared function: an unknown or withdrawn id is refused there.
+    const discounts = [...new Set(selected)].flatMap((id) => snapshot.discounts.get(id) ?? []);
+    const identityTags = discounts.some((d) => d.identityTag) ? await this.identityTags(projectId, party) : [];
+    const { listPrice, floorPrice } = prices;
+    const base = { listPrice, floorPrice, discounts, selected, identityTags, policy: snapshot.policy };
+    const common = {
+      projectId, unitId, priceVersion: snapshot.priceVersion, termsVersion: snapshot.termsVersion, snapshot: snapshot.seq, listPrice, floorPrice,
+      plan: plan ?? null, identityTags,
+    };
     if (!plan) {
       const priced = computePrice({ ...base, planKind: 'LUMP_SUM', at: at.toISOString() });
       if (!priced.ok) throw refusal(priced.code, priced.message);
       return { ...common, breakdown: priced.breakdown, schedule: null };
     }
-    const quoted = quoteDeal({ ...base, plan: plan.terms, signedAt: at.toISOString(), timeZone: row.timezone });
+    const quoted = quoteDeal({ ...base, plan: plan.terms, signedAt: at.toISOString(), timeZone: snapshot.timezone });
     if (!quoted.ok) throw refusal(quoted.code, quoted.message);
     return { ...common, breakdown: quoted.breakdown, schedule: quoted.schedule };
+  }
+
+  /** Forget a project's snapshot (its prices or terms changed through this process). */
+  forget(projectId: string): void {
+    this.latest.delete(projectId);
+    this.snapshots.delete(projectId);
+  }
+
+  /** The buyer's identity tags (IDENTITY discounts): of the registration's customer, else by phone. */
+  private async identityTags(projectId: string, party: DealParty): Promise<string[]> {
+    const result = await this.sql.query<{ identity_tags: string[] }>({
+      text:
+        'SELECT c.identity_tags FROM customers c WHERE c.project_id = $1::uuid AND ' +
+        '(($2::uuid IS NOT NULL AND c.id = (SELECT r.customer_id FROM registrations r WHERE r.id = $2::uuid)) ' +
+        'OR ($2::uuid IS NULL AND c.phone = $3::text)) LIMIT 1',
+      values: [projectId, party.registrationId ?? null, party.phone ?? null],
+    });
+    return result.rows[0]?.identity_tags ?? [];
+  }
+
+  /**
+   * Read a project's snapshot, unless the versions show the last one is still current. The versions
+   * are read in the same REPEATABLE READ transaction as the rest, so they describe exactly what was
+   * read (a snapshot never claims a version newer than its contents).
+   */
+  private async loadSnapshot(projectId: string): Promise<PricingSnapshot> {
+    const client = await this.sql.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const head = await client.query<{ price_version: number; terms_version: number; timezone: string; pricing_policy: unknown }>(
+        'SELECT price_version, terms_version, timezone, pricing_policy FROM projects WHERE id = $1::uuid',
+        [projectId],
+      );
+      const project = head.rows[0];
+      if (!project) throw new AppError('NOT_FOUND', 'No such project.');
+      const previous = this.latest.get(projectId);
+      if (previous && previous.priceVersion === project.price_version && previous.termsVersion === project.terms_version) {
+        await client.query('COMMIT');
+        return previous;
+      }
+      const [discounts, plans, prices] = await Promise.all([
+        client.query<DiscountRow>('SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active', [projectId]),
+        client.query<PlanRow>('SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code', [projectId]),
+        client.query<{ id: string; list_price: string; floor_price: string }>({
+          text: 'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price FROM units WHERE project_id = $1::uuid',
+          values: [projectId],
+        }),
+      ]);
+      await client.query('COMMIT');
+      const snapshot: PricingSnapshot = {
+        seq: ++this.reads,
+        priceVersion: project.price_version,
+        termsVersion: project.terms_version,
+        timezone: project.timezone,
+        policy: parsePolicy(project.pricing_policy),
+        discounts: new Map(discounts.rows.map((row) => [row.id, toDiscountRule(row)])),
+        plans: plans.rows.map((row) => ({ id: row.id, code: row.code, name: row.name, nameEn: row.name_en, terms: parsePlan(row.terms) })),
+        prices: new Map(prices.rows.map((row) => [row.id, { listPrice: Number(row.list_price), floorPrice: Number(row.floor_price) }])),
+      };
+      this.latest.set(projectId, snapshot);
+      return snapshot;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }
 

@@ -132,30 +132,51 @@ export class SalesService {
     const registrationId = begun.value.registrationId;
     let row: ConfirmRow | undefined;
     let buyer: Buyer;
-    let quote: DealQuote;
     try {
       buyer = registrationId ? await this.registrations.buyerOf(registrationId) : requireBuyer(given);
-      quote = await this.pricing.quote(unitId, terms, { registrationId, phone: buyer.phone }, new Date());
-      if (terms.priceVersion !== undefined && terms.priceVersion !== quote.priceVersion) throw new AppError('PRICE_VERSION_STALE');
-      if (quote.breakdown.belowFloor && !terms.approvalId) throw new AppError('APPROVAL_REQUIRED');
     } catch (error) {
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
       throw error;
     }
-    try {
-      row = await this.commitConfirm(projectId, unitId, token, buyer, user, registrationId, project.requireCalled, quote, terms.approvalId ?? null);
-    } catch (error) {
-      // The commit may have happened even though we saw an error (connection lost on the way back):
-      // PostgreSQL decides.
-      const committed = await this.findConfirmed(unitId, token, user.id).catch(() => null);
-      if (committed) {
-        await this.keeper.reconcileUnit(projectId, unitId);
-        return { subscriptionId: committed };
+    // Priced from the in-memory terms; when they prove stale (the client or kaipan_confirm knows a
+    // newer version), read them again and price once more before refusing.
+    let stale: number | undefined;
+    for (;;) {
+      const fresh = stale !== undefined;
+      let quote: DealQuote;
+      try {
+        quote = await this.pricing.quote(unitId, terms, { registrationId, phone: buyer.phone }, new Date(), stale);
+        if (terms.priceVersion !== undefined && terms.priceVersion !== quote.priceVersion) {
+          stale = quote.snapshot;
+          if (!fresh) continue;
+          throw new AppError('PRICE_VERSION_STALE');
+        }
+        if (quote.breakdown.belowFloor && !terms.approvalId) throw new AppError('APPROVAL_REQUIRED');
+      } catch (error) {
+        await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+        throw error;
       }
-      await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
-      const refusal = confirmRefusal(error);
-      if (refusal) throw new AppError(refusal);
-      if (pgErrorCode(error) !== '23505') throw error;
+      try {
+        row = await this.commitConfirm(projectId, unitId, token, buyer, user, registrationId, project.requireCalled, quote, terms.approvalId ?? null);
+      } catch (error) {
+        const refusal = confirmRefusal(error);
+        // A refusal rolled everything back: nothing was written, so pricing again is safe.
+        if (refusal === 'PRICE_VERSION_STALE' && !fresh) {
+          stale = quote.snapshot;
+          continue;
+        }
+        // The commit may have happened even though we saw an error (connection lost on the way back):
+        // PostgreSQL decides.
+        const committed = refusal ? null : await this.findConfirmed(unitId, token, user.id).catch(() => null);
+        if (committed) {
+          await this.keeper.reconcileUnit(projectId, unitId);
+          return { subscriptionId: committed };
+        }
+        await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
+        if (refusal) throw new AppError(refusal);
+        if (pgErrorCode(error) !== '23505') throw error;
+      }
+      break;
     }
     if (!row) {
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
@@ -231,14 +252,14 @@ export class SalesService {
     approvalId: string | null,
   ): Promise<ConfirmRow | undefined> {
     const result = await this.sql.query<RawConfirmRow>({
-      name: 'kaipan_confirm_v4',
+      name: 'kaipan_confirm_v5',
       text:
         'SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5::text, $6::text, $7::text, $8::text, $9::uuid, ' +
-        '$10::boolean, $11::integer, $12::bigint, $13::bigint, $14::bigint, $15::uuid, $16::jsonb, $17::jsonb, $18::uuid)',
+        '$10::boolean, $11::integer, $12::bigint, $13::bigint, $14::bigint, $15::uuid, $16::jsonb, $17::jsonb, $18::uuid, $19::integer)',
       values: [
         unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device, registrationId, requireCalled,
         quote.priceVersion, quote.listPrice, quote.floorPrice, quote.breakdown.finalPrice, quote.plan?.id ?? null,
-        JSON.stringify(quote.breakdown), quote.schedule ? JSON.stringify(quote.schedule) : null, approvalId,
+        JSON.stringify(quote.breakdown), quote.schedule ? JSON.stringify(quote.schedule) : null, approvalId, quote.termsVersion,
       ],
     });
     const row = result.rows[0];
