@@ -15,6 +15,7 @@ const CustomersPage = lazy(() => import('./pages/customers'));
 const DealsPage = lazy(() => import('./pages/deals'));
 const PricesPage = lazy(() => import('./pages/prices'));
 const ImportPage = lazy(() => import('./pages/import'));
+const AgreementPage = lazy(() => import('./pages/agreement'));
 const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
@@ -126,6 +127,20 @@ function ImportRoute(): JSX.Element {
   );
 }
 
+/** /manager/:projectId/agreement — the 认购书 terms and signing period (managers). */
+function AgreementRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <AgreementPage projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 const BOARD_KEY_PREFIX = 'kaipan.board.';
 
 /** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
@@ -196,6 +211,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/deals" component={() => <DealsRoute variant="manager" />} />
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
+      <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

@@ -200,6 +200,31 @@ export interface ProjectChangedEvent {
   resync?: boolean;
 }
 
+/** Why a subscription was cancelled without a change request (today: the deposit rule 定金时限). */
+export type SubscriptionCancelReason = 'DEPOSIT_NOT_RECEIVED';
+
+/**
+ * `subscription:cancelled`: the server cancelled a subscription by itself — its deposit 定金 did not
+ * come within the project's window. To the deal's consultant and the project's managers; the unit's
+ * return to sale reaches every screen as `units:changed` as usual.
+ */
+export interface SubscriptionCancelledEvent {
+  projectId: string;
+  subscriptionId: string;
+  unitId: string;
+  unitCode: string;
+  consultantId: string;
+  /** Masked buyer name, e.g. 张**. */
+  buyerName: string;
+  reason: SubscriptionCancelReason;
+  /** The deposit window the subscription had, minutes (deadline − subscribed). */
+  windowMinutes: number;
+  /** The deposit deadline that passed (ISO, UTC). */
+  dueAt: string;
+  /** When it was cancelled (ISO, UTC). */
+  at: string;
+}
+
 export interface LockResult {
   unitId: string;
   token: string;
@@ -237,6 +262,8 @@ export interface ServerToClientEvents {
   'prices:changed': (event: PricesChangedEvent) => void;
   /** A batch 推盘 was created, rescheduled, cancelled or released: re-read the batches (countdowns). */
   'batches:changed': (event: ProjectRef) => void;
+  /** The deposit rule cancelled a subscription (its consultant; the project's managers). */
+  'subscription:cancelled': (event: SubscriptionCancelledEvent) => void;
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */

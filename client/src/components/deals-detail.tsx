@@ -30,6 +30,7 @@ import {
   signedMoney,
 } from './deals-common';
 import { RequestCard, type ChangeActions, type Viewer } from './deals-requests';
+import { DocumentButton } from './document-button';
 import { ErrorState, LoadingState, Spinner } from './ui';
 
 export interface TargetUnit {
@@ -129,6 +130,17 @@ export function DealDrawer(props: {
                   </div>
                 </Show>
               </dl>
+
+              <Show when={s().status === 'ACTIVE' || s().status === 'CONTRACTED'}>
+                <div class="deals-docs">
+                  <DocumentButton
+                    request={{ kind: 'AGREEMENT', entityId: s().id }}
+                    label={t('doc.agreement')}
+                    preview
+                    testId="agreement-document"
+                  />
+                </div>
+              </Show>
 
               <Show when={s().replacesId || s().replacedById}>
                 <div class="deals-chain">

@@ -4,12 +4,14 @@
  */
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
 import {
+  MAX_PURCHASE_PLAN_COLUMNS,
   STATUS_COLORS,
   buyerSchema,
   formatClock,
   formatYuan,
   type CatalogUnit,
   type DealTerms as DealTermsBody,
+  type DocumentRequestBody,
   type PriceApprovalInfo,
   type PricingTerms,
   type RegistrationInfo,
@@ -26,6 +28,7 @@ import { isSeller } from '../stores/session';
 import type { ConnectionState, LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
+import { DocumentButton } from './document-button';
 import { Countdown, URGENT_SECONDS } from './countdown';
 import { ErrorAlert, Spinner } from './ui';
 import { UnitFacts } from './unit-facts';
@@ -157,6 +160,28 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     } catch (err) {
       setError(describeError(err));
     }
+  };
+
+  /** 置业计划书: for a unit the consultant may sell (available, or held by them). */
+  const planOffered = (): boolean => isSeller(props.user) && (status() === 'AVAILABLE' || lockedByMe());
+  /**
+   * The purchase plan of this unit: while I hold it, the plan I chose first (then the others, at
+   * most MAX_PURCHASE_PLAN_COLUMNS) and the discounts I ticked; otherwise every active plan.
+   */
+  const planRequest = (): DocumentRequestBody | undefined => {
+    const unit = props.unit;
+    if (!unit) return undefined;
+    if (!lockedByMe()) return { kind: 'PURCHASE_PLAN', entityId: unit.id };
+    const chosen = choice().planId ?? quoted()?.plan?.id;
+    const others = (props.terms?.plans ?? []).map((p) => p.id).filter((id) => id !== chosen);
+    const planIds = chosen ? [chosen, ...others].slice(0, MAX_PURCHASE_PLAN_COLUMNS) : undefined;
+    const discountIds = choice().discountIds;
+    return {
+      kind: 'PURCHASE_PLAN',
+      entityId: unit.id,
+      ...(planIds ? { planIds } : {}),
+      ...(discountIds.length > 0 ? { discountIds: [...discountIds] } : {}),
+    };
   };
 
   /** Why the Lock button is not offered, or null when it is. */
@@ -449,6 +474,17 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                 </div>
               </Match>
             </Switch>
+
+            <Show when={planOffered()}>
+              <div class="sheet__docs">
+                <DocumentButton
+                  request={planRequest()}
+                  label={t('doc.purchasePlan')}
+                  disabledHint={props.connection === 'offline' ? t('doc.offline') : null}
+                  testId="purchase-plan"
+                />
+              </div>
+            </Show>
           </>
         )}
       </Show>

@@ -376,6 +376,13 @@ async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data:
   return response;
 }
 
+/** A rendered document's PDF (`DocumentInfo.pdfUrl`), fetched with the session's bearer token. */
+export async function fetchDocumentPdf(pdfUrl: string, timeoutMs = 60_000): Promise<Blob> {
+  const res = await sessionFetch('GET', pdfUrl, undefined, timeoutMs);
+  const blob = await res.blob();
+  return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
+}
+
 export const unitSheets = {
   /** The current units with active prices (`export`) or the empty template. */
   async download(projectId: string, kind: 'export' | 'template', format: UnitSheetFormat): Promise<DownloadedFile> {

@@ -14,6 +14,7 @@ import { createBuyerPicker } from '../stores/buyer';
 import { createApprovals, createPricingTerms } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
 import { BuyerBar } from '../components/buyer-bar';
+import { CancelledDealNotices, createCancelledDeals } from '../components/deal-cancelled-notices';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore } from '../stores/units';
@@ -55,6 +56,16 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
     if (a.status === 'REJECTED') showToast('error', t('deal.toastRejected', { code: a.unitCode }));
   });
   const registrationById = (id: string) => buyers.overview()?.registrations.find((r) => r.id === id);
+  // The deposit rule cancelled one of my deals: a notice at the top of the page that stays until
+  // dismissed (no toast: it would cover the notice with the same words). A manager on this page
+  // also hears the others' deals, as a toast.
+  const cancelledDeals = createCancelledDeals(props.projectId, units, {
+    keep: (e) => e.consultantId === props.user.id,
+    onEvent: (e) => {
+      if (e.consultantId === props.user.id) void buyers.refetch();
+      else showToast('info', t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }));
+    },
+  });
 
   const [chosenBuilding, setChosenBuilding] = createSignal<string | null>(null);
   const [selectedId, setSelectedId] = createSignal<string | null>(null);
@@ -137,6 +148,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
+        <CancelledDealNotices store={cancelledDeals} timeZone={catalog.timeZone()} onOpenUnit={openUnit} />
         <Show when={(buyers.overview()?.registrations.length ?? 0) > 0 || project()?.requireRegistration}>
           <BuyerBar
             picker={buyers}

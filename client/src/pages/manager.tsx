@@ -88,6 +88,12 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
   // A new active price list changes the catalog's list prices.
   const offPrices = units.listen('prices:changed', () => void catalog.refetch());
   onCleanup(offPrices);
+  // The deposit rule cancelled a deal: managers are told (the unit's return shows on the grid anyway).
+  const offCancelled = units.listen('subscription:cancelled', (e) => {
+    if (e.projectId !== props.projectId) return;
+    showToast('error', t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }));
+  });
+  onCleanup(offCancelled);
   const [audit, auditCtl] = createResource(() => props.projectId, (id) => api.audit(id, 50));
 
   // Refresh the audit log shortly after live changes (debounced: a storm costs one request).
@@ -181,6 +187,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             </A>
             <A href={`/manager/${props.projectId}/import`} class="btn btn--ghost btn--sm hide-phone">
               {t('import.link')}
+            </A>
+            <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
+              {t('agreement.link')}
             </A>
             <button
               type="button"

@@ -95,12 +95,19 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     overlayTimers.set(unitId, setTimeout(() => clearOverlay(unitId), OVERLAY_MAX_MS));
   }
 
+  /** A deal stays on the ticker while its unit is sold: 退房, 换房 and the deposit rule return the unit. */
+  function stillSold(d: DealInfo): boolean {
+    const status = state.units[d.unitId]?.status;
+    return status === undefined || status === 'SUBSCRIBED' || status === 'CONTRACTED';
+  }
+
   function addDeals(deals: DealInfo[]): void {
     const limit = options.deals?.limit ?? 0;
     if (limit === 0 || deals.length === 0) return;
     const seen = new Set<string>();
     const merged = [...deals, ...state.deals]
       .filter((d) => (seen.has(d.subscriptionId) ? false : (seen.add(d.subscriptionId), true)))
+      .filter(stillSold)
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
       .slice(0, limit);
     setState('deals', reconcile(merged, { key: 'subscriptionId' }));
@@ -120,6 +127,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
       setState('lastUpdate', Date.now());
     });
     if (result.applied.length > 0) {
+      if (state.deals.some((d) => !stillSold(d))) setState('deals', state.deals.filter(stillSold));
       addDeals(result.applied.flatMap((c) => (c.deal ? [c.deal] : [])));
       for (const listener of appliedListeners) listener(result.applied);
     }

@@ -26,6 +26,7 @@ import { canManage, deviceLabel, type Principal } from '../domain/principal.js';
 import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
 import { Fanout, audienceOf, managersRoom, projectRoom, userRoom } from './fanout.js';
+import { routeDealEvent } from './deal-routing.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import type { Logger } from '../services/logger.js';
@@ -176,26 +177,8 @@ export function createHub(
 
   // Lottery results go through the Redis adapter: the sockets of every process in the project room hear them.
   services.lottery.onDrawn((event) => hub.to(projectRoom(event.projectId)).emit('lottery:drawn', event));
-  // Deal events likewise: approvals and change requests to managers and the person who asked,
-  // price activations to every screen of the project.
-  services.dealEvents.subscribe((event) => {
-    switch (event.type) {
-      case 'approval:changed':
-        hub.to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)]).emit('approval:changed', event.payload);
-        break;
-      case 'change:changed':
-        hub
-          .to([managersRoom(event.payload.projectId), userRoom(event.requesterId), userRoom(event.payload.consultantId)])
-          .emit('change:changed', event.payload);
-        break;
-      case 'prices:changed':
-        hub.to(projectRoom(event.payload.projectId)).emit('prices:changed', event.payload);
-        break;
-      case 'batches:changed':
-        hub.to(projectRoom(event.payload.projectId)).emit('batches:changed', event.payload);
-        break;
-    }
-  });
+  // Deal events likewise (routing in deal-routing.ts, shared with the worker process's broadcaster).
+  services.dealEvents.subscribe((event) => routeDealEvent(hub, event));
 
   const sink: FeedSink = {
     unitsChanged: (frame) => fanout.unitsChanged(frame),

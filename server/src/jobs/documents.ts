@@ -59,6 +59,8 @@ export interface DocumentPdfJobData {
   voided: boolean;
   facts: VerifyFact[];
   render: PreparedRender;
+  /** Set when a committed change of the record asked for this version (DocumentService.refreshFor). */
+  refresh?: { reason: string };
 }
 
 /** What a finished `document-pdf` job returns. */

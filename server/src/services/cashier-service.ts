@@ -12,6 +12,7 @@ import {
   AppError,
   formatRegistrationNo,
   idSchema,
+  maskName,
   normalizePhone,
   parseRegistrationNo,
   phoneDigits,
@@ -19,11 +20,14 @@ import {
   type CashierRegistration,
   type CashierSubscription,
   type PaymentInfo,
+  type SubscriptionCancelledEvent,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import type { StoredChange } from '../infra/mirror.js';
 import type { Principal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
+import type { DealEvents } from './deal-events.js';
+import type { DocumentRefresher } from './document-service.js';
 import { toAuditRow } from './audit.js';
 import {
   TX_OPTIONS,
@@ -89,10 +93,14 @@ export class CashierService {
     private readonly keeper: MirrorKeeper,
     private readonly depositJobs: DepositJobs,
     private readonly log: Logger,
+    /** Re-renders a printed 认购书 whose deposits or status changed (never waited for). */
+    private readonly docs: DocumentRefresher | null = null,
+    /** `subscription:cancelled` to the consultant and the managers when the deposit rule cancels. */
+    private readonly events: DealEvents | null = null,
   ) {
     this.books = new ReceiptBookService(db, directory);
-    this.payments = new PaymentService(db, directory, depositJobs);
-    this.receipts = new ReceiptService(db, directory, depositJobs);
+    this.payments = new PaymentService(db, directory, depositJobs, docs);
+    this.receipts = new ReceiptService(db, directory, depositJobs, docs);
     this.dayEnd = new DayEndService(db, directory);
     this.windows = new RefreshingCache(
       async (projectId: string) =>
@@ -379,12 +387,15 @@ export class CashierService {
    * consultant's, sees it), the registration gets its entitlement back. Anything else: left alone.
    */
   async enforceDeposit(subscriptionId: string): Promise<DepositOutcome> {
-    let change: { projectId: string; stored: StoredChange } | null = null;
+    let change: { projectId: string; stored: StoredChange; event: SubscriptionCancelledEvent } | null = null;
     const outcome = await this.db.$transaction(async (tx): Promise<DepositOutcome> => {
       await lockSubscription(tx, subscriptionId);
       const sub = await tx.subscription.findUnique({
         where: { id: subscriptionId },
-        select: { id: true, projectId: true, unitId: true, status: true, depositPaidAt: true, depositDueAt: true, registrationId: true, customerId: true, price: true, refundState: true },
+        select: {
+          id: true, projectId: true, unitId: true, status: true, depositPaidAt: true, depositDueAt: true, registrationId: true, customerId: true, price: true, refundState: true,
+          consultantId: true, buyerName: true, createdAt: true,
+        },
       });
       if (!sub || sub.status !== 'ACTIVE') return { outcome: 'closed' };
       if (sub.depositPaidAt) return { outcome: 'paid' };
@@ -393,11 +404,32 @@ export class CashierService {
       if (sub.depositDueAt > at) return { outcome: 'not-due', dueAt: sub.depositDueAt };
       // Enough may have been recorded without the mark (e.g. the required deposit was lowered since).
       if ((await settleDeposit(tx, 'system', sub.id, at)) === 'paid') return { outcome: 'paid' };
-      change = { projectId: sub.projectId, stored: await this.cancelUnpaid(tx, sub, at) };
+      const cancelled = await this.cancelUnpaid(tx, sub, at);
+      // The window this deal was given (stored with its deadline; the project's may have changed since).
+      const dueAudit = await tx.auditEvent.findFirst({
+        where: { entity: 'subscription', entityId: sub.id, action: 'subscription.deposit_due' }, orderBy: { id: 'desc' }, select: { after: true },
+      });
+      const given = (dueAudit?.after as { windowMinutes?: unknown } | null)?.windowMinutes;
+      change = {
+        projectId: sub.projectId,
+        stored: cancelled.stored,
+        event: {
+          projectId: sub.projectId, subscriptionId: sub.id, unitId: sub.unitId, unitCode: cancelled.unitCode, consultantId: sub.consultantId,
+          buyerName: maskName(sub.buyerName), reason: 'DEPOSIT_NOT_RECEIVED',
+          windowMinutes: typeof given === 'number' ? given : Math.max(0, Math.round((sub.depositDueAt.getTime() - sub.createdAt.getTime()) / 60_000)),
+          dueAt: sub.depositDueAt.toISOString(), at: at.toISOString(),
+        },
+      };
       return { outcome: 'cancelled' };
     }, TX_OPTIONS);
-    const committed = change as { projectId: string; stored: StoredChange } | null;
-    if (committed) await this.keeper.applyCommitted(committed.projectId, [committed.stored]);
+    const committed = change as { projectId: string; stored: StoredChange; event: SubscriptionCancelledEvent } | null;
+    if (committed) {
+      await this.keeper.applyCommitted(committed.projectId, [committed.stored]);
+      // Committed: the consultant is told personally (screens see the unit return via units:changed),
+      // and a printed 认购书 of the deal is voided.
+      this.events?.publish({ type: 'subscription:cancelled', payload: committed.event });
+      this.docs?.refreshFor('AGREEMENT', committed.event.subscriptionId, 'system', 'deposit.not_received');
+    }
     return outcome;
   }
 
@@ -405,7 +437,7 @@ export class CashierService {
     tx: Tx,
     sub: { id: string; projectId: string; unitId: string; depositDueAt: Date | null; registrationId: string | null; customerId: string | null; price: bigint; refundState: string },
     at: Date,
-  ): Promise<StoredChange> {
+  ): Promise<{ stored: StoredChange; unitCode: string }> {
     const projectId = sub.projectId;
     const { balanceHeld } = await subscriptionMoney(tx, await chainIds(tx, sub.id));
     const refundState = balanceHeld > 0 ? 'DUE' : 'NONE';
@@ -446,6 +478,6 @@ export class CashierService {
       }
     }
     await tx.auditEvent.createMany({ data: audits });
-    return { unitId: sub.unitId, status: 'AVAILABLE', version: unit.version };
+    return { stored: { unitId: sub.unitId, status: 'AVAILABLE', version: unit.version }, unitCode: unit.code };
   }
 }

@@ -38,6 +38,7 @@ import type { MirrorFailure, StoredChange, UnitMirror } from '../infra/mirror.js
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
+import type { DocumentRefresher } from './document-service.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { PricingService } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
@@ -66,6 +67,8 @@ export interface UnitChangePreview {
   targetUnitCode: string;
   oldPrice: number;
   priceVersion: number;
+  /** The pricing-terms version it was priced with (absent in previews stored before it existed). */
+  termsVersion?: number;
   listPrice: number;
   floorPrice: number;
   finalPrice: number;
@@ -190,6 +193,8 @@ export class ChangeService {
     private readonly directory: ProjectDirectory,
     private readonly pricing: PricingService,
     private readonly events: DealEvents,
+    /** Re-renders a printed 认购书 whose subscription a change altered (never waited for). */
+    private readonly docs: DocumentRefresher | null = null,
   ) {}
 
   // ── Reading ────────────────────────────────────────────────────────────────────────────────
@@ -444,6 +449,7 @@ export class ChangeService {
       targetUnitCode: target.code,
       oldPrice: Number(sub.price),
       priceVersion: quote.priceVersion,
+      termsVersion: quote.termsVersion,
       listPrice: quote.listPrice,
       floorPrice: quote.floorPrice,
       finalPrice: quote.breakdown.finalPrice,
@@ -579,6 +585,9 @@ export class ChangeService {
       if (error instanceof ClaimLost) throw new AppError('INVALID_TRANSITION', `The request is ${current?.status.toLowerCase() ?? 'gone'}, not approved.`);
       throw error;
     }
+    // Committed by this call: a printed 认购书 of the subscription no longer tells the truth. 更名/调价
+    // → a new version supersedes it; 换房 (old subscription CHANGED) and 退房 → it is voided.
+    this.docs?.refreshFor('AGREEMENT', row.subscriptionId, user, `change.${row.kind}`);
     const info = await this.info(requestId);
     this.publish(info, row.requestedById);
     return info;
@@ -641,7 +650,8 @@ export class ChangeService {
             approvedPrice: approved.finalPrice, currentPrice: quote.finalPrice,
           });
         }
-        const active = await tx.$queryRaw<{ price_version: number }[]>`SELECT price_version FROM projects WHERE id = ${projectId}::uuid`;
+        const active = await tx.$queryRaw<{ price_version: number; terms_version: number }[]>`
+          SELECT price_version, terms_version FROM projects WHERE id = ${projectId}::uuid`;
         const target = await tx.$queryRaw<{ version: number; code: string }[]>`
           UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = ${BigInt(token)}, updated_at = now()
           WHERE id = ${targetUnitId}::uuid AND project_id = ${projectId}::uuid AND status = 'AVAILABLE'
@@ -654,6 +664,11 @@ export class ChangeService {
         }
         if (active[0]?.price_version !== quote.priceVersion) {
           throw new AppError('CONFLICT', 'A new price list became active; request the change again.');
+        }
+        if (active[0]?.terms_version !== quote.termsVersion) {
+          // Priced from terms another process changed: read them again for the next attempt.
+          this.pricing.forget(projectId);
+          throw new AppError('CONFLICT', 'The discount rules or payment plans changed; execute again to re-price.');
         }
         const closedAt = new Date();
         await tx.subscription.update({

@@ -12,6 +12,11 @@
  *   audit event `document.rendered` carrying the fingerprint and the facts /verify shows.
  * - /verify/<id> answers without login: authentic or not, current / superseded (naming the current
  *   id) / voided, with a few masked facts to compare with the paper.
+ * - A record that changes after its paper was printed (更名, 调价, 换房, 退房, the deposit rule, a
+ *   deposit recorded, converted or voided) is re-rendered by `refreshFor` after the change committed:
+ *   every paper variant with a CURRENT version is requested again through the same path (same
+ *   fingerprint → nothing; else version n+1 supersedes it, or VOIDED when the record was closed).
+ *   Fire-and-forget: the change never waits for the PDF and never fails because of it.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -62,6 +67,8 @@ import {
 } from '../jobs/documents.js';
 import type { DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from './audit.js';
+import { chainIds } from './cashier-common.js';
+import type { Logger } from './logger.js';
 import type { PricingService } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 
@@ -185,12 +192,18 @@ function errorOfJob(reason: string | undefined): { code: string; message: string
   return { code: 'INTERNAL', message: 'The document could not be rendered; try again.' };
 }
 
+/** What a service that changes a printed record needs: ask for the re-render, never wait for it. */
+export type DocumentRefresher = Pick<DocumentService, 'refreshFor'>;
+
 export class DocumentService {
   constructor(
     private readonly db: Db,
     private readonly directory: ProjectDirectory,
     private readonly pricing: PricingService,
     private readonly jobs: DocumentJobs,
+    /** PUBLIC_URL (what the routes put in QR codes when set); else refreshes reuse the first render's origin. */
+    private readonly publicUrl: string | null = null,
+    private readonly log: Logger | null = null,
   ) {}
 
   // ── Request and poll ─────────────────────────────────────────────────────────────────────────
@@ -203,30 +216,128 @@ export class DocumentService {
     const user = requireUser(principal);
     const variant = body.variant ?? DOCUMENT_KIND_VARIANTS[body.kind][0]!;
     const prepared = await this.prepare(user, body, variant, now);
-    const fingerprint = fingerprintOf(body.kind, variant, origin, prepared);
-    const latest = await latestDocument(this.db, body.kind, body.entityId, variant);
-    if (latest && latest.fingerprint === fingerprint) {
-      const row = await this.db.document.findUniqueOrThrow({ where: { id: latest.id }, select: DOCUMENT_SELECT });
+    const queued = await this.enqueue(body.kind, body.entityId, variant, prepared, origin, user, now);
+    if (queued.kind === 'current') {
+      const row = await this.db.document.findUniqueOrThrow({ where: { id: queued.documentId }, select: DOCUMENT_SELECT });
       return { queued: false, info: { jobId: `current-${row.id}`, state: 'completed', progress: 100, document: documentInfo(row, origin), error: null } };
     }
-    const jobId = `doc-${body.kind}-${body.entityId}-${variant}-v${(latest?.version ?? 0) + 1}-${fingerprint.slice(0, 20)}`;
+    return { queued: true, info: await this.jobInfo(principal, queued.jobId, origin) };
+  }
+
+  /**
+   * The one way to a `document-pdf` job: the newest version when the fingerprint is unchanged,
+   * else a job for version n+1 (its id names the content, so the same request twice is one job).
+   */
+  private async enqueue(
+    kind: DocumentKind,
+    entityId: string,
+    variant: DocumentVariant,
+    prepared: Prepared,
+    origin: string,
+    requestedBy: UserPrincipal | null,
+    now: Date,
+    refresh?: DocumentPdfJobData['refresh'],
+  ): Promise<{ kind: 'current'; documentId: string } | { kind: 'queued'; jobId: string }> {
+    const fingerprint = fingerprintOf(kind, variant, origin, prepared);
+    const latest = await latestDocument(this.db, kind, entityId, variant);
+    if (latest && latest.fingerprint === fingerprint) return { kind: 'current', documentId: latest.id };
+    const jobId = `doc-${kind}-${entityId}-${variant}-v${(latest?.version ?? 0) + 1}-${fingerprint.slice(0, 20)}`;
     const data: DocumentPdfJobData = {
       projectId: prepared.projectId,
-      kind: body.kind,
-      entityId: body.entityId,
+      kind,
+      entityId,
       variant,
       title: prepared.title,
       fingerprint,
       origin: origin.replace(/\/+$/, ''),
       requestedAt: now.toISOString(),
-      requestedBy: { ...user },
+      requestedBy: requestedBy ? { ...requestedBy } : null,
       voided: prepared.voided,
       // When this version was issued, as the paper prints it (not part of the fingerprint).
       facts: [...prepared.facts, { label: '生成时间', labelEn: 'Issued', value: `${formatProjectTime(now, prepared.timezone)} (${prepared.timezone})` }],
       render: prepared.render,
+      ...(refresh ? { refresh } : {}),
     };
     await this.jobs.enqueueDocument(jobId, data);
-    return { queued: true, info: await this.jobInfo(principal, jobId, origin) };
+    return { kind: 'queued', jobId };
+  }
+
+  // ── Refresh after a change ───────────────────────────────────────────────────────────────────
+
+  /**
+   * Call after a change of a printed record committed (the subscription behind a 认购书: 更名, 调价,
+   * 换房, 退房, the deposit rule, a deposit recorded / converted / voided). Returns at once: the
+   * re-render runs in the background, and a failure is logged and audited (`document.refresh_failed`)
+   * but never reaches the change. `actor`: who changed the record (the new version's author), or
+   * 'system'.
+   */
+  refreshFor(kind: 'AGREEMENT', entityId: string, actor: UserPrincipal | 'system', reason: string): void {
+    void this.refresh(kind, entityId, actor, reason).catch(() => undefined);
+  }
+
+  /**
+   * The body of `refreshFor`, awaitable: every paper variant of the record with a CURRENT version is
+   * requested again through `enqueue` (unchanged fingerprint → nothing). Returns the queued job ids.
+   * The QR code keeps pointing where it did: PUBLIC_URL, else the origin the newest version was
+   * rendered for (stored with its `document.rendered` audit event), else any of the project's.
+   */
+  async refresh(kind: 'AGREEMENT', entityId: string, actor: UserPrincipal | 'system', reason: string, now = new Date()): Promise<string[]> {
+    let projectId: string | null = null;
+    try {
+      const current = await this.db.document.findMany({
+        where: { kind, entityId, status: 'CURRENT' },
+        select: { id: true, projectId: true, variant: true },
+        orderBy: { version: 'desc' },
+      });
+      if (current.length === 0) return [];
+      projectId = current[0]!.projectId;
+      const prepared = await this.prepareAgreement(null, entityId);
+      const jobIds: string[] = [];
+      const variants = [...new Set(current.map((d) => d.variant as DocumentVariant))];
+      for (const variant of variants) {
+        const origin = await this.refreshOrigin(current.find((d) => d.variant === variant)!.id, current[0]!.projectId);
+        if (!origin) throw new AppError('CONFLICT', 'No origin is known for the QR code of this document (set PUBLIC_URL).');
+        const queued = await this.enqueue(kind, entityId, variant, prepared, origin, actor === 'system' ? null : actor, now, { reason });
+        if (queued.kind === 'queued') jobIds.push(queued.jobId);
+      }
+      return jobIds;
+    } catch (error) {
+      this.log?.error({ err: error, kind, entityId, reason }, 'document refresh could not be queued (the change itself is done)');
+      await this.db.auditEvent
+        .create({
+          data: toAuditRow({
+            projectId,
+            actor,
+            action: 'document.refresh_failed',
+            entity: kind === 'AGREEMENT' ? 'subscription' : 'document',
+            entityId,
+            after: { kind, reason, stage: 'queue', error: error instanceof Error ? error.message : String(error) },
+          }),
+        })
+        .catch((e: unknown) => this.log?.error({ err: e, entityId }, 'could not audit a failed document refresh'));
+      throw error;
+    }
+  }
+
+  /** Where the QR code of a re-render points (see `refresh`). */
+  private async refreshOrigin(documentId: string, projectId: string): Promise<string | null> {
+    if (this.publicUrl) return this.publicUrl;
+    const own = await this.db.auditEvent.findFirst({
+      where: { entity: 'document', entityId: documentId, action: 'document.rendered' },
+      orderBy: { id: 'desc' },
+      select: { after: true },
+    });
+    const originOf = (after: unknown): string | null => {
+      const o = (after as { origin?: unknown } | null)?.origin;
+      return typeof o === 'string' && /^https?:\/\//.test(o) ? o : null;
+    };
+    const found = originOf(own?.after);
+    if (found) return found;
+    const rows = await this.db.$queryRaw<{ origin: string }[]>`
+      SELECT after->>'origin' AS origin FROM audit_events
+      WHERE project_id = ${projectId}::uuid AND action = 'document.rendered' AND after->>'origin' IS NOT NULL
+      ORDER BY id DESC LIMIT 1`;
+    return originOf({ origin: rows[0]?.origin });
   }
 
   /** GET /api/document-jobs/:jobId — state, progress 0–100, the document when done, a coded error when failed. */
@@ -461,7 +572,8 @@ export class DocumentService {
     };
   }
 
-  private async prepareAgreement(user: UserPrincipal, subscriptionId: string): Promise<Prepared> {
+  /** `user` null: a refresh after a committed change (the system reads; no permission to check). */
+  private async prepareAgreement(user: UserPrincipal | null, subscriptionId: string): Promise<Prepared> {
     const s = await this.db.subscription.findUnique({
       where: { id: subscriptionId },
       select: {
@@ -480,13 +592,16 @@ export class DocumentService {
       },
     });
     if (!s) throw new AppError('NOT_FOUND', 'No such subscription.');
-    await this.directory.assertAccess(user, s.projectId);
-    const manages = MANAGER_ROLES.includes(user.role);
-    if (user.role !== 'CASHIER' && !manages && s.consultantId !== user.id) {
-      throw new AppError('FORBIDDEN', 'Agreements are printed by cashiers, managers and the consultant of the deal.');
+    if (user) {
+      await this.directory.assertAccess(user, s.projectId);
+      const manages = MANAGER_ROLES.includes(user.role);
+      if (user.role !== 'CASHIER' && !manages && s.consultantId !== user.id) {
+        throw new AppError('FORBIDDEN', 'Agreements are printed by cashiers, managers and the consultant of the deal.');
+      }
     }
+    // The deal's deposits: after a 换房 they stay on the subscriptions it replaced.
     const deposits = await this.db.payment.findMany({
-      where: { subscriptionId, kind: 'DEPOSIT', status: 'RECORDED' },
+      where: { subscriptionId: { in: await chainIds(this.db, subscriptionId) }, kind: 'DEPOSIT', status: 'RECORDED' },
       orderBy: { createdAt: 'asc' },
       select: { amount: true, receipt: { select: { label: true } } },
     });
@@ -806,7 +921,7 @@ export async function processDocumentJob(db: Db, pool: RenderPool, job: Document
             before: latest ? { documentId: latest.id, version: latest.version, status: latest.status, replaced: replaced.count } : undefined,
             after: {
               kind: d.kind, entityId: d.entityId, variant: d.variant, version, status, sha256: digest, pages, title: d.title,
-              fingerprint: d.fingerprint, facts: d.facts,
+              fingerprint: d.fingerprint, facts: d.facts, origin: d.origin, ...(d.refresh ? { refresh: d.refresh.reason } : {}),
             },
           }),
         });
@@ -819,6 +934,19 @@ export async function processDocumentJob(db: Db, pool: RenderPool, job: Document
     }
     throw new AppError('CONFLICT', 'The document kept changing while it was rendered; request it again.');
   } catch (error) {
+    const final = error instanceof AppError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (final && d.refresh) {
+      // A re-render after a change failed for good: the change stands; say so in the audit trail.
+      await db.auditEvent
+        .create({
+          data: toAuditRow({
+            projectId: d.projectId, actor: d.requestedBy ?? 'system', action: 'document.refresh_failed',
+            entity: d.kind === 'AGREEMENT' ? 'subscription' : 'document', entityId: d.entityId,
+            after: { kind: d.kind, variant: d.variant, reason: d.refresh.reason, stage: 'render', error: error instanceof Error ? error.message : String(error) },
+          }),
+        })
+        .catch(() => undefined);
+    }
     // Coded errors are final (retrying cannot help) and reach the client as {code, message}.
     if (error instanceof AppError) throw new UnrecoverableError(`${error.code satisfies ErrorCode}: ${error.message}`);
     throw error;

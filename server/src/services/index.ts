@@ -88,7 +88,10 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const priceBook = new PriceBookService(db, pricing, directory, dealEvents);
   const depositJobs = new DepositJobs(config.redisUrl, config.redisPrefix, log);
   const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
-  const cashier = new CashierService(db, directory, keeper, depositJobs, log);
+  // Printed 认购书 are re-rendered after the changes that make them untrue (change requests, the
+  // deposit rule, deposits recorded/converted/voided): DocumentService.refreshFor.
+  const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log);
+  const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   return {
     mirror,
     projects,
@@ -111,10 +114,10 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     pricing,
     dealEvents,
     approvals: new ApprovalService(db, mirror, directory, pricing, registrations, dealEvents),
-    changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents),
+    changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents, docs),
     priceBook,
     unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, log),
-    docs: new DocumentService(db, directory, pricing, documents.jobs),
+    docs,
     depositJobs,
     cashier,
   };

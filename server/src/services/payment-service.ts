@@ -20,6 +20,7 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
+import type { DocumentRefresher } from './document-service.js';
 import { toAuditRow } from './audit.js';
 import {
   TX_OPTIONS,
@@ -96,6 +97,8 @@ export class PaymentService {
     private readonly db: Db,
     private readonly directory: ProjectDirectory,
     private readonly depositJobs: DepositJobs,
+    /** Re-renders a printed 认购书 whose deposit received changed (never waited for). */
+    private readonly docs: DocumentRefresher | null = null,
   ) {}
 
   // ── Idempotency ──────────────────────────────────────────────────────────────────────────────
@@ -270,6 +273,8 @@ export class PaymentService {
       }, TX_OPTIONS),
     );
     if (result.created) await this.paid(body.subscriptionId ?? null, deposit);
+    // The 认购书 prints the deposit received.
+    if (result.created && body.kind === 'DEPOSIT' && body.subscriptionId) this.docs?.refreshFor('AGREEMENT', body.subscriptionId, user, 'payment.record');
     return result;
   }
 
@@ -343,6 +348,7 @@ export class PaymentService {
       }, TX_OPTIONS),
     alreadyConverted);
     if (result.created) await this.paid(body.subscriptionId, deposit);
+    if (result.created) this.docs?.refreshFor('AGREEMENT', body.subscriptionId, user, 'payment.convert');
     return result;
   }
 

@@ -15,6 +15,7 @@ import {
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
+import type { DocumentRefresher } from './document-service.js';
 import { toAuditRow } from './audit.js';
 import {
   TX_OPTIONS,
@@ -85,6 +86,8 @@ export class ReceiptService {
     private readonly db: Db,
     private readonly directory: ProjectDirectory,
     private readonly depositJobs: DepositJobs,
+    /** Re-renders a printed 认购书 whose deposit received changed (never waited for). */
+    private readonly docs: DocumentRefresher | null = null,
   ) {}
 
   private async infos(rows: VoidRow[]): Promise<VoidRequestInfo[]> {
@@ -232,6 +235,8 @@ export class ReceiptService {
     }
 
     let reschedule: { subscriptionId: string; dueAt: Date } | null = null;
+    /** The deal whose deposit received changed (its printed 认购书 is re-rendered after the commit). */
+    let agreementOf: string | null = null;
     try {
       reschedule = await this.db.$transaction(async (tx) => {
         const payment0 = request.receipt.payment;
@@ -281,6 +286,7 @@ export class ReceiptService {
         }
         if (payment.kind === 'DEPOSIT' && payment.subscriptionId) {
           const head = await chainHead(tx, payment.subscriptionId);
+          agreementOf = head;
           await lockSubscription(tx, head);
           if ((await settleDeposit(tx, user, head, at)) === 'unpaid') {
             const sub = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { status: true, depositDueAt: true } });
@@ -311,6 +317,8 @@ export class ReceiptService {
     }
     // A deposit voided before its deadline: the deadline applies again.
     if (reschedule) await this.depositJobs.schedule(reschedule.subscriptionId, reschedule.dueAt).catch(() => undefined);
+    const changedDeal = agreementOf as string | null;
+    if (changedDeal) this.docs?.refreshFor('AGREEMENT', changedDeal, user, 'receipt.void');
     return this.info(requestId);
   }
 
