@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CashierSubscription, ChangeRequestInfo, DocumentInfo, DocumentJobInfo, VerifyResult } from '@kaipan/shared';
 import { formatFen } from '../server/src/documents/paper.js';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { waitFor } from './support/wait.js';
 import { cash, createBook, pay, subscribe } from './support/cashier.js';
 
 const run = promisify(execFile);
@@ -41,16 +42,6 @@ const verify = (id: string) => call<VerifyResult>('GET', `/api/public/verify/${i
 const flat = (s: string): string => s.replace(/\s+/g, '');
 
 /** Poll until `find` answers (never a fixed sleep). */
-async function waitFor<T>(find: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const hit = await find();
-    if (hit !== undefined) return hit;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Render the 认购书 as a person does (POST + poll). */
 async function renderAgreement(subscriptionId: string, t = manager): Promise<DocumentInfo> {
   const res = await call<DocumentJobInfo>('POST', '/api/documents', t, { kind: 'AGREEMENT', entityId: subscriptionId });

@@ -3,29 +3,20 @@
  * unit; a wall board at 1920×1080 shows it subscribed within a second, and resynchronises by itself
  * after a server restart. Screenshots go to artifacts/screenshots/ (git-ignored) to be looked at.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockResult } from '@kaipan/shared';
 import { http, startTestServer, type TestServer } from './support/app.js';
+import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
 import { TEST_BOARD_KEY, TEST_PASSWORD } from './support/fixture.js';
 
-const SHOTS = 'artifacts/screenshots';
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync('client/dist/index.html')) {
-    const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('client build failed');
-  }
-  mkdirSync(SHOTS, { recursive: true });
+  ensureBuilt('client');
   server = await startTestServer({ units: 24, consultants: 2, env: { CLIENT_DIST: 'client/dist' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

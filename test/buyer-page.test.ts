@@ -4,30 +4,21 @@
  * (/queue, 1080×1920) issues a number from the on-screen keypad and gives the same number back to
  * the same phone. Screenshots go to artifacts/screenshots/ (git-ignored) to be looked at.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult, CustomerInfo, CustomerShortlist, LockResult, QueueCategoryInfo, TakeTicketResult } from '@kaipan/shared';
 import { hashDeviceKey } from '../server/src/services/auth-service.js';
 import { http, startTestServer, type TestServer } from './support/app.js';
+import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
 
-const SHOTS = 'artifacts/screenshots';
 const KIOSK_KEY = 'test-kiosk-key-browser-0123456789';
 let server: TestServer;
 let browser: Browser;
 let manager: string;
 
-function build(app: 'client' | 'kiosk'): void {
-  if (existsSync(`${app}/dist/index.html`)) return;
-  const result = spawnSync('npx', ['vite', 'build', '--config', `${app}/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`${app} build failed`);
-}
-
 beforeAll(async () => {
-  build('client');
-  build('kiosk');
-  mkdirSync(SHOTS, { recursive: true });
+  ensureBuilt('client');
+  ensureBuilt('kiosk');
   server = await startTestServer({ units: 12, consultants: 2, env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' } });
   // The fixture has a board but no kiosk.
   await server.db.device.create({ data: { projectId: server.fixture.projectId, kind: 'KIOSK', name: 'Kiosk (browser test)', keyHash: hashDeviceKey(KIOSK_KEY) } });
@@ -39,10 +30,7 @@ beforeAll(async () => {
     const res = await http<QueueCategoryInfo>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/queue/categories`, manager, c);
     expect(res.status).toBe(201);
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

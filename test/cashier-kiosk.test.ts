@@ -7,30 +7,19 @@
  * totals, closing the day, the CSV. A refused token sends the desk back to the sign-in.
  * Screenshots (1366×768 and 1920×1080, zh and en) go to artifacts/screenshots/ to be looked at.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfirmResult, DayEndTotals, LockResult, LoginResponse, PaymentInfo, ReceiptBookInfo } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
 
-const SHOTS = 'artifacts/screenshots';
 let server: TestServer;
 let browser: Browser;
 let cashier: LoginResponse;
 let consultant: HubClient;
 
-/** The kiosk build must include the cashier (a dist from before it would not). */
-function buildKiosk(): void {
-  const built = existsSync('kiosk/dist/index.html') && readdirSync('kiosk/dist/assets').some((f) => f.startsWith('cashier'));
-  if (built) return;
-  const result = spawnSync('npx', ['vite', 'build', '--config', 'kiosk/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('kiosk build failed');
-}
-
 beforeAll(async () => {
-  buildKiosk();
-  mkdirSync(SHOTS, { recursive: true });
+  ensureBuilt('kiosk', 'cashier');
   server = await startTestServer({ units: 8, consultants: 2, env: { KIOSK_DIST: 'kiosk/dist' } });
   const manager = (await server.login('manager')).token;
   cashier = await server.login('cashier');
@@ -44,10 +33,7 @@ beforeAll(async () => {
   });
   expect(book.status).toBe(201);
   consultant = await server.connect({ token: (await server.login('s001')).token });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

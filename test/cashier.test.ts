@@ -18,6 +18,7 @@ import type {
   UnitChange,
 } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { waitFor } from './support/wait.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 import {
   caller,
@@ -58,19 +59,6 @@ const reg = (id: string, token = cashier) => call<RegView>('GET', `/api/registra
 const payment = (id: string, token = cashier) => call<PaymentInfo>('GET', `/api/payments/${id}`, token);
 const record = (token: string, body: Record<string, unknown>) => call<PaymentInfo>('POST', `/api/projects/${pid}/payments`, token, body);
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-
-function waitFor<T>(find: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = async () => {
-      const hit = await find();
-      if (hit !== undefined) return resolve(hit);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(() => void tick(), 25);
-    };
-    void tick();
-  });
-}
 
 beforeAll(async () => {
   server = await startTestServer({ units: 24, consultants: 2, maxLocks: 5 });

@@ -15,6 +15,7 @@ import type {
   UnitChange,
 } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { waitFor } from './support/wait.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -103,19 +104,6 @@ async function expectMirrorAgrees(): Promise<void> {
     .map((u) => ({ id: u.id, mirror: u.status === 'LOCKED' ? 'AVAILABLE' : u.status, db: stored.get(u.id) }))
     .filter((u) => u.mirror !== u.db);
   expect(disagreements).toEqual([]);
-}
-
-function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      const hit = find();
-      if (hit !== undefined) return resolve(hit);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
 }
 
 const boardSaw = (unitId: string, status: string) =>

@@ -22,6 +22,7 @@ import {
   type UnitChange,
 } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { waitFor } from './support/wait.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 
 let server: TestServer;
@@ -67,16 +68,6 @@ async function unitPrices(unitId: string) {
 }
 
 const errorCode = (ack: Ack<unknown>): string | null => (ack.ok ? null : ack.error.code);
-
-async function waitFor<T>(read: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer({ units: 40, consultants: 3 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { CashierSubscription, ProjectSnapshot, SubscriptionCancelledEvent, UnitChange } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { waitFor } from './support/wait.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 import { cash, createBook, freshPhone, pay, subscribe } from './support/cashier.js';
 import { DEPOSITS_QUEUE, depositJobId } from '../server/src/jobs/deposits.js';
@@ -27,16 +28,6 @@ const heard: Record<'s001' | 's002' | 'manager' | 'board', SubscriptionCancelled
 const boardChanges: UnitChange[] = [];
 let nextUnit = 0;
 const freshUnit = (): string => server.fixture.unitIds[nextUnit++]!;
-
-async function waitFor<T>(find: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const hit = await find();
-    if (hit !== undefined) return hit;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer({ units: 8, consultants: 2 });

@@ -20,6 +20,7 @@ import {
   type RepriceRow,
 } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { waitFor } from './support/wait.js';
 
 let server: TestServer;
 let manager: string;
@@ -48,14 +49,6 @@ async function activeVersion(): Promise<number> {
 
 async function priceListCount(): Promise<number> {
   return server.db.priceList.count({ where: { projectId } });
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Request a repricing as `token` (default: the manager). */
@@ -157,7 +150,7 @@ describe('pricing terms', () => {
     expect(created.body).toMatchObject({ code: 'VIP95', kind: 'IDENTITY', rateBp: 9500, identityTag: 'vip', active: true, validFrom: '2025-12-31T16:00:00.000Z' });
     const id = created.body.id;
     // Open screens hear that the terms changed (same version).
-    await waitFor(() => priceEvents.some((e) => e.priceVersion === 1), 'prices:changed after a rule change');
+    await waitFor(() => priceEvents.some((e) => e.priceVersion === 1) || undefined, 'prices:changed after a rule change');
     // Full replace: the identity rule becomes an amount-off standard rule; the old fields go away.
     const replaced = await call<Record<string, unknown>>('PUT', `/api/discounts/${id}`, manager, {
       code: 'VIP95', kind: 'STANDARD', name: '减5千', nameEn: '¥5,000 off', amountOffFen: 500_000, active: false,
@@ -343,7 +336,7 @@ describe('price-list versions', () => {
     const catalog = await call<ProjectCatalog>('GET', `/api/projects/${projectId}/catalog`, consultant);
     const changedUnit = changes[0]!;
     expect(catalog.body.units.find((u) => u.id === changedUnit.unitId)!.listPrice).toBe(changedUnit.after.list);
-    await waitFor(() => priceEvents.some((e) => e.priceVersion === 2), 'prices:changed v2');
+    await waitFor(() => priceEvents.some((e) => e.priceVersion === 2) || undefined, 'prices:changed v2');
     expect(priceEvents.find((e) => e.priceVersion === 2)).toEqual({ projectId, priceVersion: 2 });
     const terms = await call<PricingTerms>('GET', `/api/projects/${projectId}/pricing`, consultant);
     expect(terms.body.priceVersion).toBe(2);
