@@ -3,26 +3,26 @@
  * and the BullMQ `documents` worker:
  * - a manager edits the 认购书 terms and the signing period on /manager/:projectId/agreement (the
  *   default text is shown and marked; a refused save keeps the edit unsaved), the change is stored
- *   and audited, a reload shows it, and the 认购书 produced from the page prints the new terms;
+ *   and audited, a reload shows it, and 预览样本 renders a SAMPLE 认购书 of the unsaved form (its
+ *   text, stamped 样本) while storing nothing (no document, no audit event, saved terms unchanged);
  * - a consultant on a phone presses 置业计划书 on a unit (a failed request shows the error and
  *   Retry), gets the PDF of that unit (no floor price on it), and — while holding the unit — the
  *   plan chosen on the sheet is the first column; the deals drawer produces the deal's 认购书.
  * The PDFs are read back with pdftotext (poppler-utils).
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgreementSettings, ConfirmResult, LockResult, LoginResponse } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
 import { TEST_PASSWORD } from './support/fixture.js';
 
 const run = promisify(execFile);
-const SHOTS = 'artifacts/screenshots';
 let server: TestServer;
 let browser: Browser;
 let manager: LoginResponse;
@@ -30,26 +30,14 @@ let consultant: LoginResponse;
 let hub: HubClient;
 let dir: string;
 
-/** The client build must include the agreement page (a dist from before it would not). */
-function buildClient(): void {
-  const built = existsSync('client/dist/index.html') && readdirSync('client/dist/assets').some((f) => f.startsWith('agreement'));
-  if (built) return;
-  const result = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('client build failed');
-}
-
 beforeAll(async () => {
-  buildClient();
-  mkdirSync(SHOTS, { recursive: true });
+  ensureBuilt('client', 'agreement');
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kaipan-agreement-'));
   server = await startTestServer({ units: 8, consultants: 2, env: { CLIENT_DIST: 'client/dist' } });
   manager = await server.login('manager');
   consultant = await server.login('s001');
   hub = await server.connect({ token: consultant.token });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
@@ -86,9 +74,8 @@ async function signIn(page: Page, username: string): Promise<void> {
 }
 
 describe('agreement terms and documents in the browser', () => {
-  it('a manager edits the 认购书 terms and signing period; saved, audited, reloaded, printed', async () => {
+  it('a manager edits the 认购书 terms and signing period; saved, audited, reloaded, previewed as a sample', async () => {
     const pid = server.fixture.projectId;
-    const subscriptionId = await sell(server.fixture.unitIds[0] as string, { name: '张三丰', phone: '13812345678' });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const page = await context.newPage();
     await signIn(page, 'manager');
@@ -139,18 +126,47 @@ describe('agreement terms and documents in the browser', () => {
     const api = await http<AgreementSettings>(server.url, 'GET', `/api/projects/${pid}/agreement`, manager.token);
     expect(api.body).toMatchObject({ terms, signingDays: 21 });
 
-    // The 认购书 produced from the page prints the new terms.
-    expect(await page.inputValue('[data-testid=agreement-deal]')).toBe(subscriptionId);
-    await page.click('[data-testid=agreement-render] button.docbtn__btn');
-    const ready = page.locator('[data-testid=agreement-render] [data-testid=document-ready]');
+    // 预览样本: a SAMPLE of the form as it stands — unsaved text included — stored nowhere.
+    const unsaved = `${terms}\n\n第三条 UNSAVED-SAMPLE-5518 仅用于预览。`;
+    await page.fill('textarea[name=agreement-terms]', unsaved);
+    await page.fill('input[name=signing-days]', '30');
+    const documentsBefore = await server.db.document.count();
+    const auditBefore = await server.db.auditEvent.count();
+    const previewed = page.waitForResponse((r) => r.url().endsWith('/agreement/preview') && r.request().method() === 'POST');
+    await page.click('[data-testid=agreement-sample] button.docbtn__btn');
+    const response = await previewed;
+    expect(response.status()).toBe(200);
+    expect(response.request().postDataJSON()).toEqual({ terms: unsaved, signingDays: 30 });
+    const ready = page.locator('[data-testid=agreement-sample] [data-testid=document-ready]');
     await ready.waitFor({ timeout: 30_000 });
-    const documentId = (await ready.getAttribute('data-document-id')) as string;
-    const doc = await server.db.document.findUniqueOrThrow({ where: { id: documentId } });
-    expect(doc).toMatchObject({ kind: 'AGREEMENT', entityId: subscriptionId, status: 'CURRENT' });
-    const text = await pdfText(documentId, manager.token);
+    expect(await ready.getAttribute('data-sample')).toBe('true');
+    const href = (await ready.locator('[data-testid=document-open]').getAttribute('href')) as string;
+    expect(href).toMatch(/^blob:/);
+    // The bytes the page opens (its object URL), read back in the page.
+    const base64 = await page.evaluate(async (url) => {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      let bin = '';
+      for (const b of bytes) bin += String.fromCharCode(b);
+      return btoa(bin);
+    }, href);
+    const file = path.join(dir, 'sample.pdf');
+    await fs.writeFile(file, Buffer.from(base64, 'base64'));
+    const text = (await run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'])).stdout.replace(/\s+/g, '');
+    expect(text).toContain('UNSAVED-SAMPLE-5518');
     expect(text).toContain('KAIPAN-TERMS-7731');
-    expect(text).toContain('21');
-    expect(text).not.toContain('本认购书是买卖双方');
+    expect(text).toContain('样本SAMPLE');
+    expect(text).toContain('30日内');
+    // Nothing changed: the saved terms, the documents and the audit trail are as they were.
+    expect(await server.db.project.findUniqueOrThrow({ where: { id: pid }, select: { agreementTerms: true, signingDays: true } })).toEqual({ agreementTerms: terms, signingDays: 21 });
+    expect(await server.db.document.count()).toBe(documentsBefore);
+    expect(await server.db.auditEvent.count()).toBe(auditBefore);
+    expect(await page.locator('[data-testid=agreement-state]').innerText()).toContain('未保存');
+
+    // An invalid form cannot be previewed: the button is disabled and says why.
+    await page.fill('input[name=signing-days]', '0');
+    expect(await page.locator('[data-testid=agreement-sample] button.docbtn__btn').isDisabled()).toBe(true);
+    await page.locator('[data-testid=agreement-sample] .docbtn__hint').waitFor();
+    await page.fill('input[name=signing-days]', '30');
     await page.screenshot({ path: `${SHOTS}/agreement-zh-1366.png` });
     await context.close();
   }, 60_000);

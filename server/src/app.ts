@@ -164,6 +164,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await services.depositJobs.close();
     await services.audit.close();
     await services.lottery.close();
+    await services.docs.close();
     await db.$disconnect();
     await sql.end();
     redis.disconnect();

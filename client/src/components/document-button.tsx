@@ -3,18 +3,20 @@
  * (progress from the render job) → "Open PDF" / "Download" and, on wide screens, an in-page
  * preview. The PDF is fetched with the session token and opened as an object URL, so it opens on
  * phones too. Errors (coded, offline, timeout) show in place with Retry. A changed request (another
- * payment plan chosen …) puts the button back to its first state.
+ * payment plan chosen …) puts the button back to its first state. A sample source (the terms
+ * page's 认购书 preview) is fetched in one request and shown the same way, marked as a sample.
  */
 import { Match, Show, Switch, createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
-import type { DocumentInfo, DocumentRequestBody } from '@kaipan/shared';
+import type { DocumentInfo } from '@kaipan/shared';
 import { describeError, t } from '../lib/i18n';
-import { pdfFileName, produceDocument, type DocumentPhase } from '../lib/documents';
+import { isSampleSource, pdfFileName, produceDocument, produceSample, type DocumentPhase, type DocumentSource } from '../lib/documents';
 import { Spinner } from './ui';
 
 type View =
   | { state: 'idle' }
   | { state: 'working'; phase: DocumentPhase; progress: number }
-  | { state: 'ready'; document: DocumentInfo; url: string }
+  /** document null: a sample (nothing stored). */
+  | { state: 'ready'; document: DocumentInfo | null; url: string }
   | { state: 'error'; message: string };
 
 const PHASE_KEYS = {
@@ -28,8 +30,8 @@ const PHASE_KEYS = {
 const REVOKE_AFTER_MS = 60_000;
 
 export function DocumentButton(props: {
-  /** What to render; undefined disables the button. */
-  request: DocumentRequestBody | undefined;
+  /** What to render (a stored document or a sample); undefined disables the button. */
+  request: DocumentSource | undefined;
   label: string;
   /** Shown under the button while it cannot be pressed (offline …). */
   disabledHint?: string | null;
@@ -70,14 +72,17 @@ export function DocumentButton(props: {
     controller = mine;
     setView({ state: 'working', phase: 'requesting', progress: 0 });
     try {
-      const { document, pdf } = await produceDocument(body, (phase, progress) => {
-        if (!mine.signal.aborted) setView({ state: 'working', phase, progress });
-      }, mine.signal);
+      const progress = (phase: DocumentPhase, n: number): void => {
+        if (!mine.signal.aborted) setView({ state: 'working', phase, progress: n });
+      };
+      const { document, pdf } = isSampleSource(body)
+        ? { document: null, pdf: await produceSample(body, progress) }
+        : await produceDocument(body, progress, mine.signal);
       if (mine.signal.aborted) return;
       release();
       url = URL.createObjectURL(pdf);
       setView({ state: 'ready', document, url });
-      props.onReady?.(document);
+      if (document) props.onReady?.(document);
     } catch (err) {
       if (!mine.signal.aborted) setView({ state: 'error', message: describeError(err) });
     }
@@ -152,21 +157,29 @@ export function DocumentButton(props: {
         </Match>
         <Match when={ready()}>
           {(r) => (
-            <div class="docbtn__ready" data-testid="document-ready" data-document-id={r().document.id}>
+            <div class="docbtn__ready" data-testid="document-ready" data-document-id={r().document?.id} data-sample={r().document ? undefined : 'true'}>
               <div class="docbtn__meta">
-                <strong class="docbtn__title">{r().document.title}</strong>
-                <span class="docbtn__sub">{t('doc.meta', { version: r().document.version, pages: r().document.pages })}</span>
+                <strong class="docbtn__title">{r().document?.title ?? t('doc.sampleTitle')}</strong>
+                <span class="docbtn__sub">
+                  {(() => {
+                    const d = r().document;
+                    return d ? t('doc.meta', { version: d.version, pages: d.pages }) : t('doc.sampleMeta');
+                  })()}
+                </span>
               </div>
               <div class="docbtn__actions">
                 <a class="btn btn--primary btn--sm" href={r().url} target="_blank" rel="noopener" data-testid="document-open">
                   {t('doc.open')}
                 </a>
-                <a class="btn btn--ghost btn--sm" href={r().url} download={pdfFileName(r().document)}>
+                <a class="btn btn--ghost btn--sm" href={r().url} download={(() => {
+                  const d = r().document;
+                  return d ? pdfFileName(d) : t('doc.sampleFile');
+                })()}>
                   {t('doc.download')}
                 </a>
               </div>
               <Show when={props.preview}>
-                <iframe class="docbtn__frame" src={`${r().url}#view=FitH`} title={r().document.title} data-testid="document-preview" />
+                <iframe class="docbtn__frame" src={`${r().url}#view=FitH`} title={r().document?.title ?? t('doc.sampleTitle')} data-testid="document-preview" />
               </Show>
             </div>
           )}

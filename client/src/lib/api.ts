@@ -350,7 +350,7 @@ function attachmentName(header: string | null, fallback: string): string {
 }
 
 /** Session-authenticated fetch with the same offline, timeout and error mapping as `request`. */
-async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob; contentType: string }, timeoutMs = 60_000): Promise<Response> {
+async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob | string; contentType: string }, timeoutMs = 60_000): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = currentToken();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -379,6 +379,13 @@ async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data:
 /** A rendered document's PDF (`DocumentInfo.pdfUrl`), fetched with the session's bearer token. */
 export async function fetchDocumentPdf(pdfUrl: string, timeoutMs = 60_000): Promise<Blob> {
   const res = await sessionFetch('GET', pdfUrl, undefined, timeoutMs);
+  const blob = await res.blob();
+  return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
+}
+
+/** A sample 认购书 of the given (unsaved) terms: POST …/agreement/preview answers the PDF itself; nothing is stored. */
+export async function fetchAgreementSample(projectId: string, body: AgreementSettingsBody, timeoutMs = 60_000): Promise<Blob> {
+  const res = await sessionFetch('POST', `/api/projects/${enc(projectId)}/agreement/preview`, { data: JSON.stringify(body), contentType: 'application/json' }, timeoutMs);
   const blob = await res.blob();
   return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
 }

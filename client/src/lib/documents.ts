@@ -5,14 +5,35 @@
  * as an object URL: that works on phones too, where a plain link to the PDF route would carry no
  * token.
  */
-import { isErrorCode, type DocumentInfo, type DocumentJobInfo, type DocumentRequestBody } from '@kaipan/shared';
-import { ApiError, api, fetchDocumentPdf } from './api';
+import { isErrorCode, type AgreementSettingsBody, type DocumentInfo, type DocumentJobInfo, type DocumentRequestBody } from '@kaipan/shared';
+import { ApiError, api, fetchAgreementSample, fetchDocumentPdf } from './api';
 
 /** Give up waiting for a render after this long (the queue may be busy on launch morning). */
 export const DOCUMENT_WAIT_MS = 90_000;
 
 /** Where a document request stands, for the progress line. */
 export type DocumentPhase = 'requesting' | 'waiting' | 'active' | 'downloading';
+
+/**
+ * A sample 认购书 of the terms form as it stands (the terms page's preview): rendered on request
+ * and answered as PDF bytes — no document row, no version, no verification code.
+ */
+export interface AgreementSampleRequest {
+  kind: 'AGREEMENT_SAMPLE';
+  projectId: string;
+  body: AgreementSettingsBody;
+}
+
+/** What a document button produces: a stored document, or a sample. */
+export type DocumentSource = DocumentRequestBody | AgreementSampleRequest;
+
+export const isSampleSource = (s: DocumentSource): s is AgreementSampleRequest => s.kind === 'AGREEMENT_SAMPLE';
+
+/** Fetch a sample's PDF (one request: the server renders while it answers). */
+export async function produceSample(req: AgreementSampleRequest, onProgress: (phase: DocumentPhase, progress: number) => void): Promise<Blob> {
+  onProgress('active', 0);
+  return fetchAgreementSample(req.projectId, req.body);
+}
 
 export interface ProducedDocument {
   document: DocumentInfo;

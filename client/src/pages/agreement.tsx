@@ -3,16 +3,16 @@
  * printed on every subscription agreement (empty = the default text, shown beside it) and the signing
  * period (days from the subscription to the purchase-contract deadline). Saved with PATCH (the
  * server audits `project.agreement`); the page shows saved / unsaved / saving, the server's coded
- * validation errors per field, and renders a real 认购书 of a chosen deal to see the result.
+ * validation errors per field, and previews a SAMPLE 认购书 of the form as it stands (saved or not):
+ * POST …/agreement/preview renders it stamped 样本 SAMPLE and stores nothing.
  * docs/documents.md "Agreement terms".
  */
-import { For, Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import {
   MAX_AGREEMENT_TERMS,
   agreementSettingsSchema,
   type AgreementSettings,
-  type SubscriptionInfo,
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
@@ -22,7 +22,8 @@ import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { DocumentButton } from '../components/document-button';
-import { EmptyState, ErrorAlert, ErrorState, LoadingState, Spinner } from '../components/ui';
+import type { AgreementSampleRequest } from '../lib/documents';
+import { ErrorAlert, ErrorState, LoadingState, Spinner } from '../components/ui';
 
 export default function AgreementPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   return (
@@ -64,15 +65,13 @@ const DAYS_PATTERN = /^\d{1,3}$/;
 function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
   const [settings, settingsCtl] = createResource(() => props.projectId, (id) => api.agreementSettings(id));
-  const [deals, dealsCtl] = createResource(() => props.projectId, (id) => api.subscriptions(id, { limit: 50 }));
   const [terms, setTerms] = createSignal('');
   const [days, setDays] = createSignal('');
   const [saving, setSaving] = createSignal(false);
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [formError, setFormError] = createSignal<string | null>(null);
   const [savedAt, setSavedAt] = createSignal<Date | null>(null);
-  const [saves, setSaves] = createSignal(0);
-  const [dealId, setDealId] = createSignal<string>('');
+  const [online, setOnline] = createSignal(typeof navigator === 'undefined' || navigator.onLine !== false);
 
   const load = (s: AgreementSettings): void => {
     setTerms(s.terms);
@@ -96,6 +95,14 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
   };
   window.addEventListener('beforeunload', beforeUnload);
   onCleanup(() => window.removeEventListener('beforeunload', beforeUnload));
+  const goOnline = (): void => void setOnline(true);
+  const goOffline = (): void => void setOnline(false);
+  window.addEventListener('online', goOnline);
+  window.addEventListener('offline', goOffline);
+  onCleanup(() => {
+    window.removeEventListener('online', goOnline);
+    window.removeEventListener('offline', goOffline);
+  });
 
   const projectName = (): string => {
     const p = catalog.ready()?.project;
@@ -130,7 +137,6 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
       settingsCtl.mutate(next);
       load(next);
       setSavedAt(new Date());
-      setSaves((n) => n + 1);
       showToast('success', t('agreement.saved'));
     } catch (err) {
       const apiErr = toApiError(err);
@@ -160,10 +166,14 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
     return { cls: 'agr-state--saved', text: t('agreement.upToDate') };
   };
 
-  const previewable = createMemo((): SubscriptionInfo[] => (deals.latest ?? []).filter((s) => s.status === 'ACTIVE' || s.status === 'CONTRACTED'));
-  createEffect(on(previewable, (list) => {
-    if (!list.some((s) => s.id === dealId())) setDealId(list[0]?.id ?? '');
-  }));
+  // The sample previews the form as it stands, saved or not — but only values the server accepts.
+  const sample = createMemo((): AgreementSampleRequest | undefined => {
+    const local = check();
+    if (local.terms || local.signingDays) return undefined;
+    const parsed = agreementSettingsSchema.safeParse({ terms: terms(), signingDays: Number(days().trim()) });
+    return parsed.success ? { kind: 'AGREEMENT_SAMPLE', projectId: props.projectId, body: parsed.data } : undefined;
+  });
+  const sampleHint = (): string | null => (!online() ? t('doc.offline') : sample() ? null : t('agreement.previewInvalid'));
 
   return (
     <div class="page agr-page">
@@ -294,50 +304,14 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
 
                   <section class="panel agr__preview" aria-label={t('agreement.previewTitle')}>
                     <h2 class="panel__title">{t('agreement.previewTitle')}</h2>
-                    <Switch>
-                      <Match when={deals.error && !deals.latest}>
-                        <ErrorAlert message={describeError(deals.error)} />
-                        <button type="button" class="btn btn--ghost btn--sm" onClick={() => void dealsCtl.refetch()}>
-                          {t('common.retry')}
-                        </button>
-                      </Match>
-                      <Match when={!deals.latest}>
-                        <Spinner />
-                      </Match>
-                      <Match when={previewable().length === 0}>
-                        <EmptyState title={t('agreement.noDeals')} hint={t('agreement.noDealsHint')} />
-                      </Match>
-                      <Match when={previewable().length > 0}>
-                        <p class="agr__hint">{t('agreement.previewHint')}</p>
-                        <Show when={dirty()}>
-                          <div class="alert alert--warn" role="status">
-                            {t('agreement.previewUnsaved')}
-                          </div>
-                        </Show>
-                        <label class="field">
-                          <span class="field__label">{t('agreement.previewDeal')}</span>
-                          <select class="input input--sm" value={dealId()} onChange={(e) => setDealId(e.currentTarget.value)} data-testid="agreement-deal">
-                            <For each={previewable()}>
-                              {(d) => (
-                                <option value={d.id}>
-                                  {d.unitCode} · {d.buyerName}
-                                </option>
-                              )}
-                            </For>
-                          </select>
-                        </label>
-                        <Show when={`${saves()}`} keyed>
-                          {(_round) => (
-                            <DocumentButton
-                              request={dealId() ? { kind: 'AGREEMENT', entityId: dealId() } : undefined}
-                              label={t('agreement.render')}
-                              preview
-                              testId="agreement-render"
-                            />
-                          )}
-                        </Show>
-                      </Match>
-                    </Switch>
+                    <p class="agr__hint">{t('agreement.previewHint')}</p>
+                    <DocumentButton
+                      request={sample()}
+                      label={t('agreement.previewButton')}
+                      disabledHint={sampleHint()}
+                      preview
+                      testId="agreement-sample"
+                    />
                   </section>
                 </div>
               </div>

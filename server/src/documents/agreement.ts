@@ -24,6 +24,7 @@ import {
   put,
   sectionTitle,
   signatureBlock,
+  sampleStamp,
   verifyBlock,
   voidStamp,
   write,
@@ -83,7 +84,7 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
     createdAt: new Date(input.renderedAt),
     fonts,
   });
-  const number = input.subscriptionId.slice(0, 8).toUpperCase();
+  const number = input.sample ? 'SAMPLE' : input.subscriptionId.slice(0, 8).toUpperCase();
   const flow = new Flow(doc, PAGE, (f) => {
     put(doc, `${input.project.name} · 商品房认购书 No. ${number}（续 continued）`, f.left, f.top, { size: 8, color: INK.muted });
     return f.top + mm(7);
@@ -188,6 +189,7 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
   flow.eachPage((page, total) => {
     drawFooter(flow, input, label, page, total);
     if (input.voided) voidStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5);
+    if (input.sample) sampleStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5, '不作为认购凭证 · Not a subscription');
   });
   return toBuffer(doc);
 }
@@ -203,7 +205,7 @@ function header(flow: Flow, input: AgreementDocumentInput, number: string): void
   put(doc, 'SUBSCRIPTION AGREEMENT', flow.left, top + mm(23), { size: 9, characterSpacing: 2.5, color: INK.muted });
   put(doc, `编号 No. ${number}`, flow.left, top + mm(30), { size: 9.5, bold: true });
   put(doc, `认购日期 Subscribed ${formatProjectTime(input.subscribedAt, input.project.timezone)}`, flow.left + mm(45), top + mm(30), { size: 9.5 });
-  put(doc, `版本 Version ${input.version}`, flow.left + mm(118), top + mm(30), { size: 9.5 });
+  put(doc, input.sample ? '样本 Sample' : `版本 Version ${input.version}`, flow.left + mm(118), top + mm(30), { size: 9.5, bold: input.sample === true });
   const used = verifyBlock(doc, input, qrX, top - mm(1.5), qrSize, 6.5);
   flow.y = Math.max(top + mm(36), top + used) + mm(1);
   flow.doc.save().rect(flow.left, flow.y, flow.width, 1.4).fill(INK.head).restore();

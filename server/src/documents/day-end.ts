@@ -32,6 +32,7 @@ import {
   signatureBlock,
   tableHeight,
   type TableSpec,
+  sampleStamp,
   verifyBlock,
   voidStamp,
   write,
@@ -198,6 +199,7 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
   flow.eachPage((page, total) => {
     drawFooter(flow, input, `日结 ${t.businessDate} · ${t.cashier}`, page, total);
     if (input.voided) voidStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5);
+    if (input.sample) sampleStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5);
   });
   return toBuffer(doc);
 }

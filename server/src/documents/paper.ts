@@ -20,6 +20,12 @@ export interface DocumentEnvelope {
   renderedAt: string;
   /** The record was voided / cancelled: every page carries a 作废 VOID stamp. */
   voided: boolean;
+  /**
+   * A sample 样本 (the terms page's preview): stored nowhere and verifiable nowhere. The A4
+   * renderers stamp every page 样本 SAMPLE, the verification block draws no QR code and the footer
+   * prints no document id. Absent = a real document (output unchanged).
+   */
+  sample?: boolean;
   project: {
     name: string;
     nameEn: string;
@@ -142,6 +148,8 @@ export const INK = {
   head: '#23272b',
   red: '#c0262d',
   blue: '#1d4ed8',
+  /** Neutral ink of the 样本 SAMPLE stamp. */
+  slate: '#4b5563',
 } as const;
 
 /**
@@ -195,6 +203,21 @@ export function voidStamp(doc: Pdf, cx: number, cy: number, scale = 1, reason?: 
   });
 }
 
+/** The 样本 SAMPLE stamp of a preview: as big as 作废 VOID, in a neutral ink, with what it is not. */
+export function sampleStamp(doc: Pdf, cx: number, cy: number, scale = 1, note = '不作为凭证 · Not a valid document'): void {
+  drawStamp(doc, {
+    cx,
+    cy,
+    color: INK.slate,
+    angle: -18,
+    opacity: 0.45,
+    lines: [
+      { text: '样本  SAMPLE', size: 40 * scale },
+      { text: note, size: 10 * scale },
+    ],
+  });
+}
+
 /** The reprint stamp: COPY 重打 第N次打印. */
 export function copyStamp(doc: Pdf, cx: number, cy: number, printNo: number, scale = 1): void {
   drawStamp(doc, {
@@ -219,6 +242,7 @@ export function clip(text: string, max: number): string {
  * Returns the total height used (quiet zone + symbol + caption).
  */
 export function verifyBlock(doc: Pdf, env: DocumentEnvelope, x: number, y: number, size: number, captionSize = 6.5): number {
+  if (env.sample) return sampleVerifyBlock(doc, x, y, size, captionSize);
   const quiet = qrQuietZone(env.verifyUrl, size);
   drawQr(doc, env.verifyUrl, x, y + quiet / 2, size);
   let cy = y + size + quiet / 2 + mm(1);
@@ -226,6 +250,32 @@ export function verifyBlock(doc: Pdf, env: DocumentEnvelope, x: number, y: numbe
   put(doc, '扫码验真 Scan to verify', cx, cy, { size: captionSize + 0.5, bold: true, align: 'center' });
   cy += (captionSize + 0.5) * 1.45;
   put(doc, `v${env.version} · ${env.documentId.slice(0, 8)}`, cx, cy, { size: captionSize, color: INK.muted, align: 'center' });
+  cy += captionSize * 1.45;
+  return cy - y;
+}
+
+/** A sample's stand-in for the QR code: a dashed box saying there is nothing to verify; same height. */
+function sampleVerifyBlock(doc: Pdf, x: number, y: number, size: number, captionSize: number): number {
+  const quiet = mm(2);
+  const top = y + quiet / 2;
+  const cx = x + size / 2;
+  doc.save().lineWidth(0.8).dash(3, { space: 2 }).roundedRect(x, top, size, size, mm(1.5)).stroke(INK.slate).undash().restore();
+  const lines: Array<[string, number, boolean]> = [
+    ['样本文件', size / 7.5, true],
+    ['无核验码', size / 7.5, true],
+    ['Sample — no', size / 11, false],
+    ['verification code', size / 11, false],
+  ];
+  const total = lines.reduce((h, [, s]) => h + s * 1.3, 0);
+  let ty = top + (size - total) / 2;
+  for (const [text, s, bold] of lines) {
+    put(doc, text, cx, ty, { size: s, bold, color: INK.slate, align: 'center' });
+    ty += s * 1.3;
+  }
+  let cy = top + size + quiet / 2 + mm(1);
+  put(doc, '不可验真 Not verifiable', cx, cy, { size: captionSize + 0.5, bold: true, align: 'center' });
+  cy += (captionSize + 0.5) * 1.45;
+  put(doc, '样本 SAMPLE', cx, cy, { size: captionSize, color: INK.muted, align: 'center' });
   cy += captionSize * 1.45;
   return cy - y;
 }
@@ -307,7 +357,8 @@ export function drawFooter(flow: Flow, env: DocumentEnvelope, label: string, pag
   const y = mm(flow.page.heightMm - flow.page.footerMm + 4);
   hline(doc, flow.left, flow.right, y - mm(1.5), { width: 0.4, color: INK.rule });
   const generated = formatProjectTime(env.renderedAt, env.project.timezone);
-  put(doc, clip(`${env.project.name} · ${label} · v${env.version} · ${env.documentId} · 生成 ${generated}`, 110), flow.left, y, {
+  const identity = env.sample ? '样本 SAMPLE · 不可验真 not verifiable' : `v${env.version} · ${env.documentId}`;
+  put(doc, clip(`${env.project.name} · ${label} · ${identity} · 生成 ${generated}`, 110), flow.left, y, {
     size: 6.5,
     color: INK.muted,
   });

@@ -20,6 +20,7 @@ import {
   measure,
   put,
   type Row,
+  sampleStamp,
   verifyBlock,
   voidStamp,
   write,
@@ -148,6 +149,7 @@ export async function renderPurchasePlan(input: PurchasePlanDocumentInput, fonts
   flow.eachPage((page, total) => {
     drawFooter(flow, input, `置业计划书 ${input.unit.code} · ${input.quotedOn}`, page, total);
     if (input.voided) voidStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5);
+    if (input.sample) sampleStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5);
   });
   return toBuffer(doc);
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_AGREEMENT_TERMS } from '@kaipan/shared';
 import { renderAgreement } from './agreement.js';
 import { renderDayEnd } from './day-end.js';
 import { resolveCjkFont } from './fonts.js';
@@ -236,6 +237,31 @@ describe('renderAgreement', () => {
     expect(doc.flat).not.toContain('双倍返还定金');
     const stamps = doc.flat.split('作废VOID').length - 1;
     expect(stamps).toBe(doc.pages);
+  });
+
+  it('a sample 样本 is stamped SAMPLE on every page, has no QR code or document id, and a real agreement says nothing of samples', async () => {
+    const input = sampleAgreement({ sample: true, terms: DEFAULT_AGREEMENT_TERMS.replace('1. 本认购书', '1. SAMPLE-TERMS-4242 本认购书') });
+    const pdf = await renderAgreement(input, fonts);
+    const doc = await readBack(pdf);
+    expect(doc.pages).toBeGreaterThan(1);
+    const file = path.join(dir, `sample-${(counter += 1)}.pdf`);
+    await fs.writeFile(file, pdf);
+    for (let page = 1; page <= doc.pages; page += 1) {
+      const { stdout } = await run('pdftotext', ['-raw', '-f', String(page), '-l', String(page), '-enc', 'UTF-8', file, '-']);
+      const text = flat(stdout);
+      expect(text).toContain(flat('样本  SAMPLE'));
+      expect(text).toContain(flat('不作为认购凭证 · Not a subscription'));
+      expect(text).toContain(flat(`第 ${page} 页 共 ${doc.pages} 页`));
+    }
+    expectAll(doc, ['SAMPLE-TERMS-4242', '样本文件', '无核验码', 'Sample — no verification code', '编号 No. SAMPLE']);
+    expect(doc.flat).not.toContain('扫码验真');
+    expect(doc.flat).not.toContain(input.documentId);
+    await rasterise(pdf, doc.pages);
+
+    const real = await readBack(await renderAgreement(sampleAgreement(), fonts));
+    expect(real.flat).not.toContain('样本');
+    expect(real.flat).not.toContain('SAMPLE');
+    expect(real.flat).toContain('扫码验真');
   });
 
   it('flows a 20,000-character terms text over as many pages as it needs, without losing its end', async () => {

@@ -65,7 +65,8 @@ import {
   type PreparedRender,
   type VerifyFact,
 } from '../jobs/documents.js';
-import type { DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
+import { type DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
+import { sampleAgreement } from '../documents/samples.js';
 import { toAuditRow } from './audit.js';
 import { chainIds } from './cashier-common.js';
 import type { Logger } from './logger.js';
@@ -205,6 +206,14 @@ export class DocumentService {
     private readonly publicUrl: string | null = null,
     private readonly log: Logger | null = null,
   ) {}
+
+  /** Renders the terms page's sample 认购书 (its thread starts on first use). */
+  private readonly previewRenderer = new RenderPool();
+
+  /** Shutdown: stop the preview render thread. */
+  async close(): Promise<void> {
+    await this.previewRenderer.close();
+  }
 
   // ── Request and poll ─────────────────────────────────────────────────────────────────────────
 
@@ -477,6 +486,40 @@ export class DocumentService {
       });
     });
     return this.agreementSettings(principal, projectId);
+  }
+
+  /**
+   * Managers: a sample 认购书 of the given (unsaved) terms and signing period — the project's name
+   * and zone, a made-up buyer, unit and price, subscribed now — stamped 样本 SAMPLE on every page and
+   * without a verification code. Changes nothing: no document row, no audit event.
+   */
+  async previewAgreement(principal: Principal, projectId: string, body: AgreementSettingsBody, now = new Date()): Promise<Buffer> {
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers preview the agreement terms.');
+    await this.directory.assertAccess(principal, projectId);
+    const p = await this.db.project.findUnique({ where: { id: projectId }, select: { name: true, nameEn: true, timezone: true } });
+    if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
+    const terms = body.terms.replace(/\r\n?/g, '\n').trim() || DEFAULT_AGREEMENT_TERMS;
+    const at = now.toISOString();
+    // The same deadline rule as a real agreement: the subscription's calendar day + signingDays.
+    const subscribedOn = calendarDateInZone(at, p.timezone);
+    const base = sampleAgreement();
+    const input = sampleAgreement({
+      documentId: 'sample',
+      version: 1,
+      verifyUrl: '',
+      renderedAt: at,
+      voided: false,
+      sample: true,
+      project: { name: p.name, nameEn: p.nameEn, timezone: p.timezone },
+      subscriptionId: 'sample',
+      subscribedAt: at,
+      breakdown: base.breakdown ? { ...base.breakdown, at } : null,
+      schedule: base.schedule?.map((i) => ({ ...i, dueDate: addCalendarDays(subscribedOn, i.dueDays) })) ?? null,
+      signingDeadline: addCalendarDays(subscribedOn, body.signingDays),
+      signingDays: body.signingDays,
+      terms,
+    });
+    return this.previewRenderer.renderDocument({ kind: 'agreement', input });
   }
 
   // ── Preparing each kind ──────────────────────────────────────────────────────────────────────

@@ -77,6 +77,19 @@ export function documentRoutes(app: FastifyInstance, services: Services, config:
     return services.docs.updateAgreementSettings(principal, projectId, body);
   });
 
+  // A sample 认购书 of the form as it stands (saved or not): PDF bytes, stored nowhere.
+  app.post('/api/projects/:projectId/agreement/preview', async (request, reply) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    const body = parse(agreementSettingsSchema, request.body);
+    const pdf = await services.docs.previewAgreement(principal, projectId, body);
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `inline; filename="agreement-sample.pdf"; filename*=UTF-8''${encodeURIComponent('认购书-样本.pdf')}`)
+      .send(pdf);
+  });
+
   // ── Public: what the QR code on every document opens ────────────────────────────────────────
   // A wildcard, not `:id`: an over-long or slash-laden forgery must get found:false too, not a 414.
   app.get('/api/public/verify/*', async (request, reply) => {
