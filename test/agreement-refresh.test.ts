@@ -133,7 +133,7 @@ describe('认购书 after a change request', () => {
     });
   });
 
-  it('调价: the new version prints the new price (and its schedule)', async () => {
+  it('调价: the new version prints the new price, the adjustment line and the schedule', async () => {
     const subId = await subscribe(socket, freshUnit(), freshBuyer('王五'));
     const v1 = await renderAgreement(subId);
     const oldPrice = Number((await server.db.subscription.findUniqueOrThrow({ where: { id: subId } })).price);
@@ -147,6 +147,7 @@ describe('认购书 after a change request', () => {
     // (The list price stays on the paper; the final price and the schedule's balance move.)
     expect(text).toContain(`成交总价Finalprice${flat(formatFen(newPrice))}`);
     expect(text).not.toContain(`成交总价Finalprice${flat(formatFen(oldPrice))}`);
+    expect(text).toContain(`调价PriceadjustmentApprovedchangetotheagreedprice−${flat(formatFen(oldPrice - newPrice))}`);
     expect(text).toContain(`合计Total${flat(formatFen(newPrice))}`);
     expect((await verify(v1.id)).body).toMatchObject({ status: 'SUPERSEDED', currentId: rows[1]!.id });
     expect((await verify(rows[1]!.id)).body.facts).toContainEqual({ label: '成交总价', labelEn: 'Final price', value: formatFen(newPrice) });

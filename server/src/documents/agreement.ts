@@ -287,8 +287,19 @@ function priceTable(flow: Flow, input: AgreementDocumentInput): TableSpec {
       ]);
     }
   }
+  // A 调价 (approved price change) moved the price away from the computation: say so, by how much.
+  const adjustment = b ? input.price - b.finalPrice : 0;
+  if (adjustment !== 0) {
+    rows.push([
+      { text: '调价 Price adjustment', sub: 'Approved change to the agreed price' },
+      '',
+      adjustment < 0 ? `− ${formatFen(-adjustment)}` : `+ ${formatFen(adjustment)}`,
+      formatFen(input.price),
+    ]);
+  }
   const total = input.listPrice - input.price;
-  if (total !== 0) rows.push([{ text: '优惠合计 Total discount' }, '', `− ${formatFen(total)}`, '']);
+  if (total > 0) rows.push([{ text: '优惠合计 Total discount' }, '', `− ${formatFen(total)}`, '']);
+  if (total < 0) rows.push([{ text: '合计加价 Total above list price' }, '', `+ ${formatFen(-total)}`, '']);
   emphasis.add(rows.length);
   rows.push([{ text: '成交总价 Final price', bold: true, size: 10.5 }, '', '', { text: formatFen(input.price), bold: true, size: 10.5 }]);
   return {

@@ -215,6 +215,17 @@ describe('renderAgreement', () => {
     await rasterise(pdf, 3);
   });
 
+  it('after an approved 调价 prints the adjustment between the computed and the agreed price, either way', async () => {
+    const base = sampleAgreement();
+    const finalPrice = base.breakdown!.finalPrice;
+    const lower = await readBack(await renderAgreement(sampleAgreement({ price: finalPrice - 1_000_000 }), fonts));
+    expectAll(lower, ['调价 Price adjustment', '− ¥10,000.00', '¥5,981,699.00', '优惠合计', '− ¥141,757.00', '人民币伍佰玖拾捌万壹仟陆佰玖拾玖元整']);
+    const above = await readBack(await renderAgreement(sampleAgreement({ price: base.listPrice + 100_000 }), fonts));
+    expectAll(above, ['调价 Price adjustment', '+ ¥132,757.00', '合计加价', '+ ¥1,000.00', '¥6,124,456.00']);
+    const plain = await readBack(await renderAgreement(base, fonts));
+    expect(plain.flat).not.toContain('调价');
+  });
+
   it('carries the QR code of its own /verify/<id> URL', async () => {
     const input = sampleAgreement();
     const pdf = await renderAgreement(input, fonts);
