@@ -287,14 +287,13 @@ export class PricingService {
         await client.query('COMMIT');
         return previous;
       }
-      const [discounts, plans, prices] = await Promise.all([
-        client.query<DiscountRow>('SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active', [projectId]),
-        client.query<PlanRow>('SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code', [projectId]),
-        client.query<{ id: string; list_price: string; floor_price: string }>({
-          text: 'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price FROM units WHERE project_id = $1::uuid',
-          values: [projectId],
-        }),
-      ]);
+      // One connection answers one query at a time: in sequence, inside the same snapshot.
+      const discounts = await client.query<DiscountRow>('SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active', [projectId]);
+      const plans = await client.query<PlanRow>('SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code', [projectId]);
+      const prices = await client.query<{ id: string; list_price: string; floor_price: string }>(
+        'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price FROM units WHERE project_id = $1::uuid',
+        [projectId],
+      );
       await client.query('COMMIT');
       const snapshot: PricingSnapshot = {
         seq: ++this.reads,
