@@ -176,35 +176,4 @@ export function drawQr(doc: Pdf, text: string, x: number, y: number, size: numbe
   return { modules: n, dark };
 }
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * "2026-11-28 09:03" in the project's IANA time zone: paper shows local wall-clock time while the
- * system stores UTC. Strings must be ISO 8601 with `Z` or an offset; a bare local time would be
- * read in the server's zone and print the wrong hour.
- */
-export function formatProjectTime(at: Date | string, timeZone: string = DEFAULT_TIME_ZONE): string {
-  if (typeof at === 'string' && !/(Z|[+-]\d{2}:?\d{2})$/i.test(at)) {
-    throw new RangeError(`Time "${at}" has no UTC offset`);
-  }
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`Invalid time "${String(at)}"`);
-  let format = formatters.get(timeZone);
-  if (!format) {
-    // hourCycle h23, not hour12:false: the latter prints midnight as "24" in some ICU versions.
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
-}
+export { DEFAULT_TIME_ZONE, formatProjectTime } from './format.js';

@@ -10,7 +10,10 @@
  *
  * docs/import.md describes the columns, the rules and every error code.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+/** ExcelJS is loaded on first use: ~28 MB a server process does not carry until someone imports or exports. */
+const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
 import {
   MAX_PRICE_FEN,
   UNIT_IMPORT_MAX_ERRORS,
@@ -326,7 +329,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<ReadOutcome> {
   if (!looksLikeZip(bytes)) return fileError('FILE_UNREADABLE', 'The file is not an XLSX workbook.');
   const expanded = zipDeclaredSize(bytes);
   if (expanded !== null && expanded > MAX_XLSX_EXPANDED) return fileError('FILE_UNREADABLE', 'The workbook is too large once unpacked.');
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch {
@@ -817,7 +820,7 @@ const NUM_FMT: Record<ColumnKind, string | undefined> = { text: '@', int: '0', a
  * a second sheet explaining every column in Chinese and English (the template).
  */
 export async function toXlsx(rows: readonly ExportRow[], options: { instructions: boolean }): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   workbook.creator = 'Kaipan';
   const sheet = workbook.addWorksheet(UNITS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = UNIT_SHEET_COLUMNS.map((c) => ({ header: c.header, key: c.field, width: c.width, style: { numFmt: NUM_FMT[c.kind]! } }));

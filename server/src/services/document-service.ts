@@ -54,8 +54,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Db } from '../infra/db.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import type { DayEndPaymentRow } from '../documents/day-end.js';
-import { formatProjectTime } from '../documents/pdf.js';
-import { formatFen, KIND_LABELS } from '../documents/paper.js';
+import { formatFen, formatProjectTime, KIND_LABELS } from '../documents/format.js';
 import type { PurchasePlanColumn } from '../documents/purchase-plan.js';
 import {
   type DocumentJob,
