@@ -235,7 +235,7 @@ export class SalesService {
   }
 
   /**
-   * One call, one round trip, one transaction: `kaipan_confirm` (prisma/migrations/…_confirm_function)
+   * One call, one round trip, one transaction: `kaipan_confirm` (v5: prisma/migrations/…_pricing_terms_rules; the steps are explained in …_deals_rules)
    * makes the conditional unit update, checks and raises the buyer's entitlement, inserts the
    * subscription (the partial unique index allows one live subscription per unit) and the audit
    * event. A named statement: PostgreSQL parses and plans it once per connection.
