@@ -288,6 +288,10 @@ export interface SubscriptionInfo {
   createdAt: string;
   closedAt: string | null;
   closeReason: string | null;
+  /** Deposit rule (定金时限): the deposit must be recorded by then (UTC ISO) or the deal is cancelled; null without a rule. */
+  depositDueAt?: string | null;
+  /** When the deposit 定金 was recorded (UTC ISO), else null. */
+  depositPaidAt?: string | null;
 }
 
 // ── Real-time events for managers and the requesting consultant ─────────────────────────────────

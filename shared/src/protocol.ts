@@ -234,6 +234,8 @@ export interface LockResult {
 
 export interface ConfirmResult {
   subscriptionId: string;
+  /** When the project has a deposit rule (定金时限): the deposit must be recorded by then (UTC ISO) or the deal is cancelled. */
+  depositDueAt?: string;
 }
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

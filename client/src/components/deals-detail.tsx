@@ -31,6 +31,7 @@ import {
 } from './deals-common';
 import { RequestCard, type ChangeActions, type Viewer } from './deals-requests';
 import { DocumentButton } from './document-button';
+import { DepositChip } from './deposit-deadline';
 import { ErrorState, LoadingState, Spinner } from './ui';
 
 export interface TargetUnit {
@@ -82,6 +83,9 @@ export function DealDrawer(props: {
           <span>{d()?.unitCode ?? '…'}</span>
           <Show when={d()}>{(s) => <SubStatusChip status={s().status} />}</Show>
           <Show when={d()}>{(s) => <RefundChip state={s().refundState} />}</Show>
+          <Show when={d()}>
+            {(s) => <DepositChip status={s().status} dueAt={s().depositDueAt} paidAt={s().depositPaidAt} timeZone={props.timeZone} />}
+          </Show>
         </>
       }
       subtitle={d() ? t('deals.drawerSubtitle', { buyer: d()!.buyerName, at: dateTimeText(d()!.createdAt, props.timeZone) }) : undefined}

@@ -7,17 +7,19 @@ import { For, Show, type JSX } from 'solid-js';
 import type { ChangeRequestInfo, SubscriptionInfo } from '@kaipan/shared';
 import { locale, t } from '../lib/i18n';
 import { KindChip, RefundChip, SubStatusChip, dateTimeText, money } from './deals-common';
+import { DepositChip } from './deposit-deadline';
 
 function planName(s: SubscriptionInfo): string {
   if (!s.plan) return t('common.dash');
   return locale() === 'en' ? s.plan.nameEn : s.plan.name;
 }
 
-function Chips(props: { sub: SubscriptionInfo; open: ChangeRequestInfo | undefined }): JSX.Element {
+function Chips(props: { sub: SubscriptionInfo; open: ChangeRequestInfo | undefined; timeZone: string }): JSX.Element {
   return (
     <span class="deals-chips">
       <SubStatusChip status={props.sub.status} />
       <RefundChip state={props.sub.refundState} />
+      <DepositChip status={props.sub.status} dueAt={props.sub.depositDueAt} paidAt={props.sub.depositPaidAt} timeZone={props.timeZone} />
       <Show when={props.open}>
         {(o) => (
           <span class="deals-pending" title={t(`deals.change.${o().status}`)}>
@@ -87,7 +89,7 @@ export function SubscriptionList(props: {
                   </td>
                   <td>{planName(s)}</td>
                   <td>
-                    <Chips sub={s} open={props.openBySub.get(s.id)} />
+                    <Chips sub={s} open={props.openBySub.get(s.id)} timeZone={props.timeZone} />
                   </td>
                   <td class="num deals-table__date">{dateTimeText(s.createdAt, props.timeZone)}</td>
                 </tr>
@@ -118,7 +120,7 @@ export function SubscriptionList(props: {
                   {planName(s)} · {dateTimeText(s.createdAt, props.timeZone)}
                   <Show when={props.manager}> · {s.consultant}</Show>
                 </span>
-                <Chips sub={s} open={props.openBySub.get(s.id)} />
+                <Chips sub={s} open={props.openBySub.get(s.id)} timeZone={props.timeZone} />
               </button>
             </li>
           )}

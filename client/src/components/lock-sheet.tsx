@@ -10,6 +10,7 @@ import {
   formatClock,
   formatYuan,
   type CatalogUnit,
+  type ConfirmResult,
   type DealTerms as DealTermsBody,
   type DocumentRequestBody,
   type PriceApprovalInfo,
@@ -30,6 +31,7 @@ import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { DocumentButton } from './document-button';
 import { Countdown, URGENT_SECONDS } from './countdown';
+import { DepositBanner } from './deposit-deadline';
 import { ErrorAlert, Spinner } from './ui';
 import { UnitFacts } from './unit-facts';
 
@@ -55,7 +57,8 @@ export interface LockSheetProps {
   approvals: ApprovalsStore;
   onClose: () => void;
   onReleased: (unit: CatalogUnit) => void;
-  onConfirmed: (unit: CatalogUnit) => void;
+  /** After a confirm; under a deposit rule the ack carries `depositDueAt` and the sheet stays open to show it. */
+  onConfirmed: (unit: CatalogUnit, result: ConfirmResult) => void;
 }
 
 export function LockSheet(props: LockSheetProps): JSX.Element {
@@ -67,6 +70,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const [choice, setChoice] = createSignal<DealChoice>({ planId: undefined, discountIds: [] });
   const [serverQuote, setServerQuote] = createSignal<ServerQuote>({ state: 'idle' });
   const [approvalNote, setApprovalNote] = createSignal('');
+  /** The confirm just made on this sheet (its deposit deadline is shown until the sheet closes). */
+  const [confirmed, setConfirmed] = createSignal<{ unitId: string; code: string; depositDueAt: string } | null>(null);
   let nameInput: HTMLInputElement | undefined;
 
   // A different unit: a fresh form.
@@ -81,6 +86,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         setChoice({ planId: undefined, discountIds: [] });
         setServerQuote({ state: 'idle' });
         setApprovalNote('');
+        setConfirmed(null);
       },
     ),
   );
@@ -242,6 +248,17 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     }
   };
 
+  const confirmedWith = (unit: CatalogUnit, result: ConfirmResult | undefined): void => {
+    if (!result) return;
+    if (result.depositDueAt) setConfirmed({ unitId: unit.id, code: unit.code, depositDueAt: result.depositDueAt });
+    props.onConfirmed(unit, result);
+  };
+  /** The deal confirmed here, while the unit still shows it sold. */
+  const confirmedHere = () => {
+    const c = confirmed();
+    return c && c.unitId === props.unit?.id && status() === 'SUBSCRIBED' ? c : undefined;
+  };
+
   const confirm = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
     const unit = props.unit;
@@ -255,7 +272,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       // A lock for a registered buyer: the server records the registration's customer.
       setAction('confirm');
       try {
-        if (await props.myLocks.confirm(unit.id, undefined, dealTerms())) props.onConfirmed(unit);
+        confirmedWith(unit, await props.myLocks.confirm(unit.id, undefined, dealTerms()));
       } catch (err) {
         setError(describeError(err));
       } finally {
@@ -272,7 +289,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     setFieldErrors({});
     setAction('confirm');
     try {
-      if (await props.myLocks.confirm(unit.id, parsed.data, dealTerms())) props.onConfirmed(unit);
+      confirmedWith(unit, await props.myLocks.confirm(unit.id, parsed.data, dealTerms()));
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -319,6 +336,25 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
             <ErrorAlert message={error()} />
 
             <Switch>
+              <Match when={confirmedHere()}>
+                {(c) => (
+                  <div class="dep-done">
+                    <div class="dep-done__title" role="status">
+                      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <circle cx="12" cy="12" r="10" fill="currentColor" />
+                        <path d="M7 12.5l3.2 3.2L17 9" fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
+                      </svg>
+                      {t('deposit.confirmedTitle', { code: c().code })}
+                    </div>
+                    <DepositBanner dueAt={c().depositDueAt} timeZone={props.timeZone} />
+                    <div class="sheet__actions">
+                      <button type="button" class="btn btn--primary btn--lg btn--block" onClick={() => props.onClose()}>
+                        {t('common.close')}
+                      </button>
+                    </div>
+                  </div>
+                )}
+              </Match>
               <Match when={lockedByMe() && token()}>
                 <form class="form buyer-form" onSubmit={(e) => void confirm(e)} novalidate>
                   <h3 class="buyer-form__title">{lockRegistration() ? t('sheet.registeredBuyer') : t('sheet.buyer')}</h3>

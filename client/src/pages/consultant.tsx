@@ -257,10 +257,11 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
           showToast('info', t('toast.released', { code: u.code }));
           setSelectedId(null);
         }}
-        onConfirmed={(u) => {
+        onConfirmed={(u, result) => {
           showToast('success', t('toast.confirmed', { code: u.code }));
           void buyers.refetch();
-          setSelectedId(null);
+          // Under a deposit rule the sheet stays open: it shows the deadline to walk the buyer to the cashier.
+          if (!result.depositDueAt) setSelectedId(null);
         }}
       />
     </div>

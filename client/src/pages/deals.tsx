@@ -133,12 +133,17 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
     }
     refreshSoon();
   });
+  // A deal cancelled by the deposit rule 定金时限 (to its consultant and the managers): its row changes.
+  const offCancelled = units.listen('subscription:cancelled', (event) => {
+    if (event.projectId === props.projectId) refreshSoon();
+  });
   // Events missed while offline: read everything again when the connection is back.
   createEffect(on(() => units.state.connection, (now, before) => {
     if (now === 'online' && before && before !== 'online' && before !== 'connecting') refreshNow();
   }));
   onCleanup(() => {
     offChange();
+    offCancelled();
     clearTimeout(refreshTimer);
     clearTimeout(searchTimer);
   });

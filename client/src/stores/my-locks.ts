@@ -5,7 +5,7 @@
  */
 import { createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
-import type { Buyer, DealTerms, UnitChange, UserInfo } from '@kaipan/shared';
+import type { Buyer, ConfirmResult, DealTerms, UnitChange, UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { secondsLeft } from '../lib/clock';
 import type { LiveUnit, UnitsStore } from './units';
@@ -258,9 +258,9 @@ export function createMyLocks(options: MyLocksOptions) {
     /**
      * Confirm the subscription (认购). `buyer` is omitted for a lock taken for a registered buyer;
      * `terms` carry the plan, discounts, the price-list version the quote used and an approval id.
-     * Returns the subscription id.
+     * Returns the ack: the subscription id and, under a deposit rule 定金时限, the deposit deadline.
      */
-    async confirm(unitId: string, buyer?: Buyer, terms: DealTerms = {}): Promise<string | undefined> {
+    async confirm(unitId: string, buyer?: Buyer, terms: DealTerms = {}): Promise<ConfirmResult | undefined> {
       const token = held[unitId]?.token;
       if (!token) return undefined;
       return exclusive(unitId, async () => {
@@ -268,7 +268,7 @@ export function createMyLocks(options: MyLocksOptions) {
         try {
           const result = await units.command('unit:confirm', { unitId, token, ...(buyer ? { buyer } : {}), ...terms });
           drop(unitId);
-          return result.subscriptionId;
+          return result;
         } catch (error) {
           const err = toApiError(error);
           units.clearOverlay(unitId); // back to what the server last said

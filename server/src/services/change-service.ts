@@ -154,6 +154,8 @@ function toSubscriptionInfo(s: SubscriptionRow): SubscriptionInfo {
     createdAt: s.createdAt.toISOString(),
     closedAt: s.closedAt?.toISOString() ?? null,
     closeReason: s.closeReason,
+    depositDueAt: s.depositDueAt?.toISOString() ?? null,
+    depositPaidAt: s.depositPaidAt?.toISOString() ?? null,
   };
 }
 

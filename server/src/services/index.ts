@@ -99,10 +99,10 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     directory,
     keeper,
     auth: new AuthService(db, config.authSecret, config.sessionHours),
-    // After a confirm: the project's deposit rule (定金时限) starts its clock, off the ack's path.
-    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, (projectId, subscriptionId, at) => {
-      void cashier.afterConfirm(projectId, subscriptionId, at);
-    }),
+    // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
+    // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
+    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, (projectId, subscriptionId, at) =>
+      cashier.afterConfirm(projectId, subscriptionId, at)),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
     registrations,

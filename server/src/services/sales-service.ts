@@ -45,8 +45,11 @@ export class SalesService {
     private readonly audit: AuditWriter,
     private readonly registrations: RegistrationService,
     private readonly pricing: PricingService,
-    /** Told about every new subscription after it committed (must not throw; not awaited). */
-    private readonly onConfirmed?: (projectId: string, subscriptionId: string, at: Date) => void,
+    /**
+     * Told about every new subscription after it committed; answers the deposit deadline (定金时限)
+     * when the project has one, else null (cached: no wait for projects without). Must not throw.
+     */
+    private readonly onConfirmed?: (projectId: string, subscriptionId: string, at: Date) => Promise<Date | null> | Date | null | void,
   ) {}
 
   private async authorize(principal: Principal, unitId: string) {
@@ -196,8 +199,14 @@ export class SalesService {
     await this.keeper.applyCommitted(projectId, [
       { unitId, status: 'SUBSCRIBED', version: row.version, price: deal.price, deal, token },
     ]);
-    this.onConfirmed?.(projectId, row.subscription_id, row.created_at);
-    return { subscriptionId: row.subscription_id };
+    // The sale is committed: a deadline that cannot be read never turns it into an error.
+    let depositDue: Date | null = null;
+    try {
+      depositDue = (await this.onConfirmed?.(projectId, row.subscription_id, row.created_at)) ?? null;
+    } catch {
+      depositDue = null;
+    }
+    return depositDue ? { subscriptionId: row.subscription_id, depositDueAt: depositDue.toISOString() } : { subscriptionId: row.subscription_id };
   }
 
   private inFlight = 0;
