@@ -240,8 +240,13 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
     await page.fill('input[name=buyer-name]', '林小雨');
     await page.fill('input[name=buyer-phone]', '139 1234 5678');
     await page.locator('.sheet button[type=submit]').click();
-    await page.waitForSelector('.sheet', { state: 'detached' });
     await page.waitForSelector('.toast--success');
+    // With a deposit window the sheet stays open on the deadline (定金时限); without one it closes.
+    if (await page.locator('.dep-done').count()) {
+      await shot(page, `08b-confirmed-deadline-${vp.name}`);
+      await page.locator('.dep-done .btn--primary').click();
+    }
+    await page.waitForSelector('.sheet', { state: 'detached' });
     await shot(page, `08b-confirmed-${vp.name}`);
   }
 
