@@ -124,6 +124,7 @@ describe('cashier desk', () => {
     await page.click('[data-testid=review-payment]');
     await page.locator('[data-testid=payment-confirm]').waitFor();
     expect(await page.locator('[data-testid=confirm-total]').textContent()).toBe('¥50,000');
+    await page.screenshot({ path: `${SHOTS}/cashier-zh-1366-4b-confirm.png` });
     await page.dblclick('[data-testid=record-payment-confirm]');
 
     const receipt = page.locator('[data-testid=receipt-number]');

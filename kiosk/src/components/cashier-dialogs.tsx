@@ -8,13 +8,13 @@ import { amountInCapitals, MAX_CAPITALS_FEN, type CashierSubscription, type Paym
 import { toApiError } from '../lib/api';
 import { checkLines, type LineDraft } from '../lib/cashier-money';
 import { createSubmitter } from '../lib/cashier-submit';
-import { ct, describe, detailOf, kindName, methodName, money } from '../lib/cashier-i18n';
+import { ct, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
 import { paper, setPaper, type Paper } from '../lib/cashier-session';
 import { useDesk } from '../pages/cashier';
 import { DocumentPreview } from './cashier-document';
 import { LinesEditor, emptyLine } from './cashier-lines';
 import { PaymentDone } from './cashier-payment-form';
-import { ErrorNote, LinesSummary, Modal, Money, ReceiptTag, Spinner } from './cashier-ui';
+import { ErrorNote, LinesSummary, LinesTable, Modal, Money, ReceiptTag, Spinner } from './cashier-ui';
 
 export function ReceiptPrintDialog(props: { payment: PaymentInfo; onClose: () => void; onPrinted: () => void }): JSX.Element {
   const receipt = () => props.payment.receipt;
@@ -204,19 +204,7 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
         <Match when={step() === 'confirm'}>
           <div class="c-confirm">
             <p class="c-confirm__lead">{ct('refund.confirmLead')}</p>
-            <table class="c-table c-table--tight">
-              <tbody>
-                <For each={check().lines ?? []}>
-                  {(l) => (
-                    <tr>
-                      <td>{methodName(l.method)}</td>
-                      <td class="c-num">{money(l.amount)}</td>
-                      <td class="c-muted">{l.reference ?? ''}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
+            <LinesTable lines={check().lines ?? []} />
             <p>
               {ct('refund.reason')}: {reason().trim()}
             </p>

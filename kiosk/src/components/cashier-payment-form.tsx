@@ -12,12 +12,12 @@ import { amountInCapitals, MAX_CAPITALS_FEN, type IncomingKind, type PaymentInfo
 import { toApiError } from '../lib/api';
 import { checkLines, type LineDraft } from '../lib/cashier-money';
 import { createSubmitter, outcomeUnknown } from '../lib/cashier-submit';
-import { ct, describe, detailOf, kindName, methodName, money } from '../lib/cashier-i18n';
+import { ct, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
 import { paper, setPendingPayment } from '../lib/cashier-session';
 import { useDesk } from '../pages/cashier';
 import { DocumentPreview } from './cashier-document';
 import { LinesEditor, emptyLine } from './cashier-lines';
-import { ErrorNote, Modal, Spinner } from './cashier-ui';
+import { ErrorNote, LinesTable, Modal, Spinner } from './cashier-ui';
 
 /** What a payment is for, as the panel knows it. */
 export interface PaymentTarget {
@@ -200,19 +200,7 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
               <div>
                 <dt>{ct('pay.lines')}</dt>
                 <dd>
-                  <table class="c-table c-table--tight">
-                    <tbody>
-                      <For each={check().lines ?? []}>
-                        {(l) => (
-                          <tr>
-                            <td>{methodName(l.method)}</td>
-                            <td class="c-num">{money(l.amount)}</td>
-                            <td class="c-muted">{l.reference ?? ''}</td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
+                  <LinesTable lines={check().lines ?? []} />
                 </dd>
               </div>
               <Show when={note().trim()}>

@@ -3,7 +3,7 @@
  * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/cashier.css).
  */
 import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
-import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type ReceiptInfo } from '@kaipan/shared';
+import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type PaymentLineBody, type ReceiptInfo } from '@kaipan/shared';
 import { online } from '../lib/device';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
@@ -221,6 +221,25 @@ export function LinesSummary(props: { payment: PaymentInfo }): JSX.Element {
         )}
       </For>
     </span>
+  );
+}
+
+/** The lines about to be submitted, one row each (the confirm steps of payments and refunds). */
+export function LinesTable(props: { lines: readonly PaymentLineBody[] }): JSX.Element {
+  return (
+    <table class="c-table c-table--tight">
+      <tbody>
+        <For each={props.lines}>
+          {(l) => (
+            <tr>
+              <td>{methodName(l.method)}</td>
+              <td class="c-num">{money(l.amount)}</td>
+              <td class="c-muted">{l.reference ?? ''}</td>
+            </tr>
+          )}
+        </For>
+      </tbody>
+    </table>
   );
 }
 
