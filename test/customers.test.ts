@@ -387,7 +387,7 @@ describe('reassign, idle to pool, claim', () => {
 
     const pool = await http<CustomerPage>(server.url, 'GET', `${base()}?owner=pool&limit=200`, tokens[4]);
     const seen = pool.body.customers.find((c) => c.id === idle.id);
-    expect(seen?.phone).toBe(`${idle.phone.slice(0, 3)}****${idle.phone.slice(-4)}`);
+    expect(seen?.phone).toBe(`${idle.phone!.slice(0, 3)}****${idle.phone!.slice(-4)}`);
     // A consultant cannot edit a pool customer before claiming it.
     expect((await http(server.url, 'POST', `/api/customers/${idle.id}/follow-ups`, tokens[4], { kind: 'CALL', note: 'x' })).status).toBe(403);
 

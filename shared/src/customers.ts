@@ -299,10 +299,17 @@ export interface CustomerInfo {
   id: string;
   projectId: string;
   name: string;
-  /** 11 digits; masked (138****5678) for a consultant looking at a pool customer. */
-  phone: string;
-  /** e.g. 110***********1234; the clear number only via GET …/id-number (managers, audited). */
+  /**
+   * As the privacy rule lets the caller see it (docs/privacy.md): 11 digits, masked (138****5678 —
+   * e.g. a consultant looking at a pool customer) or null.
+   */
+  phone: string | null;
+  /**
+   * e.g. 110***********1234; null when absent or hidden from the caller (a consultant looking at a
+   * pool customer). The clear number only via GET …/id-number (managers, audited).
+   */
   idNumberMasked: string | null;
+  /** Names and phones under the same rule as the buyer's. */
   coBuyers: CoBuyer[];
   intent: IntentClass | null;
   demand: DemandType | null;

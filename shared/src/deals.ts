@@ -272,7 +272,8 @@ export interface SubscriptionInfo {
   unitCode: string;
   status: 'ACTIVE' | 'CANCELLED' | 'CONTRACTED' | 'CHANGED';
   buyerName: string;
-  buyerPhone: string;
+  /** As the privacy rule lets the caller see it (docs/privacy.md): clear, masked or null. */
+  buyerPhone: string | null;
   consultant: string;
   price: number;
   listPrice: number | null;

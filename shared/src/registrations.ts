@@ -39,8 +39,12 @@ export interface RegistrationInfo {
   number: number;
   label: string;
   status: RegistrationStatus;
-  /** `status` is the customer's (potential → interested → subscribed → signed), for the status colour. */
-  customer: { id: string; name: string; phone: string; ownerName: string | null; status: CustomerStatus };
+  /**
+   * `status` is the customer's (potential → interested → subscribed → signed), for the status colour.
+   * `phone` as the privacy rule lets the caller see it (docs/privacy.md): clear, masked
+   * (138****5678) or null.
+   */
+  customer: { id: string; name: string; phone: string | null; ownerName: string | null; status: CustomerStatus };
   depositPaid: boolean;
   unitsAllowed: number;
   unitsUsed: number;

@@ -36,7 +36,8 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
   const [open, setOpen] = createSignal(false);
   const [query, setQuery] = createSignal('');
   const list = () => props.picker.choices().filter((r) => matchesBuyer(r, query()));
-  const tail = (phone: string): string => `··${phone.slice(-4)}`;
+  // The phone arrives as the privacy rule allows (the consultant's own buyers: clear); absent shows nothing.
+  const tail = (phone: string | null): string => (phone ? `··${phone.slice(-4)}` : '');
 
   // The chosen buyer's shortlist (ranks and facts); statuses come live from the grid's store.
   const customerId = (): string | undefined => (props.onOpenUnit ? props.picker.selected()?.customer.id : undefined);

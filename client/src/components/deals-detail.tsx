@@ -268,7 +268,7 @@ function RequestForm(props: {
   const [quote] = createResource(
     () => (kind() === 'UNIT_CHANGE' ? target() ?? undefined : undefined),
     (unitId): Promise<DealQuoteInfo> =>
-      api.quote(unitId, { planId: props.sub.plan?.id, discountIds: discountIdsOf(props.sub), phone: props.sub.buyerPhone }),
+      api.quote(unitId, { planId: props.sub.plan?.id, discountIds: discountIdsOf(props.sub), ...(props.sub.buyerPhone ? { phone: props.sub.buyerPhone } : {}) }),
   );
   const newPrice = (): number | null => parseYuan(priceText());
   const belowFloor = (): boolean => props.sub.floorPrice !== null && (newPrice() ?? Infinity) < props.sub.floorPrice;
@@ -403,7 +403,7 @@ function RequestForm(props: {
           </Show>
         </Match>
         <Match when={kind() === 'BUYER_CHANGE'}>
-          <p class="muted">{t('deals.form.currentBuyer', { name: props.sub.buyerName, phone: props.sub.buyerPhone })}</p>
+          <p class="muted">{t('deals.form.currentBuyer', { name: props.sub.buyerName, phone: props.sub.buyerPhone ?? '—' })}</p>
           <div class="deals-form__row">
             <label class="field">
               <span class="field__label">{t('deals.form.newName')}</span>

@@ -51,7 +51,7 @@ export function matchesBuyer(r: RegistrationInfo, query: string): boolean {
     r.label.toLowerCase().includes(q) ||
     String(r.number) === q.replace(/^r0*/, '') ||
     r.customer.name.toLowerCase().includes(q) ||
-    (digits.length >= 3 && r.customer.phone.includes(digits))
+    (digits.length >= 3 && (r.customer.phone ?? '').includes(digits))
   );
 }
 

@@ -17,10 +17,14 @@
 import {
   AppError,
   buildSchedule,
-  maskName,
+  broadcastName,
   normalizePhone,
   paymentPlanSchema,
+  personView,
   redactFloor,
+  redactPersonalJson,
+  showName,
+  showPhone,
   type Buyer,
   type ChangeKind,
   type ChangeRequestBody,
@@ -31,6 +35,7 @@ import {
   type PriceBreakdown,
   type ScheduleItem,
   type SubscriptionInfo,
+  type UserViewer,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import { Prisma, pgErrorCode } from '../infra/db.js';
@@ -130,15 +135,17 @@ function discountIdsOf(breakdown: unknown): string[] {
   return [...new Set(ids)];
 }
 
-function toSubscriptionInfo(s: SubscriptionRow): SubscriptionInfo {
+/** A subscription as `viewer` may see it: the buyer per the privacy rule, the deal's consultant owning the record. */
+function toSubscriptionInfo(viewer: UserViewer, s: SubscriptionRow): SubscriptionInfo {
+  const view = personView(viewer, { consultantId: s.consultantId });
   return {
     id: s.id,
     projectId: s.projectId,
     unitId: s.unitId,
     unitCode: s.unit.code,
     status: s.status,
-    buyerName: s.buyerName,
-    buyerPhone: s.buyerPhone,
+    buyerName: showName(view.name, s.buyerName),
+    buyerPhone: showPhone(view.phone, s.buyerPhone),
     consultant: s.consultant.displayName,
     price: Number(s.price),
     listPrice: num(s.listPrice),
@@ -170,6 +177,14 @@ function redactPreview(preview: Record<string, unknown> | null): Record<string, 
 /** A change request as a consultant sees it. */
 export function redactRequest(info: ChangeRequestInfo): ChangeRequestInfo {
   return { ...info, preview: redactPreview(info.preview) };
+}
+
+/**
+ * A change request's buyers (an 更名's old and new name and phone in payload, preview and result;
+ * anything typed into the reason) as `viewer` may see them: the deal's consultant owns the record.
+ */
+export function requestFor(viewer: UserViewer, info: ChangeRequestInfo): ChangeRequestInfo {
+  return redactPersonalJson(personView(viewer, { consultantId: info.consultantId }), info);
 }
 
 /** A subscription as a consultant sees it: no floor price. */
@@ -231,7 +246,7 @@ export class ChangeService {
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: query.limit,
     });
-    return rows.map((r) => (all ? toSubscriptionInfo(r) : redactSubscription(toSubscriptionInfo(r))));
+    return rows.map((r) => (all ? toSubscriptionInfo(user, r) : redactSubscription(toSubscriptionInfo(user, r))));
   }
 
   async getSubscription(principal: Principal, subscriptionId: string): Promise<SubscriptionDetail> {
@@ -256,7 +271,7 @@ export class ChangeService {
       include: requestInclude,
       orderBy: { requestedAt: 'desc' },
     });
-    const detail = { ...toSubscriptionInfo(row), changes: await this.toInfos(changes) };
+    const detail = { ...toSubscriptionInfo(user, row), changes: (await this.toInfos(changes)).map((c) => requestFor(user, c)) };
     return all ? detail : { ...redactSubscription(detail), changes: detail.changes.map(redactRequest) };
   }
 
@@ -274,7 +289,7 @@ export class ChangeService {
       take: 500,
     });
     const rank: Record<ChangeStatus, number> = { PENDING: 0, APPROVED: 1, EXECUTED: 2, REJECTED: 2, WITHDRAWN: 2 };
-    const infos = (await this.toInfos(rows)).sort((a, b) => rank[a.status] - rank[b.status]);
+    const infos = (await this.toInfos(rows)).sort((a, b) => rank[a.status] - rank[b.status]).map((i) => requestFor(user, i));
     return all ? infos : infos.map(redactRequest);
   }
 
@@ -316,14 +331,22 @@ export class ChangeService {
     return info!;
   }
 
-  /** The event goes to managers and the requester alike: without floor prices (screens re-read the details). */
+  /**
+   * The event goes to managers, the requester and the deal's consultant alike: without floor prices
+   * (screens re-read the details), and with the buyer as the deal's own consultant may see it — the
+   * narrowest view among them (a request is made by a manager or by the deal's consultant).
+   */
   private publish(info: ChangeRequestInfo, requesterId: string): void {
-    this.events.publish({ type: 'change:changed', payload: redactRequest(info), requesterId });
+    const dealConsultant: UserViewer = { kind: 'user', id: info.consultantId, role: 'CONSULTANT' };
+    this.events.publish({ type: 'change:changed', payload: redactRequest(requestFor(dealConsultant, info)), requesterId });
   }
 
   /** A request as `principal` may see it. */
   private shown(principal: Principal, info: ChangeRequestInfo): ChangeRequestInfo {
-    return canManage(principal) ? info : redactRequest(info);
+    // Every path here passed a staff check already; a device never gets this far.
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only staff can act on change requests.');
+    const personal = requestFor(principal, info);
+    return canManage(principal) ? personal : redactRequest(personal);
   }
 
   /** A request and the project access of the caller (NOT_FOUND when it does not exist). */
@@ -715,7 +738,7 @@ export class ChangeService {
           targetVersion: target[0].version,
           price: quote.finalPrice,
           deal: {
-            subscriptionId: created.id, unitId: targetUnitId, unitCode: target[0].code, buyer: maskName(sub.buyerName),
+            subscriptionId: created.id, unitId: targetUnitId, unitCode: target[0].code, buyer: broadcastName(sub.buyerName),
             consultant, price: quote.finalPrice, at: created.createdAt.toISOString(),
           },
         };

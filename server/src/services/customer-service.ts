@@ -3,12 +3,13 @@
  * owned by a consultant or in the public pool. Follow-ups, the ranked shortlist 意向房源 with live
  * unit status, reassignment, idle customers to the pool, claims from the pool.
  *
- * Who sees what:
+ * Who opens which customer (mayOpenPersonRecord) and what they see in it (personView) is the one
+ * privacy rule of shared/src/privacy.ts (docs/privacy.md):
  * - managers (ADMIN, MANAGER): every customer of their projects; only they read a clear ID number.
  * - cashiers: read every customer (they take deposits from anyone); change nothing.
- * - consultants: their own customers and the pool (pool phones masked until claimed). Another
- *   consultant's customer answers FORBIDDEN — not NOT_FOUND: the duplicate rule names the owner of
- *   a phone anyway, so hiding existence would protect nothing and only confuse.
+ * - consultants: their own customers and the pool (pool phones masked and no ID number until
+ *   claimed). Another consultant's customer answers FORBIDDEN — not NOT_FOUND: the duplicate rule
+ *   names the owner of a phone anyway, so hiding existence would protect nothing and only confuse.
  * A customer's status is never written here: registrations and subscriptions move it.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,8 +17,13 @@ import {
   AppError,
   formatRegistrationNo,
   maskIdNumber,
-  maskMobile,
+  mayOpenPersonRecord,
+  personView,
   phoneDigits,
+  showCoBuyers,
+  showIdNumber,
+  showName,
+  showPhone,
   type CoBuyer,
   type CreateCustomerBody,
   type CreateFollowUpBody,
@@ -146,7 +152,7 @@ export class CustomerService {
   }
 
   private assertCanRead(user: UserPrincipal, row: { ownerId: string | null }): void {
-    if (user.role === 'CONSULTANT' && row.ownerId !== null && row.ownerId !== user.id) {
+    if (!mayOpenPersonRecord(user, { ownerId: row.ownerId })) {
       throw new AppError('FORBIDDEN', 'This customer belongs to another consultant.');
     }
   }
@@ -185,15 +191,16 @@ export class CustomerService {
   // -------------------------------------------------------------------------------------------
   // Views
 
+  /** A customer as `user` may see it (the privacy rule: e.g. a pool customer's phone masked for a consultant). */
   private toInfo(user: UserPrincipal, r: CustomerRow): CustomerInfo {
-    const poolSeenByConsultant = user.role === 'CONSULTANT' && r.ownerId === null;
+    const view = personView(user, { ownerId: r.ownerId });
     return {
       id: r.id,
       projectId: r.projectId,
-      name: r.name,
-      phone: poolSeenByConsultant ? maskMobile(r.phone) : r.phone,
-      idNumberMasked: r.idNumberMasked,
-      coBuyers: (Array.isArray(r.coBuyers) ? r.coBuyers : []) as unknown as CoBuyer[],
+      name: showName(view.name, r.name),
+      phone: showPhone(view.phone, r.phone),
+      idNumberMasked: showIdNumber(view.idNumber, r.idNumberMasked),
+      coBuyers: showCoBuyers(view, (Array.isArray(r.coBuyers) ? r.coBuyers : []) as unknown as CoBuyer[]),
       intent: r.intent,
       demand: r.demand,
       budgetMin: toNumber(r.budgetMin),
@@ -620,10 +627,10 @@ export class CustomerService {
     return rows;
   }
 
-  /** Managers only: the clear ID number. Every reading is audited. */
+  /** Whoever the privacy rule gives the full ID number (managers): the clear number. Every reading is audited. */
   async revealIdNumber(principal: Principal, customerId: string): Promise<IdNumberReveal> {
     const { user, row } = await this.load(principal, customerId);
-    if (!canManage(user)) throw new AppError('FORBIDDEN', 'Only managers can read ID numbers.');
+    if (personView(user, { ownerId: row.ownerId }).idNumber !== 'full') throw new AppError('FORBIDDEN', 'Only managers can read ID numbers.');
     const idNumber = row.idNumberCipher ? this.cipher.decrypt(row.idNumberCipher, row.projectId) : null;
     await this.db.auditEvent.create({
       data: toAuditRow({

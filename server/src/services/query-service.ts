@@ -1,5 +1,5 @@
 /** Read models: the live snapshot, recent deals and the audit log of a project. */
-import { maskName, type AuditEntry, type DealInfo, type LockResult, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
+import { broadcastName, personView, redactPersonalJson, type AuditEntry, type DealInfo, type LockResult, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../infra/mirror.js';
 import type { Principal } from '../domain/principal.js';
@@ -83,16 +83,23 @@ export class QueryService {
       subscriptionId: r.id,
       unitId: r.unitId,
       unitCode: r.unit.code,
-      buyer: maskName(r.buyerName),
+      buyer: broadcastName(r.buyerName),
       consultant: r.consultant.displayName,
       price: Number(r.price),
       at: r.createdAt.toISOString(),
     }));
   }
 
+  /**
+   * The audit log, newest first. Events keep what changed, phones included (a customer's phone edit
+   * is exactly what an audit must show), so the privacy rule applies where the log is read: each
+   * entry's before/after as the reader may see a buyer who is not theirs (subject unknown → `other`).
+   * Managers see everything; a role that may not (issue 14's VIEWER) reads masked phones, no IDs.
+   */
   async audit(principal: Principal, projectId: string, limit: number): Promise<AuditEntry[]> {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can read the audit log.');
     await this.directory.assertAccess(principal, projectId);
+    const view = personView(principal, {});
     const rows = await this.db.auditEvent.findMany({
       where: { projectId },
       orderBy: { id: 'desc' },
@@ -105,8 +112,8 @@ export class QueryService {
       entityId: r.entityId,
       actor: r.actorName,
       device: r.device,
-      before: r.before,
-      after: r.after,
+      before: redactPersonalJson(view, r.before),
+      after: redactPersonalJson(view, r.after),
       at: r.createdAt.toISOString(),
     }));
   }

@@ -7,6 +7,10 @@ import {
   AppError,
   formatRegistrationNo,
   isOversubscribed,
+  mayOpenPersonRecord,
+  personView,
+  showName,
+  showPhone,
   type CreateRegistrationBody,
   type RegistrationInfo,
   type RegistrationOverview,
@@ -20,12 +24,14 @@ import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
 
 const registrationInclude = {
-  customer: { select: { id: true, name: true, phone: true, status: true, owner: { select: { displayName: true } } } },
+  customer: { select: { id: true, name: true, phone: true, status: true, ownerId: true, owner: { select: { displayName: true } } } },
 } as const;
 
 type RegistrationRow = Prisma.RegistrationGetPayload<{ include: typeof registrationInclude }>;
 
-export function toRegistrationInfo(r: RegistrationRow): RegistrationInfo {
+/** A registration as `viewer` may see it: the buyer's contact per the privacy rule (shared/src/privacy.ts). */
+export function toRegistrationInfo(viewer: UserPrincipal, r: RegistrationRow): RegistrationInfo {
+  const view = personView(viewer, { ownerId: r.customer.ownerId });
   return {
     id: r.id,
     projectId: r.projectId,
@@ -34,8 +40,8 @@ export function toRegistrationInfo(r: RegistrationRow): RegistrationInfo {
     status: r.status,
     customer: {
       id: r.customer.id,
-      name: r.customer.name,
-      phone: r.customer.phone,
+      name: showName(view.name, r.customer.name),
+      phone: showPhone(view.phone, r.customer.phone),
       ownerName: r.customer.owner?.displayName ?? null,
       status: r.customer.status,
     },
@@ -130,22 +136,30 @@ export class RegistrationService {
         });
         return created;
       });
-      return toRegistrationInfo(row);
+      return toRegistrationInfo(user, row);
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('ALREADY_REGISTERED');
       throw error;
     }
   }
 
+  /**
+   * The project's registrations with the oversubscription figures. A consultant gets the
+   * registrations of the customers they own (their "selecting for" bar) — another consultant's
+   * buyers are theirs to select for, not this one's, so listing them would only show who is
+   * registered with whom. The figures (active registrations, entitlement, units on sale) stay
+   * project-wide: aggregates name nobody.
+   */
   async overview(principal: Principal, projectId: string): Promise<RegistrationOverview> {
-    await this.authorize(principal, projectId);
+    const user = await this.authorize(principal, projectId);
     const rows = await this.db.registration.findMany({ where: { projectId }, include: registrationInclude, orderBy: { number: 'asc' } });
     const snapshot = await this.mirror.snapshot(projectId);
     let availableUnits = 0;
     for (const unit of snapshot.units.values()) if (unit.status === 'AVAILABLE') availableUnits += 1;
     const active = rows.filter((r) => r.status === 'ACTIVE');
+    const listed = user.role === 'CONSULTANT' ? rows.filter((r) => r.customer.ownerId === user.id) : rows;
     return {
-      registrations: rows.map(toRegistrationInfo),
+      registrations: listed.map((r) => toRegistrationInfo(user, r)),
       activeCount: active.length,
       entitledUnits: active.reduce((sum, r) => sum + Math.max(0, r.unitsAllowed - r.unitsUsed), 0),
       availableUnits,
@@ -156,8 +170,12 @@ export class RegistrationService {
   async get(principal: Principal, registrationId: string): Promise<RegistrationInfo> {
     const row = await this.db.registration.findUnique({ where: { id: registrationId }, include: registrationInclude });
     if (!row) throw new AppError('NOT_FOUND', 'Registration not found.');
-    await this.authorize(principal, row.projectId);
-    return toRegistrationInfo(row);
+    const user = await this.authorize(principal, row.projectId);
+    // As for the customer itself (GET /api/customers/:id): another consultant's buyer is FORBIDDEN.
+    if (!mayOpenPersonRecord(user, { ownerId: row.customer.ownerId })) {
+      throw new AppError('FORBIDDEN', 'This registration belongs to another consultant’s customer.');
+    }
+    return toRegistrationInfo(user, row);
   }
 
   /** Cancel (managers): the household loses its place; subscriptions already made stay. */
@@ -214,7 +232,7 @@ export class RegistrationService {
       });
       return updated;
     });
-    return toRegistrationInfo(row);
+    return toRegistrationInfo(user, row);
   }
 
   /**

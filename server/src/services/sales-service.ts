@@ -5,7 +5,7 @@
  */
 import {
   AppError,
-  maskName,
+  broadcastName,
   type Buyer,
   type ConfirmResult,
   type DealInfo,
@@ -191,7 +191,7 @@ export class SalesService {
       subscriptionId: row.subscription_id,
       unitId,
       unitCode: unit.code,
-      buyer: maskName(buyer.name),
+      buyer: broadcastName(buyer.name),
       consultant: user.displayName,
       price: Number(row.price),
       at: row.created_at.toISOString(),
