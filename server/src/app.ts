@@ -38,8 +38,19 @@ import { toErrorBody } from './services/errors.js';
 import { createServices, type Services } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
 
+/** One HTTP route of the API (method and URL pattern), as registered. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
 export interface KaipanApp {
   app: FastifyInstance;
+  /**
+   * Every route registered, in order (the privacy test crawls the GET routes and fails on one it
+   * does not know: a new route that returns a person cannot slip past the privacy rule).
+   */
+  routes: readonly RouteEntry[];
   io: HubServer;
   services: Services;
   /** Listen on config.host:config.port (0 = random); resolves to the base URL. */
@@ -76,6 +87,11 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   if (config.customerDataKeyDerived) {
     log.warn('CUSTOMER_DATA_KEY is not set: ID numbers are encrypted with a DEVELOPMENT key derived from the auth secret. Demo only — set CUSTOMER_DATA_KEY (32 bytes, base64) for real data.');
   }
+
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
 
   await app.register(fastifyCookie);
 
@@ -175,6 +191,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   let started = false;
   return {
     app,
+    routes,
     io,
     services,
     async listen() {

@@ -187,6 +187,7 @@ export interface PaymentInfo {
   amount: number;
   status: PaymentStatus;
   payerName: string;
+  /** As the privacy rule lets the caller see it (docs/privacy.md); null when none was given. */
   payerPhone: string | null;
   lines: PaymentLineInfo[];
   subscriptionId: string | null;
@@ -216,7 +217,8 @@ export interface CashierSubscription {
   unitCode: string;
   status: 'ACTIVE' | 'CANCELLED' | 'CONTRACTED' | 'CHANGED';
   buyerName: string;
-  buyerPhone: string;
+  /** As the privacy rule lets the caller see it (docs/privacy.md): clear for the money desk, else masked or null. */
+  buyerPhone: string | null;
   price: number;
   /** The deposit the plan (or the project) requires, fen. */
   depositRequired: number;
@@ -238,7 +240,8 @@ export interface CashierRegistration {
   label: string;
   status: 'ACTIVE' | 'CANCELLED';
   customerName: string;
-  customerPhone: string;
+  /** As the privacy rule lets the caller see it (docs/privacy.md). */
+  customerPhone: string | null;
   /** Sincerity deposits recorded and not converted, refunded or voided, fen. */
   sincerityHeld: number;
 }

@@ -123,7 +123,7 @@ export interface QueueCategoryInfo {
   issued: number;
 }
 
-/** A ticket as staff (kiosk, managers) see it. The phone is masked (138****5678). */
+/** A ticket as staff (kiosk, managers, cashiers) see it. */
 export interface QueueTicketView {
   id: string;
   projectId: string;
@@ -132,7 +132,8 @@ export interface QueueTicketView {
   /** e.g. V012 */
   label: string;
   status: TicketStatus;
-  phoneMasked: string;
+  /** 138****5678 for managers and cashiers; null for the kiosk device (devices never see a phone: docs/privacy.md). */
+  phoneMasked: string | null;
   customerId: string | null;
   registrationId: string | null;
   /** R0007 when the ticket is linked to a registration. */

@@ -38,7 +38,8 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
       const d = detail.data();
       if (!d) return null;
       if (d.kind === 'subscription') return d.sub.registrationId && d.sub.status === 'ACTIVE' ? `reg:${d.sub.registrationId}` : null;
-      return `phone:${d.reg.customerPhone}`;
+      // By registration number, not phone: the lookup brings the registration's live subscriptions either way.
+      return `find:${d.reg.label}`;
     },
     async (key): Promise<{ sincerity: PaymentInfo[]; subscriptions: CashierSubscription[] }> => {
       const d = detail.data();
@@ -47,7 +48,7 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
         const sub = d?.kind === 'subscription' ? d.sub : null;
         return { sincerity: reg.payments.filter(isConvertibleSincerity), subscriptions: sub ? [sub] : [] };
       }
-      const found = await desk.api.lookup(desk.project.id, key.slice(6));
+      const found = await desk.api.lookup(desk.project.id, key.slice(5));
       const regId = d?.kind === 'registration' ? d.reg.id : null;
       return { sincerity: [], subscriptions: found.subscriptions.filter((s) => s.registrationId === regId && s.status === 'ACTIVE') };
     },
@@ -81,7 +82,7 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
         // The deposit first; once it is paid, what usually comes next.
         defaultKind: due > 0 || s.depositRequired === 0 ? 'DEPOSIT' : 'DOWN_PAYMENT',
         payerName: s.buyerName,
-        payerPhone: s.buyerPhone,
+        payerPhone: s.buyerPhone ?? '',
         due: due > 0 ? { DEPOSIT: due } : {},
       };
     }
@@ -92,7 +93,7 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
       kinds: ['SINCERITY', 'OTHER'],
       defaultKind: 'SINCERITY',
       payerName: g.customerName,
-      payerPhone: g.customerPhone,
+      payerPhone: g.customerPhone ?? '',
     };
   });
 
@@ -324,7 +325,8 @@ function SubscriptionHead(props: {
         </Show>
       </div>
       <p class="c-panel__who">
-        {s().buyerName} · {s().buyerPhone} · {ct('panel.since', { when: dateTimeOf(s().createdAt) })}
+        {s().buyerName}
+        <Show when={s().buyerPhone}> · {s().buyerPhone}</Show> · {ct('panel.since', { when: dateTimeOf(s().createdAt) })}
         <Show when={s().registrationId}>
           {' · '}
           <button type="button" class="c-link" onClick={() => props.onOpenRegistration()}>
@@ -406,7 +408,8 @@ function RegistrationHead(props: {
         </Show>
       </div>
       <p class="c-panel__who">
-        {g().customerName} · {g().customerPhone}
+        {g().customerName}
+        <Show when={g().customerPhone}> · {g().customerPhone}</Show>
       </p>
       <dl class="c-facts">
         <Fact label={ct('panel.sincerityHeld')} tone={g().sincerityHeld > 0 ? 'ok' : undefined}>

@@ -248,7 +248,8 @@ export function SubscriptionRow(props: { sub: CashierSubscription; selected: boo
       <span class="c-row__main">
         <span class="c-row__title">{s().unitCode}</span>
         <span class="c-row__sub">
-          {s().buyerName} · {s().buyerPhone}
+          {s().buyerName}
+          <Show when={s().buyerPhone}> · {s().buyerPhone}</Show>
         </span>
       </span>
       <span class="c-row__facts">
@@ -289,7 +290,8 @@ function RegistrationRow(props: { reg: CashierRegistration; selected: boolean; o
       <span class="c-row__main">
         <span class="c-row__title">{g().label}</span>
         <span class="c-row__sub">
-          {g().customerName} · {g().customerPhone}
+          {g().customerName}
+          <Show when={g().customerPhone}> · {g().customerPhone}</Show>
         </span>
       </span>
       <span class="c-row__facts">

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DocumentKind, DocumentVariant } from '@kaipan/shared';
+import type { DocumentKind, DocumentVariant, PersonField } from '@kaipan/shared';
 import type { UserPrincipal } from '../domain/principal.js';
 import type { AgreementDocumentInput } from '../documents/agreement.js';
 import type { DayEndDocumentInput } from '../documents/day-end.js';
@@ -34,11 +34,17 @@ export type PreparedRender =
   | { kind: 'purchase-plan'; input: Omit<PurchasePlanDocumentInput, Identity> }
   | { kind: 'day-end'; input: Omit<DayEndDocumentInput, Identity> };
 
-/** A fact the public verification page shows next to the paper (masked where personal). */
+/**
+ * A fact of a rendered document, kept with its `document.rendered` audit event. The public
+ * verification page shows the facts that name nobody; a fact about a person is tagged with the
+ * field it shows, and /verify applies the privacy rule to it (the public sees no personal data).
+ */
 export interface VerifyFact {
   label: string;
   labelEn: string;
   value: string;
+  /** The fact shows a person's name / phone / ID number (stored masked). */
+  person?: PersonField;
 }
 
 export interface DocumentPdfJobData {

@@ -11,6 +11,8 @@
  * A request whose lock ended (released, expired, sold) is closed as CANCELLED when next looked at.
  */
 import {
+  personView,
+  showName,
   AppError,
   type Buyer,
   type DecisionBody,
@@ -242,7 +244,9 @@ export class ApprovalService {
       lockToken: row.lockToken.toString(),
       consultant: consultant?.displayName ?? '',
       consultantId: row.consultantId,
-      buyerName: row.buyerName,
+      // Read by its consultant and the project's managers only (load, list): the buyer as the
+      // consultant who asked may see them is the narrowest view among its readers (privacy rule).
+      buyerName: row.buyerName === null ? null : showName(personView({ kind: 'user', id: row.consultantId, role: 'CONSULTANT' }, { consultantId: row.consultantId }).name, row.buyerName),
       planId: row.planId,
       discountIds: row.discountIds,
       priceVersion: row.priceVersion,

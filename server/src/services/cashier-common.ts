@@ -9,11 +9,15 @@ import {
   formatRegistrationNo,
   CASHIER_ROLES,
   MANAGER_ROLES,
+  personView,
   receiptLabel,
+  showName,
+  showPhone,
   type PaymentInfo,
   type PaymentMethod,
   type ReceiptInfo,
   type ScheduleItem,
+  type UserViewer,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import { Prisma, pgErrorCode } from '../infra/db.js';
@@ -152,8 +156,8 @@ export async function issueReceipt(tx: Tx, projectId: string, cashierId: string,
 export const paymentInclude = {
   lines: true,
   receipt: { include: { voidRequests: { where: { status: 'PENDING' } } } },
-  subscription: { select: { unit: { select: { code: true } } } },
-  registration: { select: { number: true } },
+  subscription: { select: { consultantId: true, unit: { select: { code: true } } } },
+  registration: { select: { number: true, customer: { select: { ownerId: true } } } },
   convertedTo: { select: { id: true } },
 } satisfies Prisma.PaymentInclude;
 
@@ -194,7 +198,11 @@ export function toReceiptInfo(r: ReceiptRow, names: Map<string, string>): Receip
   };
 }
 
-export async function toPaymentInfos(client: Client, rows: PaymentRow[]): Promise<PaymentInfo[]> {
+/**
+ * Payments as `viewer` may see them: the payer per the privacy rule, the deal's consultant (or the
+ * registered customer's owner) owning the record.
+ */
+export async function toPaymentInfos(client: Client, rows: PaymentRow[], viewer: UserViewer): Promise<PaymentInfo[]> {
   const names = await userNames(client, rows.flatMap((r) => [r.cashierId, ...(r.receipt?.voidRequests.map((v) => v.requestedById) ?? [])]));
   return rows.map((p) => ({
     id: p.id,
@@ -202,8 +210,7 @@ export async function toPaymentInfos(client: Client, rows: PaymentRow[]): Promis
     kind: p.kind,
     amount: Number(p.amount),
     status: p.status,
-    payerName: p.payerName,
-    payerPhone: p.payerPhone,
+    ...payerFor(viewer, p),
     lines: sortedLines(p.lines.map((l) => ({ method: l.method, amount: Number(l.amount), reference: l.reference }))),
     subscriptionId: p.subscriptionId,
     unitCode: p.subscription?.unit.code ?? null,
@@ -222,10 +229,16 @@ export async function toPaymentInfos(client: Client, rows: PaymentRow[]): Promis
   }));
 }
 
-export async function paymentInfo(client: Client, id: string): Promise<PaymentInfo> {
+export async function paymentInfo(client: Client, id: string, viewer: UserViewer): Promise<PaymentInfo> {
   const row = await client.payment.findUnique({ where: { id }, include: paymentInclude });
   if (!row) throw new AppError('NOT_FOUND', 'No such payment.');
-  return (await toPaymentInfos(client, [row]))[0]!;
+  return (await toPaymentInfos(client, [row], viewer))[0]!;
+}
+
+/** The payer of a payment as `viewer` may see them (the privacy rule, shared/src/privacy.ts). */
+function payerFor(viewer: UserViewer, p: PaymentRow): { payerName: string; payerPhone: string | null } {
+  const view = personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId });
+  return { payerName: showName(view.name, p.payerName), payerPhone: showPhone(view.phone, p.payerPhone) };
 }
 
 // ── Subscription money ──────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,9 @@ import {
   formatRegistrationNo,
   idSchema,
   maskName,
+  personView,
+  showName,
+  showPhone,
   normalizePhone,
   parseRegistrationNo,
   phoneDigits,
@@ -24,7 +27,7 @@ import {
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import type { StoredChange } from '../infra/mirror.js';
-import type { Principal } from '../domain/principal.js';
+import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DealEvents } from './deal-events.js';
 import type { DocumentRefresher } from './document-service.js';
@@ -69,7 +72,7 @@ export interface DepositOutcome {
 }
 
 const subscriptionSelect = {
-  id: true, projectId: true, unitId: true, status: true, buyerName: true, buyerPhone: true, price: true, schedule: true,
+  id: true, projectId: true, unitId: true, status: true, consultantId: true, buyerName: true, buyerPhone: true, price: true, schedule: true,
   depositPaidAt: true, depositDueAt: true, refundState: true, registrationId: true, createdAt: true,
   unit: { select: { code: true } },
   project: { select: { requiredDepositFen: true } },
@@ -113,7 +116,8 @@ export class CashierService {
 
   // ── The cashier's view of a deal ─────────────────────────────────────────────────────────────
 
-  private async subscriptionInfos(client: Client, ids: string[]): Promise<CashierSubscription[]> {
+  /** Deals as `viewer` may see them: the buyer per the privacy rule, the deal's consultant owning the record. */
+  private async subscriptionInfos(client: Client, ids: string[], viewer: UserPrincipal): Promise<CashierSubscription[]> {
     if (ids.length === 0) return [];
     const rows = await client.subscription.findMany({ where: { id: { in: ids } }, select: subscriptionSelect });
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -122,13 +126,14 @@ export class CashierService {
       const s = byId.get(id);
       if (!s) continue;
       const money = await subscriptionMoney(client, await chainIds(client, s.id));
+      const view = personView(viewer, { consultantId: s.consultantId });
       out.push({
         id: s.id,
         unitId: s.unitId,
         unitCode: s.unit.code,
         status: s.status,
-        buyerName: s.buyerName,
-        buyerPhone: s.buyerPhone,
+        buyerName: showName(view.name, s.buyerName),
+        buyerPhone: showPhone(view.phone, s.buyerPhone),
         price: Number(s.price),
         depositRequired: requiredDeposit(s.schedule, s.project.requiredDepositFen),
         depositPaid: money.depositPaid,
@@ -143,11 +148,12 @@ export class CashierService {
     return out;
   }
 
-  private async registrationInfos(ids: string[]): Promise<CashierRegistration[]> {
+  /** Registrations as `viewer` may see them: the customer per the privacy rule, its owner owning the record. */
+  private async registrationInfos(ids: string[], viewer: UserPrincipal): Promise<CashierRegistration[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.registration.findMany({
       where: { id: { in: ids } },
-      select: { id: true, number: true, status: true, customer: { select: { name: true, phone: true } } },
+      select: { id: true, number: true, status: true, customer: { select: { name: true, phone: true, ownerId: true } } },
     });
     const held = await this.db.payment.groupBy({
       by: ['registrationId'],
@@ -158,26 +164,29 @@ export class CashierService {
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => {
       const r = byId.get(id);
-      return r
-        ? [{ id: r.id, label: formatRegistrationNo(r.number), status: r.status, customerName: r.customer.name, customerPhone: r.customer.phone, sincerityHeld: sums.get(r.id) ?? 0 }]
-        : [];
+      if (!r) return [];
+      const view = personView(viewer, { ownerId: r.customer.ownerId });
+      return [{
+        id: r.id, label: formatRegistrationNo(r.number), status: r.status,
+        customerName: showName(view.name, r.customer.name), customerPhone: showPhone(view.phone, r.customer.phone), sincerityHeld: sums.get(r.id) ?? 0,
+      }];
     });
   }
 
   async subscription(principal: Principal, subscriptionId: string): Promise<CashierSubscription & { payments: PaymentInfo[] }> {
     const row = await this.db.subscription.findUnique({ where: { id: subscriptionId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such subscription.');
-    await moneyStaff(this.directory, principal, row.projectId);
-    const [info] = await this.subscriptionInfos(this.db, [subscriptionId]);
-    return { ...info!, payments: await this.payments.ofSubscriptions(await chainIds(this.db, subscriptionId)) };
+    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const [info] = await this.subscriptionInfos(this.db, [subscriptionId], user);
+    return { ...info!, payments: await this.payments.ofSubscriptions(await chainIds(this.db, subscriptionId), user) };
   }
 
   async registration(principal: Principal, registrationId: string): Promise<CashierRegistration & { payments: PaymentInfo[] }> {
     const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such registration.');
-    await moneyStaff(this.directory, principal, row.projectId);
-    const [info] = await this.registrationInfos([registrationId]);
-    return { ...info!, payments: await this.payments.ofRegistration(registrationId) };
+    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const [info] = await this.registrationInfos([registrationId], user);
+    return { ...info!, payments: await this.payments.ofRegistration(registrationId, user) };
   }
 
   /**
@@ -188,7 +197,7 @@ export class CashierService {
    * a conversion has both ends on screen.
    */
   async lookup(principal: Principal, projectId: string, query: string): Promise<CashierLookup> {
-    await moneyStaff(this.directory, principal, projectId);
+    const { user } = await moneyStaff(this.directory, principal, projectId);
     const q = query.trim();
     const subs = new Set<string>();
     const regs = new Set<string>();
@@ -277,7 +286,7 @@ export class CashierService {
       for (const r of subRows) subs.add(r.id);
     }
     // Payments found bring their deal and registration.
-    const payments = await this.payments.byIds([...pays].slice(0, LOOKUP_LIMIT));
+    const payments = await this.payments.byIds([...pays].slice(0, LOOKUP_LIMIT), user);
     for (const p of payments) {
       if (p.subscriptionId) subs.add(p.subscriptionId);
       if (p.registrationId) regs.add(p.registrationId);
@@ -296,8 +305,8 @@ export class CashierService {
     }
     return {
       query: q,
-      subscriptions: await this.subscriptionInfos(this.db, subIds),
-      registrations: await this.registrationInfos([...regs].slice(0, LOOKUP_LIMIT)),
+      subscriptions: await this.subscriptionInfos(this.db, subIds, user),
+      registrations: await this.registrationInfos([...regs].slice(0, LOOKUP_LIMIT), user),
       payments,
     };
   }

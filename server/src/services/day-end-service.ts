@@ -3,7 +3,7 @@
  * transaction: the DayClose row with the totals, every payment of the day stamped with it — frozen
  * from then on), and the CSV export. docs/cashier.md "Day-end".
  */
-import { AppError, formatRegistrationNo, type DayEndTotals } from '@kaipan/shared';
+import { AppError, formatRegistrationNo, personView, showName, type DayEndTotals, type UserViewer } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import { dayEndCsv, dayEndSums, type DayEndCsvRow } from '../domain/day-end.js';
@@ -19,13 +19,14 @@ export interface DayEndQuery {
 const dayInclude = {
   lines: true,
   receipt: { select: { label: true, number: true, status: true, issuedAt: true } },
-  subscription: { select: { unit: { select: { code: true } } } },
-  registration: { select: { number: true } },
+  subscription: { select: { consultantId: true, unit: { select: { code: true } } } },
+  registration: { select: { number: true, customer: { select: { ownerId: true } } } },
 } satisfies Prisma.PaymentInclude;
 
 type DayRow = Prisma.PaymentGetPayload<{ include: typeof dayInclude }>;
 
-function toCsvRow(p: DayRow): DayEndCsvRow {
+/** A CSV row as `viewer` may see it: the payer's name per the privacy rule (no viewer: for sums, no name). */
+function toCsvRow(p: DayRow, viewer: UserViewer | null): DayEndCsvRow {
   return {
     id: p.id,
     kind: p.kind,
@@ -35,7 +36,7 @@ function toCsvRow(p: DayRow): DayEndCsvRow {
     convertedFromId: p.convertedFromId,
     createdAt: p.createdAt.toISOString(),
     receipt: p.receipt ? { label: p.receipt.label, number: p.receipt.number, status: p.receipt.status, issuedAt: p.receipt.issuedAt.toISOString() } : null,
-    payerName: p.payerName,
+    payerName: viewer ? showName(personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId }).name, p.payerName) : '',
     subject: p.subscription?.unit.code ?? (p.registration ? formatRegistrationNo(p.registration.number) : ''),
   };
 }
@@ -77,7 +78,7 @@ export class DayEndService {
       businessDate: date,
       cashierId,
       cashier: names.get(cashierId) ?? '?',
-      ...dayEndSums(rows.map(toCsvRow)),
+      ...dayEndSums(rows.map((r) => toCsvRow(r, null))),
       closed: false,
       closedAt: null,
       closedBy: null,
@@ -151,10 +152,10 @@ export class DayEndService {
 
   /** The day as CSV (UTF-8 BOM, CRLF): a row per payment, then the totals. */
   async csv(principal: Principal, projectId: string, query: DayEndQuery): Promise<{ filename: string; body: string }> {
-    const { cashierId, date, timezone } = await this.scope(principal, projectId, query);
+    const { user, cashierId, date, timezone } = await this.scope(principal, projectId, query);
     const rows = await this.rows(this.db, projectId, cashierId, date);
     const totals = (await this.stored(this.db, projectId, cashierId, date)) ?? (await this.compute(this.db, cashierId, date, rows));
     const who = await this.db.user.findUnique({ where: { id: cashierId }, select: { username: true } });
-    return { filename: `day-end-${date}-${who?.username ?? cashierId}.csv`, body: dayEndCsv(totals, rows.map(toCsvRow), timezone) };
+    return { filename: `day-end-${date}-${who?.username ?? cashierId}.csv`, body: dayEndCsv(totals, rows.map((r) => toCsvRow(r, user)), timezone) };
   }
 }

@@ -11,7 +11,10 @@
  *   when the record was voided), the previous CURRENT SUPERSEDED (or every version VOIDED), and an
  *   audit event `document.rendered` carrying the fingerprint and the facts /verify shows.
  * - /verify/<id> answers without login: authentic or not, current / superseded (naming the current
- *   id) / voided, with a few masked facts to compare with the paper.
+ *   id) / voided, with a few facts to compare with the paper — none about a person (privacy rule).
+ * - Who lists, polls and downloads a document is the privacy rule too (mayReadDocument): a receipt
+ *   or 认购书 those who see its buyer in full, a 置业计划书 its maker, a 日结 its cashier; managers
+ *   all; devices none.
  * - A record that changes after its paper was printed (更名, 调价, 换房, 退房, the deposit rule, a
  *   deposit recorded, converted or voided) is re-rendered by `refreshFor` after the change committed:
  *   every paper variant with a CURRENT version is requested again through the same path (same
@@ -30,9 +33,16 @@ import {
   calendarDateInZone,
   discountRuleOf,
   formatRegistrationNo,
+  PUBLIC_VIEWER,
   maskName,
   maskPhone,
+  mayReadDocument,
+  personView,
   quoteDeal,
+  showIdNumber,
+  showName,
+  showPhone,
+  type DocumentSubject,
   type AgreementSettings,
   type AgreementSettingsBody,
   type DayEndTotals,
@@ -175,8 +185,21 @@ export function pdfFilenames(row: Pick<DocumentRow, 'kind' | 'title' | 'variant'
 const toNumber = (v: { toString(): string } | number | bigint): number => Number(typeof v === 'number' ? v : v.toString());
 
 function requireUser(principal: Principal): UserPrincipal {
-  if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Documents are requested by people, not devices.');
+  if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Documents are for people, not devices.');
   return principal;
+}
+
+/** Labels of person facts stored before facts were tagged (`person`): treated as names. */
+const UNTAGGED_PERSON_LABELS = new Set(['买受人', '付款人', '领款人']);
+
+/** A stored fact as the public may see it (privacy rule): a fact about a person shows what PUBLIC sees of it — nothing. */
+function publicFact(f: VerifyFact): { label: string; labelEn: string; value: string } | null {
+  const field = f.person ?? (UNTAGGED_PERSON_LABELS.has(f.label) ? 'name' : undefined);
+  const fact = { label: f.label, labelEn: f.labelEn, value: f.value };
+  if (!field) return fact;
+  const level = personView(PUBLIC_VIEWER, {})[field];
+  const value = field === 'name' ? showName(level, f.value) : field === 'phone' ? showPhone(level, f.value) : showIdNumber(level, f.value);
+  return value === null ? null : { ...fact, value };
 }
 
 function coBuyersOf(json: unknown): Array<{ name: string; phone?: string | null; relation?: string | null }> {
@@ -348,18 +371,24 @@ export class DocumentService {
     return originOf({ origin: rows[0]?.origin });
   }
 
-  /** GET /api/document-jobs/:jobId — state, progress 0–100, the document when done, a coded error when failed. */
+  /**
+   * GET /api/document-jobs/:jobId — state, progress 0–100, the document when done, a coded error when
+   * failed. Only for whoever may read the document it renders (the privacy rule, as for the PDF).
+   */
   async jobInfo(principal: Principal, jobId: string, origin: string): Promise<DocumentJobInfo> {
+    const user = requireUser(principal);
     if (jobId.startsWith('current-')) {
       const id = jobId.slice('current-'.length);
-      const row = UUID.test(id) ? await this.db.document.findUnique({ where: { id }, select: { ...DOCUMENT_SELECT, projectId: true } }) : null;
+      const row = UUID.test(id) ? await this.db.document.findUnique({ where: { id }, select: { ...DOCUMENT_SELECT, projectId: true, createdById: true } }) : null;
       if (!row) throw new AppError('NOT_FOUND', 'No such document job.');
-      await this.directory.assertAccess(principal, row.projectId);
+      await this.directory.assertAccess(user, row.projectId);
+      await this.assertMayRead(user, row);
       return { jobId, state: 'completed', progress: 100, document: documentInfo(row, origin), error: null };
     }
     const job = await this.jobs.getDocumentJob(jobId);
     if (!job) throw new AppError('NOT_FOUND', 'No such document job (finished jobs are kept for an hour).');
-    await this.directory.assertAccess(principal, job.data.projectId);
+    await this.directory.assertAccess(user, job.data.projectId);
+    await this.assertMayRead(user, { id: jobId, kind: job.data.kind, entityId: job.data.entityId, createdById: job.data.requestedBy?.id ?? null });
     const state = await job.getState();
     const progress = typeof job.progress === 'number' ? Math.max(0, Math.min(100, Math.round(job.progress))) : 0;
     if (state === 'completed') {
@@ -379,24 +408,70 @@ export class DocumentService {
 
   // ── Read ─────────────────────────────────────────────────────────────────────────────────────
 
-  /** The stored PDF (members of the project). */
+  /** The stored PDF: members of the project whom the privacy rule lets read it (mayReadDocument). */
   async pdf(principal: Principal, documentId: string): Promise<{ pdf: Buffer; sha256: string; filename: { ascii: string; utf8: string } }> {
-    const row = await this.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, projectId: true, pdf: true } });
+    const user = requireUser(principal);
+    const row = await this.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, projectId: true, createdById: true, pdf: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such document.');
-    await this.directory.assertAccess(principal, row.projectId);
+    await this.directory.assertAccess(user, row.projectId);
+    await this.assertMayRead(user, row);
     return { pdf: Buffer.from(row.pdf), sha256: row.sha256, filename: pdfFilenames(row) };
   }
 
-  /** Documents of a project, newest first (members), optionally of one record and/or kind. */
+  /**
+   * Documents of a project, newest first, optionally of one record and/or kind: the ones the caller
+   * may read (a consultant: their deals' papers and the plans they made). Devices: FORBIDDEN.
+   */
   async list(principal: Principal, projectId: string, query: DocumentListQuery, origin: string): Promise<DocumentInfo[]> {
-    await this.directory.assertAccess(principal, projectId);
+    const user = requireUser(principal);
+    await this.directory.assertAccess(user, projectId);
     const rows = await this.db.document.findMany({
       where: { projectId, ...(query.entityId ? { entityId: query.entityId } : {}), ...(query.kind ? { kind: query.kind } : {}) },
       orderBy: [{ createdAt: 'desc' }, { version: 'desc' }],
       take: 200,
-      select: DOCUMENT_SELECT,
+      select: { ...DOCUMENT_SELECT, createdById: true },
     });
-    return rows.map((r) => documentInfo(r, origin));
+    const subjects = await this.subjectsOf(rows);
+    return rows.filter((r) => mayReadDocument(user, subjects.get(r.id)!)).map((r) => documentInfo(r, origin));
+  }
+
+  private async assertMayRead(user: UserPrincipal, doc: { id: string; kind: DocumentKind; entityId: string; createdById: string | null }): Promise<void> {
+    const subject = (await this.subjectsOf([doc])).get(doc.id)!;
+    if (!mayReadDocument(user, subject)) {
+      throw new AppError('FORBIDDEN', 'This document is about another consultant’s buyer (or not yours to read).');
+    }
+  }
+
+  /**
+   * Whom each document is about, for the privacy rule: a receipt's payment (its deal's consultant, or
+   * its registration's customer owner), an agreement's deal consultant, a plan's maker, a day-end's
+   * cashier. One query per kind present, whatever the number of documents.
+   */
+  private async subjectsOf(docs: readonly { id: string; kind: DocumentKind; entityId: string; createdById: string | null }[]): Promise<Map<string, DocumentSubject>> {
+    const ids = (kind: DocumentKind): string[] => [...new Set(docs.filter((d) => d.kind === kind && UUID.test(d.entityId)).map((d) => d.entityId))];
+    const [receiptIds, agreementIds, dayIds] = [ids('RECEIPT'), ids('AGREEMENT'), ids('DAY_END')];
+    const [receipts, subscriptions, days] = await Promise.all([
+      receiptIds.length
+        ? this.db.receipt.findMany({
+            where: { id: { in: receiptIds } },
+            select: { id: true, payment: { select: { subscription: { select: { consultantId: true } }, registration: { select: { customer: { select: { ownerId: true } } } } } } },
+          })
+        : [],
+      agreementIds.length ? this.db.subscription.findMany({ where: { id: { in: agreementIds } }, select: { id: true, consultantId: true } }) : [],
+      dayIds.length ? this.db.dayClose.findMany({ where: { id: { in: dayIds } }, select: { id: true, cashierId: true } }) : [],
+    ]);
+    const receiptOf = new Map(receipts.map((r) => [r.id, { consultantId: r.payment.subscription?.consultantId, ownerId: r.payment.registration?.customer.ownerId }]));
+    const consultantOf = new Map(subscriptions.map((s) => [s.id, s.consultantId]));
+    const cashierOf = new Map(days.map((d) => [d.id, d.cashierId]));
+    const out = new Map<string, DocumentSubject>();
+    for (const d of docs) {
+      // A record that is gone names nobody: only those who see every buyer (managers) read it.
+      if (d.kind === 'RECEIPT') out.set(d.id, { kind: 'RECEIPT', person: receiptOf.get(d.entityId) ?? {} });
+      else if (d.kind === 'AGREEMENT') out.set(d.id, { kind: 'AGREEMENT', person: { consultantId: consultantOf.get(d.entityId) ?? null } });
+      else if (d.kind === 'PURCHASE_PLAN') out.set(d.id, { kind: 'PURCHASE_PLAN', createdById: d.createdById });
+      else out.set(d.id, { kind: 'DAY_END', cashierId: cashierOf.get(d.entityId) ?? null });
+    }
+    return out;
   }
 
   /**
@@ -436,7 +511,7 @@ export class DocumentService {
       issuedAt: doc.createdAt.toISOString(),
       sha256: doc.sha256,
       version: doc.version,
-      facts: Array.isArray(after.facts) ? after.facts : [],
+      facts: (Array.isArray(after.facts) ? after.facts : []).map(publicFact).filter((f) => f !== null),
       currentId,
     };
   }
@@ -581,7 +656,7 @@ export class DocumentService {
         { label: '收据号', labelEn: 'Receipt No.', value: r.label },
         { label: '金额', labelEn: 'Amount', value: formatFen(amount) },
         { label: '款项', labelEn: 'Item', value: `${KIND_LABELS[kind].zh} ${KIND_LABELS[kind].en}` },
-        { label: kind === 'REFUND' ? '领款人' : '付款人', labelEn: kind === 'REFUND' ? 'Paid to' : 'Payer', value: payerMasked },
+        { label: kind === 'REFUND' ? '领款人' : '付款人', labelEn: kind === 'REFUND' ? 'Paid to' : 'Payer', value: payerMasked, person: 'name' },
         ...(unitCode ? [{ label: '房号', labelEn: 'Unit', value: unitCode }] : []),
         ...(!unitCode && registrationNo ? [{ label: '认筹号', labelEn: 'Registration', value: registrationNo }] : []),
         { label: '收款时间', labelEn: 'Received', value: `${formatProjectTime(r.issuedAt, project.timezone)} (${project.timezone})` },
@@ -636,8 +711,8 @@ export class DocumentService {
     if (!s) throw new AppError('NOT_FOUND', 'No such subscription.');
     if (user) {
       await this.directory.assertAccess(user, s.projectId);
-      const manages = MANAGER_ROLES.includes(user.role);
-      if (user.role !== 'CASHIER' && !manages && s.consultantId !== user.id) {
+      // Whoever may read the paper may print it (it carries the buyer's clear phone): the privacy rule.
+      if (!mayReadDocument(user, { kind: 'AGREEMENT', person: { consultantId: s.consultantId } })) {
         throw new AppError('FORBIDDEN', 'Agreements are printed by cashiers, managers and the consultant of the deal.');
       }
     }
@@ -664,7 +739,7 @@ export class DocumentService {
       voided,
       facts: [
         { label: '房号', labelEn: 'Unit', value: u.code },
-        { label: '买受人', labelEn: 'Buyer', value: maskName(s.buyerName) },
+        { label: '买受人', labelEn: 'Buyer', value: maskName(s.buyerName), person: 'name' },
         { label: '成交总价', labelEn: 'Final price', value: formatFen(price) },
         { label: '认购时间', labelEn: 'Subscribed', value: `${formatProjectTime(s.createdAt, tz)} (${tz})` },
       ],

@@ -108,7 +108,7 @@ export class PaymentService {
   }
 
   /** The first result of this key — unless the key was used for another submission (CONFLICT). */
-  private async replay(row: PaymentRow, expected: Fingerprint): Promise<PaymentInfo> {
+  private async replay(row: PaymentRow, expected: Fingerprint, viewer: UserPrincipal): Promise<PaymentInfo> {
     const stored = fingerprintOf(row) as unknown as Record<string, unknown>;
     const mismatch = Object.entries(expected).find(([k, v]) => canonical(stored[k]) !== canonical(v));
     if (mismatch) {
@@ -116,7 +116,7 @@ export class PaymentService {
         reason: 'IDEMPOTENCY_KEY_REUSED', paymentId: row.id, field: mismatch[0],
       });
     }
-    return (await toPaymentInfos(this.db, [row]))[0]!;
+    return (await toPaymentInfos(this.db, [row], viewer))[0]!;
   }
 
   /**
@@ -125,6 +125,7 @@ export class PaymentService {
    * the winner's result.
    */
   private async once(
+    viewer: UserPrincipal,
     projectId: string,
     key: string,
     expected: Fingerprint,
@@ -132,7 +133,7 @@ export class PaymentService {
     onOtherUnique?: () => AppError,
   ): Promise<Recorded> {
     const prior = await this.byKey(projectId, key);
-    if (prior) return { created: false, payment: await this.replay(prior, expected) };
+    if (prior) return { created: false, payment: await this.replay(prior, expected, viewer) };
     let id: string;
     try {
       id = await write();
@@ -140,11 +141,11 @@ export class PaymentService {
       // A concurrent press with this key may have won — on the unique index, or earlier, on a state
       // check it changed (e.g. "already converted"): then its result is the answer.
       const winner = await this.byKey(projectId, key).catch(() => null);
-      if (winner) return { created: false, payment: await this.replay(winner, expected) };
+      if (winner) return { created: false, payment: await this.replay(winner, expected, viewer) };
       if (!isUniqueViolation(error)) throw error;
       throw onOtherUnique?.() ?? new AppError('CONFLICT', 'A concurrent change got there first; reload and try again.');
     }
-    return { created: true, payment: await paymentInfo(this.db, id) };
+    return { created: true, payment: await paymentInfo(this.db, id, viewer) };
   }
 
   /** After a commit that marked a subscription paid: its deposit deadline job is moot. */
@@ -205,7 +206,7 @@ export class PaymentService {
       ...(body.payerPhone !== undefined ? { payerPhone: body.payerPhone } : {}),
     };
     let deposit: 'paid' | 'unpaid' | null = null;
-    const result = await this.once(projectId, body.idempotencyKey, expected, () =>
+    const result = await this.once(user, projectId, body.idempotencyKey, expected, () =>
       this.db.$transaction(async (tx) => {
         const at = new Date();
         const project = await projectMoneySettings(tx, projectId);
@@ -293,7 +294,7 @@ export class PaymentService {
     const expected: Fingerprint = { cashierId: user.id, kind: 'DEPOSIT', convertedFromId: paymentId, subscriptionId: body.subscriptionId, correctsId: null };
     let deposit: 'paid' | 'unpaid' | null = null;
     const alreadyConverted = () => new AppError('INVALID_TRANSITION', 'This sincerity deposit was already converted.', { reason: 'ALREADY_CONVERTED' });
-    const result = await this.once(projectId, body.idempotencyKey, expected, () =>
+    const result = await this.once(user, projectId, body.idempotencyKey, expected, () =>
       this.db.$transaction(async (tx) => {
         const at = new Date();
         const project = await projectMoneySettings(tx, projectId);
@@ -367,7 +368,7 @@ export class PaymentService {
     const expected: Fingerprint = {
       cashierId: user.id, kind: 'REFUND', correctsId: paymentId, convertedFromId: null, lines: bodyLines(body.lines), note: body.reason,
     };
-    const result = await this.once(projectId, body.idempotencyKey, expected, () =>
+    const result = await this.once(user, projectId, body.idempotencyKey, expected, () =>
       this.db.$transaction(async (tx) => {
         const at = new Date();
         const project = await projectMoneySettings(tx, projectId);
@@ -442,8 +443,8 @@ export class PaymentService {
   async get(principal: Principal, paymentId: string): Promise<PaymentInfo> {
     const row = await this.db.payment.findUnique({ where: { id: paymentId }, include: paymentInclude });
     if (!row) throw new AppError('NOT_FOUND', 'No such payment.');
-    await moneyStaff(this.directory, principal, row.projectId);
-    return (await toPaymentInfos(this.db, [row]))[0]!;
+    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    return (await toPaymentInfos(this.db, [row], user))[0]!;
   }
 
   /** Managers: any cashier's payments; a cashier: their own. Newest first, at most 500. */
@@ -462,27 +463,27 @@ export class PaymentService {
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       take: 500,
     });
-    return toPaymentInfos(this.db, rows);
+    return toPaymentInfos(this.db, rows, user);
   }
 
   /** Payments of a deal (its 换房 chain included) or of a registration, newest first. */
-  async ofSubscriptions(ids: string[]): Promise<PaymentInfo[]> {
+  async ofSubscriptions(ids: string[], viewer: UserPrincipal): Promise<PaymentInfo[]> {
     const rows = await this.db.payment.findMany({
       where: { subscriptionId: { in: ids } }, include: paymentInclude, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 500,
     });
-    return toPaymentInfos(this.db, rows);
+    return toPaymentInfos(this.db, rows, viewer);
   }
 
-  async ofRegistration(registrationId: string): Promise<PaymentInfo[]> {
+  async ofRegistration(registrationId: string, viewer: UserPrincipal): Promise<PaymentInfo[]> {
     const rows = await this.db.payment.findMany({
       where: { registrationId }, include: paymentInclude, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 500,
     });
-    return toPaymentInfos(this.db, rows);
+    return toPaymentInfos(this.db, rows, viewer);
   }
 
-  async byIds(ids: string[]): Promise<PaymentInfo[]> {
+  async byIds(ids: string[], viewer: UserPrincipal): Promise<PaymentInfo[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.payment.findMany({ where: { id: { in: ids } }, include: paymentInclude, orderBy: { createdAt: 'desc' } });
-    return toPaymentInfos(this.db, rows);
+    return toPaymentInfos(this.db, rows, viewer);
   }
 }

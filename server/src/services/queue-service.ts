@@ -17,8 +17,11 @@ import {
   formatRegistrationNo,
   formatTicketLabel,
   initialSortKey,
+  atMost,
   maskPhone,
   parseRegistrationNo,
+  personView,
+  showPhone,
   planNoShow,
   requeueKey,
   type BuyerShortlistUnit,
@@ -61,6 +64,7 @@ const IDEMPOTENCY_TTL_SECONDS = 600;
 const ticketInclude = {
   category: { select: { id: true, code: true, name: true, nameEn: true, priority: true } },
   registration: { select: { number: true } },
+  customer: { select: { ownerId: true } },
 } as const;
 type TicketRow = Prisma.QueueTicketGetPayload<{ include: typeof ticketInclude }>;
 
@@ -176,12 +180,12 @@ export class QueueService {
       if (ticketId) {
         const prior = await this.db.queueTicket.findUnique({ where: { id: ticketId }, include: ticketInclude });
         if (prior && prior.phone !== buyer.phone) throw new AppError('CONFLICT', 'This idempotency key was used for another buyer.');
-        if (prior) return this.takeResult(prior, false);
+        if (prior) return this.takeResult(principal, prior, false);
       }
     }
 
     const existing = await this.db.queueTicket.findUnique({ where: { projectId_phone: { projectId, phone: buyer.phone } }, include: ticketInclude });
-    if (existing) return this.takeResult(await this.linkLate(principal, existing, buyer), false);
+    if (existing) return this.takeResult(principal, await this.linkLate(principal, existing, buyer), false);
 
     let ticket: TicketRow;
     try {
@@ -221,11 +225,11 @@ export class QueueService {
       // The same phone was issued a number by a concurrent request: that ticket is the answer.
       const winner = await this.db.queueTicket.findUnique({ where: { projectId_phone: { projectId, phone: buyer.phone } }, include: ticketInclude });
       if (!winner) throw error;
-      return this.takeResult(winner, false);
+      return this.takeResult(principal, winner, false);
     }
     if (idemKey) await this.redis.set(idemKey, ticket.id, 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX').catch(() => undefined);
     this.changed(projectId, []);
-    const result = await this.takeResult(ticket, true);
+    const result = await this.takeResult(principal, ticket, true);
     // The ticket exists whatever happens to the print job: the PDF is rendered on demand anyway.
     await this.documents.jobs
       .enqueueTicketPdf({ ticketId: ticket.id, origin, ...(result.ticket.peopleAhead === null ? {} : { peopleAhead: result.ticket.peopleAhead }) })
@@ -279,9 +283,9 @@ export class QueueService {
     });
   }
 
-  private async takeResult(ticket: TicketRow, created: boolean): Promise<TakeTicketResult> {
+  private async takeResult(viewer: Principal, ticket: TicketRow, created: boolean): Promise<TakeTicketResult> {
     return {
-      ticket: await this.view(ticket),
+      ticket: await this.view(viewer, ticket),
       created,
       token: ticket.token,
       buyerPath: `/q/${ticket.token}`,
@@ -300,7 +304,12 @@ export class QueueService {
     return rows[0]?.n ?? 0;
   }
 
-  private async view(t: TicketRow): Promise<QueueTicketView> {
+  /**
+   * A ticket as `viewer` may see it. Calling numbers needs no phone: a masked one at most (to tell
+   * two buyers apart at the desk), and none for the kiosk device (privacy rule: devices never).
+   */
+  private async view(viewer: Principal, t: TicketRow): Promise<QueueTicketView> {
+    const phone = atMost(personView(viewer, { ownerId: t.customer?.ownerId }).phone, 'masked');
     return {
       id: t.id,
       projectId: t.projectId,
@@ -308,7 +317,7 @@ export class QueueService {
       number: t.number,
       label: t.label,
       status: t.status,
-      phoneMasked: maskPhone(t.phone),
+      phoneMasked: showPhone(phone, t.phone),
       customerId: t.customerId,
       registrationId: t.registrationId,
       registrationNo: t.registration ? formatRegistrationNo(t.registration.number) : null,
@@ -374,7 +383,7 @@ export class QueueService {
       orderBy: [{ category: { priority: 'asc' } }, { sortKey: 'asc' }, { number: 'asc' }],
       take: q.limit,
     });
-    return Promise.all(rows.map((r) => this.view(r)));
+    return Promise.all(rows.map((r) => this.view(principal, r)));
   }
 
   // ── Calling ──────────────────────────────────────────────────────────────────────────────
@@ -398,7 +407,7 @@ export class QueueService {
       if (claimed !== 'OK') {
         const prior = await this.redis.get(idemKey);
         if (!prior || prior === 'pending') throw new AppError('CONFLICT', 'This call is being made right now.');
-        return this.callResult(JSON.parse(prior) as string[]);
+        return this.callResult(principal, JSON.parse(prior) as string[]);
       }
     }
     try {
@@ -416,7 +425,7 @@ export class QueueService {
       });
       if (idemKey) await this.redis.set(idemKey, JSON.stringify(ids), 'EX', IDEMPOTENCY_TTL_SECONDS);
       if (ids.length > 0) this.changed(projectId, ids);
-      return this.callResult(ids);
+      return this.callResult(principal, ids);
     } catch (error) {
       if (idemKey) await this.redis.del(idemKey).catch(() => undefined);
       throw error;
@@ -442,7 +451,7 @@ export class QueueService {
       return this.callInTx(tx, actor, projectId, rows.filter((r) => r.status === 'WAITING').map((r) => r.id), 'queue.ticket.call');
     });
     if (ids.length > 0) this.changed(projectId, ids);
-    return this.callResult(unique);
+    return this.callResult(principal, unique);
   }
 
   /**
@@ -481,7 +490,7 @@ export class QueueService {
     return called.map((c) => c.id).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   }
 
-  private async callResult(ids: string[]): Promise<CallResult> {
+  private async callResult(viewer: Principal, ids: string[]): Promise<CallResult> {
     if (ids.length === 0) return { called: [] };
     const rows = await this.db.queueTicket.findMany({ where: { id: { in: ids } }, include: ticketInclude });
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -489,7 +498,7 @@ export class QueueService {
       const row = byId.get(id);
       return row ? [row] : [];
     });
-    return { called: await Promise.all(ordered.map((r) => this.view(r))) };
+    return { called: await Promise.all(ordered.map((r) => this.view(viewer, r))) };
   }
 
   // ── Outcomes ─────────────────────────────────────────────────────────────────────────────
@@ -519,7 +528,7 @@ export class QueueService {
       throw new AppError('INVALID_TRANSITION', `Only a called ticket can be served; ${ticket.label} is ${ticket.status}.`, { status: ticket.status });
     }
     if (changed) this.changed(projectId, [ticketId]);
-    return this.view(ticket);
+    return this.view(principal, ticket);
   }
 
   /**
@@ -557,7 +566,7 @@ export class QueueService {
       });
     });
     this.changed(projectId, [ticketId]);
-    return this.view(await this.loadTicket(projectId, ticketId));
+    return this.view(principal, await this.loadTicket(projectId, ticketId));
   }
 
   /**
@@ -586,7 +595,7 @@ export class QueueService {
       return true;
     });
     if (moved) this.changed(projectId, [ticketId]);
-    return this.view(await this.loadTicket(projectId, ticketId));
+    return this.view(principal, await this.loadTicket(projectId, ticketId));
   }
 
   /**

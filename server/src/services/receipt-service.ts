@@ -4,6 +4,8 @@
  * first is a reprint, stamped COPY / 重打 by the document renderer). docs/cashier.md.
  */
 import {
+  personView,
+  showName,
   AppError,
   formatRegistrationNo,
   type DecisionBody,
@@ -43,8 +45,8 @@ const voidInclude = {
       payment: {
         select: {
           id: true, kind: true, amount: true, payerName: true, cashierId: true, businessDate: true,
-          subscription: { select: { unit: { select: { code: true } } } },
-          registration: { select: { number: true } },
+          subscription: { select: { consultantId: true, unit: { select: { code: true } } } },
+          registration: { select: { number: true, customer: { select: { ownerId: true } } } },
         },
       },
     },
@@ -90,7 +92,8 @@ export class ReceiptService {
     private readonly docs: DocumentRefresher | null = null,
   ) {}
 
-  private async infos(rows: VoidRow[]): Promise<VoidRequestInfo[]> {
+  /** Void requests as `viewer` may see them (the payer's name per the privacy rule). */
+  private async infos(rows: VoidRow[], viewer: UserPrincipal): Promise<VoidRequestInfo[]> {
     const names = await userNames(this.db, rows.flatMap((r) => [r.requestedById, r.decidedById, r.receipt.payment.cashierId]));
     const name = (id: string | null) => (id ? (names.get(id) ?? '?') : null);
     return rows.map((r) => {
@@ -103,7 +106,7 @@ export class ReceiptService {
         paymentId: p.id,
         paymentKind: p.kind,
         amount: Number(p.amount),
-        payerName: p.payerName,
+        payerName: showName(personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId }).name, p.payerName),
         unitCode: p.subscription?.unit.code ?? null,
         registrationNo: p.registration ? formatRegistrationNo(p.registration.number) : null,
         cashierId: p.cashierId,
@@ -122,10 +125,10 @@ export class ReceiptService {
     });
   }
 
-  private async info(id: string): Promise<VoidRequestInfo> {
+  private async info(id: string, viewer: UserPrincipal): Promise<VoidRequestInfo> {
     const row = await this.db.voidRequest.findUnique({ where: { id }, include: voidInclude });
     if (!row) throw new AppError('NOT_FOUND', 'No such void request.');
-    return (await this.infos([row]))[0]!;
+    return (await this.infos([row], viewer))[0]!;
   }
 
   private async loadReceipt(receiptId: string) {
@@ -151,7 +154,7 @@ export class ReceiptService {
       if (open.reason !== reason) {
         throw new AppError('CONFLICT', 'A void request for this receipt is already waiting for a manager.', { reason: 'VOID_PENDING', requestId: open.id });
       }
-      return { created: false, request: await this.info(open.id) };
+      return { created: false, request: await this.info(open.id, user) };
     };
     const open = await this.db.voidRequest.findFirst({ where: { receiptId, status: 'PENDING' } });
     if (open) return same(open);
@@ -172,12 +175,12 @@ export class ReceiptService {
       if (!winner) throw new AppError('CONFLICT', 'The receipt changed meanwhile; reload.');
       return same(winner);
     }
-    return { created: true, request: await this.info(id) };
+    return { created: true, request: await this.info(id, user) };
   }
 
   /** Managers: the project's void requests (pending first), optionally of one status. */
   async listVoids(principal: Principal, projectId: string, status?: VoidRequestStatus): Promise<VoidRequestInfo[]> {
-    await managerOf(this.directory, principal, projectId);
+    const user = await managerOf(this.directory, principal, projectId);
     const rows = await this.db.voidRequest.findMany({
       where: { projectId, ...(status ? { status } : {}) },
       include: voidInclude,
@@ -185,7 +188,7 @@ export class ReceiptService {
       take: 500,
     });
     const rank: Record<VoidRequestStatus, number> = { PENDING: 0, APPROVED: 1, REJECTED: 1 };
-    return (await this.infos(rows)).sort((a, b) => rank[a.status] - rank[b.status]);
+    return (await this.infos(rows, user)).sort((a, b) => rank[a.status] - rank[b.status]);
   }
 
   // ── Void: decision ───────────────────────────────────────────────────────────────────────────
@@ -210,7 +213,7 @@ export class ReceiptService {
     const settled = async (): Promise<VoidRequestInfo> => {
       const now = await this.db.voidRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } });
       const wanted = body.approve ? 'APPROVED' : 'REJECTED';
-      if (now.status === wanted) return this.info(requestId);
+      if (now.status === wanted) return this.info(requestId, user);
       if (now.status === 'PENDING') throw new AppError('CONFLICT', 'The request changed meanwhile; try again.');
       throw new AppError('INVALID_TRANSITION', `The void request was already ${now.status.toLowerCase()}.`);
     };
@@ -231,7 +234,7 @@ export class ReceiptService {
         });
         return true;
       }, TX_OPTIONS);
-      return done ? this.info(requestId) : settled();
+      return done ? this.info(requestId, user) : settled();
     }
 
     let reschedule: { subscriptionId: string; dueAt: Date } | null = null;
@@ -319,7 +322,7 @@ export class ReceiptService {
     if (reschedule) await this.depositJobs.schedule(reschedule.subscriptionId, reschedule.dueAt).catch(() => undefined);
     const changedDeal = agreementOf as string | null;
     if (changedDeal) this.docs?.refreshFor('AGREEMENT', changedDeal, user, 'receipt.void');
-    return this.info(requestId);
+    return this.info(requestId, user);
   }
 
   // ── Printing and reading ─────────────────────────────────────────────────────────────────────
@@ -351,7 +354,7 @@ export class ReceiptService {
   async get(principal: Principal, receiptId: string): Promise<ReceiptInfo & { payment: PaymentInfo }> {
     const row = await this.db.receipt.findUnique({ where: { id: receiptId }, select: { projectId: true, paymentId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such receipt.');
-    await moneyStaff(this.directory, principal, row.projectId);
-    return { ...(await this.receiptInfo(receiptId)), payment: await paymentInfo(this.db, row.paymentId) };
+    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    return { ...(await this.receiptInfo(receiptId)), payment: await paymentInfo(this.db, row.paymentId, user) };
   }
 }
