@@ -123,10 +123,12 @@ describe('认购书 after a change request', () => {
     expect(old).toMatchObject({ found: true, status: 'SUPERSEDED', currentId: v2.id, version: 1 });
     const current = (await verify(v2.id)).body;
     expect(current).toMatchObject({ found: true, status: 'CURRENT', currentId: null, version: 2 });
-    expect(current.facts).toContainEqual({ label: '买受人', labelEn: 'Buyer', value: '李**' });
+    // The public page names nobody (docs/privacy.md); the audit event keeps the (masked) new buyer.
+    expect(current.facts!.map((f) => f.labelEn)).not.toContain('Buyer');
     // The new version is the executing manager's, with the QR code where the first one pointed.
     const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entity: 'document', entityId: v2.id, action: 'document.rendered' } });
     expect(audit).toMatchObject({ actorId: managerId, after: { version: 2, refresh: 'change.BUYER_CHANGE', origin: server.url } });
+    expect((audit.after as { facts: unknown[] }).facts).toContainEqual({ label: '买受人', labelEn: 'Buyer', value: '李**', person: 'name' });
     expect(change.executedAt).not.toBeNull();
     expect((await call<DocumentInfo[]>('GET', `/api/projects/${projectId}/documents?entityId=${subId}&kind=AGREEMENT`, manager)).body[0]).toMatchObject({
       id: v2.id, verifyUrl: `${server.url}/verify/${v2.id}`,

@@ -154,12 +154,14 @@ describe('认购书 agreement', () => {
     expect(await server.db.document.count({ where: { entityId: subscriptionId } })).toBe(1);
   });
 
-  it('the public page says authentic and current, with masked facts, without a login', async () => {
+  it('the public page says authentic and current, with facts that name nobody, without a login', async () => {
     const res = await verify(v1.id);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: v1.id, found: true, kind: 'AGREEMENT', status: 'CURRENT', sha256: v1.sha256, version: 1, projectName: '测试项目', currentId: null });
     const facts = Object.fromEntries(res.body.facts!.map((f) => [f.labelEn, f.value]));
-    expect(facts.Buyer).toBe('张**');
+    // The public sees authenticity, never a person (docs/privacy.md): not even the masked buyer.
+    expect(facts.Buyer).toBeUndefined();
+    expect(JSON.stringify(res.body)).not.toContain('张*');
     expect(facts.Unit).toBe('A-0101');
     expect(facts['Final price']).toMatch(/^¥1,98\d,\d{3}\.00$/);
     expect(JSON.stringify(res.body)).not.toContain('张三丰');
@@ -174,10 +176,14 @@ describe('认购书 agreement', () => {
     expect((await docRow(v1.id)).status).toBe('SUPERSEDED');
     const old = await verify(v1.id);
     expect(old.body).toMatchObject({ found: true, status: 'SUPERSEDED', currentId: v2.id, version: 1 });
-    expect(old.body.facts!.find((f) => f.labelEn === 'Buyer')?.value).toBe('张**'); // what that paper says
     const cur = await verify(v2.id);
     expect(cur.body).toMatchObject({ status: 'CURRENT', currentId: null, version: 2 });
-    expect(cur.body.facts!.find((f) => f.labelEn === 'Buyer')?.value).toBe('李**');
+    // The buyer of each version stays in its audit event (managers), never on the public page.
+    for (const [doc, masked] of [[v1, '张**'], [v2, '李**']] as const) {
+      const rendered = await server.db.auditEvent.findFirstOrThrow({ where: { entity: 'document', entityId: doc.id, action: 'document.rendered' } });
+      expect((rendered.after as { facts: { labelEn: string; value: string }[] }).facts.find((f) => f.labelEn === 'Buyer')?.value).toBe(masked);
+      expect((await verify(doc.id)).body.facts!.find((f) => f.labelEn === 'Buyer')).toBeUndefined();
+    }
     expect((await pdfOf(v2)).text).toContain('李四光');
   });
 
@@ -255,7 +261,7 @@ describe('收据 receipts', () => {
     const facts = (await verify(a5.id)).body.facts!;
     expect(facts.find((f) => f.labelEn === 'Receipt No.')?.value).toBe('KP2026-000001');
     expect(facts.find((f) => f.labelEn === 'Amount')?.value).toBe('¥100,000.00');
-    expect(facts.find((f) => f.labelEn === 'Payer')?.value).toBe('王*');
+    expect(facts.find((f) => f.labelEn === 'Payer')).toBeUndefined(); // the public sees no person
   });
 
   it('the agreement now shows the deposit received', async () => {
