@@ -115,9 +115,7 @@ export function relationOf(viewer: Viewer, subject: PersonSubject): Relation {
 export function personView(viewer: UserViewer, subject: PersonSubject): StaffPersonView;
 export function personView(viewer: Viewer, subject: PersonSubject): PersonView;
 export function personView(viewer: Viewer, subject: PersonSubject): PersonView {
-  if (viewer.kind === 'user') return PRIVACY_RULES[viewer.role][relationOf(viewer, subject)];
-  if (viewer.kind === 'device') return PRIVACY_RULES[viewer.deviceKind].other;
-  return PRIVACY_RULES.PUBLIC.other;
+  return PRIVACY_RULES[viewerClass(viewer)][relationOf(viewer, subject)];
 }
 
 const RANK: Record<FieldView, number> = { none: 0, masked: 1, full: 2 };
@@ -125,11 +123,6 @@ const RANK: Record<FieldView, number> = { none: 0, masked: 1, full: 2 };
 /** The lesser of two views (e.g. a queue list never shows more than a masked phone, whoever looks). */
 export function atMost(level: FieldView, cap: FieldView): FieldView {
   return RANK[level] <= RANK[cap] ? level : cap;
-}
-
-/** Does `level` show at least `wanted`? */
-export function shows(level: FieldView, wanted: Exclude<FieldView, 'none'>): boolean {
-  return RANK[level] >= RANK[wanted];
 }
 
 /** A name as the view allows: 张三丰 / 张** / null. */
