@@ -240,6 +240,10 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
     await page.fill('input[name=buyer-name]', '林小雨');
     await page.fill('input[name=buyer-phone]', '139 1234 5678');
     await page.locator('.sheet button[type=submit]').click();
+    // The review step 核对认购 (unit, buyer, plan, price in figures and 大写) before the confirm is sent.
+    await page.waitForSelector('[data-testid=review-capitals]');
+    await shot(page, `08a-review-${vp.name}`);
+    await page.locator('[data-testid=review-confirm]').click();
     await page.waitForSelector('.toast--success');
     // With a deposit window the sheet stays open on the deadline (定金时限); without one it closes.
     if (await page.locator('.dep-done').count()) {

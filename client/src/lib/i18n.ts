@@ -258,7 +258,7 @@ const zh = {
   'buyer.shortlist': '意向房源',
   'buyer.shortlistAvailable': '意向房源 {n}/{total} 可选',
   'buyer.shortlistEmpty': '该买家还没有意向房源',
-  'buyer.shortlistUnavailable': '无法读取该买家的意向房源（非本人客户）',
+  'buyer.notYours': '该买家是其他顾问的客户：只有其顾问或经理可以为其选房。',
 
   'queue.panel': '叫号',
   'queue.noShowRule': '过号规则',
@@ -1116,6 +1116,26 @@ const zh = {
   'agreement.previewHint': '按表单中当前的条款和签约期限（未保存的也算）生成一份认购书样本，仅供查看，不会保存，也不影响任何认购。',
   'agreement.previewButton': '预览样本',
   'agreement.previewInvalid': '请先改正表单中的错误再预览',
+  // Review before confirm 核对认购 (components/confirm-review.tsx)
+  'review.open': '核对认购',
+  'review.title': '核对认购信息',
+  'review.hint': '请与客户逐项核对。确认后即成交，撤销只能提交退房申请并经经理审批。',
+  'review.unit': '房源',
+  'review.area': '建面 {gross} · 套内 {net}',
+  'review.buyer': '买家',
+  'review.plan': '付款方案',
+  'review.discounts': '折扣',
+  'review.noDiscounts': '无',
+  'review.fromList': '表价 {list}，优惠 {off}',
+  'review.finalPrice': '成交总价',
+  'review.approved': '经理已批准此价格',
+  'review.pricing': '正在核价…',
+  'review.quoteFailed': '无法核价：',
+  'review.belowFloor': '此价格低于底价，需经理批准：请返回申请。',
+  'review.lockEnded': '锁定已到期，未认购。房源已放回可售，如需继续请返回重新锁定。',
+  'review.back': '返回修改',
+  'review.confirm': '确认认购',
+  'review.termsFailed': '无法读取付款方案和折扣：',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -1370,7 +1390,7 @@ const en: Record<MessageKey, string> = {
   'buyer.shortlist': 'Shortlist',
   'buyer.shortlistAvailable': 'Shortlist: {n} of {total} available',
   'buyer.shortlistEmpty': 'This buyer has no shortlist yet',
-  'buyer.shortlistUnavailable': 'Shortlist not visible (another consultant’s customer)',
+  'buyer.notYours': "This buyer is another consultant's customer: only their consultant or a manager may select for them.",
 
   'queue.panel': 'Queue & calling',
   'queue.noShowRule': 'No-show rule',
@@ -2228,6 +2248,26 @@ const en: Record<MessageKey, string> = {
   'agreement.previewHint': 'Renders a sample agreement with the terms and signing period in the form now (unsaved changes included); it is for viewing only, never stored and changes no deal.',
   'agreement.previewButton': 'Preview sample',
   'agreement.previewInvalid': 'Correct the form to preview',
+  // Review before confirm
+  'review.open': 'Review subscription',
+  'review.title': 'Review the subscription',
+  'review.hint': 'Read every line with the buyer. Once confirmed, it can only be undone by a cancellation (退房) request approved by a manager.',
+  'review.unit': 'Unit',
+  'review.area': 'gross {gross} · net {net}',
+  'review.buyer': 'Buyer',
+  'review.plan': 'Payment plan',
+  'review.discounts': 'Discounts',
+  'review.noDiscounts': 'None',
+  'review.fromList': 'List price {list}, discounts {off}',
+  'review.finalPrice': 'Final price',
+  'review.approved': 'Price approved by a manager',
+  'review.pricing': 'Getting the price…',
+  'review.quoteFailed': 'Could not get the price:',
+  'review.belowFloor': 'This price is below the floor price and needs a manager’s approval: go back to ask for it.',
+  'review.lockEnded': 'The lock ran out before the confirm: nothing was subscribed. The unit is back on sale — go back to lock it again.',
+  'review.back': 'Back',
+  'review.confirm': 'Confirm subscription',
+  'review.termsFailed': 'Could not load the payment plans and discounts:',
 };
 
 const statusZh: Record<UnitStatus, string> = {
