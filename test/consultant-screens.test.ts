@@ -233,6 +233,31 @@ describe('review before confirm', () => {
     await context.close();
   }, 120_000);
 
+  it('for a registered buyer: the review names the registration and its buyer, and the deal is theirs', async () => {
+    const code = 'A-0303';
+    const unitId = await unitIdOf(code);
+    const label = await registeredBuyer('s002', '王认筹', '13700001111');
+    const context = await browser.newContext({ ...VIEWPORTS.phone, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, 's002');
+    await pickBuyer(page, label);
+    await page.locator(`button[aria-label^="${code} "]`).first().click();
+    await page.locator('.sheet .btn--go').click();
+    await page.locator('.sheet .buyer-fixed').waitFor({ timeout: 10_000 });
+    await page.locator('.sheet .breakdown__final').waitFor({ timeout: 10_000 });
+    await page.locator('.sheet form button[type=submit]').click();
+    await page.locator('[data-testid=review-final]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid=review-buyer]').innerText()).toBe(`${label} 王认筹`);
+    expect(await page.locator('[data-testid=review-phone]').innerText()).toBe('137****1111');
+    await page.screenshot({ path: `${SHOTS}/review-registered-phone-zh-CN.png` });
+    await page.locator('[data-testid=review-confirm]').click();
+    await expect.poll(async () => (await server.db.unit.findUniqueOrThrow({ where: { id: unitId } })).status, { timeout: 10_000 }).toBe('SUBSCRIBED');
+    const sub = await server.db.subscription.findFirstOrThrow({ where: { unitId } });
+    expect(sub.buyerName).toBe('王认筹');
+    expect(sub.registrationId).not.toBeNull();
+    await context.close();
+  }, 120_000);
+
   it('looks right on a phone, a tablet and a laptop, in Chinese and English (shots), and Back sends nothing', async () => {
     const shots: [string, 'zh-CN' | 'en', string][] = [
       ['phone', 'en', 'A-0202'],
