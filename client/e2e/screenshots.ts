@@ -229,7 +229,7 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   // Release it again so the next run starts clean.
   await page.locator('.my-lock:not(:has(.my-lock__note))').first().click();
   await page.waitForSelector('.lock-timer');
-  await page.locator('.sheet .btn--secondary').click();
+  await page.locator('.sheet .sheet__actions .btn--secondary').click();
   await page.waitForSelector('.sheet', { state: 'detached' });
 
   if (sell) {
@@ -263,7 +263,7 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   await shot(page, `06c-urgent-${vp.name}`);
   // The jump also outlasted the socket's ping timeout: wait for the reconnect, then release.
   await page.waitForSelector('.conn--online', { timeout: 20_000 }).catch(() => problems.push(`${vp.name}: no reconnect after clock jump`));
-  await page.locator('.sheet .btn--secondary').click();
+  await page.locator('.sheet .sheet__actions .btn--secondary').click();
   await page.waitForSelector('.sheet', { state: 'detached' });
 
   // English.
