@@ -21,6 +21,7 @@ import {
   DEMO_ACCOUNTS,
   DEMO_BOARD_KEY,
   DEMO_KIOSK_KEY,
+  DEMO_KIOSK_PIN,
   DEMO_CONSULTANT_PASSWORD,
   DEMO_CONSULTANTS,
 } from '../server/src/seed/demo.js';
@@ -147,7 +148,8 @@ async function main(): Promise<void> {
     for (const [username, a] of Object.entries(DEMO_ACCOUNTS)) console.log(`    ${username.padEnd(8)} ${a.password.padEnd(16)} ${a.role}`);
     console.log(`    c001…c${String(DEMO_CONSULTANTS).padStart(3, '0')}  ${DEMO_CONSULTANT_PASSWORD.padEnd(16)} CONSULTANT`);
     console.log(`    board device key: ${DEMO_BOARD_KEY}`);
-    console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}\n`);
+    console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}`);
+    console.log(`    kiosk setup PIN:  ${DEMO_KIOSK_PIN}   (hold the kiosk's logo 3 s)\n`);
   }
 }
 

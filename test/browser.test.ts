@@ -55,6 +55,9 @@ describe('launch morning in the browser', () => {
     await page.fill('input[name=buyer-name]', '张三丰');
     await page.fill('input[name=buyer-phone]', '13812345678');
     await page.locator('button[type=submit].btn--primary').click();
+    // The review step 核对认购: the price in figures and 大写, then "确认认购" sends the confirm.
+    await page.locator('[data-testid=review-capitals]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=review-confirm]').click();
 
     // The sale is in PostgreSQL…
     await expect.poll(async () => (await server.db.unit.findFirst({ where: { code: 'A-0101', projectId: server.fixture.projectId } }))?.status, { timeout: 5_000 }).toBe('SUBSCRIBED');

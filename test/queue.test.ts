@@ -13,6 +13,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   QUEUE_NAMESPACE,
+  countPeopleAhead,
   type BuyerServerToClientEvents,
   type BuyerView,
   type CallResult,
@@ -184,10 +185,10 @@ describe('calling', () => {
     const a2 = await take(projectId, { category: 'GEN', phone: phone() }, key);
     const v2 = await take(projectId, { category: 'VIP', phone: phone() }, key);
     expect([a1, v1, a2, v2].map((r) => r.body.ticket.label)).toEqual(['A001', 'V001', 'A002', 'V002']);
-    // When A002 was issued, V001 and A001 were ahead; V002 (VIP) has since moved ahead of it too.
-    expect(a2.body.ticket.peopleAhead).toBe(2);
+    // People ahead are counted in the ticket's own queue: VIP numbers never count for A…
+    expect(a2.body.ticket.peopleAhead).toBe(1);
     const waiting = await http<QueueTicketView[]>(server.url, 'GET', `/api/projects/${projectId}/queue/tickets?status=WAITING`, admin);
-    expect(waiting.body.map((t) => [t.label, t.peopleAhead])).toEqual([['V001', 0], ['V002', 1], ['A001', 2], ['A002', 3]]);
+    expect(waiting.body.map((t) => [t.label, t.peopleAhead])).toEqual([['V001', 0], ['V002', 1], ['A001', 0], ['A002', 1]]);
 
     const first = await callNext(projectId, { count: 3 });
     expect(first.status).toBe(200);
@@ -372,6 +373,74 @@ describe('buyer page', () => {
     expect(after.body.peopleAhead).toBe(1);
     expect(after.body.estimatedWaitMinutes).toBe(1);
     expect(after.body.nowServing.sort()).toEqual(['A001', 'A002']);
+  });
+});
+
+describe('people ahead 前面还有 N 人', () => {
+  it('counts the own queue only — on the kiosk answer, the ticket list, the buyer page, the live event, the PDF and the wait', async () => {
+    const { projectId, key } = await freshProject();
+    const a1 = (await take(projectId, { category: 'GEN', phone: phone() }, key)).body;
+    const v1 = (await take(projectId, { category: 'VIP', phone: phone() }, key)).body;
+    const a2 = (await take(projectId, { category: 'GEN', phone: phone() }, key)).body;
+    // The report: A002 read "前面还有 2 人" with only A001 before it in the general queue.
+    expect([a1.ticket.label, v1.ticket.label, a2.ticket.label]).toEqual(['A001', 'V001', 'A002']);
+    expect(a2.ticket.peopleAhead).toBe(1);
+    expect(v1.ticket.peopleAhead).toBe(0);
+    const page = await http<BuyerView>(server.url, 'GET', `/api/public/tickets/${a2.token}`);
+    expect(page.body.peopleAhead).toBe(1);
+
+    // More VIPs change nothing for A002; the same rule as the shared one over the waiting tickets.
+    for (let i = 0; i < 3; i += 1) await take(projectId, { category: 'VIP', phone: phone() }, key);
+    const a3 = (await take(projectId, { category: 'GEN', phone: phone() }, key)).body;
+    expect(a3.ticket.peopleAhead).toBe(2);
+    const list = await http<QueueTicketView[]>(server.url, 'GET', `/api/projects/${projectId}/queue/tickets?status=WAITING`, admin);
+    const rows = await server.db.queueTicket.findMany({ where: { projectId, status: 'WAITING' }, select: { id: true, categoryId: true, sortKey: true, number: true } });
+    for (const t of list.body) expect(t.peopleAhead).toBe(countPeopleAhead(rows.find((r) => r.id === t.id)!, rows));
+
+    // VIP calls alone: the general line has not moved, its pace is unknown (no estimate from VIP calls).
+    const buyer = ioClient(`${server.url}${QUEUE_NAMESPACE}`, { auth: { ticketToken: a2.token }, transports: ['websocket'], forceNew: true }) as Socket<BuyerServerToClientEvents>;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        buyer.once('connect', () => resolve());
+        buyer.once('connect_error', reject);
+      });
+      await callNext(projectId, { category: 'VIP', count: 2 });
+      const afterVip = await http<BuyerView>(server.url, 'GET', `/api/public/tickets/${a2.token}`);
+      expect(afterVip.body.peopleAhead).toBe(1);
+      expect(afterVip.body.estimatedWaitMinutes).toBeNull();
+      // A001 called: A002's own buyer socket hears 0 ahead (its ticket changes only when called, so read the page).
+      const heard = new Promise<BuyerView>((resolve) => buyer.on('ticket:changed', (v) => resolve(v)));
+      await callNext(projectId, { category: 'GEN', count: 1 });
+      const afterGen = await http<BuyerView>(server.url, 'GET', `/api/public/tickets/${a2.token}`);
+      expect(afterGen.body.peopleAhead).toBe(0);
+      expect(afterGen.body.estimatedWaitMinutes).toBe(0);
+      const a3page = await http<BuyerView>(server.url, 'GET', `/api/public/tickets/${a3.token}`);
+      expect(a3page.body.peopleAhead).toBe(1);
+      expect(a3page.body.estimatedWaitMinutes).toBe(1); // one GEN call in the last minute: 1 per minute
+      await callNext(projectId, { category: 'GEN', count: 1 });
+      expect((await heard).peopleAhead).toBeNull(); // A002 itself is called now
+    } finally {
+      buyer.disconnect();
+    }
+
+    // The printed ticket says the same number as the kiosk: A003 was issued with 2 ahead.
+    let res: Response | null = null;
+    for (let i = 0; i < 120; i += 1) {
+      res = await fetch(`${server.url}${a3.pdfPath}`);
+      if (res.status !== 202) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(res?.status).toBe(200);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kaipan-ahead-'));
+    try {
+      const file = path.join(dir, 'ticket.pdf');
+      await fs.writeFile(file, Buffer.from(await res!.arrayBuffer()));
+      const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      expect(stdout).toContain('A003');
+      expect(stdout.replace(/\s+/g, ' ')).toMatch(/2 人 people/);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../server/src/infra/db.js';
 import { verifyPassword } from '../server/src/domain/passwords.js';
-import { DEMO_ACCOUNTS, DEMO_CONSULTANT_PASSWORD, seedDemo } from '../server/src/seed/demo.js';
+import { DEMO_ACCOUNTS, DEMO_CONSULTANT_PASSWORD, DEMO_KIOSK_PIN, seedDemo } from '../server/src/seed/demo.js';
 import { createTestDatabase, type TestDatabase } from './support/services.js';
 
 let database: TestDatabase;
@@ -50,5 +50,11 @@ describe('seedDemo', () => {
     expect(await verifyPassword(DEMO_ACCOUNTS.manager.password, manager.passwordHash)).toBe(true);
     const c042 = await db.user.findUniqueOrThrow({ where: { username: 'c042' } });
     expect(await verifyPassword(DEMO_CONSULTANT_PASSWORD, c042.passwordHash)).toBe(true);
+  });
+
+  it('the demo kiosk opens its setup with the printed demo PIN (stored hashed)', async () => {
+    const project = await db.project.findFirstOrThrow({ where: { devices: { some: { kind: 'KIOSK' } } } });
+    expect(project.kioskPinHash).toMatch(/^scrypt\$/);
+    expect(await verifyPassword(DEMO_KIOSK_PIN, project.kioskPinHash ?? '')).toBe(true);
   });
 });

@@ -229,7 +229,7 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   // Release it again so the next run starts clean.
   await page.locator('.my-lock:not(:has(.my-lock__note))').first().click();
   await page.waitForSelector('.lock-timer');
-  await page.locator('.sheet .btn--secondary').click();
+  await page.locator('.sheet .sheet__actions .btn--secondary').click();
   await page.waitForSelector('.sheet', { state: 'detached' });
 
   if (sell) {
@@ -240,6 +240,10 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
     await page.fill('input[name=buyer-name]', '林小雨');
     await page.fill('input[name=buyer-phone]', '139 1234 5678');
     await page.locator('.sheet button[type=submit]').click();
+    // The review step 核对认购 (unit, buyer, plan, price in figures and 大写) before the confirm is sent.
+    await page.waitForSelector('[data-testid=review-capitals]');
+    await shot(page, `08a-review-${vp.name}`);
+    await page.locator('[data-testid=review-confirm]').click();
     await page.waitForSelector('.toast--success');
     // With a deposit window the sheet stays open on the deadline (定金时限); without one it closes.
     if (await page.locator('.dep-done').count()) {
@@ -259,7 +263,7 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   await shot(page, `06c-urgent-${vp.name}`);
   // The jump also outlasted the socket's ping timeout: wait for the reconnect, then release.
   await page.waitForSelector('.conn--online', { timeout: 20_000 }).catch(() => problems.push(`${vp.name}: no reconnect after clock jump`));
-  await page.locator('.sheet .btn--secondary').click();
+  await page.locator('.sheet .sheet__actions .btn--secondary').click();
   await page.waitForSelector('.sheet', { state: 'detached' });
 
   // English.

@@ -10,6 +10,7 @@ export * from './lottery-draws.js';
 export * from './registrations.js';
 export * from './customers.js';
 export * from './queue.js';
+export * from './kiosk-setup.js';
 export * from './pricing.js';
 export * from './payment-plans.js';
 export * from './deals.js';

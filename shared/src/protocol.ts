@@ -92,6 +92,8 @@ export interface ProjectSummary {
   /** Missed numbers (过号): back in line after `noShowRequeueAfter` waiting numbers, or dropped. */
   noShowRule: 'REQUEUE' | 'DROP';
   noShowRequeueAfter: number;
+  /** A kiosk PIN is set: the queue kiosks' setup screen can be opened with it (shared/src/kiosk-setup.ts). */
+  kioskPinSet: boolean;
   unitCount: number;
 }
 

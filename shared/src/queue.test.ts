@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   CALL_RATE_BOUNDS,
   MAX_WAIT_ESTIMATE_MINUTES,
+  SORT_KEY_STEP,
   callNextSchema,
+  countPeopleAhead,
+  isAheadInLine,
   callingRatePerMinute,
   estimateWaitMinutes,
   formatTicketLabel,
@@ -146,5 +149,42 @@ describe('payload schemas', () => {
     expect(callNextSchema.parse({}).count).toBe(1);
     expect(callNextSchema.safeParse({ count: 0 }).success).toBe(false);
     expect(callNextSchema.safeParse({ count: 21 }).success).toBe(false);
+  });
+});
+
+describe('people ahead 前面还有 N 人', () => {
+  const vip = (number: number, sortKey = number * SORT_KEY_STEP) => ({ categoryId: 'vip', number, sortKey, priority: 0 });
+  const gen = (number: number, sortKey = number * SORT_KEY_STEP) => ({ categoryId: 'gen', number, sortKey, priority: 1 });
+
+  it('counts the waiting tickets of the same category only: A002 behind A001 has 1 ahead, whatever VIPs wait', () => {
+    const waiting = [vip(1), gen(1), gen(2), vip(2)];
+    expect(countPeopleAhead(gen(2), waiting)).toBe(1);
+    expect(countPeopleAhead(gen(1), waiting)).toBe(0);
+    expect(countPeopleAhead(vip(1), waiting)).toBe(0);
+    expect(countPeopleAhead(vip(2), waiting)).toBe(1);
+    // A VIP issued later changes nothing for the general queue.
+    expect(countPeopleAhead(gen(2), [...waiting, vip(3), vip(4)])).toBe(1);
+  });
+
+  it('follows the calling order inside the category: sort key (a re-queued ticket), then number', () => {
+    const requeued = gen(1, 2500); // missed once, back after A002
+    const waiting = [gen(2), requeued, gen(3), gen(4, 2500)];
+    expect(countPeopleAhead(requeued, waiting)).toBe(1); // A002
+    expect(countPeopleAhead(gen(4, 2500), waiting)).toBe(2); // A002, then A001 (same key, lower number)
+    expect(countPeopleAhead(gen(3), waiting)).toBe(3);
+    expect(isAheadInLine(gen(2), gen(2))).toBe(false);
+  });
+
+  it('equals the position in the category of the calling order, for any mix of tickets', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const tickets = Array.from({ length: 60 }, (_, i) =>
+      rand(2) === 0 ? vip(i + 1, (rand(20) + 1) * 100) : gen(i + 1, (rand(20) + 1) * 100),
+    );
+    const ordered = sortForCalling(tickets);
+    for (const t of tickets) {
+      const line = ordered.filter((o) => o.categoryId === t.categoryId);
+      expect(countPeopleAhead(t, tickets)).toBe(line.indexOf(t));
+    }
   });
 });

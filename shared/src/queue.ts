@@ -143,7 +143,7 @@ export interface QueueTicketView {
   issuedAt: string;
   calledAt: string | null;
   doneAt: string | null;
-  /** WAITING only: waiting tickets before this one in calling order (all categories); else null. */
+  /** WAITING only: people ahead in this ticket's own queue (see countPeopleAhead); else null. */
   peopleAhead: number | null;
 }
 
@@ -228,9 +228,9 @@ export interface BuyerView {
   selectionEndsAt: string | null;
   /** Labels being served now in the buyer's category (most recent first). */
   nowServing: string[];
-  /** WAITING only: tickets before this one in calling order; else null. */
+  /** WAITING only: people ahead in this ticket's own queue (see countPeopleAhead); else null. */
   peopleAhead: number | null;
-  /** WAITING only: minutes, from the recent calling rate; null when unknown (no calls yet). */
+  /** WAITING only: minutes, from people ahead and the recent calling rate of this category; null when unknown (no calls yet). */
   estimatedWaitMinutes: number | null;
   shortlist: BuyerShortlistUnit[];
   availability: LayoutAvailability[];
@@ -283,6 +283,37 @@ export function compareCallingOrder(a: OrderedTicket, b: OrderedTicket): number 
 
 export function sortForCalling<T extends OrderedTicket>(tickets: readonly T[]): T[] {
   return [...tickets].sort(compareCallingOrder);
+}
+
+/** Where a ticket stands in its own queue (a waiting ticket, for the people-ahead rule). */
+export interface QueuePosition {
+  categoryId: string;
+  sortKey: number;
+  /** Tie-break, as in calling order. */
+  number: number;
+}
+
+/**
+ * Is `other` ahead of `ticket` in line? Only a ticket of the same queue category 排号类别, called
+ * before it (sort key, then number). Tickets of other categories never count: each category is its
+ * own line — the calling screen shows them apart and managers call them apart — so a VIP number
+ * issued after A002 does not make A002's buyer read "前面还有 2 人" for a line of one. (How fast
+ * the category is called, other categories' calls included, goes into the wait estimate instead.)
+ */
+export function isAheadInLine(other: QueuePosition, ticket: QueuePosition): boolean {
+  return other.categoryId === ticket.categoryId && (other.sortKey < ticket.sortKey || (other.sortKey === ticket.sortKey && other.number < ticket.number));
+}
+
+/**
+ * People ahead 前面还有 N 人 of a waiting ticket: the `waiting` tickets (status WAITING, any
+ * categories, the ticket itself may be among them) that are ahead of it in line (isAheadInLine).
+ * The server counts the same in SQL (QueueService.peopleAhead); the kiosk, the buyer page /q/<token>,
+ * the ticket PDF and the wait estimate all show that one number.
+ */
+export function countPeopleAhead(ticket: QueuePosition, waiting: readonly QueuePosition[]): number {
+  let n = 0;
+  for (const other of waiting) if (isAheadInLine(other, ticket)) n += 1;
+  return n;
 }
 
 export type NoShowOutcome =
@@ -349,7 +380,8 @@ export function callingRatePerMinute(calledAtMs: readonly number[], nowMs: numbe
 
 /**
  * Estimated minutes until a buyer with `peopleAhead` waiting before them is called: 0 when nobody
- * is ahead; null when the rate is unknown; at most MAX_WAIT_ESTIMATE_MINUTES.
+ * is ahead; null when the rate is unknown; at most MAX_WAIT_ESTIMATE_MINUTES. `callsPerMinute` is
+ * the calling rate of the buyer's own category (people ahead are counted in that category).
  */
 export function estimateWaitMinutes(peopleAhead: number, callsPerMinute: number | null): number | null {
   if (peopleAhead <= 0) return 0;

@@ -4,15 +4,16 @@
  * number, name or phone) and — the moment their number is called — their shortlist 意向房源 with
  * each unit's live status from the grid's store: available ones first, a tap opens the unit.
  */
-import { For, Show, createMemo, createResource, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
 import { STATUS_COLORS, type ShortlistEntry, type UnitStatus } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { statusLabel, t } from '../lib/i18n';
-import { matchesBuyer, remaining, type BuyerPicker } from '../stores/buyer';
+import { describeError, statusLabel, t } from '../lib/i18n';
+import { createLoad } from '../lib/resource';
+import { describeBuyerError, matchesBuyer, remaining, type BuyerPicker } from '../stores/buyer';
 import type { LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
-import { EmptyState, Spinner } from './ui';
+import { EmptyState, ErrorState, Spinner } from './ui';
 
 export interface BuyerBarProps {
   picker: BuyerPicker;
@@ -41,9 +42,14 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
 
   // The chosen buyer's shortlist (ranks and facts); statuses come live from the grid's store.
   const customerId = (): string | undefined => (props.onOpenUnit ? props.picker.selected()?.customer.id : undefined);
-  const [shortlist] = createResource(customerId, (id) => api.shortlist(id));
+  const shortlist = createLoad(customerId, (id) => api.shortlist(id));
+  /** The shortlist of the buyer chosen now (a previous buyer's answer is not theirs). */
+  const current = () => {
+    const s = shortlist.value();
+    return s && s.customerId === customerId() ? s : undefined;
+  };
   const chips = createMemo<ShortlistChip[]>(() => {
-    const items = shortlist.latest?.customerId === customerId() ? (shortlist.latest?.items ?? []) : [];
+    const items = current()?.items ?? [];
     return items
       .map((entry) => {
         const live = props.unit?.(entry.unitId);
@@ -69,7 +75,18 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
       >
         <Show
           when={props.picker.selected()}
-          fallback={<span class="buyer-bar__hint">{props.required ? t('buyer.required') : t('buyer.none')}</span>}
+          fallback={
+            <Show
+              when={props.picker.overview.error()}
+              fallback={<span class="buyer-bar__hint">{props.required ? t('buyer.required') : t('buyer.none')}</span>}
+            >
+              {(err) => (
+                <span class="buyer-bar__hint" role="alert">
+                  {t('buyer.loadFailed')} · {describeError(err())}
+                </span>
+              )}
+            </Show>
+          }
         >
           {(r) => (
             <span class="buyer-bar__who">
@@ -96,36 +113,47 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
         </span>
         <Show when={customerId()}>
           <div class="buyer-shortlist" aria-label={t('buyer.shortlist')}>
-            <Show
-              when={!shortlist.error}
-              fallback={<span class="buyer-shortlist__note">{t('buyer.shortlistUnavailable')}</span>}
-            >
-              <Show when={shortlist.latest?.customerId === customerId()} fallback={<Spinner size="sm" />}>
-                <Show when={chips().length > 0} fallback={<span class="buyer-shortlist__note">{t('buyer.shortlistEmpty')}</span>}>
-                  <span class="buyer-shortlist__count" classList={{ 'buyer-shortlist__count--none': availableCount() === 0 }}>
-                    {t('buyer.shortlistAvailable', { n: availableCount(), total: chips().length })}
+            <Switch>
+              <Match when={shortlist.error()}>
+                {(err) => (
+                  <span class="buyer-shortlist__problem" role="alert">
+                    <span>{describeBuyerError(err())}</span>
+                    <button type="button" class="btn btn--ghost btn--sm" onClick={() => shortlist.refetch()}>
+                      {t('common.retry')}
+                    </button>
                   </span>
-                  <div class="buyer-shortlist__items">
-                    <For each={chips()}>
-                      {(c) => (
-                        <button
-                          type="button"
-                          class="sl-chip"
-                          classList={{ 'sl-chip--gone': !c.available && !c.mine, 'sl-chip--mine': c.mine }}
-                          style={{ '--sl-color': STATUS_COLORS[c.status].bg }}
-                          onClick={() => props.onOpenUnit?.(c.entry.unitId)}
-                          aria-label={`${c.entry.code} ${statusLabel(c.status)}`}
-                        >
-                          <span class="sl-chip__rank">{c.entry.rank}</span>
-                          <span class="sl-chip__code">{c.entry.code}</span>
-                          <span class="sl-chip__status">{c.mine ? t('grid.mine') : statusLabel(c.status)}</span>
-                        </button>
-                      )}
-                    </For>
-                  </div>
-                </Show>
-              </Show>
-            </Show>
+                )}
+              </Match>
+              <Match when={!current()}>
+                <Spinner size="sm" />
+              </Match>
+              <Match when={chips().length === 0}>
+                <span class="buyer-shortlist__note">{t('buyer.shortlistEmpty')}</span>
+              </Match>
+              <Match when={chips().length > 0}>
+                <span class="buyer-shortlist__count" classList={{ 'buyer-shortlist__count--none': availableCount() === 0 }}>
+                  {t('buyer.shortlistAvailable', { n: availableCount(), total: chips().length })}
+                </span>
+                <div class="buyer-shortlist__items">
+                  <For each={chips()}>
+                    {(c) => (
+                      <button
+                        type="button"
+                        class="sl-chip"
+                        classList={{ 'sl-chip--gone': !c.available && !c.mine, 'sl-chip--mine': c.mine }}
+                        style={{ '--sl-color': STATUS_COLORS[c.status].bg }}
+                        onClick={() => props.onOpenUnit?.(c.entry.unitId)}
+                        aria-label={`${c.entry.code} ${statusLabel(c.status)}`}
+                      >
+                        <span class="sl-chip__rank">{c.entry.rank}</span>
+                        <span class="sl-chip__code">{c.entry.code}</span>
+                        <span class="sl-chip__status">{c.mine ? t('grid.mine') : statusLabel(c.status)}</span>
+                      </button>
+                    )}
+                  </For>
+                </div>
+              </Match>
+            </Switch>
           </div>
         </Show>
       </section>
@@ -139,8 +167,16 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
           value={query()}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
-        <Show when={!props.picker.overview.loading} fallback={<div class="center-pad"><Spinner /></div>}>
-          <Show when={!props.picker.overview.error} fallback={<EmptyState title={t('buyer.loadFailed')} hint={t('common.retry')} />}>
+        <Switch>
+          <Match when={props.picker.overview.error()}>
+            {(err) => <ErrorState title={t('buyer.loadFailed')} message={describeError(err())} onRetry={() => props.picker.refetch()} />}
+          </Match>
+          <Match when={!props.picker.overview.value()}>
+            <div class="center-pad">
+              <Spinner />
+            </div>
+          </Match>
+          <Match when={props.picker.overview.value()}>
             <Show when={list().length > 0} fallback={<EmptyState title={t('buyer.empty')} hint={t('buyer.emptyHint')} />}>
               <ul class="buyer-list">
                 <For each={list()}>
@@ -170,8 +206,8 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
                 </For>
               </ul>
             </Show>
-          </Show>
-        </Show>
+          </Match>
+        </Switch>
       </BottomSheet>
     </>
   );

@@ -6,7 +6,7 @@
  * appears instantly; the server's quote follows (debounced) and is what decides whether the price is
  * below the floor 底价 — floor prices are never sent to consultants.
  */
-import { For, Show, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import {
   calendarDateInZone,
   discountRuleOf,
@@ -21,6 +21,7 @@ import {
   type QuoteResult,
 } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 
 export interface DealChoice {
@@ -105,7 +106,7 @@ export function DealTerms(props: {
     ),
   );
   onCleanup(() => clearTimeout(timer));
-  const [server] = createResource(request, async () => {
+  const server = createLoad(request, async () => {
     const body = {
       ...(plan() ? { planId: plan()!.id } : {}),
       discountIds: props.choice.discountIds,
@@ -248,7 +249,7 @@ export function DealTerms(props: {
                 </ol>
               )}
             </Show>
-            <Show when={server.loading}>
+            <Show when={server.loading()}>
               <p class="dterms__note">{t('deal.checking')}</p>
             </Show>
           </div>

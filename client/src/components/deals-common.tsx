@@ -3,7 +3,7 @@
  * formatting, status chips, the price breakdown (list → each discount → cap → rounding → final),
  * the payment schedule, a one-line summary of a change request, and the side drawer.
  */
-import { For, Show, createEffect, createSignal, type Accessor, type JSX, type Resource } from 'solid-js';
+import { For, Show, createEffect, createSignal, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import {
   formatYuan,
@@ -18,21 +18,6 @@ import { locale, t, type MessageKey } from '../lib/i18n';
 import { useModal } from '../lib/modal';
 
 export const money = (fen: number): string => formatYuan(fen, locale());
-
-/**
- * The last value a resource loaded successfully: lists stay on screen while a refetch runs or
- * fails (reading an errored resource would throw).
- */
-export function lastGood<T>(resource: Resource<T>): Accessor<T | undefined> {
-  const [value, setValue] = createSignal<T>();
-  createEffect(() => {
-    if (resource.state === 'ready') {
-      const next = resource();
-      setValue(() => next);
-    }
-  });
-  return value;
-}
 
 /** Signed difference: +¥1,000 / −¥500 / ¥0. */
 export function signedMoney(fen: number): string {

@@ -3,7 +3,7 @@
  * request with its buttons, the change history, and "Request change" (换房 target picker with a
  * live quote, 更名 buyer form, 调价 new price in yuan, 退房 reason).
  */
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, on, createEffect, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, on, createEffect, type JSX } from 'solid-js';
 import {
   CHANGE_KINDS,
   type ChangeKind,
@@ -13,13 +13,13 @@ import {
   type SubscriptionInfo,
 } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import {
   BreakdownView,
   Drawer,
   KindChip,
-  lastGood,
   RefundChip,
   ScheduleView,
   SubStatusChip,
@@ -57,14 +57,14 @@ export function DealDrawer(props: {
   onClose: () => void;
   onRequested: (request: ChangeRequestInfo) => void;
 }): JSX.Element {
-  const [detail, ctl] = createResource(() => props.subscriptionId ?? undefined, (id) => api.subscription(id));
+  const detail = createLoad(() => props.subscriptionId ?? undefined, (id) => api.subscription(id));
   createEffect(on(() => props.version, () => {
-    if (props.subscriptionId) void ctl.refetch();
+    if (props.subscriptionId) void detail.refetch();
   }, { defer: true }));
   const [requesting, setRequesting] = createSignal(false);
   createEffect(on(() => props.subscriptionId, () => setRequesting(false)));
 
-  const loaded = lastGood(detail);
+  const loaded = detail.value;
   // A different deal opened: do not show the previous one meanwhile.
   const d = (): Detail | undefined => {
     const v = loaded();
@@ -91,8 +91,8 @@ export function DealDrawer(props: {
       subtitle={d() ? t('deals.drawerSubtitle', { buyer: d()!.buyerName, at: dateTimeText(d()!.createdAt, props.timeZone) }) : undefined}
     >
       <Switch>
-        <Match when={detail.state === 'errored' && !d()}>
-          <ErrorState title={t('deals.loadError')} message={describeError(detail.error)} onRetry={() => void ctl.refetch()} />
+        <Match when={detail.error() !== undefined && !d()}>
+          <ErrorState title={t('deals.loadError')} message={describeError(detail.error())} onRetry={() => void detail.refetch()} />
         </Match>
         <Match when={!d()}>
           <LoadingState />
@@ -191,7 +191,7 @@ export function DealDrawer(props: {
                     onDone={(r) => {
                       setRequesting(false);
                       props.onRequested(r);
-                      void ctl.refetch();
+                      void detail.refetch();
                     }}
                   />
                 </Show>
@@ -265,7 +265,7 @@ function RequestForm(props: {
     const id = target();
     if (id && !props.availableUnits().some((u) => u.id === id)) setTarget(null);
   });
-  const [quote] = createResource(
+  const quote = createLoad(
     () => (kind() === 'UNIT_CHANGE' ? target() ?? undefined : undefined),
     (unitId): Promise<DealQuoteInfo> =>
       api.quote(unitId, { planId: props.sub.plan?.id, discountIds: discountIdsOf(props.sub), ...(props.sub.buyerPhone ? { phone: props.sub.buyerPhone } : {}) }),
@@ -375,13 +375,13 @@ function RequestForm(props: {
           <Show when={target()}>
             <div class="deals-preview" aria-live="polite">
               <Switch>
-                <Match when={quote.loading}>
+                <Match when={quote.loading()}>
                   <Spinner size="sm" /> <span class="muted">{t('deals.form.quoting')}</span>
                 </Match>
-                <Match when={quote.error}>
-                  <span class="field__error">{describeError(quote.error)}</span>
+                <Match when={quote.error()}>
+                  <span class="field__error">{describeError(quote.error())}</span>
                 </Match>
-                <Match when={quote()}>
+                <Match when={quote.value()}>
                   {(q) => (
                     <>
                       <div class="deals-preview__row">

@@ -1,6 +1,7 @@
 /**
  * The consultant's unit sheet: facts, why it cannot be locked (if so), the Lock button, and —
- * once locked by me — the countdown, the buyer form, Confirm subscription and Release.
+ * once locked by me — the countdown, the buyer form, the review step (confirm-review.tsx) that
+ * sends Confirm subscription, and Release.
  */
 import { Match, Show, Switch, createEffect, createSignal, on, type JSX } from 'solid-js';
 import {
@@ -9,6 +10,7 @@ import {
   buyerSchema,
   formatClock,
   formatYuan,
+  type Buyer,
   type CatalogUnit,
   type ConfirmResult,
   type DealTerms as DealTermsBody,
@@ -23,11 +25,12 @@ import { secondsLeft } from '../lib/clock';
 import { describeError, errorText, locale, statusLabel, t } from '../lib/i18n';
 import type { ApprovalsStore } from '../stores/deals';
 import { DealTerms, type DealChoice, type ServerQuote } from './deal-terms';
-import { remaining } from '../stores/buyer';
+import { describeBuyerError, remaining } from '../stores/buyer';
 import type { MyLocks } from '../stores/my-locks';
 import { isSeller } from '../stores/session';
 import type { ConnectionState, LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
+import { ConfirmReview, type ReviewBuyer } from './confirm-review';
 import { CustomerBadge } from './customer-badge';
 import { DocumentButton } from './document-button';
 import { Countdown, URGENT_SECONDS } from './countdown';
@@ -53,12 +56,25 @@ export interface LockSheetProps {
   registration: (registrationId: string) => RegistrationInfo | undefined;
   /** The project's pricing terms (plans, discounts, policy, active price-list version). */
   terms: PricingTerms | undefined;
+  /** Why the pricing terms could not be loaded (shown with a retry instead of "loading" forever). */
+  termsError?: unknown;
+  onRetryTerms?: () => void;
   /** Below-floor approvals (mine, live). */
   approvals: ApprovalsStore;
   onClose: () => void;
   onReleased: (unit: CatalogUnit) => void;
   /** After a confirm; under a deposit rule the ack carries `depositDueAt` and the sheet stays open to show it. */
   onConfirmed: (unit: CatalogUnit, result: ConfirmResult) => void;
+}
+
+/** A confirm under review: exactly what "确认认购" will send (the lock token is the request id). */
+interface PendingConfirm {
+  unitId: string;
+  /** A walk-in buyer typed on the form; absent for a lock taken for a registered buyer. */
+  buyer: Buyer | undefined;
+  registrationId: string | undefined;
+  terms: DealTermsBody;
+  approved: boolean;
 }
 
 export function LockSheet(props: LockSheetProps): JSX.Element {
@@ -72,6 +88,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const [approvalNote, setApprovalNote] = createSignal('');
   /** The confirm just made on this sheet (its deposit deadline is shown until the sheet closes). */
   const [confirmed, setConfirmed] = createSignal<{ unitId: string; code: string; depositDueAt: string } | null>(null);
+  /** The review step is open with this confirm (nothing is sent until it is confirmed there). */
+  const [review, setReview] = createSignal<PendingConfirm | null>(null);
   let nameInput: HTMLInputElement | undefined;
 
   // A different unit: a fresh form.
@@ -87,6 +105,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         setServerQuote({ state: 'idle' });
         setApprovalNote('');
         setConfirmed(null);
+        setReview(null);
       },
     ),
   );
@@ -228,7 +247,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       // The sheet itself shows the countdown and the buyer form: no toast needed.
       if (await props.myLocks.lock(unit.id, props.buyer?.id)) queueMicrotask(() => nameInput?.focus());
     } catch (err) {
-      setError(describeError(err));
+      // FORBIDDEN for a chosen buyer: another consultant's customer — say so, not "not allowed".
+      setError(props.buyer ? describeBuyerError(err) : describeError(err));
     } finally {
       setAction(null);
     }
@@ -259,6 +279,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     return c && c.unitId === props.unit?.id && status() === 'SUBSCRIBED' ? c : undefined;
   };
 
+  /** The form is complete: open the review step (below-floor prices go to approval first). */
   const confirm = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
     const unit = props.unit;
@@ -268,16 +289,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       await requestApproval();
       return;
     }
-    if (lockRegistration()) {
+    const approved = approval()?.status === 'APPROVED';
+    const registrationId = lockRegistration();
+    if (registrationId) {
       // A lock for a registered buyer: the server records the registration's customer.
-      setAction('confirm');
-      try {
-        confirmedWith(unit, await props.myLocks.confirm(unit.id, undefined, dealTerms()));
-      } catch (err) {
-        setError(describeError(err));
-      } finally {
-        setAction(null);
-      }
+      setReview({ unitId: unit.id, buyer: undefined, registrationId, terms: dealTerms(), approved });
       return;
     }
     const parsed = buyerSchema.safeParse({ name: name(), phone: phone() });
@@ -287,15 +303,38 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       return;
     }
     setFieldErrors({});
+    setReview({ unitId: unit.id, buyer: parsed.data, registrationId: undefined, terms: dealTerms(), approved });
+  };
+
+  /** "确认认购" on the review: send exactly what was reviewed. A retry re-sends the same lock token (idempotent). */
+  const sendConfirm = async (): Promise<void> => {
+    const unit = props.unit;
+    const pending = review();
+    if (!unit || !pending || pending.unitId !== unit.id || busy()) return;
+    setError(null);
     setAction('confirm');
     try {
-      confirmedWith(unit, await props.myLocks.confirm(unit.id, parsed.data, dealTerms()));
+      const result = await props.myLocks.confirm(unit.id, pending.buyer, pending.terms);
+      if (result) setReview(null);
+      confirmedWith(unit, result);
     } catch (err) {
       setError(describeError(err));
     } finally {
       setAction(null);
     }
   };
+
+  /** The buyer as the review shows them. */
+  const reviewBuyer = (pending: PendingConfirm): ReviewBuyer | undefined => {
+    if (pending.buyer) return { name: pending.buyer.name, phone: pending.buyer.phone };
+    const r = pending.registrationId ? props.registration(pending.registrationId) : undefined;
+    return r ? { label: r.label, name: r.customer.name, phone: r.customer.phone } : undefined;
+  };
+  const reviewQuote = (pending: PendingConfirm) => ({
+    ...(pending.terms.planId ? { planId: pending.terms.planId } : {}),
+    discountIds: pending.terms.discountIds ?? [],
+    ...(pending.registrationId ? { registrationId: pending.registrationId } : pending.buyer ? { phone: pending.buyer.phone } : {}),
+  });
 
   return (
     <BottomSheet
@@ -321,7 +360,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
           <>
             <Show when={lockedByMe() && token() ? deadline() : undefined}>
               {(d) => (
-                <div class="lock-timer" classList={{ 'lock-timer--urgent': secondsLeft(d()) < URGENT_SECONDS }}>
+                <div
+                  class="lock-timer"
+                  classList={{ 'lock-timer--urgent': secondsLeft(d()) < URGENT_SECONDS, 'lock-timer--sticky': review() !== null }}
+                >
                   <div>
                     <div class="lock-timer__label">{t('sheet.timeLeft')}</div>
                     <div class="lock-timer__hint">{t('sheet.lockedByYou')}</div>
@@ -331,9 +373,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               )}
             </Show>
 
-            <UnitFacts unit={unit()} dealPrice={props.live?.price} compact={lockedByMe()} />
+            <Show when={!review()}>
+              <UnitFacts unit={unit()} dealPrice={props.live?.price} compact={lockedByMe()} />
 
-            <ErrorAlert message={error()} />
+              <ErrorAlert message={error()} />
+            </Show>
 
             <Switch>
               <Match when={confirmedHere()}>
@@ -353,6 +397,25 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       </button>
                     </div>
                   </div>
+                )}
+              </Match>
+              <Match when={review()?.unitId === unit().id ? review() : undefined}>
+                {(pending) => (
+                  <ConfirmReview
+                    unit={unit()}
+                    buildingLabel={props.buildingLabel}
+                    buyer={reviewBuyer(pending())}
+                    quote={reviewQuote(pending())}
+                    approved={pending().approved}
+                    lockHeld={(lockedByMe() && token() !== undefined) || action() === 'confirm'}
+                    sending={action() === 'confirm'}
+                    error={error()}
+                    onBack={() => {
+                      setError(null);
+                      setReview(null);
+                    }}
+                    onConfirm={() => void sendConfirm()}
+                  />
                 )}
               </Match>
               <Match when={lockedByMe() && token()}>
@@ -411,7 +474,21 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       </div>
                     )}
                   </Show>
-                  <Show when={props.terms} fallback={<p class="dterms__note">{t('deal.loading')}</p>}>
+                  <Show
+                    when={props.terms}
+                    fallback={
+                      <Show when={props.termsError} fallback={<p class="dterms__note">{t('deal.loading')}</p>}>
+                        {(err) => (
+                          <div class="alert alert--error" role="alert">
+                            {t('review.termsFailed')} {describeError(err())}{' '}
+                            <button type="button" class="link-btn" onClick={() => props.onRetryTerms?.()}>
+                              {t('common.retry')}
+                            </button>
+                          </div>
+                        )}
+                      </Show>
+                    }
+                  >
                     {(terms) => (
                       <DealTerms
                         unit={unit()}
@@ -465,7 +542,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                           class="btn btn--primary btn--lg btn--grow"
                           disabled={busy() || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
                         >
-                          {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('sheet.confirm')}
+                          {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('review.open')}
                         </button>
                       }
                     >
@@ -511,7 +588,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               </Match>
             </Switch>
 
-            <Show when={planOffered()}>
+            <Show when={planOffered() && !review()}>
               <div class="sheet__docs">
                 <DocumentButton
                   request={planRequest()}

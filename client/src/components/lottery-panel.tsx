@@ -3,9 +3,10 @@
  * confirmation, link to the public page where anyone can verify. Create carries an idempotency key
  * kept until it succeeds, so a double click or a retry after a timeout never makes two draws.
  */
-import { For, Match, Show, Switch, createResource, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { LOTTERY_ELIGIBILITY, lotteryPaths, type LotteryDrawSummary, type LotteryEligibility } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
@@ -14,7 +15,7 @@ import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
 const newKey = (): string => `lot-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 export function LotteryPanel(props: { projectId: string; timeZone: string; onChanged?: () => void }): JSX.Element {
-  const [draws, ctl] = createResource(() => props.projectId, (id) => api.lotteries(id));
+  const draws = createLoad(() => props.projectId, (id) => api.lotteries(id));
   const [title, setTitle] = createSignal('');
   const [eligible, setEligible] = createSignal<LotteryEligibility>('ACTIVE_WITH_DEPOSIT');
   const [busy, setBusy] = createSignal(false);
@@ -33,7 +34,7 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
       key = newKey();
       setTitle('');
       showToast('success', t('lottery.created', { title: created.title }));
-      void ctl.refetch();
+      void draws.refetch();
       props.onChanged?.();
     } catch (err) {
       setError(describeError(err)); // same key on retry: the server answers the first draw if it was made
@@ -50,7 +51,7 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
       const result = await api.drawLottery(d.id);
       showToast('success', t('lottery.drawnToast', { title: result.title }));
       setConfirming(null);
-      void ctl.refetch();
+      void draws.refetch();
       props.onChanged?.();
     } catch (err) {
       showToast('error', describeError(err));
@@ -101,23 +102,23 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
       </form>
 
       <Switch>
-        <Match when={draws.error && !draws.latest}>
+        <Match when={draws.error() && !draws.value()}>
           <div class="alert alert--error">
-            {describeError(draws.error)}{' '}
-            <button type="button" class="link-btn" onClick={() => void ctl.refetch()}>
+            {describeError(draws.error())}{' '}
+            <button type="button" class="link-btn" onClick={() => void draws.refetch()}>
               {t('common.retry')}
             </button>
           </div>
         </Match>
-        <Match when={draws.loading && !draws.latest}>
+        <Match when={draws.loading() && !draws.value()}>
           <Spinner />
         </Match>
-        <Match when={(draws.latest ?? []).length === 0}>
+        <Match when={(draws.value() ?? []).length === 0}>
           <p class="panel__empty">{t('lottery.none')}</p>
         </Match>
         <Match when={true}>
           <ul class="lottery-panel__list">
-            <For each={draws.latest}>
+            <For each={draws.value()}>
               {(d) => (
                 <li class="lottery-panel__item">
                   <div class="lottery-panel__main">

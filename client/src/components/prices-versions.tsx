@@ -3,9 +3,10 @@
  * four-eyes decision (approve = activate at once, or reject, with a note), the history of every
  * version, and one unit's price history.
  */
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
 import type { CatalogUnit, PriceListInfo, RepriceBody, UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, EmptyState, ErrorState, Spinner } from './ui';
@@ -153,7 +154,7 @@ function PendingCard(props: {
   onDecided: () => void;
 }): JSX.Element {
   const v = () => props.version;
-  const [changes, changesCtl] = createResource(() => v().id, (id) => api.priceListChanges(id));
+  const changes = createLoad(() => v().id, (id) => api.priceListChanges(id));
   const [note, setNote] = createSignal('');
   const [busy, setBusy] = createSignal<'approve' | 'reject' | null>(null);
   const [confirming, setConfirming] = createSignal(false);
@@ -206,24 +207,24 @@ function PendingCard(props: {
       </Show>
 
       <Switch>
-        <Match when={changes.error}>
+        <Match when={changes.error()}>
           <div class="alert alert--error" role="alert">
-            {describeError(changes.error)}{' '}
-            <button type="button" class="link-btn" onClick={() => void changesCtl.refetch()}>
+            {describeError(changes.error())}{' '}
+            <button type="button" class="link-btn" onClick={() => void changes.refetch()}>
               {t('common.retry')}
             </button>
           </div>
         </Match>
-        <Match when={changes.loading && !changes.latest}>
+        <Match when={changes.loading() && !changes.value()}>
           <div class="prices-loading prices-loading--inline">
             <Spinner size="sm" />
             <span>{t('common.loading')}</span>
           </div>
         </Match>
-        <Match when={changes.latest && changes.latest.length === 0}>
+        <Match when={changes.value()?.length === 0}>
           <p class="panel__empty">{t('prices.noChanges')}</p>
         </Match>
-        <Match when={changes.latest}>{(rows) => <DiffTable rows={rows()} limit={12} />}</Match>
+        <Match when={changes.value()}>{(rows) => <DiffTable rows={rows()} limit={12} />}</Match>
       </Switch>
 
       <Show when={mine()}>
@@ -361,18 +362,18 @@ function HistoryTable(props: { versions: PriceListInfo[]; timeZone: string; buil
 }
 
 function HistoryChanges(props: { id: string }): JSX.Element {
-  const [changes, ctl] = createResource(() => props.id, (id) => api.priceListChanges(id));
+  const changes = createLoad(() => props.id, (id) => api.priceListChanges(id));
   return (
     <Switch>
-      <Match when={changes.error}>
+      <Match when={changes.error()}>
         <div class="alert alert--error" role="alert">
-          {describeError(changes.error)}{' '}
-          <button type="button" class="link-btn" onClick={() => void ctl.refetch()}>
+          {describeError(changes.error())}{' '}
+          <button type="button" class="link-btn" onClick={() => void changes.refetch()}>
             {t('common.retry')}
           </button>
         </div>
       </Match>
-      <Match when={changes.latest}>{(rows) => <DiffTable rows={rows()} limit={15} />}</Match>
+      <Match when={changes.value()}>{(rows) => <DiffTable rows={rows()} limit={15} />}</Match>
       <Match when={true}>
         <Spinner size="sm" />
       </Match>
@@ -383,7 +384,7 @@ function HistoryChanges(props: { id: string }): JSX.Element {
 /** One unit's prices in every version (pick a unit by code). */
 function UnitHistory(props: { units: readonly CatalogUnit[]; timeZone: string }): JSX.Element {
   const [unitId, setUnitId] = createSignal('');
-  const [history, ctl] = createResource(() => unitId() || undefined, (id) => api.unitPriceHistory(id));
+  const history = createLoad(() => unitId() || undefined, (id) => api.unitPriceHistory(id));
   const sorted = createMemo(() => [...props.units].sort((a, b) => a.code.localeCompare(b.code, locale())));
   return (
     <section class="panel prices-unit-history">
@@ -398,18 +399,18 @@ function UnitHistory(props: { units: readonly CatalogUnit[]; timeZone: string })
         <Match when={!unitId()}>
           <p class="panel__empty">{t('prices.unitHistoryHint')}</p>
         </Match>
-        <Match when={history.error}>
+        <Match when={history.error()}>
           <div class="alert alert--error" role="alert">
-            {describeError(history.error)}{' '}
-            <button type="button" class="link-btn" onClick={() => void ctl.refetch()}>
+            {describeError(history.error())}{' '}
+            <button type="button" class="link-btn" onClick={() => void history.refetch()}>
               {t('common.retry')}
             </button>
           </div>
         </Match>
-        <Match when={history.loading}>
+        <Match when={history.loading()}>
           <Spinner size="sm" />
         </Match>
-        <Match when={history.latest}>
+        <Match when={history.value()}>
           {(rows) => (
             <div class="table-wrap">
               <table class="table prices-table prices-table--narrow">

@@ -5,9 +5,10 @@
  * cancel. "Register customer" finds a customer of the project and registers them.
  * Counts move with sales, so the overview is re-read after live unit changes (throttled).
  */
-import { For, Match, Show, Switch, createEffect, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { CustomerInfo, ProjectSummary, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { createBusySet } from '../lib/busy';
 import { describeError, t } from '../lib/i18n';
 import { matchesBuyer } from '../stores/buyer';
@@ -30,7 +31,7 @@ export function RegistrationsPanel(props: {
   units?: UnitsStore;
   onChanged?: () => void;
 }): JSX.Element {
-  const [overview, ctl] = createResource(() => props.projectId, (id) => api.registrations(id));
+  const overview = createLoad(() => props.projectId, (id) => api.registrations(id));
   const [query, setQuery] = createSignal('');
   const [showCancelled, setShowCancelled] = createSignal(false);
   const busy = createBusySet();
@@ -47,7 +48,7 @@ export function RegistrationsPanel(props: {
       () => {
         refreshTimer = undefined;
         lastRefresh = Date.now();
-        void ctl.refetch();
+        void overview.refetch();
       },
       Math.max(500, lastRefresh + REFRESH_GAP_MS - Date.now()),
     );
@@ -62,8 +63,8 @@ export function RegistrationsPanel(props: {
 
   /** Put a changed registration in place at once; the counts follow with the next read. */
   const replace = (r: RegistrationInfo): void => {
-    const current = overview.latest;
-    if (current) ctl.mutate({ ...current, registrations: current.registrations.map((x) => (x.id === r.id ? r : x)) });
+    const current = overview.value();
+    if (current) overview.mutate({ ...current, registrations: current.registrations.map((x) => (x.id === r.id ? r : x)) });
     refreshSoon();
     props.onChanged?.();
   };
@@ -88,7 +89,7 @@ export function RegistrationsPanel(props: {
   };
 
   const rows = (): RegistrationInfo[] =>
-    (overview.latest?.registrations ?? []).filter((r) => (showCancelled() || r.status === 'ACTIVE') && matchesBuyer(r, query()));
+    (overview.value()?.registrations ?? []).filter((r) => (showCancelled() || r.status === 'ACTIVE') && matchesBuyer(r, query()));
 
   return (
     <section class="panel reg-panel" aria-labelledby="reg-panel-title">
@@ -102,18 +103,18 @@ export function RegistrationsPanel(props: {
       </div>
 
       <Switch>
-        <Match when={overview.error && !overview.latest}>
+        <Match when={overview.error() && !overview.value()}>
           <div class="alert alert--error">
-            {describeError(overview.error)}{' '}
-            <button type="button" class="link-btn" onClick={() => void ctl.refetch()}>
+            {describeError(overview.error())}{' '}
+            <button type="button" class="link-btn" onClick={() => void overview.refetch()}>
               {t('common.retry')}
             </button>
           </div>
         </Match>
-        <Match when={!overview.latest}>
+        <Match when={!overview.value()}>
           <Spinner />
         </Match>
-        <Match when={overview.latest}>
+        <Match when={overview.value()}>
           {(o) => (
             <>
               <Counts overview={o()} />
@@ -287,7 +288,7 @@ export function RegistrationsPanel(props: {
         onRegistered={(r) => {
           setRegisterOpen(false);
           showToast('success', t('reg.registeredToast', { label: r.label, name: r.customer.name }));
-          void ctl.refetch();
+          void overview.refetch();
           props.onChanged?.();
         }}
       />
@@ -348,7 +349,7 @@ function RegisterSheet(props: {
     setError(null);
   });
 
-  const [found] = createResource(
+  const found = createLoad(
     () => (props.open ? { q: debounced() } : false),
     ({ q }) => api.customers(props.projectId, { q: q || undefined, limit: 20 }),
   );
@@ -388,18 +389,18 @@ function RegisterSheet(props: {
               onInput={(e) => setQuery(e.currentTarget.value)}
             />
             <Switch>
-              <Match when={found.error}>
-                <div class="alert alert--error">{describeError(found.error)}</div>
+              <Match when={found.error()}>
+                <div class="alert alert--error">{describeError(found.error())}</div>
               </Match>
-              <Match when={found.loading && !found.latest}>
+              <Match when={found.loading() && !found.value()}>
                 <div class="center-pad">
                   <Spinner />
                 </div>
               </Match>
-              <Match when={(found.latest?.customers.length ?? 0) === 0}>
+              <Match when={(found.value()?.customers.length ?? 0) === 0}>
                 <EmptyState title={t('reg.noCustomer')} hint={t('reg.noCustomerHint')} />
               </Match>
-              <Match when={found.latest}>
+              <Match when={found.value()}>
                 {(page) => (
                   <ul class="buyer-list">
                     <For each={page().customers}>

@@ -2,10 +2,11 @@
  * Project settings on the manager page: the lock window and limit, the entitlement 机会数 of new
  * registrations, the selection rules (a lock must name a registered buyer; only called buyers,
  * within their selection window) and the no-show rule 过号. Saved together (PATCH, audited);
- * nothing is sent when nothing changed.
+ * nothing is sent when nothing changed. Below them, the kiosk PIN that opens the queue kiosks'
+ * setup screen (set on its own: PUT, stored hashed, never shown again).
  */
 import { Show, createEffect, createSignal, on, type JSX } from 'solid-js';
-import { projectSettingsSchema, type ProjectSettingsBody, type ProjectSummary } from '@kaipan/shared';
+import { kioskPinSchema, projectSettingsSchema, type ProjectSettingsBody, type ProjectSummary } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
@@ -164,6 +165,71 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
           </form>
         )}
       </Show>
+      <Show when={props.project}>{(p) => <KioskPinForm project={p()} onSaved={props.onSaved} />}</Show>
     </section>
+  );
+}
+
+/**
+ * The kiosk PIN 排号机设置密码: staff type it on a kiosk (hold the logo 3 s) to open its setup —
+ * without it a buyer cannot switch printing off or change the device. Shown only as set / not set.
+ */
+function KioskPinForm(props: { project: ProjectSummary; onSaved: (p: ProjectSummary) => void }): JSX.Element {
+  const [pin, setPin] = createSignal('');
+  const [saving, setSaving] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  createEffect(on(() => props.project.id, () => setPin('')));
+
+  const save = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    if (saving()) return;
+    if (!kioskPinSchema.safeParse(pin()).success) {
+      setError(t('settings.kioskPinInvalid'));
+      return;
+    }
+    setError(null);
+    setSaving(true);
+    try {
+      props.onSaved(await api.setKioskPin(props.project.id, pin()));
+      setPin('');
+      showToast('success', t('settings.kioskPinSaved'));
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form class="settings__form settings__pin" onSubmit={(e) => void save(e)} novalidate data-testid="kiosk-pin">
+      <div class="settings__row">
+        <span class="settings__label">
+          {t('settings.kioskPin')}
+          <span class="settings__hint">{t('settings.kioskPinHint')}</span>
+        </span>
+        <span class="settings__pin-state" classList={{ 'settings__pin-state--none': !props.project.kioskPinSet }}>
+          {props.project.kioskPinSet ? t('settings.kioskPinSet') : t('settings.kioskPinNone')}
+        </span>
+      </div>
+      <div class="settings__row">
+        <input
+          class="input input--sm settings__pin-input"
+          type="password"
+          inputmode="numeric"
+          autocomplete="new-password"
+          name="kiosk-pin"
+          maxLength={8}
+          placeholder={t('settings.kioskPinPlaceholder')}
+          value={pin()}
+          onInput={(e) => setPin(e.currentTarget.value.replace(/\D/g, ''))}
+          disabled={saving()}
+          aria-label={t('settings.kioskPin')}
+        />
+        <button type="submit" class="btn btn--secondary btn--sm" disabled={saving() || pin().length === 0}>
+          {saving() ? t('settings.saving') : props.project.kioskPinSet ? t('settings.kioskPinChange') : t('settings.kioskPinSetButton')}
+        </button>
+      </div>
+      <ErrorAlert message={error()} />
+    </form>
   );
 }

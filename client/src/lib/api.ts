@@ -174,6 +174,8 @@ export function createApi(auth: ApiAuth) {
 
     updateSettings: (projectId: string, body: ProjectSettingsBody) =>
       patch<ProjectSummary>(`/api/projects/${enc(projectId)}/settings`, body),
+    /** Set or change the kiosk PIN that opens the queue kiosks' setup screen (managers). */
+    setKioskPin: (projectId: string, pin: string) => put<ProjectSummary>(`/api/projects/${enc(projectId)}/kiosk-pin`, { pin }),
     pause: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/pause`),
     resume: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/resume`),
 

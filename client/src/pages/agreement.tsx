@@ -7,7 +7,7 @@
  * POST …/agreement/preview renders it stamped 样本 SAMPLE and stores nothing.
  * docs/documents.md "Agreement terms".
  */
-import { Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import {
   MAX_AGREEMENT_TERMS,
@@ -16,6 +16,7 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager } from '../stores/session';
@@ -64,7 +65,7 @@ const DAYS_PATTERN = /^\d{1,3}$/;
 
 function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
-  const [settings, settingsCtl] = createResource(() => props.projectId, (id) => api.agreementSettings(id));
+  const settings = createLoad(() => props.projectId, (id) => api.agreementSettings(id));
   const [terms, setTerms] = createSignal('');
   const [days, setDays] = createSignal('');
   const [saving, setSaving] = createSignal(false);
@@ -79,9 +80,9 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
     setErrors({});
     setFormError(null);
   };
-  createEffect(on(() => settings.latest, (s) => s && load(s)));
+  createEffect(on(() => settings.value(), (s) => s && load(s)));
 
-  const saved = (): AgreementSettings | undefined => settings.latest;
+  const saved = (): AgreementSettings | undefined => settings.value();
   const dirty = (): boolean => {
     const s = saved();
     return !!s && (terms().trim() !== s.terms.trim() || days().trim() !== String(s.signingDays));
@@ -134,7 +135,7 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
     setSaving(true);
     try {
       const next = await api.updateAgreementSettings(props.projectId, parsed.data);
-      settingsCtl.mutate(next);
+      settings.mutate(next);
       load(next);
       setSavedAt(new Date());
       showToast('success', t('agreement.saved'));
@@ -193,13 +194,13 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
       />
       <main class="page__main agr">
         <Switch>
-          <Match when={settings.error && !settings.latest}>
-            <ErrorState title={t('agreement.loadError')} message={describeError(settings.error)} onRetry={() => void settingsCtl.refetch()} />
+          <Match when={settings.error() && !settings.value()}>
+            <ErrorState title={t('agreement.loadError')} message={describeError(settings.error())} onRetry={() => void settings.refetch()} />
           </Match>
-          <Match when={!settings.latest}>
+          <Match when={!settings.value()}>
             <LoadingState />
           </Match>
-          <Match when={settings.latest}>
+          <Match when={settings.value()}>
             {(s) => (
               <div class="agr__grid">
                 <form class="panel agr__form" onSubmit={(e) => void save(e)} novalidate data-testid="agreement-form">

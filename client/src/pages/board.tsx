@@ -4,7 +4,7 @@
  * Bilingual at all times (buyers of both languages read it). It heals itself: socket.io
  * reconnects and the store re-joins; failed HTTP loads retry on a timer.
  */
-import { For, Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
 import QRCode from 'qrcode';
 import {
   STATUS_COLORS,
@@ -20,6 +20,7 @@ import {
   type QueueState,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { now } from '../lib/clock';
 import { formatCountdown } from '../lib/zoned-time';
 import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessageParams } from '../lib/i18n';
@@ -88,7 +89,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
 
   // No one will press "retry" on a wall: failed loads retry by themselves.
   createEffect(() => {
-    if (!catalog.catalog.error) return;
+    if (!catalog.catalog.error()) return;
     const timer = setTimeout(() => void catalog.refetch(), CATALOG_RETRY_MS);
     onCleanup(() => clearTimeout(timer));
   });
@@ -99,17 +100,17 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
   });
   // Scheduled 推盘: the board reads the batch list (devices may) every BATCHES_POLL_MS and counts
   // down locally; the release itself arrives through the normal unit change feed.
-  const [batches, batchesCtl] = createResource(() => props.projectId, (id) => client.batches(id));
-  const batchPoll = setInterval(() => void batchesCtl.refetch(), BATCHES_POLL_MS);
+  const batches = createLoad(() => props.projectId, (id) => client.batches(id));
+  const batchPoll = setInterval(() => void batches.refetch(), BATCHES_POLL_MS);
   // Pushed when a batch changes (the poll covers a worker-only process that cannot push).
-  const offBatches = units.listen('batches:changed', () => void batchesCtl.refetch());
+  const offBatches = units.listen('batches:changed', () => void batches.refetch());
   onCleanup(() => {
     clearInterval(batchPoll);
     offBatches();
   });
   const nextRelease = createMemo(() => {
     const t0 = now();
-    return (batches.latest ?? [])
+    return (batches.value() ?? [])
       .filter((b) => b.status === 'PENDING' && !b.cancelledAt && b.releaseAt && Date.parse(b.releaseAt) > t0 - 1000)
       .sort((a, b) => Date.parse(a.releaseAt!) - Date.parse(b.releaseAt!))[0];
   });
@@ -125,7 +126,7 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
   const clockDate = (): string =>
     new Intl.DateTimeFormat('zh-CN', { timeZone: tz(), year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).format(now());
   const fatalIsKey = (): boolean => {
-    const code = units.state.fatal?.code ?? (catalog.catalog.error ? toApiError(catalog.catalog.error).code : undefined);
+    const code = units.state.fatal?.code ?? (catalog.catalog.error() ? toApiError(catalog.catalog.error()).code : undefined);
     return code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'INVALID_CREDENTIALS';
   };
 
@@ -181,10 +182,10 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
       </header>
 
       <Switch>
-        <Match when={(catalog.catalog.error || units.state.fatal) && !catalog.ready()}>
+        <Match when={(catalog.catalog.error() || units.state.fatal) && !catalog.ready()}>
           <div class="board__message">
             <h2>{fatalIsKey() ? <Bi k="board.keyInvalid" /> : <Bi k="grid.errorTitle" />}</h2>
-            <p>{describeError(units.state.fatal ?? catalog.catalog.error)}</p>
+            <p>{describeError(units.state.fatal ?? catalog.catalog.error())}</p>
             <Spinner />
           </div>
         </Match>
@@ -411,7 +412,7 @@ function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.
   const entries = (): { position: number; label: string }[] =>
     props.lottery.order.slice(from(), Math.min(from() + LOTTERY_PAGE_SIZE, shownCount())).map((label, i) => ({ position: from() + i + 1, label }));
   const url = (): string => lotteryPaths(props.lottery.drawId, window.location.origin).page;
-  const [qr] = createResource(url, (u) =>
+  const qr = createLoad(url, (u) =>
     QRCode.toString(u, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#0b1220', light: '#ffffff' } }),
   );
   const msLeftOnScreen = (): number => Math.max(0, props.lottery.until - Date.now());
@@ -478,7 +479,7 @@ function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.
       </dl>
 
       <div class="board-lottery__verify">
-        <div class="board-lottery__qr" innerHTML={qr() ?? ''} aria-hidden="true" />
+        <div class="board-lottery__qr" innerHTML={qr.value() ?? ''} aria-hidden="true" />
         <div class="board-lottery__verify-text">
           <span class="board-lottery__verify-title">
             <Bi k="board.lotteryVerify" />

@@ -55,7 +55,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
     if (a.status === 'APPROVED') showToast('success', t('deal.toastApproved', { code: a.unitCode }));
     if (a.status === 'REJECTED') showToast('error', t('deal.toastRejected', { code: a.unitCode }));
   });
-  const registrationById = (id: string) => buyers.overview()?.registrations.find((r) => r.id === id);
+  const registrationById = (id: string) => buyers.overview.value()?.registrations.find((r) => r.id === id);
   // The deposit rule cancelled one of my deals: a notice at the top of the page that stays until
   // dismissed (no toast: it would cover the notice with the same words). A manager on this page
   // also hears the others' deals, as a toast.
@@ -108,7 +108,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
   };
 
   const retryAll = (): void => {
-    if (catalog.catalog.error) void catalog.refetch();
+    if (catalog.catalog.error()) void catalog.refetch();
     units.retry();
   };
 
@@ -149,7 +149,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
         <CancelledDealNotices store={cancelledDeals} timeZone={catalog.timeZone()} onOpenUnit={openUnit} />
-        <Show when={(buyers.overview()?.registrations.length ?? 0) > 0 || project()?.requireRegistration}>
+        <Show when={(buyers.overview.value()?.registrations.length ?? 0) > 0 || project()?.requireRegistration || buyers.overview.error()}>
           <BuyerBar
             picker={buyers}
             required={project()?.requireRegistration ?? false}
@@ -181,8 +181,8 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         </Show>
 
         <Switch>
-          <Match when={catalog.catalog.error as unknown}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error)} onRetry={retryAll} />
+          <Match when={catalog.catalog.error()}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error())} onRetry={retryAll} />
           </Match>
           <Match when={units.state.fatal}>
             {(err) => <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={retryAll} />}
@@ -251,6 +251,8 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         buyerRequired={project()?.requireRegistration ?? false}
         registration={registrationById}
         terms={pricing.ready()}
+        termsError={pricing.terms.error()}
+        onRetryTerms={pricing.refetch}
         approvals={approvals}
         onClose={() => setSelectedId(null)}
         onReleased={(u) => {

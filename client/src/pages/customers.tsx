@@ -6,7 +6,7 @@
  *   customers to the pool.
  * A customer's name is always shown with CustomerBadge (status colour from @kaipan/shared).
  */
-import { For, Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import {
   CUSTOMER_STATUSES,
   DEFAULT_IDLE_DAYS,
@@ -29,6 +29,7 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, statusLabel, t, type MessageKey } from '../lib/i18n';
 import { createCatalog, type Catalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/session';
@@ -115,13 +116,13 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
   const [extra, setExtra] = createSignal<CustomerInfo[]>([]);
   const [nextCursor, setNextCursor] = createSignal<string | null>(null);
   const [loadingMore, setLoadingMore] = createSignal(false);
-  const [page, pageCtl] = createResource(query, async (q): Promise<CustomerPage> => {
+  const page = createLoad(query, async (q): Promise<CustomerPage> => {
     const res = await api.customers(props.projectId, q);
     setExtra([]);
     setNextCursor(res.nextCursor);
     return res;
   });
-  const rows = (): CustomerInfo[] => [...(page.latest?.customers ?? []), ...extra()];
+  const rows = (): CustomerInfo[] => [...(page.value()?.customers ?? []), ...extra()];
   const loadMore = async (): Promise<void> => {
     const cursor = nextCursor();
     if (!cursor) return;
@@ -136,7 +137,7 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
       setLoadingMore(false);
     }
   };
-  const reload = (): void => void pageCtl.refetch();
+  const reload = (): void => void page.refetch();
 
   const [openId, setOpenId] = createSignal<string | null>(null);
   const [adding, setAdding] = createSignal(false);
@@ -146,13 +147,13 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
 
   const listBody = (render: () => JSX.Element): JSX.Element => (
     <Switch>
-      <Match when={page.error as unknown}>
-        <ErrorState title={t('customers.loadFailed')} message={describeError(page.error)} onRetry={reload} />
+      <Match when={page.error() as unknown}>
+        <ErrorState title={t('customers.loadFailed')} message={describeError(page.error())} onRetry={reload} />
       </Match>
-      <Match when={page.loading && !page.latest}>
+      <Match when={page.loading() && !page.value()}>
         <LoadingState />
       </Match>
-      <Match when={rows().length === 0 && !page.loading}>
+      <Match when={rows().length === 0 && !page.loading()}>
         <EmptyState title={emptyTitle()} hint={emptyHint()} />
       </Match>
       <Match when={true}>
@@ -295,7 +296,7 @@ function ManagerTable(props: {
   onChanged: () => void;
   listBody: (render: () => JSX.Element) => JSX.Element;
 }): JSX.Element {
-  const [owners] = createResource(() => props.projectId, (id) => api.customerOwners(id));
+  const owners = createLoad(() => props.projectId, (id) => api.customerOwners(id));
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [target, setTarget] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -365,7 +366,7 @@ function ManagerTable(props: {
           <select class="input input--sm" value={props.owner} onChange={(e) => props.onOwner(e.currentTarget.value)}>
             <option value="">{t('customers.filterAny')}</option>
             <option value="pool">{t('customers.pool')}</option>
-            <For each={owners() ?? []}>{(o) => <option value={o.id}>{o.displayName}</option>}</For>
+            <For each={owners.value() ?? []}>{(o) => <option value={o.id}>{o.displayName}</option>}</For>
           </select>
         </label>
         <label class="cust-filter">
@@ -399,7 +400,7 @@ function ManagerTable(props: {
           <select class="input input--sm" value={target()} onChange={(e) => setTarget(e.currentTarget.value)}>
             <option value="">{t('customers.chooseOwner')}</option>
             <option value="pool">{t('customers.toPool')}</option>
-            <For each={owners() ?? []}>{(o) => <option value={o.id}>{o.displayName}</option>}</For>
+            <For each={owners.value() ?? []}>{(o) => <option value={o.id}>{o.displayName}</option>}</For>
           </select>
         </label>
         <button type="button" class="btn btn--primary btn--sm" disabled={busy() || selected().size === 0 || target() === ''} onClick={() => void reassign()}>
@@ -494,10 +495,13 @@ function CustomerSheet(props: {
   onClose: () => void;
   onChanged: () => void;
 }): JSX.Element {
-  const [detail, detailCtl] = createResource(() => props.customerId, (id) => api.customer(id));
+  const detail = createLoad(() => props.customerId, (id) => api.customer(id));
   const [shortlist, setShortlist] = createSignal<CustomerShortlist | null>(null);
-  createEffect(on(() => detail.latest, (d) => setShortlist(d?.shortlist ?? null)));
-  const current = (): CustomerDetail | undefined => (detail.latest && detail.latest.id === props.customerId ? detail.latest : undefined);
+  createEffect(on(() => detail.value(), (d) => setShortlist(d?.shortlist ?? null)));
+  const current = (): CustomerDetail | undefined => {
+    const d = detail.value();
+    return d && d.id === props.customerId ? d : undefined;
+  };
 
   // Live availability while the sheet is open (the buyer may be on the phone right now).
   createEffect(on(() => props.customerId, (id) => {
@@ -527,7 +531,7 @@ function CustomerSheet(props: {
     try {
       await api.claimCustomer(c.id);
       showToast('success', t('customers.claimed', { name: c.name }));
-      await detailCtl.refetch();
+      await detail.refetch();
       props.onChanged();
     } catch (err) {
       const e = toApiError(err);
@@ -551,11 +555,11 @@ function CustomerSheet(props: {
       subtitle={<Show when={current()}>{(c) => <span class="cust-sheet__phone">{c().phone}</span>}</Show>}
     >
       <Switch>
-        <Match when={detail.error as unknown}>
+        <Match when={detail.error() as unknown}>
           <ErrorState
             title={t('customers.detailFailed')}
-            message={toApiError(detail.error).code === 'FORBIDDEN' ? t('customers.forbidden') : describeError(detail.error)}
-            onRetry={() => void detailCtl.refetch()}
+            message={toApiError(detail.error()).code === 'FORBIDDEN' ? t('customers.forbidden') : describeError(detail.error())}
+            onRetry={() => void detail.refetch()}
           />
         </Match>
         <Match when={!current()}>
@@ -629,7 +633,7 @@ function CustomerSheet(props: {
               />
 
               <FollowUpSection customer={c()} canEdit={canEdit()} timeZone={props.catalog.timeZone()} onAdded={() => {
-                void detailCtl.refetch();
+                void detail.refetch();
                 props.onChanged();
               }} />
             </div>

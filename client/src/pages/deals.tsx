@@ -8,10 +8,11 @@
  * Live: `change:changed` on the hub re-reads the lists (and toasts managers about new requests);
  * unit availability for the 换房 picker comes from the live units store.
  */
-import { Match, Show, Switch, createEffect, createMemo, createResource, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { ChangeRequestInfo, SubscriptionInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/session';
@@ -21,7 +22,7 @@ import { AppHeader } from '../components/app-header';
 import { ConnectionIndicator } from '../components/connection';
 import { StatusBanners } from '../components/status-banners';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState } from '../components/ui';
-import { kindLabel, lastGood, money, requestSummary } from '../components/deals-common';
+import { kindLabel, money, requestSummary } from '../components/deals-common';
 import { DealDrawer, type TargetUnit } from '../components/deals-detail';
 import { RequestQueue, isMine, type ChangeActions, type Viewer } from '../components/deals-requests';
 import { SubscriptionList } from '../components/deals-subscriptions';
@@ -80,10 +81,10 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
     searchTimer = setTimeout(() => setQ(text.trim()), 250);
   }, { defer: true }));
   const query = createMemo(() => ({ status: status() || undefined, q: q() || undefined, limit: 300 }));
-  const [subs, subsCtl] = createResource(query, (qq) => api.subscriptions(props.projectId, qq));
-  const [reqs, reqsCtl] = createResource(() => props.projectId, (id) => api.changeRequests(id));
-  const subRows = lastGood(subs);
-  const reqRows = lastGood(reqs);
+  const subs = createLoad(query, (qq) => api.subscriptions(props.projectId, qq));
+  const reqs = createLoad(() => props.projectId, (id) => api.changeRequests(id));
+  const subRows = subs.value;
+  const reqRows = reqs.value;
   const [showClosed, setShowClosed] = createSignal(false);
   const [tab, setTab] = createSignal<'subs' | 'requests'>('subs');
   const [selected, setSelected] = createSignal<string | null>(null);
@@ -108,15 +109,15 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
   const refreshSoon = (): void => {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(() => {
-      void subsCtl.refetch();
-      void reqsCtl.refetch();
+      void subs.refetch();
+      void reqs.refetch();
       setVersion((v) => v + 1);
     }, REFRESH_DEBOUNCE_MS);
   };
   const refreshNow = (): void => {
     clearTimeout(refreshTimer);
-    void subsCtl.refetch();
-    void reqsCtl.refetch();
+    void subs.refetch();
+    void reqs.refetch();
     setVersion((v) => v + 1);
   };
 
@@ -219,8 +220,8 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
         </div>
       </div>
       <Switch>
-        <Match when={subs.state === 'errored' && !subRows()}>
-          <ErrorState title={t('deals.loadError')} message={describeError(subs.error)} onRetry={() => void subsCtl.refetch()} />
+        <Match when={subs.error() !== undefined && !subRows()}>
+          <ErrorState title={t('deals.loadError')} message={describeError(subs.error())} onRetry={() => void subs.refetch()} />
         </Match>
         <Match when={!subRows()}>
           <LoadingState />
@@ -266,8 +267,8 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
         </div>
       </div>
       <Switch>
-        <Match when={reqs.state === 'errored' && !reqRows()}>
-          <ErrorState title={t('deals.loadError')} message={describeError(reqs.error)} onRetry={() => void reqsCtl.refetch()} />
+        <Match when={reqs.error() !== undefined && !reqRows()}>
+          <ErrorState title={t('deals.loadError')} message={describeError(reqs.error())} onRetry={() => void reqs.refetch()} />
         </Match>
         <Match when={!reqRows()}>
           <LoadingState />

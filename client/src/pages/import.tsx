@@ -6,7 +6,7 @@
  * clean check of that same file. Price changes become a pending price-list version: the result
  * links to the price book. docs/import.md.
  */
-import { For, Match, Show, Switch, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import {
   UNIT_IMPORT_MAX_BYTES,
@@ -18,6 +18,7 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError, unitSheets } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
@@ -111,7 +112,7 @@ export default function ImportPage(props: { projectId: string; user: UserInfo })
 
 function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
   const online = createOnline();
-  const [catalog, catalogCtl] = createResource(() => props.projectId, (id) => api.catalog(id));
+  const catalog = createLoad(() => props.projectId, (id) => api.catalog(id));
   const [file, setFile] = createSignal<File | null>(null);
   const [pickError, setPickError] = createSignal<string | null>(null);
   const [phase, setPhase] = createSignal<Phase>({ kind: 'idle' });
@@ -131,7 +132,7 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
   };
 
   const projectName = (): string => {
-    const p = catalog.latest?.project;
+    const p = catalog.value()?.project;
     if (!p) return '';
     return locale() === 'en' ? p.nameEn || p.name : p.name;
   };
@@ -190,7 +191,7 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
       } else {
         setChecked(null);
         setPhase({ kind: 'done', result });
-        void catalogCtl.refetch();
+        void catalog.refetch();
       }
       revealResult();
     } catch (error) {
@@ -278,8 +279,8 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
       </Show>
 
       <main class="page__main imp">
-        <Show when={catalog.error && !catalog.latest}>
-          <ErrorState title={t('import.failedTitle')} message={describeError(catalog.error)} onRetry={() => void catalogCtl.refetch()} />
+        <Show when={catalog.error() && !catalog.value()}>
+          <ErrorState title={t('import.failedTitle')} message={describeError(catalog.error())} onRetry={() => void catalog.refetch()} />
         </Show>
         <div class="imp__top">
           <section class="panel imp-upload" aria-labelledby="imp-upload-title">

@@ -3,7 +3,7 @@
  * the seed, the selection order, downloads (verification JSON, PDF) and an in-browser check that
  * runs the same verifier as `npm run verify-lottery` (verifyDraw from @kaipan/shared).
  */
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import {
   lotteryPaths,
   lotteryRecordSchema,
@@ -12,6 +12,7 @@ import {
   type LotteryDrawInfo,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { AppHeader } from '../components/app-header';
 import { ErrorState, LoadingState, Spinner } from '../components/ui';
@@ -31,14 +32,14 @@ function formatDateTime(iso: string, timeZone: string): string {
 }
 
 export default function LotteryPage(props: { drawId: string }): JSX.Element {
-  const [draw, ctl] = createResource(() => props.drawId, (id) => publicApi.publicLottery(id));
+  const draw = createLoad(() => props.drawId, (id) => publicApi.publicLottery(id));
   const timer = setInterval(() => {
-    if (draw.latest?.status === 'COMMITTED' && !draw.loading) void ctl.refetch();
+    if (draw.value()?.status === 'COMMITTED' && !draw.loading()) void draw.refetch();
   }, POLL_MS);
   onCleanup(() => clearInterval(timer));
 
   const projectName = (): string => {
-    const d = draw.latest;
+    const d = draw.value();
     if (!d) return '';
     return locale() === 'en' ? d.projectNameEn || d.projectName : d.projectName;
   };
@@ -48,15 +49,15 @@ export default function LotteryPage(props: { drawId: string }): JSX.Element {
       <AppHeader title={t('lottery.publicTitle')} subtitle={projectName()} />
       <main class="page__main lottery">
         <Switch>
-          <Match when={draw.error && !draw.latest}>
+          <Match when={draw.error() && !draw.value()}>
             <Show
-              when={toApiError(draw.error).code === 'NOT_FOUND' || toApiError(draw.error).code === 'VALIDATION_FAILED'}
-              fallback={<ErrorState title={t('lottery.publicTitle')} message={describeError(draw.error)} onRetry={() => void ctl.refetch()} />}
+              when={toApiError(draw.error()).code === 'NOT_FOUND' || toApiError(draw.error()).code === 'VALIDATION_FAILED'}
+              fallback={<ErrorState title={t('lottery.publicTitle')} message={describeError(draw.error())} onRetry={() => void draw.refetch()} />}
             >
               <ErrorState title={t('lottery.notFound')} message={t('lottery.notFoundBody')} />
             </Show>
           </Match>
-          <Match when={draw.latest}>{(d) => <LotteryView draw={d()} />}</Match>
+          <Match when={draw.value()}>{(d) => <LotteryView draw={d()} />}</Match>
           <Match when={true}>
             <LoadingState />
           </Match>

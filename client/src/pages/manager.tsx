@@ -3,7 +3,7 @@
  * the dense grid of every building (inspect → withhold/unwithhold, or select → batch),
  * release batches (推盘) and the recent audit log.
  */
-import { For, Match, Show, Switch, createMemo, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import {
   STATUS_COLORS,
@@ -23,6 +23,7 @@ import {
   type WithheldUnitInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
@@ -76,7 +77,7 @@ function Forbidden(props: { projectId: string }): JSX.Element {
 function ManagerConsole(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
   const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
-  const [batches, batchesCtl] = createResource(() => props.projectId, (id) => api.batches(id));
+  const batches = createLoad(() => props.projectId, (id) => api.batches(id));
   const withheld = createWithheld(props.projectId, units, api);
   onCleanup(units.onResync(() => void catalog.refetch()));
   // Below-floor requests arrive live; a new one is announced wherever the manager is looking.
@@ -94,13 +95,13 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
     showToast('error', t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }));
   });
   onCleanup(offCancelled);
-  const [audit, auditCtl] = createResource(() => props.projectId, (id) => api.audit(id, 50));
+  const audit = createLoad(() => props.projectId, (id) => api.audit(id, 50));
 
   // Refresh the audit log shortly after live changes (debounced: a storm costs one request).
   let auditTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshAuditSoon = (): void => {
     clearTimeout(auditTimer);
-    auditTimer = setTimeout(() => void auditCtl.refetch(), 1_500);
+    auditTimer = setTimeout(() => void audit.refetch(), 1_500);
   };
   const offApplied = units.onApplied(refreshAuditSoon);
   onCleanup(() => {
@@ -207,8 +208,8 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
 
       <main class="page__main manager">
         <Switch>
-          <Match when={catalog.catalog.error as unknown}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error)} onRetry={() => void catalog.refetch()} />
+          <Match when={catalog.catalog.error()}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error())} onRetry={() => void catalog.refetch()} />
           </Match>
           <Match when={units.state.fatal}>
             {(err) => <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={() => units.retry()} />}
@@ -319,19 +320,19 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                     onClear={() => setSelection(new Set<string>())}
                     onCreated={() => {
                       setSelection(new Set<string>());
-                      void batchesCtl.refetch();
+                      void batches.refetch();
                       refreshAuditSoon();
                     }}
                   />
                 </Show>
                 <BatchList
-                  batches={batches.latest}
-                  loading={batches.loading}
-                  error={batches.error}
+                  batches={batches.value()}
+                  loading={batches.loading()}
+                  error={batches.error()}
                   timeZone={catalog.timeZone()}
-                  onRetry={() => void batchesCtl.refetch()}
+                  onRetry={() => void batches.refetch()}
                   onReleased={() => {
-                    void batchesCtl.refetch();
+                    void batches.refetch();
                     refreshAuditSoon();
                   }}
                 />
@@ -350,12 +351,12 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             <RegistrationsPanel projectId={props.projectId} project={project()} units={units} onChanged={refreshAuditSoon} />
 
             <AuditTable
-              entries={audit.latest}
-              loading={audit.loading}
-              error={audit.error}
+              entries={audit.value()}
+              loading={audit.loading()}
+              error={audit.error()}
               timeZone={catalog.timeZone()}
               unitCode={(id) => catalog.byId().get(id)?.code}
-              onRefresh={() => void auditCtl.refetch()}
+              onRefresh={() => void audit.refetch()}
             />
           </Match>
         </Switch>

@@ -5,10 +5,11 @@
  * pricing policy. Re-reads everything on the hub's `prices:changed` and after every reconnect.
  * docs/price-book.md.
  */
-import { Match, Show, Switch, createMemo, createResource, createSignal, onCleanup, type JSX } from 'solid-js';
+import { Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { A, useSearchParams } from '@solidjs/router';
 import type { BuildingInfo, PricesChangedEvent, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { buildingName } from '../lib/display';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { connectHub } from '../lib/socket';
@@ -57,15 +58,15 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
   const catalog = createCatalog(props.projectId, api);
   // Joins the project room (so `prices:changed` arrives) and tracks the connection.
   const live = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
-  const [terms, termsCtl] = createResource(() => props.projectId, (id) => api.pricingTerms(id, true));
-  const [versions, versionsCtl] = createResource(() => props.projectId, (id) => api.priceLists(id));
+  const terms = createLoad(() => props.projectId, (id) => api.pricingTerms(id, true));
+  const versions = createLoad(() => props.projectId, (id) => api.priceLists(id));
   const [search, setSearch] = useSearchParams<{ tab?: string }>();
   const tab = (): Tab => (TABS as readonly string[]).includes(search.tab ?? '') ? (search.tab as Tab) : 'versions';
   const [lastEvent, setLastEvent] = createSignal<number | null>(null);
 
   const refreshAll = (): void => {
-    void termsCtl.refetch();
-    void versionsCtl.refetch();
+    void terms.refetch();
+    void versions.refetch();
     void catalog.refetch();
   };
   const socket = connectHub({ token: props.token });
@@ -97,9 +98,9 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
     const b = buildings().find((x) => x.id === id);
     return b ? buildingName(b, locale()) : id.slice(0, 8);
   };
-  const pending = createMemo(() => (versions.latest ?? []).filter((v) => v.status === 'PENDING'));
+  const pending = createMemo(() => (versions.value() ?? []).filter((v) => v.status === 'PENDING'));
   const pendingIds = createMemo(() => new Set(pending().map((v) => v.id)));
-  const activeVersion = (): number | undefined => versions.latest?.find((v) => v.status === 'ACTIVE')?.version ?? terms.latest?.priceVersion;
+  const activeVersion = (): number | undefined => versions.value()?.find((v) => v.status === 'ACTIVE')?.version ?? terms.value()?.priceVersion;
 
   return (
     <div class="page prices-page">
@@ -145,23 +146,23 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
               projectId={props.projectId}
               user={props.user}
               timeZone={catalog.timeZone()}
-              versions={versions.latest}
-              loading={versions.loading}
-              error={versions.error}
+              versions={versions.value()}
+              loading={versions.loading()}
+              error={versions.error()}
               activeVersion={activeVersion()}
               buildingName={buildingLabel}
               units={catalog.ready()?.units ?? []}
-              onRetry={() => void versionsCtl.refetch()}
+              onRetry={() => void versions.refetch()}
               onDecided={() => {
-                void versionsCtl.refetch();
-                void termsCtl.refetch();
+                void versions.refetch();
+                void terms.refetch();
               }}
             />
           </Match>
           <Match when={tab() === 'reprice'}>
             <Switch>
-              <Match when={catalog.catalog.error as unknown}>
-                <ErrorState title={t('prices.loadError')} message={describeError(catalog.catalog.error)} onRetry={() => void catalog.refetch()} />
+              <Match when={catalog.catalog.error()}>
+                <ErrorState title={t('prices.loadError')} message={describeError(catalog.catalog.error())} onRetry={() => void catalog.refetch()} />
               </Match>
               <Match when={!catalog.ready()}>
                 <LoadingState />
@@ -174,27 +175,27 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
                   buildingName={(b) => buildingName(b, locale())}
                   pendingIds={pendingIds()}
                   onRequested={() => {
-                    void versionsCtl.refetch();
+                    void versions.refetch();
                     setSearch({ tab: undefined }, { replace: true });
                   }}
                 />
               </Match>
             </Switch>
           </Match>
-          <Match when={terms.error && !terms.latest}>
-            <ErrorState title={t('prices.loadError')} message={describeError(terms.error)} onRetry={() => void termsCtl.refetch()} />
+          <Match when={terms.error() && !terms.value()}>
+            <ErrorState title={t('prices.loadError')} message={describeError(terms.error())} onRetry={() => void terms.refetch()} />
           </Match>
-          <Match when={!terms.latest}>
+          <Match when={!terms.value()}>
             <LoadingState />
           </Match>
-          <Match when={tab() === 'discounts' && terms.latest}>
-            {(tm) => <DiscountsTab projectId={props.projectId} timeZone={tm().timezone} discounts={tm().discounts} onSaved={() => void termsCtl.refetch()} />}
+          <Match when={tab() === 'discounts' && terms.value()}>
+            {(tm) => <DiscountsTab projectId={props.projectId} timeZone={tm().timezone} discounts={tm().discounts} onSaved={() => void terms.refetch()} />}
           </Match>
-          <Match when={tab() === 'plans' && terms.latest}>
-            {(tm) => <PlansTab projectId={props.projectId} timeZone={tm().timezone} plans={tm().plans} onSaved={() => void termsCtl.refetch()} />}
+          <Match when={tab() === 'plans' && terms.value()}>
+            {(tm) => <PlansTab projectId={props.projectId} timeZone={tm().timezone} plans={tm().plans} onSaved={() => void terms.refetch()} />}
           </Match>
-          <Match when={tab() === 'policy' && terms.latest}>
-            {(tm) => <PolicyTab projectId={props.projectId} terms={tm()} onSaved={() => void termsCtl.refetch()} />}
+          <Match when={tab() === 'policy' && terms.value()}>
+            {(tm) => <PolicyTab projectId={props.projectId} terms={tm()} onSaved={() => void terms.refetch()} />}
           </Match>
         </Switch>
       </main>

@@ -1,8 +1,9 @@
 /** / — project picker. Enters the only project directly (consultants); managers get their links. */
-import { For, Match, Show, Switch, createEffect, createResource, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, type JSX } from 'solid-js';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { isManager } from '../stores/session';
 import { AppHeader } from '../components/app-header';
@@ -11,10 +12,10 @@ import { EmptyState, ErrorState, LoadingState } from '../components/ui';
 export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
   const navigate = useNavigate();
   const [search] = useSearchParams();
-  const [projects, { refetch }] = createResource(() => api.projects());
+  const projects = createLoad(() => api.projects());
 
   createEffect(() => {
-    const list = projects.state === 'ready' ? projects() : undefined;
+    const list = projects.loading() ? undefined : projects.value();
     const only = list?.length === 1 ? list[0] : undefined;
     if (only && search.pick === undefined && !isManager(props.user)) {
       navigate(`/p/${only.id}`, { replace: true });
@@ -29,16 +30,16 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
       <AppHeader title={t('projects.title')} subtitle={props.user.displayName} />
       <main class="page__main page__main--narrow">
         <Switch>
-          <Match when={projects.error as unknown}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(projects.error)} onRetry={() => void refetch()} />
+          <Match when={projects.error()}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(projects.error())} onRetry={() => void projects.refetch()} />
           </Match>
-          <Match when={projects.loading && !projects.latest}>
+          <Match when={projects.loading() && !projects.value()}>
             <LoadingState />
           </Match>
-          <Match when={projects()?.length === 0}>
+          <Match when={projects.value()?.length === 0}>
             <EmptyState title={t('projects.empty')} hint={t('projects.emptyHint')} />
           </Match>
-          <Match when={projects()}>
+          <Match when={projects.value()}>
             {(list) => (
               <ul class="project-list">
                 <For each={list()}>

@@ -3,27 +3,29 @@
  * count against that buyer's entitlement (机会数); the confirm then needs no buyer form. The choice
  * survives a reload of the tab (sessionStorage), not a new shift.
  */
-import { createResource, createSignal } from 'solid-js';
-import type { RegistrationInfo } from '@kaipan/shared';
+import { createSignal } from 'solid-js';
+import { toApiError, type RegistrationInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { describeError, t } from '../lib/i18n';
+import { createLoad } from '../lib/resource';
 
 export function createBuyerPicker(projectId: string) {
   const key = `kaipan.buyer.${projectId}`;
-  const [overview, { refetch }] = createResource(() => api.registrations(projectId));
+  const overview = createLoad(() => api.registrations(projectId));
   const [selectedId, setSelectedId] = createSignal<string | null>(sessionStorage.getItem(key));
 
   const selected = (): RegistrationInfo | undefined => {
     const id = selectedId();
-    return id ? overview()?.registrations.find((r) => r.id === id && r.status === 'ACTIVE') : undefined;
+    return id ? overview.value()?.registrations.find((r) => r.id === id && r.status === 'ACTIVE') : undefined;
   };
 
   return {
     overview,
-    refetch,
+    refetch: overview.refetch,
     selected,
     /** Registrations a consultant can pick: active ones, with units left first. */
     choices(): RegistrationInfo[] {
-      return (overview()?.registrations ?? [])
+      return (overview.value()?.registrations ?? [])
         .filter((r) => r.status === 'ACTIVE')
         .sort((a, b) => Number(remaining(b) > 0) - Number(remaining(a) > 0) || a.number - b.number);
     },
@@ -55,3 +57,12 @@ export function matchesBuyer(r: RegistrationInfo, query: string): boolean {
   );
 }
 
+
+/**
+ * What to tell a consultant when the server refuses something about a chosen buyer: FORBIDDEN means
+ * the registration is another consultant's customer (only their consultant or a manager may select
+ * for them); anything else is described as usual.
+ */
+export function describeBuyerError(error: unknown): string {
+  return toApiError(error).code === 'FORBIDDEN' ? t('buyer.notYours') : describeError(error);
+}

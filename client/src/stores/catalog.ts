@@ -1,12 +1,14 @@
 /** Static facts of a project (buildings, units, prices), fetched once per screen. */
-import { createMemo, createResource } from 'solid-js';
+import { createMemo } from 'solid-js';
 import type { CatalogUnit, ProjectCatalog } from '@kaipan/shared';
 import type { Api } from '../lib/api';
 import { layoutBuilding, type BuildingLayout } from '../lib/display';
+import { createLoad } from '../lib/resource';
 
 export function createCatalog(projectId: string, client: Api) {
-  const [catalog, { refetch }] = createResource<ProjectCatalog, string>(() => projectId, (id) => client.catalog(id));
-  const ready = (): ProjectCatalog | undefined => (catalog.state === 'ready' || catalog.state === 'refreshing' ? catalog.latest : undefined);
+  const catalog = createLoad(() => client.catalog(projectId));
+  const ready = (): ProjectCatalog | undefined => catalog.value();
+  const refetch = catalog.refetch;
   const byId = createMemo<ReadonlyMap<string, CatalogUnit>>(() => new Map((ready()?.units ?? []).map((u) => [u.id, u])));
   const layouts = createMemo<BuildingLayout[]>(() => {
     const c = ready();

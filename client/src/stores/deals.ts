@@ -4,21 +4,23 @@
  * 'approval:changed' updates the approvals in place (managers hear every request; a consultant
  * hears the answers to theirs).
  */
-import { createResource, onCleanup } from 'solid-js';
+import { onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { PriceApprovalInfo, PricingTerms } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import type { UnitsStore } from './units';
 
 export function createPricingTerms(projectId: string, units: UnitsStore, onPricesChanged?: (version: number) => void) {
-  const [terms, { refetch }] = createResource<PricingTerms, string>(() => projectId, (id) => api.pricingTerms(id));
-  const ready = (): PricingTerms | undefined => (terms.state === 'ready' || terms.state === 'refreshing' ? terms.latest : undefined);
+  const terms = createLoad(() => api.pricingTerms(projectId));
+  const ready = (): PricingTerms | undefined => terms.value();
+  const refetch = terms.refetch;
   // Sent on every pricing change: a new active price list (the version moves: list prices changed)
   // or edited rules, plans or policy (same version: only the terms are re-read).
   const off = units.listen('prices:changed', (event) => {
     if (event.projectId !== projectId) return;
     const before = ready()?.priceVersion;
-    void refetch();
+    refetch();
     if (before !== undefined && before !== event.priceVersion) onPricesChanged?.(event.priceVersion);
   });
   onCleanup(off);

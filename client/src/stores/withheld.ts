@@ -2,28 +2,30 @@
  * Withheld units 保留房 with their reason and channel (VIP / staff / agent / other), kept fresh: read
  * once, then again shortly after a live change withholds a unit or puts one back on sale.
  */
-import { createResource, onCleanup } from 'solid-js';
+import { onCleanup } from 'solid-js';
 import type { UnitChange, WithheldUnitInfo } from '@kaipan/shared';
 import type { Api } from '../lib/api';
 import { t, type MessageKey } from '../lib/i18n';
+import { createLoad } from '../lib/resource';
 import type { UnitsStore } from './units';
 
 export function createWithheld(projectId: string, units: UnitsStore, client: Api) {
-  const [list, { refetch }] = createResource<WithheldUnitInfo[], string>(() => projectId, (id) => client.withheld(id));
+  const list = createLoad(() => client.withheld(projectId));
+  const refetch = list.refetch;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const known = (): ReadonlySet<string> => new Set((list.latest ?? []).map((w) => w.unitId));
+  const known = (): ReadonlySet<string> => new Set((list.value() ?? []).map((w) => w.unitId));
   const off = units.onApplied((changes: UnitChange[]) => {
     if (!changes.some((c) => c.status === 'WITHHELD' || known().has(c.unitId))) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void refetch(), 300);
+    timer = setTimeout(() => refetch(), 300);
   });
-  const offSnapshot = units.onSnapshot(() => void refetch());
+  const offSnapshot = units.onSnapshot(() => refetch());
   onCleanup(() => {
     off();
     offSnapshot();
     clearTimeout(timer);
   });
-  const byId = (): Map<string, WithheldUnitInfo> => new Map((list.latest ?? []).map((w) => [w.unitId, w]));
+  const byId = (): Map<string, WithheldUnitInfo> => new Map((list.value() ?? []).map((w) => [w.unitId, w]));
   return {
     list,
     /** The withholding of a unit, if it is withheld. */

@@ -8,6 +8,8 @@ import {
   DEVICE_KEY_HEADER,
   apiErrorFrom,
   toApiError,
+  type KioskSetupBody,
+  type KioskSetupResult,
   type ProjectSummary,
   type QueueCategoryInfo,
   type QueueState,
@@ -67,6 +69,8 @@ export function createKioskApi(deviceKey: string) {
   return {
     /** The device's project (a device sees exactly one). */
     projects: async () => (await json<ProjectSummary[]>(deviceKey, 'GET', '/api/projects')).data,
+    /** The setup PIN for one setup action (the server verifies, throttles and audits it). */
+    kioskSetup: async (body: KioskSetupBody) => (await json<KioskSetupResult>(deviceKey, 'POST', '/api/kiosk/setup', body)).data,
     categories: async (projectId: string) =>
       (await json<QueueCategoryInfo[]>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue/categories`)).data,
     queueState: async (projectId: string) => (await json<QueueState>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue`)).data,

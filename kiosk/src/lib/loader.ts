@@ -1,7 +1,8 @@
 /**
  * A load with its states as plain signals — data (kept across reloads), error, loading — so screens
  * can show "loading", "failed, retrying" and "ready" without a resource throwing its error at them.
- * Runs again whenever `source` changes; a newer run's answer always wins.
+ * Runs again whenever `source` changes; a newer run's answer always wins. A reload of the same source
+ * keeps its error on screen until the answer ("failed, retrying"); another source starts clean.
  */
 import { createEffect, createSignal, on, type Accessor } from 'solid-js';
 import { toApiError, type ApiError } from './api';
@@ -42,8 +43,12 @@ export function createLoader<S, T>(source: Accessor<S | null | undefined | false
     }
   };
   createEffect(on(source, (s, previous) => {
-    // Another source: what was loaded for the previous one no longer applies.
-    if (previous !== undefined && s !== previous) setData(undefined);
+    // Another source: what was loaded — or failed — for the previous one no longer applies (a
+    // failure for one ticket, deal or day must not show for the next one while it loads).
+    if (previous !== undefined && s !== previous) {
+      setData(undefined);
+      setError(null);
+    }
     void run();
   }));
   return { data, error, loading, reload: run };

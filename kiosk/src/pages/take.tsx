@@ -124,7 +124,9 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
       if (result.ticket.peopleAhead !== null) {
         try {
           const state = await api.queueState(projectId);
-          waitMinutes = estimateWaitMinutes(result.ticket.peopleAhead, state.callsPerMinute);
+          // People ahead are counted in the ticket's own category: so is the pace they move at.
+          const pace = state.categories.find((c) => c.id === result.ticket.category.id)?.callsPerMinute ?? null;
+          waitMinutes = estimateWaitMinutes(result.ticket.peopleAhead, pace);
         } catch {
           // the estimate is a nicety: the number is what matters
         }

@@ -22,6 +22,8 @@ export const DEMO_CONSULTANT_PASSWORD = 'kaipan-demo';
 export const DEMO_BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
 /** Device key of the demo queue kiosk 排号机. */
 export const DEMO_KIOSK_KEY = 'demo-kiosk-key-3b9e61c07d2a4f58';
+/** PIN of the demo queue kiosk's setup screen (DEMO ONLY; managers set a project's own PIN). */
+export const DEMO_KIOSK_PIN = '246810';
 /** Demo queue categories: VIP 贵宾 called before General 普通. */
 export const DEMO_QUEUE_CATEGORIES = [
   { code: 'VIP', name: '贵宾', nameEn: 'VIP', prefix: 'V', priority: 0 },
@@ -206,8 +208,10 @@ function buyerName(i: number): string {
   return `${BUYER_SURNAMES[i % BUYER_SURNAMES.length]}${BUYER_GIVEN[(i * 5 + Math.floor(i / BUYER_SURNAMES.length) * 3 + 3) % BUYER_GIVEN.length]}`;
 }
 
-/** The demo queue kiosk device and the two queue categories (idempotent). */
-async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory'>, projectId: string): Promise<void> {
+/** The demo queue kiosk device, its setup PIN (unless one is set) and the two queue categories (idempotent). */
+async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory' | 'project'>, projectId: string): Promise<void> {
+  const pinHash = await hashPassword(DEMO_KIOSK_PIN);
+  await db.project.updateMany({ where: { id: projectId, kioskPinHash: null }, data: { kioskPinHash: pinHash } });
   await db.device.upsert({
     where: { keyHash: hashDeviceKey(DEMO_KIOSK_KEY) },
     update: {},

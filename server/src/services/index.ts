@@ -15,6 +15,7 @@ import { MirrorKeeper } from './mirror-keeper.js';
 import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
 import { QueueService } from './queue-service.js';
+import { KioskSetupService } from './kiosk-setup-service.js';
 import { DocumentJobs, DocumentStore } from '../jobs/documents.js';
 import { BatchJobs } from '../jobs/batches.js';
 import { LotteryService } from './lottery-service.js';
@@ -44,6 +45,8 @@ export interface Services {
   registrations: RegistrationService;
   customers: CustomerService;
   queue: QueueService;
+  /** The kiosk PIN of a project and the PIN-protected setup screen of its queue kiosks. */
+  kioskSetup: KioskSetupService;
   /** Rendered documents (Redis) and the BullMQ `documents` queue producer (close on shutdown). */
   documents: { jobs: DocumentJobs; store: DocumentStore };
   /** BullMQ `batches` queue producer: scheduled 推盘 (close on shutdown). */
@@ -108,6 +111,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),
+    kioskSetup: new KioskSetupService(db, redis, config.redisPrefix, directory),
     documents,
     batchJobs,
     lottery: new LotteryService(db, directory),

@@ -21,8 +21,9 @@ export interface CatalogEntry {
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 
-export function toProjectSummary({ _count, ...fields }: ProjectRow): ProjectSummary {
-  return { ...fields, unitCount: _count.units };
+export function toProjectSummary({ _count, kioskPinHash, ...fields }: ProjectRow): ProjectSummary {
+  // Only whether a PIN is set leaves the server, never its hash.
+  return { ...fields, kioskPinSet: kioskPinHash !== null, unitCount: _count.units };
 }
 
 const projectSelect = {
@@ -41,6 +42,7 @@ const projectSelect = {
   selectionMinutes: true,
   noShowRule: true,
   noShowRequeueAfter: true,
+  kioskPinHash: true,
   _count: { select: { units: true } },
 } as const;
 

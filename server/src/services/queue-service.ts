@@ -295,12 +295,15 @@ export class QueueService {
 
   // ── Reading ──────────────────────────────────────────────────────────────────────────────
 
-  /** Waiting tickets before this one in calling order (category priority, sort key, number). */
-  private async peopleAhead(t: { projectId: string; sortKey: number; number: number; category: { priority: number } }): Promise<number> {
+  /**
+   * People ahead of a waiting ticket: the rule of shared `countPeopleAhead` (waiting tickets of the
+   * same category before it by sort key, then number), counted in SQL instead of loading the line.
+   */
+  private async peopleAhead(t: { projectId: string; categoryId: string; sortKey: number; number: number }): Promise<number> {
     const rows = await this.db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM queue_tickets t JOIN queue_categories c ON c.id = t.category_id
-      WHERE t.project_id = ${t.projectId}::uuid AND t.status = 'WAITING'
-        AND (c.priority, t.sort_key, t.number) < (${t.category.priority}::int, ${t.sortKey}::int, ${t.number}::int)`;
+      SELECT count(*)::int AS n FROM queue_tickets t
+      WHERE t.project_id = ${t.projectId}::uuid AND t.status = 'WAITING' AND t.category_id = ${t.categoryId}::uuid
+        AND (t.sort_key, t.number) < (${t.sortKey}::int, ${t.number}::int)`;
     return rows[0]?.n ?? 0;
   }
 
@@ -657,8 +660,9 @@ export class QueueService {
         take: NOW_SERVING_SIZE, select: { label: true },
       }),
       ticket.status === 'WAITING' ? this.peopleAhead(ticket) : Promise.resolve(null),
+      // The pace of this buyer's own line (people ahead are counted in it).
       this.db.queueTicket.findMany({
-        where: { projectId, calledAt: { not: null } }, orderBy: { calledAt: 'desc' }, take: CALL_RATE_WINDOW, select: { calledAt: true },
+        where: { categoryId: ticket.categoryId, calledAt: { not: null } }, orderBy: { calledAt: 'desc' }, take: CALL_RATE_WINDOW, select: { calledAt: true },
       }),
       this.query.snapshot(buyerPagePrincipal(projectId), projectId),
       this.directory.getCatalog(projectId),

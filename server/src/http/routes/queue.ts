@@ -10,7 +10,9 @@ import {
   callSpecificSchema,
   createQueueCategorySchema,
   emptyBodySchema,
+  kioskSetupSchema,
   listTicketsQuerySchema,
+  setKioskPinSchema,
   projectRefSchema,
   projectTicketRefSchema,
   takeTicketSchema,
@@ -35,6 +37,19 @@ export function queueRoutes(app: FastifyInstance, services: Services, config: Ap
   };
   /** Where the ticket's QR code points: PUBLIC_URL, else this request's origin. */
   const originOf = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
+
+  // ── Kiosk setup PIN (shared/src/kiosk-setup.ts) ─────────────────────────────────────────────
+  app.put('/api/projects/:projectId/kiosk-pin', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { projectId } = parse(projectRefSchema, request.params);
+    const { pin } = parse(setKioskPinSchema, request.body);
+    return services.kioskSetup.setPin(principal, projectId, pin);
+  });
+
+  app.post('/api/kiosk/setup', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    return services.kioskSetup.setup(principal, parse(kioskSetupSchema, request.body));
+  });
 
   // ── Kiosk and staff ──────────────────────────────────────────────────────────────────────
   app.get('/api/projects/:projectId/queue', async (request) => {
