@@ -30,8 +30,8 @@ export interface ReviewBuyer {
   /** Registration number (R0007) when the lock is for a registered buyer. */
   label?: string | undefined;
   name: string;
-  /** Full or already masked; the review shows it masked (138****5678). */
-  phone: string;
+  /** Full or already masked; the review shows it masked (138****5678); null when the caller may not see it. */
+  phone: string | null;
 }
 
 export interface ConfirmReviewProps {
@@ -111,9 +111,13 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
                     </Show>
                     {b().name}
                   </strong>
-                  <span class="review__sub" data-testid="review-phone">
-                    {maskPhone(b().phone)}
-                  </span>
+                  <Show when={b().phone}>
+                    {(phone) => (
+                      <span class="review__sub" data-testid="review-phone">
+                        {maskPhone(phone())}
+                      </span>
+                    )}
+                  </Show>
                 </>
               )}
             </Show>
