@@ -48,9 +48,12 @@ export async function requirePrincipal(services: Services, request: FastifyReque
   throw new AppError('UNAUTHENTICATED');
 }
 
-/** Validate with a shared schema; a failure is VALIDATION_FAILED with the failing paths. */
+/**
+ * Validate with a shared schema; a failure is VALIDATION_FAILED with the failing paths. Only an
+ * absent body (undefined) stands for `{}`; a JSON `null` is refused like any other non-object.
+ */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value === undefined ? {} : value);
   if (!result.success) throw new AppError('VALIDATION_FAILED', undefined, describeIssues(result.error));
   return result.data;
 }
