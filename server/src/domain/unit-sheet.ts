@@ -16,6 +16,7 @@ import type ExcelJS from 'exceljs';
 const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
 import {
   MAX_PRICE_FEN,
+  lineProblem,
   UNIT_IMPORT_MAX_ERRORS,
   UNIT_IMPORT_MAX_ROWS,
   type ImportErrorCode,
@@ -541,7 +542,11 @@ function parseLine(line: SheetLine, index: Map<UnitSheetField, number>, report: 
       continue;
     }
     if (c.kind === 'text') {
-      if (value.length > c.maxLength!) {
+      const problem = lineProblem(value);
+      if (problem) {
+        report.add(line.row, c.field, text, 'INVALID_TEXT', `"${c.header}" ${problem}.`);
+        bad = true;
+      } else if (value.length > c.maxLength!) {
         report.add(line.row, c.field, text, 'TOO_LONG', `At most ${c.maxLength} characters.`);
         bad = true;
       } else values[c.field] = value;
