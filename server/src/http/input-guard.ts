@@ -14,6 +14,8 @@ const DATA_HEADERS = ['x-kaipan-device', 'user-agent'] as const;
 export interface RouteEntry {
   method: string;
   url: string;
+  /** Largest body accepted, bytes (the route's own limit or the server's). */
+  bodyLimit: number;
 }
 
 const routesOf = new WeakMap<FastifyInstance, RouteEntry[]>();
@@ -53,7 +55,8 @@ export function installInputGuard(app: FastifyInstance): void {
   const routes: RouteEntry[] = [];
   routesOf.set(app, routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    const bodyLimit = route.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, bodyLimit });
   });
   app.addHook('preValidation', async (request) => {
     const error = checkRequestInput(request);
