@@ -146,7 +146,8 @@ function casesFor(route: RouteEntry, random: number): Case[] {
     cases.push({ label: 'body over the limit', url: base, body: JSON.stringify({ name: 'x'.repeat(route.bodyLimit + 100_000) }), code: 'PAYLOAD_TOO_LARGE', big: true });
     cases.push({ label: 'body bad JSON', url: base, body: '{"name":', code: 'VALIDATION_FAILED' });
     cases.push({ label: 'body __proto__', url: base, body: '{"__proto__":{"admin":true}}', code: 'VALIDATION_FAILED' });
-    cases.push({ label: 'body text/plain', url: base, body: 'hello', contentType: 'text/plain', path: '(root)' });
+    cases.push({ label: 'body text/plain', url: base, body: 'hello', contentType: 'text/plain', code: 'VALIDATION_FAILED' });
+    cases.push({ label: 'body text/plain NUL', url: base, body: 'a\u0000b', contentType: 'text/plain', path: '(root)' });
     cases.push({ label: 'body xml', url: base, body: '<a/>', contentType: 'application/xml', code: 'VALIDATION_FAILED' });
   }
 

@@ -11,7 +11,8 @@ export const SESSION_COOKIE = 'kaipan_token';
 /** Methods a browser may send cross-site without asking first; they must never change anything. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-function isJson(request: FastifyRequest): boolean {
+/** The request's body is declared JSON (`Content-Type: application/json`, any parameters). */
+export function isJson(request: FastifyRequest): boolean {
   const type = request.headers['content-type'];
   return typeof type === 'string' && (type.split(';')[0] ?? '').trim().toLowerCase() === 'application/json';
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, findTextProblem } from '@kaipan/shared';
+import { isJson } from './context.js';
 
 /** Headers whose text is kept (deviceLabel → the audit trail's device); the others are only compared. */
 const DATA_HEADERS = ['x-kaipan-device', 'user-agent'] as const;
@@ -38,6 +39,12 @@ export function checkRequestInput(request: FastifyRequest): AppError | null {
   const body: unknown = request.body;
   // No body (undefined) is fine for routes that take none; raw file bodies (Buffer) are the import's.
   if (body === undefined || Buffer.isBuffer(body)) return null;
+  // A text/plain body: the rule for its text here; the route refuses it as not an object, after
+  // authentication (a cookie-only write that is not JSON stays FORBIDDEN, context.ts).
+  if (typeof body === 'string' && !isJson(request)) {
+    const problem = findTextProblem(body);
+    return problem ? refuse(problem) : null;
+  }
   // Every JSON body of the protocol is an object: `null`, arrays, strings and numbers are refused
   // here once, rather than read as "{}" by a route (a `null` body used to pause sales).
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
