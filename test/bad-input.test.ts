@@ -125,13 +125,14 @@ describe('text PostgreSQL cannot hold never reaches it', () => {
   it('an imported sheet with a control character or a line break in a text cell → IMPORT_INVALID with INVALID_TEXT, nothing imported', async () => {
     // (A CSV holding U+0000 is refused as binary, FILE_UNREADABLE, as before.)
     const header = UNIT_SHEET_COLUMNS.map((c) => c.header).join(',');
-    const row = (layoutName: string) => ['A', 'A-0101', '1', '1', 'A', layoutName, '100.25', '80.50', '南', '2000000.00', '1900000.00'].join(',');
+    const row = (layoutName: string, orientation = '南') => ['A', 'A-0101', '1', '1', 'A', layoutName, '100.25', '80.50', orientation, '2000000.00', '1900000.00'].join(',');
     const before = await prints.take();
-    for (const name of ['3室\u00072厅', '"3室\n2厅"', '3室\u001b2厅']) {
+    // Control characters anywhere; a line break in a one-line column (the layout name may have two lines).
+    for (const line of [row('3室\u00072厅'), row('3室\u001b2厅'), row('3室2厅', '"南\n北"'), row('3室2厅', '南\t北')]) {
       const res = await fetch(`${server.url}/api/projects/${pid}/units/import?format=csv`, {
         method: 'POST',
         headers: { authorization: `Bearer ${manager}`, 'content-type': 'text/csv; charset=utf-8' },
-        body: `${header}\n${row(name)}\n`,
+        body: `${header}\n${line}\n`,
       });
       const body = (await res.json()) as { error: ErrorBody & { details: { errors: { code: string }[] } } };
       expect(res.status).toBe(422);
