@@ -29,10 +29,14 @@ const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-
 /** What single-line fields refuse besides: every control character (Cc) and the Unicode line breaks. */
 const LINE_BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
+/** Cheap pre-check: every string the rule could refuse holds one of these (most text holds none). */
+const SUSPECT = /[\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 const codePoint = (unit: number): string => `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /** Why `text` may not enter the system (an English phrase for error details), or null when it may. */
 export function textProblem(text: string): string | null {
+  if (!SUSPECT.test(text)) return null;
   const m = FORBIDDEN.exec(text);
   if (!m) return null;
   const unit = m[0].charCodeAt(0);
@@ -52,7 +56,7 @@ export function lineProblem(text: string): string | null {
 
 /** True when `text` may enter the system (see the module comment). */
 export function isAcceptableText(text: string): boolean {
-  return !FORBIDDEN.test(text);
+  return !SUSPECT.test(text) || !FORBIDDEN.test(text);
 }
 
 /** A property name as it appears in an error path: escaped when it holds what the rule refuses. */
@@ -67,22 +71,30 @@ function keyLabel(key: string): string {
  * `prefix`: the path of `value` itself (e.g. `x-kaipan-device` for a header), '' for a whole body.
  */
 export function findTextProblem(value: unknown, prefix = ''): { path: string; message: string } | null {
-  const stack: { value: unknown; path: string }[] = [{ value, path: prefix }];
-  const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+  // Paths are built only for the problem found: a node keeps its parent and key.
+  type Node = { value: unknown; parent: Node | null; key: string };
+  const pathOf = (node: Node, last?: string): string => {
+    const keys: string[] = last === undefined ? [] : [last];
+    for (let n: Node | null = node; n && n.parent; n = n.parent) keys.push(n.key);
+    if (prefix) keys.push(prefix);
+    return keys.reverse().join('.') || '(root)';
+  };
+  const stack: Node[] = [{ value, parent: null, key: '' }];
   while (stack.length > 0) {
-    const { value: v, path } = stack.pop()!;
+    const node = stack.pop()!;
+    const v = node.value;
     if (typeof v === 'string') {
       const problem = textProblem(v);
-      if (problem) return { path: path || '(root)', message: problem };
+      if (problem) return { path: pathOf(node), message: problem };
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: join(path, String(i)) });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: node, key: String(i) });
     } else if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i]!;
         const problem = textProblem(key);
-        if (problem) return { path: join(path, keyLabel(key)), message: `the field name ${problem}` };
-        stack.push({ value: (v as Record<string, unknown>)[key], path: join(path, key) });
+        if (problem) return { path: pathOf(node, keyLabel(key)), message: `the field name ${problem}` };
+        stack.push({ value: (v as Record<string, unknown>)[key], parent: node, key });
       }
     }
   }
