@@ -95,7 +95,7 @@ export const refundSchema = z.strictObject({
 export type RefundBody = z.infer<typeof refundSchema>;
 
 /** POST /api/receipts/:receiptId/void-requests — the cashier asks; a manager (not the asker) decides. */
-export const voidRequestSchema = z.strictObject({ reason: lineText(200) });
+export const voidRequestSchema = z.strictObject({ reason: blockText(200, 1) });
 
 /** POST /api/projects/:projectId/receipt-books (managers). */
 export const receiptBookSchema = z

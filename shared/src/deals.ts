@@ -229,15 +229,15 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export type ChangeStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
 
 export const changeRequestBodySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('UNIT_CHANGE'), subscriptionId: idSchema, targetUnitId: idSchema, reason: lineText(200) }),
-  z.strictObject({ kind: z.literal('CANCEL'), subscriptionId: idSchema, reason: lineText(200) }),
-  z.strictObject({ kind: z.literal('BUYER_CHANGE'), subscriptionId: idSchema, buyer: buyerSchema, reason: lineText(200) }),
+  z.strictObject({ kind: z.literal('UNIT_CHANGE'), subscriptionId: idSchema, targetUnitId: idSchema, reason: blockText(200, 1) }),
+  z.strictObject({ kind: z.literal('CANCEL'), subscriptionId: idSchema, reason: blockText(200, 1) }),
+  z.strictObject({ kind: z.literal('BUYER_CHANGE'), subscriptionId: idSchema, buyer: buyerSchema, reason: blockText(200, 1) }),
   z.strictObject({
     kind: z.literal('PRICE_CHANGE'),
     subscriptionId: idSchema,
     /** New final price, fen. */
     finalPrice: z.number().int().min(1).max(1_000_000_000_000),
-    reason: lineText(200),
+    reason: blockText(200, 1),
   }),
 ]);
 export type ChangeRequestBody = z.infer<typeof changeRequestBodySchema>;

@@ -13,11 +13,12 @@
  * nothing a person meant; refusing (VALIDATION_FAILED naming the field) rather than silently
  * stripping means what is stored is exactly what was sent.
  *
- * Single-line fields (names, reasons, codes, searches) must also be one line: no control character
+ * Single-line fields (names, codes, searches, short reasons) must also be one line: no control character
  * at all (TAB, LF, CR, DEL and the C1 range included) and no U+2028/U+2029. Boards, receipts and
  * lists show them on one line, and a line break inside a name would forge lines in a CSV export or
  * a log. Leading and trailing white space is trimmed before the check, so a pasted name ending in a
- * newline is fine. Multi-line fields (notes, agreement terms) keep TAB, LF and CR.
+ * newline is fine. Multi-line fields (notes, reasons typed in a text area, agreement terms) keep
+ * TAB, LF and CR.
  *
  * Pure: used by the server's transports (every route and hub command) and by the shared schemas,
  * so forms refuse the same text before sending it.
