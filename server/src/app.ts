@@ -6,14 +6,16 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
-import { AppError, ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
 import { createDb, pingDb, warmDb } from './infra/db.js';
 import { RateLimiter } from './infra/rate-limiter.js';
 import { createRedis, pingRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
+import { frameworkErrorOptions, installFrameworkErrors } from './http/framework-errors.js';
+import { installInputGuard } from './http/input-guard.js';
 import { authRoutes } from './http/routes/auth.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { unitRoutes } from './http/routes/units.js';
@@ -34,7 +36,6 @@ import { documentRoutes } from './http/routes/documents.js';
 import { cashierRoutes } from './http/routes/cashier.js';
 import { startDepositsWorker, type DepositsWorker } from './jobs/deposits-worker.js';
 import { ChangeFeed } from './services/change-feed.js';
-import { toErrorBody } from './services/errors.js';
 import { createServices, type Services } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
 
@@ -58,15 +59,6 @@ export interface KaipanApp {
   close(): Promise<void>;
 }
 
-/** Map fastify's own errors (bad JSON, body too large…) to coded errors. */
-function fastifyErrorToAppError(error: FastifyError): AppError | null {
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError('VALIDATION_FAILED', error.message.slice(0, 200));
-  }
-  return null;
-}
-
 export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -76,6 +68,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     trustProxy: config.trustProxy,
     // Per-request lines only when debugging: a launch storm would otherwise log thousands a second.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    // The framework's own refusals (bad URL, over-long parameter, HTTP parser errors) in the one shape.
+    ...frameworkErrorOptions,
   });
   const log = app.log;
   const db = createDb(config.databaseUrl, config.pgPoolSize, config.pgStatementTimeoutMs);
@@ -95,11 +89,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
 
   await app.register(fastifyCookie);
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    const mapped = error instanceof AppError ? error : fastifyErrorToAppError(error);
-    const { status, body } = toErrorBody(mapped ?? error, log);
-    void reply.code(status).send({ error: body });
-  });
+  // Before any route: one error shape for every refusal, and the text rule on every input.
+  installFrameworkErrors(app);
+  installInputGuard(app);
 
   app.get('/api/health', async (_request, reply) => {
     const [pg, rd] = await Promise.all([pingDb(db), pingRedis(redis)]);

@@ -5,6 +5,7 @@
  * Money: integer fen. Times: ISO-8601 UTC; business dates YYYY-MM-DD in the project's time zone.
  */
 import { z } from 'zod';
+import { blockText, lineText } from './text.js';
 import { idSchema, idempotencyKeySchema, phoneSchema } from './schemas.js';
 
 export const PAYMENT_KINDS = ['SINCERITY', 'DEPOSIT', 'DOWN_PAYMENT', 'OTHER', 'REFUND'] as const;
@@ -32,7 +33,7 @@ export const paymentLineSchema = z
   .strictObject({
     method: z.enum(PAYMENT_METHODS),
     amount: moneySchema,
-    reference: z.string().trim().min(1).max(60).optional(),
+    reference: lineText(60).optional(),
   })
   .refine((l) => l.method === 'CASH' || l.reference !== undefined, {
     message: 'a reference is required for every method except cash',
@@ -56,10 +57,10 @@ export const recordPaymentSchema = z
     kind: z.enum(INCOMING_KINDS),
     subscriptionId: idSchema.optional(),
     registrationId: idSchema.optional(),
-    payerName: z.string().trim().min(1).max(50).optional(),
+    payerName: lineText(50).optional(),
     payerPhone: phoneSchema.optional(),
     lines: linesSchema,
-    note: z.string().trim().max(200).optional(),
+    note: blockText(200).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.kind === 'SINCERITY' && !b.registrationId) {
@@ -89,12 +90,12 @@ export type ConvertSincerityBody = z.infer<typeof convertSinceritySchema>;
 export const refundSchema = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
   lines: linesSchema,
-  reason: z.string().trim().min(1).max(200),
+  reason: lineText(200),
 });
 export type RefundBody = z.infer<typeof refundSchema>;
 
 /** POST /api/receipts/:receiptId/void-requests — the cashier asks; a manager (not the asker) decides. */
-export const voidRequestSchema = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+export const voidRequestSchema = z.strictObject({ reason: blockText(200, 1) });
 
 /** POST /api/projects/:projectId/receipt-books (managers). */
 export const receiptBookSchema = z

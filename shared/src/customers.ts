@@ -8,6 +8,7 @@
  * field is a VALIDATION_FAILED error.
  */
 import { z } from 'zod';
+import { blockText, lineText } from './text.js';
 import { idSchema } from './schemas.js';
 import type { RegistrationStatus } from './registrations.js';
 import type { UnitStatus } from './unit-status.js';
@@ -152,15 +153,15 @@ export const idNumberSchema = z
 const fenSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const coBuyerSchema = z.strictObject({
-  name: z.string().trim().min(1).max(50),
+  name: lineText(50),
   phone: mobilePhoneSchema.optional(),
   /** e.g. spouse 配偶, parent 父母. */
-  relation: z.string().trim().min(1).max(20).optional(),
+  relation: lineText(20).optional(),
 });
 export type CoBuyer = z.infer<typeof coBuyerSchema>;
 
 const customerFields = {
-  name: z.string().trim().min(1).max(50),
+  name: lineText(50),
   phone: mobilePhoneSchema,
   idNumber: idNumberSchema,
   coBuyers: z.array(coBuyerSchema).max(5),
@@ -170,7 +171,7 @@ const customerFields = {
   budgetMin: fenSchema.nullable(),
   budgetMax: fenSchema.nullable(),
   /** Layout names or codes the customer likes, e.g. 3室2厅2卫. */
-  preferredLayouts: z.array(z.string().trim().min(1).max(40)).max(10),
+  preferredLayouts: z.array(lineText(40)).max(10),
   channel: z.enum(SOURCE_CHANNELS),
 };
 
@@ -223,7 +224,7 @@ export const createFollowUpSchema = z.strictObject({
   /** Client-chosen id: a repeated post with the same id answers the entry it made (idempotency). */
   id: idSchema.optional(),
   kind: z.enum(FOLLOW_UP_KINDS),
-  note: z.string().trim().min(1).max(1000),
+  note: blockText(1000, 1),
   /** When it happened (default now); a call logged afterwards may be in the past, never the future. */
   at: z.iso.datetime({ offset: true }).optional(),
 });
@@ -259,7 +260,7 @@ export const customerRefSchema = z.strictObject({ customerId: idSchema });
  * 3+ digits of a phone. `idleDays`: only customers without activity for that many days.
  */
 export const customerListQuerySchema = z.strictObject({
-  q: z.string().trim().max(50).optional(),
+  q: lineText(50, 0).optional(),
   owner: z.union([z.enum(['me', 'pool']), idSchema]).optional(),
   status: z.enum(CUSTOMER_STATUSES).optional(),
   intent: z.enum(INTENT_CLASSES).optional(),

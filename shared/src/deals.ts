@@ -5,6 +5,7 @@
  * Money: integer fen. Times: ISO-8601 UTC strings.
  */
 import { z } from 'zod';
+import { blockText, lineText } from './text.js';
 import { buyerSchema, idSchema, lockTokenSchema, selectedDiscountIdsSchema } from './schemas.js';
 import {
   DISCOUNT_KINDS,
@@ -28,7 +29,7 @@ export const quoteBodySchema = z.strictObject({
   discountIds: selectedDiscountIdsSchema.default([]),
   /** Whose identity discounts apply: a registration, or a buyer's phone (the project's customer). */
   registrationId: idSchema.optional(),
-  phone: z.string().trim().max(32).optional(),
+  phone: lineText(32, 0).optional(),
 });
 export type QuoteBody = z.infer<typeof quoteBodySchema>;
 
@@ -102,8 +103,8 @@ export const discountRuleBodySchema = z
   .strictObject({
     code: discountCodeSchema,
     kind: z.enum(DISCOUNT_KINDS),
-    name: z.string().trim().min(1).max(40),
-    nameEn: z.string().trim().min(1).max(80),
+    name: lineText(40),
+    nameEn: lineText(80),
     rateBp: z.number().int().min(1).max(9999).optional(),
     amountOffFen: z.number().int().min(1).max(1_000_000_000_000).optional(),
     validFrom: isoInstantSchema.optional(),
@@ -117,8 +118,8 @@ export type DiscountRuleBody = z.infer<typeof discountRuleBodySchema>;
 
 export const paymentPlanBodySchema = z.strictObject({
   code: discountCodeSchema,
-  name: z.string().trim().min(1).max(40),
-  nameEn: z.string().trim().min(1).max(80),
+  name: lineText(40),
+  nameEn: lineText(80),
   terms: paymentPlanSchema,
   active: z.boolean().default(true),
   sortOrder: z.number().int().min(0).max(10_000).default(0),
@@ -169,13 +170,13 @@ export interface PriceListChange {
 }
 
 /** POST /api/projects/:id/price-lists — a repricing 调价 request: a new PENDING version. */
-export const repriceRequestSchema = repriceBodySchema.extend({ note: z.string().trim().min(1).max(200) });
+export const repriceRequestSchema = repriceBodySchema.extend({ note: blockText(200, 1) });
 export type RepriceRequestBody = z.infer<typeof repriceRequestSchema>;
 
 /** Approve (activates it) or reject a pending version; or a below-floor request; or a change request. */
 export const decisionBodySchema = z.strictObject({
   approve: z.boolean(),
-  note: z.string().trim().max(200).optional(),
+  note: blockText(200).optional(),
 });
 export type DecisionBody = z.infer<typeof decisionBodySchema>;
 
@@ -188,7 +189,7 @@ export const priceApprovalRequestSchema = z.strictObject({
   discountIds: selectedDiscountIdsSchema.default([]),
   priceVersion: z.number().int().min(1).optional(),
   buyer: buyerSchema.optional(),
-  note: z.string().trim().min(1).max(200),
+  note: blockText(200, 1),
 });
 export type PriceApprovalRequestBody = z.infer<typeof priceApprovalRequestSchema>;
 
@@ -228,15 +229,15 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export type ChangeStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
 
 export const changeRequestBodySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('UNIT_CHANGE'), subscriptionId: idSchema, targetUnitId: idSchema, reason: z.string().trim().min(1).max(200) }),
-  z.strictObject({ kind: z.literal('CANCEL'), subscriptionId: idSchema, reason: z.string().trim().min(1).max(200) }),
-  z.strictObject({ kind: z.literal('BUYER_CHANGE'), subscriptionId: idSchema, buyer: buyerSchema, reason: z.string().trim().min(1).max(200) }),
+  z.strictObject({ kind: z.literal('UNIT_CHANGE'), subscriptionId: idSchema, targetUnitId: idSchema, reason: blockText(200, 1) }),
+  z.strictObject({ kind: z.literal('CANCEL'), subscriptionId: idSchema, reason: blockText(200, 1) }),
+  z.strictObject({ kind: z.literal('BUYER_CHANGE'), subscriptionId: idSchema, buyer: buyerSchema, reason: blockText(200, 1) }),
   z.strictObject({
     kind: z.literal('PRICE_CHANGE'),
     subscriptionId: idSchema,
     /** New final price, fen. */
     finalPrice: z.number().int().min(1).max(1_000_000_000_000),
-    reason: z.string().trim().min(1).max(200),
+    reason: blockText(200, 1),
   }),
 ]);
 export type ChangeRequestBody = z.infer<typeof changeRequestBodySchema>;

@@ -20,3 +20,4 @@ export * from './documents.js';
 export * from './unit-import.js';
 export * from './client-errors.js';
 export * from './privacy.js';
+export * from './text.js';

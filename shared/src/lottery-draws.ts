@@ -3,6 +3,7 @@
  * the published record format are in ./lottery.ts (`kaipan-lottery-v1`, docs/lottery.md).
  */
 import { z } from 'zod';
+import { lineText } from './text.js';
 import { idSchema } from './schemas.js';
 import { LOTTERY_VERSION, type LotteryRecord } from './lottery.js';
 
@@ -19,7 +20,7 @@ export type LotteryDrawStatus = 'COMMITTED' | 'DRAWN';
  */
 export const createLotterySchema = z.strictObject({
   /** Shown on the board, the public page and the PDF, e.g. "首开摇号 First release". */
-  title: z.string().trim().min(1).max(100),
+  title: lineText(100),
   eligible: z.enum(LOTTERY_ELIGIBILITY).default('ACTIVE_WITH_DEPOSIT'),
   idempotencyKey: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').optional(),
 });

@@ -5,6 +5,7 @@
  * confirm on the server and the documents (认购书) all call `buildSchedule`, so they cannot disagree.
  */
 import { z } from 'zod';
+import { blockText } from './text.js';
 
 export const PLAN_KINDS = ['LUMP_SUM', 'MORTGAGE', 'INSTALLMENTS'] as const;
 /** 一次性 / 按揭 / 分期. Payment-method discounts name the plan kinds they apply to. */
@@ -43,7 +44,7 @@ export const mortgagePlanSchema = z.strictObject({
   /** Days after the signing date the down payment (net of the deposit) is due. */
   downPaymentDueDays: dueDays,
   /** Free text printed with the loan line, e.g. the partner bank. */
-  loanNote: z.string().trim().min(1).max(200).optional(),
+  loanNote: blockText(200, 1).optional(),
 });
 
 export const installmentSchema = z.strictObject({

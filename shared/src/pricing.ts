@@ -7,6 +7,7 @@
  * confirm call the same functions, so they agree to the fen. docs/pricing.md states the rules.
  */
 import { z } from 'zod';
+import { lineText } from './text.js';
 import {
   BP_ONE,
   MAX_PRICE_FEN,
@@ -75,8 +76,8 @@ export const discountRuleSchema = z
     id: idSchema,
     code: discountCodeSchema,
     kind: z.enum(DISCOUNT_KINDS),
-    name: z.string().trim().min(1).max(40),
-    nameEn: z.string().trim().min(1).max(80),
+    name: lineText(40),
+    nameEn: lineText(80),
     /** Multiplier in basis points, 1–9999 (9800 = pay 98 %). */
     rateBp: z.number().int().min(1).max(BP_ONE - 1).optional(),
     /** Fixed reduction, fen. */
@@ -477,7 +478,7 @@ export const repriceScopeSchema = z
     /** Inclusive. */
     floorTo: z.number().int().min(-20).max(300).optional(),
     /** Layout codes 户型. */
-    layouts: z.array(z.string().trim().min(1).max(40)).min(1).max(200).optional(),
+    layouts: z.array(lineText(40)).min(1).max(200).optional(),
   })
   .refine((s) => s.floorFrom === undefined || s.floorTo === undefined || s.floorFrom <= s.floorTo, {
     message: 'floorFrom must not be above floorTo',

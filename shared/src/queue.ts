@@ -4,6 +4,7 @@
  * docs/protocol.md "Queue and calling" documents them. Times are ISO-8601 UTC strings.
  */
 import { z } from 'zod';
+import { lineText } from './text.js';
 import { mobilePhoneSchema } from './customers.js';
 import { idSchema, idempotencyKeySchema } from './schemas.js';
 import type { UnitStatus } from './unit-status.js';
@@ -51,7 +52,7 @@ export const takeTicketSchema = z
     category: queueCategoryCodeSchema,
     /** Mainland mobile, normalised like customers' phones (+86 138-1234-5678 → 13812345678). */
     phone: mobilePhoneSchema.optional(),
-    registrationNo: z.string().trim().min(1).max(16).optional(),
+    registrationNo: lineText(16).optional(),
     idempotencyKey: idempotencyKeySchema.optional(),
   })
   .refine((b) => (b.phone === undefined) !== (b.registrationNo === undefined), {
@@ -92,8 +93,8 @@ export const ticketPdfQuerySchema = z.strictObject({ token: ticketTokenSchema })
 /** POST /api/projects/:projectId/queue/categories (managers). */
 export const createQueueCategorySchema = z.strictObject({
   code: queueCategoryCodeSchema,
-  name: z.string().trim().min(1).max(20),
-  nameEn: z.string().trim().min(1).max(40),
+  name: lineText(20),
+  nameEn: lineText(40),
   /** 1–3 capital letters printed before the number (V012). */
   prefix: z.string().regex(/^[A-Z]{1,3}$/, 'must be 1–3 capital letters'),
   /** Lower is called first. */

@@ -3,6 +3,7 @@
  * Objects are strict: unknown fields are rejected, so a typo never passes silently.
  */
 import { z } from 'zod';
+import { lineText } from './text.js';
 
 export const idSchema = z.uuid({ message: 'must be a UUID' });
 
@@ -16,7 +17,7 @@ export const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9
 export const lockTokenSchema = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a lock token');
 
 export const loginBodySchema = z.strictObject({
-  username: z.string().trim().min(1).max(64),
+  username: lineText(64),
   password: z.string().min(1).max(128),
 });
 export type LoginBody = z.infer<typeof loginBodySchema>;
@@ -42,7 +43,7 @@ export const phoneSchema = z
   .pipe(z.string().regex(/^\+?[0-9]{6,20}$/, 'must be a phone number'));
 
 export const buyerSchema = z.strictObject({
-  name: z.string().trim().min(1).max(50),
+  name: lineText(50),
   phone: phoneSchema,
 });
 export type Buyer = z.infer<typeof buyerSchema>;
@@ -89,11 +90,11 @@ export const emptyBodySchema = z.strictObject({});
 export const withholdChannelSchema = z.enum(['VIP', 'STAFF', 'AGENT', 'OTHER']);
 export type WithholdChannel = z.infer<typeof withholdChannelSchema>;
 /** `channel`: who the unit is kept for (optional); the unit stays visible as withheld. */
-export const withholdBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(200), channel: withholdChannelSchema.optional() });
+export const withholdBodySchema = z.strictObject({ reason: lineText(200), channel: withholdChannelSchema.optional() });
 export type WithholdBody = z.infer<typeof withholdBodySchema>;
 
 export const createBatchBodySchema = z.strictObject({
-  name: z.string().trim().min(1).max(60),
+  name: lineText(60),
   unitIds: z.array(idSchema).min(1).max(5000),
   /** Release immediately (推盘 now) instead of keeping the batch pending. Default false. */
   release: z.boolean().optional(),
@@ -105,7 +106,7 @@ export type CreateBatchBody = z.infer<typeof createBatchBodySchema>;
 /** PATCH of a PENDING batch: rename, replace its units, (re)schedule (`releaseAt`) or unschedule (null). */
 export const updateBatchBodySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(60),
+    name: lineText(60),
     unitIds: z.array(idSchema).min(1).max(5000),
     releaseAt: z.iso.datetime({ offset: true }).nullable(),
   })

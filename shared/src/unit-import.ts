@@ -5,6 +5,7 @@
  * describes them for people.
  */
 import { z } from 'zod';
+import { lineText } from './text.js';
 import type { PriceListInfo } from './deals.js';
 
 export const UNIT_SHEET_FORMATS = ['xlsx', 'csv'] as const;
@@ -41,7 +42,7 @@ const flagSchema = z
 export const unitImportQuerySchema = z.strictObject({
   format: z.enum(UNIT_SHEET_FORMATS).optional(),
   dryRun: flagSchema,
-  fileName: z.string().trim().min(1).max(120).optional(),
+  fileName: lineText(120).optional(),
 });
 export type UnitImportQuery = z.infer<typeof unitImportQuerySchema>;
 
@@ -64,6 +65,8 @@ export const IMPORT_ERROR_CODES = [
   'REQUIRED',
   /** Text longer than the column allows. */
   'TOO_LONG',
+  /** Text a cell may not hold (shared/src/text.ts): a control character, a line break, U+0000… */
+  'INVALID_TEXT',
   'NOT_A_NUMBER',
   'NOT_AN_INTEGER',
   /** More than two decimals (prices in yuan, areas in m²). */

@@ -34,6 +34,7 @@ const REASON_KEYS: Record<ImportErrorCode, MessageKey> = {
   DUPLICATE_COLUMN: 'importErr.DUPLICATE_COLUMN',
   REQUIRED: 'importErr.REQUIRED',
   TOO_LONG: 'importErr.TOO_LONG',
+  INVALID_TEXT: 'importErr.INVALID_TEXT',
   NOT_A_NUMBER: 'importErr.NOT_A_NUMBER',
   NOT_AN_INTEGER: 'importErr.NOT_AN_INTEGER',
   TOO_MANY_DECIMALS: 'importErr.TOO_MANY_DECIMALS',

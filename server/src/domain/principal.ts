@@ -42,5 +42,8 @@ export function deviceLabel(headers: Record<string, string | string[] | undefine
   const id = headers['x-kaipan-device'];
   const ua = headers['user-agent'];
   const text = (typeof id === 'string' && id) || (typeof ua === 'string' && ua) || null;
-  return text ? text.slice(0, 160) : null;
+  if (!text) return null;
+  // Never cut a surrogate pair in two: half a pair is not text PostgreSQL can store.
+  const cut = text.slice(0, 160);
+  return /[\uD800-\uDBFF]$/.test(cut) && text.length > 160 ? cut.slice(0, -1) : cut;
 }

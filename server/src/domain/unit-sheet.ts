@@ -16,6 +16,8 @@ import type ExcelJS from 'exceljs';
 const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
 import {
   MAX_PRICE_FEN,
+  lineProblem,
+  textProblem,
   UNIT_IMPORT_MAX_ERRORS,
   UNIT_IMPORT_MAX_ROWS,
   type ImportErrorCode,
@@ -39,6 +41,8 @@ export interface SheetColumn {
   kind: ColumnKind;
   /** Text columns: most characters allowed. */
   maxLength?: number;
+  /** Text columns: line breaks allowed inside (a two-line layout name); the others are one line. */
+  multiline?: true;
   /** Other header spellings accepted on import (compared after normalisation). */
   aliases: readonly string[];
   /** XLSX column width, characters. */
@@ -70,7 +74,7 @@ export const UNIT_SHEET_COLUMNS: readonly SheetColumn[] = [
     help: { zh: '户型代码。', en: 'Layout code.' }, example: 'A',
   },
   {
-    field: 'layoutName', header: '户型名称 Layout name', kind: 'text', maxLength: 40, aliases: ['户型名称', 'Layout name'], width: 16,
+    field: 'layoutName', header: '户型名称 Layout name', kind: 'text', maxLength: 40, multiline: true, aliases: ['户型名称', 'Layout name'], width: 16,
     help: { zh: '户型名称，如 3室2厅2卫。', en: 'Layout name, e.g. 3室2厅2卫.' }, example: '3室2厅2卫',
   },
   {
@@ -541,7 +545,11 @@ function parseLine(line: SheetLine, index: Map<UnitSheetField, number>, report: 
       continue;
     }
     if (c.kind === 'text') {
-      if (value.length > c.maxLength!) {
+      const problem = c.multiline ? textProblem(value) : lineProblem(value);
+      if (problem) {
+        report.add(line.row, c.field, text, 'INVALID_TEXT', `"${c.header}" ${problem}.`);
+        bad = true;
+      } else if (value.length > c.maxLength!) {
         report.add(line.row, c.field, text, 'TOO_LONG', `At most ${c.maxLength} characters.`);
         bad = true;
       } else values[c.field] = value;

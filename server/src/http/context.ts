@@ -11,7 +11,8 @@ export const SESSION_COOKIE = 'kaipan_token';
 /** Methods a browser may send cross-site without asking first; they must never change anything. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-function isJson(request: FastifyRequest): boolean {
+/** The request's body is declared JSON (`Content-Type: application/json`, any parameters). */
+export function isJson(request: FastifyRequest): boolean {
   const type = request.headers['content-type'];
   return typeof type === 'string' && (type.split(';')[0] ?? '').trim().toLowerCase() === 'application/json';
 }
@@ -48,9 +49,12 @@ export async function requirePrincipal(services: Services, request: FastifyReque
   throw new AppError('UNAUTHENTICATED');
 }
 
-/** Validate with a shared schema; a failure is VALIDATION_FAILED with the failing paths. */
+/**
+ * Validate with a shared schema; a failure is VALIDATION_FAILED with the failing paths. Only an
+ * absent body (undefined) stands for `{}`; a JSON `null` is refused like any other non-object.
+ */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value === undefined ? {} : value);
   if (!result.success) throw new AppError('VALIDATION_FAILED', undefined, describeIssues(result.error));
   return result.data;
 }

@@ -26,6 +26,7 @@ import { canManage, deviceLabel, type Principal } from '../domain/principal.js';
 import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
 import { Fanout, audienceOf, managersRoom, projectRoom, userRoom } from './fanout.js';
+import { checkHandshake, readCommand, unknownCommand } from './command-input.js';
 import { routeDealEvent } from './deal-routing.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
@@ -43,10 +44,15 @@ export interface SocketData {
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-function unauthenticated(): Error {
-  const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
-  err.data = new AppError('UNAUTHENTICATED', 'A valid token or device key is required.').toBody();
+/** A refused handshake: `connect_error` with the code as message and the error body as `data`. */
+function refusal(error: AppError): Error {
+  const err = new Error(error.code) as Error & { data?: unknown };
+  err.data = error.toBody();
   return err;
+}
+
+function unauthenticated(): Error {
+  return refusal(new AppError('UNAUTHENTICATED', 'A valid token or device key is required.'));
 }
 
 /**
@@ -83,6 +89,11 @@ export function createHub(
       : services.auth.authenticateDevice(credential.deviceKey, device);
 
   hub.use((socket, next) => {
+    const bad = checkHandshake(socket.handshake);
+    if (bad) {
+      next(refusal(bad));
+      return;
+    }
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     const claims = typeof auth.token === 'string' ? services.auth.verifyToken(auth.token) : null;
     const credential = claims ? { claims } : typeof auth.deviceKey === 'string' ? { deviceKey: auth.deviceKey } : null;
@@ -102,7 +113,7 @@ export function createHub(
       },
       (error: unknown) => {
         log.error({ err: error }, 'hub authentication failed');
-        next(new Error('SERVICE_UNAVAILABLE'));
+        next(refusal(new AppError('SERVICE_UNAVAILABLE')));
       },
     );
   });
@@ -115,14 +126,19 @@ export function createHub(
     /** validate → one service call → ack; every failure is a coded error and changes nothing. */
     const command =
       <S extends z.ZodType, R>(event: string, schema: S, run: (payload: z.output<S>) => Promise<R>) =>
-      async (payload: unknown, ack: unknown): Promise<void> => {
-        if (typeof ack !== 'function') return;
+      async (...args: unknown[]): Promise<void> => {
+        const { ack, payload, error: refused } = readCommand(args);
+        if (!ack) return;
         const reply = (response: Ack<R>): void => {
           metrics?.command(event, response.ok ? null : response.error.code);
-          (ack as (response: Ack<R>) => void)(response);
+          ack(response);
         };
         if (!limiter.take(socket.id)) {
           reply({ ok: false, error: new AppError('RATE_LIMITED').toBody() });
+          return;
+        }
+        if (refused) {
+          reply({ ok: false, error: refused.toBody() });
           return;
         }
         const parsed = schema.safeParse(payload);
@@ -145,7 +161,17 @@ export function createHub(
         }
       };
 
-    const on = socket.on.bind(socket) as (event: string, handler: (payload: unknown, ack: unknown) => Promise<void>) => void;
+    const commands = new Set<string>();
+    const listen = socket.on.bind(socket) as (event: string, handler: (...args: unknown[]) => Promise<void>) => void;
+    const on = (event: string, handler: (...args: unknown[]) => Promise<void>): void => {
+      commands.add(event);
+      listen(event, handler);
+    };
+    // An event with an acknowledgement but no command answers NOT_FOUND rather than never.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (!commands.has(event) && typeof ack === 'function') (ack as (r: unknown) => void)(unknownCommand());
+    });
 
     on('project:join', command('project:join', projectRefSchema, async ({ projectId }) => {
       await services.directory.assertAccess(principal, projectId);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, loginBodySchema, type LoginResponse } from '@kaipan/shared';
+import { AppError, emptyBodySchema, loginBodySchema, type LoginResponse } from '@kaipan/shared';
 import type { AppConfig } from '../../config/index.js';
 import { RateLimiter } from '../../infra/rate-limiter.js';
 import type { Services } from '../../services/index.js';
@@ -49,7 +49,8 @@ export function authRoutes(app: FastifyInstance, services: Services, config: App
     return result;
   });
 
-  app.post('/api/auth/logout', async (_request, reply) => {
+  app.post('/api/auth/logout', async (request, reply) => {
+    parse(emptyBodySchema, request.body);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
