@@ -84,14 +84,22 @@ describe('the apps under the Content-Security-Policy', () => {
     const unitStatus = async () => (await http<ProjectSnapshot>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/snapshot`, manager)).body.units.find((u) => u.id === server.fixture.unitIds[0])?.status;
     await expect.poll(unitStatus, { timeout: 10_000 }).toBe('LOCKED');
     // The 置业计划书: rendered by the worker, fetched with the token, offered as a blob: URL.
-    await page.locator('[data-testid=purchase-plan] button').first().click();
+    // (A tap while the sheet still slides in can miss: tap until the button has started.)
+    const docButton = page.locator('[data-testid=purchase-plan]');
+    await expect
+      .poll(async () => {
+        const state = await docButton.getAttribute('data-state');
+        if (state === 'idle') await docButton.locator('button').first().click();
+        return state;
+      }, { timeout: 15_000, interval: 500 })
+      .not.toBe('idle');
     const open = page.locator('[data-testid=purchase-plan] [data-testid=document-open]');
-    await open.waitFor({ timeout: 30_000 });
+    await open.waitFor({ timeout: 60_000 }); // the first render starts the PDF worker thread
     expect(await open.getAttribute('href')).toMatch(/^blob:/);
     await page.screenshot({ path: `${SHOTS}/csp-consultant-phone.png` });
     await expectClean(page, violations, documents, 'consultant');
     await context.close();
-  }, 90_000);
+  }, 150_000);
 
   it('wall board: live grid and the lottery QR code', async () => {
     const pid = server.fixture.projectId;
