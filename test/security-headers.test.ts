@@ -42,7 +42,7 @@ function expectSecurityHeaders(res: Response, what: string): void {
   expect(policy.get('frame-ancestors'), what).toEqual(["'self'"]);
   expect(policy.get('object-src'), what).toEqual(["'none'"]);
   const host = new URL(server.url).host;
-  expect(policy.get('connect-src'), what).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
+  expect(policy.get('connect-src'), what).toEqual(["'self'", `ws://${host}`, `wss://${host}`, 'blob:']);
   expect(policy.get('img-src'), what).toEqual(["'self'", 'data:', 'blob:']);
   expect(policy.get('frame-src'), what).toEqual(["'self'", 'blob:']);
   // Plain HTTP: no HSTS (a browser would ignore it; over TLS see below).

@@ -35,7 +35,8 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", hubSocketSources],
+        // blob: — object URLs this page made itself (a PDF read back); they cannot carry data out.
+        connectSrc: ["'self'", hubSocketSources, 'blob:'],
         frameSrc: ["'self'", 'blob:'],
         mediaSrc: ["'self'", 'blob:', 'data:'],
         workerSrc: ["'self'", 'blob:'],
