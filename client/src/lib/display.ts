@@ -82,3 +82,13 @@ export function describeDevice(device: string | null): string | null {
             : /Safari\//.test(device) ? 'Safari' : null;
   return [os, browser].filter(Boolean).join(' · ') || device.slice(0, 40);
 }
+
+/**
+ * Date and time in the browser's own time zone, for things that belong to no project (sessions,
+ * sign-ins): "12月7日 05:45" / "7 Dec, 05:45".
+ */
+export function formatLocalDateTime(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+  }).format(new Date(iso));
+}

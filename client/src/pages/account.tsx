@@ -3,19 +3,14 @@ import { For, Match, Show, Switch, createResource, createSignal, type JSX } from
 import { A, useNavigate } from '@solidjs/router';
 import type { SessionInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { describeDevice } from '../lib/display';
+import { describeDevice, formatLocalDateTime } from '../lib/display';
 import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader, logoutEverywhere } from '../components/app-header';
 import { ConfirmDialog, ErrorState, LoadingState } from '../components/ui';
 
-/** Date and time in the browser's zone (sessions belong to no project). */
-export function formatWhen(iso: string): string {
-  return new Intl.DateTimeFormat(locale() === 'en' ? 'en-GB' : 'zh-CN', {
-    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).format(new Date(iso));
-}
+const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());
 
 export default function AccountPage(props: { user: UserInfo }): JSX.Element {
   const navigate = useNavigate();

@@ -6,15 +6,15 @@
 import { For, Match, Show, Switch, createResource, createSignal, type JSX } from 'solid-js';
 import type { FailedLoginInfo, UserAccountInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { describeDevice } from '../lib/display';
-import { describeError, t, type MessageKey } from '../lib/i18n';
+import { describeDevice, formatLocalDateTime } from '../lib/display';
+import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
-import { formatWhen } from './account';
 
 const PAGE = 50;
+const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());
 
 export default function AdminSecurityPage(props: { user: UserInfo }): JSX.Element {
   return (

@@ -176,7 +176,9 @@ export function createHub(
           const current = await resolve(socket.data.credential, principal.device);
           if (!current) {
             reply({ ok: false, error: new AppError('UNAUTHENTICATED').toBody() });
-            if ('claims' in socket.data.credential) socket.emit('session:ended', { reason: 'revoked' });
+            // Ended rather than expired: say so (an expired token's client finds out on its next request).
+            const { credential } = socket.data;
+            if ('claims' in credential && credential.claims.exp * 1000 > Date.now()) socket.emit('session:ended', { reason: 'revoked' });
             socket.disconnect(true);
             return;
           }
