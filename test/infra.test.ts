@@ -74,6 +74,7 @@ describe('migrations', () => {
         'receipt_books',
         'receipts',
         'registrations',
+        'sessions',
         'shortlist_items',
         'subscriptions',
         'units',

@@ -1,10 +1,10 @@
-/** Login brute-force limits (per username, whatever the IP) and CSRF protection of cookie-authenticated writes. */
+/** The sign-in attempt cap per (username, source) and CSRF protection of cookie-authenticated writes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockResult, LoginResponse, ProjectSnapshot, ProjectSummary } from '@kaipan/shared';
 import { http, startTestServer, type TestServer } from './support/app.js';
 import { TEST_PASSWORD } from './support/fixture.js';
 
-const RATE = 3; // LOGIN_RATE_PER_MINUTE: 3 per username+IP, 15 per username
+const RATE = 3; // LOGIN_RATE_PER_MINUTE: 3 attempts per username and source
 
 let server: TestServer;
 let manager: string;
@@ -58,39 +58,7 @@ describe('login limits', () => {
     expect(refused.body.error?.code).toBe('RATE_LIMITED');
     expect((await loginFrom('198.51.100.8', 's002')).status).toBe(200);
   });
-
-  it('rotating X-Forwarded-For does not bypass the per-username limit (5× the per-IP allowance)', async () => {
-    for (let i = 1; i <= RATE * 5; i++) {
-      const res = await loginFrom(`203.0.113.${i}`, 's001');
-      expect(res.status, `attempt ${i}`).toBe(200);
-    }
-    for (const ip of ['203.0.113.100', '192.0.2.1', '10.9.8.7']) {
-      const res = await loginFrom(ip, 's001');
-      expect(res.status).toBe(429);
-      expect(res.body.error?.code).toBe('RATE_LIMITED');
-    }
-    // Other accounts are unaffected.
-    expect((await loginFrom('203.0.113.100', 's003')).status).toBe(200);
-  });
-
-  it('slows down guessing one account’s password from many IPs; a couple of typos are fine', async () => {
-    for (let i = 1; i <= 5; i++) {
-      const res = await loginFrom(`203.0.113.${200 + i}`, 's004', `guess-${i}`);
-      expect(res.status, `guess ${i}`).toBe(401);
-      expect(res.body.error?.code).toBe('INVALID_CREDENTIALS');
-    }
-    // Out of failed attempts: refused before the password is even checked, right or wrong.
-    for (const password of ['guess-6', TEST_PASSWORD]) {
-      const res = await loginFrom('203.0.113.250', 's004', password);
-      expect(res.status).toBe(429);
-      expect(res.body.error?.code).toBe('RATE_LIMITED');
-    }
-
-    // A consultant who mistypes twice still gets in, from the same phone.
-    expect((await loginFrom('198.51.100.20', 's005', 'kaipan-dmeo')).status).toBe(401);
-    expect((await loginFrom('198.51.100.20', 's005', 'kaipan-demo ')).status).toBe(401);
-    expect((await loginFrom('198.51.100.20', 's005')).status).toBe(200);
-  });
+  // Failed sign-ins (backoff per username and source, trusted devices, audit): test/login-throttle.test.ts.
 });
 
 describe('CSRF: cookie-authenticated writes', () => {

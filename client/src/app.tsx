@@ -20,6 +20,8 @@ const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
+const AccountPage = lazy(() => import('./pages/account'));
+const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -42,6 +44,16 @@ function Shell(props: RouteSectionProps): JSX.Element {
 
 function ProjectsRoute(): JSX.Element {
   return <RequireAuth>{(user) => <ProjectsPage user={user} />}</RequireAuth>;
+}
+
+/** /account — my signed-in devices. */
+function AccountRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <AccountPage user={user} />}</RequireAuth>;
+}
+
+/** /admin/security — failed sign-ins and users (administrators). */
+function AdminSecurityRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <AdminSecurityPage user={user} />}</RequireAuth>;
 }
 
 function ConsultantRoute(): JSX.Element {
@@ -203,6 +215,8 @@ export function App(): JSX.Element {
     <Router root={Shell}>
       <Route path="/login" component={LoginPage} />
       <Route path="/" component={ProjectsRoute} />
+      <Route path="/account" component={AccountRoute} />
+      <Route path="/admin/security" component={AdminSecurityRoute} />
       <Route path="/p/:projectId" component={ConsultantRoute} />
       <Route path="/manager/:projectId" component={ManagerRoute} />
       <Route path="/p/:projectId/customers" component={() => <CustomersRoute variant="consultant" />} />

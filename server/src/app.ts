@@ -10,13 +10,14 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
 import { createDb, pingDb, warmDb } from './infra/db.js';
-import { RateLimiter } from './infra/rate-limiter.js';
 import { createRedis, pingRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
 import { frameworkErrorOptions, installFrameworkErrors } from './http/framework-errors.js';
 import { installInputGuard } from './http/input-guard.js';
 import { authRoutes } from './http/routes/auth.js';
+import { userRoutes } from './http/routes/users.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { projectRoutes } from './http/routes/projects.js';
 import { unitRoutes } from './http/routes/units.js';
 import { queueRoutes } from './http/routes/queue.js';
@@ -82,6 +83,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     log.warn('CUSTOMER_DATA_KEY is not set: ID numbers are encrypted with a DEVELOPMENT key derived from the auth secret. Demo only — set CUSTOMER_DATA_KEY (32 bytes, base64) for real data.');
   }
 
+  await registerSecurityHeaders(app);
+
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -98,8 +101,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     const body: HealthResponse = { ok: pg && rd, postgres: pg ? 'up' : 'down', redis: rd ? 'up' : 'down' };
     return reply.code(body.ok ? 200 : 503).send(body);
   });
-  const loginLimiter = new RateLimiter(config.loginRatePerMinute / 60, config.loginRatePerMinute);
-  authRoutes(app, services, config, loginLimiter);
+  authRoutes(app, services, config);
+  userRoutes(app, services);
   projectRoutes(app, services);
   unitRoutes(app, services);
   registrationRoutes(app, services);
@@ -159,6 +162,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     // Let commands already running finish their PostgreSQL commit and mirror update.
     await services.sales.drain(5_000);
     metrics.stop();
+    await services.sessions.stop();
     await sweeper.stop();
     await services.keeper.stop();
     await feed.stop();
@@ -194,6 +198,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
         // DESIGN.md: at start, rebuild the mirror from PostgreSQL (a merge by version: screens are
         // told to resync only when the mirror had drifted).
         for (const projectId of await services.projects.get(true)) await services.keeper.rebuild(projectId);
+        // Ended sessions (not yet expired) before the first request; then pub/sub and polling.
+        await services.sessions.start();
         await feed.start();
         // With several hub processes the background jobs run once, in the worker process.
         if (config.role === 'all') sweeper.start();

@@ -21,3 +21,4 @@ export * from './unit-import.js';
 export * from './client-errors.js';
 export * from './privacy.js';
 export * from './text.js';
+export * from './accounts.js';

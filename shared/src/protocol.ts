@@ -268,6 +268,14 @@ export interface ServerToClientEvents {
   'batches:changed': (event: ProjectRef) => void;
   /** The deposit rule cancelled a subscription (its consultant; the project's managers). */
   'subscription:cancelled': (event: SubscriptionCancelledEvent) => void;
+  /** This socket's session ended (sign-out, ended from another device, user deactivated): the server hangs up next. */
+  'session:ended': (event: SessionEndedEvent) => void;
+}
+
+/** Hub event `session:ended`, sent just before the server closes every socket of a session that ended. */
+export interface SessionEndedEvent {
+  /** Signed out; ended by its user or an admin ("sign out this phone"); or the user was deactivated. */
+  reason: 'logout' | 'revoked' | 'deactivated';
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */

@@ -29,6 +29,11 @@ export interface TestServer {
   connect(auth: { token: string } | { deviceKey: string }): Promise<HubClient>;
   /** Stop and start the server on the same port (same DB and Redis), e.g. to test reconnection. */
   restart(): Promise<void>;
+  /**
+   * A second server instance on the same PostgreSQL database and Redis prefix (another hub process,
+   * as with `npm start -- --nodes N`), on its own random port; closed with the first.
+   */
+  startPeer(env?: Partial<AppConfig>): Promise<{ url: string; kaipan: KaipanApp; connect(auth: { token: string } | { deviceKey: string }): Promise<HubClient> }>;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,8 @@ export async function startTestServer(
     LOCK_SWEEP_INTERVAL_MS: '100',
     FANOUT_INTERVAL_MS: '20',
     HUB_RATE_PER_SECOND: '1000',
+    HUB_USER_RATE_PER_SECOND: '10000',
+    HUB_SOCKETS_PER_USER: '10000',
     LOGIN_RATE_PER_MINUTE: '100000',
     PG_POOL_SIZE: '10',
     ...opts.env,
@@ -61,6 +68,23 @@ export async function startTestServer(
   let kaipan = await buildApp(config);
   const url = await kaipan.listen();
   const clients: HubClient[] = [];
+  const peers: KaipanApp[] = [];
+  const connectTo = async (base: string, auth: { token: string } | { deviceKey: string }): Promise<HubClient> => {
+    const socket: HubClient = ioClient(`${base}${HUB_NAMESPACE}`, {
+      auth,
+      transports: ['websocket'],
+      reconnection: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+      forceNew: true,
+    });
+    clients.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (err) => reject(err));
+    });
+    return socket;
+  };
 
   return {
     url,
@@ -80,21 +104,12 @@ export async function startTestServer(
       if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
       return (await res.json()) as LoginResponse;
     },
-    async connect(auth) {
-      const socket: HubClient = ioClient(`${url}${HUB_NAMESPACE}`, {
-        auth,
-        transports: ['websocket'],
-        reconnection: true,
-        reconnectionDelay: 100,
-        reconnectionDelayMax: 500,
-        forceNew: true,
-      });
-      clients.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', (err) => reject(err));
-      });
-      return socket;
+    connect: (auth) => connectTo(url, auth),
+    async startPeer(overrides = {}) {
+      const peer = await buildApp({ ...config, role: 'hub', ...overrides, port: 0 });
+      peers.push(peer);
+      const peerUrl = await peer.listen();
+      return { url: peerUrl, kaipan: peer, connect: (auth) => connectTo(peerUrl, auth) };
     },
     async restart() {
       await kaipan.close();
@@ -103,6 +118,7 @@ export async function startTestServer(
     },
     async close() {
       for (const c of clients) c.disconnect();
+      for (const peer of peers) await peer.close();
       await kaipan.close();
       await db.$disconnect();
       await database.drop().catch(() => undefined);

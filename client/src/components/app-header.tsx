@@ -74,6 +74,15 @@ export function AppHeader(props: {
         {props.actions}
         <LanguageSwitch class="app-header__lang" />
         <Show when={session()}>
+          {/* On a phone, pages with their own actions leave no room: the project list (the back arrow) has it. (`in`: reading props.actions would build that JSX twice.) */}
+          <A href="/account" class="icon-btn app-header__account" classList={{ 'hide-phone': 'actions' in props }} title={t('account.link')} aria-label={t('account.link')}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <rect x="7" y="3" width="10" height="18" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
+              <path d="M11 18h2" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            </svg>
+          </A>
+        </Show>
+        <Show when={session()}>
           {(s) => (
             <button type="button" class="icon-btn app-header__logout" onClick={() => void onLogout()} title={`${s().user.displayName} · ${t('common.logout')}`} aria-label={t('common.logout')}>
               <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">

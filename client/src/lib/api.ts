@@ -73,6 +73,10 @@ import {
   type DocumentKind,
   type DocumentRequestBody,
   type VerifyResult,
+  type FailedLoginPage,
+  type SessionInfo,
+  type SessionsEndedResult,
+  type UserAccountInfo,
 } from '@kaipan/shared';
 import { UNIT_SHEET_CONTENT_TYPES, type UnitImportResult, type UnitSheetFormat } from '@kaipan/shared';
 import { currentToken, signOut } from '../stores/session';
@@ -151,6 +155,19 @@ export function createApi(auth: ApiAuth) {
       post<LoginResponse>('/api/auth/login', { username, password }),
     logout: () => post<{ ok: true }>('/api/auth/logout'),
     me: () => get<{ user: UserInfo }>('/api/auth/me'),
+    /** My live sessions (devices), the current one marked; end one ("sign out this phone"). */
+    mySessions: () => get<SessionInfo[]>('/api/auth/sessions'),
+    endMySession: (sessionId: string) => post<SessionsEndedResult>(`/api/auth/sessions/${enc(sessionId)}/revoke`),
+    /** Administrators: failed sign-ins (newest first), users, deactivation, ending a user's sessions. */
+    failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) => {
+      const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+      const text = qs.toString();
+      return get<FailedLoginPage>(`/api/auth/failed-logins${text ? `?${text}` : ''}`);
+    },
+    users: () => get<UserAccountInfo[]>('/api/users'),
+    deactivateUser: (userId: string) => post<UserAccountInfo>(`/api/users/${enc(userId)}/deactivate`),
+    activateUser: (userId: string) => post<UserAccountInfo>(`/api/users/${enc(userId)}/activate`),
+    endUserSessions: (userId: string) => post<SessionsEndedResult>(`/api/users/${enc(userId)}/sessions/revoke`),
 
     projects: () => get<ProjectSummary[]>('/api/projects'),
     catalog: (projectId: string) => get<ProjectCatalog>(`/api/projects/${enc(projectId)}/catalog`),

@@ -59,3 +59,36 @@ export function layoutBuilding(building: BuildingInfo, units: readonly CatalogUn
   const floors = [...cells.keys()].sort((a, b) => b - a);
   return { building, floors, columns: Math.max(1, columns), cells, units: own };
 }
+
+/**
+ * A short name for a signed-in device from its user agent (or the id the app sent): "iPhone · Safari",
+ * "Windows · Chrome". Unknown strings are returned cut to 40 characters; null → null.
+ */
+export function describeDevice(device: string | null): string | null {
+  if (!device) return null;
+  if (!/Mozilla\/|AppleWebKit|Gecko\//.test(device)) return device.length > 40 ? `${device.slice(0, 39)}…` : device;
+  const os = /iPhone/.test(device) ? 'iPhone'
+    : /iPad/.test(device) ? 'iPad'
+      : /Android/.test(device) ? 'Android'
+        : /Windows/.test(device) ? 'Windows'
+          : /Mac OS X|Macintosh/.test(device) ? 'Mac'
+            : /CrOS/.test(device) ? 'ChromeOS'
+              : /Linux/.test(device) ? 'Linux' : null;
+  const browser = /MicroMessenger/.test(device) ? 'WeChat'
+    : /Edg\//.test(device) ? 'Edge'
+      : /HeadlessChrome/.test(device) ? 'Chrome (headless)'
+        : /Firefox\//.test(device) ? 'Firefox'
+          : /(Chrome|CriOS)\//.test(device) ? 'Chrome'
+            : /Safari\//.test(device) ? 'Safari' : null;
+  return [os, browser].filter(Boolean).join(' · ') || device.slice(0, 40);
+}
+
+/**
+ * Date and time in the browser's own time zone, for things that belong to no project (sessions,
+ * sign-ins): "12月7日 05:45" / "7 Dec, 05:45".
+ */
+export function formatLocalDateTime(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+  }).format(new Date(iso));
+}

@@ -19,6 +19,7 @@ import {
   type ServerToClientEvents,
 } from '@kaipan/shared';
 import { ApiError } from './api';
+import { sessionEndedByServer } from '../stores/session';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -57,6 +58,8 @@ export function connectHub(auth: HubAuth): HubSocket {
     randomizationFactor: 0.5,
     timeout: 10_000,
   });
+  // The session ended on the server (here or on another device): sign out; the server hangs up next.
+  if ('token' in auth) socket.on('session:ended', (event) => sessionEndedByServer(event.reason));
   current = { key, socket };
   return socket;
 }

@@ -3,7 +3,7 @@ import { Show, createSignal, onMount, type JSX } from 'solid-js';
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { api, toApiError, type ClientErrorCode } from '../lib/api';
 import { errorText, t } from '../lib/i18n';
-import { session, signIn } from '../stores/session';
+import { session, sessionEndReason, signIn } from '../stores/session';
 import { BrandMark } from '../components/app-header';
 import { LanguageSwitch, Spinner } from '../components/ui';
 
@@ -20,6 +20,8 @@ export default function LoginPage(): JSX.Element {
   const [showPassword, setShowPassword] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<ClientErrorCode | 'MISSING' | null>(null);
+  /** Seconds this device must wait after too many failed sign-ins (RATE_LIMITED with retryAfterSeconds). */
+  const [waitSeconds, setWaitSeconds] = createSignal<number | null>(null);
   let usernameInput: HTMLInputElement | undefined;
 
   onMount(() => {
@@ -42,7 +44,10 @@ export default function LoginPage(): JSX.Element {
       signIn(res);
       navigate(safeNext(search.next), { replace: true });
     } catch (err) {
-      setError(toApiError(err).code);
+      const apiError = toApiError(err);
+      const retry = (apiError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      setWaitSeconds(apiError.code === 'RATE_LIMITED' && typeof retry === 'number' ? retry : null);
+      setError(apiError.code);
       setPassword('');
     } finally {
       setBusy(false);
@@ -67,10 +72,17 @@ export default function LoginPage(): JSX.Element {
         <h1 class="login__title">{t('login.title')}</h1>
         <p class="login__subtitle">{t('login.subtitle')}</p>
         <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+          <Show when={!error() && sessionEndReason()}>
+            {(reason) => (
+              <div class="alert alert--info" role="status" data-testid="session-ended">
+                {t(`login.ended.${reason()}`)}
+              </div>
+            )}
+          </Show>
           <Show when={error()}>
             {(code) => (
               <div class="alert alert--error" role="alert">
-                {code() === 'MISSING' ? t('login.missing') : errorText(code() as ClientErrorCode)}
+                {code() === 'MISSING' ? t('login.missing') : waitSeconds() !== null ? t('login.wait', { n: waitSeconds() ?? 0 }) : errorText(code() as ClientErrorCode)}
               </div>
             )}
           </Show>

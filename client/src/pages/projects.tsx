@@ -5,7 +5,7 @@ import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
-import { isManager } from '../stores/session';
+import { isAdmin, isManager } from '../stores/session';
 import { AppHeader } from '../components/app-header';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui';
 
@@ -72,6 +72,9 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
             )}
           </Match>
         </Switch>
+        <Show when={isAdmin(props.user)}>
+          <A href="/admin/security" class="btn btn--secondary projects__admin">{t('account.admin')}</A>
+        </Show>
       </main>
     </div>
   );

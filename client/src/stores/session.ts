@@ -3,7 +3,7 @@
  * The server also sets an httpOnly cookie at login; the bearer token is what api.ts and the hub use.
  */
 import { createRoot, createSignal } from 'solid-js';
-import { MANAGER_ROLES, ROLES, SELLER_ROLES, type LoginResponse, type UserInfo } from '@kaipan/shared';
+import { MANAGER_ROLES, ROLES, SELLER_ROLES, type LoginResponse, type SessionEndReason, type UserInfo } from '@kaipan/shared';
 
 const STORAGE_KEY = 'kaipan.session';
 
@@ -40,7 +40,9 @@ function readStored(): Session | null {
 
 const state = createRoot(() => {
   const [session, setSession] = createSignal<Session | null>(readStored());
-  return { session, setSession };
+  /** Why the server ended the last session (shown once on the sign-in page). */
+  const [ended, setEnded] = createSignal<SessionEndReason | null>(null);
+  return { session, setSession, ended, setEnded };
 });
 
 /** The current session (reactive), or null when signed out. */
@@ -51,6 +53,7 @@ export function currentToken(): string | null {
 }
 
 export function signIn(response: LoginResponse): void {
+  state.setEnded(null);
   const next: Session = { token: response.token, user: response.user };
   localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
   state.setSession(next);
@@ -61,6 +64,19 @@ export function signOut(): void {
   localStorage.removeItem(STORAGE_KEY);
   state.setSession(null);
 }
+
+/**
+ * The server ended this session (signed out on another device, ended by an admin, deactivated): forget
+ * it here too; the sign-in page says why.
+ */
+export function sessionEndedByServer(reason: SessionEndReason): void {
+  if (!state.session()) return;
+  state.setEnded(reason);
+  signOut();
+}
+
+/** Why the server ended the last session, until the next sign-in (reactive). */
+export const sessionEndReason = state.ended;
 
 /** Refresh the stored user (e.g. after GET /api/auth/me) without touching the token. */
 export function updateUser(user: UserInfo): void {
@@ -73,6 +89,10 @@ export function updateUser(user: UserInfo): void {
 
 export function isManager(user: UserInfo | undefined | null): boolean {
   return !!user && MANAGER_ROLES.includes(user.role);
+}
+
+export function isAdmin(user: UserInfo | undefined | null): boolean {
+  return !!user && user.role === 'ADMIN';
 }
 
 export function isSeller(user: UserInfo | undefined | null): boolean {

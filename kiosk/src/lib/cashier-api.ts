@@ -26,7 +26,7 @@ import {
   type RecordPaymentBody,
   type RefundBody,
 } from '@kaipan/shared';
-import { signOut } from './cashier-session';
+import { cashierSession, signOut } from './cashier-session';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 /** How long the desk waits for a PDF to be rendered. */
@@ -50,7 +50,7 @@ export type DayEndView = DayEndTotals;
 const enc = encodeURIComponent;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function send(token: string | null, method: Method, path: string, body?: unknown, accept = 'application/json'): Promise<Response> {
+async function send(token: string | null, method: Method, path: string, body?: unknown, accept = 'application/json', credentials: RequestCredentials = 'omit'): Promise<Response> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The desk is offline.');
   const headers: Record<string, string> = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -61,7 +61,7 @@ async function send(token: string | null, method: Method, path: string, body?: u
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      credentials,
       cache: 'no-store',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -92,8 +92,24 @@ async function json<T>(token: string | null, method: Method, path: string, body?
   }
 }
 
+/** Sign in. With the browser's cookies: the desk keeps its trusted-device cookie, so failed sign-ins by others at the same address never slow it down. */
 export async function login(username: string, password: string): Promise<LoginResponse> {
-  return (await json<LoginResponse>(null, 'POST', '/api/auth/login', { username, password })).data;
+  const response = await send(null, 'POST', '/api/auth/login', { username, password }, 'application/json', 'same-origin');
+  try {
+    return (await response.json()) as LoginResponse;
+  } catch {
+    throw new ApiError('INTERNAL', 'Unexpected response from POST /api/auth/login', response.status);
+  }
+}
+
+/**
+ * Sign the desk out: the server ends the session (the token stops working everywhere at once), then it
+ * is forgotten here — also when the server cannot be reached.
+ */
+export async function signOutDesk(): Promise<void> {
+  const token = cashierSession()?.token ?? null;
+  if (token) await send(token, 'POST', '/api/auth/logout', {}).catch(() => undefined);
+  signOut();
 }
 
 /** POST /api/documents answers a job (202) or, when nothing needs rendering, the current document. */

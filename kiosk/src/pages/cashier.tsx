@@ -14,7 +14,8 @@ import { CashierVoidApprovals } from '../components/cashier-void-approvals';
 import { CashierPendingBanner } from '../components/cashier-pending';
 import { createCashierApi, type CashierApi } from '../lib/cashier-api';
 import { ct, describe, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
-import { CASHIER_ROLES, cashierProjectId, cashierSession, paper, setCashierProject, setPaper, signOut, type Paper } from '../lib/cashier-session';
+import { CASHIER_ROLES, cashierProjectId, cashierSession, paper, setCashierProject, setPaper, type Paper } from '../lib/cashier-session';
+import { signOutDesk } from '../lib/cashier-api';
 import { createLoader } from '../lib/loader';
 import CashierLogin from './cashier-login';
 
@@ -90,7 +91,7 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
         <div class="c-page c-page--center">
           <OfflineBar />
           <Failure title={ct('app.loadFailed')} message={describe(projects.error())} onRetry={() => void projects.reload()}>
-            <button type="button" class="c-btn c-btn--ghost" onClick={signOut}>
+            <button type="button" class="c-btn c-btn--ghost" onClick={() => void signOutDesk()}>
               {ct('nav.signOut')}
             </button>
           </Failure>
@@ -99,7 +100,7 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
       <Match when={projects.data()?.length === 0}>
         <div class="c-page c-page--center">
           <Failure title={ct('app.noProject')} message={ct('app.noProjectHint')}>
-            <button type="button" class="c-btn c-btn--secondary" onClick={signOut}>
+            <button type="button" class="c-btn c-btn--secondary" onClick={() => void signOutDesk()}>
               {ct('nav.signOut')}
             </button>
           </Failure>
@@ -201,7 +202,7 @@ function CashierHeader(props: { projects: ProjectSummary[]; booksLoading: boolea
           <span class="c-user__name">{desk.user.displayName}</span>
           <span class="c-user__role">{ct(`role.${desk.user.role}`)}</span>
         </div>
-        <button type="button" class="c-btn c-btn--ghost c-btn--sm" onClick={signOut} data-testid="sign-out">
+        <button type="button" class="c-btn c-btn--ghost c-btn--sm" onClick={() => void signOutDesk()} data-testid="sign-out">
           {ct('nav.signOut')}
         </button>
       </div>

@@ -61,7 +61,17 @@ const envSchema = z.object({
   LOCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(200),
   /** Hub commands per socket per second (token bucket, burst ×2). */
   HUB_RATE_PER_SECOND: z.coerce.number().min(1).max(10_000).default(20),
-  /** Login attempts per username+IP per minute. */
+  /**
+   * Hub commands per user per second over all their sockets of one process (token bucket, burst ×2).
+   * A consultant's phone and tablet send a few a second at most; the confirm-throughput bench ~6.
+   */
+  HUB_USER_RATE_PER_SECOND: z.coerce.number().min(1).max(10_000).default(40),
+  /**
+   * Open hub sockets per user per process; one more is refused with RATE_LIMITED. A phone, a tablet and
+   * sockets of reconnects not yet timed out stay well below; the launch-storm bench opens 5 per user.
+   */
+  HUB_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Sign-in attempts per (username, source) per minute, right or wrong (failures also back off). */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Built web client to serve; empty disables static serving. */
   CLIENT_DIST: z.string().default('client/dist'),
@@ -104,6 +114,8 @@ export interface AppConfig {
   gridFanoutIntervalMs: number;
   lockSweepIntervalMs: number;
   hubRatePerSecond: number;
+  hubUserRatePerSecond: number;
+  hubSocketsPerUser: number;
   loginRatePerMinute: number;
   clientDist: string;
   kioskDist: string;
@@ -168,6 +180,8 @@ export function buildConfig(
     gridFanoutIntervalMs: env.GRID_FANOUT_INTERVAL_MS,
     lockSweepIntervalMs: env.LOCK_SWEEP_INTERVAL_MS,
     hubRatePerSecond: env.HUB_RATE_PER_SECOND,
+    hubUserRatePerSecond: env.HUB_USER_RATE_PER_SECOND,
+    hubSocketsPerUser: env.HUB_SOCKETS_PER_USER,
     loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
     clientDist: env.CLIENT_DIST,
     kioskDist: env.KIOSK_DIST,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@kaipan/shared';
 import { counterFloor } from './counters.js';
@@ -9,17 +10,22 @@ import { RATE_LIMITER_IDLE_MS, RATE_LIMITER_PRUNE_EVERY_MS, RateLimiter } from '
 describe('session tokens', () => {
   const secret = 'x'.repeat(40);
   const now = Date.UTC(2026, 10, 27);
-  const token = issueSessionToken(secret, { sub: 'u1', role: 'CONSULTANT', exp: now / 1000 + 60 });
+  const token = issueSessionToken(secret, { sub: 'u1', sid: 's1', role: 'CONSULTANT', exp: now / 1000 + 60 });
 
   it('verifies a valid token', () => {
-    expect(verifySessionToken(secret, token, now)).toEqual({ sub: 'u1', role: 'CONSULTANT', exp: now / 1000 + 60 });
+    expect(verifySessionToken(secret, token, now)).toEqual({ sub: 'u1', sid: 's1', role: 'CONSULTANT', exp: now / 1000 + 60 });
   });
   it('refuses expired, forged and malformed tokens', () => {
     expect(verifySessionToken(secret, token, now + 61_000)).toBeNull();
     expect(verifySessionToken('y'.repeat(40), token, now)).toBeNull();
     const [v, body, sig] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'u1', role: 'ADMIN', exp: now / 1000 + 60 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ sub: 'u1', sid: 's1', role: 'ADMIN', exp: now / 1000 + 60 })).toString('base64url');
     expect(verifySessionToken(secret, `${v}.${forged}.${sig}`, now)).toBeNull();
+    // A well-signed token without a session (the earlier format) names nothing that can be revoked.
+    const sessionless = Buffer.from(JSON.stringify({ sub: 'u1', role: 'CONSULTANT', exp: now / 1000 + 60 })).toString('base64url');
+    const signed = (body: string, version = 'v2') => `${version}.${body}.${createHmac('sha256', secret).update(`${version}.${body}`).digest('base64url')}`;
+    expect(verifySessionToken(secret, signed(sessionless), now)).toBeNull();
+    expect(verifySessionToken(secret, signed(body!, 'v1'), now)).toBeNull();
     expect(verifySessionToken(secret, `${v}.${body}`, now)).toBeNull();
     expect(verifySessionToken(secret, 'garbage', now)).toBeNull();
   });

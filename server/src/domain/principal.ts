@@ -9,6 +9,8 @@ export interface UserPrincipal {
   displayName: string;
   /** Device description for the audit trail (client-supplied id or user agent). */
   device: string | null;
+  /** The session the request came with (absent for principals the server builds itself). */
+  sessionId?: string;
 }
 
 export interface DevicePrincipal {
@@ -28,6 +30,11 @@ export function canSell(p: Principal): p is UserPrincipal {
 
 export function canManage(p: Principal): p is UserPrincipal {
   return p.kind === 'user' && MANAGER_ROLES.includes(p.role);
+}
+
+/** Accounts and sign-in security (users, their sessions, failed sign-ins): administrators only. */
+export function canAdminister(p: Principal): p is UserPrincipal {
+  return p.kind === 'user' && p.role === 'ADMIN';
 }
 
 export function actorName(p: Principal): string {

@@ -1,13 +1,20 @@
 /**
- * Stateless session tokens: `v1.<base64url(claims)>.<base64url(HMAC-SHA256)>`.
- * Verification is a constant-time comparison; no storage round trip on the hot path.
+ * Session tokens: `v2.<base64url(claims)>.<base64url(HMAC-SHA256)>`.
+ * Verification is a constant-time comparison; no storage round trip on the hot path. The claims name
+ * their session (`sid`), so a session ended on the server (sign-out, "sign out this phone",
+ * deactivation) refuses its token at once although the token itself is still well signed
+ * (server/src/services/session-service.ts). Tokens of the earlier format (`v1`, no session) are refused.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ROLES, type Role } from '@kaipan/shared';
 
+const VERSION = 'v2';
+
 export interface SessionClaims {
   /** user id */
   sub: string;
+  /** session id (row of the `sessions` table) */
+  sid: string;
   role: Role;
   /** expiry, epoch seconds */
   exp: number;
@@ -19,20 +26,20 @@ function sign(secret: string, body: string): string {
 
 export function issueSessionToken(secret: string, claims: SessionClaims): string {
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `v1.${body}.${sign(secret, `v1.${body}`)}`;
+  return `${VERSION}.${body}.${sign(secret, `${VERSION}.${body}`)}`;
 }
 
 /** The claims of a valid, unexpired token, or null. */
 export function verifySessionToken(secret: string, token: string, nowMs: number): SessionClaims | null {
   if (token.length > 1024) return null;
   const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== 'v1') return null;
-  const expected = Buffer.from(sign(secret, `v1.${parts[1]}`));
+  if (parts.length !== 3 || parts[0] !== VERSION) return null;
+  const expected = Buffer.from(sign(secret, `${VERSION}.${parts[1]}`));
   const given = Buffer.from(parts[2]!);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
     const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Partial<SessionClaims>;
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return null;
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return null;
     if (!ROLES.includes(claims.role as Role)) return null;
     if (claims.exp * 1000 <= nowMs) return null;
     return claims as SessionClaims;

@@ -50,6 +50,14 @@ export async function requirePrincipal(services: Services, request: FastifyReque
 }
 
 /**
+ * Did the request come over TLS? Directly, or — with `TRUST_PROXY` set for the load balancer — as its
+ * `X-Forwarded-Proto: https` says. Cookies are `Secure` and HSTS is sent only then.
+ */
+export function isTls(request: FastifyRequest): boolean {
+  return request.protocol === 'https';
+}
+
+/**
  * Validate with a shared schema; a failure is VALIDATION_FAILED with the failing paths. Only an
  * absent body (undefined) stands for `{}`; a JSON `null` is refused like any other non-object.
  */

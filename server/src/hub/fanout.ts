@@ -29,6 +29,8 @@ export const projectRoom = (projectId: string): string => `project:${projectId}`
 export const managersRoom = (projectId: string): string => `managers:${projectId}`;
 /** Every socket of one user (joined at connection). */
 export const userRoom = (userId: string): string => `user:${userId}`;
+/** Every socket of one session (joined at connection; cut when the session ends). */
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 const shardRoom = (projectId: string, audience: Audience, shard: number): string => `project:${projectId}:${audience}:${shard}`;
 
 /** Consultants' phones take the merged, slower frames; screens and managers the fast ones. */

@@ -25,7 +25,7 @@ import { RateLimiter } from '../infra/rate-limiter.js';
 import { canManage, deviceLabel, type Principal } from '../domain/principal.js';
 import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
-import { Fanout, audienceOf, managersRoom, projectRoom, userRoom } from './fanout.js';
+import { Fanout, audienceOf, managersRoom, projectRoom, sessionRoom, userRoom } from './fanout.js';
 import { checkHandshake, readCommand, unknownCommand } from './command-input.js';
 import { routeDealEvent } from './deal-routing.js';
 import { toErrorBody } from '../services/errors.js';
@@ -55,6 +55,13 @@ function unauthenticated(): Error {
   return refusal(new AppError('UNAUTHENTICATED', 'A valid token or device key is required.'));
 }
 
+function tooManySockets(max: number): Error {
+  return refusal(new AppError('RATE_LIMITED', `Too many live connections for this user (at most ${max}); close another tab or device.`, {
+    limit: 'sockets-per-user',
+    max,
+  }));
+}
+
 /**
  * `adapterRedis`: a pub and a sub connection for the socket.io Redis adapter, so a broadcast made
  * by one process (e.g. disconnecting a user everywhere) reaches the sockets of every process. The
@@ -81,6 +88,26 @@ export function createHub(
   const hub = io.of(HUB_NAMESPACE);
   const fanout = new Fanout(hub, config.gridFanoutIntervalMs);
   const limiter = new RateLimiter(config.hubRatePerSecond, config.hubRatePerSecond * 2);
+  // Per user as well as per socket: many sockets on one token must not multiply the allowance.
+  // Both limits are per process (no Redis round trip per command); with N hub processes a user
+  // spread over all of them gets at most N times as much.
+  const userLimiter = new RateLimiter(config.hubUserRatePerSecond, config.hubUserRatePerSecond * 2);
+  /** Open (or handshaking) sockets per user id in this process. */
+  const socketsOfUser = new Map<string, number>();
+  /** Count a user's socket until its connection closes (also when it closes before `connection`). */
+  const holdSocketSlot = (socket: HubSocket, userId: string): void => {
+    socketsOfUser.set(userId, (socketsOfUser.get(userId) ?? 0) + 1);
+    let held = true;
+    const release = (): void => {
+      if (!held) return;
+      held = false;
+      const left = (socketsOfUser.get(userId) ?? 1) - 1;
+      if (left > 0) socketsOfUser.set(userId, left);
+      else socketsOfUser.delete(userId);
+    };
+    socket.conn.once('close', release);
+    socket.once('disconnect', release);
+  };
 
   /** The principal behind a credential now (users and devices cached by the auth service), or null. */
   const resolve = (credential: SocketData['credential'], device: string | null): Promise<Principal | null> =>
@@ -107,6 +134,17 @@ export function createHub(
           next(unauthenticated());
           return;
         }
+        if (principal.kind === 'user') {
+          if (socket.conn.readyState !== 'open') {
+            next(unauthenticated()); // gone while we looked: nothing to count
+            return;
+          }
+          if ((socketsOfUser.get(principal.id) ?? 0) >= config.hubSocketsPerUser) {
+            next(tooManySockets(config.hubSocketsPerUser));
+            return;
+          }
+          holdSocketSlot(socket, principal.id);
+        }
         socket.data.principal = principal;
         socket.data.credential = credential;
         next();
@@ -120,8 +158,9 @@ export function createHub(
 
   hub.on('connection', (socket: HubSocket) => {
     let principal = socket.data.principal;
-    // Personal events (answers to this user's approval and change requests).
-    if (principal.kind === 'user') void socket.join(userRoom(principal.id));
+    // Personal events (answers to this user's approval and change requests); the session's room is
+    // where its sockets are cut when it ends.
+    if (principal.kind === 'user') void socket.join(principal.sessionId ? [userRoom(principal.id), sessionRoom(principal.sessionId)] : userRoom(principal.id));
 
     /** validate → one service call → ack; every failure is a coded error and changes nothing. */
     const command =
@@ -133,7 +172,7 @@ export function createHub(
           metrics?.command(event, response.ok ? null : response.error.code);
           ack(response);
         };
-        if (!limiter.take(socket.id)) {
+        if (!limiter.take(socket.id) || (principal.kind === 'user' && !userLimiter.take(principal.id))) {
           reply({ ok: false, error: new AppError('RATE_LIMITED').toBody() });
           return;
         }
@@ -151,6 +190,9 @@ export function createHub(
           const current = await resolve(socket.data.credential, principal.device);
           if (!current) {
             reply({ ok: false, error: new AppError('UNAUTHENTICATED').toBody() });
+            // Ended rather than expired: say so (an expired token's client finds out on its next request).
+            const { credential } = socket.data;
+            if ('claims' in credential && credential.claims.exp * 1000 > Date.now()) socket.emit('session:ended', { reason: 'revoked' });
             socket.disconnect(true);
             return;
           }
@@ -199,6 +241,15 @@ export function createHub(
       services.sales.confirm(principal, unitId, token, buyer, terms)));
 
     socket.on('disconnect', () => limiter.forget(socket.id));
+  });
+
+  // A session ended (here, on another process, or found by the poll): every process cuts its own
+  // sockets of that session at once, telling them why first (the client then signs out).
+  services.sessions.onEnded(({ sessions, reason }) => {
+    for (const { id } of sessions) {
+      hub.local.to(sessionRoom(id)).emit('session:ended', { reason });
+      hub.local.in(sessionRoom(id)).disconnectSockets(true);
+    }
   });
 
   // Lottery results go through the Redis adapter: the sockets of every process in the project room hear them.

@@ -38,4 +38,5 @@ export const scripts = {
   snapshot: new RedisScript('snapshot'),
   rebuild: new RedisScript('rebuild'),
   setPaused: new RedisScript('set-paused'),
+  loginAttempt: new RedisScript('login-attempt'),
 } as const;

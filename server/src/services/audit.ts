@@ -7,10 +7,16 @@ import type { SqlPool } from '../infra/sql.js';
 import { actorName, type Principal } from '../domain/principal.js';
 import type { Logger } from './logger.js';
 
+/** Someone not signed in (a failed sign-in): only the device they came from is known. */
+export interface AnonymousActor {
+  kind: 'anonymous';
+  device: string | null;
+}
+
 export interface AuditInput {
   projectId: string | null;
-  /** The acting principal, or 'system' for the server itself (e.g. lock expiry). */
-  actor: Principal | 'system';
+  /** The acting principal, 'system' for the server itself (e.g. lock expiry), or an anonymous caller. */
+  actor: Principal | AnonymousActor | 'system';
   action: string;
   entity: string;
   entityId: string;
@@ -37,9 +43,9 @@ export function toAuditRow(input: AuditInput): AuditRow {
   const actor = input.actor;
   return {
     projectId: input.projectId,
-    actorId: actor === 'system' ? null : actor.id,
+    actorId: actor === 'system' || actor.kind === 'anonymous' ? null : actor.id,
     actorKind: actor === 'system' ? 'system' : actor.kind,
-    actorName: actor === 'system' ? 'system' : actorName(actor),
+    actorName: actor === 'system' ? 'system' : actor.kind === 'anonymous' ? 'anonymous' : actorName(actor),
     action: input.action,
     entity: input.entity,
     entityId: input.entityId,

@@ -6,8 +6,12 @@ import { verifyPassword } from '../domain/passwords.js';
 import type { DevicePrincipal, UserPrincipal } from '../domain/principal.js';
 import { issueSessionToken, verifySessionToken, type SessionClaims } from '../domain/session-token.js';
 import { RefreshingCache } from './refreshing-cache.js';
+import type { SessionService } from './session-service.js';
 
-/** A user or device change (deactivation, role) is seen within this many ms (plus one command). */
+/**
+ * A user or device change (role, a board's key) is seen within this many ms (plus one command).
+ * Deactivation and ended sessions take effect at once (session-service.ts).
+ */
 const FRESH_MS = 30_000;
 /** Idle time after which a command waits for PostgreSQL again (consultants idle before 9:00 do not). */
 const MAX_STALE_MS = 15 * 60_000;
@@ -24,6 +28,7 @@ export class AuthService {
     private readonly db: Db,
     private readonly secret: string,
     private readonly sessionHours: number,
+    private readonly sessions: SessionService,
   ) {
     this.users = new RefreshingCache(
       async (id) => {
@@ -40,24 +45,32 @@ export class AuthService {
       // Capped: keys an attacker makes up must not grow memory.
       { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 2_000 },
     );
+    // A deactivated user is forgotten at once (its sessions ended with it), not after FRESH_MS.
+    sessions.onEnded((ended) => {
+      if (ended.reason === 'deactivated') for (const s of ended.sessions) this.users.delete(s.userId);
+    });
   }
 
-  async login(username: string, password: string): Promise<LoginResponse> {
+  /**
+   * Check the password and open a session (`meta`: the device label and source address shown in the
+   * user's session list). INVALID_CREDENTIALS for an unknown, inactive or wrong one alike.
+   */
+  async login(username: string, password: string, meta: { device: string | null; address: string | null }): Promise<LoginResponse & { sessionId: string }> {
     const user = await this.db.user.findUnique({ where: { username } });
     // Verify against a dummy hash when the user is unknown so timing does not reveal usernames.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.active || !ok) throw new AppError('INVALID_CREDENTIALS');
     const info: UserInfo = { id: user.id, username: user.username, role: user.role, displayName: user.displayName };
-    const token = issueSessionToken(this.secret, {
-      sub: user.id,
-      role: user.role,
-      exp: Math.floor(Date.now() / 1000) + this.sessionHours * 3600,
-    });
+    const exp = Math.floor(Date.now() / 1000) + this.sessionHours * 3600;
+    const sessionId = await this.sessions.create(user.id, meta, new Date(exp * 1000));
+    // Deactivated between the read above and the session: as if inactive all along.
+    if (!sessionId) throw new AppError('INVALID_CREDENTIALS');
+    const token = issueSessionToken(this.secret, { sub: user.id, sid: sessionId, role: user.role, exp });
     this.users.set(user.id, info);
-    return { token, user: info };
+    return { token, user: info, sessionId };
   }
 
-  /** The user behind a session token, or null when the token is invalid, expired or the user inactive. */
+  /** The user behind a session token, or null when the token is invalid or expired, its session ended or the user inactive. */
   async authenticateToken(token: string, device: string | null): Promise<UserPrincipal | null> {
     const claims = verifySessionToken(this.secret, token, Date.now());
     return claims ? this.authenticateClaims(claims, device) : null;
@@ -68,9 +81,11 @@ export class AuthService {
    * costs an expiry check and a cache lookup, not an HMAC).
    */
   async authenticateClaims(claims: SessionClaims, device: string | null): Promise<UserPrincipal | null> {
-    if (claims.exp * 1000 <= Date.now()) return null;
+    if (claims.exp * 1000 <= Date.now() || this.sessions.isEnded(claims.sid)) return null;
     const user = await this.users.get(claims.sub);
-    return user ? { kind: 'user', ...user, device } : null;
+    if (!user) return null;
+    this.sessions.touch(claims.sid);
+    return { kind: 'user', ...user, device, sessionId: claims.sid };
   }
 
   verifyToken(token: string): SessionClaims | null {

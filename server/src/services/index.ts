@@ -30,6 +30,10 @@ import { UnitImportService } from './unit-import-service.js';
 import { DocumentService } from './document-service.js';
 import { CashierService } from './cashier-service.js';
 import { DepositJobs } from '../jobs/deposits.js';
+import { SessionService } from './session-service.js';
+import { LoginThrottle } from './login-throttle.js';
+import { SignInService } from './sign-in-service.js';
+import { UserService } from './user-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -39,6 +43,12 @@ export interface Services {
   directory: ProjectDirectory;
   keeper: MirrorKeeper;
   auth: AuthService;
+  /** Sessions: created at sign-in, ended at once on every process (start/stop with the app). */
+  sessions: SessionService;
+  /** Signing in: throttle per (username, source), trusted devices, failed-attempt audit. */
+  signIn: SignInService;
+  /** User administration (deactivate, activate, end sessions) and a user's own sessions. */
+  users: UserService;
   sales: SalesService;
   control: ControlService;
   query: QueryService;
@@ -95,13 +105,18 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   // deposit rule, deposits recorded/converted/voided): DocumentService.refreshFor.
   const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log);
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
+  const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
+  const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions);
   return {
     mirror,
     projects,
     audit,
     directory,
     keeper,
-    auth: new AuthService(db, config.authSecret, config.sessionHours),
+    auth,
+    sessions,
+    signIn: new SignInService(db, auth, new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute), audit, config.authSecret),
+    users: new UserService(db, sessions),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
     sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, (projectId, subscriptionId, at) =>

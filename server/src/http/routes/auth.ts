@@ -1,57 +1,58 @@
-import type { FastifyInstance } from 'fastify';
-import { AppError, emptyBodySchema, loginBodySchema, type LoginResponse } from '@kaipan/shared';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, emptyBodySchema, failedLoginsQuerySchema, loginBodySchema, sessionRefSchema } from '@kaipan/shared';
 import type { AppConfig } from '../../config/index.js';
-import { RateLimiter } from '../../infra/rate-limiter.js';
+import { DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH, deviceCookieName } from '../../domain/device-cookie.js';
+import { deviceLabel } from '../../domain/principal.js';
 import type { Services } from '../../services/index.js';
-import { parse, requirePrincipal, SESSION_COOKIE } from '../context.js';
+import { isTls, parse, requirePrincipal, SESSION_COOKIE } from '../context.js';
 
 /**
- * Failed logins per username (from any IP): a burst of 5 — a consultant who mistypes a few times is
- * fine — then one more try every 30 s, so guessing one account's password online is slow.
- * A successful login gives its token back; an attempt refused for another reason does too.
+ * Sign-in, sign-out and a user's own sessions (docs/protocol.md "Sessions and accounts").
+ * Throttling: per (username, source) with backoff — never per username alone, so nobody can lock
+ * someone else out (server/src/domain/login-throttle.ts); a browser that signed in as the user before
+ * holds a trusted-device cookie and is counted apart from the address it shares with the hall.
  */
-export const FAILED_LOGIN_BURST = 5;
-export const FAILED_LOGINS_PER_MINUTE = 2;
-
-/**
- * `loginLimiter` limits attempts per username and IP (`config.loginRatePerMinute`). Two more limits
- * are built here: attempts per username alone (5× that, so rotating IPs does not help) and failed
- * attempts per username. All must pass; a refused attempt never reaches the password check.
- */
-export function authRoutes(app: FastifyInstance, services: Services, config: AppConfig, loginLimiter: RateLimiter): void {
-  const perUsername = new RateLimiter((config.loginRatePerMinute * 5) / 60, config.loginRatePerMinute * 5);
-  const failures = new RateLimiter(FAILED_LOGINS_PER_MINUTE / 60, FAILED_LOGIN_BURST);
-
+export function authRoutes(app: FastifyInstance, services: Services, config: AppConfig): void {
   app.post('/api/auth/login', async (request, reply) => {
     const body = parse(loginBodySchema, request.body);
-    if (!loginLimiter.take(`${body.username}|${request.ip}`) || !perUsername.take(body.username)) {
-      throw new AppError('RATE_LIMITED');
-    }
-    // Reserve a failure before checking, so concurrent guesses cannot all slip through.
-    if (!failures.take(body.username)) {
-      throw new AppError('RATE_LIMITED', 'Too many failed logins for this user; try again in a minute.');
-    }
-    let result: LoginResponse;
+    let signed;
     try {
-      result = await services.auth.login(body.username, body.password);
+      signed = await services.signIn.signIn({
+        username: body.username,
+        password: body.password,
+        ip: request.ip,
+        device: deviceLabel(request.headers),
+        deviceCookie: request.cookies[deviceCookieName(body.username)],
+      });
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'INVALID_CREDENTIALS')) failures.refund(body.username);
+      const retry = error instanceof AppError ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+      if (retry !== undefined) void reply.header('retry-after', String(retry));
       throw error;
     }
-    failures.refund(body.username);
-    void reply.setCookie(SESSION_COOKIE, result.token, {
+    const secure = isTls(request);
+    void reply.setCookie(SESSION_COOKIE, signed.response.token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: config.env === 'production',
+      secure,
       maxAge: config.sessionHours * 3600,
     });
-    return result;
+    void reply.setCookie(deviceCookieName(body.username), signed.deviceCookie, {
+      path: DEVICE_COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      maxAge: DEVICE_COOKIE_MAX_AGE_S,
+    });
+    return signed.response;
   });
 
+  /** Ends the session the request came with (every process, its sockets too) and clears the cookie. */
   app.post('/api/auth/logout', async (request, reply) => {
     parse(emptyBodySchema, request.body);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    const principal = await optionalPrincipal(services, request);
+    if (principal) await services.users.signOut(principal);
+    clearSessionCookie(request, reply);
     return { ok: true };
   });
 
@@ -61,4 +62,41 @@ export function authRoutes(app: FastifyInstance, services: Services, config: App
     const { id, username, role, displayName } = principal;
     return { user: { id, username, role, displayName } };
   });
+
+  /** The caller's live sessions (device, address, last use; the current one marked). */
+  app.get('/api/auth/sessions', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no sessions.');
+    return services.users.sessionsOf(principal, principal.id);
+  });
+
+  /** "Sign out this phone": end one of the caller's sessions. */
+  app.post('/api/auth/sessions/:sessionId/revoke', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { sessionId } = parse(sessionRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no sessions.');
+    return services.users.endSessions(principal, principal.id, sessionId);
+  });
+
+  /** Failed sign-ins, newest first (administrators). */
+  app.get('/api/auth/failed-logins', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const query = parse(failedLoginsQuerySchema, request.query);
+    return services.signIn.failedLogins(principal, query);
+  });
+}
+
+/** The caller if the request carries valid credentials, else null (sign-out of an already ended session). */
+async function optionalPrincipal(services: Services, request: FastifyRequest) {
+  try {
+    return await requirePrincipal(services, request);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UNAUTHENTICATED') return null;
+    throw error;
+  }
+}
+
+function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: isTls(request) });
 }

@@ -1,0 +1,318 @@
+/**
+ * Sessions: one row per sign-in, its id in the token (server/src/domain/session-token.ts), so a
+ * session ends at once — sign-out, "sign out this phone", an admin ending a user's sessions,
+ * deactivation — although its token stays well signed until it expires.
+ *
+ * The hot path (every HTTP request and hub command) never reads PostgreSQL: `isEnded(sid)` is a
+ * lookup in this process's set of ended sessions. Every process learns of an ended session
+ *  1. at once: the process that ended it publishes the ids on Redis (`<prefix>sessions:ended`); every
+ *     process applies them on receipt and hangs up that session's sockets (listeners, hub.ts);
+ *  2. within `pollMs` from PostgreSQL: each process reads the rows ended since its last poll, so an
+ *     end whose message was lost (Redis or the subscription down) still takes effect;
+ *  3. at start: every ended session that has not expired yet.
+ *
+ * Chosen behaviour while Redis (pub/sub) is unavailable: ending a session still commits — PostgreSQL
+ * is the record — and takes effect at once on the process that ended it and within `pollMs` (5 s) on
+ * the others. Requests keep being served meanwhile: refusing every request on a Redis blip would stop
+ * the launch. While PostgreSQL is down a session cannot be ended (the call fails; clients forget
+ * their token anyway).
+ *
+ * "Last used" is kept in memory and written in one statement per `flushMs` (no write per request).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { SessionEndReason, SessionInfo } from '@kaipan/shared';
+import type { Db } from '../infra/db.js';
+import { createRedis } from '../infra/redis.js';
+import type { SqlPool } from '../infra/sql.js';
+import type { Principal } from '../domain/principal.js';
+import { toAuditRow } from './audit.js';
+import type { Logger } from './logger.js';
+
+/** How often every process reads the sessions ended since its last look (the safety net of pub/sub), ms. */
+export const SESSION_POLL_MS = 5_000;
+/** How often "last used" times are written, ms. */
+export const SESSION_FLUSH_MS = 30_000;
+/**
+ * The poll re-reads this far back: `revoked_at` is the ending transaction's start time, and a
+ * transaction may commit a little after a poll that already looked past it.
+ */
+const POLL_OVERLAP_MS = 60_000;
+
+/** Sessions that ended together (one call, one user or one poll). */
+export interface EndedSessions {
+  sessions: { id: string; userId: string }[];
+  reason: SessionEndReason;
+}
+
+/** What ends: one session of a user, or all of a user's sessions. */
+export type SessionFilter = { userId: string; sessionId?: string };
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+interface EndedRow {
+  id: string;
+  user_id: string;
+  expires_at: Date;
+  revoked_at: Date;
+  revoked_reason: string | null;
+}
+
+interface Message {
+  reason: SessionEndReason;
+  sessions: { id: string; userId: string; exp: number }[];
+}
+
+function reasonOf(value: string | null): SessionEndReason {
+  return value === 'logout' || value === 'deactivated' ? value : 'revoked';
+}
+
+export class SessionService {
+  /** Ended sessions not yet expired: id → expiry (ms). */
+  private readonly ended = new Map<string, number>();
+  /** Last use not yet written: id → ms. */
+  private used = new Map<string, number>();
+  private readonly listeners: ((ended: EndedSessions) => void)[] = [];
+  private sub: Redis | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** Latest `revoked_at` seen (PostgreSQL's clock). */
+  private seenUntil: Date | null = null;
+  private polling: Promise<void> | null = null;
+  private readonly channel: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly sql: SqlPool,
+    /** Publishes (any non-subscribed connection). */
+    private readonly redis: Redis,
+    private readonly redisUrl: string,
+    prefix: string,
+    private readonly log: Logger,
+    private readonly opts: { pollMs: number; flushMs: number } = { pollMs: SESSION_POLL_MS, flushMs: SESSION_FLUSH_MS },
+  ) {
+    this.channel = `${prefix}sessions:ended`;
+  }
+
+  /**
+   * A new session for an active user, or null when the user is not (or no longer) active. The user
+   * row is read `FOR SHARE`: a deactivation committing meanwhile either sees this session (and ends
+   * it) or makes this insert see the user inactive.
+   */
+  async create(userId: string, meta: { device: string | null; address: string | null }, expiresAt: Date): Promise<string | null> {
+    const id = randomUUID();
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      INSERT INTO sessions (id, user_id, device, address, expires_at)
+      SELECT ${id}::uuid, u.id, ${meta.device}, ${meta.address}, ${expiresAt}
+      FROM users AS u WHERE u.id = ${userId}::uuid AND u.active
+      FOR SHARE
+      RETURNING id`;
+    return rows.length === 1 ? id : null;
+  }
+
+  /** Hot path: has this session ended? (memory only) */
+  isEnded(sessionId: string): boolean {
+    return this.ended.has(sessionId);
+  }
+
+  /** Hot path: the session was used now (written in the next batch). */
+  touch(sessionId: string): void {
+    this.used.set(sessionId, Date.now());
+  }
+
+  /** Live sessions of a user, newest first; `currentId` is marked `current`. */
+  async list(userId: string, currentId?: string): Promise<SessionInfo[]> {
+    const rows = await this.db.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+      orderBy: { createdAt: 'desc' },
+      take: 200,
+    });
+    return rows.map((r) => {
+      const pending = this.used.get(r.id);
+      const lastUsed = pending && pending > r.lastUsedAt.getTime() ? new Date(pending) : r.lastUsedAt;
+      return {
+        id: r.id,
+        device: r.device,
+        address: r.address,
+        createdAt: r.createdAt.toISOString(),
+        lastUsedAt: lastUsed.toISOString(),
+        expiresAt: r.expiresAt.toISOString(),
+        current: r.id === currentId,
+      };
+    });
+  }
+
+  /**
+   * End sessions in a transaction of the caller (e.g. deactivation, which also changes the user):
+   * marks the rows and audits each. Call `announce` with the result after the commit.
+   */
+  async endInTransaction(tx: Tx, actor: Principal, filter: SessionFilter, reason: SessionEndReason): Promise<EndedSessions & { rows: EndedRow[] }> {
+    const rows = await tx.$queryRaw<EndedRow[]>`
+      UPDATE sessions SET revoked_at = now(), revoked_reason = ${reason}
+      WHERE user_id = ${filter.userId}::uuid
+        AND (${filter.sessionId ?? null}::uuid IS NULL OR id = ${filter.sessionId ?? null}::uuid)
+        AND revoked_at IS NULL AND expires_at > now()
+      RETURNING id, user_id, expires_at, revoked_at, revoked_reason`;
+    if (rows.length > 0) {
+      await tx.auditEvent.createMany({
+        data: rows.map((r) =>
+          toAuditRow({
+            projectId: null,
+            actor,
+            action: 'session.ended',
+            entity: 'session',
+            entityId: r.id,
+            before: { userId: r.user_id },
+            after: { reason },
+          }),
+        ),
+      });
+    }
+    return { rows, reason, sessions: rows.map((r) => ({ id: r.id, userId: r.user_id })) };
+  }
+
+  /** End sessions (own transaction) and announce it to every process. Resolves with the sessions ended now. */
+  async end(actor: Principal, filter: SessionFilter, reason: SessionEndReason): Promise<EndedSessions> {
+    const result = await this.db.$transaction((tx) => this.endInTransaction(tx, actor, filter, reason));
+    await this.announce(result);
+    return { sessions: result.sessions, reason };
+  }
+
+  /** After the commit: apply here at once, then tell the other processes (best effort: they also poll). */
+  async announce(result: EndedSessions & { rows: EndedRow[] }): Promise<void> {
+    if (result.rows.length === 0) return;
+    this.apply(result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })), result.reason);
+    const message: Message = {
+      reason: result.reason,
+      sessions: result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
+    };
+    try {
+      await this.redis.publish(this.channel, JSON.stringify(message));
+    } catch (error) {
+      this.log.warn({ err: error }, 'sessions: could not publish ended sessions; other processes pick them up on their next poll');
+    }
+  }
+
+  /** Called with every batch of sessions that ended (from this process, another one, or a poll). */
+  onEnded(listener: (ended: EndedSessions) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Load the ended sessions, subscribe, start polling and the last-use writer. */
+  async start(): Promise<void> {
+    await this.poll(true);
+    const sub = createRedis(this.redisUrl, 'sessions-sub');
+    this.sub = sub;
+    sub.on('message', (channel: string, text: string) => {
+      if (channel === this.channel) this.receive(text);
+    });
+    let first = true;
+    sub.on('ready', () => {
+      // Back after an outage (ioredis re-subscribes by itself): catch up on what was missed.
+      if (!first) void this.poll(false);
+      first = false;
+    });
+    await sub.subscribe(this.channel).catch((error: unknown) => this.log.warn({ err: error }, 'sessions: subscribe failed; polling only until Redis is back'));
+    this.pollTimer = setInterval(() => void this.poll(false), this.opts.pollMs);
+    this.pollTimer.unref();
+    this.flushTimer = setInterval(() => void this.flush(), this.opts.flushMs);
+    this.flushTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.pollTimer = this.flushTimer = null;
+    this.sub?.disconnect();
+    this.sub = null;
+    await this.polling?.catch(() => undefined);
+    await this.flush();
+  }
+
+  private receive(text: string): void {
+    try {
+      const message = JSON.parse(text) as Message;
+      if (!Array.isArray(message.sessions)) return;
+      this.apply(message.sessions, reasonOf(message.reason));
+    } catch (error) {
+      this.log.warn({ err: error }, 'sessions: unreadable message');
+    }
+  }
+
+  /** Remember ended sessions; tell the listeners about those not known before. */
+  private apply(sessions: { id: string; userId: string; exp: number }[], reason: SessionEndReason): void {
+    const fresh = sessions.filter((s) => !this.ended.has(s.id));
+    for (const s of fresh) {
+      this.ended.set(s.id, s.exp);
+      this.used.delete(s.id);
+    }
+    if (fresh.length === 0) return;
+    const ended: EndedSessions = { sessions: fresh.map(({ id, userId }) => ({ id, userId })), reason };
+    for (const listener of this.listeners) {
+      try {
+        listener(ended);
+      } catch (error) {
+        this.log.error({ err: error }, 'sessions: listener failed');
+      }
+    }
+  }
+
+  /** Read the sessions ended since the last look (all live ended ones at start). */
+  private poll(initial: boolean): Promise<void> {
+    if (this.polling) return this.polling;
+    this.polling = (async () => {
+      try {
+        const since = this.seenUntil ? new Date(this.seenUntil.getTime() - POLL_OVERLAP_MS) : null;
+        const rows = since
+          ? await this.db.$queryRaw<EndedRow[]>`
+              SELECT id, user_id, expires_at, revoked_at, revoked_reason FROM sessions
+              WHERE revoked_at > ${since} AND expires_at > now() ORDER BY revoked_at LIMIT 50000`
+          : await this.db.$queryRaw<EndedRow[]>`
+              SELECT id, user_id, expires_at, revoked_at, revoked_reason FROM sessions
+              WHERE revoked_at IS NOT NULL AND expires_at > now() ORDER BY revoked_at LIMIT 50000`;
+        for (const reason of ['logout', 'revoked', 'deactivated'] as const) {
+          const mine = rows.filter((r) => reasonOf(r.revoked_reason) === reason);
+          if (mine.length > 0) this.apply(mine.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })), reason);
+        }
+        const latest = rows.at(-1)?.revoked_at;
+        if (latest && (!this.seenUntil || latest > this.seenUntil)) this.seenUntil = latest;
+        if (!this.seenUntil) {
+          const [row] = await this.db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+          this.seenUntil = row?.now ?? null;
+        }
+        this.prune();
+      } catch (error) {
+        if (initial) throw error;
+        this.log.warn({ err: error }, 'sessions: poll failed; retrying');
+      } finally {
+        this.polling = null;
+      }
+    })();
+    return this.polling;
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    for (const [id, exp] of this.ended) if (exp <= now) this.ended.delete(id);
+  }
+
+  /** Write the batched "last used" times in one statement. */
+  private async flush(): Promise<void> {
+    if (this.used.size === 0) return;
+    const batch = this.used;
+    this.used = new Map();
+    try {
+      await this.sql.query({
+        name: 'kaipan_sessions_touch_v1',
+        text: `UPDATE sessions AS s SET last_used_at = v.at
+               FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+               WHERE s.id = v.id AND s.last_used_at < v.at`,
+        values: [[...batch.keys()], [...batch.values()].map((ms) => new Date(ms))],
+      });
+    } catch (error) {
+      // Keep them for the next round (newer uses win).
+      for (const [id, at] of batch) if (!this.used.has(id)) this.used.set(id, at);
+      this.log.warn({ err: error }, 'sessions: could not write last-used times; will retry');
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Accounts and sign-in security (issue 12): sessions a user can see and end, failed sign-ins for
+ * admins, and the minimal user administration (deactivate / activate) that user management (issue 14)
+ * extends. HTTP: docs/protocol.md "Sessions and accounts".
+ */
+import { z } from 'zod';
+import type { Role, SessionEndedEvent } from './protocol.js';
+import { idSchema } from './schemas.js';
+
+export const userRefSchema = z.strictObject({ userId: idSchema });
+export const sessionRefSchema = z.strictObject({ sessionId: idSchema });
+
+/** Why a session ended: signed out, ended by its user or an admin ("sign out this phone"), or its user was deactivated. */
+export type SessionEndReason = SessionEndedEvent['reason'];
+
+/** GET /api/auth/sessions (own) and GET /api/users/:id/sessions (admins): live sessions, newest first. */
+export interface SessionInfo {
+  id: string;
+  /** The device id the client sent (`X-Kaipan-Device`) or its user agent at sign-in. */
+  device: string | null;
+  /** Source address at sign-in. */
+  address: string | null;
+  createdAt: string;
+  /** Last request or hub command (accurate to about a minute). */
+  lastUsedAt: string;
+  expiresAt: string;
+  /** The session the request itself came from. */
+  current: boolean;
+}
+
+/** POST …/revoke answers: the sessions that were ended by this call (0 when already ended). */
+export interface SessionsEndedResult {
+  ended: number;
+}
+
+/** GET /api/auth/failed-logins (admins): failed sign-ins, newest first. */
+export interface FailedLoginInfo {
+  id: string;
+  at: string;
+  /** As typed (may name no account). */
+  username: string;
+  /** Source address (the client's, through a trusted proxy). */
+  address: string;
+  /** User agent or `X-Kaipan-Device` of the attempt. */
+  device: string | null;
+  /** True when the browser held a trusted-device cookie for this username (it signed in as them before). */
+  trustedDevice: boolean;
+  /** Failures in a row from this source, this one included. */
+  failures: number;
+  /** How long this source must now wait before its next attempt, seconds (0 while within the free tries). */
+  waitSeconds: number;
+}
+
+export interface FailedLoginPage {
+  items: FailedLoginInfo[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  next: string | null;
+}
+
+export const failedLoginsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Only entries older than this id (paging). */
+  before: z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be an id from a previous page').optional(),
+  /** Only attempts for this username. */
+  username: z.string().trim().min(1).max(64).optional(),
+});
+export type FailedLoginsQuery = z.infer<typeof failedLoginsQuerySchema>;
+
+/** GET /api/users (admins): every account, for the admin screen. */
+export interface UserAccountInfo {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  active: boolean;
+  /** Live (unexpired, not ended) sessions. */
+  sessions: number;
+}
