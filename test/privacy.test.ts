@@ -358,6 +358,7 @@ function paramValues(): Record<string, string[]> {
     drawId: [ids.drawId],
     priceListId: [],
     ticketId: ids.tickets.map((t) => t.ticket.id),
+    userId: Object.values(userId),
     token: ids.tickets.map((t) => t.token),
     '*': ids.documents.map((d) => d.id),
   };
