@@ -11,7 +11,7 @@ import { AppError, ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
 import { createDb, pingDb, warmDb } from './infra/db.js';
 import { RateLimiter } from './infra/rate-limiter.js';
-import { createRedis, pingRedis } from './infra/redis.js';
+import { createRedis, pingRedis, waitForRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -69,7 +69,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const log = app.log;
   const db = createDb(config.databaseUrl, config.pgPoolSize, config.pgStatementTimeoutMs);
   const sql = createSqlPool(config.databaseUrl, Math.max(4, Math.ceil(config.pgPoolSize / 2)), config.pgStatementTimeoutMs);
-  const redis = createRedis(config.redisUrl, 'main', true);
+  // Requests fail fast (SERVICE_UNAVAILABLE at once) while Redis is down; see createRedis.
+  const redis = createRedis(config.redisUrl, 'main', { autoPipeline: true, failFast: true });
   const feedConn = createRedis(config.redisUrl, 'feed');
   const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, sql, redis, log);
@@ -81,7 +82,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const mapped = error instanceof AppError ? error : fastifyErrorToAppError(error);
-    const { status, body } = toErrorBody(mapped ?? error, log);
+    const { status, body } = toErrorBody(mapped ?? error, log, services.health);
     void reply.code(status).send({ error: body });
   });
 
@@ -150,6 +151,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   app.addHook('onClose', async () => {
     // Let commands already running finish their PostgreSQL commit and mirror update.
     await services.sales.drain(5_000);
+    await services.health.stop();
     metrics.stop();
     await sweeper.stop();
     await services.keeper.stop();
@@ -179,6 +181,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     services,
     async listen() {
       if (!started) {
+        await waitForRedis(redis);
         await warmDb(db, config.pgPoolSize);
         await Promise.all(Array.from({ length: sql.options.max ?? 4 }, () => sql.query('SELECT pg_sleep(0.02)')));
         await warnOnEviction(redis, log);
@@ -201,6 +204,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
           });
         }
         services.keeper.start();
+        await services.health.start();
         started = true;
       }
       return app.listen({ host: config.host, port: config.port });

@@ -18,3 +18,4 @@ export * from './cashier.js';
 export * from './documents.js';
 export * from './unit-import.js';
 export * from './client-errors.js';
+export * from './system-status.js';

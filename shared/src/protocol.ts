@@ -6,6 +6,7 @@
 import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
 import type { QueueState } from './queue.js';
+import type { SystemStatus } from './system-status.js';
 import type { LotteryDrawnEvent } from './lottery-draws.js';
 import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from './deals.js';
 import type {
@@ -158,6 +159,8 @@ export interface ProjectSnapshot {
   paused: boolean;
   serverTime: string;
   units: UnitState[];
+  /** The answering process's dependencies (in the hub's `project:join` ack; then `system:status`). */
+  system?: SystemStatus;
 }
 
 export interface DealInfo {
@@ -266,6 +269,12 @@ export interface ServerToClientEvents {
   'batches:changed': (event: ProjectRef) => void;
   /** The deposit rule cancelled a subscription (its consultant; the project's managers). */
   'subscription:cancelled': (event: SubscriptionCancelledEvent) => void;
+  /**
+   * PostgreSQL or Redis went down or came back (sent by each hub process to its own sockets, and
+   * once on connect). While `sellingBlockedBy(status)` is not null, screens show "selling paused"
+   * and locks/confirms are refused with SERVICE_UNAVAILABLE; it clears by itself.
+   */
+  'system:status': (status: SystemStatus) => void;
 }
 
 /** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */
