@@ -11,6 +11,7 @@ import {
   formatYuan,
   type CatalogUnit,
   type ConfirmResult,
+  type Dependency,
   type DealTerms as DealTermsBody,
   type DocumentRequestBody,
   type PriceApprovalInfo,
@@ -43,6 +44,8 @@ export interface LockSheetProps {
   myLocks: MyLocks;
   paused: boolean;
   connection: ConnectionState;
+  /** The server's dependency that is down: selling is paused (lock and confirm disabled) until it is back. */
+  blockedBy: Dependency | null;
   maxLocks: number;
   timeZone: string;
   /** The registered buyer new locks are for (认筹), if one is chosen. */
@@ -210,8 +213,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         return t('sheet.reasonNotReleased');
       case 'AVAILABLE':
         if (!isSeller(props.user)) return t('sheet.reasonNoRole');
-        if (props.paused) return t('sheet.reasonPaused');
         if (props.connection === 'offline') return t('sheet.reasonOffline');
+        if (props.blockedBy) return t('sheet.reasonSystem');
+        if (props.paused) return t('sheet.reasonPaused');
         if (heldCount() >= props.maxLocks) return t('sheet.reasonLimit', { n: props.maxLocks });
         if (props.buyerRequired && !props.buyer) return t('buyer.required');
         if (props.buyer && remaining(props.buyer) === 0) return errorText('ENTITLEMENT_EXCEEDED');
@@ -454,6 +458,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       </label>
                     </div>
                   </Show>
+                  <Show when={props.blockedBy}>
+                    <div class="sheet__reason sheet__reason--system" role="status">
+                      <span>{t('sheet.reasonSystem')}</span>
+                    </div>
+                  </Show>
                   <div class="sheet__actions">
                     <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
                       {t('sheet.release')}
@@ -463,14 +472,14 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                         <button
                           type="submit"
                           class="btn btn--primary btn--lg btn--grow"
-                          disabled={busy() || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
+                          disabled={busy() || !!props.blockedBy || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
                         >
                           {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('sheet.confirm')}
                         </button>
                       }
                     >
                       <Match when={needsApproval() && approval()?.status !== 'PENDING'}>
-                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy()}>
+                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy() || !!props.blockedBy}>
                           {action() === 'approval' ? t('deal.requesting') : t('deal.requestApproval')}
                         </button>
                       </Match>

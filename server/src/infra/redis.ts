@@ -13,8 +13,9 @@ export interface RedisOptions {
    * For connections that answer requests (locks, queue numbers, documents, job producers): while
    * Redis is unreachable a command is refused at once (no offline queue) and a command in flight
    * when the connection drops is failed at once (maxRetriesPerRequest 0), so a request answers
-   * SERVICE_UNAVAILABLE in milliseconds instead of waiting through reconnect attempts. Commands
-   * sent before the first `ready` are refused too: wait with `waitForRedis` first.
+   * SERVICE_UNAVAILABLE in milliseconds instead of waiting through reconnect attempts. A Redis that
+   * hangs (stopped, swapping) fails a command after 5 s. Commands sent before the first `ready` are
+   * refused too: wait with `waitForRedis` first.
    */
   failFast?: boolean;
 }
@@ -30,6 +31,7 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
       enableAutoPipelining: options.autoPipeline ?? false,
       maxRetriesPerRequest: failFast ? 0 : 2,
       enableOfflineQueue: !failFast,
+      ...(failFast ? { commandTimeout: 5_000 } : {}),
       // A connect that hangs (host unreachable) is retried after 3 s instead of ioredis's 10 s.
       connectTimeout: 3_000,
       retryStrategy,

@@ -53,10 +53,10 @@ const PG_MESSAGES = [
 ];
 /**
  * ioredis's and BullMQ's: a command refused while disconnected (enableOfflineQueue: false), flushed
- * after a dropped connection (maxRetriesPerRequest), on a closed connection, or while Redis loads
- * its data after a restart.
+ * after a dropped connection (maxRetriesPerRequest), on a closed connection, while Redis loads its
+ * data after a restart, or unanswered (commandTimeout: a hung Redis).
  */
-const REDIS_MESSAGES = ["Stream isn't writeable", 'Connection is closed', 'Reached the max retries per request limit', 'LOADING '];
+const REDIS_MESSAGES = ["Stream isn't writeable", 'Connection is closed', 'Reached the max retries per request limit', 'LOADING ', 'Command timed out'];
 
 /**
  * Which dependency made this error, when it says that dependency is unreachable or restarting;
