@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       if (restart && /recovery|redo|checkpoint|ready to accept|interrupted|sync|PANIC/.test(line)) step(`postgres: ${line.replace(/^\S+ \S+ \S+ \[\d+\] /, '')}`);
     };
     const pg = await supervise('embedded PostgreSQL', () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, onLog: recoveryLog, postgresFlags: pgRecoveryFlags }), {
+      active: () => !stopping,
       log: (line) => {
         restart = true;
         step(line);
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     const redisDir = resolve(dataDir, 'redis');
     const redisPort = await findFreePort();
     const redis = await supervise('redis-server', () => startRedisServer({ dir: redisDir, port: redisPort, appendOnly: true }), {
+      active: () => !stopping,
       log: (line) => step(line),
     });
     stops.push(() => redis.stop());

@@ -1,14 +1,15 @@
 /**
  * Keeps a service process that the launcher started (redis-server, embedded PostgreSQL) alive: when
- * it exits by itself (crash, OOM kill, `kill -9`), it is started again with the same options (same
- * port, same data directory) after a backoff: at once the first time, then 250 ms doubling to 10 s
+ * it fails (killed by a signal: crash, OOM kill, `kill -9`; or a non-zero exit code), it is started
+ * again with the same options (same port, same data directory) after a backoff: at once the first time, then 250 ms doubling to 10 s
  * while it keeps dying; a process that lived 30 s resets the backoff. Failed starts are retried on
- * the same schedule until it is up or we stop.
+ * the same schedule until it is up or we stop. A clean exit (code 0: both servers exit so when asked
+ * to stop, e.g. by the Ctrl-C that a terminal sends to the whole process group) is not a failure.
  */
 
 export interface SupervisedProcess {
   pid: number;
-  /** Resolves (with a description such as "signal SIGKILL") when the process has exited. */
+  /** Resolves when the process has exited: "signal SIGKILL", "code 1", or "code 0" (a clean stop). */
   exited: Promise<string>;
   /** Stop it on purpose (not restarted). */
   stop(): Promise<void>;
@@ -26,6 +27,11 @@ export interface Supervisor<H extends SupervisedProcess> {
 export interface SuperviseOptions<H> {
   /** Progress lines ("died", "restarted in … ms", failed attempts). */
   log: (line: string) => void;
+  /**
+   * False once the owner is shutting down: a process that exits then is not restarted (Ctrl-C in a
+   * terminal signals the whole process group, so the service may exit before `stop()` is called).
+   */
+  active?: () => boolean;
   /** Called with each replacement once it is up. */
   onRestart?: (handle: H, downMs: number) => void;
   firstDelayMs?: number;
@@ -57,6 +63,8 @@ export async function supervise<H extends SupervisedProcess>(
 
   const delayFor = (attempt: number): number => (attempt === 0 ? firstDelay : Math.min(maxDelay, minDelay * 2 ** (attempt - 1)));
 
+  const active = (): boolean => !stopping && (opts.active?.() ?? true);
+
   const restart = async (reason: string): Promise<void> => {
     const diedAt = Date.now();
     if (diedAt - startedAt >= stableMs) failures = 0;
@@ -65,7 +73,7 @@ export async function supervise<H extends SupervisedProcess>(
       const delay = delayFor(failures);
       failures += 1;
       if (delay > 0) await sleep(delay);
-      if (stopping) return;
+      if (!active()) return;
       try {
         handle = await start();
       } catch (error) {
@@ -84,7 +92,11 @@ export async function supervise<H extends SupervisedProcess>(
 
   const watch = (h: H): void => {
     void h.exited.then((reason) => {
-      if (stopping || h !== handle) return;
+      if (!active() || h !== handle) return;
+      if (reason === 'code 0') {
+        opts.log(`${name} (pid ${h.pid}) stopped cleanly (exit code 0); not restarting it`);
+        return;
+      }
       restarting = restart(reason).finally(() => {
         restarting = null;
       });
