@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     let restart = false;
     // After a crash, PostgreSQL's recovery lines (redo, end-of-recovery checkpoint) say where the time went.
     const recoveryLog = (line: string): void => {
-      if (restart && /recovery|redo|checkpoint|ready to accept|interrupted|sync|PANIC/.test(line)) step(`postgres: ${line.replace(/^\S+ \S+ \S+ \[\d+\] /, '')}`);
+      if (restart && /recovery|redo|checkpoint|ready to accept|interrupted|PANIC/.test(line) && !/FATAL|DETAIL/.test(line)) step(`postgres: ${line.replace(/^\S+ \S+ \S+ \[\d+\] /, '')}`);
     };
     const pg = await supervise('embedded PostgreSQL', () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, onLog: recoveryLog, postgresFlags: pgRecoveryFlags }), {
       active: () => !stopping,

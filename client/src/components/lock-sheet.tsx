@@ -499,7 +499,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               </Match>
               <Match when={blockReason()}>
                 {(reason) => (
-                  <div class="sheet__reason" classList={{ 'sheet__reason--locked': status() === 'LOCKED' }}>
+                  <div
+                    class="sheet__reason"
+                    classList={{ 'sheet__reason--locked': status() === 'LOCKED', 'sheet__reason--system': status() === 'AVAILABLE' && !!props.blockedBy }}
+                  >
                     <span>{reason()}</span>
                     <Show when={status() === 'LOCKED' && props.live?.lock}>
                       {(l) => <Countdown deadline={l().deadline} />}

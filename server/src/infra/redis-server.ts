@@ -102,6 +102,9 @@ function ping(port: number, timeoutMs = 500): Promise<boolean> {
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
+    // Closed without a reply (something else holds the port and hangs up): not our server, and the
+    // idle timeout no longer fires on a closed socket.
+    socket.once('close', () => done(false));
     socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
     socket.on('data', (d) => {
       buf += d.toString('utf8');
