@@ -11,7 +11,7 @@ import { AppError, ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
 import { createDb, pingDb, warmDb } from './infra/db.js';
 import { RateLimiter } from './infra/rate-limiter.js';
-import { createRedis, pingRedis, waitForRedis } from './infra/redis.js';
+import { createPublisher, createRedis, pingRedis, waitForRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -72,7 +72,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   // Requests fail fast (SERVICE_UNAVAILABLE at once) while Redis is down; see createRedis.
   const redis = createRedis(config.redisUrl, 'main', { autoPipeline: true, failFast: true });
   const feedConn = createRedis(config.redisUrl, 'feed');
-  const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
+  const adapterRedis = { pub: createPublisher(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, sql, redis, log);
   if (config.customerDataKeyDerived) {
     log.warn('CUSTOMER_DATA_KEY is not set: ID numbers are encrypted with a DEVELOPMENT key derived from the auth secret. Demo only — set CUSTOMER_DATA_KEY (32 bytes, base64) for real data.');

@@ -52,6 +52,19 @@ export async function waitForRedis(redis: Redis, timeoutMs = 30_000): Promise<vo
   });
 }
 
+/**
+ * The socket.io Redis adapter's publishing connection. The adapter publishes without awaiting or
+ * catching (broadcasts, `disconnectSockets`), so while Redis is down each failed PUBLISH would be an
+ * unhandled rejection that ends the process. A broadcast that cannot reach the other processes is
+ * dropped instead (the outage is reported once; screens resynchronise when Redis is back).
+ */
+export function createPublisher(url: string, name: string): Redis {
+  const redis = createRedis(url, name);
+  const publish = redis.publish.bind(redis) as (...args: unknown[]) => Promise<number>;
+  (redis as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => publish(...args).catch(() => 0);
+  return redis;
+}
+
 /** BullMQ's connections: blocking commands, so requests are never given up (maxRetriesPerRequest: null). */
 export function createBlockingRedis(url: string, name: string): Redis {
   return reportingOutages(new Redis(url, { connectionName: `kaipan:${name}`, maxRetriesPerRequest: null, enableReadyCheck: true }), name);
