@@ -5,9 +5,12 @@
  * once (never a 500, never the 8 s hang), locks are refused while PostgreSQL is down, screens hear
  * `system:status`, and selling resumes by itself. Afterwards nothing is sold twice and the Redis
  * mirror equals PostgreSQL. Recovery times are printed ([self-healing] lines) for docs/deploy.md.
+ * In the first test the dead redis-server's port is held for 1.5 s, so its first restarts fail and
+ * the outage outlasts the clients' reconnect attempts (a slow restart).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -177,6 +180,26 @@ function pidOf(rootPid: number, command: string): number {
   return Number(found[0]);
 }
 
+/**
+ * Take a port the moment its server died and keep it for `ms`: the restart fails (the supervisor
+ * backs off and tries again) and the outage outlasts ioredis's reconnect attempts, as a slow
+ * restart (a large append-only file to load) would.
+ */
+async function holdPort(port: number, ms: number): Promise<void> {
+  for (;;) {
+    const server = net.createServer((socket) => socket.destroy());
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      setTimeout(() => server.close(), ms);
+      return;
+    }
+    await sleep(1);
+  }
+}
+
 function postmasterPid(dataDir: string): number {
   return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
 }
@@ -314,8 +337,13 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     await sleep(1_000);
     const rootPid = launched.proc.pid!;
 
-    const redis = await fault(s, storm, 'redis', () => process.kill(pidOf(rootPid, 'redis-server'), 'SIGKILL'), [watcher]);
+    const redisPort = Number(/redis-server up \(redis:\/\/127\.0\.0\.1:(\d+)\)/.exec(launched.output())![1]);
+    const redis = await fault(s, storm, 'redis', () => {
+      process.kill(pidOf(rootPid, 'redis-server'), 'SIGKILL');
+      void holdPort(redisPort, 1_500);
+    }, [watcher]);
     console.log(`[self-healing] npm start, redis-server kill -9: first lock + confirm after ${redis.saleMs} ms; screens told "up" after ${redis.upMs} ms; ${redis.refusals} storm requests refused with 503`);
+    expect(launched.output()).toMatch(/redis-server restart failed .*; next attempt in \d+ ms/);
     expect(launched.output()).toMatch(/redis-server is back \(pid \d+\), \d+ ms after it exited/);
 
     const postgres = await fault(s, storm, 'postgres', () => process.kill(postmasterPid(data.dir), 'SIGKILL'), [watcher]);
