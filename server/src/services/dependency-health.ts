@@ -38,6 +38,7 @@ export class DependencyHealth implements DependencyFailureSink {
   private checking: Promise<void> | null = null;
   private running = false;
   private readonly downSince: Partial<Record<Dependency, number>> = {};
+  private lastNoted = 0;
 
   constructor(private readonly opts: DependencyHealthOptions) {}
 
@@ -68,9 +69,17 @@ export class DependencyHealth implements DependencyFailureSink {
     }
   }
 
-  /** A request failed as if `dependency` were down: check now (the check decides, so a stray error never flaps the screens). */
-  noteFailure(_dependency: Dependency): void {
-    if (this.running) void this.check();
+  /**
+   * A request failed as if `dependency` were down: check now (the check decides, so a stray error
+   * never flaps the screens). Only while it still counts as up, and at most every 100 ms: a storm of
+   * refused requests during an outage must not become a storm of connection attempts.
+   */
+  noteFailure(dependency: Dependency): void {
+    if (!this.running || this.current[dependency] === 'down') return;
+    const now = Date.now();
+    if (now - this.lastNoted < 100) return;
+    this.lastNoted = now;
+    void this.check();
   }
 
   async start(): Promise<void> {
