@@ -27,6 +27,7 @@ import {
 } from '@kaipan/shared';
 import { findFreePort } from '../server/src/infra/ports.js';
 import { emitAck, type HubClient } from './support/app.js';
+import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
 import { descendants, embeddedDatabaseUrl, launch, makeDataDir, type Launched } from './support/launch.js';
 
 /**
@@ -322,10 +323,30 @@ async function fault(
 
 describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm start launched', () => {
   it('one process: restarts each, answers SERVICE_UNAVAILABLE at once meanwhile, resumes selling, never sells twice', async () => {
+    ensureBuilt('client');
     const port = await findFreePort();
-    launched = launch({ port, dataDir: data.dir, env: { LOGIN_RATE_PER_MINUTE: '10000' } });
+    launched = launch({ port, dataDir: data.dir, env: { LOGIN_RATE_PER_MINUTE: '10000', CLIENT_DIST: 'client/dist' } });
     await launched.ready;
     const s = await setUp(port, 10);
+
+    // A consultant's phone with the sheet of an available unit open (a unit nobody else touches).
+    const browser = await launchChromium();
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })).newPage();
+    await phone.goto(`${s.base}/login`);
+    await phone.fill('input[name=username]', 'c150');
+    await phone.fill('input[name=password]', 'kaipan-demo');
+    await phone.press('input[name=password]', 'Enter');
+    const cell = phone.locator('button.ucell--available').last();
+    await cell.waitFor({ timeout: 20_000 });
+    const code = (await cell.getAttribute('aria-label'))!.split(' ')[0]!;
+    const snapshot = (await (await fetch(`${s.base}/api/projects/${s.projectId}/snapshot`, { headers: { authorization: `Bearer ${s.manager}` } })).json()) as ProjectSnapshot;
+    const mine = snapshot.units.find((u) => u.code === code)!.id;
+    s.stormUnits = s.stormUnits.filter((id) => id !== mine);
+    s.probeUnits = s.probeUnits.filter((id) => id !== mine);
+    await cell.click();
+    const lockButton = phone.locator('.sheet .btn--go');
+    const banner = phone.locator('.banner--system');
+    await lockButton.waitFor();
     const databaseUrl = embeddedDatabaseUrl(launched.output());
     const watcher = watchStatus(s.base, s.manager);
     await waitUntil('hub connected', () => watcher.heard.length > 0, 10_000);
@@ -346,7 +367,19 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     expect(launched.output()).toMatch(/redis-server restart failed .*; next attempt in \d+ ms/);
     expect(launched.output()).toMatch(/redis-server is back \(pid \d+\), \d+ ms after it exited/);
 
+    // The phone shows the outage and takes the lock button away, then gives it back by itself.
+    const shown = (async () => {
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await banner.textContent()).toContain('系统故障，暂停选房');
+      expect(await lockButton.count()).toBe(0);
+      await phone.screenshot({ path: `${SHOTS}/self-healing-postgres-down-phone.png` });
+    })();
     const postgres = await fault(s, storm, 'postgres', () => process.kill(postmasterPid(data.dir), 'SIGKILL'), [watcher]);
+    await shown;
+    await banner.waitFor({ state: 'hidden', timeout: 10_000 });
+    await lockButton.click();
+    await phone.locator('input[name=buyer-name]').waitFor({ timeout: 10_000 }); // locked, no reload
+    await browser.close();
     console.log(`[self-healing] npm start, PostgreSQL kill -9: first lock + confirm after ${postgres.saleMs} ms; screens told "up" after ${postgres.upMs} ms; ${postgres.refusals} storm requests refused with 503`);
     expect(launched.output()).toMatch(/embedded PostgreSQL is back \(pid \d+\), \d+ ms after it exited/);
 
