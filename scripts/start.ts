@@ -3,7 +3,8 @@
  * redis-server (unless REDIS_URL), migrations, demo data, the built client, one server process.
  * `npm start -- --nodes 3`: three hub processes sharing the port (node:cluster, round-robin; the
  * hub is WebSocket-only so no sticky sessions are needed) plus one worker process for background
- * jobs; a process that dies is replaced. Ctrl-C stops every child process.
+ * jobs; a process that dies is replaced. The primary also restarts the redis-server and PostgreSQL it
+ * started when they die (same port, same data). Ctrl-C stops every child process.
  */
 import { spawnSync } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
@@ -17,6 +18,7 @@ import { createDb } from '../server/src/infra/db.js';
 import { startEmbeddedPostgres } from '../server/src/infra/embedded-postgres.js';
 import { findFreePort } from '../server/src/infra/ports.js';
 import { ensureRedisBinary, startRedisServer } from '../server/src/infra/redis-server.js';
+import { supervise } from '../server/src/infra/supervisor.js';
 import {
   DEMO_ACCOUNTS,
   DEMO_BOARD_KEY,
@@ -63,21 +65,45 @@ async function main(): Promise<void> {
   const dataDir = resolve(env.KAIPAN_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 
+  // What we start we also keep alive: a redis-server or PostgreSQL that dies (kill -9, OOM) is
+  // started again on the same port and data directory (supervisor.ts); meanwhile every server
+  // process answers SERVICE_UNAVAILABLE at once and reconnects by itself (docs/deploy.md "Faults").
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: await findFreePort() });
+    const pgDir = resolve(dataDir, 'postgres');
+    const pgPort = await findFreePort();
+    // Crash recovery first syncs the data directory: file by file (fsync) took ~5 s here, one
+    // syncfs(2) of the file system ~0.1 s (Linux only; docs/deploy.md "Faults").
+    const pgRecoveryFlags = process.platform === 'linux' ? ['-c', 'recovery_init_sync_method=syncfs'] : [];
+    let restart = false;
+    // After a crash, PostgreSQL's recovery lines (redo, end-of-recovery checkpoint) say where the time went.
+    const recoveryLog = (line: string): void => {
+      if (restart && /recovery|redo|checkpoint|ready to accept|interrupted|PANIC/.test(line) && !/FATAL|DETAIL/.test(line)) step(`postgres: ${line.replace(/^\S+ \S+ \S+ \[\d+\] /, '')}`);
+    };
+    const pg = await supervise('embedded PostgreSQL', () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, onLog: recoveryLog, postgresFlags: pgRecoveryFlags }), {
+      active: () => !stopping,
+      log: (line) => {
+        restart = true;
+        step(line);
+      },
+    });
     stops.push(() => pg.stop());
-    databaseUrl = pg.url;
-    step(`embedded PostgreSQL up on port ${pg.port}, data in ${resolve(dataDir, 'postgres')}`);
+    databaseUrl = pg.current().url;
+    step(`embedded PostgreSQL up on port ${pgPort}, data in ${pgDir}`);
   }
 
   let redisUrl = env.REDIS_URL;
   if (!redisUrl) {
     await ensureRedisBinary();
-    const redis = await startRedisServer({ dir: resolve(dataDir, 'redis'), port: await findFreePort(), appendOnly: true });
+    const redisDir = resolve(dataDir, 'redis');
+    const redisPort = await findFreePort();
+    const redis = await supervise('redis-server', () => startRedisServer({ dir: redisDir, port: redisPort, appendOnly: true }), {
+      active: () => !stopping,
+      log: (line) => step(line),
+    });
     stops.push(() => redis.stop());
-    redisUrl = redis.url;
-    step(`redis-server up (${redisUrl}), append-only file in ${resolve(dataDir, 'redis')}`);
+    redisUrl = redis.current().url;
+    step(`redis-server up (${redisUrl}), append-only file in ${redisDir}`);
   }
 
   // Migrations run in a child process: the schema engine (WebAssembly) then never occupies the

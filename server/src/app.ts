@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
 import { createDb, pingDb, warmDb } from './infra/db.js';
-import { createRedis, pingRedis } from './infra/redis.js';
+import { createPublisher, createRedis, pingRedis, waitForRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
 import { frameworkErrorOptions, installFrameworkErrors } from './http/framework-errors.js';
@@ -75,9 +75,10 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   const log = app.log;
   const db = createDb(config.databaseUrl, config.pgPoolSize, config.pgStatementTimeoutMs);
   const sql = createSqlPool(config.databaseUrl, Math.max(4, Math.ceil(config.pgPoolSize / 2)), config.pgStatementTimeoutMs);
-  const redis = createRedis(config.redisUrl, 'main', true);
+  // Requests fail fast (SERVICE_UNAVAILABLE at once) while Redis is down; see createRedis.
+  const redis = createRedis(config.redisUrl, 'main', { autoPipeline: true, failFast: true });
   const feedConn = createRedis(config.redisUrl, 'feed');
-  const adapterRedis = { pub: createRedis(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
+  const adapterRedis = { pub: createPublisher(config.redisUrl, 'io-pub'), sub: createRedis(config.redisUrl, 'io-sub') };
   const services = createServices(config, db, sql, redis, log);
   if (config.customerDataKeyDerived) {
     log.warn('CUSTOMER_DATA_KEY is not set: ID numbers are encrypted with a DEVELOPMENT key derived from the auth secret. Demo only — set CUSTOMER_DATA_KEY (32 bytes, base64) for real data.');
@@ -93,7 +94,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   await app.register(fastifyCookie);
 
   // Before any route: one error shape for every refusal, and the text rule on every input.
-  installFrameworkErrors(app);
+  installFrameworkErrors(app, services.health);
   installInputGuard(app);
 
   app.get('/api/health', async (_request, reply) => {
@@ -161,6 +162,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   app.addHook('onClose', async () => {
     // Let commands already running finish their PostgreSQL commit and mirror update.
     await services.sales.drain(5_000);
+    await services.health.stop();
     metrics.stop();
     await services.sessions.stop();
     await sweeper.stop();
@@ -192,6 +194,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     services,
     async listen() {
       if (!started) {
+        await waitForRedis(redis);
         await warmDb(db, config.pgPoolSize);
         await Promise.all(Array.from({ length: sql.options.max ?? 4 }, () => sql.query('SELECT pg_sleep(0.02)')));
         await warnOnEviction(redis, log);
@@ -216,6 +219,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
           });
         }
         services.keeper.start();
+        await services.health.start();
         started = true;
       }
       return app.listen({ host: config.host, port: config.port });

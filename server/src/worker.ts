@@ -7,7 +7,7 @@
  */
 import type { AppConfig } from './config/index.js';
 import { createDb, warmDb } from './infra/db.js';
-import { createRedis } from './infra/redis.js';
+import { createPublisher, createRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createServices } from './services/index.js';
 import { LockSweeper } from './services/lock-sweeper.js';
@@ -26,7 +26,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   const redis = createRedis(config.redisUrl, 'worker');
   const sql = createSqlPool(config.databaseUrl, 1, config.pgStatementTimeoutMs);
   const services = createServices(config, db, sql, redis, log);
-  const adapterRedis = { pub: createRedis(config.redisUrl, 'worker-io-pub'), sub: createRedis(config.redisUrl, 'worker-io-sub') };
+  const adapterRedis = { pub: createPublisher(config.redisUrl, 'worker-io-pub'), sub: createRedis(config.redisUrl, 'worker-io-sub') };
   const broadcaster = createBroadcaster(services.dealEvents, adapterRedis, config.redisPrefix);
   await warmDb(db, 2);
   for (const projectId of await services.projects.get(true)) await services.keeper.ensure(projectId);

@@ -22,3 +22,4 @@ export * from './client-errors.js';
 export * from './privacy.js';
 export * from './text.js';
 export * from './accounts.js';
+export * from './system-status.js';

@@ -6,6 +6,7 @@
 import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
 import type { QueueState } from './queue.js';
+import type { SystemStatus } from './system-status.js';
 import type { LotteryDrawnEvent } from './lottery-draws.js';
 import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from './deals.js';
 import type {
@@ -160,6 +161,8 @@ export interface ProjectSnapshot {
   paused: boolean;
   serverTime: string;
   units: UnitState[];
+  /** The answering process's dependencies (in the hub's `project:join` ack; then `system:status`). */
+  system?: SystemStatus;
 }
 
 export interface DealInfo {
@@ -268,6 +271,12 @@ export interface ServerToClientEvents {
   'batches:changed': (event: ProjectRef) => void;
   /** The deposit rule cancelled a subscription (its consultant; the project's managers). */
   'subscription:cancelled': (event: SubscriptionCancelledEvent) => void;
+  /**
+   * PostgreSQL or Redis went down or came back (sent by each hub process to its own sockets, and
+   * once on connect). While `sellingBlockedBy(status)` is not null, screens show "selling paused"
+   * and locks/confirms are refused with SERVICE_UNAVAILABLE; it clears by itself.
+   */
+  'system:status': (status: SystemStatus) => void;
   /** This socket's session ended (sign-out, ended from another device, user deactivated): the server hangs up next. */
   'session:ended': (event: SessionEndedEvent) => void;
 }

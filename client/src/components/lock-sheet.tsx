@@ -13,6 +13,7 @@ import {
   type Buyer,
   type CatalogUnit,
   type ConfirmResult,
+  type Dependency,
   type DealTerms as DealTermsBody,
   type DocumentRequestBody,
   type PriceApprovalInfo,
@@ -46,6 +47,8 @@ export interface LockSheetProps {
   myLocks: MyLocks;
   paused: boolean;
   connection: ConnectionState;
+  /** The server's dependency that is down: selling is paused (lock and confirm disabled) until it is back. */
+  blockedBy: Dependency | null;
   maxLocks: number;
   timeZone: string;
   /** The registered buyer new locks are for (认筹), if one is chosen. */
@@ -229,8 +232,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
         return t('sheet.reasonNotReleased');
       case 'AVAILABLE':
         if (!isSeller(props.user)) return t('sheet.reasonNoRole');
-        if (props.paused) return t('sheet.reasonPaused');
         if (props.connection === 'offline') return t('sheet.reasonOffline');
+        if (props.blockedBy) return t('sheet.reasonSystem');
+        if (props.paused) return t('sheet.reasonPaused');
         if (heldCount() >= props.maxLocks) return t('sheet.reasonLimit', { n: props.maxLocks });
         if (props.buyerRequired && !props.buyer) return t('buyer.required');
         if (props.buyer && remaining(props.buyer) === 0) return errorText('ENTITLEMENT_EXCEEDED');
@@ -531,6 +535,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       </label>
                     </div>
                   </Show>
+                  <Show when={props.blockedBy}>
+                    <div class="sheet__reason sheet__reason--system" role="status">
+                      <span>{t('sheet.reasonSystem')}</span>
+                    </div>
+                  </Show>
                   <div class="sheet__actions">
                     <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
                       {t('sheet.release')}
@@ -540,14 +549,14 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                         <button
                           type="submit"
                           class="btn btn--primary btn--lg btn--grow"
-                          disabled={busy() || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
+                          disabled={busy() || !!props.blockedBy || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
                         >
                           {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('review.open')}
                         </button>
                       }
                     >
                       <Match when={needsApproval() && approval()?.status !== 'PENDING'}>
-                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy()}>
+                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy() || !!props.blockedBy}>
                           {action() === 'approval' ? t('deal.requesting') : t('deal.requestApproval')}
                         </button>
                       </Match>
@@ -567,7 +576,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               </Match>
               <Match when={blockReason()}>
                 {(reason) => (
-                  <div class="sheet__reason" classList={{ 'sheet__reason--locked': status() === 'LOCKED' }}>
+                  <div
+                    class="sheet__reason"
+                    classList={{ 'sheet__reason--locked': status() === 'LOCKED', 'sheet__reason--system': status() === 'AVAILABLE' && !!props.blockedBy }}
+                  >
                     <span>{reason()}</span>
                     <Show when={status() === 'LOCKED' && props.live?.lock}>
                       {(l) => <Countdown deadline={l().deadline} />}

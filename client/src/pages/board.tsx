@@ -161,6 +161,13 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
             <Bi k="banner.paused" />
           </div>
         </Show>
+        <Show when={units.state.connection !== 'offline' && units.blockedBy()}>
+          {(dependency) => (
+            <div class="board__paused board__paused--system" role="alert">
+              <Bi k={dependency() === 'postgres' ? 'banner.systemPostgres' : 'banner.systemRedis'} />
+            </div>
+          )}
+        </Show>
         <div class="board__status">
           <div class={`board-conn board-conn--${units.state.connection}`} role="status">
             <span class="board-conn__dot" aria-hidden="true" />

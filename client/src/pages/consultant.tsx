@@ -2,7 +2,7 @@
  * /p/:projectId — the consultant's live unit grid (phone first). Building tabs, a legend with
  * counts, my locks with countdowns, and the lock sheet.
  */
-import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import { STATUS_ORDER, type CatalogUnit, type UnitStatus, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
@@ -66,6 +66,16 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       else showToast('info', t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }));
     },
   });
+
+  // The server's outage ended: say so once (the banner simply disappearing is easy to miss).
+  createEffect(
+    on(
+      () => units.blockedBy(),
+      (now, before) => {
+        if (before && !now) showToast('success', t('banner.systemBack'));
+      },
+    ),
+  );
 
   const [chosenBuilding, setChosenBuilding] = createSignal<string | null>(null);
   const [selectedId, setSelectedId] = createSignal<string | null>(null);
@@ -145,7 +155,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
           </>
         }
       />
-      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
+      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} blockedBy={units.blockedBy()} />
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
         <CancelledDealNotices store={cancelledDeals} timeZone={catalog.timeZone()} onOpenUnit={openUnit} />
@@ -245,6 +255,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
         myLocks={myLocks}
         paused={units.state.paused}
         connection={units.state.connection}
+        blockedBy={units.blockedBy()}
         maxLocks={maxLocks()}
         timeZone={catalog.timeZone()}
         buyer={buyers.selected()}

@@ -295,7 +295,7 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
         subtitle={projectName() ? `${projectName()} · ${props.user.displayName}` : props.user.displayName}
         status={<ConnectionIndicator state={units.state.connection} lastUpdate={units.state.lastUpdate} timeZone={catalog.timeZone()} compact />}
       />
-      <StatusBanners paused={false} connection={units.state.connection} loaded={units.state.loaded} />
+      <StatusBanners paused={false} connection={units.state.connection} loaded={units.state.loaded} blockedBy={units.blockedBy()} />
       <main class="page__main deals-page">
         <div class="deals-tabs tabs" role="tablist">
           <button type="button" role="tab" class="tab" aria-selected={tab() === 'subs'} onClick={() => setTab('subs')}>

@@ -204,7 +204,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           </>
         }
       />
-      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} />
+      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} blockedBy={units.blockedBy()} />
 
       <main class="page__main manager">
         <Switch>

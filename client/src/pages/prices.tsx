@@ -119,7 +119,7 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
           </A>
         }
       />
-      <StatusBanners paused={false} connection={live.state.connection} loaded={live.state.loaded} />
+      <StatusBanners paused={false} connection={live.state.connection} loaded={live.state.loaded} blockedBy={live.blockedBy()} />
       <main class="page__main prices">
         <nav class="prices-tabs" role="tablist" aria-label={t('prices.title')}>
           {TABS.map((id) => (

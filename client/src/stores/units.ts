@@ -7,7 +7,18 @@
  */
 import { batch, getOwner, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { DealInfo, HubAuth, ProjectChangedEvent, ServerToClientEvents, UnitChange, UnitsChangedFrame } from '@kaipan/shared';
+import {
+  SYSTEM_UP,
+  sellingBlockedBy,
+  type DealInfo,
+  type Dependency,
+  type HubAuth,
+  type ProjectChangedEvent,
+  type ServerToClientEvents,
+  type SystemStatus,
+  type UnitChange,
+  type UnitsChangedFrame,
+} from '@kaipan/shared';
 import { ApiError, toApiError, type Api } from '../lib/api';
 import { command, connectHub, handshakeErrorCode, type CommandPayload, type CommandResult, type HubCommand } from '../lib/socket';
 import { applyFrame, fromSnapshot, type LiveLock, type LiveUnit, type UnitsState } from './apply-frame';
@@ -38,6 +49,11 @@ export interface UnitsStoreState {
   fatal: ApiError | null;
   /** Latest subscriptions, newest first (only when the store was asked to track deals). */
   deals: DealInfo[];
+  /**
+   * PostgreSQL/Redis as the server sees them (`system:status`, the join ack). While one is down
+   * selling is paused by the server; screens show it and disable lock/confirm (see `blockedBy`).
+   */
+  system: SystemStatus;
 }
 
 export interface UnitsStoreOptions {
@@ -66,6 +82,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     lastUpdate: null,
     fatal: null,
     deals: [],
+    system: { ...SYSTEM_UP },
   });
 
   /** Plain (non-reactive) mirror the pure rules run on; the Solid store gets copies. */
@@ -170,6 +187,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
         setState('units', reconcile(copy));
         for (const id of Object.keys(state.overlays)) clearOverlay(id);
         setState({ seq: core?.seq ?? 0, paused: snapshot.paused, loaded: true, fatal: null, lastUpdate: receivedAt });
+        if (snapshot.system) setState('system', { ...snapshot.system });
       });
       joining = false;
       // Frames that raced the ack: older ones are ignored by seq, newer ones apply.
@@ -238,6 +256,11 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     }
     if (applyOne(frame) === 'gap') void join();
   };
+  // The server says a dependency went down or came back. Coming back needs nothing else: the
+  // server rebuilt its live state and says so with `project:changed {resync}` when anything changed.
+  const onSystemStatus = (status: SystemStatus): void => {
+    setState('system', { postgres: status.postgres, redis: status.redis });
+  };
   const resyncListeners = new Set<() => void>();
   const onProjectChanged = (event: ProjectChangedEvent): void => {
     if (event.projectId !== projectId) return;
@@ -267,6 +290,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
   socket.on('connect_error', onConnectError);
   socket.on('units:changed', onFrame);
   socket.on('project:changed', onProjectChanged);
+  socket.on('system:status', onSystemStatus);
   if (socket.connected) void join();
 
   function dispose(): void {
@@ -281,6 +305,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     socket.off('connect_error', onConnectError);
     socket.off('units:changed', onFrame);
     socket.off('project:changed', onProjectChanged);
+    socket.off('system:status', onSystemStatus);
     if (socket.connected) socket.emit('project:leave', { projectId }, () => undefined);
   }
   if (getOwner()) onCleanup(dispose);
@@ -305,6 +330,10 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     },
     setOverlay,
     clearOverlay,
+    /** The dependency that pauses selling now (server-side outage), or null. */
+    blockedBy(): Dependency | null {
+      return sellingBlockedBy(state.system);
+    },
     /** Set `paused` from an HTTP answer before the broadcast arrives. */
     setPaused(paused: boolean): void {
       setState('paused', paused);

@@ -18,6 +18,7 @@ import { useDesk } from '../pages/cashier';
 import { DocumentPreview } from './cashier-document';
 import { LinesEditor, emptyLine } from './cashier-lines';
 import { ErrorNote, LinesTable, Modal, Spinner } from './cashier-ui';
+import { systemBlockedBy } from '../lib/system-status';
 
 /** What a payment is for, as the panel knows it. */
 export interface PaymentTarget {
@@ -245,7 +246,7 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
                 ref={confirmButton}
                 type="button"
                 class="c-btn c-btn--go c-btn--lg"
-                disabled={sending()}
+                disabled={sending() || systemBlockedBy() !== null}
                 onClick={() => void record()}
                 data-testid="record-payment-confirm"
               >

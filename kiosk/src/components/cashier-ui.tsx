@@ -5,6 +5,7 @@
 import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type PaymentLineBody, type ReceiptInfo } from '@kaipan/shared';
 import { online } from '../lib/device';
+import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
 
@@ -84,6 +85,18 @@ export function OfflineBar(): JSX.Element {
       <div class="c-offline" role="alert">
         <span class="c-offline__dot" aria-hidden="true" />
         {ct('common.offline')}
+      </div>
+    </Show>
+  );
+}
+
+/** The server lost its database or live service: recording payments waits until it recovers by itself. */
+export function SystemBar(): JSX.Element {
+  return (
+    <Show when={online() && systemBlockedBy()}>
+      <div class="c-offline c-offline--system" role="alert">
+        <span class="c-offline__dot" aria-hidden="true" />
+        {ct('common.systemDown')}
       </div>
     </Show>
   );

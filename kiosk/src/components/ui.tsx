@@ -2,6 +2,7 @@
 import { Show, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
 import QRCode from 'qrcode';
 import { online } from '../lib/device';
+import { systemBlockedBy } from '../lib/system-status';
 import { locale, t, toggleLocale } from '../lib/i18n';
 
 export function BrandMark(props: { size?: number }): JSX.Element {
@@ -42,6 +43,18 @@ export function OfflineBanner(): JSX.Element {
       <div class="k-offline" role="alert">
         <span class="k-offline__dot" aria-hidden="true" />
         {t('common.offline')}
+      </div>
+    </Show>
+  );
+}
+
+/** The server lost its database or live service: taking numbers waits until it recovers by itself. */
+export function SystemBanner(): JSX.Element {
+  return (
+    <Show when={online() && systemBlockedBy()}>
+      <div class="k-offline k-offline--system" role="alert">
+        <span class="k-offline__dot" aria-hidden="true" />
+        {t('common.systemDown')}
       </div>
     </Show>
   );

@@ -35,6 +35,7 @@ const zh = {
   'common.language': 'English',
   'common.languageLabel': '切换语言',
   'common.offline': '网络已断开 · 已录入的收款不会丢失，恢复后可继续操作',
+  'common.systemDown': '系统故障，暂停收款 · 正在自动恢复，已录入的收款不会丢失',
 
   'login.title': '收银台登录',
   'login.subtitle': '使用出纳账号登录（经理账号也可登录以审批作废）。',
@@ -337,6 +338,7 @@ const en: Record<CashierKey, string> = {
   'common.language': '中文',
   'common.languageLabel': 'Switch language',
   'common.offline': 'Offline · payments already recorded are safe; carry on when the network is back',
+  'common.systemDown': 'Payments paused: the system is recovering automatically; payments already recorded are safe',
 
   'login.title': 'Cashier sign-in',
   'login.subtitle': 'Sign in with a cashier account (managers may sign in to approve voids).',

@@ -9,7 +9,7 @@ import { A, useLocation } from '@solidjs/router';
 import { receiptLabel, type ProjectSummary, type ReceiptBookInfo, type UserInfo } from '@kaipan/shared';
 import '../cashier.css';
 import { BrandMark } from '../components/ui';
-import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner } from '../components/cashier-ui';
+import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner, SystemBar } from '../components/cashier-ui';
 import { CashierVoidApprovals } from '../components/cashier-void-approvals';
 import { CashierPendingBanner } from '../components/cashier-pending';
 import { createCashierApi, type CashierApi } from '../lib/cashier-api';
@@ -90,6 +90,7 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
       <Match when={projects.error()}>
         <div class="c-page c-page--center">
           <OfflineBar />
+          <SystemBar />
           <Failure title={ct('app.loadFailed')} message={describe(projects.error())} onRetry={() => void projects.reload()}>
             <button type="button" class="c-btn c-btn--ghost" onClick={() => void signOutDesk()}>
               {ct('nav.signOut')}
@@ -141,6 +142,7 @@ function Desk(props: { api: CashierApi; user: UserInfo; project: ProjectSummary;
       <div class="c-page">
         <CashierHeader projects={props.projects} booksLoading={books.loading() && !books.data()} />
         <OfflineBar />
+        <SystemBar />
         <CashierPendingBanner />
         <main class="c-main">{props.children}</main>
       </div>

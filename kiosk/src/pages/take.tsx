@@ -27,7 +27,11 @@ import { createLoader } from '../lib/loader';
 import { printPdf } from '../lib/print';
 import { Keypad } from '../components/keypad';
 import { Scanner, scanningSupported } from '../components/scanner';
-import { BrandMark, ErrorState, LangToggle, LoadingState, OfflineBanner, QrCode, Spinner } from '../components/ui';
+import { BrandMark, ErrorState, LangToggle, LoadingState, OfflineBanner, QrCode, Spinner, SystemBanner } from '../components/ui';
+import { systemBlockedBy } from '../lib/system-status';
+
+/** Numbers can be taken: a network, and a server with its database and live service up. */
+const canTake = (): boolean => online() && systemBlockedBy() === null;
 
 /** Back to the start after this long without a touch: on the result, and while typing. */
 const RESULT_IDLE_MS = 20_000;
@@ -175,6 +179,7 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
   return (
     <div class="k-page k-take" classList={{ 'k-take--result': step().kind === 'result' }}>
       <OfflineBanner />
+      <SystemBanner />
       <header class="k-top">
         <div
           class="k-top__brand"
@@ -278,7 +283,7 @@ function StartStep(props: {
                     class="k-cat"
                     classList={{ 'k-cat--first': i() === 0 }}
                     data-category={c.code}
-                    disabled={!online()}
+                    disabled={!canTake()}
                     onClick={() => props.onChoose(c)}
                   >
                     <span class="k-cat__prefix" aria-hidden="true">
@@ -368,7 +373,7 @@ function PhoneStep(props: {
           {props.error ?? hint() ?? t('take.phoneHint')}
         </p>
         <div class="k-entry__actions">
-          <button type="button" class="k-btn k-btn--go k-btn--huge" disabled={check().state !== 'valid' || props.busy || !online()} onClick={submit}>
+          <button type="button" class="k-btn k-btn--go k-btn--huge" disabled={check().state !== 'valid' || props.busy || !canTake()} onClick={submit}>
             <Show when={props.busy}>
               <Spinner light />
             </Show>
@@ -415,7 +420,7 @@ function RegistrationStep(props: {
           <button
             type="button"
             class="k-btn k-btn--go k-btn--huge"
-            disabled={registrationNo() === null || props.busy || !online()}
+            disabled={registrationNo() === null || props.busy || !canTake()}
             onClick={() => {
               const no = registrationNo();
               if (no) props.onSubmit(no);

@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AppError, ERROR_HTTP_STATUS, statusToCode } from '@kaipan/shared';
-import { toErrorBody } from '../services/errors.js';
+import { toErrorBody, type DependencyFailureSink } from '../services/errors.js';
 
 /** Longest route parameter (fastify's maxParamLength): ids are UUIDs (36), tokens shorter. */
 export const MAX_PARAM_LENGTH = 100;
@@ -35,9 +35,9 @@ export function fastifyErrorToAppError(error: FastifyError): AppError | null {
 }
 
 /** The one HTTP answer for any thrown error (AppError, fastify's errors, the unexpected). */
-export function sendError(error: unknown, reply: FastifyReply, log: FastifyInstance['log']): FastifyReply {
+export function sendError(error: unknown, reply: FastifyReply, log: FastifyInstance['log'], health?: DependencyFailureSink): FastifyReply {
   const mapped = error instanceof AppError ? error : fastifyErrorToAppError(error as FastifyError);
-  const { status, body } = toErrorBody(mapped ?? error, log);
+  const { status, body } = toErrorBody(mapped ?? error, log, health);
   return reply.code(status).send({ error: body });
 }
 
@@ -89,8 +89,9 @@ export const frameworkErrorOptions = {
  * The error handler of every route (and the hooks before it), and SERVICE_UNAVAILABLE for requests
  * that arrive once the server has begun to shut down. Call before any route.
  */
-export function installFrameworkErrors(app: FastifyInstance): void {
-  app.setErrorHandler((error, _request, reply) => sendError(error, reply, app.log));
+export function installFrameworkErrors(app: FastifyInstance, health?: DependencyFailureSink): void {
+  // A dependency's connection error also tells the health monitor at once (locks stop, screens say so).
+  app.setErrorHandler((error, _request, reply) => sendError(error, reply, app.log, health));
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;

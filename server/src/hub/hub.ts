@@ -158,6 +158,8 @@ export function createHub(
 
   hub.on('connection', (socket: HubSocket) => {
     let principal = socket.data.principal;
+    // Whether selling is possible now, before anything else (a screen that joins later gets it in the ack too).
+    socket.emit('system:status', services.health.status());
     // Personal events (answers to this user's approval and change requests); the session's room is
     // where its sockets are cut when it ends.
     if (principal.kind === 'user') void socket.join(principal.sessionId ? [userRoom(principal.id), sessionRoom(principal.sessionId)] : userRoom(principal.id));
@@ -199,7 +201,7 @@ export function createHub(
           principal = current;
           reply({ ok: true, data: await run(parsed.data) });
         } catch (error) {
-          reply({ ok: false, error: toErrorBody(error, log).body });
+          reply({ ok: false, error: toErrorBody(error, log, services.health).body });
         }
       };
 
@@ -224,7 +226,7 @@ export function createHub(
         ...fanout.roomsFor(socket.id, projectId, audienceOf(principal)),
         ...(canManage(principal) ? [managersRoom(projectId)] : []),
       ]);
-      return services.query.snapshot(principal, projectId);
+      return { ...(await services.query.snapshot(principal, projectId)), system: services.health.status() };
     }));
 
     on('project:leave', command('project:leave', projectRefSchema, async ({ projectId }) => {
@@ -256,6 +258,9 @@ export function createHub(
   services.lottery.onDrawn((event) => hub.to(projectRoom(event.projectId)).emit('lottery:drawn', event));
   // Deal events likewise (routing in deal-routing.ts, shared with the worker process's broadcaster).
   services.dealEvents.subscribe((event) => routeDealEvent(hub, event));
+
+  // Each process tells its own sockets what it sees (`local`: the Redis adapter may be what is down).
+  services.health.onChange((status) => hub.local.emit('system:status', status));
 
   const sink: FeedSink = {
     unitsChanged: (frame) => fanout.unitsChanged(frame),

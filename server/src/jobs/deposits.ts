@@ -43,7 +43,7 @@ export class DepositJobs {
    * twice is one job; a different deadline replaces a job that has not started.
    */
   async schedule(subscriptionId: string, dueAt: Date): Promise<void> {
-    const queue = this.queue.get();
+    const queue = await this.queue.use();
     const id = depositJobId(subscriptionId);
     const existing = await queue.getJob(id);
     if (existing) {
@@ -63,7 +63,7 @@ export class DepositJobs {
   /** Best effort: drop the job of a paid or closed subscription (the processor ignores it anyway). */
   async unschedule(subscriptionId: string): Promise<void> {
     try {
-      await this.queue.get().remove(depositJobId(subscriptionId));
+      await (await this.queue.use()).remove(depositJobId(subscriptionId));
     } catch (error) {
       this.log.warn({ err: error, subscriptionId }, 'could not remove a deposit job (it will do nothing)');
     }

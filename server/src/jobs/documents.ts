@@ -137,7 +137,7 @@ export class DocumentJobs {
   async enqueueTicketPdf(data: TicketPdfJobData): Promise<void> {
     // LIFO: the ticket asked for last is the one a kiosk is waiting to print right now; a backlog
     // (e.g. after the worker was down) must not make the buyer at the kiosk wait behind it.
-    await this.queue.get().add(TICKET_PDF_JOB, data, { jobId: `ticket-${data.ticketId}`, lifo: true });
+    await (await this.queue.use()).add(TICKET_PDF_JOB, data, { jobId: `ticket-${data.ticketId}`, lifo: true });
   }
 
   /**
@@ -146,7 +146,7 @@ export class DocumentJobs {
    * job; a failed job with that id is cleared first so a new request tries again.
    */
   async enqueueDocument(jobId: string, data: DocumentPdfJobData): Promise<void> {
-    const queue = this.queue.get();
+    const queue = await this.queue.use();
     const existing = await queue.getJob(jobId);
     if (existing && (await existing.isFailed())) await existing.remove();
     await queue.add(DOCUMENT_PDF_JOB, data, {
@@ -161,7 +161,7 @@ export class DocumentJobs {
 
   /** A `document-pdf` job, or null when unknown or expired. */
   async getDocumentJob(jobId: string): Promise<DocumentJob | null> {
-    const job = await this.queue.get().getJob(jobId);
+    const job = await (await this.queue.use()).getJob(jobId);
     // The name tells the two job shapes apart.
     return job && job.name === DOCUMENT_PDF_JOB ? (job as DocumentJob) : null;
   }

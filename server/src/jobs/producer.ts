@@ -2,9 +2,10 @@
  * The producer side of one BullMQ queue, opened on first use: processes that never enqueue (most
  * hubs most of the time) hold no extra Redis connection. Keys live under the deployment's prefix.
  */
+import { AppError } from '@kaipan/shared';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createBlockingRedis } from '../infra/redis.js';
+import { createBlockingRedis, createRedis, waitForRedis } from '../infra/redis.js';
 import type { Logger } from '../services/logger.js';
 
 /** BullMQ keys live under the deployment's prefix, so test runs and deployments never share jobs. */
@@ -12,12 +13,16 @@ export function bullPrefix(redisPrefix: string): string {
   return `${redisPrefix}bull`;
 }
 
-/** BullMQ needs its own connections with maxRetriesPerRequest: null (blocking commands). */
+/** BullMQ's workers need their own connections with maxRetriesPerRequest: null (blocking commands). */
 export const createBullConnection = createBlockingRedis;
+
+/** How long the first use waits for a new producer connection (Redis up: milliseconds). */
+const FIRST_CONNECT_MS = 2_000;
 
 export class LazyQueue<Data> {
   private queue: Queue<Data> | null = null;
   private connection: Redis | null = null;
+  private everReady = false;
 
   constructor(
     private readonly name: string,
@@ -27,11 +32,31 @@ export class LazyQueue<Data> {
     private readonly defaultJobOptions: DefaultJobOptions,
   ) {}
 
-  get(): Queue<Data> {
+  /**
+   * The queue, ready to take a command. A producer never blocks a request while Redis is down
+   * (BullMQ's "failing fast when Redis is down": no offline queue on its connection): SERVICE_UNAVAILABLE at once,
+   * or after at most 2 s when this is the connection's very first use.
+   */
+  async use(): Promise<Queue<Data>> {
+    const queue = this.get();
+    const connection = this.connection!;
+    if (connection.status !== 'ready') {
+      const unavailable = new AppError('SERVICE_UNAVAILABLE', 'The job queue (Redis) is unavailable; try again shortly.', { dependency: 'redis' });
+      if (this.everReady) throw unavailable;
+      await waitForRedis(connection, FIRST_CONNECT_MS).catch(() => {
+        throw unavailable;
+      });
+    }
+    return queue;
+  }
+
+  private get(): Queue<Data> {
     if (!this.queue) {
-      this.connection = createBlockingRedis(this.redisUrl, `${this.name}-producer`);
+      const connection = createRedis(this.redisUrl, `${this.name}-producer`, { failFast: true });
+      connection.on('ready', () => (this.everReady = true));
+      this.connection = connection;
       this.queue = new Queue<Data>(this.name, {
-        connection: this.connection,
+        connection,
         prefix: bullPrefix(this.redisPrefix),
         defaultJobOptions: this.defaultJobOptions,
       });
@@ -45,5 +70,6 @@ export class LazyQueue<Data> {
     this.connection?.disconnect();
     this.queue = null;
     this.connection = null;
+    this.everReady = false;
   }
 }

@@ -12,6 +12,7 @@ import { CustomerService } from './customer-service.js';
 import { createIdCipher } from '../domain/id-cipher.js';
 import type { Logger } from './logger.js';
 import { MirrorKeeper } from './mirror-keeper.js';
+import { DependencyHealth } from './dependency-health.js';
 import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
 import { QueueService } from './queue-service.js';
@@ -42,6 +43,8 @@ export interface Services {
   audit: AuditWriter;
   directory: ProjectDirectory;
   keeper: MirrorKeeper;
+  /** PostgreSQL/Redis up or down as this process sees them (selling gate, `system:status`); started by the app. */
+  health: DependencyHealth;
   auth: AuthService;
   /** Sessions: created at sign-in, ended at once on every process (start/stop with the app). */
   sessions: SessionService;
@@ -89,6 +92,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const directory = new ProjectDirectory(db);
   const projects = new ProjectList(() => directory.allProjectIds(), log);
   const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);
+  const health = new DependencyHealth({ databaseUrl: config.databaseUrl, redis, onRedisReady: () => keeper.resync(), log });
   const registrations = new RegistrationService(db, sql, mirror, directory);
   const query = new QueryService(db, mirror, keeper, directory);
   const batchJobs = new BatchJobs(config.redisUrl, config.redisPrefix, log);
@@ -113,13 +117,14 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     audit,
     directory,
     keeper,
+    health,
     auth,
     sessions,
     signIn: new SignInService(db, auth, new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute), audit, config.authSecret),
     users: new UserService(db, sessions),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
-    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, (projectId, subscriptionId, at) =>
+    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, health, (projectId, subscriptionId, at) =>
       cashier.afterConfirm(projectId, subscriptionId, at)),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,

@@ -157,14 +157,41 @@ export class MirrorKeeper {
     return restarted;
   }
 
+  private resyncing: Promise<void> | null = null;
+  private rebuildOwed = false;
+
+  /**
+   * Make every project's mirror trustworthy: rebuild them all when Redis restarted (its run id
+   * changed: even with the append-only file the last second may be lost), build any that is missing
+   * (Redis came back empty or was flushed). Single flight: the watchdog and the health monitor
+   * (which waits for this before selling resumes) share one pass.
+   */
+  resync(): Promise<void> {
+    this.resyncing ??= (async () => {
+      try {
+        // A restart seen by a pass that then failed (PostgreSQL down) is still owed a rebuild.
+        const restarted = (await this.redisRestarted()) || this.rebuildOwed;
+        if (restarted) {
+          this.rebuildOwed = true;
+          this.log.warn({}, 'Redis restarted: rebuilding every mirror');
+        }
+        for (const projectId of await this.projects.get()) {
+          if (restarted) await this.rebuild(projectId);
+          else await this.ensure(projectId);
+        }
+        this.rebuildOwed = false;
+      } finally {
+        this.resyncing = null;
+      }
+    })();
+    return this.resyncing;
+  }
+
   /** One watchdog pass over every project. */
   async tick(): Promise<void> {
     if (this.redis.status !== 'ready') return;
-    const restarted = await this.redisRestarted();
-    if (restarted) this.log.warn({}, 'Redis restarted: rebuilding every mirror');
+    await this.resync();
     for (const projectId of await this.projects.get()) {
-      if (restarted) await this.rebuild(projectId);
-      else await this.ensure(projectId);
       const pending = this.pending.get(projectId);
       if (pending?.length) {
         this.pending.delete(projectId);

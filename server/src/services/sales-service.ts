@@ -19,6 +19,7 @@ import { pgErrorCode } from '../infra/db.js';
 import type { MirrorFailure, MirrorResult, UnitMirror } from '../infra/mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import type { AuditWriter } from './audit.js';
+import type { DependencyHealth } from './dependency-health.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import type { RegistrationService } from './registration-service.js';
@@ -45,6 +46,8 @@ export class SalesService {
     private readonly audit: AuditWriter,
     private readonly registrations: RegistrationService,
     private readonly pricing: PricingService,
+    /** Locks and confirms are refused at once while PostgreSQL or Redis is down (sellingBlockedBy). */
+    private readonly health: Pick<DependencyHealth, 'assertSelling' | 'assertUp'>,
     /**
      * Told about every new subscription after it committed; answers the deposit deadline (定金时限)
      * when the project has one, else null (cached: no wait for projects without). Must not throw.
@@ -75,6 +78,9 @@ export class SalesService {
    * says so): the buyer's entitlement counts their live locks atomically in the lock script.
    */
   async lock(principal: Principal, unitId: string, registrationId?: string): Promise<LockResult> {
+    // While PostgreSQL is down a lock could never be confirmed: refuse it rather than mislead the
+    // buyer and keep the unit from the next one (docs/deploy.md "Faults").
+    this.health.assertSelling();
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     if (project.requireRegistration && !registrationId) throw new AppError('REGISTRATION_REQUIRED');
     const buyer = registrationId ? await this.registrations.entitlementFor(projectId, registrationId, project.requireCalled) : undefined;
@@ -95,6 +101,8 @@ export class SalesService {
   }
 
   async release(principal: Principal, unitId: string, token: string): Promise<UnitRef> {
+    // Releasing needs Redis only (its audit event waits in the AuditWriter while PostgreSQL is down).
+    this.health.assertUp('redis');
     const { projectId, unit, user } = await this.authorize(principal, unitId);
     const outcome = await this.withMirror(projectId, () =>
       this.mirror.release(projectId, unitId, token, user.id, canManage(user)),
@@ -120,6 +128,7 @@ export class SalesService {
   }
 
   private async doConfirm(principal: Principal, unitId: string, token: string, given: Buyer | undefined, terms: DealTerms): Promise<ConfirmResult> {
+    this.health.assertSelling();
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
     if (!begun.ok) {

@@ -1,0 +1,52 @@
+/** Which thrown errors mean "a dependency is down" (SERVICE_UNAVAILABLE) and which are bugs (INTERNAL). */
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@kaipan/shared';
+import { toErrorBody, unavailableDependency } from './errors.js';
+
+const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
+const prismaError = (code: string, cause?: object) =>
+  Object.assign(new Error('Invalid `prisma.$queryRaw()` invocation'), { name: 'PrismaClientKnownRequestError', code, meta: cause ? { driverAdapterError: { cause } } : {} });
+const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined } as never;
+
+describe('unavailableDependency', () => {
+  it.each([
+    ['pg admin shutdown 57P01', pgError('57P01', 'terminating connection due to administrator command'), 'postgres'],
+    ['pg crash shutdown 57P02', pgError('57P02', 'terminating connection because of crash of another server process'), 'postgres'],
+    ['pg starting up 57P03', pgError('57P03', 'the database system is starting up'), 'postgres'],
+    ['pg connection failure 08006', pgError('08006', 'connection failure'), 'postgres'],
+    ['pg too many connections 53300', pgError('53300', 'sorry, too many clients already'), 'postgres'],
+    ['socket refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'postgres'],
+    ['node-postgres lost connection', new Error('Connection terminated unexpectedly'), 'postgres'],
+    ['node-postgres connect timeout', new Error('timeout exceeded when trying to connect'), 'postgres'],
+    ['Prisma P1001 unreachable', prismaError('P1001'), 'postgres'],
+    ['Prisma P2024 pool timeout', prismaError('P2024'), 'postgres'],
+    ['Prisma raw query, adapter kind', prismaError('P2010', { kind: 'DatabaseNotReachable' }), 'postgres'],
+    ['Prisma raw query, 57P03 inside', prismaError('P2010', { kind: 'postgres', originalCode: '57P03' }), 'postgres'],
+    ['ioredis offline', new Error("Stream isn't writeable and enableOfflineQueue options is false"), 'redis'],
+    ['ioredis flushed', Object.assign(new Error('Reached the max retries per request limit (which is 0).'), { name: 'MaxRetriesPerRequestError' }), 'redis'],
+    ['ioredis closed', new Error('Connection is closed.'), 'redis'],
+    ['ioredis hung', new Error('Command timed out'), 'redis'],
+    ['Redis loading its AOF', Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }), 'redis'],
+  ])('%s → %s', (_label, error, dependency) => {
+    expect(unavailableDependency(error)).toBe(dependency);
+    expect(toErrorBody(error, silent)).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', details: { dependency } } });
+  });
+
+  it.each([
+    ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ['unique violation 23505', pgError('23505', 'duplicate key value violates unique constraint')],
+    ['statement timeout 57014 (slow, not down)', pgError('57014', 'canceling statement due to statement timeout')],
+    ['Prisma P2002', prismaError('P2002')],
+    ['a Lua script error', Object.assign(new Error('ERR user_script:1: bad'), { name: 'ReplyError' })],
+  ])('%s is not an outage: INTERNAL', (_label, error) => {
+    expect(unavailableDependency(error)).toBeNull();
+    expect(toErrorBody(error, silent).status).toBe(500);
+  });
+
+  it('tells the health monitor, which checks at once', () => {
+    const noted: string[] = [];
+    toErrorBody(pgError('57P01', 'x'), silent, { noteFailure: (d) => noted.push(d) });
+    toErrorBody(new AppError('LOCK_HELD'), silent, { noteFailure: (d) => noted.push(d) });
+    expect(noted).toEqual(['postgres']);
+  });
+});
