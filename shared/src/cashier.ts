@@ -5,7 +5,8 @@
  * Money: integer fen. Times: ISO-8601 UTC; business dates YYYY-MM-DD in the project's time zone.
  */
 import { z } from 'zod';
-import { idSchema, idempotencyKeySchema, phoneSchema } from './schemas.js';
+import { idSchema, idempotencyKeySchema } from './schemas.js';
+import { mobilePhoneSchema } from './phone.js';
 
 export const PAYMENT_KINDS = ['SINCERITY', 'DEPOSIT', 'DOWN_PAYMENT', 'OTHER', 'REFUND'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
@@ -57,7 +58,7 @@ export const recordPaymentSchema = z
     subscriptionId: idSchema.optional(),
     registrationId: idSchema.optional(),
     payerName: z.string().trim().min(1).max(50).optional(),
-    payerPhone: phoneSchema.optional(),
+    payerPhone: mobilePhoneSchema.optional(),
     lines: linesSchema,
     note: z.string().trim().max(200).optional(),
   })

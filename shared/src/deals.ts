@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { buyerSchema, idSchema, lockTokenSchema, selectedDiscountIdsSchema } from './schemas.js';
+import { mobilePhoneSchema } from './phone.js';
 import {
   DISCOUNT_KINDS,
   discountCodeSchema,
@@ -28,7 +29,7 @@ export const quoteBodySchema = z.strictObject({
   discountIds: selectedDiscountIdsSchema.default([]),
   /** Whose identity discounts apply: a registration, or a buyer's phone (the project's customer). */
   registrationId: idSchema.optional(),
-  phone: z.string().trim().max(32).optional(),
+  phone: mobilePhoneSchema.optional(),
 });
 export type QuoteBody = z.infer<typeof quoteBodySchema>;
 

@@ -4,7 +4,7 @@
  * docs/protocol.md "Queue and calling" documents them. Times are ISO-8601 UTC strings.
  */
 import { z } from 'zod';
-import { mobilePhoneSchema } from './customers.js';
+import { mobilePhoneSchema } from './phone.js';
 import { idSchema, idempotencyKeySchema } from './schemas.js';
 import type { UnitStatus } from './unit-status.js';
 
