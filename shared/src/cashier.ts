@@ -20,6 +20,13 @@ export type PaymentMethod = (typeof PAYMENT_METHODS)[number] | 'CONVERSION';
 
 export type PaymentStatus = 'RECORDED' | 'VOIDED' | 'CONVERTED' | 'REFUNDED';
 
+/**
+ * The statuses of a SINCERITY payment under which the household holds its sincerity deposit 诚意金:
+ * recorded, or converted into its subscription deposit 诚意金转定金. Refunded and voided ones do not
+ * count. `RegistrationInfo.depositPaid` and the lottery's ACTIVE_WITH_DEPOSIT are derived from this.
+ */
+export const SINCERITY_HELD_STATUSES = ['RECORDED', 'CONVERTED'] as const satisfies readonly PaymentStatus[];
+
 /** Most one submission can be split into. */
 export const MAX_PAYMENT_LINES = 6;
 /** Largest single payment, fen (¥100,000,000). */
@@ -84,13 +91,20 @@ export type ConvertSincerityBody = z.infer<typeof convertSinceritySchema>;
 
 /**
  * POST /api/payments/:paymentId/refund — pay back (all of) a recorded payment: a sincerity deposit
- * of a household that did not buy, or the deposits of a cancelled subscription (退房, refund DUE).
- * `lines` say how the money goes back; their total must equal the refundable amount.
+ * of a household that holds no live deal, or the deposits of a cancelled subscription (退房, refund
+ * DUE). `lines` say how the money goes back; their total must equal the refundable amount. Refunding
+ * the household's last held sincerity deposit withdraws its registration (退筹). docs/cashier.md.
  */
 export const refundSchema = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
   lines: linesSchema,
   reason: z.string().trim().min(1).max(200),
+  /**
+   * Managers only: refund a sincerity deposit although the household holds a live deal (ACTIVE or
+   * CONTRACTED subscription) — refused otherwise (INVALID_TRANSITION, reason LIVE_DEAL). Audited with
+   * the reason and the deals.
+   */
+  overrideLiveDeal: z.boolean().optional(),
 });
 export type RefundBody = z.infer<typeof refundSchema>;
 
