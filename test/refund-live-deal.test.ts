@@ -118,6 +118,30 @@ describe('refunding a sincerity deposit against a live deal', () => {
     await emitAck(sockets[0]!, 'unit:release', { unitId, token: lock.data.token });
   });
 
+  it('voiding the refund voucher that withdrew a registration puts the deposit back and reinstates the registration', async () => {
+    const r = await createRegistration(server, manager, '作废退款', 1);
+    const s = await pay(server, cashiers[4]!.token, { kind: 'SINCERITY', registrationId: r.id, lines: cash(8_000_00) });
+    const back = await refund(cashiers[4]!.token, s.id, 8_000_00);
+    expect(back.status).toBe(201);
+    expect((await server.db.registration.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('CANCELLED');
+    const asked = await call<{ id: string }>('POST', `/api/receipts/${back.body.receipt!.id}/void-requests`, cashiers[4]!.token, { reason: '退款未付出' });
+    expect(asked.status).toBe(201);
+    expect((await call('POST', `/api/void-requests/${asked.body.id}/decision`, manager, { approve: true })).status).toBe(200);
+    expect((await server.db.registration.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('ACTIVE');
+    expect((await server.db.payment.findUniqueOrThrow({ where: { id: s.id } })).status).toBe('RECORDED');
+    expect(await server.db.auditEvent.count({ where: { entityId: r.id, action: 'registration.reinstate' } })).toBe(1);
+    expect((await call<{ depositPaid: boolean }>('GET', `/api/registrations/${r.id}`, manager)).body.depositPaid).toBe(true);
+    // A registration a manager cancelled is not brought back by voiding some later refund.
+    const r2 = await createRegistration(server, manager, '经理取消', 1);
+    const s2 = await pay(server, cashiers[4]!.token, { kind: 'SINCERITY', registrationId: r2.id, lines: cash(8_000_00) });
+    await cancelRegistration(r2.id);
+    const back2 = await refund(cashiers[4]!.token, s2.id, 8_000_00);
+    expect(back2.status).toBe(201);
+    const asked2 = await call<{ id: string }>('POST', `/api/receipts/${back2.body.receipt!.id}/void-requests`, cashiers[4]!.token, { reason: '退款未付出' });
+    expect((await call('POST', `/api/void-requests/${asked2.body.id}/decision`, manager, { approve: true })).status).toBe(200);
+    expect((await server.db.registration.findUniqueOrThrow({ where: { id: r2.id } })).status).toBe('CANCELLED');
+  });
+
   it('race: 30 households, each a refund and a confirm at the same instant → exactly one of the two, never both', async () => {
     const households = await Promise.all(
       sockets.map(async (socket, i) => {
