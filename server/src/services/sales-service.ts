@@ -175,7 +175,7 @@ export class SalesService {
         const committed = refusal ? null : await this.answerConfirmed(projectId, unit.code, unitId, token, user).catch(() => null);
         if (committed) return committed;
         await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
-        if (refusal) throw new AppError(refusal);
+        if (refusal) throw new AppError(refusal, REFUSAL_MESSAGES[refusal]);
         if (pgErrorCode(error) !== '23505') throw error;
       }
       break;
@@ -301,6 +301,12 @@ function requireBuyer(buyer: Buyer | undefined): Buyer {
 
 const CONFIRM_REFUSALS = ['SALES_PAUSED', 'ENTITLEMENT_EXCEEDED', 'SELECTION_NOT_OPEN', 'NOT_FOUND', 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED'] as const;
 type ConfirmRefusal = (typeof CONFIRM_REFUSALS)[number];
+
+/** What a refused confirm says where the code's default says too little (the lock is kept). */
+const REFUSAL_MESSAGES: Partial<Record<ConfirmRefusal, string>> = {
+  SALES_PAUSED: 'Sales are paused: no subscriptions for now. Your lock stays until it expires; confirm after sales resume if you still hold it.',
+  NOT_FOUND: 'The buyer’s registration was cancelled or withdrawn (sincerity deposit refunded).',
+};
 
 /** A refusal raised by kaipan_confirm (`RAISE EXCEPTION 'kaipan:<CODE>'`), or null. */
 function confirmRefusal(error: unknown): ConfirmRefusal | null {
