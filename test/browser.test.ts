@@ -105,9 +105,10 @@ describe('launch morning in the browser', () => {
 
     for (let i = 0; i < 3; i += 1) {
       const customer = await post(`/api/projects/${pid}/customers`, { name: `摇号客户${i}`, phone: `1360000000${i}` });
-      await post(`/api/projects/${pid}/registrations`, { customerId: customer.id, depositPaid: true });
+      await post(`/api/projects/${pid}/registrations`, { customerId: customer.id });
     }
-    const draw = await post(`/api/projects/${pid}/lotteries`, { title: '浏览器摇号 Browser draw' });
+    // No sincerity deposits recorded here (deposits are the cashier's payments): every active household draws.
+    const draw = await post(`/api/projects/${pid}/lotteries`, { title: '浏览器摇号 Browser draw', eligible: 'ALL_ACTIVE' });
     await post(`/api/lotteries/${draw.id}/draw`, {});
     const panel = board.locator('.board-lottery');
     await panel.waitFor({ timeout: 5_000 });

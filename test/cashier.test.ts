@@ -15,6 +15,7 @@ import type {
   ProjectSnapshot,
   ReceiptBookInfo,
   ReceiptInfo,
+  RegistrationInfo,
   UnitChange,
 } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
@@ -167,8 +168,8 @@ describe('payments 收款', () => {
     expect(other.status).toBe(409);
     expect(other.body.error?.details).toMatchObject({ reason: 'IDEMPOTENCY_KEY_REUSED' });
     expect(await moneyState(server)).toEqual(before);
-    // The registration's sincerity flag follows the payments; the cashier's view shows what is held.
-    expect((await server.db.registration.findUniqueOrThrow({ where: { id: r.id } })).depositPaid).toBe(true);
+    // Whether the registration holds its deposit follows from the payments; the cashier's view shows what is held.
+    expect((await call<RegistrationInfo>('GET', `/api/registrations/${r.id}`, manager)).body.depositPaid).toBe(true);
     const view = await reg(r.id);
     expect(view.body).toMatchObject({ id: r.id, status: 'ACTIVE', customerName: '诚意客户', sincerityHeld: 25_000_00 });
     expect(view.body.payments.map((p) => p.id)).toEqual([res.body.id]);
@@ -309,7 +310,7 @@ describe('诚意金转定金 and refunds', () => {
     expect(res.body).toMatchObject({ kind: 'REFUND', amount: 30_000_00, correctsId: s.id, registrationId: r.id, note: '未选房', payerName: '退诚意客户', receipt: { status: 'ISSUED' } });
     expect((await call<PaymentInfo>('POST', `/api/payments/${s.id}/refund`, cashier, body))).toEqual({ status: 200, body: res.body });
     expect((await payment(s.id)).body.status).toBe('REFUNDED');
-    expect((await server.db.registration.findUniqueOrThrow({ where: { id: r.id } })).depositPaid).toBe(false);
+    expect((await call<RegistrationInfo>('GET', `/api/registrations/${r.id}`, manager)).body.depositPaid).toBe(false);
     expect((await call('POST', `/api/payments/${s.id}/refund`, cashier, { ...body, idempotencyKey: newKey() })).body.error?.code).toBe('INVALID_TRANSITION');
     expect((await call('POST', `/api/payments/${res.body.id}/refund`, cashier, { ...body, idempotencyKey: newKey() })).body.error?.code).toBe('INVALID_TRANSITION');
     // A household that bought converts instead of refunding.
@@ -467,7 +468,8 @@ describe('day-end 日结', () => {
     const r2 = await createRegistration(server, manager, '日结退款');
     const s2 = await pay(server, c!.token, { kind: 'SINCERITY', registrationId: r2.id, lines: cash(5_000_00) });
     await call('POST', `/api/payments/${s2.id}/refund`, c!.token, { idempotencyKey: newKey(), lines: cash(5_000_00), reason: '未购' });
-    const wrong = await pay(server, c!.token, { kind: 'OTHER', registrationId: r2.id, lines: cash(123_45) });
+    // (r2 was withdrawn by its refund 退筹: the mistaken payment goes on r's registration.)
+    const wrong = await pay(server, c!.token, { kind: 'OTHER', registrationId: r.id, lines: cash(123_45) });
     const v = await call<VoidInfo>('POST', `/api/receipts/${wrong.receipt!.id}/void-requests`, c!.token, { reason: '录错' });
     // Pending voids must be decided before the day closes.
     const early = await call('POST', `/api/projects/${pid}/day-end/close`, c!.token, { date: today() });
@@ -505,7 +507,7 @@ describe('day-end 日结', () => {
     expect(lines.find((l) => l.startsWith('DE-002,'))).toMatch(/,DEPOSIT \(CONVERSION\),CONVERSION 20000\.00 \(DE-001\),20000\.00,日结客户,A-\d{4},RECORDED$/);
     expect(lines.find((l) => l.startsWith('DE-003,'))).toContain(',DEPOSIT,BANK_CARD 10000.00 (POS-1); WECHAT 30000.00 (WX-9),40000.00,');
     expect(lines.find((l) => l.startsWith('DE-005,'))).toMatch(/,REFUND,CASH 5000\.00,-5000\.00,日结退款,R\d{4},RECORDED$/);
-    expect(lines.find((l) => l.startsWith('DE-006,'))).toMatch(/,OTHER,CASH 123\.45,123\.45,日结退款,R\d{4},VOIDED$/);
+    expect(lines.find((l) => l.startsWith('DE-006,'))).toMatch(/,OTHER,CASH 123\.45,123\.45,日结客户,R\d{4},VOIDED$/);
     expect(text).toContain('净额 Net,,60000.00');
     expect(text).toContain('方式 CONVERSION,1,20000.00');
     expect(text).toContain('作废 Receipts voided,1,');

@@ -8,9 +8,13 @@ import { emitAck, http, startTestServer, type HubClient, type TestServer } from 
 
 let server: TestServer;
 let manager: string;
-let cashier: string;
 const tokens: string[] = [];
 const sockets: HubClient[] = [];
+/**
+ * Who may select for a registered buyer races here: the buyer's owner (s001, fixture customers belong
+ * to them) on three phones and a manager on three — only the owner or a manager selects for a buyer.
+ */
+const racers: HubClient[] = [];
 let nextUnit = 0;
 let nextPhone = 0;
 
@@ -48,7 +52,6 @@ async function setProject(data: { requireRegistration?: boolean; requireCalled?:
 beforeAll(async () => {
   server = await startTestServer({ units: 80, consultants: 6, maxLocks: 5 });
   manager = (await server.login('manager')).token;
-  cashier = (await server.login('cashier')).token;
   for (const username of server.fixture.consultants) {
     const { token } = await server.login(username);
     tokens.push(token);
@@ -56,6 +59,7 @@ beforeAll(async () => {
     expect((await emitAck(socket, 'project:join', { projectId: server.fixture.projectId })).ok).toBe(true);
     sockets.push(socket);
   }
+  for (const token of [tokens[0]!, tokens[0]!, tokens[0]!, manager, manager, manager]) racers.push(await server.connect({ token }));
 });
 
 afterAll(async () => {
@@ -77,7 +81,7 @@ describe('registration 认筹', () => {
 
   it('one registration per household: ten concurrent attempts → one created, nine ALREADY_REGISTERED', async () => {
     const customer = await newCustomer();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => register(customer.id, tokens[0]!, i % 2 ? {} : { depositPaid: true })));
+    const results = await Promise.all(Array.from({ length: 10 }, () => register(customer.id, tokens[0]!)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409).map((r) => r.body.error?.code)).toEqual(Array(9).fill('ALREADY_REGISTERED'));
     expect(await server.db.registration.count({ where: { customerId: customer.id } })).toBe(1);
@@ -103,17 +107,6 @@ describe('registration 认筹', () => {
     expect(await server.db.registration.count({ where: { customerId: customer.id } })).toBe(0);
   });
 
-  it('cashiers flag the deposit; consultants cannot; a repeated flag changes nothing', async () => {
-    const reg = await registered();
-    const byConsultant = await http(server.url, 'POST', `/api/registrations/${reg.id}/deposit`, tokens[0], { paid: true });
-    expect(byConsultant).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
-    for (let i = 0; i < 2; i += 1) {
-      const res = await http<RegistrationInfo>(server.url, 'POST', `/api/registrations/${reg.id}/deposit`, cashier, { paid: true });
-      expect(res).toMatchObject({ status: 200, body: { depositPaid: true } });
-    }
-    expect(await server.db.auditEvent.count({ where: { entityId: reg.id, action: 'registration.deposit' } })).toBe(1);
-  });
-
   it('warns the manager when registrations exceed the units on sale', async () => {
     const res = await http<RegistrationOverview>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/registrations`, manager);
     expect(res.status).toBe(200);
@@ -134,31 +127,32 @@ describe('registration 认筹', () => {
 });
 
 describe('entitlement 机会数', () => {
-  it('two consultants, same buyer, different units, same instant → one lock (entitlement 1), 20 rounds', async () => {
+  it('the owner and a manager, same buyer, different units, same instant → one lock (entitlement 1), 20 rounds', async () => {
+    const pair = [racers[0]!, racers[3]!];
     for (let round = 0; round < 20; round += 1) {
       const reg = await registered(1);
       const units = [freshUnit(), freshUnit()];
       const acks = await Promise.all(
-        units.map((unitId, i) => emitAck<LockResult>(sockets[i]!, 'unit:lock', { unitId, registrationId: reg.id })),
+        units.map((unitId, i) => emitAck<LockResult>(pair[i]!, 'unit:lock', { unitId, registrationId: reg.id })),
       );
       expect(acks.filter((a) => a.ok)).toHaveLength(1);
       expect(acks.filter((a) => !a.ok).map((a) => (a.ok ? '' : a.error.code))).toEqual(['ENTITLEMENT_EXCEEDED']);
       const winner = acks.findIndex((a) => a.ok);
       const lock = acks[winner]!;
       if (!lock.ok) throw new Error('no winner');
-      expect((await emitAck(sockets[winner]!, 'unit:release', { unitId: units[winner], token: lock.data.token })).ok).toBe(true);
+      expect((await emitAck(pair[winner]!, 'unit:release', { unitId: units[winner], token: lock.data.token })).ok).toBe(true);
     }
   });
 
-  it('six consultants racing for a buyer entitled to two units → exactly two locks, two subscriptions', async () => {
+  it('six phones (the owner’s and a manager’s) racing for a buyer entitled to two units → exactly two locks, two subscriptions', async () => {
     const reg = await registered(2);
-    const units = sockets.map(() => freshUnit());
-    const acks = await Promise.all(units.map((unitId, i) => emitAck<LockResult>(sockets[i]!, 'unit:lock', { unitId, registrationId: reg.id })));
+    const units = racers.map(() => freshUnit());
+    const acks = await Promise.all(units.map((unitId, i) => emitAck<LockResult>(racers[i]!, 'unit:lock', { unitId, registrationId: reg.id })));
     const winners = acks.flatMap((a, i) => (a.ok ? [{ i, token: a.data.token }] : []));
     expect(winners).toHaveLength(2);
     expect(acks.filter((a) => !a.ok).every((a) => !a.ok && a.error.code === 'ENTITLEMENT_EXCEEDED')).toBe(true);
     const confirms = await Promise.all(
-      winners.map((w) => emitAck<ConfirmResult>(sockets[w.i]!, 'unit:confirm', { unitId: units[w.i], token: w.token })),
+      winners.map((w) => emitAck<ConfirmResult>(racers[w.i]!, 'unit:confirm', { unitId: units[w.i], token: w.token })),
     );
     expect(confirms.every((c) => c.ok)).toBe(true);
     const subs = await server.db.subscription.findMany({ where: { registrationId: reg.id } });
@@ -171,12 +165,16 @@ describe('entitlement 机会数', () => {
     // Used up: the next lock for this buyer is refused before it reaches Redis.
     const next = await emitAck(sockets[0]!, 'unit:lock', { unitId: freshUnit(), registrationId: reg.id });
     expect(next).toMatchObject({ ok: false, error: { code: 'ENTITLEMENT_EXCEEDED' } });
+    // Another consultant is refused before anything is counted (only the owner or a manager selects).
+    const other = await emitAck(sockets[1]!, 'unit:lock', { unitId: freshUnit(), registrationId: reg.id });
+    expect(other).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
   it('PostgreSQL is final: two held locks, entitlement lowered to 1, both confirm at once → one subscription', async () => {
     const reg = await registered(2);
     const units = [freshUnit(), freshUnit()];
-    const locks = await Promise.all(units.map((unitId, i) => emitAck<LockResult>(sockets[i]!, 'unit:lock', { unitId, registrationId: reg.id })));
+    const pair = [racers[0]!, racers[3]!];
+    const locks = await Promise.all(units.map((unitId, i) => emitAck<LockResult>(pair[i]!, 'unit:lock', { unitId, registrationId: reg.id })));
     const tokensHeld = locks.map((l) => {
       if (!l.ok) throw new Error(l.error.code);
       return l.data.token;
@@ -184,7 +182,7 @@ describe('entitlement 机会数', () => {
     const lowered = await http(server.url, 'POST', `/api/registrations/${reg.id}/entitlement`, manager, { unitsAllowed: 1 });
     expect(lowered.status).toBe(200);
     const confirms = await Promise.all(
-      units.map((unitId, i) => emitAck<ConfirmResult>(sockets[i]!, 'unit:confirm', { unitId, token: tokensHeld[i] })),
+      units.map((unitId, i) => emitAck<ConfirmResult>(pair[i]!, 'unit:confirm', { unitId, token: tokensHeld[i] })),
     );
     expect(confirms.filter((c) => c.ok)).toHaveLength(1);
     expect(confirms.filter((c) => !c.ok).map((c) => (c.ok ? '' : c.error.code))).toEqual(['ENTITLEMENT_EXCEEDED']);
@@ -193,7 +191,7 @@ describe('entitlement 机会数', () => {
     // The refused unit was not touched in PostgreSQL, and its lock survives for its holder to release.
     const loser = confirms.findIndex((c) => !c.ok);
     expect((await server.db.unit.findUniqueOrThrow({ where: { id: units[loser]! } })).status).toBe('AVAILABLE');
-    expect((await emitAck(sockets[loser]!, 'unit:release', { unitId: units[loser], token: tokensHeld[loser] })).ok).toBe(true);
+    expect((await emitAck(pair[loser]!, 'unit:release', { unitId: units[loser], token: tokensHeld[loser] })).ok).toBe(true);
     // And the entitlement cannot go below what was bought.
     const below = await http(server.url, 'POST', `/api/registrations/${reg.id}/entitlement`, manager, { unitsAllowed: 1 });
     expect(below.status).toBe(200);

@@ -142,7 +142,7 @@ describe('lock → confirm', () => {
     }
   });
 
-  it('refuses units not released, and every command while paused except for held locks', async () => {
+  it('refuses units not released; a pause refuses new locks and confirms, a held lock confirms after the resume', async () => {
     const pending = server.fixture.pendingUnitIds[0]!;
     expect(await emitAck(c1, 'unit:lock', { unitId: pending })).toMatchObject({ ok: false, error: { code: 'NOT_RELEASED' } });
 
@@ -151,11 +151,13 @@ describe('lock → confirm', () => {
     const pause = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/pause`, manager, {});
     expect(pause.status).toBe(200);
     expect(await emitAck(c2, 'unit:lock', { unitId: server.fixture.unitIds[9]! })).toMatchObject({ ok: false, error: { code: 'SALES_PAUSED' } });
-    // A buyer already deciding may still finish.
+    // A pause stops confirms too (a pause to fix a wrong price must); the held lock stays.
     if (!held.ok) throw new Error('lock failed');
-    const confirm = await emitAck<ConfirmResult>(c1, 'unit:confirm', { unitId, token: held.data.token, buyer: { name: 'Li Lei', phone: '+8613900000000' } });
-    expect(confirm.ok).toBe(true);
+    const payload = { unitId, token: held.data.token, buyer: { name: 'Li Lei', phone: '+8613900000000' } };
+    expect(await emitAck(c1, 'unit:confirm', payload)).toMatchObject({ ok: false, error: { code: 'SALES_PAUSED' } });
     await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/resume`, manager, {});
+    const confirm = await emitAck<ConfirmResult>(c1, 'unit:confirm', payload);
+    expect(confirm.ok).toBe(true);
     expect((await emitAck<LockResult>(c2, 'unit:lock', { unitId: server.fixture.unitIds[9]! })).ok).toBe(true);
   });
 

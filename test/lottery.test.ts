@@ -43,17 +43,30 @@ const registrationIds: string[] = [];
 
 type ErrorResponse = { error: { code: string } };
 
-/** 24 households: 1–16 paid, 17–24 unpaid; number 3 is cancelled; the cashier later flags number 20. */
+/**
+ * 24 households: 1–16 paid their sincerity deposit (a recorded SINCERITY payment each), 17–24 did
+ * not; number 3 is cancelled; the cashier later records number 20's deposit.
+ */
 async function seedRegistrations(): Promise<void> {
   const { projectId } = server.fixture;
   const owner = await server.db.user.findUniqueOrThrow({ where: { username: 'manager' } });
+  const desk = await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } });
+  const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
   for (let n = 1; n <= 24; n += 1) {
     const customer = await server.db.customer.create({
       data: { projectId, name: `摇号买家${n}`, phone: `137${String(n).padStart(8, '0')}`, ownerId: owner.id },
     });
     const reg = await server.db.registration.create({
-      data: { projectId, customerId: customer.id, number: n, depositPaid: n <= 16, unitsAllowed: 1, createdById: owner.id, status: n === 3 ? 'CANCELLED' : 'ACTIVE' },
+      data: { projectId, customerId: customer.id, number: n, unitsAllowed: 1, createdById: owner.id, status: n === 3 ? 'CANCELLED' : 'ACTIVE' },
     });
+    if (n <= 16) {
+      await server.db.payment.create({
+        data: {
+          projectId, kind: 'SINCERITY', amount: 20_000_00n, payerName: customer.name, registrationId: reg.id, idempotencyKey: `lottery-sincerity-${n}`,
+          cashierId: desk.id, businessDate: today, lines: { create: [{ method: 'CASH', amount: 20_000_00n }] },
+        },
+      });
+    }
     registrationIds[n] = reg.id;
   }
   await server.db.project.update({ where: { id: projectId }, data: { registrationCounter: 24 } });
@@ -128,8 +141,17 @@ describe('commit 承诺', () => {
     expect(list.body.find((d) => d.id === res.body.id)).toMatchObject({ entryCount: expected.length, status: 'COMMITTED', seed: null });
   });
 
-  it('honours deposit flags: the cashier’s flag counts; ALL_ACTIVE takes unpaid ones; cancelled never', async () => {
-    const flagged = await http<RegistrationInfo>(server.url, 'POST', `/api/registrations/${registrationIds[20]}/deposit`, cashier, { paid: true });
+  it('honours deposits: a sincerity deposit the cashier records counts; ALL_ACTIVE takes unpaid ones; cancelled never', async () => {
+    const desk = await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } });
+    const book = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/receipt-books`, manager, {
+      prefix: 'LT-', firstNumber: 1, lastNumber: 999, digits: 4, cashierId: desk.id,
+    });
+    expect(book.status).toBe(201);
+    const paidNow = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/payments`, cashier, {
+      idempotencyKey: 'lottery-r20-sincerity', kind: 'SINCERITY', registrationId: registrationIds[20], lines: [{ method: 'CASH', amount: 20_000_00 }],
+    });
+    expect(paidNow.status).toBe(201);
+    const flagged = await http<RegistrationInfo>(server.url, 'GET', `/api/registrations/${registrationIds[20]}`, manager);
     expect(flagged).toMatchObject({ status: 200, body: { depositPaid: true } });
     const paid = await create({ title: 'Paid only', eligible: 'ACTIVE_WITH_DEPOSIT' });
     expect(paid.body.entries).toEqual(labels([...range(1, 16), 20].filter((n) => n !== 3)));

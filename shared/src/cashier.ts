@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { blockText, lineText } from './text.js';
-import { idSchema, idempotencyKeySchema, phoneSchema } from './schemas.js';
+import { idSchema, idempotencyKeySchema } from './schemas.js';
+import { mobilePhoneSchema } from './phone.js';
 
 export const PAYMENT_KINDS = ['SINCERITY', 'DEPOSIT', 'DOWN_PAYMENT', 'OTHER', 'REFUND'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
@@ -19,6 +20,13 @@ export const PAYMENT_METHODS = ['CASH', 'BANK_CARD', 'TRANSFER', 'WECHAT', 'ALIP
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number] | 'CONVERSION';
 
 export type PaymentStatus = 'RECORDED' | 'VOIDED' | 'CONVERTED' | 'REFUNDED';
+
+/**
+ * The statuses of a SINCERITY payment under which the household holds its sincerity deposit 诚意金:
+ * recorded, or converted into its subscription deposit 诚意金转定金. Refunded and voided ones do not
+ * count. `RegistrationInfo.depositPaid` and the lottery's ACTIVE_WITH_DEPOSIT are derived from this.
+ */
+export const SINCERITY_HELD_STATUSES = ['RECORDED', 'CONVERTED'] as const satisfies readonly PaymentStatus[];
 
 /** Most one submission can be split into. */
 export const MAX_PAYMENT_LINES = 6;
@@ -58,7 +66,7 @@ export const recordPaymentSchema = z
     subscriptionId: idSchema.optional(),
     registrationId: idSchema.optional(),
     payerName: lineText(50).optional(),
-    payerPhone: phoneSchema.optional(),
+    payerPhone: mobilePhoneSchema.optional(),
     lines: linesSchema,
     note: blockText(200).optional(),
   })
@@ -84,13 +92,20 @@ export type ConvertSincerityBody = z.infer<typeof convertSinceritySchema>;
 
 /**
  * POST /api/payments/:paymentId/refund — pay back (all of) a recorded payment: a sincerity deposit
- * of a household that did not buy, or the deposits of a cancelled subscription (退房, refund DUE).
- * `lines` say how the money goes back; their total must equal the refundable amount.
+ * of a household that holds no live deal, or the deposits of a cancelled subscription (退房, refund
+ * DUE). `lines` say how the money goes back; their total must equal the refundable amount. Refunding
+ * the household's last held sincerity deposit withdraws its registration (退筹). docs/cashier.md.
  */
 export const refundSchema = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
   lines: linesSchema,
   reason: lineText(200),
+  /**
+   * Managers only: refund a sincerity deposit although the household holds a live deal (ACTIVE or
+   * CONTRACTED subscription) — refused otherwise (INVALID_TRANSITION, reason LIVE_DEAL). Audited with
+   * the reason and the deals.
+   */
+  overrideLiveDeal: z.boolean().optional(),
 });
 export type RefundBody = z.infer<typeof refundSchema>;
 

@@ -11,12 +11,11 @@ import {
   isValidResidentId,
   maskIdNumber,
   maskMobile,
-  mobilePhoneSchema,
-  normalizePhone,
   phoneDigits,
   shortlistBodySchema,
   updateCustomerSchema,
 } from './customers.js';
+import { mobilePhoneSchema, normalizePhone } from './phone.js';
 
 const UUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

@@ -1,7 +1,7 @@
 /**
  * Customer registry 客户: one customer (household) per phone per project, owned by a consultant or
- * in the public pool 公共池. Contracts (schemas, response shapes) and pure rules (phone
- * normalisation, ID-number validation and masking, status colours).
+ * in the public pool 公共池. Contracts (schemas, response shapes) and pure rules (ID-number
+ * validation and masking, status colours; the phone rule is phone.ts).
  *
  * A customer's status never comes from a client: it follows from what happens (a registration makes
  * INTERESTED, a subscription SUBSCRIBED, a contract SIGNED). Client objects are strict, so a `status`
@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { blockText, lineText } from './text.js';
 import { idSchema } from './schemas.js';
+import { mobilePhoneSchema } from './phone.js';
 import type { RegistrationStatus } from './registrations.js';
 import type { UnitStatus } from './unit-status.js';
 
@@ -59,18 +60,6 @@ export const DEFAULT_IDLE_DAYS = 14;
 // ---------------------------------------------------------------------------------------------
 // Pure rules
 
-/**
- * Mainland mobile number → 11 digits (13812345678), or null when it is not one. Accepts a +86 /
- * 0086 / 86 prefix, spaces, dashes, dots and parentheses.
- */
-export function normalizePhone(input: string): string | null {
-  let digits = input.trim().replace(/[\s\-.()]/g, '');
-  if (digits.startsWith('+86')) digits = digits.slice(3);
-  else if (digits.startsWith('0086')) digits = digits.slice(4);
-  else if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
-  return /^1[3-9][0-9]{9}$/.test(digits) ? digits : null;
-}
-
 /** Digits of a search text when it looks like (part of) a phone number, else null. */
 export function phoneDigits(text: string): string | null {
   let stripped = text.trim().replace(/[\s\-.()]/g, '');
@@ -118,19 +107,6 @@ export function maskMobile(phone: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
-
-/** A mainland mobile number, normalised to 11 digits. */
-export const mobilePhoneSchema = z
-  .string()
-  .max(32)
-  .transform((s, ctx) => {
-    const phone = normalizePhone(s);
-    if (phone === null) {
-      ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile number (1[3-9] + 9 digits)' });
-      return z.NEVER;
-    }
-    return phone;
-  });
 
 /**
  * ID number: an 18-character resident ID must pass its checksum; other documents (passport, HK/Macau

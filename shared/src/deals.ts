@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { blockText, lineText } from './text.js';
 import { buyerSchema, idSchema, lockTokenSchema, selectedDiscountIdsSchema } from './schemas.js';
+import { mobilePhoneSchema } from './phone.js';
 import {
   DISCOUNT_KINDS,
   discountCodeSchema,
@@ -29,7 +30,7 @@ export const quoteBodySchema = z.strictObject({
   discountIds: selectedDiscountIdsSchema.default([]),
   /** Whose identity discounts apply: a registration, or a buyer's phone (the project's customer). */
   registrationId: idSchema.optional(),
-  phone: lineText(32, 0).optional(),
+  phone: mobilePhoneSchema.optional(),
 });
 export type QuoteBody = z.infer<typeof quoteBodySchema>;
 

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './unit-status.js';
+export * from './phone.js';
 export * from './schemas.js';
 export * from './protocol.js';
 export * from './stats.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { lineText } from './text.js';
-import { mobilePhoneSchema } from './customers.js';
+import { mobilePhoneSchema } from './phone.js';
 import { idSchema, idempotencyKeySchema } from './schemas.js';
 import type { UnitStatus } from './unit-status.js';
 

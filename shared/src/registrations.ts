@@ -17,17 +17,18 @@ export function parseRegistrationNo(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * POST /api/projects/:projectId/registrations. There is no deposit field: whether the sincerity
+ * deposit 诚意金 is held follows from the cashier's payments (`RegistrationInfo.depositPaid`).
+ */
 export const createRegistrationSchema = z.strictObject({
   customerId: idSchema,
-  /** Sincerity deposit already received (the cashier records payments; until then a flag). */
-  depositPaid: z.boolean().optional(),
   /** Managers only: a different entitlement than the project's default. */
   unitsAllowed: z.number().int().min(1).max(20).optional(),
 });
 export type CreateRegistrationBody = z.infer<typeof createRegistrationSchema>;
 
 export const registrationRefSchema = z.strictObject({ registrationId: idSchema });
-export const depositFlagSchema = z.strictObject({ paid: z.boolean() });
 export const entitlementBodySchema = z.strictObject({ unitsAllowed: z.number().int().min(1).max(20) });
 
 export type RegistrationStatus = 'ACTIVE' | 'CANCELLED';
@@ -42,9 +43,14 @@ export interface RegistrationInfo {
   /**
    * `status` is the customer's (potential → interested → subscribed → signed), for the status colour.
    * `phone` as the privacy rule lets the caller see it (docs/privacy.md): clear, masked
-   * (138****5678) or null.
+   * (138****5678) or null. `ownerId`: the consultant who may select units for this buyer (null: the
+   * public pool) — see canSelectFor.
    */
-  customer: { id: string; name: string; phone: string | null; ownerName: string | null; status: CustomerStatus };
+  customer: { id: string; name: string; phone: string | null; ownerId: string | null; ownerName: string | null; status: CustomerStatus };
+  /**
+   * The sincerity deposit 诚意金 is held: derived from the cashier's payments (a SINCERITY payment
+   * recorded or converted into a deposit; refunded or voided ones do not count). Never set by a client.
+   */
   depositPaid: boolean;
   unitsAllowed: number;
   unitsUsed: number;
@@ -73,4 +79,26 @@ export function isOversubscribed(activeRegistrations: number, availableUnits: nu
 export function isSelectionOpen(startsAt: string | Date | null, endsAt: string | Date | null, nowMs: number): boolean {
   if (!startsAt || !endsAt) return false;
   return new Date(startsAt).getTime() <= nowMs && nowMs < new Date(endsAt).getTime();
+}
+
+/**
+ * Why someone may not select units for a registered buyer: the buyer is in the public pool (claim the
+ * customer first), or belongs to another consultant.
+ */
+export type SelectForRefusal = 'POOL' | 'OTHER_OWNER';
+
+/** The outcome of canSelectFor. `actingFor`: a manager selecting for another consultant's (or the pool's) buyer. */
+export type SelectForDecision = { allowed: true; actingFor: boolean } | { allowed: false; reason: SelectForRefusal };
+
+/**
+ * Who may select units for a registered buyer — lock for them, confirm, quote with their identity
+ * discounts, ask for a below-floor price: the customer's owner consultant, or a manager acting for
+ * them (the server audits it as acting for the owner). A consultant claims a pool customer first.
+ * Pure: the server enforces it on every path that names a registration; the consultant's "selecting
+ * for" bar offers only the buyers it allows.
+ */
+export function canSelectFor(actor: { id: string; manager: boolean }, ownerId: string | null): SelectForDecision {
+  if (ownerId !== null && ownerId === actor.id) return { allowed: true, actingFor: false };
+  if (actor.manager) return { allowed: true, actingFor: true };
+  return { allowed: false, reason: ownerId === null ? 'POOL' : 'OTHER_OWNER' };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { lineText } from './text.js';
+import { mobilePhoneSchema } from './phone.js';
 
 export const idSchema = z.uuid({ message: 'must be a UUID' });
 
@@ -35,16 +36,10 @@ export type LockPayload = z.infer<typeof lockSchema>;
 export const releaseLockSchema = z.strictObject({ unitId: idSchema, token: lockTokenSchema });
 export type ReleaseLockPayload = z.infer<typeof releaseLockSchema>;
 
-/** Phone: digits with an optional leading +, spaces and dashes allowed and removed. */
-export const phoneSchema = z
-  .string()
-  .max(32)
-  .transform((s) => s.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^\+?[0-9]{6,20}$/, 'must be a phone number'));
-
+/** The buyer of a deal: a name and a mainland mobile number (the one phone rule, phone.ts). */
 export const buyerSchema = z.strictObject({
   name: lineText(50),
-  phone: phoneSchema,
+  phone: mobilePhoneSchema,
 });
 export type Buyer = z.infer<typeof buyerSchema>;
 

@@ -2,6 +2,8 @@
  * Start a real Kaipan server for a test file: its own PostgreSQL database (from the migrated
  * template), its own Redis key prefix, a random port. Clients are real HTTP and socket.io clients.
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import {
   HUB_NAMESPACE,
@@ -122,6 +124,53 @@ export async function startTestServer(
       await kaipan.close();
       await db.$disconnect();
       await database.drop().catch(() => undefined);
+    },
+  };
+}
+
+/** Another server process (role hub) on the test server's PostgreSQL, Redis and key prefix. */
+export interface SecondHub {
+  url: string;
+  connect(auth: { token: string }): Promise<HubClient>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start a second hub in its own process (test/support/hub-process.ts), like one of
+ * `npm start -- --nodes N`'s hubs: nothing in memory is shared with the test server.
+ */
+export async function startSecondHub(server: TestServer): Promise<SecondHub> {
+  const config = { ...server.config, customerDataKey: server.config.customerDataKey.toString('base64') };
+  const child = fork(fileURLToPath(new URL('./hub-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, KAIPAN_TEST_HUB_CONFIG: JSON.stringify(config) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('second hub did not start in 60 s')), 60_000);
+    child.once('message', (m) => {
+      clearTimeout(timer);
+      resolve((m as { url: string }).url);
+    });
+    void exited.then(() => reject(new Error('second hub exited')));
+  });
+  const clients: HubClient[] = [];
+  return {
+    url,
+    async connect(auth) {
+      const socket: HubClient = ioClient(`${url}${HUB_NAMESPACE}`, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+      clients.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', (err) => reject(err));
+      });
+      return socket;
+    },
+    async stop() {
+      for (const c of clients) c.disconnect();
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

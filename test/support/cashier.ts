@@ -54,12 +54,16 @@ export async function createBook(
   return res.body;
 }
 
-/** A customer with a registration 认筹 (R000n). */
-export async function createRegistration(server: TestServer, managerToken: string, name: string, unitsAllowed = 2) {
+/**
+ * A customer with a registration 认筹 (R000n). The customer belongs to `owner` (default: the fixture's
+ * first consultant, s001, who sells in these suites — only a buyer's owner or a manager selects for them).
+ */
+export async function createRegistration(server: TestServer, managerToken: string, name: string, unitsAllowed = 2, owner = server.fixture.consultants[0]!) {
   const call = caller(server);
   const pid = server.fixture.projectId;
   const phone = freshPhone(139);
-  const customer = await call<{ id: string }>('POST', `/api/projects/${pid}/customers`, managerToken, { name, phone });
+  const ownerId = (await server.db.user.findUniqueOrThrow({ where: { username: owner }, select: { id: true } })).id;
+  const customer = await call<{ id: string }>('POST', `/api/projects/${pid}/customers`, managerToken, { name, phone, ownerId });
   if (customer.status !== 201) throw new Error(`customer: ${customer.status} ${JSON.stringify(customer.body)}`);
   const reg = await call<RegistrationInfo>('POST', `/api/projects/${pid}/registrations`, managerToken, { customerId: customer.body.id, unitsAllowed });
   if (reg.status !== 201) throw new Error(`registration: ${reg.status} ${JSON.stringify(reg.body)}`);

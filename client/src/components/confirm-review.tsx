@@ -48,6 +48,8 @@ export interface ConfirmReviewProps {
   sending: boolean;
   /** Why the last confirm was refused, if it was. */
   error: string | null;
+  /** Why no confirm can be sent now (sales paused, the system degraded), or null. */
+  stopped: string | null;
   onBack: () => void;
   onConfirm: () => void;
 }
@@ -66,7 +68,8 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
   const current = (): DealQuoteInfo | undefined => quote.value();
   /** Below the floor without an approval: the confirm would be refused; go back and ask. */
   const blocked = (): boolean => current()?.belowFloor === true && !props.approved;
-  const canConfirm = (): boolean => props.lockHeld && !props.sending && current() !== undefined && !quote.loading() && !blocked();
+  const canConfirm = (): boolean =>
+    props.lockHeld && !props.sending && !props.stopped && current() !== undefined && !quote.loading() && !blocked();
 
   return (
     <section class="review" aria-labelledby="review-title" data-testid="confirm-review">
@@ -199,6 +202,14 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
         {(msg) => (
           <div class="alert alert--error" role="alert">
             {msg()}
+          </div>
+        )}
+      </Show>
+
+      <Show when={props.lockHeld && props.stopped}>
+        {(reason) => (
+          <div class="alert alert--warn" role="status" data-testid="review-stopped">
+            {reason()}
           </div>
         )}
       </Show>

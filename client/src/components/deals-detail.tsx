@@ -6,6 +6,7 @@
 import { For, Match, Show, Switch, createMemo, createSignal, on, createEffect, type JSX } from 'solid-js';
 import {
   CHANGE_KINDS,
+  normalizePhone,
   type ChangeKind,
   type ChangeRequestBody,
   type ChangeRequestInfo,
@@ -229,8 +230,6 @@ export function DealDrawer(props: {
   );
 }
 
-const PHONE = /^\+?[0-9]{6,20}$/;
-
 /** Discount rules the deal was priced with (applied steps + BEST_SINGLE's unused ones). */
 function discountIdsOf(s: SubscriptionInfo): string[] {
   const b = s.breakdown;
@@ -273,11 +272,15 @@ function RequestForm(props: {
   const newPrice = (): number | null => parseYuan(priceText());
   const belowFloor = (): boolean => props.sub.floorPrice !== null && (newPrice() ?? Infinity) < props.sub.floorPrice;
 
+  /** The one phone rule (shared normalizePhone), live once 11 digits are typed. */
+  const newPhoneInvalid = (): boolean =>
+    buyerPhone().replace(/\D/g, '').length >= 11 && normalizePhone(buyerPhone()) === null;
+
   const problem = (): string | null => {
     if (kind() === 'UNIT_CHANGE' && !target()) return t('deals.form.pickTarget');
     if (kind() === 'BUYER_CHANGE') {
       if (!buyerName().trim()) return t('deals.form.nameRequired');
-      if (!PHONE.test(buyerPhone().replace(/[\s-]/g, ''))) return t('deals.form.phoneInvalid');
+      if (normalizePhone(buyerPhone()) === null) return t('deals.form.phoneInvalid');
     }
     if (kind() === 'PRICE_CHANGE') {
       const p = newPrice();
@@ -296,7 +299,7 @@ function RequestForm(props: {
       case 'CANCEL':
         return { kind: 'CANCEL', ...common };
       case 'BUYER_CHANGE':
-        return { kind: 'BUYER_CHANGE', ...common, buyer: { name: buyerName().trim(), phone: buyerPhone().replace(/[\s-]/g, '') } };
+        return { kind: 'BUYER_CHANGE', ...common, buyer: { name: buyerName().trim(), phone: normalizePhone(buyerPhone()) ?? buyerPhone().trim() } };
       case 'PRICE_CHANGE':
         return { kind: 'PRICE_CHANGE', ...common, finalPrice: newPrice() ?? 0 };
     }
@@ -411,7 +414,17 @@ function RequestForm(props: {
             </label>
             <label class="field">
               <span class="field__label">{t('deals.form.newPhone')}</span>
-              <input class="input input--sm" inputMode="tel" maxLength={32} value={buyerPhone()} onInput={(e) => setBuyerPhone(e.currentTarget.value)} />
+              <input
+                class="input input--sm"
+                inputMode="tel"
+                maxLength={32}
+                value={buyerPhone()}
+                onInput={(e) => setBuyerPhone(e.currentTarget.value)}
+                aria-invalid={newPhoneInvalid()}
+              />
+              <Show when={newPhoneInvalid()}>
+                <span class="field__error">{t('deals.form.phoneInvalid')}</span>
+              </Show>
             </label>
           </div>
         </Match>

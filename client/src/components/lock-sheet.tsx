@@ -9,6 +9,7 @@ import {
   STATUS_COLORS,
   buyerSchema,
   formatClock,
+  normalizePhone,
   formatYuan,
   type Buyer,
   type CatalogUnit,
@@ -84,6 +85,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const [name, setName] = createSignal('');
   const [phone, setPhone] = createSignal('');
   const [fieldErrors, setFieldErrors] = createSignal<{ name?: boolean; phone?: boolean }>({});
+  const [phoneLeft, setPhoneLeft] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   const [action, setAction] = createSignal<'lock' | 'release' | 'confirm' | 'approval' | null>(null);
   const [choice, setChoice] = createSignal<DealChoice>({ planId: undefined, discountIds: [] });
@@ -102,6 +104,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       () => {
         setName('');
         setPhone('');
+        setPhoneLeft(false);
         setFieldErrors({});
         setError(null);
         setChoice({ planId: undefined, discountIds: [] });
@@ -141,6 +144,16 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
     ...(props.terms ? { priceVersion: props.terms.priceVersion } : {}),
     ...(approval()?.status === 'APPROVED' ? { approvalId: approval()!.id } : {}),
   });
+  /**
+   * The phone field checked live with the server's rule (shared normalizePhone): once 11 digits are
+   * typed, or the field was left, a number that is not a mainland mobile says so at once.
+   */
+  const phoneInvalid = (): boolean => {
+    const typed = phone().trim();
+    if (!typed || normalizePhone(typed) !== null) return fieldErrors().phone === true && !typed;
+    return phoneLeft() || typed.replace(/\D/g, '').length >= 11 || fieldErrors().phone === true;
+  };
+
   /** The buyer for quotes and requests: typed on the form, or the registration's. */
   const typedBuyer = () => {
     const parsed = buyerSchema.safeParse({ name: name(), phone: phone() });
@@ -287,7 +300,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const confirm = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
     const unit = props.unit;
-    if (!unit || busy()) return;
+    // A pause stops confirms too (the server refuses SALES_PAUSED); the button says why.
+    if (!unit || busy() || props.paused) return;
     setError(null);
     if (needsApproval()) {
       await requestApproval();
@@ -414,6 +428,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                     lockHeld={(lockedByMe() && token() !== undefined) || action() === 'confirm'}
                     sending={action() === 'confirm'}
                     error={error()}
+                    stopped={props.blockedBy ? t('sheet.reasonSystem') : props.paused ? t('sheet.confirmPaused') : null}
                     onBack={() => {
                       setError(null);
                       setReview(null);
@@ -458,11 +473,12 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                             placeholder={t('sheet.buyerPhonePlaceholder')}
                             value={phone()}
                             onInput={(e) => setPhone(e.currentTarget.value)}
-                            aria-invalid={fieldErrors().phone === true}
+                            onBlur={() => setPhoneLeft(true)}
+                            aria-invalid={phoneInvalid()}
                             disabled={busy()}
                             maxLength={32}
                           />
-                          <Show when={fieldErrors().phone}>
+                          <Show when={phoneInvalid()}>
                             <span class="field__error">{t('sheet.invalidPhone')}</span>
                           </Show>
                         </label>
@@ -540,6 +556,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       <span>{t('sheet.reasonSystem')}</span>
                     </div>
                   </Show>
+                  <Show when={props.paused}>
+                    <div class="alert alert--warn" role="status" data-testid="confirm-paused">
+                      {t('sheet.confirmPaused')}
+                    </div>
+                  </Show>
                   <div class="sheet__actions">
                     <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
                       {t('sheet.release')}
@@ -549,14 +570,15 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                         <button
                           type="submit"
                           class="btn btn--primary btn--lg btn--grow"
-                          disabled={busy() || !!props.blockedBy || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
+                          disabled={busy() || props.paused || !!props.blockedBy || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
+                          title={props.paused ? t('sheet.confirmPaused') : undefined}
                         >
                           {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('review.open')}
                         </button>
                       }
                     >
                       <Match when={needsApproval() && approval()?.status !== 'PENDING'}>
-                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy() || !!props.blockedBy}>
+                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy() || props.paused || !!props.blockedBy}>
                           {action() === 'approval' ? t('deal.requesting') : t('deal.requestApproval')}
                         </button>
                       </Match>

@@ -1,8 +1,8 @@
 /**
  * 认筹 Registrations on the manager page: the counts behind the oversubscription warning (active
- * registrations, entitlement left, units on sale), the list with search, and per registration the
- * deposit flag 诚意金, the entitlement 机会数 (never below what was bought — the server says so) and
- * cancel. "Register customer" finds a customer of the project and registers them.
+ * registrations, entitlement left, units on sale), the list with search, and per registration
+ * whether the sincerity deposit 诚意金 is held (derived from the cashier's payments: shown, never set
+ * here), the entitlement 机会数 (never below what was bought — the server says so) and cancel. "Register customer" finds a customer of the project and registers them.
  * Counts move with sales, so the overview is re-read after live unit changes (throttled).
  */
 import { For, Match, Show, Switch, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
@@ -69,8 +69,6 @@ export function RegistrationsPanel(props: {
     props.onChanged?.();
   };
 
-  const setDeposit = (r: RegistrationInfo, paid: boolean): Promise<void> =>
-    busy.run(r.id, async () => replace(await api.setRegistrationDeposit(r.id, paid)));
   const saveEntitlement = (r: RegistrationInfo, value: number): Promise<void> =>
     busy.run(r.id, async () => {
       const updated = await api.setRegistrationEntitlement(r.id, value);
@@ -140,6 +138,10 @@ export function RegistrationsPanel(props: {
                 </label>
               </div>
 
+              <p class="reg-note">
+                {t('reg.depositHint')} <a href="/cashier">{t('reg.openCashier')}</a>
+              </p>
+
               <Show
                 when={rows().length > 0}
                 fallback={
@@ -153,7 +155,7 @@ export function RegistrationsPanel(props: {
                         <th>{t('reg.colNo')}</th>
                         <th>{t('reg.colCustomer')}</th>
                         <th>{t('reg.colOwner')}</th>
-                        <th>{t('reg.colDeposit')}</th>
+                        <th title={t('reg.depositHint')}>{t('reg.colDeposit')}</th>
                         <th>{t('reg.colEntitlement')}</th>
                         <th>
                           <span class="sr-only">{t('reg.colActions')}</span>
@@ -172,19 +174,10 @@ export function RegistrationsPanel(props: {
                               </span>
                             </td>
                             <td class="reg-table__owner">{r.customer.ownerName ?? t('reg.pool')}</td>
-                            <td class="reg-table__deposit">
-                              <button
-                                type="button"
-                                role="switch"
-                                class="switch"
-                                aria-checked={r.depositPaid}
-                                aria-label={t('reg.colDeposit')}
-                                disabled={busy.has(r.id) || r.status === 'CANCELLED'}
-                                onClick={() => void setDeposit(r, !r.depositPaid)}
-                              >
-                                <span class="switch__knob" />
-                              </button>
-                              <span class="reg-table__deposit-text">{r.depositPaid ? t('reg.depositPaid') : t('reg.depositUnpaid')}</span>
+                            <td class="reg-table__deposit" title={t('reg.depositHint')}>
+                              <span class="pill" classList={{ 'pill--ok': r.depositPaid }} data-testid="reg-deposit">
+                                {r.depositPaid ? t('reg.depositPaid') : t('reg.depositUnpaid')}
+                              </span>
                             </td>
                             <td class="reg-table__ent">
                               <Show
@@ -326,7 +319,6 @@ function RegisterSheet(props: {
   const [query, setQuery] = createSignal('');
   const [debounced, setDebounced] = createSignal('');
   const [chosen, setChosen] = createSignal<CustomerInfo | null>(null);
-  const [deposit, setDeposit] = createSignal(false);
   const [allowed, setAllowed] = createSignal(1);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -344,7 +336,6 @@ function RegisterSheet(props: {
     setQuery('');
     setDebounced('');
     setChosen(null);
-    setDeposit(false);
     setAllowed(props.defaultAllowed);
     setError(null);
   });
@@ -362,7 +353,6 @@ function RegisterSheet(props: {
     try {
       const created = await api.createRegistration(props.projectId, {
         customerId: c.id,
-        depositPaid: deposit(),
         ...(allowed() !== props.defaultAllowed ? { unitsAllowed: allowed() } : {}),
       });
       props.onRegistered(created);
@@ -443,10 +433,9 @@ function RegisterSheet(props: {
               <span class="muted num">{c().phone}</span>
             </div>
             <ErrorAlert message={error()} />
-            <label class="reg-tools__check">
-              <input type="checkbox" checked={deposit()} onChange={(e) => setDeposit(e.currentTarget.checked)} disabled={busy()} />
-              {t('reg.depositReceived')}
-            </label>
+            <p class="reg-note">
+              {t('reg.depositHint')} <a href="/cashier">{t('reg.openCashier')}</a>
+            </p>
             <label class="field">
               <span class="field__label">{t('reg.colEntitlement')}</span>
               <input

@@ -203,8 +203,6 @@ export function createApi(auth: ApiAuth) {
     registrations: (projectId: string) => get<RegistrationOverview>(`/api/projects/${enc(projectId)}/registrations`),
     createRegistration: (projectId: string, body: CreateRegistrationBody) =>
       post<RegistrationInfo>(`/api/projects/${enc(projectId)}/registrations`, body),
-    setRegistrationDeposit: (registrationId: string, paid: boolean) =>
-      post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/deposit`, { paid }),
     setRegistrationEntitlement: (registrationId: string, unitsAllowed: number) =>
       post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/entitlement`, { unitsAllowed }),
     cancelRegistration: (registrationId: string) => post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/cancel`),

@@ -41,7 +41,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       showToast('error', t(reason === 'expired' ? 'toast.lockExpired' : 'toast.lockLost', { code: codeOf(unitId) })),
   });
 
-  const buyers = createBuyerPicker(props.projectId);
+  const buyers = createBuyerPicker(props.projectId, props.user);
   const withheld = createWithheld(props.projectId, units, api);
   onCleanup(units.onResync(() => void catalog.refetch()));
   // Pricing terms for the deal sheet; a new active price list also refreshes the catalog's list prices.
@@ -159,7 +159,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
         <CancelledDealNotices store={cancelledDeals} timeZone={catalog.timeZone()} onOpenUnit={openUnit} />
-        <Show when={(buyers.overview.value()?.registrations.length ?? 0) > 0 || project()?.requireRegistration || buyers.overview.error()}>
+        <Show when={buyers.choices().length > 0 || project()?.requireRegistration || buyers.overview.error()}>
           <BuyerBar
             picker={buyers}
             required={project()?.requireRegistration ?? false}

@@ -17,6 +17,7 @@ import {
   SOURCE_CHANNELS,
   STATUS_COLORS,
   createCustomerSchema,
+  normalizePhone,
   formatYuan,
   type CatalogUnit,
   type CustomerDetail,
@@ -983,6 +984,9 @@ function CustomerForm(props: { open: boolean; projectId: string; onClose: () => 
   };
 
   const fieldError = (f: string) => errors()[f];
+  /** The one phone rule, live: once 11 digits are typed a wrong number says so before submitting. */
+  const phoneError = (): string | undefined =>
+    fieldError('phone') ?? (phone().replace(/\D/g, '').length >= 11 && normalizePhone(phone()) === null ? t('customers.invalidPhone') : undefined);
 
   return (
     <BottomSheet open={props.open} onClose={() => !busy() && props.onClose()} title={t('customers.add')}>
@@ -994,8 +998,8 @@ function CustomerForm(props: { open: boolean; projectId: string; onClose: () => 
         </label>
         <label class="field">
           <span class="field__label">{t('customers.phone')} *</span>
-          <input class="input" type="tel" inputmode="tel" value={phone()} maxlength="20" autocomplete="off" placeholder="138 1234 5678" aria-invalid={!!fieldError('phone')} onInput={(e) => setPhone(e.currentTarget.value)} />
-          <Show when={fieldError('phone')}>{(m) => <span class="field__error">{m()}</span>}</Show>
+          <input class="input" type="tel" inputmode="tel" value={phone()} maxlength="20" autocomplete="off" placeholder="138 1234 5678" aria-invalid={!!phoneError()} onInput={(e) => setPhone(e.currentTarget.value)} />
+          <Show when={phoneError()}>{(m) => <span class="field__error">{m()}</span>}</Show>
         </label>
         <label class="field">
           <span class="field__label">{t('customers.idNumber')}</span>

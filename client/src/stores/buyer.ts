@@ -1,32 +1,37 @@
 /**
  * The registered buyer (认筹) a consultant is selecting for. Locks taken while a buyer is chosen
  * count against that buyer's entitlement (机会数); the confirm then needs no buyer form. The choice
- * survives a reload of the tab (sessionStorage), not a new shift.
+ * survives a reload of the tab (sessionStorage), not a new shift. Only buyers the user may select
+ * for are offered (shared canSelectFor: their own customers; a manager every one) — the server
+ * refuses the others.
  */
 import { createSignal } from 'solid-js';
-import { toApiError, type RegistrationInfo } from '@kaipan/shared';
+import { canSelectFor, toApiError, type RegistrationInfo, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { createLoad } from '../lib/resource';
+import { isManager } from './session';
 
-export function createBuyerPicker(projectId: string) {
+export function createBuyerPicker(projectId: string, user: UserInfo) {
   const key = `kaipan.buyer.${projectId}`;
   const overview = createLoad(() => api.registrations(projectId));
   const [selectedId, setSelectedId] = createSignal<string | null>(sessionStorage.getItem(key));
+  const actor = { id: user.id, manager: isManager(user) };
+  const selectable = (r: RegistrationInfo): boolean => r.status === 'ACTIVE' && canSelectFor(actor, r.customer.ownerId).allowed;
 
   const selected = (): RegistrationInfo | undefined => {
     const id = selectedId();
-    return id ? overview.value()?.registrations.find((r) => r.id === id && r.status === 'ACTIVE') : undefined;
+    return id ? overview.value()?.registrations.find((r) => r.id === id && selectable(r)) : undefined;
   };
 
   return {
     overview,
     refetch: overview.refetch,
     selected,
-    /** Registrations a consultant can pick: active ones, with units left first. */
+    /** Registrations this user can pick: active ones of their own buyers (a manager: all), with units left first. */
     choices(): RegistrationInfo[] {
       return (overview.value()?.registrations ?? [])
-        .filter((r) => r.status === 'ACTIVE')
+        .filter(selectable)
         .sort((a, b) => Number(remaining(b) > 0) - Number(remaining(a) > 0) || a.number - b.number);
     },
     choose(id: string | null): void {

@@ -126,7 +126,10 @@ export function VoidDialog(props: { payment: PaymentInfo; onClose: () => void; o
   );
 }
 
-/** Pay back a recorded payment (refund DUE after 退房, or the sincerity of a household that did not buy). */
+/**
+ * Pay back a recorded payment (refund DUE after 退房, or the sincerity deposit of a household without
+ * a live deal — which withdraws its registration). A manager may override the live-deal rule.
+ */
 export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void; onDone: (refund: PaymentInfo) => void }): JSX.Element {
   const desk = useDesk();
   const amount = (): number => props.payment.amount;
@@ -135,6 +138,9 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
     { ...emptyLine([], props.payment.amount), method: firstMethod && firstMethod !== 'CONVERSION' ? firstMethod : 'TRANSFER' },
   ]);
   const [reason, setReason] = createSignal('');
+  const [override, setOverride] = createSignal(false);
+  const sincerity = props.payment.kind === 'SINCERITY';
+  const manager = desk.user.role === 'ADMIN' || desk.user.role === 'MANAGER';
   const [step, setStep] = createSignal<'edit' | 'confirm' | 'done'>('edit');
   const [tried, setTried] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
@@ -157,7 +163,7 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
     setBusy(true);
     setError(null);
     try {
-      const r = await submitter.submit({ lines, reason: reason().trim() });
+      const r = await submitter.submit({ lines, reason: reason().trim(), ...(override() ? { overrideLiveDeal: true } : {}) });
       setResult(r);
       setStep('done');
       props.onDone(r);
@@ -186,10 +192,19 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
             </Show>
             <label class="c-field">
               <span class="c-field__label">{ct('refund.reason')}</span>
-              <input class="c-input" value={reason()} maxlength={200} onInput={(e) => setReason(e.currentTarget.value)} aria-invalid={tried() && !reason().trim()} />
+              <input class="c-input" value={reason()} maxlength={200} onInput={(e) => setReason(e.currentTarget.value)} aria-invalid={tried() && !reason().trim()} data-testid="refund-reason" />
             </label>
             <Show when={tried() && !reason().trim()}>
               <p class="c-alert c-alert--error">{ct('refund.reasonRequired')}</p>
+            </Show>
+            <Show when={sincerity}>
+              <p class="c-muted">{ct('refund.withdraws')}</p>
+            </Show>
+            <Show when={sincerity && manager}>
+              <label class="c-check">
+                <input type="checkbox" checked={override()} onChange={(e) => setOverride(e.currentTarget.checked)} data-testid="refund-override" />
+                {ct('refund.override')}
+              </label>
             </Show>
             <div class="c-modal__actions">
               <button type="button" class="c-btn c-btn--ghost" onClick={props.onClose}>

@@ -101,7 +101,10 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
     const d = detail.data();
     if (!d || p.status !== 'RECORDED' || p.kind === 'REFUND' || p.receipt?.status === 'VOIDED') return false;
     if (d.kind === 'subscription') return d.sub.refundState === 'DUE';
-    return p.kind === 'SINCERITY' && (household.data()?.subscriptions.length ?? 0) === 0;
+    // A household with a live deal converts its sincerity deposit; only a manager may refund it
+    // anyway (the dialog's override, audited — docs/cashier.md).
+    const manager = desk.user.role === 'ADMIN' || desk.user.role === 'MANAGER';
+    return p.kind === 'SINCERITY' && ((household.data()?.subscriptions.length ?? 0) === 0 || manager);
   };
   const convertible = (p: PaymentInfo): boolean => isConvertibleSincerity(p) && (household.data()?.subscriptions.length ?? 0) > 0;
   const voidable = (p: PaymentInfo): boolean => p.receipt !== null && p.receipt.status === 'ISSUED' && !p.receipt.pendingVoid && p.status === 'RECORDED';

@@ -8,7 +8,7 @@
  * (cashier-session.ts) and offered again from the banner — with the same key.
  */
 import { For, Match, Show, Switch, createSignal, onMount, type JSX } from 'solid-js';
-import { amountInCapitals, MAX_CAPITALS_FEN, type IncomingKind, type PaymentInfo, type RecordPaymentBody } from '@kaipan/shared';
+import { amountInCapitals, MAX_CAPITALS_FEN, normalizePhone, type IncomingKind, type PaymentInfo, type RecordPaymentBody } from '@kaipan/shared';
 import { toApiError } from '../lib/api';
 import { checkLines, type LineDraft } from '../lib/cashier-money';
 import { createSubmitter, outcomeUnknown } from '../lib/cashier-submit';
@@ -57,10 +57,20 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
   );
 
   const check = () => checkLines(drafts());
+  /** A payer phone typed here (not the one on record): sent, and checked with the one phone rule. */
+  const newPhone = (): string | null => {
+    const phone = payerPhone().trim();
+    return phone && phone.replace(/[\s-]/g, '') !== props.target.payerPhone.replace(/[\s-]/g, '') ? phone : null;
+  };
+  const phoneInvalid = (): boolean => {
+    const phone = newPhone();
+    return phone !== null && normalizePhone(phone) === null;
+  };
+  /** Live: once 11 digits are typed, a wrong number says so before the cashier presses on. */
+  const phoneTyped = (): boolean => payerPhone().replace(/\D/g, '').length >= 11;
   const payerProblem = (): string | null => {
     if (!payerName().trim()) return ct('pay.payerRequired');
-    const phone = payerPhone().replace(/[\s-]/g, '');
-    if (phone && !/^\+?[0-9]{6,20}$/.test(phone)) return ct('pay.phoneInvalid');
+    if (phoneInvalid()) return ct('pay.phoneInvalid');
     return null;
   };
 
@@ -71,9 +81,9 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
     if (props.target.subscriptionId) b.subscriptionId = props.target.subscriptionId;
     if (props.target.registrationId) b.registrationId = props.target.registrationId;
     const name = payerName().trim();
-    const phone = payerPhone().replace(/[\s-]/g, '');
+    const phone = newPhone();
     if (name !== props.target.payerName.trim()) b.payerName = name;
-    if (phone && phone !== props.target.payerPhone.replace(/[\s-]/g, '')) b.payerPhone = phone;
+    if (phone) b.payerPhone = normalizePhone(phone) ?? phone;
     const n = note().trim();
     if (n) b.note = n;
     return b;
@@ -149,7 +159,15 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
               </label>
               <label class="c-field">
                 <span class="c-field__label">{ct('pay.payerPhone')}</span>
-                <input class="c-input" inputmode="tel" value={payerPhone()} maxlength={32} onInput={(e) => setPayerPhone(e.currentTarget.value)} />
+                <input
+                  class="c-input"
+                  inputmode="tel"
+                  value={payerPhone()}
+                  maxlength={32}
+                  onInput={(e) => setPayerPhone(e.currentTarget.value)}
+                  aria-invalid={phoneInvalid() && (showProblems() || phoneTyped())}
+                  data-testid="payer-phone"
+                />
               </label>
               <Show when={props.target.due?.[kind()]}>
                 {(due) => (
@@ -160,7 +178,7 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
                 )}
               </Show>
             </div>
-            <Show when={showProblems() && payerProblem()}>
+            <Show when={(showProblems() || (phoneInvalid() && phoneTyped())) && payerProblem()}>
               <p class="c-alert c-alert--error">{payerProblem()}</p>
             </Show>
             <LinesEditor drafts={drafts()} onChange={setDrafts} target={props.target.due?.[kind()]} showProblems={showProblems()} />

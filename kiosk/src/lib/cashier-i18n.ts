@@ -185,7 +185,7 @@ const zh = {
   'pay.payer': '付款人',
   'pay.payerPhone': '付款人手机',
   'pay.payerRequired': '请填写付款人',
-  'pay.phoneInvalid': '手机号格式不正确',
+  'pay.phoneInvalid': '手机号格式不正确（11 位，1 开头）',
   'pay.due': '待收',
   'pay.lines': '支付明细',
   'pay.note': '备注',
@@ -252,6 +252,8 @@ const zh = {
   'refund.reasonRequired': '请填写退款原因',
   'refund.confirmLead': '请核对退款明细：',
   'refund.submit': '确认退款 {amount}',
+  'refund.override': '经理批准：该户虽有在售认购，仍退还诚意金（将记录原因）',
+  'refund.withdraws': '退还诚意金即退筹：该认筹作废，不能再以它选房。',
 
   'convert.title': '诚意金转定金',
   'convert.explain': '诚意金将转为所选认购的定金：不重复收钱，原诚意金记录标记为“已转定金”，两笔记录相互关联，并开具新的定金收据。',
@@ -319,6 +321,7 @@ const zh = {
   'reason.CONVERTED': '这笔款项已转为定金，不能再操作。',
   'reason.REFUNDED': '这笔款项已退款，不能再操作。',
   'reason.CONVERSION': '诚意金转入的定金不能直接退款或作废，请处理原诚意金。',
+  'reason.LIVE_DEAL': '该户有在售认购（未退房）：请做诚意金转定金，或先办理退房；确需退还须由经理勾选“经理批准”后退款。',
 } as const;
 
 export type CashierKey = keyof typeof zh;
@@ -488,7 +491,7 @@ const en: Record<CashierKey, string> = {
   'pay.payer': 'Payer',
   'pay.payerPhone': "Payer's phone",
   'pay.payerRequired': 'Enter the payer',
-  'pay.phoneInvalid': 'Not a phone number',
+  'pay.phoneInvalid': 'Not a mobile number (11 digits, starting with 1)',
   'pay.due': 'Due',
   'pay.lines': 'Split',
   'pay.note': 'Note',
@@ -555,6 +558,8 @@ const en: Record<CashierKey, string> = {
   'refund.reasonRequired': 'Enter the reason',
   'refund.confirmLead': 'Check the refund:',
   'refund.submit': 'Refund {amount}',
+  'refund.override': 'Manager approval: refund the sincerity deposit although the household holds a live deal (the reason is recorded)',
+  'refund.withdraws': 'Refunding the sincerity deposit withdraws the registration: no more units can be selected under it.',
 
   'convert.title': 'Sincerity deposit → subscription deposit',
   'convert.explain': 'The sincerity deposit becomes the deposit of the chosen subscription: no money moves twice, the sincerity record is marked converted, both records are linked, and a deposit receipt is issued.',
@@ -622,6 +627,7 @@ const en: Record<CashierKey, string> = {
   'reason.CONVERTED': 'This payment was converted into a deposit; nothing more can be done with it.',
   'reason.REFUNDED': 'This payment was refunded; nothing more can be done with it.',
   'reason.CONVERSION': 'A deposit converted from sincerity cannot be refunded or voided directly; handle the sincerity deposit.',
+  'reason.LIVE_DEAL': 'The household holds a live deal: convert the sincerity deposit into its deposit, or close the deal (退房) first. Only a manager can refund it anyway (tick “Manager approval”).',
 };
 
 const errorsZh: Record<ClientErrorCode, string> = {
@@ -714,6 +720,7 @@ const REASONS = [
   'CONVERTED',
   'REFUNDED',
   'CONVERSION',
+  'LIVE_DEAL',
 ] as const;
 type Reason = (typeof REASONS)[number];
 

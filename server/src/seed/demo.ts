@@ -195,7 +195,7 @@ async function seedDemoBuyers(tx: Prisma.TransactionClient, projectId: string): 
   const customers = await tx.customer.findMany({ where: { projectId }, orderBy: { phone: 'asc' }, select: { id: true } });
   await tx.registration.createMany({
     data: customers.slice(0, DEMO_REGISTRATIONS).map((c, i) => ({
-      projectId, customerId: c.id, number: i + 1, depositPaid: i < 30, unitsAllowed: 1, createdById: creator,
+      projectId, customerId: c.id, number: i + 1, unitsAllowed: 1, createdById: creator,
     })),
   });
   await tx.project.update({ where: { id: projectId }, data: { registrationCounter: DEMO_REGISTRATIONS } });
@@ -226,11 +226,16 @@ async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory' | 'project'
 export const DEMO_RECEIPT_PREFIX = 'KP2026-';
 /** Sincerity deposit 诚意金 each demo registration R0001–R0030 paid before launch, fen (¥20,000). */
 export const DEMO_SINCERITY_FEN = 2_000_000;
+/**
+ * Registrations R0001…R0030 paid the sincerity deposit: recorded below as the cashier's payments with
+ * receipts — "deposit held" is derived from those, never a flag.
+ */
+export const DEMO_SINCERITY_PAID = 30;
 
 /**
  * The cashier's side of the demo (idempotent): one ACTIVE receipt book for the demo cashier, and the
- * sincerity deposits of the registrations flagged as paid (R0001–R0030), collected the day before,
- * numbered KP2026-000001… from that book.
+ * sincerity deposits of registrations R0001–R0030, collected the day before, numbered KP2026-000001…
+ * from that book. These payments are what makes those households hold their deposit.
  */
 async function seedDemoCashier(db: Db, projectId: string): Promise<void> {
   const cashier = await db.user.findUnique({ where: { username: 'cashier' }, select: { id: true } });
@@ -247,7 +252,7 @@ async function seedDemoCashier(db: Db, projectId: string): Promise<void> {
     }
     if (await tx.payment.count({ where: { projectId, kind: 'SINCERITY' } })) return;
     const registrations = await tx.registration.findMany({
-      where: { projectId, depositPaid: true, number: { lte: 30 } },
+      where: { projectId, number: { lte: DEMO_SINCERITY_PAID } },
       orderBy: { number: 'asc' },
       select: { id: true, number: true, customer: { select: { name: true, phone: true } } },
     });

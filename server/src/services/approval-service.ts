@@ -53,7 +53,8 @@ export class ApprovalService {
     const lock = await this.mirror.getLock(projectId, unitId);
     if (!lock || lock.t !== body.token || lock.h !== principal.id) throw new AppError('LOCK_EXPIRED');
     const registrationId = lock.r ?? null;
-    const buyer: Buyer | undefined = registrationId ? await this.registrations.buyerOf(registrationId) : body.buyer;
+    // The registered buyer may have been handed to another consultant since the lock: asked again.
+    const buyer: Buyer | undefined = registrationId ? await this.registrations.buyerFor(principal, registrationId) : body.buyer;
     const quote = await this.pricing.quote(unitId, body, { registrationId, phone: buyer?.phone ?? null }, new Date());
     if (body.priceVersion !== undefined && body.priceVersion !== quote.priceVersion) throw new AppError('PRICE_VERSION_STALE');
     if (!quote.breakdown.belowFloor) {

@@ -24,6 +24,7 @@ import { Prisma, pgErrorCode } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
+import { SINCERITY_HELD_WHERE } from './registration-service.js';
 
 /** Interactive transactions wait for a pooled connection and for the row locks of a racing cashier. */
 export const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
@@ -331,27 +332,61 @@ export async function settleDeposit(
   return null;
 }
 
-/**
- * Keep the registration's "sincerity deposit received" flag in step with its payments: set while a
- * sincerity deposit is held or was converted, cleared when all were refunded or voided (audited).
- */
-export async function syncSincerityFlag(tx: Tx, actor: UserPrincipal | 'system', registrationId: string, at: Date): Promise<void> {
-  const reg = await tx.registration.findUnique({ where: { id: registrationId }, select: { projectId: true, depositPaid: true } });
-  if (!reg) return;
-  const held = await tx.payment.count({ where: { registrationId, kind: 'SINCERITY', status: { in: ['RECORDED', 'CONVERTED'] } } });
-  const paid = held > 0;
-  if (paid === reg.depositPaid) return;
-  await tx.registration.update({ where: { id: registrationId }, data: { depositPaid: paid } });
-  await tx.auditEvent.create({
-    data: toAuditRow({ projectId: reg.projectId, actor, action: 'registration.deposit', entity: 'registration', entityId: registrationId, at,
-      before: { depositPaid: reg.depositPaid }, after: { depositPaid: paid, source: 'cashier' } }),
-  });
-}
-
 /** Lock a payment row and return its current state (NOT_FOUND when gone). */
 export async function lockPayment(tx: Tx, paymentId: string): Promise<void> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM payments WHERE id = ${paymentId}::uuid FOR UPDATE`;
   if (!rows[0]) throw new AppError('NOT_FOUND', 'No such payment.');
+}
+
+/**
+ * Lock a registration row: serialises a sincerity refund with a confirm for the same household
+ * (kaipan_confirm raises units_used under this row lock).
+ */
+export async function lockRegistration(tx: Tx, registrationId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id::text AS id FROM registrations WHERE id = ${registrationId}::uuid FOR UPDATE`;
+}
+
+/**
+ * 退筹: after a sincerity refund, a registration that holds no sincerity deposit any more is withdrawn
+ * (ACTIVE → CANCELLED, audited as registration.withdraw with the refund): the household took its
+ * money back and selects no more units under it. Returns the registration id when it was withdrawn.
+ * The caller holds the registration's row lock (lockRegistration).
+ */
+export async function withdrawWithoutSincerity(
+  tx: Tx, actor: UserPrincipal, projectId: string, registrationId: string, refundId: string, at: Date,
+): Promise<string | null> {
+  const held = await tx.payment.count({ where: { registrationId, ...SINCERITY_HELD_WHERE } });
+  if (held > 0) return null;
+  const changed = await tx.registration.updateMany({ where: { id: registrationId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
+  if (changed.count === 0) return null;
+  await tx.auditEvent.create({
+    data: toAuditRow({ projectId, actor, action: 'registration.withdraw', entity: 'registration', entityId: registrationId, at,
+      before: { status: 'ACTIVE' }, after: { status: 'CANCELLED', refundId, reason: 'SINCERITY_REFUNDED' } }),
+  });
+  return registrationId;
+}
+
+/**
+ * A voided refund voucher puts its sincerity deposit back: when that refund had withdrawn the
+ * registration (and nothing changed it since), the registration is ACTIVE again (audited).
+ */
+export async function reinstateAfterVoidedRefund(
+  tx: Tx, actor: UserPrincipal, projectId: string, registrationId: string, refundId: string, at: Date,
+): Promise<void> {
+  await lockRegistration(tx, registrationId);
+  const last = await tx.auditEvent.findFirst({
+    where: { entity: 'registration', entityId: registrationId, action: { in: ['registration.withdraw', 'registration.cancel'] } },
+    orderBy: { createdAt: 'desc' },
+    select: { action: true, after: true },
+  });
+  const byThisRefund = last?.action === 'registration.withdraw' && (last.after as { refundId?: string } | null)?.refundId === refundId;
+  if (!byThisRefund) return;
+  const changed = await tx.registration.updateMany({ where: { id: registrationId, status: 'CANCELLED' }, data: { status: 'ACTIVE' } });
+  if (changed.count === 0) return;
+  await tx.auditEvent.create({
+    data: toAuditRow({ projectId, actor, action: 'registration.reinstate', entity: 'registration', entityId: registrationId, at,
+      before: { status: 'CANCELLED' }, after: { status: 'ACTIVE', voidedRefundId: refundId } }),
+  });
 }
 
 /** Lock a subscription row (serialises deposits, voids and the deposit deadline of one deal). */

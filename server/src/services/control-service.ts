@@ -107,6 +107,9 @@ export class ControlService {
     const user = await this.authorize(principal, projectId);
     const changed = await this.db.$transaction(async (tx) => {
       // Row lock: concurrent pause/resume commit one after the other, each with its own version.
+      // FOR UPDATE (not weaker): it conflicts with the FOR KEY SHARE that kaipan_confirm takes on this
+      // row, so a confirm either committed before this pause or waits and is refused SALES_PAUSED —
+      // a pause stops confirms too, and none commits after it (prisma/migrations/…_sales_rules).
       const rows = await tx.$queryRaw<{ sales_paused: boolean }[]>`
         SELECT sales_paused FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
       const before = rows[0]!.sales_paused;

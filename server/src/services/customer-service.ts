@@ -48,10 +48,13 @@ import type { IdCipher } from '../domain/id-cipher.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
 import type { QueryService } from './query-service.js';
+import { SINCERITY_HELD_WHERE } from './registration-service.js';
 
 const customerInclude = {
   owner: { select: { id: true, displayName: true } },
-  registration: { select: { id: true, number: true, status: true, depositPaid: true, unitsAllowed: true, unitsUsed: true } },
+  registration: {
+    select: { id: true, number: true, status: true, unitsAllowed: true, unitsUsed: true, _count: { select: { payments: { where: SINCERITY_HELD_WHERE } } } },
+  },
 } as const;
 
 type CustomerRow = Prisma.CustomerGetPayload<{ include: typeof customerInclude }>;
@@ -213,7 +216,13 @@ export class CustomerService {
       lastActivityAt: r.lastActivityAt.toISOString(),
       createdAt: r.createdAt.toISOString(),
       registration: r.registration
-        ? { ...r.registration, label: formatRegistrationNo(r.registration.number) }
+        ? {
+            id: r.registration.id, number: r.registration.number, status: r.registration.status,
+            unitsAllowed: r.registration.unitsAllowed, unitsUsed: r.registration.unitsUsed,
+            label: formatRegistrationNo(r.registration.number),
+            // Derived from the cashier's payments (registration-service SINCERITY_HELD_WHERE).
+            depositPaid: r.registration._count.payments > 0,
+          }
         : null,
     };
   }

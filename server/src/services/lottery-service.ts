@@ -28,6 +28,7 @@ import { canManage, type Principal, type UserPrincipal } from '../domain/princip
 import { RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
+import { SINCERITY_HELD_WHERE } from './registration-service.js';
 
 
 const drawInclude = { project: { select: { code: true, name: true, nameEn: true, timezone: true } } } as const;
@@ -103,7 +104,8 @@ export class LotteryService {
         if (earlier) return tx.lotteryDraw.findUniqueOrThrow({ where: { id: earlier.entityId }, include: drawInclude });
       }
       const registrations = await tx.registration.findMany({
-        where: { projectId, status: 'ACTIVE', ...(body.eligible === 'ACTIVE_WITH_DEPOSIT' ? { depositPaid: true } : {}) },
+        // With the deposit: derived from the cashier's payments, like RegistrationInfo.depositPaid.
+        where: { projectId, status: 'ACTIVE', ...(body.eligible === 'ACTIVE_WITH_DEPOSIT' ? { payments: { some: SINCERITY_HELD_WHERE } } : {}) },
         select: { number: true },
       });
       if (registrations.length === 0) {

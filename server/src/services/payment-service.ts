@@ -31,6 +31,7 @@ import {
   isUniqueViolation,
   issueReceipt,
   lockPayment,
+  lockRegistration,
   lockSubscription,
   moneyStaff,
   openDay,
@@ -39,8 +40,8 @@ import {
   projectMoneySettings,
   settleDeposit,
   sortedLines,
-  syncSincerityFlag,
   toPaymentInfos,
+  withdrawWithoutSincerity,
   todayIn,
   type PaymentRow,
 } from './cashier-common.js';
@@ -257,7 +258,6 @@ export class PaymentService {
           note: body.note ?? null,
         });
         if (body.kind === 'DEPOSIT' && body.subscriptionId) deposit = await settleDeposit(tx, user, body.subscriptionId, at);
-        if (body.kind === 'SINCERITY' && body.registrationId) await syncSincerityFlag(tx, user, body.registrationId, at);
         // The number last: the book's row lock is held only from here to the commit.
         const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
         await tx.auditEvent.create({
@@ -334,7 +334,6 @@ export class PaymentService {
         });
         await tx.payment.update({ where: { id: src.id }, data: { status: 'CONVERTED' } });
         deposit = await settleDeposit(tx, user, body.subscriptionId, at);
-        await syncSincerityFlag(tx, user, src.registration.id, at);
         const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
         await tx.auditEvent.createMany({
           data: [
@@ -357,19 +356,33 @@ export class PaymentService {
 
   /**
    * Pay back a RECORDED payment in full, as a REFUND with its own receipt (the refund voucher):
-   * a sincerity deposit of a household that did not buy (or whose registration was cancelled), or
-   * any payment of a subscription cancelled by 退房 (refund DUE; DONE once nothing is held).
+   * any payment of a subscription cancelled by 退房 (refund DUE; DONE once nothing is held), or a
+   * household's payment on its registration (the sincerity deposit 诚意金) while the household holds
+   * no live deal (ACTIVE or CONTRACTED subscription) — whatever became of the registration — unless a
+   * manager overrides (`overrideLiveDeal`, audited with the reason and the deals). Refunding the
+   * household's last held sincerity deposit withdraws its registration (退筹: CANCELLED, audited).
+   *
+   * Against a concurrent confirm for the same registration the registration's row lock decides:
+   * kaipan_confirm raises units_used under that lock, so a confirm either committed first (its deal
+   * is counted here: LIVE_DEAL) or runs after this refund and finds the registration withdrawn.
    */
   async refund(principal: Principal, paymentId: string, body: RefundBody): Promise<Recorded> {
     const source = await this.db.payment.findUnique({ where: { id: paymentId }, select: { projectId: true } });
     if (!source) throw new AppError('NOT_FOUND', 'No such payment.');
     const projectId = source.projectId;
-    const { user } = await moneyStaff(this.directory, principal, projectId);
+    const { user, manager } = await moneyStaff(this.directory, principal, projectId);
+    if (body.overrideLiveDeal && !manager) {
+      throw new AppError('FORBIDDEN', 'Only a manager can refund a sincerity deposit against a live deal.');
+    }
+    let override: { subscriptionIds: string[]; unitCodes: string[]; reason: string } | null = null;
+    let withdrawn: string | null = null;
     const expected: Fingerprint = {
       cashierId: user.id, kind: 'REFUND', correctsId: paymentId, convertedFromId: null, lines: bodyLines(body.lines), note: body.reason,
     };
     const result = await this.once(user, projectId, body.idempotencyKey, expected, () =>
       this.db.$transaction(async (tx) => {
+        override = null;
+        withdrawn = null;
         const at = new Date();
         const project = await projectMoneySettings(tx, projectId);
         const date = todayIn(project.timezone, at);
@@ -388,14 +401,24 @@ export class PaymentService {
             throw new AppError('INVALID_TRANSITION', 'Money paid on a subscription is refunded only after the subscription was cancelled (退房) with a refund due.');
           }
         } else if (src.registrationId) {
-          const reg = await tx.registration.findUniqueOrThrow({ where: { id: src.registrationId }, select: { id: true, status: true, customerId: true } });
-          if (reg.status !== 'CANCELLED') {
-            const bought = await tx.subscription.count({
-              where: { projectId, status: { in: ['ACTIVE', 'CONTRACTED'] }, OR: [{ registrationId: reg.id }, { customerId: reg.customerId }] },
-            });
-            if (bought > 0) {
-              throw new AppError('INVALID_TRANSITION', 'The household bought a unit: convert the sincerity deposit (诚意金转定金) instead of refunding it.');
+          // The registration's row lock orders this refund against a confirm for the household (above).
+          await lockRegistration(tx, src.registrationId);
+          const reg = await tx.registration.findUniqueOrThrow({ where: { id: src.registrationId }, select: { id: true, customerId: true } });
+          const live = await tx.subscription.findMany({
+            where: { projectId, status: { in: ['ACTIVE', 'CONTRACTED'] }, OR: [{ registrationId: reg.id }, { customerId: reg.customerId }] },
+            select: { id: true, unit: { select: { code: true } } },
+            orderBy: { createdAt: 'asc' },
+          });
+          if (live.length > 0) {
+            const deals = { subscriptionIds: live.map((s) => s.id), unitCodes: live.map((s) => s.unit.code) };
+            if (!body.overrideLiveDeal) {
+              throw new AppError(
+                'INVALID_TRANSITION',
+                `The household holds a live deal (${deals.unitCodes.join(', ')}): convert the sincerity deposit (诚意金转定金), or close the deal (退房) first; only a manager can refund it anyway.`,
+                { reason: 'LIVE_DEAL', ...deals },
+              );
             }
+            override = { ...deals, reason: body.reason };
           }
         }
         const refundable = Number(src.amount);
@@ -410,6 +433,7 @@ export class PaymentService {
           idempotencyKey: body.idempotencyKey, note: body.reason, correctsId: src.id,
         });
         await tx.payment.update({ where: { id: src.id }, data: { status: 'REFUNDED' } });
+        if (src.kind === 'SINCERITY' && src.registrationId) withdrawn = await withdrawWithoutSincerity(tx, user, projectId, src.registrationId, issued.id, at);
         let done = false;
         if (head) {
           const held = await tx.payment.count({ where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' } });
@@ -418,12 +442,11 @@ export class PaymentService {
             done = true;
           }
         }
-        if (src.kind === 'SINCERITY' && src.registrationId) await syncSincerityFlag(tx, user, src.registrationId, at);
         const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
         const audits = [
           toAuditRow({ projectId, actor: user, action: 'payment.refund', entity: 'payment', entityId: issued.id, at, before: null,
             after: { kind: 'REFUND', amount: refundable, lines: expected.lines, receipt: receipt.label, correctsId: src.id, correctsReceipt: src.receipt?.label ?? null,
-              reason: body.reason, businessDate: date } }),
+              reason: body.reason, businessDate: date, ...(override ? { overrideLiveDeal: override } : {}), ...(withdrawn ? { withdrewRegistrationId: withdrawn } : {}) } }),
           toAuditRow({ projectId, actor: user, action: 'payment.refunded', entity: 'payment', entityId: src.id, at,
             before: { status: 'RECORDED' }, after: { status: 'REFUNDED', refundId: issued.id, receipt: receipt.label } }),
         ];

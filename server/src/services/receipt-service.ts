@@ -29,10 +29,10 @@ import {
   lockPayment,
   lockSubscription,
   managerOf,
+  reinstateAfterVoidedRefund,
   moneyStaff,
   paymentInfo,
   settleDeposit,
-  syncSincerityFlag,
   toReceiptInfo,
   userNames,
 } from './cashier-common.js';
@@ -275,6 +275,9 @@ export class ReceiptService {
             await tx.payment.update({ where: { id: original.id }, data: { status: 'RECORDED' } });
             audits.push(toAuditRow({ projectId, actor: user, action: 'payment.refund_voided', entity: 'payment', entityId: original.id, at,
               before: { status: 'REFUNDED' }, after: { status: 'RECORDED', voidedRefundId: payment.id } }));
+            if (original.kind === 'SINCERITY' && original.registrationId) {
+              await reinstateAfterVoidedRefund(tx, user, projectId, original.registrationId, payment.id, at);
+            }
             if (original.subscriptionId) {
               const head = await chainHead(tx, original.subscriptionId);
               await lockSubscription(tx, head);
@@ -284,7 +287,6 @@ export class ReceiptService {
                   before: { refundState: 'DONE' }, after: { refundState: 'DUE', voidedRefundId: payment.id } }));
               }
             }
-            if (original.kind === 'SINCERITY' && original.registrationId) await syncSincerityFlag(tx, user, original.registrationId, at);
           }
         }
         if (payment.kind === 'DEPOSIT' && payment.subscriptionId) {
@@ -296,7 +298,6 @@ export class ReceiptService {
             if (sub.status === 'ACTIVE' && sub.depositDueAt && sub.depositDueAt > at) out = { subscriptionId: head, dueAt: sub.depositDueAt };
           }
         }
-        if (payment.kind === 'SINCERITY' && payment.registrationId) await syncSincerityFlag(tx, user, payment.registrationId, at);
         if (payment.kind !== 'REFUND' && payment.subscriptionId) {
           // A cancelled deal whose last held payment was voided owes nothing more.
           const head = await chainHead(tx, payment.subscriptionId);

@@ -5,6 +5,8 @@
  */
 import {
   AppError,
+  SINCERITY_HELD_STATUSES,
+  canSelectFor,
   formatRegistrationNo,
   isOversubscribed,
   mayOpenPersonRecord,
@@ -23,8 +25,19 @@ import { canManage, type Principal, type UserPrincipal } from '../domain/princip
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
 
+/**
+ * The SINCERITY payments under which a household holds its sincerity deposit 诚意金 (recorded, or
+ * converted into its subscription deposit). `depositPaid` is derived from them in every read — there
+ * is no stored flag a client could set.
+ */
+export const SINCERITY_HELD_WHERE = {
+  kind: 'SINCERITY',
+  status: { in: [...SINCERITY_HELD_STATUSES] },
+} as const satisfies Prisma.PaymentWhereInput;
+
 const registrationInclude = {
   customer: { select: { id: true, name: true, phone: true, status: true, ownerId: true, owner: { select: { displayName: true } } } },
+  _count: { select: { payments: { where: SINCERITY_HELD_WHERE } } },
 } as const;
 
 type RegistrationRow = Prisma.RegistrationGetPayload<{ include: typeof registrationInclude }>;
@@ -42,10 +55,11 @@ export function toRegistrationInfo(viewer: UserPrincipal, r: RegistrationRow): R
       id: r.customer.id,
       name: showName(view.name, r.customer.name),
       phone: showPhone(view.phone, r.customer.phone),
+      ownerId: r.customer.ownerId,
       ownerName: r.customer.owner?.displayName ?? null,
       status: r.customer.status,
     },
-    depositPaid: r.depositPaid,
+    depositPaid: r._count.payments > 0,
     unitsAllowed: r.unitsAllowed,
     unitsUsed: r.unitsUsed,
     selectionStartsAt: r.selectionStartsAt?.toISOString() ?? null,
@@ -59,6 +73,8 @@ export interface BuyerEntitlement {
   registrationId: string;
   /** Units the registration may still buy (allowed − live subscriptions). */
   remaining: number;
+  /** Set when a manager selects for another consultant's (or the pool's) buyer: audited with the lock. */
+  actingFor: { ownerId: string | null } | null;
 }
 
 interface EntitlementRow {
@@ -67,6 +83,22 @@ interface EntitlementRow {
   units_allowed: number;
   units_used: number;
   window_open: boolean;
+  owner_id: string | null;
+}
+
+/**
+ * Only the buyer's owner consultant or a manager selects units for a registered buyer (shared
+ * canSelectFor); FORBIDDEN otherwise. Returns whether a manager is acting for the owner.
+ */
+export function assertCanSelectFor(user: UserPrincipal, ownerId: string | null): { actingFor: boolean } {
+  const decision = canSelectFor({ id: user.id, manager: canManage(user) }, ownerId);
+  if (decision.allowed) return { actingFor: decision.actingFor };
+  throw new AppError(
+    'FORBIDDEN',
+    decision.reason === 'POOL'
+      ? 'This buyer is in the public pool: claim the customer first, then select units for them.'
+      : 'This buyer belongs to another consultant: only their consultant or a manager can select units for them.',
+  );
 }
 
 export class RegistrationService {
@@ -78,7 +110,7 @@ export class RegistrationService {
   ) {}
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    // Sales staff register their customers; cashiers record deposits; devices never.
+    // Sales staff register their customers; cashiers and managers read them; devices never.
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only staff handle registrations.');
     await this.directory.assertAccess(principal, projectId);
     return principal;
@@ -107,7 +139,6 @@ export class RegistrationService {
             projectId,
             customerId: body.customerId,
             number: project.registrationCounter,
-            depositPaid: body.depositPaid ?? false,
             unitsAllowed: body.unitsAllowed ?? project.entitlementPerRegistration,
             createdById: user.id,
           },
@@ -124,7 +155,7 @@ export class RegistrationService {
           data: [
             toAuditRow({
               projectId, actor: user, action: 'registration.create', entity: 'registration', entityId: created.id,
-              after: { number: created.number, customerId: body.customerId, unitsAllowed: created.unitsAllowed, depositPaid: created.depositPaid },
+              after: { number: created.number, customerId: body.customerId, unitsAllowed: created.unitsAllowed },
             }),
             ...(statusChange
               ? [toAuditRow({
@@ -180,21 +211,14 @@ export class RegistrationService {
 
   /** Cancel (managers): the household loses its place; subscriptions already made stay. */
   async cancel(principal: Principal, registrationId: string): Promise<RegistrationInfo> {
-    return this.update(principal, registrationId, 'registration.cancel', true, (r) =>
+    return this.update(principal, registrationId, 'registration.cancel', (r) =>
       r.status === 'CANCELLED' ? null : { status: 'CANCELLED' },
-    );
-  }
-
-  /** Record that the sincerity deposit was (or was not) received: cashiers and managers. */
-  async setDeposit(principal: Principal, registrationId: string, paid: boolean): Promise<RegistrationInfo> {
-    return this.update(principal, registrationId, 'registration.deposit', false, (r) =>
-      r.depositPaid === paid ? null : { depositPaid: paid },
     );
   }
 
   /** Change the entitlement (managers); never below what the household already bought. */
   async setEntitlement(principal: Principal, registrationId: string, unitsAllowed: number): Promise<RegistrationInfo> {
-    return this.update(principal, registrationId, 'registration.entitlement', true, (r) => {
+    return this.update(principal, registrationId, 'registration.entitlement', (r) => {
       if (unitsAllowed < r.unitsUsed) {
         throw new AppError('INVALID_TRANSITION', `The household already bought ${r.unitsUsed} unit(s).`);
       }
@@ -203,21 +227,19 @@ export class RegistrationService {
   }
 
   /**
-   * Row-locked read-modify-write with its audit event. `change` returns the fields to set, or null
-   * when nothing changes (a repeated press answers the current state).
+   * Row-locked read-modify-write by a manager, with its audit event. `change` returns the fields to
+   * set, or null when nothing changes (a repeated press answers the current state).
    */
   private async update(
     principal: Principal,
     registrationId: string,
     action: string,
-    managersOnly: boolean,
     change: (r: RegistrationRow) => Prisma.RegistrationUpdateInput | null,
   ): Promise<RegistrationInfo> {
     const found = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true } });
     if (!found) throw new AppError('NOT_FOUND', 'Registration not found.');
     const user = await this.authorize(principal, found.projectId);
-    if (managersOnly && !canManage(user)) throw new AppError('FORBIDDEN', 'Only managers can do this.');
-    if (!managersOnly && user.role === 'CONSULTANT') throw new AppError('FORBIDDEN', 'Only cashiers and managers record deposits.');
+    if (!canManage(user)) throw new AppError('FORBIDDEN', 'Only managers can do this.');
     const row = await this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM registrations WHERE id = ${registrationId}::uuid FOR UPDATE`;
       const current = await tx.registration.findUniqueOrThrow({ where: { id: registrationId }, include: registrationInclude });
@@ -236,31 +258,51 @@ export class RegistrationService {
   }
 
   /**
-   * The buyer a lock is for: exists in the project, active, (when required) called and inside the
-   * selection window, and with entitlement left. One indexed read; the lock script then counts the
-   * buyer's live locks atomically.
+   * The buyer a lock is for: exists in the project, active, selectable by this user (their own
+   * customer, or a manager acting for the owner: canSelectFor), (when required) called and inside
+   * the selection window, and with entitlement left. One indexed read (the registration and its
+   * customer by primary key); the lock script then counts the buyer's live locks atomically.
    */
-  async entitlementFor(projectId: string, registrationId: string, requireCalled: boolean): Promise<BuyerEntitlement> {
+  async entitlementFor(user: UserPrincipal, projectId: string, registrationId: string, requireCalled: boolean): Promise<BuyerEntitlement> {
     const { rows } = await this.sql.query<EntitlementRow>({
-      name: 'kaipan_entitlement_v1',
-      text: `SELECT project_id::text, status, units_allowed, units_used,
-                    (selection_starts_at <= now() AND selection_ends_at > now()) IS TRUE AS window_open
-             FROM registrations WHERE id = $1::uuid`,
+      name: 'kaipan_entitlement_v2',
+      text: `SELECT r.project_id::text, r.status, r.units_allowed, r.units_used,
+                    (r.selection_starts_at <= now() AND r.selection_ends_at > now()) IS TRUE AS window_open,
+                    c.owner_id::text AS owner_id
+             FROM registrations r JOIN customers c ON c.id = r.customer_id WHERE r.id = $1::uuid`,
       values: [registrationId],
     });
     const r = rows[0];
     if (!r || r.project_id !== projectId || r.status !== 'ACTIVE') throw new AppError('NOT_FOUND', 'Registration not found or cancelled.');
+    const { actingFor } = assertCanSelectFor(user, r.owner_id);
     if (requireCalled && !r.window_open) throw new AppError('SELECTION_NOT_OPEN');
     const remaining = r.units_allowed - r.units_used;
     if (remaining <= 0) throw new AppError('ENTITLEMENT_EXCEEDED');
-    return { registrationId, remaining };
+    return { registrationId, remaining, actingFor: actingFor ? { ownerId: r.owner_id } : null };
   }
 
-  /** Name and phone of the registered buyer (the confirm records them on the subscription). */
-  async buyerOf(registrationId: string): Promise<{ name: string; phone: string }> {
-    const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { customer: { select: { name: true, phone: true } } } });
+  /**
+   * Name and phone of the registered buyer (confirm and the below-floor request record them), for a
+   * user who may select for them: the buyer may have been handed to another consultant since the lock.
+   */
+  async buyerFor(user: UserPrincipal, registrationId: string): Promise<{ name: string; phone: string }> {
+    const row = await this.db.registration.findUnique({
+      where: { id: registrationId },
+      select: { customer: { select: { name: true, phone: true, ownerId: true } } },
+    });
     if (!row) throw new AppError('NOT_FOUND', 'Registration not found.');
-    return row.customer;
+    assertCanSelectFor(user, row.customer.ownerId);
+    return { name: row.customer.name, phone: row.customer.phone };
+  }
+
+  /**
+   * A quote with a registered buyer's identity discounts: only for who may select for them (the
+   * caller checked the user's access to the project).
+   */
+  async assertSelectable(user: UserPrincipal, projectId: string, registrationId: string): Promise<void> {
+    const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true, customer: { select: { ownerId: true } } } });
+    if (!row || row.projectId !== projectId) throw new AppError('NOT_FOUND', 'Registration not found.');
+    assertCanSelectFor(user, row.customer.ownerId);
   }
 }
 

@@ -75,7 +75,8 @@ export class SalesService {
 
   /**
    * Lock a unit, for a registered buyer when `registrationId` is given (required when the project
-   * says so): the buyer's entitlement counts their live locks atomically in the lock script.
+   * says so): only the buyer's owner consultant or a manager (audited as acting for the owner) may;
+   * the buyer's entitlement counts their live locks atomically in the lock script.
    */
   async lock(principal: Principal, unitId: string, registrationId?: string): Promise<LockResult> {
     // While PostgreSQL is down a lock could never be confirmed: refuse it rather than mislead the
@@ -83,7 +84,7 @@ export class SalesService {
     this.health.assertSelling();
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     if (project.requireRegistration && !registrationId) throw new AppError('REGISTRATION_REQUIRED');
-    const buyer = registrationId ? await this.registrations.entitlementFor(projectId, registrationId, project.requireCalled) : undefined;
+    const buyer = registrationId ? await this.registrations.entitlementFor(user, projectId, registrationId, project.requireCalled) : undefined;
     const grant = await this.withMirror(projectId, () =>
       this.mirror.lock(projectId, unitId, { id: user.id, name: user.displayName }, project.lockTtlSeconds * 1000, project.maxLocksPerConsultant, buyer),
     );
@@ -94,6 +95,7 @@ export class SalesService {
         after: {
           status: 'LOCKED', token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
           ...(registrationId ? { registrationId } : {}),
+          ...(buyer?.actingFor ? { actingFor: buyer.actingFor } : {}),
         },
       });
     }
@@ -132,20 +134,20 @@ export class SalesService {
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
     if (!begun.ok) {
-      // A retry of a confirm that already succeeded finds its subscription instead of an error,
-      // and makes sure the mirror shows the sale (the first attempt may have died before that).
-      const previous = await this.findConfirmed(unitId, token, user.id);
-      if (previous) {
-        await this.keeper.reconcileUnit(projectId, unitId);
-        return { subscriptionId: previous };
-      }
+      // A retry of a confirm that already succeeded finds its subscription instead of an error.
+      const previous = await this.answerConfirmed(projectId, unit.code, unitId, token, user);
+      if (previous) return previous;
       fail(begun.code);
     }
+    // begun.value.state 'CONFIRMING': another press of this very lock is committing right now (a
+    // double press, a second phone, another hub). This one goes on: kaipan_confirm waits for the
+    // unit's row lock, finds the unit sold, and the press answers the subscription the other made.
     const registrationId = begun.value.registrationId;
     let row: ConfirmRow | undefined;
     let buyer: Buyer;
     try {
-      buyer = registrationId ? await this.registrations.buyerOf(registrationId) : requireBuyer(given);
+      // The registered buyer may have been handed to another consultant since the lock: asked again.
+      buyer = registrationId ? await this.registrations.buyerFor(user, registrationId) : requireBuyer(given);
     } catch (error) {
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
       throw error;
@@ -179,18 +181,18 @@ export class SalesService {
         }
         // The commit may have happened even though we saw an error (connection lost on the way back):
         // PostgreSQL decides.
-        const committed = refusal ? null : await this.findConfirmed(unitId, token, user.id).catch(() => null);
-        if (committed) {
-          await this.keeper.reconcileUnit(projectId, unitId);
-          return { subscriptionId: committed };
-        }
+        const committed = refusal ? null : await this.answerConfirmed(projectId, unit.code, unitId, token, user).catch(() => null);
+        if (committed) return committed;
         await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
-        if (refusal) throw new AppError(refusal);
+        if (refusal) throw new AppError(refusal, REFUSAL_MESSAGES[refusal]);
         if (pgErrorCode(error) !== '23505') throw error;
       }
       break;
     }
     if (!row) {
+      // Sold by this very lock: another press of it committed first — the same sale, its answer.
+      const other = await this.answerConfirmed(projectId, unit.code, unitId, token, user);
+      if (other) return other;
       await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
       // Sold or withdrawn meanwhile: make sure the screens show why.
       await this.keeper.reconcileUnit(projectId, unitId);
@@ -244,17 +246,33 @@ export class SalesService {
     });
   }
 
-  private async findConfirmed(unitId: string, token: string, consultantId: string): Promise<string | null> {
+  /**
+   * The answer to a confirm of a lock that was already confirmed (a retry, a double press, a second
+   * phone, another hub process): the subscription this lock made, with its deposit deadline when it
+   * has one — or null. The mirror is brought up to date with the same change the first press applies
+   * (its token consumes the lock; whichever applies first wins, the other is a no-op), in case the
+   * first press died before that.
+   */
+  private async answerConfirmed(projectId: string, unitCode: string, unitId: string, token: string, user: UserPrincipal): Promise<ConfirmResult | null> {
     const found = await this.db.subscription.findFirst({
-      where: { unitId, lockToken: BigInt(token), consultantId, status: { in: ['ACTIVE', 'CONTRACTED'] } },
-      select: { id: true },
+      where: { unitId, lockToken: BigInt(token), consultantId: user.id, status: { in: ['ACTIVE', 'CONTRACTED'] } },
+      select: { id: true, price: true, buyerName: true, createdAt: true, depositDueAt: true, unit: { select: { status: true, version: true } } },
     });
-    return found?.id ?? null;
+    if (!found) return null;
+    const deal: DealInfo = {
+      subscriptionId: found.id, unitId, unitCode, buyer: maskName(found.buyerName), consultant: user.displayName,
+      price: Number(found.price), at: found.createdAt.toISOString(),
+    };
+    await this.keeper.applyCommitted(projectId, [
+      { unitId, status: found.unit.status, version: found.unit.version, price: deal.price, deal, token },
+    ]);
+    return found.depositDueAt ? { subscriptionId: found.id, depositDueAt: found.depositDueAt.toISOString() } : { subscriptionId: found.id };
   }
 
   /**
-   * One call, one round trip, one transaction: `kaipan_confirm` (v5: prisma/migrations/…_pricing_terms_rules; the steps are explained in …_deals_rules)
-   * makes the conditional unit update, checks and raises the buyer's entitlement, inserts the
+   * One call, one round trip, one transaction: `kaipan_confirm` (v6: prisma/migrations/…_sales_rules;
+   * the steps are explained in …_deals_rules) makes the conditional unit update, refuses while sales
+   * are paused (the project row, read FOR KEY SHARE), checks and raises the buyer's entitlement, inserts the
    * subscription (the partial unique index allows one live subscription per unit) and the audit
    * event. A named statement: PostgreSQL parses and plans it once per connection.
    */
@@ -270,7 +288,7 @@ export class SalesService {
     approvalId: string | null,
   ): Promise<ConfirmRow | undefined> {
     const result = await this.sql.query<RawConfirmRow>({
-      name: 'kaipan_confirm_v5',
+      name: 'kaipan_confirm_v6',
       text:
         'SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5::text, $6::text, $7::text, $8::text, $9::uuid, ' +
         '$10::boolean, $11::integer, $12::bigint, $13::bigint, $14::bigint, $15::uuid, $16::jsonb, $17::jsonb, $18::uuid, $19::integer)',
@@ -290,8 +308,14 @@ function requireBuyer(buyer: Buyer | undefined): Buyer {
   return buyer;
 }
 
-const CONFIRM_REFUSALS = ['ENTITLEMENT_EXCEEDED', 'SELECTION_NOT_OPEN', 'NOT_FOUND', 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED'] as const;
+const CONFIRM_REFUSALS = ['SALES_PAUSED', 'ENTITLEMENT_EXCEEDED', 'SELECTION_NOT_OPEN', 'NOT_FOUND', 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED'] as const;
 type ConfirmRefusal = (typeof CONFIRM_REFUSALS)[number];
+
+/** What a refused confirm says where the code's default says too little (the lock is kept). */
+const REFUSAL_MESSAGES: Partial<Record<ConfirmRefusal, string>> = {
+  SALES_PAUSED: 'Sales are paused: no subscriptions for now. Your lock stays until it expires; confirm after sales resume if you still hold it.',
+  NOT_FOUND: 'The buyer’s registration was cancelled or withdrawn (sincerity deposit refunded).',
+};
 
 /** A refusal raised by kaipan_confirm (`RAISE EXCEPTION 'kaipan:<CODE>'`), or null. */
 function confirmRefusal(error: unknown): ConfirmRefusal | null {

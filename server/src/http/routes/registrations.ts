@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
   createRegistrationSchema,
-  depositFlagSchema,
   emptyBodySchema,
   entitlementBodySchema,
   projectRefSchema,
@@ -10,7 +9,10 @@ import {
 import type { Services } from '../../services/index.js';
 import { parse, requirePrincipal } from '../context.js';
 
-/** Pre-registration 认筹: create, overview (with the oversubscription warning), cancel, deposit flag, entitlement. */
+/**
+ * Pre-registration 认筹: create, overview (with the oversubscription warning), cancel, entitlement.
+ * No deposit flag: whether the sincerity deposit is held follows from the cashier's payments.
+ */
 export function registrationRoutes(app: FastifyInstance, services: Services): void {
   app.post('/api/projects/:projectId/registrations', async (request, reply) => {
     const principal = await requirePrincipal(services, request);
@@ -37,13 +39,6 @@ export function registrationRoutes(app: FastifyInstance, services: Services): vo
     const { registrationId } = parse(registrationRefSchema, request.params);
     parse(emptyBodySchema, request.body);
     return services.registrations.cancel(principal, registrationId);
-  });
-
-  app.post('/api/registrations/:registrationId/deposit', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const { registrationId } = parse(registrationRefSchema, request.params);
-    const { paid } = parse(depositFlagSchema, request.body);
-    return services.registrations.setDeposit(principal, registrationId, paid);
   });
 
   app.post('/api/registrations/:registrationId/entitlement', async (request) => {
