@@ -40,6 +40,11 @@ async function signIn(page: Page, username: string): Promise<void> {
 
 /** A customer of `owner` with an active registration; returns the registration label (R0001). */
 async function registeredBuyer(owner: string, name: string, phone: string, shortlist: string[] = []): Promise<string> {
+  return (await registeredCustomer(owner, name, phone, shortlist)).label;
+}
+
+/** Like registeredBuyer, with the customer's id too (to hand the buyer to another consultant later). */
+async function registeredCustomer(owner: string, name: string, phone: string, shortlist: string[] = []): Promise<{ label: string; customerId: string }> {
   const pid = server.fixture.projectId;
   const consultant = (await server.login(owner)).token;
   const manager = (await server.login('manager')).token;
@@ -51,7 +56,15 @@ async function registeredBuyer(owner: string, name: string, phone: string, short
   }
   const reg = await http<{ label: string }>(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, { customerId: customer.body.id });
   expect(reg.status).toBe(201);
-  return reg.body.label;
+  return { label: reg.body.label, customerId: customer.body.id };
+}
+
+/** A manager hands customers to another consultant (or back). */
+async function reassign(customerId: string, to: string): Promise<void> {
+  const manager = (await server.login('manager')).token;
+  const ownerId = (await server.login(to)).user.id;
+  const moved = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/customers/reassign`, manager, { customerIds: [customerId], ownerId });
+  expect(moved.status).toBe(200);
 }
 
 async function pickBuyer(page: Page, label: string): Promise<void> {
@@ -61,10 +74,13 @@ async function pickBuyer(page: Page, label: string): Promise<void> {
 }
 
 describe('the "selecting for" bar', () => {
-  it("another consultant's buyer: a message and a retry, not a spinner; my own buyers still load", async () => {
+  it("a buyer handed to another consultant meanwhile: a message and a retry, not a spinner; my own buyers still load", async () => {
     const units = server.fixture.unitIds;
     const mine = await registeredBuyer('s001', '自己人', '13900000001', [units[0]!, units[1]!]);
-    const foreign = await registeredBuyer('s002', '别人家', '13900000002', [units[2]!]);
+    // Mine when the page loads; a manager hands them to s002 while the page is open (the picker's
+    // list is from before), so picking them asks for another consultant's buyer: the server refuses.
+    const handed = await registeredCustomer('s001', '别人家', '13900000002', [units[2]!]);
+    const foreign = handed.label;
     const mine2 = await registeredBuyer('s001', '另一位', '13900000003', [units[3]!]);
 
     for (const [name, viewport] of [['phone', PHONE], ['laptop', { width: 1366, height: 768 }]] as const) {
@@ -73,11 +89,14 @@ describe('the "selecting for" bar', () => {
         const page = await context.newPage();
         const pageErrors: string[] = [];
         page.on('pageerror', (e) => pageErrors.push(e.message));
+        await reassign(handed.customerId, 's001');
         await signIn(page, 's001');
         const shortlist = page.locator('.buyer-shortlist');
 
         await pickBuyer(page, mine);
         await expect.poll(() => shortlist.locator('.sl-chip').count(), { timeout: 10_000 }).toBe(2);
+        // The picker's list was read at page load (the buyer still mine); now they go to s002.
+        await reassign(handed.customerId, 's002');
 
         // Another consultant's buyer: the refusal in words, with a retry; no spinner left turning.
         await pickBuyer(page, foreign);

@@ -152,10 +152,16 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
     expect((await call('POST', `/api/units/${unitId}/quote`, managerToken, body)).status).toBe(200);
   });
 
-  it('the "selecting for" list says whose buyer each registration is', async () => {
+  it('the "selecting for" list says whose buyer each registration is; a consultant lists only their own', async () => {
     const reg = await household(0, 1);
-    const list = await call<RegistrationOverview>('GET', `/api/projects/${server.fixture.projectId}/registrations`, consultants[1]!.token);
-    expect(list.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({ ownerId: consultants[0]!.id });
+    const path = `/api/projects/${server.fixture.projectId}/registrations`;
+    const forManager = await call<RegistrationOverview>('GET', path, managerToken);
+    expect(forManager.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({ ownerId: consultants[0]!.id });
+    const forOwner = await call<RegistrationOverview>('GET', path, consultants[0]!.token);
+    expect(forOwner.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({ ownerId: consultants[0]!.id });
+    // Another consultant may not select for this buyer, so the registration is not in their list at all (docs/privacy.md).
+    const forOther = await call<RegistrationOverview>('GET', path, consultants[1]!.token);
+    expect(forOther.body.registrations.find((r) => r.id === reg.id)).toBeUndefined();
   });
 
   it('20 rounds: a stranger and the owner lock for the same buyer at the same instant → only the owner ever wins', async () => {

@@ -107,6 +107,11 @@ describe('selling rules on screen', () => {
     await page.fill('input[name=buyer-phone]', '138 1234 5678');
     await expect.poll(() => page.locator('.buyer-form .field__error').count()).toBe(0);
     await page.locator('.sheet button[type=submit].btn--primary').click();
+    // The review 核对认购 shows the checked number; its confirm sends the subscription.
+    const review = page.locator('[data-testid=confirm-review]');
+    await review.waitFor({ timeout: 10_000 });
+    expect(await review.locator('[data-testid=review-phone]').innerText()).toBe('138****5678');
+    await review.locator('[data-testid=review-confirm]:not([disabled])').click({ timeout: 15_000 });
     await expect.poll(async () => (await server.db.unit.findFirst({ where: { code, projectId: server.fixture.projectId } }))?.status, { timeout: 10_000 }).toBe('SUBSCRIBED');
     const sub = await server.db.subscription.findFirstOrThrow({ where: { unit: { code, projectId: server.fixture.projectId } } });
     expect(sub.buyerPhone).toBe('13812345678');

@@ -260,7 +260,7 @@ export class SalesService {
     });
     if (!found) return null;
     const deal: DealInfo = {
-      subscriptionId: found.id, unitId, unitCode, buyer: maskName(found.buyerName), consultant: user.displayName,
+      subscriptionId: found.id, unitId, unitCode, buyer: broadcastName(found.buyerName), consultant: user.displayName,
       price: Number(found.price), at: found.createdAt.toISOString(),
     };
     await this.keeper.applyCommitted(projectId, [
