@@ -1,8 +1,9 @@
 /** /account — the devices signed in to my account; sign one out ("sign out this phone"). */
-import { For, Match, Show, Switch, createResource, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
 import type { SessionInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeDevice, formatLocalDateTime } from '../lib/display';
 import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin } from '../stores/session';
@@ -14,7 +15,8 @@ const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());
 
 export default function AccountPage(props: { user: UserInfo }): JSX.Element {
   const navigate = useNavigate();
-  const [sessions, { refetch }] = createResource(() => api.mySessions());
+  const sessions = createLoad(() => api.mySessions());
+  const refetch = sessions.refetch;
   const [ending, setEnding] = createSignal<SessionInfo | null>(null);
   const [busy, setBusy] = createSignal(false);
 
@@ -51,13 +53,13 @@ export default function AccountPage(props: { user: UserInfo }): JSX.Element {
       <main class="page__main page__main--narrow account">
         <p class="account__hint">{t('account.hint')}</p>
         <Switch>
-          <Match when={sessions.error as unknown}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(sessions.error)} onRetry={() => void refetch()} />
+          <Match when={sessions.error()}>
+            <ErrorState title={t('grid.errorTitle')} message={describeError(sessions.error())} onRetry={() => void refetch()} />
           </Match>
-          <Match when={sessions.loading && !sessions.latest}>
+          <Match when={sessions.loading() && !sessions.value()}>
             <LoadingState />
           </Match>
-          <Match when={sessions.latest}>
+          <Match when={sessions.value()}>
             {(list) => (
               <ul class="session-list" data-testid="sessions">
                 <For each={list()}>
@@ -86,7 +88,7 @@ export default function AccountPage(props: { user: UserInfo }): JSX.Element {
             )}
           </Match>
         </Switch>
-        <Show when={sessions.latest?.length === 1}>
+        <Show when={sessions.value()?.length === 1}>
           <p class="account__empty">{t('account.empty')}</p>
         </Show>
         <Show when={isAdmin(props.user)}>

@@ -3,9 +3,10 @@
  * that source must now wait) and the users, with "end sessions" and deactivate / activate.
  * User management proper (create, edit, roles) comes with issue 14 and goes beside this.
  */
-import { For, Match, Show, Switch, createResource, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import type { FailedLoginInfo, UserAccountInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
+import { createLoad } from '../lib/resource';
 import { describeDevice, formatLocalDateTime } from '../lib/display';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { isAdmin } from '../stores/session';
@@ -38,14 +39,15 @@ function waitText(seconds: number): string {
 function FailedSignIns(): JSX.Element {
   const [filter, setFilter] = createSignal('');
   const [username, setUsername] = createSignal<string | undefined>(undefined);
-  // The source is an object: `createResource` would not fetch for a falsy one (no filter).
-  const [page, { refetch }] = createResource(() => ({ u: username() }), ({ u }) => api.failedLogins({ limit: PAGE, ...(u ? { username: u } : {}) }));
+  // The source is an object: a load is not made for a falsy source (no filter).
+  const page = createLoad(() => ({ u: username() }), ({ u }) => api.failedLogins({ limit: PAGE, ...(u ? { username: u } : {}) }));
+  const refetch = page.refetch;
   const [older, setOlder] = createSignal<FailedLoginInfo[]>([]);
   const [next, setNext] = createSignal<string | null | undefined>(undefined);
   const [loadingMore, setLoadingMore] = createSignal(false);
 
-  const items = (): FailedLoginInfo[] => [...(page.latest?.items ?? []), ...older()];
-  const cursor = (): string | null => (next() === undefined ? (page.latest?.next ?? null) : (next() ?? null));
+  const items = (): FailedLoginInfo[] => [...(page.value()?.items ?? []), ...older()];
+  const cursor = (): string | null => (next() === undefined ? (page.value()?.next ?? null) : (next() ?? null));
 
   const apply = (value: string | undefined): void => {
     setOlder([]);
@@ -92,10 +94,10 @@ function FailedSignIns(): JSX.Element {
         </Show>
       </form>
       <Switch>
-        <Match when={page.error as unknown}>
-          <ErrorState title={t('grid.errorTitle')} message={describeError(page.error)} onRetry={() => void refetch()} />
+        <Match when={page.error()}>
+          <ErrorState title={t('grid.errorTitle')} message={describeError(page.error())} onRetry={() => void refetch()} />
         </Match>
-        <Match when={page.loading && !page.latest}>
+        <Match when={page.loading() && !page.value()}>
           <LoadingState />
         </Match>
         <Match when={items().length === 0}>
@@ -149,7 +151,12 @@ function FailedSignIns(): JSX.Element {
 type UserAction = { kind: 'deactivate' | 'activate' | 'end'; user: UserAccountInfo };
 
 function Users(props: { self: UserInfo }): JSX.Element {
-  const [users, { refetch, mutate }] = createResource(() => api.users());
+  const users = createLoad(() => api.users());
+  const { refetch } = users;
+  const mutate = (change: (list: UserAccountInfo[] | undefined) => UserAccountInfo[] | undefined): void => {
+    const next = change(users.value());
+    if (next) users.mutate(next);
+  };
   const [action, setAction] = createSignal<UserAction | null>(null);
   const [busy, setBusy] = createSignal(false);
 
@@ -193,13 +200,13 @@ function Users(props: { self: UserInfo }): JSX.Element {
       </div>
       <p class="admin__hint">{t('admin.usersHint')}</p>
       <Switch>
-        <Match when={users.error as unknown}>
-          <ErrorState title={t('grid.errorTitle')} message={describeError(users.error)} onRetry={() => void refetch()} />
+        <Match when={users.error()}>
+          <ErrorState title={t('grid.errorTitle')} message={describeError(users.error())} onRetry={() => void refetch()} />
         </Match>
-        <Match when={users.loading && !users.latest}>
+        <Match when={users.loading() && !users.value()}>
           <LoadingState />
         </Match>
-        <Match when={users.latest}>
+        <Match when={users.value()}>
           {(list) => (
             <div class="table-wrap">
               <table class="table admin-table admin-table--users">
