@@ -65,7 +65,7 @@ describe('resolveCjkFonts', () => {
   it('puts an override first and finds its bold sibling', () => {
     const packaged = packagedCjkFont();
     const chain = resolveCjkFonts({ override: packaged.path, system: false });
-    expect(chain).toEqual([{ ...packaged, source: 'override' }]);
+    expect(chain).toEqual([{ path: packaged.path, family: undefined, bold: packaged.bold, source: 'override' }]);
     expect(chain[0]!.bold.path).toBe(packaged.bold.path);
   });
 });

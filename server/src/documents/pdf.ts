@@ -5,7 +5,7 @@
 import type { Font as FontkitFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { type CjkFont, type FontFace, loadFace, MissingGlyphsError } from './fonts.js';
+import { type CjkFont, type FontFace, type LineMetrics, loadFace, MissingGlyphsError } from './fonts.js';
 
 export type Pdf = PDFKit.PDFDocument;
 
@@ -53,8 +53,8 @@ export function createDocument(setup: DocumentSetup): Pdf {
   const missing = new Set<string>();
   missingGlyphs.set(doc, { missing, font: setup.fonts });
   // pdfkit takes a parsed fontkit font as a font source (PDFFontFactory.open); its type says files only.
-  doc.registerFont(FONT.regular, recording(setup.fonts, missing) as unknown as Buffer);
-  doc.registerFont(FONT.bold, recording(setup.fonts.bold, missing) as unknown as Buffer);
+  doc.registerFont(FONT.regular, recording(setup.fonts, missing, setup.fonts.metrics) as unknown as Buffer);
+  doc.registerFont(FONT.bold, recording(setup.fonts.bold, missing, setup.fonts.metrics) as unknown as Buffer);
   doc.font(FONT.regular);
   if (setup.page) addPage(doc, setup.page);
   return doc;
@@ -70,9 +70,14 @@ const missingGlyphs = new WeakMap<Pdf, { missing: Set<string>; font: CjkFont }>(
  * character mapped to glyph 0, .notdef: pdfkit lays out every string it measures or draws through
  * `font.layout`, and would print .notdef as an empty box (tofu).
  */
-function recording(face: FontFace, missing: Set<string>): FontkitFont {
+function recording(face: FontFace, missing: Set<string>, metrics: LineMetrics | undefined): FontkitFont {
   const font = loadFace(face);
   const view = Object.create(font) as FontkitFont;
+  if (metrics) {
+    // fontkit's metrics are getters on the prototype: shadow them on the view (scaled to its em).
+    const scale = font.unitsPerEm / 1000;
+    for (const [key, value] of Object.entries(metrics)) Object.defineProperty(view, key, { value: value * scale });
+  }
   view.layout = (text, ...rest) => {
     const run = font.layout(text, ...rest);
     // Glyph 0 is cached by fontkit without its code points: ask the character map which ones lack a

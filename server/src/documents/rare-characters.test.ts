@@ -17,8 +17,9 @@ import { pdfGlyphs } from '../../../test/support/pdf-glyphs.js';
 import { RenderPool } from '../jobs/render-pool.js';
 import { renderAgreement } from './agreement.js';
 import { type CjkFont, MissingGlyphsError, packagedCjkFont, renderWithFonts, resolveCjkFonts, type UnprintableCharacter } from './fonts.js';
+import { renderPurchasePlan } from './purchase-plan.js';
 import { renderReceipt } from './receipt.js';
-import { sampleAgreement, sampleReceipt } from './samples.js';
+import { sampleAgreement, samplePurchasePlan, sampleReceipt } from './samples.js';
 
 const run = promisify(execFile);
 const packagedOnly = resolveCjkFonts({ system: false });
@@ -52,6 +53,13 @@ function expectRealGlyphs(pdf: Buffer, names: string[]): void {
 describe('rare characters with the packaged font only', () => {
   it('the packaged font is the whole chain without system fonts', () => {
     expect(packagedOnly).toEqual([packagedCjkFont()]);
+  });
+
+  it('lays out like Noto Sans CJK: a four-plan purchase plan stays on one page (its own metrics pushed it onto two)', async () => {
+    const base = samplePurchasePlan();
+    const input = { ...base, columns: [...base.columns, { plan: { code: 'STAFF', name: '员工专享', nameEn: 'Staff', kind: 'LUMP_SUM' as const }, ok: false as const, reason: 'STAFF97 requires identity "staff"' }] };
+    const pdf = await renderWithFonts(packagedOnly, (font) => renderPurchasePlan(input, font), refuse);
+    expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(1);
   });
 
   it('a receipt prints each rare name with real glyphs', async () => {
