@@ -218,7 +218,27 @@ describe('agreement terms and documents in the browser', () => {
     const second = (await chips.nth(1).innerText()).trim();
     await chips.nth(1).click();
     await expect.poll(() => plan.getAttribute('data-state')).toBe('idle');
+    // While this plan renders, the project's terms change (a manager adds a discount: every phone
+    // re-reads the terms), as frames and quotes keep arriving on a busy launch morning. The plan
+    // asked for is the same: the press must not be dropped (it was, whenever anything the request
+    // is computed from was touched — the baseline's lost 置业计划书).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let posted!: () => void;
+    const sent = new Promise<void>((resolve) => (posted = resolve));
+    await page.route('**/api/documents', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      posted();
+      await held;
+      return route.fallback();
+    });
     await plan.locator('button.docbtn__btn').click();
+    await sent;
+    const termsReread = page.waitForResponse((r) => r.url().endsWith(`/api/projects/${pid}/pricing`));
+    const rule = { code: 'EXTRA97', kind: 'STANDARD', name: '加推 97折', nameEn: 'Extra 3% off', rateBp: 9700 };
+    expect((await http(server.url, 'POST', `/api/projects/${pid}/discounts`, manager.token, rule)).status).toBe(201);
+    await termsReread;
+    release();
     await expect.poll(async () => (await plan.locator('[data-testid=document-ready]').getAttribute('data-document-id').catch(() => null)) ?? documentId, { timeout: 30_000 }).not.toBe(documentId);
     const latest = await server.db.auditEvent.findFirst({ where: { projectId: pid, action: 'document.rendered' }, orderBy: { id: 'desc' } });
     const facts = (latest?.after as { kind: string; facts: Array<{ labelEn: string; value: string }> }).facts;

@@ -2,6 +2,8 @@
  * Verifiable documents against a real server, PostgreSQL, Redis and the BullMQ `documents` worker:
  * request → job → poll → PDF with its SHA-256 → public verification; new versions supersede (or
  * void) old ones in one transaction; identical requests reuse a version; permissions; forged ids.
+ * The server prints with the font shipped with Kaipan only (KAIPAN_SYSTEM_FONTS=0), as a fresh
+ * server without any system CJK font does: every document here, and buyers' rare characters.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -20,6 +22,7 @@ import type {
   VerifyResult,
 } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { pdfGlyphs } from './support/pdf-glyphs.js';
 
 const run = promisify(execFile);
 type ErrorBody = { error: { code: string; message: string } };
@@ -81,7 +84,7 @@ const flat = (s: string): string => s.replace(/\s+/g, '');
 const docRow = (id: string) => server.db.document.findUniqueOrThrow({ where: { id }, select: { status: true, version: true, sha256: true, pdf: true } });
 
 beforeAll(async () => {
-  server = await startTestServer({ units: 8, consultants: 2 });
+  server = await startTestServer({ units: 8, consultants: 2, env: { KAIPAN_SYSTEM_FONTS: '0' } });
   projectId = server.fixture.projectId;
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kaipan-docs-api-'));
   for (const name of Object.keys(token) as (keyof typeof token)[]) {
@@ -401,5 +404,35 @@ describe('/verify with forged, unknown and malformed ids', () => {
     const statuses = await Promise.all(Array.from({ length: 60 }, () => verify(randomUUID()).then((r) => r.status)));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+  });
+});
+
+describe('a buyer named with a rare character, printed with the packaged font only', () => {
+  const sell = async (unitId: string, name: string): Promise<string> => {
+    const lock = await emitAck<LockResult>(consultantSocket, 'unit:lock', { unitId });
+    if (!lock.ok) throw new Error(JSON.stringify(lock));
+    const confirm = await emitAck<ConfirmResult>(consultantSocket, 'unit:confirm', { unitId, token: lock.data.token, buyer: { name, phone: '13812345670' } });
+    if (!confirm.ok) throw new Error(JSON.stringify(confirm));
+    return confirm.data.subscriptionId;
+  };
+
+  it('喆 堃 犇 䶮 龑 print on the 认购书 with real glyphs of Noto Sans Hans', async () => {
+    const name = '欧阳喆堃犇䶮龑';
+    const doc = await rendered(token.manager, { kind: 'AGREEMENT', entityId: await sell(server.fixture.unitIds[3]!, name) });
+    const pdf = await pdfOf(doc);
+    expect(pdf.text).toContain(name);
+    const glyphs = pdfGlyphs(pdf.bytes);
+    expect(glyphs.fonts.every((f) => f.startsWith('NotoSansHans-'))).toBe(true);
+    for (const char of name) expect(glyphs.cidsOf(char), char).not.toEqual([]);
+  });
+
+  it('a character no font has: the job fails with UNPRINTABLE_CHARACTER naming it, and nothing is stored', async () => {
+    const subscription = await sell(server.fixture.unitIds[4]!, '张\u{2B820}');
+    const before = await server.db.document.count({ where: { entityId: subscription } });
+    const r = await render(token.manager, { kind: 'AGREEMENT', entityId: subscription });
+    expect(r.final.state).toBe('failed');
+    expect(r.final.error?.code).toBe('UNPRINTABLE_CHARACTER');
+    expect(r.final.error?.message).toContain('U+2B820');
+    expect(await server.db.document.count({ where: { entityId: subscription } })).toBe(before);
   });
 });

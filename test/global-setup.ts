@@ -1,6 +1,12 @@
 /**
- * Vitest global setup: one embedded PostgreSQL 18 + one redis-server per `vitest run`.
+ * Vitest global setup: the programs the tests need, then one embedded PostgreSQL 18 + one
+ * redis-server per `vitest run`.
  *
+ * - chromium (browser tests) and poppler-utils (PDFs read back with pdftotext/pdfinfo/pdftoppm)
+ *   come from the operating system: installed with apt-get when missing and we are root, as
+ *   `npm start` does for redis-server (server/src/infra/system-packages.ts). Elsewhere a missing one
+ *   is named with its install command here, and the tests that need it fail — never skip.
+ *   Fonts need nothing: documents print with the CJK font shipped as an npm package.
  * - PostgreSQL in a fresh temp dir on a free port (fsync off: throw-away data), migrations applied to
  *   the template database `kaipan_template`. Each test file clones it with createTestDatabase()
  *   (test/support/services.ts): CREATE DATABASE … TEMPLATE is ~tens of ms, far cheaper than migrating.
@@ -14,6 +20,15 @@ import { makeTempDataRoot, startEmbeddedPostgres } from '../server/src/infra/emb
 import { applyMigrations } from '../server/src/infra/migrate.js';
 import { findFreePort } from '../server/src/infra/ports.js';
 import { startRedisServer } from '../server/src/infra/redis-server.js';
+import { ensurePrograms, installHint, type SystemProgram } from '../server/src/infra/system-packages.js';
+
+/** What the suite runs besides Node: Debian's chromium for the browser tests, poppler to read PDFs. */
+const TEST_PROGRAMS: SystemProgram[] = [
+  { command: 'chromium', debian: 'chromium', otherwise: 'any Chromium, with CHROMIUM_PATH pointing at it' },
+  { command: 'pdftotext', debian: 'poppler-utils', otherwise: 'macOS: `brew install poppler`' },
+  { command: 'pdfinfo', debian: 'poppler-utils' },
+  { command: 'pdftoppm', debian: 'poppler-utils' },
+];
 
 export const TEMPLATE_DB = 'kaipan_template';
 
@@ -29,6 +44,13 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const missing = ensurePrograms(process.env.CHROMIUM_PATH ? TEST_PROGRAMS.filter((p) => p.command !== 'chromium') : TEST_PROGRAMS);
+  if (missing.length > 0) {
+    console.error(
+      `\n[global-setup] MISSING: ${missing.map((p) => p.command).join(', ')} — the tests that need them will fail.\n` +
+        `  Install: ${installHint(missing)}\n`,
+    );
+  }
   const t0 = performance.now();
   const root = await makeTempDataRoot('kaipan-test-');
   const pgPort = await findFreePort();

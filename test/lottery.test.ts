@@ -25,7 +25,7 @@ import {
   type LotteryRecord,
   type RegistrationInfo,
 } from '@kaipan/shared';
-import { resolveCjkFont } from '../server/src/documents/fonts.js';
+import { resolveCjkFonts } from '../server/src/documents/fonts.js';
 import { renderLotteryResult } from '../server/src/documents/lottery-result.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 import { emitAck, http, startTestServer, type TestServer } from './support/app.js';
@@ -301,7 +301,7 @@ describe('result PDF layout', () => {
       status: 'DRAWN', version: 'kaipan-lottery-v1', entries: [...entries].sort(), listCommitment: listCommitment(entries),
       seedCommitment: seedCommitment(seed), committedAt: '2026-11-28T00:30:00Z', seed, order, drawnAt: '2026-11-28T01:30:00Z',
     };
-    const pdf = await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFont());
+    const pdf = await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFonts()[0]!);
     const { text, pages } = await pdfText(pdf, 'long.pdf');
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(text).toContain(`第 ${pages} / ${pages} 页`);
@@ -309,6 +309,6 @@ describe('result PDF layout', () => {
     const printed = text.match(/R\d{4}/g) ?? [];
     expect(new Set(printed)).toEqual(new Set(entries));
     // Same draw, same bytes (the creation date comes from the draw, not the clock).
-    expect((await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFont())).equals(pdf)).toBe(true);
+    expect((await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFonts()[0]!)).equals(pdf)).toBe(true);
   });
 });

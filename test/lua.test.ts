@@ -27,7 +27,7 @@ beforeEach(async () => {
       { id: u4, status: 'NOT_RELEASED', version: 1, price: null },
     ],
     { paused: false, version: 1 },
-    counterFloor(Date.now()),
+    { ifLost: counterFloor(Date.now()), seq: 0, fence: 0 },
   );
 });
 
@@ -166,7 +166,7 @@ describe('sweep.lua and the change log', () => {
     await redis.del(k.units, k.ready, k.seq, k.fence, k.log, k.lockexp, k.paused, `${k.lockPrefix}${u1}`);
     expect((await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 2 }])).seqs).toEqual([0]);
     expect(await redis.exists(k.seq)).toBe(0);
-    const result = await mirror.rebuild(projectId, [{ id: u1, status: 'AVAILABLE', version: 1, price: null }, { id: u2, status: 'AVAILABLE', version: 1, price: null }], { paused: false, version: 1 }, counterFloor(Date.now()) + 1_000);
+    const result = await mirror.rebuild(projectId, [{ id: u1, status: 'AVAILABLE', version: 1, price: null }, { id: u2, status: 'AVAILABLE', version: 1, price: null }], { paused: false, version: 1 }, { ifLost: counterFloor(Date.now()) + 1_000, seq: 0, fence: 0 });
     expect(result.countersRaised).toBe(true);
     const snap = await mirror.snapshot(projectId);
     expect(snap.seq).toBeGreaterThan(before);
@@ -191,15 +191,45 @@ describe('apply.lua revokes locks and rebuild.lua never lowers counters', () => 
     if (!lock.ok) throw new Error(lock.code);
     const k = mirror.keys(projectId);
     const before = (await mirror.snapshot(projectId)).seq;
-    // An append-only file that lost its tail: the counter is back at an older value.
+    // Redis restarted from an append-only file that lost its tail: the mirror was marked ready by
+    // another Redis run, and the counter is back at an older value.
+    await redis.set(k.ready, 'a-previous-redis-run');
     await redis.set(k.seq, String(before - 5));
     const floor = before + 100;
-    const raised = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, floor);
+    const raised = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, { ifLost: floor, seq: 0, fence: 0 });
     expect(raised).toMatchObject({ countersRaised: true });
     expect((await mirror.snapshot(projectId)).seq).toBe(floor);
     expect(await mirror.getLock(projectId, u1)).toBeNull();
-    const again = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, floor - 50);
+    const again = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, { ifLost: floor - 50, seq: 0, fence: 0 });
     expect(again).toEqual({ countersRaised: false, changed: 0 });
     expect((await mirror.snapshot(projectId)).seq).toBe(floor);
+  });
+
+  it('a rebuild while this Redis kept the counters (a hub process starting) moves nothing and tells no screen to resync', async () => {
+    const lock = await mirror.lock(projectId, u1, alice, 60_000, 2);
+    if (!lock.ok) throw new Error(lock.code);
+    const k = mirror.keys(projectId);
+    const seq = (await mirror.snapshot(projectId)).seq;
+    const fence = Number(await redis.get(k.fence));
+    const logLength = await redis.xlen(k.log);
+    // The clock floor a minute from now is far above both counters (100 000 per second).
+    const rows = [u1, u2, u3].map((id) => ({ id, status: 'AVAILABLE' as const, version: 1, price: null }));
+    const result = await mirror.rebuild(projectId, rows, { paused: false, version: 1 }, { ifLost: counterFloor(Date.now() + 60_000), seq, fence });
+    expect(result).toEqual({ countersRaised: false, changed: 0 });
+    expect((await mirror.snapshot(projectId)).seq).toBe(seq);
+    expect(Number(await redis.get(k.fence))).toBe(fence);
+    expect(await redis.xlen(k.log)).toBe(logLength);
+    // The next change follows on: seq + 1, no gap for any screen.
+    expect((await mirror.release(projectId, u1, lock.value.token, alice.id, false)).ok).toBe(true);
+    expect((await mirror.snapshot(projectId)).seq).toBe(seq + 1);
+  });
+
+  it('still raises a counter that is below a value known to have been issued', async () => {
+    const k = mirror.keys(projectId);
+    const seq = (await mirror.snapshot(projectId)).seq;
+    await redis.set(k.seq, String(seq - 10));
+    const result = await mirror.rebuild(projectId, [], { paused: false, version: 1 }, { ifLost: counterFloor(Date.now() + 60_000), seq, fence: 0 });
+    expect(result.countersRaised).toBe(true);
+    expect((await mirror.snapshot(projectId)).seq).toBe(seq);
   });
 });

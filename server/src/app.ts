@@ -208,7 +208,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
         if (config.role === 'all') sweeper.start();
         // Ticket PDFs: rendered in a worker thread, so even one process never blocks on them.
         if (config.role === 'all') {
-          documentsWorker = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log });
+          documentsWorker = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log, fonts: config.fonts });
           // Scheduled 推盘: re-enqueues pending schedules, releases those already due.
           batchesWorker = await startBatchesWorker({
             redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, control: services.control, jobs: services.batchJobs, log,

@@ -33,7 +33,7 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, log, config.lockSweepIntervalMs);
   sweeper.start();
   services.keeper.start();
-  const documents = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log });
+  const documents = startDocumentsWorker({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, db, store: services.documents.store, log, fonts: config.fonts });
   const batches = await startBatchesWorker({
     redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, control: services.control, jobs: services.batchJobs, log,
   });

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { findProgram } from '../../server/src/infra/system-packages.js';
 import { chromium, type Browser } from 'playwright-core';
 
 /** Where browser tests leave screenshots to be looked at (git-ignored). */
@@ -21,10 +22,18 @@ export function ensureBuilt(app: 'client' | 'kiosk', chunk?: string): void {
   if (result.status !== 0) throw new Error(`${app} build failed`);
 }
 
+/**
+ * Headless Chromium: CHROMIUM_PATH, else the system's `chromium` (the test setup installs Debian's
+ * when missing and root). Without one the browser tests fail here, saying what to install.
+ */
 export function launchChromium(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
+  const executablePath = process.env.CHROMIUM_PATH ?? findProgram('chromium');
+  if (!executablePath) {
+    throw new Error('Browser tests need Chromium: sudo apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH). As root, `npm test` installs it.');
+  }
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
 }

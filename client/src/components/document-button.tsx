@@ -6,7 +6,7 @@
  * payment plan chosen …) puts the button back to its first state. A sample source (the terms
  * page's 认购书 preview) is fetched in one request and shown the same way, marked as a sample.
  */
-import { Match, Show, Switch, createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import type { DocumentInfo } from '@kaipan/shared';
 import { describeError, t } from '../lib/i18n';
 import { isSampleSource, pdfFileName, produceDocument, produceSample, type DocumentPhase, type DocumentSource } from '../lib/documents';
@@ -57,8 +57,12 @@ export function DocumentButton(props: {
     release();
     setView({ state: 'idle' });
   };
-  // Another unit / plan / deal: what was produced no longer answers the request.
-  createEffect(on(() => JSON.stringify(props.request ?? null), reset, { defer: true }));
+  // Another unit / plan / deal: what was produced no longer answers the request. Compared by value
+  // (a memo notifies only when the string changes): the request is recomputed whenever anything it
+  // is read from is touched — a live frame for the unit, the terms re-read — and a reset then would
+  // silently drop a press that is rendering the very same request.
+  const requestKey = createMemo(() => JSON.stringify(props.request ?? null));
+  createEffect(on(requestKey, reset, { defer: true }));
   onCleanup(() => {
     controller?.abort();
     release();

@@ -3,6 +3,7 @@
  * Every bad variable is reported together; there are no weak secret fallbacks outside demo mode.
  */
 import { z } from 'zod';
+import type { FontOptions } from '../documents/fonts.js';
 import { decodeDataKey, deriveDevDataKey } from '../domain/id-cipher.js';
 
 const bool = z
@@ -88,6 +89,14 @@ const envSchema = z.object({
    * Unset: the origin of the request that took the number.
    */
   PUBLIC_URL: z.string().url().optional(),
+  /** A CJK font file (.ttf/.otf/.ttc) documents prefer over the system and packaged fonts. */
+  CJK_FONT: z.string().min(1).optional(),
+  /**
+   * Use an installed system CJK font (Noto Sans CJK, Source Han Sans …) when there is one (default).
+   * 0: only CJK_FONT and the font shipped with Kaipan (Noto Sans Hans, npm) — the same output on
+   * every machine; the tests use it to print without any system font.
+   */
+  KAIPAN_SYSTEM_FONTS: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -123,6 +132,8 @@ export interface AppConfig {
   role: Env['KAIPAN_ROLE'];
   /** Base URL for links printed on paper (no trailing slash); null = the request's origin. */
   publicUrl: string | null;
+  /** The CJK fonts documents may be printed with (documents/fonts.ts). */
+  fonts: FontOptions;
 }
 
 export class ConfigError extends Error {
@@ -188,5 +199,6 @@ export function buildConfig(
     logLevel: env.LOG_LEVEL,
     role: env.KAIPAN_ROLE,
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
+    fonts: { override: env.CJK_FONT, system: env.KAIPAN_SYSTEM_FONTS },
   };
 }

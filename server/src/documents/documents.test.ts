@@ -1,7 +1,8 @@
 /**
  * PDF documents, checked through poppler (pdftotext/pdfinfo) rather than by peeking at pdfkit
  * internals: what those tools read back is what a printer driver and a buyer's viewer will see.
- * Needs a CJK font (fonts-noto-cjk) and poppler-utils on the machine.
+ * Needs poppler-utils (the test setup installs it when missing); the CJK font is a system one when
+ * installed, else the one shipped with Kaipan (npm).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveCjkFont } from './fonts.js';
+import { packagedCjkFont, resolveCjkFonts, systemCjkFont } from './fonts.js';
 import { createDocument, drawQr, formatProjectTime, mm, toBuffer } from './pdf.js';
 import { type QueueTicketInput, renderQueueTicket } from './queue-ticket.js';
 
@@ -34,28 +35,38 @@ async function readBack(name: string, pdf: Buffer): Promise<{ text: string; info
   return { text, info };
 }
 
-describe('resolveCjkFont', () => {
-  it('finds a Simplified Chinese face on this machine', () => {
-    const font = resolveCjkFont();
-    expect(font.path).toMatch(/\.(ttc|otc|otf|ttf)$/i);
-    // Collections need the face's PostScript name, read from the file itself.
-    if (/\.tt?c$/i.test(font.path)) expect(font.family).toMatch(/sc-|zenhei|microhei/i);
-    expect(resolveCjkFont()).toBe(font); // cached
+describe('resolveCjkFonts', () => {
+  it('puts an installed system font first and the packaged Noto Sans Hans last; cached', () => {
+    const chain = resolveCjkFonts();
+    const last = chain.at(-1)!;
+    expect(last).toMatchObject({ source: 'package', family: undefined });
+    expect(last.path).toMatch(/@embedpdf\/fonts-sc\/fonts\/NotoSansHans-Regular\.otf$/);
+    expect(last.bold.path).toMatch(/NotoSansHans-Bold\.otf$/);
+    const system = systemCjkFont();
+    expect(chain).toHaveLength(system ? 2 : 1);
+    if (system) {
+      expect(chain[0]).toEqual(system);
+      // Collections need the face's PostScript name, read from the file itself.
+      if (/\.tt?c$/i.test(system.path)) expect(system.family).toMatch(/sc-|zenhei|microhei/i);
+    }
+    expect(resolveCjkFonts()).toBe(chain);
   });
 
-  it('rejects a bogus override, naming it, where it would search and how to install', () => {
+  it('without system fonts: only the packaged font', () => {
+    expect(resolveCjkFonts({ system: false })).toEqual([packagedCjkFont()]);
+  });
+
+  it('rejects a bogus override, naming it', () => {
     const bogus = path.join(os.tmpdir(), 'no-such-dir', 'NoFont-Regular.ttc');
-    expect(() => resolveCjkFont(bogus)).toThrow(bogus);
-    expect(() => resolveCjkFont(bogus)).toThrow('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
-    expect(() => resolveCjkFont(bogus)).toThrow('apt-get install fonts-noto-cjk');
+    expect(() => resolveCjkFonts({ override: bogus })).toThrow(bogus);
+    expect(() => resolveCjkFonts({ override: bogus })).toThrow('CJK_FONT');
   });
 
-  it('accepts an override and finds its bold sibling', () => {
-    const regular = resolveCjkFont();
-    const font = resolveCjkFont(regular.path);
-    expect(font.path).toBe(regular.path);
-    expect(font.family).toBe(regular.family);
-    if (/Regular/.test(regular.path)) expect(font.bold.path).toBe(regular.bold.path);
+  it('puts an override first and finds its bold sibling', () => {
+    const packaged = packagedCjkFont();
+    const chain = resolveCjkFonts({ override: packaged.path, system: false });
+    expect(chain).toEqual([{ path: packaged.path, family: undefined, bold: packaged.bold, source: 'override' }]);
+    expect(chain[0]!.bold.path).toBe(packaged.bold.path);
   });
 });
 
@@ -85,7 +96,7 @@ describe('drawQr', () => {
     const doc = createDocument({
       title: 'qr',
       createdAt: new Date(0),
-      fonts: resolveCjkFont(),
+      fonts: resolveCjkFonts()[0]!,
       page: { widthMm: 50, heightMm: 50, marginMm: 5 },
     });
     const drawn = drawQr(doc, url, mm(7), mm(7), mm(36));
@@ -109,7 +120,7 @@ describe('renderQueueTicket', () => {
   };
 
   it('prints the Chinese text, number, category and Shanghai time on one 80 mm page', async () => {
-    const pdf = await renderQueueTicket(input, resolveCjkFont());
+    const pdf = await renderQueueTicket(input, resolveCjkFonts()[0]!);
     const { text, info } = await readBack('ticket.pdf', pdf);
     for (const expected of ['滨江壹号二期', 'Riverside One Phase II', 'V012', '贵宾', 'VIP', '2026-11-28 09:03', '23 人', '扫码查看叫号进度', 'qt_7f3a9c21e4b0', 'K7Q2']) {
       expect(text).toContain(expected);
@@ -125,7 +136,7 @@ describe('renderQueueTicket', () => {
   });
 
   it('renders the same bytes for the same data, and copes without the optional fields', async () => {
-    const fonts = resolveCjkFont();
+    const fonts = resolveCjkFonts()[0]!;
     expect((await renderQueueTicket(input, fonts)).equals(await renderQueueTicket(input, fonts))).toBe(true);
 
     const minimal: QueueTicketInput = {

@@ -2,10 +2,10 @@
  * Building blocks shared by every printed document (queue ticket, receipt 收据, subscription
  * agreement 认购书). Pure: data in, PDF bytes out; no database, no clock, no environment.
  */
-import fs from 'node:fs';
+import type { Font as FontkitFont } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { CjkFont } from './fonts.js';
+import { type CjkFont, type FontFace, type LineMetrics, loadFace, MissingGlyphsError } from './fonts.js';
 
 export type Pdf = PDFKit.PDFDocument;
 
@@ -50,34 +50,58 @@ export function createDocument(setup: DocumentSetup): Pdf {
       ...(setup.subject ? { Subject: setup.subject } : {}),
     },
   });
-  doc.registerFont(FONT.regular, readFont(setup.fonts.path), setup.fonts.family);
-  doc.registerFont(FONT.bold, readFont(setup.fonts.bold.path), setup.fonts.bold.family);
+  const missing = new Set<string>();
+  missingGlyphs.set(doc, { missing, font: setup.fonts });
+  // pdfkit takes a parsed fontkit font as a font source (PDFFontFactory.open); its type says files only.
+  doc.registerFont(FONT.regular, recording(setup.fonts, missing, setup.fonts.metrics) as unknown as Buffer);
+  doc.registerFont(FONT.bold, recording(setup.fonts.bold, missing, setup.fonts.metrics) as unknown as Buffer);
   doc.font(FONT.regular);
   if (setup.page) addPage(doc, setup.page);
   return doc;
 }
 
-/**
- * Font files are read once per process (~20 MB each for Noto CJK, so ~40 MB resident): pdfkit
- * otherwise re-reads the file for every document, which was most of a ticket's render time.
- */
-const fontFiles = new Map<string, Buffer>();
+const CONTROL = /^\p{Cc}$/u;
 
-function readFont(file: string): Buffer {
-  let bytes = fontFiles.get(file);
-  if (!bytes) {
-    bytes = fs.readFileSync(file);
-    fontFiles.set(file, bytes);
+/** Per document: the characters its font had no glyph for (checked by toBuffer). */
+const missingGlyphs = new WeakMap<Pdf, { missing: Set<string>; font: CjkFont }>();
+
+/**
+ * The face (parsed once per process, see loadFace) seen through a layout that notes every
+ * character mapped to glyph 0, .notdef: pdfkit lays out every string it measures or draws through
+ * `font.layout`, and would print .notdef as an empty box (tofu).
+ */
+function recording(face: FontFace, missing: Set<string>, metrics: LineMetrics | undefined): FontkitFont {
+  const font = loadFace(face);
+  const view = Object.create(font) as FontkitFont;
+  if (metrics) {
+    // fontkit's metrics are getters on the prototype: shadow them on the view (scaled to its em).
+    const scale = font.unitsPerEm / 1000;
+    for (const [key, value] of Object.entries(metrics)) Object.defineProperty(view, key, { value: value * scale });
   }
-  return bytes;
+  view.layout = (text, ...rest) => {
+    const run = font.layout(text, ...rest);
+    // Glyph 0 is cached by fontkit without its code points: ask the character map which ones lack a
+    // glyph. Control characters (a line break inside a measured string) are layout, not ink.
+    if (run.glyphs.some((g) => g.id === 0)) {
+      for (const char of text) if (!CONTROL.test(char) && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
+    }
+    return run;
+  };
+  return view;
 }
 
 export function addPage(doc: Pdf, page: PageSpec): void {
   doc.addPage({ size: [mm(page.widthMm), mm(page.heightMm)], margin: mm(page.marginMm) });
 }
 
-/** Ends the document and collects its bytes. */
+/**
+ * Ends the document and collects its bytes.
+ * @throws MissingGlyphsError (rejects) when the document asked its font for a character the font
+ *   lacks: it would print as an empty box (renderWithFonts then tries the next font).
+ */
 export function toBuffer(doc: Pdf): Promise<Buffer> {
+  const glyphs = missingGlyphs.get(doc);
+  if (glyphs && glyphs.missing.size > 0) return Promise.reject(new MissingGlyphsError([...glyphs.missing], glyphs.font));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,7 +1,7 @@
 /**
  * The verifiable documents — receipt 收据 (A5 and 80 mm), agreement 认购书, purchase plan 置业计划书,
  * day-end 日结 — read back through poppler (pdftotext / pdfinfo / pdftoppm): what those tools see is
- * what a printer and a buyer's viewer see. Needs a CJK font (fonts-noto-cjk) and poppler-utils.
+ * what a printer and a buyer's viewer see. Needs poppler-utils (installed by the test setup when missing).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -13,14 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AGREEMENT_TERMS } from '@kaipan/shared';
 import { renderAgreement } from './agreement.js';
 import { renderDayEnd } from './day-end.js';
-import { resolveCjkFont } from './fonts.js';
+import { resolveCjkFonts } from './fonts.js';
 import { formatFen } from './paper.js';
 import { renderPurchasePlan } from './purchase-plan.js';
 import { renderReceipt } from './receipt.js';
 import { sampleAgreement, sampleDayEnd, sampleEnvelope, samplePurchasePlan, sampleReceipt } from './samples.js';
 
 const run = promisify(execFile);
-const fonts = resolveCjkFont();
+const fonts = resolveCjkFonts()[0]!;
 const PT_PER_MM = 72 / 25.4;
 
 let dir: string;

@@ -277,20 +277,25 @@ export class UnitMirror {
   }
 
   /**
-   * Merge PostgreSQL rows into the mirror, apply the paused flag if newer, raise the counters to at
-   * least `counterFloor` (see services/mirror-keeper.ts) and mark the mirror ready. Screens are told
-   * to resync when anything they may hold changed.
+   * Merge PostgreSQL rows into the mirror, apply the paused flag if newer, raise the counters (see
+   * services/mirror-keeper.ts) and mark the mirror ready. Screens are told to resync when anything
+   * they may hold changed.
+   * - `floors.seq`, `floors.fence`: values known to have been issued (the highest seq seen, the
+   *   highest lock token in PostgreSQL); a counter below its floor is raised in any case.
+   * - `floors.ifLost`: applied only when Redis may have lost the counters — the mirror was not ready,
+   *   or the Redis server restarted since it was marked ready. A rebuild while Redis kept them (a hub
+   *   process starting) leaves them where they are: a jump would look to every screen like lost changes.
    */
   async rebuild(
     projectId: string,
     rows: readonly { id: string; status: StoredUnitStatus; version: number; price: number | null }[],
     paused: { paused: boolean; version: number },
-    counterFloor: number,
+    floors: { ifLost: number; seq: number; fence: number },
   ): Promise<{ countersRaised: boolean; changed: number }> {
     const k = this.keys(projectId);
     const packed = rows.map((r) => [r.id, r.status, r.version, r.price === null ? '' : String(r.price)]);
     const [raised, changed] = (await scripts.rebuild.run(this.redis, this.scriptKeys(k), [
-      paused.paused ? '1' : '0', paused.version, counterFloor, JSON.stringify(packed), LOG_MAX_LEN, k.lockPrefix, k.heldPrefix,
+      paused.paused ? '1' : '0', paused.version, floors.ifLost, JSON.stringify(packed), LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, floors.seq, floors.fence,
     ])) as [number, number];
     return { countersRaised: Number(raised) === 1, changed: Number(changed) };
   }

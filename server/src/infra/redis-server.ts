@@ -2,12 +2,12 @@
  * Local redis-server management for the launcher and the test suite.
  * Production deployments point REDIS_URL at a real Redis instead.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { guardChildProcess } from './process-guard.js';
+import { canAptInstall, ensurePrograms, findProgram, type SystemProgram } from './system-packages.js';
 
 export interface StartRedisOptions {
   /** Working directory (RDB/AOF files). Created if missing. */
@@ -35,60 +35,18 @@ const INSTALL_HINT =
   'redis-server was not found on PATH. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`, ' +
   'macOS: `brew install redis`) or set REDIS_URL to an existing Redis server.';
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) return false;
-    await fs.access(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function whichRedis(): Promise<string | null> {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  // sbin dirs are often missing from non-root PATHs.
-  for (const extra of ['/usr/local/bin', '/usr/bin', '/usr/sbin', '/usr/local/sbin', '/opt/homebrew/bin']) {
-    if (!dirs.includes(extra)) dirs.push(extra);
-  }
-  for (const dir of dirs) {
-    const candidate = path.join(dir, 'redis-server');
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
-function runApt(args: string[]): boolean {
-  const res = spawnSync('apt-get', args, {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return res.status === 0;
-}
+const REDIS: SystemProgram = { command: 'redis-server', debian: 'redis-server', otherwise: 'macOS: `brew install redis`, or set REDIS_URL' };
 
 /**
  * Absolute path of `redis-server`. If it is missing and we are root on an apt system, installs the
- * Debian package (running `apt-get update` only if the first install attempt fails). Otherwise throws
- * an Error explaining how to install it or to set REDIS_URL.
+ * Debian package (infra/system-packages.ts). Otherwise throws an Error explaining how to install it
+ * or to set REDIS_URL.
  */
 export async function ensureRedisBinary(): Promise<string> {
-  const found = await whichRedis();
-  if (found) return found;
-
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!isRoot || !hasApt) throw new Error(INSTALL_HINT);
-
-  console.warn('[kaipan] redis-server not found — installing it with apt-get (running as root)…');
-  const installArgs = ['install', '-y', '--no-install-recommends', 'redis-server'];
-  if (!runApt(installArgs)) {
-    runApt(['update']);
-    if (!runApt(installArgs)) throw new Error(`apt-get install redis-server failed. ${INSTALL_HINT}`);
+  if (ensurePrograms([REDIS]).length > 0) {
+    throw new Error(canAptInstall() ? `apt-get install redis-server failed. ${INSTALL_HINT}` : INSTALL_HINT);
   }
-  const installed = await whichRedis();
-  if (!installed) throw new Error(`redis-server is still missing after apt-get install. ${INSTALL_HINT}`);
-  return installed;
+  return findProgram('redis-server')!;
 }
 
 /** One PING over a raw socket; resolves true on +PONG. */

@@ -19,6 +19,7 @@ import {
   type TicketPdfJobData,
 } from './documents.js';
 import { bullPrefix, createBullConnection } from './producer.js';
+import type { FontOptions } from '../documents/fonts.js';
 import { RenderPool } from './render-pool.js';
 
 export interface DocumentsWorker {
@@ -33,8 +34,10 @@ export function startDocumentsWorker(opts: {
   log: Logger;
   /** Jobs handled at once (they queue for the one render thread; I/O overlaps). Default 2. */
   concurrency?: number;
+  /** Which CJK fonts documents may use (configuration). */
+  fonts?: FontOptions;
 }): DocumentsWorker {
-  const pool = new RenderPool();
+  const pool = new RenderPool(opts.fonts);
   const connection = createBullConnection(opts.redisUrl, 'documents-worker');
 
   type AnyJob = Job<TicketPdfJobData | DocumentPdfJobData>;

@@ -3,7 +3,9 @@
  * if it dies (the requests in flight then fail, and BullMQ retries their jobs).
  */
 import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '@kaipan/shared';
 import type { AgreementDocumentInput } from '../documents/agreement.js';
+import type { FontOptions } from '../documents/fonts.js';
 import type { DayEndDocumentInput } from '../documents/day-end.js';
 import type { LotteryResultInput } from '../documents/lottery-result.js';
 import type { PurchasePlanDocumentInput } from '../documents/purchase-plan.js';
@@ -22,11 +24,14 @@ export type RenderJob = { kind: 'queue-ticket'; input: QueueTicketInput } | { ki
 
 export type RenderRequest = RenderJob & {
   id: number;
-  /** CJK font override (default: the first font found on the machine). */
-  fontPath?: string;
+  /** Which CJK fonts may be used (configuration; default: a system font when installed, then the packaged one). */
+  fonts?: FontOptions;
 };
 
-export type RenderResponse = { id: number; ok: true; pdf: ArrayBuffer } | { id: number; ok: false; error: string };
+/** A failure with `code` is a coded refusal (e.g. UNPRINTABLE_CHARACTER), rethrown as that AppError. */
+export type RenderResponse =
+  | { id: number; ok: true; pdf: ArrayBuffer }
+  | { id: number; ok: false; error: string; code?: ErrorCode; details?: unknown };
 
 /** Longest a render may take before it is abandoned (the thread is replaced). */
 const RENDER_TIMEOUT_MS = 30_000;
@@ -37,7 +42,7 @@ export class RenderPool {
   private readonly pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private closed = false;
 
-  constructor(private readonly fontPath?: string) {}
+  constructor(private readonly fonts: FontOptions = {}) {}
 
   renderQueueTicket(input: QueueTicketInput): Promise<Buffer> {
     return this.render({ kind: 'queue-ticket', input });
@@ -61,7 +66,7 @@ export class RenderPool {
         void worker.terminate();
       }, RENDER_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      const request: RenderRequest = { ...job, id, ...(this.fontPath ? { fontPath: this.fontPath } : {}) };
+      const request: RenderRequest = { ...job, id, fonts: this.fonts };
       worker.postMessage(request);
     });
   }
@@ -78,7 +83,7 @@ export class RenderPool {
       this.pending.delete(response.id);
       clearTimeout(waiter.timer);
       if (response.ok) waiter.resolve(Buffer.from(response.pdf));
-      else waiter.reject(new Error(response.error));
+      else waiter.reject(response.code ? new AppError(response.code, response.error, response.details) : new Error(response.error));
     });
     const gone = (error: Error): void => {
       if (this.worker === worker) this.worker = null;

@@ -4,9 +4,10 @@
  * RenderResponse with the PDF bytes transferred (not copied).
  */
 import { parentPort } from 'node:worker_threads';
+import { AppError } from '@kaipan/shared';
 import { renderAgreement } from '../documents/agreement.js';
 import { renderDayEnd } from '../documents/day-end.js';
-import { resolveCjkFont, type CjkFont } from '../documents/fonts.js';
+import { renderWithFonts, resolveCjkFonts, type CjkFont } from '../documents/fonts.js';
 import { renderLotteryResult } from '../documents/lottery-result.js';
 import { renderPurchasePlan } from '../documents/purchase-plan.js';
 import { renderQueueTicket } from '../documents/queue-ticket.js';
@@ -38,13 +39,20 @@ port.on('message', (request: RenderRequest) => {
     let response: RenderResponse;
     let transfer: ArrayBuffer[] = [];
     try {
-      const fonts = resolveCjkFont(request.fontPath);
-      const pdf = await draw(request, fonts);
+      // The first font of the chain that has every character of the document; none: a coded refusal.
+      const pdf = await renderWithFonts(
+        resolveCjkFonts(request.fonts),
+        (font) => draw(request, font),
+        (characters, message) => new AppError('UNPRINTABLE_CHARACTER', message, { characters }),
+      );
       const bytes = pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength) as ArrayBuffer;
       response = { id: request.id, ok: true, pdf: bytes };
       transfer = [bytes];
     } catch (error) {
-      response = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      response =
+        error instanceof AppError
+          ? { id: request.id, ok: false, error: error.message, code: error.code, details: error.details }
+          : { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
     }
     port.postMessage(response, transfer);
   })();

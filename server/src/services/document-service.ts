@@ -74,6 +74,7 @@ import {
   type PreparedRender,
   type VerifyFact,
 } from '../jobs/documents.js';
+import type { FontOptions } from '../documents/fonts.js';
 import { type DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
 import { sampleAgreement } from '../documents/samples.js';
 import { toAuditRow } from './audit.js';
@@ -227,10 +228,13 @@ export class DocumentService {
     /** PUBLIC_URL (what the routes put in QR codes when set); else refreshes reuse the first render's origin. */
     private readonly publicUrl: string | null = null,
     private readonly log: Logger | null = null,
-  ) {}
+    fonts: FontOptions = {},
+  ) {
+    this.previewRenderer = new RenderPool(fonts);
+  }
 
   /** Renders the terms page's sample 认购书 (its thread starts on first use). */
-  private readonly previewRenderer = new RenderPool();
+  private readonly previewRenderer: RenderPool;
 
   /** Shutdown: stop the preview render thread. */
   async close(): Promise<void> {

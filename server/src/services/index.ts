@@ -107,7 +107,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
   // Printed 认购书 are re-rendered after the changes that make them untrue (change requests, the
   // deposit rule, deposits recorded/converted/voided): DocumentService.refreshFor.
-  const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log);
+  const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log, config.fonts);
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
   const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions);
@@ -134,7 +134,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     kioskSetup: new KioskSetupService(db, redis, config.redisPrefix, directory),
     documents,
     batchJobs,
-    lottery: new LotteryService(db, directory),
+    lottery: new LotteryService(db, directory, config.fonts),
     pricing,
     dealEvents,
     approvals: new ApprovalService(db, mirror, directory, pricing, registrations, dealEvents),

@@ -25,6 +25,7 @@ import {
 } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
+import type { FontOptions } from '../documents/fonts.js';
 import { RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
@@ -70,12 +71,15 @@ export class LotteryService {
   /** Renders in flight, so a burst of requests for one draw renders it once. */
   private readonly rendering = new Map<string, Promise<Buffer>>();
   /** PDF drawing costs ~0.3 s of CPU: it runs in the documents render thread, never on this event loop. */
-  private readonly renderer = new RenderPool();
+  private readonly renderer: RenderPool;
 
   constructor(
     private readonly db: Db,
     private readonly directory: ProjectDirectory,
-  ) {}
+    fonts: FontOptions = {},
+  ) {
+    this.renderer = new RenderPool(fonts);
+  }
 
   /** Called once per draw, after it committed (the hub broadcasts `lottery:drawn`). */
   onDrawn(listener: (event: LotteryDrawnEvent) => void): void {

@@ -59,14 +59,16 @@ export class MirrorKeeper {
       WHERE u.project_id = ${projectId}::uuid`;
     const tokens = await this.db.$queryRaw<{ max: bigint | null }[]>`
       SELECT max(lock_token) AS max FROM units WHERE project_id = ${projectId}::uuid`;
-    // Restored counters start above the clock floor, above every seq this process has seen and
-    // above every token PostgreSQL has recorded, so neither can ever repeat.
-    const floor = Math.max(counterFloor(Date.now()), (this.seenSeq.get(projectId) ?? 0) + 1, Number(tokens[0]?.max ?? 0) + 1);
+    // Counters Redis may have lost restart above the clock floor, above every seq this process has
+    // seen and above every token PostgreSQL has recorded, so neither can ever repeat. Counters Redis
+    // kept are left alone (mirror.rebuild): only values known to be issued bound them from below.
+    const seen = this.seenSeq.get(projectId) ?? 0;
+    const token = Number(tokens[0]?.max ?? 0);
     const result = await this.mirror.rebuild(
       projectId,
       rows.map((r) => ({ id: r.id, status: r.status, version: r.version, price: r.price === null ? null : Number(r.price) })),
       { paused: project.salesPaused, version: project.salesVersion },
-      floor,
+      { ifLost: Math.max(counterFloor(Date.now()), seen + 1, token + 1), seq: seen, fence: token },
     );
     this.log.info({ projectId, units: rows.length, ...result, ms: Date.now() - started }, 'mirror rebuilt');
   }
