@@ -108,10 +108,13 @@ describe('the apps under the Content-Security-Policy', () => {
     await page.locator('.board-legend').waitFor({ timeout: 15_000 });
     for (let i = 0; i < 3; i += 1) {
       const customer = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/customers`, manager, { name: `摇号客户${i}`, phone: `1360000001${i}` });
-      await http(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, { customerId: customer.body.id, depositPaid: true });
+      expect(customer.status).toBe(201);
+      expect((await http(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, { customerId: customer.body.id })).status).toBe(201);
     }
-    const draw = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/lotteries`, manager, { title: 'CSP draw' });
-    await http(server.url, 'POST', `/api/lotteries/${draw.body.id}/draw`, manager, {});
+    // Everyone registered takes part (no sincerity deposits recorded in this test).
+    const draw = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/lotteries`, manager, { title: 'CSP draw', eligible: 'ALL_ACTIVE' });
+    expect(draw.status).toBe(201);
+    expect((await http(server.url, 'POST', `/api/lotteries/${draw.body.id}/draw`, manager, {})).status).toBe(200);
     await expect.poll(() => page.locator('.board-lottery__qr svg').count(), { timeout: 10_000 }).toBe(1);
     // A change made elsewhere arrives over the hub's WebSocket.
     const lock = await http<LockResult>(server.url, 'POST', `/api/units/${server.fixture.unitIds[5]}/lock`, manager, {});

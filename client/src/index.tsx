@@ -1,5 +1,3 @@
-// First: no eval under the CSP (zod's JIT), before any shared schema is built.
-import '../../shared/src/no-eval';
 import { render } from 'solid-js/web';
 import { App } from './app';
 import './styles.css';

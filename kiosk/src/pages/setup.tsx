@@ -196,6 +196,12 @@ function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlock
   onCleanup(() => clearInterval(tick));
   const waitLeft = (): number => Math.max(0, Math.ceil((waitUntil() - now()) / 1000));
   const blocked = (): boolean => busy() || waitLeft() > 0 || noPin();
+  /** Wait `seconds` from now (the clock read now too: a tick up to 500 ms old would show one second more). */
+  const waitFor = (seconds: number): void => {
+    const at = Date.now();
+    setNow(at);
+    setWaitUntil(at + seconds * 1000);
+  };
 
   const onKey = (key: KeypadKey): void => {
     if (blocked()) return;
@@ -218,11 +224,11 @@ function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlock
       switch (refusal.kind) {
         case 'wrong':
           setMessage(refusal.attemptsLeft > 0 ? t('setup.pinWrongLeft', { n: refusal.attemptsLeft }) : t('setup.pinWrong'));
-          if (refusal.waitSeconds > 0) setWaitUntil(Date.now() + refusal.waitSeconds * 1000);
+          if (refusal.waitSeconds > 0) waitFor(refusal.waitSeconds);
           break;
         case 'wait':
           setMessage(t('setup.pinWrong'));
-          setWaitUntil(Date.now() + refusal.waitSeconds * 1000);
+          waitFor(refusal.waitSeconds);
           break;
         case 'no-pin':
           setNoPin(true);

@@ -7,6 +7,7 @@ import type { DevicePrincipal, UserPrincipal } from '../domain/principal.js';
 import { issueSessionToken, verifySessionToken, type SessionClaims } from '../domain/session-token.js';
 import { RefreshingCache } from './refreshing-cache.js';
 import type { SessionService } from './session-service.js';
+import type { AuditInput } from './audit.js';
 
 /**
  * A user or device change (role, a board's key) is seen within this many ms (plus one command).
@@ -55,14 +56,19 @@ export class AuthService {
    * Check the password and open a session (`meta`: the device label and source address shown in the
    * user's session list). INVALID_CREDENTIALS for an unknown, inactive or wrong one alike.
    */
-  async login(username: string, password: string, meta: { device: string | null; address: string | null }): Promise<LoginResponse & { sessionId: string }> {
+  async login(
+    username: string,
+    password: string,
+    meta: { device: string | null; address: string | null },
+    audit: (user: UserInfo, sessionId: string) => AuditInput,
+  ): Promise<LoginResponse & { sessionId: string }> {
     const user = await this.db.user.findUnique({ where: { username } });
     // Verify against a dummy hash when the user is unknown so timing does not reveal usernames.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.active || !ok) throw new AppError('INVALID_CREDENTIALS');
     const info: UserInfo = { id: user.id, username: user.username, role: user.role, displayName: user.displayName };
     const exp = Math.floor(Date.now() / 1000) + this.sessionHours * 3600;
-    const sessionId = await this.sessions.create(user.id, meta, new Date(exp * 1000));
+    const sessionId = await this.sessions.create(user.id, meta, new Date(exp * 1000), (id) => audit(info, id));
     // Deactivated between the read above and the session: as if inactive all along.
     if (!sessionId) throw new AppError('INVALID_CREDENTIALS');
     const token = issueSessionToken(this.secret, { sub: user.id, sid: sessionId, role: user.role, exp });

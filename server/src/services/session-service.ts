@@ -26,7 +26,7 @@ import type { Db } from '../infra/db.js';
 import { createRedis } from '../infra/redis.js';
 import type { SqlPool } from '../infra/sql.js';
 import type { Principal } from '../domain/principal.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow, type AuditInput } from './audit.js';
 import type { Logger } from './logger.js';
 
 /** How often every process reads the sessions ended since its last look (the safety net of pub/sub), ms. */
@@ -97,16 +97,30 @@ export class SessionService {
   /**
    * A new session for an active user, or null when the user is not (or no longer) active. The user
    * row is read `FOR SHARE`: a deactivation committing meanwhile either sees this session (and ends
-   * it) or makes this insert see the user inactive.
+   * it) or makes this insert see the user inactive. `audit(id)` is the sign-in's audit event: it is
+   * written by the same statement, so it is committed before the token is handed out.
    */
-  async create(userId: string, meta: { device: string | null; address: string | null }, expiresAt: Date): Promise<string | null> {
+  async create(
+    userId: string,
+    meta: { device: string | null; address: string | null },
+    expiresAt: Date,
+    audit: (sessionId: string) => AuditInput,
+  ): Promise<string | null> {
     const id = randomUUID();
+    const a = toAuditRow(audit(id));
     const rows = await this.db.$queryRaw<{ id: string }[]>`
-      INSERT INTO sessions (id, user_id, device, address, expires_at)
-      SELECT ${id}::uuid, u.id, ${meta.device}, ${meta.address}, ${expiresAt}
-      FROM users AS u WHERE u.id = ${userId}::uuid AND u.active
-      FOR SHARE
-      RETURNING id`;
+      WITH s AS (
+        INSERT INTO sessions (id, user_id, device, address, expires_at)
+        SELECT ${id}::uuid, u.id, ${meta.device}, ${meta.address}, ${expiresAt}
+        FROM users AS u WHERE u.id = ${userId}::uuid AND u.active
+        FOR SHARE
+        RETURNING id)
+      INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
+      SELECT ${a.projectId}::uuid, ${a.actorId}::uuid, ${a.actorKind}, ${a.actorName}, ${a.action}, ${a.entity}, s.id::text,
+             ${a.before === undefined ? null : JSON.stringify(a.before)}::jsonb, ${a.after === undefined ? null : JSON.stringify(a.after)}::jsonb,
+             ${a.device}, ${a.createdAt}
+      FROM s
+      RETURNING entity_id AS id`;
     return rows.length === 1 ? id : null;
   }
 

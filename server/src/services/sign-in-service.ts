@@ -59,7 +59,15 @@ export class SignInService {
     }
     let signedIn: LoginResponse & { sessionId: string };
     try {
-      signedIn = await this.auth.login(username, input.password, { device: input.device, address: input.ip });
+      // The session's audit event is committed with the session (before the token is answered).
+      signedIn = await this.auth.login(username, input.password, { device: input.device, address: input.ip }, (user, sessionId) => ({
+        projectId: null,
+        actor: { kind: 'user', ...user, device: input.device, sessionId },
+        action: 'session.created',
+        entity: 'session',
+        entityId: sessionId,
+        after: { address: input.ip, trustedDevice: trustedDevice !== null },
+      }));
     } catch (error) {
       if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
         const failures = attempt.failures + 1;
@@ -79,14 +87,6 @@ export class SignInService {
     }
     await this.throttle.succeeded(username, source);
     const { sessionId, ...response } = signedIn;
-    this.audit.record({
-      projectId: null,
-      actor: { kind: 'user', ...response.user, device: input.device, sessionId },
-      action: 'session.created',
-      entity: 'session',
-      entityId: sessionId,
-      after: { address: input.ip, trustedDevice: trustedDevice !== null },
-    });
     // The device id survives re-sign-ins (the cookie's age restarts).
     const deviceCookie = issueDeviceCookie(this.secret, username, trustedDevice ?? newDeviceId(), Date.now());
     return { response, sessionId, deviceCookie };
