@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   QUEUE_NAMESPACE,
   maskIdNumber,
-  maskMobile,
+  maskPhone,
   maskName,
   type ChangeRequestInfo,
   type ConfirmResult,
@@ -98,7 +98,7 @@ interface Secret {
 const SECRETS: Secret[] = PEOPLE.flatMap((p) => [
   ...p.phones.flatMap((phone) => [
     { text: phone, what: `clear phone of ${p.key}`, allowed: (w: Who) => SEES_EVERY_PHONE.includes(w) || w === p.owner },
-    { text: maskMobile(phone), what: `masked phone of ${p.key}`, allowed: (w: Who) => IS_USER(w) },
+    { text: maskPhone(phone), what: `masked phone of ${p.key}`, allowed: (w: Who) => IS_USER(w) },
   ]),
   ...p.ids.flatMap((id) => [
     { text: id, what: `clear ID number of ${p.key}`, allowed: (w: Who, route: string) => (w === 'manager' || w === 'admin') && route === REVEAL_ROUTE },
@@ -494,7 +494,7 @@ describe('registrations 认筹', () => {
     expect((await call('s001', 'GET', `/api/customers/${ids.customers.B}`)).status).toBe(403);
     const pool = await call<RegistrationInfo>('s001', 'GET', `/api/registrations/${ids.registrations.P}`);
     expect(pool.status).toBe(200);
-    expect(pool.body.customer.phone).toBe(maskMobile(P.phones[0]!));
+    expect(pool.body.customer.phone).toBe(maskPhone(P.phones[0]!));
     const cashier = await call<RegistrationInfo>('cashier', 'GET', `/api/registrations/${ids.registrations.B}`);
     expect(cashier.body.customer.phone).toBe(B.phones[1]);
   });
@@ -504,9 +504,9 @@ describe('customers 客户', () => {
   it('a consultant sees a pool customer with a masked phone, masked co-buyer phones and no ID number', async () => {
     const pool = await call<CustomerInfo>('s001', 'GET', `/api/customers/${ids.customers.P}`);
     expect(pool.status).toBe(200);
-    expect(pool.body.phone).toBe(maskMobile(P.phones[0]!));
+    expect(pool.body.phone).toBe(maskPhone(P.phones[0]!));
     expect(pool.body.idNumberMasked).toBeNull();
-    expect(pool.body.coBuyers).toEqual([{ name: P.names[1], phone: maskMobile(P.phones[1]!) }]);
+    expect(pool.body.coBuyers).toEqual([{ name: P.names[1], phone: maskPhone(P.phones[1]!) }]);
     const own = await call<CustomerInfo>('s001', 'GET', `/api/customers/${ids.customers.A}`);
     expect(own.body.phone).toBe(A.phones[0]);
     expect(own.body.idNumberMasked).toBe(maskIdNumber(A.ids[0]!));
@@ -580,7 +580,7 @@ describe('queue tickets 排号', () => {
     expect(kiosk.status).toBe(200);
     expect(kiosk.body.map((t) => t.phoneMasked)).toEqual([null, null]);
     const manager = await call<{ phoneMasked: string | null }[]>('manager', 'GET', `/api/projects/${pid}/queue/tickets`);
-    expect(manager.body.map((t) => t.phoneMasked).sort()).toEqual([maskMobile(A.phones[0]!), maskMobile(Q.phones[0]!)].sort());
+    expect(manager.body.map((t) => t.phoneMasked).sort()).toEqual([maskPhone(A.phones[0]!), maskPhone(Q.phones[0]!)].sort());
   });
 });
 

@@ -10,12 +10,11 @@ import {
   idNumberSchema,
   isValidResidentId,
   maskIdNumber,
-  maskMobile,
   phoneDigits,
   shortlistBodySchema,
   updateCustomerSchema,
 } from './customers.js';
-import { mobilePhoneSchema, normalizePhone } from './phone.js';
+import { maskPhone, mobilePhoneSchema, normalizePhone } from './phone.js';
 
 const UUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -79,7 +78,8 @@ describe('ID numbers', () => {
   });
 
   it('masks a mobile as 138****5678', () => {
-    expect(maskMobile('13812345678')).toBe('138****5678');
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('1381234')).toBe('*******');
   });
 });
 

@@ -100,11 +100,6 @@ export function maskIdNumber(idNumber: string): string {
   return `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
 }
 
-/** 13812345678 → 138****5678 (customer in the pool, seen by a consultant who does not own it). */
-export function maskMobile(phone: string): string {
-  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '*'.repeat(phone.length);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Schemas
 

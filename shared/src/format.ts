@@ -49,12 +49,6 @@ export function maskName(name: string): string {
   return chars[0] + '*'.repeat(Math.max(1, Math.min(chars.length - 1, 4)));
 }
 
-/** 13812345678 → 138****5678 */
-export function maskPhone(phone: string): string {
-  if (phone.length < 7) return '*'.repeat(phone.length);
-  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
-}
-
 /** The language to start in: a saved choice, else the first zh/en browser language, else zh-CN. */
 export function pickLocale(saved: string | null, browserLanguages: readonly string[]): Locale {
   if (saved === 'zh-CN' || saved === 'en') return saved;

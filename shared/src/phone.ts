@@ -21,6 +21,14 @@ export function normalizePhone(input: string): string | null {
   return /^1[3-9][0-9]{9}$/.test(digits) ? digits : null;
 }
 
+/**
+ * 13812345678 → 138****5678: the masked form (privacy.ts decides who sees which). Anything that is not
+ * an 11-digit number (old data) is all stars — keeping 3 + 4 digits of a short number would show it whole.
+ */
+export function maskPhone(phone: string): string {
+  return phone.length === MOBILE_PHONE_DIGITS ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '*'.repeat(phone.length);
+}
+
 /** What a refused phone is told (also the clients' field hint, translated there). */
 export const MOBILE_PHONE_MESSAGE = 'must be a mainland mobile number (1[3-9] + 9 digits)';
 

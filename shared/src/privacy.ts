@@ -16,7 +16,8 @@
  * Pure: no I/O. Adding a role (issue 14: FINANCE, VIEWER) is one line in PRIVACY_RULES.
  */
 import type { Role } from './protocol.js';
-import { maskIdNumber, maskMobile, type CoBuyer } from './customers.js';
+import { maskIdNumber, type CoBuyer } from './customers.js';
+import { maskPhone } from './phone.js';
 import { maskName } from './format.js';
 
 export const FIELD_VIEWS = ['none', 'masked', 'full'] as const;
@@ -138,7 +139,7 @@ export function showName(level: FieldView, name: string): string | null {
 export function showPhone(level: FieldView, phone: string | null | undefined): string | null {
   if (phone === null || phone === undefined || phone === '') return null;
   if (level === 'full') return phone;
-  if (level === 'masked') return maskMobile(phone);
+  if (level === 'masked') return maskPhone(phone);
   return null;
 }
 
@@ -219,7 +220,7 @@ const RESIDENT_ID_IN_TEXT = /(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g;
 
 function redactText(v: PersonView, text: string): string {
   let out = text;
-  if (v.phone !== 'full') out = out.replace(PHONE_IN_TEXT, (p) => (v.phone === 'masked' ? maskMobile(p) : '***********'));
+  if (v.phone !== 'full') out = out.replace(PHONE_IN_TEXT, (p) => (v.phone === 'masked' ? maskPhone(p) : '***********'));
   if (v.idNumber !== 'full') out = out.replace(RESIDENT_ID_IN_TEXT, (id) => (v.idNumber === 'masked' ? maskIdNumber(id) : '******************'));
   return out;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogUnit } from './protocol.js';
 import { computeStats } from './stats.js';
-import { formatBigMoney, formatYuan, maskName, maskPhone } from './format.js';
+import { formatBigMoney, formatYuan, maskName } from './format.js';
+import { maskPhone } from './phone.js';
 
 const unit = (id: string, grossArea: number, listPrice: number): CatalogUnit => ({
   id, code: id, buildingId: 'b', floor: 1, position: 1, layout: 'A', layoutName: 'A',
