@@ -73,7 +73,7 @@ describe('k6 scenarios under the emulator, against a real server', () => {
     const common = { BASE_URL: server.url, START_DELAY_MS: '3000', DURATION_S: '3' };
     const [steady, fanout, api] = await Promise.all([
       emulate('steady-selling.js', { ...common, CONSULTANTS: '8', RATE: '2', LOCK_P99_MS: '5000', CONFIRM_P99_MS: '5000' }),
-      emulate('board-fanout.js', { ...common, BOARDS: '4', SELLERS: '3', RATE: '3', SETTLE_MS: '1500', DELIVERY_P99_MS: '5000' }),
+      emulate('board-fanout.js', { ...common, BOARDS: '4', SELLERS: '3', RATE: '3', SETTLE_MS: '4000', DELIVERY_P99_MS: '5000' }),
       emulate('api-mix.js', { BASE_URL: server.url, USERS: '4', RATE: '2', DURATION_S: '3' }),
     ]);
     for (const r of [steady, fanout, api]) {

@@ -35,8 +35,7 @@ describe('npm start', () => {
 
     const children = descendants(first.proc.pid!);
     expect(children.length).toBeGreaterThan(1);
-    await first.stop();
-    await new Promise((r) => setTimeout(r, 500));
+    await first.stop(); // waits for the launch's processes to be gone (up to 30 s)
     expect(children.filter(pidAlive)).toEqual([]);
 
     const second = launch({ port, dataDir: data.dir });

@@ -9,7 +9,12 @@ export interface Launched {
   output(): string;
   /** Resolves with ms to readiness once the banner is printed. */
   ready: Promise<number>;
-  /** Ctrl-C to the whole process group; resolves when the launcher exited. */
+  /**
+   * Ctrl-C to the whole process group; resolves when the launcher exited and every process it had
+   * started is gone — or after 30 s, leaving the stragglers for the caller's check. (npx exits at
+   * once; the launcher may still be stopping PostgreSQL, whose checkpoint takes seconds on a loaded
+   * machine.)
+   */
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export function launch(opts: { port: number; dataDir: string; args?: string[]; e
     output: () => text,
     ready,
     async stop() {
+      const children = proc.pid === undefined ? [] : descendants(proc.pid);
       if (proc.exitCode === null) {
         try {
           process.kill(-proc.pid!, 'SIGINT');
@@ -67,6 +73,8 @@ export function launch(opts: { port: number; dataDir: string; args?: string[]; e
         }
       }
       await exited;
+      const deadline = Date.now() + 30_000;
+      while (children.some(pidAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     },
   };
 }
