@@ -147,7 +147,8 @@ export interface ReceiptBookInfo {
   createdAt: string;
 }
 
-export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+/** WITHDRAWN: taken back by whoever asked before a decision. */
+export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
 
 /** A request to void a receipt, as the decision list and the kiosk show it. */
 export interface VoidRequestInfo {

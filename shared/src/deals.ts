@@ -141,7 +141,8 @@ export const identityTagsBodySchema = z.strictObject({ tags: z.array(identityTag
 
 // ── Price book 价目表 ───────────────────────────────────────────────────────────────────────────
 
-export type PriceListStatus = 'PENDING' | 'ACTIVE' | 'SUPERSEDED' | 'REJECTED';
+/** WITHDRAWN: taken back by whoever proposed it before a decision. */
+export type PriceListStatus = 'PENDING' | 'ACTIVE' | 'SUPERSEDED' | 'REJECTED' | 'WITHDRAWN';
 export type PriceListSource = 'INITIAL' | 'REPRICE' | 'IMPORT';
 
 export interface PriceListInfo {
