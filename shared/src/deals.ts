@@ -155,6 +155,8 @@ export interface PriceListInfo {
   baseVersion: number | null;
   unitCount: number;
   changedCount: number;
+  /** Who proposed it (null: the initial version); they may withdraw it while PENDING, never decide it. */
+  requestedById: string | null;
   requestedBy: string | null;
   requestedAt: string;
   decidedBy: string | null;

@@ -194,7 +194,7 @@ export function toReceiptInfo(r: ReceiptRow, names: Map<string, string>): Receip
     printCount: r.printCount,
     issuedAt: r.issuedAt.toISOString(),
     pendingVoid: pending
-      ? { id: pending.id, reason: pending.reason, requestedBy: names.get(pending.requestedById) ?? '?', requestedAt: pending.requestedAt.toISOString() }
+      ? { id: pending.id, reason: pending.reason, requestedById: pending.requestedById, requestedBy: names.get(pending.requestedById) ?? '?', requestedAt: pending.requestedAt.toISOString() }
       : null,
   };
 }

@@ -129,6 +129,7 @@ function toInfo(row: PriceListRow, names: Map<string, string>): PriceListInfo {
     baseVersion: row.baseVersion,
     unitCount: row.unitCount,
     changedCount: row.changedCount,
+    requestedById: row.requestedById,
     requestedBy: row.requestedById ? (names.get(row.requestedById) ?? null) : null,
     requestedAt: row.requestedAt.toISOString(),
     decidedBy: row.decidedById ? (names.get(row.decidedById) ?? null) : null,
