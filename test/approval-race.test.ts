@@ -104,29 +104,36 @@ beforeAll(async () => {
   const joined = await emitAck(socket, 'project:join', { projectId });
   expect(joined.ok).toBe(true);
   consultant = { id: c.user.id, token: c.token, socket };
+  await server.db.customer.create({ data: { projectId, name: STAFF.name, phone: STAFF.phone, identityTags: ['staff'] } });
 });
 
 afterAll(async () => {
   await server?.close();
 });
 
+/** Below the fixture's 95 % floor (see deals.test.ts): the staff buyer's identity discount included. */
+const STAFF = { name: '李员工', phone: '13900002222' };
+async function belowFloorBody(): Promise<Record<string, unknown>> {
+  const terms = (await call<PricingTerms>('GET', `/api/projects/${projectId}/pricing`, managers[0]!.token)).body;
+  const rule = (code: string) => terms.discounts.find((d) => d.code === code)!.id;
+  const plan = terms.plans.find((p) => p.code === 'LUMP')!.id;
+  return { buyer: STAFF, note: '特批', planId: plan, discountIds: [rule('OPEN99'), rule('STAFF97'), rule('PROMO10K'), rule('LUMP98')] };
+}
+
+/** Lock the next unit from `socket` and ask for a below-floor price on it. */
+async function askPriceApproval(socket: HubClient, token: string): Promise<{ id: string; unitId: string; lockToken: string }> {
+  const unitId = server.fixture.unitIds[nextUnit++]!;
+  const lock = await emitAck<LockResult>(socket, 'unit:lock', { unitId });
+  if (!lock.ok) throw new Error(`lock: ${lock.error.code}`);
+  const asked = await call<PriceApprovalInfo>('POST', `/api/units/${unitId}/price-approvals`, token, { token: lock.data.token, ...(await belowFloorBody()) });
+  expect(asked.status).toBe(201);
+  return { id: asked.body.id, unitId, lockToken: lock.data.token };
+}
+
 describe('many clients decide one request at once: exactly one step wins', () => {
   it('below-floor price approvals 底价审批', async () => {
-    const terms = (await call<PricingTerms>('GET', `/api/projects/${projectId}/pricing`, managers[0]!.token)).body;
-    const rule = (code: string) => terms.discounts.find((d) => d.code === code)!.id;
-    const plan = terms.plans.find((p) => p.code === 'LUMP')!.id;
-    // Below the fixture's 95 % floor (see deals.test.ts): the staff buyer's identity discount included.
-    const staff = { name: '李员工', phone: '13900002222' };
-    await server.db.customer.create({ data: { projectId, name: staff.name, phone: staff.phone, identityTags: ['staff'] } });
     for (let round = 0; round < ROUNDS; round += 1) {
-      const unitId = server.fixture.unitIds[nextUnit++]!;
-      const lock = await emitAck<LockResult>(consultant.socket, 'unit:lock', { unitId });
-      if (!lock.ok) throw new Error(`lock: ${lock.error.code}`);
-      const asked = await call<PriceApprovalInfo>('POST', `/api/units/${unitId}/price-approvals`, consultant.token, {
-        token: lock.data.token, buyer: staff, note: '特批', planId: plan, discountIds: [rule('OPEN99'), rule('STAFF97'), rule('PROMO10K'), rule('LUMP98')],
-      });
-      expect(asked.status).toBe(201);
-      const id = asked.body.id;
+      const { id, unitId, lockToken } = await askPriceApproval(consultant.socket, consultant.token);
       const results = await race<PriceApprovalInfo>(
         consultant.id,
         consultant.token,
@@ -140,10 +147,10 @@ describe('many clients decide one request at once: exactly one step wins', () =>
       expect(row.status).toBe({ approve: 'APPROVED', reject: 'REJECTED', withdraw: 'CANCELLED' }[won]);
       // Approved: the consultant's lock is held at least two more minutes to confirm with it.
       const held = await server.kaipan.services.mirror.getLock(projectId, unitId);
-      expect(held?.t).toBe(lock.data.token);
+      expect(held?.t).toBe(lockToken);
       if (won === 'approve') expect(held!.e).toBeGreaterThan(Date.now() + 100_000);
       expect(row.decidedById === null).toBe(won === 'withdraw');
-      await call('POST', `/api/units/${unitId}/release`, consultant.token, { token: lock.data.token });
+      await call('POST', `/api/units/${unitId}/release`, consultant.token, { token: lockToken });
     }
   });
 
@@ -255,27 +262,68 @@ describe('many clients decide one request at once: exactly one step wins', () =>
 });
 
 describe('the same answers everywhere', () => {
-  it('four-eyes, wrong role, someone else withdrawing: FORBIDDEN with the reason; unknown: NOT_FOUND', async () => {
-    const requester = managers[3]!;
-    const asked = await call<PriceListInfo>('POST', `/api/projects/${projectId}/price-lists`, requester.token, {
-      scope: { floorFrom: 3, floorTo: 3 }, change: { kind: 'AMOUNT', fen: 100_00 }, applyToFloor: false, rounding: { unit: 'YUAN', mode: 'HALF_UP' }, note: '规则',
-    });
-    expect(asked.status).toBe(201);
-    const own = await call('POST', `/api/price-lists/${asked.body.id}/decision`, requester.token, { approve: true });
+  /** A kind's request asked by a manager (so four-eyes can be tried), its routes and its withdrawn state. */
+  interface Asked {
+    id: string;
+    base: string;
+    withdrawn: string;
+    withdrawAction: string;
+    /** A staff member of the project who is not a manager. */
+    nonManager: string;
+  }
+  const asker = () => managers[3]!;
+
+  const kinds: [string, () => Promise<Asked>][] = [
+    ['price approvals', async () => {
+      const socket = await server.connect({ token: asker().token });
+      expect((await emitAck(socket, 'project:join', { projectId })).ok).toBe(true);
+      const { id } = await askPriceApproval(socket, asker().token);
+      return { id, base: '/api/price-approvals', withdrawn: 'CANCELLED', withdrawAction: 'price_approval.cancel', nonManager: consultant.token };
+    }],
+    ['change requests', async () => {
+      const subscriptionId = await subscribe(consultant.socket, server.fixture.unitIds[nextUnit++]!, { name: '规则', phone: '13700009999' });
+      const asked = await call<ChangeRequestInfo>('POST', '/api/change-requests', asker().token, { kind: 'CANCEL', subscriptionId, reason: '经理代客户申请' });
+      expect(asked.status).toBe(201);
+      return { id: asked.body.id, base: '/api/change-requests', withdrawn: 'WITHDRAWN', withdrawAction: 'change.withdraw', nonManager: consultant.token };
+    }],
+    ['receipt voids', async () => {
+      const [cashier] = await createCashiers(server, ['rules']);
+      await createBook(server, managers[1]!.token, cashier!.id, 'RU-', 1, 99);
+      const registration = await createRegistration(server, managers[1]!.token, '规则');
+      const payment = await pay(server, cashier!.token, { kind: 'SINCERITY', registrationId: registration.id, lines: cash(100_00) });
+      const asked = await call<VoidRequestInfo>('POST', `/api/receipts/${payment.receipt!.id}/void-requests`, asker().token, { reason: '经理申请' });
+      expect(asked.status).toBe(201);
+      return { id: asked.body.id, base: '/api/void-requests', withdrawn: 'WITHDRAWN', withdrawAction: 'receipt.void_withdraw', nonManager: cashier!.token };
+    }],
+    ['price-list versions', async () => {
+      const asked = await call<PriceListInfo>('POST', `/api/projects/${projectId}/price-lists`, asker().token, {
+        scope: { floorFrom: 3, floorTo: 3 }, change: { kind: 'AMOUNT', fen: 100_00 }, applyToFloor: false, rounding: { unit: 'YUAN', mode: 'HALF_UP' }, note: '规则',
+      });
+      expect(asked.status).toBe(201);
+      return { id: asked.body.id, base: '/api/price-lists', withdrawn: 'WITHDRAWN', withdrawAction: 'price_list.withdraw', nonManager: consultant.token };
+    }],
+  ];
+
+  it.each(kinds)('%s: four-eyes, wrong role, someone else withdrawing → FORBIDDEN with the reason; decided → INVALID_TRANSITION; unknown → NOT_FOUND', async (_name, ask) => {
+    const r = await ask();
+    const other = managers[0]!;
+    const own = await call('POST', `${r.base}/${r.id}/decision`, asker().token, { approve: true });
     expect(own).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', details: { reason: 'FOUR_EYES' } } } });
-    const role = await call('POST', `/api/price-lists/${asked.body.id}/decision`, consultant.token, { approve: true });
+    expect(own.body.error?.message).toMatch(/four-eyes/i);
+    const role = await call('POST', `${r.base}/${r.id}/decision`, r.nonManager, { approve: false });
     expect(role).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', details: { reason: 'MANAGER_REQUIRED' } } } });
-    const other = await call('POST', `/api/price-lists/${asked.body.id}/withdraw`, managers[0]!.token, {});
-    expect(other).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', details: { reason: 'NOT_REQUESTER' } } } });
-    const withdrawn = await call<PriceListInfo>('POST', `/api/price-lists/${asked.body.id}/withdraw`, requester.token, {});
-    expect(withdrawn).toMatchObject({ status: 200, body: { status: 'WITHDRAWN' } });
-    expect(await call<PriceListInfo>('POST', `/api/price-lists/${asked.body.id}/withdraw`, requester.token, {})).toMatchObject({ status: 200, body: { status: 'WITHDRAWN' } });
-    const late = await call('POST', `/api/price-lists/${asked.body.id}/decision`, managers[0]!.token, { approve: false });
-    expect(late).toMatchObject({ status: 409, body: { error: { code: 'INVALID_TRANSITION', details: { reason: 'ALREADY_DECIDED', status: 'WITHDRAWN' } } } });
-    expect(await server.db.auditEvent.count({ where: { entityId: asked.body.id, action: 'price_list.withdraw' } })).toBe(1);
-    for (const path of ['/api/price-lists', '/api/void-requests', '/api/change-requests', '/api/price-approvals']) {
-      const missing = await call('POST', `${path}/00000000-0000-4000-8000-000000000000/decision`, managers[0]!.token, { approve: true });
-      expect(missing.body.error?.code, path).toBe('NOT_FOUND');
+    const notMine = await call('POST', `${r.base}/${r.id}/withdraw`, other.token, {});
+    expect(notMine).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', details: { reason: 'NOT_REQUESTER' } } } });
+    // Withdrawn, then withdrawn again (a double press): the same state, one audit event.
+    expect(await call<{ status: string }>('POST', `${r.base}/${r.id}/withdraw`, asker().token, {})).toMatchObject({ status: 200, body: { status: r.withdrawn } });
+    expect(await call<{ status: string }>('POST', `${r.base}/${r.id}/withdraw`, asker().token, {})).toMatchObject({ status: 200, body: { status: r.withdrawn } });
+    expect(await server.db.auditEvent.count({ where: { entityId: r.id, action: r.withdrawAction } })).toBe(1);
+    for (const approve of [true, false]) {
+      const late = await call('POST', `${r.base}/${r.id}/decision`, other.token, { approve });
+      expect(late).toMatchObject({ status: 409, body: { error: { code: 'INVALID_TRANSITION', details: { reason: 'ALREADY_DECIDED', status: r.withdrawn } } } });
     }
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await call('POST', `${r.base}/${missing}/decision`, other.token, { approve: true })).body.error?.code).toBe('NOT_FOUND');
+    expect((await call('POST', `${r.base}/${missing}/withdraw`, other.token, {})).body.error?.code).toBe('NOT_FOUND');
   });
 });
