@@ -188,7 +188,8 @@ describe('decisions and deposits racing', () => {
       const winners = [a, b].filter((x) => x.status === 200);
       expect(winners).toHaveLength(1);
       const loser = [a, b].find((x) => x.status !== 200)!;
-      expect(['INVALID_TRANSITION', 'CONFLICT']).toContain(loser.body.error?.code);
+      // The loser answers as if it had pressed a moment later (docs/approvals.md): one code, not two.
+      expect(loser.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { reason: 'ALREADY_DECIDED' } });
       const final = await server.db.voidRequest.findUniqueOrThrow({ where: { id } });
       const receipt = await server.db.receipt.findUniqueOrThrow({ where: { id: p.receipt!.id }, include: { payment: true } });
       expect(final.status).toBe(winners[0]!.body.status);

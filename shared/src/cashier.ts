@@ -147,7 +147,8 @@ export interface ReceiptBookInfo {
   createdAt: string;
 }
 
-export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+/** WITHDRAWN: taken back by whoever asked before a decision. */
+export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
 
 /** A request to void a receipt, as the decision list and the kiosk show it. */
 export interface VoidRequestInfo {
@@ -186,8 +187,8 @@ export interface ReceiptInfo {
   /** Prints so far; every print after the first is a reprint (COPY / 重打). */
   printCount: number;
   issuedAt: string;
-  /** A void request waiting for a manager. */
-  pendingVoid: { id: string; reason: string; requestedBy: string; requestedAt: string } | null;
+  /** A void request waiting for a manager (whoever asked may withdraw it). */
+  pendingVoid: { id: string; reason: string; requestedById: string; requestedBy: string; requestedAt: string } | null;
 }
 
 export interface PaymentLineInfo {

@@ -141,7 +141,8 @@ export const identityTagsBodySchema = z.strictObject({ tags: z.array(identityTag
 
 // ── Price book 价目表 ───────────────────────────────────────────────────────────────────────────
 
-export type PriceListStatus = 'PENDING' | 'ACTIVE' | 'SUPERSEDED' | 'REJECTED';
+/** WITHDRAWN: taken back by whoever proposed it before a decision. */
+export type PriceListStatus = 'PENDING' | 'ACTIVE' | 'SUPERSEDED' | 'REJECTED' | 'WITHDRAWN';
 export type PriceListSource = 'INITIAL' | 'REPRICE' | 'IMPORT';
 
 export interface PriceListInfo {
@@ -154,6 +155,8 @@ export interface PriceListInfo {
   baseVersion: number | null;
   unitCount: number;
   changedCount: number;
+  /** Who proposed it (null: the initial version); they may withdraw it while PENDING, never decide it. */
+  requestedById: string | null;
   requestedBy: string | null;
   requestedAt: string;
   decidedBy: string | null;

@@ -24,3 +24,4 @@ export * from './privacy.js';
 export * from './text.js';
 export * from './accounts.js';
 export * from './system-status.js';
+export * from './approvals.js';

@@ -108,6 +108,7 @@ const STATUS_KEYS: Record<PriceListInfo['status'], MessageKey> = {
   ACTIVE: 'prices.status.ACTIVE',
   SUPERSEDED: 'prices.status.SUPERSEDED',
   REJECTED: 'prices.status.REJECTED',
+  WITHDRAWN: 'prices.status.WITHDRAWN',
 };
 export function VersionStatus(props: { status: PriceListInfo['status'] }): JSX.Element {
   return <span class={`prices-status prices-status--${props.status.toLowerCase()}`}>{t(STATUS_KEYS[props.status])}</span>;

@@ -4,7 +4,7 @@
  * version, and one unit's price history.
  */
 import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
-import type { CatalogUnit, PriceListInfo, RepriceBody, UserInfo } from '@kaipan/shared';
+import { decisionRefusal, type CatalogUnit, type PriceListInfo, type RepriceBody, type UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { createLoad } from '../lib/resource';
 import { describeError, locale, t } from '../lib/i18n';
@@ -156,10 +156,11 @@ function PendingCard(props: {
   const v = () => props.version;
   const changes = createLoad(() => v().id, (id) => api.priceListChanges(id));
   const [note, setNote] = createSignal('');
-  const [busy, setBusy] = createSignal<'approve' | 'reject' | null>(null);
+  const [busy, setBusy] = createSignal<'approve' | 'reject' | 'withdraw' | null>(null);
   const [confirming, setConfirming] = createSignal(false);
   const [error, setError] = createSignal<{ code: string; text: string } | null>(null);
-  const mine = (): boolean => v().requestedBy !== null && v().requestedBy === props.user.displayName;
+  // Four-eyes (the shared rule the server applies): the requester withdraws, another manager decides.
+  const mine = (): boolean => decisionRefusal(props.user, v()) === 'FOUR_EYES';
   const stale = (): boolean => props.activeVersion !== undefined && v().baseVersion !== props.activeVersion;
 
   const decide = async (approve: boolean): Promise<void> => {
@@ -177,6 +178,22 @@ function PendingCard(props: {
         e.code === 'FORBIDDEN' ? t('prices.fourEyesRefused') : e.code === 'PRICE_VERSION_STALE' ? t('prices.staleRefused') : describeError(e);
       setError({ code: e.code, text });
       if (e.code === 'PRICE_VERSION_STALE' || e.code === 'INVALID_TRANSITION') props.onDecided();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const withdraw = async (): Promise<void> => {
+    setBusy('withdraw');
+    setError(null);
+    try {
+      const res = await api.withdrawPriceList(v().id);
+      showToast('success', t('prices.withdrawn', { v: res.version }));
+      props.onDecided();
+    } catch (err) {
+      const e = toApiError(err);
+      setError({ code: e.code, text: describeError(e) });
+      if (e.code === 'INVALID_TRANSITION') props.onDecided();
     } finally {
       setBusy(null);
     }
@@ -247,30 +264,46 @@ function PendingCard(props: {
           </div>
         )}
       </Show>
-      <div class="prices-decide">
-        <label class="field prices-decide__note">
-          <span class="field__label">{t('prices.decisionNote')}</span>
-          <input
-            class="input input--sm"
-            maxLength={200}
-            value={note()}
-            placeholder={t('prices.decisionNotePlaceholder')}
-            onInput={(e) => setNote(e.currentTarget.value)}
-            disabled={busy() !== null}
-          />
-        </label>
-        <div class="prices-decide__buttons">
-          <button type="button" class="btn btn--secondary btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
-            <Show when={busy() === 'reject'}>
-              <Spinner size="sm" />
-            </Show>
-            {t('prices.reject')}
-          </button>
-          <button type="button" class="btn btn--go btn--sm" disabled={busy() !== null || stale()} onClick={() => setConfirming(true)}>
-            {t('prices.approve')}
-          </button>
+      <Show
+        when={!mine()}
+        fallback={
+          <div class="prices-decide">
+            <div class="prices-decide__buttons">
+              <button type="button" class="btn btn--secondary btn--sm" disabled={busy() !== null} onClick={() => void withdraw()}>
+                <Show when={busy() === 'withdraw'}>
+                  <Spinner size="sm" />
+                </Show>
+                {t('prices.withdraw')}
+              </button>
+            </div>
+          </div>
+        }
+      >
+        <div class="prices-decide">
+          <label class="field prices-decide__note">
+            <span class="field__label">{t('prices.decisionNote')}</span>
+            <input
+              class="input input--sm"
+              maxLength={200}
+              value={note()}
+              placeholder={t('prices.decisionNotePlaceholder')}
+              onInput={(e) => setNote(e.currentTarget.value)}
+              disabled={busy() !== null}
+            />
+          </label>
+          <div class="prices-decide__buttons">
+            <button type="button" class="btn btn--secondary btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
+              <Show when={busy() === 'reject'}>
+                <Spinner size="sm" />
+              </Show>
+              {t('prices.reject')}
+            </button>
+            <button type="button" class="btn btn--go btn--sm" disabled={busy() !== null || stale()} onClick={() => setConfirming(true)}>
+              {t('prices.approve')}
+            </button>
+          </div>
         </div>
-      </div>
+      </Show>
       <ConfirmDialog
         open={confirming()}
         title={t('prices.approveTitle', { v: v().version })}

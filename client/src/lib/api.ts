@@ -303,6 +303,8 @@ export function createApi(auth: ApiAuth) {
       post<{ rows: RepriceRow[]; floorAboveList: number }>(`/api/projects/${enc(projectId)}/price-lists/preview`, body),
     requestReprice: (projectId: string, body: RepriceRequestBody) => post<PriceListInfo>(`/api/projects/${enc(projectId)}/price-lists`, body),
     decidePriceList: (priceListId: string, body: DecisionBody) => post<PriceListInfo>(`/api/price-lists/${enc(priceListId)}/decision`, body),
+    /** The requester takes a pending version back (WITHDRAWN). */
+    withdrawPriceList: (priceListId: string) => post<PriceListInfo>(`/api/price-lists/${enc(priceListId)}/withdraw`, {}),
     unitPriceHistory: (unitId: string) =>
       get<{ version: number; status: PriceListInfo['status']; listPrice: number; floorPrice: number; activatedAt: string | null }[]>(
         `/api/units/${enc(unitId)}/price-history`,

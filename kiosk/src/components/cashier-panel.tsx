@@ -11,6 +11,7 @@ import { createLoader } from '../lib/loader';
 import { useDesk } from '../pages/cashier';
 import { AgreementDialog, ConvertDialog, ReceiptPrintDialog, RefundDialog, VoidDialog } from './cashier-dialogs';
 import { PaymentForm, type PaymentTarget } from './cashier-payment-form';
+import { WithdrawVoidButton } from './cashier-void-approvals';
 import { Badge, Countdown, Empty, Failure, KindTag, LinesSummary, Loading, PaymentStatus, ReceiptTag, Spinner } from './cashier-ui';
 
 export type PanelTarget = { kind: 'subscription'; id: string } | { kind: 'registration'; id: string };
@@ -235,6 +236,9 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
                                     <button type="button" class="c-btn c-btn--secondary c-btn--xs" onClick={() => setDialog({ type: 'refund', payment: p })}>
                                       {ct('panel.refund')}
                                     </button>
+                                  </Show>
+                                  <Show when={p.receipt?.pendingVoid?.requestedById === desk.user.id ? p.receipt.pendingVoid : null}>
+                                    {(pv) => <WithdrawVoidButton requestId={pv().id} label={ct('panel.withdrawVoid')} onDone={changed} />}
                                   </Show>
                                   <Show when={voidable(p)}>
                                     <button type="button" class="c-btn c-btn--ghost c-btn--xs c-btn--danger-text" onClick={() => setDialog({ type: 'void', payment: p })}>

@@ -1,8 +1,10 @@
 /**
  * Managers at the cashier: pending void requests 作废申请 (a badge in the header, a list to decide).
- * Four-eyes is the server's rule — a manager cannot decide their own request; its message is shown.
+ * Four-eyes is the shared rule the server applies: a manager's own request shows a withdraw button
+ * instead of the decision (another manager decides it).
  */
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { decisionRefusal } from '@kaipan/shared';
 import { toApiError } from '../lib/api';
 import type { VoidRequestView } from '../lib/cashier-api';
 import { ct, dateTimeOf, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
@@ -78,6 +80,7 @@ function VoidRequestItem(props: { request: VoidRequestView; onDecided: () => voi
   const [note, setNote] = createSignal('');
   const [error, setError] = createSignal<{ message: string; detail: string | null } | null>(null);
   const r = (): VoidRequestView => props.request;
+  const own = (): boolean => decisionRefusal(desk.user, r()) === 'FOUR_EYES';
   const decide = async (approve: boolean): Promise<void> => {
     if (busy()) return;
     setBusy(approve ? 'approve' : 'reject');
@@ -104,25 +107,66 @@ function VoidRequestItem(props: { request: VoidRequestView; onDecided: () => voi
         <span class="c-muted">{ct('approvals.by', { who: r().requestedBy, when: dateTimeOf(r().requestedAt) })}</span>
       </div>
       <p class="c-approval__reason">{r().reason}</p>
-      <Show when={r().requestedById === desk.user.id}>
-        <p class="c-alert c-alert--warn">{ct('approvals.own')}</p>
+      <Show
+        when={!own()}
+        fallback={
+          <>
+            <p class="c-alert c-alert--warn">{ct('approvals.own')}</p>
+            <div class="c-approval__actions">
+              <WithdrawVoidButton requestId={r().id} label={ct('approvals.withdraw')} onDone={props.onDecided} />
+            </div>
+          </>
+        }
+      >
+        <div class="c-approval__actions">
+          <input class="c-input c-input--sm" placeholder={ct('approvals.note')} value={note()} maxlength={200} onInput={(e) => setNote(e.currentTarget.value)} />
+          <button type="button" class="c-btn c-btn--secondary c-btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
+            <Show when={busy() === 'reject'}>
+              <Spinner />
+            </Show>
+            {ct('approvals.reject')}
+          </button>
+          <button type="button" class="c-btn c-btn--danger c-btn--sm" disabled={busy() !== null} onClick={() => void decide(true)}>
+            <Show when={busy() === 'approve'}>
+              <Spinner light />
+            </Show>
+            {ct('approvals.approve')}
+          </button>
+        </div>
       </Show>
-      <div class="c-approval__actions">
-        <input class="c-input c-input--sm" placeholder={ct('approvals.note')} value={note()} maxlength={200} onInput={(e) => setNote(e.currentTarget.value)} />
-        <button type="button" class="c-btn c-btn--secondary c-btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
-          <Show when={busy() === 'reject'}>
-            <Spinner />
-          </Show>
-          {ct('approvals.reject')}
-        </button>
-        <button type="button" class="c-btn c-btn--danger c-btn--sm" disabled={busy() !== null} onClick={() => void decide(true)}>
-          <Show when={busy() === 'approve'}>
-            <Spinner light />
-          </Show>
-          {ct('approvals.approve')}
-        </button>
-      </div>
       <ErrorNote message={error()?.message ?? null} detail={error()?.detail} />
     </li>
+  );
+}
+
+/** Whoever asked takes a pending void request back (the receipt may be asked about again). */
+export function WithdrawVoidButton(props: { requestId: string; label: string; onDone: () => void }): JSX.Element {
+  const desk = useDesk();
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<{ message: string; detail: string | null } | null>(null);
+  const withdraw = async (): Promise<void> => {
+    if (busy()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await desk.api.withdrawVoid(props.requestId);
+      props.onDone();
+    } catch (err) {
+      const e = toApiError(err);
+      setError({ message: describe(e), detail: detailOf(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class="c-btn c-btn--secondary c-btn--xs" disabled={busy()} onClick={() => void withdraw()}>
+        <Show when={busy()}>
+          <Spinner />
+        </Show>
+        {props.label}
+      </button>
+      <ErrorNote message={error()?.message ?? null} detail={error()?.detail} />
+    </>
   );
 }

@@ -142,6 +142,8 @@ export function createCashierApi(token: string) {
     voidRequests: (projectId: string) => get<VoidRequestView[]>(`/api/projects/${enc(projectId)}/void-requests?status=PENDING`),
     decideVoid: (id: string, approve: boolean, note?: string) =>
       post<unknown>(`/api/void-requests/${enc(id)}/decision`, note ? { approve, note } : { approve }),
+    /** Whoever asked takes a pending void request back. */
+    withdrawVoid: (id: string) => post<unknown>(`/api/void-requests/${enc(id)}/withdraw`, {}),
     /** Count one print of a receipt (every print after the first is a COPY / 重打). */
     recordPrint: (receiptId: string) => post<ReceiptInfo>(`/api/receipts/${enc(receiptId)}/prints`, {}),
 

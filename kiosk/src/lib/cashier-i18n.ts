@@ -148,6 +148,7 @@ const zh = {
   'panel.convert': '转定金',
   'panel.refund': '退款',
   'panel.void': '申请作废',
+  'panel.withdrawVoid': '撤回作废申请',
   'panel.loadFailed': '加载失败',
 
   'lines.method': '支付方式',
@@ -272,6 +273,7 @@ const zh = {
   'approvals.approve': '批准作废',
   'approvals.reject': '驳回',
   'approvals.own': '这是您本人提交的申请：须由另一位经理审批。',
+  'approvals.withdraw': '撤回申请',
 
   'dayEnd.date': '营业日',
   'dayEnd.prev': '前一天',
@@ -454,6 +456,7 @@ const en: Record<CashierKey, string> = {
   'panel.convert': 'To deposit',
   'panel.refund': 'Refund',
   'panel.void': 'Request void',
+  'panel.withdrawVoid': 'Withdraw void request',
   'panel.loadFailed': 'Could not load',
 
   'lines.method': 'Method',
@@ -578,6 +581,7 @@ const en: Record<CashierKey, string> = {
   'approvals.approve': 'Approve void',
   'approvals.reject': 'Reject',
   'approvals.own': 'You asked for this one: another manager must decide it.',
+  'approvals.withdraw': 'Withdraw request',
 
   'dayEnd.date': 'Business day',
   'dayEnd.prev': 'Previous day',

@@ -1,5 +1,5 @@
 /** Who is acting: a logged-in user or a registered device (board, kiosk). Pure rules only. */
-import { MANAGER_ROLES, SELLER_ROLES, type Role } from '@kaipan/shared';
+import { isManagerRole, SELLER_ROLES, type Role } from '@kaipan/shared';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -28,8 +28,9 @@ export function canSell(p: Principal): p is UserPrincipal {
   return p.kind === 'user' && SELLER_ROLES.includes(p.role);
 }
 
+/** A manager of projects (the one rule: shared isManagerRole, also behind every four-eyes decision). */
 export function canManage(p: Principal): p is UserPrincipal {
-  return p.kind === 'user' && MANAGER_ROLES.includes(p.role);
+  return p.kind === 'user' && isManagerRole(p.role);
 }
 
 /** Accounts and sign-in security (users, their sessions, failed sign-ins): administrators only. */

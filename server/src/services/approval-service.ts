@@ -5,12 +5,14 @@
  *   consultant holds the lock → request (the server prices the deal; it must be below the floor)
  *     → the lock is held until `holdUntil` (now + the project's approvalHoldSeconds; bounded)
  *     → managers see it live ('approval:changed') → approve / reject (four-eyes: not the requester)
+ *       through the approval workflow (server/src/approvals, docs/approvals.md)
  *     → the consultant confirms with `approvalId`; kaipan_confirm consumes the approval only for this
  *       lock, this final price and this price-list version (else APPROVAL_REQUIRED).
  *
  * A request whose lock ended (released, expired, sold) is closed as CANCELLED when next looked at.
  */
 import {
+  ALREADY_DECIDED,
   personView,
   showName,
   AppError,
@@ -23,7 +25,9 @@ import {
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../infra/mirror.js';
-import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { canManage, canSell, type Principal } from '../domain/principal.js';
+import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
+import { PRICE_APPROVAL } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
 import type { PricingService } from './pricing-service.js';
@@ -43,7 +47,37 @@ export class ApprovalService {
     private readonly pricing: PricingService,
     private readonly registrations: RegistrationService,
     private readonly events: DealEvents,
-  ) {}
+  ) {
+    this.workflow = new ApprovalWorkflow(db, directory);
+  }
+
+  private readonly workflow: ApprovalWorkflow;
+
+  /** Below-floor approvals in the approval workflow: what deciding them checks and does. */
+  private readonly kind: ApprovalKind = {
+    ...PRICE_APPROVAL,
+    // Deciding for a lock that ended is pointless: the request is closed instead.
+    precheck: async (request) => {
+      const row = await this.row(request.id);
+      if (await this.lockStillHeld(row)) return;
+      const closed = await this.close(row, 'CANCELLED', null, 'The lock ended before the decision.');
+      throw new AppError('INVALID_TRANSITION', `The consultant's lock on this unit has ended; the request was closed (${closed.status}).`, {
+        reason: ALREADY_DECIDED, status: closed.status,
+      });
+    },
+    // Approved: the consultant has at least CONFIRM_WINDOW_AFTER_APPROVAL_MS to confirm with it.
+    afterApproval: async (request) => {
+      const row = await this.row(request.id);
+      await this.hold(row, Math.max(row.holdUntil.getTime(), Date.now() + CONFIRM_WINDOW_AFTER_APPROVAL_MS));
+    },
+    announce: async (request) => {
+      await this.publish(await this.row(request.id));
+    },
+  };
+
+  private row(id: string): Promise<ApprovalRow> {
+    return this.db.priceApproval.findUniqueOrThrow({ where: { id } });
+  }
 
   /** The consultant asks for a below-floor price on the unit they hold (lock `token`). */
   async request(principal: Principal, unitId: string, body: PriceApprovalRequestBody): Promise<{ approval: PriceApprovalInfo; created: boolean }> {
@@ -74,7 +108,7 @@ export class ApprovalService {
     }
 
     const holdUntil = new Date(Date.now() + project.approvalHoldSeconds * 1000);
-    const created = await this.db.$transaction(async (tx) => {
+    const created = await this.workflow.request(this.kind, principal, async (tx) => {
       const row = await tx.priceApproval.create({
         data: {
           projectId, unitId, lockToken: BigInt(body.token), consultantId: principal.id, registrationId,
@@ -83,79 +117,39 @@ export class ApprovalService {
           finalPrice: BigInt(quote.breakdown.finalPrice), breakdown: quote.breakdown as object, note: body.note, holdUntil,
         },
       });
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId, actor: principal, action: 'price_approval.request', entity: 'price_approval', entityId: row.id,
-          after: {
-            unitId, token: body.token, finalPrice: quote.breakdown.finalPrice, floorPrice: quote.floorPrice,
-            belowFloorBy: quote.breakdown.belowFloorBy, priceVersion: quote.priceVersion, note: body.note,
-            holdUntil: holdUntil.toISOString(),
-          },
-        }),
-      });
-      return row;
-    }).catch((error: unknown) => {
-      // The partial unique index (one pending request per lock) caught a simultaneous double press.
-      if ((error as { code?: string }).code === 'P2002') return null;
-      throw error;
+      return {
+        id: row.id, projectId,
+        after: {
+          unitId, token: body.token, finalPrice: quote.breakdown.finalPrice, floorPrice: quote.floorPrice,
+          belowFloorBy: quote.breakdown.belowFloorBy, priceVersion: quote.priceVersion, note: body.note,
+          holdUntil: holdUntil.toISOString(),
+        },
+      };
     });
     if (!created) {
+      // The partial unique index (one pending request per lock) caught a simultaneous double press.
       const winner = await this.db.priceApproval.findFirstOrThrow({ where: { unitId, lockToken: BigInt(body.token), status: 'PENDING' } });
       return { approval: await this.info(winner, canManage(principal)), created: false };
     }
-    await this.hold(created, holdUntil.getTime());
-    await this.publish(created);
-    return { approval: await this.info(created, canManage(principal)), created: true };
+    const row = await this.row(created.id);
+    await this.hold(row, holdUntil.getTime());
+    return { approval: await this.info(row, canManage(principal)), created: true };
   }
 
-  /** A manager approves or rejects (not their own request). Same decision twice → current state. */
+  /** A manager approves or rejects (not their own request): the approval workflow (docs/approvals.md). */
   async decide(principal: Principal, approvalId: string, body: DecisionBody): Promise<PriceApprovalInfo> {
-    const row = await this.load(principal, approvalId, 'manage');
-    const user = principal as UserPrincipal;
-    const wanted = body.approve ? 'APPROVED' : 'REJECTED';
-    if (row.status === wanted) return this.info(row);
-    if (row.status !== 'PENDING') throw new AppError('INVALID_TRANSITION', `This request is already ${row.status.toLowerCase()}.`);
-    if (row.consultantId === user.id) throw new AppError('FORBIDDEN', 'Another manager must decide on your own request.');
-    if (!(await this.lockStillHeld(row))) {
-      const closed = await this.close(row, 'CANCELLED', null, 'The lock ended before the decision.');
-      throw new AppError('INVALID_TRANSITION', `The consultant's lock on this unit has ended; the request was closed (${closed.status}).`);
-    }
-    const decided = await this.db.$transaction(async (tx) => {
-      const updated = await tx.priceApproval.updateMany({
-        where: { id: row.id, status: 'PENDING' },
-        data: { status: wanted, decidedById: user.id, decidedAt: new Date(), decisionNote: body.note ?? null },
-      });
-      if (updated.count === 0) return null;
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId: row.projectId, actor: principal, action: body.approve ? 'price_approval.approve' : 'price_approval.reject',
-          entity: 'price_approval', entityId: row.id, before: { status: 'PENDING' },
-          after: { status: wanted, note: body.note ?? null, finalPrice: Number(row.finalPrice), floorPrice: Number(row.floorPrice) },
-        }),
-      });
-      return tx.priceApproval.findUniqueOrThrow({ where: { id: row.id } });
-    });
-    if (!decided) {
-      // Someone decided at the same moment: report what stands.
-      const now = await this.db.priceApproval.findUniqueOrThrow({ where: { id: row.id } });
-      if (now.status === wanted) return this.info(now);
-      throw new AppError('INVALID_TRANSITION', `This request is already ${now.status.toLowerCase()}.`);
-    }
-    if (wanted === 'APPROVED') await this.hold(decided, Math.max(decided.holdUntil.getTime(), Date.now() + CONFIRM_WINDOW_AFTER_APPROVAL_MS));
-    return this.publish(decided);
+    await this.workflow.decide(principal, this.kind, approvalId, body);
+    return this.info(await this.row(approvalId));
   }
 
-  /** The consultant withdraws their pending request. */
+  /** The consultant withdraws their pending request (CANCELLED). */
   async withdraw(principal: Principal, approvalId: string): Promise<PriceApprovalInfo> {
-    const row = await this.load(principal, approvalId, 'own');
-    if (row.status === 'CANCELLED') return this.info(row, canManage(principal));
-    if (row.status !== 'PENDING') throw new AppError('INVALID_TRANSITION', `This request is already ${row.status.toLowerCase()}.`);
-    await this.publish(await this.close(row, 'CANCELLED', principal, 'Withdrawn by the consultant.'));
-    return this.info(await this.db.priceApproval.findUniqueOrThrow({ where: { id: row.id } }), canManage(principal));
+    await this.workflow.withdraw(principal, this.kind, approvalId);
+    return this.info(await this.row(approvalId), canManage(principal));
   }
 
   async get(principal: Principal, approvalId: string): Promise<PriceApprovalInfo> {
-    return this.info(await this.closeIfLockEnded(await this.load(principal, approvalId, 'view')), canManage(principal));
+    return this.info(await this.closeIfLockEnded(await this.load(principal, approvalId)), canManage(principal));
   }
 
   /** Managers: the project's requests (pending first, then the latest decided); consultants: their own. */
@@ -174,16 +168,13 @@ export class ApprovalService {
     return infos.sort((a, b) => Number(b.status === 'PENDING') - Number(a.status === 'PENDING'));
   }
 
-  private async load(principal: Principal, approvalId: string, need: 'manage' | 'own' | 'view'): Promise<ApprovalRow> {
+  /** Managers and the requester read a request. */
+  private async load(principal: Principal, approvalId: string): Promise<ApprovalRow> {
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
     const row = await this.db.priceApproval.findUnique({ where: { id: approvalId } });
     if (!row) throw new AppError('NOT_FOUND', 'No such approval request.');
     await this.directory.assertAccess(principal, row.projectId);
-    const manager = canManage(principal);
-    const owner = row.consultantId === principal.id;
-    if ((need === 'manage' && !manager) || (need === 'own' && !owner) || (need === 'view' && !manager && !owner)) {
-      throw new AppError('FORBIDDEN', need === 'manage' ? 'Only managers decide price approvals.' : 'This is not your request.');
-    }
+    if (row.consultantId !== principal.id && !canManage(principal)) throw new AppError('FORBIDDEN', 'This is not your request.');
     return row;
   }
 

@@ -8,7 +8,7 @@ import {
   calendarDateInZone,
   formatRegistrationNo,
   CASHIER_ROLES,
-  MANAGER_ROLES,
+  isManagerRole,
   personView,
   receiptLabel,
   showName,
@@ -41,7 +41,7 @@ export interface Staff {
 export async function moneyStaff(directory: ProjectDirectory, principal: Principal, projectId: string): Promise<Staff> {
   if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   const user: UserPrincipal = principal;
-  const manager = MANAGER_ROLES.includes(user.role);
+  const manager = isManagerRole(user.role);
   if (!CASHIER_ROLES.includes(user.role)) throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   await directory.assertAccess(user, projectId);
   return { user, manager };
@@ -194,7 +194,7 @@ export function toReceiptInfo(r: ReceiptRow, names: Map<string, string>): Receip
     printCount: r.printCount,
     issuedAt: r.issuedAt.toISOString(),
     pendingVoid: pending
-      ? { id: pending.id, reason: pending.reason, requestedBy: names.get(pending.requestedById) ?? '?', requestedAt: pending.requestedAt.toISOString() }
+      ? { id: pending.id, reason: pending.reason, requestedById: pending.requestedById, requestedBy: names.get(pending.requestedById) ?? '?', requestedAt: pending.requestedAt.toISOString() }
       : null,
   };
 }

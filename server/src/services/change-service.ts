@@ -38,9 +38,11 @@ import {
   type UserViewer,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
-import { Prisma, pgErrorCode } from '../infra/db.js';
+import { Prisma } from '../infra/db.js';
 import type { MirrorFailure, StoredChange, UnitMirror } from '../infra/mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
+import { CHANGE_REQUEST } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
 import type { DocumentRefresher } from './document-service.js';
@@ -212,7 +214,19 @@ export class ChangeService {
     private readonly events: DealEvents,
     /** Re-renders a printed 认购书 whose subscription a change altered (never waited for). */
     private readonly docs: DocumentRefresher | null = null,
-  ) {}
+  ) {
+    this.workflow = new ApprovalWorkflow(db, directory);
+  }
+
+  private readonly workflow: ApprovalWorkflow;
+
+  /** Change requests in the approval workflow; approval is followed by `execute` (a step of its own). */
+  private readonly kind: ApprovalKind = {
+    ...CHANGE_REQUEST,
+    announce: async (request) => {
+      if (request.requestedById) this.publish(await this.info(request.id), request.requestedById);
+    },
+  };
 
   // ── Reading ────────────────────────────────────────────────────────────────────────────────
 
@@ -385,34 +399,25 @@ export class ChangeService {
     if (sub.status !== 'ACTIVE') throw new AppError('INVALID_TRANSITION', `The subscription is ${sub.status.toLowerCase()}; only active subscriptions can change.`);
 
     const preview = await this.preview(sub, body);
-    let id: string;
-    try {
-      id = await this.db.$transaction(async (tx) => {
-        const created = await tx.changeRequest.create({
-          data: {
-            projectId: sub.projectId, subscriptionId: sub.id, kind: body.kind, reason: body.reason,
-            payload: json(payload), preview: json(preview), requestedById: principal.id,
-          },
-        });
-        await tx.auditEvent.create({
-          data: toAuditRow({
-            projectId: sub.projectId, actor: principal, action: 'change.request', entity: 'change_request', entityId: created.id,
-            before: null,
-            after: { kind: body.kind, status: 'PENDING', subscriptionId: sub.id, unitCode: sub.unit.code, reason: body.reason, payload, preview },
-          }),
-        });
-        return created.id;
-      }, TX_OPTIONS);
-    } catch (error) {
+    const created = await this.workflow.request(this.kind, principal, async (tx) => {
+      const row = await tx.changeRequest.create({
+        data: {
+          projectId: sub.projectId, subscriptionId: sub.id, kind: body.kind, reason: body.reason,
+          payload: json(payload), preview: json(preview), requestedById: principal.id,
+        },
+      });
+      return {
+        id: row.id, projectId: sub.projectId,
+        after: { kind: body.kind, status: 'PENDING', subscriptionId: sub.id, unitCode: sub.unit.code, reason: body.reason, payload, preview },
+      };
+    });
+    if (!created) {
       // Pressed twice at the same instant: the partial unique index let one through.
-      if (pgErrorCode(error) !== '23505' && !(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
       const winner = await this.openRequest(sub.id);
       if (!winner) throw new AppError('CONFLICT', 'Another request on this subscription was just made; reload.');
       return { created: false, request: await this.sameOrConflict(winner, body.kind, payload) };
     }
-    const info = await this.info(id);
-    this.publish(info, principal.id);
-    return { created: true, request: info };
+    return { created: true, request: await this.info(created.id) };
   }
 
   private openRequest(subscriptionId: string) {
@@ -499,75 +504,16 @@ export class ChangeService {
 
   // ── Decide / withdraw ──────────────────────────────────────────────────────────────────────
 
-  /** Managers, four-eyes. The same decision again returns the current state; the other → INVALID_TRANSITION. */
+  /** Managers, four-eyes: the approval workflow (docs/approvals.md). */
   async decide(principal: Principal, requestId: string, body: DecisionBody): Promise<ChangeRequestInfo> {
-    return this.shown(principal, await this.doDecide(principal, requestId, body));
-  }
-
-  private async doDecide(principal: Principal, requestId: string, body: DecisionBody): Promise<ChangeRequestInfo> {
-    const { row, user } = await this.load(principal, requestId);
-    if (!canManage(user)) throw new AppError('FORBIDDEN', 'Only managers can decide change requests.');
-    if (row.requestedById === user.id) {
-      throw new AppError('FORBIDDEN', 'Four-eyes rule: someone other than the requester must decide this request.');
-    }
-    const wanted: ChangeStatus = body.approve ? 'APPROVED' : 'REJECTED';
-    const note = body.note?.trim() || null;
-    const decided = await this.db.$transaction(async (tx) => {
-      const updated = await tx.changeRequest.updateMany({
-        where: { id: requestId, status: 'PENDING' },
-        data: { status: wanted, decidedById: user.id, decidedAt: new Date(), decisionNote: note },
-      });
-      if (updated.count === 0) return false;
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId: row.projectId, actor: user, action: body.approve ? 'change.approve' : 'change.reject',
-          entity: 'change_request', entityId: requestId,
-          before: { status: 'PENDING', kind: row.kind }, after: { status: wanted, note },
-        }),
-      });
-      return true;
-    }, TX_OPTIONS);
-    if (!decided) {
-      const current = await this.db.changeRequest.findUniqueOrThrow({ where: { id: requestId } });
-      const same = current.status === wanted || (body.approve && current.status === 'EXECUTED');
-      if (same) return this.info(requestId);
-      throw new AppError('INVALID_TRANSITION', `The request is already ${current.status.toLowerCase()}.`);
-    }
-    const info = await this.info(requestId);
-    this.publish(info, row.requestedById);
-    return info;
+    await this.workflow.decide(principal, this.kind, requestId, body);
+    return this.shown(principal, await this.info(requestId));
   }
 
   /** The requester takes the request back while it is open (PENDING or APPROVED). */
   async withdraw(principal: Principal, requestId: string): Promise<ChangeRequestInfo> {
-    return this.shown(principal, await this.doWithdraw(principal, requestId));
-  }
-
-  private async doWithdraw(principal: Principal, requestId: string): Promise<ChangeRequestInfo> {
-    const { row, user } = await this.load(principal, requestId);
-    if (row.requestedById !== user.id) throw new AppError('FORBIDDEN', 'Only the person who asked can withdraw a request.');
-    const done = await this.db.$transaction(async (tx) => {
-      const updated = await tx.changeRequest.updateMany({
-        where: { id: requestId, status: { in: ['PENDING', 'APPROVED'] } },
-        data: { status: 'WITHDRAWN' },
-      });
-      if (updated.count === 0) return false;
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId: row.projectId, actor: user, action: 'change.withdraw', entity: 'change_request', entityId: requestId,
-          before: { status: row.status }, after: { status: 'WITHDRAWN' },
-        }),
-      });
-      return true;
-    }, TX_OPTIONS);
-    if (!done) {
-      const current = await this.db.changeRequest.findUniqueOrThrow({ where: { id: requestId } });
-      if (current.status === 'WITHDRAWN') return this.info(requestId);
-      throw new AppError('INVALID_TRANSITION', `The request is already ${current.status.toLowerCase()}.`);
-    }
-    const info = await this.info(requestId);
-    this.publish(info, row.requestedById);
-    return info;
+    await this.workflow.withdraw(principal, this.kind, requestId);
+    return this.shown(principal, await this.info(requestId));
   }
 
   // ── Execute ────────────────────────────────────────────────────────────────────────────────
@@ -620,10 +566,7 @@ export class ChangeService {
 
   /** First statement of every execute transaction: the row lock serialises racing executors. */
   private async claim(tx: Tx, requestId: string, user: UserPrincipal): Promise<void> {
-    const claimed = await tx.$executeRaw`
-      UPDATE change_requests SET status = 'EXECUTED', executed_by_id = ${user.id}::uuid, executed_at = now()
-      WHERE id = ${requestId}::uuid AND status = 'APPROVED'`;
-    if (claimed === 0) throw new ClaimLost();
+    if (!(await this.workflow.claimExecution(tx, this.kind, requestId, user, 'EXECUTED'))) throw new ClaimLost();
   }
 
   /** Close the subscription (only while ACTIVE); its row as it was before. */

@@ -39,6 +39,8 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { ApprovalWorkflow, type ApprovalKind, type ApprovalRequest, type ExecutorAudit } from '../approvals/workflow.js';
+import { PRICE_LIST } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
 import { discountInfo, parsePolicy, planInfo, type PricingService } from './pricing-service.js';
@@ -127,6 +129,7 @@ function toInfo(row: PriceListRow, names: Map<string, string>): PriceListInfo {
     baseVersion: row.baseVersion,
     unitCount: row.unitCount,
     changedCount: row.changedCount,
+    requestedById: row.requestedById,
     requestedBy: row.requestedById ? (names.get(row.requestedById) ?? null) : null,
     requestedAt: row.requestedAt.toISOString(),
     decidedBy: row.decidedById ? (names.get(row.decidedById) ?? null) : null,
@@ -183,7 +186,31 @@ export class PriceBookService {
     private readonly pricing: PricingService,
     private readonly directory: ProjectDirectory,
     private readonly dealEvents: DealEvents,
-  ) {}
+  ) {
+    this.workflow = new ApprovalWorkflow(db, directory);
+  }
+
+  private readonly workflow: ApprovalWorkflow;
+
+  /** Price-list versions in the approval workflow: approving one activates it (`activate`). */
+  private readonly kind: ApprovalKind<number> = {
+    ...PRICE_LIST,
+    // The project row first, for rejections too. FOR NO KEY UPDATE, not FOR UPDATE: confirm's INSERT
+    // INTO subscriptions checks its foreign key to projects with FOR KEY SHARE, which FOR UPDATE
+    // would block while we wait for that confirm's unit row — a deadlock. NO KEY UPDATE still
+    // serialises decisions and requests with each other.
+    lockFirst: async (tx, request, approve) => {
+      const locked = await tx.$queryRaw<{ price_version: number }[]>`
+        SELECT price_version FROM projects WHERE id = ${request.projectId}::uuid FOR NO KEY UPDATE`;
+      if (!locked[0]) throw new AppError('NOT_FOUND', 'No such project.');
+      if (approve) await this.prepareActivation(tx, request, locked[0].price_version);
+    },
+    execute: async (tx, request, _actor, at) => this.activate(tx, request, at),
+    afterApproval: async (request, version) => {
+      this.directory.invalidate(request.projectId);
+      if (version !== undefined) this.dealEvents.publish({ type: 'prices:changed', payload: { projectId: request.projectId, priceVersion: version } });
+    },
+  };
 
   // ── Access ──────────────────────────────────────────────────────────────────────────────────
 
@@ -535,87 +562,63 @@ export class PriceBookService {
     await tx.priceListEntry.createMany({ data: entries.map((e) => ({ priceListId: id, ...e })) });
     const row = (await tx.priceList.findUniqueOrThrow({ where: { id }, select: PRICE_LIST_SELECT })) as PriceListRow;
     const info = await infoOf(tx, row);
-    await tx.auditEvent.create({
-      data: toAuditRow({
-        projectId, actor, action: 'price_list.request', entity: 'price_list', entityId: id,
-        after: { version: info.version, source: info.source, baseVersion: info.baseVersion, changedCount: changed, unitCount: units.length, note: proposal.note, request: proposal.request ?? null },
-      }),
+    await this.workflow.recordRequest(tx, this.kind, actor, {
+      id, projectId,
+      after: { version: info.version, source: info.source, baseVersion: info.baseVersion, changedCount: changed, unitCount: units.length, note: proposal.note, request: proposal.request ?? null },
     });
     return info;
   }
 
-  // ── Decision: activate or reject ────────────────────────────────────────────────────────────
+  // ── Decision: activate or reject; withdraw ──────────────────────────────────────────────────
 
+  /** Another manager activates or rejects a PENDING version: the approval workflow (docs/approvals.md). */
   async decide(principal: Principal, priceListId: string, body: DecisionBody): Promise<PriceListInfo> {
-    const projectId = await this.priceListProject(priceListId);
-    const actor = await this.assertManager(principal, projectId);
-    const outcome = await this.db.$transaction(async (tx) => {
-      // (a) The project row first. FOR NO KEY UPDATE, not FOR UPDATE: confirm's INSERT INTO
-      // subscriptions checks its foreign key to projects with FOR KEY SHARE, which FOR UPDATE would
-      // block while we wait for that confirm's unit row — a deadlock. NO KEY UPDATE still
-      // serialises activations and requests with each other.
-      const locked = await tx.$queryRaw<{ price_version: number }[]>`SELECT price_version FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
-      const project = locked[0];
-      if (!project) throw new AppError('NOT_FOUND', 'No such project.');
-      const row = (await tx.priceList.findUnique({ where: { id: priceListId }, select: PRICE_LIST_SELECT })) as PriceListRow | null;
-      if (!row) throw new AppError('NOT_FOUND', 'No such price-list version.');
-      if (row.requestedById === actor.id) {
-        throw new AppError('FORBIDDEN', 'Four-eyes rule: another manager must decide on a price list you requested.', { reason: 'FOUR_EYES' });
-      }
-      const approved = row.status === 'ACTIVE' || row.status === 'SUPERSEDED';
-      if (row.status !== 'PENDING') {
-        if (approved === body.approve) return { info: await infoOf(tx, row), activated: null };
-        throw new AppError('INVALID_TRANSITION', `This version is already ${row.status.toLowerCase()}.`, { status: row.status });
-      }
-      const now = new Date();
-      const note = body.note && body.note.length > 0 ? body.note : null;
-      if (!body.approve) {
-        const rejected = (await tx.priceList.update({
-          where: { id: priceListId },
-          data: { status: 'REJECTED', decidedById: actor.id, decidedAt: now, decisionNote: note },
-          select: PRICE_LIST_SELECT,
-        })) as PriceListRow;
-        await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor, action: 'price_list.reject', entity: 'price_list', entityId: priceListId, before: { status: 'PENDING' }, after: { status: 'REJECTED', version: row.version, note } }),
-        });
-        return { info: await infoOf(tx, rejected), activated: null };
-      }
-      // (b) Computed from the version that is still active?
-      if (row.baseVersion !== project.price_version) {
-        throw new AppError('PRICE_VERSION_STALE', `Version ${row.version} was computed from version ${row.baseVersion ?? '?'}, but version ${project.price_version} is active now: request the change again.`, {
-          baseVersion: row.baseVersion,
-          activeVersion: project.price_version,
-        });
-      }
-      // (c) Old ACTIVE → SUPERSEDED, this → ACTIVE (the partial unique index allows one ACTIVE).
-      await tx.priceList.updateMany({ where: { projectId, status: 'ACTIVE' }, data: { status: 'SUPERSEDED' } });
-      const activated = (await tx.priceList.update({
-        where: { id: priceListId },
-        data: { status: 'ACTIVE', decidedById: actor.id, decidedAt: now, decisionNote: note, activatedAt: now },
-        select: PRICE_LIST_SELECT,
-      })) as PriceListRow;
-      // (d) The units' prices (units without an entry keep theirs).
-      const changedUnits = await tx.$executeRaw`
-        UPDATE units u SET list_price = e.list_price, floor_price = e.floor_price, updated_at = now()
-        FROM price_list_entries e
-        WHERE e.price_list_id = ${priceListId}::uuid AND u.id = e.unit_id
-          AND (u.list_price <> e.list_price OR u.floor_price <> e.floor_price)`;
-      // (e) The project's active version.
-      await tx.$executeRaw`UPDATE projects SET price_version = ${row.version} WHERE id = ${projectId}::uuid`;
-      // (f) Audit.
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId, actor, action: 'price_list.activate', entity: 'price_list', entityId: priceListId,
-          before: { priceVersion: project.price_version },
-          after: { priceVersion: row.version, changedCount: changedUnits, note },
-        }),
+    await this.workflow.decide(principal, this.kind, priceListId, body);
+    return this.versionInfo(priceListId);
+  }
+
+  /** Whoever proposed a PENDING version takes it back (WITHDRAWN). */
+  async withdraw(principal: Principal, priceListId: string): Promise<PriceListInfo> {
+    await this.workflow.withdraw(principal, this.kind, priceListId);
+    return this.versionInfo(priceListId);
+  }
+
+  private async versionInfo(priceListId: string): Promise<PriceListInfo> {
+    return infoOf(this.db, (await this.db.priceList.findUniqueOrThrow({ where: { id: priceListId }, select: PRICE_LIST_SELECT })) as PriceListRow);
+  }
+
+  /**
+   * Before an activation claims the version, under the project row lock: it must have been computed
+   * from the version that is still active (else PRICE_VERSION_STALE: request the change again), and
+   * the active one steps aside (SUPERSEDED) — the partial unique index allows one ACTIVE.
+   */
+  private async prepareActivation(tx: Tx, request: ApprovalRequest, activeVersion: number): Promise<void> {
+    const row = await tx.priceList.findUniqueOrThrow({ where: { id: request.id }, select: { status: true, version: true, baseVersion: true } });
+    if (row.status !== 'PENDING') return; // decided meanwhile: the workflow's claim answers
+    if (row.baseVersion !== activeVersion) {
+      throw new AppError('PRICE_VERSION_STALE', `Version ${row.version} was computed from version ${row.baseVersion ?? '?'}, but version ${activeVersion} is active now: request the change again.`, {
+        baseVersion: row.baseVersion,
+        activeVersion,
       });
-      return { info: await infoOf(tx, activated), activated: row.version };
-    });
-    if (outcome.activated !== null) {
-      this.directory.invalidate(projectId);
-      this.dealEvents.publish({ type: 'prices:changed', payload: { projectId, priceVersion: outcome.activated } });
     }
-    return outcome.info;
+    await tx.priceList.updateMany({ where: { projectId: request.projectId, status: 'ACTIVE' }, data: { status: 'SUPERSEDED' } });
+  }
+
+  /** The executor of an approved version: its prices onto the units, and it becomes the project's active version. */
+  private async activate(tx: Tx, request: ApprovalRequest, at: Date): Promise<{ result: number; audit: ExecutorAudit }> {
+    const { projectId } = request;
+    const row = await tx.priceList.update({ where: { id: request.id }, data: { activatedAt: at }, select: { version: true } });
+    const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { priceVersion: true } });
+    // The units' prices (units without an entry keep theirs).
+    const changedUnits = await tx.$executeRaw`
+      UPDATE units u SET list_price = e.list_price, floor_price = e.floor_price, updated_at = now()
+      FROM price_list_entries e
+      WHERE e.price_list_id = ${request.id}::uuid AND u.id = e.unit_id
+        AND (u.list_price <> e.list_price OR u.floor_price <> e.floor_price)`;
+    await tx.$executeRaw`UPDATE projects SET price_version = ${row.version} WHERE id = ${projectId}::uuid`;
+    return {
+      result: row.version,
+      audit: { before: { priceVersion: project.priceVersion }, after: { priceVersion: row.version, changedCount: changedUnits } },
+    };
   }
 }

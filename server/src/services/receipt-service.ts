@@ -14,7 +14,9 @@ import {
   type VoidRequestInfo,
   type VoidRequestStatus,
 } from '@kaipan/shared';
-import type { Db, Prisma } from '../infra/db.js';
+import type { Db, Prisma, Tx } from '../infra/db.js';
+import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
+import { RECEIPT_VOID } from '../approvals/kinds.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DocumentRefresher } from './document-service.js';
@@ -24,7 +26,6 @@ import {
   chainHead,
   chainIds,
   dateText,
-  isUniqueViolation,
   lockDay,
   lockPayment,
   lockSubscription,
@@ -80,8 +81,13 @@ function assertVoidable(p: Voidable): void {
   }
 }
 
-/** Thrown inside the approval transaction when another decision claimed the request first. */
-class ClaimLost extends Error {}
+/** What an approved void changed beyond the receipt, acted on after the commit. */
+interface VoidEffects {
+  /** A deposit voided before its deadline: the deadline applies again. */
+  reschedule: { subscriptionId: string; dueAt: Date } | null;
+  /** The deal whose deposit received changed (its printed 认购书 is re-rendered). */
+  agreementOf: string | null;
+}
 
 export class ReceiptService {
   constructor(
@@ -90,7 +96,31 @@ export class ReceiptService {
     private readonly depositJobs: DepositJobs,
     /** Re-renders a printed 认购书 whose deposit received changed (never waited for). */
     private readonly docs: DocumentRefresher | null = null,
-  ) {}
+  ) {
+    this.workflow = new ApprovalWorkflow(db, directory);
+  }
+
+  private readonly workflow: ApprovalWorkflow;
+
+  /** Receipt voids in the approval workflow: approving one voids the receipt (`voidReceipt`). */
+  private readonly kind: ApprovalKind<VoidEffects> = {
+    ...RECEIPT_VOID,
+    // Approving takes the shared day lock first, like every money write of that day: a day-end
+    // close of that day either committed before (→ frozen, refused) or waits for the void.
+    lockFirst: async (tx, request, approve) => {
+      if (!approve) return;
+      const { receipt } = await tx.voidRequest.findUniqueOrThrow({
+        where: { id: request.id },
+        select: { receipt: { select: { payment: { select: { cashierId: true, businessDate: true } } } } },
+      });
+      await lockDay(tx, request.projectId, receipt.payment.cashierId, dateText(receipt.payment.businessDate), false);
+    },
+    execute: async (tx, request, actor, at) => ({ result: await this.voidReceipt(tx, request.id, actor, at) }),
+    afterApproval: async (_request, effects, actor) => {
+      if (effects?.reschedule) await this.depositJobs.schedule(effects.reschedule.subscriptionId, effects.reschedule.dueAt).catch(() => undefined);
+      if (effects?.agreementOf) this.docs?.refreshFor('AGREEMENT', effects.agreementOf, actor, 'receipt.void');
+    },
+  };
 
   /** Void requests as `viewer` may see them (the payer's name per the privacy rule). */
   private async infos(rows: VoidRow[], viewer: UserPrincipal): Promise<VoidRequestInfo[]> {
@@ -159,23 +189,23 @@ export class ReceiptService {
     const open = await this.db.voidRequest.findFirst({ where: { receiptId, status: 'PENDING' } });
     if (open) return same(open);
     assertVoidable({ ...receipt.payment, receiptStatus: receipt.status });
-    let id: string;
-    try {
-      id = await this.db.$transaction(async (tx) => {
-        const created = await tx.voidRequest.create({ data: { projectId: receipt.projectId, receiptId, reason, requestedById: user.id } });
-        await tx.auditEvent.create({
-          data: toAuditRow({ projectId: receipt.projectId, actor: user, action: 'receipt.void_request', entity: 'void_request', entityId: created.id, before: null,
-            after: { status: 'PENDING', receiptId, receipt: receipt.label, paymentId: receipt.payment.id, reason } }),
-        });
-        return created.id;
-      }, TX_OPTIONS);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+    const created = await this.workflow.request(this.kind, user, async (tx) => {
+      const row = await tx.voidRequest.create({ data: { projectId: receipt.projectId, receiptId, reason, requestedById: user.id } });
+      return { id: row.id, projectId: receipt.projectId, after: { status: 'PENDING', receiptId, receipt: receipt.label, paymentId: receipt.payment.id, reason } };
+    });
+    if (!created) {
+      // The partial unique index (one pending void per receipt) caught a simultaneous twin.
       const winner = await this.db.voidRequest.findFirst({ where: { receiptId, status: 'PENDING' } });
       if (!winner) throw new AppError('CONFLICT', 'The receipt changed meanwhile; reload.');
       return same(winner);
     }
-    return { created: true, request: await this.info(id, user) };
+    return { created: true, request: await this.info(created.id, user) };
+  }
+
+  /** Whoever asked takes a pending void request back (WITHDRAWN): the approval workflow. */
+  async withdrawVoid(principal: Principal, requestId: string): Promise<VoidRequestInfo> {
+    const { actor } = await this.workflow.withdraw(principal, this.kind, requestId);
+    return this.info(requestId, actor);
   }
 
   /** Managers: the project's void requests (pending first), optionally of one status. */
@@ -187,143 +217,97 @@ export class ReceiptService {
       orderBy: [{ requestedAt: 'desc' }],
       take: 500,
     });
-    const rank: Record<VoidRequestStatus, number> = { PENDING: 0, APPROVED: 1, REJECTED: 1 };
+    const rank: Record<VoidRequestStatus, number> = { PENDING: 0, APPROVED: 1, REJECTED: 1, WITHDRAWN: 1 };
     return (await this.infos(rows, user)).sort((a, b) => rank[a.status] - rank[b.status]);
   }
 
   // ── Void: decision ───────────────────────────────────────────────────────────────────────────
 
   /**
-   * A manager other than the asker decides. Approve: in one transaction the receipt is VOIDED (it
-   * keeps its number; reason and time recorded), its payment VOIDED, and what followed from the
-   * payment is undone (a voided deposit may make the subscription unpaid again; a voided refund puts
-   * the refunded payment back and the refund DUE again). Deciding the same way twice returns the
-   * current state; the other way → INVALID_TRANSITION.
+   * A manager other than the asker decides, through the approval workflow (docs/approvals.md):
+   * deciding the same way twice returns the current state; otherwise a decided request →
+   * INVALID_TRANSITION. Approving runs `voidReceipt` in the decision's transaction.
    */
   async decideVoid(principal: Principal, requestId: string, body: DecisionBody): Promise<VoidRequestInfo> {
-    const request = await this.db.voidRequest.findUnique({
+    const { actor } = await this.workflow.decide(principal, this.kind, requestId, body);
+    return this.info(requestId, actor);
+  }
+
+  /**
+   * The executor of an approved void, in the decision's transaction: the receipt is VOIDED (it keeps
+   * its number; reason and time recorded), its payment VOIDED, and what followed from the payment is
+   * undone (a voided deposit may make the subscription unpaid again; a voided refund puts the
+   * refunded payment back and the refund DUE again). A receipt that can no longer be voided refuses
+   * (INVALID_TRANSITION) and the request stays pending.
+   */
+  private async voidReceipt(tx: Tx, requestId: string, user: UserPrincipal, at: Date): Promise<VoidEffects> {
+    const request = await tx.voidRequest.findUniqueOrThrow({
       where: { id: requestId },
-      include: { receipt: { include: { payment: { select: { id: true, cashierId: true, businessDate: true } } } } },
+      include: { receipt: { include: { payment: { select: { id: true } } } } },
     });
-    if (!request) throw new AppError('NOT_FOUND', 'No such void request.');
-    const user = await managerOf(this.directory, principal, request.projectId);
-    if (request.requestedById === user.id) {
-      throw new AppError('FORBIDDEN', 'Four-eyes rule: a void must be decided by a manager other than the person who asked for it.');
-    }
-    const settled = async (): Promise<VoidRequestInfo> => {
-      const now = await this.db.voidRequest.findUniqueOrThrow({ where: { id: requestId }, select: { status: true } });
-      const wanted = body.approve ? 'APPROVED' : 'REJECTED';
-      if (now.status === wanted) return this.info(requestId, user);
-      if (now.status === 'PENDING') throw new AppError('CONFLICT', 'The request changed meanwhile; try again.');
-      throw new AppError('INVALID_TRANSITION', `The void request was already ${now.status.toLowerCase()}.`);
-    };
-    if (request.status !== 'PENDING') return settled();
     const projectId = request.projectId;
-    const note = body.note ?? null;
-
-    if (!body.approve) {
-      const done = await this.db.$transaction(async (tx) => {
-        const claimed = await tx.voidRequest.updateMany({
-          where: { id: requestId, status: 'PENDING' },
-          data: { status: 'REJECTED', decidedById: user.id, decidedAt: new Date(), decisionNote: note },
-        });
-        if (claimed.count === 0) return false;
-        await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor: user, action: 'receipt.void_reject', entity: 'void_request', entityId: requestId,
-            before: { status: 'PENDING' }, after: { status: 'REJECTED', receipt: request.receipt.label, note } }),
-        });
-        return true;
-      }, TX_OPTIONS);
-      return done ? this.info(requestId, user) : settled();
-    }
-
-    let reschedule: { subscriptionId: string; dueAt: Date } | null = null;
-    /** The deal whose deposit received changed (its printed 认购书 is re-rendered after the commit). */
-    let agreementOf: string | null = null;
-    try {
-      reschedule = await this.db.$transaction(async (tx) => {
-        const payment0 = request.receipt.payment;
-        // Shared day lock first: a day-end close of that day either committed before (→ frozen) or waits.
-        await lockDay(tx, projectId, payment0.cashierId, dateText(payment0.businessDate), false);
-        const at = new Date();
-        const claimed = await tx.voidRequest.updateMany({
-          where: { id: requestId, status: 'PENDING' },
-          data: { status: 'APPROVED', decidedById: user.id, decidedAt: at, decisionNote: note },
-        });
-        if (claimed.count === 0) throw new ClaimLost();
-        await lockPayment(tx, payment0.id);
-        const payment = await tx.payment.findUniqueOrThrow({ where: { id: payment0.id } });
-        const receipt = await tx.receipt.findUniqueOrThrow({ where: { id: request.receiptId }, select: { status: true, label: true, number: true } });
-        assertVoidable({ ...payment, receiptStatus: receipt.status });
-        await tx.receipt.update({ where: { id: request.receiptId }, data: { status: 'VOIDED', voidReason: request.reason, voidedAt: at } });
-        await tx.payment.update({ where: { id: payment.id }, data: { status: 'VOIDED', voidedAt: at } });
-        // The printed receipt's documents now verify as voided.
-        await tx.document.updateMany({ where: { kind: 'RECEIPT', entityId: request.receiptId, status: 'CURRENT' }, data: { status: 'VOIDED' } });
-        const audits = [
-          toAuditRow({ projectId, actor: user, action: 'receipt.void', entity: 'receipt', entityId: request.receiptId, at,
-            before: { status: 'ISSUED', label: receipt.label }, after: { status: 'VOIDED', label: receipt.label, number: receipt.number, reason: request.reason, approvedBy: user.username, requestId } }),
-          toAuditRow({ projectId, actor: user, action: 'payment.void', entity: 'payment', entityId: payment.id, at,
-            before: { status: payment.status, kind: payment.kind, amount: Number(payment.amount) }, after: { status: 'VOIDED', requestId } }),
-          toAuditRow({ projectId, actor: user, action: 'receipt.void_approve', entity: 'void_request', entityId: requestId, at,
-            before: { status: 'PENDING' }, after: { status: 'APPROVED', receipt: receipt.label, note } }),
-        ];
-        let out: { subscriptionId: string; dueAt: Date } | null = null;
-        if (payment.kind === 'REFUND' && payment.correctsId) {
-          // The refunded payment is held again; its deal owes the refund again.
-          const original = await tx.payment.findUnique({ where: { id: payment.correctsId }, select: { id: true, status: true, kind: true, subscriptionId: true, registrationId: true } });
-          if (original?.status === 'REFUNDED') {
-            await tx.payment.update({ where: { id: original.id }, data: { status: 'RECORDED' } });
-            audits.push(toAuditRow({ projectId, actor: user, action: 'payment.refund_voided', entity: 'payment', entityId: original.id, at,
-              before: { status: 'REFUNDED' }, after: { status: 'RECORDED', voidedRefundId: payment.id } }));
-            if (original.kind === 'SINCERITY' && original.registrationId) {
-              await reinstateAfterVoidedRefund(tx, user, projectId, original.registrationId, payment.id, at);
-            }
-            if (original.subscriptionId) {
-              const head = await chainHead(tx, original.subscriptionId);
-              await lockSubscription(tx, head);
-              const updated = await tx.subscription.updateMany({ where: { id: head, refundState: 'DONE' }, data: { refundState: 'DUE' } });
-              if (updated.count > 0) {
-                audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_due', entity: 'subscription', entityId: head, at,
-                  before: { refundState: 'DONE' }, after: { refundState: 'DUE', voidedRefundId: payment.id } }));
-              }
-            }
-          }
+    const payment0 = request.receipt.payment;
+    await lockPayment(tx, payment0.id);
+    const payment = await tx.payment.findUniqueOrThrow({ where: { id: payment0.id } });
+    const receipt = await tx.receipt.findUniqueOrThrow({ where: { id: request.receiptId }, select: { status: true, label: true, number: true } });
+    assertVoidable({ ...payment, receiptStatus: receipt.status });
+    await tx.receipt.update({ where: { id: request.receiptId }, data: { status: 'VOIDED', voidReason: request.reason, voidedAt: at } });
+    await tx.payment.update({ where: { id: payment.id }, data: { status: 'VOIDED', voidedAt: at } });
+    // The printed receipt's documents now verify as voided.
+    await tx.document.updateMany({ where: { kind: 'RECEIPT', entityId: request.receiptId, status: 'CURRENT' }, data: { status: 'VOIDED' } });
+    const audits = [
+      toAuditRow({ projectId, actor: user, action: 'receipt.void', entity: 'receipt', entityId: request.receiptId, at,
+        before: { status: 'ISSUED', label: receipt.label }, after: { status: 'VOIDED', label: receipt.label, number: receipt.number, reason: request.reason, approvedBy: user.username, requestId } }),
+      toAuditRow({ projectId, actor: user, action: 'payment.void', entity: 'payment', entityId: payment.id, at,
+        before: { status: payment.status, kind: payment.kind, amount: Number(payment.amount) }, after: { status: 'VOIDED', requestId } }),
+    ];
+    const effects: VoidEffects = { reschedule: null, agreementOf: null };
+    if (payment.kind === 'REFUND' && payment.correctsId) {
+      // The refunded payment is held again; its deal owes the refund again.
+      const original = await tx.payment.findUnique({ where: { id: payment.correctsId }, select: { id: true, status: true, kind: true, subscriptionId: true, registrationId: true } });
+      if (original?.status === 'REFUNDED') {
+        await tx.payment.update({ where: { id: original.id }, data: { status: 'RECORDED' } });
+        audits.push(toAuditRow({ projectId, actor: user, action: 'payment.refund_voided', entity: 'payment', entityId: original.id, at,
+          before: { status: 'REFUNDED' }, after: { status: 'RECORDED', voidedRefundId: payment.id } }));
+        if (original.kind === 'SINCERITY' && original.registrationId) {
+          await reinstateAfterVoidedRefund(tx, user, projectId, original.registrationId, payment.id, at);
         }
-        if (payment.kind === 'DEPOSIT' && payment.subscriptionId) {
-          const head = await chainHead(tx, payment.subscriptionId);
-          agreementOf = head;
+        if (original.subscriptionId) {
+          const head = await chainHead(tx, original.subscriptionId);
           await lockSubscription(tx, head);
-          if ((await settleDeposit(tx, user, head, at)) === 'unpaid') {
-            const sub = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { status: true, depositDueAt: true } });
-            if (sub.status === 'ACTIVE' && sub.depositDueAt && sub.depositDueAt > at) out = { subscriptionId: head, dueAt: sub.depositDueAt };
+          const updated = await tx.subscription.updateMany({ where: { id: head, refundState: 'DONE' }, data: { refundState: 'DUE' } });
+          if (updated.count > 0) {
+            audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_due', entity: 'subscription', entityId: head, at,
+              before: { refundState: 'DONE' }, after: { refundState: 'DUE', voidedRefundId: payment.id } }));
           }
         }
-        if (payment.kind !== 'REFUND' && payment.subscriptionId) {
-          // A cancelled deal whose last held payment was voided owes nothing more.
-          const head = await chainHead(tx, payment.subscriptionId);
-          await lockSubscription(tx, head);
-          const deal = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { refundState: true } });
-          if (deal.refundState === 'DUE') {
-            const held = await tx.payment.count({ where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' } });
-            if (held === 0) {
-              await tx.subscription.update({ where: { id: head }, data: { refundState: 'DONE' } });
-              audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_done', entity: 'subscription', entityId: head, at,
-                before: { refundState: 'DUE' }, after: { refundState: 'DONE', voidedPaymentId: payment.id } }));
-            }
-          }
-        }
-        await tx.auditEvent.createMany({ data: audits });
-        return out;
-      }, TX_OPTIONS);
-    } catch (error) {
-      if (error instanceof ClaimLost) return settled();
-      throw error;
+      }
     }
-    // A deposit voided before its deadline: the deadline applies again.
-    if (reschedule) await this.depositJobs.schedule(reschedule.subscriptionId, reschedule.dueAt).catch(() => undefined);
-    const changedDeal = agreementOf as string | null;
-    if (changedDeal) this.docs?.refreshFor('AGREEMENT', changedDeal, user, 'receipt.void');
-    return this.info(requestId, user);
+    if (payment.kind === 'DEPOSIT' && payment.subscriptionId) {
+      const head = await chainHead(tx, payment.subscriptionId);
+      effects.agreementOf = head;
+      await lockSubscription(tx, head);
+      if ((await settleDeposit(tx, user, head, at)) === 'unpaid') {
+        const sub = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { status: true, depositDueAt: true } });
+        if (sub.status === 'ACTIVE' && sub.depositDueAt && sub.depositDueAt > at) effects.reschedule = { subscriptionId: head, dueAt: sub.depositDueAt };
+      }
+    }
+    if (payment.kind !== 'REFUND' && payment.subscriptionId) {
+      // A cancelled deal whose last held payment was voided owes nothing more.
+      const head = await chainHead(tx, payment.subscriptionId);
+      await lockSubscription(tx, head);
+      const deal = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { refundState: true } });
+      if (deal.refundState === 'DUE') {
+        const held = await tx.payment.count({ where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' } });
+        if (held === 0) {
+          await tx.subscription.update({ where: { id: head }, data: { refundState: 'DONE' } });
+          audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_done', entity: 'subscription', entityId: head, at,
+            before: { refundState: 'DUE' }, after: { refundState: 'DONE', voidedPaymentId: payment.id } }));
+        }
+      }
+    }
+    await tx.auditEvent.createMany({ data: audits });
+    return effects;
   }
 
   // ── Printing and reading ─────────────────────────────────────────────────────────────────────

@@ -35,7 +35,7 @@ const paymentQuerySchema = z.strictObject({
   cashierId: idSchema.optional(),
   kind: z.enum(PAYMENT_KINDS).optional(),
 });
-const voidQuerySchema = z.strictObject({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED']).optional() });
+const voidQuerySchema = z.strictObject({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN']).optional() });
 const dayQuerySchema = z.strictObject({ date: dateSchema.optional(), cashierId: idSchema.optional() });
 export const dayCloseSchema = z.strictObject({
   date: dateSchema,
@@ -154,6 +154,13 @@ export function cashierRoutes(app: FastifyInstance, services: Services): void {
     const { requestId } = parse(voidRefSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
     return cashier.receipts.decideVoid(principal, requestId, body);
+  });
+
+  app.post('/api/void-requests/:requestId/withdraw', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { requestId } = parse(voidRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    return cashier.receipts.withdrawVoid(principal, requestId);
   });
 
   app.post('/api/receipts/:receiptId/prints', async (request) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   customerRefSchema,
   decisionBodySchema,
+  emptyBodySchema,
   discountRuleBodySchema,
   idSchema,
   identityTagsBodySchema,
@@ -107,6 +108,13 @@ export function pricingRoutes(app: FastifyInstance, services: Services): void {
     const { priceListId } = parse(priceListRefSchema, request.params);
     const body = parse(decisionBodySchema, request.body);
     return services.priceBook.decide(principal, priceListId, body);
+  });
+
+  app.post('/api/price-lists/:priceListId/withdraw', async (request) => {
+    const principal = await requirePrincipal(services, request);
+    const { priceListId } = parse(priceListRefSchema, request.params);
+    parse(emptyBodySchema, request.body);
+    return services.priceBook.withdraw(principal, priceListId);
   });
 
   app.get('/api/units/:unitId/price-history', async (request) => {
