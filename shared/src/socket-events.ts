@@ -41,11 +41,9 @@ export type AckCallback<T> = (response: Ack<T>) => void;
 
 /** `unit:lock`: the registered buyer (认筹) the unit is for, when the project counts entitlements. */
 export const lockSchema = z.strictObject({ unitId: idSchema, registrationId: idSchema.optional() });
-export type LockPayload = z.infer<typeof lockSchema>;
 
 /** `unit:release`: the lock's token (a manager may release anyone's lock). */
 export const releaseLockSchema = z.strictObject({ unitId: idSchema, token: lockTokenSchema });
-export type ReleaseLockPayload = z.infer<typeof releaseLockSchema>;
 
 /**
  * `unit:confirm`: `buyer` names who subscribes. For a lock taken for a registered buyer it may be
@@ -58,7 +56,6 @@ export const confirmSchema = z.strictObject({
   buyer: buyerSchema.optional(),
   ...dealTermsShape,
 });
-export type ConfirmPayload = z.infer<typeof confirmSchema>;
 
 /** What each command's ack carries when it succeeds. */
 export interface HubCommandResults {
