@@ -1,6 +1,6 @@
 /** The public hub protocol against a real server, PostgreSQL and Redis. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ConfirmResult, LockResult, ProjectSnapshot, ServerMetrics, UnitsChangedFrame, UnitChange } from '@kaipan/shared';
+import { HUB_COMMANDS, type ConfirmResult, type HubCommand, type LockResult, type ProjectSnapshot, type ServerMetrics, type UnitsChangedFrame, type UnitChange } from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 
@@ -191,6 +191,17 @@ describe('bad input changes nothing', () => {
     if (!before.ok || !after.ok) throw new Error('join failed');
     expect(after.data.seq).toBe(before.data.seq);
     expect(await server.db.subscription.count()).toBe(subs);
+  });
+
+  it('every command of the shared map is answered, validated by its schema; an event that is none answers NOT_FOUND', async () => {
+    const socket = await server.connect({ token: (await server.login('s003')).token });
+    const events = Object.keys(HUB_COMMANDS);
+    expect(events.sort()).toEqual(['project:join', 'project:leave', 'unit:confirm', 'unit:lock', 'unit:release']);
+    for (const event of events) {
+      expect(await emitAck(socket, event as HubCommand, {}), event).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    const notACommand = await emitAck(socket, 'unit:steal' as HubCommand, { unitId: server.fixture.unitIds[0]! });
+    expect(notACommand).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('unknown unit → NOT_FOUND; another project’s unit → FORBIDDEN', async () => {

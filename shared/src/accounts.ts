@@ -4,7 +4,8 @@
  * extends. HTTP: docs/protocol.md "Sessions and accounts".
  */
 import { z } from 'zod';
-import type { Role, SessionEndedEvent } from './protocol.js';
+import type { Role } from './protocol.js';
+import type { SessionEndedEvent } from './socket-events.js';
 import { idSchema } from './schemas.js';
 
 export const userRefSchema = z.strictObject({ userId: idSchema });

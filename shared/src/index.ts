@@ -3,6 +3,7 @@ export * from './unit-status.js';
 export * from './phone.js';
 export * from './schemas.js';
 export * from './protocol.js';
+export * from './socket-events.js';
 export * from './stats.js';
 export * from './format.js';
 export * from './live-state.js';

@@ -169,14 +169,19 @@ const isFen = (fen: number): boolean => Number.isSafeInteger(fen) && fen >= 0 &&
 
 // ── computePrice ────────────────────────────────────────────────────────────────────────────────
 
-/** Coded refusals of `computePrice` (the server maps them to its error registry). */
+/**
+ * Coded refusals of `computePrice` (the server maps them to its error registry), in order of
+ * precedence: when a selection has several problems, the first of this list that applies is the
+ * answer — whatever order the client listed the ids in and whatever the policy's kind order
+ * (docs/pricing.md "Refusals" is this list, checked by pricing-refusals.test.ts).
+ */
 export const PRICING_REFUSAL_CODES = [
   /** Malformed input: a price, a rule, the policy, `at` or the selection fails its schema. */
   'INVALID_INPUT',
-  /** A selected id is not one of the project's discount rules. */
-  'UNKNOWN_DISCOUNT',
   /** The same rule id is selected twice. */
   'DUPLICATE_SELECTION',
+  /** A selected id is not one of the project's discount rules. */
+  'UNKNOWN_DISCOUNT',
   /** The rule's validity window [validFrom, validTo) does not contain `at`. */
   'DISCOUNT_NOT_ACTIVE',
   /** A PAYMENT_METHOD rule that does not apply to the chosen plan kind. */
@@ -278,6 +283,10 @@ function issueText(error: z.ZodError, what: string): string {
   return `${path}: ${issue?.message ?? 'invalid'}`;
 }
 
+/** Code-unit order (locale-independent, identical on every machine). */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byCodeThenId = (a: DiscountRule, b: DiscountRule): number => cmp(a.code, b.code) || cmp(a.id, b.id);
+
 /** One rule applied to `before`. */
 function applyRule(rule: DiscountRule, before: number, mode: RoundingMode): PriceStep {
   const after =
@@ -315,9 +324,10 @@ function roundWithinBounds(value: number, rounding: Rounding, lowest: number, hi
 
 /**
  * Computes a deal's price. Rules (docs/pricing.md):
- * 1. Selection checks, in a fixed order independent of how the client ordered `selected`:
- *    duplicates, unknown ids, then per rule (policy order) window, payment method, identity, and
- *    for MULTIPLY_IN_ORDER at most one rule per kind unless the policy allows several.
+ * 1. Selection checks, one reason after the other in the order of PRICING_REFUSAL_CODES (duplicates,
+ *    unknown ids, windows, payment methods, identities, and for MULTIPLY_IN_ORDER at most one rule
+ *    per kind unless the policy allows several): the answer depends on neither the client's order of
+ *    `selected` nor the policy's kind order.
  * 2. Rules sort by (policy kind order, code, id). MULTIPLY_IN_ORDER applies them all in that order;
  *    BEST_SINGLE applies the one whose single step gives the lowest price (ties: the first).
  *    Each step's result is rounded to the fen with the policy's rounding mode, so every printed
@@ -349,41 +359,43 @@ export function computePrice(input: ComputePriceInput): PriceResult {
     catalogue.set(parsed.data.id, parsed.data);
   }
 
-  // 1. Selection checks (deterministic: ids sorted, then rules in policy order).
+  // 1. Selection checks, one reason at a time in the order of PRICING_REFUSAL_CODES, each over every
+  // selected rule; the rule named is the first by (code, id). Neither the client's order nor the
+  // policy's kind order can change the answer.
   const ids = [...selParse.data].sort();
   for (let i = 1; i < ids.length; i++) {
     if (ids[i] === ids[i - 1]) return refuse('DUPLICATE_SELECTION', `discount ${ids[i]} is selected twice`);
   }
   const unknown = ids.find((id) => !catalogue.has(id));
   if (unknown !== undefined) return refuse('UNKNOWN_DISCOUNT', `discount ${unknown} is not offered by this project`);
-  const rank = (k: DiscountKind): number => policy.order.indexOf(k);
-  const rules = ids
-    .map((id) => catalogue.get(id) as DiscountRule)
-    .sort((a, b) => rank(a.kind) - rank(b.kind) || cmp(a.code, b.code) || cmp(a.id, b.id));
+  const chosen = ids.flatMap((id) => catalogue.get(id) ?? []).sort(byCodeThenId);
   const atMs = Date.parse(input.at);
-  const tags = new Set(input.identityTags);
-  for (const r of rules) {
-    const from = r.validFrom === undefined ? -Infinity : Date.parse(r.validFrom);
-    const to = r.validTo === undefined ? Infinity : Date.parse(r.validTo);
-    if (atMs < from || atMs >= to) {
-      const window = `${r.validFrom ?? '…'} – ${r.validTo ?? '…'}`;
-      return refuse('DISCOUNT_NOT_ACTIVE', `${r.code} is valid ${window}, not at ${input.at}`);
-    }
-    if (r.paymentMethods !== undefined && !r.paymentMethods.includes(input.planKind)) {
-      return refuse('PAYMENT_METHOD_MISMATCH', `${r.code} applies to ${r.paymentMethods.join('/')}, not ${input.planKind}`);
-    }
-    if (r.identityTag !== undefined && !tags.has(r.identityTag)) {
-      return refuse('IDENTITY_NOT_HELD', `${r.code} requires identity "${r.identityTag}"`);
-    }
+  const inactive = chosen.find(
+    (r) => (r.validFrom !== undefined && atMs < Date.parse(r.validFrom)) || (r.validTo !== undefined && atMs >= Date.parse(r.validTo)),
+  );
+  if (inactive) {
+    const window = `${inactive.validFrom ?? '…'} – ${inactive.validTo ?? '…'}`;
+    return refuse('DISCOUNT_NOT_ACTIVE', `${inactive.code} is valid ${window}, not at ${input.at}`);
   }
+  const otherPlan = chosen.find((r) => r.paymentMethods !== undefined && !r.paymentMethods.includes(input.planKind));
+  if (otherPlan) {
+    return refuse('PAYMENT_METHOD_MISMATCH', `${otherPlan.code} applies to ${otherPlan.paymentMethods?.join('/')}, not ${input.planKind}`);
+  }
+  const tags = new Set(input.identityTags);
+  const notHeld = chosen.find((r) => r.identityTag !== undefined && !tags.has(r.identityTag));
+  if (notHeld) return refuse('IDENTITY_NOT_HELD', `${notHeld.code} requires identity "${notHeld.identityTag}"`);
   if (policy.stacking === 'MULTIPLY_IN_ORDER') {
-    for (let i = 1; i < rules.length; i++) {
-      const kind = rules[i]!.kind;
-      if (kind === rules[i - 1]!.kind && !policy.multiplePerKind.includes(kind)) {
-        return refuse('DUPLICATE_KIND', `only one ${kind} discount may apply (${rules[i - 1]!.code}, ${rules[i]!.code})`);
+    // Kinds in their fixed vocabulary order, not the policy's.
+    for (const kind of DISCOUNT_KINDS) {
+      const [first, second] = chosen.filter((r) => r.kind === kind);
+      if (first && second && !policy.multiplePerKind.includes(kind)) {
+        return refuse('DUPLICATE_KIND', `only one ${kind} discount may apply (${first.code}, ${second.code})`);
       }
     }
   }
+  // Application order: the policy's kind order, then code, then id.
+  const rank = (k: DiscountKind): number => policy.order.indexOf(k);
+  const rules = [...chosen].sort((a, b) => rank(a.kind) - rank(b.kind) || byCodeThenId(a, b));
 
   // 2. Steps.
   const mode = policy.rounding.mode;
@@ -436,9 +448,6 @@ export function computePrice(input: ComputePriceInput): PriceResult {
     },
   };
 }
-
-/** Code-unit order (locale-independent, identical on every machine). */
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ── quoteDeal: price + schedule in one call ────────────────────────────────────────────────────
 

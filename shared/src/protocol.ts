@@ -1,23 +1,11 @@
 /**
- * The public protocol: HTTP response shapes and the typed Socket.IO event maps of namespace `/hub`.
- * docs/protocol.md documents it; k6 scripts and integrations rely on it — keep it stable.
+ * The public protocol: HTTP response shapes, also carried by hub events and acks (the Socket.IO
+ * contract itself is socket-events.ts). docs/protocol.md documents it; k6 scripts and integrations
+ * rely on it — keep it stable.
  * Money is integer fen; areas are m² with two decimals; times are ISO-8601 UTC strings.
  */
-import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
-import type { QueueState } from './queue.js';
 import type { SystemStatus } from './system-status.js';
-import type { LotteryDrawnEvent } from './lottery-draws.js';
-import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from './deals.js';
-import type {
-  ConfirmPayload,
-  ProjectRef,
-  ReleaseLockPayload,
-  LockPayload,
-  UnitRef,
-} from './schemas.js';
-
-export const HUB_NAMESPACE = '/hub';
 
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
 export const DEVICE_KEY_HEADER = 'x-device-key';
@@ -243,53 +231,6 @@ export interface ConfirmResult {
   depositDueAt?: string;
 }
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
-export type AckCallback<T> = (response: Ack<T>) => void;
-
-export interface ClientToServerEvents {
-  'project:join': (payload: ProjectRef, ack: AckCallback<ProjectSnapshot>) => void;
-  'project:leave': (payload: ProjectRef, ack: AckCallback<ProjectRef>) => void;
-  'unit:lock': (payload: LockPayload, ack: AckCallback<LockResult>) => void;
-  'unit:release': (payload: ReleaseLockPayload, ack: AckCallback<UnitRef>) => void;
-  'unit:confirm': (payload: ConfirmPayload, ack: AckCallback<ConfirmResult>) => void;
-}
-
-export interface ServerToClientEvents {
-  'units:changed': (frame: UnitsChangedFrame) => void;
-  'project:changed': (event: ProjectChangedEvent) => void;
-  /** Queue numbers changed (taken, called, served, missed): the whole board state, no personal data. */
-  'queue:changed': (state: QueueState) => void;
-  /** A lottery (摇号) was drawn: the selection order, once per draw (docs/lottery.md). */
-  'lottery:drawn': (event: LotteryDrawnEvent) => void;
-  /** A below-floor price request was made or decided (managers of the project; the consultant who asked). */
-  'approval:changed': (event: PriceApprovalInfo) => void;
-  /** A change request 换房/退房/更名/调价 moved (managers of the project; the requester). */
-  'change:changed': (event: ChangeRequestInfo) => void;
-  /** A new price-list version is active: re-read the catalog and the pricing terms. */
-  'prices:changed': (event: PricesChangedEvent) => void;
-  /** A batch 推盘 was created, rescheduled, cancelled or released: re-read the batches (countdowns). */
-  'batches:changed': (event: ProjectRef) => void;
-  /** The deposit rule cancelled a subscription (its consultant; the project's managers). */
-  'subscription:cancelled': (event: SubscriptionCancelledEvent) => void;
-  /**
-   * PostgreSQL or Redis went down or came back (sent by each hub process to its own sockets, and
-   * once on connect). While `sellingBlockedBy(status)` is not null, screens show "selling paused"
-   * and locks/confirms are refused with SERVICE_UNAVAILABLE; it clears by itself.
-   */
-  'system:status': (status: SystemStatus) => void;
-  /** This socket's session ended (sign-out, ended from another device, user deactivated): the server hangs up next. */
-  'session:ended': (event: SessionEndedEvent) => void;
-}
-
-/** Hub event `session:ended`, sent just before the server closes every socket of a session that ended. */
-export interface SessionEndedEvent {
-  /** Signed out; ended by its user or an admin ("sign out this phone"); or the user was deactivated. */
-  reason: 'logout' | 'revoked' | 'deactivated';
-}
-
-/** Socket.IO handshake `auth`: a user token or a device key (boards, kiosks). */
-export type HubAuth = { token: string } | { deviceKey: string };
-
 export interface BatchInfo {
   id: string;
   name: string;
@@ -323,9 +264,4 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   at: string;
-}
-
-/** Wrap a success for a socket ack. */
-export function ackOk<T>(data: T): Ack<T> {
-  return { ok: true, data };
 }

@@ -1,6 +1,7 @@
 /**
- * Queue numbers 排号 and calling 叫号: contracts (payload schemas, response shapes, events of the
- * public buyer namespace) and the pure rules (calling order, the no-show rule, wait estimate, labels).
+ * Queue numbers 排号 and calling 叫号: contracts (payload schemas, response shapes, the payloads of
+ * the public buyer namespace — its event map is in socket-events.ts) and the pure rules (calling
+ * order, the no-show rule, wait estimate, labels).
  * docs/protocol.md "Queue and calling" documents them. Times are ISO-8601 UTC strings.
  */
 import { z } from 'zod';
@@ -18,9 +19,6 @@ export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVED', 'NO_SHOW', 'DROPP
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 export type NoShowRule = 'REQUEUE' | 'DROP';
-
-/** Socket.IO namespace of the public buyer page (handshake `auth: {ticketToken}`; receive-only). */
-export const QUEUE_NAMESPACE = '/queue';
 
 /** How many calls the calling rate is measured over. */
 export const CALL_RATE_WINDOW = 10;
@@ -243,19 +241,6 @@ export interface AvailabilityChangedEvent {
   projectId: string;
   changes: { unitId: string; status: UnitStatus }[];
   availability: LayoutAvailability[];
-}
-
-/** Events of namespace `/queue` (buyer pages). Buyer sockets send nothing. */
-export interface BuyerServerToClientEvents {
-  'queue:changed': (state: QueueState) => void;
-  /** This buyer's ticket changed (called, served, re-queued, dropped): the fresh view. */
-  'ticket:changed': (view: BuyerView) => void;
-  'availability:changed': (event: AvailabilityChangedEvent) => void;
-}
-export type BuyerClientToServerEvents = Record<string, never>;
-/** Handshake `auth` of namespace `/queue`. */
-export interface BuyerHubAuth {
-  ticketToken: string;
 }
 
 // ── Pure rules ────────────────────────────────────────────────────────────────────────────────

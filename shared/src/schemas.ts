@@ -1,5 +1,6 @@
 /**
- * Validation schemas for every payload a client sends (HTTP bodies and hub commands).
+ * Validation schemas of the payloads clients send over HTTP, and the pieces hub commands share
+ * (the commands' own schemas are in socket-events.ts).
  * Objects are strict: unknown fields are rejected, so a typo never passes silently.
  */
 import { z } from 'zod';
@@ -29,13 +30,6 @@ export type ProjectRef = z.infer<typeof projectRefSchema>;
 export const unitRefSchema = z.strictObject({ unitId: idSchema });
 export type UnitRef = z.infer<typeof unitRefSchema>;
 
-/** `unit:lock`: the registered buyer (认筹) the unit is for, when the project counts entitlements. */
-export const lockSchema = z.strictObject({ unitId: idSchema, registrationId: idSchema.optional() });
-export type LockPayload = z.infer<typeof lockSchema>;
-
-export const releaseLockSchema = z.strictObject({ unitId: idSchema, token: lockTokenSchema });
-export type ReleaseLockPayload = z.infer<typeof releaseLockSchema>;
-
 /** The buyer of a deal: a name and a mainland mobile number (the one phone rule, phone.ts). */
 export const buyerSchema = z.strictObject({
   name: lineText(50),
@@ -63,18 +57,6 @@ export const dealTermsShape = {
 };
 export const dealTermsSchema = z.strictObject(dealTermsShape);
 export type DealTerms = z.infer<typeof dealTermsSchema>;
-
-/**
- * `buyer` names who subscribes. For a lock taken for a registered buyer it may be omitted: the
- * customer record of the registration is used (and wins over what the client sent).
- */
-export const confirmSchema = z.strictObject({
-  unitId: idSchema,
-  token: lockTokenSchema,
-  buyer: buyerSchema.optional(),
-  ...dealTermsShape,
-});
-export type ConfirmPayload = z.infer<typeof confirmSchema>;
 
 /** HTTP bodies (the unit id comes from the path). */
 export const releaseBodySchema = z.strictObject({ token: lockTokenSchema });

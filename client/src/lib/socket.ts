@@ -9,25 +9,20 @@ import {
   QUEUE_NAMESPACE,
   isErrorCode,
   type Ack,
-  type AckCallback,
   type BuyerClientToServerEvents,
   type BuyerHubAuth,
   type BuyerServerToClientEvents,
   type ClientToServerEvents,
-  type ErrorCode,
   type HubAuth,
+  type HubCommand,
+  type HubCommandInput,
+  type HubCommandResults,
   type ServerToClientEvents,
 } from '@kaipan/shared';
 import { ApiError } from './api';
 import { sessionEndedByServer } from '../stores/session';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** A command the server acknowledges, e.g. 'unit:lock'. */
-export type HubCommand = keyof ClientToServerEvents;
-export type CommandPayload<E extends HubCommand> = Parameters<ClientToServerEvents[E]>[0];
-export type CommandResult<E extends HubCommand> =
-  Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
 
 /** How long a command may wait for its ack before it counts as failed. */
 export const COMMAND_TIMEOUT_MS = 8_000;
@@ -90,34 +85,16 @@ export function disconnectHub(): void {
   current = null;
 }
 
-/** The error code the server put on a refused handshake, if any (`next(err)` with `err.data`). */
-export function handshakeErrorCode(error: Error): ErrorCode | null {
-  const data = (error as Error & { data?: unknown }).data;
-  if (typeof data === 'object' && data !== null) {
-    const code = (data as { code?: unknown }).code ?? (data as { error?: { code?: unknown } }).error?.code;
-    if (isErrorCode(code)) return code;
-  }
-  return isErrorCode(error.message) ? error.message : null;
-}
-
 /**
  * Send a command and wait for its ack. Resolves with the ack's data; rejects with an ApiError
  * (the server's code, TIMEOUT after 8 s, or OFFLINE when the hub is not connected — a command
  * is never buffered to be sent later, when its intent may be stale).
  */
-export async function command<E extends HubCommand>(
-  socket: HubSocket,
-  event: E,
-  payload: CommandPayload<E>,
-): Promise<CommandResult<E>> {
+export async function command<C extends HubCommand>(socket: HubSocket, event: C, payload: HubCommandInput<C>): Promise<HubCommandResults[C]> {
   if (!socket.connected) throw new ApiError('OFFLINE', 'The live connection is down.');
-  // socket.io's variadic emit typings cannot follow a generic event name; the map above is the contract.
-  const emitter = socket.timeout(COMMAND_TIMEOUT_MS) as unknown as {
-    emitWithAck(ev: E, p: CommandPayload<E>): Promise<Ack<CommandResult<E>>>;
-  };
-  let ack: Ack<CommandResult<E>>;
+  let ack: Ack<HubCommandResults[C]>;
   try {
-    ack = await emitter.emitWithAck(event, payload);
+    ack = await send[event](socket.timeout(COMMAND_TIMEOUT_MS), payload);
   } catch {
     throw new ApiError('TIMEOUT', `No answer to ${event} within ${COMMAND_TIMEOUT_MS} ms.`);
   }
@@ -125,3 +102,17 @@ export async function command<E extends HubCommand>(
   const code = isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL';
   throw new ApiError(code, ack.error.message, 0, ack.error.details);
 }
+
+type TimedHubSocket = ReturnType<HubSocket['timeout']>;
+
+/**
+ * One typed emit per command: socket.io's typings cannot follow an event name that is a type
+ * parameter, a table indexed by it can (and a command missing here does not compile).
+ */
+const send: { [C in HubCommand]: (socket: TimedHubSocket, payload: HubCommandInput<C>) => Promise<Ack<HubCommandResults[C]>> } = {
+  'project:join': (socket, payload) => socket.emitWithAck('project:join', payload),
+  'project:leave': (socket, payload) => socket.emitWithAck('project:leave', payload),
+  'unit:lock': (socket, payload) => socket.emitWithAck('unit:lock', payload),
+  'unit:release': (socket, payload) => socket.emitWithAck('unit:release', payload),
+  'unit:confirm': (socket, payload) => socket.emitWithAck('unit:confirm', payload),
+};

@@ -10,9 +10,9 @@
  */
 import { getOwner, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { AvailabilityChangedEvent, BuyerView, QueueState } from '@kaipan/shared';
+import { handshakeErrorCode, type AvailabilityChangedEvent, type BuyerView, type QueueState } from '@kaipan/shared';
 import { createApi, toApiError, type ApiError } from '../lib/api';
-import { connectBuyerHub, handshakeErrorCode } from '../lib/socket';
+import { connectBuyerHub } from '../lib/socket';
 import type { ConnectionState } from './units';
 
 /** At most one refetch per this interval after queue changes (docs/protocol.md: ~5 s). */

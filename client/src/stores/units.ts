@@ -9,10 +9,14 @@ import { batch, getOwner, onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import {
   SYSTEM_UP,
+  handshakeErrorCode,
   sellingBlockedBy,
   type DealInfo,
   type Dependency,
   type HubAuth,
+  type HubCommand,
+  type HubCommandInput,
+  type HubCommandResults,
   type ProjectChangedEvent,
   type ServerToClientEvents,
   type SystemStatus,
@@ -20,7 +24,7 @@ import {
   type UnitsChangedFrame,
 } from '@kaipan/shared';
 import { ApiError, toApiError, type Api } from '../lib/api';
-import { command, connectHub, handshakeErrorCode, type CommandPayload, type CommandResult, type HubCommand } from '../lib/socket';
+import { command, connectHub } from '../lib/socket';
 import { applyFrame, fromSnapshot, type LiveLock, type LiveUnit, type UnitsState } from './apply-frame';
 import { signOut } from './session';
 
@@ -339,7 +343,7 @@ export function createUnitsStore(options: UnitsStoreOptions) {
       setState('paused', paused);
     },
     /** Send a hub command on this store's connection. */
-    command<E extends HubCommand>(event: E, payload: CommandPayload<E>): Promise<CommandResult<E>> {
+    command<C extends HubCommand>(event: C, payload: HubCommandInput<C>): Promise<HubCommandResults[C]> {
       return command(socket, event, payload);
     },
     /** Re-join now (retry button). */
@@ -350,10 +354,12 @@ export function createUnitsStore(options: UnitsStoreOptions) {
     },
     /** Listen to another event of this store's hub connection (e.g. 'prices:changed'). Returns an unsubscribe function. */
     listen<E extends keyof ServerToClientEvents>(event: E, handler: ServerToClientEvents[E]): () => void {
-      const on = socket.on.bind(socket) as (e: E, h: ServerToClientEvents[E]) => void;
-      const off = socket.off.bind(socket) as (e: E, h: ServerToClientEvents[E]) => void;
-      on(event, handler);
-      return () => off(event, handler);
+      // socket.io's typings cannot follow a type parameter; this signature pairs the event with its
+      // handler, so the pair is passed on as "some event of the map, with its handler".
+      const name: keyof ServerToClientEvents = event;
+      const listener: ServerToClientEvents[keyof ServerToClientEvents] = handler;
+      socket.on(name, listener);
+      return () => socket.off(name, listener);
     },
     /** Called when the server says its live state was rebuilt (re-read static data such as the catalog). */
     onResync(listener: () => void): () => void {

@@ -35,13 +35,3 @@ export async function joinProject(socket: HubSocket, projectId: string): Promise
   if (ack.ok) return ack.data;
   throw new ApiError(isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL', ack.error.message, 0, ack.error.details);
 }
-
-/** The error code the server put on a refused handshake, if any. */
-export function handshakeErrorCode(error: Error): string | null {
-  const data = (error as Error & { data?: unknown }).data;
-  if (typeof data === 'object' && data !== null) {
-    const code = (data as { code?: unknown }).code ?? (data as { error?: { code?: unknown } }).error?.code;
-    if (isErrorCode(code)) return code;
-  }
-  return isErrorCode(error.message) ? error.message : null;
-}

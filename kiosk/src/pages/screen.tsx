@@ -6,11 +6,11 @@
  * by voice (zh-CN and/or en; switchable, off where the browser cannot speak). Bilingual always.
  */
 import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
-import { formatClock, type QueueCategoryState, type QueueState } from '@kaipan/shared';
+import { formatClock, handshakeErrorCode, type QueueCategoryState, type QueueState } from '@kaipan/shared';
 import type { KioskDevice } from '../app';
 import { newlyCalled, announcementText, VOICE_MODES, type CalledNumber, type VoiceMode } from '../lib/announce';
 import { setVoiceMode, setVoiceOn, voiceMode, voiceOn } from '../lib/device';
-import { connectHub, handshakeErrorCode, joinProject } from '../lib/hub';
+import { connectHub, joinProject } from '../lib/hub';
 import { tIn, type MessageKey, type MessageParams } from '../lib/i18n';
 import { announce, clearAnnouncements, probeSound, soundBlocked, speechSupported, unlockSound } from '../lib/speech';
 import { BrandMark } from '../components/ui';

@@ -8,6 +8,15 @@ import { AppError, findTextProblem, type Ack } from '@kaipan/shared';
 
 export type AckFn = (response: Ack<unknown>) => void;
 
+/**
+ * Whether the last argument of an event is an acknowledgement: socket.io passes its own callback
+ * there (whatever the client sends, it is never a function over the wire), which sends what it is
+ * given back to the client.
+ */
+export function isAckCallback(value: unknown): value is AckFn {
+  return typeof value === 'function';
+}
+
 /** Handshake headers whose text is kept (deviceLabel → audit trail), as over HTTP (input-guard.ts). */
 const DATA_HEADERS = ['x-kaipan-device', 'user-agent'] as const;
 
@@ -21,9 +30,8 @@ const refuse = (issue: { path: string; message: string }): AppError =>
  * the payload breaks the text rule; the schema then checks the payload's shape.
  */
 export function readCommand(args: readonly unknown[]): { ack: AckFn | null; payload: unknown; error: AppError | null } {
-  const last = args[args.length - 1];
-  if (typeof last !== 'function') return { ack: null, payload: undefined, error: null };
-  const ack = last as AckFn;
+  const ack = args[args.length - 1];
+  if (!isAckCallback(ack)) return { ack: null, payload: undefined, error: null };
   if (args.length !== 2) {
     const error = new AppError('VALIDATION_FAILED', 'Send one payload object, then the acknowledgement callback.', [
       { path: '(root)', message: `expected 1 payload argument, received ${args.length - 1}` },

@@ -7,12 +7,11 @@
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import { Server, type Namespace } from 'socket.io';
-import { HUB_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@kaipan/shared';
+import { Server } from 'socket.io';
+import { HUB_NAMESPACE, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents } from '@kaipan/shared';
 import type { DealEvent, DealEvents } from '../services/deal-events.js';
 import { managersRoom, projectRoom, userRoom } from './fanout.js';
-
-type HubNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, unknown>;
+import type { HubNamespace, HubServer, SocketData } from './hub-types.js';
 
 export function routeDealEvent(hub: HubNamespace, event: DealEvent): void {
   switch (event.type) {
@@ -42,7 +41,7 @@ export function routeDealEvent(hub: HubNamespace, event: DealEvent): void {
  * broadcasts the Redis adapter delivers to the sockets of the hub processes. Routes `events`.
  */
 export function createBroadcaster(events: DealEvents, adapterRedis: { pub: Redis; sub: Redis }, redisPrefix: string): { close(): Promise<void> } {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, unknown>();
+  const io: HubServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>();
   io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);
   events.subscribe((event) => routeDealEvent(hub, event));

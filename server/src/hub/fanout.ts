@@ -15,9 +15,9 @@
  *   `project:changed` event waits for the grid frames before it.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Namespace } from 'socket.io';
 import type { ProjectChangedEvent, UnitsChangedFrame } from '@kaipan/shared';
 import type { Principal } from '../domain/principal.js';
+import type { HubNamespace } from './hub-types.js';
 
 export type Audience = 'live' | 'grid';
 
@@ -50,7 +50,7 @@ export class Fanout {
   private gridTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly hub: Namespace,
+    private readonly hub: HubNamespace,
     private readonly gridIntervalMs: number,
   ) {}
 

@@ -5,61 +5,44 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import { Server, type Socket } from 'socket.io';
-import type { z } from 'zod';
+import { Server } from 'socket.io';
 import {
   AppError,
+  HUB_COMMANDS,
   HUB_NAMESPACE,
-  confirmSchema,
   describeIssues,
-  projectRefSchema,
-  lockSchema,
-  releaseLockSchema,
+  handshakeRefusal,
   type Ack,
   type ClientToServerEvents,
+  type HubCommand,
+  type HubCommandPayload,
+  type HubCommandResults,
+  type InterServerEvents,
   type ServerToClientEvents,
 } from '@kaipan/shared';
 import type { AppConfig } from '../config/index.js';
 import type { ProcessMetrics } from '../infra/process-metrics.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
 import { canManage, deviceLabel, type Principal } from '../domain/principal.js';
-import type { SessionClaims } from '../domain/session-token.js';
 import type { FeedSink } from '../services/change-feed.js';
 import { Fanout, audienceOf, managersRoom, projectRoom, sessionRoom, userRoom } from './fanout.js';
-import { checkHandshake, readCommand, unknownCommand } from './command-input.js';
+import { checkHandshake, isAckCallback, readCommand, unknownCommand } from './command-input.js';
 import { routeDealEvent } from './deal-routing.js';
+import type { HubServer, HubSocket, SocketData } from './hub-types.js';
 import { toErrorBody } from '../services/errors.js';
 import type { Services } from '../services/index.js';
 import type { Logger } from '../services/logger.js';
 
-export interface SocketData {
-  principal: Principal;
-  /**
-   * The handshake credential, re-checked on every command (deactivation, expiry): a token's claims
-   * as verified once at the handshake, or the device key.
-   */
-  credential: { claims: SessionClaims } | { deviceKey: string };
-}
+/** The process's socket.io server (app.ts keeps it to close it and to count sockets). */
+export type { HubServer } from './hub-types.js';
 
-export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/** A refused handshake: `connect_error` with the code as message and the error body as `data`. */
-function refusal(error: AppError): Error {
-  const err = new Error(error.code) as Error & { data?: unknown };
-  err.data = error.toBody();
-  return err;
-}
-
-function unauthenticated(): Error {
-  return refusal(new AppError('UNAUTHENTICATED', 'A valid token or device key is required.'));
-}
+const unauthenticated = (): Error => handshakeRefusal(new AppError('UNAUTHENTICATED', 'A valid token or device key is required.').toBody());
 
 function tooManySockets(max: number): Error {
-  return refusal(new AppError('RATE_LIMITED', `Too many live connections for this user (at most ${max}); close another tab or device.`, {
+  return handshakeRefusal(new AppError('RATE_LIMITED', `Too many live connections for this user (at most ${max}); close another tab or device.`, {
     limit: 'sockets-per-user',
     max,
-  }));
+  }).toBody());
 }
 
 /**
@@ -76,7 +59,7 @@ export function createHub(
   /** Counts answered commands for GET /api/metrics. */
   metrics?: ProcessMetrics,
 ) {
-  const io: HubServer = new Server(httpServer, {
+  const io: HubServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     // WebSocket only: no long-polling means no sticky sessions behind a load balancer.
     transports: ['websocket'],
     // Room for a 1 MB string to reach validation and be refused with a coded error.
@@ -118,10 +101,10 @@ export function createHub(
   hub.use((socket, next) => {
     const bad = checkHandshake(socket.handshake);
     if (bad) {
-      next(refusal(bad));
+      next(handshakeRefusal(bad.toBody()));
       return;
     }
-    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    const auth: Record<string, unknown> = socket.handshake.auth ?? {};
     const claims = typeof auth.token === 'string' ? services.auth.verifyToken(auth.token) : null;
     const credential = claims ? { claims } : typeof auth.deviceKey === 'string' ? { deviceKey: auth.deviceKey } : null;
     if (!credential) {
@@ -151,7 +134,7 @@ export function createHub(
       },
       (error: unknown) => {
         log.error({ err: error }, 'hub authentication failed');
-        next(refusal(new AppError('SERVICE_UNAVAILABLE')));
+        next(handshakeRefusal(new AppError('SERVICE_UNAVAILABLE').toBody()));
       },
     );
   });
@@ -164,13 +147,20 @@ export function createHub(
     // where its sockets are cut when it ends.
     if (principal.kind === 'user') void socket.join(principal.sessionId ? [userRoom(principal.id), sessionRoom(principal.sessionId)] : userRoom(principal.id));
 
-    /** validate → one service call → ack; every failure is a coded error and changes nothing. */
-    const command =
-      <S extends z.ZodType, R>(event: string, schema: S, run: (payload: z.output<S>) => Promise<R>) =>
-      async (...args: unknown[]): Promise<void> => {
+    /** Commands this socket answers (an event with an ack that is not one answers NOT_FOUND). */
+    const commands = new Set<string>();
+    /**
+     * The listener of command `event`: validate (its schema in HUB_COMMANDS) → one service call →
+     * ack; every failure is a coded error and changes nothing. The arguments are read as unknown:
+     * what arrives is whatever the client sent, the schema decides.
+     */
+    const command = <C extends HubCommand>(event: C, run: (payload: HubCommandPayload<C>) => Promise<HubCommandResults[C]>) => {
+      commands.add(event);
+      const schema = HUB_COMMANDS[event];
+      return async (...args: unknown[]): Promise<void> => {
         const { ack, payload, error: refused } = readCommand(args);
         if (!ack) return;
-        const reply = (response: Ack<R>): void => {
+        const reply = (response: Ack<HubCommandResults[C]>): void => {
           metrics?.command(event, response.ok ? null : response.error.code);
           ack(response);
         };
@@ -204,20 +194,16 @@ export function createHub(
           reply({ ok: false, error: toErrorBody(error, log, services.health).body });
         }
       };
-
-    const commands = new Set<string>();
-    const listen = socket.on.bind(socket) as (event: string, handler: (...args: unknown[]) => Promise<void>) => void;
-    const on = (event: string, handler: (...args: unknown[]) => Promise<void>): void => {
-      commands.add(event);
-      listen(event, handler);
     };
+
     // An event with an acknowledgement but no command answers NOT_FOUND rather than never.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args[args.length - 1];
-      if (!commands.has(event) && typeof ack === 'function') (ack as (r: unknown) => void)(unknownCommand());
+      if (!commands.has(event) && isAckCallback(ack)) ack(unknownCommand());
     });
 
-    on('project:join', command('project:join', projectRefSchema, async ({ projectId }) => {
+    // One listener per command of ClientToServerEvents (hub.test.ts checks that each is answered).
+    socket.on('project:join', command('project:join', async ({ projectId }) => {
       await services.directory.assertAccess(principal, projectId);
       // Join first, then read: a change made in between is both in the snapshot's seq range and
       // delivered; the client drops frames at or below the snapshot's seq.
@@ -229,17 +215,17 @@ export function createHub(
       return { ...(await services.query.snapshot(principal, projectId)), system: services.health.status() };
     }));
 
-    on('project:leave', command('project:leave', projectRefSchema, async ({ projectId }) => {
+    socket.on('project:leave', command('project:leave', async ({ projectId }) => {
       for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
       await socket.leave(managersRoom(projectId));
       return { projectId };
     }));
 
-    on('unit:lock', command('unit:lock', lockSchema, ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)));
+    socket.on('unit:lock', command('unit:lock', ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)));
 
-    on('unit:release', command('unit:release', releaseLockSchema, ({ unitId, token }) => services.sales.release(principal, unitId, token)));
+    socket.on('unit:release', command('unit:release', ({ unitId, token }) => services.sales.release(principal, unitId, token)));
 
-    on('unit:confirm', command('unit:confirm', confirmSchema, ({ unitId, token, buyer, ...terms }) =>
+    socket.on('unit:confirm', command('unit:confirm', ({ unitId, token, buyer, ...terms }) =>
       services.sales.confirm(principal, unitId, token, buyer, terms)));
 
     socket.on('disconnect', () => limiter.forget(socket.id));

@@ -10,22 +10,13 @@
  *   It receives `queue:changed`, `ticket:changed` (its own ticket's fresh BuyerView) and
  *   `availability:changed` (unit status changes of the project, from this process's change feed).
  */
-import type { Namespace } from 'socket.io';
-import {
-  AppError,
-  HUB_NAMESPACE,
-  QUEUE_NAMESPACE,
-  ticketTokenSchema,
-  type BuyerClientToServerEvents,
-  type BuyerServerToClientEvents,
-  type UnitStatus,
-} from '@kaipan/shared';
+import { AppError, HUB_NAMESPACE, QUEUE_NAMESPACE, handshakeRefusal, ticketTokenSchema, type UnitStatus } from '@kaipan/shared';
 import { RateLimiter } from '../infra/rate-limiter.js';
 import type { FeedSink } from '../services/change-feed.js';
 import type { Services } from '../services/index.js';
 import type { Logger } from '../services/logger.js';
 import { projectRoom } from './fanout.js';
-import type { HubServer } from './hub.js';
+import type { BuyerNamespace, HubServer } from './hub-types.js';
 
 /** Queue changes of one project within this window become one `queue:changed`. */
 const COALESCE_MS = 30;
@@ -37,8 +28,6 @@ const HANDSHAKE_RATE = { perSecond: 1, burst: 10 };
 export const buyerProjectRoom = (projectId: string): string => `queue:${projectId}`;
 export const buyerTicketRoom = (ticketId: string): string => `ticket:${ticketId}`;
 
-type BuyerNamespace = Namespace<BuyerClientToServerEvents, BuyerServerToClientEvents>;
-
 export interface QueueEvents {
   /** Wrap the change feed's sink so unit changes also reach buyer pages (availability). */
   tap(sink: FeedSink): FeedSink;
@@ -47,22 +36,16 @@ export interface QueueEvents {
 
 export function attachQueueEvents(io: HubServer, services: Services, log: Logger): QueueEvents {
   const hub = io.of(HUB_NAMESPACE);
-  const buyers = io.of(QUEUE_NAMESPACE) as unknown as BuyerNamespace;
+  const buyers: BuyerNamespace = io.of(QUEUE_NAMESPACE);
   const handshakes = new RateLimiter(HANDSHAKE_RATE.perSecond, HANDSHAKE_RATE.burst);
 
   buyers.use((socket, next) => {
-    const refuse = (): void => {
-      const err = new Error('UNAUTHENTICATED') as Error & { data?: unknown };
-      err.data = new AppError('UNAUTHENTICATED', 'A valid ticket token is required.').toBody();
-      next(err);
-    };
+    const refuse = (): void => next(handshakeRefusal(new AppError('UNAUTHENTICATED', 'A valid ticket token is required.').toBody()));
     if (!handshakes.take(socket.handshake.address)) {
-      const err = new Error('RATE_LIMITED') as Error & { data?: unknown };
-      err.data = new AppError('RATE_LIMITED').toBody();
-      next(err);
+      next(handshakeRefusal(new AppError('RATE_LIMITED').toBody()));
       return;
     }
-    const parsed = ticketTokenSchema.safeParse((socket.handshake.auth as Record<string, unknown> | undefined)?.ticketToken);
+    const parsed = ticketTokenSchema.safeParse(socket.handshake.auth?.ticketToken);
     if (!parsed.success) {
       refuse();
       return;
@@ -78,7 +61,7 @@ export function attachQueueEvents(io: HubServer, services: Services, log: Logger
       },
       (error: unknown) => {
         log.error({ err: error }, 'buyer socket authentication failed');
-        next(new Error('SERVICE_UNAVAILABLE'));
+        next(handshakeRefusal(new AppError('SERVICE_UNAVAILABLE').toBody()));
       },
     );
   });

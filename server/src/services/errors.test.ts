@@ -1,6 +1,7 @@
 /** Which thrown errors mean "a dependency is down" (SERVICE_UNAVAILABLE) and which are bugs (INTERNAL). */
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@kaipan/shared';
+import { AppError, isErrorCode } from '@kaipan/shared';
 import { toErrorBody, unavailableDependency } from './errors.js';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
@@ -48,5 +49,35 @@ describe('unavailableDependency', () => {
     toErrorBody(pgError('57P01', 'x'), silent, { noteFailure: (d) => noted.push(d) });
     toErrorBody(new AppError('LOCK_HELD'), silent, { noteFailure: (d) => noted.push(d) });
     expect(noted).toEqual(['postgres']);
+  });
+});
+
+/**
+ * TypeScript only lets a registered code into an AppError; Lua scripts and SQL functions are outside
+ * its reach, and their codes reach clients through a cast (infra/mirror.ts) or a pattern
+ * (sales-service.ts `kaipan:<CODE>`). Every code they can raise must be in the registry.
+ */
+describe('codes raised outside TypeScript', () => {
+  const root = new URL('../../../', import.meta.url);
+  const sources = (dir: string, ext: string): { file: string; text: string }[] =>
+    readdirSync(new URL(dir, root), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith(ext))
+      .map((file) => ({ file: `${dir}${file}`, text: readFileSync(new URL(`${dir}${file}`, root), 'utf8') }));
+  const unregistered = (files: { file: string; text: string }[], pattern: RegExp, allowed: string[] = []): string[] =>
+    files.flatMap(({ file, text }) =>
+      [...text.matchAll(pattern)].map((m) => m[1]!).filter((code) => !isErrorCode(code) && !allowed.includes(code)).map((code) => `${file}: ${code}`),
+    );
+
+  it("Lua scripts answer {'ERR', <registered code>} (or MIRROR_MISSING, which the server handles itself)", () => {
+    const lua = sources('server/', '.lua');
+    expect(lua.length).toBeGreaterThan(0);
+    expect(lua.some(({ text }) => /\{'ERR', '[A-Z_]+'\}/.test(text))).toBe(true);
+    expect(unregistered(lua, /\{'ERR', '([A-Z_]+)'\}/g, ['MIRROR_MISSING'])).toEqual([]);
+  });
+
+  it("SQL functions raise 'kaipan:<registered code>'", () => {
+    const sql = [...sources('prisma/migrations/', '.sql'), ...sources('server/', '.sql')];
+    expect(sql.some(({ text }) => /'kaipan:[A-Z_]+'/.test(text))).toBe(true);
+    expect(unregistered(sql, /RAISE EXCEPTION 'kaipan:([A-Z_]+)'/g)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Server } from 'socket.io';
 import { AppError, HUB_NAMESPACE, QUEUE_NAMESPACE, type ServerMetrics } from '@kaipan/shared';
 import type { AppConfig } from '../../config/index.js';
 import { canManage } from '../../domain/principal.js';
 import type { ProcessMetrics } from '../../infra/process-metrics.js';
 import { pingRedis } from '../../infra/redis.js';
 import type { SqlPool } from '../../infra/sql.js';
+import type { HubServer } from '../../hub/hub-types.js';
 import type { Services } from '../../services/index.js';
 import { requirePrincipal } from '../context.js';
 
@@ -13,7 +13,7 @@ import { requirePrincipal } from '../context.js';
 export function metricsRoutes(
   app: FastifyInstance,
   services: Services,
-  deps: { config: AppConfig; metrics: ProcessMetrics; io: Server; sql: SqlPool; redis: Parameters<typeof pingRedis>[0] },
+  deps: { config: AppConfig; metrics: ProcessMetrics; io: HubServer; sql: SqlPool; redis: Parameters<typeof pingRedis>[0] },
 ): void {
   app.get('/api/metrics', async (request): Promise<ServerMetrics> => {
     const principal = await requirePrincipal(services, request);
