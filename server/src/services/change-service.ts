@@ -43,7 +43,7 @@ import type { MirrorFailure, StoredChange, UnitMirror } from '../infra/mirror.js
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
-import type { DocumentRefresher } from './document-service.js';
+import type { DocumentRefresher } from '../documents/index.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { PricingService } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
