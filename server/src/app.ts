@@ -54,6 +54,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     bodyLimit: 2 * 1024 * 1024,
     // On shutdown, end keep-alive connections too: browsers hold them open indefinitely.
     forceCloseConnections: true,
+    // No limit on a plugin's start: onReady waits for Redis (30 s bound of its own), warms the pools
+    // and rebuilds the mirror, which can take longer than fastify's default 10 s on a loaded machine.
+    pluginTimeout: 0,
     trustProxy: config.trustProxy,
     // Per-request lines only when debugging: a launch storm would otherwise log thousands a second.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),

@@ -25,7 +25,8 @@ export interface KaipanWorker {
 }
 
 export async function startWorker(config: AppConfig, log: Logger): Promise<KaipanWorker> {
-  const app = Fastify({ loggerInstance: asFastifyLogger(log) });
+  // No limit on a plugin's start (as app.ts): the mirror and the BullMQ workers start in onReady.
+  const app = Fastify({ loggerInstance: asFastifyLogger(log), pluginTimeout: 0 });
   await app.register(configPlugin, { config });
   await app.register(redisPlugin, { process: 'worker' });
   await app.register(postgresPlugin, { process: 'worker' });
