@@ -2,11 +2,11 @@
  * Consumer of the `documents` queue. Started by the worker process (KAIPAN_ROLE=worker) and by the
  * one-process default (KAIPAN_ROLE=all). The BullMQ worker only does I/O on this event loop; the
  * PDF itself is drawn in a worker thread (RenderPool). Jobs: `ticket-pdf` (queue tickets, Redis)
- * and `document-pdf` (verifiable documents, PostgreSQL: services/document-service.ts).
+ * and `document-pdf` (verifiable documents, PostgreSQL: documents/).
  */
 import { Worker, type Job } from 'bullmq';
 import type { Db } from '../infra/db.js';
-import { processDocumentJob } from '../services/document-service.js';
+import { processDocumentJob } from '../documents/index.js';
 import type { Logger } from '../services/logger.js';
 import {
   DOCUMENT_PDF_JOB,

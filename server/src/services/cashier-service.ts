@@ -30,7 +30,7 @@ import type { StoredChange } from '../infra/mirror.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DealEvents } from './deal-events.js';
-import type { DocumentRefresher } from './document-service.js';
+import type { DocumentRefresher } from '../documents/index.js';
 import { toAuditRow } from './audit.js';
 import {
   TX_OPTIONS,

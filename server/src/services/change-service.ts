@@ -45,7 +45,7 @@ import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
 import { CHANGE_REQUEST } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
-import type { DocumentRefresher } from './document-service.js';
+import type { DocumentRefresher } from '../documents/index.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
 import type { PricingService } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';

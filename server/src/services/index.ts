@@ -28,7 +28,7 @@ import { ApprovalService } from './approval-service.js';
 import { ChangeService } from './change-service.js';
 import { PriceBookService } from './price-book-service.js';
 import { UnitImportService } from './unit-import-service.js';
-import { DocumentService } from './document-service.js';
+import { DocumentService } from '../documents/index.js';
 import { CashierService } from './cashier-service.js';
 import { DepositJobs } from '../jobs/deposits.js';
 import { SessionService } from './session-service.js';

@@ -20,7 +20,7 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
-import type { DocumentRefresher } from './document-service.js';
+import type { DocumentRefresher } from '../documents/index.js';
 import { toAuditRow } from './audit.js';
 import {
   TX_OPTIONS,

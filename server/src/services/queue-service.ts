@@ -5,7 +5,7 @@
  * tickets with FOR UPDATE SKIP LOCKED so two managers never call the same ticket. Each change
  * commits with its audit events, then listeners (the hub) broadcast it.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   AppError,
@@ -13,7 +13,6 @@ import {
   NOW_SERVING_SIZE,
   CALL_RATE_WINDOW,
   callingRatePerMinute,
-  estimateWaitMinutes,
   formatRegistrationNo,
   formatTicketLabel,
   initialSortKey,
@@ -24,14 +23,12 @@ import {
   showPhone,
   planNoShow,
   requeueKey,
-  type BuyerShortlistUnit,
   type BuyerView,
   type CallNextBody,
   type CallResult,
   type CreateQueueCategoryBody,
   type LayoutAvailability,
   type ListTicketsQuery,
-  type ProjectSnapshot,
   type QueueBoardTicket,
   type QueueCategoryInfo,
   type QueueCategoryState,
@@ -41,11 +38,13 @@ import {
   type TakeTicketResult,
   type TicketStatus,
 } from '@kaipan/shared';
-import type { Db, Prisma } from '../infra/db.js';
+import type { Db } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
-import { canManage, type DevicePrincipal, type Principal } from '../domain/principal.js';
+import { canManage, type Principal } from '../domain/principal.js';
 import type { DocumentJobs, DocumentStore, StoredPdf } from '../jobs/documents.js';
 import { toAuditRow } from './audit.js';
+import { QueueBuyerPage } from './queue-buyer-page.js';
+import { countWaitingAhead, ticketInclude, type TicketRow } from './queue-tickets.js';
 import type { Logger } from './logger.js';
 import type { ProjectDirectory } from './project-directory.js';
 import type { QueryService } from './query-service.js';
@@ -61,13 +60,6 @@ export interface QueueChange {
 /** How long an idempotency key remembers its first result, seconds. */
 const IDEMPOTENCY_TTL_SECONDS = 600;
 
-const ticketInclude = {
-  category: { select: { id: true, code: true, name: true, nameEn: true, priority: true } },
-  registration: { select: { number: true } },
-  customer: { select: { ownerId: true } },
-} as const;
-type TicketRow = Prisma.QueueTicketGetPayload<{ include: typeof ticketInclude }>;
-
 function toBoardTicket(t: { id: string; label: string; status: TicketStatus; calledAt: Date | null; missedCount: number }): QueueBoardTicket {
   return { id: t.id, label: t.label, status: t.status, calledAt: t.calledAt?.toISOString() ?? null, missedCount: t.missedCount };
 }
@@ -76,21 +68,10 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === 'P2002' || pgErrorCode(error) === '23505';
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The kiosk (a KIOSK device), managers and cashiers: they issue numbers and see ticket lists. */
 function isQueueStaff(p: Principal): boolean {
   if (p.kind === 'device') return p.deviceKind === 'KIOSK';
   return p.role === 'CASHIER' || canManage(p);
-}
-
-/** Read-only principal scoped to one project, for the public buyer page's live-state reads. */
-function buyerPagePrincipal(projectId: string): DevicePrincipal {
-  return { kind: 'device', id: 'buyer-page', projectId, deviceKind: 'BOARD', name: 'buyer-page', device: null };
 }
 
 export class QueueService {
@@ -101,10 +82,14 @@ export class QueueService {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly directory: ProjectDirectory,
-    private readonly query: QueryService,
+    query: QueryService,
     private readonly documents: { jobs: DocumentJobs; store: DocumentStore },
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.buyerPage = new QueueBuyerPage(db, directory, query, documents);
+  }
+
+  private readonly buyerPage: QueueBuyerPage;
 
   /** Called after every committed change (the hub broadcasts `queue:changed`). */
   onChange(listener: (change: QueueChange) => void): void {
@@ -296,18 +281,6 @@ export class QueueService {
   // ── Reading ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * People ahead of a waiting ticket: the rule of shared `countPeopleAhead` (waiting tickets of the
-   * same category before it by sort key, then number), counted in SQL instead of loading the line.
-   */
-  private async peopleAhead(t: { projectId: string; categoryId: string; sortKey: number; number: number }): Promise<number> {
-    const rows = await this.db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM queue_tickets t
-      WHERE t.project_id = ${t.projectId}::uuid AND t.status = 'WAITING' AND t.category_id = ${t.categoryId}::uuid
-        AND (t.sort_key, t.number) < (${t.sortKey}::int, ${t.number}::int)`;
-    return rows[0]?.n ?? 0;
-  }
-
-  /**
    * A ticket as `viewer` may see it. Calling numbers needs no phone: a masked one at most (to tell
    * two buyers apart at the desk), and none for the kiosk device (privacy rule: devices never).
    */
@@ -328,7 +301,7 @@ export class QueueService {
       issuedAt: t.issuedAt.toISOString(),
       calledAt: t.calledAt?.toISOString() ?? null,
       doneAt: t.doneAt?.toISOString() ?? null,
-      peopleAhead: t.status === 'WAITING' ? await this.peopleAhead(t) : null,
+      peopleAhead: t.status === 'WAITING' ? await countWaitingAhead(this.db, t) : null,
     };
   }
 
@@ -633,110 +606,25 @@ export class QueueService {
     return ticket;
   }
 
-  // ── Public: buyer page and ticket PDF ────────────────────────────────────────────────────
+  // ── Public: buyer page and ticket PDF (queue-buyer-page.ts) ───────────────────────────────
 
   /** The ticket behind a buyer-page token, or null (callers answer a bare NOT_FOUND). */
-  async resolveToken(token: string): Promise<{ ticketId: string; projectId: string } | null> {
-    const t = await this.db.queueTicket.findUnique({ where: { token }, select: { id: true, projectId: true } });
-    return t ? { ticketId: t.id, projectId: t.projectId } : null;
+  resolveToken(token: string): Promise<{ ticketId: string; projectId: string } | null> {
+    return this.buyerPage.resolveToken(token);
   }
 
   /** GET /api/public/tickets/:token (or by id, for `ticket:changed`). NOT_FOUND (nothing else) when unknown. */
-  async buyerView(where: { token: string } | { id: string }): Promise<BuyerView> {
-    const ticket = await this.db.queueTicket.findUnique({
-      where,
-      include: {
-        ...ticketInclude,
-        project: { select: { id: true, name: true, nameEn: true, timezone: true } },
-        registration: { select: { number: true, selectionEndsAt: true } },
-      },
-    });
-    if (!ticket) throw new AppError('NOT_FOUND');
-    const projectId = ticket.projectId;
-    const now = Date.now();
-    const [serving, ahead, calls, snapshot, catalog, shortlist] = await Promise.all([
-      this.db.queueTicket.findMany({
-        where: { categoryId: ticket.categoryId, status: 'CALLED' }, orderBy: [{ calledAt: 'desc' }, { number: 'desc' }],
-        take: NOW_SERVING_SIZE, select: { label: true },
-      }),
-      ticket.status === 'WAITING' ? this.peopleAhead(ticket) : Promise.resolve(null),
-      // The pace of this buyer's own line (people ahead are counted in it).
-      this.db.queueTicket.findMany({
-        where: { categoryId: ticket.categoryId, calledAt: { not: null } }, orderBy: { calledAt: 'desc' }, take: CALL_RATE_WINDOW, select: { calledAt: true },
-      }),
-      this.query.snapshot(buyerPagePrincipal(projectId), projectId),
-      this.directory.getCatalog(projectId),
-      ticket.customerId
-        ? this.db.shortlistItem.findMany({ where: { customerId: ticket.customerId }, orderBy: { rank: 'asc' }, select: { unitId: true, rank: true } })
-        : Promise.resolve([]),
-    ]);
-    const rate = callingRatePerMinute(calls.flatMap((c) => (c.calledAt ? [c.calledAt.getTime()] : [])), now);
-    const status = new Map(snapshot.units.map((u) => [u.id, u.status]));
-    const shortlistUnits: BuyerShortlistUnit[] = shortlist.flatMap((s) => {
-      const unit = catalog.byId.get(s.unitId);
-      if (!unit) return [];
-      return [{
-        unitId: unit.id, code: unit.code, layout: unit.layout, layoutName: unit.layoutName, grossArea: unit.grossArea,
-        listPrice: unit.listPrice, status: status.get(unit.id) ?? 'NOT_RELEASED', rank: s.rank,
-      }];
-    });
-    const selectionEndsAt = ticket.status === 'CALLED' ? (ticket.registration?.selectionEndsAt?.toISOString() ?? null) : null;
-    return {
-      ticketId: ticket.id,
-      project: ticket.project,
-      category: { code: ticket.category.code, name: ticket.category.name, nameEn: ticket.category.nameEn },
-      label: ticket.label,
-      status: ticket.status,
-      issuedAt: ticket.issuedAt.toISOString(),
-      calledAt: ticket.calledAt?.toISOString() ?? null,
-      selectionEndsAt,
-      nowServing: serving.map((s) => s.label),
-      peopleAhead: ahead,
-      estimatedWaitMinutes: ahead === null ? null : estimateWaitMinutes(ahead, rate),
-      shortlist: shortlistUnits,
-      availability: availabilityByLayout(catalog.catalog.units, snapshot),
-      serverTime: new Date(now).toISOString(),
-    };
+  buyerView(where: { token: string } | { id: string }): Promise<BuyerView> {
+    return this.buyerPage.view(where);
   }
 
   /** Live availability per layout of a project (for `availability:changed`). */
-  async availability(projectId: string): Promise<LayoutAvailability[]> {
-    const [snapshot, catalog] = await Promise.all([
-      this.query.snapshot(buyerPagePrincipal(projectId), projectId),
-      this.directory.getCatalog(projectId),
-    ]);
-    return availabilityByLayout(catalog.catalog.units, snapshot);
+  availability(projectId: string): Promise<LayoutAvailability[]> {
+    return this.buyerPage.availability(projectId);
   }
 
-  /**
-   * The ticket's PDF when rendered (`ready`), else `rendering` after making sure a render job is
-   * queued. NOT_FOUND unless the token is the ticket's.
-   */
-  async ticketPdf(ticketId: string, token: string, origin: string): Promise<({ state: 'ready' } & StoredPdf) | { state: 'rendering' }> {
-    const ticket = await this.db.queueTicket.findUnique({ where: { id: ticketId }, select: { id: true, token: true } });
-    if (!ticket || !sameToken(ticket.token, token)) throw new AppError('NOT_FOUND');
-    const stored = await this.documents.store.getTicketPdf(ticketId);
-    if (stored) return { state: 'ready', ...stored };
-    await this.documents.jobs.enqueueTicketPdf({ ticketId, origin });
-    return { state: 'rendering' };
+  /** The ticket's PDF when rendered, else `rendering` after making sure a render job is queued. */
+  ticketPdf(ticketId: string, token: string, origin: string): Promise<({ state: 'ready' } & StoredPdf) | { state: 'rendering' }> {
+    return this.buyerPage.ticketPdf(ticketId, token, origin);
   }
-}
-
-/** Units per layout, and how many are AVAILABLE (not locked) in the live snapshot. */
-export function availabilityByLayout(
-  units: readonly { id: string; layout: string; layoutName: string }[],
-  snapshot: Pick<ProjectSnapshot, 'units'>,
-): LayoutAvailability[] {
-  const status = new Map(snapshot.units.map((u) => [u.id, u.status]));
-  const byLayout = new Map<string, LayoutAvailability>();
-  for (const u of units) {
-    let entry = byLayout.get(u.layout);
-    if (!entry) {
-      entry = { layout: u.layout, layoutName: u.layoutName, available: 0, total: 0 };
-      byLayout.set(u.layout, entry);
-    }
-    entry.total += 1;
-    if (status.get(u.id) === 'AVAILABLE') entry.available += 1;
-  }
-  return [...byLayout.values()].sort((a, b) => a.layout.localeCompare(b.layout));
 }

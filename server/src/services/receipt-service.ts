@@ -19,7 +19,7 @@ import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
 import { RECEIPT_VOID } from '../approvals/kinds.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
-import type { DocumentRefresher } from './document-service.js';
+import type { DocumentRefresher } from '../documents/index.js';
 import { toAuditRow } from './audit.js';
 import {
   TX_OPTIONS,
