@@ -3,7 +3,7 @@
  * The server also sets an httpOnly cookie at login; the bearer token is what api.ts and the hub use.
  */
 import { createRoot, createSignal } from 'solid-js';
-import { MANAGER_ROLES, ROLES, SELLER_ROLES, type LoginResponse, type SessionEndReason, type UserInfo } from '@kaipan/shared';
+import { ROLES, isManagerRole, SELLER_ROLES, type LoginResponse, type SessionEndReason, type UserInfo } from '@kaipan/shared';
 
 const STORAGE_KEY = 'kaipan.session';
 
@@ -88,7 +88,7 @@ export function updateUser(user: UserInfo): void {
 }
 
 export function isManager(user: UserInfo | undefined | null): boolean {
-  return !!user && MANAGER_ROLES.includes(user.role);
+  return !!user && isManagerRole(user.role);
 }
 
 export function isAdmin(user: UserInfo | undefined | null): boolean {

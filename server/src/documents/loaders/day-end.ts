@@ -1,5 +1,5 @@
 /** A day-end 日结: a cashier's closed day, its totals as frozen at close and its payments. */
-import { AppError, MANAGER_ROLES, formatRegistrationNo, type DayEndTotals, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
+import { AppError, formatRegistrationNo, isManagerRole, type DayEndTotals, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
 import type { UserPrincipal } from '../../domain/principal.js';
 import type { DayEndPaymentRow } from '../day-end.js';
 import { formatFen, formatProjectTime } from '../format.js';
@@ -13,7 +13,7 @@ export async function prepareDayEnd(ctx: LoaderContext, user: UserPrincipal, day
   });
   if (!close) throw new AppError('NOT_FOUND', 'No such day-end.');
   await ctx.directory.assertAccess(user, close.projectId);
-  const manages = MANAGER_ROLES.includes(user.role);
+  const manages = isManagerRole(user.role);
   if (!manages && close.cashierId !== user.id) throw new AppError('FORBIDDEN', 'A day-end is printed by its cashier or a manager.');
   const businessDate = close.businessDate.toISOString().slice(0, 10);
   const select = {
