@@ -3,6 +3,7 @@
  * docs/protocol.md documents it; k6 scripts and integrations rely on it — keep it stable.
  * Money is integer fen; areas are m² with two decimals; times are ISO-8601 UTC strings.
  */
+import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
 import type { UnitStatus } from './unit-status.js';
 import type { QueueState } from './queue.js';
@@ -25,30 +26,28 @@ export const DEVICE_KEY_HEADER = 'x-device-key';
 export const ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles that may run sales control (pause, withhold, batches). */
-export const MANAGER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER'];
-/** Roles that may lock and confirm units. */
-export const SELLER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CONSULTANT'];
-/** Roles that handle money at the cashier (record payments, hold a receipt book); managers also decide voids. */
-export const CASHIER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CASHIER'];
+export const roleSchema = z.enum(ROLES);
 
-export interface UserInfo {
-  id: string;
-  username: string;
-  role: Role;
-  displayName: string;
-}
+/** A signed-in person as the apps show them. */
+export const userInfoSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: roleSchema,
+  displayName: z.string(),
+});
+export type UserInfo = z.infer<typeof userInfoSchema>;
 
-export interface LoginResponse {
-  token: string;
-  user: UserInfo;
-}
+/** POST /api/auth/login: the session token (also set as the `kaipan_token` cookie) and who signed in. */
+export const loginResponseSchema = z.object({ token: z.string(), user: userInfoSchema });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
-export interface HealthResponse {
-  ok: boolean;
-  postgres: 'up' | 'down';
-  redis: 'up' | 'down';
-}
+/** GET /api/health (no credentials): 200 when PostgreSQL and Redis answer, else 503 with the same body. */
+export const healthResponseSchema = z.object({
+  ok: z.boolean(),
+  postgres: z.enum(['up', 'down']),
+  redis: z.enum(['up', 'down']),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 /**
  * GET /api/metrics — one server process, for operators on launch morning. Rates and the event-loop
