@@ -7,34 +7,21 @@ import { resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { ERROR_MESSAGES, type HealthResponse } from '@kaipan/shared';
+import { ERROR_MESSAGES } from '@kaipan/shared';
 import type { AppConfig } from './config/index.js';
-import { createDb, pingDb, warmDb } from './infra/db.js';
-import { createPublisher, createRedis, pingRedis, waitForRedis } from './infra/redis.js';
+import { createDb, warmDb } from './infra/db.js';
+import { createPublisher, createRedis, waitForRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createHub, type HubServer } from './hub/hub.js';
 import { frameworkErrorOptions, installFrameworkErrors } from './http/framework-errors.js';
 import { installInputGuard } from './http/input-guard.js';
-import { authRoutes } from './http/routes/auth.js';
-import { userRoutes } from './http/routes/users.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerApi } from './http/register-api.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { projectRoutes } from './http/routes/projects.js';
-import { unitRoutes } from './http/routes/units.js';
-import { queueRoutes } from './http/routes/queue.js';
 import { attachQueueEvents } from './hub/queue-events.js';
 import { startDocumentsWorker, type DocumentsWorker } from './jobs/documents-worker.js';
 import { startBatchesWorker, type BatchesWorker } from './jobs/batches-worker.js';
-import { registrationRoutes } from './http/routes/registrations.js';
-import { metricsRoutes } from './http/routes/metrics.js';
 import { ProcessMetrics } from './infra/process-metrics.js';
-import { customerRoutes } from './http/routes/customers.js';
-import { lotteryRoutes } from './http/routes/lottery.js';
-import { approvalRoutes } from './http/routes/approvals.js';
-import { changeRoutes } from './http/routes/changes.js';
-import { pricingRoutes } from './http/routes/pricing.js';
-import { unitImportRoutes } from './http/routes/unit-import.js';
-import { documentRoutes } from './http/routes/documents.js';
-import { cashierRoutes } from './http/routes/cashier.js';
 import { startDepositsWorker, type DepositsWorker } from './jobs/deposits-worker.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { createServices, type Services } from './services/index.js';
@@ -96,26 +83,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   // Before any route: one error shape for every refusal, and the text rule on every input.
   installFrameworkErrors(app, services.health);
   installInputGuard(app);
-
-  app.get('/api/health', async (_request, reply) => {
-    const [pg, rd] = await Promise.all([pingDb(db), pingRedis(redis)]);
-    const body: HealthResponse = { ok: pg && rd, postgres: pg ? 'up' : 'down', redis: rd ? 'up' : 'down' };
-    return reply.code(body.ok ? 200 : 503).send(body);
-  });
-  authRoutes(app, services, config);
-  userRoutes(app, services);
-  projectRoutes(app, services);
-  unitRoutes(app, services);
-  registrationRoutes(app, services);
-  customerRoutes(app, services);
-  lotteryRoutes(app, services, config);
-  queueRoutes(app, services, config);
-  approvalRoutes(app, services);
-  changeRoutes(app, services);
-  pricingRoutes(app, services);
-  unitImportRoutes(app, services);
-  documentRoutes(app, services, config);
-  cashierRoutes(app, services);
+  await registerOpenApi(app);
 
   const dist = resolve(config.clientDist);
   const serveClient = config.clientDist !== '' && existsSync(resolve(dist, 'index.html'));
@@ -146,7 +114,8 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
 
   const metrics = new ProcessMetrics();
   const { io, sink, fanout } = createHub(app.server, services, config, log, adapterRedis, metrics);
-  metricsRoutes(app, services, { config, metrics, io, sql, redis });
+  // Every HTTP route, from the route table (shared/src/api).
+  registerApi(app, { services, config, db, sql, redis, metrics, io });
   const queueEvents = attachQueueEvents(io, services, log);
   const feed = new ChangeFeed(feedConn, services.mirror, queueEvents.tap(sink), services.projects, log, config.fanoutIntervalMs);
   let documentsWorker: DocumentsWorker | null = null;

@@ -28,6 +28,8 @@ export interface ApiRoute {
   body?: z.ZodType;
   /** The route takes the raw bytes of a file as its body, of these content types. */
   rawBody?: readonly string[];
+  /** Largest body accepted, bytes (default: the server's limit). */
+  bodyLimit?: number;
   /** Success answers with JSON bodies, by status. */
   responses: ResponseSchemas;
   /** A success answer that is a file, not JSON (PDF, CSV, XLSX): its content type. */

@@ -43,6 +43,7 @@ export const unitImportApi = {
     params: projectRefSchema,
     query: unitImportQuerySchema,
     rawBody: UNIT_SHEET_BODY_TYPES,
+    bodyLimit: UNIT_IMPORT_MAX_BYTES,
     responses: { 200: untypedResponse },
     errors: ['IMPORT_INVALID', 'CONFLICT', 'INVALID_TRANSITION'],
   }),
