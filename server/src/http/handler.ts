@@ -29,11 +29,11 @@ export interface Call<R extends ApiRoute> {
 export type Handler<R extends ApiRoute> = (call: Call<R>) => Promise<ResponseOf<R> | FastifyReply>;
 
 /**
- * A handler with work before validation (per-IP rate limits of public routes: a flood of malformed
- * tokens is limited like any other request).
+ * A handler with work before the route's validation, after the text rule of input-guard.ts (per-IP
+ * rate limits of public routes: a flood of malformed tokens is limited like any other request).
  */
 export interface GuardedHandler<R extends ApiRoute> {
-  onRequest: (request: FastifyRequest) => void;
+  beforeValidation: (request: FastifyRequest) => void;
   handle: Handler<R>;
 }
 

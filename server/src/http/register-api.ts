@@ -106,7 +106,7 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
       const entry = featureHandlers[name];
       if (!entry) throw new Error(`no handler for ${feature}.${name} (${route.method} ${route.path})`);
       const handle = typeof entry === 'function' ? entry : entry.handle;
-      const onRequest = typeof entry === 'function' ? undefined : entry.onRequest;
+      const beforeValidation = typeof entry === 'function' ? undefined : entry.beforeValidation;
       const register = (scope: FastifyInstance): void => {
         scope.route({
           method: route.method,
@@ -114,8 +114,11 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
           schema: schemaOf(feature, name, route),
           config: { apiRoute: route },
           ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
-          ...(onRequest ? { onRequest: async (request: FastifyRequest) => onRequest(request) } : {}),
-          ...(route.access === 'public' ? {} : { preValidation: authenticate, preHandler: authorize }),
+          preValidation: [
+            ...(route.access === 'public' ? [] : [authenticate]),
+            ...(beforeValidation ? [async (request: FastifyRequest) => beforeValidation(request)] : []),
+          ],
+          ...(route.access === 'public' ? {} : { preHandler: authorize }),
           handler: (request, reply) =>
             handle({
               principal: request.principal,

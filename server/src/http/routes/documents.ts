@@ -54,7 +54,7 @@ export function documentHandlers(services: Services, config: AppConfig): Handler
     // What the QR code on every document opens. A wildcard, not `:id`: an over-long or slash-laden
     // forgery must get found:false too, not a 414.
     verify: {
-      onRequest: (request) => {
+      beforeValidation: (request) => {
         if (!publicLimiter.take(request.ip)) throw new AppError('RATE_LIMITED');
       },
       handle: async ({ request, reply }) => {

@@ -45,11 +45,11 @@ export function queueHandlers(services: Services, config: AppConfig): Handlers<t
 
     // ── Public: buyer page and printed ticket (a malformed token is as unknown as a wrong one) ──
     buyerView: {
-      onRequest: limitPublic,
+      beforeValidation: limitPublic,
       handle: async ({ params, reply }) => reply.header('cache-control', 'no-store').send(await queue.buyerView({ token: params.token })),
     },
     ticketPdf: {
-      onRequest: limitPublic,
+      beforeValidation: limitPublic,
       handle: async ({ params: { ticketId }, query, request, reply }) => {
         const result = await queue.ticketPdf(ticketId, query.token, originOf(request));
         if (result.state === 'rendering') {
