@@ -38,7 +38,7 @@ interface Operation {
  * Routes whose success answer is not yet a schema of the table (typed feature by feature, issue 13).
  * This count may only go down.
  */
-const UNTYPED_AT_MOST = 111;
+const UNTYPED_AT_MOST = 90;
 
 describe('the route table', () => {
   it('is what the server registers: every /api route is in the table, every route of the table is registered', () => {

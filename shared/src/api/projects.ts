@@ -8,7 +8,18 @@ import {
   projectSettingsSchema,
   updateBatchBodySchema,
 } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import { z } from 'zod';
+import {
+  auditEntrySchema,
+  batchInfoSchema,
+  dealInfoSchema,
+  lockResultSchema,
+  projectCatalogSchema,
+  projectSnapshotSchema,
+  projectSummarySchema,
+  withheldUnitInfoSchema,
+} from '../protocol.js';
+import { defineRoute } from './route.js';
 
 export const projectsApi = {
   list: defineRoute({
@@ -16,7 +27,7 @@ export const projectsApi = {
     path: '/api/projects',
     summary: 'The projects the caller may see (a device: its own).',
     access: 'signedIn',
-    responses: { 200: untypedResponse },
+    responses: { 200: z.array(projectSummarySchema) },
     errors: [],
   }),
   catalog: defineRoute({
@@ -25,7 +36,7 @@ export const projectsApi = {
     summary: 'Buildings and units with their fixed facts (ETag; 304 when unchanged).',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: projectCatalogSchema },
     errors: [],
   }),
   snapshot: defineRoute({
@@ -34,7 +45,7 @@ export const projectsApi = {
     summary: 'Every unit\'s live state at one version (ETag; 304 when unchanged).',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: projectSnapshotSchema },
     errors: [],
   }),
   myLocks: defineRoute({
@@ -43,7 +54,7 @@ export const projectsApi = {
     summary: "The caller's live locks (a reconnecting phone takes them back).",
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: z.array(lockResultSchema) },
     errors: [],
   }),
   deals: defineRoute({
@@ -53,7 +64,7 @@ export const projectsApi = {
     access: 'signedIn',
     params: projectRefSchema,
     query: listQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: z.array(dealInfoSchema) },
     errors: [],
   }),
   audit: defineRoute({
@@ -63,7 +74,7 @@ export const projectsApi = {
     access: 'manage',
     params: projectRefSchema,
     query: listQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: z.array(auditEntrySchema) },
     errors: [],
   }),
   updateSettings: defineRoute({
@@ -73,7 +84,7 @@ export const projectsApi = {
     access: 'manage',
     params: projectRefSchema,
     body: projectSettingsSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: projectSummarySchema },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
   pause: defineRoute({
@@ -83,7 +94,7 @@ export const projectsApi = {
     access: 'manage',
     params: projectRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: projectSummarySchema },
     errors: [],
   }),
   resume: defineRoute({
@@ -93,7 +104,7 @@ export const projectsApi = {
     access: 'manage',
     params: projectRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: projectSummarySchema },
     errors: [],
   }),
   batches: defineRoute({
@@ -102,7 +113,7 @@ export const projectsApi = {
     summary: 'Release batches 推盘 of the project.',
     access: 'manage',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: z.array(batchInfoSchema) },
     errors: [],
   }),
   withheld: defineRoute({
@@ -111,7 +122,7 @@ export const projectsApi = {
     summary: 'Units withheld 保留 from sale, with reason and channel.',
     access: 'manage',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: z.array(withheldUnitInfoSchema) },
     errors: [],
   }),
   createBatch: defineRoute({
@@ -121,7 +132,7 @@ export const projectsApi = {
     access: 'manage',
     params: projectRefSchema,
     body: createBatchBodySchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: batchInfoSchema },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
   releaseBatch: defineRoute({
@@ -131,7 +142,7 @@ export const projectsApi = {
     access: 'manage',
     params: batchRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: batchInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   updateBatch: defineRoute({
@@ -141,7 +152,7 @@ export const projectsApi = {
     access: 'manage',
     params: batchRefSchema,
     body: updateBatchBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: batchInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   cancelBatch: defineRoute({
@@ -151,7 +162,7 @@ export const projectsApi = {
     access: 'manage',
     params: batchRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: batchInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };

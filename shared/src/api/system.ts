@@ -1,7 +1,8 @@
 /** Health and load of the server process. */
 import { z } from 'zod';
-import { healthResponseSchema } from '../protocol.js';
-import { defineRoute, untypedResponse } from './route.js';
+import { healthResponseSchema, serverMetricsSchema } from '../protocol.js';
+
+import { defineRoute } from './route.js';
 
 export const systemApi = {
   health: defineRoute({
@@ -17,7 +18,7 @@ export const systemApi = {
     path: '/api/metrics',
     summary: "This process's load (rates, event loop, memory, sockets, pools); each process answers for itself.",
     access: 'manage',
-    responses: { 200: untypedResponse },
+    responses: { 200: serverMetricsSchema },
     errors: [],
   }),
   openapi: defineRoute({

@@ -1,6 +1,7 @@
 /** The hub's unit commands over HTTP (lock, release, confirm), withhold/unwithhold for managers. */
 import { confirmBodySchema, emptyBodySchema, lockBodySchema, releaseBodySchema, unitRefSchema, withholdBodySchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import { confirmResultSchema, lockResultSchema, unitStateSchema } from '../protocol.js';
+import { defineRoute } from './route.js';
 
 /** Refusals of the selling commands (docs/protocol.md "Errors"). */
 const SELLING_ERRORS = [
@@ -16,7 +17,7 @@ export const unitsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: lockBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: lockResultSchema },
     errors: SELLING_ERRORS,
   }),
   release: defineRoute({
@@ -26,7 +27,7 @@ export const unitsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: releaseBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: unitRefSchema },
     errors: SELLING_ERRORS,
   }),
   confirm: defineRoute({
@@ -36,7 +37,7 @@ export const unitsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: confirmBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: confirmResultSchema },
     errors: [...SELLING_ERRORS, 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED', 'DISCOUNT_NOT_APPLICABLE', 'PLAN_NOT_APPLICABLE', 'DUPLICATE_CUSTOMER', 'INVALID_TRANSITION'],
   }),
   withhold: defineRoute({
@@ -46,7 +47,7 @@ export const unitsApi = {
     access: 'manage',
     params: unitRefSchema,
     body: withholdBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: unitStateSchema },
     errors: ['INVALID_TRANSITION', 'UNIT_NOT_AVAILABLE', 'CONFLICT'],
   }),
   unwithhold: defineRoute({
@@ -56,7 +57,7 @@ export const unitsApi = {
     access: 'manage',
     params: unitRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: unitStateSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };
