@@ -55,7 +55,7 @@ export const documentsApi = {
     method: 'GET',
     path: '/api/projects/:projectId/agreement',
     summary: 'The 认购书 terms of the project.',
-    access: 'staff',
+    access: 'signedIn',
     params: projectRefSchema,
     responses: { 200: untypedResponse },
     errors: [],

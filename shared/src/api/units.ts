@@ -48,7 +48,7 @@ export const unitsApi = {
     params: unitRefSchema,
     body: withholdBodySchema,
     responses: { 200: unitStateSchema },
-    errors: ['INVALID_TRANSITION', 'UNIT_NOT_AVAILABLE', 'CONFLICT'],
+    errors: ['INVALID_TRANSITION', 'UNIT_NOT_AVAILABLE', 'NOT_RELEASED', 'LOCK_HELD', 'CONFLICT'],
   }),
   unwithhold: defineRoute({
     method: 'POST',
@@ -58,6 +58,6 @@ export const unitsApi = {
     params: unitRefSchema,
     body: emptyBodySchema,
     responses: { 200: unitStateSchema },
-    errors: ['INVALID_TRANSITION', 'CONFLICT'],
+    errors: ['INVALID_TRANSITION', 'UNIT_NOT_AVAILABLE', 'CONFLICT'],
   }),
 };
