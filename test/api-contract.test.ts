@@ -7,7 +7,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, untypedResponse, type ApiRoute } from '@kaipan/shared';
+import { API_ROUTES, isDeclaredOnly, type ApiRoute } from '@kaipan/shared';
 import { http, startTestServer, type TestServer } from './support/app.js';
 import { launchChromium } from './support/browser.js';
 
@@ -35,8 +35,8 @@ interface Operation {
 }
 
 /**
- * Routes whose success answer is not yet a schema of the table (typed feature by feature, issue 13).
- * This count may only go down.
+ * Routes whose success answer is only declared (a TypeScript type), not yet a schema of the table
+ * (issue 13 turns them into schemas feature by feature). This count may only go down.
  */
 const UNTYPED_AT_MOST = 90;
 
@@ -56,7 +56,7 @@ describe('the route table', () => {
       expect(route.access, route.path).toEqual(expect.any(String));
       expect(Object.keys(route.responses).length > 0 || route.file !== undefined, `${route.method} ${route.path}`).toBe(true);
     }
-    const untyped = API_ROUTES.filter((r) => Object.values(r.responses).some((s) => s === untypedResponse)).map((r) => `${r.feature}.${r.name}`);
+    const untyped = API_ROUTES.filter((r) => Object.values(r.responses).some((s) => isDeclaredOnly(s))).map((r) => `${r.feature}.${r.name}`);
     expect(untyped.length, `still untyped: ${untyped.join(', ')}`).toBeLessThanOrEqual(UNTYPED_AT_MOST);
   });
 });

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { decisionBodySchema, priceApprovalRequestSchema, quoteBodySchema } from '../deals.js';
 import { emptyBodySchema, idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { DealQuoteInfo, PriceApprovalInfo } from '../deals.js';
+import { declared, defineRoute } from './route.js';
 
 export const approvalRefSchema = z.strictObject({ approvalId: idSchema });
 export const approvalListQuerySchema = z.strictObject({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'USED', 'CANCELLED']).optional() });
@@ -17,7 +18,7 @@ export const approvalsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: quoteBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<DealQuoteInfo>('DealQuoteInfo') },
     errors: [...PRICING_ERRORS, 'UNIT_NOT_AVAILABLE'],
   }),
   request: defineRoute({
@@ -27,7 +28,7 @@ export const approvalsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: priceApprovalRequestSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<PriceApprovalInfo>('PriceApprovalInfo'), 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
     errors: [...PRICING_ERRORS, 'LOCK_EXPIRED', 'LOCK_HELD', 'UNIT_NOT_AVAILABLE'],
   }),
   list: defineRoute({
@@ -37,7 +38,7 @@ export const approvalsApi = {
     access: 'staff',
     params: projectRefSchema,
     query: approvalListQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceApprovalInfo[]>('PriceApprovalInfo[]') },
     errors: [],
   }),
   get: defineRoute({
@@ -46,7 +47,7 @@ export const approvalsApi = {
     summary: 'One price approval.',
     access: 'staff',
     params: approvalRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
     errors: [],
   }),
   decide: defineRoute({
@@ -56,7 +57,7 @@ export const approvalsApi = {
     access: 'manage',
     params: approvalRefSchema,
     body: decisionBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   withdraw: defineRoute({
@@ -66,7 +67,7 @@ export const approvalsApi = {
     access: 'staff',
     params: approvalRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };

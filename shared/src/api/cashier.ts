@@ -12,7 +12,19 @@ import {
 import { decisionBodySchema } from '../deals.js';
 import { registrationRefSchema } from '../registrations.js';
 import { emptyBodySchema, idSchema, idempotencyKeySchema, projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type {
+  CashierLookup,
+  CashierRegistrationDetail,
+  CashierSettings,
+  CashierSubscriptionDetail,
+  DayEndTotals,
+  PaymentInfo,
+  ReceiptBookInfo,
+  ReceiptInfo,
+  ReceiptWithPayment,
+  VoidRequestInfo,
+} from '../cashier.js';
+import { declared, defineRoute } from './route.js';
 import { subscriptionRefSchema } from './changes.js';
 
 const isCalendarDate = (d: string): boolean => {
@@ -56,7 +68,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     body: receiptBookSchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: declared<ReceiptBookInfo>('ReceiptBookInfo') },
     errors: MONEY_ERRORS,
   }),
   books: defineRoute({
@@ -65,7 +77,7 @@ export const cashierApi = {
     summary: 'Receipt books of the project.',
     access: 'handleMoney',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ReceiptBookInfo[]>('ReceiptBookInfo[]') },
     errors: [],
   }),
   closeBook: defineRoute({
@@ -75,7 +87,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: bookRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ReceiptBookInfo>('ReceiptBookInfo') },
     errors: MONEY_ERRORS,
   }),
   lookup: defineRoute({
@@ -85,7 +97,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     query: cashierLookupQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CashierLookup>('CashierLookup') },
     errors: [],
   }),
   subscription: defineRoute({
@@ -94,7 +106,7 @@ export const cashierApi = {
     summary: 'A subscription as the cashier sees it: amounts due and paid, payments.',
     access: 'handleMoney',
     params: subscriptionRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CashierSubscriptionDetail>('CashierSubscriptionDetail') },
     errors: [],
   }),
   registration: defineRoute({
@@ -103,7 +115,7 @@ export const cashierApi = {
     summary: 'A registration as the cashier sees it: the sincerity deposit.',
     access: 'handleMoney',
     params: registrationRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CashierRegistrationDetail>('CashierRegistrationDetail') },
     errors: [],
   }),
   recordPayment: defineRoute({
@@ -113,7 +125,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     body: recordPaymentSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<PaymentInfo>('PaymentInfo'), 200: declared<PaymentInfo>('PaymentInfo') },
     errors: MONEY_ERRORS,
   }),
   payments: defineRoute({
@@ -123,7 +135,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     query: paymentListQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PaymentInfo[]>('PaymentInfo[]') },
     errors: [],
   }),
   payment: defineRoute({
@@ -132,7 +144,7 @@ export const cashierApi = {
     summary: 'One payment with its receipt.',
     access: 'handleMoney',
     params: paymentRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PaymentInfo>('PaymentInfo') },
     errors: [],
   }),
   convert: defineRoute({
@@ -142,7 +154,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: paymentRefSchema,
     body: convertSinceritySchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<PaymentInfo>('PaymentInfo'), 200: declared<PaymentInfo>('PaymentInfo') },
     errors: MONEY_ERRORS,
   }),
   refund: defineRoute({
@@ -152,7 +164,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: paymentRefSchema,
     body: refundSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<PaymentInfo>('PaymentInfo'), 200: declared<PaymentInfo>('PaymentInfo') },
     errors: MONEY_ERRORS,
   }),
   requestVoid: defineRoute({
@@ -162,7 +174,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: receiptRefSchema,
     body: voidRequestSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<VoidRequestInfo>('VoidRequestInfo'), 200: declared<VoidRequestInfo>('VoidRequestInfo') },
     errors: MONEY_ERRORS,
   }),
   voidRequests: defineRoute({
@@ -172,7 +184,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     query: voidListQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<VoidRequestInfo[]>('VoidRequestInfo[]') },
     errors: [],
   }),
   decideVoid: defineRoute({
@@ -182,7 +194,7 @@ export const cashierApi = {
     access: 'manage',
     params: voidRefSchema,
     body: decisionBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<VoidRequestInfo>('VoidRequestInfo') },
     errors: MONEY_ERRORS,
   }),
   print: defineRoute({
@@ -192,7 +204,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: receiptRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ReceiptInfo>('ReceiptInfo') },
     errors: MONEY_ERRORS,
   }),
   receipt: defineRoute({
@@ -201,7 +213,7 @@ export const cashierApi = {
     summary: 'One receipt.',
     access: 'handleMoney',
     params: receiptRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ReceiptWithPayment>('ReceiptWithPayment') },
     errors: [],
   }),
   dayEnd: defineRoute({
@@ -211,7 +223,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     query: dayQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<DayEndTotals>('DayEndTotals') },
     errors: [],
   }),
   closeDay: defineRoute({
@@ -221,7 +233,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     body: dayCloseSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<DayEndTotals>('DayEndTotals') },
     errors: MONEY_ERRORS,
   }),
   dayEndCsv: defineRoute({
@@ -241,7 +253,7 @@ export const cashierApi = {
     summary: 'The deposit rule 定金时限 and the required deposit.',
     access: 'handleMoney',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CashierSettings>('CashierSettings') },
     errors: [],
   }),
   updateSettings: defineRoute({
@@ -251,7 +263,7 @@ export const cashierApi = {
     access: 'manage',
     params: projectRefSchema,
     body: cashierSettingsSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CashierSettings>('CashierSettings') },
     errors: MONEY_ERRORS,
   }),
 };

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { changeRequestBodySchema, decisionBodySchema } from '../deals.js';
 import { emptyBodySchema, idSchema, projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { ChangeRequestInfo, SubscriptionDetail, SubscriptionInfo } from '../deals.js';
+import { declared, defineRoute } from './route.js';
 
 export const subscriptionRefSchema = z.strictObject({ subscriptionId: idSchema });
 export const changeRefSchema = z.strictObject({ requestId: idSchema });
@@ -25,7 +26,7 @@ export const changesApi = {
     access: 'sell',
     params: projectRefSchema,
     query: subscriptionQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<SubscriptionInfo[]>('SubscriptionInfo[]') },
     errors: [],
   }),
   subscription: defineRoute({
@@ -34,7 +35,7 @@ export const changesApi = {
     summary: 'One subscription with its history.',
     access: 'sell',
     params: subscriptionRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<SubscriptionDetail>('SubscriptionDetail') },
     errors: [],
   }),
   request: defineRoute({
@@ -43,7 +44,7 @@ export const changesApi = {
     summary: 'Request a change (201; 200 for the same pending request).',
     access: 'sell',
     body: changeRequestBodySchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<ChangeRequestInfo>('ChangeRequestInfo'), 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
     errors: CHANGE_ERRORS,
   }),
   list: defineRoute({
@@ -53,7 +54,7 @@ export const changesApi = {
     access: 'staff',
     params: projectRefSchema,
     query: changeQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ChangeRequestInfo[]>('ChangeRequestInfo[]') },
     errors: [],
   }),
   decide: defineRoute({
@@ -63,7 +64,7 @@ export const changesApi = {
     access: 'staff',
     params: changeRefSchema,
     body: decisionBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
     errors: CHANGE_ERRORS,
   }),
   withdraw: defineRoute({
@@ -73,7 +74,7 @@ export const changesApi = {
     access: 'staff',
     params: changeRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
     errors: CHANGE_ERRORS,
   }),
   execute: defineRoute({
@@ -83,7 +84,7 @@ export const changesApi = {
     access: 'staff',
     params: changeRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
     errors: CHANGE_ERRORS,
   }),
 };

@@ -10,7 +10,8 @@ import {
   updateCustomerSchema,
 } from '../customers.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { CustomerDetail, CustomerInfo, CustomerOwner, CustomerPage, CustomerShortlist, FollowUpInfo, IdNumberReveal, MoveIdleResult, ReassignResult } from '../customers.js';
+import { declared, defineRoute } from './route.js';
 
 export const customersApi = {
   list: defineRoute({
@@ -20,7 +21,7 @@ export const customersApi = {
     access: 'staff',
     params: projectRefSchema,
     query: customerListQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerPage>('CustomerPage') },
     errors: [],
   }),
   create: defineRoute({
@@ -30,7 +31,7 @@ export const customersApi = {
     access: 'staff',
     params: projectRefSchema,
     body: createCustomerSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<CustomerInfo>('CustomerInfo'), 200: declared<CustomerInfo>('CustomerInfo') },
     errors: ['DUPLICATE_CUSTOMER', 'CONFLICT'],
   }),
   owners: defineRoute({
@@ -39,7 +40,7 @@ export const customersApi = {
     summary: 'Who may own customers (for reassignment).',
     access: 'staff',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerOwner[]>('CustomerOwner[]') },
     errors: [],
   }),
   reassign: defineRoute({
@@ -49,7 +50,7 @@ export const customersApi = {
     access: 'staff',
     params: projectRefSchema,
     body: reassignCustomersSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<ReassignResult>('ReassignResult') },
     errors: ['CONFLICT'],
   }),
   moveIdleToPool: defineRoute({
@@ -59,7 +60,7 @@ export const customersApi = {
     access: 'staff',
     params: projectRefSchema,
     body: moveIdleSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<MoveIdleResult>('MoveIdleResult') },
     errors: [],
   }),
   get: defineRoute({
@@ -68,7 +69,7 @@ export const customersApi = {
     summary: 'One customer with follow-ups (masked as the privacy rule says).',
     access: 'staff',
     params: customerRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerDetail>('CustomerDetail') },
     errors: [],
   }),
   update: defineRoute({
@@ -78,7 +79,7 @@ export const customersApi = {
     access: 'staff',
     params: customerRefSchema,
     body: updateCustomerSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerInfo>('CustomerInfo') },
     errors: ['DUPLICATE_CUSTOMER', 'CONFLICT'],
   }),
   revealIdNumber: defineRoute({
@@ -87,7 +88,7 @@ export const customersApi = {
     summary: 'The full ID number (audited).',
     access: 'staff',
     params: customerRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<IdNumberReveal>('IdNumberReveal') },
     errors: [],
   }),
   addFollowUp: defineRoute({
@@ -97,7 +98,7 @@ export const customersApi = {
     access: 'staff',
     params: customerRefSchema,
     body: createFollowUpSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<FollowUpInfo>('FollowUpInfo'), 200: declared<FollowUpInfo>('FollowUpInfo') },
     errors: ['CONFLICT'],
   }),
   shortlist: defineRoute({
@@ -106,7 +107,7 @@ export const customersApi = {
     summary: "The customer's shortlist 意向房源 with live status.",
     access: 'staff',
     params: customerRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerShortlist>('CustomerShortlist') },
     errors: [],
   }),
   setShortlist: defineRoute({
@@ -116,7 +117,7 @@ export const customersApi = {
     access: 'staff',
     params: customerRefSchema,
     body: shortlistBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerShortlist>('CustomerShortlist') },
     errors: ['CONFLICT'],
   }),
   claim: defineRoute({
@@ -126,7 +127,7 @@ export const customersApi = {
     access: 'staff',
     params: customerRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CustomerInfo>('CustomerInfo') },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
 };

@@ -10,7 +10,9 @@ import {
   documentRequestSchema,
 } from '../documents.js';
 import { projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { DocumentInfo, DocumentJobInfo, VerifyResult } from '../cashier.js';
+import type { AgreementSettings } from '../documents.js';
+import { declared, defineRoute } from './route.js';
 
 export const documentsApi = {
   request: defineRoute({
@@ -19,7 +21,7 @@ export const documentsApi = {
     summary: 'Render a document: 202 + the job while queued, 200 + the job when the record has not changed.',
     access: 'staff',
     body: documentRequestSchema,
-    responses: { 202: untypedResponse, 200: untypedResponse },
+    responses: { 202: declared<DocumentJobInfo>('DocumentJobInfo'), 200: declared<DocumentJobInfo>('DocumentJobInfo') },
     errors: ['INVALID_TRANSITION', 'UNPRINTABLE_CHARACTER', 'CONFLICT'],
   }),
   job: defineRoute({
@@ -28,7 +30,7 @@ export const documentsApi = {
     summary: 'A rendering job: queued, done (with the document) or failed.',
     access: 'staff',
     params: documentJobRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<DocumentJobInfo>('DocumentJobInfo') },
     errors: [],
   }),
   pdf: defineRoute({
@@ -48,7 +50,7 @@ export const documentsApi = {
     access: 'staff',
     params: projectRefSchema,
     query: documentListQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<DocumentInfo[]>('DocumentInfo[]') },
     errors: [],
   }),
   agreement: defineRoute({
@@ -57,7 +59,7 @@ export const documentsApi = {
     summary: 'The 认购书 terms of the project.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<AgreementSettings>('AgreementSettings') },
     errors: [],
   }),
   updateAgreement: defineRoute({
@@ -67,7 +69,7 @@ export const documentsApi = {
     access: 'manage',
     params: projectRefSchema,
     body: agreementSettingsSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<AgreementSettings>('AgreementSettings') },
     errors: ['CONFLICT', 'UNPRINTABLE_CHARACTER'],
   }),
   previewAgreement: defineRoute({
@@ -86,7 +88,7 @@ export const documentsApi = {
     path: '/api/public/verify/*',
     summary: 'What the QR code on every document opens: found and the facts, or found:false (no credentials).',
     access: 'public',
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<VerifyResult>('VerifyResult') },
     errors: ['RATE_LIMITED'],
   }),
 };

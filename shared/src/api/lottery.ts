@@ -4,7 +4,9 @@
  */
 import { createLotterySchema, lotteryRefSchema } from '../lottery-draws.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { LatestLotteryAnswer, LotteryDrawInfo, LotteryDrawSummary } from '../lottery-draws.js';
+import type { LotteryRecord } from '../lottery.js';
+import { declared, defineRoute } from './route.js';
 
 export const lotteryApi = {
   create: defineRoute({
@@ -14,7 +16,7 @@ export const lotteryApi = {
     access: 'manage',
     params: projectRefSchema,
     body: createLotterySchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: declared<LotteryDrawInfo>('LotteryDrawInfo') },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
   list: defineRoute({
@@ -23,7 +25,7 @@ export const lotteryApi = {
     summary: 'Lotteries of the project.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<LotteryDrawSummary[]>('LotteryDrawSummary[]') },
     errors: [],
   }),
   latest: defineRoute({
@@ -32,7 +34,7 @@ export const lotteryApi = {
     summary: 'The latest drawn result (`draw: null` before any), for members and wall boards.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<LatestLotteryAnswer>('LatestLotteryAnswer') },
     errors: [],
   }),
   draw: defineRoute({
@@ -42,7 +44,7 @@ export const lotteryApi = {
     access: 'manage',
     params: lotteryRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<LotteryDrawInfo>('LotteryDrawInfo') },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   public: defineRoute({
@@ -51,7 +53,7 @@ export const lotteryApi = {
     summary: 'The published lottery record (no credentials).',
     access: 'public',
     params: lotteryRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<LotteryDrawInfo>('LotteryDrawInfo') },
     errors: [],
   }),
   record: defineRoute({
@@ -60,7 +62,7 @@ export const lotteryApi = {
     summary: 'The verification file of a drawn lottery (for npm run verify-lottery).',
     access: 'public',
     params: lotteryRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<LotteryRecord>('LotteryRecord') },
     errors: ['INVALID_TRANSITION'],
   }),
   pdf: defineRoute({

@@ -14,7 +14,8 @@ import {
 } from '../deals.js';
 import { repriceBodySchema } from '../pricing.js';
 import { idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { DiscountRuleInfo, PaymentPlanInfo, PriceListChange, PriceListInfo, PricingTerms, RepricePreviewResult, UnitPriceHistoryRow } from '../deals.js';
+import { declared, defineRoute } from './route.js';
 
 export const discountRefSchema = z.strictObject({ discountId: idSchema });
 export const planRefSchema = z.strictObject({ planId: idSchema });
@@ -32,7 +33,7 @@ export const pricingApi = {
     access: 'signedIn',
     params: projectRefSchema,
     query: termsQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PricingTerms>('PricingTerms') },
     errors: [],
   }),
   updateSettings: defineRoute({
@@ -42,7 +43,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: pricingSettingsSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PricingTerms>('PricingTerms') },
     errors: WRITE_ERRORS,
   }),
   createDiscount: defineRoute({
@@ -52,7 +53,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: discountRuleBodySchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: declared<DiscountRuleInfo>('DiscountRuleInfo') },
     errors: WRITE_ERRORS,
   }),
   replaceDiscount: defineRoute({
@@ -62,7 +63,7 @@ export const pricingApi = {
     access: 'manage',
     params: discountRefSchema,
     body: discountRuleBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<DiscountRuleInfo>('DiscountRuleInfo') },
     errors: WRITE_ERRORS,
   }),
   createPlan: defineRoute({
@@ -72,7 +73,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: paymentPlanBodySchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: declared<PaymentPlanInfo>('PaymentPlanInfo') },
     errors: WRITE_ERRORS,
   }),
   replacePlan: defineRoute({
@@ -82,7 +83,7 @@ export const pricingApi = {
     access: 'manage',
     params: planRefSchema,
     body: paymentPlanBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PaymentPlanInfo>('PaymentPlanInfo') },
     errors: WRITE_ERRORS,
   }),
   setIdentityTags: defineRoute({
@@ -92,7 +93,7 @@ export const pricingApi = {
     access: 'manage',
     params: customerRefSchema,
     body: identityTagsBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: z.object({ customerId: z.string(), tags: z.array(z.string()) }) },
     errors: WRITE_ERRORS,
   }),
   priceLists: defineRoute({
@@ -101,7 +102,7 @@ export const pricingApi = {
     summary: 'Price-list versions of the project.',
     access: 'manage',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceListInfo[]>('PriceListInfo[]') },
     errors: [],
   }),
   priceListChanges: defineRoute({
@@ -110,7 +111,7 @@ export const pricingApi = {
     summary: 'The unit price changes of a version.',
     access: 'manage',
     params: priceListRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceListChange[]>('PriceListChange[]') },
     errors: [],
   }),
   previewReprice: defineRoute({
@@ -120,7 +121,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: repriceBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<RepricePreviewResult>('RepricePreviewResult') },
     errors: WRITE_ERRORS,
   }),
   requestReprice: defineRoute({
@@ -130,7 +131,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: repriceRequestSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<PriceListInfo>('PriceListInfo'), 200: declared<PriceListInfo>('PriceListInfo') },
     errors: WRITE_ERRORS,
   }),
   decidePriceList: defineRoute({
@@ -140,7 +141,7 @@ export const pricingApi = {
     access: 'manage',
     params: priceListRefSchema,
     body: decisionBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<PriceListInfo>('PriceListInfo') },
     errors: [...WRITE_ERRORS, 'PRICE_VERSION_STALE'],
   }),
   unitHistory: defineRoute({
@@ -149,7 +150,7 @@ export const pricingApi = {
     summary: "A unit's prices across versions.",
     access: 'manage',
     params: unitRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<UnitPriceHistoryRow[]>('UnitPriceHistoryRow[]') },
     errors: [],
   }),
 };

@@ -14,8 +14,12 @@ import {
   ticketRefSchema,
   ticketTokenRefSchema,
 } from '../queue.js';
+import { projectSummarySchema } from '../protocol.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import { z } from 'zod';
+import type { KioskSetupResult } from '../kiosk-setup.js';
+import type { BuyerView, CallResult, QueueCategoryInfo, QueueState, QueueTicketView, TakeTicketResult } from '../queue.js';
+import { declared, defineRoute } from './route.js';
 
 const ticketCommand = (action: 'served' | 'no-show' | 'requeue', summary: string) =>
   defineRoute({
@@ -25,7 +29,7 @@ const ticketCommand = (action: 'served' | 'no-show' | 'requeue', summary: string
     access: 'manage',
     params: projectTicketRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<QueueTicketView>('QueueTicketView') },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   });
 
@@ -37,7 +41,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: setKioskPinSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: projectSummarySchema },
     errors: [],
   }),
   kioskSetup: defineRoute({
@@ -46,7 +50,7 @@ export const queueApi = {
     summary: 'Register this screen as a kiosk with the project PIN: its device key.',
     access: 'signedIn',
     body: kioskSetupSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<KioskSetupResult>('KioskSetupResult') },
     errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED'],
   }),
   state: defineRoute({
@@ -55,7 +59,7 @@ export const queueApi = {
     summary: 'The queue now: categories, waiting counts, numbers called.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<QueueState>('QueueState') },
     errors: [],
   }),
   takeTicket: defineRoute({
@@ -65,7 +69,7 @@ export const queueApi = {
     access: 'signedIn',
     params: projectRefSchema,
     body: takeTicketSchema,
-    responses: { 201: untypedResponse, 200: untypedResponse },
+    responses: { 201: declared<TakeTicketResult>('TakeTicketResult'), 200: declared<TakeTicketResult>('TakeTicketResult') },
     errors: ['INVALID_TRANSITION', 'CONFLICT', 'REGISTRATION_REQUIRED', 'ALREADY_REGISTERED'],
   }),
   tickets: defineRoute({
@@ -75,7 +79,7 @@ export const queueApi = {
     access: 'signedIn',
     params: projectRefSchema,
     query: listTicketsQuerySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<QueueTicketView[]>('QueueTicketView[]') },
     errors: [],
   }),
   categories: defineRoute({
@@ -84,7 +88,7 @@ export const queueApi = {
     summary: 'Queue categories of the project.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<QueueCategoryInfo[]>('QueueCategoryInfo[]') },
     errors: [],
   }),
   createCategory: defineRoute({
@@ -94,7 +98,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: createQueueCategorySchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: declared<QueueCategoryInfo>('QueueCategoryInfo') },
     errors: ['CONFLICT'],
   }),
   callNext: defineRoute({
@@ -104,7 +108,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: callNextSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CallResult>('CallResult') },
     errors: ['CONFLICT'],
   }),
   call: defineRoute({
@@ -114,7 +118,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: callSpecificSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<CallResult>('CallResult') },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
   served: ticketCommand('served', 'Mark a called ticket served.'),
@@ -127,7 +131,7 @@ export const queueApi = {
     access: 'public',
     params: ticketTokenRefSchema,
     malformedAsNotFound: true,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<BuyerView>('BuyerView') },
     errors: ['RATE_LIMITED'],
   }),
   ticketPdf: defineRoute({
@@ -138,7 +142,7 @@ export const queueApi = {
     params: ticketRefSchema,
     query: ticketPdfQuerySchema,
     malformedAsNotFound: true,
-    responses: { 202: untypedResponse },
+    responses: { 202: z.object({ status: z.literal('rendering') }) },
     file: 'application/pdf',
     errors: ['RATE_LIMITED'],
   }),

@@ -1,7 +1,8 @@
 /** Pre-registration 认筹: create, overview (with the oversubscription warning), cancel, entitlement. */
 import { createRegistrationSchema, entitlementBodySchema, registrationRefSchema } from '../registrations.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { RegistrationInfo, RegistrationOverview } from '../registrations.js';
+import { declared, defineRoute } from './route.js';
 
 export const registrationsApi = {
   create: defineRoute({
@@ -11,7 +12,7 @@ export const registrationsApi = {
     access: 'staff',
     params: projectRefSchema,
     body: createRegistrationSchema,
-    responses: { 201: untypedResponse },
+    responses: { 201: declared<RegistrationInfo>('RegistrationInfo') },
     errors: ['ALREADY_REGISTERED', 'DUPLICATE_CUSTOMER', 'CONFLICT'],
   }),
   overview: defineRoute({
@@ -20,7 +21,7 @@ export const registrationsApi = {
     summary: 'Registrations of the project with the oversubscription warning.',
     access: 'staff',
     params: projectRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<RegistrationOverview>('RegistrationOverview') },
     errors: [],
   }),
   get: defineRoute({
@@ -29,7 +30,7 @@ export const registrationsApi = {
     summary: 'One registration.',
     access: 'staff',
     params: registrationRefSchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<RegistrationInfo>('RegistrationInfo') },
     errors: [],
   }),
   cancel: defineRoute({
@@ -39,7 +40,7 @@ export const registrationsApi = {
     access: 'staff',
     params: registrationRefSchema,
     body: emptyBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<RegistrationInfo>('RegistrationInfo') },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   setEntitlement: defineRoute({
@@ -49,7 +50,7 @@ export const registrationsApi = {
     access: 'staff',
     params: registrationRefSchema,
     body: entitlementBodySchema,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<RegistrationInfo>('RegistrationInfo') },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };

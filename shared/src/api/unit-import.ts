@@ -1,7 +1,8 @@
 /** Units, areas and prices as XLSX / CSV (managers): export, empty template, import (docs/import.md). */
 import { UNIT_IMPORT_MAX_BYTES, UNIT_SHEET_CONTENT_TYPES, unitImportQuerySchema, unitSheetQuerySchema } from '../unit-import.js';
 import { projectRefSchema } from '../schemas.js';
-import { defineRoute, untypedResponse } from './route.js';
+import type { UnitImportResult } from '../unit-import.js';
+import { declared, defineRoute } from './route.js';
 
 /** Content types the import accepts as a raw body (browsers label .csv files in several ways). */
 export const UNIT_SHEET_BODY_TYPES = [
@@ -44,7 +45,7 @@ export const unitImportApi = {
     query: unitImportQuerySchema,
     rawBody: UNIT_SHEET_BODY_TYPES,
     bodyLimit: UNIT_IMPORT_MAX_BYTES,
-    responses: { 200: untypedResponse },
+    responses: { 200: declared<UnitImportResult>('UnitImportResult') },
     errors: ['IMPORT_INVALID', 'CONFLICT', 'INVALID_TRANSITION'],
   }),
 };
