@@ -9,6 +9,7 @@ import {
   documentRefSchema,
   documentRequestSchema,
 } from '../documents.js';
+import { z } from 'zod';
 import { projectRefSchema } from '../schemas.js';
 import type { DocumentInfo, DocumentJobInfo, VerifyResult } from '../cashier.js';
 import type { AgreementSettings } from '../documents.js';
@@ -88,6 +89,8 @@ export const documentsApi = {
     path: '/api/public/verify/*',
     summary: 'What the QR code on every document opens: found and the facts, or found:false (no credentials).',
     access: 'public',
+    /** Anything after /verify/ (unknown, malformed and forged ids all answer found:false). */
+    params: z.object({ '*': z.string() }),
     responses: { 200: declared<VerifyResult>('VerifyResult') },
     errors: ['RATE_LIMITED'],
   }),

@@ -21,6 +21,7 @@ import { unitsApi } from './units.js';
 import { usersApi } from './users.js';
 
 export * from './route.js';
+export * from './client.js';
 export { approvalListQuerySchema, approvalRefSchema } from './approvals.js';
 export { changeQuerySchema, changeRefSchema, subscriptionQuerySchema, subscriptionRefSchema } from './changes.js';
 export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
