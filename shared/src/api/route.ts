@@ -78,12 +78,13 @@ export const okResponseSchema = z.object({ ok: z.literal(true) });
 
 /**
  * Every error code a route may answer: its own, plus those of the gate in front of every route
- * (bad input, missing or insufficient credentials, a body too large, a dependency down, a bug).
+ * (bad input, something named that does not exist, missing or insufficient credentials, a body too
+ * large, a dependency down, a bug).
  */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {
-  const common: ErrorCode[] = ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE', 'INTERNAL'];
+  // NOT_FOUND: every route names something (a project, a unit, an id in its body) that may not exist.
+  const common: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE', 'INTERNAL'];
   if (route.access !== 'public') common.push('UNAUTHENTICATED', 'FORBIDDEN');
-  if (route.malformedAsNotFound || route.params) common.push('NOT_FOUND');
   return [...new Set([...common, ...route.errors])];
 }
 
