@@ -4,7 +4,7 @@
  * extends. HTTP: docs/protocol.md "Sessions and accounts".
  */
 import { z } from 'zod';
-import type { Role } from './protocol.js';
+import { roleSchema } from './protocol.js';
 import type { SessionEndedEvent } from './socket-events.js';
 import { idSchema } from './schemas.js';
 
@@ -15,48 +15,50 @@ export const sessionRefSchema = z.strictObject({ sessionId: idSchema });
 export type SessionEndReason = SessionEndedEvent['reason'];
 
 /** GET /api/auth/sessions (own) and GET /api/users/:id/sessions (admins): live sessions, newest first. */
-export interface SessionInfo {
-  id: string;
+export const sessionInfoSchema = z.object({
+  id: z.string(),
   /** The device id the client sent (`X-Kaipan-Device`) or its user agent at sign-in. */
-  device: string | null;
+  device: z.string().nullable(),
   /** Source address at sign-in. */
-  address: string | null;
-  createdAt: string;
+  address: z.string().nullable(),
+  createdAt: z.string(),
   /** Last request or hub command (accurate to about a minute). */
-  lastUsedAt: string;
-  expiresAt: string;
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
   /** The session the request itself came from. */
-  current: boolean;
-}
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 /** POST …/revoke answers: the sessions that were ended by this call (0 when already ended). */
-export interface SessionsEndedResult {
-  ended: number;
-}
+export const sessionsEndedResultSchema = z.object({ ended: z.number().int() });
+export type SessionsEndedResult = z.infer<typeof sessionsEndedResultSchema>;
 
 /** GET /api/auth/failed-logins (admins): failed sign-ins, newest first. */
-export interface FailedLoginInfo {
-  id: string;
-  at: string;
+export const failedLoginInfoSchema = z.object({
+  id: z.string(),
+  at: z.string(),
   /** As typed (may name no account). */
-  username: string;
+  username: z.string(),
   /** Source address (the client's, through a trusted proxy). */
-  address: string;
+  address: z.string(),
   /** User agent or `X-Kaipan-Device` of the attempt. */
-  device: string | null;
+  device: z.string().nullable(),
   /** True when the browser held a trusted-device cookie for this username (it signed in as them before). */
-  trustedDevice: boolean;
+  trustedDevice: z.boolean(),
   /** Failures in a row from this source, this one included. */
-  failures: number;
+  failures: z.number().int(),
   /** How long this source must now wait before its next attempt, seconds (0 while within the free tries). */
-  waitSeconds: number;
-}
+  waitSeconds: z.number(),
+});
+export type FailedLoginInfo = z.infer<typeof failedLoginInfoSchema>;
 
-export interface FailedLoginPage {
-  items: FailedLoginInfo[];
+export const failedLoginPageSchema = z.object({
+  items: z.array(failedLoginInfoSchema),
   /** Pass as `before` for the next (older) page; null at the end. */
-  next: string | null;
-}
+  next: z.string().nullable(),
+});
+export type FailedLoginPage = z.infer<typeof failedLoginPageSchema>;
 
 export const failedLoginsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -68,12 +70,13 @@ export const failedLoginsQuerySchema = z.strictObject({
 export type FailedLoginsQuery = z.infer<typeof failedLoginsQuerySchema>;
 
 /** GET /api/users (admins): every account, for the admin screen. */
-export interface UserAccountInfo {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  active: boolean;
+export const userAccountInfoSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  active: z.boolean(),
   /** Live (unexpired, not ended) sessions. */
-  sessions: number;
-}
+  sessions: z.number().int(),
+});
+export type UserAccountInfo = z.infer<typeof userAccountInfoSchema>;

@@ -346,3 +346,26 @@ export interface DayEndTotals {
   /** The day close (日结) once closed: the entity of its DAY_END document. */
   dayCloseId: string | null;
 }
+
+/** GET/PATCH /api/projects/:id/cashier-settings: the deposit rule 定金时限 and the required deposit. */
+export interface CashierSettings {
+  /** Minutes after a subscription by which its deposit must be recorded; null: no deposit rule. */
+  depositWindowMinutes: number | null;
+  /** The deposit a subscription requires, fen. */
+  requiredDepositFen: number;
+}
+
+/** GET /api/subscriptions/:id/cashier: a subscription as the cashier sees it, with its payments. */
+export interface CashierSubscriptionDetail extends CashierSubscription {
+  payments: PaymentInfo[];
+}
+
+/** GET /api/registrations/:id/cashier: a registration as the cashier sees it, with its payments. */
+export interface CashierRegistrationDetail extends CashierRegistration {
+  payments: PaymentInfo[];
+}
+
+/** GET /api/receipts/:id: a receipt with the payment it acknowledges. */
+export interface ReceiptWithPayment extends ReceiptInfo {
+  payment: PaymentInfo;
+}

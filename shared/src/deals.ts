@@ -19,6 +19,7 @@ import {
   type PriceBreakdown,
   type PricingPolicy,
   type RepriceBody,
+  type RepriceRow,
 } from './pricing.js';
 import { PLAN_KINDS, isoInstantSchema, paymentPlanSchema, type PaymentPlan, type ScheduleItem } from './payment-plans.js';
 
@@ -310,4 +311,26 @@ export type ChangeRequestChangedEvent = ChangeRequestInfo;
 export interface PricesChangedEvent {
   projectId: string;
   priceVersion: number;
+}
+
+/** GET /api/units/:id/price-history: the unit's prices across price-list versions. */
+export interface UnitPriceHistoryRow {
+  version: number;
+  status: PriceListInfo['status'];
+  listPrice: number;
+  floorPrice: number;
+  activatedAt: string | null;
+}
+
+/** POST /api/projects/:id/price-lists/preview: what a repricing would change. */
+export interface RepricePreviewResult {
+  rows: RepriceRow[];
+  /** Rows whose new floor price would be above the new list price (the request would be refused). */
+  floorAboveList: number;
+}
+
+
+/** GET /api/subscriptions/:id: a subscription with its change requests. */
+export interface SubscriptionDetail extends SubscriptionInfo {
+  changes: ChangeRequestInfo[];
 }

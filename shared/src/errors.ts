@@ -2,6 +2,8 @@
  * The one registry of coded errors. Every error a client can see is listed here with its HTTP
  * status; the socket ack carries the same `{code, message}`. A missing entry fails to compile.
  */
+import { z } from 'zod';
+
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'INVALID_CREDENTIALS',
@@ -41,6 +43,11 @@ export interface ErrorBody {
   /** Optional machine-readable detail, e.g. the failing fields of a validation error. */
   details?: unknown;
 }
+
+/** Every refusal over HTTP: `{error: {code, message, details?}}` (the status from ERROR_HTTP_STATUS). */
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
+});
 
 /** HTTP status for each code: the only place this mapping is written. */
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {

@@ -4,7 +4,8 @@
  * rely on it — keep it stable.
  * Money is integer fen; areas are m² with two decimals; times are ISO-8601 UTC strings.
  */
-import type { UnitStatus } from './unit-status.js';
+import { z } from 'zod';
+import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
 import type { SystemStatus } from './system-status.js';
 
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
@@ -13,157 +14,164 @@ export const DEVICE_KEY_HEADER = 'x-device-key';
 export const ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles that may run sales control (pause, withhold, batches). */
-export const MANAGER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER'];
-/** Roles that may lock and confirm units. */
-export const SELLER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CONSULTANT'];
-/** Roles that handle money at the cashier (record payments, hold a receipt book); managers also decide voids. */
-export const CASHIER_ROLES: readonly Role[] = ['ADMIN', 'MANAGER', 'CASHIER'];
+export const roleSchema = z.enum(ROLES);
 
-export interface UserInfo {
-  id: string;
-  username: string;
-  role: Role;
-  displayName: string;
-}
+/** A signed-in person as the apps show them. */
+export const userInfoSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: roleSchema,
+  displayName: z.string(),
+});
+export type UserInfo = z.infer<typeof userInfoSchema>;
 
-export interface LoginResponse {
-  token: string;
-  user: UserInfo;
-}
+/** POST /api/auth/login: the session token (also set as the `kaipan_token` cookie) and who signed in. */
+export const loginResponseSchema = z.object({ token: z.string(), user: userInfoSchema });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
-export interface HealthResponse {
-  ok: boolean;
-  postgres: 'up' | 'down';
-  redis: 'up' | 'down';
-}
+/** GET /api/health (no credentials): 200 when PostgreSQL and Redis answer, else 503 with the same body. */
+export const healthResponseSchema = z.object({
+  ok: z.boolean(),
+  postgres: z.enum(['up', 'down']),
+  redis: z.enum(['up', 'down']),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 /**
  * GET /api/metrics — one server process, for operators on launch morning. Rates and the event-loop
  * figures cover the window since the previous read (at most the last 60 s).
  */
-export interface ServerMetrics {
-  pid: number;
-  role: 'all' | 'hub' | 'worker';
-  uptimeSeconds: number;
-  windowSeconds: number;
+export const serverMetricsSchema = z.object({
+  pid: z.number().int(),
+  role: z.enum(['all', 'hub', 'worker']),
+  uptimeSeconds: z.number(),
+  windowSeconds: z.number(),
   /** Share of one CPU core used by this process over the window, %. */
-  cpuPercent: number;
-  memory: { rssMb: number; heapUsedMb: number };
+  cpuPercent: z.number(),
+  memory: z.object({ rssMb: z.number(), heapUsedMb: z.number() }),
   /** Event-loop delay over the window, ms: a command waits at least this long before it runs. */
-  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
-  sockets: { hub: number; queue: number };
+  eventLoop: z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() }),
+  sockets: z.object({ hub: z.number().int(), queue: z.number().int() }),
   /** Hub commands answered over the window: per event, per second, and refusals by code. */
-  commands: { event: string; perSecond: number; ok: number; refused: Record<string, number> }[];
-  postgres: { up: boolean; pool: { total: number; idle: number; waiting: number } };
-  redis: { up: boolean; pingMs: number | null };
-}
+  commands: z.array(z.object({ event: z.string(), perSecond: z.number(), ok: z.number(), refused: z.record(z.string(), z.number()) })),
+  postgres: z.object({ up: z.boolean(), pool: z.object({ total: z.number(), idle: z.number(), waiting: z.number() }) }),
+  redis: z.object({ up: z.boolean(), pingMs: z.number().nullable() }),
+});
+export type ServerMetrics = z.infer<typeof serverMetricsSchema>;
 
-export interface ProjectSummary {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  city: string;
-  timezone: string;
-  salesPaused: boolean;
+export const projectSummarySchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  city: z.string(),
+  timezone: z.string(),
+  salesPaused: z.boolean(),
   /** Lock window in seconds (per-project setting, default 120). */
-  lockTtlSeconds: number;
+  lockTtlSeconds: z.number().int(),
   /** Most locks one consultant may hold at once in this project (default 2). */
-  maxLocksPerConsultant: number;
+  maxLocksPerConsultant: z.number().int(),
   /** Units one registration (household) may buy, 机会数 (default 1). */
-  entitlementPerRegistration: number;
+  entitlementPerRegistration: z.number().int(),
   /** Every lock must name the registered buyer it is for. */
-  requireRegistration: boolean;
+  requireRegistration: z.boolean(),
   /** Confirm only for a buyer whose number was called, within `selectionMinutes`. */
-  requireCalled: boolean;
-  selectionMinutes: number;
+  requireCalled: z.boolean(),
+  selectionMinutes: z.number().int(),
   /** Missed numbers (过号): back in line after `noShowRequeueAfter` waiting numbers, or dropped. */
-  noShowRule: 'REQUEUE' | 'DROP';
-  noShowRequeueAfter: number;
+  noShowRule: z.enum(['REQUEUE', 'DROP']),
+  noShowRequeueAfter: z.number().int(),
   /** A kiosk PIN is set: the queue kiosks' setup screen can be opened with it (shared/src/kiosk-setup.ts). */
-  kioskPinSet: boolean;
-  unitCount: number;
-}
+  kioskPinSet: z.boolean(),
+  unitCount: z.number().int(),
+});
+export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 
-export interface BuildingInfo {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  floors: number;
-  unitsPerFloor: number;
-}
+export const buildingInfoSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  floors: z.number().int(),
+  unitsPerFloor: z.number().int(),
+});
+export type BuildingInfo = z.infer<typeof buildingInfoSchema>;
 
 /** Static facts of a unit (change only on import or repricing). */
-export interface CatalogUnit {
-  id: string;
-  code: string;
-  buildingId: string;
-  floor: number;
+export const catalogUnitSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  buildingId: z.string(),
+  floor: z.number().int(),
   /** Column on its floor, 1-based. */
-  position: number;
-  layout: string;
-  layoutName: string;
+  position: z.number().int(),
+  layout: z.string(),
+  layoutName: z.string(),
   /** Gross area 建筑面积, m², two decimals. */
-  grossArea: number;
+  grossArea: z.number(),
   /** Net area 套内面积, m², two decimals. */
-  netArea: number;
-  orientation: string;
+  netArea: z.number(),
+  orientation: z.string(),
   /** List price 表价, fen. */
-  listPrice: number;
+  listPrice: z.number().int(),
   /** List price per m² of gross area, fen. */
-  unitPrice: number;
-}
+  unitPrice: z.number().int(),
+});
+export type CatalogUnit = z.infer<typeof catalogUnitSchema>;
 
-export interface ProjectCatalog {
-  project: ProjectSummary;
-  buildings: BuildingInfo[];
-  units: CatalogUnit[];
-}
+export const projectCatalogSchema = z.object({
+  project: projectSummarySchema,
+  buildings: z.array(buildingInfoSchema),
+  units: z.array(catalogUnitSchema),
+});
+export type ProjectCatalog = z.infer<typeof projectCatalogSchema>;
 
-export interface UnitLockInfo {
-  holderId: string;
-  holderName: string;
+export const unitLockInfoSchema = z.object({
+  holderId: z.string(),
+  holderName: z.string(),
   /** When the lock lapses (server clock). */
-  expiresAt: string;
+  expiresAt: z.string(),
   /** Milliseconds left when the server sent this; use it for countdowns (immune to clock skew). */
-  ttlMs: number;
-}
+  ttlMs: z.number(),
+});
+export type UnitLockInfo = z.infer<typeof unitLockInfoSchema>;
 
-export interface UnitState {
-  id: string;
-  code: string;
-  buildingId: string;
-  floor: number;
-  status: UnitStatus;
-  lock?: UnitLockInfo;
+export const unitStateSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  buildingId: z.string(),
+  floor: z.number().int(),
+  status: z.enum(UNIT_STATUSES),
+  lock: unitLockInfoSchema.optional(),
   /** Deal price in fen, for sold units. */
-  price?: number;
-}
+  price: z.number().int().optional(),
+});
+export type UnitState = z.infer<typeof unitStateSchema>;
 
-export interface ProjectSnapshot {
-  projectId: string;
+export const projectSnapshotSchema = z.object({
+  projectId: z.string(),
   /** Sequence number of the last change included; apply only changes with a larger seq. */
-  seq: number;
-  paused: boolean;
-  serverTime: string;
-  units: UnitState[];
+  seq: z.number().int(),
+  paused: z.boolean(),
+  serverTime: z.string(),
+  units: z.array(unitStateSchema),
   /** The answering process's dependencies (in the hub's `project:join` ack; then `system:status`). */
-  system?: SystemStatus;
-}
+  system: z.object({ postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) }).optional(),
+});
+export type ProjectSnapshot = z.infer<typeof projectSnapshotSchema>;
 
-export interface DealInfo {
-  subscriptionId: string;
-  unitId: string;
-  unitCode: string;
+export const dealInfoSchema = z.object({
+  subscriptionId: z.string(),
+  unitId: z.string(),
+  unitCode: z.string(),
   /** Masked buyer name, e.g. 张**. */
-  buyer: string;
-  consultant: string;
+  buyer: z.string(),
+  consultant: z.string(),
   /** Deal price, fen. */
-  price: number;
-  at: string;
-}
+  price: z.number().int(),
+  at: z.string(),
+});
+export type DealInfo = z.infer<typeof dealInfoSchema>;
 
 export interface UnitChange {
   /** Per-project sequence number, strictly increasing, no gaps. */
@@ -218,50 +226,55 @@ export interface SubscriptionCancelledEvent {
   at: string;
 }
 
-export interface LockResult {
-  unitId: string;
-  token: string;
-  expiresAt: string;
-  ttlMs: number;
-}
+export const lockResultSchema = z.object({
+  unitId: z.string(),
+  token: z.string(),
+  expiresAt: z.string(),
+  ttlMs: z.number(),
+});
+export type LockResult = z.infer<typeof lockResultSchema>;
 
-export interface ConfirmResult {
-  subscriptionId: string;
+export const confirmResultSchema = z.object({
+  subscriptionId: z.string(),
   /** When the project has a deposit rule (定金时限): the deposit must be recorded by then (UTC ISO) or the deal is cancelled. */
-  depositDueAt?: string;
-}
+  depositDueAt: z.string().optional(),
+});
+export type ConfirmResult = z.infer<typeof confirmResultSchema>;
 
-export interface BatchInfo {
-  id: string;
-  name: string;
-  status: 'PENDING' | 'RELEASED';
-  unitCount: number;
-  releasedAt: string | null;
+export const batchInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['PENDING', 'RELEASED']),
+  unitCount: z.number().int(),
+  releasedAt: z.string().nullable(),
   /** Scheduled release instant (ISO, UTC) of a pending batch; null when not scheduled. */
-  releaseAt: string | null;
+  releaseAt: z.string().nullable(),
   /** Set when the pending batch was cancelled (status stays PENDING; it is never released). */
-  cancelledAt: string | null;
-  createdAt: string;
-}
+  cancelledAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type BatchInfo = z.infer<typeof batchInfoSchema>;
 
 /** GET /api/projects/:id/withheld — withheld units 保留房 with why and for whom (boards show the channel). */
-export interface WithheldUnitInfo {
-  unitId: string;
-  code: string;
-  reason: string;
-  channel: 'VIP' | 'STAFF' | 'AGENT' | 'OTHER' | null;
+export const withheldUnitInfoSchema = z.object({
+  unitId: z.string(),
+  code: z.string(),
+  reason: z.string(),
+  channel: z.enum(['VIP', 'STAFF', 'AGENT', 'OTHER']).nullable(),
   /** When the unit was last changed (withheld), ISO. */
-  since: string;
-}
+  since: z.string(),
+});
+export type WithheldUnitInfo = z.infer<typeof withheldUnitInfoSchema>;
 
-export interface AuditEntry {
-  id: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  actor: string;
-  device: string | null;
-  before: unknown;
-  after: unknown;
-  at: string;
-}
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  actor: z.string(),
+  device: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  at: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;

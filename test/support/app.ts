@@ -6,7 +6,12 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import {
+  API_ROUTES,
   HUB_NAMESPACE,
+  describeIssues,
+  errorCodesOf,
+  errorResponseSchema,
+  findRoute,
   type Ack,
   type ClientToServerEvents,
   type LoginResponse,
@@ -205,5 +210,34 @@ export async function http<T = unknown>(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  const parsed = (text ? JSON.parse(text) : null) as T;
+  checkContract(method, path, res.status, parsed);
+  return { status: res.status, body: parsed };
+}
+
+/**
+ * Every answer a test gets through `http` is checked against the route table (shared/src/api): a
+ * success body against the route's schema for that status, a refusal against the one error shape
+ * and the route's error codes. So the whole suite checks the published contract.
+ */
+export function checkContract(method: string, path: string, status: number, body: unknown): void {
+  const route = findRoute(API_ROUTES, method, path.split('?')[0] ?? path);
+  if (!route) return;
+  const where = `${method} ${route.path} answered ${status}`;
+  if (status >= 200 && status < 300) {
+    const schema = route.responses[status as 200 | 201 | 202];
+    if (!schema) {
+      if (route.file) return;
+      throw new Error(`contract: ${where}, a status the route table does not list for it`);
+    }
+    const result = schema.safeParse(body);
+    if (!result.success) throw new Error(`contract: ${where} with a body outside the route table's schema: ${JSON.stringify(describeIssues(result.error))}`);
+    return;
+  }
+  if (status < 400) return;
+  const refusal = errorResponseSchema.safeParse(body);
+  if (!refusal.success) throw new Error(`contract: ${where} with a body outside the one error shape: ${JSON.stringify(body)}`);
+  if (!errorCodesOf(route).includes(refusal.data.error.code)) {
+    throw new Error(`contract: ${where} with ${refusal.data.error.code}, not among the route's error codes in the table (${route.feature}.${route.name})`);
+  }
 }

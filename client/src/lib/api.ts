@@ -3,82 +3,45 @@
  * carrying a registered ErrorCode (or a client-side code for network trouble), never a bare string.
  */
 import {
+  API,
   ApiError,
   DEVICE_KEY_HEADER,
+  UNIT_SHEET_CONTENT_TYPES,
   apiErrorFrom,
+  callApi,
   toApiError,
-  type AuditEntry,
-  type BatchInfo,
-  type WithholdChannel,
+  urlOf,
+  type AgreementSettingsBody,
+  type ApiRoute,
   type Buyer,
-  type ConfirmResult,
-  type DealInfo,
-  type LockResult,
-  type LoginResponse,
-  type CreateLotteryBody,
-  type LotteryDrawInfo,
-  type LotteryDrawSummary,
-  type ProjectCatalog,
-  type ProjectSnapshot,
-  type ProjectSettingsBody,
-  type ProjectSummary,
-  type RegistrationOverview,
-  type RegistrationInfo,
-  type CreateRegistrationBody,
-  type LatestLotteryAnswer,
-  type QueueState,
-  type QueueTicketView,
-  type BuyerView,
-  type CallResult,
-  type TicketStatus,
-  type UnitRef,
-  type UnitState,
-  type UserInfo,
+  type CallArgs,
+  type CallInput,
+  type ChangeRequestBody,
+  type ChangeStatus,
   type CreateCustomerBody,
   type CreateFollowUpBody,
-  type CustomerDetail,
-  type CustomerInfo,
-  type CustomerOwner,
-  type CustomerPage,
-  type CustomerShortlist,
-  type FollowUpInfo,
-  type MoveIdleResult,
-  type ReassignResult,
-  type UpdateCustomerBody,
+  type CreateLotteryBody,
+  type CreateRegistrationBody,
   type DecisionBody,
   type DiscountRuleBody,
-  type DiscountRuleInfo,
-  type PaymentPlanBody,
-  type PaymentPlanInfo,
-  type PriceListChange,
-  type PriceListInfo,
-  type PricingSettingsBody,
-  type PricingTerms,
-  type RepriceBody,
-  type RepriceRequestBody,
-  type RepriceRow,
-  type DealQuoteInfo,
-  type PriceApprovalInfo,
-  type PriceApprovalRequestBody,
-  type QuoteBody,
-  type ChangeRequestBody,
-  type ChangeRequestInfo,
-  type ChangeStatus,
-  type SubscriptionInfo,
-  type WithheldUnitInfo,
-  type AgreementSettings,
-  type AgreementSettingsBody,
-  type DocumentInfo,
-  type DocumentJobInfo,
   type DocumentKind,
   type DocumentRequestBody,
-  type VerifyResult,
-  type FailedLoginPage,
-  type SessionInfo,
-  type SessionsEndedResult,
-  type UserAccountInfo,
+  type HttpMethod,
+  type PaymentPlanBody,
+  type PriceApprovalRequestBody,
+  type PricingSettingsBody,
+  type ProjectSettingsBody,
+  type QuoteBody,
+  type RepriceBody,
+  type RepriceRequestBody,
+  type SendRequest,
+  type SubscriptionInfo,
+  type TicketStatus,
+  type UnitImportResult,
+  type UnitSheetFormat,
+  type UpdateCustomerBody,
+  type WithholdChannel,
 } from '@kaipan/shared';
-import { UNIT_SHEET_CONTENT_TYPES, type UnitImportResult, type UnitSheetFormat } from '@kaipan/shared';
 import { currentToken, signOut } from '../stores/session';
 
 export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '@kaipan/shared';
@@ -88,12 +51,10 @@ export type ApiAuth = { kind: 'session' } | { kind: 'device'; deviceKey: string 
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
-async function request<T>(
-  auth: ApiAuth,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
-  path: string,
-  body?: unknown,
-): Promise<T> {
+/** The customer list's filters, as the route table types them. */
+type CustomerListQueryInput = NonNullable<CallInput<typeof API.customers.list>['query']>;
+
+async function request(auth: ApiAuth, method: HttpMethod, path: string, body?: unknown): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let usedToken = false;
@@ -139,206 +100,151 @@ async function request<T>(
   if (parsed === undefined) {
     throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
   }
-  return parsed as T;
+  return parsed;
 }
 
-const enc = encodeURIComponent;
-
-/** The API as seen with one kind of credentials. */
+/** The API as seen with one kind of credentials: every call typed from the route table (shared/src/api). */
 export function createApi(auth: ApiAuth) {
-  const get = <T>(path: string) => request<T>(auth, 'GET', path);
-  const post = <T>(path: string, body: unknown = {}) => request<T>(auth, 'POST', path, body);
-  const put = <T>(path: string, body: unknown) => request<T>(auth, 'PUT', path, body);
-  const patch = <T>(path: string, body: unknown) => request<T>(auth, 'PATCH', path, body);
+  const send: SendRequest = (method, path, body) => request(auth, method, path, body);
+  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(send, route, ...args);
   return {
-    login: (username: string, password: string) =>
-      post<LoginResponse>('/api/auth/login', { username, password }),
-    logout: () => post<{ ok: true }>('/api/auth/logout'),
-    me: () => get<{ user: UserInfo }>('/api/auth/me'),
+    login: (username: string, password: string) => call(API.auth.login, { body: { username, password } }),
+    logout: () => call(API.auth.logout),
+    me: () => call(API.auth.me),
     /** My live sessions (devices), the current one marked; end one ("sign out this phone"). */
-    mySessions: () => get<SessionInfo[]>('/api/auth/sessions'),
-    endMySession: (sessionId: string) => post<SessionsEndedResult>(`/api/auth/sessions/${enc(sessionId)}/revoke`),
+    mySessions: () => call(API.auth.sessions),
+    endMySession: (sessionId: string) => call(API.auth.revokeSession, { params: { sessionId } }),
     /** Administrators: failed sign-ins (newest first), users, deactivation, ending a user's sessions. */
-    failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) => {
-      const qs = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
-      const text = qs.toString();
-      return get<FailedLoginPage>(`/api/auth/failed-logins${text ? `?${text}` : ''}`);
-    },
-    users: () => get<UserAccountInfo[]>('/api/users'),
-    deactivateUser: (userId: string) => post<UserAccountInfo>(`/api/users/${enc(userId)}/deactivate`),
-    activateUser: (userId: string) => post<UserAccountInfo>(`/api/users/${enc(userId)}/activate`),
-    endUserSessions: (userId: string) => post<SessionsEndedResult>(`/api/users/${enc(userId)}/sessions/revoke`),
+    failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) => call(API.auth.failedLogins, { query }),
+    users: () => call(API.users.list),
+    deactivateUser: (userId: string) => call(API.users.deactivate, { params: { userId } }),
+    activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
+    endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),
 
-    projects: () => get<ProjectSummary[]>('/api/projects'),
-    catalog: (projectId: string) => get<ProjectCatalog>(`/api/projects/${enc(projectId)}/catalog`),
-    snapshot: (projectId: string) => get<ProjectSnapshot>(`/api/projects/${enc(projectId)}/snapshot`),
+    projects: () => call(API.projects.list),
+    catalog: (projectId: string) => call(API.projects.catalog, { params: { projectId } }),
+    snapshot: (projectId: string) => call(API.projects.snapshot, { params: { projectId } }),
     /** My live locks with their tokens (adopt locks taken on another device). */
-    myLocks: (projectId: string) => get<LockResult[]>(`/api/projects/${enc(projectId)}/my-locks`),
-    deals: (projectId: string, limit = 20) =>
-      get<DealInfo[]>(`/api/projects/${enc(projectId)}/deals?limit=${limit}`),
-    audit: (projectId: string, limit = 50) =>
-      get<AuditEntry[]>(`/api/projects/${enc(projectId)}/audit?limit=${limit}`),
+    myLocks: (projectId: string) => call(API.projects.myLocks, { params: { projectId } }),
+    deals: (projectId: string, limit = 20) => call(API.projects.deals, { params: { projectId }, query: { limit } }),
+    audit: (projectId: string, limit = 50) => call(API.projects.audit, { params: { projectId }, query: { limit } }),
 
-    batches: (projectId: string) => get<BatchInfo[]>(`/api/projects/${enc(projectId)}/batches`),
+    batches: (projectId: string) => call(API.projects.batches, { params: { projectId } }),
     /** Withheld units 保留房 with reason and channel (members and devices). */
-    withheld: (projectId: string) => get<WithheldUnitInfo[]>(`/api/projects/${enc(projectId)}/withheld`),
+    withheld: (projectId: string) => call(API.projects.withheld, { params: { projectId } }),
     createBatch: (projectId: string, name: string, unitIds: string[], release = false) =>
-      post<BatchInfo>(`/api/projects/${enc(projectId)}/batches`, { name, unitIds, release }),
-    releaseBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/release`),
+      call(API.projects.createBatch, { params: { projectId }, body: { name, unitIds, release } }),
+    releaseBatch: (batchId: string) => call(API.projects.releaseBatch, { params: { batchId } }),
     /** (Re)schedule a pending batch (`releaseAt` ISO in the future) or remove its schedule (null). */
-    scheduleBatch: (batchId: string, releaseAt: string | null) => patch<BatchInfo>(`/api/batches/${enc(batchId)}`, { releaseAt }),
-    cancelBatch: (batchId: string) => post<BatchInfo>(`/api/batches/${enc(batchId)}/cancel`),
+    scheduleBatch: (batchId: string, releaseAt: string | null) => call(API.projects.updateBatch, { params: { batchId }, body: { releaseAt } }),
+    cancelBatch: (batchId: string) => call(API.projects.cancelBatch, { params: { batchId } }),
 
-    updateSettings: (projectId: string, body: ProjectSettingsBody) =>
-      patch<ProjectSummary>(`/api/projects/${enc(projectId)}/settings`, body),
+    updateSettings: (projectId: string, body: ProjectSettingsBody) => call(API.projects.updateSettings, { params: { projectId }, body }),
     /** Set or change the kiosk PIN that opens the queue kiosks' setup screen (managers). */
-    setKioskPin: (projectId: string, pin: string) => put<ProjectSummary>(`/api/projects/${enc(projectId)}/kiosk-pin`, { pin }),
-    pause: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/pause`),
-    resume: (projectId: string) => post<ProjectSummary>(`/api/projects/${enc(projectId)}/resume`),
+    setKioskPin: (projectId: string, pin: string) => call(API.queue.setKioskPin, { params: { projectId }, body: { pin } }),
+    pause: (projectId: string) => call(API.projects.pause, { params: { projectId } }),
+    resume: (projectId: string) => call(API.projects.resume, { params: { projectId } }),
 
     withhold: (unitId: string, reason: string, channel?: WithholdChannel) =>
-      post<UnitState>(`/api/units/${enc(unitId)}/withhold`, channel ? { reason, channel } : { reason }),
-    unwithhold: (unitId: string) => post<UnitState>(`/api/units/${enc(unitId)}/unwithhold`),
+      call(API.units.withhold, { params: { unitId }, body: channel ? { reason, channel } : { reason } }),
+    unwithhold: (unitId: string) => call(API.units.unwithhold, { params: { unitId } }),
 
-    registrations: (projectId: string) => get<RegistrationOverview>(`/api/projects/${enc(projectId)}/registrations`),
-    createRegistration: (projectId: string, body: CreateRegistrationBody) =>
-      post<RegistrationInfo>(`/api/projects/${enc(projectId)}/registrations`, body),
+    registrations: (projectId: string) => call(API.registrations.overview, { params: { projectId } }),
+    createRegistration: (projectId: string, body: CreateRegistrationBody) => call(API.registrations.create, { params: { projectId }, body }),
     setRegistrationEntitlement: (registrationId: string, unitsAllowed: number) =>
-      post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/entitlement`, { unitsAllowed }),
-    cancelRegistration: (registrationId: string) => post<RegistrationInfo>(`/api/registrations/${enc(registrationId)}/cancel`),
+      call(API.registrations.setEntitlement, { params: { registrationId }, body: { unitsAllowed } }),
+    cancelRegistration: (registrationId: string) => call(API.registrations.cancel, { params: { registrationId } }),
 
     /** Queue 排号 / calling 叫号 (docs/protocol.md "Queue and calling"). */
-    queueState: (projectId: string) => get<QueueState>(`/api/projects/${enc(projectId)}/queue`),
-    queueTickets: (projectId: string, query: { status?: TicketStatus; category?: string; limit?: number } = {}) => {
-      const qs = Object.entries(query)
-        .filter((e): e is [string, string | number] => e[1] !== undefined)
-        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
-        .join('&');
-      return get<QueueTicketView[]>(`/api/projects/${enc(projectId)}/queue/tickets${qs ? `?${qs}` : ''}`);
-    },
+    queueState: (projectId: string) => call(API.queue.state, { params: { projectId } }),
+    queueTickets: (projectId: string, query: { status?: TicketStatus; category?: string; limit?: number } = {}) =>
+      call(API.queue.tickets, { params: { projectId }, query }),
     /** `idempotencyKey`: a retried press returns the first call's result instead of calling more. */
     callNext: (projectId: string, body: { category?: string; count: number; idempotencyKey: string }) =>
-      post<CallResult>(`/api/projects/${enc(projectId)}/queue/call-next`, body),
-    callTickets: (projectId: string, ticketIds: string[]) => post<CallResult>(`/api/projects/${enc(projectId)}/queue/call`, { ticketIds }),
-    markServed: (projectId: string, ticketId: string) =>
-      post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/served`),
-    markNoShow: (projectId: string, ticketId: string) =>
-      post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/no-show`),
-    requeueTicket: (projectId: string, ticketId: string) =>
-      post<QueueTicketView>(`/api/projects/${enc(projectId)}/queue/tickets/${enc(ticketId)}/requeue`),
+      call(API.queue.callNext, { params: { projectId }, body }),
+    callTickets: (projectId: string, ticketIds: string[]) => call(API.queue.call, { params: { projectId }, body: { ticketIds } }),
+    markServed: (projectId: string, ticketId: string) => call(API.queue.served, { params: { projectId, ticketId } }),
+    markNoShow: (projectId: string, ticketId: string) => call(API.queue.noShow, { params: { projectId, ticketId } }),
+    requeueTicket: (projectId: string, ticketId: string) => call(API.queue.requeue, { params: { projectId, ticketId } }),
     /** The public buyer page of a queue ticket (no login: the token from the ticket's QR is the credential). */
-    publicTicket: (token: string) => get<BuyerView>(`/api/public/tickets/${enc(token)}`),
+    publicTicket: (token: string) => call(API.queue.buyerView, { params: { token } }),
 
     /**
      * Documents 文件 (docs/documents.md). `requestDocument` answers a DocumentJobInfo: state
      * 'completed' (the record has not changed: the current version) or a job to poll with
      * `documentJob` until 'completed' / 'failed'. The PDF itself: fetch `document.pdfUrl` with the token.
      */
-    requestDocument: (body: DocumentRequestBody) => post<DocumentJobInfo>('/api/documents', body),
-    documentJob: (jobId: string) => get<DocumentJobInfo>(`/api/document-jobs/${enc(jobId)}`),
-    documents: (projectId: string, query: { entityId?: string; kind?: DocumentKind } = {}) => {
-      const qs = Object.entries(query)
-        .filter((e): e is [string, string] => typeof e[1] === 'string')
-        .map(([k, v]) => `${enc(k)}=${enc(v)}`)
-        .join('&');
-      return get<DocumentInfo[]>(`/api/projects/${enc(projectId)}/documents${qs ? `?${qs}` : ''}`);
-    },
-    agreementSettings: (projectId: string) => get<AgreementSettings>(`/api/projects/${enc(projectId)}/agreement`),
-    updateAgreementSettings: (projectId: string, body: AgreementSettingsBody) =>
-      patch<AgreementSettings>(`/api/projects/${enc(projectId)}/agreement`, body),
+    requestDocument: (body: DocumentRequestBody) => call(API.documents.request, { body }),
+    documentJob: (jobId: string) => call(API.documents.job, { params: { jobId } }),
+    documents: (projectId: string, query: { entityId?: string; kind?: DocumentKind } = {}) => call(API.documents.list, { params: { projectId }, query }),
+    agreementSettings: (projectId: string) => call(API.documents.agreement, { params: { projectId } }),
+    updateAgreementSettings: (projectId: string, body: AgreementSettingsBody) => call(API.documents.updateAgreement, { params: { projectId }, body }),
     /** Public (no login): is the document with this id (from its QR code) authentic and current? */
-    verifyDocument: (id: string) => get<VerifyResult>(`/api/public/verify/${enc(id)}`),
+    verifyDocument: (id: string) => call(API.documents.verify, { params: { '*': encodeURIComponent(id) } }),
 
     /** Lottery 摇号: managers commit and draw; the public record and file need no login. */
-    lotteries: (projectId: string) => get<LotteryDrawSummary[]>(`/api/projects/${enc(projectId)}/lotteries`),
+    lotteries: (projectId: string) => call(API.lottery.list, { params: { projectId } }),
     /** The latest drawn result (members and devices: the wall board loads it on start). */
-    latestLottery: (projectId: string) => get<LatestLotteryAnswer>(`/api/projects/${enc(projectId)}/lotteries/latest`),
-    createLottery: (projectId: string, body: CreateLotteryBody) => post<LotteryDrawInfo>(`/api/projects/${enc(projectId)}/lotteries`, body),
-    drawLottery: (drawId: string) => post<LotteryDrawInfo>(`/api/lotteries/${enc(drawId)}/draw`),
-    publicLottery: (drawId: string) => get<LotteryDrawInfo>(`/api/public/lotteries/${enc(drawId)}`),
-    /** The verification file (unvalidated JSON: check it with lotteryRecordSchema). */
-    lotteryRecord: (drawId: string) => get<unknown>(`/api/public/lotteries/${enc(drawId)}/record.json`),
+    latestLottery: (projectId: string) => call(API.lottery.latest, { params: { projectId } }),
+    createLottery: (projectId: string, body: CreateLotteryBody) => call(API.lottery.create, { params: { projectId }, body }),
+    drawLottery: (drawId: string) => call(API.lottery.draw, { params: { drawId } }),
+    publicLottery: (drawId: string) => call(API.lottery.public, { params: { drawId } }),
+    /** The verification file (check it with lotteryRecordSchema before trusting it). */
+    lotteryRecord: (drawId: string) => call(API.lottery.record, { params: { drawId } }),
 
     /** HTTP twins of the hub commands (used when the hub is not connected). */
-    lock: (unitId: string, registrationId?: string) =>
-      post<LockResult>(`/api/units/${enc(unitId)}/lock`, registrationId ? { registrationId } : {}),
-    release: (unitId: string, token: string) => post<UnitRef>(`/api/units/${enc(unitId)}/release`, { token }),
+    lock: (unitId: string, registrationId?: string) => call(API.units.lock, { params: { unitId }, body: registrationId ? { registrationId } : {} }),
+    release: (unitId: string, token: string) => call(API.units.release, { params: { unitId }, body: { token } }),
     /** Customer registry 客户 (docs/protocol.md "Customers"). */
-    customers: (projectId: string, query: Record<string, string | number | undefined> = {}) => {
-      const qs = Object.entries(query)
-        .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
-        .join('&');
-      return get<CustomerPage>(`/api/projects/${enc(projectId)}/customers${qs ? `?${qs}` : ''}`);
-    },
-    customerOwners: (projectId: string) => get<CustomerOwner[]>(`/api/projects/${enc(projectId)}/customers/owners`),
-    createCustomer: (projectId: string, body: CreateCustomerBody) =>
-      post<CustomerInfo>(`/api/projects/${enc(projectId)}/customers`, body),
-    customer: (customerId: string) => get<CustomerDetail>(`/api/customers/${enc(customerId)}`),
-    updateCustomer: (customerId: string, body: UpdateCustomerBody) =>
-      patch<CustomerInfo>(`/api/customers/${enc(customerId)}`, body),
-    addFollowUp: (customerId: string, body: CreateFollowUpBody) =>
-      post<FollowUpInfo>(`/api/customers/${enc(customerId)}/follow-ups`, body),
-    shortlist: (customerId: string) => get<CustomerShortlist>(`/api/customers/${enc(customerId)}/shortlist`),
-    setShortlist: (customerId: string, unitIds: string[]) =>
-      put<CustomerShortlist>(`/api/customers/${enc(customerId)}/shortlist`, { unitIds }),
-    claimCustomer: (customerId: string) => post<CustomerInfo>(`/api/customers/${enc(customerId)}/claim`),
+    customers: (projectId: string, query: CustomerListQueryInput = {}) => call(API.customers.list, { params: { projectId }, query }),
+    customerOwners: (projectId: string) => call(API.customers.owners, { params: { projectId } }),
+    createCustomer: (projectId: string, body: CreateCustomerBody) => call(API.customers.create, { params: { projectId }, body }),
+    customer: (customerId: string) => call(API.customers.get, { params: { customerId } }),
+    updateCustomer: (customerId: string, body: UpdateCustomerBody) => call(API.customers.update, { params: { customerId }, body }),
+    addFollowUp: (customerId: string, body: CreateFollowUpBody) => call(API.customers.addFollowUp, { params: { customerId }, body }),
+    shortlist: (customerId: string) => call(API.customers.shortlist, { params: { customerId } }),
+    setShortlist: (customerId: string, unitIds: string[]) => call(API.customers.setShortlist, { params: { customerId }, body: { unitIds } }),
+    claimCustomer: (customerId: string) => call(API.customers.claim, { params: { customerId } }),
     reassignCustomers: (projectId: string, customerIds: string[], ownerId: string | null) =>
-      post<ReassignResult>(`/api/projects/${enc(projectId)}/customers/reassign`, { customerIds, ownerId }),
-    moveIdleToPool: (projectId: string, days: number) =>
-      post<MoveIdleResult>(`/api/projects/${enc(projectId)}/customers/move-idle-to-pool`, { days }),
+      call(API.customers.reassign, { params: { projectId }, body: { customerIds, ownerId } }),
+    moveIdleToPool: (projectId: string, days: number) => call(API.customers.moveIdleToPool, { params: { projectId }, body: { days } }),
 
     /** Price book 价目表 and pricing terms (docs/price-book.md). `all`: inactive rules and plans too (managers). */
-    pricingTerms: (projectId: string, all = false) => get<PricingTerms>(`/api/projects/${enc(projectId)}/pricing${all ? '?all=1' : ''}`),
-    updatePricing: (projectId: string, body: PricingSettingsBody) => patch<PricingTerms>(`/api/projects/${enc(projectId)}/pricing`, body),
-    createDiscount: (projectId: string, body: DiscountRuleBody) => post<DiscountRuleInfo>(`/api/projects/${enc(projectId)}/discounts`, body),
-    updateDiscount: (discountId: string, body: DiscountRuleBody) => put<DiscountRuleInfo>(`/api/discounts/${enc(discountId)}`, body),
-    createPlan: (projectId: string, body: PaymentPlanBody) => post<PaymentPlanInfo>(`/api/projects/${enc(projectId)}/payment-plans`, body),
-    updatePlan: (planId: string, body: PaymentPlanBody) => put<PaymentPlanInfo>(`/api/payment-plans/${enc(planId)}`, body),
-    setIdentityTags: (customerId: string, tags: string[]) =>
-      put<{ customerId: string; tags: string[] }>(`/api/customers/${enc(customerId)}/identity-tags`, { tags }),
-    priceLists: (projectId: string) => get<PriceListInfo[]>(`/api/projects/${enc(projectId)}/price-lists`),
-    priceListChanges: (priceListId: string) => get<PriceListChange[]>(`/api/price-lists/${enc(priceListId)}/changes`),
-    previewReprice: (projectId: string, body: RepriceBody) =>
-      post<{ rows: RepriceRow[]; floorAboveList: number }>(`/api/projects/${enc(projectId)}/price-lists/preview`, body),
-    requestReprice: (projectId: string, body: RepriceRequestBody) => post<PriceListInfo>(`/api/projects/${enc(projectId)}/price-lists`, body),
-    decidePriceList: (priceListId: string, body: DecisionBody) => post<PriceListInfo>(`/api/price-lists/${enc(priceListId)}/decision`, body),
+    pricingTerms: (projectId: string, all = false) => call(API.pricing.terms, { params: { projectId }, query: all ? { all: '1' } : {} }),
+    updatePricing: (projectId: string, body: PricingSettingsBody) => call(API.pricing.updateSettings, { params: { projectId }, body }),
+    createDiscount: (projectId: string, body: DiscountRuleBody) => call(API.pricing.createDiscount, { params: { projectId }, body }),
+    updateDiscount: (discountId: string, body: DiscountRuleBody) => call(API.pricing.replaceDiscount, { params: { discountId }, body }),
+    createPlan: (projectId: string, body: PaymentPlanBody) => call(API.pricing.createPlan, { params: { projectId }, body }),
+    updatePlan: (planId: string, body: PaymentPlanBody) => call(API.pricing.replacePlan, { params: { planId }, body }),
+    setIdentityTags: (customerId: string, tags: string[]) => call(API.pricing.setIdentityTags, { params: { customerId }, body: { tags } }),
+    priceLists: (projectId: string) => call(API.pricing.priceLists, { params: { projectId } }),
+    priceListChanges: (priceListId: string) => call(API.pricing.priceListChanges, { params: { priceListId } }),
+    previewReprice: (projectId: string, body: RepriceBody) => call(API.pricing.previewReprice, { params: { projectId }, body }),
+    requestReprice: (projectId: string, body: RepriceRequestBody) => call(API.pricing.requestReprice, { params: { projectId }, body }),
+    decidePriceList: (priceListId: string, body: DecisionBody) => call(API.pricing.decidePriceList, { params: { priceListId }, body }),
     /** The requester takes a pending version back (WITHDRAWN). */
-    withdrawPriceList: (priceListId: string) => post<PriceListInfo>(`/api/price-lists/${enc(priceListId)}/withdraw`, {}),
-    unitPriceHistory: (unitId: string) =>
-      get<{ version: number; status: PriceListInfo['status']; listPrice: number; floorPrice: number; activatedAt: string | null }[]>(
-        `/api/units/${enc(unitId)}/price-history`,
-      ),
+    withdrawPriceList: (priceListId: string) => call(API.pricing.withdrawPriceList, { params: { priceListId }, body: {} }),
+    unitPriceHistory: (unitId: string) => call(API.pricing.unitHistory, { params: { unitId } }),
 
     /** Below-floor approvals 底价审批 and server quotes (docs/pricing.md "Floor price"). */
-    quote: (unitId: string, body: QuoteBody) => post<DealQuoteInfo>(`/api/units/${enc(unitId)}/quote`, body),
-    requestApproval: (unitId: string, body: PriceApprovalRequestBody) =>
-      post<PriceApprovalInfo>(`/api/units/${enc(unitId)}/price-approvals`, body),
-    approvals: (projectId: string) => get<PriceApprovalInfo[]>(`/api/projects/${enc(projectId)}/price-approvals`),
-    decideApproval: (approvalId: string, body: DecisionBody) =>
-      post<PriceApprovalInfo>(`/api/price-approvals/${enc(approvalId)}/decision`, body),
-    withdrawApproval: (approvalId: string) => post<PriceApprovalInfo>(`/api/price-approvals/${enc(approvalId)}/withdraw`),
+    quote: (unitId: string, body: QuoteBody) => call(API.approvals.quote, { params: { unitId }, body }),
+    requestApproval: (unitId: string, body: PriceApprovalRequestBody) => call(API.approvals.request, { params: { unitId }, body }),
+    approvals: (projectId: string) => call(API.approvals.list, { params: { projectId } }),
+    decideApproval: (approvalId: string, body: DecisionBody) => call(API.approvals.decide, { params: { approvalId }, body }),
+    withdrawApproval: (approvalId: string) => call(API.approvals.withdraw, { params: { approvalId } }),
 
     /** Subscriptions 认购 and change requests 换房/退房/更名/调价 (docs/change-requests.md). */
-    subscriptions: (projectId: string, query: { status?: SubscriptionInfo['status']; q?: string; limit?: number } = {}) => {
-      const qs = Object.entries(query)
-        .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
-        .map(([k, v]) => `${enc(k)}=${enc(String(v))}`)
-        .join('&');
-      return get<SubscriptionInfo[]>(`/api/projects/${enc(projectId)}/subscriptions${qs ? `?${qs}` : ''}`);
-    },
-    subscription: (subscriptionId: string) =>
-      get<SubscriptionInfo & { changes: ChangeRequestInfo[] }>(`/api/subscriptions/${enc(subscriptionId)}`),
-    changeRequests: (projectId: string, status?: ChangeStatus) =>
-      get<ChangeRequestInfo[]>(`/api/projects/${enc(projectId)}/change-requests${status ? `?status=${status}` : ''}`),
+    subscriptions: (projectId: string, query: { status?: SubscriptionInfo['status']; q?: string; limit?: number } = {}) =>
+      call(API.changes.subscriptions, { params: { projectId }, query }),
+    subscription: (subscriptionId: string) => call(API.changes.subscription, { params: { subscriptionId } }),
+    changeRequests: (projectId: string, status?: ChangeStatus) => call(API.changes.list, { params: { projectId }, query: { status } }),
     /** 201 new, 200 the identical open request (pressed twice). */
-    requestChange: (body: ChangeRequestBody) => post<ChangeRequestInfo>('/api/change-requests', body),
-    decideChange: (requestId: string, body: DecisionBody) => post<ChangeRequestInfo>(`/api/change-requests/${enc(requestId)}/decision`, body),
-    withdrawChange: (requestId: string) => post<ChangeRequestInfo>(`/api/change-requests/${enc(requestId)}/withdraw`),
-    executeChange: (requestId: string) => post<ChangeRequestInfo>(`/api/change-requests/${enc(requestId)}/execute`),
+    requestChange: (body: ChangeRequestBody) => call(API.changes.request, { body }),
+    decideChange: (requestId: string, body: DecisionBody) => call(API.changes.decide, { params: { requestId }, body }),
+    withdrawChange: (requestId: string) => call(API.changes.withdraw, { params: { requestId } }),
+    executeChange: (requestId: string) => call(API.changes.execute, { params: { requestId } }),
 
-    confirm: (unitId: string, token: string, buyer: Buyer) =>
-      post<ConfirmResult>(`/api/units/${enc(unitId)}/confirm`, { token, buyer }),
+    confirm: (unitId: string, token: string, buyer: Buyer) => call(API.units.confirm, { params: { unitId }, body: { token, buyer } }),
   };
 }
 
@@ -404,7 +310,7 @@ export async function fetchDocumentPdf(pdfUrl: string, timeoutMs = 60_000): Prom
 
 /** A sample 认购书 of the given (unsaved) terms: POST …/agreement/preview answers the PDF itself; nothing is stored. */
 export async function fetchAgreementSample(projectId: string, body: AgreementSettingsBody, timeoutMs = 60_000): Promise<Blob> {
-  const res = await sessionFetch('POST', `/api/projects/${enc(projectId)}/agreement/preview`, { data: JSON.stringify(body), contentType: 'application/json' }, timeoutMs);
+  const res = await sessionFetch('POST', urlOf(API.documents.previewAgreement, { params: { projectId } }), { data: JSON.stringify(body), contentType: 'application/json' }, timeoutMs);
   const blob = await res.blob();
   return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
 }
@@ -412,14 +318,14 @@ export async function fetchAgreementSample(projectId: string, body: AgreementSet
 export const unitSheets = {
   /** The current units with active prices (`export`) or the empty template. */
   async download(projectId: string, kind: 'export' | 'template', format: UnitSheetFormat): Promise<DownloadedFile> {
-    const res = await sessionFetch('GET', `/api/projects/${enc(projectId)}/units/${kind}?format=${format}`);
+    const route = kind === 'export' ? API.unitImport.exportFile : API.unitImport.templateFile;
+    const res = await sessionFetch('GET', urlOf(route, { params: { projectId }, query: { format } }));
     return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition'), `units.${format}`) };
   },
   /** Check (`dryRun`) or import a file. A refused file throws IMPORT_INVALID with ImportInvalidDetails. */
   async import(projectId: string, file: Blob, options: { format: UnitSheetFormat; dryRun: boolean; fileName: string }): Promise<UnitImportResult> {
-    const qs = new URLSearchParams({ format: options.format, fileName: options.fileName.slice(0, 120) });
-    if (options.dryRun) qs.set('dryRun', '1');
-    const res = await sessionFetch('POST', `/api/projects/${enc(projectId)}/units/import?${qs}`, {
+    const query = { format: options.format, fileName: options.fileName.slice(0, 120), dryRun: options.dryRun ? ('1' as const) : undefined };
+    const res = await sessionFetch('POST', urlOf(API.unitImport.importFile, { params: { projectId }, query }), {
       data: file,
       contentType: UNIT_SHEET_CONTENT_TYPES[options.format],
     });

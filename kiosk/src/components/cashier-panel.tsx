@@ -5,7 +5,7 @@
  */
 import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
 import type { CashierSubscription, PaymentInfo } from '@kaipan/shared';
-import type { CashierRegistrationDetail, CashierSubscriptionDetail } from '../lib/cashier-api';
+import type { CashierRegistrationDetail, CashierSubscriptionDetail } from '@kaipan/shared';
 import { ct, dateTimeOf, describe, money, shortDateTimeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { useDesk } from '../pages/cashier';

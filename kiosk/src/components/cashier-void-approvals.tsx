@@ -6,7 +6,7 @@
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import { decisionRefusal } from '@kaipan/shared';
 import { toApiError } from '../lib/api';
-import type { VoidRequestView } from '../lib/cashier-api';
+import type { VoidRequestInfo as VoidRequestView } from '@kaipan/shared';
 import { ct, dateTimeOf, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { useDesk } from '../pages/cashier';

@@ -4,16 +4,17 @@
  * client-side code for network trouble, never a bare string.
  */
 import {
+  API,
   ApiError,
   DEVICE_KEY_HEADER,
   apiErrorFrom,
+  callApi,
   toApiError,
+  type ApiRoute,
+  type CallArgs,
+  type HttpMethod,
   type KioskSetupBody,
-  type KioskSetupResult,
-  type ProjectSummary,
-  type QueueCategoryInfo,
-  type QueueState,
-  type TakeTicketResult,
+  type SendRequest,
 } from '@kaipan/shared';
 
 export { ApiError, toApiError, type ClientErrorCode } from '@kaipan/shared';
@@ -30,7 +31,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return apiErrorFrom(response.status, body);
 }
 
-async function send(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+async function send(deviceKey: string, method: HttpMethod, path: string, body?: unknown): Promise<Response> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
   const headers: Record<string, string> = { Accept: 'application/json', [DEVICE_KEY_HEADER]: deviceKey };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -48,7 +49,7 @@ async function send(deviceKey: string, method: 'GET' | 'POST', path: string, bod
   }
 }
 
-async function json<T>(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; data: T }> {
+async function json<T>(deviceKey: string, method: HttpMethod, path: string, body?: unknown): Promise<{ status: number; data: T }> {
   const response = await send(deviceKey, method, path, body);
   if (!response.ok) throw await errorFrom(response);
   try {
@@ -58,30 +59,29 @@ async function json<T>(deviceKey: string, method: 'GET' | 'POST', path: string, 
   }
 }
 
-const enc = encodeURIComponent;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How long to keep asking for a ticket PDF that is still being rendered. */
 const PDF_WAIT_MS = 20_000;
 
 /** The API as seen by one kiosk device. */
+/** The kiosk's API (its device key): every call typed from the route table (shared/src/api). */
 export function createKioskApi(deviceKey: string) {
+  const transport: SendRequest = async (method, path, body) => (await json<unknown>(deviceKey, method, path, body)).data;
+  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(transport, route, ...args);
   return {
     /** The device's project (a device sees exactly one). */
-    projects: async () => (await json<ProjectSummary[]>(deviceKey, 'GET', '/api/projects')).data,
+    projects: () => call(API.projects.list),
     /** The setup PIN for one setup action (the server verifies, throttles and audits it). */
-    kioskSetup: async (body: KioskSetupBody) => (await json<KioskSetupResult>(deviceKey, 'POST', '/api/kiosk/setup', body)).data,
-    categories: async (projectId: string) =>
-      (await json<QueueCategoryInfo[]>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue/categories`)).data,
-    queueState: async (projectId: string) => (await json<QueueState>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue`)).data,
+    kioskSetup: (body: KioskSetupBody) => call(API.queue.kioskSetup, { body }),
+    categories: (projectId: string) => call(API.queue.categories, { params: { projectId } }),
+    queueState: (projectId: string) => call(API.queue.state, { params: { projectId } }),
     /**
      * Take a number. `idempotencyKey` is fixed per attempt, so a double tap or a retry after a
      * timeout returns the same ticket. The server answers 201 new / 200 existing (`created`).
      */
-    takeTicket: async (
-      projectId: string,
-      body: { category: string; idempotencyKey: string } & ({ phone: string } | { registrationNo: string }),
-    ) => (await json<TakeTicketResult>(deviceKey, 'POST', `/api/projects/${enc(projectId)}/queue/tickets`, body)).data,
+    takeTicket: (projectId: string, body: { category: string; idempotencyKey: string } & ({ phone: string } | { registrationNo: string })) =>
+      call(API.queue.takeTicket, { params: { projectId }, body }),
     /**
      * The printable ticket (80 mm PDF). Answers 202 + Retry-After while the worker renders it: wait
      * and ask again, for at most PDF_WAIT_MS. The token in `pdfPath` is the credential.

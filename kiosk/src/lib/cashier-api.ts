@@ -4,27 +4,24 @@
  * ApiErrors with a registered code (or NETWORK_ERROR / TIMEOUT / OFFLINE), never bare strings.
  */
 import {
+  API,
   ApiError,
   apiErrorFrom,
+  callApi,
   toApiError,
-  type CashierLookup,
-  type CashierRegistration,
-  type CashierSubscription,
+  urlOf,
+  type ApiRoute,
+  type CallArgs,
   type ConvertSincerityBody,
-  type DayEndTotals,
-  type VoidRequestInfo,
   type DocumentInfo,
   type DocumentJobInfo,
   type DocumentKind,
   type DocumentVariant,
+  type HttpMethod,
   type LoginResponse,
-  type PaymentInfo,
-  type PaymentKind,
-  type ProjectSummary,
-  type ReceiptBookInfo,
-  type ReceiptInfo,
   type RecordPaymentBody,
   type RefundBody,
+  type SendRequest,
 } from '@kaipan/shared';
 import { cashierSession, signOut } from './cashier-session';
 
@@ -32,25 +29,10 @@ const REQUEST_TIMEOUT_MS = 15_000;
 /** How long the desk waits for a PDF to be rendered. */
 const DOCUMENT_WAIT_MS = 60_000;
 
-type Method = 'GET' | 'POST' | 'PATCH';
 
-export interface CashierSubscriptionDetail extends CashierSubscription {
-  payments: PaymentInfo[];
-}
-export interface CashierRegistrationDetail extends CashierRegistration {
-  payments: PaymentInfo[];
-}
-
-/** A void request as GET /api/projects/:id/void-requests answers it. */
-export type VoidRequestView = VoidRequestInfo;
-
-/** Day-end as answered; the close id (when the server gives it) names the DAY_END document. */
-export type DayEndView = DayEndTotals;
-
-const enc = encodeURIComponent;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function send(token: string | null, method: Method, path: string, body?: unknown, accept = 'application/json', credentials: RequestCredentials = 'omit'): Promise<Response> {
+async function send(token: string | null, method: HttpMethod, path: string, body?: unknown, accept = 'application/json', credentials: RequestCredentials = 'omit'): Promise<Response> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The desk is offline.');
   const headers: Record<string, string> = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -83,7 +65,7 @@ async function send(token: string | null, method: Method, path: string, body?: u
   return response;
 }
 
-async function json<T>(token: string | null, method: Method, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+async function json<T>(token: string | null, method: HttpMethod, path: string, body?: unknown): Promise<{ status: number; data: T }> {
   const response = await send(token, method, path, body);
   try {
     return { status: response.status, data: (await response.json()) as T };
@@ -94,7 +76,7 @@ async function json<T>(token: string | null, method: Method, path: string, body?
 
 /** Sign in. With the browser's cookies: the desk keeps its trusted-device cookie, so failed sign-ins by others at the same address never slow it down. */
 export async function login(username: string, password: string): Promise<LoginResponse> {
-  const response = await send(null, 'POST', '/api/auth/login', { username, password }, 'application/json', 'same-origin');
+  const response = await send(null, 'POST', urlOf(API.auth.login), { username, password }, 'application/json', 'same-origin');
   try {
     return (await response.json()) as LoginResponse;
   } catch {
@@ -108,7 +90,7 @@ export async function login(username: string, password: string): Promise<LoginRe
  */
 export async function signOutDesk(): Promise<void> {
   const token = cashierSession()?.token ?? null;
-  if (token) await send(token, 'POST', '/api/auth/logout', {}).catch(() => undefined);
+  if (token) await send(token, 'POST', urlOf(API.auth.logout), {}).catch(() => undefined);
   signOut();
 }
 
@@ -119,48 +101,46 @@ function asJob(v: DocumentJobInfo | DocumentInfo | { document: DocumentInfo }): 
   return { jobId: `current-${document.id}`, state: 'completed', progress: 100, document, error: null };
 }
 
-/** The API as seen by one signed-in cashier (or manager). */
+/** The API as seen by one signed-in cashier (or manager): every call typed from the route table. */
 export function createCashierApi(token: string) {
-  const get = async <T>(path: string): Promise<T> => (await json<T>(token, 'GET', path)).data;
-  const post = async <T>(path: string, body: unknown): Promise<T> => (await json<T>(token, 'POST', path, body)).data;
+  const transport: SendRequest = async (method, path, body) => (await json<unknown>(token, method, path, body)).data;
+  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(transport, route, ...args);
   const blob = async (path: string, accept: string): Promise<Blob> => (await send(token, 'GET', path, undefined, accept)).blob();
 
   return {
-    projects: () => get<ProjectSummary[]>('/api/projects'),
-    lookup: (projectId: string, q: string) => get<CashierLookup>(`/api/projects/${enc(projectId)}/cashier/lookup?q=${enc(q)}`),
-    subscription: (id: string) => get<CashierSubscriptionDetail>(`/api/subscriptions/${enc(id)}/cashier`),
-    registration: (id: string) => get<CashierRegistrationDetail>(`/api/registrations/${enc(id)}/cashier`),
-    receiptBooks: (projectId: string) => get<ReceiptBookInfo[]>(`/api/projects/${enc(projectId)}/receipt-books`),
+    projects: () => call(API.projects.list),
+    lookup: (projectId: string, q: string) => call(API.cashier.lookup, { params: { projectId }, query: { q } }),
+    subscription: (subscriptionId: string) => call(API.cashier.subscription, { params: { subscriptionId } }),
+    registration: (registrationId: string) => call(API.cashier.registration, { params: { registrationId } }),
+    receiptBooks: (projectId: string) => call(API.cashier.books, { params: { projectId } }),
 
     /** 201 recorded, 200 the same key again (the first result). */
-    recordPayment: (projectId: string, body: RecordPaymentBody) => post<PaymentInfo>(`/api/projects/${enc(projectId)}/payments`, body),
+    recordPayment: (projectId: string, body: RecordPaymentBody) => call(API.cashier.recordPayment, { params: { projectId }, body }),
     /** 诚意金转定金: answers the new deposit payment. */
-    convert: (paymentId: string, body: ConvertSincerityBody) => post<PaymentInfo>(`/api/payments/${enc(paymentId)}/convert`, body),
+    convert: (paymentId: string, body: ConvertSincerityBody) => call(API.cashier.convert, { params: { paymentId }, body }),
     /** Answers the refund payment. */
-    refund: (paymentId: string, body: RefundBody) => post<PaymentInfo>(`/api/payments/${enc(paymentId)}/refund`, body),
-    requestVoid: (receiptId: string, reason: string) => post<unknown>(`/api/receipts/${enc(receiptId)}/void-requests`, { reason }),
-    voidRequests: (projectId: string) => get<VoidRequestView[]>(`/api/projects/${enc(projectId)}/void-requests?status=PENDING`),
-    decideVoid: (id: string, approve: boolean, note?: string) =>
-      post<unknown>(`/api/void-requests/${enc(id)}/decision`, note ? { approve, note } : { approve }),
+    refund: (paymentId: string, body: RefundBody) => call(API.cashier.refund, { params: { paymentId }, body }),
+    requestVoid: (receiptId: string, reason: string) => call(API.cashier.requestVoid, { params: { receiptId }, body: { reason } }),
+    voidRequests: (projectId: string) => call(API.cashier.voidRequests, { params: { projectId }, query: { status: 'PENDING' } }),
+    decideVoid: (requestId: string, approve: boolean, note?: string) =>
+      call(API.cashier.decideVoid, { params: { requestId }, body: note ? { approve, note } : { approve } }),
     /** Whoever asked takes a pending void request back. */
-    withdrawVoid: (id: string) => post<unknown>(`/api/void-requests/${enc(id)}/withdraw`, {}),
+    withdrawVoid: (requestId: string) => call(API.cashier.withdrawVoid, { params: { requestId }, body: {} }),
     /** Count one print of a receipt (every print after the first is a COPY / 重打). */
-    recordPrint: (receiptId: string) => post<ReceiptInfo>(`/api/receipts/${enc(receiptId)}/prints`, {}),
+    recordPrint: (receiptId: string) => call(API.cashier.print, { params: { receiptId } }),
 
     requestDocument: async (kind: DocumentKind, entityId: string, variant?: DocumentVariant): Promise<DocumentJobInfo> =>
-      asJob(await post<DocumentJobInfo | DocumentInfo>('/api/documents', variant ? { kind, entityId, variant } : { kind, entityId })),
-    documentJob: (jobId: string) => get<DocumentJobInfo>(`/api/document-jobs/${enc(jobId)}`),
+      asJob(await call(API.documents.request, { body: variant ? { kind, entityId, variant } : { kind, entityId } })),
+    documentJob: (jobId: string) => call(API.documents.job, { params: { jobId } }),
     pdf: (pdfUrl: string) => blob(pdfUrl, 'application/pdf'),
 
     /** One cashier's payments of a business day, newest first. */
-    payments: (projectId: string, date: string, cashierId: string) =>
-      get<PaymentInfo[]>(`/api/projects/${enc(projectId)}/payments?date=${enc(date)}&cashierId=${enc(cashierId)}`),
-    dayEnd: (projectId: string, date: string, cashierId?: string) =>
-      get<DayEndView>(`/api/projects/${enc(projectId)}/day-end?date=${enc(date)}${cashierId ? `&cashierId=${enc(cashierId)}` : ''}`),
+    payments: (projectId: string, date: string, cashierId: string) => call(API.cashier.payments, { params: { projectId }, query: { date, cashierId } }),
+    dayEnd: (projectId: string, date: string, cashierId?: string) => call(API.cashier.dayEnd, { params: { projectId }, query: { date, cashierId } }),
     closeDay: (projectId: string, date: string, cashierId?: string) =>
-      post<DayEndView>(`/api/projects/${enc(projectId)}/day-end/close`, cashierId ? { date, cashierId } : { date }),
+      call(API.cashier.closeDay, { params: { projectId }, body: cashierId ? { date, cashierId } : { date } }),
     dayEndCsv: (projectId: string, date: string, cashierId?: string) =>
-      blob(`/api/projects/${enc(projectId)}/day-end.csv?date=${enc(date)}${cashierId ? `&cashierId=${enc(cashierId)}` : ''}`, 'text/csv'),
+      blob(urlOf(API.cashier.dayEndCsv, { params: { projectId }, query: { date, cashierId } }), 'text/csv'),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Who is acting: a logged-in user or a registered device (board, kiosk). Pure rules only. */
-import { isManagerRole, SELLER_ROLES, type Role } from '@kaipan/shared';
+import { isPermitted, type Access, type Role } from '@kaipan/shared';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -24,18 +24,23 @@ export interface DevicePrincipal {
 
 export type Principal = UserPrincipal | DevicePrincipal;
 
+/** May the principal do what the permission of the matrix (shared/src/permissions.ts) covers? */
+export function isAllowed(p: Principal, access: Access): boolean {
+  return isPermitted(access, p);
+}
+
 export function canSell(p: Principal): p is UserPrincipal {
-  return p.kind === 'user' && SELLER_ROLES.includes(p.role);
+  return p.kind === 'user' && isPermitted('sell', p);
 }
 
 /** A manager of projects (the one rule: shared isManagerRole, also behind every four-eyes decision). */
 export function canManage(p: Principal): p is UserPrincipal {
-  return p.kind === 'user' && isManagerRole(p.role);
+  return p.kind === 'user' && isPermitted('manage', p);
 }
 
 /** Accounts and sign-in security (users, their sessions, failed sign-ins): administrators only. */
 export function canAdminister(p: Principal): p is UserPrincipal {
-  return p.kind === 'user' && p.role === 'ADMIN';
+  return p.kind === 'user' && isPermitted('administer', p);
 }
 
 export function actorName(p: Principal): string {

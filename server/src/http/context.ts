@@ -1,7 +1,6 @@
-/** Request helpers shared by the routes: who is calling, and payload validation. */
+/** Request helpers: who is calling (the gate of register-api.ts), over TLS or not. */
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { AppError, DEVICE_KEY_HEADER, describeIssues } from '@kaipan/shared';
+import { AppError, DEVICE_KEY_HEADER } from '@kaipan/shared';
 import { deviceLabel, type Principal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 
@@ -55,14 +54,4 @@ export async function requirePrincipal(services: Services, request: FastifyReque
  */
 export function isTls(request: FastifyRequest): boolean {
   return request.protocol === 'https';
-}
-
-/**
- * Validate with a shared schema; a failure is VALIDATION_FAILED with the failing paths. Only an
- * absent body (undefined) stands for `{}`; a JSON `null` is refused like any other non-object.
- */
-export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value === undefined ? {} : value);
-  if (!result.success) throw new AppError('VALIDATION_FAILED', undefined, describeIssues(result.error));
-  return result.data;
 }

@@ -10,6 +10,7 @@
  */
 import {
   AppError,
+  type CashierSettings,
   formatRegistrationNo,
   idSchema,
   maskName,
@@ -58,12 +59,6 @@ const isValidUuid = (s: string): boolean => idSchema.safeParse(s).success;
 
 /** Results per kind in a lookup. */
 const LOOKUP_LIMIT = 10;
-
-export interface CashierSettings {
-  /** null: no deposit rule. */
-  depositWindowMinutes: number | null;
-  requiredDepositFen: number;
-}
 
 export interface DepositOutcome {
   outcome: 'cancelled' | 'paid' | 'closed' | 'not-due' | 'no-deadline';

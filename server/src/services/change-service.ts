@@ -36,6 +36,7 @@ import {
   type ScheduleItem,
   type SubscriptionInfo,
   type UserViewer,
+  type SubscriptionDetail,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import { Prisma } from '../infra/db.js';
@@ -64,9 +65,6 @@ export interface SubscriptionQuery {
   limit: number;
 }
 
-export interface SubscriptionDetail extends SubscriptionInfo {
-  changes: ChangeRequestInfo[];
-}
 
 /** 换房 preview: the target unit quoted with the subscription's plan and discounts. */
 export interface UnitChangePreview {

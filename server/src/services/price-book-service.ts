@@ -35,6 +35,8 @@ import {
   type RepriceRequestBody,
   type RepriceRow,
   type RepriceUnit,
+  type RepricePreviewResult,
+  type UnitPriceHistoryRow,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
@@ -56,20 +58,6 @@ export interface ProposedPrices {
 }
 
 /** One row of a unit's price history (newest version first). */
-export interface UnitPriceHistoryRow {
-  version: number;
-  status: PriceListInfo['status'];
-  listPrice: number;
-  floorPrice: number;
-  activatedAt: string | null;
-}
-
-export interface RepricePreviewResult {
-  rows: RepriceRow[];
-  /** Rows whose new floor price would be above the new list price (the request would be refused). */
-  floorAboveList: number;
-}
-
 /** Prisma select of a price list with the people's display names. */
 const PRICE_LIST_SELECT = {
   id: true,

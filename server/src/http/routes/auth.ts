@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, emptyBodySchema, failedLoginsQuerySchema, loginBodySchema, sessionRefSchema } from '@kaipan/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type API } from '@kaipan/shared';
 import type { AppConfig } from '../../config/index.js';
 import { DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH, deviceCookieName } from '../../domain/device-cookie.js';
 import { deviceLabel } from '../../domain/principal.js';
 import type { Services } from '../../services/index.js';
-import { isTls, parse, requirePrincipal, SESSION_COOKIE } from '../context.js';
+import { isTls, requirePrincipal, SESSION_COOKIE } from '../context.js';
+import type { Handlers } from '../handler.js';
 
 /**
  * Sign-in, sign-out and a user's own sessions (docs/protocol.md "Sessions and accounts").
@@ -12,79 +13,70 @@ import { isTls, parse, requirePrincipal, SESSION_COOKIE } from '../context.js';
  * someone else out (server/src/domain/login-throttle.ts); a browser that signed in as the user before
  * holds a trusted-device cookie and is counted apart from the address it shares with the hall.
  */
-export function authRoutes(app: FastifyInstance, services: Services, config: AppConfig): void {
-  app.post('/api/auth/login', async (request, reply) => {
-    const body = parse(loginBodySchema, request.body);
-    let signed;
-    try {
-      signed = await services.signIn.signIn({
-        username: body.username,
-        password: body.password,
-        ip: request.ip,
-        device: deviceLabel(request.headers),
-        deviceCookie: request.cookies[deviceCookieName(body.username)],
+export function authHandlers(services: Services, config: AppConfig): Handlers<typeof API.auth> {
+  return {
+    login: async ({ body, request, reply }) => {
+      let signed;
+      try {
+        signed = await services.signIn.signIn({
+          username: body.username,
+          password: body.password,
+          ip: request.ip,
+          device: deviceLabel(request.headers),
+          deviceCookie: request.cookies[deviceCookieName(body.username)],
+        });
+      } catch (error) {
+        const retry = error instanceof AppError ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+        if (retry !== undefined) void reply.header('retry-after', String(retry));
+        throw error;
+      }
+      const secure = isTls(request);
+      void reply.setCookie(SESSION_COOKIE, signed.response.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        maxAge: config.sessionHours * 3600,
       });
-    } catch (error) {
-      const retry = error instanceof AppError ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
-      if (retry !== undefined) void reply.header('retry-after', String(retry));
-      throw error;
-    }
-    const secure = isTls(request);
-    void reply.setCookie(SESSION_COOKIE, signed.response.token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      maxAge: config.sessionHours * 3600,
-    });
-    void reply.setCookie(deviceCookieName(body.username), signed.deviceCookie, {
-      path: DEVICE_COOKIE_PATH,
-      httpOnly: true,
-      sameSite: 'strict',
-      secure,
-      maxAge: DEVICE_COOKIE_MAX_AGE_S,
-    });
-    return signed.response;
-  });
+      void reply.setCookie(deviceCookieName(body.username), signed.deviceCookie, {
+        path: DEVICE_COOKIE_PATH,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        maxAge: DEVICE_COOKIE_MAX_AGE_S,
+      });
+      return signed.response;
+    },
 
-  /** Ends the session the request came with (every process, its sockets too) and clears the cookie. */
-  app.post('/api/auth/logout', async (request, reply) => {
-    parse(emptyBodySchema, request.body);
-    const principal = await optionalPrincipal(services, request);
-    if (principal) await services.users.signOut(principal);
-    clearSessionCookie(request, reply);
-    return { ok: true };
-  });
+    /** Ends the session the request came with (every process, its sockets too) and clears the cookie. */
+    logout: async ({ request, reply }) => {
+      const principal = await optionalPrincipal(services, request);
+      if (principal) await services.users.signOut(principal);
+      clearSessionCookie(request, reply);
+      return { ok: true as const };
+    },
 
-  app.get('/api/auth/me', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no user profile.');
-    const { id, username, role, displayName } = principal;
-    return { user: { id, username, role, displayName } };
-  });
+    me: async ({ principal }) => {
+      if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no user profile.');
+      const { id, username, role, displayName } = principal;
+      return { user: { id, username, role, displayName } };
+    },
 
-  /** The caller's live sessions (device, address, last use; the current one marked). */
-  app.get('/api/auth/sessions', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no sessions.');
-    return services.users.sessionsOf(principal, principal.id);
-  });
+    /** The caller's live sessions (device, address, last use; the current one marked). */
+    sessions: async ({ principal }) => {
+      if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no sessions.');
+      return services.users.sessionsOf(principal, principal.id);
+    },
 
-  /** "Sign out this phone": end one of the caller's sessions. */
-  app.post('/api/auth/sessions/:sessionId/revoke', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const { sessionId } = parse(sessionRefSchema, request.params);
-    parse(emptyBodySchema, request.body);
-    if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no sessions.');
-    return services.users.endSessions(principal, principal.id, sessionId);
-  });
+    /** "Sign out this phone": end one of the caller's sessions. */
+    revokeSession: async ({ principal, params }) => {
+      if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no sessions.');
+      return services.users.endSessions(principal, principal.id, params.sessionId);
+    },
 
-  /** Failed sign-ins, newest first (administrators). */
-  app.get('/api/auth/failed-logins', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const query = parse(failedLoginsQuerySchema, request.query);
-    return services.signIn.failedLogins(principal, query);
-  });
+    /** Failed sign-ins, newest first (administrators). */
+    failedLogins: ({ principal, query }) => services.signIn.failedLogins(principal, query),
+  };
 }
 
 /** The caller if the request carries valid credentials, else null (sign-out of an already ended session). */

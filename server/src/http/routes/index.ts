@@ -1,56 +1,50 @@
-/** Every route of the HTTP API, registered in one call (plugins/routes.ts). */
-import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+/** The handlers of every feature of the route table, by feature (see ../register-api.ts). */
+import type { API, Feature } from '@kaipan/shared';
 import type { AppConfig } from '../../config/index.js';
-import type { Db } from '../../infra/db.js';
-import type { ProcessMetrics } from '../../infra/process-metrics.js';
-import type { SqlPool } from '../../infra/sql.js';
-import type { HubServer } from '../../hub/hub.js';
 import type { Services } from '../../services/index.js';
-import { approvalRoutes } from './approvals.js';
-import { authRoutes } from './auth.js';
-import { cashierRoutes } from './cashier.js';
-import { changeRoutes } from './changes.js';
-import { customerRoutes } from './customers.js';
-import { documentRoutes } from './documents.js';
-import { healthRoutes } from './health.js';
-import { lotteryRoutes } from './lottery.js';
-import { metricsRoutes } from './metrics.js';
-import { pricingRoutes } from './pricing.js';
-import { projectRoutes } from './projects.js';
-import { queueRoutes } from './queue.js';
-import { registrationRoutes } from './registrations.js';
-import { unitImportRoutes } from './unit-import.js';
-import { unitRoutes } from './units.js';
-import { userRoutes } from './users.js';
+import type { Handlers } from '../handler.js';
+import { approvalHandlers } from './approvals.js';
+import { authHandlers } from './auth.js';
+import { cashierHandlers } from './cashier.js';
+import { changeHandlers } from './changes.js';
+import { customerHandlers } from './customers.js';
+import { documentHandlers } from './documents.js';
+import { lotteryHandlers } from './lottery.js';
+import { pricingHandlers } from './pricing.js';
+import { projectHandlers } from './projects.js';
+import { queueHandlers } from './queue.js';
+import { registrationHandlers } from './registrations.js';
+import { systemHandlers, type SystemDeps } from './system.js';
+import { unitImportHandlers } from './unit-import.js';
+import { unitHandlers } from './units.js';
+import { userHandlers } from './users.js';
 
-/** What the routes reach besides the services: the process's own connections and load. */
-export interface RouteDeps {
-  config: AppConfig;
+/** What the handlers call: the services, the configuration, and the process's own connections. */
+export interface ApiDeps extends SystemDeps {
   services: Services;
-  db: Db;
-  sql: SqlPool;
-  redis: Redis;
-  metrics: ProcessMetrics;
-  io: HubServer;
+  config: AppConfig;
 }
 
-export function apiRoutes(app: FastifyInstance, deps: RouteDeps): void {
+/** One handler per route of the table, by feature and name (a missing one fails to compile). */
+export type ApiHandlers = { [F in Feature]: Handlers<(typeof API)[F]> };
+
+export function apiHandlers(deps: ApiDeps): ApiHandlers {
   const { services, config } = deps;
-  healthRoutes(app, deps);
-  authRoutes(app, services, config);
-  userRoutes(app, services);
-  projectRoutes(app, services);
-  unitRoutes(app, services);
-  registrationRoutes(app, services);
-  customerRoutes(app, services);
-  lotteryRoutes(app, services, config);
-  queueRoutes(app, services, config);
-  approvalRoutes(app, services);
-  changeRoutes(app, services);
-  pricingRoutes(app, services);
-  unitImportRoutes(app, services);
-  documentRoutes(app, services, config);
-  cashierRoutes(app, services);
-  metricsRoutes(app, services, deps);
+  return {
+    system: systemHandlers(deps),
+    auth: authHandlers(services, config),
+    users: userHandlers(services),
+    projects: projectHandlers(services),
+    units: unitHandlers(services),
+    registrations: registrationHandlers(services),
+    customers: customerHandlers(services),
+    lottery: lotteryHandlers(services, config),
+    queue: queueHandlers(services, config),
+    approvals: approvalHandlers(services),
+    changes: changeHandlers(services),
+    pricing: pricingHandlers(services),
+    unitImport: unitImportHandlers(services),
+    documents: documentHandlers(services, config),
+    cashier: cashierHandlers(services),
+  };
 }

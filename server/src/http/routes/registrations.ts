@@ -1,50 +1,18 @@
-import type { FastifyInstance } from 'fastify';
-import {
-  createRegistrationSchema,
-  emptyBodySchema,
-  entitlementBodySchema,
-  projectRefSchema,
-  registrationRefSchema,
-} from '@kaipan/shared';
+import type { API } from '@kaipan/shared';
 import type { Services } from '../../services/index.js';
-import { parse, requirePrincipal } from '../context.js';
+import type { Handlers } from '../handler.js';
 
 /**
  * Pre-registration 认筹: create, overview (with the oversubscription warning), cancel, entitlement.
  * No deposit flag: whether the sincerity deposit is held follows from the cashier's payments.
  */
-export function registrationRoutes(app: FastifyInstance, services: Services): void {
-  app.post('/api/projects/:projectId/registrations', async (request, reply) => {
-    const principal = await requirePrincipal(services, request);
-    const { projectId } = parse(projectRefSchema, request.params);
-    const body = parse(createRegistrationSchema, request.body);
-    const created = await services.registrations.create(principal, projectId, body);
-    return reply.code(201).send(created);
-  });
-
-  app.get('/api/projects/:projectId/registrations', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const { projectId } = parse(projectRefSchema, request.params);
-    return services.registrations.overview(principal, projectId);
-  });
-
-  app.get('/api/registrations/:registrationId', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const { registrationId } = parse(registrationRefSchema, request.params);
-    return services.registrations.get(principal, registrationId);
-  });
-
-  app.post('/api/registrations/:registrationId/cancel', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const { registrationId } = parse(registrationRefSchema, request.params);
-    parse(emptyBodySchema, request.body);
-    return services.registrations.cancel(principal, registrationId);
-  });
-
-  app.post('/api/registrations/:registrationId/entitlement', async (request) => {
-    const principal = await requirePrincipal(services, request);
-    const { registrationId } = parse(registrationRefSchema, request.params);
-    const { unitsAllowed } = parse(entitlementBodySchema, request.body);
-    return services.registrations.setEntitlement(principal, registrationId, unitsAllowed);
-  });
+export function registrationHandlers(services: Services): Handlers<typeof API.registrations> {
+  const registrations = services.registrations;
+  return {
+    create: async ({ principal, params, body, reply }) => reply.code(201).send(await registrations.create(principal, params.projectId, body)),
+    overview: ({ principal, params }) => registrations.overview(principal, params.projectId),
+    get: ({ principal, params }) => registrations.get(principal, params.registrationId),
+    cancel: ({ principal, params }) => registrations.cancel(principal, params.registrationId),
+    setEntitlement: ({ principal, params, body }) => registrations.setEntitlement(principal, params.registrationId, body.unitsAllowed),
+  };
 }

@@ -1,0 +1,73 @@
+/** Deal quotes and below-floor approvals 底价审批 (docs/pricing.md "Floor price"). */
+import { z } from 'zod';
+import { decisionBodySchema, priceApprovalRequestSchema, quoteBodySchema } from '../deals.js';
+import { emptyBodySchema, idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
+import type { DealQuoteInfo, PriceApprovalInfo } from '../deals.js';
+import { declared, defineRoute } from './route.js';
+
+export const approvalRefSchema = z.strictObject({ approvalId: idSchema });
+export const approvalListQuerySchema = z.strictObject({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'USED', 'CANCELLED']).optional() });
+
+const PRICING_ERRORS = ['PRICE_VERSION_STALE', 'DISCOUNT_NOT_APPLICABLE', 'PLAN_NOT_APPLICABLE', 'APPROVAL_REQUIRED', 'CONFLICT', 'INVALID_TRANSITION'] as const;
+
+export const approvalsApi = {
+  quote: defineRoute({
+    method: 'POST',
+    path: '/api/units/:unitId/quote',
+    summary: 'Price a deal now (no lock): the consultant\'s sheet and the 置业计划书; floors only for managers.',
+    access: 'sell',
+    params: unitRefSchema,
+    body: quoteBodySchema,
+    responses: { 200: declared<DealQuoteInfo>('DealQuoteInfo') },
+    errors: [...PRICING_ERRORS, 'UNIT_NOT_AVAILABLE'],
+  }),
+  request: defineRoute({
+    method: 'POST',
+    path: '/api/units/:unitId/price-approvals',
+    summary: 'Ask a manager to approve a price below the floor (201; 200 for the same pending request).',
+    access: 'sell',
+    params: unitRefSchema,
+    body: priceApprovalRequestSchema,
+    responses: { 201: declared<PriceApprovalInfo>('PriceApprovalInfo'), 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    errors: [...PRICING_ERRORS, 'LOCK_EXPIRED', 'LOCK_HELD', 'UNIT_NOT_AVAILABLE'],
+  }),
+  list: defineRoute({
+    method: 'GET',
+    path: '/api/projects/:projectId/price-approvals',
+    summary: 'Price approvals of the project (a consultant: their own).',
+    access: 'staff',
+    params: projectRefSchema,
+    query: approvalListQuerySchema,
+    responses: { 200: declared<PriceApprovalInfo[]>('PriceApprovalInfo[]') },
+    errors: [],
+  }),
+  get: defineRoute({
+    method: 'GET',
+    path: '/api/price-approvals/:approvalId',
+    summary: 'One price approval.',
+    access: 'staff',
+    params: approvalRefSchema,
+    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    errors: [],
+  }),
+  decide: defineRoute({
+    method: 'POST',
+    path: '/api/price-approvals/:approvalId/decision',
+    summary: 'Approve or reject (another manager than the requester).',
+    access: 'manage',
+    params: approvalRefSchema,
+    body: decisionBodySchema,
+    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    errors: ['INVALID_TRANSITION', 'CONFLICT'],
+  }),
+  withdraw: defineRoute({
+    method: 'POST',
+    path: '/api/price-approvals/:approvalId/withdraw',
+    summary: 'Withdraw one\'s own pending request.',
+    access: 'staff',
+    params: approvalRefSchema,
+    body: emptyBodySchema,
+    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    errors: ['INVALID_TRANSITION', 'CONFLICT'],
+  }),
+};

@@ -1,0 +1,54 @@
+/**
+ * The route table: every HTTP endpoint of Kaipan, one file per feature. A new endpoint is one entry
+ * in its feature's table plus its handler (server/src/http/routes/<feature>.ts); registration, input
+ * validation, the permission check, the OpenAPI document and the typed web client follow from it.
+ */
+import { approvalsApi } from './approvals.js';
+import { authApi } from './auth.js';
+import { cashierApi } from './cashier.js';
+import { changesApi } from './changes.js';
+import { customersApi } from './customers.js';
+import { documentsApi } from './documents.js';
+import { lotteryApi } from './lottery.js';
+import { pricingApi } from './pricing.js';
+import { projectsApi } from './projects.js';
+import { queueApi } from './queue.js';
+import { registrationsApi } from './registrations.js';
+import type { ApiRoute } from './route.js';
+import { systemApi } from './system.js';
+import { unitImportApi } from './unit-import.js';
+import { unitsApi } from './units.js';
+import { usersApi } from './users.js';
+
+export * from './route.js';
+export * from './client.js';
+export { approvalListQuerySchema, approvalRefSchema } from './approvals.js';
+export { changeQuerySchema, changeRefSchema, subscriptionQuerySchema, subscriptionRefSchema } from './changes.js';
+export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
+export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
+
+/** Every endpoint, by feature and name: `API.units.lock`. */
+export const API = {
+  system: systemApi,
+  auth: authApi,
+  users: usersApi,
+  projects: projectsApi,
+  units: unitsApi,
+  registrations: registrationsApi,
+  customers: customersApi,
+  lottery: lotteryApi,
+  queue: queueApi,
+  approvals: approvalsApi,
+  changes: changesApi,
+  pricing: pricingApi,
+  unitImport: unitImportApi,
+  documents: documentsApi,
+  cashier: cashierApi,
+};
+export type Api = typeof API;
+export type Feature = keyof Api;
+
+/** Every endpoint as a list, with its feature and name (registration order). */
+export const API_ROUTES: readonly (ApiRoute & { feature: Feature; name: string })[] = Object.entries(API).flatMap(([feature, routes]) =>
+  Object.entries(routes).map(([name, route]) => ({ ...(route as ApiRoute), feature: feature as Feature, name })),
+);

@@ -1,0 +1,53 @@
+/**
+ * The permission matrix: which roles and which devices may call what, in one table. The HTTP route
+ * table (shared/src/api) names one permission per endpoint and the server checks it before the
+ * handler runs; the services and the hub ask the same table (server/src/domain/principal.ts).
+ * Finer rules stay in the services: whose customer, whose deal, which project (privacy.ts,
+ * `canSelectFor`) — the matrix only says who may knock at all.
+ */
+import { ROLES, type Role } from './protocol.js';
+import type { DeviceKind } from './privacy.js';
+
+/** One row of the matrix: the roles of signed-in people and the kinds of registered devices allowed. */
+export interface Grant {
+  roles: readonly Role[];
+  devices: readonly DeviceKind[];
+}
+
+export const PERMISSIONS = {
+  /** Anyone with credentials: a signed-in person of any role, or a registered board or kiosk. */
+  signedIn: { roles: ROLES, devices: ['BOARD', 'KIOSK'] },
+  /** A signed-in person of any role (devices have no profile, sessions or staff work). */
+  staff: { roles: ROLES, devices: [] },
+  /** Lock, confirm, quote, register buyers, request price approvals and changes. */
+  sell: { roles: ['ADMIN', 'MANAGER', 'CONSULTANT'], devices: [] },
+  /** Handle money at the cashier: payments, receipt books, prints, day-end. */
+  handleMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER'], devices: [] },
+  /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings. */
+  manage: { roles: ['ADMIN', 'MANAGER'], devices: [] },
+  /** Accounts and sign-in security: users, their sessions, failed sign-ins. */
+  administer: { roles: ['ADMIN'], devices: [] },
+} as const satisfies Record<string, Grant>;
+
+/** A named permission of the matrix. */
+export type Permission = keyof typeof PERMISSIONS;
+/** Who may call an endpoint: a permission of the matrix, or `public` (no credentials at all). */
+export type Access = Permission | 'public';
+
+/** The part of a caller the matrix looks at. */
+export type Caller = { kind: 'user'; role: Role } | { kind: 'device'; deviceKind: DeviceKind };
+
+/** May this caller do what the permission covers? (`public` needs no caller.) */
+export function isPermitted(access: Access, caller: Caller | null): boolean {
+  if (access === 'public') return true;
+  if (!caller) return false;
+  const grant: Grant = PERMISSIONS[access];
+  return caller.kind === 'user' ? grant.roles.includes(caller.role) : grant.devices.includes(caller.deviceKind);
+}
+
+/** Roles that may run sales control (pause, withhold, batches). */
+export const MANAGER_ROLES: readonly Role[] = PERMISSIONS.manage.roles;
+/** Roles that may lock and confirm units. */
+export const SELLER_ROLES: readonly Role[] = PERMISSIONS.sell.roles;
+/** Roles that handle money at the cashier (record payments, hold a receipt book); managers also decide voids. */
+export const CASHIER_ROLES: readonly Role[] = PERMISSIONS.handleMoney.roles;
