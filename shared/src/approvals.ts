@@ -4,7 +4,8 @@
  * price-list versions 价目表). Pure: the server calls it before every decision, screens call it to
  * show or hide the buttons, and the permission matrix can name it. docs/approvals.md.
  */
-import { MANAGER_ROLES, type Role } from './protocol.js';
+import { MANAGER_ROLES } from './permissions.js';
+import type { Role } from './protocol.js';
 
 /** Why a decision or a withdrawal is refused (the `details.reason` of a FORBIDDEN answer). */
 export type ApprovalRefusal =

@@ -8,25 +8,29 @@
 import { ROLES, type Role } from './protocol.js';
 import type { DeviceKind } from './privacy.js';
 
-/** One row of the matrix: the roles of signed-in people and the kinds of registered devices allowed. */
+/**
+ * One row of the matrix: the roles of signed-in people and the kinds of registered devices allowed,
+ * and the `details.reason` of the FORBIDDEN answered to anyone else (screens may say who may).
+ */
 export interface Grant {
   roles: readonly Role[];
   devices: readonly DeviceKind[];
+  refusal: string;
 }
 
 export const PERMISSIONS = {
   /** Anyone with credentials: a signed-in person of any role, or a registered board or kiosk. */
-  signedIn: { roles: ROLES, devices: ['BOARD', 'KIOSK'] },
+  signedIn: { roles: ROLES, devices: ['BOARD', 'KIOSK'], refusal: 'SIGN_IN_REQUIRED' },
   /** A signed-in person of any role (devices have no profile, sessions or staff work). */
-  staff: { roles: ROLES, devices: [] },
+  staff: { roles: ROLES, devices: [], refusal: 'STAFF_REQUIRED' },
   /** Lock, confirm, quote, register buyers, request price approvals and changes. */
-  sell: { roles: ['ADMIN', 'MANAGER', 'CONSULTANT'], devices: [] },
+  sell: { roles: ['ADMIN', 'MANAGER', 'CONSULTANT'], devices: [], refusal: 'SELLER_REQUIRED' },
   /** Handle money at the cashier: payments, receipt books, prints, day-end. */
-  handleMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER'], devices: [] },
+  handleMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER'], devices: [], refusal: 'MONEY_STAFF_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings. */
-  manage: { roles: ['ADMIN', 'MANAGER'], devices: [] },
+  manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins. */
-  administer: { roles: ['ADMIN'], devices: [] },
+  administer: { roles: ['ADMIN'], devices: [], refusal: 'ADMIN_REQUIRED' },
 } as const satisfies Record<string, Grant>;
 
 /** A named permission of the matrix. */

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { API, AppError, ERROR_MESSAGES, describeIssues, errorCodesOf, errorResponseSchema, type ApiRoute, type Feature, type RouteGroup } from '@kaipan/shared';
+import { API, AppError, ERROR_MESSAGES, PERMISSIONS, describeIssues, errorCodesOf, errorResponseSchema, type ApiRoute, type Feature, type RouteGroup } from '@kaipan/shared';
 import { isAllowed, type Principal } from '../domain/principal.js';
 import { requirePrincipal } from './context.js';
 import type { Call, GuardedHandler, Handler } from './handler.js';
@@ -96,7 +96,9 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
   const authorize = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.apiRoute;
     if (!route || route.access === 'public') return;
-    if (!request.principal || !isAllowed(request.principal, route.access)) throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN);
+    if (!request.principal || !isAllowed(request.principal, route.access)) {
+      throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, { reason: PERMISSIONS[route.access].refusal, permission: route.access });
+    }
   };
 
   for (const [feature, routes] of Object.entries(API) as [Feature, RouteGroup][]) {
