@@ -7,7 +7,7 @@ import { toApiError } from '../lib/api';
 import type { VoidRequestView } from '../lib/cashier-api';
 import { ct, dateTimeOf, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
-import { useDesk } from '../pages/cashier';
+import { useDesk } from '../lib/desk-context';
 import { Empty, ErrorNote, Failure, Loading, Modal, Spinner } from './cashier-ui';
 
 const REFRESH_MS = 30_000;

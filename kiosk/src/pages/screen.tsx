@@ -7,7 +7,7 @@
  */
 import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { formatClock, type QueueCategoryState, type QueueState } from '@kaipan/shared';
-import type { KioskDevice } from '../app';
+import type { KioskDevice } from '../lib/kiosk-device';
 import { newlyCalled, announcementText, VOICE_MODES, type CalledNumber, type VoiceMode } from '../lib/announce';
 import { setVoiceMode, setVoiceOn, voiceMode, voiceOn } from '../lib/device';
 import { connectHub, handshakeErrorCode, joinProject } from '../lib/hub';
