@@ -3,10 +3,6 @@
  * carrying a registered ErrorCode (or a client-side code for network trouble), never a bare string.
  */
 import {
-  ApiError,
-  DEVICE_KEY_HEADER,
-  apiErrorFrom,
-  toApiError,
   type AuditEntry,
   type BatchInfo,
   type WithholdChannel,
@@ -79,6 +75,7 @@ import {
   type UserAccountInfo,
 } from '@kaipan/shared';
 import { UNIT_SHEET_CONTENT_TYPES, type UnitImportResult, type UnitSheetFormat } from '@kaipan/shared';
+import { createTransport, type HttpMethod, type RequestAuth } from '@kaipan/web/http/transport';
 import { currentToken, signOut } from '../stores/session';
 
 export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '@kaipan/shared';
@@ -86,60 +83,16 @@ export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '
 /** How a request authenticates: the signed-in user's token, or a wall-board device key. */
 export type ApiAuth = { kind: 'session' } | { kind: 'device'; deviceKey: string } | { kind: 'none' };
 
-const REQUEST_TIMEOUT_MS = 15_000;
+/** The consultant app's transport: the session's token, the browser's cookies, a refused token signs out. */
+const transport = createTransport({ credentials: 'same-origin', auth: () => ({ token: currentToken() }), onSessionRejected: signOut });
 
-async function request<T>(
-  auth: ApiAuth,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let usedToken = false;
-  if (auth.kind === 'session') {
-    const token = currentToken();
-    if (token) {
-      headers.Authorization = `Bearer ${token}`;
-      usedToken = true;
-    }
-  } else if (auth.kind === 'device') {
-    headers[DEVICE_KEY_HEADER] = auth.deviceKey;
-  }
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-    throw new ApiError('OFFLINE', 'The device is offline.');
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-  }
-  if (!response.ok) {
-    const err = apiErrorFrom(response.status, parsed);
-    // A rejected token means the session is over; the route guard sends the user to /login.
-    if (usedToken && err.code === 'UNAUTHENTICATED') signOut();
-    throw err;
-  }
-  if (parsed === undefined) {
-    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
-  }
-  return parsed as T;
+function requestAuth(auth: ApiAuth): RequestAuth {
+  if (auth.kind === 'device') return { deviceKey: auth.deviceKey };
+  return auth.kind === 'session' ? { token: currentToken() } : null;
+}
+
+async function request<T>(auth: ApiAuth, method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  return transport.json<T>(method, path, { auth: requestAuth(auth), json: body });
 }
 
 const enc = encodeURIComponent;
@@ -366,31 +319,9 @@ function attachmentName(header: string | null, fallback: string): string {
   return /filename="([^"]+)"/i.exec(header ?? '')?.[1] ?? fallback;
 }
 
-/** Session-authenticated fetch with the same offline, timeout and error mapping as `request`. */
-async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob | string; contentType: string }, timeoutMs = 60_000): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = currentToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body) headers['Content-Type'] = body.contentType;
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, body: body?.data, credentials: 'same-origin', signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  if (!response.ok) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await response.text());
-    } catch {
-      parsed = undefined;
-    }
-    const err = apiErrorFrom(response.status, parsed);
-    if (token && err.code === 'UNAUTHENTICATED') signOut();
-    throw err;
-  }
-  return response;
+/** Session-authenticated request for a binary body or answer (60 s by default: files take longer). */
+function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob | string; contentType: string }, timeoutMs = 60_000): Promise<Response> {
+  return transport.send(method, path, body ? { raw: body, timeoutMs } : { timeoutMs });
 }
 
 /** A rendered document's PDF (`DocumentInfo.pdfUrl`), fetched with the session's bearer token. */

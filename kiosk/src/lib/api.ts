@@ -5,9 +5,6 @@
  */
 import {
   ApiError,
-  DEVICE_KEY_HEADER,
-  apiErrorFrom,
-  toApiError,
   type KioskSetupBody,
   type KioskSetupResult,
   type ProjectSummary,
@@ -15,47 +12,15 @@ import {
   type QueueState,
   type TakeTicketResult,
 } from '@kaipan/shared';
+import { createTransport, type HttpMethod } from '@kaipan/web/http/transport';
 
 export { ApiError, toApiError, type ClientErrorCode } from '@kaipan/shared';
 
-const REQUEST_TIMEOUT_MS = 15_000;
+/** Devices send no cookies and never read a cached answer. */
+const transport = createTransport({ credentials: 'omit', noStore: true });
 
-async function errorFrom(response: Response): Promise<ApiError> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  return apiErrorFrom(response.status, body);
-}
-
-async function send(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
-  const headers: Record<string, string> = { Accept: 'application/json', [DEVICE_KEY_HEADER]: deviceKey };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  try {
-    return await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-}
-
-async function json<T>(deviceKey: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; data: T }> {
-  const response = await send(deviceKey, method, path, body);
-  if (!response.ok) throw await errorFrom(response);
-  try {
-    return { status: response.status, data: (await response.json()) as T };
-  } catch {
-    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
-  }
+function json<T>(deviceKey: string, method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  return transport.json<T>(method, path, { auth: { deviceKey }, json: body });
 }
 
 const enc = encodeURIComponent;
@@ -68,12 +33,12 @@ const PDF_WAIT_MS = 20_000;
 export function createKioskApi(deviceKey: string) {
   return {
     /** The device's project (a device sees exactly one). */
-    projects: async () => (await json<ProjectSummary[]>(deviceKey, 'GET', '/api/projects')).data,
+    projects: () => json<ProjectSummary[]>(deviceKey, 'GET', '/api/projects'),
     /** The setup PIN for one setup action (the server verifies, throttles and audits it). */
-    kioskSetup: async (body: KioskSetupBody) => (await json<KioskSetupResult>(deviceKey, 'POST', '/api/kiosk/setup', body)).data,
-    categories: async (projectId: string) =>
-      (await json<QueueCategoryInfo[]>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue/categories`)).data,
-    queueState: async (projectId: string) => (await json<QueueState>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue`)).data,
+    kioskSetup: (body: KioskSetupBody) => json<KioskSetupResult>(deviceKey, 'POST', '/api/kiosk/setup', body),
+    categories: (projectId: string) =>
+      json<QueueCategoryInfo[]>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue/categories`),
+    queueState: (projectId: string) => json<QueueState>(deviceKey, 'GET', `/api/projects/${enc(projectId)}/queue`),
     /**
      * Take a number. `idempotencyKey` is fixed per attempt, so a double tap or a retry after a
      * timeout returns the same ticket. The server answers 201 new / 200 existing (`created`).
@@ -81,7 +46,7 @@ export function createKioskApi(deviceKey: string) {
     takeTicket: async (
       projectId: string,
       body: { category: string; idempotencyKey: string } & ({ phone: string } | { registrationNo: string }),
-    ) => (await json<TakeTicketResult>(deviceKey, 'POST', `/api/projects/${enc(projectId)}/queue/tickets`, body)).data,
+    ) => json<TakeTicketResult>(deviceKey, 'POST', `/api/projects/${enc(projectId)}/queue/tickets`, body),
     /**
      * The printable ticket (80 mm PDF). Answers 202 + Retry-After while the worker renders it: wait
      * and ask again, for at most PDF_WAIT_MS. The token in `pdfPath` is the credential.
@@ -90,14 +55,10 @@ export function createKioskApi(deviceKey: string) {
       const deadline = Date.now() + PDF_WAIT_MS;
       for (;;) {
         if (signal?.aborted) throw new ApiError('TIMEOUT', 'Cancelled.');
-        let response: Response;
-        try {
-          response = await fetch(pdfPath, { credentials: 'omit', cache: 'no-store', signal: signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-        } catch (error) {
-          throw toApiError(error);
-        }
+        // The token in the path is the credential: no device key sent.
+        const response = await transport.send('GET', pdfPath, { auth: null, accept: 'application/pdf', ...(signal ? { signal } : {}) });
         if (response.status === 200) return response.blob();
-        if (response.status !== 202) throw await errorFrom(response);
+        if (response.status !== 202) throw new ApiError('INTERNAL', `Unexpected response from GET ${pdfPath}`, response.status);
         const retryAfter = Number(response.headers.get('retry-after') ?? '1');
         const waitMs = Math.min(5_000, Math.max(250, (Number.isFinite(retryAfter) ? retryAfter : 1) * 1000));
         if (Date.now() + waitMs > deadline) throw new ApiError('TIMEOUT', 'The ticket was not rendered in time.');

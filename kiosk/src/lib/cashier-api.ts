@@ -5,8 +5,6 @@
  */
 import {
   ApiError,
-  apiErrorFrom,
-  toApiError,
   type CashierLookup,
   type CashierRegistration,
   type CashierSubscription,
@@ -26,9 +24,9 @@ import {
   type RecordPaymentBody,
   type RefundBody,
 } from '@kaipan/shared';
+import { createTransport } from '@kaipan/web/http/transport';
 import { cashierSession, signOut } from './cashier-session';
 
-const REQUEST_TIMEOUT_MS = 15_000;
 /** How long the desk waits for a PDF to be rendered. */
 const DOCUMENT_WAIT_MS = 60_000;
 
@@ -50,56 +48,16 @@ export type DayEndView = DayEndTotals;
 const enc = encodeURIComponent;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function send(token: string | null, method: Method, path: string, body?: unknown, accept = 'application/json', credentials: RequestCredentials = 'omit'): Promise<Response> {
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The desk is offline.');
-  const headers: Record<string, string> = { Accept: accept };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials,
-      cache: 'no-store',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  if (!response.ok) {
-    let parsed: unknown;
-    try {
-      parsed = await response.json();
-    } catch {
-      parsed = undefined;
-    }
-    const error = apiErrorFrom(response.status, parsed);
-    // The token expired or the user was disabled: back to the sign-in.
-    if (token && response.status === 401) signOut();
-    throw error;
-  }
-  return response;
-}
+/** The desk's transport: the signed-in token, no cookies, never a cached answer; a refused token signs the desk out. */
+const transport = createTransport({ credentials: 'omit', noStore: true, onSessionRejected: signOut });
 
-async function json<T>(token: string | null, method: Method, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-  const response = await send(token, method, path, body);
-  try {
-    return { status: response.status, data: (await response.json()) as T };
-  } catch {
-    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
-  }
+function json<T>(token: string, method: Method, path: string, body?: unknown): Promise<T> {
+  return transport.json<T>(method, path, { auth: { token }, json: body });
 }
 
 /** Sign in. With the browser's cookies: the desk keeps its trusted-device cookie, so failed sign-ins by others at the same address never slow it down. */
-export async function login(username: string, password: string): Promise<LoginResponse> {
-  const response = await send(null, 'POST', '/api/auth/login', { username, password }, 'application/json', 'same-origin');
-  try {
-    return (await response.json()) as LoginResponse;
-  } catch {
-    throw new ApiError('INTERNAL', 'Unexpected response from POST /api/auth/login', response.status);
-  }
+export function login(username: string, password: string): Promise<LoginResponse> {
+  return transport.json<LoginResponse>('POST', '/api/auth/login', { auth: null, json: { username, password }, credentials: 'same-origin' });
 }
 
 /**
@@ -108,7 +66,7 @@ export async function login(username: string, password: string): Promise<LoginRe
  */
 export async function signOutDesk(): Promise<void> {
   const token = cashierSession()?.token ?? null;
-  if (token) await send(token, 'POST', '/api/auth/logout', {}).catch(() => undefined);
+  if (token) await transport.send('POST', '/api/auth/logout', { auth: { token }, json: {} }).catch(() => undefined);
   signOut();
 }
 
@@ -121,9 +79,9 @@ function asJob(v: DocumentJobInfo | DocumentInfo | { document: DocumentInfo }): 
 
 /** The API as seen by one signed-in cashier (or manager). */
 export function createCashierApi(token: string) {
-  const get = async <T>(path: string): Promise<T> => (await json<T>(token, 'GET', path)).data;
-  const post = async <T>(path: string, body: unknown): Promise<T> => (await json<T>(token, 'POST', path, body)).data;
-  const blob = async (path: string, accept: string): Promise<Blob> => (await send(token, 'GET', path, undefined, accept)).blob();
+  const get = <T>(path: string): Promise<T> => json<T>(token, 'GET', path);
+  const post = <T>(path: string, body: unknown): Promise<T> => json<T>(token, 'POST', path, body);
+  const blob = async (path: string, accept: string): Promise<Blob> => (await transport.send('GET', path, { auth: { token }, accept })).blob();
 
   return {
     projects: () => get<ProjectSummary[]>('/api/projects'),
