@@ -30,7 +30,7 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   PLAN_NOT_APPLICABLE: ['该付款方案不适用于此价格。', 'This payment plan cannot be used for this price.'],
   IMPORT_INVALID: ['文件中有错误行，未导入任何数据。', 'The file has invalid rows; nothing was imported.'],
   UNPRINTABLE_CHARACTER: ['文件中有服务器字体无法打印的字（如生僻字），未生成文件。请联系管理员安装完整中文字体。', 'The document has a character no font on the server can print (a rare character); nothing was printed. Ask an administrator to install a full Chinese font.'],
-  INVALID_TRANSITION: ['该房源当前状态不允许此操作。', 'The unit cannot do that in its current status.'],
+  INVALID_TRANSITION: ['当前状态不允许此操作（可能已被他人处理），请刷新后查看。', 'Not possible in the current state (someone may have handled it already). Refresh to see.'],
   CONFLICT: ['操作与当前状态冲突，请刷新后重试。', 'This conflicts with the current state. Refresh and try again.'],
   RATE_LIMITED: ['操作太频繁，请稍后再试。', 'Too many requests. Slow down and try again.'],
   PAYLOAD_TOO_LARGE: ['提交的内容过大。', 'The request is too large.'],
