@@ -10,6 +10,7 @@ import { createLoad } from '../lib/resource';
 import { describeError, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
+import '../pages/lottery.css';
 
 /** getRandomValues, not randomUUID: the on-site server is often plain http on a LAN (no secure context). */
 const newKey = (): string => `lot-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;

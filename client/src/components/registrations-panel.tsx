@@ -17,6 +17,7 @@ import type { UnitsStore } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { ConfirmDialog, EmptyState, ErrorAlert, Spinner } from './ui';
+import './registrations-panel.css';
 
 /** Rows rendered at once; the search narrows the rest. */
 const ROWS_SHOWN = 100;

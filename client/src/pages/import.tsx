@@ -24,6 +24,7 @@ import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ErrorState, Spinner } from '../components/ui';
+import './import.css';
 
 /** The client's text for every reason code (a missing one fails to compile). */
 const REASON_KEYS: Record<ImportErrorCode, MessageKey> = {

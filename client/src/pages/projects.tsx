@@ -8,6 +8,7 @@ import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin, isManager } from '../stores/session';
 import { AppHeader } from '../components/app-header';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui';
+import './projects.css';
 
 export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
   const navigate = useNavigate();

@@ -1,6 +1,6 @@
 /**
  * Building blocks of the cashier desk: modal dialog, badges, money with its capitals, progress bar,
- * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/cashier.css).
+ * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/pages/cashier.css).
  */
 import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type PaymentLineBody, type ReceiptInfo } from '@kaipan/shared';

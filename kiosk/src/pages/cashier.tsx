@@ -7,7 +7,7 @@
 import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
 import { receiptLabel, type ProjectSummary, type ReceiptBookInfo, type UserInfo } from '@kaipan/shared';
-import '../cashier.css';
+import './cashier.css';
 import { BrandMark } from '../components/ui';
 import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner, SystemBar } from '../components/cashier-ui';
 import { CashierVoidApprovals } from '../components/cashier-void-approvals';

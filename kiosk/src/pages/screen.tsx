@@ -14,6 +14,7 @@ import { connectHub, handshakeErrorCode, joinProject } from '../lib/hub';
 import { tIn, type MessageKey, type MessageParams } from '../lib/i18n';
 import { announce, clearAnnouncements, probeSound, soundBlocked, speechSupported, unlockSound } from '../lib/speech';
 import { BrandMark } from '../components/ui';
+import './screen.css';
 
 type Conn = 'connecting' | 'online' | 'offline';
 const RETRY_MAX_MS = 30_000;

@@ -29,6 +29,7 @@ import { Keypad } from '../components/keypad';
 import { Scanner, scanningSupported } from '../components/scanner';
 import { BrandMark, ErrorState, LangToggle, LoadingState, OfflineBanner, QrCode, Spinner, SystemBanner } from '../components/ui';
 import { systemBlockedBy } from '../lib/system-status';
+import './take.css';
 
 /** Numbers can be taken: a network, and a server with its database and live service up. */
 const canTake = (): boolean => online() && systemBlockedBy() === null;
