@@ -4,7 +4,7 @@
 import { Match, Show, Switch, createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { type CustomerDetail, type CustomerShortlist, type UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, t } from '../lib/i18n';
 import { type Catalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/session';

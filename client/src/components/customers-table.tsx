@@ -5,7 +5,7 @@
 import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
 import { CUSTOMER_STATUSES, DEFAULT_IDLE_DAYS, type CustomerInfo, type CustomerStatus } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { CustomerBadge, customerStatusLabel } from './customer-badge';

@@ -6,7 +6,7 @@
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { LOTTERY_ELIGIBILITY, lotteryPaths, type LotteryDrawSummary, type LotteryEligibility } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, ErrorAlert, Spinner } from './ui';

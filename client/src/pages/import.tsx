@@ -18,7 +18,7 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError, unitSheets } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';

@@ -1,5 +1,5 @@
 /**
- * Every read of the client goes through `createLoad`: a load whose accessors never throw.
+ * Every read of the consultant app goes through `createLoad`: a load whose accessors never throw.
  *
  * Why not Solid's `createResource` directly: `resource()` and `resource.latest` rethrow a failed
  * load's error into whatever reads them. Read inside a `<Show>`/`<Match>` condition or a memo, that
@@ -9,7 +9,7 @@
  * for the screen to show with a message and a retry; and a failure belongs to the load that failed:
  * a retry or another source clears it at once.
  *
- * A test (client/src/lib/resource.test.ts) keeps `createResource` out of every other file.
+ * A test (shared/web/resource.test.ts) keeps `createResource` out of both apps.
  */
 import { createComputed, createSignal, on, untrack, type Accessor } from 'solid-js';
 
