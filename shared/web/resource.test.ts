@@ -101,6 +101,59 @@ describe('createLoad', () => {
   });
 });
 
+describe('createLoad options (the kiosk screens)', () => {
+  it('keepErrorWhileRetrying: a retry of the same source keeps the failure until its answer', async () => {
+    let attempt = 0;
+    const pending: ReturnType<typeof deferred<number>>[] = [];
+    await createRoot(async (dispose) => {
+      const load = createLoad(() => 'device-key', () => {
+        attempt += 1;
+        const d = deferred<number>();
+        pending.push(d);
+        return d.promise;
+      }, { keepErrorWhileRetrying: true });
+      pending[0]!.reject(new Error('offline'));
+      await tick();
+      expect((load.error() as Error).message).toBe('offline');
+      const retry = load.refetch();
+      expect(load.loading()).toBe(true);
+      expect((load.error() as Error).message).toBe('offline');
+      pending[1]!.resolve(7);
+      await retry;
+      expect(load.error()).toBeUndefined();
+      expect(load.value()).toBe(7);
+      expect(attempt).toBe(2);
+      dispose();
+    });
+  });
+
+  it('clearOnSourceChange: another source shows neither the last answer nor the last failure while it loads', async () => {
+    const calls = new Map<string, ReturnType<typeof deferred<string>>>();
+    await createRoot(async (dispose) => {
+      const [deal, setDeal] = createSignal<string | null>('deal-1');
+      const load = createLoad(deal, (id) => {
+        const d = deferred<string>();
+        calls.set(id, d);
+        return d.promise;
+      }, { keepErrorWhileRetrying: true, clearOnSourceChange: true });
+      calls.get('deal-1')!.resolve('payments of deal 1');
+      await tick();
+      expect(load.value()).toBe('payments of deal 1');
+      setDeal('deal-2');
+      expect(load.value()).toBeUndefined();
+      expect(load.loading()).toBe(true);
+      calls.get('deal-2')!.reject(new Error('NOT_FOUND'));
+      await tick();
+      setDeal('deal-3');
+      expect(load.error()).toBeUndefined();
+      setDeal(null);
+      expect(load.value()).toBeUndefined();
+      expect(load.loading()).toBe(false);
+      dispose();
+    });
+  });
+});
+
 describe('web app reads', () => {
   it('go through createLoad: no file of either app uses Solid resources, whose reads throw a failed load at the screen', () => {
     const offenders: string[] = [];
