@@ -5,7 +5,7 @@
  * English message stays in the registry (ERROR_MESSAGES) for logs and API clients.
  */
 import type { ClientErrorCode, Locale } from '@kaipan/shared';
-import type { Entry } from './runtime';
+import { entryText, type Entry } from './entry';
 
 export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   VALIDATION_FAILED: ['填写的内容不正确，请检查后重试。', 'Some input is not valid. Check it and try again.'],
@@ -43,6 +43,5 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
 
 /** The message for a code in a language. */
 export function errorTextIn(lang: Locale, code: ClientErrorCode): string {
-  const entry = ERROR_TEXT[code];
-  return lang === 'zh-CN' ? entry[0] : entry[1];
+  return entryText(ERROR_TEXT[code], lang);
 }

@@ -11,10 +11,11 @@
 import { createRoot, createSignal, type Accessor } from 'solid-js';
 import { interpolate, pickLocale, toApiError, type ClientErrorCode, type Locale } from '@kaipan/shared';
 import { readStored, writeStored } from '../storage';
+import { entryText, type Entry } from './entry';
 import { errorTextIn } from './errors';
 
-/** One message: its zh-CN and en text. */
-export type Entry = readonly [zh: string, en: string];
+export { entryText, type Entry } from './entry';
+
 /** A feature's messages by key. */
 export type Dictionary = Readonly<Record<string, Entry>>;
 /** Values for `{name}` placeholders. */
@@ -23,11 +24,6 @@ export type MessageParams = Record<string, string | number>;
 /** Declare a feature's dictionary (keeps the literal keys for typed `t`). */
 export function defineMessages<const D extends Dictionary>(messages: D): D {
   return messages;
-}
-
-/** The text of an entry in a language. */
-export function entryText(entry: Entry, lang: Locale): string {
-  return lang === 'zh-CN' ? entry[0] : entry[1];
 }
 
 export interface LocaleStore {
