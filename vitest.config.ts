@@ -5,7 +5,7 @@ const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: { '@kaipan/shared': r('./shared/src/index.ts') },
+    alias: { '@kaipan/shared': r('./shared/src/index.ts'), '@kaipan/web': r('./shared/web') },
   },
   test: {
     include: [

@@ -11,6 +11,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: '@kaipan/shared', replacement: here('../shared/src/index.ts') },
+      // The web foundation both apps share (i18n, HTTP transport, session, components): shared/web/README.md.
+      { find: '@kaipan/web', replacement: here('../shared/web') },
       // Every `import … from 'zod'` of the app gets zod with the eval probe off (CSP; shared/src/no-eval.ts).
       { find: /^zod$/, replacement: here('../shared/src/no-eval.ts') },
     ],

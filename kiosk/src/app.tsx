@@ -6,8 +6,8 @@
  */
 import { Match, Switch, createEffect, lazy, onCleanup, type JSX } from 'solid-js';
 import { Navigate, Route, Router } from '@solidjs/router';
-import type { ProjectSummary } from '@kaipan/shared';
-import { ApiError, createKioskApi, type KioskApi } from './lib/api';
+import { ApiError, createKioskApi } from './lib/api';
+import type { KioskDevice } from './lib/kiosk-device';
 import { createLoader } from './lib/loader';
 import { deviceKey } from './lib/device';
 import { describeError, t } from './lib/i18n';
@@ -20,12 +20,6 @@ import ScreenPage from './pages/screen';
 const CashierFrame = lazy(() => import('./pages/cashier'));
 const CashierDeskPage = lazy(() => import('./pages/cashier-desk'));
 const CashierDayEndPage = lazy(() => import('./pages/cashier-day-end'));
-
-export interface KioskDevice {
-  deviceKey: string;
-  api: KioskApi;
-  project: ProjectSummary;
-}
 
 /** Automatic retry of a failed start (nobody may be there to press the button). */
 const START_RETRY_MS = 10_000;

@@ -6,18 +6,11 @@ import { t } from '../lib/i18n';
 import { disconnectHub } from '../lib/socket';
 import { session, signOut } from '../stores/session';
 import { LanguageSwitch } from './ui';
+import { BrandMark as SharedBrandMark } from '@kaipan/web/components/icons';
 
+/** The brand mark at the header's size (28 px) unless told. */
 export function BrandMark(props: { size?: number }): JSX.Element {
-  const s = (): number => props.size ?? 28;
-  return (
-    <svg class="brand-mark" viewBox="0 0 32 32" width={s()} height={s()} aria-hidden="true">
-      <rect width="32" height="32" rx="7" fill="#0f172a" />
-      <rect x="7" y="7" width="8" height="8" rx="2" fill="#1f9d55" />
-      <rect x="17" y="7" width="8" height="8" rx="2" fill="#f2a900" />
-      <rect x="7" y="17" width="8" height="8" rx="2" fill="#d64545" />
-      <rect x="17" y="17" width="8" height="8" rx="2" fill="#1f9d55" />
-    </svg>
-  );
+  return <SharedBrandMark size={props.size ?? 28} />;
 }
 
 export async function logoutEverywhere(): Promise<void> {

@@ -8,7 +8,7 @@ import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'so
 import { STATUS_COLORS, type ShortlistEntry, type UnitStatus } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, statusLabel, t } from '../lib/i18n';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeBuyerError, matchesBuyer, remaining, type BuyerPicker } from '../stores/buyer';
 import type { LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';

@@ -22,7 +22,7 @@ import {
 } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, locale, t } from '../lib/i18n';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { Spinner } from './ui';
 
 /** Who the subscription is for, as the review shows it. */

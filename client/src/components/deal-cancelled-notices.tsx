@@ -7,6 +7,7 @@ import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { SubscriptionCancelledEvent } from '@kaipan/shared';
 import { t } from '../lib/i18n';
 import type { UnitsStore } from '../stores/units';
+import './deal-cancelled-notices.css';
 
 /** At most this many notices stay on screen (the oldest goes first). */
 const MAX_NOTICES = 3;

@@ -21,7 +21,7 @@ import {
   type QuoteResult,
 } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 
 export interface DealChoice {

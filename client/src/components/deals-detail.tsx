@@ -14,7 +14,7 @@ import {
   type SubscriptionInfo,
 } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import {

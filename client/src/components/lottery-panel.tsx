@@ -6,10 +6,11 @@
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { LOTTERY_ELIGIBILITY, lotteryPaths, type LotteryDrawSummary, type LotteryEligibility } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
+import '../pages/lottery.css';
 
 /** getRandomValues, not randomUUID: the on-site server is often plain http on a LAN (no secure context). */
 const newKey = (): string => `lot-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;

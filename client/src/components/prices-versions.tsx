@@ -6,7 +6,7 @@
 import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
 import { decisionRefusal, type CatalogUnit, type PriceListInfo, type RepriceBody, type UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, EmptyState, ErrorState, Spinner } from './ui';

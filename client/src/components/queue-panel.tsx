@@ -17,6 +17,7 @@ import { describeError, locale, t } from '../lib/i18n';
 import { createQueueStore } from '../stores/queue';
 import { showToast } from '../stores/toasts';
 import { Spinner } from './ui';
+import './queue-panel.css';
 
 const CALL_COUNTS = [1, 2, 3, 4, 5] as const;
 /** Ticket lists are re-read at most this often while changes stream in. */

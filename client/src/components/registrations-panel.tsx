@@ -8,7 +8,7 @@
 import { For, Match, Show, Switch, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
 import type { CustomerInfo, ProjectSummary, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { createBusySet } from '../lib/busy';
 import { describeError, t } from '../lib/i18n';
 import { matchesBuyer } from '../stores/buyer';
@@ -17,6 +17,7 @@ import type { UnitsStore } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { ConfirmDialog, EmptyState, ErrorAlert, Spinner } from './ui';
+import './registrations-panel.css';
 
 /** Rows rendered at once; the search narrows the rest. */
 const ROWS_SHOWN = 100;

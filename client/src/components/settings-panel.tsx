@@ -11,6 +11,7 @@ import { api } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ErrorAlert, Spinner } from './ui';
+import './settings-panel.css';
 
 type Draft = Required<ProjectSettingsBody>;
 

@@ -3,6 +3,7 @@ import { For, Show, createEffect, onCleanup, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { locale, t, toggleLocale } from '../lib/i18n';
 import { dismissToast, toasts } from '../stores/toasts';
+import { GlobeIcon } from '@kaipan/web/components/icons';
 
 export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Element {
   return (
@@ -77,10 +78,7 @@ export function LanguageSwitch(props: { class?: string }): JSX.Element {
       aria-label={t('common.language')}
       lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
     >
-      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
-        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
-      </svg>
+      <GlobeIcon size={18} />
       <span>{t('common.switchLanguage')}</span>
     </button>
   );

@@ -42,6 +42,7 @@ import {
   type UpdateCustomerBody,
   type WithholdChannel,
 } from '@kaipan/shared';
+import { createTransport, type RequestAuth } from '@kaipan/web/http/transport';
 import { currentToken, signOut } from '../stores/session';
 
 export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '@kaipan/shared';
@@ -49,58 +50,19 @@ export { ApiError, CLIENT_ERROR_CODES, toApiError, type ClientErrorCode } from '
 /** How a request authenticates: the signed-in user's token, or a wall-board device key. */
 export type ApiAuth = { kind: 'session' } | { kind: 'device'; deviceKey: string } | { kind: 'none' };
 
-const REQUEST_TIMEOUT_MS = 15_000;
-
 /** The customer list's filters, as the route table types them. */
 type CustomerListQueryInput = NonNullable<CallInput<typeof API.customers.list>['query']>;
 
-async function request(auth: ApiAuth, method: HttpMethod, path: string, body?: unknown): Promise<unknown> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let usedToken = false;
-  if (auth.kind === 'session') {
-    const token = currentToken();
-    if (token) {
-      headers.Authorization = `Bearer ${token}`;
-      usedToken = true;
-    }
-  } else if (auth.kind === 'device') {
-    headers[DEVICE_KEY_HEADER] = auth.deviceKey;
-  }
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-    throw new ApiError('OFFLINE', 'The device is offline.');
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-  }
-  if (!response.ok) {
-    const err = apiErrorFrom(response.status, parsed);
-    // A rejected token means the session is over; the route guard sends the user to /login.
-    if (usedToken && err.code === 'UNAUTHENTICATED') signOut();
-    throw err;
-  }
-  if (parsed === undefined) {
-    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
-  }
-  return parsed;
+/** The consultant app's transport: the session's token, the browser's cookies, a refused token signs out. */
+const transport = createTransport({ credentials: 'same-origin', auth: () => ({ token: currentToken() }), onSessionRejected: signOut });
+
+function requestAuth(auth: ApiAuth): RequestAuth {
+  if (auth.kind === 'device') return { deviceKey: auth.deviceKey };
+  return auth.kind === 'session' ? { token: currentToken() } : null;
+}
+
+function request(auth: ApiAuth, method: HttpMethod, path: string, body?: unknown): Promise<unknown> {
+  return transport.json<unknown>(method, path, { auth: requestAuth(auth), json: body });
 }
 
 /** The API as seen with one kind of credentials: every call typed from the route table (shared/src/api). */
@@ -274,31 +236,9 @@ function attachmentName(header: string | null, fallback: string): string {
   return /filename="([^"]+)"/i.exec(header ?? '')?.[1] ?? fallback;
 }
 
-/** Session-authenticated fetch with the same offline, timeout and error mapping as `request`. */
-async function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob | string; contentType: string }, timeoutMs = 60_000): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  const token = currentToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body) headers['Content-Type'] = body.contentType;
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, body: body?.data, credentials: 'same-origin', signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  if (!response.ok) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await response.text());
-    } catch {
-      parsed = undefined;
-    }
-    const err = apiErrorFrom(response.status, parsed);
-    if (token && err.code === 'UNAUTHENTICATED') signOut();
-    throw err;
-  }
-  return response;
+/** Session-authenticated request for a binary body or answer (60 s by default: files take longer). */
+function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob | string; contentType: string }, timeoutMs = 60_000): Promise<Response> {
+  return transport.send(method, path, body ? { raw: body, timeoutMs } : { timeoutMs });
 }
 
 /** A rendered document's PDF (`DocumentInfo.pdfUrl`), fetched with the session's bearer token. */

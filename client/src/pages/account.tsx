@@ -3,7 +3,7 @@ import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
 import type { SessionInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeDevice, formatLocalDateTime } from '../lib/display';
 import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin } from '../stores/session';

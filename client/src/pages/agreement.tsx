@@ -16,7 +16,7 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager } from '../stores/session';

@@ -20,7 +20,7 @@ import {
   type QueueState,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { now } from '../lib/clock';
 import { formatCountdown } from '../lib/zoned-time';
 import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessageParams } from '../lib/i18n';

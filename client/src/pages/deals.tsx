@@ -12,7 +12,7 @@ import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onClea
 import { A } from '@solidjs/router';
 import type { ChangeRequestInfo, SubscriptionInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/session';

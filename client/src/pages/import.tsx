@@ -18,12 +18,13 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { api, toApiError, unitSheets } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { isManager } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ErrorState, Spinner } from '../components/ui';
+import './import.css';
 
 /** The client's text for every reason code (a missing one fails to compile). */
 const REASON_KEYS: Record<ImportErrorCode, MessageKey> = {

@@ -6,6 +6,7 @@ import { errorText, t } from '../lib/i18n';
 import { session, sessionEndReason, signIn } from '../stores/session';
 import { BrandMark } from '../components/app-header';
 import { LanguageSwitch, Spinner } from '../components/ui';
+import './login.css';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: unknown): string {

@@ -12,10 +12,11 @@ import {
   type LotteryDrawInfo,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { AppHeader } from '../components/app-header';
 import { ErrorState, LoadingState, Spinner } from '../components/ui';
+import './lottery.css';
 
 const publicApi = createApi({ kind: 'none' });
 /** While the draw is pending the page looks again every so often, so it shows the result by itself. */

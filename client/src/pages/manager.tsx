@@ -23,7 +23,7 @@ import {
   type WithheldUnitInfo,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';

@@ -2,6 +2,7 @@ import type { JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import { t } from '../lib/i18n';
 import { EmptyState, LanguageSwitch } from '../components/ui';
+import './login.css';
 
 export default function NotFoundPage(): JSX.Element {
   return (

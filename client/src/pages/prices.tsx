@@ -9,7 +9,7 @@ import { Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } fr
 import { A, useSearchParams } from '@solidjs/router';
 import type { BuildingInfo, PricesChangedEvent, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { buildingName } from '../lib/display';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { connectHub } from '../lib/socket';

@@ -3,11 +3,12 @@ import { For, Match, Show, Switch, createEffect, type JSX } from 'solid-js';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin, isManager } from '../stores/session';
 import { AppHeader } from '../components/app-header';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui';
+import './projects.css';
 
 export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
   const navigate = useNavigate();

@@ -11,6 +11,7 @@ import { createApi, toApiError } from '../lib/api';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { BrandMark } from '../components/app-header';
 import { ErrorState, LanguageSwitch, Spinner } from '../components/ui';
+import './verify.css';
 
 const publicApi = createApi({ kind: 'none' });
 

@@ -9,7 +9,7 @@ import { createSignal } from 'solid-js';
 import { canSelectFor, toApiError, type RegistrationInfo, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import { isManager } from './session';
 
 export function createBuyerPicker(projectId: string, user: UserInfo) {

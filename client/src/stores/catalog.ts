@@ -3,7 +3,7 @@ import { createMemo } from 'solid-js';
 import type { CatalogUnit, ProjectCatalog } from '@kaipan/shared';
 import type { Api } from '../lib/api';
 import { layoutBuilding, type BuildingLayout } from '../lib/display';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 
 export function createCatalog(projectId: string, client: Api) {
   const catalog = createLoad(() => client.catalog(projectId));

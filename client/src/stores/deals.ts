@@ -8,7 +8,7 @@ import { onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { PriceApprovalInfo, PricingTerms } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import type { UnitsStore } from './units';
 
 export function createPricingTerms(projectId: string, units: UnitsStore, onPricesChanged?: (version: number) => void) {

@@ -6,7 +6,7 @@ import { onCleanup } from 'solid-js';
 import type { UnitChange, WithheldUnitInfo } from '@kaipan/shared';
 import type { Api } from '../lib/api';
 import { t, type MessageKey } from '../lib/i18n';
-import { createLoad } from '../lib/resource';
+import { createLoad } from '@kaipan/web/resource';
 import type { UnitsStore } from './units';
 
 export function createWithheld(projectId: string, units: UnitsStore, client: Api) {

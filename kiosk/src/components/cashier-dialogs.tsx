@@ -10,7 +10,7 @@ import { checkLines, type LineDraft } from '../lib/cashier-money';
 import { createSubmitter } from '../lib/cashier-submit';
 import { ct, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
 import { paper, setPaper, type Paper } from '../lib/cashier-session';
-import { useDesk } from '../pages/cashier';
+import { useDesk } from '../lib/desk-context';
 import { DocumentPreview } from './cashier-document';
 import { LinesEditor, emptyLine } from './cashier-lines';
 import { PaymentDone } from './cashier-payment-form';

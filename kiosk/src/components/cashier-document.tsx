@@ -8,7 +8,7 @@ import type { DocumentInfo, DocumentKind, DocumentVariant, ReceiptInfo } from '@
 import { fetchDocument } from '../lib/cashier-api';
 import { ct, describe, documentStateText } from '../lib/cashier-i18n';
 import { printPdf } from '../lib/print';
-import { useDesk } from '../pages/cashier';
+import { useDesk } from '../lib/desk-context';
 import { Failure, Progress, Spinner } from './cashier-ui';
 
 export interface DocumentRequest {

@@ -8,7 +8,7 @@ import type { CashierSubscription, PaymentInfo } from '@kaipan/shared';
 import type { CashierRegistrationDetail, CashierSubscriptionDetail } from '@kaipan/shared';
 import { ct, dateTimeOf, describe, money, shortDateTimeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
-import { useDesk } from '../pages/cashier';
+import { useDesk } from '../lib/desk-context';
 import { AgreementDialog, ConvertDialog, ReceiptPrintDialog, RefundDialog, VoidDialog } from './cashier-dialogs';
 import { PaymentForm, type PaymentTarget } from './cashier-payment-form';
 import { WithdrawVoidButton } from './cashier-void-approvals';

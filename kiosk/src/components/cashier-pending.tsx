@@ -9,7 +9,7 @@ import { toApiError } from '../lib/api';
 import { outcomeUnknown } from '../lib/cashier-submit';
 import { ct, describe, money, timeOf } from '../lib/cashier-i18n';
 import { pendingPayment, setPendingPayment, type PendingPayment } from '../lib/cashier-session';
-import { useDesk } from '../pages/cashier';
+import { useDesk } from '../lib/desk-context';
 import { PaymentDone } from './cashier-payment-form';
 import { Modal, Spinner } from './cashier-ui';
 

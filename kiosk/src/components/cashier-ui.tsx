@@ -1,6 +1,6 @@
 /**
  * Building blocks of the cashier desk: modal dialog, badges, money with its capitals, progress bar,
- * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/cashier.css).
+ * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/pages/cashier.css).
  */
 import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type PaymentLineBody, type ReceiptInfo } from '@kaipan/shared';
@@ -8,6 +8,7 @@ import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
+import { GlobeIcon } from '@kaipan/web/components/icons';
 
 /** One clock for every countdown on the desk (1 s). */
 const clock = createRoot(() => {
@@ -106,10 +107,7 @@ export function SystemBar(): JSX.Element {
 export function LangSwitch(): JSX.Element {
   return (
     <button type="button" class="c-btn c-btn--ghost c-lang" onClick={toggleLocale} aria-label={ct('common.languageLabel')} lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}>
-      <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
-        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
-      </svg>
+      <GlobeIcon size={18} />
       {ct('common.language')}
     </button>
   );

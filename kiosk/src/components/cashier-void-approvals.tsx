@@ -9,7 +9,7 @@ import { toApiError } from '../lib/api';
 import type { VoidRequestInfo as VoidRequestView } from '@kaipan/shared';
 import { ct, dateTimeOf, describe, detailOf, kindName, money } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
-import { useDesk } from '../pages/cashier';
+import { useDesk } from '../lib/desk-context';
 import { Empty, ErrorNote, Failure, Loading, Modal, Spinner } from './cashier-ui';
 
 const REFRESH_MS = 30_000;

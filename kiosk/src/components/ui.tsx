@@ -4,18 +4,12 @@ import QRCode from 'qrcode';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { locale, t, toggleLocale } from '../lib/i18n';
+import { GlobeIcon } from '@kaipan/web/components/icons';
+import { BrandMark as SharedBrandMark } from '@kaipan/web/components/icons';
 
+/** The brand mark at the kiosk's size (40 px) unless told. */
 export function BrandMark(props: { size?: number }): JSX.Element {
-  const s = (): number => props.size ?? 40;
-  return (
-    <svg class="brand-mark" viewBox="0 0 32 32" width={s()} height={s()} aria-hidden="true">
-      <rect width="32" height="32" rx="7" fill="#0f172a" />
-      <rect x="7" y="7" width="8" height="8" rx="2" fill="#1f9d55" />
-      <rect x="17" y="7" width="8" height="8" rx="2" fill="#f2a900" />
-      <rect x="7" y="17" width="8" height="8" rx="2" fill="#d64545" />
-      <rect x="17" y="17" width="8" height="8" rx="2" fill="#1f9d55" />
-    </svg>
-  );
+  return <SharedBrandMark size={props.size ?? 40} />;
 }
 
 /** The big 中文 / English toggle (shows the language it switches to). */
@@ -28,10 +22,7 @@ export function LangToggle(): JSX.Element {
       aria-label={t('common.languageLabel')}
       lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
     >
-      <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
-        <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8" />
-        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" fill="none" stroke="currentColor" stroke-width="1.8" />
-      </svg>
+      <GlobeIcon size={28} />
       <span>{t('common.language')}</span>
     </button>
   );

@@ -3,72 +3,23 @@
  * (`X-Device-Key`); every failure is thrown as an ApiError with a registered ErrorCode or a
  * client-side code for network trouble, never a bare string.
  */
-import {
-  API,
-  ApiError,
-  DEVICE_KEY_HEADER,
-  apiErrorFrom,
-  callApi,
-  toApiError,
-  type ApiRoute,
-  type CallArgs,
-  type HttpMethod,
-  type KioskSetupBody,
-  type SendRequest,
-} from '@kaipan/shared';
+import { API, ApiError, callApi, type ApiRoute, type CallArgs, type KioskSetupBody, type SendRequest } from '@kaipan/shared';
+import { createTransport } from '@kaipan/web/http/transport';
 
 export { ApiError, toApiError, type ClientErrorCode } from '@kaipan/shared';
 
-const REQUEST_TIMEOUT_MS = 15_000;
-
-async function errorFrom(response: Response): Promise<ApiError> {
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  return apiErrorFrom(response.status, body);
-}
-
-async function send(deviceKey: string, method: HttpMethod, path: string, body?: unknown): Promise<Response> {
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The device is offline.');
-  const headers: Record<string, string> = { Accept: 'application/json', [DEVICE_KEY_HEADER]: deviceKey };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  try {
-    return await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-}
-
-async function json<T>(deviceKey: string, method: HttpMethod, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-  const response = await send(deviceKey, method, path, body);
-  if (!response.ok) throw await errorFrom(response);
-  try {
-    return { status: response.status, data: (await response.json()) as T };
-  } catch {
-    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
-  }
-}
+/** Devices send no cookies and never read a cached answer. */
+const transport = createTransport({ credentials: 'omit', noStore: true });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How long to keep asking for a ticket PDF that is still being rendered. */
 const PDF_WAIT_MS = 20_000;
 
-/** The API as seen by one kiosk device. */
 /** The kiosk's API (its device key): every call typed from the route table (shared/src/api). */
 export function createKioskApi(deviceKey: string) {
-  const transport: SendRequest = async (method, path, body) => (await json<unknown>(deviceKey, method, path, body)).data;
-  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(transport, route, ...args);
+  const send: SendRequest = (method, path, body) => transport.json<unknown>(method, path, { auth: { deviceKey }, json: body });
+  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(send, route, ...args);
   return {
     /** The device's project (a device sees exactly one). */
     projects: () => call(API.projects.list),
@@ -90,14 +41,9 @@ export function createKioskApi(deviceKey: string) {
       const deadline = Date.now() + PDF_WAIT_MS;
       for (;;) {
         if (signal?.aborted) throw new ApiError('TIMEOUT', 'Cancelled.');
-        let response: Response;
-        try {
-          response = await fetch(pdfPath, { credentials: 'omit', cache: 'no-store', signal: signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-        } catch (error) {
-          throw toApiError(error);
-        }
+        const response = await transport.send('GET', pdfPath, { auth: null, accept: 'application/pdf', ...(signal ? { signal } : {}) });
         if (response.status === 200) return response.blob();
-        if (response.status !== 202) throw await errorFrom(response);
+        if (response.status !== 202) throw new ApiError('INTERNAL', `Unexpected response from GET ${pdfPath}`, response.status);
         const retryAfter = Number(response.headers.get('retry-after') ?? '1');
         const waitMs = Math.min(5_000, Math.max(250, (Number.isFinite(retryAfter) ? retryAfter : 1) * 1000));
         if (Date.now() + waitMs > deadline) throw new ApiError('TIMEOUT', 'The ticket was not rendered in time.');

@@ -23,65 +23,21 @@ import {
   type RefundBody,
   type SendRequest,
 } from '@kaipan/shared';
+import { createTransport } from '@kaipan/web/http/transport';
 import { cashierSession, signOut } from './cashier-session';
 
-const REQUEST_TIMEOUT_MS = 15_000;
 /** How long the desk waits for a PDF to be rendered. */
 const DOCUMENT_WAIT_MS = 60_000;
 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function send(token: string | null, method: HttpMethod, path: string, body?: unknown, accept = 'application/json', credentials: RequestCredentials = 'omit'): Promise<Response> {
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) throw new ApiError('OFFLINE', 'The desk is offline.');
-  const headers: Record<string, string> = { Accept: accept };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials,
-      cache: 'no-store',
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw toApiError(error);
-  }
-  if (!response.ok) {
-    let parsed: unknown;
-    try {
-      parsed = await response.json();
-    } catch {
-      parsed = undefined;
-    }
-    const error = apiErrorFrom(response.status, parsed);
-    // The token expired or the user was disabled: back to the sign-in.
-    if (token && response.status === 401) signOut();
-    throw error;
-  }
-  return response;
-}
-
-async function json<T>(token: string | null, method: HttpMethod, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-  const response = await send(token, method, path, body);
-  try {
-    return { status: response.status, data: (await response.json()) as T };
-  } catch {
-    throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
-  }
-}
+/** The desk's transport: the signed-in token, no cookies, never a cached answer; a refused token signs the desk out. */
+const transport = createTransport({ credentials: 'omit', noStore: true, onSessionRejected: signOut });
 
 /** Sign in. With the browser's cookies: the desk keeps its trusted-device cookie, so failed sign-ins by others at the same address never slow it down. */
-export async function login(username: string, password: string): Promise<LoginResponse> {
-  const response = await send(null, 'POST', urlOf(API.auth.login), { username, password }, 'application/json', 'same-origin');
-  try {
-    return (await response.json()) as LoginResponse;
-  } catch {
-    throw new ApiError('INTERNAL', 'Unexpected response from POST /api/auth/login', response.status);
-  }
+export function login(username: string, password: string): Promise<LoginResponse> {
+  return transport.json<LoginResponse>('POST', urlOf(API.auth.login), { auth: null, json: { username, password }, credentials: 'same-origin' });
 }
 
 /**
@@ -90,7 +46,7 @@ export async function login(username: string, password: string): Promise<LoginRe
  */
 export async function signOutDesk(): Promise<void> {
   const token = cashierSession()?.token ?? null;
-  if (token) await send(token, 'POST', urlOf(API.auth.logout), {}).catch(() => undefined);
+  if (token) await transport.send('POST', urlOf(API.auth.logout), { auth: { token }, json: {} }).catch(() => undefined);
   signOut();
 }
 
@@ -103,9 +59,9 @@ function asJob(v: DocumentJobInfo | DocumentInfo | { document: DocumentInfo }): 
 
 /** The API as seen by one signed-in cashier (or manager): every call typed from the route table. */
 export function createCashierApi(token: string) {
-  const transport: SendRequest = async (method, path, body) => (await json<unknown>(token, method, path, body)).data;
-  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(transport, route, ...args);
-  const blob = async (path: string, accept: string): Promise<Blob> => (await send(token, 'GET', path, undefined, accept)).blob();
+  const send: SendRequest = (method, path, body) => transport.json<unknown>(method, path, { auth: { token }, json: body });
+  const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(send, route, ...args);
+  const blob = async (path: string, accept: string): Promise<Blob> => (await transport.send('GET', path, { auth: { token }, accept })).blob();
 
   return {
     projects: () => call(API.projects.list),

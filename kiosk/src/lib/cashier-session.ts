@@ -4,7 +4,9 @@
  * lost (kept until the server confirms it — see cashier-submit.ts). A 401 anywhere signs out.
  */
 import { createRoot, createSignal } from 'solid-js';
-import type { LoginResponse, RecordPaymentBody, Role } from '@kaipan/shared';
+import type { RecordPaymentBody } from '@kaipan/shared';
+import { createSessionStore } from '@kaipan/web/session/session-store';
+import { readStored as read, writeStored as write } from '@kaipan/web/storage';
 
 const SESSION_KEY = 'kaipan.cashier.session';
 const PROJECT_KEY = 'kaipan.cashier.project';
@@ -13,34 +15,6 @@ const PENDING_KEY = 'kaipan.cashier.pending';
 
 /** Roles that may use the cashier desk (managers also decide void requests there): one rule, in shared/. */
 export { CASHIER_ROLES } from '@kaipan/shared';
-
-function read(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // storage unavailable: holds for this page only
-  }
-}
-
-function parseSession(raw: string | null): LoginResponse | null {
-  if (!raw) return null;
-  try {
-    const v = JSON.parse(raw) as Partial<LoginResponse>;
-    if (typeof v.token === 'string' && v.user && typeof v.user.id === 'string' && typeof v.user.role === 'string') return v as LoginResponse;
-  } catch {
-    // a corrupt entry is a signed-out desk
-  }
-  return null;
-}
 
 export type Paper = 'A5' | 'THERMAL_80';
 
@@ -67,24 +41,18 @@ function parsePending(raw: string | null): PendingPayment | null {
 }
 
 const store = createRoot(() => {
-  const [session, setSession] = createSignal<LoginResponse | null>(parseSession(read(SESSION_KEY)));
   const [projectId, setProjectId] = createSignal<string | null>(read(PROJECT_KEY));
   const [paper, setPaper] = createSignal<Paper>(read(PAPER_KEY) === 'THERMAL_80' ? 'THERMAL_80' : 'A5');
   const [pending, setPending] = createSignal<PendingPayment | null>(parsePending(read(PENDING_KEY)));
-  return { session, setSession, projectId, setProjectId, paper, setPaper, pending, setPending };
+  return { projectId, setProjectId, paper, setPaper, pending, setPending };
 });
 
-export const cashierSession = store.session;
+/** The signed-in cashier (or manager) of this desk: the shared session store under its own key. */
+const session = createSessionStore(SESSION_KEY);
 
-export function signIn(res: LoginResponse): void {
-  write(SESSION_KEY, JSON.stringify(res));
-  store.setSession(res);
-}
-
-export function signOut(): void {
-  write(SESSION_KEY, null);
-  store.setSession(null);
-}
+export const cashierSession = session.session;
+export const signIn = session.signIn;
+export const signOut = session.signOut;
 
 /** The project the desk works in (remembered; the first of the user's projects otherwise). */
 export const cashierProjectId = store.projectId;

@@ -5,29 +5,13 @@
  * online/offline state as a signal.
  */
 import { createRoot, createSignal } from 'solid-js';
+import { readStored as read, writeStored as write } from '@kaipan/web/storage';
 import { VOICE_MODES, type VoiceMode } from './announce';
 
 const KEY_STORAGE = 'kaipan.kiosk.key';
 const AUTOPRINT_STORAGE = 'kaipan.kiosk.autoprint';
 const VOICE_STORAGE = 'kaipan.kiosk.voice';
 const VOICE_MODE_STORAGE = 'kaipan.kiosk.voiceMode';
-
-function read(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // storage unavailable: the setting holds for this page only
-  }
-}
 
 /** A ?key=… in the address bar wins (and is saved); it is then removed from the URL. */
 function keyFromUrl(): string | null {

@@ -1,10 +1,12 @@
 /**
- * A load with its states as plain signals — data (kept across reloads), error, loading — so screens
- * can show "loading", "failed, retrying" and "ready" without a resource throwing its error at them.
- * Runs again whenever `source` changes; a newer run's answer always wins. A reload of the same source
- * keeps its error on screen until the answer ("failed, retrying"); another source starts clean.
+ * The kiosk's loads: the one loading primitive (`createLoad`, shared/web/resource.ts) as the
+ * kiosk's unattended screens need it — a failure stays on screen while the automatic retry runs
+ * ("failed, retrying"), and another source clears the previous answer (a failure or a payment list
+ * for one ticket, deal or day never shows for the next while it loads) — with the failure as an
+ * ApiError to translate by code.
  */
-import { createEffect, createSignal, on, type Accessor } from 'solid-js';
+import type { Accessor } from 'solid-js';
+import { createLoad } from '@kaipan/web/resource';
 import { toApiError, type ApiError } from './api';
 
 export interface Loader<T> {
@@ -15,41 +17,14 @@ export interface Loader<T> {
 }
 
 export function createLoader<S, T>(source: Accessor<S | null | undefined | false>, fetcher: (source: S) => Promise<T>): Loader<T> {
-  const [data, setData] = createSignal<T | undefined>(undefined);
-  const [error, setError] = createSignal<ApiError | null>(null);
-  const [loading, setLoading] = createSignal(false);
-  let generation = 0;
-
-  const run = async (): Promise<void> => {
-    const s = source();
-    const mine = (generation += 1);
-    if (s === null || s === undefined || s === false) {
-      setData(undefined);
-      setError(null);
-      setLoading(false);
-      return;
-    }
-    setLoading(true);
-    try {
-      const value = await fetcher(s);
-      if (mine !== generation) return;
-      setData(() => value);
-      setError(null);
-    } catch (err) {
-      if (mine !== generation) return;
-      setError(toApiError(err));
-    } finally {
-      if (mine === generation) setLoading(false);
-    }
+  const load = createLoad(source, fetcher, { keepErrorWhileRetrying: true, clearOnSourceChange: true });
+  return {
+    data: load.value,
+    error: () => {
+      const error = load.error();
+      return error === undefined ? null : toApiError(error);
+    },
+    loading: load.loading,
+    reload: load.refetch,
   };
-  createEffect(on(source, (s, previous) => {
-    // Another source: what was loaded — or failed — for the previous one no longer applies (a
-    // failure for one ticket, deal or day must not show for the next one while it loads).
-    if (previous !== undefined && s !== previous) {
-      setData(undefined);
-      setError(null);
-    }
-    void run();
-  }));
-  return { data, error, loading, reload: run };
 }

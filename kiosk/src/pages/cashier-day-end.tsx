@@ -11,7 +11,7 @@ import { businessDate, ct, dateTimeOf, describe, detailOf, kindName, methodName,
 import { createLoader } from '../lib/loader';
 import { DocumentPreview } from '../components/cashier-document';
 import { Badge, Empty, ErrorNote, Failure, KindTag, Loading, Modal, PaymentStatus, ReceiptTag, Spinner } from '../components/cashier-ui';
-import { useDesk } from './cashier';
+import { useDesk } from '../lib/desk-context';
 
 export default function CashierDayEndPage(): JSX.Element {
   const desk = useDesk();

@@ -10,7 +10,7 @@ import { Badge, Countdown, Empty, Failure, KindTag, Loading, PaymentStatus, Spin
 import { CashierPanel, type PanelTarget } from '../components/cashier-panel';
 import { ct, describe, money, timeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
-import { useDesk } from './cashier';
+import { useDesk } from '../lib/desk-context';
 
 export default function CashierDeskPage(): JSX.Element {
   const desk = useDesk();

@@ -4,10 +4,10 @@
  * header (receipt book, void approvals for managers, paper, language, sign out), offline banner and
  * the payment whose answer was lost (resent with the same key until the server confirms it).
  */
-import { For, Match, Show, Switch, createContext, createMemo, createSignal, onCleanup, onMount, useContext, type Accessor, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
 import { receiptLabel, type ProjectSummary, type ReceiptBookInfo, type UserInfo } from '@kaipan/shared';
-import '../cashier.css';
+import './cashier.css';
 import { BrandMark } from '../components/ui';
 import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner, SystemBar } from '../components/cashier-ui';
 import { CashierVoidApprovals } from '../components/cashier-void-approvals';
@@ -17,30 +17,11 @@ import { ct, describe, projectName, setDisplayTimeZone } from '../lib/cashier-i1
 import { CASHIER_ROLES, cashierProjectId, cashierSession, paper, setCashierProject, setPaper, type Paper } from '../lib/cashier-session';
 import { signOutDesk } from '../lib/cashier-api';
 import { createLoader } from '../lib/loader';
+import { DeskContext, useDesk, type CashierDesk } from '../lib/desk-context';
 import CashierLogin from './cashier-login';
 
 /** Books with fewer numbers left than this are flagged: time to ask for a new one. */
 export const LOW_BOOK_REMAINING = 20;
-
-export interface CashierDesk {
-  api: CashierApi;
-  user: UserInfo;
-  project: ProjectSummary;
-  /** The signed-in person's ACTIVE receipt book in this project (undefined while loading, null: none). */
-  book: Accessor<ReceiptBookInfo | null | undefined>;
-  /** Every book the user may see (managers: all of the project's; cashiers: their own). */
-  books: Accessor<ReceiptBookInfo[]>;
-  refreshBooks: () => void;
-  isManager: boolean;
-}
-
-const DeskContext = createContext<CashierDesk>();
-
-export function useDesk(): CashierDesk {
-  const desk = useContext(DeskContext);
-  if (!desk) throw new Error('useDesk outside the cashier frame');
-  return desk;
-}
 
 /** Desktop type scale and selectable text while the cashier is shown (the queue kiosk is touch-only). */
 function useCashierDocument(): void {

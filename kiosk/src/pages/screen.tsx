@@ -7,13 +7,14 @@
  */
 import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { formatClock, handshakeErrorCode, type QueueCategoryState, type QueueState } from '@kaipan/shared';
-import type { KioskDevice } from '../app';
+import type { KioskDevice } from '../lib/kiosk-device';
 import { newlyCalled, announcementText, VOICE_MODES, type CalledNumber, type VoiceMode } from '../lib/announce';
 import { setVoiceMode, setVoiceOn, voiceMode, voiceOn } from '../lib/device';
 import { connectHub, joinProject } from '../lib/hub';
 import { tIn, type MessageKey, type MessageParams } from '../lib/i18n';
 import { announce, clearAnnouncements, probeSound, soundBlocked, speechSupported, unlockSound } from '../lib/speech';
 import { BrandMark } from '../components/ui';
+import './screen.css';
 
 type Conn = 'connecting' | 'online' | 'offline';
 const RETRY_MAX_MS = 30_000;

@@ -22,6 +22,8 @@ import { pressKey, type KeypadKey } from '../lib/keypad';
 import { PIN_MAX_DIGITS, PIN_MIN_DIGITS, readPinRefusal } from '../lib/setup-pin';
 import { Keypad } from '../components/keypad';
 import { BrandMark, LangToggle, OfflineBanner, Spinner } from '../components/ui';
+import './setup.css';
+import './take.css';
 
 /** An unlocked setup locks itself again after this long without a touch (a PIN left open on a public screen). */
 const RELOCK_IDLE_MS = 90_000;

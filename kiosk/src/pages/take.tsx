@@ -9,7 +9,7 @@
 import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
 import { estimateWaitMinutes, type QueueCategoryInfo, type TakeTicketResult, type TicketStatus } from '@kaipan/shared';
-import type { KioskDevice } from '../app';
+import type { KioskDevice } from '../lib/kiosk-device';
 import { toApiError } from '../lib/api';
 import { autoPrint, online } from '../lib/device';
 import { categoryName, describeError, locale, t } from '../lib/i18n';
@@ -29,6 +29,7 @@ import { Keypad } from '../components/keypad';
 import { Scanner, scanningSupported } from '../components/scanner';
 import { BrandMark, ErrorState, LangToggle, LoadingState, OfflineBanner, QrCode, Spinner, SystemBanner } from '../components/ui';
 import { systemBlockedBy } from '../lib/system-status';
+import './take.css';
 
 /** Numbers can be taken: a network, and a server with its database and live service up. */
 const canTake = (): boolean => online() && systemBlockedBy() === null;

@@ -1,5 +1,5 @@
 /**
- * Every read of the client goes through `createLoad`: a load whose accessors never throw.
+ * Every read of the consultant app goes through `createLoad`: a load whose accessors never throw.
  *
  * Why not Solid's `createResource` directly: `resource()` and `resource.latest` rethrow a failed
  * load's error into whatever reads them. Read inside a `<Show>`/`<Match>` condition or a memo, that
@@ -9,7 +9,7 @@
  * for the screen to show with a message and a retry; and a failure belongs to the load that failed:
  * a retry or another source clears it at once.
  *
- * A test (client/src/lib/resource.test.ts) keeps `createResource` out of every other file.
+ * A test (shared/web/resource.test.ts) keeps `createResource` out of both apps.
  */
 import { createComputed, createSignal, on, untrack, type Accessor } from 'solid-js';
 
@@ -32,11 +32,25 @@ export interface Load<T> {
 
 type Source<S> = S | null | undefined | false;
 
+/** How a screen wants a load to behave between answers (the kiosk's unattended screens use both). */
+export interface LoadOptions {
+  /**
+   * A reload of the same source keeps the last failure until its answer: a screen nobody attends
+   * shows "failed, retrying" through its automatic retries instead of flashing back to "loading".
+   */
+  keepErrorWhileRetrying?: boolean;
+  /**
+   * Another source (or none) clears the previous answer and failure at once: nothing of the last
+   * deal, ticket or day shows while the next one loads.
+   */
+  clearOnSourceChange?: boolean;
+}
+
 /** A load that runs once (and on refetch). */
 export function createLoad<T>(fetcher: () => Promise<T>): Load<T>;
 /** A load that runs again whenever `source` changes; nothing is loaded while it is null/undefined/false. */
-export function createLoad<T, S>(source: Accessor<Source<S>>, fetcher: (source: S) => Promise<T>): Load<T>;
-export function createLoad<T, S>(a: Accessor<Source<S>> | (() => Promise<T>), b?: (source: S) => Promise<T>): Load<T> {
+export function createLoad<T, S>(source: Accessor<Source<S>>, fetcher: (source: S) => Promise<T>, options?: LoadOptions): Load<T>;
+export function createLoad<T, S>(a: Accessor<Source<S>> | (() => Promise<T>), b?: (source: S) => Promise<T>, options: LoadOptions = {}): Load<T> {
   const source: Accessor<Source<S>> = b ? (a as Accessor<Source<S>>) : () => true as S;
   const fetch: (s: S) => Promise<T> = b ?? (() => (a as () => Promise<T>)());
   const [value, setValue] = createSignal<T | undefined>(undefined);
@@ -47,7 +61,7 @@ export function createLoad<T, S>(a: Accessor<Source<S>> | (() => Promise<T>), b?
 
   const run = async (s: Source<S>): Promise<void> => {
     const mine = (generation += 1);
-    setError(undefined);
+    if (!options.keepErrorWhileRetrying) setError(undefined);
     if (s === null || s === undefined || s === false) {
       setLoading(false);
       return;
@@ -55,7 +69,10 @@ export function createLoad<T, S>(a: Accessor<Source<S>> | (() => Promise<T>), b?
     setLoading(true);
     try {
       const next = await fetch(s);
-      if (mine === generation) setValue(() => next);
+      if (mine === generation) {
+        setValue(() => next);
+        setError(undefined);
+      }
     } catch (err) {
       if (mine === generation) setError(() => err ?? new Error('load failed'));
     } finally {
@@ -63,7 +80,15 @@ export function createLoad<T, S>(a: Accessor<Source<S>> | (() => Promise<T>), b?
     }
   };
   // Synchronously on creation (no "empty" frame before the first load starts), then on every change.
-  createComputed(on(source, (s) => void run(s)));
+  createComputed(
+    on(source, (s, previous) => {
+      if (options.clearOnSourceChange && previous !== undefined && s !== previous) {
+        setValue(undefined);
+        setError(undefined);
+      }
+      void run(s);
+    }),
+  );
 
   return {
     value,

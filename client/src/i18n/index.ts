@@ -1,0 +1,61 @@
+/**
+ * The consultant app's dictionaries, one file per feature (zh-CN and en side by side), merged into
+ * one message table. client/src/lib/i18n.ts binds it to the app's language.
+ */
+import { accountMessages } from './account';
+import { agreementMessages } from './agreement';
+import { boardMessages } from './board';
+import { buyerPageMessages } from './buyer-page';
+import { commonMessages } from './common';
+import { consultantMessages } from './consultant';
+import { customersMessages } from './customers';
+import { dealsMessages } from './deals';
+import { documentsMessages } from './documents';
+import { importMessages } from './import';
+import { lotteryMessages } from './lottery';
+import { managerMessages } from './manager';
+import { pricesMessages } from './prices';
+import { queueMessages } from './queue';
+import { registrationsMessages } from './registrations';
+
+export { auditActionLabels } from './audit';
+export { unitStatusLabels } from './common';
+
+/** Every feature's dictionary; a key belongs to exactly one (i18n.test.ts). */
+export const FEATURE_DICTIONARIES = {
+  common: commonMessages,
+  account: accountMessages,
+  consultant: consultantMessages,
+  customers: customersMessages,
+  registrations: registrationsMessages,
+  deals: dealsMessages,
+  prices: pricesMessages,
+  manager: managerMessages,
+  import: importMessages,
+  lottery: lotteryMessages,
+  queue: queueMessages,
+  board: boardMessages,
+  buyerPage: buyerPageMessages,
+  documents: documentsMessages,
+  agreement: agreementMessages,
+} as const;
+
+export const messages = {
+  ...commonMessages,
+  ...accountMessages,
+  ...consultantMessages,
+  ...customersMessages,
+  ...registrationsMessages,
+  ...dealsMessages,
+  ...pricesMessages,
+  ...managerMessages,
+  ...importMessages,
+  ...lotteryMessages,
+  ...queueMessages,
+  ...boardMessages,
+  ...buyerPageMessages,
+  ...documentsMessages,
+  ...agreementMessages,
+};
+
+export type MessageKey = keyof typeof messages & string;
