@@ -38,7 +38,7 @@ import { cashierRoutes } from './http/routes/cashier.js';
 import { startDepositsWorker, type DepositsWorker } from './jobs/deposits-worker.js';
 import { ChangeFeed } from './services/change-feed.js';
 import { createServices, type Services } from './services/index.js';
-import { LockSweeper } from './services/lock-sweeper.js';
+import { LockSweeper } from './selling/lock-sweeper.js';
 
 /** One HTTP route of the API (method and URL pattern), as registered. */
 export interface RouteEntry {

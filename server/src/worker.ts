@@ -10,7 +10,7 @@ import { createDb, warmDb } from './infra/db.js';
 import { createPublisher, createRedis } from './infra/redis.js';
 import { createSqlPool } from './infra/sql.js';
 import { createServices } from './services/index.js';
-import { LockSweeper } from './services/lock-sweeper.js';
+import { LockSweeper } from './selling/lock-sweeper.js';
 import { startDocumentsWorker } from './jobs/documents-worker.js';
 import { startBatchesWorker } from './jobs/batches-worker.js';
 import { startDepositsWorker } from './jobs/deposits-worker.js';

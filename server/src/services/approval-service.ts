@@ -22,7 +22,7 @@ import {
   redactFloor,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
-import type { UnitMirror } from '../infra/mirror.js';
+import type { UnitMirror } from '../selling/mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';

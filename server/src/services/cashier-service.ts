@@ -26,7 +26,7 @@ import {
   type SubscriptionCancelledEvent,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
-import type { StoredChange } from '../infra/mirror.js';
+import type { StoredChange } from '../selling/mirror.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DealEvents } from './deal-events.js';
@@ -45,7 +45,7 @@ import {
 } from './cashier-common.js';
 import { DayEndService } from './day-end-service.js';
 import type { Logger } from './logger.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { PaymentService } from './payment-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { ReceiptBookService } from './receipt-book-service.js';

@@ -39,12 +39,12 @@ import {
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import { Prisma, pgErrorCode } from '../infra/db.js';
-import type { MirrorFailure, StoredChange, UnitMirror } from '../infra/mirror.js';
+import type { MirrorFailure, StoredChange, UnitMirror } from '../selling/mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
 import type { DocumentRefresher } from './document-service.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { PricingService } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 

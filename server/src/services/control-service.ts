@@ -18,10 +18,10 @@ import {
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { BatchJobs } from '../jobs/batches.js';
-import type { UnitMirror } from '../infra/mirror.js';
+import type { UnitMirror } from '../selling/mirror.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
 import type { DealEvents } from './deal-events.js';

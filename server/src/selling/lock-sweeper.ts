@@ -3,10 +3,10 @@
  * The Redis TTL already guarantees a lock vanishes; this makes the screens hear about it promptly.
  * Safe with several processes: each sweep is one atomic script.
  */
-import type { UnitMirror } from '../infra/mirror.js';
-import type { AuditWriter } from './audit.js';
-import { Loop, type ProjectList } from './background.js';
-import type { Logger } from './logger.js';
+import type { UnitMirror } from './mirror.js';
+import type { AuditWriter } from '../services/audit.js';
+import { Loop, type ProjectList } from '../services/background.js';
+import type { Logger } from '../services/logger.js';
 
 export class LockSweeper {
   private readonly loop: Loop;

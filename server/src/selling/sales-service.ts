@@ -16,14 +16,14 @@ import {
 import type { Db } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
 import { pgErrorCode } from '../infra/db.js';
-import type { MirrorFailure, MirrorResult, UnitMirror } from '../infra/mirror.js';
+import type { MirrorFailure, MirrorResult, UnitMirror } from './mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
-import type { AuditWriter } from './audit.js';
-import type { DependencyHealth } from './dependency-health.js';
+import type { AuditWriter } from '../services/audit.js';
+import type { DependencyHealth } from '../services/dependency-health.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
-import type { ProjectDirectory } from './project-directory.js';
-import type { RegistrationService } from './registration-service.js';
-import type { DealQuote, PricingService } from './pricing-service.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
+import type { RegistrationService } from '../services/registration-service.js';
+import type { DealQuote, PricingService } from '../services/pricing-service.js';
 
 /**
  * How long a lock may stay "confirming" while PostgreSQL commits, ms: longer than the pool's
