@@ -270,8 +270,8 @@ export class SalesService {
   }
 
   /**
-   * One call, one round trip, one transaction: `kaipan_confirm` (v6: prisma/migrations/…_sales_rules;
-   * the steps are explained in …_deals_rules) makes the conditional unit update, refuses while sales
+   * One call, one round trip, one transaction: `kaipan_confirm` (sql/kaipan_confirm.sql, where each
+   * step is explained) makes the conditional unit update, refuses while sales
    * are paused (the project row, read FOR KEY SHARE), checks and raises the buyer's entitlement, inserts the
    * subscription (the partial unique index allows one live subscription per unit) and the audit
    * event. A named statement: PostgreSQL parses and plans it once per connection.

@@ -108,7 +108,7 @@ export class ControlService {
       // Row lock: concurrent pause/resume commit one after the other, each with its own version.
       // FOR UPDATE (not weaker): it conflicts with the FOR KEY SHARE that kaipan_confirm takes on this
       // row, so a confirm either committed before this pause or waits and is refused SALES_PAUSED —
-      // a pause stops confirms too, and none commits after it (prisma/migrations/…_sales_rules).
+      // a pause stops confirms too, and none commits after it (selling/sql/kaipan_confirm.sql, step 2).
       const rows = await tx.$queryRaw<{ sales_paused: boolean }[]>`
         SELECT sales_paused FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
       const before = rows[0]!.sales_paused;
