@@ -1,7 +1,7 @@
 /**
  * The lock protocol's Redis scripts (server/src/selling/lua), each prefixed by lua/prelude.lua (key
  * layout, log emitter). The unit-status changes they make are checked against the transition table
- * in shared/src/unit-status.ts by lua-transitions.test.ts.
+ * in shared/src/unit-status.ts by test/lua-transitions.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { RedisScript } from '../infra/redis-scripts.js';

@@ -7,7 +7,7 @@
  *
  * The other paths of the lifecycle are elsewhere in this module, checked against the same table:
  * lock / unlock / expire live only in Redis (lua/lock.lua, release.lua, sweep.lua:
- * lua-transitions.test.ts); the consultant's confirm is one SQL function for speed
+ * test/lua-transitions.test.ts); the consultant's confirm is one SQL function for speed
  * (sql/kaipan_confirm.sql: sql-sources.test.ts).
  */
 import { storedStatusOf, transitionOf, type DealInfo, type StoredUnitStatus, type UnitAction, type UnitStatus, type WithholdChannel } from '@kaipan/shared';
