@@ -12,6 +12,7 @@ import {
   type DealTerms,
   type LockResult,
   type UnitRef,
+  transitionOf,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
@@ -30,6 +31,10 @@ import type { DealQuote, PricingService } from '../services/pricing-service.js';
  * connection wait (10 s) plus the statement timeout (PG_STATEMENT_TIMEOUT_MS, default 8 s).
  */
 const CONFIRM_GRACE_MS = 30_000;
+
+/** The steps lock.lua and release.lua make (test/lua-transitions.test.ts), as their audit events tell them. */
+const LOCK = transitionOf('lock');
+const UNLOCK = transitionOf('unlock');
 
 function fail(code: MirrorFailure): never {
   if (code === 'MIRROR_MISSING') throw new AppError('SERVICE_UNAVAILABLE', 'Sales state is being rebuilt; try again.');
@@ -91,9 +96,9 @@ export class SalesService {
     if (grant.isNew) {
       this.audit.record({
         projectId, actor: user, action: 'unit.lock', entity: 'unit', entityId: unitId,
-        before: { status: 'AVAILABLE' },
+        before: { status: LOCK.from },
         after: {
-          status: 'LOCKED', token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
+          status: LOCK.to, token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
           ...(registrationId ? { registrationId } : {}),
           ...(buyer?.actingFor ? { actingFor: buyer.actingFor } : {}),
         },
@@ -112,8 +117,8 @@ export class SalesService {
     if (outcome.released) {
       this.audit.record({
         projectId, actor: user, action: 'unit.release', entity: 'unit', entityId: unitId,
-        before: { status: 'LOCKED', token, holderId: outcome.holderId, unitCode: unit.code },
-        after: { status: 'AVAILABLE' },
+        before: { status: UNLOCK.from, token, holderId: outcome.holderId, unitCode: unit.code },
+        after: { status: UNLOCK.to },
       });
     }
     return { unitId };
