@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { UnitMirror } from '../server/src/infra/mirror.js';
+import { UnitMirror } from '../server/src/selling/mirror.js';
 import { counterFloor } from '../server/src/domain/counters.js';
 import { testRedisUrl, uniqueRedisPrefix } from './support/services.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isSold, nextStatus, UNIT_ACTIONS, UNIT_STATUSES, type UnitAction, type UnitStatus } from './unit-status.js';
+import {
+  canTransition, isSold, nextStatus, storedStatusOf, transitionOf, UNIT_ACTIONS, UNIT_STATUSES, UNIT_TRANSITIONS, type UnitAction, type UnitStatus,
+} from './unit-status.js';
 
 /** The full table from DESIGN.md; every pair not listed must be refused. */
 const ALLOWED: [UnitStatus, UnitAction, UnitStatus][] = [
@@ -41,5 +43,19 @@ describe('unit state machine', () => {
       expect(canTransition(s, 'withhold')).toBe(false);
     }
     expect(isSold('AVAILABLE')).toBe(false);
+  });
+
+  it('lists exactly the allowed transitions, and each action starts from one status', () => {
+    expect(UNIT_TRANSITIONS.map((t) => [t.from, t.action, t.to])).toEqual(expect.arrayContaining(ALLOWED));
+    expect(UNIT_TRANSITIONS).toHaveLength(ALLOWED.length);
+    for (const action of UNIT_ACTIONS) {
+      expect(UNIT_TRANSITIONS.filter((t) => t.action === action), action).toHaveLength(1);
+      const [from, , to] = ALLOWED.find(([, a]) => a === action)!;
+      expect(transitionOf(action)).toEqual({ from, action, to });
+    }
+  });
+
+  it('stores LOCKED as AVAILABLE (the lock lives in Redis) and every other status as itself', () => {
+    for (const s of UNIT_STATUSES) expect(storedStatusOf(s)).toBe(s === 'LOCKED' ? 'AVAILABLE' : s);
   });
 });

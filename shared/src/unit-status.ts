@@ -50,6 +50,36 @@ export function canTransition(from: UnitStatus, action: UnitAction): boolean {
   return nextStatus(from, action) !== null;
 }
 
+/** One allowed step of the lifecycle. */
+export interface UnitTransition {
+  from: UnitStatus;
+  action: UnitAction;
+  to: UnitStatus;
+}
+
+/** Every transition the table allows, in table order. */
+export const UNIT_TRANSITIONS: readonly UnitTransition[] = UNIT_STATUSES.flatMap((from) =>
+  UNIT_ACTIONS.flatMap((action) => {
+    const to = TRANSITIONS[from][action];
+    return to ? [{ from, action, to }] : [];
+  }),
+);
+
+/**
+ * The transition of an action. Each action starts from exactly one status (the table is built that
+ * way; unit-status.test.ts holds it to that), so the action alone names its step.
+ */
+export function transitionOf(action: UnitAction): UnitTransition {
+  const found = UNIT_TRANSITIONS.find((t) => t.action === action);
+  if (!found) throw new Error(`No transition for ${action}`);
+  return found;
+}
+
+/** The status PostgreSQL holds for a status: LOCKED is an AVAILABLE row with a live lock in Redis. */
+export function storedStatusOf(status: UnitStatus): StoredUnitStatus {
+  return status === 'LOCKED' ? 'AVAILABLE' : status;
+}
+
 /** Sold means a signed subscription or contract exists. */
 export function isSold(status: UnitStatus): boolean {
   return status === 'SUBSCRIBED' || status === 'CONTRACTED';

@@ -1,17 +1,22 @@
-/** Loads the Lua scripts in server/src/lua (each prefixed by prelude.lua) and runs them by SHA. */
+/** A Lua script run by SHA (EVALSHA, EVAL once when Redis lost it). Scripts live beside their user. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
-const LUA_DIR = new URL('../lua/', import.meta.url);
-const prelude = readFileSync(new URL('prelude.lua', LUA_DIR), 'utf8');
-
 export class RedisScript {
-  readonly source: string;
   readonly sha: string;
-  constructor(readonly name: string) {
-    this.source = `${prelude}\n${readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8')}`;
-    this.sha = createHash('sha1').update(this.source).digest('hex');
+  constructor(
+    readonly name: string,
+    readonly source: string,
+  ) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** The script in `file`, after `prelude` (shared helpers) when given. */
+  static load(file: URL, prelude = ''): RedisScript {
+    const name = file.pathname.split('/').pop()!.replace(/\.lua$/, '');
+    const body = readFileSync(file, 'utf8');
+    return new RedisScript(name, prelude ? `${prelude}\n${body}` : body);
   }
 
   /** EVALSHA, falling back to EVAL once when Redis has not seen (or has lost) the script. */
@@ -26,17 +31,3 @@ export class RedisScript {
     }
   }
 }
-
-export const scripts = {
-  lock: new RedisScript('lock'),
-  release: new RedisScript('release'),
-  confirmBegin: new RedisScript('confirm-begin'),
-  confirmAbort: new RedisScript('confirm-abort'),
-  extend: new RedisScript('extend'),
-  apply: new RedisScript('apply'),
-  sweep: new RedisScript('sweep'),
-  snapshot: new RedisScript('snapshot'),
-  rebuild: new RedisScript('rebuild'),
-  setPaused: new RedisScript('set-paused'),
-  loginAttempt: new RedisScript('login-attempt'),
-} as const;

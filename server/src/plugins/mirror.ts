@@ -1,6 +1,6 @@
 /**
  * The Redis mirror of unit status (DESIGN.md "the mirror"): checked against PostgreSQL before the
- * first request, then kept by the watchdog (services/mirror-keeper.ts) until close.
+ * first request, then kept by the watchdog (selling/mirror-keeper.ts) until close.
  */
 import fp from 'fastify-plugin';
 

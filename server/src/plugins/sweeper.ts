@@ -3,7 +3,7 @@
  * the worker of a multi-process deployment, or the single `all` process.
  */
 import fp from 'fastify-plugin';
-import { LockSweeper } from '../services/lock-sweeper.js';
+import { LockSweeper } from '../selling/lock-sweeper.js';
 
 export const sweeperPlugin = fp(
   async (app) => {

@@ -27,7 +27,8 @@ import {
   type SubscriptionCancelledEvent,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
-import type { StoredChange } from '../infra/mirror.js';
+import type { StoredChange } from '../selling/mirror.js';
+import { closeSubscription } from '../selling/close-subscription.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DealEvents } from './deal-events.js';
@@ -46,7 +47,7 @@ import {
 } from './cashier-common.js';
 import { DayEndService } from './day-end-service.js';
 import type { Logger } from './logger.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { PaymentService } from './payment-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { ReceiptBookService } from './receipt-book-service.js';
@@ -437,51 +438,19 @@ export class CashierService {
     return outcome;
   }
 
+  /** The deposit rule's cancellation: a refund is DUE only if money is held (selling/close-subscription.ts). */
   private async cancelUnpaid(
     tx: Tx,
     sub: { id: string; projectId: string; unitId: string; depositDueAt: Date | null; registrationId: string | null; customerId: string | null; price: bigint; refundState: string },
     at: Date,
   ): Promise<{ stored: StoredChange; unitCode: string }> {
-    const projectId = sub.projectId;
     const { balanceHeld } = await subscriptionMoney(tx, await chainIds(tx, sub.id));
-    const refundState = balanceHeld > 0 ? 'DUE' : 'NONE';
-    await tx.subscription.update({
-      where: { id: sub.id },
-      data: { status: 'CANCELLED', refundState, closedAt: at, closeReason: DEPOSIT_CLOSE_REASON, version: { increment: 1 } },
+    const closed = await closeSubscription(tx, {
+      projectId: sub.projectId, actor: 'system', at, subscription: sub,
+      closing: { status: 'CANCELLED', refundState: balanceHeld > 0 ? 'DUE' : 'NONE' },
+      reason: DEPOSIT_CLOSE_REASON, cause: { reason: DEPOSIT_CLOSE_REASON },
+      auditBefore: { depositDueAt: sub.depositDueAt?.toISOString() ?? null }, auditAfter: { balanceHeld },
     });
-    const units = await tx.$queryRaw<{ version: number; code: string }[]>`
-      UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
-      WHERE id = ${sub.unitId}::uuid AND status = 'SUBSCRIBED' RETURNING version, code`;
-    const unit = units[0];
-    if (!unit) throw new Error(`deposit rule: unit ${sub.unitId} of subscription ${sub.id} is not SUBSCRIBED; nothing changed`);
-    const audits = [
-      toAuditRow({ projectId, actor: 'system', action: 'subscription.cancel', entity: 'subscription', entityId: sub.id, at,
-        before: { status: 'ACTIVE', refundState: sub.refundState, unitCode: unit.code, depositDueAt: sub.depositDueAt?.toISOString() ?? null },
-        after: { status: 'CANCELLED', refundState, reason: DEPOSIT_CLOSE_REASON, price: Number(sub.price), balanceHeld } }),
-      toAuditRow({ projectId, actor: 'system', action: 'unit.cancel', entity: 'unit', entityId: sub.unitId, at,
-        before: { status: 'SUBSCRIBED', subscriptionId: sub.id, unitCode: unit.code }, after: { status: 'AVAILABLE', reason: DEPOSIT_CLOSE_REASON } }),
-    ];
-    if (sub.registrationId) {
-      const reg = await tx.$queryRaw<{ units_used: number }[]>`
-        UPDATE registrations SET units_used = greatest(units_used - 1, 0) WHERE id = ${sub.registrationId}::uuid RETURNING units_used`;
-      if (reg[0]) {
-        audits.push(toAuditRow({ projectId, actor: 'system', action: 'registration.units_used', entity: 'registration', entityId: sub.registrationId, at,
-          before: { unitsUsed: reg[0].units_used + 1 }, after: { unitsUsed: reg[0].units_used, subscriptionId: sub.id } }));
-      }
-    }
-    if (sub.customerId) {
-      const others = await tx.subscription.count({ where: { customerId: sub.customerId, id: { not: sub.id }, status: { in: ['ACTIVE', 'CONTRACTED'] } } });
-      if (others === 0) {
-        const updated = await tx.customer.updateMany({
-          where: { id: sub.customerId, status: 'SUBSCRIBED' }, data: { status: 'INTERESTED', version: { increment: 1 }, lastActivityAt: at },
-        });
-        if (updated.count > 0) {
-          audits.push(toAuditRow({ projectId, actor: 'system', action: 'customer.status', entity: 'customer', entityId: sub.customerId, at,
-            before: { status: 'SUBSCRIBED' }, after: { status: 'INTERESTED', subscriptionId: sub.id } }));
-        }
-      }
-    }
-    await tx.auditEvent.createMany({ data: audits });
-    return { stored: { unitId: sub.unitId, status: 'AVAILABLE', version: unit.version }, unitCode: unit.code };
+    return { stored: closed.change, unitCode: closed.unitCode };
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ProjectChangedEvent, UnitsChangedFrame } from '@kaipan/shared';
 import type { Redis } from 'ioredis';
-import type { LogEntry, RawUnitChange, UnitMirror } from '../infra/mirror.js';
+import type { LogEntry, RawUnitChange, UnitMirror } from '../selling/mirror.js';
 import type { ProjectList } from './background.js';
 import type { Logger } from './logger.js';
 import { toUnitChange } from './unit-view.js';

@@ -38,16 +38,19 @@ import {
   type UserViewer,
   type SubscriptionDetail,
 } from '@kaipan/shared';
+import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../infra/db.js';
-import { Prisma } from '../infra/db.js';
-import type { MirrorFailure, StoredChange, UnitMirror } from '../infra/mirror.js';
+import { Prisma, pgErrorCode } from '../infra/db.js';
+import type { MirrorFailure, StoredChange, UnitMirror } from '../selling/mirror.js';
+import { closeSubscription, customerAfterLoss } from '../selling/close-subscription.js';
+import { repriceSoldUnit, transitionUnit } from '../selling/unit-transitions.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
 import { CHANGE_REQUEST } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
 import type { DocumentRefresher } from '../documents/index.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { PricingService } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 
@@ -577,16 +580,6 @@ export class ChangeService {
     return tx.subscription.findUniqueOrThrow({ where: { id: subscriptionId }, include: subscriptionInclude });
   }
 
-  /** SUBSCRIBED → AVAILABLE for a unit whose subscription closed; its new version. */
-  private async returnUnit(tx: Tx, unitId: string): Promise<{ version: number; code: string }> {
-    const rows = await tx.$queryRaw<{ version: number; code: string }[]>`
-      UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
-      WHERE id = ${unitId}::uuid AND status = 'SUBSCRIBED'
-      RETURNING version, code`;
-    if (!rows[0]) throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
-    return rows[0];
-  }
-
   private async executeUnitChange(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue; preview: Prisma.JsonValue; reason: string }): Promise<void> {
     const projectId = request.projectId;
     const targetUnitId = String(asObject(request.payload)?.targetUnitId ?? '');
@@ -604,7 +597,7 @@ export class ChangeService {
     if (!grant.ok) throw mirrorFailure(grant.code);
     const token = grant.value.token;
 
-    let committed: { oldUnitId: string; oldVersion: number; targetVersion: number; deal: DealInfo; price: number } | undefined;
+    let committed: StoredChange[];
     try {
       const sub0 = await this.db.subscription.findUniqueOrThrow({ where: { id: request.subscriptionId }, include: subscriptionInclude });
       const quote = await this.quoteTarget(sub0, targetUnitId, new Date());
@@ -618,12 +611,16 @@ export class ChangeService {
         }
         const active = await tx.$queryRaw<{ price_version: number; terms_version: number }[]>`
           SELECT price_version, terms_version FROM projects WHERE id = ${projectId}::uuid`;
-        const target = await tx.$queryRaw<{ version: number; code: string }[]>`
-          UPDATE units SET status = 'SUBSCRIBED', version = version + 1, lock_token = ${BigInt(token)}, updated_at = now()
-          WHERE id = ${targetUnitId}::uuid AND project_id = ${projectId}::uuid AND status = 'AVAILABLE'
-            AND list_price = ${BigInt(quote.listPrice)} AND floor_price = ${BigInt(quote.floorPrice)}
-          RETURNING version, code`;
-        if (!target[0]) {
+        const at = new Date();
+        const newSubscriptionId = randomUUID();
+        // The target: AVAILABLE (held by our lock) → SUBSCRIBED, only at the prices it was quoted at.
+        const target = await transitionUnit(tx, {
+          projectId, unitId: targetUnitId, action: 'confirm', actor: user, at, auditAction: 'unit.change_in',
+          lockToken: token, prices: { listPrice: quote.listPrice, floorPrice: quote.floorPrice },
+          before: { token },
+          after: { subscriptionId: newSubscriptionId, price: quote.finalPrice, changeRequestId: request.id, movedFrom: sub.unit.code },
+        });
+        if (!target) {
           const still = await tx.unit.findUnique({ where: { id: targetUnitId }, select: { status: true } });
           if (still?.status === 'AVAILABLE') throw new AppError('CONFLICT', 'Prices changed since the request was approved; request the change again.');
           throw new AppError('UNIT_NOT_AVAILABLE', 'The target unit was sold or withdrawn meanwhile.');
@@ -636,14 +633,14 @@ export class ChangeService {
           this.pricing.forget(projectId);
           throw new AppError('CONFLICT', 'The discount rules or payment plans changed; execute again to re-price.');
         }
-        const closedAt = new Date();
-        await tx.subscription.update({
-          where: { id: sub.id },
-          data: { status: 'CHANGED', closedAt, closeReason: request.reason, version: { increment: 1 } },
+        // The old subscription closes (CHANGED) and returns its unit to sale; the new one opens.
+        const old = await closeSubscription(tx, {
+          projectId, actor: user, at, subscription: sub, closing: { status: 'CHANGED', replacedById: newSubscriptionId },
+          reason: request.reason, cause: { changeRequestId: request.id, movedTo: target.code },
         });
-        const old = await this.returnUnit(tx, sub.unitId);
         const created = await tx.subscription.create({
           data: {
+            id: newSubscriptionId,
             projectId, unitId: targetUnitId, consultantId: sub.consultantId, buyerName: sub.buyerName, buyerPhone: sub.buyerPhone,
             price: BigInt(quote.finalPrice), lockToken: BigInt(token), status: 'ACTIVE', customerId: sub.customerId,
             registrationId: sub.registrationId, priceVersion: quote.priceVersion, listPrice: BigInt(quote.listPrice),
@@ -653,36 +650,24 @@ export class ChangeService {
           select: { id: true, createdAt: true },
         });
         const result = {
-          newSubscriptionId: created.id, oldSubscriptionId: sub.id, oldUnitId: sub.unitId, oldUnitCode: old.code,
-          newUnitId: targetUnitId, newUnitCode: target[0].code, oldPrice: Number(sub.price), newPrice: quote.finalPrice,
+          newSubscriptionId: created.id, oldSubscriptionId: sub.id, oldUnitId: sub.unitId, oldUnitCode: old.unitCode,
+          newUnitId: targetUnitId, newUnitCode: target.code, oldPrice: Number(sub.price), newPrice: quote.finalPrice,
         };
         await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
         const audit = (action: string, entity: string, entityId: string, before: unknown, after: unknown) =>
-          toAuditRow({ projectId, actor: user, action, entity, entityId, before, after, at: closedAt });
+          toAuditRow({ projectId, actor: user, action, entity, entityId, before, after, at });
         await tx.auditEvent.createMany({
           data: [
-            audit('unit.change_out', 'unit', sub.unitId, { status: 'SUBSCRIBED', subscriptionId: sub.id, unitCode: old.code },
-              { status: 'AVAILABLE', changeRequestId: request.id, movedTo: target[0].code }),
-            audit('unit.change_in', 'unit', targetUnitId, { status: 'LOCKED', token, unitCode: target[0].code },
-              { status: 'SUBSCRIBED', subscriptionId: created.id, price: quote.finalPrice, changeRequestId: request.id, movedFrom: old.code }),
-            audit('subscription.changed', 'subscription', sub.id, { status: 'ACTIVE', unitCode: old.code },
-              { status: 'CHANGED', replacedById: created.id, reason: request.reason }),
             audit('subscription.create', 'subscription', created.id, null,
-              { status: 'ACTIVE', replacesId: sub.id, unitCode: target[0].code, price: quote.finalPrice, priceVersion: quote.priceVersion, buyerName: sub.buyerName }),
+              { status: 'ACTIVE', replacesId: sub.id, unitCode: target.code, price: quote.finalPrice, priceVersion: quote.priceVersion, buyerName: sub.buyerName }),
             audit('change.execute', 'change_request', request.id, { status: 'APPROVED' }, { status: 'EXECUTED', result }),
           ].map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })),
         });
-        const consultant = sub.consultant.displayName;
-        return {
-          oldUnitId: sub.unitId,
-          oldVersion: old.version,
-          targetVersion: target[0].version,
-          price: quote.finalPrice,
-          deal: {
-            subscriptionId: created.id, unitId: targetUnitId, unitCode: target[0].code, buyer: broadcastName(sub.buyerName),
-            consultant, price: quote.finalPrice, at: created.createdAt.toISOString(),
-          },
+        const deal: DealInfo = {
+          subscriptionId: created.id, unitId: targetUnitId, unitCode: target.code, buyer: broadcastName(sub.buyerName),
+          consultant: sub.consultant.displayName, price: quote.finalPrice, at: created.createdAt.toISOString(),
         };
+        return [old.change, { ...target.change, price: quote.finalPrice, deal }];
       }, TX_OPTIONS);
     } catch (error) {
       // Nothing committed. The lock is ours to give back — unless a racing executor of this same
@@ -695,10 +680,7 @@ export class ChangeService {
     }
 
     // (3) Committed: both units reach the mirror and every screen; the token consumes our lock.
-    await this.keeper.applyCommitted(projectId, [
-      { unitId: committed.oldUnitId, status: 'AVAILABLE', version: committed.oldVersion },
-      { unitId: targetUnitId, status: 'SUBSCRIBED', version: committed.targetVersion, price: committed.price, deal: committed.deal, token },
-    ]);
+    await this.keeper.applyCommitted(projectId, committed);
   }
 
   private async executeCancel(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; reason: string }): Promise<void> {
@@ -707,53 +689,22 @@ export class ChangeService {
       await this.claim(tx, request.id, user);
       const sub = await this.activeSubscription(tx, request.subscriptionId);
       const at = new Date();
-      await tx.subscription.update({
-        where: { id: sub.id },
-        data: { status: 'CANCELLED', refundState: 'DUE', closedAt: at, closeReason: request.reason, version: { increment: 1 } },
+      const closed = await closeSubscription(tx, {
+        projectId, actor: user, at, subscription: sub, closing: { status: 'CANCELLED', refundState: 'DUE' },
+        reason: request.reason, cause: { changeRequestId: request.id },
       });
-      const unit = await this.returnUnit(tx, sub.unitId);
-      const audits = [
-        toAuditRow({ projectId, actor: user, action: 'subscription.cancel', entity: 'subscription', entityId: sub.id, at,
-          before: { status: 'ACTIVE', refundState: sub.refundState, unitCode: unit.code },
-          after: { status: 'CANCELLED', refundState: 'DUE', reason: request.reason, price: Number(sub.price) } }),
-        toAuditRow({ projectId, actor: user, action: 'unit.cancel', entity: 'unit', entityId: sub.unitId, at,
-          before: { status: 'SUBSCRIBED', subscriptionId: sub.id, unitCode: unit.code }, after: { status: 'AVAILABLE', changeRequestId: request.id } }),
-      ];
-      let unitsUsed: number | null = null;
-      if (sub.registrationId) {
-        const reg = await tx.$queryRaw<{ units_used: number }[]>`
-          UPDATE registrations SET units_used = greatest(units_used - 1, 0)
-          WHERE id = ${sub.registrationId}::uuid RETURNING units_used`;
-        unitsUsed = reg[0]?.units_used ?? null;
-        if (unitsUsed !== null) {
-          audits.push(toAuditRow({ projectId, actor: user, action: 'registration.units_used', entity: 'registration', entityId: sub.registrationId, at,
-            before: { unitsUsed: unitsUsed + 1 }, after: { unitsUsed, subscriptionId: sub.id } }));
-        }
-      }
-      if (sub.customerId) audits.push(...(await this.customerAfterLoss(tx, user, projectId, sub.customerId, sub.id, at)));
-      const result = { refund: 'DUE', unitId: sub.unitId, unitCode: unit.code, price: Number(sub.price), ...(unitsUsed !== null ? { unitsUsed } : {}) };
+      const result = {
+        refund: 'DUE', unitId: sub.unitId, unitCode: closed.unitCode, price: Number(sub.price),
+        ...(closed.unitsUsed !== null ? { unitsUsed: closed.unitsUsed } : {}),
+      };
       await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
-      audits.push(toAuditRow({ projectId, actor: user, action: 'change.execute', entity: 'change_request', entityId: request.id, at,
-        before: { status: 'APPROVED' }, after: { status: 'EXECUTED', result } }));
-      await tx.auditEvent.createMany({ data: audits.map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })) });
-      return { unitId: sub.unitId, status: 'AVAILABLE', version: unit.version } satisfies StoredChange;
+      await tx.auditEvent.create({
+        data: toAuditRow({ projectId, actor: user, action: 'change.execute', entity: 'change_request', entityId: request.id, at,
+          before: { status: 'APPROVED' }, after: { status: 'EXECUTED', result } }),
+      });
+      return closed.change;
     }, TX_OPTIONS);
     await this.keeper.applyCommitted(projectId, [change]);
-  }
-
-  /** A customer SUBSCRIBED with no other live subscription goes back to INTERESTED (audited rows returned). */
-  private async customerAfterLoss(tx: Tx, user: UserPrincipal, projectId: string, customerId: string, subscriptionId: string, at: Date) {
-    const others = await tx.subscription.count({
-      where: { customerId, id: { not: subscriptionId }, status: { in: ['ACTIVE', 'CONTRACTED'] } },
-    });
-    if (others > 0) return [];
-    const updated = await tx.customer.updateMany({
-      where: { id: customerId, status: 'SUBSCRIBED' },
-      data: { status: 'INTERESTED', version: { increment: 1 }, lastActivityAt: at },
-    });
-    if (updated.count === 0) return [];
-    return [toAuditRow({ projectId, actor: user, action: 'customer.status', entity: 'customer', entityId: customerId, at,
-      before: { status: 'SUBSCRIBED' }, after: { status: 'INTERESTED', subscriptionId } })];
   }
 
   private async executeBuyerChange(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue }): Promise<void> {
@@ -776,7 +727,7 @@ export class ChangeService {
         toAuditRow({ projectId, actor: user, action: 'subscription.buyer_change', entity: 'subscription', entityId: sub.id, at, before: old, after: next }),
       ];
       if (sub.customerId && sub.customerId !== customer?.id) {
-        audits.push(...(await this.customerAfterLoss(tx, user, projectId, sub.customerId, sub.id, at)));
+        audits.push(...(await customerAfterLoss(tx, { projectId, actor: user, at, customerId: sub.customerId, subscriptionId: sub.id })));
       }
       if (customer && customer.id !== sub.customerId && (customer.status === 'POTENTIAL' || customer.status === 'INTERESTED')) {
         await tx.customer.update({ where: { id: customer.id }, data: { status: 'SUBSCRIBED', version: { increment: 1 }, lastActivityAt: at } });
@@ -805,10 +756,8 @@ export class ChangeService {
         data: { price: BigInt(finalPrice), schedule: schedule === null ? Prisma.DbNull : json(schedule), version: { increment: 1 } },
       });
       // The unit's version moves too, so the mirror (board totals, sold prices) takes the new price.
-      const unit = await tx.$queryRaw<{ version: number }[]>`
-        UPDATE units SET version = version + 1, updated_at = now()
-        WHERE id = ${sub.unitId}::uuid AND status = 'SUBSCRIBED' RETURNING version`;
-      if (!unit[0]) throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
+      const unit = await repriceSoldUnit(tx, { projectId, unitId: sub.unitId, price: finalPrice });
+      if (!unit) throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
       const oldPrice = Number(sub.price);
       const result = { oldPrice, newPrice: finalPrice, adjustment: oldPrice - finalPrice, reason: request.reason };
       await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
@@ -820,7 +769,7 @@ export class ChangeService {
             before: { status: 'APPROVED' }, after: { status: 'EXECUTED', result } }),
         ].map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })),
       });
-      return { unitId: sub.unitId, status: 'SUBSCRIBED', version: unit[0].version, price: finalPrice } satisfies StoredChange;
+      return unit;
     }, TX_OPTIONS);
     await this.keeper.applyCommitted(projectId, [change]);
   }

@@ -4,24 +4,23 @@
  */
 import {
   AppError,
-  nextStatus,
   type BatchInfo,
   type CreateBatchBody,
   type UpdateBatchBody,
   type WithholdChannel,
   type ProjectSettingsBody,
   type ProjectSummary,
-  type StoredUnitStatus,
   type UnitAction,
   type UnitState,
   type WithheldUnitInfo,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { BatchJobs } from '../jobs/batches.js';
-import type { UnitMirror } from '../infra/mirror.js';
+import type { StoredChange, UnitMirror } from '../selling/mirror.js';
+import { releaseBatchUnits, transitionUnit } from '../selling/unit-transitions.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
 import type { DealEvents } from './deal-events.js';
@@ -109,7 +108,7 @@ export class ControlService {
       // Row lock: concurrent pause/resume commit one after the other, each with its own version.
       // FOR UPDATE (not weaker): it conflicts with the FOR KEY SHARE that kaipan_confirm takes on this
       // row, so a confirm either committed before this pause or waits and is refused SALES_PAUSED —
-      // a pause stops confirms too, and none commits after it (prisma/migrations/…_sales_rules).
+      // a pause stops confirms too, and none commits after it (selling/sql/kaipan_confirm.sql, step 2).
       const rows = await tx.$queryRaw<{ sales_paused: boolean }[]>`
         SELECT sales_paused FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
       const before = rows[0]!.sales_paused;
@@ -133,14 +132,15 @@ export class ControlService {
   }
 
   async withhold(principal: Principal, unitId: string, reason: string, channel?: WithholdChannel): Promise<UnitState> {
-    return this.transitionUnit(principal, unitId, 'withhold', reason, channel ?? null);
+    return this.setWithheld(principal, unitId, 'withhold', reason, channel ?? null);
   }
 
   async unwithhold(principal: Principal, unitId: string): Promise<UnitState> {
-    return this.transitionUnit(principal, unitId, 'unwithhold', null);
+    return this.setWithheld(principal, unitId, 'unwithhold', null);
   }
 
-  private async transitionUnit(
+  /** 保留 and its undoing: the unit's step through the selling core, then the mirror. */
+  private async setWithheld(
     principal: Principal,
     unitId: string,
     action: Extract<UnitAction, 'withhold' | 'unwithhold'>,
@@ -152,31 +152,20 @@ export class ControlService {
     if (action === 'withhold' && (await this.mirror.getLock(projectId, unitId))) {
       throw new AppError('LOCK_HELD', 'A consultant holds this unit; release it first.');
     }
-    const from: StoredUnitStatus = action === 'withhold' ? 'AVAILABLE' : 'WITHHELD';
-    const to = nextStatus(from, action) as StoredUnitStatus;
-    const updated = await this.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRaw<{ version: number }[]>`
-        UPDATE units SET status = ${to}::"UnitStatus", version = version + 1, withhold_reason = ${reason},
-            withhold_channel = ${channel}::"WithholdChannel", updated_at = now()
-        WHERE id = ${unitId}::uuid AND status = ${from}::"UnitStatus"
-        RETURNING version`;
-      const row = rows[0];
-      if (!row) return null;
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId, actor: user, action: `unit.${action}`, entity: 'unit', entityId: unitId,
-          before: { status: from, unitCode: unit.code }, after: reason ? { status: to, reason, ...(channel ? { channel } : {}) } : { status: to },
-        }),
-      });
-      return row;
-    });
+    const updated = await this.db.$transaction((tx) =>
+      transitionUnit(tx, {
+        projectId, unitId, action, actor: user,
+        withhold: { reason, channel },
+        ...(reason ? { after: { reason, ...(channel ? { channel } : {}) } } : {}),
+      }),
+    );
     if (!updated) {
       const current = await this.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { status: true } });
       if (current.status === 'NOT_RELEASED') throw new AppError('NOT_RELEASED');
       throw new AppError('INVALID_TRANSITION', `Cannot ${action} a unit that is ${current.status}.`);
     }
-    await this.keeper.applyCommitted(projectId, [{ unitId, status: to, version: updated.version }]);
-    return toUnitState(unit, { status: to, version: updated.version }, undefined, Date.now());
+    await this.keeper.applyCommitted(projectId, [updated.change]);
+    return toUnitState(unit, { status: updated.change.status, version: updated.change.version }, undefined, Date.now());
   }
 
   async listBatches(principal: Principal, projectId: string): Promise<BatchInfo[]> {
@@ -226,7 +215,7 @@ export class ControlService {
       }
       return { batchId: batch.id, released: body.release ? ((await this.releaseInTx(tx, projectId, batch.id, user)) ?? []) : [] };
     });
-    await this.applyReleased(projectId, released);
+    await this.keeper.applyCommitted(projectId, released);
     if (releaseAt) await this.batchJobs!.schedule(batchId, releaseAt);
     return this.announce(batchId);
   }
@@ -346,7 +335,7 @@ export class ControlService {
     if (!batch) return false;
     const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, 'system', scheduledFor));
     if (!released) return false;
-    await this.applyReleased(batch.projectId, released);
+    await this.keeper.applyCommitted(batch.projectId, released);
     await this.announce(batchId);
     return true;
   }
@@ -366,14 +355,14 @@ export class ControlService {
     if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
     const user = await this.authorize(principal, batch.projectId);
     const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, user));
-    await this.applyReleased(batch.projectId, released ?? []);
+    await this.keeper.applyCommitted(batch.projectId, released ?? []);
     return this.announce(batchId);
   }
 
   /** With `scheduledFor` (the job): null when the batch is not due at that instant any more, instead of an error. */
   private async releaseInTx(
     tx: Tx, projectId: string, batchId: string, user: UserPrincipal | 'system', scheduledFor?: Date,
-  ): Promise<ReleasedUnit[] | null> {
+  ): Promise<StoredChange[] | null> {
     const marked = await tx.batch.updateMany({
       where: { id: batchId, status: 'PENDING', cancelledAt: null, ...(scheduledFor ? { releaseAt: scheduledFor } : {}) },
       data: { status: 'RELEASED', releasedAt: new Date() },
@@ -383,24 +372,7 @@ export class ControlService {
       const b = await tx.batch.findUnique({ where: { id: batchId }, select: { cancelledAt: true } });
       throw new AppError('INVALID_TRANSITION', b?.cancelledAt ? 'The batch was cancelled.' : 'The batch has already been released.');
     }
-    const rows = await tx.$queryRaw<ReleasedUnit[]>`
-      UPDATE units SET status = 'AVAILABLE', version = version + 1, updated_at = now()
-      WHERE batch_id = ${batchId}::uuid AND status = 'NOT_RELEASED'
-      RETURNING id::text AS id, version, code`;
-    await tx.auditEvent.create({
-      data: toAuditRow({
-        projectId, actor: user, action: 'batch.release', entity: 'batch', entityId: batchId,
-        before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code), ...(scheduledFor ? { scheduledFor: scheduledFor.toISOString() } : {}) },
-      }),
-    });
-    return rows;
-  }
-
-  private applyReleased(projectId: string, released: ReleasedUnit[]): Promise<void> {
-    return this.keeper.applyCommitted(
-      projectId,
-      released.map((r) => ({ unitId: r.id, status: 'AVAILABLE' as const, version: r.version })),
-    );
+    return releaseBatchUnits(tx, { projectId, batchId, actor: user, ...(scheduledFor ? { after: { scheduledFor: scheduledFor.toISOString() } } : {}) });
   }
 
   /** The batch as it is now, announced to the project's screens ('batches:changed': boards re-read their countdown). */
@@ -412,4 +384,3 @@ export class ControlService {
 }
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-type ReleasedUnit = { id: string; version: number; code: string };

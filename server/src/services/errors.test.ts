@@ -54,7 +54,7 @@ describe('unavailableDependency', () => {
 
 /**
  * TypeScript only lets a registered code into an AppError; Lua scripts and SQL functions are outside
- * its reach, and their codes reach clients through a cast (infra/mirror.ts) or a pattern
+ * its reach, and their codes reach clients through a cast (selling/mirror.ts) or a pattern
  * (sales-service.ts `kaipan:<CODE>`). Every code they can raise must be in the registry.
  */
 describe('codes raised outside TypeScript', () => {

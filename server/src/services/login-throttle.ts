@@ -5,7 +5,10 @@
  */
 import type { Redis } from 'ioredis';
 import { LOGIN_THROTTLE, loginDelaySchedule, type LoginThrottlePolicy } from '../domain/login-throttle.js';
-import { scripts } from '../infra/redis-scripts.js';
+import { RedisScript } from '../infra/redis-scripts.js';
+
+/** login-attempt.lua, beside this file. */
+const loginAttempt = RedisScript.load(new URL('./login-attempt.lua', import.meta.url));
 
 const GIVE_BACK = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'f', -1) end return 0";
 
@@ -34,7 +37,7 @@ export class LoginThrottle {
 
   /** Reserve an attempt (counted as a failure until `succeeded` or `notChecked`). */
   async begin(username: string, source: string): Promise<LoginAttempt> {
-    const [allowed, value] = (await scripts.loginAttempt.run(
+    const [allowed, value] = (await loginAttempt.run(
       this.redis,
       [this.key(username, source)],
       [this.policy.memoryMs, this.attemptsPerMinute, ...this.schedule],

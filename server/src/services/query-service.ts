@@ -1,11 +1,11 @@
 /** Read models: the live snapshot, recent deals and the audit log of a project. */
 import { broadcastName, personView, redactPersonalJson, type AuditEntry, type DealInfo, type LockResult, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
-import type { UnitMirror } from '../infra/mirror.js';
+import type { UnitMirror } from '../selling/mirror.js';
 import type { Principal } from '../domain/principal.js';
 import { canManage } from '../domain/principal.js';
 import { AppError } from '@kaipan/shared';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
 

@@ -1,7 +1,7 @@
 /**
  * Pre-registration 认筹 and entitlement 机会数. A registration links a customer (household) to a
  * number and to the most units it may buy; the lock script and the confirm function enforce that
- * limit atomically (server/src/lua/lock.lua, kaipan_confirm in the migrations).
+ * limit atomically (server/src/selling/lua/lock.lua, server/src/selling/sql/kaipan_confirm.sql).
  */
 import {
   AppError,
@@ -20,7 +20,7 @@ import {
 import type { Db, Prisma } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
-import type { UnitMirror } from '../infra/mirror.js';
+import type { UnitMirror } from '../selling/mirror.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';

@@ -25,7 +25,7 @@ import {
   type UnitSheetFormat,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
-import type { UnitMirror } from '../infra/mirror.js';
+import type { UnitMirror } from '../selling/mirror.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import {
   areaTextToCenti,
@@ -43,7 +43,7 @@ import {
 } from '../domain/unit-sheet.js';
 import { toAuditRow, type AuditRow } from './audit.js';
 import type { Logger } from './logger.js';
-import type { MirrorKeeper } from './mirror-keeper.js';
+import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { PriceBookService } from './price-book-service.js';
 import { createInitialPriceList } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';

@@ -1,6 +1,6 @@
 /** Turns mirror entries into the protocol's unit states and changes (shared by snapshot and feed). */
 import type { CatalogUnit, UnitChange, UnitLockInfo, UnitState } from '@kaipan/shared';
-import type { MirrorUnit, RawLock, RawUnitChange } from '../infra/mirror.js';
+import type { MirrorUnit, RawLock, RawUnitChange } from '../selling/mirror.js';
 
 export function toLockInfo(lock: { holderId: string; holderName: string; expiresAt: number }, nowMs: number): UnitLockInfo {
   return {

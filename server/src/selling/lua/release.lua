@@ -1,6 +1,7 @@
 -- Compare-and-delete a lock. ARGV: 1 unitId, 2 token, 3 actorId, 4 force ('1' lets a manager
 -- release another's lock), 5 maxlen, 6 lockPrefix, 7 heldPrefix, 8 releasedPrefix.
 -- A repeated release of the same token answers OK (idempotent) for ten minutes.
+-- Unit transition: LOCKED --unlock--> AVAILABLE
 local unitId, token, actorId, force, maxlen = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local lockPrefix, heldPrefix, relPrefix = ARGV[6], ARGV[7], ARGV[8]
 local lockKey = lockPrefix .. unitId

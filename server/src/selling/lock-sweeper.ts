@@ -3,10 +3,14 @@
  * The Redis TTL already guarantees a lock vanishes; this makes the screens hear about it promptly.
  * Safe with several processes: each sweep is one atomic script.
  */
-import type { UnitMirror } from '../infra/mirror.js';
-import type { AuditWriter } from './audit.js';
-import { Loop, type ProjectList } from './background.js';
-import type { Logger } from './logger.js';
+import { transitionOf } from '@kaipan/shared';
+import type { UnitMirror } from './mirror.js';
+import type { AuditWriter } from '../services/audit.js';
+import { Loop, type ProjectList } from '../services/background.js';
+import type { Logger } from '../services/logger.js';
+
+/** The step sweep.lua makes (test/lua-transitions.test.ts), as the audit event tells it. */
+const EXPIRE = transitionOf('expire');
 
 export class LockSweeper {
   private readonly loop: Loop;
@@ -28,7 +32,7 @@ export class LockSweeper {
       for (const e of expired) {
         this.audit.record({
           projectId, actor: 'system', action: 'unit.lock_expired', entity: 'unit', entityId: e.unitId,
-          before: { status: 'LOCKED', token: e.token, holderId: e.holderId }, after: { status: 'AVAILABLE' },
+          before: { status: EXPIRE.from, token: e.token, holderId: e.holderId }, after: { status: EXPIRE.to },
         });
       }
       count += expired.length;

@@ -1,6 +1,6 @@
 /**
  * The live mirror of unit status in Redis, the short locks and the per-project change log.
- * PostgreSQL stays the system of record; everything here can be rebuilt from it (DESIGN.md §lock).
+ * PostgreSQL stays the system of record; everything here can be rebuilt from it (DESIGN.md §lock; server/src/selling/README.md).
  *
  * Key layout, all under one hash tag per project so scripts never cross a cluster slot:
  *   {p}:units    hash  unitId → "STATUS|version|price"
@@ -16,7 +16,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { DealInfo, ErrorCode, StoredUnitStatus, UnitStatus } from '@kaipan/shared';
-import { scripts } from './redis-scripts.js';
+import { scripts } from './scripts.js';
 
 export interface MirrorKeys {
   units: string;
@@ -278,7 +278,7 @@ export class UnitMirror {
 
   /**
    * Merge PostgreSQL rows into the mirror, apply the paused flag if newer, raise the counters (see
-   * services/mirror-keeper.ts) and mark the mirror ready. Screens are told to resync when anything
+   * mirror-keeper.ts) and mark the mirror ready. Screens are told to resync when anything
    * they may hold changed.
    * - `floors.seq`, `floors.fence`: values known to have been issued (the highest seq seen, the
    *   highest lock token in PostgreSQL); a counter below its floor is raised in any case.

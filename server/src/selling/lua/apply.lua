@@ -3,6 +3,7 @@
 -- 4 JSON array of {unitId, status, version, price?, deal?}. Returns {seqs, revoked}: the seq of each
 -- item (0 when the mirror already had that version or newer) and, flat, unitId, holderId, token of
 -- every lock the change revoked (a lock taken between a manager's check and the commit).
+-- Unit transition: stored (the steps PostgreSQL committed: selling/unit-transitions.ts, sql/kaipan_confirm.sql)
 local maxlen, lockPrefix, heldPrefix = ARGV[1], ARGV[2], ARGV[3]
 local items = cjson.decode(ARGV[4])
 local now = now_ms()

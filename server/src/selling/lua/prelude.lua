@@ -1,4 +1,6 @@
--- Shared prelude, prepended to every Kaipan script. All keys of one project share the hash tag
+-- Shared prelude, prepended to every script of the lock protocol (selling/scripts.ts). Each script
+-- names its ARGV and its "Unit transition" (a step of shared/src/unit-status.ts, checked by
+-- test/lua-transitions.test.ts) in its header. All keys of one project share the hash tag
 -- {projectId}, so a script never crosses a Redis Cluster slot.
 -- KEYS: 1 units (hash unitId -> "STATUS|version|price"), 2 ready, 3 paused, 4 seq, 5 fence,
 --       6 log (stream of changes), 7 lockexp (zset "unitId|holderId|token" -> expiresAt ms)

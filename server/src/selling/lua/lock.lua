@@ -5,6 +5,7 @@
 -- live locks, atomically: two consultants locking for the same buyer at the same instant cannot both
 -- pass. The confirm re-checks it in PostgreSQL (kaipan_confirm), which is final.
 -- Returns {'OK', token, expiresAtMs, ttlMs, isNew} or {'ERR', code}.
+-- Unit transition: AVAILABLE --lock--> LOCKED
 local unitId, holderId, holderName = ARGV[1], ARGV[2], ARGV[3]
 local ttl, maxLocks, maxlen = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local lockPrefix, heldPrefix = ARGV[7], ARGV[8]

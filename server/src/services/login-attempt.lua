@@ -8,6 +8,11 @@
 -- slip through one free slot; the caller clears the failures on success, or gives the failure back
 -- when the password was never checked. Time is Redis' clock, the same for every server process.
 -- Returns {1, failures before this attempt} when allowed, {0, ms to wait} when refused.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
 local key = KEYS[1]
 local memory, perMinute = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = now_ms()

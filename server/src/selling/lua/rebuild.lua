@@ -12,6 +12,7 @@
 -- process starting, a periodic check) must not move them — a jump would look like lost changes to
 -- every screen and make them all reload at once. A missing key or another run id (Redis restarted,
 -- possibly from an append-only file that lost its tail) applies the clock floor.
+-- Unit transition: stored (PostgreSQL's statuses, newest version wins)
 local runId = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')
 local intact = redis.call('GET', K_READY) == runId
 local lostFloor = intact and 0 or tonumber(ARGV[3])

@@ -10,11 +10,11 @@
 import type { StoredUnitStatus } from '@kaipan/shared';
 import type { Redis } from 'ioredis';
 import type { Db } from '../infra/db.js';
-import type { StoredChange, UnitMirror } from '../infra/mirror.js';
+import type { StoredChange, UnitMirror } from './mirror.js';
 import { counterFloor } from '../domain/counters.js';
-import type { AuditWriter } from './audit.js';
-import { Loop, type ProjectList } from './background.js';
-import type { Logger } from './logger.js';
+import type { AuditWriter } from '../services/audit.js';
+import { Loop, type ProjectList } from '../services/background.js';
+import type { Logger } from '../services/logger.js';
 
 /** How far back each reconcile pass looks (covers commits that finished out of order). */
 const RECONCILE_OVERLAP_MS = 10_000;

@@ -4,6 +4,7 @@
 -- ARGV: 1 unitId, 2 token, 3 holderId, 4 untilMs (epoch ms), 5 stream maxlen, 6 lockPrefix,
 --       7 heldPrefix, 8 regPrefix.
 -- Returns {'OK', expiresAtMs, ttlMs} or {'ERR', code}.
+-- Unit transition: none (a LOCKED unit stays LOCKED; its new expiry is broadcast)
 local unitId, token, holderId = ARGV[1], ARGV[2], ARGV[3]
 local untilMs, maxlen = tonumber(ARGV[4]), ARGV[5]
 local lockPrefix, heldPrefix, regPrefix = ARGV[6], ARGV[7], ARGV[8]

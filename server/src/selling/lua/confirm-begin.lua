@@ -1,6 +1,7 @@
 -- Mark a lock as "confirming" so it cannot lapse or be released while PostgreSQL commits.
 -- ARGV: 1 unitId, 2 token, 3 holderId, 4 graceMs, 5 lockPrefix.
 -- Returns {'OK', state, registrationId} (the buyer the lock was taken for, '' if none) or {'ERR', code}.
+-- Unit transition: none (the lock is marked confirming; the sale itself is kaipan_confirm in PostgreSQL)
 local unitId, token, holderId, grace, lockPrefix = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local lockKey = lockPrefix .. unitId
 local v = redis.call('GET', lockKey)

@@ -1,6 +1,7 @@
 -- Notice lapsed locks and broadcast the units as free again. Safe to run from many processes.
 -- ARGV: 1 maxlen, 2 lockPrefix, 3 heldPrefix, 4 limit. Returns a flat list unitId, holderId, token
 -- for each expiry it broadcast.
+-- Unit transition: LOCKED --expire--> AVAILABLE
 local maxlen, lockPrefix, heldPrefix, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', K_LOCKEXP, '-inf', now, 'LIMIT', 0, limit)

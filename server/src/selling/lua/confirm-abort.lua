@@ -1,5 +1,6 @@
 -- Undo confirm-begin after PostgreSQL refused: the lock keeps its original expiry.
 -- ARGV: 1 unitId, 2 token, 3 lockPrefix.
+-- Unit transition: none (the confirming mark comes off the lock)
 local unitId, token, lockPrefix = ARGV[1], ARGV[2], ARGV[3]
 local lockKey = lockPrefix .. unitId
 local v = redis.call('GET', lockKey)

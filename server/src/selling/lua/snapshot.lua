@@ -1,5 +1,6 @@
 -- A consistent snapshot: seq, paused, ready, unit statuses and live locks, read atomically.
 -- ARGV: 1 lockPrefix. Returns {seq, paused, ready, {unitId, value, …}, {unitId, lockJson, …}, nowMs}.
+-- Unit transition: none (reads)
 local lockPrefix = ARGV[1]
 local units = redis.call('HGETALL', K_UNITS)
 local locks = {}

@@ -12,24 +12,29 @@ import {
   type DealTerms,
   type LockResult,
   type UnitRef,
+  transitionOf,
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
 import { pgErrorCode } from '../infra/db.js';
-import type { MirrorFailure, MirrorResult, UnitMirror } from '../infra/mirror.js';
+import type { MirrorFailure, MirrorResult, UnitMirror } from './mirror.js';
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
-import type { AuditWriter } from './audit.js';
-import type { DependencyHealth } from './dependency-health.js';
+import type { AuditWriter } from '../services/audit.js';
+import type { DependencyHealth } from '../services/dependency-health.js';
 import type { MirrorKeeper } from './mirror-keeper.js';
-import type { ProjectDirectory } from './project-directory.js';
-import type { RegistrationService } from './registration-service.js';
-import type { DealQuote, PricingService } from './pricing-service.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
+import type { RegistrationService } from '../services/registration-service.js';
+import type { DealQuote, PricingService } from '../services/pricing-service.js';
 
 /**
  * How long a lock may stay "confirming" while PostgreSQL commits, ms: longer than the pool's
  * connection wait (10 s) plus the statement timeout (PG_STATEMENT_TIMEOUT_MS, default 8 s).
  */
 const CONFIRM_GRACE_MS = 30_000;
+
+/** The steps lock.lua and release.lua make (test/lua-transitions.test.ts), as their audit events tell them. */
+const LOCK = transitionOf('lock');
+const UNLOCK = transitionOf('unlock');
 
 function fail(code: MirrorFailure): never {
   if (code === 'MIRROR_MISSING') throw new AppError('SERVICE_UNAVAILABLE', 'Sales state is being rebuilt; try again.');
@@ -91,9 +96,9 @@ export class SalesService {
     if (grant.isNew) {
       this.audit.record({
         projectId, actor: user, action: 'unit.lock', entity: 'unit', entityId: unitId,
-        before: { status: 'AVAILABLE' },
+        before: { status: LOCK.from },
         after: {
-          status: 'LOCKED', token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
+          status: LOCK.to, token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
           ...(registrationId ? { registrationId } : {}),
           ...(buyer?.actingFor ? { actingFor: buyer.actingFor } : {}),
         },
@@ -112,8 +117,8 @@ export class SalesService {
     if (outcome.released) {
       this.audit.record({
         projectId, actor: user, action: 'unit.release', entity: 'unit', entityId: unitId,
-        before: { status: 'LOCKED', token, holderId: outcome.holderId, unitCode: unit.code },
-        after: { status: 'AVAILABLE' },
+        before: { status: UNLOCK.from, token, holderId: outcome.holderId, unitCode: unit.code },
+        after: { status: UNLOCK.to },
       });
     }
     return { unitId };
@@ -270,8 +275,8 @@ export class SalesService {
   }
 
   /**
-   * One call, one round trip, one transaction: `kaipan_confirm` (v6: prisma/migrations/…_sales_rules;
-   * the steps are explained in …_deals_rules) makes the conditional unit update, refuses while sales
+   * One call, one round trip, one transaction: `kaipan_confirm` (sql/kaipan_confirm.sql, where each
+   * step is explained) makes the conditional unit update, refuses while sales
    * are paused (the project row, read FOR KEY SHARE), checks and raises the buyer's entitlement, inserts the
    * subscription (the partial unique index allows one live subscription per unit) and the audit
    * event. A named statement: PostgreSQL parses and plans it once per connection.
