@@ -80,7 +80,10 @@ async function verdict<T extends { status: string }>(
   for (const { step, answer } of results) {
     if (step.what === won || (chained && step.what === 'withdraw')) {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      expect(answer.body.status).toBe(statusOf[step.what]);
+      // The approval's answer reads the request after its commit: the withdrawal chained on it may
+      // already show there.
+      if (chained && step.what === 'approve') expect([statusOf.approve, statusOf.withdraw]).toContain(answer.body.status);
+      else expect(answer.body.status).toBe(statusOf[step.what]);
     } else {
       expect(answer.status, JSON.stringify(answer.body)).toBe(409);
       expect(answer.body.error).toMatchObject({ code: 'INVALID_TRANSITION', details: { reason: 'ALREADY_DECIDED' } });
