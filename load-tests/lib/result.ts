@@ -64,7 +64,16 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   command: string;
-  machine: { cpus: number; cpuModel: string; memGB: number; freeMemGB: number; node: string; platform: string; loadavgAtStart: number[]; loadavgAtEnd: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memGB: number;
+    freeMemGB: number;
+    node: string;
+    platform: string;
+    loadavgAtStart: number[];
+    loadavgAtEnd: number[];
+  };
   /** The code measured: HEAD and whether the working tree had uncommitted changes. */
   git: { commit: string; dirty: boolean } | null;
   options: BenchOptions;
@@ -77,7 +86,12 @@ export interface BenchResult {
     units: { total: number; available: number; added: number };
     connections: { consultants: number; boards: number; total: number };
   };
-  setup: { login: { users: number; totalMs: number; perLogin: LatencySummary }; connectMs: number; joinMs: number; failedSockets: number };
+  setup: {
+    login: { users: number; totalMs: number; perLogin: LatencySummary };
+    connectMs: number;
+    joinMs: number;
+    failedSockets: number;
+  };
   /** hr: the window on the monotonic clock in µs (what V8 CPU profiles are stamped with). */
   window: { durationMs: number; startedAt: string; hrFromUs: number; hrToUs: number };
   latency: Record<string, LatencySummary>;
@@ -95,10 +109,19 @@ export interface BenchResult {
   boards: BoardStats;
   consultantFrames: { frames: number; bytes: number };
   /** winnersPerHotUnit: distinct users granted each hot unit at the instant (must be 1). */
-  storm: (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number>; distinctWinners: number }) | null;
+  storm:
+    | (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number>; distinctWinners: number })
+    | null;
   resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
   eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
-  bare: { durationMs: number; ack: LatencySummary; ackFirstWave: LatencySummary | null; ratio: number | null; resources: ResourceSummary | null; generator: PhaseResult['generator'] } | null;
+  bare: {
+    durationMs: number;
+    ack: LatencySummary;
+    ackFirstWave: LatencySummary | null;
+    ratio: number | null;
+    resources: ResourceSummary | null;
+    generator: PhaseResult['generator'];
+  } | null;
   verdict: Verdict;
   targets: TargetCheck[];
   profile: (ProfileSummary & { file: string }) | null;

@@ -12,15 +12,15 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import type { LoginResponse, ProjectSnapshot, ProjectSummary } from '@kaipan/shared';
-import { loadProfile, newestProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
+import { loadProfile, newestProfile, summarizeProfile } from './cpuprofile.js';
 import { addLoadTestUnits, readDbState, type DbState } from './database.js';
 import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
 import { DEMO_USERS, type BenchOptions } from './options.js';
-import { readServerInternals, ResourceSampler, type ResourceSummary, type ServerInternals } from './proc.js';
+import { readServerInternals, ResourceSampler, type ResourceSummary } from './proc.js';
 import { buildTargets, renderMarkdown } from './report.js';
 import type { BenchResult, PhaseResult, Verdict } from './result.js';
 import { launchBare, launchKaipan, REPO_ROOT, removeDataDir, type LaunchedServer } from './server.js';
-import type { BoardStats, BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
+import type { BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
 
 type Log = (line: string) => void;
 

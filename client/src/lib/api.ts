@@ -122,7 +122,7 @@ async function request<T>(
     throw toApiError(error);
   }
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   if (text.length > 0) {
     try {
       parsed = JSON.parse(text);

@@ -134,7 +134,6 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
     <div class="c-panel">
       <Switch>
         <Match when={detail.data()}>
-            <>
               <Show when={sub()}>
                 {(s) => (
                   <SubscriptionHead
@@ -251,7 +250,6 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
                   </div>
                 </Show>
               </section>
-            </>
         </Match>
         <Match when={detail.error()}>
           <Failure title={ct('panel.loadFailed')} message={describe(detail.error())} onRetry={() => void detail.reload()} />

@@ -19,7 +19,6 @@ import {
   type DocumentVariant,
   type LoginResponse,
   type PaymentInfo,
-  type PaymentKind,
   type ProjectSummary,
   type ReceiptBookInfo,
   type ReceiptInfo,

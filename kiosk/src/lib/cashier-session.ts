@@ -4,7 +4,7 @@
  * lost (kept until the server confirms it — see cashier-submit.ts). A 401 anywhere signs out.
  */
 import { createRoot, createSignal } from 'solid-js';
-import type { LoginResponse, RecordPaymentBody, Role } from '@kaipan/shared';
+import type { LoginResponse, RecordPaymentBody } from '@kaipan/shared';
 
 const SESSION_KEY = 'kaipan.cashier.session';
 const PROJECT_KEY = 'kaipan.cashier.project';

@@ -67,6 +67,7 @@ export function installHint(programs: readonly SystemProgram[]): string {
  * without chromium fails its browser tests, loudly).
  * @param log where progress goes (one line before a long install).
  */
+// biome-ignore lint/suspicious/noConsole: the default for the launcher and test setup, which print to the terminal.
 export function ensurePrograms(programs: readonly SystemProgram[], log: (line: string) => void = console.warn): SystemProgram[] {
   const missing = programs.filter((p) => !findProgram(p.command));
   if (missing.length === 0 || !canAptInstall()) return missing;

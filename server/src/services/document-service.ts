@@ -66,13 +66,13 @@ import { canManage, canSell, type Principal, type UserPrincipal } from '../domai
 import type { DayEndPaymentRow } from '../documents/day-end.js';
 import { formatFen, formatProjectTime, KIND_LABELS } from '../documents/format.js';
 import type { PurchasePlanColumn } from '../documents/purchase-plan.js';
-import {
-  type DocumentJob,
-  type DocumentJobs,
-  type DocumentPdfJobData,
-  type DocumentPdfJobResult,
-  type PreparedRender,
-  type VerifyFact,
+import type {
+  DocumentJob,
+  DocumentJobs,
+  DocumentPdfJobData,
+  DocumentPdfJobResult,
+  PreparedRender,
+  VerifyFact,
 } from '../jobs/documents.js';
 import type { FontOptions } from '../documents/fonts.js';
 import { type DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
