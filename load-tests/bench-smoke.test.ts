@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions } from './lib/options.js';
-import { runBench, type BenchResult } from './lib/runner.js';
+import type { BenchResult } from './lib/result.js';
+import { runBench } from './lib/runner.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'kaipan-bench-smoke-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

@@ -241,9 +241,9 @@ describe('agreement terms and documents in the browser', () => {
     release();
     await expect.poll(async () => (await plan.locator('[data-testid=document-ready]').getAttribute('data-document-id').catch(() => null)) ?? documentId, { timeout: 30_000 }).not.toBe(documentId);
     const latest = await server.db.auditEvent.findFirst({ where: { projectId: pid, action: 'document.rendered' }, orderBy: { id: 'desc' } });
-    const facts = (latest?.after as { kind: string; facts: Array<{ labelEn: string; value: string }> }).facts;
-    expect((latest?.after as { kind: string }).kind).toBe('PURCHASE_PLAN');
-    expect(facts.find((f) => f.labelEn === 'Plans')?.value.startsWith(second)).toBe(true);
+    const after = latest?.after as { kind: string; facts: Array<{ labelEn: string; value: string }> } | undefined;
+    expect(after?.kind).toBe('PURCHASE_PLAN');
+    expect(after?.facts.find((f) => f.labelEn === 'Plans')?.value.startsWith(second)).toBe(true);
 
     // The deals drawer produces the deal's 认购书.
     await page.locator('.sheet .btn--secondary', { hasText: '释放' }).click();

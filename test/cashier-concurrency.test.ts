@@ -95,7 +95,7 @@ describe('receipt numbering with many cashiers at once', () => {
       await createBook(server, manager, alone[1]!.id, 'SB-', 0, 50, 2),
     ];
     const cashiers = [...shared, ...alone];
-    const regs = await Promise.all(cashiers.map((c, i) => createRegistration(server, manager, `并发客户${i}`)));
+    const regs = await Promise.all(cashiers.map((_c, i) => createRegistration(server, manager, `并发客户${i}`)));
     const PER = 20;
     const results = await Promise.all(
       cashiers.flatMap((c, i) =>

@@ -461,6 +461,7 @@ describe('day-end 日结', () => {
     const s1 = await pay(server, c!.token, { kind: 'SINCERITY', registrationId: r.id, lines: cash(20_000_00) });
     const subId = await subscribe(socket, freshUnit(), undefined, r.id);
     const conv = await call<PaymentInfo>('POST', `/api/payments/${s1.id}/convert`, c!.token, { idempotencyKey: newKey(), subscriptionId: subId });
+    expect(conv.status).toBe(201);
     const dep = await pay(server, c!.token, {
       kind: 'DEPOSIT', subscriptionId: subId,
       lines: [{ method: 'WECHAT', amount: 30_000_00, reference: 'WX-9' }, { method: 'BANK_CARD', amount: 10_000_00, reference: 'POS-1' }],

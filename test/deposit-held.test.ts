@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LotteryDrawInfo, PaymentInfo, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
-import { emitAck, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { caller, cash, createBook, createCashiers, createRegistration, newKey, pay, subscribe } from './support/cashier.js';
 
 let server: TestServer;

@@ -18,7 +18,6 @@ import { io as ioClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   HUB_NAMESPACE,
-  type Ack,
   type LockResult,
   type LoginResponse,
   type ProjectSnapshot,
@@ -440,5 +439,3 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     for (const w of watchers) w.socket.disconnect();
   }, 150_000);
 });
-
-export type { Ack };

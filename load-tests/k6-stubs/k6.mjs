@@ -1,4 +1,4 @@
-export function check(value, checks) {
+export function check(_value, checks) {
   globalThis.__k6stub.calls.push(['check', Object.keys(checks)]);
   return true;
 }

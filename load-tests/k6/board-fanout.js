@@ -92,7 +92,7 @@ export function board(data) {
     const join = (then) => {
       const before = follower;
       follower = null;
-      io.emit('project:join', { projectId: data.projectId }, (r, ms, err) => {
+      io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
         const code = ackError(r, err);
         if (code) {
           hubErrors.add(1, { code });
@@ -140,7 +140,7 @@ export function seller(data) {
   const session = data.sessions[k % data.sessions.length];
   const maxMs = Math.max(0, data.endAt - Date.now()) + ACK_TIMEOUT_MS + 10000;
   const res = hubSession({ token: session.token }, `k6-seller-${k}`, maxMs, ACK_TIMEOUT_MS, (io, socket) => {
-    io.emit('project:join', { projectId: data.projectId }, (r, ms, err) => {
+    io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
       const code = ackError(r, err);
       if (code) {
         hubErrors.add(1, { code });
@@ -165,7 +165,7 @@ export function seller(data) {
           const token = l.data.token;
           socket.setTimeout(() => {
             const confirm = Math.random() < CONFIRM_RATIO;
-            const done = (c, cms, cerr) => {
+            const done = (c, _ms, cerr) => {
               const ccode = ackError(c, cerr);
               if (ccode) refusals.add(1, { command: confirm ? 'confirm' : 'release', code: ccode });
               if (!confirm || ccode) queue.push(unitId);

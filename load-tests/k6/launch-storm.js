@@ -119,7 +119,7 @@ export default function (data) {
         });
       });
     };
-    io.emit('project:join', { projectId: data.projectId }, (r, ms, err) => {
+    io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
       const code = ackError(r, err);
       if (code) {
         hubErrors.add(1, { code });

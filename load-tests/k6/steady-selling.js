@@ -133,7 +133,7 @@ export default function (data) {
       }, Math.max(0, data.startAt - Date.now()) + Math.random() * period);
     };
     if (JOIN) {
-      io.emit('project:join', { projectId: data.projectId }, (r, ms, err) => {
+      io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
         const code = ackError(r, err);
         if (code) {
           hubErrors.add(1, { code });

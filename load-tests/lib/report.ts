@@ -1,14 +1,6 @@
 /** Targets of the "Launch storm, measured" issue, evaluated on a bench result, and the Markdown summary. */
 import type { LatencySummary } from './histogram.js';
-import type { BenchResult } from './runner.js';
-
-export interface TargetCheck {
-  name: string;
-  target: string;
-  value: string;
-  /** null: not applicable to this run's shape (e.g. fewer connections than the target names). */
-  met: boolean | null;
-}
+import type { BenchResult, TargetCheck } from './result.js';
 
 const RSS_LIMIT_MB = 300;
 

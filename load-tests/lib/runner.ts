@@ -12,101 +12,15 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import type { LoginResponse, ProjectSnapshot, ProjectSummary } from '@kaipan/shared';
-import { loadProfile, newestProfile, summarizeProfile, type ProfileSummary } from './cpuprofile.js';
+import { loadProfile, newestProfile, summarizeProfile } from './cpuprofile.js';
 import { addLoadTestUnits, readDbState, type DbState } from './database.js';
 import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
 import { DEMO_USERS, type BenchOptions } from './options.js';
-import { readServerInternals, ResourceSampler, type ResourceSummary, type ServerInternals } from './proc.js';
-import { buildTargets, renderMarkdown, type TargetCheck } from './report.js';
+import { readServerInternals, ResourceSampler, type ResourceSummary } from './proc.js';
+import { buildTargets, renderMarkdown } from './report.js';
+import type { BenchResult, PhaseResult, Verdict } from './result.js';
 import { launchBare, launchKaipan, REPO_ROOT, removeDataDir, type LaunchedServer } from './server.js';
-import type { BoardStats, BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
-
-export interface PhaseResult {
-  target: 'kaipan' | 'bare';
-  durationMs: number;
-  latency: Record<string, LatencySummary>;
-  throughput: Record<string, number>;
-  ok: Record<string, number>;
-  errors: Record<string, number>;
-  timeouts: number;
-  disconnects: number;
-  connectErrors: number;
-  skippedCycles: number;
-  exhausted: number;
-  boards: BoardStats;
-  consultantFrames: { frames: number; bytes: number };
-  /** Distinct subscriptions acked (HTTP confirms included). */
-  distinctConfirms: number;
-  storm?: StormStats;
-  generator: { workers: number; cpuPct: number; eventLoopP99Ms: number; eventLoopMaxMs: number; rssMB: number };
-  setup: { connectMs: number; joinMs: number; failed: number };
-  resources: ResourceSummary | null;
-  probe: LatencySummary | null;
-  hrWindowUs: { from: number; to: number };
-  epochWindow: { from: number; to: number };
-}
-
-export interface Verdict {
-  checked: boolean;
-  ok: boolean;
-  doubleSold: string[];
-  activeLocksLeft: number;
-  mirrorMismatches: number;
-  boards: BoardVerifyResult | null;
-  boardsConsistentWithDb: boolean | null;
-  ackedConfirms: number;
-  newActiveSubscriptions: number | null;
-  orphans: DbState['orphans'] | null;
-  finalSeq: number;
-  problems: string[];
-}
-
-export interface BenchResult {
-  schema: 'kaipan-bench/1';
-  scenario: string;
-  startedAt: string;
-  finishedAt: string;
-  command: string;
-  machine: { cpus: number; cpuModel: string; memGB: number; freeMemGB: number; node: string; platform: string; loadavgAtStart: number[]; loadavgAtEnd: number[] };
-  /** The code measured: HEAD and whether the working tree had uncommitted changes. */
-  git: { commit: string; dirty: boolean } | null;
-  options: BenchOptions;
-  server: {
-    mode: 'spawned' | 'external';
-    url: string;
-    pid: number | null;
-    readyMs: number | null;
-    restartedForUnits: boolean;
-    units: { total: number; available: number; added: number };
-    connections: { consultants: number; boards: number; total: number };
-  };
-  setup: { login: { users: number; totalMs: number; perLogin: LatencySummary }; connectMs: number; joinMs: number; failedSockets: number };
-  /** hr: the window on the monotonic clock in µs (what V8 CPU profiles are stamped with). */
-  window: { durationMs: number; startedAt: string; hrFromUs: number; hrToUs: number };
-  latency: Record<string, LatencySummary>;
-  throughput: Record<string, number>;
-  counts: {
-    ok: Record<string, number>;
-    errors: Record<string, number>;
-    timeouts: number;
-    disconnects: number;
-    connectErrors: number;
-    skippedCycles: number;
-    exhausted: number;
-    lockLimit: number;
-  };
-  boards: BoardStats;
-  consultantFrames: { frames: number; bytes: number };
-  /** winnersPerHotUnit: distinct users granted each hot unit at the instant (must be 1). */
-  storm: (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number>; distinctWinners: number }) | null;
-  resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
-  eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
-  bare: { durationMs: number; ack: LatencySummary; ackFirstWave: LatencySummary | null; ratio: number | null; resources: ResourceSummary | null; generator: PhaseResult['generator'] } | null;
-  verdict: Verdict;
-  targets: TargetCheck[];
-  profile: (ProfileSummary & { file: string }) | null;
-  notes: string[];
-}
+import type { BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
 
 type Log = (line: string) => void;
 

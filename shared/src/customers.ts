@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { blockText, lineText } from './text.js';
 import { idSchema } from './schemas.js';
 import { mobilePhoneSchema } from './phone.js';
-import type { RegistrationStatus } from './registrations.js';
+import type { RegistrationStatus } from './registration-status.js';
 import type { UnitStatus } from './unit-status.js';
 
 export const CUSTOMER_STATUSES = ['POTENTIAL', 'INTERESTED', 'SUBSCRIBED', 'SIGNED'] as const;

@@ -10,6 +10,7 @@ export * from './format.js';
 export * from './live-state.js';
 export * from './lottery.js';
 export * from './lottery-draws.js';
+export * from './registration-status.js';
 export * from './registrations.js';
 export * from './customers.js';
 export * from './queue.js';

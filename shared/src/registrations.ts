@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { CustomerStatus } from './customers.js';
+import type { RegistrationStatus } from './registration-status.js';
 import { idSchema } from './schemas.js';
 
 /** Registration numbers are shown as R + 4 digits (R0007); more digits past 9999. */
@@ -30,8 +31,6 @@ export type CreateRegistrationBody = z.infer<typeof createRegistrationSchema>;
 
 export const registrationRefSchema = z.strictObject({ registrationId: idSchema });
 export const entitlementBodySchema = z.strictObject({ unitsAllowed: z.number().int().min(1).max(20) });
-
-export type RegistrationStatus = 'ACTIVE' | 'CANCELLED';
 
 export interface RegistrationInfo {
   id: string;

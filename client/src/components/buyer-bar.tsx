@@ -112,7 +112,7 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
           </button>
         </span>
         <Show when={customerId()}>
-          <div class="buyer-shortlist" aria-label={t('buyer.shortlist')}>
+          <div class="buyer-shortlist" role="group" aria-label={t('buyer.shortlist')}>
             <Switch>
               <Match when={shortlist.error()}>
                 {(err) => (

@@ -3,7 +3,7 @@
  * formatting, status chips, the price breakdown (list → each discount → cap → rounding → final),
  * the payment schedule, a one-line summary of a change request, and the side drawer.
  */
-import { For, Show, createEffect, createSignal, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import {
   formatYuan,

@@ -132,7 +132,7 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
             >
               {t(TAB_KEYS[id])}
               <Show when={id === 'versions' && pending().length > 0}>
-                <span class="prices-badge" aria-label={t('prices.pendingCount', { n: pending().length })}>
+                <span class="prices-badge" role="img" aria-label={t('prices.pendingCount', { n: pending().length })}>
                   {pending().length}
                 </span>
               </Show>

@@ -20,7 +20,7 @@ export function createPricingTerms(projectId: string, units: UnitsStore, onPrice
   const off = units.listen('prices:changed', (event) => {
     if (event.projectId !== projectId) return;
     const before = ready()?.priceVersion;
-    refetch();
+    void refetch();
     if (before !== undefined && before !== event.priceVersion) onPricesChanged?.(event.priceVersion);
   });
   onCleanup(off);

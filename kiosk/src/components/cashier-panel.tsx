@@ -135,7 +135,6 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
     <div class="c-panel">
       <Switch>
         <Match when={detail.data()}>
-            <>
               <Show when={sub()}>
                 {(s) => (
                   <SubscriptionHead
@@ -255,7 +254,6 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
                   </div>
                 </Show>
               </section>
-            </>
         </Match>
         <Match when={detail.error()}>
           <Failure title={ct('panel.loadFailed')} message={describe(detail.error())} onRetry={() => void detail.reload()} />

@@ -7,7 +7,7 @@ import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'so
 import { PAYMENT_KINDS, PAYMENT_METHODS, type DayEndLine, type PaymentInfo, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
 import { toApiError } from '../lib/api';
 import type { DayEndTotals as DayEndView } from '@kaipan/shared';
-import { businessDate, ct, dateTimeOf, describe, detailOf, kindName, methodName, money, shiftDate, timeOf } from '../lib/cashier-i18n';
+import { businessDate, ct, dateTimeOf, describe, detailOf, methodName, money, shiftDate, timeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { DocumentPreview } from '../components/cashier-document';
 import { Badge, Empty, ErrorNote, Failure, KindTag, Loading, Modal, PaymentStatus, ReceiptTag, Spinner } from '../components/cashier-ui';

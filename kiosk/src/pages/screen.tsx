@@ -178,7 +178,7 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
           when={categories().length > 0}
           fallback={
             <div class="s-empty">
-              <Show when={state()} fallback={<span class="s-spinner" aria-label="loading" />}>
+              <Show when={state()} fallback={<span class="s-spinner" role="status" aria-label="loading" />}>
                 <Bi k="screen.noCategories" />
               </Show>
             </div>

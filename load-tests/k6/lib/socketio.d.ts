@@ -36,6 +36,7 @@ export declare class SocketIOSession {
   onConnect(fn: (data: unknown) => void): void;
   onConnectError(fn: (data: { message: string; data?: unknown }) => void): void;
   onDisconnect(fn: (reason: string) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: each event has its own argument types; unknown[] would refuse typed handlers.
   on(event: string, fn: (...args: any[]) => void): void;
   emit(event: string, payload?: unknown, cb?: AckCallback): number | undefined;
   pending(): number;

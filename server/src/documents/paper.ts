@@ -5,7 +5,6 @@
  * a small flowing layout for multi-page A4 documents with "第 1 页 共 3 页" footers.
  * Pure: no I/O, no clock.
  */
-import type { PaymentKind, PaymentMethod } from '@kaipan/shared';
 import { drawQr, FONT, formatProjectTime, mm, type Pdf, qrQuietZone } from './pdf.js';
 
 /** Identity of one rendering: what /verify/<documentId> checks. */

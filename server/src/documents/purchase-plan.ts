@@ -154,8 +154,6 @@ export async function renderPurchasePlan(input: PurchasePlanDocumentInput, fonts
   return toBuffer(doc);
 }
 
-const KIND_NAMES: Record<PlanKind, string> = { LUMP_SUM: '一次性', MORTGAGE: '按揭', INSTALLMENTS: '分期' };
-
 function comparison(flow: Flow, input: PurchasePlanDocumentInput): void {
   const cols = input.columns;
   const labelWidth = mm(34);

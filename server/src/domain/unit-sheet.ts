@@ -104,7 +104,6 @@ export const UNIT_SHEET_COLUMNS: readonly SheetColumn[] = [
 ];
 
 const COLUMN_BY_FIELD = new Map(UNIT_SHEET_COLUMNS.map((c) => [c.field, c]));
-const COLUMN_ORDER = new Map(UNIT_SHEET_COLUMNS.map((c, i) => [c.field, i]));
 
 export function columnHeader(field: UnitSheetField): string {
   return COLUMN_BY_FIELD.get(field)!.header;

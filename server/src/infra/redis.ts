@@ -74,6 +74,7 @@ function reportingOutages(redis: Redis, name: string): Redis {
   // One line per outage, not one per reconnect attempt (ioredis prints unhandled errors otherwise).
   let reported = false;
   redis.on('error', (error: Error) => {
+    // biome-ignore lint/suspicious/noConsole: a connection is made before any logger exists (launcher, worker, tests).
     if (!reported) console.error(`[kaipan] redis (${name}): ${error.message}`);
     reported = true;
   });

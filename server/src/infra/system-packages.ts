@@ -59,6 +59,9 @@ export function installHint(programs: readonly SystemProgram[]): string {
   return `Debian/Ubuntu: sudo apt-get install -y --no-install-recommends ${debian}${other.length ? `; ${other.join('; ')}` : ''}`;
 }
 
+// biome-ignore lint/suspicious/noConsole: called by the launcher and the test setup, before any logger exists.
+const warnOnTerminal = (line: string): void => console.warn(line);
+
 /**
  * Make sure every program is on PATH. The missing ones are installed with one apt-get call when we
  * are root on an apt system (`apt-get update` first only if the package lists are too old to know
@@ -67,7 +70,7 @@ export function installHint(programs: readonly SystemProgram[]): string {
  * without chromium fails its browser tests, loudly).
  * @param log where progress goes (one line before a long install).
  */
-export function ensurePrograms(programs: readonly SystemProgram[], log: (line: string) => void = console.warn): SystemProgram[] {
+export function ensurePrograms(programs: readonly SystemProgram[], log: (line: string) => void = warnOnTerminal): SystemProgram[] {
   const missing = programs.filter((p) => !findProgram(p.command));
   if (missing.length === 0 || !canAptInstall()) return missing;
   const packages = [...new Set(missing.map((p) => p.debian))];

@@ -57,7 +57,7 @@ export class SalesService {
      * Told about every new subscription after it committed; answers the deposit deadline (定金时限)
      * when the project has one, else null (cached: no wait for projects without). Must not throw.
      */
-    private readonly onConfirmed?: (projectId: string, subscriptionId: string, at: Date) => Promise<Date | null> | Date | null | void,
+    private readonly onConfirmed?: (projectId: string, subscriptionId: string, at: Date) => Promise<Date | null> | Date | null,
   ) {}
 
   private async authorize(principal: Principal, unitId: string) {

@@ -20,7 +20,7 @@ import {
   type UserViewer,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
-import { Prisma, pgErrorCode } from '../infra/db.js';
+import { type Prisma, pgErrorCode } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
