@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
-import type { SystemStatus } from './system-status.js';
 
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
 export const DEVICE_KEY_HEADER = 'x-device-key';

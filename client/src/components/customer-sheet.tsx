@@ -2,11 +2,11 @@
  * A customer's detail sheet: facts, status, the shortlist 意向房源 and follow-ups.
  */
 import { Match, Show, Switch, createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
-import { type CustomerDetail, type CustomerShortlist, type UserInfo } from '@kaipan/shared';
+import type { CustomerDetail, CustomerShortlist, UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, t } from '../lib/i18n';
-import { type Catalog } from '../stores/catalog';
+import type { Catalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { BottomSheet } from './bottom-sheet';

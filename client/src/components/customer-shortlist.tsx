@@ -5,7 +5,7 @@ import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
 import { SHORTLIST_MAX, STATUS_COLORS, formatYuan, type CatalogUnit, type CustomerShortlist } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, locale, statusLabel, t } from '../lib/i18n';
-import { type Catalog } from '../stores/catalog';
+import type { Catalog } from '../stores/catalog';
 import { showToast } from '../stores/toasts';
 import { Spinner } from './ui';
 

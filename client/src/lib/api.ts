@@ -4,12 +4,8 @@
  */
 import {
   API,
-  ApiError,
-  DEVICE_KEY_HEADER,
   UNIT_SHEET_CONTENT_TYPES,
-  apiErrorFrom,
   callApi,
-  toApiError,
   urlOf,
   type AgreementSettingsBody,
   type ApiRoute,

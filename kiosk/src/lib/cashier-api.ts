@@ -6,9 +6,7 @@
 import {
   API,
   ApiError,
-  apiErrorFrom,
   callApi,
-  toApiError,
   urlOf,
   type ApiRoute,
   type CallArgs,
@@ -17,7 +15,6 @@ import {
   type DocumentJobInfo,
   type DocumentKind,
   type DocumentVariant,
-  type HttpMethod,
   type LoginResponse,
   type RecordPaymentBody,
   type RefundBody,

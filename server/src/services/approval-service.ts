@@ -25,7 +25,7 @@ import {
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../selling/mirror.js';
-import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { canManage, canSell, type Principal, } from '../domain/principal.js';
 import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
 import { PRICE_APPROVAL } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';

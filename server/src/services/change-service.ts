@@ -40,7 +40,7 @@ import {
 } from '@kaipan/shared';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../infra/db.js';
-import { Prisma, pgErrorCode } from '../infra/db.js';
+import { Prisma, } from '../infra/db.js';
 import type { MirrorFailure, StoredChange, UnitMirror } from '../selling/mirror.js';
 import { closeSubscription, customerAfterLoss } from '../selling/close-subscription.js';
 import { repriceSoldUnit, transitionUnit } from '../selling/unit-transitions.js';

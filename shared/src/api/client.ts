@@ -15,7 +15,7 @@ export type SendRequest = (method: HttpMethod, path: string, body?: unknown) => 
 
 /** One part of a call's input: required when the schema requires something, optional when `{}` passes. */
 type Part<K extends string, S> = S extends z.ZodType
-  ? {} extends z.input<S>
+  ? Record<never, never> extends z.input<S>
     ? { [P in K]?: z.input<S> }
     : { [P in K]: z.input<S> }
   : { [P in K]?: never };
@@ -24,13 +24,13 @@ type Part<K extends string, S> = S extends z.ZodType
 export type CallInput<R extends ApiRoute> = Part<'params', R['params']> & Part<'query', R['query']> & Part<'body', R['body']>;
 
 /** The arguments after the route: the input, optional when every part of it is. */
-export type CallArgs<R extends ApiRoute> = {} extends CallInput<R> ? [input?: CallInput<R>] : [input: CallInput<R>];
+export type CallArgs<R extends ApiRoute> = Record<never, never> extends CallInput<R> ? [input?: CallInput<R>] : [input: CallInput<R>];
 
 /** What a URL of the route takes: its path parameters and query. */
 export type UrlInput<R extends ApiRoute> = Part<'params', R['params']> & Part<'query', R['query']>;
 
 /** The URL of a call: the path with its parameters and the query string (empty values left out). */
-export function urlOf<R extends ApiRoute>(route: R, ...[input]: {} extends UrlInput<R> ? [input?: UrlInput<R>] : [input: UrlInput<R>]): string {
+export function urlOf<R extends ApiRoute>(route: R, ...[input]: Record<never, never> extends UrlInput<R> ? [input?: UrlInput<R>] : [input: UrlInput<R>]): string {
   const { params, query } = (input ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown> };
   const path = pathOf(route, params);
   const pairs = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '');

@@ -65,4 +65,4 @@ filter.addEventListener('input', () => {
   }
 });
 
-render();
+void render(); // render() shows its own failure (and a retry) on the page
