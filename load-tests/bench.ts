@@ -30,8 +30,11 @@ process.on('SIGINT', () => {
 try {
   const { result, jsonPath, mdPath } = await runBench(opts);
   console.log(`\n[bench] targets:`);
-  for (const t of result.targets) console.log(`  ${t.met === null ? '·' : t.met ? '✔' : '✘'} ${t.name}: ${t.value} (wanted ${t.target})`);
-  console.log(`[bench] verdict: ${result.verdict.ok ? 'consistent' : `PROBLEMS: ${result.verdict.problems.join('; ')}`}`);
+  for (const t of result.targets)
+    console.log(`  ${t.met === null ? '·' : t.met ? '✔' : '✘'} ${t.name}: ${t.value} (wanted ${t.target})`);
+  console.log(
+    `[bench] verdict: ${result.verdict.ok ? 'consistent' : `PROBLEMS: ${result.verdict.problems.join('; ')}`}`,
+  );
   console.log(`[bench] wrote ${jsonPath}\n[bench] wrote ${mdPath}`);
   const missed = result.targets.some((t) => t.met === false);
   process.exit(!result.verdict.ok ? 1 : opts.strict && missed ? 1 : 0);

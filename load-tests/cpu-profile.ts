@@ -21,4 +21,8 @@ if (!file) {
   process.exit(1);
 }
 console.log(`# ${file}\n`);
-console.log(profileMarkdown(summarizeProfile(loadProfile(file), { fromUs: opt('from-us'), toUs: opt('to-us'), top: opt('top') ?? 25 })));
+console.log(
+  profileMarkdown(
+    summarizeProfile(loadProfile(file), { fromUs: opt('from-us'), toUs: opt('to-us'), top: opt('top') ?? 25 }),
+  ),
+);

@@ -17,21 +17,41 @@ interface EmulatorResult {
   unclosed: number;
   errors: string[];
   thresholds: Record<string, Record<string, { actual: number | null; ok: boolean }>>;
-  metrics: Record<string, { type: string; samples: number; count: number; avg: number; p99: number; max: number; rate: number }>;
+  metrics: Record<
+    string,
+    { type: string; samples: number; count: number; avg: number; p99: number; max: number; rate: number }
+  >;
 }
 
-function emulate(script: string, env: Record<string, string>): Promise<{ code: number; result: EmulatorResult; stderr: string }> {
-  const args = ['--import', pathToFileURL(here('./k6-emulator/register.mjs')).href, here('./k6-emulator/run.mjs'), here(`./k6/${script}`)];
+function emulate(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number; result: EmulatorResult; stderr: string }> {
+  const args = [
+    '--import',
+    pathToFileURL(here('./k6-emulator/register.mjs')).href,
+    here('./k6-emulator/run.mjs'),
+    here(`./k6/${script}`),
+  ];
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: '' }, timeout: 120_000, maxBuffer: 20 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, result: JSON.parse(line) as EmulatorResult, stderr });
-      } catch {
-        reject(new Error(`emulator output not JSON (${String(error)}):\n${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      args,
+      { env: { ...process.env, NODE_OPTIONS: '' }, timeout: 120_000, maxBuffer: 20 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve({
+            code: error ? ((error as { code?: number }).code ?? 1) : 0,
+            result: JSON.parse(line) as EmulatorResult,
+            stderr,
+          });
+        } catch {
+          reject(new Error(`emulator output not JSON (${String(error)}):\n${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }
 
@@ -59,7 +79,12 @@ afterAll(async () => {
 describe('k6 scenarios under the emulator, against a real server', () => {
   it('launch-storm: exactly one winner per hot unit, everyone answered, all sessions closed', async () => {
     const { code, result } = await emulate('launch-storm.js', {
-      BASE_URL: server.url, CONSULTANTS: '12', HOT_UNITS: '3', CHOICES: '3', START_DELAY_MS: '4000', ANSWER_WITHIN_MS: '5000',
+      BASE_URL: server.url,
+      CONSULTANTS: '12',
+      HOT_UNITS: '3',
+      CHOICES: '3',
+      START_DELAY_MS: '4000',
+      ANSWER_WITHIN_MS: '5000',
     });
     expect(result.errors).toEqual([]);
     expect(functionalFailures(result)).toEqual([]);
@@ -72,8 +97,21 @@ describe('k6 scenarios under the emulator, against a real server', () => {
   it('steady-selling, board-fanout and api-mix run clean side by side', async () => {
     const common = { BASE_URL: server.url, START_DELAY_MS: '3000', DURATION_S: '3' };
     const [steady, fanout, api] = await Promise.all([
-      emulate('steady-selling.js', { ...common, CONSULTANTS: '8', RATE: '2', LOCK_P99_MS: '5000', CONFIRM_P99_MS: '5000' }),
-      emulate('board-fanout.js', { ...common, BOARDS: '4', SELLERS: '3', RATE: '3', SETTLE_MS: '4000', DELIVERY_P99_MS: '5000' }),
+      emulate('steady-selling.js', {
+        ...common,
+        CONSULTANTS: '8',
+        RATE: '2',
+        LOCK_P99_MS: '5000',
+        CONFIRM_P99_MS: '5000',
+      }),
+      emulate('board-fanout.js', {
+        ...common,
+        BOARDS: '4',
+        SELLERS: '3',
+        RATE: '3',
+        SETTLE_MS: '4000',
+        DELIVERY_P99_MS: '5000',
+      }),
       emulate('api-mix.js', { BASE_URL: server.url, USERS: '4', RATE: '2', DURATION_S: '3' }),
     ]);
     for (const r of [steady, fanout, api]) {

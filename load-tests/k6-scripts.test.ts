@@ -30,9 +30,28 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const SCRIPTS = ['launch-storm.js', 'steady-selling.js', 'board-fanout.js', 'api-mix.js'];
 /** Metrics k6 itself defines (thresholds may name them). */
 const BUILTIN_METRICS = new Set([
-  'checks', 'data_received', 'data_sent', 'http_req_duration', 'http_req_failed', 'http_req_blocked', 'http_req_connecting',
-  'http_req_receiving', 'http_req_sending', 'http_req_tls_handshaking', 'http_req_waiting', 'http_reqs', 'iteration_duration',
-  'iterations', 'vus', 'vus_max', 'ws_connecting', 'ws_msgs_received', 'ws_msgs_sent', 'ws_ping', 'ws_session_duration', 'ws_sessions',
+  'checks',
+  'data_received',
+  'data_sent',
+  'http_req_duration',
+  'http_req_failed',
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_receiving',
+  'http_req_sending',
+  'http_req_tls_handshaking',
+  'http_req_waiting',
+  'http_reqs',
+  'iteration_duration',
+  'iterations',
+  'vus',
+  'vus_max',
+  'ws_connecting',
+  'ws_msgs_received',
+  'ws_msgs_sent',
+  'ws_ping',
+  'ws_session_duration',
+  'ws_sessions',
 ]);
 
 interface Loaded {
@@ -48,11 +67,15 @@ function loadUnderStubs(script: string): Loaded {
   const url = pathToFileURL(here(`./k6/${script}`)).href;
   const code = `const m = await import(${JSON.stringify(url)});
     process.stdout.write(JSON.stringify({ exports: Object.keys(m), options: m.options, metrics: globalThis.__k6stub.metrics }));`;
-  const out = execFileSync(process.execPath, ['--import', pathToFileURL(here('./k6-stubs/register.mjs')).href, '--input-type=module', '-e', code], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 30_000,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', pathToFileURL(here('./k6-stubs/register.mjs')).href, '--input-type=module', '-e', code],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 30_000,
+    },
+  );
   return JSON.parse(out) as Loaded;
 }
 
@@ -73,16 +96,24 @@ describe('k6 scenarios load as ES modules with k6 stubbed', () => {
     for (const [key, rules] of thresholds) {
       const metric = key.split('{')[0]!;
       expect(BUILTIN_METRICS.has(metric) || names.has(metric), `threshold on unknown metric ${metric}`).toBe(true);
-      for (const rule of rules) expect(rule).toMatch(/^(count|rate|avg|min|max|med|value|p\(\d+(\.\d+)?\))\s*(<=|>=|==|===|!=|<|>)\s*[0-9.]+$/);
+      for (const rule of rules)
+        expect(rule).toMatch(/^(count|rate|avg|min|max|med|value|p\(\d+(\.\d+)?\))\s*(<=|>=|==|===|!=|<|>)\s*[0-9.]+$/);
     }
   });
 
   it('an unknown k6 module fails the check', () => {
     const code = `await import('k6/nope');`;
     expect(() =>
-      execFileSync(process.execPath, ['--import', pathToFileURL(here('./k6-stubs/register.mjs')).href, '--input-type=module', '-e', code], {
-        encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, stdio: 'pipe', timeout: 30_000,
-      }),
+      execFileSync(
+        process.execPath,
+        ['--import', pathToFileURL(here('./k6-stubs/register.mjs')).href, '--input-type=module', '-e', code],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, NODE_OPTIONS: '' },
+          stdio: 'pipe',
+          timeout: 30_000,
+        },
+      ),
     ).toThrow(/not stubbed/);
   });
 });
@@ -104,25 +135,41 @@ describe('Socket.IO framing helper', () => {
 
   it('decodes the protocol packets', () => {
     expect(decodeFrame('0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000}')).toEqual({
-      engine: 'open', data: { sid: 's1', upgrades: [], pingInterval: 25000, pingTimeout: 20000 },
+      engine: 'open',
+      data: { sid: 's1', upgrades: [], pingInterval: 25000, pingTimeout: 20000 },
     });
     expect(decodeFrame('2')).toEqual({ engine: 'ping', data: undefined });
     expect(decodeFrame('3probe')).toEqual({ engine: 'pong', data: 'probe' });
-    expect(decodeFrame('40/hub,{"sid":"abc"}')).toEqual({ engine: 'message', packet: { type: 0, nsp: '/hub', data: { sid: 'abc' } } });
+    expect(decodeFrame('40/hub,{"sid":"abc"}')).toEqual({
+      engine: 'message',
+      packet: { type: 0, nsp: '/hub', data: { sid: 'abc' } },
+    });
     expect(decodeFrame('43/hub,17[{"ok":true,"data":{"token":"42"}}]').packet).toEqual({
-      type: 3, nsp: '/hub', id: 17, data: [{ ok: true, data: { token: '42' } }],
+      type: 3,
+      nsp: '/hub',
+      id: 17,
+      data: [{ ok: true, data: { token: '42' } }],
     });
     expect(decodePacket('2/hub,["units:changed",{"seq":5,"changes":[]}]')).toEqual({
-      type: 2, nsp: '/hub', data: ['units:changed', { seq: 5, changes: [] }],
+      type: 2,
+      nsp: '/hub',
+      data: ['units:changed', { seq: 5, changes: [] }],
     });
     expect(decodePacket('4/hub,{"message":"UNAUTHENTICATED","data":{"code":"UNAUTHENTICATED"}}')).toEqual({
-      type: 4, nsp: '/hub', data: { message: 'UNAUTHENTICATED', data: { code: 'UNAUTHENTICATED' } },
+      type: 4,
+      nsp: '/hub',
+      data: { message: 'UNAUTHENTICATED', data: { code: 'UNAUTHENTICATED' } },
     });
     expect(decodePacket('2["root-event"]')).toEqual({ type: 2, nsp: '/', data: ['root-event'] });
     expect(decodePacket('1/hub')).toEqual({ type: 1, nsp: '/hub' });
     expect(decodePacket('3/hub,12[]')).toEqual({ type: 3, nsp: '/hub', id: 12, data: [] });
     // Round trip.
-    const p = { type: 2, nsp: '/hub', id: 123, data: ['unit:confirm', { unitId: 'u', token: '9', buyer: { name: '张三', phone: '1380' } }] };
+    const p = {
+      type: 2,
+      nsp: '/hub',
+      id: 123,
+      data: ['unit:confirm', { unitId: 'u', token: '9', buyer: { name: '张三', phone: '1380' } }],
+    };
     expect(decodePacket(encodePacket(p))).toEqual(p);
     expect(() => decodeFrame('9x')).toThrow(/bad engine.io frame/);
     expect(() => decodePacket('x')).toThrow(/bad socket.io packet/);
@@ -198,10 +245,17 @@ describe('framing helper against a real socket.io server (raw WebSocket)', () =>
       else next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));
     });
     hub.on('connection', (socket) => {
-      socket.on('unit:lock', (payload: { unitId: string }, ack: (r: unknown) => void) => ack({ ok: true, data: { unitId: payload.unitId, token: '77' } }));
+      socket.on('unit:lock', (payload: { unitId: string }, ack: (r: unknown) => void) =>
+        ack({ ok: true, data: { unitId: payload.unitId, token: '77' } }),
+      );
       socket.on('project:join', (_p: unknown, ack: (r: unknown) => void) => {
         ack({ ok: true, data: { seq: 1 } });
-        socket.emit('units:changed', { projectId: 'p', fromSeq: 2, seq: 2, changes: [{ seq: 2, unitId: 'u', status: 'LOCKED', at: Date.now() }] });
+        socket.emit('units:changed', {
+          projectId: 'p',
+          fromSeq: 2,
+          seq: 2,
+          changes: [{ seq: 2, unitId: 'u', status: 'LOCKED', at: Date.now() }],
+        });
       });
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
@@ -228,17 +282,25 @@ describe('framing helper against a real socket.io server (raw WebSocket)', () =>
         setTimeout(() => reject(new Error('no connect')), 5_000);
       });
       expect(session.engine?.pingInterval).toBe(150);
-      const lock = await new Promise<unknown>((resolve) => session.emit('unit:lock', { unitId: 'u-9' }, (r) => resolve(r)));
+      const lock = await new Promise<unknown>((resolve) =>
+        session.emit('unit:lock', { unitId: 'u-9' }, (r) => resolve(r)),
+      );
       expect(lock).toEqual({ ok: true, data: { unitId: 'u-9', token: '77' } });
-      const frame = new Promise<{ seq: number }>((resolve) => session.on('units:changed', (f: { seq: number }) => resolve(f)));
-      const join = await new Promise<unknown>((resolve) => session.emit('project:join', { projectId: 'p' }, (r) => resolve(r)));
+      const frame = new Promise<{ seq: number }>((resolve) =>
+        session.on('units:changed', (f: { seq: number }) => resolve(f)),
+      );
+      const join = await new Promise<unknown>((resolve) =>
+        session.emit('project:join', { projectId: 'p' }, (r) => resolve(r)),
+      );
       expect(join).toEqual({ ok: true, data: { seq: 1 } });
       expect((await frame).seq).toBe(2);
       // Several ping intervals and the server's ping timeout pass: pongs keep us connected.
       await new Promise((r) => setTimeout(r, 800));
       expect(session.pings).toBeGreaterThanOrEqual(3);
       expect(ws.readyState).toBe(WebSocket.OPEN);
-      const again = await new Promise<unknown>((resolve) => session.emit('unit:lock', { unitId: 'u-10' }, (r) => resolve(r)));
+      const again = await new Promise<unknown>((resolve) =>
+        session.emit('unit:lock', { unitId: 'u-10' }, (r) => resolve(r)),
+      );
       expect(again).toMatchObject({ ok: true });
     } finally {
       ws.close();

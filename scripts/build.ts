@@ -16,7 +16,8 @@ function parseArgs(args: string[]): { apps: AppName[]; logLevel: LogLevel | unde
     const arg = args[i] as string;
     if (arg === '--logLevel' || arg === '-l') {
       const value = args[(i += 1)];
-      if (!LOG_LEVELS.includes(value as LogLevel)) throw new Error(`--logLevel: expected one of ${LOG_LEVELS.join(', ')}, got ${value}`);
+      if (!LOG_LEVELS.includes(value as LogLevel))
+        throw new Error(`--logLevel: expected one of ${LOG_LEVELS.join(', ')}, got ${value}`);
       logLevel = value as LogLevel;
     } else if (arg in APPS) {
       apps.push(arg as AppName);

@@ -96,16 +96,19 @@ async function check(): Promise<void> {
 async function generate(): Promise<void> {
   // Also put the schema-engine wasm where @prisma/internals looks for it (postinstall runs this).
   if (!(await ensureSchemaEngineWasm())) {
-    console.warn('[db] could not copy schema_engine_bg.wasm into @prisma/internals/build (read-only node_modules?); '
-      + 'migrations will load it directly.');
+    console.warn(
+      '[db] could not copy schema_engine_bg.wasm into @prisma/internals/build (read-only node_modules?); ' +
+        'migrations will load it directly.',
+    );
   }
   const require = createRequire(import.meta.url);
   const cli = require.resolve('prisma/build/index.js');
   // prisma generate never runs the schema engine, but insists on finding a binary for it; the native
   // one cannot be downloaded here. Any existing file satisfies the check.
-  const engineStub = process.env.PRISMA_SCHEMA_ENGINE_BINARY && existsSync(process.env.PRISMA_SCHEMA_ENGINE_BINARY)
-    ? process.env.PRISMA_SCHEMA_ENGINE_BINARY
-    : cli;
+  const engineStub =
+    process.env.PRISMA_SCHEMA_ENGINE_BINARY && existsSync(process.env.PRISMA_SCHEMA_ENGINE_BINARY)
+      ? process.env.PRISMA_SCHEMA_ENGINE_BINARY
+      : cli;
   const res = spawnSync(process.execPath, [cli, 'generate'], {
     cwd: REPO_ROOT,
     stdio: 'inherit',

@@ -78,15 +78,24 @@ async function main(): Promise<void> {
     let restart = false;
     // After a crash, PostgreSQL's recovery lines (redo, end-of-recovery checkpoint) say where the time went.
     const recoveryLog = (line: string): void => {
-      if (restart && /recovery|redo|checkpoint|ready to accept|interrupted|PANIC/.test(line) && !/FATAL|DETAIL/.test(line)) step(`postgres: ${line.replace(/^\S+ \S+ \S+ \[\d+\] /, '')}`);
+      if (
+        restart &&
+        /recovery|redo|checkpoint|ready to accept|interrupted|PANIC/.test(line) &&
+        !/FATAL|DETAIL/.test(line)
+      )
+        step(`postgres: ${line.replace(/^\S+ \S+ \S+ \[\d+\] /, '')}`);
     };
-    const pg = await supervise('embedded PostgreSQL', () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, onLog: recoveryLog, postgresFlags: pgRecoveryFlags }), {
-      active: () => !stopping,
-      log: (line) => {
-        restart = true;
-        step(line);
+    const pg = await supervise(
+      'embedded PostgreSQL',
+      () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, onLog: recoveryLog, postgresFlags: pgRecoveryFlags }),
+      {
+        active: () => !stopping,
+        log: (line) => {
+          restart = true;
+          step(line);
+        },
       },
-    });
+    );
     stops.push(() => pg.stop());
     databaseUrl = pg.current().url;
     step(`embedded PostgreSQL up on port ${pgPort}, data in ${pgDir}`);
@@ -97,10 +106,14 @@ async function main(): Promise<void> {
     await ensureRedisBinary();
     const redisDir = resolve(dataDir, 'redis');
     const redisPort = await findFreePort();
-    const redis = await supervise('redis-server', () => startRedisServer({ dir: redisDir, port: redisPort, appendOnly: true }), {
-      active: () => !stopping,
-      log: (line) => step(line),
-    });
+    const redis = await supervise(
+      'redis-server',
+      () => startRedisServer({ dir: redisDir, port: redisPort, appendOnly: true }),
+      {
+        active: () => !stopping,
+        log: (line) => step(line),
+      },
+    );
     stops.push(() => redis.stop());
     redisUrl = redis.current().url;
     step(`redis-server up (${redisUrl}), append-only file in ${redisDir}`);
@@ -128,12 +141,16 @@ async function main(): Promise<void> {
   const clientDist = resolve(env.CLIENT_DIST);
   if (env.CLIENT_DIST && !existsSync(resolve(clientDist, 'index.html'))) {
     step('building the web client (first start)');
-    const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
+      stdio: 'inherit',
+    });
     if (build.status !== 0) throw new Error('client build failed');
   }
   if (env.KIOSK_DIST && !existsSync(resolve(env.KIOSK_DIST, 'index.html'))) {
     step('building the queue kiosk (first start)');
-    const build = spawnSync('npx', ['vite', 'build', '--config', 'kiosk/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'kiosk/vite.config.ts', '--logLevel', 'warn'], {
+      stdio: 'inherit',
+    });
     if (build.status !== 0) throw new Error('kiosk build failed');
   }
 
@@ -157,7 +174,10 @@ async function main(): Promise<void> {
   }
   const base = `http://localhost:${config.port}`;
   const db = createDb(databaseUrl, 1);
-  const projects = await db.project.findMany({ select: { id: true }, orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }] });
+  const projects = await db.project.findMany({
+    select: { id: true },
+    orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
+  });
   await db.$disconnect();
   step(nodes === 1 ? 'ready' : `ready: ${nodes} hub processes + 1 worker process`);
   console.log(`
@@ -171,8 +191,11 @@ async function main(): Promise<void> {
 `);
   if (env.KAIPAN_DEMO) {
     console.log('  Demo accounts (DEMO ONLY — public passwords, never use in production):');
-    for (const [username, a] of Object.entries(DEMO_ACCOUNTS)) console.log(`    ${username.padEnd(8)} ${a.password.padEnd(16)} ${a.role}`);
-    console.log(`    c001…c${String(DEMO_CONSULTANTS).padStart(3, '0')}  ${DEMO_CONSULTANT_PASSWORD.padEnd(16)} CONSULTANT`);
+    for (const [username, a] of Object.entries(DEMO_ACCOUNTS))
+      console.log(`    ${username.padEnd(8)} ${a.password.padEnd(16)} ${a.role}`);
+    console.log(
+      `    c001…c${String(DEMO_CONSULTANTS).padStart(3, '0')}  ${DEMO_CONSULTANT_PASSWORD.padEnd(16)} CONSULTANT`,
+    );
     console.log(`    board device key: ${DEMO_BOARD_KEY}`);
     console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}`);
     console.log(`    kiosk setup PIN:  ${DEMO_KIOSK_PIN}   (hold the kiosk's logo 3 s)\n`);
@@ -213,7 +236,9 @@ async function startCluster(nodes: number, env: Record<string, string>): Promise
     deaths.push(now);
     while (deaths.length && deaths[0]! < now - 60_000) deaths.shift();
     const delay = Math.min(30_000, 500 * 2 ** Math.max(0, deaths.length - 1));
-    console.error(`[kaipan] ${role} process ${worker.process.pid} died (${signal ?? code}); starting a replacement in ${delay} ms`);
+    console.error(
+      `[kaipan] ${role} process ${worker.process.pid} died (${signal ?? code}); starting a replacement in ${delay} ms`,
+    );
     setTimeout(() => {
       if (!stopping) fork(role);
     }, delay);
@@ -256,7 +281,8 @@ async function child(): Promise<void> {
 }
 
 function consoleLogger(name: string) {
-  const line = (level: string) => (obj: object, msg?: string) => console.log(JSON.stringify({ level, name, msg, ...obj }));
+  const line = (level: string) => (obj: object, msg?: string) =>
+    console.log(JSON.stringify({ level, name, msg, ...obj }));
   return { info: line('info'), warn: line('warn'), error: line('error'), debug: () => undefined };
 }
 

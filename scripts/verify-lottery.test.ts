@@ -28,7 +28,10 @@ const good: LotteryRecord = {
 function run(content: string | null): { status: number | null; stdout: string; stderr: string } {
   const file = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
   if (content !== null) writeFileSync(file, content);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-lottery.ts', file], { cwd: ROOT, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-lottery.ts', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -53,7 +56,9 @@ describe('verify-lottery CLI', () => {
   });
 
   it('exits 1 on a seed that does not match its commitment', () => {
-    const { status, stdout } = run(JSON.stringify({ ...good, seed: createHash('sha256').update('other').digest('hex') }));
+    const { status, stdout } = run(
+      JSON.stringify({ ...good, seed: createHash('sha256').update('other').digest('hex') }),
+    );
     expect(status).toBe(1);
     expect(stdout).toContain('种子承诺 seed commitment: 不一致 MISMATCH');
   });

@@ -29,14 +29,18 @@ async function loadRecord(file: string): Promise<LotteryRecord> {
   }
   const parsed = lotteryRecordSchema.safeParse(json);
   if (!parsed.success) {
-    throw new InputError(`不是有效的摇号记录 / not a valid lottery record (${file}):\n${z.prettifyError(parsed.error)}`);
+    throw new InputError(
+      `不是有效的摇号记录 / not a valid lottery record (${file}):\n${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
 
 function report(record: LotteryRecord): boolean {
   const v = verifyDraw(record);
-  const lines = [`摇号结果核验 Lottery verification — ${record.projectCode}, ${record.drawnAt}, ${record.entries.length} 组 entries`];
+  const lines = [
+    `摇号结果核验 Lottery verification — ${record.projectCode}, ${record.drawnAt}, ${record.entries.length} 组 entries`,
+  ];
   const commitment = (zh: string, en: string, recomputed: string | null, published: string): string =>
     recomputed === null
       ? `  ${zh} ${en}: 无法计算 cannot compute`

@@ -28,7 +28,9 @@ let dir: string;
 beforeAll(async () => {
   server = await startTestServer({ units: 4, consultants: 1 });
   projectId = server.fixture.projectId;
-  const tokens = await Promise.all(['manager', 'admin', 's001', 'cashier'].map(async (u) => (await server.login(u)).token));
+  const tokens = await Promise.all(
+    ['manager', 'admin', 's001', 'cashier'].map(async (u) => (await server.login(u)).token),
+  );
   [manager, admin, consultant, cashier] = tokens as [string, string, string, string];
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kaipan-agr-preview-'));
 }, 120_000);
@@ -52,7 +54,10 @@ let files = 0;
 async function textOf(pdf: Buffer): Promise<{ flat: string; pages: number }> {
   const file = path.join(dir, `p-${(files += 1)}.pdf`);
   await fs.writeFile(file, pdf);
-  const [{ stdout }, { stdout: info }] = await Promise.all([run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']), run('pdfinfo', [file])]);
+  const [{ stdout }, { stdout: info }] = await Promise.all([
+    run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']),
+    run('pdfinfo', [file]),
+  ]);
   return { flat: stdout.replace(/\s+/g, ''), pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0) };
 }
 
@@ -60,7 +65,10 @@ async function snapshot(): Promise<{ documents: number; audit: number; project: 
   const [documents, audit, project] = await Promise.all([
     server.db.document.count(),
     server.db.auditEvent.count(),
-    server.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { agreementTerms: true, signingDays: true, pricingPolicy: true } }),
+    server.db.project.findUniqueOrThrow({
+      where: { id: projectId },
+      select: { agreementTerms: true, signingDays: true, pricingPolicy: true },
+    }),
   ]);
   return { documents, audit, project };
 }
@@ -98,7 +106,9 @@ describe('POST /api/projects/:projectId/agreement/preview', () => {
     expect(doc.flat).not.toContain('扫码验真');
     // The deadline as a real agreement computes it: the subscription's day + the signing days.
     expect(doc.flat).toContain('认购之日起12日内');
-    expect([addCalendarDays(day0, 12), addCalendarDays(day1, 12)].some((d) => doc.flat.includes(`乙方应于${d}前`))).toBe(true);
+    expect(
+      [addCalendarDays(day0, 12), addCalendarDays(day1, 12)].some((d) => doc.flat.includes(`乙方应于${d}前`)),
+    ).toBe(true);
     // Nothing stored, nothing audited, the saved terms as they were.
     expect(await snapshot()).toEqual(before);
   }, 60_000);
@@ -122,7 +132,12 @@ describe('POST /api/projects/:projectId/agreement/preview', () => {
       preview(manager, { terms: 'x', signingDays: 7 }, other.id),
       preview(undefined, { terms: 'x', signingDays: 7 }),
     ]);
-    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, code: ((await r.json()) as { error: { code: string } }).error.code })));
+    const bodies = await Promise.all(
+      answers.map(async (r) => ({
+        status: r.status,
+        code: ((await r.json()) as { error: { code: string } }).error.code,
+      })),
+    );
     expect(bodies.slice(0, 3)).toEqual([
       { status: 403, code: 'FORBIDDEN' },
       { status: 403, code: 'FORBIDDEN' },
@@ -148,7 +163,11 @@ describe('POST /api/projects/:projectId/agreement/preview', () => {
     for (const body of bad) {
       const res = await preview(manager, body);
       const json = (await res.json()) as { error: { code: string } };
-      expect({ body: typeof body === 'string' ? body : Object.keys(body as object), status: res.status, code: json.error.code }).toEqual({
+      expect({
+        body: typeof body === 'string' ? body : Object.keys(body as object),
+        status: res.status,
+        code: json.error.code,
+      }).toEqual({
         body: typeof body === 'string' ? body : Object.keys(body as object),
         status: 400,
         code: 'VALIDATION_FAILED',

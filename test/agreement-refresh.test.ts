@@ -11,7 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CashierSubscription, ChangeRequestInfo, DocumentInfo, DocumentJobInfo, VerifyResult } from '@kaipan/shared';
+import type {
+  CashierSubscription,
+  ChangeRequestInfo,
+  DocumentInfo,
+  DocumentJobInfo,
+  VerifyResult,
+} from '@kaipan/shared';
 import { formatFen } from '../server/src/documents/paper.js';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { waitFor } from './support/wait.js';
@@ -37,7 +43,8 @@ const freshBuyer = (name: string) => {
   return { name, phone: `136${String(nextPhone).padStart(8, '0')}` };
 };
 
-const call = <T>(method: string, p: string, t?: string, body?: unknown) => http<T & Partial<ErrorBody>>(server.url, method, p, t, body);
+const call = <T>(method: string, p: string, t?: string, body?: unknown) =>
+  http<T & Partial<ErrorBody>>(server.url, method, p, t, body);
 const verify = (id: string) => call<VerifyResult>('GET', `/api/public/verify/${id}`);
 const flat = (s: string): string => s.replace(/\s+/g, '');
 
@@ -55,7 +62,11 @@ async function renderAgreement(subscriptionId: string, t = manager): Promise<Doc
 }
 
 const versions = (subscriptionId: string) =>
-  server.db.document.findMany({ where: { kind: 'AGREEMENT', entityId: subscriptionId }, orderBy: { version: 'asc' }, select: { id: true, version: true, status: true } });
+  server.db.document.findMany({
+    where: { kind: 'AGREEMENT', entityId: subscriptionId },
+    orderBy: { version: 'asc' },
+    select: { id: true, version: true, status: true },
+  });
 
 /** The stored versions once version `n` exists. */
 const versionsOnce = (subscriptionId: string, n: number) =>
@@ -65,7 +76,9 @@ const versionsOnce = (subscriptionId: string, n: number) =>
   }, `version ${n} of the agreement of ${subscriptionId}`);
 
 async function pdfText(documentId: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/documents/${documentId}/pdf`, { headers: { authorization: `Bearer ${manager}` } });
+  const res = await fetch(`${server.url}/api/documents/${documentId}/pdf`, {
+    headers: { authorization: `Bearer ${manager}` },
+  });
   expect(res.status).toBe(200);
   const file = path.join(tmp, `${documentId}.pdf`);
   await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
@@ -77,7 +90,10 @@ async function pdfText(documentId: string): Promise<string> {
 async function executed(body: object): Promise<ChangeRequestInfo> {
   const req = await call<ChangeRequestInfo>('POST', '/api/change-requests', consultant, body);
   expect(req.status).toBe(201);
-  expect((await call<ChangeRequestInfo>('POST', `/api/change-requests/${req.body.id}/decision`, manager, { approve: true })).body.status).toBe('APPROVED');
+  expect(
+    (await call<ChangeRequestInfo>('POST', `/api/change-requests/${req.body.id}/decision`, manager, { approve: true }))
+      .body.status,
+  ).toBe('APPROVED');
   const done = await call<ChangeRequestInfo>('POST', `/api/change-requests/${req.body.id}/execute`, manager, {});
   expect(done.status).toBe(200);
   expect(done.body.status).toBe('EXECUTED');
@@ -111,9 +127,17 @@ describe('认购书 after a change request', () => {
     const v1 = await renderAgreement(subId);
     expect(await pdfText(v1.id)).toContain('张三丰');
 
-    const change = await executed({ kind: 'BUYER_CHANGE', subscriptionId: subId, buyer: freshBuyer('李四光'), reason: '夫妻更名' });
+    const change = await executed({
+      kind: 'BUYER_CHANGE',
+      subscriptionId: subId,
+      buyer: freshBuyer('李四光'),
+      reason: '夫妻更名',
+    });
     const rows = await versionsOnce(subId, 2);
-    expect(rows.map((r) => [r.version, r.status])).toEqual([[1, 'SUPERSEDED'], [2, 'CURRENT']]);
+    expect(rows.map((r) => [r.version, r.status])).toEqual([
+      [1, 'SUPERSEDED'],
+      [2, 'CURRENT'],
+    ]);
     const v2 = rows[1]!;
     const text = await pdfText(v2.id);
     expect(text).toContain('李四光');
@@ -126,12 +150,31 @@ describe('认购书 after a change request', () => {
     // The public page names nobody (docs/privacy.md); the audit event keeps the (masked) new buyer.
     expect(current.facts!.map((f) => f.labelEn)).not.toContain('Buyer');
     // The new version is the executing manager's, with the QR code where the first one pointed.
-    const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entity: 'document', entityId: v2.id, action: 'document.rendered' } });
-    expect(audit).toMatchObject({ actorId: managerId, after: { version: 2, refresh: 'change.BUYER_CHANGE', origin: server.url } });
-    expect((audit.after as { facts: unknown[] }).facts).toContainEqual({ label: '买受人', labelEn: 'Buyer', value: '李**', person: 'name' });
+    const audit = await server.db.auditEvent.findFirstOrThrow({
+      where: { entity: 'document', entityId: v2.id, action: 'document.rendered' },
+    });
+    expect(audit).toMatchObject({
+      actorId: managerId,
+      after: { version: 2, refresh: 'change.BUYER_CHANGE', origin: server.url },
+    });
+    expect((audit.after as { facts: unknown[] }).facts).toContainEqual({
+      label: '买受人',
+      labelEn: 'Buyer',
+      value: '李**',
+      person: 'name',
+    });
     expect(change.executedAt).not.toBeNull();
-    expect((await call<DocumentInfo[]>('GET', `/api/projects/${projectId}/documents?entityId=${subId}&kind=AGREEMENT`, manager)).body[0]).toMatchObject({
-      id: v2.id, verifyUrl: `${server.url}/verify/${v2.id}`,
+    expect(
+      (
+        await call<DocumentInfo[]>(
+          'GET',
+          `/api/projects/${projectId}/documents?entityId=${subId}&kind=AGREEMENT`,
+          manager,
+        )
+      ).body[0],
+    ).toMatchObject({
+      id: v2.id,
+      verifyUrl: `${server.url}/verify/${v2.id}`,
     });
   });
 
@@ -152,7 +195,11 @@ describe('认购书 after a change request', () => {
     expect(text).toContain(`调价PriceadjustmentApprovedchangetotheagreedprice−${flat(formatFen(oldPrice - newPrice))}`);
     expect(text).toContain(`合计Total${flat(formatFen(newPrice))}`);
     expect((await verify(v1.id)).body).toMatchObject({ status: 'SUPERSEDED', currentId: rows[1]!.id });
-    expect((await verify(rows[1]!.id)).body.facts).toContainEqual({ label: '成交总价', labelEn: 'Final price', value: formatFen(newPrice) });
+    expect((await verify(rows[1]!.id)).body.facts).toContainEqual({
+      label: '成交总价',
+      labelEn: 'Final price',
+      value: formatFen(newPrice),
+    });
   });
 
   it('退房: the agreement verifies as VOIDED at once, and every stored version becomes VOIDED', async () => {
@@ -162,17 +209,26 @@ describe('认购书 after a change request', () => {
     // The record's own status decides at once, before any re-render.
     expect((await verify(v1.id)).body).toMatchObject({ found: true, status: 'VOIDED', currentId: null });
     const rows = await versionsOnce(subId, 2);
-    expect(rows.map((r) => [r.version, r.status])).toEqual([[1, 'VOIDED'], [2, 'VOIDED']]);
+    expect(rows.map((r) => [r.version, r.status])).toEqual([
+      [1, 'VOIDED'],
+      [2, 'VOIDED'],
+    ]);
     expect(await pdfText(rows[1]!.id)).toContain('作废');
     expect((await verify(rows[1]!.id)).body).toMatchObject({ status: 'VOIDED', currentId: null });
   });
 
   it('换房: the old subscription’s agreement is voided (not superseded: the new unit is another deal record); the deposit carries over', async () => {
     const subId = await subscribe(socket, freshUnit(), freshBuyer('钱七'));
-    const required = (await call<CashierSubscription>('GET', `/api/subscriptions/${subId}/cashier`, cashier)).body.depositRequired;
+    const required = (await call<CashierSubscription>('GET', `/api/subscriptions/${subId}/cashier`, cashier)).body
+      .depositRequired;
     const deposit = await pay(server, cashier, { kind: 'DEPOSIT', subscriptionId: subId, lines: cash(required) });
     const v1 = await renderAgreement(subId);
-    const change = await executed({ kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: freshUnit(), reason: '换高楼层' });
+    const change = await executed({
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subId,
+      targetUnitId: freshUnit(),
+      reason: '换高楼层',
+    });
     const newSubId = String((change.result as { newSubscriptionId: string }).newSubscriptionId);
     expect((await verify(v1.id)).body).toMatchObject({ status: 'VOIDED', currentId: null });
     const rows = await versionsOnce(subId, 2);
@@ -188,16 +244,21 @@ describe('认购书 after money moves', () => {
   it('a deposit recorded after printing, then voided: a new version each time, with and without its receipt', async () => {
     const subId = await subscribe(socket, freshUnit(), freshBuyer('孙八'));
     const v1 = await renderAgreement(subId);
-    const required = (await call<CashierSubscription>('GET', `/api/subscriptions/${subId}/cashier`, cashier)).body.depositRequired;
+    const required = (await call<CashierSubscription>('GET', `/api/subscriptions/${subId}/cashier`, cashier)).body
+      .depositRequired;
     const deposit = await pay(server, cashier, { kind: 'DEPOSIT', subscriptionId: subId, lines: cash(required) });
     const afterPay = await versionsOnce(subId, 2);
     expect(afterPay.map((r) => r.status)).toEqual(['SUPERSEDED', 'CURRENT']);
     expect(await pdfText(afterPay[1]!.id)).toContain(deposit.receipt!.label);
     expect((await verify(v1.id)).body).toMatchObject({ status: 'SUPERSEDED', currentId: afterPay[1]!.id });
 
-    const req = await call<{ id: string }>('POST', `/api/receipts/${deposit.receipt!.id}/void-requests`, cashier, { reason: '金额录错' });
+    const req = await call<{ id: string }>('POST', `/api/receipts/${deposit.receipt!.id}/void-requests`, cashier, {
+      reason: '金额录错',
+    });
     expect(req.status).toBe(201);
-    expect((await call('POST', `/api/void-requests/${req.body.id}/decision`, manager, { approve: true })).status).toBe(200);
+    expect((await call('POST', `/api/void-requests/${req.body.id}/decision`, manager, { approve: true })).status).toBe(
+      200,
+    );
     const afterVoid = await versionsOnce(subId, 3);
     expect(afterVoid.map((r) => r.status)).toEqual(['SUPERSEDED', 'SUPERSEDED', 'CURRENT']);
     expect(await pdfText(afterVoid[2]!.id)).not.toContain(deposit.receipt!.label);
@@ -222,14 +283,21 @@ describe('a refresh that cannot be queued', () => {
     const subId = await subscribe(socket, freshUnit(), freshBuyer('吴十'));
     const v1 = await renderAgreement(subId);
     // No origin known for the QR code any more (as for documents rendered before origins were kept).
-    await server.db.$executeRaw`UPDATE audit_events SET after = after - 'origin' WHERE project_id = ${projectId}::uuid AND action = 'document.rendered'`;
+    await server.db
+      .$executeRaw`UPDATE audit_events SET after = after - 'origin' WHERE project_id = ${projectId}::uuid AND action = 'document.rendered'`;
     await executed({ kind: 'BUYER_CHANGE', subscriptionId: subId, buyer: freshBuyer('郑十一'), reason: '更名' });
     expect((await server.db.subscription.findUniqueOrThrow({ where: { id: subId } })).buyerName).toBe('郑十一');
     const failed = await waitFor(
-      async () => (await server.db.auditEvent.findFirst({ where: { entityId: subId, action: 'document.refresh_failed' } })) ?? undefined,
+      async () =>
+        (await server.db.auditEvent.findFirst({ where: { entityId: subId, action: 'document.refresh_failed' } })) ??
+        undefined,
       'document.refresh_failed',
     );
-    expect(failed).toMatchObject({ actorId: managerId, entity: 'subscription', after: { kind: 'AGREEMENT', reason: 'change.BUYER_CHANGE', stage: 'queue' } });
+    expect(failed).toMatchObject({
+      actorId: managerId,
+      entity: 'subscription',
+      after: { kind: 'AGREEMENT', reason: 'change.BUYER_CHANGE', stage: 'queue' },
+    });
     // The old paper still verifies as it is stored (CURRENT); a person printing again gets a new version.
     expect((await versions(subId)).map((r) => r.id)).toEqual([v1.id]);
     const v2 = await renderAgreement(subId, admin);

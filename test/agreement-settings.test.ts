@@ -57,7 +57,9 @@ async function sell(unitId: string, buyer: { name: string; phone: string }): Pro
 
 /** A stored document's text through pdftotext, all whitespace removed (CJK lines break anywhere). */
 async function pdfText(documentId: string, token: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/documents/${documentId}/pdf`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${server.url}/api/documents/${documentId}/pdf`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(res.status).toBe(200);
   const file = path.join(dir, `${documentId}.pdf`);
   await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
@@ -100,21 +102,32 @@ describe('agreement terms and documents in the browser', () => {
     expect(patches).toBe(0);
 
     // The network drops the save: the error shows and the edit stays unsaved.
-    const terms = '第一条 KAIPAN-TERMS-7731：乙方应于签约期限内签订《商品房买卖合同》。\n\n第二条 定金不予退还的情形以本条为准。';
+    const terms =
+      '第一条 KAIPAN-TERMS-7731：乙方应于签约期限内签订《商品房买卖合同》。\n\n第二条 定金不予退还的情形以本条为准。';
     await page.fill('input[name=signing-days]', '21');
     await page.fill('textarea[name=agreement-terms]', terms);
-    await page.route('**/api/projects/*/agreement', (route) => (route.request().method() === 'PATCH' ? route.abort('connectionreset') : route.fallback()));
+    await page.route('**/api/projects/*/agreement', (route) =>
+      route.request().method() === 'PATCH' ? route.abort('connectionreset') : route.fallback(),
+    );
     await page.click('[data-testid=agreement-save]');
     await page.locator('[data-testid=agreement-form] .alert--error').waitFor();
     expect(await page.locator('[data-testid=agreement-state]').innerText()).toContain('未保存');
     await page.unroute('**/api/projects/*/agreement');
 
     await page.click('[data-testid=agreement-save]');
-    await expect.poll(() => page.locator('[data-testid=agreement-state]').innerText(), { timeout: 10_000 }).toContain('已保存');
+    await expect
+      .poll(() => page.locator('[data-testid=agreement-state]').innerText(), { timeout: 10_000 })
+      .toContain('已保存');
     expect(await page.locator('[data-testid=agreement-default-badge]').count()).toBe(0);
-    const stored = await server.db.project.findUniqueOrThrow({ where: { id: pid }, select: { agreementTerms: true, signingDays: true } });
+    const stored = await server.db.project.findUniqueOrThrow({
+      where: { id: pid },
+      select: { agreementTerms: true, signingDays: true },
+    });
     expect(stored).toEqual({ agreementTerms: terms, signingDays: 21 });
-    const audit = await server.db.auditEvent.findFirst({ where: { projectId: pid, action: 'project.agreement' }, orderBy: { id: 'desc' } });
+    const audit = await server.db.auditEvent.findFirst({
+      where: { projectId: pid, action: 'project.agreement' },
+      orderBy: { id: 'desc' },
+    });
     expect(audit?.actorId).toBe(manager.user.id);
     expect(audit?.after).toMatchObject({ terms, signingDays: 21 });
 
@@ -132,7 +145,9 @@ describe('agreement terms and documents in the browser', () => {
     await page.fill('input[name=signing-days]', '30');
     const documentsBefore = await server.db.document.count();
     const auditBefore = await server.db.auditEvent.count();
-    const previewed = page.waitForResponse((r) => r.url().endsWith('/agreement/preview') && r.request().method() === 'POST');
+    const previewed = page.waitForResponse(
+      (r) => r.url().endsWith('/agreement/preview') && r.request().method() === 'POST',
+    );
     await page.click('[data-testid=agreement-sample] button.docbtn__btn');
     const response = await previewed;
     expect(response.status()).toBe(200);
@@ -157,7 +172,12 @@ describe('agreement terms and documents in the browser', () => {
     expect(text).toContain('样本SAMPLE');
     expect(text).toContain('30日内');
     // Nothing changed: the saved terms, the documents and the audit trail are as they were.
-    expect(await server.db.project.findUniqueOrThrow({ where: { id: pid }, select: { agreementTerms: true, signingDays: true } })).toEqual({ agreementTerms: terms, signingDays: 21 });
+    expect(
+      await server.db.project.findUniqueOrThrow({
+        where: { id: pid },
+        select: { agreementTerms: true, signingDays: true },
+      }),
+    ).toEqual({ agreementTerms: terms, signingDays: 21 });
     expect(await server.db.document.count()).toBe(documentsBefore);
     expect(await server.db.auditEvent.count()).toBe(auditBefore);
     expect(await page.locator('[data-testid=agreement-state]').innerText()).toContain('未保存');
@@ -174,7 +194,13 @@ describe('agreement terms and documents in the browser', () => {
   it('a consultant on a phone produces the 置业计划书 of a unit, and the 认购书 of a deal', async () => {
     const pid = server.fixture.projectId;
     const unitId = server.fixture.unitIds[1] as string;
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await context.newPage();
     await signIn(page, 's001');
     const cell = page.locator('button[aria-label^="A-0102 "]').first();
@@ -239,8 +265,20 @@ describe('agreement terms and documents in the browser', () => {
     expect((await http(server.url, 'POST', `/api/projects/${pid}/discounts`, manager.token, rule)).status).toBe(201);
     await termsReread;
     release();
-    await expect.poll(async () => (await plan.locator('[data-testid=document-ready]').getAttribute('data-document-id').catch(() => null)) ?? documentId, { timeout: 30_000 }).not.toBe(documentId);
-    const latest = await server.db.auditEvent.findFirst({ where: { projectId: pid, action: 'document.rendered' }, orderBy: { id: 'desc' } });
+    await expect
+      .poll(
+        async () =>
+          (await plan
+            .locator('[data-testid=document-ready]')
+            .getAttribute('data-document-id')
+            .catch(() => null)) ?? documentId,
+        { timeout: 30_000 },
+      )
+      .not.toBe(documentId);
+    const latest = await server.db.auditEvent.findFirst({
+      where: { projectId: pid, action: 'document.rendered' },
+      orderBy: { id: 'desc' },
+    });
     const after = latest?.after as { kind: string; facts: Array<{ labelEn: string; value: string }> } | undefined;
     expect(after?.kind).toBe('PURCHASE_PLAN');
     expect(after?.facts.find((f) => f.labelEn === 'Plans')?.value.startsWith(second)).toBe(true);
@@ -254,7 +292,9 @@ describe('agreement terms and documents in the browser', () => {
     await agreement.locator('button.docbtn__btn').click();
     const done = agreement.locator('[data-testid=document-ready]');
     await done.waitFor({ timeout: 30_000 });
-    const agreementDoc = await server.db.document.findUniqueOrThrow({ where: { id: (await done.getAttribute('data-document-id')) as string } });
+    const agreementDoc = await server.db.document.findUniqueOrThrow({
+      where: { id: (await done.getAttribute('data-document-id')) as string },
+    });
     expect(agreementDoc).toMatchObject({ kind: 'AGREEMENT', entityId: subscriptionId });
     await page.screenshot({ path: `${SHOTS}/agreement-deal-phone.png` });
     await context.close();

@@ -55,16 +55,24 @@ describe('the route table', () => {
   it('names a permission, error codes of the registry and a success answer for every route', () => {
     for (const route of API_ROUTES) {
       expect(route.access, route.path).toEqual(expect.any(String));
-      expect(Object.keys(route.responses).length > 0 || route.file !== undefined, `${route.method} ${route.path}`).toBe(true);
+      expect(Object.keys(route.responses).length > 0 || route.file !== undefined, `${route.method} ${route.path}`).toBe(
+        true,
+      );
     }
-    const untyped = API_ROUTES.filter((r) => Object.values(r.responses).some((s) => isDeclaredOnly(s))).map((r) => `${r.feature}.${r.name}`);
+    const untyped = API_ROUTES.filter((r) => Object.values(r.responses).some((s) => isDeclaredOnly(s))).map(
+      (r) => `${r.feature}.${r.name}`,
+    );
     expect(untyped.length, `still untyped: ${untyped.join(', ')}`).toBeLessThanOrEqual(UNTYPED_AT_MOST);
   });
 });
 
 describe('GET /api/openapi.json', () => {
   it('lists every operation with its request schemas, 2xx answers and security', async () => {
-    const res = await http<{ openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } }>(server.url, 'GET', '/api/openapi.json');
+    const res = await http<{
+      openapi: string;
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, unknown> };
+    }>(server.url, 'GET', '/api/openapi.json');
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toMatch(/^3\./);
@@ -79,12 +87,22 @@ describe('GET /api/openapi.json', () => {
       expect(op.operationId).toBe(`${route.feature}.${route.name}`);
       const success = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
       expect(success.length, `${route.method} ${route.path}: a 2xx answer`).toBeGreaterThan(0);
-      for (const [, answer] of success) expect(Object.keys(answer.content ?? {}).length, `${route.method} ${route.path}: typed 2xx`).toBeGreaterThan(0);
-      if (route.body) expect(op.requestBody?.content['application/json']?.schema, `${route.method} ${route.path}: body`).toBeDefined();
+      for (const [, answer] of success)
+        expect(Object.keys(answer.content ?? {}).length, `${route.method} ${route.path}: typed 2xx`).toBeGreaterThan(0);
+      if (route.body)
+        expect(
+          op.requestBody?.content['application/json']?.schema,
+          `${route.method} ${route.path}: body`,
+        ).toBeDefined();
       for (const name of [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1])) {
-        expect(op.parameters?.some((p) => p.in === 'path' && p.name === name), `${route.path}: parameter ${name}`).toBe(true);
+        expect(
+          op.parameters?.some((p) => p.in === 'path' && p.name === name),
+          `${route.path}: parameter ${name}`,
+        ).toBe(true);
       }
-      expect(op.security, route.path).toEqual(route.access === 'public' ? [] : expect.arrayContaining([{ bearer: [] }]));
+      expect(op.security, route.path).toEqual(
+        route.access === 'public' ? [] : expect.arrayContaining([{ bearer: [] }]),
+      );
     }
     expect(missing).toEqual([]);
   });
@@ -95,8 +113,15 @@ describe('the gate', () => {
     const wrong: string[] = [];
     for (const route of API_ROUTES.filter((r) => r.access !== 'public')) {
       const path = route.path.replace(/:[A-Za-z0-9_]+/g, '00000000-0000-4000-8000-000000000000');
-      const res = await http<{ error?: { code: string } }>(server.url, route.method, path, undefined, route.method === 'GET' ? undefined : {});
-      if (res.status !== 401 || res.body.error?.code !== 'UNAUTHENTICATED') wrong.push(`${route.method} ${route.path}: ${res.status}`);
+      const res = await http<{ error?: { code: string } }>(
+        server.url,
+        route.method,
+        path,
+        undefined,
+        route.method === 'GET' ? undefined : {},
+      );
+      if (res.status !== 401 || res.body.error?.code !== 'UNAUTHENTICATED')
+        wrong.push(`${route.method} ${route.path}: ${res.status}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -23,7 +23,10 @@ let pid: string;
 beforeAll(async () => {
   server = await startTestServer({ units: 12, consultants: 2 });
   pid = server.fixture.projectId;
-  [manager, consultant] = await Promise.all(['manager', 's001'].map(async (u) => (await server.login(u)).token)) as [string, string];
+  [manager, consultant] = (await Promise.all(['manager', 's001'].map(async (u) => (await server.login(u)).token))) as [
+    string,
+    string,
+  ];
   prints = await fingerprinter(server);
 });
 
@@ -46,8 +49,13 @@ function expectRefusal(res: Answer, code: string, path?: string): void {
 }
 
 /** `body` is sent as is when a string (raw JSON text), else JSON-encoded. */
-const call = (method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<Answer> =>
-  http(server.url, method, path, token, body, headers);
+const call = (
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<Answer> => http(server.url, method, path, token, body, headers);
 
 /** One raw HTTP/1.1 exchange over a socket: for what fetch refuses to send. */
 function rawHttp(request: string | Buffer): Promise<{ status: number; headers: string; body: string }> {
@@ -69,36 +77,83 @@ function rawHttp(request: string | Buffer): Promise<{ status: number; headers: s
 describe('text PostgreSQL cannot hold never reaches it', () => {
   it('login with a NUL or an unpaired surrogate in the username, without being signed in → VALIDATION_FAILED naming the field', async () => {
     const before = await prints.take();
-    expectRefusal(await call('POST', '/api/auth/login', undefined, { username: 'a\u0000b', password: 'x' }), 'VALIDATION_FAILED', 'username');
-    expectRefusal(await call('POST', '/api/auth/login', undefined, '{"username":"a\\ud800b","password":"x"}'), 'VALIDATION_FAILED', 'username');
-    expectRefusal(await call('POST', '/api/auth/login', undefined, { username: 'manager', password: 'pw\u0000' }), 'VALIDATION_FAILED', 'password');
+    expectRefusal(
+      await call('POST', '/api/auth/login', undefined, { username: 'a\u0000b', password: 'x' }),
+      'VALIDATION_FAILED',
+      'username',
+    );
+    expectRefusal(
+      await call('POST', '/api/auth/login', undefined, '{"username":"a\\ud800b","password":"x"}'),
+      'VALIDATION_FAILED',
+      'username',
+    );
+    expectRefusal(
+      await call('POST', '/api/auth/login', undefined, { username: 'manager', password: 'pw\u0000' }),
+      'VALIDATION_FAILED',
+      'password',
+    );
     expect(await prints.take()).toEqual(before);
   });
 
   it('withhold reason with NUL / an unpaired surrogate / a line break → refused; the unit stays AVAILABLE, nothing audited', async () => {
     const unitId = server.fixture.unitIds[0]!;
     const before = await prints.take();
-    expectRefusal(await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'VIP\u0000' }), 'VALIDATION_FAILED', 'reason');
-    expectRefusal(await call('POST', `/api/units/${unitId}/withhold`, manager, '{"reason":"VIP \\udc00"}'), 'VALIDATION_FAILED', 'reason');
+    expectRefusal(
+      await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'VIP\u0000' }),
+      'VALIDATION_FAILED',
+      'reason',
+    );
+    expectRefusal(
+      await call('POST', `/api/units/${unitId}/withhold`, manager, '{"reason":"VIP \\udc00"}'),
+      'VALIDATION_FAILED',
+      'reason',
+    );
     // Single-line field: a line break inside is refused by the shared schema (forms use it too).
-    expectRefusal(await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'VIP\nline two' }), 'VALIDATION_FAILED', 'reason');
+    expectRefusal(
+      await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'VIP\nline two' }),
+      'VALIDATION_FAILED',
+      'reason',
+    );
     expect(await prints.take()).toEqual(before);
     expect((await server.db.unit.findUniqueOrThrow({ where: { id: unitId } })).status).toBe('AVAILABLE');
   });
 
   it('batch names: create and rename with NUL → refused, the pending batch keeps its name', async () => {
     const before = await prints.take();
-    expectRefusal(await call('POST', `/api/projects/${pid}/batches`, manager, { name: '二批\u0000', unitIds: [server.fixture.pendingUnitIds[0]] }), 'VALIDATION_FAILED', 'name');
-    expectRefusal(await call('PATCH', `/api/batches/${server.fixture.pendingBatchId}`, manager, { name: '二批\u0000' }), 'VALIDATION_FAILED', 'name');
-    expectRefusal(await call('PATCH', `/api/batches/${server.fixture.pendingBatchId}`, manager, '{"name":"\\ud83d"}'), 'VALIDATION_FAILED', 'name');
+    expectRefusal(
+      await call('POST', `/api/projects/${pid}/batches`, manager, {
+        name: '二批\u0000',
+        unitIds: [server.fixture.pendingUnitIds[0]],
+      }),
+      'VALIDATION_FAILED',
+      'name',
+    );
+    expectRefusal(
+      await call('PATCH', `/api/batches/${server.fixture.pendingBatchId}`, manager, { name: '二批\u0000' }),
+      'VALIDATION_FAILED',
+      'name',
+    );
+    expectRefusal(
+      await call('PATCH', `/api/batches/${server.fixture.pendingBatchId}`, manager, '{"name":"\\ud83d"}'),
+      'VALIDATION_FAILED',
+      'name',
+    );
     expect(await prints.take()).toEqual(before);
   });
 
   it('searches ?q=%00 (customers, cashier lookup) → VALIDATION_FAILED naming query.q', async () => {
     expectRefusal(await call('GET', `/api/projects/${pid}/customers?q=%00`, manager), 'VALIDATION_FAILED', 'query.q');
-    expectRefusal(await call('GET', `/api/projects/${pid}/cashier/lookup?q=a%00b`, manager), 'VALIDATION_FAILED', 'query.q');
+    expectRefusal(
+      await call('GET', `/api/projects/${pid}/cashier/lookup?q=a%00b`, manager),
+      'VALIDATION_FAILED',
+      'query.q',
+    );
     expectRefusal(await call('GET', `/api/projects/${pid}/customers?q=%01`, manager), 'VALIDATION_FAILED', 'query.q');
-    expectRefusal(await call('GET', `/api/projects/${pid}/customers?%00=1`, manager), 'VALIDATION_FAILED', 'query.\\u0000');
+    expectRefusal(
+      await call('GET', `/api/projects/${pid}/customers?%00=1`, manager),
+      'VALIDATION_FAILED',
+      'query.\\u0000',
+    );
     // A search without a NUL still works.
     expect((await call('GET', `/api/projects/${pid}/customers?q=%E5%BC%A0`, manager)).status).toBe(200);
   });
@@ -109,23 +164,42 @@ describe('text PostgreSQL cannot hold never reaches it', () => {
     const reg = await createRegistration(server, manager, '王五');
     const before = await prints.take();
     expectRefusal(
-      await call('POST', `/api/projects/${pid}/payments`, cashier!.token, { idempotencyKey: 'bad-input-0001', kind: 'SINCERITY', registrationId: reg.id, lines: cash(100_00), payerName: '王\u0000五' }),
+      await call('POST', `/api/projects/${pid}/payments`, cashier!.token, {
+        idempotencyKey: 'bad-input-0001',
+        kind: 'SINCERITY',
+        registrationId: reg.id,
+        lines: cash(100_00),
+        payerName: '王\u0000五',
+      }),
       'VALIDATION_FAILED',
       'payerName',
     );
     expect(await prints.take()).toEqual(before);
-    const payment = await pay(server, cashier!.token, { kind: 'SINCERITY', registrationId: reg.id, lines: cash(100_00) });
+    const payment = await pay(server, cashier!.token, {
+      kind: 'SINCERITY',
+      registrationId: reg.id,
+      lines: cash(100_00),
+    });
     const receiptId = payment.receipt!.id;
     const issued = await prints.take();
-    expectRefusal(await call('POST', `/api/receipts/${receiptId}/void-requests`, cashier!.token, { reason: '错收\u0000' }), 'VALIDATION_FAILED', 'reason');
-    expectRefusal(await call('POST', `/api/receipts/${receiptId}/void-requests`, cashier!.token, '{"reason":"\\ud800错收"}'), 'VALIDATION_FAILED', 'reason');
+    expectRefusal(
+      await call('POST', `/api/receipts/${receiptId}/void-requests`, cashier!.token, { reason: '错收\u0000' }),
+      'VALIDATION_FAILED',
+      'reason',
+    );
+    expectRefusal(
+      await call('POST', `/api/receipts/${receiptId}/void-requests`, cashier!.token, '{"reason":"\\ud800错收"}'),
+      'VALIDATION_FAILED',
+      'reason',
+    );
     expect(await prints.take()).toEqual(issued);
   });
 
   it('an imported sheet with a control character or a line break in a text cell → IMPORT_INVALID with INVALID_TEXT, nothing imported', async () => {
     // (A CSV holding U+0000 is refused as binary, FILE_UNREADABLE, as before.)
     const header = UNIT_SHEET_COLUMNS.map((c) => c.header).join(',');
-    const row = (layoutName: string, orientation = '南') => ['A', 'A-0101', '1', '1', 'A', layoutName, '100.25', '80.50', orientation, '2000000.00', '1900000.00'].join(',');
+    const row = (layoutName: string, orientation = '南') =>
+      ['A', 'A-0101', '1', '1', 'A', layoutName, '100.25', '80.50', orientation, '2000000.00', '1900000.00'].join(',');
     const before = await prints.take();
     // Control characters anywhere; a line break in a one-line column (the layout name may have two lines).
     for (const line of [row('3室\u00072厅'), row('3室\u001b2厅'), row('3室2厅', '"南\n北"'), row('3室2厅', '南\t北')]) {
@@ -161,11 +235,18 @@ describe('bodies: only an object is a body; no body is no body', () => {
   });
 
   it('a route that takes no body still works without one; logout refuses an unknown field like every route', async () => {
-    const paused = await fetch(`${server.url}/api/projects/${pid}/pause`, { method: 'POST', headers: { authorization: `Bearer ${manager}` } });
+    const paused = await fetch(`${server.url}/api/projects/${pid}/pause`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${manager}` },
+    });
     expect(paused.status).toBe(200);
     const resumed = await call('POST', `/api/projects/${pid}/resume`, manager, {});
     expect(resumed.status).toBe(200);
-    expectRefusal(await call('POST', '/api/auth/logout', undefined, { everywhere: true }), 'VALIDATION_FAILED', '(root)');
+    expectRefusal(
+      await call('POST', '/api/auth/logout', undefined, { everywhere: true }),
+      'VALIDATION_FAILED',
+      '(root)',
+    );
     expect((await call('POST', '/api/auth/logout', undefined, {})).status).toBe(200);
   });
 });
@@ -176,9 +257,20 @@ describe("the framework's own refusals are in the one shape", () => {
     expectRefusal(await call('GET', `/api/projects/%ED%A0%80/catalog`, manager), 'VALIDATION_FAILED'); // UTF-8 of a lone surrogate
     expectRefusal(await call('GET', `/api/projects/${'x'.repeat(500)}/catalog`, manager), 'VALIDATION_FAILED');
     expectRefusal(await call('POST', `/api/projects/${pid}/pause`, manager, '{"a":'), 'VALIDATION_FAILED');
-    expectRefusal(await call('POST', `/api/projects/${pid}/pause`, manager, '{"__proto__":{"x":1}}'), 'VALIDATION_FAILED');
-    expectRefusal(await call('POST', `/api/projects/${pid}/pause`, manager, '<pause/>', { 'content-type': 'application/xml' }), 'VALIDATION_FAILED');
-    expectRefusal(await call('POST', `/api/units/${server.fixture.unitIds[1]}/withhold`, manager, { reason: 'x'.repeat(3 * 1024 * 1024) }), 'PAYLOAD_TOO_LARGE');
+    expectRefusal(
+      await call('POST', `/api/projects/${pid}/pause`, manager, '{"__proto__":{"x":1}}'),
+      'VALIDATION_FAILED',
+    );
+    expectRefusal(
+      await call('POST', `/api/projects/${pid}/pause`, manager, '<pause/>', { 'content-type': 'application/xml' }),
+      'VALIDATION_FAILED',
+    );
+    expectRefusal(
+      await call('POST', `/api/units/${server.fixture.unitIds[1]}/withhold`, manager, {
+        reason: 'x'.repeat(3 * 1024 * 1024),
+      }),
+      'PAYLOAD_TOO_LARGE',
+    );
     expectRefusal(await call('DELETE', '/api/auth/login', manager), 'NOT_FOUND');
     expect((await server.db.project.findUniqueOrThrow({ where: { id: pid } })).salesPaused).toBe(false);
   });
@@ -191,7 +283,11 @@ describe("the framework's own refusals are in the one shape", () => {
     expect(JSON.parse(tooLarge.body)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
     const longUrl = await rawHttp(`GET /api/projects?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
     expect(JSON.parse(longUrl.body)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
-    for (const garbage of ['HELLO\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nX-Kaipan-Device: a\u0000b\r\n\r\n', 'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}']) {
+    for (const garbage of [
+      'HELLO\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nX-Kaipan-Device: a\u0000b\r\n\r\n',
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}',
+    ]) {
       const res = await rawHttp(Buffer.from(garbage, 'latin1'));
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body)).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String) } });
@@ -225,7 +321,9 @@ describe("the framework's own refusals are in the one shape", () => {
     socket.write('GET /ping HTTP/1.1\r\nHost: x\r\n\r\n');
     await expect.poll(() => responses.join('')).toMatch(/HTTP\/1\.1 503/);
     const last = responses.join('').split('HTTP/1.1 503')[1]!;
-    expect(JSON.parse(last.slice(last.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } });
+    expect(JSON.parse(last.slice(last.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) },
+    });
     socket.destroy();
     release();
     await closed;
@@ -257,7 +355,11 @@ describe('hub commands', () => {
 
   it('a command without a payload, with extra arguments, or unknown is answered — never left hanging', async () => {
     expectAckRefusal(await emitRaw('unit:lock'), 'VALIDATION_FAILED', '(root)');
-    expectAckRefusal(await emitRaw('unit:lock', { unitId: server.fixture.unitIds[2] }, 'extra'), 'VALIDATION_FAILED', '(root)');
+    expectAckRefusal(
+      await emitRaw('unit:lock', { unitId: server.fixture.unitIds[2] }, 'extra'),
+      'VALIDATION_FAILED',
+      '(root)',
+    );
     expectAckRefusal(await emitRaw('unit:steal', { unitId: server.fixture.unitIds[2] }), 'NOT_FOUND');
     expectAckRefusal(await emitRaw('project:join', null), 'VALIDATION_FAILED');
     expectAckRefusal(await emitRaw('project:join', 'not an object'), 'VALIDATION_FAILED');
@@ -270,7 +372,11 @@ describe('hub commands', () => {
     const token = lock.ok ? lock.data.token : '';
     const before = await prints.take();
     for (const name of ['张\u0000三', '张\ud800三', '张\u0007三']) {
-      expectAckRefusal(await emitRaw('unit:confirm', { unitId, token, buyer: { name, phone: '13800001111' } }), 'VALIDATION_FAILED', 'buyer.name');
+      expectAckRefusal(
+        await emitRaw('unit:confirm', { unitId, token, buyer: { name, phone: '13800001111' } }),
+        'VALIDATION_FAILED',
+        'buyer.name',
+      );
     }
     expectAckRefusal(await emitRaw('unit:confirm', { unitId, token, ['x\u0000']: 1 }), 'VALIDATION_FAILED', 'x\\u0000');
     expect(await prints.take()).toEqual(before);
@@ -284,6 +390,10 @@ describe('hub commands', () => {
       (e: Error & { data?: unknown }) => e,
     );
     expect(err?.message).toBe('VALIDATION_FAILED');
-    expect(err?.data).toEqual({ code: 'VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ path: 'auth.token' })] });
+    expect(err?.data).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: expect.any(String),
+      details: [expect.objectContaining({ path: 'auth.token' })],
+    });
   });
 });

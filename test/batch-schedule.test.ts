@@ -54,7 +54,9 @@ beforeAll(async () => {
   board = await server.connect({ deviceKey: TEST_BOARD_KEY });
   const ack = await emitAck<ProjectSnapshot>(board, 'project:join', { projectId: server.fixture.projectId });
   expect(ack.ok).toBe(true);
-  board.on('units:changed', (frame) => seen.push(...frame.changes.map((change) => ({ change, receivedAt: Date.now() }))));
+  board.on('units:changed', (frame) =>
+    seen.push(...frame.changes.map((change) => ({ change, receivedAt: Date.now() }))),
+  );
 });
 
 afterAll(async () => {
@@ -66,13 +68,21 @@ describe('batch schedule', () => {
     const id = server.fixture.pendingBatchId;
     const cancelled = await call<BatchInfo>('POST', `/api/batches/${id}/cancel`, manager, {});
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'PENDING', cancelledAt: expect.any(String) } });
-    expect((await call('POST', `/api/batches/${id}/release`, manager, {})).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
-    expect((await call('POST', `/api/batches/${id}/cancel`, manager, {})).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
+    expect((await call('POST', `/api/batches/${id}/release`, manager, {})).body).toMatchObject({
+      error: { code: 'INVALID_TRANSITION' },
+    });
+    expect((await call('POST', `/api/batches/${id}/cancel`, manager, {})).body).toMatchObject({
+      error: { code: 'INVALID_TRANSITION' },
+    });
     expect((await call('PATCH', `/api/batches/${id}`, manager, { name: 'x' })).status).toBe(409);
     for (const u of server.fixture.pendingUnitIds) expect(await unitStatus(u)).toBe('NOT_RELEASED');
     const audit = await server.db.auditEvent.findMany({ where: { entityId: id, action: { startsWith: 'batch.' } } });
     expect(audit.map((a) => a.action)).toEqual(['batch.cancel']);
-    expect(audit[0]).toMatchObject({ actorName: 'manager', before: { status: 'PENDING' }, after: { status: 'CANCELLED' } });
+    expect(audit[0]).toMatchObject({
+      actorName: 'manager',
+      before: { status: 'PENDING' },
+      after: { status: 'CANCELLED' },
+    });
   });
 
   it('refuses bad schedules with a coded 4xx and changes nothing', async () => {
@@ -88,15 +98,28 @@ describe('batch schedule', () => {
       [consultant, { name: 'Seller', unitIds, releaseAt: future }, 403, 'FORBIDDEN'],
     ] as const;
     for (const [token, body, status, code] of cases) {
-      expect(await call('POST', `/api/projects/${projectId}/batches`, token, body)).toMatchObject({ status, body: { error: { code } } });
+      expect(await call('POST', `/api/projects/${projectId}/batches`, token, body)).toMatchObject({
+        status,
+        body: { error: { code } },
+      });
     }
     expect(await server.db.batch.count()).toBe(before);
     // A released batch can be neither rescheduled nor cancelled.
-    const now = await call<BatchInfo>('POST', `/api/projects/${projectId}/batches`, manager, { name: 'Now', unitIds, release: true });
+    const now = await call<BatchInfo>('POST', `/api/projects/${projectId}/batches`, manager, {
+      name: 'Now',
+      unitIds,
+      release: true,
+    });
     expect(now.body).toMatchObject({ status: 'RELEASED' });
-    expect((await call('PATCH', `/api/batches/${now.body.id}`, manager, { releaseAt: future })).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
-    expect((await call('POST', `/api/batches/${now.body.id}/cancel`, manager, {})).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
-    expect((await call('PATCH', `/api/batches/${now.body.id}`, consultant, { name: 'y' })).body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect((await call('PATCH', `/api/batches/${now.body.id}`, manager, { releaseAt: future })).body).toMatchObject({
+      error: { code: 'INVALID_TRANSITION' },
+    });
+    expect((await call('POST', `/api/batches/${now.body.id}/cancel`, manager, {})).body).toMatchObject({
+      error: { code: 'INVALID_TRANSITION' },
+    });
+    expect((await call('PATCH', `/api/batches/${now.body.id}`, consultant, { name: 'y' })).body).toMatchObject({
+      error: { code: 'FORBIDDEN' },
+    });
     const audit = await server.db.auditEvent.findMany({ where: { entityId: now.body.id }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['batch.create', 'batch.release']);
   });
@@ -105,21 +128,40 @@ describe('batch schedule', () => {
     const unitId = server.fixture.pendingUnitIds[1]!;
     const releaseAt = new Date(Date.now() + 1500);
     const created = await call<BatchInfo>('POST', `/api/projects/${server.fixture.projectId}/batches`, manager, {
-      name: '二批', unitIds: [unitId], releaseAt: releaseAt.toISOString(),
+      name: '二批',
+      unitIds: [unitId],
+      releaseAt: releaseAt.toISOString(),
     });
-    expect(created).toMatchObject({ status: 201, body: { status: 'PENDING', releaseAt: releaseAt.toISOString(), cancelledAt: null } });
-    const boardList = await http<BatchInfo[]>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/batches`, undefined, undefined, {
-      'x-device-key': TEST_BOARD_KEY,
+    expect(created).toMatchObject({
+      status: 201,
+      body: { status: 'PENDING', releaseAt: releaseAt.toISOString(), cancelledAt: null },
     });
+    const boardList = await http<BatchInfo[]>(
+      server.url,
+      'GET',
+      `/api/projects/${server.fixture.projectId}/batches`,
+      undefined,
+      undefined,
+      {
+        'x-device-key': TEST_BOARD_KEY,
+      },
+    );
     expect(boardList.status).toBe(200);
-    expect(boardList.body).toContainEqual(expect.objectContaining({ id: created.body.id, releaseAt: releaseAt.toISOString() }));
+    expect(boardList.body).toContainEqual(
+      expect.objectContaining({ id: created.body.id, releaseAt: releaseAt.toISOString() }),
+    );
     const receivedAt = await waitForAvailable(unitId, 5_000);
     expect(receivedAt).toBeGreaterThanOrEqual(releaseAt.getTime());
     expect(receivedAt).toBeLessThanOrEqual(releaseAt.getTime() + 1_000);
     const audit = await releases(created.body.id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorName: 'system', after: { status: 'RELEASED', scheduledFor: releaseAt.toISOString() } });
-    const schedule = await server.db.auditEvent.findMany({ where: { entityId: created.body.id, action: 'batch.schedule' } });
+    expect(audit[0]).toMatchObject({
+      actorName: 'system',
+      after: { status: 'RELEASED', scheduledFor: releaseAt.toISOString() },
+    });
+    const schedule = await server.db.auditEvent.findMany({
+      where: { entityId: created.body.id, action: 'batch.schedule' },
+    });
     expect(schedule[0]).toMatchObject({ before: { releaseAt: null }, after: { releaseAt: releaseAt.toISOString() } });
   });
 
@@ -127,10 +169,15 @@ describe('batch schedule', () => {
     const unitId = server.fixture.pendingUnitIds[2]!;
     const first = new Date(Date.now() + 1500);
     const created = await call<BatchInfo>('POST', `/api/projects/${server.fixture.projectId}/batches`, manager, {
-      name: '三批', unitIds: [unitId], releaseAt: first.toISOString(),
+      name: '三批',
+      unitIds: [unitId],
+      releaseAt: first.toISOString(),
     });
     const second = new Date(Date.now() + 3000);
-    const patched = await call<BatchInfo>('PATCH', `/api/batches/${created.body.id}`, manager, { releaseAt: second.toISOString(), name: '三批 B' });
+    const patched = await call<BatchInfo>('PATCH', `/api/batches/${created.body.id}`, manager, {
+      releaseAt: second.toISOString(),
+      name: '三批 B',
+    });
     expect(patched.body).toMatchObject({ name: '三批 B', releaseAt: second.toISOString() });
     // A job for the old instant that Redis still ran would find the batch rescheduled and do nothing.
     expect(await server.kaipan.services.control.releaseScheduled(created.body.id, first)).toBe(false);
@@ -141,10 +188,13 @@ describe('batch schedule', () => {
     expect(receivedAt).toBeLessThanOrEqual(second.getTime() + 1_000);
     await sleep(300);
     expect(await releases(created.body.id)).toHaveLength(1);
-    const audit = await server.db.auditEvent.findMany({ where: { entityId: created.body.id, action: 'batch.reschedule' } });
+    const audit = await server.db.auditEvent.findMany({
+      where: { entityId: created.body.id, action: 'batch.reschedule' },
+    });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
-      before: { releaseAt: first.toISOString(), name: '三批' }, after: { releaseAt: second.toISOString(), name: '三批 B' },
+      before: { releaseAt: first.toISOString(), name: '三批' },
+      after: { releaseAt: second.toISOString(), name: '三批 B' },
     });
   });
 
@@ -152,13 +202,17 @@ describe('batch schedule', () => {
     const unitId = server.fixture.pendingUnitIds[3]!;
     const at = new Date(Date.now() + 1200);
     const created = await call<BatchInfo>('POST', `/api/projects/${server.fixture.projectId}/batches`, manager, {
-      name: '四批', unitIds: [unitId], releaseAt: at.toISOString(),
+      name: '四批',
+      unitIds: [unitId],
+      releaseAt: at.toISOString(),
     });
     expect((await call('POST', `/api/batches/${created.body.id}/cancel`, manager, {})).status).toBe(200);
     await sleep(Math.max(0, at.getTime() + 800 - Date.now()));
     expect(await unitStatus(unitId)).toBe('NOT_RELEASED');
     expect(await releases(created.body.id)).toHaveLength(0);
-    const cancel = await server.db.auditEvent.findMany({ where: { entityId: created.body.id, action: 'batch.cancel' } });
+    const cancel = await server.db.auditEvent.findMany({
+      where: { entityId: created.body.id, action: 'batch.cancel' },
+    });
     expect(cancel[0]).toMatchObject({ before: { releaseAt: at.toISOString() } });
   });
 
@@ -166,7 +220,9 @@ describe('batch schedule', () => {
     const unitId = server.fixture.pendingUnitIds[3]!;
     const at = new Date(Date.now() + 1500);
     const created = await call<BatchInfo>('POST', `/api/projects/${server.fixture.projectId}/batches`, manager, {
-      name: '五批', unitIds: [unitId], releaseAt: at.toISOString(),
+      name: '五批',
+      unitIds: [unitId],
+      releaseAt: at.toISOString(),
     });
     expect(created.status).toBe(201);
     await server.kaipan.close();
@@ -192,25 +248,46 @@ describe('batch schedule', () => {
 describe('withhold channel', () => {
   it('stores the channel, audits it, clears it on unwithhold; refuses an unknown channel', async () => {
     const unitId = server.fixture.unitIds[0]!;
-    expect((await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: '内部', channel: 'BOSS' })).body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    expect(await server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { status: true } })).toEqual({ status: 'AVAILABLE' });
+    expect(
+      (await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: '内部', channel: 'BOSS' })).body,
+    ).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(await server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { status: true } })).toEqual({
+      status: 'AVAILABLE',
+    });
     const res = await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'VIP 保留', channel: 'VIP' });
     expect(res).toMatchObject({ status: 200, body: { status: 'WITHHELD' } });
-    expect(await server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { withholdChannel: true, withholdReason: true } })).toEqual({
-      withholdChannel: 'VIP', withholdReason: 'VIP 保留',
+    expect(
+      await server.db.unit.findUniqueOrThrow({
+        where: { id: unitId },
+        select: { withholdChannel: true, withholdReason: true },
+      }),
+    ).toEqual({
+      withholdChannel: 'VIP',
+      withholdReason: 'VIP 保留',
     });
     const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entityId: unitId, action: 'unit.withhold' } });
     expect(audit.after).toEqual({ status: 'WITHHELD', reason: 'VIP 保留', channel: 'VIP' });
     // Screens read who a withheld unit is kept for: members and the project's board.
-    const boardView = await http<WithheldUnitInfo[]>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/withheld`, undefined, undefined, {
-      'x-device-key': TEST_BOARD_KEY,
-    });
+    const boardView = await http<WithheldUnitInfo[]>(
+      server.url,
+      'GET',
+      `/api/projects/${server.fixture.projectId}/withheld`,
+      undefined,
+      undefined,
+      {
+        'x-device-key': TEST_BOARD_KEY,
+      },
+    );
     expect(boardView.body).toEqual([expect.objectContaining({ unitId, reason: 'VIP 保留', channel: 'VIP' })]);
     const outsider = await server.login('outsider');
     expect((await call('GET', `/api/projects/${server.fixture.projectId}/withheld`, outsider.token)).status).toBe(403);
     expect((await call('POST', `/api/units/${unitId}/unwithhold`, manager, {})).status).toBe(200);
-    expect(await server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { withholdChannel: true } })).toEqual({ withholdChannel: null });
-    expect((await call<WithheldUnitInfo[]>('GET', `/api/projects/${server.fixture.projectId}/withheld`, consultant)).body).toEqual([]);
+    expect(
+      await server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { withholdChannel: true } }),
+    ).toEqual({ withholdChannel: null });
+    expect(
+      (await call<WithheldUnitInfo[]>('GET', `/api/projects/${server.fixture.projectId}/withheld`, consultant)).body,
+    ).toEqual([]);
   });
 });
 
@@ -225,15 +302,30 @@ describe('batches:changed', () => {
     const template = await server.db.unit.findFirstOrThrow({ where: { projectId } });
     const { id: unitId } = await server.db.unit.create({
       data: {
-        projectId, buildingId: template.buildingId, code: 'Z-9901', floor: 99, position: 1, layout: 'A', layoutName: 'A',
-        grossArea: 100, netArea: 80, orientation: '南', listPrice: 100_000_00n, floorPrice: 90_000_00n, status: 'NOT_RELEASED',
+        projectId,
+        buildingId: template.buildingId,
+        code: 'Z-9901',
+        floor: 99,
+        position: 1,
+        layout: 'A',
+        layoutName: 'A',
+        grossArea: 100,
+        netArea: 80,
+        orientation: '南',
+        listPrice: 100_000_00n,
+        floorPrice: 90_000_00n,
+        status: 'NOT_RELEASED',
       },
     });
     const created = await call<BatchInfo>('POST', `/api/projects/${projectId}/batches`, manager, {
-      name: 'Later', unitIds: [unitId], releaseAt: new Date(Date.now() + 3_600_000).toISOString(),
+      name: 'Later',
+      unitIds: [unitId],
+      releaseAt: new Date(Date.now() + 3_600_000).toISOString(),
     });
     expect(created.status).toBe(201);
-    await call('PATCH', `/api/batches/${created.body.id}`, manager, { releaseAt: new Date(Date.now() + 7_200_000).toISOString() });
+    await call('PATCH', `/api/batches/${created.body.id}`, manager, {
+      releaseAt: new Date(Date.now() + 7_200_000).toISOString(),
+    });
     await call('POST', `/api/batches/${created.body.id}/cancel`, manager, {});
     const deadline = Date.now() + 5_000;
     while (heard.length < 3 && Date.now() < deadline) await sleep(20);

@@ -33,12 +33,19 @@ describe('launch morning in the browser', () => {
     await expect.poll(() => boardCell('A-0101').count(), { timeout: 15_000 }).toBe(1);
     // The wall fits without scrolling.
     const overflow = await board.evaluate(() => ({
-      w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight,
+      w: document.documentElement.scrollWidth,
+      h: document.documentElement.scrollHeight,
     }));
     expect(overflow.w).toBeLessThanOrEqual(1920);
     expect(overflow.h).toBeLessThanOrEqual(1080);
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await phone.newPage();
     await page.goto(`${server.url}/login`);
     await page.fill('input[name=username]', 's001');
@@ -60,11 +67,21 @@ describe('launch morning in the browser', () => {
     await page.locator('[data-testid=review-confirm]').click();
 
     // The sale is in PostgreSQL…
-    await expect.poll(async () => (await server.db.unit.findFirst({ where: { code: 'A-0101', projectId: server.fixture.projectId } }))?.status, { timeout: 5_000 }).toBe('SUBSCRIBED');
+    await expect
+      .poll(
+        async () =>
+          (await server.db.unit.findFirst({ where: { code: 'A-0101', projectId: server.fixture.projectId } }))?.status,
+        { timeout: 5_000 },
+      )
+      .toBe('SUBSCRIBED');
     const committedAt = Date.now();
     // …and on the wall within a second.
-    await expect.poll(() => boardCell('A-0101').getAttribute('class'), { timeout: 1_000, interval: 50 }).toContain('ucell--subscribed');
-    console.log(`[browser] board showed the subscription ${Date.now() - committedAt} ms after the commit was visible in PostgreSQL`);
+    await expect
+      .poll(() => boardCell('A-0101').getAttribute('class'), { timeout: 1_000, interval: 50 })
+      .toContain('ucell--subscribed');
+    console.log(
+      `[browser] board showed the subscription ${Date.now() - committedAt} ms after the commit was visible in PostgreSQL`,
+    );
     await expect.poll(() => board.locator('body').innerText()).toContain('张**');
     await page.screenshot({ path: `${SHOTS}/e2e-confirmed-phone.png` });
     await board.screenshot({ path: `${SHOTS}/e2e-board-1920.png` });
@@ -75,7 +92,9 @@ describe('launch morning in the browser', () => {
     const unitId = server.fixture.unitIds[1]!;
     const lock = await http<LockResult>(server.url, 'POST', `/api/units/${unitId}/lock`, manager.token, {});
     expect(lock.status).toBe(200);
-    await expect.poll(() => boardCell('A-0102').getAttribute('class'), { timeout: 10_000, interval: 100 }).toContain('ucell--locked');
+    await expect
+      .poll(() => boardCell('A-0102').getAttribute('class'), { timeout: 10_000, interval: 100 })
+      .toContain('ucell--locked');
     await board.screenshot({ path: `${SHOTS}/e2e-board-after-restart.png` });
     await boardContext.close();
     await phone.close();
@@ -96,7 +115,8 @@ describe('launch morning in the browser', () => {
     expect(await board.locator('.serving').count()).toBe(0); // no queue activity: no empty box
 
     await post(`/api/projects/${pid}/queue/categories`, { code: 'GEN', name: '普通', nameEn: 'General', prefix: 'A' });
-    for (let i = 0; i < 4; i += 1) await post(`/api/projects/${pid}/queue/tickets`, { category: 'GEN', phone: `1370000000${i}` });
+    for (let i = 0; i < 4; i += 1)
+      await post(`/api/projects/${pid}/queue/tickets`, { category: 'GEN', phone: `1370000000${i}` });
     await post(`/api/projects/${pid}/queue/call-next`, { count: 1, idempotencyKey: 'browser-call-1' });
     await post(`/api/projects/${pid}/queue/call-next`, { count: 1, idempotencyKey: 'browser-call-2' });
     await expect.poll(() => board.locator('.serving__latest').first().innerText(), { timeout: 5_000 }).toBe('A002');
@@ -108,7 +128,10 @@ describe('launch morning in the browser', () => {
       await post(`/api/projects/${pid}/registrations`, { customerId: customer.id });
     }
     // No sincerity deposits recorded here (deposits are the cashier's payments): every active household draws.
-    const draw = await post(`/api/projects/${pid}/lotteries`, { title: '浏览器摇号 Browser draw', eligible: 'ALL_ACTIVE' });
+    const draw = await post(`/api/projects/${pid}/lotteries`, {
+      title: '浏览器摇号 Browser draw',
+      eligible: 'ALL_ACTIVE',
+    });
     await post(`/api/lotteries/${draw.id}/draw`, {});
     const panel = board.locator('.board-lottery');
     await panel.waitFor({ timeout: 5_000 });
@@ -116,7 +139,10 @@ describe('launch morning in the browser', () => {
     expect(await panel.locator('.board-lottery__label').allInnerTexts()).toHaveLength(3);
     await expect.poll(() => panel.locator('.board-lottery__url').innerText()).toContain(`/lottery/${draw.id}`);
     await expect.poll(() => panel.locator('.board-lottery__qr svg').count()).toBe(1);
-    const size = await board.evaluate(() => ({ w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight }));
+    const size = await board.evaluate(() => ({
+      w: document.documentElement.scrollWidth,
+      h: document.documentElement.scrollHeight,
+    }));
     expect(size.w).toBeLessThanOrEqual(1920);
     expect(size.h).toBeLessThanOrEqual(1080);
     await board.screenshot({ path: `${SHOTS}/e2e-board-lottery.png` });

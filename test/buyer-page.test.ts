@@ -6,7 +6,14 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallResult, CustomerInfo, CustomerShortlist, LockResult, QueueCategoryInfo, TakeTicketResult } from '@kaipan/shared';
+import type {
+  CallResult,
+  CustomerInfo,
+  CustomerShortlist,
+  LockResult,
+  QueueCategoryInfo,
+  TakeTicketResult,
+} from '@kaipan/shared';
 import { hashDeviceKey } from '../server/src/services/auth-service.js';
 import { http, startTestServer, type TestServer } from './support/app.js';
 import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
@@ -19,15 +26,32 @@ let manager: string;
 beforeAll(async () => {
   ensureBuilt('client');
   ensureBuilt('kiosk');
-  server = await startTestServer({ units: 12, consultants: 2, env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' } });
+  server = await startTestServer({
+    units: 12,
+    consultants: 2,
+    env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' },
+  });
   // The fixture has a board but no kiosk.
-  await server.db.device.create({ data: { projectId: server.fixture.projectId, kind: 'KIOSK', name: 'Kiosk (browser test)', keyHash: hashDeviceKey(KIOSK_KEY) } });
+  await server.db.device.create({
+    data: {
+      projectId: server.fixture.projectId,
+      kind: 'KIOSK',
+      name: 'Kiosk (browser test)',
+      keyHash: hashDeviceKey(KIOSK_KEY),
+    },
+  });
   manager = (await server.login('manager')).token;
   for (const c of [
     { code: 'VIP', name: '贵宾', nameEn: 'VIP', prefix: 'V', priority: 0 },
     { code: 'GEN', name: '普通', nameEn: 'General', prefix: 'A', priority: 1 },
   ]) {
-    const res = await http<QueueCategoryInfo>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/queue/categories`, manager, c);
+    const res = await http<QueueCategoryInfo>(
+      server.url,
+      'POST',
+      `/api/projects/${server.fixture.projectId}/queue/categories`,
+      manager,
+      c,
+    );
     expect(res.status).toBe(201);
   }
   browser = await launchChromium();
@@ -39,7 +63,14 @@ afterAll(async () => {
 });
 
 function take(body: object) {
-  return http<TakeTicketResult>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/queue/tickets`, undefined, body, { 'x-device-key': KIOSK_KEY });
+  return http<TakeTicketResult>(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/queue/tickets`,
+    undefined,
+    body,
+    { 'x-device-key': KIOSK_KEY },
+  );
 }
 
 describe('buyer page', () => {
@@ -47,9 +78,18 @@ describe('buyer page', () => {
     const pid = server.fixture.projectId;
     const [first, second] = server.fixture.unitIds as [string, string];
     const phone = '13911112222';
-    const customer = await http<CustomerInfo>(server.url, 'POST', `/api/projects/${pid}/customers`, manager, { name: '李买家', phone });
+    const customer = await http<CustomerInfo>(server.url, 'POST', `/api/projects/${pid}/customers`, manager, {
+      name: '李买家',
+      phone,
+    });
     expect(customer.status).toBe(201);
-    const shortlist = await http<CustomerShortlist>(server.url, 'PUT', `/api/customers/${customer.body.id}/shortlist`, manager, { unitIds: [first, second] });
+    const shortlist = await http<CustomerShortlist>(
+      server.url,
+      'PUT',
+      `/api/customers/${customer.body.id}/shortlist`,
+      manager,
+      { unitIds: [first, second] },
+    );
     expect(shortlist.status).toBe(200);
     // Two buyers before ours.
     expect((await take({ category: 'GEN', phone: '13900000001' })).status).toBe(201);
@@ -58,34 +98,58 @@ describe('buyer page', () => {
     expect(ticket.status).toBe(201);
     expect(ticket.body.ticket.label).toBe('A003');
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await context.newPage();
     await page.goto(`${server.url}${ticket.body.buyerPath}`);
-    await expect.poll(() => page.locator('[data-testid=ticket-number]').textContent(), { timeout: 15_000 }).toBe('A003');
+    await expect
+      .poll(() => page.locator('[data-testid=ticket-number]').textContent(), { timeout: 15_000 })
+      .toBe('A003');
     expect(await page.locator('[data-testid=people-ahead]').textContent()).toBe('2 人');
     expect(await page.locator('[data-testid=ticket-status]').textContent()).toBe('排队中');
     expect(await page.locator('[data-unit="A-0101"]').getAttribute('data-status')).toBe('AVAILABLE');
-    const availableBefore = Number(/\d+/.exec((await page.locator('[data-testid=layout-available]').first().textContent()) ?? '')?.[0]);
+    const availableBefore = Number(
+      /\d+/.exec((await page.locator('[data-testid=layout-available]').first().textContent()) ?? '')?.[0],
+    );
     expect(availableBefore).toBeGreaterThan(0);
     // The socket is up before anything changes (the indicator says so).
-    await expect.poll(() => page.locator('.buyer-head .conn').getAttribute('class'), { timeout: 10_000 }).toContain('conn--online');
+    await expect
+      .poll(() => page.locator('.buyer-head .conn').getAttribute('class'), { timeout: 10_000 })
+      .toContain('conn--online');
     await page.screenshot({ path: `${SHOTS}/buyer-waiting-phone.png`, fullPage: true });
     // Anything below must arrive without a reload: this marker would be gone after one.
     await page.evaluate(() => Object.assign(window, { __noReload: true }));
 
-    const called = await http<CallResult>(server.url, 'POST', `/api/projects/${pid}/queue/call-next`, manager, { count: 3 });
+    const called = await http<CallResult>(server.url, 'POST', `/api/projects/${pid}/queue/call-next`, manager, {
+      count: 3,
+    });
     expect(called.status).toBe(200);
     expect(called.body.called.map((t) => t.label)).toEqual(['A001', 'A002', 'A003']);
-    await expect.poll(() => page.locator('.buyer-hero').getAttribute('data-status'), { timeout: 10_000 }).toBe('CALLED');
+    await expect
+      .poll(() => page.locator('.buyer-hero').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('CALLED');
     expect(await page.locator('[data-testid=ticket-status]').textContent()).toBe('已叫号');
-    await expect.poll(() => page.locator('[data-testid=now-serving] li').first().textContent(), { timeout: 10_000 }).toBe('A003');
+    await expect
+      .poll(() => page.locator('[data-testid=now-serving] li').first().textContent(), { timeout: 10_000 })
+      .toBe('A003');
 
     const lock = await http<LockResult>(server.url, 'POST', `/api/units/${first}/lock`, manager, {});
     expect(lock.status).toBe(200);
-    await expect.poll(() => page.locator('[data-unit="A-0101"]').getAttribute('data-status'), { timeout: 10_000 }).toBe('LOCKED');
+    await expect
+      .poll(() => page.locator('[data-unit="A-0101"]').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('LOCKED');
     expect(await page.locator('[data-unit="A-0101"] .status-pill').textContent()).toBe('锁定');
     await expect
-      .poll(async () => Number(/\d+/.exec((await page.locator('[data-testid=layout-available]').first().textContent()) ?? '')?.[0]), { timeout: 10_000 })
+      .poll(
+        async () =>
+          Number(/\d+/.exec((await page.locator('[data-testid=layout-available]').first().textContent()) ?? '')?.[0]),
+        { timeout: 10_000 },
+      )
       .toBe(availableBefore - 1);
     expect(await page.locator('[data-unit="A-0102"]').getAttribute('data-status')).toBe('AVAILABLE');
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
@@ -93,14 +157,20 @@ describe('buyer page', () => {
 
     // An unknown token is a clear "not found", not an error to retry.
     await page.goto(`${server.url}/q/AAAAAAAAAAAAAAAAAAAAAA`);
-    await expect.poll(() => page.locator('.state--error h2').textContent(), { timeout: 10_000 }).toBe('没有找到这张排号');
+    await expect
+      .poll(() => page.locator('.state--error h2').textContent(), { timeout: 10_000 })
+      .toBe('没有找到这张排号');
     await context.close();
   }, 90_000);
 });
 
 describe('queue kiosk', () => {
   it('issues a number from the keypad, and the same phone gets the same number back', async () => {
-    const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 1080, height: 1920 },
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     // Headless Chromium cannot print a PDF (its renderer crashes): the kiosk's own setting turns automatic printing off.
     await context.addInitScript(() => localStorage.setItem('kaipan.kiosk.autoprint', '0'));
     const page = await context.newPage();

@@ -9,7 +9,14 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfirmResult, DayEndTotals, LockResult, LoginResponse, PaymentInfo, ReceiptBookInfo } from '@kaipan/shared';
+import type {
+  ConfirmResult,
+  DayEndTotals,
+  LockResult,
+  LoginResponse,
+  PaymentInfo,
+  ReceiptBookInfo,
+} from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
 
@@ -24,13 +31,19 @@ beforeAll(async () => {
   const manager = (await server.login('manager')).token;
   cashier = await server.login('cashier');
   // The cashier's receipt book 收据本: KP2026-000001 … KP2026-000100.
-  const book = await http<ReceiptBookInfo>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/receipt-books`, manager, {
-    prefix: 'KP2026-',
-    firstNumber: 1,
-    lastNumber: 100,
-    digits: 6,
-    cashierId: cashier.user.id,
-  });
+  const book = await http<ReceiptBookInfo>(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/receipt-books`,
+    manager,
+    {
+      prefix: 'KP2026-',
+      firstNumber: 1,
+      lastNumber: 100,
+      digits: 6,
+      cashierId: cashier.user.id,
+    },
+  );
   expect(book.status).toBe(201);
   consultant = await server.connect({ token: (await server.login('s001')).token });
   browser = await launchChromium();
@@ -61,9 +74,13 @@ async function openDesk(locale: 'zh-CN' | 'en', width: number, height: number, t
   await page.fill('input[name=password]', 'pw-test');
   await page.keyboard.press('Enter');
   await page.locator('[data-testid=desk-search]').waitFor({ timeout: 15_000 });
-  await expect.poll(() => page.locator('[data-testid=book-chip]').textContent(), { timeout: 10_000 }).toContain('KP2026-');
+  await expect
+    .poll(() => page.locator('[data-testid=book-chip]').textContent(), { timeout: 10_000 })
+    .toContain('KP2026-');
   // The session is the person's, kept on this desk.
-  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('kaipan.cashier.session') ?? 'null') as { user: { username: string } } | null);
+  const stored = await page.evaluate(
+    () => JSON.parse(localStorage.getItem('kaipan.cashier.session') ?? 'null') as { user: { username: string } } | null,
+  );
   expect(stored?.user.username).toBe('cashier');
   await page.screenshot({ path: `${SHOTS}/cashier-${tag}-2-desk.png` });
   return page;
@@ -139,7 +156,10 @@ describe('cashier desk', () => {
       { method: 'WECHAT', amount: 2_000_000, reference: 'WX4200001234' },
     ]);
     // PostgreSQL: exactly one payment (with its two lines) and one receipt number.
-    const payments = await server.db.payment.findMany({ where: { projectId: pid, subscriptionId }, include: { lines: true, receipt: true } });
+    const payments = await server.db.payment.findMany({
+      where: { projectId: pid, subscriptionId },
+      include: { lines: true, receipt: true },
+    });
     expect(payments).toHaveLength(1);
     expect(payments[0]?.idempotencyKey).toBe(sent[0]?.key);
     expect(Number(payments[0]?.amount)).toBe(5_000_000);
@@ -158,16 +178,39 @@ describe('cashier desk', () => {
 
     // Back at the panel: the payment is listed with its receipt, the deposit is paid.
     await page.click('[data-testid=payment-done-close]');
-    await expect.poll(() => page.locator('[data-testid=payments-table] [data-testid=receipt-label]').allTextContents()).toEqual(['KP2026-000001']);
+    await expect
+      .poll(() => page.locator('[data-testid=payments-table] [data-testid=receipt-label]').allTextContents())
+      .toEqual(['KP2026-000001']);
     await expect.poll(() => page.locator('[data-testid=deposit-due] dd').textContent()).toContain('¥0');
     await page.context().close();
   }, 120_000);
 
   it('looks right at 1920×1080 and in English (screenshots of every step)', async () => {
     const runs = [
-      { locale: 'zh-CN' as const, w: 1920, h: 1080, tag: 'zh-1920', unit: 1, buyer: { name: '李四', phone: '13800000002' } },
-      { locale: 'en' as const, w: 1366, h: 768, tag: 'en-1366', unit: 2, buyer: { name: 'Alice Wang', phone: '13800000003' } },
-      { locale: 'en' as const, w: 1920, h: 1080, tag: 'en-1920', unit: 3, buyer: { name: '王五', phone: '13800000004' } },
+      {
+        locale: 'zh-CN' as const,
+        w: 1920,
+        h: 1080,
+        tag: 'zh-1920',
+        unit: 1,
+        buyer: { name: '李四', phone: '13800000002' },
+      },
+      {
+        locale: 'en' as const,
+        w: 1366,
+        h: 768,
+        tag: 'en-1366',
+        unit: 2,
+        buyer: { name: 'Alice Wang', phone: '13800000003' },
+      },
+      {
+        locale: 'en' as const,
+        w: 1920,
+        h: 1080,
+        tag: 'en-1920',
+        unit: 3,
+        buyer: { name: '王五', phone: '13800000004' },
+      },
     ];
     for (const run of runs) {
       const unitId = server.fixture.unitIds[run.unit] as string;
@@ -182,7 +225,12 @@ describe('cashier desk', () => {
       await page.locator('[data-testid=receipt-number]').waitFor({ timeout: 20_000 });
       await page.locator('[data-testid=document-preview]').waitFor({ timeout: 30_000 });
       await page.screenshot({ path: `${SHOTS}/cashier-${run.tag}-5-done.png` });
-      const paid = await http<PaymentInfo[]>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/payments`, cashier.token);
+      const paid = await http<PaymentInfo[]>(
+        server.url,
+        'GET',
+        `/api/projects/${server.fixture.projectId}/payments`,
+        cashier.token,
+      );
       expect(paid.body.filter((p) => p.subscriptionId === subscriptionId)).toHaveLength(1);
       await page.click('[data-testid=payment-done-close]');
       await page.click('a[href="/cashier/day-end"]');
@@ -191,7 +239,13 @@ describe('cashier desk', () => {
       await page.context().close();
     }
     // Receipt numbers: contiguous, no gaps, one per payment.
-    const labels = (await server.db.receipt.findMany({ where: { projectId: server.fixture.projectId }, orderBy: { number: 'asc' }, select: { label: true } })).map((r) => r.label);
+    const labels = (
+      await server.db.receipt.findMany({
+        where: { projectId: server.fixture.projectId },
+        orderBy: { number: 'asc' },
+        select: { label: true },
+      })
+    ).map((r) => r.label);
     expect(labels).toEqual(['KP2026-000001', 'KP2026-000002', 'KP2026-000003', 'KP2026-000004']);
   }, 240_000);
   it('day-end shows the day, closes it and exports the CSV; a refused token goes back to the sign-in', async () => {
@@ -201,7 +255,12 @@ describe('cashier desk', () => {
     await page.locator('[data-testid=day-end-status]').waitFor({ timeout: 15_000 });
     // Four deposits of ¥50,000 today (the first test and the three screenshot runs).
     await expect.poll(() => page.locator('[data-testid=day-end-net]').textContent()).toBe('¥200,000');
-    const day = await http<DayEndTotals>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/day-end`, cashier.token);
+    const day = await http<DayEndTotals>(
+      server.url,
+      'GET',
+      `/api/projects/${server.fixture.projectId}/day-end`,
+      cashier.token,
+    );
     expect(day.body.firstReceipt).toBe('KP2026-000001');
     expect(day.body.lastReceipt).toBe('KP2026-000004');
     expect(await page.locator('[data-testid=day-end-methods]').textContent()).toContain('微信支付');
@@ -218,10 +277,17 @@ describe('cashier desk', () => {
     await page.click('[data-testid=close-day]');
     await page.locator('[data-testid=close-day-dialog]').waitFor();
     await page.click('[data-testid=close-day-confirm]');
-    await expect.poll(() => page.locator('[data-testid=day-end-status]').getAttribute('class'), { timeout: 10_000 }).toContain('c-dayend__status--closed');
-    const closed = await server.db.dayClose.count({ where: { projectId: server.fixture.projectId, cashierId: cashier.user.id } });
+    await expect
+      .poll(() => page.locator('[data-testid=day-end-status]').getAttribute('class'), { timeout: 10_000 })
+      .toContain('c-dayend__status--closed');
+    const closed = await server.db.dayClose.count({
+      where: { projectId: server.fixture.projectId, cashierId: cashier.user.id },
+    });
     expect(closed).toBe(1);
-    const frozen = await server.db.payment.findMany({ where: { projectId: server.fixture.projectId }, select: { dayCloseId: true } });
+    const frozen = await server.db.payment.findMany({
+      where: { projectId: server.fixture.projectId },
+      select: { dayCloseId: true },
+    });
     expect(frozen.every((p) => p.dayCloseId !== null)).toBe(true);
     await page.screenshot({ path: `${SHOTS}/cashier-zh-1366-7-day-closed.png`, fullPage: true });
 
@@ -235,5 +301,4 @@ describe('cashier desk', () => {
     expect(await page.evaluate(() => localStorage.getItem('kaipan.cashier.session'))).toBeNull();
     await page.context().close();
   }, 120_000);
-
 });

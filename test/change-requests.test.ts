@@ -59,11 +59,17 @@ async function subscribe(
   extra: { registrationId?: string; planId?: string; discountIds?: string[] } = {},
 ): Promise<string> {
   const socket = sockets[consultant]!;
-  const lock = await emitAck<LockResult>(socket, 'unit:lock', { unitId, ...(extra.registrationId ? { registrationId: extra.registrationId } : {}) });
+  const lock = await emitAck<LockResult>(socket, 'unit:lock', {
+    unitId,
+    ...(extra.registrationId ? { registrationId: extra.registrationId } : {}),
+  });
   if (!lock.ok) throw new Error(`lock failed: ${JSON.stringify(lock)}`);
   const confirm = await emitAck<ConfirmResult>(socket, 'unit:confirm', {
-    unitId, token: lock.data.token, ...(buyer ? { buyer } : {}),
-    ...(extra.planId ? { planId: extra.planId } : {}), ...(extra.discountIds ? { discountIds: extra.discountIds } : {}),
+    unitId,
+    token: lock.data.token,
+    ...(buyer ? { buyer } : {}),
+    ...(extra.planId ? { planId: extra.planId } : {}),
+    ...(extra.discountIds ? { discountIds: extra.discountIds } : {}),
   });
   if (!confirm.ok) throw new Error(`confirm failed: ${JSON.stringify(confirm)}`);
   return confirm.data.subscriptionId;
@@ -80,7 +86,10 @@ async function approved(token: string, body: object, approver = manager): Promis
 }
 
 async function unitRow(unitId: string) {
-  return server.db.unit.findUniqueOrThrow({ where: { id: unitId }, select: { status: true, version: true, code: true } });
+  return server.db.unit.findUniqueOrThrow({
+    where: { id: unitId },
+    select: { status: true, version: true, code: true },
+  });
 }
 
 async function liveOnUnit(unitId: string) {
@@ -151,9 +160,21 @@ describe('换房 unit change', () => {
     const body = { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: target, reason: '客户想要高楼层' };
     const req = await requestChange(tokens[0]!, body);
     expect(req.status).toBe(201);
-    expect(req.body).toMatchObject({ kind: 'UNIT_CHANGE', status: 'PENDING', subscriptionId: subId, payload: { targetUnitId: target } });
+    expect(req.body).toMatchObject({
+      kind: 'UNIT_CHANGE',
+      status: 'PENDING',
+      subscriptionId: subId,
+      payload: { targetUnitId: target },
+    });
     const targetRow = await unitRow(target);
-    const preview = req.body.preview as { targetUnitCode: string; finalPrice: number; listPrice: number; plan: { id: string }; discountIds: string[]; belowFloor: boolean };
+    const preview = req.body.preview as {
+      targetUnitCode: string;
+      finalPrice: number;
+      listPrice: number;
+      plan: { id: string };
+      discountIds: string[];
+      belowFloor: boolean;
+    };
     expect(preview.targetUnitCode).toBe(targetRow.code);
     expect(preview.plan.id).toBe(mortgage.id);
     expect(preview.discountIds).toEqual([open99.id]);
@@ -163,7 +184,9 @@ describe('换房 unit change', () => {
     // Floor prices 底价 are for managers only.
     expect(req.body.preview).not.toHaveProperty('floorPrice');
     expect((req.body.preview as { breakdown: { floorPrice: number } }).breakdown.floorPrice).toBe(0);
-    const managerView = (await call<ChangeRequestInfo[]>('GET', `/api/projects/${projectId}/change-requests?status=PENDING`, manager)).body.find((r) => r.id === req.body.id);
+    const managerView = (
+      await call<ChangeRequestInfo[]>('GET', `/api/projects/${projectId}/change-requests?status=PENDING`, manager)
+    ).body.find((r) => r.id === req.body.id);
     expect(managerView?.preview).toMatchObject({ floorPrice: 1_900_000_00 });
     expect((await call<Detail>('GET', `/api/subscriptions/${subId}`, tokens[0]!)).body.floorPrice).toBeNull();
     expect((await call<Detail>('GET', `/api/subscriptions/${subId}`, manager)).body.floorPrice).toBe(1_900_000_00);
@@ -203,20 +226,39 @@ describe('换房 unit change', () => {
     expect(oldSub.closedAt).not.toBeNull();
     expect(oldSub.closeReason).toContain('客户想要高楼层');
     expect(newSub).toMatchObject({
-      status: 'ACTIVE', unitId: target, replacesId: subId, buyerName: buyer.name, buyerPhone: buyer.phone,
-      consultantId: oldSub.consultantId, planId: mortgage.id, price: BigInt(preview.finalPrice), listPrice: BigInt(preview.listPrice),
+      status: 'ACTIVE',
+      unitId: target,
+      replacesId: subId,
+      buyerName: buyer.name,
+      buyerPhone: buyer.phone,
+      consultantId: oldSub.consultantId,
+      planId: mortgage.id,
+      price: BigInt(preview.finalPrice),
+      listPrice: BigInt(preview.listPrice),
     });
     expect((newSub.schedule as { amount: number }[]).reduce((s, i) => s + i.amount, 0)).toBe(preview.finalPrice);
     expect((await unitRow(from)).status).toBe('AVAILABLE');
     expect((await unitRow(target)).status).toBe('SUBSCRIBED');
 
-    const audits = await server.db.auditEvent.findMany({ where: { entityId: { in: [from, target, subId, newId, req.body.id] } } });
+    const audits = await server.db.auditEvent.findMany({
+      where: { entityId: { in: [from, target, subId, newId, req.body.id] } },
+    });
     const actions = audits.map((a) => `${a.entity}:${a.action}`);
-    expect(actions).toEqual(expect.arrayContaining([
-      'change_request:change.request', 'change_request:change.approve', 'change_request:change.execute',
-      'unit:unit.change_out', 'unit:unit.change_in', 'subscription:subscription.changed', 'subscription:subscription.create',
-    ]));
-    expect(audits.find((a) => a.action === 'change.approve')).toMatchObject({ actorName: 'manager', after: { status: 'APPROVED', note: '同意' } });
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'change_request:change.request',
+        'change_request:change.approve',
+        'change_request:change.execute',
+        'unit:unit.change_out',
+        'unit:unit.change_in',
+        'subscription:subscription.changed',
+        'subscription:subscription.create',
+      ]),
+    );
+    expect(audits.find((a) => a.action === 'change.approve')).toMatchObject({
+      actorName: 'manager',
+      after: { status: 'APPROVED', note: '同意' },
+    });
 
     await boardSaw(from, 'AVAILABLE');
     const sold = await boardSaw(target, 'SUBSCRIBED');
@@ -234,7 +276,12 @@ describe('换房 unit change', () => {
 
   it('execute twice, then raced five times by the manager and the requester: exactly one new subscription', async () => {
     const subA = await subscribe(0, freshUnit(), freshBuyer());
-    const reqA = await approved(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subA, targetUnitId: freshUnit(), reason: 'twice' });
+    const reqA = await approved(tokens[0]!, {
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subA,
+      targetUnitId: freshUnit(),
+      reason: 'twice',
+    });
     const first = await execute(manager, reqA.id);
     const second = await execute(tokens[0]!, reqA.id);
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -244,8 +291,14 @@ describe('换房 unit change', () => {
     const from = freshUnit();
     const target = freshUnit();
     const subB = await subscribe(1, from, freshBuyer());
-    const reqB = await approved(tokens[1]!, { kind: 'UNIT_CHANGE', subscriptionId: subB, targetUnitId: target, reason: 'raced' }, admin);
-    const results = await Promise.all([manager, tokens[1]!, admin, manager, tokens[1]!].map((t) => execute(t, reqB.id)));
+    const reqB = await approved(
+      tokens[1]!,
+      { kind: 'UNIT_CHANGE', subscriptionId: subB, targetUnitId: target, reason: 'raced' },
+      admin,
+    );
+    const results = await Promise.all(
+      [manager, tokens[1]!, admin, manager, tokens[1]!].map((t) => execute(t, reqB.id)),
+    );
     for (const r of results) {
       // The loser either sees the executed request or, if it asked before the winner finished, an invalid transition.
       if (r.status === 200) expect(r.body.status).toBe('EXECUTED');
@@ -263,7 +316,12 @@ describe('换房 unit change', () => {
     const from = freshUnit();
     const target = freshUnit();
     const subId = await subscribe(0, from, freshBuyer());
-    const req = await approved(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: target, reason: 'taken' });
+    const req = await approved(tokens[0]!, {
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subId,
+      targetUnitId: target,
+      reason: 'taken',
+    });
 
     // Someone holds the target: LOCK_HELD.
     const lock = await emitAck<LockResult>(sockets[2]!, 'unit:lock', { unitId: target });
@@ -275,7 +333,11 @@ describe('换房 unit change', () => {
 
     // …and then buys it: UNIT_NOT_AVAILABLE.
     if (!lock.ok) return;
-    const bought = await emitAck<ConfirmResult>(sockets[2]!, 'unit:confirm', { unitId: target, token: lock.data.token, buyer: freshBuyer() });
+    const bought = await emitAck<ConfirmResult>(sockets[2]!, 'unit:confirm', {
+      unitId: target,
+      token: lock.data.token,
+      buyer: freshBuyer(),
+    });
     expect(bought.ok).toBe(true);
     const sold = await execute(manager, req.id);
     expect(sold.body.error?.code).toBe('UNIT_NOT_AVAILABLE');
@@ -297,7 +359,12 @@ describe('换房 unit change', () => {
     const from = freshUnit();
     const target = freshUnit();
     const subId = await subscribe(0, from, freshBuyer());
-    const req = await approved(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: target, reason: 'repriced' });
+    const req = await approved(tokens[0]!, {
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subId,
+      targetUnitId: target,
+      reason: 'repriced',
+    });
     const original = await server.db.unit.findUniqueOrThrow({ where: { id: target }, select: { listPrice: true } });
     await server.db.unit.update({ where: { id: target }, data: { listPrice: original.listPrice + 1_000_000n } });
     const res = await execute(manager, req.id);
@@ -319,11 +386,26 @@ describe('换房 unit change', () => {
     const subId = await subscribe(0, freshUnit(), freshBuyer());
     const taken = await subscribe(1, freshUnit(), freshBuyer());
     const takenUnit = (await server.db.subscription.findUniqueOrThrow({ where: { id: taken } })).unitId;
-    const res = await requestChange(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: takenUnit, reason: 'x' });
+    const res = await requestChange(tokens[0]!, {
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subId,
+      targetUnitId: takenUnit,
+      reason: 'x',
+    });
     expect(res.body.error?.code).toBe('UNIT_NOT_AVAILABLE');
-    const notReleased = await requestChange(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: server.fixture.pendingUnitIds[0], reason: 'x' });
+    const notReleased = await requestChange(tokens[0]!, {
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subId,
+      targetUnitId: server.fixture.pendingUnitIds[0],
+      reason: 'x',
+    });
     expect(notReleased.body.error?.code).toBe('UNIT_NOT_AVAILABLE');
-    const elsewhere = await requestChange(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: server.fixture.otherUnitId, reason: 'x' });
+    const elsewhere = await requestChange(tokens[0]!, {
+      kind: 'UNIT_CHANGE',
+      subscriptionId: subId,
+      targetUnitId: server.fixture.otherUnitId,
+      reason: 'x',
+    });
     expect(elsewhere.body.error?.code).toBe('NOT_FOUND');
     expect(await server.db.changeRequest.count({ where: { subscriptionId: subId } })).toBe(0);
   });
@@ -332,7 +414,12 @@ describe('换房 unit change', () => {
 describe('who may do what', () => {
   it('four-eyes: the requester cannot decide; the same decision twice returns the state, the other one is refused', async () => {
     const subId = await subscribe(0, freshUnit(), freshBuyer());
-    const req = await requestChange(manager, { kind: 'PRICE_CHANGE', subscriptionId: subId, finalPrice: 1_950_000_00, reason: '经理调价' });
+    const req = await requestChange(manager, {
+      kind: 'PRICE_CHANGE',
+      subscriptionId: subId,
+      finalPrice: 1_950_000_00,
+      reason: '经理调价',
+    });
     expect(req.status).toBe(201);
     const self = await decide(manager, req.body.id, true);
     expect(self.status).toBe(403);
@@ -346,9 +433,18 @@ describe('who may do what', () => {
     expect(flip.status).toBe(409);
     expect(flip.body.error?.code).toBe('INVALID_TRANSITION');
     expect((await execute(admin, req.body.id)).body.error?.code).toBe('INVALID_TRANSITION');
-    expect(await server.db.auditEvent.count({ where: { entityId: req.body.id, action: { in: ['change.approve', 'change.reject'] } } })).toBe(1);
+    expect(
+      await server.db.auditEvent.count({
+        where: { entityId: req.body.id, action: { in: ['change.approve', 'change.reject'] } },
+      }),
+    ).toBe(1);
     // Rejected is closed: a new request may be made.
-    const next = await requestChange(tokens[0]!, { kind: 'PRICE_CHANGE', subscriptionId: subId, finalPrice: 1_990_000_00, reason: 'again' });
+    const next = await requestChange(tokens[0]!, {
+      kind: 'PRICE_CHANGE',
+      subscriptionId: subId,
+      finalPrice: 1_990_000_00,
+      reason: 'again',
+    });
     expect(next.status).toBe(201);
   });
 
@@ -365,11 +461,20 @@ describe('who may do what', () => {
     const mine = await call<SubscriptionInfo[]>('GET', `/api/projects/${projectId}/subscriptions`, tokens[1]!);
     expect(mine.status).toBe(200);
     expect(mine.body.every((s) => s.consultant === '顾问s002')).toBe(true);
-    const all = await call<SubscriptionInfo[]>('GET', `/api/projects/${projectId}/subscriptions?status=ACTIVE`, manager);
+    const all = await call<SubscriptionInfo[]>(
+      'GET',
+      `/api/projects/${projectId}/subscriptions?status=ACTIVE`,
+      manager,
+    );
     expect(all.body.some((s) => s.id === subId)).toBe(true);
     expect(all.body.every((s) => s.status === 'ACTIVE')).toBe(true);
-    const code = (await unitRow((await server.db.subscription.findUniqueOrThrow({ where: { id: subId } })).unitId)).code;
-    const found = await call<SubscriptionInfo[]>('GET', `/api/projects/${projectId}/subscriptions?q=${encodeURIComponent(code)}`, manager);
+    const code = (await unitRow((await server.db.subscription.findUniqueOrThrow({ where: { id: subId } })).unitId))
+      .code;
+    const found = await call<SubscriptionInfo[]>(
+      'GET',
+      `/api/projects/${projectId}/subscriptions?q=${encodeURIComponent(code)}`,
+      manager,
+    );
     expect(found.body.map((s) => s.id)).toContain(subId);
     // Requests: consultants see their own only.
     const theirs = await call<ChangeRequestInfo[]>('GET', `/api/projects/${projectId}/change-requests`, tokens[1]!);
@@ -378,7 +483,12 @@ describe('who may do what', () => {
     expect(theirs.body.every((r) => r.requestedBy === '顾问s002' || theirDeals.has(r.subscriptionId))).toBe(true);
     expect(theirs.body.some((r) => r.subscriptionId === subId)).toBe(false);
     // Bad input changes nothing.
-    const bad = await requestChange(tokens[0]!, { kind: 'PRICE_CHANGE', subscriptionId: subId, finalPrice: -5, reason: 'x' });
+    const bad = await requestChange(tokens[0]!, {
+      kind: 'PRICE_CHANGE',
+      subscriptionId: subId,
+      finalPrice: -5,
+      reason: 'x',
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -388,9 +498,17 @@ describe('退房 cancellation', () => {
     const owner = consultantIds[0]!;
     nextPhone += 1;
     const customer = await server.db.customer.create({
-      data: { projectId, name: `登记买家${nextPhone}`, phone: `139${String(nextPhone).padStart(8, '0')}`, ownerId: owner },
+      data: {
+        projectId,
+        name: `登记买家${nextPhone}`,
+        phone: `139${String(nextPhone).padStart(8, '0')}`,
+        ownerId: owner,
+      },
     });
-    const reg = await http<RegistrationInfo>(server.url, 'POST', `/api/projects/${projectId}/registrations`, manager, { customerId: customer.id, unitsAllowed: 2 });
+    const reg = await http<RegistrationInfo>(server.url, 'POST', `/api/projects/${projectId}/registrations`, manager, {
+      customerId: customer.id,
+      unitsAllowed: 2,
+    });
     expect(reg.status).toBe(201);
     const unitId = freshUnit();
     const subId = await subscribe(0, unitId, undefined, { registrationId: reg.body.id });
@@ -410,13 +528,29 @@ describe('退房 cancellation', () => {
     expect((await server.db.registration.findUniqueOrThrow({ where: { id: reg.body.id } })).unitsUsed).toBe(0);
     expect((await server.db.customer.findUniqueOrThrow({ where: { id: customer.id } })).status).toBe('INTERESTED');
     expect((await unitRow(unitId)).status).toBe('AVAILABLE');
-    const actions = (await server.db.auditEvent.findMany({ where: { entityId: { in: [subId, unitId, customer.id, reg.body.id, req.body.id] } } })).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['subscription.cancel', 'unit.cancel', 'customer.status', 'registration.units_used', 'change.execute']));
+    const actions = (
+      await server.db.auditEvent.findMany({
+        where: { entityId: { in: [subId, unitId, customer.id, reg.body.id, req.body.id] } },
+      })
+    ).map((a) => a.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'subscription.cancel',
+        'unit.cancel',
+        'customer.status',
+        'registration.units_used',
+        'change.execute',
+      ]),
+    );
     await boardSaw(unitId, 'AVAILABLE');
     await expectMirrorAgrees();
 
     // The cashier's list: DUE refunds.
-    const due = await call<SubscriptionInfo[]>('GET', `/api/projects/${projectId}/subscriptions?status=CANCELLED`, manager);
+    const due = await call<SubscriptionInfo[]>(
+      'GET',
+      `/api/projects/${projectId}/subscriptions?status=CANCELLED`,
+      manager,
+    );
     expect(due.body.find((s) => s.id === subId)).toMatchObject({ refundState: 'DUE', status: 'CANCELLED' });
     // A closed subscription takes no more requests.
     const late = await requestChange(tokens[0]!, { kind: 'CANCEL', subscriptionId: subId, reason: 'again' });
@@ -434,7 +568,12 @@ describe('更名 buyer change and 调价 price change', () => {
     const subId = await subscribe(0, unitId, buyer);
     const versionBefore = (await unitRow(unitId)).version;
     const next = { name: '新买家', phone: '13900001234' };
-    const req = await requestChange(tokens[0]!, { kind: 'BUYER_CHANGE', subscriptionId: subId, buyer: next, reason: '夫妻更名' });
+    const req = await requestChange(tokens[0]!, {
+      kind: 'BUYER_CHANGE',
+      subscriptionId: subId,
+      buyer: next,
+      reason: '夫妻更名',
+    });
     expect(req.body.preview).toEqual({ old: buyer, new: next });
     await decide(manager, req.body.id, true);
     const done = await execute(manager, req.body.id);
@@ -443,7 +582,9 @@ describe('更名 buyer change and 调价 price change', () => {
     expect(sub).toMatchObject({ buyerName: next.name, buyerPhone: next.phone, unitId, status: 'ACTIVE', version: 2 });
     const unit = await unitRow(unitId);
     expect(unit).toMatchObject({ status: 'SUBSCRIBED', version: versionBefore });
-    const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entityId: subId, action: 'subscription.buyer_change' } });
+    const audit = await server.db.auditEvent.findFirstOrThrow({
+      where: { entityId: subId, action: 'subscription.buyer_change' },
+    });
     expect(audit.before).toMatchObject(buyer);
     expect(audit.after).toMatchObject(next);
   });
@@ -454,7 +595,12 @@ describe('更名 buyer change and 调价 price change', () => {
     const subId = await subscribe(0, unitId, freshBuyer(), { planId: lump.id });
     const before = await server.db.subscription.findUniqueOrThrow({ where: { id: subId } });
     const newPrice = 1_880_000_00;
-    const req = await requestChange(tokens[0]!, { kind: 'PRICE_CHANGE', subscriptionId: subId, finalPrice: newPrice, reason: '特批' });
+    const req = await requestChange(tokens[0]!, {
+      kind: 'PRICE_CHANGE',
+      subscriptionId: subId,
+      finalPrice: newPrice,
+      reason: '特批',
+    });
     expect(req.body.preview).toMatchObject({ oldPrice: Number(before.price), newPrice, belowFloor: true });
     await decide(manager, req.body.id, true, '特批同意');
     const done = await execute(manager, req.body.id);
@@ -465,8 +611,13 @@ describe('更名 buyer change and 调价 price change', () => {
     const schedule = sub.schedule as { kind: string; amount: number; dueDate: string }[];
     expect(schedule.reduce((s, i) => s + i.amount, 0)).toBe(newPrice);
     expect(schedule.map((i) => i.dueDate)).toEqual((before.schedule as { dueDate: string }[]).map((i) => i.dueDate));
-    expect(await server.db.auditEvent.count({ where: { entityId: subId, action: 'subscription.price_change' } })).toBe(1);
-    await waitFor(() => boardChanges.find((c) => c.unitId === unitId && c.status === 'SUBSCRIBED' && c.price === newPrice), 'board price');
+    expect(await server.db.auditEvent.count({ where: { entityId: subId, action: 'subscription.price_change' } })).toBe(
+      1,
+    );
+    await waitFor(
+      () => boardChanges.find((c) => c.unitId === unitId && c.status === 'SUBSCRIBED' && c.price === newPrice),
+      'board price',
+    );
     const snap = await snapshot();
     expect(snap.units.find((u) => u.id === unitId)?.price).toBe(newPrice);
   });
@@ -480,23 +631,43 @@ describe('concurrency: the unit change races consultants grabbing its target', (
       const target = freshUnit();
       const buyer = freshBuyer();
       const subId = await subscribe(0, from, buyer);
-      const req = await approved(tokens[0]!, { kind: 'UNIT_CHANGE', subscriptionId: subId, targetUnitId: target, reason: `round ${round}` });
+      const req = await approved(tokens[0]!, {
+        kind: 'UNIT_CHANGE',
+        subscriptionId: subId,
+        targetUnitId: target,
+        reason: `round ${round}`,
+      });
 
       const grab = async (k: number) => {
         const socket = sockets[k]!;
         const lock = await emitAck<LockResult>(socket, 'unit:lock', { unitId: target });
         if (!lock.ok) return false;
-        const confirm = await emitAck<ConfirmResult>(socket, 'unit:confirm', { unitId: target, token: lock.data.token, buyer: freshBuyer() });
+        const confirm = await emitAck<ConfirmResult>(socket, 'unit:confirm', {
+          unitId: target,
+          token: lock.data.token,
+          buyer: freshBuyer(),
+        });
         return confirm.ok;
       };
       // Even rounds: everyone at the same instant. Odd rounds: the consultants pile in the moment the
       // screens show the executor's lock on the target, i.e. while its transaction is committing.
       const executing = execute(manager, req.id);
-      const start = round % 2 === 0 ? Promise.resolve() : boardSaw(target, 'LOCKED').then(() => undefined, () => undefined);
-      const [exec, ...grabs] = await Promise.all([executing, ...[1, 2, 3, 4, 5, 6].map((k) => start.then(() => grab(k)))]);
+      const start =
+        round % 2 === 0
+          ? Promise.resolve()
+          : boardSaw(target, 'LOCKED').then(
+              () => undefined,
+              () => undefined,
+            );
+      const [exec, ...grabs] = await Promise.all([
+        executing,
+        ...[1, 2, 3, 4, 5, 6].map((k) => start.then(() => grab(k))),
+      ]);
 
       const status = (await server.db.changeRequest.findUniqueOrThrow({ where: { id: req.id } })).status;
-      const buyerLive = await server.db.subscription.findMany({ where: { buyerPhone: buyer.phone, status: { in: ['ACTIVE', 'CONTRACTED'] } } });
+      const buyerLive = await server.db.subscription.findMany({
+        where: { buyerPhone: buyer.phone, status: { in: ['ACTIVE', 'CONTRACTED'] } },
+      });
       expect(buyerLive).toHaveLength(1);
       expect((await liveOnUnit(target)).length).toBeLessThanOrEqual(1);
       if (status === 'EXECUTED') {

@@ -18,7 +18,15 @@ import {
 } from '@kaipan/shared';
 import { findFreePort } from '../server/src/infra/ports.js';
 import { emitAck, type HubClient } from './support/app.js';
-import { clusterHubs, descendants, embeddedDatabaseUrl, launch, makeDataDir, pidAlive, type Launched } from './support/launch.js';
+import {
+  clusterHubs,
+  descendants,
+  embeddedDatabaseUrl,
+  launch,
+  makeDataDir,
+  pidAlive,
+  type Launched,
+} from './support/launch.js';
 
 const BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
 const data = makeDataDir();
@@ -40,8 +48,12 @@ interface Follower {
 
 function connect(url: string, auth: object): HubClient {
   return ioClient(`${url}${HUB_NAMESPACE}`, {
-    auth, transports: ['websocket'], forceNew: true,
-    reconnectionDelay: 200, reconnectionDelayMax: 1_000, randomizationFactor: 0.5,
+    auth,
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 200,
+    reconnectionDelayMax: 1_000,
+    randomizationFactor: 0.5,
   }) as HubClient;
 }
 
@@ -83,7 +95,12 @@ async function follow(url: string, auth: object, projectId: string): Promise<Fol
 describe('several hub processes', () => {
   it('fan out in order, survive kill -9 of a hub, never double-sell', async () => {
     const port = await findFreePort();
-    launched = launch({ port, dataDir: data.dir, args: ['--nodes', '3'], env: { HUB_RATE_PER_SECOND: '1000', LOGIN_RATE_PER_MINUTE: '100000' } });
+    launched = launch({
+      port,
+      dataDir: data.dir,
+      args: ['--nodes', '3'],
+      env: { HUB_RATE_PER_SECOND: '1000', LOGIN_RATE_PER_MINUTE: '100000' },
+    });
     console.log(`[cluster] 3 hubs + worker ready in ${await launched.ready} ms`);
     const url = `http://127.0.0.1:${port}`;
     const workerPid = Number(/"name":"worker (\d+)"/.exec(launched.output())?.[1]);
@@ -91,11 +108,19 @@ describe('several hub processes', () => {
     expect(workerPid).toBeGreaterThan(0);
 
     const login = async (username: string) =>
-      (await (await fetch(`${url}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'kaipan-demo' }),
-      })).json()) as LoginResponse;
+      (await (
+        await fetch(`${url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username, password: 'kaipan-demo' }),
+        })
+      ).json()) as LoginResponse;
     const tokens = await Promise.all(Array.from({ length: 30 }, (_, i) => login(`c${String(i + 1).padStart(3, '0')}`)));
-    const projectId = ((await (await fetch(`${url}/api/projects`, { headers: { authorization: `Bearer ${tokens[0]!.token}` } })).json()) as ProjectSummary[])[0]!.id;
+    const projectId = (
+      (await (
+        await fetch(`${url}/api/projects`, { headers: { authorization: `Bearer ${tokens[0]!.token}` } })
+      ).json()) as ProjectSummary[]
+    )[0]!.id;
 
     const boards = await Promise.all(Array.from({ length: 6 }, () => follow(url, { deviceKey: BOARD_KEY }, projectId)));
     const consultants = await Promise.all(tokens.map((t) => follow(url, { token: t.token }, projectId)));
@@ -118,7 +143,11 @@ describe('several hub processes', () => {
             if (!lock.ok) continue;
             outcome.locks += 1;
             if (n % 5 === 0) {
-              const ok = await emitAck<ConfirmResult>(c.socket, 'unit:confirm', { unitId, token: lock.data.token, buyer: { name: `客户${i}`, phone: '13800000000' } });
+              const ok = await emitAck<ConfirmResult>(c.socket, 'unit:confirm', {
+                unitId,
+                token: lock.data.token,
+                buyer: { name: `客户${i}`, phone: '13800000000' },
+              });
               if (ok.ok) outcome.confirms += 1;
             } else {
               const ok = await emitAck(c.socket, 'unit:release', { unitId, token: lock.data.token });
@@ -140,7 +169,9 @@ describe('several hub processes', () => {
 
     const everyone = [...boards, ...consultants];
     const hit = everyone.filter((f) => f.disconnects > 0);
-    console.log(`[cluster] ${JSON.stringify(outcome)}; killed hub ${victim} of ${hubs.join(',')}: ${hit.length} of ${everyone.length} clients were on it; recoveries (ms): ${hit.map((f) => f.recoveries.join('/')).join(' ')}; ${Date.now() - killedAt} ms after the kill`);
+    console.log(
+      `[cluster] ${JSON.stringify(outcome)}; killed hub ${victim} of ${hubs.join(',')}: ${hit.length} of ${everyone.length} clients were on it; recoveries (ms): ${hit.map((f) => f.recoveries.join('/')).join(' ')}; ${Date.now() - killedAt} ms after the kill`,
+    );
     expect(hubs.length).toBe(3);
     expect(hit.length).toBeGreaterThan(0);
     expect(hit.length).toBeLessThan(everyone.length);
@@ -156,13 +187,19 @@ describe('several hub processes', () => {
     const db = new pg.Client({ connectionString: embeddedDatabaseUrl(launched.output()) });
     await db.connect();
     try {
-      const dup = await db.query(`SELECT unit_id FROM subscriptions WHERE status = 'ACTIVE' GROUP BY unit_id HAVING count(*) > 1`);
+      const dup = await db.query(
+        `SELECT unit_id FROM subscriptions WHERE status = 'ACTIVE' GROUP BY unit_id HAVING count(*) > 1`,
+      );
       expect(dup.rowCount).toBe(0);
-      const rows = await db.query<{ id: string; status: string }>(`SELECT id::text, status::text FROM units WHERE project_id = $1`, [projectId]);
+      const rows = await db.query<{ id: string; status: string }>(
+        `SELECT id::text, status::text FROM units WHERE project_id = $1`,
+        [projectId],
+      );
       const truth = new Map(rows.rows.map((r) => [r.id, r.status]));
       // Wait until every board has caught up with the same seq, then compare with PostgreSQL.
       const deadline = Date.now() + 5_000;
-      while (new Set(boards.map((b) => b.live.seq)).size > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (new Set(boards.map((b) => b.live.seq)).size > 1 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       for (const b of boards) {
         for (const [id, status] of truth) {
           const shown = b.live.units.get(id)?.status;

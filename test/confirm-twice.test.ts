@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, ConfirmResult, LockResult, ProjectSnapshot } from '@kaipan/shared';
-import { emitAck, http, startSecondHub, startTestServer, type HubClient, type SecondHub, type TestServer } from './support/app.js';
+import {
+  emitAck,
+  http,
+  startSecondHub,
+  startTestServer,
+  type HubClient,
+  type SecondHub,
+  type TestServer,
+} from './support/app.js';
 
 let server: TestServer;
 let token: string;
@@ -61,7 +69,10 @@ describe('a confirm pressed twice', () => {
       const unitId = freshUnit();
       const t = await lock(phoneA, unitId);
       const payload = { unitId, token: t, buyer: buyer(100 + round) };
-      const acks = await Promise.all([emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload), emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload)]);
+      const acks = await Promise.all([
+        emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload),
+        emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload),
+      ]);
       await expectOneSale(unitId, acks);
     }
   });
@@ -74,7 +85,10 @@ describe('a confirm pressed twice', () => {
       const [a, b, viaHttp] = await Promise.all([
         emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload),
         emitAck<ConfirmResult>(phoneB, 'unit:confirm', payload),
-        http<ConfirmResult>(server.url, 'POST', `/api/units/${unitId}/confirm`, token, { token: t, buyer: payload.buyer }),
+        http<ConfirmResult>(server.url, 'POST', `/api/units/${unitId}/confirm`, token, {
+          token: t,
+          buyer: payload.buyer,
+        }),
       ]);
       expect(viaHttp.status).toBe(200);
       await expectOneSale(unitId, [a, b, { ok: true, data: viaHttp.body }]);
@@ -85,7 +99,10 @@ describe('a confirm pressed twice', () => {
     const unitId = freshUnit();
     const t = await lock(phoneA, unitId);
     const payload = { unitId, token: t, buyer: buyer(300) };
-    await Promise.all([emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload), emitAck<ConfirmResult>(phoneB, 'unit:confirm', payload)]);
+    await Promise.all([
+      emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload),
+      emitAck<ConfirmResult>(phoneB, 'unit:confirm', payload),
+    ]);
     expect(await server.kaipan.services.mirror.getLock(server.fixture.projectId, unitId)).toBeNull();
     const snap = await emitAck<ProjectSnapshot>(phoneB, 'project:join', { projectId: server.fixture.projectId });
     if (!snap.ok) throw new Error(snap.error.code);
@@ -111,7 +128,10 @@ describe('a confirm pressed twice across two hub processes', () => {
       const unitId = freshUnit();
       const t = await lock(round % 2 ? phoneA : remote, unitId);
       const payload = { unitId, token: t, buyer: buyer(400 + round) };
-      const acks = await Promise.all([emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload), emitAck<ConfirmResult>(remote, 'unit:confirm', payload)]);
+      const acks = await Promise.all([
+        emitAck<ConfirmResult>(phoneA, 'unit:confirm', payload),
+        emitAck<ConfirmResult>(remote, 'unit:confirm', payload),
+      ]);
       await expectOneSale(unitId, acks);
     }
   });

@@ -44,17 +44,29 @@ async function registeredBuyer(owner: string, name: string, phone: string, short
 }
 
 /** Like registeredBuyer, with the customer's id too (to hand the buyer to another consultant later). */
-async function registeredCustomer(owner: string, name: string, phone: string, shortlist: string[] = []): Promise<{ label: string; customerId: string }> {
+async function registeredCustomer(
+  owner: string,
+  name: string,
+  phone: string,
+  shortlist: string[] = [],
+): Promise<{ label: string; customerId: string }> {
   const pid = server.fixture.projectId;
   const consultant = (await server.login(owner)).token;
   const manager = (await server.login('manager')).token;
-  const customer = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/customers`, consultant, { name, phone });
+  const customer = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/customers`, consultant, {
+    name,
+    phone,
+  });
   expect(customer.status).toBe(201);
   if (shortlist.length > 0) {
-    const put = await http(server.url, 'PUT', `/api/customers/${customer.body.id}/shortlist`, consultant, { unitIds: shortlist });
+    const put = await http(server.url, 'PUT', `/api/customers/${customer.body.id}/shortlist`, consultant, {
+      unitIds: shortlist,
+    });
     expect(put.status).toBe(200);
   }
-  const reg = await http<{ label: string }>(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, { customerId: customer.body.id });
+  const reg = await http<{ label: string }>(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, {
+    customerId: customer.body.id,
+  });
   expect(reg.status).toBe(201);
   return { label: reg.body.label, customerId: customer.body.id };
 }
@@ -63,7 +75,13 @@ async function registeredCustomer(owner: string, name: string, phone: string, sh
 async function reassign(customerId: string, to: string): Promise<void> {
   const manager = (await server.login('manager')).token;
   const ownerId = (await server.login(to)).user.id;
-  const moved = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/customers/reassign`, manager, { customerIds: [customerId], ownerId });
+  const moved = await http(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/customers/reassign`,
+    manager,
+    { customerIds: [customerId], ownerId },
+  );
   expect(moved.status).toBe(200);
 }
 
@@ -74,7 +92,7 @@ async function pickBuyer(page: Page, label: string): Promise<void> {
 }
 
 describe('the "selecting for" bar', () => {
-  it("a buyer handed to another consultant meanwhile: a message and a retry, not a spinner; my own buyers still load", async () => {
+  it('a buyer handed to another consultant meanwhile: a message and a retry, not a spinner; my own buyers still load', async () => {
     const units = server.fixture.unitIds;
     const mine = await registeredBuyer('s001', '自己人', '13900000001', [units[0]!, units[1]!]);
     // Mine when the page loads; a manager hands them to s002 while the page is open (the picker's
@@ -83,9 +101,16 @@ describe('the "selecting for" bar', () => {
     const foreign = handed.label;
     const mine2 = await registeredBuyer('s001', '另一位', '13900000003', [units[3]!]);
 
-    for (const [name, viewport] of [['phone', PHONE], ['laptop', { width: 1366, height: 768 }]] as const) {
+    for (const [name, viewport] of [
+      ['phone', PHONE],
+      ['laptop', { width: 1366, height: 768 }],
+    ] as const) {
       for (const locale of ['zh-CN', 'en'] as const) {
-        const context = await browser.newContext({ viewport, locale, ...(name === 'phone' ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}) });
+        const context = await browser.newContext({
+          viewport,
+          locale,
+          ...(name === 'phone' ? { deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {}),
+        });
         const page = await context.newPage();
         const pageErrors: string[] = [];
         page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -103,7 +128,9 @@ describe('the "selecting for" bar', () => {
         const problem = shortlist.locator('[role=alert]');
         await problem.waitFor({ timeout: 10_000 });
         await expect.poll(() => shortlist.locator('.spinner').count(), { timeout: 5_000 }).toBe(0);
-        expect(await problem.innerText()).toMatch(locale === 'en' ? /another consultant/i : /其他顾问|另一位顾问|别的顾问/);
+        expect(await problem.innerText()).toMatch(
+          locale === 'en' ? /another consultant/i : /其他顾问|另一位顾问|别的顾问/,
+        );
         expect(await shortlist.locator('button', { hasText: locale === 'en' ? 'Retry' : '重试' }).count()).toBe(1);
         await page.screenshot({ path: `${SHOTS}/buyer-bar-refused-${name}-${locale}.png` });
 
@@ -137,7 +164,11 @@ describe('a read that fails', () => {
     const failing = ['**/api/projects/*/registrations', '**/api/projects/*/audit*'];
     for (const url of failing) {
       await page.route(url, (route) =>
-        route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } }) }),
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'down' } }),
+        }),
       );
     }
     await page.goto(`${server.url}/manager/${server.fixture.projectId}`);
@@ -155,7 +186,9 @@ describe('a read that fails', () => {
     await auditPanel.locator('button', { hasText: '刷新' }).click();
     await expect.poll(() => auditPanel.locator('.alert--error').count(), { timeout: 10_000 }).toBe(0);
     // Loaded: its rows, or the "no entries yet" note of a fresh project.
-    await expect.poll(() => auditPanel.locator('tbody tr, .panel__empty').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => auditPanel.locator('tbody tr, .panel__empty').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/manager-panels-retried-1366.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
     await context.close();
@@ -169,7 +202,12 @@ const VIEWPORTS: Record<string, BrowserContextOptions> = {
 };
 
 /** Sign in as `username`, open `code`, lock it and fill a walk-in buyer; the form is ready to review. */
-async function lockAndFill(page: Page, username: string, code: string, buyer = { name: '张三丰', phone: '13812345678' }): Promise<void> {
+async function lockAndFill(
+  page: Page,
+  username: string,
+  code: string,
+  buyer = { name: '张三丰', phone: '13812345678' },
+): Promise<void> {
   await signIn(page, username);
   await page.locator(`button[aria-label^="${code} "]`).first().click();
   await page.locator('.sheet .btn--go').click();
@@ -194,9 +232,13 @@ describe('review before confirm', () => {
     await lockAndFill(page, 's003', code);
     // A discount ticked on the form (the first one open to everybody under the default plan).
     const consultant = (await server.login('s003')).token;
-    const terms = (await http<PricingTerms>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/pricing`, consultant)).body;
+    const terms = (
+      await http<PricingTerms>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/pricing`, consultant)
+    ).body;
     const plan = terms.plans[0]!;
-    const discount = terms.discounts.find((d) => !d.identityTag && (d.kind !== 'PAYMENT_METHOD' || d.paymentMethods?.includes(plan.terms.kind)))!;
+    const discount = terms.discounts.find(
+      (d) => !d.identityTag && (d.kind !== 'PAYMENT_METHOD' || d.paymentMethods?.includes(plan.terms.kind)),
+    )!;
     await page.locator('.sheet .dterms-chip', { hasText: discount.name }).click();
     await expect.poll(() => page.locator('.sheet .breakdown tbody tr').count()).toBeGreaterThan(2);
 
@@ -218,7 +260,9 @@ describe('review before confirm', () => {
     expect(await page.locator('[data-testid=review-phone]').innerText()).toBe('138****5678');
     expect(text).not.toContain('13812345678');
     const quote = await http<DealQuoteInfo>(server.url, 'POST', `/api/units/${unitId}/quote`, consultant, {
-      planId: plan.id, discountIds: [discount.id], phone: '13812345678',
+      planId: plan.id,
+      discountIds: [discount.id],
+      phone: '13812345678',
     });
     expect(quote.status).toBe(200);
     expect(quote.body.breakdown.steps.map((x) => x.ruleId)).toEqual([discount.id]);
@@ -226,7 +270,9 @@ describe('review before confirm', () => {
     expect(text).toContain(`−${formatYuan(quote.body.breakdown.steps[0]!.off, 'zh-CN')}`);
     const shownPrice = await page.locator('[data-testid=review-final]').innerText();
     expect(shownPrice).toBe(formatYuan(quote.body.breakdown.finalPrice, 'zh-CN'));
-    expect(await page.locator('[data-testid=review-capitals]').innerText()).toBe(amountInCapitals(quote.body.breakdown.finalPrice));
+    expect(await page.locator('[data-testid=review-capitals]').innerText()).toBe(
+      amountInCapitals(quote.body.breakdown.finalPrice),
+    );
     expect(await page.locator('[data-testid=review-plan]').innerText()).toBe(quote.body.plan?.name ?? '—');
     // The lock's countdown stays in view on top of the review.
     expect(await page.locator('.lock-timer').isVisible()).toBe(true);
@@ -242,7 +288,9 @@ describe('review before confirm', () => {
     await page.locator('.sheet form button[type=submit]').click();
     await page.locator('[data-testid=review-final]').waitFor({ timeout: 10_000 });
     await page.locator('[data-testid=review-confirm]').click();
-    await expect.poll(async () => (await server.db.unit.findUniqueOrThrow({ where: { id: unitId } })).status, { timeout: 10_000 }).toBe('SUBSCRIBED');
+    await expect
+      .poll(async () => (await server.db.unit.findUniqueOrThrow({ where: { id: unitId } })).status, { timeout: 10_000 })
+      .toBe('SUBSCRIBED');
     const sub = await server.db.subscription.findFirstOrThrow({ where: { unitId } });
     expect(Number(sub.price)).toBe(quote.body.breakdown.finalPrice);
     expect(Number(sub.price)).toBeLessThan(Number(sub.listPrice));
@@ -270,7 +318,9 @@ describe('review before confirm', () => {
     expect(await page.locator('[data-testid=review-phone]').innerText()).toBe('137****1111');
     await page.screenshot({ path: `${SHOTS}/review-registered-phone-zh-CN.png` });
     await page.locator('[data-testid=review-confirm]').click();
-    await expect.poll(async () => (await server.db.unit.findUniqueOrThrow({ where: { id: unitId } })).status, { timeout: 10_000 }).toBe('SUBSCRIBED');
+    await expect
+      .poll(async () => (await server.db.unit.findUniqueOrThrow({ where: { id: unitId } })).status, { timeout: 10_000 })
+      .toBe('SUBSCRIBED');
     const sub = await server.db.subscription.findFirstOrThrow({ where: { unitId } });
     expect(sub.buyerName).toBe('王认筹');
     expect(sub.registrationId).not.toBeNull();
@@ -291,7 +341,9 @@ describe('review before confirm', () => {
       await lockAndFill(page, 's003', code, { name: 'Lin Xiaoyu', phone: '139 1234 5678' });
       await page.locator('.sheet form button[type=submit]').click();
       await page.locator('[data-testid=review-final]').waitFor({ timeout: 10_000 });
-      expect(await page.locator('[data-testid=review-confirm]').innerText()).toBe(locale === 'en' ? 'Confirm subscription' : '确认认购');
+      expect(await page.locator('[data-testid=review-confirm]').innerText()).toBe(
+        locale === 'en' ? 'Confirm subscription' : '确认认购',
+      );
       await page.screenshot({ path: `${SHOTS}/review-${name}-${locale}.png` });
       await page.locator('.review__actions .btn--secondary').click();
       await page.locator('.sheet .btn--secondary', { hasText: locale === 'en' ? 'Release' : '释放' }).click();
@@ -304,7 +356,9 @@ describe('review before confirm', () => {
   it('a lock that runs out on the review says so and offers no confirm', async () => {
     const pid = server.fixture.projectId;
     const manager = (await server.login('manager')).token;
-    expect((await http(server.url, 'PATCH', `/api/projects/${pid}/settings`, manager, { lockTtlSeconds: 30 })).status).toBe(200);
+    expect(
+      (await http(server.url, 'PATCH', `/api/projects/${pid}/settings`, manager, { lockTtlSeconds: 30 })).status,
+    ).toBe(200);
     try {
       const code = 'A-0302';
       const unitId = await unitIdOf(code);

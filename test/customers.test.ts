@@ -76,12 +76,31 @@ afterAll(async () => {
 
 describe('one customer per phone per project', () => {
   it('normalises the phone, makes the consultant the owner, and audits the create', async () => {
-    const res = await create(tokens[0]!, { name: '  张三 ', phone: '+86 137-9000-0001', channel: 'REFERRAL', intent: 'A', demand: 'UPGRADE', budgetMin: 300_000_000, budgetMax: 500_000_000, preferredLayouts: ['3室2厅2卫'] });
+    const res = await create(tokens[0]!, {
+      name: '  张三 ',
+      phone: '+86 137-9000-0001',
+      channel: 'REFERRAL',
+      intent: 'A',
+      demand: 'UPGRADE',
+      budgetMin: 300_000_000,
+      budgetMax: 500_000_000,
+      preferredLayouts: ['3室2厅2卫'],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      name: '张三', phone: '13790000001', status: 'POTENTIAL', channel: 'REFERRAL', intent: 'A', demand: 'UPGRADE',
-      budgetMin: 300_000_000, budgetMax: 500_000_000, preferredLayouts: ['3室2厅2卫'], version: 1,
-      owner: { id: userIds[0], displayName: '顾问s001' }, registration: null, idNumberMasked: null,
+      name: '张三',
+      phone: '13790000001',
+      status: 'POTENTIAL',
+      channel: 'REFERRAL',
+      intent: 'A',
+      demand: 'UPGRADE',
+      budgetMin: 300_000_000,
+      budgetMax: 500_000_000,
+      preferredLayouts: ['3室2厅2卫'],
+      version: 1,
+      owner: { id: userIds[0], displayName: '顾问s001' },
+      registration: null,
+      idNumberMasked: null,
     });
     const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entity: 'customer', entityId: res.body.id } });
     expect(audit).toMatchObject({ action: 'customer.create', actorName: 's001' });
@@ -94,7 +113,10 @@ describe('one customer per phone per project', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('DUPLICATE_CUSTOMER');
     expect(res.body.error.message).toContain('顾问s001');
-    expect(res.body.error.details).toEqual({ customerId: first.id, owner: { id: userIds[0], displayName: '顾问s001' } });
+    expect(res.body.error.details).toEqual({
+      customerId: first.id,
+      owner: { id: userIds[0], displayName: '顾问s001' },
+    });
     expect(await customerCount()).toBe(before);
   });
 
@@ -117,7 +139,11 @@ describe('one customer per phone per project', () => {
       expect((loser.body.error.details as { customerId: string }).customerId).toBe(winner.body.id);
     }
     expect(await customerCount()).toBe(before + 1);
-    expect(await server.db.auditEvent.count({ where: { entity: 'customer', action: 'customer.create', entityId: winner.body.id } })).toBe(1);
+    expect(
+      await server.db.auditEvent.count({
+        where: { entity: 'customer', action: 'customer.create', entityId: winner.body.id },
+      }),
+    ).toBe(1);
   });
 
   it('answers a repeated create with the same id once (idempotent), 200 the second time', async () => {
@@ -198,9 +224,15 @@ describe('ID numbers: encrypted at rest, masked for everyone, clear only for man
 
   it('replaces and removes the ID number through PATCH', async () => {
     const c = await created(tokens[0]!, { idNumber: ID, phone: phone() });
-    const changed = await http<CustomerInfo>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], { version: 1, idNumber: '110101199003071233' });
+    const changed = await http<CustomerInfo>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], {
+      version: 1,
+      idNumber: '110101199003071233',
+    });
     expect(changed.body).toMatchObject({ idNumberMasked: '110***********1233', version: 2 });
-    const removed = await http<CustomerInfo>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], { version: 2, idNumber: null });
+    const removed = await http<CustomerInfo>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], {
+      version: 2,
+      idNumber: null,
+    });
     expect(removed.body).toMatchObject({ idNumberMasked: null, version: 3 });
     const row = await server.db.customer.findUniqueOrThrow({ where: { id: c.id } });
     expect(row.idNumberCipher).toBeNull();
@@ -218,15 +250,24 @@ describe('who sees what', () => {
     const read = await http<ErrorReply>(server.url, 'GET', `/api/customers/${mine.id}`, tokens[1]);
     expect(read.status).toBe(403);
     expect(read.body.error.code).toBe('FORBIDDEN');
-    const write = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${mine.id}`, tokens[1], { version: 1, name: 'x' });
+    const write = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${mine.id}`, tokens[1], {
+      version: 1,
+      name: 'x',
+    });
     expect(write.status).toBe(403);
-    const follow = await http<ErrorReply>(server.url, 'POST', `/api/customers/${mine.id}/follow-ups`, tokens[1], { kind: 'NOTE', note: 'x' });
+    const follow = await http<ErrorReply>(server.url, 'POST', `/api/customers/${mine.id}/follow-ups`, tokens[1], {
+      kind: 'NOTE',
+      note: 'x',
+    });
     expect(follow.status).toBe(403);
     const list = await http<CustomerPage>(server.url, 'GET', `${base()}?limit=200`, tokens[1]);
     expect(list.body.customers.map((c) => c.id)).not.toContain(mine.id);
     const other = await http<ErrorReply>(server.url, 'GET', `${base()}?owner=${userIds[0]}`, tokens[1]);
     expect(other.status).toBe(403);
-    expect(await server.db.customer.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ name: '私有客户', version: 1 });
+    expect(await server.db.customer.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({
+      name: '私有客户',
+      version: 1,
+    });
   });
 
   it('managers and cashiers read it; cashiers change nothing; outsiders and devices are refused', async () => {
@@ -234,7 +275,9 @@ describe('who sees what', () => {
     const byCashier = await http<CustomerDetail>(server.url, 'GET', `/api/customers/${mine.id}`, cashier);
     expect(byCashier.status).toBe(200);
     expect(byCashier.body.phone).toBe(mine.phone);
-    expect((await http(server.url, 'PATCH', `/api/customers/${mine.id}`, cashier, { version: 1, name: 'x' })).status).toBe(403);
+    expect(
+      (await http(server.url, 'PATCH', `/api/customers/${mine.id}`, cashier, { version: 1, name: 'x' })).status,
+    ).toBe(403);
     expect((await create(cashier, { name: 'x', phone: phone() })).status).toBe(403);
     expect((await http(server.url, 'GET', `/api/customers/${mine.id}`, outsider)).status).toBe(403);
     expect((await http(server.url, 'GET', base(), outsider)).status).toBe(403);
@@ -256,9 +299,19 @@ describe('search and filters', () => {
     expect(byName.body.customers.map((c) => c.name).sort()).toEqual(['欧阳明', '欧阳红']);
     const latin = await http<CustomerPage>(server.url, 'GET', `${base()}?q=ouyang`, tokens[5]);
     expect(latin.body.customers.map((c) => c.name)).toEqual(['Alice Ouyang']);
-    const digits = await http<CustomerPage>(server.url, 'GET', `${base()}?q=${encodeURIComponent('136-5555')}`, tokens[5]);
+    const digits = await http<CustomerPage>(
+      server.url,
+      'GET',
+      `${base()}?q=${encodeURIComponent('136-5555')}`,
+      tokens[5],
+    );
     expect(digits.body.customers.map((c) => c.phone).sort()).toEqual(['13655551234', '13655559876']);
-    const full = await http<CustomerPage>(server.url, 'GET', `${base()}?q=${encodeURIComponent('+86 139 5555 0000')}`, tokens[5]);
+    const full = await http<CustomerPage>(
+      server.url,
+      'GET',
+      `${base()}?q=${encodeURIComponent('+86 139 5555 0000')}`,
+      tokens[5],
+    );
     expect(full.body.customers.map((c) => c.name)).toEqual(['Alice Ouyang']);
     const intent = await http<CustomerPage>(server.url, 'GET', `${base()}?owner=me&intent=B`, tokens[5]);
     expect(intent.body.customers.map((c) => c.name)).toEqual(['欧阳红']);
@@ -270,7 +323,12 @@ describe('search and filters', () => {
     let cursor: string | null = null;
     do {
       const q: string = cursor ? `&cursor=${cursor}` : '';
-      const page: { status: number; body: CustomerPage } = await http<CustomerPage>(server.url, 'GET', `${base()}?limit=7${q}`, manager);
+      const page: { status: number; body: CustomerPage } = await http<CustomerPage>(
+        server.url,
+        'GET',
+        `${base()}?limit=7${q}`,
+        manager,
+      );
       expect(page.status).toBe(200);
       seen.push(...page.body.customers.map((c) => c.id));
       cursor = page.body.nextCursor;
@@ -284,16 +342,26 @@ describe('search and filters', () => {
 describe('editing (optimistic version) and follow-ups', () => {
   it('updates with the current version, refuses a stale one, and audits before/after', async () => {
     const c = await created(tokens[0]!, { name: '改名前' });
-    const ok = await http<CustomerInfo>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], { version: 1, name: '改名后', intent: 'A' });
+    const ok = await http<CustomerInfo>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], {
+      version: 1,
+      name: '改名后',
+      intent: 'A',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ name: '改名后', intent: 'A', version: 2 });
-    const stale = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], { version: 1, name: '又改' });
+    const stale = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], {
+      version: 1,
+      name: '又改',
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ code: 'CONFLICT', details: { version: 2 } });
     const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entityId: c.id, action: 'customer.update' } });
     expect(audit.before).toEqual({ name: '改名前', intent: null });
     expect(audit.after).toEqual({ name: '改名后', intent: 'A' });
-    const status = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], { version: 2, status: 'SIGNED' });
+    const status = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${c.id}`, tokens[0], {
+      version: 2,
+      status: 'SIGNED',
+    });
     expect(status.status).toBe(400);
     expect((await server.db.customer.findUniqueOrThrow({ where: { id: c.id } })).status).toBe('POTENTIAL');
   });
@@ -301,29 +369,60 @@ describe('editing (optimistic version) and follow-ups', () => {
   it('refuses a phone that belongs to another customer, and a budget range the merge would invert', async () => {
     const a = await created(tokens[0]!, { budgetMax: 100 });
     const b = await created(tokens[0]!);
-    const dup = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${b.id}`, tokens[0], { version: 1, phone: a.phone });
+    const dup = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${b.id}`, tokens[0], {
+      version: 1,
+      phone: a.phone,
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('DUPLICATE_CUSTOMER');
-    const inverted = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${a.id}`, tokens[0], { version: 1, budgetMin: 200 });
+    const inverted = await http<ErrorReply>(server.url, 'PATCH', `/api/customers/${a.id}`, tokens[0], {
+      version: 1,
+      budgetMin: 200,
+    });
     expect(inverted.status).toBe(400);
-    expect(await server.db.customer.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({ version: 1, budgetMin: null });
-    expect(await server.db.customer.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ version: 1, phone: b.phone });
+    expect(await server.db.customer.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({
+      version: 1,
+      budgetMin: null,
+    });
+    expect(await server.db.customer.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({
+      version: 1,
+      phone: b.phone,
+    });
   });
 
   it('logs follow-ups newest first with their consultant and refreshes lastActivityAt', async () => {
     const c = await created(tokens[0]!);
-    await server.db.customer.update({ where: { id: c.id }, data: { lastActivityAt: new Date(Date.now() - 30 * 86_400_000) } });
+    await server.db.customer.update({
+      where: { id: c.id },
+      data: { lastActivityAt: new Date(Date.now() - 30 * 86_400_000) },
+    });
     const call = await http<FollowUpInfo>(server.url, 'POST', `/api/customers/${c.id}/follow-ups`, tokens[0], {
-      kind: 'CALL', note: '约周六看房', at: new Date(Date.now() - 3_600_000).toISOString(),
+      kind: 'CALL',
+      note: '约周六看房',
+      at: new Date(Date.now() - 3_600_000).toISOString(),
     });
     expect(call.status).toBe(201);
-    expect(call.body).toMatchObject({ kind: 'CALL', note: '约周六看房', consultant: { id: userIds[0], displayName: '顾问s001' } });
+    expect(call.body).toMatchObject({
+      kind: 'CALL',
+      note: '约周六看房',
+      consultant: { id: userIds[0], displayName: '顾问s001' },
+    });
     const id = crypto.randomUUID();
-    const visit = await http<FollowUpInfo>(server.url, 'POST', `/api/customers/${c.id}/follow-ups`, tokens[0], { id, kind: 'VISIT', note: '到访' });
-    const again = await http<FollowUpInfo>(server.url, 'POST', `/api/customers/${c.id}/follow-ups`, tokens[0], { id, kind: 'VISIT', note: '到访' });
+    const visit = await http<FollowUpInfo>(server.url, 'POST', `/api/customers/${c.id}/follow-ups`, tokens[0], {
+      id,
+      kind: 'VISIT',
+      note: '到访',
+    });
+    const again = await http<FollowUpInfo>(server.url, 'POST', `/api/customers/${c.id}/follow-ups`, tokens[0], {
+      id,
+      kind: 'VISIT',
+      note: '到访',
+    });
     expect([visit.status, again.status]).toEqual([201, 200]);
     const future = await http<ErrorReply>(server.url, 'POST', `/api/customers/${c.id}/follow-ups`, tokens[0], {
-      kind: 'NOTE', note: 'x', at: new Date(Date.now() + 86_400_000).toISOString(),
+      kind: 'NOTE',
+      note: 'x',
+      at: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect(future.status).toBe(400);
     const detail = await http<CustomerDetail>(server.url, 'GET', `/api/customers/${c.id}`, tokens[0]);
@@ -334,7 +433,13 @@ describe('editing (optimistic version) and follow-ups', () => {
 
   it('shows the registration summary and the status other services set', async () => {
     const c = await created(tokens[0]!);
-    const reg = await http<RegistrationInfo>(server.url, 'POST', `/api/projects/${projectId}/registrations`, tokens[0], { customerId: c.id });
+    const reg = await http<RegistrationInfo>(
+      server.url,
+      'POST',
+      `/api/projects/${projectId}/registrations`,
+      tokens[0],
+      { customerId: c.id },
+    );
     expect(reg.status).toBe(201);
     const detail = await http<CustomerDetail>(server.url, 'GET', `/api/customers/${c.id}`, tokens[0]);
     expect(detail.body.status).toBe('INTERESTED');
@@ -349,18 +454,31 @@ describe('reassign, idle to pool, claim', () => {
     const owners = await http<{ id: string; displayName: string }[]>(server.url, 'GET', `${base()}/owners`, manager);
     expect(owners.body.map((o) => o.id)).toEqual(expect.arrayContaining(userIds));
     expect((await http(server.url, 'GET', `${base()}/owners`, tokens[0])).status).toBe(403);
-    const denied = await http<ErrorReply>(server.url, 'POST', `${base()}/reassign`, tokens[0], { customerIds: [a.id], ownerId: userIds[0] });
+    const denied = await http<ErrorReply>(server.url, 'POST', `${base()}/reassign`, tokens[0], {
+      customerIds: [a.id],
+      ownerId: userIds[0],
+    });
     expect(denied.status).toBe(403);
-    const res = await http(server.url, 'POST', `${base()}/reassign`, manager, { customerIds: [a.id, b.id], ownerId: userIds[2] });
+    const res = await http(server.url, 'POST', `${base()}/reassign`, manager, {
+      customerIds: [a.id, b.id],
+      ownerId: userIds[2],
+    });
     expect(res.status).toBe(200);
     const rows = await server.db.customer.findMany({ where: { id: { in: [a.id, b.id] } } });
     expect(rows.map((r) => r.ownerId)).toEqual([userIds[2], userIds[2]]);
-    const audits = await server.db.auditEvent.findMany({ where: { entityId: { in: [a.id, b.id] }, action: 'customer.reassign' } });
-    expect(audits.map((x) => (x.before as { ownerId: string }).ownerId).sort()).toEqual([userIds[0], userIds[1]].sort());
+    const audits = await server.db.auditEvent.findMany({
+      where: { entityId: { in: [a.id, b.id] }, action: 'customer.reassign' },
+    });
+    expect(audits.map((x) => (x.before as { ownerId: string }).ownerId).sort()).toEqual(
+      [userIds[0], userIds[1]].sort(),
+    );
     expect(audits.map((x) => x.after)).toEqual([{ ownerId: userIds[2] }, { ownerId: userIds[2] }]);
     expect((await http<CustomerDetail>(server.url, 'GET', `/api/customers/${a.id}`, tokens[0])).status).toBe(403);
     expect((await http<CustomerDetail>(server.url, 'GET', `/api/customers/${a.id}`, tokens[2])).status).toBe(200);
-    const foreign = await http<ErrorReply>(server.url, 'POST', `${base()}/reassign`, manager, { customerIds: [a.id, crypto.randomUUID()], ownerId: null });
+    const foreign = await http<ErrorReply>(server.url, 'POST', `${base()}/reassign`, manager, {
+      customerIds: [a.id, crypto.randomUUID()],
+      ownerId: null,
+    });
     expect(foreign.status).toBe(400);
     expect((await server.db.customer.findUniqueOrThrow({ where: { id: a.id } })).ownerId).toBe(userIds[2]);
   });
@@ -389,7 +507,10 @@ describe('reassign, idle to pool, claim', () => {
     const seen = pool.body.customers.find((c) => c.id === idle.id);
     expect(seen?.phone).toBe(`${idle.phone!.slice(0, 3)}****${idle.phone!.slice(-4)}`);
     // A consultant cannot edit a pool customer before claiming it.
-    expect((await http(server.url, 'POST', `/api/customers/${idle.id}/follow-ups`, tokens[4], { kind: 'CALL', note: 'x' })).status).toBe(403);
+    expect(
+      (await http(server.url, 'POST', `/api/customers/${idle.id}/follow-ups`, tokens[4], { kind: 'CALL', note: 'x' }))
+        .status,
+    ).toBe(403);
 
     const [a, b] = await Promise.all([
       http<CustomerInfo & ErrorReply>(server.url, 'POST', `/api/customers/${idle.id}/claim`, tokens[4], {}),
@@ -414,10 +535,14 @@ describe('shortlist 意向房源 with live availability', () => {
   it('stores a ranked, deduped list of units of the project and reports a lock at once', async () => {
     const c = await created(tokens[6]!);
     const [u1, u2, u3] = server.fixture.unitIds.slice(30, 33) as [string, string, string];
-    const put = await http<CustomerShortlist>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], { unitIds: [u3, u1, u2, u1] });
+    const put = await http<CustomerShortlist>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], {
+      unitIds: [u3, u1, u2, u1],
+    });
     expect(put.status).toBe(200);
     expect(put.body.items.map((i) => [i.unitId, i.rank, i.status, i.available])).toEqual([
-      [u3, 1, 'AVAILABLE', true], [u1, 2, 'AVAILABLE', true], [u2, 3, 'AVAILABLE', true],
+      [u3, 1, 'AVAILABLE', true],
+      [u1, 2, 'AVAILABLE', true],
+      [u2, 3, 'AVAILABLE', true],
     ]);
     expect(put.body.availableCount).toBe(3);
 
@@ -435,12 +560,20 @@ describe('shortlist 意向房源 with live availability', () => {
   it('refuses units of another project and more than 20 units, changing nothing', async () => {
     const c = await created(tokens[6]!);
     const first = server.fixture.unitIds[0]!;
-    expect((await http(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], { unitIds: [first] })).status).toBe(200);
-    const foreign = await http<ErrorReply>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], { unitIds: [first, server.fixture.otherUnitId] });
+    expect(
+      (await http(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], { unitIds: [first] })).status,
+    ).toBe(200);
+    const foreign = await http<ErrorReply>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], {
+      unitIds: [first, server.fixture.otherUnitId],
+    });
     expect(foreign.status).toBe(400);
-    const many = await http<ErrorReply>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], { unitIds: server.fixture.unitIds.slice(0, 21) });
+    const many = await http<ErrorReply>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[6], {
+      unitIds: server.fixture.unitIds.slice(0, 21),
+    });
     expect(many.status).toBe(400);
-    const byOther = await http<ErrorReply>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[7], { unitIds: [] });
+    const byOther = await http<ErrorReply>(server.url, 'PUT', `/api/customers/${c.id}/shortlist`, tokens[7], {
+      unitIds: [],
+    });
     expect(byOther.status).toBe(403);
     const items = await server.db.shortlistItem.findMany({ where: { customerId: c.id } });
     expect(items.map((i) => i.unitId)).toEqual([first]);

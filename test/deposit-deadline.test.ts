@@ -22,7 +22,11 @@ const freshUnit = (): string => server.fixture.unitIds[nextUnit++]!;
 async function confirm(unitId: string, name: string, via: HubClient = socket): Promise<ConfirmResult> {
   const lock = await emitAck<LockResult>(via, 'unit:lock', { unitId });
   if (!lock.ok) throw new Error(`lock failed: ${JSON.stringify(lock)}`);
-  const ack = await emitAck<ConfirmResult>(via, 'unit:confirm', { unitId, token: lock.data.token, buyer: { name, phone: freshPhone(136) } });
+  const ack = await emitAck<ConfirmResult>(via, 'unit:confirm', {
+    unitId,
+    token: lock.data.token,
+    buyer: { name, phone: freshPhone(136) },
+  });
   if (!ack.ok) throw new Error(`confirm failed: ${JSON.stringify(ack)}`);
   return ack.data;
 }
@@ -58,7 +62,10 @@ afterAll(async () => {
 
 describe('the deposit deadline in the confirm ack and the deals API', () => {
   it('without a deposit window the ack has no depositDueAt and the deal none either', async () => {
-    const project = await server.db.project.findUniqueOrThrow({ where: { id: pid }, select: { depositWindowMinutes: true } });
+    const project = await server.db.project.findUniqueOrThrow({
+      where: { id: pid },
+      select: { depositWindowMinutes: true },
+    });
     expect(project.depositWindowMinutes).toBeNull();
     const ack = await confirm(freshUnit(), '无限期');
     expect(ack.subscriptionId).toBeTruthy();
@@ -71,7 +78,9 @@ describe('the deposit deadline in the confirm ack and the deals API', () => {
   });
 
   it('with a 5-minute window the ack carries createdAt + 5 min; the deals API shows it, then the payment', async () => {
-    const set = await http(server.url, 'PATCH', `/api/projects/${pid}/cashier-settings`, manager, { depositWindowMinutes: 5 });
+    const set = await http(server.url, 'PATCH', `/api/projects/${pid}/cashier-settings`, manager, {
+      depositWindowMinutes: 5,
+    });
     expect(set.status).toBe(200);
 
     const ack = await confirm(freshUnit(), '限时甲');
@@ -86,19 +95,31 @@ describe('the deposit deadline in the confirm ack and the deals API', () => {
     expect(mine.depositDueAt).toBe(expected);
     expect(mine.depositPaidAt).toBeNull();
     expect((await listed(manager, ack.subscriptionId)).depositDueAt).toBe(expected);
-    const detail = await http<SubscriptionInfo>(server.url, 'GET', `/api/subscriptions/${ack.subscriptionId}`, consultant);
+    const detail = await http<SubscriptionInfo>(
+      server.url,
+      'GET',
+      `/api/subscriptions/${ack.subscriptionId}`,
+      consultant,
+    );
     expect(detail.status).toBe(200);
     expect(detail.body.depositDueAt).toBe(expected);
 
     // The cashier records the deposit: the deals API says when.
-    const required = (await http<CashierSubscription>(server.url, 'GET', `/api/subscriptions/${ack.subscriptionId}/cashier`, cashier)).body.depositRequired;
+    const required = (
+      await http<CashierSubscription>(server.url, 'GET', `/api/subscriptions/${ack.subscriptionId}/cashier`, cashier)
+    ).body.depositRequired;
     await pay(server, cashier, { kind: 'DEPOSIT', subscriptionId: ack.subscriptionId, lines: cash(required) });
     const paidRow = await server.db.subscription.findUniqueOrThrow({ where: { id: ack.subscriptionId } });
     expect(paidRow.depositPaidAt).not.toBeNull();
     const paid = await listed(consultant, ack.subscriptionId);
     expect(paid.depositPaidAt).toBe(paidRow.depositPaidAt!.toISOString());
     expect(paid.depositDueAt).toBe(expected);
-    const paidDetail = await http<SubscriptionInfo>(server.url, 'GET', `/api/subscriptions/${ack.subscriptionId}`, manager);
+    const paidDetail = await http<SubscriptionInfo>(
+      server.url,
+      'GET',
+      `/api/subscriptions/${ack.subscriptionId}`,
+      manager,
+    );
     expect(paidDetail.body.depositPaidAt).toBe(paidRow.depositPaidAt!.toISOString());
   });
 

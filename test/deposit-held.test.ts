@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LotteryDrawInfo, PaymentInfo, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
 import { startTestServer, type HubClient, type TestServer } from './support/app.js';
-import { caller, cash, createBook, createCashiers, createRegistration, newKey, pay, subscribe } from './support/cashier.js';
+import {
+  caller,
+  cash,
+  createBook,
+  createCashiers,
+  createRegistration,
+  newKey,
+  pay,
+  subscribe,
+} from './support/cashier.js';
 
 let server: TestServer;
 let call: ReturnType<typeof caller>;
@@ -26,7 +35,10 @@ async function registration(id: string): Promise<RegistrationInfo> {
 
 /** The labels the manager's paid-deposit lottery would freeze now (a draw is created, not drawn). */
 async function paidEntries(title: string): Promise<string[]> {
-  const res = await call<LotteryDrawInfo>('POST', `/api/projects/${server.fixture.projectId}/lotteries`, manager, { title, eligible: 'ACTIVE_WITH_DEPOSIT' });
+  const res = await call<LotteryDrawInfo>('POST', `/api/projects/${server.fixture.projectId}/lotteries`, manager, {
+    title,
+    eligible: 'ACTIVE_WITH_DEPOSIT',
+  });
   if (res.status === 409) return [];
   expect(res.status).toBe(201);
   return res.body.entries;
@@ -51,13 +63,21 @@ afterAll(async () => {
 describe('deposit held is derived from the cashier’s payments', () => {
   it('a consultant cannot register a buyer as "deposit paid": the field is refused and nothing is created', async () => {
     const pid = server.fixture.projectId;
-    const customer = await call<{ id: string }>('POST', `/api/projects/${pid}/customers`, consultant, { name: '没交诚意金', phone: '13600009999' });
+    const customer = await call<{ id: string }>('POST', `/api/projects/${pid}/customers`, consultant, {
+      name: '没交诚意金',
+      phone: '13600009999',
+    });
     expect(customer.status).toBe(201);
-    const res = await call('POST', `/api/projects/${pid}/registrations`, consultant, { customerId: customer.body.id, depositPaid: true });
+    const res = await call('POST', `/api/projects/${pid}/registrations`, consultant, {
+      customerId: customer.body.id,
+      depositPaid: true,
+    });
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(await server.db.registration.count({ where: { customerId: customer.body.id } })).toBe(0);
     // Registered without it, the household is not in the paid-deposit lottery.
-    const reg = await call<RegistrationInfo>('POST', `/api/projects/${pid}/registrations`, consultant, { customerId: customer.body.id });
+    const reg = await call<RegistrationInfo>('POST', `/api/projects/${pid}/registrations`, consultant, {
+      customerId: customer.body.id,
+    });
     expect(reg.status).toBe(201);
     expect(reg.body.depositPaid).toBe(false);
     expect(await paidEntries('no flag')).not.toContain(reg.body.label);
@@ -81,7 +101,11 @@ describe('deposit held is derived from the cashier’s payments', () => {
     const converted = await createRegistration(server, manager, '转定金');
     const none = await createRegistration(server, manager, '未交诚意金');
     const labels = Object.fromEntries(
-      await Promise.all([recorded, refunded, voided, converted, none].map(async (r) => [r.id, (await registration(r.id)).label] as const)),
+      await Promise.all(
+        [recorded, refunded, voided, converted, none].map(
+          async (r) => [r.id, (await registration(r.id)).label] as const,
+        ),
+      ),
     );
     const s1 = await pay(server, cashier, { kind: 'SINCERITY', registrationId: recorded.id, lines: cash(20_000_00) });
     const s2 = await pay(server, cashier, { kind: 'SINCERITY', registrationId: refunded.id, lines: cash(20_000_00) });
@@ -89,13 +113,24 @@ describe('deposit held is derived from the cashier’s payments', () => {
     const s4 = await pay(server, cashier, { kind: 'SINCERITY', registrationId: converted.id, lines: cash(20_000_00) });
     for (const r of [recorded, refunded, voided, converted]) expect((await registration(r.id)).depositPaid).toBe(true);
 
-    const back = await call<PaymentInfo>('POST', `/api/payments/${s2.id}/refund`, cashier, { idempotencyKey: newKey(), lines: cash(20_000_00), reason: '未选房' });
+    const back = await call<PaymentInfo>('POST', `/api/payments/${s2.id}/refund`, cashier, {
+      idempotencyKey: newKey(),
+      lines: cash(20_000_00),
+      reason: '未选房',
+    });
     expect(back.status).toBe(201);
-    const asked = await call<{ id: string }>('POST', `/api/receipts/${s3.receipt!.id}/void-requests`, cashier, { reason: '收错' });
+    const asked = await call<{ id: string }>('POST', `/api/receipts/${s3.receipt!.id}/void-requests`, cashier, {
+      reason: '收错',
+    });
     expect(asked.status).toBe(201);
-    expect((await call('POST', `/api/void-requests/${asked.body.id}/decision`, manager, { approve: true })).status).toBe(200);
+    expect(
+      (await call('POST', `/api/void-requests/${asked.body.id}/decision`, manager, { approve: true })).status,
+    ).toBe(200);
     const subId = await subscribe(socket, freshUnit(), undefined, converted.id);
-    const conv = await call('POST', `/api/payments/${s4.id}/convert`, cashier, { idempotencyKey: newKey(), subscriptionId: subId });
+    const conv = await call('POST', `/api/payments/${s4.id}/convert`, cashier, {
+      idempotencyKey: newKey(),
+      subscriptionId: subId,
+    });
     expect(conv.status).toBe(201);
 
     expect((await registration(recorded.id)).depositPaid).toBe(true);
@@ -104,9 +139,19 @@ describe('deposit held is derived from the cashier’s payments', () => {
     expect((await registration(converted.id)).depositPaid).toBe(true);
     expect((await registration(none.id)).depositPaid).toBe(false);
     // The manager's list and the lottery say the same.
-    const list = await call<RegistrationOverview>('GET', `/api/projects/${server.fixture.projectId}/registrations`, manager);
+    const list = await call<RegistrationOverview>(
+      'GET',
+      `/api/projects/${server.fixture.projectId}/registrations`,
+      manager,
+    );
     const listed = new Map(list.body.registrations.map((r) => [r.id, r.depositPaid]));
-    expect([recorded, refunded, voided, converted, none].map((r) => listed.get(r.id))).toEqual([true, false, false, true, false]);
+    expect([recorded, refunded, voided, converted, none].map((r) => listed.get(r.id))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
     const entries = await paidEntries('derived');
     expect(entries).toContain(labels[recorded.id]);
     expect(entries).toContain(labels[converted.id]);
@@ -116,8 +161,14 @@ describe('deposit held is derived from the cashier’s payments', () => {
 
   it('the customer record shows the same derived value', async () => {
     const r = await createRegistration(server, manager, '客户页');
-    expect((await call<{ registration: { depositPaid: boolean } }>('GET', `/api/customers/${r.customerId}`, manager)).body.registration.depositPaid).toBe(false);
+    expect(
+      (await call<{ registration: { depositPaid: boolean } }>('GET', `/api/customers/${r.customerId}`, manager)).body
+        .registration.depositPaid,
+    ).toBe(false);
     await pay(server, cashier, { kind: 'SINCERITY', registrationId: r.id, lines: cash(5_000_00) });
-    expect((await call<{ registration: { depositPaid: boolean } }>('GET', `/api/customers/${r.customerId}`, manager)).body.registration.depositPaid).toBe(true);
+    expect(
+      (await call<{ registration: { depositPaid: boolean } }>('GET', `/api/customers/${r.customerId}`, manager)).body
+        .registration.depositPaid,
+    ).toBe(true);
   });
 });

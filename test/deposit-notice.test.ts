@@ -23,8 +23,18 @@ let manager: string;
 let cashier: string;
 let s001Id: string;
 let s002Id: string;
-const sockets: Record<'s001' | 's002' | 'manager' | 'board', HubClient | null> = { s001: null, s002: null, manager: null, board: null };
-const heard: Record<'s001' | 's002' | 'manager' | 'board', SubscriptionCancelledEvent[]> = { s001: [], s002: [], manager: [], board: [] };
+const sockets: Record<'s001' | 's002' | 'manager' | 'board', HubClient | null> = {
+  s001: null,
+  s002: null,
+  manager: null,
+  board: null,
+};
+const heard: Record<'s001' | 's002' | 'manager' | 'board', SubscriptionCancelledEvent[]> = {
+  s001: [],
+  s002: [],
+  manager: [],
+  board: [],
+};
 const boardChanges: UnitChange[] = [];
 let nextUnit = 0;
 const freshUnit = (): string => server.fixture.unitIds[nextUnit++]!;
@@ -37,7 +47,9 @@ beforeAll(async () => {
   const c = await server.login('cashier');
   cashier = c.token;
   await createBook(server, manager, c.user.id, 'DN', 1, 999);
-  const set = await http(server.url, 'PATCH', `/api/projects/${pid}/cashier-settings`, manager, { depositWindowMinutes: 5 });
+  const set = await http(server.url, 'PATCH', `/api/projects/${pid}/cashier-settings`, manager, {
+    depositWindowMinutes: 5,
+  });
   expect(set.status).toBe(200);
   const s1 = await server.login('s001');
   const s2 = await server.login('s002');
@@ -75,38 +87,61 @@ describe('subscription:cancelled (the deposit rule)', () => {
       const unitId = freshUnit();
       const subscriptionId = await subscribe(sockets[who]!, unitId, { name, phone: freshPhone(135) });
       const row = await server.db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
-      expect((await cashierSvc.afterConfirm(pid, subscriptionId, row.createdAt))?.getTime()).toBe(row.createdAt.getTime() + 5 * 60_000);
+      expect((await cashierSvc.afterConfirm(pid, subscriptionId, row.createdAt))?.getTime()).toBe(
+        row.createdAt.getTime() + 5 * 60_000,
+      );
       return { unitId, subscriptionId };
     };
     /** Five minutes later… */
     const due = async (ids: string[]) => {
-      await server.db.subscription.updateMany({ where: { id: { in: ids } }, data: { depositDueAt: new Date(Date.now() - 1_000) } });
+      await server.db.subscription.updateMany({
+        where: { id: { in: ids } },
+        data: { depositDueAt: new Date(Date.now() - 1_000) },
+      });
       for (const id of ids) await (await queue.getJob(depositJobId(id)))?.promote();
     };
     const cancelled = (id: string) =>
-      waitFor(async () => ((await server.db.subscription.findUniqueOrThrow({ where: { id } })).status === 'CANCELLED' ? true : undefined), `${id} cancelled`);
+      waitFor(
+        async () =>
+          (await server.db.subscription.findUniqueOrThrow({ where: { id } })).status === 'CANCELLED' ? true : undefined,
+        `${id} cancelled`,
+      );
     try {
       const unpaid = await deal('s001', '逾期甲');
       const paid = await deal('s001', '准时乙');
-      const required = (await http<CashierSubscription>(server.url, 'GET', `/api/subscriptions/${paid.subscriptionId}/cashier`, cashier)).body.depositRequired;
+      const required = (
+        await http<CashierSubscription>(server.url, 'GET', `/api/subscriptions/${paid.subscriptionId}/cashier`, cashier)
+      ).body.depositRequired;
       await pay(server, cashier, { kind: 'DEPOSIT', subscriptionId: paid.subscriptionId, lines: cash(required) });
 
       await due([unpaid.subscriptionId]);
       // A stray job for the paid one finds it paid and says nothing.
       await server.kaipan.services.depositJobs.schedule(paid.subscriptionId, new Date(Date.now() - 1_000));
       await cancelled(unpaid.subscriptionId);
-      await waitFor(async () => ((await queue.getJob(depositJobId(paid.subscriptionId))) ? undefined : true), 'the stray job done');
+      await waitFor(
+        async () => ((await queue.getJob(depositJobId(paid.subscriptionId))) ? undefined : true),
+        'the stray job done',
+      );
       // The job running again (a retry, a restarted worker) finds the deal closed: no second notice.
       expect(await cashierSvc.enforceDeposit(unpaid.subscriptionId)).toEqual({ outcome: 'closed' });
-      await waitFor(() => boardChanges.find((c) => c.unitId === unpaid.unitId && c.status === 'AVAILABLE'), 'the board sees the unit return');
+      await waitFor(
+        () => boardChanges.find((c) => c.unitId === unpaid.unitId && c.status === 'AVAILABLE'),
+        'the board sees the unit return',
+      );
 
       // Sentinels: one more cancelled deal per consultant. Events reach each socket in order, so
       // once a socket has its sentinel, anything the first cancellation sent it has arrived too.
       const sentinel1 = await deal('s001', '哨兵丙');
       const sentinel2 = await deal('s002', '哨兵丁');
       await due([sentinel1.subscriptionId, sentinel2.subscriptionId]);
-      await waitFor(() => heard.s001.find((e) => e.subscriptionId === sentinel1.subscriptionId), 's001 hears its sentinel');
-      await waitFor(() => heard.s002.find((e) => e.subscriptionId === sentinel2.subscriptionId), 's002 hears its sentinel');
+      await waitFor(
+        () => heard.s001.find((e) => e.subscriptionId === sentinel1.subscriptionId),
+        's001 hears its sentinel',
+      );
+      await waitFor(
+        () => heard.s002.find((e) => e.subscriptionId === sentinel2.subscriptionId),
+        's002 hears its sentinel',
+      );
       await waitFor(() => (heard.manager.length >= 3 ? true : undefined), 'the manager hears all three');
 
       const unitCode = (await server.db.unit.findUniqueOrThrow({ where: { id: unpaid.unitId } })).code;
@@ -130,8 +165,11 @@ describe('subscription:cancelled (the deposit rule)', () => {
         [unpaid.subscriptionId, sentinel1.subscriptionId, sentinel2.subscriptionId].sort(),
       );
       expect(heard.board).toEqual([]);
-      for (const list of Object.values(heard)) expect(list.some((e) => e.subscriptionId === paid.subscriptionId)).toBe(false);
-      expect((await server.db.subscription.findUniqueOrThrow({ where: { id: paid.subscriptionId } })).status).toBe('ACTIVE');
+      for (const list of Object.values(heard))
+        expect(list.some((e) => e.subscriptionId === paid.subscriptionId)).toBe(false);
+      expect((await server.db.subscription.findUniqueOrThrow({ where: { id: paid.subscriptionId } })).status).toBe(
+        'ACTIVE',
+      );
     } finally {
       await queue.close();
       connection.disconnect();
@@ -145,20 +183,43 @@ describe('subscription:cancelled (the deposit rule)', () => {
    */
   it('raised in a process without a hub, the notice reaches the hub’s sockets through the Redis adapter, once', async () => {
     const events = new DealEvents();
-    const adapterRedis = { pub: createRedis(server.config.redisUrl, 'test-worker-pub'), sub: createRedis(server.config.redisUrl, 'test-worker-sub') };
+    const adapterRedis = {
+      pub: createRedis(server.config.redisUrl, 'test-worker-pub'),
+      sub: createRedis(server.config.redisUrl, 'test-worker-sub'),
+    };
     const broadcaster = createBroadcaster(events, adapterRedis, server.config.redisPrefix);
     try {
       await new Promise((r) => setTimeout(r, 200)); // the adapter's subscription is set up asynchronously
       const at = new Date().toISOString();
       const event = (consultantId: string, subscriptionId: string) => ({
-        projectId: pid, subscriptionId, unitId: server.fixture.unitIds[0]!, unitCode: 'A-0101', consultantId,
-        buyerName: '远**', reason: 'DEPOSIT_NOT_RECEIVED' as const, windowMinutes: 5, dueAt: at, at,
+        projectId: pid,
+        subscriptionId,
+        unitId: server.fixture.unitIds[0]!,
+        unitCode: 'A-0101',
+        consultantId,
+        buyerName: '远**',
+        reason: 'DEPOSIT_NOT_RECEIVED' as const,
+        windowMinutes: 5,
+        dueAt: at,
+        at,
       });
       events.publish({ type: 'subscription:cancelled', payload: event(s001Id, 'from-the-worker') });
       events.publish({ type: 'subscription:cancelled', payload: event(s002Id, 'worker-sentinel') });
-      await waitFor(() => heard.s002.find((e) => e.subscriptionId === 'worker-sentinel'), 's002 hears the worker’s sentinel');
-      await waitFor(() => (heard.manager.filter((e) => e.subscriptionId.startsWith('worker') || e.subscriptionId.startsWith('from')).length >= 2 ? true : undefined), 'the manager hears both');
-      expect(heard.s001.filter((e) => e.subscriptionId === 'from-the-worker')).toEqual([event(s001Id, 'from-the-worker')]);
+      await waitFor(
+        () => heard.s002.find((e) => e.subscriptionId === 'worker-sentinel'),
+        's002 hears the worker’s sentinel',
+      );
+      await waitFor(
+        () =>
+          heard.manager.filter((e) => e.subscriptionId.startsWith('worker') || e.subscriptionId.startsWith('from'))
+            .length >= 2
+            ? true
+            : undefined,
+        'the manager hears both',
+      );
+      expect(heard.s001.filter((e) => e.subscriptionId === 'from-the-worker')).toEqual([
+        event(s001Id, 'from-the-worker'),
+      ]);
       expect(heard.s002.some((e) => e.subscriptionId === 'from-the-worker')).toBe(false);
       expect(heard.board).toEqual([]);
     } finally {

@@ -22,19 +22,32 @@ let nextPhone = 0;
 const freshUnit = (): string => server.fixture.unitIds[nextUnit++]!;
 
 async function newCustomer(ownerIndex = 0): Promise<{ id: string; name: string; phone: string }> {
-  const owner = await server.db.user.findUniqueOrThrow({ where: { username: server.fixture.consultants[ownerIndex]! } });
+  const owner = await server.db.user.findUniqueOrThrow({
+    where: { username: server.fixture.consultants[ownerIndex]! },
+  });
   nextPhone += 1;
   return server.db.customer.create({
-    data: { projectId: server.fixture.projectId, name: `买家${nextPhone}`, phone: `139${String(nextPhone).padStart(8, '0')}`, ownerId: owner.id },
+    data: {
+      projectId: server.fixture.projectId,
+      name: `买家${nextPhone}`,
+      phone: `139${String(nextPhone).padStart(8, '0')}`,
+      ownerId: owner.id,
+    },
     select: { id: true, name: true, phone: true },
   });
 }
 
 async function register(customerId: string, token = tokens[0]!, extra: object = {}) {
-  return http<RegistrationInfo & { error?: { code: string } }>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/registrations`, token, {
-    customerId,
-    ...extra,
-  });
+  return http<RegistrationInfo & { error?: { code: string } }>(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/registrations`,
+    token,
+    {
+      customerId,
+      ...extra,
+    },
+  );
 }
 
 async function registered(unitsAllowed = 1): Promise<RegistrationInfo> {
@@ -59,7 +72,8 @@ beforeAll(async () => {
     expect((await emitAck(socket, 'project:join', { projectId: server.fixture.projectId })).ok).toBe(true);
     sockets.push(socket);
   }
-  for (const token of [tokens[0]!, tokens[0]!, tokens[0]!, manager, manager, manager]) racers.push(await server.connect({ token }));
+  for (const token of [tokens[0]!, tokens[0]!, tokens[0]!, manager, manager, manager])
+    racers.push(await server.connect({ token }));
 });
 
 afterAll(async () => {
@@ -71,7 +85,13 @@ describe('registration 认筹', () => {
     const customer = await newCustomer();
     const res = await register(customer.id);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ label: expect.stringMatching(/^R\d{4}$/), status: 'ACTIVE', unitsAllowed: 1, unitsUsed: 0, depositPaid: false });
+    expect(res.body).toMatchObject({
+      label: expect.stringMatching(/^R\d{4}$/),
+      status: 'ACTIVE',
+      unitsAllowed: 1,
+      unitsUsed: 0,
+      depositPaid: false,
+    });
     expect(res.body.customer).toMatchObject({ id: customer.id, name: customer.name });
     const stored = await server.db.customer.findUniqueOrThrow({ where: { id: customer.id } });
     expect(stored.status).toBe('INTERESTED');
@@ -83,12 +103,17 @@ describe('registration 认筹', () => {
     const customer = await newCustomer();
     const results = await Promise.all(Array.from({ length: 10 }, () => register(customer.id, tokens[0]!)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409).map((r) => r.body.error?.code)).toEqual(Array(9).fill('ALREADY_REGISTERED'));
+    expect(results.filter((r) => r.status === 409).map((r) => r.body.error?.code)).toEqual(
+      Array(9).fill('ALREADY_REGISTERED'),
+    );
     expect(await server.db.registration.count({ where: { customerId: customer.id } })).toBe(1);
   });
 
   it('numbers stay gapless when 20 households register at the same instant', async () => {
-    const before = await server.db.project.findUniqueOrThrow({ where: { id: server.fixture.projectId }, select: { registrationCounter: true } });
+    const before = await server.db.project.findUniqueOrThrow({
+      where: { id: server.fixture.projectId },
+      select: { registrationCounter: true },
+    });
     const customers = await Promise.all(Array.from({ length: 20 }, (_, i) => newCustomer(i % tokens.length)));
     const results = await Promise.all(customers.map((c, i) => register(c.id, tokens[i % tokens.length]!)));
     expect(results.every((r) => r.status === 201)).toBe(true);
@@ -108,9 +133,16 @@ describe('registration 认筹', () => {
   });
 
   it('warns the manager when registrations exceed the units on sale', async () => {
-    const res = await http<RegistrationOverview>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/registrations`, manager);
+    const res = await http<RegistrationOverview>(
+      server.url,
+      'GET',
+      `/api/projects/${server.fixture.projectId}/registrations`,
+      manager,
+    );
     expect(res.status).toBe(200);
-    const active = await server.db.registration.count({ where: { projectId: server.fixture.projectId, status: 'ACTIVE' } });
+    const active = await server.db.registration.count({
+      where: { projectId: server.fixture.projectId, status: 'ACTIVE' },
+    });
     expect(res.body.activeCount).toBe(active);
     expect(res.body.availableUnits).toBeGreaterThan(0);
     expect(res.body.oversubscribed).toBe(active > res.body.availableUnits);
@@ -118,9 +150,16 @@ describe('registration 认筹', () => {
     const keep = new Set(server.fixture.unitIds.slice(0, 70));
     const withheld = server.fixture.unitIds.filter((id) => !keep.has(id));
     for (const unitId of withheld) {
-      expect((await http(server.url, 'POST', `/api/units/${unitId}/withhold`, manager, { reason: 'test' })).status).toBe(200);
+      expect(
+        (await http(server.url, 'POST', `/api/units/${unitId}/withhold`, manager, { reason: 'test' })).status,
+      ).toBe(200);
     }
-    const after = await http<RegistrationOverview>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/registrations`, manager);
+    const after = await http<RegistrationOverview>(
+      server.url,
+      'GET',
+      `/api/projects/${server.fixture.projectId}/registrations`,
+      manager,
+    );
     expect(after.body.availableUnits).toBe(res.body.availableUnits - withheld.length);
     for (const unitId of withheld) await http(server.url, 'POST', `/api/units/${unitId}/unwithhold`, manager, {});
   });
@@ -140,14 +179,18 @@ describe('entitlement 机会数', () => {
       const winner = acks.findIndex((a) => a.ok);
       const lock = acks[winner]!;
       if (!lock.ok) throw new Error('no winner');
-      expect((await emitAck(pair[winner]!, 'unit:release', { unitId: units[winner], token: lock.data.token })).ok).toBe(true);
+      expect((await emitAck(pair[winner]!, 'unit:release', { unitId: units[winner], token: lock.data.token })).ok).toBe(
+        true,
+      );
     }
   });
 
   it('six phones (the owner’s and a manager’s) racing for a buyer entitled to two units → exactly two locks, two subscriptions', async () => {
     const reg = await registered(2);
     const units = racers.map(() => freshUnit());
-    const acks = await Promise.all(units.map((unitId, i) => emitAck<LockResult>(racers[i]!, 'unit:lock', { unitId, registrationId: reg.id })));
+    const acks = await Promise.all(
+      units.map((unitId, i) => emitAck<LockResult>(racers[i]!, 'unit:lock', { unitId, registrationId: reg.id })),
+    );
     const winners = acks.flatMap((a, i) => (a.ok ? [{ i, token: a.data.token }] : []));
     expect(winners).toHaveLength(2);
     expect(acks.filter((a) => !a.ok).every((a) => !a.ok && a.error.code === 'ENTITLEMENT_EXCEEDED')).toBe(true);
@@ -174,12 +217,16 @@ describe('entitlement 机会数', () => {
     const reg = await registered(2);
     const units = [freshUnit(), freshUnit()];
     const pair = [racers[0]!, racers[3]!];
-    const locks = await Promise.all(units.map((unitId, i) => emitAck<LockResult>(pair[i]!, 'unit:lock', { unitId, registrationId: reg.id })));
+    const locks = await Promise.all(
+      units.map((unitId, i) => emitAck<LockResult>(pair[i]!, 'unit:lock', { unitId, registrationId: reg.id })),
+    );
     const tokensHeld = locks.map((l) => {
       if (!l.ok) throw new Error(l.error.code);
       return l.data.token;
     });
-    const lowered = await http(server.url, 'POST', `/api/registrations/${reg.id}/entitlement`, manager, { unitsAllowed: 1 });
+    const lowered = await http(server.url, 'POST', `/api/registrations/${reg.id}/entitlement`, manager, {
+      unitsAllowed: 1,
+    });
     expect(lowered.status).toBe(200);
     const confirms = await Promise.all(
       units.map((unitId, i) => emitAck<ConfirmResult>(pair[i]!, 'unit:confirm', { unitId, token: tokensHeld[i] })),
@@ -191,9 +238,13 @@ describe('entitlement 机会数', () => {
     // The refused unit was not touched in PostgreSQL, and its lock survives for its holder to release.
     const loser = confirms.findIndex((c) => !c.ok);
     expect((await server.db.unit.findUniqueOrThrow({ where: { id: units[loser]! } })).status).toBe('AVAILABLE');
-    expect((await emitAck(pair[loser]!, 'unit:release', { unitId: units[loser], token: tokensHeld[loser] })).ok).toBe(true);
+    expect((await emitAck(pair[loser]!, 'unit:release', { unitId: units[loser], token: tokensHeld[loser] })).ok).toBe(
+      true,
+    );
     // And the entitlement cannot go below what was bought.
-    const below = await http(server.url, 'POST', `/api/registrations/${reg.id}/entitlement`, manager, { unitsAllowed: 1 });
+    const below = await http(server.url, 'POST', `/api/registrations/${reg.id}/entitlement`, manager, {
+      unitsAllowed: 1,
+    });
     expect(below.status).toBe(200);
     const invalid = await http(server.url, 'POST', `/api/registrations/${reg.id}/cancel`, tokens[0], {});
     expect(invalid).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
@@ -233,7 +284,10 @@ describe('entitlement 机会数', () => {
       const lock = await emitAck<LockResult>(sockets[0]!, 'unit:lock', { unitId, registrationId: reg.id });
       if (!lock.ok) throw new Error(lock.error.code);
       // The window closes while the consultant fills in the form.
-      await server.db.registration.update({ where: { id: reg.id }, data: { selectionEndsAt: new Date(Date.now() - 1_000) } });
+      await server.db.registration.update({
+        where: { id: reg.id },
+        data: { selectionEndsAt: new Date(Date.now() - 1_000) },
+      });
       const late = await emitAck(sockets[0]!, 'unit:confirm', { unitId, token: lock.data.token });
       expect(late).toMatchObject({ ok: false, error: { code: 'SELECTION_NOT_OPEN' } });
       expect(await server.db.subscription.count({ where: { unitId } })).toBe(0);
@@ -249,7 +303,11 @@ describe('entitlement 机会数', () => {
     if (!lock.ok) throw new Error(lock.error.code);
     const missing = await emitAck(sockets[0]!, 'unit:confirm', { unitId, token: lock.data.token });
     expect(missing).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-    const ok = await emitAck<ConfirmResult>(sockets[0]!, 'unit:confirm', { unitId, token: lock.data.token, buyer: { name: '张三', phone: '13800000000' } });
+    const ok = await emitAck<ConfirmResult>(sockets[0]!, 'unit:confirm', {
+      unitId,
+      token: lock.data.token,
+      buyer: { name: '张三', phone: '13800000000' },
+    });
     expect(ok.ok).toBe(true);
   });
 });

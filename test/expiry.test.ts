@@ -61,13 +61,22 @@ describe('lock expiry', () => {
     if (!first.ok) throw new Error(first.error.code);
     await new Promise((r) => setTimeout(r, 1_300));
     const buyer = { name: '赵六', phone: '13500000000' };
-    expect(await emitAck(a, 'unit:confirm', { unitId, token: first.data.token, buyer })).toMatchObject({ ok: false, error: { code: 'LOCK_EXPIRED' } });
+    expect(await emitAck(a, 'unit:confirm', { unitId, token: first.data.token, buyer })).toMatchObject({
+      ok: false,
+      error: { code: 'LOCK_EXPIRED' },
+    });
 
     const second = await emitAck<LockResult>(b, 'unit:lock', { unitId });
     if (!second.ok) throw new Error(second.error.code);
     expect(BigInt(second.data.token)).toBeGreaterThan(BigInt(first.data.token));
-    expect(await emitAck(a, 'unit:confirm', { unitId, token: first.data.token, buyer })).toMatchObject({ ok: false, error: { code: 'LOCK_EXPIRED' } });
-    expect(await emitAck(a, 'unit:confirm', { unitId, token: second.data.token, buyer })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitAck(a, 'unit:confirm', { unitId, token: first.data.token, buyer })).toMatchObject({
+      ok: false,
+      error: { code: 'LOCK_EXPIRED' },
+    });
+    expect(await emitAck(a, 'unit:confirm', { unitId, token: second.data.token, buyer })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     const ok = await emitAck(b, 'unit:confirm', { unitId, token: second.data.token, buyer });
     expect(ok.ok).toBe(true);
     expect(await server.db.subscription.count({ where: { unitId } })).toBe(1);

@@ -44,7 +44,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const missing = ensurePrograms(process.env.CHROMIUM_PATH ? TEST_PROGRAMS.filter((p) => p.command !== 'chromium') : TEST_PROGRAMS);
+  const missing = ensurePrograms(
+    process.env.CHROMIUM_PATH ? TEST_PROGRAMS.filter((p) => p.command !== 'chromium') : TEST_PROGRAMS,
+  );
   if (missing.length > 0) {
     console.error(
       `\n[global-setup] MISSING: ${missing.map((p) => p.command).join(', ')} — the tests that need them will fail.\n` +
@@ -66,10 +68,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       database: TEMPLATE_DB,
       onLog: (l) => pgLog.push(l),
       postgresFlags: [
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
-        '-c', 'max_connections=300',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=300',
       ],
     }),
     startRedisServer({ dir: path.join(root, 'redis'), port: redisPort, appendOnly: false }),

@@ -1,6 +1,15 @@
 /** The HTTP API: auth, health, read models, sales control, and coded errors for bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, BatchInfo, ConfirmResult, LockResult, ProjectCatalog, ProjectSnapshot, ProjectSummary, UnitState } from '@kaipan/shared';
+import type {
+  AuditEntry,
+  BatchInfo,
+  ConfirmResult,
+  LockResult,
+  ProjectCatalog,
+  ProjectSnapshot,
+  ProjectSummary,
+  UnitState,
+} from '@kaipan/shared';
 import { http, startTestServer, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 
@@ -27,19 +36,30 @@ const call = <T>(method: string, path: string, token?: string, body?: unknown, h
 describe('auth and health', () => {
   it('logs in with a token and an httpOnly cookie; refuses wrong credentials', async () => {
     const res = await fetch(`${server.url}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 's001', password: 'pw-test' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 's001', password: 'pw-test' }),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/kaipan_token=.+HttpOnly/i);
     const body = (await res.json()) as { token: string; user: { username: string; role: string } };
-    expect(body.user).toMatchObject({ username: 's001', role: 'CONSULTANT', displayName: '顾问s001', id: expect.any(String) });
+    expect(body.user).toMatchObject({
+      username: 's001',
+      role: 'CONSULTANT',
+      displayName: '顾问s001',
+      id: expect.any(String),
+    });
 
     const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     expect((await call('GET', '/api/auth/me', undefined, undefined, { cookie })).status).toBe(200);
 
-    for (const wrong of [{ username: 's001', password: 'nope' }, { username: 'ghost', password: 'pw-test' }]) {
+    for (const wrong of [
+      { username: 's001', password: 'nope' },
+      { username: 'ghost', password: 'pw-test' },
+    ]) {
       expect(await call('POST', '/api/auth/login', undefined, wrong)).toEqual({
-        status: 401, body: { error: { code: 'INVALID_CREDENTIALS', message: expect.any(String) } },
+        status: 401,
+        body: { error: { code: 'INVALID_CREDENTIALS', message: expect.any(String) } },
       });
     }
     expect((await call('POST', '/api/auth/login', undefined, { username: 's001' })).status).toBe(400);
@@ -55,7 +75,12 @@ describe('read models', () => {
   it('lists only the caller’s projects', async () => {
     const mine = await call<ProjectSummary[]>('GET', '/api/projects', consultant);
     expect(mine.body.map((p) => p.id)).toEqual([server.fixture.projectId]);
-    expect(mine.body[0]).toMatchObject({ lockTtlSeconds: 120, maxLocksPerConsultant: 2, timezone: 'Asia/Shanghai', unitCount: 20 });
+    expect(mine.body[0]).toMatchObject({
+      lockTtlSeconds: 120,
+      maxLocksPerConsultant: 2,
+      timezone: 'Asia/Shanghai',
+      unitCount: 20,
+    });
     const theirs = await call<ProjectSummary[]>('GET', '/api/projects', outsider);
     expect(theirs.body.map((p) => p.id)).toEqual([server.fixture.otherProjectId]);
   });
@@ -64,13 +89,26 @@ describe('read models', () => {
     const catalog = await call<ProjectCatalog>('GET', `/api/projects/${server.fixture.projectId}/catalog`, consultant);
     expect(catalog.status).toBe(200);
     expect(catalog.body.units).toHaveLength(20);
-    expect(catalog.body.units[0]).toMatchObject({ grossArea: 100.25, netArea: 80.5, listPrice: expect.any(Number), unitPrice: expect.any(Number) });
-    const boardSnap = await call<ProjectSnapshot>('GET', `/api/projects/${server.fixture.projectId}/snapshot`, undefined, undefined, { 'x-device-key': TEST_BOARD_KEY });
+    expect(catalog.body.units[0]).toMatchObject({
+      grossArea: 100.25,
+      netArea: 80.5,
+      listPrice: expect.any(Number),
+      unitPrice: expect.any(Number),
+    });
+    const boardSnap = await call<ProjectSnapshot>(
+      'GET',
+      `/api/projects/${server.fixture.projectId}/snapshot`,
+      undefined,
+      undefined,
+      { 'x-device-key': TEST_BOARD_KEY },
+    );
     expect(boardSnap.status).toBe(200);
     expect(boardSnap.body.units).toHaveLength(20);
     expect((await call('GET', `/api/projects/${server.fixture.projectId}/catalog`, outsider)).status).toBe(403);
     expect((await call('GET', `/api/projects/${UNKNOWN}/catalog`, consultant)).status).toBe(404);
-    expect((await call('GET', `/api/projects/not-a-uuid/catalog`, consultant)).body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await call('GET', `/api/projects/not-a-uuid/catalog`, consultant)).body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
   });
 
   it('revalidates an unchanged catalog with its ETag (304), never serving a stale one', async () => {
@@ -93,7 +131,9 @@ describe('read models', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(((await changed.json()) as ProjectCatalog).project.selectionMinutes).toBe(17);
     expect(body.project.selectionMinutes).not.toBe(17);
-    await call('PATCH', `/api/projects/${server.fixture.projectId}/settings`, manager, { selectionMinutes: body.project.selectionMinutes });
+    await call('PATCH', `/api/projects/${server.fixture.projectId}/settings`, manager, {
+      selectionMinutes: body.project.selectionMinutes,
+    });
   });
 });
 
@@ -103,12 +143,19 @@ describe('selling over HTTP', () => {
     const lock = await call<LockResult>('POST', `/api/units/${unitId}/lock`, consultant, {});
     expect(lock.status).toBe(200);
     const confirm = await call<ConfirmResult>('POST', `/api/units/${unitId}/confirm`, consultant, {
-      token: lock.body.token, buyer: { name: '王小明', phone: '13612345678' },
+      token: lock.body.token,
+      buyer: { name: '王小明', phone: '13612345678' },
     });
     expect(confirm.status).toBe(200);
-    const deals = await call<{ unitId: string; buyer: string; price: number }[]>('GET', `/api/projects/${server.fixture.projectId}/deals?limit=5`, consultant);
+    const deals = await call<{ unitId: string; buyer: string; price: number }[]>(
+      'GET',
+      `/api/projects/${server.fixture.projectId}/deals?limit=5`,
+      consultant,
+    );
     expect(deals.body[0]).toMatchObject({ unitId, buyer: '王**', subscriptionId: confirm.body.subscriptionId });
-    expect((await call('POST', `/api/units/${unitId}/lock`, consultant, {})).body).toMatchObject({ error: { code: 'UNIT_NOT_AVAILABLE' } });
+    expect((await call('POST', `/api/units/${unitId}/lock`, consultant, {})).body).toMatchObject({
+      error: { code: 'UNIT_NOT_AVAILABLE' },
+    });
   });
 
   it('lists my live locks with tokens, for my other devices', async () => {
@@ -133,24 +180,36 @@ describe('sales control', () => {
   it('pauses and resumes, audited', async () => {
     const paused = await call<ProjectSummary>('POST', `/api/projects/${server.fixture.projectId}/pause`, manager, {});
     expect(paused.body.salesPaused).toBe(true);
-    expect((await call('POST', `/api/units/${server.fixture.unitIds[2]}/lock`, consultant, {})).body).toMatchObject({ error: { code: 'SALES_PAUSED' } });
+    expect((await call('POST', `/api/units/${server.fixture.unitIds[2]}/lock`, consultant, {})).body).toMatchObject({
+      error: { code: 'SALES_PAUSED' },
+    });
     expect((await call('POST', `/api/projects/${server.fixture.projectId}/pause`, consultant, {})).status).toBe(403);
     const resumed = await call<ProjectSummary>('POST', `/api/projects/${server.fixture.projectId}/resume`, manager, {});
     expect(resumed.body.salesPaused).toBe(false);
     const audit = await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=10`, manager);
     expect(audit.body.map((a) => a.action)).toEqual(expect.arrayContaining(['sales.pause', 'sales.resume']));
-    expect(audit.body.find((a) => a.action === 'sales.pause')).toMatchObject({ actor: 'manager', before: { salesPaused: false }, after: { salesPaused: true } });
+    expect(audit.body.find((a) => a.action === 'sales.pause')).toMatchObject({
+      actor: 'manager',
+      before: { salesPaused: false },
+      after: { salesPaused: true },
+    });
     expect((await call('GET', `/api/projects/${server.fixture.projectId}/audit`, consultant)).status).toBe(403);
   });
 
   it('withholds with a reason and unwithholds; refuses locked, sold and unreleased units', async () => {
     const unitId = server.fixture.unitIds[3]!;
-    expect((await call('POST', `/api/units/${unitId}/withhold`, manager, {})).body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await call('POST', `/api/units/${unitId}/withhold`, manager, {})).body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
     expect((await call('POST', `/api/units/${unitId}/withhold`, consultant, { reason: 'x' })).status).toBe(403);
     const held = await call<UnitState>('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'VIP 保留' });
     expect(held.body).toMatchObject({ id: unitId, status: 'WITHHELD' });
-    expect((await call('POST', `/api/units/${unitId}/lock`, consultant, {})).body).toMatchObject({ error: { code: 'UNIT_NOT_AVAILABLE' } });
-    expect((await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'again' })).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
+    expect((await call('POST', `/api/units/${unitId}/lock`, consultant, {})).body).toMatchObject({
+      error: { code: 'UNIT_NOT_AVAILABLE' },
+    });
+    expect((await call('POST', `/api/units/${unitId}/withhold`, manager, { reason: 'again' })).body).toMatchObject({
+      error: { code: 'INVALID_TRANSITION' },
+    });
     const freed = await call<UnitState>('POST', `/api/units/${unitId}/unwithhold`, manager, {});
     expect(freed.body.status).toBe('AVAILABLE');
     const row = await server.db.unit.findUniqueOrThrow({ where: { id: unitId } });
@@ -158,9 +217,15 @@ describe('sales control', () => {
 
     const locked = server.fixture.unitIds[4]!;
     await call('POST', `/api/units/${locked}/lock`, consultant, {});
-    expect((await call('POST', `/api/units/${locked}/withhold`, manager, { reason: 'x' })).body).toMatchObject({ error: { code: 'LOCK_HELD' } });
-    expect((await call('POST', `/api/units/${server.fixture.unitIds[0]}/withhold`, manager, { reason: 'x' })).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
-    expect((await call('POST', `/api/units/${server.fixture.pendingUnitIds[0]}/withhold`, manager, { reason: 'x' })).body).toMatchObject({ error: { code: 'NOT_RELEASED' } });
+    expect((await call('POST', `/api/units/${locked}/withhold`, manager, { reason: 'x' })).body).toMatchObject({
+      error: { code: 'LOCK_HELD' },
+    });
+    expect(
+      (await call('POST', `/api/units/${server.fixture.unitIds[0]}/withhold`, manager, { reason: 'x' })).body,
+    ).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
+    expect(
+      (await call('POST', `/api/units/${server.fixture.pendingUnitIds[0]}/withhold`, manager, { reason: 'x' })).body,
+    ).toMatchObject({ error: { code: 'NOT_RELEASED' } });
     const events = await server.db.auditEvent.findMany({ where: { entityId: unitId }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.action)).toEqual(['unit.withhold', 'unit.unwithhold']);
     expect(events[0]).toMatchObject({ actorName: 'manager', after: { status: 'WITHHELD', reason: 'VIP 保留' } });
@@ -168,16 +233,32 @@ describe('sales control', () => {
 
   it('releases a pending batch once; refuses to batch units already on sale', async () => {
     const batches = await call<BatchInfo[]>('GET', `/api/projects/${server.fixture.projectId}/batches`, manager);
-    expect(batches.body).toEqual([expect.objectContaining({ id: server.fixture.pendingBatchId, status: 'PENDING', unitCount: 4 })]);
+    expect(batches.body).toEqual([
+      expect.objectContaining({ id: server.fixture.pendingBatchId, status: 'PENDING', unitCount: 4 }),
+    ]);
     const bad = await call('POST', `/api/projects/${server.fixture.projectId}/batches`, manager, {
-      name: 'Oops', unitIds: [server.fixture.unitIds[5], UNKNOWN],
+      name: 'Oops',
+      unitIds: [server.fixture.unitIds[5], UNKNOWN],
     });
-    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', details: expect.any(Array) } } });
-    const released = await call<BatchInfo>('POST', `/api/batches/${server.fixture.pendingBatchId}/release`, manager, {});
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', details: expect.any(Array) } },
+    });
+    const released = await call<BatchInfo>(
+      'POST',
+      `/api/batches/${server.fixture.pendingBatchId}/release`,
+      manager,
+      {},
+    );
     expect(released.body).toMatchObject({ status: 'RELEASED', releasedAt: expect.any(String) });
-    const statuses = await server.db.unit.findMany({ where: { id: { in: server.fixture.pendingUnitIds } }, select: { status: true } });
+    const statuses = await server.db.unit.findMany({
+      where: { id: { in: server.fixture.pendingUnitIds } },
+      select: { status: true },
+    });
     expect(statuses.every((s) => s.status === 'AVAILABLE')).toBe(true);
-    expect((await call('POST', `/api/batches/${server.fixture.pendingBatchId}/release`, manager, {})).body).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
+    expect(
+      (await call('POST', `/api/batches/${server.fixture.pendingBatchId}/release`, manager, {})).body,
+    ).toMatchObject({ error: { code: 'INVALID_TRANSITION' } });
     const lock = await call<LockResult>('POST', `/api/units/${server.fixture.pendingUnitIds[0]}/lock`, consultant, {});
     expect(lock.status).toBe(200);
   });
@@ -192,28 +273,46 @@ describe('bad input on every route → coded 4xx, nothing changes', () => {
     ['release without token', 'POST', () => `/api/units/${unit()}/release`, {}],
     ['release with 1 MB token', 'POST', () => `/api/units/${unit()}/release`, { token: big }],
     ['confirm with wrong types', 'POST', () => `/api/units/${unit()}/confirm`, { token: 5, buyer: 'me' }],
-    ['confirm with 1 MB name', 'POST', () => `/api/units/${unit()}/confirm`, { token: '1', buyer: { name: big, phone: '13800000000' } }],
+    [
+      'confirm with 1 MB name',
+      'POST',
+      () => `/api/units/${unit()}/confirm`,
+      { token: '1', buyer: { name: big, phone: '13800000000' } },
+    ],
     ['withhold with 1 MB reason', 'POST', () => `/api/units/${unit()}/withhold`, { reason: big }],
     ['withhold with array body', 'POST', () => `/api/units/${unit()}/withhold`, ['reason']],
     ['pause with extra field', 'POST', () => `/api/projects/${server.fixture.projectId}/pause`, { now: true }],
-    ['batch with empty list', 'POST', () => `/api/projects/${server.fixture.projectId}/batches`, { name: 'x', unitIds: [] }],
+    [
+      'batch with empty list',
+      'POST',
+      () => `/api/projects/${server.fixture.projectId}/batches`,
+      { name: 'x', unitIds: [] },
+    ],
     ['batch release with bad id', 'POST', () => '/api/batches/zzz/release', {}],
     ['deals with bad limit', 'GET', () => `/api/projects/${server.fixture.projectId}/deals?limit=-1`, undefined],
     ['login with 1 MB password', 'POST', () => '/api/auth/login', { username: 'a', password: big }],
   ];
 
   it.each(cases)('%s', async (_name, method, path, body) => {
-    const before = await server.db.unit.findMany({ select: { id: true, status: true, version: true }, orderBy: { id: 'asc' } });
+    const before = await server.db.unit.findMany({
+      select: { id: true, status: true, version: true },
+      orderBy: { id: 'asc' },
+    });
     const res = await call<{ error: { code: string; message: string } }>(method, path(), manager, body);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.any(String) });
-    expect(await server.db.unit.findMany({ select: { id: true, status: true, version: true }, orderBy: { id: 'asc' } })).toEqual(before);
+    expect(
+      await server.db.unit.findMany({ select: { id: true, status: true, version: true }, orderBy: { id: 'asc' } }),
+    ).toEqual(before);
   });
 
   it('a body over 2 MB → 413 PAYLOAD_TOO_LARGE; unknown route → 404 NOT_FOUND', async () => {
     const huge = await call('POST', `/api/units/${unit()}/withhold`, manager, { reason: 'x'.repeat(3 * 1024 * 1024) });
     expect(huge).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
-    expect(await call('GET', '/api/nowhere', manager)).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(await call('GET', '/api/nowhere', manager)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
   });
 });
 
@@ -221,9 +320,18 @@ describe('project settings', () => {
   const path = () => `/api/projects/${server.fixture.projectId}/settings`;
 
   it('managers change settings, audited with before/after; the next lock uses the new window', async () => {
-    const res = await call<ProjectSummary>('PATCH', path(), manager, { lockTtlSeconds: 300, entitlementPerRegistration: 2, noShowRule: 'DROP' });
+    const res = await call<ProjectSummary>('PATCH', path(), manager, {
+      lockTtlSeconds: 300,
+      entitlementPerRegistration: 2,
+      noShowRule: 'DROP',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ lockTtlSeconds: 300, entitlementPerRegistration: 2, noShowRule: 'DROP', requireCalled: false });
+    expect(res.body).toMatchObject({
+      lockTtlSeconds: 300,
+      entitlementPerRegistration: 2,
+      noShowRule: 'DROP',
+      requireCalled: false,
+    });
     const unitId = server.fixture.unitIds[15]!;
     const other = (await server.login('s002')).token;
     const lock = await call<LockResult>('POST', `/api/units/${unitId}/lock`, other, {});
@@ -237,7 +345,9 @@ describe('project settings', () => {
     });
     // The same values again: nothing changes, nothing is audited.
     const settingsEvents = async () =>
-      (await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=200`, manager)).body.filter((a) => a.action === 'project.settings').length;
+      (
+        await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=200`, manager)
+      ).body.filter((a) => a.action === 'project.settings').length;
     const before = await settingsEvents();
     await call('PATCH', path(), manager, { lockTtlSeconds: 300 });
     expect(await settingsEvents()).toBe(before);
@@ -247,7 +357,13 @@ describe('project settings', () => {
   it('refuses consultants, empty and out-of-range input, and unknown fields — changing nothing', async () => {
     const before = await server.db.project.findUniqueOrThrow({ where: { id: server.fixture.projectId } });
     expect((await call('PATCH', path(), consultant, { lockTtlSeconds: 60 })).status).toBe(403);
-    for (const body of [{}, { lockTtlSeconds: 5 }, { selectionMinutes: 0 }, { noShowRule: 'MAYBE' }, { salesPaused: true }]) {
+    for (const body of [
+      {},
+      { lockTtlSeconds: 5 },
+      { selectionMinutes: 0 },
+      { noShowRule: 'MAYBE' },
+      { salesPaused: true },
+    ]) {
       const res = await call('PATCH', path(), manager, body);
       expect(res).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     }

@@ -33,10 +33,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Open a socket; resolves with it once connected, or with the server's refusal. */
 function open(token: string): Promise<{ socket: HubClient; error: { code?: string; details?: unknown } | null }> {
-  const socket = ioClient(`${server.url}${HUB_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true }) as HubClient;
+  const socket = ioClient(`${server.url}${HUB_NAMESPACE}`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  }) as HubClient;
   return new Promise((resolve) => {
     socket.once('connect', () => resolve({ socket, error: null }));
-    socket.once('connect_error', (err) => resolve({ socket, error: (err as Error & { data?: { code?: string } }).data ?? { code: err.message } }));
+    socket.once('connect_error', (err) =>
+      resolve({ socket, error: (err as Error & { data?: { code?: string } }).data ?? { code: err.message } }),
+    );
   });
 }
 
@@ -49,7 +56,10 @@ describe('hub limits per user', () => {
     expect(connected).toHaveLength(DEFAULTS.HUB_SOCKETS_PER_USER);
     expect(refused).toHaveLength(200 - DEFAULTS.HUB_SOCKETS_PER_USER);
     for (const r of refused) {
-      expect(r.error).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'sockets-per-user', max: DEFAULTS.HUB_SOCKETS_PER_USER } });
+      expect(r.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        details: { limit: 'sockets-per-user', max: DEFAULTS.HUB_SOCKETS_PER_USER },
+      });
       r.socket.disconnect();
     }
     // Another user is not affected.
@@ -59,11 +69,16 @@ describe('hub limits per user', () => {
 
     // A socket that goes away frees its place (the server notices the close).
     connected[0]!.socket.disconnect();
-    await expect.poll(async () => {
-      const again = await open(token);
-      again.socket.disconnect();
-      return again.error?.code ?? 'connected';
-    }, { timeout: 5_000, interval: 100 }).toBe('connected');
+    await expect
+      .poll(
+        async () => {
+          const again = await open(token);
+          again.socket.disconnect();
+          return again.error?.code ?? 'connected';
+        },
+        { timeout: 5_000, interval: 100 },
+      )
+      .toBe('connected');
     for (const r of connected) r.socket.disconnect();
   });
 
@@ -77,13 +92,20 @@ describe('hub limits per user', () => {
     // The user's own pace first: a phone and a tablet, a command every 100 ms each, for 2 s.
     const paced: Ack<unknown>[] = [];
     for (let i = 0; i < 20; i++) {
-      paced.push(...(await Promise.all([emitAck(sockets[0]!, 'project:leave', { projectId }), emitAck(sockets[1]!, 'project:leave', { projectId })])));
+      paced.push(
+        ...(await Promise.all([
+          emitAck(sockets[0]!, 'project:leave', { projectId }),
+          emitAck(sockets[1]!, 'project:leave', { projectId }),
+        ])),
+      );
       await sleep(100);
     }
     expect(paced.every((a) => a.ok)).toBe(true);
 
     // 400 at once, spread over every socket (40 each: within the per-socket burst).
-    const burst = Promise.all(Array.from({ length: 400 }, (_, i) => emitAck(sockets[i % sockets.length]!, 'project:leave', { projectId })));
+    const burst = Promise.all(
+      Array.from({ length: 400 }, (_, i) => emitAck(sockets[i % sockets.length]!, 'project:leave', { projectId })),
+    );
     const others = Promise.all(Array.from({ length: 20 }, () => emitAck(bystander, 'project:leave', { projectId })));
     const acks = await burst;
     const refused = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED');

@@ -1,6 +1,15 @@
 /** The public hub protocol against a real server, PostgreSQL and Redis. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HUB_COMMANDS, type ConfirmResult, type HubCommand, type LockResult, type ProjectSnapshot, type ServerMetrics, type UnitsChangedFrame, type UnitChange } from '@kaipan/shared';
+import {
+  HUB_COMMANDS,
+  type ConfirmResult,
+  type HubCommand,
+  type LockResult,
+  type ProjectSnapshot,
+  type ServerMetrics,
+  type UnitsChangedFrame,
+  type UnitChange,
+} from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
 
@@ -55,7 +64,12 @@ describe('project:join', () => {
     expect(ack.data.paused).toBe(false);
     expect(ack.data.units.filter((u) => u.status === 'NOT_RELEASED')).toHaveLength(4);
     const u = ack.data.units[0]!;
-    expect(u).toMatchObject({ id: expect.any(String), code: expect.any(String), buildingId: expect.any(String), floor: expect.any(Number) });
+    expect(u).toMatchObject({
+      id: expect.any(String),
+      code: expect.any(String),
+      buildingId: expect.any(String),
+      floor: expect.any(Number),
+    });
   });
 
   it('refuses another project and unknown ids', async () => {
@@ -85,11 +99,17 @@ describe('lock → confirm', () => {
     expect(again).toMatchObject({ ok: true, data: { token: ack.data.token } });
 
     const confirm = await emitAck<ConfirmResult>(c1, 'unit:confirm', {
-      unitId, token: ack.data.token, buyer: { name: '张三丰', phone: '138 1234 5678' },
+      unitId,
+      token: ack.data.token,
+      buyer: { name: '张三丰', phone: '138 1234 5678' },
     });
     if (!confirm.ok) throw new Error(confirm.error.code);
     const sold = await waitForChange((c) => c.unitId === unitId && c.status === 'SUBSCRIBED');
-    expect(sold.deal).toMatchObject({ buyer: '张**', subscriptionId: confirm.data.subscriptionId, consultant: '顾问s001' });
+    expect(sold.deal).toMatchObject({
+      buyer: '张**',
+      subscriptionId: confirm.data.subscriptionId,
+      consultant: '顾问s001',
+    });
     expect(sold.price).toBe(sold.deal?.price);
 
     const row = await server.db.subscription.findUniqueOrThrow({ where: { id: confirm.data.subscriptionId } });
@@ -100,28 +120,48 @@ describe('lock → confirm', () => {
 
     // A retried confirm (lost ack) returns the same subscription; nothing is recorded twice.
     const retry = await emitAck<ConfirmResult>(c1, 'unit:confirm', {
-      unitId, token: ack.data.token, buyer: { name: '张三丰', phone: '13812345678' },
+      unitId,
+      token: ack.data.token,
+      buyer: { name: '张三丰', phone: '13812345678' },
     });
     expect(retry).toEqual({ ok: true, data: { subscriptionId: confirm.data.subscriptionId } });
     expect(await server.db.subscription.count({ where: { unitId } })).toBe(1);
-    expect(await emitAck(c2, 'unit:lock', { unitId })).toMatchObject({ ok: false, error: { code: 'UNIT_NOT_AVAILABLE' } });
+    expect(await emitAck(c2, 'unit:lock', { unitId })).toMatchObject({
+      ok: false,
+      error: { code: 'UNIT_NOT_AVAILABLE' },
+    });
 
     const audit = await server.db.auditEvent.findMany({ where: { entityId: unitId }, orderBy: { id: 'asc' } });
     await server.kaipan.services.audit.flush();
     const actions = (await server.db.auditEvent.findMany({ where: { entityId: unitId } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['unit.lock', 'unit.confirm']));
-    expect(audit.find((a) => a.action === 'unit.confirm')).toMatchObject({ actorName: 's001', before: { status: 'LOCKED' } });
+    expect(audit.find((a) => a.action === 'unit.confirm')).toMatchObject({
+      actorName: 's001',
+      before: { status: 'LOCKED' },
+    });
   });
 
   it('releases with compare-and-delete; a repeated release is harmless', async () => {
     const unitId = server.fixture.unitIds[1]!;
     const ack = await emitAck<LockResult>(c1, 'unit:lock', { unitId });
     if (!ack.ok) throw new Error(ack.error.code);
-    expect(await emitAck(c2, 'unit:release', { unitId, token: ack.data.token })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await emitAck(c1, 'unit:release', { unitId, token: '1' })).toMatchObject({ ok: false, error: { code: 'LOCK_EXPIRED' } });
-    expect(await emitAck(c1, 'unit:release', { unitId, token: ack.data.token })).toEqual({ ok: true, data: { unitId } });
+    expect(await emitAck(c2, 'unit:release', { unitId, token: ack.data.token })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await emitAck(c1, 'unit:release', { unitId, token: '1' })).toMatchObject({
+      ok: false,
+      error: { code: 'LOCK_EXPIRED' },
+    });
+    expect(await emitAck(c1, 'unit:release', { unitId, token: ack.data.token })).toEqual({
+      ok: true,
+      data: { unitId },
+    });
     await waitForChange((c) => c.unitId === unitId && c.status === 'AVAILABLE');
-    expect(await emitAck(c1, 'unit:release', { unitId, token: ack.data.token })).toEqual({ ok: true, data: { unitId } });
+    expect(await emitAck(c1, 'unit:release', { unitId, token: ack.data.token })).toEqual({
+      ok: true,
+      data: { unitId },
+    });
     // The released token cannot confirm.
     expect(
       await emitAck(c1, 'unit:confirm', { unitId, token: ack.data.token, buyer: { name: 'A', phone: '13800000000' } }),
@@ -137,20 +177,29 @@ describe('lock → confirm', () => {
     if (first.ok) await emitAck(c2, 'unit:release', { unitId: a, token: first.data.token });
     const third = await emitAck<LockResult>(c2, 'unit:lock', { unitId: c });
     expect(third.ok).toBe(true);
-    for (const [unitId, r] of [[b, second], [c, third]] as const) {
+    for (const [unitId, r] of [
+      [b, second],
+      [c, third],
+    ] as const) {
       if (r.ok) await emitAck(c2, 'unit:release', { unitId, token: r.data.token });
     }
   });
 
   it('refuses units not released; a pause refuses new locks and confirms, a held lock confirms after the resume', async () => {
     const pending = server.fixture.pendingUnitIds[0]!;
-    expect(await emitAck(c1, 'unit:lock', { unitId: pending })).toMatchObject({ ok: false, error: { code: 'NOT_RELEASED' } });
+    expect(await emitAck(c1, 'unit:lock', { unitId: pending })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_RELEASED' },
+    });
 
     const unitId = server.fixture.unitIds[8]!;
     const held = await emitAck<LockResult>(c1, 'unit:lock', { unitId });
     const pause = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/pause`, manager, {});
     expect(pause.status).toBe(200);
-    expect(await emitAck(c2, 'unit:lock', { unitId: server.fixture.unitIds[9]! })).toMatchObject({ ok: false, error: { code: 'SALES_PAUSED' } });
+    expect(await emitAck(c2, 'unit:lock', { unitId: server.fixture.unitIds[9]! })).toMatchObject({
+      ok: false,
+      error: { code: 'SALES_PAUSED' },
+    });
     // A pause stops confirms too (a pause to fix a wrong price must); the held lock stays.
     if (!held.ok) throw new Error('lock failed');
     const payload = { unitId, token: held.data.token, buyer: { name: 'Li Lei', phone: '+8613900000000' } };
@@ -162,7 +211,10 @@ describe('lock → confirm', () => {
   });
 
   it('a board device can watch but never act', async () => {
-    expect(await emitAck(board, 'unit:lock', { unitId: server.fixture.unitIds[12]! })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitAck(board, 'unit:lock', { unitId: server.fixture.unitIds[12]! })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
   });
 });
 
@@ -176,9 +228,25 @@ describe('bad input changes nothing', () => {
     ['null payload', 'unit:release', null],
     ['1 MB string', 'unit:lock', { unitId: big }],
     ['bad token', 'unit:release', { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11', token: 'abc' }],
-    ['bad phone', 'unit:confirm', { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11', token: '1', buyer: { name: 'A', phone: 'call me' } }],
-    ['1 MB name', 'unit:confirm', { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11', token: '1', buyer: { name: big, phone: '13800000000' } }],
-    ['extra buyer field', 'unit:confirm', { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11', token: '1', buyer: { name: 'A', phone: '13800000000', vip: true } }],
+    [
+      'bad phone',
+      'unit:confirm',
+      { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11', token: '1', buyer: { name: 'A', phone: 'call me' } },
+    ],
+    [
+      '1 MB name',
+      'unit:confirm',
+      { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11', token: '1', buyer: { name: big, phone: '13800000000' } },
+    ],
+    [
+      'extra buyer field',
+      'unit:confirm',
+      {
+        unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11',
+        token: '1',
+        buyer: { name: 'A', phone: '13800000000', vip: true },
+      },
+    ],
     ['join without id', 'project:join', { id: 'x' }],
   ];
 
@@ -198,15 +266,24 @@ describe('bad input changes nothing', () => {
     const events = Object.keys(HUB_COMMANDS);
     expect(events.sort()).toEqual(['project:join', 'project:leave', 'unit:confirm', 'unit:lock', 'unit:release']);
     for (const event of events) {
-      expect(await emitAck(socket, event as HubCommand, {}), event).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emitAck(socket, event as HubCommand, {}), event).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
     }
     const notACommand = await emitAck(socket, 'unit:steal' as HubCommand, { unitId: server.fixture.unitIds[0]! });
     expect(notACommand).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('unknown unit → NOT_FOUND; another project’s unit → FORBIDDEN', async () => {
-    expect(await emitAck(c1, 'unit:lock', { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await emitAck(c1, 'unit:lock', { unitId: server.fixture.otherUnitId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await emitAck(c1, 'unit:lock', { unitId: '4d1a6f4e-8a51-4c2e-9a55-0d8a7c0c0f11' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await emitAck(c1, 'unit:lock', { unitId: server.fixture.otherUnitId })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
   });
 
   it('refuses a socket without valid credentials', async () => {
@@ -232,7 +309,8 @@ describe('fan-out audiences', () => {
       expect((await emitAck(c1, 'unit:release', { unitId, token: lock.data.token })).ok).toBe(true);
       await new Promise((r) => setTimeout(r, 60));
     }
-    const seqsOf = (frames: UnitsChangedFrame[]) => frames.flatMap((f) => f.changes.filter((c) => c.unitId === unitId).map((c) => c.seq));
+    const seqsOf = (frames: UnitsChangedFrame[]) =>
+      frames.flatMap((f) => f.changes.filter((c) => c.unitId === unitId).map((c) => c.seq));
     await vi.waitFor(() => expect(seqsOf(seen.phone)).toHaveLength(12), { timeout: 3_000 });
     await vi.waitFor(() => expect(seqsOf(seen.board)).toHaveLength(12), { timeout: 3_000 });
     board.off('units:changed', onBoard);
@@ -243,7 +321,9 @@ describe('fan-out audiences', () => {
     expect(seen.phone.length).toBeLessThan(seen.board.length);
     for (const frames of [seen.board, seen.phone]) {
       for (const [i, f] of frames.entries()) {
-        expect(f.changes.map((c) => c.seq)).toEqual(Array.from({ length: f.seq - f.fromSeq + 1 }, (_, k) => f.fromSeq + k));
+        expect(f.changes.map((c) => c.seq)).toEqual(
+          Array.from({ length: f.seq - f.fromSeq + 1 }, (_, k) => f.fromSeq + k),
+        );
         if (i > 0) expect(f.fromSeq).toBe(frames[i - 1]!.seq + 1);
       }
     }
@@ -275,6 +355,9 @@ describe('GET /api/metrics', () => {
     const again = await http<ServerMetrics>(server.url, 'GET', '/api/metrics', manager);
     expect(again.body.commands.find((c) => c.event === 'unit:lock')).toBeUndefined();
     const consultant = await server.login('s003');
-    expect(await http(server.url, 'GET', '/api/metrics', consultant.token)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await http(server.url, 'GET', '/api/metrics', consultant.token)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
   });
 });

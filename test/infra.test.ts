@@ -162,7 +162,9 @@ describe('hand-written constraints', () => {
     ]);
 
     // A CONTRACTED subscription is live too: no ACTIVE one may join it.
-    await client.query(`UPDATE subscriptions SET status = 'CONTRACTED' WHERE unit_id = $1 AND status = 'ACTIVE'`, [ids.unit]);
+    await client.query(`UPDATE subscriptions SET status = 'CONTRACTED' WHERE unit_id = $1 AND status = 'ACTIVE'`, [
+      ids.unit,
+    ]);
     expect((await pgErrorCode(subscribe('ACTIVE'))).code).toBe('23505');
     expect((await pgErrorCode(subscribe('CONTRACTED'))).code).toBe('23505');
   });

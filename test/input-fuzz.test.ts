@@ -60,16 +60,42 @@ interface Case {
 }
 
 /** Characters the text rule refuses anywhere (a surrogate stays unpaired: a letter follows it). */
-const BAD_UNITS = [0x00, 0x01, 0x07, 0x08, 0x0b, 0x0c, 0x0e, 0x1b, 0x1f, 0xfffe, 0xffff, 0xd800, 0xdbff, 0xdc00, 0xdfff];
+const BAD_UNITS = [
+  0x00, 0x01, 0x07, 0x08, 0x0b, 0x0c, 0x0e, 0x1b, 0x1f, 0xfffe, 0xffff, 0xd800, 0xdbff, 0xdc00, 0xdfff,
+];
 const badChar = fc.constantFrom(...BAD_UNITS.map((u) => String.fromCharCode(u)));
 const safeText = fc.string({ unit: fc.constantFrom(...'abcXYZ019 -_.张三喆堃犇'.split('')), maxLength: 12 });
 /** A string the rule refuses: safe text, one refused unit, a letter (keeps a surrogate unpaired), safe text. */
 const badString = fc.tuple(safeText, badChar, safeText).map(([a, c, b]) => `${a}${c}x${b}`);
-const fieldName = fc.constantFrom('name', 'reason', 'note', 'q', 'title', 'username', 'token', 'buyer', 'phone', 'unitIds', 'status', 'k');
-const safeJson: fc.Arbitrary<unknown> = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), safeText, fc.array(safeText, { maxLength: 3 }));
+const fieldName = fc.constantFrom(
+  'name',
+  'reason',
+  'note',
+  'q',
+  'title',
+  'username',
+  'token',
+  'buyer',
+  'phone',
+  'unitIds',
+  'status',
+  'k',
+);
+const safeJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  safeText,
+  fc.array(safeText, { maxLength: 3 }),
+);
 /** An object body with one refused string (or property name) at a random depth, and the path the refusal must name. */
 const badBody = fc
-  .tuple(fc.dictionary(fieldName, safeJson, { maxKeys: 3 }), fc.array(fieldName, { minLength: 1, maxLength: 3 }), badString, fc.boolean())
+  .tuple(
+    fc.dictionary(fieldName, safeJson, { maxKeys: 3 }),
+    fc.array(fieldName, { minLength: 1, maxLength: 3 }),
+    badString,
+    fc.boolean(),
+  )
   .map(([base, keys, bad, inKey]) => {
     const last = keys[keys.length - 1]!;
     const leafKey = inKey ? `${last}${bad}` : last;
@@ -93,7 +119,11 @@ function fill(url: string, override: { name: string; raw: string } | null): stri
       if (override && override.name === name) return override.raw;
       const f = server.fixture;
       const real: Record<string, string> = {
-        projectId: f.projectId, unitId: f.unitIds[0]!, batchId: f.pendingBatchId, '*': 'not-a-document', token: 'A'.repeat(22),
+        projectId: f.projectId,
+        unitId: f.unitIds[0]!,
+        batchId: f.pendingBatchId,
+        '*': 'not-a-document',
+        token: 'A'.repeat(22),
       };
       return real[name] ?? randomUUID();
     })
@@ -117,38 +147,95 @@ function casesFor(route: RouteEntry, random: number): Case[] {
     const at = (raw: string) => fill(route.url, { name, raw });
     cases.push({ label: `param ${name} NUL`, url: at('a%00b'), body: neutral, path: `params.${name}` });
     cases.push({ label: `param ${name} BEL`, url: at('a%07b'), body: neutral, path: `params.${name}` });
-    cases.push({ label: `param ${name} UTF-8 of a lone surrogate`, url: at('%ED%A0%80'), body: neutral, code: 'VALIDATION_FAILED' });
+    cases.push({
+      label: `param ${name} UTF-8 of a lone surrogate`,
+      url: at('%ED%A0%80'),
+      body: neutral,
+      code: 'VALIDATION_FAILED',
+    });
     cases.push({ label: `param ${name} bad percent`, url: at('%E0%A4%A'), body: neutral, code: 'VALIDATION_FAILED' });
     // A wildcard has no length limit (the public verify answers found:false): only GETs have one.
-    cases.push({ label: `param ${name} 101 chars`, url: at('x'.repeat(101)), body: neutral, mayPass: isGet && name === '*', code: name === '*' ? undefined : 'VALIDATION_FAILED' });
+    cases.push({
+      label: `param ${name} 101 chars`,
+      url: at('x'.repeat(101)),
+      body: neutral,
+      mayPass: isGet && name === '*',
+      code: name === '*' ? undefined : 'VALIDATION_FAILED',
+    });
     cases.push({ label: `param ${name} 20 kB`, url: at('x'.repeat(20_000)), body: neutral, code: 'PAYLOAD_TOO_LARGE' });
   }
 
   cases.push({ label: 'query NUL', url: `${base}?q=%00`, body: neutral, path: 'query.q' });
   cases.push({ label: 'query key NUL', url: `${base}?%00=1`, body: neutral, path: 'query.\\u0000' });
   cases.push({ label: 'query US', url: `${base}?limit=%1F`, body: neutral, path: 'query.limit' });
-  cases.push({ label: 'query repeated, second bad', url: `${base}?status=a&status=%00`, body: neutral, path: 'query.status.1' });
-  cases.push({ label: 'query 20 kB', url: `${base}?q=${'x'.repeat(20_000)}`, body: neutral, code: 'PAYLOAD_TOO_LARGE' });
+  cases.push({
+    label: 'query repeated, second bad',
+    url: `${base}?status=a&status=%00`,
+    body: neutral,
+    path: 'query.status.1',
+  });
+  cases.push({
+    label: 'query 20 kB',
+    url: `${base}?q=${'x'.repeat(20_000)}`,
+    body: neutral,
+    code: 'PAYLOAD_TOO_LARGE',
+  });
   if (isGet) {
     cases.push({ label: 'query 5 kB', url: `${base}?q=${'x'.repeat(5_000)}`, mayPass: true });
     cases.push({ label: 'query limit wrong type', url: `${base}?limit=abc&status=%5B%5D`, mayPass: true });
   }
 
   if (withBody) {
-    for (const body of ['null', '[]', '"text"', '0', 'true', '[{"a":1}]']) cases.push({ label: `body ${body}`, url: base, body, path: '(root)' });
+    for (const body of ['null', '[]', '"text"', '0', 'true', '[{"a":1}]'])
+      cases.push({ label: `body ${body}`, url: base, body, path: '(root)' });
     cases.push({ label: 'body NUL', url: base, body: '{"name":"a\\u0000b"}', path: 'name' });
     cases.push({ label: 'body lone surrogate', url: base, body: '{"reason":"\\ud800x"}', path: 'reason' });
     cases.push({ label: 'body nested', url: base, body: '{"buyer":{"name":"x\\udfff"}}', path: 'buyer.name' });
     cases.push({ label: 'body key NUL', url: base, body: '{"a\\u0000":1}', path: 'a\\u0000' });
     cases.push({ label: 'body in array', url: base, body: '{"unitIds":["ok","\\u001b"]}', path: 'unitIds.1' });
-    cases.push({ label: 'body wrong types', url: base, body: '{"name":{"x":[1]},"unitIds":{"y":1},"approve":"yes","token":[]}', code: 'VALIDATION_FAILED' });
-    cases.push({ label: 'body 1 MB string', url: base, body: JSON.stringify({ name: 'x'.repeat(1_000_000) }), code: 'VALIDATION_FAILED', big: true });
-    cases.push({ label: 'body over the limit', url: base, body: JSON.stringify({ name: 'x'.repeat(route.bodyLimit + 100_000) }), code: 'PAYLOAD_TOO_LARGE', big: true });
+    cases.push({
+      label: 'body wrong types',
+      url: base,
+      body: '{"name":{"x":[1]},"unitIds":{"y":1},"approve":"yes","token":[]}',
+      code: 'VALIDATION_FAILED',
+    });
+    cases.push({
+      label: 'body 1 MB string',
+      url: base,
+      body: JSON.stringify({ name: 'x'.repeat(1_000_000) }),
+      code: 'VALIDATION_FAILED',
+      big: true,
+    });
+    cases.push({
+      label: 'body over the limit',
+      url: base,
+      body: JSON.stringify({ name: 'x'.repeat(route.bodyLimit + 100_000) }),
+      code: 'PAYLOAD_TOO_LARGE',
+      big: true,
+    });
     cases.push({ label: 'body bad JSON', url: base, body: '{"name":', code: 'VALIDATION_FAILED' });
     cases.push({ label: 'body __proto__', url: base, body: '{"__proto__":{"admin":true}}', code: 'VALIDATION_FAILED' });
-    cases.push({ label: 'body text/plain', url: base, body: 'hello', contentType: 'text/plain', code: 'VALIDATION_FAILED' });
-    cases.push({ label: 'body text/plain NUL', url: base, body: 'a\u0000b', contentType: 'text/plain', path: '(root)' });
-    cases.push({ label: 'body xml', url: base, body: '<a/>', contentType: 'application/xml', code: 'VALIDATION_FAILED' });
+    cases.push({
+      label: 'body text/plain',
+      url: base,
+      body: 'hello',
+      contentType: 'text/plain',
+      code: 'VALIDATION_FAILED',
+    });
+    cases.push({
+      label: 'body text/plain NUL',
+      url: base,
+      body: 'a\u0000b',
+      contentType: 'text/plain',
+      path: '(root)',
+    });
+    cases.push({
+      label: 'body xml',
+      url: base,
+      body: '<a/>',
+      contentType: 'application/xml',
+      code: 'VALIDATION_FAILED',
+    });
   }
 
   // Generated: a refused string at a random depth of the body, in a query value, in a path parameter.
@@ -156,10 +243,21 @@ function casesFor(route: RouteEntry, random: number): Case[] {
   for (const [{ body, path }, bad, key, n] of sample(fc.tuple(badBody, badString, fieldName, fc.nat()), random)) {
     if (withBody) cases.push({ label: `generated body at ${path}`, url: base, body: JSON.stringify(body), path });
     const encodable = !/[\ud800-\udfff]/.test(bad);
-    if (encodable) cases.push({ label: `generated query ${key}`, url: `${base}?${key}=${encodeURIComponent(bad)}`, body: neutral, path: `query.${key}` });
+    if (encodable)
+      cases.push({
+        label: `generated query ${key}`,
+        url: `${base}?${key}=${encodeURIComponent(bad)}`,
+        body: neutral,
+        path: `query.${key}`,
+      });
     const param = params[n % Math.max(params.length, 1)];
     if (param && encodable) {
-      cases.push({ label: `generated param ${param}`, url: fill(route.url, { name: param, raw: encodeURIComponent(bad) }), body: neutral, path: `params.${param}` });
+      cases.push({
+        label: `generated param ${param}`,
+        url: fill(route.url, { name: param, raw: encodeURIComponent(bad) }),
+        body: neutral,
+        path: `params.${param}`,
+      });
     }
   }
   return cases;
@@ -194,16 +292,20 @@ function judge(method: string, c: Case, a: Answer, anonymous: boolean): string |
   }
   const keys = Object.keys(body as object);
   const error = (body as { error?: Record<string, unknown> }).error;
-  if (keys.length !== 1 || keys[0] !== 'error' || typeof error !== 'object' || error === null) return `not the one shape: ${a.text.slice(0, 200)}`;
-  if (Object.keys(error).some((k) => !['code', 'message', 'details'].includes(k))) return `extra fields: ${a.text.slice(0, 200)}`;
+  if (keys.length !== 1 || keys[0] !== 'error' || typeof error !== 'object' || error === null)
+    return `not the one shape: ${a.text.slice(0, 200)}`;
+  if (Object.keys(error).some((k) => !['code', 'message', 'details'].includes(k)))
+    return `extra fields: ${a.text.slice(0, 200)}`;
   const code = error.code as ErrorCode;
   if (!ERROR_CODES.includes(code)) return `unregistered code ${String(code)}`;
   if (typeof error.message !== 'string' || error.message === '') return 'no message';
-  if (ERROR_HTTP_STATUS[code] !== a.status) return `status ${a.status} is not the registry's ${ERROR_HTTP_STATUS[code]} for ${code}`;
+  if (ERROR_HTTP_STATUS[code] !== a.status)
+    return `status ${a.status} is not the registry's ${ERROR_HTTP_STATUS[code]} for ${code}`;
   const authFirst = anonymous && c.code === 'VALIDATION_FAILED' && c.path === undefined && code === 'UNAUTHENTICATED';
   if (c.code && code !== c.code && !authFirst) return `code ${code}, expected ${c.code}: ${a.text.slice(0, 200)}`;
   if (c.path !== undefined) {
-    if (code !== 'VALIDATION_FAILED') return `code ${code}, expected VALIDATION_FAILED at ${c.path}: ${a.text.slice(0, 200)}`;
+    if (code !== 'VALIDATION_FAILED')
+      return `code ${code}, expected VALIDATION_FAILED at ${c.path}: ${a.text.slice(0, 200)}`;
     const first = (error.details as { path?: string }[] | undefined)?.[0]?.path;
     if (first !== c.path) return `names ${String(first)}, expected ${c.path}: ${a.text.slice(0, 300)}`;
   }
@@ -238,7 +340,9 @@ describe('every registered route', () => {
     // The recorder sees the whole API (a guard installed after the routes would see none).
     expect(routes.length).toBeGreaterThan(100);
     expect(routes).toContainEqual(expect.objectContaining({ method: 'POST', url: '/api/auth/login' }));
-    expect(routes).toContainEqual(expect.objectContaining({ method: 'POST', url: '/api/projects/:projectId/units/import' }));
+    expect(routes).toContainEqual(
+      expect.objectContaining({ method: 'POST', url: '/api/projects/:projectId/units/import' }),
+    );
     const started = Date.now();
     let count = 0;
     const failures: string[] = [];
@@ -256,7 +360,10 @@ describe('every registered route', () => {
               const answer = await send(route.method, c, token);
               count += 1;
               const problem = judge(route.method, c, answer, token === undefined);
-              if (problem) failures.push(`${route.method} ${route.url} [${token ? 'manager' : 'anonymous'}] ${c.label}: ${problem}`);
+              if (problem)
+                failures.push(
+                  `${route.method} ${route.url} [${token ? 'manager' : 'anonymous'}] ${c.label}: ${problem}`,
+                );
             }),
           );
         }
@@ -268,7 +375,9 @@ describe('every registered route', () => {
       if (changed.length > 0) failures.push(`${route.method} ${route.url}: changed ${changed.join(', ')}`);
       before = after;
     }
-    console.log(`input fuzz (FUZZ_SEED=${SEED}): ${count} HTTP cases over ${routes.length} routes in ${Date.now() - started} ms (fingerprints ${fpMs} ms)`);
+    console.log(
+      `input fuzz (FUZZ_SEED=${SEED}): ${count} HTTP cases over ${routes.length} routes in ${Date.now() - started} ms (fingerprints ${fpMs} ms)`,
+    );
     expect(failures).toEqual([]);
     expect(count).toBeGreaterThan(1_000);
     // ~20 s alone on a 2-core machine; room for a loaded one.
@@ -294,15 +403,29 @@ describe('every hub command', () => {
   it('refuses generated bad payloads with a coded ack, and changes nothing', async () => {
     const serverSocket = server.kaipan.io.of('/hub').sockets.get(socket.id!);
     const commands = (serverSocket?.eventNames() ?? []).map(String).filter((e) => e.includes(':'));
-    expect(commands).toEqual(expect.arrayContaining(['project:join', 'project:leave', 'unit:lock', 'unit:release', 'unit:confirm']));
+    expect(commands).toEqual(
+      expect.arrayContaining(['project:join', 'project:leave', 'unit:lock', 'unit:release', 'unit:confirm']),
+    );
     const before = await prints.take();
     const failures: string[] = [];
     let count = 0;
-    const check = async (event: string, args: unknown[], expected: { code: ErrorCode; path?: string }, label: string): Promise<void> => {
-      const ack = (await emitRaw(event, args)) as { ok?: boolean; error?: { code?: string; message?: string; details?: { path?: string }[] } };
+    const check = async (
+      event: string,
+      args: unknown[],
+      expected: { code: ErrorCode; path?: string },
+      label: string,
+    ): Promise<void> => {
+      const ack = (await emitRaw(event, args)) as {
+        ok?: boolean;
+        error?: { code?: string; message?: string; details?: { path?: string }[] };
+      };
       count += 1;
       const error = ack?.error;
-      const ok = ack?.ok === false && Object.keys(ack).length === 2 && typeof error?.message === 'string' && error.code === expected.code &&
+      const ok =
+        ack?.ok === false &&
+        Object.keys(ack).length === 2 &&
+        typeof error?.message === 'string' &&
+        error.code === expected.code &&
         (expected.path === undefined || error.details?.[0]?.path === expected.path);
       if (!ok) failures.push(`${event} ${label}: ${JSON.stringify(ack).slice(0, 300)}`);
     };
@@ -311,16 +434,33 @@ describe('every hub command', () => {
       const V = { code: 'VALIDATION_FAILED' as const };
       await check(event, [], { ...V, path: '(root)' }, 'no payload');
       await check(event, [{ unitId }, 'extra'], { ...V, path: '(root)' }, 'extra argument');
-      for (const payload of [null, 'text', 42, true, [], [{ unitId }], {}]) await check(event, [payload], V, JSON.stringify(payload));
+      for (const payload of [null, 'text', 42, true, [], [{ unitId }], {}])
+        await check(event, [payload], V, JSON.stringify(payload));
       await check(event, [{ projectId: 'a\u0000', unitId: 'a\u0000' }], V, 'NUL id');
-      await check(event, [{ unitId, token: '1', buyer: { name: '张\ud800三', phone: '13800000000' } }], { ...V, path: 'buyer.name' }, 'surrogate name');
+      await check(
+        event,
+        [{ unitId, token: '1', buyer: { name: '张\ud800三', phone: '13800000000' } }],
+        { ...V, path: 'buyer.name' },
+        'surrogate name',
+      );
       await check(event, [{ ['k\u0000']: 1 }], { ...V, path: 'k\\u0000' }, 'NUL key');
       await check(event, [{ unitId: 5, projectId: [], token: {} }], V, 'wrong types');
       await check(event, [{ unitId: 'x'.repeat(900_000) }], V, '900 kB id');
-      for (const { body, path } of sample(badBody, 40)) await check(event, [body], { ...V, path }, `generated at ${path}`);
+      for (const { body, path } of sample(badBody, 40))
+        await check(event, [body], { ...V, path }, `generated at ${path}`);
     }
-    const reserved = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
-    for (const name of sample(fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !commands.includes(s) && !reserved.has(s)), 20)) {
+    const reserved = new Set([
+      'connect',
+      'connect_error',
+      'disconnect',
+      'disconnecting',
+      'newListener',
+      'removeListener',
+    ]);
+    for (const name of sample(
+      fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !commands.includes(s) && !reserved.has(s)),
+      20,
+    )) {
       await check(name, [{ unitId }], { code: 'NOT_FOUND' }, 'unknown command');
     }
     console.log(`input fuzz (FUZZ_SEED=${SEED}): ${count} hub cases over ${commands.length} commands`);

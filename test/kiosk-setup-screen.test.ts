@@ -21,12 +21,33 @@ let admin: string;
 beforeAll(async () => {
   ensureBuilt('client');
   ensureBuilt('kiosk');
-  server = await startTestServer({ units: 8, consultants: 1, env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' } });
-  await server.db.device.create({ data: { projectId: server.fixture.projectId, kind: 'KIOSK', name: 'Kiosk (setup test)', keyHash: hashDeviceKey(KIOSK_KEY) } });
-  admin = (await server.login('admin')).token;
-  const res = await http<QueueCategoryInfo>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/queue/categories`, admin, {
-    code: 'GEN', name: '普通', nameEn: 'General', prefix: 'A', priority: 1,
+  server = await startTestServer({
+    units: 8,
+    consultants: 1,
+    env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' },
   });
+  await server.db.device.create({
+    data: {
+      projectId: server.fixture.projectId,
+      kind: 'KIOSK',
+      name: 'Kiosk (setup test)',
+      keyHash: hashDeviceKey(KIOSK_KEY),
+    },
+  });
+  admin = (await server.login('admin')).token;
+  const res = await http<QueueCategoryInfo>(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/queue/categories`,
+    admin,
+    {
+      code: 'GEN',
+      name: '普通',
+      nameEn: 'General',
+      prefix: 'A',
+      priority: 1,
+    },
+  );
   expect(res.status).toBe(201);
   browser = await launchChromium();
 }, 180_000);
@@ -40,7 +61,10 @@ const PORTRAIT = { width: 1080, height: 1920 } as const;
 const LAPTOP = { width: 1366, height: 768 } as const;
 
 /** A kiosk that was set up before: its key (and printing on) are in its storage. */
-async function setUpKiosk(viewport: { width: number; height: number }, locale: 'zh-CN' | 'en'): Promise<{ context: BrowserContext; page: Page }> {
+async function setUpKiosk(
+  viewport: { width: number; height: number },
+  locale: 'zh-CN' | 'en',
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, hasTouch: true, locale });
   await context.addInitScript((key) => {
     if (!localStorage.getItem('kaipan.kiosk.key')) localStorage.setItem('kaipan.kiosk.key', key);
@@ -58,7 +82,9 @@ async function typePin(page: Page, pin: string): Promise<void> {
 
 const autoPrintStored = (page: Page) => page.evaluate(() => localStorage.getItem('kaipan.kiosk.autoprint'));
 const setPin = async (pin: string) =>
-  expect((await http(server.url, 'PUT', `/api/projects/${server.fixture.projectId}/kiosk-pin`, admin, { pin })).status).toBe(200);
+  expect(
+    (await http(server.url, 'PUT', `/api/projects/${server.fixture.projectId}/kiosk-pin`, admin, { pin })).status,
+  ).toBe(200);
 
 describe('kiosk setup screen', () => {
   it('held open from the kiosk it asks for the PIN; without it nothing changes, with it printing is switched (audited)', async () => {
@@ -86,9 +112,13 @@ describe('kiosk setup screen', () => {
     await page.locator('[data-testid=setup-pin]').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: `${SHOTS}/kiosk-setup-pin-portrait-zh-CN.png` });
     await typePin(page, '1111');
-    await expect.poll(() => page.locator('.k-entry__hint[role=alert]').innerText(), { timeout: 10_000 }).toContain('还可再试 2 次');
+    await expect
+      .poll(() => page.locator('.k-entry__hint[role=alert]').innerText(), { timeout: 10_000 })
+      .toContain('还可再试 2 次');
     await typePin(page, '2222');
-    await expect.poll(() => page.locator('.k-entry__hint[role=alert]').innerText(), { timeout: 10_000 }).toContain('还可再试 1 次');
+    await expect
+      .poll(() => page.locator('.k-entry__hint[role=alert]').innerText(), { timeout: 10_000 })
+      .toContain('还可再试 1 次');
     await typePin(page, '3333');
     await page.locator('[data-testid=pin-wait]').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid=pin-wait]').innerText()).toMatch(/请 (29|30) 秒后再试/);
@@ -112,8 +142,12 @@ describe('kiosk setup screen', () => {
     const device = await server.db.device.findFirstOrThrow({ where: { keyHash: hashDeviceKey(KIOSK_KEY) } });
     const events = await server.db.auditEvent.findMany({ where: { entityId: device.id }, orderBy: { id: 'asc' } });
     expect(events.map((e) => [e.action, (e.after as { action?: string; reason?: string }).action])).toEqual([
-      ['device.setup.refused', 'unlock'], ['device.setup.refused', 'unlock'], ['device.setup.refused', 'unlock'], ['device.setup.refused', 'unlock'],
-      ['device.setup', 'unlock'], ['device.setup', 'print-off'],
+      ['device.setup.refused', 'unlock'],
+      ['device.setup.refused', 'unlock'],
+      ['device.setup.refused', 'unlock'],
+      ['device.setup.refused', 'unlock'],
+      ['device.setup', 'unlock'],
+      ['device.setup', 'print-off'],
     ]);
 
     // The PIN changes while the settings are open: the next change is refused, back to the PIN pad.
@@ -126,7 +160,11 @@ describe('kiosk setup screen', () => {
 
   it('looks right in English and on a 1366×768 screen (shots)', async () => {
     await setPin('482915');
-    for (const [name, viewport, locale] of [['portrait', PORTRAIT, 'en'], ['laptop', LAPTOP, 'zh-CN'], ['laptop', LAPTOP, 'en']] as const) {
+    for (const [name, viewport, locale] of [
+      ['portrait', PORTRAIT, 'en'],
+      ['laptop', LAPTOP, 'zh-CN'],
+      ['laptop', LAPTOP, 'en'],
+    ] as const) {
       const { context, page } = await setUpKiosk(viewport, locale);
       await page.goto(`${server.url}/queue/setup`);
       await page.locator('[data-testid=setup-pin]').waitFor({ timeout: 15_000 });
@@ -164,7 +202,10 @@ describe('kiosk setup screen', () => {
 
   it('managers set the PIN in the project settings (stored hashed, shown only as set)', async () => {
     await server.db.project.update({ where: { id: server.fixture.projectId }, data: { kioskPinHash: null } });
-    for (const [name, viewport, locale] of [['laptop', LAPTOP, 'zh-CN'], ['phone', { width: 390, height: 844 }, 'en']] as const) {
+    for (const [name, viewport, locale] of [
+      ['laptop', LAPTOP, 'zh-CN'],
+      ['phone', { width: 390, height: 844 }, 'en'],
+    ] as const) {
       const context = await browser.newContext({ viewport, locale });
       const page = await context.newPage();
       await page.goto(`${server.url}/login`);
@@ -185,7 +226,10 @@ describe('kiosk setup screen', () => {
         await form.locator('input[name=kiosk-pin]').fill('605040');
         await form.locator('button[type=submit]').click();
         await expect.poll(() => form.innerText(), { timeout: 10_000 }).toContain('已设置');
-        const row = await server.db.project.findUniqueOrThrow({ where: { id: server.fixture.projectId }, select: { kioskPinHash: true } });
+        const row = await server.db.project.findUniqueOrThrow({
+          where: { id: server.fixture.projectId },
+          select: { kioskPinHash: true },
+        });
         expect(row.kioskPinHash).toMatch(/^scrypt\$/);
         expect(await form.locator('input[name=kiosk-pin]').inputValue()).toBe('');
       }
@@ -193,7 +237,14 @@ describe('kiosk setup screen', () => {
       await context.close();
     }
     // The PIN set on the manager page opens a kiosk's setup.
-    const ok = await http(server.url, 'POST', '/api/kiosk/setup', undefined, { pin: '605040', action: 'unlock' }, { 'x-device-key': KIOSK_KEY });
+    const ok = await http(
+      server.url,
+      'POST',
+      '/api/kiosk/setup',
+      undefined,
+      { pin: '605040', action: 'unlock' },
+      { 'x-device-key': KIOSK_KEY },
+    );
     expect(ok.status).toBe(200);
   }, 120_000);
 });

@@ -28,12 +28,16 @@ type Refusal = { error: { code: string; message: string; details?: KioskSetupRef
 
 /** A project of its own with `n` kiosks (the throttle is per device; PINs are per project). */
 async function freshProject(n = 2): Promise<{ projectId: string; keys: string[]; deviceIds: string[] }> {
-  const p = await server.db.project.create({ data: { code: `K-${randomBytes(4).toString('hex')}`, name: '设置测试', nameEn: 'Setup Test', city: '上海' } });
+  const p = await server.db.project.create({
+    data: { code: `K-${randomBytes(4).toString('hex')}`, name: '设置测试', nameEn: 'Setup Test', city: '上海' },
+  });
   const keys: string[] = [];
   const deviceIds: string[] = [];
   for (let i = 0; i < n; i += 1) {
     const key = `kiosk-${randomBytes(12).toString('hex')}`;
-    const d = await server.db.device.create({ data: { projectId: p.id, kind: 'KIOSK', name: `Kiosk ${i + 1}`, keyHash: hashDeviceKey(key) } });
+    const d = await server.db.device.create({
+      data: { projectId: p.id, kind: 'KIOSK', name: `Kiosk ${i + 1}`, keyHash: hashDeviceKey(key) },
+    });
     keys.push(key);
     deviceIds.push(d.id);
   }
@@ -43,7 +47,14 @@ async function freshProject(n = 2): Promise<{ projectId: string; keys: string[];
 const setPin = (projectId: string, pin: unknown, token = manager) =>
   http<ProjectSummary | Refusal>(server.url, 'PUT', `/api/projects/${projectId}/kiosk-pin`, token, { pin });
 const setup = (key: string, pin: string, action = 'unlock') =>
-  http<KioskSetupResult & Refusal>(server.url, 'POST', '/api/kiosk/setup', undefined, { pin, action }, { 'x-device-key': key });
+  http<KioskSetupResult & Refusal>(
+    server.url,
+    'POST',
+    '/api/kiosk/setup',
+    undefined,
+    { pin, action },
+    { 'x-device-key': key },
+  );
 
 describe('kiosk setup PIN', () => {
   it('without a PIN set, the setup is refused; managers set one (hashed, audited), others may not', async () => {
@@ -54,8 +65,20 @@ describe('kiosk setup PIN', () => {
 
     const consultant = (await server.login('s001')).token;
     expect((await setPin(projectId, '135790', consultant)).status).toBe(403);
-    expect((await http(server.url, 'PUT', `/api/projects/${projectId}/kiosk-pin`, undefined, { pin: '135790' }, { 'x-device-key': keys[0]! })).status).toBe(403);
-    for (const bad of ['123', '123456789', '12ab56', 135790, '']) expect((await setPin(projectId, bad)).status).toBe(400);
+    expect(
+      (
+        await http(
+          server.url,
+          'PUT',
+          `/api/projects/${projectId}/kiosk-pin`,
+          undefined,
+          { pin: '135790' },
+          { 'x-device-key': keys[0]! },
+        )
+      ).status,
+    ).toBe(403);
+    for (const bad of ['123', '123456789', '12ab56', 135790, ''])
+      expect((await setPin(projectId, bad)).status).toBe(400);
 
     const set = await setPin(projectId, '135790');
     expect(set.status).toBe(200);
@@ -64,12 +87,20 @@ describe('kiosk setup PIN', () => {
     expect(row.kioskPinHash).toMatch(/^scrypt\$/);
     expect(row.kioskPinHash).not.toContain('135790');
     // The project list says a PIN is set, and never carries the hash.
-    const listed = await http<ProjectSummary[]>(server.url, 'GET', '/api/projects', undefined, undefined, { 'x-device-key': keys[0]! });
+    const listed = await http<ProjectSummary[]>(server.url, 'GET', '/api/projects', undefined, undefined, {
+      'x-device-key': keys[0]!,
+    });
     expect(listed.body[0]?.kioskPinSet).toBe(true);
     expect(JSON.stringify(listed.body)).not.toContain('scrypt');
 
-    const events = await server.db.auditEvent.findMany({ where: { projectId, action: { in: ['project.kiosk-pin', 'device.setup.refused'] } }, orderBy: { id: 'asc' } });
-    expect(events.map((e) => [e.action, e.entityId])).toEqual([['device.setup.refused', deviceIds[0]], ['project.kiosk-pin', projectId]]);
+    const events = await server.db.auditEvent.findMany({
+      where: { projectId, action: { in: ['project.kiosk-pin', 'device.setup.refused'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => [e.action, e.entityId])).toEqual([
+      ['device.setup.refused', deviceIds[0]],
+      ['project.kiosk-pin', projectId],
+    ]);
     expect(JSON.stringify(events.map((e) => [e.before, e.after]))).not.toContain('135790');
   });
 
@@ -83,17 +114,39 @@ describe('kiosk setup PIN', () => {
     }
     const wrong = await setup(keys[0]!, '1357', 'print-off');
     expect(wrong.status).toBe(401);
-    expect(wrong.body.error).toMatchObject({ code: 'INVALID_CREDENTIALS', details: { attemptsBeforeWait: KIOSK_PIN_FREE_FAILURES - 1 } });
-    const board = await http<Refusal>(server.url, 'POST', '/api/kiosk/setup', undefined, { pin: '2468', action: 'unlock' }, { 'x-device-key': TEST_BOARD_KEY });
+    expect(wrong.body.error).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      details: { attemptsBeforeWait: KIOSK_PIN_FREE_FAILURES - 1 },
+    });
+    const board = await http<Refusal>(
+      server.url,
+      'POST',
+      '/api/kiosk/setup',
+      undefined,
+      { pin: '2468', action: 'unlock' },
+      { 'x-device-key': TEST_BOARD_KEY },
+    );
     expect(board.status).toBe(403);
-    expect((await http(server.url, 'POST', '/api/kiosk/setup', manager, { pin: '2468', action: 'unlock' })).status).toBe(403);
-    expect((await http(server.url, 'POST', '/api/kiosk/setup', undefined, { pin: '2468', action: 'unlock' })).status).toBe(401);
+    expect(
+      (await http(server.url, 'POST', '/api/kiosk/setup', manager, { pin: '2468', action: 'unlock' })).status,
+    ).toBe(403);
+    expect(
+      (await http(server.url, 'POST', '/api/kiosk/setup', undefined, { pin: '2468', action: 'unlock' })).status,
+    ).toBe(401);
     expect((await setup(keys[0]!, '2468', 'reboot')).status).toBe(400);
 
-    const audit = await server.db.auditEvent.findMany({ where: { projectId, entityId: deviceIds[0] }, orderBy: { id: 'asc' } });
+    const audit = await server.db.auditEvent.findMany({
+      where: { projectId, entityId: deviceIds[0] },
+      orderBy: { id: 'asc' },
+    });
     expect(audit.map((e) => [e.action, (e.after as { action: string }).action])).toEqual([
-      ['device.setup', 'unlock'], ['device.setup', 'print-off'], ['device.setup', 'print-on'], ['device.setup', 'mode-screen'],
-      ['device.setup', 'mode-kiosk'], ['device.setup', 'forget-key'], ['device.setup.refused', 'print-off'],
+      ['device.setup', 'unlock'],
+      ['device.setup', 'print-off'],
+      ['device.setup', 'print-on'],
+      ['device.setup', 'mode-screen'],
+      ['device.setup', 'mode-kiosk'],
+      ['device.setup', 'forget-key'],
+      ['device.setup.refused', 'print-off'],
     ]);
     expect(audit.every((e) => e.actorKind === 'device')).toBe(true);
   });

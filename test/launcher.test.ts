@@ -21,15 +21,23 @@ describe('npm start', () => {
     expect(first.output()).toMatch(/board\/[0-9a-f-]{36}\?key=demo-board-key-/);
     expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ ok: true, postgres: 'up', redis: 'up' });
 
-    const login = (await (await fetch(`${base}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'c007', password: 'kaipan-demo' }),
-    })).json()) as LoginResponse;
+    const login = (await (
+      await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'c007', password: 'kaipan-demo' }),
+      })
+    ).json()) as LoginResponse;
     const auth = { authorization: `Bearer ${login.token}` };
     const projects = (await (await fetch(`${base}/api/projects`, { headers: auth })).json()) as ProjectSummary[];
     expect(projects[0]).toMatchObject({ code: 'DEMO-YHF', name: '云湖府', nameEn: 'Yunhu Residences', unitCount: 355 });
-    const snapshot = (await (await fetch(`${base}/api/projects/${projects[0]!.id}/snapshot`, { headers: auth })).json()) as ProjectSnapshot;
+    const snapshot = (await (
+      await fetch(`${base}/api/projects/${projects[0]!.id}/snapshot`, { headers: auth })
+    ).json()) as ProjectSnapshot;
     const lock = await fetch(`${base}/api/units/${snapshot.units.find((u) => u.status === 'AVAILABLE')!.id}/lock`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}',
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(lock.status).toBe(200);
 

@@ -14,7 +14,11 @@ let server: TestServer;
 
 beforeAll(async () => {
   // The default attempts-per-minute cap, and X-Forwarded-For trusted so each test picks its address.
-  server = await startTestServer({ units: 4, consultants: 8, env: { LOGIN_RATE_PER_MINUTE: '20', TRUST_PROXY: 'true' } });
+  server = await startTestServer({
+    units: 4,
+    consultants: 8,
+    env: { LOGIN_RATE_PER_MINUTE: '20', TRUST_PROXY: 'true' },
+  });
 });
 
 afterAll(async () => {
@@ -29,7 +33,14 @@ interface Attempt {
 }
 
 /** A sign-in attempt from `ip` (through the trusted proxy header), optionally with a browser's cookies. */
-async function attempt(base: string, ip: string, username: string, password: string, cookies: string[] = [], userAgent = 'test-agent'): Promise<Attempt> {
+async function attempt(
+  base: string,
+  ip: string,
+  username: string,
+  password: string,
+  cookies: string[] = [],
+  userAgent = 'test-agent',
+): Promise<Attempt> {
   const res = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: {
@@ -53,7 +64,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('sign-in throttle', () => {
   it("a stranger's 50 wrong passwords from another address do not stop the manager from theirs", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 50; i++) statuses.push((await attempt(server.url, '203.0.113.66', 'manager', `guess-${i}`)).status);
+    for (let i = 0; i < 50; i++)
+      statuses.push((await attempt(server.url, '203.0.113.66', 'manager', `guess-${i}`)).status);
     // The stranger's own address was slowed down after the free tries (401 × 5, then 429s).
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(40);
@@ -68,7 +80,8 @@ describe('sign-in throttle', () => {
 
   it('the same address backs off exponentially, right password or not, and a success starts again from zero', async () => {
     const ip = '198.51.100.20';
-    for (let i = 1; i <= 5; i++) expect((await attempt(server.url, ip, 's001', `wrong-${i}`)).status, `free try ${i}`).toBe(401);
+    for (let i = 1; i <= 5; i++)
+      expect((await attempt(server.url, ip, 's001', `wrong-${i}`)).status, `free try ${i}`).toBe(401);
 
     // Sixth attempt at once: refused before the password is checked (even the right one), for 1 s.
     const first = await attempt(server.url, ip, 's001', TEST_PASSWORD);
@@ -94,7 +107,9 @@ describe('sign-in throttle', () => {
   });
 
   it('concurrent guesses cannot all slip through the free tries', async () => {
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(server.url, '198.51.100.30', 's002', `burst-${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attempt(server.url, '198.51.100.30', 's002', `burst-${i}`)),
+    );
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(25);
   });
@@ -112,7 +127,9 @@ describe('sign-in throttle', () => {
 
     // The trusted laptop: a typo, then the right password, at once.
     expect((await attempt(server.url, hall, 's003', 'typo', [deviceCookie!], 'manager-laptop')).status).toBe(401);
-    expect((await attempt(server.url, hall, 's003', TEST_PASSWORD, [deviceCookie!], 'manager-laptop')).status).toBe(200);
+    expect((await attempt(server.url, hall, 's003', TEST_PASSWORD, [deviceCookie!], 'manager-laptop')).status).toBe(
+      200,
+    );
 
     // The cookie is only good for the user it was issued for, and cannot be forged.
     const value = deviceCookie!.split('=')[1]!;
@@ -136,19 +153,31 @@ describe('sign-in throttle', () => {
   it('failed attempts are audited (username, address, device, when — never the password) and listed for administrators only', async () => {
     const secret = 'very-secret-guess-9731';
     expect((await attempt(server.url, '198.51.100.50', 's005', secret, [], 'Mozilla/5.0 (guesser)')).status).toBe(401);
-    expect((await attempt(server.url, '198.51.100.50', 'nobody-here', secret, [], 'Mozilla/5.0 (guesser)')).status).toBe(401);
+    expect(
+      (await attempt(server.url, '198.51.100.50', 'nobody-here', secret, [], 'Mozilla/5.0 (guesser)')).status,
+    ).toBe(401);
 
     const admin = (await attempt(server.url, '198.51.100.51', 'admin', TEST_PASSWORD)).body.token;
     let page: FailedLoginPage = { items: [], next: null };
     // Failed attempts reach PostgreSQL through the batched audit writer (≤ 250 ms).
     await expect
-      .poll(async () => {
-        page = (await http<FailedLoginPage>(server.url, 'GET', '/api/auth/failed-logins?limit=200', admin)).body;
-        return page.items.filter((i) => i.address === '198.51.100.50').length;
-      }, { timeout: 5_000 })
+      .poll(
+        async () => {
+          page = (await http<FailedLoginPage>(server.url, 'GET', '/api/auth/failed-logins?limit=200', admin)).body;
+          return page.items.filter((i) => i.address === '198.51.100.50').length;
+        },
+        { timeout: 5_000 },
+      )
       .toBe(2);
     const [unknown, known] = page.items.filter((i) => i.address === '198.51.100.50');
-    expect(known).toMatchObject({ username: 's005', address: '198.51.100.50', device: 'Mozilla/5.0 (guesser)', trustedDevice: false, failures: 1, waitSeconds: 0 });
+    expect(known).toMatchObject({
+      username: 's005',
+      address: '198.51.100.50',
+      device: 'Mozilla/5.0 (guesser)',
+      trustedDevice: false,
+      failures: 1,
+      waitSeconds: 0,
+    });
     expect(unknown).toMatchObject({ username: 'nobody-here' });
     expect(Date.now() - Date.parse(known!.at)).toBeLessThan(60_000);
 
@@ -158,11 +187,15 @@ describe('sign-in throttle', () => {
     expect(only.items.every((i) => i.username === 's005')).toBe(true);
     const first = (await http<FailedLoginPage>(server.url, 'GET', '/api/auth/failed-logins?limit=1', admin)).body;
     expect(first.items).toHaveLength(1);
-    const next = (await http<FailedLoginPage>(server.url, 'GET', `/api/auth/failed-logins?limit=1&before=${first.next}`, admin)).body;
+    const next = (
+      await http<FailedLoginPage>(server.url, 'GET', `/api/auth/failed-logins?limit=1&before=${first.next}`, admin)
+    ).body;
     expect(next.items[0]!.id).not.toBe(first.items[0]!.id);
 
     // The password appears nowhere in the audit trail.
-    const rows = await server.db.$queryRaw<{ text: string }[]>`SELECT row_to_json(a)::text AS text FROM audit_events a WHERE action LIKE 'auth.%'`;
+    const rows = await server.db.$queryRaw<
+      { text: string }[]
+    >`SELECT row_to_json(a)::text AS text FROM audit_events a WHERE action LIKE 'auth.%'`;
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.some((r) => r.text.includes(secret))).toBe(false);
 

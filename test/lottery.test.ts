@@ -57,13 +57,27 @@ async function seedRegistrations(): Promise<void> {
       data: { projectId, name: `摇号买家${n}`, phone: `137${String(n).padStart(8, '0')}`, ownerId: owner.id },
     });
     const reg = await server.db.registration.create({
-      data: { projectId, customerId: customer.id, number: n, unitsAllowed: 1, createdById: owner.id, status: n === 3 ? 'CANCELLED' : 'ACTIVE' },
+      data: {
+        projectId,
+        customerId: customer.id,
+        number: n,
+        unitsAllowed: 1,
+        createdById: owner.id,
+        status: n === 3 ? 'CANCELLED' : 'ACTIVE',
+      },
     });
     if (n <= 16) {
       await server.db.payment.create({
         data: {
-          projectId, kind: 'SINCERITY', amount: 20_000_00n, payerName: customer.name, registrationId: reg.id, idempotencyKey: `lottery-sincerity-${n}`,
-          cashierId: desk.id, businessDate: today, lines: { create: [{ method: 'CASH', amount: 20_000_00n }] },
+          projectId,
+          kind: 'SINCERITY',
+          amount: 20_000_00n,
+          payerName: customer.name,
+          registrationId: reg.id,
+          idempotencyKey: `lottery-sincerity-${n}`,
+          cashierId: desk.id,
+          businessDate: today,
+          lines: { create: [{ method: 'CASH', amount: 20_000_00n }] },
         },
       });
     }
@@ -76,7 +90,13 @@ const labels = (numbers: number[]): string[] => numbers.map(formatRegistrationNo
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 async function create(body: object, token = manager) {
-  return http<LotteryDrawInfo & Partial<ErrorResponse>>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/lotteries`, token, body);
+  return http<LotteryDrawInfo & Partial<ErrorResponse>>(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/lotteries`,
+    token,
+    body,
+  );
 }
 async function drawIt(drawId: string, token = manager) {
   return http<LotteryDrawInfo & Partial<ErrorResponse>>(server.url, 'POST', `/api/lotteries/${drawId}/draw`, token, {});
@@ -93,14 +113,20 @@ async function verificationFile(drawId: string): Promise<{ status: number; text:
 function cli(content: string): { status: number | null; stdout: string } {
   const file = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, content);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-lottery.ts', file], { cwd: ROOT, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-lottery.ts', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { status: res.status, stdout: res.stdout };
 }
 
 async function pdfText(pdf: Buffer, name: string): Promise<{ text: string; pages: number }> {
   const file = path.join(dir, name);
   writeFileSync(file, pdf);
-  const [{ stdout: text }, { stdout: info }] = await Promise.all([run('pdftotext', ['-enc', 'UTF-8', file, '-']), run('pdfinfo', [file])]);
+  const [{ stdout: text }, { stdout: info }] = await Promise.all([
+    run('pdftotext', ['-enc', 'UTF-8', file, '-']),
+    run('pdfinfo', [file]),
+  ]);
   return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]) };
 }
 
@@ -122,13 +148,22 @@ describe('commit 承诺', () => {
     const res = await create({ title: '首开摇号 First draw' });
     expect(res.status).toBe(201);
     const expected = labels(range(1, 16).filter((n) => n !== 3));
-    expect(res.body).toMatchObject({ status: 'COMMITTED', seed: null, order: null, drawnAt: null, entries: expected, version: 'kaipan-lottery-v1' });
+    expect(res.body).toMatchObject({
+      status: 'COMMITTED',
+      seed: null,
+      order: null,
+      drawnAt: null,
+      entries: expected,
+      version: 'kaipan-lottery-v1',
+    });
     expect(res.body.listCommitment).toBe(listCommitment(expected));
 
     const pub = await publicRecord(res.body.id); // no login
     expect(pub.status).toBe(200);
     expect(pub.body).toEqual(res.body);
-    expect(JSON.stringify(pub.body)).not.toContain((await server.db.lotteryDraw.findUniqueOrThrow({ where: { id: res.body.id } })).seed);
+    expect(JSON.stringify(pub.body)).not.toContain(
+      (await server.db.lotteryDraw.findUniqueOrThrow({ where: { id: res.body.id } })).seed,
+    );
 
     const stored = await server.db.lotteryDraw.findUniqueOrThrow({ where: { id: res.body.id } });
     expect(seedCommitment(stored.seed)).toBe(res.body.seedCommitment);
@@ -136,22 +171,45 @@ describe('commit 承诺', () => {
 
     // Nothing to verify or print before the draw.
     expect((await verificationFile(res.body.id)).status).toBe(409);
-    expect((await http<ErrorResponse>(server.url, 'GET', `/api/public/lotteries/${res.body.id}/pdf`)).body.error.code).toBe('INVALID_TRANSITION');
-    const list = await http<LotteryDrawSummary[]>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/lotteries`, manager);
-    expect(list.body.find((d) => d.id === res.body.id)).toMatchObject({ entryCount: expected.length, status: 'COMMITTED', seed: null });
+    expect(
+      (await http<ErrorResponse>(server.url, 'GET', `/api/public/lotteries/${res.body.id}/pdf`)).body.error.code,
+    ).toBe('INVALID_TRANSITION');
+    const list = await http<LotteryDrawSummary[]>(
+      server.url,
+      'GET',
+      `/api/projects/${server.fixture.projectId}/lotteries`,
+      manager,
+    );
+    expect(list.body.find((d) => d.id === res.body.id)).toMatchObject({
+      entryCount: expected.length,
+      status: 'COMMITTED',
+      seed: null,
+    });
   });
 
   it('honours deposits: a sincerity deposit the cashier records counts; ALL_ACTIVE takes unpaid ones; cancelled never', async () => {
     const desk = await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } });
     const book = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/receipt-books`, manager, {
-      prefix: 'LT-', firstNumber: 1, lastNumber: 999, digits: 4, cashierId: desk.id,
+      prefix: 'LT-',
+      firstNumber: 1,
+      lastNumber: 999,
+      digits: 4,
+      cashierId: desk.id,
     });
     expect(book.status).toBe(201);
     const paidNow = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/payments`, cashier, {
-      idempotencyKey: 'lottery-r20-sincerity', kind: 'SINCERITY', registrationId: registrationIds[20], lines: [{ method: 'CASH', amount: 20_000_00 }],
+      idempotencyKey: 'lottery-r20-sincerity',
+      kind: 'SINCERITY',
+      registrationId: registrationIds[20],
+      lines: [{ method: 'CASH', amount: 20_000_00 }],
     });
     expect(paidNow.status).toBe(201);
-    const flagged = await http<RegistrationInfo>(server.url, 'GET', `/api/registrations/${registrationIds[20]}`, manager);
+    const flagged = await http<RegistrationInfo>(
+      server.url,
+      'GET',
+      `/api/registrations/${registrationIds[20]}`,
+      manager,
+    );
     expect(flagged).toMatchObject({ status: 200, body: { depositPaid: true } });
     const paid = await create({ title: 'Paid only', eligible: 'ACTIVE_WITH_DEPOSIT' });
     expect(paid.body.entries).toEqual(labels([...range(1, 16), 20].filter((n) => n !== 3)));
@@ -173,18 +231,46 @@ describe('commit 承诺', () => {
 
   it('refuses consultants, devices, bad input and empty lists — creating nothing', async () => {
     const before = await server.db.lotteryDraw.count();
-    expect(await create({ title: 'x' }, consultant)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
-    const board = await http<ErrorResponse>(server.url, 'POST', `/api/projects/${server.fixture.projectId}/lotteries`, undefined, { title: 'x' }, {
-      'x-device-key': TEST_BOARD_KEY,
+    expect(await create({ title: 'x' }, consultant)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
     });
+    const board = await http<ErrorResponse>(
+      server.url,
+      'POST',
+      `/api/projects/${server.fixture.projectId}/lotteries`,
+      undefined,
+      { title: 'x' },
+      {
+        'x-device-key': TEST_BOARD_KEY,
+      },
+    );
     expect(board).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect(await create({ title: '' })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
-    expect(await create({ title: 'x', eligible: 'EVERYONE' })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
-    expect(await create({ title: 'x', seed: 'mine' })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
-    const other = await http<ErrorResponse>(server.url, 'POST', `/api/projects/${server.fixture.otherProjectId}/lotteries`, manager, { title: 'x' });
+    expect(await create({ title: 'x', eligible: 'EVERYONE' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED' } },
+    });
+    expect(await create({ title: 'x', seed: 'mine' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED' } },
+    });
+    const other = await http<ErrorResponse>(
+      server.url,
+      'POST',
+      `/api/projects/${server.fixture.otherProjectId}/lotteries`,
+      manager,
+      { title: 'x' },
+    );
     expect(other).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     const admin = (await server.login('admin')).token;
-    const empty = await http<ErrorResponse>(server.url, 'POST', `/api/projects/${server.fixture.otherProjectId}/lotteries`, admin, { title: 'x' });
+    const empty = await http<ErrorResponse>(
+      server.url,
+      'POST',
+      `/api/projects/${server.fixture.otherProjectId}/lotteries`,
+      admin,
+      { title: 'x' },
+    );
     expect(empty).toMatchObject({ status: 409, body: { error: { code: 'INVALID_TRANSITION' } } });
     expect(await server.db.lotteryDraw.count()).toBe(before);
     expect((await publicRecord('00000000-0000-4000-8000-000000000000')).status).toBe(404);
@@ -203,16 +289,31 @@ describe('draw 摇号', () => {
     const res = await drawIt(created.body.id);
     expect(res.status).toBe(200);
     drawn = res.body;
-    expect(drawn).toMatchObject({ status: 'DRAWN', seed: expect.stringMatching(/^[0-9a-f]{64}$/), drawnAt: expect.any(String) });
+    expect(drawn).toMatchObject({
+      status: 'DRAWN',
+      seed: expect.stringMatching(/^[0-9a-f]{64}$/),
+      drawnAt: expect.any(String),
+    });
     expect(drawn.order).toEqual(drawOrder(created.body.entries, drawn.seed!));
-    expect(await heard).toEqual({ projectId: server.fixture.projectId, drawId: drawn.id, title: drawn.title, order: drawn.order, drawnAt: drawn.drawnAt });
+    expect(await heard).toEqual({
+      projectId: server.fixture.projectId,
+      drawId: drawn.id,
+      title: drawn.title,
+      order: drawn.order,
+      drawnAt: drawn.drawnAt,
+    });
 
     const pub = await publicRecord(drawn.id);
     expect(pub.body).toEqual(drawn);
     const file = await verificationFile(drawn.id);
     expect(file.status).toBe(200);
     const record: LotteryRecord = lotteryRecordSchema.parse(JSON.parse(file.text));
-    expect(record).toMatchObject({ seed: drawn.seed, order: drawn.order, listCommitment: created.body.listCommitment, seedCommitment: created.body.seedCommitment });
+    expect(record).toMatchObject({
+      seed: drawn.seed,
+      order: drawn.order,
+      listCommitment: created.body.listCommitment,
+      seedCommitment: created.body.seedCommitment,
+    });
     expect(verifyDraw(record)).toMatchObject({ ok: true, problems: [] });
 
     const good = cli(file.text);
@@ -239,8 +340,18 @@ describe('draw 摇号', () => {
 
   it('consultants and devices cannot draw; the seed stays secret', async () => {
     const created = await create({ title: 'Not yours' });
-    expect(await drawIt(created.body.id, consultant)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
-    const board = await http<ErrorResponse>(server.url, 'POST', `/api/lotteries/${created.body.id}/draw`, undefined, {}, { 'x-device-key': TEST_BOARD_KEY });
+    expect(await drawIt(created.body.id, consultant)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
+    const board = await http<ErrorResponse>(
+      server.url,
+      'POST',
+      `/api/lotteries/${created.body.id}/draw`,
+      undefined,
+      {},
+      { 'x-device-key': TEST_BOARD_KEY },
+    );
     expect(board).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await publicRecord(created.body.id)).body).toMatchObject({ status: 'COMMITTED', seed: null, order: null });
   });
@@ -248,10 +359,19 @@ describe('draw 摇号', () => {
   it('a board reads the latest drawn result with its device key; undrawn draws and other projects stay out', async () => {
     const { projectId, otherProjectId } = server.fixture;
     const latestPath = (id: string) => `/api/projects/${id}/lotteries/latest`;
-    const asBoard = (id: string) => http<LatestLotteryAnswer & Partial<ErrorResponse>>(server.url, 'GET', latestPath(id), undefined, undefined, { 'x-device-key': TEST_BOARD_KEY });
+    const asBoard = (id: string) =>
+      http<LatestLotteryAnswer & Partial<ErrorResponse>>(server.url, 'GET', latestPath(id), undefined, undefined, {
+        'x-device-key': TEST_BOARD_KEY,
+      });
 
-    const newestDrawn = await server.db.lotteryDraw.findFirstOrThrow({ where: { projectId, status: 'DRAWN' }, orderBy: { drawnAt: 'desc' } });
-    const newestAny = await server.db.lotteryDraw.findFirstOrThrow({ where: { projectId }, orderBy: { committedAt: 'desc' } });
+    const newestDrawn = await server.db.lotteryDraw.findFirstOrThrow({
+      where: { projectId, status: 'DRAWN' },
+      orderBy: { drawnAt: 'desc' },
+    });
+    const newestAny = await server.db.lotteryDraw.findFirstOrThrow({
+      where: { projectId },
+      orderBy: { committedAt: 'desc' },
+    });
     expect(newestAny.status).toBe('COMMITTED'); // 'Not yours' was committed after every drawn one
     const board = await asBoard(projectId);
     expect(board.status).toBe(200);
@@ -263,11 +383,16 @@ describe('draw 摇号', () => {
     const drawnFresh = await drawIt(fresh.body.id);
     expect((await asBoard(projectId)).body.draw).toEqual(drawnFresh.body);
     const member = await http<LatestLotteryAnswer>(server.url, 'GET', latestPath(projectId), consultant);
-    expect(member).toMatchObject({ status: 200, body: { draw: { id: fresh.body.id, status: 'DRAWN', order: drawnFresh.body.order } } });
+    expect(member).toMatchObject({
+      status: 200,
+      body: { draw: { id: fresh.body.id, status: 'DRAWN', order: drawnFresh.body.order } },
+    });
 
     // Another project's board key, no credentials; a project without draws answers null.
     expect(await asBoard(otherProjectId)).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
-    expect((await http<ErrorResponse>(server.url, 'GET', latestPath(projectId))).body.error.code).toBe('UNAUTHENTICATED');
+    expect((await http<ErrorResponse>(server.url, 'GET', latestPath(projectId))).body.error.code).toBe(
+      'UNAUTHENTICATED',
+    );
     const admin = (await server.login('admin')).token;
     expect(await http<LatestLotteryAnswer>(server.url, 'GET', latestPath(otherProjectId), admin)).toEqual({
       status: 200,
@@ -296,10 +421,22 @@ describe('result PDF layout', () => {
     const seed = createHash('sha256').update('pdf-layout').digest('hex');
     const order = drawOrder(entries, seed);
     const draw: LotteryDrawInfo = {
-      id: '11111111-2222-4333-8444-555555555555', projectId: '11111111-2222-4333-8444-555555555556', projectCode: 'DEMO-01',
-      projectName: '滨江壹号', projectNameEn: 'Riverside One', timezone: 'Asia/Shanghai', title: '首批摇号 First batch',
-      status: 'DRAWN', version: 'kaipan-lottery-v1', entries: [...entries].sort(), listCommitment: listCommitment(entries),
-      seedCommitment: seedCommitment(seed), committedAt: '2026-11-28T00:30:00Z', seed, order, drawnAt: '2026-11-28T01:30:00Z',
+      id: '11111111-2222-4333-8444-555555555555',
+      projectId: '11111111-2222-4333-8444-555555555556',
+      projectCode: 'DEMO-01',
+      projectName: '滨江壹号',
+      projectNameEn: 'Riverside One',
+      timezone: 'Asia/Shanghai',
+      title: '首批摇号 First batch',
+      status: 'DRAWN',
+      version: 'kaipan-lottery-v1',
+      entries: [...entries].sort(),
+      listCommitment: listCommitment(entries),
+      seedCommitment: seedCommitment(seed),
+      committedAt: '2026-11-28T00:30:00Z',
+      seed,
+      order,
+      drawnAt: '2026-11-28T01:30:00Z',
     };
     const pdf = await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFonts()[0]!);
     const { text, pages } = await pdfText(pdf, 'long.pdf');
@@ -309,6 +446,8 @@ describe('result PDF layout', () => {
     const printed = text.match(/R\d{4}/g) ?? [];
     expect(new Set(printed)).toEqual(new Set(entries));
     // Same draw, same bytes (the creation date comes from the draw, not the clock).
-    expect((await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFonts()[0]!)).equals(pdf)).toBe(true);
+    expect(
+      (await renderLotteryResult({ draw, origin: 'https://kaipan.example.com' }, resolveCjkFonts()[0]!)).equals(pdf),
+    ).toBe(true);
   });
 });

@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nextStatus, storedStatusOf, UNIT_STATUSES, UNIT_TRANSITIONS, type UnitAction, type UnitStatus } from '@kaipan/shared';
+import {
+  nextStatus,
+  storedStatusOf,
+  UNIT_STATUSES,
+  UNIT_TRANSITIONS,
+  type UnitAction,
+  type UnitStatus,
+} from '@kaipan/shared';
 import { UnitMirror } from '../server/src/selling/mirror.js';
 import { counterFloor } from '../server/src/domain/counters.js';
 import { testRedisUrl, uniqueRedisPrefix } from './support/services.js';
@@ -42,7 +49,9 @@ async function unitShowing(status: UnitStatus, lockTtlMs = 60_000) {
   /** The statuses broadcast for the unit since it was set up. */
   const broadcast = async (): Promise<UnitStatus[]> => {
     const raw = (await redis.xrange(logKey, '-', '+')).slice(seen) as [string, string[]][];
-    return mirror.parseLog([[logKey, raw]]).entries.flatMap((e) => (e.kind === 'unit' && e.change.unitId === unitId ? [e.change.status] : []));
+    return mirror
+      .parseLog([[logKey, raw]])
+      .entries.flatMap((e) => (e.kind === 'unit' && e.change.unitId === unitId ? [e.change.status] : []));
   };
   return { mirror, projectId, unitId, token, broadcast };
 }
@@ -77,7 +86,9 @@ const RUN: Record<string, { lockTtlMs?: number; run: (u: Unit) => Promise<unknow
 const STORED = ['apply', 'rebuild'];
 
 function declared(script: string): string {
-  const line = readFileSync(new URL(`${script}.lua`, LUA_DIR), 'utf8').split('\n').find((l) => l.startsWith('-- Unit transition: '));
+  const line = readFileSync(new URL(`${script}.lua`, LUA_DIR), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('-- Unit transition: '));
   if (!line) throw new Error(`${script}.lua declares no "-- Unit transition:" in its header`);
   return line.slice('-- Unit transition: '.length);
 }
@@ -93,7 +104,9 @@ function declaredStep(script: string): { from: UnitStatus; action: UnitAction; t
   return { from: m[1] as UnitStatus, action: m[2] as UnitAction, to: m[3] as UnitStatus };
 }
 
-const scripts = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua') && f !== 'prelude.lua').map((f) => f.replace(/\.lua$/, ''));
+const scripts = readdirSync(LUA_DIR)
+  .filter((f) => f.endsWith('.lua') && f !== 'prelude.lua')
+  .map((f) => f.replace(/\.lua$/, ''));
 
 describe('Lua scripts against the transition table', () => {
   it('every script is covered here and declares its step', () => {

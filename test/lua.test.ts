@@ -77,9 +77,18 @@ describe('release.lua', () => {
     const lock = await mirror.lock(projectId, u1, alice, 60_000, 2);
     if (!lock.ok) throw new Error(lock.code);
     expect(await mirror.release(projectId, u1, '12345', alice.id, false)).toEqual({ ok: false, code: 'LOCK_EXPIRED' });
-    expect(await mirror.release(projectId, u1, lock.value.token, bob.id, false)).toEqual({ ok: false, code: 'FORBIDDEN' });
-    expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({ ok: true, value: { released: true, holderId: 'alice' } });
-    expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({ ok: true, value: { released: false, holderId: '' } });
+    expect(await mirror.release(projectId, u1, lock.value.token, bob.id, false)).toEqual({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({
+      ok: true,
+      value: { released: true, holderId: 'alice' },
+    });
+    expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({
+      ok: true,
+      value: { released: false, holderId: '' },
+    });
     expect(await mirror.getLock(projectId, u1)).toBeNull();
     // The slot is free for the limit again.
     expect((await mirror.lock(projectId, u2, alice, 60_000, 1)).ok).toBe(true);
@@ -96,11 +105,25 @@ describe('confirm-begin / confirm-abort / apply', () => {
   it('holds the lock while confirming, then apply drops it and broadcasts the sale', async () => {
     const lock = await mirror.lock(projectId, u1, alice, 60_000, 2);
     if (!lock.ok) throw new Error(lock.code);
-    expect(await mirror.confirmBegin(projectId, u1, '1', alice.id, 15_000)).toEqual({ ok: false, code: 'LOCK_EXPIRED' });
-    expect(await mirror.confirmBegin(projectId, u1, lock.value.token, bob.id, 15_000)).toEqual({ ok: false, code: 'FORBIDDEN' });
-    expect(await mirror.confirmBegin(projectId, u1, lock.value.token, alice.id, 15_000)).toEqual({ ok: true, value: { registrationId: null } });
-    expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({ ok: false, code: 'CONFLICT' });
-    const applied = await mirror.apply(projectId, [{ unitId: u1, status: 'SUBSCRIBED', version: 2, price: 123_456_00, token: lock.value.token }]);
+    expect(await mirror.confirmBegin(projectId, u1, '1', alice.id, 15_000)).toEqual({
+      ok: false,
+      code: 'LOCK_EXPIRED',
+    });
+    expect(await mirror.confirmBegin(projectId, u1, lock.value.token, bob.id, 15_000)).toEqual({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await mirror.confirmBegin(projectId, u1, lock.value.token, alice.id, 15_000)).toEqual({
+      ok: true,
+      value: { registrationId: null },
+    });
+    expect(await mirror.release(projectId, u1, lock.value.token, alice.id, false)).toEqual({
+      ok: false,
+      code: 'CONFLICT',
+    });
+    const applied = await mirror.apply(projectId, [
+      { unitId: u1, status: 'SUBSCRIBED', version: 2, price: 123_456_00, token: lock.value.token },
+    ]);
     expect(applied.seqs[0]).toBeGreaterThan(0);
     expect(applied.revoked).toEqual([]);
     expect(await mirror.getLock(projectId, u1)).toBeNull();
@@ -121,7 +144,9 @@ describe('confirm-begin / confirm-abort / apply', () => {
   });
 
   it('never applies an older version over a newer one', async () => {
-    expect((await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 5 }])).seqs).toEqual([expect.any(Number)]);
+    expect((await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 5 }])).seqs).toEqual([
+      expect.any(Number),
+    ]);
     expect((await mirror.apply(projectId, [{ unitId: u2, status: 'AVAILABLE', version: 4 }])).seqs).toEqual([0]);
     expect((await mirror.snapshot(projectId)).units.get(u2)).toEqual({ status: 'WITHHELD', version: 5 });
   });
@@ -150,7 +175,10 @@ describe('sweep.lua and the change log', () => {
     const lock = await mirror.lock(projectId, u1, alice, 60_000, 2);
     if (!lock.ok) throw new Error(lock.code);
     await mirror.release(projectId, u1, lock.value.token, alice.id, false);
-    await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 2 }, { unitId: u3, status: 'WITHHELD', version: 2 }]);
+    await mirror.apply(projectId, [
+      { unitId: u2, status: 'WITHHELD', version: 2 },
+      { unitId: u3, status: 'WITHHELD', version: 2 },
+    ]);
     const units = (await logEntries()).flatMap((e) => (e.kind === 'unit' ? [e.change] : []));
     expect(units.map((c) => c.status)).toEqual(['LOCKED', 'AVAILABLE', 'WITHHELD', 'WITHHELD']);
     const seqs = units.map((c) => c.seq);
@@ -166,7 +194,15 @@ describe('sweep.lua and the change log', () => {
     await redis.del(k.units, k.ready, k.seq, k.fence, k.log, k.lockexp, k.paused, `${k.lockPrefix}${u1}`);
     expect((await mirror.apply(projectId, [{ unitId: u2, status: 'WITHHELD', version: 2 }])).seqs).toEqual([0]);
     expect(await redis.exists(k.seq)).toBe(0);
-    const result = await mirror.rebuild(projectId, [{ id: u1, status: 'AVAILABLE', version: 1, price: null }, { id: u2, status: 'AVAILABLE', version: 1, price: null }], { paused: false, version: 1 }, { ifLost: counterFloor(Date.now()) + 1_000, seq: 0, fence: 0 });
+    const result = await mirror.rebuild(
+      projectId,
+      [
+        { id: u1, status: 'AVAILABLE', version: 1, price: null },
+        { id: u2, status: 'AVAILABLE', version: 1, price: null },
+      ],
+      { paused: false, version: 1 },
+      { ifLost: counterFloor(Date.now()) + 1_000, seq: 0, fence: 0 },
+    );
     expect(result.countersRaised).toBe(true);
     const snap = await mirror.snapshot(projectId);
     expect(snap.seq).toBeGreaterThan(before);
@@ -196,11 +232,21 @@ describe('apply.lua revokes locks and rebuild.lua never lowers counters', () => 
     await redis.set(k.ready, 'a-previous-redis-run');
     await redis.set(k.seq, String(before - 5));
     const floor = before + 100;
-    const raised = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, { ifLost: floor, seq: 0, fence: 0 });
+    const raised = await mirror.rebuild(
+      projectId,
+      [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }],
+      { paused: false, version: 1 },
+      { ifLost: floor, seq: 0, fence: 0 },
+    );
     expect(raised).toMatchObject({ countersRaised: true });
     expect((await mirror.snapshot(projectId)).seq).toBe(floor);
     expect(await mirror.getLock(projectId, u1)).toBeNull();
-    const again = await mirror.rebuild(projectId, [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }], { paused: false, version: 1 }, { ifLost: floor - 50, seq: 0, fence: 0 });
+    const again = await mirror.rebuild(
+      projectId,
+      [{ id: u1, status: 'SUBSCRIBED', version: 9, price: 1 }],
+      { paused: false, version: 1 },
+      { ifLost: floor - 50, seq: 0, fence: 0 },
+    );
     expect(again).toEqual({ countersRaised: false, changed: 0 });
     expect((await mirror.snapshot(projectId)).seq).toBe(floor);
   });
@@ -214,7 +260,12 @@ describe('apply.lua revokes locks and rebuild.lua never lowers counters', () => 
     const logLength = await redis.xlen(k.log);
     // The clock floor a minute from now is far above both counters (100 000 per second).
     const rows = [u1, u2, u3].map((id) => ({ id, status: 'AVAILABLE' as const, version: 1, price: null }));
-    const result = await mirror.rebuild(projectId, rows, { paused: false, version: 1 }, { ifLost: counterFloor(Date.now() + 60_000), seq, fence });
+    const result = await mirror.rebuild(
+      projectId,
+      rows,
+      { paused: false, version: 1 },
+      { ifLost: counterFloor(Date.now() + 60_000), seq, fence },
+    );
     expect(result).toEqual({ countersRaised: false, changed: 0 });
     expect((await mirror.snapshot(projectId)).seq).toBe(seq);
     expect(Number(await redis.get(k.fence))).toBe(fence);
@@ -228,7 +279,12 @@ describe('apply.lua revokes locks and rebuild.lua never lowers counters', () => 
     const k = mirror.keys(projectId);
     const seq = (await mirror.snapshot(projectId)).seq;
     await redis.set(k.seq, String(seq - 10));
-    const result = await mirror.rebuild(projectId, [], { paused: false, version: 1 }, { ifLost: counterFloor(Date.now() + 60_000), seq, fence: 0 });
+    const result = await mirror.rebuild(
+      projectId,
+      [],
+      { paused: false, version: 1 },
+      { ifLost: counterFloor(Date.now() + 60_000), seq, fence: 0 },
+    );
     expect(result.countersRaised).toBe(true);
     expect((await mirror.snapshot(projectId)).seq).toBe(seq);
   });

@@ -5,7 +5,14 @@
  * PostgreSQL and Redis; a refusal is FORBIDDEN and spends nothing of the household's entitlement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, ConfirmResult, LockResult, PricingTerms, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
+import type {
+  Ack,
+  ConfirmResult,
+  LockResult,
+  PricingTerms,
+  RegistrationInfo,
+  RegistrationOverview,
+} from '@kaipan/shared';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { waitFor } from './support/wait.js';
 
@@ -24,20 +31,37 @@ const call = <T = unknown>(method: string, path: string, token: string, body?: u
 const code = (ack: Ack<unknown>): string | null => (ack.ok ? null : ack.error.code);
 /** Lock and release audit events are written in batches, shortly after the ack. */
 const lockAudit = (unitId: string) =>
-  waitFor(async () => (await server.db.auditEvent.findFirst({ where: { entityId: unitId, action: 'unit.lock' } })) ?? undefined, `unit.lock audit of ${unitId}`);
+  waitFor(
+    async () =>
+      (await server.db.auditEvent.findFirst({ where: { entityId: unitId, action: 'unit.lock' } })) ?? undefined,
+    `unit.lock audit of ${unitId}`,
+  );
 
 /** A registered household: the customer owned by `owner` (a consultant index, or null = public pool). */
-async function household(owner: number | null, unitsAllowed = 1, identityTags: string[] = []): Promise<RegistrationInfo> {
+async function household(
+  owner: number | null,
+  unitsAllowed = 1,
+  identityTags: string[] = [],
+): Promise<RegistrationInfo> {
   nextPhone += 1;
   const customer = await server.db.customer.create({
     data: {
-      projectId: server.fixture.projectId, name: `业主${nextPhone}`, phone: `136${String(nextPhone).padStart(8, '0')}`,
-      ownerId: owner === null ? null : consultants[owner]!.id, identityTags,
+      projectId: server.fixture.projectId,
+      name: `业主${nextPhone}`,
+      phone: `136${String(nextPhone).padStart(8, '0')}`,
+      ownerId: owner === null ? null : consultants[owner]!.id,
+      identityTags,
     },
   });
-  const res = await call<RegistrationInfo>('POST', `/api/projects/${server.fixture.projectId}/registrations`, managerToken, {
-    customerId: customer.id, unitsAllowed,
-  });
+  const res = await call<RegistrationInfo>(
+    'POST',
+    `/api/projects/${server.fixture.projectId}/registrations`,
+    managerToken,
+    {
+      customerId: customer.id,
+      unitsAllowed,
+    },
+  );
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -70,16 +94,23 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
 
     const viaHttp = await call('POST', `/api/units/${unitA}/lock`, stranger.token, { registrationId: reg.id });
     expect(viaHttp.status).toBe(403);
-    expect(viaHttp.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/another consultant/i) });
+    expect(viaHttp.body.error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/another consultant/i),
+    });
     const viaHub = await emitAck<LockResult>(stranger.socket, 'unit:lock', { unitId: unitB, registrationId: reg.id });
     expect(viaHub).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // Nothing was locked, so the owner's lock and confirm go through: the household's 机会数 is theirs.
-    for (const unitId of [unitA, unitB]) expect(await server.kaipan.services.mirror.getLock(server.fixture.projectId, unitId)).toBeNull();
+    for (const unitId of [unitA, unitB])
+      expect(await server.kaipan.services.mirror.getLock(server.fixture.projectId, unitId)).toBeNull();
     const owner = consultants[0]!;
     const lock = await emitAck<LockResult>(owner.socket, 'unit:lock', { unitId: unitA, registrationId: reg.id });
     if (!lock.ok) throw new Error(lock.error.code);
-    const confirm = await emitAck<ConfirmResult>(owner.socket, 'unit:confirm', { unitId: unitA, token: lock.data.token });
+    const confirm = await emitAck<ConfirmResult>(owner.socket, 'unit:confirm', {
+      unitId: unitA,
+      token: lock.data.token,
+    });
     expect(confirm.ok).toBe(true);
     expect(await unitsUsed(reg.id)).toBe(1);
     const sub = await server.db.subscription.findFirstOrThrow({ where: { registrationId: reg.id } });
@@ -92,14 +123,20 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
     const lock = await emitAck<LockResult>(managerSocket, 'unit:lock', { unitId, registrationId: reg.id });
     if (!lock.ok) throw new Error(lock.error.code);
     const audit = await lockAudit(unitId);
-    expect(audit).toMatchObject({ actorName: 'manager', after: { registrationId: reg.id, actingFor: { ownerId: consultants[0]!.id } } });
+    expect(audit).toMatchObject({
+      actorName: 'manager',
+      after: { registrationId: reg.id, actingFor: { ownerId: consultants[0]!.id } },
+    });
     const confirm = await emitAck<ConfirmResult>(managerSocket, 'unit:confirm', { unitId, token: lock.data.token });
     expect(confirm.ok).toBe(true);
     expect(await unitsUsed(reg.id)).toBe(1);
     // The owner's own lock carries no acting-for note.
     const own = await household(0, 1);
     const ownUnit = freshUnit();
-    const ownLock = await emitAck<LockResult>(consultants[0]!.socket, 'unit:lock', { unitId: ownUnit, registrationId: own.id });
+    const ownLock = await emitAck<LockResult>(consultants[0]!.socket, 'unit:lock', {
+      unitId: ownUnit,
+      registrationId: own.id,
+    });
     if (!ownLock.ok) throw new Error(ownLock.error.code);
     const ownAudit = await lockAudit(ownUnit);
     expect((ownAudit.after as Record<string, unknown>).actingFor).toBeUndefined();
@@ -111,7 +148,10 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
     const unitId = freshUnit();
     const me = consultants[1]!;
     const refused = await emitAck(me.socket, 'unit:lock', { unitId, registrationId: reg.id });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/claim/i) } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/claim/i) },
+    });
     const claimed = await call('POST', `/api/customers/${reg.customer.id}/claim`, me.token, {});
     expect(claimed.status).toBe(200);
     const lock = await emitAck<LockResult>(me.socket, 'unit:lock', { unitId, registrationId: reg.id });
@@ -126,14 +166,19 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
     const lock = await emitAck<LockResult>(old.socket, 'unit:lock', { unitId, registrationId: reg.id });
     if (!lock.ok) throw new Error(lock.error.code);
     const moved = await call('POST', `/api/projects/${server.fixture.projectId}/customers/reassign`, managerToken, {
-      customerIds: [reg.customer.id], ownerId: consultants[1]!.id,
+      customerIds: [reg.customer.id],
+      ownerId: consultants[1]!.id,
     });
     expect(moved.status).toBe(200);
 
     const rule = (c: string) => terms.discounts.find((d) => d.code === c)!.id;
     const lump = terms.plans.find((p) => p.code === 'LUMP')!.id;
     const deep = { planId: lump, discountIds: [rule('OPEN99'), rule('STAFF97'), rule('PROMO10K'), rule('LUMP98')] };
-    const asked = await call('POST', `/api/units/${unitId}/price-approvals`, old.token, { token: lock.data.token, note: '请求特批', ...deep });
+    const asked = await call('POST', `/api/units/${unitId}/price-approvals`, old.token, {
+      token: lock.data.token,
+      note: '请求特批',
+      ...deep,
+    });
     expect(asked).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     const confirm = await emitAck(old.socket, 'unit:confirm', { unitId, token: lock.data.token });
     expect(code(confirm)).toBe('FORBIDDEN');
@@ -147,7 +192,10 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
     const reg = await household(0, 1, ['staff']);
     const unitId = freshUnit();
     const body = { registrationId: reg.id, discountIds: [] };
-    expect((await call('POST', `/api/units/${unitId}/quote`, consultants[1]!.token, body))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await call('POST', `/api/units/${unitId}/quote`, consultants[1]!.token, body)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
     expect((await call('POST', `/api/units/${unitId}/quote`, consultants[0]!.token, body)).status).toBe(200);
     expect((await call('POST', `/api/units/${unitId}/quote`, managerToken, body)).status).toBe(200);
   });
@@ -156,9 +204,13 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
     const reg = await household(0, 1);
     const path = `/api/projects/${server.fixture.projectId}/registrations`;
     const forManager = await call<RegistrationOverview>('GET', path, managerToken);
-    expect(forManager.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({ ownerId: consultants[0]!.id });
+    expect(forManager.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({
+      ownerId: consultants[0]!.id,
+    });
     const forOwner = await call<RegistrationOverview>('GET', path, consultants[0]!.token);
-    expect(forOwner.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({ ownerId: consultants[0]!.id });
+    expect(forOwner.body.registrations.find((r) => r.id === reg.id)?.customer).toMatchObject({
+      ownerId: consultants[0]!.id,
+    });
     // Another consultant may not select for this buyer, so the registration is not in their list at all (docs/privacy.md).
     const forOther = await call<RegistrationOverview>('GET', path, consultants[1]!.token);
     expect(forOther.body.registrations.find((r) => r.id === reg.id)).toBeUndefined();
@@ -174,7 +226,9 @@ describe('selecting for a registered buyer: the owner or a manager', () => {
       ]);
       expect(code(stranger)).toBe('FORBIDDEN');
       if (!owner.ok) throw new Error(owner.error.code);
-      expect((await emitAck(consultants[0]!.socket, 'unit:release', { unitId: units[1], token: owner.data.token })).ok).toBe(true);
+      expect(
+        (await emitAck(consultants[0]!.socket, 'unit:release', { unitId: units[1], token: owner.data.token })).ok,
+      ).toBe(true);
     }
   });
 });

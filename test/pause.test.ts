@@ -54,7 +54,13 @@ describe('a pause stops confirms too', () => {
     try {
       const viaHub = await emitAck(sockets[0]!, 'unit:confirm', { unitId: unitA, token: tokenA, buyer: buyer(1) });
       expect(viaHub).toMatchObject({ ok: false, error: { code: 'SALES_PAUSED' } });
-      const viaHttp = await http<{ error: { code: string } }>(server.url, 'POST', `/api/units/${unitB}/confirm`, tokens[0], { token: tokenB, buyer: buyer(2) });
+      const viaHttp = await http<{ error: { code: string } }>(
+        server.url,
+        'POST',
+        `/api/units/${unitB}/confirm`,
+        tokens[0],
+        { token: tokenB, buyer: buyer(2) },
+      );
       expect(viaHttp).toMatchObject({ status: 409, body: { error: { code: 'SALES_PAUSED' } } });
       // Nothing was written, and the locks are still held (with their own expiry).
       expect(await server.db.subscription.count({ where: { unitId: { in: [unitA, unitB] } } })).toBe(0);
@@ -68,7 +74,11 @@ describe('a pause stops confirms too', () => {
     } finally {
       await resume();
     }
-    const after = await emitAck<ConfirmResult>(sockets[0]!, 'unit:confirm', { unitId: unitA, token: tokenA, buyer: buyer(1) });
+    const after = await emitAck<ConfirmResult>(sockets[0]!, 'unit:confirm', {
+      unitId: unitA,
+      token: tokenA,
+      buyer: buyer(1),
+    });
     expect(after.ok).toBe(true);
     expect((await emitAck(sockets[0]!, 'unit:release', { unitId: unitB, token: tokenB })).ok).toBe(true);
   });
@@ -83,10 +93,12 @@ describe('a pause stops confirms too', () => {
     let confirmed = 0;
     try {
       for (let round = 0; round < 10; round += 1) {
-        const held = await Promise.all(sockets.map(async (s) => {
-          const unitId = freshUnit();
-          return { s, unitId, token: await lock(s, unitId) };
-        }));
+        const held = await Promise.all(
+          sockets.map(async (s) => {
+            const unitId = freshUnit();
+            return { s, unitId, token: await lock(s, unitId) };
+          }),
+        );
         let watching = true;
         let pausedAt: number | null = null;
         const watch = (async () => {
@@ -105,25 +117,39 @@ describe('a pause stops confirms too', () => {
         // All confirms go out at once; the pause is pressed when the round's first `round × 5` answers
         // came back (round 0: at once), so it lands among confirms still in flight.
         const confirm = (h: (typeof held)[number], i: number) =>
-          emitAck<ConfirmResult>(h.s, 'unit:confirm', { unitId: h.unitId, token: h.token, buyer: buyer(1_000 + round * 100 + i) });
+          emitAck<ConfirmResult>(h.s, 'unit:confirm', {
+            unitId: h.unitId,
+            token: h.token,
+            buyer: buyer(1_000 + round * 100 + i),
+          });
         let answered = 0;
         let paused: Promise<void> | undefined;
         const pauseAfter = round * 5;
         if (pauseAfter === 0) paused = pause();
-        const acks = await Promise.all(held.map(async (h, i) => {
-          const ack = await confirm(h, i);
-          answered += 1;
-          if (answered === pauseAfter) paused = pause();
-          return ack;
-        }));
+        const acks = await Promise.all(
+          held.map(async (h, i) => {
+            const ack = await confirm(h, i);
+            answered += 1;
+            if (answered === pauseAfter) paused = pause();
+            return ack;
+          }),
+        );
         await paused;
         // Confirms pressed after the pause answered: all refused.
-        const afterPause = await Promise.all(held.filter((_, i) => !acks[i]!.ok).slice(0, 5).map((h, i) => confirm(h, 900 + i)));
+        const afterPause = await Promise.all(
+          held
+            .filter((_, i) => !acks[i]!.ok)
+            .slice(0, 5)
+            .map((h, i) => confirm(h, 900 + i)),
+        );
         for (const ack of afterPause) expect(code(ack)).toBe('SALES_PAUSED');
         watching = false;
         await watch;
         const final = await server.db.subscription.count({ where: { projectId } });
-        const { rows } = await observer.query<{ sold: string }>('SELECT count(*) AS sold FROM subscriptions WHERE project_id = $1', [projectId]);
+        const { rows } = await observer.query<{ sold: string }>(
+          'SELECT count(*) AS sold FROM subscriptions WHERE project_id = $1',
+          [projectId],
+        );
         expect(Number(rows[0]!.sold)).toBe(final);
         // Every sale the round made was visible in the first paused snapshot.
         expect(pausedAt).not.toBeNull();
@@ -133,12 +159,18 @@ describe('a pause stops confirms too', () => {
         refusedPaused += acks.filter((a) => code(a) === 'SALES_PAUSED').length;
         await resume();
         // The refused ones still hold their locks: release them for the next round.
-        await Promise.all(held.map((h, i) => (acks[i]!.ok ? undefined : emitAck(h.s, 'unit:release', { unitId: h.unitId, token: h.token }))));
+        await Promise.all(
+          held.map((h, i) =>
+            acks[i]!.ok ? undefined : emitAck(h.s, 'unit:release', { unitId: h.unitId, token: h.token }),
+          ),
+        );
       }
     } finally {
       await observer.end();
     }
-    console.log(`[pause race] 10 rounds × 50 confirms: ${confirmed} committed before the pause, ${refusedPaused} refused SALES_PAUSED, ${violations} committed after`);
+    console.log(
+      `[pause race] 10 rounds × 50 confirms: ${confirmed} committed before the pause, ${refusedPaused} refused SALES_PAUSED, ${violations} committed after`,
+    );
     expect(violations).toBe(0);
     expect(refusedPaused).toBeGreaterThan(0);
     expect(confirmed).toBeGreaterThan(0);

@@ -76,13 +76,55 @@ interface Person {
 }
 
 // Distinct last four digits everywhere, so masked forms (138****0011) tell the buyers apart too.
-const A: Person = { key: 'A (s001 customer, registered, deal)', owner: 's001', names: ['欧阳青青', '林小红红'], phones: ['13811110011', '13811110012'], ids: [residentId('101')] };
-const B: Person = { key: 'B (s002 customer, registered, deal)', owner: 's002', names: ['司马芳芳', '万白白白'], phones: ['13822220020', '13822220021', '13822220022'], ids: [residentId('202')] };
-const P: Person = { key: 'P (pool customer, registered)', owner: null, names: ['诸葛明明', '钱亮亮亮'], phones: ['13833330031', '13833330032'], ids: [residentId('303')] };
-const W: Person = { key: 'W (s002 walk-in buyer)', owner: 's002', names: ['上官婷婷'], phones: ['13844440041'], ids: [] };
-const N: Person = { key: 'N (new buyer of s002 deal, 更名)', owner: 's002', names: ['皇甫强强'], phones: ['13855550051'], ids: [] };
-const S: Person = { key: 'S (s002 staff-identity customer, approval)', owner: 's002', names: ['东方亮亮'], phones: ['13877770071'], ids: [] };
-const X: Person = { key: 'X (s001 walk-in, cancelled by the deposit rule)', owner: 's001', names: ['令狐冲冲'], phones: ['13899990081'], ids: [] };
+const A: Person = {
+  key: 'A (s001 customer, registered, deal)',
+  owner: 's001',
+  names: ['欧阳青青', '林小红红'],
+  phones: ['13811110011', '13811110012'],
+  ids: [residentId('101')],
+};
+const B: Person = {
+  key: 'B (s002 customer, registered, deal)',
+  owner: 's002',
+  names: ['司马芳芳', '万白白白'],
+  phones: ['13822220020', '13822220021', '13822220022'],
+  ids: [residentId('202')],
+};
+const P: Person = {
+  key: 'P (pool customer, registered)',
+  owner: null,
+  names: ['诸葛明明', '钱亮亮亮'],
+  phones: ['13833330031', '13833330032'],
+  ids: [residentId('303')],
+};
+const W: Person = {
+  key: 'W (s002 walk-in buyer)',
+  owner: 's002',
+  names: ['上官婷婷'],
+  phones: ['13844440041'],
+  ids: [],
+};
+const N: Person = {
+  key: 'N (new buyer of s002 deal, 更名)',
+  owner: 's002',
+  names: ['皇甫强强'],
+  phones: ['13855550051'],
+  ids: [],
+};
+const S: Person = {
+  key: 'S (s002 staff-identity customer, approval)',
+  owner: 's002',
+  names: ['东方亮亮'],
+  phones: ['13877770071'],
+  ids: [],
+};
+const X: Person = {
+  key: 'X (s001 walk-in, cancelled by the deposit rule)',
+  owner: 's001',
+  names: ['令狐冲冲'],
+  phones: ['13899990081'],
+  ids: [],
+};
 const Q: Person = { key: 'Q (queue number only)', owner: null, names: [], phones: ['13866660061'], ids: [] };
 const PEOPLE = [A, B, P, W, N, S, X, Q];
 
@@ -97,12 +139,24 @@ interface Secret {
 
 const SECRETS: Secret[] = PEOPLE.flatMap((p) => [
   ...p.phones.flatMap((phone) => [
-    { text: phone, what: `clear phone of ${p.key}`, allowed: (w: Who) => SEES_EVERY_PHONE.includes(w) || w === p.owner },
+    {
+      text: phone,
+      what: `clear phone of ${p.key}`,
+      allowed: (w: Who) => SEES_EVERY_PHONE.includes(w) || w === p.owner,
+    },
     { text: maskPhone(phone), what: `masked phone of ${p.key}`, allowed: (w: Who) => IS_USER(w) },
   ]),
   ...p.ids.flatMap((id) => [
-    { text: id, what: `clear ID number of ${p.key}`, allowed: (w: Who, route: string) => (w === 'manager' || w === 'admin') && route === REVEAL_ROUTE },
-    { text: maskIdNumber(id), what: `masked ID number of ${p.key}`, allowed: (w: Who) => SEES_EVERY_MASKED_ID.includes(w) || w === p.owner },
+    {
+      text: id,
+      what: `clear ID number of ${p.key}`,
+      allowed: (w: Who, route: string) => (w === 'manager' || w === 'admin') && route === REVEAL_ROUTE,
+    },
+    {
+      text: maskIdNumber(id),
+      what: `masked ID number of ${p.key}`,
+      allowed: (w: Who) => SEES_EVERY_MASKED_ID.includes(w) || w === p.owner,
+    },
   ]),
   ...p.names.flatMap((name) => [
     { text: name, what: `name of ${p.key}`, allowed: (w: Who) => IS_USER(w) },
@@ -146,18 +200,24 @@ function headersOf(who: Who): Record<string, string> {
 }
 
 const until = (cond: () => boolean, what: string) => waitFor(() => (cond() ? true : undefined), what, 15_000);
-const call = <T>(who: UserName, method: string, p: string, body?: unknown) => http<T>(server.url, method, p, token[who], body);
+const call = <T>(who: UserName, method: string, p: string, body?: unknown) =>
+  http<T>(server.url, method, p, token[who], body);
 async function ok<T>(who: UserName, method: string, p: string, body?: unknown): Promise<T> {
   const res = await call<T>(who, method, p, body);
   if (res.status >= 300) throw new Error(`${who} ${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
   // The answers of the writes are responses too: scanned as their caller.
-  for (const leak of leaks(who, `${method} ${p}`, JSON.stringify(res.body))) violations.push(`${who} ${method} ${p}: ${leak}`);
+  for (const leak of leaks(who, `${method} ${p}`, JSON.stringify(res.body)))
+    violations.push(`${who} ${method} ${p}: ${leak}`);
   return res.body;
 }
 
 async function hubOf(who: Who): Promise<HubClient> {
   const socket = await server.connect(
-    who === 'board' ? { deviceKey: TEST_BOARD_KEY } : who === 'kiosk' ? { deviceKey: KIOSK_KEY } : { token: token[who as UserName] },
+    who === 'board'
+      ? { deviceKey: TEST_BOARD_KEY }
+      : who === 'kiosk'
+        ? { deviceKey: KIOSK_KEY }
+        : { token: token[who as UserName] },
   );
   const log: { event: string; payload: unknown }[] = [];
   heard.set(who, log);
@@ -168,8 +228,16 @@ async function hubOf(who: Who): Promise<HubClient> {
   return socket;
 }
 
-async function lockAndConfirm(socket: HubClient, unitId: string, extra: Record<string, unknown>, registrationId?: string): Promise<string> {
-  const lock = await emitAck<LockResult>(socket, 'unit:lock', { unitId, ...(registrationId ? { registrationId } : {}) });
+async function lockAndConfirm(
+  socket: HubClient,
+  unitId: string,
+  extra: Record<string, unknown>,
+  registrationId?: string,
+): Promise<string> {
+  const lock = await emitAck<LockResult>(socket, 'unit:lock', {
+    unitId,
+    ...(registrationId ? { registrationId } : {}),
+  });
   if (!lock.ok) throw new Error(`lock: ${JSON.stringify(lock)}`);
   const confirm = await emitAck<ConfirmResult>(socket, 'unit:confirm', { unitId, token: lock.data.token, ...extra });
   if (!confirm.ok) throw new Error(`confirm: ${JSON.stringify(confirm)}`);
@@ -211,7 +279,9 @@ beforeAll(async () => {
   server = await startTestServer({ units: 16, consultants: 2 });
   pid = server.fixture.projectId;
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'kaipan-privacy-'));
-  await server.db.device.create({ data: { projectId: pid, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(KIOSK_KEY) } });
+  await server.db.device.create({
+    data: { projectId: pid, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(KIOSK_KEY) },
+  });
   for (const u of USERS) {
     const login = await server.login(u);
     token[u] = login.token;
@@ -224,17 +294,31 @@ beforeAll(async () => {
   for (const who of PRINCIPALS) if (who !== 'anonymous') hubs[who] = await hubOf(who);
 
   // Customers: A (s001), B (s002; created with another phone, then corrected: the audit holds both), P (pool), S (staff identity, s002).
-  const customer = async (who: UserName, body: object) => (await ok<CustomerInfo>(who, 'POST', `/api/projects/${pid}/customers`, body)).id;
+  const customer = async (who: UserName, body: object) =>
+    (await ok<CustomerInfo>(who, 'POST', `/api/projects/${pid}/customers`, body)).id;
   ids.customers.A = await customer('s001', {
-    name: A.names[0], phone: A.phones[0], idNumber: A.ids[0], coBuyers: [{ name: A.names[1], phone: A.phones[1], relation: '配偶' }],
+    name: A.names[0],
+    phone: A.phones[0],
+    idNumber: A.ids[0],
+    coBuyers: [{ name: A.names[1], phone: A.phones[1], relation: '配偶' }],
   });
   ids.customers.B = await customer('s002', {
-    name: B.names[0], phone: B.phones[0], idNumber: B.ids[0], coBuyers: [{ name: B.names[1], phone: B.phones[2], relation: '父母' }],
+    name: B.names[0],
+    phone: B.phones[0],
+    idNumber: B.ids[0],
+    coBuyers: [{ name: B.names[1], phone: B.phones[2], relation: '父母' }],
   });
-  const bFixed = await ok<CustomerInfo>('s002', 'PATCH', `/api/customers/${ids.customers.B}`, { version: 1, phone: B.phones[1] });
+  const bFixed = await ok<CustomerInfo>('s002', 'PATCH', `/api/customers/${ids.customers.B}`, {
+    version: 1,
+    phone: B.phones[1],
+  });
   expect(bFixed.phone).toBe(B.phones[1]);
   ids.customers.P = await customer('manager', {
-    name: P.names[0], phone: P.phones[0], idNumber: P.ids[0], coBuyers: [{ name: P.names[1], phone: P.phones[1] }], ownerId: null,
+    name: P.names[0],
+    phone: P.phones[0],
+    idNumber: P.ids[0],
+    coBuyers: [{ name: P.names[1], phone: P.phones[1] }],
+    ownerId: null,
   });
   ids.customers.S = await customer('s002', { name: S.names[0], phone: S.phones[0] });
   await server.db.customer.update({ where: { id: ids.customers.S }, data: { identityTags: ['staff'] } });
@@ -248,11 +332,21 @@ beforeAll(async () => {
 
   // Deals: A's and B's registered, W walk-in (s002), X walk-in (s001) that the deposit rule will cancel.
   const units = server.fixture.unitIds;
-  [ids.units.A, ids.units.B, ids.units.W, ids.units.X, ids.units.S] = [units[0]!, units[1]!, units[2]!, units[3]!, units[4]!];
+  [ids.units.A, ids.units.B, ids.units.W, ids.units.X, ids.units.S] = [
+    units[0]!,
+    units[1]!,
+    units[2]!,
+    units[3]!,
+    units[4]!,
+  ];
   ids.subscriptions.A = await lockAndConfirm(hubs.s001, ids.units.A, {}, ids.registrations.A);
   ids.subscriptions.B = await lockAndConfirm(hubs.s002, ids.units.B, {}, ids.registrations.B);
-  ids.subscriptions.W = await lockAndConfirm(hubs.s002, ids.units.W, { buyer: { name: W.names[0], phone: W.phones[0] } });
-  ids.subscriptions.X = await lockAndConfirm(hubs.s001, ids.units.X, { buyer: { name: X.names[0], phone: X.phones[0] } });
+  ids.subscriptions.W = await lockAndConfirm(hubs.s002, ids.units.W, {
+    buyer: { name: W.names[0], phone: W.phones[0] },
+  });
+  ids.subscriptions.X = await lockAndConfirm(hubs.s001, ids.units.X, {
+    buyer: { name: X.names[0], phone: X.phones[0] },
+  });
 
   // A below-floor price approval for S (s002), decided by the manager (approval:changed).
   const terms: PricingTerms = await server.kaipan.services.pricing.terms(pid);
@@ -260,25 +354,39 @@ beforeAll(async () => {
   const lockS = await emitAck<LockResult>(hubs.s002, 'unit:lock', { unitId: ids.units.S });
   if (!lockS.ok) throw new Error(JSON.stringify(lockS));
   const approval = await ok<PriceApprovalInfo>('s002', 'POST', `/api/units/${ids.units.S}/price-approvals`, {
-    token: lockS.data.token, buyer: { name: S.names[0], phone: S.phones[0] }, note: 'staff purchase',
-    planId: terms.plans.find((p) => p.code === 'LUMP')!.id, discountIds: [rule('OPEN99'), rule('STAFF97'), rule('PROMO10K'), rule('LUMP98')],
+    token: lockS.data.token,
+    buyer: { name: S.names[0], phone: S.phones[0] },
+    note: 'staff purchase',
+    planId: terms.plans.find((p) => p.code === 'LUMP')!.id,
+    discountIds: [rule('OPEN99'), rule('STAFF97'), rule('PROMO10K'), rule('LUMP98')],
   });
   ids.approvalId = approval.id;
   await ok('manager', 'POST', `/api/price-approvals/${approval.id}/decision`, { approve: false, note: 'no' });
 
   // 更名: s002 asks to put W's deal in N's name; the manager approves (change:changed twice).
   const change = await ok<ChangeRequestInfo>('s002', 'POST', '/api/change-requests', {
-    kind: 'BUYER_CHANGE', subscriptionId: ids.subscriptions.W, buyer: { name: N.names[0], phone: N.phones[0] }, reason: `改名，原电话 ${W.phones[0]}`,
+    kind: 'BUYER_CHANGE',
+    subscriptionId: ids.subscriptions.W,
+    buyer: { name: N.names[0], phone: N.phones[0] },
+    reason: `改名，原电话 ${W.phones[0]}`,
   });
   ids.changeRequestId = change.id;
   await ok('manager', 'POST', `/api/change-requests/${change.id}/decision`, { approve: true });
 
   // Money: a receipt book for the cashier; sincerity for B's registration, deposits for A's and W's deals.
   await ok<ReceiptBookInfo>('manager', 'POST', `/api/projects/${pid}/receipt-books`, {
-    prefix: 'PV', firstNumber: 1, lastNumber: 999, digits: 6, cashierId: userId.cashier,
+    prefix: 'PV',
+    firstNumber: 1,
+    lastNumber: 999,
+    digits: 6,
+    cashierId: userId.cashier,
   });
   const pay = async (body: object) => {
-    const p = await ok<PaymentInfo>('cashier', 'POST', `/api/projects/${pid}/payments`, { idempotencyKey: randomUUID(), lines: [{ method: 'CASH', amount: 50_000_00 }], ...body });
+    const p = await ok<PaymentInfo>('cashier', 'POST', `/api/projects/${pid}/payments`, {
+      idempotencyKey: randomUUID(),
+      lines: [{ method: 'CASH', amount: 50_000_00 }],
+      ...body,
+    });
     ids.payments.push(p.id);
     if (p.receipt) ids.receipts.push(p.receipt.id);
     return p;
@@ -288,21 +396,40 @@ beforeAll(async () => {
   await pay({ kind: 'DEPOSIT', subscriptionId: ids.subscriptions.W });
 
   // Documents: receipts, both 认购书, a purchase plan, and a closed day's 日结.
-  for (const receiptId of ids.receipts) ids.documents.push(await render('cashier', { kind: 'RECEIPT', entityId: receiptId }));
+  for (const receiptId of ids.receipts)
+    ids.documents.push(await render('cashier', { kind: 'RECEIPT', entityId: receiptId }));
   ids.documents.push(await render('s001', { kind: 'AGREEMENT', entityId: ids.subscriptions.A }));
   ids.documents.push(await render('s002', { kind: 'AGREEMENT', entityId: ids.subscriptions.W }));
   ids.documents.push(await render('cashier', { kind: 'AGREEMENT', entityId: ids.subscriptions.B }));
   ids.documents.push(await render('s001', { kind: 'PURCHASE_PLAN', entityId: units[8]! }));
 
   // Queue: the kiosk issues numbers (A's phone, a phone nobody registered); the manager calls one.
-  await ok('manager', 'POST', `/api/projects/${pid}/queue/categories`, { code: 'GEN', name: '普通', nameEn: 'General', prefix: 'A' });
+  await ok('manager', 'POST', `/api/projects/${pid}/queue/categories`, {
+    code: 'GEN',
+    name: '普通',
+    nameEn: 'General',
+    prefix: 'A',
+  });
   for (const phone of [A.phones[0], Q.phones[0]]) {
-    const res = await http<TakeTicketResult>(server.url, 'POST', `/api/projects/${pid}/queue/tickets`, undefined, { category: 'GEN', phone }, { 'x-device-key': KIOSK_KEY });
+    const res = await http<TakeTicketResult>(
+      server.url,
+      'POST',
+      `/api/projects/${pid}/queue/tickets`,
+      undefined,
+      { category: 'GEN', phone },
+      { 'x-device-key': KIOSK_KEY },
+    );
     expect(res.status).toBe(201);
-    for (const leak of leaks('kiosk', 'POST queue/tickets', JSON.stringify(res.body))) violations.push(`kiosk POST queue/tickets: ${leak}`);
+    for (const leak of leaks('kiosk', 'POST queue/tickets', JSON.stringify(res.body)))
+      violations.push(`kiosk POST queue/tickets: ${leak}`);
     ids.tickets.push(res.body);
   }
-  const buyer = ioClient(`${server.url}${QUEUE_NAMESPACE}`, { auth: { ticketToken: ids.tickets[0]!.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+  const buyer = ioClient(`${server.url}${QUEUE_NAMESPACE}`, {
+    auth: { ticketToken: ids.tickets[0]!.token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+  });
   sockets.push(buyer);
   const buyerLog: { event: string; payload: unknown }[] = [];
   heard.set('anonymous', buyerLog);
@@ -315,22 +442,37 @@ beforeAll(async () => {
   await until(() => buyerLog.some((e) => e.event === 'ticket:changed'), 'the buyer page hears its call');
 
   // A lottery 摇号 over the active registrations, drawn (lottery:drawn).
-  const draw = await ok<LotteryDrawInfo>('manager', 'POST', `/api/projects/${pid}/lotteries`, { title: '摇号', eligible: 'ALL_ACTIVE' });
+  const draw = await ok<LotteryDrawInfo>('manager', 'POST', `/api/projects/${pid}/lotteries`, {
+    title: '摇号',
+    eligible: 'ALL_ACTIVE',
+  });
   ids.drawId = draw.id;
   await ok('manager', 'POST', `/api/lotteries/${draw.id}/draw`, {});
 
   // The deposit rule cancels X's deal (subscription:cancelled to s001 and the managers).
-  await server.db.subscription.update({ where: { id: ids.subscriptions.X }, data: { depositDueAt: new Date(Date.now() - 60_000) } });
+  await server.db.subscription.update({
+    where: { id: ids.subscriptions.X },
+    data: { depositDueAt: new Date(Date.now() - 60_000) },
+  });
   expect((await server.kaipan.services.cashier.enforceDeposit(ids.subscriptions.X)).outcome).toBe('cancelled');
-  await until(() => heard.get('s001')!.some((e) => e.event === 'subscription:cancelled'), 's001 hears the cancellation');
+  await until(
+    () => heard.get('s001')!.some((e) => e.event === 'subscription:cancelled'),
+    's001 hears the cancellation',
+  );
 
   // The cashier closes the day: its 日结 document.
   const today = (await ok<{ businessDate: string }>('cashier', 'GET', `/api/projects/${pid}/day-end`)).businessDate;
-  const closed = await ok<{ dayCloseId: string }>('cashier', 'POST', `/api/projects/${pid}/day-end/close`, { date: today });
+  const closed = await ok<{ dayCloseId: string }>('cashier', 'POST', `/api/projects/${pid}/day-end/close`, {
+    date: today,
+  });
   ids.documents.push(await render('cashier', { kind: 'DAY_END', entityId: closed.dayCloseId }));
 
   // Let the last frames reach every screen.
-  await until(() => heard.get('board')!.some((e) => e.event === 'units:changed' && JSON.stringify(e.payload).includes(ids.units.X)), 'the board sees X return');
+  await until(
+    () =>
+      heard.get('board')!.some((e) => e.event === 'units:changed' && JSON.stringify(e.payload).includes(ids.units.X)),
+    'the board sees X return',
+  );
   await new Promise((r) => setTimeout(r, 300));
 }, 240_000);
 
@@ -368,7 +510,16 @@ function paramValues(): Record<string, string[]> {
 function queriesFor(url: string): string[] {
   const cashierDay = [``, `?cashierId=${userId.cashier}`];
   const byUrl: Record<string, string[]> = {
-    '/api/projects/:projectId/cashier/lookup': [A.phones[0]!, B.phones[1]!, W.phones[0]!, N.phones[0]!, 'R0001', 'R0002', 'A001', ids.tickets[1]!.ticket.label].map((q) => `?q=${encodeURIComponent(q)}`),
+    '/api/projects/:projectId/cashier/lookup': [
+      A.phones[0]!,
+      B.phones[1]!,
+      W.phones[0]!,
+      N.phones[0]!,
+      'R0001',
+      'R0002',
+      'A001',
+      ids.tickets[1]!.ticket.label,
+    ].map((q) => `?q=${encodeURIComponent(q)}`),
     '/api/projects/:projectId/day-end': cashierDay,
     '/api/projects/:projectId/day-end.csv': cashierDay,
     '/api/projects/:projectId/audit': ['?limit=200'],
@@ -383,11 +534,13 @@ function queriesFor(url: string): string[] {
 /** Expand a route pattern into concrete paths (one parameter varies at a time; the others take their first value). */
 function pathsOf(url: string, values: Record<string, string[]>): { paths: string[]; missing: string[] } {
   // The ticket PDF's token goes with its ticket.
-  if (url === '/api/queue/tickets/:ticketId/pdf') return { paths: ids.tickets.map((t) => `/api/queue/tickets/${t.ticket.id}/pdf?token=${t.token}`), missing: [] };
+  if (url === '/api/queue/tickets/:ticketId/pdf')
+    return { paths: ids.tickets.map((t) => `/api/queue/tickets/${t.ticket.id}/pdf?token=${t.token}`), missing: [] };
   const names = [...url.matchAll(/:([A-Za-z]+)|\*/g)].map((m) => m[1] ?? '*');
-  const missing = names.filter((n) => !(values[n]?.length));
+  const missing = names.filter((n) => !values[n]?.length);
   if (missing.length > 0) return { paths: [], missing };
-  const fill = (n: string, v: string, p: string): string => (n === '*' ? p.replace('*', encodeURIComponent(v)) : p.replace(`:${n}`, encodeURIComponent(v)));
+  const fill = (n: string, v: string, p: string): string =>
+    n === '*' ? p.replace('*', encodeURIComponent(v)) : p.replace(`:${n}`, encodeURIComponent(v));
   const paths = new Set<string>();
   for (const varying of names.length ? names : ['']) {
     for (const v of varying ? values[varying]! : ['']) {
@@ -445,7 +598,10 @@ describe('every GET route, as every principal', () => {
       }
       if (!answered && !NO_SUCCESS_NEEDED[route.url]) neverAnswered.push(route.url);
     }
-    expect(unfillable, 'GET routes the privacy crawl cannot call: give their parameters values in paramValues()').toEqual([]);
+    expect(
+      unfillable,
+      'GET routes the privacy crawl cannot call: give their parameters values in paramValues()',
+    ).toEqual([]);
     expect(neverAnswered, 'GET routes nobody got a 2xx from: the crawl scanned only refusals').toEqual([]);
     expect(calls).toBeGreaterThan(300);
     expect(violations).toEqual([]);
@@ -459,7 +615,9 @@ describe('hub events, per principal', () => {
       const log = heard.get(who) ?? [];
       // Each screen really followed the scenario (a silent socket would prove nothing).
       expect(log.length, `${who} heard nothing`).toBeGreaterThan(1);
-      for (const e of log) for (const leak of leaks(who, `hub ${e.event}`, JSON.stringify(e.payload))) found.push(`${who} heard ${e.event}: ${leak}`);
+      for (const e of log)
+        for (const leak of leaks(who, `hub ${e.event}`, JSON.stringify(e.payload)))
+          found.push(`${who} heard ${e.event}: ${leak}`);
     }
     const events = (who: Who) => new Set((heard.get(who) ?? []).map((e) => e.event));
     expect(events('board')).toContain('units:changed');
@@ -484,7 +642,8 @@ describe('registrations 认筹', () => {
     expect(mine.body.registrations[0]!.customer.phone).toBe(A.phones[0]);
     expect(all.body.registrations.map((r) => r.id).sort()).toEqual(Object.values(ids.registrations).sort());
     expect(all.body.registrations.find((r) => r.id === ids.registrations.B)!.customer.phone).toBe(B.phones[1]);
-    for (const k of ['activeCount', 'entitledUnits', 'availableUnits', 'oversubscribed'] as const) expect(mine.body[k]).toEqual(all.body[k]);
+    for (const k of ['activeCount', 'entitledUnits', 'availableUnits', 'oversubscribed'] as const)
+      expect(mine.body[k]).toEqual(all.body[k]);
   });
 
   it('another consultant’s registration by id is FORBIDDEN (as its customer is); a pool one shows a masked phone', async () => {
@@ -518,29 +677,47 @@ describe('customers 客户', () => {
   it('the clear ID number: managers through the audited reveal only', async () => {
     const reveal = await call<{ idNumber: string }>('manager', 'GET', `/api/customers/${ids.customers.A}/id-number`);
     expect(reveal.body.idNumber).toBe(A.ids[0]);
-    for (const who of ['s001', 'cashier'] as const) expect((await call(who, 'GET', `/api/customers/${ids.customers.A}/id-number`)).status).toBe(403);
+    for (const who of ['s001', 'cashier'] as const)
+      expect((await call(who, 'GET', `/api/customers/${ids.customers.A}/id-number`)).status).toBe(403);
   });
 });
 
 describe('documents 文件', () => {
-  const docOf = (kind: string, entityId?: string) => ids.documents.find((d) => d.kind === kind && (!entityId || d.entityId === entityId))!;
+  const docOf = (kind: string, entityId?: string) =>
+    ids.documents.find((d) => d.kind === kind && (!entityId || d.entityId === entityId))!;
 
   it('device keys get no documents: the list, a job and every PDF are FORBIDDEN', async () => {
     for (const key of [TEST_BOARD_KEY, KIOSK_KEY]) {
       const headers = { 'x-device-key': key };
-      const list = await http<{ error: { code: string } }>(server.url, 'GET', `/api/projects/${pid}/documents`, undefined, undefined, headers);
+      const list = await http<{ error: { code: string } }>(
+        server.url,
+        'GET',
+        `/api/projects/${pid}/documents`,
+        undefined,
+        undefined,
+        headers,
+      );
       expect(list.status).toBe(403);
       expect(list.body.error.code).toBe('FORBIDDEN');
       for (const d of ids.documents) {
-        expect((await http(server.url, 'GET', `/api/documents/${d.id}/pdf`, undefined, undefined, headers)).status).toBe(403);
-        expect((await http(server.url, 'GET', `/api/document-jobs/current-${d.id}`, undefined, undefined, headers)).status).toBe(403);
+        expect(
+          (await http(server.url, 'GET', `/api/documents/${d.id}/pdf`, undefined, undefined, headers)).status,
+        ).toBe(403);
+        expect(
+          (await http(server.url, 'GET', `/api/document-jobs/current-${d.id}`, undefined, undefined, headers)).status,
+        ).toBe(403);
       }
     }
   });
 
   it('a consultant lists and downloads their own deals’ documents and the plans they made, nothing else', async () => {
-    const listed = async (who: UserName) => (await call<DocumentInfo[]>(who, 'GET', `/api/projects/${pid}/documents`)).body.map((d) => d.id).sort();
-    const s001Own = [docOf('AGREEMENT', ids.subscriptions.A), docOf('PURCHASE_PLAN'), ...ids.documents.filter((d) => d.kind === 'RECEIPT' && d.title.includes('000002'))];
+    const listed = async (who: UserName) =>
+      (await call<DocumentInfo[]>(who, 'GET', `/api/projects/${pid}/documents`)).body.map((d) => d.id).sort();
+    const s001Own = [
+      docOf('AGREEMENT', ids.subscriptions.A),
+      docOf('PURCHASE_PLAN'),
+      ...ids.documents.filter((d) => d.kind === 'RECEIPT' && d.title.includes('000002')),
+    ];
     expect(await listed('s001')).toEqual(s001Own.map((d) => d.id).sort());
     const agreementW = docOf('AGREEMENT', ids.subscriptions.W);
     expect((await listed('s002')).includes(agreementW.id)).toBe(true);
@@ -550,11 +727,15 @@ describe('documents 文件', () => {
     expect((await call('s001', 'GET', `/api/documents/${agreementW.id}/pdf`)).status).toBe(403);
     expect((await call('s001', 'GET', `/api/documents/${docOf('DAY_END').id}/pdf`)).status).toBe(403);
     expect((await call('s001', 'GET', `/api/document-jobs/current-${agreementW.id}`)).status).toBe(403);
-    const own = await fetch(`${server.url}/api/documents/${docOf('AGREEMENT', ids.subscriptions.A).id}/pdf`, { headers: headersOf('s001') });
+    const own = await fetch(`${server.url}/api/documents/${docOf('AGREEMENT', ids.subscriptions.A).id}/pdf`, {
+      headers: headersOf('s001'),
+    });
     expect(own.status).toBe(200);
     expect((await readable(own)).replace(/\s+/g, '')).toContain(A.phones[0]);
     // Printing another's 认购书 is refused by the same rule.
-    expect((await call('s001', 'POST', '/api/documents', { kind: 'AGREEMENT', entityId: ids.subscriptions.W })).status).toBe(403);
+    expect(
+      (await call('s001', 'POST', '/api/documents', { kind: 'AGREEMENT', entityId: ids.subscriptions.W })).status,
+    ).toBe(403);
     // The cashier reads receipts and agreements (the money desk prints them), not a consultant's plan.
     expect((await fetchAs('cashier', `/api/documents/${agreementW.id}/pdf`)).status).toBe(200);
     expect((await fetchAs('cashier', `/api/documents/${docOf('PURCHASE_PLAN').id}/pdf`)).status).toBe(403);
@@ -569,27 +750,49 @@ describe('documents 文件', () => {
       expect(body.facts!.map((f) => f.labelEn)).not.toContain('Payer');
       expect(leaks('anonymous', '/api/public/verify/*', JSON.stringify(body))).toEqual([]);
     }
-    const agreement = (await (await fetchAs('anonymous', `/api/public/verify/${docOf('AGREEMENT', ids.subscriptions.A).id}`)).json()) as VerifyResult;
-    expect(agreement.facts!.map((f) => f.labelEn)).toEqual(expect.arrayContaining(['Unit', 'Final price', 'Subscribed', 'Issued']));
+    const agreement = (await (
+      await fetchAs('anonymous', `/api/public/verify/${docOf('AGREEMENT', ids.subscriptions.A).id}`)
+    ).json()) as VerifyResult;
+    expect(agreement.facts!.map((f) => f.labelEn)).toEqual(
+      expect.arrayContaining(['Unit', 'Final price', 'Subscribed', 'Issued']),
+    );
   });
 });
 
 describe('queue tickets 排号', () => {
   it('the kiosk device sees no phone; managers a masked one', async () => {
-    const kiosk = await http<{ phoneMasked: string | null }[]>(server.url, 'GET', `/api/projects/${pid}/queue/tickets`, undefined, undefined, { 'x-device-key': KIOSK_KEY });
+    const kiosk = await http<{ phoneMasked: string | null }[]>(
+      server.url,
+      'GET',
+      `/api/projects/${pid}/queue/tickets`,
+      undefined,
+      undefined,
+      { 'x-device-key': KIOSK_KEY },
+    );
     expect(kiosk.status).toBe(200);
     expect(kiosk.body.map((t) => t.phoneMasked)).toEqual([null, null]);
-    const manager = await call<{ phoneMasked: string | null }[]>('manager', 'GET', `/api/projects/${pid}/queue/tickets`);
-    expect(manager.body.map((t) => t.phoneMasked).sort()).toEqual([maskPhone(A.phones[0]!), maskPhone(Q.phones[0]!)].sort());
+    const manager = await call<{ phoneMasked: string | null }[]>(
+      'manager',
+      'GET',
+      `/api/projects/${pid}/queue/tickets`,
+    );
+    expect(manager.body.map((t) => t.phoneMasked).sort()).toEqual(
+      [maskPhone(A.phones[0]!), maskPhone(Q.phones[0]!)].sort(),
+    );
   });
 });
 
 describe('audit 审计', () => {
   it('keeps what changed (a corrected phone) for the managers who read it; nobody else reads it', async () => {
-    const audit = await call<{ action: string; entityId: string; before: unknown; after: unknown }[]>('manager', 'GET', `/api/projects/${pid}/audit?limit=200`);
+    const audit = await call<{ action: string; entityId: string; before: unknown; after: unknown }[]>(
+      'manager',
+      'GET',
+      `/api/projects/${pid}/audit?limit=200`,
+    );
     const edit = audit.body.find((e) => e.action === 'customer.update' && e.entityId === ids.customers.B)!;
     expect(edit.before).toEqual({ phone: B.phones[0] });
     expect(edit.after).toEqual({ phone: B.phones[1] });
-    for (const who of ['s001', 's002', 'cashier'] as const) expect((await call(who, 'GET', `/api/projects/${pid}/audit`)).status).toBe(403);
+    for (const who of ['s001', 's002', 'cashier'] as const)
+      expect((await call(who, 'GET', `/api/projects/${pid}/audit`)).status).toBe(403);
   });
 });

@@ -44,12 +44,22 @@ function phone(): string {
 }
 
 /** A project of its own (queues are per project), with a kiosk and VIP/GEN categories. Admins reach every project. */
-async function freshProject(settings: { noShowRule?: 'REQUEUE' | 'DROP'; noShowRequeueAfter?: number; selectionMinutes?: number } = {}) {
+async function freshProject(
+  settings: { noShowRule?: 'REQUEUE' | 'DROP'; noShowRequeueAfter?: number; selectionMinutes?: number } = {},
+) {
   const p = await server.db.project.create({
-    data: { code: `Q-${randomBytes(4).toString('hex')}`, name: '排号测试', nameEn: 'Queue Test', city: '上海', ...settings },
+    data: {
+      code: `Q-${randomBytes(4).toString('hex')}`,
+      name: '排号测试',
+      nameEn: 'Queue Test',
+      city: '上海',
+      ...settings,
+    },
   });
   const key = `kiosk-${randomBytes(12).toString('hex')}`;
-  await server.db.device.create({ data: { projectId: p.id, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(key) } });
+  await server.db.device.create({
+    data: { projectId: p.id, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(key) },
+  });
   await server.db.queueCategory.createMany({
     data: [
       { projectId: p.id, code: 'VIP', name: '贵宾', nameEn: 'VIP', prefix: 'V', priority: 0 },
@@ -60,7 +70,9 @@ async function freshProject(settings: { noShowRule?: 'REQUEUE' | 'DROP'; noShowR
 }
 
 function take(projectId: string, body: object, key = kioskKey) {
-  return http<TakeTicketResult>(server.url, 'POST', `/api/projects/${projectId}/queue/tickets`, undefined, body, { 'x-device-key': key });
+  return http<TakeTicketResult>(server.url, 'POST', `/api/projects/${projectId}/queue/tickets`, undefined, body, {
+    'x-device-key': key,
+  });
 }
 
 function callNext(projectId: string, body: object, token = admin) {
@@ -68,17 +80,23 @@ function callNext(projectId: string, body: object, token = admin) {
 }
 
 function mark(projectId: string, ticketId: string, what: 'served' | 'no-show' | 'requeue', token = admin) {
-  return http<QueueTicketView>(server.url, 'POST', `/api/projects/${projectId}/queue/tickets/${ticketId}/${what}`, token, {});
+  return http<QueueTicketView>(
+    server.url,
+    'POST',
+    `/api/projects/${projectId}/queue/tickets/${ticketId}/${what}`,
+    token,
+    {},
+  );
 }
 
 beforeAll(async () => {
   server = await startTestServer({ units: 12, consultants: 2 });
-  await server.db.device.create({ data: { projectId: server.fixture.projectId, kind: 'KIOSK', name: 'Kiosk 1', keyHash: hashDeviceKey(kioskKey) } });
-  [admin, manager, consultant] = (await Promise.all([server.login('admin'), server.login('manager'), server.login('s001')])).map((l) => l.token) as [
-    string,
-    string,
-    string,
-  ];
+  await server.db.device.create({
+    data: { projectId: server.fixture.projectId, kind: 'KIOSK', name: 'Kiosk 1', keyHash: hashDeviceKey(kioskKey) },
+  });
+  [admin, manager, consultant] = (
+    await Promise.all([server.login('admin'), server.login('manager'), server.login('s001')])
+  ).map((l) => l.token) as [string, string, string];
   const pid = server.fixture.projectId;
   for (const c of [
     { code: 'VIP', name: '贵宾', nameEn: 'VIP', prefix: 'V', priority: 0 },
@@ -96,16 +114,33 @@ afterAll(async () => {
 describe('categories', () => {
   it('managers create them; duplicates and non-managers are refused', async () => {
     const pid = server.fixture.projectId;
-    const dup = await http<{ error: { code: string } }>(server.url, 'POST', `/api/projects/${pid}/queue/categories`, manager, {
-      code: 'VIP', name: '贵宾', nameEn: 'VIP', prefix: 'V',
-    });
+    const dup = await http<{ error: { code: string } }>(
+      server.url,
+      'POST',
+      `/api/projects/${pid}/queue/categories`,
+      manager,
+      {
+        code: 'VIP',
+        name: '贵宾',
+        nameEn: 'VIP',
+        prefix: 'V',
+      },
+    );
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('CONFLICT');
     const byConsultant = await http(server.url, 'POST', `/api/projects/${pid}/queue/categories`, consultant, {
-      code: 'X', name: 'X', nameEn: 'X', prefix: 'X',
+      code: 'X',
+      name: 'X',
+      nameEn: 'X',
+      prefix: 'X',
     });
     expect(byConsultant.status).toBe(403);
-    const bad = await http(server.url, 'POST', `/api/projects/${pid}/queue/categories`, manager, { code: 'Y', name: 'Y', nameEn: 'Y', prefix: 'y1' });
+    const bad = await http(server.url, 'POST', `/api/projects/${pid}/queue/categories`, manager, {
+      code: 'Y',
+      name: 'Y',
+      nameEn: 'Y',
+      prefix: 'y1',
+    });
     expect(bad.status).toBe(400);
     const list = await http<QueueCategoryInfo[]>(server.url, 'GET', `/api/projects/${pid}/queue/categories`, manager);
     expect(list.body.map((c) => c.code)).toEqual(['VIP', 'GEN']);
@@ -116,7 +151,9 @@ describe('taking a number', () => {
   it('the same phone asking 10 times at once gets one ticket (one 201, nine 200)', async () => {
     const pid = server.fixture.projectId;
     const p = phone();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => take(pid, { category: i % 2 ? 'VIP' : 'GEN', phone: p })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => take(pid, { category: i % 2 ? 'VIP' : 'GEN', phone: p })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     const ids = new Set(results.map((r) => r.body.ticket.id));
     expect(ids.size).toBe(1);
@@ -136,13 +173,21 @@ describe('taking a number', () => {
       Array.from({ length: 50 }, (_, i) => take(projectId, { category: i % 2 ? 'VIP' : 'GEN', phone: phone() }, key)),
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
-    for (const [code, prefix] of [['VIP', 'V'], ['GEN', 'A']] as const) {
+    for (const [code, prefix] of [
+      ['VIP', 'V'],
+      ['GEN', 'A'],
+    ] as const) {
       const mine = results.filter((r) => r.body.ticket.category.code === code).map((r) => r.body.ticket);
       expect(mine.map((t) => t.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
       expect(mine.every((t) => t.label === `${prefix}${String(t.number).padStart(3, '0')}`)).toBe(true);
     }
-    const state = await http<QueueState>(server.url, 'GET', `/api/projects/${projectId}/queue`, undefined, undefined, { 'x-device-key': key });
-    expect(state.body.categories.map((c) => [c.code, c.issued, c.waitingCount])).toEqual([['VIP', 25, 25], ['GEN', 25, 25]]);
+    const state = await http<QueueState>(server.url, 'GET', `/api/projects/${projectId}/queue`, undefined, undefined, {
+      'x-device-key': key,
+    });
+    expect(state.body.categories.map((c) => [c.code, c.issued, c.waitingCount])).toEqual([
+      ['VIP', 25, 25],
+      ['GEN', 25, 25],
+    ]);
   });
 
   it('validates the request and who is asking', async () => {
@@ -154,13 +199,23 @@ describe('taking a number', () => {
     expect(unknown.status).toBe(404);
     const board = await take(pid, { category: 'VIP', phone: phone() }, TEST_BOARD_KEY);
     expect(board.status).toBe(403);
-    const asConsultant = await http(server.url, 'POST', `/api/projects/${pid}/queue/tickets`, consultant, { category: 'VIP', phone: phone() });
+    const asConsultant = await http(server.url, 'POST', `/api/projects/${pid}/queue/tickets`, consultant, {
+      category: 'VIP',
+      phone: phone(),
+    });
     expect(asConsultant.status).toBe(403);
     const otherProject = await take(server.fixture.otherProjectId, { category: 'VIP', phone: phone() });
     expect(otherProject.status).toBe(403);
-    const asCashier = await http(server.url, 'POST', `/api/projects/${pid}/queue/tickets`, (await server.login('cashier')).token, {
-      category: 'GEN', phone: phone(),
-    });
+    const asCashier = await http(
+      server.url,
+      'POST',
+      `/api/projects/${pid}/queue/tickets`,
+      (await server.login('cashier')).token,
+      {
+        category: 'GEN',
+        phone: phone(),
+      },
+    );
     expect(asCashier.status).toBe(201);
   });
 
@@ -187,8 +242,18 @@ describe('calling', () => {
     expect([a1, v1, a2, v2].map((r) => r.body.ticket.label)).toEqual(['A001', 'V001', 'A002', 'V002']);
     // People ahead are counted in the ticket's own queue: VIP numbers never count for A…
     expect(a2.body.ticket.peopleAhead).toBe(1);
-    const waiting = await http<QueueTicketView[]>(server.url, 'GET', `/api/projects/${projectId}/queue/tickets?status=WAITING`, admin);
-    expect(waiting.body.map((t) => [t.label, t.peopleAhead])).toEqual([['V001', 0], ['V002', 1], ['A001', 0], ['A002', 1]]);
+    const waiting = await http<QueueTicketView[]>(
+      server.url,
+      'GET',
+      `/api/projects/${projectId}/queue/tickets?status=WAITING`,
+      admin,
+    );
+    expect(waiting.body.map((t) => [t.label, t.peopleAhead])).toEqual([
+      ['V001', 0],
+      ['V002', 1],
+      ['A001', 0],
+      ['A002', 1],
+    ]);
 
     const first = await callNext(projectId, { count: 3 });
     expect(first.status).toBe(200);
@@ -230,8 +295,16 @@ describe('calling', () => {
   it('calls specific tickets; a repeat changes nothing; a served ticket cannot be called', async () => {
     const { projectId, key } = await freshProject();
     const tickets = [];
-    for (let i = 0; i < 3; i += 1) tickets.push((await take(projectId, { category: 'GEN', phone: phone() }, key)).body.ticket);
-    const call = (ids: string[]) => http<CallResult & { error?: { code: string } }>(server.url, 'POST', `/api/projects/${projectId}/queue/call`, admin, { ticketIds: ids });
+    for (let i = 0; i < 3; i += 1)
+      tickets.push((await take(projectId, { category: 'GEN', phone: phone() }, key)).body.ticket);
+    const call = (ids: string[]) =>
+      http<CallResult & { error?: { code: string } }>(
+        server.url,
+        'POST',
+        `/api/projects/${projectId}/queue/call`,
+        admin,
+        { ticketIds: ids },
+      );
     const third = await call([tickets[2]!.id]);
     expect(third.body.called.map((t) => t.label)).toEqual(['A003']);
     const repeat = await call([tickets[2]!.id]);
@@ -271,10 +344,19 @@ describe('no-shows 过号', () => {
     expect(back.body.status).toBe('WAITING');
     const rest = await callNext(projectId, { count: 5 });
     expect(rest.body.called.map((t) => t.label)).toEqual(['A004', 'A005', 'A001']);
-    const actions = await server.db.auditEvent.findMany({ where: { projectId, entityId: a1.id }, orderBy: { id: 'asc' }, select: { action: true } });
+    const actions = await server.db.auditEvent.findMany({
+      where: { projectId, entityId: a1.id },
+      orderBy: { id: 'asc' },
+      select: { action: true },
+    });
     expect(actions.map((a) => a.action)).toEqual([
-      'queue.ticket.issue', 'queue.ticket.call-next', 'queue.ticket.no-show', 'queue.ticket.call-next',
-      'queue.ticket.no-show', 'queue.ticket.requeue', 'queue.ticket.call-next',
+      'queue.ticket.issue',
+      'queue.ticket.call-next',
+      'queue.ticket.no-show',
+      'queue.ticket.call-next',
+      'queue.ticket.no-show',
+      'queue.ticket.requeue',
+      'queue.ticket.call-next',
     ]);
   });
 
@@ -306,7 +388,11 @@ describe('selection window of a registered buyer', () => {
     const byPhone = await registeredBuyer(projectId, 2);
     const t1 = await take(projectId, { category: 'VIP', registrationNo: 'R0001' }, key);
     expect(t1.status).toBe(201);
-    expect(t1.body.ticket).toMatchObject({ registrationNo: 'R0001', registrationId: byQr.registration.id, customerId: byQr.customer.id });
+    expect(t1.body.ticket).toMatchObject({
+      registrationNo: 'R0001',
+      registrationId: byQr.registration.id,
+      customerId: byQr.customer.id,
+    });
     // The same buyer typing their phone afterwards gets the same ticket.
     expect((await take(projectId, { category: 'GEN', phone: byQr.phone }, key)).body.ticket.id).toBe(t1.body.ticket.id);
     const t2 = await take(projectId, { category: 'VIP', phone: byPhone.phone }, key);
@@ -337,22 +423,42 @@ describe('buyer page', () => {
     const p = phone();
     const customer = await server.db.customer.create({ data: { projectId: pid, name: '李四', phone: p } });
     const [u1, u2] = server.fixture.unitIds;
-    await server.db.shortlistItem.createMany({ data: [{ customerId: customer.id, unitId: u2!, rank: 2 }, { customerId: customer.id, unitId: u1!, rank: 1 }] });
-    await server.db.registration.create({ data: { projectId: pid, customerId: customer.id, number: 77, unitsAllowed: 1, createdById: creator.id } });
+    await server.db.shortlistItem.createMany({
+      data: [
+        { customerId: customer.id, unitId: u2!, rank: 2 },
+        { customerId: customer.id, unitId: u1!, rank: 1 },
+      ],
+    });
+    await server.db.registration.create({
+      data: { projectId: pid, customerId: customer.id, number: 77, unitsAllowed: 1, createdById: creator.id },
+    });
     const taken = await take(pid, { category: 'GEN', phone: p });
     const res = await http<BuyerView>(server.url, 'GET', `/api/public/tickets/${taken.body.token}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ticketId: taken.body.ticket.id, label: taken.body.ticket.label, status: 'WAITING' });
+    expect(res.body).toMatchObject({
+      ticketId: taken.body.ticket.id,
+      label: taken.body.ticket.label,
+      status: 'WAITING',
+    });
     expect(res.body.project.name).toBe('测试项目');
     expect(res.body.peopleAhead).toBe(taken.body.ticket.peopleAhead);
-    expect(res.body.shortlist.map((u) => [u.unitId, u.rank, u.status])).toEqual([[u1, 1, 'AVAILABLE'], [u2, 2, 'AVAILABLE']]);
-    expect(res.body.availability.reduce((n, l) => n + l.total, 0)).toBe(server.fixture.unitIds.length + server.fixture.pendingUnitIds.length);
+    expect(res.body.shortlist.map((u) => [u.unitId, u.rank, u.status])).toEqual([
+      [u1, 1, 'AVAILABLE'],
+      [u2, 2, 'AVAILABLE'],
+    ]);
+    expect(res.body.availability.reduce((n, l) => n + l.total, 0)).toBe(
+      server.fixture.unitIds.length + server.fixture.pendingUnitIds.length,
+    );
     expect(res.body.availability.reduce((n, l) => n + l.available, 0)).toBe(server.fixture.unitIds.length);
     const text = JSON.stringify(res.body);
     expect(text).not.toContain(p);
     expect(text).not.toContain('李四');
 
-    const unknown = await http<{ error: unknown }>(server.url, 'GET', `/api/public/tickets/${randomBytes(16).toString('base64url')}`);
+    const unknown = await http<{ error: unknown }>(
+      server.url,
+      'GET',
+      `/api/public/tickets/${randomBytes(16).toString('base64url')}`,
+    );
     const malformed = await http<{ error: unknown }>(server.url, 'GET', '/api/public/tickets/abc');
     expect(unknown.status).toBe(404);
     expect(malformed.status).toBe(404);
@@ -393,12 +499,24 @@ describe('people ahead 前面还有 N 人', () => {
     for (let i = 0; i < 3; i += 1) await take(projectId, { category: 'VIP', phone: phone() }, key);
     const a3 = (await take(projectId, { category: 'GEN', phone: phone() }, key)).body;
     expect(a3.ticket.peopleAhead).toBe(2);
-    const list = await http<QueueTicketView[]>(server.url, 'GET', `/api/projects/${projectId}/queue/tickets?status=WAITING`, admin);
-    const rows = await server.db.queueTicket.findMany({ where: { projectId, status: 'WAITING' }, select: { id: true, categoryId: true, sortKey: true, number: true } });
+    const list = await http<QueueTicketView[]>(
+      server.url,
+      'GET',
+      `/api/projects/${projectId}/queue/tickets?status=WAITING`,
+      admin,
+    );
+    const rows = await server.db.queueTicket.findMany({
+      where: { projectId, status: 'WAITING' },
+      select: { id: true, categoryId: true, sortKey: true, number: true },
+    });
     for (const t of list.body) expect(t.peopleAhead).toBe(countPeopleAhead(rows.find((r) => r.id === t.id)!, rows));
 
     // VIP calls alone: the general line has not moved, its pace is unknown (no estimate from VIP calls).
-    const buyer = ioClient(`${server.url}${QUEUE_NAMESPACE}`, { auth: { ticketToken: a2.token }, transports: ['websocket'], forceNew: true }) as Socket<BuyerServerToClientEvents>;
+    const buyer = ioClient(`${server.url}${QUEUE_NAMESPACE}`, {
+      auth: { ticketToken: a2.token },
+      transports: ['websocket'],
+      forceNew: true,
+    }) as Socket<BuyerServerToClientEvents>;
     try {
       await new Promise<void>((resolve, reject) => {
         buyer.once('connect', () => resolve());
@@ -478,7 +596,9 @@ describe('ticket PDF (BullMQ worker)', () => {
     } finally {
       redis.disconnect();
     }
-    const wrong = await fetch(`${server.url}/api/queue/tickets/${taken.body.ticket.id}/pdf?token=${randomBytes(16).toString('base64url')}`);
+    const wrong = await fetch(
+      `${server.url}/api/queue/tickets/${taken.body.ticket.id}/pdf?token=${randomBytes(16).toString('base64url')}`,
+    );
     expect(wrong.status).toBe(404);
   });
 });
@@ -491,7 +611,10 @@ describe('live events', () => {
     const taken = await take(pid, { category: 'VIP', phone: phone() });
 
     const buyer: Socket<BuyerServerToClientEvents> = ioClient(`${server.url}${QUEUE_NAMESPACE}`, {
-      auth: { ticketToken: taken.body.token }, transports: ['websocket'], forceNew: true, reconnection: false,
+      auth: { ticketToken: taken.body.token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -509,7 +632,9 @@ describe('live events', () => {
           if (view.status === 'CALLED') resolve(view);
         });
       });
-      const called = await http<CallResult>(server.url, 'POST', `/api/projects/${pid}/queue/call`, manager, { ticketIds: [taken.body.ticket.id] });
+      const called = await http<CallResult>(server.url, 'POST', `/api/projects/${pid}/queue/call`, manager, {
+        ticketIds: [taken.body.ticket.id],
+      });
       expect(called.status).toBe(200);
       const state = await onBoard;
       expect(state.projectId).toBe(pid);
@@ -525,7 +650,12 @@ describe('live events', () => {
 
   it('a buyer socket without a valid ticket token is refused', async () => {
     for (const auth of [{}, { ticketToken: 'short' }, { ticketToken: randomBytes(16).toString('base64url') }]) {
-      const socket = ioClient(`${server.url}${QUEUE_NAMESPACE}`, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+      const socket = ioClient(`${server.url}${QUEUE_NAMESPACE}`, {
+        auth,
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+      });
       const error = await new Promise<Error>((resolve, reject) => {
         socket.once('connect', () => reject(new Error('connected')));
         socket.once('connect_error', resolve);

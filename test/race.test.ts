@@ -36,7 +36,10 @@ async function follow(board: HubClient): Promise<LiveProject> {
 }
 
 async function dbStatuses(): Promise<Map<string, string>> {
-  const rows = await server.db.unit.findMany({ where: { projectId: server.fixture.projectId }, select: { id: true, status: true } });
+  const rows = await server.db.unit.findMany({
+    where: { projectId: server.fixture.projectId },
+    select: { id: true, status: true },
+  });
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
@@ -54,7 +57,9 @@ describe('races', () => {
     const elapsed = performance.now() - started;
     const winners = acks.filter((a) => a.ok);
     const codes = acks.flatMap((a) => (a.ok ? [] : [a.error.code]));
-    console.log(`[race] 200 sockets on one unit: ${winners.length} winner, ${codes.length} refused, all answered in ${elapsed.toFixed(0)} ms`);
+    console.log(
+      `[race] 200 sockets on one unit: ${winners.length} winner, ${codes.length} refused, all answered in ${elapsed.toFixed(0)} ms`,
+    );
     expect(winners).toHaveLength(1);
     expect(codes).toHaveLength(199);
     for (const code of codes) expect(['UNIT_NOT_AVAILABLE', 'LOCK_HELD']).toContain(code);
@@ -68,7 +73,9 @@ describe('races', () => {
         const lock = await emitAck<LockResult>(s, 'unit:lock', { unitId });
         if (!lock.ok) return 0;
         const confirm = await emitAck<ConfirmResult>(s, 'unit:confirm', {
-          unitId, token: lock.data.token, buyer: { name: `买家${i}`, phone: `139${String(i).padStart(8, '0')}` },
+          unitId,
+          token: lock.data.token,
+          buyer: { name: `买家${i}`, phone: `139${String(i).padStart(8, '0')}` },
         });
         return confirm.ok ? 1 : 0;
       }),
@@ -100,7 +107,11 @@ describe('races', () => {
           if (held.size > 0 && roll < 0.12) {
             const [unitId, token] = [...held][0]!;
             held.delete(unitId);
-            const ack = await emitAck<ConfirmResult>(s, 'unit:confirm', { unitId, token, buyer: { name: `客户${p}-${i}`, phone: '13700000000' } });
+            const ack = await emitAck<ConfirmResult>(s, 'unit:confirm', {
+              unitId,
+              token,
+              buyer: { name: `客户${p}-${i}`, phone: '13700000000' },
+            });
             if (ack.ok) outcome.confirms += 1;
             else outcome.refused += 1;
           } else if (held.size > 0 && roll < 0.6) {
@@ -122,7 +133,9 @@ describe('races', () => {
       }),
     );
     const elapsed = performance.now() - started;
-    console.log(`[race] random storm: ${JSON.stringify(outcome)} in ${elapsed.toFixed(0)} ms (${((outcome.ops / elapsed) * 1000).toFixed(0)} ops/s)`);
+    console.log(
+      `[race] random storm: ${JSON.stringify(outcome)} in ${elapsed.toFixed(0)} ms (${((outcome.ops / elapsed) * 1000).toFixed(0)} ops/s)`,
+    );
     expect(outcome.ops).toBe(2_000);
     expect(outcome.locks).toBeGreaterThan(50);
     expect(outcome.confirms).toBeGreaterThan(0);
@@ -130,7 +143,9 @@ describe('races', () => {
     expect(await doubleSold()).toBe(0);
 
     // Wait for the board to catch up with the mirror's seq, then compare all three pictures.
-    const snapshotAck = await emitAck<ProjectSnapshot>(sockets[199]!, 'project:join', { projectId: server.fixture.projectId });
+    const snapshotAck = await emitAck<ProjectSnapshot>(sockets[199]!, 'project:join', {
+      projectId: server.fixture.projectId,
+    });
     if (!snapshotAck.ok) throw new Error(snapshotAck.error.code);
     const mirror = snapshotAck.data;
     const deadline = Date.now() + 5_000;
@@ -145,6 +160,8 @@ describe('races', () => {
       expect(board.units.get(unit.id)?.status, `board ${unit.code}`).toBe(unit.status);
     }
     const sold = [...db.values()].filter((s) => s === 'SUBSCRIBED').length;
-    expect(await server.db.subscription.count({ where: { projectId: server.fixture.projectId, status: 'ACTIVE' } })).toBe(sold);
+    expect(
+      await server.db.subscription.count({ where: { projectId: server.fixture.projectId, status: 'ACTIVE' } }),
+    ).toBe(sold);
   });
 });

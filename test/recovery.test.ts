@@ -27,7 +27,9 @@ async function flushOurKeys(): Promise<number> {
 beforeAll(async () => {
   server = await startTestServer({ units: 40, consultants: 20 });
   redis = new Redis(server.config.redisUrl);
-  sockets = await Promise.all(server.fixture.consultants.map(async (u) => server.connect({ token: (await server.login(u)).token })));
+  sockets = await Promise.all(
+    server.fixture.consultants.map(async (u) => server.connect({ token: (await server.login(u)).token })),
+  );
 });
 
 afterAll(async () => {
@@ -59,7 +61,15 @@ describe('Redis comes back empty', () => {
     const [soldUnit, lockedUnit] = server.fixture.unitIds as [string, string];
     const l1 = await emitAck<LockResult>(s1, 'unit:lock', { unitId: soldUnit });
     if (!l1.ok) throw new Error(l1.error.code);
-    expect((await emitAck<ConfirmResult>(s1, 'unit:confirm', { unitId: soldUnit, token: l1.data.token, buyer: { name: '甲', phone: '13000000000' } })).ok).toBe(true);
+    expect(
+      (
+        await emitAck<ConfirmResult>(s1, 'unit:confirm', {
+          unitId: soldUnit,
+          token: l1.data.token,
+          buyer: { name: '甲', phone: '13000000000' },
+        })
+      ).ok,
+    ).toBe(true);
     const l2 = await emitAck<LockResult>(s2, 'unit:lock', { unitId: lockedUnit });
     if (!l2.ok) throw new Error(l2.error.code);
     const seqBefore = live.seq;
@@ -76,12 +86,20 @@ describe('Redis comes back empty', () => {
     expect(live.units.get(lockedUnit)?.status).toBe('AVAILABLE');
 
     // The lost lock cannot confirm; someone else can lock the unit now.
-    expect(await emitAck(s2, 'unit:confirm', { unitId: lockedUnit, token: l2.data.token, buyer: { name: '乙', phone: '13000000001' } }))
-      .toMatchObject({ ok: false, error: { code: 'LOCK_EXPIRED' } });
+    expect(
+      await emitAck(s2, 'unit:confirm', {
+        unitId: lockedUnit,
+        token: l2.data.token,
+        buyer: { name: '乙', phone: '13000000001' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'LOCK_EXPIRED' } });
     const relock = await emitAck<LockResult>(s1, 'unit:lock', { unitId: lockedUnit });
     if (!relock.ok) throw new Error(relock.error.code);
     expect(BigInt(relock.data.token)).toBeGreaterThan(BigInt(l2.data.token));
-    expect(await emitAck(s1, 'unit:lock', { unitId: soldUnit })).toMatchObject({ ok: false, error: { code: 'UNIT_NOT_AVAILABLE' } });
+    expect(await emitAck(s1, 'unit:lock', { unitId: soldUnit })).toMatchObject({
+      ok: false,
+      error: { code: 'UNIT_NOT_AVAILABLE' },
+    });
   });
 
   it('heals a mirror that missed a committed change (a process died between commit and mirror update)', async () => {
@@ -98,11 +116,16 @@ describe('Redis comes back empty', () => {
     const unitId = server.fixture.unitIds[39]!;
     expect(live.units.get(unitId)?.status).toBe('AVAILABLE');
     // Commit a withhold in PostgreSQL only, as if the process had died before touching Redis.
-    await server.db.$executeRaw`UPDATE units SET status = 'WITHHELD', version = version + 1, updated_at = now() WHERE id = ${unitId}::uuid`;
+    await server.db
+      .$executeRaw`UPDATE units SET status = 'WITHHELD', version = version + 1, updated_at = now() WHERE id = ${unitId}::uuid`;
     const deadline = Date.now() + 5_000;
-    while (live.units.get(unitId)?.status !== 'WITHHELD' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (live.units.get(unitId)?.status !== 'WITHHELD' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(live.units.get(unitId)?.status).toBe('WITHHELD');
-    expect(await emitAck(sockets[3]!, 'unit:lock', { unitId })).toMatchObject({ ok: false, error: { code: 'UNIT_NOT_AVAILABLE' } });
+    expect(await emitAck(sockets[3]!, 'unit:lock', { unitId })).toMatchObject({
+      ok: false,
+      error: { code: 'UNIT_NOT_AVAILABLE' },
+    });
   });
 
   it('a flush in the middle of a storm never sells a unit twice and ends consistent', async () => {
@@ -115,7 +138,11 @@ describe('Redis comes back empty', () => {
           const lock = await emitAck<LockResult>(s, 'unit:lock', { unitId });
           if (!lock.ok) continue;
           if (round % 3 === 0) {
-            await emitAck(s, 'unit:confirm', { unitId, token: lock.data.token, buyer: { name: `买家${i}`, phone: '13900000000' } });
+            await emitAck(s, 'unit:confirm', {
+              unitId,
+              token: lock.data.token,
+              buyer: { name: `买家${i}`, phone: '13900000000' },
+            });
           } else {
             await emitAck(s, 'unit:release', { unitId, token: lock.data.token });
           }
@@ -134,9 +161,13 @@ describe('Redis comes back empty', () => {
     expect(Number(dup[0]!.n)).toBe(0);
     const snap = await emitAck<ProjectSnapshot>(sockets[0]!, 'project:join', { projectId: server.fixture.projectId });
     if (!snap.ok) throw new Error(snap.error.code);
-    const db = new Map((await server.db.unit.findMany({ where: { projectId: server.fixture.projectId } })).map((u) => [u.id, u.status]));
+    const db = new Map(
+      (await server.db.unit.findMany({ where: { projectId: server.fixture.projectId } })).map((u) => [u.id, u.status]),
+    );
     for (const u of snap.data.units) expect(u.status === 'LOCKED' ? 'AVAILABLE' : u.status, u.code).toBe(db.get(u.id));
     const sold = [...db.values()].filter((s) => s === 'SUBSCRIBED').length;
-    expect(await server.db.subscription.count({ where: { projectId: server.fixture.projectId, status: 'ACTIVE' } })).toBe(sold);
+    expect(
+      await server.db.subscription.count({ where: { projectId: server.fixture.projectId, status: 'ACTIVE' } }),
+    ).toBe(sold);
   });
 });

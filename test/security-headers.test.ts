@@ -15,7 +15,11 @@ let server: TestServer;
 beforeAll(async () => {
   ensureBuilt('client');
   ensureBuilt('kiosk');
-  server = await startTestServer({ units: 2, consultants: 2, env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist', TRUST_PROXY: 'true' } });
+  server = await startTestServer({
+    units: 2,
+    consultants: 2,
+    env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist', TRUST_PROXY: 'true' },
+  });
 });
 
 afterAll(async () => {
@@ -25,10 +29,16 @@ afterAll(async () => {
 /** The CSP as a map directive → sources. */
 function csp(headers: Headers): Map<string, string[]> {
   const value = headers.get('content-security-policy') ?? '';
-  return new Map(value.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
-    const [name, ...sources] = d.split(/\s+/);
-    return [name!, sources];
-  }));
+  return new Map(
+    value
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name, ...sources] = d.split(/\s+/);
+        return [name!, sources];
+      }),
+  );
 }
 
 function expectSecurityHeaders(res: Response, what: string): void {
@@ -61,7 +71,15 @@ describe('security headers', () => {
   });
 
   it("are on both apps' index.html and on static assets", async () => {
-    for (const path of ['/', '/login', `/p/${server.fixture.projectId}`, `/board/${server.fixture.projectId}`, '/queue', '/queue/screen', '/cashier']) {
+    for (const path of [
+      '/',
+      '/login',
+      `/p/${server.fixture.projectId}`,
+      `/board/${server.fixture.projectId}`,
+      '/queue',
+      '/queue/screen',
+      '/cashier',
+    ]) {
       const res = await fetch(`${server.url}${path}`);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toContain('text/html');
@@ -99,21 +117,33 @@ describe('security headers', () => {
     const tlsCookies = tls.headers.getSetCookie();
     expect(tlsCookies.length).toBe(2);
     for (const c of tlsCookies) expect(c).toMatch(/;\s*Secure/i);
-    expect((await fetch(`${server.url}/`, { headers: { 'x-forwarded-proto': 'https' } })).headers.get('strict-transport-security')).toBe(
-      'max-age=31536000; includeSubDomains',
-    );
+    expect(
+      (await fetch(`${server.url}/`, { headers: { 'x-forwarded-proto': 'https' } })).headers.get(
+        'strict-transport-security',
+      ),
+    ).toBe('max-age=31536000; includeSubDomains');
   });
 
   it('a crafted Host header cannot add directives', async () => {
     const { port } = new URL(server.url);
-    const { status, headers } = await new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/health', headers: { host: "evil.example; script-src 'unsafe-inline'" } }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers });
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const { status, headers } = await new Promise<{ status: number; headers: IncomingHttpHeaders }>(
+      (resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/health',
+            headers: { host: "evil.example; script-src 'unsafe-inline'" },
+          },
+          (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(status).toBeLessThan(500);
     expect(headers['content-security-policy']).toBeDefined();
     expect(headers['content-security-policy']).not.toContain('unsafe-inline');

@@ -37,11 +37,19 @@ async function loginFrom(ip: string, username: string, password = TEST_PASSWORD)
 async function raw(method: string, path: string, headers: Record<string, string>, body?: string) {
   const res = await fetch(`${server.url}${path}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as { error?: { code: string; message: string } } & Record<string, unknown> };
+  return {
+    status: res.status,
+    body: (text ? JSON.parse(text) : null) as { error?: { code: string; message: string } } & Record<string, unknown>,
+  };
 }
 
 async function unitStatus(unitId: string): Promise<string | undefined> {
-  const snap = await http<ProjectSnapshot>(server.url, 'GET', `/api/projects/${server.fixture.projectId}/snapshot`, manager);
+  const snap = await http<ProjectSnapshot>(
+    server.url,
+    'GET',
+    `/api/projects/${server.fixture.projectId}/snapshot`,
+    manager,
+  );
   return snap.body.units.find((u) => u.id === unitId)?.status;
 }
 
@@ -97,7 +105,12 @@ describe('CSRF: cookie-authenticated writes', () => {
 
     // A manager's cookie cannot be used to pause sales by a cross-site form either.
     const managerCookie = (await loginFrom('198.51.100.31', 'manager')).cookie!;
-    const pause = await raw('POST', `/api/projects/${server.fixture.projectId}/pause`, { cookie: managerCookie, 'content-type': 'text/plain' }, '{}');
+    const pause = await raw(
+      'POST',
+      `/api/projects/${server.fixture.projectId}/pause`,
+      { cookie: managerCookie, 'content-type': 'text/plain' },
+      '{}',
+    );
     expect(pause.status).toBe(403);
     expect(pause.body.error?.code).toBe('FORBIDDEN');
     expect(await paused()).toBe(false);
@@ -111,11 +124,21 @@ describe('CSRF: cookie-authenticated writes', () => {
 
   it('accepts a cookie-only POST with a JSON body', async () => {
     const unitId = server.fixture.unitIds[1]!;
-    const lock = await raw('POST', `/api/units/${unitId}/lock`, { cookie, 'content-type': 'application/json; charset=utf-8' }, '{}');
+    const lock = await raw(
+      'POST',
+      `/api/units/${unitId}/lock`,
+      { cookie, 'content-type': 'application/json; charset=utf-8' },
+      '{}',
+    );
     expect(lock.status).toBe(200);
     expect(lock.body).toMatchObject({ unitId, token: expect.any(String) });
     expect(await unitStatus(unitId)).toBe('LOCKED');
-    const release = await raw('POST', `/api/units/${unitId}/release`, { cookie, 'content-type': 'application/json' }, JSON.stringify({ token: lock.body.token }));
+    const release = await raw(
+      'POST',
+      `/api/units/${unitId}/release`,
+      { cookie, 'content-type': 'application/json' },
+      JSON.stringify({ token: lock.body.token }),
+    );
     expect(release).toEqual({ status: 200, body: { unitId } });
     expect(await unitStatus(unitId)).toBe('AVAILABLE');
   });

@@ -2,7 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../server/src/infra/db.js';
 import { verifyPassword } from '../server/src/domain/passwords.js';
-import { DEMO_ACCOUNTS, DEMO_CONSULTANT_PASSWORD, DEMO_KIOSK_PIN, DEMO_SINCERITY_FEN, DEMO_SINCERITY_PAID, seedDemo } from '../server/src/seed/demo.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_CONSULTANT_PASSWORD,
+  DEMO_KIOSK_PIN,
+  DEMO_SINCERITY_FEN,
+  DEMO_SINCERITY_PAID,
+  seedDemo,
+} from '../server/src/seed/demo.js';
 import { SINCERITY_HELD_WHERE } from '../server/src/services/registration-service.js';
 import { createTestDatabase, type TestDatabase } from './support/services.js';
 
@@ -42,20 +49,29 @@ describe('seedDemo', () => {
     const statuses = Object.fromEntries(
       (await db.unit.groupBy({ by: ['status'], _count: true })).map((g) => [g.status, g._count]),
     );
-    expect(statuses).toMatchObject({ AVAILABLE: expect.any(Number), NOT_RELEASED: expect.any(Number), WITHHELD: expect.any(Number) });
+    expect(statuses).toMatchObject({
+      AVAILABLE: expect.any(Number),
+      NOT_RELEASED: expect.any(Number),
+      WITHHELD: expect.any(Number),
+    });
     expect(await db.device.count({ where: { kind: 'BOARD' } })).toBe(1);
   });
 
   it('30 registrations hold the sincerity deposit as the cashier’s recorded payments (derived, never a flag)', async () => {
     const regs = await db.registration.findMany({
       orderBy: { number: 'asc' },
-      select: { number: true, payments: { where: SINCERITY_HELD_WHERE, select: { amount: true, receipt: { select: { label: true } } } } },
+      select: {
+        number: true,
+        payments: { where: SINCERITY_HELD_WHERE, select: { amount: true, receipt: { select: { label: true } } } },
+      },
     });
     expect(regs).toHaveLength(40);
     const held = regs.filter((r) => r.payments.length > 0).map((r) => r.number);
     expect(held).toEqual(Array.from({ length: DEMO_SINCERITY_PAID }, (_, i) => i + 1));
     for (const r of regs.slice(0, DEMO_SINCERITY_PAID)) {
-      expect(r.payments).toEqual([{ amount: BigInt(DEMO_SINCERITY_FEN), receipt: { label: expect.stringMatching(/^KP2026-\d{6}$/) } }]);
+      expect(r.payments).toEqual([
+        { amount: BigInt(DEMO_SINCERITY_FEN), receipt: { label: expect.stringMatching(/^KP2026-\d{6}$/) } },
+      ]);
     }
   });
 

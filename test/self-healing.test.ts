@@ -55,7 +55,12 @@ interface Answer {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function call(base: string, token: string, path: string, body: object): Promise<{ status: number; json: Record<string, unknown>; ms: number; sentAt: number }> {
+async function call(
+  base: string,
+  token: string,
+  path: string,
+  body: object,
+): Promise<{ status: number; json: Record<string, unknown>; ms: number; sentAt: number }> {
   const sentAt = Date.now();
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
@@ -74,7 +79,9 @@ function errorOf(json: Record<string, unknown>): { code?: string; dependency?: s
 async function login(base: string, username: string, password: string): Promise<string> {
   for (let attempt = 0; ; attempt += 1) {
     const res = await fetch(`${base}/api/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
     });
     if (res.ok) return ((await res.json()) as LoginResponse).token;
     if (attempt > 20) throw new Error(`login ${username}: ${res.status}`);
@@ -91,7 +98,11 @@ class Storm {
   private running = true;
   private readonly loops: Promise<void>[];
 
-  constructor(private readonly base: string, tokens: string[], private readonly units: string[]) {
+  constructor(
+    private readonly base: string,
+    tokens: string[],
+    private readonly units: string[],
+  ) {
     this.loops = tokens.map((token, i) => this.loop(token, i));
   }
 
@@ -113,9 +124,13 @@ class Storm {
         if (lock.status === 200) {
           const lockToken = lock.json.token as string;
           if (n % 4 === 0) {
-            this.record('confirm', await call(this.base, token, `/api/units/${unitId}/confirm`, {
-              token: lockToken, buyer: { name: `买家${seed}`, phone: `1390000${String(1000 + seed).slice(-4)}` },
-            }));
+            this.record(
+              'confirm',
+              await call(this.base, token, `/api/units/${unitId}/confirm`, {
+                token: lockToken,
+                buyer: { name: `买家${seed}`, phone: `1390000${String(1000 + seed).slice(-4)}` },
+              }),
+            );
           } else {
             this.record('release', await call(this.base, token, `/api/units/${unitId}/release`, { token: lockToken }));
           }
@@ -135,16 +150,24 @@ class Storm {
 }
 
 /** Lock + confirm a fresh unit every 50 ms until one succeeds; ms from `since` to that success. */
-async function firstSale(base: string, token: string, units: string[], since: number, timeoutMs = 60_000): Promise<{ ms: number; unitId: string; subscriptionId: string }> {
+async function firstSale(
+  base: string,
+  token: string,
+  units: string[],
+  since: number,
+  timeoutMs = 60_000,
+): Promise<{ ms: number; unitId: string; subscriptionId: string }> {
   while (Date.now() - since < timeoutMs) {
     const unitId = units.shift();
     if (!unitId) throw new Error('no unit left to sell');
     const lock = await call(base, token, `/api/units/${unitId}/lock`, {});
     if (lock.status === 200) {
       const confirm = await call(base, token, `/api/units/${unitId}/confirm`, {
-        token: lock.json.token, buyer: { name: '恢复测试', phone: '13900009999' },
+        token: lock.json.token,
+        buyer: { name: '恢复测试', phone: '13900009999' },
       });
-      if (confirm.status === 200) return { ms: Date.now() - since, unitId, subscriptionId: confirm.json.subscriptionId as string };
+      if (confirm.status === 200)
+        return { ms: Date.now() - since, unitId, subscriptionId: confirm.json.subscriptionId as string };
     } else if (lock.status === 409) {
       continue; // taken by the storm: try the next one at once
     }
@@ -155,9 +178,16 @@ async function firstSale(base: string, token: string, units: string[], since: nu
 }
 
 /** A hub connection that records every `system:status` it hears, with the local time. */
-function watchStatus(base: string, token: string): { socket: HubClient; heard: { at: number; status: SystemStatus }[] } {
+function watchStatus(
+  base: string,
+  token: string,
+): { socket: HubClient; heard: { at: number; status: SystemStatus }[] } {
   const socket = ioClient(`${base}${HUB_NAMESPACE}`, {
-    auth: { token }, transports: ['websocket'], forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 1_000,
+    auth: { token },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnectionDelay: 200,
+    reconnectionDelayMax: 1_000,
   }) as HubClient;
   const heard: { at: number; status: SystemStatus }[] = [];
   socket.on('system:status', (status) => heard.push({ at: Date.now(), status }));
@@ -174,7 +204,11 @@ async function waitUntil(what: string, check: () => boolean | Promise<boolean>, 
 
 function pidOf(rootPid: number, command: string): number {
   const mine = new Set(descendants(rootPid));
-  const rows = execFileSync('ps', ['-eo', 'pid=,comm=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const rows = execFileSync('ps', ['-eo', 'pid=,comm='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
   const found = rows.find(([pid, comm]) => mine.has(Number(pid)) && comm === command);
   if (!found) throw new Error(`no ${command} under ${rootPid}`);
   return Number(found[0]);
@@ -206,27 +240,43 @@ function postmasterPid(dataDir: string): number {
 
 /** Answers of one fault window: fast, coded, never a 500 or a dropped connection. */
 function expectFastAndCoded(answers: Answer[], label: string): void {
-  const bad = answers.filter((a) => ![200, 409, 503].includes(a.status) || (a.status === 503 && a.code !== 'SERVICE_UNAVAILABLE'));
+  const bad = answers.filter(
+    (a) => ![200, 409, 503].includes(a.status) || (a.status === 503 && a.code !== 'SERVICE_UNAVAILABLE'),
+  );
   expect(bad, `${label}: answers other than 200/409/503 SERVICE_UNAVAILABLE`).toEqual([]);
   const slow = answers.filter((a) => a.status === 503 && a.ms >= FAST_MS);
   expect(slow, `${label}: refusals slower than ${FAST_MS} ms`).toEqual([]);
 }
 
 /** Nothing sold twice, every confirmed subscription is in PostgreSQL, and the mirror equals PostgreSQL. */
-async function expectConsistent(base: string, token: string, databaseUrl: string, projectId: string, confirmed: string[]): Promise<void> {
+async function expectConsistent(
+  base: string,
+  token: string,
+  databaseUrl: string,
+  projectId: string,
+  confirmed: string[],
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const twice = await client.query(`
       SELECT unit_id FROM subscriptions WHERE status IN ('ACTIVE', 'CONTRACTED') GROUP BY unit_id HAVING count(*) > 1`);
     expect(twice.rows, 'units with two live subscriptions').toEqual([]);
-    const live = await client.query<{ id: string }>(`SELECT id::text FROM subscriptions WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE'`, [confirmed]);
+    const live = await client.query<{ id: string }>(
+      `SELECT id::text FROM subscriptions WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE'`,
+      [confirmed],
+    );
     expect(live.rows.length, 'every confirm answered 200 is a live subscription').toBe(new Set(confirmed).size);
     // The watchdog reconciles every second: give it a moment after the storm.
     let mismatches: string[] = [];
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      const { rows } = await client.query<{ id: string; status: string }>(`SELECT id::text, status::text FROM units WHERE project_id = $1::uuid`, [projectId]);
-      const res = await fetch(`${base}/api/projects/${projectId}/snapshot`, { headers: { authorization: `Bearer ${token}` } });
+      const { rows } = await client.query<{ id: string; status: string }>(
+        `SELECT id::text, status::text FROM units WHERE project_id = $1::uuid`,
+        [projectId],
+      );
+      const res = await fetch(`${base}/api/projects/${projectId}/snapshot`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const snapshot = (await res.json()) as ProjectSnapshot;
       const mirror = new Map(snapshot.units.map((u) => [u.id, u.status]));
       mismatches = rows
@@ -257,14 +307,28 @@ interface Setup {
 async function setUp(port: number, racers: number): Promise<Setup> {
   const base = `http://127.0.0.1:${port}`;
   const manager = await login(base, 'manager', 'kaipan-manager');
-  const projects = (await (await fetch(`${base}/api/projects`, { headers: { authorization: `Bearer ${manager}` } })).json()) as ProjectSummary[];
+  const projects = (await (
+    await fetch(`${base}/api/projects`, { headers: { authorization: `Bearer ${manager}` } })
+  ).json()) as ProjectSummary[];
   const projectId = projects[0]!.id;
-  const snapshot = (await (await fetch(`${base}/api/projects/${projectId}/snapshot`, { headers: { authorization: `Bearer ${manager}` } })).json()) as ProjectSnapshot;
+  const snapshot = (await (
+    await fetch(`${base}/api/projects/${projectId}/snapshot`, { headers: { authorization: `Bearer ${manager}` } })
+  ).json()) as ProjectSnapshot;
   const available = snapshot.units.filter((u) => u.status === 'AVAILABLE').map((u) => u.id);
   expect(available.length).toBeGreaterThan(60);
-  const tokens = await Promise.all(Array.from({ length: racers + 1 }, (_, i) => login(base, `c${String(101 + i).padStart(3, '0')}`, 'kaipan-demo')));
+  const tokens = await Promise.all(
+    Array.from({ length: racers + 1 }, (_, i) => login(base, `c${String(101 + i).padStart(3, '0')}`, 'kaipan-demo')),
+  );
   // The storm races on a few dozen units (plenty of collisions); the recovery probe sells others.
-  return { base, projectId, manager, prober: tokens[0]!, racers: tokens.slice(1), stormUnits: available.slice(0, 40), probeUnits: available.slice(40) };
+  return {
+    base,
+    projectId,
+    manager,
+    prober: tokens[0]!,
+    racers: tokens.slice(1),
+    stormUnits: available.slice(0, 40),
+    probeUnits: available.slice(40),
+  };
 }
 
 /**
@@ -284,7 +348,11 @@ async function fault(
   kill();
   // A hub command sent as soon as the screens hear "down" is refused at once.
   const watcher = watchers[0]!;
-  await waitUntil(`system:status ${dependency} down`, () => watcher.heard.slice(heardFrom[0]).some((h) => h.status[dependency] === 'down'), 10_000);
+  await waitUntil(
+    `system:status ${dependency} down`,
+    () => watcher.heard.slice(heardFrom[0]).some((h) => h.status[dependency] === 'down'),
+    10_000,
+  );
   const hubSent = Date.now();
   const ack = await emitAck<LockResult>(watcher.socket, 'unit:lock', { unitId: s.probeUnits[0] });
   const hubMs = Date.now() - hubSent;
@@ -294,10 +362,14 @@ async function fault(
   const sale = await firstSale(s.base, s.prober, s.probeUnits, killedAt);
   // Every screen heard the outage end (each hub process tells its own sockets).
   for (const [i, w] of watchers.entries()) {
-    await waitUntil(`system:status ${dependency} up (watcher ${i})`, () => {
-      const heard = w.heard.slice(heardFrom[i]);
-      return heard.some((h) => h.status[dependency] === 'down') && heard.at(-1)?.status[dependency] === 'up';
-    }, 15_000);
+    await waitUntil(
+      `system:status ${dependency} up (watcher ${i})`,
+      () => {
+        const heard = w.heard.slice(heardFrom[i]);
+        return heard.some((h) => h.status[dependency] === 'down') && heard.at(-1)?.status[dependency] === 'up';
+      },
+      15_000,
+    );
   }
   const upAt = Math.max(...watchers.map((w) => w.heard.at(-1)!.at));
   await sleep(500); // the storm sells a little more after the recovery
@@ -311,9 +383,13 @@ async function fault(
     // first "up" any screen heard is when some hub — maybe the one a storm lock went to — sold again.
     const downAt = watcher.heard.slice(heardFrom[0]).find((h) => h.status.postgres === 'down')!.at;
     const upHeard = Math.min(
-      ...watchers.map((w, i) => w.heard.slice(heardFrom[i]).find((h) => h.at > downAt && h.status.postgres === 'up')?.at ?? Infinity),
+      ...watchers.map(
+        (w, i) => w.heard.slice(heardFrom[i]).find((h) => h.at > downAt && h.status.postgres === 'up')?.at ?? Infinity,
+      ),
     );
-    const granted = window.filter((a) => a.op === 'lock' && a.status === 200 && a.sentAt > downAt && a.sentAt + a.ms < upHeard - 200);
+    const granted = window.filter(
+      (a) => a.op === 'lock' && a.status === 200 && a.sentAt > downAt && a.sentAt + a.ms < upHeard - 200,
+    );
     expect(granted, 'locks granted while PostgreSQL was down').toEqual([]);
   }
   return {
@@ -334,7 +410,9 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
 
     // A consultant's phone with the sheet of an available unit open (a unit nobody else touches).
     const browser = await launchChromium();
-    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })).newPage();
+    const phone = await (
+      await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
+    ).newPage();
     await phone.goto(`${s.base}/login`);
     await phone.fill('input[name=username]', 'c150');
     await phone.fill('input[name=password]', 'kaipan-demo');
@@ -342,7 +420,11 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     const cell = phone.locator('button.ucell--available').last();
     await cell.waitFor({ timeout: 20_000 });
     const code = (await cell.getAttribute('aria-label'))!.split(' ')[0]!;
-    const snapshot = (await (await fetch(`${s.base}/api/projects/${s.projectId}/snapshot`, { headers: { authorization: `Bearer ${s.manager}` } })).json()) as ProjectSnapshot;
+    const snapshot = (await (
+      await fetch(`${s.base}/api/projects/${s.projectId}/snapshot`, {
+        headers: { authorization: `Bearer ${s.manager}` },
+      })
+    ).json()) as ProjectSnapshot;
     const mine = snapshot.units.find((u) => u.code === code)!.id;
     s.stormUnits = s.stormUnits.filter((id) => id !== mine);
     s.probeUnits = s.probeUnits.filter((id) => id !== mine);
@@ -362,11 +444,19 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     const rootPid = launched.proc.pid!;
 
     const redisPort = Number(/redis-server up \(redis:\/\/127\.0\.0\.1:(\d+)\)/.exec(launched.output())![1]);
-    const redis = await fault(s, storm, 'redis', () => {
-      process.kill(pidOf(rootPid, 'redis-server'), 'SIGKILL');
-      void holdPort(redisPort, 1_500);
-    }, [watcher]);
-    console.log(`[self-healing] npm start, redis-server kill -9: first lock + confirm after ${redis.saleMs} ms; screens told "up" after ${redis.upMs} ms; ${redis.refusals} storm requests refused with 503`);
+    const redis = await fault(
+      s,
+      storm,
+      'redis',
+      () => {
+        process.kill(pidOf(rootPid, 'redis-server'), 'SIGKILL');
+        void holdPort(redisPort, 1_500);
+      },
+      [watcher],
+    );
+    console.log(
+      `[self-healing] npm start, redis-server kill -9: first lock + confirm after ${redis.saleMs} ms; screens told "up" after ${redis.upMs} ms; ${redis.refusals} storm requests refused with 503`,
+    );
     expect(launched.output()).toMatch(/redis-server restart failed .*; next attempt in \d+ ms/);
     expect(launched.output()).toMatch(/redis-server is back \(pid \d+\), \d+ ms after it exited/);
 
@@ -377,13 +467,17 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
       expect(await lockButton.count()).toBe(0);
       await phone.screenshot({ path: `${SHOTS}/self-healing-postgres-down-phone.png` });
     })();
-    const postgres = await fault(s, storm, 'postgres', () => process.kill(postmasterPid(data.dir), 'SIGKILL'), [watcher]);
+    const postgres = await fault(s, storm, 'postgres', () => process.kill(postmasterPid(data.dir), 'SIGKILL'), [
+      watcher,
+    ]);
     await shown;
     await banner.waitFor({ state: 'hidden', timeout: 10_000 });
     await lockButton.click();
     await phone.locator('input[name=buyer-name]').waitFor({ timeout: 10_000 }); // locked, no reload
     await browser.close();
-    console.log(`[self-healing] npm start, PostgreSQL kill -9: first lock + confirm after ${postgres.saleMs} ms; screens told "up" after ${postgres.upMs} ms; ${postgres.refusals} storm requests refused with 503`);
+    console.log(
+      `[self-healing] npm start, PostgreSQL kill -9: first lock + confirm after ${postgres.saleMs} ms; screens told "up" after ${postgres.upMs} ms; ${postgres.refusals} storm requests refused with 503`,
+    );
     expect(launched.output()).toMatch(/embedded PostgreSQL is back \(pid \d+\), \d+ ms after it exited/);
 
     // Redis flushed behind our back (an external Redis, or one restarted without its data): the
@@ -400,9 +494,13 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     expectFastAndCoded(storm.answers, 'whole storm');
     const confirmed = [
       ...storm.answers.filter((a) => a.subscriptionId).map((a) => a.subscriptionId!),
-      ...redis.confirmed, ...postgres.confirmed, afterFlush.subscriptionId,
+      ...redis.confirmed,
+      ...postgres.confirmed,
+      afterFlush.subscriptionId,
     ];
-    console.log(`[self-healing] storm: ${storm.answers.length} answers, ${confirmed.length} sales, ${storm.answers.filter((a) => a.status === 503).length} refused with 503, slowest refusal ${Math.max(0, ...storm.answers.filter((a) => a.status === 503).map((a) => a.ms))} ms`);
+    console.log(
+      `[self-healing] storm: ${storm.answers.length} answers, ${confirmed.length} sales, ${storm.answers.filter((a) => a.status === 503).length} refused with 503, slowest refusal ${Math.max(0, ...storm.answers.filter((a) => a.status === 503).map((a) => a.ms))} ms`,
+    );
     await expectConsistent(s.base, s.manager, databaseUrl, s.projectId, confirmed);
     watcher.socket.disconnect();
     await launched.stop();
@@ -422,10 +520,26 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     await sleep(500);
     const rootPid = launched.proc.pid!;
 
-    const redis = await fault(s, storm, 'redis', () => process.kill(pidOf(rootPid, 'redis-server'), 'SIGKILL'), watchers);
-    console.log(`[self-healing] --nodes 3, redis-server kill -9: first lock + confirm after ${redis.saleMs} ms; every screen told "up" after ${redis.upMs} ms`);
-    const postgres = await fault(s, storm, 'postgres', () => process.kill(postmasterPid(data.dir), 'SIGKILL'), watchers);
-    console.log(`[self-healing] --nodes 3, PostgreSQL kill -9: first lock + confirm after ${postgres.saleMs} ms; every screen told "up" after ${postgres.upMs} ms`);
+    const redis = await fault(
+      s,
+      storm,
+      'redis',
+      () => process.kill(pidOf(rootPid, 'redis-server'), 'SIGKILL'),
+      watchers,
+    );
+    console.log(
+      `[self-healing] --nodes 3, redis-server kill -9: first lock + confirm after ${redis.saleMs} ms; every screen told "up" after ${redis.upMs} ms`,
+    );
+    const postgres = await fault(
+      s,
+      storm,
+      'postgres',
+      () => process.kill(postmasterPid(data.dir), 'SIGKILL'),
+      watchers,
+    );
+    console.log(
+      `[self-healing] --nodes 3, PostgreSQL kill -9: first lock + confirm after ${postgres.saleMs} ms; every screen told "up" after ${postgres.upMs} ms`,
+    );
 
     // Every hub process sells again (new connections spread round-robin over them).
     for (let i = 0; i < 6; i += 1) {
@@ -434,7 +548,11 @@ describe('self-healing: kill -9 of the redis-server and PostgreSQL that npm star
     }
     await storm.stop();
     expectFastAndCoded(storm.answers, 'whole storm');
-    const confirmed = [...storm.answers.filter((a) => a.subscriptionId).map((a) => a.subscriptionId!), ...redis.confirmed, ...postgres.confirmed];
+    const confirmed = [
+      ...storm.answers.filter((a) => a.subscriptionId).map((a) => a.subscriptionId!),
+      ...redis.confirmed,
+      ...postgres.confirmed,
+    ];
     await expectConsistent(s.base, s.manager, databaseUrl, s.projectId, confirmed);
     for (const w of watchers) w.socket.disconnect();
   }, 150_000);

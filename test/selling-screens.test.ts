@@ -27,14 +27,24 @@ async function login(page: Page, username: string): Promise<void> {
 }
 
 async function setPaused(paused: boolean): Promise<void> {
-  const res = await http(server.url, 'POST', `/api/projects/${server.fixture.projectId}/${paused ? 'pause' : 'resume'}`, manager, {});
+  const res = await http(
+    server.url,
+    'POST',
+    `/api/projects/${server.fixture.projectId}/${paused ? 'pause' : 'resume'}`,
+    manager,
+    {},
+  );
   expect(res.status).toBe(200);
 }
 
 beforeAll(async () => {
   ensureBuilt('client');
   ensureBuilt('kiosk', 'cashier');
-  server = await startTestServer({ units: 24, consultants: 2, env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' } });
+  server = await startTestServer({
+    units: 24,
+    consultants: 2,
+    env: { CLIENT_DIST: 'client/dist', KIOSK_DIST: 'kiosk/dist' },
+  });
   browser = await launchChromium();
   manager = (await server.login('manager')).token;
   const pid = server.fixture.projectId;
@@ -42,21 +52,46 @@ beforeAll(async () => {
   const users = await server.db.user.findMany({ where: { username: { in: ['s001', 's002', 'cashier', 'manager'] } } });
   const id = (u: string) => users.find((x) => x.username === u)!.id;
   const regs: string[] = [];
-  for (const [name, phone, owner] of [['自己的买家', '13911110001', 's001'], ['别人的买家', '13911110002', 's002'], ['交了诚意金', '13911110003', 's001']] as const) {
-    const c = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/customers`, manager, { name, phone, ownerId: id(owner) });
-    const r = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, { customerId: c.body.id });
+  for (const [name, phone, owner] of [
+    ['自己的买家', '13911110001', 's001'],
+    ['别人的买家', '13911110002', 's002'],
+    ['交了诚意金', '13911110003', 's001'],
+  ] as const) {
+    const c = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/customers`, manager, {
+      name,
+      phone,
+      ownerId: id(owner),
+    });
+    const r = await http<{ id: string }>(server.url, 'POST', `/api/projects/${pid}/registrations`, manager, {
+      customerId: c.body.id,
+    });
     regs.push(r.body.id);
   }
-  const book = await http(server.url, 'POST', `/api/projects/${pid}/receipt-books`, manager, { prefix: 'SC-', firstNumber: 1, lastNumber: 99, digits: 3, cashierId: id('cashier') });
+  const book = await http(server.url, 'POST', `/api/projects/${pid}/receipt-books`, manager, {
+    prefix: 'SC-',
+    firstNumber: 1,
+    lastNumber: 99,
+    digits: 3,
+    cashierId: id('cashier'),
+  });
   expect(book.status).toBe(201);
   const cashier = (await server.login('cashier')).token;
   const paid = await http(server.url, 'POST', `/api/projects/${pid}/payments`, cashier, {
-    idempotencyKey: 'screens-sincerity-1', kind: 'SINCERITY', registrationId: regs[2], lines: [{ method: 'CASH', amount: 20_000_00 }],
+    idempotencyKey: 'screens-sincerity-1',
+    kind: 'SINCERITY',
+    registrationId: regs[2],
+    lines: [{ method: 'CASH', amount: 20_000_00 }],
   });
   expect(paid.status).toBe(201);
   paidRegistration = regs[2]!;
   // The manager takes money at the desk too (the refund override is theirs): a book of their own.
-  const managerBook = await http(server.url, 'POST', `/api/projects/${pid}/receipt-books`, manager, { prefix: 'SM-', firstNumber: 1, lastNumber: 99, digits: 3, cashierId: id('manager') });
+  const managerBook = await http(server.url, 'POST', `/api/projects/${pid}/receipt-books`, manager, {
+    prefix: 'SM-',
+    firstNumber: 1,
+    lastNumber: 99,
+    digits: 3,
+    cashierId: id('manager'),
+  });
   expect(managerBook.status).toBe(201);
 }, 180_000);
 
@@ -68,8 +103,17 @@ afterAll(async () => {
 describe('selling rules on screen', () => {
   it('lock sheet on a phone: paused → confirm disabled with the reason; a 7-digit phone is flagged live (zh, en)', async () => {
     const pages: { page: Page; lang: 'zh' | 'en'; code: string }[] = [];
-    for (const [lang, code] of [['zh', 'A-0101'], ['en', 'A-0102']] as const) {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
+    for (const [lang, code] of [
+      ['zh', 'A-0101'],
+      ['en', 'A-0102'],
+    ] as const) {
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: lang === 'zh' ? 'zh-CN' : 'en-US',
+      });
       const page = await context.newPage();
       await login(page, 's001');
       const cell = page.locator(`button[aria-label^="${code} "]`).first();
@@ -112,14 +156,27 @@ describe('selling rules on screen', () => {
     await review.waitFor({ timeout: 10_000 });
     expect(await review.locator('[data-testid=review-phone]').innerText()).toBe('138****5678');
     await review.locator('[data-testid=review-confirm]:not([disabled])').click({ timeout: 15_000 });
-    await expect.poll(async () => (await server.db.unit.findFirst({ where: { code, projectId: server.fixture.projectId } }))?.status, { timeout: 10_000 }).toBe('SUBSCRIBED');
-    const sub = await server.db.subscription.findFirstOrThrow({ where: { unit: { code, projectId: server.fixture.projectId } } });
+    await expect
+      .poll(
+        async () => (await server.db.unit.findFirst({ where: { code, projectId: server.fixture.projectId } }))?.status,
+        { timeout: 10_000 },
+      )
+      .toBe('SUBSCRIBED');
+    const sub = await server.db.subscription.findFirstOrThrow({
+      where: { unit: { code, projectId: server.fixture.projectId } },
+    });
     expect(sub.buyerPhone).toBe('13812345678');
     for (const p of pages) await p.page.context().close();
   }, 120_000);
 
   it('the "selecting for" list offers only my own buyers', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     const page = await context.newPage();
     await login(page, 's001');
     const bar = page.locator('.buyer-bar');
@@ -137,7 +194,10 @@ describe('selling rules on screen', () => {
 
   it('manager: the pause dialog says confirms stop too; the registrations list shows the derived deposit (zh, en)', async () => {
     for (const lang of ['zh', 'en'] as const) {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
+      const context = await browser.newContext({
+        viewport: { width: 1366, height: 768 },
+        locale: lang === 'zh' ? 'zh-CN' : 'en-US',
+      });
       const page = await context.newPage();
       await login(page, 'manager');
       await page.goto(`${server.url}/manager/${server.fixture.projectId}`);
@@ -147,7 +207,9 @@ describe('selling rules on screen', () => {
       await pauseButton.click();
       const dialog = page.locator('[role=alertdialog]');
       await dialog.waitFor();
-      expect(await dialog.innerText()).toContain(lang === 'zh' ? '已锁定的房源同样不能认购' : 'not even units already locked');
+      expect(await dialog.innerText()).toContain(
+        lang === 'zh' ? '已锁定的房源同样不能认购' : 'not even units already locked',
+      );
       await page.screenshot({ path: `${SHOTS}/manager-pause-dialog-${lang}-1366.png` });
       await dialog.locator('.btn--secondary').click();
 
@@ -203,7 +265,11 @@ describe('selling rules on screen', () => {
     await page.screenshot({ path: `${SHOTS}/cashier-refund-override-zh-1366.png` });
     await dialog.locator('button[type=submit]').click();
     await page.locator('[data-testid=refund-confirm]').click();
-    await expect.poll(() => server.db.payment.count({ where: { kind: 'REFUND', registrationId: paidRegistration } }), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => server.db.payment.count({ where: { kind: 'REFUND', registrationId: paidRegistration } }), {
+        timeout: 10_000,
+      })
+      .toBe(1);
     await context.close();
   }, 120_000);
 });

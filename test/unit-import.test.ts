@@ -47,7 +47,14 @@ async function download(path: string, token: string): Promise<Download> {
 
 async function upload<T = UnitImportResult>(
   body: Uint8Array,
-  opts: { format?: 'xlsx' | 'csv'; token?: string; dryRun?: boolean; fileName?: string; project?: string; contentType?: string } = {},
+  opts: {
+    format?: 'xlsx' | 'csv';
+    token?: string;
+    dryRun?: boolean;
+    fileName?: string;
+    project?: string;
+    contentType?: string;
+  } = {},
 ): Promise<{ status: number; body: T }> {
   const format = opts.format ?? 'xlsx';
   const qs = new URLSearchParams({ format });
@@ -87,17 +94,35 @@ function sheetRows(sheet: ExcelJS.Worksheet): Cell[][] {
 }
 
 /** A new unit's row: building, code, floor, position, then facts and prices (yuan). */
-function unitRow(building: string, code: string, floor: Cell, position: Cell, over: Partial<Record<string, Cell>> = {}): Cell[] {
+function unitRow(
+  building: string,
+  code: string,
+  floor: Cell,
+  position: Cell,
+  over: Partial<Record<string, Cell>> = {},
+): Cell[] {
   const base: Record<string, Cell> = {
-    building, unit: code, floor, position, layout: 'A', layoutName: '3室2厅2卫',
-    grossArea: 100.25, netArea: 80.5, orientation: '南', listPrice: 2_100_000, floorPrice: 2_000_000, ...over,
+    building,
+    unit: code,
+    floor,
+    position,
+    layout: 'A',
+    layoutName: '3室2厅2卫',
+    grossArea: 100.25,
+    netArea: 80.5,
+    orientation: '南',
+    listPrice: 2_100_000,
+    floorPrice: 2_000_000,
+    ...over,
   };
   return UNIT_SHEET_COLUMNS.map((c) => base[c.field] ?? null);
 }
 
 /** Counts and a checksum of everything an import may touch (audit: the import's own actions; lock events are written asynchronously). */
 async function dbState() {
-  const [row] = await server.db.$queryRaw<{ units: bigint; sum: string; lists: bigint; entries: bigint; audit: bigint; counter: number }[]>`
+  const [row] = await server.db.$queryRaw<
+    { units: bigint; sum: string; lists: bigint; entries: bigint; audit: bigint; counter: number }[]
+  >`
     SELECT (SELECT count(*) FROM units WHERE project_id = ${projectId}::uuid) AS units,
       (SELECT md5(string_agg(concat_ws('|', id, code, building_id, floor, position, layout, layout_name, gross_area, net_area,
           orientation, list_price, floor_price, status, version, batch_id), ',' ORDER BY id)) FROM units WHERE project_id = ${projectId}::uuid) AS sum,
@@ -124,8 +149,15 @@ beforeAll(async () => {
   projectId = server.fixture.projectId;
   projectCode = (await server.db.project.findUniqueOrThrow({ where: { id: projectId } })).code;
   // Room for new units: building B, 5 floors of 2.
-  await server.db.building.create({ data: { projectId, code: 'B', name: 'B栋', nameEn: 'Block B', floors: 5, unitsPerFloor: 2, sortOrder: 1 } });
-  const [m, a, s, o] = await Promise.all([server.login('manager'), server.login('admin'), server.login('s001'), server.login('outsider')]);
+  await server.db.building.create({
+    data: { projectId, code: 'B', name: 'B栋', nameEn: 'Block B', floors: 5, unitsPerFloor: 2, sortOrder: 1 },
+  });
+  const [m, a, s, o] = await Promise.all([
+    server.login('manager'),
+    server.login('admin'),
+    server.login('s001'),
+    server.login('outsider'),
+  ]);
   manager = m.token;
   admin = a.token;
   consultant = s.token;
@@ -164,7 +196,12 @@ describe('template and export', () => {
   });
 
   it('exports every unit with its active prices in building/floor/position order (XLSX formats, CSV text)', async () => {
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const today = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(new Date());
     const xlsx = await download(`/api/projects/${projectId}/units/export?format=xlsx`, manager);
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-disposition')).toContain(`filename="${projectCode}-units-${today}.xlsx"`);
@@ -200,7 +237,15 @@ describe('template and export', () => {
       const file = await download(`/api/projects/${projectId}/units/export?format=${format}`, manager);
       const res = await upload(file.bytes, { format, fileName: `export.${format}` });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ dryRun: false, rowCount: 12, created: 0, updated: 0, priceChanges: 0, unchanged: 12, pendingPriceList: null });
+      expect(res.body).toMatchObject({
+        dryRun: false,
+        rowCount: 12,
+        created: 0,
+        updated: 0,
+        priceChanges: 0,
+        unchanged: 12,
+        pendingPriceList: null,
+      });
     }
     const after = await dbState();
     expect({ ...after, audit: 0n }).toEqual({ ...before, audit: 0n });
@@ -235,7 +280,9 @@ describe('access', () => {
     const res = await upload(big, { format: 'csv' });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
-    const json = await http(server.url, 'POST', `/api/projects/${projectId}/units/import?format=csv`, manager, { rows: [] });
+    const json = await http(server.url, 'POST', `/api/projects/${projectId}/units/import?format=csv`, manager, {
+      rows: [],
+    });
     expect(json.status).toBe(400);
     expect(json.body).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect(await dbState()).toEqual(before);
@@ -245,12 +292,23 @@ describe('access', () => {
 describe('import', () => {
   it('dry run: the summary of what would happen, nothing written', async () => {
     const before = await dbState();
-    const file = await xlsxFrom([unitRow('B', 'B-0101', 1, 1), unitRow('A', 'A-0104', 1, 4, { orientation: '北', listPrice: 2_000_999, floorPrice: 1_900_000 })]);
+    const file = await xlsxFrom([
+      unitRow('B', 'B-0101', 1, 1),
+      unitRow('A', 'A-0104', 1, 4, { orientation: '北', listPrice: 2_000_999, floorPrice: 1_900_000 }),
+    ]);
     const res = await upload(file, { dryRun: true });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      dryRun: true, rowCount: 2, created: 1, updated: 1, priceChanges: 1, unchanged: 0, pendingPriceList: null,
-      createdCodes: ['B-0101'], updatedCodes: ['A-0104'], pricedCodes: ['A-0104'],
+      dryRun: true,
+      rowCount: 2,
+      created: 1,
+      updated: 1,
+      priceChanges: 1,
+      unchanged: 0,
+      pendingPriceList: null,
+      createdCodes: ['B-0101'],
+      updatedCodes: ['A-0104'],
+      pricedCodes: ['A-0104'],
     });
     // An .xlsx sent as CSV (or as application/octet-stream) is recognised by its ZIP signature.
     const mislabelled = await upload(file, { dryRun: true, format: 'csv', contentType: 'application/octet-stream' });
@@ -262,20 +320,43 @@ describe('import', () => {
     const eventsBefore = projectEvents.length;
     const active = await server.db.priceList.findFirstOrThrow({ where: { projectId, status: 'ACTIVE' } });
     const file = await xlsxFrom([
-      unitRow('B', 'B-0101', 1, 1, { listPrice: 1_500_000.5, floorPrice: 1_400_000, grossArea: 88.8, netArea: 70.05, layoutName: '2室2厅1卫' }),
+      unitRow('B', 'B-0101', 1, 1, {
+        listPrice: 1_500_000.5,
+        floorPrice: 1_400_000,
+        grossArea: 88.8,
+        netArea: 70.05,
+        layoutName: '2室2厅1卫',
+      }),
       unitRow('B', 'B-0102', 1, 2, { listPrice: '1,600,000.00', floorPrice: '1500000' }),
     ]);
     const res = await upload(file, { fileName: '新房源.xlsx' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ created: 2, updated: 0, unchanged: 0, priceChanges: 0, pendingPriceList: null, createdCodes: ['B-0101', 'B-0102'] });
+    expect(res.body).toMatchObject({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      priceChanges: 0,
+      pendingPriceList: null,
+      createdCodes: ['B-0101', 'B-0102'],
+    });
 
     const b1 = await unitByCode('B-0101');
-    expect(b1).toMatchObject({ status: 'NOT_RELEASED', batchId: null, floor: 1, position: 1, layoutName: '2室2厅1卫', listPrice: 150_000_050n, floorPrice: 140_000_000n });
+    expect(b1).toMatchObject({
+      status: 'NOT_RELEASED',
+      batchId: null,
+      floor: 1,
+      position: 1,
+      layoutName: '2室2厅1卫',
+      listPrice: 150_000_050n,
+      floorPrice: 140_000_000n,
+    });
     expect(b1.grossArea.toFixed(2)).toBe('88.80');
     expect(b1.netArea.toFixed(2)).toBe('70.05');
     expect((await unitByCode('B-0102')).listPrice).toBe(160_000_000n);
 
-    const entries = await server.db.priceListEntry.findMany({ where: { priceListId: active.id, unitId: { in: [b1.id] } } });
+    const entries = await server.db.priceListEntry.findMany({
+      where: { priceListId: active.id, unitId: { in: [b1.id] } },
+    });
     expect(entries).toEqual([expect.objectContaining({ listPrice: 150_000_050n, floorPrice: 140_000_000n })]);
     const after = await server.db.priceList.findUniqueOrThrow({ where: { id: active.id } });
     expect(after.unitCount).toBe(active.unitCount + 2);
@@ -283,16 +364,31 @@ describe('import', () => {
 
     const catalog = await http<ProjectCatalog>(server.url, 'GET', `/api/projects/${projectId}/catalog`, consultant);
     expect(catalog.body.units.map((u) => u.code)).toEqual(expect.arrayContaining(['B-0101', 'B-0102']));
-    expect(catalog.body.units.find((u) => u.code === 'B-0101')).toMatchObject({ grossArea: 88.8, listPrice: 150_000_050 });
+    expect(catalog.body.units.find((u) => u.code === 'B-0101')).toMatchObject({
+      grossArea: 88.8,
+      listPrice: 150_000_050,
+    });
     const snapshot = await http<ProjectSnapshot>(server.url, 'GET', `/api/projects/${projectId}/snapshot`, consultant);
     expect(snapshot.body.units.find((u) => u.id === b1.id)).toMatchObject({ status: 'NOT_RELEASED' });
 
-    const audit = await server.db.auditEvent.findMany({ where: { projectId, action: { in: ['unit.create', 'units.import'] } }, orderBy: { id: 'desc' }, take: 3 });
+    const audit = await server.db.auditEvent.findMany({
+      where: { projectId, action: { in: ['unit.create', 'units.import'] } },
+      orderBy: { id: 'desc' },
+      take: 3,
+    });
     expect(audit.map((a) => a.action).sort()).toEqual(['unit.create', 'unit.create', 'units.import']);
-    expect(audit.find((a) => a.action === 'units.import')?.after).toMatchObject({ fileName: '新房源.xlsx', created: 2, updated: 0, priceChanges: 0, pendingVersion: null });
+    expect(audit.find((a) => a.action === 'units.import')?.after).toMatchObject({
+      fileName: '新房源.xlsx',
+      created: 2,
+      updated: 0,
+      priceChanges: 0,
+      pendingVersion: null,
+    });
 
     // The mirror was rebuilt: every screen of the project is told to resync.
-    await expect.poll(() => projectEvents.slice(eventsBefore).some((e) => e.resync === true), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(() => projectEvents.slice(eventsBefore).some((e) => e.resync === true), { timeout: 5_000 })
+      .toBe(true);
   });
 
   it('price changes become ONE pending version with exactly those units; prices apply only when another manager approves', async () => {
@@ -311,9 +407,22 @@ describe('import', () => {
     const file = await xlsxFrom(edited);
     const res = await upload(file, { fileName: 'prices.xlsx' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ created: 0, updated: 1, priceChanges: 2, updatedCodes: ['A-0102'], pricedCodes: ['A-0103', 'A-0104'] });
+    expect(res.body).toMatchObject({
+      created: 0,
+      updated: 1,
+      priceChanges: 2,
+      updatedCodes: ['A-0102'],
+      pricedCodes: ['A-0103', 'A-0104'],
+    });
     const pending = res.body.pendingPriceList as PriceListInfo;
-    expect(pending).toMatchObject({ status: 'PENDING', source: 'IMPORT', note: 'Import prices.xlsx', changedCount: 2, baseVersion: activeBefore, request: { fileName: 'prices.xlsx', rows: 14 } });
+    expect(pending).toMatchObject({
+      status: 'PENDING',
+      source: 'IMPORT',
+      note: 'Import prices.xlsx',
+      changedCount: 2,
+      baseVersion: activeBefore,
+      request: { fileName: 'prices.xlsx', rows: 14 },
+    });
     expect((await unitByCode('A-0102')).orientation).toBe('南北');
 
     // Units keep their active prices until the version is approved.
@@ -334,8 +443,12 @@ describe('import', () => {
     expect(await server.db.priceList.count({ where: { projectId, status: 'PENDING' } })).toBe(1);
 
     // Four-eyes: the requester cannot approve; another manager can, and then the prices apply.
-    expect((await http(server.url, 'POST', `/api/price-lists/${pending.id}/decision`, manager, { approve: true })).status).toBe(403);
-    const approved = await http<PriceListInfo>(server.url, 'POST', `/api/price-lists/${pending.id}/decision`, admin, { approve: true });
+    expect(
+      (await http(server.url, 'POST', `/api/price-lists/${pending.id}/decision`, manager, { approve: true })).status,
+    ).toBe(403);
+    const approved = await http<PriceListInfo>(server.url, 'POST', `/api/price-lists/${pending.id}/decision`, admin, {
+      approve: true,
+    });
     expect(approved.body).toMatchObject({ status: 'ACTIVE' });
     expect(await unitByCode('A-0103')).toMatchObject({ listPrice: 205_000_050n, floorPrice: 195_000_000n });
     expect(await unitByCode('A-0104')).toMatchObject({ listPrice: a4.listPrice, floorPrice: 180_000_000n });
@@ -345,7 +458,19 @@ describe('import', () => {
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
     const text = [
       HEADERS.join(','),
-      ['B', 'B-0201', '2', '1', 'C', q('4室2厅, "大"'), '143.80', '116.27', q('南,北'), q('3,800,000.10'), '3600000'].join(','),
+      [
+        'B',
+        'B-0201',
+        '2',
+        '1',
+        'C',
+        q('4室2厅, "大"'),
+        '143.80',
+        '116.27',
+        q('南,北'),
+        q('3,800,000.10'),
+        '3600000',
+      ].join(','),
       ['B', q('B-0202'), '2', '2', 'C', q('两行\r\n名称'), '143.8', '116.2', '南', '3800000', '3600000.00'].join(','),
       '',
     ].join('\r\n');
@@ -353,7 +478,12 @@ describe('import', () => {
     const res = await upload(body, { format: 'csv', fileName: 'units.csv' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: 2 });
-    expect(await unitByCode('B-0201')).toMatchObject({ layoutName: '4室2厅, "大"', orientation: '南,北', listPrice: 380_000_010n, floorPrice: 360_000_000n });
+    expect(await unitByCode('B-0201')).toMatchObject({
+      layoutName: '4室2厅, "大"',
+      orientation: '南,北',
+      listPrice: 380_000_010n,
+      floorPrice: 360_000_000n,
+    });
     expect((await unitByCode('B-0202')).layoutName).toBe('两行\r\n名称');
     // And it exports back quoted (RFC 4180).
     const csv = (await download(`/api/projects/${projectId}/units/export?format=csv`, manager)).bytes.toString('utf8');
@@ -370,7 +500,11 @@ describe('invalid files', () => {
     const sold = await unitByCode('A-0101');
     const lock = await emitAck<LockResult>(sock, 'unit:lock', { unitId: sold.id });
     if (!lock.ok) throw new Error(JSON.stringify(lock));
-    const confirm = await emitAck<ConfirmResult>(sock, 'unit:confirm', { unitId: sold.id, token: lock.data.token, buyer: { name: '王五', phone: '13900000000' } });
+    const confirm = await emitAck<ConfirmResult>(sock, 'unit:confirm', {
+      unitId: sold.id,
+      token: lock.data.token,
+      buyer: { name: '王五', phone: '13900000000' },
+    });
     if (!confirm.ok) throw new Error(JSON.stringify(confirm));
     expect((await unitByCode('A-0101')).status).toBe('SUBSCRIBED');
     lockedUnitId = (await unitByCode('A-0201')).id;
@@ -437,8 +571,14 @@ describe('invalid files', () => {
   it('file-level problems: missing column, duplicate column, malformed XLSX, empty file, header only', async () => {
     const before = await dbState();
     const withoutOrientation = HEADERS.filter((h) => !h.startsWith('朝向'));
-    const missing = expectInvalid(await upload(Buffer.from(`${withoutOrientation.join(',')}\r\nB,B-0401,4,1,A,x,90,80,100,90\r\n`), { format: 'csv' }));
-    expect(missing.errors).toEqual([{ row: 1, column: '朝向 Orientation', value: null, code: 'MISSING_COLUMN', reason: expect.any(String) }]);
+    const missing = expectInvalid(
+      await upload(Buffer.from(`${withoutOrientation.join(',')}\r\nB,B-0401,4,1,A,x,90,80,100,90\r\n`), {
+        format: 'csv',
+      }),
+    );
+    expect(missing.errors).toEqual([
+      { row: 1, column: '朝向 Orientation', value: null, code: 'MISSING_COLUMN', reason: expect.any(String) },
+    ]);
 
     const twice = expectInvalid(await upload(await xlsxFrom([unitRow('B', 'B-0401', 4, 1)], [...HEADERS, 'Floor'])));
     expect(twice.errors.map((e) => [e.row, e.column, e.code])).toEqual([[1, '楼层 Floor', 'DUPLICATE_COLUMN']]);
@@ -460,7 +600,20 @@ describe('invalid files', () => {
   });
 
   it('accepts header spellings in either language, any column order, extra columns ignored', async () => {
-    const header = ['Unit', '楼栋', 'floor', '位置', 'Layout', '户型名称', '建筑面积(㎡)', 'Net area m2', '朝向', 'List price', '底价（元）', '备注 Note'];
+    const header = [
+      'Unit',
+      '楼栋',
+      'floor',
+      '位置',
+      'Layout',
+      '户型名称',
+      '建筑面积(㎡)',
+      'Net area m2',
+      '朝向',
+      'List price',
+      '底价（元）',
+      '备注 Note',
+    ];
     const text = `${header.join(',')}\nB-0401,B,4,1,A,3室,90.00,80,南,"¥1,000,000",900000,just a note\n`;
     const res = await upload(Buffer.from(text), { format: 'csv' });
     expect(res.status).toBe(200);
@@ -486,6 +639,10 @@ describe('concurrency', () => {
     expect(ids.size).toBe(1);
     expect(await server.db.unit.count({ where: { projectId } })).toBe(before + 2);
     expect(await server.db.priceList.count({ where: { projectId, status: 'PENDING' } })).toBe(pendingBefore + 1);
-    expect(await server.db.auditEvent.count({ where: { projectId, action: 'unit.create', after: { path: ['code'], equals: 'B-0501' } } })).toBe(1);
+    expect(
+      await server.db.auditEvent.count({
+        where: { projectId, action: 'unit.create', after: { path: ['code'], equals: 'B-0501' } },
+      }),
+    ).toBe(1);
   });
 });

@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_UNIT_STATUSES, storedStatusOf, transitionOf, type StoredUnitStatus } from '@kaipan/shared';
 import { createDb, type Db } from '../server/src/infra/db.js';
-import { releaseBatchUnits, storedTransition, transitionUnit, type StoredUnitAction } from '../server/src/selling/unit-transitions.js';
+import {
+  releaseBatchUnits,
+  storedTransition,
+  transitionUnit,
+  type StoredUnitAction,
+} from '../server/src/selling/unit-transitions.js';
 import { seedFixture, type Fixture } from './support/fixture.js';
 import { createTestDatabase, type TestDatabase } from './support/services.js';
 
@@ -37,7 +42,11 @@ describe('transitionUnit', () => {
   it('derives each stored step from the table (confirm starts from LOCKED, an AVAILABLE row)', () => {
     for (const action of ACTIONS) {
       const step = transitionOf(action);
-      expect(storedTransition(action)).toEqual({ from: storedStatusOf(step.from), to: storedStatusOf(step.to), shownFrom: step.from });
+      expect(storedTransition(action)).toEqual({
+        from: storedStatusOf(step.from),
+        to: storedStatusOf(step.to),
+        shownFrom: step.from,
+      });
     }
     expect(() => storedTransition('lock' as StoredUnitAction)).toThrow(/does not change the stored status/);
   });
@@ -48,9 +57,18 @@ describe('transitionUnit', () => {
       const before = await unitIn(status);
       const auditsBefore = await db.auditEvent.count({ where: { entityId: before.id } });
       const result = await db.$transaction((tx) =>
-        transitionUnit(tx, { projectId: fx.projectId, unitId: before.id, action, actor: 'system', after: { note: 'test' } }),
+        transitionUnit(tx, {
+          projectId: fx.projectId,
+          unitId: before.id,
+          action,
+          actor: 'system',
+          after: { note: 'test' },
+        }),
       );
-      const after = await db.unit.findUniqueOrThrow({ where: { id: before.id }, select: { status: true, version: true } });
+      const after = await db.unit.findUniqueOrThrow({
+        where: { id: before.id },
+        select: { status: true, version: true },
+      });
       const audits = await db.auditEvent.findMany({ where: { entityId: before.id }, orderBy: { id: 'asc' } });
       if (status !== from) {
         expect(result).toBeNull();
@@ -62,19 +80,32 @@ describe('transitionUnit', () => {
       expect(after).toEqual({ status: to, version: before.version + 1 });
       expect(audits).toHaveLength(auditsBefore + 1);
       expect(audits.at(-1)).toMatchObject({
-        action: `unit.${action}`, entity: 'unit', actorKind: 'system',
-        before: { status: shownFrom, unitCode: result?.code }, after: { status: to, note: 'test' },
+        action: `unit.${action}`,
+        entity: 'unit',
+        actorKind: 'system',
+        before: { status: shownFrom, unitCode: result?.code },
+        after: { status: to, note: 'test' },
       });
     });
   });
 
   it('confirm: only at the quoted prices, recording the lock token the mirror change carries', async () => {
     const unit = await unitIn('AVAILABLE');
-    const row = await db.unit.findUniqueOrThrow({ where: { id: unit.id }, select: { listPrice: true, floorPrice: true } });
+    const row = await db.unit.findUniqueOrThrow({
+      where: { id: unit.id },
+      select: { listPrice: true, floorPrice: true },
+    });
     const prices = { listPrice: Number(row.listPrice), floorPrice: Number(row.floorPrice) };
     const confirm = (listPrice: number) =>
       db.$transaction((tx) =>
-        transitionUnit(tx, { projectId: fx.projectId, unitId: unit.id, action: 'confirm', actor: 'system', lockToken: '42', prices: { ...prices, listPrice } }),
+        transitionUnit(tx, {
+          projectId: fx.projectId,
+          unitId: unit.id,
+          action: 'confirm',
+          actor: 'system',
+          lockToken: '42',
+          prices: { ...prices, listPrice },
+        }),
       );
     expect(await confirm(prices.listPrice + 1)).toBeNull();
     const done = await confirm(prices.listPrice);
@@ -98,9 +129,15 @@ describe('releaseBatchUnits', () => {
     );
     expect(changes.map((c) => c.unitId).sort()).toEqual([...fx.pendingUnitIds].sort());
     expect(changes.every((c) => c.status === 'AVAILABLE')).toBe(true);
-    const event = await db.auditEvent.findFirstOrThrow({ where: { entityId: fx.pendingBatchId, action: 'batch.release' } });
+    const event = await db.auditEvent.findFirstOrThrow({
+      where: { entityId: fx.pendingBatchId, action: 'batch.release' },
+    });
     expect((event.after as { units: string[] }).units).toHaveLength(fx.pendingUnitIds.length);
     // Again: nothing is NOT_RELEASED any more.
-    expect(await db.$transaction((tx) => releaseBatchUnits(tx, { projectId: fx.projectId, batchId: fx.pendingBatchId, actor: 'system' }))).toEqual([]);
+    expect(
+      await db.$transaction((tx) =>
+        releaseBatchUnits(tx, { projectId: fx.projectId, batchId: fx.pendingBatchId, actor: 'system' }),
+      ),
+    ).toEqual([]);
   });
 });

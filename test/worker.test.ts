@@ -54,7 +54,8 @@ describe('worker process', () => {
     await worker.close();
     worker = undefined;
     // disconnect() is immediate on our side; give Redis a moment to drop the entries.
-    for (let i = 0; i < 20 && (await workerConnections()).length > 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 20 && (await workerConnections()).length > 0; i += 1)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await workerConnections()).toEqual([]);
   }, 60_000);
 });

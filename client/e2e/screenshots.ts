@@ -85,8 +85,8 @@ async function makeSales(projectId: string): Promise<void> {
   }
   const withheld = units[13];
   if (withheld) {
-    await http('POST', `/api/units/${withheld}/withhold`, manager.token, { reason: '样板间 show flat' }).catch((e: unknown) =>
-      console.warn('activity: withhold failed:', (e as Error).message.slice(0, 160)),
+    await http('POST', `/api/units/${withheld}/withhold`, manager.token, { reason: '样板间 show flat' }).catch(
+      (e: unknown) => console.warn('activity: withhold failed:', (e as Error).message.slice(0, 160)),
     );
   }
 }
@@ -124,7 +124,9 @@ async function fakeSales(page: Page, projectId: string): Promise<void> {
     server.onMessage((message) => {
       if (typeof message === 'string' && message.startsWith('43/hub,')) {
         const open = message.indexOf('[');
-        const payload = JSON.parse(message.slice(open)) as [{ ok: boolean; data?: { units?: { status: string; price?: number }[] } }];
+        const payload = JSON.parse(message.slice(open)) as [
+          { ok: boolean; data?: { units?: { status: string; price?: number }[] } },
+        ];
         const units = payload[0].data?.units;
         if (units) {
           units.forEach((u, i) => {
@@ -259,10 +261,14 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
   await page.locator('.sheet .btn--go').click();
   await page.waitForSelector('.lock-timer');
   await page.clock.fastForward(95_000);
-  await page.waitForSelector('.lock-timer--urgent', { timeout: 5_000 }).catch(() => problems.push(`${vp.name}: countdown not urgent`));
+  await page
+    .waitForSelector('.lock-timer--urgent', { timeout: 5_000 })
+    .catch(() => problems.push(`${vp.name}: countdown not urgent`));
   await shot(page, `06c-urgent-${vp.name}`);
   // The jump also outlasted the socket's ping timeout: wait for the reconnect, then release.
-  await page.waitForSelector('.conn--online', { timeout: 20_000 }).catch(() => problems.push(`${vp.name}: no reconnect after clock jump`));
+  await page
+    .waitForSelector('.conn--online', { timeout: 20_000 })
+    .catch(() => problems.push(`${vp.name}: no reconnect after clock jump`));
   await page.locator('.sheet .sheet__actions .btn--secondary').click();
   await page.waitForSelector('.sheet', { state: 'detached' });
 
@@ -278,7 +284,9 @@ async function consultantFlow(browser: Browser, vp: Viewport, projectId: string,
 
   // Offline banner: cut the network (the socket drops and reconnects with backoff).
   await context.setOffline(true);
-  await page.waitForSelector('.banner--offline', { timeout: 15_000 }).catch(() => problems.push(`${vp.name}: no offline banner`));
+  await page
+    .waitForSelector('.banner--offline', { timeout: 15_000 })
+    .catch(() => problems.push(`${vp.name}: no offline banner`));
   await shot(page, `11-offline-${vp.name}`);
   await context.setOffline(false);
   await page
@@ -327,7 +335,13 @@ async function managerFlow(browser: Browser, vp: Viewport, projectId: string): P
   await cashier.close();
 }
 
-async function boardFlow(browser: Browser, vp: Viewport, projectId: string, fake: boolean, live: boolean): Promise<void> {
+async function boardFlow(
+  browser: Browser,
+  vp: Viewport,
+  projectId: string,
+  fake: boolean,
+  live: boolean,
+): Promise<void> {
   const context = await newContext(browser, vp);
   const page = await context.newPage();
   if (fake) await fakeSales(page, projectId);
@@ -392,13 +406,21 @@ async function main(): Promise<void> {
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
     const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
     for (const vp of VIEWPORTS) {
       console.log(`viewport ${vp.name} ${vp.width}×${vp.height}`);
-      if (!only || only === 'consultant') await consultantFlow(browser, vp, project.id, activity && vp.name === 'phone');
+      if (!only || only === 'consultant')
+        await consultantFlow(browser, vp, project.id, activity && vp.name === 'phone');
       if (!only || only === 'manager') await managerFlow(browser, vp, project.id);
       if (!only || only === 'board') {
         if (activity) await makeLocks(project.id, vp.width);

@@ -57,7 +57,11 @@ function WithDevice(props: { mode: 'kiosk' | 'screen'; children: (device: KioskD
       <Match when={device.error()}>
         <div class="k-page k-page--center">
           <OfflineBanner />
-          <ErrorState title={t('app.title')} message={describeError(device.error())} onRetry={() => void device.reload()} />
+          <ErrorState
+            title={t('app.title')}
+            message={describeError(device.error())}
+            onRetry={() => void device.reload()}
+          />
         </div>
       </Match>
       <Match when={true}>
@@ -73,7 +77,10 @@ export function App(): JSX.Element {
   return (
     <Router>
       <Route path="/queue" component={() => <WithDevice mode="kiosk">{(d) => <TakePage device={d} />}</WithDevice>} />
-      <Route path="/queue/screen" component={() => <WithDevice mode="screen">{(d) => <ScreenPage device={d} />}</WithDevice>} />
+      <Route
+        path="/queue/screen"
+        component={() => <WithDevice mode="screen">{(d) => <ScreenPage device={d} />}</WithDevice>}
+      />
       <Route path="/queue/setup" component={() => <SetupPage next="kiosk" />} />
       <Route path="/cashier" component={CashierFrame}>
         <Route path="/" component={CashierDeskPage} />

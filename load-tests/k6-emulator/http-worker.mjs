@@ -7,9 +7,19 @@ const flag = new Int32Array(shared);
 async function one(r) {
   const started = performance.now();
   try {
-    const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body ?? undefined, signal: AbortSignal.timeout(r.timeoutMs ?? 60_000) });
+    const res = await fetch(r.url, {
+      method: r.method,
+      headers: r.headers,
+      body: r.body ?? undefined,
+      signal: AbortSignal.timeout(r.timeoutMs ?? 60_000),
+    });
     const body = await res.text();
-    return { status: res.status, body, headers: Object.fromEntries(res.headers), duration: performance.now() - started };
+    return {
+      status: res.status,
+      body,
+      headers: Object.fromEntries(res.headers),
+      duration: performance.now() - started,
+    };
   } catch (error) {
     return { status: 0, body: '', headers: {}, error: String(error), duration: performance.now() - started };
   }

@@ -5,7 +5,10 @@ import { addSample } from './state.mjs';
 const { port1, port2 } = new MessageChannel();
 const shared = new SharedArrayBuffer(4);
 const flag = new Int32Array(shared);
-const worker = new Worker(new URL('./http-worker.mjs', import.meta.url), { workerData: { port: port2, shared }, transferList: [port2] });
+const worker = new Worker(new URL('./http-worker.mjs', import.meta.url), {
+  workerData: { port: port2, shared },
+  transferList: [port2],
+});
 worker.unref();
 port1.unref();
 
@@ -31,7 +34,12 @@ function select(obj, path) {
 }
 
 function toResponse(r, req) {
-  const tags = { name: req.params?.tags?.name ?? req.url, method: req.method, status: String(r.status), ...(req.params?.tags ?? {}) };
+  const tags = {
+    name: req.params?.tags?.name ?? req.url,
+    method: req.method,
+    status: String(r.status),
+    ...(req.params?.tags ?? {}),
+  };
   addSample('http_reqs', 'counter', 1, tags);
   addSample('http_req_duration', 'trend', r.duration, tags);
   addSample('http_req_failed', 'rate', expected(r.status) ? 0 : 1, tags);
@@ -63,7 +71,9 @@ export const post = (url, body, params) => request('POST', url, body, params);
 export const put = (url, body, params) => request('PUT', url, body, params);
 export const del = (url, body, params) => request('DELETE', url, body, params);
 export function batch(requests) {
-  const reqs = requests.map((r) => (Array.isArray(r) ? prepare(r[0], r[1], r[2], r[3]) : prepare(r.method ?? 'GET', r.url, r.body, r.params)));
+  const reqs = requests.map((r) =>
+    Array.isArray(r) ? prepare(r[0], r[1], r[2], r[3]) : prepare(r.method ?? 'GET', r.url, r.body, r.params),
+  );
   const results = roundTrip({ batch: reqs });
   return results.map((r, i) => toResponse(r, reqs[i]));
 }

@@ -33,7 +33,9 @@ const seconds = (d) => {
 };
 
 let nextVu = 1;
-const scenarios = Object.entries(options.scenarios ?? { default: { executor: 'per-vu-iterations', vus: options.vus ?? 1, iterations: 1 } });
+const scenarios = Object.entries(
+  options.scenarios ?? { default: { executor: 'per-vu-iterations', vus: options.vus ?? 1, iterations: 1 } },
+);
 const runs = scenarios.map(async ([name, sc]) => {
   const fn = mod[sc.exec ?? 'default'];
   if (typeof fn !== 'function') throw new Error(`scenario ${name}: no exported function ${sc.exec ?? 'default'}`);
@@ -85,7 +87,9 @@ for (const [key, rules] of Object.entries(options.thresholds ?? {})) {
   for (const rule of rules) {
     const agg = metric ? aggregate(metric, filter) : null;
     // A metric that never got a sample: k6 does not fail count==0-style thresholds on it.
-    const result = agg ? evaluate(agg, rule) : { actual: null, ok: /^count\s*==\s*0$/.test(rule) || /^rate\s*==\s*1$/.test(rule) };
+    const result = agg
+      ? evaluate(agg, rule)
+      : { actual: null, ok: /^count\s*==\s*0$/.test(rule) || /^rate\s*==\s*1$/.test(rule) };
     thresholds[key][rule] = result;
     if (!result.ok) failed = true;
   }
@@ -93,7 +97,24 @@ for (const [key, rules] of Object.entries(options.thresholds ?? {})) {
 const metrics = {};
 for (const [name, m] of state.metrics) {
   const a = aggregate(m);
-  metrics[name] = { type: m.type, samples: a.samples, count: a.count, avg: a.avg, p99: a.p(99), max: a.max, rate: a.rate };
+  metrics[name] = {
+    type: m.type,
+    samples: a.samples,
+    count: a.count,
+    avg: a.avg,
+    p99: a.p(99),
+    max: a.max,
+    rate: a.rate,
+  };
 }
-console.log(JSON.stringify({ script, ms: Date.now() - started, unclosed, errors: state.errors.slice(0, 10), thresholds, metrics }));
+console.log(
+  JSON.stringify({
+    script,
+    ms: Date.now() - started,
+    unclosed,
+    errors: state.errors.slice(0, 10),
+    thresholds,
+    metrics,
+  }),
+);
 process.exit(state.errors.length ? 1 : failed ? 99 : 0);

@@ -41,7 +41,9 @@ function percentile(sorted, p) {
 
 /** Aggregate a metric's samples (optionally those matching a tag filter) the way thresholds see them. */
 export function aggregate(m, filter) {
-  const samples = filter ? m.samples.filter((s) => Object.entries(filter).every(([k, v]) => String(s.tags[k]) === v)) : m.samples;
+  const samples = filter
+    ? m.samples.filter((s) => Object.entries(filter).every(([k, v]) => String(s.tags[k]) === v))
+    : m.samples;
   const values = samples.map((s) => s.value);
   const sorted = [...values].sort((a, b) => a - b);
   const sum = values.reduce((a, b) => a + b, 0);
@@ -49,7 +51,8 @@ export function aggregate(m, filter) {
   return {
     count: m.type === 'counter' ? sum : values.length,
     samples: values.length,
-    rate: m.type === 'rate' ? (values.length ? values.filter((v) => v !== 0).length / values.length : 0) : sum / seconds,
+    rate:
+      m.type === 'rate' ? (values.length ? values.filter((v) => v !== 0).length / values.length : 0) : sum / seconds,
     avg: values.length ? sum / values.length : 0,
     min: sorted[0] ?? 0,
     max: sorted[sorted.length - 1] ?? 0,
@@ -61,10 +64,20 @@ export function aggregate(m, filter) {
 
 /** Evaluate "p(99)<=10", "count==0", "rate<0.01"… on an aggregate. */
 export function evaluate(agg, rule) {
-  const m = /^\s*(count|rate|avg|min|max|med|value|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*([0-9.]+)\s*$/.exec(rule);
+  const m = /^\s*(count|rate|avg|min|max|med|value|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*([0-9.]+)\s*$/.exec(
+    rule,
+  );
   if (!m) throw new Error(`threshold not understood: ${rule}`);
   const actual = m[2] !== undefined ? agg.p(Number(m[2])) : agg[m[1]];
   const target = Number(m[4]);
-  const ok = { '<': actual < target, '<=': actual <= target, '>': actual > target, '>=': actual >= target, '==': actual === target, '===': actual === target, '!=': actual !== target }[m[3]];
+  const ok = {
+    '<': actual < target,
+    '<=': actual <= target,
+    '>': actual > target,
+    '>=': actual >= target,
+    '==': actual === target,
+    '===': actual === target,
+    '!=': actual !== target,
+  }[m[3]];
   return { actual, ok };
 }

@@ -12,7 +12,17 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
-import { BASE_URL, BUYER, authHeaders, demoProject, envFloat, envInt, envStr, loginConsultants, snapshot } from './lib/kaipan.js';
+import {
+  BASE_URL,
+  BUYER,
+  authHeaders,
+  demoProject,
+  envFloat,
+  envInt,
+  envStr,
+  loginConsultants,
+  snapshot,
+} from './lib/kaipan.js';
 
 const USERS = envInt('USERS', 100);
 const RATE = envFloat('RATE', 2);
@@ -57,7 +67,9 @@ export const options = {
 export function setup() {
   const sessions = loginConsultants(USERS);
   const project = demoProject(sessions[0].token);
-  const units = snapshot(sessions[0].token, project.id).units.filter((u) => u.status === 'AVAILABLE').map((u) => u.id);
+  const units = snapshot(sessions[0].token, project.id)
+    .units.filter((u) => u.status === 'AVAILABLE')
+    .map((u) => u.id);
   return { sessions, projectId: project.id, units };
 }
 

@@ -14,7 +14,17 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { BUYER, DEVICE_KEY, ackError, demoProject, envFloat, envInt, hubSession, loginConsultants, partition } from './lib/kaipan.js';
+import {
+  BUYER,
+  DEVICE_KEY,
+  ackError,
+  demoProject,
+  envFloat,
+  envInt,
+  hubSession,
+  loginConsultants,
+  partition,
+} from './lib/kaipan.js';
 import { SeqFollower } from './lib/socketio.js';
 
 const BOARDS = envInt('BOARDS', 500);
@@ -41,8 +51,20 @@ const total = START_DELAY_MS + DURATION_S * 1000 + SETTLE_MS;
 export const options = {
   setupTimeout: '300s',
   scenarios: {
-    boards: { executor: 'per-vu-iterations', exec: 'board', vus: BOARDS, iterations: 1, maxDuration: `${Math.ceil(total / 1000) + 60}s` },
-    sellers: { executor: 'per-vu-iterations', exec: 'seller', vus: SELLERS, iterations: 1, maxDuration: `${Math.ceil(total / 1000) + 60}s` },
+    boards: {
+      executor: 'per-vu-iterations',
+      exec: 'board',
+      vus: BOARDS,
+      iterations: 1,
+      maxDuration: `${Math.ceil(total / 1000) + 60}s`,
+    },
+    sellers: {
+      executor: 'per-vu-iterations',
+      exec: 'seller',
+      vus: SELLERS,
+      iterations: 1,
+      maxDuration: `${Math.ceil(total / 1000) + 60}s`,
+    },
   },
   thresholds: {
     kaipan_board_delivery_ms: [`p(99)<=${envInt('DELIVERY_P99_MS', 100)}`],
@@ -65,72 +87,82 @@ export function setup() {
 export function board(data) {
   const i = exec.vu.idInTest;
   const maxMs = Math.max(0, data.endAt - Date.now()) + SETTLE_MS + 30000;
-  const res = hubSession({ deviceKey: DEVICE_KEY }, `k6-board-${i}`, maxMs, ACK_TIMEOUT_MS, (io, socket) => {
-    let follower = null;
-    let statuses = {};
-    let buffered = [];
-    const load = (snap) => {
-      follower = new SeqFollower(snap.seq);
-      statuses = {};
-      for (const u of snap.units) statuses[u.id] = u.status;
-    };
-    const onFrame = (frame, at, replay) => {
-      const p = follower.apply(frame);
-      if (p.kind === 'apply') {
-        for (const c of p.changes) {
-          deliveryMs.add(at - c.at);
-          statuses[c.unitId] = c.status;
+  const res = hubSession(
+    { deviceKey: DEVICE_KEY },
+    `k6-board-${i}`,
+    maxMs,
+    ACK_TIMEOUT_MS,
+    (io, socket) => {
+      let follower = null;
+      let statuses = {};
+      let buffered = [];
+      const load = (snap) => {
+        follower = new SeqFollower(snap.seq);
+        statuses = {};
+        for (const u of snap.units) statuses[u.id] = u.status;
+      };
+      const onFrame = (frame, at, replay) => {
+        const p = follower.apply(frame);
+        if (p.kind === 'apply') {
+          for (const c of p.changes) {
+            deliveryMs.add(at - c.at);
+            statuses[c.unitId] = c.status;
+          }
+          changesSeen.add(p.changes.length);
+        } else if (p.kind === 'stale') {
+          if (!replay) reorders.add(1);
+        } else {
+          gaps.add(1);
+          join();
         }
-        changesSeen.add(p.changes.length);
-      } else if (p.kind === 'stale') {
-        if (!replay) reorders.add(1);
-      } else {
-        gaps.add(1);
-        join();
-      }
-    };
-    const join = (then) => {
-      const before = follower;
-      follower = null;
-      io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
-        const code = ackError(r, err);
-        if (code) {
-          hubErrors.add(1, { code });
-          follower = before;
-          return;
-        }
-        if (then) {
-          then(r.data, before);
-          return;
-        }
-        load(r.data);
-        const replay = buffered;
-        buffered = [];
-        for (const [frame, at] of replay) onFrame(frame, at, true);
+      };
+      const join = (then) => {
+        const before = follower;
+        follower = null;
+        io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
+          const code = ackError(r, err);
+          if (code) {
+            hubErrors.add(1, { code });
+            follower = before;
+            return;
+          }
+          if (then) {
+            then(r.data, before);
+            return;
+          }
+          load(r.data);
+          const replay = buffered;
+          buffered = [];
+          for (const [frame, at] of replay) onFrame(frame, at, true);
+        });
+      };
+      io.on('units:changed', (frame) => {
+        const at = Date.now();
+        if (follower) onFrame(frame, at, false);
+        else buffered.push([frame, at]);
       });
-    };
-    io.on('units:changed', (frame) => {
-      const at = Date.now();
-      if (follower) onFrame(frame, at, false);
-      else buffered.push([frame, at]);
-    });
-    io.on('project:changed', (e) => {
-      if (e && e.resync) join();
-    });
-    join();
-    // After the sellers stop and the last frames are out: compare with a fresh snapshot.
-    socket.setTimeout(() => {
-      const mine = statuses;
-      join((snap, was) => {
-        const seq = was ? was.seq : -1;
-        if (seq !== snap.seq) behind.add(1);
-        let bad = 0;
-        for (const u of snap.units) if (mine[u.id] !== u.status) bad++;
-        mismatched.add(bad);
-        socket.close();
+      io.on('project:changed', (e) => {
+        if (e && e.resync) join();
       });
-    }, Math.max(0, data.endAt - Date.now()) + SETTLE_MS);
-  }, (code) => hubErrors.add(1, { code }));
+      join();
+      // After the sellers stop and the last frames are out: compare with a fresh snapshot.
+      socket.setTimeout(
+        () => {
+          const mine = statuses;
+          join((snap, was) => {
+            const seq = was ? was.seq : -1;
+            if (seq !== snap.seq) behind.add(1);
+            let bad = 0;
+            for (const u of snap.units) if (mine[u.id] !== u.status) bad++;
+            mismatched.add(bad);
+            socket.close();
+          });
+        },
+        Math.max(0, data.endAt - Date.now()) + SETTLE_MS,
+      );
+    },
+    (code) => hubErrors.add(1, { code }),
+  );
   check(res, { 'board hub upgraded (101)': (r) => !!r && r.status === 101 });
 }
 
@@ -139,58 +171,68 @@ export function seller(data) {
   const k = (i - 1) % SELLERS;
   const session = data.sessions[k % data.sessions.length];
   const maxMs = Math.max(0, data.endAt - Date.now()) + ACK_TIMEOUT_MS + 10000;
-  const res = hubSession({ token: session.token }, `k6-seller-${k}`, maxMs, ACK_TIMEOUT_MS, (io, socket) => {
-    io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
-      const code = ackError(r, err);
-      if (code) {
-        hubErrors.add(1, { code });
-        socket.close();
-        return;
-      }
-      const queue = partition(r.data.units, k, SELLERS);
-      let busy = false;
-      const cycle = () => {
-        const unitId = queue.shift();
-        if (!unitId) return;
-        busy = true;
-        io.emit('unit:lock', { unitId }, (l, lms, lerr) => {
-          lockMs.add(lms);
-          const lcode = ackError(l, lerr);
-          if (lcode) {
-            refusals.add(1, { command: 'lock', code: lcode });
-            if (lcode !== 'UNIT_NOT_AVAILABLE') queue.push(unitId);
-            busy = false;
-            return;
-          }
-          const token = l.data.token;
-          socket.setTimeout(() => {
-            const confirm = Math.random() < CONFIRM_RATIO;
-            const done = (c, _ms, cerr) => {
-              const ccode = ackError(c, cerr);
-              if (ccode) refusals.add(1, { command: confirm ? 'confirm' : 'release', code: ccode });
-              if (!confirm || ccode) queue.push(unitId);
+  const res = hubSession(
+    { token: session.token },
+    `k6-seller-${k}`,
+    maxMs,
+    ACK_TIMEOUT_MS,
+    (io, socket) => {
+      io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
+        const code = ackError(r, err);
+        if (code) {
+          hubErrors.add(1, { code });
+          socket.close();
+          return;
+        }
+        const queue = partition(r.data.units, k, SELLERS);
+        let busy = false;
+        const cycle = () => {
+          const unitId = queue.shift();
+          if (!unitId) return;
+          busy = true;
+          io.emit('unit:lock', { unitId }, (l, lms, lerr) => {
+            lockMs.add(lms);
+            const lcode = ackError(l, lerr);
+            if (lcode) {
+              refusals.add(1, { command: 'lock', code: lcode });
+              if (lcode !== 'UNIT_NOT_AVAILABLE') queue.push(unitId);
               busy = false;
-            };
-            if (confirm) io.emit('unit:confirm', { unitId, token, buyer: BUYER }, done);
-            else io.emit('unit:release', { unitId, token }, done);
-          }, HOLD_MS);
-        });
-      };
-      const period = 1000 / RATE;
-      socket.setTimeout(() => {
-        const tick = () => {
-          if (Date.now() >= data.endAt) {
-            const closeAt = Date.now() + ACK_TIMEOUT_MS;
-            const leave = () => (busy && Date.now() < closeAt ? socket.setTimeout(leave, 50) : socket.close());
-            leave();
-            return;
-          }
-          if (!busy) cycle();
-          socket.setTimeout(tick, period);
+              return;
+            }
+            const token = l.data.token;
+            socket.setTimeout(() => {
+              const confirm = Math.random() < CONFIRM_RATIO;
+              const done = (c, _ms, cerr) => {
+                const ccode = ackError(c, cerr);
+                if (ccode) refusals.add(1, { command: confirm ? 'confirm' : 'release', code: ccode });
+                if (!confirm || ccode) queue.push(unitId);
+                busy = false;
+              };
+              if (confirm) io.emit('unit:confirm', { unitId, token, buyer: BUYER }, done);
+              else io.emit('unit:release', { unitId, token }, done);
+            }, HOLD_MS);
+          });
         };
-        tick();
-      }, Math.max(0, data.startAt - Date.now()) + Math.random() * period);
-    });
-  }, (code) => hubErrors.add(1, { code }));
+        const period = 1000 / RATE;
+        socket.setTimeout(
+          () => {
+            const tick = () => {
+              if (Date.now() >= data.endAt) {
+                const closeAt = Date.now() + ACK_TIMEOUT_MS;
+                const leave = () => (busy && Date.now() < closeAt ? socket.setTimeout(leave, 50) : socket.close());
+                leave();
+                return;
+              }
+              if (!busy) cycle();
+              socket.setTimeout(tick, period);
+            };
+            tick();
+          },
+          Math.max(0, data.startAt - Date.now()) + Math.random() * period,
+        );
+      });
+    },
+    (code) => hubErrors.add(1, { code }),
+  );
   check(res, { 'seller hub upgraded (101)': (r) => !!r && r.status === 101 });
 }

@@ -83,53 +83,60 @@ export default function (data) {
   const choices = [data.hot[i % data.hot.length]].concat(pickFor(data.warm, i, CHOICES - 1));
   const maxMs = Math.max(0, data.startAt - Date.now()) + 60000;
 
-  const res = hubSession({ token: session.token }, `k6-storm-${i}`, maxMs, ACK_TIMEOUT_MS, (io, socket) => {
-    const attempt = (k) => {
-      if (k >= choices.length) {
-        socket.close();
-        return;
-      }
-      const unitId = choices[k];
-      io.emit('unit:lock', { unitId }, (r, ms, err) => {
-        lockMs.add(ms);
-        const code = ackError(r, err);
-        if (k === 0) {
-          firstWaveLockMs.add(ms);
-          if (err) firstWaveUnanswered.add(1);
-          else answerSinceStart.add(Date.now() - data.startAt);
-        }
-        if (code) {
-          refusals.add(1, { command: 'lock', code });
-          if (code === 'LOCK_LIMIT') lockLimit.add(1);
-          attempt(k + 1);
+  const res = hubSession(
+    { token: session.token },
+    `k6-storm-${i}`,
+    maxMs,
+    ACK_TIMEOUT_MS,
+    (io, socket) => {
+      const attempt = (k) => {
+        if (k >= choices.length) {
+          socket.close();
           return;
         }
-        if (k === 0) firstWaveWins.add(1);
-        const token = r.data.token;
-        io.emit('unit:confirm', { unitId, token, buyer: BUYER }, (c, cms, cerr) => {
-          confirmMs.add(cms);
-          const ccode = ackError(c, cerr);
-          if (!ccode) {
-            secured.add(1);
-            socket.close();
+        const unitId = choices[k];
+        io.emit('unit:lock', { unitId }, (r, ms, err) => {
+          lockMs.add(ms);
+          const code = ackError(r, err);
+          if (k === 0) {
+            firstWaveLockMs.add(ms);
+            if (err) firstWaveUnanswered.add(1);
+            else answerSinceStart.add(Date.now() - data.startAt);
+          }
+          if (code) {
+            refusals.add(1, { command: 'lock', code });
+            if (code === 'LOCK_LIMIT') lockLimit.add(1);
+            attempt(k + 1);
             return;
           }
-          refusals.add(1, { command: 'confirm', code: ccode });
-          io.emit('unit:release', { unitId, token }, () => attempt(k + 1));
+          if (k === 0) firstWaveWins.add(1);
+          const token = r.data.token;
+          io.emit('unit:confirm', { unitId, token, buyer: BUYER }, (c, cms, cerr) => {
+            confirmMs.add(cms);
+            const ccode = ackError(c, cerr);
+            if (!ccode) {
+              secured.add(1);
+              socket.close();
+              return;
+            }
+            refusals.add(1, { command: 'confirm', code: ccode });
+            io.emit('unit:release', { unitId, token }, () => attempt(k + 1));
+          });
         });
+      };
+      io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
+        const code = ackError(r, err);
+        if (code) {
+          hubErrors.add(1, { code });
+          socket.close();
+          return;
+        }
+        if (Date.now() >= data.startAt) lateJoins.add(1);
+        socket.setTimeout(() => attempt(0), Math.max(0, data.startAt - Date.now()));
       });
-    };
-    io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
-      const code = ackError(r, err);
-      if (code) {
-        hubErrors.add(1, { code });
-        socket.close();
-        return;
-      }
-      if (Date.now() >= data.startAt) lateJoins.add(1);
-      socket.setTimeout(() => attempt(0), Math.max(0, data.startAt - Date.now()));
-    });
-  }, (code) => hubErrors.add(1, { code }));
+    },
+    (code) => hubErrors.add(1, { code }),
+  );
 
   check(res, { 'hub upgraded (101)': (r) => !!r && r.status === 101 });
 }

@@ -16,7 +16,19 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import http from 'k6/http';
-import { BASE_URL, BUYER, ackError, authHeaders, demoProject, envFloat, envInt, envStr, hubSession, loginConsultants, partition } from './lib/kaipan.js';
+import {
+  BASE_URL,
+  BUYER,
+  ackError,
+  authHeaders,
+  demoProject,
+  envFloat,
+  envInt,
+  envStr,
+  hubSession,
+  loginConsultants,
+  partition,
+} from './lib/kaipan.js';
 
 const CONSULTANTS = envInt('CONSULTANTS', 500);
 const RATE = envFloat('RATE', 1);
@@ -69,86 +81,99 @@ export default function (data) {
   const session = data.sessions[i % data.sessions.length];
   const maxMs = Math.max(0, data.endAt - Date.now()) + ACK_TIMEOUT_MS + 10000;
 
-  const res = hubSession({ token: session.token }, `k6-steady-${i}`, maxMs, ACK_TIMEOUT_MS, (io, socket) => {
-    let queue = [];
-    let busy = false;
-    const record = (command, trend, r, ms, err) => {
-      trend.add(ms);
-      const code = ackError(r, err);
-      if (code) {
-        refusals.add(1, { command, code });
-        if (code === 'LOCK_LIMIT') lockLimit.add(1);
-        if (code === 'TIMEOUT') timeouts.add(1);
-      }
-      return code;
-    };
-    const cycle = () => {
-      const unitId = queue.shift();
-      if (!unitId) {
-        exhausted.add(1);
-        return;
-      }
-      busy = true;
-      io.emit('unit:lock', { unitId }, (r, ms, err) => {
-        const code = record('lock', lockMs, r, ms, err);
-        if (code) {
-          if (code !== 'UNIT_NOT_AVAILABLE' && code !== 'NOT_FOUND') queue.push(unitId);
-          busy = false;
-          return;
-        }
-        const token = r.data.token;
-        socket.setTimeout(() => {
-          if (Math.random() < CONFIRM_RATIO) {
-            io.emit('unit:confirm', { unitId, token, buyer: BUYER }, (c, cms, cerr) => {
-              if (!record('confirm', confirmMs, c, cms, cerr)) confirmed.add(1);
-              else io.emit('unit:release', { unitId, token });
-              busy = false;
-            });
-          } else {
-            io.emit('unit:release', { unitId, token }, (c, cms, cerr) => {
-              record('release', releaseMs, c, cms, cerr);
-              queue.push(unitId);
-              busy = false;
-            });
-          }
-        }, HOLD_MS);
-      });
-    };
-    const run = () => {
-      const period = 1000 / RATE;
-      socket.setTimeout(() => {
-        const tick = () => {
-          if (Date.now() >= data.endAt) {
-            // Finish the cycle in flight (bounded), then leave.
-            const closeAt = Date.now() + ACK_TIMEOUT_MS;
-            const leave = () => (busy && Date.now() < closeAt ? socket.setTimeout(leave, 50) : socket.close());
-            leave();
-            return;
-          }
-          if (busy) skipped.add(1);
-          else cycle();
-          socket.setTimeout(tick, period);
-        };
-        tick();
-      }, Math.max(0, data.startAt - Date.now()) + Math.random() * period);
-    };
-    if (JOIN) {
-      io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
+  const res = hubSession(
+    { token: session.token },
+    `k6-steady-${i}`,
+    maxMs,
+    ACK_TIMEOUT_MS,
+    (io, socket) => {
+      let queue = [];
+      let busy = false;
+      const record = (command, trend, r, ms, err) => {
+        trend.add(ms);
         const code = ackError(r, err);
         if (code) {
-          hubErrors.add(1, { code });
-          socket.close();
+          refusals.add(1, { command, code });
+          if (code === 'LOCK_LIMIT') lockLimit.add(1);
+          if (code === 'TIMEOUT') timeouts.add(1);
+        }
+        return code;
+      };
+      const cycle = () => {
+        const unitId = queue.shift();
+        if (!unitId) {
+          exhausted.add(1);
           return;
         }
-        queue = partition(r.data.units, i, CONSULTANTS);
+        busy = true;
+        io.emit('unit:lock', { unitId }, (r, ms, err) => {
+          const code = record('lock', lockMs, r, ms, err);
+          if (code) {
+            if (code !== 'UNIT_NOT_AVAILABLE' && code !== 'NOT_FOUND') queue.push(unitId);
+            busy = false;
+            return;
+          }
+          const token = r.data.token;
+          socket.setTimeout(() => {
+            if (Math.random() < CONFIRM_RATIO) {
+              io.emit('unit:confirm', { unitId, token, buyer: BUYER }, (c, cms, cerr) => {
+                if (!record('confirm', confirmMs, c, cms, cerr)) confirmed.add(1);
+                else io.emit('unit:release', { unitId, token });
+                busy = false;
+              });
+            } else {
+              io.emit('unit:release', { unitId, token }, (c, cms, cerr) => {
+                record('release', releaseMs, c, cms, cerr);
+                queue.push(unitId);
+                busy = false;
+              });
+            }
+          }, HOLD_MS);
+        });
+      };
+      const run = () => {
+        const period = 1000 / RATE;
+        socket.setTimeout(
+          () => {
+            const tick = () => {
+              if (Date.now() >= data.endAt) {
+                // Finish the cycle in flight (bounded), then leave.
+                const closeAt = Date.now() + ACK_TIMEOUT_MS;
+                const leave = () => (busy && Date.now() < closeAt ? socket.setTimeout(leave, 50) : socket.close());
+                leave();
+                return;
+              }
+              if (busy) skipped.add(1);
+              else cycle();
+              socket.setTimeout(tick, period);
+            };
+            tick();
+          },
+          Math.max(0, data.startAt - Date.now()) + Math.random() * period,
+        );
+      };
+      if (JOIN) {
+        io.emit('project:join', { projectId: data.projectId }, (r, _ms, err) => {
+          const code = ackError(r, err);
+          if (code) {
+            hubErrors.add(1, { code });
+            socket.close();
+            return;
+          }
+          queue = partition(r.data.units, i, CONSULTANTS);
+          run();
+        });
+      } else {
+        const snap = http.get(`${BASE_URL}/api/projects/${data.projectId}/snapshot`, {
+          headers: authHeaders(session.token),
+          tags: { name: 'snapshot' },
+        });
+        queue = partition(snap.json().units, i, CONSULTANTS);
         run();
-      });
-    } else {
-      const snap = http.get(`${BASE_URL}/api/projects/${data.projectId}/snapshot`, { headers: authHeaders(session.token), tags: { name: 'snapshot' } });
-      queue = partition(snap.json().units, i, CONSULTANTS);
-      run();
-    }
-  }, (code) => hubErrors.add(1, { code }));
+      }
+    },
+    (code) => hubErrors.add(1, { code }),
+  );
 
   check(res, { 'hub upgraded (101)': (r) => !!r && r.status === 101 });
 }

@@ -55,7 +55,11 @@ export function packageOf(frame: CallFrame): string {
   }
   const m = /\/(server|shared|scripts)\/src\/(?:([^/]+)\/)?/.exec(url) ?? /\/(scripts)\//.exec(url);
   if (m) return `kaipan ${m[1]}${m[2] ? `/${m[2]}` : ''}`;
-  return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+  return url
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .slice(-2)
+    .join('/');
 }
 
 function shortWhere(frame: CallFrame): string {
@@ -70,7 +74,10 @@ function shortWhere(frame: CallFrame): string {
   return `${url}:${frame.lineNumber + 1}`;
 }
 
-export function summarizeProfile(profile: CpuProfile, opts: { fromUs?: number; toUs?: number; top?: number } = {}): ProfileSummary {
+export function summarizeProfile(
+  profile: CpuProfile,
+  opts: { fromUs?: number; toUs?: number; top?: number } = {},
+): ProfileSummary {
   const from = opts.fromUs ?? profile.startTime;
   const to = opts.toUs ?? profile.endTime;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -112,7 +119,12 @@ export function summarizeProfile(profile: CpuProfile, opts: { fromUs?: number; t
     functions: [...fnSelf.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, top)
-      .map((r) => ({ name: r.frame.functionName || '(anonymous)', where: shortWhere(r.frame), selfMs: ms(r.us), pct: pct(r.us) })),
+      .map((r) => ({
+        name: r.frame.functionName || '(anonymous)',
+        where: shortWhere(r.frame),
+        selfMs: ms(r.us),
+        pct: pct(r.us),
+      })),
     packages: [...pkgSelf.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)

@@ -26,8 +26,14 @@ export interface DbState {
 
 export async function readDbState(url: string, projectId: string): Promise<DbState> {
   return withDb(url, async (c) => {
-    const units = await c.query<{ id: string; status: string }>('SELECT id::text, status::text FROM units WHERE project_id = $1', [projectId]);
-    const active = await c.query<{ n: string }>("SELECT count(*) AS n FROM subscriptions WHERE project_id = $1 AND status = 'ACTIVE'", [projectId]);
+    const units = await c.query<{ id: string; status: string }>(
+      'SELECT id::text, status::text FROM units WHERE project_id = $1',
+      [projectId],
+    );
+    const active = await c.query<{ n: string }>(
+      "SELECT count(*) AS n FROM subscriptions WHERE project_id = $1 AND status = 'ACTIVE'",
+      [projectId],
+    );
     // A unit sold twice: more than one live (ACTIVE or CONTRACTED) subscription.
     const doubles = await c.query<{ unit_id: string }>(
       "SELECT unit_id::text FROM subscriptions WHERE status IN ('ACTIVE', 'CONTRACTED') GROUP BY unit_id HAVING count(*) > 1",
@@ -46,7 +52,10 @@ export async function readDbState(url: string, projectId: string): Promise<DbSta
       statuses: new Map(units.rows.map((r) => [r.id, r.status])),
       activeSubscriptions: Number(active.rows[0]?.n ?? 0),
       doubleSold: doubles.rows.map((r) => r.unit_id),
-      orphans: { unitsWithoutSubscription: Number(noSub.rows[0]?.n ?? 0), subscriptionsWithoutUnit: Number(noUnit.rows[0]?.n ?? 0) },
+      orphans: {
+        unitsWithoutSubscription: Number(noSub.rows[0]?.n ?? 0),
+        subscriptionsWithoutUnit: Number(noUnit.rows[0]?.n ?? 0),
+      },
     };
   });
 }
@@ -68,7 +77,10 @@ export async function addLoadTestUnits(url: string, projectId: string, extra: nu
     );
     const batchId = batch.rows[0]?.id;
     if (!batchId) throw new Error('the project has no released batch');
-    const existing = await c.query<{ n: string }>("SELECT count(*) AS n FROM buildings WHERE project_id = $1 AND code LIKE 'LT%'", [projectId]);
+    const existing = await c.query<{ n: string }>(
+      "SELECT count(*) AS n FROM buildings WHERE project_id = $1 AND code LIKE 'LT%'",
+      [projectId],
+    );
     let next = Number(existing.rows[0]?.n ?? 0) + 1;
     const buildings = Math.ceil(extra / (FLOORS * PER_FLOOR));
     await c.query('BEGIN');

@@ -80,7 +80,13 @@ export class Histogram {
   }
 
   toJSON(): HistogramData {
-    return { count: this.count, sum: this.sum, min: this.count ? this.min : 0, max: this.max, buckets: [...this.buckets.entries()] };
+    return {
+      count: this.count,
+      sum: this.sum,
+      min: this.count ? this.min : 0,
+      max: this.max,
+      buckets: [...this.buckets.entries()],
+    };
   }
 
   static from(data: HistogramData | undefined): Histogram {
@@ -102,7 +108,10 @@ export function mergeSets(sets: (HistogramSet | undefined)[]): Record<string, Hi
   return out;
 }
 
-export function addCounts(target: Record<string, number>, source: Record<string, number> | undefined): Record<string, number> {
+export function addCounts(
+  target: Record<string, number>,
+  source: Record<string, number> | undefined,
+): Record<string, number> {
   if (source) for (const [k, v] of Object.entries(source)) target[k] = (target[k] ?? 0) + v;
   return target;
 }

@@ -92,7 +92,16 @@ export const SCENARIO_DEFAULTS: Record<Scenario, Partial<BenchOptions>> = {
   'steady-selling': { consultants: 500, boards: 100, durationS: 60, rate: 1, confirmRatio: 0.5 },
   'board-fanout': { consultants: 50, boards: 500, durationS: 60, rate: 2, confirmRatio: 0.2 },
   'api-mix': { consultants: 100, boards: 0, durationS: 60, rate: 2, bare: false },
-  'confirm-throughput': { consultants: 200, boards: 0, durationS: 20, rate: 0, confirmRatio: 1, holdMs: 0, consultantsJoin: false, bare: false },
+  'confirm-throughput': {
+    consultants: 200,
+    boards: 0,
+    durationS: 20,
+    rate: 0,
+    confirmRatio: 1,
+    holdMs: 0,
+    consultantsJoin: false,
+    bare: false,
+  },
 };
 
 export function defaultOptions(scenario: Scenario, overrides: Partial<BenchOptions> = {}): BenchOptions {
@@ -131,7 +140,8 @@ scenarios: ${SCENARIOS.join(', ')}
 /** Parse `<scenario> [--flag value]…`. Throws on unknown flags. */
 export function parseArgs(argv: string[]): BenchOptions {
   const scenario = argv.find((a) => !a.startsWith('--')) as Scenario | undefined;
-  if (!scenario || !(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`unknown or missing scenario\n${USAGE}`);
+  if (!scenario || !(SCENARIOS as readonly string[]).includes(scenario))
+    throw new Error(`unknown or missing scenario\n${USAGE}`);
   const o: Partial<BenchOptions> = {};
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -151,34 +161,90 @@ export function parseArgs(argv: string[]): BenchOptions {
       return v;
     };
     switch (flag) {
-      case '--consultants': o.consultants = num(flag, value()); break;
-      case '--boards': o.boards = num(flag, value()); break;
-      case '--duration': o.durationS = num(flag, value()); break;
-      case '--rate': o.rate = num(flag, value()); break;
-      case '--hold-ms': o.holdMs = num(flag, value()); break;
-      case '--confirm-ratio': o.confirmRatio = num(flag, value()); break;
-      case '--hot': o.hotUnits = num(flag, value()); break;
-      case '--choices': o.choices = num(flag, value()); break;
-      case '--no-join': o.consultantsJoin = false; break;
-      case '--join': o.consultantsJoin = true; break;
-      case '--units': o.units = num(flag, value()); break;
-      case '--workers': o.workers = num(flag, value()); break;
-      case '--no-bare': o.bare = false; break;
-      case '--bare': o.bare = true; break;
-      case '--bare-duration': o.bareDurationS = num(flag, value()); break;
-      case '--url': o.url = value().replace(/\/$/, ''); break;
-      case '--database-url': o.databaseUrl = value(); break;
-      case '--server-pid': o.serverPid = num(flag, value()); break;
-      case '--cpu-prof': o.cpuProfDir = value(); break;
-      case '--profile-workers': o.workerProfDir = value(); break;
-      case '--out': o.outDir = value(); break;
-      case '--password': o.password = value(); break;
-      case '--device-key': o.deviceKey = value(); break;
-      case '--ack-timeout': o.ackTimeoutMs = num(flag, value()); break;
-      case '--start-delay': o.startDelayMs = num(flag, value()); break;
-      case '--keep-data': o.keepData = true; break;
-      case '--no-server-hook': o.serverHook = false; break;
-      case '--no-analyze': o.analyze = false; break;
+      case '--consultants':
+        o.consultants = num(flag, value());
+        break;
+      case '--boards':
+        o.boards = num(flag, value());
+        break;
+      case '--duration':
+        o.durationS = num(flag, value());
+        break;
+      case '--rate':
+        o.rate = num(flag, value());
+        break;
+      case '--hold-ms':
+        o.holdMs = num(flag, value());
+        break;
+      case '--confirm-ratio':
+        o.confirmRatio = num(flag, value());
+        break;
+      case '--hot':
+        o.hotUnits = num(flag, value());
+        break;
+      case '--choices':
+        o.choices = num(flag, value());
+        break;
+      case '--no-join':
+        o.consultantsJoin = false;
+        break;
+      case '--join':
+        o.consultantsJoin = true;
+        break;
+      case '--units':
+        o.units = num(flag, value());
+        break;
+      case '--workers':
+        o.workers = num(flag, value());
+        break;
+      case '--no-bare':
+        o.bare = false;
+        break;
+      case '--bare':
+        o.bare = true;
+        break;
+      case '--bare-duration':
+        o.bareDurationS = num(flag, value());
+        break;
+      case '--url':
+        o.url = value().replace(/\/$/, '');
+        break;
+      case '--database-url':
+        o.databaseUrl = value();
+        break;
+      case '--server-pid':
+        o.serverPid = num(flag, value());
+        break;
+      case '--cpu-prof':
+        o.cpuProfDir = value();
+        break;
+      case '--profile-workers':
+        o.workerProfDir = value();
+        break;
+      case '--out':
+        o.outDir = value();
+        break;
+      case '--password':
+        o.password = value();
+        break;
+      case '--device-key':
+        o.deviceKey = value();
+        break;
+      case '--ack-timeout':
+        o.ackTimeoutMs = num(flag, value());
+        break;
+      case '--start-delay':
+        o.startDelayMs = num(flag, value());
+        break;
+      case '--keep-data':
+        o.keepData = true;
+        break;
+      case '--no-server-hook':
+        o.serverHook = false;
+        break;
+      case '--no-analyze':
+        o.analyze = false;
+        break;
       case '--server-env': {
         const kv = value();
         const eq = kv.indexOf('=');
@@ -186,14 +252,19 @@ export function parseArgs(argv: string[]): BenchOptions {
         o.serverEnv = { ...(o.serverEnv ?? {}), [kv.slice(0, eq)]: kv.slice(eq + 1) };
         break;
       }
-      case '--quiet': o.quiet = true; break;
-      case '--strict': o.strict = true; break;
+      case '--quiet':
+        o.quiet = true;
+        break;
+      case '--strict':
+        o.strict = true;
+        break;
       default:
         throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
   const opts = defaultOptions(scenario, o);
-  if (opts.consultants < 0 || opts.boards < 0 || opts.durationS <= 0 || opts.workers < 1) throw new Error('counts must be ≥ 0, duration > 0, workers ≥ 1');
+  if (opts.consultants < 0 || opts.boards < 0 || opts.durationS <= 0 || opts.workers < 1)
+    throw new Error('counts must be ≥ 0, duration > 0, workers ≥ 1');
   if (opts.durationS > 3600) throw new Error('--duration is capped at 3600 s');
   return opts;
 }

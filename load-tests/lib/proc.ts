@@ -112,7 +112,9 @@ export class ResourceSampler {
     const kids = descendants(rows, this.pid);
     // The postmaster and its backends; redis-server (and its background threads are in-process).
     const pgRoot = kids.find((k) => k.comm === 'postgres' && k.ppid === this.pid);
-    const postgres = pgRoot ? [pgRoot, ...descendants(rows, pgRoot.pid)] : kids.filter((k) => k.comm.startsWith('postgres'));
+    const postgres = pgRoot
+      ? [pgRoot, ...descendants(rows, pgRoot.pid)]
+      : kids.filter((k) => k.comm.startsWith('postgres'));
     const redis = kids.filter((k) => k.comm.startsWith('redis-server'));
     const mem = readMemory(this.pid);
     if (mem) this.hwm = Math.max(this.hwm, mem.hwmMB);
@@ -144,8 +146,15 @@ export function summarize(samples: ResourceSample[], hwm: number): ResourceSumma
   const first = samples[0];
   const last = samples[samples.length - 1];
   const empty: ResourceSummary = {
-    samples: samples.length, serverCpuAvgPct: 0, serverCpuMaxPct: 0, postgresCpuAvgPct: 0, redisCpuAvgPct: 0,
-    rssStartMB: first?.rssMB ?? 0, rssMaxMB: first?.rssMB ?? 0, rssEndMB: last?.rssMB ?? 0, rssHighWaterMB: hwm,
+    samples: samples.length,
+    serverCpuAvgPct: 0,
+    serverCpuMaxPct: 0,
+    postgresCpuAvgPct: 0,
+    redisCpuAvgPct: 0,
+    rssStartMB: first?.rssMB ?? 0,
+    rssMaxMB: first?.rssMB ?? 0,
+    rssEndMB: last?.rssMB ?? 0,
+    rssHighWaterMB: hwm,
   };
   if (!first || !last || last.at === first.at) return empty;
   const span = last.at - first.at;

@@ -20,7 +20,15 @@ import { readServerInternals, ResourceSampler, type ResourceSummary } from './pr
 import { buildTargets, renderMarkdown } from './report.js';
 import type { BenchResult, PhaseResult, Verdict } from './result.js';
 import { launchBare, launchKaipan, REPO_ROOT, removeDataDir, type LaunchedServer } from './server.js';
-import type { BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
+import type {
+  BoardVerifyResult,
+  ConsultantAssignment,
+  FromWorker,
+  StormStats,
+  ToWorker,
+  WorkerConfig,
+  WorkerStats,
+} from './types.js';
 
 type Log = (line: string) => void;
 
@@ -29,7 +37,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 
-async function postJson<T>(url: string, path: string, body: unknown, token?: string): Promise<{ status: number; json: T }> {
+async function postJson<T>(
+  url: string,
+  path: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; json: T }> {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -40,7 +53,10 @@ async function postJson<T>(url: string, path: string, body: unknown, token?: str
 }
 
 async function getJson<T>(url: string, path: string, token: string): Promise<T> {
-  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(`${url}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(60_000),
+  });
   if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -52,7 +68,12 @@ interface Session {
 }
 
 /** Log the consultants in before the window (the server hashes at most 2 passwords at a time). */
-async function loginAll(url: string, count: number, password: string, log: Log): Promise<{ sessions: Session[]; totalMs: number; hist: Histogram }> {
+async function loginAll(
+  url: string,
+  count: number,
+  password: string,
+  log: Log,
+): Promise<{ sessions: Session[]; totalMs: number; hist: Histogram }> {
   const hist = new Histogram();
   const names = Array.from({ length: count }, (_, i) => `c${String(i + 1).padStart(3, '0')}`);
   const sessions: Session[] = new Array(count);
@@ -65,7 +86,10 @@ async function loginAll(url: string, count: number, password: string, log: Log):
         const username = names[i]!;
         for (let attempt = 1; ; attempt++) {
           const t = performance.now();
-          const r = await postJson<LoginResponse & { error?: { code: string } }>(url, '/api/auth/login', { username, password });
+          const r = await postJson<LoginResponse & { error?: { code: string } }>(url, '/api/auth/login', {
+            username,
+            password,
+          });
           hist.record(performance.now() - t);
           if (r.status === 200) {
             sessions[i] = { username, userId: r.json.user.id, token: r.json.token };
@@ -110,7 +134,11 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return a;
 }
 
-function assign(o: BenchOptions, sessions: Session[], snapshot: ProjectSnapshot): { consultants: ConsultantAssignment[]; hot: string[] } {
+function assign(
+  o: BenchOptions,
+  sessions: Session[],
+  snapshot: ProjectSnapshot,
+): { consultants: ConsultantAssignment[]; hot: string[] } {
   const available = snapshot.units.filter((u) => u.status === 'AVAILABLE');
   const session = (i: number) => sessions[i % sessions.length]!;
   if (o.scenario === 'launch-storm') {
@@ -129,7 +157,10 @@ function assign(o: BenchOptions, sessions: Session[], snapshot: ProjectSnapshot)
     return { consultants, hot };
   }
   // Partition the available units so consultants do not collide (collisions are the storm's job).
-  const ids = shuffle(available.map((u) => u.id), 42);
+  const ids = shuffle(
+    available.map((u) => u.id),
+    42,
+  );
   const n = Math.max(1, o.consultants);
   const parts: string[][] = Array.from({ length: n }, () => []);
   ids.forEach((id, j) => parts[j % n]!.push(id));
@@ -150,7 +181,13 @@ class Probe {
   readonly hist = new Histogram();
 
   async start(url: string, deviceKey: string): Promise<void> {
-    const socket = io(`${url}/hub`, { auth: { deviceKey }, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 10_000 });
+    const socket = io(`${url}/hub`, {
+      auth: { deviceKey },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: 10_000,
+    });
     await new Promise<void>((resolvePromise, reject) => {
       const t = setTimeout(() => reject(new Error('probe connect timeout')), 15_000);
       socket.once('connect', () => (clearTimeout(t), resolvePromise()));
@@ -248,7 +285,11 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     for (let w = 0; w < n; w++) {
       const proc = fork(resolve(REPO_ROOT, 'load-tests/lib/worker.ts'), [], {
         cwd: REPO_ROOT,
-        execArgv: [...(opts.workerProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.workerProfDir)}`] : []), '--import', 'tsx'],
+        execArgv: [
+          ...(opts.workerProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.workerProfDir)}`] : []),
+          '--import',
+          'tsx',
+        ],
         env: { ...process.env, NODE_OPTIONS: '' },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
@@ -280,7 +321,9 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     });
     const readies = await Promise.all(ready);
     const failed = readies.reduce((s, r) => s + r.failed, 0);
-    log(`${input.target}: ${sockets} sockets connected${input.target === 'kaipan' ? ' and joined' : ''} in ${Math.round(performance.now() - t0)} ms (${failed} failed)`);
+    log(
+      `${input.target}: ${sockets} sockets connected${input.target === 'kaipan' ? ' and joined' : ''} in ${Math.round(performance.now() - t0)} ms (${failed} failed)`,
+    );
 
     if (input.samplerPid) {
       sampler = new ResourceSampler(input.samplerPid);
@@ -330,7 +373,16 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
         );
       });
     }
-    const result = aggregate(input.target, done.map((d) => d.stats), Math.max(1, stoppedAt - startAt), n, failed, resources, probeSummary, { from: hrFrom, to: hrTo });
+    const result = aggregate(
+      input.target,
+      done.map((d) => d.stats),
+      Math.max(1, stoppedAt - startAt),
+      n,
+      failed,
+      resources,
+      probeSummary,
+      { from: hrFrom, to: hrTo },
+    );
     result.epochWindow = { from: startAt, to: stoppedAt };
     return result;
   } finally {
@@ -403,7 +455,11 @@ function aggregate(
       eventLoopMaxMs: Math.max(0, ...stats.map((s) => s.generator.eventLoopMaxMs)),
       rssMB: sum((s) => s.generator.rssMB),
     },
-    setup: { connectMs: Math.max(0, ...stats.map((s) => s.setup.connectMs)), joinMs: Math.max(0, ...stats.map((s) => s.setup.joinMs)), failed },
+    setup: {
+      connectMs: Math.max(0, ...stats.map((s) => s.setup.connectMs)),
+      joinMs: Math.max(0, ...stats.map((s) => s.setup.joinMs)),
+      failed,
+    },
     resources,
     probe,
     hrWindowUs,
@@ -413,7 +469,10 @@ function aggregate(
 
 // ---------------------------------------------------------------------------------------------
 
-export async function runBench(opts: BenchOptions, log: Log = (l) => console.log(`[bench] ${l}`)): Promise<{ result: BenchResult; jsonPath: string; mdPath: string }> {
+export async function runBench(
+  opts: BenchOptions,
+  log: Log = (l) => console.log(`[bench] ${l}`),
+): Promise<{ result: BenchResult; jsonPath: string; mdPath: string }> {
   const startedAt = new Date();
   const notes: string[] = [];
   const loadAtStart = loadavg();
@@ -459,7 +518,9 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     let added = 0;
     if (needed > available) {
       if (server && databaseUrl) {
-        log(`need ~${needed} AVAILABLE units, the project has ${available}: adding load-test towers, then restarting the server`);
+        log(
+          `need ~${needed} AVAILABLE units, the project has ${available}: adding load-test towers, then restarting the server`,
+        );
         added = await addLoadTestUnits(databaseUrl, project.id, needed - available, opts.analyze);
         const dataDir = server.dataDir;
         await server.stop();
@@ -472,14 +533,18 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
         snapshot = await getJson<ProjectSnapshot>(url, `/api/projects/${project.id}/snapshot`, first.json.token);
         available = snapshot.units.filter((u) => u.status === 'AVAILABLE').length;
       } else {
-        notes.push(`The project has ${available} AVAILABLE units but the run may consume ~${needed}; consultants may run out (see 'exhausted').`);
+        notes.push(
+          `The project has ${available} AVAILABLE units but the run may consume ~${needed}; consultants may run out (see 'exhausted').`,
+        );
       }
     }
 
     const users = Math.min(Math.max(1, opts.consultants), DEMO_USERS);
     const logins = await loginAll(url, users, opts.password, log);
     if (opts.consultants > DEMO_USERS) {
-      notes.push(`${opts.consultants} consultant sockets share ${DEMO_USERS} demo users (c001…c200); the per-user lock limit (${project.maxLocksPerConsultant}) applies per user, so LOCK_LIMIT refusals are counted separately.`);
+      notes.push(
+        `${opts.consultants} consultant sockets share ${DEMO_USERS} demo users (c001…c200); the per-user lock limit (${project.maxLocksPerConsultant}) applies per user, so LOCK_LIMIT refusals are counted separately.`,
+      );
     }
     const { consultants, hot } = assign(opts, logins.sessions, snapshot);
 
@@ -489,8 +554,18 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
 
     // --- the measured phase against Kaipan
     let verdict: Verdict = {
-      checked: false, ok: false, doubleSold: [], activeLocksLeft: 0, mirrorMismatches: 0, boards: null,
-      boardsConsistentWithDb: null, ackedConfirms: 0, newActiveSubscriptions: null, orphans: null, finalSeq: 0, problems: [],
+      checked: false,
+      ok: false,
+      doubleSold: [],
+      activeLocksLeft: 0,
+      mirrorMismatches: 0,
+      boards: null,
+      boardsConsistentWithDb: null,
+      ackedConfirms: 0,
+      newActiveSubscriptions: null,
+      orphans: null,
+      finalSeq: 0,
+      problems: [],
     };
     const token = first.json.token;
     const phase = await runPhase({
@@ -516,7 +591,9 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     });
     verdict.ackedConfirms = phase.distinctConfirms;
     if (verdict.newActiveSubscriptions !== null && verdict.newActiveSubscriptions !== verdict.ackedConfirms) {
-      verdict.problems.push(`acked confirms (${verdict.ackedConfirms}) ≠ new ACTIVE subscriptions (${verdict.newActiveSubscriptions})`);
+      verdict.problems.push(
+        `acked confirms (${verdict.ackedConfirms}) ≠ new ACTIVE subscriptions (${verdict.newActiveSubscriptions})`,
+      );
       verdict.ok = false;
     }
     if (phase.exhausted > 0) notes.push(`${phase.exhausted} consultants ran out of units before the window ended.`);
@@ -530,12 +607,22 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
       const fakeHot = hot.map(() => randomUUID());
       const fake = consultants.map((c, i) => ({
         ...c,
-        units: opts.scenario === 'launch-storm' ? [fakeHot[i % fakeHot.length]!, ...c.units.slice(1).map(() => randomUUID())] : Array.from({ length: 8 }, () => randomUUID()),
+        units:
+          opts.scenario === 'launch-storm'
+            ? [fakeHot[i % fakeHot.length]!, ...c.units.slice(1).map(() => randomUUID())]
+            : Array.from({ length: 8 }, () => randomUUID()),
       }));
       const bp = await runPhase({
-        target: 'bare', url: b.url, projectId: project.id, opts: { ...opts, confirmRatio: opts.confirmRatio },
-        consultants: fake, boards: opts.boards, durationS: opts.scenario === 'launch-storm' ? opts.durationS : opts.bareDurationS,
-        samplerPid: b.pid, probe: false, log,
+        target: 'bare',
+        url: b.url,
+        projectId: project.id,
+        opts: { ...opts, confirmRatio: opts.confirmRatio },
+        consultants: fake,
+        boards: opts.boards,
+        durationS: opts.scenario === 'launch-storm' ? opts.durationS : opts.bareDurationS,
+        samplerPid: b.pid,
+        probe: false,
+        log,
       });
       await b.stop();
       bareStop = null;
@@ -564,17 +651,26 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
     }
     if (opts.cpuProfDir && pid) {
       const file = newestProfile(resolve(opts.cpuProfDir), pid);
-      if (file) profile = { ...summarizeProfile(loadProfile(file), { fromUs: phase.hrWindowUs.from, toUs: phase.hrWindowUs.to, top: 30 }), file };
+      if (file)
+        profile = {
+          ...summarizeProfile(loadProfile(file), { fromUs: phase.hrWindowUs.from, toUs: phase.hrWindowUs.to, top: 30 }),
+          file,
+        };
       else notes.push(`No CPU profile of pid ${pid} found in ${opts.cpuProfDir}.`);
     }
 
-    const lockLimit = Object.entries(phase.errors).filter(([k]) => k.endsWith(':LOCK_LIMIT')).reduce((s, [, v]) => s + v, 0);
+    const lockLimit = Object.entries(phase.errors)
+      .filter(([k]) => k.endsWith(':LOCK_LIMIT'))
+      .reduce((s, [, v]) => s + v, 0);
     const storm: BenchResult['storm'] = phase.storm
       ? {
           ...phase.storm,
           hotUnits: hot,
           winnersPerHotUnit: Object.fromEntries(
-            hot.map((id) => [id, new Set(phase.storm!.firstWave.wins.filter((w) => w.unitId === id).map((w) => w.username)).size]),
+            hot.map((id) => [
+              id,
+              new Set(phase.storm!.firstWave.wins.filter((w) => w.unitId === id).map((w) => w.username)).size,
+            ]),
           ),
           distinctWinners: new Set(phase.storm.firstWave.wins.map((w) => `${w.unitId}|${w.username}`)).size,
         }
@@ -637,7 +733,10 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
       resources: { server: phase.resources, generator: phase.generator },
       eventLoop: {
         probe: phase.probe,
-        server: statsFile && pid && !opts.url ? readServerInternals(statsFile, pid, phase.epochWindow.from, phase.epochWindow.to) : null,
+        server:
+          statsFile && pid && !opts.url
+            ? readServerInternals(statsFile, pid, phase.epochWindow.from, phase.epochWindow.to)
+            : null,
         note: 'Round trip of a command the hub refuses by validation (no Redis/PostgreSQL I/O), sent 20×/s from the runner: an upper bound on the server event-loop delay plus transport. The server exposes no event-loop metric.',
       },
       bare,
@@ -647,7 +746,9 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
       notes,
     };
     if (phase.generator.eventLoopP99Ms > 20) {
-      notes.push(`Load-generator event loop p99 was ${phase.generator.eventLoopP99Ms} ms: client-side queueing inflates the measured latencies.`);
+      notes.push(
+        `Load-generator event loop p99 was ${phase.generator.eventLoopP99Ms} ms: client-side queueing inflates the measured latencies.`,
+      );
     }
     result.targets = buildTargets(result);
     const outDir = resolve(REPO_ROOT, opts.outDir);
@@ -674,7 +775,11 @@ export async function runBench(opts: BenchOptions, log: Log = (l) => console.log
 function gitState(): BenchResult['git'] {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'scripts', 'prisma'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'scripts', 'prisma'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      }).trim() !== '';
     return { commit, dirty };
   } catch {
     return null;
@@ -691,13 +796,25 @@ async function buildVerdict(
   const problems: string[] = [];
   const activeLocksLeft = final.units.filter((u) => u.status === 'LOCKED').length;
   if (activeLocksLeft > 0) problems.push(`${activeLocksLeft} locks left after the run`);
-  if (boards && (boards.consistent !== boards.boards)) {
-    problems.push(`${boards.boards - boards.consistent} of ${boards.boards} boards differ from the server's final state (${boards.behind} behind, ${boards.mismatchedUnits} unit mismatches)`);
+  if (boards && boards.consistent !== boards.boards) {
+    problems.push(
+      `${boards.boards - boards.consistent} of ${boards.boards} boards differ from the server's final state (${boards.behind} behind, ${boards.mismatchedUnits} unit mismatches)`,
+    );
   }
   if (!databaseUrl) {
     return {
-      checked: false, ok: problems.length === 0, doubleSold: [], activeLocksLeft, mirrorMismatches: 0, boards,
-      boardsConsistentWithDb: null, ackedConfirms: 0, newActiveSubscriptions: null, orphans: null, finalSeq: final.seq, problems,
+      checked: false,
+      ok: problems.length === 0,
+      doubleSold: [],
+      activeLocksLeft,
+      mirrorMismatches: 0,
+      boards,
+      boardsConsistentWithDb: null,
+      ackedConfirms: 0,
+      newActiveSubscriptions: null,
+      orphans: null,
+      finalSeq: final.seq,
+      problems,
     };
   }
   const db = await readDbState(databaseUrl, projectId);

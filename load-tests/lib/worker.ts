@@ -7,9 +7,26 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { NodeWebSocket } from 'engine.io-client';
 import * as sioParser from 'socket.io-parser';
-import { HUB_NAMESPACE, LiveProject, applyChange, planFrame, type Ack, type LockResult, type ProjectSnapshot, type UnitsChangedFrame } from '@kaipan/shared';
+import {
+  HUB_NAMESPACE,
+  LiveProject,
+  applyChange,
+  planFrame,
+  type Ack,
+  type LockResult,
+  type ProjectSnapshot,
+  type UnitsChangedFrame,
+} from '@kaipan/shared';
 import { Histogram, type HistogramSet } from './histogram.js';
-import type { BoardVerifyResult, ConsultantAssignment, FromWorker, StormStats, ToWorker, WorkerConfig, WorkerStats } from './types.js';
+import type {
+  BoardVerifyResult,
+  ConsultantAssignment,
+  FromWorker,
+  StormStats,
+  ToWorker,
+  WorkerConfig,
+  WorkerStats,
+} from './types.js';
 
 type AckResult<T> = { ack?: Ack<T>; ms: number; timeout: boolean };
 
@@ -80,7 +97,10 @@ const FRAME_PREFIX = Buffer.from(`4${sioParser.PacketType.EVENT}${HUB_NAMESPACE}
 const ACK_PREFIX = `4${sioParser.PacketType.ACK}${HUB_NAMESPACE},`;
 
 function leanText(data: Buffer): string | null {
-  if (data.length >= FRAME_PREFIX.length && data.compare(FRAME_PREFIX, 0, FRAME_PREFIX.length, 0, FRAME_PREFIX.length) === 0) {
+  if (
+    data.length >= FRAME_PREFIX.length &&
+    data.compare(FRAME_PREFIX, 0, FRAME_PREFIX.length, 0, FRAME_PREFIX.length) === 0
+  ) {
     consultantFrames.frames += 1;
     consultantFrames.bytes += data.length;
     return null;
@@ -152,7 +172,9 @@ function call<T>(socket: Socket, event: string, payload: unknown): Promise<AckRe
   const t0 = performance.now();
   const p = new Promise<AckResult<T>>((resolve) => {
     socket.timeout(config.ackTimeoutMs).emit(event, payload, (err: Error | null, res: Ack<T>) => {
-      resolve(err ? { ms: performance.now() - t0, timeout: true } : { ack: res, ms: performance.now() - t0, timeout: false });
+      resolve(
+        err ? { ms: performance.now() - t0, timeout: true } : { ack: res, ms: performance.now() - t0, timeout: false },
+      );
     });
   });
   inflight.add(p);
@@ -349,7 +371,13 @@ class Board {
 }
 
 function verifyBoards(seq: number, statuses: Record<string, string>): BoardVerifyResult {
-  const result: BoardVerifyResult = { boards: boards.length, consistent: 0, behind: 0, mismatchedUnits: 0, examples: [] };
+  const result: BoardVerifyResult = {
+    boards: boards.length,
+    consistent: 0,
+    behind: 0,
+    mismatchedUnits: 0,
+    examples: [],
+  };
   const expected = Object.entries(statuses);
   boards.forEach((b, i) => {
     let bad = 0;
@@ -373,13 +401,22 @@ function verifyBoards(seq: number, statuses: Record<string, string>): BoardVerif
 // ---------------------------------------------------------------------------------------------
 // HTTP users (api-mix)
 
-async function httpCall(name: string, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function httpCall(
+  name: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const t0 = performance.now();
   const key = `http:${name}`;
   try {
     const res = await fetch(`${config.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(config.ackTimeoutMs),
     });
@@ -452,7 +489,8 @@ class HttpUser {
         const lock = await httpCall('lock', 'POST', `/api/units/${unitId}/lock`, t, {});
         const token = (lock.json as { token?: string } | null)?.token;
         if (lock.status !== 200 || !token) {
-          if (lock.status !== 409 || (lock.json as { error?: { code?: string } })?.error?.code !== 'UNIT_NOT_AVAILABLE') this.queue.push(unitId);
+          if (lock.status !== 409 || (lock.json as { error?: { code?: string } })?.error?.code !== 'UNIT_NOT_AVAILABLE')
+            this.queue.push(unitId);
           return;
         }
         if (action === 'lockConfirm') {
@@ -482,7 +520,11 @@ async function init(c: WorkerConfig): Promise<void> {
       c.connectConcurrency,
       async ({ a, i }) => {
         try {
-          slots[i] = await connect(c.target === 'bare' ? { token: 'bare' } : { token: a.token }, `bench-w${c.workerId}-${a.username}-${a.index}`, true);
+          slots[i] = await connect(
+            c.target === 'bare' ? { token: 'bare' } : { token: a.token },
+            `bench-w${c.workerId}-${a.username}-${a.index}`,
+            true,
+          );
         } catch {
           counters.connectErrors += 1;
           failed += 1;
@@ -580,7 +622,8 @@ async function stop(): Promise<void> {
   timers.clear();
   // Let in-flight commands finish (bounded): a cycle never leaves a lock behind.
   const deadline = Date.now() + config.ackTimeoutMs + 5_000;
-  while (inflight.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 100))]);
+  while (inflight.size > 0 && Date.now() < deadline)
+    await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, 100))]);
   eld.disable();
   const cpu = process.cpuUsage(cpuAtStart);
   const hs: HistogramSet = {};
@@ -645,7 +688,9 @@ process.on('message', (message: ToWorker) => {
         break;
     }
   };
-  run().catch((error: unknown) => send({ type: 'fatal', message: error instanceof Error ? error.stack ?? error.message : String(error) }));
+  run().catch((error: unknown) =>
+    send({ type: 'fatal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
 });
 // The orchestrator went away: do not linger.
 process.on('disconnect', () => process.exit(0));

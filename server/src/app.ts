@@ -59,7 +59,9 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     pluginTimeout: 0,
     trustProxy: config.trustProxy,
     // Per-request lines only when debugging: a launch storm would otherwise log thousands a second.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     // The framework's own refusals (bad URL, over-long parameter, HTTP parser errors) in the one shape.
     ...frameworkErrorOptions,
   });

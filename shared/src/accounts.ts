@@ -63,7 +63,10 @@ export type FailedLoginPage = z.infer<typeof failedLoginPageSchema>;
 export const failedLoginsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Only entries older than this id (paging). */
-  before: z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be an id from a previous page').optional(),
+  before: z
+    .string()
+    .regex(/^[1-9][0-9]{0,18}$/, 'must be an id from a previous page')
+    .optional(),
   /** Only attempts for this username. */
   username: z.string().trim().min(1).max(64).optional(),
 });

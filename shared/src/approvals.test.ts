@@ -10,7 +10,9 @@ describe('who may decide and withdraw a four-eyes request', () => {
     expect(ROLES.filter(isManagerRole)).toEqual(['ADMIN', 'MANAGER']);
     for (const role of ROLES) {
       expect(decisionRefusal({ id: 'u-other', role }, request)).toBe(isManagerRole(role) ? null : 'MANAGER_REQUIRED');
-      expect(decisionRefusal({ id: asker, role }, request)).toBe(isManagerRole(role) ? 'FOUR_EYES' : 'MANAGER_REQUIRED');
+      expect(decisionRefusal({ id: asker, role }, request)).toBe(
+        isManagerRole(role) ? 'FOUR_EYES' : 'MANAGER_REQUIRED',
+      );
     }
   });
 

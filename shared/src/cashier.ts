@@ -33,7 +33,6 @@ export const MAX_PAYMENT_LINES = 6;
 /** Largest single payment, fen (¥100,000,000). */
 export const MAX_PAYMENT_FEN = 10_000_000_000;
 
-
 const moneySchema = z.number().int().min(1).max(MAX_PAYMENT_FEN);
 
 /** One method's share of a payment. Every method except cash needs its reference (slip / transaction number). */
@@ -75,7 +74,11 @@ export const recordPaymentSchema = z
       ctx.addIssue({ code: 'custom', message: 'a sincerity deposit needs the registration', path: ['registrationId'] });
     }
     if ((b.kind === 'DEPOSIT' || b.kind === 'DOWN_PAYMENT') && !b.subscriptionId) {
-      ctx.addIssue({ code: 'custom', message: 'a deposit or down payment needs the subscription', path: ['subscriptionId'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a deposit or down payment needs the subscription',
+        path: ['subscriptionId'],
+      });
     }
     if (b.kind === 'OTHER' && !b.subscriptionId && !b.registrationId) {
       ctx.addIssue({ code: 'custom', message: 'name the subscription or the registration', path: ['subscriptionId'] });
@@ -121,8 +124,14 @@ export const receiptBookSchema = z
     digits: z.number().int().min(1).max(12).default(6),
     cashierId: idSchema,
   })
-  .refine((b) => b.firstNumber <= b.lastNumber, { message: 'firstNumber must not be above lastNumber', path: ['lastNumber'] })
-  .refine((b) => String(b.lastNumber).length <= b.digits, { message: 'lastNumber has more digits than `digits`', path: ['digits'] });
+  .refine((b) => b.firstNumber <= b.lastNumber, {
+    message: 'firstNumber must not be above lastNumber',
+    path: ['lastNumber'],
+  })
+  .refine((b) => String(b.lastNumber).length <= b.digits, {
+    message: 'lastNumber has more digits than `digits`',
+    path: ['digits'],
+  });
 export type ReceiptBookBody = z.infer<typeof receiptBookSchema>;
 
 /** "KP2026-" + 1 padded to 6 → "KP2026-000001". */

@@ -48,7 +48,8 @@ export function statusToCode(status: number): ErrorCode {
 /** The ApiError for a failed response: its `{error:{code, message, details}}` body when present. */
 export function apiErrorFrom(status: number, body: unknown): ApiError {
   const err = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  const e = typeof err === 'object' && err !== null ? (err as { code?: unknown; message?: unknown; details?: unknown }) : {};
+  const e =
+    typeof err === 'object' && err !== null ? (err as { code?: unknown; message?: unknown; details?: unknown }) : {};
   const code = isErrorCode(e.code) ? e.code : statusToCode(status);
   const message = typeof e.message === 'string' ? e.message : ERROR_MESSAGES[code];
   return new ApiError(code, message, status, e.details);

@@ -32,9 +32,12 @@ describe('normalizePhone', () => {
     expect(normalizePhone(input)).toBe(expected);
   });
 
-  it.each(['12812345678', '1381234567', '138123456789', '02112345678', '+1 4155550100', 'abc', ''])('refuses %s', (input) => {
-    expect(normalizePhone(input)).toBeNull();
-  });
+  it.each(['12812345678', '1381234567', '138123456789', '02112345678', '+1 4155550100', 'abc', ''])(
+    'refuses %s',
+    (input) => {
+      expect(normalizePhone(input)).toBeNull();
+    },
+  );
 
   it('is a schema: valid input normalised, invalid input an issue', () => {
     expect(mobilePhoneSchema.parse('+86 138-1234-5678')).toBe('13812345678');
@@ -95,7 +98,11 @@ describe('status order and colours', () => {
 
 describe('customer schemas', () => {
   it('create: normalises, defaults nothing it should not, and refuses a status', () => {
-    const body = createCustomerSchema.parse({ name: ' 张三 ', phone: '+86 138 1234 5678', idNumber: '11010519491231002x' });
+    const body = createCustomerSchema.parse({
+      name: ' 张三 ',
+      phone: '+86 138 1234 5678',
+      idNumber: '11010519491231002x',
+    });
     expect(body).toEqual({ name: '张三', phone: '13812345678', idNumber: '11010519491231002X' });
     const withStatus = createCustomerSchema.safeParse({ name: '张三', phone: '13812345678', status: 'SIGNED' });
     expect(withStatus.success).toBe(false);
@@ -103,7 +110,12 @@ describe('customer schemas', () => {
 
   it('create: refuses bad phones, budgets out of order, unknown channels', () => {
     expect(createCustomerSchema.safeParse({ name: '张三', phone: '12345' }).success).toBe(false);
-    const budget = createCustomerSchema.safeParse({ name: '张三', phone: '13812345678', budgetMin: 500, budgetMax: 100 });
+    const budget = createCustomerSchema.safeParse({
+      name: '张三',
+      phone: '13812345678',
+      budgetMin: 500,
+      budgetMax: 100,
+    });
     expect(budget.success).toBe(false);
     expect(budget.error?.issues[0]?.path).toEqual(['budgetMax']);
     expect(createCustomerSchema.safeParse({ name: '张三', phone: '13812345678', channel: 'TV' }).success).toBe(false);
@@ -119,8 +131,12 @@ describe('customer schemas', () => {
 
   it('shortlist: dedupes keeping the first occurrence, at most 20', () => {
     expect(shortlistBodySchema.parse({ unitIds: [UUID(2), UUID(1), UUID(2)] }).unitIds).toEqual([UUID(2), UUID(1)]);
-    expect(shortlistBodySchema.safeParse({ unitIds: Array.from({ length: 21 }, (_, i) => UUID(i)) }).success).toBe(false);
-    expect(shortlistBodySchema.parse({ unitIds: [...Array.from({ length: 20 }, (_, i) => UUID(i)), UUID(0)] }).unitIds).toHaveLength(20);
+    expect(shortlistBodySchema.safeParse({ unitIds: Array.from({ length: 21 }, (_, i) => UUID(i)) }).success).toBe(
+      false,
+    );
+    expect(
+      shortlistBodySchema.parse({ unitIds: [...Array.from({ length: 20 }, (_, i) => UUID(i)), UUID(0)] }).unitIds,
+    ).toHaveLength(20);
     expect(shortlistBodySchema.safeParse({ unitIds: ['nope'] }).success).toBe(false);
   });
 
@@ -129,12 +145,18 @@ describe('customer schemas', () => {
     expect(createFollowUpSchema.safeParse({ kind: 'FAX', note: 'x' }).success).toBe(false);
     expect(createFollowUpSchema.safeParse({ kind: 'VISIT', note: 'x', at: 'yesterday' }).success).toBe(false);
     expect(createFollowUpSchema.parse({ kind: 'CALL', note: ' 回电 ', at: '2026-11-27T09:00:00Z' })).toEqual({
-      kind: 'CALL', note: '回电', at: '2026-11-27T09:00:00Z',
+      kind: 'CALL',
+      note: '回电',
+      at: '2026-11-27T09:00:00Z',
     });
   });
 
   it('list query: coerces numbers, owner is me/pool/uuid', () => {
-    expect(customerListQuerySchema.parse({ limit: '10', idleDays: '14', owner: 'pool' })).toEqual({ limit: 10, idleDays: 14, owner: 'pool' });
+    expect(customerListQuerySchema.parse({ limit: '10', idleDays: '14', owner: 'pool' })).toEqual({
+      limit: 10,
+      idleDays: 14,
+      owner: 'pool',
+    });
     expect(customerListQuerySchema.parse({}).limit).toBe(50);
     expect(customerListQuerySchema.safeParse({ owner: 'someone' }).success).toBe(false);
     expect(customerListQuerySchema.safeParse({ status: 'LOST' }).success).toBe(false);

@@ -21,7 +21,13 @@ import {
   type RepriceBody,
   type RepriceRow,
 } from './pricing.js';
-import { PLAN_KINDS, isoInstantSchema, paymentPlanSchema, type PaymentPlan, type ScheduleItem } from './payment-plans.js';
+import {
+  PLAN_KINDS,
+  isoInstantSchema,
+  paymentPlanSchema,
+  type PaymentPlan,
+  type ScheduleItem,
+} from './payment-plans.js';
 
 // ── Quotes ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -101,21 +107,20 @@ export interface PricingTerms {
 }
 
 /** Create or replace a discount rule (the id is the server's). */
-export const discountRuleBodySchema = z
-  .strictObject({
-    code: discountCodeSchema,
-    kind: z.enum(DISCOUNT_KINDS),
-    name: lineText(40),
-    nameEn: lineText(80),
-    rateBp: z.number().int().min(1).max(9999).optional(),
-    amountOffFen: z.number().int().min(1).max(1_000_000_000_000).optional(),
-    validFrom: isoInstantSchema.optional(),
-    validTo: isoInstantSchema.optional(),
-    paymentMethods: z.array(z.enum(PLAN_KINDS)).min(1).max(PLAN_KINDS.length).optional(),
-    identityTag: identityTagSchema.optional(),
-    active: z.boolean().default(true),
-    sortOrder: z.number().int().min(0).max(10_000).default(0),
-  });
+export const discountRuleBodySchema = z.strictObject({
+  code: discountCodeSchema,
+  kind: z.enum(DISCOUNT_KINDS),
+  name: lineText(40),
+  nameEn: lineText(80),
+  rateBp: z.number().int().min(1).max(9999).optional(),
+  amountOffFen: z.number().int().min(1).max(1_000_000_000_000).optional(),
+  validFrom: isoInstantSchema.optional(),
+  validTo: isoInstantSchema.optional(),
+  paymentMethods: z.array(z.enum(PLAN_KINDS)).min(1).max(PLAN_KINDS.length).optional(),
+  identityTag: identityTagSchema.optional(),
+  active: z.boolean().default(true),
+  sortOrder: z.number().int().min(0).max(10_000).default(0),
+});
 export type DiscountRuleBody = z.infer<typeof discountRuleBodySchema>;
 
 export const paymentPlanBodySchema = z.strictObject({
@@ -234,9 +239,19 @@ export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export type ChangeStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
 
 export const changeRequestBodySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('UNIT_CHANGE'), subscriptionId: idSchema, targetUnitId: idSchema, reason: blockText(200, 1) }),
+  z.strictObject({
+    kind: z.literal('UNIT_CHANGE'),
+    subscriptionId: idSchema,
+    targetUnitId: idSchema,
+    reason: blockText(200, 1),
+  }),
   z.strictObject({ kind: z.literal('CANCEL'), subscriptionId: idSchema, reason: blockText(200, 1) }),
-  z.strictObject({ kind: z.literal('BUYER_CHANGE'), subscriptionId: idSchema, buyer: buyerSchema, reason: blockText(200, 1) }),
+  z.strictObject({
+    kind: z.literal('BUYER_CHANGE'),
+    subscriptionId: idSchema,
+    buyer: buyerSchema,
+    reason: blockText(200, 1),
+  }),
   z.strictObject({
     kind: z.literal('PRICE_CHANGE'),
     subscriptionId: idSchema,
@@ -328,7 +343,6 @@ export interface RepricePreviewResult {
   /** Rows whose new floor price would be above the new list price (the request would be refused). */
   floorAboveList: number;
 }
-
 
 /** GET /api/subscriptions/:id: a subscription with its change requests. */
 export interface SubscriptionDetail extends SubscriptionInfo {

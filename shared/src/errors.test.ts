@@ -10,7 +10,11 @@ import { ERROR_CODES, ERROR_HTTP_STATUS, ERROR_MESSAGES, isErrorCode } from './e
 function documentedErrors(): { code: string; status: number; meaning: string }[] {
   const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
   const section = doc.split('\n## Errors\n')[1]?.split('\n## ')[0] ?? '';
-  return [...section.matchAll(/^\| ([A-Z_]+) \| (\d{3}) \| (.*) \|$/gm)].map((m) => ({ code: m[1]!, status: Number(m[2]), meaning: m[3]!.trim() }));
+  return [...section.matchAll(/^\| ([A-Z_]+) \| (\d{3}) \| (.*) \|$/gm)].map((m) => ({
+    code: m[1]!,
+    status: Number(m[2]),
+    meaning: m[3]!.trim(),
+  }));
 }
 
 describe('docs/protocol.md "Errors" = shared/src/errors.ts', () => {
@@ -18,9 +22,18 @@ describe('docs/protocol.md "Errors" = shared/src/errors.ts', () => {
 
   it('documents every registered code once, and no other', () => {
     const codes = rows.map((r) => r.code);
-    expect(codes.filter((c, i) => codes.indexOf(c) !== i), 'documented twice').toEqual([]);
-    expect(codes.filter((c) => !isErrorCode(c)), 'documented but not in the registry').toEqual([]);
-    expect(ERROR_CODES.filter((c) => !codes.includes(c)), 'registered but not documented').toEqual([]);
+    expect(
+      codes.filter((c, i) => codes.indexOf(c) !== i),
+      'documented twice',
+    ).toEqual([]);
+    expect(
+      codes.filter((c) => !isErrorCode(c)),
+      'documented but not in the registry',
+    ).toEqual([]);
+    expect(
+      ERROR_CODES.filter((c) => !codes.includes(c)),
+      'registered but not documented',
+    ).toEqual([]);
   });
 
   it('with the HTTP status the registry answers, and a meaning', () => {

@@ -19,7 +19,14 @@ export type SetKioskPinBody = z.infer<typeof setKioskPinSchema>;
  * What the setup screen asks the PIN for: to open (`unlock`), or one change — printing on or off,
  * this device as the take-a-number kiosk or the calling screen, forget the device key.
  */
-export const KIOSK_SETUP_ACTIONS = ['unlock', 'print-on', 'print-off', 'mode-kiosk', 'mode-screen', 'forget-key'] as const;
+export const KIOSK_SETUP_ACTIONS = [
+  'unlock',
+  'print-on',
+  'print-off',
+  'mode-kiosk',
+  'mode-screen',
+  'forget-key',
+] as const;
 export type KioskSetupAction = (typeof KIOSK_SETUP_ACTIONS)[number];
 
 /** POST /api/kiosk/setup (a KIOSK device key): the PIN and what it is for. */

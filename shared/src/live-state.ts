@@ -28,9 +28,16 @@ export function planFrame(lastSeq: number, frame: UnitsChangedFrame): FramePlan 
 
 /** The unit after a change (pure). */
 export function applyChange(unit: UnitState, change: UnitChange): UnitState {
-  const next: UnitState = { id: unit.id, code: unit.code, buildingId: unit.buildingId, floor: unit.floor, status: change.status };
+  const next: UnitState = {
+    id: unit.id,
+    code: unit.code,
+    buildingId: unit.buildingId,
+    floor: unit.floor,
+    status: change.status,
+  };
   if (change.lock) next.lock = change.lock;
-  const price = change.price ?? (change.status === 'SUBSCRIBED' || change.status === 'CONTRACTED' ? unit.price : undefined);
+  const price =
+    change.price ?? (change.status === 'SUBSCRIBED' || change.status === 'CONTRACTED' ? unit.price : undefined);
   if (price !== undefined) next.price = price;
   return next;
 }

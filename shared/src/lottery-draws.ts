@@ -22,7 +22,12 @@ export const createLotterySchema = z.strictObject({
   /** Shown on the board, the public page and the PDF, e.g. "首开摇号 First release". */
   title: lineText(100),
   eligible: z.enum(LOTTERY_ELIGIBILITY).default('ACTIVE_WITH_DEPOSIT'),
-  idempotencyKey: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _').optional(),
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _')
+    .optional(),
 });
 export type CreateLotteryBody = z.input<typeof createLotterySchema>;
 export type CreateLotteryInput = z.output<typeof createLotterySchema>;

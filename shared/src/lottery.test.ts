@@ -24,7 +24,10 @@ function referenceOrder(numbers: string[], seedHex: string): string[] {
     const limit = Math.floor(0x1_0000_0000 / (i + 1)) * (i + 1);
     let v = 0;
     for (let t = 0; ; t++) {
-      v = createHmac('sha256', key).update(t ? `kaipan-lottery-v1:${i}:${t}` : `kaipan-lottery-v1:${i}`).digest().readUInt32BE(0);
+      v = createHmac('sha256', key)
+        .update(t ? `kaipan-lottery-v1:${i}:${t}` : `kaipan-lottery-v1:${i}`)
+        .digest()
+        .readUInt32BE(0);
       if (v < limit) break;
     }
     const j = v % (i + 1);
@@ -105,7 +108,11 @@ describe('drawOrder', () => {
 
   it('matches an independent node:crypto implementation on a 200-entry list (known answer)', () => {
     const list = regNos(200).reverse();
-    expect(listCommitment(list)).toBe(createHash('sha256').update(`${[...list].sort().join('\n')}\n`).digest('hex'));
+    expect(listCommitment(list)).toBe(
+      createHash('sha256')
+        .update(`${[...list].sort().join('\n')}\n`)
+        .digest('hex'),
+    );
     expect(seedCommitment(SEED)).toBe(createHash('sha256').update(Buffer.from(SEED, 'hex')).digest('hex'));
     expect(drawOrder(list, SEED)).toEqual(referenceOrder(list, SEED));
     // Pinned values (also reproduced with sha256sum/openssl in docs/lottery.md): a change here is a new algorithm version.

@@ -44,7 +44,8 @@ const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ?
 /** Validates and sorts registration numbers; throws an Error naming the first bad or duplicate one. */
 function sortedList(numbers: readonly string[]): string[] {
   if (numbers.length === 0) throw new Error('lottery list is empty');
-  if (numbers.length > LOTTERY_MAX_ENTRIES) throw new Error(`lottery list has more than ${LOTTERY_MAX_ENTRIES} entries`);
+  if (numbers.length > LOTTERY_MAX_ENTRIES)
+    throw new Error(`lottery list has more than ${LOTTERY_MAX_ENTRIES} entries`);
   for (const n of numbers) {
     if (!REGISTRATION_NO.test(n)) throw new Error(`invalid registration number ${JSON.stringify(n)}`);
   }
@@ -57,7 +58,9 @@ function sortedList(numbers: readonly string[]): string[] {
 
 /** Canonical text of the list: sorted numbers, each followed by "\n". Input order does not matter. */
 export function canonicalList(numbers: readonly string[]): string {
-  return sortedList(numbers).map((n) => `${n}\n`).join('');
+  return sortedList(numbers)
+    .map((n) => `${n}\n`)
+    .join('');
 }
 
 /** Lowercase hex SHA-256 of the UTF-8 canonical list. */
@@ -172,5 +175,12 @@ export function verifyDraw(record: LotteryRecord): DrawVerification {
       }
     }
   }
-  return { ok: problems.length === 0, problems, listCommitment: list, seedCommitment: seed, expectedOrder, firstDifference };
+  return {
+    ok: problems.length === 0,
+    problems,
+    listCommitment: list,
+    seedCommitment: seed,
+    expectedOrder,
+    firstDifference,
+  };
 }

@@ -41,7 +41,13 @@ describe('buildSchedule — examples', () => {
   });
 
   it('mortgage 按揭: 30 % down (deposit included) within 30 days, the loan for the rest', () => {
-    const s = schedule({ kind: 'MORTGAGE', depositFen: 5_000_000, downPaymentBp: 3000, downPaymentDueDays: 30, loanNote: '招商银行' });
+    const s = schedule({
+      kind: 'MORTGAGE',
+      depositFen: 5_000_000,
+      downPaymentBp: 3000,
+      downPaymentDueDays: 30,
+      loanNote: '招商银行',
+    });
     expect(rows(s)).toEqual([
       ['DEPOSIT', 5_000_000, '2026-11-28'],
       ['DOWN_PAYMENT', 117_693_430, '2026-12-28'], // 122,693,430 − 5,000,000
@@ -53,7 +59,10 @@ describe('buildSchedule — examples', () => {
 
   it('mortgage: the down payment is rounded UP to the fen, never below the stated share', () => {
     // 100,000,001 × 35 % = 35,000,000.35 → 35,000,001
-    const s = schedule({ kind: 'MORTGAGE', depositFen: 1_000_000, downPaymentBp: 3500, downPaymentDueDays: 15 }, 100_000_001);
+    const s = schedule(
+      { kind: 'MORTGAGE', depositFen: 1_000_000, downPaymentBp: 3500, downPaymentDueDays: 15 },
+      100_000_001,
+    );
     expect(s.map((i) => i.amount)).toEqual([1_000_000, 34_000_001, 65_000_000]);
   });
 
@@ -73,7 +82,12 @@ describe('buildSchedule — examples', () => {
       ['INSTALLMENT', 122_693_430, '2027-02-26'],
       ['INSTALLMENT', 163_591_240, '2027-05-27'],
     ]);
-    expect(s.map((i) => i.labelEn)).toEqual(['Deposit', 'Installment 1 (less deposit)', 'Installment 2', 'Installment 3']);
+    expect(s.map((i) => i.labelEn)).toEqual([
+      'Deposit',
+      'Installment 1 (less deposit)',
+      'Installment 2',
+      'Installment 3',
+    ]);
   });
 
   it('installments: shares round down to the fen, the last takes the remainder', () => {
@@ -102,10 +116,9 @@ describe('buildSchedule — examples', () => {
     expect(schedule(plan, FINAL, '2026-01-31T10:00:00+08:00')[1]!.dueDate).toBe('2026-03-02');
     expect(schedule(plan, FINAL, '2028-01-31T10:00:00+08:00')[1]!.dueDate).toBe('2028-03-01');
     // A New York signing across the spring DST change stays on calendar days.
-    expect(schedule({ ...plan, balanceDueDays: 1 }, FINAL, '2026-03-08T04:30:00Z', 'America/New_York').map((i) => i.dueDate)).toEqual([
-      '2026-03-07',
-      '2026-03-08',
-    ]);
+    expect(
+      schedule({ ...plan, balanceDueDays: 1 }, FINAL, '2026-03-08T04:30:00Z', 'America/New_York').map((i) => i.dueDate),
+    ).toEqual(['2026-03-07', '2026-03-08']);
   });
 
   it('a deposit equal to the price leaves a zero balance line', () => {
@@ -132,20 +145,54 @@ describe('buildSchedule — refusals', () => {
         ],
       }),
     ).toBe('DEPOSIT_EXCEEDS_FIRST_INSTALLMENT');
-    expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, FINAL, SIGNED, 'Mars/Olympus')).toBe('INVALID_TIMEZONE');
-    expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, FINAL, '2026-02-30T10:00:00+08:00')).toBe('INVALID_SIGNED_AT');
-    expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, FINAL, '2026-11-28 09:30')).toBe('INVALID_SIGNED_AT');
+    expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, FINAL, SIGNED, 'Mars/Olympus')).toBe(
+      'INVALID_TIMEZONE',
+    );
+    expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, FINAL, '2026-02-30T10:00:00+08:00')).toBe(
+      'INVALID_SIGNED_AT',
+    );
+    expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, FINAL, '2026-11-28 09:30')).toBe(
+      'INVALID_SIGNED_AT',
+    );
     expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, 1.5)).toBe('INVALID_PRICE');
     expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: 7 }, -100)).toBe('INVALID_PRICE');
     expect(codeOf({ kind: 'LUMP_SUM', depositFen: 1, balanceDueDays: -1 })).toBe('INVALID_PLAN');
   });
 
   it('the schema refuses installments not summing to 100 % or going back in time', () => {
-    const plan = (installments: { bp: number; dueDays: number }[]) => ({ kind: 'INSTALLMENTS', depositFen: 0, installments });
-    expect(paymentPlanSchema.safeParse(plan([{ bp: 5000, dueDays: 0 }, { bp: 4999, dueDays: 30 }])).success).toBe(false);
-    expect(paymentPlanSchema.safeParse(plan([{ bp: 5000, dueDays: 30 }, { bp: 5000, dueDays: 0 }])).success).toBe(false);
-    expect(paymentPlanSchema.safeParse(plan([{ bp: 5000, dueDays: 0 }, { bp: 5000, dueDays: 30 }])).success).toBe(true);
-    expect(paymentPlanSchema.safeParse({ kind: 'MORTGAGE', depositFen: 0, downPaymentBp: 10_000, downPaymentDueDays: 0 }).success).toBe(false);
+    const plan = (installments: { bp: number; dueDays: number }[]) => ({
+      kind: 'INSTALLMENTS',
+      depositFen: 0,
+      installments,
+    });
+    expect(
+      paymentPlanSchema.safeParse(
+        plan([
+          { bp: 5000, dueDays: 0 },
+          { bp: 4999, dueDays: 30 },
+        ]),
+      ).success,
+    ).toBe(false);
+    expect(
+      paymentPlanSchema.safeParse(
+        plan([
+          { bp: 5000, dueDays: 30 },
+          { bp: 5000, dueDays: 0 },
+        ]),
+      ).success,
+    ).toBe(false);
+    expect(
+      paymentPlanSchema.safeParse(
+        plan([
+          { bp: 5000, dueDays: 0 },
+          { bp: 5000, dueDays: 30 },
+        ]),
+      ).success,
+    ).toBe(true);
+    expect(
+      paymentPlanSchema.safeParse({ kind: 'MORTGAGE', depositFen: 0, downPaymentBp: 10_000, downPaymentDueDays: 0 })
+        .success,
+    ).toBe(false);
     expect(
       codeOf({
         kind: 'INSTALLMENTS',
@@ -191,10 +238,18 @@ const arbFinal = fc.oneof(
 const arbInstant = fc
   .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) })
   .map((ms) => new Date(ms).toISOString());
-const arbZone = fc.constantFrom('Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Urumqi', 'America/New_York', 'Europe/London', 'Pacific/Auckland');
+const arbZone = fc.constantFrom(
+  'Asia/Shanghai',
+  'Asia/Hong_Kong',
+  'Asia/Urumqi',
+  'America/New_York',
+  'Europe/London',
+  'Pacific/Auckland',
+);
 
 /** Days between two YYYY-MM-DD dates. */
-const daysBetween = (a: string, b: string): number => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
+const daysBetween = (a: string, b: string): number =>
+  (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
 
 describe('buildSchedule — properties', () => {
   it('amounts sum exactly to the final price, are ≥ 0, and due dates never decrease', () => {
@@ -225,12 +280,21 @@ describe('buildSchedule — properties', () => {
     fc.assert(
       fc.property(arbPlan, arbFinal, (plan, finalPrice) => {
         const r = buildSchedule(plan, finalPrice, SIGNED, TZ);
-        const bp = plan.kind === 'MORTGAGE' ? plan.downPaymentBp : plan.kind === 'INSTALLMENTS' ? plan.installments[0]!.bp : 10_000;
+        const bp =
+          plan.kind === 'MORTGAGE'
+            ? plan.downPaymentBp
+            : plan.kind === 'INSTALLMENTS'
+              ? plan.installments[0]!.bp
+              : 10_000;
         const single = plan.kind === 'INSTALLMENTS' && plan.installments.length === 1;
         // The deposit must fit in the price, then in the down payment (ceil) / the first installment (floor).
         const share = BigInt(finalPrice) * BigInt(bp);
         const room =
-          plan.kind === 'MORTGAGE' ? (share + 9999n) / 10_000n : plan.kind === 'INSTALLMENTS' && !single ? share / 10_000n : BigInt(finalPrice);
+          plan.kind === 'MORTGAGE'
+            ? (share + 9999n) / 10_000n
+            : plan.kind === 'INSTALLMENTS' && !single
+              ? share / 10_000n
+              : BigInt(finalPrice);
         const expected =
           plan.depositFen > finalPrice
             ? 'DEPOSIT_EXCEEDS_PRICE'

@@ -40,7 +40,11 @@ export const mortgagePlanSchema = z.strictObject({
   kind: z.literal('MORTGAGE'),
   depositFen: feeFen,
   /** Down-payment share of the final price, basis points (3000 = 30 %); deposit included. */
-  downPaymentBp: z.number().int().min(1).max(BP_ONE - 1),
+  downPaymentBp: z
+    .number()
+    .int()
+    .min(1)
+    .max(BP_ONE - 1),
   /** Days after the signing date the down payment (net of the deposit) is due. */
   downPaymentDueDays: dueDays,
   /** Free text printed with the loan line, e.g. the partner bank. */
@@ -134,7 +138,13 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
   let format = dateFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hourCycle: 'h23',
+    });
     dateFormats.set(timeZone, format);
   }
   return format;
@@ -192,11 +202,20 @@ const yuan = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
  * @param signedAt the signing instant, ISO-8601 with offset (the server passes its own clock)
  * @param timeZone the project's IANA time zone, e.g. Asia/Shanghai: due dates are its calendar days
  */
-export function buildSchedule(plan: PaymentPlan, finalPrice: number, signedAt: string, timeZone: string): ScheduleResult {
+export function buildSchedule(
+  plan: PaymentPlan,
+  finalPrice: number,
+  signedAt: string,
+  timeZone: string,
+): ScheduleResult {
   const parsed = paymentPlanSchema.safeParse(plan);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, code: 'INVALID_PLAN', message: `${issue?.path.join('.') || 'plan'}: ${issue?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      code: 'INVALID_PLAN',
+      message: `${issue?.path.join('.') || 'plan'}: ${issue?.message ?? 'invalid'}`,
+    };
   }
   const p = parsed.data;
   if (!Number.isSafeInteger(finalPrice) || finalPrice < 0 || finalPrice > MAX_PRICE_FEN) {
@@ -219,7 +238,13 @@ export function buildSchedule(plan: PaymentPlan, finalPrice: number, signedAt: s
     };
   }
 
-  const item = (kind: ScheduleItemKind, label: string, labelEn: string, amount: number, days: number): ScheduleItem => ({
+  const item = (
+    kind: ScheduleItemKind,
+    label: string,
+    labelEn: string,
+    amount: number,
+    days: number,
+  ): ScheduleItem => ({
     kind,
     label,
     labelEn,

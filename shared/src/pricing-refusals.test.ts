@@ -61,7 +61,11 @@ function partsOf(code: PricingRefusalCode, base: number): Part[] {
   switch (code) {
     case 'INVALID_INPUT':
       return [
-        { label: 'a malformed rule in the catalogue', discounts: [{ ...applicable(base, 'STANDARD'), amountOffFen: 100 }], selected: [] },
+        {
+          label: 'a malformed rule in the catalogue',
+          discounts: [{ ...applicable(base, 'STANDARD'), amountOffFen: 100 }],
+          selected: [],
+        },
         { label: 'a selected id that is not a UUID', discounts: [], selected: ['not-a-uuid'] },
       ];
     case 'DUPLICATE_SELECTION':
@@ -74,13 +78,33 @@ function partsOf(code: PricingRefusalCode, base: number): Part[] {
       return [{ label: 'an id the project does not offer', discounts: [], selected: [uid(base)] }];
     case 'DISCOUNT_NOT_ACTIVE':
       return DISCOUNT_KINDS.flatMap((kind) => [
-        { label: `an expired ${kind} rule`, discounts: [{ ...applicable(base, kind), validTo: '2026-11-28T00:00:00+08:00' }], selected: [uid(base)] },
-        { label: `a future ${kind} rule`, discounts: [{ ...applicable(base, kind), validFrom: '2026-12-01T00:00:00+08:00' }], selected: [uid(base)] },
+        {
+          label: `an expired ${kind} rule`,
+          discounts: [{ ...applicable(base, kind), validTo: '2026-11-28T00:00:00+08:00' }],
+          selected: [uid(base)],
+        },
+        {
+          label: `a future ${kind} rule`,
+          discounts: [{ ...applicable(base, kind), validFrom: '2026-12-01T00:00:00+08:00' }],
+          selected: [uid(base)],
+        },
       ]);
     case 'PAYMENT_METHOD_MISMATCH':
-      return [{ label: 'a payment-method rule for another plan', discounts: [{ ...applicable(base, 'PAYMENT_METHOD'), paymentMethods: ['MORTGAGE'] }], selected: [uid(base)] }];
+      return [
+        {
+          label: 'a payment-method rule for another plan',
+          discounts: [{ ...applicable(base, 'PAYMENT_METHOD'), paymentMethods: ['MORTGAGE'] }],
+          selected: [uid(base)],
+        },
+      ];
     case 'IDENTITY_NOT_HELD':
-      return [{ label: 'an identity rule the buyer lacks', discounts: [{ ...applicable(base, 'IDENTITY'), identityTag: 'returning-owner' }], selected: [uid(base)] }];
+      return [
+        {
+          label: 'an identity rule the buyer lacks',
+          discounts: [{ ...applicable(base, 'IDENTITY'), identityTag: 'returning-owner' }],
+          selected: [uid(base)],
+        },
+      ];
     case 'DUPLICATE_KIND':
       return DISCOUNT_KINDS.map((kind) => ({
         label: `two ${kind} rules`,
@@ -94,7 +118,9 @@ function partsOf(code: PricingRefusalCode, base: number): Part[] {
 /** All 24 orders of the four kinds. */
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 const KIND_ORDERS = permutations(DISCOUNT_KINDS);
 
@@ -198,7 +224,11 @@ describe('computePrice refusal precedence = docs/pricing.md "Refusals"', () => {
     const [mismatch] = partsFor('PAYMENT_METHOD_MISMATCH');
     const [notHeld] = partsFor('IDENTITY_NOT_HELD');
     const expiredPromotion = partsFor('DISCOUNT_NOT_ACTIVE').find((p) => p.label === 'an expired PROMOTION rule')!;
-    expect(onlyRefusal(price([mismatch!, notHeld!], 'MULTIPLY_IN_ORDER'), 'mismatch + identity')).toBe('PAYMENT_METHOD_MISMATCH');
-    expect(onlyRefusal(price([expiredPromotion, notHeld!], 'MULTIPLY_IN_ORDER'), 'expired + identity')).toBe('DISCOUNT_NOT_ACTIVE');
+    expect(onlyRefusal(price([mismatch!, notHeld!], 'MULTIPLY_IN_ORDER'), 'mismatch + identity')).toBe(
+      'PAYMENT_METHOD_MISMATCH',
+    );
+    expect(onlyRefusal(price([expiredPromotion, notHeld!], 'MULTIPLY_IN_ORDER'), 'expired + identity')).toBe(
+      'DISCOUNT_NOT_ACTIVE',
+    );
   });
 });

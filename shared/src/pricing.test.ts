@@ -134,7 +134,13 @@ describe('computePrice — worked examples', () => {
       ['LUMP98', 417_324_600, 408_978_108, 8_346_492],
     ]);
     expect(b.discountedPrice).toBe(408_978_108); // ¥4,089,781.08
-    expect(b.cap).toEqual({ maxTotalDiscountBp: 1000, limit: 379_386_000, before: 408_978_108, after: 408_978_108, off: 0 });
+    expect(b.cap).toEqual({
+      maxTotalDiscountBp: 1000,
+      limit: 379_386_000,
+      before: 408_978_108,
+      after: 408_978_108,
+      off: 0,
+    });
     expect(b.capped).toBe(false);
     expect(b.rounding).toEqual({ unit: 'YUAN', mode: 'HALF_UP', before: 408_978_108, after: 408_978_100, off: 8 });
     expect(b.finalPrice).toBe(408_978_100); // ¥4,089,781.00
@@ -145,7 +151,10 @@ describe('computePrice — worked examples', () => {
   });
 
   it('rounding to the hundred yuan, DOWN: ¥4,089,700', () => {
-    const b = quote({ selected: [PROMO.id, LUMP98.id], policy: { ...POLICY, rounding: { unit: 'HUNDRED_YUAN', mode: 'DOWN' } } });
+    const b = quote({
+      selected: [PROMO.id, LUMP98.id],
+      policy: { ...POLICY, rounding: { unit: 'HUNDRED_YUAN', mode: 'DOWN' } },
+    });
     expect(b.discountedPrice).toBe(408_978_108);
     expect(b.finalPrice).toBe(408_970_000);
     expect(b.rounding.off).toBe(8_108);
@@ -153,8 +162,16 @@ describe('computePrice — worked examples', () => {
 
   it('DOWN also rounds every step to the fen downward', () => {
     // 421,540,000 × 0.97 = 408,893,800; × 0.99 = 404,804,862; × 0.98 = 396,708,764.76
-    const half = quote({ selected: [STAFF.id, PROMO.id, LUMP98.id], identityTags: ['staff'], policy: { ...POLICY, maxTotalDiscountBp: 10_000, rounding: { unit: 'FEN', mode: 'HALF_UP' } } });
-    const down = quote({ selected: [STAFF.id, PROMO.id, LUMP98.id], identityTags: ['staff'], policy: { ...POLICY, maxTotalDiscountBp: 10_000, rounding: { unit: 'FEN', mode: 'DOWN' } } });
+    const half = quote({
+      selected: [STAFF.id, PROMO.id, LUMP98.id],
+      identityTags: ['staff'],
+      policy: { ...POLICY, maxTotalDiscountBp: 10_000, rounding: { unit: 'FEN', mode: 'HALF_UP' } },
+    });
+    const down = quote({
+      selected: [STAFF.id, PROMO.id, LUMP98.id],
+      identityTags: ['staff'],
+      policy: { ...POLICY, maxTotalDiscountBp: 10_000, rounding: { unit: 'FEN', mode: 'DOWN' } },
+    });
     expect(half.steps.map((s) => s.after)).toEqual([408_893_800, 404_804_862, 396_708_765]);
     expect(down.steps.map((s) => s.after)).toEqual([408_893_800, 404_804_862, 396_708_764]);
     expect(half.finalPrice).toBe(396_708_765);
@@ -170,7 +187,13 @@ describe('computePrice — worked examples', () => {
     });
     expect(b.discountedPrice).toBe(396_708_765);
     expect(b.capped).toBe(true);
-    expect(b.cap).toEqual({ maxTotalDiscountBp: 500, limit: 400_463_000, before: 396_708_765, after: 400_463_000, off: -3_754_235 });
+    expect(b.cap).toEqual({
+      maxTotalDiscountBp: 500,
+      limit: 400_463_000,
+      before: 396_708_765,
+      after: 400_463_000,
+      off: -3_754_235,
+    });
     expect(b.finalPrice).toBe(400_463_000); // ¥4,004,630 = exactly 95 % of the list price
     expect(b.belowFloor).toBe(true);
     expect(b.belowFloorBy).toBe(4_537_000);
@@ -178,7 +201,11 @@ describe('computePrice — worked examples', () => {
 
   it('amount-off rules subtract at their place in the order', () => {
     // STANDARD (−¥20,000) → IDENTITY (−¥20,000) → PAYMENT_METHOD (× 99 %, mortgage)
-    const b = quote({ selected: [MORT99.id, OWNER.id, PLEDGE.id], identityTags: ['returning-owner'], planKind: 'MORTGAGE' });
+    const b = quote({
+      selected: [MORT99.id, OWNER.id, PLEDGE.id],
+      identityTags: ['returning-owner'],
+      planKind: 'MORTGAGE',
+    });
     expect(b.steps.map((s) => [s.code, s.after])).toEqual([
       ['PLEDGE', 419_540_000],
       ['OWNER', 417_540_000],
@@ -197,8 +224,22 @@ describe('computePrice — worked examples', () => {
   });
 
   it('several rules of one kind (when allowed) apply by code, then id — not by catalogue or client order', () => {
-    const rate: DiscountRule = { id: uid(9), code: 'B-RATE', kind: 'STANDARD', name: '开盘99折', nameEn: 'Opening 1% off', rateBp: 9900 };
-    const amount: DiscountRule = { id: uid(10), code: 'A-AMOUNT', kind: 'STANDARD', name: '减2万', nameEn: '¥20,000 off', amountOffFen: 2_000_000 };
+    const rate: DiscountRule = {
+      id: uid(9),
+      code: 'B-RATE',
+      kind: 'STANDARD',
+      name: '开盘99折',
+      nameEn: 'Opening 1% off',
+      rateBp: 9900,
+    };
+    const amount: DiscountRule = {
+      id: uid(10),
+      code: 'A-AMOUNT',
+      kind: 'STANDARD',
+      name: '减2万',
+      nameEn: '¥20,000 off',
+      amountOffFen: 2_000_000,
+    };
     for (const selected of [
       [rate.id, amount.id],
       [amount.id, rate.id],
@@ -232,7 +273,9 @@ describe('computePrice — worked examples', () => {
     // ¥4,215,400.50 with no discount: HALF_UP would give ¥4,215,401 > list, so the lower yuan.
     expect(quote({ listPrice: 421_540_050 }).finalPrice).toBe(421_540_000);
     // With a 0 % cap no yuan lies in [list, list]: the price stays at the fen.
-    expect(quote({ listPrice: 421_540_050, policy: { ...POLICY, maxTotalDiscountBp: 0 }, selected: [PLEDGE.id] }).finalPrice).toBe(421_540_050);
+    expect(
+      quote({ listPrice: 421_540_050, policy: { ...POLICY, maxTotalDiscountBp: 0 }, selected: [PLEDGE.id] }).finalPrice,
+    ).toBe(421_540_050);
     // Cap limit 95 % of ¥100,000.10 = ¥95,000.095 → 9,500,010 fen; DOWN would give ¥95,000 < limit → ¥95,001.
     const b = quote({
       listPrice: 10_000_010,
@@ -262,7 +305,9 @@ describe('computePrice — refusals', () => {
     expect(refusal({ selected: [PROMO.id], at: '2026-11-27T16:00:00Z' })).toBe('ok'); // = 00:00 +08:00, inclusive
     expect(refusal({ selected: [LUMP98.id], planKind: 'MORTGAGE' })).toBe('PAYMENT_METHOD_MISMATCH');
     expect(refusal({ selected: [STAFF.id], identityTags: ['returning-owner'] })).toBe('IDENTITY_NOT_HELD');
-    expect(refusal({ selected: [STAFF.id, OWNER.id], identityTags: ['staff', 'returning-owner'] })).toBe('DUPLICATE_KIND');
+    expect(refusal({ selected: [STAFF.id, OWNER.id], identityTags: ['staff', 'returning-owner'] })).toBe(
+      'DUPLICATE_KIND',
+    );
     expect(
       refusal({
         selected: [STAFF.id, OWNER.id],
@@ -271,7 +316,13 @@ describe('computePrice — refusals', () => {
       }),
     ).toBe('ok');
     // BEST_SINGLE chooses among several of a kind.
-    expect(refusal({ selected: [STAFF.id, OWNER.id], identityTags: ['staff', 'returning-owner'], policy: { ...POLICY, stacking: 'BEST_SINGLE' } })).toBe('ok');
+    expect(
+      refusal({
+        selected: [STAFF.id, OWNER.id],
+        identityTags: ['staff', 'returning-owner'],
+        policy: { ...POLICY, stacking: 'BEST_SINGLE' },
+      }),
+    ).toBe('ok');
   });
 
   it('refuses malformed input as INVALID_INPUT', () => {
@@ -279,14 +330,24 @@ describe('computePrice — refusals', () => {
     expect(refusal({ listPrice: -1 })).toBe('INVALID_INPUT');
     expect(refusal({ floorPrice: MAX_PRICE_FEN + 1 })).toBe('INVALID_INPUT');
     expect(refusal({ at: 'yesterday' })).toBe('INVALID_INPUT');
-    expect(refusal({ policy: { ...POLICY, order: ['STANDARD', 'STANDARD', 'PROMOTION', 'IDENTITY'] } })).toBe('INVALID_INPUT');
+    expect(refusal({ policy: { ...POLICY, order: ['STANDARD', 'STANDARD', 'PROMOTION', 'IDENTITY'] } })).toBe(
+      'INVALID_INPUT',
+    );
     expect(refusal({ policy: { ...POLICY, maxTotalDiscountBp: 10_001 } })).toBe('INVALID_INPUT');
     expect(refusal({ discounts: [...CATALOGUE, { ...PROMO }] })).toBe('INVALID_INPUT'); // duplicate id
     expect(refusal({ discounts: [{ ...LUMP98, amountOffFen: 100 }] })).toBe('INVALID_INPUT');
   });
 
   it('every code returned is registered', () => {
-    for (const code of ['UNKNOWN_DISCOUNT', 'DUPLICATE_SELECTION', 'DISCOUNT_NOT_ACTIVE', 'PAYMENT_METHOD_MISMATCH', 'IDENTITY_NOT_HELD', 'DUPLICATE_KIND', 'INVALID_INPUT']) {
+    for (const code of [
+      'UNKNOWN_DISCOUNT',
+      'DUPLICATE_SELECTION',
+      'DISCOUNT_NOT_ACTIVE',
+      'PAYMENT_METHOD_MISMATCH',
+      'IDENTITY_NOT_HELD',
+      'DUPLICATE_KIND',
+      'INVALID_INPUT',
+    ]) {
       expect(PRICING_REFUSAL_CODES).toContain(code);
     }
   });
@@ -346,7 +407,10 @@ describe('quoteDeal', () => {
       timeZone: 'Asia/Shanghai',
     };
     const mortgage = { kind: 'MORTGAGE', depositFen: 5_000_000, downPaymentBp: 3000, downPaymentDueDays: 30 } as const;
-    expect(quoteDeal({ ...base, selected: [LUMP98.id], plan: mortgage })).toMatchObject({ ok: false, code: 'PAYMENT_METHOD_MISMATCH' });
+    expect(quoteDeal({ ...base, selected: [LUMP98.id], plan: mortgage })).toMatchObject({
+      ok: false,
+      code: 'PAYMENT_METHOD_MISMATCH',
+    });
     expect(quoteDeal({ ...base, selected: [], plan: { ...mortgage, depositFen: 200_000_000 } })).toMatchObject({
       ok: false,
       code: 'DEPOSIT_EXCEEDS_DOWN_PAYMENT',
@@ -377,7 +441,11 @@ const arbCatalogue: fc.Arbitrary<DiscountRule[]> = fc
   .array(fc.tuple(fc.constantFrom(...DISCOUNT_KINDS), arbValue), { maxLength: 8 })
   .map((shapes) => shapes.map(([kind, value], i) => applicableRule(i + 1, kind, value)));
 
-function applicableRule(n: number, kind: DiscountKind, value: { rateBp: number } | { amountOffFen: number }): DiscountRule {
+function applicableRule(
+  n: number,
+  kind: DiscountKind,
+  value: { rateBp: number } | { amountOffFen: number },
+): DiscountRule {
   return {
     id: uid(n),
     code: `R${n}`,
@@ -403,7 +471,9 @@ const arbScenario = (stacking?: 'MULTIPLY_IN_ORDER' | 'BEST_SINGLE'): fc.Arbitra
       catalogue: arbCatalogue,
       list: arbPrice,
       floorRatio: fc.integer({ min: 0, max: 11_000 }),
-      stacking: stacking ? fc.constant(stacking) : fc.constantFrom('MULTIPLY_IN_ORDER' as const, 'BEST_SINGLE' as const),
+      stacking: stacking
+        ? fc.constant(stacking)
+        : fc.constantFrom('MULTIPLY_IN_ORDER' as const, 'BEST_SINGLE' as const),
       order: arbOrder,
       cap: fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom(0, 500, 1000, 10_000)),
       rounding: arbRounding,
@@ -515,7 +585,9 @@ describe('computePrice — properties', () => {
     fc.assert(
       fc.property(
         arbScenario('MULTIPLY_IN_ORDER').chain((s) =>
-          fc.shuffledSubarray([...s.input.selected], { minLength: s.input.selected.length }).map((perm) => ({ ...s, perm })),
+          fc
+            .shuffledSubarray([...s.input.selected], { minLength: s.input.selected.length })
+            .map((perm) => ({ ...s, perm })),
         ),
         ({ input, perm }) => {
           const b = mustPrice(input);
@@ -632,15 +704,15 @@ describe('computePrice — properties', () => {
         shapes.map(({ kind, value, window, methods, tag }, i): DiscountRule => {
           const n = i + 1;
           return {
-          id: uid(n),
-          code: `R${n}`,
-          kind,
-          name: `规则${n}`,
-          nameEn: `Rule ${n}`,
-          ...value,
-          ...(window ? { validFrom: '2026-11-28T00:00:00+08:00', validTo: '2026-11-29T00:00:00+08:00' } : {}),
-          ...(kind === 'PAYMENT_METHOD' ? { paymentMethods: methods } : {}),
-          ...(kind === 'IDENTITY' ? { identityTag: tag } : {}),
+            id: uid(n),
+            code: `R${n}`,
+            kind,
+            name: `规则${n}`,
+            nameEn: `Rule ${n}`,
+            ...value,
+            ...(window ? { validFrom: '2026-11-28T00:00:00+08:00', validTo: '2026-11-29T00:00:00+08:00' } : {}),
+            ...(kind === 'PAYMENT_METHOD' ? { paymentMethods: methods } : {}),
+            ...(kind === 'IDENTITY' ? { identityTag: tag } : {}),
           };
         }),
       );
@@ -654,9 +726,11 @@ describe('computePrice — properties', () => {
         stacking: fc.constantFrom('MULTIPLY_IN_ORDER' as const, 'BEST_SINGLE' as const),
       })
       .chain((s) =>
-        fc.shuffledSubarray([...s.rules.map((r) => r.id), ...s.extra]).chain((selected) =>
-          fc.shuffledSubarray(selected, { minLength: selected.length }).map((perm) => ({ ...s, selected, perm })),
-        ),
+        fc
+          .shuffledSubarray([...s.rules.map((r) => r.id), ...s.extra])
+          .chain((selected) =>
+            fc.shuffledSubarray(selected, { minLength: selected.length }).map((perm) => ({ ...s, selected, perm })),
+          ),
       );
     fc.assert(
       fc.property(arb, (s) => {
@@ -713,10 +787,42 @@ describe('roundFen — properties', () => {
 const B1 = uid(101);
 const B2 = uid(102);
 const UNITS: RepriceUnit[] = [
-  { id: uid(201), code: '1-0301', buildingId: B1, floor: 3, layout: 'A3', listPrice: 421_540_000, floorPrice: 400_000_000 },
-  { id: uid(202), code: '1-0302', buildingId: B1, floor: 3, layout: 'B2', listPrice: 318_760_000, floorPrice: 300_000_000 },
-  { id: uid(203), code: '1-1201', buildingId: B1, floor: 12, layout: 'A3', listPrice: 436_120_000, floorPrice: 415_000_000 },
-  { id: uid(204), code: '2-0801', buildingId: B2, floor: 8, layout: 'A3', listPrice: 428_300_000, floorPrice: 407_000_000 },
+  {
+    id: uid(201),
+    code: '1-0301',
+    buildingId: B1,
+    floor: 3,
+    layout: 'A3',
+    listPrice: 421_540_000,
+    floorPrice: 400_000_000,
+  },
+  {
+    id: uid(202),
+    code: '1-0302',
+    buildingId: B1,
+    floor: 3,
+    layout: 'B2',
+    listPrice: 318_760_000,
+    floorPrice: 300_000_000,
+  },
+  {
+    id: uid(203),
+    code: '1-1201',
+    buildingId: B1,
+    floor: 12,
+    layout: 'A3',
+    listPrice: 436_120_000,
+    floorPrice: 415_000_000,
+  },
+  {
+    id: uid(204),
+    code: '2-0801',
+    buildingId: B2,
+    floor: 8,
+    layout: 'A3',
+    listPrice: 428_300_000,
+    floorPrice: 407_000_000,
+  },
 ];
 
 describe('repricePreview — examples', () => {
@@ -758,7 +864,18 @@ describe('repricePreview — examples', () => {
 
   it('−¥30,000 per unit, never below zero, and flags a floor price above the new list price', () => {
     const rows = repricePreview({
-      units: [...UNITS, { id: uid(205), code: 'P-001', buildingId: B2, floor: 1, layout: 'CAR', listPrice: 1_500_000, floorPrice: 1_000_000 }],
+      units: [
+        ...UNITS,
+        {
+          id: uid(205),
+          code: 'P-001',
+          buildingId: B2,
+          floor: 1,
+          layout: 'CAR',
+          listPrice: 1_500_000,
+          floorPrice: 1_000_000,
+        },
+      ],
       scope: { floorTo: 3 },
       change: { kind: 'AMOUNT', fen: -3_000_000 },
       applyToFloor: false,
@@ -776,7 +893,9 @@ describe('repricePreview — examples', () => {
     expect(() => repricePreview({ ...base, change: { kind: 'PERCENT', bp: 0 } })).toThrow(RangeError);
     expect(() => repricePreview({ ...base, change: { kind: 'PERCENT', bp: -10_000 } })).toThrow(RangeError);
     expect(() => repricePreview({ ...base, change: { kind: 'AMOUNT', fen: 1.5 } })).toThrow(RangeError);
-    expect(() => repricePreview({ ...base, scope: { floorFrom: 5, floorTo: 4 }, change: { kind: 'AMOUNT', fen: 100 } })).toThrow(RangeError);
+    expect(() =>
+      repricePreview({ ...base, scope: { floorFrom: 5, floorTo: 4 }, change: { kind: 'AMOUNT', fen: 100 } }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -789,29 +908,31 @@ describe('repricePreview — properties', () => {
   );
   const buildings = [uid(101), uid(102), uid(103)];
   const layouts = ['A3', 'B2', 'C4'];
-  const arbUnits = fc.uniqueArray(
-    fc.record({
-      n: fc.integer({ min: 1, max: 100_000 }),
-      buildingId: fc.constantFrom(...buildings),
-      floor: fc.integer({ min: -2, max: 40 }),
-      layout: fc.constantFrom(...layouts),
-      listPrice: arbRepricePrice,
-      floorRatio: fc.integer({ min: 8000, max: 10_000 }),
-    }),
-    { selector: (u) => u.n, maxLength: 30 },
-  ).map((us) =>
-    us.map(
-      (u): RepriceUnit => ({
-        id: uid(u.n),
-        code: `U${u.n}`,
-        buildingId: u.buildingId,
-        floor: u.floor,
-        layout: u.layout,
-        listPrice: u.listPrice,
-        floorPrice: Math.floor((u.listPrice * u.floorRatio) / 10_000),
+  const arbUnits = fc
+    .uniqueArray(
+      fc.record({
+        n: fc.integer({ min: 1, max: 100_000 }),
+        buildingId: fc.constantFrom(...buildings),
+        floor: fc.integer({ min: -2, max: 40 }),
+        layout: fc.constantFrom(...layouts),
+        listPrice: arbRepricePrice,
+        floorRatio: fc.integer({ min: 8000, max: 10_000 }),
       }),
-    ),
-  );
+      { selector: (u) => u.n, maxLength: 30 },
+    )
+    .map((us) =>
+      us.map(
+        (u): RepriceUnit => ({
+          id: uid(u.n),
+          code: `U${u.n}`,
+          buildingId: u.buildingId,
+          floor: u.floor,
+          layout: u.layout,
+          listPrice: u.listPrice,
+          floorPrice: Math.floor((u.listPrice * u.floorRatio) / 10_000),
+        }),
+      ),
+    );
   const arbScope: fc.Arbitrary<RepriceScope> = fc
     .record(
       {
@@ -823,35 +944,50 @@ describe('repricePreview — properties', () => {
       { requiredKeys: [] },
     )
     .map((s) =>
-      s.floorFrom !== undefined && s.floorTo !== undefined && s.floorFrom > s.floorTo ? { ...s, floorFrom: s.floorTo, floorTo: s.floorFrom } : s,
+      s.floorFrom !== undefined && s.floorTo !== undefined && s.floorFrom > s.floorTo
+        ? { ...s, floorFrom: s.floorTo, floorTo: s.floorFrom }
+        : s,
     );
   const arbChange = fc.oneof(
-    fc.integer({ min: -9999, max: 10_000 }).filter((bp) => bp !== 0).map((bp) => ({ kind: 'PERCENT' as const, bp })),
-    fc.integer({ min: -500_000_000, max: 500_000_000 }).filter((fen) => fen !== 0).map((fen) => ({ kind: 'AMOUNT' as const, fen })),
+    fc
+      .integer({ min: -9999, max: 10_000 })
+      .filter((bp) => bp !== 0)
+      .map((bp) => ({ kind: 'PERCENT' as const, bp })),
+    fc
+      .integer({ min: -500_000_000, max: 500_000_000 })
+      .filter((fen) => fen !== 0)
+      .map((fen) => ({ kind: 'AMOUNT' as const, fen })),
   );
 
   it('touches exactly the units in scope, in input order, never negative', () => {
     fc.assert(
-      fc.property(arbUnits, arbScope, arbChange, fc.boolean(), arbRounding, (units, scope, change, applyToFloor, rounding) => {
-        const rows = repricePreview({ units, scope, change, applyToFloor, rounding });
-        const expected = units.filter(
-          (u) =>
-            (!scope.buildingIds || scope.buildingIds.includes(u.buildingId)) &&
-            (scope.floorFrom === undefined || u.floor >= scope.floorFrom) &&
-            (scope.floorTo === undefined || u.floor <= scope.floorTo) &&
-            (!scope.layouts || scope.layouts.includes(u.layout)),
-        );
-        expect(rows.map((r) => r.unitId)).toEqual(expected.map((u) => u.id));
-        for (const [i, r] of rows.entries()) {
-          const u = expected[i]!;
-          expect(isUnitInRepriceScope(u, scope)).toBe(true);
-          expect(r.before).toEqual({ list: u.listPrice, floor: u.floorPrice });
-          expect(r.after.list).toBeGreaterThanOrEqual(0);
-          expect(r.after.floor).toBe(applyToFloor ? repriceAmount(u.floorPrice, change, rounding) : u.floorPrice);
-          expect(r.after.list % ROUNDING_UNIT_FEN[rounding.unit]).toBe(0);
-          expect(r.floorAboveList).toBe(r.after.floor > r.after.list);
-        }
-      }),
+      fc.property(
+        arbUnits,
+        arbScope,
+        arbChange,
+        fc.boolean(),
+        arbRounding,
+        (units, scope, change, applyToFloor, rounding) => {
+          const rows = repricePreview({ units, scope, change, applyToFloor, rounding });
+          const expected = units.filter(
+            (u) =>
+              (!scope.buildingIds || scope.buildingIds.includes(u.buildingId)) &&
+              (scope.floorFrom === undefined || u.floor >= scope.floorFrom) &&
+              (scope.floorTo === undefined || u.floor <= scope.floorTo) &&
+              (!scope.layouts || scope.layouts.includes(u.layout)),
+          );
+          expect(rows.map((r) => r.unitId)).toEqual(expected.map((u) => u.id));
+          for (const [i, r] of rows.entries()) {
+            const u = expected[i]!;
+            expect(isUnitInRepriceScope(u, scope)).toBe(true);
+            expect(r.before).toEqual({ list: u.listPrice, floor: u.floorPrice });
+            expect(r.after.list).toBeGreaterThanOrEqual(0);
+            expect(r.after.floor).toBe(applyToFloor ? repriceAmount(u.floorPrice, change, rounding) : u.floorPrice);
+            expect(r.after.list % ROUNDING_UNIT_FEN[rounding.unit]).toBe(0);
+            expect(r.floorAboveList).toBe(r.after.floor > r.after.list);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -892,14 +1028,20 @@ describe('repricePreview — properties', () => {
 
   it('AMOUNT +a then −a restores a grid price exactly', () => {
     fc.assert(
-      fc.property(arbRepricePrice, fc.integer({ min: 1, max: 100_000 }), arbRounding, fc.boolean(), (raw, k, rounding, upFirst) => {
-        const unit = ROUNDING_UNIT_FEN[rounding.unit];
-        const price = roundFen(raw, { unit: rounding.unit, mode: 'DOWN' });
-        const a = k * unit;
-        fc.pre(upFirst ? price + a <= MAX_PRICE_FEN : price >= a);
-        const there = repriceAmount(price, { kind: 'AMOUNT', fen: upFirst ? a : -a }, rounding);
-        expect(repriceAmount(there, { kind: 'AMOUNT', fen: upFirst ? -a : a }, rounding)).toBe(price);
-      }),
+      fc.property(
+        arbRepricePrice,
+        fc.integer({ min: 1, max: 100_000 }),
+        arbRounding,
+        fc.boolean(),
+        (raw, k, rounding, upFirst) => {
+          const unit = ROUNDING_UNIT_FEN[rounding.unit];
+          const price = roundFen(raw, { unit: rounding.unit, mode: 'DOWN' });
+          const a = k * unit;
+          fc.pre(upFirst ? price + a <= MAX_PRICE_FEN : price >= a);
+          const there = repriceAmount(price, { kind: 'AMOUNT', fen: upFirst ? a : -a }, rounding);
+          expect(repriceAmount(there, { kind: 'AMOUNT', fen: upFirst ? -a : a }, rounding)).toBe(price);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -929,7 +1071,8 @@ describe('repricePreview — properties', () => {
         const bound = unit * (10_000n + BigInt(10_000 + bp2)) * (rounding.mode === 'HALF_UP' ? 1n : 2n);
         expect(abs <= bound).toBe(true);
         // With FEN rounding and a first step that is exact, the round trip is exact.
-        if (rounding.unit === 'FEN' && (BigInt(price) * BigInt(10_000 + bp1)) % 10_000n === 0n) expect(back).toBe(price);
+        if (rounding.unit === 'FEN' && (BigInt(price) * BigInt(10_000 + bp1)) % 10_000n === 0n)
+          expect(back).toBe(price);
       }),
       { numRuns: 1000 },
     );

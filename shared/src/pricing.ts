@@ -62,7 +62,9 @@ export const discountCodeSchema = z
   .regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, 'must be 1–32 capitals, digits, - or _');
 
 /** Identity tag a customer may hold, e.g. staff, returning-owner: lowercase, digits, - and _. */
-export const identityTagSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1–32 lowercase letters, digits, - or _');
+export const identityTagSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1–32 lowercase letters, digits, - or _');
 
 /**
  * One discount a project offers. Exactly one of `rateBp` (the price is multiplied by rateBp/10000:
@@ -79,7 +81,12 @@ export const discountRuleSchema = z
     name: lineText(40),
     nameEn: lineText(80),
     /** Multiplier in basis points, 1–9999 (9800 = pay 98 %). */
-    rateBp: z.number().int().min(1).max(BP_ONE - 1).optional(),
+    rateBp: z
+      .number()
+      .int()
+      .min(1)
+      .max(BP_ONE - 1)
+      .optional(),
     /** Fixed reduction, fen. */
     amountOffFen: z.number().int().min(1).max(MAX_PRICE_FEN).optional(),
     validFrom: isoInstantSchema.optional(),
@@ -105,7 +112,11 @@ export const discountRuleSchema = z
       ctx.addIssue({ code: 'custom', message: 'paymentMethods must not repeat', path: ['paymentMethods'] });
     }
     if ((r.kind === 'IDENTITY') !== (r.identityTag !== undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'identityTag is required for, and only for, IDENTITY', path: ['identityTag'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'identityTag is required for, and only for, IDENTITY',
+        path: ['identityTag'],
+      });
     }
   });
 export type DiscountRule = z.infer<typeof discountRuleSchema>;
@@ -135,7 +146,6 @@ export const pricingPolicySchema = z.strictObject({
 export type PricingPolicy = z.infer<typeof pricingPolicySchema>;
 /** A policy as stored or sent (order and multiplePerKind may be omitted). */
 export type PricingPolicyInput = z.input<typeof pricingPolicySchema>;
-
 
 // ── Exact rounding ──────────────────────────────────────────────────────────────────────────────
 
@@ -371,7 +381,9 @@ export function computePrice(input: ComputePriceInput): PriceResult {
   const chosen = ids.flatMap((id) => catalogue.get(id) ?? []).sort(byCodeThenId);
   const atMs = Date.parse(input.at);
   const inactive = chosen.find(
-    (r) => (r.validFrom !== undefined && atMs < Date.parse(r.validFrom)) || (r.validTo !== undefined && atMs >= Date.parse(r.validTo)),
+    (r) =>
+      (r.validFrom !== undefined && atMs < Date.parse(r.validFrom)) ||
+      (r.validTo !== undefined && atMs >= Date.parse(r.validTo)),
   );
   if (inactive) {
     const window = `${inactive.validFrom ?? '…'} – ${inactive.validTo ?? '…'}`;
@@ -379,7 +391,10 @@ export function computePrice(input: ComputePriceInput): PriceResult {
   }
   const otherPlan = chosen.find((r) => r.paymentMethods !== undefined && !r.paymentMethods.includes(input.planKind));
   if (otherPlan) {
-    return refuse('PAYMENT_METHOD_MISMATCH', `${otherPlan.code} applies to ${otherPlan.paymentMethods?.join('/')}, not ${input.planKind}`);
+    return refuse(
+      'PAYMENT_METHOD_MISMATCH',
+      `${otherPlan.code} applies to ${otherPlan.paymentMethods?.join('/')}, not ${input.planKind}`,
+    );
   }
   const tags = new Set(input.identityTags);
   const notHeld = chosen.find((r) => r.identityTag !== undefined && !tags.has(r.identityTag));
@@ -438,7 +453,13 @@ export function computePrice(input: ComputePriceInput): PriceResult {
       steps,
       unusedRuleIds,
       discountedPrice,
-      cap: { maxTotalDiscountBp: capBp, limit, before: discountedPrice, after: cappedPrice, off: discountedPrice - cappedPrice },
+      cap: {
+        maxTotalDiscountBp: capBp,
+        limit,
+        before: discountedPrice,
+        after: cappedPrice,
+        off: discountedPrice - cappedPrice,
+      },
       capped: cappedPrice !== discountedPrice,
       rounding: { ...policy.rounding, before: cappedPrice, after: finalPrice, off: cappedPrice - finalPrice },
       finalPrice,
@@ -499,11 +520,21 @@ export type RepriceScope = z.infer<typeof repriceScopeSchema>;
 export const repriceChangeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('PERCENT'),
-    bp: z.number().int().min(-(BP_ONE - 1)).max(BP_ONE).refine((v) => v !== 0, 'must not be 0'),
+    bp: z
+      .number()
+      .int()
+      .min(-(BP_ONE - 1))
+      .max(BP_ONE)
+      .refine((v) => v !== 0, 'must not be 0'),
   }),
   z.strictObject({
     kind: z.literal('AMOUNT'),
-    fen: z.number().int().min(-MAX_PRICE_FEN).max(MAX_PRICE_FEN).refine((v) => v !== 0, 'must not be 0'),
+    fen: z
+      .number()
+      .int()
+      .min(-MAX_PRICE_FEN)
+      .max(MAX_PRICE_FEN)
+      .refine((v) => v !== 0, 'must not be 0'),
   }),
 ]);
 export type RepriceChange = z.infer<typeof repriceChangeSchema>;
@@ -542,7 +573,10 @@ export interface RepricePreviewInput extends RepriceBody {
   units: readonly RepriceUnit[];
 }
 
-export function isUnitInRepriceScope(unit: Pick<RepriceUnit, 'buildingId' | 'floor' | 'layout'>, scope: RepriceScope): boolean {
+export function isUnitInRepriceScope(
+  unit: Pick<RepriceUnit, 'buildingId' | 'floor' | 'layout'>,
+  scope: RepriceScope,
+): boolean {
   return (
     (scope.buildingIds === undefined || scope.buildingIds.includes(unit.buildingId)) &&
     (scope.floorFrom === undefined || unit.floor >= scope.floorFrom) &&

@@ -31,7 +31,11 @@ describe('the privacy rule', () => {
   it('a consultant sees their own buyers in full (ID masked) and anyone else’s with a masked phone and no ID', () => {
     const me = consultant('u1');
     expect(personView(me, { ownerId: 'u1' })).toEqual({ name: 'full', phone: 'full', idNumber: 'masked' });
-    expect(personView(me, { consultantId: 'u1', ownerId: 'u2' })).toEqual({ name: 'full', phone: 'full', idNumber: 'masked' });
+    expect(personView(me, { consultantId: 'u1', ownerId: 'u2' })).toEqual({
+      name: 'full',
+      phone: 'full',
+      idNumber: 'masked',
+    });
     expect(personView(me, { ownerId: 'u2' })).toEqual({ name: 'full', phone: 'masked', idNumber: 'none' });
     expect(personView(me, { ownerId: null })).toEqual({ name: 'full', phone: 'masked', idNumber: 'none' });
     expect(personView(me, {})).toEqual({ name: 'full', phone: 'masked', idNumber: 'none' });
@@ -40,15 +44,18 @@ describe('the privacy rule', () => {
   it('managers see everything, cashiers name and phone, devices a masked name, the public nothing', () => {
     expect(personView(manager, { ownerId: 'u2' })).toEqual({ name: 'full', phone: 'full', idNumber: 'full' });
     expect(personView(cashier, { ownerId: 'u2' })).toEqual({ name: 'full', phone: 'full', idNumber: 'masked' });
-    for (const device of [board, kiosk]) expect(personView(device, { ownerId: 'u2' })).toEqual({ name: 'masked', phone: 'none', idNumber: 'none' });
+    for (const device of [board, kiosk])
+      expect(personView(device, { ownerId: 'u2' })).toEqual({ name: 'masked', phone: 'none', idNumber: 'none' });
     expect(personView(PUBLIC_VIEWER, {})).toEqual({ name: 'none', phone: 'none', idNumber: 'none' });
     expect(personView(BROADCAST_VIEWER, {}).phone).toBe('none');
   });
 
   it('every staff role sees at least a masked name; no device or public viewer ever sees a phone or an ID', () => {
-    for (const role of ROLES) for (const rel of ['own', 'other'] as const) expect(PRIVACY_RULES[role][rel].name).not.toBe('none');
+    for (const role of ROLES)
+      for (const rel of ['own', 'other'] as const) expect(PRIVACY_RULES[role][rel].name).not.toBe('none');
     for (const cls of ['BOARD', 'KIOSK', 'PUBLIC'] as const) {
-      for (const rel of ['own', 'other'] as const) expect([PRIVACY_RULES[cls][rel].phone, PRIVACY_RULES[cls][rel].idNumber]).toEqual(['none', 'none']);
+      for (const rel of ['own', 'other'] as const)
+        expect([PRIVACY_RULES[cls][rel].phone, PRIVACY_RULES[cls][rel].idNumber]).toEqual(['none', 'none']);
     }
   });
 
@@ -63,8 +70,12 @@ describe('the privacy rule', () => {
     expect(showIdNumber('full', '110***********1234')).toBe('110***********1234');
     expect(showIdNumber('masked', '110101199003071233')).toBe('110***********1233'); // never clear
     expect(showIdNumber('none', '110***********1234')).toBeNull();
-    expect(showCoBuyers({ name: 'full', phone: 'masked', idNumber: 'none' }, [{ name: '李四', phone: '13900001111', relation: '配偶' }, { name: '王五' }]))
-      .toEqual([{ name: '李四', phone: '139****1111', relation: '配偶' }, { name: '王五' }]);
+    expect(
+      showCoBuyers({ name: 'full', phone: 'masked', idNumber: 'none' }, [
+        { name: '李四', phone: '13900001111', relation: '配偶' },
+        { name: '王五' },
+      ]),
+    ).toEqual([{ name: '李四', phone: '139****1111', relation: '配偶' }, { name: '王五' }]);
     expect(broadcastName('张三丰')).toBe('张**');
   });
 
@@ -88,7 +99,11 @@ describe('the privacy rule', () => {
     expect(mayReadDocument(cashier, { kind: 'PURCHASE_PLAN', createdById: 'u1' })).toBe(false);
     expect(mayReadDocument(manager, { kind: 'DAY_END', cashierId: 'c' })).toBe(true);
     for (const viewer of [board, kiosk, PUBLIC_VIEWER]) {
-      for (const doc of [{ kind: 'RECEIPT', person: {} }, { kind: 'PURCHASE_PLAN', createdById: null }, { kind: 'DAY_END', cashierId: null }] as const) {
+      for (const doc of [
+        { kind: 'RECEIPT', person: {} },
+        { kind: 'PURCHASE_PLAN', createdById: null },
+        { kind: 'DAY_END', cashierId: null },
+      ] as const) {
         expect(mayReadDocument(viewer, doc)).toBe(false);
       }
     }
@@ -96,7 +111,10 @@ describe('the privacy rule', () => {
 
   it('redacts free-form JSON (audit, change requests): person keys, person objects and phones or IDs inside text', () => {
     const before = {
-      phone: '13812345678', idNumberMasked: '110***********1234', name: '张三丰', unitCode: 'A-0101',
+      phone: '13812345678',
+      idNumberMasked: '110***********1234',
+      name: '张三丰',
+      unitCode: 'A-0101',
       buyer: { name: '李四光', phone: '13900001111' },
       reason: '新电话 13700002222, 证件 110101199003071233',
       plan: { name: '按揭' },
@@ -104,14 +122,23 @@ describe('the privacy rule', () => {
     };
     const other = redactPersonalJson(personView(consultant('u1'), { ownerId: 'u2' }), before);
     expect(other).toEqual({
-      phone: '138****5678', idNumberMasked: null, name: '张三丰', unitCode: 'A-0101',
+      phone: '138****5678',
+      idNumberMasked: null,
+      name: '张三丰',
+      unitCode: 'A-0101',
       buyer: { name: '李四光', phone: '139****1111' },
       reason: '新电话 137****2222, 证件 ******************',
       plan: { name: '按揭' },
       payerName: '王五',
     });
     const deviceView = redactPersonalJson(personView(board, {}), before);
-    expect(deviceView).toMatchObject({ phone: null, name: '张**', buyer: { name: '李**', phone: null }, payerName: '王*', plan: { name: '按揭' } });
+    expect(deviceView).toMatchObject({
+      phone: null,
+      name: '张**',
+      buyer: { name: '李**', phone: null },
+      payerName: '王*',
+      plan: { name: '按揭' },
+    });
     expect(redactPersonalJson(personView(manager, {}), before)).toBe(before);
   });
 });
@@ -136,7 +163,9 @@ function privacyTable(): string {
   const head = ['viewer', ...rels.flatMap((rel) => PERSON_FIELDS.map((f) => `${FIELD_LABEL[f]} (${rel})`))];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const { cls, label } of CLASSES) {
-    lines.push(`| ${[label, ...rels.flatMap((rel) => PERSON_FIELDS.map((f) => CELL[PRIVACY_RULES[cls][rel][f]]))].join(' | ')} |`);
+    lines.push(
+      `| ${[label, ...rels.flatMap((rel) => PERSON_FIELDS.map((f) => CELL[PRIVACY_RULES[cls][rel][f]]))].join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }

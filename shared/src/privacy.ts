@@ -90,7 +90,9 @@ const NOTHING = view('none', 'none', 'none');
  * - BOARD, KIOSK (devices in the hall): a masked name at most; never a phone or an ID number.
  * - PUBLIC: nothing personal.
  */
-export const PRIVACY_RULES: { [R in Role]: Record<Relation, StaffPersonView> } & { [D in DeviceKind | 'PUBLIC']: Record<Relation, PersonView> } = {
+export const PRIVACY_RULES: { [R in Role]: Record<Relation, StaffPersonView> } & {
+  [D in DeviceKind | 'PUBLIC']: Record<Relation, PersonView>;
+} = {
   ADMIN: { own: FULL, other: FULL },
   MANAGER: { own: FULL, other: FULL },
   CASHIER: { own: view('full', 'full', 'masked'), other: view('full', 'full', 'masked') },
@@ -157,7 +159,11 @@ export function showIdNumber(level: FieldView, idNumberMasked: string | null | u
 export function showCoBuyers(v: StaffPersonView, coBuyers: readonly CoBuyer[]): CoBuyer[] {
   return coBuyers.map((c) => {
     const phone = showPhone(v.phone, c.phone);
-    return { name: showName(v.name, c.name), ...(phone ? { phone } : {}), ...(c.relation ? { relation: c.relation } : {}) };
+    return {
+      name: showName(v.name, c.name),
+      ...(phone ? { phone } : {}),
+      ...(c.relation ? { relation: c.relation } : {}),
+    };
   });
 }
 
@@ -220,8 +226,10 @@ const RESIDENT_ID_IN_TEXT = /(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])/g;
 
 function redactText(v: PersonView, text: string): string {
   let out = text;
-  if (v.phone !== 'full') out = out.replace(PHONE_IN_TEXT, (p) => (v.phone === 'masked' ? maskPhone(p) : '***********'));
-  if (v.idNumber !== 'full') out = out.replace(RESIDENT_ID_IN_TEXT, (id) => (v.idNumber === 'masked' ? maskIdNumber(id) : '******************'));
+  if (v.phone !== 'full')
+    out = out.replace(PHONE_IN_TEXT, (p) => (v.phone === 'masked' ? maskPhone(p) : '***********'));
+  if (v.idNumber !== 'full')
+    out = out.replace(RESIDENT_ID_IN_TEXT, (id) => (v.idNumber === 'masked' ? maskIdNumber(id) : '******************'));
   return out;
 }
 

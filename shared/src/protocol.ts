@@ -52,7 +52,9 @@ export const serverMetricsSchema = z.object({
   eventLoop: z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() }),
   sockets: z.object({ hub: z.number().int(), queue: z.number().int() }),
   /** Hub commands answered over the window: per event, per second, and refusals by code. */
-  commands: z.array(z.object({ event: z.string(), perSecond: z.number(), ok: z.number(), refused: z.record(z.string(), z.number()) })),
+  commands: z.array(
+    z.object({ event: z.string(), perSecond: z.number(), ok: z.number(), refused: z.record(z.string(), z.number()) }),
+  ),
   postgres: z.object({ up: z.boolean(), pool: z.object({ total: z.number(), idle: z.number(), waiting: z.number() }) }),
   redis: z.object({ up: z.boolean(), pingMs: z.number().nullable() }),
 });

@@ -50,7 +50,9 @@ describe('no-show rule', () => {
   });
 
   it('REQUEUE places the ticket after the K-th waiting ticket of its category', () => {
-    expect(planNoShow({ rule: 'REQUEUE', requeueAfter: 2, missedCount: 0, waitingKeys: waiting, endKey: 8000 })).toEqual({
+    expect(
+      planNoShow({ rule: 'REQUEUE', requeueAfter: 2, missedCount: 0, waitingKeys: waiting, endKey: 8000 }),
+    ).toEqual({
       status: 'WAITING',
       sortKey: 6500,
       missedCount: 1,
@@ -88,7 +90,9 @@ describe('no-show rule', () => {
   });
 
   it('a ticket missed twice is dropped, whatever the rule', () => {
-    expect(planNoShow({ rule: 'REQUEUE', requeueAfter: 2, missedCount: 1, waitingKeys: waiting, endKey: 8000 })).toEqual({
+    expect(
+      planNoShow({ rule: 'REQUEUE', requeueAfter: 2, missedCount: 1, waitingKeys: waiting, endKey: 8000 }),
+    ).toEqual({
       status: 'DROPPED',
       missedCount: 2,
     });
@@ -141,7 +145,9 @@ describe('payload schemas', () => {
     expect(takeTicketSchema.safeParse({ category: 'VIP', phone: '12345' }).success).toBe(false);
     expect(takeTicketSchema.safeParse({ category: 'VIP', registrationNo: 'R0007' }).success).toBe(true);
     expect(takeTicketSchema.safeParse({ category: 'VIP' }).success).toBe(false);
-    expect(takeTicketSchema.safeParse({ category: 'VIP', phone: '13800001111', registrationNo: 'R1' }).success).toBe(false);
+    expect(takeTicketSchema.safeParse({ category: 'VIP', phone: '13800001111', registrationNo: 'R1' }).success).toBe(
+      false,
+    );
     expect(takeTicketSchema.safeParse({ category: 'VIP', phone: '13800001111', extra: 1 }).success).toBe(false);
   });
 
@@ -153,8 +159,18 @@ describe('payload schemas', () => {
 });
 
 describe('people ahead 前面还有 N 人', () => {
-  const vip = (number: number, sortKey = number * SORT_KEY_STEP) => ({ categoryId: 'vip', number, sortKey, priority: 0 });
-  const gen = (number: number, sortKey = number * SORT_KEY_STEP) => ({ categoryId: 'gen', number, sortKey, priority: 1 });
+  const vip = (number: number, sortKey = number * SORT_KEY_STEP) => ({
+    categoryId: 'vip',
+    number,
+    sortKey,
+    priority: 0,
+  });
+  const gen = (number: number, sortKey = number * SORT_KEY_STEP) => ({
+    categoryId: 'gen',
+    number,
+    sortKey,
+    priority: 1,
+  });
 
   it('counts the waiting tickets of the same category only: A002 behind A001 has 1 ahead, whatever VIPs wait', () => {
     const waiting = [vip(1), gen(1), gen(2), vip(2)];
@@ -177,7 +193,7 @@ describe('people ahead 前面还有 N 人', () => {
 
   it('equals the position in the category of the calling order, for any mix of tickets', () => {
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const tickets = Array.from({ length: 60 }, (_, i) =>
       rand(2) === 0 ? vip(i + 1, (rand(20) + 1) * 100) : gen(i + 1, (rand(20) + 1) * 100),
     );

@@ -287,7 +287,10 @@ export interface QueuePosition {
  * the category is called, other categories' calls included, goes into the wait estimate instead.)
  */
 export function isAheadInLine(other: QueuePosition, ticket: QueuePosition): boolean {
-  return other.categoryId === ticket.categoryId && (other.sortKey < ticket.sortKey || (other.sortKey === ticket.sortKey && other.number < ticket.number));
+  return (
+    other.categoryId === ticket.categoryId &&
+    (other.sortKey < ticket.sortKey || (other.sortKey === ticket.sortKey && other.number < ticket.number))
+  );
 }
 
 /**
@@ -355,7 +358,11 @@ export const MAX_WAIT_ESTIMATE_MINUTES = 600;
  * the oldest of them to now, at least one minute — so a batch of calls at once does not read as an
  * infinite rate, and a pause in calling lowers the rate as time passes. null before any call.
  */
-export function callingRatePerMinute(calledAtMs: readonly number[], nowMs: number, window = CALL_RATE_WINDOW): number | null {
+export function callingRatePerMinute(
+  calledAtMs: readonly number[],
+  nowMs: number,
+  window = CALL_RATE_WINDOW,
+): number | null {
   if (calledAtMs.length === 0) return null;
   const recent = [...calledAtMs].sort((a, b) => b - a).slice(0, window);
   const oldest = recent[recent.length - 1] as number;

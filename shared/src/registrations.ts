@@ -45,7 +45,14 @@ export interface RegistrationInfo {
    * (138****5678) or null. `ownerId`: the consultant who may select units for this buyer (null: the
    * public pool) — see canSelectFor.
    */
-  customer: { id: string; name: string; phone: string | null; ownerId: string | null; ownerName: string | null; status: CustomerStatus };
+  customer: {
+    id: string;
+    name: string;
+    phone: string | null;
+    ownerId: string | null;
+    ownerName: string | null;
+    status: CustomerStatus;
+  };
   /**
    * The sincerity deposit 诚意金 is held: derived from the cashier's payments (a SINCERITY payment
    * recorded or converted into a deposit; refunded or voided ones do not count). Never set by a client.

@@ -13,7 +13,11 @@ export const idSchema = z.uuid({ message: 'must be a UUID' });
  * A client-chosen key for one press of a button that changes something: a double click, a retry after
  * a timeout or a reconnect sends the same key, and the server acts once and answers the first result.
  */
-export const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _');
+export const idempotencyKeySchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _');
 
 /** Fencing token of a lock: a decimal string (at most 15 digits) from Redis' monotonic counter. */
 export const lockTokenSchema = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a lock token');
@@ -61,7 +65,11 @@ export type DealTerms = z.infer<typeof dealTermsSchema>;
 /** HTTP bodies (the unit id comes from the path). */
 export const releaseBodySchema = z.strictObject({ token: lockTokenSchema });
 export const lockBodySchema = z.strictObject({ registrationId: idSchema.optional() });
-export const confirmBodySchema = z.strictObject({ token: lockTokenSchema, buyer: buyerSchema.optional(), ...dealTermsShape });
+export const confirmBodySchema = z.strictObject({
+  token: lockTokenSchema,
+  buyer: buyerSchema.optional(),
+  ...dealTermsShape,
+});
 export const emptyBodySchema = z.strictObject({});
 
 export const withholdChannelSchema = z.enum(['VIP', 'STAFF', 'AGENT', 'OTHER']);

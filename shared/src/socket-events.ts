@@ -23,7 +23,15 @@ import type {
   UnitsChangedFrame,
 } from './protocol.js';
 import type { AvailabilityChangedEvent, BuyerView, QueueState } from './queue.js';
-import { buyerSchema, dealTermsShape, idSchema, lockTokenSchema, projectRefSchema, type ProjectRef, type UnitRef } from './schemas.js';
+import {
+  buyerSchema,
+  dealTermsShape,
+  idSchema,
+  lockTokenSchema,
+  projectRefSchema,
+  type ProjectRef,
+  type UnitRef,
+} from './schemas.js';
 import type { SystemStatus } from './system-status.js';
 
 /** Namespace of staff screens, wall boards and kiosks (handshake `HubAuth`). */
@@ -86,7 +94,8 @@ export type HubCommandPayload<C extends HubCommand> = z.output<(typeof commandSc
  * The payload schema of every command: strict objects, so an unknown field is VALIDATION_FAILED. The
  * hub validates each command with its entry, once, before it calls the service.
  */
-export const HUB_COMMANDS: { readonly [C in HubCommand]: z.ZodType<HubCommandPayload<C>, HubCommandInput<C>> } = commandSchemas;
+export const HUB_COMMANDS: { readonly [C in HubCommand]: z.ZodType<HubCommandPayload<C>, HubCommandInput<C>> } =
+  commandSchemas;
 
 /** Client → server on /hub: each command is one payload and an acknowledgement. */
 export type ClientToServerEvents = {

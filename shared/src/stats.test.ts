@@ -5,8 +5,18 @@ import { formatBigMoney, formatYuan, maskName } from './format.js';
 import { maskPhone } from './phone.js';
 
 const unit = (id: string, grossArea: number, listPrice: number): CatalogUnit => ({
-  id, code: id, buildingId: 'b', floor: 1, position: 1, layout: 'A', layoutName: 'A',
-  grossArea, netArea: grossArea * 0.8, orientation: '南', listPrice, unitPrice: 0,
+  id,
+  code: id,
+  buildingId: 'b',
+  floor: 1,
+  position: 1,
+  layout: 'A',
+  layoutName: 'A',
+  grossArea,
+  netArea: grossArea * 0.8,
+  orientation: '南',
+  listPrice,
+  unitPrice: 0,
 });
 
 describe('computeStats', () => {
@@ -25,7 +35,14 @@ describe('computeStats', () => {
       { id: 'd', status: 'NOT_RELEASED' },
     ]);
     expect(stats.total).toBe(4);
-    expect(stats.counts).toMatchObject({ SUBSCRIBED: 1, CONTRACTED: 1, AVAILABLE: 1, NOT_RELEASED: 1, LOCKED: 0, WITHHELD: 0 });
+    expect(stats.counts).toMatchObject({
+      SUBSCRIBED: 1,
+      CONTRACTED: 1,
+      AVAILABLE: 1,
+      NOT_RELEASED: 1,
+      LOCKED: 0,
+      WITHHELD: 0,
+    });
     expect(stats.sold).toBe(2);
     expect(stats.soldArea).toBe(207.88);
     expect(stats.soldAmount).toBe(299_000_00 + 400_000_00);

@@ -37,7 +37,9 @@ describe('the text rule', () => {
   });
 
   it('property: a string is refused exactly when it holds a refused character or an unpaired surrogate', () => {
-    const clean = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s));
+    const clean = fc
+      .string({ unit: 'grapheme', maxLength: 30 })
+      .filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s));
     fc.assert(
       fc.property(clean, clean, fc.constantFrom(...REFUSED, '\ud800', '\udbff', '\udc00', '\udfff'), (a, b, bad) => {
         expect(isAcceptableText(a + b)).toBe(true);
@@ -51,9 +53,15 @@ describe('the text rule', () => {
 
 describe('findTextProblem', () => {
   it('finds a bad string or property name at any depth, with its path', () => {
-    expect(findTextProblem({ a: 'ok', buyer: { name: 'x\u0000' } })).toEqual({ path: 'buyer.name', message: 'must not contain U+0000 (NUL)' });
+    expect(findTextProblem({ a: 'ok', buyer: { name: 'x\u0000' } })).toEqual({
+      path: 'buyer.name',
+      message: 'must not contain U+0000 (NUL)',
+    });
     expect(findTextProblem({ unitIds: ['a', 'b\ud800'] })).toMatchObject({ path: 'unitIds.1' });
-    expect(findTextProblem({ 'bad\u0000key': 1 })).toEqual({ path: 'bad\\u0000key', message: 'the field name must not contain U+0000 (NUL)' });
+    expect(findTextProblem({ 'bad\u0000key': 1 })).toEqual({
+      path: 'bad\\u0000key',
+      message: 'the field name must not contain U+0000 (NUL)',
+    });
     expect(findTextProblem('a\u0001', 'headers.user-agent')).toMatchObject({ path: 'headers.user-agent' });
     expect(findTextProblem('a\u0001')).toMatchObject({ path: '(root)' });
     expect(findTextProblem({ n: 1, b: true, z: null, u: undefined, s: 'fine', d: Buffer.from([0]) })).toBeNull();

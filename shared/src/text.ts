@@ -26,7 +26,8 @@
 import { z } from 'zod';
 
 /** What the global rule refuses: C0 controls but TAB/LF/CR, U+FFFE/U+FFFF, unpaired surrogates. */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** What single-line fields refuse besides: every control character (Cc) and the Unicode line breaks. */
 const LINE_BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
 
@@ -42,7 +43,8 @@ export function textProblem(text: string): string | null {
   if (!m) return null;
   const unit = m[0].charCodeAt(0);
   if (unit === 0) return 'must not contain U+0000 (NUL)';
-  if (unit >= 0xd800 && unit <= 0xdfff) return `must not contain an unpaired surrogate (${codePoint(unit)}): it is not a character`;
+  if (unit >= 0xd800 && unit <= 0xdfff)
+    return `must not contain an unpaired surrogate (${codePoint(unit)}): it is not a character`;
   if (unit >= 0xfffe) return `must not contain ${codePoint(unit)} (not a character)`;
   return `must not contain the control character ${codePoint(unit)}`;
 }
@@ -112,7 +114,9 @@ export function lineText(max: number, min = 1) {
     .trim()
     .min(min)
     .max(max)
-    .refine((s) => lineProblem(s) === null, { error: (issue) => lineProblem(String(issue.input)) ?? 'must be one line of text' });
+    .refine((s) => lineProblem(s) === null, {
+      error: (issue) => lineProblem(String(issue.input)) ?? 'must be one line of text',
+    });
 }
 
 /** A multi-line text field (notes, terms): TAB, LF and CR allowed, the rest of the rule applies. */

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canTransition, isSold, nextStatus, storedStatusOf, transitionOf, UNIT_ACTIONS, UNIT_STATUSES, UNIT_TRANSITIONS, type UnitAction, type UnitStatus,
+  canTransition,
+  isSold,
+  nextStatus,
+  storedStatusOf,
+  transitionOf,
+  UNIT_ACTIONS,
+  UNIT_STATUSES,
+  UNIT_TRANSITIONS,
+  type UnitAction,
+  type UnitStatus,
 } from './unit-status.js';
 
 /** The full table from DESIGN.md; every pair not listed must be refused. */
@@ -49,7 +58,10 @@ describe('unit state machine', () => {
     expect(UNIT_TRANSITIONS.map((t) => [t.from, t.action, t.to])).toEqual(expect.arrayContaining(ALLOWED));
     expect(UNIT_TRANSITIONS).toHaveLength(ALLOWED.length);
     for (const action of UNIT_ACTIONS) {
-      expect(UNIT_TRANSITIONS.filter((t) => t.action === action), action).toHaveLength(1);
+      expect(
+        UNIT_TRANSITIONS.filter((t) => t.action === action),
+        action,
+      ).toHaveLength(1);
       const [from, , to] = ALLOWED.find(([, a]) => a === action)!;
       expect(transitionOf(action)).toEqual({ from, action, to });
     }

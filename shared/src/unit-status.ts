@@ -2,14 +2,7 @@
  * The unit lifecycle (DESIGN.md). PostgreSQL stores the sale status; LOCKED is not stored there —
  * it is the view of an AVAILABLE unit that has a live lock in Redis.
  */
-export const UNIT_STATUSES = [
-  'NOT_RELEASED',
-  'AVAILABLE',
-  'LOCKED',
-  'SUBSCRIBED',
-  'CONTRACTED',
-  'WITHHELD',
-] as const;
+export const UNIT_STATUSES = ['NOT_RELEASED', 'AVAILABLE', 'LOCKED', 'SUBSCRIBED', 'CONTRACTED', 'WITHHELD'] as const;
 export type UnitStatus = (typeof UNIT_STATUSES)[number];
 
 /** Statuses PostgreSQL can hold (LOCKED lives only in Redis). */

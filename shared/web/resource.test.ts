@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 
 // Solid's node build is the server renderer (no reactivity): test against the browser build.
-vi.mock('solid-js', async () => import(fileURLToPath(new URL('../../node_modules/solid-js/dist/solid.js', import.meta.url))));
+vi.mock(
+  'solid-js',
+  async () => import(fileURLToPath(new URL('../../node_modules/solid-js/dist/solid.js', import.meta.url))),
+);
 
 const { createMemo, createRoot, createSignal } = await import('solid-js');
 const { createLoad } = await import('./resource');
@@ -32,7 +35,7 @@ describe('createLoad', () => {
         return d.promise;
       });
       // What a screen does: a memo over the value (Solid's resource.latest threw here).
-      const shown = createMemo(() => (load.error() ? 'error' : load.value() ?? 'spinner'));
+      const shown = createMemo(() => (load.error() ? 'error' : (load.value() ?? 'spinner')));
       expect(load.loading()).toBe(true);
       expect(shown()).toBe('spinner');
 
@@ -106,12 +109,16 @@ describe('createLoad options (the kiosk screens)', () => {
     let attempt = 0;
     const pending: ReturnType<typeof deferred<number>>[] = [];
     await createRoot(async (dispose) => {
-      const load = createLoad(() => 'device-key', () => {
-        attempt += 1;
-        const d = deferred<number>();
-        pending.push(d);
-        return d.promise;
-      }, { keepErrorWhileRetrying: true });
+      const load = createLoad(
+        () => 'device-key',
+        () => {
+          attempt += 1;
+          const d = deferred<number>();
+          pending.push(d);
+          return d.promise;
+        },
+        { keepErrorWhileRetrying: true },
+      );
       pending[0]!.reject(new Error('offline'));
       await tick();
       expect((load.error() as Error).message).toBe('offline');
@@ -131,11 +138,15 @@ describe('createLoad options (the kiosk screens)', () => {
     const calls = new Map<string, ReturnType<typeof deferred<string>>>();
     await createRoot(async (dispose) => {
       const [deal, setDeal] = createSignal<string | null>('deal-1');
-      const load = createLoad(deal, (id) => {
-        const d = deferred<string>();
-        calls.set(id, d);
-        return d.promise;
-      }, { keepErrorWhileRetrying: true, clearOnSourceChange: true });
+      const load = createLoad(
+        deal,
+        (id) => {
+          const d = deferred<string>();
+          calls.set(id, d);
+          return d.promise;
+        },
+        { keepErrorWhileRetrying: true, clearOnSourceChange: true },
+      );
       calls.get('deal-1')!.resolve('payments of deal 1');
       await tick();
       expect(load.value()).toBe('payments of deal 1');
@@ -162,7 +173,8 @@ describe('web app reads', () => {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
         else if (/\.tsx?$/.test(name) && !name.endsWith('.test.ts')) {
-          if (/\bcreateResource\b/.test(readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))) offenders.push(relative(repo, path));
+          if (/\bcreateResource\b/.test(readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')))
+            offenders.push(relative(repo, path));
         }
       }
     };

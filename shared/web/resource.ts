@@ -49,8 +49,16 @@ export interface LoadOptions {
 /** A load that runs once (and on refetch). */
 export function createLoad<T>(fetcher: () => Promise<T>): Load<T>;
 /** A load that runs again whenever `source` changes; nothing is loaded while it is null/undefined/false. */
-export function createLoad<T, S>(source: Accessor<Source<S>>, fetcher: (source: S) => Promise<T>, options?: LoadOptions): Load<T>;
-export function createLoad<T, S>(a: Accessor<Source<S>> | (() => Promise<T>), b?: (source: S) => Promise<T>, options: LoadOptions = {}): Load<T> {
+export function createLoad<T, S>(
+  source: Accessor<Source<S>>,
+  fetcher: (source: S) => Promise<T>,
+  options?: LoadOptions,
+): Load<T>;
+export function createLoad<T, S>(
+  a: Accessor<Source<S>> | (() => Promise<T>),
+  b?: (source: S) => Promise<T>,
+  options: LoadOptions = {},
+): Load<T> {
   const source: Accessor<Source<S>> = b ? (a as Accessor<Source<S>>) : () => true as S;
   const fetch: (s: S) => Promise<T> = b ?? (() => (a as () => Promise<T>)());
   const [value, setValue] = createSignal<T | undefined>(undefined);

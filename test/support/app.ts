@@ -40,12 +40,22 @@ export interface TestServer {
    * A second server instance on the same PostgreSQL database and Redis prefix (another hub process,
    * as with `npm start -- --nodes N`), on its own random port; closed with the first.
    */
-  startPeer(env?: Partial<AppConfig>): Promise<{ url: string; kaipan: KaipanApp; connect(auth: { token: string } | { deviceKey: string }): Promise<HubClient> }>;
+  startPeer(env?: Partial<AppConfig>): Promise<{
+    url: string;
+    kaipan: KaipanApp;
+    connect(auth: { token: string } | { deviceKey: string }): Promise<HubClient>;
+  }>;
   close(): Promise<void>;
 }
 
 export async function startTestServer(
-  opts: { units?: number; consultants?: number; lockTtlSeconds?: number; maxLocks?: number; env?: Record<string, string> } = {},
+  opts: {
+    units?: number;
+    consultants?: number;
+    lockTtlSeconds?: number;
+    maxLocks?: number;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase();
   const db = createDb(database.url, 5);
@@ -164,7 +174,12 @@ export async function startSecondHub(server: TestServer): Promise<SecondHub> {
   return {
     url,
     async connect(auth) {
-      const socket: HubClient = ioClient(`${url}${HUB_NAMESPACE}`, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+      const socket: HubClient = ioClient(`${url}${HUB_NAMESPACE}`, {
+        auth,
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+      });
       clients.push(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -183,11 +198,11 @@ export async function startSecondHub(server: TestServer): Promise<SecondHub> {
 /** Emit a hub command and wait for its ack. */
 export function emitAck<T>(socket: HubClient, event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> {
   return new Promise((resolve, reject) => {
-    (socket.timeout(15_000) as unknown as { emit: (e: string, p: unknown, cb: (err: Error | null, res: Ack<T>) => void) => void }).emit(
-      event,
-      payload,
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
+    (
+      socket.timeout(15_000) as unknown as {
+        emit: (e: string, p: unknown, cb: (err: Error | null, res: Ack<T>) => void) => void;
+      }
+    ).emit(event, payload, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
@@ -231,13 +246,19 @@ export function checkContract(method: string, path: string, status: number, body
       throw new Error(`contract: ${where}, a status the route table does not list for it`);
     }
     const result = schema.safeParse(body);
-    if (!result.success) throw new Error(`contract: ${where} with a body outside the route table's schema: ${JSON.stringify(describeIssues(result.error))}`);
+    if (!result.success)
+      throw new Error(
+        `contract: ${where} with a body outside the route table's schema: ${JSON.stringify(describeIssues(result.error))}`,
+      );
     return;
   }
   if (status < 400) return;
   const refusal = errorResponseSchema.safeParse(body);
-  if (!refusal.success) throw new Error(`contract: ${where} with a body outside the one error shape: ${JSON.stringify(body)}`);
+  if (!refusal.success)
+    throw new Error(`contract: ${where} with a body outside the one error shape: ${JSON.stringify(body)}`);
   if (!errorCodesOf(route).includes(refusal.data.error.code)) {
-    throw new Error(`contract: ${where} with ${refusal.data.error.code}, not among the route's error codes in the table (${route.feature}.${route.name})`);
+    throw new Error(
+      `contract: ${where} with ${refusal.data.error.code}, not among the route's error codes in the table (${route.feature}.${route.name})`,
+    );
   }
 }

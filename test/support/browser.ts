@@ -16,9 +16,12 @@ export const SHOTS = 'artifacts/screenshots';
  */
 export function ensureBuilt(app: 'client' | 'kiosk', chunk?: string): void {
   const dist = `${app}/dist`;
-  const built = existsSync(`${dist}/index.html`) && (!chunk || readdirSync(`${dist}/assets`).some((f) => f.startsWith(chunk)));
+  const built =
+    existsSync(`${dist}/index.html`) && (!chunk || readdirSync(`${dist}/assets`).some((f) => f.startsWith(chunk)));
   if (built) return;
-  const result = spawnSync('npx', ['vite', 'build', '--config', `${app}/vite.config.ts`, '--logLevel', 'warn'], { stdio: 'inherit' });
+  const result = spawnSync('npx', ['vite', 'build', '--config', `${app}/vite.config.ts`, '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error(`${app} build failed`);
 }
 
@@ -30,10 +33,19 @@ export function launchChromium(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
   const executablePath = process.env.CHROMIUM_PATH ?? findProgram('chromium');
   if (!executablePath) {
-    throw new Error('Browser tests need Chromium: sudo apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH). As root, `npm test` installs it.');
+    throw new Error(
+      'Browser tests need Chromium: sudo apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH). As root, `npm test` installs it.',
+    );
   }
   return chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }

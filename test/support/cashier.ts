@@ -23,15 +23,22 @@ export function newKey(): string {
 let phones = 0;
 export function freshPhone(base = 158): string {
   phones += 1;
-  return `${base}${String(phones + Math.floor(Math.random() * 1000) * 10_000).padStart(8, '0').slice(-8)}`;
+  return `${base}${String(phones + Math.floor(Math.random() * 1000) * 10_000)
+    .padStart(8, '0')
+    .slice(-8)}`;
 }
 
 /** CASHIER users, members of the project; returns their ids and session tokens. */
-export async function createCashiers(server: TestServer, names: string[]): Promise<{ id: string; username: string; token: string }[]> {
+export async function createCashiers(
+  server: TestServer,
+  names: string[],
+): Promise<{ id: string; username: string; token: string }[]> {
   const hash = await hashPassword(TEST_PASSWORD);
   const out: { id: string; username: string; token: string }[] = [];
   for (const username of names) {
-    const user = await server.db.user.create({ data: { username, displayName: `出纳${username}`, role: 'CASHIER', passwordHash: hash } });
+    const user = await server.db.user.create({
+      data: { username, displayName: `出纳${username}`, role: 'CASHIER', passwordHash: hash },
+    });
     await server.db.projectMember.create({ data: { projectId: server.fixture.projectId, userId: user.id } });
     out.push({ id: user.id, username, token: (await server.login(username)).token });
   }
@@ -47,9 +54,18 @@ export async function createBook(
   lastNumber: number,
   digits = 6,
 ): Promise<ReceiptBookInfo> {
-  const res = await caller(server)<ReceiptBookInfo>('POST', `/api/projects/${server.fixture.projectId}/receipt-books`, managerToken, {
-    prefix, firstNumber, lastNumber, digits, cashierId,
-  });
+  const res = await caller(server)<ReceiptBookInfo>(
+    'POST',
+    `/api/projects/${server.fixture.projectId}/receipt-books`,
+    managerToken,
+    {
+      prefix,
+      firstNumber,
+      lastNumber,
+      digits,
+      cashierId,
+    },
+  );
   if (res.status !== 201) throw new Error(`book: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -58,14 +74,27 @@ export async function createBook(
  * A customer with a registration 认筹 (R000n). The customer belongs to `owner` (default: the fixture's
  * first consultant, s001, who sells in these suites — only a buyer's owner or a manager selects for them).
  */
-export async function createRegistration(server: TestServer, managerToken: string, name: string, unitsAllowed = 2, owner = server.fixture.consultants[0]!) {
+export async function createRegistration(
+  server: TestServer,
+  managerToken: string,
+  name: string,
+  unitsAllowed = 2,
+  owner = server.fixture.consultants[0]!,
+) {
   const call = caller(server);
   const pid = server.fixture.projectId;
   const phone = freshPhone(139);
   const ownerId = (await server.db.user.findUniqueOrThrow({ where: { username: owner }, select: { id: true } })).id;
-  const customer = await call<{ id: string }>('POST', `/api/projects/${pid}/customers`, managerToken, { name, phone, ownerId });
+  const customer = await call<{ id: string }>('POST', `/api/projects/${pid}/customers`, managerToken, {
+    name,
+    phone,
+    ownerId,
+  });
   if (customer.status !== 201) throw new Error(`customer: ${customer.status} ${JSON.stringify(customer.body)}`);
-  const reg = await call<RegistrationInfo>('POST', `/api/projects/${pid}/registrations`, managerToken, { customerId: customer.body.id, unitsAllowed });
+  const reg = await call<RegistrationInfo>('POST', `/api/projects/${pid}/registrations`, managerToken, {
+    customerId: customer.body.id,
+    unitsAllowed,
+  });
   if (reg.status !== 201) throw new Error(`registration: ${reg.status} ${JSON.stringify(reg.body)}`);
   return { id: reg.body.id, number: reg.body.number, customerId: customer.body.id, name, phone };
 }
@@ -77,9 +106,16 @@ export async function subscribe(
   buyer: { name: string; phone: string } | undefined,
   registrationId?: string,
 ): Promise<string> {
-  const lock = await emitAck<LockResult>(socket, 'unit:lock', { unitId, ...(registrationId ? { registrationId } : {}) });
+  const lock = await emitAck<LockResult>(socket, 'unit:lock', {
+    unitId,
+    ...(registrationId ? { registrationId } : {}),
+  });
   if (!lock.ok) throw new Error(`lock failed: ${JSON.stringify(lock)}`);
-  const confirm = await emitAck<ConfirmResult>(socket, 'unit:confirm', { unitId, token: lock.data.token, ...(buyer ? { buyer } : {}) });
+  const confirm = await emitAck<ConfirmResult>(socket, 'unit:confirm', {
+    unitId,
+    token: lock.data.token,
+    ...(buyer ? { buyer } : {}),
+  });
   if (!confirm.ok) throw new Error(`confirm failed: ${JSON.stringify(confirm)}`);
   return confirm.data.subscriptionId;
 }
@@ -90,7 +126,10 @@ export function cash(amount: number) {
 
 /** Record a payment; throws unless 201. */
 export async function pay(server: TestServer, token: string, body: Record<string, unknown>): Promise<PaymentInfo> {
-  const res = await caller(server)<PaymentInfo>('POST', `/api/projects/${server.fixture.projectId}/payments`, token, { idempotencyKey: newKey(), ...body });
+  const res = await caller(server)<PaymentInfo>('POST', `/api/projects/${server.fixture.projectId}/payments`, token, {
+    idempotencyKey: newKey(),
+    ...body,
+  });
   if (res.status !== 201) throw new Error(`pay: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -102,12 +141,18 @@ export async function moneyState(server: TestServer) {
     server.db.payment.count({ where: { projectId: pid } }),
     server.db.receipt.count({ where: { projectId: pid } }),
     server.db.paymentLine.count(),
-    server.db.receiptBook.findMany({ where: { projectId: pid }, select: { id: true, nextNumber: true, status: true }, orderBy: { id: 'asc' } }),
+    server.db.receiptBook.findMany({
+      where: { projectId: pid },
+      select: { id: true, nextNumber: true, status: true },
+      orderBy: { id: 'asc' },
+    }),
     // The cashier's own audit events (lock/confirm events are written asynchronously, batched).
     server.db.auditEvent.count({
       where: {
         projectId: pid,
-        OR: ['payment.', 'receipt', 'subscription.deposit', 'subscription.refund', 'registration.deposit', 'day.'].map((p) => ({ action: { startsWith: p } })),
+        OR: ['payment.', 'receipt', 'subscription.deposit', 'subscription.refund', 'registration.deposit', 'day.'].map(
+          (p) => ({ action: { startsWith: p } }),
+        ),
       },
     }),
   ]);

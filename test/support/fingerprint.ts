@@ -42,7 +42,10 @@ export async function fingerprinter(server: TestServer): Promise<Fingerprinter> 
     )
   ).rows.map((r) => r.name);
   const sql = tables
-    .map((t) => `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(${rowText(t)}, '|' ORDER BY ${rowText(t)})), '') AS h FROM "${t}" x`)
+    .map(
+      (t) =>
+        `SELECT '${t}' AS t, count(*)::text || ':' || coalesce(md5(string_agg(${rowText(t)}, '|' ORDER BY ${rowText(t)})), '') AS h FROM "${t}" x`,
+    )
     .join(' UNION ALL ');
   const redis = new Redis(server.config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const prefix = server.config.redisPrefix;
@@ -65,8 +68,12 @@ export async function fingerprinter(server: TestServer): Promise<Fingerprinter> 
       else if (type === 'set') value = (await redis.smembers(key)).sort();
       else if (type === 'zset') value = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       else if (type === 'list') value = await redis.lrange(key, 0, -1);
-      else if (type === 'stream') value = [await redis.xlen(key), (await redis.xrevrange(key, '+', '-', 'COUNT', '1'))[0]?.[0]];
-      out[`redis:${key.slice(prefix.length)}`] = createHash('sha256').update(`${type}:${JSON.stringify(value)}`).digest('hex').slice(0, 16);
+      else if (type === 'stream')
+        value = [await redis.xlen(key), (await redis.xrevrange(key, '+', '-', 'COUNT', '1'))[0]?.[0]];
+      out[`redis:${key.slice(prefix.length)}`] = createHash('sha256')
+        .update(`${type}:${JSON.stringify(value)}`)
+        .digest('hex')
+        .slice(0, 16);
     }
     return out;
   }

@@ -31,11 +31,17 @@ export async function seedFixture(
   const hash = await hashPassword(TEST_PASSWORD);
   const project = await db.project.create({
     data: {
-      code: `T-${Math.random().toString(36).slice(2, 8)}`, name: '测试项目', nameEn: 'Test Project', city: '上海',
-      lockTtlSeconds: opts.lockTtlSeconds ?? 120, maxLocksPerConsultant: opts.maxLocks ?? 2,
+      code: `T-${Math.random().toString(36).slice(2, 8)}`,
+      name: '测试项目',
+      nameEn: 'Test Project',
+      city: '上海',
+      lockTtlSeconds: opts.lockTtlSeconds ?? 120,
+      maxLocksPerConsultant: opts.maxLocks ?? 2,
     },
   });
-  const other = await db.project.create({ data: { code: `O-${Math.random().toString(36).slice(2, 8)}`, name: '别的项目', nameEn: 'Other', city: '北京' } });
+  const other = await db.project.create({
+    data: { code: `O-${Math.random().toString(36).slice(2, 8)}`, name: '别的项目', nameEn: 'Other', city: '北京' },
+  });
   const consultants = Array.from({ length: consultantCount }, (_, i) => `s${String(i + 1).padStart(3, '0')}`);
   await db.user.createMany({
     data: [
@@ -43,7 +49,12 @@ export async function seedFixture(
       { username: 'manager', displayName: '经理', role: 'MANAGER', passwordHash: hash },
       { username: 'cashier', displayName: '出纳', role: 'CASHIER', passwordHash: hash },
       { username: 'outsider', displayName: 'Outsider', role: 'CONSULTANT', passwordHash: hash },
-      ...consultants.map((u) => ({ username: u, displayName: `顾问${u}`, role: 'CONSULTANT' as const, passwordHash: hash })),
+      ...consultants.map((u) => ({
+        username: u,
+        displayName: `顾问${u}`,
+        role: 'CONSULTANT' as const,
+        passwordHash: hash,
+      })),
     ],
   });
   const users = await db.user.findMany({ where: { username: { not: 'outsider' } }, select: { id: true } });
@@ -52,29 +63,55 @@ export async function seedFixture(
   await db.projectMember.create({ data: { projectId: other.id, userId: outsider.id } });
 
   const building = await db.building.create({
-    data: { projectId: project.id, code: 'A', name: 'A栋', nameEn: 'Block A', floors: Math.ceil(unitCount / 4), unitsPerFloor: 4 },
+    data: {
+      projectId: project.id,
+      code: 'A',
+      name: 'A栋',
+      nameEn: 'Block A',
+      floors: Math.ceil(unitCount / 4),
+      unitsPerFloor: 4,
+    },
   });
   const pending = await db.batch.create({ data: { projectId: project.id, name: 'Pending' } });
   const unit = (i: number, status: 'AVAILABLE' | 'NOT_RELEASED', batchId: string | null) => ({
-    projectId: project.id, buildingId: building.id, batchId,
+    projectId: project.id,
+    buildingId: building.id,
+    batchId,
     code: `A-${String(Math.floor(i / 4) + 1).padStart(2, '0')}${String((i % 4) + 1).padStart(2, '0')}`,
-    floor: Math.floor(i / 4) + 1, position: (i % 4) + 1, layout: 'A', layoutName: '3室2厅2卫',
-    grossArea: 100.25, netArea: 80.5, orientation: '南', listPrice: BigInt(2_000_000_00 + i * 100_00), floorPrice: BigInt(1_900_000_00),
+    floor: Math.floor(i / 4) + 1,
+    position: (i % 4) + 1,
+    layout: 'A',
+    layoutName: '3室2厅2卫',
+    grossArea: 100.25,
+    netArea: 80.5,
+    orientation: '南',
+    listPrice: BigInt(2_000_000_00 + i * 100_00),
+    floorPrice: BigInt(1_900_000_00),
     status,
   });
   await db.unit.createMany({ data: Array.from({ length: unitCount }, (_, i) => unit(i, 'AVAILABLE', null)) });
-  await db.unit.createMany({ data: Array.from({ length: 4 }, (_, i) => ({ ...unit(unitCount + i, 'NOT_RELEASED', pending.id), code: `P-${i}` })) });
-  const otherBuilding = await db.building.create({ data: { projectId: other.id, code: 'Z', name: 'Z', nameEn: 'Z', floors: 1, unitsPerFloor: 1 } });
+  await db.unit.createMany({
+    data: Array.from({ length: 4 }, (_, i) => ({ ...unit(unitCount + i, 'NOT_RELEASED', pending.id), code: `P-${i}` })),
+  });
+  const otherBuilding = await db.building.create({
+    data: { projectId: other.id, code: 'Z', name: 'Z', nameEn: 'Z', floors: 1, unitsPerFloor: 1 },
+  });
   const otherUnit = await db.unit.create({
     data: { ...unit(0, 'AVAILABLE', null), projectId: other.id, buildingId: otherBuilding.id, code: 'Z-0101' },
   });
-  await db.device.create({ data: { projectId: project.id, kind: 'BOARD', name: 'Board', keyHash: hashDeviceKey(TEST_BOARD_KEY) } });
+  await db.device.create({
+    data: { projectId: project.id, kind: 'BOARD', name: 'Board', keyHash: hashDeviceKey(TEST_BOARD_KEY) },
+  });
   // Price list version 1 and the demo's discounts, plans and policy (server/src/domain/demo-pricing.ts).
   await db.$transaction(async (tx) => {
     await seedPricingTerms(tx, project.id);
     await createInitialPriceList(tx, project.id);
   });
-  const units = await db.unit.findMany({ where: { projectId: project.id }, orderBy: { code: 'asc' }, select: { id: true, status: true } });
+  const units = await db.unit.findMany({
+    where: { projectId: project.id },
+    orderBy: { code: 'asc' },
+    select: { id: true, status: true },
+  });
   return {
     projectId: project.id,
     otherProjectId: other.id,

@@ -7,7 +7,9 @@
 import { buildApp } from '../../server/src/app.js';
 import type { AppConfig } from '../../server/src/config/index.js';
 
-const raw = JSON.parse(process.env.KAIPAN_TEST_HUB_CONFIG ?? '{}') as Omit<AppConfig, 'customerDataKey'> & { customerDataKey: string };
+const raw = JSON.parse(process.env.KAIPAN_TEST_HUB_CONFIG ?? '{}') as Omit<AppConfig, 'customerDataKey'> & {
+  customerDataKey: string;
+};
 const config: AppConfig = { ...raw, customerDataKey: Buffer.from(raw.customerDataKey, 'base64'), port: 0, role: 'hub' };
 const app = await buildApp(config);
 const url = await app.listen();

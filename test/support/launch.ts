@@ -25,7 +25,12 @@ export function makeDataDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function launch(opts: { port: number; dataDir: string; args?: string[]; env?: Record<string, string> }): Launched {
+export function launch(opts: {
+  port: number;
+  dataDir: string;
+  args?: string[];
+  env?: Record<string, string>;
+}): Launched {
   const started = Date.now();
   const proc = spawn('npx', ['tsx', 'scripts/start.ts', ...(opts.args ?? [])], {
     env: {
@@ -81,7 +86,11 @@ export function launch(opts: { port: number; dataDir: string; args?: string[]; e
 
 /** All descendants of a process. */
 export function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const out: number[] = [];
   const walk = (p: number) => {
     for (const [child, parent] of rows) {
@@ -98,7 +107,9 @@ export function descendants(pid: number): number[] {
 /** Running (a zombie waiting for a container init that never reaps it is not running). */
 export function pidAlive(pid: number): boolean {
   try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)]).toString().trim();
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)])
+      .toString()
+      .trim();
     return state !== '' && !state.startsWith('Z');
   } catch {
     return false;
@@ -114,10 +125,14 @@ export function embeddedDatabaseUrl(output: string): string {
 
 /** The hub processes of a `--nodes N` launch (cluster children running start.ts, minus the worker). */
 export function clusterHubs(rootPid: number, workerPid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args=']).toString().trim().split('\n').map((l) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
-    return { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! };
-  });
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)!;
+      return { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! };
+    });
   const mine = new Set(descendants(rootPid));
   const starts = rows.filter((r) => mine.has(r.pid) && /node\s/.test(r.args) && r.args.includes('scripts/start.ts'));
   // The cluster primary is the start.ts process with several start.ts children (above it: npx, tsx).

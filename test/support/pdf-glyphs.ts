@@ -30,7 +30,10 @@ function streams(pdf: Buffer): Buffer[] {
 
 /** UTF-16BE hex groups ("d842 dfb7") → the string. */
 function fromHex(groups: string): string {
-  const units = groups.trim().split(/\s+/).map((h) => parseInt(h, 16));
+  const units = groups
+    .trim()
+    .split(/\s+/)
+    .map((h) => parseInt(h, 16));
   return String.fromCharCode(...units);
 }
 
@@ -49,6 +52,7 @@ export function pdfGlyphs(pdf: Buffer): PdfGlyphs {
   }
   return {
     fonts: [...new Set(fonts)],
-    cidsOf: (char) => maps.flatMap((map) => [...map].filter(([cid, text]) => cid > 0 && text === char).map(([cid]) => cid)),
+    cidsOf: (char) =>
+      maps.flatMap((map) => [...map].filter(([cid, text]) => cid > 0 && text === char).map(([cid]) => cid)),
   };
 }

@@ -1,5 +1,10 @@
 /** Poll `find` (sync or async) until it gives a value other than undefined; fail after `timeoutMs`. */
-export async function waitFor<T>(find: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  find: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const hit = await find();

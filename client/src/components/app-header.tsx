@@ -50,7 +50,14 @@ export function AppHeader(props: {
           {(href) => (
             <A href={href()} class="icon-btn app-header__back" aria-label={t('common.back')}>
               <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-                <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
+                <path
+                  d="M15 5l-7 7 7 7"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="2.2"
+                  stroke-linecap="round"
+                  stroke-linejoin="round"
+                />
               </svg>
             </A>
           )}
@@ -68,7 +75,13 @@ export function AppHeader(props: {
         <LanguageSwitch class="app-header__lang" />
         <Show when={session()}>
           {/* On a phone, pages with their own actions leave no room: the project list (the back arrow) has it. (`in`: reading props.actions would build that JSX twice.) */}
-          <A href="/account" class="icon-btn app-header__account" classList={{ 'hide-phone': 'actions' in props }} title={t('account.link')} aria-label={t('account.link')}>
+          <A
+            href="/account"
+            class="icon-btn app-header__account"
+            classList={{ 'hide-phone': 'actions' in props }}
+            title={t('account.link')}
+            aria-label={t('account.link')}
+          >
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
               <rect x="7" y="3" width="10" height="18" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
               <path d="M11 18h2" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
@@ -77,9 +90,22 @@ export function AppHeader(props: {
         </Show>
         <Show when={session()}>
           {(s) => (
-            <button type="button" class="icon-btn app-header__logout" onClick={() => void onLogout()} title={`${s().user.displayName} · ${t('common.logout')}`} aria-label={t('common.logout')}>
+            <button
+              type="button"
+              class="icon-btn app-header__logout"
+              onClick={() => void onLogout()}
+              title={`${s().user.displayName} · ${t('common.logout')}`}
+              aria-label={t('common.logout')}
+            >
               <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                <path d="M10 5H6a1 1 0 0 0-1 1v12a1 1 0 0 0 1 1h4M15 8l4 4-4 4M19 12H9" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+                <path
+                  d="M10 5H6a1 1 0 0 0-1 1v12a1 1 0 0 0 1 1h4M15 8l4 4-4 4M19 12H9"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="2"
+                  stroke-linecap="round"
+                  stroke-linejoin="round"
+                />
               </svg>
             </button>
           )}

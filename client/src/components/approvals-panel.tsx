@@ -12,12 +12,21 @@ import { showToast } from '../stores/toasts';
 import { Countdown } from './countdown';
 import { EmptyState, ErrorState, Spinner } from './ui';
 
-export function ApprovalsPanel(props: { approvals: ApprovalsStore; meId: string; timeZone: string; onChanged?: () => void }): JSX.Element {
+export function ApprovalsPanel(props: {
+  approvals: ApprovalsStore;
+  meId: string;
+  timeZone: string;
+  onChanged?: () => void;
+}): JSX.Element {
   const [busy, setBusy] = createSignal<string | null>(null);
   const [notes, setNotes] = createSignal<Record<string, string>>({});
   const [showDone, setShowDone] = createSignal(false);
   const money = (fen: number): string => formatYuan(fen, locale());
-  const decided = (): PriceApprovalInfo[] => props.approvals.list().filter((a) => a.status !== 'PENDING').slice(0, 10);
+  const decided = (): PriceApprovalInfo[] =>
+    props.approvals
+      .list()
+      .filter((a) => a.status !== 'PENDING')
+      .slice(0, 10);
 
   const decide = async (a: PriceApprovalInfo, approve: boolean): Promise<void> => {
     if (busy()) return;
@@ -45,10 +54,24 @@ export function ApprovalsPanel(props: { approvals: ApprovalsStore; meId: string;
         </Show>
       </h2>
       <Show when={props.approvals.state.error && !props.approvals.state.loaded}>
-        <ErrorState title={t('approvals.loadError')} message={describeError(props.approvals.state.error)} onRetry={() => void props.approvals.reload()} />
+        <ErrorState
+          title={t('approvals.loadError')}
+          message={describeError(props.approvals.state.error)}
+          onRetry={() => void props.approvals.reload()}
+        />
       </Show>
-      <Show when={props.approvals.state.loaded} fallback={<Show when={!props.approvals.state.error}><Spinner label={t('common.loading')} /></Show>}>
-        <Show when={props.approvals.pending().length > 0} fallback={<EmptyState title={t('approvals.empty')} hint={t('approvals.emptyHint')} />}>
+      <Show
+        when={props.approvals.state.loaded}
+        fallback={
+          <Show when={!props.approvals.state.error}>
+            <Spinner label={t('common.loading')} />
+          </Show>
+        }
+      >
+        <Show
+          when={props.approvals.pending().length > 0}
+          fallback={<EmptyState title={t('approvals.empty')} hint={t('approvals.emptyHint')} />}
+        >
           <ul class="approvals__list">
             <For each={props.approvals.pending()}>
               {(a) => (
@@ -79,12 +102,15 @@ export function ApprovalsPanel(props: { approvals: ApprovalsStore; meId: string;
                     <div class="approval__below">
                       <dt>{t('approvals.below')}</dt>
                       <dd>
-                        −{money(a.floorPrice - a.finalPrice)} ({(((a.floorPrice - a.finalPrice) / a.floorPrice) * 100).toFixed(2)}%)
+                        −{money(a.floorPrice - a.finalPrice)} (
+                        {(((a.floorPrice - a.finalPrice) / a.floorPrice) * 100).toFixed(2)}%)
                       </dd>
                     </div>
                   </dl>
                   <p class="approval__steps">
-                    <For each={a.breakdown.steps}>{(s) => <span class="approval__step">{locale() === 'en' ? s.nameEn : s.name}</span>}</For>
+                    <For each={a.breakdown.steps}>
+                      {(s) => <span class="approval__step">{locale() === 'en' ? s.nameEn : s.name}</span>}
+                    </For>
                   </p>
                   <p class="approval__note">“{a.note}”</p>
                   <Show
@@ -99,10 +125,20 @@ export function ApprovalsPanel(props: { approvals: ApprovalsStore; meId: string;
                         value={notes()[a.id] ?? ''}
                         onInput={(e) => setNotes({ ...notes(), [a.id]: e.currentTarget.value })}
                       />
-                      <button type="button" class="btn btn--secondary btn--sm" disabled={busy() !== null} onClick={() => void decide(a, false)}>
+                      <button
+                        type="button"
+                        class="btn btn--secondary btn--sm"
+                        disabled={busy() !== null}
+                        onClick={() => void decide(a, false)}
+                      >
                         {t('approvals.reject')}
                       </button>
-                      <button type="button" class="btn btn--primary btn--sm" disabled={busy() !== null} onClick={() => void decide(a, true)}>
+                      <button
+                        type="button"
+                        class="btn btn--primary btn--sm"
+                        disabled={busy() !== null}
+                        onClick={() => void decide(a, true)}
+                      >
                         {busy() === a.id ? <Spinner size="sm" /> : null}
                         {t('approvals.approve')}
                       </button>
@@ -114,7 +150,11 @@ export function ApprovalsPanel(props: { approvals: ApprovalsStore; meId: string;
           </ul>
         </Show>
         <Show when={decided().length > 0}>
-          <button type="button" class="btn btn--ghost btn--sm approvals__toggle" onClick={() => setShowDone(!showDone())}>
+          <button
+            type="button"
+            class="btn btn--ghost btn--sm approvals__toggle"
+            onClick={() => setShowDone(!showDone())}
+          >
             {showDone() ? t('approvals.hideDecided') : t('approvals.showDecided', { n: decided().length })}
           </button>
           <Show when={showDone()}>
@@ -124,7 +164,9 @@ export function ApprovalsPanel(props: { approvals: ApprovalsStore; meId: string;
                   <li>
                     <span class="approval__unit">{a.unitCode}</span>
                     <span>{money(a.finalPrice)}</span>
-                    <span class={`approval-status approval-status--${a.status.toLowerCase()}`}>{t(`approvals.status.${a.status}`)}</span>
+                    <span class={`approval-status approval-status--${a.status.toLowerCase()}`}>
+                      {t(`approvals.status.${a.status}`)}
+                    </span>
                     <span class="approval__who">{a.decidedBy ?? a.consultant}</span>
                   </li>
                 )}

@@ -29,7 +29,9 @@ export function BottomSheet(props: {
             <div class="sheet__grip" aria-hidden="true" />
             <header class="sheet__header">
               <div>
-                <h2 id="sheet-title" class="sheet__title">{props.title}</h2>
+                <h2 id="sheet-title" class="sheet__title">
+                  {props.title}
+                </h2>
                 <Show when={props.subtitle}>
                   <div class="sheet__subtitle">{props.subtitle}</div>
                 </Show>

@@ -70,7 +70,10 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
     <>
       <section
         class="buyer-bar"
-        classList={{ 'buyer-bar--set': !!props.picker.selected(), 'buyer-bar--required': props.required && !props.picker.selected() }}
+        classList={{
+          'buyer-bar--set': !!props.picker.selected(),
+          'buyer-bar--required': props.required && !props.picker.selected(),
+        }}
         aria-label={t('buyer.title')}
       >
         <Show
@@ -103,7 +106,12 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
         </Show>
         <span class="buyer-bar__actions">
           <Show when={props.picker.selected()}>
-            <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.picker.choose(null)} aria-label={t('buyer.clear')}>
+            <button
+              type="button"
+              class="btn btn--ghost btn--sm"
+              onClick={() => props.picker.choose(null)}
+              aria-label={t('buyer.clear')}
+            >
               ✕
             </button>
           </Show>
@@ -131,7 +139,10 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
                 <span class="buyer-shortlist__note">{t('buyer.shortlistEmpty')}</span>
               </Match>
               <Match when={chips().length > 0}>
-                <span class="buyer-shortlist__count" classList={{ 'buyer-shortlist__count--none': availableCount() === 0 }}>
+                <span
+                  class="buyer-shortlist__count"
+                  classList={{ 'buyer-shortlist__count--none': availableCount() === 0 }}
+                >
                   {t('buyer.shortlistAvailable', { n: availableCount(), total: chips().length })}
                 </span>
                 <div class="buyer-shortlist__items">
@@ -169,7 +180,13 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
         />
         <Switch>
           <Match when={props.picker.overview.error()}>
-            {(err) => <ErrorState title={t('buyer.loadFailed')} message={describeError(err())} onRetry={() => props.picker.refetch()} />}
+            {(err) => (
+              <ErrorState
+                title={t('buyer.loadFailed')}
+                message={describeError(err())}
+                onRetry={() => props.picker.refetch()}
+              />
+            )}
           </Match>
           <Match when={!props.picker.overview.value()}>
             <div class="center-pad">
@@ -177,7 +194,10 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
             </div>
           </Match>
           <Match when={props.picker.overview.value()}>
-            <Show when={list().length > 0} fallback={<EmptyState title={t('buyer.empty')} hint={t('buyer.emptyHint')} />}>
+            <Show
+              when={list().length > 0}
+              fallback={<EmptyState title={t('buyer.empty')} hint={t('buyer.emptyHint')} />}
+            >
               <ul class="buyer-list">
                 <For each={list()}>
                   {(r) => (
@@ -198,7 +218,9 @@ export function BuyerBar(props: BuyerBarProps): JSX.Element {
                         </span>
                         <span class="buyer-row__phone">{tail(r.customer.phone)}</span>
                         <span class="buyer-row__left">
-                          {remaining(r) === 0 ? t('buyer.usedUp') : t('buyer.left', { n: remaining(r), max: r.unitsAllowed })}
+                          {remaining(r) === 0
+                            ? t('buyer.usedUp')
+                            : t('buyer.left', { n: remaining(r), max: r.unitsAllowed })}
                         </span>
                       </button>
                     </li>

@@ -96,9 +96,15 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
             </span>
             <span class="review__sub">
               {props.unit.layoutName}
-              <Show when={props.unit.layout && props.unit.layout !== props.unit.layoutName}> · {props.unit.layout}</Show>
+              <Show when={props.unit.layout && props.unit.layout !== props.unit.layoutName}>
+                {' '}
+                · {props.unit.layout}
+              </Show>
               {' · '}
-              {t('review.area', { gross: formatArea(props.unit.grossArea, locale()), net: formatArea(props.unit.netArea, locale()) })}
+              {t('review.area', {
+                gross: formatArea(props.unit.grossArea, locale()),
+                net: formatArea(props.unit.netArea, locale()),
+              })}
             </span>
           </dd>
         </div>
@@ -150,7 +156,9 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
               <>
                 <div class="review__row">
                   <dt>{t('review.plan')}</dt>
-                  <dd data-testid="review-plan">{q().plan ? (locale() === 'en' ? q().plan!.nameEn : q().plan!.name) : t('common.dash')}</dd>
+                  <dd data-testid="review-plan">
+                    {q().plan ? (locale() === 'en' ? q().plan!.nameEn : q().plan!.name) : t('common.dash')}
+                  </dd>
                 </div>
                 <div class="review__row">
                   <dt>{t('review.discounts')}</dt>
@@ -168,7 +176,9 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
                       </ul>
                     </Show>
                     <Show when={q().breakdown.capped}>
-                      <span class="review__sub">{t('deal.cap', { pct: (q().breakdown.cap.maxTotalDiscountBp / 100).toString() })}</span>
+                      <span class="review__sub">
+                        {t('deal.cap', { pct: (q().breakdown.cap.maxTotalDiscountBp / 100).toString() })}
+                      </span>
                     </Show>
                   </dd>
                 </div>
@@ -215,7 +225,12 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
       </Show>
 
       <div class="sheet__actions review__actions">
-        <button type="button" class="btn btn--secondary btn--lg" disabled={props.sending} onClick={() => props.onBack()}>
+        <button
+          type="button"
+          class="btn btn--secondary btn--lg"
+          disabled={props.sending}
+          onClick={() => props.onBack()}
+        >
           {props.lockHeld ? t('review.back') : t('common.back')}
         </button>
         <Show when={props.lockHeld}>

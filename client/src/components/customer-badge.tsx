@@ -11,7 +11,12 @@ export function customerStatusLabel(status: CustomerStatus): string {
 }
 
 /** Name chip: status dot, name, optional status label (`withLabel`). */
-export function CustomerBadge(props: { name: string; status: CustomerStatus; withLabel?: boolean; size?: 'sm' | 'lg' }): JSX.Element {
+export function CustomerBadge(props: {
+  name: string;
+  status: CustomerStatus;
+  withLabel?: boolean;
+  size?: 'sm' | 'lg';
+}): JSX.Element {
   const c = () => CUSTOMER_STATUS_COLORS[props.status];
   return (
     <span

@@ -9,7 +9,12 @@ import { showToast } from '../stores/toasts';
 import { Spinner } from './ui';
 import { tk, formatDateTime } from '../lib/customers-display';
 
-export function FollowUpSection(props: { customer: CustomerDetail; canEdit: boolean; timeZone: string; onAdded: () => void }): JSX.Element {
+export function FollowUpSection(props: {
+  customer: CustomerDetail;
+  canEdit: boolean;
+  timeZone: string;
+  onAdded: () => void;
+}): JSX.Element {
   const [kind, setKind] = createSignal<FollowUpKind>('CALL');
   const [note, setNote] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -70,12 +75,17 @@ export function FollowUpSection(props: { customer: CustomerDetail; canEdit: bool
           </button>
         </form>
       </Show>
-      <Show when={props.customer.followUps.length > 0} fallback={<p class="panel__empty">{t('customers.followUpsEmpty')}</p>}>
+      <Show
+        when={props.customer.followUps.length > 0}
+        fallback={<p class="panel__empty">{t('customers.followUpsEmpty')}</p>}
+      >
         <ol class="follow-log">
           <For each={props.customer.followUps}>
             {(f) => (
               <li class="follow-log__item">
-                <span class={`follow-log__kind follow-log__kind--${f.kind.toLowerCase()}`}>{tk(`followUp.${f.kind}`)}</span>
+                <span class={`follow-log__kind follow-log__kind--${f.kind.toLowerCase()}`}>
+                  {tk(`followUp.${f.kind}`)}
+                </span>
                 <span class="follow-log__body">
                   <span class="follow-log__note">{f.note}</span>
                   <span class="follow-log__meta">
@@ -90,4 +100,3 @@ export function FollowUpSection(props: { customer: CustomerDetail; canEdit: bool
     </section>
   );
 }
-

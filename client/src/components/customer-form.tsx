@@ -31,7 +31,12 @@ const FIELD_ERROR_KEYS: Record<string, MessageKey> = {
   coBuyers: 'customers.invalidPhone',
 };
 
-export function CustomerForm(props: { open: boolean; projectId: string; onClose: () => void; onCreated: (c: CustomerInfo) => void }): JSX.Element {
+export function CustomerForm(props: {
+  open: boolean;
+  projectId: string;
+  onClose: () => void;
+  onCreated: (c: CustomerInfo) => void;
+}): JSX.Element {
   const [name, setName] = createSignal('');
   const [phone, setPhone] = createSignal('');
   const [idNumber, setIdNumber] = createSignal('');
@@ -48,13 +53,28 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
   let requestId = crypto.randomUUID();
 
   const reset = (): void => {
-    setName(''); setPhone(''); setIdNumber(''); setIntent(''); setDemand(''); setChannel('WALK_IN');
-    setBudgetMin(''); setBudgetMax(''); setLayouts(''); setCoBuyers([]); setErrors({}); setServerError(null);
+    setName('');
+    setPhone('');
+    setIdNumber('');
+    setIntent('');
+    setDemand('');
+    setChannel('WALK_IN');
+    setBudgetMin('');
+    setBudgetMax('');
+    setLayouts('');
+    setCoBuyers([]);
+    setErrors({});
+    setServerError(null);
     requestId = crypto.randomUUID();
   };
-  createEffect(on(() => props.open, (open) => {
-    if (open) reset();
-  }));
+  createEffect(
+    on(
+      () => props.open,
+      (open) => {
+        if (open) reset();
+      },
+    ),
+  );
 
   /** 万元 text → fen, undefined when empty, NaN when not a number. */
   const wanToFen = (s: string): number | undefined => {
@@ -76,7 +96,14 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
       channel: channel(),
       ...(wanToFen(budgetMin()) !== undefined ? { budgetMin: wanToFen(budgetMin()) } : {}),
       ...(wanToFen(budgetMax()) !== undefined ? { budgetMax: wanToFen(budgetMax()) } : {}),
-      ...(layouts().trim() ? { preferredLayouts: layouts().split(/[,，、;；]/).map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(layouts().trim()
+        ? {
+            preferredLayouts: layouts()
+              .split(/[,，、;；]/)
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(coBuyers().length > 0
         ? {
             coBuyers: coBuyers().map((b) => ({
@@ -116,24 +143,51 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
   const fieldError = (f: string) => errors()[f];
   /** The one phone rule, live: once 11 digits are typed a wrong number says so before submitting. */
   const phoneError = (): string | undefined =>
-    fieldError('phone') ?? (phone().replace(/\D/g, '').length >= 11 && normalizePhone(phone()) === null ? t('customers.invalidPhone') : undefined);
+    fieldError('phone') ??
+    (phone().replace(/\D/g, '').length >= 11 && normalizePhone(phone()) === null
+      ? t('customers.invalidPhone')
+      : undefined);
 
   return (
     <BottomSheet open={props.open} onClose={() => !busy() && props.onClose()} title={t('customers.add')}>
       <form class="form cust-form" onSubmit={(e) => void submit(e)} novalidate>
         <label class="field">
           <span class="field__label">{t('customers.name')} *</span>
-          <input class="input" value={name()} maxlength="50" autocomplete="off" aria-invalid={!!fieldError('name')} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            class="input"
+            value={name()}
+            maxlength="50"
+            autocomplete="off"
+            aria-invalid={!!fieldError('name')}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
           <Show when={fieldError('name')}>{(m) => <span class="field__error">{m()}</span>}</Show>
         </label>
         <label class="field">
           <span class="field__label">{t('customers.phone')} *</span>
-          <input class="input" type="tel" inputmode="tel" value={phone()} maxlength="20" autocomplete="off" placeholder="138 1234 5678" aria-invalid={!!phoneError()} onInput={(e) => setPhone(e.currentTarget.value)} />
+          <input
+            class="input"
+            type="tel"
+            inputmode="tel"
+            value={phone()}
+            maxlength="20"
+            autocomplete="off"
+            placeholder="138 1234 5678"
+            aria-invalid={!!phoneError()}
+            onInput={(e) => setPhone(e.currentTarget.value)}
+          />
           <Show when={phoneError()}>{(m) => <span class="field__error">{m()}</span>}</Show>
         </label>
         <label class="field">
           <span class="field__label">{t('customers.idNumber')}</span>
-          <input class="input" value={idNumber()} maxlength="40" autocomplete="off" aria-invalid={!!fieldError('idNumber')} onInput={(e) => setIdNumber(e.currentTarget.value)} />
+          <input
+            class="input"
+            value={idNumber()}
+            maxlength="40"
+            autocomplete="off"
+            aria-invalid={!!fieldError('idNumber')}
+            onInput={(e) => setIdNumber(e.currentTarget.value)}
+          />
           <span class="field__hint">{t('customers.idNumberHint')}</span>
           <Show when={fieldError('idNumber')}>{(m) => <span class="field__error">{m()}</span>}</Show>
         </label>
@@ -142,7 +196,12 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
           <div class="segmented" role="radiogroup" aria-label={t('customers.intent')}>
             <For each={INTENT_CLASSES}>
               {(i) => (
-                <button type="button" role="radio" aria-checked={intent() === i} onClick={() => setIntent(intent() === i ? '' : i)}>
+                <button
+                  type="button"
+                  role="radio"
+                  aria-checked={intent() === i}
+                  onClick={() => setIntent(intent() === i ? '' : i)}
+                >
                   {i}
                 </button>
               )}
@@ -152,14 +211,22 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
         <div class="cust-form__row">
           <label class="field">
             <span class="field__label">{t('customers.demand')}</span>
-            <select class="input" value={demand()} onChange={(e) => setDemand(e.currentTarget.value as (typeof DEMAND_TYPES)[number] | '')}>
+            <select
+              class="input"
+              value={demand()}
+              onChange={(e) => setDemand(e.currentTarget.value as (typeof DEMAND_TYPES)[number] | '')}
+            >
               <option value="">{t('customers.unset')}</option>
               <For each={DEMAND_TYPES}>{(d) => <option value={d}>{tk(`demand.${d}`)}</option>}</For>
             </select>
           </label>
           <label class="field">
             <span class="field__label">{t('customers.channel')}</span>
-            <select class="input" value={channel()} onChange={(e) => setChannel(e.currentTarget.value as (typeof SOURCE_CHANNELS)[number])}>
+            <select
+              class="input"
+              value={channel()}
+              onChange={(e) => setChannel(e.currentTarget.value as (typeof SOURCE_CHANNELS)[number])}
+            >
               <For each={SOURCE_CHANNELS}>{(c) => <option value={c}>{tk(`channel.${c}`)}</option>}</For>
             </select>
           </label>
@@ -167,47 +234,104 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
         <div class="cust-form__row">
           <label class="field">
             <span class="field__label">{t('customers.budgetMin')}</span>
-            <input class="input" type="number" inputmode="decimal" min="0" step="1" value={budgetMin()} onInput={(e) => setBudgetMin(e.currentTarget.value)} />
+            <input
+              class="input"
+              type="number"
+              inputmode="decimal"
+              min="0"
+              step="1"
+              value={budgetMin()}
+              onInput={(e) => setBudgetMin(e.currentTarget.value)}
+            />
           </label>
           <label class="field">
             <span class="field__label">{t('customers.budgetMax')}</span>
-            <input class="input" type="number" inputmode="decimal" min="0" step="1" value={budgetMax()} aria-invalid={!!fieldError('budgetMax')} onInput={(e) => setBudgetMax(e.currentTarget.value)} />
+            <input
+              class="input"
+              type="number"
+              inputmode="decimal"
+              min="0"
+              step="1"
+              value={budgetMax()}
+              aria-invalid={!!fieldError('budgetMax')}
+              onInput={(e) => setBudgetMax(e.currentTarget.value)}
+            />
           </label>
         </div>
-        <Show when={fieldError('budgetMax') ?? fieldError('budgetMin')}>{(m) => <span class="field__error">{m()}</span>}</Show>
+        <Show when={fieldError('budgetMax') ?? fieldError('budgetMin')}>
+          {(m) => <span class="field__error">{m()}</span>}
+        </Show>
         <label class="field">
           <span class="field__label">{t('customers.layouts')}</span>
-          <input class="input" value={layouts()} placeholder={t('customers.layoutsPlaceholder')} onInput={(e) => setLayouts(e.currentTarget.value)} />
+          <input
+            class="input"
+            value={layouts()}
+            placeholder={t('customers.layoutsPlaceholder')}
+            onInput={(e) => setLayouts(e.currentTarget.value)}
+          />
         </label>
         <div class="field">
           <span class="field__label">{t('customers.coBuyers')}</span>
           <For each={coBuyers()}>
             {(b, index) => (
               <div class="cust-cobuyer">
-                <input class="input input--sm" placeholder={t('customers.coBuyerName')} value={b.name} onInput={(e) => {
-                  const v = e.currentTarget.value;
-                  setCoBuyers((list) => list.map((x, i) => (i === index() ? { ...x, name: v } : x)));
-                }} />
-                <input class="input input--sm" type="tel" placeholder={t('customers.coBuyerPhone')} value={b.phone} onInput={(e) => {
-                  const v = e.currentTarget.value;
-                  setCoBuyers((list) => list.map((x, i) => (i === index() ? { ...x, phone: v } : x)));
-                }} />
-                <input class="input input--sm" placeholder={t('customers.coBuyerRelation')} value={b.relation} onInput={(e) => {
-                  const v = e.currentTarget.value;
-                  setCoBuyers((list) => list.map((x, i) => (i === index() ? { ...x, relation: v } : x)));
-                }} />
-                <button type="button" class="icon-btn" aria-label={t('customers.remove')} onClick={() => setCoBuyers((list) => list.filter((_, i) => i !== index()))}>×</button>
+                <input
+                  class="input input--sm"
+                  placeholder={t('customers.coBuyerName')}
+                  value={b.name}
+                  onInput={(e) => {
+                    const v = e.currentTarget.value;
+                    setCoBuyers((list) => list.map((x, i) => (i === index() ? { ...x, name: v } : x)));
+                  }}
+                />
+                <input
+                  class="input input--sm"
+                  type="tel"
+                  placeholder={t('customers.coBuyerPhone')}
+                  value={b.phone}
+                  onInput={(e) => {
+                    const v = e.currentTarget.value;
+                    setCoBuyers((list) => list.map((x, i) => (i === index() ? { ...x, phone: v } : x)));
+                  }}
+                />
+                <input
+                  class="input input--sm"
+                  placeholder={t('customers.coBuyerRelation')}
+                  value={b.relation}
+                  onInput={(e) => {
+                    const v = e.currentTarget.value;
+                    setCoBuyers((list) => list.map((x, i) => (i === index() ? { ...x, relation: v } : x)));
+                  }}
+                />
+                <button
+                  type="button"
+                  class="icon-btn"
+                  aria-label={t('customers.remove')}
+                  onClick={() => setCoBuyers((list) => list.filter((_, i) => i !== index()))}
+                >
+                  ×
+                </button>
               </div>
             )}
           </For>
           <Show when={fieldError('coBuyers')}>{(m) => <span class="field__error">{m()}</span>}</Show>
           <Show when={coBuyers().length < 5}>
-            <button type="button" class="btn btn--ghost btn--sm cust-form__add" onClick={() => setCoBuyers((list) => [...list, { name: '', phone: '', relation: '' }])}>
+            <button
+              type="button"
+              class="btn btn--ghost btn--sm cust-form__add"
+              onClick={() => setCoBuyers((list) => [...list, { name: '', phone: '', relation: '' }])}
+            >
               ＋ {t('customers.addCoBuyer')}
             </button>
           </Show>
         </div>
-        <Show when={serverError()}>{(m) => <div class="alert alert--error" role="alert">{m()}</div>}</Show>
+        <Show when={serverError()}>
+          {(m) => (
+            <div class="alert alert--error" role="alert">
+              {m()}
+            </div>
+          )}
+        </Show>
         <button type="submit" class="btn btn--primary btn--lg btn--block" disabled={busy()}>
           <Show when={busy()}>
             <Spinner size="sm" />
@@ -218,4 +342,3 @@ export function CustomerForm(props: { open: boolean; projectId: string; onClose:
     </BottomSheet>
   );
 }
-

@@ -23,27 +23,40 @@ export function CustomerSheet(props: {
   onClose: () => void;
   onChanged: () => void;
 }): JSX.Element {
-  const detail = createLoad(() => props.customerId, (id) => api.customer(id));
+  const detail = createLoad(
+    () => props.customerId,
+    (id) => api.customer(id),
+  );
   const [shortlist, setShortlist] = createSignal<CustomerShortlist | null>(null);
-  createEffect(on(() => detail.value(), (d) => setShortlist(d?.shortlist ?? null)));
+  createEffect(
+    on(
+      () => detail.value(),
+      (d) => setShortlist(d?.shortlist ?? null),
+    ),
+  );
   const current = (): CustomerDetail | undefined => {
     const d = detail.value();
     return d && d.id === props.customerId ? d : undefined;
   };
 
   // Live availability while the sheet is open (the buyer may be on the phone right now).
-  createEffect(on(() => props.customerId, (id) => {
-    if (!id) return;
-    const timer = setInterval(() => {
-      api.shortlist(id).then(
-        (s) => {
-          if (props.customerId === id) setShortlist(s);
-        },
-        () => undefined,
-      );
-    }, SHORTLIST_POLL_MS);
-    onCleanup(() => clearInterval(timer));
-  }));
+  createEffect(
+    on(
+      () => props.customerId,
+      (id) => {
+        if (!id) return;
+        const timer = setInterval(() => {
+          api.shortlist(id).then(
+            (s) => {
+              if (props.customerId === id) setShortlist(s);
+            },
+            () => undefined,
+          );
+        }, SHORTLIST_POLL_MS);
+        onCleanup(() => clearInterval(timer));
+      },
+    ),
+  );
 
   const canEdit = (): boolean => {
     const c = current();
@@ -86,7 +99,9 @@ export function CustomerSheet(props: {
         <Match when={detail.error() as unknown}>
           <ErrorState
             title={t('customers.detailFailed')}
-            message={toApiError(detail.error()).code === 'FORBIDDEN' ? t('customers.forbidden') : describeError(detail.error())}
+            message={
+              toApiError(detail.error()).code === 'FORBIDDEN' ? t('customers.forbidden') : describeError(detail.error())
+            }
             onRetry={() => void detail.refetch()}
           />
         </Match>
@@ -147,7 +162,11 @@ export function CustomerSheet(props: {
                 <Show when={c().coBuyers.length > 0}>
                   <div class="facts__item facts__item--wide">
                     <dt>{t('customers.coBuyers')}</dt>
-                    <dd>{c().coBuyers.map((b) => [b.name, b.relation, b.phone].filter(Boolean).join(' · ')).join('；')}</dd>
+                    <dd>
+                      {c()
+                        .coBuyers.map((b) => [b.name, b.relation, b.phone].filter(Boolean).join(' · '))
+                        .join('；')}
+                    </dd>
                   </div>
                 </Show>
               </dl>
@@ -160,10 +179,15 @@ export function CustomerSheet(props: {
                 onSaved={setShortlist}
               />
 
-              <FollowUpSection customer={c()} canEdit={canEdit()} timeZone={props.catalog.timeZone()} onAdded={() => {
-                void detail.refetch();
-                props.onChanged();
-              }} />
+              <FollowUpSection
+                customer={c()}
+                canEdit={canEdit()}
+                timeZone={props.catalog.timeZone()}
+                onAdded={() => {
+                  void detail.refetch();
+                  props.onChanged();
+                }}
+              />
             </div>
           )}
         </Match>

@@ -31,7 +31,9 @@ export function ShortlistSection(props: {
     const q = pick().trim().toLowerCase();
     if (!q) return [];
     const taken = new Set(draft());
-    return (props.catalog.ready()?.units ?? []).filter((u) => !taken.has(u.id) && u.code.toLowerCase().includes(q)).slice(0, 8);
+    return (props.catalog.ready()?.units ?? [])
+      .filter((u) => !taken.has(u.id) && u.code.toLowerCase().includes(q))
+      .slice(0, 8);
   });
   const move = (index: number, delta: number): void => {
     setDraft((prev) => {
@@ -61,7 +63,9 @@ export function ShortlistSection(props: {
       <header class="cust-section__head">
         <h3>{t('customers.shortlist')}</h3>
         <Show when={props.shortlist && items().length > 0 && !editing()}>
-          <span class="pill pill--ok">{t('customers.shortlistAvailable', { n: props.shortlist?.availableCount ?? 0, total: items().length })}</span>
+          <span class="pill pill--ok">
+            {t('customers.shortlistAvailable', { n: props.shortlist?.availableCount ?? 0, total: items().length })}
+          </span>
         </Show>
         <Show when={props.canEdit && !editing()}>
           <button type="button" class="btn btn--ghost btn--sm" onClick={startEdit}>
@@ -85,10 +89,17 @@ export function ShortlistSection(props: {
                       </span>
                     </span>
                     <span class="shortlist__status">
-                      <span class="status-pill" style={{ background: STATUS_COLORS[i.status].bg, color: STATUS_COLORS[i.status].fg }}>
+                      <span
+                        class="status-pill"
+                        style={{ background: STATUS_COLORS[i.status].bg, color: STATUS_COLORS[i.status].fg }}
+                      >
                         {statusLabel(i.status)}
                       </span>
-                      <Show when={i.lock}>{(l) => <span class="shortlist__lock">{t('customers.lockedBy', { name: l().holderName })}</span>}</Show>
+                      <Show when={i.lock}>
+                        {(l) => (
+                          <span class="shortlist__lock">{t('customers.lockedBy', { name: l().holderName })}</span>
+                        )}
+                      </Show>
                     </span>
                   </li>
                 )}
@@ -110,9 +121,32 @@ export function ShortlistSection(props: {
                       <span class="shortlist__meta">{u()?.layoutName ?? ''}</span>
                     </span>
                     <span class="shortlist__tools">
-                      <button type="button" class="icon-btn" aria-label={t('customers.moveUp')} disabled={index() === 0} onClick={() => move(index(), -1)}>↑</button>
-                      <button type="button" class="icon-btn" aria-label={t('customers.moveDown')} disabled={index() === draft().length - 1} onClick={() => move(index(), 1)}>↓</button>
-                      <button type="button" class="icon-btn" aria-label={t('customers.remove')} onClick={() => setDraft((d) => d.filter((x) => x !== unitId))}>×</button>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        aria-label={t('customers.moveUp')}
+                        disabled={index() === 0}
+                        onClick={() => move(index(), -1)}
+                      >
+                        ↑
+                      </button>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        aria-label={t('customers.moveDown')}
+                        disabled={index() === draft().length - 1}
+                        onClick={() => move(index(), 1)}
+                      >
+                        ↓
+                      </button>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        aria-label={t('customers.remove')}
+                        onClick={() => setDraft((d) => d.filter((x) => x !== unitId))}
+                      >
+                        ×
+                      </button>
                     </span>
                   </li>
                 );
@@ -137,10 +171,14 @@ export function ShortlistSection(props: {
               <div class="shortlist-pick">
                 <For each={matches()}>
                   {(u) => (
-                    <button type="button" class="btn btn--secondary btn--sm" onClick={() => {
-                      setDraft((d) => [...d, u.id]);
-                      setPick('');
-                    }}>
+                    <button
+                      type="button"
+                      class="btn btn--secondary btn--sm"
+                      onClick={() => {
+                        setDraft((d) => [...d, u.id]);
+                        setPick('');
+                      }}
+                    >
                       {u.code} · {u.layoutName}
                     </button>
                   )}

@@ -27,7 +27,10 @@ export function ManagerTable(props: {
   onChanged: () => void;
   listBody: (render: () => JSX.Element) => JSX.Element;
 }): JSX.Element {
-  const owners = createLoad(() => props.projectId, (id) => api.customerOwners(id));
+  const owners = createLoad(
+    () => props.projectId,
+    (id) => api.customerOwners(id),
+  );
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [target, setTarget] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -35,10 +38,15 @@ export function ManagerTable(props: {
   const [confirmIdle, setConfirmIdle] = createSignal(false);
 
   // Forget selections that are no longer listed.
-  createEffect(on(() => props.rows, (rows) => {
-    const ids = new Set(rows.map((r) => r.id));
-    setSelected((prev) => new Set([...prev].filter((id) => ids.has(id))));
-  }));
+  createEffect(
+    on(
+      () => props.rows,
+      (rows) => {
+        const ids = new Set(rows.map((r) => r.id));
+        setSelected((prev) => new Set([...prev].filter((id) => ids.has(id))));
+      },
+    ),
+  );
   const toggle = (id: string): void => {
     setSelected((prev) => {
       const next = new Set(prev);
@@ -102,7 +110,11 @@ export function ManagerTable(props: {
         </label>
         <label class="cust-filter">
           <span>{t('customers.status')}</span>
-          <select class="input input--sm" value={props.status} onChange={(e) => props.onStatus(e.currentTarget.value as CustomerStatus | '')}>
+          <select
+            class="input input--sm"
+            value={props.status}
+            onChange={(e) => props.onStatus(e.currentTarget.value as CustomerStatus | '')}
+          >
             <option value="">{t('customers.filterAny')}</option>
             <For each={CUSTOMER_STATUSES}>{(s) => <option value={s}>{customerStatusLabel(s)}</option>}</For>
           </select>
@@ -134,7 +146,12 @@ export function ManagerTable(props: {
             <For each={owners.value() ?? []}>{(o) => <option value={o.id}>{o.displayName}</option>}</For>
           </select>
         </label>
-        <button type="button" class="btn btn--primary btn--sm" disabled={busy() || selected().size === 0 || target() === ''} onClick={() => void reassign()}>
+        <button
+          type="button"
+          class="btn btn--primary btn--sm"
+          disabled={busy() || selected().size === 0 || target() === ''}
+          onClick={() => void reassign()}
+        >
           {t('customers.reassign')}
         </button>
         <span class="cust-actions__sep" aria-hidden="true" />
@@ -164,7 +181,12 @@ export function ManagerTable(props: {
             <thead>
               <tr>
                 <th class="cust-table__check">
-                  <input type="checkbox" aria-label={t('customers.selectAll')} checked={allSelected()} onChange={toggleAll} />
+                  <input
+                    type="checkbox"
+                    aria-label={t('customers.selectAll')}
+                    checked={allSelected()}
+                    onChange={toggleAll}
+                  />
                 </th>
                 <th>{t('customers.colName')}</th>
                 <th>{t('customers.colPhone')}</th>
@@ -179,7 +201,12 @@ export function ManagerTable(props: {
                 {(c) => (
                   <tr classList={{ 'cust-table__row--selected': selected().has(c.id) }}>
                     <td class="cust-table__check">
-                      <input type="checkbox" aria-label={c.name} checked={selected().has(c.id)} onChange={() => toggle(c.id)} />
+                      <input
+                        type="checkbox"
+                        aria-label={c.name}
+                        checked={selected().has(c.id)}
+                        onChange={() => toggle(c.id)}
+                      />
                     </td>
                     <td>
                       <button type="button" class="cust-table__name" onClick={() => props.onOpen(c.id)}>
@@ -194,7 +221,9 @@ export function ManagerTable(props: {
                       </Show>
                     </td>
                     <td class="cust-table__mono">{c.registration?.label ?? t('common.dash')}</td>
-                    <td classList={{ 'cust-table__idle': idleDaysOf(c.lastActivityAt) >= DEFAULT_IDLE_DAYS }}>{activityText(c.lastActivityAt)}</td>
+                    <td classList={{ 'cust-table__idle': idleDaysOf(c.lastActivityAt) >= DEFAULT_IDLE_DAYS }}>
+                      {activityText(c.lastActivityAt)}
+                    </td>
                   </tr>
                 )}
               </For>
@@ -215,4 +244,3 @@ export function ManagerTable(props: {
     </section>
   );
 }
-

@@ -43,7 +43,9 @@ export type CancelledDealsStore = ReturnType<typeof createCancelledDeals>;
 
 function timeIn(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+      new Date(iso),
+    );
   } catch {
     return iso.slice(11, 16);
   }
@@ -66,10 +68,18 @@ export function CancelledDealNotices(props: {
                 <path d="M8.5 8.5l7 7M15.5 8.5l-7 7" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
               </svg>
               <button type="button" class="dc-notice__body" onClick={() => props.onOpenUnit?.(n.unitId)}>
-                <strong class="dc-notice__title">{t('dealCancelled.title', { code: n.unitCode, minutes: n.windowMinutes })}</strong>
-                <span class="dc-notice__detail">{t('dealCancelled.detail', { buyer: n.buyerName, time: timeIn(n.at, props.timeZone) })}</span>
+                <strong class="dc-notice__title">
+                  {t('dealCancelled.title', { code: n.unitCode, minutes: n.windowMinutes })}
+                </strong>
+                <span class="dc-notice__detail">
+                  {t('dealCancelled.detail', { buyer: n.buyerName, time: timeIn(n.at, props.timeZone) })}
+                </span>
               </button>
-              <button type="button" class="btn btn--ghost btn--sm dc-notice__dismiss" onClick={() => props.store.dismiss(n.subscriptionId)}>
+              <button
+                type="button"
+                class="btn btn--ghost btn--sm dc-notice__dismiss"
+                onClick={() => props.store.dismiss(n.subscriptionId)}
+              >
                 {t('dealCancelled.dismiss')}
               </button>
             </div>

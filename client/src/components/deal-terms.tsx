@@ -30,13 +30,18 @@ export interface DealChoice {
 }
 
 /** What the server said about the current choice: a quote, a refusal, or nothing yet. */
-export type ServerQuote = { state: 'idle' | 'checking' } | { state: 'ok'; quote: DealQuoteInfo } | { state: 'error'; message: string; code: string };
+export type ServerQuote =
+  | { state: 'idle' | 'checking' }
+  | { state: 'ok'; quote: DealQuoteInfo }
+  | { state: 'error'; message: string; code: string };
 
 const nameOf = (x: { name: string; nameEn: string }): string => (locale() === 'en' ? x.nameEn : x.name);
 
 /** A rule applies to the plan kind (PAYMENT_METHOD rules only to theirs). */
 function fitsPlan(rule: DiscountRuleInfo, plan: PaymentPlanInfo | undefined): boolean {
-  return rule.kind !== 'PAYMENT_METHOD' || (plan !== undefined && (rule.paymentMethods ?? []).includes(plan.terms.kind));
+  return (
+    rule.kind !== 'PAYMENT_METHOD' || (plan !== undefined && (rule.paymentMethods ?? []).includes(plan.terms.kind))
+  );
 }
 
 function activeNow(rule: DiscountRuleInfo, now: number): boolean {
@@ -70,7 +75,10 @@ export function DealTerms(props: {
   };
   const toggle = (id: string): void => {
     const on = props.choice.discountIds.includes(id);
-    props.onChoice({ ...props.choice, discountIds: on ? props.choice.discountIds.filter((x) => x !== id) : [...props.choice.discountIds, id] });
+    props.onChoice({
+      ...props.choice,
+      discountIds: on ? props.choice.discountIds.filter((x) => x !== id) : [...props.choice.discountIds, id],
+    });
   };
 
   /** The local preview: identity discounts are assumed held (the server checks). Floor unknown here: 0. */
@@ -78,7 +86,9 @@ export function DealTerms(props: {
     const p = plan();
     if (!p) return undefined;
     const selected = props.choice.discountIds;
-    const identityTags = props.terms.discounts.filter((d) => selected.includes(d.id) && d.identityTag).map((d) => d.identityTag!);
+    const identityTags = props.terms.discounts
+      .filter((d) => selected.includes(d.id) && d.identityTag)
+      .map((d) => d.identityTag!);
     return quoteDeal({
       listPrice: props.unit.listPrice,
       floorPrice: 0,
@@ -97,7 +107,15 @@ export function DealTerms(props: {
   let timer: ReturnType<typeof setTimeout> | undefined;
   createEffect(
     on(
-      () => [props.unit.id, plan()?.id, props.choice.discountIds.join(','), props.registrationId, props.buyerPhone, props.terms.priceVersion] as const,
+      () =>
+        [
+          props.unit.id,
+          plan()?.id,
+          props.choice.discountIds.join(','),
+          props.registrationId,
+          props.buyerPhone,
+          props.terms.priceVersion,
+        ] as const,
       (key) => {
         props.onServerQuote({ state: 'checking' });
         clearTimeout(timer);
@@ -110,7 +128,11 @@ export function DealTerms(props: {
     const body = {
       ...(plan() ? { planId: plan()!.id } : {}),
       discountIds: props.choice.discountIds,
-      ...(props.registrationId ? { registrationId: props.registrationId } : props.buyerPhone ? { phone: props.buyerPhone } : {}),
+      ...(props.registrationId
+        ? { registrationId: props.registrationId }
+        : props.buyerPhone
+          ? { phone: props.buyerPhone }
+          : {}),
     };
     try {
       const quote = await api.quote(props.unit.id, body);
@@ -178,7 +200,11 @@ export function DealTerms(props: {
                     <span class="dterms-chip__hint">{t('deal.identityHint')}</span>
                   </Show>
                   <Show when={d.validTo}>
-                    {(to) => <span class="dterms-chip__hint">{t('deal.validTo', { date: calendarDateInZone(to(), props.terms.timezone) })}</span>}
+                    {(to) => (
+                      <span class="dterms-chip__hint">
+                        {t('deal.validTo', { date: calendarDateInZone(to(), props.terms.timezone) })}
+                      </span>
+                    )}
                   </Show>
                 </button>
               )}
@@ -191,7 +217,11 @@ export function DealTerms(props: {
         when={breakdown()}
         fallback={
           <Show when={local()}>
-            {(l) => <div class="alert alert--error">{l().ok ? '' : t('deal.localRefusal', { reason: (l() as { code: string }).code })}</div>}
+            {(l) => (
+              <div class="alert alert--error">
+                {l().ok ? '' : t('deal.localRefusal', { reason: (l() as { code: string }).code })}
+              </div>
+            )}
           </Show>
         }
       >
@@ -223,7 +253,10 @@ export function DealTerms(props: {
                 <Show when={b().rounding.off !== 0}>
                   <tr>
                     <th scope="row">{t('deal.rounding')}</th>
-                    <td class="num breakdown__off">{b().rounding.off > 0 ? '−' : '+'}{money(Math.abs(b().rounding.off))}</td>
+                    <td class="num breakdown__off">
+                      {b().rounding.off > 0 ? '−' : '+'}
+                      {money(Math.abs(b().rounding.off))}
+                    </td>
                     <td class="num">{money(b().rounding.after)}</td>
                   </tr>
                 </Show>
@@ -234,7 +267,13 @@ export function DealTerms(props: {
                 </tr>
               </tbody>
             </table>
-            <Show when={local()?.ok && (local() as { schedule: { label: string; labelEn: string; amount: number; dueDate: string }[] }).schedule}>
+            <Show
+              when={
+                local()?.ok &&
+                (local() as { schedule: { label: string; labelEn: string; amount: number; dueDate: string }[] })
+                  .schedule
+              }
+            >
               {(schedule) => (
                 <ol class="schedule">
                   <For each={schedule()}>

@@ -37,7 +37,12 @@ export function parseYuan(text: string): number | null {
 /** Date and time in the project's zone, e.g. 11-28 09:30. */
 export function dateTimeText(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale() === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }
 
@@ -50,17 +55,27 @@ export function SubStatusChip(props: { status: SubscriptionInfo['status'] }): JS
 }
 
 export function ChangeStatusChip(props: { status: ChangeStatus }): JSX.Element {
-  return <span class={`deals-chip deals-chip--ch-${props.status.toLowerCase()}`}>{changeStatusLabel(props.status)}</span>;
+  return (
+    <span class={`deals-chip deals-chip--ch-${props.status.toLowerCase()}`}>{changeStatusLabel(props.status)}</span>
+  );
 }
 
 export function KindChip(props: { kind: ChangeKind }): JSX.Element {
-  return <span class={`deals-kind deals-kind--${props.kind.toLowerCase().replace('_', '-')}`}>{kindLabel(props.kind)}</span>;
+  return (
+    <span class={`deals-kind deals-kind--${props.kind.toLowerCase().replace('_', '-')}`}>{kindLabel(props.kind)}</span>
+  );
 }
 
 export function RefundChip(props: { state: SubscriptionInfo['refundState'] }): JSX.Element {
   return (
     <Show when={props.state !== 'NONE'}>
-      <span class="deals-chip" classList={{ 'deals-chip--refund-due': props.state === 'DUE', 'deals-chip--refund-done': props.state === 'DONE' }}>
+      <span
+        class="deals-chip"
+        classList={{
+          'deals-chip--refund-due': props.state === 'DUE',
+          'deals-chip--refund-done': props.state === 'DONE',
+        }}
+      >
         {t(props.state === 'DUE' ? 'deals.refundDue' : 'deals.refundDone')}
       </span>
     </Show>
@@ -92,7 +107,9 @@ export function requestSummary(r: ChangeRequestInfo): string {
     case 'PRICE_CHANGE': {
       const oldPrice = numOr(p.oldPrice);
       const newPrice = numOr(p.newPrice);
-      return oldPrice !== null && newPrice !== null ? `${money(oldPrice)} → ${money(newPrice)} (${signedMoney(newPrice - oldPrice)})` : '';
+      return oldPrice !== null && newPrice !== null
+        ? `${money(oldPrice)} → ${money(newPrice)} (${signedMoney(newPrice - oldPrice)})`
+        : '';
     }
   }
 }
@@ -176,16 +193,30 @@ export function ScheduleView(props: { schedule: ScheduleItem[] }): JSX.Element {
 }
 
 /** A panel from the right on wide screens, a bottom sheet on phones. */
-export function Drawer(props: { open: boolean; title: JSX.Element; subtitle?: JSX.Element; onClose: () => void; children: JSX.Element }): JSX.Element {
+export function Drawer(props: {
+  open: boolean;
+  title: JSX.Element;
+  subtitle?: JSX.Element;
+  onClose: () => void;
+  children: JSX.Element;
+}): JSX.Element {
   useModal({ open: () => props.open, onClose: () => props.onClose() });
   return (
     <Show when={props.open}>
       <Portal>
         <div class="deals-drawer-backdrop" onClick={() => props.onClose()}>
-          <section class="deals-drawer" role="dialog" aria-modal="true" aria-labelledby="deals-drawer-title" onClick={(e) => e.stopPropagation()}>
+          <section
+            class="deals-drawer"
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="deals-drawer-title"
+            onClick={(e) => e.stopPropagation()}
+          >
             <header class="deals-drawer__header">
               <div class="deals-drawer__titles">
-                <h2 id="deals-drawer-title" class="deals-drawer__title">{props.title}</h2>
+                <h2 id="deals-drawer-title" class="deals-drawer__title">
+                  {props.title}
+                </h2>
                 <Show when={props.subtitle}>
                   <div class="deals-drawer__subtitle">{props.subtitle}</div>
                 </Show>

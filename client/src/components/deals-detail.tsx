@@ -58,12 +58,26 @@ export function DealDrawer(props: {
   onClose: () => void;
   onRequested: (request: ChangeRequestInfo) => void;
 }): JSX.Element {
-  const detail = createLoad(() => props.subscriptionId ?? undefined, (id) => api.subscription(id));
-  createEffect(on(() => props.version, () => {
-    if (props.subscriptionId) void detail.refetch();
-  }, { defer: true }));
+  const detail = createLoad(
+    () => props.subscriptionId ?? undefined,
+    (id) => api.subscription(id),
+  );
+  createEffect(
+    on(
+      () => props.version,
+      () => {
+        if (props.subscriptionId) void detail.refetch();
+      },
+      { defer: true },
+    ),
+  );
   const [requesting, setRequesting] = createSignal(false);
-  createEffect(on(() => props.subscriptionId, () => setRequesting(false)));
+  createEffect(
+    on(
+      () => props.subscriptionId,
+      () => setRequesting(false),
+    ),
+  );
 
   const loaded = detail.value;
   // A different deal opened: do not show the previous one meanwhile.
@@ -71,7 +85,8 @@ export function DealDrawer(props: {
     const v = loaded();
     return v && v.id === props.subscriptionId ? v : undefined;
   };
-  const openRequest = (): ChangeRequestInfo | undefined => d()?.changes.find((c) => c.status === 'PENDING' || c.status === 'APPROVED');
+  const openRequest = (): ChangeRequestInfo | undefined =>
+    d()?.changes.find((c) => c.status === 'PENDING' || c.status === 'APPROVED');
   const history = (): ChangeRequestInfo[] => (d()?.changes ?? []).filter((c) => c !== openRequest());
   const canRequest = (): boolean => d()?.status === 'ACTIVE' && !openRequest();
 
@@ -85,15 +100,30 @@ export function DealDrawer(props: {
           <Show when={d()}>{(s) => <SubStatusChip status={s().status} />}</Show>
           <Show when={d()}>{(s) => <RefundChip state={s().refundState} />}</Show>
           <Show when={d()}>
-            {(s) => <DepositChip status={s().status} dueAt={s().depositDueAt} paidAt={s().depositPaidAt} timeZone={props.timeZone} />}
+            {(s) => (
+              <DepositChip
+                status={s().status}
+                dueAt={s().depositDueAt}
+                paidAt={s().depositPaidAt}
+                timeZone={props.timeZone}
+              />
+            )}
           </Show>
         </>
       }
-      subtitle={d() ? t('deals.drawerSubtitle', { buyer: d()!.buyerName, at: dateTimeText(d()!.createdAt, props.timeZone) }) : undefined}
+      subtitle={
+        d()
+          ? t('deals.drawerSubtitle', { buyer: d()!.buyerName, at: dateTimeText(d()!.createdAt, props.timeZone) })
+          : undefined
+      }
     >
       <Switch>
         <Match when={detail.error() !== undefined && !d()}>
-          <ErrorState title={t('deals.loadError')} message={describeError(detail.error())} onRetry={() => void detail.refetch()} />
+          <ErrorState
+            title={t('deals.loadError')}
+            message={describeError(detail.error())}
+            onRetry={() => void detail.refetch()}
+          />
         </Match>
         <Match when={!d()}>
           <LoadingState />
@@ -170,7 +200,12 @@ export function DealDrawer(props: {
                 {(r) => (
                   <section class="deals-section">
                     <h3 class="deals-section__title">{t('deals.openRequest')}</h3>
-                    <RequestCard request={r()} viewer={props.viewer} timeZone={props.timeZone} actions={props.actions} />
+                    <RequestCard
+                      request={r()}
+                      viewer={props.viewer}
+                      timeZone={props.timeZone}
+                      actions={props.actions}
+                    />
                   </section>
                 )}
               </Show>
@@ -179,7 +214,11 @@ export function DealDrawer(props: {
                 <Show
                   when={requesting()}
                   fallback={
-                    <button type="button" class="btn btn--primary deals-request-btn" onClick={() => setRequesting(true)}>
+                    <button
+                      type="button"
+                      class="btn btn--primary deals-request-btn"
+                      onClick={() => setRequesting(true)}
+                    >
                       {t('deals.requestChange')}
                     </button>
                   }
@@ -217,7 +256,15 @@ export function DealDrawer(props: {
                 <Show when={history().length > 0} fallback={<p class="muted">{t('deals.noHistory')}</p>}>
                   <div class="deals-history">
                     <For each={history()}>
-                      {(r) => <RequestCard request={r} viewer={props.viewer} timeZone={props.timeZone} actions={props.actions} compact />}
+                      {(r) => (
+                        <RequestCard
+                          request={r}
+                          viewer={props.viewer}
+                          timeZone={props.timeZone}
+                          actions={props.actions}
+                          compact
+                        />
+                      )}
                     </For>
                   </div>
                 </Show>
@@ -265,9 +312,13 @@ function RequestForm(props: {
     if (id && !props.availableUnits().some((u) => u.id === id)) setTarget(null);
   });
   const quote = createLoad(
-    () => (kind() === 'UNIT_CHANGE' ? target() ?? undefined : undefined),
+    () => (kind() === 'UNIT_CHANGE' ? (target() ?? undefined) : undefined),
     (unitId): Promise<DealQuoteInfo> =>
-      api.quote(unitId, { planId: props.sub.plan?.id, discountIds: discountIdsOf(props.sub), ...(props.sub.buyerPhone ? { phone: props.sub.buyerPhone } : {}) }),
+      api.quote(unitId, {
+        planId: props.sub.plan?.id,
+        discountIds: discountIdsOf(props.sub),
+        ...(props.sub.buyerPhone ? { phone: props.sub.buyerPhone } : {}),
+      }),
   );
   const newPrice = (): number | null => parseYuan(priceText());
   const belowFloor = (): boolean => props.sub.floorPrice !== null && (newPrice() ?? Infinity) < props.sub.floorPrice;
@@ -299,7 +350,11 @@ function RequestForm(props: {
       case 'CANCEL':
         return { kind: 'CANCEL', ...common };
       case 'BUYER_CHANGE':
-        return { kind: 'BUYER_CHANGE', ...common, buyer: { name: buyerName().trim(), phone: normalizePhone(buyerPhone()) ?? buyerPhone().trim() } };
+        return {
+          kind: 'BUYER_CHANGE',
+          ...common,
+          buyer: { name: buyerName().trim(), phone: normalizePhone(buyerPhone()) ?? buyerPhone().trim() },
+        };
       case 'PRICE_CHANGE':
         return { kind: 'PRICE_CHANGE', ...common, finalPrice: newPrice() ?? 0 };
     }
@@ -368,7 +423,9 @@ function RequestForm(props: {
                     onClick={() => setTarget(u.id)}
                   >
                     <span class="deals-target__code">{u.code}</span>
-                    <span class="deals-target__meta">{u.layoutName} · {u.grossArea}m²</span>
+                    <span class="deals-target__meta">
+                      {u.layoutName} · {u.grossArea}m²
+                    </span>
                     <span class="deals-target__price num">{money(u.listPrice)}</span>
                   </button>
                 )}
@@ -406,11 +463,18 @@ function RequestForm(props: {
           </Show>
         </Match>
         <Match when={kind() === 'BUYER_CHANGE'}>
-          <p class="muted">{t('deals.form.currentBuyer', { name: props.sub.buyerName, phone: props.sub.buyerPhone ?? '—' })}</p>
+          <p class="muted">
+            {t('deals.form.currentBuyer', { name: props.sub.buyerName, phone: props.sub.buyerPhone ?? '—' })}
+          </p>
           <div class="deals-form__row">
             <label class="field">
               <span class="field__label">{t('deals.form.newName')}</span>
-              <input class="input input--sm" maxLength={50} value={buyerName()} onInput={(e) => setBuyerName(e.currentTarget.value)} />
+              <input
+                class="input input--sm"
+                maxLength={50}
+                value={buyerName()}
+                onInput={(e) => setBuyerName(e.currentTarget.value)}
+              />
             </label>
             <label class="field">
               <span class="field__label">{t('deals.form.newPhone')}</span>
@@ -447,7 +511,9 @@ function RequestForm(props: {
                   <strong class="num">{signedMoney(p() - props.sub.price)}</strong>
                 </div>
                 <Show when={belowFloor()}>
-                  <p class="deals-req__warn">{t('deals.belowFloorBy', { amount: money((props.sub.floorPrice ?? 0) - p()) })}</p>
+                  <p class="deals-req__warn">
+                    {t('deals.belowFloorBy', { amount: money((props.sub.floorPrice ?? 0) - p()) })}
+                  </p>
                 </Show>
               </div>
             )}
@@ -460,10 +526,20 @@ function RequestForm(props: {
 
       <label class="field">
         <span class="field__label">{t('deals.form.reason')}</span>
-        <textarea class="input deals-form__reason" rows={2} maxLength={200} value={reason()} onInput={(e) => setReason(e.currentTarget.value)} />
+        <textarea
+          class="input deals-form__reason"
+          rows={2}
+          maxLength={200}
+          value={reason()}
+          onInput={(e) => setReason(e.currentTarget.value)}
+        />
       </label>
       <Show when={(tried() && problem()) || error()}>
-        {(msg) => <p class="field__error" role="alert">{msg()}</p>}
+        {(msg) => (
+          <p class="field__error" role="alert">
+            {msg()}
+          </p>
+        )}
       </Show>
       <div class="deals-form__actions">
         <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => props.onCancel()}>

@@ -73,14 +73,18 @@ export function RequestCard(props: {
       <Show when={r().decidedBy}>
         <p class="deals-req__meta">
           {t(r().status === 'REJECTED' ? 'deals.rejectedLine' : 'deals.approvedLine', {
-            who: r().decidedBy ?? '', at: r().decidedAt ? dateTimeText(r().decidedAt!, props.timeZone) : '',
+            who: r().decidedBy ?? '',
+            at: r().decidedAt ? dateTimeText(r().decidedAt!, props.timeZone) : '',
           })}
           <Show when={r().decisionNote}>{(n) => <span class="deals-req__note"> · “{n()}”</span>}</Show>
         </p>
       </Show>
       <Show when={r().executedBy}>
         <p class="deals-req__meta">
-          {t('deals.executedLine', { who: r().executedBy ?? '', at: r().executedAt ? dateTimeText(r().executedAt!, props.timeZone) : '' })}
+          {t('deals.executedLine', {
+            who: r().executedBy ?? '',
+            at: r().executedAt ? dateTimeText(r().executedAt!, props.timeZone) : '',
+          })}
         </p>
       </Show>
 
@@ -98,7 +102,12 @@ export function RequestCard(props: {
             onInput={(e) => setNote(e.currentTarget.value)}
           />
           <div class="deals-req__buttons">
-            <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => void decide(false)}>
+            <button
+              type="button"
+              class="btn btn--secondary btn--sm"
+              disabled={busy()}
+              onClick={() => void decide(false)}
+            >
               {t('deals.reject')}
             </button>
             <button type="button" class="btn btn--go btn--sm" disabled={busy()} onClick={() => void decide(true)}>
@@ -113,12 +122,22 @@ export function RequestCard(props: {
       <Show when={canExecute() || canWithdraw()}>
         <div class="deals-req__buttons">
           <Show when={canWithdraw()}>
-            <button type="button" class="btn btn--ghost btn--sm" disabled={busy()} onClick={() => void props.actions.withdraw(r())}>
+            <button
+              type="button"
+              class="btn btn--ghost btn--sm"
+              disabled={busy()}
+              onClick={() => void props.actions.withdraw(r())}
+            >
               {t('deals.withdraw')}
             </button>
           </Show>
           <Show when={canExecute()}>
-            <button type="button" class="btn btn--primary btn--sm" disabled={busy()} onClick={() => props.actions.execute(r())}>
+            <button
+              type="button"
+              class="btn btn--primary btn--sm"
+              disabled={busy()}
+              onClick={() => props.actions.execute(r())}
+            >
               <Show when={busy()}>
                 <Spinner size="sm" />
               </Show>
@@ -153,7 +172,15 @@ export function RequestQueue(props: {
     >
       <div class="deals-queue">
         <For each={shown()}>
-          {(r) => <RequestCard request={r} viewer={props.viewer} timeZone={props.timeZone} actions={props.actions} onOpen={props.onOpen} />}
+          {(r) => (
+            <RequestCard
+              request={r}
+              viewer={props.viewer}
+              timeZone={props.timeZone}
+              actions={props.actions}
+              onOpen={props.onOpen}
+            />
+          )}
         </For>
       </div>
     </Show>

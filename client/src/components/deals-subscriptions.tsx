@@ -19,12 +19,19 @@ function Chips(props: { sub: SubscriptionInfo; open: ChangeRequestInfo | undefin
     <span class="deals-chips">
       <SubStatusChip status={props.sub.status} />
       <RefundChip state={props.sub.refundState} />
-      <DepositChip status={props.sub.status} dueAt={props.sub.depositDueAt} paidAt={props.sub.depositPaidAt} timeZone={props.timeZone} />
+      <DepositChip
+        status={props.sub.status}
+        dueAt={props.sub.depositDueAt}
+        paidAt={props.sub.depositPaidAt}
+        timeZone={props.timeZone}
+      />
       <Show when={props.open}>
         {(o) => (
           <span class="deals-pending" title={t(`deals.change.${o().status}`)}>
             <KindChip kind={o().kind} />
-            <span class="deals-pending__state">{t(o().status === 'PENDING' ? 'deals.awaiting' : 'deals.toExecute')}</span>
+            <span class="deals-pending__state">
+              {t(o().status === 'PENDING' ? 'deals.awaiting' : 'deals.toExecute')}
+            </span>
           </span>
         )}
       </Show>
@@ -63,7 +70,10 @@ export function SubscriptionList(props: {
               {(s) => (
                 <tr
                   class="deals-table__row"
-                  classList={{ 'deals-table__row--closed': s.status === 'CHANGED' || s.status === 'CANCELLED', 'deals-table__row--selected': props.selectedId === s.id }}
+                  classList={{
+                    'deals-table__row--closed': s.status === 'CHANGED' || s.status === 'CANCELLED',
+                    'deals-table__row--selected': props.selectedId === s.id,
+                  }}
                   tabIndex={0}
                   onClick={() => props.onOpen(s.id)}
                   onKeyDown={(e) => {

@@ -22,7 +22,11 @@ export function dueTimeText(iso: string, timeZone: string): string {
 function Left(props: { deadline: number; class?: string }): JSX.Element {
   const left = (): number => secondsLeft(props.deadline);
   return (
-    <span class={`countdown ${props.class ?? ''}`} classList={{ 'countdown--urgent': left() < URGENT_SECONDS }} role="timer">
+    <span
+      class={`countdown ${props.class ?? ''}`}
+      classList={{ 'countdown--urgent': left() < URGENT_SECONDS }}
+      role="timer"
+    >
       {formatCountdown(left() * 1000)}
     </span>
   );
@@ -33,11 +37,13 @@ export function DepositBanner(props: { dueAt: string; timeZone: string }): JSX.E
   const deadline = (): number => Date.parse(props.dueAt);
   const over = (): boolean => secondsLeft(deadline()) === 0;
   return (
-    <div class="dep-banner" classList={{ 'dep-banner--urgent': secondsLeft(deadline()) < 60, 'dep-banner--over': over() }} role="status" data-testid="deposit-due">
-      <Show
-        when={!over()}
-        fallback={<div class="dep-banner__text">{t('deposit.overdue')}</div>}
-      >
+    <div
+      class="dep-banner"
+      classList={{ 'dep-banner--urgent': secondsLeft(deadline()) < 60, 'dep-banner--over': over() }}
+      role="status"
+      data-testid="deposit-due"
+    >
+      <Show when={!over()} fallback={<div class="dep-banner__text">{t('deposit.overdue')}</div>}>
         <div class="dep-banner__text">
           <strong>{t('deposit.dueBy', { time: dueTimeText(props.dueAt, props.timeZone) })}</strong>
           <span class="dep-banner__hint">{t('deposit.orCancelled')}</span>
@@ -69,10 +75,7 @@ export function DepositChip(props: {
   const deadline = (): number => (props.dueAt ? Date.parse(props.dueAt) : 0);
   return (
     <Show when={props.status === 'ACTIVE' && (props.paidAt || props.dueAt)}>
-      <Show
-        when={!props.paidAt}
-        fallback={<span class="deals-chip dep-chip dep-chip--paid">{t('deposit.paid')}</span>}
-      >
+      <Show when={!props.paidAt} fallback={<span class="deals-chip dep-chip dep-chip--paid">{t('deposit.paid')}</span>}>
         <Show
           when={secondsLeft(deadline()) > 0}
           fallback={<span class="deals-chip dep-chip dep-chip--over">{t('deposit.chipOverdue')}</span>}
@@ -84,7 +87,9 @@ export function DepositChip(props: {
             data-testid="deposit-chip"
           >
             {t('deposit.chip', { time: dueTimeText(props.dueAt!, props.timeZone) })}
-            <span class="dep-chip__sep" aria-hidden="true">·</span>
+            <span class="dep-chip__sep" aria-hidden="true">
+              ·
+            </span>
             <Left deadline={deadline()} class="dep-chip__value" />
           </span>
         </Show>

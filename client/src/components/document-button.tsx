@@ -9,7 +9,14 @@
 import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import type { DocumentInfo } from '@kaipan/shared';
 import { describeError, t } from '../lib/i18n';
-import { isSampleSource, pdfFileName, produceDocument, produceSample, type DocumentPhase, type DocumentSource } from '../lib/documents';
+import {
+  isSampleSource,
+  pdfFileName,
+  produceDocument,
+  produceSample,
+  type DocumentPhase,
+  type DocumentSource,
+} from '../lib/documents';
 import { Spinner } from './ui';
 
 type View =
@@ -122,7 +129,13 @@ export function DocumentButton(props: {
             fallback={
               <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                 <path d="M7 3h7l5 5v13H7z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
-                <path d="M14 3v5h5M10 13h6M10 17h6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                <path
+                  d="M14 3v5h5M10 13h6M10 17h6"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="2"
+                  stroke-linecap="round"
+                />
               </svg>
             }
           >
@@ -141,7 +154,14 @@ export function DocumentButton(props: {
                 {t(PHASE_KEYS[w().phase])}
                 <Show when={w().phase === 'active' || w().phase === 'waiting'}> {w().progress}%</Show>
               </span>
-              <div class="docbtn__bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={w().progress} aria-label={t('doc.progress')}>
+              <div
+                class="docbtn__bar"
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={w().progress}
+                aria-label={t('doc.progress')}
+              >
                 <div class="docbtn__fill" style={{ width: `${Math.max(4, w().progress)}%` }} />
               </div>
             </div>
@@ -161,7 +181,12 @@ export function DocumentButton(props: {
         </Match>
         <Match when={ready()}>
           {(r) => (
-            <div class="docbtn__ready" data-testid="document-ready" data-document-id={r().document?.id} data-sample={r().document ? undefined : 'true'}>
+            <div
+              class="docbtn__ready"
+              data-testid="document-ready"
+              data-document-id={r().document?.id}
+              data-sample={r().document ? undefined : 'true'}
+            >
               <div class="docbtn__meta">
                 <strong class="docbtn__title">{r().document?.title ?? t('doc.sampleTitle')}</strong>
                 <span class="docbtn__sub">
@@ -172,18 +197,33 @@ export function DocumentButton(props: {
                 </span>
               </div>
               <div class="docbtn__actions">
-                <a class="btn btn--primary btn--sm" href={r().url} target="_blank" rel="noopener" data-testid="document-open">
+                <a
+                  class="btn btn--primary btn--sm"
+                  href={r().url}
+                  target="_blank"
+                  rel="noopener"
+                  data-testid="document-open"
+                >
                   {t('doc.open')}
                 </a>
-                <a class="btn btn--ghost btn--sm" href={r().url} download={(() => {
-                  const d = r().document;
-                  return d ? pdfFileName(d) : t('doc.sampleFile');
-                })()}>
+                <a
+                  class="btn btn--ghost btn--sm"
+                  href={r().url}
+                  download={(() => {
+                    const d = r().document;
+                    return d ? pdfFileName(d) : t('doc.sampleFile');
+                  })()}
+                >
                   {t('doc.download')}
                 </a>
               </div>
               <Show when={props.preview}>
-                <iframe class="docbtn__frame" src={`${r().url}#view=FitH`} title={r().document?.title ?? t('doc.sampleTitle')} data-testid="document-preview" />
+                <iframe
+                  class="docbtn__frame"
+                  src={`${r().url}#view=FitH`}
+                  title={r().document?.title ?? t('doc.sampleTitle')}
+                  data-testid="document-preview"
+                />
               </Show>
             </div>
           )}

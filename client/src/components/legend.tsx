@@ -16,9 +16,7 @@ export function Legend(props: {
           <li class="legend__item">
             <span class="legend__swatch" style={{ background: STATUS_COLORS[status].bg }} />
             <span class="legend__label">{statusLabel(status)}</span>
-            <Show when={props.counts}>
-              {(counts) => <span class="legend__count">{counts()[status]}</span>}
-            </Show>
+            <Show when={props.counts}>{(counts) => <span class="legend__count">{counts()[status]}</span>}</Show>
           </li>
         )}
       </For>

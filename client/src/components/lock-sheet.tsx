@@ -123,14 +123,17 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const heldCount = (): number => props.myLocks.list().length;
   const deadline = (): number | undefined => (props.unit ? props.myLocks.deadline(props.unit.id) : undefined);
   /** The registration a held lock was taken for (its id, and the record when loaded). */
-  const lockRegistration = (): string | undefined => (props.unit ? props.myLocks.registrationOf(props.unit.id) : undefined);
+  const lockRegistration = (): string | undefined =>
+    props.unit ? props.myLocks.registrationOf(props.unit.id) : undefined;
 
   /** The below-floor request for this very lock, if one was made. */
-  const approval = (): PriceApprovalInfo | undefined => (props.unit ? props.approvals.forLock(props.unit.id, token()) : undefined);
+  const approval = (): PriceApprovalInfo | undefined =>
+    props.unit ? props.approvals.forLock(props.unit.id, token()) : undefined;
   // An approved request fixes the terms to the approved ones (the approval covers exactly that price).
   createEffect(
     on(approval, (a) => {
-      if (a && (a.status === 'APPROVED' || a.status === 'PENDING')) setChoice({ planId: a.planId, discountIds: [...a.discountIds] });
+      if (a && (a.status === 'APPROVED' || a.status === 'PENDING'))
+        setChoice({ planId: a.planId, discountIds: [...a.discountIds] });
     }),
   );
   const quoted = () => {
@@ -351,7 +354,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   const reviewQuote = (pending: PendingConfirm) => ({
     ...(pending.terms.planId ? { planId: pending.terms.planId } : {}),
     discountIds: pending.terms.discountIds ?? [],
-    ...(pending.registrationId ? { registrationId: pending.registrationId } : pending.buyer ? { phone: pending.buyer.phone } : {}),
+    ...(pending.registrationId
+      ? { registrationId: pending.registrationId }
+      : pending.buyer
+        ? { phone: pending.buyer.phone }
+        : {}),
   });
 
   return (
@@ -362,7 +369,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       title={
         <>
           <span>{props.unit?.code}</span>
-          <span class="status-pill" style={{ background: STATUS_COLORS[status()].bg, color: STATUS_COLORS[status()].fg }}>
+          <span
+            class="status-pill"
+            style={{ background: STATUS_COLORS[status()].bg, color: STATUS_COLORS[status()].fg }}
+          >
             {lockedByMe() ? t('grid.mine') : statusLabel(status())}
           </span>
         </>
@@ -380,7 +390,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               {(d) => (
                 <div
                   class="lock-timer"
-                  classList={{ 'lock-timer--urgent': secondsLeft(d()) < URGENT_SECONDS, 'lock-timer--sticky': review() !== null }}
+                  classList={{
+                    'lock-timer--urgent': secondsLeft(d()) < URGENT_SECONDS,
+                    'lock-timer--sticky': review() !== null,
+                  }}
                 >
                   <div>
                     <div class="lock-timer__label">{t('sheet.timeLeft')}</div>
@@ -404,7 +417,14 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                     <div class="dep-done__title" role="status">
                       <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                         <circle cx="12" cy="12" r="10" fill="currentColor" />
-                        <path d="M7 12.5l3.2 3.2L17 9" fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
+                        <path
+                          d="M7 12.5l3.2 3.2L17 9"
+                          fill="none"
+                          stroke="#fff"
+                          stroke-width="2.4"
+                          stroke-linecap="round"
+                          stroke-linejoin="round"
+                        />
                       </svg>
                       {t('deposit.confirmedTitle', { code: c().code })}
                     </div>
@@ -439,7 +459,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               </Match>
               <Match when={lockedByMe() && token()}>
                 <form class="form buyer-form" onSubmit={(e) => void confirm(e)} novalidate>
-                  <h3 class="buyer-form__title">{lockRegistration() ? t('sheet.registeredBuyer') : t('sheet.buyer')}</h3>
+                  <h3 class="buyer-form__title">
+                    {lockRegistration() ? t('sheet.registeredBuyer') : t('sheet.buyer')}
+                  </h3>
                   <Show
                     when={lockRegistration()}
                     fallback={
@@ -522,7 +544,9 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       />
                     )}
                   </Show>
-                  <Show when={serverQuote().state === 'error' ? (serverQuote() as { message: string }).message : undefined}>
+                  <Show
+                    when={serverQuote().state === 'error' ? (serverQuote() as { message: string }).message : undefined}
+                  >
                     {(msg) => (
                       <div class="alert alert--error" role="alert">
                         {msg()}
@@ -530,7 +554,13 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                     )}
                   </Show>
                   <Show when={approval()}>
-                    {(a) => <ApprovalCard approval={a()} timeZone={props.timeZone} onWithdraw={() => void withdrawApproval()} />}
+                    {(a) => (
+                      <ApprovalCard
+                        approval={a()}
+                        timeZone={props.timeZone}
+                        onWithdraw={() => void withdrawApproval()}
+                      />
+                    )}
                   </Show>
                   <Show when={needsApproval() && approval()?.status !== 'PENDING'}>
                     <div class="approval-ask">
@@ -562,7 +592,12 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                     </div>
                   </Show>
                   <div class="sheet__actions">
-                    <button type="button" class="btn btn--secondary btn--lg" disabled={busy()} onClick={() => void release()}>
+                    <button
+                      type="button"
+                      class="btn btn--secondary btn--lg"
+                      disabled={busy()}
+                      onClick={() => void release()}
+                    >
                       {t('sheet.release')}
                     </button>
                     <Switch
@@ -570,7 +605,13 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                         <button
                           type="submit"
                           class="btn btn--primary btn--lg btn--grow"
-                          disabled={busy() || props.paused || !!props.blockedBy || serverQuote().state === 'error' || approval()?.status === 'PENDING'}
+                          disabled={
+                            busy() ||
+                            props.paused ||
+                            !!props.blockedBy ||
+                            serverQuote().state === 'error' ||
+                            approval()?.status === 'PENDING'
+                          }
                           title={props.paused ? t('sheet.confirmPaused') : undefined}
                         >
                           {approval()?.status === 'APPROVED' ? t('deal.confirmApproved') : t('review.open')}
@@ -578,7 +619,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                       }
                     >
                       <Match when={needsApproval() && approval()?.status !== 'PENDING'}>
-                        <button type="submit" class="btn btn--warn btn--lg btn--grow" disabled={busy() || props.paused || !!props.blockedBy}>
+                        <button
+                          type="submit"
+                          class="btn btn--warn btn--lg btn--grow"
+                          disabled={busy() || props.paused || !!props.blockedBy}
+                        >
                           {action() === 'approval' ? t('deal.requesting') : t('deal.requestApproval')}
                         </button>
                       </Match>
@@ -591,7 +636,11 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                   <div class="sheet__actions">
                     <button type="button" class="btn btn--secondary btn--lg btn--block" disabled>
                       <Spinner size="sm" />
-                      {a() === 'lock' ? t('sheet.locking') : a() === 'release' ? t('sheet.releasing') : t('sheet.confirming')}
+                      {a() === 'lock'
+                        ? t('sheet.locking')
+                        : a() === 'release'
+                          ? t('sheet.releasing')
+                          : t('sheet.confirming')}
                     </button>
                   </div>
                 )}
@@ -600,7 +649,10 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
                 {(reason) => (
                   <div
                     class="sheet__reason"
-                    classList={{ 'sheet__reason--locked': status() === 'LOCKED', 'sheet__reason--system': status() === 'AVAILABLE' && !!props.blockedBy }}
+                    classList={{
+                      'sheet__reason--locked': status() === 'LOCKED',
+                      'sheet__reason--system': status() === 'AVAILABLE' && !!props.blockedBy,
+                    }}
                   >
                     <span>{reason()}</span>
                     <Show when={status() === 'LOCKED' && props.live?.lock}>
@@ -611,12 +663,28 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
               </Match>
               <Match when={status() === 'AVAILABLE'}>
                 <div class="sheet__actions">
-                  <button type="button" class="btn btn--go btn--lg btn--block" disabled={busy()} onClick={() => void lock()}>
+                  <button
+                    type="button"
+                    class="btn btn--go btn--lg btn--block"
+                    disabled={busy()}
+                    onClick={() => void lock()}
+                  >
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                      <rect x="5" y="10" width="14" height="10" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
+                      <rect
+                        x="5"
+                        y="10"
+                        width="14"
+                        height="10"
+                        rx="2"
+                        fill="none"
+                        stroke="currentColor"
+                        stroke-width="2"
+                      />
                       <path d="M8 10V7a4 4 0 0 1 8 0v3" fill="none" stroke="currentColor" stroke-width="2" />
                     </svg>
-                    {props.buyer ? t('sheet.lockFor', { label: props.buyer.label, name: props.buyer.customer.name }) : t('sheet.lock')}
+                    {props.buyer
+                      ? t('sheet.lockFor', { label: props.buyer.label, name: props.buyer.customer.name })
+                      : t('sheet.lock')}
                   </button>
                 </div>
               </Match>
@@ -655,11 +723,13 @@ function ApprovalCard(props: { approval: PriceApprovalInfo; timeZone: string; on
           </Show>
           <strong>{title()}</strong>
         </div>
-        <Show
-          when={a().status === 'PENDING'}
-          fallback={<Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>}
-        >
-          <p>{t('deal.pendingHint', { price: formatYuan(a().finalPrice, locale()), time: formatClock(a().holdUntil, props.timeZone) })}</p>
+        <Show when={a().status === 'PENDING'} fallback={<Show when={a().decisionNote}>{(n) => <p>{n()}</p>}</Show>}>
+          <p>
+            {t('deal.pendingHint', {
+              price: formatYuan(a().finalPrice, locale()),
+              time: formatClock(a().holdUntil, props.timeZone),
+            })}
+          </p>
           <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onWithdraw()}>
             {t('deal.withdraw')}
           </button>

@@ -13,10 +13,14 @@ import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
 import '../pages/lottery.css';
 
 /** getRandomValues, not randomUUID: the on-site server is often plain http on a LAN (no secure context). */
-const newKey = (): string => `lot-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+const newKey = (): string =>
+  `lot-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
 export function LotteryPanel(props: { projectId: string; timeZone: string; onChanged?: () => void }): JSX.Element {
-  const draws = createLoad(() => props.projectId, (id) => api.lotteries(id));
+  const draws = createLoad(
+    () => props.projectId,
+    (id) => api.lotteries(id),
+  );
   const [title, setTitle] = createSignal('');
   const [eligible, setEligible] = createSignal<LotteryEligibility>('ACTIVE_WITH_DEPOSIT');
   const [busy, setBusy] = createSignal(false);
@@ -31,7 +35,11 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
     setBusy(true);
     setError(null);
     try {
-      const created = await api.createLottery(props.projectId, { title: name, eligible: eligible(), idempotencyKey: key });
+      const created = await api.createLottery(props.projectId, {
+        title: name,
+        eligible: eligible(),
+        idempotencyKey: key,
+      });
       key = newKey();
       setTitle('');
       showToast('success', t('lottery.created', { title: created.title }));
@@ -62,9 +70,14 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
   };
 
   const time = (iso: string): string =>
-    new Intl.DateTimeFormat('zh-CN', { timeZone: props.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-      new Date(iso),
-    );
+    new Intl.DateTimeFormat('zh-CN', {
+      timeZone: props.timeZone,
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
 
   return (
     <section class="panel lottery-panel">
@@ -90,8 +103,15 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
         </label>
         <label class="field">
           <span class="field__label">{t('lottery.eligible')}</span>
-          <select class="input input--sm" value={eligible()} onChange={(e) => setEligible(e.currentTarget.value as LotteryEligibility)} disabled={busy()}>
-            <For each={LOTTERY_ELIGIBILITY}>{(v) => <option value={v}>{t(`lottery.eligible.${v}` as MessageKey)}</option>}</For>
+          <select
+            class="input input--sm"
+            value={eligible()}
+            onChange={(e) => setEligible(e.currentTarget.value as LotteryEligibility)}
+            disabled={busy()}
+          >
+            <For each={LOTTERY_ELIGIBILITY}>
+              {(v) => <option value={v}>{t(`lottery.eligible.${v}` as MessageKey)}</option>}
+            </For>
           </select>
         </label>
         <button type="submit" class="btn btn--secondary" disabled={busy() || !title().trim()}>
@@ -124,7 +144,10 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
                 <li class="lottery-panel__item">
                   <div class="lottery-panel__main">
                     <span class="lottery-panel__title">{d.title}</span>
-                    <span class="pill" classList={{ 'pill--ok': d.status === 'DRAWN', 'pill--warn': d.status === 'COMMITTED' }}>
+                    <span
+                      class="pill"
+                      classList={{ 'pill--ok': d.status === 'DRAWN', 'pill--warn': d.status === 'COMMITTED' }}
+                    >
                       {t(d.status === 'DRAWN' ? 'lottery.status.DRAWN' : 'lottery.status.COMMITTED')}
                     </span>
                   </div>

@@ -5,7 +5,15 @@
  */
 import { For, Show, createSignal, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
-import { formatYuan, type DiscountKind, type PlanKind, type PriceListChange, type PriceListInfo, type RoundingMode, type RoundingUnit } from '@kaipan/shared';
+import {
+  formatYuan,
+  type DiscountKind,
+  type PlanKind,
+  type PriceListChange,
+  type PriceListInfo,
+  type RoundingMode,
+  type RoundingUnit,
+} from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../lib/i18n';
 import { useModal } from '../lib/modal';
 
@@ -51,7 +59,11 @@ export function zheText(rateBp: number): string {
 
 /** A rate discount as 折 and percent off: "98折（减2%）" / "98% of price (2% off)". */
 export function rateText(rateBp: number): string {
-  return t('prices.rate', { zhe: zheText(rateBp), pay: bpToPercentText(rateBp), off: bpToPercentText(10_000 - rateBp) });
+  return t('prices.rate', {
+    zhe: zheText(rateBp),
+    pay: bpToPercentText(rateBp),
+    off: bpToPercentText(10_000 - rateBp),
+  });
 }
 
 export const money = (fen: number): string => formatYuan(fen, locale());
@@ -73,7 +85,13 @@ export function deltaPercent(before: number, after: number): string {
 /** 2026-11-28 09:30 in the project's time zone. */
 export function dateTimeText(iso: string, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(new Date(iso));
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
@@ -111,7 +129,9 @@ const STATUS_KEYS: Record<PriceListInfo['status'], MessageKey> = {
   WITHDRAWN: 'prices.status.WITHDRAWN',
 };
 export function VersionStatus(props: { status: PriceListInfo['status'] }): JSX.Element {
-  return <span class={`prices-status prices-status--${props.status.toLowerCase()}`}>{t(STATUS_KEYS[props.status])}</span>;
+  return (
+    <span class={`prices-status prices-status--${props.status.toLowerCase()}`}>{t(STATUS_KEYS[props.status])}</span>
+  );
 }
 
 const SOURCE_KEYS: Record<PriceListInfo['source'], MessageKey> = {
@@ -123,7 +143,11 @@ export const sourceLabel = (s: PriceListInfo['source']): string => t(SOURCE_KEYS
 
 /** Scroll the dialog's error message into view (it sits below the fields). */
 export function revealError(): void {
-  setTimeout(() => document.querySelector('.prices-dialog .alert--error')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }), 50);
+  setTimeout(
+    () =>
+      document.querySelector('.prices-dialog .alert--error')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }),
+    50,
+  );
 }
 
 /** A modal with a form inside (Escape and the backdrop close it unless busy). */
@@ -151,7 +175,13 @@ export function FormDialog(props: {
           >
             <div class="prices-dialog__head">
               <h2 id="prices-dialog-title">{props.title}</h2>
-              <button type="button" class="icon-btn" aria-label={t('common.close')} disabled={props.busy} onClick={() => props.onClose()}>
+              <button
+                type="button"
+                class="icon-btn"
+                aria-label={t('common.close')}
+                disabled={props.busy}
+                onClick={() => props.onClose()}
+              >
                 ×
               </button>
             </div>
@@ -165,7 +195,11 @@ export function FormDialog(props: {
 }
 
 /** Unit, list before → after, floor before → after, Δ%; the first `limit` rows, then "show all". */
-export function DiffTable(props: { rows: readonly PriceListChange[]; limit?: number; warnFloor?: boolean }): JSX.Element {
+export function DiffTable(props: {
+  rows: readonly PriceListChange[];
+  limit?: number;
+  warnFloor?: boolean;
+}): JSX.Element {
   const [all, setAll] = createSignal(false);
   const limit = (): number => props.limit ?? 30;
   const shown = (): readonly PriceListChange[] => (all() ? props.rows : props.rows.slice(0, limit()));
@@ -188,17 +222,30 @@ export function DiffTable(props: { rows: readonly PriceListChange[]; limit?: num
                   <td class="prices-table__code">{r.code}</td>
                   <td class="num" data-label={t('prices.col.list')}>
                     <span class="prices-before">{money(r.before.list)}</span>
-                    <span class="prices-arrow" aria-hidden="true">→</span>
+                    <span class="prices-arrow" aria-hidden="true">
+                      →
+                    </span>
                     <strong>{money(r.after.list)}</strong>
                   </td>
                   <td class="num" data-label={t('prices.col.floor')}>
-                    <Show when={r.before.floor !== r.after.floor} fallback={<span class="prices-before">{money(r.after.floor)}</span>}>
+                    <Show
+                      when={r.before.floor !== r.after.floor}
+                      fallback={<span class="prices-before">{money(r.after.floor)}</span>}
+                    >
                       <span class="prices-before">{money(r.before.floor)}</span>
-                      <span class="prices-arrow" aria-hidden="true">→</span>
+                      <span class="prices-arrow" aria-hidden="true">
+                        →
+                      </span>
                       <strong>{money(r.after.floor)}</strong>
                     </Show>
                   </td>
-                  <td class="num" classList={{ 'prices-up': r.after.list > r.before.list, 'prices-down': r.after.list < r.before.list }}>
+                  <td
+                    class="num"
+                    classList={{
+                      'prices-up': r.after.list > r.before.list,
+                      'prices-down': r.after.list < r.before.list,
+                    }}
+                  >
                     {deltaPercent(r.before.list, r.after.list)}
                   </td>
                 </tr>

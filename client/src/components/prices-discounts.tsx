@@ -58,8 +58,20 @@ interface Draft {
 function draftOf(rule: DiscountRuleInfo | null, timeZone: string): Draft {
   if (!rule) {
     return {
-      id: null, code: '', kind: 'STANDARD', name: '', nameEn: '', valueKind: 'rate', rate: '', amount: '', validFrom: '', validTo: '',
-      paymentMethods: [], identityTag: '', active: true, sortOrder: '0',
+      id: null,
+      code: '',
+      kind: 'STANDARD',
+      name: '',
+      nameEn: '',
+      valueKind: 'rate',
+      rate: '',
+      amount: '',
+      validFrom: '',
+      validTo: '',
+      paymentMethods: [],
+      identityTag: '',
+      active: true,
+      sortOrder: '0',
     };
   }
   return {
@@ -94,8 +106,10 @@ const ISSUE_KEYS: [RegExp, MessageKey][] = [
 function bodyOf(d: Draft, timeZone: string): { ok: true; body: DiscountRuleBody } | { ok: false; reason: string } {
   const rateBp = d.valueKind === 'rate' ? percentToBp(d.rate) : null;
   const amountOffFen = d.valueKind === 'amount' ? yuanToFen(d.amount) : null;
-  if (d.valueKind === 'rate' && (rateBp === null || rateBp <= 0 || rateBp >= 10_000)) return { ok: false, reason: t('prices.d.badValue') };
-  if (d.valueKind === 'amount' && (amountOffFen === null || amountOffFen <= 0)) return { ok: false, reason: t('prices.d.badValue') };
+  if (d.valueKind === 'rate' && (rateBp === null || rateBp <= 0 || rateBp >= 10_000))
+    return { ok: false, reason: t('prices.d.badValue') };
+  if (d.valueKind === 'amount' && (amountOffFen === null || amountOffFen <= 0))
+    return { ok: false, reason: t('prices.d.badValue') };
   const validFrom = d.validFrom ? fromZonedInput(d.validFrom, timeZone) : undefined;
   const validTo = d.validTo ? fromZonedInput(d.validTo, timeZone) : undefined;
   if (validFrom === null || validTo === null) return { ok: false, reason: t('prices.d.badWindow') };
@@ -122,7 +136,12 @@ function bodyOf(d: Draft, timeZone: string): { ok: true; body: DiscountRuleBody 
   return { ok: true, body: parsed.data };
 }
 
-export function DiscountsTab(props: { projectId: string; timeZone: string; discounts: DiscountRuleInfo[]; onSaved: () => void }): JSX.Element {
+export function DiscountsTab(props: {
+  projectId: string;
+  timeZone: string;
+  discounts: DiscountRuleInfo[];
+  onSaved: () => void;
+}): JSX.Element {
   const [editing, setEditing] = createSignal<Draft | null>(null);
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -172,7 +191,8 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
     }
   };
 
-  const valueText = (d: DiscountRuleInfo): string => (d.rateBp !== undefined ? rateText(d.rateBp) : t('prices.d.amountOff', { amount: money(d.amountOffFen ?? 0) }));
+  const valueText = (d: DiscountRuleInfo): string =>
+    d.rateBp !== undefined ? rateText(d.rateBp) : t('prices.d.amountOff', { amount: money(d.amountOffFen ?? 0) });
   const windowText = (d: DiscountRuleInfo): string => {
     if (!d.validFrom && !d.validTo) return t('prices.d.always');
     return `${d.validFrom ? dateTimeText(d.validFrom, props.timeZone) : '…'} – ${d.validTo ? dateTimeText(d.validTo, props.timeZone) : '…'}`;
@@ -192,7 +212,10 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
         </button>
       </div>
       <p class="prices-muted">{t('prices.d.hint')}</p>
-      <Show when={props.discounts.length > 0} fallback={<EmptyState title={t('prices.d.empty')} hint={t('prices.d.emptyHint')} />}>
+      <Show
+        when={props.discounts.length > 0}
+        fallback={<EmptyState title={t('prices.d.empty')} hint={t('prices.d.emptyHint')} />}
+      >
         <ul class="prices-cards">
           <For each={props.discounts}>
             {(d) => (
@@ -212,7 +235,9 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
                     <Show when={d.kind === 'PAYMENT_METHOD' || d.kind === 'IDENTITY'}>
                       <span>· {conditionText(d)}</span>
                     </Show>
-                    <span>· {t('prices.sortOrder')} {d.sortOrder}</span>
+                    <span>
+                      · {t('prices.sortOrder')} {d.sortOrder}
+                    </span>
                   </div>
                 </div>
                 <button type="button" class="btn btn--secondary btn--sm" onClick={() => open(d)}>
@@ -249,11 +274,21 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
               <div class="prices-row2">
                 <label class="field">
                   <span class="field__label">{t('prices.d.code')}</span>
-                  <input class="input input--sm prices-upper" value={d().code} maxLength={32} placeholder="LUMP98" onInput={(e) => set('code', e.currentTarget.value.toUpperCase())} />
+                  <input
+                    class="input input--sm prices-upper"
+                    value={d().code}
+                    maxLength={32}
+                    placeholder="LUMP98"
+                    onInput={(e) => set('code', e.currentTarget.value.toUpperCase())}
+                  />
                 </label>
                 <label class="field">
                   <span class="field__label">{t('prices.d.kind')}</span>
-                  <select class="input input--sm" value={d().kind} onChange={(e) => set('kind', e.currentTarget.value as DiscountKind)}>
+                  <select
+                    class="input input--sm"
+                    value={d().kind}
+                    onChange={(e) => set('kind', e.currentTarget.value as DiscountKind)}
+                  >
                     <For each={DISCOUNT_KINDS}>{(k) => <option value={k}>{discountKindLabel(k)}</option>}</For>
                   </select>
                 </label>
@@ -261,21 +296,43 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
               <div class="prices-row2">
                 <label class="field">
                   <span class="field__label">{t('prices.nameZh')}</span>
-                  <input class="input input--sm" value={d().name} maxLength={40} placeholder="一次性付款 98折" onInput={(e) => set('name', e.currentTarget.value)} />
+                  <input
+                    class="input input--sm"
+                    value={d().name}
+                    maxLength={40}
+                    placeholder="一次性付款 98折"
+                    onInput={(e) => set('name', e.currentTarget.value)}
+                  />
                 </label>
                 <label class="field">
                   <span class="field__label">{t('prices.nameEn')}</span>
-                  <input class="input input--sm" value={d().nameEn} maxLength={80} placeholder="Lump sum 2% off" onInput={(e) => set('nameEn', e.currentTarget.value)} />
+                  <input
+                    class="input input--sm"
+                    value={d().nameEn}
+                    maxLength={80}
+                    placeholder="Lump sum 2% off"
+                    onInput={(e) => set('nameEn', e.currentTarget.value)}
+                  />
                 </label>
               </div>
               <div class="prices-fieldset">
                 <span class="field__label">{t('prices.d.value')}</span>
                 <div class="prices-row2 prices-row2--change">
                   <div class="segmented" role="radiogroup" aria-label={t('prices.d.value')}>
-                    <button type="button" role="radio" aria-checked={d().valueKind === 'rate'} onClick={() => set('valueKind', 'rate')}>
+                    <button
+                      type="button"
+                      role="radio"
+                      aria-checked={d().valueKind === 'rate'}
+                      onClick={() => set('valueKind', 'rate')}
+                    >
                       {t('prices.d.rate')}
                     </button>
-                    <button type="button" role="radio" aria-checked={d().valueKind === 'amount'} onClick={() => set('valueKind', 'amount')}>
+                    <button
+                      type="button"
+                      role="radio"
+                      aria-checked={d().valueKind === 'amount'}
+                      onClick={() => set('valueKind', 'amount')}
+                    >
                       {t('prices.d.amount')}
                     </button>
                   </div>
@@ -283,13 +340,27 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
                     when={d().valueKind === 'rate'}
                     fallback={
                       <div class="prices-affix">
-                        <input class="input input--sm" inputmode="decimal" value={d().amount} placeholder="20000" aria-label={t('prices.d.amount')} onInput={(e) => set('amount', e.currentTarget.value)} />
+                        <input
+                          class="input input--sm"
+                          inputmode="decimal"
+                          value={d().amount}
+                          placeholder="20000"
+                          aria-label={t('prices.d.amount')}
+                          onInput={(e) => set('amount', e.currentTarget.value)}
+                        />
                         <span class="prices-affix__unit">{t('prices.yuan')}</span>
                       </div>
                     }
                   >
                     <div class="prices-affix">
-                      <input class="input input--sm" inputmode="decimal" value={d().rate} placeholder="98" aria-label={t('prices.d.rate')} onInput={(e) => set('rate', e.currentTarget.value)} />
+                      <input
+                        class="input input--sm"
+                        inputmode="decimal"
+                        value={d().rate}
+                        placeholder="98"
+                        aria-label={t('prices.d.rate')}
+                        onInput={(e) => set('rate', e.currentTarget.value)}
+                      />
                       <span class="prices-affix__unit">%</span>
                     </div>
                   </Show>
@@ -301,7 +372,9 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
                       return bp !== null && bp > 0 && bp < 10_000 ? rateText(bp) : t('prices.d.rateHint');
                     }
                     const fen = yuanToFen(d().amount);
-                    return fen !== null && fen > 0 ? t('prices.d.amountOff', { amount: money(fen) }) : t('prices.d.amountHint');
+                    return fen !== null && fen > 0
+                      ? t('prices.d.amountOff', { amount: money(fen) })
+                      : t('prices.d.amountHint');
                   })()}
                 </span>
               </div>
@@ -316,7 +389,12 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
                             type="checkbox"
                             checked={d().paymentMethods.includes(k)}
                             onChange={(e) =>
-                              set('paymentMethods', e.currentTarget.checked ? [...d().paymentMethods, k] : d().paymentMethods.filter((x) => x !== k))
+                              set(
+                                'paymentMethods',
+                                e.currentTarget.checked
+                                  ? [...d().paymentMethods, k]
+                                  : d().paymentMethods.filter((x) => x !== k),
+                              )
                             }
                           />
                           <span>{planKindLabel(k)}</span>
@@ -329,7 +407,14 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
               <Show when={d().kind === 'IDENTITY'}>
                 <label class="field">
                   <span class="field__label">{t('prices.d.tag')}</span>
-                  <input class="input input--sm" list="prices-tags" value={d().identityTag} maxLength={32} placeholder="staff" onInput={(e) => set('identityTag', e.currentTarget.value.toLowerCase())} />
+                  <input
+                    class="input input--sm"
+                    list="prices-tags"
+                    value={d().identityTag}
+                    maxLength={32}
+                    placeholder="staff"
+                    onInput={(e) => set('identityTag', e.currentTarget.value.toLowerCase())}
+                  />
                   <datalist id="prices-tags">
                     <For each={tags()}>{(tag) => <option value={tag} />}</For>
                   </datalist>
@@ -343,23 +428,45 @@ export function DiscountsTab(props: { projectId: string; timeZone: string; disco
                 <div class="prices-row2">
                   <label class="field">
                     <span class="field__hint prices-hint">{t('prices.d.from')}</span>
-                    <input class="input input--sm" type="datetime-local" value={d().validFrom} onInput={(e) => set('validFrom', e.currentTarget.value)} />
+                    <input
+                      class="input input--sm"
+                      type="datetime-local"
+                      value={d().validFrom}
+                      onInput={(e) => set('validFrom', e.currentTarget.value)}
+                    />
                   </label>
                   <label class="field">
                     <span class="field__hint prices-hint">{t('prices.d.to')}</span>
-                    <input class="input input--sm" type="datetime-local" value={d().validTo} onInput={(e) => set('validTo', e.currentTarget.value)} />
+                    <input
+                      class="input input--sm"
+                      type="datetime-local"
+                      value={d().validTo}
+                      onInput={(e) => set('validTo', e.currentTarget.value)}
+                    />
                   </label>
                 </div>
                 <span class="field__hint prices-hint">{t('prices.d.windowHint')}</span>
               </div>
               <div class="prices-row2">
                 <label class="prices-check">
-                  <input type="checkbox" checked={d().active} onChange={(e) => set('active', e.currentTarget.checked)} />
+                  <input
+                    type="checkbox"
+                    checked={d().active}
+                    onChange={(e) => set('active', e.currentTarget.checked)}
+                  />
                   <span>{t('prices.activeLabel')}</span>
                 </label>
                 <label class="field prices-sort">
                   <span class="field__label">{t('prices.sortOrder')}</span>
-                  <input class="input input--sm" type="number" inputmode="numeric" min={0} max={10000} value={d().sortOrder} onInput={(e) => set('sortOrder', e.currentTarget.value)} />
+                  <input
+                    class="input input--sm"
+                    type="number"
+                    inputmode="numeric"
+                    min={0}
+                    max={10000}
+                    value={d().sortOrder}
+                    onInput={(e) => set('sortOrder', e.currentTarget.value)}
+                  />
                 </label>
               </div>
               <Show when={touched() && check() && !check()!.ok && !error()}>

@@ -20,7 +20,16 @@ import { api, toApiError } from '../lib/api';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { EmptyState, ErrorAlert, Spinner } from './ui';
-import { FormDialog, bpToPercentText, fenToYuanText, money, percentToBp, planKindLabel, revealError, yuanToFen } from './prices-common';
+import {
+  FormDialog,
+  bpToPercentText,
+  fenToYuanText,
+  money,
+  percentToBp,
+  planKindLabel,
+  revealError,
+  yuanToFen,
+} from './prices-common';
 
 /** The sample price of the schedule preview: ¥3,000,000. */
 const SAMPLE_PRICE_FEN = 300_000_000;
@@ -43,14 +52,35 @@ interface Draft {
 
 function draftOf(plan: PaymentPlanInfo | null): Draft {
   const base: Draft = {
-    id: null, code: '', name: '', nameEn: '', kind: 'LUMP_SUM', deposit: '50000', balanceDueDays: '30', downPaymentPct: '30',
-    downPaymentDueDays: '30', loanNote: '', installments: [{ pct: '50', dueDays: '7' }, { pct: '50', dueDays: '90' }], active: true, sortOrder: '0',
+    id: null,
+    code: '',
+    name: '',
+    nameEn: '',
+    kind: 'LUMP_SUM',
+    deposit: '50000',
+    balanceDueDays: '30',
+    downPaymentPct: '30',
+    downPaymentDueDays: '30',
+    loanNote: '',
+    installments: [
+      { pct: '50', dueDays: '7' },
+      { pct: '50', dueDays: '90' },
+    ],
+    active: true,
+    sortOrder: '0',
   };
   if (!plan) return base;
   const terms = plan.terms;
   const d: Draft = {
-    ...base, id: plan.id, code: plan.code, name: plan.name, nameEn: plan.nameEn, kind: terms.kind,
-    deposit: fenToYuanText(terms.depositFen), active: plan.active, sortOrder: String(plan.sortOrder),
+    ...base,
+    id: plan.id,
+    code: plan.code,
+    name: plan.name,
+    nameEn: plan.nameEn,
+    kind: terms.kind,
+    deposit: fenToYuanText(terms.depositFen),
+    active: plan.active,
+    sortOrder: String(plan.sortOrder),
   };
   if (terms.kind === 'LUMP_SUM') d.balanceDueDays = String(terms.balanceDueDays);
   if (terms.kind === 'MORTGAGE') {
@@ -58,7 +88,8 @@ function draftOf(plan: PaymentPlanInfo | null): Draft {
     d.downPaymentDueDays = String(terms.downPaymentDueDays);
     d.loanNote = terms.loanNote ?? '';
   }
-  if (terms.kind === 'INSTALLMENTS') d.installments = terms.installments.map((i) => ({ pct: bpToPercentText(i.bp), dueDays: String(i.dueDays) }));
+  if (terms.kind === 'INSTALLMENTS')
+    d.installments = terms.installments.map((i) => ({ pct: bpToPercentText(i.bp), dueDays: String(i.dueDays) }));
   return d;
 }
 
@@ -72,28 +103,42 @@ function termsOf(d: Draft): unknown {
       return { kind: 'LUMP_SUM', depositFen, balanceDueDays: intOrNaN(d.balanceDueDays) };
     case 'MORTGAGE':
       return {
-        kind: 'MORTGAGE', depositFen, downPaymentBp: percentToBp(d.downPaymentPct) ?? Number.NaN, downPaymentDueDays: intOrNaN(d.downPaymentDueDays),
+        kind: 'MORTGAGE',
+        depositFen,
+        downPaymentBp: percentToBp(d.downPaymentPct) ?? Number.NaN,
+        downPaymentDueDays: intOrNaN(d.downPaymentDueDays),
         ...(d.loanNote.trim() ? { loanNote: d.loanNote.trim() } : {}),
       };
     case 'INSTALLMENTS':
       return {
-        kind: 'INSTALLMENTS', depositFen,
-        installments: d.installments.map((i) => ({ bp: percentToBp(i.pct) ?? Number.NaN, dueDays: intOrNaN(i.dueDays) })),
+        kind: 'INSTALLMENTS',
+        depositFen,
+        installments: d.installments.map((i) => ({
+          bp: percentToBp(i.pct) ?? Number.NaN,
+          dueDays: intOrNaN(i.dueDays),
+        })),
       };
   }
 }
 
 function bodyOf(d: Draft): { ok: true; body: PaymentPlanBody } | { ok: false; reason: string } {
   const parsed = paymentPlanBodySchema.safeParse({
-    code: d.code.trim().toUpperCase(), name: d.name.trim(), nameEn: d.nameEn.trim(), terms: termsOf(d), active: d.active, sortOrder: intOrNaN(d.sortOrder || '0'),
+    code: d.code.trim().toUpperCase(),
+    name: d.name.trim(),
+    nameEn: d.nameEn.trim(),
+    terms: termsOf(d),
+    active: d.active,
+    sortOrder: intOrNaN(d.sortOrder || '0'),
   });
   if (parsed.success) return { ok: true, body: parsed.data };
   const issue = parsed.error.issues[0];
   const path = issue?.path.join('.') ?? '';
   if (path.startsWith('code')) return { ok: false, reason: t('prices.d.badCode') };
   if (path.startsWith('name')) return { ok: false, reason: t('prices.d.needName') };
-  if (path === 'terms.installments' && /10000/.test(issue?.message ?? '')) return { ok: false, reason: t('prices.p.sumNot100') };
-  if (path === 'terms.installments' && /decrease/.test(issue?.message ?? '')) return { ok: false, reason: t('prices.p.daysDecrease') };
+  if (path === 'terms.installments' && /10000/.test(issue?.message ?? ''))
+    return { ok: false, reason: t('prices.p.sumNot100') };
+  if (path === 'terms.installments' && /decrease/.test(issue?.message ?? ''))
+    return { ok: false, reason: t('prices.p.daysDecrease') };
   if (path.startsWith('sortOrder')) return { ok: false, reason: t('prices.d.badSort') };
   return { ok: false, reason: t('prices.p.badTerms') };
 }
@@ -142,7 +187,12 @@ export function ScheduleTable(props: { items: readonly ScheduleItem[] }): JSX.El
   );
 }
 
-export function PlansTab(props: { projectId: string; timeZone: string; plans: PaymentPlanInfo[]; onSaved: () => void }): JSX.Element {
+export function PlansTab(props: {
+  projectId: string;
+  timeZone: string;
+  plans: PaymentPlanInfo[];
+  onSaved: () => void;
+}): JSX.Element {
   const [editing, setEditing] = createSignal<Draft | null>(null);
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
@@ -157,7 +207,10 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
   const setInstallment = (i: number, key: 'pct' | 'dueDays', value: string): void => {
     const d = editing();
     if (!d) return;
-    set('installments', d.installments.map((row, k) => (k === i ? { ...row, [key]: value } : row)));
+    set(
+      'installments',
+      d.installments.map((row, k) => (k === i ? { ...row, [key]: value } : row)),
+    );
   };
   const check = createMemo(() => {
     const d = editing();
@@ -168,7 +221,9 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
     if (!c || !c.ok) return null;
     return buildSchedule(c.body.terms, SAMPLE_PRICE_FEN, new Date().toISOString(), props.timeZone);
   });
-  const installmentSum = createMemo(() => (editing()?.installments ?? []).reduce((s, i) => s + (percentToBp(i.pct) ?? 0), 0));
+  const installmentSum = createMemo(() =>
+    (editing()?.installments ?? []).reduce((s, i) => s + (percentToBp(i.pct) ?? 0), 0),
+  );
 
   const save = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
@@ -198,11 +253,23 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
     }
   };
 
-  const num = (value: string, onInput: (v: string) => void, label: string, unit: string, placeholder = ''): JSX.Element => (
+  const num = (
+    value: string,
+    onInput: (v: string) => void,
+    label: string,
+    unit: string,
+    placeholder = '',
+  ): JSX.Element => (
     <label class="field">
       <span class="field__label">{label}</span>
       <div class="prices-affix">
-        <input class="input input--sm" inputmode="decimal" value={value} placeholder={placeholder} onInput={(e) => onInput(e.currentTarget.value)} />
+        <input
+          class="input input--sm"
+          inputmode="decimal"
+          value={value}
+          placeholder={placeholder}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
         <span class="prices-affix__unit">{unit}</span>
       </div>
     </label>
@@ -225,7 +292,10 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
         </button>
       </div>
       <p class="prices-muted">{t('prices.p.hint')}</p>
-      <Show when={props.plans.length > 0} fallback={<EmptyState title={t('prices.p.empty')} hint={t('prices.p.emptyHint')} />}>
+      <Show
+        when={props.plans.length > 0}
+        fallback={<EmptyState title={t('prices.p.empty')} hint={t('prices.p.emptyHint')} />}
+      >
         <ul class="prices-cards">
           <For each={props.plans}>
             {(p) => {
@@ -245,7 +315,12 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
                       <div class="prices-card__meta">{termsSummary(p.terms)}</div>
                     </div>
                     <div class="prices-card__buttons">
-                      <button type="button" class="btn btn--ghost btn--sm" aria-expanded={sampleFor() === p.id} onClick={() => setSampleFor(sampleFor() === p.id ? null : p.id)}>
+                      <button
+                        type="button"
+                        class="btn btn--ghost btn--sm"
+                        aria-expanded={sampleFor() === p.id}
+                        onClick={() => setSampleFor(sampleFor() === p.id ? null : p.id)}
+                      >
                         {t('prices.p.sample')}
                       </button>
                       <button
@@ -264,7 +339,10 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
                   <Show when={sampleFor() === p.id}>
                     <div class="prices-sample">
                       <p class="prices-muted">{t('prices.p.sampleTitle', { price: money(SAMPLE_PRICE_FEN) })}</p>
-                      <Show when={schedule().ok ? (schedule() as { schedule: ScheduleItem[] }).schedule : null} fallback={<p class="prices-muted">{t('prices.p.badTerms')}</p>}>
+                      <Show
+                        when={schedule().ok ? (schedule() as { schedule: ScheduleItem[] }).schedule : null}
+                        fallback={<p class="prices-muted">{t('prices.p.badTerms')}</p>}
+                      >
                         {(items) => <ScheduleTable items={items()} />}
                       </Show>
                     </div>
@@ -302,11 +380,21 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
               <div class="prices-row2">
                 <label class="field">
                   <span class="field__label">{t('prices.d.code')}</span>
-                  <input class="input input--sm prices-upper" value={d().code} maxLength={32} placeholder="MORTGAGE30" onInput={(e) => set('code', e.currentTarget.value.toUpperCase())} />
+                  <input
+                    class="input input--sm prices-upper"
+                    value={d().code}
+                    maxLength={32}
+                    placeholder="MORTGAGE30"
+                    onInput={(e) => set('code', e.currentTarget.value.toUpperCase())}
+                  />
                 </label>
                 <label class="field">
                   <span class="field__label">{t('prices.p.kind')}</span>
-                  <select class="input input--sm" value={d().kind} onChange={(e) => set('kind', e.currentTarget.value as PlanKind)}>
+                  <select
+                    class="input input--sm"
+                    value={d().kind}
+                    onChange={(e) => set('kind', e.currentTarget.value as PlanKind)}
+                  >
                     <For each={PLAN_KINDS}>{(k) => <option value={k}>{planKindLabel(k)}</option>}</For>
                   </select>
                 </label>
@@ -314,24 +402,57 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
               <div class="prices-row2">
                 <label class="field">
                   <span class="field__label">{t('prices.nameZh')}</span>
-                  <input class="input input--sm" value={d().name} maxLength={40} placeholder="按揭 首付30%" onInput={(e) => set('name', e.currentTarget.value)} />
+                  <input
+                    class="input input--sm"
+                    value={d().name}
+                    maxLength={40}
+                    placeholder="按揭 首付30%"
+                    onInput={(e) => set('name', e.currentTarget.value)}
+                  />
                 </label>
                 <label class="field">
                   <span class="field__label">{t('prices.nameEn')}</span>
-                  <input class="input input--sm" value={d().nameEn} maxLength={80} placeholder="Mortgage, 30% down" onInput={(e) => set('nameEn', e.currentTarget.value)} />
+                  <input
+                    class="input input--sm"
+                    value={d().nameEn}
+                    maxLength={80}
+                    placeholder="Mortgage, 30% down"
+                    onInput={(e) => set('nameEn', e.currentTarget.value)}
+                  />
                 </label>
               </div>
               <div class="prices-row2">
                 {num(d().deposit, (v) => set('deposit', v), t('prices.p.deposit'), t('prices.yuan'), '50000')}
-                <Show when={d().kind === 'LUMP_SUM'}>{num(d().balanceDueDays, (v) => set('balanceDueDays', v), t('prices.p.balanceDue'), t('prices.p.days'), '30')}</Show>
-                <Show when={d().kind === 'MORTGAGE'}>{num(d().downPaymentPct, (v) => set('downPaymentPct', v), t('prices.p.downPct'), '%', '30')}</Show>
+                <Show when={d().kind === 'LUMP_SUM'}>
+                  {num(
+                    d().balanceDueDays,
+                    (v) => set('balanceDueDays', v),
+                    t('prices.p.balanceDue'),
+                    t('prices.p.days'),
+                    '30',
+                  )}
+                </Show>
+                <Show when={d().kind === 'MORTGAGE'}>
+                  {num(d().downPaymentPct, (v) => set('downPaymentPct', v), t('prices.p.downPct'), '%', '30')}
+                </Show>
               </div>
               <Show when={d().kind === 'MORTGAGE'}>
                 <div class="prices-row2">
-                  {num(d().downPaymentDueDays, (v) => set('downPaymentDueDays', v), t('prices.p.downDue'), t('prices.p.days'), '30')}
+                  {num(
+                    d().downPaymentDueDays,
+                    (v) => set('downPaymentDueDays', v),
+                    t('prices.p.downDue'),
+                    t('prices.p.days'),
+                    '30',
+                  )}
                   <label class="field">
                     <span class="field__label">{t('prices.p.loanNote')}</span>
-                    <input class="input input--sm" value={d().loanNote} maxLength={200} onInput={(e) => set('loanNote', e.currentTarget.value)} />
+                    <input
+                      class="input input--sm"
+                      value={d().loanNote}
+                      maxLength={200}
+                      onInput={(e) => set('loanNote', e.currentTarget.value)}
+                    />
                   </label>
                 </div>
               </Show>
@@ -344,11 +465,23 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
                         <li class="prices-installment">
                           <span class="prices-installment__n">{i + 1}</span>
                           <div class="prices-affix">
-                            <input class="input input--sm" inputmode="decimal" aria-label={t('prices.p.share')} value={row().pct} onInput={(e) => setInstallment(i, 'pct', e.currentTarget.value)} />
+                            <input
+                              class="input input--sm"
+                              inputmode="decimal"
+                              aria-label={t('prices.p.share')}
+                              value={row().pct}
+                              onInput={(e) => setInstallment(i, 'pct', e.currentTarget.value)}
+                            />
                             <span class="prices-affix__unit">%</span>
                           </div>
                           <div class="prices-affix">
-                            <input class="input input--sm" inputmode="numeric" aria-label={t('prices.p.dueDays')} value={row().dueDays} onInput={(e) => setInstallment(i, 'dueDays', e.currentTarget.value)} />
+                            <input
+                              class="input input--sm"
+                              inputmode="numeric"
+                              aria-label={t('prices.p.dueDays')}
+                              value={row().dueDays}
+                              onInput={(e) => setInstallment(i, 'dueDays', e.currentTarget.value)}
+                            />
                             <span class="prices-affix__unit">{t('prices.p.days')}</span>
                           </div>
                           <button
@@ -356,7 +489,12 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
                             class="icon-btn"
                             aria-label={t('prices.p.removeInstallment')}
                             disabled={d().installments.length <= 1}
-                            onClick={() => set('installments', d().installments.filter((_, k) => k !== i))}
+                            onClick={() =>
+                              set(
+                                'installments',
+                                d().installments.filter((_, k) => k !== i),
+                              )
+                            }
                           >
                             ×
                           </button>
@@ -369,11 +507,21 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
                       type="button"
                       class="btn btn--ghost btn--sm"
                       disabled={d().installments.length >= 36}
-                      onClick={() => set('installments', [...d().installments, { pct: '', dueDays: d().installments.at(-1)?.dueDays ?? '0' }])}
+                      onClick={() =>
+                        set('installments', [
+                          ...d().installments,
+                          { pct: '', dueDays: d().installments.at(-1)?.dueDays ?? '0' },
+                        ])
+                      }
                     >
                       + {t('prices.p.addInstallment')}
                     </button>
-                    <span classList={{ 'prices-bad': installmentSum() !== BP_ONE, 'prices-good': installmentSum() === BP_ONE }}>
+                    <span
+                      classList={{
+                        'prices-bad': installmentSum() !== BP_ONE,
+                        'prices-good': installmentSum() === BP_ONE,
+                      }}
+                    >
                       {t('prices.p.sum', { pct: bpToPercentText(installmentSum()) })}
                     </span>
                   </div>
@@ -381,22 +529,43 @@ export function PlansTab(props: { projectId: string; timeZone: string; plans: Pa
               </Show>
               <div class="prices-row2">
                 <label class="prices-check">
-                  <input type="checkbox" checked={d().active} onChange={(e) => set('active', e.currentTarget.checked)} />
+                  <input
+                    type="checkbox"
+                    checked={d().active}
+                    onChange={(e) => set('active', e.currentTarget.checked)}
+                  />
                   <span>{t('prices.activeLabel')}</span>
                 </label>
                 <label class="field prices-sort">
                   <span class="field__label">{t('prices.sortOrder')}</span>
-                  <input class="input input--sm" type="number" inputmode="numeric" min={0} max={10000} value={d().sortOrder} onInput={(e) => set('sortOrder', e.currentTarget.value)} />
+                  <input
+                    class="input input--sm"
+                    type="number"
+                    inputmode="numeric"
+                    min={0}
+                    max={10000}
+                    value={d().sortOrder}
+                    onInput={(e) => set('sortOrder', e.currentTarget.value)}
+                  />
                 </label>
               </div>
               <div class="prices-sample">
                 <p class="field__label">{t('prices.p.sampleTitle', { price: money(SAMPLE_PRICE_FEN) })}</p>
                 <Show
                   when={sample()}
-                  fallback={<p class="prices-muted">{check() && !check()!.ok ? (check() as { reason: string }).reason : ''}</p>}
+                  fallback={
+                    <p class="prices-muted">{check() && !check()!.ok ? (check() as { reason: string }).reason : ''}</p>
+                  }
                 >
                   {(s) => (
-                    <Show when={s().ok ? (s() as { schedule: ScheduleItem[] }).schedule : null} fallback={<p class="prices-bad">{t('prices.p.scheduleRefused', { reason: (s() as { message?: string }).message ?? '' })}</p>}>
+                    <Show
+                      when={s().ok ? (s() as { schedule: ScheduleItem[] }).schedule : null}
+                      fallback={
+                        <p class="prices-bad">
+                          {t('prices.p.scheduleRefused', { reason: (s() as { message?: string }).message ?? '' })}
+                        </p>
+                      }
+                    >
                       {(items) => <ScheduleTable items={items()} />}
                     </Show>
                   )}

@@ -23,7 +23,14 @@ import { api } from '../lib/api';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ErrorAlert, Spinner } from './ui';
-import { bpToPercentText, discountKindLabel, money, percentToBp, roundingModeLabel, roundingUnitLabel } from './prices-common';
+import {
+  bpToPercentText,
+  discountKindLabel,
+  money,
+  percentToBp,
+  roundingModeLabel,
+  roundingUnitLabel,
+} from './prices-common';
 
 const STACKING_KEYS: Record<StackingRule, MessageKey> = {
   MULTIPLY_IN_ORDER: 'prices.pol.MULTIPLY_IN_ORDER',
@@ -59,14 +66,26 @@ function draftOf(terms: PricingTerms): Draft {
 function policyOf(d: Draft): PricingPolicy | null {
   const cap = percentToBp(d.cap);
   if (cap === null) return null;
-  return { stacking: d.stacking, order: d.order, multiplePerKind: d.multiplePerKind, maxTotalDiscountBp: cap, rounding: { unit: d.unit, mode: d.mode } };
+  return {
+    stacking: d.stacking,
+    order: d.order,
+    multiplePerKind: d.multiplePerKind,
+    maxTotalDiscountBp: cap,
+    rounding: { unit: d.unit, mode: d.mode },
+  };
 }
 
 export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSaved: () => void }): JSX.Element {
   const [draft, setDraft] = createSignal<Draft>(draftOf(props.terms));
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  createEffect(on(() => props.terms, (terms) => setDraft(draftOf(terms)), { defer: true }));
+  createEffect(
+    on(
+      () => props.terms,
+      (terms) => setDraft(draftOf(terms)),
+      { defer: true },
+    ),
+  );
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
     setDraft({ ...draft(), [key]: value });
@@ -91,11 +110,17 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
   const example = createMemo(() => {
     const policy = policyOf(draft());
     if (!policy) return null;
-    const discounts = props.terms.discounts.filter((d) => d.active && d.kind !== 'IDENTITY' && d.kind !== 'PAYMENT_METHOD');
+    const discounts = props.terms.discounts.filter(
+      (d) => d.active && d.kind !== 'IDENTITY' && d.kind !== 'PAYMENT_METHOD',
+    );
     const picked: typeof discounts = [];
     for (const kind of DISCOUNT_KINDS) {
       const ofKind = discounts.filter((d) => d.kind === kind);
-      picked.push(...(policy.stacking === 'MULTIPLY_IN_ORDER' && !policy.multiplePerKind.includes(kind) ? ofKind.slice(0, 1) : ofKind));
+      picked.push(
+        ...(policy.stacking === 'MULTIPLY_IN_ORDER' && !policy.multiplePerKind.includes(kind)
+          ? ofKind.slice(0, 1)
+          : ofKind),
+      );
     }
     if (picked.length === 0) return null;
     const at = new Date().toISOString();
@@ -103,7 +128,14 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
     if (usable.length === 0) return null;
     const rules = usable.map(({ active: _a, sortOrder: _s, ...rule }) => rule);
     const result = computePrice({
-      listPrice: 300_000_000, floorPrice: 0, discounts: rules, selected: usable.map((d) => d.id), planKind: 'LUMP_SUM', identityTags: [], at, policy,
+      listPrice: 300_000_000,
+      floorPrice: 0,
+      discounts: rules,
+      selected: usable.map((d) => d.id),
+      planKind: 'LUMP_SUM',
+      identityTags: [],
+      at,
+      policy,
     });
     return result.ok ? { breakdown: result.breakdown, codes: usable.map((d) => d.code) } : null;
   });
@@ -137,7 +169,12 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
           <For each={STACKING_RULES}>
             {(rule) => (
               <label class="prices-radio" classList={{ 'prices-radio--on': draft().stacking === rule }}>
-                <input type="radio" name="stacking" checked={draft().stacking === rule} onChange={() => set('stacking', rule)} />
+                <input
+                  type="radio"
+                  name="stacking"
+                  checked={draft().stacking === rule}
+                  onChange={() => set('stacking', rule)}
+                />
                 <span>
                   <strong>{t(STACKING_KEYS[rule])}</strong>
                   <span class="prices-muted">{t(STACKING_HINTS[rule])}</span>
@@ -148,7 +185,9 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
         </div>
       </div>
       <div class="prices-fieldset">
-        <span class="field__label">{draft().stacking === 'MULTIPLY_IN_ORDER' ? t('prices.pol.order') : t('prices.pol.tieBreak')}</span>
+        <span class="field__label">
+          {draft().stacking === 'MULTIPLY_IN_ORDER' ? t('prices.pol.order') : t('prices.pol.tieBreak')}
+        </span>
         <ol class="prices-order">
           <For each={draft().order}>
             {(kind, i) => (
@@ -161,17 +200,34 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
                       type="checkbox"
                       checked={draft().multiplePerKind.includes(kind)}
                       onChange={(e) =>
-                        set('multiplePerKind', e.currentTarget.checked ? [...draft().multiplePerKind, kind] : draft().multiplePerKind.filter((k) => k !== kind))
+                        set(
+                          'multiplePerKind',
+                          e.currentTarget.checked
+                            ? [...draft().multiplePerKind, kind]
+                            : draft().multiplePerKind.filter((k) => k !== kind),
+                        )
                       }
                     />
                     <span>{t('prices.pol.several')}</span>
                   </label>
                 </Show>
                 <span class="prices-order__moves">
-                  <button type="button" class="icon-btn prices-order__btn" aria-label={t('prices.pol.up')} disabled={i() === 0} onClick={() => move(i(), -1)}>
+                  <button
+                    type="button"
+                    class="icon-btn prices-order__btn"
+                    aria-label={t('prices.pol.up')}
+                    disabled={i() === 0}
+                    onClick={() => move(i(), -1)}
+                  >
                     ↑
                   </button>
-                  <button type="button" class="icon-btn prices-order__btn" aria-label={t('prices.pol.down')} disabled={i() === draft().order.length - 1} onClick={() => move(i(), 1)}>
+                  <button
+                    type="button"
+                    class="icon-btn prices-order__btn"
+                    aria-label={t('prices.pol.down')}
+                    disabled={i() === draft().order.length - 1}
+                    onClick={() => move(i(), 1)}
+                  >
                     ↓
                   </button>
                 </span>
@@ -184,7 +240,12 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
         <label class="field">
           <span class="field__label">{t('prices.pol.cap')}</span>
           <div class="prices-affix">
-            <input class="input input--sm" inputmode="decimal" value={draft().cap} onInput={(e) => set('cap', e.currentTarget.value)} />
+            <input
+              class="input input--sm"
+              inputmode="decimal"
+              value={draft().cap}
+              onInput={(e) => set('cap', e.currentTarget.value)}
+            />
             <span class="prices-affix__unit">%</span>
           </div>
           <span class="field__hint prices-hint">{t('prices.pol.capHint')}</span>
@@ -192,7 +253,12 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
         <label class="field">
           <span class="field__label">{t('prices.pol.hold')}</span>
           <div class="prices-affix">
-            <input class="input input--sm" inputmode="numeric" value={draft().holdMinutes} onInput={(e) => set('holdMinutes', e.currentTarget.value)} />
+            <input
+              class="input input--sm"
+              inputmode="numeric"
+              value={draft().holdMinutes}
+              onInput={(e) => set('holdMinutes', e.currentTarget.value)}
+            />
             <span class="prices-affix__unit">{t('settings.minutes')}</span>
           </div>
           <span class="field__hint prices-hint">{t('prices.pol.holdHint')}</span>
@@ -201,13 +267,21 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
       <div class="prices-row2">
         <label class="field">
           <span class="field__label">{t('prices.roundingUnit')}</span>
-          <select class="input input--sm" value={draft().unit} onChange={(e) => set('unit', e.currentTarget.value as RoundingUnit)}>
+          <select
+            class="input input--sm"
+            value={draft().unit}
+            onChange={(e) => set('unit', e.currentTarget.value as RoundingUnit)}
+          >
             <For each={ROUNDING_UNITS}>{(u) => <option value={u}>{roundingUnitLabel(u)}</option>}</For>
           </select>
         </label>
         <label class="field">
           <span class="field__label">{t('prices.roundingMode')}</span>
-          <select class="input input--sm" value={draft().mode} onChange={(e) => set('mode', e.currentTarget.value as RoundingMode)}>
+          <select
+            class="input input--sm"
+            value={draft().mode}
+            onChange={(e) => set('mode', e.currentTarget.value as RoundingMode)}
+          >
             <For each={ROUNDING_MODES}>{(m) => <option value={m}>{roundingModeLabel(m)}</option>}</For>
           </select>
         </label>
@@ -215,7 +289,9 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
       <Show when={example()}>
         {(ex) => (
           <div class="prices-example">
-            <p class="field__label">{t('prices.pol.example', { price: money(300_000_000), codes: ex().codes.join(' + ') })}</p>
+            <p class="field__label">
+              {t('prices.pol.example', { price: money(300_000_000), codes: ex().codes.join(' + ') })}
+            </p>
             <ol class="prices-example__steps">
               <For each={ex().breakdown.steps}>
                 {(s) => (
@@ -234,7 +310,10 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
               <Show when={ex().breakdown.rounding.off !== 0}>
                 <li>
                   <span>{t('prices.pol.rounding')}</span>
-                  <span class="num">{ex().breakdown.rounding.off > 0 ? '−' : '+'}{money(Math.abs(ex().breakdown.rounding.off))}</span>
+                  <span class="num">
+                    {ex().breakdown.rounding.off > 0 ? '−' : '+'}
+                    {money(Math.abs(ex().breakdown.rounding.off))}
+                  </span>
                 </li>
               </Show>
               <li class="prices-example__total">
@@ -252,7 +331,12 @@ export function PolicyTab(props: { projectId: string; terms: PricingTerms; onSav
         </div>
       </Show>
       <div class="panel__actions">
-        <button type="button" class="btn btn--secondary" disabled={!dirty() || saving()} onClick={() => setDraft(draftOf(props.terms))}>
+        <button
+          type="button"
+          class="btn btn--secondary"
+          disabled={!dirty() || saving()}
+          onClick={() => setDraft(draftOf(props.terms))}
+        >
           {t('settings.reset')}
         </button>
         <button type="submit" class="btn btn--primary" disabled={!dirty() || !body() || saving()}>

@@ -21,7 +21,15 @@ import { api, toApiError } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ErrorAlert, Spinner } from './ui';
-import { DiffTable, deltaPercent, percentToBp, roundingModeLabel, roundingUnitLabel, signedMoney, yuanToFen } from './prices-common';
+import {
+  DiffTable,
+  deltaPercent,
+  percentToBp,
+  roundingModeLabel,
+  roundingUnitLabel,
+  signedMoney,
+  yuanToFen,
+} from './prices-common';
 
 export function RepriceForm(props: {
   projectId: string;
@@ -77,7 +85,8 @@ export function RepriceForm(props: {
             return fen === null ? null : ({ kind: 'AMOUNT', fen } as const);
           })();
     if (value().trim() === '') return { ok: false, reason: t('prices.reprice.needValue') };
-    if (!change || (change.kind === 'PERCENT' ? change.bp === 0 : change.fen === 0)) return { ok: false, reason: t('prices.reprice.badValue') };
+    if (!change || (change.kind === 'PERCENT' ? change.bp === 0 : change.fen === 0))
+      return { ok: false, reason: t('prices.reprice.badValue') };
     const from = floorFrom().trim() === '' ? undefined : Number(floorFrom());
     const to = floorTo().trim() === '' ? undefined : Number(floorTo());
     const candidate = {
@@ -94,7 +103,10 @@ export function RepriceForm(props: {
     const parsed = repriceBodySchema.safeParse(candidate);
     if (!parsed.success) {
       const path = parsed.error.issues[0]?.path.join('.') ?? '';
-      return { ok: false, reason: path.startsWith('scope') ? t('prices.reprice.badFloors') : t('prices.reprice.badValue') };
+      return {
+        ok: false,
+        reason: path.startsWith('scope') ? t('prices.reprice.badFloors') : t('prices.reprice.badValue'),
+      };
     }
     return { ok: true, body: parsed.data };
   });
@@ -157,7 +169,12 @@ export function RepriceForm(props: {
     setError(null);
     try {
       const v = await api.requestReprice(props.projectId, { ...b.body, note: note().trim() });
-      showToast('success', props.pendingIds.has(v.id) ? t('prices.reprice.alreadyPending', { v: v.version }) : t('prices.reprice.requested', { v: v.version }));
+      showToast(
+        'success',
+        props.pendingIds.has(v.id)
+          ? t('prices.reprice.alreadyPending', { v: v.version })
+          : t('prices.reprice.requested', { v: v.version }),
+      );
       setPreview(null);
       setNote('');
       setValue('');
@@ -184,22 +201,47 @@ export function RepriceForm(props: {
           <div class="prices-chips" role="group" aria-label={t('prices.reprice.buildings')}>
             <For each={props.buildings}>
               {(b) => (
-                <button type="button" class="prices-chipbtn" aria-pressed={buildingIds().has(b.id)} onClick={() => setBuildingIds(toggle(buildingIds(), b.id))}>
+                <button
+                  type="button"
+                  class="prices-chipbtn"
+                  aria-pressed={buildingIds().has(b.id)}
+                  onClick={() => setBuildingIds(toggle(buildingIds(), b.id))}
+                >
                   {props.buildingName(b)}
                 </button>
               )}
             </For>
           </div>
-          <span class="field__hint prices-hint">{buildingIds().size === 0 ? t('prices.reprice.allBuildingsHint') : ''}</span>
+          <span class="field__hint prices-hint">
+            {buildingIds().size === 0 ? t('prices.reprice.allBuildingsHint') : ''}
+          </span>
         </div>
         <div class="prices-row2">
           <label class="field">
             <span class="field__label">{t('prices.reprice.floorFrom')}</span>
-            <input class="input input--sm" type="number" inputmode="numeric" min={-20} max={300} placeholder={String(floorBounds().min)} value={floorFrom()} onInput={(e) => setFloorFrom(e.currentTarget.value)} />
+            <input
+              class="input input--sm"
+              type="number"
+              inputmode="numeric"
+              min={-20}
+              max={300}
+              placeholder={String(floorBounds().min)}
+              value={floorFrom()}
+              onInput={(e) => setFloorFrom(e.currentTarget.value)}
+            />
           </label>
           <label class="field">
             <span class="field__label">{t('prices.reprice.floorTo')}</span>
-            <input class="input input--sm" type="number" inputmode="numeric" min={-20} max={300} placeholder={String(floorBounds().max)} value={floorTo()} onInput={(e) => setFloorTo(e.currentTarget.value)} />
+            <input
+              class="input input--sm"
+              type="number"
+              inputmode="numeric"
+              min={-20}
+              max={300}
+              placeholder={String(floorBounds().max)}
+              value={floorTo()}
+              onInput={(e) => setFloorTo(e.currentTarget.value)}
+            />
           </label>
         </div>
         <div class="prices-fieldset">
@@ -207,7 +249,12 @@ export function RepriceForm(props: {
           <div class="prices-chips" role="group" aria-label={t('prices.reprice.layouts')}>
             <For each={layoutOptions()}>
               {([code, name]) => (
-                <button type="button" class="prices-chipbtn" aria-pressed={layouts().has(code)} onClick={() => setLayouts(toggle(layouts(), code))}>
+                <button
+                  type="button"
+                  class="prices-chipbtn"
+                  aria-pressed={layouts().has(code)}
+                  onClick={() => setLayouts(toggle(layouts(), code))}
+                >
                   {code} <span class="prices-muted">{name}</span>
                 </button>
               )}
@@ -229,7 +276,9 @@ export function RepriceForm(props: {
             </button>
           </div>
           <label class="field prices-value">
-            <span class="field__label">{kind() === 'PERCENT' ? t('prices.reprice.percentLabel') : t('prices.reprice.amountLabel')}</span>
+            <span class="field__label">
+              {kind() === 'PERCENT' ? t('prices.reprice.percentLabel') : t('prices.reprice.amountLabel')}
+            </span>
             <div class="prices-affix">
               <input
                 class="input input--sm"
@@ -249,13 +298,21 @@ export function RepriceForm(props: {
         <div class="prices-row2">
           <label class="field">
             <span class="field__label">{t('prices.roundingUnit')}</span>
-            <select class="input input--sm" value={unit()} onChange={(e) => setUnit(e.currentTarget.value as RoundingUnit)}>
+            <select
+              class="input input--sm"
+              value={unit()}
+              onChange={(e) => setUnit(e.currentTarget.value as RoundingUnit)}
+            >
               <For each={ROUNDING_UNITS}>{(u) => <option value={u}>{roundingUnitLabel(u)}</option>}</For>
             </select>
           </label>
           <label class="field">
             <span class="field__label">{t('prices.roundingMode')}</span>
-            <select class="input input--sm" value={mode()} onChange={(e) => setMode(e.currentTarget.value as RoundingMode)}>
+            <select
+              class="input input--sm"
+              value={mode()}
+              onChange={(e) => setMode(e.currentTarget.value as RoundingMode)}
+            >
               <For each={ROUNDING_MODES}>{(m) => <option value={m}>{roundingModeLabel(m)}</option>}</For>
             </select>
           </label>
@@ -277,7 +334,10 @@ export function RepriceForm(props: {
         {(p) => (
           <section class="panel">
             <h2 class="panel__title">{t('prices.reprice.previewTitle')}</h2>
-            <Show when={p().rows.length > 0} fallback={<div class="alert prices-warn">{t('prices.reprice.emptyScope')}</div>}>
+            <Show
+              when={p().rows.length > 0}
+              fallback={<div class="alert prices-warn">{t('prices.reprice.emptyScope')}</div>}
+            >
               <Show when={stats()}>
                 {(s) => (
                   <dl class="prices-facts prices-facts--stats">
@@ -291,7 +351,11 @@ export function RepriceForm(props: {
                     </div>
                     <div>
                       <dt>{t('prices.reprice.rangeAmount')}</dt>
-                      <dd>{s().minFen === s().maxFen ? signedMoney(s().minFen) : `${signedMoney(s().minFen)} … ${signedMoney(s().maxFen)}`}</dd>
+                      <dd>
+                        {s().minFen === s().maxFen
+                          ? signedMoney(s().minFen)
+                          : `${signedMoney(s().minFen)} … ${signedMoney(s().maxFen)}`}
+                      </dd>
                     </div>
                     <div>
                       <dt>{t('prices.reprice.rangePercent')}</dt>

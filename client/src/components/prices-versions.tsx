@@ -44,11 +44,16 @@ export function requestSummary(request: PriceListInfo['request'], buildingName: 
   const parts: string[] = [];
   parts.push(r.scope.buildingIds ? r.scope.buildingIds.map(buildingName).join('、') : t('prices.allBuildings'));
   const { floorFrom, floorTo } = r.scope;
-  if (floorFrom !== undefined && floorTo !== undefined) parts.push(t('prices.floorsRange', { from: floorFrom, to: floorTo }));
+  if (floorFrom !== undefined && floorTo !== undefined)
+    parts.push(t('prices.floorsRange', { from: floorFrom, to: floorTo }));
   else if (floorFrom !== undefined) parts.push(t('prices.floorsFrom', { from: floorFrom }));
   else if (floorTo !== undefined) parts.push(t('prices.floorsTo', { to: floorTo }));
   if (r.scope.layouts) parts.push(t('prices.layoutsList', { list: r.scope.layouts.join(', ') }));
-  parts.push(r.change.kind === 'PERCENT' ? `${r.change.bp > 0 ? '+' : '−'}${bpToPercentText(r.change.bp)}%` : signedMoney(r.change.fen));
+  parts.push(
+    r.change.kind === 'PERCENT'
+      ? `${r.change.bp > 0 ? '+' : '−'}${bpToPercentText(r.change.bp)}%`
+      : signedMoney(r.change.fen),
+  );
   parts.push(r.applyToFloor ? t('prices.floorToo') : t('prices.floorKept'));
   parts.push(`${roundingUnitLabel(r.rounding.unit)} · ${roundingModeLabel(r.rounding.mode)}`);
   return parts.join(' · ');
@@ -78,7 +83,10 @@ export function VersionsTab(props: VersionsProps): JSX.Element {
             <h2 class="prices-section__title">
               {t('prices.pendingTitle')} <span class="prices-count">{pending().length}</span>
             </h2>
-            <Show when={pending().length > 0} fallback={<p class="panel__empty prices-empty-line">{t('prices.noPending')}</p>}>
+            <Show
+              when={pending().length > 0}
+              fallback={<p class="panel__empty prices-empty-line">{t('prices.noPending')}</p>}
+            >
               <For each={pending()}>
                 {(v) => (
                   <PendingCard
@@ -102,7 +110,11 @@ export function VersionsTab(props: VersionsProps): JSX.Element {
   );
 }
 
-function ActiveCard(props: { version: PriceListInfo; timeZone: string; buildingName: (id: string) => string }): JSX.Element {
+function ActiveCard(props: {
+  version: PriceListInfo;
+  timeZone: string;
+  buildingName: (id: string) => string;
+}): JSX.Element {
   const v = () => props.version;
   return (
     <section class="panel prices-active" aria-label={t('prices.activeTitle')}>
@@ -154,7 +166,10 @@ function PendingCard(props: {
   onDecided: () => void;
 }): JSX.Element {
   const v = () => props.version;
-  const changes = createLoad(() => v().id, (id) => api.priceListChanges(id));
+  const changes = createLoad(
+    () => v().id,
+    (id) => api.priceListChanges(id),
+  );
   const [note, setNote] = createSignal('');
   const [busy, setBusy] = createSignal<'approve' | 'reject' | 'withdraw' | null>(null);
   const [confirming, setConfirming] = createSignal(false);
@@ -169,13 +184,20 @@ function PendingCard(props: {
     try {
       const res = await api.decidePriceList(v().id, { approve, ...(note().trim() ? { note: note().trim() } : {}) });
       setConfirming(false);
-      showToast('success', res.status === 'ACTIVE' ? t('prices.activated', { v: res.version }) : t('prices.rejected', { v: res.version }));
+      showToast(
+        'success',
+        res.status === 'ACTIVE' ? t('prices.activated', { v: res.version }) : t('prices.rejected', { v: res.version }),
+      );
       props.onDecided();
     } catch (err) {
       const e = toApiError(err);
       setConfirming(false);
       const text =
-        e.code === 'FORBIDDEN' ? t('prices.fourEyesRefused') : e.code === 'PRICE_VERSION_STALE' ? t('prices.staleRefused') : describeError(e);
+        e.code === 'FORBIDDEN'
+          ? t('prices.fourEyesRefused')
+          : e.code === 'PRICE_VERSION_STALE'
+            ? t('prices.staleRefused')
+            : describeError(e);
       setError({ code: e.code, text });
       if (e.code === 'PRICE_VERSION_STALE' || e.code === 'INVALID_TRANSITION') props.onDecided();
     } finally {
@@ -209,7 +231,10 @@ function PendingCard(props: {
           <span class="prices-muted">{t('prices.basedOn', { v: v().baseVersion ?? '—' })}</span>
         </div>
         <div class="prices-muted prices-pending__who">
-          {t('prices.requestedLine', { who: v().requestedBy ?? '—', at: dateTimeText(v().requestedAt, props.timeZone) })}
+          {t('prices.requestedLine', {
+            who: v().requestedBy ?? '—',
+            at: dateTimeText(v().requestedAt, props.timeZone),
+          })}
         </div>
       </header>
       <Show when={v().note}>{(n) => <p class="prices-note">“{n()}”</p>}</Show>
@@ -269,7 +294,12 @@ function PendingCard(props: {
         fallback={
           <div class="prices-decide">
             <div class="prices-decide__buttons">
-              <button type="button" class="btn btn--secondary btn--sm" disabled={busy() !== null} onClick={() => void withdraw()}>
+              <button
+                type="button"
+                class="btn btn--secondary btn--sm"
+                disabled={busy() !== null}
+                onClick={() => void withdraw()}
+              >
                 <Show when={busy() === 'withdraw'}>
                   <Spinner size="sm" />
                 </Show>
@@ -292,13 +322,23 @@ function PendingCard(props: {
             />
           </label>
           <div class="prices-decide__buttons">
-            <button type="button" class="btn btn--secondary btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
+            <button
+              type="button"
+              class="btn btn--secondary btn--sm"
+              disabled={busy() !== null}
+              onClick={() => void decide(false)}
+            >
               <Show when={busy() === 'reject'}>
                 <Spinner size="sm" />
               </Show>
               {t('prices.reject')}
             </button>
-            <button type="button" class="btn btn--go btn--sm" disabled={busy() !== null || stale()} onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              class="btn btn--go btn--sm"
+              disabled={busy() !== null || stale()}
+              onClick={() => setConfirming(true)}
+            >
               {t('prices.approve')}
             </button>
           </div>
@@ -317,7 +357,11 @@ function PendingCard(props: {
   );
 }
 
-function HistoryTable(props: { versions: PriceListInfo[]; timeZone: string; buildingName: (id: string) => string }): JSX.Element {
+function HistoryTable(props: {
+  versions: PriceListInfo[];
+  timeZone: string;
+  buildingName: (id: string) => string;
+}): JSX.Element {
   const [open, setOpen] = createSignal<string | null>(null);
   return (
     <section class="panel prices-history">
@@ -359,7 +403,9 @@ function HistoryTable(props: { versions: PriceListInfo[]; timeZone: string; buil
                       </td>
                       <td>
                         {v.decidedBy ?? '—'}
-                        <Show when={v.decidedAt}>{(at) => <div class="prices-muted">{dateTimeText(at(), props.timeZone)}</div>}</Show>
+                        <Show when={v.decidedAt}>
+                          {(at) => <div class="prices-muted">{dateTimeText(at(), props.timeZone)}</div>}
+                        </Show>
                       </td>
                       <td class="prices-history__note">
                         {v.note ?? ''}
@@ -367,7 +413,12 @@ function HistoryTable(props: { versions: PriceListInfo[]; timeZone: string; buil
                       </td>
                       <td>
                         <Show when={v.baseVersion !== null && v.changedCount > 0}>
-                          <button type="button" class="btn btn--ghost btn--sm" aria-expanded={open() === v.id} onClick={() => setOpen(open() === v.id ? null : v.id)}>
+                          <button
+                            type="button"
+                            class="btn btn--ghost btn--sm"
+                            aria-expanded={open() === v.id}
+                            onClick={() => setOpen(open() === v.id ? null : v.id)}
+                          >
                             {open() === v.id ? t('prices.hideChanges') : t('prices.showChanges')}
                           </button>
                         </Show>
@@ -395,7 +446,10 @@ function HistoryTable(props: { versions: PriceListInfo[]; timeZone: string; buil
 }
 
 function HistoryChanges(props: { id: string }): JSX.Element {
-  const changes = createLoad(() => props.id, (id) => api.priceListChanges(id));
+  const changes = createLoad(
+    () => props.id,
+    (id) => api.priceListChanges(id),
+  );
   return (
     <Switch>
       <Match when={changes.error()}>
@@ -417,13 +471,21 @@ function HistoryChanges(props: { id: string }): JSX.Element {
 /** One unit's prices in every version (pick a unit by code). */
 function UnitHistory(props: { units: readonly CatalogUnit[]; timeZone: string }): JSX.Element {
   const [unitId, setUnitId] = createSignal('');
-  const history = createLoad(() => unitId() || undefined, (id) => api.unitPriceHistory(id));
+  const history = createLoad(
+    () => unitId() || undefined,
+    (id) => api.unitPriceHistory(id),
+  );
   const sorted = createMemo(() => [...props.units].sort((a, b) => a.code.localeCompare(b.code, locale())));
   return (
     <section class="panel prices-unit-history">
       <div class="panel__head">
         <h2 class="panel__title">{t('prices.unitHistoryTitle')}</h2>
-        <select class="input input--sm prices-unit-history__select" value={unitId()} onChange={(e) => setUnitId(e.currentTarget.value)} aria-label={t('prices.pickUnit')}>
+        <select
+          class="input input--sm prices-unit-history__select"
+          value={unitId()}
+          onChange={(e) => setUnitId(e.currentTarget.value)}
+          aria-label={t('prices.pickUnit')}
+        >
           <option value="">{t('prices.pickUnit')}</option>
           <For each={sorted()}>{(u) => <option value={u.id}>{u.code}</option>}</For>
         </select>

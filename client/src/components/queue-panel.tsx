@@ -69,7 +69,11 @@ export function QueuePanel(props: {
         api.queueTickets(props.projectId, { status: 'CALLED', limit: LIST_LIMIT.CALLED }),
         api.queueTickets(props.projectId, { status: 'DROPPED', limit: LIST_LIMIT.DROPPED }),
       ]);
-      setLists({ waiting, called: [...called].sort((a, b) => Date.parse(b.calledAt ?? '') - Date.parse(a.calledAt ?? '')), dropped });
+      setLists({
+        waiting,
+        called: [...called].sort((a, b) => Date.parse(b.calledAt ?? '') - Date.parse(a.calledAt ?? '')),
+        dropped,
+      });
       setListsError(null);
       // Picks that are no longer waiting (called elsewhere) drop out of the selection.
       const waitingIds = new Set(waiting.map((w) => w.id));
@@ -113,7 +117,11 @@ export function QueuePanel(props: {
     return busy.run(`next:${category ?? '*'}`, async () => {
       const key = pendingKeys.get(intent) ?? newKey();
       pendingKeys.set(intent, key);
-      const result = await api.callNext(props.projectId, { ...(category ? { category } : {}), count, idempotencyKey: key });
+      const result = await api.callNext(props.projectId, {
+        ...(category ? { category } : {}),
+        count,
+        idempotencyKey: key,
+      });
       pendingKeys.delete(intent);
       announce(result.called.map((c) => c.label));
     });
@@ -131,7 +139,13 @@ export function QueuePanel(props: {
       const run = action === 'served' ? api.markServed : action === 'no-show' ? api.markNoShow : api.requeueTicket;
       const after = await run(props.projectId, ticket.id);
       const key =
-        action === 'served' ? 'queue.servedToast' : after.status === 'DROPPED' ? 'queue.droppedToast' : action === 'no-show' ? 'queue.requeuedAfterMiss' : 'queue.requeuedToast';
+        action === 'served'
+          ? 'queue.servedToast'
+          : after.status === 'DROPPED'
+            ? 'queue.droppedToast'
+            : action === 'no-show'
+              ? 'queue.requeuedAfterMiss'
+              : 'queue.requeuedToast';
       showToast(action === 'served' ? 'success' : 'info', t(key, { label: ticket.label }));
       props.onChanged?.();
     });
@@ -170,7 +184,8 @@ export function QueuePanel(props: {
                 {t('queue.noShowRule')}: <strong>{rule()}</strong>
               </span>
               <span>
-                {t('queue.selectionWindow')}: <strong>{t('queue.minutes', { n: props.project?.selectionMinutes ?? 0 })}</strong>
+                {t('queue.selectionWindow')}:{' '}
+                <strong>{t('queue.minutes', { n: props.project?.selectionMinutes ?? 0 })}</strong>
               </span>
               <Show when={queue.state()?.callsPerMinute}>
                 {(rate) => (
@@ -251,12 +266,26 @@ export function QueuePanel(props: {
                           <For each={l().called}>
                             {(tk) => (
                               <li class="queue-row">
-                                <TicketFacts ticket={tk} name={catName(tk.category)} detail={t('queue.calledAt', { time: time(tk.calledAt) })} />
+                                <TicketFacts
+                                  ticket={tk}
+                                  name={catName(tk.category)}
+                                  detail={t('queue.calledAt', { time: time(tk.calledAt) })}
+                                />
                                 <span class="queue-row__actions">
-                                  <button type="button" class="btn btn--go btn--sm" disabled={busy.has(tk.id)} onClick={() => void ticketAction(tk, 'served')}>
+                                  <button
+                                    type="button"
+                                    class="btn btn--go btn--sm"
+                                    disabled={busy.has(tk.id)}
+                                    onClick={() => void ticketAction(tk, 'served')}
+                                  >
                                     {t('queue.served')}
                                   </button>
-                                  <button type="button" class="btn btn--secondary btn--sm" disabled={busy.has(tk.id)} onClick={() => void ticketAction(tk, 'no-show')}>
+                                  <button
+                                    type="button"
+                                    class="btn btn--secondary btn--sm"
+                                    disabled={busy.has(tk.id)}
+                                    onClick={() => void ticketAction(tk, 'no-show')}
+                                  >
                                     {t('queue.noShow')}
                                   </button>
                                 </span>
@@ -274,13 +303,20 @@ export function QueuePanel(props: {
                           <span class="muted"> · {t('queue.firstN', { n: l().waiting.length })}</span>
                         </Show>
                       </h3>
-                      <Show when={l().waiting.length > 0} fallback={<p class="panel__empty">{t('queue.noneWaiting')}</p>}>
+                      <Show
+                        when={l().waiting.length > 0}
+                        fallback={<p class="panel__empty">{t('queue.noneWaiting')}</p>}
+                      >
                         <ul class="queue-rows queue-rows--pick">
                           <For each={l().waiting}>
                             {(tk) => (
                               <li class="queue-row" classList={{ 'queue-row--picked': picked().has(tk.id) }}>
                                 <label class="queue-row__pick">
-                                  <input type="checkbox" checked={picked().has(tk.id)} onChange={() => togglePick(tk.id)} />
+                                  <input
+                                    type="checkbox"
+                                    checked={picked().has(tk.id)}
+                                    onChange={() => togglePick(tk.id)}
+                                  />
                                   <TicketFacts
                                     ticket={tk}
                                     name={catName(tk.category)}
@@ -305,7 +341,11 @@ export function QueuePanel(props: {
                           {t('queue.callPicked', { n: picked().size })}
                         </button>
                         <Show when={picked().size > 0}>
-                          <button type="button" class="btn btn--ghost btn--sm" onClick={() => setPicked(new Set<string>())}>
+                          <button
+                            type="button"
+                            class="btn btn--ghost btn--sm"
+                            onClick={() => setPicked(new Set<string>())}
+                          >
                             {t('manager.clearSelection')}
                           </button>
                         </Show>
@@ -321,9 +361,18 @@ export function QueuePanel(props: {
                           <For each={l().dropped}>
                             {(tk) => (
                               <li class="queue-row">
-                                <TicketFacts ticket={tk} name={catName(tk.category)} detail={t('queue.missed', { n: tk.missedCount })} />
+                                <TicketFacts
+                                  ticket={tk}
+                                  name={catName(tk.category)}
+                                  detail={t('queue.missed', { n: tk.missedCount })}
+                                />
                                 <span class="queue-row__actions">
-                                  <button type="button" class="btn btn--secondary btn--sm" disabled={busy.has(tk.id)} onClick={() => void ticketAction(tk, 'requeue')}>
+                                  <button
+                                    type="button"
+                                    class="btn btn--secondary btn--sm"
+                                    disabled={busy.has(tk.id)}
+                                    onClick={() => void ticketAction(tk, 'requeue')}
+                                  >
                                     {t('queue.requeue')}
                                   </button>
                                 </span>
@@ -388,7 +437,12 @@ function CategoryCard(props: {
       </div>
       <div class="queue-call">
         <CountSelect value={props.count} onChange={props.onCount} label={t('queue.count')} />
-        <button type="button" class="btn btn--go btn--sm btn--grow" disabled={props.busy || c().waitingCount === 0} onClick={() => props.onCallNext()}>
+        <button
+          type="button"
+          class="btn btn--go btn--sm btn--grow"
+          disabled={props.busy || c().waitingCount === 0}
+          onClick={() => props.onCallNext()}
+        >
           <Show when={props.busy}>
             <Spinner size="sm" />
           </Show>

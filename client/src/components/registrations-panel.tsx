@@ -32,7 +32,10 @@ export function RegistrationsPanel(props: {
   units?: UnitsStore;
   onChanged?: () => void;
 }): JSX.Element {
-  const overview = createLoad(() => props.projectId, (id) => api.registrations(id));
+  const overview = createLoad(
+    () => props.projectId,
+    (id) => api.registrations(id),
+  );
   const [query, setQuery] = createSignal('');
   const [showCancelled, setShowCancelled] = createSignal(false);
   const busy = createBusySet();
@@ -65,7 +68,8 @@ export function RegistrationsPanel(props: {
   /** Put a changed registration in place at once; the counts follow with the next read. */
   const replace = (r: RegistrationInfo): void => {
     const current = overview.value();
-    if (current) overview.mutate({ ...current, registrations: current.registrations.map((x) => (x.id === r.id ? r : x)) });
+    if (current)
+      overview.mutate({ ...current, registrations: current.registrations.map((x) => (x.id === r.id ? r : x)) });
     refreshSoon();
     props.onChanged?.();
   };
@@ -88,7 +92,9 @@ export function RegistrationsPanel(props: {
   };
 
   const rows = (): RegistrationInfo[] =>
-    (overview.value()?.registrations ?? []).filter((r) => (showCancelled() || r.status === 'ACTIVE') && matchesBuyer(r, query()));
+    (overview.value()?.registrations ?? []).filter(
+      (r) => (showCancelled() || r.status === 'ACTIVE') && matchesBuyer(r, query()),
+    );
 
   return (
     <section class="panel reg-panel" aria-labelledby="reg-panel-title">
@@ -134,7 +140,11 @@ export function RegistrationsPanel(props: {
                   onInput={(e) => setQuery(e.currentTarget.value)}
                 />
                 <label class="reg-tools__check">
-                  <input type="checkbox" checked={showCancelled()} onChange={(e) => setShowCancelled(e.currentTarget.checked)} />
+                  <input
+                    type="checkbox"
+                    checked={showCancelled()}
+                    onChange={(e) => setShowCancelled(e.currentTarget.checked)}
+                  />
                   {t('reg.showCancelled')}
                 </label>
               </div>
@@ -237,7 +247,10 @@ export function RegistrationsPanel(props: {
                               </Show>
                             </td>
                             <td class="reg-table__actions">
-                              <Show when={r.status === 'ACTIVE'} fallback={<span class="pill">{t('reg.cancelled')}</span>}>
+                              <Show
+                                when={r.status === 'ACTIVE'}
+                                fallback={<span class="pill">{t('reg.cancelled')}</span>}
+                              >
                                 <button
                                   type="button"
                                   class="btn btn--ghost btn--sm reg-cancel"
@@ -365,7 +378,12 @@ function RegisterSheet(props: {
   };
 
   return (
-    <BottomSheet open={props.open} onClose={() => props.onClose()} title={t('reg.register')} subtitle={t('reg.registerHint')}>
+    <BottomSheet
+      open={props.open}
+      onClose={() => props.onClose()}
+      title={t('reg.register')}
+      subtitle={t('reg.registerHint')}
+    >
       <Show
         when={chosen()}
         fallback={
@@ -399,8 +417,15 @@ function RegisterSheet(props: {
                         const registered = (): boolean => c.registration?.status === 'ACTIVE';
                         return (
                           <li>
-                            <button type="button" class="buyer-row reg-pick" disabled={registered()} onClick={() => setChosen(c)}>
-                              <span class="buyer-row__no">{c.registration?.status === 'ACTIVE' ? c.registration.label : '＋'}</span>
+                            <button
+                              type="button"
+                              class="buyer-row reg-pick"
+                              disabled={registered()}
+                              onClick={() => setChosen(c)}
+                            >
+                              <span class="buyer-row__no">
+                                {c.registration?.status === 'ACTIVE' ? c.registration.label : '＋'}
+                              </span>
                               <span class="buyer-row__name">
                                 <CustomerBadge name={c.name} status={c.status} />
                               </span>
@@ -408,7 +433,9 @@ function RegisterSheet(props: {
                                 {c.phone}
                                 <Show when={c.owner}>{(o) => <> · {o().displayName}</>}</Show>
                               </span>
-                              <span class="buyer-row__left">{registered() ? t('reg.alreadyRegistered') : t('reg.pick')}</span>
+                              <span class="buyer-row__left">
+                                {registered() ? t('reg.alreadyRegistered') : t('reg.pick')}
+                              </span>
                             </button>
                           </li>
                         );

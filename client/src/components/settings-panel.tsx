@@ -28,12 +28,20 @@ function draftOf(p: ProjectSummary): Draft {
   };
 }
 
-export function SettingsPanel(props: { project: ProjectSummary | undefined; onSaved: (p: ProjectSummary) => void }): JSX.Element {
+export function SettingsPanel(props: {
+  project: ProjectSummary | undefined;
+  onSaved: (p: ProjectSummary) => void;
+}): JSX.Element {
   const [draft, setDraft] = createSignal<Draft | null>(null);
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
 
-  createEffect(on(() => props.project, (p) => p && setDraft(draftOf(p))));
+  createEffect(
+    on(
+      () => props.project,
+      (p) => p && setDraft(draftOf(p)),
+    ),
+  );
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]): void => {
     const d = draft();
@@ -44,7 +52,9 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
     const p = props.project;
     if (!d || !p) return {};
     const base = draftOf(p);
-    return Object.fromEntries(Object.entries(d).filter(([k, v]) => base[k as keyof Draft] !== v)) as ProjectSettingsBody;
+    return Object.fromEntries(
+      Object.entries(d).filter(([k, v]) => base[k as keyof Draft] !== v),
+    ) as ProjectSettingsBody;
   };
   const dirty = (): boolean => Object.keys(changes()).length > 0;
 
@@ -70,7 +80,16 @@ export function SettingsPanel(props: { project: ProjectSummary | undefined; onSa
     }
   };
 
-  const num = (key: 'lockTtlSeconds' | 'maxLocksPerConsultant' | 'entitlementPerRegistration' | 'selectionMinutes' | 'noShowRequeueAfter', min: number, max: number) => (
+  const num = (
+    key:
+      | 'lockTtlSeconds'
+      | 'maxLocksPerConsultant'
+      | 'entitlementPerRegistration'
+      | 'selectionMinutes'
+      | 'noShowRequeueAfter',
+    min: number,
+    max: number,
+  ) => (
     <input
       class="input input--sm settings__num"
       type="number"
@@ -179,7 +198,12 @@ function KioskPinForm(props: { project: ProjectSummary; onSaved: (p: ProjectSumm
   const [pin, setPin] = createSignal('');
   const [saving, setSaving] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
-  createEffect(on(() => props.project.id, () => setPin('')));
+  createEffect(
+    on(
+      () => props.project.id,
+      () => setPin(''),
+    ),
+  );
 
   const save = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
@@ -227,7 +251,11 @@ function KioskPinForm(props: { project: ProjectSummary; onSaved: (p: ProjectSumm
           aria-label={t('settings.kioskPin')}
         />
         <button type="submit" class="btn btn--secondary btn--sm" disabled={saving() || pin().length === 0}>
-          {saving() ? t('settings.saving') : props.project.kioskPinSet ? t('settings.kioskPinChange') : t('settings.kioskPinSetButton')}
+          {saving()
+            ? t('settings.saving')
+            : props.project.kioskPinSet
+              ? t('settings.kioskPinChange')
+              : t('settings.kioskPinSetButton')}
         </button>
       </div>
       <ErrorAlert message={error()} />

@@ -19,7 +19,9 @@ export function StatusBanners(props: {
             <span class="spinner spinner--sm spinner--light" aria-hidden="true" />
             <div>
               <strong>{t(dependency() === 'postgres' ? 'banner.systemPostgres' : 'banner.systemRedis')}</strong>
-              <span class="banner__body">{t(dependency() === 'postgres' ? 'banner.systemBodyPostgres' : 'banner.systemBodyRedis')}</span>
+              <span class="banner__body">
+                {t(dependency() === 'postgres' ? 'banner.systemBodyPostgres' : 'banner.systemBodyRedis')}
+              </span>
             </div>
           </div>
         )}

@@ -7,7 +7,12 @@ import { GlobeIcon } from '@kaipan/web/components/icons';
 
 export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Element {
   return (
-    <span class="spinner" classList={{ 'spinner--sm': props.size === 'sm' }} role="status" aria-label={props.label ?? t('common.loading')} />
+    <span
+      class="spinner"
+      classList={{ 'spinner--sm': props.size === 'sm' }}
+      role="status"
+      aria-label={props.label ?? t('common.loading')}
+    />
   );
 }
 
@@ -25,7 +30,12 @@ export function EmptyState(props: { title: string; hint?: string; children?: JSX
     <div class="state state--empty">
       <svg class="state__icon" viewBox="0 0 48 48" aria-hidden="true">
         <rect x="8" y="6" width="32" height="36" rx="3" fill="none" stroke="currentColor" stroke-width="2.5" />
-        <path d="M16 14h6M26 14h6M16 22h6M26 22h6M16 30h6M26 30h6" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" />
+        <path
+          d="M16 14h6M26 14h6M16 22h6M26 22h6M16 30h6M26 30h6"
+          stroke="currentColor"
+          stroke-width="2.5"
+          stroke-linecap="round"
+        />
       </svg>
       <h2>{props.title}</h2>
       <Show when={props.hint}>
@@ -109,7 +119,13 @@ export function ConfirmDialog(props: {
     <Show when={props.open}>
       <Portal>
         <div class="dialog-backdrop" onClick={() => !props.busy && props.onCancel()}>
-          <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" onClick={(e) => e.stopPropagation()}>
+          <div
+            class="dialog"
+            role="alertdialog"
+            aria-modal="true"
+            aria-labelledby="dialog-title"
+            onClick={(e) => e.stopPropagation()}
+          >
             <h2 id="dialog-title">{props.title}</h2>
             <p>{props.body}</p>
             <div class="dialog__actions">
@@ -144,7 +160,12 @@ export function Toasts(): JSX.Element {
         {(toast) => (
           <div class={`toast toast--${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
             <span>{toast.text}</span>
-            <button type="button" class="toast__close" aria-label={t('common.close')} onClick={() => dismissToast(toast.id)}>
+            <button
+              type="button"
+              class="toast__close"
+              aria-label={t('common.close')}
+              onClick={() => dismissToast(toast.id)}
+            >
               ×
             </button>
           </div>

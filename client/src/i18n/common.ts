@@ -35,13 +35,31 @@ export const commonMessages = defineMessages({
   'conn.never': ['尚未更新', 'Not updated yet'],
 
   'banner.paused': ['销售已暂停', 'Sales are paused'],
-  'banner.pausedBody': ['暂时不能锁房或认购，请等待销控台通知。', 'Locking and subscriptions are on hold. Wait for the sales desk.'],
-  'banner.offline': ['网络已断开，正在重连…房源状态可能不是最新。', 'Connection lost, reconnecting… Unit status may be out of date.'],
+  'banner.pausedBody': [
+    '暂时不能锁房或认购，请等待销控台通知。',
+    'Locking and subscriptions are on hold. Wait for the sales desk.',
+  ],
+  'banner.offline': [
+    '网络已断开，正在重连…房源状态可能不是最新。',
+    'Connection lost, reconnecting… Unit status may be out of date.',
+  ],
   'banner.resyncing': ['正在重新同步房源状态…', 'Resynchronising unit status…'],
-  'banner.systemPostgres': ['系统故障，暂停选房 · 正在自动恢复', 'Selling paused: the database is unavailable, recovering automatically'],
-  'banner.systemRedis': ['系统故障，暂停选房 · 正在自动恢复', 'Selling paused: the live sales service is unavailable, recovering automatically'],
-  'banner.systemBodyPostgres': ['数据库暂时不可用：锁房和认购已暂停，恢复后自动继续，无需刷新页面。', 'Locking and confirming are on hold and resume by themselves — no need to reload.'],
-  'banner.systemBodyRedis': ['实时销控服务暂时不可用：锁房和认购已暂停，恢复后自动继续，无需刷新页面。', 'Locking and confirming are on hold and resume by themselves — no need to reload.'],
+  'banner.systemPostgres': [
+    '系统故障，暂停选房 · 正在自动恢复',
+    'Selling paused: the database is unavailable, recovering automatically',
+  ],
+  'banner.systemRedis': [
+    '系统故障，暂停选房 · 正在自动恢复',
+    'Selling paused: the live sales service is unavailable, recovering automatically',
+  ],
+  'banner.systemBodyPostgres': [
+    '数据库暂时不可用：锁房和认购已暂停，恢复后自动继续，无需刷新页面。',
+    'Locking and confirming are on hold and resume by themselves — no need to reload.',
+  ],
+  'banner.systemBodyRedis': [
+    '实时销控服务暂时不可用：锁房和认购已暂停，恢复后自动继续，无需刷新页面。',
+    'Locking and confirming are on hold and resume by themselves — no need to reload.',
+  ],
   'banner.systemBack': ['系统已恢复，可以继续选房。', 'The system is back: selling has resumed.'],
 
   'toast.released': ['已释放 {code}', 'Released {code}'],

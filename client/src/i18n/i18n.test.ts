@@ -9,7 +9,12 @@ const i18nDir = path.join(clientSrc, 'i18n');
 
 describe('the consultant app dictionaries', () => {
   // 'prices.rate': 9.5折（减5%） reads the rate as 折; English says "95% of price (5% off · 9.5折)".
-  const report = checkDictionaries(FEATURE_DICTIONARIES, sourceFiles(clientSrc, (f) => f.startsWith(i18nDir)), ['t'], ['prices.rate']);
+  const report = checkDictionaries(
+    FEATURE_DICTIONARIES,
+    sourceFiles(clientSrc, (f) => f.startsWith(i18nDir)),
+    ['t'],
+    ['prices.rate'],
+  );
 
   it('define each key once, in both languages with the same placeholders', () => {
     expect(report.duplicated).toEqual([]);

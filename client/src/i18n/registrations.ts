@@ -16,7 +16,10 @@ export const registrationsMessages = defineMessages({
   'reg.entitled': ['剩余机会数', 'Entitlement left'],
   'reg.available': ['可售房源', 'Units on sale'],
   'reg.oversubscribedTitle': ['认筹超过可售房源', 'More registrations than units on sale'],
-  'reg.oversubscribedBody': ['有效认筹 {active} 组，可售仅 {available} 套：部分买家将无房可选。请考虑推盘、摇号或提前告知买家。', '{active} active registrations for {available} units: some buyers will leave with nothing. Consider releasing a batch, a lottery, or telling buyers early.'],
+  'reg.oversubscribedBody': [
+    '有效认筹 {active} 组，可售仅 {available} 套：部分买家将无房可选。请考虑推盘、摇号或提前告知买家。',
+    '{active} active registrations for {available} units: some buyers will leave with nothing. Consider releasing a batch, a lottery, or telling buyers early.',
+  ],
   'reg.showCancelled': ['显示已取消', 'Show cancelled'],
   'reg.none': ['还没有认筹', 'No registrations yet'],
   'reg.colNo': ['认筹号', 'No.'],
@@ -28,7 +31,10 @@ export const registrationsMessages = defineMessages({
   'reg.pool': ['公共池', 'Pool'],
   'reg.depositPaid': ['已收', 'Paid'],
   'reg.depositUnpaid': ['未收', 'Unpaid'],
-  'reg.depositHint': ['诚意金在收银台收取和退还，“诚意金”一列随收款自动更新。', 'Sincerity deposits are taken and refunded at the cashier; the Deposit column follows those payments.'],
+  'reg.depositHint': [
+    '诚意金在收银台收取和退还，“诚意金”一列随收款自动更新。',
+    'Sincerity deposits are taken and refunded at the cashier; the Deposit column follows those payments.',
+  ],
   'reg.openCashier': ['打开收银台', 'Open the cashier desk'],
   'reg.used': ['{used}/{allowed} 套', '{used}/{allowed}'],
   'reg.edit': ['修改', 'Edit'],
@@ -37,7 +43,13 @@ export const registrationsMessages = defineMessages({
   'reg.cancel': ['取消认筹', 'Cancel registration'],
   'reg.cancelled': ['已取消', 'Cancelled'],
   'reg.cancelTitle': ['取消 {label}（{name}）的认筹？', 'Cancel registration {label} ({name})?'],
-  'reg.cancelBody': ['该买家将不能再锁房，也不参加之后的摇号；已认购的房源不受影响。此操作会记入审计日志。', 'The buyer can no longer lock units or enter later lotteries; units already subscribed stay theirs. This is recorded in the audit log.'],
+  'reg.cancelBody': [
+    '该买家将不能再锁房，也不参加之后的摇号；已认购的房源不受影响。此操作会记入审计日志。',
+    'The buyer can no longer lock units or enter later lotteries; units already subscribed stay theirs. This is recorded in the audit log.',
+  ],
   'reg.cancelledToast': ['{label} 已取消认筹', 'Registration {label} cancelled'],
-  'reg.more': ['显示前 {shown} 条，共 {n} 条：请用搜索缩小范围', 'First {shown} of {n} shown: narrow it down with the search'],
+  'reg.more': [
+    '显示前 {shown} 条，共 {n} 条：请用搜索缩小范围',
+    'First {shown} of {n} shown: narrow it down with the search',
+  ],
 });

@@ -50,7 +50,11 @@ export type ApiAuth = { kind: 'session' } | { kind: 'device'; deviceKey: string 
 type CustomerListQueryInput = NonNullable<CallInput<typeof API.customers.list>['query']>;
 
 /** The consultant app's transport: the session's token, the browser's cookies, a refused token signs out. */
-const transport = createTransport({ credentials: 'same-origin', auth: () => ({ token: currentToken() }), onSessionRejected: signOut });
+const transport = createTransport({
+  credentials: 'same-origin',
+  auth: () => ({ token: currentToken() }),
+  onSessionRejected: signOut,
+});
 
 function requestAuth(auth: ApiAuth): RequestAuth {
   if (auth.kind === 'device') return { deviceKey: auth.deviceKey };
@@ -73,7 +77,8 @@ export function createApi(auth: ApiAuth) {
     mySessions: () => call(API.auth.sessions),
     endMySession: (sessionId: string) => call(API.auth.revokeSession, { params: { sessionId } }),
     /** Administrators: failed sign-ins (newest first), users, deactivation, ending a user's sessions. */
-    failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) => call(API.auth.failedLogins, { query }),
+    failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) =>
+      call(API.auth.failedLogins, { query }),
     users: () => call(API.users.list),
     deactivateUser: (userId: string) => call(API.users.deactivate, { params: { userId } }),
     activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
@@ -94,12 +99,15 @@ export function createApi(auth: ApiAuth) {
       call(API.projects.createBatch, { params: { projectId }, body: { name, unitIds, release } }),
     releaseBatch: (batchId: string) => call(API.projects.releaseBatch, { params: { batchId } }),
     /** (Re)schedule a pending batch (`releaseAt` ISO in the future) or remove its schedule (null). */
-    scheduleBatch: (batchId: string, releaseAt: string | null) => call(API.projects.updateBatch, { params: { batchId }, body: { releaseAt } }),
+    scheduleBatch: (batchId: string, releaseAt: string | null) =>
+      call(API.projects.updateBatch, { params: { batchId }, body: { releaseAt } }),
     cancelBatch: (batchId: string) => call(API.projects.cancelBatch, { params: { batchId } }),
 
-    updateSettings: (projectId: string, body: ProjectSettingsBody) => call(API.projects.updateSettings, { params: { projectId }, body }),
+    updateSettings: (projectId: string, body: ProjectSettingsBody) =>
+      call(API.projects.updateSettings, { params: { projectId }, body }),
     /** Set or change the kiosk PIN that opens the queue kiosks' setup screen (managers). */
-    setKioskPin: (projectId: string, pin: string) => call(API.queue.setKioskPin, { params: { projectId }, body: { pin } }),
+    setKioskPin: (projectId: string, pin: string) =>
+      call(API.queue.setKioskPin, { params: { projectId }, body: { pin } }),
     pause: (projectId: string) => call(API.projects.pause, { params: { projectId } }),
     resume: (projectId: string) => call(API.projects.resume, { params: { projectId } }),
 
@@ -108,7 +116,8 @@ export function createApi(auth: ApiAuth) {
     unwithhold: (unitId: string) => call(API.units.unwithhold, { params: { unitId } }),
 
     registrations: (projectId: string) => call(API.registrations.overview, { params: { projectId } }),
-    createRegistration: (projectId: string, body: CreateRegistrationBody) => call(API.registrations.create, { params: { projectId }, body }),
+    createRegistration: (projectId: string, body: CreateRegistrationBody) =>
+      call(API.registrations.create, { params: { projectId }, body }),
     setRegistrationEntitlement: (registrationId: string, unitsAllowed: number) =>
       call(API.registrations.setEntitlement, { params: { registrationId }, body: { unitsAllowed } }),
     cancelRegistration: (registrationId: string) => call(API.registrations.cancel, { params: { registrationId } }),
@@ -120,10 +129,12 @@ export function createApi(auth: ApiAuth) {
     /** `idempotencyKey`: a retried press returns the first call's result instead of calling more. */
     callNext: (projectId: string, body: { category?: string; count: number; idempotencyKey: string }) =>
       call(API.queue.callNext, { params: { projectId }, body }),
-    callTickets: (projectId: string, ticketIds: string[]) => call(API.queue.call, { params: { projectId }, body: { ticketIds } }),
+    callTickets: (projectId: string, ticketIds: string[]) =>
+      call(API.queue.call, { params: { projectId }, body: { ticketIds } }),
     markServed: (projectId: string, ticketId: string) => call(API.queue.served, { params: { projectId, ticketId } }),
     markNoShow: (projectId: string, ticketId: string) => call(API.queue.noShow, { params: { projectId, ticketId } }),
-    requeueTicket: (projectId: string, ticketId: string) => call(API.queue.requeue, { params: { projectId, ticketId } }),
+    requeueTicket: (projectId: string, ticketId: string) =>
+      call(API.queue.requeue, { params: { projectId, ticketId } }),
     /** The public buyer page of a queue ticket (no login: the token from the ticket's QR is the credential). */
     publicTicket: (token: string) => call(API.queue.buyerView, { params: { token } }),
 
@@ -134,9 +145,11 @@ export function createApi(auth: ApiAuth) {
      */
     requestDocument: (body: DocumentRequestBody) => call(API.documents.request, { body }),
     documentJob: (jobId: string) => call(API.documents.job, { params: { jobId } }),
-    documents: (projectId: string, query: { entityId?: string; kind?: DocumentKind } = {}) => call(API.documents.list, { params: { projectId }, query }),
+    documents: (projectId: string, query: { entityId?: string; kind?: DocumentKind } = {}) =>
+      call(API.documents.list, { params: { projectId }, query }),
     agreementSettings: (projectId: string) => call(API.documents.agreement, { params: { projectId } }),
-    updateAgreementSettings: (projectId: string, body: AgreementSettingsBody) => call(API.documents.updateAgreement, { params: { projectId }, body }),
+    updateAgreementSettings: (projectId: string, body: AgreementSettingsBody) =>
+      call(API.documents.updateAgreement, { params: { projectId }, body }),
     /** Public (no login): is the document with this id (from its QR code) authentic and current? */
     verifyDocument: (id: string) => call(API.documents.verify, { params: { '*': encodeURIComponent(id) } }),
 
@@ -144,65 +157,89 @@ export function createApi(auth: ApiAuth) {
     lotteries: (projectId: string) => call(API.lottery.list, { params: { projectId } }),
     /** The latest drawn result (members and devices: the wall board loads it on start). */
     latestLottery: (projectId: string) => call(API.lottery.latest, { params: { projectId } }),
-    createLottery: (projectId: string, body: CreateLotteryBody) => call(API.lottery.create, { params: { projectId }, body }),
+    createLottery: (projectId: string, body: CreateLotteryBody) =>
+      call(API.lottery.create, { params: { projectId }, body }),
     drawLottery: (drawId: string) => call(API.lottery.draw, { params: { drawId } }),
     publicLottery: (drawId: string) => call(API.lottery.public, { params: { drawId } }),
     /** The verification file (check it with lotteryRecordSchema before trusting it). */
     lotteryRecord: (drawId: string) => call(API.lottery.record, { params: { drawId } }),
 
     /** HTTP twins of the hub commands (used when the hub is not connected). */
-    lock: (unitId: string, registrationId?: string) => call(API.units.lock, { params: { unitId }, body: registrationId ? { registrationId } : {} }),
+    lock: (unitId: string, registrationId?: string) =>
+      call(API.units.lock, { params: { unitId }, body: registrationId ? { registrationId } : {} }),
     release: (unitId: string, token: string) => call(API.units.release, { params: { unitId }, body: { token } }),
     /** Customer registry 客户 (docs/protocol.md "Customers"). */
-    customers: (projectId: string, query: CustomerListQueryInput = {}) => call(API.customers.list, { params: { projectId }, query }),
+    customers: (projectId: string, query: CustomerListQueryInput = {}) =>
+      call(API.customers.list, { params: { projectId }, query }),
     customerOwners: (projectId: string) => call(API.customers.owners, { params: { projectId } }),
-    createCustomer: (projectId: string, body: CreateCustomerBody) => call(API.customers.create, { params: { projectId }, body }),
+    createCustomer: (projectId: string, body: CreateCustomerBody) =>
+      call(API.customers.create, { params: { projectId }, body }),
     customer: (customerId: string) => call(API.customers.get, { params: { customerId } }),
-    updateCustomer: (customerId: string, body: UpdateCustomerBody) => call(API.customers.update, { params: { customerId }, body }),
-    addFollowUp: (customerId: string, body: CreateFollowUpBody) => call(API.customers.addFollowUp, { params: { customerId }, body }),
+    updateCustomer: (customerId: string, body: UpdateCustomerBody) =>
+      call(API.customers.update, { params: { customerId }, body }),
+    addFollowUp: (customerId: string, body: CreateFollowUpBody) =>
+      call(API.customers.addFollowUp, { params: { customerId }, body }),
     shortlist: (customerId: string) => call(API.customers.shortlist, { params: { customerId } }),
-    setShortlist: (customerId: string, unitIds: string[]) => call(API.customers.setShortlist, { params: { customerId }, body: { unitIds } }),
+    setShortlist: (customerId: string, unitIds: string[]) =>
+      call(API.customers.setShortlist, { params: { customerId }, body: { unitIds } }),
     claimCustomer: (customerId: string) => call(API.customers.claim, { params: { customerId } }),
     reassignCustomers: (projectId: string, customerIds: string[], ownerId: string | null) =>
       call(API.customers.reassign, { params: { projectId }, body: { customerIds, ownerId } }),
-    moveIdleToPool: (projectId: string, days: number) => call(API.customers.moveIdleToPool, { params: { projectId }, body: { days } }),
+    moveIdleToPool: (projectId: string, days: number) =>
+      call(API.customers.moveIdleToPool, { params: { projectId }, body: { days } }),
 
     /** Price book 价目表 and pricing terms (docs/price-book.md). `all`: inactive rules and plans too (managers). */
-    pricingTerms: (projectId: string, all = false) => call(API.pricing.terms, { params: { projectId }, query: all ? { all: '1' } : {} }),
-    updatePricing: (projectId: string, body: PricingSettingsBody) => call(API.pricing.updateSettings, { params: { projectId }, body }),
-    createDiscount: (projectId: string, body: DiscountRuleBody) => call(API.pricing.createDiscount, { params: { projectId }, body }),
-    updateDiscount: (discountId: string, body: DiscountRuleBody) => call(API.pricing.replaceDiscount, { params: { discountId }, body }),
-    createPlan: (projectId: string, body: PaymentPlanBody) => call(API.pricing.createPlan, { params: { projectId }, body }),
+    pricingTerms: (projectId: string, all = false) =>
+      call(API.pricing.terms, { params: { projectId }, query: all ? { all: '1' } : {} }),
+    updatePricing: (projectId: string, body: PricingSettingsBody) =>
+      call(API.pricing.updateSettings, { params: { projectId }, body }),
+    createDiscount: (projectId: string, body: DiscountRuleBody) =>
+      call(API.pricing.createDiscount, { params: { projectId }, body }),
+    updateDiscount: (discountId: string, body: DiscountRuleBody) =>
+      call(API.pricing.replaceDiscount, { params: { discountId }, body }),
+    createPlan: (projectId: string, body: PaymentPlanBody) =>
+      call(API.pricing.createPlan, { params: { projectId }, body }),
     updatePlan: (planId: string, body: PaymentPlanBody) => call(API.pricing.replacePlan, { params: { planId }, body }),
-    setIdentityTags: (customerId: string, tags: string[]) => call(API.pricing.setIdentityTags, { params: { customerId }, body: { tags } }),
+    setIdentityTags: (customerId: string, tags: string[]) =>
+      call(API.pricing.setIdentityTags, { params: { customerId }, body: { tags } }),
     priceLists: (projectId: string) => call(API.pricing.priceLists, { params: { projectId } }),
     priceListChanges: (priceListId: string) => call(API.pricing.priceListChanges, { params: { priceListId } }),
-    previewReprice: (projectId: string, body: RepriceBody) => call(API.pricing.previewReprice, { params: { projectId }, body }),
-    requestReprice: (projectId: string, body: RepriceRequestBody) => call(API.pricing.requestReprice, { params: { projectId }, body }),
-    decidePriceList: (priceListId: string, body: DecisionBody) => call(API.pricing.decidePriceList, { params: { priceListId }, body }),
+    previewReprice: (projectId: string, body: RepriceBody) =>
+      call(API.pricing.previewReprice, { params: { projectId }, body }),
+    requestReprice: (projectId: string, body: RepriceRequestBody) =>
+      call(API.pricing.requestReprice, { params: { projectId }, body }),
+    decidePriceList: (priceListId: string, body: DecisionBody) =>
+      call(API.pricing.decidePriceList, { params: { priceListId }, body }),
     /** The requester takes a pending version back (WITHDRAWN). */
-    withdrawPriceList: (priceListId: string) => call(API.pricing.withdrawPriceList, { params: { priceListId }, body: {} }),
+    withdrawPriceList: (priceListId: string) =>
+      call(API.pricing.withdrawPriceList, { params: { priceListId }, body: {} }),
     unitPriceHistory: (unitId: string) => call(API.pricing.unitHistory, { params: { unitId } }),
 
     /** Below-floor approvals 底价审批 and server quotes (docs/pricing.md "Floor price"). */
     quote: (unitId: string, body: QuoteBody) => call(API.approvals.quote, { params: { unitId }, body }),
-    requestApproval: (unitId: string, body: PriceApprovalRequestBody) => call(API.approvals.request, { params: { unitId }, body }),
+    requestApproval: (unitId: string, body: PriceApprovalRequestBody) =>
+      call(API.approvals.request, { params: { unitId }, body }),
     approvals: (projectId: string) => call(API.approvals.list, { params: { projectId } }),
-    decideApproval: (approvalId: string, body: DecisionBody) => call(API.approvals.decide, { params: { approvalId }, body }),
+    decideApproval: (approvalId: string, body: DecisionBody) =>
+      call(API.approvals.decide, { params: { approvalId }, body }),
     withdrawApproval: (approvalId: string) => call(API.approvals.withdraw, { params: { approvalId } }),
 
     /** Subscriptions 认购 and change requests 换房/退房/更名/调价 (docs/change-requests.md). */
-    subscriptions: (projectId: string, query: { status?: SubscriptionInfo['status']; q?: string; limit?: number } = {}) =>
-      call(API.changes.subscriptions, { params: { projectId }, query }),
+    subscriptions: (
+      projectId: string,
+      query: { status?: SubscriptionInfo['status']; q?: string; limit?: number } = {},
+    ) => call(API.changes.subscriptions, { params: { projectId }, query }),
     subscription: (subscriptionId: string) => call(API.changes.subscription, { params: { subscriptionId } }),
-    changeRequests: (projectId: string, status?: ChangeStatus) => call(API.changes.list, { params: { projectId }, query: { status } }),
+    changeRequests: (projectId: string, status?: ChangeStatus) =>
+      call(API.changes.list, { params: { projectId }, query: { status } }),
     /** 201 new, 200 the identical open request (pressed twice). */
     requestChange: (body: ChangeRequestBody) => call(API.changes.request, { body }),
     decideChange: (requestId: string, body: DecisionBody) => call(API.changes.decide, { params: { requestId }, body }),
     withdrawChange: (requestId: string) => call(API.changes.withdraw, { params: { requestId } }),
     executeChange: (requestId: string) => call(API.changes.execute, { params: { requestId } }),
 
-    confirm: (unitId: string, token: string, buyer: Buyer) => call(API.units.confirm, { params: { unitId }, body: { token, buyer } }),
+    confirm: (unitId: string, token: string, buyer: Buyer) =>
+      call(API.units.confirm, { params: { unitId }, body: { token, buyer } }),
   };
 }
 
@@ -233,7 +270,12 @@ function attachmentName(header: string | null, fallback: string): string {
 }
 
 /** Session-authenticated request for a binary body or answer (60 s by default: files take longer). */
-function sessionFetch(method: 'GET' | 'POST', path: string, body?: { data: Blob | string; contentType: string }, timeoutMs = 60_000): Promise<Response> {
+function sessionFetch(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: { data: Blob | string; contentType: string },
+  timeoutMs = 60_000,
+): Promise<Response> {
   return transport.send(method, path, body ? { raw: body, timeoutMs } : { timeoutMs });
 }
 
@@ -245,8 +287,17 @@ export async function fetchDocumentPdf(pdfUrl: string, timeoutMs = 60_000): Prom
 }
 
 /** A sample 认购书 of the given (unsaved) terms: POST …/agreement/preview answers the PDF itself; nothing is stored. */
-export async function fetchAgreementSample(projectId: string, body: AgreementSettingsBody, timeoutMs = 60_000): Promise<Blob> {
-  const res = await sessionFetch('POST', urlOf(API.documents.previewAgreement, { params: { projectId } }), { data: JSON.stringify(body), contentType: 'application/json' }, timeoutMs);
+export async function fetchAgreementSample(
+  projectId: string,
+  body: AgreementSettingsBody,
+  timeoutMs = 60_000,
+): Promise<Blob> {
+  const res = await sessionFetch(
+    'POST',
+    urlOf(API.documents.previewAgreement, { params: { projectId } }),
+    { data: JSON.stringify(body), contentType: 'application/json' },
+    timeoutMs,
+  );
   const blob = await res.blob();
   return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
 }
@@ -256,11 +307,22 @@ export const unitSheets = {
   async download(projectId: string, kind: 'export' | 'template', format: UnitSheetFormat): Promise<DownloadedFile> {
     const route = kind === 'export' ? API.unitImport.exportFile : API.unitImport.templateFile;
     const res = await sessionFetch('GET', urlOf(route, { params: { projectId }, query: { format } }));
-    return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition'), `units.${format}`) };
+    return {
+      blob: await res.blob(),
+      fileName: attachmentName(res.headers.get('content-disposition'), `units.${format}`),
+    };
   },
   /** Check (`dryRun`) or import a file. A refused file throws IMPORT_INVALID with ImportInvalidDetails. */
-  async import(projectId: string, file: Blob, options: { format: UnitSheetFormat; dryRun: boolean; fileName: string }): Promise<UnitImportResult> {
-    const query = { format: options.format, fileName: options.fileName.slice(0, 120), dryRun: options.dryRun ? ('1' as const) : undefined };
+  async import(
+    projectId: string,
+    file: Blob,
+    options: { format: UnitSheetFormat; dryRun: boolean; fileName: string },
+  ): Promise<UnitImportResult> {
+    const query = {
+      format: options.format,
+      fileName: options.fileName.slice(0, 120),
+      dryRun: options.dryRun ? ('1' as const) : undefined,
+    };
     const res = await sessionFetch('POST', urlOf(API.unitImport.importFile, { params: { projectId }, query }), {
       data: file,
       contentType: UNIT_SHEET_CONTENT_TYPES[options.format],

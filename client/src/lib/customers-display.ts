@@ -27,7 +27,12 @@ export function activityText(iso: string): string {
 
 export function formatDateTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale() === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }
 
@@ -48,4 +53,3 @@ export function customerErrorText(error: unknown): string {
   }
   return describeError(e);
 }
-

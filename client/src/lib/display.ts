@@ -67,19 +67,34 @@ export function layoutBuilding(building: BuildingInfo, units: readonly CatalogUn
 export function describeDevice(device: string | null): string | null {
   if (!device) return null;
   if (!/Mozilla\/|AppleWebKit|Gecko\//.test(device)) return device.length > 40 ? `${device.slice(0, 39)}…` : device;
-  const os = /iPhone/.test(device) ? 'iPhone'
-    : /iPad/.test(device) ? 'iPad'
-      : /Android/.test(device) ? 'Android'
-        : /Windows/.test(device) ? 'Windows'
-          : /Mac OS X|Macintosh/.test(device) ? 'Mac'
-            : /CrOS/.test(device) ? 'ChromeOS'
-              : /Linux/.test(device) ? 'Linux' : null;
-  const browser = /MicroMessenger/.test(device) ? 'WeChat'
-    : /Edg\//.test(device) ? 'Edge'
-      : /HeadlessChrome/.test(device) ? 'Chrome (headless)'
-        : /Firefox\//.test(device) ? 'Firefox'
-          : /(Chrome|CriOS)\//.test(device) ? 'Chrome'
-            : /Safari\//.test(device) ? 'Safari' : null;
+  const os = /iPhone/.test(device)
+    ? 'iPhone'
+    : /iPad/.test(device)
+      ? 'iPad'
+      : /Android/.test(device)
+        ? 'Android'
+        : /Windows/.test(device)
+          ? 'Windows'
+          : /Mac OS X|Macintosh/.test(device)
+            ? 'Mac'
+            : /CrOS/.test(device)
+              ? 'ChromeOS'
+              : /Linux/.test(device)
+                ? 'Linux'
+                : null;
+  const browser = /MicroMessenger/.test(device)
+    ? 'WeChat'
+    : /Edg\//.test(device)
+      ? 'Edge'
+      : /HeadlessChrome/.test(device)
+        ? 'Chrome (headless)'
+        : /Firefox\//.test(device)
+          ? 'Firefox'
+          : /(Chrome|CriOS)\//.test(device)
+            ? 'Chrome'
+            : /Safari\//.test(device)
+              ? 'Safari'
+              : null;
   return [os, browser].filter(Boolean).join(' · ') || device.slice(0, 40);
 }
 
@@ -89,6 +104,10 @@ export function describeDevice(device: string | null): string | null {
  */
 export function formatLocalDateTime(iso: string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }

@@ -5,7 +5,13 @@
  * as an object URL: that works on phones too, where a plain link to the PDF route would carry no
  * token.
  */
-import { isErrorCode, type AgreementSettingsBody, type DocumentInfo, type DocumentJobInfo, type DocumentRequestBody } from '@kaipan/shared';
+import {
+  isErrorCode,
+  type AgreementSettingsBody,
+  type DocumentInfo,
+  type DocumentJobInfo,
+  type DocumentRequestBody,
+} from '@kaipan/shared';
 import { ApiError, api, fetchAgreementSample, fetchDocumentPdf } from './api';
 
 /** Give up waiting for a render after this long (the queue may be busy on launch morning). */
@@ -30,7 +36,10 @@ export type DocumentSource = DocumentRequestBody | AgreementSampleRequest;
 export const isSampleSource = (s: DocumentSource): s is AgreementSampleRequest => s.kind === 'AGREEMENT_SAMPLE';
 
 /** Fetch a sample's PDF (one request: the server renders while it answers). */
-export async function produceSample(req: AgreementSampleRequest, onProgress: (phase: DocumentPhase, progress: number) => void): Promise<Blob> {
+export async function produceSample(
+  req: AgreementSampleRequest,
+  onProgress: (phase: DocumentPhase, progress: number) => void,
+): Promise<Blob> {
   onProgress('active', 0);
   return fetchAgreementSample(req.projectId, req.body);
 }
@@ -43,16 +52,23 @@ export interface ProducedDocument {
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** A failed job's coded error as an ApiError (unknown codes read as INTERNAL). */
 export function jobError(job: DocumentJobInfo): ApiError {
   const code = job.error?.code;
-  return new ApiError(isErrorCode(code) ? code : 'INTERNAL', job.error?.message ?? 'The document could not be rendered.');
+  return new ApiError(
+    isErrorCode(code) ? code : 'INTERNAL',
+    job.error?.message ?? 'The document could not be rendered.',
+  );
 }
 
 /**
@@ -85,6 +101,9 @@ export async function produceDocument(
 
 /** A file name for the download link: "认购书 Subscription agreement · A-0101" → "认购书-…-A-0101-v2.pdf". */
 export function pdfFileName(doc: DocumentInfo): string {
-  const base = doc.title.replace(/[\\/:*?"<>|]+/g, '-').replace(/\s*·\s*/g, '-').replace(/\s+/g, '-');
+  const base = doc.title
+    .replace(/[\\/:*?"<>|]+/g, '-')
+    .replace(/\s*·\s*/g, '-')
+    .replace(/\s+/g, '-');
   return `${base}-v${doc.version}.pdf`;
 }

@@ -90,7 +90,11 @@ export function disconnectHub(): void {
  * (the server's code, TIMEOUT after 8 s, or OFFLINE when the hub is not connected — a command
  * is never buffered to be sent later, when its intent may be stale).
  */
-export async function command<C extends HubCommand>(socket: HubSocket, event: C, payload: HubCommandInput<C>): Promise<HubCommandResults[C]> {
+export async function command<C extends HubCommand>(
+  socket: HubSocket,
+  event: C,
+  payload: HubCommandInput<C>,
+): Promise<HubCommandResults[C]> {
   if (!socket.connected) throw new ApiError('OFFLINE', 'The live connection is down.');
   let ack: Ack<HubCommandResults[C]>;
   try {
@@ -109,7 +113,9 @@ type TimedHubSocket = ReturnType<HubSocket['timeout']>;
  * One typed emit per command: socket.io's typings cannot follow an event name that is a type
  * parameter, a table indexed by it can (and a command missing here does not compile).
  */
-const send: { [C in HubCommand]: (socket: TimedHubSocket, payload: HubCommandInput<C>) => Promise<Ack<HubCommandResults[C]>> } = {
+const send: {
+  [C in HubCommand]: (socket: TimedHubSocket, payload: HubCommandInput<C>) => Promise<Ack<HubCommandResults[C]>>;
+} = {
   'project:join': (socket, payload) => socket.emitWithAck('project:join', payload),
   'project:leave': (socket, payload) => socket.emitWithAck('project:leave', payload),
   'unit:lock': (socket, payload) => socket.emitWithAck('unit:lock', payload),

@@ -9,7 +9,11 @@ describe('project-time-zone inputs for scheduled releases', () => {
   });
 
   it('round-trips every quarter hour of a day, in Shanghai and in New York across a DST change', () => {
-    for (const [zone, day] of [['Asia/Shanghai', '2026-11-28'], ['America/New_York', '2026-03-08'], ['America/New_York', '2026-11-01']] as const) {
+    for (const [zone, day] of [
+      ['Asia/Shanghai', '2026-11-28'],
+      ['America/New_York', '2026-03-08'],
+      ['America/New_York', '2026-11-01'],
+    ] as const) {
       for (let minutes = 0; minutes < 24 * 60; minutes += 15) {
         const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
         const mm = String(minutes % 60).padStart(2, '0');

@@ -54,7 +54,11 @@ export default function AccountPage(props: { user: UserInfo }): JSX.Element {
         <p class="account__hint">{t('account.hint')}</p>
         <Switch>
           <Match when={sessions.error()}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(sessions.error())} onRetry={() => void refetch()} />
+            <ErrorState
+              title={t('grid.errorTitle')}
+              message={describeError(sessions.error())}
+              onRetry={() => void refetch()}
+            />
           </Match>
           <Match when={sessions.loading() && !sessions.value()}>
             <LoadingState />
@@ -92,7 +96,9 @@ export default function AccountPage(props: { user: UserInfo }): JSX.Element {
           <p class="account__empty">{t('account.empty')}</p>
         </Show>
         <Show when={isAdmin(props.user)}>
-          <A href="/admin/security" class="btn btn--secondary account__admin">{t('account.admin')}</A>
+          <A href="/admin/security" class="btn btn--secondary account__admin">
+            {t('account.admin')}
+          </A>
         </Show>
       </main>
       <ConfirmDialog

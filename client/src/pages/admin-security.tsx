@@ -33,14 +33,19 @@ export default function AdminSecurityPage(props: { user: UserInfo }): JSX.Elemen
 
 function waitText(seconds: number): string {
   if (seconds <= 0) return t('admin.noWait');
-  return seconds < 120 ? t('admin.waitSeconds', { n: seconds }) : t('admin.waitMinutes', { n: Math.round(seconds / 60) });
+  return seconds < 120
+    ? t('admin.waitSeconds', { n: seconds })
+    : t('admin.waitMinutes', { n: Math.round(seconds / 60) });
 }
 
 function FailedSignIns(): JSX.Element {
   const [filter, setFilter] = createSignal('');
   const [username, setUsername] = createSignal<string | undefined>(undefined);
   // The source is an object: a load is not made for a falsy source (no filter).
-  const page = createLoad(() => ({ u: username() }), ({ u }) => api.failedLogins({ limit: PAGE, ...(u ? { username: u } : {}) }));
+  const page = createLoad(
+    () => ({ u: username() }),
+    ({ u }) => api.failedLogins({ limit: PAGE, ...(u ? { username: u } : {}) }),
+  );
   const refetch = page.refetch;
   const [older, setOlder] = createSignal<FailedLoginInfo[]>([]);
   const [next, setNext] = createSignal<string | null | undefined>(undefined);
@@ -87,15 +92,39 @@ function FailedSignIns(): JSX.Element {
           apply(filter().trim() || undefined);
         }}
       >
-        <input class="input" placeholder={t('admin.filterUser')} aria-label={t('admin.filterUser')} value={filter()} onInput={(e) => setFilter(e.currentTarget.value)} maxLength={64} autocapitalize="none" spellcheck={false} />
-        <button type="submit" class="btn btn--secondary btn--sm">{t('admin.filter')}</button>
+        <input
+          class="input"
+          placeholder={t('admin.filterUser')}
+          aria-label={t('admin.filterUser')}
+          value={filter()}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+          maxLength={64}
+          autocapitalize="none"
+          spellcheck={false}
+        />
+        <button type="submit" class="btn btn--secondary btn--sm">
+          {t('admin.filter')}
+        </button>
         <Show when={username()}>
-          <button type="button" class="btn btn--ghost btn--sm" onClick={() => { setFilter(''); apply(undefined); }}>{t('admin.clear')}</button>
+          <button
+            type="button"
+            class="btn btn--ghost btn--sm"
+            onClick={() => {
+              setFilter('');
+              apply(undefined);
+            }}
+          >
+            {t('admin.clear')}
+          </button>
         </Show>
       </form>
       <Switch>
         <Match when={page.error()}>
-          <ErrorState title={t('grid.errorTitle')} message={describeError(page.error())} onRetry={() => void refetch()} />
+          <ErrorState
+            title={t('grid.errorTitle')}
+            message={describeError(page.error())}
+            onRetry={() => void refetch()}
+          />
         </Match>
         <Match when={page.loading() && !page.value()}>
           <LoadingState />
@@ -121,13 +150,29 @@ function FailedSignIns(): JSX.Element {
                 <For each={items()}>
                   {(f) => (
                     <tr data-testid="failed-login">
-                      <td class="admin-table__time" data-label={t('admin.col.time')}>{formatWhen(f.at)}</td>
-                      <td class="admin-table__user" data-label={t('admin.col.user')}>{f.username}</td>
-                      <td class="admin-table__address" data-label={t('admin.col.address')}>{f.address}</td>
-                      <td class="admin-table__device" data-label={t('admin.col.device')} title={f.device ?? ''}>{describeDevice(f.device) ?? '—'}</td>
+                      <td class="admin-table__time" data-label={t('admin.col.time')}>
+                        {formatWhen(f.at)}
+                      </td>
+                      <td class="admin-table__user" data-label={t('admin.col.user')}>
+                        {f.username}
+                      </td>
+                      <td class="admin-table__address" data-label={t('admin.col.address')}>
+                        {f.address}
+                      </td>
+                      <td class="admin-table__device" data-label={t('admin.col.device')} title={f.device ?? ''}>
+                        {describeDevice(f.device) ?? '—'}
+                      </td>
                       <td data-label={t('admin.col.trusted')}>{f.trustedDevice ? t('admin.yes') : t('admin.no')}</td>
-                      <td class="num" data-label={t('admin.col.failures')}>{f.failures}</td>
-                      <td class="num" classList={{ 'admin-table__wait--on': f.waitSeconds > 0 }} data-label={t('admin.col.wait')}>{waitText(f.waitSeconds)}</td>
+                      <td class="num" data-label={t('admin.col.failures')}>
+                        {f.failures}
+                      </td>
+                      <td
+                        class="num"
+                        classList={{ 'admin-table__wait--on': f.waitSeconds > 0 }}
+                        data-label={t('admin.col.wait')}
+                      >
+                        {waitText(f.waitSeconds)}
+                      </td>
                     </tr>
                   )}
                 </For>
@@ -135,7 +180,12 @@ function FailedSignIns(): JSX.Element {
             </table>
           </div>
           <Show when={cursor()}>
-            <button type="button" class="btn btn--secondary admin__more" disabled={loadingMore()} onClick={() => void more()}>
+            <button
+              type="button"
+              class="btn btn--secondary admin__more"
+              disabled={loadingMore()}
+              onClick={() => void more()}
+            >
               <Show when={loadingMore()}>
                 <Spinner size="sm" />
               </Show>
@@ -170,9 +220,19 @@ function Users(props: { self: UserInfo }): JSX.Element {
         showToast('success', t('admin.sessionsEnded', { n: ended }));
         mutate((list) => list?.map((u) => (u.id === a.user.id ? { ...u, sessions: 0 } : u)));
       } else {
-        const updated = a.kind === 'deactivate' ? await api.deactivateUser(a.user.id) : await api.activateUser(a.user.id);
-        showToast('success', t(a.kind === 'deactivate' ? 'admin.deactivated' : 'admin.activated', { user: a.user.username }));
-        mutate((list) => list?.map((u) => (u.id === updated.id ? { ...u, active: updated.active, sessions: a.kind === 'deactivate' ? 0 : u.sessions } : u)));
+        const updated =
+          a.kind === 'deactivate' ? await api.deactivateUser(a.user.id) : await api.activateUser(a.user.id);
+        showToast(
+          'success',
+          t(a.kind === 'deactivate' ? 'admin.deactivated' : 'admin.activated', { user: a.user.username }),
+        );
+        mutate((list) =>
+          list?.map((u) =>
+            u.id === updated.id
+              ? { ...u, active: updated.active, sessions: a.kind === 'deactivate' ? 0 : u.sessions }
+              : u,
+          ),
+        );
       }
       setAction(null);
     } catch (error) {
@@ -185,9 +245,21 @@ function Users(props: { self: UserInfo }): JSX.Element {
   const dialog = (): { title: string; body: string; confirm: string; danger: boolean } => {
     const a = action();
     const user = a?.user.username ?? '';
-    if (a?.kind === 'deactivate') return { title: t('admin.deactivateTitle', { user }), body: t('admin.deactivateBody', { user }), confirm: t('admin.deactivate'), danger: true };
-    if (a?.kind === 'activate') return { title: t('admin.activate'), body: user, confirm: t('admin.activate'), danger: false };
-    return { title: t('admin.endTitle', { user }), body: t('admin.endBody', { user }), confirm: t('admin.endSessions'), danger: true };
+    if (a?.kind === 'deactivate')
+      return {
+        title: t('admin.deactivateTitle', { user }),
+        body: t('admin.deactivateBody', { user }),
+        confirm: t('admin.deactivate'),
+        danger: true,
+      };
+    if (a?.kind === 'activate')
+      return { title: t('admin.activate'), body: user, confirm: t('admin.activate'), danger: false };
+    return {
+      title: t('admin.endTitle', { user }),
+      body: t('admin.endBody', { user }),
+      confirm: t('admin.endSessions'),
+      danger: true,
+    };
   };
 
   return (
@@ -201,7 +273,11 @@ function Users(props: { self: UserInfo }): JSX.Element {
       <p class="admin__hint">{t('admin.usersHint')}</p>
       <Switch>
         <Match when={users.error()}>
-          <ErrorState title={t('grid.errorTitle')} message={describeError(users.error())} onRetry={() => void refetch()} />
+          <ErrorState
+            title={t('grid.errorTitle')}
+            message={describeError(users.error())}
+            onRetry={() => void refetch()}
+          />
         </Match>
         <Match when={users.loading() && !users.value()}>
           <LoadingState />
@@ -223,30 +299,55 @@ function Users(props: { self: UserInfo }): JSX.Element {
                 <tbody>
                   <For each={list()}>
                     {(u) => (
-                      <tr data-testid="user-row" data-username={u.username} classList={{ 'admin-table__row--inactive': !u.active }}>
+                      <tr
+                        data-testid="user-row"
+                        data-username={u.username}
+                        classList={{ 'admin-table__row--inactive': !u.active }}
+                      >
                         <td class="admin-table__user">
                           {u.username}
-                          <Show when={u.id === props.self.id}> <span class="admin-table__you">{t('admin.you')}</span></Show>
+                          <Show when={u.id === props.self.id}>
+                            {' '}
+                            <span class="admin-table__you">{t('admin.you')}</span>
+                          </Show>
                         </td>
                         <td class="admin-table__name">{u.displayName}</td>
                         <td class="admin-table__role">{t(`role.${u.role}` as MessageKey)}</td>
                         <td class="admin-table__status">
-                          <span class="pill" classList={{ 'pill--ok': u.active, 'pill--warn': !u.active }}>{u.active ? t('admin.active') : t('admin.inactive')}</span>
+                          <span class="pill" classList={{ 'pill--ok': u.active, 'pill--warn': !u.active }}>
+                            {u.active ? t('admin.active') : t('admin.inactive')}
+                          </span>
                         </td>
-                        <td class="num admin-table__sessions" data-label={t('admin.col.sessions')}>{u.sessions}</td>
+                        <td class="num admin-table__sessions" data-label={t('admin.col.sessions')}>
+                          {u.sessions}
+                        </td>
                         <td class="admin-table__actions">
-                          <button type="button" class="btn btn--secondary btn--sm" disabled={u.sessions === 0} onClick={() => setAction({ kind: 'end', user: u })}>
+                          <button
+                            type="button"
+                            class="btn btn--secondary btn--sm"
+                            disabled={u.sessions === 0}
+                            onClick={() => setAction({ kind: 'end', user: u })}
+                          >
                             {t('admin.endSessions')}
                           </button>
                           <Show
                             when={u.active}
                             fallback={
-                              <button type="button" class="btn btn--secondary btn--sm" onClick={() => setAction({ kind: 'activate', user: u })}>
+                              <button
+                                type="button"
+                                class="btn btn--secondary btn--sm"
+                                onClick={() => setAction({ kind: 'activate', user: u })}
+                              >
                                 {t('admin.activate')}
                               </button>
                             }
                           >
-                            <button type="button" class="btn btn--secondary btn--sm admin-table__deactivate" disabled={u.id === props.self.id} onClick={() => setAction({ kind: 'deactivate', user: u })}>
+                            <button
+                              type="button"
+                              class="btn btn--secondary btn--sm admin-table__deactivate"
+                              disabled={u.id === props.self.id}
+                              onClick={() => setAction({ kind: 'deactivate', user: u })}
+                            >
                               {t('admin.deactivate')}
                             </button>
                           </Show>

@@ -9,12 +9,7 @@
  */
 import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
-import {
-  MAX_AGREEMENT_TERMS,
-  agreementSettingsSchema,
-  type AgreementSettings,
-  type UserInfo,
-} from '@kaipan/shared';
+import { MAX_AGREEMENT_TERMS, agreementSettingsSchema, type AgreementSettings, type UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
@@ -65,7 +60,10 @@ const DAYS_PATTERN = /^\d{1,3}$/;
 
 function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
-  const settings = createLoad(() => props.projectId, (id) => api.agreementSettings(id));
+  const settings = createLoad(
+    () => props.projectId,
+    (id) => api.agreementSettings(id),
+  );
   const [terms, setTerms] = createSignal('');
   const [days, setDays] = createSignal('');
   const [saving, setSaving] = createSignal(false);
@@ -80,7 +78,12 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
     setErrors({});
     setFormError(null);
   };
-  createEffect(on(() => settings.value(), (s) => s && load(s)));
+  createEffect(
+    on(
+      () => settings.value(),
+      (s) => s && load(s),
+    ),
+  );
 
   const saved = (): AgreementSettings | undefined => settings.value();
   const dirty = (): boolean => {
@@ -113,7 +116,8 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
 
   const check = (): FieldErrors => {
     const e: FieldErrors = {};
-    if (terms().length > MAX_AGREEMENT_TERMS) e.terms = t('agreement.termsTooLong', { max: MAX_AGREEMENT_TERMS.toLocaleString() });
+    if (terms().length > MAX_AGREEMENT_TERMS)
+      e.terms = t('agreement.termsTooLong', { max: MAX_AGREEMENT_TERMS.toLocaleString() });
     const d = days().trim();
     const n = Number(d);
     if (!DAYS_PATTERN.test(d) || n < 1 || n > 90) e.signingDays = t('agreement.daysInvalid');
@@ -144,7 +148,8 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
       if (apiErr.code === 'VALIDATION_FAILED') {
         const fields = fieldsOf(apiErr.details);
         const fe: FieldErrors = {};
-        if (fields.includes('terms')) fe.terms = t('agreement.termsTooLong', { max: MAX_AGREEMENT_TERMS.toLocaleString() });
+        if (fields.includes('terms'))
+          fe.terms = t('agreement.termsTooLong', { max: MAX_AGREEMENT_TERMS.toLocaleString() });
         if (fields.includes('signingDays')) fe.signingDays = t('agreement.daysInvalid');
         setErrors(fe);
         if (fields.length === 0) setFormError(describeError(apiErr));
@@ -161,7 +166,11 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
     if (dirty()) return { cls: 'agr-state--dirty', text: t('agreement.unsaved') };
     const at = savedAt();
     if (at) {
-      const time = at.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', timeZone: catalog.timeZone() });
+      const time = at.toLocaleTimeString(locale(), {
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: catalog.timeZone(),
+      });
       return { cls: 'agr-state--saved', text: t('agreement.savedAt', { time }) };
     }
     return { cls: 'agr-state--saved', text: t('agreement.upToDate') };
@@ -174,7 +183,8 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
     const parsed = agreementSettingsSchema.safeParse({ terms: terms(), signingDays: Number(days().trim()) });
     return parsed.success ? { kind: 'AGREEMENT_SAMPLE', projectId: props.projectId, body: parsed.data } : undefined;
   });
-  const sampleHint = (): string | null => (!online() ? t('doc.offline') : sample() ? null : t('agreement.previewInvalid'));
+  const sampleHint = (): string | null =>
+    !online() ? t('doc.offline') : sample() ? null : t('agreement.previewInvalid');
 
   return (
     <div class="page agr-page">
@@ -195,7 +205,11 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
       <main class="page__main agr">
         <Switch>
           <Match when={settings.error() && !settings.value()}>
-            <ErrorState title={t('agreement.loadError')} message={describeError(settings.error())} onRetry={() => void settings.refetch()} />
+            <ErrorState
+              title={t('agreement.loadError')}
+              message={describeError(settings.error())}
+              onRetry={() => void settings.refetch()}
+            />
           </Match>
           <Match when={!settings.value()}>
             <LoadingState />
@@ -235,7 +249,9 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
                         when={usesDefault()}
                         fallback={<span class="pill pill--ok">{t('agreement.customBadge')}</span>}
                       >
-                        <span class="pill pill--warn" data-testid="agreement-default-badge">{t('agreement.defaultBadge')}</span>
+                        <span class="pill pill--warn" data-testid="agreement-default-badge">
+                          {t('agreement.defaultBadge')}
+                        </span>
                       </Show>
                     </span>
                     <textarea
@@ -259,7 +275,10 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
                         {t('agreement.useDefault')}
                       </button>
                       <span class="agr__count" classList={{ 'agr__count--over': length() > MAX_AGREEMENT_TERMS }}>
-                        {t('agreement.count', { n: length().toLocaleString(), max: MAX_AGREEMENT_TERMS.toLocaleString() })}
+                        {t('agreement.count', {
+                          n: length().toLocaleString(),
+                          max: MAX_AGREEMENT_TERMS.toLocaleString(),
+                        })}
                       </span>
                     </span>
                     <Show when={errors().terms}>{(m) => <span class="field__error">{m()}</span>}</Show>
@@ -275,24 +294,40 @@ function AgreementTerms(props: { projectId: string; user: UserInfo }): JSX.Eleme
                       {stateText().text}
                     </span>
                     <span class="agr__spacer" />
-                    <button type="button" class="btn btn--secondary" disabled={!dirty() || saving()} onClick={() => load(s())}>
+                    <button
+                      type="button"
+                      class="btn btn--secondary"
+                      disabled={!dirty() || saving()}
+                      onClick={() => load(s())}
+                    >
                       {t('agreement.discard')}
                     </button>
-                    <button type="submit" class="btn btn--primary" disabled={!dirty() || saving()} data-testid="agreement-save">
+                    <button
+                      type="submit"
+                      class="btn btn--primary"
+                      disabled={!dirty() || saving()}
+                      data-testid="agreement-save"
+                    >
                       {saving() ? t('agreement.saving') : t('agreement.save')}
                     </button>
                   </div>
                 </form>
 
                 <div class="agr__side">
-                  <section class="panel agr__default" classList={{ 'agr__default--active': usesDefault() }} aria-label={t('agreement.defaultTitle')}>
+                  <section
+                    class="panel agr__default"
+                    classList={{ 'agr__default--active': usesDefault() }}
+                    aria-label={t('agreement.defaultTitle')}
+                  >
                     <div class="agr__head">
                       <h2 class="panel__title">{t('agreement.defaultTitle')}</h2>
                       <span class="pill" classList={{ 'pill--warn': usesDefault() }}>
                         {usesDefault() ? t('agreement.defaultInUse') : t('agreement.defaultNotInUse')}
                       </span>
                     </div>
-                    <pre class="agr__default-text" data-testid="agreement-default-text">{s().defaultTerms}</pre>
+                    <pre class="agr__default-text" data-testid="agreement-default-text">
+                      {s().defaultTerms}
+                    </pre>
                     <button
                       type="button"
                       class="btn btn--ghost btn--sm"

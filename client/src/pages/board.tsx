@@ -4,7 +4,19 @@
  * Bilingual at all times (buyers of both languages read it). It heals itself: socket.io
  * reconnects and the store re-joins; failed HTTP loads retry on a timer.
  */
-import { For, Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, untrack, type JSX } from 'solid-js';
+import {
+  For,
+  Match,
+  Show,
+  Switch,
+  createEffect,
+  createMemo,
+  createSignal,
+  on,
+  onCleanup,
+  untrack,
+  type JSX,
+} from 'solid-js';
 import QRCode from 'qrcode';
 import {
   STATUS_COLORS,
@@ -100,7 +112,10 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
   });
   // Scheduled 推盘: the board reads the batch list (devices may) every BATCHES_POLL_MS and counts
   // down locally; the release itself arrives through the normal unit change feed.
-  const batches = createLoad(() => props.projectId, (id) => client.batches(id));
+  const batches = createLoad(
+    () => props.projectId,
+    (id) => client.batches(id),
+  );
   const batchPoll = setInterval(() => void batches.refetch(), BATCHES_POLL_MS);
   // Pushed when a batch changes (the poll covers a worker-only process that cannot push).
   const offBatches = units.listen('batches:changed', () => void batches.refetch());
@@ -124,9 +139,16 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
   const availableIn = (unitIds: readonly { id: string }[]): number =>
     unitIds.reduce((n, u) => n + (units.unit(u.id)?.status === 'AVAILABLE' ? 1 : 0), 0);
   const clockDate = (): string =>
-    new Intl.DateTimeFormat('zh-CN', { timeZone: tz(), year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).format(now());
+    new Intl.DateTimeFormat('zh-CN', {
+      timeZone: tz(),
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+    }).format(now());
   const fatalIsKey = (): boolean => {
-    const code = units.state.fatal?.code ?? (catalog.catalog.error() ? toApiError(catalog.catalog.error()).code : undefined);
+    const code =
+      units.state.fatal?.code ?? (catalog.catalog.error() ? toApiError(catalog.catalog.error()).code : undefined);
     return code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'INVALID_CREDENTIALS';
   };
 
@@ -216,7 +238,10 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
             <section class="board__buildings">
               <For each={catalog.layouts()}>
                 {(l) => (
-                  <div class="board-building" style={{ 'flex-grow': String(l.columns + 0.7), '--cols': String(l.columns) }}>
+                  <div
+                    class="board-building"
+                    style={{ 'flex-grow': String(l.columns + 0.7), '--cols': String(l.columns) }}
+                  >
                     <div class="board-building__head">
                       <span class="board-building__name">{l.building.name}</span>
                       <span class="board-building__avail">
@@ -235,62 +260,69 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
                 when={lottery.shown()}
                 fallback={
                   <>
-              <div class="kpi kpi--hero">
-                <span class="kpi__label">
-                  <Bi k="board.soldAmount" />
-                </span>
-                <span class="kpi__value">{formatBigMoney(stats().soldAmount, 'zh-CN')}</span>
-                <span class="kpi__sub">{formatYuan(stats().soldAmount, 'zh-CN')}</span>
-              </div>
-              <div class="kpi-row">
-                <div class="kpi">
-                  <span class="kpi__label">
-                    <Bi k="board.soldArea" />
-                  </span>
-                  <span class="kpi__value kpi__value--md">{formatWholeArea(stats().soldArea)}</span>
-                </div>
-                <div class="kpi">
-                  <span class="kpi__label">
-                    <Bi k="board.sellThrough" />
-                  </span>
-                  <span class="kpi__value kpi__value--md">{formatPercent(stats().sellThrough, 'zh-CN')}</span>
-                  <span class="kpi__bar" aria-hidden="true">
-                    <span style={{ width: `${Math.min(100, stats().sellThrough * 100)}%` }} />
-                  </span>
-                </div>
-              </div>
-              <div class="kpi__caption">
-                {tIn('zh-CN', 'board.soldOfReleased', { sold: stats().sold, released: stats().released })} ·{' '}
-                {tIn('en', 'board.soldOfReleased', { sold: stats().sold, released: stats().released })}
-              </div>
-
-              <ul class="board-legend" aria-label={t('grid.legend')}>
-                <For each={STATUS_ORDER}>
-                  {(s) => (
-                    <li class="board-legend__item">
-                      <span class="board-legend__swatch" style={{ background: STATUS_COLORS[s].bg }} />
-                      <span class="board-legend__label">
-                        <span class="bi__zh">{statusLabelIn(s, 'zh-CN')}</span>
-                        <span class="bi__en">{statusLabelIn(s, 'en')}</span>
+                    <div class="kpi kpi--hero">
+                      <span class="kpi__label">
+                        <Bi k="board.soldAmount" />
                       </span>
-                      <span class="board-legend__count">{stats().counts[s]}</span>
-                    </li>
-                  )}
-                </For>
-              </ul>
+                      <span class="kpi__value">{formatBigMoney(stats().soldAmount, 'zh-CN')}</span>
+                      <span class="kpi__sub">{formatYuan(stats().soldAmount, 'zh-CN')}</span>
+                    </div>
+                    <div class="kpi-row">
+                      <div class="kpi">
+                        <span class="kpi__label">
+                          <Bi k="board.soldArea" />
+                        </span>
+                        <span class="kpi__value kpi__value--md">{formatWholeArea(stats().soldArea)}</span>
+                      </div>
+                      <div class="kpi">
+                        <span class="kpi__label">
+                          <Bi k="board.sellThrough" />
+                        </span>
+                        <span class="kpi__value kpi__value--md">{formatPercent(stats().sellThrough, 'zh-CN')}</span>
+                        <span class="kpi__bar" aria-hidden="true">
+                          <span style={{ width: `${Math.min(100, stats().sellThrough * 100)}%` }} />
+                        </span>
+                      </div>
+                    </div>
+                    <div class="kpi__caption">
+                      {tIn('zh-CN', 'board.soldOfReleased', { sold: stats().sold, released: stats().released })} ·{' '}
+                      {tIn('en', 'board.soldOfReleased', { sold: stats().sold, released: stats().released })}
+                    </div>
 
-              <NowServing state={queue.state()} />
+                    <ul class="board-legend" aria-label={t('grid.legend')}>
+                      <For each={STATUS_ORDER}>
+                        {(s) => (
+                          <li class="board-legend__item">
+                            <span class="board-legend__swatch" style={{ background: STATUS_COLORS[s].bg }} />
+                            <span class="board-legend__label">
+                              <span class="bi__zh">{statusLabelIn(s, 'zh-CN')}</span>
+                              <span class="bi__en">{statusLabelIn(s, 'en')}</span>
+                            </span>
+                            <span class="board-legend__count">{stats().counts[s]}</span>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
 
-              <section class="deals">
-                <h2 class="deals__title">
-                  <Bi k="board.latestDeals" />
-                </h2>
-                <Show when={units.state.deals.length > 0} fallback={<p class="deals__empty"><Bi k="board.noDeals" /></p>}>
-                  <ol class="deals__list">
-                    <For each={units.state.deals}>{(d) => <DealRow deal={d} timeZone={tz()} />}</For>
-                  </ol>
-                </Show>
-              </section>
+                    <NowServing state={queue.state()} />
+
+                    <section class="deals">
+                      <h2 class="deals__title">
+                        <Bi k="board.latestDeals" />
+                      </h2>
+                      <Show
+                        when={units.state.deals.length > 0}
+                        fallback={
+                          <p class="deals__empty">
+                            <Bi k="board.noDeals" />
+                          </p>
+                        }
+                      >
+                        <ol class="deals__list">
+                          <For each={units.state.deals}>{(d) => <DealRow deal={d} timeZone={tz()} />}</For>
+                        </ol>
+                      </Show>
+                    </section>
                   </>
                 }
               >
@@ -338,7 +370,11 @@ function NowServing(props: { state: QueueState | undefined }): JSX.Element {
   const nextOf = (c: QueueCategoryState) => c.next.slice(0, narrow() ? NEXT_SHOWN.narrow : NEXT_SHOWN.wide);
   return (
     <Show when={hasQueueActivity(props.state)}>
-      <section class="serving" classList={{ 'serving--cols': narrow(), 'serving--many': active().length > 2 }} aria-live="polite">
+      <section
+        class="serving"
+        classList={{ 'serving--cols': narrow(), 'serving--many': active().length > 2 }}
+        aria-live="polite"
+      >
         <h2 class="serving__title">
           <Bi k="board.nowServing" />
         </h2>
@@ -357,11 +393,17 @@ function NowServing(props: { state: QueueState | undefined }): JSX.Element {
                   </span>
                 </div>
                 <div class="serving__row">
-                  <Show when={c.nowServing[0]} keyed fallback={<span class="serving__latest serving__latest--none">—</span>}>
+                  <Show
+                    when={c.nowServing[0]}
+                    keyed
+                    fallback={<span class="serving__latest serving__latest--none">—</span>}
+                  >
                     {(latest) => <span class="serving__latest">{latest.label}</span>}
                   </Show>
                   <span class="serving__earlier">
-                    <For each={c.nowServing.slice(1, 1 + EARLIER_SHOWN)}>{(tk) => <span class="serving__number">{tk.label}</span>}</For>
+                    <For each={c.nowServing.slice(1, 1 + EARLIER_SHOWN)}>
+                      {(tk) => <span class="serving__number">{tk.label}</span>}
+                    </For>
                   </span>
                 </div>
                 <Show when={c.next.length > 0}>
@@ -409,7 +451,12 @@ function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.
   const shownCount = (): number => Math.min(props.lottery.order.length, LOTTERY_PAGE_SIZE * LOTTERY_MAX_PAGES);
   const pages = (): number => Math.max(1, Math.ceil(shownCount() / LOTTERY_PAGE_SIZE));
   // A new draw starts at its first page; pages cycle while it is up.
-  createEffect(on(() => props.lottery.drawId, () => setPage(0)));
+  createEffect(
+    on(
+      () => props.lottery.drawId,
+      () => setPage(0),
+    ),
+  );
   createEffect(() => {
     if (pages() <= 1) return;
     const timer = setInterval(() => setPage((p) => (p + 1) % pages()), LOTTERY_PAGE_MS);
@@ -417,10 +464,17 @@ function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.
   });
   const from = (): number => page() * LOTTERY_PAGE_SIZE;
   const entries = (): { position: number; label: string }[] =>
-    props.lottery.order.slice(from(), Math.min(from() + LOTTERY_PAGE_SIZE, shownCount())).map((label, i) => ({ position: from() + i + 1, label }));
+    props.lottery.order
+      .slice(from(), Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()))
+      .map((label, i) => ({ position: from() + i + 1, label }));
   const url = (): string => lotteryPaths(props.lottery.drawId, window.location.origin).page;
   const qr = createLoad(url, (u) =>
-    QRCode.toString(u, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#0b1220', light: '#ffffff' } }),
+    QRCode.toString(u, {
+      type: 'svg',
+      margin: 1,
+      errorCorrectionLevel: 'M',
+      color: { dark: '#0b1220', light: '#ffffff' },
+    }),
   );
   const msLeftOnScreen = (): number => Math.max(0, props.lottery.until - Date.now());
 
@@ -432,8 +486,16 @@ function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.
         </span>
         <h2 class="board-lottery__title">{props.lottery.title}</h2>
         <span class="board-lottery__meta">
-          {tIn('zh-CN', 'board.lotteryMeta', { n: props.lottery.order.length, time: formatClock(props.lottery.drawnAt, props.timeZone) })}
-          <span class="bi__en">{tIn('en', 'board.lotteryMeta', { n: props.lottery.order.length, time: formatClock(props.lottery.drawnAt, props.timeZone) })}</span>
+          {tIn('zh-CN', 'board.lotteryMeta', {
+            n: props.lottery.order.length,
+            time: formatClock(props.lottery.drawnAt, props.timeZone),
+          })}
+          <span class="bi__en">
+            {tIn('en', 'board.lotteryMeta', {
+              n: props.lottery.order.length,
+              time: formatClock(props.lottery.drawnAt, props.timeZone),
+            })}
+          </span>
         </span>
       </header>
 
@@ -450,9 +512,17 @@ function LotteryResult(props: { lottery: BoardLottery; timeZone: string }): JSX.
 
       <div class="board-lottery__pager">
         <span>
-          {tIn('zh-CN', 'board.lotteryPage', { from: from() + 1, to: Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()), n: props.lottery.order.length })}
+          {tIn('zh-CN', 'board.lotteryPage', {
+            from: from() + 1,
+            to: Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()),
+            n: props.lottery.order.length,
+          })}
           <span class="bi__en">
-            {tIn('en', 'board.lotteryPage', { from: from() + 1, to: Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()), n: props.lottery.order.length })}
+            {tIn('en', 'board.lotteryPage', {
+              from: from() + 1,
+              to: Math.min(from() + LOTTERY_PAGE_SIZE, shownCount()),
+              n: props.lottery.order.length,
+            })}
           </span>
         </span>
         <Show when={pages() > 1}>

@@ -32,7 +32,9 @@ const STATUS_KEYS: Record<TicketStatus, MessageKey> = {
 
 /** "09:30" in the project's time zone. */
 function formatTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
+    new Date(iso),
+  );
 }
 
 export default function BuyerPage(props: { token: string }): JSX.Element {
@@ -51,7 +53,12 @@ export default function BuyerPage(props: { token: string }): JSX.Element {
           <div class="buyer-head__titles">
             <h1 class="buyer-head__title">{projectName() || t('buyerPage.title')}</h1>
             <Show when={s.view}>
-              <ConnectionIndicator state={s.connection} lastUpdate={s.lastUpdate} timeZone={s.view?.project.timezone ?? 'Asia/Shanghai'} compact />
+              <ConnectionIndicator
+                state={s.connection}
+                lastUpdate={s.lastUpdate}
+                timeZone={s.view?.project.timezone ?? 'Asia/Shanghai'}
+                compact
+              />
             </Show>
           </div>
         </div>
@@ -64,7 +71,9 @@ export default function BuyerPage(props: { token: string }): JSX.Element {
           </Match>
           <Match when={s.view}>{(view) => <BuyerTicket view={view()} clockOffsetMs={s.clockOffsetMs} />}</Match>
           <Match when={s.error}>
-            {(error) => <ErrorState title={t('buyerPage.loadError')} message={describeError(error())} onRetry={store.reload} />}
+            {(error) => (
+              <ErrorState title={t('buyerPage.loadError')} message={describeError(error())} onRetry={store.reload} />
+            )}
           </Match>
           <Match when={true}>
             <LoadingState />
@@ -90,7 +99,11 @@ function BuyerTicket(props: { view: BuyerView; clockOffsetMs: number }): JSX.Ele
   };
   return (
     <>
-      <section class="buyer-card buyer-hero" classList={{ [`buyer-hero--${v().status.toLowerCase()}`]: true }} data-status={v().status}>
+      <section
+        class="buyer-card buyer-hero"
+        classList={{ [`buyer-hero--${v().status.toLowerCase()}`]: true }}
+        data-status={v().status}
+      >
         <div class="buyer-hero__top">
           <span class="buyer-hero__label">{t('buyerPage.yourNumber')}</span>
           <span class={`buyer-pill buyer-pill--${v().status.toLowerCase()}`} data-testid="ticket-status">
@@ -122,7 +135,10 @@ function BuyerTicket(props: { view: BuyerView; clockOffsetMs: number }): JSX.Ele
               <span>{t('buyerPage.calledBody')}</span>
               <Show when={selectionDeadline()}>
                 {(deadline) => (
-                  <Show when={secondsLeft(deadline()) > 0} fallback={<span class="buyer-called__over">{t('buyerPage.selectionOver')}</span>}>
+                  <Show
+                    when={secondsLeft(deadline()) > 0}
+                    fallback={<span class="buyer-called__over">{t('buyerPage.selectionOver')}</span>}
+                  >
                     <span class="buyer-called__timer">
                       {t('buyerPage.selectionLeft')} <b class="num">{formatMmSs(secondsLeft(deadline()))}</b>
                     </span>
@@ -148,7 +164,9 @@ function BuyerTicket(props: { view: BuyerView; clockOffsetMs: number }): JSX.Ele
           <ol class="buyer-serving" data-testid="now-serving">
             <For each={v().nowServing.slice(0, 6)}>
               {(label, i) => (
-                <li classList={{ 'buyer-serving--latest': i() === 0, 'buyer-serving--mine': label === v().label }}>{label}</li>
+                <li classList={{ 'buyer-serving--latest': i() === 0, 'buyer-serving--mine': label === v().label }}>
+                  {label}
+                </li>
               )}
             </For>
           </ol>
@@ -185,7 +203,8 @@ function ShortlistRow(props: { unit: BuyerShortlistUnit }): JSX.Element {
       <div class="buyer-unit__main">
         <strong class="buyer-unit__code">{props.unit.code}</strong>
         <span class="buyer-unit__facts">
-          {props.unit.layoutName} · {formatArea(props.unit.grossArea, locale())} · {formatBigMoney(props.unit.listPrice, locale())}
+          {props.unit.layoutName} · {formatArea(props.unit.grossArea, locale())} ·{' '}
+          {formatBigMoney(props.unit.listPrice, locale())}
         </span>
       </div>
       <span class="status-pill" style={{ background: colors().bg, color: colors().fg }}>

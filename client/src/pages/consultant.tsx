@@ -63,7 +63,11 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
     keep: (e) => e.consultantId === props.user.id,
     onEvent: (e) => {
       if (e.consultantId === props.user.id) void buyers.refetch();
-      else showToast('info', t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }));
+      else
+        showToast(
+          'info',
+          t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }),
+        );
     },
   });
 
@@ -141,9 +145,20 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
             <A href={`/p/${props.projectId}/customers`} class="btn btn--ghost btn--sm">
               {t('customers.link')}
             </A>
-            <A href={`/p/${props.projectId}/deals`} class="btn btn--ghost btn--sm deals-nav-link" aria-label={t('deals.link')} title={t('deals.link')}>
+            <A
+              href={`/p/${props.projectId}/deals`}
+              class="btn btn--ghost btn--sm deals-nav-link"
+              aria-label={t('deals.link')}
+              title={t('deals.link')}
+            >
               <svg class="deals-nav-link__icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                <path d="M7 3h7l4 4v14H7z M14 3v4h4 M10 12h5 M10 16h5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+                <path
+                  d="M7 3h7l4 4v14H7z M14 3v4h4 M10 12h5 M10 16h5"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="1.8"
+                  stroke-linejoin="round"
+                />
               </svg>
               <span class="deals-nav-link__text">{t('deals.linkShort')}</span>
             </A>
@@ -155,7 +170,12 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
           </>
         }
       />
-      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} blockedBy={units.blockedBy()} />
+      <StatusBanners
+        paused={units.state.paused}
+        connection={units.state.connection}
+        loaded={units.state.loaded}
+        blockedBy={units.blockedBy()}
+      />
 
       <main class="page__main consultant" classList={{ 'consultant--stale': units.state.connection === 'offline' }}>
         <CancelledDealNotices store={cancelledDeals} timeZone={catalog.timeZone()} onOpenUnit={openUnit} />
@@ -192,7 +212,11 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
 
         <Switch>
           <Match when={catalog.catalog.error()}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error())} onRetry={retryAll} />
+            <ErrorState
+              title={t('grid.errorTitle')}
+              message={describeError(catalog.catalog.error())}
+              onRetry={retryAll}
+            />
           </Match>
           <Match when={units.state.fatal}>
             {(err) => <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={retryAll} />}
@@ -239,7 +263,11 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
                   />
                 </div>
                 <p class="grid-foot">
-                  <ConnectionIndicator state={units.state.connection} lastUpdate={units.state.lastUpdate} timeZone={catalog.timeZone()} />
+                  <ConnectionIndicator
+                    state={units.state.connection}
+                    lastUpdate={units.state.lastUpdate}
+                    timeZone={catalog.timeZone()}
+                  />
                 </p>
               </>
             )}

@@ -28,8 +28,14 @@ import { ManagerTable } from '../components/customers-table';
 import { CustomerSheet } from '../components/customer-sheet';
 import { CustomerForm } from '../components/customer-form';
 
-export default function CustomersPage(props: { projectId: string; user: UserInfo; token: string; variant: CustomerVariant }): JSX.Element {
-  const variant = (): CustomerVariant => (props.variant === 'manager' && isManager(props.user) ? 'manager' : 'consultant');
+export default function CustomersPage(props: {
+  projectId: string;
+  user: UserInfo;
+  token: string;
+  variant: CustomerVariant;
+}): JSX.Element {
+  const variant = (): CustomerVariant =>
+    props.variant === 'manager' && isManager(props.user) ? 'manager' : 'consultant';
   const catalog = createCatalog(props.projectId, api);
   const projectName = (): string => {
     const p = catalog.ready()?.project;
@@ -45,10 +51,12 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
   const [ownerFilter, setOwnerFilter] = createSignal<string>('');
   const [idleFilter, setIdleFilter] = createSignal<number | ''>('');
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
-  createEffect(on(search, (q) => {
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => setDebounced(q.trim()), 250);
-  }));
+  createEffect(
+    on(search, (q) => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => setDebounced(q.trim()), 250);
+    }),
+  );
   onCleanup(() => clearTimeout(searchTimer));
 
   const query = createMemo(() => {
@@ -90,8 +98,14 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
   const [openId, setOpenId] = createSignal<string | null>(null);
   const [adding, setAdding] = createSignal(false);
 
-  const emptyTitle = (): string => (debounced() ? t('customers.noMatch') : scope() === 'pool' ? t('customers.emptyPool') : t('customers.empty'));
-  const emptyHint = (): string => (debounced() ? t('customers.noMatchHint') : scope() === 'pool' ? t('customers.emptyPoolHint') : t('customers.emptyHint'));
+  const emptyTitle = (): string =>
+    debounced() ? t('customers.noMatch') : scope() === 'pool' ? t('customers.emptyPool') : t('customers.empty');
+  const emptyHint = (): string =>
+    debounced()
+      ? t('customers.noMatchHint')
+      : scope() === 'pool'
+        ? t('customers.emptyPoolHint')
+        : t('customers.emptyHint');
 
   const listBody = (render: () => JSX.Element): JSX.Element => (
     <Switch>
@@ -172,7 +186,12 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
                           <span class="cust-card__meta">
                             <span class="cust-card__phone">{c.phone}</span>
                             <Show when={c.registration}>{(r) => <span class="cust-card__reg">{r().label}</span>}</Show>
-                            <span class="cust-card__activity" classList={{ 'cust-card__activity--idle': idleDaysOf(c.lastActivityAt) >= DEFAULT_IDLE_DAYS }}>
+                            <span
+                              class="cust-card__activity"
+                              classList={{
+                                'cust-card__activity--idle': idleDaysOf(c.lastActivityAt) >= DEFAULT_IDLE_DAYS,
+                              }}
+                            >
                               {activityText(c.lastActivityAt)}
                             </span>
                           </span>
@@ -225,4 +244,3 @@ export default function CustomersPage(props: { projectId: string; user: UserInfo
     </div>
   );
 }
-

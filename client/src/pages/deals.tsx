@@ -33,7 +33,12 @@ const STATUS_FILTERS: StatusFilter[] = ['', 'ACTIVE', 'CHANGED', 'CANCELLED', 'C
 /** Live events are coalesced: a burst of changes costs one re-read. */
 const REFRESH_DEBOUNCE_MS = 300;
 
-export default function DealsPage(props: { projectId: string; user: UserInfo; token: string; variant: Variant }): JSX.Element {
+export default function DealsPage(props: {
+  projectId: string;
+  user: UserInfo;
+  token: string;
+  variant: Variant;
+}): JSX.Element {
   const allowed = (): boolean => (props.variant === 'manager' ? isManager(props.user) : isSeller(props.user));
   return (
     <Show when={allowed()} fallback={<Forbidden projectId={props.projectId} variant={props.variant} />}>
@@ -47,7 +52,10 @@ function Forbidden(props: { projectId: string; variant: Variant }): JSX.Element 
     <div class="page">
       <AppHeader title={t('deals.title')} backHref="/?pick" />
       <main class="page__main page__main--narrow">
-        <ErrorState title={t('deals.forbiddenTitle')} message={t(props.variant === 'manager' ? 'deals.forbiddenManager' : 'deals.forbiddenSeller')} />
+        <ErrorState
+          title={t('deals.forbiddenTitle')}
+          message={t(props.variant === 'manager' ? 'deals.forbiddenManager' : 'deals.forbiddenSeller')}
+        />
         <Show when={props.variant === 'manager'}>
           <p class="center">
             <A href={`/p/${props.projectId}/deals`} class="btn btn--primary">
@@ -76,13 +84,22 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
   const [search, setSearch] = createSignal('');
   const [q, setQ] = createSignal('');
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
-  createEffect(on(search, (text) => {
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => setQ(text.trim()), 250);
-  }, { defer: true }));
+  createEffect(
+    on(
+      search,
+      (text) => {
+        clearTimeout(searchTimer);
+        searchTimer = setTimeout(() => setQ(text.trim()), 250);
+      },
+      { defer: true },
+    ),
+  );
   const query = createMemo(() => ({ status: status() || undefined, q: q() || undefined, limit: 300 }));
   const subs = createLoad(query, (qq) => api.subscriptions(props.projectId, qq));
-  const reqs = createLoad(() => props.projectId, (id) => api.changeRequests(id));
+  const reqs = createLoad(
+    () => props.projectId,
+    (id) => api.changeRequests(id),
+  );
   const subRows = subs.value;
   const reqRows = reqs.value;
   const [showClosed, setShowClosed] = createSignal(false);
@@ -101,7 +118,13 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
   const availableUnits = createMemo((): TargetUnit[] =>
     (catalog.ready()?.units ?? [])
       .filter((u) => units.unit(u.id)?.status === 'AVAILABLE')
-      .map((u) => ({ id: u.id, code: u.code, layoutName: u.layoutName, grossArea: u.grossArea, listPrice: u.listPrice }))
+      .map((u) => ({
+        id: u.id,
+        code: u.code,
+        layoutName: u.layoutName,
+        grossArea: u.grossArea,
+        listPrice: u.listPrice,
+      }))
       .sort((a, b) => a.code.localeCompare(b.code)),
   );
 
@@ -127,10 +150,19 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
     if (event.projectId !== props.projectId) return;
     if (manager() && event.status === 'PENDING' && !announced.has(event.id) && !isMine(event, viewer())) {
       announced.add(event.id);
-      showToast('info', t('deals.newRequestToast', { kind: kindLabel(event.kind), unit: event.unitCode, who: event.requestedBy }));
+      showToast(
+        'info',
+        t('deals.newRequestToast', { kind: kindLabel(event.kind), unit: event.unitCode, who: event.requestedBy }),
+      );
     }
     if (!manager() && isMine(event, viewer()) && (event.status === 'APPROVED' || event.status === 'REJECTED')) {
-      showToast(event.status === 'APPROVED' ? 'success' : 'info', t(event.status === 'APPROVED' ? 'deals.approvedToast' : 'deals.rejectedToast', { kind: kindLabel(event.kind), unit: event.unitCode }));
+      showToast(
+        event.status === 'APPROVED' ? 'success' : 'info',
+        t(event.status === 'APPROVED' ? 'deals.approvedToast' : 'deals.rejectedToast', {
+          kind: kindLabel(event.kind),
+          unit: event.unitCode,
+        }),
+      );
     }
     refreshSoon();
   });
@@ -139,9 +171,14 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
     if (event.projectId === props.projectId) refreshSoon();
   });
   // Events missed while offline: read everything again when the connection is back.
-  createEffect(on(() => units.state.connection, (now, before) => {
-    if (now === 'online' && before && before !== 'online' && before !== 'connecting') refreshNow();
-  }));
+  createEffect(
+    on(
+      () => units.state.connection,
+      (now, before) => {
+        if (now === 'online' && before && before !== 'online' && before !== 'connecting') refreshNow();
+      },
+    ),
+  );
   onCleanup(() => {
     offChange();
     offCancelled();
@@ -152,7 +189,11 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
   // ---- actions --------------------------------------------------------------------------------
   const [busy, setBusy] = createSignal<string | null>(null);
   const [confirming, setConfirming] = createSignal<ChangeRequestInfo | null>(null);
-  const run = async (r: ChangeRequestInfo, call: () => Promise<ChangeRequestInfo>, done: (res: ChangeRequestInfo) => string): Promise<boolean> => {
+  const run = async (
+    r: ChangeRequestInfo,
+    call: () => Promise<ChangeRequestInfo>,
+    done: (res: ChangeRequestInfo) => string,
+  ): Promise<boolean> => {
     setBusy(r.id);
     try {
       const res = await call();
@@ -170,18 +211,34 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
   const actions: ChangeActions = {
     busy,
     decide: (r, approve, note) =>
-      run(r, () => api.decideChange(r.id, { approve, ...(note ? { note } : {}) }), (res) =>
-        t(res.status === 'REJECTED' ? 'deals.rejectedDone' : 'deals.approvedDone', { kind: kindLabel(res.kind), unit: res.unitCode })),
-    withdraw: (r) => run(r, () => api.withdrawChange(r.id), (res) => t('deals.withdrawnDone', { kind: kindLabel(res.kind), unit: res.unitCode })),
+      run(
+        r,
+        () => api.decideChange(r.id, { approve, ...(note ? { note } : {}) }),
+        (res) =>
+          t(res.status === 'REJECTED' ? 'deals.rejectedDone' : 'deals.approvedDone', {
+            kind: kindLabel(res.kind),
+            unit: res.unitCode,
+          }),
+      ),
+    withdraw: (r) =>
+      run(
+        r,
+        () => api.withdrawChange(r.id),
+        (res) => t('deals.withdrawnDone', { kind: kindLabel(res.kind), unit: res.unitCode }),
+      ),
     execute: (r) => setConfirming(r),
   };
   const execute = async (): Promise<void> => {
     const r = confirming();
     if (!r) return;
-    await run(r, () => api.executeChange(r.id), (res) => {
-      const to = typeof res.result?.newUnitCode === 'string' ? ` → ${res.result.newUnitCode}` : '';
-      return t('deals.executedDone', { kind: kindLabel(res.kind), unit: `${res.unitCode}${to}` });
-    });
+    await run(
+      r,
+      () => api.executeChange(r.id),
+      (res) => {
+        const to = typeof res.result?.newUnitCode === 'string' ? ` → ${res.result.newUnitCode}` : '';
+        return t('deals.executedDone', { kind: kindLabel(res.kind), unit: `${res.unitCode}${to}` });
+      },
+    );
     setConfirming(null);
   };
   const executeBody = (r: ChangeRequestInfo): string => {
@@ -190,7 +247,10 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
       case 'UNIT_CHANGE':
         return t('deals.confirm.unitChange', { summary });
       case 'CANCEL':
-        return t('deals.confirm.cancel', { unit: r.unitCode, price: typeof r.preview?.price === 'number' ? money(r.preview.price) : '' });
+        return t('deals.confirm.cancel', {
+          unit: r.unitCode,
+          price: typeof r.preview?.price === 'number' ? money(r.preview.price) : '',
+        });
       case 'BUYER_CHANGE':
         return t('deals.confirm.buyerChange', { unit: r.unitCode, summary });
       case 'PRICE_CHANGE':
@@ -212,7 +272,12 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
             value={search()}
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
-          <select class="input input--sm deals-toolbar__status" aria-label={t('deals.col.status')} value={status()} onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)}>
+          <select
+            class="input input--sm deals-toolbar__status"
+            aria-label={t('deals.col.status')}
+            value={status()}
+            onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)}
+          >
             {STATUS_FILTERS.map((s) => (
               <option value={s}>{s ? t(`deals.sub.${s}`) : t('deals.allStatuses')}</option>
             ))}
@@ -221,7 +286,11 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
       </div>
       <Switch>
         <Match when={subs.error() !== undefined && !subRows()}>
-          <ErrorState title={t('deals.loadError')} message={describeError(subs.error())} onRetry={() => void subs.refetch()} />
+          <ErrorState
+            title={t('deals.loadError')}
+            message={describeError(subs.error())}
+            onRetry={() => void subs.refetch()}
+          />
         </Match>
         <Match when={!subRows()}>
           <LoadingState />
@@ -229,7 +298,13 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
         <Match when={subRows()?.length === 0}>
           <EmptyState
             title={q() || status() ? t('deals.noMatch') : t('deals.noSubscriptions')}
-            hint={q() || status() ? t('deals.noMatchHint') : manager() ? t('deals.noSubscriptionsHintManager') : t('deals.noSubscriptionsHint')}
+            hint={
+              q() || status()
+                ? t('deals.noMatchHint')
+                : manager()
+                  ? t('deals.noSubscriptionsHintManager')
+                  : t('deals.noSubscriptionsHint')
+            }
           />
         </Match>
         <Match when={subRows()}>
@@ -258,17 +333,33 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
           </Show>
         </h2>
         <div class="deals-seg" role="tablist">
-          <button type="button" role="tab" aria-selected={!showClosed()} class="deals-seg__opt" onClick={() => setShowClosed(false)}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={!showClosed()}
+            class="deals-seg__opt"
+            onClick={() => setShowClosed(false)}
+          >
             {t('deals.openOnly')}
           </button>
-          <button type="button" role="tab" aria-selected={showClosed()} class="deals-seg__opt" onClick={() => setShowClosed(true)}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={showClosed()}
+            class="deals-seg__opt"
+            onClick={() => setShowClosed(true)}
+          >
             {t('deals.all')}
           </button>
         </div>
       </div>
       <Switch>
         <Match when={reqs.error() !== undefined && !reqRows()}>
-          <ErrorState title={t('deals.loadError')} message={describeError(reqs.error())} onRetry={() => void reqs.refetch()} />
+          <ErrorState
+            title={t('deals.loadError')}
+            message={describeError(reqs.error())}
+            onRetry={() => void reqs.refetch()}
+          />
         </Match>
         <Match when={!reqRows()}>
           <LoadingState />
@@ -293,15 +384,33 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
         backHref={manager() ? `/manager/${props.projectId}` : `/p/${props.projectId}`}
         title={t('deals.title')}
         subtitle={projectName() ? `${projectName()} · ${props.user.displayName}` : props.user.displayName}
-        status={<ConnectionIndicator state={units.state.connection} lastUpdate={units.state.lastUpdate} timeZone={catalog.timeZone()} compact />}
+        status={
+          <ConnectionIndicator
+            state={units.state.connection}
+            lastUpdate={units.state.lastUpdate}
+            timeZone={catalog.timeZone()}
+            compact
+          />
+        }
       />
-      <StatusBanners paused={false} connection={units.state.connection} loaded={units.state.loaded} blockedBy={units.blockedBy()} />
+      <StatusBanners
+        paused={false}
+        connection={units.state.connection}
+        loaded={units.state.loaded}
+        blockedBy={units.blockedBy()}
+      />
       <main class="page__main deals-page">
         <div class="deals-tabs tabs" role="tablist">
           <button type="button" role="tab" class="tab" aria-selected={tab() === 'subs'} onClick={() => setTab('subs')}>
             {t('deals.tab.subs')}
           </button>
-          <button type="button" role="tab" class="tab" aria-selected={tab() === 'requests'} onClick={() => setTab('requests')}>
+          <button
+            type="button"
+            role="tab"
+            class="tab"
+            aria-selected={tab() === 'requests'}
+            onClick={() => setTab('requests')}
+          >
             {t('deals.tab.requests')}
             <Show when={(manager() ? pendingCount() : openCount()) > 0}>
               <span class="deals-count">{manager() ? pendingCount() : openCount()}</span>
@@ -327,7 +436,11 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
       />
       <ConfirmDialog
         open={confirming() !== null}
-        title={confirming() ? t('deals.confirm.title', { kind: kindLabel(confirming()!.kind), unit: confirming()!.unitCode }) : ''}
+        title={
+          confirming()
+            ? t('deals.confirm.title', { kind: kindLabel(confirming()!.kind), unit: confirming()!.unitCode })
+            : ''
+        }
         body={confirming() ? executeBody(confirming()!) : ''}
         confirmLabel={t('deals.execute')}
         danger={confirming()?.kind === 'CANCEL'}

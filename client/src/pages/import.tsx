@@ -114,7 +114,10 @@ export default function ImportPage(props: { projectId: string; user: UserInfo })
 
 function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
   const online = createOnline();
-  const catalog = createLoad(() => props.projectId, (id) => api.catalog(id));
+  const catalog = createLoad(
+    () => props.projectId,
+    (id) => api.catalog(id),
+  );
   const [file, setFile] = createSignal<File | null>(null);
   const [pickError, setPickError] = createSignal<string | null>(null);
   const [phase, setPhase] = createSignal<Phase>({ kind: 'idle' });
@@ -129,7 +132,8 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
   const revealResult = (): void => {
     requestAnimationFrame(() => {
       const top = resultBox?.getBoundingClientRect().top;
-      if (top !== undefined && top > window.innerHeight - 120) resultBox?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      if (top !== undefined && top > window.innerHeight - 120)
+        resultBox?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     });
   };
 
@@ -183,7 +187,9 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
     const format = f ? formatOf(f) : null;
     if (!f || !format) return;
     const previous = phase();
-    setPhase(dryRun ? { kind: 'checking' } : { kind: 'importing', result: (previous as { result: UnitImportResult }).result });
+    setPhase(
+      dryRun ? { kind: 'checking' } : { kind: 'importing', result: (previous as { result: UnitImportResult }).result },
+    );
     try {
       const result = await unitSheets.import(props.projectId, f, { format, dryRun, fileName: f.name });
       if (file() !== f) return; // another file was chosen meanwhile
@@ -212,7 +218,12 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
   const busy = (): boolean => phase().kind === 'checking' || phase().kind === 'importing';
   const canImport = (): boolean => {
     const p = phase();
-    return online() && p.kind === 'ready' && checked() === file() && p.result.created + p.result.updated + p.result.priceChanges > 0;
+    return (
+      online() &&
+      p.kind === 'ready' &&
+      checked() === file() &&
+      p.result.created + p.result.updated + p.result.priceChanges > 0
+    );
   };
   const reset = (): void => {
     setFile(null);
@@ -282,11 +293,17 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
 
       <main class="page__main imp">
         <Show when={catalog.error() && !catalog.value()}>
-          <ErrorState title={t('import.failedTitle')} message={describeError(catalog.error())} onRetry={() => void catalog.refetch()} />
+          <ErrorState
+            title={t('import.failedTitle')}
+            message={describeError(catalog.error())}
+            onRetry={() => void catalog.refetch()}
+          />
         </Show>
         <div class="imp__top">
           <section class="panel imp-upload" aria-labelledby="imp-upload-title">
-            <h2 id="imp-upload-title" class="panel__title">{t('import.uploadTitle')}</h2>
+            <h2 id="imp-upload-title" class="panel__title">
+              {t('import.uploadTitle')}
+            </h2>
             <label
               class="imp-drop"
               classList={{ 'imp-drop--over': over(), 'imp-drop--chosen': file() !== null }}
@@ -348,7 +365,12 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
                 </Show>
                 {phase().kind === 'checking' ? t('import.checking') : t('import.check')}
               </button>
-              <button type="button" class="btn btn--go" disabled={!canImport() || busy()} onClick={() => void send(false)}>
+              <button
+                type="button"
+                class="btn btn--go"
+                disabled={!canImport() || busy()}
+                onClick={() => void send(false)}
+              >
                 <Show when={phase().kind === 'importing'}>
                   <Spinner size="sm" />
                 </Show>
@@ -362,12 +384,16 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
 
           <div class="imp__side">
             <section class="panel" aria-labelledby="imp-dl-title">
-              <h2 id="imp-dl-title" class="panel__title">{t('import.downloadTitle')}</h2>
+              <h2 id="imp-dl-title" class="panel__title">
+                {t('import.downloadTitle')}
+              </h2>
               <DownloadRow kind="export" label={t('import.exportLabel')} hint={t('import.exportHint')} />
               <DownloadRow kind="template" label={t('import.templateLabel')} hint={t('import.templateHint')} />
             </section>
             <section class="panel imp-rules" aria-labelledby="imp-rules-title">
-              <h2 id="imp-rules-title" class="panel__title">{t('import.rulesTitle')}</h2>
+              <h2 id="imp-rules-title" class="panel__title">
+                {t('import.rulesTitle')}
+              </h2>
               <ul>
                 <li>{t('import.rule.atomic')}</li>
                 <li>{t('import.rule.new')}</li>
@@ -386,19 +412,43 @@ function UnitSheets(props: { projectId: string; user: UserInfo }): JSX.Element {
                 <span>{t('import.checking')}</span>
               </div>
             </Match>
-            <Match when={(() => { const p = phase(); return p.kind === 'invalid' ? p.details : null; })()}>
+            <Match
+              when={(() => {
+                const p = phase();
+                return p.kind === 'invalid' ? p.details : null;
+              })()}
+            >
               {(details) => <ErrorReport details={details()} />}
             </Match>
-            <Match when={(() => { const p = phase(); return p.kind === 'ready' || p.kind === 'importing' ? p.result : null; })()}>
+            <Match
+              when={(() => {
+                const p = phase();
+                return p.kind === 'ready' || p.kind === 'importing' ? p.result : null;
+              })()}
+            >
               {(result) => <Summary result={result()} />}
             </Match>
-            <Match when={(() => { const p = phase(); return p.kind === 'done' ? p.result : null; })()}>
+            <Match
+              when={(() => {
+                const p = phase();
+                return p.kind === 'done' ? p.result : null;
+              })()}
+            >
               {(result) => <Done result={result()} projectId={props.projectId} onAnother={reset} />}
             </Match>
-            <Match when={(() => { const p = phase(); return p.kind === 'failed' ? p : null; })()}>
+            <Match
+              when={(() => {
+                const p = phase();
+                return p.kind === 'failed' ? p : null;
+              })()}
+            >
               {(failed) => (
                 <div class="panel">
-                  <ErrorState title={t('import.failedTitle')} message={failed().message} onRetry={online() ? failed().retry : undefined} />
+                  <ErrorState
+                    title={t('import.failedTitle')}
+                    message={failed().message}
+                    onRetry={online() ? failed().retry : undefined}
+                  />
                 </div>
               )}
             </Match>
@@ -423,7 +473,9 @@ function ErrorReport(props: { details: ImportInvalidDetails }): JSX.Element {
         <table class="table imp-table">
           <thead>
             <tr>
-              <th scope="col" class="imp-table__row">{t('import.col.row')}</th>
+              <th scope="col" class="imp-table__row">
+                {t('import.col.row')}
+              </th>
               <th scope="col">{t('import.col.column')}</th>
               <th scope="col">{t('import.col.value')}</th>
               <th scope="col">{t('import.col.reason')}</th>
@@ -436,7 +488,10 @@ function ErrorReport(props: { details: ImportInvalidDetails }): JSX.Element {
                   <td class="imp-table__row">{e.row === 0 ? t('import.wholeFile') : e.row}</td>
                   <td class="imp-table__col">{e.column ?? t('common.dash')}</td>
                   <td class="imp-table__value">
-                    <Show when={e.value !== null && e.value !== ''} fallback={<span class="muted">{e.row === 0 ? t('common.dash') : t('import.emptyValue')}</span>}>
+                    <Show
+                      when={e.value !== null && e.value !== ''}
+                      fallback={<span class="muted">{e.row === 0 ? t('common.dash') : t('import.emptyValue')}</span>}
+                    >
                       <code>{e.value}</code>
                     </Show>
                   </td>
@@ -453,7 +508,9 @@ function ErrorReport(props: { details: ImportInvalidDetails }): JSX.Element {
         </table>
       </div>
       <Show when={props.details.errorCount > props.details.errors.length}>
-        <p class="muted">{t('import.errorsTruncated', { shown: props.details.errors.length, n: props.details.errorCount })}</p>
+        <p class="muted">
+          {t('import.errorsTruncated', { shown: props.details.errors.length, n: props.details.errorCount })}
+        </p>
       </Show>
     </div>
   );
@@ -552,8 +609,19 @@ function Done(props: { result: UnitImportResult; projectId: string; onAnother: (
 function SheetIcon(): JSX.Element {
   return (
     <svg class="imp-drop__icon" viewBox="0 0 48 48" aria-hidden="true">
-      <path d="M12 5h17l9 9v27a2 2 0 0 1-2 2H12a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" stroke-width="2.5" />
-      <path d="M29 5v9h9M16 24h16M16 30h16M16 36h10M22 20v20" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" />
+      <path
+        d="M12 5h17l9 9v27a2 2 0 0 1-2 2H12a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2.5"
+      />
+      <path
+        d="M29 5v9h9M16 24h16M16 30h16M16 36h10M22 20v20"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2.2"
+        stroke-linecap="round"
+      />
     </svg>
   );
 }
@@ -561,7 +629,14 @@ function SheetIcon(): JSX.Element {
 function DownloadIcon(): JSX.Element {
   return (
     <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
-      <path d="M12 4v11M7 10l5 5 5-5M5 20h14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+      <path
+        d="M12 4v11M7 10l5 5 5-5M5 20h14"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
     </svg>
   );
 }
@@ -579,7 +654,14 @@ function OkIcon(): JSX.Element {
   return (
     <svg class="imp-icon imp-icon--ok" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
       <circle cx="12" cy="12" r="10" fill="currentColor" />
-      <path d="M7.5 12.5l3 3 6-6.5" fill="none" stroke="#fff" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
+      <path
+        d="M7.5 12.5l3 3 6-6.5"
+        fill="none"
+        stroke="#fff"
+        stroke-width="2.4"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
     </svg>
   );
 }

@@ -10,7 +10,9 @@ import './login.css';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login')
+    ? next
+    : '/';
 }
 
 export default function LoginPage(): JSX.Element {
@@ -83,7 +85,11 @@ export default function LoginPage(): JSX.Element {
           <Show when={error()}>
             {(code) => (
               <div class="alert alert--error" role="alert">
-                {code() === 'MISSING' ? t('login.missing') : waitSeconds() !== null ? t('login.wait', { n: waitSeconds() ?? 0 }) : errorText(code() as ClientErrorCode)}
+                {code() === 'MISSING'
+                  ? t('login.missing')
+                  : waitSeconds() !== null
+                    ? t('login.wait', { n: waitSeconds() ?? 0 })
+                    : errorText(code() as ClientErrorCode)}
               </div>
             )}
           </Show>
@@ -126,7 +132,12 @@ export default function LoginPage(): JSX.Element {
                 aria-pressed={showPassword()}
               >
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                  <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z" fill="none" stroke="currentColor" stroke-width="1.8" />
+                  <path
+                    d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="1.8"
+                  />
                   <circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="1.8" />
                   <Show when={showPassword()}>
                     <path d="M4 4l16 16" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />

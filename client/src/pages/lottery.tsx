@@ -25,7 +25,15 @@ const POLL_MS = 10_000;
 /** "2026-11-28 09:30" in the project's zone. */
 function formatDateTime(iso: string, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );
@@ -33,7 +41,10 @@ function formatDateTime(iso: string, timeZone: string): string {
 }
 
 export default function LotteryPage(props: { drawId: string }): JSX.Element {
-  const draw = createLoad(() => props.drawId, (id) => publicApi.publicLottery(id));
+  const draw = createLoad(
+    () => props.drawId,
+    (id) => publicApi.publicLottery(id),
+  );
   const timer = setInterval(() => {
     if (draw.value()?.status === 'COMMITTED' && !draw.loading()) void draw.refetch();
   }, POLL_MS);
@@ -52,8 +63,16 @@ export default function LotteryPage(props: { drawId: string }): JSX.Element {
         <Switch>
           <Match when={draw.error() && !draw.value()}>
             <Show
-              when={toApiError(draw.error()).code === 'NOT_FOUND' || toApiError(draw.error()).code === 'VALIDATION_FAILED'}
-              fallback={<ErrorState title={t('lottery.publicTitle')} message={describeError(draw.error())} onRetry={() => void draw.refetch()} />}
+              when={
+                toApiError(draw.error()).code === 'NOT_FOUND' || toApiError(draw.error()).code === 'VALIDATION_FAILED'
+              }
+              fallback={
+                <ErrorState
+                  title={t('lottery.publicTitle')}
+                  message={describeError(draw.error())}
+                  onRetry={() => void draw.refetch()}
+                />
+              }
             >
               <ErrorState title={t('lottery.notFound')} message={t('lottery.notFoundBody')} />
             </Show>
@@ -91,7 +110,9 @@ function LotteryView(props: { draw: LotteryDrawInfo }): JSX.Element {
           </div>
           <div>
             <dt>{t('lottery.drawnAt')}</dt>
-            <dd class="num">{props.draw.drawnAt ? formatDateTime(props.draw.drawnAt, props.draw.timezone) : t('common.dash')}</dd>
+            <dd class="num">
+              {props.draw.drawnAt ? formatDateTime(props.draw.drawnAt, props.draw.timezone) : t('common.dash')}
+            </dd>
           </div>
           <div>
             <dt>{t('lottery.algorithm')}</dt>
@@ -144,7 +165,11 @@ function LotteryView(props: { draw: LotteryDrawInfo }): JSX.Element {
   );
 }
 
-type VerifyState = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; result: DrawVerification; n: number } | { kind: 'error'; message: string };
+type VerifyState =
+  | { kind: 'idle' }
+  | { kind: 'running' }
+  | { kind: 'done'; result: DrawVerification; n: number }
+  | { kind: 'error'; message: string };
 
 /** Downloads the verification file itself (what a skeptic would download) and checks it here. */
 function VerifyBox(props: { draw: LotteryDrawInfo }): JSX.Element {
@@ -155,14 +180,20 @@ function VerifyBox(props: { draw: LotteryDrawInfo }): JSX.Element {
       const raw = await publicApi.lotteryRecord(props.draw.id);
       const parsed = lotteryRecordSchema.safeParse(raw);
       if (!parsed.success) {
-        setState({ kind: 'error', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        setState({
+          kind: 'error',
+          message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
         return;
       }
       // Let the spinner paint before a long list keeps the main thread busy.
       await new Promise((r) => setTimeout(r, 30));
       const result = verifyDraw(parsed.data);
       // The file must also match what this page showed as published.
-      if (parsed.data.listCommitment !== props.draw.listCommitment || parsed.data.seedCommitment !== props.draw.seedCommitment) {
+      if (
+        parsed.data.listCommitment !== props.draw.listCommitment ||
+        parsed.data.seedCommitment !== props.draw.seedCommitment
+      ) {
         result.ok = false;
         result.problems.push('the file’s commitments differ from the ones published on this page');
       }
@@ -184,8 +215,13 @@ function VerifyBox(props: { draw: LotteryDrawInfo }): JSX.Element {
       <Switch>
         <Match when={state().kind === 'done' && (state() as Extract<VerifyState, { kind: 'done' }>)}>
           {(s) => (
-            <div class={s().result.ok ? 'lottery__result lottery__result--ok' : 'lottery__result lottery__result--bad'} role="status">
-              <span class="lottery__mark" aria-hidden="true">{s().result.ok ? '✓' : '✗'}</span>
+            <div
+              class={s().result.ok ? 'lottery__result lottery__result--ok' : 'lottery__result lottery__result--bad'}
+              role="status"
+            >
+              <span class="lottery__mark" aria-hidden="true">
+                {s().result.ok ? '✓' : '✗'}
+              </span>
               <div>
                 <strong>{s().result.ok ? t('lottery.verifyOk', { n: s().n }) : t('lottery.verifyFail')}</strong>
                 <Show when={s().result.firstDifference !== null && s().result.expectedOrder}>
@@ -243,7 +279,9 @@ function OrderList(props: { draw: LotteryDrawInfo }): JSX.Element {
       </div>
       <Show when={query().trim()}>
         <p class="lottery__found" classList={{ 'lottery__found--miss': found() === undefined }} role="status">
-          {found() !== undefined ? t('lottery.foundAt', { label: wanted(), n: found() ?? 0 }) : t('lottery.notInDraw', { label: wanted() })}
+          {found() !== undefined
+            ? t('lottery.foundAt', { label: wanted(), n: found() ?? 0 })
+            : t('lottery.notInDraw', { label: wanted() })}
         </p>
       </Show>
       <ol class="lottery__order">

@@ -77,7 +77,10 @@ function Forbidden(props: { projectId: string }): JSX.Element {
 function ManagerConsole(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
   const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
-  const batches = createLoad(() => props.projectId, (id) => api.batches(id));
+  const batches = createLoad(
+    () => props.projectId,
+    (id) => api.batches(id),
+  );
   const withheld = createWithheld(props.projectId, units, api);
   onCleanup(units.onResync(() => void catalog.refetch()));
   // Below-floor requests arrive live; a new one is announced wherever the manager is looking.
@@ -92,10 +95,16 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
   // The deposit rule cancelled a deal: managers are told (the unit's return shows on the grid anyway).
   const offCancelled = units.listen('subscription:cancelled', (e) => {
     if (e.projectId !== props.projectId) return;
-    showToast('error', t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }));
+    showToast(
+      'error',
+      t('dealCancelled.managerToast', { code: e.unitCode, buyer: e.buyerName, minutes: e.windowMinutes }),
+    );
   });
   onCleanup(offCancelled);
-  const audit = createLoad(() => props.projectId, (id) => api.audit(id, 50));
+  const audit = createLoad(
+    () => props.projectId,
+    (id) => api.audit(id, 50),
+  );
 
   // Refresh the audit log shortly after live changes (debounced: a storm costs one request).
   let auditTimer: ReturnType<typeof setTimeout> | undefined;
@@ -171,7 +180,13 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           </>
         }
         subtitle={props.user.displayName}
-        status={<ConnectionIndicator state={units.state.connection} lastUpdate={units.state.lastUpdate} timeZone={catalog.timeZone()} />}
+        status={
+          <ConnectionIndicator
+            state={units.state.connection}
+            lastUpdate={units.state.lastUpdate}
+            timeZone={catalog.timeZone()}
+          />
+        }
         actions={
           <>
             <A href={`/p/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
@@ -204,15 +219,26 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           </>
         }
       />
-      <StatusBanners paused={units.state.paused} connection={units.state.connection} loaded={units.state.loaded} blockedBy={units.blockedBy()} />
+      <StatusBanners
+        paused={units.state.paused}
+        connection={units.state.connection}
+        loaded={units.state.loaded}
+        blockedBy={units.blockedBy()}
+      />
 
       <main class="page__main manager">
         <Switch>
           <Match when={catalog.catalog.error()}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(catalog.catalog.error())} onRetry={() => void catalog.refetch()} />
+            <ErrorState
+              title={t('grid.errorTitle')}
+              message={describeError(catalog.catalog.error())}
+              onRetry={() => void catalog.refetch()}
+            />
           </Match>
           <Match when={units.state.fatal}>
-            {(err) => <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={() => units.retry()} />}
+            {(err) => (
+              <ErrorState title={t('grid.errorTitle')} message={describeError(err())} onRetry={() => units.retry()} />
+            )}
           </Match>
           <Match when={!catalog.ready() || !units.state.loaded}>
             <GridSkeleton cols={8} />
@@ -242,7 +268,10 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                   {t('manager.statSold')} / {t('manager.statReleased')} / {t('manager.statTotal')}
                 </span>
                 <span class="stat__value">
-                  {stats().sold} <span class="stat__muted">/ {stats().released} / {stats().total}</span>
+                  {stats().sold}{' '}
+                  <span class="stat__muted">
+                    / {stats().released} / {stats().total}
+                  </span>
                 </span>
               </div>
               <div class="stat stat--legend">
@@ -254,7 +283,12 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
               <section class="manager__grids">
                 <div class="toolbar">
                   <div class="segmented" role="radiogroup">
-                    <button type="button" role="radio" aria-checked={mode() === 'inspect'} onClick={() => setMode('inspect')}>
+                    <button
+                      type="button"
+                      role="radio"
+                      aria-checked={mode() === 'inspect'}
+                      onClick={() => setMode('inspect')}
+                    >
                       {t('manager.modeInspect')}
                     </button>
                     <button
@@ -269,7 +303,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                       {t('manager.modeSelect')}
                     </button>
                   </div>
-                  <span class="toolbar__hint">{mode() === 'select' ? t('manager.selectHint') : t('manager.inspectHint')}</span>
+                  <span class="toolbar__hint">
+                    {mode() === 'select' ? t('manager.selectHint') : t('manager.inspectHint')}
+                  </span>
                 </div>
                 <div class="buildings">
                   <For each={catalog.layouts()}>
@@ -296,7 +332,12 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
               </section>
 
               <aside class="manager__side">
-                <ApprovalsPanel approvals={approvals} meId={props.user.id} timeZone={catalog.timeZone()} onChanged={refreshAuditSoon} />
+                <ApprovalsPanel
+                  approvals={approvals}
+                  meId={props.user.id}
+                  timeZone={catalog.timeZone()}
+                  onChanged={refreshAuditSoon}
+                />
                 <Show
                   when={mode() === 'select'}
                   fallback={
@@ -347,8 +388,19 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
               </aside>
             </div>
 
-            <QueuePanel projectId={props.projectId} token={props.token} project={project()} timeZone={catalog.timeZone()} onChanged={refreshAuditSoon} />
-            <RegistrationsPanel projectId={props.projectId} project={project()} units={units} onChanged={refreshAuditSoon} />
+            <QueuePanel
+              projectId={props.projectId}
+              token={props.token}
+              project={project()}
+              timeZone={catalog.timeZone()}
+              onChanged={refreshAuditSoon}
+            />
+            <RegistrationsPanel
+              projectId={props.projectId}
+              project={project()}
+              units={units}
+              onChanged={refreshAuditSoon}
+            />
 
             <AuditTable
               entries={audit.value()}
@@ -435,7 +487,10 @@ function UnitPanel(props: {
           <>
             <div class="panel__unit">
               <span class="panel__code">{unit().code}</span>
-              <span class="status-pill" style={{ background: STATUS_COLORS[status()].bg, color: STATUS_COLORS[status()].fg }}>
+              <span
+                class="status-pill"
+                style={{ background: STATUS_COLORS[status()].bg, color: STATUS_COLORS[status()].fg }}
+              >
                 {statusLabel(status())}
               </span>
               <span class="panel__where">
@@ -477,7 +532,9 @@ function UnitPanel(props: {
                       disabled={busy()}
                     >
                       <option value="">{t('manager.withholdChannelNone')}</option>
-                      <For each={WITHHOLD_CHANNELS}>{(c) => <option value={c}>{t(`manager.withholdChannel${c}`)}</option>}</For>
+                      <For each={WITHHOLD_CHANNELS}>
+                        {(c) => <option value={c}>{t(`manager.withholdChannel${c}`)}</option>}
+                      </For>
                     </select>
                   </label>
                   <button type="submit" class="btn btn--secondary btn--block" disabled={busy()}>
@@ -495,11 +552,18 @@ function UnitPanel(props: {
                       <dt>{t('manager.withholdReason')}</dt>
                       <dd>{w().reason}</dd>
                       <dt>{t('manager.withholdChannel')}</dt>
-                      <dd>{w().channel ? t(`manager.withholdChannel${w().channel!}`) : t('manager.withholdChannelNone')}</dd>
+                      <dd>
+                        {w().channel ? t(`manager.withholdChannel${w().channel!}`) : t('manager.withholdChannelNone')}
+                      </dd>
                     </dl>
                   )}
                 </Show>
-                <button type="button" class="btn btn--go btn--block" disabled={busy()} onClick={() => void run('unwithhold')}>
+                <button
+                  type="button"
+                  class="btn btn--go btn--block"
+                  disabled={busy()}
+                  onClick={() => void run('unwithhold')}
+                >
                   <Show when={busy()}>
                     <Spinner size="sm" />
                   </Show>
@@ -537,7 +601,10 @@ function BatchForm(props: {
     setError(null);
     try {
       const batch = await api.createBatch(props.projectId, n, [...props.selection], release);
-      showToast('success', release ? t('manager.released', { name: batch.name }) : t('manager.batchCreated', { name: batch.name }));
+      showToast(
+        'success',
+        release ? t('manager.released', { name: batch.name }) : t('manager.batchCreated', { name: batch.name }),
+      );
       setName('');
       props.onCreated();
     } catch (err) {
@@ -551,7 +618,12 @@ function BatchForm(props: {
       <h2 class="panel__title">{t('manager.modeSelect')}</h2>
       <div class="panel__selection">
         <span class="panel__count">{t('manager.selected', { n: props.selection.size })}</span>
-        <button type="button" class="btn btn--ghost btn--sm" disabled={props.selection.size === 0} onClick={() => props.onClear()}>
+        <button
+          type="button"
+          class="btn btn--ghost btn--sm"
+          disabled={props.selection.size === 0}
+          onClick={() => props.onClear()}
+        >
           {t('manager.clearSelection')}
         </button>
       </div>
@@ -575,7 +647,11 @@ function BatchForm(props: {
           />
         </label>
         <div class="panel__actions">
-          <button type="submit" class="btn btn--secondary" disabled={busy() !== null || !name().trim() || props.selection.size === 0}>
+          <button
+            type="submit"
+            class="btn btn--secondary"
+            disabled={busy() !== null || !name().trim() || props.selection.size === 0}
+          >
             <Show when={busy() === 'create'}>
               <Spinner size="sm" />
             </Show>
@@ -650,7 +726,9 @@ function BatchList(props: {
       const saved = await api.scheduleBatch(b.id, iso);
       showToast(
         'success',
-        saved.releaseAt ? t('manager.scheduled', { name: saved.name, time: formatClock(saved.releaseAt, props.timeZone) }) : t('manager.scheduleClear'),
+        saved.releaseAt
+          ? t('manager.scheduled', { name: saved.name, time: formatClock(saved.releaseAt, props.timeZone) })
+          : t('manager.scheduleClear'),
       );
       setEditing(null);
     });
@@ -659,9 +737,11 @@ function BatchList(props: {
   const sorted = (): BatchInfo[] =>
     [...(props.batches ?? [])].sort((a, b) => rank(a) - rank(b) || Date.parse(b.createdAt) - Date.parse(a.createdAt));
   const meta = (b: BatchInfo): string => {
-    if (b.status === 'RELEASED' && b.releasedAt) return t('manager.batchReleased', { time: formatClock(b.releasedAt, props.timeZone) });
+    if (b.status === 'RELEASED' && b.releasedAt)
+      return t('manager.batchReleased', { time: formatClock(b.releasedAt, props.timeZone) });
     if (b.cancelledAt) return t('manager.batchCancelled');
-    if (b.releaseAt) return t('manager.batchScheduled', { time: `${toZonedInput(b.releaseAt, props.timeZone).replace('T', ' ')}` });
+    if (b.releaseAt)
+      return t('manager.batchScheduled', { time: `${toZonedInput(b.releaseAt, props.timeZone).replace('T', ' ')}` });
     return t('manager.batchPending');
   };
   return (
@@ -702,13 +782,28 @@ function BatchList(props: {
                     </Match>
                     <Match when={true}>
                       <div class="batch__actions">
-                        <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => openEditor(b)}>
+                        <button
+                          type="button"
+                          class="btn btn--secondary btn--sm"
+                          disabled={busy()}
+                          onClick={() => openEditor(b)}
+                        >
                           {b.releaseAt ? t('manager.reschedule') : t('manager.schedule')}
                         </button>
-                        <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => setCancelling(b)}>
+                        <button
+                          type="button"
+                          class="btn btn--secondary btn--sm"
+                          disabled={busy()}
+                          onClick={() => setCancelling(b)}
+                        >
                           {t('manager.cancelBatch')}
                         </button>
-                        <button type="button" class="btn btn--go btn--sm" disabled={busy()} onClick={() => setConfirming(b)}>
+                        <button
+                          type="button"
+                          class="btn btn--go btn--sm"
+                          disabled={busy()}
+                          onClick={() => setConfirming(b)}
+                        >
                           {t('manager.releaseNow')}
                         </button>
                       </div>
@@ -735,11 +830,20 @@ function BatchList(props: {
                         />
                       </label>
                       <div class="panel__actions">
-                        <button type="submit" class="btn btn--go btn--sm" disabled={busy() || !fromZonedInput(when(), props.timeZone)}>
+                        <button
+                          type="submit"
+                          class="btn btn--go btn--sm"
+                          disabled={busy() || !fromZonedInput(when(), props.timeZone)}
+                        >
                           {t('manager.scheduleSave')}
                         </button>
                         <Show when={b.releaseAt}>
-                          <button type="button" class="btn btn--secondary btn--sm" disabled={busy()} onClick={() => void saveSchedule(b, true)}>
+                          <button
+                            type="button"
+                            class="btn btn--secondary btn--sm"
+                            disabled={busy()}
+                            onClick={() => void saveSchedule(b, true)}
+                          >
                             {t('manager.scheduleClear')}
                           </button>
                         </Show>
@@ -780,7 +884,8 @@ function BatchList(props: {
 
 const WITHHOLD_CHANNELS = ['VIP', 'STAFF', 'AGENT', 'OTHER'] as const satisfies readonly WithholdChannel[];
 
-const isStatus = (v: unknown): v is UnitStatus => typeof v === 'string' && (UNIT_STATUSES as readonly string[]).includes(v);
+const isStatus = (v: unknown): v is UnitStatus =>
+  typeof v === 'string' && (UNIT_STATUSES as readonly string[]).includes(v);
 
 /** A short human form of an audit before/after value (the full JSON goes in a tooltip). */
 function summarize(value: unknown): string {
@@ -802,7 +907,8 @@ function summarize(value: unknown): string {
   return json.length > 60 ? `${json.slice(0, 59)}…` : json;
 }
 
-const fullJson = (value: unknown): string => (value === null || value === undefined ? '' : JSON.stringify(value, null, 1));
+const fullJson = (value: unknown): string =>
+  value === null || value === undefined ? '' : JSON.stringify(value, null, 1);
 
 /** A device label worth showing inline (board or kiosk names); long user agents go to the tooltip. */
 const shortDevice = (device: string | null): string | null => (device && device.length <= 24 ? device : null);
@@ -853,12 +959,14 @@ function AuditTable(props: {
                         <td class="num">{formatClock(e.at, props.timeZone)}</td>
                         <td title={e.device ?? undefined}>
                           {e.actor}
-                          <Show when={shortDevice(e.device)}>
-                            {(d) => <span class="muted"> · {d()}</span>}
-                          </Show>
+                          <Show when={shortDevice(e.device)}>{(d) => <span class="muted"> · {d()}</span>}</Show>
                         </td>
                         <td>
-                          <span class="audit__action" classList={{ [`audit__action--${e.action.split('.')[1] ?? ''}`]: true }} title={e.action}>
+                          <span
+                            class="audit__action"
+                            classList={{ [`audit__action--${e.action.split('.')[1] ?? ''}`]: true }}
+                            title={e.action}
+                          >
                             {auditActionLabel(e.action)}
                           </span>
                         </td>

@@ -58,10 +58,16 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
   const catalog = createCatalog(props.projectId, api);
   // Joins the project room (so `prices:changed` arrives) and tracks the connection.
   const live = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
-  const terms = createLoad(() => props.projectId, (id) => api.pricingTerms(id, true));
-  const versions = createLoad(() => props.projectId, (id) => api.priceLists(id));
+  const terms = createLoad(
+    () => props.projectId,
+    (id) => api.pricingTerms(id, true),
+  );
+  const versions = createLoad(
+    () => props.projectId,
+    (id) => api.priceLists(id),
+  );
   const [search, setSearch] = useSearchParams<{ tab?: string }>();
-  const tab = (): Tab => (TABS as readonly string[]).includes(search.tab ?? '') ? (search.tab as Tab) : 'versions';
+  const tab = (): Tab => ((TABS as readonly string[]).includes(search.tab ?? '') ? (search.tab as Tab) : 'versions');
   const [lastEvent, setLastEvent] = createSignal<number | null>(null);
 
   const refreshAll = (): void => {
@@ -100,7 +106,8 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
   };
   const pending = createMemo(() => (versions.value() ?? []).filter((v) => v.status === 'PENDING'));
   const pendingIds = createMemo(() => new Set(pending().map((v) => v.id)));
-  const activeVersion = (): number | undefined => versions.value()?.find((v) => v.status === 'ACTIVE')?.version ?? terms.value()?.priceVersion;
+  const activeVersion = (): number | undefined =>
+    versions.value()?.find((v) => v.status === 'ACTIVE')?.version ?? terms.value()?.priceVersion;
 
   return (
     <div class="page prices-page">
@@ -111,15 +118,30 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
             {t('prices.title')} <span class="app-header__tag">{projectName()}</span>
           </>
         }
-        subtitle={activeVersion() !== undefined ? t('prices.headerActive', { v: activeVersion() ?? '' }) : props.user.displayName}
-        status={<ConnectionIndicator state={live.state.connection} lastUpdate={lastEvent() ?? live.state.lastUpdate} timeZone={catalog.timeZone()} />}
+        subtitle={
+          activeVersion() !== undefined
+            ? t('prices.headerActive', { v: activeVersion() ?? '' })
+            : props.user.displayName
+        }
+        status={
+          <ConnectionIndicator
+            state={live.state.connection}
+            lastUpdate={lastEvent() ?? live.state.lastUpdate}
+            timeZone={catalog.timeZone()}
+          />
+        }
         actions={
           <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
             {t('prices.backToManager')}
           </A>
         }
       />
-      <StatusBanners paused={false} connection={live.state.connection} loaded={live.state.loaded} blockedBy={live.blockedBy()} />
+      <StatusBanners
+        paused={false}
+        connection={live.state.connection}
+        loaded={live.state.loaded}
+        blockedBy={live.blockedBy()}
+      />
       <main class="page__main prices">
         <nav class="prices-tabs" role="tablist" aria-label={t('prices.title')}>
           {TABS.map((id) => (
@@ -162,7 +184,11 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
           <Match when={tab() === 'reprice'}>
             <Switch>
               <Match when={catalog.catalog.error()}>
-                <ErrorState title={t('prices.loadError')} message={describeError(catalog.catalog.error())} onRetry={() => void catalog.refetch()} />
+                <ErrorState
+                  title={t('prices.loadError')}
+                  message={describeError(catalog.catalog.error())}
+                  onRetry={() => void catalog.refetch()}
+                />
               </Match>
               <Match when={!catalog.ready()}>
                 <LoadingState />
@@ -183,16 +209,34 @@ function PriceBook(props: { projectId: string; user: UserInfo; token: string }):
             </Switch>
           </Match>
           <Match when={terms.error() && !terms.value()}>
-            <ErrorState title={t('prices.loadError')} message={describeError(terms.error())} onRetry={() => void terms.refetch()} />
+            <ErrorState
+              title={t('prices.loadError')}
+              message={describeError(terms.error())}
+              onRetry={() => void terms.refetch()}
+            />
           </Match>
           <Match when={!terms.value()}>
             <LoadingState />
           </Match>
           <Match when={tab() === 'discounts' && terms.value()}>
-            {(tm) => <DiscountsTab projectId={props.projectId} timeZone={tm().timezone} discounts={tm().discounts} onSaved={() => void terms.refetch()} />}
+            {(tm) => (
+              <DiscountsTab
+                projectId={props.projectId}
+                timeZone={tm().timezone}
+                discounts={tm().discounts}
+                onSaved={() => void terms.refetch()}
+              />
+            )}
           </Match>
           <Match when={tab() === 'plans' && terms.value()}>
-            {(tm) => <PlansTab projectId={props.projectId} timeZone={tm().timezone} plans={tm().plans} onSaved={() => void terms.refetch()} />}
+            {(tm) => (
+              <PlansTab
+                projectId={props.projectId}
+                timeZone={tm().timezone}
+                plans={tm().plans}
+                onSaved={() => void terms.refetch()}
+              />
+            )}
           </Match>
           <Match when={tab() === 'policy' && terms.value()}>
             {(tm) => <PolicyTab projectId={props.projectId} terms={tm()} onSaved={() => void terms.refetch()} />}

@@ -32,7 +32,11 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
       <main class="page__main page__main--narrow">
         <Switch>
           <Match when={projects.error()}>
-            <ErrorState title={t('grid.errorTitle')} message={describeError(projects.error())} onRetry={() => void projects.refetch()} />
+            <ErrorState
+              title={t('grid.errorTitle')}
+              message={describeError(projects.error())}
+              onRetry={() => void projects.refetch()}
+            />
           </Match>
           <Match when={projects.loading() && !projects.value()}>
             <LoadingState />
@@ -58,12 +62,18 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
                             {p.salesPaused ? t('projects.paused') : t('projects.selling')}
                           </span>
                         </div>
-                        <span class="project-card__go" aria-hidden="true">›</span>
+                        <span class="project-card__go" aria-hidden="true">
+                          ›
+                        </span>
                       </A>
                       <Show when={isManager(props.user)}>
                         <div class="project-card__links">
-                          <A href={`/p/${p.id}`} class="btn btn--secondary btn--sm">{t('projects.open')}</A>
-                          <A href={`/manager/${p.id}`} class="btn btn--secondary btn--sm">{t('projects.manage')}</A>
+                          <A href={`/p/${p.id}`} class="btn btn--secondary btn--sm">
+                            {t('projects.open')}
+                          </A>
+                          <A href={`/manager/${p.id}`} class="btn btn--secondary btn--sm">
+                            {t('projects.manage')}
+                          </A>
                         </div>
                       </Show>
                     </li>
@@ -74,7 +84,9 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
           </Match>
         </Switch>
         <Show when={isAdmin(props.user)}>
-          <A href="/admin/security" class="btn btn--secondary projects__admin">{t('account.admin')}</A>
+          <A href="/admin/security" class="btn btn--secondary projects__admin">
+            {t('account.admin')}
+          </A>
         </Show>
       </main>
     </div>

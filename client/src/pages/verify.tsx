@@ -85,7 +85,9 @@ export default function VerifyPage(props: { id: string }): JSX.Element {
               <>
                 <Show when={offline() || error()}>
                   <p class="vfy-banner" role="status" data-testid="verify-stale">
-                    {offline() ? `${t('verify.offline')} · ${t('verify.offlineBody')}` : `${t('verify.loadError')} · ${describeError(error())}`}
+                    {offline()
+                      ? `${t('verify.offline')} · ${t('verify.offlineBody')}`
+                      : `${t('verify.loadError')} · ${describeError(error())}`}
                   </p>
                 </Show>
                 <Show when={r().found} fallback={<NotFound id={r().id} />}>
@@ -124,9 +126,19 @@ export default function VerifyPage(props: { id: string }): JSX.Element {
   );
 }
 
-function Hero(props: { verdict: Verdict; title: string; lead?: string; body: string; children?: JSX.Element }): JSX.Element {
+function Hero(props: {
+  verdict: Verdict;
+  title: string;
+  lead?: string;
+  body: string;
+  children?: JSX.Element;
+}): JSX.Element {
   return (
-    <section class={`vfy-hero vfy-hero--${props.verdict.toLowerCase()}`} data-testid="verify-verdict" data-status={props.verdict}>
+    <section
+      class={`vfy-hero vfy-hero--${props.verdict.toLowerCase()}`}
+      data-testid="verify-verdict"
+      data-status={props.verdict}
+    >
       <VerdictIcon verdict={props.verdict} />
       <h2 class="vfy-hero__title">{props.title}</h2>
       <Show when={props.lead}>
@@ -146,10 +158,19 @@ function Found(props: { result: VerifyResult }): JSX.Element {
   const label = (f: { label: string; labelEn: string }): string => (locale() === 'en' ? f.labelEn : f.label);
   return (
     <>
-      <Hero verdict={status()} title={t(titleKey())} lead={r().kind ? t(KIND_KEYS[r().kind!]) : undefined} body={t(bodyKey(), { project: r().projectName ?? '' })}>
+      <Hero
+        verdict={status()}
+        title={t(titleKey())}
+        lead={r().kind ? t(KIND_KEYS[r().kind!]) : undefined}
+        body={t(bodyKey(), { project: r().projectName ?? '' })}
+      >
         <Show when={status() === 'SUPERSEDED' && r().currentId}>
           {(current) => (
-            <a class="btn btn--primary vfy-hero__action" href={`/verify/${current()}`} data-testid="verify-current-link">
+            <a
+              class="btn btn--primary vfy-hero__action"
+              href={`/verify/${current()}`}
+              data-testid="verify-current-link"
+            >
               {t('verify.viewCurrent')} →
             </a>
           )}
@@ -208,7 +229,12 @@ function Found(props: { result: VerifyResult }): JSX.Element {
 function NotFound(props: { id: string }): JSX.Element {
   return (
     <>
-      <Hero verdict="NOT_FOUND" title={t('verify.notFound')} lead={t('verify.notFoundLead')} body={t('verify.notFoundBody')} />
+      <Hero
+        verdict="NOT_FOUND"
+        title={t('verify.notFound')}
+        lead={t('verify.notFoundLead')}
+        body={t('verify.notFoundBody')}
+      />
       <section class="vfy-card">
         <dl class="vfy-facts vfy-facts--ids">
           <div>
@@ -223,7 +249,12 @@ function NotFound(props: { id: string }): JSX.Element {
 
 function Checked(props: { at: Date | null; busy: boolean; onAgain: () => void }): JSX.Element {
   const time = (): string =>
-    props.at ? new Intl.DateTimeFormat(locale() === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'medium' }).format(props.at) : '';
+    props.at
+      ? new Intl.DateTimeFormat(locale() === 'en' ? 'en-GB' : 'zh-CN', {
+          dateStyle: 'medium',
+          timeStyle: 'medium',
+        }).format(props.at)
+      : '';
   return (
     <div class="vfy-checked">
       <span>{t('verify.checkedAt', { time: time() })}</span>
@@ -265,16 +296,42 @@ function VerdictIcon(props: { verdict: Verdict }): JSX.Element {
       <circle cx="24" cy="24" r="17" fill="currentColor" />
       <Switch>
         <Match when={props.verdict === 'CURRENT'}>
-          <path d="M15.5 24.5l6 6 11-12" fill="none" stroke="#fff" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
+          <path
+            d="M15.5 24.5l6 6 11-12"
+            fill="none"
+            stroke="#fff"
+            stroke-width="4"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+          />
         </Match>
         <Match when={props.verdict === 'SUPERSEDED'}>
-          <path d="M16 20h14l-4-4M32 28H18l4 4" fill="none" stroke="#fff" stroke-width="3.4" stroke-linecap="round" stroke-linejoin="round" />
+          <path
+            d="M16 20h14l-4-4M32 28H18l4 4"
+            fill="none"
+            stroke="#fff"
+            stroke-width="3.4"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+          />
         </Match>
         <Match when={props.verdict === 'VOIDED'}>
-          <path d="M17.5 17.5l13 13M30.5 17.5l-13 13" fill="none" stroke="#fff" stroke-width="4" stroke-linecap="round" />
+          <path
+            d="M17.5 17.5l13 13M30.5 17.5l-13 13"
+            fill="none"
+            stroke="#fff"
+            stroke-width="4"
+            stroke-linecap="round"
+          />
         </Match>
         <Match when={true}>
-          <path d="M19.5 19.5a4.5 4.5 0 1 1 6.4 4.1c-1.3.6-1.9 1.5-1.9 2.9v.5" fill="none" stroke="#fff" stroke-width="3.4" stroke-linecap="round" />
+          <path
+            d="M19.5 19.5a4.5 4.5 0 1 1 6.4 4.1c-1.3.6-1.9 1.5-1.9 2.9v.5"
+            fill="none"
+            stroke="#fff"
+            stroke-width="3.4"
+            stroke-linecap="round"
+          />
           <circle cx="24" cy="32.5" r="2.2" fill="#fff" />
         </Match>
       </Switch>
@@ -285,7 +342,13 @@ function VerdictIcon(props: { verdict: Verdict }): JSX.Element {
 function OfflineIcon(): JSX.Element {
   return (
     <svg class="state__icon" viewBox="0 0 48 48" aria-hidden="true">
-      <path d="M8 18a24 24 0 0 1 32 0M14 25a15 15 0 0 1 20 0M20 32a6 6 0 0 1 8 0" fill="none" stroke="currentColor" stroke-width="2.8" stroke-linecap="round" />
+      <path
+        d="M8 18a24 24 0 0 1 32 0M14 25a15 15 0 0 1 20 0M20 32a6 6 0 0 1 8 0"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2.8"
+        stroke-linecap="round"
+      />
       <path d="M10 10l28 28" stroke="currentColor" stroke-width="2.8" stroke-linecap="round" />
     </svg>
   );

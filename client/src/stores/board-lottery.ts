@@ -36,9 +36,12 @@ export function createBoardLottery(options: { projectId: string; auth: HubAuth; 
   function show(next: BoardLottery): void {
     clearTimeout(hideTimer);
     setShown(next);
-    hideTimer = setTimeout(() => {
-      if (shown()?.drawId === next.drawId) setShown(null);
-    }, Math.max(0, next.until - Date.now()));
+    hideTimer = setTimeout(
+      () => {
+        if (shown()?.drawId === next.drawId) setShown(null);
+      },
+      Math.max(0, next.until - Date.now()),
+    );
   }
 
   function withRecord(draw: Pick<LotteryDrawInfo, 'listCommitment' | 'seedCommitment'>, drawId: string): void {

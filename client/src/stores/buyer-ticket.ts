@@ -28,7 +28,9 @@ export function applyAvailability(view: BuyerView, event: AvailabilityChangedEve
   const touches = view.shortlist.some((u) => status.has(u.unitId));
   return {
     ...view,
-    shortlist: touches ? view.shortlist.map((u) => (status.has(u.unitId) ? { ...u, status: status.get(u.unitId) ?? u.status } : u)) : view.shortlist,
+    shortlist: touches
+      ? view.shortlist.map((u) => (status.has(u.unitId) ? { ...u, status: status.get(u.unitId) ?? u.status } : u))
+      : view.shortlist,
     availability: event.availability,
   };
 }

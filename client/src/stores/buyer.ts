@@ -17,7 +17,8 @@ export function createBuyerPicker(projectId: string, user: UserInfo) {
   const overview = createLoad(() => api.registrations(projectId));
   const [selectedId, setSelectedId] = createSignal<string | null>(sessionStorage.getItem(key));
   const actor = { id: user.id, manager: isManager(user) };
-  const selectable = (r: RegistrationInfo): boolean => r.status === 'ACTIVE' && canSelectFor(actor, r.customer.ownerId).allowed;
+  const selectable = (r: RegistrationInfo): boolean =>
+    r.status === 'ACTIVE' && canSelectFor(actor, r.customer.ownerId).allowed;
 
   const selected = (): RegistrationInfo | undefined => {
     const id = selectedId();
@@ -61,7 +62,6 @@ export function matchesBuyer(r: RegistrationInfo, query: string): boolean {
     (digits.length >= 3 && (r.customer.phone ?? '').includes(digits))
   );
 }
-
 
 /**
  * What to tell a consultant when the server refuses something about a chosen buyer: FORBIDDEN means

@@ -9,7 +9,9 @@ export function createCatalog(projectId: string, client: Api) {
   const catalog = createLoad(() => client.catalog(projectId));
   const ready = (): ProjectCatalog | undefined => catalog.value();
   const refetch = catalog.refetch;
-  const byId = createMemo<ReadonlyMap<string, CatalogUnit>>(() => new Map((ready()?.units ?? []).map((u) => [u.id, u])));
+  const byId = createMemo<ReadonlyMap<string, CatalogUnit>>(
+    () => new Map((ready()?.units ?? []).map((u) => [u.id, u])),
+  );
   const layouts = createMemo<BuildingLayout[]>(() => {
     const c = ready();
     if (!c) return [];

@@ -29,7 +29,11 @@ export function createPricingTerms(projectId: string, units: UnitsStore, onPrice
 
 export type PricingTermsStore = ReturnType<typeof createPricingTerms>;
 
-export function createApprovals(projectId: string, units: UnitsStore, onEvent?: (approval: PriceApprovalInfo, isNew: boolean) => void) {
+export function createApprovals(
+  projectId: string,
+  units: UnitsStore,
+  onEvent?: (approval: PriceApprovalInfo, isNew: boolean) => void,
+) {
   const [state, setState] = createStore<{ byId: Record<string, PriceApprovalInfo>; loaded: boolean; error: unknown }>({
     byId: {},
     loaded: false,
@@ -62,7 +66,8 @@ export function createApprovals(projectId: string, units: UnitsStore, onEvent?: 
   });
   const list = (): PriceApprovalInfo[] =>
     Object.values(state.byId).sort(
-      (a, b) => Number(b.status === 'PENDING') - Number(a.status === 'PENDING') || b.requestedAt.localeCompare(a.requestedAt),
+      (a, b) =>
+        Number(b.status === 'PENDING') - Number(a.status === 'PENDING') || b.requestedAt.localeCompare(a.requestedAt),
     );
   return {
     state,
@@ -70,11 +75,12 @@ export function createApprovals(projectId: string, units: UnitsStore, onEvent?: 
     pending: (): PriceApprovalInfo[] => list().filter((a) => a.status === 'PENDING'),
     /** The latest request for one lock (unit + token), if any. */
     forLock: (unitId: string, token: string | undefined): PriceApprovalInfo | undefined =>
-      token === undefined ? undefined : list().find((a) => a.unitId === unitId && a.lockToken === token && a.status !== 'CANCELLED'),
+      token === undefined
+        ? undefined
+        : list().find((a) => a.unitId === unitId && a.lockToken === token && a.status !== 'CANCELLED'),
     put,
     reload: load,
   };
 }
 
 export type ApprovalsStore = ReturnType<typeof createApprovals>;
-

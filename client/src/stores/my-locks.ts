@@ -124,7 +124,9 @@ export function createMyLocks(options: MyLocksOptions) {
       api.myLocks(projectId).then(
         (locks) => {
           const at = Date.now();
-          for (const l of locks) if (!held[l.unitId]) put({ unitId: l.unitId, projectId, token: l.token, deadline: at + l.ttlMs, createdAt: at });
+          for (const l of locks)
+            if (!held[l.unitId])
+              put({ unitId: l.unitId, projectId, token: l.token, deadline: at + l.ttlMs, createdAt: at });
         },
         () => undefined,
       );
@@ -183,7 +185,10 @@ export function createMyLocks(options: MyLocksOptions) {
       return held[unitId]?.token;
     },
     deadline(unitId: string): number | undefined {
-      return held[unitId]?.deadline ?? (isMine(units.state.units[unitId]) ? units.state.units[unitId]?.lock?.deadline : undefined);
+      return (
+        held[unitId]?.deadline ??
+        (isMine(units.state.units[unitId]) ? units.state.units[unitId]?.lock?.deadline : undefined)
+      );
     },
     isBusy(unitId: string): boolean {
       return busy().has(unitId);
@@ -209,7 +214,14 @@ export function createMyLocks(options: MyLocksOptions) {
         try {
           const result = await units.command('unit:lock', registrationId ? { unitId, registrationId } : { unitId });
           const at = Date.now();
-          put({ unitId, projectId, token: result.token, deadline: at + result.ttlMs, createdAt: at, ...(registrationId ? { registrationId } : {}) });
+          put({
+            unitId,
+            projectId,
+            token: result.token,
+            deadline: at + result.ttlMs,
+            createdAt: at,
+            ...(registrationId ? { registrationId } : {}),
+          });
           // Keep the overlay until the broadcast arrives, with the real deadline.
           const cur = units.unit(unitId);
           if (cur?.status !== 'LOCKED' || cur.lock?.holderId !== user.id) {

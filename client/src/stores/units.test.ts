@@ -106,7 +106,10 @@ describe('applyFrame', () => {
 
   it('applies only the new part of a frame that overlaps the state', () => {
     const s0 = fromSnapshot(snapshot(10), 0);
-    const r = applyFrame(s0, frame([statusChange(9, U1, 'WITHHELD'), statusChange(10, U1, 'WITHHELD'), lockChange(11, U1)]));
+    const r = applyFrame(
+      s0,
+      frame([statusChange(9, U1, 'WITHHELD'), statusChange(10, U1, 'WITHHELD'), lockChange(11, U1)]),
+    );
     expect(r.outcome).toBe('applied');
     expect(r.applied.map((c) => c.seq)).toEqual([11]);
     expect(r.state.units[U1]?.status).toBe('LOCKED');

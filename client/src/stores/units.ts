@@ -113,7 +113,10 @@ export function createUnitsStore(options: UnitsStoreOptions) {
   function setOverlay(unitId: string, overlay: Overlay): void {
     clearOverlay(unitId);
     setState('overlays', unitId, { ...overlay });
-    overlayTimers.set(unitId, setTimeout(() => clearOverlay(unitId), OVERLAY_MAX_MS));
+    overlayTimers.set(
+      unitId,
+      setTimeout(() => clearOverlay(unitId), OVERLAY_MAX_MS),
+    );
   }
 
   /** A deal stays on the ticker while its unit is sold: 退房, 换房 and the deposit rule return the unit. */

@@ -4,7 +4,13 @@
  * (refund, convert) carry an idempotency key kept until success, and their buttons are single-flight.
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
-import { amountInCapitals, MAX_CAPITALS_FEN, type CashierSubscription, type PaymentInfo, type RefundBody } from '@kaipan/shared';
+import {
+  amountInCapitals,
+  MAX_CAPITALS_FEN,
+  type CashierSubscription,
+  type PaymentInfo,
+  type RefundBody,
+} from '@kaipan/shared';
 import { toApiError } from '../lib/api';
 import { checkLines, type LineDraft } from '../lib/cashier-money';
 import { createSubmitter } from '../lib/cashier-submit';
@@ -16,10 +22,19 @@ import { LinesEditor, emptyLine } from './cashier-lines';
 import { PaymentDone } from './cashier-payment-form';
 import { ErrorNote, LinesSummary, LinesTable, Modal, Money, ReceiptTag, Spinner } from './cashier-ui';
 
-export function ReceiptPrintDialog(props: { payment: PaymentInfo; onClose: () => void; onPrinted: () => void }): JSX.Element {
+export function ReceiptPrintDialog(props: {
+  payment: PaymentInfo;
+  onClose: () => void;
+  onPrinted: () => void;
+}): JSX.Element {
   const receipt = () => props.payment.receipt;
   return (
-    <Modal title={ct('print.receiptTitle', { label: receipt()?.label ?? '' })} onClose={props.onClose} wide testid="print-dialog">
+    <Modal
+      title={ct('print.receiptTitle', { label: receipt()?.label ?? '' })}
+      onClose={props.onClose}
+      wide
+      testid="print-dialog"
+    >
       <Show when={receipt()} fallback={<p class="c-alert c-alert--warn">{ct('pay.noReceipt')}</p>}>
         {(r) => (
           <>
@@ -44,7 +59,13 @@ export function ReceiptPrintDialog(props: { payment: PaymentInfo; onClose: () =>
               <p class="c-alert c-alert--warn">{ct('print.copyNote', { n: r().printCount })}</p>
             </Show>
             <Show when={paper()} keyed>
-              {(variant) => <DocumentPreview request={{ kind: 'RECEIPT', entityId: r().id, variant }} receiptId={r().id} onPrinted={props.onPrinted} />}
+              {(variant) => (
+                <DocumentPreview
+                  request={{ kind: 'RECEIPT', entityId: r().id, variant }}
+                  receiptId={r().id}
+                  onPrinted={props.onPrinted}
+                />
+              )}
             </Show>
           </>
         )}
@@ -55,7 +76,12 @@ export function ReceiptPrintDialog(props: { payment: PaymentInfo; onClose: () =>
 
 export function AgreementDialog(props: { subscription: CashierSubscription; onClose: () => void }): JSX.Element {
   return (
-    <Modal title={ct('print.agreementTitle', { unit: props.subscription.unitCode })} onClose={props.onClose} wide testid="agreement-dialog">
+    <Modal
+      title={ct('print.agreementTitle', { unit: props.subscription.unitCode })}
+      onClose={props.onClose}
+      wide
+      testid="agreement-dialog"
+    >
       <DocumentPreview request={{ kind: 'AGREEMENT', entityId: props.subscription.id }} />
     </Modal>
   );
@@ -86,7 +112,12 @@ export function VoidDialog(props: { payment: PaymentInfo; onClose: () => void; o
     }
   };
   return (
-    <Modal title={ct('void.title', { label: props.payment.receipt?.label ?? '' })} onClose={props.onClose} locked={busy()} testid="void-dialog">
+    <Modal
+      title={ct('void.title', { label: props.payment.receipt?.label ?? '' })}
+      onClose={props.onClose}
+      locked={busy()}
+      testid="void-dialog"
+    >
       <form class="c-form" onSubmit={(e) => void submit(e)} novalidate>
         <div class="c-void-facts">
           <span>{kindName(props.payment.kind)}</span>
@@ -130,12 +161,19 @@ export function VoidDialog(props: { payment: PaymentInfo; onClose: () => void; o
  * Pay back a recorded payment (refund DUE after 退房, or the sincerity deposit of a household without
  * a live deal — which withdraws its registration). A manager may override the live-deal rule.
  */
-export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void; onDone: (refund: PaymentInfo) => void }): JSX.Element {
+export function RefundDialog(props: {
+  payment: PaymentInfo;
+  onClose: () => void;
+  onDone: (refund: PaymentInfo) => void;
+}): JSX.Element {
   const desk = useDesk();
   const amount = (): number => props.payment.amount;
   const firstMethod = props.payment.lines.find((l) => l.method !== 'CONVERSION')?.method;
   const [drafts, setDrafts] = createSignal<LineDraft[]>([
-    { ...emptyLine([], props.payment.amount), method: firstMethod && firstMethod !== 'CONVERSION' ? firstMethod : 'TRANSFER' },
+    {
+      ...emptyLine([], props.payment.amount),
+      method: firstMethod && firstMethod !== 'CONVERSION' ? firstMethod : 'TRANSFER',
+    },
   ]);
   const [reason, setReason] = createSignal('');
   const [override, setOverride] = createSignal(false);
@@ -163,7 +201,11 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
     setBusy(true);
     setError(null);
     try {
-      const r = await submitter.submit({ lines, reason: reason().trim(), ...(override() ? { overrideLiveDeal: true } : {}) });
+      const r = await submitter.submit({
+        lines,
+        reason: reason().trim(),
+        ...(override() ? { overrideLiveDeal: true } : {}),
+      });
       setResult(r);
       setStep('done');
       props.onDone(r);
@@ -176,7 +218,13 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
   };
 
   return (
-    <Modal title={ct('refund.title', { amount: money(amount()) })} onClose={props.onClose} locked={busy()} wide testid="refund-dialog">
+    <Modal
+      title={ct('refund.title', { amount: money(amount()) })}
+      onClose={props.onClose}
+      locked={busy()}
+      wide
+      testid="refund-dialog"
+    >
       <Switch>
         <Match when={step() === 'edit'}>
           <form class="c-pay" onSubmit={review} novalidate>
@@ -186,13 +234,27 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
               <LinesSummary payment={props.payment} />
             </div>
             <p class="c-muted">{ct('refund.explain')}</p>
-            <LinesEditor drafts={drafts()} onChange={setDrafts} target={amount()} exact showProblems={tried()} testid="refund-lines" />
+            <LinesEditor
+              drafts={drafts()}
+              onChange={setDrafts}
+              target={amount()}
+              exact
+              showProblems={tried()}
+              testid="refund-lines"
+            />
             <Show when={tried() && check().total !== amount()}>
               <p class="c-alert c-alert--error">{ct('refund.mustEqual', { amount: money(amount()) })}</p>
             </Show>
             <label class="c-field">
               <span class="c-field__label">{ct('refund.reason')}</span>
-              <input class="c-input" value={reason()} maxlength={200} onInput={(e) => setReason(e.currentTarget.value)} aria-invalid={tried() && !reason().trim()} data-testid="refund-reason" />
+              <input
+                class="c-input"
+                value={reason()}
+                maxlength={200}
+                onInput={(e) => setReason(e.currentTarget.value)}
+                aria-invalid={tried() && !reason().trim()}
+                data-testid="refund-reason"
+              />
             </label>
             <Show when={tried() && !reason().trim()}>
               <p class="c-alert c-alert--error">{ct('refund.reasonRequired')}</p>
@@ -202,7 +264,12 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
             </Show>
             <Show when={sincerity && manager}>
               <label class="c-check">
-                <input type="checkbox" checked={override()} onChange={(e) => setOverride(e.currentTarget.checked)} data-testid="refund-override" />
+                <input
+                  type="checkbox"
+                  checked={override()}
+                  onChange={(e) => setOverride(e.currentTarget.checked)}
+                  data-testid="refund-override"
+                />
                 {ct('refund.override')}
               </label>
             </Show>
@@ -234,7 +301,13 @@ export function RefundDialog(props: { payment: PaymentInfo; onClose: () => void;
               <button type="button" class="c-btn c-btn--ghost" disabled={busy()} onClick={() => setStep('edit')}>
                 {ct('pay.back')}
               </button>
-              <button type="button" class="c-btn c-btn--danger c-btn--lg" disabled={busy()} onClick={() => void refund()} data-testid="refund-confirm">
+              <button
+                type="button"
+                class="c-btn c-btn--danger c-btn--lg"
+                disabled={busy()}
+                onClick={() => void refund()}
+                data-testid="refund-confirm"
+              >
                 <Show when={busy()}>
                   <Spinner light />
                 </Show>
@@ -259,7 +332,9 @@ export function ConvertDialog(props: {
   onDone: (deposit: PaymentInfo) => void;
 }): JSX.Element {
   const desk = useDesk();
-  const [chosen, setChosen] = createSignal<string | null>(props.subscriptions.length === 1 ? (props.subscriptions[0]?.id ?? null) : null);
+  const [chosen, setChosen] = createSignal<string | null>(
+    props.subscriptions.length === 1 ? (props.subscriptions[0]?.id ?? null) : null,
+  );
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<{ message: string; detail: string | null } | null>(null);
   const [result, setResult] = createSignal<PaymentInfo | null>(null);
@@ -295,13 +370,21 @@ export function ConvertDialog(props: {
               <Money fen={props.payment.amount} capitals />
             </div>
             <p class="c-muted">{ct('convert.explain')}</p>
-            <Show when={props.subscriptions.length > 0} fallback={<p class="c-alert c-alert--warn">{ct('convert.noSubscription')}</p>}>
+            <Show
+              when={props.subscriptions.length > 0}
+              fallback={<p class="c-alert c-alert--warn">{ct('convert.noSubscription')}</p>}
+            >
               <fieldset class="c-choices">
                 <legend class="c-field__label">{ct('convert.onto')}</legend>
                 <For each={props.subscriptions}>
                   {(s) => (
                     <label class="c-choice" classList={{ 'c-choice--on': chosen() === s.id }}>
-                      <input type="radio" name="convert-target" checked={chosen() === s.id} onChange={() => setChosen(s.id)} />
+                      <input
+                        type="radio"
+                        name="convert-target"
+                        checked={chosen() === s.id}
+                        onChange={() => setChosen(s.id)}
+                      />
                       <strong>{s.unitCode}</strong>
                       <span>{s.buyerName}</span>
                       <span class="c-muted">
@@ -317,7 +400,13 @@ export function ConvertDialog(props: {
               <button type="button" class="c-btn c-btn--ghost" onClick={props.onClose} disabled={busy()}>
                 {ct('common.cancel')}
               </button>
-              <button type="button" class="c-btn c-btn--go c-btn--lg" disabled={busy() || !chosen()} onClick={() => void convert()} data-testid="convert-confirm">
+              <button
+                type="button"
+                class="c-btn c-btn--go c-btn--lg"
+                disabled={busy() || !chosen()}
+                onClick={() => void convert()}
+                data-testid="convert-confirm"
+              >
                 <Show when={busy()}>
                   <Spinner light />
                 </Show>

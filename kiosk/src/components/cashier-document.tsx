@@ -49,7 +49,12 @@ export function DocumentPreview(props: {
     const signal = controller.signal;
     setView({ state: 'working', progress: 0, job: 'requested' });
     try {
-      const { document, pdf } = await fetchDocument(desk.api, props.request, (progress, job) => !signal.aborted && setView({ state: 'working', progress, job }), signal);
+      const { document, pdf } = await fetchDocument(
+        desk.api,
+        props.request,
+        (progress, job) => !signal.aborted && setView({ state: 'working', progress, job }),
+        signal,
+      );
       if (signal.aborted) return;
       release();
       url = URL.createObjectURL(pdf.type === 'application/pdf' ? pdf : new Blob([pdf], { type: 'application/pdf' }));
@@ -108,7 +113,13 @@ export function DocumentPreview(props: {
           )}
         </Match>
         <Match when={view().state === 'error' && view()} keyed>
-          {(v) => <Failure title={ct('doc.failed')} message={v.state === 'error' ? v.message : undefined} onRetry={() => void load()} />}
+          {(v) => (
+            <Failure
+              title={ct('doc.failed')}
+              message={v.state === 'error' ? v.message : undefined}
+              onRetry={() => void load()}
+            />
+          )}
         </Match>
         <Match when={view().state === 'ready' && view()} keyed>
           {(v) =>
@@ -118,14 +129,21 @@ export function DocumentPreview(props: {
                   <div class="c-doc__meta">
                     <strong>{v.document.title}</strong>
                     <span class="c-muted">
-                      {ct('doc.meta', { pages: v.document.pages, version: v.document.version })} · SHA-256 {v.document.sha256.slice(0, 12)}…
+                      {ct('doc.meta', { pages: v.document.pages, version: v.document.version })} · SHA-256{' '}
+                      {v.document.sha256.slice(0, 12)}…
                     </span>
                   </div>
                   <div class="c-doc__actions">
                     <a class="c-btn c-btn--secondary c-btn--sm" href={v.url} download={`${v.document.title}.pdf`}>
                       {ct('doc.download')}
                     </a>
-                    <button type="button" class="c-btn c-btn--go" onClick={() => void print()} disabled={printing()} data-testid="print-document">
+                    <button
+                      type="button"
+                      class="c-btn c-btn--go"
+                      onClick={() => void print()}
+                      disabled={printing()}
+                      data-testid="print-document"
+                    >
                       <Show when={printing()}>
                         <Spinner light />
                       </Show>
@@ -145,7 +163,12 @@ export function DocumentPreview(props: {
                     </p>
                   )}
                 </Show>
-                <iframe class="c-doc__frame" src={`${v.url}#toolbar=0&navpanes=0&view=${props.request.kind === 'RECEIPT' ? 'Fit' : 'FitH'}`} title={v.document.title} data-testid="document-preview" />
+                <iframe
+                  class="c-doc__frame"
+                  src={`${v.url}#toolbar=0&navpanes=0&view=${props.request.kind === 'RECEIPT' ? 'Fit' : 'FitH'}`}
+                  title={v.document.title}
+                  data-testid="document-preview"
+                />
                 <p class="c-doc__verify c-muted">
                   {ct('doc.verify')} <span class="c-mono">{v.document.verifyUrl}</span>
                 </p>

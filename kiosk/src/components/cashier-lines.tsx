@@ -5,7 +5,17 @@
  */
 import { For, Index, Show, createSignal, type JSX } from 'solid-js';
 import { amountInCapitals, MAX_CAPITALS_FEN, MAX_PAYMENT_LINES, PAYMENT_METHODS } from '@kaipan/shared';
-import { checkLines, fenToDisplay, fenToInput, nextMethod, parseYuan, remainder, type LineDraft, type LineProblem, type LinesCheck } from '../lib/cashier-money';
+import {
+  checkLines,
+  fenToDisplay,
+  fenToInput,
+  nextMethod,
+  parseYuan,
+  remainder,
+  type LineDraft,
+  type LineProblem,
+  type LinesCheck,
+} from '../lib/cashier-money';
 import { amountProblemText, ct, methodName, money } from '../lib/cashier-i18n';
 
 export function emptyLine(drafts: readonly LineDraft[] = [], amount?: number): LineDraft {
@@ -50,7 +60,9 @@ export function LinesEditor(props: {
     });
   };
   const problemsOf = (i: number, field: 'amount' | 'reference'): LineProblem[] =>
-    (check().problems[i] ?? []).filter((p) => p.field === field && (props.showProblems || touched().has(`${i}.${field}`)));
+    (check().problems[i] ?? []).filter(
+      (p) => p.field === field && (props.showProblems || touched().has(`${i}.${field}`)),
+    );
   const diff = (): number | null => (props.target === undefined ? null : check().total - props.target);
 
   return (
@@ -103,7 +115,9 @@ export function LinesEditor(props: {
               value={d().reference}
               disabled={props.disabled}
               maxlength={80}
-              placeholder={d().method === 'CASH' ? ct('lines.referenceOptional') : ct(`lines.referenceHint.${d().method}`)}
+              placeholder={
+                d().method === 'CASH' ? ct('lines.referenceOptional') : ct(`lines.referenceHint.${d().method}`)
+              }
               aria-label={ct('lines.referenceN', { n: i + 1 })}
               aria-invalid={problemsOf(i, 'reference').length > 0}
               onInput={(e) => update(i, { reference: e.currentTarget.value })}
@@ -131,7 +145,13 @@ export function LinesEditor(props: {
         )}
       </Index>
       <div class="c-lines__tools">
-        <button type="button" class="c-btn c-btn--secondary c-btn--sm" onClick={add} disabled={props.disabled || props.drafts.length >= MAX_PAYMENT_LINES} data-testid="add-line">
+        <button
+          type="button"
+          class="c-btn c-btn--secondary c-btn--sm"
+          onClick={add}
+          disabled={props.disabled || props.drafts.length >= MAX_PAYMENT_LINES}
+          data-testid="add-line"
+        >
           + {ct('lines.add')}
         </button>
         <span class="c-muted">{ct('lines.max', { n: MAX_PAYMENT_LINES })}</span>
@@ -148,7 +168,9 @@ export function LinesEditor(props: {
         </div>
         <Show when={diff() !== null && diff() !== 0 && check().total > 0}>
           <div class="c-total__diff" classList={{ 'c-total__diff--bad': props.exact === true || (diff() ?? 0) > 0 }}>
-            {(diff() ?? 0) < 0 ? ct('lines.short', { amount: money(-(diff() ?? 0)) }) : ct('lines.over', { amount: money(diff() ?? 0) })}
+            {(diff() ?? 0) < 0
+              ? ct('lines.short', { amount: money(-(diff() ?? 0)) })
+              : ct('lines.over', { amount: money(diff() ?? 0) })}
           </div>
         </Show>
         <Show when={check().overall === 'tooLarge'}>

@@ -12,7 +12,18 @@ import { useDesk } from '../lib/desk-context';
 import { AgreementDialog, ConvertDialog, ReceiptPrintDialog, RefundDialog, VoidDialog } from './cashier-dialogs';
 import { PaymentForm, type PaymentTarget } from './cashier-payment-form';
 import { WithdrawVoidButton } from './cashier-void-approvals';
-import { Badge, Countdown, Empty, Failure, KindTag, LinesSummary, Loading, PaymentStatus, ReceiptTag, Spinner } from './cashier-ui';
+import {
+  Badge,
+  Countdown,
+  Empty,
+  Failure,
+  KindTag,
+  LinesSummary,
+  Loading,
+  PaymentStatus,
+  ReceiptTag,
+  Spinner,
+} from './cashier-ui';
 
 export type PanelTarget = { kind: 'subscription'; id: string } | { kind: 'registration'; id: string };
 
@@ -24,21 +35,31 @@ type Dialog =
   | { type: 'refund'; payment: PaymentInfo }
   | { type: 'convert'; payment: PaymentInfo; subscriptions: CashierSubscription[] };
 
-type Detail = { kind: 'subscription'; sub: CashierSubscriptionDetail } | { kind: 'registration'; reg: CashierRegistrationDetail };
+type Detail =
+  | { kind: 'subscription'; sub: CashierSubscriptionDetail }
+  | { kind: 'registration'; reg: CashierRegistrationDetail };
 
-export function CashierPanel(props: { target: PanelTarget; highlight?: string; onChanged: () => void; onOpen: (t: PanelTarget) => void }): JSX.Element {
+export function CashierPanel(props: {
+  target: PanelTarget;
+  highlight?: string;
+  onChanged: () => void;
+  onOpen: (t: PanelTarget) => void;
+}): JSX.Element {
   const desk = useDesk();
   const detail = createLoader(
     () => props.target,
     async (t): Promise<Detail> =>
-      t.kind === 'subscription' ? { kind: 'subscription', sub: await desk.api.subscription(t.id) } : { kind: 'registration', reg: await desk.api.registration(t.id) },
+      t.kind === 'subscription'
+        ? { kind: 'subscription', sub: await desk.api.subscription(t.id) }
+        : { kind: 'registration', reg: await desk.api.registration(t.id) },
   );
   // The household's other side: a subscription's registration (its sincerity), a registration's live subscriptions.
   const household = createLoader(
     () => {
       const d = detail.data();
       if (!d) return null;
-      if (d.kind === 'subscription') return d.sub.registrationId && d.sub.status === 'ACTIVE' ? `reg:${d.sub.registrationId}` : null;
+      if (d.kind === 'subscription')
+        return d.sub.registrationId && d.sub.status === 'ACTIVE' ? `reg:${d.sub.registrationId}` : null;
       // By registration number, not phone: the lookup brings the registration's live subscriptions either way.
       return `find:${d.reg.label}`;
     },
@@ -51,7 +72,10 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
       }
       const found = await desk.api.lookup(desk.project.id, key.slice(5));
       const regId = d?.kind === 'registration' ? d.reg.id : null;
-      return { sincerity: [], subscriptions: found.subscriptions.filter((s) => s.registrationId === regId && s.status === 'ACTIVE') };
+      return {
+        sincerity: [],
+        subscriptions: found.subscriptions.filter((s) => s.registrationId === regId && s.status === 'ACTIVE'),
+      };
     },
   );
   const [dialog, setDialog] = createSignal<Dialog | null>(null);
@@ -107,8 +131,10 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
     const manager = desk.user.role === 'ADMIN' || desk.user.role === 'MANAGER';
     return p.kind === 'SINCERITY' && ((household.data()?.subscriptions.length ?? 0) === 0 || manager);
   };
-  const convertible = (p: PaymentInfo): boolean => isConvertibleSincerity(p) && (household.data()?.subscriptions.length ?? 0) > 0;
-  const voidable = (p: PaymentInfo): boolean => p.receipt !== null && p.receipt.status === 'ISSUED' && !p.receipt.pendingVoid && p.status === 'RECORDED';
+  const convertible = (p: PaymentInfo): boolean =>
+    isConvertibleSincerity(p) && (household.data()?.subscriptions.length ?? 0) > 0;
+  const voidable = (p: PaymentInfo): boolean =>
+    p.receipt !== null && p.receipt.status === 'ISSUED' && !p.receipt.pendingVoid && p.status === 'RECORDED';
 
   const sub = (): CashierSubscriptionDetail | undefined => {
     const d = detail.data();
@@ -135,128 +161,167 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
     <div class="c-panel">
       <Switch>
         <Match when={detail.data()}>
-              <Show when={sub()}>
-                {(s) => (
-                  <SubscriptionHead
-                    sub={s()}
-                    sincerity={household.data()?.sincerity ?? []}
-                    loading={detail.loading()}
-                    onPay={() => setDialog({ type: 'pay' })}
-                    onAgreement={() => setDialog({ type: 'agreement', subscription: s() })}
-                    onConvert={(p) => setDialog({ type: 'convert', payment: p, subscriptions: [s()] })}
-                    onOpenRegistration={() => {
-                      const id = s().registrationId;
-                      if (id) props.onOpen({ kind: 'registration', id });
-                    }}
-                  />
-                )}
-              </Show>
-              <Show when={reg()}>
-                {(g) => (
-                  <RegistrationHead
-                    reg={g()}
-                    subscriptions={household.data()?.subscriptions ?? []}
-                    loading={detail.loading()}
-                    onPay={() => setDialog({ type: 'pay' })}
-                    onOpenSubscription={(id) => props.onOpen({ kind: 'subscription', id })}
-                  />
-                )}
-              </Show>
-              <section class="c-payments" aria-label={ct('panel.payments')}>
-                <h3 class="c-section-title">
-                  {ct('panel.payments')} <span class="c-muted">({payments().length})</span>
-                </h3>
-                <Show when={payments().length > 0} fallback={<Empty title={ct('panel.noPayments')} hint={ct('panel.noPaymentsHint')} icon="receipt" />}>
-                  <div class="c-table-wrap">
-                    <table class="c-table" data-testid="payments-table">
-                      <thead>
-                        <tr>
-                          <th>{ct('panel.colReceipt')}</th>
-                          <th>{ct('panel.colKind')}</th>
-                          <th class="c-num">{ct('panel.colAmount')}</th>
-                          <th>{ct('panel.colMethods')}</th>
-                          <th>{ct('panel.colWhen')}</th>
-                          <th>{ct('panel.colStatus')}</th>
-                          <th class="c-actions-col">
-                            <span class="c-sr">{ct('panel.colActions')}</span>
-                          </th>
+          <Show when={sub()}>
+            {(s) => (
+              <SubscriptionHead
+                sub={s()}
+                sincerity={household.data()?.sincerity ?? []}
+                loading={detail.loading()}
+                onPay={() => setDialog({ type: 'pay' })}
+                onAgreement={() => setDialog({ type: 'agreement', subscription: s() })}
+                onConvert={(p) => setDialog({ type: 'convert', payment: p, subscriptions: [s()] })}
+                onOpenRegistration={() => {
+                  const id = s().registrationId;
+                  if (id) props.onOpen({ kind: 'registration', id });
+                }}
+              />
+            )}
+          </Show>
+          <Show when={reg()}>
+            {(g) => (
+              <RegistrationHead
+                reg={g()}
+                subscriptions={household.data()?.subscriptions ?? []}
+                loading={detail.loading()}
+                onPay={() => setDialog({ type: 'pay' })}
+                onOpenSubscription={(id) => props.onOpen({ kind: 'subscription', id })}
+              />
+            )}
+          </Show>
+          <section class="c-payments" aria-label={ct('panel.payments')}>
+            <h3 class="c-section-title">
+              {ct('panel.payments')} <span class="c-muted">({payments().length})</span>
+            </h3>
+            <Show
+              when={payments().length > 0}
+              fallback={<Empty title={ct('panel.noPayments')} hint={ct('panel.noPaymentsHint')} icon="receipt" />}
+            >
+              <div class="c-table-wrap">
+                <table class="c-table" data-testid="payments-table">
+                  <thead>
+                    <tr>
+                      <th>{ct('panel.colReceipt')}</th>
+                      <th>{ct('panel.colKind')}</th>
+                      <th class="c-num">{ct('panel.colAmount')}</th>
+                      <th>{ct('panel.colMethods')}</th>
+                      <th>{ct('panel.colWhen')}</th>
+                      <th>{ct('panel.colStatus')}</th>
+                      <th class="c-actions-col">
+                        <span class="c-sr">{ct('panel.colActions')}</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={payments()}>
+                      {(p) => (
+                        <tr
+                          classList={{ 'c-tr--hl': props.highlight === p.id, 'c-tr--void': p.status === 'VOIDED' }}
+                          data-payment={p.id}
+                        >
+                          <td>
+                            <ReceiptTag receipt={p.receipt} />
+                          </td>
+                          <td>
+                            <KindTag kind={p.kind} />
+                            <Show when={p.convertedFromId}>
+                              <span class="c-muted c-small"> {ct('panel.fromSincerity')}</span>
+                            </Show>
+                          </td>
+                          <td class="c-num">{p.kind === 'REFUND' ? `−${money(p.amount)}` : money(p.amount)}</td>
+                          <td>
+                            <LinesSummary payment={p} />
+                          </td>
+                          <td class="c-small c-when">
+                            <span class="c-nowrap" title={dateTimeOf(p.createdAt)}>
+                              {shortDateTimeOf(p.createdAt)}
+                            </span>
+                            <div class="c-muted c-ellipsis" title={p.cashier}>
+                              {p.cashier}
+                            </div>
+                          </td>
+                          <td>
+                            <PaymentStatus payment={p} />
+                            <Show when={p.closed}>
+                              <Badge tone="neutral" title={ct('panel.closedHint')}>
+                                {ct('panel.closed')}
+                              </Badge>
+                            </Show>
+                          </td>
+                          <td class="c-actions-col">
+                            <div class="c-row-actions">
+                              <Show when={p.receipt}>
+                                <button
+                                  type="button"
+                                  class="c-btn c-btn--secondary c-btn--xs"
+                                  onClick={() => setDialog({ type: 'print', payment: p })}
+                                  data-testid="print-receipt"
+                                >
+                                  {ct('panel.print')}
+                                </button>
+                              </Show>
+                              <Show when={convertible(p)}>
+                                <button
+                                  type="button"
+                                  class="c-btn c-btn--secondary c-btn--xs"
+                                  onClick={() =>
+                                    setDialog({
+                                      type: 'convert',
+                                      payment: p,
+                                      subscriptions: household.data()?.subscriptions ?? [],
+                                    })
+                                  }
+                                >
+                                  {ct('panel.convert')}
+                                </button>
+                              </Show>
+                              <Show when={refundable(p)}>
+                                <button
+                                  type="button"
+                                  class="c-btn c-btn--secondary c-btn--xs"
+                                  onClick={() => setDialog({ type: 'refund', payment: p })}
+                                >
+                                  {ct('panel.refund')}
+                                </button>
+                              </Show>
+                              <Show
+                                when={
+                                  p.receipt?.pendingVoid?.requestedById === desk.user.id ? p.receipt.pendingVoid : null
+                                }
+                              >
+                                {(pv) => (
+                                  <WithdrawVoidButton
+                                    requestId={pv().id}
+                                    label={ct('panel.withdrawVoid')}
+                                    onDone={changed}
+                                  />
+                                )}
+                              </Show>
+                              <Show when={voidable(p)}>
+                                <button
+                                  type="button"
+                                  class="c-btn c-btn--ghost c-btn--xs c-btn--danger-text"
+                                  onClick={() => setDialog({ type: 'void', payment: p })}
+                                >
+                                  {ct('panel.void')}
+                                </button>
+                              </Show>
+                            </div>
+                          </td>
                         </tr>
-                      </thead>
-                      <tbody>
-                        <For each={payments()}>
-                          {(p) => (
-                            <tr classList={{ 'c-tr--hl': props.highlight === p.id, 'c-tr--void': p.status === 'VOIDED' }} data-payment={p.id}>
-                              <td>
-                                <ReceiptTag receipt={p.receipt} />
-                              </td>
-                              <td>
-                                <KindTag kind={p.kind} />
-                                <Show when={p.convertedFromId}>
-                                  <span class="c-muted c-small"> {ct('panel.fromSincerity')}</span>
-                                </Show>
-                              </td>
-                              <td class="c-num">{p.kind === 'REFUND' ? `−${money(p.amount)}` : money(p.amount)}</td>
-                              <td>
-                                <LinesSummary payment={p} />
-                              </td>
-                              <td class="c-small c-when">
-                                <span class="c-nowrap" title={dateTimeOf(p.createdAt)}>
-                                  {shortDateTimeOf(p.createdAt)}
-                                </span>
-                                <div class="c-muted c-ellipsis" title={p.cashier}>
-                                  {p.cashier}
-                                </div>
-                              </td>
-                              <td>
-                                <PaymentStatus payment={p} />
-                                <Show when={p.closed}>
-                                  <Badge tone="neutral" title={ct('panel.closedHint')}>
-                                    {ct('panel.closed')}
-                                  </Badge>
-                                </Show>
-                              </td>
-                              <td class="c-actions-col">
-                                <div class="c-row-actions">
-                                  <Show when={p.receipt}>
-                                    <button type="button" class="c-btn c-btn--secondary c-btn--xs" onClick={() => setDialog({ type: 'print', payment: p })} data-testid="print-receipt">
-                                      {ct('panel.print')}
-                                    </button>
-                                  </Show>
-                                  <Show when={convertible(p)}>
-                                    <button
-                                      type="button"
-                                      class="c-btn c-btn--secondary c-btn--xs"
-                                      onClick={() => setDialog({ type: 'convert', payment: p, subscriptions: household.data()?.subscriptions ?? [] })}
-                                    >
-                                      {ct('panel.convert')}
-                                    </button>
-                                  </Show>
-                                  <Show when={refundable(p)}>
-                                    <button type="button" class="c-btn c-btn--secondary c-btn--xs" onClick={() => setDialog({ type: 'refund', payment: p })}>
-                                      {ct('panel.refund')}
-                                    </button>
-                                  </Show>
-                                  <Show when={p.receipt?.pendingVoid?.requestedById === desk.user.id ? p.receipt.pendingVoid : null}>
-                                    {(pv) => <WithdrawVoidButton requestId={pv().id} label={ct('panel.withdrawVoid')} onDone={changed} />}
-                                  </Show>
-                                  <Show when={voidable(p)}>
-                                    <button type="button" class="c-btn c-btn--ghost c-btn--xs c-btn--danger-text" onClick={() => setDialog({ type: 'void', payment: p })}>
-                                      {ct('panel.void')}
-                                    </button>
-                                  </Show>
-                                </div>
-                              </td>
-                            </tr>
-                          )}
-                        </For>
-                      </tbody>
-                    </table>
-                  </div>
-                </Show>
-              </section>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </Show>
+          </section>
         </Match>
         <Match when={detail.error()}>
-          <Failure title={ct('panel.loadFailed')} message={describe(detail.error())} onRetry={() => void detail.reload()} />
+          <Failure
+            title={ct('panel.loadFailed')}
+            message={describe(detail.error())}
+            onRetry={() => void detail.reload()}
+          />
         </Match>
         <Match when={true}>
           <Loading />
@@ -266,7 +331,9 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
       <Show when={payDialog() && paymentTarget()}>
         {(t) => <PaymentForm target={t()} onClose={close} onRecorded={changed} />}
       </Show>
-      <Show when={printDialog()}>{(x) => <ReceiptPrintDialog payment={x().payment} onClose={close} onPrinted={changed} />}</Show>
+      <Show when={printDialog()}>
+        {(x) => <ReceiptPrintDialog payment={x().payment} onClose={close} onPrinted={changed} />}
+      </Show>
       <Show when={agreementDialog()}>{(x) => <AgreementDialog subscription={x().subscription} onClose={close} />}</Show>
       <Show when={voidDialog()}>
         {(x) => (
@@ -280,9 +347,13 @@ export function CashierPanel(props: { target: PanelTarget; highlight?: string; o
           />
         )}
       </Show>
-      <Show when={refundDialog()}>{(x) => <RefundDialog payment={x().payment} onClose={close} onDone={changed} />}</Show>
+      <Show when={refundDialog()}>
+        {(x) => <RefundDialog payment={x().payment} onClose={close} onDone={changed} />}
+      </Show>
       <Show when={convertDialog()}>
-        {(x) => <ConvertDialog payment={x().payment} subscriptions={x().subscriptions} onClose={close} onDone={changed} />}
+        {(x) => (
+          <ConvertDialog payment={x().payment} subscriptions={x().subscriptions} onClose={close} onDone={changed} />
+        )}
       </Show>
     </div>
   );
@@ -292,7 +363,12 @@ function isConvertibleSincerity(p: PaymentInfo): boolean {
   return p.kind === 'SINCERITY' && p.status === 'RECORDED' && p.receipt?.status !== 'VOIDED' && !p.receipt?.pendingVoid;
 }
 
-function Fact(props: { label: string; children: JSX.Element; tone?: 'due' | 'ok' | 'bad'; testid?: string }): JSX.Element {
+function Fact(props: {
+  label: string;
+  children: JSX.Element;
+  tone?: 'due' | 'ok' | 'bad';
+  testid?: string;
+}): JSX.Element {
   return (
     <div class="c-fact" classList={{ [`c-fact--${props.tone ?? ''}`]: !!props.tone }} data-testid={props.testid}>
       <dt>{props.label}</dt>
@@ -318,7 +394,9 @@ function SubscriptionHead(props: {
       <div class="c-panel__title">
         <span class="c-panel__kind">{ct('panel.subscription')}</span>
         <h2>{s().unitCode}</h2>
-        <Badge tone={s().status === 'ACTIVE' ? 'ok' : s().status === 'CANCELLED' ? 'bad' : 'neutral'}>{ct(`subStatus.${s().status}`)}</Badge>
+        <Badge tone={s().status === 'ACTIVE' ? 'ok' : s().status === 'CANCELLED' ? 'bad' : 'neutral'}>
+          {ct(`subStatus.${s().status}`)}
+        </Badge>
         <Show when={s().refundState === 'DUE'}>
           <Badge tone="bad">{ct('sub.refundDue')}</Badge>
         </Show>
@@ -331,7 +409,8 @@ function SubscriptionHead(props: {
       </div>
       <p class="c-panel__who">
         {s().buyerName}
-        <Show when={s().buyerPhone}> · {s().buyerPhone}</Show> · {ct('panel.since', { when: dateTimeOf(s().createdAt) })}
+        <Show when={s().buyerPhone}> · {s().buyerPhone}</Show> ·{' '}
+        {ct('panel.since', { when: dateTimeOf(s().createdAt) })}
         <Show when={s().registrationId}>
           {' · '}
           <button type="button" class="c-link" onClick={() => props.onOpenRegistration()}>
@@ -342,7 +421,11 @@ function SubscriptionHead(props: {
       <dl class="c-facts">
         <Fact label={ct('panel.price')}>{money(s().price)}</Fact>
         <Fact label={ct('panel.depositRequired')}>{money(s().depositRequired)}</Fact>
-        <Fact label={ct('panel.depositPaid')} tone={due() === 0 && s().depositRequired > 0 ? 'ok' : undefined} testid="deposit-paid">
+        <Fact
+          label={ct('panel.depositPaid')}
+          tone={due() === 0 && s().depositRequired > 0 ? 'ok' : undefined}
+          testid="deposit-paid"
+        >
           {money(s().depositPaid)}
         </Fact>
         <Fact label={ct('panel.depositOutstanding')} tone={due() > 0 ? 'due' : 'ok'} testid="deposit-due">
@@ -383,7 +466,13 @@ function SubscriptionHead(props: {
             {ct('panel.convertSincerity', { amount: money(sincerityHeld()) })}
           </button>
         </Show>
-        <button type="button" class="c-btn c-btn--secondary" onClick={() => props.onAgreement()} disabled={s().status === 'CANCELLED'} data-testid="print-agreement">
+        <button
+          type="button"
+          class="c-btn c-btn--secondary"
+          onClick={() => props.onAgreement()}
+          disabled={s().status === 'CANCELLED'}
+          data-testid="print-agreement"
+        >
           {ct('panel.printAgreement')}
         </button>
       </div>
@@ -407,7 +496,9 @@ function RegistrationHead(props: {
       <div class="c-panel__title">
         <span class="c-panel__kind">{ct('panel.registration')}</span>
         <h2>{g().label}</h2>
-        <Badge tone={g().status === 'ACTIVE' ? 'ok' : 'bad'}>{g().status === 'ACTIVE' ? ct('reg.active') : ct('reg.cancelled')}</Badge>
+        <Badge tone={g().status === 'ACTIVE' ? 'ok' : 'bad'}>
+          {g().status === 'ACTIVE' ? ct('reg.active') : ct('reg.cancelled')}
+        </Badge>
         <Show when={props.loading}>
           <Spinner />
         </Show>
@@ -421,7 +512,10 @@ function RegistrationHead(props: {
           {money(g().sincerityHeld)}
         </Fact>
         <Fact label={ct('panel.householdSubscriptions')}>
-          <Show when={props.subscriptions.length > 0} fallback={<span class="c-muted">{ct('panel.noSubscription')}</span>}>
+          <Show
+            when={props.subscriptions.length > 0}
+            fallback={<span class="c-muted">{ct('panel.noSubscription')}</span>}
+          >
             <For each={props.subscriptions}>
               {(s) => (
                 <button type="button" class="c-link" onClick={() => props.onOpenSubscription(s.id)}>
@@ -433,7 +527,13 @@ function RegistrationHead(props: {
         </Fact>
       </dl>
       <div class="c-panel__actions">
-        <button type="button" class="c-btn c-btn--primary c-btn--lg" onClick={() => props.onPay()} disabled={g().status !== 'ACTIVE'} data-testid="record-payment">
+        <button
+          type="button"
+          class="c-btn c-btn--primary c-btn--lg"
+          onClick={() => props.onPay()}
+          disabled={g().status !== 'ACTIVE'}
+          data-testid="record-payment"
+        >
           {ct('panel.recordSincerity')}
         </button>
       </div>

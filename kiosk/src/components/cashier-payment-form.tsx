@@ -8,7 +8,14 @@
  * (cashier-session.ts) and offered again from the banner — with the same key.
  */
 import { For, Match, Show, Switch, createSignal, onMount, type JSX } from 'solid-js';
-import { amountInCapitals, MAX_CAPITALS_FEN, normalizePhone, type IncomingKind, type PaymentInfo, type RecordPaymentBody } from '@kaipan/shared';
+import {
+  amountInCapitals,
+  MAX_CAPITALS_FEN,
+  normalizePhone,
+  type IncomingKind,
+  type PaymentInfo,
+  type RecordPaymentBody,
+} from '@kaipan/shared';
 import { toApiError } from '../lib/api';
 import { checkLines, type LineDraft } from '../lib/cashier-money';
 import { createSubmitter, outcomeUnknown } from '../lib/cashier-submit';
@@ -36,7 +43,11 @@ export interface PaymentTarget {
 
 type Step = 'edit' | 'confirm' | 'done';
 
-export function PaymentForm(props: { target: PaymentTarget; onClose: () => void; onRecorded: (payment: PaymentInfo) => void }): JSX.Element {
+export function PaymentForm(props: {
+  target: PaymentTarget;
+  onClose: () => void;
+  onRecorded: (payment: PaymentInfo) => void;
+}): JSX.Element {
   const desk = useDesk();
   const [step, setStep] = createSignal<Step>('edit');
   const [kind, setKind] = createSignal<IncomingKind>(props.target.defaultKind);
@@ -132,7 +143,8 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
     }
   };
 
-  const title = (): string => (step() === 'done' ? ct('pay.doneTitle') : ct('pay.title', { target: props.target.label }));
+  const title = (): string =>
+    step() === 'done' ? ct('pay.doneTitle') : ct('pay.title', { target: props.target.label });
 
   return (
     <Modal title={title()} onClose={props.onClose} locked={sending()} wide testid="payment-form">
@@ -145,7 +157,14 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
                 <For each={props.target.kinds}>
                   {(k) => (
                     <label class="c-seg__opt" classList={{ 'c-seg__opt--on': kind() === k }}>
-                      <input type="radio" name="kind" value={k} checked={kind() === k} onChange={() => setKind(k)} data-testid={`kind-${k}`} />
+                      <input
+                        type="radio"
+                        name="kind"
+                        value={k}
+                        checked={kind() === k}
+                        onChange={() => setKind(k)}
+                        data-testid={`kind-${k}`}
+                      />
                       {kindName(k)}
                     </label>
                   )}
@@ -155,7 +174,13 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
             <div class="c-pay__payer">
               <label class="c-field">
                 <span class="c-field__label">{ct('pay.payer')}</span>
-                <input class="c-input" value={payerName()} maxlength={50} onInput={(e) => setPayerName(e.currentTarget.value)} data-testid="payer-name" />
+                <input
+                  class="c-input"
+                  value={payerName()}
+                  maxlength={50}
+                  onInput={(e) => setPayerName(e.currentTarget.value)}
+                  data-testid="payer-name"
+                />
               </label>
               <label class="c-field">
                 <span class="c-field__label">{ct('pay.payerPhone')}</span>
@@ -181,10 +206,21 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
             <Show when={(showProblems() || (phoneInvalid() && phoneTyped())) && payerProblem()}>
               <p class="c-alert c-alert--error">{payerProblem()}</p>
             </Show>
-            <LinesEditor drafts={drafts()} onChange={setDrafts} target={props.target.due?.[kind()]} showProblems={showProblems()} />
+            <LinesEditor
+              drafts={drafts()}
+              onChange={setDrafts}
+              target={props.target.due?.[kind()]}
+              showProblems={showProblems()}
+            />
             <label class="c-field">
               <span class="c-field__label">{ct('pay.note')}</span>
-              <input class="c-input" value={note()} maxlength={200} placeholder={ct('pay.notePlaceholder')} onInput={(e) => setNote(e.currentTarget.value)} />
+              <input
+                class="c-input"
+                value={note()}
+                maxlength={200}
+                placeholder={ct('pay.notePlaceholder')}
+                onInput={(e) => setNote(e.currentTarget.value)}
+              />
             </label>
             <Show when={desk.book() === null}>
               <p class="c-alert c-alert--warn">{ct('book.noneHint')}</p>
@@ -237,7 +273,13 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
                 {check().total <= MAX_CAPITALS_FEN ? amountInCapitals(check().total) : ''}
               </span>
             </div>
-            <Show when={props.target.due?.[kind()] !== undefined && props.target.due?.[kind()] !== check().total && (props.target.due?.[kind()] ?? 0) > 0}>
+            <Show
+              when={
+                props.target.due?.[kind()] !== undefined &&
+                props.target.due?.[kind()] !== check().total &&
+                (props.target.due?.[kind()] ?? 0) > 0
+              }
+            >
               <p class="c-alert c-alert--warn" data-testid="confirm-diff">
                 {ct('pay.confirmDiff', {
                   due: money(props.target.due?.[kind()] ?? 0),
@@ -252,7 +294,12 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
             </Show>
             <ErrorNote message={error()?.message ?? null} detail={error()?.detail} />
             <div class="c-modal__actions">
-              <button type="button" class="c-btn c-btn--ghost" disabled={sending() || error()?.unknown === true} onClick={() => setStep('edit')}>
+              <button
+                type="button"
+                class="c-btn c-btn--ghost"
+                disabled={sending() || error()?.unknown === true}
+                onClick={() => setStep('edit')}
+              >
                 {ct('pay.back')}
               </button>
               <Show when={error()?.unknown}>
@@ -271,7 +318,11 @@ export function PaymentForm(props: { target: PaymentTarget; onClose: () => void;
                 <Show when={sending()}>
                   <Spinner light />
                 </Show>
-                {sending() ? ct('pay.recording') : error()?.unknown ? ct('pay.sendAgain') : ct('pay.record', { amount: money(check().total) })}
+                {sending()
+                  ? ct('pay.recording')
+                  : error()?.unknown
+                    ? ct('pay.sendAgain')
+                    : ct('pay.record', { amount: money(check().total) })}
               </button>
             </div>
           </div>
@@ -295,11 +346,22 @@ export function PaymentDone(props: { payment: PaymentInfo; onClose: () => void; 
         <div class="c-done__head">
           <svg class="c-done__tick" viewBox="0 0 48 48" aria-hidden="true">
             <circle cx="24" cy="24" r="20" fill="currentColor" />
-            <path d="M14 25l7 7 13-15" fill="none" stroke="#fff" stroke-width="4" stroke-linecap="round" stroke-linejoin="round" />
+            <path
+              d="M14 25l7 7 13-15"
+              fill="none"
+              stroke="#fff"
+              stroke-width="4"
+              stroke-linecap="round"
+              stroke-linejoin="round"
+            />
           </svg>
           <p class="c-done__lead">
-            {p().kind === 'REFUND' ? ct('pay.refunded') : p().convertedFromId ? ct('pay.converted') : ct('pay.recorded')} · {kindName(p().kind)} ·{' '}
-            {p().unitCode ?? p().registrationNo ?? ''}
+            {p().kind === 'REFUND'
+              ? ct('pay.refunded')
+              : p().convertedFromId
+                ? ct('pay.converted')
+                : ct('pay.recorded')}{' '}
+            · {kindName(p().kind)} · {p().unitCode ?? p().registrationNo ?? ''}
           </p>
         </div>
         <p class="c-done__amount">{p().kind === 'REFUND' ? `−${money(p().amount)}` : money(p().amount)}</p>
@@ -321,14 +383,25 @@ export function PaymentDone(props: { payment: PaymentInfo; onClose: () => void; 
           )}
         </Show>
         <div class="c-modal__actions c-done__actions">
-          <button ref={closeButton} type="button" class="c-btn c-btn--primary c-btn--block" onClick={props.onClose} data-testid="payment-done-close">
+          <button
+            ref={closeButton}
+            type="button"
+            class="c-btn c-btn--primary c-btn--block"
+            onClick={props.onClose}
+            data-testid="payment-done-close"
+          >
             {ct('common.done')}
           </button>
         </div>
       </div>
       <Show when={p().receipt}>
         {(r) => (
-          <DocumentPreview request={{ kind: 'RECEIPT', entityId: r().id, variant: paper() }} receiptId={r().id} onPrinted={() => props.onPrinted?.()} fill />
+          <DocumentPreview
+            request={{ kind: 'RECEIPT', entityId: r().id, variant: paper() }}
+            receiptId={r().id}
+            onPrinted={() => props.onPrinted?.()}
+            fill
+          />
         )}
       </Show>
     </div>

@@ -53,14 +53,18 @@ export function CashierPendingBanner(): JSX.Element {
           <div class="c-pending" role="alert" data-testid="pending-payment">
             <div class="c-pending__text">
               <strong>{ct('pending.title')}</strong>
-              <span>
-                {ct('pending.body', { label: p.label, amount: money(total(p)), time: timeOf(p.sentAt) })}
-              </span>
+              <span>{ct('pending.body', { label: p.label, amount: money(total(p)), time: timeOf(p.sentAt) })}</span>
               <Show when={error()}>
                 <span class="c-pending__error">{error()}</span>
               </Show>
             </div>
-            <button type="button" class="c-btn c-btn--primary c-btn--sm" disabled={busy()} onClick={() => void resend(p)} data-testid="pending-resend">
+            <button
+              type="button"
+              class="c-btn c-btn--primary c-btn--sm"
+              disabled={busy()}
+              onClick={() => void resend(p)}
+              data-testid="pending-resend"
+            >
               <Show when={busy()}>
                 <Spinner light />
               </Show>

@@ -3,7 +3,13 @@
  * countdown, offline banner, language switch. Class names are prefixed `c-` (kiosk/src/pages/cashier.css).
  */
 import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
-import { amountInCapitals, MAX_CAPITALS_FEN, type PaymentInfo, type PaymentLineBody, type ReceiptInfo } from '@kaipan/shared';
+import {
+  amountInCapitals,
+  MAX_CAPITALS_FEN,
+  type PaymentInfo,
+  type PaymentLineBody,
+  type ReceiptInfo,
+} from '@kaipan/shared';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
@@ -19,7 +25,14 @@ const clock = createRoot(() => {
 export const now = clock;
 
 export function Spinner(props: { light?: boolean; label?: string }): JSX.Element {
-  return <span class="k-spinner c-spinner" classList={{ 'k-spinner--light': props.light }} role="status" aria-label={props.label ?? ct('common.loading')} />;
+  return (
+    <span
+      class="k-spinner c-spinner"
+      classList={{ 'k-spinner--light': props.light }}
+      role="status"
+      aria-label={props.label ?? ct('common.loading')}
+    />
+  );
 }
 
 export function Loading(props: { label?: string }): JSX.Element {
@@ -31,7 +44,12 @@ export function Loading(props: { label?: string }): JSX.Element {
   );
 }
 
-export function Failure(props: { title: string; message?: string; onRetry?: () => void; children?: JSX.Element }): JSX.Element {
+export function Failure(props: {
+  title: string;
+  message?: string;
+  onRetry?: () => void;
+  children?: JSX.Element;
+}): JSX.Element {
   return (
     <div class="c-state c-state--error" role="alert">
       <svg class="c-state__icon" viewBox="0 0 48 48" aria-hidden="true">
@@ -54,7 +72,12 @@ export function Failure(props: { title: string; message?: string; onRetry?: () =
   );
 }
 
-export function Empty(props: { title: string; hint?: string; icon?: 'search' | 'receipt' | 'day'; children?: JSX.Element }): JSX.Element {
+export function Empty(props: {
+  title: string;
+  hint?: string;
+  icon?: 'search' | 'receipt' | 'day';
+  children?: JSX.Element;
+}): JSX.Element {
   return (
     <div class="c-state c-state--empty">
       <svg class="c-state__icon c-state__icon--muted" viewBox="0 0 48 48" aria-hidden="true">
@@ -106,7 +129,13 @@ export function SystemBar(): JSX.Element {
 /** 中文 / English (shows the language it switches to). */
 export function LangSwitch(): JSX.Element {
   return (
-    <button type="button" class="c-btn c-btn--ghost c-lang" onClick={toggleLocale} aria-label={ct('common.languageLabel')} lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}>
+    <button
+      type="button"
+      class="c-btn c-btn--ghost c-lang"
+      onClick={toggleLocale}
+      aria-label={ct('common.languageLabel')}
+      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
+    >
       <GlobeIcon size={18} />
       {ct('common.language')}
     </button>
@@ -140,7 +169,14 @@ export function Money(props: { fen: number; capitals?: boolean; class?: string }
 export function Progress(props: { value: number; label: string }): JSX.Element {
   const v = (): number => Math.max(0, Math.min(100, Math.round(props.value)));
   return (
-    <div class="c-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={v()} aria-label={props.label}>
+    <div
+      class="c-progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={v()}
+      aria-label={props.label}
+    >
       <div class="c-progress__bar" style={{ width: `${Math.max(4, v())}%` }} />
     </div>
   );
@@ -160,7 +196,11 @@ export function Countdown(props: { due: string }): JSX.Element {
     return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
   };
   return (
-    <span class="c-countdown" classList={{ 'c-countdown--soon': left() < 300, 'c-countdown--over': left() <= 0 }} data-testid="deposit-countdown">
+    <span
+      class="c-countdown"
+      classList={{ 'c-countdown--soon': left() < 300, 'c-countdown--over': left() <= 0 }}
+      data-testid="deposit-countdown"
+    >
       {text()}
     </span>
   );
@@ -188,7 +228,11 @@ export function ReceiptTag(props: { receipt: ReceiptInfo | null }): JSX.Element 
     <Show when={props.receipt} fallback={<span class="c-muted">—</span>}>
       {(r) => (
         <span class="c-receipt-tag">
-          <span class="c-receipt-tag__label" classList={{ 'c-receipt-tag__label--void': r().status === 'VOIDED' }} data-testid="receipt-label">
+          <span
+            class="c-receipt-tag__label"
+            classList={{ 'c-receipt-tag__label--void': r().status === 'VOIDED' }}
+            data-testid="receipt-label"
+          >
             {r().label}
           </span>
           <Show when={r().status === 'VOIDED'}>
@@ -279,7 +323,11 @@ export function Modal(props: {
       props.onClose();
     }
     if (e.key === 'Tab' && box) {
-      const focusable = Array.from(box.querySelectorAll<HTMLElement>('button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex="0"], a[href]'));
+      const focusable = Array.from(
+        box.querySelectorAll<HTMLElement>(
+          'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex="0"], a[href]',
+        ),
+      );
       const first = focusable[0];
       const last = focusable[focusable.length - 1];
       if (!first || !last) return;
@@ -295,7 +343,9 @@ export function Modal(props: {
   onMount(() => {
     previous = document.activeElement;
     document.addEventListener('keydown', onKey);
-    const target = box?.querySelector<HTMLElement>('[autofocus], input:not(:disabled), select, textarea, button.c-btn--primary, button');
+    const target = box?.querySelector<HTMLElement>(
+      '[autofocus], input:not(:disabled), select, textarea, button.c-btn--primary, button',
+    );
     target?.focus();
   });
   onCleanup(() => {
@@ -303,11 +353,29 @@ export function Modal(props: {
     if (previous instanceof HTMLElement) previous.focus();
   });
   return (
-    <div class="c-modal" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && !props.locked && props.onClose()}>
-      <div ref={box} class="c-modal__box" classList={{ 'c-modal__box--wide': props.wide }} role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testid}>
+    <div
+      class="c-modal"
+      role="presentation"
+      onMouseDown={(e) => e.target === e.currentTarget && !props.locked && props.onClose()}
+    >
+      <div
+        ref={box}
+        class="c-modal__box"
+        classList={{ 'c-modal__box--wide': props.wide }}
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        data-testid={props.testid}
+      >
         <header class="c-modal__head">
           <h2>{props.title}</h2>
-          <button type="button" class="c-icon-btn" onClick={() => props.onClose()} disabled={props.locked} aria-label={ct('common.close')}>
+          <button
+            type="button"
+            class="c-icon-btn"
+            onClick={() => props.onClose()}
+            disabled={props.locked}
+            aria-label={ct('common.close')}
+          >
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
               <path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
             </svg>

@@ -16,7 +16,10 @@ const REFRESH_MS = 30_000;
 
 export function CashierVoidApprovals(props: { open: boolean; setOpen: (open: boolean) => void }): JSX.Element {
   const desk = useDesk();
-  const requests = createLoader(() => desk.project.id, (pid) => desk.api.voidRequests(pid));
+  const requests = createLoader(
+    () => desk.project.id,
+    (pid) => desk.api.voidRequests(pid),
+  );
   const timer = setInterval(() => void requests.reload(), REFRESH_MS);
   onCleanup(() => clearInterval(timer));
   // Decided here: gone from the list at once (the reload confirms).
@@ -46,12 +49,19 @@ export function CashierVoidApprovals(props: { open: boolean; setOpen: (open: boo
             when={pending()}
             fallback={
               <Show when={requests.error()} fallback={<Loading />}>
-                <Failure title={ct('approvals.loadFailed')} message={describe(requests.error())} onRetry={() => void requests.reload()} />
+                <Failure
+                  title={ct('approvals.loadFailed')}
+                  message={describe(requests.error())}
+                  onRetry={() => void requests.reload()}
+                />
               </Show>
             }
           >
             {(list) => (
-              <Show when={list().length > 0} fallback={<Empty title={ct('approvals.empty')} hint={ct('approvals.emptyHint')} icon="receipt" />}>
+              <Show
+                when={list().length > 0}
+                fallback={<Empty title={ct('approvals.empty')} hint={ct('approvals.emptyHint')} icon="receipt" />}
+              >
                 <ul class="c-approvals">
                   <For each={list()}>
                     {(r) => (
@@ -119,14 +129,30 @@ function VoidRequestItem(props: { request: VoidRequestView; onDecided: () => voi
         }
       >
         <div class="c-approval__actions">
-          <input class="c-input c-input--sm" placeholder={ct('approvals.note')} value={note()} maxlength={200} onInput={(e) => setNote(e.currentTarget.value)} />
-          <button type="button" class="c-btn c-btn--secondary c-btn--sm" disabled={busy() !== null} onClick={() => void decide(false)}>
+          <input
+            class="c-input c-input--sm"
+            placeholder={ct('approvals.note')}
+            value={note()}
+            maxlength={200}
+            onInput={(e) => setNote(e.currentTarget.value)}
+          />
+          <button
+            type="button"
+            class="c-btn c-btn--secondary c-btn--sm"
+            disabled={busy() !== null}
+            onClick={() => void decide(false)}
+          >
             <Show when={busy() === 'reject'}>
               <Spinner />
             </Show>
             {ct('approvals.reject')}
           </button>
-          <button type="button" class="c-btn c-btn--danger c-btn--sm" disabled={busy() !== null} onClick={() => void decide(true)}>
+          <button
+            type="button"
+            class="c-btn c-btn--danger c-btn--sm"
+            disabled={busy() !== null}
+            onClick={() => void decide(true)}
+          >
             <Show when={busy() === 'approve'}>
               <Spinner light />
             </Show>

@@ -32,7 +32,13 @@ export function Keypad(props: { onKey: (key: KeypadKey) => void; disabled?: bool
           >
             {key === 'del' ? (
               <svg viewBox="0 0 24 24" width="44" height="44" aria-hidden="true">
-                <path d="M9 5h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-6-7z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+                <path
+                  d="M9 5h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-6-7z"
+                  fill="none"
+                  stroke="currentColor"
+                  stroke-width="1.8"
+                  stroke-linejoin="round"
+                />
                 <path d="M12 9l6 6M18 9l-6 6" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
               </svg>
             ) : key === 'clear' ? (

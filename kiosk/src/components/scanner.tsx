@@ -25,7 +25,9 @@ export function scanningSupported(): boolean {
 }
 
 export function Scanner(props: { onCode: (text: string) => void; paused?: boolean }): JSX.Element {
-  const [state, setState] = createSignal<'unsupported' | 'starting' | 'scanning' | 'error'>(scanningSupported() ? 'starting' : 'unsupported');
+  const [state, setState] = createSignal<'unsupported' | 'starting' | 'scanning' | 'error'>(
+    scanningSupported() ? 'starting' : 'unsupported',
+  );
   let video: HTMLVideoElement | undefined;
   let stream: MediaStream | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -82,7 +84,13 @@ export function Scanner(props: { onCode: (text: string) => void; paused?: boolea
           <p class="k-scanner__note">{t('take.regCameraError')}</p>
         </Match>
       </Switch>
-      <video ref={video} class="k-scanner__video" muted playsinline hidden={state() === 'unsupported' || state() === 'error'} />
+      <video
+        ref={video}
+        class="k-scanner__video"
+        muted
+        playsinline
+        hidden={state() === 'unsupported' || state() === 'error'}
+      />
       <div class="k-scanner__frame" aria-hidden="true" hidden={state() !== 'scanning'} />
     </div>
   );

@@ -52,7 +52,14 @@ export function SystemBanner(): JSX.Element {
 }
 
 export function Spinner(props: { light?: boolean }): JSX.Element {
-  return <span class="k-spinner" classList={{ 'k-spinner--light': props.light }} role="status" aria-label={t('common.loading')} />;
+  return (
+    <span
+      class="k-spinner"
+      classList={{ 'k-spinner--light': props.light }}
+      role="status"
+      aria-label={t('common.loading')}
+    />
+  );
 }
 
 export function LoadingState(): JSX.Element {
@@ -64,7 +71,12 @@ export function LoadingState(): JSX.Element {
   );
 }
 
-export function ErrorState(props: { title: string; message?: string; onRetry?: () => void; children?: JSX.Element }): JSX.Element {
+export function ErrorState(props: {
+  title: string;
+  message?: string;
+  onRetry?: () => void;
+  children?: JSX.Element;
+}): JSX.Element {
   return (
     <div class="k-state k-state--error" role="alert">
       <svg class="k-state__icon" viewBox="0 0 48 48" aria-hidden="true">
@@ -93,7 +105,12 @@ export function QrCode(props: { text: string; label: string; class?: string }): 
   createEffect(() => {
     const text = props.text;
     let current = true;
-    QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#0f172a', light: '#ffffff' } })
+    QRCode.toString(text, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      color: { dark: '#0f172a', light: '#ffffff' },
+    })
       .then((markup) => current && setSvg(markup))
       .catch(() => current && setSvg(''));
     onCleanup(() => {

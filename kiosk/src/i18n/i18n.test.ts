@@ -10,7 +10,12 @@ const sources = sourceFiles(kioskSrc, (f) => f.startsWith(i18nDir));
 const isCashier = (f: string): boolean => /cashier|desk-context/.test(path.basename(f));
 
 describe.each([
-  { app: 'queue kiosk and calling screen', dictionaries: KIOSK_DICTIONARIES, files: sources.filter((f) => !isCashier(f)), translators: ['t'] },
+  {
+    app: 'queue kiosk and calling screen',
+    dictionaries: KIOSK_DICTIONARIES,
+    files: sources.filter((f) => !isCashier(f)),
+    translators: ['t'],
+  },
   { app: 'cashier desk', dictionaries: CASHIER_DICTIONARIES, files: sources.filter(isCashier), translators: ['ct'] },
 ])('the $app dictionaries', ({ dictionaries, files, translators }) => {
   const report = checkDictionaries(dictionaries, files, translators);

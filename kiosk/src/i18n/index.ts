@@ -13,9 +13,18 @@ import { setupMessages } from './setup';
 import { takeMessages } from './take';
 
 /** The queue kiosk's and calling screen's features; a key belongs to exactly one (i18n.test.ts). */
-export const KIOSK_DICTIONARIES = { common: commonMessages, setup: setupMessages, take: takeMessages, screen: screenMessages } as const;
+export const KIOSK_DICTIONARIES = {
+  common: commonMessages,
+  setup: setupMessages,
+  take: takeMessages,
+  screen: screenMessages,
+} as const;
 /** The cashier desk's features. */
-export const CASHIER_DICTIONARIES = { frame: cashierFrameMessages, desk: cashierDeskMessages, dayEnd: cashierDayEndMessages } as const;
+export const CASHIER_DICTIONARIES = {
+  frame: cashierFrameMessages,
+  desk: cashierDeskMessages,
+  dayEnd: cashierDayEndMessages,
+} as const;
 
 export const messages = { ...commonMessages, ...setupMessages, ...takeMessages, ...screenMessages };
 export const cashierMessages = { ...cashierFrameMessages, ...cashierDeskMessages, ...cashierDayEndMessages };

@@ -15,6 +15,9 @@ export const screenMessages = defineMessages({
   'screen.voiceBoth': ['中 + EN', '中 + EN'],
   'screen.voiceUnsupported': ['此浏览器不支持语音播报', 'This browser cannot speak announcements'],
   'screen.enableSound': ['点击屏幕启用声音', 'Tap the screen to enable sound'],
-  'screen.scanHint': ['取号后扫描小票二维码，可在手机上查看进度', 'Scan the QR on your ticket to follow the queue on your phone'],
+  'screen.scanHint': [
+    '取号后扫描小票二维码，可在手机上查看进度',
+    'Scan the QR on your ticket to follow the queue on your phone',
+  ],
   'screen.loadError': ['叫号信息加载失败，正在重试…', 'Could not load the queue; retrying…'],
 });

@@ -3,7 +3,10 @@ import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const setupMessages = defineMessages({
   'setup.title': ['设置排号机', 'Set up this kiosk'],
-  'setup.body': ['输入本设备的排号机密钥（由销控经理提供，每台设备只需设置一次）。', "Enter this device's kiosk key (from the sales manager; once per device)."],
+  'setup.body': [
+    '输入本设备的排号机密钥（由销控经理提供，每台设备只需设置一次）。',
+    "Enter this device's kiosk key (from the sales manager; once per device).",
+  ],
   'setup.key': ['设备密钥', 'Device key'],
   'setup.keyPlaceholder': ['例如 demo-kiosk-key-…', 'e.g. demo-kiosk-key-…'],
   'setup.check': ['验证并保存', 'Check and save'],
@@ -26,6 +29,9 @@ export const setupMessages = defineMessages({
   'setup.pinWrong': ['设置密码不正确。', 'Wrong PIN.'],
   'setup.pinWrongLeft': ['设置密码不正确，还可再试 {n} 次。', 'Wrong PIN: {n} more tries before a wait.'],
   'setup.pinWait': ['请 {n} 秒后再试', 'Try again in {n} s'],
-  'setup.noPin': ['本项目还没有设置排号机设置密码：请销控经理在管理页面的“项目设置”中设置。', 'No setup PIN has been set for this project: the sales manager sets it on the manager page, under project settings.'],
+  'setup.noPin': [
+    '本项目还没有设置排号机设置密码：请销控经理在管理页面的“项目设置”中设置。',
+    'No setup PIN has been set for this project: the sales manager sets it on the manager page, under project settings.',
+  ],
   'setup.lock': ['锁定设置', 'Lock setup'],
 });

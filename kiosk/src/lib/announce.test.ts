@@ -3,15 +3,39 @@ import type { QueueBoardTicket, QueueState } from '@kaipan/shared';
 import { announcementSpeech, announcementText, newlyCalled, spokenLabel, voiceLanguages } from './announce';
 
 const at = (s: number): string => new Date(Date.UTC(2026, 10, 28, 1, 0, s)).toISOString();
-const tk = (id: string, label: string, calledAt: string | null, status: QueueBoardTicket['status'] = 'CALLED'): QueueBoardTicket => ({
-  id, label, status, calledAt, missedCount: 0,
+const tk = (
+  id: string,
+  label: string,
+  calledAt: string | null,
+  status: QueueBoardTicket['status'] = 'CALLED',
+): QueueBoardTicket => ({
+  id,
+  label,
+  status,
+  calledAt,
+  missedCount: 0,
 });
 
 function state(vip: QueueBoardTicket[], gen: QueueBoardTicket[] = [], projectId = 'p1'): QueueState {
   const category = (code: string, prefix: string, nowServing: QueueBoardTicket[]) => ({
-    id: code, code, name: code, nameEn: code, prefix, priority: 0, issued: 50, nowServing, next: [], waitingCount: 0, callsPerMinute: null,
+    id: code,
+    code,
+    name: code,
+    nameEn: code,
+    prefix,
+    priority: 0,
+    issued: 50,
+    nowServing,
+    next: [],
+    waitingCount: 0,
+    callsPerMinute: null,
   });
-  return { projectId, categories: [category('VIP', 'V', vip), category('GEN', 'A', gen)], callsPerMinute: null, serverTime: at(59) };
+  return {
+    projectId,
+    categories: [category('VIP', 'V', vip), category('GEN', 'A', gen)],
+    callsPerMinute: null,
+    serverTime: at(59),
+  };
 }
 
 describe('newly called numbers', () => {
@@ -21,7 +45,10 @@ describe('newly called numbers', () => {
 
   it('finds the numbers called since the last state, oldest first, across categories', () => {
     const before = state([tk('1', 'V001', at(1))]);
-    const after = state([tk('3', 'V003', at(5)), tk('2', 'V002', at(4)), tk('1', 'V001', at(1))], [tk('9', 'A001', at(3))]);
+    const after = state(
+      [tk('3', 'V003', at(5)), tk('2', 'V002', at(4)), tk('1', 'V001', at(1))],
+      [tk('9', 'A001', at(3))],
+    );
     expect(newlyCalled(before, after).map((c) => c.label)).toEqual(['A001', 'V002', 'V003']);
   });
 

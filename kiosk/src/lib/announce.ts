@@ -41,7 +41,9 @@ export function newlyCalled(previous: QueueState | undefined, next: QueueState):
       fresh.push({ ticketId: t.id, label: t.label, categoryCode: c.code, calledAt: t.calledAt });
     }
   }
-  return fresh.sort((a, b) => Date.parse(a.calledAt ?? '') - Date.parse(b.calledAt ?? '') || a.label.localeCompare(b.label));
+  return fresh.sort(
+    (a, b) => Date.parse(a.calledAt ?? '') - Date.parse(b.calledAt ?? '') || a.label.localeCompare(b.label),
+  );
 }
 
 const ZH_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -52,10 +54,12 @@ const EN_DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'
  * as "V twelve" or "V 十二". zh: "V 零 一 二"; en: "V, zero, one, two".
  */
 export function spokenLabel(label: string, lang: AnnounceLang): string {
-  const parts = [...label.toUpperCase()].filter((ch) => /[A-Z0-9]/.test(ch)).map((ch) => {
-    if (!/[0-9]/.test(ch)) return ch;
-    return (lang === 'zh-CN' ? ZH_DIGITS : EN_DIGITS)[Number(ch)] as string;
-  });
+  const parts = [...label.toUpperCase()]
+    .filter((ch) => /[A-Z0-9]/.test(ch))
+    .map((ch) => {
+      if (!/[0-9]/.test(ch)) return ch;
+      return (lang === 'zh-CN' ? ZH_DIGITS : EN_DIGITS)[Number(ch)] as string;
+    });
   return parts.join(lang === 'zh-CN' ? ' ' : ', ');
 }
 

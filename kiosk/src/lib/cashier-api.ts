@@ -26,7 +26,6 @@ import { cashierSession, signOut } from './cashier-session';
 /** How long the desk waits for a PDF to be rendered. */
 const DOCUMENT_WAIT_MS = 60_000;
 
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The desk's transport: the signed-in token, no cookies, never a cached answer; a refused token signs the desk out. */
@@ -34,7 +33,11 @@ const transport = createTransport({ credentials: 'omit', noStore: true, onSessio
 
 /** Sign in. With the browser's cookies: the desk keeps its trusted-device cookie, so failed sign-ins by others at the same address never slow it down. */
 export function login(username: string, password: string): Promise<LoginResponse> {
-  return transport.json<LoginResponse>('POST', urlOf(API.auth.login), { auth: null, json: { username, password }, credentials: 'same-origin' });
+  return transport.json<LoginResponse>('POST', urlOf(API.auth.login), {
+    auth: null,
+    json: { username, password },
+    credentials: 'same-origin',
+  });
 }
 
 /**
@@ -56,9 +59,11 @@ function asJob(v: DocumentJobInfo | DocumentInfo | { document: DocumentInfo }): 
 
 /** The API as seen by one signed-in cashier (or manager): every call typed from the route table. */
 export function createCashierApi(token: string) {
-  const send: SendRequest = (method, path, body) => transport.json<unknown>(method, path, { auth: { token }, json: body });
+  const send: SendRequest = (method, path, body) =>
+    transport.json<unknown>(method, path, { auth: { token }, json: body });
   const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(send, route, ...args);
-  const blob = async (path: string, accept: string): Promise<Blob> => (await transport.send('GET', path, { auth: { token }, accept })).blob();
+  const blob = async (path: string, accept: string): Promise<Blob> =>
+    (await transport.send('GET', path, { auth: { token }, accept })).blob();
 
   return {
     projects: () => call(API.projects.list),
@@ -68,13 +73,17 @@ export function createCashierApi(token: string) {
     receiptBooks: (projectId: string) => call(API.cashier.books, { params: { projectId } }),
 
     /** 201 recorded, 200 the same key again (the first result). */
-    recordPayment: (projectId: string, body: RecordPaymentBody) => call(API.cashier.recordPayment, { params: { projectId }, body }),
+    recordPayment: (projectId: string, body: RecordPaymentBody) =>
+      call(API.cashier.recordPayment, { params: { projectId }, body }),
     /** 诚意金转定金: answers the new deposit payment. */
-    convert: (paymentId: string, body: ConvertSincerityBody) => call(API.cashier.convert, { params: { paymentId }, body }),
+    convert: (paymentId: string, body: ConvertSincerityBody) =>
+      call(API.cashier.convert, { params: { paymentId }, body }),
     /** Answers the refund payment. */
     refund: (paymentId: string, body: RefundBody) => call(API.cashier.refund, { params: { paymentId }, body }),
-    requestVoid: (receiptId: string, reason: string) => call(API.cashier.requestVoid, { params: { receiptId }, body: { reason } }),
-    voidRequests: (projectId: string) => call(API.cashier.voidRequests, { params: { projectId }, query: { status: 'PENDING' } }),
+    requestVoid: (receiptId: string, reason: string) =>
+      call(API.cashier.requestVoid, { params: { receiptId }, body: { reason } }),
+    voidRequests: (projectId: string) =>
+      call(API.cashier.voidRequests, { params: { projectId }, query: { status: 'PENDING' } }),
     decideVoid: (requestId: string, approve: boolean, note?: string) =>
       call(API.cashier.decideVoid, { params: { requestId }, body: note ? { approve, note } : { approve } }),
     /** Whoever asked takes a pending void request back. */
@@ -82,14 +91,20 @@ export function createCashierApi(token: string) {
     /** Count one print of a receipt (every print after the first is a COPY / 重打). */
     recordPrint: (receiptId: string) => call(API.cashier.print, { params: { receiptId } }),
 
-    requestDocument: async (kind: DocumentKind, entityId: string, variant?: DocumentVariant): Promise<DocumentJobInfo> =>
+    requestDocument: async (
+      kind: DocumentKind,
+      entityId: string,
+      variant?: DocumentVariant,
+    ): Promise<DocumentJobInfo> =>
       asJob(await call(API.documents.request, { body: variant ? { kind, entityId, variant } : { kind, entityId } })),
     documentJob: (jobId: string) => call(API.documents.job, { params: { jobId } }),
     pdf: (pdfUrl: string) => blob(pdfUrl, 'application/pdf'),
 
     /** One cashier's payments of a business day, newest first. */
-    payments: (projectId: string, date: string, cashierId: string) => call(API.cashier.payments, { params: { projectId }, query: { date, cashierId } }),
-    dayEnd: (projectId: string, date: string, cashierId?: string) => call(API.cashier.dayEnd, { params: { projectId }, query: { date, cashierId } }),
+    payments: (projectId: string, date: string, cashierId: string) =>
+      call(API.cashier.payments, { params: { projectId }, query: { date, cashierId } }),
+    dayEnd: (projectId: string, date: string, cashierId?: string) =>
+      call(API.cashier.dayEnd, { params: { projectId }, query: { date, cashierId } }),
     closeDay: (projectId: string, date: string, cashierId?: string) =>
       call(API.cashier.closeDay, { params: { projectId }, body: cashierId ? { date, cashierId } : { date } }),
     dayEndCsv: (projectId: string, date: string, cashierId?: string) =>
@@ -114,7 +129,8 @@ export async function fetchDocument(
   let wait = 250;
   while (job.state !== 'completed' || !job.document) {
     if (signal?.aborted) throw new ApiError('TIMEOUT', 'Cancelled.');
-    if (job.state === 'failed') throw new ApiError('INTERNAL', job.error?.message ?? 'The document could not be rendered.');
+    if (job.state === 'failed')
+      throw new ApiError('INTERNAL', job.error?.message ?? 'The document could not be rendered.');
     onProgress(job.progress, job.state);
     if (Date.now() > deadline) throw new ApiError('TIMEOUT', 'The document was not rendered in time.');
     await sleep(wait);

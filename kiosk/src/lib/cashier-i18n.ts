@@ -124,7 +124,12 @@ export function setDisplayTimeZone(timeZone: string): void {
 
 /** 14:05 (today) — HH:mm in the project's time zone. */
 export function timeOf(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: tz[0](), hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz[0](),
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(iso));
 }
 
 /** 2026-03-08 14:05 in the project's time zone. */

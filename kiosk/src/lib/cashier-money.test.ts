@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MAX_PAYMENT_FEN, paymentLineSchema } from '@kaipan/shared';
-import { checkLines, fenToDisplay, fenToInput, nextMethod, parseYuan, remainder, type LineDraft } from './cashier-money';
+import {
+  checkLines,
+  fenToDisplay,
+  fenToInput,
+  nextMethod,
+  parseYuan,
+  remainder,
+  type LineDraft,
+} from './cashier-money';
 
 const fen = (text: string): number | string => {
   const r = parseYuan(text);
@@ -72,7 +80,11 @@ describe('yuan text → fen (no floats)', () => {
 });
 
 describe('split payment lines', () => {
-  const line = (method: LineDraft['method'], amountText: string, reference = ''): LineDraft => ({ method, amountText, reference });
+  const line = (method: LineDraft['method'], amountText: string, reference = ''): LineDraft => ({
+    method,
+    amountText,
+    reference,
+  });
 
   it('builds API lines the server schema accepts, with the live total', () => {
     const check = checkLines([line('CASH', '30,000'), line('WECHAT', '20000.50', ' 4200001234 ')]);
@@ -88,7 +100,11 @@ describe('split payment lines', () => {
     const check = checkLines([line('CASH', '100'), line('BANK_CARD', '50'), line('ALIPAY', 'x', 'T1')]);
     expect(check.lines).toBeNull();
     expect(check.total).toBe(15_000);
-    expect(check.problems).toEqual([[], [{ field: 'reference', problem: 'required' }], [{ field: 'amount', problem: 'invalid' }]]);
+    expect(check.problems).toEqual([
+      [],
+      [{ field: 'reference', problem: 'required' }],
+      [{ field: 'amount', problem: 'invalid' }],
+    ]);
   });
 
   it('refuses no lines, more than six, a too-long reference and a total above the largest payment', () => {
@@ -96,7 +112,9 @@ describe('split payment lines', () => {
     const seven = Array.from({ length: 7 }, () => line('CASH', '1'));
     expect(checkLines(seven).overall).toBe('tooMany');
     expect(checkLines(seven).lines).toBeNull();
-    expect(checkLines([line('CHEQUE', '1', 'x'.repeat(61))]).problems[0]).toEqual([{ field: 'reference', problem: 'tooLong' }]);
+    expect(checkLines([line('CHEQUE', '1', 'x'.repeat(61))]).problems[0]).toEqual([
+      { field: 'reference', problem: 'tooLong' },
+    ]);
     const big = checkLines([line('CASH', '60000000'), line('CASH', '60000000')]);
     expect(big.overall).toBe('tooLarge');
     expect(big.lines).toBeNull();

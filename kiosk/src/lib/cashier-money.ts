@@ -71,7 +71,9 @@ export interface LineDraft {
   reference: string;
 }
 
-export type LineProblem = { field: 'amount'; problem: AmountProblem } | { field: 'reference'; problem: 'required' | 'tooLong' };
+export type LineProblem =
+  | { field: 'amount'; problem: AmountProblem }
+  | { field: 'reference'; problem: 'required' | 'tooLong' };
 
 export interface LinesCheck {
   /** Valid lines as the API takes them (only when every line is valid). */
@@ -102,7 +104,11 @@ export function checkLines(drafts: readonly LineDraft[]): LinesCheck {
     if (reference.length > MAX_REFERENCE) p.push({ field: 'reference', problem: 'tooLong' });
     problems.push(p);
     if (p.length === 0 && amount.ok) {
-      lines.push(reference === '' ? { method: d.method, amount: amount.fen } : { method: d.method, amount: amount.fen, reference });
+      lines.push(
+        reference === ''
+          ? { method: d.method, amount: amount.fen }
+          : { method: d.method, amount: amount.fen, reference },
+      );
     }
   }
   let overall: LinesCheck['overall'] = null;

@@ -33,7 +33,13 @@ function parsePending(raw: string | null): PendingPayment | null {
   if (!raw) return null;
   try {
     const v = JSON.parse(raw) as Partial<PendingPayment>;
-    if (typeof v.userId === 'string' && typeof v.projectId === 'string' && v.body && typeof v.body.idempotencyKey === 'string') return v as PendingPayment;
+    if (
+      typeof v.userId === 'string' &&
+      typeof v.projectId === 'string' &&
+      v.body &&
+      typeof v.body.idempotencyKey === 'string'
+    )
+      return v as PendingPayment;
   } catch {
     // ignore
   }

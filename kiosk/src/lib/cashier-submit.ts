@@ -12,7 +12,13 @@
 import { toApiError, type ApiError, type ClientErrorCode } from './api';
 
 /** Answers that do not say whether the server acted: sending again (same key) is safe and needed. */
-const UNKNOWN_OUTCOME: ReadonlySet<ClientErrorCode> = new Set(['NETWORK_ERROR', 'TIMEOUT', 'OFFLINE', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
+const UNKNOWN_OUTCOME: ReadonlySet<ClientErrorCode> = new Set([
+  'NETWORK_ERROR',
+  'TIMEOUT',
+  'OFFLINE',
+  'INTERNAL',
+  'SERVICE_UNAVAILABLE',
+]);
 
 /** True when a failed submission may still have been recorded (resend with the same key). */
 export function outcomeUnknown(error: ApiError): boolean {
@@ -20,7 +26,9 @@ export function outcomeUnknown(error: ApiError): boolean {
 }
 
 /** 22 url-safe random characters (idempotencyKeySchema: 8–64 of [A-Za-z0-9_-]). Works on plain http too. */
-export function newIdempotencyKey(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+export function newIdempotencyKey(
+  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
+): string {
   const bytes = random(new Uint8Array(16));
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   let out = '';

@@ -39,7 +39,17 @@ const store = createRoot(() => {
     window.addEventListener('online', () => setOnline(true));
     window.addEventListener('offline', () => setOnline(false));
   }
-  return { deviceKey, setDeviceKeySignal, autoPrint, setAutoPrintSignal, voiceOn, setVoiceOnSignal, voiceMode, setVoiceModeSignal, online };
+  return {
+    deviceKey,
+    setDeviceKeySignal,
+    autoPrint,
+    setAutoPrintSignal,
+    voiceOn,
+    setVoiceOnSignal,
+    voiceMode,
+    setVoiceModeSignal,
+    online,
+  };
 });
 
 /** The kiosk key of this device, or null until it is set up. */

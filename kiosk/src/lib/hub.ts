@@ -4,7 +4,14 @@
  * every `connect` (the room is per connection) and reads the state again then.
  */
 import { io, type Socket } from 'socket.io-client';
-import { HUB_NAMESPACE, isErrorCode, type Ack, type ClientToServerEvents, type ProjectSnapshot, type ServerToClientEvents } from '@kaipan/shared';
+import {
+  HUB_NAMESPACE,
+  isErrorCode,
+  type Ack,
+  type ClientToServerEvents,
+  type ProjectSnapshot,
+  type ServerToClientEvents,
+} from '@kaipan/shared';
 import { ApiError } from './api';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -33,5 +40,10 @@ export async function joinProject(socket: HubSocket, projectId: string): Promise
     throw new ApiError('TIMEOUT', `No answer to project:join within ${JOIN_TIMEOUT_MS} ms.`);
   }
   if (ack.ok) return ack.data;
-  throw new ApiError(isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL', ack.error.message, 0, ack.error.details);
+  throw new ApiError(
+    isErrorCode(ack.error.code) ? ack.error.code : 'INTERNAL',
+    ack.error.message,
+    0,
+    ack.error.details,
+  );
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { mobilePhoneSchema } from '@kaipan/shared';
-import { checkPhone, formatPhone, keyFromKeyboard, parseRegistrationQr, pressKey, registrationFromDigits, PHONE_DIGITS } from './keypad';
+import {
+  checkPhone,
+  formatPhone,
+  keyFromKeyboard,
+  parseRegistrationQr,
+  pressKey,
+  registrationFromDigits,
+  PHONE_DIGITS,
+} from './keypad';
 
 describe('keypad state', () => {
   it('appends digits up to the limit, deletes one, clears all', () => {

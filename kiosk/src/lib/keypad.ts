@@ -37,16 +37,15 @@ export function formatPhone(digits: string): string {
 
 export type PhoneCheck =
   /** Fewer than 11 digits so far; nothing to complain about yet, unless the start is already wrong. */
-  | { state: 'incomplete'; badStart: boolean }
-  | { state: 'valid'; phone: string }
-  | { state: 'invalid' };
+  { state: 'incomplete'; badStart: boolean } | { state: 'valid'; phone: string } | { state: 'invalid' };
 
 /**
  * Validate like the server (`mobilePhoneSchema`: 1[3-9] + 9 digits). A wrong start ("12…", "2…")
  * is reported as soon as it is typed, so the buyer is not surprised after eleven digits.
  */
 export function checkPhone(digits: string): PhoneCheck {
-  const badStart = (digits.length >= 1 && digits[0] !== '1') || (digits.length >= 2 && !/[3-9]/.test(digits[1] as string));
+  const badStart =
+    (digits.length >= 1 && digits[0] !== '1') || (digits.length >= 2 && !/[3-9]/.test(digits[1] as string));
   if (digits.length < PHONE_DIGITS) return { state: 'incomplete', badStart };
   const phone = normalizePhone(digits);
   return phone === null ? { state: 'invalid' } : { state: 'valid', phone };

@@ -16,7 +16,10 @@ export interface Loader<T> {
   reload: () => Promise<void>;
 }
 
-export function createLoader<S, T>(source: Accessor<S | null | undefined | false>, fetcher: (source: S) => Promise<T>): Loader<T> {
+export function createLoader<S, T>(
+  source: Accessor<S | null | undefined | false>,
+  fetcher: (source: S) => Promise<T>,
+): Loader<T> {
   const load = createLoad(source, fetcher, { keepErrorWhileRetrying: true, clearOnSourceChange: true });
   return {
     data: load.value,

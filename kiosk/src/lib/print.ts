@@ -11,13 +11,23 @@ export function printPdf(pdf: Blob): Promise<void> {
   return new Promise((resolve, reject) => {
     if (objectUrl) URL.revokeObjectURL(objectUrl);
     frame?.remove();
-    objectUrl = URL.createObjectURL(pdf.type === 'application/pdf' ? pdf : new Blob([pdf], { type: 'application/pdf' }));
+    objectUrl = URL.createObjectURL(
+      pdf.type === 'application/pdf' ? pdf : new Blob([pdf], { type: 'application/pdf' }),
+    );
     const iframe = document.createElement('iframe');
     iframe.className = 'k-print-frame';
     iframe.setAttribute('aria-hidden', 'true');
     iframe.tabIndex = -1;
     // Off-screen but laid out: a display:none frame does not load its PDF viewer in every browser.
-    Object.assign(iframe.style, { position: 'fixed', right: '0', bottom: '0', width: '1px', height: '1px', border: '0', opacity: '0' });
+    Object.assign(iframe.style, {
+      position: 'fixed',
+      right: '0',
+      bottom: '0',
+      width: '1px',
+      height: '1px',
+      border: '0',
+      opacity: '0',
+    });
     const timer = setTimeout(() => reject(new Error('The ticket did not load for printing.')), 15_000);
     iframe.onload = () => {
       clearTimeout(timer);

@@ -20,7 +20,8 @@ export function readPinRefusal(error: unknown): PinRefusal {
   const err = toApiError(error);
   const details = (typeof err.details === 'object' && err.details !== null ? err.details : {}) as KioskSetupRefusal;
   const wait = Math.max(0, Math.ceil(details.retryAfterSeconds ?? 0));
-  if (err.code === 'INVALID_CREDENTIALS') return { kind: 'wrong', attemptsLeft: details.attemptsBeforeWait ?? 0, waitSeconds: wait };
+  if (err.code === 'INVALID_CREDENTIALS')
+    return { kind: 'wrong', attemptsLeft: details.attemptsBeforeWait ?? 0, waitSeconds: wait };
   if (err.code === 'RATE_LIMITED') return { kind: 'wait', waitSeconds: Math.max(1, wait) };
   if (err.code === 'FORBIDDEN' && details.kioskPinSet === false) return { kind: 'no-pin' };
   return { kind: 'other', error: err };

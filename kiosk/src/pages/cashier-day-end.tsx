@@ -4,13 +4,41 @@
  * (corrections become new, linked records); after that the 日结单 PDF and the CSV are the paper trail.
  */
 import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
-import { PAYMENT_KINDS, PAYMENT_METHODS, type DayEndLine, type PaymentInfo, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
+import {
+  PAYMENT_KINDS,
+  PAYMENT_METHODS,
+  type DayEndLine,
+  type PaymentInfo,
+  type PaymentKind,
+  type PaymentMethod,
+} from '@kaipan/shared';
 import { toApiError } from '../lib/api';
 import type { DayEndTotals as DayEndView } from '@kaipan/shared';
-import { businessDate, ct, dateTimeOf, describe, detailOf, methodName, money, shiftDate, timeOf } from '../lib/cashier-i18n';
+import {
+  businessDate,
+  ct,
+  dateTimeOf,
+  describe,
+  detailOf,
+  methodName,
+  money,
+  shiftDate,
+  timeOf,
+} from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { DocumentPreview } from '../components/cashier-document';
-import { Badge, Empty, ErrorNote, Failure, KindTag, Loading, Modal, PaymentStatus, ReceiptTag, Spinner } from '../components/cashier-ui';
+import {
+  Badge,
+  Empty,
+  ErrorNote,
+  Failure,
+  KindTag,
+  Loading,
+  Modal,
+  PaymentStatus,
+  ReceiptTag,
+  Spinner,
+} from '../components/cashier-ui';
 import { useDesk } from '../lib/desk-context';
 
 export default function CashierDayEndPage(): JSX.Element {
@@ -76,13 +104,26 @@ export default function CashierDayEndPage(): JSX.Element {
     <div class="c-dayend" data-testid="day-end">
       <div class="c-toolbar">
         <div class="c-toolbar__group">
-          <button type="button" class="c-icon-btn c-icon-btn--boxed" onClick={() => setDate(shiftDate(date(), -1))} aria-label={ct('dayEnd.prev')} title={ct('dayEnd.prev')}>
+          <button
+            type="button"
+            class="c-icon-btn c-icon-btn--boxed"
+            onClick={() => setDate(shiftDate(date(), -1))}
+            aria-label={ct('dayEnd.prev')}
+            title={ct('dayEnd.prev')}
+          >
             ‹
           </button>
           <label class="c-sr" for="c-day">
             {ct('dayEnd.date')}
           </label>
-          <input id="c-day" class="c-input c-input--date" type="date" value={date()} max={today} onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)} />
+          <input
+            id="c-day"
+            class="c-input c-input--date"
+            type="date"
+            value={date()}
+            max={today}
+            onChange={(e) => e.currentTarget.value && setDate(e.currentTarget.value)}
+          />
           <button
             type="button"
             class="c-icon-btn c-icon-btn--boxed"
@@ -99,7 +140,12 @@ export default function CashierDayEndPage(): JSX.Element {
             </button>
           </Show>
           <Show when={cashiers().length > 1}>
-            <select class="c-select" value={cashierId()} onChange={(e) => setCashierId(e.currentTarget.value)} aria-label={ct('dayEnd.cashier')}>
+            <select
+              class="c-select"
+              value={cashierId()}
+              onChange={(e) => setCashierId(e.currentTarget.value)}
+              aria-label={ct('dayEnd.cashier')}
+            >
               <For each={cashiers()}>{(c) => <option value={c.id}>{c.name}</option>}</For>
             </select>
           </Show>
@@ -111,7 +157,13 @@ export default function CashierDayEndPage(): JSX.Element {
           </button>
         </div>
         <div class="c-toolbar__group">
-          <button type="button" class="c-btn c-btn--secondary" onClick={() => void downloadCsv()} disabled={csvBusy() || !view()} data-testid="day-end-csv">
+          <button
+            type="button"
+            class="c-btn c-btn--secondary"
+            onClick={() => void downloadCsv()}
+            disabled={csvBusy() || !view()}
+            data-testid="day-end-csv"
+          >
             <Show when={csvBusy()}>
               <Spinner />
             </Show>
@@ -122,7 +174,12 @@ export default function CashierDayEndPage(): JSX.Element {
               <Show
                 when={v().closed}
                 fallback={
-                  <button type="button" class="c-btn c-btn--primary" onClick={() => setClosing(true)} data-testid="close-day">
+                  <button
+                    type="button"
+                    class="c-btn c-btn--primary"
+                    onClick={() => setClosing(true)}
+                    data-testid="close-day"
+                  >
                     {ct('dayEnd.close')}
                   </button>
                 }
@@ -147,9 +204,15 @@ export default function CashierDayEndPage(): JSX.Element {
       </Show>
 
       <Switch>
-        <Match when={view()}>{(v) => <DayEndBody totals={v()} payments={list.data() ?? []} listLoading={list.loading()} />}</Match>
+        <Match when={view()}>
+          {(v) => <DayEndBody totals={v()} payments={list.data() ?? []} listLoading={list.loading()} />}
+        </Match>
         <Match when={totals.error()}>
-          <Failure title={ct('dayEnd.loadFailed')} message={describe(totals.error())} onRetry={() => void totals.reload()} />
+          <Failure
+            title={ct('dayEnd.loadFailed')}
+            message={describe(totals.error())}
+            onRetry={() => void totals.reload()}
+          />
         </Match>
         <Match when={true}>
           <Loading />
@@ -188,7 +251,8 @@ function lineOf<K extends string>(rec: Partial<Record<K, DayEndLine>>, k: K): Da
 function DayEndBody(props: { totals: DayEndView; payments: PaymentInfo[]; listLoading: boolean }): JSX.Element {
   const t = (): DayEndView => props.totals;
   const kinds = (): PaymentKind[] => PAYMENT_KINDS.filter((k) => lineOf(t().byKind, k).count > 0);
-  const methods = (): PaymentMethod[] => ([...PAYMENT_METHODS, 'CONVERSION'] as PaymentMethod[]).filter((m) => lineOf(t().byMethod, m).count > 0);
+  const methods = (): PaymentMethod[] =>
+    ([...PAYMENT_METHODS, 'CONVERSION'] as PaymentMethod[]).filter((m) => lineOf(t().byMethod, m).count > 0);
   const empty = (): boolean => kinds().length === 0 && t().receiptsIssued === 0;
   return (
     <div class="c-dayend__body">
@@ -203,7 +267,14 @@ function DayEndBody(props: { totals: DayEndView; payments: PaymentInfo[]; listLo
           }
         >
           <Badge tone="ok">{ct('dayEnd.closed')}</Badge>
-          <span>{ct('dayEnd.closedHint', { cashier: t().cashier, date: t().businessDate, when: t().closedAt ? dateTimeOf(t().closedAt as string) : '', by: t().closedBy ?? '' })}</span>
+          <span>
+            {ct('dayEnd.closedHint', {
+              cashier: t().cashier,
+              date: t().businessDate,
+              when: t().closedAt ? dateTimeOf(t().closedAt as string) : '',
+              by: t().closedBy ?? '',
+            })}
+          </span>
         </Show>
       </div>
       <div class="c-dayend__cards">
@@ -222,10 +293,15 @@ function DayEndBody(props: { totals: DayEndView; payments: PaymentInfo[]; listLo
               <span class="c-card__voided"> {ct('dayEnd.voidedN', { n: t().receiptsVoided })}</span>
             </Show>
           </span>
-          <span class="c-muted c-small c-mono">{t().firstReceipt ? `${t().firstReceipt} … ${t().lastReceipt ?? ''}` : ct('dayEnd.noReceipts')}</span>
+          <span class="c-muted c-small c-mono">
+            {t().firstReceipt ? `${t().firstReceipt} … ${t().lastReceipt ?? ''}` : ct('dayEnd.noReceipts')}
+          </span>
         </div>
       </div>
-      <Show when={!empty()} fallback={<Empty title={ct('dayEnd.empty')} hint={ct('dayEnd.emptyHint')} icon="receipt" />}>
+      <Show
+        when={!empty()}
+        fallback={<Empty title={ct('dayEnd.empty')} hint={ct('dayEnd.emptyHint')} icon="receipt" />}
+      >
         <div class="c-dayend__tables">
           <section class="c-card">
             <h3 class="c-section-title">{ct('dayEnd.byKind')}</h3>
@@ -245,7 +321,11 @@ function DayEndBody(props: { totals: DayEndView; payments: PaymentInfo[]; listLo
                         <KindTag kind={k} />
                       </td>
                       <td class="c-num">{lineOf(t().byKind, k).count}</td>
-                      <td class="c-num">{k === 'REFUND' ? `−${money(lineOf(t().byKind, k).amount)}` : money(lineOf(t().byKind, k).amount)}</td>
+                      <td class="c-num">
+                        {k === 'REFUND'
+                          ? `−${money(lineOf(t().byKind, k).amount)}`
+                          : money(lineOf(t().byKind, k).amount)}
+                      </td>
                     </tr>
                   )}
                 </For>
@@ -328,7 +408,12 @@ function DayEndBody(props: { totals: DayEndView; payments: PaymentInfo[]; listLo
   );
 }
 
-function CloseDayDialog(props: { totals: DayEndView; cashierId?: string; onClose: () => void; onClosed: (t: DayEndView) => void }): JSX.Element {
+function CloseDayDialog(props: {
+  totals: DayEndView;
+  cashierId?: string;
+  onClose: () => void;
+  onClosed: (t: DayEndView) => void;
+}): JSX.Element {
   const desk = useDesk();
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<{ message: string; detail: string | null } | null>(null);
@@ -346,7 +431,12 @@ function CloseDayDialog(props: { totals: DayEndView; cashierId?: string; onClose
     }
   };
   return (
-    <Modal title={ct('dayEnd.closeTitle', { date: props.totals.businessDate })} onClose={props.onClose} locked={busy()} testid="close-day-dialog">
+    <Modal
+      title={ct('dayEnd.closeTitle', { date: props.totals.businessDate })}
+      onClose={props.onClose}
+      locked={busy()}
+      testid="close-day-dialog"
+    >
       <div class="c-form">
         <p>{ct('dayEnd.closeExplain', { cashier: props.totals.cashier })}</p>
         <ul class="c-bullets">
@@ -379,7 +469,13 @@ function CloseDayDialog(props: { totals: DayEndView; cashierId?: string; onClose
           <button type="button" class="c-btn c-btn--ghost" onClick={props.onClose} disabled={busy()}>
             {ct('common.cancel')}
           </button>
-          <button type="button" class="c-btn c-btn--danger c-btn--lg" onClick={() => void close()} disabled={busy()} data-testid="close-day-confirm">
+          <button
+            type="button"
+            class="c-btn c-btn--danger c-btn--lg"
+            onClick={() => void close()}
+            disabled={busy()}
+            data-testid="close-day-confirm"
+          >
             <Show when={busy()}>
               <Spinner light />
             </Show>

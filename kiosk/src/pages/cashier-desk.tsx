@@ -26,7 +26,11 @@ export default function CashierDeskPage(): JSX.Element {
     return null;
   };
   const open = (t: PanelTarget | null, paymentId?: string): void =>
-    setParams({ sub: t?.kind === 'subscription' ? t.id : undefined, reg: t?.kind === 'registration' ? t.id : undefined, pay: paymentId });
+    setParams({
+      sub: t?.kind === 'subscription' ? t.id : undefined,
+      reg: t?.kind === 'registration' ? t.id : undefined,
+      pay: paymentId,
+    });
 
   let autoOpenFor: string | null = null;
   const search = (e?: SubmitEvent): void => {
@@ -127,10 +131,22 @@ export default function CashierDeskPage(): JSX.Element {
               </Empty>
             </Match>
             <Match when={results.error() && !results.data()}>
-              <Failure title={ct('desk.searchFailed')} message={describe(results.error())} onRetry={() => void results.reload()} />
+              <Failure
+                title={ct('desk.searchFailed')}
+                message={describe(results.error())}
+                onRetry={() => void results.reload()}
+              />
             </Match>
             <Match when={results.data()} keyed>
-              {(r) => <Results lookup={r} target={target()} paymentId={params.pay} onOpen={open} loading={results.loading()} />}
+              {(r) => (
+                <Results
+                  lookup={r}
+                  target={target()}
+                  paymentId={params.pay}
+                  onOpen={open}
+                  loading={results.loading()}
+                />
+              )}
             </Match>
             <Match when={true}>
               <Loading label={ct('desk.searching')} />
@@ -163,7 +179,8 @@ function single(r: CashierLookup): { target: PanelTarget; paymentId?: string } |
     return { target: { kind: 'subscription', id: sub.id } };
   }
   const [reg] = r.registrations;
-  if (reg && r.subscriptions.length === 0 && r.registrations.length === 1) return { target: { kind: 'registration', id: reg.id } };
+  if (reg && r.subscriptions.length === 0 && r.registrations.length === 1)
+    return { target: { kind: 'registration', id: reg.id } };
   if (r.subscriptions.length + r.registrations.length === 0 && r.payments.length === 1) {
     const p = r.payments[0];
     if (p?.subscriptionId) return { target: { kind: 'subscription', id: p.subscriptionId }, paymentId: p.id };
@@ -179,11 +196,14 @@ function Results(props: {
   loading: boolean;
   onOpen: (t: PanelTarget, paymentId?: string) => void;
 }): JSX.Element {
-  const total = (): number => props.lookup.subscriptions.length + props.lookup.registrations.length + props.lookup.payments.length;
+  const total = (): number =>
+    props.lookup.subscriptions.length + props.lookup.registrations.length + props.lookup.payments.length;
   return (
     <Show
       when={total() > 0}
-      fallback={<Empty icon="search" title={ct('desk.noResults', { q: props.lookup.query })} hint={ct('desk.noResultsHint')} />}
+      fallback={
+        <Empty icon="search" title={ct('desk.noResults', { q: props.lookup.query })} hint={ct('desk.noResultsHint')} />
+      }
     >
       <div class="c-results__head">
         <span>{ct('desk.found', { n: total() })}</span>
@@ -239,12 +259,23 @@ function Results(props: {
   );
 }
 
-export function SubscriptionRow(props: { sub: CashierSubscription; selected: boolean; onOpen: () => void }): JSX.Element {
+export function SubscriptionRow(props: {
+  sub: CashierSubscription;
+  selected: boolean;
+  onOpen: () => void;
+}): JSX.Element {
   const s = (): CashierSubscription => props.sub;
   const due = (): number => Math.max(0, s().depositRequired - s().depositPaid);
   const ratio = (): number => (s().depositRequired > 0 ? Math.min(1, s().depositPaid / s().depositRequired) : 1);
   return (
-    <button type="button" class="c-row" classList={{ 'c-row--on': props.selected }} onClick={() => props.onOpen()} data-unit={s().unitCode} aria-current={props.selected}>
+    <button
+      type="button"
+      class="c-row"
+      classList={{ 'c-row--on': props.selected }}
+      onClick={() => props.onOpen()}
+      data-unit={s().unitCode}
+      aria-current={props.selected}
+    >
       <span class="c-row__main">
         <span class="c-row__title">{s().unitCode}</span>
         <span class="c-row__sub">
@@ -264,12 +295,7 @@ export function SubscriptionRow(props: { sub: CashierSubscription; selected: boo
             </Badge>
           </Show>
           <Show when={s().status === 'ACTIVE'}>
-            <Show
-              when={due() > 0}
-              fallback={
-                <Badge tone="ok">{ct('sub.depositPaid')}</Badge>
-              }
-            >
+            <Show when={due() > 0} fallback={<Badge tone="ok">{ct('sub.depositPaid')}</Badge>}>
               <Badge tone="warn">{ct('sub.depositDue', { amount: money(due()) })}</Badge>
               <Show when={s().depositDueAt}>{(at) => <Countdown due={at()} />}</Show>
             </Show>
@@ -286,7 +312,14 @@ export function SubscriptionRow(props: { sub: CashierSubscription; selected: boo
 function RegistrationRow(props: { reg: CashierRegistration; selected: boolean; onOpen: () => void }): JSX.Element {
   const g = (): CashierRegistration => props.reg;
   return (
-    <button type="button" class="c-row" classList={{ 'c-row--on': props.selected }} onClick={() => props.onOpen()} data-registration={g().label} aria-current={props.selected}>
+    <button
+      type="button"
+      class="c-row"
+      classList={{ 'c-row--on': props.selected }}
+      onClick={() => props.onOpen()}
+      data-registration={g().label}
+      aria-current={props.selected}
+    >
       <span class="c-row__main">
         <span class="c-row__title">{g().label}</span>
         <span class="c-row__sub">
@@ -300,14 +333,20 @@ function RegistrationRow(props: { reg: CashierRegistration; selected: boolean; o
           <Show when={g().status !== 'ACTIVE'}>
             <Badge tone="bad">{ct('reg.cancelled')}</Badge>
           </Show>
-          <Badge tone={g().sincerityHeld > 0 ? 'info' : 'neutral'}>{g().sincerityHeld > 0 ? ct('reg.sincerityHeld') : ct('reg.noSincerity')}</Badge>
+          <Badge tone={g().sincerityHeld > 0 ? 'info' : 'neutral'}>
+            {g().sincerityHeld > 0 ? ct('reg.sincerityHeld') : ct('reg.noSincerity')}
+          </Badge>
         </span>
       </span>
     </button>
   );
 }
 
-function PaymentRow(props: { payment: PaymentInfo; selected: boolean; onOpen: (t: PanelTarget, paymentId?: string) => void }): JSX.Element {
+function PaymentRow(props: {
+  payment: PaymentInfo;
+  selected: boolean;
+  onOpen: (t: PanelTarget, paymentId?: string) => void;
+}): JSX.Element {
   const p = (): PaymentInfo => props.payment;
   const target = (): PanelTarget | null => {
     if (p().subscriptionId) return { kind: 'subscription', id: p().subscriptionId as string };
@@ -329,7 +368,8 @@ function PaymentRow(props: { payment: PaymentInfo; selected: boolean; onOpen: (t
       <span class="c-row__main">
         <span class="c-row__title c-mono">{p().receipt?.label ?? '—'}</span>
         <span class="c-row__sub">
-          <KindTag kind={p().kind} /> {p().unitCode ?? p().registrationNo ?? ''} · {p().payerName} · {timeOf(p().createdAt)}
+          <KindTag kind={p().kind} /> {p().unitCode ?? p().registrationNo ?? ''} · {p().payerName} ·{' '}
+          {timeOf(p().createdAt)}
         </span>
       </span>
       <span class="c-row__facts">

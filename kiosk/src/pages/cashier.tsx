@@ -14,7 +14,15 @@ import { CashierVoidApprovals } from '../components/cashier-void-approvals';
 import { CashierPendingBanner } from '../components/cashier-pending';
 import { createCashierApi, type CashierApi } from '../lib/cashier-api';
 import { ct, describe, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
-import { CASHIER_ROLES, cashierProjectId, cashierSession, paper, setCashierProject, setPaper, type Paper } from '../lib/cashier-session';
+import {
+  CASHIER_ROLES,
+  cashierProjectId,
+  cashierSession,
+  paper,
+  setCashierProject,
+  setPaper,
+  type Paper,
+} from '../lib/cashier-session';
 import { signOutDesk } from '../lib/cashier-api';
 import { createLoader } from '../lib/loader';
 import { DeskContext, useDesk, type CashierDesk } from '../lib/desk-context';
@@ -45,7 +53,11 @@ export default function CashierFrame(props: { children?: JSX.Element }): JSX.Ele
         <CashierLogin refused={session() !== null && !allowed()} />
       </Match>
       <Match when={session()} keyed>
-        {(s) => <WithProjects token={s.token} user={s.user}>{props.children}</WithProjects>}
+        {(s) => (
+          <WithProjects token={s.token} user={s.user}>
+            {props.children}
+          </WithProjects>
+        )}
       </Match>
     </Switch>
   );
@@ -53,7 +65,10 @@ export default function CashierFrame(props: { children?: JSX.Element }): JSX.Ele
 
 function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Element }): JSX.Element {
   const api = createCashierApi(props.token);
-  const projects = createLoader(() => props.token, () => api.projects());
+  const projects = createLoader(
+    () => props.token,
+    () => api.projects(),
+  );
   const project = createMemo(() => {
     const list = projects.data();
     if (!list || list.length === 0) return null;
@@ -72,7 +87,11 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
         <div class="c-page c-page--center">
           <OfflineBar />
           <SystemBar />
-          <Failure title={ct('app.loadFailed')} message={describe(projects.error())} onRetry={() => void projects.reload()}>
+          <Failure
+            title={ct('app.loadFailed')}
+            message={describe(projects.error())}
+            onRetry={() => void projects.reload()}
+          >
             <button type="button" class="c-btn c-btn--ghost" onClick={() => void signOutDesk()}>
               {ct('nav.signOut')}
             </button>
@@ -97,10 +116,19 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
   );
 }
 
-function Desk(props: { api: CashierApi; user: UserInfo; project: ProjectSummary; projects: ProjectSummary[]; children?: JSX.Element }): JSX.Element {
+function Desk(props: {
+  api: CashierApi;
+  user: UserInfo;
+  project: ProjectSummary;
+  projects: ProjectSummary[];
+  children?: JSX.Element;
+}): JSX.Element {
   const isManager = props.user.role === 'ADMIN' || props.user.role === 'MANAGER';
   setDisplayTimeZone(props.project.timezone);
-  const books = createLoader(() => props.project.id, (pid) => props.api.receiptBooks(pid));
+  const books = createLoader(
+    () => props.project.id,
+    (pid) => props.api.receiptBooks(pid),
+  );
   // Books change as receipts are issued elsewhere too: look again every minute.
   const timer = setInterval(() => void books.reload(), 60_000);
   onCleanup(() => clearInterval(timer));
@@ -173,9 +201,20 @@ function CashierHeader(props: { projects: ProjectSummary[]; booksLoading: boolea
         <label class="c-paper" title={ct('paper.label')}>
           <span class="c-sr">{ct('paper.label')}</span>
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-            <path d="M7 8V3h10v5M7 17H4v-7h16v7h-3M7 14h10v7H7z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" />
+            <path
+              d="M7 8V3h10v5M7 17H4v-7h16v7h-3M7 14h10v7H7z"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="1.8"
+              stroke-linejoin="round"
+            />
           </svg>
-          <select class="c-select c-select--bare" value={paper()} onChange={(e) => setPaper(e.currentTarget.value as Paper)} aria-label={ct('paper.label')}>
+          <select
+            class="c-select c-select--bare"
+            value={paper()}
+            onChange={(e) => setPaper(e.currentTarget.value as Paper)}
+            aria-label={ct('paper.label')}
+          >
             <option value="A5">{ct('paper.A5')}</option>
             <option value="THERMAL_80">{ct('paper.THERMAL_80')}</option>
           </select>
@@ -185,7 +224,12 @@ function CashierHeader(props: { projects: ProjectSummary[]; booksLoading: boolea
           <span class="c-user__name">{desk.user.displayName}</span>
           <span class="c-user__role">{ct(`role.${desk.user.role}`)}</span>
         </div>
-        <button type="button" class="c-btn c-btn--ghost c-btn--sm" onClick={() => void signOutDesk()} data-testid="sign-out">
+        <button
+          type="button"
+          class="c-btn c-btn--ghost c-btn--sm"
+          onClick={() => void signOutDesk()}
+          data-testid="sign-out"
+        >
           {ct('nav.signOut')}
         </button>
       </div>
@@ -198,7 +242,14 @@ function BookChip(props: { loading: boolean }): JSX.Element {
   const desk = useDesk();
   const label = (b: ReceiptBookInfo): string => receiptLabel(b.prefix, b.nextNumber, b.digits);
   return (
-    <Show when={!props.loading} fallback={<span class="c-book"><Spinner /></span>}>
+    <Show
+      when={!props.loading}
+      fallback={
+        <span class="c-book">
+          <Spinner />
+        </span>
+      }
+    >
       <Show
         when={desk.book()}
         fallback={
@@ -219,7 +270,9 @@ function BookChip(props: { loading: boolean }): JSX.Element {
           >
             <span class="c-book__label">{ct('book.next')}</span>
             <strong class="c-book__next">{label(b())}</strong>
-            <Badge tone={b().remaining < LOW_BOOK_REMAINING ? 'warn' : 'neutral'}>{ct('book.remaining', { n: b().remaining })}</Badge>
+            <Badge tone={b().remaining < LOW_BOOK_REMAINING ? 'warn' : 'neutral'}>
+              {ct('book.remaining', { n: b().remaining })}
+            </Badge>
           </span>
         )}
       </Show>

@@ -120,7 +120,8 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
     const i = VOICE_MODES.indexOf(voiceMode());
     setVoiceMode(VOICE_MODES[(i + 1) % VOICE_MODES.length] as VoiceMode);
   };
-  const modeLabel = (m: VoiceMode): string => (m === 'both' ? tIn('zh-CN', 'screen.voiceBoth') : m === 'zh-CN' ? '中文' : 'EN');
+  const modeLabel = (m: VoiceMode): string =>
+    m === 'both' ? tIn('zh-CN', 'screen.voiceBoth') : m === 'zh-CN' ? '中文' : 'EN';
 
   return (
     <div class="s-screen">
@@ -151,7 +152,13 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
                 {voiceOn() ? tIn('zh-CN', 'screen.voiceOn') : tIn('zh-CN', 'screen.voiceOff')}
                 <span class="bi__en">{voiceOn() ? tIn('en', 'screen.voiceOn') : tIn('en', 'screen.voiceOff')}</span>
               </button>
-              <button type="button" class="s-toggle s-toggle--on" disabled={!voiceOn()} onClick={cycleMode} title={tIn('en', 'screen.voiceLang')}>
+              <button
+                type="button"
+                class="s-toggle s-toggle--on"
+                disabled={!voiceOn()}
+                onClick={cycleMode}
+                title={tIn('en', 'screen.voiceLang')}
+              >
                 {modeLabel(voiceMode())}
               </button>
             </Show>
@@ -159,13 +166,23 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
           <div class="s-clock">{formatClock(clock(), timeZone)}</div>
           <div class={`s-conn s-conn--${conn()}`} role="status">
             <span class="s-conn__dot" aria-hidden="true" />
-            <Bi k={conn() === 'online' ? 'common.online' : conn() === 'offline' ? 'common.offlineShort' : 'common.connecting'} />
+            <Bi
+              k={
+                conn() === 'online'
+                  ? 'common.online'
+                  : conn() === 'offline'
+                    ? 'common.offlineShort'
+                    : 'common.connecting'
+              }
+            />
           </div>
         </div>
       </header>
 
       <Show when={soundBlocked()}>
-        <div class="s-banner">{tIn('zh-CN', 'screen.enableSound')} · {tIn('en', 'screen.enableSound')}</div>
+        <div class="s-banner">
+          {tIn('zh-CN', 'screen.enableSound')} · {tIn('en', 'screen.enableSound')}
+        </div>
       </Show>
       <Show when={loadFailed() && !state()}>
         <div class="s-banner s-banner--bad">
@@ -191,7 +208,14 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
       </main>
 
       <footer class="s-foot">
-        <Show when={lastCall()} fallback={<span class="s-foot__hint"><Bi k="screen.scanHint" /></span>}>
+        <Show
+          when={lastCall()}
+          fallback={
+            <span class="s-foot__hint">
+              <Bi k="screen.scanHint" />
+            </span>
+          }
+        >
           {(call) => (
             <div class="s-foot__call" aria-live="assertive">
               <span class="s-foot__zh">{announcementText(call().label, 'zh-CN')}</span>
@@ -221,7 +245,14 @@ function CategoryColumn(props: { category: QueueCategoryState; flash: Set<string
         <span class="s-latest__label">
           <Bi k="screen.latest" />
         </span>
-        <Show when={latest()} fallback={<span class="s-latest__none"><Bi k="screen.noCalls" /></span>}>
+        <Show
+          when={latest()}
+          fallback={
+            <span class="s-latest__none">
+              <Bi k="screen.noCalls" />
+            </span>
+          }
+        >
           {(tk) => (
             <span class="s-latest__number" data-testid="latest-number">
               {tk().label}

@@ -123,7 +123,11 @@ export default function SetupPage(props: { next: 'kiosk' | 'screen'; problem?: s
             </section>
           </Match>
           <Match when={true}>
-            <PinPad projectName={projectName()} next={props.next} onUnlocked={(pin) => setUnlock({ via: 'pin', pin })} />
+            <PinPad
+              projectName={projectName()}
+              next={props.next}
+              onUnlocked={(pin) => setUnlock({ via: 'pin', pin })}
+            />
           </Match>
         </Switch>
       </main>
@@ -175,7 +179,11 @@ function KeyForm(props: { problem: string | null; onSaved: (key: string) => void
           {error()}
         </p>
       </Show>
-      <button type="submit" class="k-btn k-btn--primary k-btn--wide" disabled={checking() || !online() || draft().trim() === ''}>
+      <button
+        type="submit"
+        class="k-btn k-btn--primary k-btn--wide"
+        disabled={checking() || !online() || draft().trim() === ''}
+      >
         <Show when={checking()}>
           <Spinner light />
         </Show>
@@ -186,7 +194,11 @@ function KeyForm(props: { problem: string | null; onSaved: (key: string) => void
 }
 
 /** The PIN pad of a set-up device: the server checks the PIN (and makes a guesser wait). */
-function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlocked: (pin: string) => void }): JSX.Element {
+function PinPad(props: {
+  projectName: string;
+  next: 'kiosk' | 'screen';
+  onUnlocked: (pin: string) => void;
+}): JSX.Element {
   const navigate = useNavigate();
   const [digits, setDigits] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -225,7 +237,9 @@ function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlock
       const refusal = readPinRefusal(err);
       switch (refusal.kind) {
         case 'wrong':
-          setMessage(refusal.attemptsLeft > 0 ? t('setup.pinWrongLeft', { n: refusal.attemptsLeft }) : t('setup.pinWrong'));
+          setMessage(
+            refusal.attemptsLeft > 0 ? t('setup.pinWrongLeft', { n: refusal.attemptsLeft }) : t('setup.pinWrong'),
+          );
           if (refusal.waitSeconds > 0) waitFor(refusal.waitSeconds);
           break;
         case 'wait':
@@ -261,13 +275,20 @@ function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlock
           }
         >
           <div class="k-display" classList={{ 'k-display--bad': message() !== null }} aria-live="polite">
-            <Show when={digits().length > 0} fallback={<span class="k-display__placeholder">{t('setup.pinPlaceholder')}</span>}>
+            <Show
+              when={digits().length > 0}
+              fallback={<span class="k-display__placeholder">{t('setup.pinPlaceholder')}</span>}
+            >
               <span class="k-display__value k-display__value--pin" data-testid="pin-display">
                 {'●'.repeat(digits().length)}
               </span>
             </Show>
           </div>
-          <p class="k-entry__hint" classList={{ 'k-entry__hint--bad': message() !== null || waitLeft() > 0 }} role={message() ? 'alert' : undefined}>
+          <p
+            class="k-entry__hint"
+            classList={{ 'k-entry__hint--bad': message() !== null || waitLeft() > 0 }}
+            role={message() ? 'alert' : undefined}
+          >
             <Show when={waitLeft() > 0} fallback={message() ?? t('setup.pinHint')}>
               {message() ? `${message()} ` : ''}
               <span data-testid="pin-wait">{t('setup.pinWait', { n: waitLeft() })}</span>
@@ -289,7 +310,11 @@ function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlock
               {busy() ? t('setup.checking') : t('setup.pinOpen')}
             </button>
           </Show>
-          <button type="button" class="k-btn k-btn--secondary k-btn--wide" onClick={() => navigate(props.next === 'screen' ? '/queue/screen' : '/queue')}>
+          <button
+            type="button"
+            class="k-btn k-btn--secondary k-btn--wide"
+            onClick={() => navigate(props.next === 'screen' ? '/queue/screen' : '/queue')}
+          >
             {t('setup.pinLeave')}
           </button>
         </div>
@@ -300,7 +325,13 @@ function PinPad(props: { projectName: string; next: 'kiosk' | 'screen'; onUnlock
 }
 
 /** The settings, once unlocked. With the PIN, every change is confirmed by the server first. */
-function Ready(props: { unlock: Unlock; projectName: string; next: 'kiosk' | 'screen'; onLocked: () => void; onForgotten: () => void }): JSX.Element {
+function Ready(props: {
+  unlock: Unlock;
+  projectName: string;
+  next: 'kiosk' | 'screen';
+  onLocked: () => void;
+  onForgotten: () => void;
+}): JSX.Element {
   const navigate = useNavigate();
   const [busy, setBusy] = createSignal<KioskSetupAction | null>(null);
   const [error, setError] = createSignal<string | null>(null);

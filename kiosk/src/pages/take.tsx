@@ -27,7 +27,16 @@ import { createLoader } from '../lib/loader';
 import { printPdf } from '../lib/print';
 import { Keypad } from '../components/keypad';
 import { Scanner, scanningSupported } from '../components/scanner';
-import { BrandMark, ErrorState, LangToggle, LoadingState, OfflineBanner, QrCode, Spinner, SystemBanner } from '../components/ui';
+import {
+  BrandMark,
+  ErrorState,
+  LangToggle,
+  LoadingState,
+  OfflineBanner,
+  QrCode,
+  Spinner,
+  SystemBanner,
+} from '../components/ui';
 import { systemBlockedBy } from '../lib/system-status';
 import './take.css';
 
@@ -59,7 +68,10 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
   const api = props.device.api;
   const projectId = props.device.project.id;
   const navigate = useNavigate();
-  const categories = createLoader(() => projectId, (id) => api.categories(id));
+  const categories = createLoader(
+    () => projectId,
+    (id) => api.categories(id),
+  );
 
   const [step, setStep] = createSignal<Step>({ kind: 'start' });
   const [digits, setDigits] = createSignal('');
@@ -90,7 +102,8 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
     window.removeEventListener('keydown', touched, { capture: true });
     printAbort?.abort();
   });
-  const secondsToStart = (): number => Math.max(0, Math.ceil((RESULT_IDLE_MS - Math.max(0, now() - lastTouch())) / 1000));
+  const secondsToStart = (): number =>
+    Math.max(0, Math.ceil((RESULT_IDLE_MS - Math.max(0, now() - lastTouch())) / 1000));
 
   function reset(): void {
     printAbort?.abort();
@@ -116,14 +129,21 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
     setDigits((d) => pressKey(d, key, step().kind === 'registration' ? REGISTRATION_DIGITS : PHONE_DIGITS));
   };
 
-  async function submit(category: QueueCategoryInfo, input: { phone: string } | { registrationNo: string }): Promise<void> {
+  async function submit(
+    category: QueueCategoryInfo,
+    input: { phone: string } | { registrationNo: string },
+  ): Promise<void> {
     if (busy() || !online()) return;
     const fingerprint = `${category.code}|${'phone' in input ? `p:${input.phone}` : `r:${input.registrationNo}`}`;
     if (attempt?.fingerprint !== fingerprint) attempt = { fingerprint, key: newAttemptKey() };
     setBusy(true);
     setError(null);
     try {
-      const result = await api.takeTicket(projectId, { category: category.code, idempotencyKey: attempt.key, ...input });
+      const result = await api.takeTicket(projectId, {
+        category: category.code,
+        idempotencyKey: attempt.key,
+        ...input,
+      });
       attempt = null;
       let waitMinutes: number | null = null;
       if (result.ticket.peopleAhead !== null) {
@@ -175,7 +195,8 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
   const holdEnd = (): void => clearTimeout(holdTimer);
   onCleanup(holdEnd);
 
-  const projectName = (): string => (locale() === 'en' ? props.device.project.nameEn || props.device.project.name : props.device.project.name);
+  const projectName = (): string =>
+    locale() === 'en' ? props.device.project.nameEn || props.device.project.name : props.device.project.name;
 
   return (
     <div class="k-page k-take" classList={{ 'k-take--result': step().kind === 'result' }}>
@@ -202,7 +223,13 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
       <main class="k-main">
         <Switch>
           <Match when={step().kind === 'start'}>
-            <StartStep categories={categories.data()} loading={categories.loading()} error={categories.error() ? describeError(categories.error()) : null} onRetry={() => void categories.reload()} onChoose={choose} />
+            <StartStep
+              categories={categories.data()}
+              loading={categories.loading()}
+              error={categories.error() ? describeError(categories.error()) : null}
+              onRetry={() => void categories.reload()}
+              onChoose={choose}
+            />
           </Match>
           <Match when={step().kind === 'phone' ? (step() as Extract<Step, { kind: 'phone' }>) : null}>
             {(s) => (
@@ -328,7 +355,14 @@ function StepHead(props: { title: string; category: QueueCategoryInfo; onBack: (
     <div class="k-stephead">
       <button type="button" class="k-back" onClick={() => props.onBack()} aria-label={t('common.back')}>
         <svg viewBox="0 0 24 24" width="36" height="36" aria-hidden="true">
-          <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
+          <path
+            d="M15 5l-7 7 7 7"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2.4"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+          />
         </svg>
         <span>{t('common.back')}</span>
       </button>
@@ -363,26 +397,50 @@ function PhoneStep(props: {
     <section class="k-entry">
       <div class="k-entry__side">
         <StepHead title={t('take.phoneTitle')} category={props.category} onBack={props.onBack} />
-        <div class="k-display" classList={{ 'k-display--bad': hint() !== null, 'k-display--ok': check().state === 'valid' }} aria-live="polite">
-          <Show when={props.digits.length > 0} fallback={<span class="k-display__placeholder">{t('take.phonePlaceholder')}</span>}>
+        <div
+          class="k-display"
+          classList={{ 'k-display--bad': hint() !== null, 'k-display--ok': check().state === 'valid' }}
+          aria-live="polite"
+        >
+          <Show
+            when={props.digits.length > 0}
+            fallback={<span class="k-display__placeholder">{t('take.phonePlaceholder')}</span>}
+          >
             <span class="k-display__value" data-testid="phone-display">
               {formatPhone(props.digits)}
             </span>
           </Show>
         </div>
-        <p class="k-entry__hint" classList={{ 'k-entry__hint--bad': hint() !== null || props.error !== null }} role={props.error ? 'alert' : undefined}>
+        <p
+          class="k-entry__hint"
+          classList={{ 'k-entry__hint--bad': hint() !== null || props.error !== null }}
+          role={props.error ? 'alert' : undefined}
+        >
           {props.error ?? hint() ?? t('take.phoneHint')}
         </p>
         <div class="k-entry__actions">
-          <button type="button" class="k-btn k-btn--go k-btn--huge" disabled={check().state !== 'valid' || props.busy || !canTake()} onClick={submit}>
+          <button
+            type="button"
+            class="k-btn k-btn--go k-btn--huge"
+            disabled={check().state !== 'valid' || props.busy || !canTake()}
+            onClick={submit}
+          >
             <Show when={props.busy}>
               <Spinner light />
             </Show>
             {props.busy ? t('take.submitting') : t('take.submit')}
           </button>
-          <button type="button" class="k-btn k-btn--secondary k-btn--wide" disabled={props.busy} onClick={() => props.onRegistration()}>
+          <button
+            type="button"
+            class="k-btn k-btn--secondary k-btn--wide"
+            disabled={props.busy}
+            onClick={() => props.onRegistration()}
+          >
             <svg viewBox="0 0 24 24" width="30" height="30" aria-hidden="true">
-              <path d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 14h2v2h-2zM14 18h2v2h-2zM18 18h2v2h-2z" fill="currentColor" />
+              <path
+                d="M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 14h2v2h-2zM14 18h2v2h-2zM18 18h2v2h-2z"
+                fill="currentColor"
+              />
             </svg>
             {t('take.haveQr')}
           </button>
@@ -407,14 +465,25 @@ function RegistrationStep(props: {
   return (
     <section class="k-entry k-entry--reg">
       <div class="k-entry__side">
-        <StepHead title={scanningSupported() ? t('take.regTitle') : t('take.regTypeTitle')} category={props.category} onBack={props.onBack} />
+        <StepHead
+          title={scanningSupported() ? t('take.regTitle') : t('take.regTypeTitle')}
+          category={props.category}
+          onBack={props.onBack}
+        />
         <Scanner onCode={props.onScanned} paused={props.busy} />
         <div class="k-display k-display--reg" aria-live="polite">
-          <Show when={registrationNo()} fallback={<span class="k-display__placeholder">{t('take.regPlaceholder')}</span>}>
+          <Show
+            when={registrationNo()}
+            fallback={<span class="k-display__placeholder">{t('take.regPlaceholder')}</span>}
+          >
             {(no) => <span class="k-display__value">{no()}</span>}
           </Show>
         </div>
-        <p class="k-entry__hint" classList={{ 'k-entry__hint--bad': props.error !== null }} role={props.error ? 'alert' : undefined}>
+        <p
+          class="k-entry__hint"
+          classList={{ 'k-entry__hint--bad': props.error !== null }}
+          role={props.error ? 'alert' : undefined}
+        >
           {props.error ?? (scanningSupported() ? t('take.regHint') : t('take.regNoCamera'))}
         </p>
         <div class="k-entry__actions">
@@ -432,7 +501,12 @@ function RegistrationStep(props: {
             </Show>
             {props.busy ? t('take.submitting') : t('take.submit')}
           </button>
-          <button type="button" class="k-btn k-btn--secondary k-btn--wide" disabled={props.busy} onClick={() => props.onBack()}>
+          <button
+            type="button"
+            class="k-btn k-btn--secondary k-btn--wide"
+            disabled={props.busy}
+            onClick={() => props.onBack()}
+          >
             {t('take.usePhone')}
           </button>
         </div>
@@ -442,7 +516,10 @@ function RegistrationStep(props: {
   );
 }
 
-const PRINT_TEXT: Record<Exclude<PrintState, 'idle'>, 'result.preparing' | 'result.printing' | 'result.printed' | 'result.printFailed'> = {
+const PRINT_TEXT: Record<
+  Exclude<PrintState, 'idle'>,
+  'result.preparing' | 'result.printing' | 'result.printed' | 'result.printFailed'
+> = {
   preparing: 'result.preparing',
   printing: 'result.printing',
   printed: 'result.printed',
@@ -500,7 +577,11 @@ function ResultStep(props: {
           <QrCode text={buyerUrl()} label={t('result.scan')} />
           <p>{t('result.scan')}</p>
         </div>
-        <div class="k-result__print" classList={{ 'k-result__print--bad': props.printState === 'failed' }} aria-live="polite">
+        <div
+          class="k-result__print"
+          classList={{ 'k-result__print--bad': props.printState === 'failed' }}
+          aria-live="polite"
+        >
           <Show when={props.printState !== 'idle'}>
             <span class="k-result__print-state">
               <Show when={props.printState === 'preparing' || props.printState === 'printing'}>

@@ -72,7 +72,10 @@ export function demoProject(token) {
 }
 
 export function snapshot(token, projectId) {
-  const r = http.get(`${BASE_URL}/api/projects/${projectId}/snapshot`, { headers: authHeaders(token), tags: { name: 'snapshot' } });
+  const r = http.get(`${BASE_URL}/api/projects/${projectId}/snapshot`, {
+    headers: authHeaders(token),
+    tags: { name: 'snapshot' },
+  });
   if (r.status !== 200) throw new Error(`GET snapshot: ${r.status}`);
   return r.json();
 }
@@ -108,21 +111,25 @@ export function pickFor(list, i, count) {
  * Returns the k6 ws response (status 101 when the upgrade worked).
  */
 export function hubSession(auth, label, maxMs, ackTimeoutMs, body, onError) {
-  return ws.connect(socketIoUrl(BASE_URL), { headers: { 'X-Kaipan-Device': label }, tags: { name: 'hub' } }, (socket) => {
-    const io = new SocketIOSession({ nsp: '/hub', auth, send: (t) => socket.send(t) });
-    socket.on('message', (m) => io.handleFrame(m));
-    socket.on('close', () => io.closed('closed'));
-    socket.on('error', (e) => {
-      if (onError) onError('WS_ERROR', e);
-    });
-    socket.setInterval(() => io.expireAcks(ackTimeoutMs), 250);
-    socket.setTimeout(() => socket.close(), maxMs);
-    io.onConnectError((e) => {
-      if (onError) onError('CONNECT_ERROR', e);
-      socket.close();
-    });
-    io.onConnect(() => body(io, socket));
-  });
+  return ws.connect(
+    socketIoUrl(BASE_URL),
+    { headers: { 'X-Kaipan-Device': label }, tags: { name: 'hub' } },
+    (socket) => {
+      const io = new SocketIOSession({ nsp: '/hub', auth, send: (t) => socket.send(t) });
+      socket.on('message', (m) => io.handleFrame(m));
+      socket.on('close', () => io.closed('closed'));
+      socket.on('error', (e) => {
+        if (onError) onError('WS_ERROR', e);
+      });
+      socket.setInterval(() => io.expireAcks(ackTimeoutMs), 250);
+      socket.setTimeout(() => socket.close(), maxMs);
+      io.onConnectError((e) => {
+        if (onError) onError('CONNECT_ERROR', e);
+        socket.close();
+      });
+      io.onConnect(() => body(io, socket));
+    },
+  );
 }
 
 /** The code of a failed ack (error code, 'TIMEOUT' or 'DISCONNECTED'), or null when ok. */

@@ -1,6 +1,14 @@
 /** Types of socketio.js (the k6 framing helper), for the TypeScript tests that import it. */
 export declare const ENGINE: { OPEN: '0'; CLOSE: '1'; PING: '2'; PONG: '3'; MESSAGE: '4'; UPGRADE: '5'; NOOP: '6' };
-export declare const PACKET: { CONNECT: 0; DISCONNECT: 1; EVENT: 2; ACK: 3; CONNECT_ERROR: 4; BINARY_EVENT: 5; BINARY_ACK: 6 };
+export declare const PACKET: {
+  CONNECT: 0;
+  DISCONNECT: 1;
+  EVENT: 2;
+  ACK: 3;
+  CONNECT_ERROR: 4;
+  BINARY_EVENT: 5;
+  BINARY_ACK: 6;
+};
 
 export interface SocketPacket {
   type: number;
@@ -55,6 +63,10 @@ export declare class SeqFollower {
   seq: number;
   gaps: number;
   stale: number;
-  plan(frame: { changes: SeqChange[] }): { kind: 'apply'; changes: SeqChange[] } | { kind: 'stale' } | { kind: 'gap'; expected: number; got: number };
-  apply(frame: { changes: SeqChange[] }): { kind: 'apply'; changes: SeqChange[] } | { kind: 'stale' } | { kind: 'gap'; expected: number; got: number };
+  plan(frame: {
+    changes: SeqChange[];
+  }): { kind: 'apply'; changes: SeqChange[] } | { kind: 'stale' } | { kind: 'gap'; expected: number; got: number };
+  apply(frame: {
+    changes: SeqChange[];
+  }): { kind: 'apply'; changes: SeqChange[] } | { kind: 'stale' } | { kind: 'gap'; expected: number; got: number };
 }

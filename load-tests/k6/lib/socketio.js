@@ -21,7 +21,9 @@ export const PACKET = { CONNECT: 0, DISCONNECT: 1, EVENT: 2, ACK: 3, CONNECT_ERR
 
 /** ws(s)://host/socket.io/?EIO=4&transport=websocket from an http(s) or ws(s) base URL. */
 export function socketIoUrl(baseUrl) {
-  const base = String(baseUrl).replace(/\/+$/, '').replace(/^http(s?):\/\//, 'ws$1://');
+  const base = String(baseUrl)
+    .replace(/\/+$/, '')
+    .replace(/^http(s?):\/\//, 'ws$1://');
   return `${base}/socket.io/?EIO=4&transport=websocket`;
 }
 
@@ -31,7 +33,8 @@ export function socketIoUrl(baseUrl) {
  */
 export function encodePacket(packet) {
   let out = String(packet.type);
-  if (packet.type === PACKET.BINARY_EVENT || packet.type === PACKET.BINARY_ACK) throw new Error('binary packets are not supported');
+  if (packet.type === PACKET.BINARY_EVENT || packet.type === PACKET.BINARY_ACK)
+    throw new Error('binary packets are not supported');
   if (packet.nsp && packet.nsp !== '/') out += `${packet.nsp},`;
   if (packet.id !== undefined && packet.id !== null) out += String(packet.id);
   if (packet.data !== undefined) out += JSON.stringify(packet.data);

@@ -6,7 +6,10 @@
 import type { ApprovalKind } from './workflow.js';
 
 /** The stored part of a kind (no behaviour). */
-export type KindTable = Omit<ApprovalKind<unknown>, 'precheck' | 'lockFirst' | 'execute' | 'afterApproval' | 'announce'>;
+export type KindTable = Omit<
+  ApprovalKind<unknown>,
+  'precheck' | 'lockFirst' | 'execute' | 'afterApproval' | 'announce'
+>;
 
 /**
  * Below-floor price approvals 底价审批 (price_approvals). Approval lets the consultant's confirm use
@@ -23,7 +26,12 @@ export const PRICE_APPROVAL = {
   approvedLike: ['APPROVED', 'USED'],
   withdrawn: 'CANCELLED',
   withdrawableFrom: ['PENDING'],
-  actions: { request: 'price_approval.request', approve: 'price_approval.approve', reject: 'price_approval.reject', withdraw: 'price_approval.cancel' },
+  actions: {
+    request: 'price_approval.request',
+    approve: 'price_approval.approve',
+    reject: 'price_approval.reject',
+    withdraw: 'price_approval.cancel',
+  },
   withdrawDetail: { why: 'Withdrawn by the consultant.' },
 } as const satisfies KindTable;
 
@@ -42,7 +50,12 @@ export const CHANGE_REQUEST = {
   approvedLike: ['APPROVED', 'EXECUTED'],
   withdrawn: 'WITHDRAWN',
   withdrawableFrom: ['PENDING', 'APPROVED'],
-  actions: { request: 'change.request', approve: 'change.approve', reject: 'change.reject', withdraw: 'change.withdraw' },
+  actions: {
+    request: 'change.request',
+    approve: 'change.approve',
+    reject: 'change.reject',
+    withdraw: 'change.withdraw',
+  },
 } as const satisfies KindTable;
 
 /** Receipt voids 作废 (void_requests). Approval voids the receipt and its payment in the same transaction. */
@@ -57,7 +70,12 @@ export const RECEIPT_VOID = {
   approvedLike: ['APPROVED'],
   withdrawn: 'WITHDRAWN',
   withdrawableFrom: ['PENDING'],
-  actions: { request: 'receipt.void_request', approve: 'receipt.void_approve', reject: 'receipt.void_reject', withdraw: 'receipt.void_withdraw' },
+  actions: {
+    request: 'receipt.void_request',
+    approve: 'receipt.void_approve',
+    reject: 'receipt.void_reject',
+    withdraw: 'receipt.void_withdraw',
+  },
 } as const satisfies KindTable;
 
 /**
@@ -75,5 +93,10 @@ export const PRICE_LIST = {
   approvedLike: ['ACTIVE', 'SUPERSEDED'],
   withdrawn: 'WITHDRAWN',
   withdrawableFrom: ['PENDING'],
-  actions: { request: 'price_list.request', approve: 'price_list.activate', reject: 'price_list.reject', withdraw: 'price_list.withdraw' },
+  actions: {
+    request: 'price_list.request',
+    approve: 'price_list.activate',
+    reject: 'price_list.reject',
+    withdraw: 'price_list.withdraw',
+  },
 } as const satisfies KindTable;

@@ -78,7 +78,12 @@ export interface ApprovalKind<R = void> {
   /** First in the decision's transaction: row locks other writers take in this order (no deadlock). */
   lockFirst?(tx: Tx, request: ApprovalRequest, approve: boolean): Promise<void>;
   /** What approval does, in the decision's transaction after the claim; throwing rolls the decision back. */
-  execute?(tx: Tx, request: ApprovalRequest, actor: UserPrincipal, at: Date): Promise<{ result: R; audit?: ExecutorAudit }>;
+  execute?(
+    tx: Tx,
+    request: ApprovalRequest,
+    actor: UserPrincipal,
+    at: Date,
+  ): Promise<{ result: R; audit?: ExecutorAudit }>;
   /** After an approval this call committed (jobs, caches, lock holds); `result` is the executor's. */
   afterApproval?(request: ApprovalRequest, result: R | undefined, actor: UserPrincipal): Promise<void>;
   /** After any change this call committed (decision or withdrawal): tell the screens. */
@@ -101,7 +106,10 @@ const REFUSALS: Record<ApprovalRefusal, string> = {
 
 /** The one answer to a step on a request that is no longer in the state the step needs. */
 export function alreadyDecided(kind: Pick<ApprovalKind<unknown>, 'noun'>, status: string): AppError {
-  return new AppError('INVALID_TRANSITION', `This ${kind.noun} is already ${status.toLowerCase()}.`, { reason: ALREADY_DECIDED, status });
+  return new AppError('INVALID_TRANSITION', `This ${kind.noun} is already ${status.toLowerCase()}.`, {
+    reason: ALREADY_DECIDED,
+    status,
+  });
 }
 
 function refused(reason: ApprovalRefusal): AppError {
@@ -150,22 +158,43 @@ export class ApprovalWorkflow {
   }
 
   /** The `request` audit event of a request written inside the caller's transaction (a price list proposed by an import). */
-  async recordRequest(tx: Tx, kind: ApprovalKind<unknown>, actor: UserPrincipal, row: { id: string; projectId: string; after: Record<string, unknown> }): Promise<void> {
+  async recordRequest(
+    tx: Tx,
+    kind: ApprovalKind<unknown>,
+    actor: UserPrincipal,
+    row: { id: string; projectId: string; after: Record<string, unknown> },
+  ): Promise<void> {
     await tx.auditEvent.create({
-      data: toAuditRow({ projectId: row.projectId, actor, action: kind.actions.request, entity: kind.entity, entityId: row.id, before: null, after: row.after }),
+      data: toAuditRow({
+        projectId: row.projectId,
+        actor,
+        action: kind.actions.request,
+        entity: kind.entity,
+        entityId: row.id,
+        before: null,
+        after: row.after,
+      }),
     });
   }
 
   /** The request (NOT_FOUND when there is none). `client`: a transaction to read inside. */
   async load(kind: ApprovalKind<unknown>, id: string, client: Db | Tx = this.db): Promise<ApprovalRequest> {
     const detail = Prisma.raw(kind.detail ?? `'{}'::jsonb`);
-    const rows = await client.$queryRaw<{ id: string; project_id: string; status: string; requested_by: string | null; detail: Record<string, unknown> }[]>`
+    const rows = await client.$queryRaw<
+      { id: string; project_id: string; status: string; requested_by: string | null; detail: Record<string, unknown> }[]
+    >`
       SELECT id::text AS id, project_id::text AS project_id, status::text AS status,
              ${Prisma.raw(kind.requesterColumn)}::text AS requested_by, ${detail} AS detail
       FROM ${Prisma.raw(kind.table)} WHERE id = ${id}::uuid`;
     const row = rows[0];
     if (!row) throw new AppError('NOT_FOUND', `No such ${kind.noun}.`);
-    return { id: row.id, projectId: row.project_id, status: row.status, requestedById: row.requested_by, detail: row.detail ?? {} };
+    return {
+      id: row.id,
+      projectId: row.project_id,
+      status: row.status,
+      requestedById: row.requested_by,
+      detail: row.detail ?? {},
+    };
   }
 
   /** A staff member of the request's project (FORBIDDEN otherwise). */
@@ -187,12 +216,18 @@ export class ApprovalWorkflow {
    * Approve or reject. Checks, in this order: NOT_FOUND, FORBIDDEN (not a manager of the project;
    * four-eyes), then the state: the same decision again → unchanged; not pending → INVALID_TRANSITION.
    */
-  async decide<R>(principal: Principal, kind: ApprovalKind<R>, id: string, body: DecisionBody): Promise<ApprovalOutcome> {
+  async decide<R>(
+    principal: Principal,
+    kind: ApprovalKind<R>,
+    id: string,
+    body: DecisionBody,
+  ): Promise<ApprovalOutcome> {
     const request = await this.load(kind, id);
     const actor = await this.assertMayDecide(principal, request);
     const wanted = body.approve ? kind.approved : 'REJECTED';
     const settled = (status: string): ApprovalOutcome => {
-      if (status === wanted || (body.approve && kind.approvedLike.includes(status))) return { request: { ...request, status }, changed: false, actor };
+      if (status === wanted || (body.approve && kind.approvedLike.includes(status)))
+        return { request: { ...request, status }, changed: false, actor };
       throw alreadyDecided(kind, status);
     };
     if (request.status !== 'PENDING') return settled(request.status);
@@ -212,8 +247,12 @@ export class ApprovalWorkflow {
         const done = body.approve && kind.execute ? await kind.execute(tx, request, actor, at) : null;
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId: request.projectId, actor, at, action: body.approve ? kind.actions.approve : kind.actions.reject,
-            entity: kind.entity, entityId: id,
+            projectId: request.projectId,
+            actor,
+            at,
+            action: body.approve ? kind.actions.approve : kind.actions.reject,
+            entity: kind.entity,
+            entityId: id,
             before: { status: 'PENDING', ...request.detail, ...done?.audit?.before },
             after: { status: wanted, note, ...request.detail, ...done?.audit?.after },
           }),
@@ -253,8 +292,13 @@ export class ApprovalWorkflow {
         if (claimed === 0) return false;
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId: from.projectId, actor, action: kind.actions.withdraw, entity: kind.entity, entityId: id,
-            before: { status: from.status, ...from.detail }, after: { status: kind.withdrawn, ...from.detail, ...kind.withdrawDetail },
+            projectId: from.projectId,
+            actor,
+            action: kind.actions.withdraw,
+            entity: kind.entity,
+            entityId: id,
+            before: { status: from.status, ...from.detail },
+            after: { status: kind.withdrawn, ...from.detail, ...kind.withdrawDetail },
           }),
         });
         return true;
@@ -273,7 +317,13 @@ export class ApprovalWorkflow {
    * the first statement of the executor's transaction, so racing executors serialise on the row and
    * exactly one wins. false: it was not APPROVED any more.
    */
-  async claimExecution(tx: Tx, kind: ApprovalKind<unknown>, id: string, actor: UserPrincipal, executedStatus: string): Promise<boolean> {
+  async claimExecution(
+    tx: Tx,
+    kind: ApprovalKind<unknown>,
+    id: string,
+    actor: UserPrincipal,
+    executedStatus: string,
+  ): Promise<boolean> {
     const claimed = await tx.$executeRaw`
       UPDATE ${Prisma.raw(kind.table)}
       SET status = ${executedStatus}::${Prisma.raw(`"${kind.statusType}"`)}, executed_by_id = ${actor.id}::uuid, executed_at = now()

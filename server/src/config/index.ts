@@ -40,7 +40,12 @@ const envSchema = z.object({
     }, 'must be 32 bytes, base64 (e.g. `openssl rand -base64 32`)')
     .optional(),
   /** Session lifetime, hours. */
-  SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Prefix of every Redis key (lets several deployments or tests share one Redis). */
   REDIS_PREFIX: z.string().min(1).max(40).default('kp:'),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
@@ -152,7 +157,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   const problems: string[] = [];
   if (!env.KAIPAN_DEMO && !env.AUTH_SECRET) problems.push('AUTH_SECRET: required (≥ 32 characters) when KAIPAN_DEMO=0');
-  if (!env.KAIPAN_DEMO && !env.CUSTOMER_DATA_KEY) problems.push('CUSTOMER_DATA_KEY: required (32 bytes, base64) when KAIPAN_DEMO=0');
+  if (!env.KAIPAN_DEMO && !env.CUSTOMER_DATA_KEY)
+    problems.push('CUSTOMER_DATA_KEY: required (32 bytes, base64) when KAIPAN_DEMO=0');
   if (problems.length > 0) throw new ConfigError(problems);
   return env;
 }
@@ -186,7 +192,12 @@ export function buildConfig(
     redisPrefix: env.REDIS_PREFIX,
     pgPoolSize: env.PG_POOL_SIZE,
     pgStatementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
-    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy:
+      env.TRUST_PROXY === 'true'
+        ? true
+        : env.TRUST_PROXY.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     fanoutIntervalMs: env.FANOUT_INTERVAL_MS,
     gridFanoutIntervalMs: env.GRID_FANOUT_INTERVAL_MS,
     lockSweepIntervalMs: env.LOCK_SWEEP_INTERVAL_MS,

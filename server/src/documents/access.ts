@@ -28,26 +28,44 @@ export async function assertMayRead(db: Db, user: UserPrincipal, doc: DocumentRe
  * cashier. One query per kind present, whatever the number of documents.
  */
 export async function subjectsOf(db: Db, docs: readonly DocumentRef[]): Promise<Map<string, DocumentSubject>> {
-  const ids = (kind: DocumentKind): string[] => [...new Set(docs.filter((d) => d.kind === kind && UUID.test(d.entityId)).map((d) => d.entityId))];
+  const ids = (kind: DocumentKind): string[] => [
+    ...new Set(docs.filter((d) => d.kind === kind && UUID.test(d.entityId)).map((d) => d.entityId)),
+  ];
   const [receiptIds, agreementIds, dayIds] = [ids('RECEIPT'), ids('AGREEMENT'), ids('DAY_END')];
   const [receipts, subscriptions, days] = await Promise.all([
     receiptIds.length
       ? db.receipt.findMany({
           where: { id: { in: receiptIds } },
-          select: { id: true, payment: { select: { subscription: { select: { consultantId: true } }, registration: { select: { customer: { select: { ownerId: true } } } } } } },
+          select: {
+            id: true,
+            payment: {
+              select: {
+                subscription: { select: { consultantId: true } },
+                registration: { select: { customer: { select: { ownerId: true } } } },
+              },
+            },
+          },
         })
       : [],
-    agreementIds.length ? db.subscription.findMany({ where: { id: { in: agreementIds } }, select: { id: true, consultantId: true } }) : [],
+    agreementIds.length
+      ? db.subscription.findMany({ where: { id: { in: agreementIds } }, select: { id: true, consultantId: true } })
+      : [],
     dayIds.length ? db.dayClose.findMany({ where: { id: { in: dayIds } }, select: { id: true, cashierId: true } }) : [],
   ]);
-  const receiptOf = new Map(receipts.map((r) => [r.id, { consultantId: r.payment.subscription?.consultantId, ownerId: r.payment.registration?.customer.ownerId }]));
+  const receiptOf = new Map(
+    receipts.map((r) => [
+      r.id,
+      { consultantId: r.payment.subscription?.consultantId, ownerId: r.payment.registration?.customer.ownerId },
+    ]),
+  );
   const consultantOf = new Map(subscriptions.map((s) => [s.id, s.consultantId]));
   const cashierOf = new Map(days.map((d) => [d.id, d.cashierId]));
   const out = new Map<string, DocumentSubject>();
   for (const d of docs) {
     // A record that is gone names nobody: only those who see every buyer (managers) read it.
     if (d.kind === 'RECEIPT') out.set(d.id, { kind: 'RECEIPT', person: receiptOf.get(d.entityId) ?? {} });
-    else if (d.kind === 'AGREEMENT') out.set(d.id, { kind: 'AGREEMENT', person: { consultantId: consultantOf.get(d.entityId) ?? null } });
+    else if (d.kind === 'AGREEMENT')
+      out.set(d.id, { kind: 'AGREEMENT', person: { consultantId: consultantOf.get(d.entityId) ?? null } });
     else if (d.kind === 'PURCHASE_PLAN') out.set(d.id, { kind: 'PURCHASE_PLAN', createdById: d.createdById });
     else out.set(d.id, { kind: 'DAY_END', cashierId: cashierOf.get(d.entityId) ?? null });
   }

@@ -2,7 +2,14 @@
  * The project's 认购书 terms 认购须知 and signing period: read, change (managers, audited), and a
  * sample preview of unsaved text that stores nothing.
  */
-import { AppError, DEFAULT_AGREEMENT_TERMS, addCalendarDays, calendarDateInZone, type AgreementSettings, type AgreementSettingsBody } from '@kaipan/shared';
+import {
+  AppError,
+  DEFAULT_AGREEMENT_TERMS,
+  addCalendarDays,
+  calendarDateInZone,
+  type AgreementSettings,
+  type AgreementSettingsBody,
+} from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import { canManage, type Principal } from '../domain/principal.js';
 import type { RenderPool } from '../jobs/render-pool.js';
@@ -20,7 +27,10 @@ export class AgreementSettingsStore {
 
   async get(principal: Principal, projectId: string): Promise<AgreementSettings> {
     await this.directory.assertAccess(principal, projectId);
-    const p = await this.db.project.findUnique({ where: { id: projectId }, select: { agreementTerms: true, signingDays: true } });
+    const p = await this.db.project.findUnique({
+      where: { id: projectId },
+      select: { agreementTerms: true, signingDays: true },
+    });
     if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
     return { terms: p.agreementTerms ?? '', signingDays: p.signingDays, defaultTerms: DEFAULT_AGREEMENT_TERMS };
   }
@@ -31,9 +41,15 @@ export class AgreementSettingsStore {
     await this.directory.assertAccess(principal, projectId);
     const terms = body.terms.trim() === '' ? null : body.terms.replace(/\r\n?/g, '\n').trim();
     await this.db.$transaction(async (tx) => {
-      const before = await tx.project.findUnique({ where: { id: projectId }, select: { agreementTerms: true, signingDays: true } });
+      const before = await tx.project.findUnique({
+        where: { id: projectId },
+        select: { agreementTerms: true, signingDays: true },
+      });
       if (!before) throw new AppError('NOT_FOUND', 'Project not found.');
-      await tx.project.update({ where: { id: projectId }, data: { agreementTerms: terms, signingDays: body.signingDays } });
+      await tx.project.update({
+        where: { id: projectId },
+        data: { agreementTerms: terms, signingDays: body.signingDays },
+      });
       await tx.auditEvent.create({
         data: toAuditRow({
           projectId,
@@ -54,10 +70,18 @@ export class AgreementSettingsStore {
    * and zone, a made-up buyer, unit and price, subscribed now — stamped 样本 SAMPLE on every page and
    * without a verification code. Changes nothing: no document row, no audit event.
    */
-  async preview(principal: Principal, projectId: string, body: AgreementSettingsBody, now = new Date()): Promise<Buffer> {
+  async preview(
+    principal: Principal,
+    projectId: string,
+    body: AgreementSettingsBody,
+    now = new Date(),
+  ): Promise<Buffer> {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers preview the agreement terms.');
     await this.directory.assertAccess(principal, projectId);
-    const p = await this.db.project.findUnique({ where: { id: projectId }, select: { name: true, nameEn: true, timezone: true } });
+    const p = await this.db.project.findUnique({
+      where: { id: projectId },
+      select: { name: true, nameEn: true, timezone: true },
+    });
     if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
     const terms = body.terms.replace(/\r\n?/g, '\n').trim() || DEFAULT_AGREEMENT_TERMS;
     const at = now.toISOString();

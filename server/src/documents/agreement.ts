@@ -86,7 +86,10 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
   });
   const number = input.sample ? 'SAMPLE' : input.subscriptionId.slice(0, 8).toUpperCase();
   const flow = new Flow(doc, PAGE, (f) => {
-    put(doc, `${input.project.name} · 商品房认购书 No. ${number}（续 continued）`, f.left, f.top, { size: 8, color: INK.muted });
+    put(doc, `${input.project.name} · 商品房认购书 No. ${number}（续 continued）`, f.left, f.top, {
+      size: 8,
+      color: INK.muted,
+    });
     return f.top + mm(7);
   });
   flow.newPage();
@@ -137,15 +140,27 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
   drawTable(flow, prices);
   flow.need(mm(14));
   flow.y += mm(2);
-  write(doc, `成交总价（大写）Final price in words：${amountInCapitals(input.price)}`, flow.left, flow.y, flow.width, { size: 10.5, bold: true });
+  write(doc, `成交总价（大写）Final price in words：${amountInCapitals(input.price)}`, flow.left, flow.y, flow.width, {
+    size: 10.5,
+    bold: true,
+  });
   flow.y += mm(7);
 
   // 四、Payment plan.
   const schedule = scheduleTable(flow, input);
-  sectionTitle(flow, next('付款方式', 'Payment plan'), keepable(flow, mm(8) + (schedule ? tableHeight(flow, schedule) : mm(10))));
+  sectionTitle(
+    flow,
+    next('付款方式', 'Payment plan'),
+    keepable(flow, mm(8) + (schedule ? tableHeight(flow, schedule) : mm(10))),
+  );
   planLine(flow, input);
   if (schedule) drawTable(flow, schedule);
-  else paragraph(flow, '付款计划以《商品房买卖合同》约定为准。The payment schedule is as agreed in the purchase contract.', 9);
+  else
+    paragraph(
+      flow,
+      '付款计划以《商品房买卖合同》约定为准。The payment schedule is as agreed in the purchase contract.',
+      9,
+    );
   flow.y += mm(1);
 
   // 五、Deposit.
@@ -172,24 +187,45 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
 
   // 七、Terms.
   sectionTitle(flow, next('认购须知', 'Terms'), mm(12));
-  for (const p of input.terms.split(/\n\s*\n/).map((s) => s.trim()).filter(Boolean)) paragraph(flow, p, 8.8);
+  for (const p of input.terms
+    .split(/\n\s*\n/)
+    .map((s) => s.trim())
+    .filter(Boolean))
+    paragraph(flow, p, 8.8);
 
   // Signatures, introduced by a line naming the agreement: a signature page that lands on a page of
   // its own still says which agreement it signs.
   flow.need(mm(68));
   flow.y += mm(4);
-  write(doc, `（正文完 End of terms）以下为认购书 No. ${number}（${input.unit.code}）签署栏 Signatures to agreement No. ${number}`, flow.left, flow.y, flow.width, {
-    size: 8.5,
-    color: INK.muted,
-  });
+  write(
+    doc,
+    `（正文完 End of terms）以下为认购书 No. ${number}（${input.unit.code}）签署栏 Signatures to agreement No. ${number}`,
+    flow.left,
+    flow.y,
+    flow.width,
+    {
+      size: 8.5,
+      color: INK.muted,
+    },
+  );
   flow.y += mm(7);
-  signatureBlock(flow, ['甲方（盖章）Seller (seal)', '乙方（签字）Buyer (signature)', `置业顾问 Consultant：${input.consultant}`, '共同买受人（签字）Co-buyer(s)'], 2);
+  signatureBlock(
+    flow,
+    [
+      '甲方（盖章）Seller (seal)',
+      '乙方（签字）Buyer (signature)',
+      `置业顾问 Consultant：${input.consultant}`,
+      '共同买受人（签字）Co-buyer(s)',
+    ],
+    2,
+  );
 
   const label = `认购书 No. ${number} · ${input.unit.code}`;
   flow.eachPage((page, total) => {
     drawFooter(flow, input, label, page, total);
     if (input.voided) voidStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5);
-    if (input.sample) sampleStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5, '不作为认购凭证 · Not a subscription');
+    if (input.sample)
+      sampleStamp(doc, mm(PAGE.widthMm / 2), mm(PAGE.heightMm / 2), 1.5, '不作为认购凭证 · Not a subscription');
   });
   return toBuffer(doc);
 }
@@ -204,15 +240,24 @@ function header(flow: Flow, input: AgreementDocumentInput, number: string): void
   put(doc, '商品房认购书', flow.left, top + mm(12), { size: 24, bold: true });
   put(doc, 'SUBSCRIPTION AGREEMENT', flow.left, top + mm(23), { size: 9, characterSpacing: 2.5, color: INK.muted });
   put(doc, `编号 No. ${number}`, flow.left, top + mm(30), { size: 9.5, bold: true });
-  put(doc, `认购日期 Subscribed ${formatProjectTime(input.subscribedAt, input.project.timezone)}`, flow.left + mm(45), top + mm(30), { size: 9.5 });
-  put(doc, input.sample ? '样本 Sample' : `版本 Version ${input.version}`, flow.left + mm(118), top + mm(30), { size: 9.5, bold: input.sample === true });
+  put(
+    doc,
+    `认购日期 Subscribed ${formatProjectTime(input.subscribedAt, input.project.timezone)}`,
+    flow.left + mm(45),
+    top + mm(30),
+    { size: 9.5 },
+  );
+  put(doc, input.sample ? '样本 Sample' : `版本 Version ${input.version}`, flow.left + mm(118), top + mm(30), {
+    size: 9.5,
+    bold: input.sample === true,
+  });
   const used = verifyBlock(doc, input, qrX, top - mm(1.5), qrSize, 6.5);
   flow.y = Math.max(top + mm(36), top + used) + mm(1);
   flow.doc.save().rect(flow.left, flow.y, flow.width, 1.4).fill(INK.head).restore();
   flow.y += mm(2);
   const intro = write(
     doc,
-    '甲乙双方本着自愿、平等、诚实信用的原则，就乙方认购甲方开发的下列房屋达成如下协议。Seller and buyer agree as follows on the buyer\'s subscription of the unit below.',
+    "甲乙双方本着自愿、平等、诚实信用的原则，就乙方认购甲方开发的下列房屋达成如下协议。Seller and buyer agree as follows on the buyer's subscription of the unit below.",
     flow.left,
     flow.y,
     flow.width,
@@ -267,11 +312,19 @@ function priceTable(flow: Flow, input: AgreementDocumentInput): TableSpec {
   if (b) {
     for (const step of b.steps) {
       const how = step.rateBp !== null ? rate(step.rateBp) : `− ${formatFen(step.amountOffFen ?? 0)}`;
-      rows.push([{ text: `${step.name}（${step.code}）`, sub: step.nameEn }, how, `− ${formatFen(step.off)}`, formatFen(step.after)]);
+      rows.push([
+        { text: `${step.name}（${step.code}）`, sub: step.nameEn },
+        how,
+        `− ${formatFen(step.off)}`,
+        formatFen(step.after),
+      ]);
     }
     if (b.cap.off !== 0) {
       rows.push([
-        { text: `优惠封顶调整 Discount cap（最多 ${(b.cap.maxTotalDiscountBp / 100).toFixed(0)}%）`, sub: 'Total discount limited by the project policy' },
+        {
+          text: `优惠封顶调整 Discount cap（最多 ${(b.cap.maxTotalDiscountBp / 100).toFixed(0)}%）`,
+          sub: 'Total discount limited by the project policy',
+        },
         '',
         `+ ${formatFen(-b.cap.off)}`,
         formatFen(b.cap.after),
@@ -301,7 +354,12 @@ function priceTable(flow: Flow, input: AgreementDocumentInput): TableSpec {
   if (total > 0) rows.push([{ text: '优惠合计 Total discount' }, '', `− ${formatFen(total)}`, '']);
   if (total < 0) rows.push([{ text: '合计加价 Total above list price' }, '', `+ ${formatFen(-total)}`, '']);
   emphasis.add(rows.length);
-  rows.push([{ text: '成交总价 Final price', bold: true, size: 10.5 }, '', '', { text: formatFen(input.price), bold: true, size: 10.5 }]);
+  rows.push([
+    { text: '成交总价 Final price', bold: true, size: 10.5 },
+    '',
+    '',
+    { text: formatFen(input.price), bold: true, size: 10.5 },
+  ]);
   return {
     columns,
     header: ['项目 Item', '折扣 Rate / amount', '优惠 Off', '价格 Price'],
@@ -329,7 +387,13 @@ function scheduleTable(flow: Flow, input: AgreementDocumentInput): TableSpec | n
     item.dueDate,
     item.dueDays === 0 ? '认购当日 At signing' : `认购后${item.dueDays}日 D+${item.dueDays}`,
   ]);
-  rows.push(['', { text: '合计 Total', bold: true }, { text: formatFen(total), bold: true, sub: amountInCapitals(total) }, '', '']);
+  rows.push([
+    '',
+    { text: '合计 Total', bold: true },
+    { text: formatFen(total), bold: true, sub: amountInCapitals(total) },
+    '',
+    '',
+  ]);
   return {
     columns: [
       { width: w * 0.05, align: 'center' },

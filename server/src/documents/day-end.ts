@@ -79,7 +79,10 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
     fonts,
   });
   const flow = new Flow(doc, PAGE, (f) => {
-    put(doc, `${input.project.name} · 收银日结单 ${t.businessDate} · ${t.cashier}（续 continued）`, f.left, f.top, { size: 8, color: INK.muted });
+    put(doc, `${input.project.name} · 收银日结单 ${t.businessDate} · ${t.cashier}（续 continued）`, f.left, f.top, {
+      size: 8,
+      color: INK.muted,
+    });
     return f.top + mm(7);
   });
   flow.newPage();
@@ -90,14 +93,19 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
   put(doc, input.project.nameEn, flow.left, top + mm(5.5), { size: 8, color: INK.muted });
   put(doc, '收银日结单', flow.left, top + mm(11.5), { size: 22, bold: true });
   put(doc, 'CASHIER DAY-END REPORT', flow.left, top + mm(21.5), { size: 9, characterSpacing: 2.5, color: INK.muted });
-  put(doc, `营业日 Business date ${t.businessDate}    出纳 Cashier ${t.cashier}`, flow.left, top + mm(28), { size: 10, bold: true });
+  put(doc, `营业日 Business date ${t.businessDate}    出纳 Cashier ${t.cashier}`, flow.left, top + mm(28), {
+    size: 10,
+    bold: true,
+  });
   const used = verifyBlock(doc, input, flow.right - qrSize, top - mm(1.5), qrSize, 6.3);
   flow.y = Math.max(top + mm(34), top + used) + mm(1);
   doc.save().rect(flow.left, flow.y, flow.width, 1.4).fill(INK.head).restore();
   flow.y += mm(3);
 
   const receipts =
-    t.receiptsIssued > 0 ? `${t.receiptsIssued} 张 issued（${t.firstReceipt ?? '—'} … ${t.lastReceipt ?? '—'}）` : '0 张 none issued';
+    t.receiptsIssued > 0
+      ? `${t.receiptsIssued} 张 issued（${t.firstReceipt ?? '—'} … ${t.lastReceipt ?? '—'}）`
+      : '0 张 none issued';
   factGrid(
     flow,
     [
@@ -128,10 +136,9 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
   const methods: TableSpec = {
     columns: [{ width: half * 0.47 }, { width: half * 0.19, align: 'right' }, { width: half * 0.34, align: 'right' }],
     header: ['方式 Method', '笔数 No.', '金额 Amount'],
-    rows: METHOD_ORDER.filter((m) => m !== 'CONVERSION' || t.byMethod.CONVERSION).map((m): Row => [
-      bilingual(METHOD_LABELS[m]),
-      ...line(t.byMethod[m]?.count, t.byMethod[m]?.amount),
-    ]),
+    rows: METHOD_ORDER.filter((m) => m !== 'CONVERSION' || t.byMethod.CONVERSION).map(
+      (m): Row => [bilingual(METHOD_LABELS[m]), ...line(t.byMethod[m]?.count, t.byMethod[m]?.amount)],
+    ),
     size: 8.5,
     zebra: true,
     x: flow.left + half + mm(6),
@@ -146,21 +153,40 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
 
   flow.need(mm(16));
   doc.save().rect(flow.left, flow.y, flow.width, mm(12)).fill('#e7ebef').restore();
-  put(doc, '净额 Net（收入 − 退款，不含作废与转定 / in − refunds, excl. voids and conversions）', flow.left + mm(3), flow.y + mm(1.8), { size: 8, color: INK.muted });
+  put(
+    doc,
+    '净额 Net（收入 − 退款，不含作废与转定 / in − refunds, excl. voids and conversions）',
+    flow.left + mm(3),
+    flow.y + mm(1.8),
+    { size: 8, color: INK.muted },
+  );
   put(doc, formatFen(t.net), flow.right - mm(3), flow.y + mm(1.5), { size: 14, bold: true, align: 'right' });
-  put(doc, t.net >= 0 ? amountInCapitals(t.net) : `退 ${amountInCapitals(-t.net)}`, flow.left + mm(3), flow.y + mm(6.5), { size: 10, bold: true });
+  put(
+    doc,
+    t.net >= 0 ? amountInCapitals(t.net) : `退 ${amountInCapitals(-t.net)}`,
+    flow.left + mm(3),
+    flow.y + mm(6.5),
+    { size: 10, bold: true },
+  );
   flow.y += mm(16);
 
   // Every payment of the day.
   sectionTitle(flow, `收款明细 Payments（${input.payments.length}）`, mm(16));
   if (input.payments.length === 0) {
-    write(doc, '当日无收款记录。No payments were recorded this day.', flow.left, flow.y, flow.width, { size: 9, color: INK.muted });
+    write(doc, '当日无收款记录。No payments were recorded this day.', flow.left, flow.y, flow.width, {
+      size: 9,
+      color: INK.muted,
+    });
     flow.y += mm(8);
   } else {
     const w = flow.width;
     const rows: Row[] = input.payments.map((p, i) => {
       const grey = p.status === 'VOIDED' ? INK.faint : undefined;
-      const c = (text: string, extra: Partial<Cell> = {}): Cell => ({ text, ...(grey ? { color: grey } : {}), ...extra });
+      const c = (text: string, extra: Partial<Cell> = {}): Cell => ({
+        text,
+        ...(grey ? { color: grey } : {}),
+        ...extra,
+      });
       return [
         c(String(i + 1)),
         c(formatProjectTime(p.at, tz).slice(11)),
@@ -185,7 +211,17 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
         { width: w * 0.15, align: 'right' },
         { width: w * 0.13 },
       ],
-      header: ['#', '时间', '收据号 Receipt', '款项', '付款人 Payer', '房号 Ref.', '方式 Method', '金额 Amount', '状态 Status'],
+      header: [
+        '#',
+        '时间',
+        '收据号 Receipt',
+        '款项',
+        '付款人 Payer',
+        '房号 Ref.',
+        '方式 Method',
+        '金额 Amount',
+        '状态 Status',
+      ],
       rows,
       size: 8,
       zebra: true,

@@ -43,7 +43,15 @@ import type { FontOptions } from './fonts.js';
 import { formatProjectTime } from './format.js';
 import { prepareAgreement, prepareDocument, type LoaderContext } from './loaders/index.js';
 import { verifyDocument } from './verification.js';
-import { DOCUMENT_SELECT, UUID, documentInfo, fingerprintOf, latestDocument, pdfFilenames, type Prepared } from './versions.js';
+import {
+  DOCUMENT_SELECT,
+  UUID,
+  documentInfo,
+  fingerprintOf,
+  latestDocument,
+  pdfFilenames,
+  type Prepared,
+} from './versions.js';
 
 /** A failed job's reason (`CODE: message` for coded errors) as the API's error. */
 function errorOfJob(reason: string | undefined): { code: string; message: string } {
@@ -88,14 +96,31 @@ export class DocumentService {
    * Render a document, or answer the newest version when the record has not changed since.
    * `queued`: false → the answer is that version (HTTP 200); true → a job was queued (HTTP 202).
    */
-  async request(principal: Principal, body: DocumentRequestBody, origin: string, now = new Date()): Promise<{ queued: boolean; info: DocumentJobInfo }> {
+  async request(
+    principal: Principal,
+    body: DocumentRequestBody,
+    origin: string,
+    now = new Date(),
+  ): Promise<{ queued: boolean; info: DocumentJobInfo }> {
     const user = requireUser(principal);
     const variant = body.variant ?? DOCUMENT_KIND_VARIANTS[body.kind][0]!;
     const prepared = await prepareDocument(this.loaders, user, body, variant, now);
     const queued = await this.enqueue(body.kind, body.entityId, variant, prepared, origin, user, now);
     if (queued.kind === 'current') {
-      const row = await this.db.document.findUniqueOrThrow({ where: { id: queued.documentId }, select: DOCUMENT_SELECT });
-      return { queued: false, info: { jobId: `current-${row.id}`, state: 'completed', progress: 100, document: documentInfo(row, origin), error: null } };
+      const row = await this.db.document.findUniqueOrThrow({
+        where: { id: queued.documentId },
+        select: DOCUMENT_SELECT,
+      });
+      return {
+        queued: false,
+        info: {
+          jobId: `current-${row.id}`,
+          state: 'completed',
+          progress: 100,
+          document: documentInfo(row, origin),
+          error: null,
+        },
+      };
     }
     return { queued: true, info: await this.jobInfo(principal, queued.jobId, origin) };
   }
@@ -130,7 +155,14 @@ export class DocumentService {
       requestedBy: requestedBy ? { ...requestedBy } : null,
       voided: prepared.voided,
       // When this version was issued, as the paper prints it (not part of the fingerprint).
-      facts: [...prepared.facts, { label: '生成时间', labelEn: 'Issued', value: `${formatProjectTime(now, prepared.timezone)} (${prepared.timezone})` }],
+      facts: [
+        ...prepared.facts,
+        {
+          label: '生成时间',
+          labelEn: 'Issued',
+          value: `${formatProjectTime(now, prepared.timezone)} (${prepared.timezone})`,
+        },
+      ],
       render: prepared.render,
       ...(refresh ? { refresh } : {}),
     };
@@ -157,7 +189,13 @@ export class DocumentService {
    * The QR code keeps pointing where it did: PUBLIC_URL, else the origin the newest version was
    * rendered for (stored with its `document.rendered` audit event), else any of the project's.
    */
-  async refresh(kind: 'AGREEMENT', entityId: string, actor: UserPrincipal | 'system', reason: string, now = new Date()): Promise<string[]> {
+  async refresh(
+    kind: 'AGREEMENT',
+    entityId: string,
+    actor: UserPrincipal | 'system',
+    reason: string,
+    now = new Date(),
+  ): Promise<string[]> {
     let projectId: string | null = null;
     try {
       const current = await this.db.document.findMany({
@@ -172,13 +210,26 @@ export class DocumentService {
       const variants = [...new Set(current.map((d) => d.variant as DocumentVariant))];
       for (const variant of variants) {
         const origin = await this.refreshOrigin(current.find((d) => d.variant === variant)!.id, current[0]!.projectId);
-        if (!origin) throw new AppError('CONFLICT', 'No origin is known for the QR code of this document (set PUBLIC_URL).');
-        const queued = await this.enqueue(kind, entityId, variant, prepared, origin, actor === 'system' ? null : actor, now, { reason });
+        if (!origin)
+          throw new AppError('CONFLICT', 'No origin is known for the QR code of this document (set PUBLIC_URL).');
+        const queued = await this.enqueue(
+          kind,
+          entityId,
+          variant,
+          prepared,
+          origin,
+          actor === 'system' ? null : actor,
+          now,
+          { reason },
+        );
         if (queued.kind === 'queued') jobIds.push(queued.jobId);
       }
       return jobIds;
     } catch (error) {
-      this.log?.error({ err: error, kind, entityId, reason }, 'document refresh could not be queued (the change itself is done)');
+      this.log?.error(
+        { err: error, kind, entityId, reason },
+        'document refresh could not be queued (the change itself is done)',
+      );
       await this.db.auditEvent
         .create({
           data: toAuditRow({
@@ -224,7 +275,12 @@ export class DocumentService {
     const user = requireUser(principal);
     if (jobId.startsWith('current-')) {
       const id = jobId.slice('current-'.length);
-      const row = UUID.test(id) ? await this.db.document.findUnique({ where: { id }, select: { ...DOCUMENT_SELECT, projectId: true, createdById: true } }) : null;
+      const row = UUID.test(id)
+        ? await this.db.document.findUnique({
+            where: { id },
+            select: { ...DOCUMENT_SELECT, projectId: true, createdById: true },
+          })
+        : null;
       if (!row) throw new AppError('NOT_FOUND', 'No such document job.');
       await this.directory.assertAccess(user, row.projectId);
       await assertMayRead(this.db, user, row);
@@ -233,16 +289,36 @@ export class DocumentService {
     const job = await this.jobs.getDocumentJob(jobId);
     if (!job) throw new AppError('NOT_FOUND', 'No such document job (finished jobs are kept for an hour).');
     await this.directory.assertAccess(user, job.data.projectId);
-    await assertMayRead(this.db, user, { id: jobId, kind: job.data.kind, entityId: job.data.entityId, createdById: job.data.requestedBy?.id ?? null });
+    await assertMayRead(this.db, user, {
+      id: jobId,
+      kind: job.data.kind,
+      entityId: job.data.entityId,
+      createdById: job.data.requestedBy?.id ?? null,
+    });
     const state = await job.getState();
     const progress = typeof job.progress === 'number' ? Math.max(0, Math.min(100, Math.round(job.progress))) : 0;
     if (state === 'completed') {
       // The job was read before its state: it may have completed in between, so read it again.
       const done = job.returnvalue ? job : await this.jobs.getDocumentJob(jobId);
       const result = (done?.returnvalue ?? null) as DocumentPdfJobResult | null;
-      const row = result ? await this.db.document.findUnique({ where: { id: result.documentId }, select: DOCUMENT_SELECT }) : null;
-      if (!row) return { jobId, state: 'failed', progress, document: null, error: { code: 'NOT_FOUND', message: 'The rendered document is gone.' } };
-      return { jobId, state: 'completed', progress: 100, document: documentInfo(row, job.data.origin || origin), error: null };
+      const row = result
+        ? await this.db.document.findUnique({ where: { id: result.documentId }, select: DOCUMENT_SELECT })
+        : null;
+      if (!row)
+        return {
+          jobId,
+          state: 'failed',
+          progress,
+          document: null,
+          error: { code: 'NOT_FOUND', message: 'The rendered document is gone.' },
+        };
+      return {
+        jobId,
+        state: 'completed',
+        progress: 100,
+        document: documentInfo(row, job.data.origin || origin),
+        error: null,
+      };
     }
     if (state === 'failed') {
       const failed = job.failedReason ? job : await this.jobs.getDocumentJob(jobId);
@@ -254,9 +330,15 @@ export class DocumentService {
   // ── Read ─────────────────────────────────────────────────────────────────────────────────────
 
   /** The stored PDF: members of the project whom the privacy rule lets read it (mayReadDocument). */
-  async pdf(principal: Principal, documentId: string): Promise<{ pdf: Buffer; sha256: string; filename: { ascii: string; utf8: string } }> {
+  async pdf(
+    principal: Principal,
+    documentId: string,
+  ): Promise<{ pdf: Buffer; sha256: string; filename: { ascii: string; utf8: string } }> {
     const user = requireUser(principal);
-    const row = await this.db.document.findUnique({ where: { id: documentId }, select: { ...DOCUMENT_SELECT, projectId: true, createdById: true, pdf: true } });
+    const row = await this.db.document.findUnique({
+      where: { id: documentId },
+      select: { ...DOCUMENT_SELECT, projectId: true, createdById: true, pdf: true },
+    });
     if (!row) throw new AppError('NOT_FOUND', 'No such document.');
     await this.directory.assertAccess(user, row.projectId);
     await assertMayRead(this.db, user, row);
@@ -267,11 +349,20 @@ export class DocumentService {
    * Documents of a project, newest first, optionally of one record and/or kind: the ones the caller
    * may read (a consultant: their deals' papers and the plans they made). Devices: FORBIDDEN.
    */
-  async list(principal: Principal, projectId: string, query: DocumentListQuery, origin: string): Promise<DocumentInfo[]> {
+  async list(
+    principal: Principal,
+    projectId: string,
+    query: DocumentListQuery,
+    origin: string,
+  ): Promise<DocumentInfo[]> {
     const user = requireUser(principal);
     await this.directory.assertAccess(user, projectId);
     const rows = await this.db.document.findMany({
-      where: { projectId, ...(query.entityId ? { entityId: query.entityId } : {}), ...(query.kind ? { kind: query.kind } : {}) },
+      where: {
+        projectId,
+        ...(query.entityId ? { entityId: query.entityId } : {}),
+        ...(query.kind ? { kind: query.kind } : {}),
+      },
       orderBy: [{ createdAt: 'desc' }, { version: 'desc' }],
       take: 200,
       select: { ...DOCUMENT_SELECT, createdById: true },
@@ -294,12 +385,21 @@ export class DocumentService {
   }
 
   /** Managers: the 认购书 terms text ('' = the default) and the signing period; audited. */
-  updateAgreementSettings(principal: Principal, projectId: string, body: AgreementSettingsBody): Promise<AgreementSettings> {
+  updateAgreementSettings(
+    principal: Principal,
+    projectId: string,
+    body: AgreementSettingsBody,
+  ): Promise<AgreementSettings> {
     return this.settings.update(principal, projectId, body);
   }
 
   /** Managers: a sample 认购书 of the given (unsaved) terms; stores nothing. */
-  previewAgreement(principal: Principal, projectId: string, body: AgreementSettingsBody, now = new Date()): Promise<Buffer> {
+  previewAgreement(
+    principal: Principal,
+    projectId: string,
+    body: AgreementSettingsBody,
+    now = new Date(),
+  ): Promise<Buffer> {
     return this.settings.preview(principal, projectId, body, now);
   }
 }

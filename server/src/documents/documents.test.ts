@@ -122,7 +122,18 @@ describe('renderQueueTicket', () => {
   it('prints the Chinese text, number, category and Shanghai time on one 80 mm page', async () => {
     const pdf = await renderQueueTicket(input, resolveCjkFonts()[0]!);
     const { text, info } = await readBack('ticket.pdf', pdf);
-    for (const expected of ['滨江壹号二期', 'Riverside One Phase II', 'V012', '贵宾', 'VIP', '2026-11-28 09:03', '23 人', '扫码查看叫号进度', 'qt_7f3a9c21e4b0', 'K7Q2']) {
+    for (const expected of [
+      '滨江壹号二期',
+      'Riverside One Phase II',
+      'V012',
+      '贵宾',
+      'VIP',
+      '2026-11-28 09:03',
+      '23 人',
+      '扫码查看叫号进度',
+      'qt_7f3a9c21e4b0',
+      'K7Q2',
+    ]) {
       expect(text).toContain(expected);
     }
     const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);

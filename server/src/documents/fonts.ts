@@ -74,13 +74,22 @@ function systemCandidates(): Array<[string, string]> {
     noto('/usr/share/fonts/noto-cjk'), // Arch: noto-fonts-cjk
     noto('/usr/share/fonts/google-noto-sans-cjk-fonts'), // Fedora ≥ 39
     noto('/usr/share/fonts/google-noto-cjk'), // older Fedora
-    ['/usr/share/fonts/adobe-source-han-sans/SourceHanSans-Regular.ttc', '/usr/share/fonts/adobe-source-han-sans/SourceHanSans-Bold.ttc'],
-    ...[`${home}/Library/Fonts`, '/Library/Fonts'].flatMap((dir): Array<[string, string]> => [
-      [`${dir}/NotoSansCJKsc-Regular.otf`, `${dir}/NotoSansCJKsc-Bold.otf`],
-      [`${dir}/SourceHanSansSC-Regular.otf`, `${dir}/SourceHanSansSC-Bold.otf`],
-      noto(dir),
-    ]),
-    ...['/usr/share/fonts/truetype/wqy', '/usr/share/fonts/wenquanyi/wqy-zenhei', '/usr/share/fonts/wqy-zenhei'].flatMap(
+    [
+      '/usr/share/fonts/adobe-source-han-sans/SourceHanSans-Regular.ttc',
+      '/usr/share/fonts/adobe-source-han-sans/SourceHanSans-Bold.ttc',
+    ],
+    ...[`${home}/Library/Fonts`, '/Library/Fonts'].flatMap(
+      (dir): Array<[string, string]> => [
+        [`${dir}/NotoSansCJKsc-Regular.otf`, `${dir}/NotoSansCJKsc-Bold.otf`],
+        [`${dir}/SourceHanSansSC-Regular.otf`, `${dir}/SourceHanSansSC-Bold.otf`],
+        noto(dir),
+      ],
+    ),
+    ...[
+      '/usr/share/fonts/truetype/wqy',
+      '/usr/share/fonts/wenquanyi/wqy-zenhei',
+      '/usr/share/fonts/wqy-zenhei',
+    ].flatMap(
       (dir): Array<[string, string]> => [
         [`${dir}/wqy-zenhei.ttc`, `${dir}/wqy-zenhei.ttc`],
         [`${dir}/wqy-microhei.ttc`, `${dir}/wqy-microhei.ttc`],
@@ -130,10 +139,15 @@ export function resolveCjkFonts(options: FontOptions = {}): CjkFont[] {
   const chain: CjkFont[] = [];
   if (options.override) {
     if (!isFile(options.override)) {
-      throw new Error(`CJK font override (CJK_FONT) "${options.override}" is not a readable file. Fix the path, or unset it.`);
+      throw new Error(
+        `CJK font override (CJK_FONT) "${options.override}" is not a readable file. Fix the path, or unset it.`,
+      );
     }
     // NotoSansCJKsc-Regular.otf → NotoSansCJKsc-Bold.otf when it sits next to it.
-    const boldGuess = path.join(path.dirname(options.override), path.basename(options.override).replace(/Regular/, 'Bold'));
+    const boldGuess = path.join(
+      path.dirname(options.override),
+      path.basename(options.override).replace(/Regular/, 'Bold'),
+    );
     chain.push({ ...withBold(options.override, isFile(boldGuess) ? boldGuess : options.override), source: 'override' });
   }
   if (system) {

@@ -6,7 +6,18 @@
  */
 import { lotteryPaths, type LotteryDrawInfo } from '@kaipan/shared';
 import type { CjkFont } from './fonts.js';
-import { addPage, createDocument, DEFAULT_TIME_ZONE, drawQr, FONT, formatProjectTime, mm, type Pdf, qrQuietZone, toBuffer } from './pdf.js';
+import {
+  addPage,
+  createDocument,
+  DEFAULT_TIME_ZONE,
+  drawQr,
+  FONT,
+  formatProjectTime,
+  mm,
+  type Pdf,
+  qrQuietZone,
+  toBuffer,
+} from './pdf.js';
 
 export interface LotteryResultInput {
   /** A drawn lottery (status DRAWN: seed, order and drawnAt present). */
@@ -30,7 +41,8 @@ const QR_SIZE = mm(26);
 
 export async function renderLotteryResult(input: LotteryResultInput, fonts: CjkFont): Promise<Buffer> {
   const { draw } = input;
-  if (draw.status !== 'DRAWN' || !draw.seed || !draw.order || !draw.drawnAt) throw new Error('only a drawn lottery has a result');
+  if (draw.status !== 'DRAWN' || !draw.seed || !draw.order || !draw.drawnAt)
+    throw new Error('only a drawn lottery has a result');
   const order = draw.order;
   const timezone = draw.timezone || DEFAULT_TIME_ZONE;
   const paths = lotteryPaths(draw.id, input.origin);
@@ -71,8 +83,15 @@ export async function renderLotteryResult(input: LotteryResultInput, fonts: CjkF
 /** Title block, facts, commitments and verification; returns the y where the table may start. */
 function header(doc: Pdf, draw: LotteryDrawInfo, timezone: string, paths: ReturnType<typeof lotteryPaths>): number {
   let y = TOP;
-  const text = (s: string, size: number, opts: { bold?: boolean; color?: string; width?: number; x?: number; gap?: number } = {}): void => {
-    doc.font(opts.bold ? FONT.bold : FONT.regular).fontSize(size).fillColor(opts.color ?? 'black');
+  const text = (
+    s: string,
+    size: number,
+    opts: { bold?: boolean; color?: string; width?: number; x?: number; gap?: number } = {},
+  ): void => {
+    doc
+      .font(opts.bold ? FONT.bold : FONT.regular)
+      .fontSize(size)
+      .fillColor(opts.color ?? 'black');
     const width = opts.width ?? WIDTH;
     doc.text(s, opts.x ?? LEFT, y, { width, lineBreak: true });
     y += doc.heightOfString(s, { width }) + (opts.gap ?? 0);
@@ -88,14 +107,21 @@ function header(doc: Pdf, draw: LotteryDrawInfo, timezone: string, paths: Return
   const qrTop = y;
   drawQr(doc, paths.page, LEFT + WIDTH - QR_SIZE, qrTop + quiet / 2, QR_SIZE);
   doc.font(FONT.regular).fontSize(7).fillColor('#444');
-  doc.text('扫码核验 Scan to verify', LEFT + WIDTH - QR_SIZE - mm(4), qrTop + QR_SIZE + quiet / 2 + mm(1), { width: QR_SIZE + mm(8), align: 'center', lineBreak: false });
+  doc.text('扫码核验 Scan to verify', LEFT + WIDTH - QR_SIZE - mm(4), qrTop + QR_SIZE + quiet / 2 + mm(1), {
+    width: QR_SIZE + mm(8),
+    align: 'center',
+    lineBreak: false,
+  });
 
   const labelWidth = mm(43);
   const fact = (label: string, value: string, mono = false): void => {
     doc.font(FONT.regular).fontSize(8).fillColor('#444');
     const labelHeight = doc.heightOfString(label, { width: labelWidth });
     doc.text(label, LEFT, y + mm(0.3), { width: labelWidth });
-    doc.font(mono ? FONT.regular : FONT.bold).fontSize(mono ? 7.6 : 9.5).fillColor('black');
+    doc
+      .font(mono ? FONT.regular : FONT.bold)
+      .fontSize(mono ? 7.6 : 9.5)
+      .fillColor('black');
     const w = factsWidth - labelWidth;
     doc.text(value, LEFT + labelWidth, y, { width: w });
     y += Math.max(doc.heightOfString(value, { width: w }), labelHeight, mm(4)) + mm(1);
@@ -124,7 +150,10 @@ function header(doc: Pdf, draw: LotteryDrawInfo, timezone: string, paths: Return
   doc.save().roundedRect(LEFT, y, WIDTH, boxHeight, mm(1.5)).fill('#f1f3f5').restore();
   let ly = y + boxPad;
   lines.forEach((l, i) => {
-    doc.font(i === 0 ? FONT.bold : FONT.regular).fontSize(8).fillColor('black');
+    doc
+      .font(i === 0 ? FONT.bold : FONT.regular)
+      .fontSize(8)
+      .fillColor('black');
     doc.text(l, LEFT + boxPad, ly, { width: inner });
     ly += doc.heightOfString(l, { width: inner }) + mm(0.6);
   });
@@ -150,11 +179,22 @@ function tableHeader(doc: Pdf, y: number): void {
 /** `count` entries from `start`, `rows` per column, filled down then across; zebra rows. */
 function table(doc: Pdf, order: string[], start: number, count: number, rows: number, top: number): void {
   for (let r = 0; r < rows; r += 1) {
-    if (r % 2 === 1) doc.save().rect(LEFT, top + r * ROW_HEIGHT, WIDTH, ROW_HEIGHT).fill('#f1f3f5').restore();
+    if (r % 2 === 1)
+      doc
+        .save()
+        .rect(LEFT, top + r * ROW_HEIGHT, WIDTH, ROW_HEIGHT)
+        .fill('#f1f3f5')
+        .restore();
   }
   for (let c = 1; c < COLUMNS; c += 1) {
     const x = LEFT + c * COLUMN_WIDTH;
-    doc.save().moveTo(x, top).lineTo(x, top + rows * ROW_HEIGHT).lineWidth(0.4).stroke('#adb5bd').restore();
+    doc
+      .save()
+      .moveTo(x, top)
+      .lineTo(x, top + rows * ROW_HEIGHT)
+      .lineWidth(0.4)
+      .stroke('#adb5bd')
+      .restore();
   }
   for (let k = 0; k < count; k += 1) {
     const c = Math.floor(k / rows);
@@ -167,13 +207,22 @@ function table(doc: Pdf, order: string[], start: number, count: number, rows: nu
     doc.font(FONT.bold).fontSize(9.5).fillColor('black');
     doc.text(order[start + k] ?? '', x + mm(14), y - mm(0.2), { width: COLUMN_WIDTH - mm(15), lineBreak: false });
   }
-  doc.save().rect(LEFT, top - ROW_HEIGHT, WIDTH, (rows + 1) * ROW_HEIGHT).lineWidth(0.6).stroke('#222').restore();
+  doc
+    .save()
+    .rect(LEFT, top - ROW_HEIGHT, WIDTH, (rows + 1) * ROW_HEIGHT)
+    .lineWidth(0.6)
+    .stroke('#222')
+    .restore();
 }
 
 function footer(doc: Pdf, draw: LotteryDrawInfo, page: number, pages: number): void {
   doc.font(FONT.regular).fontSize(7).fillColor('#666');
   const left = `${draw.projectName} · ${draw.title} · 名单承诺 list ${draw.listCommitment.slice(0, 16)}…`;
   doc.text(left, LEFT, FOOTER_Y, { width: WIDTH * 0.75, lineBreak: false });
-  doc.text(`第 ${page} / ${pages} 页  Page ${page} of ${pages}`, LEFT + WIDTH * 0.75, FOOTER_Y, { width: WIDTH * 0.25, align: 'right', lineBreak: false });
+  doc.text(`第 ${page} / ${pages} 页  Page ${page} of ${pages}`, LEFT + WIDTH * 0.75, FOOTER_Y, {
+    width: WIDTH * 0.25,
+    align: 'right',
+    lineBreak: false,
+  });
   doc.fillColor('black');
 }

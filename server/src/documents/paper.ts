@@ -59,7 +59,13 @@ function apply(doc: Pdf, style: Style): Pdf {
  * One line at (x, y), never wrapped: `align` places it against x (left), centred on x (center) or
  * ending at x (right). Without a width pdfkit draws no line wrapper, so it can never add a page.
  */
-export function put(doc: Pdf, text: string, x: number, y: number, style: Style & { align?: 'left' | 'center' | 'right' }): number {
+export function put(
+  doc: Pdf,
+  text: string,
+  x: number,
+  y: number,
+  style: Style & { align?: 'left' | 'center' | 'right' },
+): number {
   apply(doc, style);
   const spacing = style.characterSpacing ?? 0;
   const w = doc.widthOfString(text, { characterSpacing: spacing });
@@ -72,7 +78,11 @@ export function put(doc: Pdf, text: string, x: number, y: number, style: Style &
 export function measure(doc: Pdf, text: string, width: number, style: Style): number {
   // Font and size only: measuring happens before a roll page exists, and colour needs a page.
   doc.font(style.bold ? FONT.bold : FONT.regular).fontSize(style.size);
-  return doc.heightOfString(text, { width, lineGap: style.lineGap ?? 0, characterSpacing: style.characterSpacing ?? 0 });
+  return doc.heightOfString(text, {
+    width,
+    lineGap: style.lineGap ?? 0,
+    characterSpacing: style.characterSpacing ?? 0,
+  });
 }
 
 /**
@@ -80,7 +90,14 @@ export function measure(doc: Pdf, text: string, width: number, style: Style): nu
  * that would not fit is cut instead of spilling onto a page pdfkit adds by itself (callers measure
  * and paginate first).
  */
-export function write(doc: Pdf, text: string, x: number, y: number, width: number, style: Style & { align?: 'left' | 'center' | 'right' }): number {
+export function write(
+  doc: Pdf,
+  text: string,
+  x: number,
+  y: number,
+  width: number,
+  style: Style & { align?: 'left' | 'center' | 'right' },
+): number {
   const height = measure(doc, text, width, style);
   apply(doc, style);
   doc.text(text, x, y, {
@@ -99,8 +116,18 @@ export function widest(doc: Pdf, texts: string[], style: Style): number {
   return texts.reduce((max, t) => Math.max(max, doc.widthOfString(t)), 0);
 }
 
-export function hline(doc: Pdf, x1: number, x2: number, y: number, opts: { width?: number; color?: string; dash?: boolean } = {}): void {
-  doc.save().moveTo(x1, y).lineTo(x2, y).lineWidth(opts.width ?? 0.6);
+export function hline(
+  doc: Pdf,
+  x1: number,
+  x2: number,
+  y: number,
+  opts: { width?: number; color?: string; dash?: boolean } = {},
+): void {
+  doc
+    .save()
+    .moveTo(x1, y)
+    .lineTo(x2, y)
+    .lineWidth(opts.width ?? 0.6);
   if (opts.dash) doc.dash(2, { space: 2 });
   doc.stroke(opts.color ?? '#333');
   if (opts.dash) doc.undash();
@@ -126,7 +153,15 @@ export const INK = {
  */
 export function drawStamp(
   doc: Pdf,
-  opts: { cx: number; cy: number; lines: Array<{ text: string; size: number }>; color: string; angle?: number; opacity?: number; pad?: number },
+  opts: {
+    cx: number;
+    cy: number;
+    lines: Array<{ text: string; size: number }>;
+    color: string;
+    angle?: number;
+    opacity?: number;
+    pad?: number;
+  },
 ): void {
   const pad = opts.pad ?? mm(3);
   const heights = opts.lines.map((l) => {
@@ -144,9 +179,15 @@ export function drawStamp(
   doc.opacity(opts.opacity ?? 0.82);
   const x = opts.cx - w / 2;
   const y = opts.cy - h / 2;
-  doc.lineWidth(Math.max(1.5, opts.lines[0]!.size / 12)).roundedRect(x, y, w, h, mm(2)).stroke(opts.color);
+  doc
+    .lineWidth(Math.max(1.5, opts.lines[0]!.size / 12))
+    .roundedRect(x, y, w, h, mm(2))
+    .stroke(opts.color);
   const inset = mm(1);
-  doc.lineWidth(0.8).roundedRect(x + inset, y + inset, w - 2 * inset, h - 2 * inset, mm(1.5)).stroke(opts.color);
+  doc
+    .lineWidth(0.8)
+    .roundedRect(x + inset, y + inset, w - 2 * inset, h - 2 * inset, mm(1.5))
+    .stroke(opts.color);
   let ty = y + pad;
   opts.lines.forEach((l, i) => {
     doc.font(FONT.bold).fontSize(l.size).fillColor(opts.color);
@@ -172,7 +213,13 @@ export function voidStamp(doc: Pdf, cx: number, cy: number, scale = 1, reason?: 
 }
 
 /** The 样本 SAMPLE stamp of a preview: as big as 作废 VOID, in a neutral ink, with what it is not. */
-export function sampleStamp(doc: Pdf, cx: number, cy: number, scale = 1, note = '不作为凭证 · Not a valid document'): void {
+export function sampleStamp(
+  doc: Pdf,
+  cx: number,
+  cy: number,
+  scale = 1,
+  note = '不作为凭证 · Not a valid document',
+): void {
   drawStamp(doc, {
     cx,
     cy,
@@ -209,7 +256,14 @@ export function clip(text: string, max: number): string {
  * The QR code to /verify/<id> with its caption below; `size` is the symbol without quiet zone.
  * Returns the total height used (quiet zone + symbol + caption).
  */
-export function verifyBlock(doc: Pdf, env: DocumentEnvelope, x: number, y: number, size: number, captionSize = 6.5): number {
+export function verifyBlock(
+  doc: Pdf,
+  env: DocumentEnvelope,
+  x: number,
+  y: number,
+  size: number,
+  captionSize = 6.5,
+): number {
   if (env.sample) return sampleVerifyBlock(doc, x, y, size, captionSize);
   const quiet = qrQuietZone(env.verifyUrl, size);
   drawQr(doc, env.verifyUrl, x, y + quiet / 2, size);
@@ -217,7 +271,11 @@ export function verifyBlock(doc: Pdf, env: DocumentEnvelope, x: number, y: numbe
   const cx = x + size / 2;
   put(doc, '扫码验真 Scan to verify', cx, cy, { size: captionSize + 0.5, bold: true, align: 'center' });
   cy += (captionSize + 0.5) * 1.45;
-  put(doc, `v${env.version} · ${env.documentId.slice(0, 8)}`, cx, cy, { size: captionSize, color: INK.muted, align: 'center' });
+  put(doc, `v${env.version} · ${env.documentId.slice(0, 8)}`, cx, cy, {
+    size: captionSize,
+    color: INK.muted,
+    align: 'center',
+  });
   cy += captionSize * 1.45;
   return cy - y;
 }
@@ -227,7 +285,14 @@ function sampleVerifyBlock(doc: Pdf, x: number, y: number, size: number, caption
   const quiet = mm(2);
   const top = y + quiet / 2;
   const cx = x + size / 2;
-  doc.save().lineWidth(0.8).dash(3, { space: 2 }).roundedRect(x, top, size, size, mm(1.5)).stroke(INK.slate).undash().restore();
+  doc
+    .save()
+    .lineWidth(0.8)
+    .dash(3, { space: 2 })
+    .roundedRect(x, top, size, size, mm(1.5))
+    .stroke(INK.slate)
+    .undash()
+    .restore();
   const lines: Array<[string, number, boolean]> = [
     ['样本文件', size / 7.5, true],
     ['无核验码', size / 7.5, true],
@@ -330,7 +395,11 @@ export function drawFooter(flow: Flow, env: DocumentEnvelope, label: string, pag
     size: 6.5,
     color: INK.muted,
   });
-  put(doc, `第 ${page} 页 共 ${total} 页  Page ${page} of ${total}`, flow.right, y, { size: 7.5, color: INK.text, align: 'right' });
+  put(doc, `第 ${page} 页 共 ${total} 页  Page ${page} of ${total}`, flow.right, y, {
+    size: 7.5,
+    color: INK.text,
+    align: 'right',
+  });
 }
 
 // ── Tables ──────────────────────────────────────────────────────────────────────────────────────
@@ -389,8 +458,18 @@ function drawRow(doc: Pdf, spec: TableSpec, row: Row, x: number, y: number, h: n
     const col = spec.columns[i]!;
     const w = col.width - 2 * CELL_PAD_X;
     const size = c.size ?? spec.size ?? 9;
-    const used = write(doc, c.text, cx + CELL_PAD_X, y + CELL_PAD_Y, w, { size, bold: c.bold ?? false, color: c.color ?? INK.text, align: col.align ?? 'left' });
-    if (c.sub) write(doc, c.sub, cx + CELL_PAD_X, y + CELL_PAD_Y + used + 1, w, { size: size - 1.8, color: INK.muted, align: col.align ?? 'left' });
+    const used = write(doc, c.text, cx + CELL_PAD_X, y + CELL_PAD_Y, w, {
+      size,
+      bold: c.bold ?? false,
+      color: c.color ?? INK.text,
+      align: col.align ?? 'left',
+    });
+    if (c.sub)
+      write(doc, c.sub, cx + CELL_PAD_X, y + CELL_PAD_Y + used + 1, w, {
+        size: size - 1.8,
+        color: INK.muted,
+        align: col.align ?? 'left',
+      });
     cx += col.width;
   });
   void h;
@@ -399,12 +478,21 @@ function drawRow(doc: Pdf, spec: TableSpec, row: Row, x: number, y: number, h: n
 function drawHeader(doc: Pdf, spec: TableSpec, x: number, y: number, width: number): number {
   if (!spec.header) return 0;
   const size = (spec.size ?? 9) - 0.5;
-  const h = rowHeight(doc, { ...spec, size }, spec.header.map((t) => ({ text: t, bold: true })));
+  const h = rowHeight(
+    doc,
+    { ...spec, size },
+    spec.header.map((t) => ({ text: t, bold: true })),
+  );
   doc.save().rect(x, y, width, h).fill(INK.head).restore();
   let cx = x;
   spec.header.forEach((t, i) => {
     const col = spec.columns[i]!;
-    write(doc, t, cx + CELL_PAD_X, y + CELL_PAD_Y, col.width - 2 * CELL_PAD_X, { size, bold: true, color: 'white', align: col.align ?? 'left' });
+    write(doc, t, cx + CELL_PAD_X, y + CELL_PAD_Y, col.width - 2 * CELL_PAD_X, {
+      size,
+      bold: true,
+      color: 'white',
+      align: col.align ?? 'left',
+    });
     cx += col.width;
   });
   return h;
@@ -412,7 +500,13 @@ function drawHeader(doc: Pdf, spec: TableSpec, x: number, y: number, width: numb
 
 /** Height a table takes when it does not break across pages. */
 export function tableHeight(flow: Flow, spec: TableSpec): number {
-  const header = spec.header ? rowHeight(flow.doc, { ...spec, size: (spec.size ?? 9) - 0.5 }, spec.header.map((t) => ({ text: t, bold: true }))) : 0;
+  const header = spec.header
+    ? rowHeight(
+        flow.doc,
+        { ...spec, size: (spec.size ?? 9) - 0.5 },
+        spec.header.map((t) => ({ text: t, bold: true })),
+      )
+    : 0;
   return spec.rows.reduce((h, r) => h + rowHeight(flow.doc, spec, r), header);
 }
 
@@ -425,12 +519,23 @@ export function drawTable(flow: Flow, spec: TableSpec): void {
   const width = spec.columns.reduce((s, c) => s + c.width, 0);
   const x = spec.x ?? flow.left;
   const heights = spec.rows.map((r) => rowHeight(doc, spec, r));
-  const headerHeight = spec.header ? rowHeight(doc, { ...spec, size: (spec.size ?? 9) - 0.5 }, spec.header.map((t) => ({ text: t, bold: true }))) : 0;
+  const headerHeight = spec.header
+    ? rowHeight(
+        doc,
+        { ...spec, size: (spec.size ?? 9) - 0.5 },
+        spec.header.map((t) => ({ text: t, bold: true })),
+      )
+    : 0;
   flow.need(headerHeight + (heights[0] ?? 0));
   let segmentTop = flow.y;
   flow.y += drawHeader(doc, spec, x, flow.y, width);
   const closeSegment = (): void => {
-    doc.save().rect(x, segmentTop, width, flow.y - segmentTop).lineWidth(0.6).stroke(INK.head).restore();
+    doc
+      .save()
+      .rect(x, segmentTop, width, flow.y - segmentTop)
+      .lineWidth(0.6)
+      .stroke(INK.head)
+      .restore();
   };
   spec.rows.forEach((row, i) => {
     const h = heights[i]!;
@@ -455,7 +560,11 @@ export function sectionTitle(flow: Flow, text: string, keep = mm(12)): void {
   const h = measure(flow.doc, text, flow.width, { size, bold: true });
   flow.need(h + mm(3) + keep);
   flow.y += mm(2.5);
-  flow.doc.save().rect(flow.left, flow.y + 1, mm(1.2), h - 2).fill(INK.head).restore();
+  flow.doc
+    .save()
+    .rect(flow.left, flow.y + 1, mm(1.2), h - 2)
+    .fill(INK.head)
+    .restore();
   write(flow.doc, text, flow.left + mm(3), flow.y, flow.width - mm(3), { size, bold: true });
   flow.y += h + mm(1.8);
 }
@@ -464,13 +573,23 @@ export function sectionTitle(flow: Flow, text: string, keep = mm(12)): void {
 export function factGrid(flow: Flow, facts: Array<[string, string]>, columns = 2, size = 9): void {
   const doc = flow.doc;
   const colWidth = flow.width / columns;
-  const labelWidth = Math.min(colWidth * 0.48, widest(doc, facts.map(([l]) => l), { size: size - 1 }) + mm(3));
+  const labelWidth = Math.min(
+    colWidth * 0.48,
+    widest(
+      doc,
+      facts.map(([l]) => l),
+      { size: size - 1 },
+    ) + mm(3),
+  );
   for (let i = 0; i < facts.length; i += columns) {
     const slice = facts.slice(i, i + columns);
     const h =
       Math.max(
         ...slice.map(([l, v]) =>
-          Math.max(measure(doc, l, labelWidth, { size: size - 1 }), measure(doc, v, colWidth - labelWidth - mm(2), { size, bold: true })),
+          Math.max(
+            measure(doc, l, labelWidth, { size: size - 1 }),
+            measure(doc, v, colWidth - labelWidth - mm(2), { size, bold: true }),
+          ),
         ),
       ) + mm(1.6);
     flow.need(h);

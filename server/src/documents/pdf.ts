@@ -83,7 +83,8 @@ function recording(face: FontFace, missing: Set<string>, metrics: LineMetrics | 
     // Glyph 0 is cached by fontkit without its code points: ask the character map which ones lack a
     // glyph. Control characters (a line break inside a measured string) are layout, not ink.
     if (run.glyphs.some((g) => g.id === 0)) {
-      for (const char of text) if (!CONTROL.test(char) && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
+      for (const char of text)
+        if (!CONTROL.test(char) && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
     }
     return run;
   };
@@ -101,7 +102,8 @@ export function addPage(doc: Pdf, page: PageSpec): void {
  */
 export function toBuffer(doc: Pdf): Promise<Buffer> {
   const glyphs = missingGlyphs.get(doc);
-  if (glyphs && glyphs.missing.size > 0) return Promise.reject(new MissingGlyphsError([...glyphs.missing], glyphs.font));
+  if (glyphs && glyphs.missing.size > 0)
+    return Promise.reject(new MissingGlyphsError([...glyphs.missing], glyphs.font));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

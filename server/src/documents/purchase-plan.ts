@@ -83,7 +83,10 @@ export async function renderPurchasePlan(input: PurchasePlanDocumentInput, fonts
     fonts,
   });
   const flow = new Flow(doc, PAGE, (f) => {
-    put(doc, `${input.project.name} · 置业计划书 ${input.unit.code}（续 continued）`, f.left, f.top, { size: 8, color: INK.muted });
+    put(doc, `${input.project.name} · 置业计划书 ${input.unit.code}（续 continued）`, f.left, f.top, {
+      size: 8,
+      color: INK.muted,
+    });
     return f.top + mm(7);
   });
   flow.newPage();
@@ -95,10 +98,16 @@ export async function renderPurchasePlan(input: PurchasePlanDocumentInput, fonts
   put(doc, input.project.nameEn, flow.left, top + mm(5.5), { size: 8, color: INK.muted });
   put(doc, '置业计划书', flow.left, top + mm(11.5), { size: 22, bold: true });
   put(doc, 'PURCHASE PLAN', flow.left, top + mm(21.5), { size: 9, characterSpacing: 2.5, color: INK.muted });
-  put(doc, `房号 Unit ${input.unit.code}    报价日 Quoted ${input.quotedOn}    有效期至 Valid until ${input.validUntil}`, flow.left, top + mm(28), {
-    size: 9.5,
-    bold: true,
-  });
+  put(
+    doc,
+    `房号 Unit ${input.unit.code}    报价日 Quoted ${input.quotedOn}    有效期至 Valid until ${input.validUntil}`,
+    flow.left,
+    top + mm(28),
+    {
+      size: 9.5,
+      bold: true,
+    },
+  );
   const used = verifyBlock(doc, input, flow.right - qrSize, top - mm(1.5), qrSize, 6.3);
   flow.y = Math.max(top + mm(34), top + used) + mm(1);
   doc.save().rect(flow.left, flow.y, flow.width, 1.4).fill(INK.head).restore();
@@ -126,13 +135,14 @@ export async function renderPurchasePlan(input: PurchasePlanDocumentInput, fonts
   // Notes and consultant.
   const notes = [
     `仅供参考 For reference only. 本计划书有效期至 ${input.validUntil}，价格、优惠及付款方式以签订认购书时的价目表和政策为准。Prices, discounts and plans are those in force when the subscription agreement is signed; this quote is valid until ${input.validUntil}.`,
-    '按揭贷款金额、利率及期限以银行审批为准；身份类优惠须核验证明。Loan amount, rate and term are subject to the bank\'s approval; identity discounts require proof.',
+    "按揭贷款金额、利率及期限以银行审批为准；身份类优惠须核验证明。Loan amount, rate and term are subject to the bank's approval; identity discounts require proof.",
     '付款日期按报价日计算，签约后以认购书所列日期为准。Due dates count from the quote day; after signing, the dates in the agreement apply.',
   ];
   const noteSize = 7.4;
   const pad = mm(3);
   const inner = flow.width - 2 * pad;
-  const boxH = notes.reduce((h, n) => h + measure(doc, n, inner, { size: noteSize, lineGap: 1 }) + mm(1.2), 0) + 2 * pad - mm(1.2);
+  const boxH =
+    notes.reduce((h, n) => h + measure(doc, n, inner, { size: noteSize, lineGap: 1 }) + mm(1.2), 0) + 2 * pad - mm(1.2);
   flow.need(boxH + mm(13));
   flow.y += mm(4);
   doc.save().roundedRect(flow.left, flow.y, flow.width, boxH, mm(1.5)).fill('#fff6e0').restore();
@@ -171,7 +181,14 @@ function comparison(flow: Flow, input: PurchasePlanDocumentInput): void {
       : {
           text: formatFen(items.reduce((s, i) => s + i.amount, 0)),
           bold: true,
-          ...(withDate ? { sub: items.map((i) => i.dueDate).filter((d, k, a) => a.indexOf(d) === k).join(' / ') } : {}),
+          ...(withDate
+            ? {
+                sub: items
+                  .map((i) => i.dueDate)
+                  .filter((d, k, a) => a.indexOf(d) === k)
+                  .join(' / '),
+              }
+            : {}),
         };
 
   const rows: Row[] = [
@@ -181,7 +198,8 @@ function comparison(flow: Flow, input: PurchasePlanDocumentInput): void {
         if (!c.ok) return { text: '不适用 Not applicable', bold: true, color: INK.red, sub: c.reason };
         const lines = c.steps.map((s) => `${s.name}  −${formatFen(s.off)}`);
         if (c.capOff !== 0) lines.push(`封顶调整 Cap  +${formatFen(c.capOff)}`);
-        if (c.roundingOff !== 0) lines.push(`取整 Rounding  ${c.roundingOff > 0 ? '−' : '+'}${formatFen(Math.abs(c.roundingOff))}`);
+        if (c.roundingOff !== 0)
+          lines.push(`取整 Rounding  ${c.roundingOff > 0 ? '−' : '+'}${formatFen(Math.abs(c.roundingOff))}`);
         return lines.length ? { text: lines.join('\n'), size: size - 1 } : { text: '无 None', color: INK.muted };
       }),
     ],
@@ -196,14 +214,26 @@ function comparison(flow: Flow, input: PurchasePlanDocumentInput): void {
     ],
     [
       '优惠合计 Total off',
-      ...cell((c) => ({ text: `−${formatFen(input.unit.listPrice - c.finalPrice)}`, sub: `${(((input.unit.listPrice - c.finalPrice) / Math.max(1, input.unit.listPrice)) * 100).toFixed(2)}%` })),
+      ...cell((c) => ({
+        text: `−${formatFen(input.unit.listPrice - c.finalPrice)}`,
+        sub: `${(((input.unit.listPrice - c.finalPrice) / Math.max(1, input.unit.listPrice)) * 100).toFixed(2)}%`,
+      })),
     ],
-    ['单价 Price / m²', ...cell((c) => ({ text: input.unit.grossArea > 0 ? formatFen(Math.round(c.finalPrice / input.unit.grossArea)) : '—' }))],
+    [
+      '单价 Price / m²',
+      ...cell((c) => ({
+        text: input.unit.grossArea > 0 ? formatFen(Math.round(c.finalPrice / input.unit.grossArea)) : '—',
+      })),
+    ],
     ['定金 Deposit', ...cell((c) => money(byKind(c, ['DEPOSIT'])))],
     [
       { text: '首付 / 首期 Down payment', sub: '含定金 incl. deposit' },
       ...cell((c) =>
-        c.plan.kind === 'MORTGAGE' ? money(byKind(c, ['DEPOSIT', 'DOWN_PAYMENT'])) : c.plan.kind === 'INSTALLMENTS' ? money(c.schedule.slice(0, 2)) : na(),
+        c.plan.kind === 'MORTGAGE'
+          ? money(byKind(c, ['DEPOSIT', 'DOWN_PAYMENT']))
+          : c.plan.kind === 'INSTALLMENTS'
+            ? money(c.schedule.slice(0, 2))
+            : na(),
       ),
     ],
     [
@@ -218,11 +248,16 @@ function comparison(flow: Flow, input: PurchasePlanDocumentInput): void {
     [
       { text: '付款计划 Schedule', sub: '金额 · 日期 amount · due' },
       ...cell((c) => ({
-        text: c.schedule.map((s) => `${s.label}\n${formatFen(s.amount)}${cols.length >= 4 ? '\n' : ' · '}${s.dueDate}`).join('\n'),
+        text: c.schedule
+          .map((s) => `${s.label}\n${formatFen(s.amount)}${cols.length >= 4 ? '\n' : ' · '}${s.dueDate}`)
+          .join('\n'),
         size: size - 0.6,
       })),
     ],
-    [{ text: '合计 Total', bold: true }, ...cell((c) => ({ text: formatFen(c.schedule.reduce((s, i) => s + i.amount, 0)), bold: true }))],
+    [
+      { text: '合计 Total', bold: true },
+      ...cell((c) => ({ text: formatFen(c.schedule.reduce((s, i) => s + i.amount, 0)), bold: true })),
+    ],
   ];
   const totalRow = rows.length - 1;
   const finalRow = 1;

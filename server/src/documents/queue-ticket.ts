@@ -98,7 +98,10 @@ function rule(doc: Pdf, above: number, below: number): Block {
   return {
     height: above + below,
     draw: (x, y) => {
-      doc.save().moveTo(x, y + above).lineTo(x + WIDTH, y + above);
+      doc
+        .save()
+        .moveTo(x, y + above)
+        .lineTo(x + WIDTH, y + above);
       doc.lineWidth(0.8).dash(3, { space: 2 }).stroke('black').undash().restore();
     },
   };
@@ -115,7 +118,10 @@ function bigNumber(doc: Pdf, text: string): Block {
   return {
     height: 0.8 * line,
     draw: (x, y) => {
-      doc.font(FONT.bold).fontSize(size).text(text, x, y - 0.12 * line, { width: WIDTH, align: 'center', lineBreak: false });
+      doc
+        .font(FONT.bold)
+        .fontSize(size)
+        .text(text, x, y - 0.12 * line, { width: WIDTH, align: 'center', lineBreak: false });
     },
   };
 }
@@ -134,7 +140,11 @@ function categoryBadge(doc: Pdf, category: QueueTicketInput['category']): Block 
     draw: (x, y) => {
       const boxWidth = Math.min(WIDTH, textWidth + 2 * padX);
       const left = x + (WIDTH - boxWidth) / 2;
-      doc.save().roundedRect(left, y, boxWidth, lineHeight + 2 * padY, mm(1)).fill('black').restore();
+      doc
+        .save()
+        .roundedRect(left, y, boxWidth, lineHeight + 2 * padY, mm(1))
+        .fill('black')
+        .restore();
       doc.save().fillColor('white').font(FONT.bold).fontSize(size);
       doc.text(text, left, y + padY, { width: boxWidth, align: 'center', lineBreak: false });
       doc.restore();

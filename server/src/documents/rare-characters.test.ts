@@ -16,7 +16,14 @@ import { AppError } from '@kaipan/shared';
 import { pdfGlyphs } from '../../../test/support/pdf-glyphs.js';
 import { RenderPool } from '../jobs/render-pool.js';
 import { renderAgreement } from './agreement.js';
-import { type CjkFont, MissingGlyphsError, packagedCjkFont, renderWithFonts, resolveCjkFonts, type UnprintableCharacter } from './fonts.js';
+import {
+  type CjkFont,
+  MissingGlyphsError,
+  packagedCjkFont,
+  renderWithFonts,
+  resolveCjkFonts,
+  type UnprintableCharacter,
+} from './fonts.js';
 import { renderPurchasePlan } from './purchase-plan.js';
 import { renderReceipt } from './receipt.js';
 import { sampleAgreement, samplePurchasePlan, sampleReceipt } from './samples.js';
@@ -57,14 +64,28 @@ describe('rare characters with the packaged font only', () => {
 
   it('lays out like Noto Sans CJK: a four-plan purchase plan stays on one page (its own metrics pushed it onto two)', async () => {
     const base = samplePurchasePlan();
-    const input = { ...base, columns: [...base.columns, { plan: { code: 'STAFF', name: '员工专享', nameEn: 'Staff', kind: 'LUMP_SUM' as const }, ok: false as const, reason: 'STAFF97 requires identity "staff"' }] };
+    const input = {
+      ...base,
+      columns: [
+        ...base.columns,
+        {
+          plan: { code: 'STAFF', name: '员工专享', nameEn: 'Staff', kind: 'LUMP_SUM' as const },
+          ok: false as const,
+          reason: 'STAFF97 requires identity "staff"',
+        },
+      ],
+    };
     const pdf = await renderWithFonts(packagedOnly, (font) => renderPurchasePlan(input, font), refuse);
     expect(pdf.toString('latin1').match(/\/Type \/Page\b/g)).toHaveLength(1);
   });
 
   it('a receipt prints each rare name with real glyphs', async () => {
     for (const name of RARE_NAMES) {
-      const pdf = await renderWithFonts(packagedOnly, (font) => renderReceipt(sampleReceipt({ payer: { name, phone: '13812345678' } }), font), refuse);
+      const pdf = await renderWithFonts(
+        packagedOnly,
+        (font) => renderReceipt(sampleReceipt({ payer: { name, phone: '13812345678' } }), font),
+        refuse,
+      );
       expect(pdfGlyphs(pdf).fonts.every((f) => f.startsWith('NotoSansHans-'))).toBe(true);
       expectRealGlyphs(pdf, [name]);
       expect(await text(pdf)).toContain(name);
@@ -73,7 +94,13 @@ describe('rare characters with the packaged font only', () => {
 
   it('a 认购书 prints rare names of the buyer and a co-buyer with real glyphs', async () => {
     const base = sampleAgreement();
-    const input = sampleAgreement({ buyer: { ...base.buyer, name: '欧阳喆堃', coBuyers: [{ name: '刘犇䶮龑', relation: '配偶', phone: '13900001111' }] } });
+    const input = sampleAgreement({
+      buyer: {
+        ...base.buyer,
+        name: '欧阳喆堃',
+        coBuyers: [{ name: '刘犇䶮龑', relation: '配偶', phone: '13900001111' }],
+      },
+    });
     const pdf = await renderWithFonts(packagedOnly, (font) => renderAgreement(input, font), refuse);
     expectRealGlyphs(pdf, ['欧阳喆堃', '刘犇䶮龑']);
     const flat = await text(pdf);
@@ -89,13 +116,22 @@ describe('rare characters with the packaged font only', () => {
         (error: unknown) => error,
       );
       expect(refused).toBeInstanceOf(AppError);
-      expect(refused).toMatchObject({ code: 'UNPRINTABLE_CHARACTER', details: { characters: [{ char: NO_FONT, codePoint: 'U+2B820' }] } });
+      expect(refused).toMatchObject({
+        code: 'UNPRINTABLE_CHARACTER',
+        details: { characters: [{ char: NO_FONT, codePoint: 'U+2B820' }] },
+      });
       expect((refused as AppError).message).toContain('U+2B820');
     }
     // CJK extensions B and G are beyond the packaged font (a full system font has 𠮷 and 𰻞): refused there too.
     for (const char of ['\u{20BB7}', '\u{30EDE}']) {
       const name = `${char}田`;
-      await expect(renderWithFonts(packagedOnly, (font) => renderReceipt(sampleReceipt({ payer: { name, phone: '13812345678' } }), font), refuse)).rejects.toMatchObject({
+      await expect(
+        renderWithFonts(
+          packagedOnly,
+          (font) => renderReceipt(sampleReceipt({ payer: { name, phone: '13812345678' } }), font),
+          refuse,
+        ),
+      ).rejects.toMatchObject({
         code: 'UNPRINTABLE_CHARACTER',
         details: { characters: [{ char }] },
       });
@@ -103,23 +139,33 @@ describe('rare characters with the packaged font only', () => {
   });
 
   it('a renderer used on its own never returns tofu: its font lacks a character → MissingGlyphsError', async () => {
-    const error = await renderReceipt(sampleReceipt({ payer: { name: `李${NO_FONT}`, phone: '13812345678' } }), packagedCjkFont()).catch((e: unknown) => e);
+    const error = await renderReceipt(
+      sampleReceipt({ payer: { name: `李${NO_FONT}`, phone: '13812345678' } }),
+      packagedCjkFont(),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingGlyphsError);
     expect((error as MissingGlyphsError).characters).toEqual([NO_FONT]);
   });
 
   it('a document its first font cannot print is drawn with the next font of the chain', async () => {
     // A font with no CJK (nor Latin) glyph at all: VS Code's icon font, shipped in playwright-core.
-    const assets = path.join(path.dirname(createRequire(import.meta.url).resolve('playwright-core/package.json')), 'lib/vite/recorder/assets');
+    const assets = path.join(
+      path.dirname(createRequire(import.meta.url).resolve('playwright-core/package.json')),
+      'lib/vite/recorder/assets',
+    );
     const icons = (await fs.readdir(assets)).find((f) => f.endsWith('.ttf'));
     expect(icons).toBeDefined();
     const face = { path: path.join(assets, icons!), family: undefined };
     const iconFont: CjkFont = { ...face, bold: face, source: 'override' };
     const tried: string[] = [];
-    const pdf = await renderWithFonts([iconFont, ...packagedOnly], (font) => {
-      tried.push(font.source);
-      return renderReceipt(sampleReceipt({ payer: { name: '王堃', phone: '13812345678' } }), font);
-    }, refuse);
+    const pdf = await renderWithFonts(
+      [iconFont, ...packagedOnly],
+      (font) => {
+        tried.push(font.source);
+        return renderReceipt(sampleReceipt({ payer: { name: '王堃', phone: '13812345678' } }), font);
+      },
+      refuse,
+    );
     expect(tried).toEqual(['override', 'package']);
     expect(pdfGlyphs(pdf).fonts.every((f) => f.startsWith('NotoSansHans-'))).toBe(true);
     expectRealGlyphs(pdf, ['王堃']);
@@ -128,9 +174,14 @@ describe('rare characters with the packaged font only', () => {
   it('through the render thread: prints the rare name, and the refusal keeps its code', async () => {
     const pool = new RenderPool({ system: false });
     try {
-      const pdf = await pool.renderDocument({ kind: 'receipt', input: sampleReceipt({ payer: { name: '刘犇', phone: '13812345678' } }) });
+      const pdf = await pool.renderDocument({
+        kind: 'receipt',
+        input: sampleReceipt({ payer: { name: '刘犇', phone: '13812345678' } }),
+      });
       expectRealGlyphs(pdf, ['刘犇']);
-      const refused = await pool.renderDocument({ kind: 'receipt', input: sampleReceipt({ payer: { name: NO_FONT, phone: '13812345678' } }) }).catch((e: unknown) => e);
+      const refused = await pool
+        .renderDocument({ kind: 'receipt', input: sampleReceipt({ payer: { name: NO_FONT, phone: '13812345678' } }) })
+        .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(AppError);
       expect(refused).toMatchObject({ code: 'UNPRINTABLE_CHARACTER', details: { characters: [{ char: NO_FONT }] } });
     } finally {

@@ -87,7 +87,10 @@ const titleText = (input: ReceiptDocumentInput): { zh: string; en: string } =>
 
 function unitText(input: ReceiptDocumentInput): { label: string; value: string } {
   if (input.unitCode) {
-    return { label: '房号 Unit', value: input.registrationNo ? `${input.unitCode}（认筹 ${input.registrationNo}）` : input.unitCode };
+    return {
+      label: '房号 Unit',
+      value: input.registrationNo ? `${input.unitCode}（认筹 ${input.registrationNo}）` : input.unitCode,
+    };
   }
   return { label: '认筹号 Registration', value: input.registrationNo ?? '—' };
 }
@@ -125,15 +128,25 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
 
   // Fields table on the left.
   const tableTop = top + mm(27);
-  put(doc, `日期 Date  ${formatProjectTime(input.receivedAt, input.project.timezone)}`, left, tableTop - mm(4.5), { size: 8.5 });
+  put(doc, `日期 Date  ${formatProjectTime(input.receivedAt, input.project.timezone)}`, left, tableTop - mm(4.5), {
+    size: 8.5,
+  });
   const labelWidth = mm(33);
   const valueWidth = mainRight - left - labelWidth;
   const unit = unitText(input);
   const rows: Array<{ label: string; value: string; size?: number; bold?: boolean; color?: string }> = [
-    { label: payerLabel(input), value: input.payer.phone ? `${input.payer.name}    ${input.payer.phone}` : input.payer.name, bold: true },
+    {
+      label: payerLabel(input),
+      value: input.payer.phone ? `${input.payer.name}    ${input.payer.phone}` : input.payer.name,
+      bold: true,
+    },
     { label: unit.label, value: unit.value, bold: true },
     { label: '款项 Item', value: bilingual(KIND_LABELS[input.kind]) },
-    { label: isRefund(input) ? '退款方式 Paid by' : '付款方式 Method', value: input.lines.map(methodText).join('\n'), size: 8.5 },
+    {
+      label: isRefund(input) ? '退款方式 Paid by' : '付款方式 Method',
+      value: input.lines.map(methodText).join('\n'),
+      size: 8.5,
+    },
     { label: '金额（小写）Amount', value: formatFen(input.amount), size: 14, bold: true },
     { label: '金额（大写）In words', value: amountInCapitals(input.amount), size: 11, bold: true },
     ...(input.note ? [{ label: '备注 Note', value: clip(input.note, 120), size: 8.5 }] : []),
@@ -142,15 +155,31 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
   hline(doc, left, mainRight, y, { width: 1 });
   for (const row of rows) {
     const size = row.size ?? 10;
-    const h = Math.max(measure(doc, row.value, valueWidth - mm(3), { size, bold: row.bold ?? false }), measure(doc, row.label, labelWidth - mm(2), { size: 8 })) + mm(2.4);
+    const h =
+      Math.max(
+        measure(doc, row.value, valueWidth - mm(3), { size, bold: row.bold ?? false }),
+        measure(doc, row.label, labelWidth - mm(2), { size: 8 }),
+      ) + mm(2.4);
     doc.save().rect(left, y, labelWidth, h).fill(INK.fill).restore();
-    write(doc, row.label, left + mm(1.5), y + mm(1.2) + Math.max(0, (size - 10) * 0.35), labelWidth - mm(2), { size: 8, color: INK.muted });
-    write(doc, row.value, left + labelWidth + mm(2), y + mm(1.1), valueWidth - mm(3), { size, bold: row.bold ?? false });
+    write(doc, row.label, left + mm(1.5), y + mm(1.2) + Math.max(0, (size - 10) * 0.35), labelWidth - mm(2), {
+      size: 8,
+      color: INK.muted,
+    });
+    write(doc, row.value, left + labelWidth + mm(2), y + mm(1.1), valueWidth - mm(3), {
+      size,
+      bold: row.bold ?? false,
+    });
     y += h;
     hline(doc, left, mainRight, y, { width: 0.4, color: INK.rule });
   }
   hline(doc, left, mainRight, y, { width: 1 });
-  doc.save().moveTo(left + labelWidth, tableTop).lineTo(left + labelWidth, y).lineWidth(0.4).stroke(INK.rule).restore();
+  doc
+    .save()
+    .moveTo(left + labelWidth, tableTop)
+    .lineTo(left + labelWidth, y)
+    .lineWidth(0.4)
+    .stroke(INK.rule)
+    .restore();
 
   // Verification on the right.
   verifyBlock(doc, input, qrX, tableTop - mm(1), qrSize, 6.5);
@@ -166,10 +195,19 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
 
   // Footer.
   const footY = mm(A5.height - 6.5);
-  put(doc, clip(`文件 Document ${input.documentId} · v${input.version} · 生成 Generated ${formatProjectTime(input.renderedAt, input.project.timezone)}`, 120), left, footY, {
-    size: 6,
-    color: INK.faint,
-  });
+  put(
+    doc,
+    clip(
+      `文件 Document ${input.documentId} · v${input.version} · 生成 Generated ${formatProjectTime(input.renderedAt, input.project.timezone)}`,
+      120,
+    ),
+    left,
+    footY,
+    {
+      size: 6,
+      color: INK.faint,
+    },
+  );
   put(doc, '第一联 收据联 Copy for the payer', right, footY, { size: 6, color: INK.faint, align: 'right' });
 
   if (input.printCount > 1) copyStamp(doc, left + (mainRight - left) * 0.72, tableTop + mm(16), input.printCount);
@@ -189,7 +227,12 @@ function thermal(doc: Pdf, input: ReceiptDocumentInput): void {
     textBlock(doc, input.project.name, WIDTH, { font: 'bold', size: 13, ...center }),
     textBlock(doc, input.project.nameEn, WIDTH, { size: 8, ...center }),
     rule(doc, mm(2.5), mm(2.5)),
-    textBlock(doc, `${title.zh.replace(/\s+/g, ' ')}  ${title.en}`, WIDTH, { font: 'bold', size: 14, ...center, gapAfter: mm(0.5) }),
+    textBlock(doc, `${title.zh.replace(/\s+/g, ' ')}  ${title.en}`, WIDTH, {
+      font: 'bold',
+      size: 14,
+      ...center,
+      gapAfter: mm(0.5),
+    }),
     textBlock(doc, `No. ${input.label}`, WIDTH, { font: 'bold', size: 12, ...center, gapAfter: mm(1.5) }),
     ...(input.printCount > 1 ? [badge(doc, `COPY 重打 · 第${input.printCount}次打印`, 10)] : []),
     ...(input.voided ? [badge(doc, '作废  VOID', 22)] : []),
@@ -203,14 +246,21 @@ function thermal(doc: Pdf, input: ReceiptDocumentInput): void {
     ...input.lines.flatMap((line) => [
       row(doc, bilingual(METHOD_LABELS[line.method]), formatFen(line.amount), false),
       ...(line.reference
-        ? [textBlock(doc, `${line.method === 'CONVERSION' ? '转自 From' : '参考号 Ref.'} ${line.reference}`, WIDTH, { size: 7.5, gapAfter: mm(0.8) })]
+        ? [
+            textBlock(doc, `${line.method === 'CONVERSION' ? '转自 From' : '参考号 Ref.'} ${line.reference}`, WIDTH, {
+              size: 7.5,
+              gapAfter: mm(0.8),
+            }),
+          ]
         : []),
     ]),
     rule(doc, mm(1), mm(2)),
     row(doc, '金额 Amount', formatFen(input.amount), true, 14),
     textBlock(doc, amountInCapitals(input.amount), WIDTH, { font: 'bold', size: 10, align: 'right', gapAfter: mm(1) }),
     ...(input.note ? [textBlock(doc, `备注 Note: ${clip(input.note, 120)}`, WIDTH, { size: 8, gapAfter: mm(1) })] : []),
-    ...(input.voided && input.voidReason ? [textBlock(doc, `作废原因 Void reason: ${input.voidReason}`, WIDTH, { font: 'bold', size: 9, gapAfter: mm(1) })] : []),
+    ...(input.voided && input.voidReason
+      ? [textBlock(doc, `作废原因 Void reason: ${input.voidReason}`, WIDTH, { font: 'bold', size: 9, gapAfter: mm(1) })]
+      : []),
     rule(doc, mm(1), mm(2)),
     row(doc, '收款人 Cashier', input.cashier),
     spacer(mm(5)),
@@ -219,7 +269,10 @@ function thermal(doc: Pdf, input: ReceiptDocumentInput): void {
     qr(doc, input.verifyUrl),
     textBlock(doc, '扫码验真 Scan to verify', WIDTH, { font: 'bold', size: 9, ...center }),
     textBlock(doc, `v${input.version} · ${input.documentId}`, WIDTH, { size: 6.5, ...center, gapAfter: mm(1) }),
-    textBlock(doc, `生成 Generated ${formatProjectTime(input.renderedAt, input.project.timezone)}`, WIDTH, { size: 6.5, ...center }),
+    textBlock(doc, `生成 Generated ${formatProjectTime(input.renderedAt, input.project.timezone)}`, WIDTH, {
+      size: 6.5,
+      ...center,
+    }),
   ];
   addFittedPage(doc, ROLL, blocks);
 }
@@ -255,7 +308,11 @@ function badge(doc: Pdf, text: string, size: number): Block {
   return {
     height: lineHeight + 2 * pad + mm(1.5),
     draw: (x, y) => {
-      doc.save().rect(x, y, WIDTH, lineHeight + 2 * pad).fill('black').restore();
+      doc
+        .save()
+        .rect(x, y, WIDTH, lineHeight + 2 * pad)
+        .fill('black')
+        .restore();
       put(doc, text, x + WIDTH / 2, y + pad, { size, bold: true, color: 'white', align: 'center' });
     },
   };

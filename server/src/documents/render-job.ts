@@ -17,7 +17,10 @@ import { countPdfPages, latestDocument, sha256, verifyUrlOf } from './versions.j
 const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 /** The renderer input with its identity filled in. */
-function complete(render: PreparedRender, identity: { documentId: string; version: number; verifyUrl: string; renderedAt: string }): DocumentRenderJob {
+function complete(
+  render: PreparedRender,
+  identity: { documentId: string; version: number; verifyUrl: string; renderedAt: string },
+): DocumentRenderJob {
   switch (render.kind) {
     case 'receipt':
       return { kind: 'receipt', input: { ...render.input, ...identity } };
@@ -49,7 +52,12 @@ export async function processDocumentJob(db: Db, pool: RenderPool, job: Document
       const documentId = randomUUID();
       await job.updateProgress(15);
       const pdf = await pool.renderDocument(
-        complete(d.render, { documentId, version, verifyUrl: verifyUrlOf(d.origin, documentId), renderedAt: d.requestedAt }),
+        complete(d.render, {
+          documentId,
+          version,
+          verifyUrl: verifyUrlOf(d.origin, documentId),
+          renderedAt: d.requestedAt,
+        }),
       );
       await job.updateProgress(80);
       const digest = sha256(pdf);
@@ -65,12 +73,29 @@ export async function processDocumentJob(db: Db, pool: RenderPool, job: Document
         });
         if ((top?.version ?? 0) !== version - 1) return false;
         const replaced = d.voided
-          ? await tx.document.updateMany({ where: { kind: d.kind, entityId: d.entityId, status: { not: 'VOIDED' } }, data: { status: 'VOIDED' } })
-          : await tx.document.updateMany({ where: { kind: d.kind, entityId: d.entityId, variant: d.variant, status: 'CURRENT' }, data: { status: 'SUPERSEDED' } });
+          ? await tx.document.updateMany({
+              where: { kind: d.kind, entityId: d.entityId, status: { not: 'VOIDED' } },
+              data: { status: 'VOIDED' },
+            })
+          : await tx.document.updateMany({
+              where: { kind: d.kind, entityId: d.entityId, variant: d.variant, status: 'CURRENT' },
+              data: { status: 'SUPERSEDED' },
+            });
         await tx.document.create({
           data: {
-            id: documentId, projectId: d.projectId, kind: d.kind, entityId: d.entityId, version, status, variant: d.variant,
-            title: d.title, sha256: digest, pdf: Uint8Array.from(pdf), pages, createdById: d.requestedBy?.id ?? null, createdAt: new Date(d.requestedAt),
+            id: documentId,
+            projectId: d.projectId,
+            kind: d.kind,
+            entityId: d.entityId,
+            version,
+            status,
+            variant: d.variant,
+            title: d.title,
+            sha256: digest,
+            pdf: Uint8Array.from(pdf),
+            pages,
+            createdById: d.requestedBy?.id ?? null,
+            createdAt: new Date(d.requestedAt),
           },
         });
         await tx.auditEvent.create({
@@ -80,10 +105,22 @@ export async function processDocumentJob(db: Db, pool: RenderPool, job: Document
             action: 'document.rendered',
             entity: 'document',
             entityId: documentId,
-            before: latest ? { documentId: latest.id, version: latest.version, status: latest.status, replaced: replaced.count } : undefined,
+            before: latest
+              ? { documentId: latest.id, version: latest.version, status: latest.status, replaced: replaced.count }
+              : undefined,
             after: {
-              kind: d.kind, entityId: d.entityId, variant: d.variant, version, status, sha256: digest, pages, title: d.title,
-              fingerprint: d.fingerprint, facts: d.facts, origin: d.origin, ...(d.refresh ? { refresh: d.refresh.reason } : {}),
+              kind: d.kind,
+              entityId: d.entityId,
+              variant: d.variant,
+              version,
+              status,
+              sha256: digest,
+              pages,
+              title: d.title,
+              fingerprint: d.fingerprint,
+              facts: d.facts,
+              origin: d.origin,
+              ...(d.refresh ? { refresh: d.refresh.reason } : {}),
             },
           }),
         });
@@ -102,9 +139,18 @@ export async function processDocumentJob(db: Db, pool: RenderPool, job: Document
       await db.auditEvent
         .create({
           data: toAuditRow({
-            projectId: d.projectId, actor: d.requestedBy ?? 'system', action: 'document.refresh_failed',
-            entity: d.kind === 'AGREEMENT' ? 'subscription' : 'document', entityId: d.entityId,
-            after: { kind: d.kind, variant: d.variant, reason: d.refresh.reason, stage: 'render', error: error instanceof Error ? error.message : String(error) },
+            projectId: d.projectId,
+            actor: d.requestedBy ?? 'system',
+            action: 'document.refresh_failed',
+            entity: d.kind === 'AGREEMENT' ? 'subscription' : 'document',
+            entityId: d.entityId,
+            after: {
+              kind: d.kind,
+              variant: d.variant,
+              reason: d.refresh.reason,
+              stage: 'render',
+              error: error instanceof Error ? error.message : String(error),
+            },
           }),
         })
         .catch(() => undefined);

@@ -62,7 +62,16 @@ export function sampleAgreement(over: Partial<AgreementDocumentInput> = {}): Agr
       idNumberMasked: '110***********1234',
       coBuyers: [{ name: '李四娘', relation: '配偶', phone: '13900001111' }],
     },
-    unit: { building: '1号楼 Building 1', floor: 25, code: '1-2502', layout: 'C2', layoutName: '3室2厅2卫', grossArea: 128.46, netArea: 102.3, orientation: '南北通透' },
+    unit: {
+      building: '1号楼 Building 1',
+      floor: 25,
+      code: '1-2502',
+      layout: 'C2',
+      layoutName: '3室2厅2卫',
+      grossArea: 128.46,
+      netArea: 102.3,
+      orientation: '南北通透',
+    },
     listPrice: 612_345_600,
     price: 599_169_900,
     breakdown: {
@@ -73,9 +82,42 @@ export function sampleAgreement(over: Partial<AgreementDocumentInput> = {}): Agr
       planKind: 'MORTGAGE',
       at: '2026-11-28T01:15:00Z',
       steps: [
-        { ruleId: 'r1', code: 'OPEN99', kind: 'STANDARD', name: '开盘优惠 99折', nameEn: 'Launch-day 1% off', rateBp: 9900, amountOffFen: null, before: 612_345_600, after: 606_222_144, off: 6_123_456 },
-        { ruleId: 'r2', code: 'PROMO10K', kind: 'PROMOTION', name: '限时立减1万', nameEn: 'Limited offer ¥10,000 off', rateBp: null, amountOffFen: 1_000_000, before: 606_222_144, after: 605_222_144, off: 1_000_000 },
-        { ruleId: 'r3', code: 'MORT99', kind: 'PAYMENT_METHOD', name: '按揭 99折', nameEn: 'Mortgage 1% off', rateBp: 9900, amountOffFen: null, before: 605_222_144, after: 599_169_923, off: 6_052_221 },
+        {
+          ruleId: 'r1',
+          code: 'OPEN99',
+          kind: 'STANDARD',
+          name: '开盘优惠 99折',
+          nameEn: 'Launch-day 1% off',
+          rateBp: 9900,
+          amountOffFen: null,
+          before: 612_345_600,
+          after: 606_222_144,
+          off: 6_123_456,
+        },
+        {
+          ruleId: 'r2',
+          code: 'PROMO10K',
+          kind: 'PROMOTION',
+          name: '限时立减1万',
+          nameEn: 'Limited offer ¥10,000 off',
+          rateBp: null,
+          amountOffFen: 1_000_000,
+          before: 606_222_144,
+          after: 605_222_144,
+          off: 1_000_000,
+        },
+        {
+          ruleId: 'r3',
+          code: 'MORT99',
+          kind: 'PAYMENT_METHOD',
+          name: '按揭 99折',
+          nameEn: 'Mortgage 1% off',
+          rateBp: 9900,
+          amountOffFen: null,
+          before: 605_222_144,
+          after: 599_169_923,
+          off: 6_052_221,
+        },
       ],
       unusedRuleIds: [],
       discountedPrice: 599_169_923,
@@ -107,7 +149,17 @@ export function samplePurchasePlan(over: Partial<PurchasePlanDocumentInput> = {}
   const list = 612_345_600;
   return {
     ...sampleEnvelope(),
-    unit: { building: '1号楼 Building 1', floor: 25, code: '1-2502', layout: 'C2', layoutName: '3室2厅2卫', grossArea: 128.46, netArea: 102.3, orientation: '南北通透', listPrice: list },
+    unit: {
+      building: '1号楼 Building 1',
+      floor: 25,
+      code: '1-2502',
+      layout: 'C2',
+      layoutName: '3室2厅2卫',
+      grossArea: 128.46,
+      netArea: 102.3,
+      orientation: '南北通透',
+      listPrice: list,
+    },
     quotedOn: '2026-11-28',
     validUntil: '2026-12-04',
     consultant: '顾问 陈静',
@@ -144,7 +196,15 @@ export function samplePurchasePlan(over: Partial<PurchasePlanDocumentInput> = {}
             ['DEPOSIT', '定金', 'Deposit', 5_000_000, 0, '2026-11-28'],
             ['DOWN_PAYMENT', '首付款（扣除定金）', 'Down payment (less deposit)', 175_047_970, 30, '2026-12-28'],
           ]),
-          { kind: 'LOAN', label: '按揭贷款', labelEn: 'Mortgage loan', amount: 420_111_930, dueDays: 30, dueDate: '2026-12-28', note: '合作银行 Partner bank: 中国建设银行 CCB' },
+          {
+            kind: 'LOAN',
+            label: '按揭贷款',
+            labelEn: 'Mortgage loan',
+            amount: 420_111_930,
+            dueDays: 30,
+            dueDate: '2026-12-28',
+            note: '合作银行 Partner bank: 中国建设银行 CCB',
+          },
         ],
       },
       {
@@ -179,7 +239,15 @@ export function sampleDayEnd(over: Partial<DayEndDocumentInput> = {}, paymentCou
     methods: i % 3 === 0 ? ['BANK_CARD', 'CASH'] : i % 3 === 1 ? ['WECHAT'] : ['TRANSFER'],
     amount: (i % 5 === 0 ? 2_000_000 : 5_000_000) + i * 100,
   }));
-  payments.push({ ...payments[0]!, at: '2026-11-28T09:00:00Z', receipt: `KP2026-${String(paymentCount + 1).padStart(6, '0')}`, kind: 'REFUND', status: 'RECORDED', methods: ['TRANSFER'], amount: 2_000_000 });
+  payments.push({
+    ...payments[0]!,
+    at: '2026-11-28T09:00:00Z',
+    receipt: `KP2026-${String(paymentCount + 1).padStart(6, '0')}`,
+    kind: 'REFUND',
+    status: 'RECORDED',
+    methods: ['TRANSFER'],
+    amount: 2_000_000,
+  });
   const live = payments.filter((p) => p.status !== 'VOIDED');
   const byKind: DayEndTotals['byKind'] = {};
   const byMethod: DayEndTotals['byMethod'] = {};

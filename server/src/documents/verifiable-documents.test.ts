@@ -79,7 +79,12 @@ async function rasterise(pdf: Buffer, pages: number): Promise<void> {
  * the symbol of `url` (0 = the paper's QR code encodes exactly `url`). Rasterised by pdftoppm as
  * greyscale PGM at 240 dpi, sampled at each module's centre.
  */
-async function qrMismatches(pdf: Buffer, pageWidthMm: number, box: { xMm: number; yMm: number; sizeMm: number }, url: string): Promise<number> {
+async function qrMismatches(
+  pdf: Buffer,
+  pageWidthMm: number,
+  box: { xMm: number; yMm: number; sizeMm: number },
+  url: string,
+): Promise<number> {
   const base = path.join(dir, `qr-${(counter += 1)}`);
   await fs.writeFile(`${base}.pdf`, pdf);
   await run('pdftoppm', ['-r', '240', '-gray', '-f', '1', '-l', '1', '-singlefile', `${base}.pdf`, base]);
@@ -98,7 +103,7 @@ async function qrMismatches(pdf: Buffer, pageWidthMm: number, box: { xMm: number
     for (let c = 0; c < n; c += 1) {
       const x = Math.round((box.xMm + (c + 0.5) * cell) * pxPerMm);
       const y = Math.round((box.yMm + quiet / 2 + (r + 0.5) * cell) * pxPerMm);
-      if ((pixels[y * width + x]! < 128) !== Boolean(modules.get(r, c))) mismatches += 1;
+      if (pixels[y * width + x]! < 128 !== Boolean(modules.get(r, c))) mismatches += 1;
     }
   }
   return mismatches;
@@ -122,9 +127,27 @@ describe('renderReceipt', () => {
     expect(doc.widthMm).toBeCloseTo(210, 0);
     expect(doc.heightMm).toBeCloseTo(148, 0);
     expectAll(doc, [
-      '滨江壹号二期', '收据', 'RECEIPT', 'KP2026-000001', '2026-11-28 09:03', '张三丰', '13812345678', '1-2502', 'R0007',
-      '定金 Subscription deposit', '银行卡 Bank card', '¥60,000.00', '6222 **** 0427 / 882913', '微信支付', '4200001234202611280001',
-      '现金 Cash', '¥100,000.00', '人民币壹拾万元整', '出纳 王小明', '扫码验真', input.documentId,
+      '滨江壹号二期',
+      '收据',
+      'RECEIPT',
+      'KP2026-000001',
+      '2026-11-28 09:03',
+      '张三丰',
+      '13812345678',
+      '1-2502',
+      'R0007',
+      '定金 Subscription deposit',
+      '银行卡 Bank card',
+      '¥60,000.00',
+      '6222 **** 0427 / 882913',
+      '微信支付',
+      '4200001234202611280001',
+      '现金 Cash',
+      '¥100,000.00',
+      '人民币壹拾万元整',
+      '出纳 王小明',
+      '扫码验真',
+      input.documentId,
     ]);
     expect(doc.flat).not.toContain('COPY');
     expect(doc.flat).not.toContain('作废');
@@ -134,7 +157,9 @@ describe('renderReceipt', () => {
   it('stamps a reprint COPY 重打 第N次打印, and a voided receipt 作废 VOID with its reason', async () => {
     const copy = await readBack(await renderReceipt(sampleReceipt({ printCount: 3 }), fonts));
     expectAll(copy, ['COPY', '重打', '第3次打印']);
-    const voided = await readBack(await renderReceipt(sampleReceipt({ voided: true, voidReason: '金额录入错误' }), fonts));
+    const voided = await readBack(
+      await renderReceipt(sampleReceipt({ voided: true, voidReason: '金额录入错误' }), fonts),
+    );
     expectAll(voided, ['作废', 'VOID', '金额录入错误']);
     expect(voided.pages).toBe(1);
     // The first print (printCount 1) and an unprinted receipt (0) carry no stamp.
@@ -148,7 +173,20 @@ describe('renderReceipt', () => {
     expect(doc.widthMm).toBeCloseTo(80, 0);
     expect(doc.heightMm).toBeGreaterThan(150);
     expect(doc.heightMm).toBeLessThan(320);
-    expectAll(doc, ['KP2026-000001', '2026-11-28 09:03', '张三丰', '1-2502', '¥100,000.00', '人民币壹拾万元整', 'COPY 重打', '第2次打印', '作废', 'VOID', '重复收款', input.documentId]);
+    expectAll(doc, [
+      'KP2026-000001',
+      '2026-11-28 09:03',
+      '张三丰',
+      '1-2502',
+      '¥100,000.00',
+      '人民币壹拾万元整',
+      'COPY 重打',
+      '第2次打印',
+      '作废',
+      'VOID',
+      '重复收款',
+      input.documentId,
+    ]);
   });
 
   it('prints capitals for awkward amounts and refunds as such', async () => {
@@ -160,11 +198,20 @@ describe('renderReceipt', () => {
       [99_999_999_999, '人民币玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分'],
     ];
     for (const [amount, capitals] of cases) {
-      const doc = await readBack(await renderReceipt(sampleReceipt({ amount, lines: [{ method: 'CASH', amount, reference: null }] }), fonts));
+      const doc = await readBack(
+        await renderReceipt(sampleReceipt({ amount, lines: [{ method: 'CASH', amount, reference: null }] }), fonts),
+      );
       expectAll(doc, [formatFen(amount), capitals]);
     }
     const refund = await readBack(
-      await renderReceipt(sampleReceipt({ kind: 'REFUND', unitCode: null, lines: [{ method: 'TRANSFER', amount: 10_000_000, reference: 'TX-99' }] }), fonts),
+      await renderReceipt(
+        sampleReceipt({
+          kind: 'REFUND',
+          unitCode: null,
+          lines: [{ method: 'TRANSFER', amount: 10_000_000, reference: 'TX-99' }],
+        }),
+        fonts,
+      ),
     );
     expectAll(refund, ['退款收据', 'REFUND RECEIPT', '领款人 Paid to', '退款 Refund', 'R0007', 'TX-99']);
   });
@@ -182,7 +229,9 @@ describe('renderReceipt', () => {
     const a = await renderReceipt(sampleReceipt(), fonts);
     expect(a.equals(await renderReceipt(sampleReceipt(), fonts))).toBe(true);
     const other = sampleEnvelope({ documentId: '11111111-2222-4333-8444-555555555555' });
-    expect(a.equals(await renderReceipt(sampleReceipt({ documentId: other.documentId, verifyUrl: other.verifyUrl }), fonts))).toBe(false);
+    expect(
+      a.equals(await renderReceipt(sampleReceipt({ documentId: other.documentId, verifyUrl: other.verifyUrl }), fonts)),
+    ).toBe(false);
     await rasterise(a, 1);
   });
 });
@@ -196,20 +245,62 @@ describe('renderAgreement', () => {
     expect(doc.widthMm).toBeCloseTo(210, 0);
     expect(doc.heightMm).toBeCloseTo(297, 0);
     expectAll(doc, [
-      '商品房认购书', 'SUBSCRIPTION AGREEMENT', '编号 No. 5E2B7C10', '2026-11-28 09:15',
+      '商品房认购书',
+      'SUBSCRIPTION AGREEMENT',
+      '编号 No. 5E2B7C10',
+      '2026-11-28 09:15',
       // parties
-      '滨江壹号二期', '张三丰', '13812345678', '110***********1234', '李四娘（配偶）', '顾问 陈静',
+      '滨江壹号二期',
+      '张三丰',
+      '13812345678',
+      '110***********1234',
+      '李四娘（配偶）',
+      '顾问 陈静',
       // unit
-      '1号楼 Building 1', '25 层', '1-2502', '3室2厅2卫（C2）', '128.46 m²', '102.30 m²', '南北通透',
+      '1号楼 Building 1',
+      '25 层',
+      '1-2502',
+      '3室2厅2卫（C2）',
+      '128.46 m²',
+      '102.30 m²',
+      '南北通透',
       // breakdown: list → each discount → rounding → final, in figures and capitals
-      '表价 List price', '¥6,123,456.00', '开盘优惠 99折（OPEN99）', '− ¥61,234.56', '¥6,062,221.44', '限时立减1万（PROMO10K）',
-      '按揭 99折（MORT99）', '取整 Rounding', '− ¥0.23', '优惠合计', '− ¥131,757.00', '成交总价 Final price', '¥5,991,699.00',
+      '表价 List price',
+      '¥6,123,456.00',
+      '开盘优惠 99折（OPEN99）',
+      '− ¥61,234.56',
+      '¥6,062,221.44',
+      '限时立减1万（PROMO10K）',
+      '按揭 99折（MORT99）',
+      '取整 Rounding',
+      '− ¥0.23',
+      '优惠合计',
+      '− ¥131,757.00',
+      '成交总价 Final price',
+      '¥5,991,699.00',
       '人民币伍佰玖拾玖万壹仟陆佰玖拾玖元整',
       // schedule with due dates
-      '按揭 首付30%', '定金', '¥50,000.00', '2026-11-28', '首付款（扣除定金）', '¥1,747,509.70', '2026-12-28', '按揭贷款', '¥4,194,189.30',
+      '按揭 首付30%',
+      '定金',
+      '¥50,000.00',
+      '2026-11-28',
+      '首付款（扣除定金）',
+      '¥1,747,509.70',
+      '2026-12-28',
+      '按揭贷款',
+      '¥4,194,189.30',
       // deposit, deadline, terms, signatures
-      '已收定金 Deposit received', 'KP2026-000001', '2026-12-05', '7 日', '认购须知', '双倍返还定金', '甲方（盖章）', '乙方（签字）',
-      '第 1 页 共 3 页', '第 3 页 共 3 页', input.documentId,
+      '已收定金 Deposit received',
+      'KP2026-000001',
+      '2026-12-05',
+      '7 日',
+      '认购须知',
+      '双倍返还定金',
+      '甲方（盖章）',
+      '乙方（签字）',
+      '第 1 页 共 3 页',
+      '第 3 页 共 3 页',
+      input.documentId,
     ]);
     expect(doc.flat).not.toContain('作废');
     await rasterise(pdf, 3);
@@ -219,7 +310,14 @@ describe('renderAgreement', () => {
     const base = sampleAgreement();
     const finalPrice = base.breakdown!.finalPrice;
     const lower = await readBack(await renderAgreement(sampleAgreement({ price: finalPrice - 1_000_000 }), fonts));
-    expectAll(lower, ['调价 Price adjustment', '− ¥10,000.00', '¥5,981,699.00', '优惠合计', '− ¥141,757.00', '人民币伍佰玖拾捌万壹仟陆佰玖拾玖元整']);
+    expectAll(lower, [
+      '调价 Price adjustment',
+      '− ¥10,000.00',
+      '¥5,981,699.00',
+      '优惠合计',
+      '− ¥141,757.00',
+      '人民币伍佰玖拾捌万壹仟陆佰玖拾玖元整',
+    ]);
     const above = await readBack(await renderAgreement(sampleAgreement({ price: base.listPrice + 100_000 }), fonts));
     expectAll(above, ['调价 Price adjustment', '+ ¥132,757.00', '合计加价', '+ ¥1,000.00', '¥6,124,456.00']);
     const plain = await readBack(await renderAgreement(base, fonts));
@@ -238,8 +336,14 @@ describe('renderAgreement', () => {
     const doc = await readBack(
       await renderAgreement(
         sampleAgreement({
-          voided: true, breakdown: null, plan: null, schedule: null, depositRequired: null, depositReceived: { amount: 0, receipts: [] },
-          buyer: { name: 'Alice Wang', phone: '13800000000', idNumberMasked: null, coBuyers: [] }, terms: '本项目特别约定：车位另售。\n\n第二条 Parking is sold separately.',
+          voided: true,
+          breakdown: null,
+          plan: null,
+          schedule: null,
+          depositRequired: null,
+          depositReceived: { amount: 0, receipts: [] },
+          buyer: { name: 'Alice Wang', phone: '13800000000', idNumberMasked: null, coBuyers: [] },
+          terms: '本项目特别约定：车位另售。\n\n第二条 Parking is sold separately.',
         }),
         fonts,
       ),
@@ -251,14 +355,27 @@ describe('renderAgreement', () => {
   });
 
   it('a sample 样本 is stamped SAMPLE on every page, has no QR code or document id, and a real agreement says nothing of samples', async () => {
-    const input = sampleAgreement({ sample: true, terms: DEFAULT_AGREEMENT_TERMS.replace('1. 本认购书', '1. SAMPLE-TERMS-4242 本认购书') });
+    const input = sampleAgreement({
+      sample: true,
+      terms: DEFAULT_AGREEMENT_TERMS.replace('1. 本认购书', '1. SAMPLE-TERMS-4242 本认购书'),
+    });
     const pdf = await renderAgreement(input, fonts);
     const doc = await readBack(pdf);
     expect(doc.pages).toBeGreaterThan(1);
     const file = path.join(dir, `sample-${(counter += 1)}.pdf`);
     await fs.writeFile(file, pdf);
     for (let page = 1; page <= doc.pages; page += 1) {
-      const { stdout } = await run('pdftotext', ['-raw', '-f', String(page), '-l', String(page), '-enc', 'UTF-8', file, '-']);
+      const { stdout } = await run('pdftotext', [
+        '-raw',
+        '-f',
+        String(page),
+        '-l',
+        String(page),
+        '-enc',
+        'UTF-8',
+        file,
+        '-',
+      ]);
       const text = flat(stdout);
       expect(text).toContain(flat('样本  SAMPLE'));
       expect(text).toContain(flat('不作为认购凭证 · Not a subscription'));
@@ -277,7 +394,10 @@ describe('renderAgreement', () => {
 
   it('flows a 20,000-character terms text over as many pages as it needs, without losing its end', async () => {
     const paragraph = '本条款为测试用长文本，用于检查分页是否正确。This clause is long on purpose to test pagination. ';
-    const terms = Array.from({ length: 400 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n').slice(0, 19_990) + '\n\n条款结束END';
+    const terms =
+      Array.from({ length: 400 }, (_, i) => `${i + 1}. ${paragraph}`)
+        .join('\n\n')
+        .slice(0, 19_990) + '\n\n条款结束END';
     const doc = await readBack(await renderAgreement(sampleAgreement({ terms }), fonts));
     expect(doc.pages).toBeGreaterThan(6);
     expectAll(doc, ['条款结束END', `第 ${doc.pages} 页 共 ${doc.pages} 页`, '乙方（签字）']);
@@ -291,9 +411,25 @@ describe('renderPurchasePlan', () => {
     const doc = await readBack(pdf);
     expect(doc.pages).toBe(1);
     expectAll(doc, [
-      '置业计划书', 'PURCHASE PLAN', '1-2502', '¥6,123,456.00', '一次性付款', '按揭 首付30%', '分期 (3期)',
-      '一次性付款 98折', '¥5,940,977.00', '¥6,001,599.00', '¥6,062,221.00', '人民币伍佰玖拾肆万零玖佰柒拾柒元整',
-      '¥4,201,119.30', '中国建设银行', '2027-05-27', '仅供参考', 'For reference only', '有效期至 Valid until 2026-12-04', '顾问 陈静',
+      '置业计划书',
+      'PURCHASE PLAN',
+      '1-2502',
+      '¥6,123,456.00',
+      '一次性付款',
+      '按揭 首付30%',
+      '分期 (3期)',
+      '一次性付款 98折',
+      '¥5,940,977.00',
+      '¥6,001,599.00',
+      '¥6,062,221.00',
+      '人民币伍佰玖拾肆万零玖佰柒拾柒元整',
+      '¥4,201,119.30',
+      '中国建设银行',
+      '2027-05-27',
+      '仅供参考',
+      'For reference only',
+      '有效期至 Valid until 2026-12-04',
+      '顾问 陈静',
     ]);
     await rasterise(pdf, 1);
   });
@@ -302,7 +438,17 @@ describe('renderPurchasePlan', () => {
     const base = samplePurchasePlan();
     const doc = await readBack(
       await renderPurchasePlan(
-        { ...base, columns: [...base.columns, { plan: { code: 'STAFF', name: '员工专享', nameEn: 'Staff', kind: 'LUMP_SUM' }, ok: false, reason: 'STAFF97 requires identity "staff"' }] },
+        {
+          ...base,
+          columns: [
+            ...base.columns,
+            {
+              plan: { code: 'STAFF', name: '员工专享', nameEn: 'Staff', kind: 'LUMP_SUM' },
+              ok: false,
+              reason: 'STAFF97 requires identity "staff"',
+            },
+          ],
+        },
         fonts,
       ),
     );
@@ -317,9 +463,25 @@ describe('renderDayEnd', () => {
     const pdf = await renderDayEnd(input, fonts);
     const doc = await readBack(pdf);
     expectAll(doc, [
-      '收银日结单', 'CASHIER DAY-END REPORT', '2026-11-28', '出纳 王小明', '已结账 Closed', '2026-11-28 18:30', '经理 刘强',
-      '诚意金 Sincerity deposit', '定金 Subscription deposit', '退款 Refund', '银行卡 Bank card', '微信支付 WeChat Pay',
-      formatFen(input.totals.net), 'KP2026-000001', 'KP2026-000013', '作废 Void', '复核 Checked by', '财务 Finance', input.documentId,
+      '收银日结单',
+      'CASHIER DAY-END REPORT',
+      '2026-11-28',
+      '出纳 王小明',
+      '已结账 Closed',
+      '2026-11-28 18:30',
+      '经理 刘强',
+      '诚意金 Sincerity deposit',
+      '定金 Subscription deposit',
+      '退款 Refund',
+      '银行卡 Bank card',
+      '微信支付 WeChat Pay',
+      formatFen(input.totals.net),
+      'KP2026-000001',
+      'KP2026-000013',
+      '作废 Void',
+      '复核 Checked by',
+      '财务 Finance',
+      input.documentId,
     ]);
     expect(doc.flat).toContain(flat(input.totals.net >= 0 ? '人民币' : '退'));
     await rasterise(pdf, doc.pages);

@@ -2,7 +2,16 @@
  * /verify/<id>, without login: authentic or not, current / superseded (naming the current id) /
  * voided, with a few facts to compare with the paper — none about a person (privacy rule).
  */
-import { PUBLIC_VIEWER, personView, showIdNumber, showName, showPhone, type DocumentKind, type DocumentStatus, type VerifyResult } from '@kaipan/shared';
+import {
+  PUBLIC_VIEWER,
+  personView,
+  showIdNumber,
+  showName,
+  showPhone,
+  type DocumentKind,
+  type DocumentStatus,
+  type VerifyResult,
+} from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { VerifyFact } from '../jobs/documents.js';
 import { DOCUMENT_SELECT, UUID } from './versions.js';
@@ -15,7 +24,12 @@ function publicFact(f: VerifyFact): { label: string; labelEn: string; value: str
   const fact = { label: f.label, labelEn: f.labelEn, value: f.value };
   if (!field) return fact;
   const level = personView(PUBLIC_VIEWER, {})[field];
-  const value = field === 'name' ? showName(level, f.value) : field === 'phone' ? showPhone(level, f.value) : showIdNumber(level, f.value);
+  const value =
+    field === 'name'
+      ? showName(level, f.value)
+      : field === 'phone'
+        ? showPhone(level, f.value)
+        : showIdNumber(level, f.value);
   return value === null ? null : { ...fact, value };
 }
 
@@ -33,7 +47,11 @@ export async function verifyDocument(db: Db, id: string): Promise<VerifyResult> 
   });
   if (!doc) return { id: shown, found: false };
   const [audit, liveVoided] = await Promise.all([
-    db.auditEvent.findFirst({ where: { entity: 'document', entityId: id, action: 'document.rendered' }, orderBy: { id: 'desc' }, select: { after: true } }),
+    db.auditEvent.findFirst({
+      where: { entity: 'document', entityId: id, action: 'document.rendered' },
+      orderBy: { id: 'desc' },
+      select: { after: true },
+    }),
     recordVoided(db, doc.kind, doc.entityId),
   ]);
   const status: DocumentStatus = liveVoided ? 'VOIDED' : doc.status;

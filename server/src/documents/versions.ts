@@ -44,7 +44,16 @@ export type DocumentRow = {
 };
 
 export const DOCUMENT_SELECT = {
-  id: true, kind: true, entityId: true, version: true, status: true, variant: true, title: true, sha256: true, pages: true, createdAt: true,
+  id: true,
+  kind: true,
+  entityId: true,
+  version: true,
+  status: true,
+  variant: true,
+  title: true,
+  sha256: true,
+  pages: true,
+  createdAt: true,
 } as const;
 
 export function verifyUrlOf(origin: string, documentId: string): string {
@@ -81,8 +90,22 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-export function fingerprintOf(kind: DocumentKind, variant: DocumentVariant, origin: string, prepared: Prepared): string {
-  return sha256(canonicalJson({ rev: RENDER_REVISION, kind, variant, origin: origin.replace(/\/+$/, ''), voided: prepared.voided, render: prepared.render }));
+export function fingerprintOf(
+  kind: DocumentKind,
+  variant: DocumentVariant,
+  origin: string,
+  prepared: Prepared,
+): string {
+  return sha256(
+    canonicalJson({
+      rev: RENDER_REVISION,
+      kind,
+      variant,
+      origin: origin.replace(/\/+$/, ''),
+      voided: prepared.voided,
+      render: prepared.render,
+    }),
+  );
 }
 
 /** Pages of a PDF pdfkit wrote (one `/Type /Page` object each). */
@@ -98,16 +121,27 @@ const KIND_SLUG: Record<DocumentKind, { slug: string; zh: string }> = {
 };
 
 /** receipt-KP2026-000001-A5-v2.pdf (ASCII) and 收据-KP2026-000001-A5-v2.pdf (UTF-8). */
-export function pdfFilenames(row: Pick<DocumentRow, 'kind' | 'title' | 'variant' | 'version'>): { ascii: string; utf8: string } {
+export function pdfFilenames(row: Pick<DocumentRow, 'kind' | 'title' | 'variant' | 'version'>): {
+  ascii: string;
+  utf8: string;
+} {
   const ref = row.title.split(' · ').pop() ?? '';
   const asciiRef = ref.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'document';
   const utf8Ref = ref.replace(/[\\/:*?"<>|\s]+/g, '-').replace(/^-+|-+$/g, '') || 'document';
   const tail = `${row.variant}-v${row.version}.pdf`;
-  return { ascii: `${KIND_SLUG[row.kind].slug}-${asciiRef}-${tail}`, utf8: `${KIND_SLUG[row.kind].zh}-${utf8Ref}-${tail}` };
+  return {
+    ascii: `${KIND_SLUG[row.kind].slug}-${asciiRef}-${tail}`,
+    utf8: `${KIND_SLUG[row.kind].zh}-${utf8Ref}-${tail}`,
+  };
 }
 
 /** The newest version of (kind, record, paper) and the fingerprint it was rendered from. */
-export async function latestDocument(db: Db, kind: DocumentKind, entityId: string, variant: string): Promise<LatestRow | null> {
+export async function latestDocument(
+  db: Db,
+  kind: DocumentKind,
+  entityId: string,
+  variant: string,
+): Promise<LatestRow | null> {
   const rows = await db.$queryRaw<LatestRow[]>`
     SELECT d.id::text AS id, d.version, d.status::text AS status,
       (SELECT a.after->>'fingerprint' FROM audit_events a

@@ -15,7 +15,12 @@ function row(kind: PaymentKind, lines: [PaymentMethod, number][], extra: Partial
     lines: lines.map(([method, amount]) => ({ method, amount })),
     convertedFromId: null,
     createdAt: `2026-11-28T0${Math.min(9, seq % 10)}:00:00.000Z`,
-    receipt: { label: `KP-${String(seq).padStart(4, '0')}`, number: seq, status: 'ISSUED', issuedAt: `2026-11-28T01:00:${String(seq % 60).padStart(2, '0')}.000Z` },
+    receipt: {
+      label: `KP-${String(seq).padStart(4, '0')}`,
+      number: seq,
+      status: 'ISSUED',
+      issuedAt: `2026-11-28T01:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+    },
     ...extra,
   };
 }
@@ -25,10 +30,16 @@ describe('day-end sums', () => {
     seq = 0;
     const rows = [
       row('SINCERITY', [['CASH', 20_000_00]]),
-      row('DEPOSIT', [['WECHAT', 30_000_00], ['BANK_CARD', 20_000_00]]),
+      row('DEPOSIT', [
+        ['WECHAT', 30_000_00],
+        ['BANK_CARD', 20_000_00],
+      ]),
       row('DEPOSIT', [['CONVERSION', 20_000_00]], { convertedFromId: 'p1' }),
       row('REFUND', [['TRANSFER', 5_000_00]]),
-      row('OTHER', [['CASH', 100_00]], { status: 'VOIDED', receipt: { label: 'KP-0005', number: 5, status: 'VOIDED', issuedAt: '2026-11-28T01:00:05.000Z' } }),
+      row('OTHER', [['CASH', 100_00]], {
+        status: 'VOIDED',
+        receipt: { label: 'KP-0005', number: 5, status: 'VOIDED', issuedAt: '2026-11-28T01:00:05.000Z' },
+      }),
       // Converted and refunded later: their money still came in on this day.
       row('SINCERITY', [['ALIPAY', 10_000_00]], { status: 'CONVERTED' }),
       row('SINCERITY', [['CASH', 5_000_00]], { status: 'REFUNDED' }),
@@ -48,11 +59,24 @@ describe('day-end sums', () => {
       CONVERSION: { count: 1, amount: 20_000_00 },
     });
     expect(sums.net).toBe(35_000_00 + 50_000_00 - 5_000_00);
-    expect(sums).toMatchObject({ receiptsIssued: 7, receiptsVoided: 1, firstReceipt: 'KP-0001', lastReceipt: 'KP-0007' });
+    expect(sums).toMatchObject({
+      receiptsIssued: 7,
+      receiptsVoided: 1,
+      firstReceipt: 'KP-0001',
+      lastReceipt: 'KP-0007',
+    });
   });
 
   it('an empty day is all zeros', () => {
-    expect(dayEndSums([])).toEqual({ byKind: {}, byMethod: {}, net: 0, receiptsIssued: 0, receiptsVoided: 0, firstReceipt: null, lastReceipt: null });
+    expect(dayEndSums([])).toEqual({
+      byKind: {},
+      byMethod: {},
+      net: 0,
+      receiptsIssued: 0,
+      receiptsVoided: 0,
+      firstReceipt: null,
+      lastReceipt: null,
+    });
   });
 
   it('net = Σ incoming kinds − refunds = Σ methods without CONVERSION, for any day (property)', () => {
@@ -63,18 +87,30 @@ describe('day-end sums', () => {
       kind: fc.constantFrom(...kinds),
       status: fc.constantFrom(...statuses),
       conversion: fc.boolean(),
-      lines: fc.array(fc.tuple(fc.constantFrom(...methods), fc.integer({ min: 1, max: 1_000_000_00 })), { minLength: 1, maxLength: 6 }),
+      lines: fc.array(fc.tuple(fc.constantFrom(...methods), fc.integer({ min: 1, max: 1_000_000_00 })), {
+        minLength: 1,
+        maxLength: 6,
+      }),
     });
     fc.assert(
       fc.property(fc.array(arbRow, { maxLength: 40 }), (specs) => {
         const rows = specs.map((s) =>
           s.conversion
-            ? row('DEPOSIT', [['CONVERSION', s.lines[0]![1]]], { convertedFromId: 'x', status: s.status === 'VOIDED' ? 'VOIDED' : 'RECORDED' })
+            ? row('DEPOSIT', [['CONVERSION', s.lines[0]![1]]], {
+                convertedFromId: 'x',
+                status: s.status === 'VOIDED' ? 'VOIDED' : 'RECORDED',
+              })
             : row(s.kind, s.lines, { status: s.status }),
         );
         const sums = dayEndSums(rows);
-        const byKind = Object.entries(sums.byKind).reduce((s, [k, l]) => s + (k === 'REFUND' ? -l.amount : l.amount), 0);
-        const byMethod = Object.entries(sums.byMethod).reduce((s, [m, l]) => s + (m === 'CONVERSION' ? 0 : l.amount), 0);
+        const byKind = Object.entries(sums.byKind).reduce(
+          (s, [k, l]) => s + (k === 'REFUND' ? -l.amount : l.amount),
+          0,
+        );
+        const byMethod = Object.entries(sums.byMethod).reduce(
+          (s, [m, l]) => s + (m === 'CONVERSION' ? 0 : l.amount),
+          0,
+        );
         expect(sums.net).toBe(byKind);
         expect(sums.net).toBe(byMethod);
         const live = rows.filter((r) => r.status !== 'VOIDED');
@@ -89,16 +125,26 @@ describe('day-end sums', () => {
 describe('day-end CSV', () => {
   it('has a BOM, CRLF lines, one row per payment and the totals; formulas are defused', () => {
     seq = 0;
-    const base = [
-      row('SINCERITY', [['CASH', 20_000_00]]),
-      row('REFUND', [['TRANSFER', 1_234_56]]),
-    ];
+    const base = [row('SINCERITY', [['CASH', 20_000_00]]), row('REFUND', [['TRANSFER', 1_234_56]])];
     const rows: DayEndCsvRow[] = [
       { ...base[0]!, payerName: '=HYPERLINK("x")', subject: 'R0007', createdAt: '2026-11-28T01:02:03.000Z' },
-      { ...base[1]!, payerName: '王, 丽华', subject: '1-2502', createdAt: '2026-11-28T02:00:00.000Z', lines: [{ method: 'TRANSFER', amount: 1_234_56, reference: 'T-1' }] },
+      {
+        ...base[1]!,
+        payerName: '王, 丽华',
+        subject: '1-2502',
+        createdAt: '2026-11-28T02:00:00.000Z',
+        lines: [{ method: 'TRANSFER', amount: 1_234_56, reference: 'T-1' }],
+      },
     ];
     const totals: DayEndTotals = {
-      businessDate: '2026-11-28', cashierId: 'c', cashier: '出纳', ...dayEndSums(rows), closed: false, closedAt: null, closedBy: null, dayCloseId: null,
+      businessDate: '2026-11-28',
+      cashierId: 'c',
+      cashier: '出纳',
+      ...dayEndSums(rows),
+      closed: false,
+      closedAt: null,
+      closedBy: null,
+      dayCloseId: null,
     };
     const csv = dayEndCsv(totals, rows, 'Asia/Shanghai');
     expect(csv.startsWith('\uFEFF')).toBe(true);
@@ -125,7 +171,12 @@ describe('day-end CSV', () => {
 });
 
 describe('receipt book labels', () => {
-  const book = (prefix: string, firstNumber: number, lastNumber: number, digits = 6) => ({ prefix, firstNumber, lastNumber, digits });
+  const book = (prefix: string, firstNumber: number, lastNumber: number, digits = 6) => ({
+    prefix,
+    firstNumber,
+    lastNumber,
+    digits,
+  });
 
   it('same prefix and width: ranges must not overlap', () => {
     expect(labelsCollide(book('KP-', 1, 100), book('KP-', 100, 200))).toBe(true);

@@ -93,7 +93,11 @@ export function csvField(value: string | number, text = true): string {
 
 function clock(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
   }).format(new Date(iso));
 }
 
@@ -108,9 +112,27 @@ export function dayEndCsv(totals: DayEndTotals, rows: readonly DayEndCsvRow[], t
   const out: string[][] = [];
   const t = (s: string) => csvField(s);
   const n = (v: number | string) => csvField(v, false);
-  out.push([t('日结 Day-end'), t(totals.businessDate), t(totals.cashier), t(totals.closed ? '已结 closed' : '未结 open')]);
-  out.push(['收据 Receipt', '时间 Time', '类型 Kind', '方式 Methods', '金额 Amount (CNY)', '付款人 Payer', '房号/认筹 Unit/Registration', '状态 Status'].map(t));
-  const ordered = [...rows].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || (a.receipt?.number ?? 0) - (b.receipt?.number ?? 0));
+  out.push([
+    t('日结 Day-end'),
+    t(totals.businessDate),
+    t(totals.cashier),
+    t(totals.closed ? '已结 closed' : '未结 open'),
+  ]);
+  out.push(
+    [
+      '收据 Receipt',
+      '时间 Time',
+      '类型 Kind',
+      '方式 Methods',
+      '金额 Amount (CNY)',
+      '付款人 Payer',
+      '房号/认筹 Unit/Registration',
+      '状态 Status',
+    ].map(t),
+  );
+  const ordered = [...rows].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || (a.receipt?.number ?? 0) - (b.receipt?.number ?? 0),
+  );
   for (const r of ordered) {
     const methods = r.lines
       .map((l) => `${l.method} ${yuanText(l.amount)}${l.reference ? ` (${l.reference})` : ''}`)

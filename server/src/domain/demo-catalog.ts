@@ -42,7 +42,12 @@ const L = {
 
 export const DEMO_BUILDINGS: DemoBuilding[] = [
   {
-    code: '1', name: '1号楼', nameEn: 'Tower 1', floors: 26, basePerM2: 3_250_000, firstBatch: true,
+    code: '1',
+    name: '1号楼',
+    nameEn: 'Tower 1',
+    floors: 26,
+    basePerM2: 3_250_000,
+    firstBatch: true,
     columns: [
       { layout: L.A, orientation: '南北' },
       { layout: L.B, orientation: '南' },
@@ -51,7 +56,12 @@ export const DEMO_BUILDINGS: DemoBuilding[] = [
     ],
   },
   {
-    code: '2', name: '2号楼', nameEn: 'Tower 2', floors: 33, basePerM2: 3_380_000, firstBatch: true,
+    code: '2',
+    name: '2号楼',
+    nameEn: 'Tower 2',
+    floors: 33,
+    basePerM2: 3_380_000,
+    firstBatch: true,
     columns: [
       { layout: L.C, orientation: '南北' },
       { layout: L.D, orientation: '东南' },
@@ -59,7 +69,12 @@ export const DEMO_BUILDINGS: DemoBuilding[] = [
     ],
   },
   {
-    code: '3', name: '3号楼', nameEn: 'Tower 3', floors: 18, basePerM2: 3_120_000, firstBatch: true,
+    code: '3',
+    name: '3号楼',
+    nameEn: 'Tower 3',
+    floors: 18,
+    basePerM2: 3_120_000,
+    firstBatch: true,
     columns: [
       { layout: L.B, orientation: '南' },
       { layout: L.D, orientation: '南北' },
@@ -70,7 +85,12 @@ export const DEMO_BUILDINGS: DemoBuilding[] = [
     ],
   },
   {
-    code: '5', name: '5号楼', nameEn: 'Tower 5', floors: 22, basePerM2: 3_300_000, firstBatch: false,
+    code: '5',
+    name: '5号楼',
+    nameEn: 'Tower 5',
+    floors: 22,
+    basePerM2: 3_300_000,
+    firstBatch: false,
     columns: [
       { layout: L.A, orientation: '南北' },
       { layout: L.A, orientation: '南北' },

@@ -34,12 +34,19 @@ export function newDeviceId(): string {
 }
 
 export function issueDeviceCookie(secret: string, username: string, deviceId: string, nowMs: number): string {
-  const body = Buffer.from(JSON.stringify({ u: username, d: deviceId, iat: Math.floor(nowMs / 1000) })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ u: username, d: deviceId, iat: Math.floor(nowMs / 1000) })).toString(
+    'base64url',
+  );
   return `${VERSION}.${body}.${sign(secret, `${VERSION}.${body}`)}`;
 }
 
 /** The device id of a valid, unexpired cookie issued for `username`, or null. */
-export function verifyDeviceCookie(secret: string, value: string | undefined, username: string, nowMs: number): string | null {
+export function verifyDeviceCookie(
+  secret: string,
+  value: string | undefined,
+  username: string,
+  nowMs: number,
+): string | null {
   if (!value || value.length > 512) return null;
   const parts = value.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION) return null;
@@ -47,7 +54,11 @@ export function verifyDeviceCookie(secret: string, value: string | undefined, us
   const given = Buffer.from(parts[2]!);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { u?: unknown; d?: unknown; iat?: unknown };
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as {
+      u?: unknown;
+      d?: unknown;
+      iat?: unknown;
+    };
     if (claims.u !== username || typeof claims.d !== 'string' || !/^[A-Za-z0-9_-]{8,32}$/.test(claims.d)) return null;
     if (typeof claims.iat !== 'number' || (claims.iat + DEVICE_COOKIE_MAX_AGE_S) * 1000 <= nowMs) return null;
     return claims.d;

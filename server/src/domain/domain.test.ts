@@ -13,17 +13,27 @@ describe('session tokens', () => {
   const token = issueSessionToken(secret, { sub: 'u1', sid: 's1', role: 'CONSULTANT', exp: now / 1000 + 60 });
 
   it('verifies a valid token', () => {
-    expect(verifySessionToken(secret, token, now)).toEqual({ sub: 'u1', sid: 's1', role: 'CONSULTANT', exp: now / 1000 + 60 });
+    expect(verifySessionToken(secret, token, now)).toEqual({
+      sub: 'u1',
+      sid: 's1',
+      role: 'CONSULTANT',
+      exp: now / 1000 + 60,
+    });
   });
   it('refuses expired, forged and malformed tokens', () => {
     expect(verifySessionToken(secret, token, now + 61_000)).toBeNull();
     expect(verifySessionToken('y'.repeat(40), token, now)).toBeNull();
     const [v, body, sig] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'u1', sid: 's1', role: 'ADMIN', exp: now / 1000 + 60 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ sub: 'u1', sid: 's1', role: 'ADMIN', exp: now / 1000 + 60 })).toString(
+      'base64url',
+    );
     expect(verifySessionToken(secret, `${v}.${forged}.${sig}`, now)).toBeNull();
     // A well-signed token without a session (the earlier format) names nothing that can be revoked.
-    const sessionless = Buffer.from(JSON.stringify({ sub: 'u1', role: 'CONSULTANT', exp: now / 1000 + 60 })).toString('base64url');
-    const signed = (body: string, version = 'v2') => `${version}.${body}.${createHmac('sha256', secret).update(`${version}.${body}`).digest('base64url')}`;
+    const sessionless = Buffer.from(JSON.stringify({ sub: 'u1', role: 'CONSULTANT', exp: now / 1000 + 60 })).toString(
+      'base64url',
+    );
+    const signed = (body: string, version = 'v2') =>
+      `${version}.${body}.${createHmac('sha256', secret).update(`${version}.${body}`).digest('base64url')}`;
     expect(verifySessionToken(secret, signed(sessionless), now)).toBeNull();
     expect(verifySessionToken(secret, signed(body!, 'v1'), now)).toBeNull();
     expect(verifySessionToken(secret, `${v}.${body}`, now)).toBeNull();
@@ -45,7 +55,14 @@ describe('passwords', () => {
     // A deliberately cheap hash (N=2) so thousands of real scrypt calls take milliseconds.
     const salt = Buffer.from('salt-salt-salt-1');
     const { scryptSync } = await import('node:crypto');
-    const cheap = ['scrypt', 2, 1, 1, salt.toString('base64url'), scryptSync('pw', salt, 32, { N: 2, r: 1, p: 1 }).toString('base64url')].join('$');
+    const cheap = [
+      'scrypt',
+      2,
+      1,
+      1,
+      salt.toString('base64url'),
+      scryptSync('pw', salt, 32, { N: 2, r: 1, p: 1 }).toString('base64url'),
+    ].join('$');
     expect(await verifyPassword('pw', cheap)).toBe(true);
 
     const capacity = SCRYPT_LIMITS.maxConcurrent + SCRYPT_LIMITS.maxWaiting;
@@ -59,7 +76,9 @@ describe('passwords', () => {
     );
     expect(ok).toBe(capacity);
     expect(refused).toHaveLength(extra);
-    expect((refused[0] as PromiseRejectedResult).reason.message).toBe('Too many logins at once; try again in a moment.');
+    expect((refused[0] as PromiseRejectedResult).reason.message).toBe(
+      'Too many logins at once; try again in a moment.',
+    );
     // Everything drained and the slots were handed back: new work runs again.
     expect(scryptQueueDepth()).toEqual({ running: 0, waiting: 0 });
     await expect(hashPassword('again')).resolves.toMatch(/^scrypt\$/);

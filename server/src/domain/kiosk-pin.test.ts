@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KIOSK_PIN_FREE_FAILURES, KIOSK_PIN_MAX_WAIT_MS, kioskPinAttemptsBeforeWait, kioskPinWaitMs } from './kiosk-pin.js';
+import {
+  KIOSK_PIN_FREE_FAILURES,
+  KIOSK_PIN_MAX_WAIT_MS,
+  kioskPinAttemptsBeforeWait,
+  kioskPinWaitMs,
+} from './kiosk-pin.js';
 
 describe('wrong kiosk PINs', () => {
   it('cost nothing at first, then 30 s, doubling, at most 15 min', () => {

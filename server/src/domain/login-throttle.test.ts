@@ -50,7 +50,9 @@ describe('trusted-device cookies', () => {
 
   it('cannot be forged or taken from another key', () => {
     const [v, , sig] = cookie.split('.');
-    const forged = Buffer.from(JSON.stringify({ u: 'admin', d: 'dev-0123456789', iat: now / 1000 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ u: 'admin', d: 'dev-0123456789', iat: now / 1000 })).toString(
+      'base64url',
+    );
     expect(verifyDeviceCookie(secret, `${v}.${forged}.${sig}`, 'admin', now)).toBeNull();
     expect(verifyDeviceCookie('y'.repeat(40), cookie, 'manager', now)).toBeNull();
     expect(verifyDeviceCookie(secret, 'garbage', 'manager', now)).toBeNull();

@@ -158,17 +158,23 @@ describe('CSV', () => {
       ['1', 'x\r\ny', '3'],
     ]);
     expect(parseCsv('a,b')).toEqual([['a', 'b']]);
-    expect(parseCsv('a,\n,b\n')).toEqual([['a', ''], ['', 'b']]);
+    expect(parseCsv('a,\n,b\n')).toEqual([
+      ['a', ''],
+      ['', 'b'],
+    ]);
     expect(parseCsv('"open')).toBeNull();
   });
 
   it('writing then reading any table gives it back', () => {
     const cell = fc.string({ unit: fc.constantFrom('a', '楼', ',', '"', '\r', '\n', ' ', ';', '\t', 'x') });
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 6 }), (records) => {
-        const text = records.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-        expect(parseCsv(text, ',')).toEqual(records);
-      }),
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 6 }),
+        (records) => {
+          const text = records.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+          expect(parseCsv(text, ',')).toEqual(records);
+        },
+      ),
     );
   });
 
@@ -181,7 +187,9 @@ describe('CSV', () => {
 
   it('sniffs ; and tab delimiters, skips blank lines keeping row numbers', () => {
     const read = readCsv(Buffer.from(`${HEADERS.join(';')}\n\nB;B-1;1;1;A;x;90;80;南;100;90\n`));
-    expect(read.ok && read.table.lines).toEqual([{ row: 3, cells: ['B', 'B-1', '1', '1', 'A', 'x', '90', '80', '南', '100', '90'] }]);
+    expect(read.ok && read.table.lines).toEqual([
+      { row: 3, cells: ['B', 'B-1', '1', '1', 'A', 'x', '90', '80', '南', '100', '90'] },
+    ]);
     const tab = readCsv(Buffer.from(`${HEADERS.join('\t')}\r\nB\tB-1\t1\t1\tA\tx\t90\t80\t南\t100\t90\r\n`));
     expect(tab.ok && tab.table.lines[0]!.cells[1]).toBe('B-1');
   });
@@ -189,10 +197,16 @@ describe('CSV', () => {
   it('file-level problems', async () => {
     expect(readCsv(Buffer.alloc(0))).toMatchObject({ ok: false, error: { code: 'FILE_EMPTY', row: 0 } });
     expect(readCsv(Buffer.from('\r\n\r\n'))).toMatchObject({ ok: false, error: { code: 'FILE_EMPTY' } });
-    expect(readCsv(Buffer.from(`${HEADERS.join(',')}\r\n`))).toMatchObject({ ok: false, error: { code: 'FILE_EMPTY' } });
+    expect(readCsv(Buffer.from(`${HEADERS.join(',')}\r\n`))).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_EMPTY' },
+    });
     expect(readCsv(Buffer.from('a,"b\n'))).toMatchObject({ ok: false, error: { code: 'FILE_UNREADABLE' } });
     expect(readCsv(Buffer.from([0x00, 0x01, 0x02]))).toMatchObject({ ok: false, error: { code: 'FILE_UNREADABLE' } });
-    expect(await readXlsx(Buffer.from('PK\u0003\u0004 not really'))).toMatchObject({ ok: false, error: { code: 'FILE_UNREADABLE' } });
+    expect(await readXlsx(Buffer.from('PK\u0003\u0004 not really'))).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_UNREADABLE' },
+    });
     expect(await readXlsx(Buffer.from('hello'))).toMatchObject({ ok: false, error: { code: 'FILE_UNREADABLE' } });
     const tooMany = `${HEADERS.join(',')}\n${'B,B-1,1,1,A,x,90,80,南,100,90\n'.repeat(10_001)}`;
     expect(readCsv(Buffer.from(tooMany))).toMatchObject({ ok: false, error: { code: 'TOO_MANY_ROWS' } });
@@ -206,16 +220,45 @@ const B2 = { id: 'b2', code: '2', floors: 2, unitsPerFloor: 2 };
 
 function unit(code: string, floor: number, position: number, over: Partial<ExistingUnit> = {}): ExistingUnit {
   return {
-    id: `u-${code}`, code, buildingId: 'b1', floor, position, layout: 'A', layoutName: '3室', grossAreaCenti: 10_000, netAreaCenti: 8_000,
-    orientation: '南', listPrice: 100_000_000, floorPrice: 90_000_000, status: 'AVAILABLE', ...over,
+    id: `u-${code}`,
+    code,
+    buildingId: 'b1',
+    floor,
+    position,
+    layout: 'A',
+    layoutName: '3室',
+    grossAreaCenti: 10_000,
+    netAreaCenti: 8_000,
+    orientation: '南',
+    listPrice: 100_000_000,
+    floorPrice: 90_000_000,
+    status: 'AVAILABLE',
+    ...over,
   };
 }
 
 /** A row in the standard column order: building, unit, floor, position, then overrides. */
-function line(row: number, building: string, code: string, floor: string, position: string, over: Partial<Record<string, string>> = {}) {
+function line(
+  row: number,
+  building: string,
+  code: string,
+  floor: string,
+  position: string,
+  over: Partial<Record<string, string>> = {},
+) {
   const v: Record<string, string> = {
-    building, unit: code, floor, position, layout: 'A', layoutName: '3室', grossArea: '100', netArea: '80', orientation: '南',
-    listPrice: '1000000', floorPrice: '900000', ...over,
+    building,
+    unit: code,
+    floor,
+    position,
+    layout: 'A',
+    layoutName: '3室',
+    grossArea: '100',
+    netArea: '80',
+    orientation: '南',
+    listPrice: '1000000',
+    floorPrice: '900000',
+    ...over,
   };
   return { row, cells: UNIT_SHEET_COLUMNS.map((c) => v[c.field]!) };
 }
@@ -224,7 +267,11 @@ function table(...lines: ReturnType<typeof line>[]): SheetTable {
   return { header: { row: 1, cells: HEADERS }, lines };
 }
 
-const ctx = (units: ExistingUnit[], locked: string[] = []): ImportContext => ({ buildings: [B1, B2], units, lockedUnitIds: new Set(locked) });
+const ctx = (units: ExistingUnit[], locked: string[] = []): ImportContext => ({
+  buildings: [B1, B2],
+  units,
+  lockedUnitIds: new Set(locked),
+});
 
 describe('checkImport', () => {
   it('plans creates, fact changes, price changes and unchanged rows', () => {
@@ -340,7 +387,9 @@ describe('checkImport', () => {
     const lines = Array.from({ length: UNIT_IMPORT_MAX_ERRORS + 5 }, (_, i) => line(i + 2, '9', `U${i}`, '1', '1'));
     const result = checkImport(table(...lines), ctx([]));
     expect(!result.ok && [result.errors.length, result.errorCount, result.rowCount]).toEqual([
-      UNIT_IMPORT_MAX_ERRORS, UNIT_IMPORT_MAX_ERRORS + 5, UNIT_IMPORT_MAX_ERRORS + 5,
+      UNIT_IMPORT_MAX_ERRORS,
+      UNIT_IMPORT_MAX_ERRORS + 5,
+      UNIT_IMPORT_MAX_ERRORS + 5,
     ]);
   });
 });
@@ -364,24 +413,27 @@ const exportRow = fc.record<ExportRow>({
 describe('export files read back as they were written', () => {
   it('CSV and XLSX: every row and value survives (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(exportRow, { minLength: 1, maxLength: 4, selector: (r) => r.unit }), async (rows) => {
-        for (const format of ['csv', 'xlsx'] as const) {
-          const bytes = format === 'csv' ? toCsv(rows) : await toXlsx(rows, { instructions: false });
-          const read = await readSheet(bytes, format);
-          expect(read.ok).toBe(true);
-          if (!read.ok) return;
-          // An empty project with both buildings: each row is a create with exactly the written values.
-          const result = checkImport(read.table, { buildings: [{ ...B1, floors: 2 }, B2], units: [] });
-          const positions = new Set(rows.map((r) => `${r.building}|${r.floor}|${r.position}`));
-          if (positions.size < rows.length) {
-            expect(result.ok).toBe(false);
-            continue;
+      fc.asyncProperty(
+        fc.uniqueArray(exportRow, { minLength: 1, maxLength: 4, selector: (r) => r.unit }),
+        async (rows) => {
+          for (const format of ['csv', 'xlsx'] as const) {
+            const bytes = format === 'csv' ? toCsv(rows) : await toXlsx(rows, { instructions: false });
+            const read = await readSheet(bytes, format);
+            expect(read.ok).toBe(true);
+            if (!read.ok) return;
+            // An empty project with both buildings: each row is a create with exactly the written values.
+            const result = checkImport(read.table, { buildings: [{ ...B1, floors: 2 }, B2], units: [] });
+            const positions = new Set(rows.map((r) => `${r.building}|${r.floor}|${r.position}`));
+            if (positions.size < rows.length) {
+              expect(result.ok).toBe(false);
+              continue;
+            }
+            expect(result.ok).toBe(true);
+            if (!result.ok) return;
+            expect(result.plan.creates.map(({ row: { row: _row, ...r } }) => r)).toEqual(rows);
           }
-          expect(result.ok).toBe(true);
-          if (!result.ok) return;
-          expect(result.plan.creates.map(({ row: { row: _row, ...r } }) => r)).toEqual(rows);
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -29,8 +29,17 @@ import {
 // ── Columns ─────────────────────────────────────────────────────────────────────────────────
 
 export type UnitSheetField =
-  | 'building' | 'unit' | 'floor' | 'position' | 'layout' | 'layoutName'
-  | 'grossArea' | 'netArea' | 'orientation' | 'listPrice' | 'floorPrice';
+  | 'building'
+  | 'unit'
+  | 'floor'
+  | 'position'
+  | 'layout'
+  | 'layoutName'
+  | 'grossArea'
+  | 'netArea'
+  | 'orientation'
+  | 'listPrice'
+  | 'floorPrice';
 
 type ColumnKind = 'text' | 'int' | 'area' | 'money';
 
@@ -54,43 +63,107 @@ export interface SheetColumn {
 
 export const UNIT_SHEET_COLUMNS: readonly SheetColumn[] = [
   {
-    field: 'building', header: '楼栋 Building', kind: 'text', maxLength: 20, aliases: ['楼栋', '楼号', 'Building', 'Building code'], width: 12,
-    help: { zh: '楼栋编号，必须是本项目已有的楼栋。', en: 'Building code; must be a building of this project.' }, example: '1',
+    field: 'building',
+    header: '楼栋 Building',
+    kind: 'text',
+    maxLength: 20,
+    aliases: ['楼栋', '楼号', 'Building', 'Building code'],
+    width: 12,
+    help: { zh: '楼栋编号，必须是本项目已有的楼栋。', en: 'Building code; must be a building of this project.' },
+    example: '1',
   },
   {
-    field: 'unit', header: '房号 Unit', kind: 'text', maxLength: 32, aliases: ['房号', '房间号', 'Unit', 'Unit code'], width: 14,
-    help: { zh: '房号，本项目内唯一。新房号将新增房源（未推状态）。', en: 'Unit code, unique in the project. A new code adds a unit (not released).' }, example: '1-0101',
+    field: 'unit',
+    header: '房号 Unit',
+    kind: 'text',
+    maxLength: 32,
+    aliases: ['房号', '房间号', 'Unit', 'Unit code'],
+    width: 14,
+    help: {
+      zh: '房号，本项目内唯一。新房号将新增房源（未推状态）。',
+      en: 'Unit code, unique in the project. A new code adds a unit (not released).',
+    },
+    example: '1-0101',
   },
   {
-    field: 'floor', header: '楼层 Floor', kind: 'int', aliases: ['楼层', 'Floor'], width: 10,
-    help: { zh: '整数，1 至该楼栋的总层数。', en: 'Whole number, 1 to the building’s number of floors.' }, example: '1',
+    field: 'floor',
+    header: '楼层 Floor',
+    kind: 'int',
+    aliases: ['楼层', 'Floor'],
+    width: 10,
+    help: { zh: '整数，1 至该楼栋的总层数。', en: 'Whole number, 1 to the building’s number of floors.' },
+    example: '1',
   },
   {
-    field: 'position', header: '位置 Position', kind: 'int', aliases: ['位置', 'Position'], width: 10,
-    help: { zh: '该层从左到右的位置，整数，1 至每层户数；同一楼栋同层不可重复。', en: 'Column on the floor, 1 to units per floor; unique per building and floor.' }, example: '1',
+    field: 'position',
+    header: '位置 Position',
+    kind: 'int',
+    aliases: ['位置', 'Position'],
+    width: 10,
+    help: {
+      zh: '该层从左到右的位置，整数，1 至每层户数；同一楼栋同层不可重复。',
+      en: 'Column on the floor, 1 to units per floor; unique per building and floor.',
+    },
+    example: '1',
   },
   {
-    field: 'layout', header: '户型 Layout', kind: 'text', maxLength: 20, aliases: ['户型', 'Layout', 'Layout code'], width: 10,
-    help: { zh: '户型代码。', en: 'Layout code.' }, example: 'A',
+    field: 'layout',
+    header: '户型 Layout',
+    kind: 'text',
+    maxLength: 20,
+    aliases: ['户型', 'Layout', 'Layout code'],
+    width: 10,
+    help: { zh: '户型代码。', en: 'Layout code.' },
+    example: 'A',
   },
   {
-    field: 'layoutName', header: '户型名称 Layout name', kind: 'text', maxLength: 40, multiline: true, aliases: ['户型名称', 'Layout name'], width: 16,
-    help: { zh: '户型名称，如 3室2厅2卫。', en: 'Layout name, e.g. 3室2厅2卫.' }, example: '3室2厅2卫',
+    field: 'layoutName',
+    header: '户型名称 Layout name',
+    kind: 'text',
+    maxLength: 40,
+    multiline: true,
+    aliases: ['户型名称', 'Layout name'],
+    width: 16,
+    help: { zh: '户型名称，如 3室2厅2卫。', en: 'Layout name, e.g. 3室2厅2卫.' },
+    example: '3室2厅2卫',
   },
   {
-    field: 'grossArea', header: '建筑面积 Gross area (m²)', kind: 'area', aliases: ['建筑面积', 'Gross area'], width: 16,
-    help: { zh: '平方米，大于 0，最多两位小数。', en: 'm², above 0, at most two decimals.' }, example: '118.56',
+    field: 'grossArea',
+    header: '建筑面积 Gross area (m²)',
+    kind: 'area',
+    aliases: ['建筑面积', 'Gross area'],
+    width: 16,
+    help: { zh: '平方米，大于 0，最多两位小数。', en: 'm², above 0, at most two decimals.' },
+    example: '118.56',
   },
   {
-    field: 'netArea', header: '套内面积 Net area (m²)', kind: 'area', aliases: ['套内面积', 'Net area'], width: 16,
-    help: { zh: '平方米，大于 0，不大于建筑面积，最多两位小数。', en: 'm², above 0, not above the gross area, at most two decimals.' }, example: '95.12',
+    field: 'netArea',
+    header: '套内面积 Net area (m²)',
+    kind: 'area',
+    aliases: ['套内面积', 'Net area'],
+    width: 16,
+    help: {
+      zh: '平方米，大于 0，不大于建筑面积，最多两位小数。',
+      en: 'm², above 0, not above the gross area, at most two decimals.',
+    },
+    example: '95.12',
   },
   {
-    field: 'orientation', header: '朝向 Orientation', kind: 'text', maxLength: 20, aliases: ['朝向', 'Orientation'], width: 12,
-    help: { zh: '朝向，如 南北。', en: 'Orientation, e.g. 南北 (north–south).' }, example: '南北',
+    field: 'orientation',
+    header: '朝向 Orientation',
+    kind: 'text',
+    maxLength: 20,
+    aliases: ['朝向', 'Orientation'],
+    width: 12,
+    help: { zh: '朝向，如 南北。', en: 'Orientation, e.g. 南北 (north–south).' },
+    example: '南北',
   },
   {
-    field: 'listPrice', header: '表价 List price (元)', kind: 'money', aliases: ['表价', 'List price'], width: 18,
+    field: 'listPrice',
+    header: '表价 List price (元)',
+    kind: 'money',
+    aliases: ['表价', 'List price'],
+    width: 18,
     help: {
       zh: '元，大于 0，最多两位小数。已有房源的价格变动不会直接生效：生成待审批的价目表版本。',
       en: 'Yuan, above 0, at most two decimals. Changes to existing units do not apply at once: they become a pending price-list version.',
@@ -98,8 +171,16 @@ export const UNIT_SHEET_COLUMNS: readonly SheetColumn[] = [
     example: '3853200.00',
   },
   {
-    field: 'floorPrice', header: '底价 Floor price (元)', kind: 'money', aliases: ['底价', 'Floor price'], width: 18,
-    help: { zh: '元，大于 0，不高于表价，最多两位小数。', en: 'Yuan, above 0, not above the list price, at most two decimals.' }, example: '3660540.00',
+    field: 'floorPrice',
+    header: '底价 Floor price (元)',
+    kind: 'money',
+    aliases: ['底价', 'Floor price'],
+    width: 18,
+    help: {
+      zh: '元，大于 0，不高于表价，最多两位小数。',
+      en: 'Yuan, above 0, not above the list price, at most two decimals.',
+    },
+    example: '3660540.00',
   },
 ];
 
@@ -121,7 +202,11 @@ const MAX_INT = 9_999;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ImportErrorCode; reason: string };
 
-const fail = (code: ImportErrorCode, reason: string): { ok: false; code: ImportErrorCode; reason: string } => ({ ok: false, code, reason });
+const fail = (code: ImportErrorCode, reason: string): { ok: false; code: ImportErrorCode; reason: string } => ({
+  ok: false,
+  code,
+  reason,
+});
 
 /**
  * The decimal text a JavaScript number prints as, never in exponent form: the shortest text that
@@ -175,19 +260,27 @@ function parseHundredths(text: string, max: number, unit: string): Parsed<number
   if (parts.frac.length > 2) return fail('TOO_MANY_DECIMALS', `${text} has more than two decimals.`);
   const value = BigInt(parts.int) * 100n + BigInt(parts.frac.padEnd(2, '0'));
   if (parts.negative || value === 0n) return fail('NOT_POSITIVE', `${text} must be above 0.`);
-  if (value > BigInt(max)) return fail('OUT_OF_RANGE', `${text} is above the maximum of ${hundredthsToText(max)} ${unit}.`);
+  if (value > BigInt(max))
+    return fail('OUT_OF_RANGE', `${text} is above the maximum of ${hundredthsToText(max)} ${unit}.`);
   return { ok: true, value: Number(value) };
 }
 
 /** A price in yuan (text, "¥" and "元" allowed) → fen. At most two decimals; above 0; at most MAX_PRICE_FEN. */
 export function parseMoney(text: string): Parsed<number> {
-  const bare = text.normalize('NFKC').trim().replace(/^¥\s*/, '').replace(/\s*元$/, '');
+  const bare = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/^¥\s*/, '')
+    .replace(/\s*元$/, '');
   return parseHundredths(bare, MAX_PRICE_FEN, 'yuan');
 }
 
 /** An area in m² (text, "m²"/"㎡" allowed) → hundredths of a m². At most two decimals; above 0. */
 export function parseArea(text: string): Parsed<number> {
-  const bare = text.normalize('NFKC').trim().replace(/\s*(m2|平方米|平米)$/i, '');
+  const bare = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s*(m2|平方米|平米)$/i, '');
   return parseHundredths(bare, MAX_AREA_CENTI, 'm²');
 }
 
@@ -235,7 +328,12 @@ const HEADER_KEYS: Map<string, UnitSheetField> = (() => {
   for (const c of UNIT_SHEET_COLUMNS) {
     const zh = c.aliases.filter((a) => /[\u4e00-\u9fff]/.test(a));
     const en = c.aliases.filter((a) => !/[\u4e00-\u9fff]/.test(a));
-    const spellings = [c.header, c.field, ...c.aliases, ...zh.flatMap((z) => en.flatMap((e) => [`${z} ${e}`, `${e} ${z}`]))];
+    const spellings = [
+      c.header,
+      c.field,
+      ...c.aliases,
+      ...zh.flatMap((z) => en.flatMap((e) => [`${z} ${e}`, `${e} ${z}`])),
+    ];
     for (const s of spellings) keys.set(normalizeHeader(s), c.field);
   }
   return keys;
@@ -276,7 +374,8 @@ function toTable(lines: SheetLine[]): ReadOutcome {
   if (!header) return fileError('FILE_EMPTY', 'The file is empty: no header row.');
   const body = filled.slice(1);
   if (body.length === 0) return fileError('FILE_EMPTY', 'The file has a header but no unit rows.');
-  if (body.length > UNIT_IMPORT_MAX_ROWS) return fileError('TOO_MANY_ROWS', `The file has ${body.length} rows; at most ${UNIT_IMPORT_MAX_ROWS} are allowed.`);
+  if (body.length > UNIT_IMPORT_MAX_ROWS)
+    return fileError('TOO_MANY_ROWS', `The file has ${body.length} rows; at most ${UNIT_IMPORT_MAX_ROWS} are allowed.`);
   return { ok: true, table: { header, lines: body } };
 }
 
@@ -305,7 +404,8 @@ export function zipDeclaredSize(bytes: Uint8Array): number | null {
     const size = view.getUint32(offset + 24, true);
     if (size === 0xffffffff) return Number.POSITIVE_INFINITY; // ZIP64: far too big for a unit sheet
     total += size;
-    offset += 46 + view.getUint16(offset + 28, true) + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
+    offset +=
+      46 + view.getUint16(offset + 28, true) + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true);
   }
   return total;
 }
@@ -331,17 +431,23 @@ export function cellText(value: ExcelJS.CellValue | undefined): string {
 export async function readXlsx(bytes: Uint8Array): Promise<ReadOutcome> {
   if (!looksLikeZip(bytes)) return fileError('FILE_UNREADABLE', 'The file is not an XLSX workbook.');
   const expanded = zipDeclaredSize(bytes);
-  if (expanded !== null && expanded > MAX_XLSX_EXPANDED) return fileError('FILE_UNREADABLE', 'The workbook is too large once unpacked.');
+  if (expanded !== null && expanded > MAX_XLSX_EXPANDED)
+    return fileError('FILE_UNREADABLE', 'The workbook is too large once unpacked.');
   const workbook = new (await excel()).Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer,
+    );
   } catch {
     return fileError('FILE_UNREADABLE', 'The file is not a readable XLSX workbook.');
   }
   const sheet = workbook.worksheets.find((ws) => ws.name !== INSTRUCTIONS_SHEET);
   if (!sheet) return fileError('FILE_EMPTY', 'The workbook has no worksheet.');
   if (sheet.actualRowCount > UNIT_IMPORT_MAX_ROWS + 1) {
-    return fileError('TOO_MANY_ROWS', `The sheet has ${sheet.actualRowCount - 1} rows; at most ${UNIT_IMPORT_MAX_ROWS} are allowed.`);
+    return fileError(
+      'TOO_MANY_ROWS',
+      `The sheet has ${sheet.actualRowCount - 1} rows; at most ${UNIT_IMPORT_MAX_ROWS} are allowed.`,
+    );
   }
   const lines: SheetLine[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -356,8 +462,10 @@ export async function readXlsx(bytes: Uint8Array): Promise<ReadOutcome> {
 /** Bytes → text: UTF-8 (BOM optional), UTF-16 with a BOM, else GB18030 (Excel's "CSV" on Chinese Windows). */
 export function decodeText(bytes: Uint8Array): string | null {
   try {
-    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
-    if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+      return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
+    if (bytes[0] === 0xfe && bytes[1] === 0xff)
+      return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
     const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start));
@@ -371,7 +479,11 @@ export function decodeText(bytes: Uint8Array): string | null {
 
 /** The delimiter of the header line: the most frequent of , ; and tab outside quotes (default ,). */
 function sniffDelimiter(text: string): string {
-  const counts = new Map([[',', 0], [';', 0], ['\t', 0]]);
+  const counts = new Map([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (const ch of text) {
     if (ch === '"') quoted = !quoted;
@@ -449,7 +561,8 @@ export function readCsv(bytes: Uint8Array): ReadOutcome {
   if (bytes.length === 0) return fileError('FILE_EMPTY', 'The file is empty.');
   if (looksLikeZip(bytes)) return fileError('FILE_UNREADABLE', 'This is an XLSX workbook, not CSV text.');
   const text = decodeText(bytes);
-  if (text === null || text.includes('\u0000')) return fileError('FILE_UNREADABLE', 'The file is not CSV text (UTF-8 or GB18030).');
+  if (text === null || text.includes('\u0000'))
+    return fileError('FILE_UNREADABLE', 'The file is not CSV text (UTF-8 or GB18030).');
   const body = text.replace(/^\uFEFF/, '');
   const records = parseCsv(body, sniffDelimiter(body));
   if (!records) return fileError('FILE_UNREADABLE', 'A quoted field is never closed.');
@@ -525,7 +638,8 @@ function parseHeader(header: SheetLine, report: Report): Map<UnitSheetField, num
     index.set(field, i);
   });
   for (const c of UNIT_SHEET_COLUMNS) {
-    if (!index.has(c.field)) report.add(header.row, c.field, null, 'MISSING_COLUMN', `The header has no column "${c.header}".`);
+    if (!index.has(c.field))
+      report.add(header.row, c.field, null, 'MISSING_COLUMN', `The header has no column "${c.header}".`);
   }
   return report.errors.length > 0 ? null : index;
 }
@@ -562,11 +676,23 @@ function parseLine(line: SheetLine, index: Map<UnitSheetField, number>, report: 
   }
   const v = values as RowValues;
   if (v.grossAreaCenti !== undefined && v.netAreaCenti !== undefined && v.netAreaCenti > v.grossAreaCenti) {
-    report.add(line.row, 'netArea', raw.netArea, 'NET_ABOVE_GROSS', `The net area ${hundredthsToText(v.netAreaCenti)} is above the gross area ${hundredthsToText(v.grossAreaCenti)}.`);
+    report.add(
+      line.row,
+      'netArea',
+      raw.netArea,
+      'NET_ABOVE_GROSS',
+      `The net area ${hundredthsToText(v.netAreaCenti)} is above the gross area ${hundredthsToText(v.grossAreaCenti)}.`,
+    );
     bad = true;
   }
   if (v.listPrice !== undefined && v.floorPrice !== undefined && v.floorPrice > v.listPrice) {
-    report.add(line.row, 'floorPrice', raw.floorPrice, 'FLOOR_ABOVE_LIST', `The floor price ${fenToYuanText(v.floorPrice)} is above the list price ${fenToYuanText(v.listPrice)}.`);
+    report.add(
+      line.row,
+      'floorPrice',
+      raw.floorPrice,
+      'FLOOR_ABOVE_LIST',
+      `The floor price ${fenToYuanText(v.floorPrice)} is above the list price ${fenToYuanText(v.listPrice)}.`,
+    );
     bad = true;
   }
   return { row: line.row, raw, values: v, bad };
@@ -606,7 +732,16 @@ export interface ImportContext {
 }
 
 /** The facts of a unit (everything but prices and status), in column order. */
-export const FACT_FIELDS = ['building', 'floor', 'position', 'layout', 'layoutName', 'grossArea', 'netArea', 'orientation'] as const;
+export const FACT_FIELDS = [
+  'building',
+  'floor',
+  'position',
+  'layout',
+  'layoutName',
+  'grossArea',
+  'netArea',
+  'orientation',
+] as const;
 export type FactField = (typeof FACT_FIELDS)[number];
 
 export interface FactChange {
@@ -638,7 +773,8 @@ export type CheckResult =
 /** Statuses in which a unit's facts may still change. */
 const EDITABLE: ReadonlySet<StoredUnitStatus> = new Set(['NOT_RELEASED', 'AVAILABLE']);
 
-const locationKey = (buildingId: string, floor: number, position: number): string => `${buildingId}|${floor}|${position}`;
+const locationKey = (buildingId: string, floor: number, position: number): string =>
+  `${buildingId}|${floor}|${position}`;
 
 function changedFacts(unit: ExistingUnit, row: UnitSheetRow, buildingId: string): FactField[] {
   const out: FactField[] = [];
@@ -653,7 +789,10 @@ function changedFacts(unit: ExistingUnit, row: UnitSheetRow, buildingId: string)
   return out;
 }
 
-function finish(report: Report, rowCount: number): { ok: false; errors: ImportRowError[]; errorCount: number; rowCount: number } {
+function finish(
+  report: Report,
+  rowCount: number,
+): { ok: false; errors: ImportRowError[]; errorCount: number; rowCount: number } {
   const errors = report.sorted();
   return { ok: false, errors: errors.slice(0, UNIT_IMPORT_MAX_ERRORS), errorCount: errors.length, rowCount };
 }
@@ -700,7 +839,12 @@ export function checkImport(table: SheetTable, ctx: ImportContext): CheckResult 
       line.bad = true;
     }
     if (line.bad || !building) continue;
-    rows.push({ line, row: { row: line.row, ...(line.values as Required<RowValues>) }, building, unit: existing.get(line.values.unit!) });
+    rows.push({
+      line,
+      row: { row: line.row, ...(line.values as Required<RowValues>) },
+      building,
+      unit: existing.get(line.values.unit!),
+    });
   }
 
   // Locations: units not in the file and rows that keep their location hold theirs first; rows
@@ -719,18 +863,36 @@ export function checkImport(table: SheetTable, ctx: ImportContext): CheckResult 
   for (const r of movers) {
     const { row, building, line } = r;
     if (row.floor > building.floors) {
-      report.add(row.row, 'floor', line.raw.floor, 'OUT_OF_RANGE', `Building ${building.code} has floors 1 to ${building.floors}.`);
+      report.add(
+        row.row,
+        'floor',
+        line.raw.floor,
+        'OUT_OF_RANGE',
+        `Building ${building.code} has floors 1 to ${building.floors}.`,
+      );
       line.bad = true;
     }
     if (row.position > building.unitsPerFloor) {
-      report.add(row.row, 'position', line.raw.position, 'OUT_OF_RANGE', `Building ${building.code} has positions 1 to ${building.unitsPerFloor} on each floor.`);
+      report.add(
+        row.row,
+        'position',
+        line.raw.position,
+        'OUT_OF_RANGE',
+        `Building ${building.code} has positions 1 to ${building.unitsPerFloor} on each floor.`,
+      );
       line.bad = true;
     }
     if (line.bad) continue;
     const key = locationKey(building.id, row.floor, row.position);
     const holder = taken.get(key);
     if (holder) {
-      report.add(row.row, 'position', line.raw.position, 'DUPLICATE_POSITION', `Floor ${row.floor}, position ${row.position} of building ${building.code} is already taken by ${holder}.`);
+      report.add(
+        row.row,
+        'position',
+        line.raw.position,
+        'DUPLICATE_POSITION',
+        `Floor ${row.floor}, position ${row.position} of building ${building.code} is already taken by ${holder}.`,
+      );
       line.bad = true;
     } else taken.set(key, `row ${row.row}`);
   }
@@ -748,11 +910,23 @@ export function checkImport(table: SheetTable, ctx: ImportContext): CheckResult 
     if (changed.length > 0) {
       const field = changed[0]!;
       if (!EDITABLE.has(unit.status)) {
-        report.add(row.row, field, r.line.raw[field], 'UNIT_NOT_EDITABLE', `Unit ${unit.code} is ${unit.status}: its facts (${changed.join(', ')}) cannot change.`);
+        report.add(
+          row.row,
+          field,
+          r.line.raw[field],
+          'UNIT_NOT_EDITABLE',
+          `Unit ${unit.code} is ${unit.status}: its facts (${changed.join(', ')}) cannot change.`,
+        );
         continue;
       }
       if (locked.has(unit.id)) {
-        report.add(row.row, field, r.line.raw[field], 'UNIT_LOCKED', `Unit ${unit.code} is locked by a consultant right now: its facts cannot change.`);
+        report.add(
+          row.row,
+          field,
+          r.line.raw[field],
+          'UNIT_LOCKED',
+          `Unit ${unit.code} is locked by a consultant right now: its facts cannot change.`,
+        );
         continue;
       }
       plan.factChanges.push({ unit, row, buildingId: r.building.id, changed });
@@ -775,7 +949,13 @@ export function sortForExport<T extends { floor: number; position: number; unit:
   rows: readonly T[],
   buildingOrder: (row: T) => number,
 ): T[] {
-  return [...rows].sort((a, b) => buildingOrder(a) - buildingOrder(b) || a.floor - b.floor || a.position - b.position || (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+  return [...rows].sort(
+    (a, b) =>
+      buildingOrder(a) - buildingOrder(b) ||
+      a.floor - b.floor ||
+      a.position - b.position ||
+      (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0),
+  );
 }
 
 /** The cells of a row as text, in column order (areas and prices with two decimals). */
@@ -830,7 +1010,12 @@ export async function toXlsx(rows: readonly ExportRow[], options: { instructions
   const workbook = new (await excel()).Workbook();
   workbook.creator = 'Kaipan';
   const sheet = workbook.addWorksheet(UNITS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = UNIT_SHEET_COLUMNS.map((c) => ({ header: c.header, key: c.field, width: c.width, style: { numFmt: NUM_FMT[c.kind]! } }));
+  sheet.columns = UNIT_SHEET_COLUMNS.map((c) => ({
+    header: c.header,
+    key: c.field,
+    width: c.width,
+    style: { numFmt: NUM_FMT[c.kind]! },
+  }));
   const head = sheet.getRow(1);
   head.font = { bold: true };
   head.alignment = { vertical: 'middle' };
@@ -840,9 +1025,7 @@ export async function toXlsx(rows: readonly ExportRow[], options: { instructions
   });
   for (const row of rows) {
     const texts = rowTexts(row);
-    sheet.addRow(
-      UNIT_SHEET_COLUMNS.map((c, i) => (c.kind === 'text' ? texts[i]! : Number(texts[i]!))),
-    );
+    sheet.addRow(UNIT_SHEET_COLUMNS.map((c, i) => (c.kind === 'text' ? texts[i]! : Number(texts[i]!))));
   }
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: UNIT_SHEET_COLUMNS.length } };
   if (options.instructions) addInstructions(workbook);
@@ -854,11 +1037,26 @@ function addInstructions(workbook: ExcelJS.Workbook): void {
   const ws = workbook.addWorksheet(INSTRUCTIONS_SHEET);
   ws.columns = [{ width: 26 }, { width: 56 }, { width: 64 }, { width: 16 }];
   const rules: [string, string][] = [
-    ['每行一套房源；第 1 行为表头，列的顺序可以不同，多余的列会被忽略。', 'One row per unit; row 1 is the header. Columns may be in any order; extra columns are ignored.'],
-    ['导入是“全部或全不”：任何一行有误，整个文件都不会导入，并列出每一行的错误。', 'Imports are all-or-nothing: if any row is invalid nothing is imported, and every invalid row is reported.'],
-    ['新房号新增为“未推”房源；已有房源按房号更新。不在文件中的房源保持不变。', 'New unit codes become units not yet released; existing units are matched by code. Units not in the file are left as they are.'],
-    ['已认购、已签约、保留或正被锁定的房源不能修改面积、户型、位置等信息。', 'Subscribed, contracted, withheld or locked units cannot have their facts (areas, layout, place…) changed.'],
-    ['已有房源的价格变动生成一个待审批的价目表版本，由另一位经理审批后生效。', 'Price changes of existing units become one pending price-list version; another manager approves it.'],
+    [
+      '每行一套房源；第 1 行为表头，列的顺序可以不同，多余的列会被忽略。',
+      'One row per unit; row 1 is the header. Columns may be in any order; extra columns are ignored.',
+    ],
+    [
+      '导入是“全部或全不”：任何一行有误，整个文件都不会导入，并列出每一行的错误。',
+      'Imports are all-or-nothing: if any row is invalid nothing is imported, and every invalid row is reported.',
+    ],
+    [
+      '新房号新增为“未推”房源；已有房源按房号更新。不在文件中的房源保持不变。',
+      'New unit codes become units not yet released; existing units are matched by code. Units not in the file are left as they are.',
+    ],
+    [
+      '已认购、已签约、保留或正被锁定的房源不能修改面积、户型、位置等信息。',
+      'Subscribed, contracted, withheld or locked units cannot have their facts (areas, layout, place…) changed.',
+    ],
+    [
+      '已有房源的价格变动生成一个待审批的价目表版本，由另一位经理审批后生效。',
+      'Price changes of existing units become one pending price-list version; another manager approves it.',
+    ],
   ];
   ws.addRow(['说明 Instructions']).font = { bold: true, size: 14 };
   for (const [zh, en] of rules) ws.addRow(['', zh, en]);

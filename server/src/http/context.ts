@@ -6,7 +6,6 @@ import type { Services } from '../services/index.js';
 
 export const SESSION_COOKIE = 'kaipan_token';
 
-
 /** Methods a browser may send cross-site without asking first; they must never change anything. */
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 

@@ -21,8 +21,10 @@ export const MAX_PARAM_LENGTH = 100;
  */
 export function fastifyErrorToAppError(error: FastifyError): AppError | null {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
-  if (error.code === 'FST_ERR_BAD_URL') return new AppError('VALIDATION_FAILED', 'The URL is not valid: a part of its path is not percent-encoded UTF-8.');
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('VALIDATION_FAILED', `A part of the URL path is longer than ${MAX_PARAM_LENGTH} characters.`);
+  if (error.code === 'FST_ERR_BAD_URL')
+    return new AppError('VALIDATION_FAILED', 'The URL is not valid: a part of its path is not percent-encoded UTF-8.');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new AppError('VALIDATION_FAILED', `A part of the URL path is longer than ${MAX_PARAM_LENGTH} characters.`);
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     const code = statusToCode(status);
@@ -35,7 +37,12 @@ export function fastifyErrorToAppError(error: FastifyError): AppError | null {
 }
 
 /** The one HTTP answer for any thrown error (AppError, fastify's errors, the unexpected). */
-export function sendError(error: unknown, reply: FastifyReply, log: FastifyInstance['log'], health?: DependencyFailureSink): FastifyReply {
+export function sendError(
+  error: unknown,
+  reply: FastifyReply,
+  log: FastifyInstance['log'],
+  health?: DependencyFailureSink,
+): FastifyReply {
   const mapped = error instanceof AppError ? error : fastifyErrorToAppError(error as FastifyError);
   const { status, body } = toErrorBody(mapped ?? error, log, health);
   return reply.code(status).send({ error: body });
@@ -46,7 +53,8 @@ function clientErrorToAppError(code: string): AppError {
   if (code === 'HPE_HEADER_OVERFLOW' || code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
     return new AppError('PAYLOAD_TOO_LARGE', 'The URL or the headers are too large.');
   }
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('VALIDATION_FAILED', 'The request did not arrive completely in time.');
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return new AppError('VALIDATION_FAILED', 'The request did not arrive completely in time.');
   return new AppError('VALIDATION_FAILED', 'The request is not valid HTTP.');
 }
 

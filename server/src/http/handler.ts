@@ -39,5 +39,3 @@ export interface GuardedHandler<R extends ApiRoute> {
 
 /** The handlers of one feature's table: one per route, by the route's name. */
 export type Handlers<G extends RouteGroup> = { [K in keyof G]: Handler<G[K]> | GuardedHandler<G[K]> };
-
-

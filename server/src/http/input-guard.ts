@@ -48,7 +48,10 @@ export function checkRequestInput(request: FastifyRequest): AppError | null {
   // Every JSON body of the protocol is an object: `null`, arrays, strings and numbers are refused
   // here once, rather than read as "{}" by a route (a `null` body used to pause sales).
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return refuse({ path: '(root)', message: `the body must be a JSON object, not ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}` });
+    return refuse({
+      path: '(root)',
+      message: `the body must be a JSON object, not ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
+    });
   }
   const problem = findTextProblem(body);
   return problem ? refuse(problem) : null;

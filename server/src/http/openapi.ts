@@ -28,8 +28,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'The token of POST /api/auth/login.' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'kaipan_token', description: 'The session cookie set at sign-in (writes must be JSON).' },
-          deviceKey: { type: 'apiKey', in: 'header', name: DEVICE_KEY_HEADER, description: 'A registered wall board or kiosk.' },
+          cookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'kaipan_token',
+            description: 'The session cookie set at sign-in (writes must be JSON).',
+          },
+          deviceKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: DEVICE_KEY_HEADER,
+            description: 'A registered wall board or kiosk.',
+          },
         },
       },
     },

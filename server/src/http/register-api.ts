@@ -10,7 +10,18 @@
  */
 import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { API, AppError, ERROR_MESSAGES, PERMISSIONS, describeIssues, errorCodesOf, errorResponseSchema, type ApiRoute, type Feature, type RouteGroup } from '@kaipan/shared';
+import {
+  API,
+  AppError,
+  ERROR_MESSAGES,
+  PERMISSIONS,
+  describeIssues,
+  errorCodesOf,
+  errorResponseSchema,
+  type ApiRoute,
+  type Feature,
+  type RouteGroup,
+} from '@kaipan/shared';
 import { isAllowed, type Principal } from '../domain/principal.js';
 import { requirePrincipal } from './context.js';
 import type { Call, GuardedHandler, Handler } from './handler.js';
@@ -37,7 +48,8 @@ function validatorFor(notFoundOnMalformed: ReadonlySet<string>): FastifySchemaCo
     (data) => {
       const result = schema.safeParse(httpPart === 'body' && data == null ? {} : data);
       if (result.success) return { value: result.data };
-      if (httpPart !== 'body' && notFoundOnMalformed.has(`${method} ${url}`)) return { error: new AppError('NOT_FOUND') };
+      if (httpPart !== 'body' && notFoundOnMalformed.has(`${method} ${url}`))
+        return { error: new AppError('NOT_FOUND') };
       return { error: new AppError('VALIDATION_FAILED', undefined, describeIssues(result.error)) };
     };
 }
@@ -52,10 +64,20 @@ const serializeAsIs = () => (data: unknown) => JSON.stringify(data);
 function schemaOf(feature: string, name: string, route: ApiRoute): FastifySchema {
   const response: Record<string, unknown> = { ...route.responses };
   if (route.file) {
-    response[200] = { description: `The file (${route.file}).`, content: Object.fromEntries(route.file.split(' | ').map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }])) };
+    response[200] = {
+      description: `The file (${route.file}).`,
+      content: Object.fromEntries(
+        route.file.split(' | ').map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }]),
+      ),
+    };
   }
   response['4xx'] = errorResponseSchema;
-  const security: Record<string, string[]>[] = route.access === 'public' ? [] : isAllowedToDevices(route) ? [{ bearer: [] }, { cookie: [] }, { deviceKey: [] }] : [{ bearer: [] }, { cookie: [] }];
+  const security: Record<string, string[]>[] =
+    route.access === 'public'
+      ? []
+      : isAllowedToDevices(route)
+        ? [{ bearer: [] }, { cookie: [] }, { deviceKey: [] }]
+        : [{ bearer: [] }, { cookie: [] }];
   return {
     summary: route.summary,
     description: `Who: ${route.access}. Error codes: ${errorCodesOf(route).join(', ')}.`,
@@ -70,7 +92,11 @@ function schemaOf(feature: string, name: string, route: ApiRoute): FastifySchema
 }
 
 function isAllowedToDevices(route: ApiRoute): boolean {
-  return route.access !== 'public' && (isAllowed({ kind: 'device', deviceKind: 'BOARD' } as Principal, route.access) || isAllowed({ kind: 'device', deviceKind: 'KIOSK' } as Principal, route.access));
+  return (
+    route.access !== 'public' &&
+    (isAllowed({ kind: 'device', deviceKind: 'BOARD' } as Principal, route.access) ||
+      isAllowed({ kind: 'device', deviceKind: 'KIOSK' } as Principal, route.access))
+  );
 }
 
 /**
@@ -82,7 +108,8 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
   const handlers = apiHandlers({ ...deps, openapi: () => app.swagger() });
   const notFoundOnMalformed = new Set<string>();
   for (const routes of Object.values(API)) {
-    for (const route of Object.values(routes as RouteGroup)) if (route.malformedAsNotFound) notFoundOnMalformed.add(`${route.method} ${route.path}`);
+    for (const route of Object.values(routes as RouteGroup))
+      if (route.malformedAsNotFound) notFoundOnMalformed.add(`${route.method} ${route.path}`);
   }
   app.decorateRequest('principal', null);
   app.setValidatorCompiler(validatorFor(notFoundOnMalformed));
@@ -97,13 +124,19 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
     const route = request.routeOptions.config.apiRoute;
     if (!route || route.access === 'public') return;
     if (!request.principal || !isAllowed(request.principal, route.access)) {
-      throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, { reason: PERMISSIONS[route.access].refusal, permission: route.access });
+      throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, {
+        reason: PERMISSIONS[route.access].refusal,
+        permission: route.access,
+      });
     }
   };
 
   for (const [feature, routes] of Object.entries(API) as [Feature, RouteGroup][]) {
     // The loop erases the per-route types the handler maps were checked against.
-    const featureHandlers = handlers[feature] as unknown as Record<string, Handler<ApiRoute> | GuardedHandler<ApiRoute>>;
+    const featureHandlers = handlers[feature] as unknown as Record<
+      string,
+      Handler<ApiRoute> | GuardedHandler<ApiRoute>
+    >;
     for (const [name, route] of Object.entries(routes)) {
       const entry = featureHandlers[name];
       if (!entry) throw new Error(`no handler for ${feature}.${name} (${route.method} ${route.path})`);
@@ -140,9 +173,13 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
       // CSV or XLSX bodies.
       const types = [...route.rawBody];
       void app.register(async (scope) => {
-        scope.addContentTypeParser(types, { parseAs: 'buffer', ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}) }, (_request, body, done) => {
-          done(null, body);
-        });
+        scope.addContentTypeParser(
+          types,
+          { parseAs: 'buffer', ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}) },
+          (_request, body, done) => {
+            done(null, body);
+          },
+        );
         register(scope);
       });
     }

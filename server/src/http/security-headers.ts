@@ -20,7 +20,9 @@ export const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 function hubSocketSources(req: IncomingMessage): string {
   const host = req.headers.host ?? '';
   // Only a plain host[:port] may enter the header (a crafted Host must not add directives).
-  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `ws://${host} wss://${host}` : "'self'";
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+    ? `ws://${host} wss://${host}`
+    : "'self'";
 }
 
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {

@@ -44,7 +44,10 @@ export function readCommand(args: readonly unknown[]): { ack: AckFn | null; payl
 }
 
 /** The handshake's problem (text rule on `auth` and the data headers), or null. */
-export function checkHandshake(handshake: { auth: unknown; headers: Record<string, string | string[] | undefined> }): AppError | null {
+export function checkHandshake(handshake: {
+  auth: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}): AppError | null {
   const auth = findTextProblem(handshake.auth, 'auth');
   if (auth) return refuse(auth);
   for (const name of DATA_HEADERS) {

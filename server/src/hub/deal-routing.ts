@@ -8,7 +8,12 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { HUB_NAMESPACE, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents } from '@kaipan/shared';
+import {
+  HUB_NAMESPACE,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+} from '@kaipan/shared';
 import type { DealEvent, DealEvents } from '../services/deal-events.js';
 import { managersRoom, projectRoom, userRoom } from './fanout.js';
 import type { HubNamespace, HubServer, SocketData } from './hub-types.js';
@@ -16,7 +21,9 @@ import type { HubNamespace, HubServer, SocketData } from './hub-types.js';
 export function routeDealEvent(hub: HubNamespace, event: DealEvent): void {
   switch (event.type) {
     case 'approval:changed':
-      hub.to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)]).emit('approval:changed', event.payload);
+      hub
+        .to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)])
+        .emit('approval:changed', event.payload);
       break;
     case 'change:changed':
       hub
@@ -31,7 +38,9 @@ export function routeDealEvent(hub: HubNamespace, event: DealEvent): void {
       break;
     case 'subscription:cancelled':
       // One emit to both rooms: a consultant who also manages hears it once.
-      hub.to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)]).emit('subscription:cancelled', event.payload);
+      hub
+        .to([managersRoom(event.payload.projectId), userRoom(event.payload.consultantId)])
+        .emit('subscription:cancelled', event.payload);
       break;
   }
 }
@@ -40,7 +49,11 @@ export function routeDealEvent(hub: HubNamespace, event: DealEvent): void {
  * For a process without a hub (KAIPAN_ROLE=worker): a socket.io server attached to nothing, whose
  * broadcasts the Redis adapter delivers to the sockets of the hub processes. Routes `events`.
  */
-export function createBroadcaster(events: DealEvents, adapterRedis: { pub: Redis; sub: Redis }, redisPrefix: string): { close(): Promise<void> } {
+export function createBroadcaster(
+  events: DealEvents,
+  adapterRedis: { pub: Redis; sub: Redis },
+  redisPrefix: string,
+): { close(): Promise<void> } {
   const io: HubServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>();
   io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);

@@ -31,7 +31,8 @@ export const managersRoom = (projectId: string): string => `managers:${projectId
 export const userRoom = (userId: string): string => `user:${userId}`;
 /** Every socket of one session (joined at connection; cut when the session ends). */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
-const shardRoom = (projectId: string, audience: Audience, shard: number): string => `project:${projectId}:${audience}:${shard}`;
+const shardRoom = (projectId: string, audience: Audience, shard: number): string =>
+  `project:${projectId}:${audience}:${shard}`;
 
 /** Consultants' phones take the merged, slower frames; screens and managers the fast ones. */
 export function audienceOf(principal: Principal): Audience {
@@ -75,7 +76,14 @@ export class Fanout {
     // Frames arrive contiguous and in order from the feed: merging is concatenation.
     this.pendingGrid.set(
       frame.projectId,
-      pending ? { projectId: frame.projectId, fromSeq: pending.fromSeq, seq: frame.seq, changes: pending.changes.concat(frame.changes) } : frame,
+      pending
+        ? {
+            projectId: frame.projectId,
+            fromSeq: pending.fromSeq,
+            seq: frame.seq,
+            changes: pending.changes.concat(frame.changes),
+          }
+        : frame,
     );
     this.gridTimer ??= setTimeout(() => {
       this.gridTimer = null;

@@ -36,4 +36,9 @@ export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
  * alike; a namespace annotated with other maps is how its documentation types them apart). Buyer
  * sockets keep nothing in `data` (`unknown`: nothing to read there); their rooms say who they are.
  */
-export type BuyerNamespace = Namespace<BuyerClientToServerEvents, BuyerServerToClientEvents, InterServerEvents, unknown>;
+export type BuyerNamespace = Namespace<
+  BuyerClientToServerEvents,
+  BuyerServerToClientEvents,
+  InterServerEvents,
+  unknown
+>;

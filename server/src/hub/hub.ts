@@ -36,13 +36,20 @@ import type { Logger } from '../services/logger.js';
 /** The process's socket.io server (app.ts keeps it to close it and to count sockets). */
 export type { HubServer } from './hub-types.js';
 
-const unauthenticated = (): Error => handshakeRefusal(new AppError('UNAUTHENTICATED', 'A valid token or device key is required.').toBody());
+const unauthenticated = (): Error =>
+  handshakeRefusal(new AppError('UNAUTHENTICATED', 'A valid token or device key is required.').toBody());
 
 function tooManySockets(max: number): Error {
-  return handshakeRefusal(new AppError('RATE_LIMITED', `Too many live connections for this user (at most ${max}); close another tab or device.`, {
-    limit: 'sockets-per-user',
-    max,
-  }).toBody());
+  return handshakeRefusal(
+    new AppError(
+      'RATE_LIMITED',
+      `Too many live connections for this user (at most ${max}); close another tab or device.`,
+      {
+        limit: 'sockets-per-user',
+        max,
+      },
+    ).toBody(),
+  );
 }
 
 /**
@@ -59,14 +66,17 @@ export function createHub(
   /** Counts answered commands for GET /api/metrics. */
   metrics?: ProcessMetrics,
 ) {
-  const io: HubServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
-    // WebSocket only: no long-polling means no sticky sessions behind a load balancer.
-    transports: ['websocket'],
-    // Room for a 1 MB string to reach validation and be refused with a coded error.
-    maxHttpBufferSize: 2e6,
-    pingInterval: 10_000,
-    pingTimeout: 10_000,
-  });
+  const io: HubServer = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+    httpServer,
+    {
+      // WebSocket only: no long-polling means no sticky sessions behind a load balancer.
+      transports: ['websocket'],
+      // Room for a 1 MB string to reach validation and be refused with a coded error.
+      maxHttpBufferSize: 2e6,
+      pingInterval: 10_000,
+      pingTimeout: 10_000,
+    },
+  );
   io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${config.redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);
   const fanout = new Fanout(hub, config.gridFanoutIntervalMs);
@@ -145,7 +155,10 @@ export function createHub(
     socket.emit('system:status', services.health.status());
     // Personal events (answers to this user's approval and change requests); the session's room is
     // where its sockets are cut when it ends.
-    if (principal.kind === 'user') void socket.join(principal.sessionId ? [userRoom(principal.id), sessionRoom(principal.sessionId)] : userRoom(principal.id));
+    if (principal.kind === 'user')
+      void socket.join(
+        principal.sessionId ? [userRoom(principal.id), sessionRoom(principal.sessionId)] : userRoom(principal.id),
+      );
 
     /** Commands this socket answers (an event with an ack that is not one answers NOT_FOUND). */
     const commands = new Set<string>();
@@ -154,7 +167,10 @@ export function createHub(
      * ack; every failure is a coded error and changes nothing. The arguments are read as unknown:
      * what arrives is whatever the client sent, the schema decides.
      */
-    const command = <C extends HubCommand>(event: C, run: (payload: HubCommandPayload<C>) => Promise<HubCommandResults[C]>) => {
+    const command = <C extends HubCommand>(
+      event: C,
+      run: (payload: HubCommandPayload<C>) => Promise<HubCommandResults[C]>,
+    ) => {
       commands.add(event);
       const schema = HUB_COMMANDS[event];
       return async (...args: unknown[]): Promise<void> => {
@@ -174,7 +190,10 @@ export function createHub(
         }
         const parsed = schema.safeParse(payload);
         if (!parsed.success) {
-          reply({ ok: false, error: new AppError('VALIDATION_FAILED', undefined, describeIssues(parsed.error)).toBody() });
+          reply({
+            ok: false,
+            error: new AppError('VALIDATION_FAILED', undefined, describeIssues(parsed.error)).toBody(),
+          });
           return;
         }
         try {
@@ -184,7 +203,8 @@ export function createHub(
             reply({ ok: false, error: new AppError('UNAUTHENTICATED').toBody() });
             // Ended rather than expired: say so (an expired token's client finds out on its next request).
             const { credential } = socket.data;
-            if ('claims' in credential && credential.claims.exp * 1000 > Date.now()) socket.emit('session:ended', { reason: 'revoked' });
+            if ('claims' in credential && credential.claims.exp * 1000 > Date.now())
+              socket.emit('session:ended', { reason: 'revoked' });
             socket.disconnect(true);
             return;
           }
@@ -203,30 +223,46 @@ export function createHub(
     });
 
     // One listener per command of ClientToServerEvents (hub.test.ts checks that each is answered).
-    socket.on('project:join', command('project:join', async ({ projectId }) => {
-      await services.directory.assertAccess(principal, projectId);
-      // Join first, then read: a change made in between is both in the snapshot's seq range and
-      // delivered; the client drops frames at or below the snapshot's seq.
-      for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
-      await socket.join([
-        ...fanout.roomsFor(socket.id, projectId, audienceOf(principal)),
-        ...(canManage(principal) ? [managersRoom(projectId)] : []),
-      ]);
-      return { ...(await services.query.snapshot(principal, projectId)), system: services.health.status() };
-    }));
+    socket.on(
+      'project:join',
+      command('project:join', async ({ projectId }) => {
+        await services.directory.assertAccess(principal, projectId);
+        // Join first, then read: a change made in between is both in the snapshot's seq range and
+        // delivered; the client drops frames at or below the snapshot's seq.
+        for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
+        await socket.join([
+          ...fanout.roomsFor(socket.id, projectId, audienceOf(principal)),
+          ...(canManage(principal) ? [managersRoom(projectId)] : []),
+        ]);
+        return { ...(await services.query.snapshot(principal, projectId)), system: services.health.status() };
+      }),
+    );
 
-    socket.on('project:leave', command('project:leave', async ({ projectId }) => {
-      for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
-      await socket.leave(managersRoom(projectId));
-      return { projectId };
-    }));
+    socket.on(
+      'project:leave',
+      command('project:leave', async ({ projectId }) => {
+        for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
+        await socket.leave(managersRoom(projectId));
+        return { projectId };
+      }),
+    );
 
-    socket.on('unit:lock', command('unit:lock', ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)));
+    socket.on(
+      'unit:lock',
+      command('unit:lock', ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)),
+    );
 
-    socket.on('unit:release', command('unit:release', ({ unitId, token }) => services.sales.release(principal, unitId, token)));
+    socket.on(
+      'unit:release',
+      command('unit:release', ({ unitId, token }) => services.sales.release(principal, unitId, token)),
+    );
 
-    socket.on('unit:confirm', command('unit:confirm', ({ unitId, token, buyer, ...terms }) =>
-      services.sales.confirm(principal, unitId, token, buyer, terms)));
+    socket.on(
+      'unit:confirm',
+      command('unit:confirm', ({ unitId, token, buyer, ...terms }) =>
+        services.sales.confirm(principal, unitId, token, buyer, terms),
+      ),
+    );
 
     socket.on('disconnect', () => limiter.forget(socket.id));
   });

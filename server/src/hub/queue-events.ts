@@ -10,7 +10,14 @@
  *   It receives `queue:changed`, `ticket:changed` (its own ticket's fresh BuyerView) and
  *   `availability:changed` (unit status changes of the project, from this process's change feed).
  */
-import { AppError, HUB_NAMESPACE, QUEUE_NAMESPACE, handshakeRefusal, ticketTokenSchema, type UnitStatus } from '@kaipan/shared';
+import {
+  AppError,
+  HUB_NAMESPACE,
+  QUEUE_NAMESPACE,
+  handshakeRefusal,
+  ticketTokenSchema,
+  type UnitStatus,
+} from '@kaipan/shared';
 import { RateLimiter } from '../infra/rate-limiter.js';
 import type { FeedSink } from '../services/change-feed.js';
 import type { Services } from '../services/index.js';
@@ -40,7 +47,8 @@ export function attachQueueEvents(io: HubServer, services: Services, log: Logger
   const handshakes = new RateLimiter(HANDSHAKE_RATE.perSecond, HANDSHAKE_RATE.burst);
 
   buyers.use((socket, next) => {
-    const refuse = (): void => next(handshakeRefusal(new AppError('UNAUTHENTICATED', 'A valid ticket token is required.').toBody()));
+    const refuse = (): void =>
+      next(handshakeRefusal(new AppError('UNAUTHENTICATED', 'A valid ticket token is required.').toBody()));
     if (!handshakes.take(socket.handshake.address)) {
       next(handshakeRefusal(new AppError('RATE_LIMITED').toBody()));
       return;

@@ -180,7 +180,9 @@ function backendsOf(dataDir: string): number[] {
 async function killOrphanedBackends(dataDir: string, log: (l: string) => void): Promise<void> {
   const orphans = backendsOf(dataDir);
   if (orphans.length === 0) return;
-  log(`[embedded-postgres] stopping ${orphans.length} server process(es) left by a postmaster that died: ${orphans.join(' ')}`);
+  log(
+    `[embedded-postgres] stopping ${orphans.length} server process(es) left by a postmaster that died: ${orphans.join(' ')}`,
+  );
   for (const pid of orphans) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -248,9 +250,11 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // TCP only: avoids clashes on /tmp/.s.PGSQL.<port> and long-socket-path issues.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       ...(opts.postgresFlags ?? []),
     ],
     onLog: logChunk,
@@ -324,7 +328,8 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   const release = Number.isInteger(postmasterPid) ? guardChildProcess(postmasterPid, 'SIGINT') : () => undefined;
   const postmaster = child()!;
   const exited = new Promise<string>((resolve) => {
-    const done = (): void => resolve(postmaster.signalCode ? `signal ${postmaster.signalCode}` : `code ${postmaster.exitCode}`);
+    const done = (): void =>
+      resolve(postmaster.signalCode ? `signal ${postmaster.signalCode}` : `code ${postmaster.exitCode}`);
     if (postmaster.exitCode !== null || postmaster.signalCode !== null) done();
     else postmaster.once('exit', done);
   });
@@ -366,7 +371,14 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     throw fail('CREATE DATABASE', err);
   }
 
-  return { url: buildUrl(user, password, opts.port, database), adminUrl, port: opts.port, pid: postmaster.pid ?? postmasterPid, exited, stop };
+  return {
+    url: buildUrl(user, password, opts.port, database),
+    adminUrl,
+    port: opts.port,
+    pid: postmaster.pid ?? postmasterPid,
+    exited,
+    stop,
+  };
 }
 
 /** Where the launcher / db CLI keep the embedded cluster: `<KAIPAN_DATA_DIR or .kaipan>/postgres`. */

@@ -260,7 +260,8 @@ function patchCharColumns<T extends object>(queryable: T): T {
     };
   }
   if (typeof startTransaction === 'function') {
-    target.startTransaction = async (...args: unknown[]) => patchCharColumns(await startTransaction.apply(queryable, args));
+    target.startTransaction = async (...args: unknown[]) =>
+      patchCharColumns(await startTransaction.apply(queryable, args));
   }
   return queryable;
 }
@@ -465,8 +466,9 @@ type DiffTarget = DiffInput['from'];
  * use that; fall back to capturing process.stdout if a future version renames it.
  */
 async function runDiff(engine: WasmEngine, input: DiffInput): Promise<string> {
-  const runCommand = (engine as unknown as { runCommand?: (c: string, i: unknown) => Promise<{ stdout: string | null }> })
-    .runCommand;
+  const runCommand = (
+    engine as unknown as { runCommand?: (c: string, i: unknown) => Promise<{ stdout: string | null }> }
+  ).runCommand;
   if (typeof runCommand === 'function') {
     const out = await runCommand.call(engine, 'diff', input);
     return out.stdout ?? '';

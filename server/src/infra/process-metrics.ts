@@ -47,9 +47,10 @@ export class ProcessMetrics {
     const result = {
       windowSeconds: Math.round(windowMs / 100) / 10,
       cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / windowMs) * 1000) / 10,
-      eventLoop: this.loop.count > 0
-        ? { p50Ms: ms(this.loop.percentile(50)), p99Ms: ms(this.loop.percentile(99)), maxMs: ms(this.loop.max) }
-        : { p50Ms: 0, p99Ms: 0, maxMs: 0 },
+      eventLoop:
+        this.loop.count > 0
+          ? { p50Ms: ms(this.loop.percentile(50)), p99Ms: ms(this.loop.percentile(99)), maxMs: ms(this.loop.max) }
+          : { p50Ms: 0, p99Ms: 0, maxMs: 0 },
       commands: [...this.commands].map(([event, c]) => {
         const refused = Object.fromEntries(c.refused);
         const total = c.ok + [...c.refused.values()].reduce((a, b) => a + b, 0);

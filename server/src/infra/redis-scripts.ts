@@ -14,7 +14,10 @@ export class RedisScript {
 
   /** The script in `file`, after `prelude` (shared helpers) when given. */
   static load(file: URL, prelude = ''): RedisScript {
-    const name = file.pathname.split('/').pop()!.replace(/\.lua$/, '');
+    const name = file.pathname
+      .split('/')
+      .pop()!
+      .replace(/\.lua$/, '');
     const body = readFileSync(file, 'utf8');
     return new RedisScript(name, prelude ? `${prelude}\n${body}` : body);
   }

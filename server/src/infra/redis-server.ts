@@ -35,7 +35,11 @@ const INSTALL_HINT =
   'redis-server was not found on PATH. Install it (Debian/Ubuntu: `sudo apt-get install redis-server`, ' +
   'macOS: `brew install redis`) or set REDIS_URL to an existing Redis server.';
 
-const REDIS: SystemProgram = { command: 'redis-server', debian: 'redis-server', otherwise: 'macOS: `brew install redis`, or set REDIS_URL' };
+const REDIS: SystemProgram = {
+  command: 'redis-server',
+  debian: 'redis-server',
+  otherwise: 'macOS: `brew install redis`, or set REDIS_URL',
+};
 
 /**
  * Absolute path of `redis-server`. If it is missing and we are root on an apt system, installs the
@@ -81,18 +85,29 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<RedisSe
   await fs.mkdir(dir, { recursive: true });
 
   const args = [
-    '--bind', '127.0.0.1',
-    '--port', String(opts.port),
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--appendonly', opts.appendOnly ? 'yes' : 'no',
-    '--appendfsync', 'everysec',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--appendonly',
+    opts.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
     // No RDB snapshots: durability (if wanted) comes from the AOF; PostgreSQL is the system of record.
-    '--save', '',
-    '--logfile', '',
-    '--pidfile', '',
-    '--protected-mode', 'yes',
-    '--loglevel', 'notice',
+    '--save',
+    '',
+    '--logfile',
+    '',
+    '--pidfile',
+    '',
+    '--protected-mode',
+    'yes',
+    '--loglevel',
+    'notice',
   ];
   const child = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const logTail: string[] = [];

@@ -44,12 +44,11 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
 /** Resolve once the connection is ready (fail-fast connections refuse commands before that). */
 export async function waitForRedis(redis: Redis, timeoutMs = 30_000): Promise<void> {
   if (redis.status === 'ready') return;
-  await withTimeout(
-    new Promise<void>((resolve) => redis.once('ready', () => resolve())),
-    timeoutMs,
-  ).catch((error: unknown) => {
-    throw new Error(`Redis did not become ready: ${(error as Error).message}`);
-  });
+  await withTimeout(new Promise<void>((resolve) => redis.once('ready', () => resolve())), timeoutMs).catch(
+    (error: unknown) => {
+      throw new Error(`Redis did not become ready: ${(error as Error).message}`);
+    },
+  );
 }
 
 /**
@@ -61,13 +60,17 @@ export async function waitForRedis(redis: Redis, timeoutMs = 30_000): Promise<vo
 export function createPublisher(url: string, name: string): Redis {
   const redis = createRedis(url, name);
   const publish = redis.publish.bind(redis) as (...args: unknown[]) => Promise<number>;
-  (redis as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => publish(...args).catch(() => 0);
+  (redis as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) =>
+    publish(...args).catch(() => 0);
   return redis;
 }
 
 /** BullMQ's connections: blocking commands, so requests are never given up (maxRetriesPerRequest: null). */
 export function createBlockingRedis(url: string, name: string): Redis {
-  return reportingOutages(new Redis(url, { connectionName: `kaipan:${name}`, maxRetriesPerRequest: null, enableReadyCheck: true }), name);
+  return reportingOutages(
+    new Redis(url, { connectionName: `kaipan:${name}`, maxRetriesPerRequest: null, enableReadyCheck: true }),
+    name,
+  );
 }
 
 function reportingOutages(redis: Redis, name: string): Redis {

@@ -61,7 +61,8 @@ export async function supervise<H extends SupervisedProcess>(
   let stopping = false;
   let restarting: Promise<void> | null = null;
 
-  const delayFor = (attempt: number): number => (attempt === 0 ? firstDelay : Math.min(maxDelay, minDelay * 2 ** (attempt - 1)));
+  const delayFor = (attempt: number): number =>
+    attempt === 0 ? firstDelay : Math.min(maxDelay, minDelay * 2 ** (attempt - 1));
 
   const active = (): boolean => !stopping && (opts.active?.() ?? true);
 
@@ -77,7 +78,9 @@ export async function supervise<H extends SupervisedProcess>(
       try {
         handle = await start();
       } catch (error) {
-        opts.log(`${name} restart failed (${(error as Error).message.split('\n')[0]}); next attempt in ${delayFor(failures)} ms`);
+        opts.log(
+          `${name} restart failed (${(error as Error).message.split('\n')[0]}); next attempt in ${delayFor(failures)} ms`,
+        );
         continue;
       }
       startedAt = Date.now();

@@ -70,11 +70,16 @@ const warnOnTerminal = (line: string): void => console.warn(line);
  * without chromium fails its browser tests, loudly).
  * @param log where progress goes (one line before a long install).
  */
-export function ensurePrograms(programs: readonly SystemProgram[], log: (line: string) => void = warnOnTerminal): SystemProgram[] {
+export function ensurePrograms(
+  programs: readonly SystemProgram[],
+  log: (line: string) => void = warnOnTerminal,
+): SystemProgram[] {
   const missing = programs.filter((p) => !findProgram(p.command));
   if (missing.length === 0 || !canAptInstall()) return missing;
   const packages = [...new Set(missing.map((p) => p.debian))];
-  log(`[kaipan] installing ${packages.join(', ')} with apt-get (missing: ${missing.map((p) => p.command).join(', ')}; running as root)…`);
+  log(
+    `[kaipan] installing ${packages.join(', ')} with apt-get (missing: ${missing.map((p) => p.command).join(', ')}; running as root)…`,
+  );
   const install = ['install', '-y', '-q', '--no-install-recommends', ...packages];
   if (!apt(install)) {
     apt(['update', '-q']);

@@ -23,7 +23,10 @@ export async function startDepositsWorker(opts: {
   log: Logger;
 }): Promise<DepositsWorker> {
   const connection = createBullConnection(opts.redisUrl, 'deposits-worker');
-  const processor = async (job: Job<EnforceDepositJobData>, token?: string): Promise<{ outcome: DepositOutcome['outcome'] }> => {
+  const processor = async (
+    job: Job<EnforceDepositJobData>,
+    token?: string,
+  ): Promise<{ outcome: DepositOutcome['outcome'] }> => {
     if (job.name !== ENFORCE_DEPOSIT_JOB) throw new Error(`unknown job ${job.name}`);
     const result = await opts.cashier.enforceDeposit(job.data.subscriptionId);
     if (result.outcome === 'not-due' && result.dueAt) {

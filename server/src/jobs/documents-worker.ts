@@ -48,7 +48,10 @@ export function startDocumentsWorker(opts: {
     const ticket = await opts.db.queueTicket.findUnique({
       where: { id: ticketId },
       select: {
-        id: true, label: true, token: true, issuedAt: true,
+        id: true,
+        label: true,
+        token: true,
+        issuedAt: true,
         category: { select: { name: true, nameEn: true } },
         project: { select: { name: true, nameEn: true, timezone: true } },
       },

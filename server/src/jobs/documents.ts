@@ -86,7 +86,6 @@ export interface TicketPdfJobData {
   peopleAhead?: number;
 }
 
-
 export interface StoredPdf {
   pdf: Buffer;
   /** SHA-256 of the bytes, hex (sent as ETag). */
@@ -112,7 +111,11 @@ export class DocumentStore {
 
   async putTicketPdf(ticketId: string, pdf: Buffer): Promise<StoredPdf> {
     const sha256 = createHash('sha256').update(pdf).digest('hex');
-    await this.redis.multi().hset(this.key(ticketId), { pdf, sha256 }).expire(this.key(ticketId), TICKET_PDF_TTL_SECONDS).exec();
+    await this.redis
+      .multi()
+      .hset(this.key(ticketId), { pdf, sha256 })
+      .expire(this.key(ticketId), TICKET_PDF_TTL_SECONDS)
+      .exec();
     return { pdf, sha256 };
   }
 }

@@ -41,7 +41,11 @@ export class LazyQueue<Data> {
     const queue = this.get();
     const connection = this.connection!;
     if (connection.status !== 'ready') {
-      const unavailable = new AppError('SERVICE_UNAVAILABLE', 'The job queue (Redis) is unavailable; try again shortly.', { dependency: 'redis' });
+      const unavailable = new AppError(
+        'SERVICE_UNAVAILABLE',
+        'The job queue (Redis) is unavailable; try again shortly.',
+        { dependency: 'redis' },
+      );
       if (this.everReady) throw unavailable;
       await waitForRedis(connection, FIRST_CONNECT_MS).catch(() => {
         throw unavailable;

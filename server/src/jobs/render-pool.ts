@@ -20,7 +20,10 @@ export type DocumentRenderJob =
   | { kind: 'day-end'; input: DayEndDocumentInput };
 
 /** What to draw: a queue ticket, a lottery result (A4, rendered on demand for the public), or a document. */
-export type RenderJob = { kind: 'queue-ticket'; input: QueueTicketInput } | { kind: 'lottery-result'; input: LotteryResultInput } | DocumentRenderJob;
+export type RenderJob =
+  | { kind: 'queue-ticket'; input: QueueTicketInput }
+  | { kind: 'lottery-result'; input: LotteryResultInput }
+  | DocumentRenderJob;
 
 export type RenderRequest = RenderJob & {
   id: number;
@@ -39,7 +42,10 @@ const RENDER_TIMEOUT_MS = 30_000;
 export class RenderPool {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (pdf: Buffer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (pdf: Buffer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private closed = false;
 
   constructor(private readonly fonts: FontOptions = {}) {}
@@ -83,7 +89,10 @@ export class RenderPool {
       this.pending.delete(response.id);
       clearTimeout(waiter.timer);
       if (response.ok) waiter.resolve(Buffer.from(response.pdf));
-      else waiter.reject(response.code ? new AppError(response.code, response.error, response.details) : new Error(response.error));
+      else
+        waiter.reject(
+          response.code ? new AppError(response.code, response.error, response.details) : new Error(response.error),
+        );
     });
     const gone = (error: Error): void => {
       if (this.worker === worker) this.worker = null;

@@ -9,7 +9,14 @@ import { ChangeFeed } from '../services/change-feed.js';
 export const changeFeedPlugin = fp(
   async (app) => {
     const { config, services } = app;
-    const feed = new ChangeFeed(createRedis(config.redisUrl, 'feed'), services.mirror, app.hub.sink, services.projects, app.log, config.fanoutIntervalMs);
+    const feed = new ChangeFeed(
+      createRedis(config.redisUrl, 'feed'),
+      services.mirror,
+      app.hub.sink,
+      services.projects,
+      app.log,
+      config.fanoutIntervalMs,
+    );
     app.addHook('onReady', () => feed.start());
     // Disconnects its connection too.
     app.addHook('onClose', () => feed.stop());

@@ -15,11 +15,30 @@ export const jobsPlugin = fp(
     let workers: Array<DocumentsWorker | BatchesWorker | DepositsWorker> = [];
     app.addHook('onReady', async () => {
       workers = [
-        startDocumentsWorker({ redisUrl, redisPrefix, db, store: services.documents.store, log: app.log, fonts: config.fonts }),
+        startDocumentsWorker({
+          redisUrl,
+          redisPrefix,
+          db,
+          store: services.documents.store,
+          log: app.log,
+          fonts: config.fonts,
+        }),
         // Re-enqueues pending schedules, releases those already due.
-        await startBatchesWorker({ redisUrl, redisPrefix, control: services.control, jobs: services.batchJobs, log: app.log }),
+        await startBatchesWorker({
+          redisUrl,
+          redisPrefix,
+          control: services.control,
+          jobs: services.batchJobs,
+          log: app.log,
+        }),
         // Re-enqueues pending deadlines, enforces those already due.
-        await startDepositsWorker({ redisUrl, redisPrefix, cashier: services.cashier, jobs: services.depositJobs, log: app.log }),
+        await startDepositsWorker({
+          redisUrl,
+          redisPrefix,
+          cashier: services.cashier,
+          jobs: services.depositJobs,
+          log: app.log,
+        }),
       ];
     });
     app.addHook('onClose', async () => {

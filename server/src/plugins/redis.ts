@@ -28,7 +28,9 @@ export const redisPlugin = fp<RedisPluginOptions>(
   async (app, opts) => {
     const url = app.config.redisUrl;
     const server = opts.process === 'server';
-    const redis = server ? createRedis(url, 'main', { autoPipeline: true, failFast: true }) : createRedis(url, 'worker');
+    const redis = server
+      ? createRedis(url, 'main', { autoPipeline: true, failFast: true })
+      : createRedis(url, 'worker');
     const adapterRedis = server
       ? { pub: createPublisher(url, 'io-pub'), sub: createRedis(url, 'io-sub') }
       : { pub: createPublisher(url, 'worker-io-pub'), sub: createRedis(url, 'worker-io-sub') };
@@ -53,7 +55,8 @@ export const redisPlugin = fp<RedisPluginOptions>(
 async function warnOnEviction(redis: Redis, log: FastifyBaseLogger): Promise<void> {
   try {
     const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
-    if (policy !== 'noeviction') log.warn({ policy }, 'Redis maxmemory-policy should be noeviction: evicted keys would lose locks and counters');
+    if (policy !== 'noeviction')
+      log.warn({ policy }, 'Redis maxmemory-policy should be noeviction: evicted keys would lose locks and counters');
   } catch {
     // Managed Redis services often forbid CONFIG; nothing to check then.
   }

@@ -10,7 +10,15 @@ import { registerApi } from '../http/register-api.js';
 export const routesPlugin = fp(
   async (app) => {
     await registerOpenApi(app);
-    registerApi(app, { config: app.config, services: app.services, db: app.db, sql: app.sql, redis: app.redis, metrics: app.metrics, io: app.hub.io });
+    registerApi(app, {
+      config: app.config,
+      services: app.services,
+      db: app.db,
+      sql: app.sql,
+      redis: app.redis,
+      metrics: app.metrics,
+      io: app.hub.io,
+    });
   },
   { name: 'routes', dependencies: ['config', 'postgres', 'redis', 'services', 'metrics', 'hub', 'http'] },
 );

@@ -22,7 +22,14 @@ export const staticAppsPlugin = fp(
     const kioskDist = resolve(kioskDir);
     const serveKiosk = kioskDir !== '' && existsSync(resolve(kioskDist, 'index.html'));
     if (serveKiosk) {
-      await app.register(fastifyStatic, { root: kioskDist, prefix: '/queue/', wildcard: false, maxAge: '1h', index: false, decorateReply: !serveClient });
+      await app.register(fastifyStatic, {
+        root: kioskDist,
+        prefix: '/queue/',
+        wildcard: false,
+        maxAge: '1h',
+        index: false,
+        decorateReply: !serveClient,
+      });
     }
     const isKioskRoute = (path: string): boolean => /^\/(queue|cashier)(\/|$)/.test(path);
     app.setNotFoundHandler((request, reply) => {
@@ -32,7 +39,13 @@ export const staticAppsPlugin = fp(
       if (serveKiosk && request.method === 'GET' && !isAsset && isKioskRoute(path)) {
         return reply.header('cache-control', 'no-cache').sendFile('index.html', kioskDist);
       }
-      if (serveClient && request.method === 'GET' && !isAsset && !path.startsWith('/api/') && !path.startsWith('/socket.io')) {
+      if (
+        serveClient &&
+        request.method === 'GET' &&
+        !isAsset &&
+        !path.startsWith('/api/') &&
+        !path.startsWith('/socket.io')
+      ) {
         // Single-page app: every other path is a client route.
         return reply.header('cache-control', 'no-cache').sendFile('index.html');
       }

@@ -8,7 +8,13 @@ import { LockSweeper } from '../selling/lock-sweeper.js';
 export const sweeperPlugin = fp(
   async (app) => {
     const { services, config } = app;
-    const sweeper = new LockSweeper(services.mirror, services.audit, services.projects, app.log, config.lockSweepIntervalMs);
+    const sweeper = new LockSweeper(
+      services.mirror,
+      services.audit,
+      services.projects,
+      app.log,
+      config.lockSweepIntervalMs,
+    );
     app.addHook('onReady', async () => sweeper.start());
     app.addHook('onClose', () => sweeper.stop());
   },

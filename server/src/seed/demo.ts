@@ -58,7 +58,10 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   const consultantHash = await hashPassword(DEMO_CONSULTANT_PASSWORD);
   const staff = await Promise.all(
     Object.entries(DEMO_ACCOUNTS).map(async ([username, a]) => ({
-      username, displayName: a.displayName, role: a.role, passwordHash: await hashPassword(a.password),
+      username,
+      displayName: a.displayName,
+      role: a.role,
+      passwordHash: await hashPassword(a.password),
     })),
   );
 
@@ -88,7 +91,10 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
         skipDuplicates: true,
       });
       const users = await tx.user.findMany({ select: { id: true } });
-      await tx.projectMember.createMany({ data: users.map((u) => ({ projectId: project.id, userId: u.id })), skipDuplicates: true });
+      await tx.projectMember.createMany({
+        data: users.map((u) => ({ projectId: project.id, userId: u.id })),
+        skipDuplicates: true,
+      });
 
       const first = await tx.batch.create({
         data: { projectId: project.id, name: '首批推盘 Batch 1', status: 'RELEASED', releasedAt: new Date() },
@@ -98,8 +104,13 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
       for (const [index, b] of DEMO_BUILDINGS.entries()) {
         const building = await tx.building.create({
           data: {
-            projectId: project.id, code: b.code, name: b.name, nameEn: b.nameEn,
-            floors: b.floors, unitsPerFloor: b.columns.length, sortOrder: index,
+            projectId: project.id,
+            code: b.code,
+            name: b.name,
+            nameEn: b.nameEn,
+            floors: b.floors,
+            unitsPerFloor: b.columns.length,
+            sortOrder: index,
           },
         });
         await tx.unit.createMany({
@@ -127,7 +138,12 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
         });
       }
       await tx.device.create({
-        data: { projectId: project.id, kind: 'BOARD', name: '大屏 Wall board 1', keyHash: hashDeviceKey(DEMO_BOARD_KEY) },
+        data: {
+          projectId: project.id,
+          kind: 'BOARD',
+          name: '大屏 Wall board 1',
+          keyHash: hashDeviceKey(DEMO_BOARD_KEY),
+        },
       });
       await seedDemoQueue(tx, project.id);
       await seedDemoBuyers(tx, project.id);
@@ -135,8 +151,13 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
       await createInitialPriceList(tx, project.id);
       await tx.auditEvent.create({
         data: {
-          projectId: project.id, actorKind: 'system', actorName: 'system', action: 'project.seed',
-          entity: 'project', entityId: project.id, after: { code: DEMO_PROJECT_CODE },
+          projectId: project.id,
+          actorKind: 'system',
+          actorName: 'system',
+          action: 'project.seed',
+          entity: 'project',
+          entityId: project.id,
+          after: { code: DEMO_PROJECT_CODE },
         },
       });
       return project.id;
@@ -154,11 +175,16 @@ export async function seedPricingTerms(tx: Prisma.TransactionClient, projectId: 
   await tx.project.update({ where: { id: projectId }, data: { pricingPolicy: DEMO_POLICY as object } });
   await tx.discountRule.createMany({
     data: demoDiscounts(new Date()).map(({ amountOffFen, ...d }) => ({
-      projectId, ...d, ...(amountOffFen !== undefined ? { amountOffFen: BigInt(amountOffFen) } : {}),
+      projectId,
+      ...d,
+      ...(amountOffFen !== undefined ? { amountOffFen: BigInt(amountOffFen) } : {}),
     })),
     skipDuplicates: true,
   });
-  await tx.paymentPlanOption.createMany({ data: DEMO_PLANS.map((p) => ({ projectId, ...p, terms: p.terms as object })), skipDuplicates: true });
+  await tx.paymentPlanOption.createMany({
+    data: DEMO_PLANS.map((p) => ({ projectId, ...p, terms: p.terms as object })),
+    skipDuplicates: true,
+  });
 }
 
 /** Demo buyers: customers of the first consultants, most of them registered (认筹 R0001…). */
@@ -192,17 +218,42 @@ async function seedDemoBuyers(tx: Prisma.TransactionClient, projectId: string): 
       identityTags: i % 10 === 3 ? ['staff'] : i % 10 === 7 ? ['returning-owner'] : [],
     })),
   });
-  const customers = await tx.customer.findMany({ where: { projectId }, orderBy: { phone: 'asc' }, select: { id: true } });
+  const customers = await tx.customer.findMany({
+    where: { projectId },
+    orderBy: { phone: 'asc' },
+    select: { id: true },
+  });
   await tx.registration.createMany({
     data: customers.slice(0, DEMO_REGISTRATIONS).map((c, i) => ({
-      projectId, customerId: c.id, number: i + 1, unitsAllowed: 1, createdById: creator,
+      projectId,
+      customerId: c.id,
+      number: i + 1,
+      unitsAllowed: 1,
+      createdById: creator,
     })),
   });
   await tx.project.update({ where: { id: projectId }, data: { registrationCounter: DEMO_REGISTRATIONS } });
 }
 
 const BUYER_SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭'];
-const BUYER_GIVEN = ['建国', '丽华', '晓明', '海燕', '志强', '静', '磊', '婷', '伟', '芳', '军', '敏', '洋', '霞', '涛', '琳'];
+const BUYER_GIVEN = [
+  '建国',
+  '丽华',
+  '晓明',
+  '海燕',
+  '志强',
+  '静',
+  '磊',
+  '婷',
+  '伟',
+  '芳',
+  '军',
+  '敏',
+  '洋',
+  '霞',
+  '涛',
+  '琳',
+];
 
 function buyerName(i: number): string {
   return `${BUYER_SURNAMES[i % BUYER_SURNAMES.length]}${BUYER_GIVEN[(i * 5 + Math.floor(i / BUYER_SURNAMES.length) * 3 + 3) % BUYER_GIVEN.length]}`;
@@ -218,7 +269,11 @@ async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory' | 'project'
     create: { projectId, kind: 'KIOSK', name: '排号机 Queue kiosk 1', keyHash: hashDeviceKey(DEMO_KIOSK_KEY) },
   });
   for (const c of DEMO_QUEUE_CATEGORIES) {
-    await db.queueCategory.upsert({ where: { projectId_code: { projectId, code: c.code } }, update: {}, create: { projectId, ...c } });
+    await db.queueCategory.upsert({
+      where: { projectId_code: { projectId, code: c.code } },
+      update: {},
+      create: { projectId, ...c },
+    });
   }
 }
 
@@ -241,48 +296,95 @@ async function seedDemoCashier(db: Db, projectId: string): Promise<void> {
   const cashier = await db.user.findUnique({ where: { username: 'cashier' }, select: { id: true } });
   const creator = await db.user.findUnique({ where: { username: 'manager' }, select: { id: true } });
   if (!cashier || !creator) return;
-  await db.$transaction(async (tx) => {
-    await tx.projectMember.createMany({ data: [{ projectId, userId: cashier.id }], skipDuplicates: true });
-    let book = await tx.receiptBook.findFirst({ where: { projectId, cashierId: cashier.id, prefix: DEMO_RECEIPT_PREFIX } });
-    if (!book) {
-      if (await tx.receiptBook.count({ where: { projectId, cashierId: cashier.id, status: 'ACTIVE' } })) return;
-      book = await tx.receiptBook.create({
-        data: { projectId, prefix: DEMO_RECEIPT_PREFIX, firstNumber: 1, lastNumber: 999_999, nextNumber: 1, digits: 6, cashierId: cashier.id, createdById: creator.id },
+  await db.$transaction(
+    async (tx) => {
+      await tx.projectMember.createMany({ data: [{ projectId, userId: cashier.id }], skipDuplicates: true });
+      let book = await tx.receiptBook.findFirst({
+        where: { projectId, cashierId: cashier.id, prefix: DEMO_RECEIPT_PREFIX },
       });
-    }
-    if (await tx.payment.count({ where: { projectId, kind: 'SINCERITY' } })) return;
-    const registrations = await tx.registration.findMany({
-      where: { projectId, number: { lte: DEMO_SINCERITY_PAID } },
-      orderBy: { number: 'asc' },
-      select: { id: true, number: true, customer: { select: { name: true, phone: true } } },
-    });
-    if (registrations.length === 0 || book.nextNumber !== book.firstNumber) return;
-    // Collected the day before (business dates are Asia/Shanghai days; the demo project's zone).
-    const yesterday = new Date(Date.now() - 24 * 3600_000);
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(yesterday);
-    const start = new Date(`${day}T02:00:00.000Z`); // 10:00 in Shanghai
-    for (const [i, r] of registrations.entries()) {
-      const number = book.firstNumber + i;
-      const at = new Date(start.getTime() + i * 7 * 60_000);
-      const wallet = i % 3 === 1;
-      const payment = await tx.payment.create({
+      if (!book) {
+        if (await tx.receiptBook.count({ where: { projectId, cashierId: cashier.id, status: 'ACTIVE' } })) return;
+        book = await tx.receiptBook.create({
+          data: {
+            projectId,
+            prefix: DEMO_RECEIPT_PREFIX,
+            firstNumber: 1,
+            lastNumber: 999_999,
+            nextNumber: 1,
+            digits: 6,
+            cashierId: cashier.id,
+            createdById: creator.id,
+          },
+        });
+      }
+      if (await tx.payment.count({ where: { projectId, kind: 'SINCERITY' } })) return;
+      const registrations = await tx.registration.findMany({
+        where: { projectId, number: { lte: DEMO_SINCERITY_PAID } },
+        orderBy: { number: 'asc' },
+        select: { id: true, number: true, customer: { select: { name: true, phone: true } } },
+      });
+      if (registrations.length === 0 || book.nextNumber !== book.firstNumber) return;
+      // Collected the day before (business dates are Asia/Shanghai days; the demo project's zone).
+      const yesterday = new Date(Date.now() - 24 * 3600_000);
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(yesterday);
+      const start = new Date(`${day}T02:00:00.000Z`); // 10:00 in Shanghai
+      for (const [i, r] of registrations.entries()) {
+        const number = book.firstNumber + i;
+        const at = new Date(start.getTime() + i * 7 * 60_000);
+        const wallet = i % 3 === 1;
+        const payment = await tx.payment.create({
+          data: {
+            projectId,
+            kind: 'SINCERITY',
+            amount: BigInt(DEMO_SINCERITY_FEN),
+            payerName: r.customer.name,
+            payerPhone: r.customer.phone,
+            registrationId: r.id,
+            idempotencyKey: `demo-sincerity-R${String(r.number).padStart(4, '0')}`,
+            cashierId: cashier.id,
+            businessDate: new Date(`${day}T00:00:00.000Z`),
+            createdAt: at,
+            lines: {
+              create: [
+                wallet
+                  ? {
+                      method: 'WECHAT',
+                      amount: BigInt(DEMO_SINCERITY_FEN),
+                      reference: `WX${day.replace(/-/g, '')}${String(number).padStart(4, '0')}`,
+                    }
+                  : { method: 'CASH', amount: BigInt(DEMO_SINCERITY_FEN) },
+              ],
+            },
+          },
+        });
+        await tx.receipt.create({
+          data: {
+            projectId,
+            bookId: book.id,
+            number,
+            label: `${book.prefix}${String(number).padStart(book.digits, '0')}`,
+            paymentId: payment.id,
+            issuedAt: at,
+            printCount: 1,
+          },
+        });
+      }
+      await tx.receiptBook.update({
+        where: { id: book.id },
+        data: { nextNumber: book.firstNumber + registrations.length },
+      });
+      await tx.auditEvent.create({
         data: {
-          projectId, kind: 'SINCERITY', amount: BigInt(DEMO_SINCERITY_FEN), payerName: r.customer.name, payerPhone: r.customer.phone,
-          registrationId: r.id, idempotencyKey: `demo-sincerity-R${String(r.number).padStart(4, '0')}`, cashierId: cashier.id,
-          businessDate: new Date(`${day}T00:00:00.000Z`), createdAt: at,
-          lines: { create: [wallet ? { method: 'WECHAT', amount: BigInt(DEMO_SINCERITY_FEN), reference: `WX${day.replace(/-/g, '')}${String(number).padStart(4, '0')}` } : { method: 'CASH', amount: BigInt(DEMO_SINCERITY_FEN) }] },
+          projectId,
+          actorKind: 'system',
+          actorName: 'system',
+          action: 'cashier.seed',
+          entity: 'receipt_book',
+          entityId: book.id,
+          after: { sincerityPayments: registrations.length, amountEach: DEMO_SINCERITY_FEN, businessDate: day },
         },
       });
-      await tx.receipt.create({
-        data: { projectId, bookId: book.id, number, label: `${book.prefix}${String(number).padStart(book.digits, '0')}`, paymentId: payment.id, issuedAt: at, printCount: 1 },
-      });
-    }
-    await tx.receiptBook.update({ where: { id: book.id }, data: { nextNumber: book.firstNumber + registrations.length } });
-    await tx.auditEvent.create({
-      data: {
-        projectId, actorKind: 'system', actorName: 'system', action: 'cashier.seed', entity: 'receipt_book', entityId: book.id,
-        after: { sincerityPayments: registrations.length, amountEach: DEMO_SINCERITY_FEN, businessDate: day },
-      },
-    });
-  }, { timeout: 60_000 });
+    },
+    { timeout: 60_000 },
+  );
 }

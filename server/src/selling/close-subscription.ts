@@ -62,25 +62,58 @@ export async function closeSubscription(tx: Tx, input: CloseSubscriptionInput): 
   const closed = await tx.subscription.updateMany({
     where: { id: sub.id, status: 'ACTIVE' },
     data: cancelled
-      ? { status: 'CANCELLED', refundState: closing.refundState, closedAt: at, closeReason: input.reason, version: { increment: 1 } }
+      ? {
+          status: 'CANCELLED',
+          refundState: closing.refundState,
+          closedAt: at,
+          closeReason: input.reason,
+          version: { increment: 1 },
+        }
       : { status: 'CHANGED', closedAt: at, closeReason: input.reason, version: { increment: 1 } },
   });
-  if (closed.count === 0) throw new AppError('INVALID_TRANSITION', 'The subscription is no longer active; nothing was changed.');
+  if (closed.count === 0)
+    throw new AppError('INVALID_TRANSITION', 'The subscription is no longer active; nothing was changed.');
   const unit = await transitionUnit(tx, {
-    projectId, unitId: sub.unitId, action: 'cancel', actor, at,
+    projectId,
+    unitId: sub.unitId,
+    action: 'cancel',
+    actor,
+    at,
     auditAction: cancelled ? 'unit.cancel' : 'unit.change_out',
-    before: { subscriptionId: sub.id }, after: input.cause,
+    before: { subscriptionId: sub.id },
+    after: input.cause,
   });
-  if (!unit) throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
+  if (!unit)
+    throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
 
   const audits: AuditRow[] = [
     cancelled
-      ? toAuditRow({ projectId, actor, action: 'subscription.cancel', entity: 'subscription', entityId: sub.id, at,
+      ? toAuditRow({
+          projectId,
+          actor,
+          action: 'subscription.cancel',
+          entity: 'subscription',
+          entityId: sub.id,
+          at,
           before: { status: 'ACTIVE', refundState: sub.refundState, unitCode: unit.code, ...input.auditBefore },
-          after: { status: 'CANCELLED', refundState: closing.refundState, reason: input.reason, price: Number(sub.price), ...input.auditAfter } })
-      : toAuditRow({ projectId, actor, action: 'subscription.changed', entity: 'subscription', entityId: sub.id, at,
+          after: {
+            status: 'CANCELLED',
+            refundState: closing.refundState,
+            reason: input.reason,
+            price: Number(sub.price),
+            ...input.auditAfter,
+          },
+        })
+      : toAuditRow({
+          projectId,
+          actor,
+          action: 'subscription.changed',
+          entity: 'subscription',
+          entityId: sub.id,
+          at,
           before: { status: 'ACTIVE', unitCode: unit.code, ...input.auditBefore },
-          after: { status: 'CHANGED', replacedById: closing.replacedById, reason: input.reason, ...input.auditAfter } }),
+          after: { status: 'CHANGED', replacedById: closing.replacedById, reason: input.reason, ...input.auditAfter },
+        }),
   ];
   let unitsUsed: number | null = null;
   if (cancelled && sub.registrationId) {
@@ -88,11 +121,24 @@ export async function closeSubscription(tx: Tx, input: CloseSubscriptionInput): 
       UPDATE registrations SET units_used = greatest(units_used - 1, 0) WHERE id = ${sub.registrationId}::uuid RETURNING units_used`;
     unitsUsed = reg[0]?.units_used ?? null;
     if (unitsUsed !== null) {
-      audits.push(toAuditRow({ projectId, actor, action: 'registration.units_used', entity: 'registration', entityId: sub.registrationId, at,
-        before: { unitsUsed: unitsUsed + 1 }, after: { unitsUsed, subscriptionId: sub.id } }));
+      audits.push(
+        toAuditRow({
+          projectId,
+          actor,
+          action: 'registration.units_used',
+          entity: 'registration',
+          entityId: sub.registrationId,
+          at,
+          before: { unitsUsed: unitsUsed + 1 },
+          after: { unitsUsed, subscriptionId: sub.id },
+        }),
+      );
     }
   }
-  if (cancelled && sub.customerId) audits.push(...(await customerAfterLoss(tx, { projectId, actor, at, customerId: sub.customerId, subscriptionId: sub.id })));
+  if (cancelled && sub.customerId)
+    audits.push(
+      ...(await customerAfterLoss(tx, { projectId, actor, at, customerId: sub.customerId, subscriptionId: sub.id })),
+    );
   await insertAudits(tx, audits);
   return { change: unit.change, unitCode: unit.code, unitsUsed };
 }
@@ -115,10 +161,22 @@ export async function customerAfterLoss(
     data: { status: 'INTERESTED', version: { increment: 1 }, lastActivityAt: at },
   });
   if (updated.count === 0) return [];
-  return [toAuditRow({ projectId, actor, action: 'customer.status', entity: 'customer', entityId: customerId, at,
-    before: { status: 'SUBSCRIBED' }, after: { status: 'INTERESTED', subscriptionId } })];
+  return [
+    toAuditRow({
+      projectId,
+      actor,
+      action: 'customer.status',
+      entity: 'customer',
+      entityId: customerId,
+      at,
+      before: { status: 'SUBSCRIBED' },
+      after: { status: 'INTERESTED', subscriptionId },
+    }),
+  ];
 }
 
 function insertAudits(tx: Tx, rows: AuditRow[]): Promise<unknown> {
-  return tx.auditEvent.createMany({ data: rows.map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })) });
+  return tx.auditEvent.createMany({
+    data: rows.map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })),
+  });
 }

@@ -31,8 +31,13 @@ export class LockSweeper {
       const expired = await this.mirror.sweep(projectId);
       for (const e of expired) {
         this.audit.record({
-          projectId, actor: 'system', action: 'unit.lock_expired', entity: 'unit', entityId: e.unitId,
-          before: { status: EXPIRE.from, token: e.token, holderId: e.holderId }, after: { status: EXPIRE.to },
+          projectId,
+          actor: 'system',
+          action: 'unit.lock_expired',
+          entity: 'unit',
+          entityId: e.unitId,
+          before: { status: EXPIRE.from, token: e.token, holderId: e.holderId },
+          after: { status: EXPIRE.to },
         });
       }
       count += expired.length;

@@ -50,7 +50,10 @@ export class MirrorKeeper {
 
   private async doRebuild(projectId: string): Promise<void> {
     const started = Date.now();
-    const project = await this.db.project.findUnique({ where: { id: projectId }, select: { salesPaused: true, salesVersion: true } });
+    const project = await this.db.project.findUnique({
+      where: { id: projectId },
+      select: { salesPaused: true, salesVersion: true },
+    });
     if (!project) return;
     const rows = await this.db.$queryRaw<UnitRow[]>`
       SELECT u.id::text AS id, u.status::text AS status, u.version, s.price
@@ -66,7 +69,12 @@ export class MirrorKeeper {
     const token = Number(tokens[0]?.max ?? 0);
     const result = await this.mirror.rebuild(
       projectId,
-      rows.map((r) => ({ id: r.id, status: r.status, version: r.version, price: r.price === null ? null : Number(r.price) })),
+      rows.map((r) => ({
+        id: r.id,
+        status: r.status,
+        version: r.version,
+        price: r.price === null ? null : Number(r.price),
+      })),
       { paused: project.salesPaused, version: project.salesVersion },
       { ifLost: Math.max(counterFloor(Date.now()), seen + 1, token + 1), seq: seen, fence: token },
     );
@@ -93,7 +101,11 @@ export class MirrorKeeper {
       const { revoked } = await this.mirror.apply(projectId, changes);
       for (const r of revoked) {
         this.audit.record({
-          projectId, actor: 'system', action: 'unit.lock_revoked', entity: 'unit', entityId: r.unitId,
+          projectId,
+          actor: 'system',
+          action: 'unit.lock_revoked',
+          entity: 'unit',
+          entityId: r.unitId,
           before: { status: 'LOCKED', token: r.token, holderId: r.holderId },
           after: { status: changes.find((c) => c.unitId === r.unitId)?.status ?? null },
         });

@@ -103,7 +103,8 @@ export interface RevokedLock {
 
 function triples(flat: string[]): RevokedLock[] {
   const out: RevokedLock[] = [];
-  for (let i = 0; i + 2 < flat.length; i += 3) out.push({ unitId: flat[i]!, holderId: flat[i + 1]!, token: flat[i + 2]! });
+  for (let i = 0; i + 2 < flat.length; i += 3)
+    out.push({ unitId: flat[i]!, holderId: flat[i + 1]!, token: flat[i + 2]! });
   return out;
 }
 
@@ -175,8 +176,17 @@ export class UnitMirror {
     const k = this.keys(projectId);
     const reply = parseReply(
       await scripts.lock.run(this.redis, this.scriptKeys(k), [
-        unitId, holder.id, holder.name, ttlMs, maxLocks, LOG_MAX_LEN, k.lockPrefix, k.heldPrefix,
-        buyer?.registrationId ?? '', buyer?.remaining ?? 0, k.regPrefix,
+        unitId,
+        holder.id,
+        holder.name,
+        ttlMs,
+        maxLocks,
+        LOG_MAX_LEN,
+        k.lockPrefix,
+        k.heldPrefix,
+        buyer?.registrationId ?? '',
+        buyer?.remaining ?? 0,
+        k.regPrefix,
       ]),
     );
     if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
@@ -197,7 +207,14 @@ export class UnitMirror {
     const k = this.keys(projectId);
     const reply = parseReply(
       await scripts.release.run(this.redis, this.scriptKeys(k), [
-        unitId, token, actorId, force ? '1' : '0', LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, k.releasedPrefix,
+        unitId,
+        token,
+        actorId,
+        force ? '1' : '0',
+        LOG_MAX_LEN,
+        k.lockPrefix,
+        k.heldPrefix,
+        k.releasedPrefix,
       ]),
     );
     if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
@@ -215,7 +232,9 @@ export class UnitMirror {
     const reply = parseReply(
       await scripts.confirmBegin.run(this.redis, this.scriptKeys(k), [unitId, token, holderId, graceMs, k.lockPrefix]),
     );
-    return reply[0] === 'OK' ? { ok: true, value: { registrationId: reply[2] || null } } : { ok: false, code: reply[1] as MirrorFailure };
+    return reply[0] === 'OK'
+      ? { ok: true, value: { registrationId: reply[2] || null } }
+      : { ok: false, code: reply[1] as MirrorFailure };
   }
 
   /**
@@ -232,7 +251,14 @@ export class UnitMirror {
     const k = this.keys(projectId);
     const reply = parseReply(
       await scripts.extend.run(this.redis, this.scriptKeys(k), [
-        unitId, token, holderId, Math.floor(untilMs), LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, k.regPrefix,
+        unitId,
+        token,
+        holderId,
+        Math.floor(untilMs),
+        LOG_MAX_LEN,
+        k.lockPrefix,
+        k.heldPrefix,
+        k.regPrefix,
       ]),
     );
     if (reply[0] !== 'OK') return { ok: false, code: reply[1] as MirrorFailure };
@@ -245,11 +271,17 @@ export class UnitMirror {
   }
 
   /** Apply committed PostgreSQL changes: the seq given to each (0 = already applied) and revoked locks. */
-  async apply(projectId: string, changes: readonly StoredChange[]): Promise<{ seqs: number[]; revoked: RevokedLock[] }> {
+  async apply(
+    projectId: string,
+    changes: readonly StoredChange[],
+  ): Promise<{ seqs: number[]; revoked: RevokedLock[] }> {
     if (changes.length === 0) return { seqs: [], revoked: [] };
     const k = this.keys(projectId);
     const [seqs, revoked] = (await scripts.apply.run(this.redis, this.scriptKeys(k), [
-      LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, JSON.stringify(changes),
+      LOG_MAX_LEN,
+      k.lockPrefix,
+      k.heldPrefix,
+      JSON.stringify(changes),
     ])) as [unknown[], unknown[]];
     return { seqs: seqs.map(Number), revoked: triples(revoked.map(String)) };
   }
@@ -266,7 +298,12 @@ export class UnitMirror {
   async snapshot(projectId: string): Promise<MirrorSnapshot> {
     const k = this.keys(projectId);
     const reply = (await scripts.snapshot.run(this.redis, this.scriptKeys(k), [k.lockPrefix])) as [
-      string, string, number, string[], string[], string,
+      string,
+      string,
+      number,
+      string[],
+      string[],
+      string,
     ];
     const [seq, paused, ready, unitFlat, lockFlat, nowMs] = reply;
     const units = new Map<string, MirrorUnit>();
@@ -295,7 +332,15 @@ export class UnitMirror {
     const k = this.keys(projectId);
     const packed = rows.map((r) => [r.id, r.status, r.version, r.price === null ? '' : String(r.price)]);
     const [raised, changed] = (await scripts.rebuild.run(this.redis, this.scriptKeys(k), [
-      paused.paused ? '1' : '0', paused.version, floors.ifLost, JSON.stringify(packed), LOG_MAX_LEN, k.lockPrefix, k.heldPrefix, floors.seq, floors.fence,
+      paused.paused ? '1' : '0',
+      paused.version,
+      floors.ifLost,
+      JSON.stringify(packed),
+      LOG_MAX_LEN,
+      k.lockPrefix,
+      k.heldPrefix,
+      floors.seq,
+      floors.fence,
     ])) as [number, number];
     return { countersRaised: Number(raised) === 1, changed: Number(changed) };
   }
@@ -303,7 +348,11 @@ export class UnitMirror {
   /** Set the paused flag if `version` is newer than the mirror's; true when applied. */
   async setPaused(projectId: string, paused: boolean, version: number): Promise<boolean> {
     const k = this.keys(projectId);
-    return Number(await scripts.setPaused.run(this.redis, this.scriptKeys(k), [paused ? '1' : '0', version, LOG_MAX_LEN])) === 1;
+    return (
+      Number(
+        await scripts.setPaused.run(this.redis, this.scriptKeys(k), [paused ? '1' : '0', version, LOG_MAX_LEN]),
+      ) === 1
+    );
   }
 
   /** The change seq and raw paused flag: one cheap read to tell whether a snapshot is still current. */
@@ -336,7 +385,8 @@ export class UnitMirror {
           const field = fields[i];
           const json = fields[i + 1]!;
           if (field === 'u') entries.push({ kind: 'unit', projectId, change: JSON.parse(json) as RawUnitChange });
-          else if (field === 'p') entries.push({ kind: 'project', projectId, change: JSON.parse(json) as RawProjectChange });
+          else if (field === 'p')
+            entries.push({ kind: 'project', projectId, change: JSON.parse(json) as RawProjectChange });
         }
       }
     }

@@ -11,7 +11,9 @@ const SERVER_SRC = new URL('../', import.meta.url);
 function sourceFiles(dir: URL, rel = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.isDirectory()) {
-      return entry.name === 'generated' || entry.name === 'selling' ? [] : sourceFiles(new URL(`${entry.name}/`, dir), `${rel}${entry.name}/`);
+      return entry.name === 'generated' || entry.name === 'selling'
+        ? []
+        : sourceFiles(new URL(`${entry.name}/`, dir), `${rel}${entry.name}/`);
     }
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [`${rel}${entry.name}`] : [];
   });
@@ -19,8 +21,12 @@ function sourceFiles(dir: URL, rel = ''): string[] {
 
 /** SQL `UPDATE units … SET … status =` or Prisma `unit.update…({ … data: { … status` in a file. */
 function statusWrites(text: string): string[] {
-  const sql = [...text.matchAll(/UPDATE\s+units\b(?:(?!\bWHERE\b)[^`;])*?\bSET\b(?:(?!\bWHERE\b)[^`;])*?\bstatus\s*=/gi)].map((m) => m[0]);
-  const prisma = [...text.matchAll(/\.unit\.(?:update|updateMany|upsert)\(\{[^;]*?data:\s*\{[^}]*\bstatus\b/g)].map((m) => m[0]);
+  const sql = [
+    ...text.matchAll(/UPDATE\s+units\b(?:(?!\bWHERE\b)[^`;])*?\bSET\b(?:(?!\bWHERE\b)[^`;])*?\bstatus\s*=/gi),
+  ].map((m) => m[0]);
+  const prisma = [...text.matchAll(/\.unit\.(?:update|updateMany|upsert)\(\{[^;]*?data:\s*\{[^}]*\bstatus\b/g)].map(
+    (m) => m[0],
+  );
   return [...sql, ...prisma];
 }
 

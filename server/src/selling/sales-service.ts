@@ -57,7 +57,11 @@ export class SalesService {
      * Told about every new subscription after it committed; answers the deposit deadline (定金时限)
      * when the project has one, else null (cached: no wait for projects without). Must not throw.
      */
-    private readonly onConfirmed?: (projectId: string, subscriptionId: string, at: Date) => Promise<Date | null> | Date | null,
+    private readonly onConfirmed?: (
+      projectId: string,
+      subscriptionId: string,
+      at: Date,
+    ) => Promise<Date | null> | Date | null,
   ) {}
 
   private async authorize(principal: Principal, unitId: string) {
@@ -89,16 +93,32 @@ export class SalesService {
     this.health.assertSelling();
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     if (project.requireRegistration && !registrationId) throw new AppError('REGISTRATION_REQUIRED');
-    const buyer = registrationId ? await this.registrations.entitlementFor(user, projectId, registrationId, project.requireCalled) : undefined;
+    const buyer = registrationId
+      ? await this.registrations.entitlementFor(user, projectId, registrationId, project.requireCalled)
+      : undefined;
     const grant = await this.withMirror(projectId, () =>
-      this.mirror.lock(projectId, unitId, { id: user.id, name: user.displayName }, project.lockTtlSeconds * 1000, project.maxLocksPerConsultant, buyer),
+      this.mirror.lock(
+        projectId,
+        unitId,
+        { id: user.id, name: user.displayName },
+        project.lockTtlSeconds * 1000,
+        project.maxLocksPerConsultant,
+        buyer,
+      ),
     );
     if (grant.isNew) {
       this.audit.record({
-        projectId, actor: user, action: 'unit.lock', entity: 'unit', entityId: unitId,
+        projectId,
+        actor: user,
+        action: 'unit.lock',
+        entity: 'unit',
+        entityId: unitId,
         before: { status: LOCK.from },
         after: {
-          status: LOCK.to, token: grant.token, unitCode: unit.code, expiresAt: new Date(grant.expiresAt).toISOString(),
+          status: LOCK.to,
+          token: grant.token,
+          unitCode: unit.code,
+          expiresAt: new Date(grant.expiresAt).toISOString(),
           ...(registrationId ? { registrationId } : {}),
           ...(buyer?.actingFor ? { actingFor: buyer.actingFor } : {}),
         },
@@ -116,7 +136,11 @@ export class SalesService {
     );
     if (outcome.released) {
       this.audit.record({
-        projectId, actor: user, action: 'unit.release', entity: 'unit', entityId: unitId,
+        projectId,
+        actor: user,
+        action: 'unit.release',
+        entity: 'unit',
+        entityId: unitId,
         before: { status: UNLOCK.from, token, holderId: outcome.holderId, unitCode: unit.code },
         after: { status: UNLOCK.to },
       });
@@ -130,11 +154,23 @@ export class SalesService {
    * kaipan_confirm checks, in the sale's transaction, that the prices and version are still current
    * and that a below-floor price carries an approval.
    */
-  async confirm(principal: Principal, unitId: string, token: string, buyer: Buyer | undefined, terms: DealTerms = {}): Promise<ConfirmResult> {
+  async confirm(
+    principal: Principal,
+    unitId: string,
+    token: string,
+    buyer: Buyer | undefined,
+    terms: DealTerms = {},
+  ): Promise<ConfirmResult> {
     return this.track(() => this.doConfirm(principal, unitId, token, buyer, terms));
   }
 
-  private async doConfirm(principal: Principal, unitId: string, token: string, given: Buyer | undefined, terms: DealTerms): Promise<ConfirmResult> {
+  private async doConfirm(
+    principal: Principal,
+    unitId: string,
+    token: string,
+    given: Buyer | undefined,
+    terms: DealTerms,
+  ): Promise<ConfirmResult> {
     this.health.assertSelling();
     const { projectId, project, unit, user } = await this.authorize(principal, unitId);
     const begun = await this.mirror.confirmBegin(projectId, unitId, token, user.id, CONFIRM_GRACE_MS);
@@ -176,7 +212,17 @@ export class SalesService {
         throw error;
       }
       try {
-        row = await this.commitConfirm(projectId, unitId, token, buyer, user, registrationId, project.requireCalled, quote, terms.approvalId ?? null);
+        row = await this.commitConfirm(
+          projectId,
+          unitId,
+          token,
+          buyer,
+          user,
+          registrationId,
+          project.requireCalled,
+          quote,
+          terms.approvalId ?? null,
+        );
       } catch (error) {
         const refusal = confirmRefusal(error);
         // A refusal rolled everything back: nothing was written, so pricing again is safe.
@@ -186,7 +232,9 @@ export class SalesService {
         }
         // The commit may have happened even though we saw an error (connection lost on the way back):
         // PostgreSQL decides.
-        const committed = refusal ? null : await this.answerConfirmed(projectId, unit.code, unitId, token, user).catch(() => null);
+        const committed = refusal
+          ? null
+          : await this.answerConfirmed(projectId, unit.code, unitId, token, user).catch(() => null);
         if (committed) return committed;
         await this.mirror.confirmAbort(projectId, unitId, token).catch(() => undefined);
         if (refusal) throw new AppError(refusal, REFUSAL_MESSAGES[refusal]);
@@ -222,7 +270,9 @@ export class SalesService {
     } catch {
       depositDue = null;
     }
-    return depositDue ? { subscriptionId: row.subscription_id, depositDueAt: depositDue.toISOString() } : { subscriptionId: row.subscription_id };
+    return depositDue
+      ? { subscriptionId: row.subscription_id, depositDueAt: depositDue.toISOString() }
+      : { subscriptionId: row.subscription_id };
   }
 
   private inFlight = 0;
@@ -258,20 +308,40 @@ export class SalesService {
    * (its token consumes the lock; whichever applies first wins, the other is a no-op), in case the
    * first press died before that.
    */
-  private async answerConfirmed(projectId: string, unitCode: string, unitId: string, token: string, user: UserPrincipal): Promise<ConfirmResult | null> {
+  private async answerConfirmed(
+    projectId: string,
+    unitCode: string,
+    unitId: string,
+    token: string,
+    user: UserPrincipal,
+  ): Promise<ConfirmResult | null> {
     const found = await this.db.subscription.findFirst({
       where: { unitId, lockToken: BigInt(token), consultantId: user.id, status: { in: ['ACTIVE', 'CONTRACTED'] } },
-      select: { id: true, price: true, buyerName: true, createdAt: true, depositDueAt: true, unit: { select: { status: true, version: true } } },
+      select: {
+        id: true,
+        price: true,
+        buyerName: true,
+        createdAt: true,
+        depositDueAt: true,
+        unit: { select: { status: true, version: true } },
+      },
     });
     if (!found) return null;
     const deal: DealInfo = {
-      subscriptionId: found.id, unitId, unitCode, buyer: broadcastName(found.buyerName), consultant: user.displayName,
-      price: Number(found.price), at: found.createdAt.toISOString(),
+      subscriptionId: found.id,
+      unitId,
+      unitCode,
+      buyer: broadcastName(found.buyerName),
+      consultant: user.displayName,
+      price: Number(found.price),
+      at: found.createdAt.toISOString(),
     };
     await this.keeper.applyCommitted(projectId, [
       { unitId, status: found.unit.status, version: found.unit.version, price: deal.price, deal, token },
     ]);
-    return found.depositDueAt ? { subscriptionId: found.id, depositDueAt: found.depositDueAt.toISOString() } : { subscriptionId: found.id };
+    return found.depositDueAt
+      ? { subscriptionId: found.id, depositDueAt: found.depositDueAt.toISOString() }
+      : { subscriptionId: found.id };
   }
 
   /**
@@ -298,27 +368,61 @@ export class SalesService {
         'SELECT * FROM kaipan_confirm($1::uuid, $2::uuid, $3::bigint, $4::uuid, $5::text, $6::text, $7::text, $8::text, $9::uuid, ' +
         '$10::boolean, $11::integer, $12::bigint, $13::bigint, $14::bigint, $15::uuid, $16::jsonb, $17::jsonb, $18::uuid, $19::integer)',
       values: [
-        unitId, projectId, token, user.id, buyer.name, buyer.phone, user.username, user.device, registrationId, requireCalled,
-        quote.priceVersion, quote.listPrice, quote.floorPrice, quote.breakdown.finalPrice, quote.plan?.id ?? null,
-        JSON.stringify(quote.breakdown), quote.schedule ? JSON.stringify(quote.schedule) : null, approvalId, quote.termsVersion,
+        unitId,
+        projectId,
+        token,
+        user.id,
+        buyer.name,
+        buyer.phone,
+        user.username,
+        user.device,
+        registrationId,
+        requireCalled,
+        quote.priceVersion,
+        quote.listPrice,
+        quote.floorPrice,
+        quote.breakdown.finalPrice,
+        quote.plan?.id ?? null,
+        JSON.stringify(quote.breakdown),
+        quote.schedule ? JSON.stringify(quote.schedule) : null,
+        approvalId,
+        quote.termsVersion,
       ],
     });
     const row = result.rows[0];
-    return row && { subscription_id: row.subscription_id, version: row.version, price: BigInt(row.price), created_at: row.created_at };
+    return (
+      row && {
+        subscription_id: row.subscription_id,
+        version: row.version,
+        price: BigInt(row.price),
+        created_at: row.created_at,
+      }
+    );
   }
 }
 
 function requireBuyer(buyer: Buyer | undefined): Buyer {
-  if (!buyer) throw new AppError('VALIDATION_FAILED', 'The buyer’s name and phone are required.', [{ path: 'buyer', message: 'required' }]);
+  if (!buyer)
+    throw new AppError('VALIDATION_FAILED', 'The buyer’s name and phone are required.', [
+      { path: 'buyer', message: 'required' },
+    ]);
   return buyer;
 }
 
-const CONFIRM_REFUSALS = ['SALES_PAUSED', 'ENTITLEMENT_EXCEEDED', 'SELECTION_NOT_OPEN', 'NOT_FOUND', 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED'] as const;
+const CONFIRM_REFUSALS = [
+  'SALES_PAUSED',
+  'ENTITLEMENT_EXCEEDED',
+  'SELECTION_NOT_OPEN',
+  'NOT_FOUND',
+  'PRICE_VERSION_STALE',
+  'APPROVAL_REQUIRED',
+] as const;
 type ConfirmRefusal = (typeof CONFIRM_REFUSALS)[number];
 
 /** What a refused confirm says where the code's default says too little (the lock is kept). */
 const REFUSAL_MESSAGES: Partial<Record<ConfirmRefusal, string>> = {
-  SALES_PAUSED: 'Sales are paused: no subscriptions for now. Your lock stays until it expires; confirm after sales resume if you still hold it.',
+  SALES_PAUSED:
+    'Sales are paused: no subscriptions for now. Your lock stays until it expires; confirm after sales resume if you still hold it.',
   NOT_FOUND: 'The buyer’s registration was cancelled or withdrawn (sincerity deposit refunded).',
 };
 

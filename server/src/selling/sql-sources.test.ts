@@ -32,7 +32,8 @@ function normalise(sql: string): string {
 function definitions(sql: string): Map<string, string> {
   const text = normalise(sql);
   const found = new Map<string, string>();
-  for (const m of text.matchAll(/CREATE (?:OR REPLACE )?FUNCTION (\w+)\(.*?\$\$.*?\$\$;/g)) found.set(`function ${m[1]}`, m[0]);
+  for (const m of text.matchAll(/CREATE (?:OR REPLACE )?FUNCTION (\w+)\(.*?\$\$.*?\$\$;/g))
+    found.set(`function ${m[1]}`, m[0]);
   for (const m of text.matchAll(/CREATE TRIGGER (\w+) [^;]*;/g)) found.set(`trigger ${m[1]}`, m[0]);
   return found;
 }
@@ -40,7 +41,10 @@ function definitions(sql: string): Map<string, string> {
 /** The definition each migration left last (migrations apply in name order). */
 function latestInMigrations(): Map<string, { sql: string; migration: string }> {
   const latest = new Map<string, { sql: string; migration: string }>();
-  const dirs = readdirSync(MIGRATIONS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const dirs = readdirSync(MIGRATIONS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const dir of dirs) {
     const sql = readFileSync(new URL(`${dir}/migration.sql`, MIGRATIONS), 'utf8');
     for (const [name, def] of definitions(sql)) latest.set(name, { sql: def, migration: dir });
@@ -64,15 +68,22 @@ describe('SQL functions as source', () => {
   const sources = sourceDefinitions();
 
   it('finds the hand-written functions and triggers in both places', () => {
-    expect([...sources.keys()]).toEqual(expect.arrayContaining(['function kaipan_confirm', 'function kaipan_bump_terms_version']));
+    expect([...sources.keys()]).toEqual(
+      expect.arrayContaining(['function kaipan_confirm', 'function kaipan_bump_terms_version']),
+    );
     expect([...sources.keys()].sort()).toEqual([...migrations.keys()].sort());
   });
 
   it.each([...latestInMigrations().keys()])('%s: the source file says what the latest migration says', (name) => {
     const source = sources.get(name);
     const migration = migrations.get(name)!;
-    expect(source, `${name} (last defined in ${migration.migration}) has no file in server/src/selling/sql/`).toBeDefined();
-    expect(source!.sql, `${source!.file} differs from ${migration.migration}: restate it in a new migration`).toBe(migration.sql);
+    expect(
+      source,
+      `${name} (last defined in ${migration.migration}) has no file in server/src/selling/sql/`,
+    ).toBeDefined();
+    expect(source!.sql, `${source!.file} differs from ${migration.migration}: restate it in a new migration`).toBe(
+      migration.sql,
+    );
   });
 
   it('the normaliser ignores comments and spacing, not code', () => {
@@ -81,7 +92,9 @@ describe('SQL functions as source', () => {
   });
 
   it('every unit status the SQL functions write is a step of the transition table', () => {
-    const steps = (['release', 'withhold', 'unwithhold', 'confirm', 'sign', 'cancel'] as StoredUnitAction[]).map((a) => storedTransition(a));
+    const steps = (['release', 'withhold', 'unwithhold', 'confirm', 'sign', 'cancel'] as StoredUnitAction[]).map((a) =>
+      storedTransition(a),
+    );
     let updates = 0;
     for (const { sql } of sources.values()) {
       for (const m of sql.matchAll(/UPDATE units(?: AS (\w+))? SET (.*?) WHERE (.*?)(?: RETURNING|;)/g)) {

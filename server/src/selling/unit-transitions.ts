@@ -10,16 +10,31 @@
  * test/lua-transitions.test.ts); the consultant's confirm is one SQL function for speed
  * (sql/kaipan_confirm.sql: sql-sources.test.ts).
  */
-import { storedStatusOf, transitionOf, type DealInfo, type StoredUnitStatus, type UnitAction, type UnitStatus, type WithholdChannel } from '@kaipan/shared';
+import {
+  storedStatusOf,
+  transitionOf,
+  type DealInfo,
+  type StoredUnitStatus,
+  type UnitAction,
+  type UnitStatus,
+  type WithholdChannel,
+} from '@kaipan/shared';
 import { Prisma, type Tx } from '../infra/db.js';
 import { toAuditRow, type AuditInput } from '../services/audit.js';
 import type { StoredChange } from './mirror.js';
 
 /** The actions that change the status PostgreSQL holds (lock, unlock and expire change only Redis). */
-export type StoredUnitAction = Extract<UnitAction, 'release' | 'withhold' | 'unwithhold' | 'confirm' | 'sign' | 'cancel'>;
+export type StoredUnitAction = Extract<
+  UnitAction,
+  'release' | 'withhold' | 'unwithhold' | 'confirm' | 'sign' | 'cancel'
+>;
 
 /** An action's step as PostgreSQL sees it, and as people see it (`shownFrom`: confirm starts from LOCKED). */
-export function storedTransition(action: StoredUnitAction): { from: StoredUnitStatus; to: StoredUnitStatus; shownFrom: UnitStatus } {
+export function storedTransition(action: StoredUnitAction): {
+  from: StoredUnitStatus;
+  to: StoredUnitStatus;
+  shownFrom: UnitStatus;
+} {
   const t = transitionOf(action);
   const from = storedStatusOf(t.from);
   const to = storedStatusOf(t.to);
@@ -60,14 +75,28 @@ export interface UnitTransitionResult {
  */
 export async function transitionUnit(tx: Tx, input: UnitTransitionInput): Promise<UnitTransitionResult | null> {
   const { from, to, shownFrom } = storedTransition(input.action);
-  const sets = [Prisma.sql`status = ${to}::"UnitStatus"`, Prisma.sql`version = version + 1`, Prisma.sql`updated_at = now()`];
+  const sets = [
+    Prisma.sql`status = ${to}::"UnitStatus"`,
+    Prisma.sql`version = version + 1`,
+    Prisma.sql`updated_at = now()`,
+  ];
   if (input.action === 'withhold' || input.action === 'unwithhold') {
-    sets.push(Prisma.sql`withhold_reason = ${input.withhold?.reason ?? null}`, Prisma.sql`withhold_channel = ${input.withhold?.channel ?? null}::"WithholdChannel"`);
+    sets.push(
+      Prisma.sql`withhold_reason = ${input.withhold?.reason ?? null}`,
+      Prisma.sql`withhold_channel = ${input.withhold?.channel ?? null}::"WithholdChannel"`,
+    );
   }
   if (input.lockToken !== undefined) sets.push(Prisma.sql`lock_token = ${BigInt(input.lockToken)}`);
-  const guards = [Prisma.sql`id = ${input.unitId}::uuid`, Prisma.sql`project_id = ${input.projectId}::uuid`, Prisma.sql`status = ${from}::"UnitStatus"`];
+  const guards = [
+    Prisma.sql`id = ${input.unitId}::uuid`,
+    Prisma.sql`project_id = ${input.projectId}::uuid`,
+    Prisma.sql`status = ${from}::"UnitStatus"`,
+  ];
   if (input.prices) {
-    guards.push(Prisma.sql`list_price = ${BigInt(input.prices.listPrice)}`, Prisma.sql`floor_price = ${BigInt(input.prices.floorPrice)}`);
+    guards.push(
+      Prisma.sql`list_price = ${BigInt(input.prices.listPrice)}`,
+      Prisma.sql`floor_price = ${BigInt(input.prices.floorPrice)}`,
+    );
   }
   const rows = await tx.$queryRaw<{ version: number; code: string }[]>`
     UPDATE units SET ${Prisma.join(sets, ', ')} WHERE ${Prisma.join(guards, ' AND ')} RETURNING version, code`;
@@ -75,8 +104,14 @@ export async function transitionUnit(tx: Tx, input: UnitTransitionInput): Promis
   if (!row) return null;
   await tx.auditEvent.create({
     data: toAuditRow({
-      projectId: input.projectId, actor: input.actor, action: input.auditAction ?? `unit.${input.action}`, entity: 'unit', entityId: input.unitId,
-      before: { status: shownFrom, unitCode: row.code, ...input.before }, after: { status: to, ...input.after }, at: input.at,
+      projectId: input.projectId,
+      actor: input.actor,
+      action: input.auditAction ?? `unit.${input.action}`,
+      entity: 'unit',
+      entityId: input.unitId,
+      before: { status: shownFrom, unitCode: row.code, ...input.before },
+      after: { status: to, ...input.after },
+      at: input.at,
     }),
   });
   const change: StoredChange = { unitId: input.unitId, status: to, version: row.version };
@@ -103,8 +138,13 @@ export async function releaseBatchUnits(
     RETURNING id::text AS id, version, code`;
   await tx.auditEvent.create({
     data: toAuditRow({
-      projectId: input.projectId, actor: input.actor, action: 'batch.release', entity: 'batch', entityId: input.batchId,
-      before: { status: 'PENDING' }, after: { status: 'RELEASED', units: rows.map((r) => r.code), ...input.after },
+      projectId: input.projectId,
+      actor: input.actor,
+      action: 'batch.release',
+      entity: 'batch',
+      entityId: input.batchId,
+      before: { status: 'PENDING' },
+      after: { status: 'RELEASED', units: rows.map((r) => r.code), ...input.after },
     }),
   });
   return rows.map((r) => ({ unitId: r.id, status: to, version: r.version }));
@@ -115,7 +155,10 @@ export async function releaseBatchUnits(
  * totals, sold prices — takes the new price. Null when the unit is not SUBSCRIBED. The subscription's
  * own audit event tells the change.
  */
-export async function repriceSoldUnit(tx: Tx, input: { projectId: string; unitId: string; price: number }): Promise<StoredChange | null> {
+export async function repriceSoldUnit(
+  tx: Tx,
+  input: { projectId: string; unitId: string; price: number },
+): Promise<StoredChange | null> {
   const rows = await tx.$queryRaw<{ version: number }[]>`
     UPDATE units SET version = version + 1, updated_at = now()
     WHERE id = ${input.unitId}::uuid AND project_id = ${input.projectId}::uuid AND status = 'SUBSCRIBED' RETURNING version`;

@@ -25,7 +25,7 @@ import {
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../selling/mirror.js';
-import { canManage, canSell, type Principal, } from '../domain/principal.js';
+import { canManage, canSell, type Principal } from '../domain/principal.js';
 import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
 import { PRICE_APPROVAL } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
@@ -61,9 +61,14 @@ export class ApprovalService {
       const row = await this.row(request.id);
       if (await this.lockStillHeld(row)) return;
       const closed = await this.close(row, 'CANCELLED', null, 'The lock ended before the decision.');
-      throw new AppError('INVALID_TRANSITION', `The consultant's lock on this unit has ended; the request was closed (${closed.status}).`, {
-        reason: ALREADY_DECIDED, status: closed.status,
-      });
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `The consultant's lock on this unit has ended; the request was closed (${closed.status}).`,
+        {
+          reason: ALREADY_DECIDED,
+          status: closed.status,
+        },
+      );
     },
     // Approved: the consultant has at least CONFIRM_WINDOW_AFTER_APPROVAL_MS to confirm with it.
     afterApproval: async (request) => {
@@ -80,7 +85,11 @@ export class ApprovalService {
   }
 
   /** The consultant asks for a below-floor price on the unit they hold (lock `token`). */
-  async request(principal: Principal, unitId: string, body: PriceApprovalRequestBody): Promise<{ approval: PriceApprovalInfo; created: boolean }> {
+  async request(
+    principal: Principal,
+    unitId: string,
+    body: PriceApprovalRequestBody,
+  ): Promise<{ approval: PriceApprovalInfo; created: boolean }> {
     if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can ask for a price approval.');
     const { projectId } = await this.directory.resolveUnit(unitId);
     await this.directory.assertAccess(principal, projectId);
@@ -88,22 +97,37 @@ export class ApprovalService {
     if (!lock || lock.t !== body.token || lock.h !== principal.id) throw new AppError('LOCK_EXPIRED');
     const registrationId = lock.r ?? null;
     // The registered buyer may have been handed to another consultant since the lock: asked again.
-    const buyer: Buyer | undefined = registrationId ? await this.registrations.buyerFor(principal, registrationId) : body.buyer;
+    const buyer: Buyer | undefined = registrationId
+      ? await this.registrations.buyerFor(principal, registrationId)
+      : body.buyer;
     const quote = await this.pricing.quote(unitId, body, { registrationId, phone: buyer?.phone ?? null }, new Date());
-    if (body.priceVersion !== undefined && body.priceVersion !== quote.priceVersion) throw new AppError('PRICE_VERSION_STALE');
+    if (body.priceVersion !== undefined && body.priceVersion !== quote.priceVersion)
+      throw new AppError('PRICE_VERSION_STALE');
     if (!quote.breakdown.belowFloor) {
-      throw new AppError('CONFLICT', 'This price is not below the floor price: confirm it directly, no approval is needed.');
+      throw new AppError(
+        'CONFLICT',
+        'This price is not below the floor price: confirm it directly, no approval is needed.',
+      );
     }
-    if (!quote.plan) throw new AppError('PLAN_NOT_APPLICABLE', 'The project has no payment plan.', { reason: 'NO_PLAN' });
-    const project = await this.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { approvalHoldSeconds: true } });
+    if (!quote.plan)
+      throw new AppError('PLAN_NOT_APPLICABLE', 'The project has no payment plan.', { reason: 'NO_PLAN' });
+    const project = await this.db.project.findUniqueOrThrow({
+      where: { id: projectId },
+      select: { approvalHoldSeconds: true },
+    });
     const discountIds = [...body.discountIds].sort();
 
     // Pressing twice: the same pending request comes back; a different one replaces nothing (CONFLICT).
-    const pending = await this.db.priceApproval.findFirst({ where: { unitId, lockToken: BigInt(body.token), status: 'PENDING' } });
+    const pending = await this.db.priceApproval.findFirst({
+      where: { unitId, lockToken: BigInt(body.token), status: 'PENDING' },
+    });
     if (pending) {
-      const same = pending.planId === quote.plan.id && pending.finalPrice === BigInt(quote.breakdown.finalPrice)
-        && sameIds(pending.discountIds, discountIds);
-      if (!same) throw new AppError('CONFLICT', 'A different approval request for this lock is pending; withdraw it first.');
+      const same =
+        pending.planId === quote.plan.id &&
+        pending.finalPrice === BigInt(quote.breakdown.finalPrice) &&
+        sameIds(pending.discountIds, discountIds);
+      if (!same)
+        throw new AppError('CONFLICT', 'A different approval request for this lock is pending; withdraw it first.');
       return { approval: await this.info(pending, canManage(principal)), created: false };
     }
 
@@ -111,24 +135,44 @@ export class ApprovalService {
     const created = await this.workflow.request(this.kind, principal, async (tx) => {
       const row = await tx.priceApproval.create({
         data: {
-          projectId, unitId, lockToken: BigInt(body.token), consultantId: principal.id, registrationId,
-          buyerName: buyer?.name ?? null, planId: quote.plan!.id, discountIds, identityTags: quote.identityTags,
-          priceVersion: quote.priceVersion, listPrice: BigInt(quote.listPrice), floorPrice: BigInt(quote.floorPrice),
-          finalPrice: BigInt(quote.breakdown.finalPrice), breakdown: quote.breakdown as object, note: body.note, holdUntil,
+          projectId,
+          unitId,
+          lockToken: BigInt(body.token),
+          consultantId: principal.id,
+          registrationId,
+          buyerName: buyer?.name ?? null,
+          planId: quote.plan!.id,
+          discountIds,
+          identityTags: quote.identityTags,
+          priceVersion: quote.priceVersion,
+          listPrice: BigInt(quote.listPrice),
+          floorPrice: BigInt(quote.floorPrice),
+          finalPrice: BigInt(quote.breakdown.finalPrice),
+          breakdown: quote.breakdown as object,
+          note: body.note,
+          holdUntil,
         },
       });
       return {
-        id: row.id, projectId,
+        id: row.id,
+        projectId,
         after: {
-          unitId, token: body.token, finalPrice: quote.breakdown.finalPrice, floorPrice: quote.floorPrice,
-          belowFloorBy: quote.breakdown.belowFloorBy, priceVersion: quote.priceVersion, note: body.note,
+          unitId,
+          token: body.token,
+          finalPrice: quote.breakdown.finalPrice,
+          floorPrice: quote.floorPrice,
+          belowFloorBy: quote.breakdown.belowFloorBy,
+          priceVersion: quote.priceVersion,
+          note: body.note,
           holdUntil: holdUntil.toISOString(),
         },
       };
     });
     if (!created) {
       // The partial unique index (one pending request per lock) caught a simultaneous double press.
-      const winner = await this.db.priceApproval.findFirstOrThrow({ where: { unitId, lockToken: BigInt(body.token), status: 'PENDING' } });
+      const winner = await this.db.priceApproval.findFirstOrThrow({
+        where: { unitId, lockToken: BigInt(body.token), status: 'PENDING' },
+      });
       return { approval: await this.info(winner, canManage(principal)), created: false };
     }
     const row = await this.row(created.id);
@@ -153,7 +197,11 @@ export class ApprovalService {
   }
 
   /** Managers: the project's requests (pending first, then the latest decided); consultants: their own. */
-  async list(principal: Principal, projectId: string, status?: PriceApprovalInfo['status']): Promise<PriceApprovalInfo[]> {
+  async list(
+    principal: Principal,
+    projectId: string,
+    status?: PriceApprovalInfo['status'],
+  ): Promise<PriceApprovalInfo[]> {
     if (principal.kind !== 'user') throw new AppError('FORBIDDEN');
     await this.directory.assertAccess(principal, projectId);
     const me = principal.id;
@@ -174,7 +222,8 @@ export class ApprovalService {
     const row = await this.db.priceApproval.findUnique({ where: { id: approvalId } });
     if (!row) throw new AppError('NOT_FOUND', 'No such approval request.');
     await this.directory.assertAccess(principal, row.projectId);
-    if (row.consultantId !== principal.id && !canManage(principal)) throw new AppError('FORBIDDEN', 'This is not your request.');
+    if (row.consultantId !== principal.id && !canManage(principal))
+      throw new AppError('FORBIDDEN', 'This is not your request.');
     return row;
   }
 
@@ -192,14 +241,27 @@ export class ApprovalService {
     return this.close(row, 'CANCELLED', null, 'The lock ended.');
   }
 
-  private async close(row: ApprovalRow, status: 'CANCELLED', actor: Principal | null, why: string): Promise<ApprovalRow> {
+  private async close(
+    row: ApprovalRow,
+    status: 'CANCELLED',
+    actor: Principal | null,
+    why: string,
+  ): Promise<ApprovalRow> {
     return this.db.$transaction(async (tx) => {
-      const updated = await tx.priceApproval.updateMany({ where: { id: row.id, status: row.status }, data: { status } });
+      const updated = await tx.priceApproval.updateMany({
+        where: { id: row.id, status: row.status },
+        data: { status },
+      });
       if (updated.count > 0) {
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId: row.projectId, actor: actor ?? 'system', action: 'price_approval.cancel', entity: 'price_approval',
-            entityId: row.id, before: { status: row.status }, after: { status, why },
+            projectId: row.projectId,
+            actor: actor ?? 'system',
+            action: 'price_approval.cancel',
+            entity: 'price_approval',
+            entityId: row.id,
+            before: { status: row.status },
+            after: { status, why },
           }),
         });
       }
@@ -209,7 +271,13 @@ export class ApprovalService {
 
   /** Hold the consultant's lock until `untilMs` (bounded by the project's approvalHoldSeconds at request). */
   private async hold(row: ApprovalRow, untilMs: number): Promise<void> {
-    const result = await this.mirror.extend(row.projectId, row.unitId, row.lockToken.toString(), row.consultantId, untilMs);
+    const result = await this.mirror.extend(
+      row.projectId,
+      row.unitId,
+      row.lockToken.toString(),
+      row.consultantId,
+      untilMs,
+    );
     if (!result.ok && result.code !== 'LOCK_EXPIRED' && result.code !== 'CONFLICT') {
       throw new AppError('SERVICE_UNAVAILABLE', 'The lock could not be held; try again.');
     }
@@ -226,7 +294,9 @@ export class ApprovalService {
     const [unit, consultant, decider] = await Promise.all([
       this.directory.resolveUnit(row.unitId),
       this.db.user.findUnique({ where: { id: row.consultantId }, select: { displayName: true } }),
-      row.decidedById ? this.db.user.findUnique({ where: { id: row.decidedById }, select: { displayName: true } }) : null,
+      row.decidedById
+        ? this.db.user.findUnique({ where: { id: row.decidedById }, select: { displayName: true } })
+        : null,
     ]);
     return {
       id: row.id,
@@ -238,14 +308,23 @@ export class ApprovalService {
       consultantId: row.consultantId,
       // Read by its consultant and the project's managers only (load, list): the buyer as the
       // consultant who asked may see them is the narrowest view among its readers (privacy rule).
-      buyerName: row.buyerName === null ? null : showName(personView({ kind: 'user', id: row.consultantId, role: 'CONSULTANT' }, { consultantId: row.consultantId }).name, row.buyerName),
+      buyerName:
+        row.buyerName === null
+          ? null
+          : showName(
+              personView({ kind: 'user', id: row.consultantId, role: 'CONSULTANT' }, { consultantId: row.consultantId })
+                .name,
+              row.buyerName,
+            ),
       planId: row.planId,
       discountIds: row.discountIds,
       priceVersion: row.priceVersion,
       listPrice: Number(row.listPrice),
       floorPrice: showFloor ? Number(row.floorPrice) : 0,
       finalPrice: Number(row.finalPrice),
-      breakdown: showFloor ? (row.breakdown as unknown as PriceBreakdown) : redactFloor(row.breakdown as unknown as PriceBreakdown),
+      breakdown: showFloor
+        ? (row.breakdown as unknown as PriceBreakdown)
+        : redactFloor(row.breakdown as unknown as PriceBreakdown),
       note: row.note,
       status: row.status,
       holdUntil: row.holdUntil.toISOString(),

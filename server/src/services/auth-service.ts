@@ -34,14 +34,18 @@ export class AuthService {
     this.users = new RefreshingCache(
       async (id) => {
         const user = await this.db.user.findUnique({ where: { id } });
-        return user?.active ? { id: user.id, username: user.username, role: user.role, displayName: user.displayName } : null;
+        return user?.active
+          ? { id: user.id, username: user.username, role: user.role, displayName: user.displayName }
+          : null;
       },
       { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 50_000 },
     );
     this.devices = new RefreshingCache(
       async (hash) => {
         const row = await this.db.device.findUnique({ where: { keyHash: hash } });
-        return row?.active ? { kind: 'device' as const, id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name } : null;
+        return row?.active
+          ? { kind: 'device' as const, id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name }
+          : null;
       },
       // Capped: keys an attacker makes up must not grow memory.
       { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 2_000 },
@@ -106,5 +110,4 @@ export class AuthService {
 }
 
 /** A valid scrypt hash of a random string, used only to equalise timing for unknown users. */
-const DUMMY_HASH =
-  'scrypt$16384$8$1$3q2-7w$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm8';
+const DUMMY_HASH = 'scrypt$16384$8$1$3q2-7w$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm8';

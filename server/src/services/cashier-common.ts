@@ -47,7 +47,11 @@ export async function moneyStaff(directory: ProjectDirectory, principal: Princip
   return { user, manager };
 }
 
-export async function managerOf(directory: ProjectDirectory, principal: Principal, projectId: string): Promise<UserPrincipal> {
+export async function managerOf(
+  directory: ProjectDirectory,
+  principal: Principal,
+  projectId: string,
+): Promise<UserPrincipal> {
   const staff = await moneyStaff(directory, principal, projectId);
   if (!staff.manager) throw new AppError('FORBIDDEN', 'Only a manager can do this.');
   return staff.user;
@@ -90,7 +94,13 @@ export async function projectMoneySettings(client: Client, projectId: string) {
  * of that day takes it shared; closing the day takes it exclusive — so a close never misses a payment
  * committing at the same instant, and no payment lands on a day after it closed.
  */
-export async function lockDay(tx: Tx, projectId: string, cashierId: string, date: string, exclusive: boolean): Promise<void> {
+export async function lockDay(
+  tx: Tx,
+  projectId: string,
+  cashierId: string,
+  date: string,
+  exclusive: boolean,
+): Promise<void> {
   const key = `kaipan:day:${projectId}:${cashierId}:${date}`;
   if (exclusive) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
   else await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`;
@@ -104,7 +114,10 @@ export async function openDay(tx: Tx, projectId: string, cashierId: string, date
     select: { id: true },
   });
   if (closed) {
-    throw new AppError('CONFLICT', `The day ${date} is closed (日结 done): nothing more can be recorded on it.`, { reason: 'DAY_CLOSED', date });
+    throw new AppError('CONFLICT', `The day ${date} is closed (日结 done): nothing more can be recorded on it.`, {
+      reason: 'DAY_CLOSED',
+      date,
+    });
   }
 }
 
@@ -125,7 +138,13 @@ export interface IssuedReceipt {
  * twice, with any number of cashiers and retries; the lock is held only from here to the commit.
  * No active book, or a used-up one → CONFLICT (the caller's transaction rolls back: nothing written).
  */
-export async function issueReceipt(tx: Tx, projectId: string, cashierId: string, paymentId: string, at: Date): Promise<IssuedReceipt> {
+export async function issueReceipt(
+  tx: Tx,
+  projectId: string,
+  cashierId: string,
+  paymentId: string,
+  at: Date,
+): Promise<IssuedReceipt> {
   const rows = await tx.$queryRaw<{ id: string; book_id: string; number: number; label: string }[]>`
     WITH book AS (
       UPDATE receipt_books SET next_number = next_number + 1
@@ -145,11 +164,20 @@ export async function issueReceipt(tx: Tx, projectId: string, cashierId: string,
     select: { id: true, prefix: true, lastNumber: true, digits: true },
   });
   if (active) {
-    throw new AppError('CONFLICT', `Receipt book ${active.prefix} is used up (last number ${receiptLabel(active.prefix, active.lastNumber, active.digits)}); ask a manager for a new book. Nothing was recorded.`, {
-      reason: 'RECEIPT_BOOK_EXHAUSTED', bookId: active.id,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Receipt book ${active.prefix} is used up (last number ${receiptLabel(active.prefix, active.lastNumber, active.digits)}); ask a manager for a new book. Nothing was recorded.`,
+      {
+        reason: 'RECEIPT_BOOK_EXHAUSTED',
+        bookId: active.id,
+      },
+    );
   }
-  throw new AppError('CONFLICT', 'You have no active receipt book; ask a manager to assign one. Nothing was recorded.', { reason: 'NO_RECEIPT_BOOK' });
+  throw new AppError(
+    'CONFLICT',
+    'You have no active receipt book; ask a manager to assign one. Nothing was recorded.',
+    { reason: 'NO_RECEIPT_BOOK' },
+  );
 }
 
 // ── PaymentInfo ─────────────────────────────────────────────────────────────────────────────────
@@ -165,16 +193,30 @@ export const paymentInclude = {
 export type PaymentRow = Prisma.PaymentGetPayload<{ include: typeof paymentInclude }>;
 type ReceiptRow = NonNullable<PaymentRow['receipt']>;
 
-const METHOD_RANK: Record<PaymentMethod, number> = { CASH: 0, BANK_CARD: 1, TRANSFER: 2, WECHAT: 3, ALIPAY: 4, CHEQUE: 5, CONVERSION: 6 };
+const METHOD_RANK: Record<PaymentMethod, number> = {
+  CASH: 0,
+  BANK_CARD: 1,
+  TRANSFER: 2,
+  WECHAT: 3,
+  ALIPAY: 4,
+  CHEQUE: 5,
+  CONVERSION: 6,
+};
 
 /** Lines in a stable order (the table has none): by method, then amount, then reference. */
 export function sortedLines(lines: { method: PaymentMethod; amount: number; reference: string | null }[]) {
   return [...lines].sort(
-    (a, b) => METHOD_RANK[a.method] - METHOD_RANK[b.method] || b.amount - a.amount || (a.reference ?? '').localeCompare(b.reference ?? ''),
+    (a, b) =>
+      METHOD_RANK[a.method] - METHOD_RANK[b.method] ||
+      b.amount - a.amount ||
+      (a.reference ?? '').localeCompare(b.reference ?? ''),
   );
 }
 
-export async function userNames(client: Client, ids: Iterable<string | null | undefined>): Promise<Map<string, string>> {
+export async function userNames(
+  client: Client,
+  ids: Iterable<string | null | undefined>,
+): Promise<Map<string, string>> {
   const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
   if (wanted.length === 0) return new Map();
   const users = await client.user.findMany({ where: { id: { in: wanted } }, select: { id: true, displayName: true } });
@@ -194,7 +236,13 @@ export function toReceiptInfo(r: ReceiptRow, names: Map<string, string>): Receip
     printCount: r.printCount,
     issuedAt: r.issuedAt.toISOString(),
     pendingVoid: pending
-      ? { id: pending.id, reason: pending.reason, requestedById: pending.requestedById, requestedBy: names.get(pending.requestedById) ?? '?', requestedAt: pending.requestedAt.toISOString() }
+      ? {
+          id: pending.id,
+          reason: pending.reason,
+          requestedById: pending.requestedById,
+          requestedBy: names.get(pending.requestedById) ?? '?',
+          requestedAt: pending.requestedAt.toISOString(),
+        }
       : null,
   };
 }
@@ -204,7 +252,10 @@ export function toReceiptInfo(r: ReceiptRow, names: Map<string, string>): Receip
  * registered customer's owner) owning the record.
  */
 export async function toPaymentInfos(client: Client, rows: PaymentRow[], viewer: UserViewer): Promise<PaymentInfo[]> {
-  const names = await userNames(client, rows.flatMap((r) => [r.cashierId, ...(r.receipt?.voidRequests.map((v) => v.requestedById) ?? [])]));
+  const names = await userNames(
+    client,
+    rows.flatMap((r) => [r.cashierId, ...(r.receipt?.voidRequests.map((v) => v.requestedById) ?? [])]),
+  );
   return rows.map((p) => ({
     id: p.id,
     projectId: p.projectId,
@@ -238,7 +289,10 @@ export async function paymentInfo(client: Client, id: string, viewer: UserViewer
 
 /** The payer of a payment as `viewer` may see them (the privacy rule, shared/src/privacy.ts). */
 function payerFor(viewer: UserViewer, p: PaymentRow): { payerName: string; payerPhone: string | null } {
-  const view = personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId });
+  const view = personView(viewer, {
+    consultantId: p.subscription?.consultantId,
+    ownerId: p.registration?.customer.ownerId,
+  });
   return { payerName: showName(view.name, p.payerName), payerPhone: showPhone(view.phone, p.payerPhone) };
 }
 
@@ -309,23 +363,46 @@ export async function settleDeposit(
 ): Promise<'paid' | 'unpaid' | null> {
   const sub = await tx.subscription.findUniqueOrThrow({
     where: { id: subscriptionId },
-    select: { id: true, projectId: true, schedule: true, depositPaidAt: true, status: true, project: { select: { requiredDepositFen: true } } },
+    select: {
+      id: true,
+      projectId: true,
+      schedule: true,
+      depositPaidAt: true,
+      status: true,
+      project: { select: { requiredDepositFen: true } },
+    },
   });
   const required = requiredDeposit(sub.schedule, sub.project.requiredDepositFen);
   const { depositPaid } = await subscriptionMoney(tx, await chainIds(tx, subscriptionId));
   if (depositPaid >= required && !sub.depositPaidAt && sub.status === 'ACTIVE') {
     await tx.subscription.update({ where: { id: sub.id }, data: { depositPaidAt: at } });
     await tx.auditEvent.create({
-      data: toAuditRow({ projectId: sub.projectId, actor, action: 'subscription.deposit_paid', entity: 'subscription', entityId: sub.id, at,
-        before: { depositPaidAt: null }, after: { depositPaidAt: at.toISOString(), depositPaid, required } }),
+      data: toAuditRow({
+        projectId: sub.projectId,
+        actor,
+        action: 'subscription.deposit_paid',
+        entity: 'subscription',
+        entityId: sub.id,
+        at,
+        before: { depositPaidAt: null },
+        after: { depositPaidAt: at.toISOString(), depositPaid, required },
+      }),
     });
     return 'paid';
   }
   if (depositPaid < required && sub.depositPaidAt) {
     await tx.subscription.update({ where: { id: sub.id }, data: { depositPaidAt: null } });
     await tx.auditEvent.create({
-      data: toAuditRow({ projectId: sub.projectId, actor, action: 'subscription.deposit_unpaid', entity: 'subscription', entityId: sub.id, at,
-        before: { depositPaidAt: sub.depositPaidAt.toISOString() }, after: { depositPaidAt: null, depositPaid, required } }),
+      data: toAuditRow({
+        projectId: sub.projectId,
+        actor,
+        action: 'subscription.deposit_unpaid',
+        entity: 'subscription',
+        entityId: sub.id,
+        at,
+        before: { depositPaidAt: sub.depositPaidAt.toISOString() },
+        after: { depositPaidAt: null, depositPaid, required },
+      }),
     });
     return 'unpaid';
   }
@@ -334,7 +411,9 @@ export async function settleDeposit(
 
 /** Lock a payment row and return its current state (NOT_FOUND when gone). */
 export async function lockPayment(tx: Tx, paymentId: string): Promise<void> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM payments WHERE id = ${paymentId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id::text AS id FROM payments WHERE id = ${paymentId}::uuid FOR UPDATE`;
   if (!rows[0]) throw new AppError('NOT_FOUND', 'No such payment.');
 }
 
@@ -353,15 +432,31 @@ export async function lockRegistration(tx: Tx, registrationId: string): Promise<
  * The caller holds the registration's row lock (lockRegistration).
  */
 export async function withdrawWithoutSincerity(
-  tx: Tx, actor: UserPrincipal, projectId: string, registrationId: string, refundId: string, at: Date,
+  tx: Tx,
+  actor: UserPrincipal,
+  projectId: string,
+  registrationId: string,
+  refundId: string,
+  at: Date,
 ): Promise<string | null> {
   const held = await tx.payment.count({ where: { registrationId, ...SINCERITY_HELD_WHERE } });
   if (held > 0) return null;
-  const changed = await tx.registration.updateMany({ where: { id: registrationId, status: 'ACTIVE' }, data: { status: 'CANCELLED' } });
+  const changed = await tx.registration.updateMany({
+    where: { id: registrationId, status: 'ACTIVE' },
+    data: { status: 'CANCELLED' },
+  });
   if (changed.count === 0) return null;
   await tx.auditEvent.create({
-    data: toAuditRow({ projectId, actor, action: 'registration.withdraw', entity: 'registration', entityId: registrationId, at,
-      before: { status: 'ACTIVE' }, after: { status: 'CANCELLED', refundId, reason: 'SINCERITY_REFUNDED' } }),
+    data: toAuditRow({
+      projectId,
+      actor,
+      action: 'registration.withdraw',
+      entity: 'registration',
+      entityId: registrationId,
+      at,
+      before: { status: 'ACTIVE' },
+      after: { status: 'CANCELLED', refundId, reason: 'SINCERITY_REFUNDED' },
+    }),
   });
   return registrationId;
 }
@@ -371,21 +466,42 @@ export async function withdrawWithoutSincerity(
  * registration (and nothing changed it since), the registration is ACTIVE again (audited).
  */
 export async function reinstateAfterVoidedRefund(
-  tx: Tx, actor: UserPrincipal, projectId: string, registrationId: string, refundId: string, at: Date,
+  tx: Tx,
+  actor: UserPrincipal,
+  projectId: string,
+  registrationId: string,
+  refundId: string,
+  at: Date,
 ): Promise<void> {
   await lockRegistration(tx, registrationId);
   const last = await tx.auditEvent.findFirst({
-    where: { entity: 'registration', entityId: registrationId, action: { in: ['registration.withdraw', 'registration.cancel'] } },
+    where: {
+      entity: 'registration',
+      entityId: registrationId,
+      action: { in: ['registration.withdraw', 'registration.cancel'] },
+    },
     orderBy: { createdAt: 'desc' },
     select: { action: true, after: true },
   });
-  const byThisRefund = last?.action === 'registration.withdraw' && (last.after as { refundId?: string } | null)?.refundId === refundId;
+  const byThisRefund =
+    last?.action === 'registration.withdraw' && (last.after as { refundId?: string } | null)?.refundId === refundId;
   if (!byThisRefund) return;
-  const changed = await tx.registration.updateMany({ where: { id: registrationId, status: 'CANCELLED' }, data: { status: 'ACTIVE' } });
+  const changed = await tx.registration.updateMany({
+    where: { id: registrationId, status: 'CANCELLED' },
+    data: { status: 'ACTIVE' },
+  });
   if (changed.count === 0) return;
   await tx.auditEvent.create({
-    data: toAuditRow({ projectId, actor, action: 'registration.reinstate', entity: 'registration', entityId: registrationId, at,
-      before: { status: 'CANCELLED' }, after: { status: 'ACTIVE', voidedRefundId: refundId } }),
+    data: toAuditRow({
+      projectId,
+      actor,
+      action: 'registration.reinstate',
+      entity: 'registration',
+      entityId: registrationId,
+      at,
+      before: { status: 'CANCELLED' },
+      after: { status: 'ACTIVE', voidedRefundId: refundId },
+    }),
   });
 }
 
@@ -398,7 +514,10 @@ export async function lockSubscription(tx: Tx, subscriptionId: string): Promise<
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }

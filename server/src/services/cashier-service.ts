@@ -68,8 +68,20 @@ export interface DepositOutcome {
 }
 
 const subscriptionSelect = {
-  id: true, projectId: true, unitId: true, status: true, consultantId: true, buyerName: true, buyerPhone: true, price: true, schedule: true,
-  depositPaidAt: true, depositDueAt: true, refundState: true, registrationId: true, createdAt: true,
+  id: true,
+  projectId: true,
+  unitId: true,
+  status: true,
+  consultantId: true,
+  buyerName: true,
+  buyerPhone: true,
+  price: true,
+  schedule: true,
+  depositPaidAt: true,
+  depositDueAt: true,
+  refundState: true,
+  registrationId: true,
+  createdAt: true,
   unit: { select: { code: true } },
   project: { select: { requiredDepositFen: true } },
 } as const;
@@ -103,7 +115,8 @@ export class CashierService {
     this.dayEnd = new DayEndService(db, directory);
     this.windows = new RefreshingCache(
       async (projectId: string) =>
-        (await db.project.findUnique({ where: { id: projectId }, select: { depositWindowMinutes: true } }))?.depositWindowMinutes ?? null,
+        (await db.project.findUnique({ where: { id: projectId }, select: { depositWindowMinutes: true } }))
+          ?.depositWindowMinutes ?? null,
       // Checked after every confirm: cached (a change through this process applies at once; one made
       // through another process within WINDOW_CACHE_MS).
       { freshMs: WINDOW_CACHE_MS, maxStaleMs: WINDOW_CACHE_MS },
@@ -113,7 +126,11 @@ export class CashierService {
   // ── The cashier's view of a deal ─────────────────────────────────────────────────────────────
 
   /** Deals as `viewer` may see them: the buyer per the privacy rule, the deal's consultant owning the record. */
-  private async subscriptionInfos(client: Client, ids: string[], viewer: UserPrincipal): Promise<CashierSubscription[]> {
+  private async subscriptionInfos(
+    client: Client,
+    ids: string[],
+    viewer: UserPrincipal,
+  ): Promise<CashierSubscription[]> {
     if (ids.length === 0) return [];
     const rows = await client.subscription.findMany({ where: { id: { in: ids } }, select: subscriptionSelect });
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -149,7 +166,12 @@ export class CashierService {
     if (ids.length === 0) return [];
     const rows = await this.db.registration.findMany({
       where: { id: { in: ids } },
-      select: { id: true, number: true, status: true, customer: { select: { name: true, phone: true, ownerId: true } } },
+      select: {
+        id: true,
+        number: true,
+        status: true,
+        customer: { select: { name: true, phone: true, ownerId: true } },
+      },
     });
     const held = await this.db.payment.groupBy({
       by: ['registrationId'],
@@ -162,14 +184,23 @@ export class CashierService {
       const r = byId.get(id);
       if (!r) return [];
       const view = personView(viewer, { ownerId: r.customer.ownerId });
-      return [{
-        id: r.id, label: formatRegistrationNo(r.number), status: r.status,
-        customerName: showName(view.name, r.customer.name), customerPhone: showPhone(view.phone, r.customer.phone), sincerityHeld: sums.get(r.id) ?? 0,
-      }];
+      return [
+        {
+          id: r.id,
+          label: formatRegistrationNo(r.number),
+          status: r.status,
+          customerName: showName(view.name, r.customer.name),
+          customerPhone: showPhone(view.phone, r.customer.phone),
+          sincerityHeld: sums.get(r.id) ?? 0,
+        },
+      ];
     });
   }
 
-  async subscription(principal: Principal, subscriptionId: string): Promise<CashierSubscription & { payments: PaymentInfo[] }> {
+  async subscription(
+    principal: Principal,
+    subscriptionId: string,
+  ): Promise<CashierSubscription & { payments: PaymentInfo[] }> {
     const row = await this.db.subscription.findUnique({ where: { id: subscriptionId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such subscription.');
     const { user } = await moneyStaff(this.directory, principal, row.projectId);
@@ -177,7 +208,10 @@ export class CashierService {
     return { ...info!, payments: await this.payments.ofSubscriptions(await chainIds(this.db, subscriptionId), user) };
   }
 
-  async registration(principal: Principal, registrationId: string): Promise<CashierRegistration & { payments: PaymentInfo[] }> {
+  async registration(
+    principal: Principal,
+    registrationId: string,
+  ): Promise<CashierRegistration & { payments: PaymentInfo[] }> {
     const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such registration.');
     const { user } = await moneyStaff(this.directory, principal, row.projectId);
@@ -214,7 +248,10 @@ export class CashierService {
       if (sub) subs.add(sub.id);
       if (reg) regs.add(reg.id);
       if (document?.kind === 'RECEIPT') {
-        const r = await this.db.receipt.findFirst({ where: { id: document.entityId, projectId }, select: { paymentId: true } });
+        const r = await this.db.receipt.findFirst({
+          where: { id: document.entityId, projectId },
+          select: { paymentId: true },
+        });
         if (r) pays.add(r.paymentId);
       } else if (document?.kind === 'AGREEMENT') {
         subs.add(document.entityId);
@@ -222,21 +259,27 @@ export class CashierService {
     }
     if (q.length >= 2) {
       const receipts = await this.db.receipt.findMany({
-        where: { projectId, label: { equals: q, mode: 'insensitive' } }, select: { paymentId: true }, take: LOOKUP_LIMIT,
+        where: { projectId, label: { equals: q, mode: 'insensitive' } },
+        select: { paymentId: true },
+        take: LOOKUP_LIMIT,
       });
       for (const r of receipts) pays.add(r.paymentId);
     }
     if (/^[Rr]\d{1,9}$/.test(q)) {
       const n = parseRegistrationNo(q);
       if (n !== null) {
-        const reg = await this.db.registration.findUnique({ where: { projectId_number: { projectId, number: n } }, select: { id: true } });
+        const reg = await this.db.registration.findUnique({
+          where: { projectId_number: { projectId, number: n } },
+          select: { id: true },
+        });
         if (reg) regs.add(reg.id);
       }
     }
     if (/^[A-Za-z]\d{1,6}$/.test(q)) {
       const tickets = await this.db.queueTicket.findMany({
         where: { projectId, label: { equals: q, mode: 'insensitive' } },
-        select: { phone: true, customerId: true, registrationId: true }, take: LOOKUP_LIMIT,
+        select: { phone: true, customerId: true, registrationId: true },
+        take: LOOKUP_LIMIT,
       });
       for (const t of tickets) {
         phones.add(t.phone);
@@ -246,15 +289,26 @@ export class CashierService {
     }
     // Unit code: exact, else the only unit whose code ends with "-<q>" (without the building prefix).
     let unitIds: string[] = [];
-    const exact = await this.db.unit.findMany({ where: { projectId, code: { equals: q, mode: 'insensitive' } }, select: { id: true }, take: 2 });
+    const exact = await this.db.unit.findMany({
+      where: { projectId, code: { equals: q, mode: 'insensitive' } },
+      select: { id: true },
+      take: 2,
+    });
     if (exact.length > 0) unitIds = exact.map((u) => u.id);
     else if (/^[A-Za-z0-9]{1,10}$/.test(q)) {
-      const suffix = await this.db.unit.findMany({ where: { projectId, code: { endsWith: `-${q}`, mode: 'insensitive' } }, select: { id: true }, take: 2 });
+      const suffix = await this.db.unit.findMany({
+        where: { projectId, code: { endsWith: `-${q}`, mode: 'insensitive' } },
+        select: { id: true },
+        take: 2,
+      });
       if (suffix.length === 1) unitIds = [suffix[0]!.id];
     }
     if (unitIds.length > 0) {
       const rows = await this.db.subscription.findMany({
-        where: { projectId, unitId: { in: unitIds } }, select: { id: true }, orderBy: { createdAt: 'desc' }, take: LOOKUP_LIMIT,
+        where: { projectId, unitId: { in: unitIds } },
+        select: { id: true },
+        orderBy: { createdAt: 'desc' },
+        take: LOOKUP_LIMIT,
       });
       for (const r of rows) subs.add(r.id);
     }
@@ -266,18 +320,32 @@ export class CashierService {
     }
     if (phones.size > 0) {
       const list = [...phones];
-      const found = await this.db.customer.findMany({ where: { projectId, phone: { in: list } }, select: { id: true }, take: LOOKUP_LIMIT });
+      const found = await this.db.customer.findMany({
+        where: { projectId, phone: { in: list } },
+        select: { id: true },
+        take: LOOKUP_LIMIT,
+      });
       for (const c of found) customers.add(c.id);
       const rows = await this.db.subscription.findMany({
-        where: { projectId, buyerPhone: { in: list } }, select: { id: true }, orderBy: { createdAt: 'desc' }, take: LOOKUP_LIMIT,
+        where: { projectId, buyerPhone: { in: list } },
+        select: { id: true },
+        orderBy: { createdAt: 'desc' },
+        take: LOOKUP_LIMIT,
       });
       for (const r of rows) subs.add(r.id);
     }
     if (customers.size > 0) {
-      const regRows = await this.db.registration.findMany({ where: { projectId, customerId: { in: [...customers] } }, select: { id: true }, take: LOOKUP_LIMIT });
+      const regRows = await this.db.registration.findMany({
+        where: { projectId, customerId: { in: [...customers] } },
+        select: { id: true },
+        take: LOOKUP_LIMIT,
+      });
       for (const r of regRows) regs.add(r.id);
       const subRows = await this.db.subscription.findMany({
-        where: { projectId, customerId: { in: [...customers] } }, select: { id: true }, orderBy: { createdAt: 'desc' }, take: LOOKUP_LIMIT,
+        where: { projectId, customerId: { in: [...customers] } },
+        select: { id: true },
+        orderBy: { createdAt: 'desc' },
+        take: LOOKUP_LIMIT,
       });
       for (const r of subRows) subs.add(r.id);
     }
@@ -290,13 +358,18 @@ export class CashierService {
     // The household on both sides: a registration's live subscriptions, a subscription's registration.
     if (regs.size > 0) {
       const live = await this.db.subscription.findMany({
-        where: { projectId, registrationId: { in: [...regs] }, status: { in: ['ACTIVE', 'CONTRACTED'] } }, select: { id: true }, take: LOOKUP_LIMIT,
+        where: { projectId, registrationId: { in: [...regs] }, status: { in: ['ACTIVE', 'CONTRACTED'] } },
+        select: { id: true },
+        take: LOOKUP_LIMIT,
       });
       for (const r of live) subs.add(r.id);
     }
     const subIds = [...subs].slice(0, LOOKUP_LIMIT);
     if (subIds.length > 0) {
-      const rows = await this.db.subscription.findMany({ where: { id: { in: subIds }, registrationId: { not: null } }, select: { registrationId: true } });
+      const rows = await this.db.subscription.findMany({
+        where: { id: { in: subIds }, registrationId: { not: null } },
+        select: { registrationId: true },
+      });
       for (const r of rows) if (r.registrationId) regs.add(r.registrationId);
     }
     return {
@@ -311,15 +384,25 @@ export class CashierService {
 
   async settings(principal: Principal, projectId: string): Promise<CashierSettings> {
     await moneyStaff(this.directory, principal, projectId);
-    const p = await this.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { depositWindowMinutes: true, requiredDepositFen: true } });
+    const p = await this.db.project.findUniqueOrThrow({
+      where: { id: projectId },
+      select: { depositWindowMinutes: true, requiredDepositFen: true },
+    });
     return { depositWindowMinutes: p.depositWindowMinutes, requiredDepositFen: Number(p.requiredDepositFen) };
   }
 
   /** Managers: the deposit rule's window (null = off) and the project's required deposit. Applies to new subscriptions. */
-  async updateSettings(principal: Principal, projectId: string, body: Partial<CashierSettings>): Promise<CashierSettings> {
+  async updateSettings(
+    principal: Principal,
+    projectId: string,
+    body: Partial<CashierSettings>,
+  ): Promise<CashierSettings> {
     const user = await managerOf(this.directory, principal, projectId);
     const saved = await this.db.$transaction(async (tx) => {
-      const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { depositWindowMinutes: true, requiredDepositFen: true } });
+      const before = await tx.project.findUniqueOrThrow({
+        where: { id: projectId },
+        select: { depositWindowMinutes: true, requiredDepositFen: true },
+      });
       const after = await tx.project.update({
         where: { id: projectId },
         data: {
@@ -328,9 +411,20 @@ export class CashierService {
         },
         select: { depositWindowMinutes: true, requiredDepositFen: true },
       });
-      const shape = (p: typeof after): CashierSettings => ({ depositWindowMinutes: p.depositWindowMinutes, requiredDepositFen: Number(p.requiredDepositFen) });
+      const shape = (p: typeof after): CashierSettings => ({
+        depositWindowMinutes: p.depositWindowMinutes,
+        requiredDepositFen: Number(p.requiredDepositFen),
+      });
       await tx.auditEvent.create({
-        data: toAuditRow({ projectId, actor: user, action: 'project.cashier_settings', entity: 'project', entityId: projectId, before: shape(before), after: shape(after) }),
+        data: toAuditRow({
+          projectId,
+          actor: user,
+          action: 'project.cashier_settings',
+          entity: 'project',
+          entityId: projectId,
+          before: shape(before),
+          after: shape(after),
+        }),
       });
       return shape(after);
     }, TX_OPTIONS);
@@ -359,18 +453,31 @@ export class CashierService {
           RETURNING id::text AS id`;
         if (set[0]) {
           await tx.auditEvent.create({
-            data: toAuditRow({ projectId, actor: 'system', action: 'subscription.deposit_due', entity: 'subscription', entityId: subscriptionId,
-              before: { depositDueAt: null }, after: { depositDueAt: dueAt.toISOString(), windowMinutes } }),
+            data: toAuditRow({
+              projectId,
+              actor: 'system',
+              action: 'subscription.deposit_due',
+              entity: 'subscription',
+              entityId: subscriptionId,
+              before: { depositDueAt: null },
+              after: { depositDueAt: dueAt.toISOString(), windowMinutes },
+            }),
           });
           return dueAt;
         }
-        const sub = await tx.subscription.findUnique({ where: { id: subscriptionId }, select: { status: true, depositPaidAt: true, depositDueAt: true } });
+        const sub = await tx.subscription.findUnique({
+          where: { id: subscriptionId },
+          select: { status: true, depositPaidAt: true, depositDueAt: true },
+        });
         return sub?.status === 'ACTIVE' && !sub.depositPaidAt ? sub.depositDueAt : null;
       }, TX_OPTIONS);
       if (deadline) await this.depositJobs.schedule(subscriptionId, deadline);
       return deadline;
     } catch (error) {
-      this.log.error({ err: error, subscriptionId }, 'could not set the deposit deadline (the worker re-enqueues stored ones on start)');
+      this.log.error(
+        { err: error, subscriptionId },
+        'could not set the deposit deadline (the worker re-enqueues stored ones on start)',
+      );
       return null;
     }
   }
@@ -398,8 +505,19 @@ export class CashierService {
       const sub = await tx.subscription.findUnique({
         where: { id: subscriptionId },
         select: {
-          id: true, projectId: true, unitId: true, status: true, depositPaidAt: true, depositDueAt: true, registrationId: true, customerId: true, price: true, refundState: true,
-          consultantId: true, buyerName: true, createdAt: true,
+          id: true,
+          projectId: true,
+          unitId: true,
+          status: true,
+          depositPaidAt: true,
+          depositDueAt: true,
+          registrationId: true,
+          customerId: true,
+          price: true,
+          refundState: true,
+          consultantId: true,
+          buyerName: true,
+          createdAt: true,
         },
       });
       if (!sub || sub.status !== 'ACTIVE') return { outcome: 'closed' };
@@ -412,17 +530,28 @@ export class CashierService {
       const cancelled = await this.cancelUnpaid(tx, sub, at);
       // The window this deal was given (stored with its deadline; the project's may have changed since).
       const dueAudit = await tx.auditEvent.findFirst({
-        where: { entity: 'subscription', entityId: sub.id, action: 'subscription.deposit_due' }, orderBy: { id: 'desc' }, select: { after: true },
+        where: { entity: 'subscription', entityId: sub.id, action: 'subscription.deposit_due' },
+        orderBy: { id: 'desc' },
+        select: { after: true },
       });
       const given = (dueAudit?.after as { windowMinutes?: unknown } | null)?.windowMinutes;
       change = {
         projectId: sub.projectId,
         stored: cancelled.stored,
         event: {
-          projectId: sub.projectId, subscriptionId: sub.id, unitId: sub.unitId, unitCode: cancelled.unitCode, consultantId: sub.consultantId,
-          buyerName: maskName(sub.buyerName), reason: 'DEPOSIT_NOT_RECEIVED',
-          windowMinutes: typeof given === 'number' ? given : Math.max(0, Math.round((sub.depositDueAt.getTime() - sub.createdAt.getTime()) / 60_000)),
-          dueAt: sub.depositDueAt.toISOString(), at: at.toISOString(),
+          projectId: sub.projectId,
+          subscriptionId: sub.id,
+          unitId: sub.unitId,
+          unitCode: cancelled.unitCode,
+          consultantId: sub.consultantId,
+          buyerName: maskName(sub.buyerName),
+          reason: 'DEPOSIT_NOT_RECEIVED',
+          windowMinutes:
+            typeof given === 'number'
+              ? given
+              : Math.max(0, Math.round((sub.depositDueAt.getTime() - sub.createdAt.getTime()) / 60_000)),
+          dueAt: sub.depositDueAt.toISOString(),
+          at: at.toISOString(),
         },
       };
       return { outcome: 'cancelled' };
@@ -441,15 +570,29 @@ export class CashierService {
   /** The deposit rule's cancellation: a refund is DUE only if money is held (selling/close-subscription.ts). */
   private async cancelUnpaid(
     tx: Tx,
-    sub: { id: string; projectId: string; unitId: string; depositDueAt: Date | null; registrationId: string | null; customerId: string | null; price: bigint; refundState: string },
+    sub: {
+      id: string;
+      projectId: string;
+      unitId: string;
+      depositDueAt: Date | null;
+      registrationId: string | null;
+      customerId: string | null;
+      price: bigint;
+      refundState: string;
+    },
     at: Date,
   ): Promise<{ stored: StoredChange; unitCode: string }> {
     const { balanceHeld } = await subscriptionMoney(tx, await chainIds(tx, sub.id));
     const closed = await closeSubscription(tx, {
-      projectId: sub.projectId, actor: 'system', at, subscription: sub,
+      projectId: sub.projectId,
+      actor: 'system',
+      at,
+      subscription: sub,
       closing: { status: 'CANCELLED', refundState: balanceHeld > 0 ? 'DUE' : 'NONE' },
-      reason: DEPOSIT_CLOSE_REASON, cause: { reason: DEPOSIT_CLOSE_REASON },
-      auditBefore: { depositDueAt: sub.depositDueAt?.toISOString() ?? null }, auditAfter: { balanceHeld },
+      reason: DEPOSIT_CLOSE_REASON,
+      cause: { reason: DEPOSIT_CLOSE_REASON },
+      auditBefore: { depositDueAt: sub.depositDueAt?.toISOString() ?? null },
+      auditAfter: { balanceHeld },
     });
     return { stored: closed.change, unitCode: closed.unitCode };
   }

@@ -63,7 +63,15 @@ export class ChangeFeed {
           continue;
         }
         const ids = keys.map((k) => this.lastIds.get(k)!);
-        const reply = (await this.conn.xread('COUNT', 5_000, 'BLOCK', this.blockMs, 'STREAMS', ...keys, ...ids)) as XReadReply;
+        const reply = (await this.conn.xread(
+          'COUNT',
+          5_000,
+          'BLOCK',
+          this.blockMs,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        )) as XReadReply;
         if (!this.running) break;
         const { entries, lastIds } = this.mirror.parseLog(reply);
         for (const [key, id] of lastIds) this.lastIds.set(key, id);

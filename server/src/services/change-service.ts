@@ -40,7 +40,7 @@ import {
 } from '@kaipan/shared';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../infra/db.js';
-import { Prisma, } from '../infra/db.js';
+import { Prisma } from '../infra/db.js';
 import type { MirrorFailure, StoredChange, UnitMirror } from '../selling/mirror.js';
 import { closeSubscription, customerAfterLoss } from '../selling/close-subscription.js';
 import { repriceSoldUnit, transitionUnit } from '../selling/unit-transitions.js';
@@ -67,7 +67,6 @@ export interface SubscriptionQuery {
   q?: string | undefined;
   limit: number;
 }
-
 
 /** 换房 preview: the target unit quoted with the subscription's plan and discounts. */
 export interface UnitChangePreview {
@@ -111,7 +110,10 @@ const json = (v: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(v)
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -200,8 +202,10 @@ class ClaimLost extends Error {}
 
 function mirrorFailure(code: MirrorFailure): AppError {
   if (code === 'MIRROR_MISSING') return new AppError('SERVICE_UNAVAILABLE', 'Sales state is being rebuilt; try again.');
-  if (code === 'LOCK_HELD') return new AppError('LOCK_HELD', 'Someone holds the target unit right now; try again or withdraw the request.');
-  if (code === 'UNIT_NOT_AVAILABLE') return new AppError('UNIT_NOT_AVAILABLE', 'The target unit is no longer available.');
+  if (code === 'LOCK_HELD')
+    return new AppError('LOCK_HELD', 'Someone holds the target unit right now; try again or withdraw the request.');
+  if (code === 'UNIT_NOT_AVAILABLE')
+    return new AppError('UNIT_NOT_AVAILABLE', 'The target unit is no longer available.');
   return new AppError(code);
 }
 
@@ -238,7 +242,11 @@ export class ChangeService {
     return { user: principal, all: canManage(principal) };
   }
 
-  async listSubscriptions(principal: Principal, projectId: string, query: SubscriptionQuery): Promise<SubscriptionInfo[]> {
+  async listSubscriptions(
+    principal: Principal,
+    projectId: string,
+    query: SubscriptionQuery,
+  ): Promise<SubscriptionInfo[]> {
     const { user, all } = await this.reader(principal, projectId);
     const q = query.q?.trim();
     const digits = q ? q.replace(/[\s-]/g, '') : '';
@@ -286,7 +294,10 @@ export class ChangeService {
       include: requestInclude,
       orderBy: { requestedAt: 'desc' },
     });
-    const detail = { ...toSubscriptionInfo(user, row), changes: (await this.toInfos(changes)).map((c) => requestFor(user, c)) };
+    const detail = {
+      ...toSubscriptionInfo(user, row),
+      changes: (await this.toInfos(changes)).map((c) => requestFor(user, c)),
+    };
     return all ? detail : { ...redactSubscription(detail), changes: detail.changes.map(redactRequest) };
   }
 
@@ -304,7 +315,9 @@ export class ChangeService {
       take: 500,
     });
     const rank: Record<ChangeStatus, number> = { PENDING: 0, APPROVED: 1, EXECUTED: 2, REJECTED: 2, WITHDRAWN: 2 };
-    const infos = (await this.toInfos(rows)).sort((a, b) => rank[a.status] - rank[b.status]).map((i) => requestFor(user, i));
+    const infos = (await this.toInfos(rows))
+      .sort((a, b) => rank[a.status] - rank[b.status])
+      .map((i) => requestFor(user, i));
     return all ? infos : infos.map(redactRequest);
   }
 
@@ -353,7 +366,11 @@ export class ChangeService {
    */
   private publish(info: ChangeRequestInfo, requesterId: string): void {
     const dealConsultant: UserViewer = { kind: 'user', id: info.consultantId, role: 'CONSULTANT' };
-    this.events.publish({ type: 'change:changed', payload: redactRequest(requestFor(dealConsultant, info)), requesterId });
+    this.events.publish({
+      type: 'change:changed',
+      payload: redactRequest(requestFor(dealConsultant, info)),
+      requesterId,
+    });
   }
 
   /** A request as `principal` may see it. */
@@ -380,14 +397,23 @@ export class ChangeService {
    * subscription: the same kind and payload again returns the open one (`created: false`), anything
    * else is CONFLICT. The preview is computed now and shown to the approver.
    */
-  async request(principal: Principal, body: ChangeRequestBody): Promise<{ created: boolean; request: ChangeRequestInfo }> {
+  async request(
+    principal: Principal,
+    body: ChangeRequestBody,
+  ): Promise<{ created: boolean; request: ChangeRequestInfo }> {
     const { created, request } = await this.doRequest(principal, body);
     return { created, request: this.shown(principal, request) };
   }
 
-  private async doRequest(principal: Principal, body: ChangeRequestBody): Promise<{ created: boolean; request: ChangeRequestInfo }> {
+  private async doRequest(
+    principal: Principal,
+    body: ChangeRequestBody,
+  ): Promise<{ created: boolean; request: ChangeRequestInfo }> {
     if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can request changes.');
-    const sub = await this.db.subscription.findUnique({ where: { id: body.subscriptionId }, include: subscriptionInclude });
+    const sub = await this.db.subscription.findUnique({
+      where: { id: body.subscriptionId },
+      include: subscriptionInclude,
+    });
     if (!sub) throw new AppError('NOT_FOUND', 'No such subscription.');
     await this.directory.assertAccess(principal, sub.projectId);
     const userId = principal.id;
@@ -397,19 +423,37 @@ export class ChangeService {
     const payload = payloadOf(body);
     const open = await this.openRequest(sub.id);
     if (open) return { created: false, request: await this.sameOrConflict(open, body.kind, payload) };
-    if (sub.status !== 'ACTIVE') throw new AppError('INVALID_TRANSITION', `The subscription is ${sub.status.toLowerCase()}; only active subscriptions can change.`);
+    if (sub.status !== 'ACTIVE')
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `The subscription is ${sub.status.toLowerCase()}; only active subscriptions can change.`,
+      );
 
     const preview = await this.preview(sub, body);
     const created = await this.workflow.request(this.kind, principal, async (tx) => {
       const row = await tx.changeRequest.create({
         data: {
-          projectId: sub.projectId, subscriptionId: sub.id, kind: body.kind, reason: body.reason,
-          payload: json(payload), preview: json(preview), requestedById: principal.id,
+          projectId: sub.projectId,
+          subscriptionId: sub.id,
+          kind: body.kind,
+          reason: body.reason,
+          payload: json(payload),
+          preview: json(preview),
+          requestedById: principal.id,
         },
       });
       return {
-        id: row.id, projectId: sub.projectId,
-        after: { kind: body.kind, status: 'PENDING', subscriptionId: sub.id, unitCode: sub.unit.code, reason: body.reason, payload, preview },
+        id: row.id,
+        projectId: sub.projectId,
+        after: {
+          kind: body.kind,
+          status: 'PENDING',
+          subscriptionId: sub.id,
+          unitCode: sub.unit.code,
+          reason: body.reason,
+          payload,
+          preview,
+        },
       };
     });
     if (!created) {
@@ -431,7 +475,11 @@ export class ChangeService {
     payload: Record<string, unknown>,
   ): Promise<ChangeRequestInfo> {
     if (open.kind === kind && canonical(open.payload) === canonical(payload)) return this.info(open.id);
-    throw new AppError('CONFLICT', 'This subscription already has an open change request; decide or withdraw it first.', { requestId: open.id });
+    throw new AppError(
+      'CONFLICT',
+      'This subscription already has an open change request; decide or withdraw it first.',
+      { requestId: open.id },
+    );
   }
 
   private async preview(sub: SubscriptionRow, body: ChangeRequestBody): Promise<Record<string, unknown>> {
@@ -445,17 +493,30 @@ export class ChangeService {
         return { refund: 'DUE', price: oldPrice };
       case 'BUYER_CHANGE': {
         if (body.buyer.name === sub.buyerName && body.buyer.phone === sub.buyerPhone) {
-          throw new AppError('VALIDATION_FAILED', 'The new buyer is the current buyer.', [{ path: 'buyer', message: 'unchanged' }]);
+          throw new AppError('VALIDATION_FAILED', 'The new buyer is the current buyer.', [
+            { path: 'buyer', message: 'unchanged' },
+          ]);
         }
-        return { old: { name: sub.buyerName, phone: sub.buyerPhone }, new: { name: body.buyer.name, phone: body.buyer.phone } };
+        return {
+          old: { name: sub.buyerName, phone: sub.buyerPhone },
+          new: { name: body.buyer.name, phone: body.buyer.phone },
+        };
       }
       case 'PRICE_CHANGE': {
         if (body.finalPrice === oldPrice) {
-          throw new AppError('VALIDATION_FAILED', 'The new price is the current price.', [{ path: 'finalPrice', message: 'unchanged' }]);
+          throw new AppError('VALIDATION_FAILED', 'The new price is the current price.', [
+            { path: 'finalPrice', message: 'unchanged' },
+          ]);
         }
         const schedule = await this.scheduleFor(sub, body.finalPrice);
         const floor = sub.floorPrice === null ? null : Number(sub.floorPrice);
-        return { oldPrice, newPrice: body.finalPrice, belowFloor: floor !== null && body.finalPrice < floor, floorPrice: floor, schedule };
+        return {
+          oldPrice,
+          newPrice: body.finalPrice,
+          belowFloor: floor !== null && body.finalPrice < floor,
+          floorPrice: floor,
+          schedule,
+        };
       }
     }
   }
@@ -463,11 +524,17 @@ export class ChangeService {
   /** The target of a 换房 quoted now with the subscription's plan and discounts (UNIT_NOT_AVAILABLE unless AVAILABLE). */
   private async quoteTarget(sub: SubscriptionRow, targetUnitId: string, at: Date): Promise<UnitChangePreview> {
     if (targetUnitId === sub.unitId) {
-      throw new AppError('VALIDATION_FAILED', 'The target is the subscription’s own unit.', [{ path: 'targetUnitId', message: 'same unit' }]);
+      throw new AppError('VALIDATION_FAILED', 'The target is the subscription’s own unit.', [
+        { path: 'targetUnitId', message: 'same unit' },
+      ]);
     }
-    const target = await this.db.unit.findUnique({ where: { id: targetUnitId }, select: { projectId: true, code: true, status: true } });
+    const target = await this.db.unit.findUnique({
+      where: { id: targetUnitId },
+      select: { projectId: true, code: true, status: true },
+    });
     if (!target || target.projectId !== sub.projectId) throw new AppError('NOT_FOUND', 'No such unit in this project.');
-    if (target.status !== 'AVAILABLE') throw new AppError('UNIT_NOT_AVAILABLE', `Unit ${target.code} is not available.`);
+    if (target.status !== 'AVAILABLE')
+      throw new AppError('UNIT_NOT_AVAILABLE', `Unit ${target.code} is not available.`);
     const discountIds = discountIdsOf(sub.breakdown);
     const quote = await this.pricing.quote(
       targetUnitId,
@@ -485,7 +552,9 @@ export class ChangeService {
       floorPrice: quote.floorPrice,
       finalPrice: quote.breakdown.finalPrice,
       belowFloor: quote.breakdown.belowFloor,
-      plan: quote.plan ? { id: quote.plan.id, code: quote.plan.code, name: quote.plan.name, nameEn: quote.plan.nameEn } : null,
+      plan: quote.plan
+        ? { id: quote.plan.id, code: quote.plan.code, name: quote.plan.name, nameEn: quote.plan.nameEn }
+        : null,
       discountIds,
       breakdown: quote.breakdown,
       schedule: quote.schedule,
@@ -534,7 +603,8 @@ export class ChangeService {
       throw new AppError('FORBIDDEN', 'Only a manager or the person who asked can execute a change.');
     }
     if (row.status === 'EXECUTED') return this.info(requestId);
-    if (row.status !== 'APPROVED') throw new AppError('INVALID_TRANSITION', `The request is ${row.status.toLowerCase()}, not approved.`);
+    if (row.status !== 'APPROVED')
+      throw new AppError('INVALID_TRANSITION', `The request is ${row.status.toLowerCase()}, not approved.`);
     try {
       switch (row.kind) {
         case 'UNIT_CHANGE':
@@ -554,7 +624,11 @@ export class ChangeService {
       // Raced: whoever claimed it first decides the answer.
       const current = await this.db.changeRequest.findUnique({ where: { id: requestId }, select: { status: true } });
       if (current?.status === 'EXECUTED') return this.info(requestId);
-      if (error instanceof ClaimLost) throw new AppError('INVALID_TRANSITION', `The request is ${current?.status.toLowerCase() ?? 'gone'}, not approved.`);
+      if (error instanceof ClaimLost)
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `The request is ${current?.status.toLowerCase() ?? 'gone'}, not approved.`,
+        );
       throw error;
     }
     // Committed by this call: a printed 认购书 of the subscription no longer tells the truth. 更名/调价
@@ -575,12 +649,25 @@ export class ChangeService {
     const locked = await tx.$queryRaw<{ status: string }[]>`
       SELECT status::text AS status FROM subscriptions WHERE id = ${subscriptionId}::uuid FOR UPDATE`;
     if (locked[0]?.status !== 'ACTIVE') {
-      throw new AppError('INVALID_TRANSITION', `The subscription is ${locked[0]?.status.toLowerCase() ?? 'gone'}; only active subscriptions can change.`);
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `The subscription is ${locked[0]?.status.toLowerCase() ?? 'gone'}; only active subscriptions can change.`,
+      );
     }
     return tx.subscription.findUniqueOrThrow({ where: { id: subscriptionId }, include: subscriptionInclude });
   }
 
-  private async executeUnitChange(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue; preview: Prisma.JsonValue; reason: string }): Promise<void> {
+  private async executeUnitChange(
+    user: UserPrincipal,
+    request: {
+      id: string;
+      projectId: string;
+      subscriptionId: string;
+      payload: Prisma.JsonValue;
+      preview: Prisma.JsonValue;
+      reason: string;
+    },
+  ): Promise<void> {
     const projectId = request.projectId;
     const targetUnitId = String(asObject(request.payload)?.targetUnitId ?? '');
     const approved = asObject(request.preview) as unknown as UnitChangePreview | null;
@@ -599,14 +686,18 @@ export class ChangeService {
 
     let committed: StoredChange[];
     try {
-      const sub0 = await this.db.subscription.findUniqueOrThrow({ where: { id: request.subscriptionId }, include: subscriptionInclude });
+      const sub0 = await this.db.subscription.findUniqueOrThrow({
+        where: { id: request.subscriptionId },
+        include: subscriptionInclude,
+      });
       const quote = await this.quoteTarget(sub0, targetUnitId, new Date());
       committed = await this.db.$transaction(async (tx) => {
         await this.claim(tx, request.id, user);
         const sub = await this.activeSubscription(tx, request.subscriptionId);
         if (quote.finalPrice !== approved.finalPrice || (quote.plan?.id ?? null) !== (approved.plan?.id ?? null)) {
           throw new AppError('CONFLICT', 'Prices changed since the request was approved; request the change again.', {
-            approvedPrice: approved.finalPrice, currentPrice: quote.finalPrice,
+            approvedPrice: approved.finalPrice,
+            currentPrice: quote.finalPrice,
           });
         }
         const active = await tx.$queryRaw<{ price_version: number; terms_version: number }[]>`
@@ -615,14 +706,26 @@ export class ChangeService {
         const newSubscriptionId = randomUUID();
         // The target: AVAILABLE (held by our lock) → SUBSCRIBED, only at the prices it was quoted at.
         const target = await transitionUnit(tx, {
-          projectId, unitId: targetUnitId, action: 'confirm', actor: user, at, auditAction: 'unit.change_in',
-          lockToken: token, prices: { listPrice: quote.listPrice, floorPrice: quote.floorPrice },
+          projectId,
+          unitId: targetUnitId,
+          action: 'confirm',
+          actor: user,
+          at,
+          auditAction: 'unit.change_in',
+          lockToken: token,
+          prices: { listPrice: quote.listPrice, floorPrice: quote.floorPrice },
           before: { token },
-          after: { subscriptionId: newSubscriptionId, price: quote.finalPrice, changeRequestId: request.id, movedFrom: sub.unit.code },
+          after: {
+            subscriptionId: newSubscriptionId,
+            price: quote.finalPrice,
+            changeRequestId: request.id,
+            movedFrom: sub.unit.code,
+          },
         });
         if (!target) {
           const still = await tx.unit.findUnique({ where: { id: targetUnitId }, select: { status: true } });
-          if (still?.status === 'AVAILABLE') throw new AppError('CONFLICT', 'Prices changed since the request was approved; request the change again.');
+          if (still?.status === 'AVAILABLE')
+            throw new AppError('CONFLICT', 'Prices changed since the request was approved; request the change again.');
           throw new AppError('UNIT_NOT_AVAILABLE', 'The target unit was sold or withdrawn meanwhile.');
         }
         if (active[0]?.price_version !== quote.priceVersion) {
@@ -635,44 +738,86 @@ export class ChangeService {
         }
         // The old subscription closes (CHANGED) and returns its unit to sale; the new one opens.
         const old = await closeSubscription(tx, {
-          projectId, actor: user, at, subscription: sub, closing: { status: 'CHANGED', replacedById: newSubscriptionId },
-          reason: request.reason, cause: { changeRequestId: request.id, movedTo: target.code },
+          projectId,
+          actor: user,
+          at,
+          subscription: sub,
+          closing: { status: 'CHANGED', replacedById: newSubscriptionId },
+          reason: request.reason,
+          cause: { changeRequestId: request.id, movedTo: target.code },
         });
         const created = await tx.subscription.create({
           data: {
             id: newSubscriptionId,
-            projectId, unitId: targetUnitId, consultantId: sub.consultantId, buyerName: sub.buyerName, buyerPhone: sub.buyerPhone,
-            price: BigInt(quote.finalPrice), lockToken: BigInt(token), status: 'ACTIVE', customerId: sub.customerId,
-            registrationId: sub.registrationId, priceVersion: quote.priceVersion, listPrice: BigInt(quote.listPrice),
-            floorPrice: BigInt(quote.floorPrice), planId: quote.plan?.id ?? sub.planId, breakdown: json(quote.breakdown),
-            schedule: quote.schedule === null ? Prisma.DbNull : json(quote.schedule), replacesId: sub.id,
+            projectId,
+            unitId: targetUnitId,
+            consultantId: sub.consultantId,
+            buyerName: sub.buyerName,
+            buyerPhone: sub.buyerPhone,
+            price: BigInt(quote.finalPrice),
+            lockToken: BigInt(token),
+            status: 'ACTIVE',
+            customerId: sub.customerId,
+            registrationId: sub.registrationId,
+            priceVersion: quote.priceVersion,
+            listPrice: BigInt(quote.listPrice),
+            floorPrice: BigInt(quote.floorPrice),
+            planId: quote.plan?.id ?? sub.planId,
+            breakdown: json(quote.breakdown),
+            schedule: quote.schedule === null ? Prisma.DbNull : json(quote.schedule),
+            replacesId: sub.id,
           },
           select: { id: true, createdAt: true },
         });
         const result = {
-          newSubscriptionId: created.id, oldSubscriptionId: sub.id, oldUnitId: sub.unitId, oldUnitCode: old.unitCode,
-          newUnitId: targetUnitId, newUnitCode: target.code, oldPrice: Number(sub.price), newPrice: quote.finalPrice,
+          newSubscriptionId: created.id,
+          oldSubscriptionId: sub.id,
+          oldUnitId: sub.unitId,
+          oldUnitCode: old.unitCode,
+          newUnitId: targetUnitId,
+          newUnitCode: target.code,
+          oldPrice: Number(sub.price),
+          newPrice: quote.finalPrice,
         };
         await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
         const audit = (action: string, entity: string, entityId: string, before: unknown, after: unknown) =>
           toAuditRow({ projectId, actor: user, action, entity, entityId, before, after, at });
         await tx.auditEvent.createMany({
           data: [
-            audit('subscription.create', 'subscription', created.id, null,
-              { status: 'ACTIVE', replacesId: sub.id, unitCode: target.code, price: quote.finalPrice, priceVersion: quote.priceVersion, buyerName: sub.buyerName }),
-            audit('change.execute', 'change_request', request.id, { status: 'APPROVED' }, { status: 'EXECUTED', result }),
+            audit('subscription.create', 'subscription', created.id, null, {
+              status: 'ACTIVE',
+              replacesId: sub.id,
+              unitCode: target.code,
+              price: quote.finalPrice,
+              priceVersion: quote.priceVersion,
+              buyerName: sub.buyerName,
+            }),
+            audit(
+              'change.execute',
+              'change_request',
+              request.id,
+              { status: 'APPROVED' },
+              { status: 'EXECUTED', result },
+            ),
           ].map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })),
         });
         const deal: DealInfo = {
-          subscriptionId: created.id, unitId: targetUnitId, unitCode: target.code, buyer: broadcastName(sub.buyerName),
-          consultant: sub.consultant.displayName, price: quote.finalPrice, at: created.createdAt.toISOString(),
+          subscriptionId: created.id,
+          unitId: targetUnitId,
+          unitCode: target.code,
+          buyer: broadcastName(sub.buyerName),
+          consultant: sub.consultant.displayName,
+          price: quote.finalPrice,
+          at: created.createdAt.toISOString(),
         };
         return [old.change, { ...target.change, price: quote.finalPrice, deal }];
       }, TX_OPTIONS);
     } catch (error) {
       // Nothing committed. The lock is ours to give back — unless a racing executor of this same
       // request (same holder, same token) committed with it: then its mirror update consumes it.
-      const executed = await this.db.changeRequest.findUnique({ where: { id: request.id }, select: { status: true } }).catch(() => null);
+      const executed = await this.db.changeRequest
+        .findUnique({ where: { id: request.id }, select: { status: true } })
+        .catch(() => null);
       if (executed?.status !== 'EXECUTED') {
         await this.mirror.release(projectId, targetUnitId, token, holder.id, false).catch(() => undefined);
       }
@@ -683,31 +828,53 @@ export class ChangeService {
     await this.keeper.applyCommitted(projectId, committed);
   }
 
-  private async executeCancel(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; reason: string }): Promise<void> {
+  private async executeCancel(
+    user: UserPrincipal,
+    request: { id: string; projectId: string; subscriptionId: string; reason: string },
+  ): Promise<void> {
     const projectId = request.projectId;
     const change = await this.db.$transaction(async (tx) => {
       await this.claim(tx, request.id, user);
       const sub = await this.activeSubscription(tx, request.subscriptionId);
       const at = new Date();
       const closed = await closeSubscription(tx, {
-        projectId, actor: user, at, subscription: sub, closing: { status: 'CANCELLED', refundState: 'DUE' },
-        reason: request.reason, cause: { changeRequestId: request.id },
+        projectId,
+        actor: user,
+        at,
+        subscription: sub,
+        closing: { status: 'CANCELLED', refundState: 'DUE' },
+        reason: request.reason,
+        cause: { changeRequestId: request.id },
       });
       const result = {
-        refund: 'DUE', unitId: sub.unitId, unitCode: closed.unitCode, price: Number(sub.price),
+        refund: 'DUE',
+        unitId: sub.unitId,
+        unitCode: closed.unitCode,
+        price: Number(sub.price),
         ...(closed.unitsUsed !== null ? { unitsUsed: closed.unitsUsed } : {}),
       };
       await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
       await tx.auditEvent.create({
-        data: toAuditRow({ projectId, actor: user, action: 'change.execute', entity: 'change_request', entityId: request.id, at,
-          before: { status: 'APPROVED' }, after: { status: 'EXECUTED', result } }),
+        data: toAuditRow({
+          projectId,
+          actor: user,
+          action: 'change.execute',
+          entity: 'change_request',
+          entityId: request.id,
+          at,
+          before: { status: 'APPROVED' },
+          after: { status: 'EXECUTED', result },
+        }),
       });
       return closed.change;
     }, TX_OPTIONS);
     await this.keeper.applyCommitted(projectId, [change]);
   }
 
-  private async executeBuyerChange(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue }): Promise<void> {
+  private async executeBuyerChange(
+    user: UserPrincipal,
+    request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue },
+  ): Promise<void> {
     const projectId = request.projectId;
     const buyer = asObject(request.payload)?.buyer as Buyer | undefined;
     if (!buyer?.name || !buyer.phone) throw new AppError('INTERNAL', 'The stored buyer change is incomplete.');
@@ -715,37 +882,99 @@ export class ChangeService {
       await this.claim(tx, request.id, user);
       const sub = await this.activeSubscription(tx, request.subscriptionId);
       const phone = normalizePhone(buyer.phone) ?? buyer.phone;
-      const customer = await tx.customer.findUnique({ where: { projectId_phone: { projectId, phone } }, select: { id: true, status: true } });
+      const customer = await tx.customer.findUnique({
+        where: { projectId_phone: { projectId, phone } },
+        select: { id: true, status: true },
+      });
       const at = new Date();
       await tx.subscription.update({
         where: { id: sub.id },
-        data: { buyerName: buyer.name, buyerPhone: buyer.phone, customerId: customer?.id ?? null, version: { increment: 1 } },
+        data: {
+          buyerName: buyer.name,
+          buyerPhone: buyer.phone,
+          customerId: customer?.id ?? null,
+          version: { increment: 1 },
+        },
       });
       const old = { name: sub.buyerName, phone: sub.buyerPhone, customerId: sub.customerId };
       const next = { name: buyer.name, phone: buyer.phone, customerId: customer?.id ?? null };
       const audits = [
-        toAuditRow({ projectId, actor: user, action: 'subscription.buyer_change', entity: 'subscription', entityId: sub.id, at, before: old, after: next }),
+        toAuditRow({
+          projectId,
+          actor: user,
+          action: 'subscription.buyer_change',
+          entity: 'subscription',
+          entityId: sub.id,
+          at,
+          before: old,
+          after: next,
+        }),
       ];
       if (sub.customerId && sub.customerId !== customer?.id) {
-        audits.push(...(await customerAfterLoss(tx, { projectId, actor: user, at, customerId: sub.customerId, subscriptionId: sub.id })));
+        audits.push(
+          ...(await customerAfterLoss(tx, {
+            projectId,
+            actor: user,
+            at,
+            customerId: sub.customerId,
+            subscriptionId: sub.id,
+          })),
+        );
       }
-      if (customer && customer.id !== sub.customerId && (customer.status === 'POTENTIAL' || customer.status === 'INTERESTED')) {
-        await tx.customer.update({ where: { id: customer.id }, data: { status: 'SUBSCRIBED', version: { increment: 1 }, lastActivityAt: at } });
-        audits.push(toAuditRow({ projectId, actor: user, action: 'customer.status', entity: 'customer', entityId: customer.id, at,
-          before: { status: customer.status }, after: { status: 'SUBSCRIBED', subscriptionId: sub.id } }));
+      if (
+        customer &&
+        customer.id !== sub.customerId &&
+        (customer.status === 'POTENTIAL' || customer.status === 'INTERESTED')
+      ) {
+        await tx.customer.update({
+          where: { id: customer.id },
+          data: { status: 'SUBSCRIBED', version: { increment: 1 }, lastActivityAt: at },
+        });
+        audits.push(
+          toAuditRow({
+            projectId,
+            actor: user,
+            action: 'customer.status',
+            entity: 'customer',
+            entityId: customer.id,
+            at,
+            before: { status: customer.status },
+            after: { status: 'SUBSCRIBED', subscriptionId: sub.id },
+          }),
+        );
       }
-      const result = { old: { name: old.name, phone: old.phone }, new: { name: next.name, phone: next.phone }, customerId: next.customerId };
+      const result = {
+        old: { name: old.name, phone: old.phone },
+        new: { name: next.name, phone: next.phone },
+        customerId: next.customerId,
+      };
       await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
-      audits.push(toAuditRow({ projectId, actor: user, action: 'change.execute', entity: 'change_request', entityId: request.id, at,
-        before: { status: 'APPROVED' }, after: { status: 'EXECUTED', result } }));
-      await tx.auditEvent.createMany({ data: audits.map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })) });
+      audits.push(
+        toAuditRow({
+          projectId,
+          actor: user,
+          action: 'change.execute',
+          entity: 'change_request',
+          entityId: request.id,
+          at,
+          before: { status: 'APPROVED' },
+          after: { status: 'EXECUTED', result },
+        }),
+      );
+      await tx.auditEvent.createMany({
+        data: audits.map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })),
+      });
     }, TX_OPTIONS);
   }
 
-  private async executePriceChange(user: UserPrincipal, request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue; reason: string }): Promise<void> {
+  private async executePriceChange(
+    user: UserPrincipal,
+    request: { id: string; projectId: string; subscriptionId: string; payload: Prisma.JsonValue; reason: string },
+  ): Promise<void> {
     const projectId = request.projectId;
     const finalPrice = Number(asObject(request.payload)?.finalPrice);
-    if (!Number.isSafeInteger(finalPrice) || finalPrice <= 0) throw new AppError('INTERNAL', 'The stored price change is incomplete.');
+    if (!Number.isSafeInteger(finalPrice) || finalPrice <= 0)
+      throw new AppError('INTERNAL', 'The stored price change is incomplete.');
     const change = await this.db.$transaction(async (tx) => {
       await this.claim(tx, request.id, user);
       const sub = await this.activeSubscription(tx, request.subscriptionId);
@@ -753,20 +982,41 @@ export class ChangeService {
       const at = new Date();
       await tx.subscription.update({
         where: { id: sub.id },
-        data: { price: BigInt(finalPrice), schedule: schedule === null ? Prisma.DbNull : json(schedule), version: { increment: 1 } },
+        data: {
+          price: BigInt(finalPrice),
+          schedule: schedule === null ? Prisma.DbNull : json(schedule),
+          version: { increment: 1 },
+        },
       });
       // The unit's version moves too, so the mirror (board totals, sold prices) takes the new price.
       const unit = await repriceSoldUnit(tx, { projectId, unitId: sub.unitId, price: finalPrice });
-      if (!unit) throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
+      if (!unit)
+        throw new AppError('CONFLICT', 'The subscription’s unit is not in the subscribed state; nothing was changed.');
       const oldPrice = Number(sub.price);
       const result = { oldPrice, newPrice: finalPrice, adjustment: oldPrice - finalPrice, reason: request.reason };
       await tx.changeRequest.update({ where: { id: request.id }, data: { result: json(result) } });
       await tx.auditEvent.createMany({
         data: [
-          toAuditRow({ projectId, actor: user, action: 'subscription.price_change', entity: 'subscription', entityId: sub.id, at,
-            before: { price: oldPrice, schedule: sub.schedule }, after: { price: finalPrice, schedule, reason: request.reason } }),
-          toAuditRow({ projectId, actor: user, action: 'change.execute', entity: 'change_request', entityId: request.id, at,
-            before: { status: 'APPROVED' }, after: { status: 'EXECUTED', result } }),
+          toAuditRow({
+            projectId,
+            actor: user,
+            action: 'subscription.price_change',
+            entity: 'subscription',
+            entityId: sub.id,
+            at,
+            before: { price: oldPrice, schedule: sub.schedule },
+            after: { price: finalPrice, schedule, reason: request.reason },
+          }),
+          toAuditRow({
+            projectId,
+            actor: user,
+            action: 'change.execute',
+            entity: 'change_request',
+            entityId: request.id,
+            at,
+            before: { status: 'APPROVED' },
+            after: { status: 'EXECUTED', result },
+          }),
         ].map((r) => ({ ...r, before: r.before ?? Prisma.DbNull, after: r.after ?? Prisma.DbNull })),
       });
       return unit;

@@ -26,8 +26,14 @@ import { toUnitState } from './unit-view.js';
 import type { DealEvents } from './deal-events.js';
 
 type BatchRow = {
-  id: string; name: string; status: 'PENDING' | 'RELEASED'; releasedAt: Date | null; releaseAt: Date | null; cancelledAt: Date | null;
-  createdAt: Date; _count: { units: number };
+  id: string;
+  name: string;
+  status: 'PENDING' | 'RELEASED';
+  releasedAt: Date | null;
+  releaseAt: Date | null;
+  cancelledAt: Date | null;
+  createdAt: Date;
+  _count: { units: number };
 };
 
 function toBatchInfo(b: BatchRow): BatchInfo {
@@ -44,14 +50,23 @@ function toBatchInfo(b: BatchRow): BatchInfo {
 }
 
 const batchSelect = {
-  id: true, name: true, status: true, releasedAt: true, releaseAt: true, cancelledAt: true, createdAt: true, _count: { select: { units: true } },
+  id: true,
+  name: true,
+  status: true,
+  releasedAt: true,
+  releaseAt: true,
+  cancelledAt: true,
+  createdAt: true,
+  _count: { select: { units: true } },
 } as const;
 
 /** A schedule must lie in the future (a little slack for clock skew between browser and server is not given: 1 s). */
 function futureInstant(iso: string): Date {
   const at = new Date(iso);
   if (!(at.getTime() > Date.now() + 1000)) {
-    throw new AppError('VALIDATION_FAILED', 'The release time must be in the future.', [{ path: 'releaseAt', message: 'must be in the future' }]);
+    throw new AppError('VALIDATION_FAILED', 'The release time must be in the future.', [
+      { path: 'releaseAt', message: 'must be in the future' },
+    ]);
   }
   return at;
 }
@@ -82,7 +97,10 @@ export class ControlService {
   async updateSettings(principal: Principal, projectId: string, body: ProjectSettingsBody): Promise<ProjectSummary> {
     const user = await this.authorize(principal, projectId);
     await this.db.$transaction(async (tx) => {
-      const select = Object.fromEntries(Object.keys(body).map((k) => [k, true])) as Record<keyof ProjectSettingsBody, true>;
+      const select = Object.fromEntries(Object.keys(body).map((k) => [k, true])) as Record<
+        keyof ProjectSettingsBody,
+        true
+      >;
       await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
       const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select });
       const changed = Object.fromEntries(
@@ -92,7 +110,11 @@ export class ControlService {
       await tx.project.update({ where: { id: projectId }, data: changed });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: 'project.settings', entity: 'project', entityId: projectId,
+          projectId,
+          actor: user,
+          action: 'project.settings',
+          entity: 'project',
+          entityId: projectId,
           before: Object.fromEntries(Object.keys(changed).map((k) => [k, (before as Record<string, unknown>)[k]])),
           after: changed,
         }),
@@ -120,8 +142,13 @@ export class ControlService {
       });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: paused ? 'sales.pause' : 'sales.resume', entity: 'project', entityId: projectId,
-          before: { salesPaused: before }, after: { salesPaused: paused },
+          projectId,
+          actor: user,
+          action: paused ? 'sales.pause' : 'sales.resume',
+          entity: 'project',
+          entityId: projectId,
+          before: { salesPaused: before },
+          after: { salesPaused: paused },
         }),
       });
       return updated.salesVersion;
@@ -154,7 +181,10 @@ export class ControlService {
     }
     const updated = await this.db.$transaction((tx) =>
       transitionUnit(tx, {
-        projectId, unitId, action, actor: user,
+        projectId,
+        unitId,
+        action,
+        actor: user,
         withhold: { reason, channel },
         ...(reason ? { after: { reason, ...(channel ? { channel } : {}) } } : {}),
       }),
@@ -171,7 +201,11 @@ export class ControlService {
   async listBatches(principal: Principal, projectId: string): Promise<BatchInfo[]> {
     // Members of the project and its devices (the board counts down to the next scheduled release).
     await this.directory.assertAccess(principal, projectId);
-    const rows = await this.db.batch.findMany({ where: { projectId }, select: batchSelect, orderBy: { createdAt: 'asc' } });
+    const rows = await this.db.batch.findMany({
+      where: { projectId },
+      select: batchSelect,
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map(toBatchInfo);
   }
 
@@ -183,14 +217,22 @@ export class ControlService {
       select: { id: true, code: true, withholdReason: true, withholdChannel: true, updatedAt: true },
       orderBy: { code: 'asc' },
     });
-    return rows.map((u) => ({ unitId: u.id, code: u.code, reason: u.withholdReason ?? '', channel: u.withholdChannel, since: u.updatedAt.toISOString() }));
+    return rows.map((u) => ({
+      unitId: u.id,
+      code: u.code,
+      reason: u.withholdReason ?? '',
+      channel: u.withholdChannel,
+      since: u.updatedAt.toISOString(),
+    }));
   }
 
   /** Create a batch of units not yet released (and in no other batch); optionally release it at once, atomically. */
   async createBatch(principal: Principal, projectId: string, body: CreateBatchBody): Promise<BatchInfo> {
     const user = await this.authorize(principal, projectId);
     if (body.release && body.releaseAt) {
-      throw new AppError('VALIDATION_FAILED', 'Release now or schedule, not both.', [{ path: 'releaseAt', message: 'not with release' }]);
+      throw new AppError('VALIDATION_FAILED', 'Release now or schedule, not both.', [
+        { path: 'releaseAt', message: 'not with release' },
+      ]);
     }
     const releaseAt = body.releaseAt ? futureInstant(body.releaseAt) : null;
     if (releaseAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
@@ -201,19 +243,31 @@ export class ControlService {
       await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId: batch.id } });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: 'batch.create', entity: 'batch', entityId: batch.id,
+          projectId,
+          actor: user,
+          action: 'batch.create',
+          entity: 'batch',
+          entityId: batch.id,
           after: { name: body.name, units: units.map((u) => u.code) },
         }),
       });
       if (releaseAt) {
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId, actor: user, action: 'batch.schedule', entity: 'batch', entityId: batch.id,
-            before: { releaseAt: null }, after: { releaseAt: releaseAt.toISOString() },
+            projectId,
+            actor: user,
+            action: 'batch.schedule',
+            entity: 'batch',
+            entityId: batch.id,
+            before: { releaseAt: null },
+            after: { releaseAt: releaseAt.toISOString() },
           }),
         });
       }
-      return { batchId: batch.id, released: body.release ? ((await this.releaseInTx(tx, projectId, batch.id, user)) ?? []) : [] };
+      return {
+        batchId: batch.id,
+        released: body.release ? ((await this.releaseInTx(tx, projectId, batch.id, user)) ?? []) : [],
+      };
     });
     await this.keeper.applyCommitted(projectId, released);
     if (releaseAt) await this.batchJobs!.schedule(batchId, releaseAt);
@@ -224,14 +278,26 @@ export class ControlService {
   private async checkBatchUnits(tx: Tx, projectId: string, unitIds: string[], ownBatchId: string | null) {
     const units = await tx.unit.findMany({
       where: { id: { in: unitIds }, projectId },
-      select: { id: true, status: true, batchId: true, code: true, batch: { select: { status: true, name: true, cancelledAt: true } } },
+      select: {
+        id: true,
+        status: true,
+        batchId: true,
+        code: true,
+        batch: { select: { status: true, name: true, cancelledAt: true } },
+      },
     });
     const found = new Set(units.map((u) => u.id));
     const problems = [
       ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
       ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
       ...units
-        .filter((u) => u.status === 'NOT_RELEASED' && u.batchId !== ownBatchId && u.batch?.status === 'PENDING' && !u.batch.cancelledAt)
+        .filter(
+          (u) =>
+            u.status === 'NOT_RELEASED' &&
+            u.batchId !== ownBatchId &&
+            u.batch?.status === 'PENDING' &&
+            !u.batch.cancelledAt,
+        )
         .map((u) => ({ unitId: u.id, reason: `already in pending batch ${u.batch?.name}` })),
     ];
     if (problems.length > 0) {
@@ -245,7 +311,14 @@ export class ControlService {
     await tx.$queryRaw`SELECT id FROM batches WHERE id = ${batchId}::uuid FOR UPDATE`;
     const batch = await tx.batch.findUnique({
       where: { id: batchId },
-      select: { projectId: true, name: true, status: true, releaseAt: true, cancelledAt: true, units: { select: { id: true, code: true } } },
+      select: {
+        projectId: true,
+        name: true,
+        status: true,
+        releaseAt: true,
+        cancelledAt: true,
+        units: { select: { id: true, code: true } },
+      },
     });
     if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
     if (batch.status !== 'PENDING') throw new AppError('INVALID_TRANSITION', 'The batch has already been released.');
@@ -253,7 +326,10 @@ export class ControlService {
     return batch;
   }
 
-  private async batchProject(principal: Principal, batchId: string): Promise<{ projectId: string; user: UserPrincipal }> {
+  private async batchProject(
+    principal: Principal,
+    batchId: string,
+  ): Promise<{ projectId: string; user: UserPrincipal }> {
     const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
     if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
     return { projectId: batch.projectId, user: await this.authorize(principal, batch.projectId) };
@@ -265,7 +341,8 @@ export class ControlService {
    */
   async updateBatch(principal: Principal, batchId: string, body: UpdateBatchBody): Promise<BatchInfo> {
     const { projectId, user } = await this.batchProject(principal, batchId);
-    const newAt = body.releaseAt === undefined ? undefined : body.releaseAt === null ? null : futureInstant(body.releaseAt);
+    const newAt =
+      body.releaseAt === undefined ? undefined : body.releaseAt === null ? null : futureInstant(body.releaseAt);
     if (newAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
     const unitIds = body.unitIds ? [...new Set(body.unitIds)] : undefined;
     const result = await this.db.$transaction(async (tx) => {
@@ -296,10 +373,15 @@ export class ControlService {
       if (Object.keys(after).length === 0) return null;
       await tx.batch.update({
         where: { id: batchId },
-        data: { ...(after.name !== undefined ? { name: body.name } : {}), ...(timeChanged ? { releaseAt: newAt } : {}) },
+        data: {
+          ...(after.name !== undefined ? { name: body.name } : {}),
+          ...(timeChanged ? { releaseAt: newAt } : {}),
+        },
       });
       const action = timeChanged ? (oldAt ? 'batch.reschedule' : 'batch.schedule') : 'batch.update';
-      await tx.auditEvent.create({ data: toAuditRow({ projectId, actor: user, action, entity: 'batch', entityId: batchId, before, after }) });
+      await tx.auditEvent.create({
+        data: toAuditRow({ projectId, actor: user, action, entity: 'batch', entityId: batchId, before, after }),
+      });
       return timeChanged ? { oldAt, newAt: newAt ?? null } : null;
     });
     if (result?.newAt) await this.batchJobs!.schedule(batchId, result.newAt);
@@ -315,7 +397,11 @@ export class ControlService {
       await tx.batch.update({ where: { id: batchId }, data: { cancelledAt: new Date() } });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: 'batch.cancel', entity: 'batch', entityId: batchId,
+          projectId,
+          actor: user,
+          action: 'batch.cancel',
+          entity: 'batch',
+          entityId: batchId,
           before: { status: 'PENDING', releaseAt: batch.releaseAt?.toISOString() ?? null },
           after: { status: 'CANCELLED', units: batch.units.map((u) => u.code) },
         }),
@@ -333,7 +419,9 @@ export class ControlService {
   async releaseScheduled(batchId: string, scheduledFor: Date): Promise<boolean> {
     const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
     if (!batch) return false;
-    const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, 'system', scheduledFor));
+    const released = await this.db.$transaction((tx) =>
+      this.releaseInTx(tx, batch.projectId, batchId, 'system', scheduledFor),
+    );
     if (!released) return false;
     await this.keeper.applyCommitted(batch.projectId, released);
     await this.announce(batchId);
@@ -361,23 +449,43 @@ export class ControlService {
 
   /** With `scheduledFor` (the job): null when the batch is not due at that instant any more, instead of an error. */
   private async releaseInTx(
-    tx: Tx, projectId: string, batchId: string, user: UserPrincipal | 'system', scheduledFor?: Date,
+    tx: Tx,
+    projectId: string,
+    batchId: string,
+    user: UserPrincipal | 'system',
+    scheduledFor?: Date,
   ): Promise<StoredChange[] | null> {
     const marked = await tx.batch.updateMany({
-      where: { id: batchId, status: 'PENDING', cancelledAt: null, ...(scheduledFor ? { releaseAt: scheduledFor } : {}) },
+      where: {
+        id: batchId,
+        status: 'PENDING',
+        cancelledAt: null,
+        ...(scheduledFor ? { releaseAt: scheduledFor } : {}),
+      },
       data: { status: 'RELEASED', releasedAt: new Date() },
     });
     if (marked.count === 0) {
       if (scheduledFor) return null;
       const b = await tx.batch.findUnique({ where: { id: batchId }, select: { cancelledAt: true } });
-      throw new AppError('INVALID_TRANSITION', b?.cancelledAt ? 'The batch was cancelled.' : 'The batch has already been released.');
+      throw new AppError(
+        'INVALID_TRANSITION',
+        b?.cancelledAt ? 'The batch was cancelled.' : 'The batch has already been released.',
+      );
     }
-    return releaseBatchUnits(tx, { projectId, batchId, actor: user, ...(scheduledFor ? { after: { scheduledFor: scheduledFor.toISOString() } } : {}) });
+    return releaseBatchUnits(tx, {
+      projectId,
+      batchId,
+      actor: user,
+      ...(scheduledFor ? { after: { scheduledFor: scheduledFor.toISOString() } } : {}),
+    });
   }
 
   /** The batch as it is now, announced to the project's screens ('batches:changed': boards re-read their countdown). */
   private async announce(batchId: string): Promise<BatchInfo> {
-    const row = await this.db.batch.findUniqueOrThrow({ where: { id: batchId }, select: { ...batchSelect, projectId: true } });
+    const row = await this.db.batch.findUniqueOrThrow({
+      where: { id: batchId },
+      select: { ...batchSelect, projectId: true },
+    });
     this.events?.publish({ type: 'batches:changed', payload: { projectId: row.projectId } });
     return toBatchInfo(row);
   }

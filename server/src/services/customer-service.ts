@@ -53,7 +53,14 @@ import { SINCERITY_HELD_WHERE } from './registration-service.js';
 const customerInclude = {
   owner: { select: { id: true, displayName: true } },
   registration: {
-    select: { id: true, number: true, status: true, unitsAllowed: true, unitsUsed: true, _count: { select: { payments: { where: SINCERITY_HELD_WHERE } } } },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      unitsAllowed: true,
+      unitsUsed: true,
+      _count: { select: { payments: { where: SINCERITY_HELD_WHERE } } },
+    },
   },
 } as const;
 
@@ -68,7 +75,17 @@ const DAY_MS = 86_400_000;
 /** The fields a PATCH may change, as stored. */
 type EditableFields = Pick<
   Prisma.CustomerUncheckedUpdateInput,
-  'name' | 'phone' | 'idNumberCipher' | 'idNumberMasked' | 'coBuyers' | 'intent' | 'demand' | 'budgetMin' | 'budgetMax' | 'preferredLayouts' | 'channel'
+  | 'name'
+  | 'phone'
+  | 'idNumberCipher'
+  | 'idNumberMasked'
+  | 'coBuyers'
+  | 'intent'
+  | 'demand'
+  | 'budgetMin'
+  | 'budgetMax'
+  | 'preferredLayouts'
+  | 'channel'
 >;
 
 /** Role checks on a known user (canManage/canSell are type guards over any principal). */
@@ -99,8 +116,10 @@ function auditView(row: Partial<Record<string, unknown>>, keys: string[]): Recor
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)) ===
-    JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+  return (
+    JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)) ===
+    JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))
+  );
 }
 
 interface Cursor {
@@ -109,13 +128,20 @@ interface Cursor {
 }
 
 function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify({ c: row.createdAt.toISOString(), i: row.id } satisfies Cursor)).toString('base64url');
+  return Buffer.from(JSON.stringify({ c: row.createdAt.toISOString(), i: row.id } satisfies Cursor)).toString(
+    'base64url',
+  );
 }
 
 function decodeCursor(text: string): Cursor {
   try {
     const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof v.c === 'string' && typeof v.i === 'string' && !Number.isNaN(Date.parse(v.c)) && /^[0-9a-f-]{36}$/i.test(v.i)) {
+    if (
+      typeof v.c === 'string' &&
+      typeof v.i === 'string' &&
+      !Number.isNaN(Date.parse(v.c)) &&
+      /^[0-9a-f-]{36}$/i.test(v.i)
+    ) {
       return { c: v.c, i: v.i };
     }
   } catch {
@@ -180,9 +206,16 @@ export class CustomerService {
   private async assertOwnerCandidate(projectId: string, userId: string): Promise<CustomerOwner> {
     const user = await this.db.user.findUnique({
       where: { id: userId },
-      select: { id: true, displayName: true, role: true, active: true, memberships: { where: { projectId }, select: { projectId: true } } },
+      select: {
+        id: true,
+        displayName: true,
+        role: true,
+        active: true,
+        memberships: { where: { projectId }, select: { projectId: true } },
+      },
     });
-    const seller = user !== null && user.active && (user.role === 'CONSULTANT' || user.role === 'MANAGER' || user.role === 'ADMIN');
+    const seller =
+      user !== null && user.active && (user.role === 'CONSULTANT' || user.role === 'MANAGER' || user.role === 'ADMIN');
     if (user === null || !seller || (user.role !== 'ADMIN' && user.memberships.length === 0)) {
       throw new AppError('VALIDATION_FAILED', 'The new owner must be a sales member of this project.', [
         { path: 'ownerId', message: 'not a sales member of this project' },
@@ -217,8 +250,11 @@ export class CustomerService {
       createdAt: r.createdAt.toISOString(),
       registration: r.registration
         ? {
-            id: r.registration.id, number: r.registration.number, status: r.registration.status,
-            unitsAllowed: r.registration.unitsAllowed, unitsUsed: r.registration.unitsUsed,
+            id: r.registration.id,
+            number: r.registration.number,
+            status: r.registration.status,
+            unitsAllowed: r.registration.unitsAllowed,
+            unitsUsed: r.registration.unitsUsed,
             label: formatRegistrationNo(r.registration.number),
             // Derived from the cashier's payments (registration-service SINCERITY_HELD_WHERE).
             depositPaid: r.registration._count.payments > 0,
@@ -228,9 +264,17 @@ export class CustomerService {
   }
 
   /** The shortlist with each unit's live status, from the same snapshot the board follows. */
-  private async liveShortlist(principal: UserPrincipal, projectId: string, customerId: string): Promise<CustomerShortlist> {
+  private async liveShortlist(
+    principal: UserPrincipal,
+    projectId: string,
+    customerId: string,
+  ): Promise<CustomerShortlist> {
     const [items, snapshot, catalog] = await Promise.all([
-      this.db.shortlistItem.findMany({ where: { customerId }, orderBy: { rank: 'asc' }, select: { unitId: true, rank: true } }),
+      this.db.shortlistItem.findMany({
+        where: { customerId },
+        orderBy: { rank: 'asc' },
+        select: { unitId: true, rank: true },
+      }),
       this.query.snapshot(principal, projectId),
       this.directory.getCatalog(projectId),
     ]);
@@ -251,7 +295,9 @@ export class CustomerService {
         listPrice: unit.listPrice,
         status: state.status,
         available: state.status === 'AVAILABLE',
-        ...(state.lock ? { lock: { holderName: state.lock.holderName, expiresAt: state.lock.expiresAt, ttlMs: state.lock.ttlMs } } : {}),
+        ...(state.lock
+          ? { lock: { holderName: state.lock.holderName, expiresAt: state.lock.expiresAt, ttlMs: state.lock.ttlMs } }
+          : {}),
       });
     }
     return {
@@ -297,7 +343,10 @@ export class CustomerService {
     if (query.q) {
       const digits = phoneDigits(query.q);
       and.push({
-        OR: [{ name: { contains: query.q, mode: 'insensitive' } }, ...(digits ? [{ phone: { contains: digits } }] : [])],
+        OR: [
+          { name: { contains: query.q, mode: 'insensitive' } },
+          ...(digits ? [{ phone: { contains: digits } }] : []),
+        ],
       });
     }
     if (query.cursor) {
@@ -332,7 +381,13 @@ export class CustomerService {
     ]);
     return {
       ...this.toInfo(user, row),
-      followUps: followUps.map((f) => ({ id: f.id, kind: f.kind, note: f.note, at: f.at.toISOString(), consultant: f.consultant })),
+      followUps: followUps.map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        note: f.note,
+        at: f.at.toISOString(),
+        consultant: f.consultant,
+      })),
       shortlist,
     };
   }
@@ -343,7 +398,11 @@ export class CustomerService {
    * unique index, so concurrent creates cannot both win). Repeating a create with the same `id`
    * answers the customer it made (`created: false`).
    */
-  async create(principal: Principal, projectId: string, body: CreateCustomerBody): Promise<{ customer: CustomerInfo; created: boolean }> {
+  async create(
+    principal: Principal,
+    projectId: string,
+    body: CreateCustomerBody,
+  ): Promise<{ customer: CustomerInfo; created: boolean }> {
     const user = await this.seller(principal, projectId);
     let ownerId: string | null = user.id;
     if (body.ownerId !== undefined && body.ownerId !== user.id) {
@@ -374,9 +433,24 @@ export class CustomerService {
         const created = await tx.customer.create({ data, include: customerInclude });
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId, actor: user, action: 'customer.create', entity: 'customer', entityId: id,
+            projectId,
+            actor: user,
+            action: 'customer.create',
+            entity: 'customer',
+            entityId: id,
             after: auditView(created as unknown as Record<string, unknown>, [
-              'name', 'phone', 'idNumberMasked', 'coBuyers', 'intent', 'demand', 'budgetMin', 'budgetMax', 'preferredLayouts', 'channel', 'ownerId', 'status',
+              'name',
+              'phone',
+              'idNumberMasked',
+              'coBuyers',
+              'intent',
+              'demand',
+              'budgetMin',
+              'budgetMax',
+              'preferredLayouts',
+              'channel',
+              'ownerId',
+              'status',
             ]),
           }),
         });
@@ -421,11 +495,15 @@ export class CustomerService {
         const current = await tx.customer.findUniqueOrThrow({ where: { id: customerId }, include: customerInclude });
         this.assertCanEdit(user, current);
         if (current.version !== body.version) {
-          throw new AppError('CONFLICT', 'Someone else changed this customer; reload and try again.', { version: current.version });
+          throw new AppError('CONFLICT', 'Someone else changed this customer; reload and try again.', {
+            version: current.version,
+          });
         }
         const source = current as unknown as Record<string, unknown>;
         // The masked ID decides whether the ID changed (a fresh cipher differs every time).
-        const changedKeys = Object.keys(wanted).filter((k) => k !== 'idNumberCipher' && !sameValue(source[k], (wanted as Record<string, unknown>)[k]));
+        const changedKeys = Object.keys(wanted).filter(
+          (k) => k !== 'idNumberCipher' && !sameValue(source[k], (wanted as Record<string, unknown>)[k]),
+        );
         if (body.idNumber !== undefined && body.idNumber !== null && current.idNumberCipher) {
           const clear = this.cipher.decrypt(current.idNumberCipher, projectId);
           if (clear !== body.idNumber && !changedKeys.includes('idNumberMasked')) changedKeys.push('idNumberMasked');
@@ -438,7 +516,9 @@ export class CustomerService {
         const min = (changedKeys.includes('budgetMin') ? wanted.budgetMin : current.budgetMin) as bigint | null;
         const max = (changedKeys.includes('budgetMax') ? wanted.budgetMax : current.budgetMax) as bigint | null;
         if (min !== null && max !== null && min > max) {
-          throw new AppError('VALIDATION_FAILED', 'budgetMin must not exceed budgetMax.', [{ path: 'budgetMax', message: 'budgetMin must not exceed budgetMax' }]);
+          throw new AppError('VALIDATION_FAILED', 'budgetMin must not exceed budgetMax.', [
+            { path: 'budgetMax', message: 'budgetMin must not exceed budgetMax' },
+          ]);
         }
         const updated = await tx.customer.update({
           where: { id: customerId },
@@ -447,8 +527,13 @@ export class CustomerService {
         });
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId, actor: user, action: 'customer.update', entity: 'customer', entityId: customerId,
-            before: auditView(source, changedKeys), after: auditView(updated as unknown as Record<string, unknown>, changedKeys),
+            projectId,
+            actor: user,
+            action: 'customer.update',
+            entity: 'customer',
+            entityId: customerId,
+            before: auditView(source, changedKeys),
+            after: auditView(updated as unknown as Record<string, unknown>, changedKeys),
           }),
         });
         return updated;
@@ -461,13 +546,19 @@ export class CustomerService {
   }
 
   /** Log a call, visit, message or note (owner or manager); the customer counts as active now. */
-  async addFollowUp(principal: Principal, customerId: string, body: CreateFollowUpBody): Promise<{ followUp: FollowUpInfo; created: boolean }> {
+  async addFollowUp(
+    principal: Principal,
+    customerId: string,
+    body: CreateFollowUpBody,
+  ): Promise<{ followUp: FollowUpInfo; created: boolean }> {
     const { user, row } = await this.load(principal, customerId);
     this.assertCanEdit(user, row);
     const now = Date.now();
     const at = body.at ? new Date(body.at) : new Date(now);
     if (at.getTime() > now + FOLLOW_UP_FUTURE_SLACK_MS) {
-      throw new AppError('VALIDATION_FAILED', 'A follow-up cannot be in the future.', [{ path: 'at', message: 'in the future' }]);
+      throw new AppError('VALIDATION_FAILED', 'A follow-up cannot be in the future.', [
+        { path: 'at', message: 'in the future' },
+      ]);
     }
     const id = body.id ?? randomUUID();
     try {
@@ -479,7 +570,11 @@ export class CustomerService {
         await tx.customer.update({ where: { id: customerId }, data: { lastActivityAt: new Date(now) } });
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId: row.projectId, actor: user, action: 'customer.follow-up', entity: 'customer', entityId: customerId,
+            projectId: row.projectId,
+            actor: user,
+            action: 'customer.follow-up',
+            entity: 'customer',
+            entityId: customerId,
             after: { followUpId: id, kind: body.kind, at: at.toISOString() },
           }),
         });
@@ -488,14 +583,30 @@ export class CustomerService {
       return { followUp: this.toFollowUp(created), created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const existing = await this.db.followUp.findUnique({ where: { id }, include: { consultant: { select: { id: true, displayName: true } } } });
-      if (!existing || existing.customerId !== customerId) throw new AppError('CONFLICT', 'This follow-up id is already used.');
+      const existing = await this.db.followUp.findUnique({
+        where: { id },
+        include: { consultant: { select: { id: true, displayName: true } } },
+      });
+      if (!existing || existing.customerId !== customerId)
+        throw new AppError('CONFLICT', 'This follow-up id is already used.');
       return { followUp: this.toFollowUp(existing), created: false };
     }
   }
 
-  private toFollowUp(f: { id: string; kind: FollowUpInfo['kind']; note: string; at: Date; consultant: CustomerOwner }): FollowUpInfo {
-    return { id: f.id, kind: f.kind, note: f.note, at: f.at.toISOString(), consultant: { id: f.consultant.id, displayName: f.consultant.displayName } };
+  private toFollowUp(f: {
+    id: string;
+    kind: FollowUpInfo['kind'];
+    note: string;
+    at: Date;
+    consultant: CustomerOwner;
+  }): FollowUpInfo {
+    return {
+      id: f.id,
+      kind: f.kind,
+      note: f.note,
+      at: f.at.toISOString(),
+      consultant: { id: f.consultant.id, displayName: f.consultant.displayName },
+    };
   }
 
   async shortlist(principal: Principal, customerId: string): Promise<CustomerShortlist> {
@@ -512,21 +623,33 @@ export class CustomerService {
     const known = new Set(found.map((u) => u.id));
     const missing = unitIds.filter((id) => !known.has(id));
     if (missing.length > 0) {
-      throw new AppError('VALIDATION_FAILED', 'Some units are not units of this project.', missing.map((id) => ({ path: 'unitIds', message: `${id}: not a unit of this project` })));
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Some units are not units of this project.',
+        missing.map((id) => ({ path: 'unitIds', message: `${id}: not a unit of this project` })),
+      );
     }
     await this.db.$transaction(async (tx: Tx) => {
       await tx.$queryRaw`SELECT id FROM customers WHERE id = ${customerId}::uuid FOR UPDATE`;
       const current = await tx.customer.findUniqueOrThrow({ where: { id: customerId }, select: { ownerId: true } });
       this.assertCanEdit(user, current);
-      const before = (await tx.shortlistItem.findMany({ where: { customerId }, orderBy: { rank: 'asc' }, select: { unitId: true } })).map((i) => i.unitId);
+      const before = (
+        await tx.shortlistItem.findMany({ where: { customerId }, orderBy: { rank: 'asc' }, select: { unitId: true } })
+      ).map((i) => i.unitId);
       if (sameValue(before, unitIds)) return;
       await tx.shortlistItem.deleteMany({ where: { customerId } });
-      if (unitIds.length > 0) await tx.shortlistItem.createMany({ data: unitIds.map((unitId, i) => ({ customerId, unitId, rank: i + 1 })) });
+      if (unitIds.length > 0)
+        await tx.shortlistItem.createMany({ data: unitIds.map((unitId, i) => ({ customerId, unitId, rank: i + 1 })) });
       await tx.customer.update({ where: { id: customerId }, data: { lastActivityAt: new Date() } });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: 'customer.shortlist', entity: 'customer', entityId: customerId,
-          before: { unitIds: before }, after: { unitIds },
+          projectId,
+          actor: user,
+          action: 'customer.shortlist',
+          entity: 'customer',
+          entityId: customerId,
+          before: { unitIds: before },
+          after: { unitIds },
         }),
       });
     });
@@ -534,7 +657,12 @@ export class CustomerService {
   }
 
   /** Managers: give customers to a consultant (or the pool, `ownerId: null`). */
-  async reassign(principal: Principal, projectId: string, customerIds: string[], ownerId: string | null): Promise<ReassignResult> {
+  async reassign(
+    principal: Principal,
+    projectId: string,
+    customerIds: string[],
+    ownerId: string | null,
+  ): Promise<ReassignResult> {
     const user = await this.manager(principal, projectId);
     const owner = ownerId === null ? null : await this.assertOwnerCandidate(projectId, ownerId);
     const ids = [...new Set(customerIds)];
@@ -546,7 +674,11 @@ export class CustomerService {
       const found = new Set(rows.map((r) => r.id));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length > 0) {
-        throw new AppError('VALIDATION_FAILED', 'Some customers are not customers of this project.', missing.map((id) => ({ path: 'customerIds', message: `${id}: not found` })));
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'Some customers are not customers of this project.',
+          missing.map((id) => ({ path: 'customerIds', message: `${id}: not found` })),
+        );
       }
       const changing = rows.filter((r) => r.owner_id !== ownerId);
       if (changing.length === 0) return;
@@ -557,8 +689,13 @@ export class CustomerService {
       await tx.auditEvent.createMany({
         data: changing.map((r) =>
           toAuditRow({
-            projectId, actor: user, action: 'customer.reassign', entity: 'customer', entityId: r.id,
-            before: { ownerId: r.owner_id }, after: { ownerId },
+            projectId,
+            actor: user,
+            action: 'customer.reassign',
+            entity: 'customer',
+            entityId: r.id,
+            before: { ownerId: r.owner_id },
+            after: { ownerId },
           }),
         ),
       });
@@ -588,8 +725,13 @@ export class CustomerService {
         await tx.auditEvent.createMany({
           data: rows.map((r) =>
             toAuditRow({
-              projectId, actor: user, action: 'customer.to-pool', entity: 'customer', entityId: r.id,
-              before: { ownerId: r.owner_id, lastActivityAt: r.last_activity_at.toISOString() }, after: { ownerId: null, idleDays: days },
+              projectId,
+              actor: user,
+              action: 'customer.to-pool',
+              entity: 'customer',
+              entityId: r.id,
+              before: { ownerId: r.owner_id, lastActivityAt: r.last_activity_at.toISOString() },
+              after: { ownerId: null, idleDays: days },
             }),
           ),
         });
@@ -611,8 +753,13 @@ export class CustomerService {
       if (count === 0) return false;
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId: row.projectId, actor: user, action: 'customer.claim', entity: 'customer', entityId: customerId,
-          before: { ownerId: null }, after: { ownerId: user.id },
+          projectId: row.projectId,
+          actor: user,
+          action: 'customer.claim',
+          entity: 'customer',
+          entityId: customerId,
+          before: { ownerId: null },
+          after: { ownerId: user.id },
         }),
       });
       return true;
@@ -639,11 +786,16 @@ export class CustomerService {
   /** Whoever the privacy rule gives the full ID number (managers): the clear number. Every reading is audited. */
   async revealIdNumber(principal: Principal, customerId: string): Promise<IdNumberReveal> {
     const { user, row } = await this.load(principal, customerId);
-    if (personView(user, { ownerId: row.ownerId }).idNumber !== 'full') throw new AppError('FORBIDDEN', 'Only managers can read ID numbers.');
+    if (personView(user, { ownerId: row.ownerId }).idNumber !== 'full')
+      throw new AppError('FORBIDDEN', 'Only managers can read ID numbers.');
     const idNumber = row.idNumberCipher ? this.cipher.decrypt(row.idNumberCipher, row.projectId) : null;
     await this.db.auditEvent.create({
       data: toAuditRow({
-        projectId: row.projectId, actor: user, action: 'customer.reveal-id', entity: 'customer', entityId: customerId,
+        projectId: row.projectId,
+        actor: user,
+        action: 'customer.reveal-id',
+        entity: 'customer',
+        entityId: customerId,
         after: { idNumberMasked: row.idNumberMasked },
       }),
     });

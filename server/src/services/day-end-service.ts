@@ -3,12 +3,31 @@
  * transaction: the DayClose row with the totals, every payment of the day stamped with it — frozen
  * from then on), and the CSV export. docs/cashier.md "Day-end".
  */
-import { AppError, formatRegistrationNo, personView, showName, type DayEndTotals, type UserViewer } from '@kaipan/shared';
+import {
+  AppError,
+  formatRegistrationNo,
+  personView,
+  showName,
+  type DayEndTotals,
+  type UserViewer,
+} from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import { dayEndCsv, dayEndSums, type DayEndCsvRow } from '../domain/day-end.js';
 import { toAuditRow } from './audit.js';
-import { TX_OPTIONS, type Client, dbDate, isUniqueViolation, json, lockDay, moneyStaff, projectMoneySettings, sortedLines, todayIn, userNames } from './cashier-common.js';
+import {
+  TX_OPTIONS,
+  type Client,
+  dbDate,
+  isUniqueViolation,
+  json,
+  lockDay,
+  moneyStaff,
+  projectMoneySettings,
+  sortedLines,
+  todayIn,
+  userNames,
+} from './cashier-common.js';
 import type { ProjectDirectory } from './project-directory.js';
 
 export interface DayEndQuery {
@@ -35,8 +54,21 @@ function toCsvRow(p: DayRow, viewer: UserViewer | null): DayEndCsvRow {
     lines: sortedLines(p.lines.map((l) => ({ method: l.method, amount: Number(l.amount), reference: l.reference }))),
     convertedFromId: p.convertedFromId,
     createdAt: p.createdAt.toISOString(),
-    receipt: p.receipt ? { label: p.receipt.label, number: p.receipt.number, status: p.receipt.status, issuedAt: p.receipt.issuedAt.toISOString() } : null,
-    payerName: viewer ? showName(personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId }).name, p.payerName) : '',
+    receipt: p.receipt
+      ? {
+          label: p.receipt.label,
+          number: p.receipt.number,
+          status: p.receipt.status,
+          issuedAt: p.receipt.issuedAt.toISOString(),
+        }
+      : null,
+    payerName: viewer
+      ? showName(
+          personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId })
+            .name,
+          p.payerName,
+        )
+      : '',
     subject: p.subscription?.unit.code ?? (p.registration ? formatRegistrationNo(p.registration.number) : ''),
   };
 }
@@ -54,12 +86,19 @@ export class DayEndService {
     const { user, manager } = await moneyStaff(this.directory, principal, projectId);
     const cashierId = query.cashierId ?? user.id;
     if (!manager && cashierId !== user.id) throw new AppError('FORBIDDEN', 'A cashier sees and closes their own day.');
-    if (cashierId !== user.id && !(await this.db.user.count({ where: { id: cashierId } }))) throw new AppError('NOT_FOUND', 'No such cashier.');
+    if (cashierId !== user.id && !(await this.db.user.count({ where: { id: cashierId } })))
+      throw new AppError('NOT_FOUND', 'No such cashier.');
     const project = await projectMoneySettings(this.db, projectId);
     const today = todayIn(project.timezone);
     const date = query.date ?? today;
-    if (!DATE_RE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-      throw new AppError('VALIDATION_FAILED', 'The date must be YYYY-MM-DD.', [{ path: 'date', message: 'not a date' }]);
+    if (
+      !DATE_RE.test(date) ||
+      Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
+      new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
+    ) {
+      throw new AppError('VALIDATION_FAILED', 'The date must be YYYY-MM-DD.', [
+        { path: 'date', message: 'not a date' },
+      ]);
     }
     return { user, cashierId, date, today, timezone: project.timezone };
   }
@@ -86,7 +125,12 @@ export class DayEndService {
     };
   }
 
-  private async stored(client: Client, projectId: string, cashierId: string, date: string): Promise<DayEndTotals | null> {
+  private async stored(
+    client: Client,
+    projectId: string,
+    cashierId: string,
+    date: string,
+  ): Promise<DayEndTotals | null> {
     const row = await client.dayClose.findUnique({
       where: { projectId_cashierId_businessDate: { projectId, cashierId, businessDate: dbDate(date) } },
       select: { id: true, totals: true },
@@ -110,7 +154,10 @@ export class DayEndService {
    */
   async close(principal: Principal, projectId: string, query: DayEndQuery): Promise<DayEndTotals> {
     const { user, cashierId, date, today } = await this.scope(principal, projectId, query);
-    if (date > today) throw new AppError('VALIDATION_FAILED', 'A day that has not begun cannot be closed.', [{ path: 'date', message: 'in the future' }]);
+    if (date > today)
+      throw new AppError('VALIDATION_FAILED', 'A day that has not begun cannot be closed.', [
+        { path: 'date', message: 'in the future' },
+      ]);
     const existing = await this.stored(this.db, projectId, cashierId, date);
     if (existing) return existing;
     try {
@@ -122,7 +169,11 @@ export class DayEndService {
           where: { projectId, status: 'PENDING', receipt: { payment: { cashierId, businessDate: dbDate(date) } } },
         });
         if (pending > 0) {
-          throw new AppError('CONFLICT', `${pending} void request(s) of this day wait for a manager; decide them before closing the day.`, { reason: 'VOIDS_PENDING', pending });
+          throw new AppError(
+            'CONFLICT',
+            `${pending} void request(s) of this day wait for a manager; decide them before closing the day.`,
+            { reason: 'VOIDS_PENDING', pending },
+          );
         }
         await tx.$queryRaw`
           SELECT id::text AS id FROM payments
@@ -130,15 +181,44 @@ export class DayEndService {
           FOR UPDATE`;
         const rows = await this.rows(tx, projectId, cashierId, date);
         const at = new Date();
-        const totals: DayEndTotals = { ...(await this.compute(tx, cashierId, date, rows)), closed: true, closedAt: at.toISOString(), closedBy: user.displayName };
+        const totals: DayEndTotals = {
+          ...(await this.compute(tx, cashierId, date, rows)),
+          closed: true,
+          closedAt: at.toISOString(),
+          closedBy: user.displayName,
+        };
         const close = await tx.dayClose.create({
-          data: { projectId, cashierId, businessDate: dbDate(date), totals: json(totals), closedById: user.id, closedAt: at },
+          data: {
+            projectId,
+            cashierId,
+            businessDate: dbDate(date),
+            totals: json(totals),
+            closedById: user.id,
+            closedAt: at,
+          },
         });
-        if (rows.length > 0) await tx.payment.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { dayCloseId: close.id } });
+        if (rows.length > 0)
+          await tx.payment.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { dayCloseId: close.id } });
         await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor: user, action: 'day.close', entity: 'day_close', entityId: close.id, at, before: null,
-            after: { cashierId, businessDate: date, net: totals.net, payments: rows.length, receiptsIssued: totals.receiptsIssued,
-              receiptsVoided: totals.receiptsVoided, firstReceipt: totals.firstReceipt, lastReceipt: totals.lastReceipt } }),
+          data: toAuditRow({
+            projectId,
+            actor: user,
+            action: 'day.close',
+            entity: 'day_close',
+            entityId: close.id,
+            at,
+            before: null,
+            after: {
+              cashierId,
+              businessDate: date,
+              net: totals.net,
+              payments: rows.length,
+              receiptsIssued: totals.receiptsIssued,
+              receiptsVoided: totals.receiptsVoided,
+              firstReceipt: totals.firstReceipt,
+              lastReceipt: totals.lastReceipt,
+            },
+          }),
         });
         return { ...totals, dayCloseId: close.id };
       }, TX_OPTIONS);
@@ -154,8 +234,16 @@ export class DayEndService {
   async csv(principal: Principal, projectId: string, query: DayEndQuery): Promise<{ filename: string; body: string }> {
     const { user, cashierId, date, timezone } = await this.scope(principal, projectId, query);
     const rows = await this.rows(this.db, projectId, cashierId, date);
-    const totals = (await this.stored(this.db, projectId, cashierId, date)) ?? (await this.compute(this.db, cashierId, date, rows));
+    const totals =
+      (await this.stored(this.db, projectId, cashierId, date)) ?? (await this.compute(this.db, cashierId, date, rows));
     const who = await this.db.user.findUnique({ where: { id: cashierId }, select: { username: true } });
-    return { filename: `day-end-${date}-${who?.username ?? cashierId}.csv`, body: dayEndCsv(totals, rows.map((r) => toCsvRow(r, user)), timezone) };
+    return {
+      filename: `day-end-${date}-${who?.username ?? cashierId}.csv`,
+      body: dayEndCsv(
+        totals,
+        rows.map((r) => toCsvRow(r, user)),
+        timezone,
+      ),
+    };
   }
 }

@@ -5,7 +5,12 @@
  * consultant of the deal and the project's managers). The hub routes them (server/src/hub/hub.ts) through the Redis
  * adapter, so sockets on every process hear them.
  */
-import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent, SubscriptionCancelledEvent } from '@kaipan/shared';
+import type {
+  ChangeRequestInfo,
+  PriceApprovalInfo,
+  PricesChangedEvent,
+  SubscriptionCancelledEvent,
+} from '@kaipan/shared';
 
 export type DealEvent =
   | { type: 'approval:changed'; payload: PriceApprovalInfo }

@@ -127,7 +127,10 @@ export class DependencyHealth implements DependencyFailureSink {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
     const down = this.current.postgres === 'down' || this.current.redis === 'down';
-    this.timer = setTimeout(() => void this.check(), down ? (this.opts.downIntervalMs ?? 250) : (this.opts.intervalMs ?? 1_000));
+    this.timer = setTimeout(
+      () => void this.check(),
+      down ? (this.opts.downIntervalMs ?? 250) : (this.opts.intervalMs ?? 1_000),
+    );
     this.timer.unref();
   }
 

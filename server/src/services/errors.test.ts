@@ -6,17 +6,34 @@ import { toErrorBody, unavailableDependency } from './errors.js';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
 const prismaError = (code: string, cause?: object) =>
-  Object.assign(new Error('Invalid `prisma.$queryRaw()` invocation'), { name: 'PrismaClientKnownRequestError', code, meta: cause ? { driverAdapterError: { cause } } : {} });
-const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined } as never;
+  Object.assign(new Error('Invalid `prisma.$queryRaw()` invocation'), {
+    name: 'PrismaClientKnownRequestError',
+    code,
+    meta: cause ? { driverAdapterError: { cause } } : {},
+  });
+const silent = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+} as never;
 
 describe('unavailableDependency', () => {
   it.each([
     ['pg admin shutdown 57P01', pgError('57P01', 'terminating connection due to administrator command'), 'postgres'],
-    ['pg crash shutdown 57P02', pgError('57P02', 'terminating connection because of crash of another server process'), 'postgres'],
+    [
+      'pg crash shutdown 57P02',
+      pgError('57P02', 'terminating connection because of crash of another server process'),
+      'postgres',
+    ],
     ['pg starting up 57P03', pgError('57P03', 'the database system is starting up'), 'postgres'],
     ['pg connection failure 08006', pgError('08006', 'connection failure'), 'postgres'],
     ['pg too many connections 53300', pgError('53300', 'sorry, too many clients already'), 'postgres'],
-    ['socket refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'postgres'],
+    [
+      'socket refused',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      'postgres',
+    ],
     ['node-postgres lost connection', new Error('Connection terminated unexpectedly'), 'postgres'],
     ['node-postgres connect timeout', new Error('timeout exceeded when trying to connect'), 'postgres'],
     ['Prisma P1001 unreachable', prismaError('P1001'), 'postgres'],
@@ -24,13 +41,26 @@ describe('unavailableDependency', () => {
     ['Prisma raw query, adapter kind', prismaError('P2010', { kind: 'DatabaseNotReachable' }), 'postgres'],
     ['Prisma raw query, 57P03 inside', prismaError('P2010', { kind: 'postgres', originalCode: '57P03' }), 'postgres'],
     ['ioredis offline', new Error("Stream isn't writeable and enableOfflineQueue options is false"), 'redis'],
-    ['ioredis flushed', Object.assign(new Error('Reached the max retries per request limit (which is 0).'), { name: 'MaxRetriesPerRequestError' }), 'redis'],
+    [
+      'ioredis flushed',
+      Object.assign(new Error('Reached the max retries per request limit (which is 0).'), {
+        name: 'MaxRetriesPerRequestError',
+      }),
+      'redis',
+    ],
     ['ioredis closed', new Error('Connection is closed.'), 'redis'],
     ['ioredis hung', new Error('Command timed out'), 'redis'],
-    ['Redis loading its AOF', Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }), 'redis'],
+    [
+      'Redis loading its AOF',
+      Object.assign(new Error('LOADING Redis is loading the dataset in memory'), { name: 'ReplyError' }),
+      'redis',
+    ],
   ])('%s → %s', (_label, error, dependency) => {
     expect(unavailableDependency(error)).toBe(dependency);
-    expect(toErrorBody(error, silent)).toMatchObject({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', details: { dependency } } });
+    expect(toErrorBody(error, silent)).toMatchObject({
+      status: 503,
+      body: { code: 'SERVICE_UNAVAILABLE', details: { dependency } },
+    });
   });
 
   it.each([
@@ -65,7 +95,10 @@ describe('codes raised outside TypeScript', () => {
       .map((file) => ({ file: `${dir}${file}`, text: readFileSync(new URL(`${dir}${file}`, root), 'utf8') }));
   const unregistered = (files: { file: string; text: string }[], pattern: RegExp, allowed: string[] = []): string[] =>
     files.flatMap(({ file, text }) =>
-      [...text.matchAll(pattern)].map((m) => m[1]!).filter((code) => !isErrorCode(code) && !allowed.includes(code)).map((code) => `${file}: ${code}`),
+      [...text.matchAll(pattern)]
+        .map((m) => m[1]!)
+        .filter((code) => !isErrorCode(code) && !allowed.includes(code))
+        .map((code) => `${file}: ${code}`),
     );
 
   it("Lua scripts answer {'ERR', <registered code>} (or MIRROR_MISSING, which the server handles itself)", () => {

@@ -13,7 +13,11 @@ export interface DependencyFailureSink {
   noteFailure(dependency: Dependency): void;
 }
 
-export function toErrorBody(error: unknown, log: Logger, health?: DependencyFailureSink): { status: number; body: ErrorBody } {
+export function toErrorBody(
+  error: unknown,
+  log: Logger,
+  health?: DependencyFailureSink,
+): { status: number; body: ErrorBody } {
   if (error instanceof AppError) return { status: ERROR_HTTP_STATUS[error.code], body: error.toBody() };
   const dependency = unavailableDependency(error);
   if (dependency) {
@@ -40,9 +44,23 @@ function isUnavailableSqlState(code: string): boolean {
 /** Prisma's codes for an unreachable server, a closed connection or an exhausted pool. */
 const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** @prisma/adapter-pg's error kinds for the same. */
-const ADAPTER_UNAVAILABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const ADAPTER_UNAVAILABLE = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
 /** Socket errors (only PostgreSQL's driver lets them through to a request; ioredis words its own). */
-const SOCKET_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const SOCKET_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** node-postgres's messages for a connection lost or never made (no SQLSTATE on these). */
 const PG_MESSAGES = [
   'Connection terminated',
@@ -56,7 +74,13 @@ const PG_MESSAGES = [
  * after a dropped connection (maxRetriesPerRequest), on a closed connection, while Redis loads its
  * data after a restart, or unanswered (commandTimeout: a hung Redis).
  */
-const REDIS_MESSAGES = ["Stream isn't writeable", 'Connection is closed', 'Reached the max retries per request limit', 'LOADING ', 'Command timed out'];
+const REDIS_MESSAGES = [
+  "Stream isn't writeable",
+  'Connection is closed',
+  'Reached the max retries per request limit',
+  'LOADING ',
+  'Command timed out',
+];
 
 /**
  * Which dependency made this error, when it says that dependency is unreachable or restarting;

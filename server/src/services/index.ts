@@ -92,7 +92,12 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const directory = new ProjectDirectory(db);
   const projects = new ProjectList(() => directory.allProjectIds(), log);
   const keeper = new MirrorKeeper(db, redis, mirror, audit, log, projects);
-  const health = new DependencyHealth({ databaseUrl: config.databaseUrl, redis, onRedisReady: () => keeper.resync(), log });
+  const health = new DependencyHealth({
+    databaseUrl: config.databaseUrl,
+    redis,
+    onRedisReady: () => keeper.resync(),
+    log,
+  });
   const registrations = new RegistrationService(db, sql, mirror, directory);
   const query = new QueryService(db, mirror, keeper, directory);
   const batchJobs = new BatchJobs(config.redisUrl, config.redisPrefix, log);
@@ -104,7 +109,10 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   });
   const priceBook = new PriceBookService(db, pricing, directory, dealEvents);
   const depositJobs = new DepositJobs(config.redisUrl, config.redisPrefix, log);
-  const documents = { jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log), store: new DocumentStore(redis, config.redisPrefix) };
+  const documents = {
+    jobs: new DocumentJobs(config.redisUrl, config.redisPrefix, log),
+    store: new DocumentStore(redis, config.redisPrefix),
+  };
   // Printed 认购书 are re-rendered after the changes that make them untrue (change requests, the
   // deposit rule, deposits recorded/converted/voided): DocumentService.refreshFor.
   const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log, config.fonts);
@@ -120,12 +128,28 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     health,
     auth,
     sessions,
-    signIn: new SignInService(db, auth, new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute), audit, config.authSecret),
+    signIn: new SignInService(
+      db,
+      auth,
+      new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute),
+      audit,
+      config.authSecret,
+    ),
     users: new UserService(db, sessions),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
-    sales: new SalesService(db, sql, mirror, keeper, directory, audit, registrations, pricing, health, (projectId, subscriptionId, at) =>
-      cashier.afterConfirm(projectId, subscriptionId, at)),
+    sales: new SalesService(
+      db,
+      sql,
+      mirror,
+      keeper,
+      directory,
+      audit,
+      registrations,
+      pricing,
+      health,
+      (projectId, subscriptionId, at) => cashier.afterConfirm(projectId, subscriptionId, at),
+    ),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
     registrations,

@@ -14,7 +14,13 @@
  * a time (`…:busy`), so parallel guesses cannot slip past the count.
  */
 import type { Redis } from 'ioredis';
-import { AppError, type KioskSetupBody, type KioskSetupRefusal, type KioskSetupResult, type ProjectSummary } from '@kaipan/shared';
+import {
+  AppError,
+  type KioskSetupBody,
+  type KioskSetupRefusal,
+  type KioskSetupResult,
+  type ProjectSummary,
+} from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import { hashPassword, verifyPassword } from '../domain/passwords.js';
 import { KIOSK_PIN_MEMORY_MS, kioskPinAttemptsBeforeWait, kioskPinWaitMs } from '../domain/kiosk-pin.js';
@@ -48,8 +54,13 @@ export class KioskSetupService {
       await tx.project.update({ where: { id: projectId }, data: { kioskPinHash: hash } });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: principal, action: 'project.kiosk-pin', entity: 'project', entityId: projectId,
-          before: { kioskPinSet: rows[0]?.kiosk_pin_hash != null }, after: { kioskPinSet: true },
+          projectId,
+          actor: principal,
+          action: 'project.kiosk-pin',
+          entity: 'project',
+          entityId: projectId,
+          before: { kioskPinSet: rows[0]?.kiosk_pin_hash != null },
+          after: { kioskPinSet: true },
         }),
       });
       return tx.device.findMany({ where: { projectId, kind: 'KIOSK' }, select: { id: true } });
@@ -81,15 +92,23 @@ export class KioskSetupService {
       if (until > now) {
         const retryAfterSeconds = Math.ceil((until - now) / 1000);
         throw new AppError('RATE_LIMITED', `Too many wrong PINs: try again in ${retryAfterSeconds} s.`, {
-          retryAfterSeconds, attemptsBeforeWait: 0,
+          retryAfterSeconds,
+          attemptsBeforeWait: 0,
         } satisfies KioskSetupRefusal);
       }
-      const project = await this.db.project.findUnique({ where: { id: principal.projectId }, select: { kioskPinHash: true } });
+      const project = await this.db.project.findUnique({
+        where: { id: principal.projectId },
+        select: { kioskPinHash: true },
+      });
       if (!project?.kioskPinHash) {
         await this.audit(principal, 'device.setup.refused', { action: body.action, reason: 'no-pin' });
-        throw new AppError('FORBIDDEN', 'No kiosk PIN is set for this project: a manager sets it on the manager page.', {
-          kioskPinSet: false,
-        } satisfies KioskSetupRefusal);
+        throw new AppError(
+          'FORBIDDEN',
+          'No kiosk PIN is set for this project: a manager sets it on the manager page.',
+          {
+            kioskPinSet: false,
+          } satisfies KioskSetupRefusal,
+        );
       }
       if (!(await verifyPassword(body.pin, project.kioskPinHash))) {
         const count = failures + 1;
@@ -99,9 +118,15 @@ export class KioskSetupService {
           .hset(key, 'failures', String(count), 'until', String(waitMs > 0 ? now + waitMs : 0))
           .pexpire(key, KIOSK_PIN_MEMORY_MS)
           .exec();
-        await this.audit(principal, 'device.setup.refused', { action: body.action, reason: 'wrong-pin', failures: count, waitSeconds: waitMs / 1000 });
+        await this.audit(principal, 'device.setup.refused', {
+          action: body.action,
+          reason: 'wrong-pin',
+          failures: count,
+          waitSeconds: waitMs / 1000,
+        });
         throw new AppError('INVALID_CREDENTIALS', 'Wrong kiosk PIN.', {
-          attemptsBeforeWait: kioskPinAttemptsBeforeWait(count), retryAfterSeconds: Math.ceil(waitMs / 1000),
+          attemptsBeforeWait: kioskPinAttemptsBeforeWait(count),
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
         } satisfies KioskSetupRefusal);
       }
       if (failures > 0) await this.redis.del(key);
@@ -114,7 +139,14 @@ export class KioskSetupService {
 
   private async audit(principal: Principal & { kind: 'device' }, action: string, after: object): Promise<void> {
     await this.db.auditEvent.create({
-      data: toAuditRow({ projectId: principal.projectId, actor: principal, action, entity: 'device', entityId: principal.id, after }),
+      data: toAuditRow({
+        projectId: principal.projectId,
+        actor: principal,
+        action,
+        entity: 'device',
+        entityId: principal.id,
+        after,
+      }),
     });
   }
 }

@@ -31,7 +31,6 @@ import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { SINCERITY_HELD_WHERE } from './registration-service.js';
 
-
 const drawInclude = { project: { select: { code: true, name: true, nameEn: true, timezone: true } } } as const;
 type DrawRow = Prisma.LotteryDrawGetPayload<{ include: typeof drawInclude }>;
 
@@ -102,20 +101,30 @@ export class LotteryService {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`kaipan:lottery:${projectId}`}, 0))`;
       if (body.idempotencyKey) {
         const earlier = await tx.auditEvent.findFirst({
-          where: { projectId, action: 'lottery.create', after: { path: ['idempotencyKey'], equals: body.idempotencyKey } },
+          where: {
+            projectId,
+            action: 'lottery.create',
+            after: { path: ['idempotencyKey'], equals: body.idempotencyKey },
+          },
           select: { entityId: true },
         });
         if (earlier) return tx.lotteryDraw.findUniqueOrThrow({ where: { id: earlier.entityId }, include: drawInclude });
       }
       const registrations = await tx.registration.findMany({
         // With the deposit: derived from the cashier's payments, like RegistrationInfo.depositPaid.
-        where: { projectId, status: 'ACTIVE', ...(body.eligible === 'ACTIVE_WITH_DEPOSIT' ? { payments: { some: SINCERITY_HELD_WHERE } } : {}) },
+        where: {
+          projectId,
+          status: 'ACTIVE',
+          ...(body.eligible === 'ACTIVE_WITH_DEPOSIT' ? { payments: { some: SINCERITY_HELD_WHERE } } : {}),
+        },
         select: { number: true },
       });
       if (registrations.length === 0) {
         throw new AppError(
           'INVALID_TRANSITION',
-          body.eligible === 'ACTIVE_WITH_DEPOSIT' ? 'No active registration with a paid deposit to draw.' : 'No active registration to draw.',
+          body.eligible === 'ACTIVE_WITH_DEPOSIT'
+            ? 'No active registration with a paid deposit to draw.'
+            : 'No active registration to draw.',
         );
       }
       const labels = registrations.map((r) => formatRegistrationNo(r.number));
@@ -135,10 +144,17 @@ export class LotteryService {
       });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: 'lottery.create', entity: 'lottery', entityId: created.id,
+          projectId,
+          actor: user,
+          action: 'lottery.create',
+          entity: 'lottery',
+          entityId: created.id,
           after: {
-            title: created.title, eligible: body.eligible, entryCount: entries.length,
-            listCommitment: created.listCommitment, seedCommitment: created.seedCommitment,
+            title: created.title,
+            eligible: body.eligible,
+            entryCount: entries.length,
+            listCommitment: created.listCommitment,
+            seedCommitment: created.seedCommitment,
             ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
           },
         }),
@@ -150,7 +166,12 @@ export class LotteryService {
 
   async list(principal: Principal, projectId: string): Promise<LotteryDrawSummary[]> {
     await this.authorize(principal, projectId);
-    const rows = await this.db.lotteryDraw.findMany({ where: { projectId }, include: drawInclude, orderBy: { committedAt: 'desc' }, take: 100 });
+    const rows = await this.db.lotteryDraw.findMany({
+      where: { projectId },
+      include: drawInclude,
+      orderBy: { committedAt: 'desc' },
+      take: 100,
+    });
     return rows.map((row) => {
       const { entries, order: _order, ...rest } = toLotteryDrawInfo(row);
       return { ...rest, entryCount: entries.length };
@@ -194,7 +215,10 @@ export class LotteryService {
       if (current.status === 'DRAWN') return { row: current, drawnNow: false };
       const entries = strings(current.entries) ?? [];
       // Re-check the stored commitments before revealing: a row edited by hand must not be drawn.
-      if (listCommitment(entries) !== current.listCommitment || seedCommitment(current.seed) !== current.seedCommitment) {
+      if (
+        listCommitment(entries) !== current.listCommitment ||
+        seedCommitment(current.seed) !== current.seedCommitment
+      ) {
         throw new AppError('CONFLICT', 'The stored list or seed no longer matches its commitment.');
       }
       const order = drawOrder(entries, current.seed);
@@ -205,7 +229,11 @@ export class LotteryService {
       });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId: found.projectId, actor: user, action: 'lottery.draw', entity: 'lottery', entityId: drawId,
+          projectId: found.projectId,
+          actor: user,
+          action: 'lottery.draw',
+          entity: 'lottery',
+          entityId: drawId,
           before: { status: 'COMMITTED' },
           after: { status: 'DRAWN', seed: current.seed, entryCount: entries.length, first: order.slice(0, 10) },
         }),
@@ -214,7 +242,13 @@ export class LotteryService {
     });
     const info = toLotteryDrawInfo(row);
     if (drawnNow && info.order && info.drawnAt) {
-      const event: LotteryDrawnEvent = { projectId: info.projectId, drawId: info.id, title: info.title, order: info.order, drawnAt: info.drawnAt };
+      const event: LotteryDrawnEvent = {
+        projectId: info.projectId,
+        drawId: info.id,
+        title: info.title,
+        order: info.order,
+        drawnAt: info.drawnAt,
+      };
       for (const listener of this.listeners) {
         try {
           listener(event);

@@ -105,7 +105,10 @@ export class PaymentService {
   // ── Idempotency ──────────────────────────────────────────────────────────────────────────────
 
   private byKey(projectId: string, idempotencyKey: string) {
-    return this.db.payment.findUnique({ where: { projectId_idempotencyKey: { projectId, idempotencyKey } }, include: paymentInclude });
+    return this.db.payment.findUnique({
+      where: { projectId_idempotencyKey: { projectId, idempotencyKey } },
+      include: paymentInclude,
+    });
   }
 
   /** The first result of this key — unless the key was used for another submission (CONFLICT). */
@@ -113,9 +116,15 @@ export class PaymentService {
     const stored = fingerprintOf(row) as unknown as Record<string, unknown>;
     const mismatch = Object.entries(expected).find(([k, v]) => canonical(stored[k]) !== canonical(v));
     if (mismatch) {
-      throw new AppError('CONFLICT', 'This idempotency key was already used for a different submission; start a new one.', {
-        reason: 'IDEMPOTENCY_KEY_REUSED', paymentId: row.id, field: mismatch[0],
-      });
+      throw new AppError(
+        'CONFLICT',
+        'This idempotency key was already used for a different submission; start a new one.',
+        {
+          reason: 'IDEMPOTENCY_KEY_REUSED',
+          paymentId: row.id,
+          field: mismatch[0],
+        },
+      );
     }
     return (await toPaymentInfos(this.db, [row], viewer))[0]!;
   }
@@ -177,16 +186,30 @@ export class PaymentService {
     const amount = data.lines.reduce((s, l) => s + l.amount, 0);
     const payment = await tx.payment.create({
       data: {
-        projectId, kind: data.kind, amount: BigInt(amount), payerName: data.payerName, payerPhone: data.payerPhone,
-        subscriptionId: data.subscriptionId, registrationId: data.registrationId, idempotencyKey: data.idempotencyKey,
-        cashierId: user.id, businessDate: dbDate(date), note: data.note, createdAt: at,
+        projectId,
+        kind: data.kind,
+        amount: BigInt(amount),
+        payerName: data.payerName,
+        payerPhone: data.payerPhone,
+        subscriptionId: data.subscriptionId,
+        registrationId: data.registrationId,
+        idempotencyKey: data.idempotencyKey,
+        cashierId: user.id,
+        businessDate: dbDate(date),
+        note: data.note,
+        createdAt: at,
         ...(data.convertedFromId ? { convertedFromId: data.convertedFromId } : {}),
         ...(data.correctsId ? { correctsId: data.correctsId } : {}),
       },
       select: { id: true },
     });
     await tx.paymentLine.createMany({
-      data: data.lines.map((l) => ({ paymentId: payment.id, method: l.method, amount: BigInt(l.amount), reference: l.reference })),
+      data: data.lines.map((l) => ({
+        paymentId: payment.id,
+        method: l.method,
+        amount: BigInt(l.amount),
+        reference: l.reference,
+      })),
     });
     return { id: payment.id, amount };
   }
@@ -196,13 +219,21 @@ export class PaymentService {
   async record(principal: Principal, projectId: string, body: RecordPaymentBody): Promise<Recorded> {
     const { user } = await moneyStaff(this.directory, principal, projectId);
     if (body.kind === 'SINCERITY' && body.subscriptionId) {
-      throw new AppError('VALIDATION_FAILED', 'A sincerity deposit belongs to the registration, not to a subscription.', [
-        { path: 'subscriptionId', message: 'not allowed for SINCERITY' },
-      ]);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'A sincerity deposit belongs to the registration, not to a subscription.',
+        [{ path: 'subscriptionId', message: 'not allowed for SINCERITY' }],
+      );
     }
     const expected: Fingerprint = {
-      cashierId: user.id, kind: body.kind, subscriptionId: body.subscriptionId ?? null, registrationId: body.registrationId ?? null,
-      convertedFromId: null, correctsId: null, lines: bodyLines(body.lines), note: body.note ?? null,
+      cashierId: user.id,
+      kind: body.kind,
+      subscriptionId: body.subscriptionId ?? null,
+      registrationId: body.registrationId ?? null,
+      convertedFromId: null,
+      correctsId: null,
+      lines: bodyLines(body.lines),
+      note: body.note ?? null,
       ...(body.payerName !== undefined ? { payerName: body.payerName } : {}),
       ...(body.payerPhone !== undefined ? { payerPhone: body.payerPhone } : {}),
     };
@@ -220,11 +251,23 @@ export class PaymentService {
           await lockSubscription(tx, body.subscriptionId);
           const row = await tx.subscription.findUnique({
             where: { id: body.subscriptionId },
-            select: { projectId: true, status: true, buyerName: true, buyerPhone: true, registrationId: true, customerId: true, unit: { select: { code: true } } },
+            select: {
+              projectId: true,
+              status: true,
+              buyerName: true,
+              buyerPhone: true,
+              registrationId: true,
+              customerId: true,
+              unit: { select: { code: true } },
+            },
           });
-          if (!row || row.projectId !== projectId) throw new AppError('NOT_FOUND', 'No such subscription in this project.');
+          if (!row || row.projectId !== projectId)
+            throw new AppError('NOT_FOUND', 'No such subscription in this project.');
           if (row.status !== 'ACTIVE') {
-            throw new AppError('INVALID_TRANSITION', `The subscription is ${row.status.toLowerCase()}; money is recorded only on active subscriptions.`);
+            throw new AppError(
+              'INVALID_TRANSITION',
+              `The subscription is ${row.status.toLowerCase()}; money is recorded only on active subscriptions.`,
+            );
           }
           sub = { registrationId: row.registrationId, customerId: row.customerId, unitCode: row.unit.code };
           payerName = row.buyerName;
@@ -233,10 +276,17 @@ export class PaymentService {
         if (body.registrationId) {
           const reg = await tx.registration.findUnique({
             where: { id: body.registrationId },
-            select: { projectId: true, status: true, customerId: true, customer: { select: { name: true, phone: true } } },
+            select: {
+              projectId: true,
+              status: true,
+              customerId: true,
+              customer: { select: { name: true, phone: true } },
+            },
           });
-          if (!reg || reg.projectId !== projectId) throw new AppError('NOT_FOUND', 'No such registration in this project.');
-          if (reg.status !== 'ACTIVE') throw new AppError('INVALID_TRANSITION', 'The registration is cancelled; no money is taken on it.');
+          if (!reg || reg.projectId !== projectId)
+            throw new AppError('NOT_FOUND', 'No such registration in this project.');
+          if (reg.status !== 'ACTIVE')
+            throw new AppError('INVALID_TRANSITION', 'The registration is cancelled; no money is taken on it.');
           if (sub && sub.registrationId !== body.registrationId && sub.customerId !== reg.customerId) {
             throw new AppError('VALIDATION_FAILED', 'The registration is not the household of this subscription.', [
               { path: 'registrationId', message: 'another household' },
@@ -257,16 +307,30 @@ export class PaymentService {
           idempotencyKey: body.idempotencyKey,
           note: body.note ?? null,
         });
-        if (body.kind === 'DEPOSIT' && body.subscriptionId) deposit = await settleDeposit(tx, user, body.subscriptionId, at);
+        if (body.kind === 'DEPOSIT' && body.subscriptionId)
+          deposit = await settleDeposit(tx, user, body.subscriptionId, at);
         // The number last: the book's row lock is held only from here to the commit.
         const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId, actor: user, action: 'payment.record', entity: 'payment', entityId: issued.id, at, before: null,
+            projectId,
+            actor: user,
+            action: 'payment.record',
+            entity: 'payment',
+            entityId: issued.id,
+            at,
+            before: null,
             after: {
-              kind: body.kind, amount: issued.amount, lines: expected.lines, receipt: receipt.label, businessDate: date,
-              subscriptionId: body.subscriptionId ?? null, unitCode: sub?.unitCode ?? null, registrationId: body.registrationId ?? null,
-              payerName: body.payerName ?? payerName ?? null, ...(deposit ? { deposit } : {}),
+              kind: body.kind,
+              amount: issued.amount,
+              lines: expected.lines,
+              receipt: receipt.label,
+              businessDate: date,
+              subscriptionId: body.subscriptionId ?? null,
+              unitCode: sub?.unitCode ?? null,
+              registrationId: body.registrationId ?? null,
+              payerName: body.payerName ?? payerName ?? null,
+              ...(deposit ? { deposit } : {}),
             },
           }),
         });
@@ -275,7 +339,8 @@ export class PaymentService {
     );
     if (result.created) await this.paid(body.subscriptionId ?? null, deposit);
     // The 认购书 prints the deposit received.
-    if (result.created && body.kind === 'DEPOSIT' && body.subscriptionId) this.docs?.refreshFor('AGREEMENT', body.subscriptionId, user, 'payment.record');
+    if (result.created && body.kind === 'DEPOSIT' && body.subscriptionId)
+      this.docs?.refreshFor('AGREEMENT', body.subscriptionId, user, 'payment.record');
     return result;
   }
 
@@ -291,62 +356,137 @@ export class PaymentService {
     if (!source) throw new AppError('NOT_FOUND', 'No such payment.');
     const projectId = source.projectId;
     const { user } = await moneyStaff(this.directory, principal, projectId);
-    const expected: Fingerprint = { cashierId: user.id, kind: 'DEPOSIT', convertedFromId: paymentId, subscriptionId: body.subscriptionId, correctsId: null };
+    const expected: Fingerprint = {
+      cashierId: user.id,
+      kind: 'DEPOSIT',
+      convertedFromId: paymentId,
+      subscriptionId: body.subscriptionId,
+      correctsId: null,
+    };
     let deposit: 'paid' | 'unpaid' | null = null;
-    const alreadyConverted = () => new AppError('INVALID_TRANSITION', 'This sincerity deposit was already converted.', { reason: 'ALREADY_CONVERTED' });
-    const result = await this.once(user, projectId, body.idempotencyKey, expected, () =>
-      this.db.$transaction(async (tx) => {
-        const at = new Date();
-        const project = await projectMoneySettings(tx, projectId);
-        const date = todayIn(project.timezone, at);
-        await openDay(tx, projectId, user.id, date);
-        await lockPayment(tx, paymentId);
-        const src = await tx.payment.findUniqueOrThrow({
-          where: { id: paymentId },
-          include: { receipt: { select: { label: true } }, convertedTo: { select: { id: true } }, registration: { select: { id: true, customerId: true } } },
-        });
-        if (src.kind !== 'SINCERITY' || !src.registration) {
-          throw new AppError('INVALID_TRANSITION', 'Only a sincerity deposit 诚意金 can be converted into a subscription deposit.');
-        }
-        if (src.status === 'CONVERTED') {
-          throw new AppError('INVALID_TRANSITION', 'This sincerity deposit was already converted.', { reason: 'ALREADY_CONVERTED', convertedToId: src.convertedTo?.id ?? null });
-        }
-        if (src.status !== 'RECORDED') throw new AppError('INVALID_TRANSITION', `The sincerity deposit is ${src.status.toLowerCase()}; it cannot be converted.`);
-        await lockSubscription(tx, body.subscriptionId);
-        const sub = await tx.subscription.findUnique({
-          where: { id: body.subscriptionId },
-          select: { projectId: true, status: true, registrationId: true, customerId: true, unit: { select: { code: true } } },
-        });
-        if (!sub || sub.projectId !== projectId) throw new AppError('NOT_FOUND', 'No such subscription in this project.');
-        if (sub.status !== 'ACTIVE') throw new AppError('INVALID_TRANSITION', `The subscription is ${sub.status.toLowerCase()}; convert onto an active subscription.`);
-        if (sub.registrationId !== src.registration.id && (!sub.customerId || sub.customerId !== src.registration.customerId)) {
-          throw new AppError('VALIDATION_FAILED', 'The subscription is not this household’s: a sincerity deposit converts only onto its own household’s subscription.', [
-            { path: 'subscriptionId', message: 'another household' },
-          ]);
-        }
-        const amount = Number(src.amount);
-        const issued = await this.insert(tx, user, projectId, date, at, {
-          kind: 'DEPOSIT',
-          lines: [{ method: 'CONVERSION', amount, reference: src.receipt?.label ?? null }],
-          payerName: src.payerName, payerPhone: src.payerPhone,
-          subscriptionId: body.subscriptionId, registrationId: src.registration.id,
-          idempotencyKey: body.idempotencyKey, note: null, convertedFromId: src.id,
-        });
-        await tx.payment.update({ where: { id: src.id }, data: { status: 'CONVERTED' } });
-        deposit = await settleDeposit(tx, user, body.subscriptionId, at);
-        const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
-        await tx.auditEvent.createMany({
-          data: [
-            toAuditRow({ projectId, actor: user, action: 'payment.convert', entity: 'payment', entityId: issued.id, at, before: null,
-              after: { kind: 'DEPOSIT', amount, method: 'CONVERSION', receipt: receipt.label, convertedFromId: src.id, convertedFromReceipt: src.receipt?.label ?? null,
-                subscriptionId: body.subscriptionId, unitCode: sub.unit.code, businessDate: date, ...(deposit ? { deposit } : {}) } }),
-            toAuditRow({ projectId, actor: user, action: 'payment.converted', entity: 'payment', entityId: src.id, at,
-              before: { status: 'RECORDED' }, after: { status: 'CONVERTED', convertedToId: issued.id, receipt: receipt.label } }),
-          ],
-        });
-        return issued.id;
-      }, TX_OPTIONS),
-    alreadyConverted);
+    const alreadyConverted = () =>
+      new AppError('INVALID_TRANSITION', 'This sincerity deposit was already converted.', {
+        reason: 'ALREADY_CONVERTED',
+      });
+    const result = await this.once(
+      user,
+      projectId,
+      body.idempotencyKey,
+      expected,
+      () =>
+        this.db.$transaction(async (tx) => {
+          const at = new Date();
+          const project = await projectMoneySettings(tx, projectId);
+          const date = todayIn(project.timezone, at);
+          await openDay(tx, projectId, user.id, date);
+          await lockPayment(tx, paymentId);
+          const src = await tx.payment.findUniqueOrThrow({
+            where: { id: paymentId },
+            include: {
+              receipt: { select: { label: true } },
+              convertedTo: { select: { id: true } },
+              registration: { select: { id: true, customerId: true } },
+            },
+          });
+          if (src.kind !== 'SINCERITY' || !src.registration) {
+            throw new AppError(
+              'INVALID_TRANSITION',
+              'Only a sincerity deposit 诚意金 can be converted into a subscription deposit.',
+            );
+          }
+          if (src.status === 'CONVERTED') {
+            throw new AppError('INVALID_TRANSITION', 'This sincerity deposit was already converted.', {
+              reason: 'ALREADY_CONVERTED',
+              convertedToId: src.convertedTo?.id ?? null,
+            });
+          }
+          if (src.status !== 'RECORDED')
+            throw new AppError(
+              'INVALID_TRANSITION',
+              `The sincerity deposit is ${src.status.toLowerCase()}; it cannot be converted.`,
+            );
+          await lockSubscription(tx, body.subscriptionId);
+          const sub = await tx.subscription.findUnique({
+            where: { id: body.subscriptionId },
+            select: {
+              projectId: true,
+              status: true,
+              registrationId: true,
+              customerId: true,
+              unit: { select: { code: true } },
+            },
+          });
+          if (!sub || sub.projectId !== projectId)
+            throw new AppError('NOT_FOUND', 'No such subscription in this project.');
+          if (sub.status !== 'ACTIVE')
+            throw new AppError(
+              'INVALID_TRANSITION',
+              `The subscription is ${sub.status.toLowerCase()}; convert onto an active subscription.`,
+            );
+          if (
+            sub.registrationId !== src.registration.id &&
+            (!sub.customerId || sub.customerId !== src.registration.customerId)
+          ) {
+            throw new AppError(
+              'VALIDATION_FAILED',
+              'The subscription is not this household’s: a sincerity deposit converts only onto its own household’s subscription.',
+              [{ path: 'subscriptionId', message: 'another household' }],
+            );
+          }
+          const amount = Number(src.amount);
+          const issued = await this.insert(tx, user, projectId, date, at, {
+            kind: 'DEPOSIT',
+            lines: [{ method: 'CONVERSION', amount, reference: src.receipt?.label ?? null }],
+            payerName: src.payerName,
+            payerPhone: src.payerPhone,
+            subscriptionId: body.subscriptionId,
+            registrationId: src.registration.id,
+            idempotencyKey: body.idempotencyKey,
+            note: null,
+            convertedFromId: src.id,
+          });
+          await tx.payment.update({ where: { id: src.id }, data: { status: 'CONVERTED' } });
+          deposit = await settleDeposit(tx, user, body.subscriptionId, at);
+          const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
+          await tx.auditEvent.createMany({
+            data: [
+              toAuditRow({
+                projectId,
+                actor: user,
+                action: 'payment.convert',
+                entity: 'payment',
+                entityId: issued.id,
+                at,
+                before: null,
+                after: {
+                  kind: 'DEPOSIT',
+                  amount,
+                  method: 'CONVERSION',
+                  receipt: receipt.label,
+                  convertedFromId: src.id,
+                  convertedFromReceipt: src.receipt?.label ?? null,
+                  subscriptionId: body.subscriptionId,
+                  unitCode: sub.unit.code,
+                  businessDate: date,
+                  ...(deposit ? { deposit } : {}),
+                },
+              }),
+              toAuditRow({
+                projectId,
+                actor: user,
+                action: 'payment.converted',
+                entity: 'payment',
+                entityId: src.id,
+                at,
+                before: { status: 'RECORDED' },
+                after: { status: 'CONVERTED', convertedToId: issued.id, receipt: receipt.label },
+              }),
+            ],
+          });
+          return issued.id;
+        }, TX_OPTIONS),
+      alreadyConverted,
+    );
     if (result.created) await this.paid(body.subscriptionId, deposit);
     if (result.created) this.docs?.refreshFor('AGREEMENT', body.subscriptionId, user, 'payment.convert');
     return result;
@@ -377,87 +517,169 @@ export class PaymentService {
     let override: { subscriptionIds: string[]; unitCodes: string[]; reason: string } | null = null;
     let withdrawn: string | null = null;
     const expected: Fingerprint = {
-      cashierId: user.id, kind: 'REFUND', correctsId: paymentId, convertedFromId: null, lines: bodyLines(body.lines), note: body.reason,
+      cashierId: user.id,
+      kind: 'REFUND',
+      correctsId: paymentId,
+      convertedFromId: null,
+      lines: bodyLines(body.lines),
+      note: body.reason,
     };
-    const result = await this.once(user, projectId, body.idempotencyKey, expected, () =>
-      this.db.$transaction(async (tx) => {
-        override = null;
-        withdrawn = null;
-        const at = new Date();
-        const project = await projectMoneySettings(tx, projectId);
-        const date = todayIn(project.timezone, at);
-        await openDay(tx, projectId, user.id, date);
-        await lockPayment(tx, paymentId);
-        const src = await tx.payment.findUniqueOrThrow({ where: { id: paymentId }, include: { receipt: { select: { label: true } } } });
-        if (src.kind === 'REFUND') throw new AppError('INVALID_TRANSITION', 'A refund cannot be refunded; ask to void it instead.');
-        if (src.status === 'REFUNDED') throw new AppError('INVALID_TRANSITION', 'This payment was already refunded.', { reason: 'ALREADY_REFUNDED' });
-        if (src.status !== 'RECORDED') throw new AppError('INVALID_TRANSITION', `The payment is ${src.status.toLowerCase()}; there is nothing to refund.`);
-        let head: string | null = null;
-        if (src.subscriptionId) {
-          head = await chainHead(tx, src.subscriptionId);
-          await lockSubscription(tx, head);
-          const deal = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { refundState: true } });
-          if (deal.refundState !== 'DUE') {
-            throw new AppError('INVALID_TRANSITION', 'Money paid on a subscription is refunded only after the subscription was cancelled (退房) with a refund due.');
-          }
-        } else if (src.registrationId) {
-          // The registration's row lock orders this refund against a confirm for the household (above).
-          await lockRegistration(tx, src.registrationId);
-          const reg = await tx.registration.findUniqueOrThrow({ where: { id: src.registrationId }, select: { id: true, customerId: true } });
-          const live = await tx.subscription.findMany({
-            where: { projectId, status: { in: ['ACTIVE', 'CONTRACTED'] }, OR: [{ registrationId: reg.id }, { customerId: reg.customerId }] },
-            select: { id: true, unit: { select: { code: true } } },
-            orderBy: { createdAt: 'asc' },
+    const result = await this.once(
+      user,
+      projectId,
+      body.idempotencyKey,
+      expected,
+      () =>
+        this.db.$transaction(async (tx) => {
+          override = null;
+          withdrawn = null;
+          const at = new Date();
+          const project = await projectMoneySettings(tx, projectId);
+          const date = todayIn(project.timezone, at);
+          await openDay(tx, projectId, user.id, date);
+          await lockPayment(tx, paymentId);
+          const src = await tx.payment.findUniqueOrThrow({
+            where: { id: paymentId },
+            include: { receipt: { select: { label: true } } },
           });
-          if (live.length > 0) {
-            const deals = { subscriptionIds: live.map((s) => s.id), unitCodes: live.map((s) => s.unit.code) };
-            if (!body.overrideLiveDeal) {
+          if (src.kind === 'REFUND')
+            throw new AppError('INVALID_TRANSITION', 'A refund cannot be refunded; ask to void it instead.');
+          if (src.status === 'REFUNDED')
+            throw new AppError('INVALID_TRANSITION', 'This payment was already refunded.', {
+              reason: 'ALREADY_REFUNDED',
+            });
+          if (src.status !== 'RECORDED')
+            throw new AppError(
+              'INVALID_TRANSITION',
+              `The payment is ${src.status.toLowerCase()}; there is nothing to refund.`,
+            );
+          let head: string | null = null;
+          if (src.subscriptionId) {
+            head = await chainHead(tx, src.subscriptionId);
+            await lockSubscription(tx, head);
+            const deal = await tx.subscription.findUniqueOrThrow({
+              where: { id: head },
+              select: { refundState: true },
+            });
+            if (deal.refundState !== 'DUE') {
               throw new AppError(
                 'INVALID_TRANSITION',
-                `The household holds a live deal (${deals.unitCodes.join(', ')}): convert the sincerity deposit (诚意金转定金), or close the deal (退房) first; only a manager can refund it anyway.`,
-                { reason: 'LIVE_DEAL', ...deals },
+                'Money paid on a subscription is refunded only after the subscription was cancelled (退房) with a refund due.',
               );
             }
-            override = { ...deals, reason: body.reason };
+          } else if (src.registrationId) {
+            // The registration's row lock orders this refund against a confirm for the household (above).
+            await lockRegistration(tx, src.registrationId);
+            const reg = await tx.registration.findUniqueOrThrow({
+              where: { id: src.registrationId },
+              select: { id: true, customerId: true },
+            });
+            const live = await tx.subscription.findMany({
+              where: {
+                projectId,
+                status: { in: ['ACTIVE', 'CONTRACTED'] },
+                OR: [{ registrationId: reg.id }, { customerId: reg.customerId }],
+              },
+              select: { id: true, unit: { select: { code: true } } },
+              orderBy: { createdAt: 'asc' },
+            });
+            if (live.length > 0) {
+              const deals = { subscriptionIds: live.map((s) => s.id), unitCodes: live.map((s) => s.unit.code) };
+              if (!body.overrideLiveDeal) {
+                throw new AppError(
+                  'INVALID_TRANSITION',
+                  `The household holds a live deal (${deals.unitCodes.join(', ')}): convert the sincerity deposit (诚意金转定金), or close the deal (退房) first; only a manager can refund it anyway.`,
+                  { reason: 'LIVE_DEAL', ...deals },
+                );
+              }
+              override = { ...deals, reason: body.reason };
+            }
           }
-        }
-        const refundable = Number(src.amount);
-        if (total(body.lines) !== refundable) {
-          throw new AppError('CONFLICT', `A refund pays back the whole payment: ${refundable} fen, not ${total(body.lines)}.`, { reason: 'REFUND_AMOUNT', refundable });
-        }
-        const issued = await this.insert(tx, user, projectId, date, at, {
-          kind: 'REFUND',
-          lines: body.lines.map((l) => ({ method: l.method, amount: l.amount, reference: l.reference ?? null })),
-          payerName: src.payerName, payerPhone: src.payerPhone,
-          subscriptionId: src.subscriptionId, registrationId: src.registrationId,
-          idempotencyKey: body.idempotencyKey, note: body.reason, correctsId: src.id,
-        });
-        await tx.payment.update({ where: { id: src.id }, data: { status: 'REFUNDED' } });
-        if (src.kind === 'SINCERITY' && src.registrationId) withdrawn = await withdrawWithoutSincerity(tx, user, projectId, src.registrationId, issued.id, at);
-        let done = false;
-        if (head) {
-          const held = await tx.payment.count({ where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' } });
-          if (held === 0) {
-            await tx.subscription.update({ where: { id: head }, data: { refundState: 'DONE' } });
-            done = true;
+          const refundable = Number(src.amount);
+          if (total(body.lines) !== refundable) {
+            throw new AppError(
+              'CONFLICT',
+              `A refund pays back the whole payment: ${refundable} fen, not ${total(body.lines)}.`,
+              { reason: 'REFUND_AMOUNT', refundable },
+            );
           }
-        }
-        const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
-        const audits = [
-          toAuditRow({ projectId, actor: user, action: 'payment.refund', entity: 'payment', entityId: issued.id, at, before: null,
-            after: { kind: 'REFUND', amount: refundable, lines: expected.lines, receipt: receipt.label, correctsId: src.id, correctsReceipt: src.receipt?.label ?? null,
-              reason: body.reason, businessDate: date, ...(override ? { overrideLiveDeal: override } : {}), ...(withdrawn ? { withdrewRegistrationId: withdrawn } : {}) } }),
-          toAuditRow({ projectId, actor: user, action: 'payment.refunded', entity: 'payment', entityId: src.id, at,
-            before: { status: 'RECORDED' }, after: { status: 'REFUNDED', refundId: issued.id, receipt: receipt.label } }),
-        ];
-        if (head && done) {
-          audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_done', entity: 'subscription', entityId: head, at,
-            before: { refundState: 'DUE' }, after: { refundState: 'DONE', lastRefundId: issued.id } }));
-        }
-        await tx.auditEvent.createMany({ data: audits });
-        return issued.id;
-      }, TX_OPTIONS),
-    () => new AppError('INVALID_TRANSITION', 'This payment was just refunded.', { reason: 'ALREADY_REFUNDED' }));
+          const issued = await this.insert(tx, user, projectId, date, at, {
+            kind: 'REFUND',
+            lines: body.lines.map((l) => ({ method: l.method, amount: l.amount, reference: l.reference ?? null })),
+            payerName: src.payerName,
+            payerPhone: src.payerPhone,
+            subscriptionId: src.subscriptionId,
+            registrationId: src.registrationId,
+            idempotencyKey: body.idempotencyKey,
+            note: body.reason,
+            correctsId: src.id,
+          });
+          await tx.payment.update({ where: { id: src.id }, data: { status: 'REFUNDED' } });
+          if (src.kind === 'SINCERITY' && src.registrationId)
+            withdrawn = await withdrawWithoutSincerity(tx, user, projectId, src.registrationId, issued.id, at);
+          let done = false;
+          if (head) {
+            const held = await tx.payment.count({
+              where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' },
+            });
+            if (held === 0) {
+              await tx.subscription.update({ where: { id: head }, data: { refundState: 'DONE' } });
+              done = true;
+            }
+          }
+          const receipt = await issueReceipt(tx, projectId, user.id, issued.id, at);
+          const audits = [
+            toAuditRow({
+              projectId,
+              actor: user,
+              action: 'payment.refund',
+              entity: 'payment',
+              entityId: issued.id,
+              at,
+              before: null,
+              after: {
+                kind: 'REFUND',
+                amount: refundable,
+                lines: expected.lines,
+                receipt: receipt.label,
+                correctsId: src.id,
+                correctsReceipt: src.receipt?.label ?? null,
+                reason: body.reason,
+                businessDate: date,
+                ...(override ? { overrideLiveDeal: override } : {}),
+                ...(withdrawn ? { withdrewRegistrationId: withdrawn } : {}),
+              },
+            }),
+            toAuditRow({
+              projectId,
+              actor: user,
+              action: 'payment.refunded',
+              entity: 'payment',
+              entityId: src.id,
+              at,
+              before: { status: 'RECORDED' },
+              after: { status: 'REFUNDED', refundId: issued.id, receipt: receipt.label },
+            }),
+          ];
+          if (head && done) {
+            audits.push(
+              toAuditRow({
+                projectId,
+                actor: user,
+                action: 'subscription.refund_done',
+                entity: 'subscription',
+                entityId: head,
+                at,
+                before: { refundState: 'DUE' },
+                after: { refundState: 'DONE', lastRefundId: issued.id },
+              }),
+            );
+          }
+          await tx.auditEvent.createMany({ data: audits });
+          return issued.id;
+        }, TX_OPTIONS),
+      () => new AppError('INVALID_TRANSITION', 'This payment was just refunded.', { reason: 'ALREADY_REFUNDED' }),
+    );
     return result;
   }
 
@@ -473,7 +695,8 @@ export class PaymentService {
   /** Managers: any cashier's payments; a cashier: their own. Newest first, at most 500. */
   async list(principal: Principal, projectId: string, query: PaymentQuery): Promise<PaymentInfo[]> {
     const { user, manager } = await moneyStaff(this.directory, principal, projectId);
-    if (!manager && query.cashierId && query.cashierId !== user.id) throw new AppError('FORBIDDEN', 'A cashier sees their own payments.');
+    if (!manager && query.cashierId && query.cashierId !== user.id)
+      throw new AppError('FORBIDDEN', 'A cashier sees their own payments.');
     const cashierId = manager ? query.cashierId : user.id;
     const rows = await this.db.payment.findMany({
       where: {
@@ -492,21 +715,31 @@ export class PaymentService {
   /** Payments of a deal (its 换房 chain included) or of a registration, newest first. */
   async ofSubscriptions(ids: string[], viewer: UserPrincipal): Promise<PaymentInfo[]> {
     const rows = await this.db.payment.findMany({
-      where: { subscriptionId: { in: ids } }, include: paymentInclude, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 500,
+      where: { subscriptionId: { in: ids } },
+      include: paymentInclude,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: 500,
     });
     return toPaymentInfos(this.db, rows, viewer);
   }
 
   async ofRegistration(registrationId: string, viewer: UserPrincipal): Promise<PaymentInfo[]> {
     const rows = await this.db.payment.findMany({
-      where: { registrationId }, include: paymentInclude, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 500,
+      where: { registrationId },
+      include: paymentInclude,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      take: 500,
     });
     return toPaymentInfos(this.db, rows, viewer);
   }
 
   async byIds(ids: string[], viewer: UserPrincipal): Promise<PaymentInfo[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.payment.findMany({ where: { id: { in: ids } }, include: paymentInclude, orderBy: { createdAt: 'desc' } });
+    const rows = await this.db.payment.findMany({
+      where: { id: { in: ids } },
+      include: paymentInclude,
+      orderBy: { createdAt: 'desc' },
+    });
     return toPaymentInfos(this.db, rows, viewer);
   }
 }

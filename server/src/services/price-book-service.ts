@@ -41,7 +41,12 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
-import { ApprovalWorkflow, type ApprovalKind, type ApprovalRequest, type ExecutorAudit } from '../approvals/workflow.js';
+import {
+  ApprovalWorkflow,
+  type ApprovalKind,
+  type ApprovalRequest,
+  type ExecutorAudit,
+} from '../approvals/workflow.js';
 import { PRICE_LIST } from '../approvals/kinds.js';
 import { toAuditRow } from './audit.js';
 import type { DealEvents } from './deal-events.js';
@@ -102,7 +107,10 @@ type Reader = Db | Tx;
 async function userNames(db: Reader, ids: (string | null)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((v): v is string => v !== null))];
   if (wanted.length === 0) return new Map();
-  const users = await db.user.findMany({ where: { id: { in: wanted } }, select: { id: true, displayName: true, username: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, displayName: true, username: true },
+  });
   return new Map(users.map((u) => [u.id, u.displayName || u.username]));
 }
 
@@ -160,7 +168,8 @@ function discountColumns(body: DiscountRuleBody) {
 function assertRuleConsistent(id: string, body: DiscountRuleBody): void {
   const { active: _active, sortOrder: _sortOrder, ...rule } = body;
   const parsed = discountRuleSchema.safeParse({ id, ...rule });
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The discount rule is not consistent.', describeIssues(parsed.error));
+  if (!parsed.success)
+    throw new AppError('VALIDATION_FAILED', 'The discount rule is not consistent.', describeIssues(parsed.error));
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -196,7 +205,11 @@ export class PriceBookService {
     execute: async (tx, request, _actor, at) => this.activate(tx, request, at),
     afterApproval: async (request, version) => {
       this.directory.invalidate(request.projectId);
-      if (version !== undefined) this.dealEvents.publish({ type: 'prices:changed', payload: { projectId: request.projectId, priceVersion: version } });
+      if (version !== undefined)
+        this.dealEvents.publish({
+          type: 'prices:changed',
+          payload: { projectId: request.projectId, priceVersion: version },
+        });
     },
   };
 
@@ -217,7 +230,8 @@ export class PriceBookService {
   /** Terms changed (rules, plans, policy): screens re-read them. The version is unchanged. */
   private async announceTerms(projectId: string): Promise<void> {
     const project = await this.db.project.findUnique({ where: { id: projectId }, select: { priceVersion: true } });
-    if (project) this.dealEvents.publish({ type: 'prices:changed', payload: { projectId, priceVersion: project.priceVersion } });
+    if (project)
+      this.dealEvents.publish({ type: 'prices:changed', payload: { projectId, priceVersion: project.priceVersion } });
   }
 
   // ── Pricing terms ───────────────────────────────────────────────────────────────────────────
@@ -232,16 +246,27 @@ export class PriceBookService {
   async updateSettings(principal: Principal, projectId: string, body: PricingSettingsBody): Promise<PricingTerms> {
     const actor = await this.assertManager(principal, projectId);
     await this.db.$transaction(async (tx) => {
-      const before = await tx.project.findUnique({ where: { id: projectId }, select: { pricingPolicy: true, approvalHoldSeconds: true } });
+      const before = await tx.project.findUnique({
+        where: { id: projectId },
+        select: { pricingPolicy: true, approvalHoldSeconds: true },
+      });
       if (!before) throw new AppError('NOT_FOUND', 'No such project.');
       const data = {
         ...(body.policy !== undefined ? { pricingPolicy: body.policy } : {}),
         ...(body.approvalHoldSeconds !== undefined ? { approvalHoldSeconds: body.approvalHoldSeconds } : {}),
       };
-      const after = await tx.project.update({ where: { id: projectId }, data, select: { pricingPolicy: true, approvalHoldSeconds: true } });
+      const after = await tx.project.update({
+        where: { id: projectId },
+        data,
+        select: { pricingPolicy: true, approvalHoldSeconds: true },
+      });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor, action: 'pricing.settings', entity: 'project', entityId: projectId,
+          projectId,
+          actor,
+          action: 'pricing.settings',
+          entity: 'project',
+          entityId: projectId,
           before: { policy: parsePolicy(before.pricingPolicy), approvalHoldSeconds: before.approvalHoldSeconds },
           after: { policy: parsePolicy(after.pricingPolicy), approvalHoldSeconds: after.approvalHoldSeconds },
         }),
@@ -263,7 +288,16 @@ export class PriceBookService {
         await this.assertCodeFree(tx, 'discount', projectId, body.code, null);
         const row = await tx.discountRule.create({ data: { id, projectId, ...discountColumns(body) } });
         const created = discountInfo(row);
-        await tx.auditEvent.create({ data: toAuditRow({ projectId, actor, action: 'discount.create', entity: 'discount_rule', entityId: id, after: created }) });
+        await tx.auditEvent.create({
+          data: toAuditRow({
+            projectId,
+            actor,
+            action: 'discount.create',
+            entity: 'discount_rule',
+            entityId: id,
+            after: created,
+          }),
+        });
         return created;
       }),
     );
@@ -285,7 +319,15 @@ export class PriceBookService {
         const row = await tx.discountRule.update({ where: { id: discountId }, data: discountColumns(body) });
         const after = discountInfo(row);
         await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor, action: 'discount.update', entity: 'discount_rule', entityId: discountId, before: discountInfo(before), after }),
+          data: toAuditRow({
+            projectId,
+            actor,
+            action: 'discount.update',
+            entity: 'discount_rule',
+            entityId: discountId,
+            before: discountInfo(before),
+            after,
+          }),
         });
         return after;
       }),
@@ -302,10 +344,27 @@ export class PriceBookService {
       this.db.$transaction(async (tx) => {
         await this.assertCodeFree(tx, 'plan', projectId, body.code, null);
         const row = await tx.paymentPlanOption.create({
-          data: { projectId, code: body.code, name: body.name, nameEn: body.nameEn, terms: body.terms, active: body.active, sortOrder: body.sortOrder },
+          data: {
+            projectId,
+            code: body.code,
+            name: body.name,
+            nameEn: body.nameEn,
+            terms: body.terms,
+            active: body.active,
+            sortOrder: body.sortOrder,
+          },
         });
         const created = planInfo(row);
-        await tx.auditEvent.create({ data: toAuditRow({ projectId, actor, action: 'plan.create', entity: 'payment_plan', entityId: row.id, after: created }) });
+        await tx.auditEvent.create({
+          data: toAuditRow({
+            projectId,
+            actor,
+            action: 'plan.create',
+            entity: 'payment_plan',
+            entityId: row.id,
+            after: created,
+          }),
+        });
         return created;
       }),
     );
@@ -325,11 +384,26 @@ export class PriceBookService {
         if (!before) throw new AppError('NOT_FOUND', 'No such payment plan.');
         const row = await tx.paymentPlanOption.update({
           where: { id: planId },
-          data: { code: body.code, name: body.name, nameEn: body.nameEn, terms: body.terms, active: body.active, sortOrder: body.sortOrder },
+          data: {
+            code: body.code,
+            name: body.name,
+            nameEn: body.nameEn,
+            terms: body.terms,
+            active: body.active,
+            sortOrder: body.sortOrder,
+          },
         });
         const after = planInfo(row);
         await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor, action: 'plan.update', entity: 'payment_plan', entityId: planId, before: planInfo(before), after }),
+          data: toAuditRow({
+            projectId,
+            actor,
+            action: 'plan.update',
+            entity: 'payment_plan',
+            entityId: planId,
+            before: planInfo(before),
+            after,
+          }),
         });
         return after;
       }),
@@ -338,11 +412,23 @@ export class PriceBookService {
     return info;
   }
 
-  private async assertCodeFree(tx: Tx, what: 'discount' | 'plan', projectId: string, code: string, selfId: string | null): Promise<void> {
+  private async assertCodeFree(
+    tx: Tx,
+    what: 'discount' | 'plan',
+    projectId: string,
+    code: string,
+    selfId: string | null,
+  ): Promise<void> {
     const other =
       what === 'discount'
-        ? await tx.discountRule.findFirst({ where: { projectId, code, ...(selfId ? { id: { not: selfId } } : {}) }, select: { id: true } })
-        : await tx.paymentPlanOption.findFirst({ where: { projectId, code, ...(selfId ? { id: { not: selfId } } : {}) }, select: { id: true } });
+        ? await tx.discountRule.findFirst({
+            where: { projectId, code, ...(selfId ? { id: { not: selfId } } : {}) },
+            select: { id: true },
+          })
+        : await tx.paymentPlanOption.findFirst({
+            where: { projectId, code, ...(selfId ? { id: { not: selfId } } : {}) },
+            select: { id: true },
+          });
     if (other) throw new AppError('CONFLICT', `The code ${code} is already used in this project.`, { code });
   }
 
@@ -351,14 +437,22 @@ export class PriceBookService {
     try {
       return await write();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('CONFLICT', `A ${what === 'discount' ? 'discount rule' : 'payment plan'} with this code already exists in this project.`);
+      if (isUniqueViolation(error))
+        throw new AppError(
+          'CONFLICT',
+          `A ${what === 'discount' ? 'discount rule' : 'payment plan'} with this code already exists in this project.`,
+        );
       throw error;
     }
   }
 
   // ── Identity tags ───────────────────────────────────────────────────────────────────────────
 
-  async setIdentityTags(principal: Principal, customerId: string, tags: string[]): Promise<{ customerId: string; tags: string[] }> {
+  async setIdentityTags(
+    principal: Principal,
+    customerId: string,
+    tags: string[],
+  ): Promise<{ customerId: string; tags: string[] }> {
     const customer = await this.db.customer.findUnique({ where: { id: customerId }, select: { projectId: true } });
     if (!customer) throw new AppError('NOT_FOUND', 'No such customer.');
     const actor = await this.assertManager(principal, customer.projectId);
@@ -369,8 +463,13 @@ export class PriceBookService {
       await tx.customer.update({ where: { id: customerId }, data: { identityTags: next } });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId: customer.projectId, actor, action: 'customer.identity_tags', entity: 'customer', entityId: customerId,
-          before: { tags: before.identityTags }, after: { tags: next },
+          projectId: customer.projectId,
+          actor,
+          action: 'customer.identity_tags',
+          entity: 'customer',
+          entityId: customerId,
+          before: { tags: before.identityTags },
+          after: { tags: next },
         }),
       });
       return { customerId, tags: next };
@@ -382,8 +481,15 @@ export class PriceBookService {
   /** All versions of a project, newest first (managers). */
   async listVersions(principal: Principal, projectId: string): Promise<PriceListInfo[]> {
     await this.assertManager(principal, projectId);
-    const rows = (await this.db.priceList.findMany({ where: { projectId }, select: PRICE_LIST_SELECT, orderBy: { version: 'desc' } })) as PriceListRow[];
-    const names = await userNames(this.db, rows.flatMap((r) => [r.requestedById, r.decidedById]));
+    const rows = (await this.db.priceList.findMany({
+      where: { projectId },
+      select: PRICE_LIST_SELECT,
+      orderBy: { version: 'desc' },
+    })) as PriceListRow[];
+    const names = await userNames(
+      this.db,
+      rows.flatMap((r) => [r.requestedById, r.decidedById]),
+    );
     return rows.map((r) => toInfo(r, names));
   }
 
@@ -391,7 +497,9 @@ export class PriceBookService {
   async changes(principal: Principal, priceListId: string): Promise<PriceListChange[]> {
     const projectId = await this.priceListProject(priceListId);
     await this.assertManager(principal, projectId);
-    const rows = await this.db.$queryRaw<{ unit_id: string; code: string; bl: bigint; bf: bigint; al: bigint; af: bigint }[]>`
+    const rows = await this.db.$queryRaw<
+      { unit_id: string; code: string; bl: bigint; bf: bigint; al: bigint; af: bigint }[]
+    >`
       SELECT u.id AS unit_id, u.code, b.list_price AS bl, b.floor_price AS bf, e.list_price AS al, e.floor_price AS af
       FROM price_lists pl
       JOIN price_lists base ON base.project_id = pl.project_id AND base.version = pl.base_version
@@ -415,7 +523,11 @@ export class PriceBookService {
     await this.assertManager(principal, unit.projectId);
     const entries = await this.db.priceListEntry.findMany({
       where: { unitId },
-      select: { listPrice: true, floorPrice: true, priceList: { select: { version: true, status: true, activatedAt: true } } },
+      select: {
+        listPrice: true,
+        floorPrice: true,
+        priceList: { select: { version: true, status: true, activatedAt: true } },
+      },
     });
     return entries
       .map((e) => ({
@@ -436,14 +548,23 @@ export class PriceBookService {
       select: { id: true, code: true, buildingId: true, floor: true, layout: true, listPrice: true, floorPrice: true },
       orderBy: [{ code: 'asc' }],
     });
-    return units.map((u) => ({ id: u.id, code: u.code, buildingId: u.buildingId, floor: u.floor, layout: u.layout, listPrice: Number(u.listPrice), floorPrice: Number(u.floorPrice) }));
+    return units.map((u) => ({
+      id: u.id,
+      code: u.code,
+      buildingId: u.buildingId,
+      floor: u.floor,
+      layout: u.layout,
+      listPrice: Number(u.listPrice),
+      floorPrice: Number(u.floorPrice),
+    }));
   }
 
   private static computeRows(body: RepriceBody, units: RepriceUnit[]): RepriceRow[] {
     try {
       return repricePreview({ ...body, units });
     } catch (error) {
-      if (error instanceof RangeError) throw new AppError('VALIDATION_FAILED', error.message, { reason: 'OUT_OF_RANGE' });
+      if (error instanceof RangeError)
+        throw new AppError('VALIDATION_FAILED', error.message, { reason: 'OUT_OF_RANGE' });
       throw error;
     }
   }
@@ -459,22 +580,35 @@ export class PriceBookService {
    * A repricing request → a new PENDING version. An identical PENDING request from the same base
    * returns the existing version (`created: false`).
    */
-  async requestReprice(principal: Principal, projectId: string, body: RepriceRequestBody): Promise<{ info: PriceListInfo; created: boolean }> {
+  async requestReprice(
+    principal: Principal,
+    projectId: string,
+    body: RepriceRequestBody,
+  ): Promise<{ info: PriceListInfo; created: boolean }> {
     const actor = await this.assertManager(principal, projectId);
     const request = repriceBodyOf(body);
     return this.db.$transaction(async (tx) => {
       // The project row lock serialises requests (the duplicate check) and activations.
-      const locked = await tx.$queryRaw<{ price_version: number }[]>`SELECT price_version FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
+      const locked = await tx.$queryRaw<
+        { price_version: number }[]
+      >`SELECT price_version FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
       const project = locked[0];
       if (!project) throw new AppError('NOT_FOUND', 'No such project.');
       const duplicate = (await tx.priceList.findFirst({
-        where: { projectId, status: 'PENDING', source: 'REPRICE', baseVersion: project.price_version, request: { equals: request } },
+        where: {
+          projectId,
+          status: 'PENDING',
+          source: 'REPRICE',
+          baseVersion: project.price_version,
+          request: { equals: request },
+        },
         select: PRICE_LIST_SELECT,
         orderBy: { version: 'desc' },
       })) as PriceListRow | null;
       if (duplicate) return { info: await infoOf(tx, duplicate), created: false };
       const rows = PriceBookService.computeRows(request, await this.activeUnits(tx, projectId));
-      if (rows.length === 0) throw new AppError('VALIDATION_FAILED', 'No unit matches the scope.', { reason: 'EMPTY_SCOPE' });
+      if (rows.length === 0)
+        throw new AppError('VALIDATION_FAILED', 'No unit matches the scope.', { reason: 'EMPTY_SCOPE' });
       const inverted = rows.filter((r) => r.floorAboveList);
       if (inverted.length > 0) {
         throw new AppError('VALIDATION_FAILED', 'A new floor price would be above its list price.', {
@@ -485,10 +619,18 @@ export class PriceBookService {
       }
       const zero = rows.filter((r) => r.after.list <= 0);
       if (zero.length > 0) {
-        throw new AppError('VALIDATION_FAILED', 'A new list price would be zero.', { reason: 'ZERO_PRICE', units: zero.slice(0, 50).map((r) => r.code) });
+        throw new AppError('VALIDATION_FAILED', 'A new list price would be zero.', {
+          reason: 'ZERO_PRICE',
+          units: zero.slice(0, 50).map((r) => r.code),
+        });
       }
       const prices = new Map(rows.map((r) => [r.unitId, { list: r.after.list, floor: r.after.floor }]));
-      const info = await this.proposeVersion(tx, actor, projectId, { source: 'REPRICE', note: body.note, request, prices });
+      const info = await this.proposeVersion(tx, actor, projectId, {
+        source: 'REPRICE',
+        note: body.note,
+        request,
+        prices,
+      });
       return { info, created: true };
     });
   }
@@ -500,28 +642,43 @@ export class PriceBookService {
    * VALIDATION_FAILED when a price is not whole fen, a floor price is above its list price, or a
    * unit is not one of the project's.
    */
-  async proposeVersion(tx: Tx, actor: UserPrincipal, projectId: string, proposal: ProposedPrices): Promise<PriceListInfo> {
+  async proposeVersion(
+    tx: Tx,
+    actor: UserPrincipal,
+    projectId: string,
+    proposal: ProposedPrices,
+  ): Promise<PriceListInfo> {
     const bad: string[] = [];
     for (const [unitId, p] of proposal.prices) {
       if (!isFen(p.list) || !isFen(p.floor) || p.floor > p.list) bad.push(unitId);
     }
     if (bad.length > 0) {
-      throw new AppError('VALIDATION_FAILED', 'Prices must be whole fen with the floor price not above the list price.', {
-        reason: 'INVALID_PRICES',
-        unitIds: bad.slice(0, 50),
-        count: bad.length,
-      });
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Prices must be whole fen with the floor price not above the list price.',
+        {
+          reason: 'INVALID_PRICES',
+          unitIds: bad.slice(0, 50),
+          count: bad.length,
+        },
+      );
     }
     const counter = await tx.$queryRaw<{ price_version_counter: number; price_version: number }[]>`
       UPDATE projects SET price_version_counter = price_version_counter + 1 WHERE id = ${projectId}::uuid
       RETURNING price_version_counter, price_version`;
     const project = counter[0];
     if (!project) throw new AppError('NOT_FOUND', 'No such project.');
-    const units = await tx.unit.findMany({ where: { projectId }, select: { id: true, listPrice: true, floorPrice: true } });
+    const units = await tx.unit.findMany({
+      where: { projectId },
+      select: { id: true, listPrice: true, floorPrice: true },
+    });
     const known = new Set(units.map((u) => u.id));
     const strangers = [...proposal.prices.keys()].filter((id) => !known.has(id));
     if (strangers.length > 0) {
-      throw new AppError('VALIDATION_FAILED', 'Some prices are for units of another project.', { reason: 'UNKNOWN_UNIT', unitIds: strangers.slice(0, 50) });
+      throw new AppError('VALIDATION_FAILED', 'Some prices are for units of another project.', {
+        reason: 'UNKNOWN_UNIT',
+        unitIds: strangers.slice(0, 50),
+      });
     }
     let changed = 0;
     const entries = units.map((u) => {
@@ -551,8 +708,17 @@ export class PriceBookService {
     const row = (await tx.priceList.findUniqueOrThrow({ where: { id }, select: PRICE_LIST_SELECT })) as PriceListRow;
     const info = await infoOf(tx, row);
     await this.workflow.recordRequest(tx, this.kind, actor, {
-      id, projectId,
-      after: { version: info.version, source: info.source, baseVersion: info.baseVersion, changedCount: changed, unitCount: units.length, note: proposal.note, request: proposal.request ?? null },
+      id,
+      projectId,
+      after: {
+        version: info.version,
+        source: info.source,
+        baseVersion: info.baseVersion,
+        changedCount: changed,
+        unitCount: units.length,
+        note: proposal.note,
+        request: proposal.request ?? null,
+      },
     });
     return info;
   }
@@ -572,7 +738,13 @@ export class PriceBookService {
   }
 
   private async versionInfo(priceListId: string): Promise<PriceListInfo> {
-    return infoOf(this.db, (await this.db.priceList.findUniqueOrThrow({ where: { id: priceListId }, select: PRICE_LIST_SELECT })) as PriceListRow);
+    return infoOf(
+      this.db,
+      (await this.db.priceList.findUniqueOrThrow({
+        where: { id: priceListId },
+        select: PRICE_LIST_SELECT,
+      })) as PriceListRow,
+    );
   }
 
   /**
@@ -581,21 +753,39 @@ export class PriceBookService {
    * the active one steps aside (SUPERSEDED) — the partial unique index allows one ACTIVE.
    */
   private async prepareActivation(tx: Tx, request: ApprovalRequest, activeVersion: number): Promise<void> {
-    const row = await tx.priceList.findUniqueOrThrow({ where: { id: request.id }, select: { status: true, version: true, baseVersion: true } });
+    const row = await tx.priceList.findUniqueOrThrow({
+      where: { id: request.id },
+      select: { status: true, version: true, baseVersion: true },
+    });
     if (row.status !== 'PENDING') return; // decided meanwhile: the workflow's claim answers
     if (row.baseVersion !== activeVersion) {
-      throw new AppError('PRICE_VERSION_STALE', `Version ${row.version} was computed from version ${row.baseVersion ?? '?'}, but version ${activeVersion} is active now: request the change again.`, {
-        baseVersion: row.baseVersion,
-        activeVersion,
-      });
+      throw new AppError(
+        'PRICE_VERSION_STALE',
+        `Version ${row.version} was computed from version ${row.baseVersion ?? '?'}, but version ${activeVersion} is active now: request the change again.`,
+        {
+          baseVersion: row.baseVersion,
+          activeVersion,
+        },
+      );
     }
-    await tx.priceList.updateMany({ where: { projectId: request.projectId, status: 'ACTIVE' }, data: { status: 'SUPERSEDED' } });
+    await tx.priceList.updateMany({
+      where: { projectId: request.projectId, status: 'ACTIVE' },
+      data: { status: 'SUPERSEDED' },
+    });
   }
 
   /** The executor of an approved version: its prices onto the units, and it becomes the project's active version. */
-  private async activate(tx: Tx, request: ApprovalRequest, at: Date): Promise<{ result: number; audit: ExecutorAudit }> {
+  private async activate(
+    tx: Tx,
+    request: ApprovalRequest,
+    at: Date,
+  ): Promise<{ result: number; audit: ExecutorAudit }> {
     const { projectId } = request;
-    const row = await tx.priceList.update({ where: { id: request.id }, data: { activatedAt: at }, select: { version: true } });
+    const row = await tx.priceList.update({
+      where: { id: request.id },
+      data: { activatedAt: at },
+      select: { version: true },
+    });
     const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { priceVersion: true } });
     // The units' prices (units without an entry keep theirs).
     const changedUnits = await tx.$executeRaw`
@@ -606,7 +796,10 @@ export class PriceBookService {
     await tx.$executeRaw`UPDATE projects SET price_version = ${row.version} WHERE id = ${projectId}::uuid`;
     return {
       result: row.version,
-      audit: { before: { priceVersion: project.priceVersion }, after: { priceVersion: row.version, changedCount: changedUnits } },
+      audit: {
+        before: { priceVersion: project.priceVersion },
+        after: { priceVersion: row.version, changedCount: changedUnits },
+      },
     };
   }
 }

@@ -127,23 +127,44 @@ export function toDiscountRule(row: DiscountRow): DiscountRule {
     ...(row.amount_off_fen !== null ? { amountOffFen: Number(row.amount_off_fen) } : {}),
     ...(row.valid_from ? { validFrom: iso(row.valid_from)! } : {}),
     ...(row.valid_to ? { validTo: iso(row.valid_to)! } : {}),
-    ...(row.kind === 'PAYMENT_METHOD' ? { paymentMethods: row.payment_methods as NonNullable<DiscountRule['paymentMethods']> } : {}),
+    ...(row.kind === 'PAYMENT_METHOD'
+      ? { paymentMethods: row.payment_methods as NonNullable<DiscountRule['paymentMethods']> }
+      : {}),
     ...(row.identity_tag ? { identityTag: row.identity_tag } : {}),
   };
 }
 
 /** Prisma row of discount_rules → API shape. */
 export function discountInfo(r: {
-  id: string; code: string; kind: DiscountRule['kind']; name: string; nameEn: string; rateBp: number | null;
-  amountOffFen: bigint | null; validFrom: Date | null; validTo: Date | null; paymentMethods: string[];
-  identityTag: string | null; active: boolean; sortOrder: number;
+  id: string;
+  code: string;
+  kind: DiscountRule['kind'];
+  name: string;
+  nameEn: string;
+  rateBp: number | null;
+  amountOffFen: bigint | null;
+  validFrom: Date | null;
+  validTo: Date | null;
+  paymentMethods: string[];
+  identityTag: string | null;
+  active: boolean;
+  sortOrder: number;
 }): DiscountRuleInfo {
   return {
     ...toDiscountRule({
-      id: r.id, code: r.code, kind: r.kind, name: r.name, name_en: r.nameEn, rate_bp: r.rateBp,
+      id: r.id,
+      code: r.code,
+      kind: r.kind,
+      name: r.name,
+      name_en: r.nameEn,
+      rate_bp: r.rateBp,
       amount_off_fen: r.amountOffFen === null ? null : r.amountOffFen.toString(),
-      valid_from: r.validFrom?.toISOString() ?? null, valid_to: r.validTo?.toISOString() ?? null,
-      payment_methods: r.paymentMethods, identity_tag: r.identityTag, active: r.active, sort_order: r.sortOrder,
+      valid_from: r.validFrom?.toISOString() ?? null,
+      valid_to: r.validTo?.toISOString() ?? null,
+      payment_methods: r.paymentMethods,
+      identity_tag: r.identityTag,
+      active: r.active,
+      sort_order: r.sortOrder,
     }),
     active: r.active,
     sortOrder: r.sortOrder,
@@ -151,8 +172,24 @@ export function discountInfo(r: {
 }
 
 /** Prisma row of payment_plans → API shape. */
-export function planInfo(r: { id: string; code: string; name: string; nameEn: string; terms: unknown; active: boolean; sortOrder: number }): PaymentPlanInfo {
-  return { id: r.id, code: r.code, name: r.name, nameEn: r.nameEn, terms: parsePlan(r.terms), active: r.active, sortOrder: r.sortOrder };
+export function planInfo(r: {
+  id: string;
+  code: string;
+  name: string;
+  nameEn: string;
+  terms: unknown;
+  active: boolean;
+  sortOrder: number;
+}): PaymentPlanInfo {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    nameEn: r.nameEn,
+    terms: parsePlan(r.terms),
+    active: r.active,
+    sortOrder: r.sortOrder,
+  };
 }
 
 function parsePlan(terms: unknown): PaymentPlan {
@@ -179,7 +216,10 @@ export class PricingService {
   /** The last snapshot read per project (reused when its versions are still current). */
   private readonly latest = new Map<string, PricingSnapshot>();
   private reads = 0;
-  private readonly snapshots = new RefreshingCache<string, PricingSnapshot>((projectId) => this.loadSnapshot(projectId), SNAPSHOT);
+  private readonly snapshots = new RefreshingCache<string, PricingSnapshot>(
+    (projectId) => this.loadSnapshot(projectId),
+    SNAPSHOT,
+  );
 
   constructor(
     private readonly db: Db,
@@ -194,8 +234,14 @@ export class PricingService {
         where: { id: projectId },
         select: { timezone: true, priceVersion: true, pricingPolicy: true, approvalHoldSeconds: true },
       }),
-      this.db.discountRule.findMany({ where: { projectId, ...(all ? {} : { active: true }) }, orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }] }),
-      this.db.paymentPlanOption.findMany({ where: { projectId, ...(all ? {} : { active: true }) }, orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }] }),
+      this.db.discountRule.findMany({
+        where: { projectId, ...(all ? {} : { active: true }) },
+        orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }],
+      }),
+      this.db.paymentPlanOption.findMany({
+        where: { projectId, ...(all ? {} : { active: true }) },
+        orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }],
+      }),
     ]);
     if (!project) throw new AppError('NOT_FOUND', 'No such project.');
     return {
@@ -228,7 +274,10 @@ export class PricingService {
     const prices = snapshot.prices.get(unitId);
     if (!prices) throw new AppError('NOT_FOUND', 'No such unit.');
     const plan = choice.planId ? snapshot.plans.find((p) => p.id === choice.planId) : snapshot.plans[0];
-    if (choice.planId && !plan) throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', { reason: 'UNKNOWN_PLAN' });
+    if (choice.planId && !plan)
+      throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', {
+        reason: 'UNKNOWN_PLAN',
+      });
     const selected = [...(choice.discountIds ?? [])];
     // Only the selected active rules go to the shared function: an unknown or withdrawn id is refused there.
     const discounts = [...new Set(selected)].flatMap((id) => snapshot.discounts.get(id) ?? []);
@@ -236,8 +285,15 @@ export class PricingService {
     const { listPrice, floorPrice } = prices;
     const base = { listPrice, floorPrice, discounts, selected, identityTags, policy: snapshot.policy };
     const common = {
-      projectId, unitId, priceVersion: snapshot.priceVersion, termsVersion: snapshot.termsVersion, snapshot: snapshot.seq, listPrice, floorPrice,
-      plan: plan ?? null, identityTags,
+      projectId,
+      unitId,
+      priceVersion: snapshot.priceVersion,
+      termsVersion: snapshot.termsVersion,
+      snapshot: snapshot.seq,
+      listPrice,
+      floorPrice,
+      plan: plan ?? null,
+      identityTags,
     };
     if (!plan) {
       const priced = computePrice({ ...base, planKind: 'LUMP_SUM', at: at.toISOString() });
@@ -276,20 +332,34 @@ export class PricingService {
     const client = await this.sql.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = await client.query<{ price_version: number; terms_version: number; timezone: string; pricing_policy: unknown }>(
-        'SELECT price_version, terms_version, timezone, pricing_policy FROM projects WHERE id = $1::uuid',
-        [projectId],
-      );
+      const head = await client.query<{
+        price_version: number;
+        terms_version: number;
+        timezone: string;
+        pricing_policy: unknown;
+      }>('SELECT price_version, terms_version, timezone, pricing_policy FROM projects WHERE id = $1::uuid', [
+        projectId,
+      ]);
       const project = head.rows[0];
       if (!project) throw new AppError('NOT_FOUND', 'No such project.');
       const previous = this.latest.get(projectId);
-      if (previous && previous.priceVersion === project.price_version && previous.termsVersion === project.terms_version) {
+      if (
+        previous &&
+        previous.priceVersion === project.price_version &&
+        previous.termsVersion === project.terms_version
+      ) {
         await client.query('COMMIT');
         return previous;
       }
       // One connection answers one query at a time: in sequence, inside the same snapshot.
-      const discounts = await client.query<DiscountRow>('SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active', [projectId]);
-      const plans = await client.query<PlanRow>('SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code', [projectId]);
+      const discounts = await client.query<DiscountRow>(
+        'SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active',
+        [projectId],
+      );
+      const plans = await client.query<PlanRow>(
+        'SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code',
+        [projectId],
+      );
       const prices = await client.query<{ id: string; list_price: string; floor_price: string }>(
         'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price FROM units WHERE project_id = $1::uuid',
         [projectId],
@@ -302,8 +372,19 @@ export class PricingService {
         timezone: project.timezone,
         policy: parsePolicy(project.pricing_policy),
         discounts: new Map(discounts.rows.map((row) => [row.id, toDiscountRule(row)])),
-        plans: plans.rows.map((row) => ({ id: row.id, code: row.code, name: row.name, nameEn: row.name_en, terms: parsePlan(row.terms) })),
-        prices: new Map(prices.rows.map((row) => [row.id, { listPrice: Number(row.list_price), floorPrice: Number(row.floor_price) }])),
+        plans: plans.rows.map((row) => ({
+          id: row.id,
+          code: row.code,
+          name: row.name,
+          nameEn: row.name_en,
+          terms: parsePlan(row.terms),
+        })),
+        prices: new Map(
+          prices.rows.map((row) => [
+            row.id,
+            { listPrice: Number(row.list_price), floorPrice: Number(row.floor_price) },
+          ]),
+        ),
       };
       this.latest.set(projectId, snapshot);
       return snapshot;
@@ -323,12 +404,22 @@ export class PricingService {
 export async function createInitialPriceList(tx: Tx, projectId: string): Promise<void> {
   const existing = await tx.priceList.findFirst({ where: { projectId }, select: { id: true } });
   if (existing) return;
-  const units = await tx.unit.findMany({ where: { projectId }, select: { id: true, listPrice: true, floorPrice: true } });
+  const units = await tx.unit.findMany({
+    where: { projectId },
+    select: { id: true, listPrice: true, floorPrice: true },
+  });
   await tx.priceList.create({
     data: {
-      projectId, version: 1, status: 'ACTIVE', source: 'INITIAL', note: 'Initial prices', unitCount: units.length,
+      projectId,
+      version: 1,
+      status: 'ACTIVE',
+      source: 'INITIAL',
+      note: 'Initial prices',
+      unitCount: units.length,
       activatedAt: new Date(),
-      entries: { createMany: { data: units.map((u) => ({ unitId: u.id, listPrice: u.listPrice, floorPrice: u.floorPrice })) } },
+      entries: {
+        createMany: { data: units.map((u) => ({ unitId: u.id, listPrice: u.listPrice, floorPrice: u.floorPrice })) },
+      },
     },
   });
   await tx.project.update({ where: { id: projectId }, data: { priceVersion: 1, priceVersionCounter: 1 } });

@@ -3,7 +3,13 @@
  * Cached in memory for the hot paths (lock, join): served at once, refreshed in the background
  * (RefreshingCache), invalidated on change.
  */
-import { AppError, type BuildingInfo, type CatalogUnit, type ProjectCatalog, type ProjectSummary } from '@kaipan/shared';
+import {
+  AppError,
+  type BuildingInfo,
+  type CatalogUnit,
+  type ProjectCatalog,
+  type ProjectSummary,
+} from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import { RefreshingCache } from './refreshing-cache.js';
@@ -99,8 +105,17 @@ export class ProjectDirectory {
         where: { projectId },
         orderBy: [{ floor: 'desc' }, { position: 'asc' }],
         select: {
-          id: true, code: true, buildingId: true, floor: true, position: true, layout: true, layoutName: true,
-          grossArea: true, netArea: true, orientation: true, listPrice: true,
+          id: true,
+          code: true,
+          buildingId: true,
+          floor: true,
+          position: true,
+          layout: true,
+          layoutName: true,
+          grossArea: true,
+          netArea: true,
+          orientation: true,
+          listPrice: true,
         },
       }),
     ]);
@@ -176,7 +191,9 @@ export class ProjectDirectory {
     const projects = await this.access.get(principal.id);
     if (!projects.has(projectId)) {
       const exists = await this.db.project.count({ where: { id: projectId } });
-      throw exists ? new AppError('FORBIDDEN', 'You are not a member of this project.') : new AppError('NOT_FOUND', 'Project not found.');
+      throw exists
+        ? new AppError('FORBIDDEN', 'You are not a member of this project.')
+        : new AppError('NOT_FOUND', 'Project not found.');
     }
   }
 }

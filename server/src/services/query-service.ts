@@ -1,5 +1,14 @@
 /** Read models: the live snapshot, recent deals and the audit log of a project. */
-import { broadcastName, personView, redactPersonalJson, type AuditEntry, type DealInfo, type LockResult, type ProjectCatalog, type ProjectSnapshot } from '@kaipan/shared';
+import {
+  broadcastName,
+  personView,
+  redactPersonalJson,
+  type AuditEntry,
+  type DealInfo,
+  type LockResult,
+  type ProjectCatalog,
+  type ProjectSnapshot,
+} from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../selling/mirror.js';
 import type { Principal } from '../domain/principal.js';
@@ -46,8 +55,16 @@ export class QueryService {
       await this.keeper.rebuild(projectId);
       snap = await this.mirror.snapshot(projectId);
     }
-    const units = entry.catalog.units.map((u) => toUnitState(u, snap.units.get(u.id), snap.locks.get(u.id), snap.nowMs));
-    const snapshot: ProjectSnapshot = { projectId, seq: snap.seq, paused: snap.paused, serverTime: new Date(snap.nowMs).toISOString(), units };
+    const units = entry.catalog.units.map((u) =>
+      toUnitState(u, snap.units.get(u.id), snap.locks.get(u.id), snap.nowMs),
+    );
+    const snapshot: ProjectSnapshot = {
+      projectId,
+      seq: snap.seq,
+      paused: snap.paused,
+      serverTime: new Date(snap.nowMs).toISOString(),
+      units,
+    };
     // Reusable only if nothing changed between reading the version and the snapshot.
     if (snap.ready && (await this.mirror.version(projectId)) === version) {
       this.snapshots.set(projectId, { version, snapshot, at: Date.now() });
@@ -63,7 +80,10 @@ export class QueryService {
     return [...snap.locks]
       .filter(([, lock]) => lock.h === principal.id && lock.e > snap.nowMs)
       .map(([unitId, lock]) => ({
-        unitId, token: lock.t, expiresAt: new Date(lock.e).toISOString(), ttlMs: lock.e - snap.nowMs,
+        unitId,
+        token: lock.t,
+        expiresAt: new Date(lock.e).toISOString(),
+        ttlMs: lock.e - snap.nowMs,
       }));
   }
 
@@ -74,7 +94,11 @@ export class QueryService {
       orderBy: { createdAt: 'desc' },
       take: limit,
       select: {
-        id: true, unitId: true, buyerName: true, price: true, createdAt: true,
+        id: true,
+        unitId: true,
+        buyerName: true,
+        price: true,
+        createdAt: true,
         unit: { select: { code: true } },
         consultant: { select: { displayName: true } },
       },

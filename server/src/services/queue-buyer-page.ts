@@ -62,31 +62,52 @@ export class QueueBuyerPage {
     const now = Date.now();
     const [serving, ahead, calls, snapshot, catalog, shortlist] = await Promise.all([
       this.db.queueTicket.findMany({
-        where: { categoryId: ticket.categoryId, status: 'CALLED' }, orderBy: [{ calledAt: 'desc' }, { number: 'desc' }],
-        take: NOW_SERVING_SIZE, select: { label: true },
+        where: { categoryId: ticket.categoryId, status: 'CALLED' },
+        orderBy: [{ calledAt: 'desc' }, { number: 'desc' }],
+        take: NOW_SERVING_SIZE,
+        select: { label: true },
       }),
       ticket.status === 'WAITING' ? countWaitingAhead(this.db, ticket) : Promise.resolve(null),
       // The pace of this buyer's own line (people ahead are counted in it).
       this.db.queueTicket.findMany({
-        where: { categoryId: ticket.categoryId, calledAt: { not: null } }, orderBy: { calledAt: 'desc' }, take: CALL_RATE_WINDOW, select: { calledAt: true },
+        where: { categoryId: ticket.categoryId, calledAt: { not: null } },
+        orderBy: { calledAt: 'desc' },
+        take: CALL_RATE_WINDOW,
+        select: { calledAt: true },
       }),
       this.query.snapshot(buyerPagePrincipal(projectId), projectId),
       this.directory.getCatalog(projectId),
       ticket.customerId
-        ? this.db.shortlistItem.findMany({ where: { customerId: ticket.customerId }, orderBy: { rank: 'asc' }, select: { unitId: true, rank: true } })
+        ? this.db.shortlistItem.findMany({
+            where: { customerId: ticket.customerId },
+            orderBy: { rank: 'asc' },
+            select: { unitId: true, rank: true },
+          })
         : Promise.resolve([]),
     ]);
-    const rate = callingRatePerMinute(calls.flatMap((c) => (c.calledAt ? [c.calledAt.getTime()] : [])), now);
+    const rate = callingRatePerMinute(
+      calls.flatMap((c) => (c.calledAt ? [c.calledAt.getTime()] : [])),
+      now,
+    );
     const status = new Map(snapshot.units.map((u) => [u.id, u.status]));
     const shortlistUnits: BuyerShortlistUnit[] = shortlist.flatMap((s) => {
       const unit = catalog.byId.get(s.unitId);
       if (!unit) return [];
-      return [{
-        unitId: unit.id, code: unit.code, layout: unit.layout, layoutName: unit.layoutName, grossArea: unit.grossArea,
-        listPrice: unit.listPrice, status: status.get(unit.id) ?? 'NOT_RELEASED', rank: s.rank,
-      }];
+      return [
+        {
+          unitId: unit.id,
+          code: unit.code,
+          layout: unit.layout,
+          layoutName: unit.layoutName,
+          grossArea: unit.grossArea,
+          listPrice: unit.listPrice,
+          status: status.get(unit.id) ?? 'NOT_RELEASED',
+          rank: s.rank,
+        },
+      ];
     });
-    const selectionEndsAt = ticket.status === 'CALLED' ? (ticket.registration?.selectionEndsAt?.toISOString() ?? null) : null;
+    const selectionEndsAt =
+      ticket.status === 'CALLED' ? (ticket.registration?.selectionEndsAt?.toISOString() ?? null) : null;
     return {
       ticketId: ticket.id,
       project: ticket.project,
@@ -118,14 +139,19 @@ export class QueueBuyerPage {
    * The ticket's PDF when rendered (`ready`), else `rendering` after making sure a render job is
    * queued. NOT_FOUND unless the token is the ticket's.
    */
-  async ticketPdf(ticketId: string, token: string, origin: string): Promise<({ state: 'ready' } & StoredPdf) | { state: 'rendering' }> {
+  async ticketPdf(
+    ticketId: string,
+    token: string,
+    origin: string,
+  ): Promise<({ state: 'ready' } & StoredPdf) | { state: 'rendering' }> {
     const ticket = await this.db.queueTicket.findUnique({ where: { id: ticketId }, select: { id: true, token: true } });
     if (!ticket || !sameToken(ticket.token, token)) throw new AppError('NOT_FOUND');
     const stored = await this.documents.store.getTicketPdf(ticketId);
     if (stored) return { state: 'ready', ...stored };
     await this.documents.jobs.enqueueTicketPdf({ ticketId, origin });
     return { state: 'rendering' };
-  }}
+  }
+}
 
 /** Units per layout, and how many are AVAILABLE (not locked) in the live snapshot. */
 export function availabilityByLayout(

@@ -60,8 +60,20 @@ export interface QueueChange {
 /** How long an idempotency key remembers its first result, seconds. */
 const IDEMPOTENCY_TTL_SECONDS = 600;
 
-function toBoardTicket(t: { id: string; label: string; status: TicketStatus; calledAt: Date | null; missedCount: number }): QueueBoardTicket {
-  return { id: t.id, label: t.label, status: t.status, calledAt: t.calledAt?.toISOString() ?? null, missedCount: t.missedCount };
+function toBoardTicket(t: {
+  id: string;
+  label: string;
+  status: TicketStatus;
+  calledAt: Date | null;
+  missedCount: number;
+}): QueueBoardTicket {
+  return {
+    id: t.id,
+    label: t.label,
+    status: t.status,
+    calledAt: t.calledAt?.toISOString() ?? null,
+    missedCount: t.missedCount,
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -110,7 +122,8 @@ export class QueueService {
 
   /** Issuing numbers: the project's kiosk devices, managers and cashiers. */
   private async authorizeIssue(principal: Principal, projectId: string): Promise<void> {
-    if (!isQueueStaff(principal)) throw new AppError('FORBIDDEN', 'Only the queue kiosk, managers and cashiers issue numbers.');
+    if (!isQueueStaff(principal))
+      throw new AppError('FORBIDDEN', 'Only the queue kiosk, managers and cashiers issue numbers.');
     await this.directory.assertAccess(principal, projectId);
   }
 
@@ -124,22 +137,52 @@ export class QueueService {
 
   async listCategories(principal: Principal, projectId: string): Promise<QueueCategoryInfo[]> {
     await this.directory.assertAccess(principal, projectId);
-    const rows = await this.db.queueCategory.findMany({ where: { projectId }, orderBy: [{ priority: 'asc' }, { code: 'asc' }] });
-    return rows.map((c) => ({ id: c.id, code: c.code, name: c.name, nameEn: c.nameEn, prefix: c.prefix, priority: c.priority, issued: c.counter }));
+    const rows = await this.db.queueCategory.findMany({
+      where: { projectId },
+      orderBy: [{ priority: 'asc' }, { code: 'asc' }],
+    });
+    return rows.map((c) => ({
+      id: c.id,
+      code: c.code,
+      name: c.name,
+      nameEn: c.nameEn,
+      prefix: c.prefix,
+      priority: c.priority,
+      issued: c.counter,
+    }));
   }
 
-  async createCategory(principal: Principal, projectId: string, body: CreateQueueCategoryBody): Promise<QueueCategoryInfo> {
+  async createCategory(
+    principal: Principal,
+    projectId: string,
+    body: CreateQueueCategoryBody,
+  ): Promise<QueueCategoryInfo> {
     const actor = await this.authorizeManage(principal, projectId);
     try {
       const created = await this.db.$transaction(async (tx) => {
         const c = await tx.queueCategory.create({ data: { projectId, ...body } });
         await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor, action: 'queue.category.create', entity: 'queue_category', entityId: c.id, after: body }),
+          data: toAuditRow({
+            projectId,
+            actor,
+            action: 'queue.category.create',
+            entity: 'queue_category',
+            entityId: c.id,
+            after: body,
+          }),
         });
         return c;
       });
       this.changed(projectId, []);
-      return { id: created.id, code: created.code, name: created.name, nameEn: created.nameEn, prefix: created.prefix, priority: created.priority, issued: 0 };
+      return {
+        id: created.id,
+        code: created.code,
+        name: created.name,
+        nameEn: created.nameEn,
+        prefix: created.prefix,
+        priority: created.priority,
+        issued: 0,
+      };
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', `Queue category ${body.code} already exists.`);
       throw error;
@@ -155,7 +198,9 @@ export class QueueService {
    */
   async take(principal: Principal, projectId: string, body: TakeTicketBody, origin: string): Promise<TakeTicketResult> {
     await this.authorizeIssue(principal, projectId);
-    const category = await this.db.queueCategory.findUnique({ where: { projectId_code: { projectId, code: body.category } } });
+    const category = await this.db.queueCategory.findUnique({
+      where: { projectId_code: { projectId, code: body.category } },
+    });
     if (!category) throw new AppError('NOT_FOUND', `No queue category ${body.category} in this project.`);
     const buyer = await this.resolveBuyer(projectId, body);
 
@@ -164,12 +209,16 @@ export class QueueService {
       const ticketId = await this.redis.get(idemKey);
       if (ticketId) {
         const prior = await this.db.queueTicket.findUnique({ where: { id: ticketId }, include: ticketInclude });
-        if (prior && prior.phone !== buyer.phone) throw new AppError('CONFLICT', 'This idempotency key was used for another buyer.');
+        if (prior && prior.phone !== buyer.phone)
+          throw new AppError('CONFLICT', 'This idempotency key was used for another buyer.');
         if (prior) return this.takeResult(principal, prior, false);
       }
     }
 
-    const existing = await this.db.queueTicket.findUnique({ where: { projectId_phone: { projectId, phone: buyer.phone } }, include: ticketInclude });
+    const existing = await this.db.queueTicket.findUnique({
+      where: { projectId_phone: { projectId, phone: buyer.phone } },
+      include: ticketInclude,
+    });
     if (existing) return this.takeResult(principal, await this.linkLate(principal, existing, buyer), false);
 
     let ticket: TicketRow;
@@ -196,10 +245,18 @@ export class QueueService {
         });
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId, actor: principal, action: 'queue.ticket.issue', entity: 'queue_ticket', entityId: created.id,
+            projectId,
+            actor: principal,
+            action: 'queue.ticket.issue',
+            entity: 'queue_ticket',
+            entityId: created.id,
             after: {
-              label: created.label, category: category.code, phone: maskPhone(buyer.phone),
-              customerId: buyer.customerId, registrationId: buyer.registrationId, via: body.phone ? 'phone' : 'registration',
+              label: created.label,
+              category: category.code,
+              phone: maskPhone(buyer.phone),
+              customerId: buyer.customerId,
+              registrationId: buyer.registrationId,
+              via: body.phone ? 'phone' : 'registration',
             },
           }),
         });
@@ -208,7 +265,10 @@ export class QueueService {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The same phone was issued a number by a concurrent request: that ticket is the answer.
-      const winner = await this.db.queueTicket.findUnique({ where: { projectId_phone: { projectId, phone: buyer.phone } }, include: ticketInclude });
+      const winner = await this.db.queueTicket.findUnique({
+        where: { projectId_phone: { projectId, phone: buyer.phone } },
+        include: ticketInclude,
+      });
       if (!winner) throw error;
       return this.takeResult(principal, winner, false);
     }
@@ -217,7 +277,11 @@ export class QueueService {
     const result = await this.takeResult(principal, ticket, true);
     // The ticket exists whatever happens to the print job: the PDF is rendered on demand anyway.
     await this.documents.jobs
-      .enqueueTicketPdf({ ticketId: ticket.id, origin, ...(result.ticket.peopleAhead === null ? {} : { peopleAhead: result.ticket.peopleAhead }) })
+      .enqueueTicketPdf({
+        ticketId: ticket.id,
+        origin,
+        ...(result.ticket.peopleAhead === null ? {} : { peopleAhead: result.ticket.peopleAhead }),
+      })
       .catch((error: unknown) => this.log.error({ err: error, ticketId: ticket.id }, 'could not queue the ticket PDF'));
     return result;
   }
@@ -236,13 +300,21 @@ export class QueueService {
       return { phone: body.phone, customerId: customer?.id ?? null, registrationId };
     }
     const number = parseRegistrationNo(body.registrationNo ?? '');
-    if (number === null) throw new AppError('VALIDATION_FAILED', 'Not a registration number.', [{ path: 'registrationNo', message: 'expected R0001' }]);
+    if (number === null)
+      throw new AppError('VALIDATION_FAILED', 'Not a registration number.', [
+        { path: 'registrationNo', message: 'expected R0001' },
+      ]);
     const registration = await this.db.registration.findUnique({
       where: { projectId_number: { projectId, number } },
       select: { id: true, status: true, customer: { select: { id: true, phone: true } } },
     });
-    if (!registration || registration.status !== 'ACTIVE') throw new AppError('NOT_FOUND', 'No active registration with this number.');
-    return { phone: registration.customer.phone, customerId: registration.customer.id, registrationId: registration.id };
+    if (!registration || registration.status !== 'ACTIVE')
+      throw new AppError('NOT_FOUND', 'No active registration with this number.');
+    return {
+      phone: registration.customer.phone,
+      customerId: registration.customer.id,
+      registrationId: registration.id,
+    };
   }
 
   /** A buyer who registered after taking a number: link the ticket on their next visit to the kiosk. */
@@ -259,7 +331,11 @@ export class QueueService {
       const updated = await tx.queueTicket.update({ where: { id: ticket.id }, data, include: ticketInclude });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId: ticket.projectId, actor: principal, action: 'queue.ticket.link', entity: 'queue_ticket', entityId: ticket.id,
+          projectId: ticket.projectId,
+          actor: principal,
+          action: 'queue.ticket.link',
+          entity: 'queue_ticket',
+          entityId: ticket.id,
           before: { customerId: ticket.customerId, registrationId: ticket.registrationId },
           after: { customerId: updated.customerId, registrationId: updated.registrationId },
         }),
@@ -313,48 +389,81 @@ export class QueueService {
   /** The board state of a project (no personal data). */
   async buildState(projectId: string): Promise<QueueState> {
     const now = Date.now();
-    const categories = await this.db.queueCategory.findMany({ where: { projectId }, orderBy: [{ priority: 'asc' }, { code: 'asc' }] });
+    const categories = await this.db.queueCategory.findMany({
+      where: { projectId },
+      orderBy: [{ priority: 'asc' }, { code: 'asc' }],
+    });
     const [waiting, projectCalls, perCategory] = await Promise.all([
-      this.db.queueTicket.groupBy({ by: ['categoryId'], where: { projectId, status: 'WAITING' }, _count: { _all: true } }),
+      this.db.queueTicket.groupBy({
+        by: ['categoryId'],
+        where: { projectId, status: 'WAITING' },
+        _count: { _all: true },
+      }),
       this.db.queueTicket.findMany({
-        where: { projectId, calledAt: { not: null } }, orderBy: { calledAt: 'desc' }, take: CALL_RATE_WINDOW, select: { calledAt: true },
+        where: { projectId, calledAt: { not: null } },
+        orderBy: { calledAt: 'desc' },
+        take: CALL_RATE_WINDOW,
+        select: { calledAt: true },
       }),
       Promise.all(
         categories.map((c) =>
           Promise.all([
             this.db.queueTicket.findMany({
-              where: { categoryId: c.id, status: 'CALLED' }, orderBy: [{ calledAt: 'desc' }, { number: 'desc' }], take: NOW_SERVING_SIZE,
+              where: { categoryId: c.id, status: 'CALLED' },
+              orderBy: [{ calledAt: 'desc' }, { number: 'desc' }],
+              take: NOW_SERVING_SIZE,
             }),
             this.db.queueTicket.findMany({
-              where: { categoryId: c.id, status: 'WAITING' }, orderBy: [{ sortKey: 'asc' }, { number: 'asc' }], take: NEXT_LIST_SIZE,
+              where: { categoryId: c.id, status: 'WAITING' },
+              orderBy: [{ sortKey: 'asc' }, { number: 'asc' }],
+              take: NEXT_LIST_SIZE,
             }),
             this.db.queueTicket.findMany({
-              where: { categoryId: c.id, calledAt: { not: null } }, orderBy: { calledAt: 'desc' }, take: CALL_RATE_WINDOW, select: { calledAt: true },
+              where: { categoryId: c.id, calledAt: { not: null } },
+              orderBy: { calledAt: 'desc' },
+              take: CALL_RATE_WINDOW,
+              select: { calledAt: true },
             }),
           ]),
         ),
       ),
     ]);
     const waitingBy = new Map(waiting.map((w) => [w.categoryId, w._count._all]));
-    const times = (rows: { calledAt: Date | null }[]): number[] => rows.flatMap((r) => (r.calledAt ? [r.calledAt.getTime()] : []));
+    const times = (rows: { calledAt: Date | null }[]): number[] =>
+      rows.flatMap((r) => (r.calledAt ? [r.calledAt.getTime()] : []));
     const states: QueueCategoryState[] = categories.map((c, i) => {
       const [serving, next, calls] = perCategory[i]!;
       return {
-        id: c.id, code: c.code, name: c.name, nameEn: c.nameEn, prefix: c.prefix, priority: c.priority, issued: c.counter,
+        id: c.id,
+        code: c.code,
+        name: c.name,
+        nameEn: c.nameEn,
+        prefix: c.prefix,
+        priority: c.priority,
+        issued: c.counter,
         nowServing: serving.map(toBoardTicket),
         next: next.map(toBoardTicket),
         waitingCount: waitingBy.get(c.id) ?? 0,
         callsPerMinute: callingRatePerMinute(times(calls), now),
       };
     });
-    return { projectId, categories: states, callsPerMinute: callingRatePerMinute(times(projectCalls), now), serverTime: new Date(now).toISOString() };
+    return {
+      projectId,
+      categories: states,
+      callsPerMinute: callingRatePerMinute(times(projectCalls), now),
+      serverTime: new Date(now).toISOString(),
+    };
   }
 
   async listTickets(principal: Principal, projectId: string, q: ListTicketsQuery): Promise<QueueTicketView[]> {
     if (!isQueueStaff(principal)) throw new AppError('FORBIDDEN', 'Only queue staff list tickets.');
     await this.directory.assertAccess(principal, projectId);
     const rows = await this.db.queueTicket.findMany({
-      where: { projectId, ...(q.status ? { status: q.status } : {}), ...(q.category ? { category: { code: q.category } } : {}) },
+      where: {
+        projectId,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.category ? { category: { code: q.category } } : {}),
+      },
       include: ticketInclude,
       orderBy: [{ category: { priority: 'asc' } }, { sortKey: 'asc' }, { number: 'asc' }],
       take: q.limit,
@@ -373,7 +482,10 @@ export class QueueService {
     const actor = await this.authorizeManage(principal, projectId);
     let categoryId: string | null = null;
     if (body.category) {
-      const c = await this.db.queueCategory.findUnique({ where: { projectId_code: { projectId, code: body.category } }, select: { id: true } });
+      const c = await this.db.queueCategory.findUnique({
+        where: { projectId_code: { projectId, code: body.category } },
+        select: { id: true },
+      });
       if (!c) throw new AppError('NOT_FOUND', `No queue category ${body.category} in this project.`);
       categoryId = c.id;
     }
@@ -397,7 +509,13 @@ export class QueueService {
               SELECT t.id::text AS id FROM queue_tickets t JOIN queue_categories c ON c.id = t.category_id
               WHERE t.project_id = ${projectId}::uuid AND t.status = 'WAITING'
               ORDER BY c.priority, t.sort_key, t.number LIMIT ${body.count}::int FOR UPDATE OF t SKIP LOCKED`;
-        return this.callInTx(tx, actor, projectId, picked.map((p) => p.id), 'queue.ticket.call-next');
+        return this.callInTx(
+          tx,
+          actor,
+          projectId,
+          picked.map((p) => p.id),
+          'queue.ticket.call-next',
+        );
       });
       if (idemKey) await this.redis.set(idemKey, JSON.stringify(ids), 'EX', IDEMPOTENCY_TTL_SECONDS);
       if (ids.length > 0) this.changed(projectId, ids);
@@ -422,9 +540,19 @@ export class QueueService {
       if (rows.length !== unique.length) throw new AppError('NOT_FOUND', 'Some tickets are not in this project.');
       const bad = rows.filter((r) => r.status !== 'WAITING' && r.status !== 'CALLED');
       if (bad.length > 0) {
-        throw new AppError('INVALID_TRANSITION', 'Only waiting tickets can be called.', bad.map((b) => ({ ticketId: b.id, status: b.status })));
+        throw new AppError(
+          'INVALID_TRANSITION',
+          'Only waiting tickets can be called.',
+          bad.map((b) => ({ ticketId: b.id, status: b.status })),
+        );
       }
-      return this.callInTx(tx, actor, projectId, rows.filter((r) => r.status === 'WAITING').map((r) => r.id), 'queue.ticket.call');
+      return this.callInTx(
+        tx,
+        actor,
+        projectId,
+        rows.filter((r) => r.status === 'WAITING').map((r) => r.id),
+        'queue.ticket.call',
+      );
     });
     if (ids.length > 0) this.changed(projectId, ids);
     return this.callResult(principal, unique);
@@ -434,10 +562,19 @@ export class QueueService {
    * WAITING → CALLED for locked rows; opens the selection window of linked registrations in the
    * same transaction. Returns the ids called, in calling order.
    */
-  private async callInTx(tx: Tx, actor: Principal, projectId: string, ids: string[], action: string): Promise<string[]> {
+  private async callInTx(
+    tx: Tx,
+    actor: Principal,
+    projectId: string,
+    ids: string[],
+    action: string,
+  ): Promise<string[]> {
     if (ids.length === 0) return [];
     const now = new Date();
-    const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { selectionMinutes: true } });
+    const project = await tx.project.findUniqueOrThrow({
+      where: { id: projectId },
+      select: { selectionMinutes: true },
+    });
     const ends = new Date(now.getTime() + project.selectionMinutes * 60_000);
     const called = await tx.$queryRaw<{ id: string; label: string; registration_id: string | null }[]>`
       UPDATE queue_tickets t SET status = 'CALLED', called_at = ${now}
@@ -453,10 +590,16 @@ export class QueueService {
     for (const c of called) {
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor, action, entity: 'queue_ticket', entityId: c.id, at: now,
+          projectId,
+          actor,
+          action,
+          entity: 'queue_ticket',
+          entityId: c.id,
+          at: now,
           before: { status: 'WAITING', label: c.label },
           after: {
-            status: 'CALLED', label: c.label,
+            status: 'CALLED',
+            label: c.label,
             ...(c.registration_id ? { registrationId: c.registration_id, selectionEndsAt: ends.toISOString() } : {}),
           },
         }),
@@ -493,15 +636,25 @@ export class QueueService {
       await this.closeWindow(tx, row.registration_id, now);
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor, action: 'queue.ticket.served', entity: 'queue_ticket', entityId: ticketId, at: now,
-          before: { status: 'CALLED', label: row.label }, after: { status: 'SERVED', label: row.label },
+          projectId,
+          actor,
+          action: 'queue.ticket.served',
+          entity: 'queue_ticket',
+          entityId: ticketId,
+          at: now,
+          before: { status: 'CALLED', label: row.label },
+          after: { status: 'SERVED', label: row.label },
         }),
       });
       return true;
     });
     const ticket = await this.loadTicket(projectId, ticketId);
     if (!changed && ticket.status !== 'SERVED') {
-      throw new AppError('INVALID_TRANSITION', `Only a called ticket can be served; ${ticket.label} is ${ticket.status}.`, { status: ticket.status });
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `Only a called ticket can be served; ${ticket.label} is ${ticket.status}.`,
+        { status: ticket.status },
+      );
     }
     if (changed) this.changed(projectId, [ticketId]);
     return this.view(principal, ticket);
@@ -517,12 +670,23 @@ export class QueueService {
     await this.db.$transaction(async (tx) => {
       const ticket = await this.lockForReorder(tx, projectId, ticketId);
       if (ticket.status !== 'CALLED') {
-        throw new AppError('INVALID_TRANSITION', `Only a called ticket can be missed; ${ticket.label} is ${ticket.status}.`, { status: ticket.status });
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `Only a called ticket can be missed; ${ticket.label} is ${ticket.status}.`,
+          { status: ticket.status },
+        );
       }
-      const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { noShowRule: true, noShowRequeueAfter: true } });
+      const project = await tx.project.findUniqueOrThrow({
+        where: { id: projectId },
+        select: { noShowRule: true, noShowRequeueAfter: true },
+      });
       const { waitingKeys, endKey } = await this.categoryKeys(tx, ticket.categoryId);
       const outcome = planNoShow({
-        rule: project.noShowRule, requeueAfter: project.noShowRequeueAfter, missedCount: ticket.missedCount, waitingKeys, endKey,
+        rule: project.noShowRule,
+        requeueAfter: project.noShowRequeueAfter,
+        missedCount: ticket.missedCount,
+        waitingKeys,
+        endKey,
       });
       const now = new Date();
       await tx.queueTicket.update({
@@ -535,7 +699,12 @@ export class QueueService {
       await this.closeWindow(tx, ticket.registrationId, now);
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor, action: 'queue.ticket.no-show', entity: 'queue_ticket', entityId: ticketId, at: now,
+          projectId,
+          actor,
+          action: 'queue.ticket.no-show',
+          entity: 'queue_ticket',
+          entityId: ticketId,
+          at: now,
           before: { status: 'CALLED', label: ticket.label, sortKey: ticket.sortKey, missedCount: ticket.missedCount },
           after: { ...outcome, label: ticket.label, rule: project.noShowRule },
         }),
@@ -554,8 +723,12 @@ export class QueueService {
     const moved = await this.db.$transaction(async (tx) => {
       const ticket = await this.lockForReorder(tx, projectId, ticketId);
       if (ticket.status === 'WAITING') return false;
-      if (ticket.status === 'SERVED') throw new AppError('INVALID_TRANSITION', `${ticket.label} was already served.`, { status: ticket.status });
-      const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { noShowRequeueAfter: true } });
+      if (ticket.status === 'SERVED')
+        throw new AppError('INVALID_TRANSITION', `${ticket.label} was already served.`, { status: ticket.status });
+      const project = await tx.project.findUniqueOrThrow({
+        where: { id: projectId },
+        select: { noShowRequeueAfter: true },
+      });
       const { waitingKeys, endKey } = await this.categoryKeys(tx, ticket.categoryId);
       const sortKey = requeueKey(waitingKeys, project.noShowRequeueAfter, endKey);
       const now = new Date();
@@ -563,7 +736,12 @@ export class QueueService {
       if (ticket.status === 'CALLED') await this.closeWindow(tx, ticket.registrationId, now);
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor, action: 'queue.ticket.requeue', entity: 'queue_ticket', entityId: ticketId, at: now,
+          projectId,
+          actor,
+          action: 'queue.ticket.requeue',
+          entity: 'queue_ticket',
+          entityId: ticketId,
+          at: now,
           before: { status: ticket.status, label: ticket.label, sortKey: ticket.sortKey },
           after: { status: 'WAITING', label: ticket.label, sortKey },
         }),
@@ -587,7 +765,10 @@ export class QueueService {
   }
 
   private async categoryKeys(tx: Tx, categoryId: string): Promise<{ waitingKeys: number[]; endKey: number }> {
-    const waiting = await tx.queueTicket.findMany({ where: { categoryId, status: 'WAITING' }, select: { sortKey: true } });
+    const waiting = await tx.queueTicket.findMany({
+      where: { categoryId, status: 'WAITING' },
+      select: { sortKey: true },
+    });
     const max = await tx.queueTicket.aggregate({ where: { categoryId }, _max: { sortKey: true } });
     return { waitingKeys: waiting.map((w) => w.sortKey), endKey: max._max.sortKey ?? 0 };
   }
@@ -624,7 +805,11 @@ export class QueueService {
   }
 
   /** The ticket's PDF when rendered, else `rendering` after making sure a render job is queued. */
-  ticketPdf(ticketId: string, token: string, origin: string): Promise<({ state: 'ready' } & StoredPdf) | { state: 'rendering' }> {
+  ticketPdf(
+    ticketId: string,
+    token: string,
+    origin: string,
+  ): Promise<({ state: 'ready' } & StoredPdf) | { state: 'rendering' }> {
     return this.buyerPage.ticketPdf(ticketId, token, origin);
   }
 }

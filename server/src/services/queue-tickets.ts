@@ -12,7 +12,10 @@ export type TicketRow = Prisma.QueueTicketGetPayload<{ include: typeof ticketInc
  * People ahead of a waiting ticket: the rule of shared `countPeopleAhead` (waiting tickets of the
  * same category before it by sort key, then number), counted in SQL instead of loading the line.
  */
-export async function countWaitingAhead(db: Db, t: { projectId: string; categoryId: string; sortKey: number; number: number }): Promise<number> {
+export async function countWaitingAhead(
+  db: Db,
+  t: { projectId: string; categoryId: string; sortKey: number; number: number },
+): Promise<number> {
   const rows = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM queue_tickets t
     WHERE t.project_id = ${t.projectId}::uuid AND t.status = 'WAITING' AND t.category_id = ${t.categoryId}::uuid

@@ -23,7 +23,6 @@ type BookRow = {
   createdAt: Date;
 };
 
-
 export class ReceiptBookService {
   constructor(
     private readonly db: Db,
@@ -31,7 +30,10 @@ export class ReceiptBookService {
   ) {}
 
   private async infos(client: Client, rows: BookRow[]): Promise<ReceiptBookInfo[]> {
-    const names = await userNames(client, rows.map((r) => r.cashierId));
+    const names = await userNames(
+      client,
+      rows.map((r) => r.cashierId),
+    );
     return rows.map((b) => ({
       id: b.id,
       prefix: b.prefix,
@@ -57,9 +59,20 @@ export class ReceiptBookService {
     const user = await managerOf(this.directory, principal, projectId);
     const holder = await this.db.user.findUnique({
       where: { id: body.cashierId },
-      select: { id: true, role: true, active: true, displayName: true, memberships: { where: { projectId }, select: { projectId: true } } },
+      select: {
+        id: true,
+        role: true,
+        active: true,
+        displayName: true,
+        memberships: { where: { projectId }, select: { projectId: true } },
+      },
     });
-    if (!holder || !holder.active || !CASHIER_ROLES.includes(holder.role) || (holder.role !== 'ADMIN' && holder.memberships.length === 0)) {
+    if (
+      !holder ||
+      !holder.active ||
+      !CASHIER_ROLES.includes(holder.role) ||
+      (holder.role !== 'ADMIN' && holder.memberships.length === 0)
+    ) {
       throw new AppError('VALIDATION_FAILED', 'The cashier must be an active cashier (or manager) of this project.', [
         { path: 'cashierId', message: 'not a cashier of this project' },
       ]);
@@ -70,40 +83,83 @@ export class ReceiptBookService {
         const books = await tx.receiptBook.findMany({ where: { projectId } });
         const clash = books.find((b) => labelsCollide(b, body));
         if (clash) {
-          throw new AppError('CONFLICT', `The range overlaps receipt book ${receiptLabel(clash.prefix, clash.firstNumber, clash.digits)}…${receiptLabel(clash.prefix, clash.lastNumber, clash.digits)}.`, {
-            reason: 'RANGE_OVERLAP', bookId: clash.id,
-          });
+          throw new AppError(
+            'CONFLICT',
+            `The range overlaps receipt book ${receiptLabel(clash.prefix, clash.firstNumber, clash.digits)}…${receiptLabel(clash.prefix, clash.lastNumber, clash.digits)}.`,
+            {
+              reason: 'RANGE_OVERLAP',
+              bookId: clash.id,
+            },
+          );
         }
         const at = new Date();
         const active = books.find((b) => b.cashierId === body.cashierId && b.status === 'ACTIVE');
         if (active) {
           const left = remainingNumbers(active);
           if (left > 0) {
-            throw new AppError('CONFLICT', `${holder.displayName} still has an active receipt book with ${left} numbers left; close it first.`, {
-              reason: 'ACTIVE_BOOK', bookId: active.id, remaining: left,
-            });
+            throw new AppError(
+              'CONFLICT',
+              `${holder.displayName} still has an active receipt book with ${left} numbers left; close it first.`,
+              {
+                reason: 'ACTIVE_BOOK',
+                bookId: active.id,
+                remaining: left,
+              },
+            );
           }
           await tx.receiptBook.update({ where: { id: active.id }, data: { status: 'CLOSED', closedAt: at } });
           await tx.auditEvent.create({
-            data: toAuditRow({ projectId, actor: user, action: 'receipt_book.close', entity: 'receipt_book', entityId: active.id, at,
-              before: { status: 'ACTIVE', remaining: 0 }, after: { status: 'CLOSED', reason: 'used up' } }),
+            data: toAuditRow({
+              projectId,
+              actor: user,
+              action: 'receipt_book.close',
+              entity: 'receipt_book',
+              entityId: active.id,
+              at,
+              before: { status: 'ACTIVE', remaining: 0 },
+              after: { status: 'CLOSED', reason: 'used up' },
+            }),
           });
         }
         const created = await tx.receiptBook.create({
           data: {
-            projectId, prefix: body.prefix, firstNumber: body.firstNumber, lastNumber: body.lastNumber, nextNumber: body.firstNumber,
-            digits: body.digits, cashierId: body.cashierId, createdById: user.id,
+            projectId,
+            prefix: body.prefix,
+            firstNumber: body.firstNumber,
+            lastNumber: body.lastNumber,
+            nextNumber: body.firstNumber,
+            digits: body.digits,
+            cashierId: body.cashierId,
+            createdById: user.id,
           },
         });
         await tx.auditEvent.create({
-          data: toAuditRow({ projectId, actor: user, action: 'receipt_book.create', entity: 'receipt_book', entityId: created.id, at, before: null,
-            after: { prefix: body.prefix, firstNumber: body.firstNumber, lastNumber: body.lastNumber, digits: body.digits, cashierId: body.cashierId, cashier: holder.displayName } }),
+          data: toAuditRow({
+            projectId,
+            actor: user,
+            action: 'receipt_book.create',
+            entity: 'receipt_book',
+            entityId: created.id,
+            at,
+            before: null,
+            after: {
+              prefix: body.prefix,
+              firstNumber: body.firstNumber,
+              lastNumber: body.lastNumber,
+              digits: body.digits,
+              cashierId: body.cashierId,
+              cashier: holder.displayName,
+            },
+          }),
         });
         return created.id;
       }, TX_OPTIONS);
       return this.get(id);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('CONFLICT', 'The cashier was just given another active book; reload.', { reason: 'ACTIVE_BOOK' });
+      if (isUniqueViolation(error))
+        throw new AppError('CONFLICT', 'The cashier was just given another active book; reload.', {
+          reason: 'ACTIVE_BOOK',
+        });
       throw error;
     }
   }
@@ -138,8 +194,15 @@ export class ReceiptBookService {
       if (!rows[0]) return;
       const left = remainingNumbers({ nextNumber: Number(rows[0].next_number), lastNumber: book.lastNumber });
       await tx.auditEvent.create({
-        data: toAuditRow({ projectId: book.projectId, actor: user, action: 'receipt_book.close', entity: 'receipt_book', entityId: bookId,
-          before: { status: 'ACTIVE', remaining: left }, after: { status: 'CLOSED', unused: left } }),
+        data: toAuditRow({
+          projectId: book.projectId,
+          actor: user,
+          action: 'receipt_book.close',
+          entity: 'receipt_book',
+          entityId: bookId,
+          before: { status: 'ACTIVE', remaining: left },
+          after: { status: 'CLOSED', unused: left },
+        }),
       });
     }, TX_OPTIONS);
     return this.get(bookId);

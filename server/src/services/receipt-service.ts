@@ -42,10 +42,16 @@ import type { ProjectDirectory } from './project-directory.js';
 const voidInclude = {
   receipt: {
     select: {
-      id: true, label: true,
+      id: true,
+      label: true,
       payment: {
         select: {
-          id: true, kind: true, amount: true, payerName: true, cashierId: true, businessDate: true,
+          id: true,
+          kind: true,
+          amount: true,
+          payerName: true,
+          cashierId: true,
+          businessDate: true,
           subscription: { select: { consultantId: true, unit: { select: { code: true } } } },
           registration: { select: { number: true, customer: { select: { ownerId: true } } } },
         },
@@ -68,16 +74,30 @@ type Voidable = {
 
 /** Why a receipt cannot be voided (INVALID_TRANSITION), or nothing. */
 function assertVoidable(p: Voidable): void {
-  if (p.receiptStatus === 'VOIDED' || p.status === 'VOIDED') throw new AppError('INVALID_TRANSITION', 'The receipt is already voided.');
+  if (p.receiptStatus === 'VOIDED' || p.status === 'VOIDED')
+    throw new AppError('INVALID_TRANSITION', 'The receipt is already voided.');
   if (p.dayCloseId) {
-    throw new AppError('INVALID_TRANSITION', 'The day is closed — record a refund/correction instead of voiding.', { reason: 'DAY_CLOSED' });
+    throw new AppError('INVALID_TRANSITION', 'The day is closed — record a refund/correction instead of voiding.', {
+      reason: 'DAY_CLOSED',
+    });
   }
   if (p.status === 'CONVERTED') {
-    throw new AppError('INVALID_TRANSITION', 'This sincerity deposit was converted into a subscription deposit; a converted sincerity deposit cannot be voided.', { reason: 'CONVERTED' });
+    throw new AppError(
+      'INVALID_TRANSITION',
+      'This sincerity deposit was converted into a subscription deposit; a converted sincerity deposit cannot be voided.',
+      { reason: 'CONVERTED' },
+    );
   }
-  if (p.status === 'REFUNDED') throw new AppError('INVALID_TRANSITION', 'This payment was refunded; void the refund first.', { reason: 'REFUNDED' });
+  if (p.status === 'REFUNDED')
+    throw new AppError('INVALID_TRANSITION', 'This payment was refunded; void the refund first.', {
+      reason: 'REFUNDED',
+    });
   if (p.convertedFromId) {
-    throw new AppError('INVALID_TRANSITION', 'A conversion (诚意金转定金) moved no money and cannot be voided; it stays linked to its sincerity deposit.', { reason: 'CONVERSION' });
+    throw new AppError(
+      'INVALID_TRANSITION',
+      'A conversion (诚意金转定金) moved no money and cannot be voided; it stays linked to its sincerity deposit.',
+      { reason: 'CONVERSION' },
+    );
   }
 }
 
@@ -117,14 +137,20 @@ export class ReceiptService {
     },
     execute: async (tx, request, actor, at) => ({ result: await this.voidReceipt(tx, request.id, actor, at) }),
     afterApproval: async (_request, effects, actor) => {
-      if (effects?.reschedule) await this.depositJobs.schedule(effects.reschedule.subscriptionId, effects.reschedule.dueAt).catch(() => undefined);
+      if (effects?.reschedule)
+        await this.depositJobs
+          .schedule(effects.reschedule.subscriptionId, effects.reschedule.dueAt)
+          .catch(() => undefined);
       if (effects?.agreementOf) this.docs?.refreshFor('AGREEMENT', effects.agreementOf, actor, 'receipt.void');
     },
   };
 
   /** Void requests as `viewer` may see them (the payer's name per the privacy rule). */
   private async infos(rows: VoidRow[], viewer: UserPrincipal): Promise<VoidRequestInfo[]> {
-    const names = await userNames(this.db, rows.flatMap((r) => [r.requestedById, r.decidedById, r.receipt.payment.cashierId]));
+    const names = await userNames(
+      this.db,
+      rows.flatMap((r) => [r.requestedById, r.decidedById, r.receipt.payment.cashierId]),
+    );
     const name = (id: string | null) => (id ? (names.get(id) ?? '?') : null);
     return rows.map((r) => {
       const p = r.receipt.payment;
@@ -136,7 +162,11 @@ export class ReceiptService {
         paymentId: p.id,
         paymentKind: p.kind,
         amount: Number(p.amount),
-        payerName: showName(personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId }).name, p.payerName),
+        payerName: showName(
+          personView(viewer, { consultantId: p.subscription?.consultantId, ownerId: p.registration?.customer.ownerId })
+            .name,
+          p.payerName,
+        ),
         unitCode: p.subscription?.unit.code ?? null,
         registrationNo: p.registration ? formatRegistrationNo(p.registration.number) : null,
         cashierId: p.cashierId,
@@ -164,7 +194,11 @@ export class ReceiptService {
   private async loadReceipt(receiptId: string) {
     const receipt = await this.db.receipt.findUnique({
       where: { id: receiptId },
-      include: { payment: { select: { id: true, cashierId: true, status: true, kind: true, convertedFromId: true, dayCloseId: true } } },
+      include: {
+        payment: {
+          select: { id: true, cashierId: true, status: true, kind: true, convertedFromId: true, dayCloseId: true },
+        },
+      },
     });
     if (!receipt) throw new AppError('NOT_FOUND', 'No such receipt.');
     return receipt;
@@ -176,13 +210,21 @@ export class ReceiptService {
    * Ask to void a receipt (a cashier: their own receipts; managers: any). One pending request per
    * receipt: asking again with the same reason returns it (`created: false`).
    */
-  async requestVoid(principal: Principal, receiptId: string, reason: string): Promise<{ created: boolean; request: VoidRequestInfo }> {
+  async requestVoid(
+    principal: Principal,
+    receiptId: string,
+    reason: string,
+  ): Promise<{ created: boolean; request: VoidRequestInfo }> {
     const receipt = await this.loadReceipt(receiptId);
     const { user, manager } = await moneyStaff(this.directory, principal, receipt.projectId);
-    if (!manager && receipt.payment.cashierId !== user.id) throw new AppError('FORBIDDEN', 'A cashier can ask to void only their own receipts.');
+    if (!manager && receipt.payment.cashierId !== user.id)
+      throw new AppError('FORBIDDEN', 'A cashier can ask to void only their own receipts.');
     const same = async (open: { id: string; reason: string }) => {
       if (open.reason !== reason) {
-        throw new AppError('CONFLICT', 'A void request for this receipt is already waiting for a manager.', { reason: 'VOID_PENDING', requestId: open.id });
+        throw new AppError('CONFLICT', 'A void request for this receipt is already waiting for a manager.', {
+          reason: 'VOID_PENDING',
+          requestId: open.id,
+        });
       }
       return { created: false, request: await this.info(open.id, user) };
     };
@@ -190,8 +232,14 @@ export class ReceiptService {
     if (open) return same(open);
     assertVoidable({ ...receipt.payment, receiptStatus: receipt.status });
     const created = await this.workflow.request(this.kind, user, async (tx) => {
-      const row = await tx.voidRequest.create({ data: { projectId: receipt.projectId, receiptId, reason, requestedById: user.id } });
-      return { id: row.id, projectId: receipt.projectId, after: { status: 'PENDING', receiptId, receipt: receipt.label, paymentId: receipt.payment.id, reason } };
+      const row = await tx.voidRequest.create({
+        data: { projectId: receipt.projectId, receiptId, reason, requestedById: user.id },
+      });
+      return {
+        id: row.id,
+        projectId: receipt.projectId,
+        after: { status: 'PENDING', receiptId, receipt: receipt.label, paymentId: receipt.payment.id, reason },
+      };
     });
     if (!created) {
       // The partial unique index (one pending void per receipt) caught a simultaneous twin.
@@ -249,36 +297,94 @@ export class ReceiptService {
     const payment0 = request.receipt.payment;
     await lockPayment(tx, payment0.id);
     const payment = await tx.payment.findUniqueOrThrow({ where: { id: payment0.id } });
-    const receipt = await tx.receipt.findUniqueOrThrow({ where: { id: request.receiptId }, select: { status: true, label: true, number: true } });
+    const receipt = await tx.receipt.findUniqueOrThrow({
+      where: { id: request.receiptId },
+      select: { status: true, label: true, number: true },
+    });
     assertVoidable({ ...payment, receiptStatus: receipt.status });
-    await tx.receipt.update({ where: { id: request.receiptId }, data: { status: 'VOIDED', voidReason: request.reason, voidedAt: at } });
+    await tx.receipt.update({
+      where: { id: request.receiptId },
+      data: { status: 'VOIDED', voidReason: request.reason, voidedAt: at },
+    });
     await tx.payment.update({ where: { id: payment.id }, data: { status: 'VOIDED', voidedAt: at } });
     // The printed receipt's documents now verify as voided.
-    await tx.document.updateMany({ where: { kind: 'RECEIPT', entityId: request.receiptId, status: 'CURRENT' }, data: { status: 'VOIDED' } });
+    await tx.document.updateMany({
+      where: { kind: 'RECEIPT', entityId: request.receiptId, status: 'CURRENT' },
+      data: { status: 'VOIDED' },
+    });
     const audits = [
-      toAuditRow({ projectId, actor: user, action: 'receipt.void', entity: 'receipt', entityId: request.receiptId, at,
-        before: { status: 'ISSUED', label: receipt.label }, after: { status: 'VOIDED', label: receipt.label, number: receipt.number, reason: request.reason, approvedBy: user.username, requestId } }),
-      toAuditRow({ projectId, actor: user, action: 'payment.void', entity: 'payment', entityId: payment.id, at,
-        before: { status: payment.status, kind: payment.kind, amount: Number(payment.amount) }, after: { status: 'VOIDED', requestId } }),
+      toAuditRow({
+        projectId,
+        actor: user,
+        action: 'receipt.void',
+        entity: 'receipt',
+        entityId: request.receiptId,
+        at,
+        before: { status: 'ISSUED', label: receipt.label },
+        after: {
+          status: 'VOIDED',
+          label: receipt.label,
+          number: receipt.number,
+          reason: request.reason,
+          approvedBy: user.username,
+          requestId,
+        },
+      }),
+      toAuditRow({
+        projectId,
+        actor: user,
+        action: 'payment.void',
+        entity: 'payment',
+        entityId: payment.id,
+        at,
+        before: { status: payment.status, kind: payment.kind, amount: Number(payment.amount) },
+        after: { status: 'VOIDED', requestId },
+      }),
     ];
     const effects: VoidEffects = { reschedule: null, agreementOf: null };
     if (payment.kind === 'REFUND' && payment.correctsId) {
       // The refunded payment is held again; its deal owes the refund again.
-      const original = await tx.payment.findUnique({ where: { id: payment.correctsId }, select: { id: true, status: true, kind: true, subscriptionId: true, registrationId: true } });
+      const original = await tx.payment.findUnique({
+        where: { id: payment.correctsId },
+        select: { id: true, status: true, kind: true, subscriptionId: true, registrationId: true },
+      });
       if (original?.status === 'REFUNDED') {
         await tx.payment.update({ where: { id: original.id }, data: { status: 'RECORDED' } });
-        audits.push(toAuditRow({ projectId, actor: user, action: 'payment.refund_voided', entity: 'payment', entityId: original.id, at,
-          before: { status: 'REFUNDED' }, after: { status: 'RECORDED', voidedRefundId: payment.id } }));
+        audits.push(
+          toAuditRow({
+            projectId,
+            actor: user,
+            action: 'payment.refund_voided',
+            entity: 'payment',
+            entityId: original.id,
+            at,
+            before: { status: 'REFUNDED' },
+            after: { status: 'RECORDED', voidedRefundId: payment.id },
+          }),
+        );
         if (original.kind === 'SINCERITY' && original.registrationId) {
           await reinstateAfterVoidedRefund(tx, user, projectId, original.registrationId, payment.id, at);
         }
         if (original.subscriptionId) {
           const head = await chainHead(tx, original.subscriptionId);
           await lockSubscription(tx, head);
-          const updated = await tx.subscription.updateMany({ where: { id: head, refundState: 'DONE' }, data: { refundState: 'DUE' } });
+          const updated = await tx.subscription.updateMany({
+            where: { id: head, refundState: 'DONE' },
+            data: { refundState: 'DUE' },
+          });
           if (updated.count > 0) {
-            audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_due', entity: 'subscription', entityId: head, at,
-              before: { refundState: 'DONE' }, after: { refundState: 'DUE', voidedRefundId: payment.id } }));
+            audits.push(
+              toAuditRow({
+                projectId,
+                actor: user,
+                action: 'subscription.refund_due',
+                entity: 'subscription',
+                entityId: head,
+                at,
+                before: { refundState: 'DONE' },
+                after: { refundState: 'DUE', voidedRefundId: payment.id },
+              }),
+            );
           }
         }
       }
@@ -288,8 +394,12 @@ export class ReceiptService {
       effects.agreementOf = head;
       await lockSubscription(tx, head);
       if ((await settleDeposit(tx, user, head, at)) === 'unpaid') {
-        const sub = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { status: true, depositDueAt: true } });
-        if (sub.status === 'ACTIVE' && sub.depositDueAt && sub.depositDueAt > at) effects.reschedule = { subscriptionId: head, dueAt: sub.depositDueAt };
+        const sub = await tx.subscription.findUniqueOrThrow({
+          where: { id: head },
+          select: { status: true, depositDueAt: true },
+        });
+        if (sub.status === 'ACTIVE' && sub.depositDueAt && sub.depositDueAt > at)
+          effects.reschedule = { subscriptionId: head, dueAt: sub.depositDueAt };
       }
     }
     if (payment.kind !== 'REFUND' && payment.subscriptionId) {
@@ -298,11 +408,23 @@ export class ReceiptService {
       await lockSubscription(tx, head);
       const deal = await tx.subscription.findUniqueOrThrow({ where: { id: head }, select: { refundState: true } });
       if (deal.refundState === 'DUE') {
-        const held = await tx.payment.count({ where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' } });
+        const held = await tx.payment.count({
+          where: { subscriptionId: { in: await chainIds(tx, head) }, kind: { not: 'REFUND' }, status: 'RECORDED' },
+        });
         if (held === 0) {
           await tx.subscription.update({ where: { id: head }, data: { refundState: 'DONE' } });
-          audits.push(toAuditRow({ projectId, actor: user, action: 'subscription.refund_done', entity: 'subscription', entityId: head, at,
-            before: { refundState: 'DUE' }, after: { refundState: 'DONE', voidedPaymentId: payment.id } }));
+          audits.push(
+            toAuditRow({
+              projectId,
+              actor: user,
+              action: 'subscription.refund_done',
+              entity: 'subscription',
+              entityId: head,
+              at,
+              before: { refundState: 'DUE' },
+              after: { refundState: 'DONE', voidedPaymentId: payment.id },
+            }),
+          );
         }
       }
     }
@@ -314,7 +436,10 @@ export class ReceiptService {
 
   /** Count a print of the receipt: the first is 'receipt.print', later ones 'receipt.reprint' (COPY / 重打). */
   async print(principal: Principal, receiptId: string): Promise<ReceiptInfo> {
-    const receipt = await this.db.receipt.findUnique({ where: { id: receiptId }, select: { projectId: true, label: true } });
+    const receipt = await this.db.receipt.findUnique({
+      where: { id: receiptId },
+      select: { projectId: true, label: true },
+    });
     if (!receipt) throw new AppError('NOT_FOUND', 'No such receipt.');
     const { user } = await moneyStaff(this.directory, principal, receipt.projectId);
     await this.db.$transaction(async (tx) => {
@@ -323,8 +448,15 @@ export class ReceiptService {
       const count = rows[0]?.print_count;
       if (count === undefined) throw new AppError('INVALID_TRANSITION', 'A voided receipt is not printed.');
       await tx.auditEvent.create({
-        data: toAuditRow({ projectId: receipt.projectId, actor: user as UserPrincipal, action: count === 1 ? 'receipt.print' : 'receipt.reprint',
-          entity: 'receipt', entityId: receiptId, before: { printCount: count - 1 }, after: { printCount: count, label: receipt.label } }),
+        data: toAuditRow({
+          projectId: receipt.projectId,
+          actor: user as UserPrincipal,
+          action: count === 1 ? 'receipt.print' : 'receipt.reprint',
+          entity: 'receipt',
+          entityId: receiptId,
+          before: { printCount: count - 1 },
+          after: { printCount: count, label: receipt.label },
+        }),
       });
     }, TX_OPTIONS);
     return this.receiptInfo(receiptId);
@@ -332,12 +464,18 @@ export class ReceiptService {
 
   private async receiptInfo(receiptId: string): Promise<ReceiptInfo> {
     const row = await this.db.receipt.findUniqueOrThrow({ where: { id: receiptId }, include: receiptInclude });
-    const names = await userNames(this.db, row.voidRequests.map((v) => v.requestedById));
+    const names = await userNames(
+      this.db,
+      row.voidRequests.map((v) => v.requestedById),
+    );
     return toReceiptInfo(row, names);
   }
 
   async get(principal: Principal, receiptId: string): Promise<ReceiptInfo & { payment: PaymentInfo }> {
-    const row = await this.db.receipt.findUnique({ where: { id: receiptId }, select: { projectId: true, paymentId: true } });
+    const row = await this.db.receipt.findUnique({
+      where: { id: receiptId },
+      select: { projectId: true, paymentId: true },
+    });
     if (!row) throw new AppError('NOT_FOUND', 'No such receipt.');
     const { user } = await moneyStaff(this.directory, principal, row.projectId);
     return { ...(await this.receiptInfo(receiptId)), payment: await paymentInfo(this.db, row.paymentId, user) };

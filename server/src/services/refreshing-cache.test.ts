@@ -63,7 +63,11 @@ describe('RefreshingCache', () => {
   it('keeps the stale entry when a background refresh fails, and reports the error', async () => {
     const { calls, load } = controlledLoader();
     const errors: unknown[] = [];
-    const cache = new RefreshingCache(load, { freshMs: 1_000, maxStaleMs: 10_000, onRefreshError: (e) => errors.push(e) });
+    const cache = new RefreshingCache(load, {
+      freshMs: 1_000,
+      maxStaleMs: 10_000,
+      onRefreshError: (e) => errors.push(e),
+    });
     const first = cache.get('k');
     calls[0]!.resolve('v1');
     await first;
@@ -90,7 +94,11 @@ describe('RefreshingCache', () => {
   });
 
   it('evicts the oldest entries beyond maxEntries', async () => {
-    const cache = new RefreshingCache(async (k: number) => k * 10, { freshMs: 1_000, maxStaleMs: 10_000, maxEntries: 3 });
+    const cache = new RefreshingCache(async (k: number) => k * 10, {
+      freshMs: 1_000,
+      maxStaleMs: 10_000,
+      maxEntries: 3,
+    });
     for (const k of [1, 2, 3, 4]) await cache.get(k);
     expect([1, 2, 3, 4].map((k) => cache.peek(k))).toEqual([undefined, 20, 30, 40]);
   });

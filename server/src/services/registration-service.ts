@@ -36,7 +36,16 @@ export const SINCERITY_HELD_WHERE = {
 } as const satisfies Prisma.PaymentWhereInput;
 
 const registrationInclude = {
-  customer: { select: { id: true, name: true, phone: true, status: true, ownerId: true, owner: { select: { displayName: true } } } },
+  customer: {
+    select: {
+      id: true,
+      name: true,
+      phone: true,
+      status: true,
+      ownerId: true,
+      owner: { select: { displayName: true } },
+    },
+  },
   _count: { select: { payments: { where: SINCERITY_HELD_WHERE } } },
 } as const;
 
@@ -121,8 +130,12 @@ export class RegistrationService {
     if (body.unitsAllowed !== undefined && !canManage(user)) {
       throw new AppError('FORBIDDEN', 'Only managers set a registration’s entitlement.');
     }
-    const customer = await this.db.customer.findUnique({ where: { id: body.customerId }, select: { projectId: true, ownerId: true, status: true } });
-    if (!customer || customer.projectId !== projectId) throw new AppError('NOT_FOUND', 'Customer not found in this project.');
+    const customer = await this.db.customer.findUnique({
+      where: { id: body.customerId },
+      select: { projectId: true, ownerId: true, status: true },
+    });
+    if (!customer || customer.projectId !== projectId)
+      throw new AppError('NOT_FOUND', 'Customer not found in this project.');
     if (user.role === 'CONSULTANT' && customer.ownerId !== null && customer.ownerId !== user.id) {
       throw new AppError('FORBIDDEN', 'This customer belongs to another consultant.');
     }
@@ -154,14 +167,25 @@ export class RegistrationService {
         await tx.auditEvent.createMany({
           data: [
             toAuditRow({
-              projectId, actor: user, action: 'registration.create', entity: 'registration', entityId: created.id,
+              projectId,
+              actor: user,
+              action: 'registration.create',
+              entity: 'registration',
+              entityId: created.id,
               after: { number: created.number, customerId: body.customerId, unitsAllowed: created.unitsAllowed },
             }),
             ...(statusChange
-              ? [toAuditRow({
-                  projectId, actor: user, action: 'customer.status', entity: 'customer', entityId: body.customerId,
-                  before: { status: 'POTENTIAL' }, after: { status: 'INTERESTED', registrationId: created.id },
-                })]
+              ? [
+                  toAuditRow({
+                    projectId,
+                    actor: user,
+                    action: 'customer.status',
+                    entity: 'customer',
+                    entityId: body.customerId,
+                    before: { status: 'POTENTIAL' },
+                    after: { status: 'INTERESTED', registrationId: created.id },
+                  }),
+                ]
               : []),
           ],
         });
@@ -183,7 +207,11 @@ export class RegistrationService {
    */
   async overview(principal: Principal, projectId: string): Promise<RegistrationOverview> {
     const user = await this.authorize(principal, projectId);
-    const rows = await this.db.registration.findMany({ where: { projectId }, include: registrationInclude, orderBy: { number: 'asc' } });
+    const rows = await this.db.registration.findMany({
+      where: { projectId },
+      include: registrationInclude,
+      orderBy: { number: 'asc' },
+    });
     const snapshot = await this.mirror.snapshot(projectId);
     let availableUnits = 0;
     for (const unit of snapshot.units.values()) if (unit.status === 'AVAILABLE') availableUnits += 1;
@@ -242,14 +270,26 @@ export class RegistrationService {
     if (!canManage(user)) throw new AppError('FORBIDDEN', 'Only managers can do this.');
     const row = await this.db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM registrations WHERE id = ${registrationId}::uuid FOR UPDATE`;
-      const current = await tx.registration.findUniqueOrThrow({ where: { id: registrationId }, include: registrationInclude });
+      const current = await tx.registration.findUniqueOrThrow({
+        where: { id: registrationId },
+        include: registrationInclude,
+      });
       const data = change(current);
       if (!data) return current;
-      const updated = await tx.registration.update({ where: { id: registrationId }, data, include: registrationInclude });
+      const updated = await tx.registration.update({
+        where: { id: registrationId },
+        data,
+        include: registrationInclude,
+      });
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId: found.projectId, actor: user, action, entity: 'registration', entityId: registrationId,
-          before: pick(current, data), after: pick(updated, data),
+          projectId: found.projectId,
+          actor: user,
+          action,
+          entity: 'registration',
+          entityId: registrationId,
+          before: pick(current, data),
+          after: pick(updated, data),
         }),
       });
       return updated;
@@ -263,7 +303,12 @@ export class RegistrationService {
    * the selection window, and with entitlement left. One indexed read (the registration and its
    * customer by primary key); the lock script then counts the buyer's live locks atomically.
    */
-  async entitlementFor(user: UserPrincipal, projectId: string, registrationId: string, requireCalled: boolean): Promise<BuyerEntitlement> {
+  async entitlementFor(
+    user: UserPrincipal,
+    projectId: string,
+    registrationId: string,
+    requireCalled: boolean,
+  ): Promise<BuyerEntitlement> {
     const { rows } = await this.sql.query<EntitlementRow>({
       name: 'kaipan_entitlement_v2',
       text: `SELECT r.project_id::text, r.status, r.units_allowed, r.units_used,
@@ -273,7 +318,8 @@ export class RegistrationService {
       values: [registrationId],
     });
     const r = rows[0];
-    if (!r || r.project_id !== projectId || r.status !== 'ACTIVE') throw new AppError('NOT_FOUND', 'Registration not found or cancelled.');
+    if (!r || r.project_id !== projectId || r.status !== 'ACTIVE')
+      throw new AppError('NOT_FOUND', 'Registration not found or cancelled.');
     const { actingFor } = assertCanSelectFor(user, r.owner_id);
     if (requireCalled && !r.window_open) throw new AppError('SELECTION_NOT_OPEN');
     const remaining = r.units_allowed - r.units_used;
@@ -300,7 +346,10 @@ export class RegistrationService {
    * caller checked the user's access to the project).
    */
   async assertSelectable(user: UserPrincipal, projectId: string, registrationId: string): Promise<void> {
-    const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true, customer: { select: { ownerId: true } } } });
+    const row = await this.db.registration.findUnique({
+      where: { id: registrationId },
+      select: { projectId: true, customer: { select: { ownerId: true } } },
+    });
     if (!row || row.projectId !== projectId) throw new AppError('NOT_FOUND', 'Registration not found.');
     assertCanSelectFor(user, row.customer.ownerId);
   }

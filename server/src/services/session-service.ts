@@ -160,7 +160,12 @@ export class SessionService {
    * End sessions in a transaction of the caller (e.g. deactivation, which also changes the user):
    * marks the rows and audits each. Call `announce` with the result after the commit.
    */
-  async endInTransaction(tx: Tx, actor: Principal, filter: SessionFilter, reason: SessionEndReason): Promise<EndedSessions & { rows: EndedRow[] }> {
+  async endInTransaction(
+    tx: Tx,
+    actor: Principal,
+    filter: SessionFilter,
+    reason: SessionEndReason,
+  ): Promise<EndedSessions & { rows: EndedRow[] }> {
     const rows = await tx.$queryRaw<EndedRow[]>`
       UPDATE sessions SET revoked_at = now(), revoked_reason = ${reason}
       WHERE user_id = ${filter.userId}::uuid
@@ -195,7 +200,10 @@ export class SessionService {
   /** After the commit: apply here at once, then tell the other processes (best effort: they also poll). */
   async announce(result: EndedSessions & { rows: EndedRow[] }): Promise<void> {
     if (result.rows.length === 0) return;
-    this.apply(result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })), result.reason);
+    this.apply(
+      result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
+      result.reason,
+    );
     const message: Message = {
       reason: result.reason,
       sessions: result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
@@ -203,7 +211,10 @@ export class SessionService {
     try {
       await this.redis.publish(this.channel, JSON.stringify(message));
     } catch (error) {
-      this.log.warn({ err: error }, 'sessions: could not publish ended sessions; other processes pick them up on their next poll');
+      this.log.warn(
+        { err: error },
+        'sessions: could not publish ended sessions; other processes pick them up on their next poll',
+      );
     }
   }
 
@@ -226,7 +237,11 @@ export class SessionService {
       if (!first) void this.poll(false);
       first = false;
     });
-    await sub.subscribe(this.channel).catch((error: unknown) => this.log.warn({ err: error }, 'sessions: subscribe failed; polling only until Redis is back'));
+    await sub
+      .subscribe(this.channel)
+      .catch((error: unknown) =>
+        this.log.warn({ err: error }, 'sessions: subscribe failed; polling only until Redis is back'),
+      );
     this.pollTimer = setInterval(() => void this.poll(false), this.opts.pollMs);
     this.pollTimer.unref();
     this.flushTimer = setInterval(() => void this.flush(), this.opts.flushMs);
@@ -286,7 +301,11 @@ export class SessionService {
               WHERE revoked_at IS NOT NULL AND expires_at > now() ORDER BY revoked_at LIMIT 50000`;
         for (const reason of ['logout', 'revoked', 'deactivated'] as const) {
           const mine = rows.filter((r) => reasonOf(r.revoked_reason) === reason);
-          if (mine.length > 0) this.apply(mine.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })), reason);
+          if (mine.length > 0)
+            this.apply(
+              mine.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
+              reason,
+            );
         }
         const latest = rows.at(-1)?.revoked_at;
         if (latest && (!this.seenUntil || latest > this.seenUntil)) this.seenUntil = latest;

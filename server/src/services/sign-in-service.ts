@@ -3,7 +3,13 @@
  * trusted-device cookies (server/src/domain/device-cookie.ts), the password check and session
  * (auth-service.ts), and the audit of failed attempts that admins review (never the password).
  */
-import { AppError, type FailedLoginInfo, type FailedLoginPage, type FailedLoginsQuery, type LoginResponse } from '@kaipan/shared';
+import {
+  AppError,
+  type FailedLoginInfo,
+  type FailedLoginPage,
+  type FailedLoginsQuery,
+  type LoginResponse,
+} from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import { issueDeviceCookie, newDeviceId, verifyDeviceCookie } from '../domain/device-cookie.js';
 import { loginDelayMs, throttleSource } from '../domain/login-throttle.js';
@@ -55,19 +61,26 @@ export class SignInService {
     const attempt = await this.throttle.begin(username, source);
     if (!attempt.allowed) {
       const retryAfterSeconds = Math.max(1, Math.ceil(attempt.retryAfterMs / 1000));
-      throw new AppError('RATE_LIMITED', `Too many sign-in attempts from here; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      throw new AppError('RATE_LIMITED', `Too many sign-in attempts from here; try again in ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      });
     }
     let signedIn: LoginResponse & { sessionId: string };
     try {
       // The session's audit event is committed with the session (before the token is answered).
-      signedIn = await this.auth.login(username, input.password, { device: input.device, address: input.ip }, (user, sessionId) => ({
-        projectId: null,
-        actor: { kind: 'user', ...user, device: input.device, sessionId },
-        action: 'session.created',
-        entity: 'session',
-        entityId: sessionId,
-        after: { address: input.ip, trustedDevice: trustedDevice !== null },
-      }));
+      signedIn = await this.auth.login(
+        username,
+        input.password,
+        { device: input.device, address: input.ip },
+        (user, sessionId) => ({
+          projectId: null,
+          actor: { kind: 'user', ...user, device: input.device, sessionId },
+          action: 'session.created',
+          entity: 'session',
+          entityId: sessionId,
+          after: { address: input.ip, trustedDevice: trustedDevice !== null },
+        }),
+      );
     } catch (error) {
       if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
         const failures = attempt.failures + 1;
@@ -77,7 +90,12 @@ export class SignInService {
           action: 'auth.login_failed',
           entity: 'user',
           entityId: username,
-          after: { address: input.ip, trustedDevice: trustedDevice !== null, failures, waitSeconds: Math.ceil(loginDelayMs(failures) / 1000) },
+          after: {
+            address: input.ip,
+            trustedDevice: trustedDevice !== null,
+            failures,
+            waitSeconds: Math.ceil(loginDelayMs(failures) / 1000),
+          },
         });
       } else {
         // The password was never judged (e.g. too many hashes at once, a service down): not a failure.

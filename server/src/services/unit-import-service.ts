@@ -104,12 +104,26 @@ export class UnitImportService {
   private async load(db: Reader, projectId: string): Promise<ProjectFacts> {
     const [project, buildings, units] = await Promise.all([
       db.project.findUnique({ where: { id: projectId }, select: { code: true, timezone: true } }),
-      db.building.findMany({ where: { projectId }, select: { id: true, code: true, floors: true, unitsPerFloor: true, sortOrder: true } }),
+      db.building.findMany({
+        where: { projectId },
+        select: { id: true, code: true, floors: true, unitsPerFloor: true, sortOrder: true },
+      }),
       db.unit.findMany({
         where: { projectId },
         select: {
-          id: true, code: true, buildingId: true, floor: true, position: true, layout: true, layoutName: true,
-          grossArea: true, netArea: true, orientation: true, listPrice: true, floorPrice: true, status: true,
+          id: true,
+          code: true,
+          buildingId: true,
+          floor: true,
+          position: true,
+          layout: true,
+          layoutName: true,
+          grossArea: true,
+          netArea: true,
+          orientation: true,
+          listPrice: true,
+          floorPrice: true,
+          status: true,
         },
       }),
     ]);
@@ -136,7 +150,9 @@ export class UnitImportService {
     const facts = await this.load(this.db, projectId);
     const buildings = new Map(facts.buildings.map((b) => [b.id, b]));
     const order = new Map(
-      [...facts.buildings].sort((a, b) => a.sortOrder - b.sortOrder || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map((b, i) => [b.id, i]),
+      [...facts.buildings]
+        .sort((a, b) => a.sortOrder - b.sortOrder || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+        .map((b, i) => [b.id, i]),
     );
     const rows = sortForExport(
       facts.units.map((u) => ({
@@ -167,9 +183,15 @@ export class UnitImportService {
     return this.file(`${project.code}-units-template`, format, [], true);
   }
 
-  private async file(base: string, format: UnitSheetFormat, rows: ExportRow[], instructions: boolean): Promise<SheetFile> {
+  private async file(
+    base: string,
+    format: UnitSheetFormat,
+    rows: ExportRow[],
+    instructions: boolean,
+  ): Promise<SheetFile> {
     const body = format === 'xlsx' ? await toXlsx(rows, { instructions }) : toCsv(rows);
-    const contentType = format === 'csv' ? `${UNIT_SHEET_CONTENT_TYPES.csv}; charset=utf-8` : UNIT_SHEET_CONTENT_TYPES.xlsx;
+    const contentType =
+      format === 'csv' ? `${UNIT_SHEET_CONTENT_TYPES.csv}; charset=utf-8` : UNIT_SHEET_CONTENT_TYPES.xlsx;
     return { fileName: `${base}.${format}`, contentType, body };
   }
 
@@ -192,7 +214,12 @@ export class UnitImportService {
     return result.plan;
   }
 
-  async importFile(principal: Principal, projectId: string, bytes: Uint8Array, options: ImportOptions): Promise<UnitImportResult> {
+  async importFile(
+    principal: Principal,
+    projectId: string,
+    bytes: Uint8Array,
+    options: ImportOptions,
+  ): Promise<UnitImportResult> {
     const user = await this.authorize(principal, projectId);
     const read = await readSheet(bytes, options.format);
     if (!read.ok) throw invalid({ errors: [read.error], rowCount: 0, errorCount: 1 });
@@ -218,11 +245,20 @@ export class UnitImportService {
 
       await tx.auditEvent.create({
         data: toAuditRow({
-          projectId, actor: user, action: 'units.import', entity: 'project', entityId: projectId,
+          projectId,
+          actor: user,
+          action: 'units.import',
+          entity: 'project',
+          entityId: projectId,
           after: {
-            fileName: options.fileName, format: options.format, rows: plan.rowCount,
-            created: created.length, updated: plan.factChanges.length, unchanged: plan.unchanged,
-            priceChanges: plan.priceChanges.length, pendingVersion: pending?.version ?? null,
+            fileName: options.fileName,
+            format: options.format,
+            rows: plan.rowCount,
+            created: created.length,
+            updated: plan.factChanges.length,
+            unchanged: plan.unchanged,
+            priceChanges: plan.priceChanges.length,
+            pendingVersion: pending?.version ?? null,
           },
         }),
       });
@@ -233,7 +269,9 @@ export class UnitImportService {
     if (outcome.plan.creates.length > 0 || outcome.plan.factChanges.length > 0) {
       // New units enter the mirror and fact changes bump versions: the rebuild merges them and
       // tells every screen to resync (catalog and snapshot). The watchdog retries if Redis is away.
-      await this.keeper.rebuild(projectId).catch((error: unknown) => this.log.error({ err: error, projectId }, 'import: mirror rebuild failed'));
+      await this.keeper
+        .rebuild(projectId)
+        .catch((error: unknown) => this.log.error({ err: error, projectId }, 'import: mirror rebuild failed'));
     }
     const pendingInfo = outcome.pending
       ? ((await this.priceBook.listVersions(principal, projectId)).find((v) => v.id === outcome.pending!.id) ?? null)
@@ -245,7 +283,12 @@ export class UnitImportService {
    * (a) New units: NOT_RELEASED, no batch; their prices join every ACTIVE and PENDING version.
    * Set-based SQL (unnest): thousands of rows cost three statements, not an ORM round per row.
    */
-  private async createUnits(tx: Tx, user: UserPrincipal, projectId: string, plan: ImportPlan): Promise<{ id: string }[]> {
+  private async createUnits(
+    tx: Tx,
+    user: UserPrincipal,
+    projectId: string,
+    plan: ImportPlan,
+  ): Promise<{ id: string }[]> {
     if (plan.creates.length === 0) return [];
     // A project without any price list (older data) gets version 1 from its current units first.
     await createInitialPriceList(tx, projectId);
@@ -278,11 +321,25 @@ export class UnitImportService {
       tx,
       rows.map(({ id, row }) =>
         toAuditRow({
-          projectId, actor: user, action: 'unit.create', entity: 'unit', entityId: id,
+          projectId,
+          actor: user,
+          action: 'unit.create',
+          entity: 'unit',
+          entityId: id,
           after: {
-            code: row.unit, building: row.building, floor: row.floor, position: row.position, layout: row.layout, layoutName: row.layoutName,
-            grossArea: hundredthsToText(row.grossAreaCenti), netArea: hundredthsToText(row.netAreaCenti), orientation: row.orientation,
-            listPrice: row.listPrice, floorPrice: row.floorPrice, status: 'NOT_RELEASED', source: 'import',
+            code: row.unit,
+            building: row.building,
+            floor: row.floor,
+            position: row.position,
+            layout: row.layout,
+            layoutName: row.layoutName,
+            grossArea: hundredthsToText(row.grossAreaCenti),
+            netArea: hundredthsToText(row.netAreaCenti),
+            orientation: row.orientation,
+            listPrice: row.listPrice,
+            floorPrice: row.floorPrice,
+            status: 'NOT_RELEASED',
+            source: 'import',
           },
         }),
       ),
@@ -294,7 +351,13 @@ export class UnitImportService {
    * (b) Facts of existing units, in one statement that re-checks the status: a unit subscribed
    * since the check is not touched, and the whole import is refused for it.
    */
-  private async updateFacts(tx: Tx, user: UserPrincipal, projectId: string, plan: ImportPlan, buildingCode: Map<string, string>): Promise<void> {
+  private async updateFacts(
+    tx: Tx,
+    user: UserPrincipal,
+    projectId: string,
+    plan: ImportPlan,
+    buildingCode: Map<string, string>,
+  ): Promise<void> {
     const changes = plan.factChanges;
     if (changes.length === 0) return;
     const updated = await tx.$queryRaw<{ id: string }[]>`
@@ -314,7 +377,10 @@ export class UnitImportService {
       const done = new Set(updated.map((r) => r.id));
       const lost = changes.filter((c) => !done.has(c.unit.id));
       const errors = lost.map((c) => ({
-        row: c.row.row, column: null, value: c.row.unit, code: 'UNIT_NOT_EDITABLE' as const,
+        row: c.row.row,
+        column: null,
+        value: c.row.unit,
+        code: 'UNIT_NOT_EDITABLE' as const,
         reason: `Unit ${c.unit.code} was sold or withheld while the file was being imported.`,
       }));
       throw invalid({ errors, rowCount: plan.rowCount, errorCount: errors.length });
@@ -324,18 +390,39 @@ export class UnitImportService {
       const r = c.row;
       const all: Record<string, unknown> =
         side === 'before'
-          ? { building: buildingCode.get(u.buildingId), floor: u.floor, position: u.position, layout: u.layout, layoutName: u.layoutName,
-              grossArea: hundredthsToText(u.grossAreaCenti), netArea: hundredthsToText(u.netAreaCenti), orientation: u.orientation }
-          : { building: r.building, floor: r.floor, position: r.position, layout: r.layout, layoutName: r.layoutName,
-              grossArea: hundredthsToText(r.grossAreaCenti), netArea: hundredthsToText(r.netAreaCenti), orientation: r.orientation };
+          ? {
+              building: buildingCode.get(u.buildingId),
+              floor: u.floor,
+              position: u.position,
+              layout: u.layout,
+              layoutName: u.layoutName,
+              grossArea: hundredthsToText(u.grossAreaCenti),
+              netArea: hundredthsToText(u.netAreaCenti),
+              orientation: u.orientation,
+            }
+          : {
+              building: r.building,
+              floor: r.floor,
+              position: r.position,
+              layout: r.layout,
+              layoutName: r.layoutName,
+              grossArea: hundredthsToText(r.grossAreaCenti),
+              netArea: hundredthsToText(r.netAreaCenti),
+              orientation: r.orientation,
+            };
       return Object.fromEntries(c.changed.map((k) => [k, all[k]]));
     };
     await insertAudit(
       tx,
       changes.map((c) =>
         toAuditRow({
-          projectId, actor: user, action: 'unit.update', entity: 'unit', entityId: c.unit.id,
-          before: { code: c.unit.code, ...fact(c, 'before') }, after: { ...fact(c, 'after'), source: 'import' },
+          projectId,
+          actor: user,
+          action: 'unit.update',
+          entity: 'unit',
+          entityId: c.unit.id,
+          before: { code: c.unit.code, ...fact(c, 'before') },
+          after: { ...fact(c, 'after'), source: 'import' },
         }),
       ),
     );
@@ -345,12 +432,26 @@ export class UnitImportService {
    * (c) Price changes of existing units → one PENDING version. An identical pending import from the
    * same active version is returned instead of a duplicate (a second press, the same file again).
    */
-  private async proposePrices(tx: Tx, user: UserPrincipal, projectId: string, plan: ImportPlan, fileName: string): Promise<{ id: string; version: number } | null> {
+  private async proposePrices(
+    tx: Tx,
+    user: UserPrincipal,
+    projectId: string,
+    plan: ImportPlan,
+    fileName: string,
+  ): Promise<{ id: string; version: number } | null> {
     if (plan.priceChanges.length === 0) return null;
-    const prices = new Map(plan.priceChanges.map((c) => [c.unit.id, { list: c.row.listPrice, floor: c.row.floorPrice }]));
+    const prices = new Map(
+      plan.priceChanges.map((c) => [c.unit.id, { list: c.row.listPrice, floor: c.row.floorPrice }]),
+    );
     const project = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { priceVersion: true } });
     const candidates = await tx.priceList.findMany({
-      where: { projectId, status: 'PENDING', source: 'IMPORT', baseVersion: project.priceVersion, changedCount: prices.size },
+      where: {
+        projectId,
+        status: 'PENDING',
+        source: 'IMPORT',
+        baseVersion: project.priceVersion,
+        changedCount: prices.size,
+      },
       select: { id: true, version: true },
       orderBy: { version: 'desc' },
     });
@@ -359,10 +460,12 @@ export class UnitImportService {
         where: { priceListId: candidate.id, unitId: { in: [...prices.keys()] } },
         select: { unitId: true, listPrice: true, floorPrice: true },
       });
-      const same = entries.length === prices.size && entries.every((e) => {
-        const p = prices.get(e.unitId);
-        return p !== undefined && Number(e.listPrice) === p.list && Number(e.floorPrice) === p.floor;
-      });
+      const same =
+        entries.length === prices.size &&
+        entries.every((e) => {
+          const p = prices.get(e.unitId);
+          return p !== undefined && Number(e.listPrice) === p.list && Number(e.floorPrice) === p.floor;
+        });
       if (same) return candidate;
     }
     const info: PriceListInfo = await this.priceBook.proposeVersion(tx, user, projectId, {

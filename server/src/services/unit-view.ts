@@ -2,7 +2,10 @@
 import type { CatalogUnit, UnitChange, UnitLockInfo, UnitState } from '@kaipan/shared';
 import type { MirrorUnit, RawLock, RawUnitChange } from '../selling/mirror.js';
 
-export function toLockInfo(lock: { holderId: string; holderName: string; expiresAt: number }, nowMs: number): UnitLockInfo {
+export function toLockInfo(
+  lock: { holderId: string; holderName: string; expiresAt: number },
+  nowMs: number,
+): UnitLockInfo {
   return {
     holderId: lock.holderId,
     holderName: lock.holderName,

@@ -29,7 +29,11 @@ export class UserService {
     requireAdmin(principal);
     const [users, live] = await Promise.all([
       this.db.user.findMany({ orderBy: [{ role: 'asc' }, { username: 'asc' }] }),
-      this.db.session.groupBy({ by: ['userId'], where: { revokedAt: null, expiresAt: { gt: new Date() } }, _count: { _all: true } }),
+      this.db.session.groupBy({
+        by: ['userId'],
+        where: { revokedAt: null, expiresAt: { gt: new Date() } },
+        _count: { _all: true },
+      }),
     ]);
     const counts = new Map(live.map((g) => [g.userId, g._count._all]));
     return users.map((u) => this.info(u, counts.get(u.id) ?? 0));
@@ -44,15 +48,22 @@ export class UserService {
     const admin = requireAdmin(principal);
     if (userId === admin.id) throw new AppError('CONFLICT', 'You cannot deactivate your own account.');
     const { user, ended } = await this.db.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ active: boolean }[]>`SELECT active FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+      const [row] = await tx.$queryRaw<
+        { active: boolean }[]
+      >`SELECT active FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
       if (!row) throw new AppError('NOT_FOUND', 'No such user.');
       const updated = await tx.user.update({ where: { id: userId }, data: { active: false } });
       const ended = await this.sessions.endInTransaction(tx, admin, { userId }, 'deactivated');
       if (row.active) {
         await tx.auditEvent.create({
           data: toAuditRow({
-            projectId: null, actor: admin, action: 'user.deactivated', entity: 'user', entityId: userId,
-            before: { active: true }, after: { active: false, sessionsEnded: ended.rows.length },
+            projectId: null,
+            actor: admin,
+            action: 'user.deactivated',
+            entity: 'user',
+            entityId: userId,
+            before: { active: true },
+            after: { active: false, sessionsEnded: ended.rows.length },
           }),
         });
       }
@@ -66,12 +77,22 @@ export class UserService {
   async activate(principal: Principal, userId: string): Promise<UserAccountInfo> {
     const admin = requireAdmin(principal);
     const user = await this.db.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ active: boolean }[]>`SELECT active FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+      const [row] = await tx.$queryRaw<
+        { active: boolean }[]
+      >`SELECT active FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
       if (!row) throw new AppError('NOT_FOUND', 'No such user.');
       const updated = await tx.user.update({ where: { id: userId }, data: { active: true } });
       if (!row.active) {
         await tx.auditEvent.create({
-          data: toAuditRow({ projectId: null, actor: admin, action: 'user.activated', entity: 'user', entityId: userId, before: { active: false }, after: { active: true } }),
+          data: toAuditRow({
+            projectId: null,
+            actor: admin,
+            action: 'user.activated',
+            entity: 'user',
+            entityId: userId,
+            before: { active: false },
+            after: { active: true },
+          }),
         });
       }
       return updated;
@@ -111,7 +132,10 @@ export class UserService {
     await this.sessions.end(principal, { userId: principal.id, sessionId: principal.sessionId }, 'logout');
   }
 
-  private info(u: { id: string; username: string; displayName: string; role: UserAccountInfo['role']; active: boolean }, sessions: number): UserAccountInfo {
+  private info(
+    u: { id: string; username: string; displayName: string; role: UserAccountInfo['role']; active: boolean },
+    sessions: number,
+  ): UserAccountInfo {
     return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, active: u.active, sessions };
   }
 }

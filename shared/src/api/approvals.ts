@@ -6,15 +6,24 @@ import type { DealQuoteInfo, PriceApprovalInfo } from '../deals.js';
 import { declared, defineRoute } from './route.js';
 
 export const approvalRefSchema = z.strictObject({ approvalId: idSchema });
-export const approvalListQuerySchema = z.strictObject({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'USED', 'CANCELLED']).optional() });
+export const approvalListQuerySchema = z.strictObject({
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'USED', 'CANCELLED']).optional(),
+});
 
-const PRICING_ERRORS = ['PRICE_VERSION_STALE', 'DISCOUNT_NOT_APPLICABLE', 'PLAN_NOT_APPLICABLE', 'APPROVAL_REQUIRED', 'CONFLICT', 'INVALID_TRANSITION'] as const;
+const PRICING_ERRORS = [
+  'PRICE_VERSION_STALE',
+  'DISCOUNT_NOT_APPLICABLE',
+  'PLAN_NOT_APPLICABLE',
+  'APPROVAL_REQUIRED',
+  'CONFLICT',
+  'INVALID_TRANSITION',
+] as const;
 
 export const approvalsApi = {
   quote: defineRoute({
     method: 'POST',
     path: '/api/units/:unitId/quote',
-    summary: 'Price a deal now (no lock): the consultant\'s sheet and the 置业计划书; floors only for managers.',
+    summary: "Price a deal now (no lock): the consultant's sheet and the 置业计划书; floors only for managers.",
     access: 'sell',
     params: unitRefSchema,
     body: quoteBodySchema,
@@ -28,7 +37,10 @@ export const approvalsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: priceApprovalRequestSchema,
-    responses: { 201: declared<PriceApprovalInfo>('PriceApprovalInfo'), 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: {
+      201: declared<PriceApprovalInfo>('PriceApprovalInfo'),
+      200: declared<PriceApprovalInfo>('PriceApprovalInfo'),
+    },
     errors: [...PRICING_ERRORS, 'LOCK_EXPIRED', 'LOCK_HELD', 'UNIT_NOT_AVAILABLE'],
   }),
   list: defineRoute({
@@ -63,7 +75,7 @@ export const approvalsApi = {
   withdraw: defineRoute({
     method: 'POST',
     path: '/api/price-approvals/:approvalId/withdraw',
-    summary: 'Withdraw one\'s own pending request.',
+    summary: "Withdraw one's own pending request.",
     access: 'staff',
     params: approvalRefSchema,
     body: emptyBodySchema,

@@ -1,5 +1,11 @@
 /** Sign-in, sign-out and a user's own sessions (docs/protocol.md "Sessions and accounts"). */
-import { failedLoginPageSchema, failedLoginsQuerySchema, sessionInfoSchema, sessionRefSchema, sessionsEndedResultSchema } from '../accounts.js';
+import {
+  failedLoginPageSchema,
+  failedLoginsQuerySchema,
+  sessionInfoSchema,
+  sessionRefSchema,
+  sessionsEndedResultSchema,
+} from '../accounts.js';
 import { loginResponseSchema, userInfoSchema } from '../protocol.js';
 import { emptyBodySchema, loginBodySchema } from '../schemas.js';
 import { z } from 'zod';

@@ -32,7 +32,10 @@ const isCalendarDate = (d: string): boolean => {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
 };
 /** A calendar day `YYYY-MM-DD` in the project's time zone. */
-export const calendarDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isCalendarDate, 'not a calendar date');
+export const calendarDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a calendar date');
 export const bookRefSchema = z.strictObject({ bookId: idSchema });
 export const paymentRefSchema = z.strictObject({ paymentId: idSchema });
 export const receiptRefSchema = z.strictObject({ receiptId: idSchema });
@@ -43,7 +46,9 @@ export const paymentListQuerySchema = z.strictObject({
   cashierId: idSchema.optional(),
   kind: z.enum(PAYMENT_KINDS).optional(),
 });
-export const voidListQuerySchema = z.strictObject({ status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN']).optional() });
+export const voidListQuerySchema = z.strictObject({
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN']).optional(),
+});
 export const dayQuerySchema = z.strictObject({ date: calendarDateSchema.optional(), cashierId: idSchema.optional() });
 export const dayCloseSchema = z.strictObject({
   date: calendarDateSchema,
@@ -56,7 +61,9 @@ export const cashierSettingsSchema = z
     depositWindowMinutes: z.number().int().min(5).max(1440).nullable().optional(),
     requiredDepositFen: z.number().int().min(1).max(MAX_PAYMENT_FEN).optional(),
   })
-  .refine((b) => b.depositWindowMinutes !== undefined || b.requiredDepositFen !== undefined, { message: 'nothing to change' });
+  .refine((b) => b.depositWindowMinutes !== undefined || b.requiredDepositFen !== undefined, {
+    message: 'nothing to change',
+  });
 
 const MONEY_ERRORS = ['CONFLICT', 'INVALID_TRANSITION'] as const;
 

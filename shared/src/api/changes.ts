@@ -16,7 +16,18 @@ export const changeQuerySchema = z.strictObject({
   status: z.enum(['PENDING', 'APPROVED', 'REJECTED', 'EXECUTED', 'WITHDRAWN']).optional(),
 });
 
-const CHANGE_ERRORS = ['INVALID_TRANSITION', 'CONFLICT', 'UNIT_NOT_AVAILABLE', 'NOT_RELEASED', 'LOCK_HELD', 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED', 'DISCOUNT_NOT_APPLICABLE', 'PLAN_NOT_APPLICABLE', 'SALES_PAUSED'] as const;
+const CHANGE_ERRORS = [
+  'INVALID_TRANSITION',
+  'CONFLICT',
+  'UNIT_NOT_AVAILABLE',
+  'NOT_RELEASED',
+  'LOCK_HELD',
+  'PRICE_VERSION_STALE',
+  'APPROVAL_REQUIRED',
+  'DISCOUNT_NOT_APPLICABLE',
+  'PLAN_NOT_APPLICABLE',
+  'SALES_PAUSED',
+] as const;
 
 export const changesApi = {
   subscriptions: defineRoute({
@@ -44,7 +55,10 @@ export const changesApi = {
     summary: 'Request a change (201; 200 for the same pending request).',
     access: 'sell',
     body: changeRequestBodySchema,
-    responses: { 201: declared<ChangeRequestInfo>('ChangeRequestInfo'), 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
+    responses: {
+      201: declared<ChangeRequestInfo>('ChangeRequestInfo'),
+      200: declared<ChangeRequestInfo>('ChangeRequestInfo'),
+    },
     errors: CHANGE_ERRORS,
   }),
   list: defineRoute({
@@ -70,7 +84,7 @@ export const changesApi = {
   withdraw: defineRoute({
     method: 'POST',
     path: '/api/change-requests/:requestId/withdraw',
-    summary: 'Withdraw one\'s own pending request.',
+    summary: "Withdraw one's own pending request.",
     access: 'staff',
     params: changeRefSchema,
     body: emptyBodySchema,

@@ -21,16 +21,22 @@ type Part<K extends string, S> = S extends z.ZodType
   : { [P in K]?: never };
 
 /** What a call of the route takes: its path parameters, query and body, as the table types them. */
-export type CallInput<R extends ApiRoute> = Part<'params', R['params']> & Part<'query', R['query']> & Part<'body', R['body']>;
+export type CallInput<R extends ApiRoute> = Part<'params', R['params']> &
+  Part<'query', R['query']> &
+  Part<'body', R['body']>;
 
 /** The arguments after the route: the input, optional when every part of it is. */
-export type CallArgs<R extends ApiRoute> = Record<never, never> extends CallInput<R> ? [input?: CallInput<R>] : [input: CallInput<R>];
+export type CallArgs<R extends ApiRoute> =
+  Record<never, never> extends CallInput<R> ? [input?: CallInput<R>] : [input: CallInput<R>];
 
 /** What a URL of the route takes: its path parameters and query. */
 export type UrlInput<R extends ApiRoute> = Part<'params', R['params']> & Part<'query', R['query']>;
 
 /** The URL of a call: the path with its parameters and the query string (empty values left out). */
-export function urlOf<R extends ApiRoute>(route: R, ...[input]: Record<never, never> extends UrlInput<R> ? [input?: UrlInput<R>] : [input: UrlInput<R>]): string {
+export function urlOf<R extends ApiRoute>(
+  route: R,
+  ...[input]: Record<never, never> extends UrlInput<R> ? [input?: UrlInput<R>] : [input: UrlInput<R>]
+): string {
   const { params, query } = (input ?? {}) as { params?: Record<string, string>; query?: Record<string, unknown> };
   const path = pathOf(route, params);
   const pairs = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '');

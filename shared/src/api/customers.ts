@@ -10,7 +10,17 @@ import {
   updateCustomerSchema,
 } from '../customers.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import type { CustomerDetail, CustomerInfo, CustomerOwner, CustomerPage, CustomerShortlist, FollowUpInfo, IdNumberReveal, MoveIdleResult, ReassignResult } from '../customers.js';
+import type {
+  CustomerDetail,
+  CustomerInfo,
+  CustomerOwner,
+  CustomerPage,
+  CustomerShortlist,
+  FollowUpInfo,
+  IdNumberReveal,
+  MoveIdleResult,
+  ReassignResult,
+} from '../customers.js';
 import { declared, defineRoute } from './route.js';
 
 export const customersApi = {
@@ -123,7 +133,7 @@ export const customersApi = {
   claim: defineRoute({
     method: 'POST',
     path: '/api/customers/:customerId/claim',
-    summary: 'Take a pool customer as one\'s own.',
+    summary: "Take a pool customer as one's own.",
     access: 'staff',
     params: customerRefSchema,
     body: emptyBodySchema,

@@ -23,7 +23,14 @@ export const documentsApi = {
     access: 'staff',
     body: documentRequestSchema,
     responses: { 202: declared<DocumentJobInfo>('DocumentJobInfo'), 200: declared<DocumentJobInfo>('DocumentJobInfo') },
-    errors: ['INVALID_TRANSITION', 'UNPRINTABLE_CHARACTER', 'CONFLICT', 'PRICE_VERSION_STALE', 'DISCOUNT_NOT_APPLICABLE', 'PLAN_NOT_APPLICABLE'],
+    errors: [
+      'INVALID_TRANSITION',
+      'UNPRINTABLE_CHARACTER',
+      'CONFLICT',
+      'PRICE_VERSION_STALE',
+      'DISCOUNT_NOT_APPLICABLE',
+      'PLAN_NOT_APPLICABLE',
+    ],
   }),
   job: defineRoute({
     method: 'GET',

@@ -49,6 +49,7 @@ export type Api = typeof API;
 export type Feature = keyof Api;
 
 /** Every endpoint as a list, with its feature and name (registration order). */
-export const API_ROUTES: readonly (ApiRoute & { feature: Feature; name: string })[] = Object.entries(API).flatMap(([feature, routes]) =>
-  Object.entries(routes).map(([name, route]) => ({ ...(route as ApiRoute), feature: feature as Feature, name })),
+export const API_ROUTES: readonly (ApiRoute & { feature: Feature; name: string })[] = Object.entries(API).flatMap(
+  ([feature, routes]) =>
+    Object.entries(routes).map(([name, route]) => ({ ...(route as ApiRoute), feature: feature as Feature, name })),
 );

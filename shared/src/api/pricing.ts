@@ -14,7 +14,15 @@ import {
 } from '../deals.js';
 import { repriceBodySchema } from '../pricing.js';
 import { emptyBodySchema, idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
-import type { DiscountRuleInfo, PaymentPlanInfo, PriceListChange, PriceListInfo, PricingTerms, RepricePreviewResult, UnitPriceHistoryRow } from '../deals.js';
+import type {
+  DiscountRuleInfo,
+  PaymentPlanInfo,
+  PriceListChange,
+  PriceListInfo,
+  PricingTerms,
+  RepricePreviewResult,
+  UnitPriceHistoryRow,
+} from '../deals.js';
 import { declared, defineRoute } from './route.js';
 
 export const discountRefSchema = z.strictObject({ discountId: idSchema });

@@ -42,7 +42,7 @@ export const projectsApi = {
   snapshot: defineRoute({
     method: 'GET',
     path: '/api/projects/:projectId/snapshot',
-    summary: 'Every unit\'s live state at one version (ETag; 304 when unchanged).',
+    summary: "Every unit's live state at one version (ETag; 304 when unchanged).",
     access: 'signedIn',
     params: projectRefSchema,
     responses: { 200: projectSnapshotSchema },

@@ -18,7 +18,14 @@ import { projectSummarySchema } from '../protocol.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
 import { z } from 'zod';
 import type { KioskSetupResult } from '../kiosk-setup.js';
-import type { BuyerView, CallResult, QueueCategoryInfo, QueueState, QueueTicketView, TakeTicketResult } from '../queue.js';
+import type {
+  BuyerView,
+  CallResult,
+  QueueCategoryInfo,
+  QueueState,
+  QueueTicketView,
+  TakeTicketResult,
+} from '../queue.js';
 import { declared, defineRoute } from './route.js';
 
 const ticketCommand = (action: 'served' | 'no-show' | 'requeue', summary: string) =>
@@ -69,7 +76,10 @@ export const queueApi = {
     access: 'signedIn',
     params: projectRefSchema,
     body: takeTicketSchema,
-    responses: { 201: declared<TakeTicketResult>('TakeTicketResult'), 200: declared<TakeTicketResult>('TakeTicketResult') },
+    responses: {
+      201: declared<TakeTicketResult>('TakeTicketResult'),
+      200: declared<TakeTicketResult>('TakeTicketResult'),
+    },
     errors: ['INVALID_TRANSITION', 'CONFLICT', 'REGISTRATION_REQUIRED', 'ALREADY_REGISTERED'],
   }),
   tickets: defineRoute({

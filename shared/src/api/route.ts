@@ -63,7 +63,9 @@ const declaredOnly = new WeakSet<object>();
  * counts them (a number that only goes down).
  */
 export function declared<T>(typeName: string): z.ZodType<T> {
-  const schema = z.unknown().meta({ description: `${typeName} (see shared/src; not yet a schema of the route table).` });
+  const schema = z
+    .unknown()
+    .meta({ description: `${typeName} (see shared/src; not yet a schema of the route table).` });
   declaredOnly.add(schema);
   return schema as unknown as z.ZodType<T>;
 }
@@ -83,7 +85,13 @@ export const okResponseSchema = z.object({ ok: z.literal(true) });
  */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {
   // NOT_FOUND: every route names something (a project, a unit, an id in its body) that may not exist.
-  const common: ErrorCode[] = ['VALIDATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE', 'INTERNAL'];
+  const common: ErrorCode[] = [
+    'VALIDATION_FAILED',
+    'NOT_FOUND',
+    'PAYLOAD_TOO_LARGE',
+    'SERVICE_UNAVAILABLE',
+    'INTERNAL',
+  ];
   if (route.access !== 'public') common.push('UNAUTHENTICATED', 'FORBIDDEN');
   return [...new Set([...common, ...route.errors])];
 }
@@ -111,7 +119,9 @@ export function pathOf(route: Pick<ApiRoute, 'path'>, params: Record<string, str
 function pathPattern(path: string): RegExp {
   const escaped = path
     .split('/')
-    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((segment) =>
+      segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return new RegExp(`^${escaped}$`);
 }

@@ -27,7 +27,11 @@ export const systemApi = {
     summary: 'This document: every endpoint of the route table as OpenAPI 3.1.',
     access: 'public',
     responses: {
-      200: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+      200: z.object({
+        openapi: z.string(),
+        info: z.object({ title: z.string(), version: z.string() }),
+        paths: z.record(z.string(), z.unknown()),
+      }),
     },
     errors: [],
   }),

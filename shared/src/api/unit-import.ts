@@ -1,5 +1,10 @@
 /** Units, areas and prices as XLSX / CSV (managers): export, empty template, import (docs/import.md). */
-import { UNIT_IMPORT_MAX_BYTES, UNIT_SHEET_CONTENT_TYPES, unitImportQuerySchema, unitSheetQuerySchema } from '../unit-import.js';
+import {
+  UNIT_IMPORT_MAX_BYTES,
+  UNIT_SHEET_CONTENT_TYPES,
+  unitImportQuerySchema,
+  unitSheetQuerySchema,
+} from '../unit-import.js';
 import { projectRefSchema } from '../schemas.js';
 import type { UnitImportResult } from '../unit-import.js';
 import { declared, defineRoute } from './route.js';

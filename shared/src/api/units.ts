@@ -1,12 +1,28 @@
 /** The hub's unit commands over HTTP (lock, release, confirm), withhold/unwithhold for managers. */
-import { confirmBodySchema, emptyBodySchema, lockBodySchema, releaseBodySchema, unitRefSchema, withholdBodySchema } from '../schemas.js';
+import {
+  confirmBodySchema,
+  emptyBodySchema,
+  lockBodySchema,
+  releaseBodySchema,
+  unitRefSchema,
+  withholdBodySchema,
+} from '../schemas.js';
 import { confirmResultSchema, lockResultSchema, unitStateSchema } from '../protocol.js';
 import { defineRoute } from './route.js';
 
 /** Refusals of the selling commands (docs/protocol.md "Errors"). */
 const SELLING_ERRORS = [
-  'UNIT_NOT_AVAILABLE', 'NOT_RELEASED', 'LOCK_HELD', 'LOCK_EXPIRED', 'LOCK_LIMIT', 'SALES_PAUSED', 'CONFLICT',
-  'ENTITLEMENT_EXCEEDED', 'REGISTRATION_REQUIRED', 'SELECTION_NOT_OPEN', 'RATE_LIMITED',
+  'UNIT_NOT_AVAILABLE',
+  'NOT_RELEASED',
+  'LOCK_HELD',
+  'LOCK_EXPIRED',
+  'LOCK_LIMIT',
+  'SALES_PAUSED',
+  'CONFLICT',
+  'ENTITLEMENT_EXCEEDED',
+  'REGISTRATION_REQUIRED',
+  'SELECTION_NOT_OPEN',
+  'RATE_LIMITED',
 ] as const;
 
 export const unitsApi = {
@@ -23,7 +39,7 @@ export const unitsApi = {
   release: defineRoute({
     method: 'POST',
     path: '/api/units/:unitId/release',
-    summary: 'Release the caller\'s lock (fencing token).',
+    summary: "Release the caller's lock (fencing token).",
     access: 'sell',
     params: unitRefSchema,
     body: releaseBodySchema,
@@ -38,7 +54,15 @@ export const unitsApi = {
     params: unitRefSchema,
     body: confirmBodySchema,
     responses: { 200: confirmResultSchema },
-    errors: [...SELLING_ERRORS, 'PRICE_VERSION_STALE', 'APPROVAL_REQUIRED', 'DISCOUNT_NOT_APPLICABLE', 'PLAN_NOT_APPLICABLE', 'DUPLICATE_CUSTOMER', 'INVALID_TRANSITION'],
+    errors: [
+      ...SELLING_ERRORS,
+      'PRICE_VERSION_STALE',
+      'APPROVAL_REQUIRED',
+      'DISCOUNT_NOT_APPLICABLE',
+      'PLAN_NOT_APPLICABLE',
+      'DUPLICATE_CUSTOMER',
+      'INVALID_TRANSITION',
+    ],
   }),
   withhold: defineRoute({
     method: 'POST',

@@ -3,7 +3,9 @@ import { ApiError, DEVICE_KEY_HEADER } from '@kaipan/shared';
 import { createTransport } from './transport';
 
 /** A fetch that records what it was asked and answers `reply`. */
-function stubFetch(reply: (url: string, init: RequestInit) => Response | Promise<Response>): Array<{ url: string; init: RequestInit }> {
+function stubFetch(
+  reply: (url: string, init: RequestInit) => Response | Promise<Response>,
+): Array<{ url: string; init: RequestInit }> {
   const calls: Array<{ url: string; init: RequestInit }> = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
     calls.push({ url, init });
@@ -63,7 +65,9 @@ describe('createTransport', () => {
     const transport = createTransport({ credentials: 'omit', auth: () => ({ token: 't1' }), onSessionRejected });
     await expect(transport.json('GET', '/api/x')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(onSessionRejected).toHaveBeenCalledTimes(1);
-    await expect(transport.json('POST', '/api/auth/login', { auth: null, json: {} })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(transport.json('POST', '/api/auth/login', { auth: null, json: {} })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
     expect(onSessionRejected).toHaveBeenCalledTimes(1);
   });
 
@@ -76,9 +80,12 @@ describe('createTransport', () => {
   });
 
   it('answers TIMEOUT when the server does not answer in time, NETWORK_ERROR when it cannot be reached', async () => {
-    stubFetch((_url, init) => new Promise<Response>((_resolve, reject) => {
-      init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-    }));
+    stubFetch(
+      (_url, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    );
     const transport = createTransport({ credentials: 'omit' });
     await expect(transport.json('GET', '/api/slow', { timeoutMs: 20 })).rejects.toMatchObject({ code: 'TIMEOUT' });
     stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));

@@ -112,7 +112,8 @@ export function createTransport(config: TransportConfig): Transport {
   async function json<T>(method: HttpMethod, path: string, options?: SendOptions): Promise<T> {
     const response = await send(method, path, options);
     const parsed = await readJson(response);
-    if (parsed === undefined) throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
+    if (parsed === undefined)
+      throw new ApiError('INTERNAL', `Unexpected response from ${method} ${path}`, response.status);
     return parsed as T;
   }
 

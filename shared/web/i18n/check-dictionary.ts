@@ -49,13 +49,20 @@ export function checkDictionaries(
     for (const [key, [zh, en]] of Object.entries(dictionary)) {
       if (seen.has(key)) duplicated.push(`${key} (${seen.get(key)} and ${feature})`);
       seen.set(key, feature);
-      if (!zh.trim() || !en.trim() || (!wordedApart.includes(key) && placeholders(zh).join() !== placeholders(en).join())) mismatched.push(key);
+      if (
+        !zh.trim() ||
+        !en.trim() ||
+        (!wordedApart.includes(key) && placeholders(zh).join() !== placeholders(en).join())
+      )
+        mismatched.push(key);
     }
   }
   const text = sources.map((f) => readFileSync(f, 'utf8')).join('\n');
   const literals = new Set([...text.matchAll(/['"]([A-Za-z][\w]*(?:\.[\w]+)+)['"]/g)].map((m) => m[1] as string));
   // A key built at run time: a template literal that starts with a key prefix, `deals.kind.${…}`.
-  const prefixes = [...text.matchAll(/`([A-Za-z][\w.]*)\$\{/g)].map((m) => m[1] as string).filter((p) => p.includes('.'));
+  const prefixes = [...text.matchAll(/`([A-Za-z][\w.]*)\$\{/g)]
+    .map((m) => m[1] as string)
+    .filter((p) => p.includes('.'));
   const unused = [...seen.keys()].filter((key) => !literals.has(key) && !prefixes.some((p) => key.startsWith(p)));
   // t('key', …) and tIn(lang, 'key', …): the key is the first string literal after the language.
   const call = new RegExp(`\\b(?:${translators.join('|')})\\(\\s*'([^']+)'|\\btIn\\(\\s*[^,()]+,\\s*'([^']+)'`, 'g');

@@ -41,7 +41,9 @@ export interface LocaleStore {
 /** The app's language, remembered under `storageKey`. */
 export function createLocale(storageKey: string): LocaleStore {
   const browserLanguages = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
-  const [locale, setLocaleSignal] = createRoot(() => createSignal<Locale>(pickLocale(readStored(storageKey), browserLanguages)));
+  const [locale, setLocaleSignal] = createRoot(() =>
+    createSignal<Locale>(pickLocale(readStored(storageKey), browserLanguages)),
+  );
   if (typeof document !== 'undefined') document.documentElement.lang = locale();
   const setLocale = (next: Locale): void => {
     setLocaleSignal(next);
@@ -66,7 +68,11 @@ export interface Translator<K extends string> {
 }
 
 /** Bind a dictionary to the app's language. */
-export function createTranslator<D extends Dictionary>(locale: Accessor<Locale>, messages: D): Translator<keyof D & string> {
-  const tIn = (lang: Locale, key: keyof D & string, params?: MessageParams): string => interpolate(entryText(messages[key] as Entry, lang), params);
+export function createTranslator<D extends Dictionary>(
+  locale: Accessor<Locale>,
+  messages: D,
+): Translator<keyof D & string> {
+  const tIn = (lang: Locale, key: keyof D & string, params?: MessageParams): string =>
+    interpolate(entryText(messages[key] as Entry, lang), params);
   return { tIn, t: (key, params) => tIn(locale(), key, params) };
 }

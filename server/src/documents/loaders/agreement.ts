@@ -18,27 +18,62 @@ import { toNumber, type LoaderContext } from './context.js';
 function coBuyersOf(json: unknown): Array<{ name: string; phone?: string | null; relation?: string | null }> {
   if (!Array.isArray(json)) return [];
   return json
-    .filter((c): c is { name: string; phone?: unknown; relation?: unknown } => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string')
-    .map((c) => ({ name: c.name, phone: typeof c.phone === 'string' ? c.phone : null, relation: typeof c.relation === 'string' ? c.relation : null }));
+    .filter(
+      (c): c is { name: string; phone?: unknown; relation?: unknown } =>
+        typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string',
+    )
+    .map((c) => ({
+      name: c.name,
+      phone: typeof c.phone === 'string' ? c.phone : null,
+      relation: typeof c.relation === 'string' ? c.relation : null,
+    }));
 }
 
 /** `user` null: a refresh after a committed change (the system reads; no permission to check). */
-export async function prepareAgreement(ctx: LoaderContext, user: UserPrincipal | null, subscriptionId: string): Promise<Prepared> {
+export async function prepareAgreement(
+  ctx: LoaderContext,
+  user: UserPrincipal | null,
+  subscriptionId: string,
+): Promise<Prepared> {
   const s = await ctx.db.subscription.findUnique({
     where: { id: subscriptionId },
     select: {
-      id: true, projectId: true, consultantId: true, buyerName: true, buyerPhone: true, price: true, listPrice: true, status: true,
-      breakdown: true, schedule: true, createdAt: true,
+      id: true,
+      projectId: true,
+      consultantId: true,
+      buyerName: true,
+      buyerPhone: true,
+      price: true,
+      listPrice: true,
+      status: true,
+      breakdown: true,
+      schedule: true,
+      createdAt: true,
       consultant: { select: { displayName: true } },
       customer: { select: { idNumberMasked: true, coBuyers: true } },
       plan: { select: { name: true, nameEn: true } },
       unit: {
         select: {
-          code: true, floor: true, layout: true, layoutName: true, grossArea: true, netArea: true, orientation: true,
+          code: true,
+          floor: true,
+          layout: true,
+          layoutName: true,
+          grossArea: true,
+          netArea: true,
+          orientation: true,
           building: { select: { name: true, nameEn: true } },
         },
       },
-      project: { select: { name: true, nameEn: true, timezone: true, agreementTerms: true, signingDays: true, requiredDepositFen: true } },
+      project: {
+        select: {
+          name: true,
+          nameEn: true,
+          timezone: true,
+          agreementTerms: true,
+          signingDays: true,
+          requiredDepositFen: true,
+        },
+      },
     },
   });
   if (!s) throw new AppError('NOT_FOUND', 'No such subscription.');
@@ -64,7 +99,10 @@ export async function prepareAgreement(ctx: LoaderContext, user: UserPrincipal |
   const subscribedOn = calendarDateInZone(s.createdAt.toISOString(), tz);
   const voided = s.status === 'CANCELLED' || s.status === 'CHANGED';
   const u = s.unit;
-  const building = u.building.nameEn && u.building.nameEn !== u.building.name ? `${u.building.name} ${u.building.nameEn}` : u.building.name;
+  const building =
+    u.building.nameEn && u.building.nameEn !== u.building.name
+      ? `${u.building.name} ${u.building.nameEn}`
+      : u.building.name;
   return {
     projectId: s.projectId,
     timezone: tz,

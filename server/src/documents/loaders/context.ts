@@ -11,10 +11,17 @@ export interface LoaderContext {
 }
 
 /** Prisma Decimal / bigint / number → number (amounts are integer fen, areas m²). */
-export const toNumber = (v: { toString(): string } | number | bigint): number => Number(typeof v === 'number' ? v : v.toString());
+export const toNumber = (v: { toString(): string } | number | bigint): number =>
+  Number(typeof v === 'number' ? v : v.toString());
 
-export async function projectOf(ctx: LoaderContext, projectId: string): Promise<{ name: string; nameEn: string; timezone: string }> {
-  const p = await ctx.db.project.findUnique({ where: { id: projectId }, select: { name: true, nameEn: true, timezone: true } });
+export async function projectOf(
+  ctx: LoaderContext,
+  projectId: string,
+): Promise<{ name: string; nameEn: string; timezone: string }> {
+  const p = await ctx.db.project.findUnique({
+    where: { id: projectId },
+    select: { name: true, nameEn: true, timezone: true },
+  });
   if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
   return p;
 }

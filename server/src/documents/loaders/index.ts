@@ -14,7 +14,13 @@ import { prepareReceipt } from './receipt.js';
 export { prepareAgreement };
 export type { LoaderContext };
 
-export function prepareDocument(ctx: LoaderContext, user: UserPrincipal, body: DocumentRequestBody, variant: DocumentVariant, now: Date): Promise<Prepared> {
+export function prepareDocument(
+  ctx: LoaderContext,
+  user: UserPrincipal,
+  body: DocumentRequestBody,
+  variant: DocumentVariant,
+  now: Date,
+): Promise<Prepared> {
   switch (body.kind) {
     case 'RECEIPT':
       return prepareReceipt(ctx, user, body.entityId, variant === 'THERMAL_80' ? 'THERMAL_80' : 'A5');

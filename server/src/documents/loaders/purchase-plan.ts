@@ -1,5 +1,12 @@
 /** A purchase plan 置业计划书: a unit quoted under up to four payment plans, with the chosen discounts. */
-import { AppError, PURCHASE_PLAN_VALID_DAYS, addCalendarDays, calendarDateInZone, discountRuleOf, quoteDeal } from '@kaipan/shared';
+import {
+  AppError,
+  PURCHASE_PLAN_VALID_DAYS,
+  addCalendarDays,
+  calendarDateInZone,
+  discountRuleOf,
+  quoteDeal,
+} from '@kaipan/shared';
 import { canSell, type UserPrincipal } from '../../domain/principal.js';
 import { formatFen } from '../format.js';
 import type { PurchasePlanColumn } from '../purchase-plan.js';
@@ -17,8 +24,17 @@ export async function preparePurchasePlan(
   const unit = await ctx.db.unit.findUnique({
     where: { id: unitId },
     select: {
-      projectId: true, code: true, floor: true, layout: true, layoutName: true, grossArea: true, netArea: true, orientation: true,
-      listPrice: true, floorPrice: true, building: { select: { name: true, nameEn: true } },
+      projectId: true,
+      code: true,
+      floor: true,
+      layout: true,
+      layoutName: true,
+      grossArea: true,
+      netArea: true,
+      orientation: true,
+      listPrice: true,
+      floorPrice: true,
+      building: { select: { name: true, nameEn: true } },
     },
   });
   if (!unit) throw new AppError('NOT_FOUND', 'No such unit.');
@@ -27,15 +43,23 @@ export async function preparePurchasePlan(
   const [project, terms] = await Promise.all([projectOf(ctx, unit.projectId), ctx.pricing.terms(unit.projectId)]);
   const tz = terms.timezone;
   const plans = planIds ? planIds.map((id) => terms.plans.find((p) => p.id === id)) : terms.plans.slice(0, 4);
-  if (plans.length === 0) throw new AppError('PLAN_NOT_APPLICABLE', 'This project has no active payment plan.', { reason: 'NO_PLAN' });
-  if (plans.some((p) => p === undefined)) throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', { reason: 'UNKNOWN_PLAN' });
+  if (plans.length === 0)
+    throw new AppError('PLAN_NOT_APPLICABLE', 'This project has no active payment plan.', { reason: 'NO_PLAN' });
+  if (plans.some((p) => p === undefined))
+    throw new AppError('PLAN_NOT_APPLICABLE', 'No such active payment plan in this project.', {
+      reason: 'UNKNOWN_PLAN',
+    });
   const rules = discountIds.map((id) => terms.discounts.find((d) => d.id === id));
   if (rules.some((r) => r === undefined)) {
-    throw new AppError('DISCOUNT_NOT_APPLICABLE', 'A selected discount is not offered by this project.', { reason: 'UNKNOWN_DISCOUNT' });
+    throw new AppError('DISCOUNT_NOT_APPLICABLE', 'A selected discount is not offered by this project.', {
+      reason: 'UNKNOWN_DISCOUNT',
+    });
   }
   const selected = rules.filter((r): r is NonNullable<typeof r> => r !== undefined);
   // The consultant vouches for the buyer's identity (the plan says it must be proven).
-  const identityTags = [...new Set(selected.map((r) => r.identityTag).filter((t): t is string => typeof t === 'string'))];
+  const identityTags = [
+    ...new Set(selected.map((r) => r.identityTag).filter((t): t is string => typeof t === 'string')),
+  ];
   const listPrice = toNumber(unit.listPrice);
   const floorPrice = toNumber(unit.floorPrice);
   const at = now.toISOString();
@@ -44,10 +68,19 @@ export async function preparePurchasePlan(
     const plan = p!;
     const head = { plan: { code: plan.code, name: plan.name, nameEn: plan.nameEn, kind: plan.terms.kind } };
     // A payment-method discount applies to its plan kinds only: the other columns simply do without it.
-    const applicable = selected.filter((r) => r.kind !== 'PAYMENT_METHOD' || (r.paymentMethods ?? []).includes(plan.terms.kind));
+    const applicable = selected.filter(
+      (r) => r.kind !== 'PAYMENT_METHOD' || (r.paymentMethods ?? []).includes(plan.terms.kind),
+    );
     const quoted = quoteDeal({
-      listPrice, floorPrice, discounts: terms.discounts.map(discountRuleOf), selected: applicable.map((r) => r.id),
-      identityTags, policy: terms.policy, plan: plan.terms, signedAt: at, timeZone: tz,
+      listPrice,
+      floorPrice,
+      discounts: terms.discounts.map(discountRuleOf),
+      selected: applicable.map((r) => r.id),
+      identityTags,
+      policy: terms.policy,
+      plan: plan.terms,
+      signedAt: at,
+      timeZone: tz,
     });
     if (!quoted.ok) return { ...head, ok: false, reason: quoted.message };
     const b = quoted.breakdown;
@@ -70,7 +103,10 @@ export async function preparePurchasePlan(
       if (last < validUntil) validUntil = last;
     }
   }
-  const building = unit.building.nameEn && unit.building.nameEn !== unit.building.name ? `${unit.building.name} ${unit.building.nameEn}` : unit.building.name;
+  const building =
+    unit.building.nameEn && unit.building.nameEn !== unit.building.name
+      ? `${unit.building.name} ${unit.building.nameEn}`
+      : unit.building.name;
   return {
     projectId: unit.projectId,
     timezone: tz,
@@ -90,8 +126,15 @@ export async function preparePurchasePlan(
         voided: false,
         project,
         unit: {
-          building, floor: unit.floor, code: unit.code, layout: unit.layout, layoutName: unit.layoutName,
-          grossArea: toNumber(unit.grossArea), netArea: toNumber(unit.netArea), orientation: unit.orientation, listPrice,
+          building,
+          floor: unit.floor,
+          code: unit.code,
+          layout: unit.layout,
+          layoutName: unit.layoutName,
+          grossArea: toNumber(unit.grossArea),
+          netArea: toNumber(unit.netArea),
+          orientation: unit.orientation,
+          listPrice,
         },
         quotedOn,
         validUntil,

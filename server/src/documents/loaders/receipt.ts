@@ -1,18 +1,42 @@
 /** A receipt 收据 (A5 or 80 mm): cashiers and managers print it; the payer's name and phone masked. */
-import { AppError, formatRegistrationNo, maskName, maskPhone, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
+import {
+  AppError,
+  formatRegistrationNo,
+  maskName,
+  maskPhone,
+  type PaymentKind,
+  type PaymentMethod,
+} from '@kaipan/shared';
 import { canManage, type UserPrincipal } from '../../domain/principal.js';
 import { formatFen, formatProjectTime, KIND_LABELS } from '../format.js';
 import type { Prepared } from '../versions.js';
 import { projectOf, toNumber, type LoaderContext } from './context.js';
 
-export async function prepareReceipt(ctx: LoaderContext, user: UserPrincipal, receiptId: string, variant: 'A5' | 'THERMAL_80'): Promise<Prepared> {
+export async function prepareReceipt(
+  ctx: LoaderContext,
+  user: UserPrincipal,
+  receiptId: string,
+  variant: 'A5' | 'THERMAL_80',
+): Promise<Prepared> {
   const r = await ctx.db.receipt.findUnique({
     where: { id: receiptId },
     select: {
-      id: true, projectId: true, label: true, status: true, voidReason: true, printCount: true, issuedAt: true,
+      id: true,
+      projectId: true,
+      label: true,
+      status: true,
+      voidReason: true,
+      printCount: true,
+      issuedAt: true,
       payment: {
         select: {
-          kind: true, amount: true, payerName: true, payerPhone: true, cashierId: true, note: true, convertedFromId: true,
+          kind: true,
+          amount: true,
+          payerName: true,
+          payerPhone: true,
+          cashierId: true,
+          note: true,
+          convertedFromId: true,
           lines: { select: { method: true, amount: true, reference: true }, orderBy: { id: 'asc' } },
           subscription: { select: { unit: { select: { code: true } } } },
           registration: { select: { number: true } },
@@ -22,12 +46,15 @@ export async function prepareReceipt(ctx: LoaderContext, user: UserPrincipal, re
   });
   if (!r) throw new AppError('NOT_FOUND', 'No such receipt.');
   await ctx.directory.assertAccess(user, r.projectId);
-  if (user.role !== 'CASHIER' && !canManage(user)) throw new AppError('FORBIDDEN', 'Receipts are printed by cashiers and managers.');
+  if (user.role !== 'CASHIER' && !canManage(user))
+    throw new AppError('FORBIDDEN', 'Receipts are printed by cashiers and managers.');
   const p = r.payment;
   const [project, cashier, convertedFrom] = await Promise.all([
     projectOf(ctx, r.projectId),
     ctx.db.user.findUnique({ where: { id: p.cashierId }, select: { displayName: true } }),
-    p.convertedFromId ? ctx.db.receipt.findUnique({ where: { paymentId: p.convertedFromId }, select: { label: true } }) : null,
+    p.convertedFromId
+      ? ctx.db.receipt.findUnique({ where: { paymentId: p.convertedFromId }, select: { label: true } })
+      : null,
   ]);
   const unitCode = p.subscription?.unit.code ?? null;
   const registrationNo = p.registration ? formatRegistrationNo(p.registration.number) : null;
@@ -44,10 +71,19 @@ export async function prepareReceipt(ctx: LoaderContext, user: UserPrincipal, re
       { label: '收据号', labelEn: 'Receipt No.', value: r.label },
       { label: '金额', labelEn: 'Amount', value: formatFen(amount) },
       { label: '款项', labelEn: 'Item', value: `${KIND_LABELS[kind].zh} ${KIND_LABELS[kind].en}` },
-      { label: kind === 'REFUND' ? '领款人' : '付款人', labelEn: kind === 'REFUND' ? 'Paid to' : 'Payer', value: payerMasked, person: 'name' },
+      {
+        label: kind === 'REFUND' ? '领款人' : '付款人',
+        labelEn: kind === 'REFUND' ? 'Paid to' : 'Payer',
+        value: payerMasked,
+        person: 'name',
+      },
       ...(unitCode ? [{ label: '房号', labelEn: 'Unit', value: unitCode }] : []),
       ...(!unitCode && registrationNo ? [{ label: '认筹号', labelEn: 'Registration', value: registrationNo }] : []),
-      { label: '收款时间', labelEn: 'Received', value: `${formatProjectTime(r.issuedAt, project.timezone)} (${project.timezone})` },
+      {
+        label: '收款时间',
+        labelEn: 'Received',
+        value: `${formatProjectTime(r.issuedAt, project.timezone)} (${project.timezone})`,
+      },
     ],
     render: {
       kind: 'receipt',
@@ -76,4 +112,3 @@ export async function prepareReceipt(ctx: LoaderContext, user: UserPrincipal, re
     },
   };
 }
-

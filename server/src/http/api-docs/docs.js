@@ -12,7 +12,12 @@ function el(tag, attrs, ...children) {
 /** Resolve a local `$ref` of the document (components), once. */
 function resolve(doc, schema) {
   if (schema && typeof schema === 'object' && typeof schema.$ref === 'string' && schema.$ref.startsWith('#/')) {
-    return schema.$ref.slice(2).split('/').reduce((o, k) => o?.[k], doc) ?? schema;
+    return (
+      schema.$ref
+        .slice(2)
+        .split('/')
+        .reduce((o, k) => o?.[k], doc) ?? schema
+    );
   }
   return schema;
 }
@@ -25,15 +30,32 @@ function operationView(doc, path, method, op) {
   const body = el('div', { class: 'body' });
   if (op.description) body.append(el('p', {}, op.description));
   const params = op.parameters ?? [];
-  if (params.length) body.append(...schemaBlock(doc, 'Parameters', params.map((p) => ({ in: p.in, name: p.name, required: p.required ?? false, schema: p.schema }))));
+  if (params.length)
+    body.append(
+      ...schemaBlock(
+        doc,
+        'Parameters',
+        params.map((p) => ({ in: p.in, name: p.name, required: p.required ?? false, schema: p.schema })),
+      ),
+    );
   const requestSchema = op.requestBody?.content?.['application/json']?.schema;
   if (requestSchema) body.append(...schemaBlock(doc, 'Request body (JSON)', requestSchema));
   for (const [status, response] of Object.entries(op.responses ?? {})) {
-    for (const [type, media] of Object.entries(response.content ?? {})) body.append(...schemaBlock(doc, `${status} ${type}`, media.schema ?? {}));
+    for (const [type, media] of Object.entries(response.content ?? {}))
+      body.append(...schemaBlock(doc, `${status} ${type}`, media.schema ?? {}));
   }
-  const item = el('details', { 'data-text': `${method} ${path} ${(op.tags ?? []).join(' ')} ${op.summary ?? ''}`.toLowerCase() },
-    el('summary', {}, el('span', { class: `method ${method}` }, method.toUpperCase()), el('span', { class: 'path' }, path), el('span', { class: 'summary' }, op.summary ?? '')),
-    body);
+  const item = el(
+    'details',
+    { 'data-text': `${method} ${path} ${(op.tags ?? []).join(' ')} ${op.summary ?? ''}`.toLowerCase() },
+    el(
+      'summary',
+      {},
+      el('span', { class: `method ${method}` }, method.toUpperCase()),
+      el('span', { class: 'path' }, path),
+      el('span', { class: 'summary' }, op.summary ?? ''),
+    ),
+    body,
+  );
   return item;
 }
 
@@ -53,7 +75,10 @@ async function render() {
     main.replaceChildren();
     for (const [tag, views] of byTag) main.append(el('section', {}, el('h2', {}, tag), ...views));
   } catch (error) {
-    main.replaceChildren(el('p', { class: 'error' }, `无法加载 Could not load /api/openapi.json (${error.message}). `), el('button', { id: 'retry' }, '重试 Retry'));
+    main.replaceChildren(
+      el('p', { class: 'error' }, `无法加载 Could not load /api/openapi.json (${error.message}). `),
+      el('button', { id: 'retry' }, '重试 Retry'),
+    );
     document.getElementById('retry').addEventListener('click', render);
   }
 }

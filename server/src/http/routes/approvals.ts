@@ -13,8 +13,18 @@ export function approvalHandlers(services: Services): Handlers<typeof API.approv
       await services.directory.assertAccess(principal, projectId);
       // A registered buyer's identity discounts are quoted only for who may select for them.
       if (body.registrationId) await services.registrations.assertSelectable(principal, projectId, body.registrationId);
-      const quote = await services.pricing.quote(unitId, body, { registrationId: body.registrationId ?? null, phone: body.phone ?? null }, new Date());
-      const plan = quote.plan && { id: quote.plan.id, code: quote.plan.code, name: quote.plan.name, nameEn: quote.plan.nameEn };
+      const quote = await services.pricing.quote(
+        unitId,
+        body,
+        { registrationId: body.registrationId ?? null, phone: body.phone ?? null },
+        new Date(),
+      );
+      const plan = quote.plan && {
+        id: quote.plan.id,
+        code: quote.plan.code,
+        name: quote.plan.name,
+        nameEn: quote.plan.nameEn,
+      };
       return {
         unitId,
         priceVersion: quote.priceVersion,

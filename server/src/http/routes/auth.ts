@@ -26,7 +26,10 @@ export function authHandlers(services: Services, config: AppConfig): Handlers<ty
           deviceCookie: request.cookies[deviceCookieName(body.username)],
         });
       } catch (error) {
-        const retry = error instanceof AppError ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+        const retry =
+          error instanceof AppError
+            ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds
+            : undefined;
         if (retry !== undefined) void reply.header('retry-after', String(retry));
         throw error;
       }

@@ -7,7 +7,8 @@ export function cashierHandlers(services: Services): Handlers<typeof API.cashier
   const cashier = services.cashier;
   return {
     // ── Receipt books 收据本 ──
-    createBook: async ({ principal, params, body, reply }) => reply.code(201).send(await cashier.books.create(principal, params.projectId, body)),
+    createBook: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await cashier.books.create(principal, params.projectId, body)),
     books: ({ principal, params }) => cashier.books.list(principal, params.projectId),
     closeBook: ({ principal, params }) => cashier.books.close(principal, params.bookId),
 
@@ -37,7 +38,8 @@ export function cashierHandlers(services: Services): Handlers<typeof API.cashier
       const { created, request } = await cashier.receipts.requestVoid(principal, params.receiptId, body.reason);
       return reply.code(created ? 201 : 200).send(request);
     },
-    voidRequests: ({ principal, params, query }) => cashier.receipts.listVoids(principal, params.projectId, query.status),
+    voidRequests: ({ principal, params, query }) =>
+      cashier.receipts.listVoids(principal, params.projectId, query.status),
     decideVoid: ({ principal, params, body }) => cashier.receipts.decideVoid(principal, params.requestId, body),
     withdrawVoid: ({ principal, params }) => cashier.receipts.withdrawVoid(principal, params.requestId),
     print: ({ principal, params }) => cashier.receipts.print(principal, params.receiptId),
@@ -45,7 +47,8 @@ export function cashierHandlers(services: Services): Handlers<typeof API.cashier
 
     // ── Day-end 日结 ──
     dayEnd: ({ principal, params, query }) => cashier.dayEnd.totals(principal, params.projectId, query),
-    closeDay: ({ principal, params, body }) => cashier.dayEnd.close(principal, params.projectId, { date: body.date, cashierId: body.cashierId }),
+    closeDay: ({ principal, params, body }) =>
+      cashier.dayEnd.close(principal, params.projectId, { date: body.date, cashierId: body.cashierId }),
     dayEndCsv: async ({ principal, params, query, reply }) => {
       const { filename, body } = await cashier.dayEnd.csv(principal, params.projectId, query);
       return reply

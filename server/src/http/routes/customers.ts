@@ -12,7 +12,8 @@ export function customerHandlers(services: Services): Handlers<typeof API.custom
       return reply.code(created ? 201 : 200).send(customer);
     },
     owners: ({ principal, params }) => customers.owners(principal, params.projectId),
-    reassign: ({ principal, params, body }) => customers.reassign(principal, params.projectId, body.customerIds, body.ownerId),
+    reassign: ({ principal, params, body }) =>
+      customers.reassign(principal, params.projectId, body.customerIds, body.ownerId),
     moveIdleToPool: ({ principal, params, body }) => customers.moveIdleToPool(principal, params.projectId, body.days),
     get: ({ principal, params }) => customers.get(principal, params.customerId),
     update: ({ principal, params, body }) => customers.update(principal, params.customerId, body),

@@ -21,7 +21,10 @@ export function documentHandlers(services: Services, config: AppConfig): Handler
     /** 202 + DocumentJobInfo (queued) or 200 + DocumentJobInfo (completed: the record has not changed). */
     request: async ({ principal, body, request, reply }) => {
       const { queued, info } = await docs.request(principal, body, originOf(request));
-      return reply.code(queued ? 202 : 200).header('cache-control', 'no-store').send(info);
+      return reply
+        .code(queued ? 202 : 200)
+        .header('cache-control', 'no-store')
+        .send(info);
     },
     job: async ({ principal, params, request, reply }) =>
       reply.header('cache-control', 'no-store').send(await docs.jobInfo(principal, params.jobId, originOf(request))),
@@ -36,7 +39,10 @@ export function documentHandlers(services: Services, config: AppConfig): Handler
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
       return reply
         .header('content-type', 'application/pdf')
-        .header('content-disposition', `inline; filename="${doc.filename.ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename.utf8)}`)
+        .header(
+          'content-disposition',
+          `inline; filename="${doc.filename.ascii}"; filename*=UTF-8''${encodeURIComponent(doc.filename.utf8)}`,
+        )
         .send(doc.pdf);
     },
     list: ({ principal, params, query, request }) => docs.list(principal, params.projectId, query, originOf(request)),
@@ -48,7 +54,10 @@ export function documentHandlers(services: Services, config: AppConfig): Handler
       return reply
         .header('cache-control', 'no-store')
         .header('content-type', 'application/pdf')
-        .header('content-disposition', `inline; filename="agreement-sample.pdf"; filename*=UTF-8''${encodeURIComponent('认购书-样本.pdf')}`)
+        .header(
+          'content-disposition',
+          `inline; filename="agreement-sample.pdf"; filename*=UTF-8''${encodeURIComponent('认购书-样本.pdf')}`,
+        )
         .send(pdf);
     },
     // What the QR code on every document opens. A wildcard, not `:id`: an over-long or slash-laden
@@ -58,7 +67,8 @@ export function documentHandlers(services: Services, config: AppConfig): Handler
         if (!publicLimiter.take(request.ip)) throw new AppError('RATE_LIMITED');
       },
       // Unknown, malformed and forged ids all answer found:false with 200: nothing to probe.
-      handle: async ({ params, reply }) => reply.header('cache-control', 'no-store').send(await docs.verify(params['*'])),
+      handle: async ({ params, reply }) =>
+        reply.header('cache-control', 'no-store').send(await docs.verify(params['*'])),
     },
   };
 }

@@ -13,7 +13,8 @@ export function lotteryHandlers(services: Services, config: AppConfig): Handlers
   /** Where the PDF's links and QR code point: PUBLIC_URL, else this request's origin. */
   const originOf = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
   return {
-    create: async ({ principal, params, body, reply }) => reply.code(201).send(await lottery.create(principal, params.projectId, body)),
+    create: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await lottery.create(principal, params.projectId, body)),
     list: ({ principal, params }) => lottery.list(principal, params.projectId),
     /** Members and devices of the project (wall boards): the latest drawn result, `{draw: null}` before any. */
     latest: async ({ principal, params }): Promise<LatestLotteryAnswer> => ({
@@ -30,7 +31,10 @@ export function lotteryHandlers(services: Services, config: AppConfig): Handlers
       const record = toLotteryRecord(await lottery.getPublic(drawId));
       if (!record) throw new AppError('INVALID_TRANSITION', 'The lottery has not been drawn yet.');
       return reply
-        .header('content-disposition', `attachment; filename="lottery-${record.projectCode}-${drawId.slice(0, 8)}.json"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="lottery-${record.projectCode}-${drawId.slice(0, 8)}.json"`,
+        )
         .header('cache-control', 'public, max-age=3600')
         .type('application/json; charset=utf-8')
         .send(JSON.stringify(record, null, 2));

@@ -11,9 +11,11 @@ export function pricingHandlers(services: Services): Handlers<typeof API.pricing
   return {
     terms: ({ principal, params, query }) => book.terms(principal, params.projectId, query.all === '1'),
     updateSettings: ({ principal, params, body }) => book.updateSettings(principal, params.projectId, body),
-    createDiscount: async ({ principal, params, body, reply }) => reply.code(201).send(await book.createDiscount(principal, params.projectId, body)),
+    createDiscount: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await book.createDiscount(principal, params.projectId, body)),
     replaceDiscount: ({ principal, params, body }) => book.replaceDiscount(principal, params.discountId, body),
-    createPlan: async ({ principal, params, body, reply }) => reply.code(201).send(await book.createPlan(principal, params.projectId, body)),
+    createPlan: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await book.createPlan(principal, params.projectId, body)),
     replacePlan: ({ principal, params, body }) => book.replacePlan(principal, params.planId, body),
     setIdentityTags: ({ principal, params, body }) => book.setIdentityTags(principal, params.customerId, body.tags),
     priceLists: ({ principal, params }) => book.listVersions(principal, params.projectId),

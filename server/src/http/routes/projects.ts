@@ -8,8 +8,10 @@ export function projectHandlers(services: Services): Handlers<typeof API.project
   const control = services.control;
   return {
     list: ({ principal }) => services.directory.listProjects(principal),
-    catalog: async ({ principal, params, request, reply }) => sendSharedJson(request, reply, await services.query.catalog(principal, params.projectId)),
-    snapshot: async ({ principal, params, request, reply }) => sendSharedJson(request, reply, await services.query.snapshot(principal, params.projectId)),
+    catalog: async ({ principal, params, request, reply }) =>
+      sendSharedJson(request, reply, await services.query.catalog(principal, params.projectId)),
+    snapshot: async ({ principal, params, request, reply }) =>
+      sendSharedJson(request, reply, await services.query.snapshot(principal, params.projectId)),
     myLocks: ({ principal, params }) => services.query.myLocks(principal, params.projectId),
     deals: ({ principal, params, query }) => services.query.deals(principal, params.projectId, query.limit),
     audit: ({ principal, params, query }) => services.query.audit(principal, params.projectId, query.limit),
@@ -18,7 +20,8 @@ export function projectHandlers(services: Services): Handlers<typeof API.project
     resume: ({ principal, params }) => control.setPaused(principal, params.projectId, false),
     batches: ({ principal, params }) => control.listBatches(principal, params.projectId),
     withheld: ({ principal, params }) => control.listWithheld(principal, params.projectId),
-    createBatch: async ({ principal, params, body, reply }) => reply.code(201).send(await control.createBatch(principal, params.projectId, body)),
+    createBatch: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await control.createBatch(principal, params.projectId, body)),
     releaseBatch: ({ principal, params }) => control.releaseBatch(principal, params.batchId),
     updateBatch: ({ principal, params, body }) => control.updateBatch(principal, params.batchId, body),
     cancelBatch: ({ principal, params }) => control.cancelBatch(principal, params.batchId),

@@ -34,7 +34,8 @@ export function queueHandlers(services: Services, config: AppConfig): Handlers<t
     },
     tickets: ({ principal, params, query }) => queue.listTickets(principal, params.projectId, query),
     categories: ({ principal, params }) => queue.listCategories(principal, params.projectId),
-    createCategory: async ({ principal, params, body, reply }) => reply.code(201).send(await queue.createCategory(principal, params.projectId, body)),
+    createCategory: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await queue.createCategory(principal, params.projectId, body)),
 
     // ── Calling (managers) ──
     callNext: ({ principal, params, body }) => queue.callNext(principal, params.projectId, body),
@@ -46,14 +47,19 @@ export function queueHandlers(services: Services, config: AppConfig): Handlers<t
     // ── Public: buyer page and printed ticket (a malformed token is as unknown as a wrong one) ──
     buyerView: {
       beforeValidation: limitPublic,
-      handle: async ({ params, reply }) => reply.header('cache-control', 'no-store').send(await queue.buyerView({ token: params.token })),
+      handle: async ({ params, reply }) =>
+        reply.header('cache-control', 'no-store').send(await queue.buyerView({ token: params.token })),
     },
     ticketPdf: {
       beforeValidation: limitPublic,
       handle: async ({ params: { ticketId }, query, request, reply }) => {
         const result = await queue.ticketPdf(ticketId, query.token, originOf(request));
         if (result.state === 'rendering') {
-          return reply.code(202).header('retry-after', '1').header('cache-control', 'no-store').send({ status: 'rendering' });
+          return reply
+            .code(202)
+            .header('retry-after', '1')
+            .header('cache-control', 'no-store')
+            .send({ status: 'rendering' });
         }
         return reply
           .header('content-type', 'application/pdf')

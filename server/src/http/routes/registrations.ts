@@ -9,10 +9,12 @@ import type { Handlers } from '../handler.js';
 export function registrationHandlers(services: Services): Handlers<typeof API.registrations> {
   const registrations = services.registrations;
   return {
-    create: async ({ principal, params, body, reply }) => reply.code(201).send(await registrations.create(principal, params.projectId, body)),
+    create: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await registrations.create(principal, params.projectId, body)),
     overview: ({ principal, params }) => registrations.overview(principal, params.projectId),
     get: ({ principal, params }) => registrations.get(principal, params.registrationId),
     cancel: ({ principal, params }) => registrations.cancel(principal, params.registrationId),
-    setEntitlement: ({ principal, params, body }) => registrations.setEntitlement(principal, params.registrationId, body.unitsAllowed),
+    setEntitlement: ({ principal, params, body }) =>
+      registrations.setEntitlement(principal, params.registrationId, body.unitsAllowed),
   };
 }

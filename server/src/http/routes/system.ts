@@ -35,7 +35,10 @@ export function systemHandlers(deps: SystemDeps): Handlers<typeof API.system> {
       const started = performance.now();
       const redisUp = await pingRedis(deps.redis);
       const pingMs = redisUp ? Math.round((performance.now() - started) * 100) / 100 : null;
-      const pgUp = await deps.sql.query('SELECT 1').then(() => true, () => false);
+      const pgUp = await deps.sql.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
       const mem = process.memoryUsage();
       return {
         pid: process.pid,
@@ -44,13 +47,19 @@ export function systemHandlers(deps: SystemDeps): Handlers<typeof API.system> {
         ...deps.metrics.read(),
         memory: { rssMb: Math.round(mem.rss / 1e6), heapUsedMb: Math.round(mem.heapUsed / 1e6) },
         sockets: { hub: deps.io.of(HUB_NAMESPACE).sockets.size, queue: deps.io.of(QUEUE_NAMESPACE).sockets.size },
-        postgres: { up: pgUp, pool: { total: deps.sql.totalCount, idle: deps.sql.idleCount, waiting: deps.sql.waitingCount } },
+        postgres: {
+          up: pgUp,
+          pool: { total: deps.sql.totalCount, idle: deps.sql.idleCount, waiting: deps.sql.waitingCount },
+        },
         redis: { up: redisUp, pingMs },
       };
     },
     openapi: async ({ reply }) => reply.header('cache-control', 'no-cache').send(deps.openapi()),
-    docs: async ({ reply }) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(API_DOCS_FILES.html),
-    docsScript: async ({ reply }) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(API_DOCS_FILES.script),
-    docsStyle: async ({ reply }) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(API_DOCS_FILES.style),
+    docs: async ({ reply }) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(API_DOCS_FILES.html),
+    docsScript: async ({ reply }) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(API_DOCS_FILES.script),
+    docsStyle: async ({ reply }) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(API_DOCS_FILES.style),
   };
 }

@@ -7,8 +7,10 @@ export function unitHandlers(services: Services): Handlers<typeof API.units> {
   return {
     lock: ({ principal, params, body }) => services.sales.lock(principal, params.unitId, body.registrationId),
     release: ({ principal, params, body }) => services.sales.release(principal, params.unitId, body.token),
-    confirm: ({ principal, params, body: { token, buyer, ...terms } }) => services.sales.confirm(principal, params.unitId, token, buyer, terms),
-    withhold: ({ principal, params, body }) => services.control.withhold(principal, params.unitId, body.reason, body.channel),
+    confirm: ({ principal, params, body: { token, buyer, ...terms } }) =>
+      services.sales.confirm(principal, params.unitId, token, buyer, terms),
+    withhold: ({ principal, params, body }) =>
+      services.control.withhold(principal, params.unitId, body.reason, body.channel),
     unwithhold: ({ principal, params }) => services.control.unwithhold(principal, params.unitId),
   };
 }
