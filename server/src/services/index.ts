@@ -25,7 +25,7 @@ import { SalesService } from '../selling/sales-service.js';
 import { PricingService } from './pricing-service.js';
 import { DealEvents } from './deal-events.js';
 import { ApprovalService } from './approval-service.js';
-import { ChangeService } from './change-service.js';
+import { ChangeService } from '../changes/change-service.js';
 import { PriceBookService } from './price-book-service.js';
 import { UnitImportService } from './unit-import-service.js';
 import { DocumentService } from '../documents/index.js';

@@ -47,12 +47,12 @@ import { repriceSoldUnit, transitionUnit } from '../selling/unit-transitions.js'
 import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { ApprovalWorkflow, type ApprovalKind } from '../approvals/workflow.js';
 import { CHANGE_REQUEST } from '../approvals/kinds.js';
-import { toAuditRow } from './audit.js';
-import type { DealEvents } from './deal-events.js';
+import { toAuditRow } from '../services/audit.js';
+import type { DealEvents } from '../services/deal-events.js';
 import type { DocumentRefresher } from '../documents/index.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
-import type { PricingService } from './pricing-service.js';
-import type { ProjectDirectory } from './project-directory.js';
+import type { PricingService } from '../services/pricing-service.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
 
 /** How long the target unit of a 换房 stays locked while the transaction commits, ms (released or consumed long before). */
 const CHANGE_LOCK_TTL_MS = 60_000;
