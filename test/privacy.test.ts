@@ -454,7 +454,7 @@ beforeAll(async () => {
     where: { id: ids.subscriptions.X },
     data: { depositDueAt: new Date(Date.now() - 60_000) },
   });
-  expect((await server.kaipan.services.cashier.enforceDeposit(ids.subscriptions.X)).outcome).toBe('cancelled');
+  expect((await server.kaipan.services.cashier.deposits.enforce(ids.subscriptions.X)).outcome).toBe('cancelled');
   await until(
     () => heard.get('s001')!.some((e) => e.event === 'subscription:cancelled'),
     's001 hears the cancellation',

@@ -29,7 +29,7 @@ import { ChangeService } from '../changes/change-service.js';
 import { PriceBookService } from './price-book-service.js';
 import { UnitImportService } from './unit-import-service.js';
 import { DocumentService } from '../documents/index.js';
-import { CashierService } from './cashier-service.js';
+import { CashierService } from '../cashier/cashier-service.js';
 import { DepositJobs } from '../jobs/deposits.js';
 import { SessionService } from './session-service.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -148,7 +148,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
       registrations,
       pricing,
       health,
-      (projectId, subscriptionId, at) => cashier.afterConfirm(projectId, subscriptionId, at),
+      (projectId, subscriptionId, at) => cashier.deposits.afterConfirm(projectId, subscriptionId, at),
     ),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,

@@ -1,15 +1,15 @@
 /**
  * Receipt books 收据本: a pre-numbered series (prefix + range) assigned to one cashier. Managers
  * create and close them; the payment services take numbers from the cashier's ACTIVE book
- * (cashier-common.ts allocateReceipt). docs/cashier.md "Numbering".
+ * (common.ts issueReceipt). docs/cashier.md "Numbering".
  */
 import { AppError, CASHIER_ROLES, receiptLabel, type ReceiptBookBody, type ReceiptBookInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import { labelsCollide, remainingNumbers } from '../domain/receipt-numbers.js';
-import { toAuditRow } from './audit.js';
-import { TX_OPTIONS, isUniqueViolation, managerOf, moneyStaff, userNames, type Client } from './cashier-common.js';
-import type { ProjectDirectory } from './project-directory.js';
+import { toAuditRow } from '../services/audit.js';
+import { TX_OPTIONS, isUniqueViolation, managerOf, moneyStaff, userNames, type Client } from './common.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
 
 type BookRow = {
   id: string;

@@ -20,7 +20,7 @@ import { RECEIPT_VOID } from '../approvals/kinds.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DocumentRefresher } from '../documents/index.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow } from '../services/audit.js';
 import {
   TX_OPTIONS,
   chainHead,
@@ -36,8 +36,8 @@ import {
   settleDeposit,
   toReceiptInfo,
   userNames,
-} from './cashier-common.js';
-import type { ProjectDirectory } from './project-directory.js';
+} from './common.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
 
 const voidInclude = {
   receipt: {

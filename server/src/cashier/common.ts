@@ -22,9 +22,9 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import { type Prisma, pgErrorCode } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
-import { toAuditRow } from './audit.js';
-import type { ProjectDirectory } from './project-directory.js';
-import { SINCERITY_HELD_WHERE } from './registration-service.js';
+import { toAuditRow } from '../services/audit.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
+import { SINCERITY_HELD_WHERE } from '../services/registration-service.js';
 
 /** Interactive transactions wait for a pooled connection and for the row locks of a racing cashier. */
 export const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;

@@ -3,7 +3,7 @@
  * deposit 诚意金转定金, refund 退款. Every command:
  * - carries the client's idempotency key: the unique index (project, key) decides; a replay (also a
  *   concurrent one) answers the first result, the same key with another submission is a CONFLICT;
- * - runs in ONE transaction with its receipt number (cashier-common.ts allocateReceipt: gapless,
+ * - runs in ONE transaction with its receipt number (common.ts issueReceipt: gapless,
  *   unique) and its audit events — a refusal writes nothing;
  * - lands on the cashier's business day (project time zone), which must still be open.
  * docs/cashier.md.
@@ -21,7 +21,7 @@ import type { Db, Tx } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DocumentRefresher } from '../documents/index.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow } from '../services/audit.js';
 import {
   TX_OPTIONS,
   canonical,
@@ -44,8 +44,8 @@ import {
   withdrawWithoutSincerity,
   todayIn,
   type PaymentRow,
-} from './cashier-common.js';
-import type { ProjectDirectory } from './project-directory.js';
+} from './common.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
 
 /** What identifies a submission, compared on a replay of its idempotency key (keys present only). */
 interface Fingerprint {

@@ -14,7 +14,7 @@ import {
 import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import { dayEndCsv, dayEndSums, type DayEndCsvRow } from '../domain/day-end.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow } from '../services/audit.js';
 import {
   TX_OPTIONS,
   type Client,
@@ -27,8 +27,8 @@ import {
   sortedLines,
   todayIn,
   userNames,
-} from './cashier-common.js';
-import type { ProjectDirectory } from './project-directory.js';
+} from './common.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
 
 export interface DayEndQuery {
   date?: string | undefined;
