@@ -15,19 +15,9 @@ import type { Db, Prisma } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import { dayEndCsv, dayEndSums, type DayEndCsvRow } from '../domain/day-end.js';
 import { toAuditRow } from '../services/audit.js';
-import {
-  TX_OPTIONS,
-  type Client,
-  dbDate,
-  isUniqueViolation,
-  json,
-  lockDay,
-  moneyStaff,
-  projectMoneySettings,
-  sortedLines,
-  todayIn,
-  userNames,
-} from './common.js';
+import { dbDate, lockDay, projectMoneySettings, todayIn } from './business-day.js';
+import { TX_OPTIONS, type Client, isUniqueViolation, json, moneyStaff } from './common.js';
+import { sortedLines, userNames } from './payment-views.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
 export interface DayEndQuery {

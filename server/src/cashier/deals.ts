@@ -22,7 +22,8 @@ import {
 import type { Db } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
-import { chainIds, moneyStaff, requiredDeposit, subscriptionMoney, type Client } from './common.js';
+import { moneyStaff, type Client } from './common.js';
+import { chainIds, requiredDeposit, subscriptionMoney } from './deal-money.js';
 import type { PaymentService } from './payment-service.js';
 
 const isValidUuid = (s: string): boolean => idSchema.safeParse(s).success;

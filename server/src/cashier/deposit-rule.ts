@@ -16,7 +16,8 @@ import { toAuditRow } from '../services/audit.js';
 import type { DealEvents } from '../services/deal-events.js';
 import type { Logger } from '../services/logger.js';
 import { RefreshingCache } from '../services/refreshing-cache.js';
-import { TX_OPTIONS, chainIds, lockSubscription, settleDeposit, subscriptionMoney } from './common.js';
+import { TX_OPTIONS, lockSubscription } from './common.js';
+import { chainIds, settleDeposit, subscriptionMoney } from './deal-money.js';
 
 /** Why the deposit rule cancels a subscription (its closeReason). */
 export const DEPOSIT_CLOSE_REASON = 'deposit not received';

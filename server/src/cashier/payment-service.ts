@@ -3,7 +3,7 @@
  * deposit 诚意金转定金, refund 退款. Every command:
  * - carries the client's idempotency key: the unique index (project, key) decides; a replay (also a
  *   concurrent one) answers the first result, the same key with another submission is a CONFLICT;
- * - runs in ONE transaction with its receipt number (common.ts issueReceipt: gapless,
+ * - runs in ONE transaction with its receipt number (issue-receipt.ts issueReceipt: gapless,
  *   unique) and its audit events — a refusal writes nothing;
  * - lands on the cashier's business day (project time zone), which must still be open.
  * docs/cashier.md.
@@ -22,29 +22,20 @@ import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DocumentRefresher } from '../documents/index.js';
 import { toAuditRow } from '../services/audit.js';
+import { dbDate, openDay, projectMoneySettings, todayIn } from './business-day.js';
 import {
   TX_OPTIONS,
   canonical,
-  chainHead,
-  chainIds,
-  dbDate,
   isUniqueViolation,
-  issueReceipt,
   lockPayment,
   lockRegistration,
   lockSubscription,
   moneyStaff,
-  openDay,
-  paymentInclude,
-  paymentInfo,
-  projectMoneySettings,
-  settleDeposit,
-  sortedLines,
-  toPaymentInfos,
-  withdrawWithoutSincerity,
-  todayIn,
-  type PaymentRow,
 } from './common.js';
+import { chainHead, chainIds, settleDeposit } from './deal-money.js';
+import { issueReceipt } from './issue-receipt.js';
+import { paymentInclude, paymentInfo, sortedLines, toPaymentInfos, type PaymentRow } from './payment-views.js';
+import { withdrawWithoutSincerity } from './sincerity.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
 /** What identifies a submission, compared on a replay of its idempotency key (keys present only). */

@@ -1,14 +1,15 @@
 /**
  * Receipt books 收据本: a pre-numbered series (prefix + range) assigned to one cashier. Managers
  * create and close them; the payment services take numbers from the cashier's ACTIVE book
- * (common.ts issueReceipt). docs/cashier.md "Numbering".
+ * (issue-receipt.ts issueReceipt). docs/cashier.md "Numbering".
  */
 import { AppError, CASHIER_ROLES, receiptLabel, type ReceiptBookBody, type ReceiptBookInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import { labelsCollide, remainingNumbers } from '../domain/receipt-numbers.js';
 import { toAuditRow } from '../services/audit.js';
-import { TX_OPTIONS, isUniqueViolation, managerOf, moneyStaff, userNames, type Client } from './common.js';
+import { TX_OPTIONS, isUniqueViolation, managerOf, moneyStaff, type Client } from './common.js';
+import { userNames } from './payment-views.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
 type BookRow = {

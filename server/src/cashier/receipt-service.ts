@@ -21,22 +21,11 @@ import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { DepositJobs } from '../jobs/deposits.js';
 import type { DocumentRefresher } from '../documents/index.js';
 import { toAuditRow } from '../services/audit.js';
-import {
-  TX_OPTIONS,
-  chainHead,
-  chainIds,
-  dateText,
-  lockDay,
-  lockPayment,
-  lockSubscription,
-  managerOf,
-  reinstateAfterVoidedRefund,
-  moneyStaff,
-  paymentInfo,
-  settleDeposit,
-  toReceiptInfo,
-  userNames,
-} from './common.js';
+import { dateText, lockDay } from './business-day.js';
+import { TX_OPTIONS, lockPayment, lockSubscription, managerOf, moneyStaff } from './common.js';
+import { chainHead, chainIds, settleDeposit } from './deal-money.js';
+import { paymentInfo, toReceiptInfo, userNames } from './payment-views.js';
+import { reinstateAfterVoidedRefund } from './sincerity.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
 const voidInclude = {

@@ -10,7 +10,7 @@ import {
   type ScheduleItem,
 } from '@kaipan/shared';
 import type { UserPrincipal } from '../../domain/principal.js';
-import { chainIds } from '../../cashier/common.js';
+import { chainIds } from '../../cashier/deal-money.js';
 import { formatFen, formatProjectTime } from '../format.js';
 import type { Prepared } from '../versions.js';
 import { toNumber, type LoaderContext } from './context.js';
