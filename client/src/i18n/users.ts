@@ -43,7 +43,7 @@ export const usersMessages = defineMessages({
   'firstRun.title': ['创建第一个系统管理员', 'Create the first administrator'],
   'firstRun.intro': [
     '本系统还没有管理员。服务器启动时在终端（和日志）中打印了一次性设置码；输入设置码并设置管理员账号。',
-    'This install has no administrator yet. The server printed a one-time setup code in its terminal (and log) when it started: enter it and choose the administrator’s account.',
+    'This install has no administrator yet. The server printed a one-time setup code in its terminal (and log) when it started: enter it and choose an account for the administrator.',
   ],
   'firstRun.code': ['设置码', 'Setup code'],
   'firstRun.codeHint': [

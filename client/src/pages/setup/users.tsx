@@ -212,9 +212,11 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
             user={user()}
             onClose={() => setAction(null)}
             onReset={(made) => {
+              // Read before the dialog closes: its accessor is gone afterwards.
+              const name = user().displayName;
               setAction(null);
-              if (made) setTemporary({ user: user().displayName, password: made });
-              else showToast('success', t('users.resetDone', { user: user().displayName }));
+              if (made) setTemporary({ user: name, password: made });
+              else showToast('success', t('users.resetDone', { user: name }));
               void refetch();
             }}
           />
