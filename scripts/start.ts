@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildApp } from '../server/src/app.js';
+import type { IssuedSetupCode } from '../server/src/services/first-run-service.js';
+import { hasActiveAdministrator } from '../server/src/services/user-service.js';
 import { startWorker } from '../server/src/worker.js';
 import { buildConfig, ConfigError, parseEnv } from '../server/src/config/index.js';
 import { createDb } from '../server/src/infra/db.js';
@@ -165,10 +167,13 @@ async function main(): Promise<void> {
     stops.push(() => worker.close());
     step('worker ready');
     return;
-  } else if (nodes === 1) {
+  }
+  let setupCode: IssuedSetupCode | null = null;
+  if (nodes === 1) {
     const kaipan = await buildApp(config);
     stops.push(() => kaipan.close());
     await kaipan.listen();
+    setupCode = kaipan.setupCode();
   } else {
     await startCluster(nodes, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUTH_SECRET: config.authSecret });
   }
@@ -178,6 +183,7 @@ async function main(): Promise<void> {
     select: { id: true },
     orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
   });
+  const administered = await hasActiveAdministrator(db);
   await db.$disconnect();
   step(nodes === 1 ? 'ready' : `ready: ${nodes} hub processes + 1 worker process`);
   console.log(`
@@ -199,6 +205,15 @@ async function main(): Promise<void> {
     console.log(`    board device key: ${DEMO_BOARD_KEY}`);
     console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}`);
     console.log(`    kiosk setup PIN:  ${DEMO_KIOSK_PIN}   (hold the kiosk's logo 3 s)\n`);
+  }
+  if (setupCode) {
+    console.log(`  No administrator yet — first run:
+    open             ${base}/setup/first-run
+    setup code       ${setupCode.code}   (single use, valid until ${setupCode.expiresAt.toISOString()}; a restart prints a new one)
+    or, scripted     KAIPAN_PASSWORD=… npm run admin -- create-user <username> --role ADMIN
+`);
+  } else if (!administered) {
+    console.log('  No administrator yet? Each hub process logged a first-run setup code ("setupCode") above.\n');
   }
 }
 

@@ -22,6 +22,9 @@ const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
 const AccountPage = lazy(() => import('./pages/account'));
 const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
+const UsersPage = lazy(() => import('./pages/setup/users'));
+const FirstRunPage = lazy(() => import('./pages/first-run'));
+const ChangePasswordPage = lazy(() => import('./pages/change-password'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -54,6 +57,11 @@ function AccountRoute(): JSX.Element {
 /** /admin/security — failed sign-ins and users (administrators). */
 function AdminSecurityRoute(): JSX.Element {
   return <RequireAuth>{(user) => <AdminSecurityPage user={user} />}</RequireAuth>;
+}
+
+/** /setup/users — the accounts (administrators). */
+function UsersRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <UsersPage user={user} />}</RequireAuth>;
 }
 
 function ConsultantRoute(): JSX.Element {
@@ -217,6 +225,9 @@ export function App(): JSX.Element {
       <Route path="/" component={ProjectsRoute} />
       <Route path="/account" component={AccountRoute} />
       <Route path="/admin/security" component={AdminSecurityRoute} />
+      <Route path="/account/password" component={ChangePasswordPage} />
+      <Route path="/setup/users" component={UsersRoute} />
+      <Route path="/setup/first-run" component={FirstRunPage} />
       <Route path="/p/:projectId" component={ConsultantRoute} />
       <Route path="/manager/:projectId" component={ManagerRoute} />
       <Route path="/p/:projectId/customers" component={() => <CustomersRoute variant="consultant" />} />

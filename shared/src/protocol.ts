@@ -25,7 +25,16 @@ export const userInfoSchema = z.object({
 export type UserInfo = z.infer<typeof userInfoSchema>;
 
 /** POST /api/auth/login: the session token (also set as the `kaipan_token` cookie) and who signed in. */
-export const loginResponseSchema = z.object({ token: z.string(), user: userInfoSchema });
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  user: userInfoSchema,
+  /**
+   * An administrator reset the password: this session may only choose a new one
+   * (`POST /api/auth/password`, which answers a fresh session); everything else is
+   * PASSWORD_CHANGE_REQUIRED.
+   */
+  passwordChangeRequired: z.boolean(),
+});
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 /** GET /api/health (no credentials): 200 when PostgreSQL and Redis answer, else 503 with the same body. */

@@ -80,6 +80,16 @@ export function createApi(auth: ApiAuth) {
     failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) =>
       call(API.auth.failedLogins, { query }),
     users: () => call(API.users.list),
+    createUser: (body: { username: string; displayName: string; password: string }) => call(API.users.create, { body }),
+    resetPassword: (userId: string, password?: string) =>
+      call(API.users.resetPassword, { params: { userId }, body: password ? { password } : {} }),
+    /** The signed-in user chooses a new password; answers a fresh session (as sign-in). */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call(API.auth.changePassword, { body: { currentPassword, newPassword } }),
+    /** First run (no login): does the install need its first administrator; create it with the setup code. */
+    firstRunStatus: () => call(API.firstRun.status),
+    firstRun: (body: { code: string; username: string; displayName: string; password: string }) =>
+      call(API.firstRun.create, { body }),
     deactivateUser: (userId: string) => call(API.users.deactivate, { params: { userId } }),
     activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
     endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),

@@ -11,6 +11,8 @@ export interface UserPrincipal {
   device: string | null;
   /** The session the request came with (absent for principals the server builds itself). */
   sessionId?: string;
+  /** The session may only choose a new password (an administrator reset it; session-token.ts `pwc`). */
+  passwordChangeRequired?: boolean;
 }
 
 export interface DevicePrincipal {

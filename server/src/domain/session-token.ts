@@ -18,6 +18,12 @@ export interface SessionClaims {
   role: Role;
   /** expiry, epoch seconds */
   exp: number;
+  /**
+   * Opened with a password an administrator reset: the session may only choose a new password
+   * (register-api.ts refuses every other route, the hub the connection). Fixed for the session's life:
+   * the change answers a fresh session without it.
+   */
+  pwc?: true;
 }
 
 function sign(secret: string, body: string): string {
@@ -42,6 +48,7 @@ export function verifySessionToken(secret: string, token: string, nowMs: number)
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return null;
     if (!ROLES.includes(claims.role as Role)) return null;
     if (claims.exp * 1000 <= nowMs) return null;
+    if (claims.pwc !== undefined && claims.pwc !== true) return null;
     return claims as SessionClaims;
   } catch {
     return null;

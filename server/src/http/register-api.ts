@@ -117,7 +117,16 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
 
   /** Credentials, before validation (UNAUTHENTICATED before VALIDATION_FAILED; the CSRF rule). */
   const authenticate = async (request: FastifyRequest): Promise<void> => {
-    request.principal = await requirePrincipal(services, request);
+    const principal = await requirePrincipal(services, request);
+    // A session opened with a password an administrator reset may only choose a new one.
+    if (
+      principal.kind === 'user' &&
+      principal.passwordChangeRequired &&
+      !request.routeOptions.config.apiRoute?.duringPasswordChange
+    ) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    }
+    request.principal = principal;
   };
   /** The table's permission, after validation (VALIDATION_FAILED before FORBIDDEN). */
   const authorize = async (request: FastifyRequest): Promise<void> => {

@@ -128,6 +128,11 @@ export function createHub(
           return;
         }
         if (principal.kind === 'user') {
+          // A session opened with a password an administrator reset may only choose a new one (HTTP).
+          if (principal.passwordChangeRequired) {
+            next(handshakeRefusal(new AppError('PASSWORD_CHANGE_REQUIRED').toBody()));
+            return;
+          }
           if (socket.conn.readyState !== 'open') {
             next(unauthenticated()); // gone while we looked: nothing to count
             return;

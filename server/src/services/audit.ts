@@ -13,10 +13,19 @@ export interface AnonymousActor {
   device: string | null;
 }
 
+/** Someone at the server's console: the admin CLI (scripts/admin.ts); `device` names the OS user and host. */
+export interface CommandLineActor {
+  kind: 'cli';
+  device: string;
+}
+
 export interface AuditInput {
   projectId: string | null;
-  /** The acting principal, 'system' for the server itself (e.g. lock expiry), or an anonymous caller. */
-  actor: Principal | AnonymousActor | 'system';
+  /**
+   * The acting principal, 'system' for the server itself (e.g. lock expiry), an anonymous caller, or
+   * the admin CLI.
+   */
+  actor: Principal | AnonymousActor | CommandLineActor | 'system';
   action: string;
   entity: string;
   entityId: string;
@@ -43,9 +52,16 @@ export function toAuditRow(input: AuditInput): AuditRow {
   const actor = input.actor;
   return {
     projectId: input.projectId,
-    actorId: actor === 'system' || actor.kind === 'anonymous' ? null : actor.id,
+    actorId: actor === 'system' || actor.kind === 'anonymous' || actor.kind === 'cli' ? null : actor.id,
     actorKind: actor === 'system' ? 'system' : actor.kind,
-    actorName: actor === 'system' ? 'system' : actor.kind === 'anonymous' ? 'anonymous' : actorName(actor),
+    actorName:
+      actor === 'system'
+        ? 'system'
+        : actor.kind === 'anonymous'
+          ? 'anonymous'
+          : actor.kind === 'cli'
+            ? 'admin-cli'
+            : actorName(actor),
     action: input.action,
     entity: input.entity,
     entityId: input.entityId,

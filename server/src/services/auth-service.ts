@@ -75,9 +75,16 @@ export class AuthService {
     const sessionId = await this.sessions.create(user.id, meta, new Date(exp * 1000), (id) => audit(info, id));
     // Deactivated between the read above and the session: as if inactive all along.
     if (!sessionId) throw new AppError('INVALID_CREDENTIALS');
-    const token = issueSessionToken(this.secret, { sub: user.id, sid: sessionId, role: user.role, exp });
+    const passwordChangeRequired = user.mustChangePassword;
+    const token = issueSessionToken(this.secret, {
+      sub: user.id,
+      sid: sessionId,
+      role: user.role,
+      exp,
+      ...(passwordChangeRequired ? { pwc: true as const } : {}),
+    });
     this.users.set(user.id, info);
-    return { token, user: info, sessionId };
+    return { token, user: info, sessionId, passwordChangeRequired };
   }
 
   /** The user behind a session token, or null when the token is invalid or expired, its session ended or the user inactive. */
@@ -95,7 +102,9 @@ export class AuthService {
     const user = await this.users.get(claims.sub);
     if (!user) return null;
     this.sessions.touch(claims.sid);
-    return { kind: 'user', ...user, device, sessionId: claims.sid };
+    return claims.pwc
+      ? { kind: 'user', ...user, device, sessionId: claims.sid, passwordChangeRequired: true }
+      : { kind: 'user', ...user, device, sessionId: claims.sid };
   }
 
   verifyToken(token: string): SessionClaims | null {

@@ -33,6 +33,7 @@ import { CashierService } from '../cashier/cashier-service.js';
 import { DepositJobs } from '../jobs/deposits.js';
 import { SessionService } from './session-service.js';
 import { LoginThrottle } from './login-throttle.js';
+import { FirstRunService } from './first-run-service.js';
 import { SignInService } from './sign-in-service.js';
 import { UserService } from './user-service.js';
 
@@ -52,6 +53,8 @@ export interface Services {
   signIn: SignInService;
   /** User administration (deactivate, activate, end sessions) and a user's own sessions. */
   users: UserService;
+  /** The first administrator of an empty install: setup codes printed at start (plugins/first-run.ts). */
+  firstRun: FirstRunService;
   sales: SalesService;
   control: ControlService;
   query: QueryService;
@@ -119,6 +122,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
   const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions);
+  const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
   return {
     mirror,
     projects,
@@ -128,14 +132,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     health,
     auth,
     sessions,
-    signIn: new SignInService(
-      db,
-      auth,
-      new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute),
-      audit,
-      config.authSecret,
-    ),
+    signIn: new SignInService(db, auth, loginThrottle, audit, config.authSecret, sessions),
     users: new UserService(db, sessions),
+    firstRun: new FirstRunService(db, redis, config.redisPrefix, loginThrottle, audit),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
     sales: new SalesService(

@@ -9,6 +9,7 @@ import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
 import { documentsApi } from './documents.js';
+import { firstRunApi } from './first-run.js';
 import { lotteryApi } from './lottery.js';
 import { pricingApi } from './pricing.js';
 import { projectsApi } from './projects.js';
@@ -31,6 +32,7 @@ export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export const API = {
   system: systemApi,
   auth: authApi,
+  firstRun: firstRunApi,
   users: usersApi,
   projects: projectsApi,
   units: unitsApi,

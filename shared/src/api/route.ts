@@ -44,6 +44,11 @@ export interface ApiRoute {
    * token must not be probed (a malformed token is as unknown as a wrong one).
    */
   malformedAsNotFound?: boolean;
+  /**
+   * The route answers a session opened with a password an administrator reset (choose a new one,
+   * who am I, sign out). Every other route refuses it with PASSWORD_CHANGE_REQUIRED.
+   */
+  duringPasswordChange?: true;
 }
 
 /** Identity with the route's literal types kept (so handlers and clients are typed from it). */
@@ -93,6 +98,7 @@ export function errorCodesOf(route: ApiRoute): ErrorCode[] {
     'INTERNAL',
   ];
   if (route.access !== 'public') common.push('UNAUTHENTICATED', 'FORBIDDEN');
+  if (route.access !== 'public' && !route.duringPasswordChange) common.push('PASSWORD_CHANGE_REQUIRED');
   return [...new Set([...common, ...route.errors])];
 }
 

@@ -10,6 +10,14 @@ import { entryText, type Entry } from './entry';
 export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   VALIDATION_FAILED: ['填写的内容不正确，请检查后重试。', 'Some input is not valid. Check it and try again.'],
   INVALID_CREDENTIALS: ['账号或密码错误。', 'Wrong username or password.'],
+  PASSWORD_CHANGE_REQUIRED: ['请先设置新密码再继续。', 'Choose a new password before you continue.'],
+  WEAK_PASSWORD: ['密码不符合密码规则。', 'The password does not meet the password rules.'],
+  USERNAME_TAKEN: ['该账号已存在，请换一个。', 'This username is already taken. Choose another.'],
+  SETUP_CODE_INVALID: [
+    '设置码错误、已使用或已过期。重启服务器可获得新的设置码。',
+    'The setup code is wrong, used or expired. Restarting the server prints a new one.',
+  ],
+  ALREADY_SET_UP: ['系统已有管理员，请直接登录。', 'An administrator exists already. Sign in instead.'],
   UNAUTHENTICATED: ['登录已失效，请重新登录。', 'Your session has ended. Please sign in again.'],
   FORBIDDEN: ['您没有权限执行此操作。', 'You are not allowed to do this.'],
   NOT_FOUND: ['没有找到该内容。', 'Not found.'],

@@ -9,6 +9,7 @@ import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
 import { documentHandlers } from './documents.js';
+import { firstRunHandlers } from './first-run.js';
 import { lotteryHandlers } from './lottery.js';
 import { pricingHandlers } from './pricing.js';
 import { projectHandlers } from './projects.js';
@@ -33,6 +34,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
   return {
     system: systemHandlers(deps),
     auth: authHandlers(services, config),
+    firstRun: firstRunHandlers(services),
     users: userHandlers(services),
     projects: projectHandlers(services),
     units: unitHandlers(services),
