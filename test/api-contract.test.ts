@@ -38,7 +38,7 @@ interface Operation {
  * Routes whose success answer is only declared (a TypeScript type), not yet a schema of the table
  * (issue 13 turns them into schemas feature by feature). This count may only go down.
  */
-const UNTYPED_AT_MOST = 7;
+const UNTYPED_AT_MOST = 0;
 
 describe('the route table', () => {
   it('is what the server registers: every /api route is in the table, every route of the table is registered', () => {
