@@ -222,28 +222,31 @@ export interface ComputePriceInput {
 }
 
 /** One discount applied: `after = before − off`. */
-export interface PriceStep {
-  ruleId: string;
-  code: string;
-  kind: DiscountKind;
-  name: string;
-  nameEn: string;
-  rateBp: number | null;
-  amountOffFen: number | null;
+export const priceStepSchema = z.object({
+  ruleId: z.string(),
+  code: z.string(),
+  kind: z.enum(DISCOUNT_KINDS),
+  name: z.string(),
+  nameEn: z.string(),
+  rateBp: z.number().int().nullable(),
+  amountOffFen: z.number().int().nullable(),
   /** Fen. */
-  before: number;
+  before: z.number().int(),
   /** Fen: rate rules round(before × rateBp / 10000) to the fen by the policy mode; amount rules max(0, before − amount). */
-  after: number;
+  after: z.number().int(),
   /** before − after, fen (≥ 0). */
-  off: number;
-}
+  off: z.number().int(),
+});
+export type PriceStep = z.infer<typeof priceStepSchema>;
 
 /** An adjustment line: `after = before − off`; `off` may be negative (money given back). */
-export interface PriceAdjustment {
-  before: number;
-  after: number;
-  off: number;
-}
+const priceAdjustmentShape = {
+  before: z.number().int(),
+  after: z.number().int(),
+  off: z.number().int(),
+};
+export const priceAdjustmentSchema = z.object(priceAdjustmentShape);
+export type PriceAdjustment = z.infer<typeof priceAdjustmentSchema>;
 
 /**
  * The complete price computation, stored with the subscription and printed on documents.
@@ -251,35 +254,36 @@ export interface PriceAdjustment {
  * listPrice = steps[0].before, steps[i].after = steps[i+1].before, last after = discountedPrice =
  * cap.before, cap.after = rounding.before, rounding.after = finalPrice.
  */
-export interface PriceBreakdown {
-  listPrice: number;
-  floorPrice: number;
-  stacking: StackingRule;
+export const priceBreakdownSchema = z.object({
+  listPrice: z.number().int(),
+  floorPrice: z.number().int(),
+  stacking: z.enum(STACKING_RULES),
   /** Kind order used (MULTIPLY_IN_ORDER application order, BEST_SINGLE tie-break). */
-  order: DiscountKind[];
-  planKind: PlanKind;
+  order: z.array(z.enum(DISCOUNT_KINDS)),
+  planKind: z.enum(PLAN_KINDS),
   /** The pricing instant the windows were checked at. */
-  at: string;
-  steps: PriceStep[];
+  at: z.string(),
+  steps: z.array(priceStepSchema),
   /** BEST_SINGLE: the selected rules that were not the best, in policy order. Empty otherwise. */
-  unusedRuleIds: string[];
+  unusedRuleIds: z.array(z.string()),
   /** Price after the steps, before cap and rounding, fen. */
-  discountedPrice: number;
+  discountedPrice: z.number().int(),
   /** The cap: `limit` = ceil(listPrice × (10000 − maxTotalDiscountBp) / 10000); after = max(before, limit). */
-  cap: PriceAdjustment & { maxTotalDiscountBp: number; limit: number };
+  cap: z.object({ ...priceAdjustmentShape, maxTotalDiscountBp: z.number().int(), limit: z.number().int() }),
   /** True when the cap raised the price (the discounts asked for more than the cap allows). */
-  capped: boolean;
+  capped: z.boolean(),
   /** The project rounding, applied once, at the end. */
-  rounding: PriceAdjustment & Rounding;
+  rounding: z.object({ ...priceAdjustmentShape, unit: z.enum(ROUNDING_UNITS), mode: z.enum(ROUNDING_MODES) }),
   /** Final price, fen. */
-  finalPrice: number;
+  finalPrice: z.number().int(),
   /** listPrice − finalPrice, fen. */
-  totalOff: number;
+  totalOff: z.number().int(),
   /** finalPrice < floorPrice: the deal needs approval 审批. */
-  belowFloor: boolean;
+  belowFloor: z.boolean(),
   /** max(0, floorPrice − finalPrice), fen. */
-  belowFloorBy: number;
-}
+  belowFloorBy: z.number().int(),
+});
+export type PriceBreakdown = z.infer<typeof priceBreakdownSchema>;
 
 export type PriceResult =
   | { ok: true; breakdown: PriceBreakdown }
@@ -560,14 +564,15 @@ export interface RepriceUnit {
   floorPrice: number;
 }
 
-export interface RepriceRow {
-  unitId: string;
-  code: string;
-  before: { list: number; floor: number };
-  after: { list: number; floor: number };
+export const repriceRowSchema = z.object({
+  unitId: z.string(),
+  code: z.string(),
+  before: z.object({ list: z.number().int(), floor: z.number().int() }),
+  after: z.object({ list: z.number().int(), floor: z.number().int() }),
   /** The new floor price is above the new list price (worth a warning before applying). */
-  floorAboveList: boolean;
-}
+  floorAboveList: z.boolean(),
+});
+export type RepriceRow = z.infer<typeof repriceRowSchema>;
 
 export interface RepricePreviewInput extends RepriceBody {
   units: readonly RepriceUnit[];

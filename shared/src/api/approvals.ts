@@ -1,9 +1,14 @@
 /** Deal quotes and below-floor approvals 底价审批 (docs/pricing.md "Floor price"). */
 import { z } from 'zod';
-import { decisionBodySchema, priceApprovalRequestSchema, quoteBodySchema } from '../deals.js';
+import {
+  dealQuoteInfoSchema,
+  decisionBodySchema,
+  priceApprovalInfoSchema,
+  priceApprovalRequestSchema,
+  quoteBodySchema,
+} from '../deals.js';
 import { emptyBodySchema, idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
-import type { DealQuoteInfo, PriceApprovalInfo } from '../deals.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 export const approvalRefSchema = z.strictObject({ approvalId: idSchema });
 export const approvalListQuerySchema = z.strictObject({
@@ -27,7 +32,7 @@ export const approvalsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: quoteBodySchema,
-    responses: { 200: declared<DealQuoteInfo>('DealQuoteInfo') },
+    responses: { 200: dealQuoteInfoSchema },
     errors: [...PRICING_ERRORS, 'UNIT_NOT_AVAILABLE'],
   }),
   request: defineRoute({
@@ -38,8 +43,8 @@ export const approvalsApi = {
     params: unitRefSchema,
     body: priceApprovalRequestSchema,
     responses: {
-      201: declared<PriceApprovalInfo>('PriceApprovalInfo'),
-      200: declared<PriceApprovalInfo>('PriceApprovalInfo'),
+      201: priceApprovalInfoSchema,
+      200: priceApprovalInfoSchema,
     },
     errors: [...PRICING_ERRORS, 'LOCK_EXPIRED', 'LOCK_HELD', 'UNIT_NOT_AVAILABLE'],
   }),
@@ -50,7 +55,7 @@ export const approvalsApi = {
     access: 'staff',
     params: projectRefSchema,
     query: approvalListQuerySchema,
-    responses: { 200: declared<PriceApprovalInfo[]>('PriceApprovalInfo[]') },
+    responses: { 200: z.array(priceApprovalInfoSchema) },
     errors: [],
   }),
   get: defineRoute({
@@ -59,7 +64,7 @@ export const approvalsApi = {
     summary: 'One price approval.',
     access: 'staff',
     params: approvalRefSchema,
-    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: { 200: priceApprovalInfoSchema },
     errors: [],
   }),
   decide: defineRoute({
@@ -69,7 +74,7 @@ export const approvalsApi = {
     access: 'manage',
     params: approvalRefSchema,
     body: decisionBodySchema,
-    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: { 200: priceApprovalInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   withdraw: defineRoute({
@@ -79,7 +84,7 @@ export const approvalsApi = {
     access: 'staff',
     params: approvalRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: { 200: priceApprovalInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };

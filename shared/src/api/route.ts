@@ -59,27 +59,6 @@ export function defineRoute<const R extends ApiRoute>(route: R): R {
 /** A feature's routes, by name. */
 export type RouteGroup = Record<string, ApiRoute>;
 
-const declaredOnly = new WeakSet<object>();
-
-/**
- * The answer of a route whose shape is a TypeScript type of shared/src, not yet a zod schema: typed
- * for the handlers and the web clients at compile time, neither checked at run time nor detailed in
- * the OpenAPI document. Issue 13 turns these into schemas feature by feature; test/api-contract.test.ts
- * counts them (a number that only goes down).
- */
-export function declared<T>(typeName: string): z.ZodType<T> {
-  const schema = z
-    .unknown()
-    .meta({ description: `${typeName} (see shared/src; not yet a schema of the route table).` });
-  declaredOnly.add(schema);
-  return schema as unknown as z.ZodType<T>;
-}
-
-/** Is this answer only declared (a TypeScript type), not a schema? */
-export function isDeclaredOnly(schema: unknown): boolean {
-  return typeof schema === 'object' && schema !== null && declaredOnly.has(schema);
-}
-
 /** `{}` — the JSON answer of a few acknowledgements. */
 export const okResponseSchema = z.object({ ok: z.literal(true) });
 
