@@ -8,6 +8,7 @@ import { authApi } from './auth.js';
 import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
+import { devicesApi } from './devices.js';
 import { documentsApi } from './documents.js';
 import { lotteryApi } from './lottery.js';
 import { pricingApi } from './pricing.js';
@@ -33,6 +34,7 @@ export const API = {
   auth: authApi,
   users: usersApi,
   projects: projectsApi,
+  devices: devicesApi,
   units: unitsApi,
   registrations: registrationsApi,
   customers: customersApi,

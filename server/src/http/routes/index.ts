@@ -8,6 +8,7 @@ import { authHandlers } from './auth.js';
 import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
+import { deviceHandlers } from './devices.js';
 import { documentHandlers } from './documents.js';
 import { lotteryHandlers } from './lottery.js';
 import { pricingHandlers } from './pricing.js';
@@ -35,6 +36,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     auth: authHandlers(services, config),
     users: userHandlers(services),
     projects: projectHandlers(services),
+    devices: deviceHandlers(services),
     units: unitHandlers(services),
     registrations: registrationHandlers(services),
     customers: customerHandlers(services),
