@@ -81,6 +81,11 @@ export const pairingCodeSchema = z
   .transform((s) => s.toUpperCase().replace(/[\s-]/g, ''))
   .pipe(z.string().regex(new RegExp(`^[${PAIRING_ALPHABET}]{${PAIRING_CODE_LENGTH}}$`)));
 
+/** "ABCD-EFGH": a code as screens show it (typed either way). */
+export function formatPairingCode(code: string): string {
+  return code.length === PAIRING_CODE_LENGTH ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+}
+
 export const pairingRefSchema = z.strictObject({ code: pairingCodeSchema });
 
 /** What the waiting screen holds: the code it shows and the secret it claims with. */

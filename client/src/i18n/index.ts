@@ -10,6 +10,7 @@ import { commonMessages } from './common';
 import { consultantMessages } from './consultant';
 import { customersMessages } from './customers';
 import { dealsMessages } from './deals';
+import { devicesMessages } from './devices';
 import { documentsMessages } from './documents';
 import { importMessages } from './import';
 import { lotteryMessages } from './lottery';
@@ -38,6 +39,7 @@ export const FEATURE_DICTIONARIES = {
   buyerPage: buyerPageMessages,
   documents: documentsMessages,
   agreement: agreementMessages,
+  devices: devicesMessages,
 } as const;
 
 export const messages = {
@@ -56,6 +58,7 @@ export const messages = {
   ...buyerPageMessages,
   ...documentsMessages,
   ...agreementMessages,
+  ...devicesMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;
