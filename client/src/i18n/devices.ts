@@ -3,6 +3,7 @@ import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const devicesMessages = defineMessages({
   'devices.title': ['设备', 'Devices'],
+  'devices.link': ['设备', 'Devices'],
   'devices.hint': [
     '销控大屏、排号机、叫号屏和收银台各用一个设备密钥。密钥只在创建时显示一次；移除设备后，使用它的屏幕会立即断开。',
     'Each wall board, queue kiosk, calling screen and cashier desk has its own key. A key is shown once, when it is created; removing a device cuts its screen at once.',
@@ -11,7 +12,7 @@ export const devicesMessages = defineMessages({
   'devices.kind.KIOSK': ['排号机', 'Queue kiosk'],
   'devices.kind.CALLING': ['叫号屏', 'Calling screen'],
   'devices.kind.CASHIER_DESK': ['收银台', 'Cashier desk'],
-  'devices.kindHint.BOARD': ['大厅的销控大屏（1920×1080）', 'The hall’s wall board (1920×1080)'],
+  'devices.kindHint.BOARD': ['大厅的销控大屏（1920×1080）', 'Wall board of the sales hall (1920×1080)'],
   'devices.kindHint.KIOSK': ['取号触摸屏与小票打印', 'Touch screen that issues queue numbers'],
   'devices.kindHint.CALLING': ['显示叫号的电视，只读', 'TV that shows the numbers called; read only'],
   'devices.kindHint.CASHIER_DESK': [
@@ -72,5 +73,4 @@ export const devicesMessages = defineMessages({
   'pair.doneBody': ['屏幕会在几秒内自动启动。', 'The screen starts by itself within a few seconds.'],
   'pair.toDevices': ['查看设备列表', 'See the devices'],
   'pair.noProjects': ['您没有可管理的项目。', 'You manage no project.'],
-  'pair.defaultName': ['{kind} {n}', '{kind} {n}'],
 });

@@ -8,7 +8,7 @@
 import { createSignal, onCleanup } from 'solid-js';
 import {
   API,
-  ApiError,
+  type ApiError,
   callApi,
   toApiError,
   type PairableKind,
