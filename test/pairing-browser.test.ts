@@ -185,7 +185,7 @@ describe('pairing a screen by QR code', () => {
     await page.locator('[data-testid=device-row]', { hasText: '排号机 东门' }).waitFor({ timeout: 10_000 });
     await page.locator('[data-testid=device-row]', { hasText: '排号机 东门' }).locator('.btn--danger').click();
     await page.screenshot({ path: `${SHOTS}/devices-revoke-confirm-1366-zh-CN.png` });
-    await page.locator('[role=dialog] .btn--danger').click();
+    await page.locator('[role=alertdialog] .btn--danger').click();
     await page.locator('[data-testid=device-row]', { hasText: '排号机 东门' }).waitFor({ state: 'detached' });
     const list = await http<DeviceInfo[]>(server.url, 'GET', `/api/projects/${pid}/devices`, manager);
     expect(list.body.some((d) => d.id === created.body.id)).toBe(false);
