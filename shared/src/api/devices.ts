@@ -17,7 +17,7 @@ import {
   renameDeviceBodySchema,
   startPairingBodySchema,
 } from '../devices.js';
-import { projectRefSchema } from '../schemas.js';
+import { emptyBodySchema, projectRefSchema } from '../schemas.js';
 import { defineRoute, okResponseSchema } from './route.js';
 
 export const devicesApi = {
@@ -57,6 +57,7 @@ export const devicesApi = {
       'Revoke a device: its live connections are cut on every server at once and its key is refused with DEVICE_REVOKED. Audited.',
     access: 'manage',
     params: deviceRefSchema,
+    body: emptyBodySchema,
     responses: { 200: okResponseSchema },
     errors: [],
   }),
