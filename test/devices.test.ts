@@ -16,6 +16,7 @@ import {
   type PendingPairing,
   type ProjectSnapshot,
 } from '@kaipan/shared';
+import { DEVICE_POLL_MS } from '../server/src/services/device-registry.js';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 
 let server: TestServer;
@@ -193,6 +194,19 @@ describe('devices', () => {
     const audit = await server.db.auditEvent.findMany({ where: { entityId: board.id, action: 'device.revoked' } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorName: 'manager', after: { active: false } });
+  });
+
+  it('a device revoked without a message (pub/sub lost it) is still cut within the poll interval', async () => {
+    const board = await create('BOARD', 'Quietly revoked');
+    const socket = await server.connect({ deviceKey: board.key });
+    socket.io.opts.reconnection = false;
+    const cut = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(Date.now())));
+    // As if the revoking process died before publishing: only the row says so.
+    const at = Date.now();
+    await server.db.$executeRaw`UPDATE devices SET active = false, revoked_at = now() WHERE id = ${board.id}::uuid`;
+    expect((await cut) - at).toBeLessThan(DEVICE_POLL_MS + 3_000);
+    const res = await http<Refusal>(server.url, 'GET', '/api/projects', undefined, undefined, asDevice(board.key));
+    expect(res.body.error.code).toBe('DEVICE_REVOKED');
   });
 
   it('a calling screen reads the queue and joins the project, and issues no numbers', async () => {

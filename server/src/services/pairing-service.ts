@@ -130,6 +130,8 @@ export class PairingService {
           APPROVED_TTL_MS,
           'key',
           created.key,
+          'deviceId',
+          created.id,
           'projectId',
           body.projectId,
           'kind',
@@ -162,8 +164,8 @@ export class PairingService {
         actor: { kind: 'anonymous', device },
         action: 'device.paired',
         entity: 'device',
-        entityId: code,
-        after: { kind: p.kind, name: p.name },
+        entityId: p.deviceId ?? code,
+        after: { kind: p.kind, name: p.name, code },
       }),
     });
     return {
