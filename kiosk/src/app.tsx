@@ -64,7 +64,7 @@ function WithDevice(props: { mode: 'kiosk' | 'screen'; children: (device: KioskD
             if (mode !== props.mode) navigate(mode === 'screen' ? '/queue/screen' : '/queue', { replace: true });
           }}
         >
-          <p class="k-pair-key">
+          <p>
             <A href="/queue/setup">{t('setup.typeKey')}</A>
           </p>
         </PairingScreen>

@@ -102,7 +102,9 @@ export function PairingScreen(props: {
             </p>
           )}
         </Show>
-        {props.children}
+        <Show when={props.children}>
+          <div class="kp-pair__extra">{props.children}</div>
+        </Show>
       </div>
     </div>
   );
