@@ -24,6 +24,7 @@ import { supervise } from '../server/src/infra/supervisor.js';
 import {
   DEMO_ACCOUNTS,
   DEMO_BOARD_KEY,
+  DEMO_CALLING_KEY,
   DEMO_KIOSK_KEY,
   DEMO_KIOSK_PIN,
   DEMO_CONSULTANT_PASSWORD,
@@ -190,9 +191,10 @@ async function main(): Promise<void> {
   Kaipan 开盘 is running: ${base}
     consultant app   ${base}/
     manager pages    ${base}/manager/${projects[0]?.id ?? '<projectId>'}
-    wall board       ${base}/board/${projects[0]?.id ?? '<projectId>'}?key=${env.KAIPAN_DEMO ? DEMO_BOARD_KEY : '<device key>'}
-    queue kiosk      ${base}/queue?key=${env.KAIPAN_DEMO ? DEMO_KIOSK_KEY : '<kiosk key>'}
-    calling screen   ${base}/queue/screen?key=${env.KAIPAN_DEMO ? DEMO_KIOSK_KEY : '<kiosk key>'}
+    wall board       ${env.KAIPAN_DEMO ? `${base}/board/${projects[0]?.id ?? '<projectId>'}?key=${DEMO_BOARD_KEY}` : `${base}/board (shows a pairing code)`}
+    queue kiosk      ${base}/queue${env.KAIPAN_DEMO ? `?key=${DEMO_KIOSK_KEY}` : ' (shows a pairing code)'}
+    calling screen   ${base}/queue/screen${env.KAIPAN_DEMO ? `?key=${DEMO_CALLING_KEY}` : ' (shows a pairing code)'}
+    devices, pairing ${base}/setup/<projectId>/devices (managers)
     health           ${base}/api/health
 `);
   if (env.KAIPAN_DEMO) {
@@ -204,6 +206,7 @@ async function main(): Promise<void> {
     );
     console.log(`    board device key: ${DEMO_BOARD_KEY}`);
     console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}`);
+    console.log(`    calling key:      ${DEMO_CALLING_KEY}`);
     console.log(`    kiosk setup PIN:  ${DEMO_KIOSK_PIN}   (hold the kiosk's logo 3 s)\n`);
   }
   if (setupCode) {

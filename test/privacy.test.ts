@@ -187,6 +187,8 @@ const ids = {
   changeRequestId: '',
   drawId: '',
   tickets: [] as TakeTicketResult[],
+  /** A screen waiting to be paired (GET /api/pairings/:code). */
+  pairingCode: '',
 };
 const heard = new Map<Who, { event: string; payload: unknown }[]>();
 const sockets: Socket[] = [];
@@ -467,6 +469,9 @@ beforeAll(async () => {
   });
   ids.documents.push(await render('cashier', { kind: 'DAY_END', entityId: closed.dayCloseId }));
 
+  // A screen waiting for a manager to pair it.
+  ids.pairingCode = (await server.kaipan.services.pairing.start('BOARD')).code;
+
   // Let the last frames reach every screen.
   await until(
     () =>
@@ -502,6 +507,7 @@ function paramValues(): Record<string, string[]> {
     ticketId: ids.tickets.map((t) => t.ticket.id),
     userId: Object.values(userId),
     token: ids.tickets.map((t) => t.token),
+    code: [ids.pairingCode],
     '*': ids.documents.map((d) => d.id),
   };
 }

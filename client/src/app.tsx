@@ -1,6 +1,6 @@
 /** Routes. Signed-in screens sit behind RequireAuth; the wall board authenticates with its device key. */
 import { Show, createEffect, lazy, on, type JSX } from 'solid-js';
-import { Route, Router, useParams, useSearchParams, type RouteSectionProps } from '@solidjs/router';
+import { Route, Router, useParams, type RouteSectionProps } from '@solidjs/router';
 import { disconnectHub } from './lib/socket';
 import { session } from './stores/session';
 import { RequireAuth } from './components/require-auth';
@@ -16,7 +16,7 @@ const DealsPage = lazy(() => import('./pages/deals'));
 const PricesPage = lazy(() => import('./pages/prices'));
 const ImportPage = lazy(() => import('./pages/import'));
 const AgreementPage = lazy(() => import('./pages/agreement'));
-const BoardPage = lazy(() => import('./pages/board'));
+const BoardRoute = lazy(() => import('./pages/board-route'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
@@ -25,7 +25,8 @@ const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
 const UsersPage = lazy(() => import('./pages/setup/users'));
 const FirstRunPage = lazy(() => import('./pages/first-run'));
 const ChangePasswordPage = lazy(() => import('./pages/change-password'));
-const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
+const DevicesPage = lazy(() => import('./pages/setup/devices'));
+const PairPage = lazy(() => import('./pages/pair'));
 
 function Shell(props: RouteSectionProps): JSX.Element {
   // Signed out (button, expired token, another tab): the hub connection must not outlive the token.
@@ -161,30 +162,31 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
-const BOARD_KEY_PREFIX = 'kaipan.board.';
-
-/** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
-function BoardRoute(): JSX.Element {
+/** /setup/:projectId/devices — the project's boards, kiosks, calling screens and cashier desks (managers). */
+function DevicesRoute(): JSX.Element {
   const params = useParams<{ projectId: string }>();
-  const [search] = useSearchParams<{ key?: string }>();
-  const deviceKey = (): string | undefined => {
-    const fromUrl = typeof search.key === 'string' && search.key.length > 0 ? search.key : undefined;
-    const storageKey = BOARD_KEY_PREFIX + params.projectId;
-    try {
-      if (fromUrl) localStorage.setItem(storageKey, fromUrl);
-      return fromUrl ?? localStorage.getItem(storageKey) ?? undefined;
-    } catch {
-      return fromUrl;
-    }
-  };
   return (
-    <Show when={deviceKey()} keyed fallback={<BoardKeyMissing />}>
-      {(key) => (
+    <RequireAuth>
+      {(user) => (
         <Show when={params.projectId} keyed>
-          {(projectId) => <BoardPage projectId={projectId} deviceKey={key} />}
+          {(projectId) => <DevicesPage projectId={projectId} user={user} />}
         </Show>
       )}
-    </Show>
+    </RequireAuth>
+  );
+}
+
+/** /pair/:code — a manager's phone approves a waiting screen (opened from the screen's QR code). */
+function PairRoute(): JSX.Element {
+  const params = useParams<{ code: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.code} keyed>
+          {(code) => <PairPage code={code} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
   );
 }
 
@@ -237,6 +239,9 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
+      <Route path="/setup/:projectId/devices" component={DevicesRoute} />
+      <Route path="/pair/:code" component={PairRoute} />
+      <Route path="/board" component={BoardRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

@@ -24,6 +24,7 @@ export * from './documents.js';
 export * from './unit-import.js';
 export * from './client-errors.js';
 export * from './privacy.js';
+export * from './devices.js';
 export * from './text.js';
 export * from './accounts.js';
 export * from './password-policy.js';

@@ -10,6 +10,7 @@ import { commonMessages } from './common';
 import { consultantMessages } from './consultant';
 import { customersMessages } from './customers';
 import { dealsMessages } from './deals';
+import { devicesMessages } from './devices';
 import { documentsMessages } from './documents';
 import { importMessages } from './import';
 import { lotteryMessages } from './lottery';
@@ -40,6 +41,7 @@ export const FEATURE_DICTIONARIES = {
   documents: documentsMessages,
   agreement: agreementMessages,
   users: usersMessages,
+  devices: devicesMessages,
 } as const;
 
 export const messages = {
@@ -59,6 +61,7 @@ export const messages = {
   ...documentsMessages,
   ...agreementMessages,
   ...usersMessages,
+  ...devicesMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

@@ -8,6 +8,7 @@ import {
   callApi,
   urlOf,
   type AgreementSettingsBody,
+  type ApprovePairingBody,
   type ApiRoute,
   type Buyer,
   type CallArgs,
@@ -15,6 +16,7 @@ import {
   type ChangeRequestBody,
   type ChangeStatus,
   type CreateCustomerBody,
+  type CreateDeviceBody,
   type CreateFollowUpBody,
   type CreateLotteryBody,
   type CreateRegistrationBody,
@@ -90,6 +92,17 @@ export function createApi(auth: ApiAuth) {
     firstRunStatus: () => call(API.firstRun.status),
     firstRun: (body: { code: string; username: string; displayName: string; password: string }) =>
       call(API.firstRun.create, { body }),
+    /** Managers: the project's devices; create (the key in this answer only), rename, revoke. */
+    devices: (projectId: string) => call(API.devices.list, { params: { projectId } }),
+    createDevice: (projectId: string, body: CreateDeviceBody) =>
+      call(API.devices.create, { params: { projectId }, body }),
+    renameDevice: (deviceId: string, name: string) =>
+      call(API.devices.rename, { params: { deviceId }, body: { name } }),
+    revokeDevice: (deviceId: string) => call(API.devices.revoke, { params: { deviceId } }),
+    /** A waiting screen's pairing code, and approving it as a named device. */
+    pairing: (code: string) => call(API.devices.showPairing, { params: { code } }),
+    approvePairing: (code: string, body: ApprovePairingBody) =>
+      call(API.devices.approvePairing, { params: { code }, body }),
     deactivateUser: (userId: string) => call(API.users.deactivate, { params: { userId } }),
     activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
     endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),

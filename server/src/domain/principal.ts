@@ -1,5 +1,5 @@
-/** Who is acting: a logged-in user or a registered device (board, kiosk). Pure rules only. */
-import { isPermitted, type Access, type Role } from '@kaipan/shared';
+/** Who is acting: a logged-in user or a registered device (board, kiosk, calling screen). Pure rules only. */
+import { isPermitted, type Access, type DeviceKind, type Role } from '@kaipan/shared';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -19,7 +19,7 @@ export interface DevicePrincipal {
   kind: 'device';
   id: string;
   projectId: string;
-  deviceKind: 'BOARD' | 'KIOSK';
+  deviceKind: DeviceKind;
   name: string;
   device: string | null;
 }

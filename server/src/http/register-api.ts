@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import {
+  DEVICE_KINDS,
   API,
   AppError,
   ERROR_MESSAGES,
@@ -94,8 +95,7 @@ function schemaOf(feature: string, name: string, route: ApiRoute): FastifySchema
 function isAllowedToDevices(route: ApiRoute): boolean {
   return (
     route.access !== 'public' &&
-    (isAllowed({ kind: 'device', deviceKind: 'BOARD' } as Principal, route.access) ||
-      isAllowed({ kind: 'device', deviceKind: 'KIOSK' } as Principal, route.access))
+    DEVICE_KINDS.some((deviceKind) => isAllowed({ kind: 'device', deviceKind } as Principal, route.access))
   );
 }
 

@@ -1,14 +1,15 @@
 /**
- * Session revocation: sessions ended on any process (sign-out, deactivation) are known here before
- * the first request, then through Redis pub/sub and polling (services/session-service.ts).
+ * Session and device revocation: sessions ended on any process (sign-out, deactivation) are known here
+ * before the first request, then through Redis pub/sub and polling (services/session-service.ts);
+ * revoked devices the same way (services/device-registry.ts), and their last-seen times are batched.
  */
 import fp from 'fastify-plugin';
 
 export const sessionsPlugin = fp(
   async (app) => {
-    const { sessions } = app.services;
-    app.addHook('onReady', () => sessions.start());
-    app.addHook('onClose', () => sessions.stop());
+    const { sessions, deviceRegistry } = app.services;
+    app.addHook('onReady', () => Promise.all([sessions.start(), deviceRegistry.start()]).then(() => undefined));
+    app.addHook('onClose', () => Promise.all([sessions.stop(), deviceRegistry.stop()]).then(() => undefined));
   },
   { name: 'sessions', dependencies: ['services'] },
 );

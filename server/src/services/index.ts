@@ -36,6 +36,9 @@ import { LoginThrottle } from './login-throttle.js';
 import { FirstRunService } from './first-run-service.js';
 import { SignInService } from './sign-in-service.js';
 import { UserService } from './user-service.js';
+import { DeviceRegistry } from './device-registry.js';
+import { DeviceService } from './device-service.js';
+import { PairingService } from './pairing-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -49,6 +52,12 @@ export interface Services {
   auth: AuthService;
   /** Sessions: created at sign-in, ended at once on every process (start/stop with the app). */
   sessions: SessionService;
+  /** Revoked devices (cut on every process at once) and devices' last-seen times (device-registry.ts). */
+  deviceRegistry: DeviceRegistry;
+  /** Devices of a project: create (key shown once), list, rename, revoke (shared/src/devices.ts). */
+  devices: DeviceService;
+  /** Pairing a screen by QR code: pending pairings in Redis, approval, the screen's claim. */
+  pairing: PairingService;
   /** Signing in: throttle per (username, source), trusted devices, failed-attempt audit. */
   signIn: SignInService;
   /** User administration (deactivate, activate, end sessions) and a user's own sessions. */
@@ -121,7 +130,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log, config.fonts);
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
-  const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions);
+  const deviceRegistry = new DeviceRegistry(db, sql, redis, config.redisUrl, config.redisPrefix, log);
+  const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions, deviceRegistry);
+  const devices = new DeviceService(db, directory, deviceRegistry);
   const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
   return {
     mirror,
@@ -132,6 +143,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     health,
     auth,
     sessions,
+    deviceRegistry,
+    devices,
+    pairing: new PairingService(db, redis, config.redisPrefix, devices),
     signIn: new SignInService(db, auth, loginThrottle, audit, config.authSecret, sessions),
     users: new UserService(db, sessions),
     firstRun: new FirstRunService(db, redis, config.redisPrefix, loginThrottle, audit),

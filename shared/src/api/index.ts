@@ -8,6 +8,7 @@ import { authApi } from './auth.js';
 import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
+import { devicesApi } from './devices.js';
 import { documentsApi } from './documents.js';
 import { firstRunApi } from './first-run.js';
 import { lotteryApi } from './lottery.js';
@@ -35,6 +36,7 @@ export const API = {
   firstRun: firstRunApi,
   users: usersApi,
   projects: projectsApi,
+  devices: devicesApi,
   units: unitsApi,
   registrations: registrationsApi,
   customers: customersApi,

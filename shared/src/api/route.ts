@@ -65,7 +65,8 @@ export const okResponseSchema = z.object({ ok: z.literal(true) });
 /**
  * Every error code a route may answer: its own, plus those of the gate in front of every route
  * (bad input, something named that does not exist, missing or insufficient credentials, a body too
- * large, a dependency down, a bug).
+ * large, a dependency down, a bug). DEVICE_REVOKED: any credentialed route may be called with the key
+ * of a device a manager revoked (shared/src/devices.ts).
  */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {
   // NOT_FOUND: every route names something (a project, a unit, an id in its body) that may not exist.
@@ -76,7 +77,7 @@ export function errorCodesOf(route: ApiRoute): ErrorCode[] {
     'SERVICE_UNAVAILABLE',
     'INTERNAL',
   ];
-  if (route.access !== 'public') common.push('UNAUTHENTICATED', 'FORBIDDEN');
+  if (route.access !== 'public') common.push('UNAUTHENTICATED', 'DEVICE_REVOKED', 'FORBIDDEN');
   if (route.access !== 'public' && !route.duringPasswordChange) common.push('PASSWORD_CHANGE_REQUIRED');
   return [...new Set([...common, ...route.errors])];
 }

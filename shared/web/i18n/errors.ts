@@ -64,6 +64,12 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
     'Not possible in the current state (someone may have handled it already). Refresh to see.',
   ],
   CONFLICT: ['操作与当前状态冲突，请刷新后重试。', 'This conflicts with the current state. Refresh and try again.'],
+  DEVICE_REVOKED: ['此屏幕已被管理员移除，请重新配对。', 'This screen was removed by a manager — pair it again.'],
+  PAIRING_EXPIRED: [
+    '配对码已过期或不存在，请在屏幕上获取新的配对码。',
+    'This pairing code has expired or does not exist. Show a new code on the screen.',
+  ],
+  PAIRING_USED: ['该配对码已被使用。', 'This pairing code has already been used.'],
   RATE_LIMITED: ['操作太频繁，请稍后再试。', 'Too many requests. Slow down and try again.'],
   PAYLOAD_TOO_LARGE: ['提交的内容过大。', 'The request is too large.'],
   SERVICE_UNAVAILABLE: ['服务暂时不可用，请稍后重试。', 'A service is unavailable. Try again shortly.'],

@@ -8,6 +8,7 @@ import { authHandlers } from './auth.js';
 import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
+import { deviceHandlers } from './devices.js';
 import { documentHandlers } from './documents.js';
 import { firstRunHandlers } from './first-run.js';
 import { lotteryHandlers } from './lottery.js';
@@ -37,6 +38,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     firstRun: firstRunHandlers(services),
     users: userHandlers(services),
     projects: projectHandlers(services),
+    devices: deviceHandlers(services),
     units: unitHandlers(services),
     registrations: registrationHandlers(services),
     customers: customerHandlers(services),
