@@ -22,6 +22,9 @@ const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
 const AccountPage = lazy(() => import('./pages/account'));
 const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
+const SetupBuildingsPage = lazy(() => import('./pages/setup/buildings'));
+const SetupLayoutsPage = lazy(() => import('./pages/setup/layouts'));
+const SetupPricesPage = lazy(() => import('./pages/setup/price-formula'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -153,6 +156,21 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
+/** /setup/:projectId/buildings | layouts | prices — buildings and units setup 房产维护 (managers). */
+function SetupBuildingsRoute(props: { section: 'buildings' | 'layouts' | 'prices' }): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  const Page = { buildings: SetupBuildingsPage, layouts: SetupLayoutsPage, prices: SetupPricesPage }[props.section];
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <Page projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 const BOARD_KEY_PREFIX = 'kaipan.board.';
 
 /** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
@@ -226,6 +244,9 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
+      <Route path="/setup/:projectId/buildings" component={() => <SetupBuildingsRoute section="buildings" />} />
+      <Route path="/setup/:projectId/layouts" component={() => <SetupBuildingsRoute section="layouts" />} />
+      <Route path="/setup/:projectId/prices" component={() => <SetupBuildingsRoute section="prices" />} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />
