@@ -126,4 +126,9 @@ export const setupBuildingsMessages = defineMessages({
   ],
   'setupB.rule.on': ['已开启备案价规则', 'Filed price rule on'],
   'setupB.rule.off': ['已关闭备案价规则', 'Filed price rule off'],
+  // Tags of unit kinds and duplexes in the unit grid and on the board (components/unit-grid.tsx).
+  'grid.kind.SHOP': ['商', 'Shop'],
+  'grid.kind.PARKING': ['车', 'P'],
+  'grid.kind.STORAGE': ['储', 'Stor.'],
+  'grid.duplex': ['复', 'Dx'],
 });
