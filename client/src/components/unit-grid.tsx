@@ -66,12 +66,7 @@ export function UnitGrid(props: UnitGridProps): JSX.Element {
                   fallback={<div class="ugrid__void" aria-hidden="true" />}
                 >
                   {(cat) => (
-                    <UnitCell
-                      catalog={cat()}
-                      grid={props}
-                      interactive={interactive()}
-                      upper={cat().floor !== floor}
-                    />
+                    <UnitCell catalog={cat()} grid={props} interactive={interactive()} upper={cat().floor !== floor} />
                   )}
                 </Show>
               )}

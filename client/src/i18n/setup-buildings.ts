@@ -15,7 +15,7 @@ export const setupBuildingsMessages = defineMessages({
     '编号 {code} · {units} 套 · 至 {floors} 层',
     'Code {code} · {units} units · up to floor {floors}',
   ],
-  'setupB.onSale': ['{n} 套已推售，不能删除', '{n} units on sale: cannot be deleted'],
+  'setupB.onSale': ['{n} 套已推售', '{n} on sale'],
   'setupB.delete': ['删除', 'Delete'],
   'setupB.deleteTitle': ['删除楼栋？', 'Delete the building?'],
   'setupB.deleteBody': [
@@ -80,7 +80,7 @@ export const setupBuildingsMessages = defineMessages({
   'setupB.addLayout': ['添加户型', 'Add layout'],
   'setupB.layoutEditHint': [
     '保存后，该户型未售房源的面积、朝向随之更新；已认购或签约的房源保留原数据。',
-    'Saving updates the areas and orientation of this layout’s unsold units; subscribed or contracted units keep theirs.',
+    'Saving updates the areas and orientation of the unsold units of this layout; subscribed or contracted units keep theirs.',
   ],
   'setupB.layoutCreated': ['已添加户型 {code}', 'Layout {code} added'],
   'setupB.layoutSaved': [
@@ -103,7 +103,7 @@ export const setupBuildingsMessages = defineMessages({
   'setupB.p.filedPct': ['备案价 = 表价 ×（%）', 'Filed price = list × (%)'],
   'setupB.p.hint': [
     '按项目的取整精度取整一次；只修改从未推售的房源，已推售房源请在价目表调价（需审批）。',
-    'Rounded once with the project’s rounding; only units never on sale change — reprice units on sale in the price book (approval).',
+    'Rounded once with the project rounding; only units never on sale change — reprice units on sale in the price book (approval).',
   ],
   'setupB.p.preview': ['预览价格', 'Preview prices'],
   'setupB.p.apply': ['应用到 {n} 套', 'Apply to {n} units'],
@@ -122,7 +122,7 @@ export const setupBuildingsMessages = defineMessages({
   'setupB.rule.label': ['成交价不得高于备案价', 'Refuse a deal above the filed price 备案价'],
   'setupB.rule.hint': [
     '开启后，成交价（折扣、上限、取整之后）高于房源备案价的认购将被拒绝；未填备案价的房源不受限制。',
-    'When on, a deal whose final price (after discounts, cap and rounding) is above the unit’s filed price is refused; units without a filed price are not limited.',
+    'When on, a deal whose final price (after discounts, cap and rounding) is above the filed price of the unit is refused; units without a filed price are not limited.',
   ],
   'setupB.rule.on': ['已开启备案价规则', 'Filed price rule on'],
   'setupB.rule.off': ['已关闭备案价规则', 'Filed price rule off'],

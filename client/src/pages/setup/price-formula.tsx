@@ -32,7 +32,7 @@ const yuanToFen = (text: string): number => Math.round(Number(text || '0') * 100
 export default function SetupPricesPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   return (
     <SetupBuildingsFrame projectId={props.projectId} user={props.user} section="prices">
-      <div class="sb__cols">
+      <div class="sb__cols sb__cols--main-first">
         <Formula projectId={props.projectId} />
         <FiledRule projectId={props.projectId} />
       </div>
