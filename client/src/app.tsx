@@ -23,6 +23,7 @@ const VerifyPage = lazy(() => import('./pages/verify'));
 const AccountPage = lazy(() => import('./pages/account'));
 const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
 const SetupBuildingsPage = lazy(() => import('./pages/setup/buildings'));
+const SetupUnitsPage = lazy(() => import('./pages/setup/units'));
 const SetupLayoutsPage = lazy(() => import('./pages/setup/layouts'));
 const SetupPricesPage = lazy(() => import('./pages/setup/price-formula'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
@@ -156,10 +157,15 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
-/** /setup/:projectId/buildings | layouts | prices — buildings and units setup 房产维护 (managers). */
-function SetupBuildingsRoute(props: { section: 'buildings' | 'layouts' | 'prices' }): JSX.Element {
+/** /setup/:projectId/buildings | units | layouts | prices — buildings and units setup 房产维护 (managers). */
+function SetupBuildingsRoute(props: { section: 'buildings' | 'units' | 'layouts' | 'prices' }): JSX.Element {
   const params = useParams<{ projectId: string }>();
-  const Page = { buildings: SetupBuildingsPage, layouts: SetupLayoutsPage, prices: SetupPricesPage }[props.section];
+  const Page = {
+    buildings: SetupBuildingsPage,
+    units: SetupUnitsPage,
+    layouts: SetupLayoutsPage,
+    prices: SetupPricesPage,
+  }[props.section];
   return (
     <RequireAuth>
       {(user) => (
@@ -245,6 +251,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
       <Route path="/setup/:projectId/buildings" component={() => <SetupBuildingsRoute section="buildings" />} />
+      <Route path="/setup/:projectId/units" component={() => <SetupBuildingsRoute section="units" />} />
       <Route path="/setup/:projectId/layouts" component={() => <SetupBuildingsRoute section="layouts" />} />
       <Route path="/setup/:projectId/prices" component={() => <SetupBuildingsRoute section="prices" />} />
       <Route path="/board/:projectId" component={BoardRoute} />

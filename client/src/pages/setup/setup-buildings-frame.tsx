@@ -1,5 +1,5 @@
 /**
- * The frame of the buildings-and-units setup pages (/setup/:projectId/buildings | layouts | prices):
+ * The frame of the buildings-and-units setup pages (/setup/:projectId/buildings | units | layouts | prices):
  * header, the managers-only gate and the section tabs. When the setup area's own frame
  * (client/src/pages/setup/, the projects part of issue 14) lands, these sections join its menu.
  */
@@ -14,10 +14,11 @@ import { AppHeader } from '../../components/app-header';
 import { ErrorState } from '../../components/ui';
 import './setup-buildings.css';
 
-export type SetupSection = 'buildings' | 'layouts' | 'prices';
+export type SetupSection = 'buildings' | 'units' | 'layouts' | 'prices';
 
 const SECTIONS: { id: SetupSection; label: MessageKey }[] = [
   { id: 'buildings', label: 'setupB.tab.buildings' },
+  { id: 'units', label: 'setupB.tab.units' },
   { id: 'layouts', label: 'setupB.tab.layouts' },
   { id: 'prices', label: 'setupB.tab.prices' },
 ];
