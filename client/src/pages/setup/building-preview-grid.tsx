@@ -3,7 +3,7 @@
  * labelled band, each unit a small cell coloured by kind, a duplex drawn over its two storeys.
  */
 import { For, Index, Show, type JSX } from 'solid-js';
-import type { BuildingPreview, UnitKind } from '@kaipan/shared';
+import { floorLabel, type BuildingPreview, type UnitKind } from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../../lib/i18n';
 
 export const KIND_LABEL: Record<UnitKind, MessageKey> = {
@@ -34,7 +34,9 @@ export function BuildingPreviewGrid(props: { preview: BuildingPreview }): JSX.El
       <For each={props.preview.floors}>
         {(floor) => (
           <div class="sb-grid__row">
-            <div class="sb-grid__floor">{floor.named ? '' : locale() === 'en' ? floor.labelEn : floor.label}</div>
+            <div class="sb-grid__floor">
+              {floor.named ? floorLabel(floor.floor) : locale() === 'en' ? floor.labelEn : floor.label}
+            </div>
             <Show
               when={!floor.named}
               fallback={<div class="sb-grid__named">{locale() === 'en' ? floor.labelEn : floor.label}</div>}
