@@ -27,6 +27,10 @@ const FirstRunPage = lazy(() => import('./pages/first-run'));
 const ChangePasswordPage = lazy(() => import('./pages/change-password'));
 const DevicesPage = lazy(() => import('./pages/setup/devices'));
 const PairPage = lazy(() => import('./pages/pair'));
+const SetupBuildingsPage = lazy(() => import('./pages/setup/buildings'));
+const SetupUnitsPage = lazy(() => import('./pages/setup/units'));
+const SetupLayoutsPage = lazy(() => import('./pages/setup/layouts'));
+const SetupPricesPage = lazy(() => import('./pages/setup/price-formula'));
 
 function Shell(props: RouteSectionProps): JSX.Element {
   // Signed out (button, expired token, another tab): the hub connection must not outlive the token.
@@ -162,6 +166,26 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
+/** /setup/:projectId/buildings | units | layouts | prices — buildings and units setup 房产维护 (managers). */
+function SetupBuildingsRoute(props: { section: 'buildings' | 'units' | 'layouts' | 'prices' }): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  const Page = {
+    buildings: SetupBuildingsPage,
+    units: SetupUnitsPage,
+    layouts: SetupLayoutsPage,
+    prices: SetupPricesPage,
+  }[props.section];
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <Page projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 /** /setup/:projectId/devices — the project's boards, kiosks, calling screens and cashier desks (managers). */
 function DevicesRoute(): JSX.Element {
   const params = useParams<{ projectId: string }>();
@@ -242,6 +266,10 @@ export function App(): JSX.Element {
       <Route path="/setup/:projectId/devices" component={DevicesRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
+      <Route path="/setup/:projectId/buildings" component={() => <SetupBuildingsRoute section="buildings" />} />
+      <Route path="/setup/:projectId/units" component={() => <SetupBuildingsRoute section="units" />} />
+      <Route path="/setup/:projectId/layouts" component={() => <SetupBuildingsRoute section="layouts" />} />
+      <Route path="/setup/:projectId/prices" component={() => <SetupBuildingsRoute section="prices" />} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

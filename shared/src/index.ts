@@ -22,6 +22,8 @@ export * from './money-words.js';
 export * from './cashier.js';
 export * from './documents.js';
 export * from './unit-import.js';
+export * from './building-pattern.js';
+export * from './unit-setup.js';
 export * from './client-errors.js';
 export * from './privacy.js';
 export * from './devices.js';

@@ -200,6 +200,12 @@ export const PRICING_REFUSAL_CODES = [
   'IDENTITY_NOT_HELD',
   /** MULTIPLY_IN_ORDER: two rules of a kind the policy allows only once. */
   'DUPLICATE_KIND',
+  /**
+   * The final price is above the unit's filed price 备案价 (only when the caller passes `filedPrice`:
+   * the project refuses such deals). Last: it depends on the whole computation, so every problem of
+   * the selection is reported first.
+   */
+  'ABOVE_FILED_PRICE',
 ] as const;
 export type PricingRefusalCode = (typeof PRICING_REFUSAL_CODES)[number];
 
@@ -219,6 +225,11 @@ export interface ComputePriceInput {
   /** The pricing instant, ISO-8601 (decides PROMOTION windows). The server passes its clock. */
   at: string;
   policy: PricingPolicyInput;
+  /**
+   * Filed price 备案价, fen: when given (the project refuses deals above it and the unit has one), a
+   * final price above it is refused ABOVE_FILED_PRICE. Absent or null: no such check.
+   */
+  filedPrice?: number | null | undefined;
 }
 
 /** One discount applied: `after = before − off`. */
@@ -349,7 +360,8 @@ function roundWithinBounds(value: number, rounding: Rounding, lowest: number, hi
  * 3. Cap: the price is raised to `ceil(list × (10000 − cap) / 10000)` if the steps went lower.
  * 4. Rounding to the policy unit, once, at the end, never above the list price nor below the cap
  *    limit (see roundWithinBounds).
- * 5. belowFloor ⇔ final < floor price. Such a deal is not refused here: it needs approval.
+ * 5. A final price above `filedPrice` (when given) is refused ABOVE_FILED_PRICE.
+ * 6. belowFloor ⇔ final < floor price. Such a deal is not refused here: it needs approval.
  */
 export function computePrice(input: ComputePriceInput): PriceResult {
   const policyParse = pricingPolicySchema.safeParse(input.policy);
@@ -357,6 +369,10 @@ export function computePrice(input: ComputePriceInput): PriceResult {
   const policy = policyParse.data;
   if (!isFen(input.listPrice)) return refuse('INVALID_INPUT', `listPrice must be whole fen in [0, ${MAX_PRICE_FEN}]`);
   if (!isFen(input.floorPrice)) return refuse('INVALID_INPUT', `floorPrice must be whole fen in [0, ${MAX_PRICE_FEN}]`);
+  const filedPrice = input.filedPrice ?? null;
+  if (filedPrice !== null && !isFen(filedPrice)) {
+    return refuse('INVALID_INPUT', `filedPrice must be whole fen in [0, ${MAX_PRICE_FEN}]`);
+  }
   if (!(PLAN_KINDS as readonly string[]).includes(input.planKind)) {
     return refuse('INVALID_INPUT', `unknown plan kind "${input.planKind}"`);
   }
@@ -444,6 +460,11 @@ export function computePrice(input: ComputePriceInput): PriceResult {
 
   // 4. Rounding, once.
   const finalPrice = roundWithinBounds(cappedPrice, policy.rounding, limit, list);
+
+  // 5. The filed price 备案价: a deal may not be above it when the project says so.
+  if (filedPrice !== null && finalPrice > filedPrice) {
+    return refuse('ABOVE_FILED_PRICE', `the final price ${finalPrice} fen is above the filed price ${filedPrice} fen`);
+  }
 
   return {
     ok: true,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
+import { unitKindSchema } from './building-pattern.js';
 
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
 export const DEVICE_KEY_HEADER = 'x-device-key';
@@ -126,6 +127,10 @@ export const catalogUnitSchema = z.object({
   listPrice: z.number().int(),
   /** List price per m² of gross area, fen. */
   unitPrice: z.number().int(),
+  /** Residence, shop 商铺, parking 车位 or storage 储藏间 (absent in older servers: RESIDENCE). */
+  kind: unitKindSchema.optional(),
+  /** 2 for a duplex 复式: the unit also covers the storey above `floor`. */
+  floorSpan: z.number().int().min(1).max(2).optional(),
 });
 export type CatalogUnit = z.infer<typeof catalogUnitSchema>;
 

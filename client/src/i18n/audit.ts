@@ -66,4 +66,11 @@ export const auditActionLabels: Readonly<Record<string, Entry>> = {
   'subscription.buyer_change': ['认购更名', 'Buyer changed'],
   'subscription.price_change': ['认购调价', 'Price changed'],
   'registration.units_used': ['认筹机会数', 'Entitlement used'],
+  'building.create': ['生成楼栋', 'Building generated'],
+  'building.delete': ['删除楼栋', 'Building deleted'],
+  'unit.delete': ['删除房源', 'Unit deleted'],
+  'layout.create': ['新增户型', 'Layout created'],
+  'layout.update': ['修改户型', 'Layout changed'],
+  'prices.formula': ['公式定价', 'Prices by formula'],
+  'project.filed_price_rule': ['备案价规则', 'Filed price rule'],
 };

@@ -19,6 +19,7 @@ import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
 import { usersMessages } from './users';
+import { setupBuildingsMessages } from './setup-buildings';
 
 export { auditActionLabels } from './audit';
 export { unitStatusLabels } from './common';
@@ -42,6 +43,7 @@ export const FEATURE_DICTIONARIES = {
   agreement: agreementMessages,
   users: usersMessages,
   devices: devicesMessages,
+  setupBuildings: setupBuildingsMessages,
 } as const;
 
 export const messages = {
@@ -62,6 +64,7 @@ export const messages = {
   ...agreementMessages,
   ...usersMessages,
   ...devicesMessages,
+  ...setupBuildingsMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

@@ -10,6 +10,7 @@ import {
   type AgreementSettingsBody,
   type ApprovePairingBody,
   type ApiRoute,
+  type BuildingPatternInput,
   type Buyer,
   type CallArgs,
   type CallInput,
@@ -24,9 +25,12 @@ import {
   type DiscountRuleBody,
   type DocumentKind,
   type DocumentRequestBody,
+  type EditUnitsBody,
   type HttpMethod,
+  type LayoutBody,
   type PaymentPlanBody,
   type PriceApprovalRequestBody,
+  type PriceFormulaInput,
   type PricingSettingsBody,
   type ProjectSettingsBody,
   type QuoteBody,
@@ -137,6 +141,32 @@ export function createApi(auth: ApiAuth) {
     withhold: (unitId: string, reason: string, channel?: WithholdChannel) =>
       call(API.units.withhold, { params: { unitId }, body: channel ? { reason, channel } : { reason } }),
     unwithhold: (unitId: string) => call(API.units.unwithhold, { params: { unitId } }),
+
+    /** Project setup: buildings from a pattern, layouts 户型, formula prices, the grid editor (docs/buildings.md). */
+    buildings: (projectId: string) => call(API.buildings.list, { params: { projectId } }),
+    previewBuilding: (projectId: string, body: BuildingPatternInput) =>
+      call(API.buildings.preview, { params: { projectId }, body }),
+    createBuilding: (projectId: string, body: BuildingPatternInput) =>
+      call(API.buildings.create, { params: { projectId }, body }),
+    deleteBuilding: (buildingId: string) => call(API.buildings.remove, { params: { buildingId } }),
+    setupUnits: (projectId: string, buildingId?: string) =>
+      call(API.buildings.units, { params: { projectId }, query: buildingId ? { buildingId } : {} }),
+    editUnits: (projectId: string, body: EditUnitsBody) =>
+      call(API.buildings.editUnits, { params: { projectId }, body }),
+    deleteUnits: (projectId: string, unitIds: string[]) =>
+      call(API.buildings.deleteUnits, { params: { projectId }, body: { unitIds } }),
+    layouts: (projectId: string) => call(API.buildings.layouts, { params: { projectId } }),
+    createLayout: (projectId: string, body: LayoutBody) =>
+      call(API.buildings.createLayout, { params: { projectId }, body }),
+    updateLayout: (layoutId: string, body: LayoutBody) =>
+      call(API.buildings.updateLayout, { params: { layoutId }, body }),
+    previewFormula: (projectId: string, body: PriceFormulaInput) =>
+      call(API.buildings.formulaPreview, { params: { projectId }, body }),
+    applyFormula: (projectId: string, body: PriceFormulaInput) =>
+      call(API.buildings.formulaApply, { params: { projectId }, body }),
+    filedPriceRule: (projectId: string) => call(API.buildings.getFiledPriceRule, { params: { projectId } }),
+    setFiledPriceRule: (projectId: string, refuseAboveFiledPrice: boolean) =>
+      call(API.buildings.filedPriceRule, { params: { projectId }, body: { refuseAboveFiledPrice } }),
 
     registrations: (projectId: string) => call(API.registrations.overview, { params: { projectId } }),
     createRegistration: (projectId: string, body: CreateRegistrationBody) =>

@@ -204,6 +204,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             <A href={`/manager/${props.projectId}/import`} class="btn btn--ghost btn--sm hide-phone">
               {t('import.link')}
             </A>
+            <A href={`/setup/${props.projectId}/buildings`} class="btn btn--ghost btn--sm hide-phone">
+              {t('setupB.link')}
+            </A>
             <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
               {t('agreement.link')}
             </A>

@@ -28,6 +28,8 @@ import { ApprovalService } from './approval-service.js';
 import { ChangeService } from '../changes/change-service.js';
 import { PriceBookService } from './price-book-service.js';
 import { UnitImportService } from './unit-import-service.js';
+import { BuildingService } from './building-service.js';
+import { UnitSetupService } from './unit-setup-service.js';
 import { DocumentService } from '../documents/index.js';
 import { CashierService } from '../cashier/cashier-service.js';
 import { DepositJobs } from '../jobs/deposits.js';
@@ -90,6 +92,10 @@ export interface Services {
   priceBook: PriceBookService;
   /** Units, areas and prices as XLSX / CSV: export, template, all-or-nothing import (docs/import.md). */
   unitImport: UnitImportService;
+  /** Buildings generated from patterns, unit deletion and the grid editor (docs/buildings.md). */
+  buildings: BuildingService;
+  /** Layouts 户型, list prices by formula and the filed-price rule (docs/buildings.md). */
+  unitSetup: UnitSetupService;
   /** Verifiable documents 收据/认购书/置业计划书/日结: render via BullMQ, versions, /verify (docs/documents.md). */
   docs: DocumentService;
   /** BullMQ `deposits` queue producer: the deposit rule's deadlines (close on shutdown). */
@@ -134,6 +140,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions, deviceRegistry);
   const devices = new DeviceService(db, directory, deviceRegistry);
   const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
+  const buildings = new BuildingService(db, keeper, directory, dealEvents, log);
   return {
     mirror,
     projects,
@@ -178,6 +185,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents, docs),
     priceBook,
     unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, log),
+    buildings,
+    unitSetup: new UnitSetupService(db, keeper, directory, buildings, log),
     docs,
     depositJobs,
     cashier,

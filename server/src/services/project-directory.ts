@@ -116,6 +116,8 @@ export class ProjectDirectory {
           netArea: true,
           orientation: true,
           listPrice: true,
+          kind: true,
+          floorSpan: true,
         },
       }),
     ]);
@@ -135,6 +137,8 @@ export class ProjectDirectory {
         orientation: u.orientation,
         listPrice,
         unitPrice: grossArea > 0 ? Math.round(listPrice / grossArea) : 0,
+        kind: u.kind,
+        floorSpan: u.floorSpan === 2 ? 2 : 1,
       };
     });
     const buildingInfos: BuildingInfo[] = buildings.map((b) => ({

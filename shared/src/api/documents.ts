@@ -30,6 +30,7 @@ export const documentsApi = {
       'PRICE_VERSION_STALE',
       'DISCOUNT_NOT_APPLICABLE',
       'PLAN_NOT_APPLICABLE',
+      'ABOVE_FILED_PRICE',
     ],
   }),
   job: defineRoute({

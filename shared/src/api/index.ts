@@ -5,6 +5,7 @@
  */
 import { approvalsApi } from './approvals.js';
 import { authApi } from './auth.js';
+import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
@@ -28,6 +29,7 @@ export { approvalListQuerySchema, approvalRefSchema } from './approvals.js';
 export { changeQuerySchema, changeRefSchema, subscriptionQuerySchema, subscriptionRefSchema } from './changes.js';
 export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
+export * from './buildings.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -46,6 +48,7 @@ export const API = {
   changes: changesApi,
   pricing: pricingApi,
   unitImport: unitImportApi,
+  buildings: buildingsApi,
   documents: documentsApi,
   cashier: cashierApi,
 };

@@ -55,6 +55,15 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   DISCOUNT_NOT_APPLICABLE: ['所选优惠不适用于本次成交。', 'A selected discount does not apply to this deal.'],
   PLAN_NOT_APPLICABLE: ['该付款方案不适用于此价格。', 'This payment plan cannot be used for this price.'],
   IMPORT_INVALID: ['文件中有错误行，未导入任何数据。', 'The file has invalid rows; nothing was imported.'],
+  UNIT_CODE_TAKEN: [
+    '房号重复（项目中已存在或规则重复），未生成任何房源。',
+    'Unit codes would be used twice; nothing was created.',
+  ],
+  NOT_DELETABLE: [
+    '曾推售、锁定或成交的房源不能删除。',
+    'Units that were ever released, locked or sold cannot be deleted.',
+  ],
+  ABOVE_FILED_PRICE: ['成交价高于该房源的备案价。', 'The price is above the filed price of the unit.'],
   UNPRINTABLE_CHARACTER: [
     '文件中有服务器字体无法打印的字（如生僻字），未生成文件。请联系管理员安装完整中文字体。',
     'The document has a character no font on the server can print (a rare character); nothing was printed. Ask an administrator to install a full Chinese font.',

@@ -5,6 +5,7 @@ import type { Services } from '../../services/index.js';
 import type { Handlers } from '../handler.js';
 import { approvalHandlers } from './approvals.js';
 import { authHandlers } from './auth.js';
+import { buildingHandlers } from './buildings.js';
 import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
@@ -48,6 +49,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     changes: changeHandlers(services),
     pricing: pricingHandlers(services),
     unitImport: unitImportHandlers(services),
+    buildings: buildingHandlers(services),
     documents: documentHandlers(services, config),
     cashier: cashierHandlers(services),
   };
