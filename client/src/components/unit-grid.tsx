@@ -9,6 +9,7 @@ import { formatMmSs, secondsLeft } from '../lib/clock';
 import { formatCompactPrice, shortUnitCode, type BuildingLayout } from '../lib/display';
 import { locale, statusLabel, t } from '../lib/i18n';
 import type { LiveUnit } from '../stores/units';
+import './unit-grid.css';
 
 export type GridVariant = 'phone' | 'dense' | 'board';
 
