@@ -15,6 +15,7 @@ import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
 import { GlobeIcon } from '@kaipan/web/components/icons';
+import { StateView } from '@kaipan/web/components/state';
 
 /** One clock for every countdown on the desk (1 s). */
 const clock = createRoot(() => {
@@ -37,10 +38,7 @@ export function Spinner(props: { light?: boolean; label?: string }): JSX.Element
 
 export function Loading(props: { label?: string }): JSX.Element {
   return (
-    <div class="c-state" aria-busy="true">
-      <Spinner />
-      <p>{props.label ?? ct('common.loading')}</p>
-    </div>
+    <StateView skin="c-state" tone="loading" spinner={<Spinner />} message={props.label ?? ct('common.loading')} />
   );
 }
 
@@ -51,24 +49,23 @@ export function Failure(props: {
   children?: JSX.Element;
 }): JSX.Element {
   return (
-    <div class="c-state c-state--error" role="alert">
-      <svg class="c-state__icon" viewBox="0 0 48 48" aria-hidden="true">
-        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
-        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-      </svg>
-      <h2>{props.title}</h2>
-      <Show when={props.message}>
-        <p>{props.message}</p>
-      </Show>
-      <Show when={props.onRetry}>
-        {(retry) => (
-          <button type="button" class="c-btn c-btn--primary" disabled={!online()} onClick={() => retry()()}>
-            {ct('common.retry')}
-          </button>
-        )}
-      </Show>
+    <StateView
+      skin="c-state"
+      tone="error"
+      icon="error"
+      title={props.title}
+      message={props.message}
+      retry={
+        props.onRetry && {
+          label: ct('common.retry'),
+          class: 'c-btn c-btn--primary',
+          disabled: !online(),
+          onRetry: props.onRetry,
+        }
+      }
+    >
       {props.children}
-    </div>
+    </StateView>
   );
 }
 
@@ -79,27 +76,16 @@ export function Empty(props: {
   children?: JSX.Element;
 }): JSX.Element {
   return (
-    <div class="c-state c-state--empty">
-      <svg class="c-state__icon c-state__icon--muted" viewBox="0 0 48 48" aria-hidden="true">
-        <Show
-          when={props.icon === 'search'}
-          fallback={
-            <>
-              <rect x="11" y="6" width="26" height="36" rx="3" fill="none" stroke="currentColor" stroke-width="2.5" />
-              <path d="M17 16h14M17 23h14M17 30h8" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" />
-            </>
-          }
-        >
-          <circle cx="21" cy="21" r="12" fill="none" stroke="currentColor" stroke-width="2.5" />
-          <path d="M30 30l10 10" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-        </Show>
-      </svg>
-      <h2>{props.title}</h2>
-      <Show when={props.hint}>
-        <p>{props.hint}</p>
-      </Show>
+    <StateView
+      skin="c-state"
+      tone="empty"
+      icon={props.icon === 'search' ? 'search' : 'document'}
+      iconClass="c-state__icon--muted"
+      title={props.title}
+      message={props.hint}
+    >
       {props.children}
-    </div>
+    </StateView>
   );
 }
 
