@@ -3,7 +3,7 @@ import { For, Show, createEffect, onCleanup, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { locale, t, toggleLocale } from '../lib/i18n';
 import { dismissToast, toasts } from '../stores/toasts';
-import { GlobeIcon } from '@kaipan/web/components/icons';
+import { LanguageSwitch as SharedLanguageSwitch } from '@kaipan/web/components/language-switch';
 import { StateView } from '@kaipan/web/components/state';
 
 export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Element {
@@ -57,16 +57,13 @@ export function ErrorAlert(props: { message: string | null | undefined | false }
 
 export function LanguageSwitch(props: { class?: string }): JSX.Element {
   return (
-    <button
-      type="button"
+    <SharedLanguageSwitch
+      language={{ locale, toggleLocale }}
       class={`btn btn--ghost lang-switch ${props.class ?? ''}`}
-      onClick={toggleLocale}
-      aria-label={t('common.language')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
-    >
-      <GlobeIcon size={18} />
-      <span>{t('common.switchLanguage')}</span>
-    </button>
+      iconSize={18}
+      label={t('common.switchLanguage')}
+      ariaLabel={t('common.language')}
+    />
   );
 }
 

@@ -14,7 +14,7 @@ import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
-import { GlobeIcon } from '@kaipan/web/components/icons';
+import { LanguageSwitch } from '@kaipan/web/components/language-switch';
 import { StateView } from '@kaipan/web/components/state';
 
 /** One clock for every countdown on the desk (1 s). */
@@ -115,16 +115,13 @@ export function SystemBar(): JSX.Element {
 /** 中文 / English (shows the language it switches to). */
 export function LangSwitch(): JSX.Element {
   return (
-    <button
-      type="button"
+    <LanguageSwitch
+      language={{ locale, toggleLocale }}
       class="c-btn c-btn--ghost c-lang"
-      onClick={toggleLocale}
-      aria-label={ct('common.languageLabel')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
-    >
-      <GlobeIcon size={18} />
-      {ct('common.language')}
-    </button>
+      iconSize={18}
+      label={ct('common.language')}
+      ariaLabel={ct('common.languageLabel')}
+    />
   );
 }
 

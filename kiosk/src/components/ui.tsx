@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { locale, t, toggleLocale } from '../lib/i18n';
-import { GlobeIcon } from '@kaipan/web/components/icons';
+import { LanguageSwitch } from '@kaipan/web/components/language-switch';
 import { BrandMark as SharedBrandMark } from '@kaipan/web/components/icons';
 import { StateView } from '@kaipan/web/components/state';
 
@@ -16,16 +16,13 @@ export function BrandMark(props: { size?: number }): JSX.Element {
 /** The big 中文 / English toggle (shows the language it switches to). */
 export function LangToggle(): JSX.Element {
   return (
-    <button
-      type="button"
+    <LanguageSwitch
+      language={{ locale, toggleLocale }}
       class="k-lang"
-      onClick={toggleLocale}
-      aria-label={t('common.languageLabel')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
-    >
-      <GlobeIcon size={28} />
-      <span>{t('common.language')}</span>
-    </button>
+      iconSize={28}
+      label={t('common.language')}
+      ariaLabel={t('common.languageLabel')}
+    />
   );
 }
 
