@@ -4,6 +4,7 @@ import { Portal } from 'solid-js/web';
 import { locale, t, toggleLocale } from '../lib/i18n';
 import { dismissToast, toasts } from '../stores/toasts';
 import { LanguageSwitch as SharedLanguageSwitch } from '@kaipan/web/components/language-switch';
+import { holdModalFocus } from '@kaipan/web/components/modal-focus';
 import { StateView } from '@kaipan/web/components/state';
 
 export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Element {
@@ -78,21 +79,19 @@ export function ConfirmDialog(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }): JSX.Element {
+  let box: HTMLDivElement | undefined;
   let confirmButton: HTMLButtonElement | undefined;
   createEffect(() => {
     if (!props.open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !props.busy) props.onCancel();
-    };
-    window.addEventListener('keydown', onKey);
+    onCleanup(holdModalFocus(() => box, { onEscape: () => props.onCancel(), locked: () => props.busy === true }));
     queueMicrotask(() => confirmButton?.focus());
-    onCleanup(() => window.removeEventListener('keydown', onKey));
   });
   return (
     <Show when={props.open}>
       <Portal>
         <div class="dialog-backdrop" onClick={() => !props.busy && props.onCancel()}>
           <div
+            ref={box}
             class="dialog"
             role="alertdialog"
             aria-modal="true"

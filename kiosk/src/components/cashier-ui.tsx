@@ -15,6 +15,7 @@ import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
 import { LanguageSwitch } from '@kaipan/web/components/language-switch';
+import { holdModalFocus } from '@kaipan/web/components/modal-focus';
 import { StateView } from '@kaipan/web/components/state';
 
 /** One clock for every countdown on the desk (1 s). */
@@ -299,41 +300,13 @@ export function Modal(props: {
   testid?: string;
 }): JSX.Element {
   let box: HTMLDivElement | undefined;
-  let previous: Element | null = null;
-  const onKey = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && !props.locked) {
-      e.preventDefault();
-      props.onClose();
-    }
-    if (e.key === 'Tab' && box) {
-      const focusable = Array.from(
-        box.querySelectorAll<HTMLElement>(
-          'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex="0"], a[href]',
-        ),
-      );
-      const first = focusable[0];
-      const last = focusable[focusable.length - 1];
-      if (!first || !last) return;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    }
-  };
   onMount(() => {
-    previous = document.activeElement;
-    document.addEventListener('keydown', onKey);
+    const release = holdModalFocus(() => box, { onEscape: () => props.onClose(), locked: () => props.locked === true });
+    onCleanup(release);
     const target = box?.querySelector<HTMLElement>(
       '[autofocus], input:not(:disabled), select, textarea, button.c-btn--primary, button',
     );
     target?.focus();
-  });
-  onCleanup(() => {
-    document.removeEventListener('keydown', onKey);
-    if (previous instanceof HTMLElement) previous.focus();
   });
   return (
     <div
