@@ -21,6 +21,7 @@ import {
   signedMoney,
   sourceLabel,
 } from './prices-common';
+import './prices-versions.css';
 
 export interface VersionsProps {
   projectId: string;

@@ -10,6 +10,7 @@ import { formatCompactPrice, shortUnitCode, type BuildingLayout } from '../lib/d
 import { locale, statusLabel, t, type MessageKey } from '../lib/i18n';
 import './unit-grid-kinds.css';
 import type { LiveUnit } from '../stores/units';
+import './unit-grid.css';
 
 export type GridVariant = 'phone' | 'dense' | 'board';
 

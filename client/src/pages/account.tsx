@@ -10,6 +10,7 @@ import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader, logoutEverywhere } from '../components/app-header';
 import { ConfirmDialog, ErrorState, LoadingState } from '../components/ui';
+import './account.css';
 
 const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());
 

@@ -13,6 +13,7 @@ import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
+import './admin-security.css';
 
 const PAGE = 50;
 const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());

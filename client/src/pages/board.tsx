@@ -44,6 +44,7 @@ import { createWithheld } from '../stores/withheld';
 import { UnitGrid } from '../components/unit-grid';
 import { BrandMark } from '../components/app-header';
 import { Spinner } from '../components/ui';
+import './board.css';
 
 const CATALOG_RETRY_MS = 10_000;
 const FATAL_RETRY_MS = 30_000;

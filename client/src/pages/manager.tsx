@@ -47,6 +47,7 @@ import { ApprovalsPanel } from '../components/approvals-panel';
 import { createApprovals } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
 import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, Spinner } from '../components/ui';
+import './manager.css';
 
 type Mode = 'inspect' | 'select';
 
