@@ -22,6 +22,8 @@ const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
 const AccountPage = lazy(() => import('./pages/account'));
 const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
+const SetupProjectsPage = lazy(() => import('./pages/setup/index'));
+const SetupLayout = lazy(() => import('./pages/setup/layout'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -153,6 +155,25 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
+/** /setup — the projects to set up (managers, administrators). */
+function SetupProjectsRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <SetupProjectsPage user={user} />}</RequireAuth>;
+}
+
+/** /setup/:projectId/:section? — a project's setup area; its sections are listed in pages/setup/sections.ts. */
+function SetupRoute(): JSX.Element {
+  const params = useParams<{ projectId: string; section?: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <SetupLayout projectId={projectId} section={params.section} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 const BOARD_KEY_PREFIX = 'kaipan.board.';
 
 /** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
@@ -226,6 +247,8 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
+      <Route path="/setup" component={SetupProjectsRoute} />
+      <Route path="/setup/:projectId/:section?" component={SetupRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

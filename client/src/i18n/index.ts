@@ -17,6 +17,7 @@ import { managerMessages } from './manager';
 import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
+import { setupMessages } from './setup';
 
 export { auditActionLabels } from './audit';
 export { unitStatusLabels } from './common';
@@ -38,6 +39,7 @@ export const FEATURE_DICTIONARIES = {
   buyerPage: buyerPageMessages,
   documents: documentsMessages,
   agreement: agreementMessages,
+  setup: setupMessages,
 } as const;
 
 export const messages = {
@@ -56,6 +58,7 @@ export const messages = {
   ...buyerPageMessages,
   ...documentsMessages,
   ...agreementMessages,
+  ...setupMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

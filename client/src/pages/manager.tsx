@@ -207,6 +207,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
               {t('agreement.link')}
             </A>
+            <A href={`/setup/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
+              {t('setup.link')}
+            </A>
             <button
               type="button"
               class="btn btn--sm"

@@ -1,0 +1,33 @@
+/**
+ * The sections of a project's setup area (/setup/:projectId/<path>), in menu order. A new section is
+ * ONE line here: its path, its menu label (a key of client/src/i18n/setup.ts or the section's own
+ * dictionary) and its page, loaded when first opened. Sections not built yet are simply not listed.
+ */
+import { lazy, type Component } from 'solid-js';
+import type { ProjectSummary, UserInfo } from '@kaipan/shared';
+import type { MessageKey } from '../../lib/i18n';
+
+/** What every section page receives from the setup layout. */
+export interface SetupSectionProps {
+  projectId: string;
+  user: UserInfo;
+  /** The project as last loaded (the list entry); a section that changes it calls `onProjectChanged`. */
+  project: ProjectSummary;
+  onProjectChanged: (project: ProjectSummary) => void;
+}
+
+export interface SetupSection {
+  /** The last segment of the address: /setup/:projectId/<path>. */
+  path: string;
+  label: MessageKey;
+  page: Component<SetupSectionProps>;
+}
+
+export const SETUP_SECTIONS: readonly SetupSection[] = [
+  { path: 'project', label: 'setup.section.project', page: lazy(() => import('./project')) },
+];
+
+/** The section a path names, or the first one (the project itself) for an unknown or missing path. */
+export function sectionOf(path: string | undefined): SetupSection {
+  return SETUP_SECTIONS.find((s) => s.path === path) ?? (SETUP_SECTIONS[0] as SetupSection);
+}
