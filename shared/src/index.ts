@@ -28,4 +28,6 @@ export * from './text.js';
 export * from './accounts.js';
 export * from './system-status.js';
 export * from './approvals.js';
+export * from './credit-code.js';
+export * from './projects.js';
 export * from './api/index.js';
