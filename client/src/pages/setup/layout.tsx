@@ -17,7 +17,7 @@ import { SETUP_SECTIONS, sectionOf } from './sections';
 import './setup.css';
 
 export default function SetupLayout(props: { projectId: string; section?: string; user: UserInfo }): JSX.Element {
-  const projects = createLoad(() => api.projects());
+  const projects = createLoad(() => api.projects(true));
   const [changed, setChanged] = createSignal<ProjectSummary | undefined>(undefined);
   const project = (): ProjectSummary | undefined =>
     changed() ?? projects.value()?.find((p) => p.id === props.projectId);

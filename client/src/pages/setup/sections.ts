@@ -25,6 +25,8 @@ export interface SetupSection {
 
 export const SETUP_SECTIONS: readonly SetupSection[] = [
   { path: 'project', label: 'setup.section.project', page: lazy(() => import('./project')) },
+  { path: 'permits', label: 'setup.section.permits', page: lazy(() => import('./permits')) },
+  { path: 'settings', label: 'setup.section.settings', page: lazy(() => import('./settings')) },
 ];
 
 /** The section a path names, or the first one (the project itself) for an unknown or missing path. */
