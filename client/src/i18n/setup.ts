@@ -20,6 +20,7 @@ export const setupMessages = defineMessages({
   'setup.archived': ['已归档', 'Archived'],
   'setup.saved': ['已保存', 'Saved'],
   'setup.yuan': ['元', 'yuan'],
+  'setup.checkFields': ['请检查：{fields}', 'Check: {fields}'],
 
   'setup.section.project': ['项目信息', 'Project'],
   'setup.section.permits': ['预售许可证', 'Presale permits'],

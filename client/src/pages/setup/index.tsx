@@ -14,6 +14,7 @@ import { AppHeader } from '../../components/app-header';
 import { EmptyState, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { COMMON_TIME_ZONES } from './project-form';
 import { SETUP_SECTIONS } from './sections';
+import { describeSetupError } from './errors';
 import './setup.css';
 
 export default function SetupProjectsPage(props: { user: UserInfo }): JSX.Element {
@@ -131,7 +132,7 @@ function NewProjectForm(props: { onCancel: () => void }): JSX.Element {
       });
       navigate(`/setup/${created.id}/project`);
     } catch (err) {
-      setError(describeError(err));
+      setError(describeSetupError(err));
       setSaving(false);
     }
   };

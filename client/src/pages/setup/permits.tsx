@@ -13,6 +13,7 @@ import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { parseUnitCodes } from './unit-codes';
 import type { SetupSectionProps } from './sections';
+import { describeSetupError } from './errors';
 
 export default function PermitsSection(props: SetupSectionProps): JSX.Element {
   const permits = createLoad(() => api.permits(props.projectId));
@@ -161,7 +162,7 @@ function PermitForm(props: { projectId: string; catalog: ProjectCatalog; onSaved
       showToast('success', t('setup.permits.saved'));
       props.onSaved();
     } catch (err) {
-      setError(describeError(err));
+      setError(describeSetupError(err));
     } finally {
       setSaving(false);
     }

@@ -1,5 +1,5 @@
 /** Pure helpers of the project forms (setup/project.tsx, setup/index.tsx): drafts ⇄ request bodies. */
-import type { Payee, ProjectDetails, Rounding, UpdateProjectBody } from '@kaipan/shared';
+import { ApiError, type Payee, type ProjectDetails, type Rounding, type UpdateProjectBody } from '@kaipan/shared';
 
 /** Time zones offered first; any IANA zone may be typed (the server checks it). */
 export const COMMON_TIME_ZONES = [
@@ -59,4 +59,13 @@ export function changesOf(saved: ProjectDetails, d: ProjectDraft): UpdateProject
   const payee = payeeOfDraft(d);
   if (JSON.stringify(payee) !== JSON.stringify(saved.payee)) body.payee = payee;
   return body as UpdateProjectBody;
+}
+
+/** The fields a VALIDATION_FAILED answer names (`details: [{path}]`, e.g. "timezone", "payee.creditCode"). */
+export function invalidPaths(err: unknown): string[] {
+  if (!(err instanceof ApiError) || err.code !== 'VALIDATION_FAILED' || !Array.isArray(err.details)) return [];
+  const paths = err.details
+    .map((d: unknown) => (d && typeof d === 'object' && 'path' in d ? String((d as { path: unknown }).path) : ''))
+    .filter((p) => p !== '');
+  return [...new Set(paths)];
 }

@@ -13,6 +13,7 @@ import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { COMMON_TIME_ZONES, changesOf, draftOf, type ProjectDraft } from './project-form';
 import type { SetupSectionProps } from './sections';
+import { describeSetupError } from './errors';
 
 const UNIT_LABEL: Record<(typeof ROUNDING_UNITS)[number], MessageKey> = {
   FEN: 'setup.rounding.FEN',
@@ -85,7 +86,7 @@ function ProjectForm(
       props.onSaved(await api.updateProject(props.projectId, changes()));
       showToast('success', t('setup.saved'));
     } catch (err) {
-      setError(describeError(err));
+      setError(describeSetupError(err));
     } finally {
       setSaving(false);
     }
