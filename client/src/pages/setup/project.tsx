@@ -233,17 +233,19 @@ function ProjectForm(
           </button>
         </Show>
         <span class="setup-actions__spacer" />
-        <button
-          type="button"
-          class="btn btn--secondary"
-          disabled={!dirty() || saving()}
-          onClick={() => setDraft(draftOf(props.details))}
-        >
-          {t('settings.reset')}
-        </button>
-        <button type="submit" class="btn btn--primary" disabled={archived() || !dirty() || saving()}>
-          {saving() ? t('settings.saving') : t('settings.save')}
-        </button>
+        <Show when={!archived()}>
+          <button
+            type="button"
+            class="btn btn--secondary"
+            disabled={!dirty() || saving()}
+            onClick={() => setDraft(draftOf(props.details))}
+          >
+            {t('settings.reset')}
+          </button>
+          <button type="submit" class="btn btn--primary" disabled={archived() || !dirty() || saving()}>
+            {saving() ? t('settings.saving') : t('settings.save')}
+          </button>
+        </Show>
       </div>
       <ConfirmDialog
         open={archiveOpen()}

@@ -45,6 +45,13 @@ function DepositRuleForm(props: { projectId: string }): JSX.Element {
     }),
   );
 
+  const depositDirty = (): boolean => {
+    const s = settings.value();
+    if (!s) return false;
+    const savedWindow = s.depositWindowMinutes === null ? '' : String(s.depositWindowMinutes);
+    return windowText().trim() !== savedWindow || fenOfYuanText(depositText()) !== s.requiredDepositFen;
+  };
+
   const save = async (e: SubmitEvent): Promise<void> => {
     e.preventDefault();
     const current = settings.value();
@@ -123,7 +130,7 @@ function DepositRuleForm(props: { projectId: string }): JSX.Element {
           <ErrorAlert message={error()} />
           <div class="setup-actions">
             <span class="setup-actions__spacer" />
-            <button type="submit" class="btn btn--primary" disabled={saving()}>
+            <button type="submit" class="btn btn--primary" disabled={saving() || !depositDirty()}>
               {saving() ? t('settings.saving') : t('settings.save')}
             </button>
           </div>
