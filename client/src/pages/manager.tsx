@@ -208,7 +208,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
               {t('agreement.link')}
             </A>
             <A href={`/setup/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
-              {t('setup.link')}
+              {t('setup.title')}
             </A>
             <button
               type="button"
