@@ -12,7 +12,7 @@ import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { parseUnitCodes } from './unit-codes';
-import type { SetupSectionProps } from './sections';
+import type { SetupSectionProps } from './section-props';
 import { describeSetupError } from './errors';
 
 export default function PermitsSection(props: SetupSectionProps): JSX.Element {

@@ -12,7 +12,7 @@ import { isAdmin } from '../../stores/session';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { COMMON_TIME_ZONES, changesOf, draftOf, type ProjectDraft } from './project-form';
-import type { SetupSectionProps } from './sections';
+import type { SetupSectionProps } from './section-props';
 import { describeSetupError } from './errors';
 
 const UNIT_LABEL: Record<(typeof ROUNDING_UNITS)[number], MessageKey> = {

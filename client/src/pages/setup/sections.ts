@@ -4,17 +4,10 @@
  * dictionary) and its page, loaded when first opened. Sections not built yet are simply not listed.
  */
 import { lazy, type Component } from 'solid-js';
-import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import type { MessageKey } from '../../lib/i18n';
+import type { SetupSectionProps } from './section-props';
 
-/** What every section page receives from the setup layout. */
-export interface SetupSectionProps {
-  projectId: string;
-  user: UserInfo;
-  /** The project as last loaded (the list entry); a section that changes it calls `onProjectChanged`. */
-  project: ProjectSummary;
-  onProjectChanged: (project: ProjectSummary) => void;
-}
+export type { SetupSectionProps } from './section-props';
 
 export interface SetupSection {
   /** The last segment of the address: /setup/:projectId/<path>. */

@@ -13,7 +13,7 @@ import { showToast } from '../../stores/toasts';
 import { SettingsPanel } from '../../components/settings-panel';
 import { ErrorAlert, ErrorState, Spinner } from '../../components/ui';
 import { fenOfYuanText, yuanTextOfFen } from './money';
-import type { SetupSectionProps } from './sections';
+import type { SetupSectionProps } from './section-props';
 
 export default function SettingsSection(props: SetupSectionProps): JSX.Element {
   return (
