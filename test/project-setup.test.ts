@@ -234,6 +234,20 @@ describe('presale permits 预售许可证', () => {
     expect(empty.status).toBe(400);
     const byConsultant = await call('GET', `/api/projects/${projectId}/permits`, consultant);
     expect(byConsultant.status).toBe(403);
+    // A permit entered by mistake is deleted (audited); the released units stay on sale.
+    const mistake = await call<PermitInfo>('POST', `/api/projects/${projectId}/permits`, manager, {
+      number: 'X-3',
+      issuedOn: '2026-11-21',
+      unitIds: [server.fixture.unitIds[0]],
+    });
+    expect(mistake.status).toBe(201);
+    const deleted = await call<PermitInfo>('DELETE', `/api/permits/${mistake.body.id}`, manager, {});
+    expect(deleted.body).toMatchObject({ number: 'X-3', unitCount: 1 });
+    expect(await server.db.presalePermit.count({ where: { id: mistake.body.id } })).toBe(0);
+    const audit = await server.db.auditEvent.findFirstOrThrow({
+      where: { entityId: mistake.body.id, action: 'permit.delete' },
+    });
+    expect(audit.before).toMatchObject({ number: 'X-3' });
   });
 });
 

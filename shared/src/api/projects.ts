@@ -123,6 +123,7 @@ export const projectsApi = {
     summary: 'Delete a presale permit entered by mistake (released units stay released).',
     access: 'manage',
     params: permitRefSchema,
+    body: emptyBodySchema,
     responses: { 200: permitInfoSchema },
     errors: ['PROJECT_ARCHIVED'],
   }),
