@@ -31,6 +31,8 @@ const SetupBuildingsPage = lazy(() => import('./pages/setup/buildings'));
 const SetupUnitsPage = lazy(() => import('./pages/setup/units'));
 const SetupLayoutsPage = lazy(() => import('./pages/setup/layouts'));
 const SetupPricesPage = lazy(() => import('./pages/setup/price-formula'));
+const SetupProjectsPage = lazy(() => import('./pages/setup/index'));
+const SetupLayout = lazy(() => import('./pages/setup/layout'));
 
 function Shell(props: RouteSectionProps): JSX.Element {
   // Signed out (button, expired token, another tab): the hub connection must not outlive the token.
@@ -166,6 +168,25 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
+/** /setup — the projects to set up (managers, administrators). */
+function SetupProjectsRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <SetupProjectsPage user={user} />}</RequireAuth>;
+}
+
+/** /setup/:projectId/:section? — a project's setup area; its sections are listed in pages/setup/sections.ts. */
+function SetupRoute(): JSX.Element {
+  const params = useParams<{ projectId: string; section?: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <SetupLayout projectId={projectId} section={params.section} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 /** /setup/:projectId/buildings | units | layouts | prices — buildings and units setup 房产维护 (managers). */
 function SetupBuildingsRoute(props: { section: 'buildings' | 'units' | 'layouts' | 'prices' }): JSX.Element {
   const params = useParams<{ projectId: string }>();
@@ -270,6 +291,8 @@ export function App(): JSX.Element {
       <Route path="/setup/:projectId/units" component={() => <SetupBuildingsRoute section="units" />} />
       <Route path="/setup/:projectId/layouts" component={() => <SetupBuildingsRoute section="layouts" />} />
       <Route path="/setup/:projectId/prices" component={() => <SetupBuildingsRoute section="prices" />} />
+      <Route path="/setup" component={SetupProjectsRoute} />
+      <Route path="/setup/:projectId/:section?" component={SetupRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

@@ -32,4 +32,6 @@ export * from './accounts.js';
 export * from './password-policy.js';
 export * from './system-status.js';
 export * from './approvals.js';
+export * from './credit-code.js';
+export * from './projects.js';
 export * from './api/index.js';

@@ -94,6 +94,8 @@ export const projectSummarySchema = z.object({
   noShowRequeueAfter: z.number().int(),
   /** A kiosk PIN is set: the queue kiosks' setup screen can be opened with it (shared/src/kiosk-setup.ts). */
   kioskPinSet: z.boolean(),
+  /** Archived: read-only, nothing sold, listed only when asked (docs/setup.md). */
+  archived: z.boolean(),
   unitCount: z.number().int(),
 });
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;

@@ -20,6 +20,7 @@ import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
 import { usersMessages } from './users';
 import { setupBuildingsMessages } from './setup-buildings';
+import { setupMessages } from './setup';
 
 export { auditActionLabels } from './audit';
 export { unitStatusLabels } from './common';
@@ -44,6 +45,7 @@ export const FEATURE_DICTIONARIES = {
   users: usersMessages,
   devices: devicesMessages,
   setupBuildings: setupBuildingsMessages,
+  setup: setupMessages,
 } as const;
 
 export const messages = {
@@ -65,6 +67,7 @@ export const messages = {
   ...usersMessages,
   ...devicesMessages,
   ...setupBuildingsMessages,
+  ...setupMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

@@ -20,6 +20,7 @@ import {
   type CreateDeviceBody,
   type CreateFollowUpBody,
   type CreateLotteryBody,
+  type CreateProjectBody,
   type CreateRegistrationBody,
   type DecisionBody,
   type DiscountRuleBody,
@@ -29,6 +30,7 @@ import {
   type HttpMethod,
   type LayoutBody,
   type PaymentPlanBody,
+  type PermitBody,
   type PriceApprovalRequestBody,
   type PriceFormulaInput,
   type PricingSettingsBody,
@@ -42,6 +44,7 @@ import {
   type UnitImportResult,
   type UnitSheetFormat,
   type UpdateCustomerBody,
+  type UpdateProjectBody,
   type WithholdChannel,
 } from '@kaipan/shared';
 import { createTransport, type RequestAuth } from '@kaipan/web/http/transport';
@@ -111,7 +114,27 @@ export function createApi(auth: ApiAuth) {
     activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
     endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),
 
-    projects: () => call(API.projects.list),
+    projects: (includeArchived = false) =>
+      call(API.projects.list, { query: { includeArchived: includeArchived ? 'true' : 'false' } }),
+    /** Project setup (docs/setup.md): create (administrators), details, edit, archive, presale permits. */
+    createProject: (body: CreateProjectBody) => call(API.projects.create, { body }),
+    projectDetails: (projectId: string) => call(API.projects.details, { params: { projectId } }),
+    updateProject: (projectId: string, body: UpdateProjectBody) =>
+      call(API.projects.update, { params: { projectId }, body }),
+    archiveProject: (projectId: string) => call(API.projects.archive, { params: { projectId } }),
+    unarchiveProject: (projectId: string) => call(API.projects.unarchive, { params: { projectId } }),
+    permits: (projectId: string) => call(API.projects.permits, { params: { projectId } }),
+    createPermit: (projectId: string, body: PermitBody) =>
+      call(API.projects.createPermit, { params: { projectId }, body }),
+    deletePermit: (permitId: string) => call(API.projects.deletePermit, { params: { permitId } }),
+    /** The deposit rule 定金时限 and required deposit (fen on the wire). */
+    cashierSettings: (projectId: string) => call(API.cashier.settings, { params: { projectId } }),
+    updateCashierSettings: (
+      projectId: string,
+      body: { depositWindowMinutes?: number | null; requiredDepositFen?: number },
+    ) => call(API.cashier.updateSettings, { params: { projectId }, body }),
+    queueCategories: (projectId: string) => call(API.queue.categories, { params: { projectId } }),
+    receiptBooks: (projectId: string) => call(API.cashier.books, { params: { projectId } }),
     catalog: (projectId: string) => call(API.projects.catalog, { params: { projectId } }),
     snapshot: (projectId: string) => call(API.projects.snapshot, { params: { projectId } }),
     /** My live locks with their tokens (adopt locks taken on another device). */

@@ -211,8 +211,8 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
               {t('agreement.link')}
             </A>
-            <A href={`/setup/${props.projectId}/devices`} class="btn btn--ghost btn--sm hide-phone">
-              {t('devices.link')}
+            <A href={`/setup/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
+              {t('setup.title')}
             </A>
             <button
               type="button"

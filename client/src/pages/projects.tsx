@@ -74,6 +74,9 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
                           <A href={`/manager/${p.id}`} class="btn btn--secondary btn--sm">
                             {t('projects.manage')}
                           </A>
+                          <A href={`/setup/${p.id}`} class="btn btn--secondary btn--sm">
+                            {t('setup.link')}
+                          </A>
                         </div>
                       </Show>
                     </li>
@@ -83,6 +86,11 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
             )}
           </Match>
         </Switch>
+        <Show when={isManager(props.user)}>
+          <A href="/setup" class="btn btn--secondary projects__admin">
+            {t('setup.projectsTitle')}
+          </A>
+        </Show>
         <Show when={isAdmin(props.user)}>
           <A href="/admin/security" class="btn btn--secondary projects__admin">
             {t('account.admin')}

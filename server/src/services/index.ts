@@ -41,6 +41,8 @@ import { UserService } from './user-service.js';
 import { DeviceRegistry } from './device-registry.js';
 import { DeviceService } from './device-service.js';
 import { PairingService } from './pairing-service.js';
+import { ProjectService } from './project-service.js';
+import { PermitService } from './permit-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -102,6 +104,10 @@ export interface Services {
   depositJobs: DepositJobs;
   /** Cashier 收银台: receipt books, payments, conversions, refunds, voids, prints, day-end, deposit rule (docs/cashier.md). */
   cashier: CashierService;
+  /** Projects: create, edit, archive, payee (docs/setup.md). */
+  projectSetup: ProjectService;
+  /** Presale permits 预售许可证 (the release rule itself: selling/permits.ts). */
+  permits: PermitService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -190,5 +196,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     docs,
     depositJobs,
     cashier,
+    projectSetup: new ProjectService(db, directory, keeper, pricing, projects),
+    permits: new PermitService(db, directory),
   };
 }

@@ -27,9 +27,9 @@ export interface CatalogEntry {
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 
-export function toProjectSummary({ _count, kioskPinHash, ...fields }: ProjectRow): ProjectSummary {
+export function toProjectSummary({ _count, kioskPinHash, archivedAt, ...fields }: ProjectRow): ProjectSummary {
   // Only whether a PIN is set leaves the server, never its hash.
-  return { ...fields, kioskPinSet: kioskPinHash !== null, unitCount: _count.units };
+  return { ...fields, kioskPinSet: kioskPinHash !== null, archived: archivedAt !== null, unitCount: _count.units };
 }
 
 const projectSelect = {
@@ -49,6 +49,7 @@ const projectSelect = {
   noShowRule: true,
   noShowRequeueAfter: true,
   kioskPinHash: true,
+  archivedAt: true,
   _count: { select: { units: true } },
 } as const;
 
@@ -67,7 +68,8 @@ export class ProjectDirectory {
     }, ACCESS);
   }
 
-  async listProjects(principal: Principal): Promise<ProjectSummary[]> {
+  /** The projects the principal may see; archived ones only when asked (setup) — a device always sees its own. */
+  async listProjects(principal: Principal, includeArchived = false): Promise<ProjectSummary[]> {
     const where =
       principal.kind === 'device'
         ? { id: principal.projectId }
@@ -75,7 +77,7 @@ export class ProjectDirectory {
           ? {}
           : { members: { some: { userId: principal.id } } };
     const rows = await this.db.project.findMany({
-      where,
+      where: includeArchived || principal.kind === 'device' ? where : { ...where, archivedAt: null },
       select: projectSelect,
       orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
     });

@@ -54,6 +54,11 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   ],
   DISCOUNT_NOT_APPLICABLE: ['所选优惠不适用于本次成交。', 'A selected discount does not apply to this deal.'],
   PLAN_NOT_APPLICABLE: ['该付款方案不适用于此价格。', 'This payment plan cannot be used for this price.'],
+  PROJECT_ARCHIVED: ['该项目已归档：只读，不可销售。', 'The project is archived: it is read-only and nothing is sold.'],
+  UNIT_NOT_PERMITTED: [
+    '部分房源不在任何预售许可证范围内，不能推盘。',
+    'Some units are covered by no presale permit and cannot be released.',
+  ],
   IMPORT_INVALID: ['文件中有错误行，未导入任何数据。', 'The file has invalid rows; nothing was imported.'],
   UNIT_CODE_TAKEN: [
     '房号重复（项目中已存在或规则重复），未生成任何房源。',
