@@ -40,7 +40,7 @@ export default function SetupLayout(props: { projectId: string; section?: string
           </>
         }
         subtitle={props.user.displayName}
-        links={[{ href: `/manager/${props.projectId}`, label: t('setup.toManager') }]}
+        links={isManager(props.user) ? [{ href: `/manager/${props.projectId}`, label: t('setup.toManager') }] : []}
       />
       <Show
         when={isManager(props.user)}
