@@ -25,12 +25,7 @@ const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
 const UsersPage = lazy(() => import('./pages/setup/users'));
 const FirstRunPage = lazy(() => import('./pages/first-run'));
 const ChangePasswordPage = lazy(() => import('./pages/change-password'));
-const DevicesPage = lazy(() => import('./pages/setup/devices'));
 const PairPage = lazy(() => import('./pages/pair'));
-const SetupBuildingsPage = lazy(() => import('./pages/setup/buildings'));
-const SetupUnitsPage = lazy(() => import('./pages/setup/units'));
-const SetupLayoutsPage = lazy(() => import('./pages/setup/layouts'));
-const SetupPricesPage = lazy(() => import('./pages/setup/price-formula'));
 const SetupProjectsPage = lazy(() => import('./pages/setup/index'));
 const SetupLayout = lazy(() => import('./pages/setup/layout'));
 
@@ -187,40 +182,6 @@ function SetupRoute(): JSX.Element {
   );
 }
 
-/** /setup/:projectId/buildings | units | layouts | prices — buildings and units setup 房产维护 (managers). */
-function SetupBuildingsRoute(props: { section: 'buildings' | 'units' | 'layouts' | 'prices' }): JSX.Element {
-  const params = useParams<{ projectId: string }>();
-  const Page = {
-    buildings: SetupBuildingsPage,
-    units: SetupUnitsPage,
-    layouts: SetupLayoutsPage,
-    prices: SetupPricesPage,
-  }[props.section];
-  return (
-    <RequireAuth>
-      {(user) => (
-        <Show when={params.projectId} keyed>
-          {(projectId) => <Page projectId={projectId} user={user} />}
-        </Show>
-      )}
-    </RequireAuth>
-  );
-}
-
-/** /setup/:projectId/devices — the project's boards, kiosks, calling screens and cashier desks (managers). */
-function DevicesRoute(): JSX.Element {
-  const params = useParams<{ projectId: string }>();
-  return (
-    <RequireAuth>
-      {(user) => (
-        <Show when={params.projectId} keyed>
-          {(projectId) => <DevicesPage projectId={projectId} user={user} />}
-        </Show>
-      )}
-    </RequireAuth>
-  );
-}
-
 /** /pair/:code — a manager's phone approves a waiting screen (opened from the screen's QR code). */
 function PairRoute(): JSX.Element {
   const params = useParams<{ code: string }>();
@@ -284,13 +245,8 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
-      <Route path="/setup/:projectId/devices" component={DevicesRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
-      <Route path="/setup/:projectId/buildings" component={() => <SetupBuildingsRoute section="buildings" />} />
-      <Route path="/setup/:projectId/units" component={() => <SetupBuildingsRoute section="units" />} />
-      <Route path="/setup/:projectId/layouts" component={() => <SetupBuildingsRoute section="layouts" />} />
-      <Route path="/setup/:projectId/prices" component={() => <SetupBuildingsRoute section="prices" />} />
       <Route path="/setup" component={SetupProjectsRoute} />
       <Route path="/setup/:projectId/:section?" component={SetupRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />

@@ -13,6 +13,7 @@ export const commonMessages = defineMessages({
   'common.close': ['关闭', 'Close'],
   'common.back': ['返回', 'Back'],
   'common.logout': ['退出登录', 'Sign out'],
+  'common.menu': ['菜单', 'Menu'],
   'common.language': ['语言', 'Language'],
   'common.switchLanguage': ['English', '中文'],
   'common.units': ['{n} 套', '{n} units'],

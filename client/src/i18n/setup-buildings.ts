@@ -2,13 +2,6 @@
 import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const setupBuildingsMessages = defineMessages({
-  'setupB.title': ['房产维护', 'Buildings & units'],
-  'setupB.link': ['房产维护', 'Buildings & units'],
-  'setupB.forbidden': ['房产维护仅限销控经理。', 'Only managers can set up buildings and units.'],
-  'setupB.tab.buildings': ['楼栋', 'Buildings'],
-  'setupB.tab.units': ['房源编辑', 'Units'],
-  'setupB.tab.layouts': ['户型资料', 'Layouts'],
-  'setupB.tab.prices': ['公式定价', 'Price formula'],
   'setupB.loadFailed': ['加载失败', 'Could not load'],
   'setupB.buildings': ['楼栋', 'Buildings'],
   'setupB.noBuildings': ['还没有楼栋：在右侧生成第一栋。', 'No buildings yet: generate the first one.'],

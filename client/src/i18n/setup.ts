@@ -7,6 +7,11 @@ export const setupMessages = defineMessages({
   'setup.projectsTitle': ['项目设置', 'Project setup'],
   'setup.menu': ['设置项目', 'Setup sections'],
   'setup.toManager': ['销控台', 'Sales control'],
+  'setup.accounts': ['账号与管理员', 'Accounts & administrators'],
+  'setup.accountsHint': [
+    '全系统的登录账号：新建、停用、重置密码',
+    'Sign-in accounts of the whole install: create, deactivate, reset passwords',
+  ],
   'setup.allProjects': ['全部项目', 'All projects'],
   'setup.forbidden': ['项目设置仅限销控经理和管理员。', 'Project setup is for sales managers and administrators.'],
   'setup.noProject': ['找不到该项目，或您无权设置它。', 'This project does not exist or you may not set it up.'],
@@ -23,7 +28,12 @@ export const setupMessages = defineMessages({
   'setup.checkFields': ['请检查：{fields}', 'Check: {fields}'],
 
   'setup.section.project': ['项目信息', 'Project'],
+  'setup.section.buildings': ['楼栋', 'Buildings'],
+  'setup.section.units': ['房源编辑', 'Units'],
+  'setup.section.layouts': ['户型资料', 'Layouts'],
+  'setup.section.prices': ['公式定价', 'Price formula'],
   'setup.section.permits': ['预售许可证', 'Presale permits'],
+  'setup.section.devices': ['设备', 'Devices'],
   'setup.section.settings': ['销售规则与设置', 'Sales rules & settings'],
 
   'setup.new': ['新建项目', 'New project'],

@@ -188,42 +188,25 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             timeZone={catalog.timeZone()}
           />
         }
+        links={[
+          { href: `/p/${props.projectId}`, label: t('manager.toGrid') },
+          { href: `/manager/${props.projectId}/customers`, label: t('customers.link') },
+          { href: `/manager/${props.projectId}/deals`, label: t('deals.link') },
+          { href: `/manager/${props.projectId}/prices`, label: t('prices.link') },
+          { href: `/manager/${props.projectId}/import`, label: t('import.link') },
+          { href: `/manager/${props.projectId}/agreement`, label: t('agreement.link') },
+          { href: `/setup/${props.projectId}`, label: t('setup.title') },
+        ]}
         actions={
-          <>
-            <A href={`/p/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
-              {t('manager.toGrid')}
-            </A>
-            <A href={`/manager/${props.projectId}/customers`} class="btn btn--ghost btn--sm hide-phone">
-              {t('customers.link')}
-            </A>
-            <A href={`/manager/${props.projectId}/deals`} class="btn btn--ghost btn--sm hide-phone">
-              {t('deals.link')}
-            </A>
-            <A href={`/manager/${props.projectId}/prices`} class="btn btn--ghost btn--sm hide-phone">
-              {t('prices.link')}
-            </A>
-            <A href={`/manager/${props.projectId}/import`} class="btn btn--ghost btn--sm hide-phone">
-              {t('import.link')}
-            </A>
-            <A href={`/setup/${props.projectId}/buildings`} class="btn btn--ghost btn--sm hide-phone">
-              {t('setupB.link')}
-            </A>
-            <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
-              {t('agreement.link')}
-            </A>
-            <A href={`/setup/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
-              {t('setup.title')}
-            </A>
-            <button
-              type="button"
-              class="btn btn--sm"
-              classList={{ 'btn--danger': !units.state.paused, 'btn--go': units.state.paused }}
-              disabled={!units.state.loaded || pauseBusy()}
-              onClick={() => setPauseDialog(true)}
-            >
-              {units.state.paused ? t('manager.resume') : t('manager.pause')}
-            </button>
-          </>
+          <button
+            type="button"
+            class="btn btn--sm"
+            classList={{ 'btn--danger': !units.state.paused, 'btn--go': units.state.paused }}
+            disabled={!units.state.loaded || pauseBusy()}
+            onClick={() => setPauseDialog(true)}
+          >
+            {units.state.paused ? t('manager.resume') : t('manager.pause')}
+          </button>
         }
       />
       <StatusBanners

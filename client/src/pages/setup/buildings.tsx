@@ -13,7 +13,6 @@ import {
   type BuildingPreview,
   type BuildingSummary,
   type UnitKind,
-  type UserInfo,
 } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api, toApiError } from '../../lib/api';
@@ -21,7 +20,8 @@ import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import { BuildingPreviewGrid, KIND_LABEL, KindLegend } from './building-preview-grid';
-import { SetupBuildingsFrame } from './setup-buildings-frame';
+import type { SetupSectionProps } from './section-props';
+import './setup-buildings.css';
 
 /** "4, 13 14" → [4, 13, 14]; B1 → -1. Invalid parts are dropped (the preview shows the result). */
 export function parseFloorList(text: string): number[] {
@@ -37,15 +37,7 @@ interface StairwellForm {
   layouts: string;
 }
 
-export default function SetupBuildingsPage(props: { projectId: string; user: UserInfo }): JSX.Element {
-  return (
-    <SetupBuildingsFrame projectId={props.projectId} user={props.user} section="buildings">
-      <Buildings projectId={props.projectId} />
-    </SetupBuildingsFrame>
-  );
-}
-
-function Buildings(props: { projectId: string }): JSX.Element {
+export default function BuildingsSection(props: SetupSectionProps): JSX.Element {
   const list = createLoad(
     () => props.projectId,
     (id) => api.buildings(id),

@@ -1,7 +1,7 @@
 /**
  * /setup — the projects to set up (managers: theirs; administrators: all, archived ones marked),
  * each opening its setup area; administrators create a project here (name, English name, city,
- * time zone — the rest is set in its setup area).
+ * time zone — the rest is set in its setup area) and reach the install-wide accounts (/setup/users).
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
@@ -100,6 +100,16 @@ export default function SetupProjectsPage(props: { user: UserInfo }): JSX.Elemen
             )}
           </Match>
         </Switch>
+        <Show when={isAdmin(props.user)}>
+          {/* Accounts are install-wide, not a project's: reached from here, beside the projects. */}
+          <A href="/setup/users" class="setup-projects__accounts" data-testid="setup-accounts">
+            <span class="setup-projects__name">{t('setup.accounts')}</span>
+            <span class="setup-projects__meta">{t('setup.accountsHint')}</span>
+            <span class="setup-projects__go" aria-hidden="true">
+              ›
+            </span>
+          </A>
+        </Show>
       </main>
     </div>
   );

@@ -1,9 +1,11 @@
 /**
  * /setup/:projectId/:section — a project's setup area: the section menu (SETUP_SECTIONS, in
- * sections.ts) beside the chosen section's page. On a phone the menu is a horizontal strip above it.
- * Managers of the project and administrators; the server checks every call on its own.
+ * sections.ts) beside the chosen section's page; a section renders only its content, inside this
+ * frame. On a phone the menu is a horizontal strip above it, scrolled to the open section.
+ * Managers of the project and administrators (others see a refusal, not the menu); the server
+ * checks every call on its own.
  */
-import { For, Match, Switch, createSignal, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createSignal, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import { A } from '@solidjs/router';
 import type { ProjectSummary, UserInfo } from '@kaipan/shared';
@@ -38,63 +40,72 @@ export default function SetupLayout(props: { projectId: string; section?: string
           </>
         }
         subtitle={props.user.displayName}
-        actions={
-          <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
-            {t('setup.toManager')}
-          </A>
-        }
+        links={isManager(props.user) ? [{ href: `/manager/${props.projectId}`, label: t('setup.toManager') }] : []}
       />
-      <div class="setup">
-        <nav class="setup__menu" aria-label={t('setup.menu')}>
-          <For each={SETUP_SECTIONS}>
-            {(s) => (
-              <A
-                href={`/setup/${props.projectId}/${s.path}`}
-                class="setup__menu-item"
-                classList={{ 'setup__menu-item--active': s === section() }}
-                aria-current={s === section() ? 'page' : undefined}
-              >
-                {t(s.label)}
+      <Show
+        when={isManager(props.user)}
+        fallback={
+          <main class="page__main page__main--narrow">
+            <EmptyState title={t('setup.forbidden')}>
+              <A href="/" class="btn btn--primary">
+                {t('projects.title')}
               </A>
-            )}
-          </For>
-        </nav>
-        <main class="setup__main">
-          <Switch>
-            <Match when={!isManager(props.user)}>
-              <EmptyState title={t('setup.forbidden')} />
-            </Match>
-            <Match when={projects.error()}>
-              <ErrorState
-                title={t('grid.errorTitle')}
-                message={describeError(projects.error())}
-                onRetry={() => void projects.refetch()}
-              />
-            </Match>
-            <Match when={projects.loading() && !projects.value()}>
-              <LoadingState />
-            </Match>
-            <Match when={!project()}>
-              <EmptyState title={t('setup.noProject')}>
-                <A href="/setup" class="btn btn--primary">
-                  {t('setup.allProjects')}
+            </EmptyState>
+          </main>
+        }
+      >
+        <div class="setup">
+          <nav class="setup__menu" aria-label={t('setup.menu')}>
+            <For each={SETUP_SECTIONS}>
+              {(s) => (
+                <A
+                  href={`/setup/${props.projectId}/${s.path}`}
+                  class="setup__menu-item"
+                  classList={{ 'setup__menu-item--active': s === section() }}
+                  aria-current={s === section() ? 'page' : undefined}
+                  ref={(el) =>
+                    createEffect(() => s === section() && el.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }))
+                  }
+                >
+                  {t(s.label)}
                 </A>
-              </EmptyState>
-            </Match>
-            <Match when={project()}>
-              {(p) => (
-                <Dynamic
-                  component={section().page}
-                  projectId={props.projectId}
-                  user={props.user}
-                  project={p()}
-                  onProjectChanged={setChanged}
-                />
               )}
-            </Match>
-          </Switch>
-        </main>
-      </div>
+            </For>
+          </nav>
+          <main class="setup__main">
+            <Switch>
+              <Match when={projects.error()}>
+                <ErrorState
+                  title={t('grid.errorTitle')}
+                  message={describeError(projects.error())}
+                  onRetry={() => void projects.refetch()}
+                />
+              </Match>
+              <Match when={projects.loading() && !projects.value()}>
+                <LoadingState />
+              </Match>
+              <Match when={!project()}>
+                <EmptyState title={t('setup.noProject')}>
+                  <A href="/setup" class="btn btn--primary">
+                    {t('setup.allProjects')}
+                  </A>
+                </EmptyState>
+              </Match>
+              <Match when={project()}>
+                {(p) => (
+                  <Dynamic
+                    component={section().page}
+                    projectId={props.projectId}
+                    user={props.user}
+                    project={p()}
+                    onProjectChanged={setChanged}
+                  />
+                )}
+              </Match>
+            </Switch>
+          </main>
+        </div>
+      </Show>
     </div>
   );
 }

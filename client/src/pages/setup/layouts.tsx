@@ -4,25 +4,18 @@
  * keep their facts (the answer says how many of each). docs/buildings.md.
  */
 import { For, Show, createSignal, type JSX } from 'solid-js';
-import { formatArea, type LayoutBody, type LayoutInfo, type UserInfo } from '@kaipan/shared';
+import { formatArea, type LayoutBody, type LayoutInfo } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ErrorAlert, ErrorState, LoadingState, Spinner } from '../../components/ui';
-import { SetupBuildingsFrame } from './setup-buildings-frame';
+import type { SetupSectionProps } from './section-props';
+import './setup-buildings.css';
 
 const EMPTY: LayoutBody = { code: '', name: '', nameEn: '', grossArea: 0, netArea: 0, orientation: '南', rooms: 3 };
 
-export default function SetupLayoutsPage(props: { projectId: string; user: UserInfo }): JSX.Element {
-  return (
-    <SetupBuildingsFrame projectId={props.projectId} user={props.user} section="layouts">
-      <Layouts projectId={props.projectId} />
-    </SetupBuildingsFrame>
-  );
-}
-
-function Layouts(props: { projectId: string }): JSX.Element {
+export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
   const list = createLoad(
     () => props.projectId,
     (id) => api.layouts(id),
@@ -86,7 +79,7 @@ function Layouts(props: { projectId: string }): JSX.Element {
     <div class="sb__cols">
       <section class="panel" aria-labelledby="sb-layouts-title">
         <h2 id="sb-layouts-title" class="panel__title">
-          {t('setupB.tab.layouts')}
+          {t('setup.section.layouts')}
         </h2>
         <Show when={list.error() && !list.value()}>
           <ErrorState

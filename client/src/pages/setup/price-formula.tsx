@@ -5,14 +5,15 @@
  * units never on sale. And the project's rule refusing deals above the filed price. docs/buildings.md.
  */
 import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
-import { formatYuan, UNIT_KINDS, type PriceFormulaInput, type UnitKind, type UserInfo } from '@kaipan/shared';
+import { formatYuan, UNIT_KINDS, type PriceFormulaInput, type UnitKind } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ErrorAlert, Spinner } from '../../components/ui';
 import { KIND_LABEL } from './building-preview-grid';
-import { SetupBuildingsFrame } from './setup-buildings-frame';
+import type { SetupSectionProps } from './section-props';
+import './setup-buildings.css';
 
 type PreviewResult = Awaited<ReturnType<typeof api.previewFormula>>;
 
@@ -29,14 +30,12 @@ export function parseFactors(text: string): Record<string, number> {
 
 const yuanToFen = (text: string): number => Math.round(Number(text || '0') * 100);
 
-export default function SetupPricesPage(props: { projectId: string; user: UserInfo }): JSX.Element {
+export default function PricesSection(props: SetupSectionProps): JSX.Element {
   return (
-    <SetupBuildingsFrame projectId={props.projectId} user={props.user} section="prices">
-      <div class="sb__cols sb__cols--main-first">
-        <Formula projectId={props.projectId} />
-        <FiledRule projectId={props.projectId} />
-      </div>
-    </SetupBuildingsFrame>
+    <div class="sb__cols sb__cols--main-first">
+      <Formula projectId={props.projectId} />
+      <FiledRule projectId={props.projectId} />
+    </div>
   );
 }
 

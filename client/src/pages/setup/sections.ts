@@ -18,7 +18,12 @@ export interface SetupSection {
 
 export const SETUP_SECTIONS: readonly SetupSection[] = [
   { path: 'project', label: 'setup.section.project', page: lazy(() => import('./project')) },
+  { path: 'buildings', label: 'setup.section.buildings', page: lazy(() => import('./buildings')) },
+  { path: 'units', label: 'setup.section.units', page: lazy(() => import('./units')) },
+  { path: 'layouts', label: 'setup.section.layouts', page: lazy(() => import('./layouts')) },
+  { path: 'prices', label: 'setup.section.prices', page: lazy(() => import('./price-formula')) },
   { path: 'permits', label: 'setup.section.permits', page: lazy(() => import('./permits')) },
+  { path: 'devices', label: 'setup.section.devices', page: lazy(() => import('./devices')) },
   { path: 'settings', label: 'setup.section.settings', page: lazy(() => import('./settings')) },
 ];
 

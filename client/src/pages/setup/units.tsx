@@ -6,32 +6,17 @@
  * the codes named. docs/buildings.md.
  */
 import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
-import {
-  floorLabel,
-  formatYuan,
-  UNIT_KINDS,
-  type EditUnitsBody,
-  type SetupUnit,
-  type UnitKind,
-  type UserInfo,
-} from '@kaipan/shared';
+import { floorLabel, formatYuan, UNIT_KINDS, type EditUnitsBody, type SetupUnit, type UnitKind } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import { KIND_LABEL } from './building-preview-grid';
-import { SetupBuildingsFrame } from './setup-buildings-frame';
+import type { SetupSectionProps } from './section-props';
+import './setup-buildings.css';
 
-export default function SetupUnitsPage(props: { projectId: string; user: UserInfo }): JSX.Element {
-  return (
-    <SetupBuildingsFrame projectId={props.projectId} user={props.user} section="units">
-      <UnitEditor projectId={props.projectId} />
-    </SetupBuildingsFrame>
-  );
-}
-
-function UnitEditor(props: { projectId: string }): JSX.Element {
+export default function UnitsSection(props: SetupSectionProps): JSX.Element {
   const buildings = createLoad(
     () => props.projectId,
     (id) => api.buildings(id),
@@ -194,7 +179,7 @@ function UnitEditor(props: { projectId: string }): JSX.Element {
       <section class="panel sb-units__actions" aria-label={t('setupB.u.actions')}>
         <div class="sb-form__row">
           <label class="field">
-            <span class="field__label">{t('setupB.tab.layouts')}</span>
+            <span class="field__label">{t('setup.section.layouts')}</span>
             <select class="input" value={layoutId()} onChange={(e) => setLayoutId(e.currentTarget.value)}>
               <option value="">—</option>
               <For each={layouts.value() ?? []}>{(l) => <option value={l.id}>{`${l.code} ${l.name}`}</option>}</For>

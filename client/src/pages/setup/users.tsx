@@ -23,7 +23,7 @@ import './users.css';
 export default function UsersPage(props: { user: UserInfo }): JSX.Element {
   return (
     <div class="page page--users">
-      <AppHeader title={t('users.title')} subtitle={props.user.displayName} backHref="/" />
+      <AppHeader title={t('users.title')} subtitle={props.user.displayName} backHref="/setup" />
       <main class="page__main users">
         <Show when={isAdmin(props.user)} fallback={<EmptyState title={t('admin.forbidden')} />}>
           <UsersSection self={props.user} />
