@@ -4,7 +4,6 @@
  * extends. HTTP: docs/protocol.md "Sessions and accounts".
  */
 import { z } from 'zod';
-import { roleSchema } from './protocol.js';
 import type { SessionEndedEvent } from './socket-events.js';
 import { idSchema } from './schemas.js';
 
@@ -77,7 +76,8 @@ export const userAccountInfoSchema = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
-  role: roleSchema,
+  /** Install-level administrator (roles in projects: GET /api/projects/:projectId/members). */
+  admin: z.boolean(),
   active: z.boolean(),
   /** Live (unexpired, not ended) sessions. */
   sessions: z.number().int(),

@@ -26,6 +26,7 @@ export * from './client-errors.js';
 export * from './privacy.js';
 export * from './text.js';
 export * from './accounts.js';
+export * from './members.js';
 export * from './system-status.js';
 export * from './approvals.js';
 export * from './api/index.js';

@@ -14,6 +14,7 @@ import { documentsMessages } from './documents';
 import { importMessages } from './import';
 import { lotteryMessages } from './lottery';
 import { managerMessages } from './manager';
+import { membersMessages } from './members';
 import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
@@ -38,6 +39,7 @@ export const FEATURE_DICTIONARIES = {
   buyerPage: buyerPageMessages,
   documents: documentsMessages,
   agreement: agreementMessages,
+  members: membersMessages,
 } as const;
 
 export const messages = {
@@ -56,6 +58,7 @@ export const messages = {
   ...buyerPageMessages,
   ...documentsMessages,
   ...agreementMessages,
+  ...membersMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

@@ -7,6 +7,7 @@ import {
   UNIT_SHEET_CONTENT_TYPES,
   callApi,
   urlOf,
+  type AddMemberBody,
   type AgreementSettingsBody,
   type ApiRoute,
   type Buyer,
@@ -31,11 +32,14 @@ import {
   type RepriceBody,
   type RepriceRequestBody,
   type SendRequest,
+  type SetMemberBody,
   type SubscriptionInfo,
+  type TeamBody,
   type TicketStatus,
   type UnitImportResult,
   type UnitSheetFormat,
   type UpdateCustomerBody,
+  type UpdateTeamBody,
   type WithholdChannel,
 } from '@kaipan/shared';
 import { createTransport, type RequestAuth } from '@kaipan/web/http/transport';
@@ -85,6 +89,16 @@ export function createApi(auth: ApiAuth) {
     endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),
 
     projects: () => call(API.projects.list),
+    /** Members of a project with their role and team, and its teams (managers). */
+    members: (projectId: string) => call(API.members.list, { params: { projectId } }),
+    addMember: (projectId: string, body: AddMemberBody) => call(API.members.add, { params: { projectId }, body }),
+    setMember: (projectId: string, userId: string, body: SetMemberBody) =>
+      call(API.members.set, { params: { projectId, userId }, body }),
+    removeMember: (projectId: string, userId: string) => call(API.members.remove, { params: { projectId, userId } }),
+    createTeam: (projectId: string, body: TeamBody) => call(API.members.createTeam, { params: { projectId }, body }),
+    updateTeam: (projectId: string, teamId: string, body: UpdateTeamBody) =>
+      call(API.members.updateTeam, { params: { projectId, teamId }, body }),
+    deleteTeam: (projectId: string, teamId: string) => call(API.members.deleteTeam, { params: { projectId, teamId } }),
     catalog: (projectId: string) => call(API.projects.catalog, { params: { projectId } }),
     snapshot: (projectId: string) => call(API.projects.snapshot, { params: { projectId } }),
     /** My live locks with their tokens (adopt locks taken on another device). */

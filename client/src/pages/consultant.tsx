@@ -15,7 +15,7 @@ import { createApprovals, createPricingTerms } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
 import { BuyerBar } from '../components/buyer-bar';
 import { CancelledDealNotices, createCancelledDeals } from '../components/deal-cancelled-notices';
-import { isManager } from '../stores/session';
+import { isManager } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
@@ -162,7 +162,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
               </svg>
               <span class="deals-nav-link__text">{t('deals.linkShort')}</span>
             </A>
-            <Show when={isManager(props.user)}>
+            <Show when={isManager(props.user, props.projectId)}>
               <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
                 {t('projects.manage')}
               </A>
@@ -276,6 +276,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       </main>
 
       <LockSheet
+        projectId={props.projectId}
         unit={selectedUnit()}
         live={selectedId() ? units.unit(selectedId() ?? '') : undefined}
         buildingLabel={buildingLabelOf(selectedUnit())}

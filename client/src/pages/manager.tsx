@@ -29,7 +29,7 @@ import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
 import { auditActionLabel, describeError, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
-import { isManager } from '../stores/session';
+import { isManager } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore, type UnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
@@ -52,7 +52,7 @@ type Mode = 'inspect' | 'select';
 
 export default function ManagerPage(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
   return (
-    <Show when={isManager(props.user)} fallback={<Forbidden projectId={props.projectId} />}>
+    <Show when={isManager(props.user, props.projectId)} fallback={<Forbidden projectId={props.projectId} />}>
       <ManagerConsole projectId={props.projectId} user={props.user} token={props.token} />
     </Show>
   );
@@ -206,6 +206,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             </A>
             <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
               {t('agreement.link')}
+            </A>
+            <A href={`/setup/${props.projectId}/members`} class="btn btn--ghost btn--sm hide-phone">
+              {t('members.menu')}
             </A>
             <button
               type="button"

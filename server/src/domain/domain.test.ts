@@ -10,13 +10,12 @@ import { RATE_LIMITER_IDLE_MS, RATE_LIMITER_PRUNE_EVERY_MS, RateLimiter } from '
 describe('session tokens', () => {
   const secret = 'x'.repeat(40);
   const now = Date.UTC(2026, 10, 27);
-  const token = issueSessionToken(secret, { sub: 'u1', sid: 's1', role: 'CONSULTANT', exp: now / 1000 + 60 });
+  const token = issueSessionToken(secret, { sub: 'u1', sid: 's1', exp: now / 1000 + 60 });
 
   it('verifies a valid token', () => {
     expect(verifySessionToken(secret, token, now)).toEqual({
       sub: 'u1',
       sid: 's1',
-      role: 'CONSULTANT',
       exp: now / 1000 + 60,
     });
   });

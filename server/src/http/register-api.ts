@@ -22,7 +22,7 @@ import {
   type Feature,
   type RouteGroup,
 } from '@kaipan/shared';
-import { isAllowed, type Principal } from '../domain/principal.js';
+import { isAllowedSomewhere, type Principal } from '../domain/principal.js';
 import { requirePrincipal } from './context.js';
 import type { Call, GuardedHandler, Handler } from './handler.js';
 import { apiHandlers, type ApiDeps } from './routes/index.js';
@@ -94,8 +94,8 @@ function schemaOf(feature: string, name: string, route: ApiRoute): FastifySchema
 function isAllowedToDevices(route: ApiRoute): boolean {
   return (
     route.access !== 'public' &&
-    (isAllowed({ kind: 'device', deviceKind: 'BOARD' } as Principal, route.access) ||
-      isAllowed({ kind: 'device', deviceKind: 'KIOSK' } as Principal, route.access))
+    (isAllowedSomewhere({ kind: 'device', deviceKind: 'BOARD' } as Principal, route.access) ||
+      isAllowedSomewhere({ kind: 'device', deviceKind: 'KIOSK' } as Principal, route.access))
   );
 }
 
@@ -119,16 +119,27 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
   const authenticate = async (request: FastifyRequest): Promise<void> => {
     request.principal = await requirePrincipal(services, request);
   };
-  /** The table's permission, after validation (VALIDATION_FAILED before FORBIDDEN). */
+  /**
+   * The table's permission, after validation (VALIDATION_FAILED before FORBIDDEN), in the project
+   * the call concerns: a route under /api/projects/:projectId is checked here against the caller's
+   * role in that project (not a member: FORBIDDEN `NOT_A_MEMBER`; no such project: NOT_FOUND). A
+   * route on a resource (a unit, a payment…) is let through when the caller holds the permission in
+   * some project; the service resolves the resource's project and `directory.assertAccess` checks
+   * the same permission there (the principal carries it: `admittedAs`).
+   */
   const authorize = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.apiRoute;
     if (!route || route.access === 'public') return;
-    if (!request.principal || !isAllowed(request.principal, route.access)) {
+    const principal = request.principal;
+    if (!principal || !isAllowedSomewhere(principal, route.access)) {
       throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, {
         reason: PERMISSIONS[route.access].refusal,
         permission: route.access,
       });
     }
+    principal.admittedAs = route.access;
+    const { projectId } = (request.params ?? {}) as { projectId?: unknown };
+    if (typeof projectId === 'string') await services.directory.assertAccess(principal, projectId);
   };
 
   for (const [feature, routes] of Object.entries(API) as [Feature, RouteGroup][]) {

@@ -8,6 +8,7 @@ import {
   calendarDateInZone,
   formatRegistrationNo,
   CASHIER_ROLES,
+  MONEY_READER_ROLES,
   isManagerRole,
   personView,
   receiptLabel,
@@ -33,18 +34,30 @@ export type Client = Db | Tx;
 
 export interface Staff {
   user: UserPrincipal;
-  /** ADMIN or MANAGER: sees and decides everything of the project. */
+  /** ADMIN or MANAGER in the project: sees and decides everything of the project. */
   manager: boolean;
+  /** Reads every cashier's money (managers and finance); a cashier reads their own. */
+  readsAll: boolean;
 }
 
-/** Cashiers and managers of the project handle money; consultants and devices do not. */
-export async function moneyStaff(directory: ProjectDirectory, principal: Principal, projectId: string): Promise<Staff> {
+/**
+ * Cashiers and managers of the project handle money (`handle`); finance also reads it (`read`);
+ * consultants, viewers and devices do neither. The role is the caller's role in `projectId`.
+ */
+export async function moneyStaff(
+  directory: ProjectDirectory,
+  principal: Principal,
+  projectId: string,
+  need: 'handle' | 'read' = 'handle',
+): Promise<Staff> {
   if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   const user: UserPrincipal = principal;
-  const manager = isManagerRole(user.role);
-  if (!CASHIER_ROLES.includes(user.role)) throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   await directory.assertAccess(user, projectId);
-  return { user, manager };
+  const roles = need === 'read' ? MONEY_READER_ROLES : CASHIER_ROLES;
+  if (user.role === null || !roles.includes(user.role))
+    throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
+  const manager = isManagerRole(user.role);
+  return { user, manager, readsAll: manager || user.role === 'FINANCE' };
 }
 
 export async function managerOf(

@@ -203,7 +203,7 @@ export class CashierService {
   ): Promise<CashierSubscription & { payments: PaymentInfo[] }> {
     const row = await this.db.subscription.findUnique({ where: { id: subscriptionId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such subscription.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     const [info] = await this.subscriptionInfos(this.db, [subscriptionId], user);
     return { ...info!, payments: await this.payments.ofSubscriptions(await chainIds(this.db, subscriptionId), user) };
   }
@@ -214,7 +214,7 @@ export class CashierService {
   ): Promise<CashierRegistration & { payments: PaymentInfo[] }> {
     const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such registration.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     const [info] = await this.registrationInfos([registrationId], user);
     return { ...info!, payments: await this.payments.ofRegistration(registrationId, user) };
   }
@@ -227,7 +227,7 @@ export class CashierService {
    * a conversion has both ends on screen.
    */
   async lookup(principal: Principal, projectId: string, query: string): Promise<CashierLookup> {
-    const { user } = await moneyStaff(this.directory, principal, projectId);
+    const { user } = await moneyStaff(this.directory, principal, projectId, 'read');
     const q = query.trim();
     const subs = new Set<string>();
     const regs = new Set<string>();
@@ -383,7 +383,7 @@ export class CashierService {
   // ── Settings ─────────────────────────────────────────────────────────────────────────────────
 
   async settings(principal: Principal, projectId: string): Promise<CashierSettings> {
-    await moneyStaff(this.directory, principal, projectId);
+    await moneyStaff(this.directory, principal, projectId, 'read');
     const p = await this.db.project.findUniqueOrThrow({
       where: { id: projectId },
       select: { depositWindowMinutes: true, requiredDepositFen: true },

@@ -237,8 +237,8 @@ export class ChangeService {
 
   /** Sales staff only; managers see every deal of the project, consultants their own. */
   private async reader(principal: Principal, projectId: string): Promise<{ user: UserPrincipal; all: boolean }> {
-    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can see subscriptions.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can see subscriptions.');
     return { user: principal, all: canManage(principal) };
   }
 
@@ -409,13 +409,13 @@ export class ChangeService {
     principal: Principal,
     body: ChangeRequestBody,
   ): Promise<{ created: boolean; request: ChangeRequestInfo }> {
-    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can request changes.');
     const sub = await this.db.subscription.findUnique({
       where: { id: body.subscriptionId },
       include: subscriptionInclude,
     });
     if (!sub) throw new AppError('NOT_FOUND', 'No such subscription.');
     await this.directory.assertAccess(principal, sub.projectId);
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can request changes.');
     const userId = principal.id;
     if (!canManage(principal) && sub.consultantId !== userId) {
       throw new AppError('FORBIDDEN', 'Only the deal’s consultant or a manager can request a change.');

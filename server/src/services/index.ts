@@ -35,6 +35,8 @@ import { SessionService } from './session-service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { SignInService } from './sign-in-service.js';
 import { UserService } from './user-service.js';
+import { MemberService } from './member-service.js';
+import { MembershipFeed } from './membership-feed.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -52,6 +54,10 @@ export interface Services {
   signIn: SignInService;
   /** User administration (deactivate, activate, end sessions) and a user's own sessions. */
   users: UserService;
+  /** Membership changes, at once on every process (start/stop with the app; the hub listens too). */
+  membershipFeed: MembershipFeed;
+  /** People and roles of a project: members with their role and team, teams with a lead. */
+  members: MemberService;
   sales: SalesService;
   control: ControlService;
   query: QueryService;
@@ -119,6 +125,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
   const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions);
+  const membershipFeed = new MembershipFeed(redis, config.redisUrl, config.redisPrefix, log);
+  // A role changed or a member removed: that user's next call reads their memberships again.
+  membershipFeed.onChange(({ userId }) => auth.forget(userId));
   return {
     mirror,
     projects,
@@ -136,6 +145,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
       config.authSecret,
     ),
     users: new UserService(db, sessions),
+    membershipFeed,
+    members: new MemberService(db, directory, membershipFeed),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
     sales: new SalesService(

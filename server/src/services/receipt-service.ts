@@ -29,7 +29,6 @@ import {
   lockDay,
   lockPayment,
   lockSubscription,
-  managerOf,
   reinstateAfterVoidedRefund,
   moneyStaff,
   paymentInfo,
@@ -258,7 +257,8 @@ export class ReceiptService {
 
   /** Managers: the project's void requests (pending first), optionally of one status. */
   async listVoids(principal: Principal, projectId: string, status?: VoidRequestStatus): Promise<VoidRequestInfo[]> {
-    const user = await managerOf(this.directory, principal, projectId);
+    const { user, readsAll } = await moneyStaff(this.directory, principal, projectId, 'read');
+    if (!readsAll) throw new AppError('FORBIDDEN', 'Only a manager can do this.');
     const rows = await this.db.voidRequest.findMany({
       where: { projectId, ...(status ? { status } : {}) },
       include: voidInclude,
@@ -477,7 +477,7 @@ export class ReceiptService {
       select: { projectId: true, paymentId: true },
     });
     if (!row) throw new AppError('NOT_FOUND', 'No such receipt.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     return { ...(await this.receiptInfo(receiptId)), payment: await paymentInfo(this.db, row.paymentId, user) };
   }
 }

@@ -74,7 +74,15 @@ export class SignInService {
         { device: input.device, address: input.ip },
         (user, sessionId) => ({
           projectId: null,
-          actor: { kind: 'user', ...user, device: input.device, sessionId },
+          actor: {
+            kind: 'user',
+            ...user,
+            memberships: new Map(),
+            projectId: null,
+            role: null,
+            device: input.device,
+            sessionId,
+          },
           action: 'session.created',
           entity: 'session',
           entityId: sessionId,

@@ -28,7 +28,7 @@ export class UserService {
   async list(principal: Principal): Promise<UserAccountInfo[]> {
     requireAdmin(principal);
     const [users, live] = await Promise.all([
-      this.db.user.findMany({ orderBy: [{ role: 'asc' }, { username: 'asc' }] }),
+      this.db.user.findMany({ orderBy: [{ admin: 'desc' }, { username: 'asc' }] }),
       this.db.session.groupBy({
         by: ['userId'],
         where: { revokedAt: null, expiresAt: { gt: new Date() } },
@@ -133,9 +133,9 @@ export class UserService {
   }
 
   private info(
-    u: { id: string; username: string; displayName: string; role: UserAccountInfo['role']; active: boolean },
+    u: { id: string; username: string; displayName: string; admin: boolean; active: boolean },
     sessions: number,
   ): UserAccountInfo {
-    return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, active: u.active, sessions };
+    return { id: u.id, username: u.username, displayName: u.displayName, admin: u.admin, active: u.active, sessions };
   }
 }

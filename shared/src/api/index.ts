@@ -10,6 +10,7 @@ import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
 import { documentsApi } from './documents.js';
 import { lotteryApi } from './lottery.js';
+import { membersApi } from './members.js';
 import { pricingApi } from './pricing.js';
 import { projectsApi } from './projects.js';
 import { queueApi } from './queue.js';
@@ -33,6 +34,7 @@ export const API = {
   auth: authApi,
   users: usersApi,
   projects: projectsApi,
+  members: membersApi,
   units: unitsApi,
   registrations: registrationsApi,
   customers: customersApi,

@@ -16,6 +16,7 @@ import {
   lockResultSchema,
   projectCatalogSchema,
   projectSnapshotSchema,
+  projectListItemSchema,
   projectSummarySchema,
   withheldUnitInfoSchema,
 } from '../protocol.js';
@@ -27,7 +28,7 @@ export const projectsApi = {
     path: '/api/projects',
     summary: 'The projects the caller may see (a device: its own).',
     access: 'signedIn',
-    responses: { 200: z.array(projectSummarySchema) },
+    responses: { 200: z.array(projectListItemSchema) },
     errors: [],
   }),
   catalog: defineRoute({

@@ -61,8 +61,8 @@ export function authHandlers(services: Services, config: AppConfig): Handlers<ty
 
     me: async ({ principal }) => {
       if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no user profile.');
-      const { id, username, role, displayName } = principal;
-      return { user: { id, username, role, displayName } };
+      const { id, username, admin, displayName } = principal;
+      return { user: { id, username, admin, displayName } };
     },
 
     /** The caller's live sessions (device, address, last use; the current one marked). */

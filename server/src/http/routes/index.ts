@@ -10,6 +10,7 @@ import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
 import { documentHandlers } from './documents.js';
 import { lotteryHandlers } from './lottery.js';
+import { memberHandlers } from './members.js';
 import { pricingHandlers } from './pricing.js';
 import { projectHandlers } from './projects.js';
 import { queueHandlers } from './queue.js';
@@ -35,6 +36,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     auth: authHandlers(services, config),
     users: userHandlers(services),
     projects: projectHandlers(services),
+    members: memberHandlers(services),
     units: unitHandlers(services),
     registrations: registrationHandlers(services),
     customers: customerHandlers(services),
