@@ -131,15 +131,19 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
     const route = request.routeOptions.config.apiRoute;
     if (!route || route.access === 'public') return;
     const principal = request.principal;
-    if (!principal || !isAllowedSomewhere(principal, route.access)) {
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    principal.admittedAs = route.access;
+    const { projectId } = (request.params ?? {}) as { projectId?: unknown };
+    if (typeof projectId === 'string') {
+      await services.directory.assertAccess(principal, projectId);
+      return;
+    }
+    if (!isAllowedSomewhere(principal, route.access)) {
       throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, {
         reason: PERMISSIONS[route.access].refusal,
         permission: route.access,
       });
     }
-    principal.admittedAs = route.access;
-    const { projectId } = (request.params ?? {}) as { projectId?: unknown };
-    if (typeof projectId === 'string') await services.directory.assertAccess(principal, projectId);
   };
 
   for (const [feature, routes] of Object.entries(API) as [Feature, RouteGroup][]) {

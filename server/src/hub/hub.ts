@@ -212,9 +212,11 @@ export function createHub(
             socket.disconnect(true);
             return;
           }
-          // The matrix, as on HTTP: held somewhere now; the command's project checks it again there.
+          // The matrix, as on HTTP: a command naming its project is checked in it by the service
+          // (directory.assertAccess); one on a unit first by "held somewhere", then in the unit's project.
           const access = HUB_COMMAND_ACCESS[event];
-          if (!isAllowedSomewhere(current, access)) {
+          const named = typeof (parsed.data as { projectId?: unknown }).projectId === 'string';
+          if (!named && !isAllowedSomewhere(current, access)) {
             reply({
               ok: false,
               error: new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, {
