@@ -22,6 +22,7 @@ const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
 const AccountPage = lazy(() => import('./pages/account'));
 const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
+const MembersPage = lazy(() => import('./pages/setup/members'));
 const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
 
 function Shell(props: RouteSectionProps): JSX.Element {
@@ -153,6 +154,20 @@ function AgreementRoute(): JSX.Element {
   );
 }
 
+/** /setup/:projectId/members — people and roles of the project (managers, administrators). */
+function MembersRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <MembersPage projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
 const BOARD_KEY_PREFIX = 'kaipan.board.';
 
 /** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
@@ -226,6 +241,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
+      <Route path="/setup/:projectId/members" component={MembersRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />
