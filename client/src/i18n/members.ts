@@ -36,7 +36,6 @@ export const membersMessages = defineMessages({
   'members.noLead': ['无组长', 'No lead'],
   'members.teamCount': ['{n} 人', '{n} people'],
   'members.createTeam': ['新建小组', 'New team'],
-  'members.rename': ['重命名', 'Rename'],
   'members.deleteTeam': ['删除小组', 'Delete team'],
   'members.deleteTeamConfirm': [
     '删除小组「{name}」？组员留在项目中，变为未分组。',
@@ -54,5 +53,4 @@ export const membersMessages = defineMessages({
     '只读：查看销控，不见客户联系方式',
     'Sees the sale without buyer contact details; changes nothing',
   ],
-  'members.back': ['返回项目', 'Back to projects'],
 });

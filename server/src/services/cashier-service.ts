@@ -227,7 +227,9 @@ export class CashierService {
    * a conversion has both ends on screen.
    */
   async lookup(principal: Principal, projectId: string, query: string): Promise<CashierLookup> {
-    const { user } = await moneyStaff(this.directory, principal, projectId, 'read');
+    // The desk's search (by phone, name, unit…): the cashiers' tool, not finance's (it answers the
+    // phone it was given, in clear).
+    const { user } = await moneyStaff(this.directory, principal, projectId);
     const q = query.trim();
     const subs = new Set<string>();
     const regs = new Set<string>();

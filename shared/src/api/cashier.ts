@@ -101,7 +101,7 @@ export const cashierApi = {
     method: 'GET',
     path: '/api/projects/:projectId/cashier/lookup',
     summary: 'Find the deal or registration to take money for (phone, name, unit, number).',
-    access: 'readMoney',
+    access: 'handleMoney',
     params: projectRefSchema,
     query: cashierLookupQuerySchema,
     responses: { 200: declared<CashierLookup>('CashierLookup') },
