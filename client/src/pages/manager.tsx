@@ -29,7 +29,7 @@ import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
 import { auditActionLabel, describeError, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
-import { isManager } from '../stores/project-roles';
+import { isManager, refreshProjectRoles } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore, type UnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
@@ -82,7 +82,13 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
     (id) => api.batches(id),
   );
   const withheld = createWithheld(props.projectId, units, api);
-  onCleanup(units.onResync(() => void catalog.refetch()));
+  // A resync also follows a change of my role here (the server re-joins me): read my roles again.
+  onCleanup(
+    units.onResync(() => {
+      void catalog.refetch();
+      void refreshProjectRoles();
+    }),
+  );
   // Below-floor requests arrive live; a new one is announced wherever the manager is looking.
   const approvals = createApprovals(props.projectId, units, (a, isNew) => {
     if (isNew && a.status === 'PENDING' && a.consultantId !== props.user.id) {
