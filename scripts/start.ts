@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildApp } from '../server/src/app.js';
+import type { IssuedSetupCode } from '../server/src/services/first-run-service.js';
+import { hasActiveAdministrator } from '../server/src/services/user-service.js';
 import { startWorker } from '../server/src/worker.js';
 import { buildConfig, ConfigError, parseEnv } from '../server/src/config/index.js';
 import { createDb } from '../server/src/infra/db.js';
@@ -22,6 +24,7 @@ import { supervise } from '../server/src/infra/supervisor.js';
 import {
   DEMO_ACCOUNTS,
   DEMO_BOARD_KEY,
+  DEMO_CALLING_KEY,
   DEMO_KIOSK_KEY,
   DEMO_KIOSK_PIN,
   DEMO_CONSULTANT_PASSWORD,
@@ -165,10 +168,13 @@ async function main(): Promise<void> {
     stops.push(() => worker.close());
     step('worker ready');
     return;
-  } else if (nodes === 1) {
+  }
+  let setupCode: IssuedSetupCode | null = null;
+  if (nodes === 1) {
     const kaipan = await buildApp(config);
     stops.push(() => kaipan.close());
     await kaipan.listen();
+    setupCode = kaipan.setupCode();
   } else {
     await startCluster(nodes, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AUTH_SECRET: config.authSecret });
   }
@@ -178,15 +184,17 @@ async function main(): Promise<void> {
     select: { id: true },
     orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
   });
+  const administered = await hasActiveAdministrator(db);
   await db.$disconnect();
   step(nodes === 1 ? 'ready' : `ready: ${nodes} hub processes + 1 worker process`);
   console.log(`
   Kaipan 开盘 is running: ${base}
     consultant app   ${base}/
     manager pages    ${base}/manager/${projects[0]?.id ?? '<projectId>'}
-    wall board       ${base}/board/${projects[0]?.id ?? '<projectId>'}?key=${env.KAIPAN_DEMO ? DEMO_BOARD_KEY : '<device key>'}
-    queue kiosk      ${base}/queue?key=${env.KAIPAN_DEMO ? DEMO_KIOSK_KEY : '<kiosk key>'}
-    calling screen   ${base}/queue/screen?key=${env.KAIPAN_DEMO ? DEMO_KIOSK_KEY : '<kiosk key>'}
+    wall board       ${env.KAIPAN_DEMO ? `${base}/board/${projects[0]?.id ?? '<projectId>'}?key=${DEMO_BOARD_KEY}` : `${base}/board (shows a pairing code)`}
+    queue kiosk      ${base}/queue${env.KAIPAN_DEMO ? `?key=${DEMO_KIOSK_KEY}` : ' (shows a pairing code)'}
+    calling screen   ${base}/queue/screen${env.KAIPAN_DEMO ? `?key=${DEMO_CALLING_KEY}` : ' (shows a pairing code)'}
+    devices, pairing ${base}/setup/<projectId>/devices (managers)
     health           ${base}/api/health
 `);
   if (env.KAIPAN_DEMO) {
@@ -198,7 +206,17 @@ async function main(): Promise<void> {
     );
     console.log(`    board device key: ${DEMO_BOARD_KEY}`);
     console.log(`    queue kiosk key:  ${DEMO_KIOSK_KEY}`);
+    console.log(`    calling key:      ${DEMO_CALLING_KEY}`);
     console.log(`    kiosk setup PIN:  ${DEMO_KIOSK_PIN}   (hold the kiosk's logo 3 s)\n`);
+  }
+  if (setupCode) {
+    console.log(`  No administrator yet — first run:
+    open             ${base}/setup/first-run
+    setup code       ${setupCode.code}   (single use, valid until ${setupCode.expiresAt.toISOString()}; a restart prints a new one)
+    or, scripted     KAIPAN_PASSWORD=… npm run admin -- create-user <username> --role ADMIN
+`);
+  } else if (!administered) {
+    console.log('  No administrator yet? Each hub process logged a first-run setup code ("setupCode") above.\n');
   }
 }
 

@@ -1178,9 +1178,9 @@ describe('settings and the deposit rule 定金时限', () => {
       for (const id of [unpaid, paid]) {
         const row = await server.db.subscription.findUniqueOrThrow({ where: { id } });
         // SalesService calls this after a confirm; calling it again is harmless.
-        const due = await cashierSvc.afterConfirm(pid, id, row.createdAt);
+        const due = await cashierSvc.deposits.afterConfirm(pid, id, row.createdAt);
         expect(due?.getTime()).toBe(row.createdAt.getTime() + 5 * 60_000);
-        expect(await cashierSvc.afterConfirm(pid, id, row.createdAt)).toEqual(due);
+        expect(await cashierSvc.deposits.afterConfirm(pid, id, row.createdAt)).toEqual(due);
         const job = await queue.getJob(depositJobId(id));
         expect(job).toBeDefined();
         expect(await job!.isDelayed()).toBe(true);
@@ -1243,7 +1243,7 @@ describe('settings and the deposit rule 定金时限', () => {
       const unitId = freshUnit();
       const subId = await subscribe(socket, unitId, buyer());
       const row = await server.db.subscription.findUniqueOrThrow({ where: { id: subId } });
-      await server.kaipan.services.cashier.afterConfirm(pid, subId, row.createdAt);
+      await server.kaipan.services.cashier.deposits.afterConfirm(pid, subId, row.createdAt);
       // Part of the deposit came in; not enough.
       await pay(server, cashier, { kind: 'DEPOSIT', subscriptionId: subId, lines: cash(1_000_00) });
       await queue.remove(depositJobId(subId));

@@ -87,7 +87,7 @@ describe('subscription:cancelled (the deposit rule)', () => {
       const unitId = freshUnit();
       const subscriptionId = await subscribe(sockets[who]!, unitId, { name, phone: freshPhone(135) });
       const row = await server.db.subscription.findUniqueOrThrow({ where: { id: subscriptionId } });
-      expect((await cashierSvc.afterConfirm(pid, subscriptionId, row.createdAt))?.getTime()).toBe(
+      expect((await cashierSvc.deposits.afterConfirm(pid, subscriptionId, row.createdAt))?.getTime()).toBe(
         row.createdAt.getTime() + 5 * 60_000,
       );
       return { unitId, subscriptionId };
@@ -123,7 +123,7 @@ describe('subscription:cancelled (the deposit rule)', () => {
         'the stray job done',
       );
       // The job running again (a retry, a restarted worker) finds the deal closed: no second notice.
-      expect(await cashierSvc.enforceDeposit(unpaid.subscriptionId)).toEqual({ outcome: 'closed' });
+      expect(await cashierSvc.deposits.enforce(unpaid.subscriptionId)).toEqual({ outcome: 'closed' });
       await waitFor(
         () => boardChanges.find((c) => c.unitId === unpaid.unitId && c.status === 'AVAILABLE'),
         'the board sees the unit return',

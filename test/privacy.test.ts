@@ -202,6 +202,8 @@ const ids = {
   changeRequestId: '',
   drawId: '',
   tickets: [] as TakeTicketResult[],
+  /** A screen waiting to be paired (GET /api/pairings/:code). */
+  pairingCode: '',
 };
 const heard = new Map<Who, { event: string; payload: unknown }[]>();
 const sockets: Socket[] = [];
@@ -478,7 +480,7 @@ beforeAll(async () => {
     where: { id: ids.subscriptions.X },
     data: { depositDueAt: new Date(Date.now() - 60_000) },
   });
-  expect((await server.kaipan.services.cashier.enforceDeposit(ids.subscriptions.X)).outcome).toBe('cancelled');
+  expect((await server.kaipan.services.cashier.deposits.enforce(ids.subscriptions.X)).outcome).toBe('cancelled');
   await until(
     () => heard.get('s001')!.some((e) => e.event === 'subscription:cancelled'),
     's001 hears the cancellation',
@@ -490,6 +492,9 @@ beforeAll(async () => {
     date: today,
   });
   ids.documents.push(await render('cashier', { kind: 'DAY_END', entityId: closed.dayCloseId }));
+
+  // A screen waiting for a manager to pair it.
+  ids.pairingCode = (await server.kaipan.services.pairing.start('BOARD')).code;
 
   // Let the last frames reach every screen.
   await until(
@@ -526,6 +531,7 @@ function paramValues(): Record<string, string[]> {
     ticketId: ids.tickets.map((t) => t.ticket.id),
     userId: Object.values(userId),
     token: ids.tickets.map((t) => t.token),
+    code: [ids.pairingCode],
     '*': ids.documents.map((d) => d.id),
   };
 }

@@ -1,6 +1,6 @@
 /** Routes. Signed-in screens sit behind RequireAuth; the wall board authenticates with its device key. */
 import { Show, createEffect, lazy, on, type JSX } from 'solid-js';
-import { Route, Router, useParams, useSearchParams, type RouteSectionProps } from '@solidjs/router';
+import { Route, Router, useParams, type RouteSectionProps } from '@solidjs/router';
 import { disconnectHub } from './lib/socket';
 import { session } from './stores/session';
 import { RequireAuth } from './components/require-auth';
@@ -16,14 +16,24 @@ const DealsPage = lazy(() => import('./pages/deals'));
 const PricesPage = lazy(() => import('./pages/prices'));
 const ImportPage = lazy(() => import('./pages/import'));
 const AgreementPage = lazy(() => import('./pages/agreement'));
-const BoardPage = lazy(() => import('./pages/board'));
+const BoardRoute = lazy(() => import('./pages/board-route'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
 const AccountPage = lazy(() => import('./pages/account'));
 const AdminSecurityPage = lazy(() => import('./pages/admin-security'));
 const MembersPage = lazy(() => import('./pages/setup/members'));
-const BoardKeyMissing = lazy(() => import('./pages/board').then((m) => ({ default: m.BoardKeyMissing })));
+const UsersPage = lazy(() => import('./pages/setup/users'));
+const FirstRunPage = lazy(() => import('./pages/first-run'));
+const ChangePasswordPage = lazy(() => import('./pages/change-password'));
+const DevicesPage = lazy(() => import('./pages/setup/devices'));
+const PairPage = lazy(() => import('./pages/pair'));
+const SetupBuildingsPage = lazy(() => import('./pages/setup/buildings'));
+const SetupUnitsPage = lazy(() => import('./pages/setup/units'));
+const SetupLayoutsPage = lazy(() => import('./pages/setup/layouts'));
+const SetupPricesPage = lazy(() => import('./pages/setup/price-formula'));
+const SetupProjectsPage = lazy(() => import('./pages/setup/index'));
+const SetupLayout = lazy(() => import('./pages/setup/layout'));
 
 function Shell(props: RouteSectionProps): JSX.Element {
   // Signed out (button, expired token, another tab): the hub connection must not outlive the token.
@@ -55,6 +65,11 @@ function AccountRoute(): JSX.Element {
 /** /admin/security — failed sign-ins and users (administrators). */
 function AdminSecurityRoute(): JSX.Element {
   return <RequireAuth>{(user) => <AdminSecurityPage user={user} />}</RequireAuth>;
+}
+
+/** /setup/users — the accounts (administrators). */
+function UsersRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <UsersPage user={user} />}</RequireAuth>;
 }
 
 function ConsultantRoute(): JSX.Element {
@@ -168,30 +183,70 @@ function MembersRoute(): JSX.Element {
   );
 }
 
-const BOARD_KEY_PREFIX = 'kaipan.board.';
+/** /setup — the projects to set up (managers, administrators). */
+function SetupProjectsRoute(): JSX.Element {
+  return <RequireAuth>{(user) => <SetupProjectsPage user={user} />}</RequireAuth>;
+}
 
-/** The device key comes from ?key= once; it is remembered so a plain reload keeps working. */
-function BoardRoute(): JSX.Element {
-  const params = useParams<{ projectId: string }>();
-  const [search] = useSearchParams<{ key?: string }>();
-  const deviceKey = (): string | undefined => {
-    const fromUrl = typeof search.key === 'string' && search.key.length > 0 ? search.key : undefined;
-    const storageKey = BOARD_KEY_PREFIX + params.projectId;
-    try {
-      if (fromUrl) localStorage.setItem(storageKey, fromUrl);
-      return fromUrl ?? localStorage.getItem(storageKey) ?? undefined;
-    } catch {
-      return fromUrl;
-    }
-  };
+/** /setup/:projectId/:section? — a project's setup area; its sections are listed in pages/setup/sections.ts. */
+function SetupRoute(): JSX.Element {
+  const params = useParams<{ projectId: string; section?: string }>();
   return (
-    <Show when={deviceKey()} keyed fallback={<BoardKeyMissing />}>
-      {(key) => (
+    <RequireAuth>
+      {(user) => (
         <Show when={params.projectId} keyed>
-          {(projectId) => <BoardPage projectId={projectId} deviceKey={key} />}
+          {(projectId) => <SetupLayout projectId={projectId} section={params.section} user={user} />}
         </Show>
       )}
-    </Show>
+    </RequireAuth>
+  );
+}
+
+/** /setup/:projectId/buildings | units | layouts | prices — buildings and units setup 房产维护 (managers). */
+function SetupBuildingsRoute(props: { section: 'buildings' | 'units' | 'layouts' | 'prices' }): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  const Page = {
+    buildings: SetupBuildingsPage,
+    units: SetupUnitsPage,
+    layouts: SetupLayoutsPage,
+    prices: SetupPricesPage,
+  }[props.section];
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <Page projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /setup/:projectId/devices — the project's boards, kiosks, calling screens and cashier desks (managers). */
+function DevicesRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <DevicesPage projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /pair/:code — a manager's phone approves a waiting screen (opened from the screen's QR code). */
+function PairRoute(): JSX.Element {
+  const params = useParams<{ code: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.code} keyed>
+          {(code) => <PairPage code={code} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
   );
 }
 
@@ -232,6 +287,9 @@ export function App(): JSX.Element {
       <Route path="/" component={ProjectsRoute} />
       <Route path="/account" component={AccountRoute} />
       <Route path="/admin/security" component={AdminSecurityRoute} />
+      <Route path="/account/password" component={ChangePasswordPage} />
+      <Route path="/setup/users" component={UsersRoute} />
+      <Route path="/setup/first-run" component={FirstRunPage} />
       <Route path="/p/:projectId" component={ConsultantRoute} />
       <Route path="/manager/:projectId" component={ManagerRoute} />
       <Route path="/p/:projectId/customers" component={() => <CustomersRoute variant="consultant" />} />
@@ -242,6 +300,15 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
       <Route path="/setup/:projectId/members" component={MembersRoute} />
+      <Route path="/setup/:projectId/devices" component={DevicesRoute} />
+      <Route path="/pair/:code" component={PairRoute} />
+      <Route path="/board" component={BoardRoute} />
+      <Route path="/setup/:projectId/buildings" component={() => <SetupBuildingsRoute section="buildings" />} />
+      <Route path="/setup/:projectId/units" component={() => <SetupBuildingsRoute section="units" />} />
+      <Route path="/setup/:projectId/layouts" component={() => <SetupBuildingsRoute section="layouts" />} />
+      <Route path="/setup/:projectId/prices" component={() => <SetupBuildingsRoute section="prices" />} />
+      <Route path="/setup" component={SetupProjectsRoute} />
+      <Route path="/setup/:projectId/:section?" component={SetupRoute} />
       <Route path="/board/:projectId" component={BoardRoute} />
       <Route path="/lottery/:drawId" component={LotteryRoute} />
       <Route path="/q/:token" component={BuyerRoute} />

@@ -1,15 +1,18 @@
 /**
  * Kiosk routes: /queue take a number (touch kiosk), /queue/screen the calling screen (hall TV),
- * /queue/setup this device's key and mode. Every route needs the device key: without one (or with
- * a refused one) the setup screen shows instead. /cashier (desk) and /cashier/day-end are the
+ * /queue/setup this device's key and mode. Every route needs the device key: without one the
+ * pairing screen shows (a QR code a manager scans with their phone, @kaipan/web/pairing; "type a
+ * key" leads to the setup screen), and after a manager revoked the key it says so and pairs again;
+ * a key refused otherwise opens the setup screen. /cashier (desk) and /cashier/day-end are the
  * cashier 收银台: a person signs in there instead (pages/cashier.tsx).
  */
 import { Match, Switch, createEffect, lazy, onCleanup, type JSX } from 'solid-js';
-import { Navigate, Route, Router } from '@solidjs/router';
+import { A, Navigate, Route, Router, useNavigate } from '@solidjs/router';
+import { PairingScreen } from '@kaipan/web/pairing/pairing-screen';
 import { ApiError, createKioskApi } from './lib/api';
 import type { KioskDevice } from './lib/kiosk-device';
 import { createLoader } from './lib/loader';
-import { deviceKey } from './lib/device';
+import { deviceKey, forgetRevokedKey, revoked, setDeviceKey, setRevoked } from './lib/device';
 import { describeError, t } from './lib/i18n';
 import { ErrorState, LoadingState, OfflineBanner } from './components/ui';
 import SetupPage from './pages/setup';
@@ -27,6 +30,7 @@ const KEY_REFUSED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'INVALID_CREDENTIAL
 
 /** Load the device's project with its key; hand the ready device to the page. */
 function WithDevice(props: { mode: 'kiosk' | 'screen'; children: (device: KioskDevice) => JSX.Element }): JSX.Element {
+  const navigate = useNavigate();
   const device = createLoader(deviceKey, async (key): Promise<KioskDevice> => {
     const api = createKioskApi(key);
     const projects = await api.projects();
@@ -38,6 +42,10 @@ function WithDevice(props: { mode: 'kiosk' | 'screen'; children: (device: KioskD
     const err = device.error();
     return err !== null && KEY_REFUSED.has(err.code);
   };
+  // A manager removed this device: forget the key, say so, pair again.
+  createEffect(() => {
+    if (device.error()?.code === 'DEVICE_REVOKED') forgetRevokedKey();
+  });
   createEffect(() => {
     if (!device.error() || refused()) return;
     const timer = setTimeout(() => void device.reload(), START_RETRY_MS);
@@ -46,7 +54,20 @@ function WithDevice(props: { mode: 'kiosk' | 'screen'; children: (device: KioskD
   return (
     <Switch>
       <Match when={!deviceKey()}>
-        <SetupPage next={props.mode} />
+        <PairingScreen
+          kind={props.mode === 'screen' ? 'CALLING' : 'KIOSK'}
+          revoked={revoked()}
+          onPaired={(paired) => {
+            setRevoked(false);
+            setDeviceKey(paired.key);
+            const mode = paired.kind === 'CALLING' ? 'screen' : 'kiosk';
+            if (mode !== props.mode) navigate(mode === 'screen' ? '/queue/screen' : '/queue', { replace: true });
+          }}
+        >
+          <p>
+            <A href="/queue/setup">{t('setup.typeKey')}</A>
+          </p>
+        </PairingScreen>
       </Match>
       <Match when={refused()}>
         <SetupPage next={props.mode} problem={describeError(device.error())} />

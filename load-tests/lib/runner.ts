@@ -10,8 +10,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
-import type { LoginResponse, ProjectSnapshot, ProjectSummary } from '@kaipan/shared';
+import { io } from 'socket.io-client';
+import {
+  HUB_NAMESPACE,
+  type HubCommandInput,
+  type LoginResponse,
+  type ProjectSnapshot,
+  type ProjectSummary,
+} from '@kaipan/shared';
 import { loadProfile, newestProfile, summarizeProfile } from './cpuprofile.js';
 import { addLoadTestUnits, readDbState, type DbState } from './database.js';
 import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
@@ -24,6 +30,7 @@ import type {
   BoardVerifyResult,
   ConsultantAssignment,
   FromWorker,
+  HubSocket,
   StormStats,
   ToWorker,
   WorkerConfig,
@@ -176,12 +183,12 @@ function assign(
 // validation before any Redis or PostgreSQL call), 20 times a second.
 
 class Probe {
-  private socket: Socket | null = null;
+  private socket: HubSocket | null = null;
   private timer: NodeJS.Timeout | null = null;
   readonly hist = new Histogram();
 
   async start(url: string, deviceKey: string): Promise<void> {
-    const socket = io(`${url}/hub`, {
+    const socket: HubSocket = io(`${url}${HUB_NAMESPACE}`, {
       auth: { deviceKey },
       transports: ['websocket'],
       forceNew: true,
@@ -196,7 +203,8 @@ class Probe {
     this.socket = socket;
     this.timer = setInterval(() => {
       const t0 = performance.now();
-      socket.timeout(5_000).emit('unit:lock', {}, (err: Error | null) => {
+      // Deliberately invalid (no unitId): the hub refuses it in validation, before any I/O.
+      socket.timeout(5_000).emit('unit:lock', {} as HubCommandInput<'unit:lock'>, (err: Error | null) => {
         if (!err) this.hist.record(performance.now() - t0);
       });
     }, 50);

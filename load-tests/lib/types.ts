@@ -1,5 +1,10 @@
 /** Shapes shared by the bench orchestrator (bench.ts / runner.ts) and its worker processes. */
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@kaipan/shared';
 import type { HistogramSet } from './histogram.js';
+
+/** A /hub socket typed with the shared event map, as the web apps have it (client/src/lib/socket.ts). */
+export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export const SCENARIOS = ['launch-storm', 'steady-selling', 'board-fanout', 'api-mix', 'confirm-throughput'] as const;
 export type Scenario = (typeof SCENARIOS)[number];

@@ -4,7 +4,7 @@
  * behaviour until told to stop, and reports histograms and counters over IPC.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { NodeWebSocket } from 'engine.io-client';
 import * as sioParser from 'socket.io-parser';
 import {
@@ -13,8 +13,10 @@ import {
   applyChange,
   planFrame,
   type Ack,
-  type LockResult,
-  type ProjectSnapshot,
+  type HubAuth,
+  type HubCommand,
+  type HubCommandInput,
+  type HubCommandResults,
   type UnitsChangedFrame,
 } from '@kaipan/shared';
 import { Histogram, type HistogramSet } from './histogram.js';
@@ -22,11 +24,14 @@ import type {
   BoardVerifyResult,
   ConsultantAssignment,
   FromWorker,
+  HubSocket,
   StormStats,
   ToWorker,
   WorkerConfig,
   WorkerStats,
 } from './types.js';
+
+type TimedHubSocket = ReturnType<HubSocket['timeout']>;
 
 type AckResult<T> = { ack?: Ack<T>; ms: number; timeout: boolean };
 
@@ -49,7 +54,7 @@ const storm: StormStats = { firstWave: { sent: 0, answered: 0, wins: [] }, secur
 const consultants: Consultant[] = [];
 const subscriptionIds = new Set<string>();
 const boards: Board[] = [];
-const sockets: Socket[] = [];
+const sockets: HubSocket[] = [];
 const eld = monitorEventLoopDelay({ resolution: 5 });
 let cpuAtStart = process.cpuUsage();
 let setup = { connectMs: 0, joinMs: 0 };
@@ -137,9 +142,9 @@ class LeanWebSocket extends NodeWebSocket {
   }
 }
 
-function connect(auth: Record<string, string>, label: string, lean = false): Promise<Socket> {
+function connect(auth: HubAuth, label: string, lean = false): Promise<HubSocket> {
   return new Promise((resolve, reject) => {
-    const socket = io(`${config.url}${HUB_NAMESPACE}`, {
+    const socket: HubSocket = io(`${config.url}${HUB_NAMESPACE}`, {
       auth,
       transports: lean ? [LeanWebSocket] : ['websocket'],
       forceNew: true,
@@ -167,11 +172,32 @@ function connect(auth: Record<string, string>, label: string, lean = false): Pro
   });
 }
 
+type AckDone<C extends HubCommand> = (err: Error | null, res: Ack<HubCommandResults[C]>) => void;
+
+/**
+ * One typed emit per command (the same table as client/src/lib/socket.ts, with the callback kept:
+ * the latency is measured to the callback, as before): socket.io's typings cannot follow an event
+ * name that is a type parameter, a table indexed by it can.
+ */
+const emit: {
+  [C in HubCommand]: (socket: TimedHubSocket, payload: HubCommandInput<C>, done: AckDone<C>) => void;
+} = {
+  'project:join': (socket, payload, done) => socket.emit('project:join', payload, done),
+  'project:leave': (socket, payload, done) => socket.emit('project:leave', payload, done),
+  'unit:lock': (socket, payload, done) => socket.emit('unit:lock', payload, done),
+  'unit:release': (socket, payload, done) => socket.emit('unit:release', payload, done),
+  'unit:confirm': (socket, payload, done) => socket.emit('unit:confirm', payload, done),
+};
+
 /** Emit a hub command with an ack; never rejects. */
-function call<T>(socket: Socket, event: string, payload: unknown): Promise<AckResult<T>> {
+function call<C extends HubCommand>(
+  socket: HubSocket,
+  event: C,
+  payload: HubCommandInput<C>,
+): Promise<AckResult<HubCommandResults[C]>> {
   const t0 = performance.now();
-  const p = new Promise<AckResult<T>>((resolve) => {
-    socket.timeout(config.ackTimeoutMs).emit(event, payload, (err: Error | null, res: Ack<T>) => {
+  const p = new Promise<AckResult<HubCommandResults[C]>>((resolve) => {
+    emit[event](socket.timeout(config.ackTimeoutMs), payload, (err, res) => {
       resolve(
         err ? { ms: performance.now() - t0, timeout: true } : { ack: res, ms: performance.now() - t0, timeout: false },
       );
@@ -210,7 +236,7 @@ class Consultant {
   done = false;
   readonly queue: string[];
   constructor(
-    readonly socket: Socket,
+    readonly socket: HubSocket,
     readonly a: ConsultantAssignment,
   ) {
     this.queue = [...a.units];
@@ -224,7 +250,7 @@ class Consultant {
       this.done = true;
       return;
     }
-    const lock = await call<LockResult>(this.socket, 'unit:lock', { unitId });
+    const lock = await call(this.socket, 'unit:lock', { unitId });
     const code = record('lock', lock);
     if (code) {
       // Transient refusals keep the unit in this consultant's list; sold/unknown units drop out.
@@ -232,7 +258,7 @@ class Consultant {
       return;
     }
     if (config.holdMs > 0) await sleep(config.holdMs);
-    const token = (lock.ack as { data?: LockResult }).data?.token ?? '1';
+    const token = lock.ack?.ok ? lock.ack.data.token : '1';
     if (Math.random() < config.confirmRatio) {
       const confirm = await call(this.socket, 'unit:confirm', { unitId, token, buyer: BUYER });
       if (record('confirm', confirm)) {
@@ -252,7 +278,7 @@ class Consultant {
       const unitId = this.a.units[k]!;
       storm.attempts += 1;
       if (k === 0) storm.firstWave.sent += 1;
-      const lock = await call<LockResult>(this.socket, 'unit:lock', { unitId });
+      const lock = await call(this.socket, 'unit:lock', { unitId });
       const code = record(k === 0 ? 'lock-first-wave' : 'lock', lock);
       if (k === 0) {
         hist('lock').record(lock.ms);
@@ -264,7 +290,7 @@ class Consultant {
       if (code) continue;
       if (k === 0) storm.firstWave.wins.push({ unitId, consultant: this.a.index, username: this.a.username });
       if (config.holdMs > 0) await sleep(config.holdMs);
-      const token = (lock.ack as { data?: LockResult }).data?.token ?? '1';
+      const token = lock.ack?.ok ? lock.ack.data.token : '1';
       const confirm = await call(this.socket, 'unit:confirm', { unitId, token, buyer: BUYER });
       if (!record('confirm', confirm)) {
         storm.secured += 1;
@@ -317,9 +343,9 @@ class Board {
   reorders = 0;
   resyncs = 0;
 
-  constructor(readonly socket: Socket) {
-    socket.on('units:changed', (frame: UnitsChangedFrame) => this.onFrame(frame, Date.now()));
-    socket.on('project:changed', (e: { resync?: boolean }) => {
+  constructor(readonly socket: HubSocket) {
+    socket.on('units:changed', (frame) => this.onFrame(frame, Date.now()));
+    socket.on('project:changed', (e) => {
       if (e.resync) {
         this.resyncs += 1;
         void this.join();
@@ -329,9 +355,9 @@ class Board {
 
   async join(): Promise<boolean> {
     this.loaded = false;
-    const r = await call<ProjectSnapshot>(this.socket, 'project:join', { projectId: config.projectId });
-    if (record('board-join', r)) return false;
-    this.live.load((r.ack as { data: ProjectSnapshot }).data);
+    const r = await call(this.socket, 'project:join', { projectId: config.projectId });
+    if (record('board-join', r) || !r.ack?.ok) return false;
+    this.live.load(r.ack.data);
     this.loaded = true;
     const buffered = this.buffer;
     this.buffer = [];
@@ -514,7 +540,7 @@ async function init(c: WorkerConfig): Promise<void> {
   const t0 = performance.now();
   let failed = 0;
   if (c.behaviour !== 'http') {
-    const slots: (Socket | null)[] = [];
+    const slots: (HubSocket | null)[] = [];
     await pool(
       c.consultants.map((a, i) => ({ a, i })),
       c.connectConcurrency,

@@ -11,6 +11,7 @@ import type { HubServer } from './hub/hub.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
 import { changeFeedPlugin } from './plugins/change-feed.js';
 import { configPlugin } from './plugins/config.js';
+import { firstRunPlugin } from './plugins/first-run.js';
 import { healthPlugin } from './plugins/health.js';
 import { httpPlugin } from './plugins/http.js';
 import { hubPlugin } from './plugins/hub.js';
@@ -24,6 +25,7 @@ import { servicesPlugin } from './plugins/services.js';
 import { sessionsPlugin } from './plugins/sessions.js';
 import { staticAppsPlugin } from './plugins/static-apps.js';
 import { sweeperPlugin } from './plugins/sweeper.js';
+import type { IssuedSetupCode } from './services/first-run-service.js';
 import type { Services } from './services/index.js';
 
 /** One HTTP route of the API (method and URL pattern), as registered. */
@@ -41,6 +43,8 @@ export interface KaipanApp {
   routes: readonly RouteEntry[];
   io: HubServer;
   services: Services;
+  /** The first-run setup code this process printed at start (null once an administrator exists). */
+  setupCode(): IssuedSetupCode | null;
   /** Start everything (the plugins' onReady hooks, in order), then listen on config.host:config.port (0 = random); resolves to the base URL. */
   listen(): Promise<string>;
   /** Stop accepting, hang up on sockets, drain running commands, then close every plugin in reverse order. */
@@ -90,6 +94,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     await app.register(jobsPlugin);
   }
   await app.register(healthPlugin);
+  await app.register(firstRunPlugin);
   await app.register(routesPlugin);
   await app.register(staticAppsPlugin);
 
@@ -98,6 +103,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
     routes,
     io: app.hub.io,
     services: app.services,
+    setupCode: () => app.setupCode,
     listen: () => app.listen({ host: config.host, port: config.port }),
     close: () => app.close(),
   };

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { SessionEndedEvent } from './socket-events.js';
+import { PASSWORD_MAX_LENGTH } from './password-policy.js';
 import { idSchema } from './schemas.js';
+import { lineText } from './text.js';
 
 export const userRefSchema = z.strictObject({ userId: idSchema });
 export const sessionRefSchema = z.strictObject({ sessionId: idSchema });
@@ -81,5 +83,77 @@ export const userAccountInfoSchema = z.object({
   active: z.boolean(),
   /** Live (unexpired, not ended) sessions. */
   sessions: z.number().int(),
+  /** The latest sign-in (the newest session's start), ISO; null when never signed in. */
+  lastSignInAt: z.string().nullable(),
+  /** An administrator reset the password: the next sign-in must choose a new one. */
+  mustChangePassword: z.boolean(),
+  createdAt: z.string(),
 });
 export type UserAccountInfo = z.infer<typeof userAccountInfoSchema>;
+
+/**
+ * A username: 2–32 lowercase letters, digits, `.`, `_` or `-`, starting with a letter or digit — typed
+ * on phones at 9:00, printed in the audit trail, never ambiguous in case.
+ */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'must be 2–32 lowercase letters, digits, ".", "_" or "-"');
+
+/**
+ * A password as sent: any text up to the policy's maximum (the rules themselves — length, not the
+ * username, not a common one — are checked by the service with a coded WEAK_PASSWORD answer,
+ * shared/src/password-policy.ts).
+ */
+export const passwordInputSchema = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
+
+/** POST /api/users (administrators): a new account (no project role until a project's manager adds it). */
+export const createUserBodySchema = z.strictObject({
+  username: usernameSchema,
+  displayName: lineText(50),
+  password: passwordInputSchema,
+});
+export type CreateUserBody = z.infer<typeof createUserBodySchema>;
+
+/** 201 of POST /api/users and of the first run: the new account. */
+export const createdUserSchema = z.object({ id: z.string(), username: z.string() });
+export type CreatedUser = z.infer<typeof createdUserSchema>;
+
+/**
+ * POST /api/users/:userId/reset-password (administrators): the temporary password the admin typed,
+ * or none for one the server makes up (answered once, never stored in clear). The user must choose a
+ * new one at their next sign-in; their sessions end now.
+ */
+export const resetPasswordBodySchema = z.strictObject({ password: passwordInputSchema.optional() });
+export type ResetPasswordBody = z.infer<typeof resetPasswordBodySchema>;
+
+export const resetPasswordResultSchema = z.object({
+  user: userAccountInfoSchema,
+  /** The temporary password (shown to the administrator once); null when they typed it. */
+  temporaryPassword: z.string().nullable(),
+});
+export type ResetPasswordResult = z.infer<typeof resetPasswordResultSchema>;
+
+/** POST /api/auth/password: the signed-in user chooses a new password. */
+export const changePasswordBodySchema = z.strictObject({
+  currentPassword: passwordInputSchema,
+  newPassword: passwordInputSchema,
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
+
+/** GET /api/setup/first-run (public): does this install still need its first administrator? */
+export const firstRunStatusSchema = z.object({ needed: z.boolean() });
+export type FirstRunStatus = z.infer<typeof firstRunStatusSchema>;
+
+/** POST /api/setup/first-run (public, with the setup code the server printed at start). */
+export const firstRunBodySchema = z.strictObject({
+  /** As printed (`ABCD-EFGH`); case, spaces and dashes do not matter. */
+  code: z.string().trim().min(1).max(64),
+  username: usernameSchema,
+  displayName: lineText(50),
+  password: passwordInputSchema,
+});
+export type FirstRunBody = z.infer<typeof firstRunBodySchema>;

@@ -11,15 +11,18 @@ import { mobilePhoneSchema } from './phone.js';
 
 export const PAYMENT_KINDS = ['SINCERITY', 'DEPOSIT', 'DOWN_PAYMENT', 'OTHER', 'REFUND'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
+const paymentKindSchema = z.enum(PAYMENT_KINDS);
 /** Kinds a cashier records as money in (REFUND has its own command). */
 export const INCOMING_KINDS = ['SINCERITY', 'DEPOSIT', 'DOWN_PAYMENT', 'OTHER'] as const;
 export type IncomingKind = (typeof INCOMING_KINDS)[number];
 
 /** Methods a cashier can take money by. (CONVERSION exists only on converted deposits: no money moves.) */
 export const PAYMENT_METHODS = ['CASH', 'BANK_CARD', 'TRANSFER', 'WECHAT', 'ALIPAY', 'CHEQUE'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number] | 'CONVERSION';
+const paymentMethodSchema = z.enum([...PAYMENT_METHODS, 'CONVERSION']);
+export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
-export type PaymentStatus = 'RECORDED' | 'VOIDED' | 'CONVERTED' | 'REFUNDED';
+const paymentStatusSchema = z.enum(['RECORDED', 'VOIDED', 'CONVERTED', 'REFUNDED']);
+export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 
 /**
  * The statuses of a SINCERITY payment under which the household holds its sincerity deposit 诚意金:
@@ -141,240 +144,263 @@ export function receiptLabel(prefix: string, number: number, digits: number): st
 
 // ── Responses ───────────────────────────────────────────────────────────────────────────────────
 
-export interface ReceiptBookInfo {
-  id: string;
-  prefix: string;
-  firstNumber: number;
-  lastNumber: number;
-  nextNumber: number;
-  digits: number;
+export const receiptBookInfoSchema = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  firstNumber: z.number().int(),
+  lastNumber: z.number().int(),
+  nextNumber: z.number().int(),
+  digits: z.number().int(),
   /** Numbers left (0 = exhausted). */
-  remaining: number;
-  cashierId: string | null;
-  cashier: string | null;
-  status: 'ACTIVE' | 'CLOSED';
-  createdAt: string;
-}
+  remaining: z.number().int(),
+  cashierId: z.string().nullable(),
+  cashier: z.string().nullable(),
+  status: z.enum(['ACTIVE', 'CLOSED']),
+  createdAt: z.string(),
+});
+export type ReceiptBookInfo = z.infer<typeof receiptBookInfoSchema>;
 
 /** WITHDRAWN: taken back by whoever asked before a decision. */
-export type VoidRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
+export const voidRequestStatusSchema = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN']);
+export type VoidRequestStatus = z.infer<typeof voidRequestStatusSchema>;
 
 /** A request to void a receipt, as the decision list and the kiosk show it. */
-export interface VoidRequestInfo {
-  id: string;
-  projectId: string;
-  receiptId: string;
-  receiptLabel: string;
-  paymentId: string;
-  paymentKind: PaymentKind;
-  amount: number;
-  payerName: string;
-  unitCode: string | null;
-  registrationNo: string | null;
-  cashierId: string;
-  cashier: string;
-  businessDate: string;
-  reason: string;
-  status: VoidRequestStatus;
-  requestedById: string;
-  requestedBy: string;
-  requestedAt: string;
-  decidedById: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-}
+export const voidRequestInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  receiptId: z.string(),
+  receiptLabel: z.string(),
+  paymentId: z.string(),
+  paymentKind: paymentKindSchema,
+  amount: z.number().int(),
+  payerName: z.string(),
+  unitCode: z.string().nullable(),
+  registrationNo: z.string().nullable(),
+  cashierId: z.string(),
+  cashier: z.string(),
+  businessDate: z.string(),
+  reason: z.string(),
+  status: voidRequestStatusSchema,
+  requestedById: z.string(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  decidedById: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+});
+export type VoidRequestInfo = z.infer<typeof voidRequestInfoSchema>;
 
-export interface ReceiptInfo {
-  id: string;
-  label: string;
-  number: number;
-  bookId: string;
-  status: 'ISSUED' | 'VOIDED';
-  voidReason: string | null;
-  voidedAt: string | null;
+export const receiptInfoSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  number: z.number().int(),
+  bookId: z.string(),
+  status: z.enum(['ISSUED', 'VOIDED']),
+  voidReason: z.string().nullable(),
+  voidedAt: z.string().nullable(),
   /** Prints so far; every print after the first is a reprint (COPY / 重打). */
-  printCount: number;
-  issuedAt: string;
+  printCount: z.number().int(),
+  issuedAt: z.string(),
   /** A void request waiting for a manager (whoever asked may withdraw it). */
-  pendingVoid: { id: string; reason: string; requestedById: string; requestedBy: string; requestedAt: string } | null;
-}
+  pendingVoid: z
+    .object({
+      id: z.string(),
+      reason: z.string(),
+      requestedById: z.string(),
+      requestedBy: z.string(),
+      requestedAt: z.string(),
+    })
+    .nullable(),
+});
+export type ReceiptInfo = z.infer<typeof receiptInfoSchema>;
 
-export interface PaymentLineInfo {
-  method: PaymentMethod;
-  amount: number;
-  reference: string | null;
-}
+export const paymentLineInfoSchema = z.object({
+  method: paymentMethodSchema,
+  amount: z.number().int(),
+  reference: z.string().nullable(),
+});
+export type PaymentLineInfo = z.infer<typeof paymentLineInfoSchema>;
 
-export interface PaymentInfo {
-  id: string;
-  projectId: string;
-  kind: PaymentKind;
-  amount: number;
-  status: PaymentStatus;
-  payerName: string;
+export const paymentInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  kind: paymentKindSchema,
+  amount: z.number().int(),
+  status: paymentStatusSchema,
+  payerName: z.string(),
   /** As the privacy rule lets the caller see it (docs/privacy.md); null when none was given. */
-  payerPhone: string | null;
-  lines: PaymentLineInfo[];
-  subscriptionId: string | null;
+  payerPhone: z.string().nullable(),
+  lines: z.array(paymentLineInfoSchema),
+  subscriptionId: z.string().nullable(),
   /** Unit of the subscription, e.g. 1-2502. */
-  unitCode: string | null;
-  registrationId: string | null;
+  unitCode: z.string().nullable(),
+  registrationId: z.string().nullable(),
   /** e.g. R0007 */
-  registrationNo: string | null;
-  cashierId: string;
-  cashier: string;
+  registrationNo: z.string().nullable(),
+  cashierId: z.string(),
+  cashier: z.string(),
   /** YYYY-MM-DD in the project's time zone. */
-  businessDate: string;
+  businessDate: z.string(),
   /** The day was closed: the record is frozen (corrections are new records). */
-  closed: boolean;
-  convertedFromId: string | null;
-  convertedToId: string | null;
-  correctsId: string | null;
-  note: string | null;
-  createdAt: string;
-  receipt: ReceiptInfo | null;
-}
+  closed: z.boolean(),
+  convertedFromId: z.string().nullable(),
+  convertedToId: z.string().nullable(),
+  correctsId: z.string().nullable(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+  receipt: receiptInfoSchema.nullable(),
+});
+export type PaymentInfo = z.infer<typeof paymentInfoSchema>;
 
 /** A subscription as the cashier sees it: what is due and what was paid. */
-export interface CashierSubscription {
-  id: string;
-  unitId: string;
-  unitCode: string;
-  status: 'ACTIVE' | 'CANCELLED' | 'CONTRACTED' | 'CHANGED';
-  buyerName: string;
+export const cashierSubscriptionSchema = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  unitCode: z.string(),
+  status: z.enum(['ACTIVE', 'CANCELLED', 'CONTRACTED', 'CHANGED']),
+  buyerName: z.string(),
   /** As the privacy rule lets the caller see it (docs/privacy.md): clear for the money desk, else masked or null. */
-  buyerPhone: string | null;
-  price: number;
+  buyerPhone: z.string().nullable(),
+  price: z.number().int(),
   /** The deposit the plan (or the project) requires, fen. */
-  depositRequired: number;
+  depositRequired: z.number().int(),
   /** Recorded (not voided) deposits, conversions included, fen. */
-  depositPaid: number;
-  depositPaidAt: string | null;
+  depositPaid: z.number().int(),
+  depositPaidAt: z.string().nullable(),
   /** With the project's deposit window: the unit returns to sale at this instant unless paid. */
-  depositDueAt: string | null;
-  refundState: 'NONE' | 'DUE' | 'DONE';
+  depositDueAt: z.string().nullable(),
+  refundState: z.enum(['NONE', 'DUE', 'DONE']),
   /** Net money held for this subscription (in − refunds), fen: what a refund would pay back. */
-  balanceHeld: number;
-  registrationId: string | null;
-  createdAt: string;
-}
+  balanceHeld: z.number().int(),
+  registrationId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type CashierSubscription = z.infer<typeof cashierSubscriptionSchema>;
 
-export interface CashierRegistration {
-  id: string;
+export const cashierRegistrationSchema = z.object({
+  id: z.string(),
   /** e.g. R0007 */
-  label: string;
-  status: 'ACTIVE' | 'CANCELLED';
-  customerName: string;
+  label: z.string(),
+  status: z.enum(['ACTIVE', 'CANCELLED']),
+  customerName: z.string(),
   /** As the privacy rule lets the caller see it (docs/privacy.md). */
-  customerPhone: string | null;
+  customerPhone: z.string().nullable(),
   /** Sincerity deposits recorded and not converted, refunded or voided, fen. */
-  sincerityHeld: number;
-}
+  sincerityHeld: z.number().int(),
+});
+export type CashierRegistration = z.infer<typeof cashierRegistrationSchema>;
 
 /** GET /api/projects/:projectId/cashier/lookup?q= — by unit code, buyer phone, queue number or receipt/document number. */
-export interface CashierLookup {
-  query: string;
-  subscriptions: CashierSubscription[];
-  registrations: CashierRegistration[];
-  payments: PaymentInfo[];
-}
+export const cashierLookupSchema = z.object({
+  query: z.string(),
+  subscriptions: z.array(cashierSubscriptionSchema),
+  registrations: z.array(cashierRegistrationSchema),
+  payments: z.array(paymentInfoSchema),
+});
+export type CashierLookup = z.infer<typeof cashierLookupSchema>;
 
-export type DocumentKind = 'RECEIPT' | 'AGREEMENT' | 'PURCHASE_PLAN' | 'DAY_END';
-export type DocumentStatus = 'CURRENT' | 'SUPERSEDED' | 'VOIDED';
+export const documentKindSchema = z.enum(['RECEIPT', 'AGREEMENT', 'PURCHASE_PLAN', 'DAY_END']);
+export type DocumentKind = z.infer<typeof documentKindSchema>;
+export const documentStatusSchema = z.enum(['CURRENT', 'SUPERSEDED', 'VOIDED']);
+export type DocumentStatus = z.infer<typeof documentStatusSchema>;
 /** Paper variants: receipts A5 and 80 mm thermal; agreements, plans and day-end A4. */
 export const DOCUMENT_VARIANTS = ['A4', 'A5', 'THERMAL_80'] as const;
 export type DocumentVariant = (typeof DOCUMENT_VARIANTS)[number];
 
-export interface DocumentInfo {
-  id: string;
-  kind: DocumentKind;
-  entityId: string;
-  version: number;
-  status: DocumentStatus;
-  variant: DocumentVariant;
-  title: string;
-  sha256: string;
-  pages: number;
-  createdAt: string;
+export const documentInfoSchema = z.object({
+  id: z.string(),
+  kind: documentKindSchema,
+  entityId: z.string(),
+  version: z.number().int(),
+  status: documentStatusSchema,
+  variant: z.enum(DOCUMENT_VARIANTS),
+  title: z.string(),
+  sha256: z.string(),
+  pages: z.number().int(),
+  createdAt: z.string(),
   /** GET this for the PDF (authenticated). */
-  pdfUrl: string;
+  pdfUrl: z.string(),
   /** The public page the QR code points to. */
-  verifyUrl: string;
-}
+  verifyUrl: z.string(),
+});
+export type DocumentInfo = z.infer<typeof documentInfoSchema>;
 
 /** A document being rendered by the BullMQ `documents` worker (poll GET /api/document-jobs/:id). */
-export interface DocumentJobInfo {
-  jobId: string;
-  state: 'waiting' | 'active' | 'completed' | 'failed';
+export const documentJobInfoSchema = z.object({
+  jobId: z.string(),
+  state: z.enum(['waiting', 'active', 'completed', 'failed']),
   /** 0–100 */
-  progress: number;
-  document: DocumentInfo | null;
-  error: { code: string; message: string } | null;
-}
+  progress: z.number(),
+  document: documentInfoSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type DocumentJobInfo = z.infer<typeof documentJobInfoSchema>;
 
 /** GET /api/public/verify/:id — no login. Says whether a printed document is authentic and current. */
-export interface VerifyResult {
-  id: string;
-  found: boolean;
-  kind?: DocumentKind;
-  status?: DocumentStatus;
-  title?: string;
-  projectName?: string;
-  issuedAt?: string;
-  sha256?: string;
-  version?: number;
+export const verifyResultSchema = z.object({
+  id: z.string(),
+  found: z.boolean(),
+  kind: documentKindSchema.optional(),
+  status: documentStatusSchema.optional(),
+  title: z.string().optional(),
+  projectName: z.string().optional(),
+  issuedAt: z.string().optional(),
+  sha256: z.string().optional(),
+  version: z.number().int().optional(),
   /** A few facts a person can compare with the paper (number, amount, unit, masked buyer). */
-  facts?: { label: string; labelEn: string; value: string }[];
+  facts: z.array(z.object({ label: z.string(), labelEn: z.string(), value: z.string() })).optional(),
   /** When superseded: the current version's id. */
-  currentId?: string | null;
-}
+  currentId: z.string().nullable().optional(),
+});
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
-export interface DayEndLine {
-  count: number;
-  amount: number;
-}
+export const dayEndLineSchema = z.object({ count: z.number().int(), amount: z.number().int() });
+export type DayEndLine = z.infer<typeof dayEndLineSchema>;
 
 /** Day-end 日结 of one cashier and business day. */
-export interface DayEndTotals {
-  businessDate: string;
-  cashierId: string;
-  cashier: string;
-  byKind: Partial<Record<PaymentKind, DayEndLine>>;
-  byMethod: Partial<Record<PaymentMethod, DayEndLine>>;
+export const dayEndTotalsSchema = z.object({
+  businessDate: z.string(),
+  cashierId: z.string(),
+  cashier: z.string(),
+  byKind: z.partialRecord(paymentKindSchema, dayEndLineSchema),
+  byMethod: z.partialRecord(paymentMethodSchema, dayEndLineSchema),
   /** Money in − refunds out, voided records excluded, conversions excluded (no money moved), fen. */
-  net: number;
-  receiptsIssued: number;
-  receiptsVoided: number;
+  net: z.number().int(),
+  receiptsIssued: z.number().int(),
+  receiptsVoided: z.number().int(),
   /** First and last receipt labels of the day. */
-  firstReceipt: string | null;
-  lastReceipt: string | null;
-  closed: boolean;
-  closedAt: string | null;
-  closedBy: string | null;
+  firstReceipt: z.string().nullable(),
+  lastReceipt: z.string().nullable(),
+  closed: z.boolean(),
+  closedAt: z.string().nullable(),
+  closedBy: z.string().nullable(),
   /** The day close (日结) once closed: the entity of its DAY_END document. */
-  dayCloseId: string | null;
-}
+  dayCloseId: z.string().nullable(),
+});
+export type DayEndTotals = z.infer<typeof dayEndTotalsSchema>;
 
 /** GET/PATCH /api/projects/:id/cashier-settings: the deposit rule 定金时限 and the required deposit. */
-export interface CashierSettings {
+export const cashierSettingsInfoSchema = z.object({
   /** Minutes after a subscription by which its deposit must be recorded; null: no deposit rule. */
-  depositWindowMinutes: number | null;
+  depositWindowMinutes: z.number().int().nullable(),
   /** The deposit a subscription requires, fen. */
-  requiredDepositFen: number;
-}
+  requiredDepositFen: z.number().int(),
+});
+export type CashierSettings = z.infer<typeof cashierSettingsInfoSchema>;
 
 /** GET /api/subscriptions/:id/cashier: a subscription as the cashier sees it, with its payments. */
-export interface CashierSubscriptionDetail extends CashierSubscription {
-  payments: PaymentInfo[];
-}
+export const cashierSubscriptionDetailSchema = cashierSubscriptionSchema.extend({
+  payments: z.array(paymentInfoSchema),
+});
+export type CashierSubscriptionDetail = z.infer<typeof cashierSubscriptionDetailSchema>;
 
 /** GET /api/registrations/:id/cashier: a registration as the cashier sees it, with its payments. */
-export interface CashierRegistrationDetail extends CashierRegistration {
-  payments: PaymentInfo[];
-}
+export const cashierRegistrationDetailSchema = cashierRegistrationSchema.extend({
+  payments: z.array(paymentInfoSchema),
+});
+export type CashierRegistrationDetail = z.infer<typeof cashierRegistrationDetailSchema>;
 
 /** GET /api/receipts/:id: a receipt with the payment it acknowledges. */
-export interface ReceiptWithPayment extends ReceiptInfo {
-  payment: PaymentInfo;
-}
+export const receiptWithPaymentSchema = receiptInfoSchema.extend({ payment: paymentInfoSchema });
+export type ReceiptWithPayment = z.infer<typeof receiptWithPaymentSchema>;

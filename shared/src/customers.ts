@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { blockText, lineText } from './text.js';
 import { idSchema } from './schemas.js';
 import { mobilePhoneSchema } from './phone.js';
-import type { RegistrationStatus } from './registration-status.js';
-import type { UnitStatus } from './unit-status.js';
+import { registrationStatusSchema } from './registration-status.js';
+import { UNIT_STATUSES } from './unit-status.js';
 
 export const CUSTOMER_STATUSES = ['POTENTIAL', 'INTERESTED', 'SUBSCRIBED', 'SIGNED'] as const;
 /** potential 潜在 → interested 意向 → subscribed 认购 → signed 签约. */
@@ -243,12 +243,15 @@ export const customerListQuerySchema = z.strictObject({
 export type CustomerListQuery = z.infer<typeof customerListQuerySchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Responses
+// Responses (z.object: the server's answers, checked by the tests against the route table)
 
-export interface CustomerOwner {
-  id: string;
-  displayName: string;
-}
+export const customerStatusSchema = z.enum(CUSTOMER_STATUSES);
+
+export const customerOwnerSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+});
+export type CustomerOwner = z.infer<typeof customerOwnerSchema>;
 
 /** Details of a DUPLICATE_CUSTOMER error. */
 export interface DuplicateCustomerDetails {
@@ -256,109 +259,126 @@ export interface DuplicateCustomerDetails {
   owner: CustomerOwner | null;
 }
 
-export interface CustomerRegistrationSummary {
-  id: string;
-  number: number;
+export const customerRegistrationSummarySchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
   /** R0007 */
-  label: string;
-  status: RegistrationStatus;
-  depositPaid: boolean;
-  unitsAllowed: number;
-  unitsUsed: number;
-}
+  label: z.string(),
+  status: registrationStatusSchema,
+  depositPaid: z.boolean(),
+  unitsAllowed: z.number().int(),
+  unitsUsed: z.number().int(),
+});
+export type CustomerRegistrationSummary = z.infer<typeof customerRegistrationSummarySchema>;
 
-export interface CustomerInfo {
-  id: string;
-  projectId: string;
-  name: string;
+/** A co-buyer as answered: names and phones under the same privacy rule as the buyer's. */
+const coBuyerInfoSchema = z.object({
+  name: z.string(),
+  phone: z.string().optional(),
+  relation: z.string().optional(),
+});
+
+export const customerInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  name: z.string(),
   /**
    * As the privacy rule lets the caller see it (docs/privacy.md): 11 digits, masked (138****5678 —
    * e.g. a consultant looking at a pool customer) or null.
    */
-  phone: string | null;
+  phone: z.string().nullable(),
   /**
    * e.g. 110***********1234; null when absent or hidden from the caller (a consultant looking at a
    * pool customer). The clear number only via GET …/id-number (managers, audited).
    */
-  idNumberMasked: string | null;
+  idNumberMasked: z.string().nullable(),
   /** Names and phones under the same rule as the buyer's. */
-  coBuyers: CoBuyer[];
-  intent: IntentClass | null;
-  demand: DemandType | null;
+  coBuyers: z.array(coBuyerInfoSchema),
+  intent: z.enum(INTENT_CLASSES).nullable(),
+  demand: z.enum(DEMAND_TYPES).nullable(),
   /** Budget range, fen. */
-  budgetMin: number | null;
-  budgetMax: number | null;
-  preferredLayouts: string[];
-  channel: SourceChannel;
-  status: CustomerStatus;
+  budgetMin: z.number().int().nullable(),
+  budgetMax: z.number().int().nullable(),
+  preferredLayouts: z.array(z.string()),
+  channel: z.enum(SOURCE_CHANNELS),
+  status: customerStatusSchema,
   /** null = public pool. */
-  owner: CustomerOwner | null;
+  owner: customerOwnerSchema.nullable(),
   /** Send back with PATCH. */
-  version: number;
-  lastActivityAt: string;
-  createdAt: string;
-  registration: CustomerRegistrationSummary | null;
-}
+  version: z.number().int(),
+  lastActivityAt: z.string(),
+  createdAt: z.string(),
+  registration: customerRegistrationSummarySchema.nullable(),
+});
+export type CustomerInfo = z.infer<typeof customerInfoSchema>;
 
-export interface CustomerPage {
-  customers: CustomerInfo[];
+export const customerPageSchema = z.object({
+  customers: z.array(customerInfoSchema),
   /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
+  nextCursor: z.string().nullable(),
+});
+export type CustomerPage = z.infer<typeof customerPageSchema>;
 
-export interface FollowUpInfo {
-  id: string;
-  kind: FollowUpKind;
-  note: string;
-  at: string;
-  consultant: CustomerOwner;
-}
+export const followUpInfoSchema = z.object({
+  id: z.string(),
+  kind: z.enum(FOLLOW_UP_KINDS),
+  note: z.string(),
+  at: z.string(),
+  consultant: customerOwnerSchema,
+});
+export type FollowUpInfo = z.infer<typeof followUpInfoSchema>;
 
 /** A shortlisted unit with its live status (from the same mirror as the board). */
-export interface ShortlistEntry {
-  unitId: string;
+export const shortlistEntrySchema = z.object({
+  unitId: z.string(),
   /** 1 = first choice. */
-  rank: number;
-  code: string;
-  buildingId: string;
-  floor: number;
-  layoutName: string;
-  grossArea: number;
+  rank: z.number().int(),
+  code: z.string(),
+  buildingId: z.string(),
+  floor: z.number().int(),
+  layoutName: z.string(),
+  grossArea: z.number(),
   /** List price, fen. */
-  listPrice: number;
-  status: UnitStatus;
+  listPrice: z.number().int(),
+  status: z.enum(UNIT_STATUSES),
   /** Open for a lock right now (AVAILABLE, no lock). */
-  available: boolean;
-  lock?: { holderName: string; expiresAt: string; ttlMs: number };
-}
+  available: z.boolean(),
+  lock: z.object({ holderName: z.string(), expiresAt: z.string(), ttlMs: z.number() }).optional(),
+});
+export type ShortlistEntry = z.infer<typeof shortlistEntrySchema>;
 
-export interface CustomerShortlist {
-  customerId: string;
+export const customerShortlistSchema = z.object({
+  customerId: z.string(),
   /** Mirror seq the statuses reflect. */
-  seq: number;
-  serverTime: string;
-  items: ShortlistEntry[];
-  availableCount: number;
-}
+  seq: z.number().int(),
+  serverTime: z.string(),
+  items: z.array(shortlistEntrySchema),
+  availableCount: z.number().int(),
+});
+export type CustomerShortlist = z.infer<typeof customerShortlistSchema>;
 
-export interface CustomerDetail extends CustomerInfo {
+export const customerDetailSchema = customerInfoSchema.extend({
   /** Newest first (at most 100). */
-  followUps: FollowUpInfo[];
-  shortlist: CustomerShortlist;
-}
+  followUps: z.array(followUpInfoSchema),
+  shortlist: customerShortlistSchema,
+});
+export type CustomerDetail = z.infer<typeof customerDetailSchema>;
 
-export interface ReassignResult {
-  customerIds: string[];
-  owner: CustomerOwner | null;
-}
+export const reassignResultSchema = z.object({
+  customerIds: z.array(z.string()),
+  owner: customerOwnerSchema.nullable(),
+});
+export type ReassignResult = z.infer<typeof reassignResultSchema>;
 
-export interface MoveIdleResult {
-  days: number;
+export const moveIdleResultSchema = z.object({
+  days: z.number().int(),
   /** Customers moved to the pool. */
-  customerIds: string[];
-}
+  customerIds: z.array(z.string()),
+});
+export type MoveIdleResult = z.infer<typeof moveIdleResultSchema>;
 
-export interface IdNumberReveal {
-  customerId: string;
-  idNumber: string | null;
-}
+export const idNumberRevealSchema = z.object({
+  customerId: z.string(),
+  idNumber: z.string().nullable(),
+});
+export type IdNumberReveal = z.infer<typeof idNumberRevealSchema>;

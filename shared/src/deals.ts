@@ -12,22 +12,14 @@ import {
   DISCOUNT_KINDS,
   discountCodeSchema,
   identityTagSchema,
+  priceBreakdownSchema,
   pricingPolicySchema,
   repriceBodySchema,
-  type DiscountKind,
+  repriceRowSchema,
   type DiscountRule,
   type PriceBreakdown,
-  type PricingPolicy,
-  type RepriceBody,
-  type RepriceRow,
 } from './pricing.js';
-import {
-  PLAN_KINDS,
-  isoInstantSchema,
-  paymentPlanSchema,
-  type PaymentPlan,
-  type ScheduleItem,
-} from './payment-plans.js';
+import { PLAN_KINDS, isoInstantSchema, paymentPlanSchema, scheduleItemSchema } from './payment-plans.js';
 
 // ── Quotes ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -42,15 +34,19 @@ export const quoteBodySchema = z.strictObject({
 export type QuoteBody = z.infer<typeof quoteBodySchema>;
 
 /** A server quote. Floor prices 底价 are for managers: consultants get 0 in floorPrice and belowFloorBy (see belowFloor). */
-export interface DealQuoteInfo {
-  unitId: string;
-  priceVersion: number;
-  plan: { id: string; code: string; name: string; nameEn: string } | null;
-  breakdown: PriceBreakdown;
-  schedule: ScheduleItem[] | null;
+/** The payment plan of a deal, as quotes and subscriptions name it. */
+const dealPlanSchema = z.object({ id: z.string(), code: z.string(), name: z.string(), nameEn: z.string() });
+
+export const dealQuoteInfoSchema = z.object({
+  unitId: z.string(),
+  priceVersion: z.number().int(),
+  plan: dealPlanSchema.nullable(),
+  breakdown: priceBreakdownSchema,
+  schedule: z.array(scheduleItemSchema).nullable(),
   /** The final price is below the floor price: confirming needs a manager's approval. */
-  belowFloor: boolean;
-}
+  belowFloor: z.boolean(),
+});
+export type DealQuoteInfo = z.infer<typeof dealQuoteInfoSchema>;
 
 /** What sales consultants see of a breakdown: the floor price and the distance to it are removed. */
 export function redactFloor(breakdown: PriceBreakdown): PriceBreakdown {
@@ -60,21 +56,22 @@ export function redactFloor(breakdown: PriceBreakdown): PriceBreakdown {
 // ── Pricing terms of a project (what the consultant's preview needs) ───────────────────────────
 
 /** A discount as the API shows it (the DiscountRule of pricing.ts plus bookkeeping). */
-export interface DiscountRuleInfo {
-  id: string;
-  code: string;
-  kind: DiscountKind;
-  name: string;
-  nameEn: string;
-  rateBp?: number;
-  amountOffFen?: number;
-  validFrom?: string;
-  validTo?: string;
-  paymentMethods?: (typeof PLAN_KINDS)[number][];
-  identityTag?: string;
-  active: boolean;
-  sortOrder: number;
-}
+export const discountRuleInfoSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: z.enum(DISCOUNT_KINDS),
+  name: z.string(),
+  nameEn: z.string(),
+  rateBp: z.number().int().optional(),
+  amountOffFen: z.number().int().optional(),
+  validFrom: z.string().optional(),
+  validTo: z.string().optional(),
+  paymentMethods: z.array(z.enum(PLAN_KINDS)).optional(),
+  identityTag: z.string().optional(),
+  active: z.boolean(),
+  sortOrder: z.number().int(),
+});
+export type DiscountRuleInfo = z.infer<typeof discountRuleInfoSchema>;
 
 /** The pure rule of a DiscountRuleInfo, as computePrice / quoteDeal take it (bookkeeping removed). */
 export function discountRuleOf(info: DiscountRuleInfo): DiscountRule {
@@ -82,29 +79,31 @@ export function discountRuleOf(info: DiscountRuleInfo): DiscountRule {
   return rule;
 }
 
-export interface PaymentPlanInfo {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  terms: PaymentPlan;
-  active: boolean;
-  sortOrder: number;
-}
+export const paymentPlanInfoSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  terms: paymentPlanSchema,
+  active: z.boolean(),
+  sortOrder: z.number().int(),
+});
+export type PaymentPlanInfo = z.infer<typeof paymentPlanInfoSchema>;
 
 /** GET /api/projects/:id/pricing — everything a quote needs except the unit's prices. */
-export interface PricingTerms {
-  projectId: string;
-  timezone: string;
+export const pricingTermsSchema = z.object({
+  projectId: z.string(),
+  timezone: z.string(),
   /** Active price-list version. */
-  priceVersion: number;
-  policy: PricingPolicy;
+  priceVersion: z.number().int(),
+  policy: pricingPolicySchema,
   /** Active rules and plans (managers also get inactive ones with ?all=1). */
-  discounts: DiscountRuleInfo[];
-  plans: PaymentPlanInfo[];
+  discounts: z.array(discountRuleInfoSchema),
+  plans: z.array(paymentPlanInfoSchema),
   /** Seconds a lock is held while a below-floor request waits. */
-  approvalHoldSeconds: number;
-}
+  approvalHoldSeconds: z.number().int(),
+});
+export type PricingTerms = z.infer<typeof pricingTermsSchema>;
 
 /** Create or replace a discount rule (the id is the server's). */
 export const discountRuleBodySchema = z.strictObject({
@@ -148,36 +147,41 @@ export const identityTagsBodySchema = z.strictObject({ tags: z.array(identityTag
 // ── Price book 价目表 ───────────────────────────────────────────────────────────────────────────
 
 /** WITHDRAWN: taken back by whoever proposed it before a decision. */
-export type PriceListStatus = 'PENDING' | 'ACTIVE' | 'SUPERSEDED' | 'REJECTED' | 'WITHDRAWN';
-export type PriceListSource = 'INITIAL' | 'REPRICE' | 'IMPORT';
+export const priceListStatusSchema = z.enum(['PENDING', 'ACTIVE', 'SUPERSEDED', 'REJECTED', 'WITHDRAWN']);
+export type PriceListStatus = z.infer<typeof priceListStatusSchema>;
+export const priceListSourceSchema = z.enum(['INITIAL', 'REPRICE', 'IMPORT']);
+export type PriceListSource = z.infer<typeof priceListSourceSchema>;
 
-export interface PriceListInfo {
-  id: string;
-  version: number;
-  status: PriceListStatus;
-  source: PriceListSource;
-  note: string | null;
-  request: RepriceBody | { fileName: string; rows: number } | null;
-  baseVersion: number | null;
-  unitCount: number;
-  changedCount: number;
+export const priceListInfoSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  status: priceListStatusSchema,
+  source: priceListSourceSchema,
+  note: z.string().nullable(),
+  /** What was asked: a repricing, or an imported file. */
+  request: z.union([repriceBodySchema, z.object({ fileName: z.string(), rows: z.number().int() })]).nullable(),
+  baseVersion: z.number().int().nullable(),
+  unitCount: z.number().int(),
+  changedCount: z.number().int(),
   /** Who proposed it (null: the initial version); they may withdraw it while PENDING, never decide it. */
-  requestedById: string | null;
-  requestedBy: string | null;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  activatedAt: string | null;
-}
+  requestedById: z.string().nullable(),
+  requestedBy: z.string().nullable(),
+  requestedAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  activatedAt: z.string().nullable(),
+});
+export type PriceListInfo = z.infer<typeof priceListInfoSchema>;
 
 /** One unit's change in a price-list version against its base version. */
-export interface PriceListChange {
-  unitId: string;
-  code: string;
-  before: { list: number; floor: number };
-  after: { list: number; floor: number };
-}
+export const priceListChangeSchema = z.object({
+  unitId: z.string(),
+  code: z.string(),
+  before: z.object({ list: z.number().int(), floor: z.number().int() }),
+  after: z.object({ list: z.number().int(), floor: z.number().int() }),
+});
+export type PriceListChange = z.infer<typeof priceListChangeSchema>;
 
 /** POST /api/projects/:id/price-lists — a repricing 调价 request: a new PENDING version. */
 export const repriceRequestSchema = repriceBodySchema.extend({ note: blockText(200, 1) });
@@ -203,40 +207,43 @@ export const priceApprovalRequestSchema = z.strictObject({
 });
 export type PriceApprovalRequestBody = z.infer<typeof priceApprovalRequestSchema>;
 
-export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'USED' | 'CANCELLED';
+export const approvalStatusSchema = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'USED', 'CANCELLED']);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 
-export interface PriceApprovalInfo {
-  id: string;
-  projectId: string;
-  unitId: string;
-  unitCode: string;
+export const priceApprovalInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  unitId: z.string(),
+  unitCode: z.string(),
   /** The lock the request is for (its fencing token). */
-  lockToken: string;
-  consultant: string;
-  consultantId: string;
-  buyerName: string | null;
-  planId: string;
-  discountIds: string[];
-  priceVersion: number;
-  listPrice: number;
-  floorPrice: number;
-  finalPrice: number;
-  breakdown: PriceBreakdown;
-  note: string;
-  status: ApprovalStatus;
+  lockToken: z.string(),
+  consultant: z.string(),
+  consultantId: z.string(),
+  buyerName: z.string().nullable(),
+  planId: z.string(),
+  discountIds: z.array(z.string()),
+  priceVersion: z.number().int(),
+  listPrice: z.number().int(),
+  floorPrice: z.number().int(),
+  finalPrice: z.number().int(),
+  breakdown: priceBreakdownSchema,
+  note: z.string(),
+  status: approvalStatusSchema,
   /** The lock is held until then while the request is pending. */
-  holdUntil: string;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-}
+  holdUntil: z.string(),
+  requestedAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+});
+export type PriceApprovalInfo = z.infer<typeof priceApprovalInfoSchema>;
 
 // ── Change requests 换房 / 退房 / 更名 / 调价 ───────────────────────────────────────────────────
 
 export const CHANGE_KINDS = ['UNIT_CHANGE', 'CANCEL', 'BUYER_CHANGE', 'PRICE_CHANGE'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
-export type ChangeStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXECUTED' | 'WITHDRAWN';
+export const changeStatusSchema = z.enum(['PENDING', 'APPROVED', 'REJECTED', 'EXECUTED', 'WITHDRAWN']);
+export type ChangeStatus = z.infer<typeof changeStatusSchema>;
 
 export const changeRequestBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -262,59 +269,63 @@ export const changeRequestBodySchema = z.discriminatedUnion('kind', [
 ]);
 export type ChangeRequestBody = z.infer<typeof changeRequestBodySchema>;
 
-export interface ChangeRequestInfo {
-  id: string;
-  projectId: string;
-  subscriptionId: string;
-  unitCode: string;
-  kind: ChangeKind;
-  status: ChangeStatus;
-  reason: string;
-  payload: Record<string, unknown>;
-  preview: Record<string, unknown> | null;
-  requestedById: string;
-  requestedBy: string;
+const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+export const changeRequestInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  subscriptionId: z.string(),
+  unitCode: z.string(),
+  kind: z.enum(CHANGE_KINDS),
+  status: changeStatusSchema,
+  reason: z.string(),
+  payload: jsonObjectSchema,
+  preview: jsonObjectSchema.nullable(),
+  requestedById: z.string(),
+  requestedBy: z.string(),
   /** The consultant of the subscription (hears the request's progress live too). */
-  consultantId: string;
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  executedBy: string | null;
-  executedAt: string | null;
-  result: Record<string, unknown> | null;
-}
+  consultantId: z.string(),
+  requestedAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  executedBy: z.string().nullable(),
+  executedAt: z.string().nullable(),
+  result: jsonObjectSchema.nullable(),
+});
+export type ChangeRequestInfo = z.infer<typeof changeRequestInfoSchema>;
 
 /** A subscription as the deal screens show it (with its price breakdown and schedule). */
-export interface SubscriptionInfo {
-  id: string;
-  projectId: string;
-  unitId: string;
-  unitCode: string;
-  status: 'ACTIVE' | 'CANCELLED' | 'CONTRACTED' | 'CHANGED';
-  buyerName: string;
+export const subscriptionInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  unitId: z.string(),
+  unitCode: z.string(),
+  status: z.enum(['ACTIVE', 'CANCELLED', 'CONTRACTED', 'CHANGED']),
+  buyerName: z.string(),
   /** As the privacy rule lets the caller see it (docs/privacy.md): clear, masked or null. */
-  buyerPhone: string | null;
-  consultant: string;
-  price: number;
-  listPrice: number | null;
-  floorPrice: number | null;
-  priceVersion: number | null;
-  plan: { id: string; code: string; name: string; nameEn: string } | null;
-  breakdown: PriceBreakdown | null;
-  schedule: ScheduleItem[] | null;
-  approvalId: string | null;
-  replacesId: string | null;
-  replacedById: string | null;
-  refundState: 'NONE' | 'DUE' | 'DONE';
-  createdAt: string;
-  closedAt: string | null;
-  closeReason: string | null;
+  buyerPhone: z.string().nullable(),
+  consultant: z.string(),
+  price: z.number().int(),
+  listPrice: z.number().int().nullable(),
+  floorPrice: z.number().int().nullable(),
+  priceVersion: z.number().int().nullable(),
+  plan: dealPlanSchema.nullable(),
+  breakdown: priceBreakdownSchema.nullable(),
+  schedule: z.array(scheduleItemSchema).nullable(),
+  approvalId: z.string().nullable(),
+  replacesId: z.string().nullable(),
+  replacedById: z.string().nullable(),
+  refundState: z.enum(['NONE', 'DUE', 'DONE']),
+  createdAt: z.string(),
+  closedAt: z.string().nullable(),
+  closeReason: z.string().nullable(),
   /** Deposit rule (定金时限): the deposit must be recorded by then (UTC ISO) or the deal is cancelled; null without a rule. */
-  depositDueAt?: string | null;
+  depositDueAt: z.string().nullable().optional(),
   /** When the deposit 定金 was recorded (UTC ISO), else null. */
-  depositPaidAt?: string | null;
-}
+  depositPaidAt: z.string().nullable().optional(),
+});
+export type SubscriptionInfo = z.infer<typeof subscriptionInfoSchema>;
 
 // ── Real-time events for managers and the requesting consultant ─────────────────────────────────
 
@@ -329,22 +340,23 @@ export interface PricesChangedEvent {
 }
 
 /** GET /api/units/:id/price-history: the unit's prices across price-list versions. */
-export interface UnitPriceHistoryRow {
-  version: number;
-  status: PriceListInfo['status'];
-  listPrice: number;
-  floorPrice: number;
-  activatedAt: string | null;
-}
+export const unitPriceHistoryRowSchema = z.object({
+  version: z.number().int(),
+  status: priceListStatusSchema,
+  listPrice: z.number().int(),
+  floorPrice: z.number().int(),
+  activatedAt: z.string().nullable(),
+});
+export type UnitPriceHistoryRow = z.infer<typeof unitPriceHistoryRowSchema>;
 
 /** POST /api/projects/:id/price-lists/preview: what a repricing would change. */
-export interface RepricePreviewResult {
-  rows: RepriceRow[];
+export const repricePreviewResultSchema = z.object({
+  rows: z.array(repriceRowSchema),
   /** Rows whose new floor price would be above the new list price (the request would be refused). */
-  floorAboveList: number;
-}
+  floorAboveList: z.number().int(),
+});
+export type RepricePreviewResult = z.infer<typeof repricePreviewResultSchema>;
 
 /** GET /api/subscriptions/:id: a subscription with its change requests. */
-export interface SubscriptionDetail extends SubscriptionInfo {
-  changes: ChangeRequestInfo[];
-}
+export const subscriptionDetailSchema = subscriptionInfoSchema.extend({ changes: z.array(changeRequestInfoSchema) });
+export type SubscriptionDetail = z.infer<typeof subscriptionDetailSchema>;

@@ -89,13 +89,14 @@ export const agreementSettingsSchema = z.strictObject({
 export type AgreementSettingsBody = z.infer<typeof agreementSettingsSchema>;
 
 /** GET /api/projects/:projectId/agreement */
-export interface AgreementSettings {
+export const agreementSettingsInfoSchema = z.object({
   /** The project's own text; '' when it uses the default. */
-  terms: string;
-  signingDays: number;
+  terms: z.string(),
+  signingDays: z.number().int(),
   /** What is printed when `terms` is empty. */
-  defaultTerms: string;
-}
+  defaultTerms: z.string(),
+});
+export type AgreementSettings = z.infer<typeof agreementSettingsInfoSchema>;
 
 /** Printed on every 认购书 whose project has no terms of its own. */
 export const DEFAULT_AGREEMENT_TERMS = [

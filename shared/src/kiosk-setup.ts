@@ -37,9 +37,8 @@ export const kioskSetupSchema = z.strictObject({
 export type KioskSetupBody = z.infer<typeof kioskSetupSchema>;
 
 /** The answer to a PIN that was right: the action may be carried out (it was audited). */
-export interface KioskSetupResult {
-  action: KioskSetupAction;
-}
+export const kioskSetupResultSchema = z.object({ action: z.enum(KIOSK_SETUP_ACTIONS) });
+export type KioskSetupResult = z.infer<typeof kioskSetupResultSchema>;
 
 /**
  * `details` of the refusals of POST /api/kiosk/setup: INVALID_CREDENTIALS (wrong PIN) and

@@ -11,8 +11,6 @@ import { LOTTERY_VERSION, type LotteryRecord } from './lottery.js';
 export const LOTTERY_ELIGIBILITY = ['ACTIVE_WITH_DEPOSIT', 'ALL_ACTIVE'] as const;
 export type LotteryEligibility = (typeof LOTTERY_ELIGIBILITY)[number];
 
-export type LotteryDrawStatus = 'COMMITTED' | 'DRAWN';
-
 /**
  * POST /api/projects/:projectId/lotteries — freeze the eligible list and commit to a fresh server
  * seed. A repeated request with the same `idempotencyKey` (per project, kept for good) returns the
@@ -34,35 +32,45 @@ export type CreateLotteryInput = z.output<typeof createLotterySchema>;
 
 export const lotteryRefSchema = z.strictObject({ drawId: idSchema });
 
+export const lotteryDrawStatusSchema = z.enum(['COMMITTED', 'DRAWN']);
+export type LotteryDrawStatus = z.infer<typeof lotteryDrawStatusSchema>;
+
+/** The fields of a draw both the full view and the manager list answer. */
+const lotteryDrawFields = {
+  id: z.string(),
+  projectId: z.string(),
+  projectCode: z.string(),
+  projectName: z.string(),
+  projectNameEn: z.string(),
+  /** IANA zone times are shown in. */
+  timezone: z.string(),
+  title: z.string(),
+  status: lotteryDrawStatusSchema,
+  /** Always `kaipan-lottery-v1`. */
+  version: z.string(),
+  listCommitment: z.string(),
+  seedCommitment: z.string(),
+  committedAt: z.string(),
+  seed: z.string().nullable(),
+  drawnAt: z.string().nullable(),
+};
+
 /**
  * A draw as the public sees it (GET /api/public/lotteries/:drawId, no login). `seed` and `order`
  * are null until the draw: the seed is secret while COMMITTED.
  */
-export interface LotteryDrawInfo {
-  id: string;
-  projectId: string;
-  projectCode: string;
-  projectName: string;
-  projectNameEn: string;
-  /** IANA zone times are shown in. */
-  timezone: string;
-  title: string;
-  status: LotteryDrawStatus;
-  /** Always `kaipan-lottery-v1`. */
-  version: string;
+export const lotteryDrawInfoSchema = z.object({
+  ...lotteryDrawFields,
   /** The frozen eligible registration labels (R0001…), canonical (sorted) order. */
-  entries: string[];
-  listCommitment: string;
-  seedCommitment: string;
-  committedAt: string;
-  seed: string | null;
+  entries: z.array(z.string()),
   /** order[0] selects first: a registration's selection position is its index + 1. */
-  order: string[] | null;
-  drawnAt: string | null;
-}
+  order: z.array(z.string()).nullable(),
+});
+export type LotteryDrawInfo = z.infer<typeof lotteryDrawInfoSchema>;
 
 /** Manager list (GET /api/projects/:projectId/lotteries): newest first, without the long lists. */
-export type LotteryDrawSummary = Omit<LotteryDrawInfo, 'entries' | 'order'> & { entryCount: number };
+export const lotteryDrawSummarySchema = z.object({ ...lotteryDrawFields, entryCount: z.number().int() });
+export type LotteryDrawSummary = z.infer<typeof lotteryDrawSummarySchema>;
 
 /**
  * GET /api/projects/:projectId/lotteries/latest — the project's most recently drawn lottery (its
@@ -70,11 +78,12 @@ export type LotteryDrawSummary = Omit<LotteryDrawInfo, 'entries' | 'order'> & { 
  * with their device key). `draw` is null until a draw of the project has been made; committed but
  * undrawn lotteries are never returned here.
  */
-export interface LatestLotteryAnswer {
-  draw: LotteryDrawInfo | null;
+export const latestLotteryAnswerSchema = z.object({
+  draw: lotteryDrawInfoSchema.nullable(),
   /** The server's clock when it answered, so a screen can tell how long ago `drawnAt` was without trusting its own clock. */
-  serverTime: string;
-}
+  serverTime: z.string(),
+});
+export type LatestLotteryAnswer = z.infer<typeof latestLotteryAnswerSchema>;
 
 /** Broadcast `lottery:drawn` to the project's room when a draw is made (once per draw). */
 export interface LotteryDrawnEvent {

@@ -92,19 +92,20 @@ export const SCHEDULE_ITEM_KINDS = ['DEPOSIT', 'DOWN_PAYMENT', 'BALANCE', 'INSTA
 export type ScheduleItemKind = (typeof SCHEDULE_ITEM_KINDS)[number];
 
 /** One line of the payment schedule (认购书 付款计划). */
-export interface ScheduleItem {
-  kind: ScheduleItemKind;
-  label: string;
-  labelEn: string;
+export const scheduleItemSchema = z.object({
+  kind: z.enum(SCHEDULE_ITEM_KINDS),
+  label: z.string(),
+  labelEn: z.string(),
   /** Amount due, fen (≥ 0). */
-  amount: number;
+  amount: z.number().int(),
   /** Days after the signing date. */
-  dueDays: number;
+  dueDays: z.number().int(),
   /** Due date in the project's time zone, YYYY-MM-DD. */
-  dueDate: string;
+  dueDate: z.string(),
   /** Printed with the line: the mortgage plan's `loanNote` on the LOAN line. */
-  note?: string;
-}
+  note: z.string().optional(),
+});
+export type ScheduleItem = z.infer<typeof scheduleItemSchema>;
 
 /** Coded refusals of `buildSchedule` (the server maps them to its error registry). */
 export const SCHEDULE_REFUSAL_CODES = [

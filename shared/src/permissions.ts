@@ -8,7 +8,7 @@
  * matrix only says who may knock at all.
  */
 import { ROLES, type Role } from './protocol.js';
-import type { DeviceKind } from './privacy.js';
+import type { DeviceKind } from './devices.js';
 
 /**
  * One row of the matrix: the roles of signed-in people and the kinds of registered devices allowed,
@@ -24,8 +24,11 @@ export interface Grant {
 const WORKING_ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const satisfies readonly Role[];
 
 export const PERMISSIONS = {
-  /** Anyone with credentials: a signed-in person of any role, or a registered board or kiosk. Reads of the live sale. */
-  signedIn: { roles: ROLES, devices: ['BOARD', 'KIOSK'], refusal: 'SIGN_IN_REQUIRED' },
+  /**
+   * Anyone with credentials: a signed-in person of any role, or a registered board, kiosk or calling
+   * screen (a cashier desk key grants nothing: the cashier signs in, shared/src/devices.ts).
+   */
+  signedIn: { roles: ROLES, devices: ['BOARD', 'KIOSK', 'CALLING'], refusal: 'SIGN_IN_REQUIRED' },
   /** A signed-in person of any role (devices have no profile, sessions or staff work); reads. */
   staff: { roles: ROLES, devices: [], refusal: 'STAFF_REQUIRED' },
   /**

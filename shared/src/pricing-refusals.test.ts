@@ -54,6 +54,8 @@ interface Part {
   selected: string[];
   /** DUPLICATE_KIND only: the kind the policy allows once (every other kind may repeat). */
   onceKind?: DiscountKind;
+  /** ABOVE_FILED_PRICE only: the unit's filed price 备案价 (fen), below what the deal comes to. */
+  filedPrice?: number;
 }
 
 /** Every way to build each reason (ids from `base`, so two parts never share one). */
@@ -112,6 +114,22 @@ function partsOf(code: PricingRefusalCode, base: number): Part[] {
         selected: [uid(base), uid(base + 1)],
         onceKind: kind,
       }));
+    case 'ABOVE_FILED_PRICE':
+      return [
+        {
+          label: 'a filed price below the list price, no discount',
+          discounts: [],
+          selected: [],
+          filedPrice: 300_000_000,
+        },
+        ...DISCOUNT_KINDS.map((kind) => ({
+          label: `a filed price below the deal after a ${kind} discount`,
+          discounts: [applicable(base, kind)],
+          selected: [uid(base)],
+          // 421 540 000 × 0.99 = 417 324 600: still above.
+          filedPrice: 417_000_000,
+        })),
+      ];
   }
 }
 
@@ -131,6 +149,7 @@ const KIND_ORDERS = permutations(DISCOUNT_KINDS);
 function price(parts: Part[], stacking: 'MULTIPLY_IN_ORDER' | 'BEST_SINGLE'): PriceResult[][] {
   const onceKind = parts.find((p) => p.onceKind)?.onceKind;
   const selected = parts.flatMap((p) => p.selected);
+  const filed = parts.flatMap((p) => (p.filedPrice === undefined ? [] : [p.filedPrice]));
   const base: Omit<ComputePriceInput, 'policy' | 'selected'> = {
     listPrice: 421_540_000,
     floorPrice: 0,
@@ -138,6 +157,7 @@ function price(parts: Part[], stacking: 'MULTIPLY_IN_ORDER' | 'BEST_SINGLE'): Pr
     planKind: PLAN,
     identityTags: [HELD_TAG],
     at: AT,
+    filedPrice: filed.length > 0 ? Math.min(...filed) : null,
   };
   return [selected, [...selected].reverse()].map((sel) =>
     KIND_ORDERS.map((order) =>
@@ -230,5 +250,32 @@ describe('computePrice refusal precedence = docs/pricing.md "Refusals"', () => {
     expect(onlyRefusal(price([expiredPromotion, notHeld!], 'MULTIPLY_IN_ORDER'), 'expired + identity')).toBe(
       'DISCOUNT_NOT_ACTIVE',
     );
+  });
+});
+
+describe('the filed price 备案价', () => {
+  const deal = (filedPrice: number | null, selected: string[] = []): PriceResult =>
+    computePrice({
+      listPrice: 421_540_000,
+      floorPrice: 0,
+      discounts: [applicable(1, 'STANDARD')],
+      selected,
+      planKind: PLAN,
+      identityTags: [],
+      at: AT,
+      filedPrice,
+      policy: { stacking: 'MULTIPLY_IN_ORDER', maxTotalDiscountBp: 1000, rounding: { unit: 'YUAN', mode: 'HALF_UP' } },
+    });
+
+  it('a final price equal to the filed price is allowed; one fen above is refused', () => {
+    expect(deal(421_540_000).ok).toBe(true);
+    expect(deal(421_539_999)).toMatchObject({ ok: false, code: 'ABOVE_FILED_PRICE' });
+    expect(deal(null).ok).toBe(true);
+  });
+
+  it('the final price (after discounts and rounding) is what is compared, not the list price', () => {
+    // 421 540 000 × 0.99 = 417 324 600 fen.
+    expect(deal(417_324_600, [uid(1)]).ok).toBe(true);
+    expect(deal(417_324_599, [uid(1)])).toMatchObject({ ok: false, code: 'ABOVE_FILED_PRICE' });
   });
 });

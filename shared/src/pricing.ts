@@ -200,6 +200,12 @@ export const PRICING_REFUSAL_CODES = [
   'IDENTITY_NOT_HELD',
   /** MULTIPLY_IN_ORDER: two rules of a kind the policy allows only once. */
   'DUPLICATE_KIND',
+  /**
+   * The final price is above the unit's filed price 备案价 (only when the caller passes `filedPrice`:
+   * the project refuses such deals). Last: it depends on the whole computation, so every problem of
+   * the selection is reported first.
+   */
+  'ABOVE_FILED_PRICE',
 ] as const;
 export type PricingRefusalCode = (typeof PRICING_REFUSAL_CODES)[number];
 
@@ -219,31 +225,39 @@ export interface ComputePriceInput {
   /** The pricing instant, ISO-8601 (decides PROMOTION windows). The server passes its clock. */
   at: string;
   policy: PricingPolicyInput;
+  /**
+   * Filed price 备案价, fen: when given (the project refuses deals above it and the unit has one), a
+   * final price above it is refused ABOVE_FILED_PRICE. Absent or null: no such check.
+   */
+  filedPrice?: number | null | undefined;
 }
 
 /** One discount applied: `after = before − off`. */
-export interface PriceStep {
-  ruleId: string;
-  code: string;
-  kind: DiscountKind;
-  name: string;
-  nameEn: string;
-  rateBp: number | null;
-  amountOffFen: number | null;
+export const priceStepSchema = z.object({
+  ruleId: z.string(),
+  code: z.string(),
+  kind: z.enum(DISCOUNT_KINDS),
+  name: z.string(),
+  nameEn: z.string(),
+  rateBp: z.number().int().nullable(),
+  amountOffFen: z.number().int().nullable(),
   /** Fen. */
-  before: number;
+  before: z.number().int(),
   /** Fen: rate rules round(before × rateBp / 10000) to the fen by the policy mode; amount rules max(0, before − amount). */
-  after: number;
+  after: z.number().int(),
   /** before − after, fen (≥ 0). */
-  off: number;
-}
+  off: z.number().int(),
+});
+export type PriceStep = z.infer<typeof priceStepSchema>;
 
 /** An adjustment line: `after = before − off`; `off` may be negative (money given back). */
-export interface PriceAdjustment {
-  before: number;
-  after: number;
-  off: number;
-}
+const priceAdjustmentShape = {
+  before: z.number().int(),
+  after: z.number().int(),
+  off: z.number().int(),
+};
+export const priceAdjustmentSchema = z.object(priceAdjustmentShape);
+export type PriceAdjustment = z.infer<typeof priceAdjustmentSchema>;
 
 /**
  * The complete price computation, stored with the subscription and printed on documents.
@@ -251,35 +265,36 @@ export interface PriceAdjustment {
  * listPrice = steps[0].before, steps[i].after = steps[i+1].before, last after = discountedPrice =
  * cap.before, cap.after = rounding.before, rounding.after = finalPrice.
  */
-export interface PriceBreakdown {
-  listPrice: number;
-  floorPrice: number;
-  stacking: StackingRule;
+export const priceBreakdownSchema = z.object({
+  listPrice: z.number().int(),
+  floorPrice: z.number().int(),
+  stacking: z.enum(STACKING_RULES),
   /** Kind order used (MULTIPLY_IN_ORDER application order, BEST_SINGLE tie-break). */
-  order: DiscountKind[];
-  planKind: PlanKind;
+  order: z.array(z.enum(DISCOUNT_KINDS)),
+  planKind: z.enum(PLAN_KINDS),
   /** The pricing instant the windows were checked at. */
-  at: string;
-  steps: PriceStep[];
+  at: z.string(),
+  steps: z.array(priceStepSchema),
   /** BEST_SINGLE: the selected rules that were not the best, in policy order. Empty otherwise. */
-  unusedRuleIds: string[];
+  unusedRuleIds: z.array(z.string()),
   /** Price after the steps, before cap and rounding, fen. */
-  discountedPrice: number;
+  discountedPrice: z.number().int(),
   /** The cap: `limit` = ceil(listPrice × (10000 − maxTotalDiscountBp) / 10000); after = max(before, limit). */
-  cap: PriceAdjustment & { maxTotalDiscountBp: number; limit: number };
+  cap: z.object({ ...priceAdjustmentShape, maxTotalDiscountBp: z.number().int(), limit: z.number().int() }),
   /** True when the cap raised the price (the discounts asked for more than the cap allows). */
-  capped: boolean;
+  capped: z.boolean(),
   /** The project rounding, applied once, at the end. */
-  rounding: PriceAdjustment & Rounding;
+  rounding: z.object({ ...priceAdjustmentShape, unit: z.enum(ROUNDING_UNITS), mode: z.enum(ROUNDING_MODES) }),
   /** Final price, fen. */
-  finalPrice: number;
+  finalPrice: z.number().int(),
   /** listPrice − finalPrice, fen. */
-  totalOff: number;
+  totalOff: z.number().int(),
   /** finalPrice < floorPrice: the deal needs approval 审批. */
-  belowFloor: boolean;
+  belowFloor: z.boolean(),
   /** max(0, floorPrice − finalPrice), fen. */
-  belowFloorBy: number;
-}
+  belowFloorBy: z.number().int(),
+});
+export type PriceBreakdown = z.infer<typeof priceBreakdownSchema>;
 
 export type PriceResult =
   | { ok: true; breakdown: PriceBreakdown }
@@ -345,7 +360,8 @@ function roundWithinBounds(value: number, rounding: Rounding, lowest: number, hi
  * 3. Cap: the price is raised to `ceil(list × (10000 − cap) / 10000)` if the steps went lower.
  * 4. Rounding to the policy unit, once, at the end, never above the list price nor below the cap
  *    limit (see roundWithinBounds).
- * 5. belowFloor ⇔ final < floor price. Such a deal is not refused here: it needs approval.
+ * 5. A final price above `filedPrice` (when given) is refused ABOVE_FILED_PRICE.
+ * 6. belowFloor ⇔ final < floor price. Such a deal is not refused here: it needs approval.
  */
 export function computePrice(input: ComputePriceInput): PriceResult {
   const policyParse = pricingPolicySchema.safeParse(input.policy);
@@ -353,6 +369,10 @@ export function computePrice(input: ComputePriceInput): PriceResult {
   const policy = policyParse.data;
   if (!isFen(input.listPrice)) return refuse('INVALID_INPUT', `listPrice must be whole fen in [0, ${MAX_PRICE_FEN}]`);
   if (!isFen(input.floorPrice)) return refuse('INVALID_INPUT', `floorPrice must be whole fen in [0, ${MAX_PRICE_FEN}]`);
+  const filedPrice = input.filedPrice ?? null;
+  if (filedPrice !== null && !isFen(filedPrice)) {
+    return refuse('INVALID_INPUT', `filedPrice must be whole fen in [0, ${MAX_PRICE_FEN}]`);
+  }
   if (!(PLAN_KINDS as readonly string[]).includes(input.planKind)) {
     return refuse('INVALID_INPUT', `unknown plan kind "${input.planKind}"`);
   }
@@ -440,6 +460,11 @@ export function computePrice(input: ComputePriceInput): PriceResult {
 
   // 4. Rounding, once.
   const finalPrice = roundWithinBounds(cappedPrice, policy.rounding, limit, list);
+
+  // 5. The filed price 备案价: a deal may not be above it when the project says so.
+  if (filedPrice !== null && finalPrice > filedPrice) {
+    return refuse('ABOVE_FILED_PRICE', `the final price ${finalPrice} fen is above the filed price ${filedPrice} fen`);
+  }
 
   return {
     ok: true,
@@ -560,14 +585,15 @@ export interface RepriceUnit {
   floorPrice: number;
 }
 
-export interface RepriceRow {
-  unitId: string;
-  code: string;
-  before: { list: number; floor: number };
-  after: { list: number; floor: number };
+export const repriceRowSchema = z.object({
+  unitId: z.string(),
+  code: z.string(),
+  before: z.object({ list: z.number().int(), floor: z.number().int() }),
+  after: z.object({ list: z.number().int(), floor: z.number().int() }),
   /** The new floor price is above the new list price (worth a warning before applying). */
-  floorAboveList: boolean;
-}
+  floorAboveList: z.boolean(),
+});
+export type RepriceRow = z.infer<typeof repriceRowSchema>;
 
 export interface RepricePreviewInput extends RepriceBody {
   units: readonly RepriceUnit[];

@@ -65,7 +65,7 @@ describe('the privacy rule', () => {
   it('every staff role sees at least a masked name; no device or public viewer ever sees a phone or an ID', () => {
     for (const role of ROLES)
       for (const rel of ['own', 'other'] as const) expect(PRIVACY_RULES[role][rel].name).not.toBe('none');
-    for (const cls of ['BOARD', 'KIOSK', 'PUBLIC'] as const) {
+    for (const cls of ['BOARD', 'KIOSK', 'CALLING', 'CASHIER_DESK', 'PUBLIC'] as const) {
       for (const rel of ['own', 'other'] as const)
         expect([PRIVACY_RULES[cls][rel].phone, PRIVACY_RULES[cls][rel].idNumber]).toEqual(['none', 'none']);
     }
@@ -166,6 +166,8 @@ const CLASSES: { cls: ViewerClass; label: string }[] = [
   { cls: 'VIEWER', label: 'VIEWER' },
   { cls: 'BOARD', label: 'BOARD (device)' },
   { cls: 'KIOSK', label: 'KIOSK (device)' },
+  { cls: 'CALLING', label: 'CALLING (device)' },
+  { cls: 'CASHIER_DESK', label: 'CASHIER_DESK (device)' },
   { cls: 'PUBLIC', label: 'public (no login)' },
 ];
 const CELL: Record<FieldView, string> = { full: 'full', masked: 'masked', none: '—' };

@@ -16,6 +16,7 @@
  * Pure: no I/O. Adding a role (issue 14: FINANCE, VIEWER) is one line in PRIVACY_RULES.
  */
 import type { Role } from './protocol.js';
+import type { DeviceKind } from './devices.js';
 import { maskIdNumber, type CoBuyer } from './customers.js';
 import { maskPhone } from './phone.js';
 import { maskName } from './format.js';
@@ -38,8 +39,6 @@ export interface PersonView {
 export interface StaffPersonView extends PersonView {
   name: 'full' | 'masked';
 }
-
-export type DeviceKind = 'BOARD' | 'KIOSK';
 
 /** A signed-in user. The server's UserPrincipal is one (structurally). */
 export interface UserViewer {
@@ -92,6 +91,7 @@ const NOTHING = view('none', 'none', 'none');
  *   the money needs whose money, not how to call them.
  * - VIEWER (sees the sale, changes nothing): masked names and phones, no ID number.
  * - BOARD, KIOSK (devices in the hall): a masked name at most; never a phone or an ID number.
+ * - CALLING (the calling screen: numbers only), CASHIER_DESK (never acts alone: the cashier signs in): nothing.
  * - PUBLIC: nothing personal.
  */
 export const PRIVACY_RULES: { [R in Role]: Record<Relation, StaffPersonView> } & {
@@ -105,6 +105,8 @@ export const PRIVACY_RULES: { [R in Role]: Record<Relation, StaffPersonView> } &
   VIEWER: { own: view('masked', 'masked', 'none'), other: view('masked', 'masked', 'none') },
   BOARD: { own: view('masked', 'none', 'none'), other: view('masked', 'none', 'none') },
   KIOSK: { own: view('masked', 'none', 'none'), other: view('masked', 'none', 'none') },
+  CALLING: { own: NOTHING, other: NOTHING },
+  CASHIER_DESK: { own: NOTHING, other: NOTHING },
   PUBLIC: { own: NOTHING, other: NOTHING },
 };
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
+import { unitKindSchema } from './building-pattern.js';
 
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
 export const DEVICE_KEY_HEADER = 'x-device-key';
@@ -40,7 +41,16 @@ export const userInfoSchema = z.object({
 export type UserInfo = z.infer<typeof userInfoSchema>;
 
 /** POST /api/auth/login: the session token (also set as the `kaipan_token` cookie) and who signed in. */
-export const loginResponseSchema = z.object({ token: z.string(), user: userInfoSchema });
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  user: userInfoSchema,
+  /**
+   * An administrator reset the password: this session may only choose a new one
+   * (`POST /api/auth/password`, which answers a fresh session); everything else is
+   * PASSWORD_CHANGE_REQUIRED.
+   */
+  passwordChangeRequired: z.boolean(),
+});
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 /** GET /api/health (no credentials): 200 when PostgreSQL and Redis answer, else 503 with the same body. */
@@ -99,6 +109,8 @@ export const projectSummarySchema = z.object({
   noShowRequeueAfter: z.number().int(),
   /** A kiosk PIN is set: the queue kiosks' setup screen can be opened with it (shared/src/kiosk-setup.ts). */
   kioskPinSet: z.boolean(),
+  /** Archived: read-only, nothing sold, listed only when asked (docs/setup.md). */
+  archived: z.boolean(),
   unitCount: z.number().int(),
 });
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
@@ -139,6 +151,10 @@ export const catalogUnitSchema = z.object({
   listPrice: z.number().int(),
   /** List price per m² of gross area, fen. */
   unitPrice: z.number().int(),
+  /** Residence, shop 商铺, parking 车位 or storage 储藏间 (absent in older servers: RESIDENCE). */
+  kind: unitKindSchema.optional(),
+  /** 2 for a duplex 复式: the unit also covers the storey above `floor`. */
+  floorSpan: z.number().int().min(1).max(2).optional(),
 });
 export type CatalogUnit = z.infer<typeof catalogUnitSchema>;
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { lineText } from './text.js';
 import { mobilePhoneSchema } from './phone.js';
 import { idSchema, idempotencyKeySchema } from './schemas.js';
-import type { UnitStatus } from './unit-status.js';
+import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
 
 export const TICKET_STATUSES = ['WAITING', 'CALLED', 'SERVED', 'NO_SHOW', 'DROPPED'] as const;
 /**
@@ -110,131 +110,141 @@ export type ListTicketsQuery = z.infer<typeof listTicketsQuerySchema>;
 
 // ── Responses ─────────────────────────────────────────────────────────────────────────────────
 
-export interface QueueCategoryInfo {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string;
-  prefix: string;
+export const queueCategoryInfoSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  prefix: z.string(),
   /** Lower is called first. */
-  priority: number;
+  priority: z.number().int(),
   /** Numbers issued so far (the last number). */
-  issued: number;
-}
+  issued: z.number().int(),
+});
+export type QueueCategoryInfo = z.infer<typeof queueCategoryInfoSchema>;
+
+const ticketStatusSchema = z.enum(TICKET_STATUSES);
 
 /** A ticket as staff (kiosk, managers, cashiers) see it. */
-export interface QueueTicketView {
-  id: string;
-  projectId: string;
-  category: { id: string; code: string; name: string; nameEn: string };
-  number: number;
+export const queueTicketViewSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  category: z.object({ id: z.string(), code: z.string(), name: z.string(), nameEn: z.string() }),
+  number: z.number().int(),
   /** e.g. V012 */
-  label: string;
-  status: TicketStatus;
+  label: z.string(),
+  status: ticketStatusSchema,
   /** 138****5678 for managers and cashiers; null for the kiosk device (devices never see a phone: docs/privacy.md). */
-  phoneMasked: string | null;
-  customerId: string | null;
-  registrationId: string | null;
+  phoneMasked: z.string().nullable(),
+  customerId: z.string().nullable(),
+  registrationId: z.string().nullable(),
   /** R0007 when the ticket is linked to a registration. */
-  registrationNo: string | null;
+  registrationNo: z.string().nullable(),
   /** Times the buyer missed the call (0, 1). */
-  missedCount: number;
-  issuedAt: string;
-  calledAt: string | null;
-  doneAt: string | null;
+  missedCount: z.number().int(),
+  issuedAt: z.string(),
+  calledAt: z.string().nullable(),
+  doneAt: z.string().nullable(),
   /** WAITING only: people ahead in this ticket's own queue (see countPeopleAhead); else null. */
-  peopleAhead: number | null;
-}
+  peopleAhead: z.number().int().nullable(),
+});
+export type QueueTicketView = z.infer<typeof queueTicketViewSchema>;
 
 /** Answer of take-a-number (201 new, 200 the buyer's existing ticket). */
-export interface TakeTicketResult {
-  ticket: QueueTicketView;
+export const takeTicketResultSchema = z.object({
+  ticket: queueTicketViewSchema,
   /** False when the phone already had a ticket (which is returned unchanged). */
-  created: boolean;
+  created: z.boolean(),
   /** Secret of the buyer page; put in the ticket's QR only. */
-  token: string;
+  token: z.string(),
   /** Buyer page, relative to the site: `/q/<token>`. */
-  buyerPath: string;
+  buyerPath: z.string(),
   /** Printable 80 mm ticket: `/api/queue/tickets/<id>/pdf?token=<token>` (202 while rendering). */
-  pdfPath: string;
-}
+  pdfPath: z.string(),
+});
+export type TakeTicketResult = z.infer<typeof takeTicketResultSchema>;
 
 /** A ticket on the board: no personal data. */
-export interface QueueBoardTicket {
-  id: string;
-  label: string;
-  status: TicketStatus;
-  calledAt: string | null;
-  missedCount: number;
-}
+export const queueBoardTicketSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  status: ticketStatusSchema,
+  calledAt: z.string().nullable(),
+  missedCount: z.number().int(),
+});
+export type QueueBoardTicket = z.infer<typeof queueBoardTicketSchema>;
 
-export interface QueueCategoryState extends QueueCategoryInfo {
+export const queueCategoryStateSchema = queueCategoryInfoSchema.extend({
   /** CALLED tickets, most recently called first (at most NOW_SERVING_SIZE). */
-  nowServing: QueueBoardTicket[];
+  nowServing: z.array(queueBoardTicketSchema),
   /** The next WAITING tickets in calling order (at most NEXT_LIST_SIZE). */
-  next: QueueBoardTicket[];
-  waitingCount: number;
+  next: z.array(queueBoardTicketSchema),
+  waitingCount: z.number().int(),
   /** Calls per minute over the last CALL_RATE_WINDOW calls of this category; null before any call. */
-  callsPerMinute: number | null;
-}
+  callsPerMinute: z.number().nullable(),
+});
+export type QueueCategoryState = z.infer<typeof queueCategoryStateSchema>;
 
 /** GET /api/projects/:projectId/queue, and the payload of `queue:changed`. */
-export interface QueueState {
-  projectId: string;
+export const queueStateSchema = z.object({
+  projectId: z.string(),
   /** In calling order (priority). */
-  categories: QueueCategoryState[];
+  categories: z.array(queueCategoryStateSchema),
   /** Calls per minute over the last CALL_RATE_WINDOW calls of the project; null before any call. */
-  callsPerMinute: number | null;
-  serverTime: string;
-}
+  callsPerMinute: z.number().nullable(),
+  serverTime: z.string(),
+});
+export type QueueState = z.infer<typeof queueStateSchema>;
 
 /** Result of call-next / call-specific: the tickets just called, in calling order. */
-export interface CallResult {
-  called: QueueTicketView[];
-}
+export const callResultSchema = z.object({ called: z.array(queueTicketViewSchema) });
+export type CallResult = z.infer<typeof callResultSchema>;
 
 /** A shortlisted unit with its live status (buyer page). */
-export interface BuyerShortlistUnit {
-  unitId: string;
-  code: string;
-  layout: string;
-  layoutName: string;
-  grossArea: number;
+export const buyerShortlistUnitSchema = z.object({
+  unitId: z.string(),
+  code: z.string(),
+  layout: z.string(),
+  layoutName: z.string(),
+  grossArea: z.number(),
   /** List price, fen. */
-  listPrice: number;
-  status: UnitStatus;
-  rank: number;
-}
+  listPrice: z.number().int(),
+  status: z.enum(UNIT_STATUSES),
+  rank: z.number().int(),
+});
+export type BuyerShortlistUnit = z.infer<typeof buyerShortlistUnitSchema>;
 
 /** Units a buyer can choose now, per layout: AVAILABLE and not locked in the live state (the board's green). */
-export interface LayoutAvailability {
-  layout: string;
-  layoutName: string;
-  available: number;
-  total: number;
-}
+export const layoutAvailabilitySchema = z.object({
+  layout: z.string(),
+  layoutName: z.string(),
+  available: z.number().int(),
+  total: z.number().int(),
+});
+export type LayoutAvailability = z.infer<typeof layoutAvailabilitySchema>;
 
 /** GET /api/public/tickets/:token — the buyer page (no login; the token is the credential). */
-export interface BuyerView {
-  ticketId: string;
-  project: { id: string; name: string; nameEn: string; timezone: string };
-  category: { code: string; name: string; nameEn: string };
-  label: string;
-  status: TicketStatus;
-  issuedAt: string;
-  calledAt: string | null;
+export const buyerViewSchema = z.object({
+  ticketId: z.string(),
+  project: z.object({ id: z.string(), name: z.string(), nameEn: z.string(), timezone: z.string() }),
+  category: z.object({ code: z.string(), name: z.string(), nameEn: z.string() }),
+  label: z.string(),
+  status: ticketStatusSchema,
+  issuedAt: z.string(),
+  calledAt: z.string().nullable(),
   /** Set while CALLED with a registration: the selection window. */
-  selectionEndsAt: string | null;
+  selectionEndsAt: z.string().nullable(),
   /** Labels being served now in the buyer's category (most recent first). */
-  nowServing: string[];
+  nowServing: z.array(z.string()),
   /** WAITING only: people ahead in this ticket's own queue (see countPeopleAhead); else null. */
-  peopleAhead: number | null;
+  peopleAhead: z.number().int().nullable(),
   /** WAITING only: minutes, from people ahead and the recent calling rate of this category; null when unknown (no calls yet). */
-  estimatedWaitMinutes: number | null;
-  shortlist: BuyerShortlistUnit[];
-  availability: LayoutAvailability[];
-  serverTime: string;
-}
+  estimatedWaitMinutes: z.number().nullable(),
+  shortlist: z.array(buyerShortlistUnitSchema),
+  availability: z.array(layoutAvailabilitySchema),
+  serverTime: z.string(),
+});
+export type BuyerView = z.infer<typeof buyerViewSchema>;
 
 /** `availability:changed` on the buyer namespace: units whose status changed, and new counts. */
 export interface AvailabilityChangedEvent {

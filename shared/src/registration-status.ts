@@ -1,6 +1,9 @@
 /**
  * The registration lifecycle: ACTIVE until cancelled (退筹). Its own module because customers.ts
- * (a customer's registration summary) and registrations.ts (a registration's customer summary) both
- * name it, and neither may import the other (no import cycles).
+ * (a customer's registration summary) names it, and registrations.ts imports customers.ts (a
+ * registration's customer summary) — so customers.ts may not import registrations.ts (no import cycles).
  */
-export type RegistrationStatus = 'ACTIVE' | 'CANCELLED';
+import { z } from 'zod';
+
+export const registrationStatusSchema = z.enum(['ACTIVE', 'CANCELLED']);
+export type RegistrationStatus = z.infer<typeof registrationStatusSchema>;

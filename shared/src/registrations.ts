@@ -3,8 +3,8 @@
  * entitlement 机会数 — the most units the household may buy. Contracts and pure rules.
  */
 import { z } from 'zod';
-import type { CustomerStatus } from './customers.js';
-import type { RegistrationStatus } from './registration-status.js';
+import { customerStatusSchema } from './customers.js';
+import { registrationStatusSchema } from './registration-status.js';
 import { idSchema } from './schemas.js';
 
 /** Registration numbers are shown as R + 4 digits (R0007); more digits past 9999. */
@@ -32,49 +32,51 @@ export type CreateRegistrationBody = z.infer<typeof createRegistrationSchema>;
 export const registrationRefSchema = z.strictObject({ registrationId: idSchema });
 export const entitlementBodySchema = z.strictObject({ unitsAllowed: z.number().int().min(1).max(20) });
 
-export interface RegistrationInfo {
-  id: string;
-  projectId: string;
+export const registrationInfoSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
   /** 1, 2, … — shown with formatRegistrationNo. */
-  number: number;
-  label: string;
-  status: RegistrationStatus;
+  number: z.number().int(),
+  label: z.string(),
+  status: registrationStatusSchema,
   /**
    * `status` is the customer's (potential → interested → subscribed → signed), for the status colour.
    * `phone` as the privacy rule lets the caller see it (docs/privacy.md): clear, masked
    * (138****5678) or null. `ownerId`: the consultant who may select units for this buyer (null: the
    * public pool) — see canSelectFor.
    */
-  customer: {
-    id: string;
-    name: string;
-    phone: string | null;
-    ownerId: string | null;
-    ownerName: string | null;
-    status: CustomerStatus;
-  };
+  customer: z.object({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string().nullable(),
+    ownerId: z.string().nullable(),
+    ownerName: z.string().nullable(),
+    status: customerStatusSchema,
+  }),
   /**
    * The sincerity deposit 诚意金 is held: derived from the cashier's payments (a SINCERITY payment
    * recorded or converted into a deposit; refunded or voided ones do not count). Never set by a client.
    */
-  depositPaid: boolean;
-  unitsAllowed: number;
-  unitsUsed: number;
-  selectionStartsAt: string | null;
-  selectionEndsAt: string | null;
-  createdAt: string;
-}
+  depositPaid: z.boolean(),
+  unitsAllowed: z.number().int(),
+  unitsUsed: z.number().int(),
+  selectionStartsAt: z.string().nullable(),
+  selectionEndsAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type RegistrationInfo = z.infer<typeof registrationInfoSchema>;
 
-export interface RegistrationOverview {
-  registrations: RegistrationInfo[];
+export const registrationOverviewSchema = z.object({
+  registrations: z.array(registrationInfoSchema),
   /** Active registrations, their total entitlement, and the units that could still be bought. */
-  activeCount: number;
-  entitledUnits: number;
+  activeCount: z.number().int(),
+  entitledUnits: z.number().int(),
   /** Released and not sold or withheld (AVAILABLE in the live state, locked or not). */
-  availableUnits: number;
+  availableUnits: z.number().int(),
   /** More active registrations than available units: some buyers will leave with nothing. */
-  oversubscribed: boolean;
-}
+  oversubscribed: z.boolean(),
+});
+export type RegistrationOverview = z.infer<typeof registrationOverviewSchema>;
 
 /** The manager's warning rule (pure): registrations exceed the inventory on sale. */
 export function isOversubscribed(activeRegistrations: number, availableUnits: number): boolean {

@@ -144,6 +144,16 @@ export interface ServerToClientEvents {
   'system:status': (status: SystemStatus) => void;
   /** This socket's session ended (sign-out, ended from another device, user deactivated): the server hangs up next. */
   'session:ended': (event: SessionEndedEvent) => void;
+  /**
+   * This socket's device (board, kiosk, calling screen) was removed by a manager: the server hangs up
+   * next and refuses the key from then on with DEVICE_REVOKED. The screen says "pair again".
+   */
+  'device:revoked': (event: DeviceRevokedEvent) => void;
+}
+
+/** Hub event `device:revoked`. */
+export interface DeviceRevokedEvent {
+  deviceId: string;
 }
 
 /** Hub event `session:ended`, sent just before the server closes every socket of a session that ended. */

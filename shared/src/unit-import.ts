@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { lineText } from './text.js';
-import type { PriceListInfo } from './deals.js';
+import { priceListInfoSchema } from './deals.js';
 
 export const UNIT_SHEET_FORMATS = ['xlsx', 'csv'] as const;
 export type UnitSheetFormat = (typeof UNIT_SHEET_FORMATS)[number];
@@ -112,21 +112,22 @@ export interface ImportInvalidDetails {
 }
 
 /** What an accepted import did (or, with dryRun, would do). */
-export interface UnitImportResult {
-  dryRun: boolean;
-  rowCount: number;
+export const unitImportResultSchema = z.object({
+  dryRun: z.boolean(),
+  rowCount: z.number().int(),
   /** New units (NOT_RELEASED, with their prices in the active price list). */
-  created: number;
+  created: z.number().int(),
   /** Existing units whose facts (building, floor, position, layout, areas, orientation) changed. */
-  updated: number;
+  updated: z.number().int(),
   /** Rows that change nothing at all. */
-  unchanged: number;
+  unchanged: z.number().int(),
   /** Existing units whose list or floor price differs: they go into one PENDING price-list version. */
-  priceChanges: number;
+  priceChanges: z.number().int(),
   /** The PENDING version holding the price changes (null: none, or dryRun). */
-  pendingPriceList: PriceListInfo | null;
+  pendingPriceList: priceListInfoSchema.nullable(),
   /** Unit codes per kind of change (at most 200 each, in file order). */
-  createdCodes: string[];
-  updatedCodes: string[];
-  pricedCodes: string[];
-}
+  createdCodes: z.array(z.string()),
+  updatedCodes: z.array(z.string()),
+  pricedCodes: z.array(z.string()),
+});
+export type UnitImportResult = z.infer<typeof unitImportResultSchema>;

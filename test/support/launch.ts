@@ -30,6 +30,8 @@ export function launch(opts: {
   dataDir: string;
   args?: string[];
   env?: Record<string, string>;
+  /** The banner's text that means ready (default: the demo accounts' heading). */
+  readyText?: string;
 }): Launched {
   const started = Date.now();
   const proc = spawn('npx', ['tsx', 'scripts/start.ts', ...(opts.args ?? [])], {
@@ -53,7 +55,7 @@ export function launch(opts: {
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const ready = new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (text.includes('Demo accounts')) {
+      if (text.includes(opts.readyText ?? 'Demo accounts')) {
         clearInterval(timer);
         resolve(Date.now() - started);
       }

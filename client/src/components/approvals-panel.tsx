@@ -11,6 +11,7 @@ import type { ApprovalsStore } from '../stores/deals';
 import { showToast } from '../stores/toasts';
 import { Countdown } from './countdown';
 import { EmptyState, ErrorState, Spinner } from './ui';
+import './approvals-panel.css';
 
 export function ApprovalsPanel(props: {
   approvals: ApprovalsStore;

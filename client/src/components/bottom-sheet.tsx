@@ -3,6 +3,7 @@ import { Show, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { t } from '../lib/i18n';
 import { useModal } from '../lib/modal';
+import './bottom-sheet.css';
 
 export function BottomSheet(props: {
   open: boolean;

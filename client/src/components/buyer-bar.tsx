@@ -14,6 +14,7 @@ import type { LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { EmptyState, ErrorState, Spinner } from './ui';
+import './buyer-bar.css';
 
 export interface BuyerBarProps {
   picker: BuyerPicker;

@@ -24,6 +24,7 @@ import { api } from '../lib/api';
 import { describeError, locale, t } from '../lib/i18n';
 import { createLoad } from '@kaipan/web/resource';
 import { Spinner } from './ui';
+import './confirm-review.css';
 
 /** Who the subscription is for, as the review shows it. */
 export interface ReviewBuyer {

@@ -3,6 +3,7 @@ import { Show, type JSX } from 'solid-js';
 import { formatClock } from '@kaipan/shared';
 import { t, type MessageKey } from '../lib/i18n';
 import type { ConnectionState } from '../stores/units';
+import './connection.css';
 
 const LABEL: Record<ConnectionState, MessageKey> = {
   connecting: 'conn.connecting',

@@ -1,6 +1,7 @@
 /** mm:ss until a local deadline, red in the last 30 seconds. */
 import type { JSX } from 'solid-js';
 import { formatMmSs, secondsLeft } from '../lib/clock';
+import './countdown.css';
 
 export const URGENT_SECONDS = 30;
 

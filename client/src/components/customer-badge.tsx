@@ -5,6 +5,7 @@
 import { Show, type JSX } from 'solid-js';
 import { CUSTOMER_STATUS_COLORS, type CustomerStatus } from '@kaipan/shared';
 import { t, type MessageKey } from '../lib/i18n';
+import './customer-badge.css';
 
 export function customerStatusLabel(status: CustomerStatus): string {
   return t(`customerStatus.${status}` as MessageKey);

@@ -8,6 +8,7 @@ import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { Spinner } from './ui';
 import { tk, formatDateTime } from '../lib/customers-display';
+import './customer-follow-ups.css';
 
 export function FollowUpSection(props: {
   customer: CustomerDetail;

@@ -15,6 +15,7 @@ import { t, type MessageKey } from '../lib/i18n';
 import { BottomSheet } from './bottom-sheet';
 import { Spinner } from './ui';
 import { tk, customerErrorText } from '../lib/customers-display';
+import './customer-form.css';
 
 interface CoBuyerDraft {
   name: string;

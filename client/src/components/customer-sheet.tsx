@@ -15,6 +15,7 @@ import { ErrorState, LoadingState, Spinner } from './ui';
 import { tk, budgetText, SHORTLIST_POLL_MS } from '../lib/customers-display';
 import { ShortlistSection } from './customer-shortlist';
 import { FollowUpSection } from './customer-follow-ups';
+import './customer-sheet.css';
 
 export function CustomerSheet(props: {
   projectId: string;

@@ -8,6 +8,7 @@ import { describeError, locale, statusLabel, t } from '../lib/i18n';
 import type { Catalog } from '../stores/catalog';
 import { showToast } from '../stores/toasts';
 import { Spinner } from './ui';
+import './customer-shortlist.css';
 
 export function ShortlistSection(props: {
   customerId: string;

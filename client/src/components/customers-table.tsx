@@ -11,6 +11,7 @@ import { showToast } from '../stores/toasts';
 import { CustomerBadge, customerStatusLabel } from './customer-badge';
 import { ConfirmDialog } from './ui';
 import { idleDaysOf, activityText } from '../lib/customers-display';
+import './customers-table.css';
 
 export function ManagerTable(props: {
   projectId: string;

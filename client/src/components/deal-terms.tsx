@@ -23,6 +23,7 @@ import {
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
+import './deal-terms.css';
 
 export interface DealChoice {
   planId: string | undefined;

@@ -16,6 +16,7 @@ import {
 } from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../lib/i18n';
 import { useModal } from '../lib/modal';
+import './deals-common.css';
 
 export const money = (fen: number): string => formatYuan(fen, locale());
 

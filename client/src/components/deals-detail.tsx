@@ -34,6 +34,7 @@ import { RequestCard, type ChangeActions, type Viewer } from './deals-requests';
 import { DocumentButton } from './document-button';
 import { DepositChip } from './deposit-deadline';
 import { ErrorState, LoadingState, Spinner } from './ui';
+import './deals-detail.css';
 
 export interface TargetUnit {
   id: string;

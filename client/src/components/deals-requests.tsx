@@ -8,6 +8,7 @@ import type { ChangeRequestInfo } from '@kaipan/shared';
 import { t } from '../lib/i18n';
 import { ChangeStatusChip, FourEyesNote, KindChip, dateTimeText, requestSummary } from './deals-common';
 import { EmptyState, Spinner } from './ui';
+import './deals-requests.css';
 
 /** What the page does for a card (the page owns the API calls, the toasts and the refetch). */
 export interface ChangeActions {

@@ -8,6 +8,7 @@ import type { ChangeRequestInfo, SubscriptionInfo } from '@kaipan/shared';
 import { locale, t } from '../lib/i18n';
 import { KindChip, RefundChip, SubStatusChip, dateTimeText, money } from './deals-common';
 import { DepositChip } from './deposit-deadline';
+import './deals-subscriptions.css';
 
 function planName(s: SubscriptionInfo): string {
   if (!s.plan) return t('common.dash');

@@ -8,6 +8,7 @@ import { secondsLeft } from '../lib/clock';
 import { t } from '../lib/i18n';
 import { formatCountdown, toZonedInput } from '../lib/zoned-time';
 import { URGENT_SECONDS } from './countdown';
+import './deposit-deadline.css';
 
 /**
  * `HH:mm` on the project's clock (minutes cut, never rounded up: "by 09:14" is never later than the

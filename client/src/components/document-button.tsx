@@ -18,6 +18,7 @@ import {
   type DocumentSource,
 } from '../lib/documents';
 import { Spinner } from './ui';
+import './document-button.css';
 
 type View =
   | { state: 'idle' }

@@ -2,6 +2,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import { STATUS_COLORS, STATUS_ORDER, type UnitStatus } from '@kaipan/shared';
 import { statusLabel } from '../lib/i18n';
+import './legend.css';
 
 export function Legend(props: {
   counts?: Record<UnitStatus, number>;

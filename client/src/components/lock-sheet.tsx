@@ -39,6 +39,7 @@ import { Countdown, URGENT_SECONDS } from './countdown';
 import { DepositBanner } from './deposit-deadline';
 import { ErrorAlert, Spinner } from './ui';
 import { UnitFacts } from './unit-facts';
+import './lock-sheet.css';
 
 export interface LockSheetProps {
   projectId: string;

@@ -16,6 +16,7 @@ import {
 } from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../lib/i18n';
 import { useModal } from '../lib/modal';
+import './prices-common.css';
 
 /** "3,000,000.5" / "-12000" → fen; null when not a number with at most 2 decimals. */
 export function yuanToFen(text: string): number | null {

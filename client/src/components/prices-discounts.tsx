@@ -33,6 +33,7 @@ import {
   revealError,
   yuanToFen,
 } from './prices-common';
+import './prices-discounts.css';
 
 const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000';
 

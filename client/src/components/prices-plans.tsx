@@ -30,6 +30,7 @@ import {
   revealError,
   yuanToFen,
 } from './prices-common';
+import './prices-plans.css';
 
 /** The sample price of the schedule preview: ¥3,000,000. */
 const SAMPLE_PRICE_FEN = 300_000_000;

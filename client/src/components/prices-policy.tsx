@@ -31,6 +31,7 @@ import {
   roundingModeLabel,
   roundingUnitLabel,
 } from './prices-common';
+import './prices-policy.css';
 
 const STACKING_KEYS: Record<StackingRule, MessageKey> = {
   MULTIPLY_IN_ORDER: 'prices.pol.MULTIPLY_IN_ORDER',

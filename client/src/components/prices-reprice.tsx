@@ -30,6 +30,7 @@ import {
   signedMoney,
   yuanToFen,
 } from './prices-common';
+import './prices-reprice.css';
 
 export function RepriceForm(props: {
   projectId: string;

@@ -22,6 +22,7 @@ import {
   signedMoney,
   sourceLabel,
 } from './prices-common';
+import './prices-versions.css';
 
 export interface VersionsProps {
   projectId: string;

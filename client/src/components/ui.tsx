@@ -3,7 +3,9 @@ import { For, Show, createEffect, onCleanup, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { locale, t, toggleLocale } from '../lib/i18n';
 import { dismissToast, toasts } from '../stores/toasts';
-import { GlobeIcon } from '@kaipan/web/components/icons';
+import { LanguageSwitch as SharedLanguageSwitch } from '@kaipan/web/components/language-switch';
+import { holdModalFocus } from '@kaipan/web/components/modal-focus';
+import { StateView } from '@kaipan/web/components/state';
 
 export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Element {
   return (
@@ -17,52 +19,27 @@ export function Spinner(props: { label?: string; size?: 'sm' | 'md' }): JSX.Elem
 }
 
 export function LoadingState(props: { label?: string }): JSX.Element {
-  return (
-    <div class="state state--loading">
-      <Spinner />
-      <p>{props.label ?? t('common.loading')}</p>
-    </div>
-  );
+  return <StateView skin="state" tone="loading" spinner={<Spinner />} message={props.label ?? t('common.loading')} />;
 }
 
 export function EmptyState(props: { title: string; hint?: string; children?: JSX.Element }): JSX.Element {
   return (
-    <div class="state state--empty">
-      <svg class="state__icon" viewBox="0 0 48 48" aria-hidden="true">
-        <rect x="8" y="6" width="32" height="36" rx="3" fill="none" stroke="currentColor" stroke-width="2.5" />
-        <path
-          d="M16 14h6M26 14h6M16 22h6M26 22h6M16 30h6M26 30h6"
-          stroke="currentColor"
-          stroke-width="2.5"
-          stroke-linecap="round"
-        />
-      </svg>
-      <h2>{props.title}</h2>
-      <Show when={props.hint}>
-        <p>{props.hint}</p>
-      </Show>
+    <StateView skin="state" tone="empty" icon="list" title={props.title} message={props.hint}>
       {props.children}
-    </div>
+    </StateView>
   );
 }
 
 export function ErrorState(props: { title: string; message: string; onRetry?: () => void }): JSX.Element {
   return (
-    <div class="state state--error" role="alert">
-      <svg class="state__icon" viewBox="0 0 48 48" aria-hidden="true">
-        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
-        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-      </svg>
-      <h2>{props.title}</h2>
-      <p>{props.message}</p>
-      <Show when={props.onRetry}>
-        {(retry) => (
-          <button type="button" class="btn btn--primary" onClick={() => retry()()}>
-            {t('common.retry')}
-          </button>
-        )}
-      </Show>
-    </div>
+    <StateView
+      skin="state"
+      tone="error"
+      icon="error"
+      title={props.title}
+      message={props.message}
+      retry={props.onRetry && { label: t('common.retry'), class: 'btn btn--primary', onRetry: props.onRetry }}
+    />
   );
 }
 
@@ -81,16 +58,13 @@ export function ErrorAlert(props: { message: string | null | undefined | false }
 
 export function LanguageSwitch(props: { class?: string }): JSX.Element {
   return (
-    <button
-      type="button"
+    <SharedLanguageSwitch
+      language={{ locale, toggleLocale }}
       class={`btn btn--ghost lang-switch ${props.class ?? ''}`}
-      onClick={toggleLocale}
-      aria-label={t('common.language')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
-    >
-      <GlobeIcon size={18} />
-      <span>{t('common.switchLanguage')}</span>
-    </button>
+      iconSize={18}
+      label={t('common.switchLanguage')}
+      ariaLabel={t('common.language')}
+    />
   );
 }
 
@@ -105,21 +79,19 @@ export function ConfirmDialog(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }): JSX.Element {
+  let box: HTMLDivElement | undefined;
   let confirmButton: HTMLButtonElement | undefined;
   createEffect(() => {
     if (!props.open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape' && !props.busy) props.onCancel();
-    };
-    window.addEventListener('keydown', onKey);
+    onCleanup(holdModalFocus(() => box, { onEscape: () => props.onCancel(), locked: () => props.busy === true }));
     queueMicrotask(() => confirmButton?.focus());
-    onCleanup(() => window.removeEventListener('keydown', onKey));
   });
   return (
     <Show when={props.open}>
       <Portal>
         <div class="dialog-backdrop" onClick={() => !props.busy && props.onCancel()}>
           <div
+            ref={box}
             class="dialog"
             role="alertdialog"
             aria-modal="true"

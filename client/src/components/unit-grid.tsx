@@ -4,11 +4,13 @@
  */
 import { For, Index, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import { STATUS_COLORS, type CatalogUnit } from '@kaipan/shared';
+import { STATUS_COLORS, floorLabel, type CatalogUnit, type UnitKind } from '@kaipan/shared';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { formatCompactPrice, shortUnitCode, type BuildingLayout } from '../lib/display';
-import { locale, statusLabel, t } from '../lib/i18n';
+import { locale, statusLabel, t, type MessageKey } from '../lib/i18n';
+import './unit-grid-kinds.css';
 import type { LiveUnit } from '../stores/units';
+import './unit-grid.css';
 
 export type GridVariant = 'phone' | 'dense' | 'board';
 
@@ -54,9 +56,9 @@ export function UnitGrid(props: UnitGridProps): JSX.Element {
               type={props.onFloorClick ? 'button' : undefined}
               class="ugrid__floor"
               onClick={props.onFloorClick ? () => props.onFloorClick?.(floor) : undefined}
-              aria-label={t('grid.floor', { n: floor })}
+              aria-label={t('grid.floor', { n: floorLabel(floor) })}
             >
-              {floor}
+              {floorLabel(floor)}
             </Dynamic>
             <Index each={positions()}>
               {(position) => (
@@ -64,7 +66,9 @@ export function UnitGrid(props: UnitGridProps): JSX.Element {
                   when={props.layout.cells.get(floor)?.get(position())}
                   fallback={<div class="ugrid__void" aria-hidden="true" />}
                 >
-                  {(cat) => <UnitCell catalog={cat()} grid={props} interactive={interactive()} />}
+                  {(cat) => (
+                    <UnitCell catalog={cat()} grid={props} interactive={interactive()} upper={cat().floor !== floor} />
+                  )}
                 </Show>
               )}
             </Index>
@@ -75,7 +79,24 @@ export function UnitGrid(props: UnitGridProps): JSX.Element {
   );
 }
 
-function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactive: boolean }): JSX.Element {
+/** Short tags of the kinds that are not homes (shown in the cell: the grid and the board tell them apart). */
+const KIND_TAG: Partial<Record<UnitKind, MessageKey>> = {
+  SHOP: 'grid.kind.SHOP',
+  PARKING: 'grid.kind.PARKING',
+  STORAGE: 'grid.kind.STORAGE',
+};
+
+function UnitCell(props: {
+  catalog: CatalogUnit;
+  grid: UnitGridProps;
+  interactive: boolean;
+  /** This cell is the upper storey of a duplex 复式 (the unit itself sits on the floor below). */
+  upper: boolean;
+}): JSX.Element {
+  const kindTag = (): string | undefined => {
+    const key = props.catalog.kind ? KIND_TAG[props.catalog.kind] : undefined;
+    return key ? t(key) : undefined;
+  };
   const live = (): LiveUnit | undefined => props.grid.unit(props.catalog.id);
   const status = () => live()?.status ?? 'NOT_RELEASED';
   const colors = () => STATUS_COLORS[status()];
@@ -96,6 +117,8 @@ function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactiv
         'ucell--mine': mine(),
         'ucell--selected': selected(),
         'ucell--active': props.grid.activeId === props.catalog.id,
+        'ucell--duplex': props.catalog.floorSpan === 2,
+        'ucell--upper': props.upper,
         [`ucell--${status().toLowerCase()}`]: true,
       }}
       style={{ background: colors().bg, color: colors().fg }}
@@ -104,7 +127,13 @@ function UnitCell(props: { catalog: CatalogUnit; grid: UnitGridProps; interactiv
       aria-pressed={props.grid.isSelected ? selected() : undefined}
       title={props.grid.variant === 'dense' ? `${props.catalog.code} · ${statusLabel(status())}` : undefined}
     >
-      <span class="ucell__code">{code()}</span>
+      <span class="ucell__code">
+        {code()}
+        <Show when={kindTag()}>{(tag) => <span class="ucell__kind">{tag()}</span>}</Show>
+        <Show when={props.catalog.floorSpan === 2}>
+          <span class="ucell__kind">{t('grid.duplex')}</span>
+        </Show>
+      </span>
       <Show when={props.grid.variant === 'board' && tag()}>{(label) => <span class="ucell__tag">{label()}</span>}</Show>
       <Show when={props.grid.variant !== 'board'}>
         <Show

@@ -22,10 +22,5 @@ export const boardMessages = defineMessages({
   'board.lotterySeed': ['种子承诺', 'Seed commitment'],
   'board.lotteryVerify': ['扫码或访问网址核验', 'Scan or visit to verify'],
   'board.nextRelease': ['下一批推盘', 'Next release'],
-  'board.keyMissing': ['缺少设备密钥', 'Device key missing'],
-  'board.keyMissingBody': [
-    '请使用销控台提供的大屏链接（包含 ?key=…）打开此页面。',
-    'Open this page with the board link from the sales desk (it contains ?key=…).',
-  ],
   'board.keyInvalid': ['设备密钥无效', 'Device key not accepted'],
 });

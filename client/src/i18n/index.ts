@@ -10,6 +10,7 @@ import { commonMessages } from './common';
 import { consultantMessages } from './consultant';
 import { customersMessages } from './customers';
 import { dealsMessages } from './deals';
+import { devicesMessages } from './devices';
 import { documentsMessages } from './documents';
 import { importMessages } from './import';
 import { lotteryMessages } from './lottery';
@@ -18,6 +19,9 @@ import { membersMessages } from './members';
 import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
+import { usersMessages } from './users';
+import { setupBuildingsMessages } from './setup-buildings';
+import { setupMessages } from './setup';
 
 export { auditActionLabels } from './audit';
 export { unitStatusLabels } from './common';
@@ -40,6 +44,10 @@ export const FEATURE_DICTIONARIES = {
   documents: documentsMessages,
   agreement: agreementMessages,
   members: membersMessages,
+  users: usersMessages,
+  devices: devicesMessages,
+  setupBuildings: setupBuildingsMessages,
+  setup: setupMessages,
 } as const;
 
 export const messages = {
@@ -59,6 +67,10 @@ export const messages = {
   ...documentsMessages,
   ...agreementMessages,
   ...membersMessages,
+  ...usersMessages,
+  ...devicesMessages,
+  ...setupBuildingsMessages,
+  ...setupMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

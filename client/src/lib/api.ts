@@ -9,23 +9,31 @@ import {
   urlOf,
   type AddMemberBody,
   type AgreementSettingsBody,
+  type ApprovePairingBody,
   type ApiRoute,
+  type BuildingPatternInput,
   type Buyer,
   type CallArgs,
   type CallInput,
   type ChangeRequestBody,
   type ChangeStatus,
   type CreateCustomerBody,
+  type CreateDeviceBody,
   type CreateFollowUpBody,
   type CreateLotteryBody,
+  type CreateProjectBody,
   type CreateRegistrationBody,
   type DecisionBody,
   type DiscountRuleBody,
   type DocumentKind,
   type DocumentRequestBody,
+  type EditUnitsBody,
   type HttpMethod,
+  type LayoutBody,
   type PaymentPlanBody,
+  type PermitBody,
   type PriceApprovalRequestBody,
+  type PriceFormulaInput,
   type PricingSettingsBody,
   type ProjectSettingsBody,
   type QuoteBody,
@@ -40,6 +48,7 @@ import {
   type UnitSheetFormat,
   type UpdateCustomerBody,
   type UpdateTeamBody,
+  type UpdateProjectBody,
   type WithholdChannel,
 } from '@kaipan/shared';
 import { createTransport, type RequestAuth } from '@kaipan/web/http/transport';
@@ -84,11 +93,31 @@ export function createApi(auth: ApiAuth) {
     failedLogins: (query: { limit?: number; before?: string; username?: string } = {}) =>
       call(API.auth.failedLogins, { query }),
     users: () => call(API.users.list),
+    createUser: (body: { username: string; displayName: string; password: string }) => call(API.users.create, { body }),
+    resetPassword: (userId: string, password?: string) =>
+      call(API.users.resetPassword, { params: { userId }, body: password ? { password } : {} }),
+    /** The signed-in user chooses a new password; answers a fresh session (as sign-in). */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call(API.auth.changePassword, { body: { currentPassword, newPassword } }),
+    /** First run (no login): does the install need its first administrator; create it with the setup code. */
+    firstRunStatus: () => call(API.firstRun.status),
+    firstRun: (body: { code: string; username: string; displayName: string; password: string }) =>
+      call(API.firstRun.create, { body }),
+    /** Managers: the project's devices; create (the key in this answer only), rename, revoke. */
+    devices: (projectId: string) => call(API.devices.list, { params: { projectId } }),
+    createDevice: (projectId: string, body: CreateDeviceBody) =>
+      call(API.devices.create, { params: { projectId }, body }),
+    renameDevice: (deviceId: string, name: string) =>
+      call(API.devices.rename, { params: { deviceId }, body: { name } }),
+    revokeDevice: (deviceId: string) => call(API.devices.revoke, { params: { deviceId } }),
+    /** A waiting screen's pairing code, and approving it as a named device. */
+    pairing: (code: string) => call(API.devices.showPairing, { params: { code } }),
+    approvePairing: (code: string, body: ApprovePairingBody) =>
+      call(API.devices.approvePairing, { params: { code }, body }),
     deactivateUser: (userId: string) => call(API.users.deactivate, { params: { userId } }),
     activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
     endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),
 
-    projects: () => call(API.projects.list),
     /** Members of a project with their role and team, and its teams (managers). */
     members: (projectId: string) => call(API.members.list, { params: { projectId } }),
     addMember: (projectId: string, body: AddMemberBody) => call(API.members.add, { params: { projectId }, body }),
@@ -99,6 +128,27 @@ export function createApi(auth: ApiAuth) {
     updateTeam: (projectId: string, teamId: string, body: UpdateTeamBody) =>
       call(API.members.updateTeam, { params: { projectId, teamId }, body }),
     deleteTeam: (projectId: string, teamId: string) => call(API.members.deleteTeam, { params: { projectId, teamId } }),
+    projects: (includeArchived = false) =>
+      call(API.projects.list, { query: { includeArchived: includeArchived ? 'true' : 'false' } }),
+    /** Project setup (docs/setup.md): create (administrators), details, edit, archive, presale permits. */
+    createProject: (body: CreateProjectBody) => call(API.projects.create, { body }),
+    projectDetails: (projectId: string) => call(API.projects.details, { params: { projectId } }),
+    updateProject: (projectId: string, body: UpdateProjectBody) =>
+      call(API.projects.update, { params: { projectId }, body }),
+    archiveProject: (projectId: string) => call(API.projects.archive, { params: { projectId } }),
+    unarchiveProject: (projectId: string) => call(API.projects.unarchive, { params: { projectId } }),
+    permits: (projectId: string) => call(API.projects.permits, { params: { projectId } }),
+    createPermit: (projectId: string, body: PermitBody) =>
+      call(API.projects.createPermit, { params: { projectId }, body }),
+    deletePermit: (permitId: string) => call(API.projects.deletePermit, { params: { permitId } }),
+    /** The deposit rule 定金时限 and required deposit (fen on the wire). */
+    cashierSettings: (projectId: string) => call(API.cashier.settings, { params: { projectId } }),
+    updateCashierSettings: (
+      projectId: string,
+      body: { depositWindowMinutes?: number | null; requiredDepositFen?: number },
+    ) => call(API.cashier.updateSettings, { params: { projectId }, body }),
+    queueCategories: (projectId: string) => call(API.queue.categories, { params: { projectId } }),
+    receiptBooks: (projectId: string) => call(API.cashier.books, { params: { projectId } }),
     catalog: (projectId: string) => call(API.projects.catalog, { params: { projectId } }),
     snapshot: (projectId: string) => call(API.projects.snapshot, { params: { projectId } }),
     /** My live locks with their tokens (adopt locks taken on another device). */
@@ -128,6 +178,32 @@ export function createApi(auth: ApiAuth) {
     withhold: (unitId: string, reason: string, channel?: WithholdChannel) =>
       call(API.units.withhold, { params: { unitId }, body: channel ? { reason, channel } : { reason } }),
     unwithhold: (unitId: string) => call(API.units.unwithhold, { params: { unitId } }),
+
+    /** Project setup: buildings from a pattern, layouts 户型, formula prices, the grid editor (docs/buildings.md). */
+    buildings: (projectId: string) => call(API.buildings.list, { params: { projectId } }),
+    previewBuilding: (projectId: string, body: BuildingPatternInput) =>
+      call(API.buildings.preview, { params: { projectId }, body }),
+    createBuilding: (projectId: string, body: BuildingPatternInput) =>
+      call(API.buildings.create, { params: { projectId }, body }),
+    deleteBuilding: (buildingId: string) => call(API.buildings.remove, { params: { buildingId } }),
+    setupUnits: (projectId: string, buildingId?: string) =>
+      call(API.buildings.units, { params: { projectId }, query: buildingId ? { buildingId } : {} }),
+    editUnits: (projectId: string, body: EditUnitsBody) =>
+      call(API.buildings.editUnits, { params: { projectId }, body }),
+    deleteUnits: (projectId: string, unitIds: string[]) =>
+      call(API.buildings.deleteUnits, { params: { projectId }, body: { unitIds } }),
+    layouts: (projectId: string) => call(API.buildings.layouts, { params: { projectId } }),
+    createLayout: (projectId: string, body: LayoutBody) =>
+      call(API.buildings.createLayout, { params: { projectId }, body }),
+    updateLayout: (layoutId: string, body: LayoutBody) =>
+      call(API.buildings.updateLayout, { params: { layoutId }, body }),
+    previewFormula: (projectId: string, body: PriceFormulaInput) =>
+      call(API.buildings.formulaPreview, { params: { projectId }, body }),
+    applyFormula: (projectId: string, body: PriceFormulaInput) =>
+      call(API.buildings.formulaApply, { params: { projectId }, body }),
+    filedPriceRule: (projectId: string) => call(API.buildings.getFiledPriceRule, { params: { projectId } }),
+    setFiledPriceRule: (projectId: string, refuseAboveFiledPrice: boolean) =>
+      call(API.buildings.filedPriceRule, { params: { projectId }, body: { refuseAboveFiledPrice } }),
 
     registrations: (projectId: string) => call(API.registrations.overview, { params: { projectId } }),
     createRegistration: (projectId: string, body: CreateRegistrationBody) =>

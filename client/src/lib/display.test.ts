@@ -53,6 +53,18 @@ describe('layoutBuilding', () => {
   it('widens to the largest position found', () => {
     expect(layoutBuilding(building, [unit(1, 4)]).columns).toBe(4);
   });
+
+  it('shows a duplex on its floor and on the next storey (over skipped numbers, or up to the top floor), counted once', () => {
+    const tall: BuildingInfo = { ...building, floors: 18 };
+    const duplex = { ...unit(12, 1), floorSpan: 2 };
+    const top = { ...unit(17, 2), floorSpan: 2 };
+    // 13 and 14 skipped: the storey above 12 is 15.
+    const l = layoutBuilding(tall, [duplex, unit(12, 2), unit(15, 2), unit(-1, 1), top]);
+    expect(l.cells.get(15)?.get(1)?.id).toBe(duplex.id);
+    expect(l.cells.get(18)?.get(2)?.id).toBe(top.id);
+    expect(l.floors).toEqual([18, 17, 15, 12, -1]);
+    expect(l.units).toHaveLength(5);
+  });
 });
 
 describe('describeDevice', () => {

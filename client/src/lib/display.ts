@@ -56,6 +56,20 @@ export function layoutBuilding(building: BuildingInfo, units: readonly CatalogUn
     row.set(u.position, u);
     columns = Math.max(columns, u.position);
   }
+  // A duplex 复式 (floorSpan 2) also shows on the storey above its floor: the next floor holding
+  // units (skipped numbers such as 13 and 14 lie between), else the next number up to the top floor.
+  const withUnits = [...cells.keys()].sort((a, b) => a - b);
+  for (const u of own) {
+    if (u.floorSpan !== 2) continue;
+    const upper = withUnits.find((f) => f > u.floor) ?? (u.floor + 1 === 0 ? 1 : u.floor + 1);
+    if (!withUnits.includes(upper) && upper > Math.max(building.floors, u.floor + 1)) continue;
+    let row = cells.get(upper);
+    if (!row) {
+      row = new Map();
+      cells.set(upper, row);
+    }
+    if (!row.has(u.position)) row.set(u.position, u);
+  }
   const floors = [...cells.keys()].sort((a, b) => b - a);
   return { building, floors, columns: Math.max(1, columns), cells, units: own };
 }

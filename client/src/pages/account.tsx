@@ -10,6 +10,7 @@ import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader, logoutEverywhere } from '../components/app-header';
 import { ConfirmDialog, ErrorState, LoadingState } from '../components/ui';
+import './account.css';
 
 const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());
 
@@ -95,7 +96,13 @@ export default function AccountPage(props: { user: UserInfo }): JSX.Element {
         <Show when={sessions.value()?.length === 1}>
           <p class="account__empty">{t('account.empty')}</p>
         </Show>
+        <A href="/account/password" class="btn btn--secondary account__admin" data-testid="change-password-link">
+          {t('changePassword.link')}
+        </A>
         <Show when={isAdmin(props.user)}>
+          <A href="/setup/users" class="btn btn--secondary account__admin">
+            {t('users.link')}
+          </A>
           <A href="/admin/security" class="btn btn--secondary account__admin">
             {t('account.admin')}
           </A>

@@ -1,7 +1,7 @@
 /**
  * /admin/security — administrators: failed sign-ins (who tried which account from where, and how long
  * that source must now wait) and the users, with "end sessions" and deactivate / activate.
- * User management proper (create, edit, roles) comes with issue 14 and goes beside this.
+ * Creating users and resetting passwords: /setup/users (pages/setup/users.tsx).
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import type { FailedLoginInfo, UserAccountInfo, UserInfo } from '@kaipan/shared';
@@ -13,6 +13,7 @@ import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
+import './admin-security.css';
 
 const PAGE = 50;
 const formatWhen = (iso: string): string => formatLocalDateTime(iso, locale());

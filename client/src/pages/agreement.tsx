@@ -20,6 +20,7 @@ import { AppHeader } from '../components/app-header';
 import { DocumentButton } from '../components/document-button';
 import type { AgreementSampleRequest } from '../lib/documents';
 import { ErrorAlert, ErrorState, LoadingState, Spinner } from '../components/ui';
+import './agreement.css';
 
 export default function AgreementPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   return (

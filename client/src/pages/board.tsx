@@ -44,6 +44,7 @@ import { createWithheld } from '../stores/withheld';
 import { UnitGrid } from '../components/unit-grid';
 import { BrandMark } from '../components/app-header';
 import { Spinner } from '../components/ui';
+import './board.css';
 
 const CATALOG_RETRY_MS = 10_000;
 const FATAL_RETRY_MS = 30_000;
@@ -59,21 +60,6 @@ function Bi(props: { k: MessageKey; params?: MessageParams }): JSX.Element {
   );
 }
 
-export function BoardKeyMissing(): JSX.Element {
-  return (
-    <div class="board board--message">
-      <div class="board__message">
-        <BrandMark size={64} />
-        <h1>
-          <Bi k="board.keyMissing" />
-        </h1>
-        <p>{tIn('zh-CN', 'board.keyMissingBody')}</p>
-        <p class="board__message-en">{tIn('en', 'board.keyMissingBody')}</p>
-      </div>
-    </div>
-  );
-}
-
 /** How often the board re-reads the batch schedule (a change shows within this). */
 const BATCHES_POLL_MS = 15_000;
 
@@ -84,7 +70,12 @@ const CONN_KEYS: Record<ConnectionState, MessageKey> = {
   resyncing: 'conn.resyncing',
 };
 
-export default function BoardPage(props: { projectId: string; deviceKey: string }): JSX.Element {
+export default function BoardPage(props: {
+  projectId: string;
+  deviceKey: string;
+  /** A manager revoked this board: the route forgets the key and shows the pairing screen. */
+  onRevoked: () => void;
+}): JSX.Element {
   const client = createApi({ kind: 'device', deviceKey: props.deviceKey });
   const catalog = createCatalog(props.projectId, client);
   const units = createUnitsStore({
@@ -146,6 +137,12 @@ export default function BoardPage(props: { projectId: string; deviceKey: string 
       day: '2-digit',
       weekday: 'short',
     }).format(now());
+  // Revoked: told over the hub at once (device:revoked), or refused on a request or handshake later.
+  onCleanup(units.listen('device:revoked', () => props.onRevoked()));
+  createEffect(() => {
+    const err = units.state.fatal ?? catalog.catalog.error();
+    if (err && toApiError(err).code === 'DEVICE_REVOKED') props.onRevoked();
+  });
   const fatalIsKey = (): boolean => {
     const code =
       units.state.fatal?.code ?? (catalog.catalog.error() ? toApiError(catalog.catalog.error()).code : undefined);

@@ -21,6 +21,7 @@ import { createBuyerTicketStore } from '../stores/buyer-ticket';
 import { BrandMark } from '../components/app-header';
 import { ConnectionIndicator } from '../components/connection';
 import { ErrorState, LanguageSwitch, LoadingState } from '../components/ui';
+import './buyer.css';
 
 const STATUS_KEYS: Record<TicketStatus, MessageKey> = {
   WAITING: 'buyerPage.status.WAITING',

@@ -27,6 +27,7 @@ import { StatusBanners } from '../components/status-banners';
 import { UnitGrid } from '../components/unit-grid';
 import { EmptyState, ErrorState } from '../components/ui';
 import { GridSkeleton } from '../components/grid-skeleton';
+import './consultant.css';
 
 export default function ConsultantPage(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);

@@ -27,6 +27,7 @@ import { idleDaysOf, activityText, PAGE_SIZE, type CustomerVariant } from '../li
 import { ManagerTable } from '../components/customers-table';
 import { CustomerSheet } from '../components/customer-sheet';
 import { CustomerForm } from '../components/customer-form';
+import './customers.css';
 
 export default function CustomersPage(props: {
   projectId: string;

@@ -26,6 +26,7 @@ import { kindLabel, money, requestSummary } from '../components/deals-common';
 import { DealDrawer, type TargetUnit } from '../components/deals-detail';
 import { RequestQueue, isMine, type ChangeActions, type Viewer } from '../components/deals-requests';
 import { SubscriptionList } from '../components/deals-subscriptions';
+import './deals.css';
 
 type Variant = 'consultant' | 'manager';
 type StatusFilter = '' | SubscriptionInfo['status'];

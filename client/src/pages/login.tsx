@@ -1,6 +1,6 @@
 /** /login — phone-first sign-in. Errors are translated by code. */
 import { Show, createSignal, onMount, type JSX } from 'solid-js';
-import { useNavigate, useSearchParams } from '@solidjs/router';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { api, toApiError, type ClientErrorCode } from '../lib/api';
 import { errorText, t } from '../lib/i18n';
 import { session, sessionEndReason, signIn } from '../stores/session';
@@ -26,6 +26,14 @@ export default function LoginPage(): JSX.Element {
   /** Seconds this device must wait after too many failed sign-ins (RATE_LIMITED with retryAfterSeconds). */
   const [waitSeconds, setWaitSeconds] = createSignal<number | null>(null);
   let usernameInput: HTMLInputElement | undefined;
+  /** An install without an administrator yet: the first-run page creates one. */
+  const [firstRun, setFirstRun] = createSignal(false);
+  onMount(() => {
+    api.firstRunStatus().then(
+      (status) => setFirstRun(status.needed),
+      () => undefined,
+    );
+  });
 
   onMount(() => {
     if (session()) navigate(safeNext(search.next), { replace: true });
@@ -45,7 +53,10 @@ export default function LoginPage(): JSX.Element {
     try {
       const res = await api.login(u, password());
       signIn(res);
-      navigate(safeNext(search.next), { replace: true });
+      // A password an administrator reset: choose a new one first (the server answers nothing else).
+      if (res.passwordChangeRequired)
+        navigate(`/account/password?next=${encodeURIComponent(safeNext(search.next))}`, { replace: true });
+      else navigate(safeNext(search.next), { replace: true });
     } catch (err) {
       const apiError = toApiError(err);
       const retry = (apiError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
@@ -74,6 +85,11 @@ export default function LoginPage(): JSX.Element {
         </div>
         <h1 class="login__title">{t('login.title')}</h1>
         <p class="login__subtitle">{t('login.subtitle')}</p>
+        <Show when={firstRun()}>
+          <A href="/setup/first-run" class="alert alert--info login__first-run" data-testid="first-run-link">
+            {t('firstRun.link')}
+          </A>
+        </Show>
         <form class="form" onSubmit={(e) => void submit(e)} novalidate>
           <Show when={!error() && sessionEndReason()}>
             {(reason) => (

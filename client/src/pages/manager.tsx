@@ -47,6 +47,7 @@ import { ApprovalsPanel } from '../components/approvals-panel';
 import { createApprovals } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
 import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, Spinner } from '../components/ui';
+import './manager.css';
 
 type Mode = 'inspect' | 'select';
 
@@ -210,11 +211,14 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
             <A href={`/manager/${props.projectId}/import`} class="btn btn--ghost btn--sm hide-phone">
               {t('import.link')}
             </A>
+            <A href={`/setup/${props.projectId}/buildings`} class="btn btn--ghost btn--sm hide-phone">
+              {t('setupB.link')}
+            </A>
             <A href={`/manager/${props.projectId}/agreement`} class="btn btn--ghost btn--sm hide-phone">
               {t('agreement.link')}
             </A>
-            <A href={`/setup/${props.projectId}/members`} class="btn btn--ghost btn--sm hide-phone">
-              {t('members.menu')}
+            <A href={`/setup/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
+              {t('setup.title')}
             </A>
             <button
               type="button"

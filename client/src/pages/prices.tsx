@@ -25,6 +25,7 @@ import { RepriceForm } from '../components/prices-reprice';
 import { DiscountsTab } from '../components/prices-discounts';
 import { PlansTab } from '../components/prices-plans';
 import { PolicyTab } from '../components/prices-policy';
+import './prices.css';
 
 const TABS = ['versions', 'reprice', 'discounts', 'plans', 'policy'] as const;
 type Tab = (typeof TABS)[number];

@@ -79,6 +79,9 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
                           <A href={`/setup/${p.id}/members`} class="btn btn--secondary btn--sm">
                             {t('members.menu')}
                           </A>
+                          <A href={`/setup/${p.id}`} class="btn btn--secondary btn--sm">
+                            {t('setup.link')}
+                          </A>
                         </div>
                       </Show>
                     </li>
@@ -88,6 +91,11 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
             )}
           </Match>
         </Switch>
+        <Show when={isAdmin(props.user) || projects.value()?.some((p) => isManagerRole(p.myRole))}>
+          <A href="/setup" class="btn btn--secondary projects__admin">
+            {t('setup.projectsTitle')}
+          </A>
+        </Show>
         <Show when={isAdmin(props.user)}>
           <A href="/admin/security" class="btn btn--secondary projects__admin">
             {t('account.admin')}

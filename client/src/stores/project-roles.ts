@@ -16,13 +16,17 @@ let loading: Promise<void> | null = null;
 /** Remember the roles of a project list just read (the project picker reads it anyway). */
 export function rememberProjectRoles(list: readonly ProjectListItem[]): void {
   const userId = session()?.user.id;
-  if (userId) setRoles({ userId, byProject: new Map(list.map((p) => [p.id, p.myRole])) });
+  if (!userId) return;
+  // Merged into what is known (a list without the archived projects does not forget their roles).
+  const known = roles();
+  const before = known?.userId === userId ? [...known.byProject] : [];
+  setRoles({ userId, byProject: new Map([...before, ...list.map((p) => [p.id, p.myRole] as const)]) });
 }
 
 /** Read the roles again (after a role change, or when another user signed in). */
 export function refreshProjectRoles(): Promise<void> {
   loading ??= api
-    .projects()
+    .projects(true)
     .then(rememberProjectRoles)
     .catch(() => undefined)
     .finally(() => {
@@ -49,6 +53,17 @@ export function projectRole(user: UserInfo | null | undefined, projectId: string
 /** Manages the project (ADMIN or its MANAGER): pause, withhold, prices, members… */
 export function isManager(user: UserInfo | null | undefined, projectId: string): boolean {
   return isManagerRole(projectRole(user, projectId) ?? null);
+}
+
+/** Known NOT to manage the project (false while the roles are being read: the screen waits, the server decides). */
+export function knownNotManager(user: UserInfo | null | undefined, projectId: string): boolean {
+  const role = projectRole(user, projectId);
+  return role !== undefined && !isManagerRole(role);
+}
+
+/** The projects of a list the user manages (their role there is MANAGER, or they are an administrator). */
+export function managedProjects<P extends ProjectListItem>(list: readonly P[]): P[] {
+  return list.filter((p) => isManagerRole(p.myRole));
 }
 
 /** Sells in the project (locks, confirms, customers): consultants and managers. */

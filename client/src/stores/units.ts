@@ -67,7 +67,7 @@ export interface UnitsStoreOptions {
   deals?: { api: Api; limit: number };
 }
 
-const FATAL_CODES = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'INVALID_CREDENTIALS']);
+const FATAL_CODES = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED', 'INVALID_CREDENTIALS', 'DEVICE_REVOKED']);
 /** An overlay the server never answered for (frame lost, command timed out) must not stick. */
 const OVERLAY_MAX_MS = 10_000;
 

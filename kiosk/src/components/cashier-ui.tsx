@@ -14,7 +14,9 @@ import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
-import { GlobeIcon } from '@kaipan/web/components/icons';
+import { LanguageSwitch } from '@kaipan/web/components/language-switch';
+import { holdModalFocus } from '@kaipan/web/components/modal-focus';
+import { StateView } from '@kaipan/web/components/state';
 
 /** One clock for every countdown on the desk (1 s). */
 const clock = createRoot(() => {
@@ -37,10 +39,7 @@ export function Spinner(props: { light?: boolean; label?: string }): JSX.Element
 
 export function Loading(props: { label?: string }): JSX.Element {
   return (
-    <div class="c-state" aria-busy="true">
-      <Spinner />
-      <p>{props.label ?? ct('common.loading')}</p>
-    </div>
+    <StateView skin="c-state" tone="loading" spinner={<Spinner />} message={props.label ?? ct('common.loading')} />
   );
 }
 
@@ -51,24 +50,23 @@ export function Failure(props: {
   children?: JSX.Element;
 }): JSX.Element {
   return (
-    <div class="c-state c-state--error" role="alert">
-      <svg class="c-state__icon" viewBox="0 0 48 48" aria-hidden="true">
-        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
-        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-      </svg>
-      <h2>{props.title}</h2>
-      <Show when={props.message}>
-        <p>{props.message}</p>
-      </Show>
-      <Show when={props.onRetry}>
-        {(retry) => (
-          <button type="button" class="c-btn c-btn--primary" disabled={!online()} onClick={() => retry()()}>
-            {ct('common.retry')}
-          </button>
-        )}
-      </Show>
+    <StateView
+      skin="c-state"
+      tone="error"
+      icon="error"
+      title={props.title}
+      message={props.message}
+      retry={
+        props.onRetry && {
+          label: ct('common.retry'),
+          class: 'c-btn c-btn--primary',
+          disabled: !online(),
+          onRetry: props.onRetry,
+        }
+      }
+    >
       {props.children}
-    </div>
+    </StateView>
   );
 }
 
@@ -79,27 +77,16 @@ export function Empty(props: {
   children?: JSX.Element;
 }): JSX.Element {
   return (
-    <div class="c-state c-state--empty">
-      <svg class="c-state__icon c-state__icon--muted" viewBox="0 0 48 48" aria-hidden="true">
-        <Show
-          when={props.icon === 'search'}
-          fallback={
-            <>
-              <rect x="11" y="6" width="26" height="36" rx="3" fill="none" stroke="currentColor" stroke-width="2.5" />
-              <path d="M17 16h14M17 23h14M17 30h8" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" />
-            </>
-          }
-        >
-          <circle cx="21" cy="21" r="12" fill="none" stroke="currentColor" stroke-width="2.5" />
-          <path d="M30 30l10 10" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-        </Show>
-      </svg>
-      <h2>{props.title}</h2>
-      <Show when={props.hint}>
-        <p>{props.hint}</p>
-      </Show>
+    <StateView
+      skin="c-state"
+      tone="empty"
+      icon={props.icon === 'search' ? 'search' : 'document'}
+      iconClass="c-state__icon--muted"
+      title={props.title}
+      message={props.hint}
+    >
       {props.children}
-    </div>
+    </StateView>
   );
 }
 
@@ -129,16 +116,13 @@ export function SystemBar(): JSX.Element {
 /** 中文 / English (shows the language it switches to). */
 export function LangSwitch(): JSX.Element {
   return (
-    <button
-      type="button"
+    <LanguageSwitch
+      language={{ locale, toggleLocale }}
       class="c-btn c-btn--ghost c-lang"
-      onClick={toggleLocale}
-      aria-label={ct('common.languageLabel')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
-    >
-      <GlobeIcon size={18} />
-      {ct('common.language')}
-    </button>
+      iconSize={18}
+      label={ct('common.language')}
+      ariaLabel={ct('common.languageLabel')}
+    />
   );
 }
 
@@ -316,41 +300,13 @@ export function Modal(props: {
   testid?: string;
 }): JSX.Element {
   let box: HTMLDivElement | undefined;
-  let previous: Element | null = null;
-  const onKey = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && !props.locked) {
-      e.preventDefault();
-      props.onClose();
-    }
-    if (e.key === 'Tab' && box) {
-      const focusable = Array.from(
-        box.querySelectorAll<HTMLElement>(
-          'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex="0"], a[href]',
-        ),
-      );
-      const first = focusable[0];
-      const last = focusable[focusable.length - 1];
-      if (!first || !last) return;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    }
-  };
   onMount(() => {
-    previous = document.activeElement;
-    document.addEventListener('keydown', onKey);
+    const release = holdModalFocus(() => box, { onEscape: () => props.onClose(), locked: () => props.locked === true });
+    onCleanup(release);
     const target = box?.querySelector<HTMLElement>(
       '[autofocus], input:not(:disabled), select, textarea, button.c-btn--primary, button',
     );
     target?.focus();
-  });
-  onCleanup(() => {
-    document.removeEventListener('keydown', onKey);
-    if (previous instanceof HTMLElement) previous.focus();
   });
   return (
     <div

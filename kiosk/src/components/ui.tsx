@@ -4,8 +4,9 @@ import QRCode from 'qrcode';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
 import { locale, t, toggleLocale } from '../lib/i18n';
-import { GlobeIcon } from '@kaipan/web/components/icons';
+import { LanguageSwitch } from '@kaipan/web/components/language-switch';
 import { BrandMark as SharedBrandMark } from '@kaipan/web/components/icons';
+import { StateView } from '@kaipan/web/components/state';
 
 /** The brand mark at the kiosk's size (40 px) unless told. */
 export function BrandMark(props: { size?: number }): JSX.Element {
@@ -15,16 +16,13 @@ export function BrandMark(props: { size?: number }): JSX.Element {
 /** The big 中文 / English toggle (shows the language it switches to). */
 export function LangToggle(): JSX.Element {
   return (
-    <button
-      type="button"
+    <LanguageSwitch
+      language={{ locale, toggleLocale }}
       class="k-lang"
-      onClick={toggleLocale}
-      aria-label={t('common.languageLabel')}
-      lang={locale() === 'zh-CN' ? 'en' : 'zh-CN'}
-    >
-      <GlobeIcon size={28} />
-      <span>{t('common.language')}</span>
-    </button>
+      iconSize={28}
+      label={t('common.language')}
+      ariaLabel={t('common.languageLabel')}
+    />
   );
 }
 
@@ -63,12 +61,7 @@ export function Spinner(props: { light?: boolean }): JSX.Element {
 }
 
 export function LoadingState(): JSX.Element {
-  return (
-    <div class="k-state">
-      <Spinner />
-      <p>{t('common.loading')}</p>
-    </div>
-  );
+  return <StateView skin="k-state" tone="loading" spinner={<Spinner />} message={t('common.loading')} />;
 }
 
 export function ErrorState(props: {
@@ -78,24 +71,23 @@ export function ErrorState(props: {
   children?: JSX.Element;
 }): JSX.Element {
   return (
-    <div class="k-state k-state--error" role="alert">
-      <svg class="k-state__icon" viewBox="0 0 48 48" aria-hidden="true">
-        <circle cx="24" cy="24" r="18" fill="none" stroke="currentColor" stroke-width="2.5" />
-        <path d="M24 14v12M24 32v1" stroke="currentColor" stroke-width="3" stroke-linecap="round" />
-      </svg>
-      <h2>{props.title}</h2>
-      <Show when={props.message}>
-        <p>{props.message}</p>
-      </Show>
-      <Show when={props.onRetry}>
-        {(retry) => (
-          <button type="button" class="k-btn k-btn--primary" disabled={!online()} onClick={() => retry()()}>
-            {t('common.retry')}
-          </button>
-        )}
-      </Show>
+    <StateView
+      skin="k-state"
+      tone="error"
+      icon="error"
+      title={props.title}
+      message={props.message}
+      retry={
+        props.onRetry && {
+          label: t('common.retry'),
+          class: 'k-btn k-btn--primary',
+          disabled: !online(),
+          onRetry: props.onRetry,
+        }
+      }
+    >
       {props.children}
-    </div>
+    </StateView>
   );
 }
 

@@ -8,6 +8,7 @@ export const setupMessages = defineMessages({
     "Enter this device's kiosk key (from the sales manager; once per device).",
   ],
   'setup.key': ['设备密钥', 'Device key'],
+  'setup.typeKey': ['已有设备密钥？输入密钥', 'Have a device key? Type it instead'],
   'setup.keyPlaceholder': ['例如 demo-kiosk-key-…', 'e.g. demo-kiosk-key-…'],
   'setup.check': ['验证并保存', 'Check and save'],
   'setup.checking': ['正在验证…', 'Checking…'],

@@ -22,6 +22,7 @@ import {
 } from '@kaipan/shared';
 import { createTransport } from '@kaipan/web/http/transport';
 import { cashierSession, signOut } from './cashier-session';
+import { deskKey } from './desk-key';
 
 /** How long the desk waits for a PDF to be rendered. */
 const DOCUMENT_WAIT_MS = 60_000;
@@ -60,10 +61,10 @@ function asJob(v: DocumentJobInfo | DocumentInfo | { document: DocumentInfo }): 
 /** The API as seen by one signed-in cashier (or manager): every call typed from the route table. */
 export function createCashierApi(token: string) {
   const send: SendRequest = (method, path, body) =>
-    transport.json<unknown>(method, path, { auth: { token }, json: body });
+    transport.json<unknown>(method, path, { auth: { token, deskKey: deskKey() }, json: body });
   const call = <R extends ApiRoute>(route: R, ...args: CallArgs<R>) => callApi(send, route, ...args);
   const blob = async (path: string, accept: string): Promise<Blob> =>
-    (await transport.send('GET', path, { auth: { token }, accept })).blob();
+    (await transport.send('GET', path, { auth: { token, deskKey: deskKey() }, accept })).blob();
 
   return {
     projects: () => call(API.projects.list),

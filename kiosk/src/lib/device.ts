@@ -15,7 +15,8 @@ const VOICE_MODE_STORAGE = 'kaipan.kiosk.voiceMode';
 
 /** A ?key=… in the address bar wins (and is saved); it is then removed from the URL. */
 function keyFromUrl(): string | null {
-  if (typeof location === 'undefined') return null;
+  // /cashier?key=… is the cashier desk's key (desk-key.ts), not this kiosk's.
+  if (typeof location === 'undefined' || location.pathname.startsWith('/cashier')) return null;
   const url = new URL(location.href);
   const key = url.searchParams.get('key')?.trim();
   if (!key) return null;
@@ -34,6 +35,7 @@ const store = createRoot(() => {
   const [voiceMode, setVoiceModeSignal] = createSignal<VoiceMode>(
     (VOICE_MODES as readonly string[]).includes(savedMode ?? '') ? (savedMode as VoiceMode) : 'both',
   );
+  const [revoked, setRevokedSignal] = createSignal(false);
   const [online, setOnline] = createSignal(typeof navigator === 'undefined' ? true : navigator.onLine !== false);
   if (typeof window !== 'undefined') {
     window.addEventListener('online', () => setOnline(true));
@@ -49,6 +51,8 @@ const store = createRoot(() => {
     voiceMode,
     setVoiceModeSignal,
     online,
+    revoked,
+    setRevokedSignal,
   };
 });
 
@@ -57,6 +61,17 @@ export const deviceKey = store.deviceKey;
 export function setDeviceKey(key: string | null): void {
   write(KEY_STORAGE, key);
   store.setDeviceKeySignal(key);
+}
+
+/** A manager revoked this device's key (DEVICE_REVOKED, or `device:revoked` on the hub): the pairing screen says so. */
+export const revoked = store.revoked;
+export function setRevoked(value: boolean): void {
+  store.setRevokedSignal(value);
+}
+/** The key was revoked: forget it (the app falls back to the pairing screen, which says why). */
+export function forgetRevokedKey(): void {
+  store.setRevokedSignal(true);
+  setDeviceKey(null);
 }
 
 /** Print the ticket as soon as a new number is issued (default on). */

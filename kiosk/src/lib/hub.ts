@@ -13,13 +13,14 @@ import {
   type ServerToClientEvents,
 } from '@kaipan/shared';
 import { ApiError } from './api';
+import { forgetRevokedKey } from './device';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const JOIN_TIMEOUT_MS = 8_000;
 
 export function connectHub(deviceKey: string): HubSocket {
-  return io(HUB_NAMESPACE, {
+  const socket: HubSocket = io(HUB_NAMESPACE, {
     auth: { deviceKey },
     transports: ['websocket'],
     reconnection: true,
@@ -28,6 +29,12 @@ export function connectHub(deviceKey: string): HubSocket {
     randomizationFactor: 0.5,
     timeout: 10_000,
   });
+  // A manager removed this device: the server hangs up next; back to the pairing screen.
+  socket.on('device:revoked', () => forgetRevokedKey());
+  socket.on('connect_error', (err) => {
+    if ((err as Error & { data?: { code?: string } }).data?.code === 'DEVICE_REVOKED') forgetRevokedKey();
+  });
+  return socket;
 }
 
 /** Join the project's room (queue:changed is sent there). Rejects with an ApiError. */

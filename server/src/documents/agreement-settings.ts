@@ -16,6 +16,7 @@ import type { RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from '../services/audit.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 import { sampleAgreement } from './samples.js';
+import { PAYEE_SELECT, payeeOf } from '../domain/payee.js';
 
 export class AgreementSettingsStore {
   constructor(
@@ -80,7 +81,7 @@ export class AgreementSettingsStore {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers preview the agreement terms.');
     const p = await this.db.project.findUnique({
       where: { id: projectId },
-      select: { name: true, nameEn: true, timezone: true },
+      select: { name: true, nameEn: true, timezone: true, ...PAYEE_SELECT },
     });
     if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
     const terms = body.terms.replace(/\r\n?/g, '\n').trim() || DEFAULT_AGREEMENT_TERMS;
@@ -95,7 +96,7 @@ export class AgreementSettingsStore {
       renderedAt: at,
       voided: false,
       sample: true,
-      project: { name: p.name, nameEn: p.nameEn, timezone: p.timezone },
+      project: { name: p.name, nameEn: p.nameEn, timezone: p.timezone, payee: payeeOf(p) },
       subscriptionId: 'sample',
       subscribedAt: at,
       breakdown: base.breakdown ? { ...base.breakdown, at } : null,

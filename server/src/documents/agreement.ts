@@ -100,10 +100,27 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
   // 一、Parties.
   sectionTitle(flow, next('当事人', 'Parties'));
   const buyer = input.buyer;
+  const payee = input.project.payee;
+  // With a payee company: the seller is that company (credit code, the account deposits are paid
+  // to) on its own rows, the buyer's rows below; without one, the project name stands for the seller.
+  if (payee) {
+    factGrid(
+      flow,
+      [
+        ['甲方（出卖人）Seller', payee.name],
+        ['统一社会信用代码 Credit code', payee.creditCode],
+        ['项目 Project', `${input.project.name}\n${input.project.nameEn}`],
+        ['收款账户 Bank account', `${payee.bank}\n${payee.account}`],
+      ],
+      2,
+    );
+  }
   factGrid(
     flow,
     [
-      ['甲方（出卖人）Seller', `${input.project.name}\n${input.project.nameEn}`],
+      ...(payee
+        ? []
+        : [['甲方（出卖人）Seller', `${input.project.name}\n${input.project.nameEn}`] as [string, string]]),
       ['乙方（买受人）Buyer', buyer.name],
       ['联系电话 Phone', buyer.phone],
       ['证件号码 ID number', buyer.idNumberMasked ?? '—'],

@@ -5,6 +5,7 @@
  * a small flowing layout for multi-page A4 documents with "第 1 页 共 3 页" footers.
  * Pure: no I/O, no clock.
  */
+import type { Payee } from '@kaipan/shared';
 import { drawQr, FONT, formatProjectTime, mm, type Pdf, qrQuietZone } from './pdf.js';
 
 /** Identity of one rendering: what /verify/<documentId> checks. */
@@ -30,6 +31,8 @@ export interface DocumentEnvelope {
     nameEn: string;
     /** IANA zone dates and times are printed in. */
     timezone: string;
+    /** The payee company 收款单位 printed on receipts and the 认购书 (absent or null: not entered yet). */
+    payee?: Payee | null;
   };
 }
 

@@ -2,10 +2,10 @@
  * Receipt 收据, on A5 (210 × 148 mm, landscape, for the office printer) or on 80 mm thermal roll
  * (the kiosk printer). Number, date, payer, unit or registration, kind, method lines with their
  * references, the amount in figures and in Chinese capitals (人民币壹拾万元整), cashier, and the QR
- * code to /verify/<id>. Reprints carry COPY 重打 第N次打印; a voided receipt a big 作废 VOID stamp.
+ * code to /verify/<id>, and the payee company 收款单位 (name, credit code) when the project has one. Reprints carry COPY 重打 第N次打印; a voided receipt a big 作废 VOID stamp.
  * Pure: data in, PDF bytes out (creation date = renderedAt, so the same data gives the same bytes).
  */
-import { amountInCapitals, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
+import { amountInCapitals, type Payee, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
 import type { CjkFont } from './fonts.js';
 import {
   addFittedPage,
@@ -95,6 +95,11 @@ function unitText(input: ReceiptDocumentInput): { label: string; value: string }
   return { label: '认筹号 Registration', value: input.registrationNo ?? '—' };
 }
 
+/** The payee company 收款单位: its name, then its unified social credit code. */
+function payeeText(payee: Payee): string {
+  return `${clip(payee.name, 60)}\n统一社会信用代码 ${payee.creditCode}`;
+}
+
 function methodText(line: ReceiptLine): string {
   const ref = line.reference ? `  ${line.method === 'CONVERSION' ? '转自 From' : '参考号 Ref.'} ${line.reference}` : '';
   return `${bilingual(METHOD_LABELS[line.method])}  ${formatFen(line.amount)}${ref}`;
@@ -134,6 +139,7 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
   const labelWidth = mm(33);
   const valueWidth = mainRight - left - labelWidth;
   const unit = unitText(input);
+  const payee = input.project.payee;
   const rows: Array<{ label: string; value: string; size?: number; bold?: boolean; color?: string }> = [
     {
       label: payerLabel(input),
@@ -150,6 +156,7 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
     { label: '金额（小写）Amount', value: formatFen(input.amount), size: 14, bold: true },
     { label: '金额（大写）In words', value: amountInCapitals(input.amount), size: 11, bold: true },
     ...(input.note ? [{ label: '备注 Note', value: clip(input.note, 120), size: 8.5 }] : []),
+    ...(payee ? [{ label: '收款单位 Payee', value: payeeText(payee), size: 8.5 }] : []),
   ];
   let y = tableTop;
   hline(doc, left, mainRight, y, { width: 1 });
@@ -190,7 +197,7 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
   put(doc, `收款人 Cashier  ${input.cashier}`, left, signY, { size: 9, bold: true });
   put(doc, isRefund(input) ? '领款人签字 Recipient' : '交款人签字 Payer', left + third + mm(4), signY, { size: 9 });
   hline(doc, left + third + mm(4), left + 2 * third, signY + mm(9), { width: 0.6 });
-  put(doc, '单位盖章 Seal', left + 2 * third + mm(6), signY, { size: 9 });
+  put(doc, payee ? '收款单位盖章 Payee seal' : '单位盖章 Seal', left + 2 * third + mm(6), signY, { size: 9 });
   hline(doc, left + 2 * third + mm(6), mainRight, signY + mm(9), { width: 0.6 });
 
   // Footer.
@@ -226,6 +233,12 @@ function thermal(doc: Pdf, input: ReceiptDocumentInput): void {
   const blocks: Block[] = [
     textBlock(doc, input.project.name, WIDTH, { font: 'bold', size: 13, ...center }),
     textBlock(doc, input.project.nameEn, WIDTH, { size: 8, ...center }),
+    ...(input.project.payee
+      ? [
+          textBlock(doc, `收款单位 Payee：${clip(input.project.payee.name, 60)}`, WIDTH, { size: 8, ...center }),
+          textBlock(doc, `统一社会信用代码 ${input.project.payee.creditCode}`, WIDTH, { size: 7, ...center }),
+        ]
+      : []),
     rule(doc, mm(2.5), mm(2.5)),
     textBlock(doc, `${title.zh.replace(/\s+/g, ' ')}  ${title.en}`, WIDTH, {
       font: 'bold',

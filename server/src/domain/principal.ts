@@ -14,6 +14,7 @@ import {
   PERMISSIONS,
   isPermitted,
   type Access,
+  type DeviceKind,
   type Permission,
   type ProjectRole,
   type Role,
@@ -41,13 +42,15 @@ export interface UserPrincipal {
   device: string | null;
   /** The session the request came with (absent for principals the server builds itself). */
   sessionId?: string;
+  /** The session may only choose a new password (an administrator reset it; session-token.ts `pwc`). */
+  passwordChangeRequired?: boolean;
 }
 
 export interface DevicePrincipal {
   kind: 'device';
   id: string;
   projectId: string;
-  deviceKind: 'BOARD' | 'KIOSK';
+  deviceKind: DeviceKind;
   name: string;
   device: string | null;
   admittedAs?: Permission;

@@ -16,6 +16,12 @@ export interface SessionClaims {
   sid: string;
   /** expiry, epoch seconds */
   exp: number;
+  /**
+   * Opened with a password an administrator reset: the session may only choose a new password
+   * (register-api.ts refuses every other route, the hub the connection). Fixed for the session's life:
+   * the change answers a fresh session without it.
+   */
+  pwc?: true;
 }
 
 function sign(secret: string, body: string): string {
@@ -39,6 +45,7 @@ export function verifySessionToken(secret: string, token: string, nowMs: number)
     const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Partial<SessionClaims>;
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return null;
     if (claims.exp * 1000 <= nowMs) return null;
+    if (claims.pwc !== undefined && claims.pwc !== true) return null;
     return claims as SessionClaims;
   } catch {
     return null;

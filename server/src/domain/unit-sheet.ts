@@ -307,6 +307,8 @@ export const fenToYuanText = hundredthsToText;
 
 /** Prisma Decimal / numeric text ("100.5", "100.50") → hundredths of a m². */
 export function areaTextToCenti(text: string): number {
+  // A generated unit without a layout yet has no area (0): stored, so readable; a file still needs one.
+  if (/^0(\.0*)?$/.test(text)) return 0;
   const parsed = parseHundredths(text, Number.MAX_SAFE_INTEGER, 'm²');
   if (!parsed.ok) throw new RangeError(`Not an area: ${text}`);
   return parsed.value;

@@ -1,7 +1,7 @@
 /** Request helpers: who is calling (the gate of register-api.ts), over TLS or not. */
 import type { FastifyRequest } from 'fastify';
 import { AppError, DEVICE_KEY_HEADER } from '@kaipan/shared';
-import { deviceLabel, type Principal } from '../domain/principal.js';
+import { deviceLabel, type Principal, type UserPrincipal } from '../domain/principal.js';
 import type { Services } from '../services/index.js';
 
 export const SESSION_COOKIE = 'kaipan_token';
@@ -16,7 +16,8 @@ export function isJson(request: FastifyRequest): boolean {
 }
 
 /**
- * The caller, from `Authorization: Bearer`, the session cookie, or `X-Device-Key`.
+ * The caller, from `Authorization: Bearer`, the session cookie, or `X-Device-Key` (a revoked key:
+ * DEVICE_REVOKED; a cashier desk's key beside a person's session names the desk, `atDesk`).
  *
  * CSRF: a browser attaches the cookie to cross-site requests too. A write authenticated by the
  * cookie alone must therefore be `Content-Type: application/json`, which a cross-site form or
@@ -37,7 +38,7 @@ export async function requirePrincipal(services: Services, request: FastifyReque
       if (cookieOnly && !SAFE_METHODS.has(request.method) && !isJson(request)) {
         throw new AppError('FORBIDDEN', 'Cookie-authenticated writes must be JSON.');
       }
-      return user;
+      return typeof key === 'string' ? atDesk(services, user, key) : user;
     }
   }
   if (typeof key === 'string') {
@@ -45,6 +46,17 @@ export async function requirePrincipal(services: Services, request: FastifyReque
     if (dev) return dev;
   }
   throw new AppError('UNAUTHENTICATED');
+}
+
+/**
+ * A person signed in at a cashier desk terminal: the desk's key (CASHIER_DESK, shared/src/devices.ts)
+ * names the terminal in the audit trail (`desk:<name>` as the device); it grants nothing itself. Any
+ * other key, or a revoked or unknown one, leaves the person as they are.
+ */
+async function atDesk(services: Services, user: UserPrincipal, key: string): Promise<UserPrincipal> {
+  const desk = await services.auth.authenticateDevice(key, null).catch(() => null);
+  if (desk?.deviceKind !== 'CASHIER_DESK') return user;
+  return { ...user, device: `desk:${desk.name}${user.device ? ` · ${user.device}` : ''}`.slice(0, 160) };
 }
 
 /**

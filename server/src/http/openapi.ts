@@ -38,7 +38,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             type: 'apiKey',
             in: 'header',
             name: DEVICE_KEY_HEADER,
-            description: 'A registered wall board or kiosk.',
+            description:
+              'A device of a project (wall board, kiosk, calling screen; a revoked key answers DEVICE_REVOKED).',
           },
         },
       },

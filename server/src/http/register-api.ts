@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import {
+  DEVICE_KINDS,
   API,
   AppError,
   ERROR_MESSAGES,
@@ -94,8 +95,7 @@ function schemaOf(feature: string, name: string, route: ApiRoute): FastifySchema
 function isAllowedToDevices(route: ApiRoute): boolean {
   return (
     route.access !== 'public' &&
-    (isAllowedSomewhere({ kind: 'device', deviceKind: 'BOARD' } as Principal, route.access) ||
-      isAllowedSomewhere({ kind: 'device', deviceKind: 'KIOSK' } as Principal, route.access))
+    DEVICE_KINDS.some((deviceKind) => isAllowedSomewhere({ kind: 'device', deviceKind } as Principal, route.access))
   );
 }
 
@@ -117,7 +117,16 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
 
   /** Credentials, before validation (UNAUTHENTICATED before VALIDATION_FAILED; the CSRF rule). */
   const authenticate = async (request: FastifyRequest): Promise<void> => {
-    request.principal = await requirePrincipal(services, request);
+    const principal = await requirePrincipal(services, request);
+    // A session opened with a password an administrator reset may only choose a new one.
+    if (
+      principal.kind === 'user' &&
+      principal.passwordChangeRequired &&
+      !request.routeOptions.config.apiRoute?.duringPasswordChange
+    ) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
+    }
+    request.principal = principal;
   };
   /**
    * The table's permission, after validation (VALIDATION_FAILED before FORBIDDEN), in the project

@@ -31,6 +31,8 @@ export const managersRoom = (projectId: string): string => `managers:${projectId
 export const userRoom = (userId: string): string => `user:${userId}`;
 /** Every socket of one session (joined at connection; cut when the session ends). */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+/** Every socket of one device (cut when the device is revoked). */
+export const deviceRoom = (deviceId: string): string => `device:${deviceId}`;
 const shardRoom = (projectId: string, audience: Audience, shard: number): string =>
   `project:${projectId}:${audience}:${shard}`;
 

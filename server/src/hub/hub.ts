@@ -28,7 +28,7 @@ import type { ProcessMetrics } from '../infra/process-metrics.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
 import { canManage, deviceLabel, isAllowedSomewhere, type Principal } from '../domain/principal.js';
 import type { FeedSink } from '../services/change-feed.js';
-import { Fanout, audienceOf, managersRoom, projectRoom, sessionRoom, userRoom } from './fanout.js';
+import { Fanout, audienceOf, deviceRoom, managersRoom, projectRoom, sessionRoom, userRoom } from './fanout.js';
 import { checkHandshake, isAckCallback, readCommand, unknownCommand } from './command-input.js';
 import { routeDealEvent } from './deal-routing.js';
 import type { HubServer, HubSocket, SocketData } from './hub-types.js';
@@ -130,7 +130,17 @@ export function createHub(
           next(unauthenticated());
           return;
         }
+        // A cashier desk's key grants nothing alone (the cashier signs in): no live connection either.
+        if (principal.kind === 'device' && !isAllowedSomewhere(principal, 'signedIn')) {
+          next(handshakeRefusal(new AppError('FORBIDDEN', 'This device has no live connection.').toBody()));
+          return;
+        }
         if (principal.kind === 'user') {
+          // A session opened with a password an administrator reset may only choose a new one (HTTP).
+          if (principal.passwordChangeRequired) {
+            next(handshakeRefusal(new AppError('PASSWORD_CHANGE_REQUIRED').toBody()));
+            return;
+          }
           if (socket.conn.readyState !== 'open') {
             next(unauthenticated()); // gone while we looked: nothing to count
             return;
@@ -146,6 +156,10 @@ export function createHub(
         next();
       },
       (error: unknown) => {
+        if (error instanceof AppError && error.code === 'DEVICE_REVOKED') {
+          next(handshakeRefusal(error.toBody()));
+          return;
+        }
         log.error({ err: error }, 'hub authentication failed');
         next(handshakeRefusal(new AppError('SERVICE_UNAVAILABLE').toBody()));
       },
@@ -162,6 +176,8 @@ export function createHub(
       void socket.join(
         principal.sessionId ? [userRoom(principal.id), sessionRoom(principal.sessionId)] : userRoom(principal.id),
       );
+    // A device's room is where its sockets are cut when a manager revokes it.
+    else void socket.join(deviceRoom(principal.id));
 
     /** Commands this socket answers (an event with an ack that is not one answers NOT_FOUND). */
     const commands = new Set<string>();
@@ -231,6 +247,7 @@ export function createHub(
           reply({ ok: true, data: await run(parsed.data, current) });
         } catch (error) {
           reply({ ok: false, error: toErrorBody(error, log, services.health).body });
+          if (error instanceof AppError && error.code === 'DEVICE_REVOKED') socket.disconnect(true);
         }
       };
     };
@@ -310,6 +327,14 @@ export function createHub(
         s.emit('project:changed', { projectId, paused, resync: true });
       }
     })().catch((error: unknown) => log.error({ err: error }, 'hub: membership change not applied to sockets'));
+  });
+
+  // A device revoked (here, on another process, or found by the poll): likewise, cut at once.
+  services.deviceRegistry.onRevoked((deviceIds) => {
+    for (const deviceId of deviceIds) {
+      hub.local.to(deviceRoom(deviceId)).emit('device:revoked', { deviceId });
+      hub.local.in(deviceRoom(deviceId)).disconnectSockets(true);
+    }
   });
 
   // Lottery results go through the Redis adapter: the sockets of every process in the project room hear them.

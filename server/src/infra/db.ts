@@ -1,5 +1,6 @@
 /** PostgreSQL through Prisma (driver adapter on node-postgres). */
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { IsolationLevel, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 import type { Prisma as PrismaNs } from '../generated/prisma/client.js';
@@ -9,8 +10,39 @@ export type Db = PrismaClient;
 export type Tx = PrismaNs.TransactionClient;
 export { Prisma } from '../generated/prisma/client.js';
 
+/**
+ * Run one transaction's queries one after another. Prisma's query interpreter loads a query's
+ * relations in parallel (Promise.all over a join's children): on the pool each gets its own
+ * connection, but a transaction has ONE pg client, and pg 8 queues a query sent while another runs
+ * with a DeprecationWarning (pg 9 refuses it). The order and the round trips are what pg's own queue
+ * gave; only the queue is ours. (Upstream: prisma/orm#29468. Outside transactions nothing changes.)
+ */
+function serialiseQueries(tx: Transaction): Transaction {
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = tail.then(run, run);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+  const queryRaw = tx.queryRaw.bind(tx);
+  const executeRaw = tx.executeRaw.bind(tx);
+  tx.queryRaw = (query: SqlQuery) => inTurn(() => queryRaw(query));
+  tx.executeRaw = (query: SqlQuery) => inTurn(() => executeRaw(query));
+  return tx;
+}
+
+/** PrismaPg whose interactive transactions send one query at a time (see serialiseQueries). */
+class PrismaPgSerialTransactions extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    const adapter = await super.connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel?: IsolationLevel) => serialiseQueries(await start(isolationLevel));
+    return adapter;
+  }
+}
+
 export function createDb(databaseUrl: string, poolSize: number, statementTimeoutMs = 8_000): Db {
-  const adapter = new PrismaPg({
+  const adapter = new PrismaPgSerialTransactions({
     connectionString: databaseUrl,
     max: poolSize,
     // Bounded waits: a confirm holds its lock "confirming" for CONFIRM_GRACE_MS, which must exceed

@@ -381,6 +381,31 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   };
 }
 
+/**
+ * The postmaster running on `dataDir` right now (its pid and port, from `postmaster.pid`), or null
+ * when none is: the admin CLI then connects to the server's database instead of starting a second
+ * PostgreSQL on the same directory (which PostgreSQL would refuse anyway).
+ */
+export function runningPostmaster(dataDir: string): { pid: number; port: number } | null {
+  let lines: string[];
+  try {
+    lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  // Lines: pid, data directory, start time, port, socket directory, listen address, shared memory, status.
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  if (!Number.isInteger(port) || !isPidAlive(pid)) return null;
+  const cmdline = existsSync('/proc/self/stat') ? readProc(pid, 'cmdline') : 'postgres';
+  return cmdline?.includes('postgres') ? { pid, port } : null;
+}
+
+/** The URL of the default database of an embedded cluster listening on `port` (the launcher's user and password). */
+export function embeddedDatabaseUrl(port: number): string {
+  return buildUrl(DEFAULT_PG_USER, DEFAULT_PG_PASSWORD, port, DEFAULT_PG_DATABASE);
+}
+
 /** Where the launcher / db CLI keep the embedded cluster: `<KAIPAN_DATA_DIR or .kaipan>/postgres`. */
 export function defaultEmbeddedPostgresDir(): string {
   return path.resolve(process.env.KAIPAN_DATA_DIR ?? '.kaipan', 'postgres');

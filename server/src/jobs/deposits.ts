@@ -2,7 +2,7 @@
  * BullMQ queue `deposits`: the optional deposit rule 定金时限 of a project. When a project sets
  * depositWindowMinutes, every new subscription gets depositDueAt = created + window and one delayed
  * job, id `deposit-<subscriptionId>`. When it fires, a subscription still ACTIVE without its deposit
- * is cancelled and the unit returns to sale (CashierService.enforceDeposit — idempotent: a paid,
+ * is cancelled and the unit returns to sale (cashier/deposit-rule.ts `enforce` — idempotent: a paid,
  * closed or not-yet-due subscription is left alone, so a job that runs twice or early is harmless).
  */
 import type { Logger } from '../services/logger.js';

@@ -8,6 +8,7 @@ import { hashPassword } from '../domain/passwords.js';
 import { DEMO_BUILDINGS, demoUnits } from '../domain/demo-catalog.js';
 import { hashDeviceKey } from '../services/auth-service.js';
 import { createInitialPriceList } from '../services/pricing-service.js';
+import { createDevice } from '../services/device-service.js';
 import { DEMO_PLANS, DEMO_POLICY, demoDiscounts } from '../domain/demo-pricing.js';
 
 export const DEMO_PROJECT_CODE = 'DEMO-YHF';
@@ -34,6 +35,8 @@ export const DEMO_CONSULTANT_PASSWORD = 'kaipan-demo';
 export const DEMO_BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
 /** Device key of the demo queue kiosk 排号机. */
 export const DEMO_KIOSK_KEY = 'demo-kiosk-key-3b9e61c07d2a4f58';
+/** Device key of the demo calling screen 叫号屏 (a CALLING device: it reads the queue, issues nothing). */
+export const DEMO_CALLING_KEY = 'demo-calling-key-9c4e2a7f1b3d5086';
 /** PIN of the demo queue kiosk's setup screen (DEMO ONLY; managers set a project's own PIN). */
 export const DEMO_KIOSK_PIN = '246810';
 /** Demo queue categories: VIP 贵宾 called before General 普通. */
@@ -171,13 +174,11 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
           }),
         });
       }
-      await tx.device.create({
-        data: {
-          projectId: project.id,
-          kind: 'BOARD',
-          name: '大屏 Wall board 1',
-          keyHash: hashDeviceKey(DEMO_BOARD_KEY),
-        },
+      await createDevice(tx, 'system', {
+        projectId: project.id,
+        kind: 'BOARD',
+        name: '大屏 Wall board 1',
+        key: DEMO_BOARD_KEY,
       });
       await seedDemoQueue(tx, project.id);
       await seedDemoBuyers(tx, project.id);
@@ -293,15 +294,24 @@ function buyerName(i: number): string {
   return `${BUYER_SURNAMES[i % BUYER_SURNAMES.length]}${BUYER_GIVEN[(i * 5 + Math.floor(i / BUYER_SURNAMES.length) * 3 + 3) % BUYER_GIVEN.length]}`;
 }
 
-/** The demo queue kiosk device, its setup PIN (unless one is set) and the two queue categories (idempotent). */
-async function seedDemoQueue(db: Pick<Db, 'device' | 'queueCategory' | 'project'>, projectId: string): Promise<void> {
+/**
+ * The demo queue kiosk and calling screen devices, the kiosk's setup PIN (unless one is set) and the
+ * two queue categories (idempotent).
+ */
+async function seedDemoQueue(
+  db: Pick<Db, 'device' | 'queueCategory' | 'project' | 'auditEvent'>,
+  projectId: string,
+): Promise<void> {
   const pinHash = await hashPassword(DEMO_KIOSK_PIN);
   await db.project.updateMany({ where: { id: projectId, kioskPinHash: null }, data: { kioskPinHash: pinHash } });
-  await db.device.upsert({
-    where: { keyHash: hashDeviceKey(DEMO_KIOSK_KEY) },
-    update: {},
-    create: { projectId, kind: 'KIOSK', name: '排号机 Queue kiosk 1', keyHash: hashDeviceKey(DEMO_KIOSK_KEY) },
-  });
+  const demoDevices = [
+    { kind: 'KIOSK', name: '排号机 Queue kiosk 1', key: DEMO_KIOSK_KEY },
+    { kind: 'CALLING', name: '叫号屏 Calling screen 1', key: DEMO_CALLING_KEY },
+  ] as const;
+  for (const d of demoDevices) {
+    const exists = await db.device.count({ where: { keyHash: hashDeviceKey(d.key) } });
+    if (exists === 0) await createDevice(db, 'system', { projectId, ...d });
+  }
   for (const c of DEMO_QUEUE_CATEGORIES) {
     await db.queueCategory.upsert({
       where: { projectId_code: { projectId, code: c.code } },

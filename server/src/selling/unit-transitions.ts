@@ -22,6 +22,7 @@ import {
 import { Prisma, type Tx } from '../infra/db.js';
 import { toAuditRow, type AuditInput } from '../services/audit.js';
 import type { StoredChange } from './mirror.js';
+import { assertReleasable } from './permits.js';
 
 /** The actions that change the status PostgreSQL holds (lock, unlock and expire change only Redis). */
 export type StoredUnitAction = Extract<
@@ -125,13 +126,16 @@ export async function transitionUnit(tx: Tx, input: UnitTransitionInput): Promis
 
 /**
  * 推盘: every unit of a batch still NOT_RELEASED becomes AVAILABLE, with one `batch.release` event
- * naming them (`after` adds to it, e.g. the schedule it ran for).
+ * naming them (`after` adds to it, e.g. the schedule it ran for). Refused as a whole — nothing
+ * released — while the project is archived, or when it has presale permits and one of the units is
+ * outside all of them (permits.ts: UNIT_NOT_PERMITTED naming the units).
  */
 export async function releaseBatchUnits(
   tx: Tx,
   input: { projectId: string; batchId: string; actor: AuditInput['actor']; after?: Record<string, unknown> },
 ): Promise<StoredChange[]> {
   const { from, to } = storedTransition('release');
+  await assertReleasable(tx, input.projectId, input.batchId);
   const rows = await tx.$queryRaw<{ id: string; version: number; code: string }[]>`
     UPDATE units SET status = ${to}::"UnitStatus", version = version + 1, updated_at = now()
     WHERE batch_id = ${input.batchId}::uuid AND project_id = ${input.projectId}::uuid AND status = ${from}::"UnitStatus"

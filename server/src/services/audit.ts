@@ -3,6 +3,7 @@
  * Changes committed in PostgreSQL write their event in the same transaction. Changes that live only
  * in Redis (lock, release, expiry) go through AuditWriter, which batches inserts off the hot path.
  */
+import type { Tx } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
 import { actorName, type Principal } from '../domain/principal.js';
 import type { Logger } from './logger.js';
@@ -13,10 +14,19 @@ export interface AnonymousActor {
   device: string | null;
 }
 
+/** Someone at the server's console: the admin CLI (scripts/admin.ts); `device` names the OS user and host. */
+export interface CommandLineActor {
+  kind: 'cli';
+  device: string;
+}
+
 export interface AuditInput {
   projectId: string | null;
-  /** The acting principal, 'system' for the server itself (e.g. lock expiry), or an anonymous caller. */
-  actor: Principal | AnonymousActor | 'system';
+  /**
+   * The acting principal, 'system' for the server itself (e.g. lock expiry), an anonymous caller, or
+   * the admin CLI.
+   */
+  actor: Principal | AnonymousActor | CommandLineActor | 'system';
   action: string;
   entity: string;
   entityId: string;
@@ -43,9 +53,16 @@ export function toAuditRow(input: AuditInput): AuditRow {
   const actor = input.actor;
   return {
     projectId: input.projectId,
-    actorId: actor === 'system' || actor.kind === 'anonymous' ? null : actor.id,
+    actorId: actor === 'system' || actor.kind === 'anonymous' || actor.kind === 'cli' ? null : actor.id,
     actorKind: actor === 'system' ? 'system' : actor.kind,
-    actorName: actor === 'system' ? 'system' : actor.kind === 'anonymous' ? 'anonymous' : actorName(actor),
+    actorName:
+      actor === 'system'
+        ? 'system'
+        : actor.kind === 'anonymous'
+          ? 'anonymous'
+          : actor.kind === 'cli'
+            ? 'admin-cli'
+            : actorName(actor),
     action: input.action,
     entity: input.entity,
     entityId: input.entityId,
@@ -84,6 +101,22 @@ export async function insertAuditRows(sql: SqlPool, rows: AuditRow[]): Promise<v
       rows.map((r) => r.createdAt),
     ],
   });
+}
+
+/**
+ * Audit rows in one statement (column arrays unnested), inside the caller's transaction: the events
+ * of a bulk change (an import, a generated building) commit or roll back with it.
+ */
+export async function insertAuditInTx(tx: Tx, rows: AuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const json = (v: object | undefined): string | null => (v === undefined ? null : JSON.stringify(v));
+  await tx.$executeRaw`
+    INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
+    SELECT * FROM unnest(
+      ${rows.map((r) => r.projectId)}::uuid[], ${rows.map((r) => r.actorId)}::text[], ${rows.map((r) => r.actorKind)}::text[],
+      ${rows.map((r) => r.actorName)}::text[], ${rows.map((r) => r.action)}::text[], ${rows.map((r) => r.entity)}::text[],
+      ${rows.map((r) => r.entityId)}::text[], ${rows.map((r) => json(r.before))}::jsonb[], ${rows.map((r) => json(r.after))}::jsonb[],
+      ${rows.map((r) => r.device)}::text[], ${rows.map((r) => r.createdAt)}::timestamptz[])`;
 }
 
 /** Buffered writer for events of Redis-only changes. Flushes every `intervalMs` and on close. */

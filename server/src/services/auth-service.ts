@@ -7,6 +7,7 @@ import type { DevicePrincipal, UserPrincipal } from '../domain/principal.js';
 import { issueSessionToken, verifySessionToken, type SessionClaims } from '../domain/session-token.js';
 import { RefreshingCache } from './refreshing-cache.js';
 import type { SessionService } from './session-service.js';
+import type { DeviceRegistry } from './device-registry.js';
 import type { AuditInput } from './audit.js';
 
 /**
@@ -30,13 +31,15 @@ interface CachedUser {
 
 export class AuthService {
   private users: RefreshingCache<string, CachedUser | null>;
-  private devices: RefreshingCache<string, Omit<DevicePrincipal, 'device'> | null>;
+  /** Key hash → the device, `revoked` for a revoked one, null for an unknown key. */
+  private devices: RefreshingCache<string, Omit<DevicePrincipal, 'device'> | 'revoked' | null>;
 
   constructor(
     private readonly db: Db,
     private readonly secret: string,
     private readonly sessionHours: number,
     private readonly sessions: SessionService,
+    private readonly deviceRegistry: DeviceRegistry,
   ) {
     this.users = new RefreshingCache(
       async (id) => {
@@ -53,9 +56,10 @@ export class AuthService {
     this.devices = new RefreshingCache(
       async (hash) => {
         const row = await this.db.device.findUnique({ where: { keyHash: hash } });
-        return row?.active
+        if (!row) return null;
+        return row.active
           ? { kind: 'device' as const, id: row.id, projectId: row.projectId, deviceKind: row.kind, name: row.name }
-          : null;
+          : 'revoked';
       },
       // Capped: keys an attacker makes up must not grow memory.
       { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 2_000 },
@@ -88,9 +92,15 @@ export class AuthService {
     const sessionId = await this.sessions.create(user.id, meta, new Date(exp * 1000), (id) => audit(info, id));
     // Deactivated between the read above and the session: as if inactive all along.
     if (!sessionId) throw new AppError('INVALID_CREDENTIALS');
-    const token = issueSessionToken(this.secret, { sub: user.id, sid: sessionId, exp });
+    const passwordChangeRequired = user.mustChangePassword;
+    const token = issueSessionToken(this.secret, {
+      sub: user.id,
+      sid: sessionId,
+      exp,
+      ...(passwordChangeRequired ? { pwc: true as const } : {}),
+    });
     this.users.set(user.id, { info, memberships: new Map(user.memberships.map((m) => [m.projectId, m.role])) });
-    return { token, user: info, sessionId };
+    return { token, user: info, sessionId, passwordChangeRequired };
   }
 
   /** The user behind a session token, or null when the token is invalid or expired, its session ended or the user inactive. */
@@ -117,6 +127,7 @@ export class AuthService {
       role: null,
       device,
       sessionId: claims.sid,
+      ...(claims.pwc ? { passwordChangeRequired: true } : {}),
     };
   }
 
@@ -129,10 +140,17 @@ export class AuthService {
     return verifySessionToken(this.secret, token, Date.now());
   }
 
+  /**
+   * The device behind a key, or null for an unknown one. A revoked key throws DEVICE_REVOKED (the
+   * screen says "pair again"): at once on every process (device-registry.ts), whatever the cache holds.
+   */
   async authenticateDevice(key: string, device: string | null): Promise<DevicePrincipal | null> {
     if (key.length < 16 || key.length > 256) return null;
     const value = await this.devices.get(hashDeviceKey(key));
-    return value ? { ...value, device } : null;
+    if (!value) return null;
+    if (value === 'revoked' || this.deviceRegistry.isRevoked(value.id)) throw new AppError('DEVICE_REVOKED');
+    this.deviceRegistry.touch(value.id);
+    return { ...value, device };
   }
 }
 

@@ -101,7 +101,7 @@ export class ControlService {
         keyof ProjectSettingsBody,
         true
       >;
-      await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+      await lockEditableProject(tx, projectId);
       const before = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select });
       const changed = Object.fromEntries(
         Object.entries(body).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v),
@@ -131,10 +131,12 @@ export class ControlService {
       // FOR UPDATE (not weaker): it conflicts with the FOR KEY SHARE that kaipan_confirm takes on this
       // row, so a confirm either committed before this pause or waits and is refused SALES_PAUSED —
       // a pause stops confirms too, and none commits after it (selling/sql/kaipan_confirm.sql, step 2).
-      const rows = await tx.$queryRaw<{ sales_paused: boolean }[]>`
-        SELECT sales_paused FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+      const rows = await tx.$queryRaw<{ sales_paused: boolean; archived: boolean }[]>`
+        SELECT sales_paused, archived_at IS NOT NULL AS archived FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
       const before = rows[0]!.sales_paused;
       if (before === paused) return null;
+      // An archived project sells nothing: it is resumed only after unarchive (project-service.ts).
+      if (!paused && rows[0]!.archived) throw new AppError('PROJECT_ARCHIVED');
       const updated = await tx.project.update({
         where: { id: projectId },
         data: { salesPaused: paused, salesVersion: { increment: 1 } },
@@ -238,6 +240,7 @@ export class ControlService {
     if (releaseAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
     const unitIds = [...new Set(body.unitIds)];
     const { batchId, released } = await this.db.$transaction(async (tx) => {
+      await lockEditableProject(tx, projectId, 'share');
       const units = await this.checkBatchUnits(tx, projectId, unitIds, null);
       const batch = await tx.batch.create({ data: { projectId, name: body.name, releaseAt }, select: { id: true } });
       await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId: batch.id } });
@@ -346,6 +349,7 @@ export class ControlService {
     if (newAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
     const unitIds = body.unitIds ? [...new Set(body.unitIds)] : undefined;
     const result = await this.db.$transaction(async (tx) => {
+      await lockEditableProject(tx, projectId, 'share');
       const batch = await this.lockPending(tx, batchId);
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = {};
@@ -393,6 +397,7 @@ export class ControlService {
   async cancelBatch(principal: Principal, batchId: string): Promise<BatchInfo> {
     const { projectId, user } = await this.batchProject(principal, batchId);
     const oldAt = await this.db.$transaction(async (tx) => {
+      await lockEditableProject(tx, projectId, 'share');
       const batch = await this.lockPending(tx, batchId);
       await tx.batch.update({ where: { id: batchId }, data: { cancelledAt: new Date() } });
       await tx.auditEvent.create({
@@ -492,3 +497,18 @@ export class ControlService {
 }
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/**
+ * Lock the project row for a change of its setup (FOR UPDATE; `share`: FOR SHARE, for changes that
+ * only need it to stay as it is); PROJECT_ARCHIVED while the project is archived — it is read-only.
+ */
+async function lockEditableProject(tx: Tx, projectId: string, mode: 'update' | 'share' = 'update'): Promise<void> {
+  const rows =
+    mode === 'update'
+      ? await tx.$queryRaw<{ archived: boolean }[]>`
+          SELECT archived_at IS NOT NULL AS archived FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`
+      : await tx.$queryRaw<{ archived: boolean }[]>`
+          SELECT archived_at IS NOT NULL AS archived FROM projects WHERE id = ${projectId}::uuid FOR SHARE`;
+  if (!rows[0]) throw new AppError('NOT_FOUND', 'Project not found.');
+  if (rows[0].archived) throw new AppError('PROJECT_ARCHIVED');
+}

@@ -25,18 +25,26 @@ import { SalesService } from '../selling/sales-service.js';
 import { PricingService } from './pricing-service.js';
 import { DealEvents } from './deal-events.js';
 import { ApprovalService } from './approval-service.js';
-import { ChangeService } from './change-service.js';
+import { ChangeService } from '../changes/change-service.js';
 import { PriceBookService } from './price-book-service.js';
 import { UnitImportService } from './unit-import-service.js';
+import { BuildingService } from './building-service.js';
+import { UnitSetupService } from './unit-setup-service.js';
 import { DocumentService } from '../documents/index.js';
-import { CashierService } from './cashier-service.js';
+import { CashierService } from '../cashier/cashier-service.js';
 import { DepositJobs } from '../jobs/deposits.js';
 import { SessionService } from './session-service.js';
 import { LoginThrottle } from './login-throttle.js';
+import { FirstRunService } from './first-run-service.js';
 import { SignInService } from './sign-in-service.js';
 import { UserService } from './user-service.js';
 import { MemberService } from './member-service.js';
 import { MembershipFeed } from './membership-feed.js';
+import { DeviceRegistry } from './device-registry.js';
+import { DeviceService } from './device-service.js';
+import { PairingService } from './pairing-service.js';
+import { ProjectService } from './project-service.js';
+import { PermitService } from './permit-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -50,6 +58,12 @@ export interface Services {
   auth: AuthService;
   /** Sessions: created at sign-in, ended at once on every process (start/stop with the app). */
   sessions: SessionService;
+  /** Revoked devices (cut on every process at once) and devices' last-seen times (device-registry.ts). */
+  deviceRegistry: DeviceRegistry;
+  /** Devices of a project: create (key shown once), list, rename, revoke (shared/src/devices.ts). */
+  devices: DeviceService;
+  /** Pairing a screen by QR code: pending pairings in Redis, approval, the screen's claim. */
+  pairing: PairingService;
   /** Signing in: throttle per (username, source), trusted devices, failed-attempt audit. */
   signIn: SignInService;
   /** User administration (deactivate, activate, end sessions) and a user's own sessions. */
@@ -58,6 +72,8 @@ export interface Services {
   membershipFeed: MembershipFeed;
   /** People and roles of a project: members with their role and team, teams with a lead. */
   members: MemberService;
+  /** The first administrator of an empty install: setup codes printed at start (plugins/first-run.ts). */
+  firstRun: FirstRunService;
   sales: SalesService;
   control: ControlService;
   query: QueryService;
@@ -84,12 +100,20 @@ export interface Services {
   priceBook: PriceBookService;
   /** Units, areas and prices as XLSX / CSV: export, template, all-or-nothing import (docs/import.md). */
   unitImport: UnitImportService;
+  /** Buildings generated from patterns, unit deletion and the grid editor (docs/buildings.md). */
+  buildings: BuildingService;
+  /** Layouts 户型, list prices by formula and the filed-price rule (docs/buildings.md). */
+  unitSetup: UnitSetupService;
   /** Verifiable documents 收据/认购书/置业计划书/日结: render via BullMQ, versions, /verify (docs/documents.md). */
   docs: DocumentService;
   /** BullMQ `deposits` queue producer: the deposit rule's deadlines (close on shutdown). */
   depositJobs: DepositJobs;
   /** Cashier 收银台: receipt books, payments, conversions, refunds, voids, prints, day-end, deposit rule (docs/cashier.md). */
   cashier: CashierService;
+  /** Projects: create, edit, archive, payee (docs/setup.md). */
+  projectSetup: ProjectService;
+  /** Presale permits 预售许可证 (the release rule itself: selling/permits.ts). */
+  permits: PermitService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -124,10 +148,14 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log, config.fonts);
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
-  const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions);
+  const deviceRegistry = new DeviceRegistry(db, sql, redis, config.redisUrl, config.redisPrefix, log);
+  const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions, deviceRegistry);
   const membershipFeed = new MembershipFeed(redis, config.redisUrl, config.redisPrefix, log);
   // A role changed or a member removed: that user's next call reads their memberships again.
   membershipFeed.onChange(({ userId }) => auth.forget(userId));
+  const devices = new DeviceService(db, directory, deviceRegistry);
+  const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
+  const buildings = new BuildingService(db, keeper, directory, dealEvents, log);
   return {
     mirror,
     projects,
@@ -137,16 +165,14 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     health,
     auth,
     sessions,
-    signIn: new SignInService(
-      db,
-      auth,
-      new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute),
-      audit,
-      config.authSecret,
-    ),
+    deviceRegistry,
+    devices,
+    pairing: new PairingService(db, redis, config.redisPrefix, devices),
+    signIn: new SignInService(db, auth, loginThrottle, audit, config.authSecret, sessions),
     users: new UserService(db, sessions),
     membershipFeed,
     members: new MemberService(db, directory, membershipFeed),
+    firstRun: new FirstRunService(db, redis, config.redisPrefix, loginThrottle, audit),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).
     sales: new SalesService(
@@ -159,7 +185,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
       registrations,
       pricing,
       health,
-      (projectId, subscriptionId, at) => cashier.afterConfirm(projectId, subscriptionId, at),
+      (projectId, subscriptionId, at) => cashier.deposits.afterConfirm(projectId, subscriptionId, at),
     ),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
@@ -176,8 +202,12 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents, docs),
     priceBook,
     unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, log),
+    buildings,
+    unitSetup: new UnitSetupService(db, keeper, directory, buildings, log),
     docs,
     depositJobs,
     cashier,
+    projectSetup: new ProjectService(db, directory, keeper, pricing, projects),
+    permits: new PermitService(db, directory),
   };
 }

@@ -101,7 +101,8 @@ interface PricingSnapshot {
   discounts: Map<string, DiscountRule>;
   /** Active payment plans in display order (the first is the default). */
   plans: QuotePlan[];
-  prices: Map<string, { listPrice: number; floorPrice: number }>;
+  /** `filedPrice`: the unit's filed price 备案价 when the project refuses deals above it, else null. */
+  prices: Map<string, { listPrice: number; floorPrice: number; filedPrice: number | null }>;
 }
 
 type QuotePlan = NonNullable<DealQuote['plan']>;
@@ -206,6 +207,7 @@ export function parsePolicy(policy: unknown): PricingPolicy {
 
 /** Map a shared refusal code to the error registry. */
 function refusal(code: string, message: string): AppError {
+  if (code === 'ABOVE_FILED_PRICE') return new AppError('ABOVE_FILED_PRICE', message, { reason: code });
   if ((PRICING_REFUSAL_CODES as readonly string[]).includes(code)) {
     return new AppError('DISCOUNT_NOT_APPLICABLE', message, { reason: code });
   }
@@ -282,8 +284,8 @@ export class PricingService {
     // Only the selected active rules go to the shared function: an unknown or withdrawn id is refused there.
     const discounts = [...new Set(selected)].flatMap((id) => snapshot.discounts.get(id) ?? []);
     const identityTags = discounts.some((d) => d.identityTag) ? await this.identityTags(projectId, party) : [];
-    const { listPrice, floorPrice } = prices;
-    const base = { listPrice, floorPrice, discounts, selected, identityTags, policy: snapshot.policy };
+    const { listPrice, floorPrice, filedPrice } = prices;
+    const base = { listPrice, floorPrice, filedPrice, discounts, selected, identityTags, policy: snapshot.policy };
     const common = {
       projectId,
       unitId,
@@ -337,9 +339,11 @@ export class PricingService {
         terms_version: number;
         timezone: string;
         pricing_policy: unknown;
-      }>('SELECT price_version, terms_version, timezone, pricing_policy FROM projects WHERE id = $1::uuid', [
-        projectId,
-      ]);
+        refuse_above_filed_price: boolean;
+      }>(
+        'SELECT price_version, terms_version, timezone, pricing_policy, refuse_above_filed_price FROM projects WHERE id = $1::uuid',
+        [projectId],
+      );
       const project = head.rows[0];
       if (!project) throw new AppError('NOT_FOUND', 'No such project.');
       const previous = this.latest.get(projectId);
@@ -360,10 +364,19 @@ export class PricingService {
         'SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code',
         [projectId],
       );
-      const prices = await client.query<{ id: string; list_price: string; floor_price: string }>(
-        'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price FROM units WHERE project_id = $1::uuid',
+      const prices = await client.query<{
+        id: string;
+        list_price: string;
+        floor_price: string;
+        filed_price: string | null;
+      }>(
+        'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price, filed_price::text AS filed_price ' +
+          'FROM units WHERE project_id = $1::uuid',
         [projectId],
       );
+      // The rule and every filed price change with projects.terms_version (unit-setup-service.ts), so a
+      // snapshot whose versions are current carries the current ones.
+      const refuseAboveFiled = project.refuse_above_filed_price;
       await client.query('COMMIT');
       const snapshot: PricingSnapshot = {
         seq: ++this.reads,
@@ -382,7 +395,11 @@ export class PricingService {
         prices: new Map(
           prices.rows.map((row) => [
             row.id,
-            { listPrice: Number(row.list_price), floorPrice: Number(row.floor_price) },
+            {
+              listPrice: Number(row.list_price),
+              floorPrice: Number(row.floor_price),
+              filedPrice: refuseAboveFiled && row.filed_price !== null ? Number(row.filed_price) : null,
+            },
           ]),
         ),
       };

@@ -28,9 +28,9 @@ export interface CatalogEntry {
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 
-export function toProjectSummary({ _count, kioskPinHash, ...fields }: ProjectRow): ProjectSummary {
+export function toProjectSummary({ _count, kioskPinHash, archivedAt, ...fields }: ProjectRow): ProjectSummary {
   // Only whether a PIN is set leaves the server, never its hash.
-  return { ...fields, kioskPinSet: kioskPinHash !== null, unitCount: _count.units };
+  return { ...fields, kioskPinSet: kioskPinHash !== null, archived: archivedAt !== null, unitCount: _count.units };
 }
 
 const projectSelect = {
@@ -50,6 +50,7 @@ const projectSelect = {
   noShowRule: true,
   noShowRequeueAfter: true,
   kioskPinHash: true,
+  archivedAt: true,
   _count: { select: { units: true } },
 } as const;
 
@@ -62,8 +63,11 @@ export class ProjectDirectory {
     this.catalogs = new RefreshingCache((projectId) => this.loadCatalog(projectId), CATALOG);
   }
 
-  /** The projects the principal may see, each with the caller's role in it. */
-  async listProjects(principal: Principal): Promise<ProjectListItem[]> {
+  /**
+   * The projects the principal may see, each with the caller's role in it; archived ones only when
+   * asked (setup) — a device always sees its own.
+   */
+  async listProjects(principal: Principal, includeArchived = false): Promise<ProjectListItem[]> {
     const where =
       principal.kind === 'device'
         ? { id: principal.projectId }
@@ -71,7 +75,7 @@ export class ProjectDirectory {
           ? {}
           : { id: { in: [...principal.memberships.keys()] } };
     const rows = await this.db.project.findMany({
-      where,
+      where: includeArchived || principal.kind === 'device' ? where : { ...where, archivedAt: null },
       select: projectSelect,
       orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
     });
@@ -115,6 +119,8 @@ export class ProjectDirectory {
           netArea: true,
           orientation: true,
           listPrice: true,
+          kind: true,
+          floorSpan: true,
         },
       }),
     ]);
@@ -134,6 +140,8 @@ export class ProjectDirectory {
         orientation: u.orientation,
         listPrice,
         unitPrice: grossArea > 0 ? Math.round(listPrice / grossArea) : 0,
+        kind: u.kind,
+        floorSpan: u.floorSpan === 2 ? 2 : 1,
       };
     });
     const buildingInfos: BuildingInfo[] = buildings.map((b) => ({

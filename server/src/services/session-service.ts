@@ -48,9 +48,9 @@ export interface EndedSessions {
 /** What ends: one session of a user, or all of a user's sessions. */
 export type SessionFilter = { userId: string; sessionId?: string };
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-interface EndedRow {
+export interface EndedRow {
   id: string;
   user_id: string;
   expires_at: Date;
@@ -61,6 +61,41 @@ interface EndedRow {
 interface Message {
   reason: SessionEndReason;
   sessions: { id: string; userId: string; exp: number }[];
+}
+
+/**
+ * End sessions in a transaction of the caller: marks the rows and audits each. Without a running
+ * server (the admin CLI) nothing is announced: every server process still sees the end within
+ * SESSION_POLL_MS from PostgreSQL.
+ */
+export async function endSessionsInTransaction(
+  tx: Tx,
+  actor: AuditInput['actor'],
+  filter: SessionFilter,
+  reason: SessionEndReason,
+): Promise<EndedSessions & { rows: EndedRow[] }> {
+  const rows = await tx.$queryRaw<EndedRow[]>`
+    UPDATE sessions SET revoked_at = now(), revoked_reason = ${reason}
+    WHERE user_id = ${filter.userId}::uuid
+      AND (${filter.sessionId ?? null}::uuid IS NULL OR id = ${filter.sessionId ?? null}::uuid)
+      AND revoked_at IS NULL AND expires_at > now()
+    RETURNING id, user_id, expires_at, revoked_at, revoked_reason`;
+  if (rows.length > 0) {
+    await tx.auditEvent.createMany({
+      data: rows.map((r) =>
+        toAuditRow({
+          projectId: null,
+          actor,
+          action: 'session.ended',
+          entity: 'session',
+          entityId: r.id,
+          before: { userId: r.user_id },
+          after: { reason },
+        }),
+      ),
+    });
+  }
+  return { rows, reason, sessions: rows.map((r) => ({ id: r.id, userId: r.user_id })) };
 }
 
 function reasonOf(value: string | null): SessionEndReason {
@@ -160,34 +195,13 @@ export class SessionService {
    * End sessions in a transaction of the caller (e.g. deactivation, which also changes the user):
    * marks the rows and audits each. Call `announce` with the result after the commit.
    */
-  async endInTransaction(
+  endInTransaction(
     tx: Tx,
-    actor: Principal,
+    actor: AuditInput['actor'],
     filter: SessionFilter,
     reason: SessionEndReason,
   ): Promise<EndedSessions & { rows: EndedRow[] }> {
-    const rows = await tx.$queryRaw<EndedRow[]>`
-      UPDATE sessions SET revoked_at = now(), revoked_reason = ${reason}
-      WHERE user_id = ${filter.userId}::uuid
-        AND (${filter.sessionId ?? null}::uuid IS NULL OR id = ${filter.sessionId ?? null}::uuid)
-        AND revoked_at IS NULL AND expires_at > now()
-      RETURNING id, user_id, expires_at, revoked_at, revoked_reason`;
-    if (rows.length > 0) {
-      await tx.auditEvent.createMany({
-        data: rows.map((r) =>
-          toAuditRow({
-            projectId: null,
-            actor,
-            action: 'session.ended',
-            entity: 'session',
-            entityId: r.id,
-            before: { userId: r.user_id },
-            after: { reason },
-          }),
-        ),
-      });
-    }
-    return { rows, reason, sessions: rows.map((r) => ({ id: r.id, userId: r.user_id })) };
+    return endSessionsInTransaction(tx, actor, filter, reason);
   }
 
   /** End sessions (own transaction) and announce it to every process. Resolves with the sessions ended now. */

@@ -13,8 +13,11 @@ import {
 import type { Db } from '../infra/db.js';
 import { issueDeviceCookie, newDeviceId, verifyDeviceCookie } from '../domain/device-cookie.js';
 import { loginDelayMs, throttleSource } from '../domain/login-throttle.js';
-import { canAdminister, type Principal } from '../domain/principal.js';
-import type { AuditWriter } from './audit.js';
+import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import { canAdminister, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { toAuditRow, type AuditWriter } from './audit.js';
+import type { SessionService } from './session-service.js';
+import { assertPasswordAcceptable } from './user-service.js';
 import type { AuthService } from './auth-service.js';
 import type { LoginThrottle } from './login-throttle.js';
 
@@ -51,7 +54,86 @@ export class SignInService {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditWriter,
     private readonly secret: string,
+    private readonly sessions: SessionService,
   ) {}
+
+  /**
+   * The signed-in user chooses a new password (the current one confirms it is them; throttled as a
+   * sign-in of theirs from this source). Every session of theirs ends — the one asking too — and a
+   * fresh session without the "must change" mark is answered, as at sign-in. Audited
+   * `user.password_changed`. INVALID_CREDENTIALS for a wrong current password; WEAK_PASSWORD
+   * (`SAME_AS_CURRENT` too).
+   */
+  async changePassword(
+    caller: UserPrincipal,
+    input: { currentPassword: string; newPassword: string; ip: string },
+  ): Promise<SignedIn> {
+    const source = throttleSource({ trustedDevice: null, ip: input.ip });
+    const attempt = await this.throttle.begin(caller.username, source);
+    if (!attempt.allowed) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(attempt.retryAfterMs / 1000));
+      throw new AppError('RATE_LIMITED', `Too many attempts from here; try again in ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      });
+    }
+    const user = await this.db.user.findUnique({ where: { id: caller.id } });
+    if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash)))
+      throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong.');
+    try {
+      assertPasswordAcceptable(input.newPassword, user.username);
+      if (input.newPassword === input.currentPassword)
+        throw new AppError('WEAK_PASSWORD', 'The new password must differ from the current one.', {
+          rule: 'SAME_AS_CURRENT',
+        });
+    } catch (error) {
+      await this.throttle.notChecked(caller.username, source).catch(() => undefined);
+      throw error;
+    }
+    await this.throttle.succeeded(caller.username, source);
+    const passwordHash = await hashPassword(input.newPassword);
+    const ended = await this.db.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false } });
+      const ended = await this.sessions.endInTransaction(tx, caller, { userId: user.id }, 'revoked');
+      await tx.auditEvent.create({
+        data: toAuditRow({
+          projectId: null,
+          actor: caller,
+          action: 'user.password_changed',
+          entity: 'user',
+          entityId: user.id,
+          before: { mustChangePassword: user.mustChangePassword },
+          after: { mustChangePassword: false, sessionsEnded: ended.rows.length },
+        }),
+      });
+      return ended;
+    });
+    await this.sessions.announce(ended);
+    // A fresh session, as a sign-in with the new password (its audit event committed with it).
+    const signedIn = await this.auth.login(
+      user.username,
+      input.newPassword,
+      { device: caller.device, address: input.ip },
+      (info, sessionId) => ({
+        projectId: null,
+        actor: {
+          kind: 'user',
+          ...info,
+          memberships: new Map(),
+          projectId: null,
+          role: null,
+          device: caller.device,
+          sessionId,
+        },
+        action: 'session.created',
+        entity: 'session',
+        entityId: sessionId,
+        after: { address: input.ip, afterPasswordChange: true },
+      }),
+    );
+    const { sessionId, ...response } = signedIn;
+    const deviceCookie = issueDeviceCookie(this.secret, user.username, newDeviceId(), Date.now());
+    return { response, sessionId, deviceCookie };
+  }
 
   /** RATE_LIMITED (details.retryAfterSeconds) while this source must wait; INVALID_CREDENTIALS as before. */
   async signIn(input: SignInInput): Promise<SignedIn> {

@@ -41,7 +41,7 @@ import {
   type ImportPlan,
   type SheetBuilding,
 } from '../domain/unit-sheet.js';
-import { toAuditRow, type AuditRow } from './audit.js';
+import { insertAuditInTx as insertAudit, toAuditRow } from './audit.js';
 import type { Logger } from './logger.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { PriceBookService } from './price-book-service.js';
@@ -476,19 +476,6 @@ export class UnitImportService {
     });
     return { id: info.id, version: info.version };
   }
-}
-
-/** Audit rows in one statement (column arrays unnested), inside the caller's transaction. */
-async function insertAudit(tx: Tx, rows: AuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const json = (v: object | undefined): string | null => (v === undefined ? null : JSON.stringify(v));
-  await tx.$executeRaw`
-    INSERT INTO audit_events (project_id, actor_id, actor_kind, actor_name, action, entity, entity_id, before, after, device, created_at)
-    SELECT * FROM unnest(
-      ${rows.map((r) => r.projectId)}::uuid[], ${rows.map((r) => r.actorId)}::text[], ${rows.map((r) => r.actorKind)}::text[],
-      ${rows.map((r) => r.actorName)}::text[], ${rows.map((r) => r.action)}::text[], ${rows.map((r) => r.entity)}::text[],
-      ${rows.map((r) => r.entityId)}::text[], ${rows.map((r) => json(r.before))}::jsonb[], ${rows.map((r) => json(r.after))}::jsonb[],
-      ${rows.map((r) => r.device)}::text[], ${rows.map((r) => r.createdAt)}::timestamptz[])`;
 }
 
 function summarize(plan: ImportPlan, dryRun: boolean, pendingPriceList: PriceListInfo | null): UnitImportResult {

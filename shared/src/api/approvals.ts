@@ -1,9 +1,14 @@
 /** Deal quotes and below-floor approvals 底价审批 (docs/pricing.md "Floor price"). */
 import { z } from 'zod';
-import { decisionBodySchema, priceApprovalRequestSchema, quoteBodySchema } from '../deals.js';
+import {
+  dealQuoteInfoSchema,
+  decisionBodySchema,
+  priceApprovalInfoSchema,
+  priceApprovalRequestSchema,
+  quoteBodySchema,
+} from '../deals.js';
 import { emptyBodySchema, idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
-import type { DealQuoteInfo, PriceApprovalInfo } from '../deals.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 export const approvalRefSchema = z.strictObject({ approvalId: idSchema });
 export const approvalListQuerySchema = z.strictObject({
@@ -14,6 +19,7 @@ const PRICING_ERRORS = [
   'PRICE_VERSION_STALE',
   'DISCOUNT_NOT_APPLICABLE',
   'PLAN_NOT_APPLICABLE',
+  'ABOVE_FILED_PRICE',
   'APPROVAL_REQUIRED',
   'CONFLICT',
   'INVALID_TRANSITION',
@@ -27,7 +33,7 @@ export const approvalsApi = {
     access: 'sell',
     params: unitRefSchema,
     body: quoteBodySchema,
-    responses: { 200: declared<DealQuoteInfo>('DealQuoteInfo') },
+    responses: { 200: dealQuoteInfoSchema },
     errors: [...PRICING_ERRORS, 'UNIT_NOT_AVAILABLE'],
   }),
   request: defineRoute({
@@ -38,8 +44,8 @@ export const approvalsApi = {
     params: unitRefSchema,
     body: priceApprovalRequestSchema,
     responses: {
-      201: declared<PriceApprovalInfo>('PriceApprovalInfo'),
-      200: declared<PriceApprovalInfo>('PriceApprovalInfo'),
+      201: priceApprovalInfoSchema,
+      200: priceApprovalInfoSchema,
     },
     errors: [...PRICING_ERRORS, 'LOCK_EXPIRED', 'LOCK_HELD', 'UNIT_NOT_AVAILABLE'],
   }),
@@ -50,7 +56,7 @@ export const approvalsApi = {
     access: 'staff',
     params: projectRefSchema,
     query: approvalListQuerySchema,
-    responses: { 200: declared<PriceApprovalInfo[]>('PriceApprovalInfo[]') },
+    responses: { 200: z.array(priceApprovalInfoSchema) },
     errors: [],
   }),
   get: defineRoute({
@@ -59,7 +65,7 @@ export const approvalsApi = {
     summary: 'One price approval.',
     access: 'staff',
     params: approvalRefSchema,
-    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: { 200: priceApprovalInfoSchema },
     errors: [],
   }),
   decide: defineRoute({
@@ -69,7 +75,7 @@ export const approvalsApi = {
     access: 'manage',
     params: approvalRefSchema,
     body: decisionBodySchema,
-    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: { 200: priceApprovalInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   withdraw: defineRoute({
@@ -79,7 +85,7 @@ export const approvalsApi = {
     access: 'work',
     params: approvalRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<PriceApprovalInfo>('PriceApprovalInfo') },
+    responses: { 200: priceApprovalInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };

@@ -1,5 +1,6 @@
 /** Sign-in, sign-out and a user's own sessions (docs/protocol.md "Sessions and accounts"). */
 import {
+  changePasswordBodySchema,
   failedLoginPageSchema,
   failedLoginsQuerySchema,
   sessionInfoSchema,
@@ -33,10 +34,22 @@ export const authApi = {
   me: defineRoute({
     method: 'GET',
     path: '/api/auth/me',
-    summary: 'Who is signed in.',
+    summary: 'Who is signed in (and whether they must choose a new password first).',
     access: 'staff',
-    responses: { 200: z.object({ user: userInfoSchema }) },
+    responses: { 200: z.object({ user: userInfoSchema, passwordChangeRequired: z.boolean() }) },
     errors: [],
+    duringPasswordChange: true,
+  }),
+  changePassword: defineRoute({
+    method: 'POST',
+    path: '/api/auth/password',
+    summary:
+      "Choose a new password (the current one confirms it's you): every session of the user ends and a fresh one is answered, as at sign-in.",
+    access: 'staff',
+    body: changePasswordBodySchema,
+    responses: { 200: loginResponseSchema },
+    errors: ['INVALID_CREDENTIALS', 'WEAK_PASSWORD', 'RATE_LIMITED'],
+    duringPasswordChange: true,
   }),
   sessions: defineRoute({
     method: 'GET',

@@ -1,30 +1,28 @@
 /** The cashier 收银台: receipt books, payments, conversions, refunds, voids, prints, day-end, settings (docs/cashier.md). */
 import { z } from 'zod';
 import {
+  cashierLookupSchema,
+  cashierRegistrationDetailSchema,
+  cashierSettingsInfoSchema,
+  cashierSubscriptionDetailSchema,
+  convertSinceritySchema,
+  dayEndTotalsSchema,
   MAX_PAYMENT_FEN,
   PAYMENT_KINDS,
-  convertSinceritySchema,
+  paymentInfoSchema,
+  receiptBookInfoSchema,
   receiptBookSchema,
+  receiptInfoSchema,
+  receiptWithPaymentSchema,
   recordPaymentSchema,
   refundSchema,
+  voidRequestInfoSchema,
   voidRequestSchema,
 } from '../cashier.js';
 import { decisionBodySchema } from '../deals.js';
 import { registrationRefSchema } from '../registrations.js';
 import { emptyBodySchema, idSchema, idempotencyKeySchema, projectRefSchema } from '../schemas.js';
-import type {
-  CashierLookup,
-  CashierRegistrationDetail,
-  CashierSettings,
-  CashierSubscriptionDetail,
-  DayEndTotals,
-  PaymentInfo,
-  ReceiptBookInfo,
-  ReceiptInfo,
-  ReceiptWithPayment,
-  VoidRequestInfo,
-} from '../cashier.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 import { subscriptionRefSchema } from './changes.js';
 
 const isCalendarDate = (d: string): boolean => {
@@ -75,7 +73,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     body: receiptBookSchema,
-    responses: { 201: declared<ReceiptBookInfo>('ReceiptBookInfo') },
+    responses: { 201: receiptBookInfoSchema },
     errors: MONEY_ERRORS,
   }),
   books: defineRoute({
@@ -84,7 +82,7 @@ export const cashierApi = {
     summary: 'Receipt books of the project.',
     access: 'readMoney',
     params: projectRefSchema,
-    responses: { 200: declared<ReceiptBookInfo[]>('ReceiptBookInfo[]') },
+    responses: { 200: z.array(receiptBookInfoSchema) },
     errors: [],
   }),
   closeBook: defineRoute({
@@ -94,7 +92,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: bookRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<ReceiptBookInfo>('ReceiptBookInfo') },
+    responses: { 200: receiptBookInfoSchema },
     errors: MONEY_ERRORS,
   }),
   lookup: defineRoute({
@@ -104,7 +102,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     query: cashierLookupQuerySchema,
-    responses: { 200: declared<CashierLookup>('CashierLookup') },
+    responses: { 200: cashierLookupSchema },
     errors: [],
   }),
   subscription: defineRoute({
@@ -113,7 +111,7 @@ export const cashierApi = {
     summary: 'A subscription as the cashier sees it: amounts due and paid, payments.',
     access: 'readMoney',
     params: subscriptionRefSchema,
-    responses: { 200: declared<CashierSubscriptionDetail>('CashierSubscriptionDetail') },
+    responses: { 200: cashierSubscriptionDetailSchema },
     errors: [],
   }),
   registration: defineRoute({
@@ -122,7 +120,7 @@ export const cashierApi = {
     summary: 'A registration as the cashier sees it: the sincerity deposit.',
     access: 'readMoney',
     params: registrationRefSchema,
-    responses: { 200: declared<CashierRegistrationDetail>('CashierRegistrationDetail') },
+    responses: { 200: cashierRegistrationDetailSchema },
     errors: [],
   }),
   recordPayment: defineRoute({
@@ -132,7 +130,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     body: recordPaymentSchema,
-    responses: { 201: declared<PaymentInfo>('PaymentInfo'), 200: declared<PaymentInfo>('PaymentInfo') },
+    responses: { 201: paymentInfoSchema, 200: paymentInfoSchema },
     errors: MONEY_ERRORS,
   }),
   payments: defineRoute({
@@ -142,7 +140,7 @@ export const cashierApi = {
     access: 'readMoney',
     params: projectRefSchema,
     query: paymentListQuerySchema,
-    responses: { 200: declared<PaymentInfo[]>('PaymentInfo[]') },
+    responses: { 200: z.array(paymentInfoSchema) },
     errors: [],
   }),
   payment: defineRoute({
@@ -151,7 +149,7 @@ export const cashierApi = {
     summary: 'One payment with its receipt.',
     access: 'readMoney',
     params: paymentRefSchema,
-    responses: { 200: declared<PaymentInfo>('PaymentInfo') },
+    responses: { 200: paymentInfoSchema },
     errors: [],
   }),
   convert: defineRoute({
@@ -161,7 +159,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: paymentRefSchema,
     body: convertSinceritySchema,
-    responses: { 201: declared<PaymentInfo>('PaymentInfo'), 200: declared<PaymentInfo>('PaymentInfo') },
+    responses: { 201: paymentInfoSchema, 200: paymentInfoSchema },
     errors: MONEY_ERRORS,
   }),
   refund: defineRoute({
@@ -171,7 +169,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: paymentRefSchema,
     body: refundSchema,
-    responses: { 201: declared<PaymentInfo>('PaymentInfo'), 200: declared<PaymentInfo>('PaymentInfo') },
+    responses: { 201: paymentInfoSchema, 200: paymentInfoSchema },
     errors: MONEY_ERRORS,
   }),
   requestVoid: defineRoute({
@@ -181,7 +179,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: receiptRefSchema,
     body: voidRequestSchema,
-    responses: { 201: declared<VoidRequestInfo>('VoidRequestInfo'), 200: declared<VoidRequestInfo>('VoidRequestInfo') },
+    responses: { 201: voidRequestInfoSchema, 200: voidRequestInfoSchema },
     errors: MONEY_ERRORS,
   }),
   voidRequests: defineRoute({
@@ -191,7 +189,7 @@ export const cashierApi = {
     access: 'readMoney',
     params: projectRefSchema,
     query: voidListQuerySchema,
-    responses: { 200: declared<VoidRequestInfo[]>('VoidRequestInfo[]') },
+    responses: { 200: z.array(voidRequestInfoSchema) },
     errors: [],
   }),
   decideVoid: defineRoute({
@@ -201,7 +199,7 @@ export const cashierApi = {
     access: 'manage',
     params: voidRefSchema,
     body: decisionBodySchema,
-    responses: { 200: declared<VoidRequestInfo>('VoidRequestInfo') },
+    responses: { 200: voidRequestInfoSchema },
     errors: MONEY_ERRORS,
   }),
   withdrawVoid: defineRoute({
@@ -211,7 +209,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: voidRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<VoidRequestInfo>('VoidRequestInfo') },
+    responses: { 200: voidRequestInfoSchema },
     errors: MONEY_ERRORS,
   }),
   print: defineRoute({
@@ -221,7 +219,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: receiptRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<ReceiptInfo>('ReceiptInfo') },
+    responses: { 200: receiptInfoSchema },
     errors: MONEY_ERRORS,
   }),
   receipt: defineRoute({
@@ -230,7 +228,7 @@ export const cashierApi = {
     summary: 'One receipt.',
     access: 'readMoney',
     params: receiptRefSchema,
-    responses: { 200: declared<ReceiptWithPayment>('ReceiptWithPayment') },
+    responses: { 200: receiptWithPaymentSchema },
     errors: [],
   }),
   dayEnd: defineRoute({
@@ -240,7 +238,7 @@ export const cashierApi = {
     access: 'readMoney',
     params: projectRefSchema,
     query: dayQuerySchema,
-    responses: { 200: declared<DayEndTotals>('DayEndTotals') },
+    responses: { 200: dayEndTotalsSchema },
     errors: [],
   }),
   closeDay: defineRoute({
@@ -250,7 +248,7 @@ export const cashierApi = {
     access: 'handleMoney',
     params: projectRefSchema,
     body: dayCloseSchema,
-    responses: { 200: declared<DayEndTotals>('DayEndTotals') },
+    responses: { 200: dayEndTotalsSchema },
     errors: MONEY_ERRORS,
   }),
   dayEndCsv: defineRoute({
@@ -270,7 +268,7 @@ export const cashierApi = {
     summary: 'The deposit rule 定金时限 and the required deposit.',
     access: 'readMoney',
     params: projectRefSchema,
-    responses: { 200: declared<CashierSettings>('CashierSettings') },
+    responses: { 200: cashierSettingsInfoSchema },
     errors: [],
   }),
   updateSettings: defineRoute({
@@ -280,7 +278,7 @@ export const cashierApi = {
     access: 'manage',
     params: projectRefSchema,
     body: cashierSettingsSchema,
-    responses: { 200: declared<CashierSettings>('CashierSettings') },
+    responses: { 200: cashierSettingsInfoSchema },
     errors: MONEY_ERRORS,
   }),
 };

@@ -1,9 +1,14 @@
 /** Subscriptions 认购 and their change requests 换房/退房/更名/调价 (docs/change-requests.md). */
 import { z } from 'zod';
-import { changeRequestBodySchema, decisionBodySchema } from '../deals.js';
+import {
+  changeRequestBodySchema,
+  changeRequestInfoSchema,
+  decisionBodySchema,
+  subscriptionDetailSchema,
+  subscriptionInfoSchema,
+} from '../deals.js';
 import { emptyBodySchema, idSchema, projectRefSchema } from '../schemas.js';
-import type { ChangeRequestInfo, SubscriptionDetail, SubscriptionInfo } from '../deals.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 export const subscriptionRefSchema = z.strictObject({ subscriptionId: idSchema });
 export const changeRefSchema = z.strictObject({ requestId: idSchema });
@@ -26,6 +31,7 @@ const CHANGE_ERRORS = [
   'APPROVAL_REQUIRED',
   'DISCOUNT_NOT_APPLICABLE',
   'PLAN_NOT_APPLICABLE',
+  'ABOVE_FILED_PRICE',
   'SALES_PAUSED',
 ] as const;
 
@@ -37,7 +43,7 @@ export const changesApi = {
     access: 'sell',
     params: projectRefSchema,
     query: subscriptionQuerySchema,
-    responses: { 200: declared<SubscriptionInfo[]>('SubscriptionInfo[]') },
+    responses: { 200: z.array(subscriptionInfoSchema) },
     errors: [],
   }),
   subscription: defineRoute({
@@ -46,7 +52,7 @@ export const changesApi = {
     summary: 'One subscription with its history.',
     access: 'sell',
     params: subscriptionRefSchema,
-    responses: { 200: declared<SubscriptionDetail>('SubscriptionDetail') },
+    responses: { 200: subscriptionDetailSchema },
     errors: [],
   }),
   request: defineRoute({
@@ -56,8 +62,8 @@ export const changesApi = {
     access: 'sell',
     body: changeRequestBodySchema,
     responses: {
-      201: declared<ChangeRequestInfo>('ChangeRequestInfo'),
-      200: declared<ChangeRequestInfo>('ChangeRequestInfo'),
+      201: changeRequestInfoSchema,
+      200: changeRequestInfoSchema,
     },
     errors: CHANGE_ERRORS,
   }),
@@ -68,7 +74,7 @@ export const changesApi = {
     access: 'staff',
     params: projectRefSchema,
     query: changeQuerySchema,
-    responses: { 200: declared<ChangeRequestInfo[]>('ChangeRequestInfo[]') },
+    responses: { 200: z.array(changeRequestInfoSchema) },
     errors: [],
   }),
   decide: defineRoute({
@@ -78,7 +84,7 @@ export const changesApi = {
     access: 'work',
     params: changeRefSchema,
     body: decisionBodySchema,
-    responses: { 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
+    responses: { 200: changeRequestInfoSchema },
     errors: CHANGE_ERRORS,
   }),
   withdraw: defineRoute({
@@ -88,7 +94,7 @@ export const changesApi = {
     access: 'work',
     params: changeRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
+    responses: { 200: changeRequestInfoSchema },
     errors: CHANGE_ERRORS,
   }),
   execute: defineRoute({
@@ -98,7 +104,7 @@ export const changesApi = {
     access: 'work',
     params: changeRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<ChangeRequestInfo>('ChangeRequestInfo') },
+    responses: { 200: changeRequestInfoSchema },
     errors: CHANGE_ERRORS,
   }),
 };

@@ -1,27 +1,26 @@
 /** Customer registry 客户: list/search, create, edit, follow-ups, shortlist 意向房源, pool and reassignment. */
+import { z } from 'zod';
 import {
   createCustomerSchema,
   createFollowUpSchema,
+  customerDetailSchema,
+  customerInfoSchema,
   customerListQuerySchema,
+  customerOwnerSchema,
+  customerPageSchema,
   customerRefSchema,
+  customerShortlistSchema,
+  followUpInfoSchema,
+  idNumberRevealSchema,
+  moveIdleResultSchema,
+  reassignResultSchema,
   moveIdleSchema,
   reassignCustomersSchema,
   shortlistBodySchema,
   updateCustomerSchema,
 } from '../customers.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import type {
-  CustomerDetail,
-  CustomerInfo,
-  CustomerOwner,
-  CustomerPage,
-  CustomerShortlist,
-  FollowUpInfo,
-  IdNumberReveal,
-  MoveIdleResult,
-  ReassignResult,
-} from '../customers.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 export const customersApi = {
   list: defineRoute({
@@ -31,7 +30,7 @@ export const customersApi = {
     access: 'staff',
     params: projectRefSchema,
     query: customerListQuerySchema,
-    responses: { 200: declared<CustomerPage>('CustomerPage') },
+    responses: { 200: customerPageSchema },
     errors: [],
   }),
   create: defineRoute({
@@ -41,7 +40,7 @@ export const customersApi = {
     access: 'work',
     params: projectRefSchema,
     body: createCustomerSchema,
-    responses: { 201: declared<CustomerInfo>('CustomerInfo'), 200: declared<CustomerInfo>('CustomerInfo') },
+    responses: { 201: customerInfoSchema, 200: customerInfoSchema },
     errors: ['DUPLICATE_CUSTOMER', 'CONFLICT'],
   }),
   owners: defineRoute({
@@ -50,7 +49,7 @@ export const customersApi = {
     summary: 'Who may own customers (for reassignment).',
     access: 'staff',
     params: projectRefSchema,
-    responses: { 200: declared<CustomerOwner[]>('CustomerOwner[]') },
+    responses: { 200: z.array(customerOwnerSchema) },
     errors: [],
   }),
   reassign: defineRoute({
@@ -60,7 +59,7 @@ export const customersApi = {
     access: 'work',
     params: projectRefSchema,
     body: reassignCustomersSchema,
-    responses: { 200: declared<ReassignResult>('ReassignResult') },
+    responses: { 200: reassignResultSchema },
     errors: ['CONFLICT'],
   }),
   moveIdleToPool: defineRoute({
@@ -70,7 +69,7 @@ export const customersApi = {
     access: 'work',
     params: projectRefSchema,
     body: moveIdleSchema,
-    responses: { 200: declared<MoveIdleResult>('MoveIdleResult') },
+    responses: { 200: moveIdleResultSchema },
     errors: [],
   }),
   get: defineRoute({
@@ -79,7 +78,7 @@ export const customersApi = {
     summary: 'One customer with follow-ups (masked as the privacy rule says).',
     access: 'staff',
     params: customerRefSchema,
-    responses: { 200: declared<CustomerDetail>('CustomerDetail') },
+    responses: { 200: customerDetailSchema },
     errors: [],
   }),
   update: defineRoute({
@@ -89,7 +88,7 @@ export const customersApi = {
     access: 'work',
     params: customerRefSchema,
     body: updateCustomerSchema,
-    responses: { 200: declared<CustomerInfo>('CustomerInfo') },
+    responses: { 200: customerInfoSchema },
     errors: ['DUPLICATE_CUSTOMER', 'CONFLICT'],
   }),
   revealIdNumber: defineRoute({
@@ -98,7 +97,7 @@ export const customersApi = {
     summary: 'The full ID number (audited).',
     access: 'staff',
     params: customerRefSchema,
-    responses: { 200: declared<IdNumberReveal>('IdNumberReveal') },
+    responses: { 200: idNumberRevealSchema },
     errors: [],
   }),
   addFollowUp: defineRoute({
@@ -108,7 +107,7 @@ export const customersApi = {
     access: 'work',
     params: customerRefSchema,
     body: createFollowUpSchema,
-    responses: { 201: declared<FollowUpInfo>('FollowUpInfo'), 200: declared<FollowUpInfo>('FollowUpInfo') },
+    responses: { 201: followUpInfoSchema, 200: followUpInfoSchema },
     errors: ['CONFLICT'],
   }),
   shortlist: defineRoute({
@@ -117,7 +116,7 @@ export const customersApi = {
     summary: "The customer's shortlist 意向房源 with live status.",
     access: 'staff',
     params: customerRefSchema,
-    responses: { 200: declared<CustomerShortlist>('CustomerShortlist') },
+    responses: { 200: customerShortlistSchema },
     errors: [],
   }),
   setShortlist: defineRoute({
@@ -127,7 +126,7 @@ export const customersApi = {
     access: 'work',
     params: customerRefSchema,
     body: shortlistBodySchema,
-    responses: { 200: declared<CustomerShortlist>('CustomerShortlist') },
+    responses: { 200: customerShortlistSchema },
     errors: ['CONFLICT'],
   }),
   claim: defineRoute({
@@ -137,7 +136,7 @@ export const customersApi = {
     access: 'work',
     params: customerRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<CustomerInfo>('CustomerInfo') },
+    responses: { 200: customerInfoSchema },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
 };

@@ -3,6 +3,7 @@
  * project's documents, the 认购书 terms; and the public verification behind the QR codes.
  */
 import {
+  agreementSettingsInfoSchema,
   agreementSettingsSchema,
   documentJobRefSchema,
   documentListQuerySchema,
@@ -11,9 +12,8 @@ import {
 } from '../documents.js';
 import { z } from 'zod';
 import { projectRefSchema } from '../schemas.js';
-import type { DocumentInfo, DocumentJobInfo, VerifyResult } from '../cashier.js';
-import type { AgreementSettings } from '../documents.js';
-import { declared, defineRoute } from './route.js';
+import { documentInfoSchema, documentJobInfoSchema, verifyResultSchema } from '../cashier.js';
+import { defineRoute } from './route.js';
 
 export const documentsApi = {
   request: defineRoute({
@@ -22,7 +22,7 @@ export const documentsApi = {
     summary: 'Render a document: 202 + the job while queued, 200 + the job when the record has not changed.',
     access: 'work',
     body: documentRequestSchema,
-    responses: { 202: declared<DocumentJobInfo>('DocumentJobInfo'), 200: declared<DocumentJobInfo>('DocumentJobInfo') },
+    responses: { 202: documentJobInfoSchema, 200: documentJobInfoSchema },
     errors: [
       'INVALID_TRANSITION',
       'UNPRINTABLE_CHARACTER',
@@ -30,6 +30,7 @@ export const documentsApi = {
       'PRICE_VERSION_STALE',
       'DISCOUNT_NOT_APPLICABLE',
       'PLAN_NOT_APPLICABLE',
+      'ABOVE_FILED_PRICE',
     ],
   }),
   job: defineRoute({
@@ -38,7 +39,7 @@ export const documentsApi = {
     summary: 'A rendering job: queued, done (with the document) or failed.',
     access: 'staff',
     params: documentJobRefSchema,
-    responses: { 200: declared<DocumentJobInfo>('DocumentJobInfo') },
+    responses: { 200: documentJobInfoSchema },
     errors: [],
   }),
   pdf: defineRoute({
@@ -58,7 +59,7 @@ export const documentsApi = {
     access: 'staff',
     params: projectRefSchema,
     query: documentListQuerySchema,
-    responses: { 200: declared<DocumentInfo[]>('DocumentInfo[]') },
+    responses: { 200: z.array(documentInfoSchema) },
     errors: [],
   }),
   agreement: defineRoute({
@@ -67,7 +68,7 @@ export const documentsApi = {
     summary: 'The 认购书 terms of the project.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: declared<AgreementSettings>('AgreementSettings') },
+    responses: { 200: agreementSettingsInfoSchema },
     errors: [],
   }),
   updateAgreement: defineRoute({
@@ -77,7 +78,7 @@ export const documentsApi = {
     access: 'manage',
     params: projectRefSchema,
     body: agreementSettingsSchema,
-    responses: { 200: declared<AgreementSettings>('AgreementSettings') },
+    responses: { 200: agreementSettingsInfoSchema },
     errors: ['CONFLICT', 'UNPRINTABLE_CHARACTER'],
   }),
   previewAgreement: defineRoute({
@@ -98,7 +99,7 @@ export const documentsApi = {
     access: 'public',
     /** Anything after /verify/ (unknown, malformed and forged ids all answer found:false). */
     params: z.object({ '*': z.string() }),
-    responses: { 200: declared<VerifyResult>('VerifyResult') },
+    responses: { 200: verifyResultSchema },
     errors: ['RATE_LIMITED'],
   }),
 };

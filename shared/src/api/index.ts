@@ -5,10 +5,13 @@
  */
 import { approvalsApi } from './approvals.js';
 import { authApi } from './auth.js';
+import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
+import { devicesApi } from './devices.js';
 import { documentsApi } from './documents.js';
+import { firstRunApi } from './first-run.js';
 import { lotteryApi } from './lottery.js';
 import { membersApi } from './members.js';
 import { pricingApi } from './pricing.js';
@@ -27,14 +30,17 @@ export { approvalListQuerySchema, approvalRefSchema } from './approvals.js';
 export { changeQuerySchema, changeRefSchema, subscriptionQuerySchema, subscriptionRefSchema } from './changes.js';
 export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
+export * from './buildings.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
   system: systemApi,
   auth: authApi,
+  firstRun: firstRunApi,
   users: usersApi,
   projects: projectsApi,
   members: membersApi,
+  devices: devicesApi,
   units: unitsApi,
   registrations: registrationsApi,
   customers: customersApi,
@@ -44,6 +50,7 @@ export const API = {
   changes: changesApi,
   pricing: pricingApi,
   unitImport: unitImportApi,
+  buildings: buildingsApi,
   documents: documentsApi,
   cashier: cashierApi,
 };

@@ -2,11 +2,17 @@
  * Lottery 摇号: managers commit and draw; anyone (no credentials) reads the published record, the
  * verification file for `npm run verify-lottery` and the result PDF.
  */
-import { createLotterySchema, lotteryRefSchema } from '../lottery-draws.js';
+import { z } from 'zod';
+import {
+  createLotterySchema,
+  latestLotteryAnswerSchema,
+  lotteryDrawInfoSchema,
+  lotteryDrawSummarySchema,
+  lotteryRefSchema,
+} from '../lottery-draws.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import type { LatestLotteryAnswer, LotteryDrawInfo, LotteryDrawSummary } from '../lottery-draws.js';
-import type { LotteryRecord } from '../lottery.js';
-import { declared, defineRoute } from './route.js';
+import { lotteryRecordSchema } from '../lottery.js';
+import { defineRoute } from './route.js';
 
 export const lotteryApi = {
   create: defineRoute({
@@ -16,7 +22,7 @@ export const lotteryApi = {
     access: 'manage',
     params: projectRefSchema,
     body: createLotterySchema,
-    responses: { 201: declared<LotteryDrawInfo>('LotteryDrawInfo') },
+    responses: { 201: lotteryDrawInfoSchema },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
   list: defineRoute({
@@ -25,7 +31,7 @@ export const lotteryApi = {
     summary: 'Lotteries of the project.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: declared<LotteryDrawSummary[]>('LotteryDrawSummary[]') },
+    responses: { 200: z.array(lotteryDrawSummarySchema) },
     errors: [],
   }),
   latest: defineRoute({
@@ -34,7 +40,7 @@ export const lotteryApi = {
     summary: 'The latest drawn result (`draw: null` before any), for members and wall boards.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: declared<LatestLotteryAnswer>('LatestLotteryAnswer') },
+    responses: { 200: latestLotteryAnswerSchema },
     errors: [],
   }),
   draw: defineRoute({
@@ -44,7 +50,7 @@ export const lotteryApi = {
     access: 'manage',
     params: lotteryRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<LotteryDrawInfo>('LotteryDrawInfo') },
+    responses: { 200: lotteryDrawInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   public: defineRoute({
@@ -53,7 +59,7 @@ export const lotteryApi = {
     summary: 'The published lottery record (no credentials).',
     access: 'public',
     params: lotteryRefSchema,
-    responses: { 200: declared<LotteryDrawInfo>('LotteryDrawInfo') },
+    responses: { 200: lotteryDrawInfoSchema },
     errors: [],
   }),
   record: defineRoute({
@@ -62,7 +68,7 @@ export const lotteryApi = {
     summary: 'The verification file of a drawn lottery (for npm run verify-lottery).',
     access: 'public',
     params: lotteryRefSchema,
-    responses: { 200: declared<LotteryRecord>('LotteryRecord') },
+    responses: { 200: lotteryRecordSchema },
     errors: ['INVALID_TRANSITION'],
   }),
   pdf: defineRoute({

@@ -7,23 +7,21 @@ import { customerRefSchema } from '../customers.js';
 import {
   decisionBodySchema,
   discountRuleBodySchema,
+  discountRuleInfoSchema,
   identityTagsBodySchema,
   paymentPlanBodySchema,
+  paymentPlanInfoSchema,
+  priceListChangeSchema,
+  priceListInfoSchema,
   pricingSettingsSchema,
+  pricingTermsSchema,
+  repricePreviewResultSchema,
   repriceRequestSchema,
+  unitPriceHistoryRowSchema,
 } from '../deals.js';
 import { repriceBodySchema } from '../pricing.js';
 import { emptyBodySchema, idSchema, projectRefSchema, unitRefSchema } from '../schemas.js';
-import type {
-  DiscountRuleInfo,
-  PaymentPlanInfo,
-  PriceListChange,
-  PriceListInfo,
-  PricingTerms,
-  RepricePreviewResult,
-  UnitPriceHistoryRow,
-} from '../deals.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 export const discountRefSchema = z.strictObject({ discountId: idSchema });
 export const planRefSchema = z.strictObject({ planId: idSchema });
@@ -41,7 +39,7 @@ export const pricingApi = {
     access: 'signedIn',
     params: projectRefSchema,
     query: termsQuerySchema,
-    responses: { 200: declared<PricingTerms>('PricingTerms') },
+    responses: { 200: pricingTermsSchema },
     errors: [],
   }),
   updateSettings: defineRoute({
@@ -51,7 +49,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: pricingSettingsSchema,
-    responses: { 200: declared<PricingTerms>('PricingTerms') },
+    responses: { 200: pricingTermsSchema },
     errors: WRITE_ERRORS,
   }),
   createDiscount: defineRoute({
@@ -61,7 +59,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: discountRuleBodySchema,
-    responses: { 201: declared<DiscountRuleInfo>('DiscountRuleInfo') },
+    responses: { 201: discountRuleInfoSchema },
     errors: WRITE_ERRORS,
   }),
   replaceDiscount: defineRoute({
@@ -71,7 +69,7 @@ export const pricingApi = {
     access: 'manage',
     params: discountRefSchema,
     body: discountRuleBodySchema,
-    responses: { 200: declared<DiscountRuleInfo>('DiscountRuleInfo') },
+    responses: { 200: discountRuleInfoSchema },
     errors: WRITE_ERRORS,
   }),
   createPlan: defineRoute({
@@ -81,7 +79,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: paymentPlanBodySchema,
-    responses: { 201: declared<PaymentPlanInfo>('PaymentPlanInfo') },
+    responses: { 201: paymentPlanInfoSchema },
     errors: WRITE_ERRORS,
   }),
   replacePlan: defineRoute({
@@ -91,7 +89,7 @@ export const pricingApi = {
     access: 'manage',
     params: planRefSchema,
     body: paymentPlanBodySchema,
-    responses: { 200: declared<PaymentPlanInfo>('PaymentPlanInfo') },
+    responses: { 200: paymentPlanInfoSchema },
     errors: WRITE_ERRORS,
   }),
   setIdentityTags: defineRoute({
@@ -110,7 +108,7 @@ export const pricingApi = {
     summary: 'Price-list versions of the project.',
     access: 'manage',
     params: projectRefSchema,
-    responses: { 200: declared<PriceListInfo[]>('PriceListInfo[]') },
+    responses: { 200: z.array(priceListInfoSchema) },
     errors: [],
   }),
   priceListChanges: defineRoute({
@@ -119,7 +117,7 @@ export const pricingApi = {
     summary: 'The unit price changes of a version.',
     access: 'manage',
     params: priceListRefSchema,
-    responses: { 200: declared<PriceListChange[]>('PriceListChange[]') },
+    responses: { 200: z.array(priceListChangeSchema) },
     errors: [],
   }),
   previewReprice: defineRoute({
@@ -129,7 +127,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: repriceBodySchema,
-    responses: { 200: declared<RepricePreviewResult>('RepricePreviewResult') },
+    responses: { 200: repricePreviewResultSchema },
     errors: WRITE_ERRORS,
   }),
   requestReprice: defineRoute({
@@ -139,7 +137,7 @@ export const pricingApi = {
     access: 'manage',
     params: projectRefSchema,
     body: repriceRequestSchema,
-    responses: { 201: declared<PriceListInfo>('PriceListInfo'), 200: declared<PriceListInfo>('PriceListInfo') },
+    responses: { 201: priceListInfoSchema, 200: priceListInfoSchema },
     errors: WRITE_ERRORS,
   }),
   decidePriceList: defineRoute({
@@ -149,7 +147,7 @@ export const pricingApi = {
     access: 'manage',
     params: priceListRefSchema,
     body: decisionBodySchema,
-    responses: { 200: declared<PriceListInfo>('PriceListInfo') },
+    responses: { 200: priceListInfoSchema },
     errors: [...WRITE_ERRORS, 'PRICE_VERSION_STALE'],
   }),
   withdrawPriceList: defineRoute({
@@ -159,7 +157,7 @@ export const pricingApi = {
     access: 'manage',
     params: priceListRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<PriceListInfo>('PriceListInfo') },
+    responses: { 200: priceListInfoSchema },
     errors: WRITE_ERRORS,
   }),
   unitHistory: defineRoute({
@@ -168,7 +166,7 @@ export const pricingApi = {
     summary: "A unit's prices across versions.",
     access: 'manage',
     params: unitRefSchema,
-    responses: { 200: declared<UnitPriceHistoryRow[]>('UnitPriceHistoryRow[]') },
+    responses: { 200: z.array(unitPriceHistoryRowSchema) },
     errors: [],
   }),
 };

@@ -2,13 +2,19 @@
  * Queue numbers 排号 and calling 叫号 (docs/protocol.md "Queue and calling"), the kiosk setup PIN.
  * The buyer page and the ticket PDF are public, reached with the ticket's unguessable token.
  */
-import { kioskSetupSchema, setKioskPinSchema } from '../kiosk-setup.js';
+import { kioskSetupResultSchema, kioskSetupSchema, setKioskPinSchema } from '../kiosk-setup.js';
 import {
+  buyerViewSchema,
   callNextSchema,
+  callResultSchema,
   callSpecificSchema,
   createQueueCategorySchema,
   listTicketsQuerySchema,
   projectTicketRefSchema,
+  queueCategoryInfoSchema,
+  queueStateSchema,
+  queueTicketViewSchema,
+  takeTicketResultSchema,
   takeTicketSchema,
   ticketPdfQuerySchema,
   ticketRefSchema,
@@ -17,16 +23,7 @@ import {
 import { projectSummarySchema } from '../protocol.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
 import { z } from 'zod';
-import type { KioskSetupResult } from '../kiosk-setup.js';
-import type {
-  BuyerView,
-  CallResult,
-  QueueCategoryInfo,
-  QueueState,
-  QueueTicketView,
-  TakeTicketResult,
-} from '../queue.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 const ticketCommand = (action: 'served' | 'no-show' | 'requeue', summary: string) =>
   defineRoute({
@@ -36,7 +33,7 @@ const ticketCommand = (action: 'served' | 'no-show' | 'requeue', summary: string
     access: 'manage',
     params: projectTicketRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<QueueTicketView>('QueueTicketView') },
+    responses: { 200: queueTicketViewSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   });
 
@@ -57,7 +54,7 @@ export const queueApi = {
     summary: 'Register this screen as a kiosk with the project PIN: its device key.',
     access: 'signedIn',
     body: kioskSetupSchema,
-    responses: { 200: declared<KioskSetupResult>('KioskSetupResult') },
+    responses: { 200: kioskSetupResultSchema },
     errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED'],
   }),
   state: defineRoute({
@@ -66,7 +63,7 @@ export const queueApi = {
     summary: 'The queue now: categories, waiting counts, numbers called.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: declared<QueueState>('QueueState') },
+    responses: { 200: queueStateSchema },
     errors: [],
   }),
   takeTicket: defineRoute({
@@ -77,8 +74,8 @@ export const queueApi = {
     params: projectRefSchema,
     body: takeTicketSchema,
     responses: {
-      201: declared<TakeTicketResult>('TakeTicketResult'),
-      200: declared<TakeTicketResult>('TakeTicketResult'),
+      201: takeTicketResultSchema,
+      200: takeTicketResultSchema,
     },
     errors: ['INVALID_TRANSITION', 'CONFLICT', 'REGISTRATION_REQUIRED', 'ALREADY_REGISTERED'],
   }),
@@ -89,7 +86,7 @@ export const queueApi = {
     access: 'signedIn',
     params: projectRefSchema,
     query: listTicketsQuerySchema,
-    responses: { 200: declared<QueueTicketView[]>('QueueTicketView[]') },
+    responses: { 200: z.array(queueTicketViewSchema) },
     errors: [],
   }),
   categories: defineRoute({
@@ -98,7 +95,7 @@ export const queueApi = {
     summary: 'Queue categories of the project.',
     access: 'signedIn',
     params: projectRefSchema,
-    responses: { 200: declared<QueueCategoryInfo[]>('QueueCategoryInfo[]') },
+    responses: { 200: z.array(queueCategoryInfoSchema) },
     errors: [],
   }),
   createCategory: defineRoute({
@@ -108,7 +105,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: createQueueCategorySchema,
-    responses: { 201: declared<QueueCategoryInfo>('QueueCategoryInfo') },
+    responses: { 201: queueCategoryInfoSchema },
     errors: ['CONFLICT'],
   }),
   callNext: defineRoute({
@@ -118,7 +115,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: callNextSchema,
-    responses: { 200: declared<CallResult>('CallResult') },
+    responses: { 200: callResultSchema },
     errors: ['CONFLICT'],
   }),
   call: defineRoute({
@@ -128,7 +125,7 @@ export const queueApi = {
     access: 'manage',
     params: projectRefSchema,
     body: callSpecificSchema,
-    responses: { 200: declared<CallResult>('CallResult') },
+    responses: { 200: callResultSchema },
     errors: ['CONFLICT', 'INVALID_TRANSITION'],
   }),
   served: ticketCommand('served', 'Mark a called ticket served.'),
@@ -141,7 +138,7 @@ export const queueApi = {
     access: 'public',
     params: ticketTokenRefSchema,
     malformedAsNotFound: true,
-    responses: { 200: declared<BuyerView>('BuyerView') },
+    responses: { 200: buyerViewSchema },
     errors: ['RATE_LIMITED'],
   }),
   ticketPdf: defineRoute({

@@ -1,8 +1,13 @@
 /** Pre-registration 认筹: create, overview (with the oversubscription warning), cancel, entitlement. */
-import { createRegistrationSchema, entitlementBodySchema, registrationRefSchema } from '../registrations.js';
+import {
+  createRegistrationSchema,
+  entitlementBodySchema,
+  registrationInfoSchema,
+  registrationOverviewSchema,
+  registrationRefSchema,
+} from '../registrations.js';
 import { emptyBodySchema, projectRefSchema } from '../schemas.js';
-import type { RegistrationInfo, RegistrationOverview } from '../registrations.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 export const registrationsApi = {
   create: defineRoute({
@@ -12,7 +17,7 @@ export const registrationsApi = {
     access: 'work',
     params: projectRefSchema,
     body: createRegistrationSchema,
-    responses: { 201: declared<RegistrationInfo>('RegistrationInfo') },
+    responses: { 201: registrationInfoSchema },
     errors: ['ALREADY_REGISTERED', 'DUPLICATE_CUSTOMER', 'CONFLICT'],
   }),
   overview: defineRoute({
@@ -21,7 +26,7 @@ export const registrationsApi = {
     summary: 'Registrations of the project with the oversubscription warning.',
     access: 'staff',
     params: projectRefSchema,
-    responses: { 200: declared<RegistrationOverview>('RegistrationOverview') },
+    responses: { 200: registrationOverviewSchema },
     errors: [],
   }),
   get: defineRoute({
@@ -30,7 +35,7 @@ export const registrationsApi = {
     summary: 'One registration.',
     access: 'staff',
     params: registrationRefSchema,
-    responses: { 200: declared<RegistrationInfo>('RegistrationInfo') },
+    responses: { 200: registrationInfoSchema },
     errors: [],
   }),
   cancel: defineRoute({
@@ -40,7 +45,7 @@ export const registrationsApi = {
     access: 'work',
     params: registrationRefSchema,
     body: emptyBodySchema,
-    responses: { 200: declared<RegistrationInfo>('RegistrationInfo') },
+    responses: { 200: registrationInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
   setEntitlement: defineRoute({
@@ -50,7 +55,7 @@ export const registrationsApi = {
     access: 'work',
     params: registrationRefSchema,
     body: entitlementBodySchema,
-    responses: { 200: declared<RegistrationInfo>('RegistrationInfo') },
+    responses: { 200: registrationInfoSchema },
     errors: ['INVALID_TRANSITION', 'CONFLICT'],
   }),
 };

@@ -44,6 +44,11 @@ export interface ApiRoute {
    * token must not be probed (a malformed token is as unknown as a wrong one).
    */
   malformedAsNotFound?: boolean;
+  /**
+   * The route answers a session opened with a password an administrator reset (choose a new one,
+   * who am I, sign out). Every other route refuses it with PASSWORD_CHANGE_REQUIRED.
+   */
+  duringPasswordChange?: true;
 }
 
 /** Identity with the route's literal types kept (so handlers and clients are typed from it). */
@@ -54,34 +59,14 @@ export function defineRoute<const R extends ApiRoute>(route: R): R {
 /** A feature's routes, by name. */
 export type RouteGroup = Record<string, ApiRoute>;
 
-const declaredOnly = new WeakSet<object>();
-
-/**
- * The answer of a route whose shape is a TypeScript type of shared/src, not yet a zod schema: typed
- * for the handlers and the web clients at compile time, neither checked at run time nor detailed in
- * the OpenAPI document. Issue 13 turns these into schemas feature by feature; test/api-contract.test.ts
- * counts them (a number that only goes down).
- */
-export function declared<T>(typeName: string): z.ZodType<T> {
-  const schema = z
-    .unknown()
-    .meta({ description: `${typeName} (see shared/src; not yet a schema of the route table).` });
-  declaredOnly.add(schema);
-  return schema as unknown as z.ZodType<T>;
-}
-
-/** Is this answer only declared (a TypeScript type), not a schema? */
-export function isDeclaredOnly(schema: unknown): boolean {
-  return typeof schema === 'object' && schema !== null && declaredOnly.has(schema);
-}
-
 /** `{}` — the JSON answer of a few acknowledgements. */
 export const okResponseSchema = z.object({ ok: z.literal(true) });
 
 /**
  * Every error code a route may answer: its own, plus those of the gate in front of every route
  * (bad input, something named that does not exist, missing or insufficient credentials, a body too
- * large, a dependency down, a bug).
+ * large, a dependency down, a bug). DEVICE_REVOKED: any credentialed route may be called with the key
+ * of a device a manager revoked (shared/src/devices.ts).
  */
 export function errorCodesOf(route: ApiRoute): ErrorCode[] {
   // NOT_FOUND: every route names something (a project, a unit, an id in its body) that may not exist.
@@ -92,7 +77,8 @@ export function errorCodesOf(route: ApiRoute): ErrorCode[] {
     'SERVICE_UNAVAILABLE',
     'INTERNAL',
   ];
-  if (route.access !== 'public') common.push('UNAUTHENTICATED', 'FORBIDDEN');
+  if (route.access !== 'public') common.push('UNAUTHENTICATED', 'DEVICE_REVOKED', 'FORBIDDEN');
+  if (route.access !== 'public' && !route.duringPasswordChange) common.push('PASSWORD_CHANGE_REQUIRED');
   return [...new Set([...common, ...route.errors])];
 }
 

@@ -3,11 +3,11 @@ import {
   UNIT_IMPORT_MAX_BYTES,
   UNIT_SHEET_CONTENT_TYPES,
   unitImportQuerySchema,
+  unitImportResultSchema,
   unitSheetQuerySchema,
 } from '../unit-import.js';
 import { projectRefSchema } from '../schemas.js';
-import type { UnitImportResult } from '../unit-import.js';
-import { declared, defineRoute } from './route.js';
+import { defineRoute } from './route.js';
 
 /** Content types the import accepts as a raw body (browsers label .csv files in several ways). */
 export const UNIT_SHEET_BODY_TYPES = [
@@ -50,7 +50,7 @@ export const unitImportApi = {
     query: unitImportQuerySchema,
     rawBody: UNIT_SHEET_BODY_TYPES,
     bodyLimit: UNIT_IMPORT_MAX_BYTES,
-    responses: { 200: declared<UnitImportResult>('UnitImportResult') },
+    responses: { 200: unitImportResultSchema },
     errors: ['IMPORT_INVALID', 'CONFLICT', 'INVALID_TRANSITION'],
   }),
 };

@@ -60,6 +60,7 @@ export const unitsApi = {
       'APPROVAL_REQUIRED',
       'DISCOUNT_NOT_APPLICABLE',
       'PLAN_NOT_APPLICABLE',
+      'ABOVE_FILED_PRICE',
       'DUPLICATE_CUSTOMER',
       'INVALID_TRANSITION',
     ],

@@ -13,8 +13,11 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 /** The methods of the route table (shared/src/api/route.ts). */
 export type { HttpMethod };
 
-/** How one request authenticates: a person's bearer token, a device key (board, kiosk), or nothing. */
-export type RequestAuth = { token: string | null } | { deviceKey: string } | null;
+/**
+ * How one request authenticates: a person's bearer token (at a cashier desk with the desk's key
+ * beside it, which names the desk in the audit trail), a device key (board, kiosk), or nothing.
+ */
+export type RequestAuth = { token: string | null; deskKey?: string | null } | { deviceKey: string } | null;
 
 export interface TransportConfig {
   /** The credentials of the app's requests when a call names none (e.g. the signed-in user's token). */
@@ -78,6 +81,7 @@ export function createTransport(config: TransportConfig): Transport {
     } else if (auth?.token) {
       headers.Authorization = `Bearer ${auth.token}`;
       usedToken = true;
+      if (auth.deskKey) headers[DEVICE_KEY_HEADER] = auth.deskKey;
     }
     let body: BodyInit | undefined;
     if (options.raw) {

@@ -10,6 +10,14 @@ import { entryText, type Entry } from './entry';
 export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   VALIDATION_FAILED: ['填写的内容不正确，请检查后重试。', 'Some input is not valid. Check it and try again.'],
   INVALID_CREDENTIALS: ['账号或密码错误。', 'Wrong username or password.'],
+  PASSWORD_CHANGE_REQUIRED: ['请先设置新密码再继续。', 'Choose a new password before you continue.'],
+  WEAK_PASSWORD: ['密码不符合密码规则。', 'The password does not meet the password rules.'],
+  USERNAME_TAKEN: ['该账号已存在，请换一个。', 'This username is already taken. Choose another.'],
+  SETUP_CODE_INVALID: [
+    '设置码错误、已使用或已过期。重启服务器可获得新的设置码。',
+    'The setup code is wrong, used or expired. Restarting the server prints a new one.',
+  ],
+  ALREADY_SET_UP: ['系统已有管理员，请直接登录。', 'An administrator exists already. Sign in instead.'],
   UNAUTHENTICATED: ['登录已失效，请重新登录。', 'Your session has ended. Please sign in again.'],
   FORBIDDEN: ['您没有权限执行此操作。', 'You are not allowed to do this.'],
   NOT_FOUND: ['没有找到该内容。', 'Not found.'],
@@ -46,7 +54,21 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   ],
   DISCOUNT_NOT_APPLICABLE: ['所选优惠不适用于本次成交。', 'A selected discount does not apply to this deal.'],
   PLAN_NOT_APPLICABLE: ['该付款方案不适用于此价格。', 'This payment plan cannot be used for this price.'],
+  PROJECT_ARCHIVED: ['该项目已归档：只读，不可销售。', 'The project is archived: it is read-only and nothing is sold.'],
+  UNIT_NOT_PERMITTED: [
+    '部分房源不在任何预售许可证范围内，不能推盘。',
+    'Some units are covered by no presale permit and cannot be released.',
+  ],
   IMPORT_INVALID: ['文件中有错误行，未导入任何数据。', 'The file has invalid rows; nothing was imported.'],
+  UNIT_CODE_TAKEN: [
+    '房号重复（项目中已存在或规则重复），未生成任何房源。',
+    'Unit codes would be used twice; nothing was created.',
+  ],
+  NOT_DELETABLE: [
+    '曾推售、锁定或成交的房源不能删除。',
+    'Units that were ever released, locked or sold cannot be deleted.',
+  ],
+  ABOVE_FILED_PRICE: ['成交价高于该房源的备案价。', 'The price is above the filed price of the unit.'],
   UNPRINTABLE_CHARACTER: [
     '文件中有服务器字体无法打印的字（如生僻字），未生成文件。请联系管理员安装完整中文字体。',
     'The document has a character no font on the server can print (a rare character); nothing was printed. Ask an administrator to install a full Chinese font.',
@@ -56,6 +78,12 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
     'Not possible in the current state (someone may have handled it already). Refresh to see.',
   ],
   CONFLICT: ['操作与当前状态冲突，请刷新后重试。', 'This conflicts with the current state. Refresh and try again.'],
+  DEVICE_REVOKED: ['此屏幕已被管理员移除，请重新配对。', 'This screen was removed by a manager — pair it again.'],
+  PAIRING_EXPIRED: [
+    '配对码已过期或不存在，请在屏幕上获取新的配对码。',
+    'This pairing code has expired or does not exist. Show a new code on the screen.',
+  ],
+  PAIRING_USED: ['该配对码已被使用。', 'This pairing code has already been used.'],
   RATE_LIMITED: ['操作太频繁，请稍后再试。', 'Too many requests. Slow down and try again.'],
   PAYLOAD_TOO_LARGE: ['提交的内容过大。', 'The request is too large.'],
   LAST_MANAGER: [

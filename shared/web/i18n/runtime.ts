@@ -38,6 +38,18 @@ export interface LocaleStore {
   describeError(error: unknown): string;
 }
 
+/**
+ * A refusal that names units (`details.unitCodes`, e.g. UNIT_NOT_PERMITTED) shows them after its
+ * text — " (1-0101, 1-0102 …)" — so the person knows which units to fix.
+ */
+function unitsNamed(details: unknown): string {
+  if (!details || typeof details !== 'object' || !('unitCodes' in details)) return '';
+  const { unitCodes, count } = details as { unitCodes: unknown; count?: unknown };
+  if (!Array.isArray(unitCodes) || unitCodes.length === 0) return '';
+  const more = typeof count === 'number' && count > unitCodes.length ? ' …' : '';
+  return ` (${unitCodes.map(String).join(', ')}${more})`;
+}
+
 /** The app's language, remembered under `storageKey`. */
 export function createLocale(storageKey: string): LocaleStore {
   const browserLanguages = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
@@ -56,7 +68,10 @@ export function createLocale(storageKey: string): LocaleStore {
     setLocale,
     toggleLocale: () => setLocale(locale() === 'zh-CN' ? 'en' : 'zh-CN'),
     errorText,
-    describeError: (error) => errorText(toApiError(error).code),
+    describeError: (error) => {
+      const e = toApiError(error);
+      return errorText(e.code) + unitsNamed(e.details);
+    },
   };
 }
 

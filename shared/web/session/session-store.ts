@@ -11,6 +11,11 @@ import { readStored, writeStored } from '../storage';
 export interface Session {
   token: string;
   user: UserInfo;
+  /**
+   * An administrator reset the password: this session may only choose a new one (the server refuses
+   * everything else with PASSWORD_CHANGE_REQUIRED); the screens send the user to that form.
+   */
+  passwordChangeRequired?: boolean;
 }
 
 export interface SessionStore {
@@ -48,7 +53,9 @@ export function parseSession(raw: string | null): Session | null {
     if (typeof parsed !== 'object' || parsed === null) return null;
     const p = parsed as Record<string, unknown>;
     if (typeof p.token !== 'string' || !isUserInfo(p.user)) return null;
-    return { token: p.token, user: p.user };
+    return p.passwordChangeRequired === true
+      ? { token: p.token, user: p.user, passwordChangeRequired: true }
+      : { token: p.token, user: p.user };
   } catch {
     return null;
   }
@@ -80,7 +87,11 @@ export function createSessionStore(storageKey: string): SessionStore {
     token: () => state.session()?.token ?? null,
     signIn(response) {
       state.setEnded(null);
-      save({ token: response.token, user: response.user });
+      save(
+        response.passwordChangeRequired
+          ? { token: response.token, user: response.user, passwordChangeRequired: true }
+          : { token: response.token, user: response.user },
+      );
     },
     signOut,
     endedByServer(reason) {
@@ -91,7 +102,7 @@ export function createSessionStore(storageKey: string): SessionStore {
     endReason: state.ended,
     updateUser(user) {
       const current = state.session();
-      if (current) save({ token: current.token, user });
+      if (current) save({ ...current, user });
     },
   };
 }

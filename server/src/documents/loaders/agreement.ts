@@ -10,10 +10,11 @@ import {
   type ScheduleItem,
 } from '@kaipan/shared';
 import type { UserPrincipal } from '../../domain/principal.js';
-import { chainIds } from '../../services/cashier-common.js';
+import { chainIds } from '../../cashier/deal-money.js';
 import { formatFen, formatProjectTime } from '../format.js';
 import type { Prepared } from '../versions.js';
 import { toNumber, type LoaderContext } from './context.js';
+import { PAYEE_SELECT, payeeOf } from '../../domain/payee.js';
 
 function coBuyersOf(json: unknown): Array<{ name: string; phone?: string | null; relation?: string | null }> {
   if (!Array.isArray(json)) return [];
@@ -72,6 +73,7 @@ export async function prepareAgreement(
           agreementTerms: true,
           signingDays: true,
           requiredDepositFen: true,
+          ...PAYEE_SELECT,
         },
       },
     },
@@ -118,7 +120,7 @@ export async function prepareAgreement(
       kind: 'agreement',
       input: {
         voided,
-        project: { name: s.project.name, nameEn: s.project.nameEn, timezone: tz },
+        project: { name: s.project.name, nameEn: s.project.nameEn, timezone: tz, payee: payeeOf(s.project) },
         subscriptionId: s.id,
         subscribedAt: s.createdAt.toISOString(),
         buyer: {

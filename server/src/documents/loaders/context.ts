@@ -1,4 +1,5 @@
-import { AppError } from '@kaipan/shared';
+import { AppError, type Payee } from '@kaipan/shared';
+import { PAYEE_SELECT, payeeOf } from '../../domain/payee.js';
 import type { Db } from '../../infra/db.js';
 import type { PricingService } from '../../services/pricing-service.js';
 import type { ProjectDirectory } from '../../services/project-directory.js';
@@ -17,11 +18,11 @@ export const toNumber = (v: { toString(): string } | number | bigint): number =>
 export async function projectOf(
   ctx: LoaderContext,
   projectId: string,
-): Promise<{ name: string; nameEn: string; timezone: string }> {
+): Promise<{ name: string; nameEn: string; timezone: string; payee: Payee | null }> {
   const p = await ctx.db.project.findUnique({
     where: { id: projectId },
-    select: { name: true, nameEn: true, timezone: true },
+    select: { name: true, nameEn: true, timezone: true, ...PAYEE_SELECT },
   });
   if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
-  return p;
+  return { name: p.name, nameEn: p.nameEn, timezone: p.timezone, payee: payeeOf(p) };
 }

@@ -33,21 +33,7 @@ export function authHandlers(services: Services, config: AppConfig): Handlers<ty
         if (retry !== undefined) void reply.header('retry-after', String(retry));
         throw error;
       }
-      const secure = isTls(request);
-      void reply.setCookie(SESSION_COOKIE, signed.response.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure,
-        maxAge: config.sessionHours * 3600,
-      });
-      void reply.setCookie(deviceCookieName(body.username), signed.deviceCookie, {
-        path: DEVICE_COOKIE_PATH,
-        httpOnly: true,
-        sameSite: 'strict',
-        secure,
-        maxAge: DEVICE_COOKIE_MAX_AGE_S,
-      });
+      setSessionCookies(request, reply, config, body.username, signed);
       return signed.response;
     },
 
@@ -62,7 +48,15 @@ export function authHandlers(services: Services, config: AppConfig): Handlers<ty
     me: async ({ principal }) => {
       if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no user profile.');
       const { id, username, admin, displayName } = principal;
-      return { user: { id, username, admin, displayName } };
+      return { user: { id, username, admin, displayName }, passwordChangeRequired: !!principal.passwordChangeRequired };
+    },
+
+    /** A new password: every session of the user ends; the fresh one is answered and set as the cookie. */
+    changePassword: async ({ principal, body, request, reply }) => {
+      if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no password.');
+      const signed = await services.signIn.changePassword(principal, { ...body, ip: request.ip });
+      setSessionCookies(request, reply, config, principal.username, signed);
+      return signed.response;
     },
 
     /** The caller's live sessions (device, address, last use; the current one marked). */
@@ -90,6 +84,31 @@ async function optionalPrincipal(services: Services, request: FastifyRequest) {
     if (error instanceof AppError && error.code === 'UNAUTHENTICATED') return null;
     throw error;
   }
+}
+
+/** The session cookie and the trusted-device cookie of a sign-in (or of a password change). */
+function setSessionCookies(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: AppConfig,
+  username: string,
+  signed: { response: { token: string }; deviceCookie: string },
+): void {
+  const secure = isTls(request);
+  void reply.setCookie(SESSION_COOKIE, signed.response.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    maxAge: config.sessionHours * 3600,
+  });
+  void reply.setCookie(deviceCookieName(username), signed.deviceCookie, {
+    path: DEVICE_COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    maxAge: DEVICE_COOKIE_MAX_AGE_S,
+  });
 }
 
 function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {

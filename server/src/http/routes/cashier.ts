@@ -13,9 +13,9 @@ export function cashierHandlers(services: Services): Handlers<typeof API.cashier
     closeBook: ({ principal, params }) => cashier.books.close(principal, params.bookId),
 
     // ── Finding the deal ──
-    lookup: ({ principal, params, query }) => cashier.lookup(principal, params.projectId, query.q),
-    subscription: ({ principal, params }) => cashier.subscription(principal, params.subscriptionId),
-    registration: ({ principal, params }) => cashier.registration(principal, params.registrationId),
+    lookup: ({ principal, params, query }) => cashier.deals.lookup(principal, params.projectId, query.q),
+    subscription: ({ principal, params }) => cashier.deals.subscription(principal, params.subscriptionId),
+    registration: ({ principal, params }) => cashier.deals.registration(principal, params.registrationId),
 
     // ── Payments 收款, 诚意金转定金, 退款 (201 first time, 200 replay of the idempotency key) ──
     recordPayment: async ({ principal, params, body, reply }) => {
@@ -59,7 +59,7 @@ export function cashierHandlers(services: Services): Handlers<typeof API.cashier
     },
 
     // ── Settings: the deposit rule and the required deposit ──
-    settings: ({ principal, params }) => cashier.settings(principal, params.projectId),
-    updateSettings: ({ principal, params, body }) => cashier.updateSettings(principal, params.projectId, body),
+    settings: ({ principal, params }) => cashier.settings.get(principal, params.projectId),
+    updateSettings: ({ principal, params, body }) => cashier.settings.update(principal, params.projectId, body),
   };
 }

@@ -5,10 +5,13 @@ import type { Services } from '../../services/index.js';
 import type { Handlers } from '../handler.js';
 import { approvalHandlers } from './approvals.js';
 import { authHandlers } from './auth.js';
+import { buildingHandlers } from './buildings.js';
 import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
+import { deviceHandlers } from './devices.js';
 import { documentHandlers } from './documents.js';
+import { firstRunHandlers } from './first-run.js';
 import { lotteryHandlers } from './lottery.js';
 import { memberHandlers } from './members.js';
 import { pricingHandlers } from './pricing.js';
@@ -34,9 +37,11 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
   return {
     system: systemHandlers(deps),
     auth: authHandlers(services, config),
+    firstRun: firstRunHandlers(services),
     users: userHandlers(services),
     projects: projectHandlers(services),
     members: memberHandlers(services),
+    devices: deviceHandlers(services),
     units: unitHandlers(services),
     registrations: registrationHandlers(services),
     customers: customerHandlers(services),
@@ -46,6 +51,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     changes: changeHandlers(services),
     pricing: pricingHandlers(services),
     unitImport: unitImportHandlers(services),
+    buildings: buildingHandlers(services),
     documents: documentHandlers(services, config),
     cashier: cashierHandlers(services),
   };

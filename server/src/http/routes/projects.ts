@@ -3,11 +3,22 @@ import type { Services } from '../../services/index.js';
 import { sendSharedJson } from '../json-cache.js';
 import type { Handlers } from '../handler.js';
 
-/** Projects: catalog, live snapshot, the caller's locks, deals, audit, sales control and batches 推盘. */
+/** Projects: create/edit/archive, presale permits, catalog, live snapshot, the caller's locks, deals, audit, sales control and batches 推盘. */
 export function projectHandlers(services: Services): Handlers<typeof API.projects> {
   const control = services.control;
+  const setup = services.projectSetup;
   return {
-    list: ({ principal }) => services.directory.listProjects(principal),
+    list: ({ principal, query }) => services.directory.listProjects(principal, query.includeArchived),
+    create: async ({ principal, body, reply }) => reply.code(201).send(await setup.create(principal, body)),
+    details: ({ principal, params }) => setup.details(principal, params.projectId),
+    update: ({ principal, params, body }) => setup.update(principal, params.projectId, body),
+    archive: ({ principal, params }) => setup.archive(principal, params.projectId),
+    unarchive: ({ principal, params }) => setup.unarchive(principal, params.projectId),
+    permits: ({ principal, params }) => services.permits.list(principal, params.projectId),
+    createPermit: async ({ principal, params, body, reply }) =>
+      reply.code(201).send(await services.permits.create(principal, params.projectId, body)),
+    updatePermit: ({ principal, params, body }) => services.permits.update(principal, params.permitId, body),
+    deletePermit: ({ principal, params }) => services.permits.remove(principal, params.permitId),
     catalog: async ({ principal, params, request, reply }) =>
       sendSharedJson(request, reply, await services.query.catalog(principal, params.projectId)),
     snapshot: async ({ principal, params, request, reply }) =>

@@ -1,0 +1,122 @@
+/** Accounts: the first run, changing one's password, the administrators' users screen — [zh-CN, en]. */
+import { defineMessages } from '@kaipan/web/i18n/runtime';
+
+export const usersMessages = defineMessages({
+  // Password rules (shared/src/password-policy.ts), shown under every new-password field
+  'password.rules': [
+    '至少 10 个字符，不能包含账号，不能是常见密码。',
+    'At least 10 characters, not containing the username, not a common password.',
+  ],
+  'password.rule.TOO_SHORT': ['密码至少需要 10 个字符。', 'The password needs at least 10 characters.'],
+  'password.rule.TOO_LONG': ['密码最多 128 个字符。', 'The password may have at most 128 characters.'],
+  'password.rule.CONTAINS_USERNAME': ['密码不能包含账号。', 'The password must not contain the username.'],
+  'password.rule.TOO_COMMON': ['这是常见密码，请换一个。', 'This is a common password. Choose another.'],
+  'password.rule.SAME_AS_CURRENT': ['新密码不能与当前密码相同。', 'The new password must differ from the current one.'],
+  'password.mismatch': ['两次输入的密码不一致。', 'The two passwords differ.'],
+  'password.repeat': ['再次输入密码', 'Repeat the password'],
+  'username.rule': [
+    '2–32 位小写字母、数字或 . _ -，例如 wang.fang',
+    '2–32 lowercase letters, digits, . _ or -, e.g. wang.fang',
+  ],
+
+  // /account/password (pages/change-password.tsx)
+  'changePassword.title': ['修改密码', 'Change password'],
+  'changePassword.required': [
+    '管理员已重置您的密码。请先设置自己的新密码，然后才能继续使用。',
+    'An administrator reset your password. Choose your own new password before you continue.',
+  ],
+  'changePassword.hint': [
+    '修改后，您在其他设备上的登录都会退出。',
+    'After the change, your other signed-in devices are signed out.',
+  ],
+  'changePassword.current': ['当前密码', 'Current password'],
+  'changePassword.currentRequired': ['管理员给您的临时密码', 'The temporary password from your administrator'],
+  'changePassword.new': ['新密码', 'New password'],
+  'changePassword.submit': ['保存新密码', 'Save the new password'],
+  'changePassword.saving': ['正在保存…', 'Saving…'],
+  'changePassword.done': ['密码已修改。', 'Password changed.'],
+  'changePassword.link': ['修改密码', 'Change password'],
+  'changePassword.signOut': ['退出登录', 'Sign out'],
+
+  // /setup/first-run (pages/first-run.tsx)
+  'firstRun.link': ['首次使用？创建系统管理员', 'First start? Create the administrator'],
+  'firstRun.title': ['创建第一个系统管理员', 'Create the first administrator'],
+  'firstRun.intro': [
+    '本系统还没有管理员。服务器启动时在终端（和日志）中打印了一次性设置码；输入设置码并设置管理员账号。',
+    'This install has no administrator yet. The server printed a one-time setup code in its terminal (and log) when it started: enter it and choose an account for the administrator.',
+  ],
+  'firstRun.code': ['设置码', 'Setup code'],
+  'firstRun.codeHint': [
+    '形如 K7QPM-3WXHD，60 分钟内有效，只能使用一次；重启服务器会打印新的设置码。',
+    'Like K7QPM-3WXHD; valid for 60 minutes, once. Restarting the server prints a new one.',
+  ],
+  'firstRun.username': ['管理员账号', 'Administrator username'],
+  'firstRun.displayName': ['姓名', 'Display name'],
+  'firstRun.password': ['密码', 'Password'],
+  'firstRun.submit': ['创建管理员并登录', 'Create the administrator and sign in'],
+  'firstRun.submitting': ['正在创建…', 'Creating…'],
+  'firstRun.missing': ['请填写所有字段。', 'Fill in every field.'],
+  'firstRun.done': ['系统已有管理员。', 'This install has an administrator.'],
+  'firstRun.doneHint': [
+    '请使用管理员账号登录；其他账号由管理员创建。',
+    'Sign in; administrators create the other accounts.',
+  ],
+  'firstRun.toLogin': ['去登录', 'Go to sign-in'],
+  'firstRun.wait': ['尝试次数过多，请 {n} 秒后再试。', 'Too many attempts. Try again in {n} s.'],
+
+  // /setup/users (pages/setup/users.tsx)
+  'users.title': ['用户', 'Users'],
+  'users.hint': [
+    '创建账号、停用或启用、重置密码。新账号默认为置业顾问；项目角色在此页分配（即将推出）。',
+    'Create accounts, deactivate or activate them, reset passwords. New accounts are consultants; project roles are assigned on this page (coming next).',
+  ],
+  'users.create': ['新建用户', 'New user'],
+  'users.createTitle': ['新建用户', 'New user'],
+  'users.username': ['账号', 'Username'],
+  'users.displayName': ['姓名', 'Display name'],
+  'users.password': ['初始密码', 'Initial password'],
+  'users.createSubmit': ['创建', 'Create'],
+  'users.created': ['已创建 {user}', '{user} created'],
+  'users.cancel': ['取消', 'Cancel'],
+  'users.col.name': ['姓名', 'Name'],
+  'users.col.username': ['账号', 'Username'],
+  'users.col.status': ['状态', 'Status'],
+  'users.col.lastSignIn': ['最近登录', 'Last sign-in'],
+  'users.col.roles': ['项目角色', 'Project roles'],
+  'users.rolesPerProject': ['按项目设置（项目设置 → 成员）', 'Set per project (project setup → members)'],
+  'users.never': ['从未登录', 'Never'],
+  'users.active': ['启用', 'Active'],
+  'users.inactive': ['已停用', 'Deactivated'],
+  'users.mustChange': ['待改密码', 'Must change password'],
+  'users.you': ['（我）', '(you)'],
+  'users.deactivate': ['停用', 'Deactivate'],
+  'users.activate': ['启用', 'Activate'],
+  'users.deactivateTitle': ['停用 {user}？', 'Deactivate {user}?'],
+  'users.deactivateBody': [
+    '{user} 将无法登录，所有设备上的登录立即退出。可随时重新启用。',
+    '{user} can no longer sign in; every signed-in device is signed out at once. You can activate the account again.',
+  ],
+  'users.activateTitle': ['启用 {user}？', 'Activate {user}?'],
+  'users.activateBody': ['{user} 可以重新登录。', '{user} may sign in again.'],
+  'users.reset': ['重置密码', 'Reset password'],
+  'users.resetTitle': ['重置 {user} 的密码', 'Reset the password of {user}'],
+  'users.resetBody': [
+    '{user} 的所有登录立即退出；下次登录时必须设置新密码。',
+    'Every session of {user} ends now; at the next sign-in they must choose a new password.',
+  ],
+  'users.resetGenerate': ['自动生成临时密码', 'Make up a temporary password'],
+  'users.resetType': ['我来输入临时密码', 'I type the temporary password'],
+  'users.resetSubmit': ['重置', 'Reset'],
+  'users.temporaryTitle': ['{user} 的临时密码', 'Temporary password of {user}'],
+  'users.temporaryBody': [
+    '只显示这一次。请当面或通过安全渠道告诉对方；对方登录后必须设置新密码。',
+    'Shown only this once. Tell them in person or over a safe channel; they must choose a new password after signing in.',
+  ],
+  'users.resetDone': ['已重置 {user} 的密码', 'Password of {user} reset'],
+  'users.copy': ['复制', 'Copy'],
+  'users.close': ['完成', 'Done'],
+  'users.refresh': ['刷新', 'Refresh'],
+  'users.empty': ['还没有用户。', 'No users yet.'],
+  'users.link': ['用户管理', 'Users'],
+  'users.security': ['登录安全', 'Sign-in security'],
+});

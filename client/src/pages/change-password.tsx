@@ -1,0 +1,150 @@
+/**
+ * /account/password — choose a new password. Reached from /account, and forced after an
+ * administrator reset the password: such a session may only do this (the server refuses the rest
+ * with PASSWORD_CHANGE_REQUIRED; RequireAuth sends every screen here). The answer is a fresh session.
+ */
+import { Show, createSignal, type JSX } from 'solid-js';
+import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
+import { passwordProblem } from '@kaipan/shared';
+import { api, toApiError } from '../lib/api';
+import { describeAccountError } from '../lib/account-errors';
+import { t, type MessageKey } from '../lib/i18n';
+import { session, signIn } from '../stores/session';
+import { showToast } from '../stores/toasts';
+import { logoutEverywhere } from '../components/app-header';
+import { BrandMark } from '../components/app-header';
+import { LanguageSwitch, Spinner } from '../components/ui';
+import { PasswordField } from '../components/password-field';
+import './login.css';
+import './change-password.css';
+
+/** Only same-site paths are followed afterwards (no open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' &&
+    next.startsWith('/') &&
+    !next.startsWith('//') &&
+    !next.startsWith('/account/password')
+    ? next
+    : '/';
+}
+
+export default function ChangePasswordPage(): JSX.Element {
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const [current, setCurrent] = createSignal('');
+  const [next, setNext] = createSignal('');
+  const [repeat, setRepeat] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const required = (): boolean => session()?.passwordChangeRequired === true;
+
+  const submit = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    const s = session();
+    if (busy() || !s) return;
+    if (!current() || !next()) {
+      setError(t('firstRun.missing'));
+      return;
+    }
+    const rule = passwordProblem(next(), s.user.username);
+    if (rule) {
+      setError(t(`password.rule.${rule}` as MessageKey));
+      return;
+    }
+    if (next() !== repeat()) {
+      setError(t('password.mismatch'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      signIn(await api.changePassword(current(), next()));
+      showToast('success', t('changePassword.done'));
+      navigate(safeNext(search.next), { replace: true });
+    } catch (err) {
+      setError(describeAccountError(err));
+      if (toApiError(err).code === 'INVALID_CREDENTIALS') setCurrent('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const signOutNow = async (): Promise<void> => {
+    await logoutEverywhere();
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <Show when={session()} fallback={<Navigate href="/login" />}>
+      {(s) => (
+        <main class="login change-password">
+          <div class="login__top">
+            <LanguageSwitch />
+          </div>
+          <div class="login__card">
+            <div class="login__brand">
+              <BrandMark size={40} />
+              <div>
+                <div class="login__name">{t('changePassword.title')}</div>
+                <div class="login__tagline">
+                  {s().user.displayName} · {s().user.username}
+                </div>
+              </div>
+            </div>
+            <Show when={required()} fallback={<p class="login__subtitle">{t('changePassword.hint')}</p>}>
+              <div class="alert alert--info" role="status" data-testid="password-change-required">
+                {t('changePassword.required')}
+              </div>
+            </Show>
+            <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+              <Show when={error()}>
+                {(message) => (
+                  <div class="alert alert--error" role="alert">
+                    {message()}
+                  </div>
+                )}
+              </Show>
+              <input type="text" name="username" autocomplete="username" value={s().user.username} hidden readonly />
+              <PasswordField
+                label={required() ? t('changePassword.currentRequired') : t('changePassword.current')}
+                name="current-password"
+                autocomplete="current-password"
+                value={current()}
+                onInput={setCurrent}
+                disabled={busy()}
+              />
+              <PasswordField
+                label={t('changePassword.new')}
+                name="new-password"
+                autocomplete="new-password"
+                value={next()}
+                onInput={setNext}
+                disabled={busy()}
+                hint={t('password.rules')}
+              />
+              <PasswordField
+                label={t('password.repeat')}
+                name="repeat-password"
+                autocomplete="new-password"
+                value={repeat()}
+                onInput={setRepeat}
+                disabled={busy()}
+              />
+              <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
+                <Show when={busy()}>
+                  <Spinner size="sm" />
+                </Show>
+                {busy() ? t('changePassword.saving') : t('changePassword.submit')}
+              </button>
+              <Show when={required()}>
+                <button type="button" class="btn btn--ghost btn--block" onClick={() => void signOutNow()}>
+                  {t('changePassword.signOut')}
+                </button>
+              </Show>
+            </form>
+          </div>
+        </main>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * /setup/first-run — the first administrator of an empty install (no login yet): the one-time setup
+ * code the server printed at start, a username, a name and a password. Then signs in and opens the
+ * users screen. Once an administrator exists the page says so and leads to sign-in.
+ */
+import { Match, Show, Switch, createSignal, type JSX } from 'solid-js';
+import { A, useNavigate } from '@solidjs/router';
+import { passwordProblem, usernameSchema } from '@kaipan/shared';
+import { createLoad } from '@kaipan/web/resource';
+import { api, toApiError } from '../lib/api';
+import { describeAccountError } from '../lib/account-errors';
+import { describeError, t, type MessageKey } from '../lib/i18n';
+import { signIn } from '../stores/session';
+import { BrandMark } from '../components/app-header';
+import { ErrorState, LanguageSwitch, LoadingState, Spinner } from '../components/ui';
+import { PasswordField } from '../components/password-field';
+import './login.css';
+import './first-run.css';
+
+export default function FirstRunPage(): JSX.Element {
+  const navigate = useNavigate();
+  const status = createLoad(() => api.firstRunStatus());
+  const [code, setCode] = createSignal('');
+  const [username, setUsername] = createSignal('');
+  const [displayName, setDisplayName] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [repeat, setRepeat] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const [done, setDone] = createSignal(false);
+
+  const submit = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    if (busy()) return;
+    const name = username().trim();
+    if (!code().trim() || !name || !displayName().trim() || !password()) {
+      setError(t('firstRun.missing'));
+      return;
+    }
+    if (!usernameSchema.safeParse(name).success) {
+      setError(t('username.rule'));
+      return;
+    }
+    const rule = passwordProblem(password(), name);
+    if (rule) {
+      setError(t(`password.rule.${rule}` as MessageKey));
+      return;
+    }
+    if (password() !== repeat()) {
+      setError(t('password.mismatch'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.firstRun({
+        code: code().trim(),
+        username: name,
+        displayName: displayName().trim(),
+        password: password(),
+      });
+      signIn(await api.login(name, password()));
+      navigate('/setup/users', { replace: true });
+    } catch (err) {
+      const apiError = toApiError(err);
+      const retry = (apiError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (apiError.code === 'ALREADY_SET_UP') setDone(true);
+      setError(
+        apiError.code === 'RATE_LIMITED' && typeof retry === 'number'
+          ? t('firstRun.wait', { n: retry })
+          : describeAccountError(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="login first-run">
+      <div class="login__top">
+        <LanguageSwitch />
+      </div>
+      <div class="login__card">
+        <div class="login__brand">
+          <BrandMark size={40} />
+          <div>
+            <div class="login__name">
+              {t('app.name')} <span class="login__name-alt">{t('app.nameEn')}</span>
+            </div>
+            <div class="login__tagline">{t('app.tagline')}</div>
+          </div>
+        </div>
+        <Switch>
+          <Match when={status.error()}>
+            <ErrorState
+              title={t('grid.errorTitle')}
+              message={describeError(status.error())}
+              onRetry={() => void status.refetch()}
+            />
+          </Match>
+          <Match when={!status.value()}>
+            <LoadingState />
+          </Match>
+          <Match when={done() || status.value()?.needed === false}>
+            <div data-testid="first-run-done">
+              <h1 class="login__title">{t('firstRun.done')}</h1>
+              <p class="login__subtitle">{t('firstRun.doneHint')}</p>
+              <A href="/login" class="btn btn--primary btn--block btn--lg">
+                {t('firstRun.toLogin')}
+              </A>
+            </div>
+          </Match>
+          <Match when={status.value()?.needed}>
+            <h1 class="login__title">{t('firstRun.title')}</h1>
+            <p class="login__subtitle">{t('firstRun.intro')}</p>
+            <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="first-run-form">
+              <Show when={error()}>
+                {(message) => (
+                  <div class="alert alert--error" role="alert">
+                    {message()}
+                  </div>
+                )}
+              </Show>
+              <label class="field">
+                <span class="field__label">{t('firstRun.code')}</span>
+                <input
+                  class="input first-run__code"
+                  name="setup-code"
+                  autocomplete="one-time-code"
+                  autocapitalize="characters"
+                  spellcheck={false}
+                  placeholder="XXXXX-XXXXX"
+                  value={code()}
+                  onInput={(e) => setCode(e.currentTarget.value)}
+                  disabled={busy()}
+                />
+                <span class="field__hint">{t('firstRun.codeHint')}</span>
+              </label>
+              <label class="field">
+                <span class="field__label">{t('firstRun.username')}</span>
+                <input
+                  class="input"
+                  name="username"
+                  autocomplete="username"
+                  autocapitalize="none"
+                  spellcheck={false}
+                  value={username()}
+                  onInput={(e) => setUsername(e.currentTarget.value.toLowerCase())}
+                  disabled={busy()}
+                />
+                <span class="field__hint">{t('username.rule')}</span>
+              </label>
+              <label class="field">
+                <span class="field__label">{t('firstRun.displayName')}</span>
+                <input
+                  class="input"
+                  name="display-name"
+                  autocomplete="name"
+                  value={displayName()}
+                  onInput={(e) => setDisplayName(e.currentTarget.value)}
+                  disabled={busy()}
+                />
+              </label>
+              <PasswordField
+                label={t('firstRun.password')}
+                name="password"
+                autocomplete="new-password"
+                value={password()}
+                onInput={setPassword}
+                disabled={busy()}
+                hint={t('password.rules')}
+              />
+              <PasswordField
+                label={t('password.repeat')}
+                name="repeat-password"
+                autocomplete="new-password"
+                value={repeat()}
+                onInput={setRepeat}
+                disabled={busy()}
+              />
+              <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
+                <Show when={busy()}>
+                  <Spinner size="sm" />
+                </Show>
+                {busy() ? t('firstRun.submitting') : t('firstRun.submit')}
+              </button>
+            </form>
+          </Match>
+        </Switch>
+      </div>
+    </main>
+  );
+}

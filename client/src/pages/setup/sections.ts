@@ -1,0 +1,28 @@
+/**
+ * The sections of a project's setup area (/setup/:projectId/<path>), in menu order. A new section is
+ * ONE line here: its path, its menu label (a key of client/src/i18n/setup.ts or the section's own
+ * dictionary) and its page, loaded when first opened. Sections not built yet are simply not listed.
+ */
+import { lazy, type Component } from 'solid-js';
+import type { MessageKey } from '../../lib/i18n';
+import type { SetupSectionProps } from './section-props';
+
+export type { SetupSectionProps } from './section-props';
+
+export interface SetupSection {
+  /** The last segment of the address: /setup/:projectId/<path>. */
+  path: string;
+  label: MessageKey;
+  page: Component<SetupSectionProps>;
+}
+
+export const SETUP_SECTIONS: readonly SetupSection[] = [
+  { path: 'project', label: 'setup.section.project', page: lazy(() => import('./project')) },
+  { path: 'permits', label: 'setup.section.permits', page: lazy(() => import('./permits')) },
+  { path: 'settings', label: 'setup.section.settings', page: lazy(() => import('./settings')) },
+];
+
+/** The section a path names, or the first one (the project itself) for an unknown or missing path. */
+export function sectionOf(path: string | undefined): SetupSection {
+  return SETUP_SECTIONS.find((s) => s.path === path) ?? (SETUP_SECTIONS[0] as SetupSection);
+}
