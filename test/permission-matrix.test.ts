@@ -12,15 +12,18 @@
  * prove nothing: the test fails on it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as ioClient } from 'socket.io-client';
 import { z } from 'zod';
 import {
   API_ROUTES,
   HUB_COMMAND_ACCESS,
+  HUB_NAMESPACE,
   NOT_A_MEMBER,
   PERMISSIONS,
   isPermitted,
   type ApiRoute,
   type ConfirmResult,
+  type DeviceKind,
   type HubCommand,
   type LockResult,
   type Permission,
@@ -32,6 +35,8 @@ import { emitAck, startTestServer, type HubClient, type TestServer } from './sup
 import { TEST_BOARD_KEY, TEST_PASSWORD } from './support/fixture.js';
 
 const KIOSK_KEY = 'test-kiosk-key-matrix-0123456789ab';
+const CALLING_KEY = 'test-calling-key-matrix-0123456789';
+const DESK_KEY = 'test-desk-key-matrix-0123456789abc';
 const ZERO = '00000000-0000-4000-8000-000000000000';
 
 let server: TestServer;
@@ -47,7 +52,7 @@ interface Caller {
   kind: 'user' | 'device' | 'anonymous';
   role: Role | null;
   elsewhere: Role[];
-  deviceKind?: 'BOARD' | 'KIOSK';
+  deviceKind?: DeviceKind;
 }
 const callers: Caller[] = [];
 
@@ -71,8 +76,12 @@ beforeAll(async () => {
   await member('viewer', 'VIEWER');
   // Manager of the other project, consultant here: may not pause this one.
   await member('crossrole', 'CONSULTANT', 'MANAGER');
-  await server.db.device.create({
-    data: { projectId: pid, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(KIOSK_KEY) },
+  await server.db.device.createMany({
+    data: [
+      { projectId: pid, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(KIOSK_KEY) },
+      { projectId: pid, kind: 'CALLING', name: 'Calling', keyHash: hashDeviceKey(CALLING_KEY) },
+      { projectId: pid, kind: 'CASHIER_DESK', name: 'Desk', keyHash: hashDeviceKey(DESK_KEY) },
+    ],
   });
   const token = async (u: string) => ({ token: (await server.login(u)).token });
   const users: [string, Role | null, Role[]][] = [
@@ -102,6 +111,23 @@ beforeAll(async () => {
     role: null,
     elsewhere: [],
     deviceKind: 'KIOSK',
+  });
+  callers.push({
+    name: 'calling screen',
+    auth: { deviceKey: CALLING_KEY },
+    kind: 'device',
+    role: null,
+    elsewhere: [],
+    deviceKind: 'CALLING',
+  });
+  // A cashier desk's key alone grants nothing (the cashier signs in beside it): every cell refused.
+  callers.push({
+    name: 'cashier desk',
+    auth: { deviceKey: DESK_KEY },
+    kind: 'device',
+    role: null,
+    elsewhere: [],
+    deviceKind: 'CASHIER_DESK',
   });
   callers.push({ name: 'anonymous', auth: null, kind: 'anonymous', role: null, elsewhere: [] });
 
@@ -145,6 +171,8 @@ beforeAll(async () => {
     batchId: server.fixture.pendingBatchId,
     userId: spare.id,
     teamId: team.id,
+    // A pairing code as a screen shows it (none waiting: allowed callers get PAIRING_EXPIRED).
+    code: 'ABCDEFGH',
     jobId: `current-${ZERO}`,
     cashierId: (await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } })).id,
   });
@@ -180,16 +208,22 @@ function expected(
  */
 const ACCOUNT_LEVEL = new Set([
   'auth.me',
+  'auth.changePassword',
   'auth.sessions',
   'auth.revokeSession',
   'auth.failedLogins',
   'users.list',
+  'users.create',
+  'users.resetPassword',
   'users.deactivate',
   'users.activate',
   'users.sessions',
   'users.revokeSessions',
   'system.metrics',
   'projects.list',
+  'projects.create',
+  // A waiting screen's code belongs to no project yet: whoever manages one may look (approving names it).
+  'devices.showPairing',
   'queue.kioskSetup',
 ]);
 
@@ -256,6 +290,20 @@ const BODY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'queue.takeTicket': () => ({ phone: FIELD_VALUES.phone!() }),
 };
 
+/** Whole bodies for routes whose schema's rules a sample cannot meet (a pattern, "at least one of"). */
+const BODIES: Record<string, () => unknown> = {
+  'projects.update': () => ({ city: '深圳' }),
+  'projects.createPermit': () => ({
+    number: `MX-${Math.random().toString(36).slice(2, 8)}`,
+    issuedOn: new Date().toISOString().slice(0, 10),
+    unitIds: [ids.unitId],
+  }),
+  'projects.updatePermit': () => ({ number: 'MX-1', issuedOn: '2026-01-01', unitIds: [ids.unitId] }),
+  'buildings.preview': () => ({ name: 'MX', floors: 1, unitsPerFloor: 1 }),
+  'buildings.create': () => ({ name: 'MX', code: `M${Math.floor(Math.random() * 1e6)}`, floors: 1, unitsPerFloor: 1 }),
+  'buildings.editUnits': () => ({ unitIds: [ids.unitId], filedPrice: 100_000_000 }),
+};
+
 /** A value the schema accepts, as far as its JSON Schema says (ids from `ids` by field name). */
 function sample(schema: JsonSchema, key = ''): unknown {
   if (FIELD_VALUES[key]) return FIELD_VALUES[key]!();
@@ -292,6 +340,8 @@ function sample(schema: JsonSchema, key = ''): unknown {
 
 function bodyOf(route: ApiRoute & { feature: string; name: string }): unknown {
   if (!route.body) return route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
+  const whole = BODIES[`${route.feature}.${route.name}`];
+  if (whole) return whole();
   const body = sample(z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
   return { ...(body as object), ...BODY_EXTRA[`${route.feature}.${route.name}`]?.() };
 }
@@ -435,6 +485,24 @@ describe('every hub command, as every caller', () => {
   it('answers as the matrix says (a manager of another project consults here: no more)', async () => {
     const wrong: string[] = [];
     for (const caller of callers.filter((c) => c.auth !== null)) {
+      if (caller.kind === 'device' && !isPermitted('signedIn', { kind: 'device', deviceKind: caller.deviceKind! })) {
+        // A device the matrix grants nothing (a cashier desk's key alone) gets no live connection.
+        const socket = ioClient(`${server.url}${HUB_NAMESPACE}`, {
+          auth: caller.auth!,
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
+        const refused = await new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (err: Error & { data?: { code?: string } }) =>
+            resolve(err.data?.code ?? err.message),
+          );
+        });
+        socket.disconnect();
+        if (refused !== 'FORBIDDEN') wrong.push(`${caller.name} handshake: ${refused}, want FORBIDDEN`);
+        continue;
+      }
       const socket: HubClient = await server.connect(caller.auth!);
       try {
         for (const [command, access] of Object.entries(HUB_COMMAND_ACCESS) as [HubCommand, Permission][]) {
