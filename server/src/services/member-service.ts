@@ -23,7 +23,7 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow, type CommandLineActor } from './audit.js';
 import type { MembershipFeed } from './membership-feed.js';
 import type { ProjectDirectory } from './project-directory.js';
 
@@ -62,6 +62,9 @@ function assignable(role: Role): ProjectRole {
     });
   return role;
 }
+
+/** Who changes a membership: a manager or administrator signed in, or the admin CLI. */
+export type MemberActor = UserPrincipal | CommandLineActor;
 
 export class MemberService {
   constructor(
@@ -113,37 +116,7 @@ export class MemberService {
   /** Set a user's role (and team) in the project, making them a member when they are not. */
   async set(principal: Principal, projectId: string, userId: string, body: SetMemberBody): Promise<MemberInfo> {
     const actor = await this.manager(principal, projectId);
-    const role = assignable(body.role);
-    const info = await this.db.$transaction(async (tx) => {
-      const managers = await this.lockManagers(tx, projectId);
-      const before = await tx.projectMember.findUnique({
-        where: { projectId_userId: { projectId, userId } },
-        select: memberSelect,
-      });
-      if (!before && !(await tx.user.count({ where: { id: userId } })))
-        throw new AppError('NOT_FOUND', 'No such user.');
-      if (before?.role === 'MANAGER' && role !== 'MANAGER') this.assertNotLastManager(actor, managers, userId);
-      if (body.teamId) await this.assertTeamOf(tx, projectId, body.teamId);
-      const teamId = body.teamId === undefined ? (before?.teamId ?? null) : body.teamId;
-      const after = await tx.projectMember.upsert({
-        where: { projectId_userId: { projectId, userId } },
-        create: { projectId, userId, role, teamId },
-        update: { role, teamId },
-        select: memberSelect,
-      });
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId,
-          actor,
-          action: before ? 'member.updated' : 'member.added',
-          entity: 'project_member',
-          entityId: userId,
-          before: before ? { role: before.role, teamId: before.teamId } : undefined,
-          after: { role: after.role, teamId: after.teamId },
-        }),
-      });
-      return toMemberInfo(after);
-    });
+    const info = await setMembership(this.db, actor, projectId, userId, body);
     await this.feed.announce({ projectId, userId });
     return info;
   }
@@ -152,13 +125,13 @@ export class MemberService {
   async remove(principal: Principal, projectId: string, userId: string): Promise<{ removed: boolean }> {
     const actor = await this.manager(principal, projectId);
     const removed = await this.db.$transaction(async (tx) => {
-      const managers = await this.lockManagers(tx, projectId);
+      const managers = await lockManagers(tx, projectId);
       const before = await tx.projectMember.findUnique({
         where: { projectId_userId: { projectId, userId } },
         select: { role: true, teamId: true },
       });
       if (!before) return false;
-      if (before.role === 'MANAGER') this.assertNotLastManager(actor, managers, userId);
+      if (before.role === 'MANAGER') assertNotLastManager(actor, managers, userId);
       await tx.team.updateMany({ where: { projectId, leadId: userId }, data: { leadId: null } });
       await tx.projectMember.delete({ where: { projectId_userId: { projectId, userId } } });
       await tx.auditEvent.create({
@@ -182,7 +155,7 @@ export class MemberService {
   async createTeam(principal: Principal, projectId: string, body: TeamBody): Promise<TeamInfo> {
     const actor = await this.manager(principal, projectId);
     return this.db.$transaction(async (tx) => {
-      if (body.leadId) await this.assertMember(tx, projectId, body.leadId);
+      if (body.leadId) await assertMember(tx, projectId, body.leadId);
       const team = await this.uniqueName(() =>
         tx.team.create({ data: { projectId, name: body.name, leadId: body.leadId ?? null } }),
       );
@@ -203,8 +176,8 @@ export class MemberService {
   async updateTeam(principal: Principal, projectId: string, teamId: string, body: UpdateTeamBody): Promise<TeamInfo> {
     const actor = await this.manager(principal, projectId);
     return this.db.$transaction(async (tx) => {
-      const before = await this.assertTeamOf(tx, projectId, teamId);
-      if (body.leadId) await this.assertMember(tx, projectId, body.leadId);
+      const before = await assertTeamOf(tx, projectId, teamId);
+      if (body.leadId) await assertMember(tx, projectId, body.leadId);
       const after = await this.uniqueName(() =>
         tx.team.update({
           where: { id: teamId },
@@ -253,41 +226,6 @@ export class MemberService {
 
   // ── Helpers ────────────────────────────────────────────────────────────────────────────────
 
-  /**
-   * The project's managers, their rows locked: two managers demoting each other at once cannot
-   * both pass the last-manager check.
-   */
-  private async lockManagers(tx: Tx, projectId: string): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ user_id: string }[]>`
-      SELECT user_id FROM project_members
-      WHERE project_id = ${projectId}::uuid AND role = 'MANAGER'::"ProjectRole"
-      FOR UPDATE`;
-    return rows.map((r) => r.user_id);
-  }
-
-  private assertNotLastManager(actor: UserPrincipal, managers: readonly string[], leaving: string): void {
-    if (actor.admin) return;
-    if (managers.every((id) => id === leaving))
-      throw new AppError('LAST_MANAGER', undefined, { userId: leaving, self: leaving === actor.id });
-  }
-
-  private async assertMember(tx: Tx, projectId: string, userId: string): Promise<void> {
-    const member = await tx.projectMember.count({ where: { projectId, userId } });
-    if (!member)
-      throw new AppError('VALIDATION_FAILED', 'The lead must be a member of the project.', [
-        { path: 'leadId', message: 'not a member of this project' },
-      ]);
-  }
-
-  private async assertTeamOf(tx: Tx, projectId: string, teamId: string) {
-    const team = await tx.team.findFirst({ where: { id: teamId, projectId } });
-    if (!team)
-      throw new AppError('VALIDATION_FAILED', 'No such team in this project.', [
-        { path: 'teamId', message: 'not a team of this project' },
-      ]);
-    return team;
-  }
-
   private async uniqueName<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
@@ -306,4 +244,84 @@ export class MemberService {
     });
     return rows.map((t) => ({ id: t.id, name: t.name, leadId: t.leadId, memberCount: t._count.members }));
   }
+}
+
+/**
+ * Set a user's role (and team) in a project, making them a member when they are not; audited
+ * `member.added` / `member.updated` with before/after. The caller authorizes and announces the change
+ * (membership-feed.ts): MemberService for the web, the admin CLI for a new account's first seat.
+ */
+export async function setMembership(
+  db: Db,
+  actor: MemberActor,
+  projectId: string,
+  userId: string,
+  body: SetMemberBody,
+): Promise<MemberInfo> {
+  const role = assignable(body.role);
+  return db.$transaction(async (tx) => {
+    const managers = await lockManagers(tx, projectId);
+    const before = await tx.projectMember.findUnique({
+      where: { projectId_userId: { projectId, userId } },
+      select: memberSelect,
+    });
+    if (!before && !(await tx.user.count({ where: { id: userId } }))) throw new AppError('NOT_FOUND', 'No such user.');
+    if (before?.role === 'MANAGER' && role !== 'MANAGER') assertNotLastManager(actor, managers, userId);
+    if (body.teamId) await assertTeamOf(tx, projectId, body.teamId);
+    const teamId = body.teamId === undefined ? (before?.teamId ?? null) : body.teamId;
+    const after = await tx.projectMember.upsert({
+      where: { projectId_userId: { projectId, userId } },
+      create: { projectId, userId, role, teamId },
+      update: { role, teamId },
+      select: memberSelect,
+    });
+    await tx.auditEvent.create({
+      data: toAuditRow({
+        projectId,
+        actor,
+        action: before ? 'member.updated' : 'member.added',
+        entity: 'project_member',
+        entityId: userId,
+        before: before ? { role: before.role, teamId: before.teamId } : undefined,
+        after: { role: after.role, teamId: after.teamId },
+      }),
+    });
+    return toMemberInfo(after);
+  });
+}
+
+/**
+ * The project's managers, their rows locked: two managers demoting each other at once cannot
+ * both pass the last-manager check.
+ */
+async function lockManagers(tx: Tx, projectId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ user_id: string }[]>`
+    SELECT user_id FROM project_members
+    WHERE project_id = ${projectId}::uuid AND role = 'MANAGER'::"ProjectRole"
+    FOR UPDATE`;
+  return rows.map((r) => r.user_id);
+}
+
+function assertNotLastManager(actor: MemberActor, managers: readonly string[], leaving: string): void {
+  // An administrator (or the admin CLI) manages every project anyway: they may leave one without a manager.
+  if (actor.kind !== 'user' || actor.admin) return;
+  if (managers.every((id) => id === leaving))
+    throw new AppError('LAST_MANAGER', undefined, { userId: leaving, self: leaving === actor.id });
+}
+
+async function assertMember(tx: Tx, projectId: string, userId: string): Promise<void> {
+  const member = await tx.projectMember.count({ where: { projectId, userId } });
+  if (!member)
+    throw new AppError('VALIDATION_FAILED', 'The lead must be a member of the project.', [
+      { path: 'leadId', message: 'not a member of this project' },
+    ]);
+}
+
+async function assertTeamOf(tx: Tx, projectId: string, teamId: string) {
+  const team = await tx.team.findFirst({ where: { id: teamId, projectId } });
+  if (!team)
+    throw new AppError('VALIDATION_FAILED', 'No such team in this project.', [
+      { path: 'teamId', message: 'not a team of this project' },
+    ]);
+  return team;
 }
