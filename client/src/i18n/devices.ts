@@ -3,7 +3,6 @@ import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const devicesMessages = defineMessages({
   'devices.title': ['设备', 'Devices'],
-  'devices.link': ['设备', 'Devices'],
   'devices.hint': [
     '销控大屏、排号机、叫号屏和收银台各用一个设备密钥。密钥只在创建时显示一次；移除设备后，使用它的屏幕会立即断开。',
     'Each wall board, queue kiosk, calling screen and cashier desk has its own key. A key is shown once, when it is created; removing a device cuts its screen at once.',

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { buildingPatternSchema, unitKindSchema, UNIT_KINDS } from '../building-pattern.js';
-import { idSchema, projectRefSchema } from '../schemas.js';
+import { emptyBodySchema, idSchema, projectRefSchema } from '../schemas.js';
 import { MAX_PRICE_FEN } from '../payment-plans.js';
 import { layoutBodySchema, layoutSchema, priceFormulaSchema } from '../unit-setup.js';
 import { UNIT_STATUSES } from '../unit-status.js';
@@ -178,6 +178,7 @@ export const buildingsApi = {
     summary: 'Delete a building whose units were never released, locked or sold.',
     access: 'manage',
     params: buildingRefSchema,
+    body: emptyBodySchema,
     responses: { 200: countSchema },
     errors: ['NOT_DELETABLE'],
   }),
