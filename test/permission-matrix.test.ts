@@ -620,3 +620,39 @@ describe('role changes take effect at once', () => {
     );
   });
 });
+
+describe('setup resources are checked in their own project', () => {
+  it('a device, a layout and a permit: this project’s manager may change them, a manager of another project may not', async () => {
+    const manager = (await server.login('manager')).token;
+    const crossrole = (await server.login('crossrole')).token;
+    const as = async (token: string, method: string, path: string, body: unknown) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { id?: string; error?: { details?: unknown } } };
+    };
+    const device = await as(manager, 'POST', `/api/projects/${pid}/devices`, { kind: 'BOARD', name: 'Lobby' });
+    const layoutBody = { code: 'MXL', name: '3室', grossArea: 89, netArea: 70, orientation: '南北', rooms: 3 };
+    const layout = await as(manager, 'POST', `/api/projects/${pid}/layouts`, layoutBody);
+    const permitBody = { number: 'MX-RES-1', issuedOn: '2026-01-01', unitIds: [ids.unitId] };
+    const permit = await as(manager, 'POST', `/api/projects/${pid}/permits`, permitBody);
+    for (const created of [device, layout, permit]) expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const calls: [string, string, unknown][] = [
+      ['PATCH', `/api/devices/${device.body.id}`, { name: 'Lobby 2' }],
+      ['PUT', `/api/layouts/${layout.body.id}`, { ...layoutBody, name: '3室2厅' }],
+      ['PUT', `/api/permits/${permit.body.id}`, { ...permitBody, number: 'MX-RES-2' }],
+    ];
+    for (const [method, path, body] of calls) {
+      // Held somewhere (MANAGER of the other project): past the gate, refused in this project.
+      const refused = await as(crossrole, method, path, body);
+      expect(refused, `${method} ${path}`).toMatchObject({
+        status: 403,
+        body: { error: { details: { reason: 'MANAGER_REQUIRED', permission: 'manage' } } },
+      });
+      expect((await as(manager, method, path, body)).status, `${method} ${path}`).toBe(200);
+    }
+  });
+});
