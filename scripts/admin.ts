@@ -1,7 +1,8 @@
 /**
  * Accounts from the command line — for automation and for the day nobody can sign in:
  *
- *   npm run admin -- create-user <username> [--role ADMIN|CONSULTANT] [--display-name <name>]
+ *   npm run admin -- create-user <username> [--role ADMIN] [--display-name <name>]
+ *   npm run admin -- create-user <username> --project <code> [--role MANAGER|CASHIER|CONSULTANT|FINANCE|VIEWER]
  *   npm run admin -- reset-password <username> [--generate]
  *   npm run admin -- deactivate <username>
  *   npm run admin -- activate <username>
@@ -22,7 +23,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { AppError, passwordProblem, type PasswordRule } from '@kaipan/shared';
+import { AppError, PROJECT_ROLES, passwordProblem, type PasswordRule, type ProjectRole } from '@kaipan/shared';
 import { createDb, type Db } from '../server/src/infra/db.js';
 import {
   embeddedDatabaseUrl,
@@ -33,6 +34,7 @@ import {
 import { applyMigrations } from '../server/src/infra/migrate.js';
 import { findFreePort } from '../server/src/infra/ports.js';
 import type { CommandLineActor } from '../server/src/services/audit.js';
+import { setMembership } from '../server/src/services/member-service.js';
 import {
   createUser,
   listAccounts,
@@ -46,16 +48,19 @@ const USAGE = `Kaipan accounts from the command line.
 usage: npm run admin -- <command> [arguments]
 
 commands:
-  create-user <username> [--role ADMIN|CONSULTANT] [--display-name <name>]
-                              a new account (default role: a consultant; ADMIN: an administrator of
-                              the whole install); the password from KAIPAN_PASSWORD, or asked for
+  create-user <username> [--role ADMIN] [--project <code> [--role <role>]] [--display-name <name>]
+                              a new account; the password from KAIPAN_PASSWORD, or asked for.
+                              --role ADMIN: an administrator of the whole install (every project,
+                              accounts). --project <code>: a member of that project with --role
+                              MANAGER, CASHIER, CONSULTANT (default), FINANCE or VIEWER. Without
+                              either: no role until a project's manager adds the account
   reset-password <username> [--generate]
                               a temporary password (KAIPAN_PASSWORD, asked for, or --generate: made up
                               and printed once); the user must choose a new one at the next sign-in,
                               and every session of theirs ends
   deactivate <username>       the user can no longer sign in; every session of theirs ends
   activate <username>         the user may sign in again
-  list-users                  every account: role, active, last sign-in
+  list-users                  every account: ADMIN or its roles per project (CODE:ROLE), active, last sign-in
 
 environment:
   KAIPAN_PASSWORD   the password (never an argument: arguments show in ps and shell history)
@@ -220,13 +225,23 @@ async function run(args: Args): Promise<void> {
   // Everything the terminal is asked for comes before the database is opened.
   let password: string | null = null;
   let admin = false;
+  let seat: { projectCode: string; role: ProjectRole } | null = null;
   let generated = false;
   const username = command === 'list-users' ? '' : requireUsername(args);
   if (command === 'create-user') {
-    const role = args.options.get('role') ?? 'CONSULTANT';
-    if (role !== 'ADMIN' && role !== 'CONSULTANT')
-      throw new CliError(`--role: ADMIN or CONSULTANT (project roles are given in the web app), not "${role}"`, 2);
-    admin = role === 'ADMIN';
+    const role = args.options.get('role');
+    const project = args.options.get('project');
+    if (role === 'ADMIN') {
+      if (project !== undefined) throw new CliError('--role ADMIN is for the whole install: no --project', 2);
+      admin = true;
+    } else if (project !== undefined || role !== undefined) {
+      if (typeof project !== 'string')
+        throw new CliError(`--role ${String(role)}: in which project? (--project <code>)`, 2);
+      const projectRole = role ?? 'CONSULTANT';
+      if (!PROJECT_ROLES.includes(projectRole as ProjectRole))
+        throw new CliError(`--role: ADMIN, or a project role (${PROJECT_ROLES.join(', ')}), not "${projectRole}"`, 2);
+      seat = { projectCode: project, role: projectRole as ProjectRole };
+    }
     password = await readPassword(username);
   } else if (command === 'reset-password') {
     generated = args.options.has('generate');
@@ -239,8 +254,17 @@ async function run(args: Args): Promise<void> {
     switch (command) {
       case 'create-user': {
         const displayName = String(args.options.get('display-name') ?? username);
+        const project = seat
+          ? await db.project.findUnique({ where: { code: seat.projectCode }, select: { id: true } })
+          : null;
+        if (seat && !project) throw new CliError(`no project with the code "${seat.projectCode}"`, 1);
         const created = await createUser(db, { username, displayName, password: password!, admin }, actor);
-        console.log(`created ${admin ? 'administrator' : 'user'} ${created.username} (id ${created.id})`);
+        // A new account is in nobody's cache: a running server sees the seat at its first sign-in.
+        if (seat && project) await setMembership(db, actor, project.id, created.id, { role: seat.role });
+        console.log(
+          `created ${admin ? 'administrator' : 'user'} ${created.username} (id ${created.id})` +
+            (seat ? `, ${seat.role} of ${seat.projectCode}` : ''),
+        );
         break;
       }
       case 'reset-password': {
@@ -263,11 +287,22 @@ async function run(args: Args): Promise<void> {
         break;
       }
       case 'list-users': {
-        const users = await listAccounts(db);
+        const [users, seats] = await Promise.all([
+          listAccounts(db),
+          db.projectMember.findMany({
+            select: { userId: true, role: true, project: { select: { code: true } } },
+            orderBy: { project: { code: 'asc' } },
+          }),
+        ]);
+        const rolesOf = (userId: string): string =>
+          seats
+            .filter((s) => s.userId === userId)
+            .map((s) => `${s.project.code}:${s.role}`)
+            .join(',') || '-';
         const rows = users.map((u) => [
           u.username,
           u.displayName,
-          u.role,
+          u.admin ? 'ADMIN' : rolesOf(u.id),
           u.active ? 'active' : 'deactivated',
           u.lastSignInAt ?? 'never',
         ]);

@@ -32,7 +32,7 @@ async function open(path: string, viewport = { width: 390, height: 844 }): Promi
 describe('accounts in the browser', () => {
   it('first run → users screen → reset → the forced change', async () => {
     // An install without an active administrator (the fixture's is set aside for this test).
-    await server.db.user.updateMany({ where: { role: 'ADMIN' }, data: { active: false } });
+    await server.db.user.updateMany({ where: { admin: true }, data: { active: false } });
     const issued = (await server.kaipan.services.firstRun.issueCode())!;
 
     const page = await open('/login');
@@ -47,7 +47,7 @@ describe('accounts in the browser', () => {
     await page.waitForURL('**/setup/users');
     await page.waitForSelector('[data-username="owner"]');
     expect(await server.db.user.findUniqueOrThrow({ where: { username: 'owner' } })).toMatchObject({
-      role: 'ADMIN',
+      admin: true,
     });
 
     await page.click('[data-testid=user-create]');

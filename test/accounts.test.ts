@@ -53,7 +53,7 @@ async function signIn(username: string, password: string) {
 }
 
 describe('POST /api/users', () => {
-  it('creates a consultant (201 with id, audited); duplicate usernames and weak passwords are coded refusals', async () => {
+  it('creates an account, no administrator and in no project (201 with id, audited); duplicate usernames and weak passwords are coded refusals', async () => {
     const created = await http<CreatedUser>(server.url, 'POST', '/api/users', admin.token, {
       username: 'wang.fang',
       displayName: '王芳',
@@ -62,7 +62,9 @@ describe('POST /api/users', () => {
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ id: expect.any(String), username: 'wang.fang' });
     const row = await server.db.user.findUniqueOrThrow({ where: { id: created.body.id } });
-    expect(row).toMatchObject({ role: 'CONSULTANT', active: true, mustChangePassword: false, displayName: '王芳' });
+    expect(row).toMatchObject({ admin: false, active: true, mustChangePassword: false, displayName: '王芳' });
+    // No role anywhere until a project's manager adds the account (roles are per project).
+    expect(await server.db.projectMember.count({ where: { userId: created.body.id } })).toBe(0);
     expect(await verifyPassword('lotus-pond-1987', row.passwordHash)).toBe(true);
     const audit = await server.db.auditEvent.findFirstOrThrow({
       where: { action: 'user.created', entityId: created.body.id },
@@ -210,7 +212,7 @@ describe('first run', () => {
 
   it('with no administrator: a code works once (of two racing requests one wins), expired codes do not, then it is refused', async () => {
     const { firstRun } = server.kaipan.services;
-    await server.db.user.updateMany({ where: { role: 'ADMIN' }, data: { active: false } });
+    await server.db.user.updateMany({ where: { admin: true }, data: { active: false } });
     try {
       expect((await http(server.url, 'GET', '/api/setup/first-run')).body).toEqual({ needed: true });
       const expired = (await firstRun.issueCode(Date.now() - FIRST_RUN_CODE_TTL_MS - 1_000))!;
@@ -246,13 +248,13 @@ describe('first run', () => {
       expect([401, 409]).toContain(statuses[1]);
       const winner = first.status === 201 ? first.body : second.body;
       const user = await server.db.user.findUniqueOrThrow({ where: { id: winner.id } });
-      expect(user).toMatchObject({ role: 'ADMIN', active: true });
+      expect(user).toMatchObject({ admin: true, active: true });
       expect(await server.db.user.count({ where: { username: { in: ['owner1', 'owner2'] } } })).toBe(1);
       const audit = await server.db.auditEvent.findFirstOrThrow({
         where: { action: 'user.created', entityId: winner.id },
       });
       expect(audit).toMatchObject({ actorKind: 'anonymous', after: { admin: true } });
-      expect((await signIn(winner.username, 'first-admin-pass')).body.user.role).toBe('ADMIN');
+      expect((await signIn(winner.username, 'first-admin-pass')).body.user.admin).toBe(true);
 
       // Once an administrator exists: refused, whatever the code; no new code is issued.
       const reused = await http<Refusal>(
@@ -266,12 +268,12 @@ describe('first run', () => {
       expect(await firstRun.issueCode()).toBeNull();
       expect((await http(server.url, 'GET', '/api/setup/first-run')).body).toEqual({ needed: false });
     } finally {
-      await server.db.user.updateMany({ where: { role: 'ADMIN' }, data: { active: true } });
+      await server.db.user.updateMany({ where: { admin: true }, data: { active: true } });
     }
   });
 
   it('wrong codes are throttled like sign-in (backoff after a few failures) and audited', async () => {
-    await server.db.user.updateMany({ where: { role: 'ADMIN' }, data: { active: false } });
+    await server.db.user.updateMany({ where: { admin: true }, data: { active: false } });
     try {
       const codes: string[] = [];
       for (let i = 0; i < 8; i++) {
@@ -294,7 +296,7 @@ describe('first run', () => {
         'the refused codes in the audit trail',
       );
     } finally {
-      await server.db.user.updateMany({ where: { role: 'ADMIN' }, data: { active: true } });
+      await server.db.user.updateMany({ where: { admin: true }, data: { active: true } });
     }
   });
 });

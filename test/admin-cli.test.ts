@@ -98,7 +98,7 @@ describe('a production install', () => {
         username: 'owner',
         password: 'river-stone-2026',
       });
-      expect(signedIn.body.user.role).toBe('ADMIN');
+      expect(signedIn.body.user.admin).toBe(true);
       const again = await post<{ error: { code: string } }>(base, '/api/setup/first-run', {
         code,
         username: 'second',
@@ -131,7 +131,8 @@ describe('a production install', () => {
       expect(ops.body.passwordChangeRequired).toBe(true);
       const list = await admin(['list-users'], dataEnv);
       expect(list.stdout).toMatch(/owner\s+业主方管理员\s+ADMIN\s+active\s+\d{4}-/);
-      expect(list.stdout).toMatch(/ops\s+运营\s+CONSULTANT\s+active/);
+      // No project in this install: no role anywhere yet.
+      expect(list.stdout).toMatch(/ops\s+运营\s+-\s+active/);
     } finally {
       await second.stop();
     }
@@ -157,8 +158,25 @@ describe('a production install', () => {
 
     const db = createDb(database.url, 1);
     try {
+      // A project role needs its project; a seat is audited like one given in the web app.
+      const pw = { ...env, KAIPAN_PASSWORD: 'cashier-password-77' };
+      expect((await admin(['create-user', 'desk1', '--role', 'CASHIER'], pw)).code).toBe(2);
+      expect((await admin(['create-user', 'desk1', '--project', 'NOPE', '--role', 'CASHIER'], pw)).code).toBe(1);
+      const project = await db.project.create({
+        data: { code: 'CLI', name: '命令行项目', nameEn: 'CLI', city: '深圳' },
+      });
+      const seated = await admin(['create-user', 'desk1', '--project', 'CLI', '--role', 'CASHIER'], pw);
+      expect(seated.code).toBe(0);
+      const desk1 = await db.user.findUniqueOrThrow({ where: { username: 'desk1' }, include: { memberships: true } });
+      expect(desk1.admin).toBe(false);
+      expect(desk1.memberships).toMatchObject([{ projectId: project.id, role: 'CASHIER' }]);
+      expect(
+        await db.auditEvent.findFirst({ where: { action: 'member.added', entityId: desk1.id, actorKind: 'cli' } }),
+      ).not.toBeNull();
+      expect((await admin(['list-users'], env)).stdout).toMatch(/desk1\s+desk1\s+CLI:CASHIER\s+active/);
+
       const row = await db.user.findUniqueOrThrow({ where: { username: 'root2' } });
-      expect(row).toMatchObject({ role: 'ADMIN', active: false });
+      expect(row).toMatchObject({ admin: true, active: false });
       expect(await verifyPassword('root-password-77', row.passwordHash)).toBe(true);
       const audit = await db.auditEvent.findMany({ where: { entityId: row.id }, orderBy: { id: 'asc' } });
       expect(audit.map((a) => [a.action, a.actorKind, a.actorName])).toEqual([

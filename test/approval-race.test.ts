@@ -46,9 +46,9 @@ async function createManagers(names: string[]): Promise<void> {
   const hash = await hashPassword(TEST_PASSWORD);
   for (const username of names) {
     const user = await server.db.user.create({
-      data: { username, displayName: `经理${username}`, role: 'MANAGER', passwordHash: hash },
+      data: { username, displayName: `经理${username}`, passwordHash: hash },
     });
-    await server.db.projectMember.create({ data: { projectId, userId: user.id } });
+    await server.db.projectMember.create({ data: { projectId, userId: user.id, role: 'MANAGER' } });
     managers.push({ id: user.id, username, token: (await server.login(username)).token });
   }
 }

@@ -77,6 +77,7 @@ describe('migrations', () => {
         'sessions',
         'shortlist_items',
         'subscriptions',
+        'teams',
         'presale_permits',
         'unit_layouts',
         'units',
@@ -114,10 +115,9 @@ describe('hand-written constraints', () => {
   };
 
   beforeAll(async () => {
-    await client.query(
-      `INSERT INTO users (id, username, display_name, role, password_hash) VALUES ($1, 'c1', 'C1', 'CONSULTANT', 'x')`,
-      [ids.user],
-    );
+    await client.query(`INSERT INTO users (id, username, display_name, password_hash) VALUES ($1, 'c1', 'C1', 'x')`, [
+      ids.user,
+    ]);
     await client.query(
       `INSERT INTO projects (id, code, name, name_en, city) VALUES ($1, 'P1', '项目', 'Project', 'Hangzhou')`,
       [ids.project],

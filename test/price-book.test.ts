@@ -634,8 +634,11 @@ describe('price-list versions', () => {
       kind: 'user' as const,
       id: (await server.db.user.findUniqueOrThrow({ where: { username: 'manager' } })).id,
       username: 'manager',
-      role: 'MANAGER' as const,
       displayName: '经理',
+      admin: false,
+      memberships: new Map([[projectId, 'MANAGER' as const]]),
+      projectId,
+      role: 'MANAGER' as const,
       device: null,
     };
     const before = await unitPrices();

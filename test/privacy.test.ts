@@ -41,20 +41,35 @@ import {
   type TakeTicketResult,
   type VerifyResult,
 } from '@kaipan/shared';
+import { hashPassword } from '../server/src/domain/passwords.js';
 import { hashDeviceKey } from '../server/src/services/auth-service.js';
 import { emitAck, http, startTestServer, type HubClient, type TestServer } from './support/app.js';
-import { TEST_BOARD_KEY } from './support/fixture.js';
+import { TEST_BOARD_KEY, TEST_PASSWORD } from './support/fixture.js';
 import { waitFor } from './support/wait.js';
 
 const run = promisify(execFile);
 const KIOSK_KEY = 'test-kiosk-key-privacy-0123456789ab';
 
-const PRINCIPALS = ['s001', 's002', 'manager', 'admin', 'cashier', 'board', 'kiosk', 'anonymous'] as const;
+const PRINCIPALS = [
+  's001',
+  's002',
+  'manager',
+  'admin',
+  'cashier',
+  'finance',
+  'viewer',
+  'board',
+  'kiosk',
+  'anonymous',
+] as const;
 type Who = (typeof PRINCIPALS)[number];
-const USERS = ['s001', 's002', 'manager', 'admin', 'cashier'] as const;
+/** finance and viewer: members of the project with those roles (FINANCE reads money, VIEWER sees the sale). */
+const USERS = ['s001', 's002', 'manager', 'admin', 'cashier', 'finance', 'viewer'] as const;
 type UserName = (typeof USERS)[number];
 const SEES_EVERY_PHONE: readonly Who[] = ['manager', 'admin', 'cashier'];
-const SEES_EVERY_MASKED_ID: readonly Who[] = ['manager', 'admin', 'cashier'];
+const SEES_EVERY_MASKED_ID: readonly Who[] = ['manager', 'admin', 'cashier', 'finance'];
+/** A VIEWER sees names masked only. */
+const SEES_NAMES = (w: Who): boolean => IS_USER(w) && w !== 'viewer';
 const IS_USER = (w: Who): boolean => (USERS as readonly string[]).includes(w);
 
 /** A valid 18-character resident ID (GB 11643 check digit) ending in `seq`. */
@@ -159,7 +174,7 @@ const SECRETS: Secret[] = PEOPLE.flatMap((p) => [
     },
   ]),
   ...p.names.flatMap((name) => [
-    { text: name, what: `name of ${p.key}`, allowed: (w: Who) => IS_USER(w) },
+    { text: name, what: `name of ${p.key}`, allowed: (w: Who) => SEES_NAMES(w) },
     { text: maskName(name), what: `masked name of ${p.key}`, allowed: (w: Who) => w !== 'anonymous' },
   ]),
 ]);
@@ -284,6 +299,15 @@ beforeAll(async () => {
   await server.db.device.create({
     data: { projectId: pid, kind: 'KIOSK', name: 'Kiosk', keyHash: hashDeviceKey(KIOSK_KEY) },
   });
+  for (const [username, role] of [
+    ['finance', 'FINANCE'],
+    ['viewer', 'VIEWER'],
+  ] as const) {
+    const user = await server.db.user.create({
+      data: { username, displayName: username, passwordHash: await hashPassword(TEST_PASSWORD) },
+    });
+    await server.db.projectMember.create({ data: { projectId: pid, userId: user.id, role } });
+  }
   for (const u of USERS) {
     const login = await server.login(u);
     token[u] = login.token;

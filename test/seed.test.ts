@@ -34,7 +34,7 @@ describe('seedDemo', () => {
     expect(second).toEqual({ created: false, projectId: first.projectId });
 
     expect(await db.project.count()).toBe(1);
-    expect(await db.user.count({ where: { role: 'CONSULTANT' } })).toBe(200);
+    expect(await db.projectMember.count({ where: { projectId: first.projectId, role: 'CONSULTANT' } })).toBe(200);
     expect(await db.user.findUnique({ where: { username: 'c200' } })).not.toBeNull();
     const buildings = await db.building.findMany({ orderBy: { sortOrder: 'asc' } });
     expect(buildings.length).toBeGreaterThanOrEqual(3);

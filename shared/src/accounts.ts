@@ -4,7 +4,6 @@
  * extends. HTTP: docs/protocol.md "Sessions and accounts".
  */
 import { z } from 'zod';
-import { roleSchema } from './protocol.js';
 import type { SessionEndedEvent } from './socket-events.js';
 import { PASSWORD_MAX_LENGTH } from './password-policy.js';
 import { idSchema } from './schemas.js';
@@ -79,7 +78,8 @@ export const userAccountInfoSchema = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
-  role: roleSchema,
+  /** Install-level administrator (roles in projects: GET /api/projects/:projectId/members). */
+  admin: z.boolean(),
   active: z.boolean(),
   /** Live (unexpired, not ended) sessions. */
   sessions: z.number().int(),
@@ -110,7 +110,7 @@ export const passwordInputSchema = z
   .min(1)
   .max(PASSWORD_MAX_LENGTH * 4);
 
-/** POST /api/users (administrators): a new account (a consultant until given a role). */
+/** POST /api/users (administrators): a new account (no project role until a project's manager adds it). */
 export const createUserBodySchema = z.strictObject({
   username: usernameSchema,
   displayName: lineText(50),

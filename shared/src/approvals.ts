@@ -23,15 +23,18 @@ export type ApprovalRefusal =
  */
 export const ALREADY_DECIDED = 'ALREADY_DECIDED';
 
-/** The one manager check: ADMIN and MANAGER manage a project (decide, see floor prices, …). */
-export function isManagerRole(role: Role): boolean {
-  return MANAGER_ROLES.includes(role);
+/**
+ * The one manager check: ADMIN and MANAGER manage a project (decide, see floor prices, …). `role`
+ * is the actor's role in the request's project (null: none there).
+ */
+export function isManagerRole(role: Role | null): boolean {
+  return role !== null && MANAGER_ROLES.includes(role);
 }
 
-/** The actor of a decision: a signed-in user. */
+/** The actor of a decision: a signed-in user and their role in the request's project. */
 export interface ApprovalActor {
   id: string;
-  role: Role;
+  role: Role | null;
 }
 
 /** What the rule needs of a request: who asked (a price approval's consultant, a version's requester). */

@@ -29,6 +29,7 @@ export * from './privacy.js';
 export * from './devices.js';
 export * from './text.js';
 export * from './accounts.js';
+export * from './members.js';
 export * from './password-policy.js';
 export * from './system-status.js';
 export * from './approvals.js';

@@ -2,8 +2,10 @@
  * The permission matrix: which roles and which devices may call what, in one table. The HTTP route
  * table (shared/src/api) names one permission per endpoint and the server checks it before the
  * handler runs; the services and the hub ask the same table (server/src/domain/principal.ts).
- * Finer rules stay in the services: whose customer, whose deal, which project (privacy.ts,
- * `canSelectFor`) — the matrix only says who may knock at all.
+ * A person's row is their role IN THE PROJECT the call concerns (project_members.role; ADMIN for
+ * the install-level administrator), decided in one place: server/src/domain/principal.ts `roleIn`.
+ * Finer rules stay in the services: whose customer, whose deal (privacy.ts, `canSelectFor`) — the
+ * matrix only says who may knock at all.
  */
 import { ROLES, type Role } from './protocol.js';
 import type { DeviceKind } from './devices.js';
@@ -18,21 +20,33 @@ export interface Grant {
   refusal: string;
 }
 
+/** Every role that changes something in a project (FINANCE and VIEWER read only). */
+const WORKING_ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const satisfies readonly Role[];
+
 export const PERMISSIONS = {
   /**
    * Anyone with credentials: a signed-in person of any role, or a registered board, kiosk or calling
    * screen (a cashier desk key grants nothing: the cashier signs in, shared/src/devices.ts).
    */
   signedIn: { roles: ROLES, devices: ['BOARD', 'KIOSK', 'CALLING'], refusal: 'SIGN_IN_REQUIRED' },
-  /** A signed-in person of any role (devices have no profile, sessions or staff work). */
+  /** A signed-in person of any role (devices have no profile, sessions or staff work); reads. */
   staff: { roles: ROLES, devices: [], refusal: 'STAFF_REQUIRED' },
+  /**
+   * Staff work that changes something — customers, registrations, documents, change requests,
+   * withdrawals — whose finer rules (whose customer, who decides) stay in the services.
+   */
+  work: { roles: WORKING_ROLES, devices: [], refusal: 'READ_ONLY_ROLE' },
+  /** Issue queue numbers: the queue kiosk, and the staff at the door (changes the queue). */
+  issueTickets: { roles: WORKING_ROLES, devices: ['KIOSK'], refusal: 'QUEUE_STAFF_REQUIRED' },
   /** Lock, confirm, quote, register buyers, request price approvals and changes. */
   sell: { roles: ['ADMIN', 'MANAGER', 'CONSULTANT'], devices: [], refusal: 'SELLER_REQUIRED' },
+  /** Read the money: payments, receipts, receipt books, voids, day-end — finance reads, changes nothing. */
+  readMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER', 'FINANCE'], devices: [], refusal: 'MONEY_READER_REQUIRED' },
   /** Handle money at the cashier: payments, receipt books, prints, day-end. */
   handleMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER'], devices: [], refusal: 'MONEY_STAFF_REQUIRED' },
-  /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings. */
+  /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
-  /** Accounts and sign-in security: users, their sessions, failed sign-ins. */
+  /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */
   administer: { roles: ['ADMIN'], devices: [], refusal: 'ADMIN_REQUIRED' },
 } as const satisfies Record<string, Grant>;
 
@@ -58,3 +72,8 @@ export const MANAGER_ROLES: readonly Role[] = PERMISSIONS.manage.roles;
 export const SELLER_ROLES: readonly Role[] = PERMISSIONS.sell.roles;
 /** Roles that handle money at the cashier (record payments, hold a receipt book); managers also decide voids. */
 export const CASHIER_ROLES: readonly Role[] = PERMISSIONS.handleMoney.roles;
+/** Roles that read the money (payments, receipts, day-end) — the cashiers' and finance. */
+export const MONEY_READER_ROLES: readonly Role[] = PERMISSIONS.readMoney.roles;
+
+/** The `details.reason` of the FORBIDDEN answered to a signed-in person who is not a member of the project. */
+export const NOT_A_MEMBER = 'NOT_A_MEMBER';

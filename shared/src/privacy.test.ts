@@ -50,6 +50,18 @@ describe('the privacy rule', () => {
     expect(personView(BROADCAST_VIEWER, {}).phone).toBe('none');
   });
 
+  it('FINANCE sees names with masked phones and IDs; VIEWER and a user with no role in the project see masked only', () => {
+    const subject = { ownerId: 'someone' };
+    expect(personView({ kind: 'user', id: 'f', role: 'FINANCE' }, subject)).toEqual({
+      name: 'full',
+      phone: 'masked',
+      idNumber: 'masked',
+    });
+    const masked = { name: 'masked', phone: 'masked', idNumber: 'none' };
+    expect(personView({ kind: 'user', id: 'v', role: 'VIEWER' }, subject)).toEqual(masked);
+    expect(personView({ kind: 'user', id: 'n', role: null }, subject)).toEqual(masked);
+  });
+
   it('every staff role sees at least a masked name; no device or public viewer ever sees a phone or an ID', () => {
     for (const role of ROLES)
       for (const rel of ['own', 'other'] as const) expect(PRIVACY_RULES[role][rel].name).not.toBe('none');
@@ -150,6 +162,8 @@ const CLASSES: { cls: ViewerClass; label: string }[] = [
   { cls: 'MANAGER', label: 'MANAGER' },
   { cls: 'CASHIER', label: 'CASHIER' },
   { cls: 'CONSULTANT', label: 'CONSULTANT' },
+  { cls: 'FINANCE', label: 'FINANCE' },
+  { cls: 'VIEWER', label: 'VIEWER' },
   { cls: 'BOARD', label: 'BOARD (device)' },
   { cls: 'KIOSK', label: 'KIOSK (device)' },
   { cls: 'CALLING', label: 'CALLING (device)' },

@@ -44,7 +44,8 @@ export interface StaffPersonView extends PersonView {
 export interface UserViewer {
   kind: 'user';
   id: string;
-  role: Role;
+  /** The viewer's role in the project the record belongs to (null: none — sees what VIEWER sees). */
+  role: Role | null;
 }
 /** A registered device. The server's DevicePrincipal is one (structurally). */
 export interface DeviceViewer {
@@ -86,6 +87,9 @@ const NOTHING = view('none', 'none', 'none');
  * - CASHIER: name and phone (the money desk identifies and calls the buyer); the ID number masked.
  * - CONSULTANT: their own buyers (customers they own, deals they made) in full, the ID masked; anyone
  *   else's buyer with a masked phone and no ID number.
+ * - FINANCE: names (payers on receipts and day-end lists) with masked phones and ID numbers — reading
+ *   the money needs whose money, not how to call them.
+ * - VIEWER (sees the sale, changes nothing): masked names and phones, no ID number.
  * - BOARD, KIOSK (devices in the hall): a masked name at most; never a phone or an ID number.
  * - CALLING (the calling screen: numbers only), CASHIER_DESK (never acts alone: the cashier signs in): nothing.
  * - PUBLIC: nothing personal.
@@ -97,6 +101,8 @@ export const PRIVACY_RULES: { [R in Role]: Record<Relation, StaffPersonView> } &
   MANAGER: { own: FULL, other: FULL },
   CASHIER: { own: view('full', 'full', 'masked'), other: view('full', 'full', 'masked') },
   CONSULTANT: { own: view('full', 'full', 'masked'), other: view('full', 'masked', 'none') },
+  FINANCE: { own: view('full', 'masked', 'masked'), other: view('full', 'masked', 'masked') },
+  VIEWER: { own: view('masked', 'masked', 'none'), other: view('masked', 'masked', 'none') },
   BOARD: { own: view('masked', 'none', 'none'), other: view('masked', 'none', 'none') },
   KIOSK: { own: view('masked', 'none', 'none'), other: view('masked', 'none', 'none') },
   CALLING: { own: NOTHING, other: NOTHING },
@@ -105,7 +111,8 @@ export const PRIVACY_RULES: { [R in Role]: Record<Relation, StaffPersonView> } &
 };
 
 export function viewerClass(viewer: Viewer): ViewerClass {
-  if (viewer.kind === 'user') return viewer.role;
+  // A user with no role in the record's project sees no more than a VIEWER (fail closed).
+  if (viewer.kind === 'user') return viewer.role ?? 'VIEWER';
   if (viewer.kind === 'device') return viewer.deviceKind;
   return 'PUBLIC';
 }
@@ -190,13 +197,13 @@ export type DocumentSubject =
  * Which documents a viewer may list, poll and download. A 认购书 prints the buyer's clear phone and a
  * receipt the payer's name: they are read by those who see that buyer's phone in full (managers,
  * cashiers, the buyer's own consultant). A 置业计划书 names no buyer: its maker and managers. A
- * day-end 日结 lists every payer of a cashier's day: that cashier and managers. Devices and the
+ * day-end 日结 lists every payer of a cashier's day: that cashier, finance and managers. Devices and the
  * public: none (the public /verify page shows authenticity, never the paper's contents).
  */
 export function mayReadDocument(viewer: Viewer, doc: DocumentSubject): boolean {
   if (viewer.kind !== 'user') return false;
   // Roles that see every buyer entirely (today ADMIN and MANAGER) read every document.
-  const seesEveryone = isFullView(PRIVACY_RULES[viewer.role].other);
+  const seesEveryone = isFullView(PRIVACY_RULES[viewer.role ?? 'VIEWER'].other);
   switch (doc.kind) {
     case 'RECEIPT':
     case 'AGREEMENT': {
@@ -207,7 +214,8 @@ export function mayReadDocument(viewer: Viewer, doc: DocumentSubject): boolean {
     case 'PURCHASE_PLAN':
       return seesEveryone || doc.createdById === viewer.id;
     case 'DAY_END':
-      return seesEveryone || doc.cashierId === viewer.id;
+      // Finance reads every day-end (it names payers, never their phones).
+      return seesEveryone || viewer.role === 'FINANCE' || doc.cashierId === viewer.id;
   }
 }
 

@@ -11,16 +11,31 @@ import { unitKindSchema } from './building-pattern.js';
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
 export const DEVICE_KEY_HEADER = 'x-device-key';
 
-export const ROLES = ['ADMIN', 'MANAGER', 'CASHIER', 'CONSULTANT'] as const;
+/**
+ * What a person may be in one project (project_members.role): 销售经理/销控 MANAGER, 收银 CASHIER,
+ * 置业顾问 CONSULTANT, 财务 FINANCE (reads money and reports, changes nothing), VIEWER (sees the sale
+ * without buyers' contact details, changes nothing).
+ */
+export const PROJECT_ROLES = ['MANAGER', 'CASHIER', 'CONSULTANT', 'FINANCE', 'VIEWER'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+export const projectRoleSchema = z.enum(PROJECT_ROLES);
+
+/**
+ * The rows of the permission matrix (shared/src/permissions.ts): a project role, or ADMIN — the
+ * install-level administrator (`users.admin`: accounts, every project, a manager in each). A user's
+ * row differs per project; server/src/domain/principal.ts `roleIn` decides it.
+ */
+export const ROLES = ['ADMIN', ...PROJECT_ROLES] as const;
 export type Role = (typeof ROLES)[number];
 
 export const roleSchema = z.enum(ROLES);
 
-/** A signed-in person as the apps show them. */
+/** A signed-in person as the apps show them (what they may do per project: `ProjectListItem.myRole`). */
 export const userInfoSchema = z.object({
   id: z.string(),
   username: z.string(),
-  role: roleSchema,
+  /** Install-level administrator: accounts, every project (a manager in each). */
+  admin: z.boolean(),
   displayName: z.string(),
 });
 export type UserInfo = z.infer<typeof userInfoSchema>;
@@ -99,6 +114,13 @@ export const projectSummarySchema = z.object({
   unitCount: z.number().int(),
 });
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
+
+/** GET /api/projects: a project and what the caller is in it (the screens show buttons by it). */
+export const projectListItemSchema = projectSummarySchema.extend({
+  /** The caller's row of the permission matrix in this project (ADMIN: an administrator; null: a device). */
+  myRole: roleSchema.nullable(),
+});
+export type ProjectListItem = z.infer<typeof projectListItemSchema>;
 
 export const buildingInfoSchema = z.object({
   id: z.string(),

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { isErrorCode, type ErrorBody, type ErrorCode } from './errors.js';
+import type { Permission } from './permissions.js';
 import type { LotteryDrawnEvent } from './lottery-draws.js';
 import type { ChangeRequestInfo, PriceApprovalInfo, PricesChangedEvent } from './deals.js';
 import type {
@@ -82,6 +83,18 @@ const commandSchemas = {
   'unit:release': releaseLockSchema,
   'unit:confirm': confirmSchema,
 } satisfies Record<keyof HubCommandResults, z.ZodType>;
+
+/**
+ * Who may send each command: a permission of the matrix (shared/src/permissions.ts), checked by the
+ * hub against the caller's role in the command's project (a unit's: resolved by the service).
+ */
+export const HUB_COMMAND_ACCESS = {
+  'project:join': 'signedIn',
+  'project:leave': 'signedIn',
+  'unit:lock': 'sell',
+  'unit:release': 'sell',
+  'unit:confirm': 'sell',
+} as const satisfies Record<keyof HubCommandResults, Permission>;
 
 /** A command of namespace /hub, e.g. 'unit:lock'. */
 export type HubCommand = keyof HubCommandResults;

@@ -37,9 +37,11 @@ export async function createCashiers(
   const out: { id: string; username: string; token: string }[] = [];
   for (const username of names) {
     const user = await server.db.user.create({
-      data: { username, displayName: `出纳${username}`, role: 'CASHIER', passwordHash: hash },
+      data: { username, displayName: `出纳${username}`, passwordHash: hash },
     });
-    await server.db.projectMember.create({ data: { projectId: server.fixture.projectId, userId: user.id } });
+    await server.db.projectMember.create({
+      data: { projectId: server.fixture.projectId, userId: user.id, role: 'CASHIER' },
+    });
     out.push({ id: user.id, username, token: (await server.login(username)).token });
   }
   return out;

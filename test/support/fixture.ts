@@ -2,6 +2,7 @@
  * A small, fully controlled project for integration tests (the demo seed is tested separately).
  * Users: admin, manager, cashier, consultants s001…sNNN (password 'pw-test'); one board key.
  */
+import type { ProjectRole } from '@kaipan/shared';
 import type { Db } from '../../server/src/infra/db.js';
 import { hashPassword } from '../../server/src/domain/passwords.js';
 import { hashDeviceKey } from '../../server/src/services/auth-service.js';
@@ -45,22 +46,26 @@ export async function seedFixture(
   const consultants = Array.from({ length: consultantCount }, (_, i) => `s${String(i + 1).padStart(3, '0')}`);
   await db.user.createMany({
     data: [
-      { username: 'admin', displayName: 'Admin', role: 'ADMIN', passwordHash: hash },
-      { username: 'manager', displayName: '经理', role: 'MANAGER', passwordHash: hash },
-      { username: 'cashier', displayName: '出纳', role: 'CASHIER', passwordHash: hash },
-      { username: 'outsider', displayName: 'Outsider', role: 'CONSULTANT', passwordHash: hash },
-      ...consultants.map((u) => ({
-        username: u,
-        displayName: `顾问${u}`,
-        role: 'CONSULTANT' as const,
-        passwordHash: hash,
-      })),
+      { username: 'admin', displayName: 'Admin', admin: true, passwordHash: hash },
+      { username: 'manager', displayName: '经理', passwordHash: hash },
+      { username: 'cashier', displayName: '出纳', passwordHash: hash },
+      { username: 'outsider', displayName: 'Outsider', passwordHash: hash },
+      ...consultants.map((u) => ({ username: u, displayName: `顾问${u}`, passwordHash: hash })),
     ],
   });
-  const users = await db.user.findMany({ where: { username: { not: 'outsider' } }, select: { id: true } });
-  await db.projectMember.createMany({ data: users.map((u) => ({ projectId: project.id, userId: u.id })) });
+  // Roles in the project (the administrator, an administrator everywhere, also holds a manager's seat
+  // as the migration gave every former ADMIN); the outsider consults in the other project only.
+  const users = await db.user.findMany({
+    where: { username: { not: 'outsider' } },
+    select: { id: true, username: true },
+  });
+  const roleOf = (username: string): ProjectRole =>
+    username === 'admin' || username === 'manager' ? 'MANAGER' : username === 'cashier' ? 'CASHIER' : 'CONSULTANT';
+  await db.projectMember.createMany({
+    data: users.map((u) => ({ projectId: project.id, userId: u.id, role: roleOf(u.username) })),
+  });
   const outsider = await db.user.findUniqueOrThrow({ where: { username: 'outsider' } });
-  await db.projectMember.create({ data: { projectId: other.id, userId: outsider.id } });
+  await db.projectMember.create({ data: { projectId: other.id, userId: outsider.id, role: 'CONSULTANT' } });
 
   const building = await db.building.create({
     data: {

@@ -7,7 +7,7 @@ import { api, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, t } from '../lib/i18n';
 import type { Catalog } from '../stores/catalog';
-import { isManager, isSeller } from '../stores/session';
+import { isManager, isSeller } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
@@ -18,6 +18,7 @@ import { FollowUpSection } from './customer-follow-ups';
 import './customer-sheet.css';
 
 export function CustomerSheet(props: {
+  projectId: string;
   customerId: string | null;
   user: UserInfo;
   catalog: Catalog;
@@ -62,8 +63,8 @@ export function CustomerSheet(props: {
   const canEdit = (): boolean => {
     const c = current();
     if (!c) return false;
-    if (isManager(props.user)) return true;
-    return isSeller(props.user) && c.owner?.id === props.user.id;
+    if (isManager(props.user, props.projectId)) return true;
+    return isSeller(props.user, props.projectId) && c.owner?.id === props.user.id;
   };
   const [claiming, setClaiming] = createSignal(false);
   const claim = async (): Promise<void> => {
@@ -112,7 +113,7 @@ export function CustomerSheet(props: {
         <Match when={current()}>
           {(c) => (
             <div class="cust-sheet">
-              <Show when={c().owner === null && isSeller(props.user)}>
+              <Show when={c().owner === null && isSeller(props.user, props.projectId)}>
                 <div class="cust-sheet__claim">
                   <span>{t('customers.noOwner')}</span>
                   <button type="button" class="btn btn--go" disabled={claiming()} onClick={() => void claim()}>

@@ -29,7 +29,7 @@ import type { ApprovalsStore } from '../stores/deals';
 import { DealTerms, type DealChoice, type ServerQuote } from './deal-terms';
 import { describeBuyerError, remaining } from '../stores/buyer';
 import type { MyLocks } from '../stores/my-locks';
-import { isSeller } from '../stores/session';
+import { isSeller } from '../stores/project-roles';
 import type { ConnectionState, LiveUnit } from '../stores/units';
 import { BottomSheet } from './bottom-sheet';
 import { ConfirmReview, type ReviewBuyer } from './confirm-review';
@@ -42,6 +42,7 @@ import { UnitFacts } from './unit-facts';
 import './lock-sheet.css';
 
 export interface LockSheetProps {
+  projectId: string;
   unit: CatalogUnit | undefined;
   live: LiveUnit | undefined;
   buildingLabel: string;
@@ -208,7 +209,8 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
   };
 
   /** 置业计划书: for a unit the consultant may sell (available, or held by them). */
-  const planOffered = (): boolean => isSeller(props.user) && (status() === 'AVAILABLE' || lockedByMe());
+  const planOffered = (): boolean =>
+    isSeller(props.user, props.projectId) && (status() === 'AVAILABLE' || lockedByMe());
   /**
    * The purchase plan of this unit: while I hold it, the plan I chose first (then the others, at
    * most MAX_PURCHASE_PLAN_COLUMNS) and the discounts I ticked; otherwise every active plan.
@@ -248,7 +250,7 @@ export function LockSheet(props: LockSheetProps): JSX.Element {
       case 'NOT_RELEASED':
         return t('sheet.reasonNotReleased');
       case 'AVAILABLE':
-        if (!isSeller(props.user)) return t('sheet.reasonNoRole');
+        if (!isSeller(props.user, props.projectId)) return t('sheet.reasonNoRole');
         if (props.connection === 'offline') return t('sheet.reasonOffline');
         if (props.blockedBy) return t('sheet.reasonSystem');
         if (props.paused) return t('sheet.reasonPaused');

@@ -6,6 +6,7 @@
 import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
 import { decisionRefusal, type CatalogUnit, type PriceListInfo, type RepriceBody, type UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
+import { projectRole } from '../stores/project-roles';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
@@ -91,6 +92,7 @@ export function VersionsTab(props: VersionsProps): JSX.Element {
               <For each={pending()}>
                 {(v) => (
                   <PendingCard
+                    projectId={props.projectId}
                     version={v}
                     user={props.user}
                     timeZone={props.timeZone}
@@ -159,6 +161,7 @@ function ActiveCard(props: {
 }
 
 function PendingCard(props: {
+  projectId: string;
   version: PriceListInfo;
   user: UserInfo;
   timeZone: string;
@@ -176,7 +179,8 @@ function PendingCard(props: {
   const [confirming, setConfirming] = createSignal(false);
   const [error, setError] = createSignal<{ code: string; text: string } | null>(null);
   // Four-eyes (the shared rule the server applies): the requester withdraws, another manager decides.
-  const mine = (): boolean => decisionRefusal(props.user, v()) === 'FOUR_EYES';
+  const mine = (): boolean =>
+    decisionRefusal({ id: props.user.id, role: projectRole(props.user, props.projectId) ?? null }, v()) === 'FOUR_EYES';
   const stale = (): boolean => props.activeVersion !== undefined && v().baseVersion !== props.activeVersion;
 
   const decide = async (approve: boolean): Promise<void> => {

@@ -110,4 +110,7 @@ export const accountMessages = defineMessages({
   'role.MANAGER': ['销控经理', 'Sales manager'],
   'role.CASHIER': ['收银', 'Cashier'],
   'role.CONSULTANT': ['置业顾问', 'Consultant'],
+  'role.FINANCE': ['财务', 'Finance'],
+  'role.VIEWER': ['只读', 'Viewer'],
+  'role.STAFF': ['员工', 'Staff'],
 });

@@ -15,6 +15,7 @@ import { documentsMessages } from './documents';
 import { importMessages } from './import';
 import { lotteryMessages } from './lottery';
 import { managerMessages } from './manager';
+import { membersMessages } from './members';
 import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
@@ -42,6 +43,7 @@ export const FEATURE_DICTIONARIES = {
   buyerPage: buyerPageMessages,
   documents: documentsMessages,
   agreement: agreementMessages,
+  members: membersMessages,
   users: usersMessages,
   devices: devicesMessages,
   setupBuildings: setupBuildingsMessages,
@@ -64,6 +66,7 @@ export const messages = {
   ...buyerPageMessages,
   ...documentsMessages,
   ...agreementMessages,
+  ...membersMessages,
   ...usersMessages,
   ...devicesMessages,
   ...setupBuildingsMessages,

@@ -33,6 +33,7 @@ export const setupMessages = defineMessages({
   'setup.section.layouts': ['户型资料', 'Layouts'],
   'setup.section.prices': ['公式定价', 'Price formula'],
   'setup.section.permits': ['预售许可证', 'Presale permits'],
+  'setup.section.members': ['成员与团队', 'Members & teams'],
   'setup.section.devices': ['设备', 'Devices'],
   'setup.section.settings': ['销售规则与设置', 'Sales rules & settings'],
 

@@ -67,8 +67,8 @@ export const usersMessages = defineMessages({
   // /setup/users (pages/setup/users.tsx)
   'users.title': ['用户', 'Users'],
   'users.hint': [
-    '创建账号、停用或启用、重置密码。新账号默认为置业顾问；项目角色在此页分配（即将推出）。',
-    'Create accounts, deactivate or activate them, reset passwords. New accounts are consultants; project roles are assigned on this page (coming next).',
+    '创建账号、停用或启用、重置密码。新账号在任何项目中都没有角色：由项目的销售经理在“项目设置 → 成员”中分配。',
+    'Create accounts, deactivate or activate them, reset passwords. A new account has no role in any project until a manager of the project adds it (project setup → members).',
   ],
   'users.create': ['新建用户', 'New user'],
   'users.createTitle': ['新建用户', 'New user'],
@@ -83,6 +83,7 @@ export const usersMessages = defineMessages({
   'users.col.status': ['状态', 'Status'],
   'users.col.lastSignIn': ['最近登录', 'Last sign-in'],
   'users.col.roles': ['项目角色', 'Project roles'],
+  'users.rolesPerProject': ['按项目设置（项目设置 → 成员）', 'Set per project (project setup → members)'],
   'users.never': ['从未登录', 'Never'],
   'users.active': ['启用', 'Active'],
   'users.inactive': ['已停用', 'Deactivated'],

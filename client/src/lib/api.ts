@@ -7,6 +7,7 @@ import {
   UNIT_SHEET_CONTENT_TYPES,
   callApi,
   urlOf,
+  type AddMemberBody,
   type AgreementSettingsBody,
   type ApprovePairingBody,
   type ApiRoute,
@@ -39,11 +40,14 @@ import {
   type RepriceBody,
   type RepriceRequestBody,
   type SendRequest,
+  type SetMemberBody,
   type SubscriptionInfo,
+  type TeamBody,
   type TicketStatus,
   type UnitImportResult,
   type UnitSheetFormat,
   type UpdateCustomerBody,
+  type UpdateTeamBody,
   type UpdateProjectBody,
   type WithholdChannel,
 } from '@kaipan/shared';
@@ -114,6 +118,16 @@ export function createApi(auth: ApiAuth) {
     activateUser: (userId: string) => call(API.users.activate, { params: { userId } }),
     endUserSessions: (userId: string) => call(API.users.revokeSessions, { params: { userId } }),
 
+    /** Members of a project with their role and team, and its teams (managers). */
+    members: (projectId: string) => call(API.members.list, { params: { projectId } }),
+    addMember: (projectId: string, body: AddMemberBody) => call(API.members.add, { params: { projectId }, body }),
+    setMember: (projectId: string, userId: string, body: SetMemberBody) =>
+      call(API.members.set, { params: { projectId, userId }, body }),
+    removeMember: (projectId: string, userId: string) => call(API.members.remove, { params: { projectId, userId } }),
+    createTeam: (projectId: string, body: TeamBody) => call(API.members.createTeam, { params: { projectId }, body }),
+    updateTeam: (projectId: string, teamId: string, body: UpdateTeamBody) =>
+      call(API.members.updateTeam, { params: { projectId, teamId }, body }),
+    deleteTeam: (projectId: string, teamId: string) => call(API.members.deleteTeam, { params: { projectId, teamId } }),
     projects: (includeArchived = false) =>
       call(API.projects.list, { query: { includeArchived: includeArchived ? 'true' : 'false' } }),
     /** Project setup (docs/setup.md): create (administrators), details, edit, archive, presale permits. */

@@ -8,7 +8,7 @@ import type { FailedLoginInfo, UserAccountInfo, UserInfo } from '@kaipan/shared'
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeDevice, formatLocalDateTime } from '../lib/display';
-import { describeError, locale, t, type MessageKey } from '../lib/i18n';
+import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
@@ -313,7 +313,7 @@ function Users(props: { self: UserInfo }): JSX.Element {
                           </Show>
                         </td>
                         <td class="admin-table__name">{u.displayName}</td>
-                        <td class="admin-table__role">{t(`role.${u.role}` as MessageKey)}</td>
+                        <td class="admin-table__role">{u.admin ? t('role.ADMIN') : t('role.STAFF')}</td>
                         <td class="admin-table__status">
                           <span class="pill" classList={{ 'pill--ok': u.active, 'pill--warn': !u.active }}>
                             {u.active ? t('admin.active') : t('admin.inactive')}

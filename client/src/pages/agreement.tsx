@@ -14,7 +14,7 @@ import { api, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
-import { isManager } from '../stores/session';
+import { isManager } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { DocumentButton } from '../components/document-button';
@@ -25,7 +25,7 @@ import './agreement.css';
 export default function AgreementPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   return (
     <Show
-      when={isManager(props.user)}
+      when={isManager(props.user, props.projectId)}
       fallback={
         <div class="page">
           <AppHeader title={t('agreement.title')} backHref={`/p/${props.projectId}`} />

@@ -15,7 +15,7 @@ import { createApprovals, createPricingTerms } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
 import { BuyerBar } from '../components/buyer-bar';
 import { CancelledDealNotices, createCancelledDeals } from '../components/deal-cancelled-notices';
-import { isManager } from '../stores/session';
+import { isManager, refreshProjectRoles } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
@@ -44,7 +44,13 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
 
   const buyers = createBuyerPicker(props.projectId, props.user);
   const withheld = createWithheld(props.projectId, units, api);
-  onCleanup(units.onResync(() => void catalog.refetch()));
+  // A resync also follows a change of my role here (the server re-joins me): read my roles again.
+  onCleanup(
+    units.onResync(() => {
+      void catalog.refetch();
+      void refreshProjectRoles();
+    }),
+  );
   // Pricing terms for the deal sheet; a new active price list also refreshes the catalog's list prices.
   const pricing = createPricingTerms(props.projectId, units, (version) => {
     void catalog.refetch();
@@ -163,7 +169,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
               </svg>
               <span class="deals-nav-link__text">{t('deals.linkShort')}</span>
             </A>
-            <Show when={isManager(props.user)}>
+            <Show when={isManager(props.user, props.projectId)}>
               <A href={`/manager/${props.projectId}`} class="btn btn--ghost btn--sm hide-phone">
                 {t('projects.manage')}
               </A>
@@ -277,6 +283,7 @@ export default function ConsultantPage(props: { projectId: string; user: UserInf
       </main>
 
       <LockSheet
+        projectId={props.projectId}
         unit={selectedUnit()}
         live={selectedId() ? units.unit(selectedId() ?? '') : undefined}
         buildingLabel={buildingLabelOf(selectedUnit())}

@@ -18,7 +18,7 @@ import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
-import { isManager, isSeller } from '../stores/session';
+import { isManager, isSeller } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { CustomerBadge } from '../components/customer-badge';
@@ -36,7 +36,7 @@ export default function CustomersPage(props: {
   variant: CustomerVariant;
 }): JSX.Element {
   const variant = (): CustomerVariant =>
-    props.variant === 'manager' && isManager(props.user) ? 'manager' : 'consultant';
+    props.variant === 'manager' && isManager(props.user, props.projectId) ? 'manager' : 'consultant';
   const catalog = createCatalog(props.projectId, api);
   const projectName = (): string => {
     const p = catalog.ready()?.project;
@@ -142,7 +142,7 @@ export default function CustomersPage(props: {
         title={variant() === 'manager' ? t('customers.managerTitle') : t('customers.title')}
         subtitle={projectName() || props.user.displayName}
         actions={
-          <Show when={isSeller(props.user)}>
+          <Show when={isSeller(props.user, props.projectId)}>
             <button type="button" class="btn btn--primary btn--sm" onClick={() => setAdding(true)}>
               <span aria-hidden="true">＋</span>
               <span>{t('customers.add')}</span>
@@ -224,6 +224,7 @@ export default function CustomersPage(props: {
       </main>
 
       <CustomerSheet
+        projectId={props.projectId}
         customerId={openId()}
         user={props.user}
         catalog={catalog}

@@ -15,7 +15,7 @@ import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
-import { isManager, isSeller } from '../stores/session';
+import { isManager, isSeller } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
@@ -40,7 +40,8 @@ export default function DealsPage(props: {
   token: string;
   variant: Variant;
 }): JSX.Element {
-  const allowed = (): boolean => (props.variant === 'manager' ? isManager(props.user) : isSeller(props.user));
+  const allowed = (): boolean =>
+    props.variant === 'manager' ? isManager(props.user, props.projectId) : isSeller(props.user, props.projectId);
   return (
     <Show when={allowed()} fallback={<Forbidden projectId={props.projectId} variant={props.variant} />}>
       <DealsConsole projectId={props.projectId} user={props.user} token={props.token} variant={props.variant} />

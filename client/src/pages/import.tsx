@@ -20,7 +20,7 @@ import {
 import { api, toApiError, unitSheets } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
-import { isManager } from '../stores/session';
+import { isManager } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ErrorState, Spinner } from '../components/ui';
@@ -97,7 +97,7 @@ function createOnline(): () => boolean {
 export default function ImportPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   return (
     <Show
-      when={isManager(props.user)}
+      when={isManager(props.user, props.projectId)}
       fallback={
         <div class="page">
           <AppHeader title={t('import.title')} backHref={`/p/${props.projectId}`} />

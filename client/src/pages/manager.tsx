@@ -29,7 +29,7 @@ import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
 import { auditActionLabel, describeError, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
-import { isManager } from '../stores/session';
+import { isManager, refreshProjectRoles } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { createUnitsStore, type UnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
@@ -53,7 +53,7 @@ type Mode = 'inspect' | 'select';
 
 export default function ManagerPage(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
   return (
-    <Show when={isManager(props.user)} fallback={<Forbidden projectId={props.projectId} />}>
+    <Show when={isManager(props.user, props.projectId)} fallback={<Forbidden projectId={props.projectId} />}>
       <ManagerConsole projectId={props.projectId} user={props.user} token={props.token} />
     </Show>
   );
@@ -83,7 +83,13 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
     (id) => api.batches(id),
   );
   const withheld = createWithheld(props.projectId, units, api);
-  onCleanup(units.onResync(() => void catalog.refetch()));
+  // A resync also follows a change of my role here (the server re-joins me): read my roles again.
+  onCleanup(
+    units.onResync(() => {
+      void catalog.refetch();
+      void refreshProjectRoles();
+    }),
+  );
   // Below-floor requests arrive live; a new one is announced wherever the manager is looking.
   const approvals = createApprovals(props.projectId, units, (a, isNew) => {
     if (isNew && a.status === 'PENDING' && a.consultantId !== props.user.id) {

@@ -27,7 +27,11 @@ export default function PairPage(props: { code: string; user: UserInfo }): JSX.E
     () => props.code,
     (code) => api.pairing(code),
   );
-  const projects = createLoad(() => api.projects());
+  const loaded = createLoad(() => api.projects());
+  /** A screen is paired into a project the user manages (their role there; administrators: every one). */
+  const projects = {
+    value: () => loaded.value()?.filter((p) => isManagerRole(p.myRole)),
+  };
   const [projectId, setProjectId] = createSignal('');
   const [kind, setKind] = createSignal<PairableKind>('BOARD');
   const [name, setName] = createSignal('');
@@ -66,7 +70,7 @@ export default function PairPage(props: { code: string; user: UserInfo }): JSX.E
       <AppHeader title={t('pair.title')} subtitle={props.user.displayName} backHref="/" />
       <main class="page__main page__main--narrow pair">
         <Show
-          when={isManagerRole(props.user.role)}
+          when={props.user.admin || loaded.value() === undefined || (projects.value()?.length ?? 0) > 0}
           fallback={<ErrorState title={t('pair.title')} message={describeError({ code: 'FORBIDDEN' })} />}
         >
           <Switch>
@@ -91,7 +95,7 @@ export default function PairPage(props: { code: string; user: UserInfo }): JSX.E
                 onRetry={() => void pairing.refetch()}
               />
             </Match>
-            <Match when={pairing.value() === undefined || projects.value() === undefined}>
+            <Match when={pairing.value() === undefined || loaded.value() === undefined}>
               <LoadingState />
             </Match>
             <Match when={projects.value()?.length === 0}>

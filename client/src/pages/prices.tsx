@@ -14,7 +14,7 @@ import { buildingName } from '../lib/display';
 import { describeError, locale, t, type MessageKey } from '../lib/i18n';
 import { connectHub } from '../lib/socket';
 import { createCatalog } from '../stores/catalog';
-import { isManager } from '../stores/session';
+import { isManager } from '../stores/project-roles';
 import { createUnitsStore } from '../stores/units';
 import { AppHeader } from '../components/app-header';
 import { ConnectionIndicator } from '../components/connection';
@@ -40,7 +40,7 @@ const TAB_KEYS: Record<Tab, MessageKey> = {
 export default function PricesPage(props: { projectId: string; user: UserInfo; token: string }): JSX.Element {
   return (
     <Show
-      when={isManager(props.user)}
+      when={isManager(props.user, props.projectId)}
       fallback={
         <div class="page">
           <AppHeader title={t('prices.title')} backHref={`/p/${props.projectId}`} />

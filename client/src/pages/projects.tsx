@@ -1,11 +1,12 @@
 /** / — project picker. Enters the only project directly (consultants); managers get their links. */
 import { For, Match, Show, Switch, createEffect, type JSX } from 'solid-js';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import type { ProjectSummary, UserInfo } from '@kaipan/shared';
+import { isManagerRole, type ProjectSummary, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
-import { isAdmin, isManager } from '../stores/session';
+import { isAdmin } from '../stores/session';
+import { rememberProjectRoles } from '../stores/project-roles';
 import { AppHeader } from '../components/app-header';
 import { EmptyState, ErrorState, LoadingState } from '../components/ui';
 import './projects.css';
@@ -17,8 +18,9 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
 
   createEffect(() => {
     const list = projects.loading() ? undefined : projects.value();
+    if (list) rememberProjectRoles(list);
     const only = list?.length === 1 ? list[0] : undefined;
-    if (only && search.pick === undefined && !isManager(props.user)) {
+    if (only && search.pick === undefined && !isManagerRole(only.myRole)) {
       navigate(`/p/${only.id}`, { replace: true });
     }
   });
@@ -66,13 +68,16 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
                           ›
                         </span>
                       </A>
-                      <Show when={isManager(props.user)}>
+                      <Show when={isManagerRole(p.myRole)}>
                         <div class="project-card__links">
                           <A href={`/p/${p.id}`} class="btn btn--secondary btn--sm">
                             {t('projects.open')}
                           </A>
                           <A href={`/manager/${p.id}`} class="btn btn--secondary btn--sm">
                             {t('projects.manage')}
+                          </A>
+                          <A href={`/setup/${p.id}/members`} class="btn btn--secondary btn--sm">
+                            {t('members.menu')}
                           </A>
                           <A href={`/setup/${p.id}`} class="btn btn--secondary btn--sm">
                             {t('setup.link')}
@@ -86,7 +91,7 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
             )}
           </Match>
         </Switch>
-        <Show when={isManager(props.user)}>
+        <Show when={isAdmin(props.user) || projects.value()?.some((p) => isManagerRole(p.myRole))}>
           <A href="/setup" class="btn btn--secondary projects__admin">
             {t('setup.projectsTitle')}
           </A>

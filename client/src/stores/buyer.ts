@@ -10,13 +10,13 @@ import { canSelectFor, toApiError, type RegistrationInfo, type UserInfo } from '
 import { api } from '../lib/api';
 import { describeError, t } from '../lib/i18n';
 import { createLoad } from '@kaipan/web/resource';
-import { isManager } from './session';
+import { isManager } from './project-roles';
 
 export function createBuyerPicker(projectId: string, user: UserInfo) {
   const key = `kaipan.buyer.${projectId}`;
   const overview = createLoad(() => api.registrations(projectId));
   const [selectedId, setSelectedId] = createSignal<string | null>(sessionStorage.getItem(key));
-  const actor = { id: user.id, manager: isManager(user) };
+  const actor = { id: user.id, manager: isManager(user, projectId) };
   const selectable = (r: RegistrationInfo): boolean =>
     r.status === 'ACTIVE' && canSelectFor(actor, r.customer.ownerId).allowed;
 

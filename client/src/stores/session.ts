@@ -1,9 +1,9 @@
 /**
  * The signed-in user of the consultant app: the shared session store (shared/web/session) under
- * 'kaipan.session', plus the role checks the screens use. The server also sets an httpOnly cookie at
+ * 'kaipan.session'. What the user is in each project: stores/project-roles.ts. The server also sets an httpOnly cookie at
  * login; the bearer token is what api.ts and the hub use.
  */
-import { isManagerRole, SELLER_ROLES, type UserInfo } from '@kaipan/shared';
+import type { UserInfo } from '@kaipan/shared';
 import { createSessionStore } from '@kaipan/web/session/session-store';
 
 export type { Session } from '@kaipan/web/session/session-store';
@@ -31,14 +31,7 @@ export const sessionEndReason = store.endReason;
 /** Refresh the stored user (e.g. after GET /api/auth/me) without touching the token. */
 export const updateUser = store.updateUser;
 
-export function isManager(user: UserInfo | undefined | null): boolean {
-  return !!user && isManagerRole(user.role);
-}
-
+/** An install-level administrator (accounts, every project). Roles per project: stores/project-roles.ts. */
 export function isAdmin(user: UserInfo | undefined | null): boolean {
-  return !!user && user.role === 'ADMIN';
-}
-
-export function isSeller(user: UserInfo | undefined | null): boolean {
-  return !!user && SELLER_ROLES.includes(user.role);
+  return !!user && user.admin;
 }

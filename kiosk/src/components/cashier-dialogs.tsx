@@ -178,7 +178,7 @@ export function RefundDialog(props: {
   const [reason, setReason] = createSignal('');
   const [override, setOverride] = createSignal(false);
   const sincerity = props.payment.kind === 'SINCERITY';
-  const manager = desk.user.role === 'ADMIN' || desk.user.role === 'MANAGER';
+  const manager = desk.isManager;
   const [step, setStep] = createSignal<'edit' | 'confirm' | 'done'>('edit');
   const [tried, setTried] = createSignal(false);
   const [busy, setBusy] = createSignal(false);

@@ -128,7 +128,7 @@ export function CashierPanel(props: {
     if (d.kind === 'subscription') return d.sub.refundState === 'DUE';
     // A household with a live deal converts its sincerity deposit; only a manager may refund it
     // anyway (the dialog's override, audited — docs/cashier.md).
-    const manager = desk.user.role === 'ADMIN' || desk.user.role === 'MANAGER';
+    const manager = desk.isManager;
     return p.kind === 'SINCERITY' && ((household.data()?.subscriptions.length ?? 0) === 0 || manager);
   };
   const convertible = (p: PaymentInfo): boolean =>

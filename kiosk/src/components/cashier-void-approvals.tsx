@@ -90,7 +90,7 @@ function VoidRequestItem(props: { request: VoidRequestView; onDecided: () => voi
   const [note, setNote] = createSignal('');
   const [error, setError] = createSignal<{ message: string; detail: string | null } | null>(null);
   const r = (): VoidRequestView => props.request;
-  const own = (): boolean => decisionRefusal(desk.user, r()) === 'FOUR_EYES';
+  const own = (): boolean => decisionRefusal({ id: desk.user.id, role: desk.role }, r()) === 'FOUR_EYES';
   const decide = async (approve: boolean): Promise<void> => {
     if (busy()) return;
     setBusy(approve ? 'approve' : 'reject');

@@ -57,6 +57,8 @@ export const cashierFrameMessages = defineMessages({
   'role.MANAGER': ['销控经理', 'Sales manager'],
   'role.CASHIER': ['出纳', 'Cashier'],
   'role.CONSULTANT': ['置业顾问', 'Consultant'],
+  'role.FINANCE': ['财务', 'Finance'],
+  'role.VIEWER': ['只读', 'Viewer'],
 
   'paper.label': ['收据纸张', 'Receipt paper'],
   'paper.A5': ['A5 纸', 'A5 sheet'],

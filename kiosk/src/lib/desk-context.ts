@@ -4,13 +4,15 @@
  * components read it without importing the frame page that renders them (no import cycle).
  */
 import { createContext, useContext, type Accessor } from 'solid-js';
-import type { ProjectSummary, ReceiptBookInfo, UserInfo } from '@kaipan/shared';
+import type { ProjectListItem, ReceiptBookInfo, Role, UserInfo } from '@kaipan/shared';
 import type { CashierApi } from './cashier-api';
 
 export interface CashierDesk {
   api: CashierApi;
   user: UserInfo;
-  project: ProjectSummary;
+  project: ProjectListItem;
+  /** The user's role in this project (a cashier-desk role: ADMIN, MANAGER or CASHIER). */
+  role: Role;
   /** The signed-in person's ACTIVE receipt book in this project (undefined while loading, null: none). */
   book: Accessor<ReceiptBookInfo | null | undefined>;
   /** Every book the user may see (managers: all of the project's; cashiers: their own). */

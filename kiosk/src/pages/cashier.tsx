@@ -6,7 +6,7 @@
  */
 import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
-import { receiptLabel, type ProjectSummary, type ReceiptBookInfo, type UserInfo } from '@kaipan/shared';
+import { isManagerRole, receiptLabel, type ProjectListItem, type ReceiptBookInfo, type UserInfo } from '@kaipan/shared';
 import './cashier.css';
 import { BrandMark } from '../components/ui';
 import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner, SystemBar } from '../components/cashier-ui';
@@ -43,14 +43,10 @@ function useCashierDocument(): void {
 export default function CashierFrame(props: { children?: JSX.Element }): JSX.Element {
   useCashierDocument();
   const session = cashierSession;
-  const allowed = (): boolean => {
-    const s = session();
-    return s !== null && CASHIER_ROLES.includes(s.user.role);
-  };
   return (
     <Switch>
-      <Match when={!session() || !allowed()}>
-        <CashierLogin refused={session() !== null && !allowed()} />
+      <Match when={!session()}>
+        <CashierLogin />
       </Match>
       <Match when={session()} keyed>
         {(s) => (
@@ -69,8 +65,10 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
     () => props.token,
     () => api.projects(),
   );
+  // The projects where the user takes money (their role there: CASHIER, MANAGER or an administrator).
+  const desks = createMemo(() => projects.data()?.filter((p) => p.myRole !== null && CASHIER_ROLES.includes(p.myRole)));
   const project = createMemo(() => {
-    const list = projects.data();
+    const list = desks();
     if (!list || list.length === 0) return null;
     return list.find((p) => p.id === cashierProjectId()) ?? list[0] ?? null;
   });
@@ -78,7 +76,7 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
     <Switch>
       <Match when={project()} keyed>
         {(p) => (
-          <Desk api={api} user={props.user} project={p} projects={projects.data() ?? []}>
+          <Desk api={api} user={props.user} project={p} projects={desks() ?? []}>
             {props.children}
           </Desk>
         )}
@@ -97,6 +95,10 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
             </button>
           </Failure>
         </div>
+      </Match>
+      <Match when={projects.data()?.length !== 0 && desks()?.length === 0}>
+        {/* Signed in, but a cashier of no project: turned away (the sign-in page says why). */}
+        <CashierLogin refused />
       </Match>
       <Match when={projects.data()?.length === 0}>
         <div class="c-page c-page--center">
@@ -119,11 +121,12 @@ function WithProjects(props: { token: string; user: UserInfo; children?: JSX.Ele
 function Desk(props: {
   api: CashierApi;
   user: UserInfo;
-  project: ProjectSummary;
-  projects: ProjectSummary[];
+  project: ProjectListItem;
+  projects: ProjectListItem[];
   children?: JSX.Element;
 }): JSX.Element {
-  const isManager = props.user.role === 'ADMIN' || props.user.role === 'MANAGER';
+  const role = props.project.myRole ?? 'CASHIER';
+  const isManager = isManagerRole(role);
   setDisplayTimeZone(props.project.timezone);
   const books = createLoader(
     () => props.project.id,
@@ -141,6 +144,7 @@ function Desk(props: {
     api: props.api,
     user: props.user,
     project: props.project,
+    role,
     book,
     books: () => books.data() ?? [],
     refreshBooks: () => void books.reload(),
@@ -159,7 +163,7 @@ function Desk(props: {
   );
 }
 
-function CashierHeader(props: { projects: ProjectSummary[]; booksLoading: boolean }): JSX.Element {
+function CashierHeader(props: { projects: ProjectListItem[]; booksLoading: boolean }): JSX.Element {
   const desk = useDesk();
   const location = useLocation();
   const [approvals, setApprovals] = createSignal(false);
@@ -222,7 +226,7 @@ function CashierHeader(props: { projects: ProjectSummary[]; booksLoading: boolea
         <LangSwitch />
         <div class="c-user">
           <span class="c-user__name">{desk.user.displayName}</span>
-          <span class="c-user__role">{ct(`role.${desk.user.role}`)}</span>
+          <span class="c-user__role">{ct(`role.${desk.role}`)}</span>
         </div>
         <button
           type="button"
@@ -254,7 +258,7 @@ function BookChip(props: { loading: boolean }): JSX.Element {
         when={desk.book()}
         fallback={
           // A manager at the desk usually decides voids and has no book of their own.
-          <Show when={desk.user.role === 'CASHIER'}>
+          <Show when={desk.role === 'CASHIER'}>
             <span class="c-book c-book--none" title={ct('book.noneHint')} data-testid="book-chip">
               {ct('book.none')}
             </span>

@@ -4,7 +4,7 @@
  * payment, and "the same submission again" (canonical JSON). The rest has a file of its own:
  * business-day.ts, issue-receipt.ts, payment-views.ts, deal-money.ts, sincerity.ts. docs/cashier.md.
  */
-import { AppError, CASHIER_ROLES, isManagerRole } from '@kaipan/shared';
+import { AppError, CASHIER_ROLES, MONEY_READER_ROLES, isManagerRole } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
 import { type Prisma, pgErrorCode } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
@@ -17,18 +17,30 @@ export type Client = Db | Tx;
 
 export interface Staff {
   user: UserPrincipal;
-  /** ADMIN or MANAGER: sees and decides everything of the project. */
+  /** ADMIN or MANAGER in the project: sees and decides everything of the project. */
   manager: boolean;
+  /** Reads every cashier's money (managers and finance); a cashier reads their own. */
+  readsAll: boolean;
 }
 
-/** Cashiers and managers of the project handle money; consultants and devices do not. */
-export async function moneyStaff(directory: ProjectDirectory, principal: Principal, projectId: string): Promise<Staff> {
+/**
+ * Cashiers and managers of the project handle money (`handle`); finance also reads it (`read`);
+ * consultants, viewers and devices do neither. The role is the caller's role in `projectId`.
+ */
+export async function moneyStaff(
+  directory: ProjectDirectory,
+  principal: Principal,
+  projectId: string,
+  need: 'handle' | 'read' = 'handle',
+): Promise<Staff> {
   if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   const user: UserPrincipal = principal;
-  const manager = isManagerRole(user.role);
-  if (!CASHIER_ROLES.includes(user.role)) throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
   await directory.assertAccess(user, projectId);
-  return { user, manager };
+  const roles = need === 'read' ? MONEY_READER_ROLES : CASHIER_ROLES;
+  if (user.role === null || !roles.includes(user.role))
+    throw new AppError('FORBIDDEN', 'Only cashiers and managers handle money.');
+  const manager = isManagerRole(user.role);
+  return { user, manager, readsAll: manager || user.role === 'FINANCE' };
 }
 
 export async function managerOf(

@@ -73,7 +73,7 @@ export class DayEndService {
 
   /** Whose day and which day: a cashier their own; managers anyone's. Default: today, the caller. */
   private async scope(principal: Principal, projectId: string, query: DayEndQuery) {
-    const { user, manager } = await moneyStaff(this.directory, principal, projectId);
+    const { user, readsAll: manager } = await moneyStaff(this.directory, principal, projectId, 'read');
     const cashierId = query.cashierId ?? user.id;
     if (!manager && cashierId !== user.id) throw new AppError('FORBIDDEN', 'A cashier sees and closes their own day.');
     if (cashierId !== user.id && !(await this.db.user.count({ where: { id: cashierId } })))

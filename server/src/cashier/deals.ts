@@ -135,7 +135,7 @@ export class CashierDeals {
   ): Promise<CashierSubscription & { payments: PaymentInfo[] }> {
     const row = await this.db.subscription.findUnique({ where: { id: subscriptionId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such subscription.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     const [info] = await this.subscriptionInfos(this.db, [subscriptionId], user);
     return { ...info!, payments: await this.payments.ofSubscriptions(await chainIds(this.db, subscriptionId), user) };
   }
@@ -146,7 +146,7 @@ export class CashierDeals {
   ): Promise<CashierRegistration & { payments: PaymentInfo[] }> {
     const row = await this.db.registration.findUnique({ where: { id: registrationId }, select: { projectId: true } });
     if (!row) throw new AppError('NOT_FOUND', 'No such registration.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     const [info] = await this.registrationInfos([registrationId], user);
     return { ...info!, payments: await this.payments.ofRegistration(registrationId, user) };
   }
@@ -159,6 +159,8 @@ export class CashierDeals {
    * a conversion has both ends on screen.
    */
   async lookup(principal: Principal, projectId: string, query: string): Promise<CashierLookup> {
+    // The desk's search (by phone, name, unit…): the cashiers' tool, not finance's (it answers the
+    // phone it was given, in clear).
     const { user } = await moneyStaff(this.directory, principal, projectId);
     const q = query.trim();
     const subs = new Set<string>();

@@ -679,13 +679,13 @@ export class PaymentService {
   async get(principal: Principal, paymentId: string): Promise<PaymentInfo> {
     const row = await this.db.payment.findUnique({ where: { id: paymentId }, include: paymentInclude });
     if (!row) throw new AppError('NOT_FOUND', 'No such payment.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     return (await toPaymentInfos(this.db, [row], user))[0]!;
   }
 
   /** Managers: any cashier's payments; a cashier: their own. Newest first, at most 500. */
   async list(principal: Principal, projectId: string, query: PaymentQuery): Promise<PaymentInfo[]> {
-    const { user, manager } = await moneyStaff(this.directory, principal, projectId);
+    const { user, readsAll: manager } = await moneyStaff(this.directory, principal, projectId, 'read');
     if (!manager && query.cashierId && query.cashierId !== user.id)
       throw new AppError('FORBIDDEN', 'A cashier sees their own payments.');
     const cashierId = manager ? query.cashierId : user.id;

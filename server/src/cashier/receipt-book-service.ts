@@ -5,7 +5,7 @@
  */
 import { AppError, CASHIER_ROLES, receiptLabel, type ReceiptBookBody, type ReceiptBookInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
-import type { Principal, UserPrincipal } from '../domain/principal.js';
+import { roleOfRow, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { labelsCollide, remainingNumbers } from '../domain/receipt-numbers.js';
 import { toAuditRow } from '../services/audit.js';
 import { TX_OPTIONS, isUniqueViolation, managerOf, moneyStaff, type Client } from './common.js';
@@ -62,18 +62,14 @@ export class ReceiptBookService {
       where: { id: body.cashierId },
       select: {
         id: true,
-        role: true,
+        admin: true,
         active: true,
         displayName: true,
-        memberships: { where: { projectId }, select: { projectId: true } },
+        memberships: { where: { projectId }, select: { role: true } },
       },
     });
-    if (
-      !holder ||
-      !holder.active ||
-      !CASHIER_ROLES.includes(holder.role) ||
-      (holder.role !== 'ADMIN' && holder.memberships.length === 0)
-    ) {
+    const role = holder ? roleOfRow(holder) : null;
+    if (!holder || !holder.active || role === null || !CASHIER_ROLES.includes(role)) {
       throw new AppError('VALIDATION_FAILED', 'The cashier must be an active cashier (or manager) of this project.', [
         { path: 'cashierId', message: 'not a cashier of this project' },
       ]);
@@ -173,7 +169,7 @@ export class ReceiptBookService {
 
   /** Managers: every book of the project; a cashier: their own. Active first. */
   async list(principal: Principal, projectId: string): Promise<ReceiptBookInfo[]> {
-    const { user, manager } = await moneyStaff(this.directory, principal, projectId);
+    const { user, readsAll: manager } = await moneyStaff(this.directory, principal, projectId, 'read');
     const rows = await this.db.receiptBook.findMany({
       where: { projectId, ...(manager ? {} : { cashierId: user.id }) },
       orderBy: [{ status: 'asc' }, { createdAt: 'desc' }],

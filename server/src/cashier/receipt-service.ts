@@ -22,7 +22,7 @@ import type { DepositJobs } from '../jobs/deposits.js';
 import type { DocumentRefresher } from '../documents/index.js';
 import { toAuditRow } from '../services/audit.js';
 import { dateText, lockDay } from './business-day.js';
-import { TX_OPTIONS, lockPayment, lockSubscription, managerOf, moneyStaff } from './common.js';
+import { TX_OPTIONS, lockPayment, lockSubscription, moneyStaff } from './common.js';
 import { chainHead, chainIds, settleDeposit } from './deal-money.js';
 import { paymentInfo, toReceiptInfo, userNames } from './payment-views.js';
 import { reinstateAfterVoidedRefund } from './sincerity.js';
@@ -247,7 +247,8 @@ export class ReceiptService {
 
   /** Managers: the project's void requests (pending first), optionally of one status. */
   async listVoids(principal: Principal, projectId: string, status?: VoidRequestStatus): Promise<VoidRequestInfo[]> {
-    const user = await managerOf(this.directory, principal, projectId);
+    const { user, readsAll } = await moneyStaff(this.directory, principal, projectId, 'read');
+    if (!readsAll) throw new AppError('FORBIDDEN', 'Only a manager can do this.');
     const rows = await this.db.voidRequest.findMany({
       where: { projectId, ...(status ? { status } : {}) },
       include: voidInclude,
@@ -466,7 +467,7 @@ export class ReceiptService {
       select: { projectId: true, paymentId: true },
     });
     if (!row) throw new AppError('NOT_FOUND', 'No such receipt.');
-    const { user } = await moneyStaff(this.directory, principal, row.projectId);
+    const { user } = await moneyStaff(this.directory, principal, row.projectId, 'read');
     return { ...(await this.receiptInfo(receiptId)), payment: await paymentInfo(this.db, row.paymentId, user) };
   }
 }

@@ -18,7 +18,7 @@ export class CashierSettingsService {
   ) {}
 
   async get(principal: Principal, projectId: string): Promise<CashierSettings> {
-    await moneyStaff(this.directory, principal, projectId);
+    await moneyStaff(this.directory, principal, projectId, 'read');
     const p = await this.db.project.findUniqueOrThrow({
       where: { id: projectId },
       select: { depositWindowMinutes: true, requiredDepositFen: true },

@@ -156,13 +156,13 @@ export class ChangeService {
     principal: Principal,
     body: ChangeRequestBody,
   ): Promise<{ created: boolean; request: ChangeRequestInfo }> {
-    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can request changes.');
     const sub = await this.db.subscription.findUnique({
       where: { id: body.subscriptionId },
       include: subscriptionInclude,
     });
     if (!sub) throw new AppError('NOT_FOUND', 'No such subscription.');
     await this.directory.assertAccess(principal, sub.projectId);
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can request changes.');
     const userId = principal.id;
     if (!canManage(principal) && sub.consultantId !== userId) {
       throw new AppError('FORBIDDEN', 'Only the deal’s consultant or a manager can request a change.');

@@ -48,8 +48,8 @@ export class ChangeReads {
 
   /** Sales staff only; managers see every deal of the project, consultants their own. */
   private async reader(principal: Principal, projectId: string): Promise<{ user: UserPrincipal; all: boolean }> {
-    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can see subscriptions.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can see subscriptions.');
     return { user: principal, all: canManage(principal) };
   }
 

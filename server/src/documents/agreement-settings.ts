@@ -38,8 +38,8 @@ export class AgreementSettingsStore {
 
   /** Managers: the 认购书 terms text ('' = the default) and the signing period; audited. */
   async update(principal: Principal, projectId: string, body: AgreementSettingsBody): Promise<AgreementSettings> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers change the agreement terms.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers change the agreement terms.');
     const terms = body.terms.trim() === '' ? null : body.terms.replace(/\r\n?/g, '\n').trim();
     await this.db.$transaction(async (tx) => {
       const before = await tx.project.findUnique({
@@ -77,8 +77,8 @@ export class AgreementSettingsStore {
     body: AgreementSettingsBody,
     now = new Date(),
   ): Promise<Buffer> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers preview the agreement terms.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers preview the agreement terms.');
     const p = await this.db.project.findUnique({
       where: { id: projectId },
       select: { name: true, nameEn: true, timezone: true, ...PAYEE_SELECT },

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@kaipan/shared';
 import { counterFloor } from './counters.js';
+import { isAllowedSomewhere, roleIn, scopeTo, type UserPrincipal } from './principal.js';
 import { DEMO_BUILDINGS, demoUnits } from './demo-catalog.js';
 import { hashPassword, SCRYPT_LIMITS, scryptQueueDepth, verifyPassword } from './passwords.js';
 import { issueSessionToken, verifySessionToken } from './session-token.js';
@@ -10,13 +11,12 @@ import { RATE_LIMITER_IDLE_MS, RATE_LIMITER_PRUNE_EVERY_MS, RateLimiter } from '
 describe('session tokens', () => {
   const secret = 'x'.repeat(40);
   const now = Date.UTC(2026, 10, 27);
-  const token = issueSessionToken(secret, { sub: 'u1', sid: 's1', role: 'CONSULTANT', exp: now / 1000 + 60 });
+  const token = issueSessionToken(secret, { sub: 'u1', sid: 's1', exp: now / 1000 + 60 });
 
   it('verifies a valid token', () => {
     expect(verifySessionToken(secret, token, now)).toEqual({
       sub: 'u1',
       sid: 's1',
-      role: 'CONSULTANT',
       exp: now / 1000 + 60,
     });
   });
@@ -195,5 +195,40 @@ describe('rate limiter', () => {
     limiter.refund('k', t);
     limiter.refund('k', t);
     expect([1, 2, 3].map(() => limiter.take('k', t))).toEqual([true, true, false]);
+  });
+});
+
+describe('roles per project (principal.ts)', () => {
+  const user = (admin: boolean, memberships: [string, 'MANAGER' | 'CONSULTANT'][]): UserPrincipal => ({
+    kind: 'user',
+    id: 'u',
+    username: 'u',
+    displayName: 'u',
+    admin,
+    memberships: new Map(memberships),
+    projectId: null,
+    role: null,
+    device: null,
+  });
+
+  it('roleIn: ADMIN for an administrator everywhere, the membership role, else null', () => {
+    expect(roleIn(user(true, []), 'a')).toBe('ADMIN');
+    expect(roleIn(user(false, [['a', 'MANAGER']]), 'a')).toBe('MANAGER');
+    expect(roleIn(user(false, [['a', 'MANAGER']]), 'b')).toBeNull();
+  });
+
+  it('scopeTo: a manager of A who consults in B may not manage B; no role: NOT_A_MEMBER', () => {
+    const p = user(false, [
+      ['a', 'MANAGER'],
+      ['b', 'CONSULTANT'],
+    ]);
+    p.admittedAs = 'manage';
+    expect(isAllowedSomewhere(p, 'manage')).toBe(true);
+    expect(scopeTo(p, 'a')).toBeNull();
+    expect(p.role).toBe('MANAGER');
+    expect(scopeTo(p, 'b')).toEqual({ reason: 'MANAGER_REQUIRED', permission: 'manage' });
+    expect(p.role).toBe('CONSULTANT');
+    expect(scopeTo(p, 'c')).toEqual({ reason: 'NOT_A_MEMBER' });
+    expect(p.role).toBeNull();
   });
 });

@@ -23,7 +23,7 @@ import {
   type Feature,
   type RouteGroup,
 } from '@kaipan/shared';
-import { isAllowed, type Principal } from '../domain/principal.js';
+import { isAllowedSomewhere, type Principal } from '../domain/principal.js';
 import { requirePrincipal } from './context.js';
 import type { Call, GuardedHandler, Handler } from './handler.js';
 import { apiHandlers, type ApiDeps } from './routes/index.js';
@@ -95,7 +95,7 @@ function schemaOf(feature: string, name: string, route: ApiRoute): FastifySchema
 function isAllowedToDevices(route: ApiRoute): boolean {
   return (
     route.access !== 'public' &&
-    DEVICE_KINDS.some((deviceKind) => isAllowed({ kind: 'device', deviceKind } as Principal, route.access))
+    DEVICE_KINDS.some((deviceKind) => isAllowedSomewhere({ kind: 'device', deviceKind } as Principal, route.access))
   );
 }
 
@@ -128,11 +128,26 @@ export function registerApi(app: FastifyInstance, deps: Omit<ApiDeps, 'openapi'>
     }
     request.principal = principal;
   };
-  /** The table's permission, after validation (VALIDATION_FAILED before FORBIDDEN). */
+  /**
+   * The table's permission, after validation (VALIDATION_FAILED before FORBIDDEN), in the project
+   * the call concerns: a route under /api/projects/:projectId is checked here against the caller's
+   * role in that project (not a member: FORBIDDEN `NOT_A_MEMBER`; no such project: NOT_FOUND). A
+   * route on a resource (a unit, a payment…) is let through when the caller holds the permission in
+   * some project; the service resolves the resource's project and `directory.assertAccess` checks
+   * the same permission there (the principal carries it: `admittedAs`).
+   */
   const authorize = async (request: FastifyRequest): Promise<void> => {
     const route = request.routeOptions.config.apiRoute;
     if (!route || route.access === 'public') return;
-    if (!request.principal || !isAllowed(request.principal, route.access)) {
+    const principal = request.principal;
+    if (!principal) throw new AppError('UNAUTHENTICATED');
+    principal.admittedAs = route.access;
+    const { projectId } = (request.params ?? {}) as { projectId?: unknown };
+    if (typeof projectId === 'string') {
+      await services.directory.assertAccess(principal, projectId);
+      return;
+    }
+    if (!isAllowedSomewhere(principal, route.access)) {
       throw new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, {
         reason: PERMISSIONS[route.access].refusal,
         permission: route.access,

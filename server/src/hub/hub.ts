@@ -8,7 +8,10 @@ import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import {
   AppError,
+  ERROR_MESSAGES,
   HUB_COMMANDS,
+  HUB_COMMAND_ACCESS,
+  PERMISSIONS,
   HUB_NAMESPACE,
   describeIssues,
   handshakeRefusal,
@@ -23,7 +26,7 @@ import {
 import type { AppConfig } from '../config/index.js';
 import type { ProcessMetrics } from '../infra/process-metrics.js';
 import { RateLimiter } from '../infra/rate-limiter.js';
-import { canManage, deviceLabel, isAllowed, type Principal } from '../domain/principal.js';
+import { canManage, deviceLabel, isAllowedSomewhere, type Principal } from '../domain/principal.js';
 import type { FeedSink } from '../services/change-feed.js';
 import { Fanout, audienceOf, deviceRoom, managersRoom, projectRoom, sessionRoom, userRoom } from './fanout.js';
 import { checkHandshake, isAckCallback, readCommand, unknownCommand } from './command-input.js';
@@ -128,7 +131,7 @@ export function createHub(
           return;
         }
         // A cashier desk's key grants nothing alone (the cashier signs in): no live connection either.
-        if (principal.kind === 'device' && !isAllowed(principal, 'signedIn')) {
+        if (principal.kind === 'device' && !isAllowedSomewhere(principal, 'signedIn')) {
           next(handshakeRefusal(new AppError('FORBIDDEN', 'This device has no live connection.').toBody()));
           return;
         }
@@ -185,7 +188,8 @@ export function createHub(
      */
     const command = <C extends HubCommand>(
       event: C,
-      run: (payload: HubCommandPayload<C>) => Promise<HubCommandResults[C]>,
+      /** `caller`: this command's principal (re-read for each command, scoped to its project by the service). */
+      run: (payload: HubCommandPayload<C>, caller: Principal) => Promise<HubCommandResults[C]>,
     ) => {
       commands.add(event);
       const schema = HUB_COMMANDS[event];
@@ -224,8 +228,23 @@ export function createHub(
             socket.disconnect(true);
             return;
           }
+          // The matrix, as on HTTP: a command naming its project is checked in it by the service
+          // (directory.assertAccess); one on a unit first by "held somewhere", then in the unit's project.
+          const access = HUB_COMMAND_ACCESS[event];
+          const named = typeof (parsed.data as { projectId?: unknown }).projectId === 'string';
+          if (!named && !isAllowedSomewhere(current, access)) {
+            reply({
+              ok: false,
+              error: new AppError('FORBIDDEN', ERROR_MESSAGES.FORBIDDEN, {
+                reason: PERMISSIONS[access].refusal,
+                permission: access,
+              }).toBody(),
+            });
+            return;
+          }
+          current.admittedAs = access;
           principal = current;
-          reply({ ok: true, data: await run(parsed.data) });
+          reply({ ok: true, data: await run(parsed.data, current) });
         } catch (error) {
           reply({ ok: false, error: toErrorBody(error, log, services.health).body });
           if (error instanceof AppError && error.code === 'DEVICE_REVOKED') socket.disconnect(true);
@@ -242,16 +261,16 @@ export function createHub(
     // One listener per command of ClientToServerEvents (hub.test.ts checks that each is answered).
     socket.on(
       'project:join',
-      command('project:join', async ({ projectId }) => {
-        await services.directory.assertAccess(principal, projectId);
+      command('project:join', async ({ projectId }, caller) => {
+        await services.directory.assertAccess(caller, projectId);
         // Join first, then read: a change made in between is both in the snapshot's seq range and
         // delivered; the client drops frames at or below the snapshot's seq.
         for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
         await socket.join([
-          ...fanout.roomsFor(socket.id, projectId, audienceOf(principal)),
-          ...(canManage(principal) ? [managersRoom(projectId)] : []),
+          ...fanout.roomsFor(socket.id, projectId, audienceOf(caller)),
+          ...(canManage(caller) ? [managersRoom(projectId)] : []),
         ]);
-        return { ...(await services.query.snapshot(principal, projectId)), system: services.health.status() };
+        return { ...(await services.query.snapshot(caller, projectId)), system: services.health.status() };
       }),
     );
 
@@ -266,18 +285,18 @@ export function createHub(
 
     socket.on(
       'unit:lock',
-      command('unit:lock', ({ unitId, registrationId }) => services.sales.lock(principal, unitId, registrationId)),
+      command('unit:lock', ({ unitId, registrationId }, caller) => services.sales.lock(caller, unitId, registrationId)),
     );
 
     socket.on(
       'unit:release',
-      command('unit:release', ({ unitId, token }) => services.sales.release(principal, unitId, token)),
+      command('unit:release', ({ unitId, token }, caller) => services.sales.release(caller, unitId, token)),
     );
 
     socket.on(
       'unit:confirm',
-      command('unit:confirm', ({ unitId, token, buyer, ...terms }) =>
-        services.sales.confirm(principal, unitId, token, buyer, terms),
+      command('unit:confirm', ({ unitId, token, buyer, ...terms }, caller) =>
+        services.sales.confirm(caller, unitId, token, buyer, terms),
       ),
     );
 
@@ -291,6 +310,23 @@ export function createHub(
       hub.local.to(sessionRoom(id)).emit('session:ended', { reason });
       hub.local.in(sessionRoom(id)).disconnectSockets(true);
     }
+  });
+
+  // A member's role changed or they were removed (here or on another process, membership-feed.ts):
+  // their sockets in this process leave the project's rooms — what they receive was chosen by the
+  // old role — and are told to re-join, which checks the new role (a removed member: FORBIDDEN).
+  services.membershipFeed.onChange(({ userId, projectId }) => {
+    void (async () => {
+      const sockets = await hub.local.in(userRoom(userId)).fetchSockets();
+      if (sockets.length === 0) return;
+      const paused = (await services.directory.getCatalog(projectId)).catalog.project.salesPaused;
+      for (const s of sockets) {
+        const rooms = [...Fanout.roomsOf(s.rooms, projectId), managersRoom(projectId)].filter((r) => s.rooms.has(r));
+        if (rooms.length === 0) continue;
+        for (const room of rooms) s.leave(room);
+        s.emit('project:changed', { projectId, paused, resync: true });
+      }
+    })().catch((error: unknown) => log.error({ err: error }, 'hub: membership change not applied to sockets'));
   });
 
   // A device revoked (here, on another process, or found by the poll): likewise, cut at once.

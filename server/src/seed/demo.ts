@@ -1,3 +1,4 @@
+import type { ProjectRole, Role } from '@kaipan/shared';
 /**
  * Demo data, created once (idempotent): a realistic project, accounts and one board device key.
  * DEMO ONLY — the passwords and the board key below are public. Never run with KAIPAN_DEMO in production.
@@ -12,11 +13,22 @@ import { DEMO_PLANS, DEMO_POLICY, demoDiscounts } from '../domain/demo-pricing.j
 
 export const DEMO_PROJECT_CODE = 'DEMO-YHF';
 export const DEMO_CONSULTANTS = 200;
+/**
+ * Demo staff (DEMO ONLY — public passwords) and their role in the demo project; `admin` is the
+ * install-level administrator (no membership needed: an administrator is a manager everywhere).
+ */
 export const DEMO_ACCOUNTS = {
   admin: { password: 'kaipan-admin', role: 'ADMIN', displayName: '系统管理员 Admin' },
   manager: { password: 'kaipan-manager', role: 'MANAGER', displayName: '王经理 Manager Wang' },
   cashier: { password: 'kaipan-cashier', role: 'CASHIER', displayName: '李出纳 Cashier Li' },
-} as const;
+  finance: { password: 'kaipan-finance', role: 'FINANCE', displayName: '赵财务 Finance Zhao' },
+  viewer: { password: 'kaipan-viewer', role: 'VIEWER', displayName: '孙观察 Viewer Sun' },
+} as const satisfies Record<string, { password: string; role: Role; displayName: string }>;
+/** Demo sales teams: consultants c001–c100 and c101–c200, each led by its first consultant. */
+const DEMO_TEAMS = [
+  { name: '销售一组 Team 1', from: 1, to: 100 },
+  { name: '销售二组 Team 2', from: 101, to: 200 },
+] as const;
 /** Password of every demo consultant c001…c200. */
 export const DEMO_CONSULTANT_PASSWORD = 'kaipan-demo';
 /** Device key of the demo wall board. */
@@ -63,7 +75,7 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     Object.entries(DEMO_ACCOUNTS).map(async ([username, a]) => ({
       username,
       displayName: a.displayName,
-      role: a.role,
+      admin: a.role === 'ADMIN',
       passwordHash: await hashPassword(a.password),
     })),
   );
@@ -88,16 +100,38 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
         data: Array.from({ length: DEMO_CONSULTANTS }, (_, i) => ({
           username: `c${String(i + 1).padStart(3, '0')}`,
           displayName: consultantName(i + 1),
-          role: 'CONSULTANT' as const,
           passwordHash: consultantHash,
         })),
         skipDuplicates: true,
       });
-      const users = await tx.user.findMany({ select: { id: true } });
+      // Every demo user is a member of the demo project with their role; consultants in two teams.
+      const users = await tx.user.findMany({ select: { id: true, username: true } });
+      const roleOf = (username: string): ProjectRole | null => {
+        const account = (DEMO_ACCOUNTS as Record<string, { role: Role }>)[username];
+        if (!account) return /^c\d{3}$/.test(username) ? 'CONSULTANT' : null;
+        return account.role === 'ADMIN' ? null : account.role;
+      };
       await tx.projectMember.createMany({
-        data: users.map((u) => ({ projectId: project.id, userId: u.id })),
+        data: users.flatMap((u) => {
+          const role = roleOf(u.username);
+          return role ? [{ projectId: project.id, userId: u.id, role }] : [];
+        }),
         skipDuplicates: true,
       });
+      const byName = new Map(users.map((u) => [u.username, u.id]));
+      for (const t of DEMO_TEAMS) {
+        const code = (n: number) => `c${String(n).padStart(3, '0')}`;
+        const team = await tx.team.create({
+          data: { projectId: project.id, name: t.name, leadId: byName.get(code(t.from)) ?? null },
+        });
+        const ids = Array.from({ length: t.to - t.from + 1 }, (_, i) => byName.get(code(t.from + i))).filter(
+          (id): id is string => id !== undefined,
+        );
+        await tx.projectMember.updateMany({
+          where: { projectId: project.id, userId: { in: ids } },
+          data: { teamId: team.id },
+        });
+      }
 
       const first = await tx.batch.create({
         data: { projectId: project.id, name: '首批推盘 Batch 1', status: 'RELEASED', releasedAt: new Date() },
@@ -308,7 +342,10 @@ async function seedDemoCashier(db: Db, projectId: string): Promise<void> {
   if (!cashier || !creator) return;
   await db.$transaction(
     async (tx) => {
-      await tx.projectMember.createMany({ data: [{ projectId, userId: cashier.id }], skipDuplicates: true });
+      await tx.projectMember.createMany({
+        data: [{ projectId, userId: cashier.id, role: 'CASHIER' }],
+        skipDuplicates: true,
+      });
       let book = await tx.receiptBook.findFirst({
         where: { projectId, cashierId: cashier.id, prefix: DEMO_RECEIPT_PREFIX },
       });

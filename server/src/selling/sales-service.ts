@@ -64,10 +64,11 @@ export class SalesService {
     ) => Promise<Date | null> | Date | null,
   ) {}
 
+  /** A seller in the unit's project (their role there, from the cached memberships: no PostgreSQL). */
   private async authorize(principal: Principal, unitId: string) {
-    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can lock and confirm units.');
     const resolved = await this.directory.resolveUnit(unitId);
     await this.directory.assertAccess(principal, resolved.projectId);
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can lock and confirm units.');
     return { ...resolved, user: principal };
   }
 

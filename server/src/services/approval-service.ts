@@ -90,9 +90,9 @@ export class ApprovalService {
     unitId: string,
     body: PriceApprovalRequestBody,
   ): Promise<{ approval: PriceApprovalInfo; created: boolean }> {
-    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can ask for a price approval.');
     const { projectId } = await this.directory.resolveUnit(unitId);
     await this.directory.assertAccess(principal, projectId);
+    if (!canSell(principal)) throw new AppError('FORBIDDEN', 'Only sales staff can ask for a price approval.');
     const lock = await this.mirror.getLock(projectId, unitId);
     if (!lock || lock.t !== body.token || lock.h !== principal.id) throw new AppError('LOCK_EXPIRED');
     const registrationId = lock.r ?? null;

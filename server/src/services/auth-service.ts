@@ -1,6 +1,6 @@
 /** Login and the resolution of tokens and device keys into principals. */
 import { createHash } from 'node:crypto';
-import { AppError, type LoginResponse, type UserInfo } from '@kaipan/shared';
+import { AppError, type LoginResponse, type ProjectRole, type UserInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import { verifyPassword } from '../domain/passwords.js';
 import type { DevicePrincipal, UserPrincipal } from '../domain/principal.js';
@@ -11,8 +11,9 @@ import type { DeviceRegistry } from './device-registry.js';
 import type { AuditInput } from './audit.js';
 
 /**
- * A user or device change (role, a board's key) is seen within this many ms (plus one command).
- * Deactivation and ended sessions take effect at once (session-service.ts).
+ * A user or device change made elsewhere (a board's key) is seen within this many ms (plus one
+ * command). Deactivation, ended sessions and membership changes take effect at once
+ * (session-service.ts, membership-feed.ts: `forget`).
  */
 const FRESH_MS = 30_000;
 /** Idle time after which a command waits for PostgreSQL again (consultants idle before 9:00 do not). */
@@ -22,8 +23,14 @@ export function hashDeviceKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** A user as every call needs them: who, and their role in each project they are a member of. */
+interface CachedUser {
+  info: UserInfo;
+  memberships: ReadonlyMap<string, ProjectRole>;
+}
+
 export class AuthService {
-  private users: RefreshingCache<string, UserInfo | null>;
+  private users: RefreshingCache<string, CachedUser | null>;
   /** Key hash → the device, `revoked` for a revoked one, null for an unknown key. */
   private devices: RefreshingCache<string, Omit<DevicePrincipal, 'device'> | 'revoked' | null>;
 
@@ -36,9 +43,12 @@ export class AuthService {
   ) {
     this.users = new RefreshingCache(
       async (id) => {
-        const user = await this.db.user.findUnique({ where: { id } });
+        const user = await this.db.user.findUnique({
+          where: { id },
+          include: { memberships: { select: { projectId: true, role: true } } },
+        });
         return user?.active
-          ? { id: user.id, username: user.username, role: user.role, displayName: user.displayName }
+          ? { info: toUserInfo(user), memberships: new Map(user.memberships.map((m) => [m.projectId, m.role])) }
           : null;
       },
       { freshMs: FRESH_MS, maxStaleMs: MAX_STALE_MS, maxEntries: 50_000 },
@@ -70,11 +80,14 @@ export class AuthService {
     meta: { device: string | null; address: string | null },
     audit: (user: UserInfo, sessionId: string) => AuditInput,
   ): Promise<LoginResponse & { sessionId: string }> {
-    const user = await this.db.user.findUnique({ where: { username } });
+    const user = await this.db.user.findUnique({
+      where: { username },
+      include: { memberships: { select: { projectId: true, role: true } } },
+    });
     // Verify against a dummy hash when the user is unknown so timing does not reveal usernames.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.active || !ok) throw new AppError('INVALID_CREDENTIALS');
-    const info: UserInfo = { id: user.id, username: user.username, role: user.role, displayName: user.displayName };
+    const info = toUserInfo(user);
     const exp = Math.floor(Date.now() / 1000) + this.sessionHours * 3600;
     const sessionId = await this.sessions.create(user.id, meta, new Date(exp * 1000), (id) => audit(info, id));
     // Deactivated between the read above and the session: as if inactive all along.
@@ -83,11 +96,10 @@ export class AuthService {
     const token = issueSessionToken(this.secret, {
       sub: user.id,
       sid: sessionId,
-      role: user.role,
       exp,
       ...(passwordChangeRequired ? { pwc: true as const } : {}),
     });
-    this.users.set(user.id, info);
+    this.users.set(user.id, { info, memberships: new Map(user.memberships.map((m) => [m.projectId, m.role])) });
     return { token, user: info, sessionId, passwordChangeRequired };
   }
 
@@ -106,9 +118,22 @@ export class AuthService {
     const user = await this.users.get(claims.sub);
     if (!user) return null;
     this.sessions.touch(claims.sid);
-    return claims.pwc
-      ? { kind: 'user', ...user, device, sessionId: claims.sid, passwordChangeRequired: true }
-      : { kind: 'user', ...user, device, sessionId: claims.sid };
+    // A fresh object per call: the call scopes it to its project (domain/principal.ts `scopeTo`).
+    return {
+      kind: 'user',
+      ...user.info,
+      memberships: user.memberships,
+      projectId: null,
+      role: null,
+      device,
+      sessionId: claims.sid,
+      ...(claims.pwc ? { passwordChangeRequired: true } : {}),
+    };
+  }
+
+  /** Drop what is cached of a user (their memberships changed): the next call reads PostgreSQL. */
+  forget(userId: string): void {
+    this.users.delete(userId);
   }
 
   verifyToken(token: string): SessionClaims | null {
@@ -127,6 +152,10 @@ export class AuthService {
     this.deviceRegistry.touch(value.id);
     return { ...value, device };
   }
+}
+
+function toUserInfo(user: { id: string; username: string; admin: boolean; displayName: string }): UserInfo {
+  return { id: user.id, username: user.username, admin: user.admin, displayName: user.displayName };
 }
 
 /** A valid scrypt hash of a random string, used only to equalise timing for unknown users. */

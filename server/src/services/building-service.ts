@@ -84,8 +84,9 @@ export class BuildingService {
   ) {}
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can set up buildings and units.');
+    // In the project first (scopes the principal to it: its role there), then the role's grant.
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can set up buildings and units.');
     return principal;
   }
 

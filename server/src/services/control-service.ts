@@ -84,8 +84,8 @@ export class ControlService {
   ) {}
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can control sales.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can control sales.');
     return principal;
   }
 

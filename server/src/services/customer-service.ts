@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  SELLER_ROLES,
   formatRegistrationNo,
   maskIdNumber,
   mayOpenPersonRecord,
@@ -43,7 +44,7 @@ import {
 } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
-import { canManage, canSell, type Principal, type UserPrincipal } from '../domain/principal.js';
+import { canManage, canSell, roleOfRow, type Principal, type UserPrincipal } from '../domain/principal.js';
 import type { IdCipher } from '../domain/id-cipher.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
@@ -209,14 +210,13 @@ export class CustomerService {
       select: {
         id: true,
         displayName: true,
-        role: true,
+        admin: true,
         active: true,
-        memberships: { where: { projectId }, select: { projectId: true } },
+        memberships: { where: { projectId }, select: { role: true } },
       },
     });
-    const seller =
-      user !== null && user.active && (user.role === 'CONSULTANT' || user.role === 'MANAGER' || user.role === 'ADMIN');
-    if (user === null || !seller || (user.role !== 'ADMIN' && user.memberships.length === 0)) {
+    const role = user ? roleOfRow(user) : null;
+    if (user === null || !user.active || role === null || !SELLER_ROLES.includes(role)) {
       throw new AppError('VALIDATION_FAILED', 'The new owner must be a sales member of this project.', [
         { path: 'ownerId', message: 'not a sales member of this project' },
       ]);
@@ -776,11 +776,13 @@ export class CustomerService {
   async owners(principal: Principal, projectId: string): Promise<CustomerOwner[]> {
     await this.manager(principal, projectId);
     const rows = await this.db.user.findMany({
-      where: { active: true, role: { in: ['CONSULTANT', 'MANAGER'] }, memberships: { some: { projectId } } },
-      select: { id: true, displayName: true },
-      orderBy: [{ role: 'desc' }, { username: 'asc' }],
+      where: { active: true, memberships: { some: { projectId, role: { in: ['CONSULTANT', 'MANAGER'] } } } },
+      select: { id: true, displayName: true, memberships: { where: { projectId }, select: { role: true } } },
+      orderBy: [{ username: 'asc' }],
     });
-    return rows;
+    // Managers first, then consultants, each by username.
+    const rank = (r: (typeof rows)[number]) => (r.memberships[0]?.role === 'MANAGER' ? 0 : 1);
+    return rows.sort((a, b) => rank(a) - rank(b)).map(({ id, displayName }) => ({ id, displayName }));
   }
 
   /** Whoever the privacy rule gives the full ID number (managers): the clear number. Every reading is audited. */

@@ -76,8 +76,9 @@ export class DeviceService {
 
   /** A manager of this project (or an administrator). */
   async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set up devices.');
+    // In the project first (scopes the principal to it: its role there), then the role's grant.
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set up devices.');
     return principal;
   }
 

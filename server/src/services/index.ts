@@ -38,6 +38,8 @@ import { LoginThrottle } from './login-throttle.js';
 import { FirstRunService } from './first-run-service.js';
 import { SignInService } from './sign-in-service.js';
 import { UserService } from './user-service.js';
+import { MemberService } from './member-service.js';
+import { MembershipFeed } from './membership-feed.js';
 import { DeviceRegistry } from './device-registry.js';
 import { DeviceService } from './device-service.js';
 import { PairingService } from './pairing-service.js';
@@ -66,6 +68,10 @@ export interface Services {
   signIn: SignInService;
   /** User administration (deactivate, activate, end sessions) and a user's own sessions. */
   users: UserService;
+  /** Membership changes, at once on every process (start/stop with the app; the hub listens too). */
+  membershipFeed: MembershipFeed;
+  /** People and roles of a project: members with their role and team, teams with a lead. */
+  members: MemberService;
   /** The first administrator of an empty install: setup codes printed at start (plugins/first-run.ts). */
   firstRun: FirstRunService;
   sales: SalesService;
@@ -144,6 +150,9 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
   const deviceRegistry = new DeviceRegistry(db, sql, redis, config.redisUrl, config.redisPrefix, log);
   const auth = new AuthService(db, config.authSecret, config.sessionHours, sessions, deviceRegistry);
+  const membershipFeed = new MembershipFeed(redis, config.redisUrl, config.redisPrefix, log);
+  // A role changed or a member removed: that user's next call reads their memberships again.
+  membershipFeed.onChange(({ userId }) => auth.forget(userId));
   const devices = new DeviceService(db, directory, deviceRegistry);
   const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
   const buildings = new BuildingService(db, keeper, directory, dealEvents, log);
@@ -161,6 +170,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     pairing: new PairingService(db, redis, config.redisPrefix, devices),
     signIn: new SignInService(db, auth, loginThrottle, audit, config.authSecret, sessions),
     users: new UserService(db, sessions),
+    membershipFeed,
+    members: new MemberService(db, directory, membershipFeed),
     firstRun: new FirstRunService(db, redis, config.redisPrefix, loginThrottle, audit),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
     // ack (projects without a window answer null from a cache at once; errors are swallowed → null).

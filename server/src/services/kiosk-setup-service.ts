@@ -45,8 +45,8 @@ export class KioskSetupService {
 
   /** Set or change the project's kiosk PIN (managers; audited, the PIN never). Wrong-PIN waits start over. */
   async setPin(principal: Principal, projectId: string, pin: string): Promise<ProjectSummary> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set the kiosk PIN.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set the kiosk PIN.');
     const hash = await hashPassword(pin);
     const devices = await this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ kiosk_pin_hash: string | null }[]>`

@@ -86,8 +86,8 @@ export class LotteryService {
   }
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers run lotteries.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers run lotteries.');
     return principal;
   }
 

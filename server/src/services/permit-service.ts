@@ -193,8 +193,9 @@ export class PermitService {
   }
 
   private async manager(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers enter presale permits.');
+    // In the project first (scopes the principal to it: its role there), then the role's grant.
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers enter presale permits.');
     return principal;
   }
 }

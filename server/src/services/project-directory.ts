@@ -5,19 +5,20 @@
  */
 import {
   AppError,
+  ERROR_MESSAGES,
+  NOT_A_MEMBER,
+  type ProjectListItem,
   type BuildingInfo,
   type CatalogUnit,
   type ProjectCatalog,
   type ProjectSummary,
 } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
-import type { Principal } from '../domain/principal.js';
+import { roleIn, scopeTo, type Principal } from '../domain/principal.js';
 import { RefreshingCache } from './refreshing-cache.js';
 
 /** Catalogs change only through this server (which invalidates them); the TTL covers edits made elsewhere. */
 const CATALOG = { freshMs: 60_000, maxStaleMs: 60 * 60_000, maxEntries: 200 };
-/** A membership change is seen within 30 s; idle consultants are served at once at 9:00. */
-const ACCESS = { freshMs: 30_000, maxStaleMs: 15 * 60_000, maxEntries: 50_000 };
 
 export interface CatalogEntry {
   catalog: ProjectCatalog;
@@ -56,32 +57,32 @@ const projectSelect = {
 export class ProjectDirectory {
   private readonly catalogs: RefreshingCache<string, CatalogEntry>;
   private readonly unitProject = new Map<string, string>();
-  /** Project ids each user is a member of. */
-  private readonly access: RefreshingCache<string, Set<string>>;
 
   constructor(private readonly db: Db) {
     // Single flight: hundreds of consultants hitting a cold cache at 9:00 cause one load, not hundreds.
     this.catalogs = new RefreshingCache((projectId) => this.loadCatalog(projectId), CATALOG);
-    this.access = new RefreshingCache(async (userId) => {
-      const rows = await this.db.projectMember.findMany({ where: { userId }, select: { projectId: true } });
-      return new Set(rows.map((r) => r.projectId));
-    }, ACCESS);
   }
 
-  /** The projects the principal may see; archived ones only when asked (setup) — a device always sees its own. */
-  async listProjects(principal: Principal, includeArchived = false): Promise<ProjectSummary[]> {
+  /**
+   * The projects the principal may see, each with the caller's role in it; archived ones only when
+   * asked (setup) — a device always sees its own.
+   */
+  async listProjects(principal: Principal, includeArchived = false): Promise<ProjectListItem[]> {
     const where =
       principal.kind === 'device'
         ? { id: principal.projectId }
-        : principal.role === 'ADMIN'
+        : principal.admin
           ? {}
-          : { members: { some: { userId: principal.id } } };
+          : { id: { in: [...principal.memberships.keys()] } };
     const rows = await this.db.project.findMany({
       where: includeArchived || principal.kind === 'device' ? where : { ...where, archivedAt: null },
       select: projectSelect,
       orderBy: [{ sortOrder: 'asc' }, { createdAt: 'asc' }],
     });
-    return rows.map(toProjectSummary);
+    return rows.map((row) => ({
+      ...toProjectSummary(row),
+      myRole: principal.kind === 'user' ? roleIn(principal, row.id) : null,
+    }));
   }
 
   async allProjectIds(): Promise<string[]> {
@@ -184,22 +185,32 @@ export class ProjectDirectory {
     return { projectId, unit, project: entry.catalog.project };
   }
 
-  /** Throws FORBIDDEN unless the principal may see the project (NOT_FOUND if it does not exist). */
+  /**
+   * Scope the call's principal to the project (domain/principal.ts `scopeTo`: its role there) and
+   * throw unless it may act there: FORBIDDEN with the reason — not a member (NOT_A_MEMBER), or the
+   * permission the call was admitted under is not held in this project — or NOT_FOUND when the
+   * project does not exist. Memberships come with the principal (cached): no PostgreSQL round trip
+   * unless refused.
+   */
   async assertAccess(principal: Principal, projectId: string): Promise<void> {
-    if (principal.kind === 'device') {
-      if (principal.projectId !== projectId) throw new AppError('FORBIDDEN', 'This device belongs to another project.');
+    const refusal = scopeTo(principal, projectId);
+    if (!refusal) {
+      // An administrator is a member of every project, including ones that do not exist.
+      if (principal.kind === 'user' && principal.admin) await this.getCatalog(projectId);
       return;
     }
-    if (principal.role === 'ADMIN') {
-      await this.getCatalog(projectId);
-      return;
-    }
-    const projects = await this.access.get(principal.id);
-    if (!projects.has(projectId)) {
+    if (principal.kind === 'user' && refusal.reason === NOT_A_MEMBER) {
       const exists = await this.db.project.count({ where: { id: projectId } });
-      throw exists
-        ? new AppError('FORBIDDEN', 'You are not a member of this project.')
-        : new AppError('NOT_FOUND', 'Project not found.');
+      if (!exists) throw new AppError('NOT_FOUND', 'Project not found.');
     }
+    throw new AppError(
+      'FORBIDDEN',
+      refusal.reason === NOT_A_MEMBER
+        ? principal.kind === 'device'
+          ? 'This device belongs to another project.'
+          : 'You are not a member of this project.'
+        : ERROR_MESSAGES.FORBIDDEN,
+      { reason: refusal.reason, ...(refusal.permission ? { permission: refusal.permission } : {}) },
+    );
   }
 }

@@ -271,8 +271,9 @@ export class ProjectService {
   }
 
   private async manager(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set up a project.');
+    // In the project first (scopes the principal to it: its role there), then the role's grant.
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set up a project.');
     return principal;
   }
 }

@@ -121,8 +121,8 @@ export class QueryService {
    * Managers see everything; a role that may not (issue 14's VIEWER) reads masked phones, no IDs.
    */
   async audit(principal: Principal, projectId: string, limit: number): Promise<AuditEntry[]> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can read the audit log.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can read the audit log.');
     const view = personView(principal, {});
     const rows = await this.db.auditEvent.findMany({
       where: { projectId },

@@ -122,14 +122,14 @@ export class QueueService {
 
   /** Issuing numbers: the project's kiosk devices, managers and cashiers. */
   private async authorizeIssue(principal: Principal, projectId: string): Promise<void> {
+    await this.directory.assertAccess(principal, projectId);
     if (!isQueueStaff(principal))
       throw new AppError('FORBIDDEN', 'Only the queue kiosk, managers and cashiers issue numbers.');
-    await this.directory.assertAccess(principal, projectId);
   }
 
   private async authorizeManage(principal: Principal, projectId: string): Promise<Principal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers call numbers.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers call numbers.');
     return principal;
   }
 

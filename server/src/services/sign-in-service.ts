@@ -115,7 +115,15 @@ export class SignInService {
       { device: caller.device, address: input.ip },
       (info, sessionId) => ({
         projectId: null,
-        actor: { kind: 'user', ...info, device: caller.device, sessionId },
+        actor: {
+          kind: 'user',
+          ...info,
+          memberships: new Map(),
+          projectId: null,
+          role: null,
+          device: caller.device,
+          sessionId,
+        },
         action: 'session.created',
         entity: 'session',
         entityId: sessionId,
@@ -148,7 +156,15 @@ export class SignInService {
         { device: input.device, address: input.ip },
         (user, sessionId) => ({
           projectId: null,
-          actor: { kind: 'user', ...user, device: input.device, sessionId },
+          actor: {
+            kind: 'user',
+            ...user,
+            memberships: new Map(),
+            projectId: null,
+            role: null,
+            device: input.device,
+            sessionId,
+          },
           action: 'session.created',
           entity: 'session',
           entityId: sessionId,

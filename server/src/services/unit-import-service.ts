@@ -96,8 +96,8 @@ export class UnitImportService {
   ) {}
 
   private async authorize(principal: Principal, projectId: string): Promise<UserPrincipal> {
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can import or export units.');
     await this.directory.assertAccess(principal, projectId);
+    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can import or export units.');
     return principal;
   }
 

@@ -53,11 +53,10 @@ function isUniqueViolation(error: unknown): boolean {
 export async function createUser(db: Db | Tx, input: NewUser, actor: AccountActor): Promise<CreatedUser> {
   assertPasswordAcceptable(input.password, input.username);
   const passwordHash = await hashPassword(input.password);
-  // Until project roles land, an account's role is stored on the user: here and nowhere else.
-  const role = input.admin ? 'ADMIN' : 'CONSULTANT';
+  // Administrator or not is the account's; roles in projects are memberships (member-service.ts).
   try {
     const user = await db.user.create({
-      data: { username: input.username, displayName: input.displayName, role, passwordHash },
+      data: { username: input.username, displayName: input.displayName, admin: input.admin, passwordHash },
       select: { id: true, username: true },
     });
     await db.auditEvent.create({
@@ -79,7 +78,7 @@ export async function createUser(db: Db | Tx, input: NewUser, actor: AccountActo
 
 /** Is there an active install-level administrator? (No: the first run is open.) */
 export async function hasActiveAdministrator(db: Db | Tx): Promise<boolean> {
-  return (await db.user.count({ where: { role: 'ADMIN', active: true } })) > 0;
+  return (await db.user.count({ where: { admin: true, active: true } })) > 0;
 }
 
 /** Letters and digits without look-alikes (0/O, 1/l/I): temporary passwords are read aloud and typed on phones. */
@@ -159,7 +158,7 @@ export async function setUserActive(
 /** Every account with its live sessions and last sign-in, administrators first. */
 export async function listAccounts(db: Db): Promise<UserAccountInfo[]> {
   const [users, live, latest] = await Promise.all([
-    db.user.findMany({ orderBy: [{ role: 'asc' }, { username: 'asc' }] }),
+    db.user.findMany({ orderBy: [{ admin: 'desc' }, { username: 'asc' }] }),
     db.session.groupBy({
       by: ['userId'],
       where: { revokedAt: null, expiresAt: { gt: new Date() } },
@@ -177,7 +176,7 @@ type AccountRow = {
   id: string;
   username: string;
   displayName: string;
-  role: UserAccountInfo['role'];
+  admin: boolean;
   active: boolean;
   mustChangePassword: boolean;
   createdAt: Date;
@@ -188,7 +187,7 @@ function accountInfo(u: AccountRow, sessions: number, lastSignIn: Date | null): 
     id: u.id,
     username: u.username,
     displayName: u.displayName,
-    role: u.role,
+    admin: u.admin,
     active: u.active,
     sessions,
     lastSignInAt: lastSignIn?.toISOString() ?? null,
@@ -218,7 +217,7 @@ export class UserService {
     return listAccounts(this.db);
   }
 
-  /** A new account (administrators): a consultant until the roles of a project say otherwise. */
+  /** A new account (administrators): no role in any project until a project's manager adds it. */
   async create(
     principal: Principal,
     input: { username: string; displayName: string; password: string },

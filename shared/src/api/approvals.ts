@@ -82,7 +82,7 @@ export const approvalsApi = {
     method: 'POST',
     path: '/api/price-approvals/:approvalId/withdraw',
     summary: "Withdraw one's own pending request.",
-    access: 'staff',
+    access: 'work',
     params: approvalRefSchema,
     body: emptyBodySchema,
     responses: { 200: priceApprovalInfoSchema },

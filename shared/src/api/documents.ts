@@ -20,7 +20,7 @@ export const documentsApi = {
     method: 'POST',
     path: '/api/documents',
     summary: 'Render a document: 202 + the job while queued, 200 + the job when the record has not changed.',
-    access: 'staff',
+    access: 'work',
     body: documentRequestSchema,
     responses: { 202: documentJobInfoSchema, 200: documentJobInfoSchema },
     errors: [

@@ -13,6 +13,7 @@ import { devicesApi } from './devices.js';
 import { documentsApi } from './documents.js';
 import { firstRunApi } from './first-run.js';
 import { lotteryApi } from './lottery.js';
+import { membersApi } from './members.js';
 import { pricingApi } from './pricing.js';
 import { projectsApi } from './projects.js';
 import { queueApi } from './queue.js';
@@ -38,6 +39,7 @@ export const API = {
   firstRun: firstRunApi,
   users: usersApi,
   projects: projectsApi,
+  members: membersApi,
   devices: devicesApi,
   units: unitsApi,
   registrations: registrationsApi,

@@ -16,6 +16,7 @@ import {
   lockResultSchema,
   projectCatalogSchema,
   projectSnapshotSchema,
+  projectListItemSchema,
   projectSummarySchema,
   withheldUnitInfoSchema,
 } from '../protocol.js';
@@ -37,7 +38,7 @@ export const projectsApi = {
     summary: 'The projects the caller may see (a device: its own); archived ones only with ?includeArchived=true.',
     access: 'signedIn',
     query: projectListQuerySchema,
-    responses: { 200: z.array(projectSummarySchema) },
+    responses: { 200: z.array(projectListItemSchema) },
     errors: [],
   }),
   create: defineRoute({

@@ -70,7 +70,7 @@ export const queueApi = {
     method: 'POST',
     path: '/api/projects/:projectId/queue/tickets',
     summary: 'Take a number (201; 200 for a repeated idempotency key).',
-    access: 'signedIn',
+    access: 'issueTickets',
     params: projectRefSchema,
     body: takeTicketSchema,
     responses: {

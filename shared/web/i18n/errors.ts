@@ -86,6 +86,14 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
   PAIRING_USED: ['该配对码已被使用。', 'This pairing code has already been used.'],
   RATE_LIMITED: ['操作太频繁，请稍后再试。', 'Too many requests. Slow down and try again.'],
   PAYLOAD_TOO_LARGE: ['提交的内容过大。', 'The request is too large.'],
+  LAST_MANAGER: [
+    '项目将没有销售经理：请先指定另一位经理。',
+    'The project would be left without a manager: make someone else manager first.',
+  ],
+  ROLE_NOT_ASSIGNABLE: [
+    '系统管理员是账号设置，不是项目角色。',
+    'Administrator is an account setting, not a role in a project.',
+  ],
   SERVICE_UNAVAILABLE: ['服务暂时不可用，请稍后重试。', 'A service is unavailable. Try again shortly.'],
   INTERNAL: ['服务器出错了，请稍后重试。', 'Something went wrong on the server. Try again shortly.'],
   NETWORK_ERROR: ['无法连接服务器，请检查网络。', 'Cannot reach the server. Check the network.'],

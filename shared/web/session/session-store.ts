@@ -5,7 +5,7 @@
  * for the sign-in page). The consultant app and the cashier desk each hold one, under their own key.
  */
 import { createRoot, createSignal, type Accessor } from 'solid-js';
-import { ROLES, type LoginResponse, type SessionEndReason, type UserInfo } from '@kaipan/shared';
+import type { LoginResponse, SessionEndReason, UserInfo } from '@kaipan/shared';
 import { readStored, writeStored } from '../storage';
 
 export interface Session {
@@ -41,8 +41,7 @@ function isUserInfo(value: unknown): value is UserInfo {
     typeof v.id === 'string' &&
     typeof v.username === 'string' &&
     typeof v.displayName === 'string' &&
-    typeof v.role === 'string' &&
-    (ROLES as readonly string[]).includes(v.role)
+    typeof v.admin === 'boolean'
   );
 }
 

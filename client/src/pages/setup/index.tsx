@@ -9,7 +9,8 @@ import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
-import { isAdmin, isManager } from '../../stores/session';
+import { isAdmin } from '../../stores/session';
+import { managedProjects } from '../../stores/project-roles';
 import { AppHeader } from '../../components/app-header';
 import { EmptyState, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { COMMON_TIME_ZONES } from './project-form';
@@ -18,7 +19,7 @@ import { describeSetupError } from './errors';
 import './setup.css';
 
 export default function SetupProjectsPage(props: { user: UserInfo }): JSX.Element {
-  const projects = createLoad(() => api.projects(true));
+  const projects = createLoad(() => api.projects(true).then(managedProjects));
   const [creating, setCreating] = createSignal(false);
   const name = (p: ProjectSummary): string => (locale() === 'en' ? p.nameEn || p.name : p.name);
   const altName = (p: ProjectSummary): string => (locale() === 'en' ? p.name : p.nameEn);
@@ -43,7 +44,7 @@ export default function SetupProjectsPage(props: { user: UserInfo }): JSX.Elemen
           <NewProjectForm onCancel={() => setCreating(false)} />
         </Show>
         <Switch>
-          <Match when={!isManager(props.user)}>
+          <Match when={!isAdmin(props.user) && projects.value()?.length === 0}>
             <EmptyState title={t('setup.forbidden')} />
           </Match>
           <Match when={projects.error()}>

@@ -12,7 +12,7 @@ import type { ProjectSummary, UserInfo } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
-import { isManager } from '../../stores/session';
+import { knownNotManager } from '../../stores/project-roles';
 import { AppHeader } from '../../components/app-header';
 import { EmptyState, ErrorState, LoadingState } from '../../components/ui';
 import { SETUP_SECTIONS, sectionOf } from './sections';
@@ -40,10 +40,14 @@ export default function SetupLayout(props: { projectId: string; section?: string
           </>
         }
         subtitle={props.user.displayName}
-        links={isManager(props.user) ? [{ href: `/manager/${props.projectId}`, label: t('setup.toManager') }] : []}
+        links={
+          !knownNotManager(props.user, props.projectId)
+            ? [{ href: `/manager/${props.projectId}`, label: t('setup.toManager') }]
+            : []
+        }
       />
       <Show
-        when={isManager(props.user)}
+        when={!knownNotManager(props.user, props.projectId)}
         fallback={
           <main class="page__main page__main--narrow">
             <EmptyState title={t('setup.forbidden')}>

@@ -23,6 +23,7 @@ export const SETUP_SECTIONS: readonly SetupSection[] = [
   { path: 'layouts', label: 'setup.section.layouts', page: lazy(() => import('./layouts')) },
   { path: 'prices', label: 'setup.section.prices', page: lazy(() => import('./price-formula')) },
   { path: 'permits', label: 'setup.section.permits', page: lazy(() => import('./permits')) },
+  { path: 'members', label: 'setup.section.members', page: lazy(() => import('./members')) },
   { path: 'devices', label: 'setup.section.devices', page: lazy(() => import('./devices')) },
   { path: 'settings', label: 'setup.section.settings', page: lazy(() => import('./settings')) },
 ];

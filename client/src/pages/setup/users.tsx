@@ -232,11 +232,16 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
 }
 
 /**
- * The user's roles in the projects. Today an account's one role; the roles engineer (issue 14,
- * "People and roles") replaces this cell with the project memberships, roles and teams.
+ * The account's standing: an administrator (every project, accounts) or a person whose roles are
+ * given per project by its managers (/setup/:projectId/members — a manager of one project may be a
+ * consultant of another).
  */
 function RolesCell(props: { user: UserAccountInfo }): JSX.Element {
-  return <span class="users-table__role">{t(`role.${props.user.role}` as MessageKey)}</span>;
+  return (
+    <Show when={props.user.admin} fallback={<span class="users-table__hint">{t('users.rolesPerProject')}</span>}>
+      <span class="users-table__role">{t('role.ADMIN')}</span>
+    </Show>
+  );
 }
 
 /** A modal form (Escape or the backdrop closes it unless busy). */

@@ -47,8 +47,8 @@ export function authHandlers(services: Services, config: AppConfig): Handlers<ty
 
     me: async ({ principal }) => {
       if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Devices have no user profile.');
-      const { id, username, role, displayName } = principal;
-      return { user: { id, username, role, displayName }, passwordChangeRequired: !!principal.passwordChangeRequired };
+      const { id, username, admin, displayName } = principal;
+      return { user: { id, username, admin, displayName }, passwordChangeRequired: !!principal.passwordChangeRequired };
     },
 
     /** A new password: every session of the user ends; the fresh one is answered and set as the cookie. */

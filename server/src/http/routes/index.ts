@@ -13,6 +13,7 @@ import { deviceHandlers } from './devices.js';
 import { documentHandlers } from './documents.js';
 import { firstRunHandlers } from './first-run.js';
 import { lotteryHandlers } from './lottery.js';
+import { memberHandlers } from './members.js';
 import { pricingHandlers } from './pricing.js';
 import { projectHandlers } from './projects.js';
 import { queueHandlers } from './queue.js';
@@ -39,6 +40,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     firstRun: firstRunHandlers(services),
     users: userHandlers(services),
     projects: projectHandlers(services),
+    members: memberHandlers(services),
     devices: deviceHandlers(services),
     units: unitHandlers(services),
     registrations: registrationHandlers(services),
