@@ -17,7 +17,7 @@ import {
 import { api } from '../../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, t, type MessageKey } from '../../lib/i18n';
-import { isManager, projectRole, refreshProjectRoles } from '../../stores/project-roles';
+import { refreshProjectRoles } from '../../stores/project-roles';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import type { SetupSectionProps } from './section-props';
