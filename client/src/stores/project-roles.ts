@@ -4,7 +4,7 @@
  * of another. The server decides anyway (the permission matrix, shared/src/permissions.ts); this only
  * keeps the screens from offering what would be refused.
  */
-import { createSignal } from 'solid-js';
+import { createSignal, untrack } from 'solid-js';
 import { SELLER_ROLES, isManagerRole, type ProjectListItem, type Role, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { session } from './session';
@@ -18,7 +18,8 @@ export function rememberProjectRoles(list: readonly ProjectListItem[]): void {
   const userId = session()?.user.id;
   if (!userId) return;
   // Merged into what is known (a list without the archived projects does not forget their roles).
-  const known = roles();
+  // Untracked: called from effects (the project picker), which must not re-run on their own write.
+  const known = untrack(roles);
   const before = known?.userId === userId ? [...known.byProject] : [];
   setRoles({ userId, byProject: new Map([...before, ...list.map((p) => [p.id, p.myRole] as const)]) });
 }

@@ -14,7 +14,7 @@ import {
   teamRefSchema,
   updateTeamBodySchema,
 } from '../members.js';
-import { projectRefSchema } from '../schemas.js';
+import { emptyBodySchema, projectRefSchema } from '../schemas.js';
 import { defineRoute } from './route.js';
 import { z } from 'zod';
 
@@ -54,6 +54,7 @@ export const membersApi = {
     summary: 'Remove a member: refused the project at once (HTTP and live sockets).',
     access: 'manage',
     params: memberRefSchema,
+    body: emptyBodySchema,
     responses: { 200: z.object({ removed: z.boolean() }) },
     errors: ['LAST_MANAGER'],
   }),
@@ -83,6 +84,7 @@ export const membersApi = {
     summary: 'Delete a team; its members stay in the project without a team.',
     access: 'manage',
     params: teamRefSchema,
+    body: emptyBodySchema,
     responses: { 200: z.object({ deleted: z.boolean() }) },
     errors: [],
   }),
