@@ -5,16 +5,15 @@
  */
 import { Show, createSignal, type JSX } from 'solid-js';
 import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
-import { passwordProblem } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { describeAccountError } from '../lib/account-errors';
-import { t, type MessageKey } from '../lib/i18n';
+import { t } from '../lib/i18n';
 import { session, signIn } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { logoutEverywhere } from '../components/app-header';
 import { BrandMark } from '../components/app-header';
-import { LanguageSwitch, Spinner } from '../components/ui';
-import { PasswordField } from '../components/password-field';
+import { ErrorAlert, LanguageSwitch, SubmitButton } from '../components/ui';
+import { NewPasswordFields, PasswordField, newPasswordError } from '../components/password-field';
 import './login.css';
 import './change-password.css';
 
@@ -46,13 +45,9 @@ export default function ChangePasswordPage(): JSX.Element {
       setError(t('firstRun.missing'));
       return;
     }
-    const rule = passwordProblem(next(), s.user.username);
-    if (rule) {
-      setError(t(`password.rule.${rule}` as MessageKey));
-      return;
-    }
-    if (next() !== repeat()) {
-      setError(t('password.mismatch'));
+    const problem = newPasswordError(next(), s.user.username, repeat());
+    if (problem) {
+      setError(problem);
       return;
     }
     setBusy(true);
@@ -97,13 +92,7 @@ export default function ChangePasswordPage(): JSX.Element {
               </div>
             </Show>
             <form class="form" onSubmit={(e) => void submit(e)} novalidate>
-              <Show when={error()}>
-                {(message) => (
-                  <div class="alert alert--error" role="alert">
-                    {message()}
-                  </div>
-                )}
-              </Show>
+              <ErrorAlert message={error()} />
               <input type="text" name="username" autocomplete="username" value={s().user.username} hidden readonly />
               <PasswordField
                 label={required() ? t('changePassword.currentRequired') : t('changePassword.current')}
@@ -113,29 +102,16 @@ export default function ChangePasswordPage(): JSX.Element {
                 onInput={setCurrent}
                 disabled={busy()}
               />
-              <PasswordField
+              <NewPasswordFields
                 label={t('changePassword.new')}
                 name="new-password"
-                autocomplete="new-password"
                 value={next()}
                 onInput={setNext}
-                disabled={busy()}
-                hint={t('password.rules')}
-              />
-              <PasswordField
-                label={t('password.repeat')}
-                name="repeat-password"
-                autocomplete="new-password"
-                value={repeat()}
-                onInput={setRepeat}
+                repeat={repeat()}
+                onRepeat={setRepeat}
                 disabled={busy()}
               />
-              <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
-                <Show when={busy()}>
-                  <Spinner size="sm" />
-                </Show>
-                {busy() ? t('changePassword.saving') : t('changePassword.submit')}
-              </button>
+              <SubmitButton busy={busy()} label={t('changePassword.submit')} busyLabel={t('changePassword.saving')} />
               <Show when={required()}>
                 <button type="button" class="btn btn--ghost btn--block" onClick={() => void signOutNow()}>
                   {t('changePassword.signOut')}

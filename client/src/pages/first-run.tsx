@@ -3,17 +3,17 @@
  * code the server printed at start, a username, a name and a password. Then signs in and opens the
  * users screen. Once an administrator exists the page says so and leads to sign-in.
  */
-import { Match, Show, Switch, createSignal, type JSX } from 'solid-js';
+import { Match, Switch, createSignal, type JSX } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
-import { passwordProblem, usernameSchema } from '@kaipan/shared';
+import { usernameSchema } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api, toApiError } from '../lib/api';
 import { describeAccountError } from '../lib/account-errors';
-import { describeError, t, type MessageKey } from '../lib/i18n';
+import { describeError, t } from '../lib/i18n';
 import { signIn } from '../stores/session';
 import { BrandMark } from '../components/app-header';
-import { ErrorState, LanguageSwitch, LoadingState, Spinner } from '../components/ui';
-import { PasswordField } from '../components/password-field';
+import { ErrorAlert, ErrorState, LanguageSwitch, LoadingState, SubmitButton } from '../components/ui';
+import { NewPasswordFields, newPasswordError } from '../components/password-field';
 import './login.css';
 import './first-run.css';
 
@@ -41,13 +41,9 @@ export default function FirstRunPage(): JSX.Element {
       setError(t('username.rule'));
       return;
     }
-    const rule = passwordProblem(password(), name);
-    if (rule) {
-      setError(t(`password.rule.${rule}` as MessageKey));
-      return;
-    }
-    if (password() !== repeat()) {
-      setError(t('password.mismatch'));
+    const problem = newPasswordError(password(), name, repeat());
+    if (problem) {
+      setError(problem);
       return;
     }
     setBusy(true);
@@ -114,13 +110,7 @@ export default function FirstRunPage(): JSX.Element {
             <h1 class="login__title">{t('firstRun.title')}</h1>
             <p class="login__subtitle">{t('firstRun.intro')}</p>
             <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="first-run-form">
-              <Show when={error()}>
-                {(message) => (
-                  <div class="alert alert--error" role="alert">
-                    {message()}
-                  </div>
-                )}
-              </Show>
+              <ErrorAlert message={error()} />
               <label class="field">
                 <span class="field__label">{t('firstRun.code')}</span>
                 <input
@@ -161,29 +151,16 @@ export default function FirstRunPage(): JSX.Element {
                   disabled={busy()}
                 />
               </label>
-              <PasswordField
+              <NewPasswordFields
                 label={t('firstRun.password')}
                 name="password"
-                autocomplete="new-password"
                 value={password()}
                 onInput={setPassword}
-                disabled={busy()}
-                hint={t('password.rules')}
-              />
-              <PasswordField
-                label={t('password.repeat')}
-                name="repeat-password"
-                autocomplete="new-password"
-                value={repeat()}
-                onInput={setRepeat}
+                repeat={repeat()}
+                onRepeat={setRepeat}
                 disabled={busy()}
               />
-              <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
-                <Show when={busy()}>
-                  <Spinner size="sm" />
-                </Show>
-                {busy() ? t('firstRun.submitting') : t('firstRun.submit')}
-              </button>
+              <SubmitButton busy={busy()} label={t('firstRun.submit')} busyLabel={t('firstRun.submitting')} />
             </form>
           </Match>
         </Switch>

@@ -5,7 +5,8 @@ import { api, toApiError, type ClientErrorCode } from '../lib/api';
 import { errorText, t } from '../lib/i18n';
 import { session, sessionEndReason, signIn } from '../stores/session';
 import { BrandMark } from '../components/app-header';
-import { LanguageSwitch, Spinner } from '../components/ui';
+import { LanguageSwitch, SubmitButton } from '../components/ui';
+import { PasswordField } from '../components/password-field';
 import './login.css';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
@@ -20,7 +21,6 @@ export default function LoginPage(): JSX.Element {
   const [search] = useSearchParams();
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
-  const [showPassword, setShowPassword] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<ClientErrorCode | 'MISSING' | null>(null);
   /** Seconds this device must wait after too many failed sign-ins (RATE_LIMITED with retryAfterSeconds). */
@@ -126,48 +126,17 @@ export default function LoginPage(): JSX.Element {
               aria-invalid={error() === 'MISSING' && !username().trim()}
             />
           </label>
-          <label class="field">
-            <span class="field__label">{t('login.password')}</span>
-            <div class="input-group">
-              <input
-                class="input"
-                name="password"
-                type={showPassword() ? 'text' : 'password'}
-                autocomplete="current-password"
-                placeholder={t('login.passwordPlaceholder')}
-                value={password()}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-                disabled={busy()}
-                aria-invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
-              />
-              <button
-                type="button"
-                class="input-group__btn"
-                onClick={() => setShowPassword(!showPassword())}
-                aria-label={showPassword() ? t('login.hidePassword') : t('login.showPassword')}
-                aria-pressed={showPassword()}
-              >
-                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                  <path
-                    d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"
-                    fill="none"
-                    stroke="currentColor"
-                    stroke-width="1.8"
-                  />
-                  <circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="1.8" />
-                  <Show when={showPassword()}>
-                    <path d="M4 4l16 16" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
-                  </Show>
-                </svg>
-              </button>
-            </div>
-          </label>
-          <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
-            <Show when={busy()}>
-              <Spinner size="sm" />
-            </Show>
-            {busy() ? t('login.submitting') : t('login.submit')}
-          </button>
+          <PasswordField
+            label={t('login.password')}
+            name="password"
+            autocomplete="current-password"
+            placeholder={t('login.passwordPlaceholder')}
+            value={password()}
+            onInput={setPassword}
+            disabled={busy()}
+            invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
+          />
+          <SubmitButton busy={busy()} label={t('login.submit')} busyLabel={t('login.submitting')} />
         </form>
         <p class="login__footer">{t('login.footer')}</p>
       </div>

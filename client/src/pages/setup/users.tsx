@@ -7,17 +7,17 @@
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { A } from '@solidjs/router';
-import { passwordProblem, usernameSchema, type UserAccountInfo, type UserInfo } from '@kaipan/shared';
+import { usernameSchema, type UserAccountInfo, type UserInfo } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeAccountError } from '../../lib/account-errors';
 import { formatLocalDateTime } from '../../lib/display';
-import { describeError, locale, t, type MessageKey } from '../../lib/i18n';
+import { describeError, locale, t } from '../../lib/i18n';
 import { isAdmin } from '../../stores/session';
 import { showToast } from '../../stores/toasts';
 import { AppHeader } from '../../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../../components/ui';
-import { PasswordField } from '../../components/password-field';
+import { PasswordField, newPasswordError } from '../../components/password-field';
 import './users.css';
 
 export default function UsersPage(props: { user: UserInfo }): JSX.Element {
@@ -309,8 +309,8 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (username: st
     const name = username().trim();
     if (!name || !displayName().trim() || !password()) return void setError(t('firstRun.missing'));
     if (!usernameSchema.safeParse(name).success) return void setError(t('username.rule'));
-    const rule = passwordProblem(password(), name);
-    if (rule) return void setError(t(`password.rule.${rule}` as MessageKey));
+    const problem = newPasswordError(password(), name);
+    if (problem) return void setError(problem);
     setBusy(true);
     setError(null);
     try {
@@ -384,8 +384,8 @@ function ResetPasswordDialog(props: {
 
   const submit = async (): Promise<void> => {
     if (typed()) {
-      const rule = passwordProblem(password(), props.user.username);
-      if (rule) return void setError(t(`password.rule.${rule}` as MessageKey));
+      const problem = newPasswordError(password(), props.user.username);
+      if (problem) return void setError(problem);
     }
     setBusy(true);
     setError(null);
