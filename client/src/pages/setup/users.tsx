@@ -18,6 +18,7 @@ import { showToast } from '../../stores/toasts';
 import { AppHeader } from '../../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import { PasswordField, newPasswordError } from '../../components/password-field';
+import { UserActiveButton } from '../../components/user-active-button';
 import './users.css';
 
 export default function UsersPage(props: { user: UserInfo }): JSX.Element {
@@ -150,27 +151,11 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
                           >
                             {t('users.reset')}
                           </button>
-                          <Show
-                            when={u.active}
-                            fallback={
-                              <button
-                                type="button"
-                                class="btn btn--secondary btn--sm"
-                                onClick={() => setAction({ kind: 'activate', user: u })}
-                              >
-                                {t('users.activate')}
-                              </button>
-                            }
-                          >
-                            <button
-                              type="button"
-                              class="btn btn--secondary btn--sm users-table__deactivate"
-                              disabled={u.id === props.self.id}
-                              onClick={() => setAction({ kind: 'deactivate', user: u })}
-                            >
-                              {t('users.deactivate')}
-                            </button>
-                          </Show>
+                          <UserActiveButton
+                            user={u}
+                            selfId={props.self.id}
+                            onChoose={(kind) => setAction({ kind, user: u })}
+                          />
                         </td>
                       </tr>
                     )}
