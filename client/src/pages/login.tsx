@@ -4,8 +4,8 @@ import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { api, toApiError, type ClientErrorCode } from '../lib/api';
 import { errorText, t } from '../lib/i18n';
 import { session, sessionEndReason, signIn } from '../stores/session';
-import { BrandMark } from '../components/app-header';
-import { LanguageSwitch, SubmitButton } from '../components/ui';
+import { LoginCard } from '../components/login-card';
+import { SubmitButton } from '../components/ui';
 import { PasswordField } from '../components/password-field';
 import './login.css';
 
@@ -69,77 +69,63 @@ export default function LoginPage(): JSX.Element {
   };
 
   return (
-    <main class="login">
-      <div class="login__top">
-        <LanguageSwitch />
-      </div>
-      <div class="login__card">
-        <div class="login__brand">
-          <BrandMark size={48} />
-          <div>
-            <div class="login__name">
-              {t('app.name')} <span class="login__name-alt">{t('app.nameEn')}</span>
+    <LoginCard brandSize={48}>
+      <h1 class="login__title">{t('login.title')}</h1>
+      <p class="login__subtitle">{t('login.subtitle')}</p>
+      <Show when={firstRun()}>
+        <A href="/setup/first-run" class="alert alert--info login__first-run" data-testid="first-run-link">
+          {t('firstRun.link')}
+        </A>
+      </Show>
+      <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+        <Show when={!error() && sessionEndReason()}>
+          {(reason) => (
+            <div class="alert alert--info" role="status" data-testid="session-ended">
+              {t(`login.ended.${reason()}`)}
             </div>
-            <div class="login__tagline">{t('app.tagline')}</div>
-          </div>
-        </div>
-        <h1 class="login__title">{t('login.title')}</h1>
-        <p class="login__subtitle">{t('login.subtitle')}</p>
-        <Show when={firstRun()}>
-          <A href="/setup/first-run" class="alert alert--info login__first-run" data-testid="first-run-link">
-            {t('firstRun.link')}
-          </A>
+          )}
         </Show>
-        <form class="form" onSubmit={(e) => void submit(e)} novalidate>
-          <Show when={!error() && sessionEndReason()}>
-            {(reason) => (
-              <div class="alert alert--info" role="status" data-testid="session-ended">
-                {t(`login.ended.${reason()}`)}
-              </div>
-            )}
-          </Show>
-          <Show when={error()}>
-            {(code) => (
-              <div class="alert alert--error" role="alert">
-                {code() === 'MISSING'
-                  ? t('login.missing')
-                  : waitSeconds() !== null
-                    ? t('login.wait', { n: waitSeconds() ?? 0 })
-                    : errorText(code() as ClientErrorCode)}
-              </div>
-            )}
-          </Show>
-          <label class="field">
-            <span class="field__label">{t('login.username')}</span>
-            <input
-              ref={usernameInput}
-              class="input"
-              name="username"
-              autocomplete="username"
-              autocapitalize="none"
-              spellcheck={false}
-              inputmode="text"
-              placeholder={t('login.usernamePlaceholder')}
-              value={username()}
-              onInput={(e) => setUsername(e.currentTarget.value)}
-              disabled={busy()}
-              aria-invalid={error() === 'MISSING' && !username().trim()}
-            />
-          </label>
-          <PasswordField
-            label={t('login.password')}
-            name="password"
-            autocomplete="current-password"
-            placeholder={t('login.passwordPlaceholder')}
-            value={password()}
-            onInput={setPassword}
+        <Show when={error()}>
+          {(code) => (
+            <div class="alert alert--error" role="alert">
+              {code() === 'MISSING'
+                ? t('login.missing')
+                : waitSeconds() !== null
+                  ? t('login.wait', { n: waitSeconds() ?? 0 })
+                  : errorText(code() as ClientErrorCode)}
+            </div>
+          )}
+        </Show>
+        <label class="field">
+          <span class="field__label">{t('login.username')}</span>
+          <input
+            ref={usernameInput}
+            class="input"
+            name="username"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck={false}
+            inputmode="text"
+            placeholder={t('login.usernamePlaceholder')}
+            value={username()}
+            onInput={(e) => setUsername(e.currentTarget.value)}
             disabled={busy()}
-            invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
+            aria-invalid={error() === 'MISSING' && !username().trim()}
           />
-          <SubmitButton busy={busy()} label={t('login.submit')} busyLabel={t('login.submitting')} />
-        </form>
-        <p class="login__footer">{t('login.footer')}</p>
-      </div>
-    </main>
+        </label>
+        <PasswordField
+          label={t('login.password')}
+          name="password"
+          autocomplete="current-password"
+          placeholder={t('login.passwordPlaceholder')}
+          value={password()}
+          onInput={setPassword}
+          disabled={busy()}
+          invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
+        />
+        <SubmitButton busy={busy()} label={t('login.submit')} busyLabel={t('login.submitting')} />
+      </form>
+      <p class="login__footer">{t('login.footer')}</p>
+    </LoginCard>
   );
 }
