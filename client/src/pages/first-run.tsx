@@ -12,6 +12,7 @@ import { describeAccountError } from '../lib/account-errors';
 import { describeError, t } from '../lib/i18n';
 import { signIn } from '../stores/session';
 import { LoginCard } from '../components/login-card';
+import { AccountNameFields } from '../components/account-fields';
 import { ErrorAlert, ErrorState, LoadingState, SubmitButton } from '../components/ui';
 import { NewPasswordFields, newPasswordError } from '../components/password-field';
 import './login.css';
@@ -113,31 +114,16 @@ export default function FirstRunPage(): JSX.Element {
               />
               <span class="field__hint">{t('firstRun.codeHint')}</span>
             </label>
-            <label class="field">
-              <span class="field__label">{t('firstRun.username')}</span>
-              <input
-                class="input"
-                name="username"
-                autocomplete="username"
-                autocapitalize="none"
-                spellcheck={false}
-                value={username()}
-                onInput={(e) => setUsername(e.currentTarget.value.toLowerCase())}
-                disabled={busy()}
-              />
-              <span class="field__hint">{t('username.rule')}</span>
-            </label>
-            <label class="field">
-              <span class="field__label">{t('firstRun.displayName')}</span>
-              <input
-                class="input"
-                name="display-name"
-                autocomplete="name"
-                value={displayName()}
-                onInput={(e) => setDisplayName(e.currentTarget.value)}
-                disabled={busy()}
-              />
-            </label>
+            <AccountNameFields
+              usernameLabel={t('firstRun.username')}
+              username={username()}
+              onUsername={setUsername}
+              displayNameLabel={t('firstRun.displayName')}
+              displayName={displayName()}
+              onDisplayName={setDisplayName}
+              autocomplete="own"
+              disabled={busy()}
+            />
             <NewPasswordFields
               label={t('firstRun.password')}
               name="password"

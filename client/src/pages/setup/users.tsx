@@ -19,6 +19,7 @@ import { AppHeader } from '../../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import { PasswordField, newPasswordError } from '../../components/password-field';
 import { UserActiveButton } from '../../components/user-active-button';
+import { AccountNameFields } from '../../components/account-fields';
 import './users.css';
 
 export default function UsersPage(props: { user: UserInfo }): JSX.Element {
@@ -318,31 +319,16 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (username: st
       onClose={props.onClose}
       onSubmit={() => void submit()}
     >
-      <label class="field">
-        <span class="field__label">{t('users.username')}</span>
-        <input
-          class="input"
-          name="username"
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck={false}
-          value={username()}
-          onInput={(e) => setUsername(e.currentTarget.value.toLowerCase())}
-          disabled={busy()}
-        />
-        <span class="field__hint">{t('username.rule')}</span>
-      </label>
-      <label class="field">
-        <span class="field__label">{t('users.displayName')}</span>
-        <input
-          class="input"
-          name="display-name"
-          autocomplete="off"
-          value={displayName()}
-          onInput={(e) => setDisplayName(e.currentTarget.value)}
-          disabled={busy()}
-        />
-      </label>
+      <AccountNameFields
+        usernameLabel={t('users.username')}
+        username={username()}
+        onUsername={setUsername}
+        displayNameLabel={t('users.displayName')}
+        displayName={displayName()}
+        onDisplayName={setDisplayName}
+        autocomplete="other"
+        disabled={busy()}
+      />
       <PasswordField
         label={t('users.password')}
         name="password"
