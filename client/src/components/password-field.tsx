@@ -1,6 +1,21 @@
-/** A password input with a show/hide toggle, as on the sign-in page; used by every form that sets a password. */
+/**
+ * The password parts of every form: an input with a show/hide toggle (sign-in, first run, change
+ * password, users), the "new + repeat" pair, and the message for a password the rules refuse.
+ */
 import { Show, createSignal, type JSX } from 'solid-js';
-import { t } from '../lib/i18n';
+import { passwordProblem } from '@kaipan/shared';
+import { t, type MessageKey } from '../lib/i18n';
+
+/**
+ * Why a new password cannot be used (the shared rules, then the repeat when one is given), as a
+ * message to show; null when it can.
+ */
+export function newPasswordError(password: string, username: string, repeat?: string): string | null {
+  const rule = passwordProblem(password, username);
+  if (rule) return t(`password.rule.${rule}` as MessageKey);
+  if (repeat !== undefined && password !== repeat) return t('password.mismatch');
+  return null;
+}
 
 export function PasswordField(props: {
   label: string;
@@ -11,6 +26,7 @@ export function PasswordField(props: {
   invalid?: boolean;
   hint?: string;
   name?: string;
+  placeholder?: string;
 }): JSX.Element {
   const [shown, setShown] = createSignal(false);
   return (
@@ -24,6 +40,7 @@ export function PasswordField(props: {
           autocomplete={props.autocomplete}
           autocapitalize="none"
           spellcheck={false}
+          placeholder={props.placeholder}
           value={props.value}
           onInput={(e) => props.onInput(e.currentTarget.value)}
           disabled={props.disabled}
@@ -54,5 +71,39 @@ export function PasswordField(props: {
         <span class="field__hint">{props.hint}</span>
       </Show>
     </label>
+  );
+}
+
+/** A new password (with the rules under it) and its repeat. */
+export function NewPasswordFields(props: {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  repeat: string;
+  onRepeat: (value: string) => void;
+  /** The new password's input name (the repeat's is `repeat-password`). */
+  name: string;
+  disabled?: boolean;
+}): JSX.Element {
+  return (
+    <>
+      <PasswordField
+        label={props.label}
+        name={props.name}
+        autocomplete="new-password"
+        value={props.value}
+        onInput={props.onInput}
+        disabled={props.disabled}
+        hint={t('password.rules')}
+      />
+      <PasswordField
+        label={t('password.repeat')}
+        name="repeat-password"
+        autocomplete="new-password"
+        value={props.repeat}
+        onInput={props.onRepeat}
+        disabled={props.disabled}
+      />
+    </>
   );
 }

@@ -43,6 +43,18 @@ export function ErrorState(props: { title: string; message: string; onRetry?: ()
   );
 }
 
+/** A form's main submit button: full width, large, with a spinner and `busyLabel` while busy. */
+export function SubmitButton(props: { busy: boolean; label: string; busyLabel: string }): JSX.Element {
+  return (
+    <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={props.busy}>
+      <Show when={props.busy}>
+        <Spinner size="sm" />
+      </Show>
+      {props.busy ? props.busyLabel : props.label}
+    </button>
+  );
+}
+
 /** An inline error under a form or a panel; renders nothing when there is no message. */
 export function ErrorAlert(props: { message: string | null | undefined | false }): JSX.Element {
   return (

@@ -13,6 +13,7 @@ import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
+import { UserActiveButton } from '../components/user-active-button';
 import './admin-security.css';
 
 const PAGE = 50;
@@ -331,27 +332,11 @@ function Users(props: { self: UserInfo }): JSX.Element {
                           >
                             {t('admin.endSessions')}
                           </button>
-                          <Show
-                            when={u.active}
-                            fallback={
-                              <button
-                                type="button"
-                                class="btn btn--secondary btn--sm"
-                                onClick={() => setAction({ kind: 'activate', user: u })}
-                              >
-                                {t('admin.activate')}
-                              </button>
-                            }
-                          >
-                            <button
-                              type="button"
-                              class="btn btn--secondary btn--sm admin-table__deactivate"
-                              disabled={u.id === props.self.id}
-                              onClick={() => setAction({ kind: 'deactivate', user: u })}
-                            >
-                              {t('admin.deactivate')}
-                            </button>
-                          </Show>
+                          <UserActiveButton
+                            user={u}
+                            selfId={props.self.id}
+                            onChoose={(kind) => setAction({ kind, user: u })}
+                          />
                         </td>
                       </tr>
                     )}

@@ -5,16 +5,15 @@
  */
 import { Show, createSignal, type JSX } from 'solid-js';
 import { Navigate, useNavigate, useSearchParams } from '@solidjs/router';
-import { passwordProblem } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { describeAccountError } from '../lib/account-errors';
-import { t, type MessageKey } from '../lib/i18n';
+import { t } from '../lib/i18n';
 import { session, signIn } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { logoutEverywhere } from '../components/app-header';
-import { BrandMark } from '../components/app-header';
-import { LanguageSwitch, Spinner } from '../components/ui';
-import { PasswordField } from '../components/password-field';
+import { LoginCard } from '../components/login-card';
+import { ErrorAlert, SubmitButton } from '../components/ui';
+import { NewPasswordFields, PasswordField, newPasswordError } from '../components/password-field';
 import './login.css';
 import './change-password.css';
 
@@ -46,13 +45,9 @@ export default function ChangePasswordPage(): JSX.Element {
       setError(t('firstRun.missing'));
       return;
     }
-    const rule = passwordProblem(next(), s.user.username);
-    if (rule) {
-      setError(t(`password.rule.${rule}` as MessageKey));
-      return;
-    }
-    if (next() !== repeat()) {
-      setError(t('password.mismatch'));
+    const problem = newPasswordError(next(), s.user.username, repeat());
+    if (problem) {
+      setError(problem);
       return;
     }
     setBusy(true);
@@ -77,73 +72,45 @@ export default function ChangePasswordPage(): JSX.Element {
   return (
     <Show when={session()} fallback={<Navigate href="/login" />}>
       {(s) => (
-        <main class="login change-password">
-          <div class="login__top">
-            <LanguageSwitch />
-          </div>
-          <div class="login__card">
-            <div class="login__brand">
-              <BrandMark size={40} />
-              <div>
-                <div class="login__name">{t('changePassword.title')}</div>
-                <div class="login__tagline">
-                  {s().user.displayName} · {s().user.username}
-                </div>
-              </div>
+        <LoginCard
+          class="change-password"
+          brandSize={40}
+          name={t('changePassword.title')}
+          tagline={`${s().user.displayName} · ${s().user.username}`}
+        >
+          <Show when={required()} fallback={<p class="login__subtitle">{t('changePassword.hint')}</p>}>
+            <div class="alert alert--info" role="status" data-testid="password-change-required">
+              {t('changePassword.required')}
             </div>
-            <Show when={required()} fallback={<p class="login__subtitle">{t('changePassword.hint')}</p>}>
-              <div class="alert alert--info" role="status" data-testid="password-change-required">
-                {t('changePassword.required')}
-              </div>
-            </Show>
-            <form class="form" onSubmit={(e) => void submit(e)} novalidate>
-              <Show when={error()}>
-                {(message) => (
-                  <div class="alert alert--error" role="alert">
-                    {message()}
-                  </div>
-                )}
-              </Show>
-              <input type="text" name="username" autocomplete="username" value={s().user.username} hidden readonly />
-              <PasswordField
-                label={required() ? t('changePassword.currentRequired') : t('changePassword.current')}
-                name="current-password"
-                autocomplete="current-password"
-                value={current()}
-                onInput={setCurrent}
-                disabled={busy()}
-              />
-              <PasswordField
-                label={t('changePassword.new')}
-                name="new-password"
-                autocomplete="new-password"
-                value={next()}
-                onInput={setNext}
-                disabled={busy()}
-                hint={t('password.rules')}
-              />
-              <PasswordField
-                label={t('password.repeat')}
-                name="repeat-password"
-                autocomplete="new-password"
-                value={repeat()}
-                onInput={setRepeat}
-                disabled={busy()}
-              />
-              <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
-                <Show when={busy()}>
-                  <Spinner size="sm" />
-                </Show>
-                {busy() ? t('changePassword.saving') : t('changePassword.submit')}
+          </Show>
+          <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+            <ErrorAlert message={error()} />
+            <input type="text" name="username" autocomplete="username" value={s().user.username} hidden readonly />
+            <PasswordField
+              label={required() ? t('changePassword.currentRequired') : t('changePassword.current')}
+              name="current-password"
+              autocomplete="current-password"
+              value={current()}
+              onInput={setCurrent}
+              disabled={busy()}
+            />
+            <NewPasswordFields
+              label={t('changePassword.new')}
+              name="new-password"
+              value={next()}
+              onInput={setNext}
+              repeat={repeat()}
+              onRepeat={setRepeat}
+              disabled={busy()}
+            />
+            <SubmitButton busy={busy()} label={t('changePassword.submit')} busyLabel={t('changePassword.saving')} />
+            <Show when={required()}>
+              <button type="button" class="btn btn--ghost btn--block" onClick={() => void signOutNow()}>
+                {t('changePassword.signOut')}
               </button>
-              <Show when={required()}>
-                <button type="button" class="btn btn--ghost btn--block" onClick={() => void signOutNow()}>
-                  {t('changePassword.signOut')}
-                </button>
-              </Show>
-            </form>
-          </div>
-        </main>
+            </Show>
+          </form>
+        </LoginCard>
       )}
     </Show>
   );

@@ -3,17 +3,18 @@
  * code the server printed at start, a username, a name and a password. Then signs in and opens the
  * users screen. Once an administrator exists the page says so and leads to sign-in.
  */
-import { Match, Show, Switch, createSignal, type JSX } from 'solid-js';
+import { Match, Switch, createSignal, type JSX } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
-import { passwordProblem, usernameSchema } from '@kaipan/shared';
+import { usernameSchema } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api, toApiError } from '../lib/api';
 import { describeAccountError } from '../lib/account-errors';
-import { describeError, t, type MessageKey } from '../lib/i18n';
+import { describeError, t } from '../lib/i18n';
 import { signIn } from '../stores/session';
-import { BrandMark } from '../components/app-header';
-import { ErrorState, LanguageSwitch, LoadingState, Spinner } from '../components/ui';
-import { PasswordField } from '../components/password-field';
+import { LoginCard } from '../components/login-card';
+import { AccountNameFields } from '../components/account-fields';
+import { ErrorAlert, ErrorState, LoadingState, SubmitButton } from '../components/ui';
+import { NewPasswordFields, newPasswordError } from '../components/password-field';
 import './login.css';
 import './first-run.css';
 
@@ -41,13 +42,9 @@ export default function FirstRunPage(): JSX.Element {
       setError(t('username.rule'));
       return;
     }
-    const rule = passwordProblem(password(), name);
-    if (rule) {
-      setError(t(`password.rule.${rule}` as MessageKey));
-      return;
-    }
-    if (password() !== repeat()) {
-      setError(t('password.mismatch'));
+    const problem = newPasswordError(password(), name, repeat());
+    if (problem) {
+      setError(problem);
       return;
     }
     setBusy(true);
@@ -76,118 +73,70 @@ export default function FirstRunPage(): JSX.Element {
   };
 
   return (
-    <main class="login first-run">
-      <div class="login__top">
-        <LanguageSwitch />
-      </div>
-      <div class="login__card">
-        <div class="login__brand">
-          <BrandMark size={40} />
-          <div>
-            <div class="login__name">
-              {t('app.name')} <span class="login__name-alt">{t('app.nameEn')}</span>
-            </div>
-            <div class="login__tagline">{t('app.tagline')}</div>
+    <LoginCard class="first-run" brandSize={40}>
+      <Switch>
+        <Match when={status.error()}>
+          <ErrorState
+            title={t('grid.errorTitle')}
+            message={describeError(status.error())}
+            onRetry={() => void status.refetch()}
+          />
+        </Match>
+        <Match when={!status.value()}>
+          <LoadingState />
+        </Match>
+        <Match when={done() || status.value()?.needed === false}>
+          <div data-testid="first-run-done">
+            <h1 class="login__title">{t('firstRun.done')}</h1>
+            <p class="login__subtitle">{t('firstRun.doneHint')}</p>
+            <A href="/login" class="btn btn--primary btn--block btn--lg">
+              {t('firstRun.toLogin')}
+            </A>
           </div>
-        </div>
-        <Switch>
-          <Match when={status.error()}>
-            <ErrorState
-              title={t('grid.errorTitle')}
-              message={describeError(status.error())}
-              onRetry={() => void status.refetch()}
+        </Match>
+        <Match when={status.value()?.needed}>
+          <h1 class="login__title">{t('firstRun.title')}</h1>
+          <p class="login__subtitle">{t('firstRun.intro')}</p>
+          <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="first-run-form">
+            <ErrorAlert message={error()} />
+            <label class="field">
+              <span class="field__label">{t('firstRun.code')}</span>
+              <input
+                class="input first-run__code"
+                name="setup-code"
+                autocomplete="one-time-code"
+                autocapitalize="characters"
+                spellcheck={false}
+                placeholder="XXXXX-XXXXX"
+                value={code()}
+                onInput={(e) => setCode(e.currentTarget.value)}
+                disabled={busy()}
+              />
+              <span class="field__hint">{t('firstRun.codeHint')}</span>
+            </label>
+            <AccountNameFields
+              usernameLabel={t('firstRun.username')}
+              username={username()}
+              onUsername={setUsername}
+              displayNameLabel={t('firstRun.displayName')}
+              displayName={displayName()}
+              onDisplayName={setDisplayName}
+              autocomplete="own"
+              disabled={busy()}
             />
-          </Match>
-          <Match when={!status.value()}>
-            <LoadingState />
-          </Match>
-          <Match when={done() || status.value()?.needed === false}>
-            <div data-testid="first-run-done">
-              <h1 class="login__title">{t('firstRun.done')}</h1>
-              <p class="login__subtitle">{t('firstRun.doneHint')}</p>
-              <A href="/login" class="btn btn--primary btn--block btn--lg">
-                {t('firstRun.toLogin')}
-              </A>
-            </div>
-          </Match>
-          <Match when={status.value()?.needed}>
-            <h1 class="login__title">{t('firstRun.title')}</h1>
-            <p class="login__subtitle">{t('firstRun.intro')}</p>
-            <form class="form" onSubmit={(e) => void submit(e)} novalidate data-testid="first-run-form">
-              <Show when={error()}>
-                {(message) => (
-                  <div class="alert alert--error" role="alert">
-                    {message()}
-                  </div>
-                )}
-              </Show>
-              <label class="field">
-                <span class="field__label">{t('firstRun.code')}</span>
-                <input
-                  class="input first-run__code"
-                  name="setup-code"
-                  autocomplete="one-time-code"
-                  autocapitalize="characters"
-                  spellcheck={false}
-                  placeholder="XXXXX-XXXXX"
-                  value={code()}
-                  onInput={(e) => setCode(e.currentTarget.value)}
-                  disabled={busy()}
-                />
-                <span class="field__hint">{t('firstRun.codeHint')}</span>
-              </label>
-              <label class="field">
-                <span class="field__label">{t('firstRun.username')}</span>
-                <input
-                  class="input"
-                  name="username"
-                  autocomplete="username"
-                  autocapitalize="none"
-                  spellcheck={false}
-                  value={username()}
-                  onInput={(e) => setUsername(e.currentTarget.value.toLowerCase())}
-                  disabled={busy()}
-                />
-                <span class="field__hint">{t('username.rule')}</span>
-              </label>
-              <label class="field">
-                <span class="field__label">{t('firstRun.displayName')}</span>
-                <input
-                  class="input"
-                  name="display-name"
-                  autocomplete="name"
-                  value={displayName()}
-                  onInput={(e) => setDisplayName(e.currentTarget.value)}
-                  disabled={busy()}
-                />
-              </label>
-              <PasswordField
-                label={t('firstRun.password')}
-                name="password"
-                autocomplete="new-password"
-                value={password()}
-                onInput={setPassword}
-                disabled={busy()}
-                hint={t('password.rules')}
-              />
-              <PasswordField
-                label={t('password.repeat')}
-                name="repeat-password"
-                autocomplete="new-password"
-                value={repeat()}
-                onInput={setRepeat}
-                disabled={busy()}
-              />
-              <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
-                <Show when={busy()}>
-                  <Spinner size="sm" />
-                </Show>
-                {busy() ? t('firstRun.submitting') : t('firstRun.submit')}
-              </button>
-            </form>
-          </Match>
-        </Switch>
-      </div>
-    </main>
+            <NewPasswordFields
+              label={t('firstRun.password')}
+              name="password"
+              value={password()}
+              onInput={setPassword}
+              repeat={repeat()}
+              onRepeat={setRepeat}
+              disabled={busy()}
+            />
+            <SubmitButton busy={busy()} label={t('firstRun.submit')} busyLabel={t('firstRun.submitting')} />
+          </form>
+        </Match>
+      </Switch>
+    </LoginCard>
   );
 }

@@ -4,8 +4,9 @@ import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { api, toApiError, type ClientErrorCode } from '../lib/api';
 import { errorText, t } from '../lib/i18n';
 import { session, sessionEndReason, signIn } from '../stores/session';
-import { BrandMark } from '../components/app-header';
-import { LanguageSwitch, Spinner } from '../components/ui';
+import { LoginCard } from '../components/login-card';
+import { SubmitButton } from '../components/ui';
+import { PasswordField } from '../components/password-field';
 import './login.css';
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
@@ -20,7 +21,6 @@ export default function LoginPage(): JSX.Element {
   const [search] = useSearchParams();
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
-  const [showPassword, setShowPassword] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<ClientErrorCode | 'MISSING' | null>(null);
   /** Seconds this device must wait after too many failed sign-ins (RATE_LIMITED with retryAfterSeconds). */
@@ -69,108 +69,63 @@ export default function LoginPage(): JSX.Element {
   };
 
   return (
-    <main class="login">
-      <div class="login__top">
-        <LanguageSwitch />
-      </div>
-      <div class="login__card">
-        <div class="login__brand">
-          <BrandMark size={48} />
-          <div>
-            <div class="login__name">
-              {t('app.name')} <span class="login__name-alt">{t('app.nameEn')}</span>
+    <LoginCard brandSize={48}>
+      <h1 class="login__title">{t('login.title')}</h1>
+      <p class="login__subtitle">{t('login.subtitle')}</p>
+      <Show when={firstRun()}>
+        <A href="/setup/first-run" class="alert alert--info login__first-run" data-testid="first-run-link">
+          {t('firstRun.link')}
+        </A>
+      </Show>
+      <form class="form" onSubmit={(e) => void submit(e)} novalidate>
+        <Show when={!error() && sessionEndReason()}>
+          {(reason) => (
+            <div class="alert alert--info" role="status" data-testid="session-ended">
+              {t(`login.ended.${reason()}`)}
             </div>
-            <div class="login__tagline">{t('app.tagline')}</div>
-          </div>
-        </div>
-        <h1 class="login__title">{t('login.title')}</h1>
-        <p class="login__subtitle">{t('login.subtitle')}</p>
-        <Show when={firstRun()}>
-          <A href="/setup/first-run" class="alert alert--info login__first-run" data-testid="first-run-link">
-            {t('firstRun.link')}
-          </A>
+          )}
         </Show>
-        <form class="form" onSubmit={(e) => void submit(e)} novalidate>
-          <Show when={!error() && sessionEndReason()}>
-            {(reason) => (
-              <div class="alert alert--info" role="status" data-testid="session-ended">
-                {t(`login.ended.${reason()}`)}
-              </div>
-            )}
-          </Show>
-          <Show when={error()}>
-            {(code) => (
-              <div class="alert alert--error" role="alert">
-                {code() === 'MISSING'
-                  ? t('login.missing')
-                  : waitSeconds() !== null
-                    ? t('login.wait', { n: waitSeconds() ?? 0 })
-                    : errorText(code() as ClientErrorCode)}
-              </div>
-            )}
-          </Show>
-          <label class="field">
-            <span class="field__label">{t('login.username')}</span>
-            <input
-              ref={usernameInput}
-              class="input"
-              name="username"
-              autocomplete="username"
-              autocapitalize="none"
-              spellcheck={false}
-              inputmode="text"
-              placeholder={t('login.usernamePlaceholder')}
-              value={username()}
-              onInput={(e) => setUsername(e.currentTarget.value)}
-              disabled={busy()}
-              aria-invalid={error() === 'MISSING' && !username().trim()}
-            />
-          </label>
-          <label class="field">
-            <span class="field__label">{t('login.password')}</span>
-            <div class="input-group">
-              <input
-                class="input"
-                name="password"
-                type={showPassword() ? 'text' : 'password'}
-                autocomplete="current-password"
-                placeholder={t('login.passwordPlaceholder')}
-                value={password()}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-                disabled={busy()}
-                aria-invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
-              />
-              <button
-                type="button"
-                class="input-group__btn"
-                onClick={() => setShowPassword(!showPassword())}
-                aria-label={showPassword() ? t('login.hidePassword') : t('login.showPassword')}
-                aria-pressed={showPassword()}
-              >
-                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                  <path
-                    d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"
-                    fill="none"
-                    stroke="currentColor"
-                    stroke-width="1.8"
-                  />
-                  <circle cx="12" cy="12" r="3" fill="none" stroke="currentColor" stroke-width="1.8" />
-                  <Show when={showPassword()}>
-                    <path d="M4 4l16 16" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
-                  </Show>
-                </svg>
-              </button>
+        <Show when={error()}>
+          {(code) => (
+            <div class="alert alert--error" role="alert">
+              {code() === 'MISSING'
+                ? t('login.missing')
+                : waitSeconds() !== null
+                  ? t('login.wait', { n: waitSeconds() ?? 0 })
+                  : errorText(code() as ClientErrorCode)}
             </div>
-          </label>
-          <button type="submit" class="btn btn--primary btn--block btn--lg" disabled={busy()}>
-            <Show when={busy()}>
-              <Spinner size="sm" />
-            </Show>
-            {busy() ? t('login.submitting') : t('login.submit')}
-          </button>
-        </form>
-        <p class="login__footer">{t('login.footer')}</p>
-      </div>
-    </main>
+          )}
+        </Show>
+        <label class="field">
+          <span class="field__label">{t('login.username')}</span>
+          <input
+            ref={usernameInput}
+            class="input"
+            name="username"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck={false}
+            inputmode="text"
+            placeholder={t('login.usernamePlaceholder')}
+            value={username()}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            disabled={busy()}
+            aria-invalid={error() === 'MISSING' && !username().trim()}
+          />
+        </label>
+        <PasswordField
+          label={t('login.password')}
+          name="password"
+          autocomplete="current-password"
+          placeholder={t('login.passwordPlaceholder')}
+          value={password()}
+          onInput={setPassword}
+          disabled={busy()}
+          invalid={error() === 'INVALID_CREDENTIALS' || (error() === 'MISSING' && !password())}
+        />
+        <SubmitButton busy={busy()} label={t('login.submit')} busyLabel={t('login.submitting')} />
+      </form>
+      <p class="login__footer">{t('login.footer')}</p>
+    </LoginCard>
   );
 }

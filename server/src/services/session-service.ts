@@ -18,16 +18,17 @@
  * their token anyway).
  *
  * "Last used" is kept in memory and written in one statement per `flushMs` (no write per request).
+ * The pub/sub, the poll's timer and the batch writer are revocation-feed.ts (shared with devices).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SessionEndReason, SessionInfo } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
-import { createRedis } from '../infra/redis.js';
 import type { SqlPool } from '../infra/sql.js';
 import type { Principal } from '../domain/principal.js';
 import { toAuditRow, type AuditInput } from './audit.js';
 import type { Logger } from './logger.js';
+import { LastSeenBatch, Listeners, RevocationFeed } from './revocation-feed.js';
 
 /** How often every process reads the sessions ended since its last look (the safety net of pub/sub), ms. */
 export const SESSION_POLL_MS = 5_000;
@@ -105,28 +106,50 @@ function reasonOf(value: string | null): SessionEndReason {
 export class SessionService {
   /** Ended sessions not yet expired: id → expiry (ms). */
   private readonly ended = new Map<string, number>();
-  /** Last use not yet written: id → ms. */
-  private used = new Map<string, number>();
-  private readonly listeners: ((ended: EndedSessions) => void)[] = [];
-  private sub: Redis | null = null;
-  private pollTimer: NodeJS.Timeout | null = null;
-  private flushTimer: NodeJS.Timeout | null = null;
+  /** Last use not yet written. */
+  private readonly used: LastSeenBatch;
+  private readonly listeners: Listeners<EndedSessions>;
+  private readonly feed: RevocationFeed;
   /** Latest `revoked_at` seen (PostgreSQL's clock). */
   private seenUntil: Date | null = null;
-  private polling: Promise<void> | null = null;
-  private readonly channel: string;
 
   constructor(
     private readonly db: Db,
-    private readonly sql: SqlPool,
+    sql: SqlPool,
     /** Publishes (any non-subscribed connection). */
-    private readonly redis: Redis,
-    private readonly redisUrl: string,
+    redis: Redis,
+    redisUrl: string,
     prefix: string,
-    private readonly log: Logger,
-    private readonly opts: { pollMs: number; flushMs: number } = { pollMs: SESSION_POLL_MS, flushMs: SESSION_FLUSH_MS },
+    log: Logger,
+    opts: { pollMs: number; flushMs: number } = { pollMs: SESSION_POLL_MS, flushMs: SESSION_FLUSH_MS },
   ) {
-    this.channel = `${prefix}sessions:ended`;
+    this.listeners = new Listeners('sessions', log);
+    this.used = new LastSeenBatch({
+      name: 'sessions',
+      everyMs: opts.flushMs,
+      log,
+      write: (ids, ats) =>
+        sql.query({
+          name: 'kaipan_sessions_touch_v1',
+          text: `UPDATE sessions AS s SET last_used_at = v.at
+                 FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+                 WHERE s.id = v.id AND s.last_used_at < v.at`,
+          values: [ids, ats],
+        }),
+    });
+    this.feed = new RevocationFeed({
+      name: 'sessions',
+      channel: `${prefix}sessions:ended`,
+      redis,
+      redisUrl,
+      log,
+      net: 'the poll',
+      receive: (received) => {
+        const message = received as Message;
+        if (Array.isArray(message.sessions)) this.apply(message.sessions, reasonOf(message.reason));
+      },
+      poll: { everyMs: opts.pollMs, read: () => this.poll() },
+    });
   }
 
   /**
@@ -166,7 +189,7 @@ export class SessionService {
 
   /** Hot path: the session was used now (written in the next batch). */
   touch(sessionId: string): void {
-    this.used.set(sessionId, Date.now());
+    this.used.touch(sessionId);
   }
 
   /** Live sessions of a user, newest first; `currentId` is marked `current`. */
@@ -214,72 +237,28 @@ export class SessionService {
   /** After the commit: apply here at once, then tell the other processes (best effort: they also poll). */
   async announce(result: EndedSessions & { rows: EndedRow[] }): Promise<void> {
     if (result.rows.length === 0) return;
-    this.apply(
-      result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
-      result.reason,
-    );
     const message: Message = {
       reason: result.reason,
       sessions: result.rows.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
     };
-    try {
-      await this.redis.publish(this.channel, JSON.stringify(message));
-    } catch (error) {
-      this.log.warn(
-        { err: error },
-        'sessions: could not publish ended sessions; other processes pick them up on their next poll',
-      );
-    }
+    this.apply(message.sessions, message.reason);
+    await this.feed.publish(message);
   }
 
   /** Called with every batch of sessions that ended (from this process, another one, or a poll). */
   onEnded(listener: (ended: EndedSessions) => void): void {
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
 
   /** Load the ended sessions, subscribe, start polling and the last-use writer. */
   async start(): Promise<void> {
-    await this.poll(true);
-    const sub = createRedis(this.redisUrl, 'sessions-sub');
-    this.sub = sub;
-    sub.on('message', (channel: string, text: string) => {
-      if (channel === this.channel) this.receive(text);
-    });
-    let first = true;
-    sub.on('ready', () => {
-      // Back after an outage (ioredis re-subscribes by itself): catch up on what was missed.
-      if (!first) void this.poll(false);
-      first = false;
-    });
-    await sub
-      .subscribe(this.channel)
-      .catch((error: unknown) =>
-        this.log.warn({ err: error }, 'sessions: subscribe failed; polling only until Redis is back'),
-      );
-    this.pollTimer = setInterval(() => void this.poll(false), this.opts.pollMs);
-    this.pollTimer.unref();
-    this.flushTimer = setInterval(() => void this.flush(), this.opts.flushMs);
-    this.flushTimer.unref();
+    await this.feed.start();
+    this.used.start();
   }
 
   async stop(): Promise<void> {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    this.pollTimer = this.flushTimer = null;
-    this.sub?.disconnect();
-    this.sub = null;
-    await this.polling?.catch(() => undefined);
-    await this.flush();
-  }
-
-  private receive(text: string): void {
-    try {
-      const message = JSON.parse(text) as Message;
-      if (!Array.isArray(message.sessions)) return;
-      this.apply(message.sessions, reasonOf(message.reason));
-    } catch (error) {
-      this.log.warn({ err: error }, 'sessions: unreadable message');
-    }
+    await this.feed.stop();
+    await this.used.stop();
   }
 
   /** Remember ended sessions; tell the listeners about those not known before. */
@@ -287,79 +266,40 @@ export class SessionService {
     const fresh = sessions.filter((s) => !this.ended.has(s.id));
     for (const s of fresh) {
       this.ended.set(s.id, s.exp);
-      this.used.delete(s.id);
+      this.used.forget(s.id);
     }
-    if (fresh.length === 0) return;
-    const ended: EndedSessions = { sessions: fresh.map(({ id, userId }) => ({ id, userId })), reason };
-    for (const listener of this.listeners) {
-      try {
-        listener(ended);
-      } catch (error) {
-        this.log.error({ err: error }, 'sessions: listener failed');
-      }
-    }
+    if (fresh.length > 0) this.listeners.emit({ sessions: fresh.map(({ id, userId }) => ({ id, userId })), reason });
   }
 
   /** Read the sessions ended since the last look (all live ended ones at start). */
-  private poll(initial: boolean): Promise<void> {
-    if (this.polling) return this.polling;
-    this.polling = (async () => {
-      try {
-        const since = this.seenUntil ? new Date(this.seenUntil.getTime() - POLL_OVERLAP_MS) : null;
-        const rows = since
-          ? await this.db.$queryRaw<EndedRow[]>`
-              SELECT id, user_id, expires_at, revoked_at, revoked_reason FROM sessions
-              WHERE revoked_at > ${since} AND expires_at > now() ORDER BY revoked_at LIMIT 50000`
-          : await this.db.$queryRaw<EndedRow[]>`
-              SELECT id, user_id, expires_at, revoked_at, revoked_reason FROM sessions
-              WHERE revoked_at IS NOT NULL AND expires_at > now() ORDER BY revoked_at LIMIT 50000`;
-        for (const reason of ['logout', 'revoked', 'deactivated'] as const) {
-          const mine = rows.filter((r) => reasonOf(r.revoked_reason) === reason);
-          if (mine.length > 0)
-            this.apply(
-              mine.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
-              reason,
-            );
-        }
-        const latest = rows.at(-1)?.revoked_at;
-        if (latest && (!this.seenUntil || latest > this.seenUntil)) this.seenUntil = latest;
-        if (!this.seenUntil) {
-          const [row] = await this.db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
-          this.seenUntil = row?.now ?? null;
-        }
-        this.prune();
-      } catch (error) {
-        if (initial) throw error;
-        this.log.warn({ err: error }, 'sessions: poll failed; retrying');
-      } finally {
-        this.polling = null;
-      }
-    })();
-    return this.polling;
+  private async poll(): Promise<void> {
+    const since = this.seenUntil ? new Date(this.seenUntil.getTime() - POLL_OVERLAP_MS) : null;
+    const rows = since
+      ? await this.db.$queryRaw<EndedRow[]>`
+          SELECT id, user_id, expires_at, revoked_at, revoked_reason FROM sessions
+          WHERE revoked_at > ${since} AND expires_at > now() ORDER BY revoked_at LIMIT 50000`
+      : await this.db.$queryRaw<EndedRow[]>`
+          SELECT id, user_id, expires_at, revoked_at, revoked_reason FROM sessions
+          WHERE revoked_at IS NOT NULL AND expires_at > now() ORDER BY revoked_at LIMIT 50000`;
+    for (const reason of ['logout', 'revoked', 'deactivated'] as const) {
+      const mine = rows.filter((r) => reasonOf(r.revoked_reason) === reason);
+      if (mine.length > 0)
+        this.apply(
+          mine.map((r) => ({ id: r.id, userId: r.user_id, exp: r.expires_at.getTime() })),
+          reason,
+        );
+    }
+    const latest = rows.at(-1)?.revoked_at;
+    if (latest && (!this.seenUntil || latest > this.seenUntil)) this.seenUntil = latest;
+    if (!this.seenUntil) {
+      const [row] = await this.db.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+      this.seenUntil = row?.now ?? null;
+    }
+    this.prune();
   }
 
   private prune(): void {
     const now = Date.now();
     for (const [id, exp] of this.ended) if (exp <= now) this.ended.delete(id);
-  }
-
-  /** Write the batched "last used" times in one statement. */
-  private async flush(): Promise<void> {
-    if (this.used.size === 0) return;
-    const batch = this.used;
-    this.used = new Map();
-    try {
-      await this.sql.query({
-        name: 'kaipan_sessions_touch_v1',
-        text: `UPDATE sessions AS s SET last_used_at = v.at
-               FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-               WHERE s.id = v.id AND s.last_used_at < v.at`,
-        values: [[...batch.keys()], [...batch.values()].map((ms) => new Date(ms))],
-      });
-    } catch (error) {
-      // Keep them for the next round (newer uses win).
-      for (const [id, at] of batch) if (!this.used.has(id)) this.used.set(id, at);
-      this.log.warn({ err: error }, 'sessions: could not write last-used times; will retry');
-    }
   }
 }

@@ -7,17 +7,19 @@
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { A } from '@solidjs/router';
-import { passwordProblem, usernameSchema, type UserAccountInfo, type UserInfo } from '@kaipan/shared';
+import { usernameSchema, type UserAccountInfo, type UserInfo } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeAccountError } from '../../lib/account-errors';
 import { formatLocalDateTime } from '../../lib/display';
-import { describeError, locale, t, type MessageKey } from '../../lib/i18n';
+import { describeError, locale, t } from '../../lib/i18n';
 import { isAdmin } from '../../stores/session';
 import { showToast } from '../../stores/toasts';
 import { AppHeader } from '../../components/app-header';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../../components/ui';
-import { PasswordField } from '../../components/password-field';
+import { PasswordField, newPasswordError } from '../../components/password-field';
+import { UserActiveButton } from '../../components/user-active-button';
+import { AccountNameFields } from '../../components/account-fields';
 import './users.css';
 
 export default function UsersPage(props: { user: UserInfo }): JSX.Element {
@@ -150,27 +152,11 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
                           >
                             {t('users.reset')}
                           </button>
-                          <Show
-                            when={u.active}
-                            fallback={
-                              <button
-                                type="button"
-                                class="btn btn--secondary btn--sm"
-                                onClick={() => setAction({ kind: 'activate', user: u })}
-                              >
-                                {t('users.activate')}
-                              </button>
-                            }
-                          >
-                            <button
-                              type="button"
-                              class="btn btn--secondary btn--sm users-table__deactivate"
-                              disabled={u.id === props.self.id}
-                              onClick={() => setAction({ kind: 'deactivate', user: u })}
-                            >
-                              {t('users.deactivate')}
-                            </button>
-                          </Show>
+                          <UserActiveButton
+                            user={u}
+                            selfId={props.self.id}
+                            onChoose={(kind) => setAction({ kind, user: u })}
+                          />
                         </td>
                       </tr>
                     )}
@@ -309,8 +295,8 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (username: st
     const name = username().trim();
     if (!name || !displayName().trim() || !password()) return void setError(t('firstRun.missing'));
     if (!usernameSchema.safeParse(name).success) return void setError(t('username.rule'));
-    const rule = passwordProblem(password(), name);
-    if (rule) return void setError(t(`password.rule.${rule}` as MessageKey));
+    const problem = newPasswordError(password(), name);
+    if (problem) return void setError(problem);
     setBusy(true);
     setError(null);
     try {
@@ -333,31 +319,16 @@ function CreateUserDialog(props: { onClose: () => void; onCreated: (username: st
       onClose={props.onClose}
       onSubmit={() => void submit()}
     >
-      <label class="field">
-        <span class="field__label">{t('users.username')}</span>
-        <input
-          class="input"
-          name="username"
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck={false}
-          value={username()}
-          onInput={(e) => setUsername(e.currentTarget.value.toLowerCase())}
-          disabled={busy()}
-        />
-        <span class="field__hint">{t('username.rule')}</span>
-      </label>
-      <label class="field">
-        <span class="field__label">{t('users.displayName')}</span>
-        <input
-          class="input"
-          name="display-name"
-          autocomplete="off"
-          value={displayName()}
-          onInput={(e) => setDisplayName(e.currentTarget.value)}
-          disabled={busy()}
-        />
-      </label>
+      <AccountNameFields
+        usernameLabel={t('users.username')}
+        username={username()}
+        onUsername={setUsername}
+        displayNameLabel={t('users.displayName')}
+        displayName={displayName()}
+        onDisplayName={setDisplayName}
+        autocomplete="other"
+        disabled={busy()}
+      />
       <PasswordField
         label={t('users.password')}
         name="password"
@@ -384,8 +355,8 @@ function ResetPasswordDialog(props: {
 
   const submit = async (): Promise<void> => {
     if (typed()) {
-      const rule = passwordProblem(password(), props.user.username);
-      if (rule) return void setError(t(`password.rule.${rule}` as MessageKey));
+      const problem = newPasswordError(password(), props.user.username);
+      if (problem) return void setError(problem);
     }
     setBusy(true);
     setError(null);
