@@ -381,7 +381,12 @@ async function fault(
     // No lock that could not be confirmed: a lock sent while the screens showed "database down" is refused.
     // With several hub processes each finds PostgreSQL back on its own (a poll every 250 ms): the
     // first "up" any screen heard is when some hub — maybe the one a storm lock went to — sold again.
-    const downAt = watcher.heard.slice(heardFrom[0]).find((h) => h.status.postgres === 'down')!.at;
+    // Each hub also finds the outage on its own: a lock counts once EVERY screen was told "down" (the
+    // latest first "down" across the watchers — they sit on different hubs), so a lock that reached a
+    // hub whose own poll had not yet seen the outage is not mistaken for one sold against the rule.
+    const downAt = Math.max(
+      ...watchers.map((w, i) => w.heard.slice(heardFrom[i]).find((h) => h.status.postgres === 'down')?.at ?? -Infinity),
+    );
     const upHeard = Math.min(
       ...watchers.map(
         (w, i) => w.heard.slice(heardFrom[i]).find((h) => h.at > downAt && h.status.postgres === 'up')?.at ?? Infinity,
