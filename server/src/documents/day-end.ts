@@ -28,6 +28,7 @@ import {
   METHOD_LABELS,
   put,
   type Row,
+  unbrokenWords,
   sectionTitle,
   signatureBlock,
   tableHeight,
@@ -180,6 +181,7 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
     flow.y += mm(8);
   } else {
     const w = flow.width;
+    const methodWidth = w * 0.13;
     const rows: Row[] = input.payments.map((p, i) => {
       const grey = p.status === 'VOIDED' ? INK.faint : undefined;
       const c = (text: string, extra: Partial<Cell> = {}): Cell => ({
@@ -194,7 +196,15 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
         c(KIND_LABELS[p.kind].zh),
         c(p.payer),
         c(p.reference ?? '—'),
-        c(p.methods.map((m) => METHOD_LABELS[m].zh).join('+')),
+        c(
+          unbrokenWords(
+            doc,
+            p.methods.map((m) => METHOD_LABELS[m].zh),
+            '+',
+            methodWidth,
+            { size: 8 },
+          ),
+        ),
         c(`${p.kind === 'REFUND' ? '−' : ''}${formatFen(p.amount)}`, { bold: p.status !== 'VOIDED' }),
         c(STATUS_LABELS[p.status]),
       ];
@@ -207,7 +217,7 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
         { width: w * 0.08 },
         { width: w * 0.12 },
         { width: w * 0.11 },
-        { width: w * 0.13 },
+        { width: methodWidth },
         { width: w * 0.15, align: 'right' },
         { width: w * 0.13 },
       ],

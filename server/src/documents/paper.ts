@@ -442,6 +442,35 @@ const asCell = (c: string | Cell): Cell => (typeof c === 'string' ? { text: c } 
 const CELL_PAD_X = mm(1.8);
 const CELL_PAD_Y = mm(1.3);
 
+/**
+ * Joins words with `separator` for a table cell of `columnWidth`, breaking lines only between words:
+ * pdfkit may break Chinese text between any two characters, so "微信支付+银行卡" in a narrow column
+ * would print 银行 on one line and 卡 on the next.
+ */
+export function unbrokenWords(
+  doc: Pdf,
+  words: readonly string[],
+  separator: string,
+  columnWidth: number,
+  style: Style,
+): string {
+  doc.font(style.bold ? FONT.bold : FONT.regular).fontSize(style.size);
+  const room = columnWidth - 2 * CELL_PAD_X;
+  const lines: string[] = [];
+  words.forEach((word, i) => {
+    const last = lines.length - 1;
+    const joined = last >= 0 ? `${lines[last]}${separator}${word}` : word;
+    // A line that goes on ends with the separator: it has to fit too.
+    const trailing = i < words.length - 1 ? separator : '';
+    if (last >= 0 && doc.widthOfString(joined + trailing) <= room) lines[last] = joined;
+    else if (last >= 0) {
+      lines[last] += separator;
+      lines.push(word);
+    } else lines.push(word);
+  });
+  return lines.join('\n');
+}
+
 function rowHeight(doc: Pdf, spec: TableSpec, row: Row): number {
   let h = 0;
   row.forEach((raw, i) => {

@@ -34,6 +34,8 @@ afterAll(async () => {
 interface ReadBack {
   /** pdftotext output with all whitespace removed (CJK layout breaks lines anywhere). */
   flat: string;
+  /** pdftotext -raw output as it is, line breaks kept. */
+  text: string;
   pages: number;
   widthMm: number;
   heightMm: number;
@@ -52,6 +54,7 @@ async function readBack(pdf: Buffer): Promise<ReadBack> {
   const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
   return {
     flat: text.replace(/\s+/g, ''),
+    text,
     pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1] ?? 0),
     widthMm: Number(size?.[1]) / PT_PER_MM,
     heightMm: Number(size?.[2]) / PT_PER_MM,
@@ -491,6 +494,19 @@ describe('renderDayEnd', () => {
     const doc = await readBack(await renderDayEnd(sampleDayEnd({}, 120), fonts));
     expect(doc.pages).toBeGreaterThanOrEqual(3);
     expectAll(doc, ['KP2026-000120', 'KP2026-000121', `第 ${doc.pages} 页 共 ${doc.pages} 页`, '出纳 Cashier']);
+  });
+
+  it('breaks a payment of several methods only between methods, never inside a name (银行/卡)', async () => {
+    const base = sampleDayEnd({}, 1);
+    const payments = [{ ...base.payments[0]!, methods: ['WECHAT', 'BANK_CARD', 'ALIPAY', 'CASH'] as const }];
+    const doc = await readBack(
+      await renderDayEnd({ ...base, payments: payments.map((p) => ({ ...p, methods: [...p.methods] })) }, fonts),
+    );
+    const lines = doc.text.split('\n').map((l) => l.trim());
+    // Each method name stands whole on a line; the line breaks fall after a "+".
+    for (const name of ['微信支付', '银行卡', '支付宝', '现金']) expect(lines.some((l) => l.includes(name))).toBe(true);
+    expect(doc.text).not.toMatch(/银行\n卡|微信\n支付|支付\n宝/);
+    expect(lines).not.toContain('+');
   });
 
   it('says so when the day had no payments', async () => {
