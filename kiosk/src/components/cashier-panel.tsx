@@ -23,6 +23,7 @@ import {
   PaymentStatus,
   ReceiptTag,
   Spinner,
+  SubscriptionStatusBadge,
 } from './cashier-ui';
 
 export type PanelTarget = { kind: 'subscription'; id: string } | { kind: 'registration'; id: string };
@@ -394,9 +395,7 @@ function SubscriptionHead(props: {
       <div class="c-panel__title">
         <span class="c-panel__kind">{ct('panel.subscription')}</span>
         <h2>{s().unitCode}</h2>
-        <Badge tone={s().status === 'ACTIVE' ? 'ok' : s().status === 'CANCELLED' ? 'bad' : 'neutral'}>
-          {ct(`subStatus.${s().status}`)}
-        </Badge>
+        <SubscriptionStatusBadge status={s().status} />
         <Show when={s().refundState === 'DUE'}>
           <Badge tone="bad">{ct('sub.refundDue')}</Badge>
         </Show>

@@ -5,10 +5,12 @@
 import { For, Show, createRoot, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import {
   amountInCapitals,
+  type CashierSubscription,
   MAX_CAPITALS_FEN,
   type PaymentInfo,
   type PaymentLineBody,
   type ReceiptInfo,
+  STATUS_COLORS,
 } from '@kaipan/shared';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
@@ -132,6 +134,26 @@ export function Badge(props: { tone?: Tone; children: JSX.Element; title?: strin
   return (
     <span class={`c-badge c-badge--${props.tone ?? 'neutral'}`} title={props.title} data-testid={props.testid}>
       {props.children}
+    </span>
+  );
+}
+
+/** Unit status colours of a subscription's states (board, grid and desk agree: 已认购 is red everywhere). */
+const SUBSCRIPTION_STATUS_COLORS: Partial<Record<CashierSubscription['status'], { bg: string; fg: string }>> = {
+  ACTIVE: STATUS_COLORS.SUBSCRIBED,
+  CONTRACTED: STATUS_COLORS.CONTRACTED,
+};
+
+/** 已认购 / 已签约 in the board's colours; 已退房 and 已换房 (no longer holding the unit) in grey. */
+export function SubscriptionStatusBadge(props: { status: CashierSubscription['status'] }): JSX.Element {
+  const colors = (): { bg: string; fg: string } | undefined => SUBSCRIPTION_STATUS_COLORS[props.status];
+  return (
+    <span
+      class="c-badge c-badge--neutral"
+      style={colors() ? { background: colors()!.bg, color: colors()!.fg } : undefined}
+      data-status={props.status}
+    >
+      {ct(`subStatus.${props.status}`)}
     </span>
   );
 }

@@ -6,8 +6,8 @@ export const cashierDeskMessages = defineMessages({
   'desk.searchPlaceholder': ['房号、手机号或编号', 'Unit, phone or number'],
   'desk.search': ['查询', 'Search'],
   'desk.searchHint': [
-    '可输入房号 A-0101、买家手机号、排号 A012、认筹号 R0007、收据号 KP2026-000012 或文件编号，按 Enter 查询',
-    'Unit A-0101, buyer phone, queue number A012, registration R0007, receipt KP2026-000012 or a document id — press Enter',
+    '可输入房号 1-1802、买家手机号、排号 A012、认筹号 R0007、收据号 KP2026-000012 或文件编号，按 Enter 查询',
+    'Unit 1-1802, buyer phone, queue number A012, registration R0007, receipt KP2026-000012 or a document id — press Enter',
   ],
   'desk.searching': ['正在查询…', 'Searching…'],
   'desk.searchFailed': ['查询失败', 'Search failed'],

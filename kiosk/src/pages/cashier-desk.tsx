@@ -6,7 +6,17 @@
 import { For, Match, Show, Switch, createEffect, createSignal, on, onCleanup, onMount, type JSX } from 'solid-js';
 import { useSearchParams } from '@solidjs/router';
 import type { CashierLookup, CashierRegistration, CashierSubscription, PaymentInfo } from '@kaipan/shared';
-import { Badge, Countdown, Empty, Failure, KindTag, Loading, PaymentStatus, Spinner } from '../components/cashier-ui';
+import {
+  Badge,
+  Countdown,
+  Empty,
+  Failure,
+  KindTag,
+  Loading,
+  PaymentStatus,
+  Spinner,
+  SubscriptionStatusBadge,
+} from '../components/cashier-ui';
 import { CashierPanel, type PanelTarget } from '../components/cashier-panel';
 import { ct, describe, money, timeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
@@ -112,7 +122,7 @@ export default function CashierDeskPage(): JSX.Element {
               <Empty icon="search" title={ct('desk.emptyTitle')} hint={ct('desk.emptyHint')}>
                 <ul class="c-examples">
                   <li>
-                    <kbd>A-0101</kbd> {ct('desk.exUnit')}
+                    <kbd>1-1802</kbd> {ct('desk.exUnit')}
                   </li>
                   <li>
                     <kbd>13812345678</kbd> {ct('desk.exPhone')}
@@ -287,7 +297,7 @@ export function SubscriptionRow(props: {
         <span class="c-row__price">{money(s().price)}</span>
         <span class="c-row__badges">
           <Show when={s().status !== 'ACTIVE'}>
-            <Badge tone={s().status === 'CANCELLED' ? 'bad' : 'neutral'}>{ct(`subStatus.${s().status}`)}</Badge>
+            <SubscriptionStatusBadge status={s().status} />
           </Show>
           <Show when={s().refundState === 'DUE'}>
             <Badge tone="bad" testid="refund-due">
