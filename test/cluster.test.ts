@@ -62,11 +62,13 @@ async function follow(url: string, auth: object, projectId: string): Promise<Fol
   const f: Follower = { socket, live: new LiveProject(), disconnects: 0, recoveries: [], orderViolations: 0 };
   let downAt = 0;
   let lastSeen = 0;
-  const join = async () => {
+  // LiveProject's join protocol (frames racing the answer are held; only the latest join loads).
+  const join = async (): Promise<void> => {
+    const ticket = f.live.join();
     const ack = await emitAck<ProjectSnapshot>(socket, 'project:join', { projectId });
     if (!ack.ok) throw new Error(ack.error.code);
-    f.live.load(ack.data);
-    lastSeen = ack.data.seq;
+    if (!f.live.load(ack.data, ticket)) void join();
+    lastSeen = Math.max(lastSeen, ack.data.seq);
     if (downAt) {
       f.recoveries.push(Date.now() - downAt);
       downAt = 0;

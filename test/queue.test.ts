@@ -190,6 +190,46 @@ describe('taking a number', () => {
     ]);
   });
 
+  it('takes queued behind a busy category are all served in order, never a 500; the other category is not held up', async () => {
+    // The VIP counter row held for 3 s (longer than Prisma's default 2 s to start a transaction):
+    // before, the waiting takes held every pooled connection and the next ones gave up (P2028 → 500).
+    const { projectId, key } = await freshProject();
+    const vip = await server.db.queueCategory.findUniqueOrThrow({
+      where: { projectId_code: { projectId, code: 'VIP' } },
+    });
+    let held!: () => void;
+    const locked = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    let released = false;
+    const holder = server.db
+      .$transaction(
+        async (tx) => {
+          await tx.$queryRaw`SELECT id FROM queue_categories WHERE id = ${vip.id}::uuid FOR UPDATE`;
+          held();
+          await tx.$executeRaw`SELECT pg_sleep(3)`;
+        },
+        { timeout: 20_000 },
+      )
+      .then(() => {
+        released = true;
+      });
+    await locked;
+    const takes = server.config.pgPoolSize + 6;
+    const waiting = Promise.all(
+      Array.from({ length: takes }, () => take(projectId, { category: 'VIP', phone: phone() }, key)),
+    );
+    // Waiting VIP takes hold at most one pooled connection: a GEN take is answered meanwhile.
+    expect((await take(projectId, { category: 'GEN', phone: phone() }, key)).status).toBe(201);
+    expect(released).toBe(false);
+    const results = await waiting;
+    await holder;
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: takes }, () => 201));
+    expect(results.map((r) => r.body.ticket.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: takes }, (_, i) => i + 1),
+    );
+  });
+
   it('validates the request and who is asking', async () => {
     const pid = server.fixture.projectId;
     expect((await take(pid, { category: 'VIP' })).status).toBe(400);

@@ -3,9 +3,10 @@
  * Figures are printed for the issue notes; they are not asserted (speed is measured by benchmarks).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveProject, type ConfirmResult, type LockResult, type ProjectSnapshot } from '@kaipan/shared';
+import type { ConfirmResult, LockResult, ProjectSnapshot } from '@kaipan/shared';
 import { emitAck, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
+import { followProject } from './support/follow.js';
 
 let server: TestServer;
 let sockets: HubClient[] = [];
@@ -19,21 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/** Follow the project as a board would, checking seq order on every frame. */
-async function follow(board: HubClient): Promise<LiveProject> {
-  const live = new LiveProject();
-  const resync = async () => {
-    const ack = await emitAck<ProjectSnapshot>(board, 'project:join', { projectId: server.fixture.projectId });
-    if (!ack.ok) throw new Error(ack.error.code);
-    live.load(ack.data);
-  };
-  board.on('units:changed', (frame) => {
-    if (!live.apply(frame)) void resync();
-  });
-  await resync();
-  return live;
-}
 
 async function dbStatuses(): Promise<Map<string, string>> {
   const rows = await server.db.unit.findMany({
@@ -88,7 +74,8 @@ describe('races', () => {
 
   it('100 sockets × 2,000 random lock/confirm/release operations over 60 units: PostgreSQL, mirror and a board agree', async () => {
     const boardSocket = await server.connect({ deviceKey: TEST_BOARD_KEY });
-    const board = await follow(boardSocket);
+    // Joined right after the previous test's confirms: their frames may still be on the way.
+    const { live: board } = await followProject(boardSocket, server.fixture.projectId);
     const players = sockets.slice(0, 100);
     const units = server.fixture.unitIds;
     let seed = 42;
@@ -151,6 +138,7 @@ describe('races', () => {
     const deadline = Date.now() + 5_000;
     while (board.seq < mirror.seq && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(board.seq).toBe(mirror.seq);
+    // Every change reached the board in order: it never had to reload a snapshot to catch up.
     expect(board.gaps).toBe(0);
 
     const db = await dbStatuses();

@@ -4,9 +4,10 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveProject, type ConfirmResult, type LockResult, type ProjectSnapshot } from '@kaipan/shared';
+import type { ConfirmResult, LockResult, ProjectSnapshot } from '@kaipan/shared';
 import { emitAck, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { TEST_BOARD_KEY } from './support/fixture.js';
+import { followProject } from './support/follow.js';
 
 let server: TestServer;
 let redis: Redis;
@@ -40,23 +41,8 @@ afterAll(async () => {
 describe('Redis comes back empty', () => {
   it('rebuilds the mirror, drops locks, refuses late confirms, and screens resynchronise', async () => {
     const [s1, s2] = sockets as [HubClient, HubClient];
-    const board = await server.connect({ deviceKey: TEST_BOARD_KEY });
-    const live = new LiveProject();
-    let resyncs = 0;
-    const join = async () => {
-      const ack = await emitAck<ProjectSnapshot>(board, 'project:join', { projectId: server.fixture.projectId });
-      if (ack.ok) live.load(ack.data);
-    };
-    board.on('units:changed', (f) => {
-      if (!live.apply(f)) void join();
-    });
-    board.on('project:changed', (e) => {
-      if (e.resync) {
-        resyncs += 1;
-        void join();
-      }
-    });
-    await join();
+    const board = await followProject(await server.connect({ deviceKey: TEST_BOARD_KEY }), server.fixture.projectId);
+    const { live } = board;
 
     const [soldUnit, lockedUnit] = server.fixture.unitIds as [string, string];
     const l1 = await emitAck<LockResult>(s1, 'unit:lock', { unitId: soldUnit });
@@ -78,8 +64,8 @@ describe('Redis comes back empty', () => {
 
     // The watchdog (or the next command) rebuilds; the board is told to resync.
     const deadline = Date.now() + 5_000;
-    while (resyncs === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(resyncs).toBeGreaterThan(0);
+    while (board.resyncs === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(board.resyncs).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(live.seq).toBeGreaterThan(seqBefore);
     expect(live.units.get(soldUnit)?.status).toBe('SUBSCRIBED');
@@ -103,16 +89,7 @@ describe('Redis comes back empty', () => {
   });
 
   it('heals a mirror that missed a committed change (a process died between commit and mirror update)', async () => {
-    const board = await server.connect({ deviceKey: TEST_BOARD_KEY });
-    const live = new LiveProject();
-    const join = async () => {
-      const ack = await emitAck<ProjectSnapshot>(board, 'project:join', { projectId: server.fixture.projectId });
-      if (ack.ok) live.load(ack.data);
-    };
-    board.on('units:changed', (f) => {
-      if (!live.apply(f)) void join();
-    });
-    await join();
+    const { live } = await followProject(await server.connect({ deviceKey: TEST_BOARD_KEY }), server.fixture.projectId);
     const unitId = server.fixture.unitIds[39]!;
     expect(live.units.get(unitId)?.status).toBe('AVAILABLE');
     // Commit a withhold in PostgreSQL only, as if the process had died before touching Redis.

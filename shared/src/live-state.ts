@@ -42,24 +42,66 @@ export function applyChange(unit: UnitState, change: UnitChange): UnitState {
   return next;
 }
 
-/** A plain-Map follower (used by tests, load-test clients and the board's stats). */
+/**
+ * A plain-Map follower (used by tests, load-test clients and the board's stats), with the join
+ * protocol every follower needs:
+ * - frames that arrive while a snapshot is awaited (before the first one, or after a gap) are held
+ *   and applied after it: the server joins the rooms before it reads the snapshot, so frames it
+ *   sends meanwhile may overtake the answer (older ones are then dropped by seq, newer ones apply);
+ * - only the answer to the latest join loads: an earlier one may predate frames already applied
+ *   (loading it would move the state back) or the moment a later join left and re-joined the rooms.
+ * Judging such frames against the state as if no snapshot were coming reports gaps that are not
+ * there, and each needless re-join can start the next (a cascade of reloads under load).
+ *
+ * Use: `const ticket = live.join()` just before sending `project:join`, then
+ * `live.load(snapshot, ticket)`; on `false` from `apply` or `load`, join again.
+ */
 export class LiveProject {
   seq = 0;
   paused = false;
   units = new Map<string, UnitState>();
+  /** Frames that did not follow on from the state: a change the server never delivered. */
   gaps = 0;
+  /** Frames received while a snapshot is awaited (null while following). None is loaded yet. */
+  private held: UnitsChangedFrame[] | null = [];
+  /** The latest join asked for (its answer is the one to load). */
+  private ticket = 0;
 
-  load(snapshot: ProjectSnapshot): void {
+  /** A snapshot is being asked for (call just before sending `project:join`): returns its ticket. */
+  join(): number {
+    this.held ??= [];
+    this.ticket += 1;
+    return this.ticket;
+  }
+
+  /**
+   * Load the answer to join `ticket` (default: the latest) and apply the frames held meanwhile.
+   * The answer to an earlier join is ignored (the latest's is on its way). Returns false when a
+   * held frame does not follow on from the snapshot: the caller must join again.
+   */
+  load(snapshot: ProjectSnapshot, ticket = this.ticket): boolean {
+    if (ticket !== this.ticket) return true;
     this.seq = snapshot.seq;
     this.paused = snapshot.paused;
     this.units = new Map(snapshot.units.map((u) => [u.id, u]));
+    const held = this.held ?? [];
+    this.held = null;
+    const missing = held.findIndex((frame) => !this.apply(frame));
+    if (missing < 0) return true;
+    this.held = held.slice(missing); // the frame after the gap and every later one wait for the next snapshot
+    return false;
   }
 
-  /** Returns false on a gap: the caller must load a new snapshot. */
+  /** Returns false on a gap: the caller must join again (frames are held until that snapshot loads). */
   apply(frame: UnitsChangedFrame): boolean {
+    if (this.held) {
+      this.held.push(frame);
+      return true;
+    }
     const plan = planFrame(this.seq, frame);
     if (plan.kind === 'gap') {
       this.gaps += 1;
+      this.held = [frame];
       return false;
     }
     if (plan.kind === 'apply') {

@@ -26,8 +26,8 @@ import type { Principal, UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from '../services/audit.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
-/** Decisions wait for a pooled connection and for the row locks of a racing decision or executor. */
-const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+/** Decisions wait for the row locks of a racing decision or executor (a connection: db.ts's default wait). */
+const TX_OPTIONS = { timeout: 30_000 } as const;
 
 /** The request as the workflow sees it: every kind has these, whatever its table calls them. */
 export interface ApprovalRequest {

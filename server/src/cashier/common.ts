@@ -10,8 +10,8 @@ import { type Prisma, pgErrorCode } from '../infra/db.js';
 import type { Principal, UserPrincipal } from '../domain/principal.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
-/** Interactive transactions wait for a pooled connection and for the row locks of a racing cashier. */
-export const TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+/** Interactive transactions wait for the row locks of a racing cashier (a connection: db.ts's default wait). */
+export const TX_OPTIONS = { timeout: 30_000 } as const;
 
 export type Client = Db | Tx;
 

@@ -13,8 +13,8 @@ import { toAuditRow, type AuditRow } from '../services/audit.js';
 import type { ChangePricing } from './pricing.js';
 import { subscriptionInclude, type SubscriptionRow } from './views.js';
 
-/** Interactive transactions wait for a pooled connection and for a racing executor's row lock. */
-export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+/** Interactive transactions wait for a racing executor's row lock (a connection: db.ts's default wait). */
+export const TX_OPTIONS = { timeout: 20_000 } as const;
 
 export const json = (v: unknown): Prisma.InputJsonValue => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 

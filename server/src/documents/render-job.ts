@@ -14,7 +14,7 @@ import type { DocumentRenderJob, RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from '../services/audit.js';
 import { countPdfPages, latestDocument, sha256, verifyUrlOf } from './versions.js';
 
-const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+const TX_OPTIONS = { timeout: 20_000 } as const;
 
 /** The renderer input with its identity filled in. */
 function complete(

@@ -41,17 +41,28 @@ class PrismaPgSerialTransactions extends PrismaPg {
   }
 }
 
+/** How long a query or a transaction waits for a pooled connection (then SERVICE_UNAVAILABLE). */
+const CONNECTION_WAIT_MS = 10_000;
+/** How long an interactive transaction may stay open: a few statements, each bounded by statement_timeout. */
+const TRANSACTION_TIMEOUT_MS = 20_000;
+
 export function createDb(databaseUrl: string, poolSize: number, statementTimeoutMs = 8_000): Db {
   const adapter = new PrismaPgSerialTransactions({
     connectionString: databaseUrl,
     max: poolSize,
     // Bounded waits: a confirm holds its lock "confirming" for CONFIRM_GRACE_MS, which must exceed
     // the time to get a connection plus the longest statement.
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
     statement_timeout: statementTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  // A transaction waits for a connection as long as a query does, and may last as long as the
+  // statements it waits on: Prisma's defaults (2 s to start, 5 s in all) gave up on transactions
+  // that were only queued behind others (P2028: kiosk takes under load answered 500).
+  return new PrismaClient({
+    adapter,
+    transactionOptions: { maxWait: CONNECTION_WAIT_MS, timeout: TRANSACTION_TIMEOUT_MS },
+  });
 }
 
 /** Open the pool's connections up front so a launch-morning burst does not pay for handshakes. */

@@ -36,8 +36,8 @@ import type { Logger } from './logger.js';
 import { createInitialPriceList } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 
-/** A building of a few thousand units must not hit Prisma's 5 s default. */
-const TX_OPTIONS = { timeout: 60_000, maxWait: 10_000 } as const;
+/** A building of a few thousand units takes longer than db.ts's default transaction timeout. */
+const TX_OPTIONS = { timeout: 60_000 } as const;
 
 interface LayoutFacts {
   id: string;

@@ -74,6 +74,17 @@ describe('unavailableDependency', () => {
     expect(toErrorBody(error, silent).status).toBe(500);
   });
 
+  it('a transaction that could not start or finish in time (Prisma P2028) is busy, not a bug: SERVICE_UNAVAILABLE, health not told', () => {
+    const noted: string[] = [];
+    const error = prismaError('P2028');
+    error.message = 'Transaction API error: Unable to start a transaction in the given time.';
+    expect(toErrorBody(error, silent, { noteFailure: (d) => noted.push(d) })).toMatchObject({
+      status: 503,
+      body: { code: 'SERVICE_UNAVAILABLE', details: { dependency: 'postgres' } },
+    });
+    expect(noted).toEqual([]);
+  });
+
   it('tells the health monitor, which checks at once', () => {
     const noted: string[] = [];
     toErrorBody(pgError('57P01', 'x'), silent, { noteFailure: (d) => noted.push(d) });

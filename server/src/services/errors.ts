@@ -19,6 +19,18 @@ export function toErrorBody(
   health?: DependencyFailureSink,
 ): { status: number; body: ErrorBody } {
   if (error instanceof AppError) return { status: ERROR_HTTP_STATUS[error.code], body: error.toBody() };
+  if (isTransactionNotInTime(error)) {
+    // Busy, not down (the health monitor is not told): the transaction was rolled back, a retry is safe.
+    log.warn({ err: error }, 'a transaction could not start or finish in time');
+    return {
+      status: ERROR_HTTP_STATUS.SERVICE_UNAVAILABLE,
+      body: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: ERROR_MESSAGES.SERVICE_UNAVAILABLE,
+        details: { dependency: 'postgres' },
+      },
+    };
+  }
   const dependency = unavailableDependency(error);
   if (dependency) {
     health?.noteFailure(dependency);
@@ -30,6 +42,14 @@ export function toErrorBody(
   }
   log.error({ err: error }, 'unexpected error');
   return { status: 500, body: { code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL } };
+}
+
+/**
+ * Prisma P2028: an interactive transaction that did not get a connection within maxWait, or was
+ * still open at its timeout (rolled back). Both mean PostgreSQL is busy; neither committed anything.
+ */
+function isTransactionNotInTime(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2028';
 }
 
 /**

@@ -40,6 +40,7 @@ import {
 } from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import { pgErrorCode } from '../infra/db.js';
+import { Turns } from '../infra/turns.js';
 import { canManage, type Principal } from '../domain/principal.js';
 import type { DocumentJobs, DocumentStore, StoredPdf } from '../jobs/documents.js';
 import { toAuditRow } from './audit.js';
@@ -102,6 +103,8 @@ export class QueueService {
   }
 
   private readonly buyerPage: QueueBuyerPage;
+  /** One issuing transaction per queue category at a time in this process (see take). */
+  private readonly issueTurns = new Turns();
 
   /** Called after every committed change (the hub broadcasts `queue:changed`). */
   onChange(listener: (change: QueueChange) => void): void {
@@ -223,45 +226,49 @@ export class QueueService {
 
     let ticket: TicketRow;
     try {
-      ticket = await this.db.$transaction(async (tx) => {
-        // Row lock on the counter: issues in one category commit one after another; a rollback
-        // (e.g. the same phone won a race) gives the number back, so numbers have no gaps.
-        const rows = await tx.$queryRaw<{ counter: number }[]>`
+      // Issues of one category take turns here first: the ones waiting for the counter's row lock
+      // wait in memory, not on pooled connections (50 kiosk takes once held the whole pool).
+      ticket = await this.issueTurns.run(category.id, () =>
+        this.db.$transaction(async (tx) => {
+          // Row lock on the counter: issues in one category commit one after another; a rollback
+          // (e.g. the same phone won a race) gives the number back, so numbers have no gaps.
+          const rows = await tx.$queryRaw<{ counter: number }[]>`
           UPDATE queue_categories SET counter = counter + 1 WHERE id = ${category.id}::uuid RETURNING counter`;
-        const number = rows[0]!.counter;
-        const created = await tx.queueTicket.create({
-          data: {
-            projectId,
-            categoryId: category.id,
-            number,
-            label: formatTicketLabel(category.prefix, number),
-            phone: buyer.phone,
-            customerId: buyer.customerId,
-            registrationId: buyer.registrationId,
-            token: randomBytes(16).toString('base64url'),
-            sortKey: initialSortKey(number),
-          },
-          include: ticketInclude,
-        });
-        await tx.auditEvent.create({
-          data: toAuditRow({
-            projectId,
-            actor: principal,
-            action: 'queue.ticket.issue',
-            entity: 'queue_ticket',
-            entityId: created.id,
-            after: {
-              label: created.label,
-              category: category.code,
-              phone: maskPhone(buyer.phone),
+          const number = rows[0]!.counter;
+          const created = await tx.queueTicket.create({
+            data: {
+              projectId,
+              categoryId: category.id,
+              number,
+              label: formatTicketLabel(category.prefix, number),
+              phone: buyer.phone,
               customerId: buyer.customerId,
               registrationId: buyer.registrationId,
-              via: body.phone ? 'phone' : 'registration',
+              token: randomBytes(16).toString('base64url'),
+              sortKey: initialSortKey(number),
             },
-          }),
-        });
-        return created;
-      });
+            include: ticketInclude,
+          });
+          await tx.auditEvent.create({
+            data: toAuditRow({
+              projectId,
+              actor: principal,
+              action: 'queue.ticket.issue',
+              entity: 'queue_ticket',
+              entityId: created.id,
+              after: {
+                label: created.label,
+                category: category.code,
+                phone: maskPhone(buyer.phone),
+                customerId: buyer.customerId,
+                registrationId: buyer.registrationId,
+                via: body.phone ? 'phone' : 'registration',
+              },
+            }),
+          });
+          return created;
+        }),
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The same phone was issued a number by a concurrent request: that ticket is the answer.

@@ -64,8 +64,8 @@ export interface ImportOptions {
 
 /** Codes listed per kind of change in the answer. */
 const MAX_LISTED_CODES = 200;
-/** A large import (thousands of units and entries) must not hit Prisma's 5 s default. */
-const TX_OPTIONS = { timeout: 60_000, maxWait: 10_000 } as const;
+/** A large import (thousands of units and entries) takes longer than db.ts's default transaction timeout. */
+const TX_OPTIONS = { timeout: 60_000 } as const;
 
 type Reader = Db | Tx;
 

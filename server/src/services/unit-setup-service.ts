@@ -36,7 +36,7 @@ import type { Logger } from './logger.js';
 import { parsePolicy } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 
-const TX_OPTIONS = { timeout: 60_000, maxWait: 10_000 } as const;
+const TX_OPTIONS = { timeout: 60_000 } as const;
 
 type LayoutRow = {
   id: string;
