@@ -192,6 +192,20 @@ describe('the audit chain of a running server', () => {
       client.release();
     }
     expect(await verifyProjectChain(sql, projectId)).toMatchObject({ problems: [] });
+
+    // The seal may change the seal columns only: the trigger compares every other column of the table.
+    const { rows: columns } = await sql.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'audit_events' ORDER BY ordinal_position`,
+    );
+    const { rows: trigger } = await sql.query<{ def: string }>(
+      `SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgname = 'audit_events_append_only'`,
+    );
+    const definition = trigger[0]!.def;
+    const seal = ['chain_seq', 'chain_hash', 'chain_prev_id', 'sealed_at'];
+    for (const { name } of columns.filter((c) => !seal.includes(c.name))) {
+      expect(definition, `the seal trigger must compare ${name}`).toMatch(new RegExp(`\\bnew\\.${name}\\b`, 'i'));
+      expect(definition, `the seal trigger must compare ${name}`).toMatch(new RegExp(`\\bold\\.${name}\\b`, 'i'));
+    }
   });
 
   it('`npm run audit:verify`: 0 on the intact chain; a row rewritten in SQL → 1 naming it; restored → intact', async () => {

@@ -6,11 +6,11 @@
  */
 import type { Db } from '../../server/src/infra/db.js';
 
-/** Run `statements` (raw SQL, trusted test text) with audit_events' append-only trigger off, in one transaction. */
+/** Run `statements` (raw SQL, trusted test text) with audit_events' append-only triggers off, in one transaction. */
 export async function behindTheAuditRule(db: Db, ...statements: string[]): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    await tx.$executeRawUnsafe('ALTER TABLE audit_events DISABLE TRIGGER USER');
     for (const statement of statements) await tx.$executeRawUnsafe(statement);
-    await tx.$executeRawUnsafe('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    await tx.$executeRawUnsafe('ALTER TABLE audit_events ENABLE TRIGGER USER');
   });
 }

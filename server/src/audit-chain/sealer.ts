@@ -70,6 +70,13 @@ const tipOf = (row: TipRow | undefined): ChainTip =>
  */
 export async function sealOnce(sql: SqlPool, batch = SEAL_BATCH): Promise<number | null> {
   const client = await sql.connect();
+  // A checked-out client is not watched by the pool: PostgreSQL going away between two statements
+  // would otherwise be an unhandled 'error' event (a crash). The failing statement reports it.
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const locked = await client.query<{ ok: boolean }>(
@@ -84,10 +91,13 @@ export async function sealOnce(sql: SqlPool, batch = SEAL_BATCH): Promise<number
     await client.query('COMMIT');
     return sealed;
   } catch (error) {
+    broken ??= error instanceof Error ? error : new Error(String(error));
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A client that failed is discarded, not returned to the pool.
+    client.release(broken);
   }
 }
 
