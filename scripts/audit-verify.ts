@@ -2,6 +2,7 @@
  * Verify a project's tamper-evident audit trail (docs/audit.md):
  *
  *   npm run audit:verify -- --project <id|code> [--expect-head <events>:<hash>]
+ *   npm run audit:verify -- --install [--expect-head <events>:<hash>]   (events of no project)
  *
  * Walks the project's hash chain from its first event, recomputing every hash, and names the first
  * event that was altered, removed or slipped in behind the application's back (in SQL). With
@@ -25,8 +26,10 @@ import { createSqlPool } from '../server/src/infra/sql.js';
 const USAGE = `Verify a project's tamper-evident audit trail.
 
 usage: npm run audit:verify -- --project <id|code> [--expect-head <events>:<hash>]
+       npm run audit:verify -- --install [--expect-head <events>:<hash>]
 
   --project       the project's id (or its code)
+  --install       the install's own chain: the events of no project (sign-in failures, accounts)
   --expect-head   a head printed earlier (e.g. 1234:3f9a1c2b7e0d55aa from the 日报): the chain must
                   still pass through it
 
@@ -46,8 +49,10 @@ class CliError extends Error {
   }
 }
 
-function parseArgs(argv: string[]): { project: string; expectHead: string | null } {
+/** `project` null: the install's chain. */
+function parseArgs(argv: string[]): { project: string | null; expectHead: string | null } {
   let project: string | null = null;
+  let install = false;
   let expectHead: string | null = null;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -58,10 +63,12 @@ function parseArgs(argv: string[]): { project: string; expectHead: string | null
       return v;
     };
     if (name === '--project') project = value();
+    else if (name === '--install') install = true;
     else if (name === '--expect-head') expectHead = value();
     else throw new CliError(`unknown argument "${arg}"\n\n${USAGE}`, 2);
   }
-  if (!project) throw new CliError(`which project? (--project <id>)\n\n${USAGE}`, 2);
+  if (!project && !install) throw new CliError(`which project? (--project <id>, or --install)\n\n${USAGE}`, 2);
+  if (project && install) throw new CliError(`--project or --install, not both\n\n${USAGE}`, 2);
   return { project, expectHead };
 }
 
@@ -81,15 +88,20 @@ async function run(argv: string[]): Promise<number> {
   const sql = createSqlPool(install.url, 2, 0);
   try {
     console.error(`kaipan audit:verify: ${install.where}`);
-    const found = await sql.query<{ id: string; code: string; name: string }>(
-      `SELECT id::text AS id, code, name FROM projects WHERE ${UUID.test(args.project) ? 'id = $1::uuid' : 'code = $1'}`,
-      [args.project],
-    );
-    const project = found.rows[0];
-    if (!project) throw new CliError(`no project "${args.project}"`, 2);
-    console.log(`project ${project.name} (${project.code}, ${project.id})`);
+    let chain: string | null = null;
+    if (args.project === null) console.log("the install's chain (events of no project)");
+    else {
+      const found = await sql.query<{ id: string; code: string; name: string }>(
+        `SELECT id::text AS id, code, name FROM projects WHERE ${UUID.test(args.project) ? 'id = $1::uuid' : 'code = $1'}`,
+        [args.project],
+      );
+      const project = found.rows[0];
+      if (!project) throw new CliError(`no project "${args.project}"`, 2);
+      console.log(`project ${project.name} (${project.code}, ${project.id})`);
+      chain = project.id;
+    }
 
-    const result = await verifyProjectChain(sql, project.id);
+    const result = await verifyProjectChain(sql, chain);
     const { head } = result;
     console.log(
       head.reference
@@ -109,7 +121,7 @@ async function run(argv: string[]): Promise<number> {
           `the printed head ${args.expectHead} is beyond the chain's end (${head.events} events): events were removed from its end`,
         );
       else {
-        const at = await chainHashAt(sql, project.id, expected.events);
+        const at = await chainHashAt(sql, chain, expected.events);
         if (!at?.startsWith(expected.shortHash))
           problems.push(
             `the chain no longer passes through the printed head ${args.expectHead} (event at position ${expected.events} ` +

@@ -400,5 +400,8 @@ describe('sealing after commit (no server running)', () => {
       'SELECT count(*) AS n, max(chain_seq)::text AS max FROM audit_events WHERE project_id IS NULL',
     );
     expect(install.rows[0]).toEqual({ n: '500', max: '500' });
+    const installChain = await verifyProjectChain(sql, null, 300);
+    expect(installChain.problems).toEqual([]);
+    expect(installChain.head).toMatchObject({ projectId: null, events: 500, unsealed: 0 });
   });
 });

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 
 export const chainHeadSchema = z.object({
-  projectId: z.string(),
+  /** The project whose chain this is; null for the install's chain (events of no project). */
+  projectId: z.string().nullable(),
   /** Events sealed in the chain so far: the head's position (0 when none is sealed yet). */
   events: z.number().int().nonnegative(),
   /** SHA-256 of the head, 64 hex digits (null when no event is sealed yet). */

@@ -1,7 +1,8 @@
 /**
  * Reading a project's audit chain: its head (for the 日报, the dispute pack and managers) and its
  * verification (`npm run audit:verify`, scripts/audit-verify.ts). Both read only; sealing is
- * ./sealer.ts.
+ * ./sealer.ts. A chain is named by its project's id, or null for the install's chain (the events of
+ * no project: sign-in failures, accounts).
  */
 import { AppError, type ChainHead, chainReference, SHORT_HASH_LENGTH } from '@kaipan/shared';
 import { type ChainProblem, ChainWalker, toHex } from '../domain/audit-chain.js';
@@ -10,22 +11,28 @@ import type { SqlPool } from '../infra/sql.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 import { type AuditEventRow, EVENT_COLUMNS, eventContent } from './rows.js';
 
+/**
+ * The rows of one chain: `$1` is the project's id, or null for the install's chain (each branch can
+ * use its own partial index: audit_events_chain, audit_events_install_chain).
+ */
+const IN_CHAIN = '(project_id = $1::uuid OR ($1::uuid IS NULL AND project_id IS NULL))';
+
 const HEAD_SQL = `
   SELECT id::text AS id, chain_seq::text AS seq, chain_hash AS hash, sealed_at FROM audit_events
-  WHERE project_id = $1::uuid AND chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1`;
+  WHERE ${IN_CHAIN} AND chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1`;
 
 const UNSEALED_COUNT_SQL = `
   SELECT count(*)::int AS n, min(id)::text AS first, max(id)::text AS last FROM audit_events
-  WHERE chain_seq IS NULL AND project_id = $1::uuid`;
+  WHERE chain_seq IS NULL AND ${IN_CHAIN}`;
 
 const CHAIN_PAGE_SQL = `
   SELECT ${EVENT_COLUMNS}, chain_seq::text AS seq, chain_hash AS hash, chain_prev_id::text AS prev_id, sealed_at
   FROM audit_events
-  WHERE project_id = $1::uuid AND chain_seq > $2::bigint
+  WHERE ${IN_CHAIN} AND chain_seq > $2::bigint
   ORDER BY chain_seq LIMIT $3`;
 
 /** The head of a project's chain (one index probe, plus a count of the few events not sealed yet). */
-export async function readChainHead(sql: SqlPool, projectId: string): Promise<ChainHead> {
+export async function readChainHead(sql: SqlPool, projectId: string | null): Promise<ChainHead> {
   const [head, unsealed] = await Promise.all([
     sql.query<{ id: string; seq: string; hash: Buffer; sealed_at: Date }>(HEAD_SQL, [projectId]),
     sql.query<{ n: number }>(UNSEALED_COUNT_SQL, [projectId]),
@@ -39,7 +46,7 @@ export async function readChainHead(sql: SqlPool, projectId: string): Promise<Ch
 }
 
 function toChainHead(
-  projectId: string,
+  projectId: string | null,
   head: { seq: bigint; hash: Uint8Array; id: string; sealedAt: Date } | null | undefined,
   unsealed: number,
 ): ChainHead {
@@ -72,7 +79,7 @@ export interface ChainVerification {
  */
 export async function verifyProjectChain(
   sql: SqlPool,
-  projectId: string,
+  projectId: string | null,
   pageSize = 5_000,
 ): Promise<ChainVerification> {
   const walker = new ChainWalker();
@@ -123,9 +130,9 @@ export class AuditChainService {
 }
 
 /** The hash of the event at a chain position (hex), or null when the chain is shorter. */
-export async function chainHashAt(sql: SqlPool, projectId: string, seq: number): Promise<string | null> {
+export async function chainHashAt(sql: SqlPool, projectId: string | null, seq: number): Promise<string | null> {
   const { rows } = await sql.query<{ hash: Buffer | null }>(
-    'SELECT chain_hash AS hash FROM audit_events WHERE project_id = $1::uuid AND chain_seq = $2::bigint',
+    `SELECT chain_hash AS hash FROM audit_events WHERE ${IN_CHAIN} AND chain_seq = $2::bigint`,
     [projectId, seq],
   );
   const hash = rows[0]?.hash;
