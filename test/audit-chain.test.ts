@@ -121,6 +121,9 @@ describe('the audit chain of a running server', () => {
       headEventId: rows.at(-1)!.id,
     });
 
+    // What the 日报 and the dispute pack print: the same head.
+    expect(await server.kaipan.services.auditChain.headForPrint(projectId)).toEqual(head);
+
     // The other project's chain is its own.
     const other = await readChainHead(sql, server.fixture.otherProjectId);
     expect(other.hash).not.toBe(head.hash);

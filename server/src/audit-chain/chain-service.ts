@@ -118,13 +118,18 @@ export class AuditChainService {
     private readonly directory: ProjectDirectory,
   ) {}
 
-  /**
-   * The head of the project's chain, for managers (GET /api/projects/:projectId/audit/chain-head);
-   * other services (the 日报, the dispute pack) call `readChainHead` after their own access check.
-   */
+  /** The head of the project's chain, for managers (GET /api/projects/:projectId/audit/chain-head). */
   async head(principal: Principal, projectId: string): Promise<ChainHead> {
     await this.directory.assertAccess(principal, projectId);
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can read the audit chain.');
+    return readChainHead(this.sql, projectId);
+  }
+
+  /**
+   * The head of the project's chain with no access check: for services that print it on what they
+   * produce after checking access themselves (the 日报, the dispute pack).
+   */
+  headForPrint(projectId: string): Promise<ChainHead> {
     return readChainHead(this.sql, projectId);
   }
 }
