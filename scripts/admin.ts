@@ -9,9 +9,8 @@
  *   npm run admin -- list-users
  *
  * Which database: DATABASE_URL when set; otherwise the embedded one of KAIPAN_DATA_DIR (default
- * .kaipan) as `npm start` uses it — the running server's PostgreSQL when it is up (its port from
- * `postmaster.pid`), else started for the duration of the command. Pending migrations are applied
- * first (an empty install can get its administrator before the first `npm start`).
+ * .kaipan) as `npm start` uses it (server/src/infra/install-database.ts). Pending migrations are
+ * applied first (an empty install can get its administrator before the first `npm start`).
  *
  * The password comes from KAIPAN_PASSWORD; when unset and stdin is a terminal it is asked for
  * (hidden, twice). It is never an argument: arguments show up in `ps` and shell history.
@@ -22,17 +21,9 @@
  * 2 bad usage.
  */
 import os from 'node:os';
-import path from 'node:path';
 import { AppError, PROJECT_ROLES, passwordProblem, type PasswordRule, type ProjectRole } from '@kaipan/shared';
 import { createDb, type Db } from '../server/src/infra/db.js';
-import {
-  embeddedDatabaseUrl,
-  runningPostmaster,
-  startEmbeddedPostgres,
-  type EmbeddedPostgresHandle,
-} from '../server/src/infra/embedded-postgres.js';
-import { applyMigrations } from '../server/src/infra/migrate.js';
-import { findFreePort } from '../server/src/infra/ports.js';
+import { openInstallDatabase } from '../server/src/infra/install-database.js';
 import type { CommandLineActor } from '../server/src/services/audit.js';
 import { setMembership } from '../server/src/services/member-service.js';
 import {
@@ -166,36 +157,16 @@ async function readPassword(username: string): Promise<string> {
   return password;
 }
 
-/** The database of this install, and how to let go of it. */
+/** The database of this install (server/src/infra/install-database.ts), and how to let go of it. */
 async function openDatabase(): Promise<{ db: Db; where: string; close: () => Promise<void> }> {
-  let url = process.env.DATABASE_URL;
-  let where = 'DATABASE_URL';
-  let started: EmbeddedPostgresHandle | null = null;
-  if (!url) {
-    const dataDir = path.resolve(process.env.KAIPAN_DATA_DIR ?? '.kaipan', 'postgres');
-    const running = runningPostmaster(dataDir);
-    if (running) {
-      url = embeddedDatabaseUrl(running.port);
-      where = `the running server's PostgreSQL (${dataDir}, port ${running.port})`;
-    } else {
-      started = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
-      url = started.url;
-      where = `embedded PostgreSQL in ${dataDir} (started for this command)`;
-    }
-  }
-  try {
-    await applyMigrations(url);
-  } catch (error) {
-    await started?.stop();
-    throw error;
-  }
-  const db = createDb(url, 2);
+  const install = await openInstallDatabase();
+  const db = createDb(install.url, 2);
   return {
     db,
-    where,
+    where: install.where,
     close: async () => {
       await db.$disconnect();
-      await started?.stop();
+      await install.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * One Kaipan server process: fastify HTTP API + socket.io hub + background loops (change feed,
- * lock sweeper, mirror watchdog). Each resource is a plugin (plugins/) that declares what it needs,
+ * lock sweeper, audit sealer, mirror watchdog). Each resource is a plugin (plugins/) that declares what it needs,
  * starts in an `onReady` hook and closes itself in `onClose`: fastify starts them in the order
  * registered below and closes them in reverse. The worker (worker.ts) registers the same plugins
  * minus HTTP and the hub.
@@ -9,6 +9,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AppConfig } from './config/index.js';
 import type { HubServer } from './hub/hub.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
+import { auditSealerPlugin } from './plugins/audit-sealer.js';
 import { changeFeedPlugin } from './plugins/change-feed.js';
 import { configPlugin } from './plugins/config.js';
 import { firstRunPlugin } from './plugins/first-run.js';
@@ -91,6 +92,7 @@ export async function buildApp(config: AppConfig): Promise<KaipanApp> {
   // With several hub processes the background jobs run once, in the worker process.
   if (config.role === 'all') {
     await app.register(sweeperPlugin);
+    await app.register(auditSealerPlugin);
     await app.register(jobsPlugin);
   }
   await app.register(healthPlugin);

@@ -1,6 +1,6 @@
 /**
- * The background process of a multi-process deployment (KAIPAN_ROLE=worker): lock-expiry sweeps
- * and the mirror watchdog run here once instead of in every hub process, and the BullMQ `documents`
+ * The background process of a multi-process deployment (KAIPAN_ROLE=worker): lock-expiry sweeps,
+ * the audit sealer and the mirror watchdog run here once instead of in every hub process, and the BullMQ `documents`
  * worker (PDFs, rendered in worker threads), the BullMQ `batches` worker (scheduled 推盘) and the
  * BullMQ `deposits` worker (the deposit rule 定金时限). Deal events raised here (a deal the deposit
  * rule cancelled, a scheduled batch pushed) reach the hubs' sockets through the socket.io Redis adapter.
@@ -10,6 +10,7 @@
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from './config/index.js';
+import { auditSealerPlugin } from './plugins/audit-sealer.js';
 import { configPlugin } from './plugins/config.js';
 import { dealBroadcastPlugin } from './plugins/deal-broadcast.js';
 import { jobsPlugin } from './plugins/jobs.js';
@@ -35,9 +36,10 @@ export async function startWorker(config: AppConfig, log: Logger): Promise<Kaipa
   await app.register(mirrorPlugin, { atStart: 'ensure' });
   await app.register(dealBroadcastPlugin);
   await app.register(sweeperPlugin);
+  await app.register(auditSealerPlugin);
   await app.register(jobsPlugin);
   await app.ready();
-  log.info({}, 'worker started: lock sweeper, mirror watchdog, documents, batches and deposits (BullMQ)');
+  log.info({}, 'worker started: lock sweeper, audit sealer, mirror watchdog, documents, batches and deposits (BullMQ)');
   return { close: () => app.close() };
 }
 

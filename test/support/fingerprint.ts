@@ -21,9 +21,13 @@ const VOLATILE = /(heartbeat|watchdog|alive|lease|leader|stalled-check|metrics)/
 
 /**
  * Columns written in the background, not by a request: a session's "last used" time is flushed in
- * batches every 30 s (session-service.ts), whatever the request in between was.
+ * batches every 30 s (session-service.ts), whatever the request in between was; an audit event's seal
+ * is set by the sealer within a second of its commit (audit-chain/sealer.ts) — the event itself counts.
  */
-const VOLATILE_COLUMNS: Record<string, string[]> = { sessions: ['last_used_at'] };
+const VOLATILE_COLUMNS: Record<string, string[]> = {
+  sessions: ['last_used_at'],
+  audit_events: ['chain_seq', 'chain_hash', 'chain_prev_id', 'sealed_at'],
+};
 
 /** The row as text, without its volatile columns. */
 function rowText(table: string): string {

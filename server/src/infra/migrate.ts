@@ -53,7 +53,13 @@ export const MIGRATIONS_DIR = path.join(REPO_ROOT, 'prisma', 'migrations');
  * indexes here. (Prisma 7.10's differ happens to ignore the partial index today — verified — so this
  * guards against other versions. CHECK constraints are not managed by the differ at all.)
  */
-export const HAND_WRITTEN_INDEXES: readonly string[] = ['subscriptions_one_live_per_unit', 'audit_events_login_failed'];
+export const HAND_WRITTEN_INDEXES: readonly string[] = [
+  'subscriptions_one_live_per_unit',
+  'audit_events_login_failed',
+  'audit_events_chain',
+  'audit_events_install_chain',
+  'audit_events_unsealed',
+];
 
 /** migration_lock.toml exactly as the Prisma CLI writes it. */
 const LOCKFILE_CONTENT =

@@ -1,5 +1,6 @@
 /**
- * The database functions and triggers kept as source (server/src/selling/sql/*.sql) are the ones the
+ * The database functions and triggers kept as source (server/src/selling/sql/*.sql, and the audit
+ * trail's rule in server/src/audit-chain/sql/*.sql) are the ones the
  * migrations leave behind: for each, the latest migration's definition equals the source file's,
  * comments and whitespace aside. And the unit updates they make are steps of the transition table.
  */
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { storedTransition, type StoredUnitAction } from './unit-transitions.js';
 
 const MIGRATIONS = new URL('../../../prisma/migrations/', import.meta.url);
-const SOURCES = new URL('./sql/', import.meta.url);
+const SOURCES = [new URL('./sql/', import.meta.url), new URL('../audit-chain/sql/', import.meta.url)];
 
 /** SQL without `--` comments (outside quoted strings), whitespace runs collapsed. */
 function normalise(sql: string): string {
@@ -54,10 +55,12 @@ function latestInMigrations(): Map<string, { sql: string; migration: string }> {
 
 function sourceDefinitions(): Map<string, { sql: string; file: string }> {
   const all = new Map<string, { sql: string; file: string }>();
-  for (const file of readdirSync(SOURCES).filter((f) => f.endsWith('.sql'))) {
-    for (const [name, def] of definitions(readFileSync(new URL(file, SOURCES), 'utf8'))) {
-      expect(all.has(name), `${name} defined twice in sql/`).toBe(false);
-      all.set(name, { sql: def, file });
+  for (const dir of SOURCES) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+      for (const [name, def] of definitions(readFileSync(new URL(file, dir), 'utf8'))) {
+        expect(all.has(name), `${name} defined twice in sql/`).toBe(false);
+        all.set(name, { sql: def, file });
+      }
     }
   }
   return all;
@@ -69,7 +72,12 @@ describe('SQL functions as source', () => {
 
   it('finds the hand-written functions and triggers in both places', () => {
     expect([...sources.keys()]).toEqual(
-      expect.arrayContaining(['function kaipan_confirm', 'function kaipan_bump_terms_version']),
+      expect.arrayContaining([
+        'function kaipan_confirm',
+        'function kaipan_bump_terms_version',
+        'function kaipan_audit_append_only',
+        'trigger audit_events_append_only',
+      ]),
     );
     expect([...sources.keys()].sort()).toEqual([...migrations.keys()].sort());
   });
@@ -79,7 +87,7 @@ describe('SQL functions as source', () => {
     const migration = migrations.get(name)!;
     expect(
       source,
-      `${name} (last defined in ${migration.migration}) has no file in server/src/selling/sql/`,
+      `${name} (last defined in ${migration.migration}) has no file in server/src/selling/sql/ or server/src/audit-chain/sql/`,
     ).toBeDefined();
     expect(source!.sql, `${source!.file} differs from ${migration.migration}: restate it in a new migration`).toBe(
       migration.sql,

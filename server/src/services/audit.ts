@@ -2,6 +2,8 @@
  * Audit trail: every state change records who, what, before/after, when and from which device.
  * Changes committed in PostgreSQL write their event in the same transaction. Changes that live only
  * in Redis (lock, release, expiry) go through AuditWriter, which batches inserts off the hot path.
+ * Writers only ever INSERT: the table refuses changes, and the sealer chains each event into its
+ * project's hash chain after it committed (server/src/audit-chain/, docs/audit.md).
  */
 import type { Tx } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/index.js';
 import type { Db } from '../infra/db.js';
 import type { SqlPool } from '../infra/sql.js';
 import { UnitMirror } from '../selling/mirror.js';
+import { AuditChainService } from '../audit-chain/chain-service.js';
 import { AuditWriter } from './audit.js';
 import { AuthService } from './auth-service.js';
 import { ProjectList } from './background.js';
@@ -51,6 +52,8 @@ export interface Services {
   /** Ids of all projects, for the background loops (cached, blip-tolerant). */
   projects: ProjectList;
   audit: AuditWriter;
+  /** The audit hash chain's head for managers (sealing: plugins/audit-sealer.ts; docs/audit.md). */
+  auditChain: AuditChainService;
   directory: ProjectDirectory;
   keeper: MirrorKeeper;
   /** PostgreSQL/Redis up or down as this process sees them (selling gate, `system:status`); started by the app. */
@@ -160,6 +163,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     mirror,
     projects,
     audit,
+    auditChain: new AuditChainService(sql, directory),
     directory,
     keeper,
     health,

@@ -4,6 +4,7 @@
  * validation, the permission check, the OpenAPI document and the typed web client follow from it.
  */
 import { approvalsApi } from './approvals.js';
+import { auditChainApi } from './audit-chain.js';
 import { authApi } from './auth.js';
 import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
@@ -53,6 +54,7 @@ export const API = {
   buildings: buildingsApi,
   documents: documentsApi,
   cashier: cashierApi,
+  auditChain: auditChainApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;
