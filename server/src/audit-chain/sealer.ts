@@ -21,7 +21,7 @@
 import type pg from 'pg';
 import { type ChainEventContent, type ChainTip, EMPTY_TIP, sealEvents } from '../domain/audit-chain.js';
 import { type AuditEventRow, EVENT_COLUMNS, eventContent } from './rows.js';
-import type { SqlPool } from '../infra/sql.js';
+import { inClientTransaction, type SqlPool } from '../infra/sql.js';
 
 /** Key of the advisory lock held by the pass that seals (one per install). */
 const SEALER_LOCK_KEY = 'kaipan:audit-sealer';
@@ -69,36 +69,15 @@ const tipOf = (row: TipRow | undefined): ChainTip =>
  * process holds the sealer's lock.
  */
 export async function sealOnce(sql: SqlPool, batch = SEAL_BATCH): Promise<number | null> {
-  const client = await sql.connect();
-  // A checked-out client is not watched by the pool: PostgreSQL going away between two statements
-  // would otherwise be an unhandled 'error' event (a crash). The failing statement reports it.
-  let broken: Error | undefined;
-  const onError = (error: Error): void => {
-    broken = error;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
+  return inClientTransaction(sql, 'BEGIN', async (client) => {
     const locked = await client.query<{ ok: boolean }>(
       'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok',
       [SEALER_LOCK_KEY],
     );
-    if (!locked.rows[0]?.ok) {
-      await client.query('ROLLBACK');
-      return null;
-    }
-    const sealed = await sealBatch(client, batch);
-    await client.query('COMMIT');
-    return sealed;
-  } catch (error) {
-    broken ??= error instanceof Error ? error : new Error(String(error));
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.off('error', onError);
-    // A client that failed is discarded, not returned to the pool.
-    client.release(broken);
-  }
+    // Another process seals: nothing was written, the COMMIT ends an empty transaction.
+    if (!locked.rows[0]?.ok) return null;
+    return sealBatch(client, batch);
+  });
 }
 
 async function sealBatch(client: pg.PoolClient, batch: number): Promise<number> {

@@ -26,7 +26,7 @@ import {
   type ScheduleItem,
 } from '@kaipan/shared';
 import type { Db, Tx } from '../infra/db.js';
-import type { SqlPool } from '../infra/sql.js';
+import { inClientTransaction, type SqlPool } from '../infra/sql.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { RefreshingCache } from './refreshing-cache.js';
 
@@ -331,86 +331,84 @@ export class PricingService {
    * read (a snapshot never claims a version newer than its contents).
    */
   private async loadSnapshot(projectId: string): Promise<PricingSnapshot> {
-    const client = await this.sql.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = await client.query<{
-        price_version: number;
-        terms_version: number;
-        timezone: string;
-        pricing_policy: unknown;
-        refuse_above_filed_price: boolean;
-      }>(
-        'SELECT price_version, terms_version, timezone, pricing_policy, refuse_above_filed_price FROM projects WHERE id = $1::uuid',
-        [projectId],
-      );
-      const project = head.rows[0];
-      if (!project) throw new AppError('NOT_FOUND', 'No such project.');
-      const previous = this.latest.get(projectId);
-      if (
-        previous &&
-        previous.priceVersion === project.price_version &&
-        previous.termsVersion === project.terms_version
-      ) {
-        await client.query('COMMIT');
-        return previous;
-      }
-      // One connection answers one query at a time: in sequence, inside the same snapshot.
-      const discounts = await client.query<DiscountRow>(
-        'SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active',
-        [projectId],
-      );
-      const plans = await client.query<PlanRow>(
-        'SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code',
-        [projectId],
-      );
-      const prices = await client.query<{
-        id: string;
-        list_price: string;
-        floor_price: string;
-        filed_price: string | null;
-      }>(
-        'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price, filed_price::text AS filed_price ' +
-          'FROM units WHERE project_id = $1::uuid',
-        [projectId],
-      );
-      // The rule and every filed price change with projects.terms_version (unit-setup-service.ts), so a
-      // snapshot whose versions are current carries the current ones.
-      const refuseAboveFiled = project.refuse_above_filed_price;
-      await client.query('COMMIT');
-      const snapshot: PricingSnapshot = {
-        seq: ++this.reads,
-        priceVersion: project.price_version,
-        termsVersion: project.terms_version,
-        timezone: project.timezone,
-        policy: parsePolicy(project.pricing_policy),
-        discounts: new Map(discounts.rows.map((row) => [row.id, toDiscountRule(row)])),
-        plans: plans.rows.map((row) => ({
-          id: row.id,
-          code: row.code,
-          name: row.name,
-          nameEn: row.name_en,
-          terms: parsePlan(row.terms),
-        })),
-        prices: new Map(
-          prices.rows.map((row) => [
-            row.id,
-            {
-              listPrice: Number(row.list_price),
-              floorPrice: Number(row.floor_price),
-              filedPrice: refuseAboveFiled && row.filed_price !== null ? Number(row.filed_price) : null,
-            },
-          ]),
-        ),
-      };
-      this.latest.set(projectId, snapshot);
-      return snapshot;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const read = await inClientTransaction(
+      this.sql,
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      async (client) => {
+        const head = await client.query<{
+          price_version: number;
+          terms_version: number;
+          timezone: string;
+          pricing_policy: unknown;
+          refuse_above_filed_price: boolean;
+        }>(
+          'SELECT price_version, terms_version, timezone, pricing_policy, refuse_above_filed_price FROM projects WHERE id = $1::uuid',
+          [projectId],
+        );
+        const project = head.rows[0];
+        if (!project) throw new AppError('NOT_FOUND', 'No such project.');
+        const previous = this.latest.get(projectId);
+        if (
+          previous &&
+          previous.priceVersion === project.price_version &&
+          previous.termsVersion === project.terms_version
+        ) {
+          return { current: true as const, snapshot: previous };
+        }
+        // One connection answers one query at a time: in sequence, inside the same snapshot.
+        const discounts = await client.query<DiscountRow>(
+          'SELECT * FROM discount_rules WHERE project_id = $1::uuid AND active',
+          [projectId],
+        );
+        const plans = await client.query<PlanRow>(
+          'SELECT * FROM payment_plans WHERE project_id = $1::uuid AND active ORDER BY sort_order, code',
+          [projectId],
+        );
+        const prices = await client.query<{
+          id: string;
+          list_price: string;
+          floor_price: string;
+          filed_price: string | null;
+        }>(
+          'SELECT id, list_price::text AS list_price, floor_price::text AS floor_price, filed_price::text AS filed_price ' +
+            'FROM units WHERE project_id = $1::uuid',
+          [projectId],
+        );
+        return { current: false as const, project, discounts: discounts.rows, plans: plans.rows, prices: prices.rows };
+      },
+    );
+    if (read.current) return read.snapshot;
+    const { project, discounts, plans, prices } = read;
+    // The rule and every filed price change with projects.terms_version (unit-setup-service.ts), so a
+    // snapshot whose versions are current carries the current ones.
+    const refuseAboveFiled = project.refuse_above_filed_price;
+    const snapshot: PricingSnapshot = {
+      seq: ++this.reads,
+      priceVersion: project.price_version,
+      termsVersion: project.terms_version,
+      timezone: project.timezone,
+      policy: parsePolicy(project.pricing_policy),
+      discounts: new Map(discounts.map((row) => [row.id, toDiscountRule(row)])),
+      plans: plans.map((row) => ({
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        nameEn: row.name_en,
+        terms: parsePlan(row.terms),
+      })),
+      prices: new Map(
+        prices.map((row) => [
+          row.id,
+          {
+            listPrice: Number(row.list_price),
+            floorPrice: Number(row.floor_price),
+            filedPrice: refuseAboveFiled && row.filed_price !== null ? Number(row.filed_price) : null,
+          },
+        ]),
+      ),
+    };
+    this.latest.set(projectId, snapshot);
+    return snapshot;
   }
 }
 
