@@ -35,4 +35,5 @@ export * from './system-status.js';
 export * from './approvals.js';
 export * from './credit-code.js';
 export * from './projects.js';
+export * from './rehearsals.js';
 export * from './api/index.js';
