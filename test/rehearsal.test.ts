@@ -390,6 +390,19 @@ describe('a practice launch and its reset', () => {
   });
 
   it('restores units, prices, settings and numbering exactly, drops every lock, keeps the audit; idempotent', async () => {
+    // A board paired to the rehearsal: told to resync at once.
+    const device = await call<{ key: string }>('POST', `/api/projects/${rehearsal.id}/devices`, token.manager, {
+      kind: 'BOARD',
+      name: '演练大屏',
+    });
+    expect(device.status).toBe(201);
+    const board = await server.connect({ deviceKey: device.body.key });
+    expect((await emitAck(board, 'project:join', { projectId: rehearsal.id })).ok).toBe(true);
+    const resync = new Promise<{ resync?: boolean }>((resolve) =>
+      board.on('project:changed', (e) => {
+        if (e.resync) resolve(e);
+      }),
+    );
     // Practice changes to undo: a price and a setting.
     await server.db.unit.updateMany({ where: { id: available[2]! }, data: { listPrice: 1n } });
     await server.db.project.update({ where: { id: rehearsal.id }, data: { lockTtlSeconds: 30 } });
@@ -429,7 +442,10 @@ describe('a practice launch and its reset', () => {
     const audit = await server.db.auditEvent.findMany({ where: { projectId: rehearsal.id }, orderBy: { id: 'asc' } });
     expect(audit).toHaveLength(auditBefore + 1);
     expect(audit.at(-1)).toMatchObject({ action: 'rehearsal.reset', actorName: 'manager' });
-    // Members stay; the real project did not move.
+    expect((await resync).resync).toBe(true);
+    board.disconnect();
+    // Members and devices stay; the real project did not move.
+    expect(await server.db.device.count(where)).toBe(1);
     expect(await server.db.projectMember.count(where)).toBe(
       await server.db.projectMember.count({ where: { projectId: source } }),
     );
