@@ -36,4 +36,5 @@ export * from './approvals.js';
 export * from './credit-code.js';
 export * from './projects.js';
 export * from './audit-chain.js';
+export * from './rehearsals.js';
 export * from './api/index.js';

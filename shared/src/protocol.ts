@@ -112,6 +112,13 @@ export const projectSummarySchema = z.object({
   /** Archived: read-only, nothing sold, listed only when asked (docs/setup.md). */
   archived: z.boolean(),
   unitCount: z.number().int(),
+  /**
+   * A rehearsal 演练 (docs/setup.md "Rehearsal"): every screen shows the 演练 / REHEARSAL band and
+   * every document its watermark; its data and numbering never mix with the real project's.
+   */
+  rehearsal: z.boolean(),
+  /** The real project a rehearsal was copied from (null: this is a real project). */
+  rehearsalOf: z.object({ id: z.string(), code: z.string(), name: z.string(), nameEn: z.string() }).nullable(),
 });
 export type ProjectSummary = z.infer<typeof projectSummarySchema>;
 

@@ -226,7 +226,15 @@ export type LayoutAvailability = z.infer<typeof layoutAvailabilitySchema>;
 /** GET /api/public/tickets/:token — the buyer page (no login; the token is the credential). */
 export const buyerViewSchema = z.object({
   ticketId: z.string(),
-  project: z.object({ id: z.string(), name: z.string(), nameEn: z.string(), timezone: z.string() }),
+  project: z.object({
+    id: z.string(),
+    name: z.string(),
+    nameEn: z.string(),
+    timezone: z.string(),
+    /** A rehearsal's ticket (the page shows the 演练 band), and the real project it practises. */
+    rehearsal: z.boolean(),
+    rehearsalOf: z.object({ name: z.string(), nameEn: z.string() }).nullable(),
+  }),
   category: z.object({ code: z.string(), name: z.string(), nameEn: z.string() }),
   label: z.string(),
   status: ticketStatusSchema,

@@ -4,11 +4,13 @@
  * crowd it (a narrow window, a longer language) they fold into one menu button.
  */
 import { For, Show, createEffect, createSignal, on, onCleanup, onMount, type JSX } from 'solid-js';
-import { A, useNavigate } from '@solidjs/router';
+import { A, useNavigate, useParams } from '@solidjs/router';
 import { api } from '../lib/api';
 import { locale, t, toggleLocale } from '../lib/i18n';
 import { disconnectHub } from '../lib/socket';
 import { session, signOut } from '../stores/session';
+import { rehearsalMarkOf } from '../stores/project-roles';
+import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import { LanguageSwitch } from './ui';
 import { BrandMark as SharedBrandMark } from '@kaipan/web/components/icons';
 import './app-header.css';
@@ -96,150 +98,156 @@ export function AppHeader(props: {
     await logoutEverywhere();
     navigate('/login', { replace: true });
   };
+  // Every screen of a project (its id in the route) says so when the project is a rehearsal 演练.
+  const params = useParams<{ projectId?: string }>();
+  const mark = () => (params.projectId ? rehearsalMarkOf(session()?.user, params.projectId) : undefined);
   return (
-    <header class="app-header">
-      <div class="app-header__lead" ref={lead}>
-        <Show
-          when={props.backHref}
-          fallback={
-            <A href="/" class="app-header__brand" aria-label={t('app.name')}>
-              <BrandMark />
-            </A>
-          }
-        >
-          {(href) => (
-            <A href={href()} class="icon-btn app-header__back" aria-label={t('common.back')}>
-              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-                <path
-                  d="M15 5l-7 7 7 7"
-                  fill="none"
-                  stroke="currentColor"
-                  stroke-width="2.2"
-                  stroke-linecap="round"
-                  stroke-linejoin="round"
-                />
-              </svg>
-            </A>
-          )}
-        </Show>
-        <div class="app-header__titles" ref={titles}>
-          <h1 class="app-header__title" ref={title}>
-            {props.title}
-          </h1>
-          <Show when={props.subtitle}>
-            <div class="app-header__subtitle">{props.subtitle}</div>
-          </Show>
-        </div>
-      </div>
-      <div class="app-header__trail">
-        {props.status}
-        <Show when={props.links?.length}>
+    <>
+      <RehearsalBand project={mark()} locale={locale()} />
+      <header class="app-header">
+        <div class="app-header__lead" ref={lead}>
           <Show
-            when={folded()}
+            when={props.backHref}
             fallback={
-              <nav class="app-header__nav" ref={nav}>
-                <For each={props.links}>
-                  {(link) => (
-                    <A href={link.href} class="btn btn--ghost btn--sm">
-                      {link.label}
-                    </A>
-                  )}
-                </For>
-              </nav>
+              <A href="/" class="app-header__brand" aria-label={t('app.name')}>
+                <BrandMark />
+              </A>
             }
           >
-            <div
-              class="app-header__menu"
-              onKeyDown={(e) => {
-                if (e.key === 'Escape' && menuOpen()) {
-                  setMenuOpen(false);
-                  menuButton?.focus();
-                }
-              }}
-            >
-              <button
-                type="button"
-                ref={menuButton}
-                class="btn btn--ghost btn--sm app-header__menu-button"
-                aria-expanded={menuOpen()}
-                aria-haspopup="true"
-                aria-label={t('common.menu')}
-                onClick={() => setMenuOpen(!menuOpen())}
-              >
-                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                  <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+            {(href) => (
+              <A href={href()} class="icon-btn app-header__back" aria-label={t('common.back')}>
+                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                  <path
+                    d="M15 5l-7 7 7 7"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="2.2"
+                    stroke-linecap="round"
+                    stroke-linejoin="round"
+                  />
                 </svg>
-                <span class="app-header__menu-label">{t('common.menu')}</span>
-              </button>
-              <Show when={menuOpen()}>
-                <nav class="app-header__menu-list">
+              </A>
+            )}
+          </Show>
+          <div class="app-header__titles" ref={titles}>
+            <h1 class="app-header__title" ref={title}>
+              {props.title}
+            </h1>
+            <Show when={props.subtitle}>
+              <div class="app-header__subtitle">{props.subtitle}</div>
+            </Show>
+          </div>
+        </div>
+        <div class="app-header__trail">
+          {props.status}
+          <Show when={props.links?.length}>
+            <Show
+              when={folded()}
+              fallback={
+                <nav class="app-header__nav" ref={nav}>
                   <For each={props.links}>
                     {(link) => (
-                      <A href={link.href} class="app-header__menu-item" onClick={() => setMenuOpen(false)}>
+                      <A href={link.href} class="btn btn--ghost btn--sm">
                         {link.label}
                       </A>
                     )}
                   </For>
-                  {/* On a phone the language, devices and sign-out buttons move in here: the title keeps the room. */}
-                  <div class="app-header__menu-phone">
-                    <button type="button" class="app-header__menu-item" onClick={() => toggleLocale()}>
-                      {t('common.switchLanguage')}
-                    </button>
-                    <Show when={session()}>
-                      <A href="/account" class="app-header__menu-item" onClick={() => setMenuOpen(false)}>
-                        {t('account.link')}
-                      </A>
-                      <button type="button" class="app-header__menu-item" onClick={() => void onLogout()}>
-                        {t('common.logout')}
-                      </button>
-                    </Show>
-                  </div>
                 </nav>
-              </Show>
-            </div>
+              }
+            >
+              <div
+                class="app-header__menu"
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape' && menuOpen()) {
+                    setMenuOpen(false);
+                    menuButton?.focus();
+                  }
+                }}
+              >
+                <button
+                  type="button"
+                  ref={menuButton}
+                  class="btn btn--ghost btn--sm app-header__menu-button"
+                  aria-expanded={menuOpen()}
+                  aria-haspopup="true"
+                  aria-label={t('common.menu')}
+                  onClick={() => setMenuOpen(!menuOpen())}
+                >
+                  <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                    <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                  </svg>
+                  <span class="app-header__menu-label">{t('common.menu')}</span>
+                </button>
+                <Show when={menuOpen()}>
+                  <nav class="app-header__menu-list">
+                    <For each={props.links}>
+                      {(link) => (
+                        <A href={link.href} class="app-header__menu-item" onClick={() => setMenuOpen(false)}>
+                          {link.label}
+                        </A>
+                      )}
+                    </For>
+                    {/* On a phone the language, devices and sign-out buttons move in here: the title keeps the room. */}
+                    <div class="app-header__menu-phone">
+                      <button type="button" class="app-header__menu-item" onClick={() => toggleLocale()}>
+                        {t('common.switchLanguage')}
+                      </button>
+                      <Show when={session()}>
+                        <A href="/account" class="app-header__menu-item" onClick={() => setMenuOpen(false)}>
+                          {t('account.link')}
+                        </A>
+                        <button type="button" class="app-header__menu-item" onClick={() => void onLogout()}>
+                          {t('common.logout')}
+                        </button>
+                      </Show>
+                    </div>
+                  </nav>
+                </Show>
+              </div>
+            </Show>
           </Show>
-        </Show>
-        {props.actions}
-        <LanguageSwitch class={folded() ? 'app-header__lang app-header__folds' : 'app-header__lang'} />
-        <Show when={session()}>
-          {/* On a phone, pages with their own actions leave no room: the project list (the back arrow) has it. (`in`: reading props.actions would build that JSX twice.) */}
-          <A
-            href="/account"
-            class="icon-btn app-header__account"
-            classList={{ 'hide-phone': 'actions' in props, 'app-header__folds': folded() }}
-            title={t('account.link')}
-            aria-label={t('account.link')}
-          >
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-              <rect x="7" y="3" width="10" height="18" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
-              <path d="M11 18h2" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
-            </svg>
-          </A>
-        </Show>
-        <Show when={session()}>
-          {(s) => (
-            <button
-              type="button"
-              class="icon-btn app-header__logout"
-              classList={{ 'app-header__folds': folded() }}
-              onClick={() => void onLogout()}
-              title={`${s().user.displayName} · ${t('common.logout')}`}
-              aria-label={t('common.logout')}
+          {props.actions}
+          <LanguageSwitch class={folded() ? 'app-header__lang app-header__folds' : 'app-header__lang'} />
+          <Show when={session()}>
+            {/* On a phone, pages with their own actions leave no room: the project list (the back arrow) has it. (`in`: reading props.actions would build that JSX twice.) */}
+            <A
+              href="/account"
+              class="icon-btn app-header__account"
+              classList={{ 'hide-phone': 'actions' in props, 'app-header__folds': folded() }}
+              title={t('account.link')}
+              aria-label={t('account.link')}
             >
               <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                <path
-                  d="M10 5H6a1 1 0 0 0-1 1v12a1 1 0 0 0 1 1h4M15 8l4 4-4 4M19 12H9"
-                  fill="none"
-                  stroke="currentColor"
-                  stroke-width="2"
-                  stroke-linecap="round"
-                  stroke-linejoin="round"
-                />
+                <rect x="7" y="3" width="10" height="18" rx="2" fill="none" stroke="currentColor" stroke-width="2" />
+                <path d="M11 18h2" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
               </svg>
-            </button>
-          )}
-        </Show>
-      </div>
-    </header>
+            </A>
+          </Show>
+          <Show when={session()}>
+            {(s) => (
+              <button
+                type="button"
+                class="icon-btn app-header__logout"
+                classList={{ 'app-header__folds': folded() }}
+                onClick={() => void onLogout()}
+                title={`${s().user.displayName} · ${t('common.logout')}`}
+                aria-label={t('common.logout')}
+              >
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                  <path
+                    d="M10 5H6a1 1 0 0 0-1 1v12a1 1 0 0 0 1 1h4M15 8l4 4-4 4M19 12H9"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="2"
+                    stroke-linecap="round"
+                    stroke-linejoin="round"
+                  />
+                </svg>
+              </button>
+            )}
+          </Show>
+        </div>
+      </header>
+    </>
   );
 }

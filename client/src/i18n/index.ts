@@ -19,6 +19,7 @@ import { membersMessages } from './members';
 import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
+import { rehearsalsMessages } from './rehearsals';
 import { usersMessages } from './users';
 import { setupBuildingsMessages } from './setup-buildings';
 import { setupMessages } from './setup';
@@ -46,6 +47,7 @@ export const FEATURE_DICTIONARIES = {
   members: membersMessages,
   users: usersMessages,
   devices: devicesMessages,
+  rehearsals: rehearsalsMessages,
   setupBuildings: setupBuildingsMessages,
   setup: setupMessages,
 } as const;
@@ -69,6 +71,7 @@ export const messages = {
   ...membersMessages,
   ...usersMessages,
   ...devicesMessages,
+  ...rehearsalsMessages,
   ...setupBuildingsMessages,
   ...setupMessages,
 };

@@ -36,6 +36,7 @@ export const setupMessages = defineMessages({
   'setup.section.members': ['成员与团队', 'Members & teams'],
   'setup.section.devices': ['设备', 'Devices'],
   'setup.section.settings': ['销售规则与设置', 'Sales rules & settings'],
+  'setup.section.rehearsal': ['演练', 'Rehearsal'],
 
   'setup.new': ['新建项目', 'New project'],
   'setup.new.hint': [

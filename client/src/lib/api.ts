@@ -138,6 +138,10 @@ export function createApi(auth: ApiAuth) {
     archiveProject: (projectId: string) => call(API.projects.archive, { params: { projectId } }),
     unarchiveProject: (projectId: string) => call(API.projects.unarchive, { params: { projectId } }),
     permits: (projectId: string) => call(API.projects.permits, { params: { projectId } }),
+    /** Rehearsals 演练 of a project: list, copy (administrators), reset (docs/setup.md "Rehearsal"). */
+    rehearsals: (projectId: string) => call(API.rehearsals.list, { params: { projectId } }),
+    createRehearsal: (projectId: string) => call(API.rehearsals.create, { params: { projectId } }),
+    resetRehearsal: (projectId: string) => call(API.rehearsals.reset, { params: { projectId } }),
     createPermit: (projectId: string, body: PermitBody) =>
       call(API.projects.createPermit, { params: { projectId }, body }),
     deletePermit: (permitId: string) => call(API.projects.deletePermit, { params: { permitId } }),

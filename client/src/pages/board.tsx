@@ -44,6 +44,7 @@ import { createWithheld } from '../stores/withheld';
 import { UnitGrid } from '../components/unit-grid';
 import { BrandMark } from '../components/app-header';
 import { Spinner } from '../components/ui';
+import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import './board.css';
 
 const CATALOG_RETRY_MS = 10_000;
@@ -151,6 +152,8 @@ export default function BoardPage(props: {
 
   return (
     <div class="board">
+      {/* A wall board is read in Chinese first (its titles are bilingual); the band's mark is both. */}
+      <RehearsalBand project={project()} locale="zh-CN" size="screen" />
       <header class="board__header">
         <div class="board__project">
           <BrandMark size={52} />

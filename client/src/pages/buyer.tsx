@@ -17,6 +17,7 @@ import {
 } from '@kaipan/shared';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { describeError, locale, statusLabel, t, type MessageKey } from '../lib/i18n';
+import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import { createBuyerTicketStore } from '../stores/buyer-ticket';
 import { BrandMark } from '../components/app-header';
 import { ConnectionIndicator } from '../components/connection';
@@ -48,6 +49,7 @@ export default function BuyerPage(props: { token: string }): JSX.Element {
   };
   return (
     <div class="page page--buyer">
+      <RehearsalBand project={s.view?.project} locale={locale()} />
       <header class="buyer-head">
         <div class="buyer-head__lead">
           <BrandMark size={30} />

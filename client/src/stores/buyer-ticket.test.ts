@@ -5,7 +5,14 @@ import { applyAvailability, applyQueueState, mergeFetched } from './buyer-ticket
 function view(over: Partial<BuyerView> = {}): BuyerView {
   return {
     ticketId: 't1',
-    project: { id: 'p1', name: '测试', nameEn: 'Test', timezone: 'Asia/Shanghai' },
+    project: {
+      id: 'p1',
+      name: '测试',
+      nameEn: 'Test',
+      timezone: 'Asia/Shanghai',
+      rehearsal: false,
+      rehearsalOf: null,
+    },
     category: { code: 'GEN', name: '普通', nameEn: 'General' },
     label: 'A007',
     status: 'WAITING',

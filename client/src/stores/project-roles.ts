@@ -6,11 +6,19 @@
  */
 import { createSignal, untrack } from 'solid-js';
 import { SELLER_ROLES, isManagerRole, type ProjectListItem, type Role, type UserInfo } from '@kaipan/shared';
+import type { RehearsalMarked } from '@kaipan/web/components/rehearsal-band';
 import { api } from '../lib/api';
 import { session } from './session';
 
-/** Roles per project id, and whose they are (another sign-in reads them again). */
-const [roles, setRoles] = createSignal<{ userId: string; byProject: ReadonlyMap<string, Role | null> } | null>(null);
+/**
+ * Roles per project id, and whose they are (another sign-in reads them again); with each project's
+ * rehearsal mark (the header's 演练 band, shared/web/components/rehearsal-band.tsx).
+ */
+const [roles, setRoles] = createSignal<{
+  userId: string;
+  byProject: ReadonlyMap<string, Role | null>;
+  marks: ReadonlyMap<string, RehearsalMarked>;
+} | null>(null);
 let loading: Promise<void> | null = null;
 
 /** Remember the roles of a project list just read (the project picker reads it anyway). */
@@ -20,8 +28,15 @@ export function rememberProjectRoles(list: readonly ProjectListItem[]): void {
   // Merged into what is known (a list without the archived projects does not forget their roles).
   // Untracked: called from effects (the project picker), which must not re-run on their own write.
   const known = untrack(roles);
-  const before = known?.userId === userId ? [...known.byProject] : [];
-  setRoles({ userId, byProject: new Map([...before, ...list.map((p) => [p.id, p.myRole] as const)]) });
+  const same = known?.userId === userId;
+  setRoles({
+    userId,
+    byProject: new Map([...(same ? known.byProject : []), ...list.map((p) => [p.id, p.myRole] as const)]),
+    marks: new Map([
+      ...(same ? known.marks : []),
+      ...list.map((p) => [p.id, { rehearsal: p.rehearsal, rehearsalOf: p.rehearsalOf }] as const),
+    ]),
+  });
 }
 
 /** Read the roles again (after a role change, or when another user signed in). */
@@ -49,6 +64,17 @@ export function projectRole(user: UserInfo | null | undefined, projectId: string
     return undefined;
   }
   return known.byProject.get(projectId) ?? null;
+}
+
+/** Whether the project is a rehearsal and of what (reactive; undefined while not known: the first call reads it). */
+export function rehearsalMarkOf(user: UserInfo | null | undefined, projectId: string): RehearsalMarked | undefined {
+  const known = roles();
+  if (!user) return undefined;
+  if (!known || known.userId !== user.id) {
+    void refreshProjectRoles();
+    return undefined;
+  }
+  return known.marks.get(projectId);
 }
 
 /** Manages the project (ADMIN or its MANAGER): pause, withhold, prices, members… */

@@ -14,6 +14,8 @@ import { CashierVoidApprovals } from '../components/cashier-void-approvals';
 import { CashierPendingBanner } from '../components/cashier-pending';
 import { createCashierApi, type CashierApi } from '../lib/cashier-api';
 import { ct, describe, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
+import { locale } from '../lib/i18n';
+import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import {
   CASHIER_ROLES,
   cashierProjectId,
@@ -153,6 +155,7 @@ function Desk(props: {
   return (
     <DeskContext.Provider value={desk}>
       <div class="c-page">
+        <RehearsalBand project={props.project} locale={locale()} />
         <CashierHeader projects={props.projects} booksLoading={books.loading() && !books.data()} />
         <OfflineBar />
         <SystemBar />

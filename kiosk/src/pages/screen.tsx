@@ -12,6 +12,7 @@ import { newlyCalled, announcementText, VOICE_MODES, type CalledNumber, type Voi
 import { setVoiceMode, setVoiceOn, voiceMode, voiceOn } from '../lib/device';
 import { connectHub, joinProject } from '../lib/hub';
 import { tIn, type MessageKey, type MessageParams } from '../lib/i18n';
+import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import { announce, clearAnnouncements, probeSound, soundBlocked, speechSupported, unlockSound } from '../lib/speech';
 import { BrandMark } from '../components/ui';
 import './screen.css';
@@ -125,6 +126,8 @@ export default function ScreenPage(props: { device: KioskDevice }): JSX.Element 
 
   return (
     <div class="s-screen">
+      {/* The calling screen speaks both languages; the band's mark is both, its sentence Chinese. */}
+      <RehearsalBand project={props.device.project} locale="zh-CN" size="screen" />
       <header class="s-head">
         <div class="s-head__project">
           <BrandMark size={60} />

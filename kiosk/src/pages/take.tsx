@@ -13,6 +13,7 @@ import type { KioskDevice } from '../lib/kiosk-device';
 import { toApiError } from '../lib/api';
 import { autoPrint, online } from '../lib/device';
 import { categoryName, describeError, locale, t } from '../lib/i18n';
+import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import {
   PHONE_DIGITS,
   REGISTRATION_DIGITS,
@@ -200,6 +201,7 @@ export default function TakePage(props: { device: KioskDevice }): JSX.Element {
 
   return (
     <div class="k-page k-take" classList={{ 'k-take--result': step().kind === 'result' }}>
+      <RehearsalBand project={props.device.project} locale={locale()} size="screen" />
       <OfflineBanner />
       <SystemBanner />
       <header class="k-top">

@@ -81,6 +81,7 @@ export async function renderAgreement(input: AgreementDocumentInput, fonts: CjkF
   const doc = createDocument({
     title: `认购书 Subscription agreement ${input.unit.code}`,
     subject: input.project.name,
+    rehearsal: input.project.rehearsal,
     createdAt: new Date(input.renderedAt),
     fonts,
   });

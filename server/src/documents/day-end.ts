@@ -76,6 +76,7 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
   const doc = createDocument({
     title: `日结 Day-end ${t.businessDate} ${t.cashier}`,
     subject: input.project.name,
+    rehearsal: input.project.rehearsal,
     createdAt: new Date(input.renderedAt),
     fonts,
   });

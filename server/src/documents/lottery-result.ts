@@ -24,6 +24,8 @@ export interface LotteryResultInput {
   draw: LotteryDrawInfo;
   /** Absolute origin of the public site, e.g. https://kaipan.example.com (for the verification URL). */
   origin: string;
+  /** The draw of a rehearsal: 演练 REHEARSAL in the title and across every page (pdf.ts). */
+  rehearsal?: boolean;
 }
 
 const PAGE = { widthMm: 210, heightMm: 297, marginMm: 15 } as const;
@@ -49,6 +51,7 @@ export async function renderLotteryResult(input: LotteryResultInput, fonts: CjkF
   const doc = createDocument({
     title: `摇号结果 Lottery result — ${draw.title}`,
     subject: draw.projectName,
+    rehearsal: input.rehearsal,
     createdAt: new Date(draw.drawnAt),
     fonts,
   });

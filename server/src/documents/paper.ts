@@ -33,6 +33,8 @@ export interface DocumentEnvelope {
     timezone: string;
     /** The payee company 收款单位 printed on receipts and the 认购书 (absent or null: not entered yet). */
     payee?: Payee | null;
+    /** A rehearsal's document: 演练 REHEARSAL in the title and across every page (pdf.ts). */
+    rehearsal?: boolean;
   };
 }
 

@@ -36,14 +36,23 @@ export interface DocumentSetup {
   fonts: CjkFont;
   /** First page; omit it for roll paper whose length is only known after layout (see addFittedPage). */
   page?: PageSpec;
+  /**
+   * A rehearsal's document (docs/setup.md "Rehearsal"): the title says 演练 REHEARSAL and every page
+   * carries the watermark, drawn as the page is added — under whatever the renderer draws on it.
+   * Absent on a real project's documents (their bytes are unchanged).
+   */
+  rehearsal?: boolean;
 }
+
+/** What a rehearsal's title starts with and its pages say across. */
+export const REHEARSAL_MARK = '演练 REHEARSAL';
 
 export function createDocument(setup: DocumentSetup): Pdf {
   const doc = new PDFDocument({
     autoFirstPage: false,
     lang: 'zh-CN',
     info: {
-      Title: setup.title,
+      Title: setup.rehearsal ? `【${REHEARSAL_MARK}】${setup.title}` : setup.title,
       Author: 'Kaipan',
       Creator: 'Kaipan',
       CreationDate: setup.createdAt,
@@ -56,8 +65,36 @@ export function createDocument(setup: DocumentSetup): Pdf {
   doc.registerFont(FONT.regular, recording(setup.fonts, missing, setup.fonts.metrics) as unknown as Buffer);
   doc.registerFont(FONT.bold, recording(setup.fonts.bold, missing, setup.fonts.metrics) as unknown as Buffer);
   doc.font(FONT.regular);
+  if (setup.rehearsal) doc.on('pageAdded', () => drawRehearsalMark(doc));
   if (setup.page) addPage(doc, setup.page);
   return doc;
+}
+
+/** pdfkit's text state, which drawing the watermark must leave as the renderer had it. */
+type TextState = { _font: unknown; _fontSize: number; x: number; y: number };
+
+/**
+ * 演练 REHEARSAL across the page, diagonally, light grey: the whole page is the rehearsal's, whatever
+ * is printed on it. Text state (font, size, cursor) and graphics state are restored afterwards, so a
+ * page added in the middle of a text flow goes on exactly as before.
+ */
+function drawRehearsalMark(doc: Pdf): void {
+  const state = doc as unknown as TextState;
+  const saved = { font: state._font, size: state._fontSize, x: doc.x, y: doc.y };
+  const { width, height } = doc.page;
+  const size = Math.min(width, height) / 9;
+  const angle = (-Math.atan2(height, width) * 180) / Math.PI;
+  doc.save();
+  doc.rotate(angle, { origin: [width / 2, height / 2] });
+  doc.font(FONT.bold).fontSize(size).fillColor('#9ca3af').fillOpacity(0.28);
+  const text = REHEARSAL_MARK;
+  const textWidth = doc.widthOfString(text);
+  doc.text(text, width / 2 - textWidth / 2, height / 2 - size / 2, { lineBreak: false });
+  doc.restore();
+  state._font = saved.font;
+  state._fontSize = saved.size;
+  doc.x = saved.x;
+  doc.y = saved.y;
 }
 
 const CONTROL = /^\p{Cc}$/u;

@@ -79,6 +79,7 @@ export async function renderPurchasePlan(input: PurchasePlanDocumentInput, fonts
   const doc = createDocument({
     title: `置业计划书 Purchase plan ${input.unit.code}`,
     subject: input.project.name,
+    rehearsal: input.project.rehearsal,
     createdAt: new Date(input.renderedAt),
     fonts,
   });

@@ -31,6 +31,8 @@ export interface QueueTicketInput {
     nameEn?: string;
     /** IANA time zone the issue time is printed in; default Asia/Shanghai. */
     timezone?: string;
+    /** A rehearsal's ticket: 演练 REHEARSAL in the title and across the page (pdf.ts). */
+    rehearsal?: boolean;
   };
   /** Queue number exactly as displayed and called, e.g. "V012" or "A-0012". */
   number: string;
@@ -61,6 +63,7 @@ export async function renderQueueTicket(input: QueueTicketInput, fonts: CjkFont)
   const doc = createDocument({
     title: `排号票 Queue ticket ${input.number}`,
     subject: input.project.name,
+    rehearsal: input.project.rehearsal,
     createdAt: issuedAt,
     fonts,
   });

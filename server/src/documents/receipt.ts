@@ -72,6 +72,7 @@ export async function renderReceipt(input: ReceiptDocumentInput, fonts: CjkFont)
   const doc = createDocument({
     title: `收据 Receipt ${input.label}`,
     subject: input.project.name,
+    rehearsal: input.project.rehearsal,
     createdAt: new Date(input.renderedAt),
     fonts,
   });

@@ -7,6 +7,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Db } from '../infra/db.js';
 import { processDocumentJob } from '../documents/index.js';
+import { rehearsalMark } from '../documents/loaders/context.js';
 import type { Logger } from '../services/logger.js';
 import {
   DOCUMENT_PDF_JOB,
@@ -53,13 +54,18 @@ export function startDocumentsWorker(opts: {
         token: true,
         issuedAt: true,
         category: { select: { name: true, nameEn: true } },
-        project: { select: { name: true, nameEn: true, timezone: true } },
+        project: { select: { name: true, nameEn: true, timezone: true, rehearsalOfId: true } },
       },
     });
     if (!ticket) return null; // deleted since: nothing to print
     const pdf = await pool.renderQueueTicket({
       ticketId: ticket.id,
-      project: { name: ticket.project.name, nameEn: ticket.project.nameEn, timezone: ticket.project.timezone },
+      project: {
+        name: ticket.project.name,
+        nameEn: ticket.project.nameEn,
+        timezone: ticket.project.timezone,
+        ...rehearsalMark(ticket.project),
+      },
       number: ticket.label,
       category: { name: ticket.category.name, nameEn: ticket.category.nameEn },
       issuedAt: ticket.issuedAt,

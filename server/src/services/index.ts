@@ -46,6 +46,7 @@ import { DeviceService } from './device-service.js';
 import { PairingService } from './pairing-service.js';
 import { ProjectService } from './project-service.js';
 import { PermitService } from './permit-service.js';
+import { RehearsalService } from './rehearsal-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -117,6 +118,8 @@ export interface Services {
   projectSetup: ProjectService;
   /** Presale permits 预售许可证 (the release rule itself: selling/permits.ts). */
   permits: PermitService;
+  /** Rehearsals 演练: copy a project, reset it to the copy (docs/setup.md "Rehearsal"). */
+  rehearsals: RehearsalService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -213,5 +216,6 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     cashier,
     projectSetup: new ProjectService(db, directory, keeper, pricing, projects),
     permits: new PermitService(db, directory),
+    rehearsals: new RehearsalService(db, directory, mirror, keeper, pricing, membershipFeed, projects, log),
   };
 }

@@ -278,7 +278,10 @@ export class LotteryService {
     if (draw.status !== 'DRAWN') throw new AppError('INVALID_TRANSITION', 'The lottery has not been drawn yet.');
     let pending = this.rendering.get(key);
     if (!pending) {
-      pending = this.renderer.renderLotteryResult({ draw, origin }).finally(() => this.rendering.delete(key));
+      const { rehearsal } = await this.directory.getProject(draw.projectId);
+      pending = this.renderer
+        .renderLotteryResult({ draw, origin, ...(rehearsal ? { rehearsal } : {}) })
+        .finally(() => this.rendering.delete(key));
       this.rendering.set(key, pending);
     }
     const pdf = await pending;

@@ -28,9 +28,22 @@ export interface CatalogEntry {
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
 
-export function toProjectSummary({ _count, kioskPinHash, archivedAt, ...fields }: ProjectRow): ProjectSummary {
+export function toProjectSummary({
+  _count,
+  kioskPinHash,
+  archivedAt,
+  rehearsalOf,
+  ...fields
+}: ProjectRow): ProjectSummary {
   // Only whether a PIN is set leaves the server, never its hash.
-  return { ...fields, kioskPinSet: kioskPinHash !== null, archived: archivedAt !== null, unitCount: _count.units };
+  return {
+    ...fields,
+    kioskPinSet: kioskPinHash !== null,
+    archived: archivedAt !== null,
+    unitCount: _count.units,
+    rehearsal: rehearsalOf !== null,
+    rehearsalOf,
+  };
 }
 
 const projectSelect = {
@@ -51,6 +64,7 @@ const projectSelect = {
   noShowRequeueAfter: true,
   kioskPinHash: true,
   archivedAt: true,
+  rehearsalOf: { select: { id: true, code: true, name: true, nameEn: true } },
   _count: { select: { units: true } },
 } as const;
 

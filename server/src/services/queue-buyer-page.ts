@@ -53,7 +53,15 @@ export class QueueBuyerPage {
       where,
       include: {
         ...ticketInclude,
-        project: { select: { id: true, name: true, nameEn: true, timezone: true } },
+        project: {
+          select: {
+            id: true,
+            name: true,
+            nameEn: true,
+            timezone: true,
+            rehearsalOf: { select: { name: true, nameEn: true } },
+          },
+        },
         registration: { select: { number: true, selectionEndsAt: true } },
       },
     });
@@ -110,7 +118,7 @@ export class QueueBuyerPage {
       ticket.status === 'CALLED' ? (ticket.registration?.selectionEndsAt?.toISOString() ?? null) : null;
     return {
       ticketId: ticket.id,
-      project: ticket.project,
+      project: { ...ticket.project, rehearsal: ticket.project.rehearsalOf !== null },
       category: { code: ticket.category.code, name: ticket.category.name, nameEn: ticket.category.nameEn },
       label: ticket.label,
       status: ticket.status,

@@ -19,6 +19,7 @@ import { pricingApi } from './pricing.js';
 import { projectsApi } from './projects.js';
 import { queueApi } from './queue.js';
 import { registrationsApi } from './registrations.js';
+import { rehearsalsApi } from './rehearsals.js';
 import type { ApiRoute } from './route.js';
 import { systemApi } from './system.js';
 import { unitImportApi } from './unit-import.js';
@@ -40,6 +41,7 @@ export const API = {
   firstRun: firstRunApi,
   users: usersApi,
   projects: projectsApi,
+  rehearsals: rehearsalsApi,
   members: membersApi,
   devices: devicesApi,
   units: unitsApi,

@@ -59,6 +59,11 @@ export const ERROR_TEXT: Readonly<Record<ClientErrorCode, Entry>> = {
     '部分房源不在任何预售许可证范围内，不能推盘。',
     'Some units are covered by no presale permit and cannot be released.',
   ],
+  NOT_A_REHEARSAL: ['只有演练项目可以重置；这是正式项目。', 'Only a rehearsal can be reset; this is a real project.'],
+  REHEARSAL_SOURCE: [
+    '演练只能从正式项目复制，不能从另一个演练复制。',
+    'A rehearsal is copied from a real project, not from another rehearsal.',
+  ],
   IMPORT_INVALID: ['文件中有错误行，未导入任何数据。', 'The file has invalid rows; nothing was imported.'],
   UNIT_CODE_TAKEN: [
     '房号重复（项目中已存在或规则重复），未生成任何房源。',

@@ -26,6 +26,7 @@ export const SETUP_SECTIONS: readonly SetupSection[] = [
   { path: 'members', label: 'setup.section.members', page: lazy(() => import('./members')) },
   { path: 'devices', label: 'setup.section.devices', page: lazy(() => import('./devices')) },
   { path: 'settings', label: 'setup.section.settings', page: lazy(() => import('./settings')) },
+  { path: 'rehearsal', label: 'setup.section.rehearsal', page: lazy(() => import('./rehearsals')) },
 ];
 
 /** The section a path names, or the first one (the project itself) for an unknown or missing path. */

@@ -13,7 +13,7 @@ import type { UserPrincipal } from '../../domain/principal.js';
 import { chainIds } from '../../cashier/deal-money.js';
 import { formatFen, formatProjectTime } from '../format.js';
 import type { Prepared } from '../versions.js';
-import { toNumber, type LoaderContext } from './context.js';
+import { rehearsalMark, toNumber, type LoaderContext } from './context.js';
 import { PAYEE_SELECT, payeeOf } from '../../domain/payee.js';
 
 function coBuyersOf(json: unknown): Array<{ name: string; phone?: string | null; relation?: string | null }> {
@@ -73,6 +73,7 @@ export async function prepareAgreement(
           agreementTerms: true,
           signingDays: true,
           requiredDepositFen: true,
+          rehearsalOfId: true,
           ...PAYEE_SELECT,
         },
       },
@@ -120,7 +121,13 @@ export async function prepareAgreement(
       kind: 'agreement',
       input: {
         voided,
-        project: { name: s.project.name, nameEn: s.project.nameEn, timezone: tz, payee: payeeOf(s.project) },
+        project: {
+          name: s.project.name,
+          nameEn: s.project.nameEn,
+          timezone: tz,
+          payee: payeeOf(s.project),
+          ...rehearsalMark(s.project),
+        },
         subscriptionId: s.id,
         subscribedAt: s.createdAt.toISOString(),
         buyer: {

@@ -18,11 +18,19 @@ export const toNumber = (v: { toString(): string } | number | bigint): number =>
 export async function projectOf(
   ctx: LoaderContext,
   projectId: string,
-): Promise<{ name: string; nameEn: string; timezone: string; payee: Payee | null }> {
+): Promise<{ name: string; nameEn: string; timezone: string; payee: Payee | null; rehearsal?: true }> {
   const p = await ctx.db.project.findUnique({
     where: { id: projectId },
-    select: { name: true, nameEn: true, timezone: true, ...PAYEE_SELECT },
+    select: { name: true, nameEn: true, timezone: true, rehearsalOfId: true, ...PAYEE_SELECT },
   });
   if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
-  return { name: p.name, nameEn: p.nameEn, timezone: p.timezone, payee: payeeOf(p) };
+  return { name: p.name, nameEn: p.nameEn, timezone: p.timezone, payee: payeeOf(p), ...rehearsalMark(p) };
+}
+
+/**
+ * `{rehearsal: true}` for a rehearsal's project, nothing for a real one: a real project's documents
+ * (and their fingerprints) stay exactly as they were.
+ */
+export function rehearsalMark(p: { rehearsalOfId: string | null }): { rehearsal?: true } {
+  return p.rehearsalOfId ? { rehearsal: true } : {};
 }

@@ -19,6 +19,7 @@ import { pricingHandlers } from './pricing.js';
 import { projectHandlers } from './projects.js';
 import { queueHandlers } from './queue.js';
 import { registrationHandlers } from './registrations.js';
+import { rehearsalHandlers } from './rehearsals.js';
 import { systemHandlers, type SystemDeps } from './system.js';
 import { unitImportHandlers } from './unit-import.js';
 import { unitHandlers } from './units.js';
@@ -41,6 +42,7 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     firstRun: firstRunHandlers(services),
     users: userHandlers(services),
     projects: projectHandlers(services),
+    rehearsals: rehearsalHandlers(services),
     members: memberHandlers(services),
     devices: deviceHandlers(services),
     units: unitHandlers(services),
