@@ -311,7 +311,10 @@ describe('archiving a project', () => {
     expect(after).toEqual(before);
     expect(
       await server.db.auditEvent.count({
-        where: { projectId: id, action: { in: ['project.cashier_settings', 'project.agreement', 'project.kiosk-pin'] } },
+        where: {
+          projectId: id,
+          action: { in: ['project.cashier_settings', 'project.agreement', 'project.kiosk-pin'] },
+        },
       }),
     ).toBe(0);
 

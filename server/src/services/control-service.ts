@@ -498,4 +498,3 @@ export class ControlService {
 }
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-

@@ -25,12 +25,7 @@ import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { areaTextToCenti } from '../domain/unit-sheet.js';
 import { insertAuditInTx, toAuditRow } from './audit.js';
-import {
-  bumpTermsVersion,
-  everOnSale,
-  syncPriceEntries,
-  type BuildingService,
-} from './building-service.js';
+import { bumpTermsVersion, everOnSale, syncPriceEntries, type BuildingService } from './building-service.js';
 import type { Logger } from './logger.js';
 import { parsePolicy } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
