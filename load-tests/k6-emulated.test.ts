@@ -8,7 +8,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, callApi } from '@kaipan/shared';
 import { launchKaipan, removeDataDir, type LaunchedServer } from './lib/server.js';
+import { signIn } from './lib/setup-api.js';
+import { UNITS_PER_TOWER } from './k6/lib/towers.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -127,4 +130,46 @@ describe('k6 scenarios under the emulator, against a real server', () => {
     expect(fanout.result.metrics.kaipan_board_mismatched_units?.count ?? 0).toBe(0);
     expect(api.result.metrics.http_reqs?.count).toBeGreaterThan(4);
   }, 90_000);
+
+  it('board-fanout targets another project by code: towers (UNITS) and a board device made through the setup API', async () => {
+    // A second project, made as an administrator makes one (a rehearsal is such a project with its own code).
+    const { send } = await signIn(server.url, 'admin', 'kaipan-admin');
+    const project = await callApi(send, API.projects.create, { body: { name: '压测项目', code: 'LT-TARGET' } });
+    const users = await callApi(send, API.users.list);
+    for (const username of ['c001', 'c002']) {
+      const user = users.find((u) => u.username === username)!;
+      await callApi(send, API.members.set, {
+        params: { projectId: project.id, userId: user.id },
+        body: { role: 'CONSULTANT' },
+      });
+    }
+    const { code, result } = await emulate('board-fanout.js', {
+      BASE_URL: server.url,
+      PROJECT: 'LT-TARGET',
+      UNITS: '50',
+      START_DELAY_MS: '3000',
+      DURATION_S: '3',
+      BOARDS: '2',
+      SELLERS: '2',
+      RATE: '3',
+      SETTLE_MS: '4000',
+      DELIVERY_P99_MS: '5000',
+    });
+    expect(result.errors).toEqual([]);
+    expect(functionalFailures(result)).toEqual([]);
+    expect(result.metrics.kaipan_board_changes?.count).toBeGreaterThan(0);
+    expect(result.unclosed).toBe(0);
+    expect(code).toBe(0);
+
+    // The tower was generated, priced and released; the run's board device was revoked at the end.
+    const buildings = await callApi(send, API.buildings.list, { params: { projectId: project.id } });
+    expect(buildings.map((b) => [b.code, b.unitCount])).toEqual([['LT01', UNITS_PER_TOWER]]);
+    const units = await callApi(send, API.buildings.units, { params: { projectId: project.id } });
+    expect(units.every((u) => u.listPrice > 0 && u.floorPrice > 0 && u.status !== 'NOT_RELEASED')).toBe(true);
+    expect(await callApi(send, API.devices.list, { params: { projectId: project.id } })).toEqual([]);
+    // The demo project was not touched.
+    const demo = (await callApi(send, API.projects.list)).find((p) => p.code === 'DEMO-YHF')!;
+    const demoBuildings = await callApi(send, API.buildings.list, { params: { projectId: demo.id } });
+    expect(demoBuildings.some((b) => b.code.startsWith('LT'))).toBe(false);
+  }, 120_000);
 });

@@ -289,11 +289,40 @@ describe('archiving a project', () => {
         }),
       ),
     ).toBe('PROJECT_ARCHIVED');
+    // …and the cashier settings, the 认购书 terms and the kiosk PIN: refused, nothing written.
+    const before = await server.db.project.findUniqueOrThrow({
+      where: { id },
+      select: { depositWindowMinutes: true, agreementTerms: true, signingDays: true, kioskPinHash: true },
+    });
+    const writes = [
+      () => call('PATCH', `/api/projects/${id}/cashier-settings`, manager, { depositWindowMinutes: 45 }),
+      () => call('PATCH', `/api/projects/${id}/agreement`, manager, { terms: '归档后的条款', signingDays: 9 }),
+      () => call('PUT', `/api/projects/${id}/kiosk-pin`, manager, { pin: '135790' }),
+    ];
+    for (const write of writes) {
+      const refused = await write();
+      expect(refused.status).toBe(409);
+      expect(errorCode(refused)).toBe('PROJECT_ARCHIVED');
+    }
+    const after = await server.db.project.findUniqueOrThrow({
+      where: { id },
+      select: { depositWindowMinutes: true, agreementTerms: true, signingDays: true, kioskPinHash: true },
+    });
+    expect(after).toEqual(before);
+    expect(
+      await server.db.auditEvent.count({
+        where: {
+          projectId: id,
+          action: { in: ['project.cashier_settings', 'project.agreement', 'project.kiosk-pin'] },
+        },
+      }),
+    ).toBe(0);
 
     const back = await call<ProjectDetails>('POST', `/api/projects/${id}/unarchive`, admin, {});
     expect(back.body).toMatchObject({ archived: false, archivedAt: null, salesPaused: true });
     expect((await call('PATCH', `/api/projects/${id}`, manager, { name: '测试项目二期' })).status).toBe(200);
     expect((await call('POST', `/api/projects/${id}/resume`, manager, {})).status).toBe(200);
+    for (const write of writes) expect((await write()).status).toBe(200);
     const audit = await server.db.auditEvent.findMany({
       where: { entityId: id, action: { in: ['project.archive', 'project.unarchive'] } },
       orderBy: { createdAt: 'asc' },

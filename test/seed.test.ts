@@ -55,6 +55,24 @@ describe('seedDemo', () => {
       WITHHELD: expect.any(Number),
     });
     expect(await db.device.count({ where: { kind: 'BOARD' } })).toBe(1);
+
+    // Made as the setup routes make them (createProject, setMembership, insertTeam), audited as the system.
+    const projectId = first.projectId;
+    const audited = async (action: string) =>
+      db.auditEvent.count({ where: { projectId, action, actorKind: 'system' } });
+    expect(await audited('project.create')).toBe(1);
+    expect(await audited('team.created')).toBe(2);
+    expect(await db.projectMember.count({ where: { projectId } })).toBe(204);
+    expect(await audited('member.added')).toBe(204);
+    const teams = await db.team.findMany({
+      where: { projectId },
+      orderBy: { name: 'asc' },
+      select: { lead: { select: { username: true } }, _count: { select: { members: true } } },
+    });
+    expect(teams).toEqual([
+      { lead: { username: 'c001' }, _count: { members: 100 } },
+      { lead: { username: 'c101' }, _count: { members: 100 } },
+    ]);
   });
 
   it('30 registrations hold the sincerity deposit as the cashier’s recorded payments (derived, never a flag)', async () => {

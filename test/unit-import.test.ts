@@ -213,7 +213,9 @@ describe('template and export', () => {
     const rows = sheetRows(sheet);
     expect(rows[0]).toEqual(HEADERS);
     expect(rows).toHaveLength(1 + 12);
+    // The last column, the filed price 备案价, is empty: these units have none.
     expect(rows[1]).toEqual(['A', 'A-0101', 1, 1, 'A', '3室2厅2卫', 100.25, 80.5, '南', 2_000_000, 1_900_000]);
+    expect(rows[0]!.at(-1)).toBe('备案价 Filed price (元)');
     expect(rows[2]!.slice(1, 4)).toEqual(['A-0102', 1, 2]);
     expect(rows[5]!.slice(1, 4)).toEqual(['A-0201', 2, 1]);
     expect(rows[5]![9]).toBe(2_000_400);
@@ -227,7 +229,7 @@ describe('template and export', () => {
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = csv.bytes.subarray(3).toString('utf8').split('\r\n');
     expect(lines).toHaveLength(1 + 12 + 1);
-    expect(lines[1]).toBe('A,A-0101,1,1,A,3室2厅2卫,100.25,80.50,南,2000000.00,1900000.00');
+    expect(lines[1]).toBe('A,A-0101,1,1,A,3室2厅2卫,100.25,80.50,南,2000000.00,1900000.00,');
     expect(lines[13]).toBe('');
   });
 
@@ -454,6 +456,37 @@ describe('import', () => {
     expect(await unitByCode('A-0104')).toMatchObject({ listPrice: a4.listPrice, floorPrice: 180_000_000n });
   });
 
+  it('filed prices 备案价: set at once on units not sold (terms version moves, audited); the project rule refuses a list price above one', async () => {
+    const exported = await download(`/api/projects/${projectId}/units/export?format=xlsx`, manager);
+    const rows = sheetRows((await readXlsx(exported.bytes)).worksheets[0]!).slice(1);
+    const a1 = await unitByCode('A-0101');
+    const list = Number(a1.listPrice) / 100;
+    const withFiled = (filed: number) => rows.map((r) => (r[1] === 'A-0101' ? [...r.slice(0, 11), filed] : r));
+    const termsBefore = (await server.db.project.findUniqueOrThrow({ where: { id: projectId } })).termsVersion;
+
+    const res = await upload(await xlsxFrom(withFiled(list + 100_000)), { fileName: 'filed.xlsx' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ filedPriceChanges: 1, priceChanges: 0, created: 0 });
+    expect((await unitByCode('A-0101')).filedPrice).toBe(BigInt((list + 100_000) * 100));
+    const project = await server.db.project.findUniqueOrThrow({ where: { id: projectId } });
+    expect(project.termsVersion).toBeGreaterThan(termsBefore);
+    const audit = await server.db.auditEvent.findFirstOrThrow({
+      where: { entityId: a1.id, action: 'unit.update' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(audit.after).toMatchObject({ filedPrice: (list + 100_000) * 100, source: 'import' });
+
+    // The project now refuses deals above the filed price: a filed price below the list price is refused, nothing written.
+    await server.db.project.update({ where: { id: projectId }, data: { refuseAboveFiledPrice: true } });
+    try {
+      const refused = expectInvalid(await upload(await xlsxFrom(withFiled(list - 1)), { fileName: 'below.xlsx' }));
+      expect(refused.errors.map((e) => [e.column, e.code])).toEqual([['备案价 Filed price (元)', 'ABOVE_FILED_PRICE']]);
+      expect((await unitByCode('A-0101')).filedPrice).toBe(BigInt((list + 100_000) * 100));
+    } finally {
+      await server.db.project.update({ where: { id: projectId }, data: { refuseAboveFiledPrice: false } });
+    }
+  });
+
   it('reads CSV with a BOM, quoted fields, commas, quotes and line breaks inside values', async () => {
     const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
     const text = [
@@ -487,7 +520,7 @@ describe('import', () => {
     expect((await unitByCode('B-0202')).layoutName).toBe('两行\r\n名称');
     // And it exports back quoted (RFC 4180).
     const csv = (await download(`/api/projects/${projectId}/units/export?format=csv`, manager)).bytes.toString('utf8');
-    expect(csv).toContain('B,B-0201,2,1,C,"4室2厅, ""大""",143.80,116.27,"南,北",3800000.10,3600000.00\r\n');
+    expect(csv).toContain('B,B-0201,2,1,C,"4室2厅, ""大""",143.80,116.27,"南,北",3800000.10,3600000.00,\r\n');
   });
 });
 

@@ -7,6 +7,9 @@
  * Env: BASE_URL, USERS (100), RATE (2 per user), DURATION_S (60), WEIGHTS
  * ("projects:1,catalog:1,snapshot:2,deals:2,lockRelease:3.5,lockConfirm:0.5"), PASSWORD.
  * 409 answers (a unit someone else holds or bought) are expected outcomes, not failures.
+ * Every script: PROJECT (code of the target project, e.g. a rehearsal; default the demo project), UNITS
+ * (ensure this many AVAILABLE units: load-test towers added through the setup API as ADMIN_USER /
+ * ADMIN_PASSWORD, default admin / kaipan-admin) — lib/kaipan.js.
  */
 import { check } from 'k6';
 import exec from 'k6/execution';
@@ -16,7 +19,7 @@ import {
   BASE_URL,
   BUYER,
   authHeaders,
-  demoProject,
+  prepareProject,
   envFloat,
   envInt,
   envStr,
@@ -66,7 +69,7 @@ export const options = {
 
 export function setup() {
   const sessions = loginConsultants(USERS);
-  const project = demoProject(sessions[0].token);
+  const project = prepareProject(sessions[0].token);
   const units = snapshot(sessions[0].token, project.id)
     .units.filter((u) => u.status === 'AVAILABLE')
     .map((u) => u.id);

@@ -8,22 +8,27 @@
  *   k6 run -e BASE_URL=http://127.0.0.1:3000 -e BOARDS=500 -e SELLERS=50 load-tests/k6/board-fanout.js
  *
  * Env: BASE_URL, BOARDS (500), SELLERS (50), RATE (2), HOLD_MS (50), CONFIRM_RATIO (0.2),
- * DURATION_S (60), START_DELAY_MS (20000), SETTLE_MS (2000), DELIVERY_P99_MS (100), DEVICE_KEY,
+ * DURATION_S (60), START_DELAY_MS (20000), SETTLE_MS (2000), DELIVERY_P99_MS (100), DEVICE_KEY (default: the
+ * demo board's, or a BOARD device created through the setup API for another project and revoked at the end),
  * PASSWORD, ACK_TIMEOUT_MS (10000).
+ * Every script: PROJECT (code of the target project, e.g. a rehearsal; default the demo project), UNITS
+ * (ensure this many AVAILABLE units: load-test towers added through the setup API as ADMIN_USER /
+ * ADMIN_PASSWORD, default admin / kaipan-admin) — lib/kaipan.js.
  */
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import {
   BUYER,
-  DEVICE_KEY,
+  boardKey,
   ackError,
-  demoProject,
+  prepareProject,
   envFloat,
   envInt,
   hubSession,
   loginConsultants,
   partition,
+  revokeBoard,
 } from './lib/kaipan.js';
 import { SeqFollower } from './lib/socketio.js';
 
@@ -79,16 +84,29 @@ export const options = {
 
 export function setup() {
   const sessions = loginConsultants(SELLERS);
-  const project = demoProject(sessions[0].token);
+  const project = prepareProject(sessions[0].token);
+  const board = boardKey(project);
   const startAt = Date.now() + START_DELAY_MS;
-  return { sessions, projectId: project.id, startAt, endAt: startAt + DURATION_S * 1000 };
+  return {
+    sessions,
+    projectId: project.id,
+    deviceKey: board.key,
+    deviceId: board.deviceId,
+    startAt,
+    endAt: startAt + DURATION_S * 1000,
+  };
+}
+
+/** The board device made for this run (if any) is revoked. */
+export function teardown(data) {
+  revokeBoard(data.deviceId);
 }
 
 export function board(data) {
   const i = exec.vu.idInTest;
   const maxMs = Math.max(0, data.endAt - Date.now()) + SETTLE_MS + 30000;
   const res = hubSession(
-    { deviceKey: DEVICE_KEY },
+    { deviceKey: data.deviceKey },
     `k6-board-${i}`,
     maxMs,
     ACK_TIMEOUT_MS,

@@ -11,11 +11,23 @@
  * sockets); each VU tries its first choice exactly once at the instant, so the burst stays fair;
  * LOCK_LIMIT refusals are counted separately (kaipan_lock_limit).
  * The server must allow it: HUB_RATE_PER_SECOND and LOGIN_RATE_PER_MINUTE high enough.
+ * Every script: PROJECT (code of the target project, e.g. a rehearsal; default the demo project), UNITS
+ * (ensure this many AVAILABLE units: load-test towers added through the setup API as ADMIN_USER /
+ * ADMIN_PASSWORD, default admin / kaipan-admin) — lib/kaipan.js.
  */
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
-import { BUYER, ackError, demoProject, envInt, hubSession, loginConsultants, pickFor, snapshot } from './lib/kaipan.js';
+import {
+  BUYER,
+  ackError,
+  prepareProject,
+  envInt,
+  hubSession,
+  loginConsultants,
+  pickFor,
+  snapshot,
+} from './lib/kaipan.js';
 
 const CONSULTANTS = envInt('CONSULTANTS', 1000);
 const HOT_UNITS = envInt('HOT_UNITS', 10);
@@ -61,7 +73,7 @@ export const options = {
 
 export function setup() {
   const sessions = loginConsultants(CONSULTANTS);
-  const project = demoProject(sessions[0].token);
+  const project = prepareProject(sessions[0].token);
   const snap = snapshot(sessions[0].token, project.id);
   // Everyone wants the top floors.
   const ranked = snap.units

@@ -11,6 +11,9 @@
  * Confirms consume units: 500 × 1/s × 0.5 × 60 s = 15,000 units — the demo project has ~310, so
  * enlarge it first (see load-tests/README.md) or lower CONFIRM_RATIO/DURATION_S; consultants that
  * run out of units count in kaipan_exhausted.
+ * Every script: PROJECT (code of the target project, e.g. a rehearsal; default the demo project), UNITS
+ * (ensure this many AVAILABLE units: load-test towers added through the setup API as ADMIN_USER /
+ * ADMIN_PASSWORD, default admin / kaipan-admin) — lib/kaipan.js.
  */
 import { check } from 'k6';
 import exec from 'k6/execution';
@@ -21,7 +24,7 @@ import {
   BUYER,
   ackError,
   authHeaders,
-  demoProject,
+  prepareProject,
   envFloat,
   envInt,
   envStr,
@@ -71,7 +74,7 @@ export const options = {
 
 export function setup() {
   const sessions = loginConsultants(CONSULTANTS);
-  const project = demoProject(sessions[0].token);
+  const project = prepareProject(sessions[0].token);
   const startAt = Date.now() + START_DELAY_MS;
   return { sessions, projectId: project.id, startAt, endAt: startAt + DURATION_S * 1000 };
 }

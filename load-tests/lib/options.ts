@@ -31,17 +31,25 @@ export interface BenchOptions {
   /** Run the bare socket.io baseline at the same concurrency. */
   bare: boolean;
   bareDurationS: number;
-  /** At least this many AVAILABLE units (the bench adds load-test towers when the project has fewer). 0 = estimate. */
+  /**
+   * At least this many AVAILABLE units: when the project has fewer, the bench adds load-test towers
+   * through the setup API (lib/setup-api.ts) as `adminUser`. 0 = estimate.
+   */
   units: number;
-  /** ANALYZE after adding load-test units (default; --no-analyze reproduces stale planner statistics). */
-  analyze: boolean;
+  /** Code of the target project (any project, e.g. a rehearsal 演练); default the first one c001 sees. */
+  project?: string;
+  /** Who makes what the run needs through the setup API (an administrator, or a manager of the project). */
+  adminUser: string;
+  adminPassword: string;
   /** Write a V8 CPU profile of the server into this directory and summarise it over the window. */
   cpuProfDir?: string;
   /** Write V8 CPU profiles of the load-generator workers into this directory. */
   workerProfDir?: string;
   outDir: string;
+  /** Password of the consultants c001…c200. */
   password: string;
-  deviceKey: string;
+  /** Key of a wall board of the target project; default the demo board's, or a device created for the run. */
+  deviceKey?: string;
   ackTimeoutMs: number;
   /** ms between "everyone is connected" and the common start instant. */
   startDelayMs: number;
@@ -61,6 +69,7 @@ export interface BenchOptions {
 export const DEMO_USERS = 200;
 export const DEMO_PASSWORD = 'kaipan-demo';
 export const DEMO_BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
+export const DEMO_PROJECT_CODE = 'DEMO-YHF';
 
 const COMMON = {
   holdMs: 50,
@@ -74,12 +83,12 @@ const COMMON = {
   units: 0,
   outDir: 'load-tests/results',
   password: DEMO_PASSWORD,
-  deviceKey: DEMO_BOARD_KEY,
+  adminUser: 'admin',
+  adminPassword: 'kaipan-admin',
   ackTimeoutMs: 10_000,
   startDelayMs: 1_500,
   httpMix: { projects: 1, catalog: 1, snapshot: 2, deals: 2, lockRelease: 3.5, lockConfirm: 0.5 },
   serverHook: true,
-  analyze: true,
   serverEnv: {},
   keepData: false,
   quiet: false,
@@ -125,7 +134,9 @@ scenarios: ${SCENARIOS.join(', ')}
   --hot N              launch-storm: hot units (default 10)
   --choices K          launch-storm: ranked choices per consultant (default 5)
   --no-join            consultant sockets do not join the project room
-  --units N            ensure at least N AVAILABLE units (adds load-test towers, restarts the server)
+  --units N            ensure at least N AVAILABLE units (adds load-test towers through the setup API)
+  --project CODE       target the project with this code (e.g. a rehearsal); default the first c001 sees
+  --admin-user U  --admin-password P   who adds towers / a board device (default the demo admin)
   --workers W          load-generator processes (default 2)
   --no-bare            skip the bare socket.io baseline;  --bare-duration S (default min(duration, 20))
   --url URL            target a running server instead of starting one (with --database-url, --server-pid)
@@ -133,7 +144,6 @@ scenarios: ${SCENARIOS.join(', ')}
   --profile-workers DIR  CPU-profile the load-generator workers too
   --out DIR            results directory (default load-tests/results)
   --server-env K=V     extra environment for the spawned server (repeatable), e.g. FANOUT_INTERVAL_MS=100
-  --no-analyze         do not ANALYZE after adding units (stale planner statistics, as right after an import)
   --no-server-hook     do not preload the event-loop/heap sampler into the spawned server
   --password P  --device-key K  --ack-timeout MS  --start-delay MS  --keep-data  --quiet  --strict`;
 
@@ -242,8 +252,14 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--no-server-hook':
         o.serverHook = false;
         break;
-      case '--no-analyze':
-        o.analyze = false;
+      case '--project':
+        o.project = value();
+        break;
+      case '--admin-user':
+        o.adminUser = value();
+        break;
+      case '--admin-password':
+        o.adminPassword = value();
         break;
       case '--server-env': {
         const kv = value();

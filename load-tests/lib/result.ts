@@ -82,7 +82,6 @@ export interface BenchResult {
     url: string;
     pid: number | null;
     readyMs: number | null;
-    restartedForUnits: boolean;
     units: { total: number; available: number; added: number };
     connections: { consultants: number; boards: number; total: number };
   };

@@ -16,14 +16,15 @@ import {
   type HubCommandInput,
   type LoginResponse,
   type ProjectSnapshot,
-  type ProjectSummary,
+  type SendRequest,
 } from '@kaipan/shared';
 import { loadProfile, newestProfile, summarizeProfile } from './cpuprofile.js';
-import { addLoadTestUnits, readDbState, type DbState } from './database.js';
+import { readDbState, type DbState } from './database.js';
 import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
-import { DEMO_USERS, type BenchOptions } from './options.js';
+import { DEMO_BOARD_KEY, DEMO_PROJECT_CODE, DEMO_USERS, type BenchOptions } from './options.js';
 import { readServerInternals, ResourceSampler, type ResourceSummary } from './proc.js';
 import { buildTargets, renderMarkdown } from './report.js';
+import { addLoadTestTowers, createBoardDevice, fetchSender, findProject, revokeDevice, signIn } from './setup-api.js';
 import type { BenchResult, PhaseResult, Verdict } from './result.js';
 import { launchBare, launchKaipan, REPO_ROOT, removeDataDir, type LaunchedServer } from './server.js';
 import type {
@@ -224,6 +225,8 @@ interface PhaseInput {
   target: 'kaipan' | 'bare';
   url: string;
   projectId: string;
+  /** Key of a wall board of the project (boards and the probe). */
+  deviceKey: string;
   opts: BenchOptions;
   consultants: ConsultantAssignment[];
   boards: number;
@@ -315,7 +318,7 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
         behaviour,
         consultants: input.consultants.filter((_, i) => i % n === w),
         boards: Math.floor(input.boards / n) + (w < input.boards % n ? 1 : 0),
-        deviceKey: opts.deviceKey,
+        deviceKey: input.deviceKey,
         consultantsJoin: input.target === 'kaipan' && opts.consultantsJoin,
         rate: opts.rate,
         holdMs: opts.holdMs,
@@ -339,7 +342,7 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     }
     if (input.probe) {
       probe = new Probe();
-      await probe.start(input.url, opts.deviceKey);
+      await probe.start(input.url, input.deviceKey);
     }
     const startAt = Date.now() + opts.startDelayMs;
     const hrFrom = Number(process.hrtime.bigint() / 1000n) + opts.startDelayMs * 1000;
@@ -485,7 +488,14 @@ export async function runBench(
   const notes: string[] = [];
   const loadAtStart = loadavg();
   let server: LaunchedServer | null = null;
-  let restartedForUnits = false;
+  /** The board device created for this run (revoked at the end). */
+  let runDevice: { send: SendRequest; id: string } | null = null;
+  const revokeRunDevice = async () => {
+    const device = runDevice;
+    runDevice = null;
+    if (device)
+      await revokeDevice(device.send, device.id).catch((e: Error) => log(`revoking the board device: ${e.message}`));
+  };
   let bareStop: (() => Promise<void>) | null = null;
   let serverOutput = '';
   const serverLog: Log | undefined = opts.quiet ? undefined : (l) => log(`server: ${l}`);
@@ -517,34 +527,33 @@ export async function runBench(
 
     const first = await postJson<LoginResponse>(url, '/api/auth/login', { username: 'c001', password: opts.password });
     if (first.status !== 200) throw new Error(`cannot log in c001: ${first.status} ${JSON.stringify(first.json)}`);
-    const projects = await getJson<ProjectSummary[]>(url, '/api/projects', first.json.token);
-    const project = projects[0];
-    if (!project) throw new Error('no project visible to c001');
+    const consultantApi = fetchSender(url, first.json.token);
+    const project = await findProject(consultantApi, opts.project);
+    log(`target project ${project.code} (${project.name})`);
     let snapshot = await getJson<ProjectSnapshot>(url, `/api/projects/${project.id}/snapshot`, first.json.token);
     let available = snapshot.units.filter((u) => u.status === 'AVAILABLE').length;
     const needed = unitsNeeded(opts);
     let added = 0;
+    // What the run needs that the project lacks is made through the setup API, as an administrator.
+    let setup: SendRequest | null = null;
+    const admin = async (): Promise<SendRequest> => {
+      setup ??= (await signIn(url!, opts.adminUser, opts.adminPassword)).send;
+      return setup;
+    };
     if (needed > available) {
-      if (server && databaseUrl) {
-        log(
-          `need ~${needed} AVAILABLE units, the project has ${available}: adding load-test towers, then restarting the server`,
-        );
-        added = await addLoadTestUnits(databaseUrl, project.id, needed - available, opts.analyze);
-        const dataDir = server.dataDir;
-        await server.stop();
-        server = await launchKaipan({ dataDir, env: serverEnv, nodeArgs: nodeOptions, log: serverLog });
-        url = server.url;
-        databaseUrl = opts.databaseUrl ?? server.databaseUrl;
-        serverPid = server.pid;
-        restartedForUnits = true;
-        log(`Kaipan restarted in ${server.readyMs} ms with ${added} more units`);
-        snapshot = await getJson<ProjectSnapshot>(url, `/api/projects/${project.id}/snapshot`, first.json.token);
-        available = snapshot.units.filter((u) => u.status === 'AVAILABLE').length;
-      } else {
-        notes.push(
-          `The project has ${available} AVAILABLE units but the run may consume ~${needed}; consultants may run out (see 'exhausted').`,
-        );
-      }
+      log(`need ~${needed} AVAILABLE units, the project has ${available}: adding load-test towers (setup API)`);
+      added = await addLoadTestTowers(await admin(), project.id, needed - available, log);
+      snapshot = await getJson<ProjectSnapshot>(url, `/api/projects/${project.id}/snapshot`, first.json.token);
+      available = snapshot.units.filter((u) => u.status === 'AVAILABLE').length;
+      log(`${added} units added: ${available} AVAILABLE`);
+    }
+    // The boards and the probe connect as a wall board of the target project.
+    let deviceKey = opts.deviceKey ?? (project.code === DEMO_PROJECT_CODE ? DEMO_BOARD_KEY : undefined);
+    if (!deviceKey) {
+      const device = await createBoardDevice(await admin(), project.id);
+      runDevice = { send: await admin(), id: device.id };
+      deviceKey = device.key;
+      log(`board device ${device.id} created for the run (revoked at the end)`);
     }
 
     const users = Math.min(Math.max(1, opts.consultants), DEMO_USERS);
@@ -580,6 +589,7 @@ export async function runBench(
       target: 'kaipan',
       url,
       projectId: project.id,
+      deviceKey,
       opts,
       consultants,
       boards: opts.boards,
@@ -598,6 +608,7 @@ export async function runBench(
       },
     });
     verdict.ackedConfirms = phase.distinctConfirms;
+    await revokeRunDevice();
     if (verdict.newActiveSubscriptions !== null && verdict.newActiveSubscriptions !== verdict.ackedConfirms) {
       verdict.problems.push(
         `acked confirms (${verdict.ackedConfirms}) ≠ new ACTIVE subscriptions (${verdict.newActiveSubscriptions})`,
@@ -624,6 +635,7 @@ export async function runBench(
         target: 'bare',
         url: b.url,
         projectId: project.id,
+        deviceKey,
         opts: { ...opts, confirmRatio: opts.confirmRatio },
         consultants: fake,
         boards: opts.boards,
@@ -707,7 +719,6 @@ export async function runBench(
         url,
         pid,
         readyMs,
-        restartedForUnits,
         units: { total: snapshot.units.length, available, added },
         connections: { consultants: consultants.length, boards: opts.boards, total: consultants.length + opts.boards },
       },
@@ -771,6 +782,7 @@ export async function runBench(
     writeFileSync(`${base}.md`, renderMarkdown(result));
     return { result, jsonPath: `${base}.json`, mdPath: `${base}.md` };
   } finally {
+    await revokeRunDevice();
     if (statsFile) rmSync(statsFile, { force: true });
     if (bareStop) await bareStop().catch(() => undefined);
     if (server) {

@@ -86,6 +86,8 @@ export const IMPORT_ERROR_CODES = [
   'UNIT_NOT_EDITABLE',
   /** The row changes the facts of a unit a consultant holds locked right now. */
   'UNIT_LOCKED',
+  /** The project refuses deals above the filed price 备案价, and the row's list price is above it. */
+  'ABOVE_FILED_PRICE',
 ] as const;
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];
 
@@ -123,6 +125,8 @@ export const unitImportResultSchema = z.object({
   unchanged: z.number().int(),
   /** Existing units whose list or floor price differs: they go into one PENDING price-list version. */
   priceChanges: z.number().int(),
+  /** Existing units whose filed price 备案价 changed (applied at once; the project's pricing terms move). */
+  filedPriceChanges: z.number().int(),
   /** The PENDING version holding the price changes (null: none, or dryRun). */
   pendingPriceList: priceListInfoSchema.nullable(),
   /** Unit codes per kind of change (at most 200 each, in file order). */

@@ -121,4 +121,8 @@ export const importMessages = defineMessages({
     '房源正被置业顾问锁定，不能修改信息',
     'Locked by a consultant right now: its facts cannot change',
   ],
+  'importErr.ABOVE_FILED_PRICE': [
+    '表价高于备案价，本项目不允许高于备案价成交',
+    'List price above the filed price: this project refuses deals above it',
+  ],
 });

@@ -48,6 +48,7 @@ const REASON_KEYS: Record<ImportErrorCode, MessageKey> = {
   DUPLICATE_POSITION: 'importErr.DUPLICATE_POSITION',
   UNIT_NOT_EDITABLE: 'importErr.UNIT_NOT_EDITABLE',
   UNIT_LOCKED: 'importErr.UNIT_LOCKED',
+  ABOVE_FILED_PRICE: 'importErr.ABOVE_FILED_PRICE',
 };
 
 function reasonText(e: ImportRowError): string {

@@ -1,10 +1,13 @@
 /**
- * Kaipan helpers for the k6 scenarios: environment, login, project lookup, and running a hub
- * session (Socket.IO over k6/ws with lib/socketio.js). Plain ES modules for k6 v0.48+.
+ * Kaipan helpers for the k6 scenarios: environment, login, the target project (PROJECT=<code>, any
+ * project — e.g. a rehearsal 演练), what a run needs made through the setup API as an administrator
+ * (UNITS: load-test towers, lib/towers.js; a board device for a project other than the demo), and
+ * running a hub session (Socket.IO over k6/ws with lib/socketio.js). Plain ES modules for k6 v0.48+.
  */
 import http from 'k6/http';
 import ws from 'k6/ws';
 import { SocketIOSession, socketIoUrl } from './socketio.js';
+import { nextTowerCodes, TOWER_LAYOUT, towerBatch, towerFormula, towerPattern, towersFor } from './towers.js';
 
 /** Read an environment variable (k6 -e NAME=value or the process environment). */
 export function envStr(name, fallback) {
@@ -22,7 +25,17 @@ export function envFloat(name, fallback) {
 
 export const BASE_URL = envStr('BASE_URL', 'http://127.0.0.1:3000').replace(/\/+$/, '');
 export const PASSWORD = envStr('PASSWORD', 'kaipan-demo');
-export const DEVICE_KEY = envStr('DEVICE_KEY', 'demo-board-key-7f3a9c2e5b8d1046');
+/** Code of the target project; empty = the first project c001 sees (the demo project 云湖府). */
+export const PROJECT = envStr('PROJECT', '');
+/** At least this many AVAILABLE units (0 = as the project is): load-test towers are added otherwise. */
+export const UNITS = envInt('UNITS', 0);
+/** Who makes what the run needs through the setup API (an administrator or a manager of the project). */
+export const ADMIN_USER = envStr('ADMIN_USER', 'admin');
+export const ADMIN_PASSWORD = envStr('ADMIN_PASSWORD', 'kaipan-admin');
+const DEMO_PROJECT_CODE = 'DEMO-YHF';
+const DEMO_BOARD_KEY = 'demo-board-key-7f3a9c2e5b8d1046';
+/** Key of a wall board of the target project; empty = the demo board's, or a device made for the run. */
+export const DEVICE_KEY = envStr('DEVICE_KEY', '');
 /** Demo consultants c001…c200; more VUs than users share them (the lock limit is per user). */
 export const DEMO_USERS = envInt('DEMO_USERS', 200);
 export const BUYER = { name: '压测买家', phone: '13800138000' };
@@ -62,13 +75,96 @@ export function authHeaders(token, extra) {
   return h;
 }
 
-/** The first project the user sees (the demo project 云湖府). */
-export function demoProject(token) {
+/** The project with code PROJECT among those the user sees, or the first one (the demo project 云湖府). */
+export function targetProject(token) {
   const r = http.get(`${BASE_URL}/api/projects`, { headers: authHeaders(token), tags: { name: 'projects' } });
   if (r.status !== 200) throw new Error(`GET /api/projects: ${r.status}`);
   const list = r.json();
-  if (!list.length) throw new Error('no project');
-  return list[0];
+  const project = PROJECT ? list.find((p) => p.code === PROJECT) : list[0];
+  if (!project) throw new Error(PROJECT ? `no project with code ${PROJECT} is visible` : 'no project');
+  return project;
+}
+
+/** One call of the setup API as the administrator (JSON in and out; throws on an error answer). */
+function setupCall(token, method, path, body) {
+  const r = http.request(method, `${BASE_URL}${path}`, body === undefined ? null : JSON.stringify(body), {
+    headers: authHeaders(token, body === undefined ? undefined : { 'Content-Type': 'application/json' }),
+    tags: { name: 'setup' },
+  });
+  if (r.status < 200 || r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.body}`);
+  return r.body ? r.json() : null;
+}
+
+let adminToken = null;
+function admin() {
+  if (adminToken) return adminToken;
+  const r = http.post(
+    `${BASE_URL}/api/auth/login`,
+    JSON.stringify({ username: ADMIN_USER, password: ADMIN_PASSWORD }),
+    {
+      headers: { 'Content-Type': 'application/json' },
+      tags: { name: 'setup' },
+    },
+  );
+  if (r.status !== 200) throw new Error(`login ${ADMIN_USER} failed: ${r.status} ${r.body}`);
+  adminToken = r.json().token;
+  return adminToken;
+}
+
+/**
+ * The target project, with at least UNITS AVAILABLE units: load-test towers LT01 … are generated,
+ * priced by formula and released through the setup API (as a manager would in the setup screens).
+ */
+export function prepareProject(token) {
+  const project = targetProject(token);
+  if (UNITS > 0) {
+    const available = snapshot(token, project.id).units.filter((u) => u.status === 'AVAILABLE').length;
+    const towers = towersFor(UNITS - available);
+    if (towers > 0) {
+      const t = admin();
+      const base = `/api/projects/${project.id}`;
+      const layouts = setupCall(t, 'GET', `${base}/layouts`);
+      if (!layouts.some((l) => l.code === TOWER_LAYOUT.code)) setupCall(t, 'POST', `${base}/layouts`, TOWER_LAYOUT);
+      const codes = nextTowerCodes(
+        setupCall(t, 'GET', `${base}/buildings`).map((b) => b.code),
+        towers,
+      );
+      for (const code of codes) {
+        const created = setupCall(t, 'POST', `${base}/buildings`, towerPattern(code));
+        setupCall(t, 'POST', `${base}/price-formula/apply`, towerFormula(created.building.id));
+        const units = setupCall(t, 'GET', `${base}/setup-units?buildingId=${created.building.id}`);
+        setupCall(
+          t,
+          'POST',
+          `${base}/batches`,
+          towerBatch(
+            code,
+            units.map((u) => u.id),
+          ),
+        );
+      }
+    }
+  }
+  return project;
+}
+
+/**
+ * The key boards connect with: DEVICE_KEY, the demo board's for the demo project, or a BOARD device
+ * created for this run through the setup API (`deviceId` set: revoke it in teardown with revokeBoard).
+ */
+export function boardKey(project) {
+  if (DEVICE_KEY) return { key: DEVICE_KEY, deviceId: null };
+  if (project.code === DEMO_PROJECT_CODE) return { key: DEMO_BOARD_KEY, deviceId: null };
+  const device = setupCall(admin(), 'POST', `/api/projects/${project.id}/devices`, {
+    kind: 'BOARD',
+    name: `k6 压测大屏 Load-test board ${new Date().toISOString().slice(0, 19)}`,
+  });
+  return { key: device.key, deviceId: device.id };
+}
+
+/** Revoke the board device boardKey created (none when the key was given or the demo's). */
+export function revokeBoard(deviceId) {
+  if (deviceId) setupCall(admin(), 'DELETE', `/api/devices/${deviceId}`, {});
 }
 
 export function snapshot(token, projectId) {

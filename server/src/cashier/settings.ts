@@ -7,6 +7,7 @@ import type { Db } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import { toAuditRow } from '../services/audit.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
+import { lockEditableProject } from '../services/editable-project.js';
 import { TX_OPTIONS, managerOf, moneyStaff } from './common.js';
 import type { DepositRule } from './deposit-rule.js';
 
@@ -30,6 +31,7 @@ export class CashierSettingsService {
   async update(principal: Principal, projectId: string, body: Partial<CashierSettings>): Promise<CashierSettings> {
     const user = await managerOf(this.directory, principal, projectId);
     const saved = await this.db.$transaction(async (tx) => {
+      await lockEditableProject(tx, projectId);
       const before = await tx.project.findUniqueOrThrow({
         where: { id: projectId },
         select: { depositWindowMinutes: true, requiredDepositFen: true },

@@ -15,6 +15,7 @@ import { canManage, type Principal } from '../domain/principal.js';
 import type { RenderPool } from '../jobs/render-pool.js';
 import { toAuditRow } from '../services/audit.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
+import { lockEditableProject } from '../services/editable-project.js';
 import { sampleAgreement } from './samples.js';
 import { PAYEE_SELECT, payeeOf } from '../domain/payee.js';
 
@@ -42,11 +43,11 @@ export class AgreementSettingsStore {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers change the agreement terms.');
     const terms = body.terms.trim() === '' ? null : body.terms.replace(/\r\n?/g, '\n').trim();
     await this.db.$transaction(async (tx) => {
-      const before = await tx.project.findUnique({
+      await lockEditableProject(tx, projectId);
+      const before = await tx.project.findUniqueOrThrow({
         where: { id: projectId },
         select: { agreementTerms: true, signingDays: true },
       });
-      if (!before) throw new AppError('NOT_FOUND', 'Project not found.');
       await tx.project.update({
         where: { id: projectId },
         data: { agreementTerms: terms, signingDays: body.signingDays },

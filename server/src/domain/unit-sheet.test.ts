@@ -232,6 +232,7 @@ function unit(code: string, floor: number, position: number, over: Partial<Exist
     orientation: '南',
     listPrice: 100_000_000,
     floorPrice: 90_000_000,
+    filedPrice: null,
     status: 'AVAILABLE',
     ...over,
   };
@@ -271,6 +272,76 @@ const ctx = (units: ExistingUnit[], locked: string[] = []): ImportContext => ({
   buildings: [B1, B2],
   units,
   lockedUnitIds: new Set(locked),
+});
+
+describe('checkImport: the filed price 备案价 column', () => {
+  const FILED = '备案价 Filed price (元)';
+  const withoutFiled = (...lines: ReturnType<typeof line>[]): SheetTable => {
+    const at = HEADERS.indexOf(FILED);
+    const drop = <T>(cells: T[]) => cells.filter((_, i) => i !== at);
+    return { header: { row: 1, cells: drop(HEADERS) }, lines: lines.map((l) => ({ ...l, cells: drop(l.cells) })) };
+  };
+
+  it('sets, changes and clears filed prices (empty cell = none); an unchanged one is no change', () => {
+    const units = [
+      unit('1-0101', 1, 1, { filedPrice: 110_000_000 }),
+      unit('1-0102', 1, 2, { filedPrice: 120_000_000 }),
+    ];
+    const result = checkImport(
+      table(
+        line(2, '1', '1-0101', '1', '1', { filedPrice: '1100000' }),
+        line(3, '1', '1-0102', '1', '2', { filedPrice: '' }),
+        line(4, '2', '2-0101', '1', '1', { filedPrice: '1050000.50' }),
+      ),
+      ctx(units),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan.unchanged).toBe(1);
+    expect(result.plan.filedPriceChanges.map((c) => [c.unit.code, c.row.filedPrice])).toEqual([['1-0102', null]]);
+    expect(result.plan.creates.map((c) => [c.row.unit, c.row.filedPrice])).toEqual([['2-0101', 105_000_050]]);
+  });
+
+  it('a file without the column (made before it existed) imports and leaves every filed price as it is', () => {
+    const units = [unit('1-0101', 1, 1, { filedPrice: 110_000_000 })];
+    const result = checkImport(withoutFiled(line(2, '1', '1-0101', '1', '1', { listPrice: '1050000' })), ctx(units));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan.filedPriceChanges).toEqual([]);
+    expect(result.plan.priceChanges.map((c) => c.unit.code)).toEqual(['1-0101']);
+  });
+
+  it('while the project refuses deals above the filed price, a list price above it is refused (ABOVE_FILED_PRICE)', () => {
+    const units = [unit('1-0101', 1, 1, { filedPrice: 95_000_000 }), unit('1-0102', 1, 2)];
+    const rows = [
+      line(2, '1', '1-0101', '1', '1', { filedPrice: '950000' }), // list 1,000,000 > filed 950,000
+      line(3, '1', '1-0102', '1', '2', { filedPrice: '1000000' }), // list = filed: fine
+      line(4, '2', '2-0101', '1', '1', { listPrice: '1000000.01', filedPrice: '1000000' }),
+    ];
+    const on = checkImport(table(...rows), { ...ctx(units), refuseAboveFiledPrice: true });
+    expect(on.ok).toBe(false);
+    if (on.ok) return;
+    expect(on.errors.map((e) => [e.row, e.column, e.code, e.value])).toEqual([
+      [2, FILED, 'ABOVE_FILED_PRICE', '950000'],
+      [4, FILED, 'ABOVE_FILED_PRICE', '1000000'],
+    ]);
+    // The unit's own filed price counts when the file has no such column.
+    const kept = checkImport(withoutFiled(rows[0]!), { ...ctx(units), refuseAboveFiledPrice: true });
+    expect(!kept.ok && kept.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [2, '表价 List price (元)', 'ABOVE_FILED_PRICE'],
+    ]);
+    // Rule off: the filed price is recorded, nothing refused.
+    const off = checkImport(table(...rows), ctx(units));
+    expect(off.ok).toBe(true);
+  });
+
+  it('a sold unit keeps its filed price (UNIT_NOT_EDITABLE)', () => {
+    const units = [unit('1-0101', 1, 1, { status: 'SUBSCRIBED', filedPrice: 110_000_000 })];
+    const result = checkImport(table(line(2, '1', '1-0101', '1', '1', { filedPrice: '1200000' })), ctx(units));
+    expect(!result.ok && result.errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [2, FILED, 'UNIT_NOT_EDITABLE'],
+    ]);
+  });
 });
 
 describe('checkImport', () => {
@@ -408,6 +479,7 @@ const exportRow = fc.record<ExportRow>({
   orientation: fc.constantFrom('南', '南,北', '-东'),
   listPrice: fc.integer({ min: 2, max: MAX_PRICE_FEN }),
   floorPrice: fc.constant(1),
+  filedPrice: fc.option(fc.integer({ min: 1, max: MAX_PRICE_FEN }), { nil: null }),
 });
 
 describe('export files read back as they were written', () => {

@@ -39,7 +39,8 @@ export type UnitSheetField =
   | 'netArea'
   | 'orientation'
   | 'listPrice'
-  | 'floorPrice';
+  | 'floorPrice'
+  | 'filedPrice';
 
 type ColumnKind = 'text' | 'int' | 'area' | 'money';
 
@@ -54,6 +55,11 @@ export interface SheetColumn {
   multiline?: true;
   /** Other header spellings accepted on import (compared after normalisation). */
   aliases: readonly string[];
+  /**
+   * The column may be left out of the header (files made before it existed: what it holds stays as
+   * it is) and its cells may be empty (= none).
+   */
+  optional?: true;
   /** XLSX column width, characters. */
   width: number;
   /** One line for the instructions sheet, per language. */
@@ -181,6 +187,19 @@ export const UNIT_SHEET_COLUMNS: readonly SheetColumn[] = [
       en: 'Yuan, above 0, not above the list price, at most two decimals.',
     },
     example: '3660540.00',
+  },
+  {
+    field: 'filedPrice',
+    header: '备案价 Filed price (元)',
+    kind: 'money',
+    aliases: ['备案价', 'Filed price'],
+    optional: true,
+    width: 18,
+    help: {
+      zh: '元，可空（无备案价）。项目开启"不得高于备案价"时，表价不得高于备案价。整列省略则备案价不变。',
+      en: 'Yuan, may be empty (no filed price). While the project refuses deals above the filed price, the list price may not be above it. Leave the column out to keep the filed prices as they are.',
+    },
+    example: '3950000.00',
   },
 ];
 
@@ -595,6 +614,8 @@ export interface UnitSheetRow {
   orientation: string;
   listPrice: number;
   floorPrice: number;
+  /** Filed price 备案价, fen; null = none (empty cell); undefined = the file has no such column. */
+  filedPrice?: number | null;
 }
 
 type RowValues = Partial<Omit<UnitSheetRow, 'row'>>;
@@ -640,7 +661,7 @@ function parseHeader(header: SheetLine, report: Report): Map<UnitSheetField, num
     index.set(field, i);
   });
   for (const c of UNIT_SHEET_COLUMNS) {
-    if (!index.has(c.field))
+    if (!index.has(c.field) && !c.optional)
       report.add(header.row, c.field, null, 'MISSING_COLUMN', `The header has no column "${c.header}".`);
   }
   return report.errors.length > 0 ? null : index;
@@ -648,12 +669,18 @@ function parseHeader(header: SheetLine, report: Report): Map<UnitSheetField, num
 
 function parseLine(line: SheetLine, index: Map<UnitSheetField, number>, report: Report): ParsedLine {
   const raw = {} as Record<UnitSheetField, string>;
-  const values: Record<string, string | number> = {};
+  const values: Record<string, string | number | null> = {};
   let bad = false;
   for (const c of UNIT_SHEET_COLUMNS) {
-    const text = line.cells[index.get(c.field)!] ?? '';
+    const at = index.get(c.field);
+    if (at === undefined) continue; // an optional column the file leaves out
+    const text = line.cells[at] ?? '';
     raw[c.field] = text;
     const value = c.kind === 'text' ? cleanTextCell(text) : text.trim();
+    if (value === '' && c.optional) {
+      values[c.field] = null;
+      continue;
+    }
     if (value === '') {
       report.add(line.row, c.field, null, 'REQUIRED', `"${c.header}" is empty.`);
       bad = true;
@@ -723,12 +750,19 @@ export interface ExistingUnit {
   orientation: string;
   listPrice: number;
   floorPrice: number;
+  /** Filed price 备案价, fen (null = none). */
+  filedPrice: number | null;
   status: StoredUnitStatus;
 }
 
 export interface ImportContext {
   buildings: readonly SheetBuilding[];
   units: readonly ExistingUnit[];
+  /**
+   * The project refuses deals above the filed price 备案价 (its rule): a row whose list price is above
+   * the unit's filed price (the file's, or the unit's own when the file has no such column) is refused.
+   */
+  refuseAboveFiledPrice?: boolean;
   /** Units locked by a consultant right now (the live mirror): their facts may not change. */
   lockedUnitIds?: ReadonlySet<string>;
 }
@@ -765,6 +799,8 @@ export interface ImportPlan {
   factChanges: FactChange[];
   /** Existing units whose list or floor price differs from the active one. */
   priceChanges: PriceChange[];
+  /** Existing units whose filed price 备案价 differs (applied at once, like the setup grid). */
+  filedPriceChanges: PriceChange[];
   unchanged: number;
 }
 
@@ -774,6 +810,8 @@ export type CheckResult =
 
 /** Statuses in which a unit's facts may still change. */
 const EDITABLE: ReadonlySet<StoredUnitStatus> = new Set(['NOT_RELEASED', 'AVAILABLE']);
+/** Statuses in which a unit's filed price may no longer change (sold; docs/buildings.md). */
+const SOLD: ReadonlySet<StoredUnitStatus> = new Set(['SUBSCRIBED', 'CONTRACTED']);
 
 const locationKey = (buildingId: string, floor: number, position: number): string =>
   `${buildingId}|${floor}|${position}`;
@@ -900,10 +938,29 @@ export function checkImport(table: SheetTable, ctx: ImportContext): CheckResult 
   }
 
   // Existing units: what changes, and may it?
-  const plan: ImportPlan = { rowCount, creates: [], factChanges: [], priceChanges: [], unchanged: 0 };
+  const plan: ImportPlan = {
+    rowCount,
+    creates: [],
+    factChanges: [],
+    priceChanges: [],
+    filedPriceChanges: [],
+    unchanged: 0,
+  };
   for (const r of rows) {
     if (r.line.bad) continue;
     const { row, unit } = r;
+    // The project's rule: no deal above the filed price, so a list price above it could never sell.
+    const filed = row.filedPrice !== undefined ? row.filedPrice : (unit?.filedPrice ?? null);
+    if (ctx.refuseAboveFiledPrice && filed !== null && row.listPrice > filed) {
+      report.add(
+        row.row,
+        row.filedPrice !== undefined ? 'filedPrice' : 'listPrice',
+        row.filedPrice !== undefined ? r.line.raw.filedPrice : r.line.raw.listPrice,
+        'ABOVE_FILED_PRICE',
+        `The list price ${fenToYuanText(row.listPrice)} is above the filed price ${fenToYuanText(filed)}: the project refuses deals above the filed price.`,
+      );
+      continue;
+    }
     if (!unit) {
       plan.creates.push({ row, buildingId: r.building.id });
       continue;
@@ -935,7 +992,21 @@ export function checkImport(table: SheetTable, ctx: ImportContext): CheckResult 
     }
     const priced = unit.listPrice !== row.listPrice || unit.floorPrice !== row.floorPrice;
     if (priced) plan.priceChanges.push({ unit, row });
-    if (changed.length === 0 && !priced) plan.unchanged += 1;
+    const filedChanged = row.filedPrice !== undefined && row.filedPrice !== unit.filedPrice;
+    if (filedChanged) {
+      if (SOLD.has(unit.status)) {
+        report.add(
+          row.row,
+          'filedPrice',
+          r.line.raw.filedPrice,
+          'UNIT_NOT_EDITABLE',
+          `Unit ${unit.code} is ${unit.status}: its filed price cannot change.`,
+        );
+        continue;
+      }
+      plan.filedPriceChanges.push({ unit, row });
+    }
+    if (changed.length === 0 && !priced && !filedChanged) plan.unchanged += 1;
   }
   if (report.errors.length > 0) return finish(report, rowCount);
   return { ok: true, plan };
@@ -976,6 +1047,8 @@ export function rowTexts(row: ExportRow): string[] {
         return fenToYuanText(row.listPrice);
       case 'floorPrice':
         return fenToYuanText(row.floorPrice);
+      case 'filedPrice':
+        return row.filedPrice == null ? '' : fenToYuanText(row.filedPrice);
       default:
         return row[c.field];
     }
@@ -1027,7 +1100,10 @@ export async function toXlsx(rows: readonly ExportRow[], options: { instructions
   });
   for (const row of rows) {
     const texts = rowTexts(row);
-    sheet.addRow(UNIT_SHEET_COLUMNS.map((c, i) => (c.kind === 'text' ? texts[i]! : Number(texts[i]!))));
+    // Numbers as numbers; an empty optional cell (no filed price) stays empty, never 0.
+    sheet.addRow(
+      UNIT_SHEET_COLUMNS.map((c, i) => (c.kind === 'text' ? texts[i]! : texts[i] === '' ? null : Number(texts[i]!))),
+    );
   }
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: UNIT_SHEET_COLUMNS.length } };
   if (options.instructions) addInstructions(workbook);

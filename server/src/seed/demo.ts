@@ -9,6 +9,8 @@ import { DEMO_BUILDINGS, demoUnits } from '../domain/demo-catalog.js';
 import { hashDeviceKey } from '../services/auth-service.js';
 import { createInitialPriceList } from '../services/pricing-service.js';
 import { createDevice } from '../services/device-service.js';
+import { insertTeam, setMembership } from '../services/member-service.js';
+import { createProject } from '../services/project-service.js';
 import { DEMO_PLANS, DEMO_POLICY, demoDiscounts } from '../domain/demo-pricing.js';
 
 export const DEMO_PROJECT_CODE = 'DEMO-YHF';
@@ -57,9 +59,18 @@ export interface DemoSeedResult {
   projectId: string;
 }
 
+/**
+ * Create the demo project once. The project, its memberships, teams and devices are made by the same
+ * functions the setup routes and the admin CLI use (project-service `createProject`, member-service
+ * `setMembership` / `insertTeam`, device-service `createDevice`), audited as the system. A seed cut
+ * short after the project was made resumes on the next start (the project has no buildings yet).
+ */
 export async function seedDemo(db: Db): Promise<DemoSeedResult> {
-  const existing = await db.project.findUnique({ where: { code: DEMO_PROJECT_CODE }, select: { id: true } });
-  if (existing) {
+  const existing = await db.project.findUnique({
+    where: { code: DEMO_PROJECT_CODE },
+    select: { id: true, _count: { select: { buildings: true } } },
+  });
+  if (existing && existing._count.buildings > 0) {
     // Demo databases created before the queue existed get its kiosk and categories too.
     await seedDemoQueue(db, existing.id);
     // …and pricing terms (rules and plans are created only where the project has none).
@@ -80,59 +91,34 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     })),
   );
 
-  const projectId = await db.$transaction(
-    async (tx) => {
-      const project = await tx.project.create({
-        data: {
-          code: DEMO_PROJECT_CODE,
-          name: '云湖府',
-          nameEn: 'Yunhu Residences',
-          city: '杭州 Hangzhou',
-          timezone: 'Asia/Shanghai',
-          lockTtlSeconds: 120,
-          maxLocksPerConsultant: 2,
-        },
-      });
-      for (const s of staff) {
-        await tx.user.upsert({ where: { username: s.username }, update: {}, create: s });
-      }
-      await tx.user.createMany({
-        data: Array.from({ length: DEMO_CONSULTANTS }, (_, i) => ({
-          username: `c${String(i + 1).padStart(3, '0')}`,
-          displayName: consultantName(i + 1),
-          passwordHash: consultantHash,
-        })),
-        skipDuplicates: true,
-      });
-      // Every demo user is a member of the demo project with their role; consultants in two teams.
-      const users = await tx.user.findMany({ select: { id: true, username: true } });
-      const roleOf = (username: string): ProjectRole | null => {
-        const account = (DEMO_ACCOUNTS as Record<string, { role: Role }>)[username];
-        if (!account) return /^c\d{3}$/.test(username) ? 'CONSULTANT' : null;
-        return account.role === 'ADMIN' ? null : account.role;
-      };
-      await tx.projectMember.createMany({
-        data: users.flatMap((u) => {
-          const role = roleOf(u.username);
-          return role ? [{ projectId: project.id, userId: u.id, role }] : [];
-        }),
-        skipDuplicates: true,
-      });
-      const byName = new Map(users.map((u) => [u.username, u.id]));
-      for (const t of DEMO_TEAMS) {
-        const code = (n: number) => `c${String(n).padStart(3, '0')}`;
-        const team = await tx.team.create({
-          data: { projectId: project.id, name: t.name, leadId: byName.get(code(t.from)) ?? null },
-        });
-        const ids = Array.from({ length: t.to - t.from + 1 }, (_, i) => byName.get(code(t.from + i))).filter(
-          (id): id is string => id !== undefined,
-        );
-        await tx.projectMember.updateMany({
-          where: { projectId: project.id, userId: { in: ids } },
-          data: { teamId: team.id },
-        });
-      }
+  // The accounts. Their demo passwords are public and break the password policy on purpose (they
+  // contain the username), so they are written here rather than through user-service createUser.
+  await db.user.createMany({ data: staff, skipDuplicates: true });
+  await db.user.createMany({
+    data: Array.from({ length: DEMO_CONSULTANTS }, (_, i) => ({
+      username: consultantCode(i + 1),
+      displayName: consultantName(i + 1),
+      passwordHash: consultantHash,
+    })),
+    skipDuplicates: true,
+  });
 
+  // The project, as POST /api/projects makes it (the lock window and lock limit are the defaults).
+  const projectId =
+    existing?.id ??
+    (await createProject(db, 'system', {
+      code: DEMO_PROJECT_CODE,
+      name: '云湖府',
+      nameEn: 'Yunhu Residences',
+      city: '杭州 Hangzhou',
+      address: '',
+      timezone: 'Asia/Shanghai',
+    }));
+  await seedDemoMembers(db, projectId);
+
+  await db.$transaction(
+    async (tx) => {
+      const project = { id: projectId };
       const first = await tx.batch.create({
         data: { projectId: project.id, name: '首批推盘 Batch 1', status: 'RELEASED', releasedAt: new Date() },
       });
@@ -195,7 +181,6 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
           after: { code: DEMO_PROJECT_CODE },
         },
       });
-      return project.id;
     },
     { timeout: 60_000 },
   );
@@ -203,6 +188,37 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   // Fresh planner statistics for the new rows, before the first storm (autovacuum may be minutes away).
   await db.$executeRawUnsafe('ANALYZE units, buildings, subscriptions');
   return { created: true, projectId };
+}
+
+const consultantCode = (n: number) => `c${String(n).padStart(3, '0')}`;
+
+/**
+ * Every demo account but the administrator is a member of the demo project with its role, as
+ * PUT /api/projects/:projectId/members/:userId sets it; consultants c001–c100 and c101–c200 form two
+ * teams, each led by its first consultant (the lead is a member before the team is made).
+ */
+async function seedDemoMembers(db: Db, projectId: string): Promise<void> {
+  const users = new Map(
+    (await db.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id] as const),
+  );
+  const idOf = (username: string) => {
+    const id = users.get(username);
+    if (!id) throw new Error(`demo seed: no user ${username}`);
+    return id;
+  };
+  for (const [username, account] of Object.entries(DEMO_ACCOUNTS) as [string, { role: Role }][]) {
+    if (account.role !== 'ADMIN') {
+      await setMembership(db, 'system', projectId, idOf(username), { role: account.role as ProjectRole });
+    }
+  }
+  for (const t of DEMO_TEAMS) {
+    const lead = idOf(consultantCode(t.from));
+    await setMembership(db, 'system', projectId, lead, { role: 'CONSULTANT' });
+    const teamId = await db.$transaction((tx) => insertTeam(tx, 'system', projectId, { name: t.name, leadId: lead }));
+    for (let n = t.from; n <= t.to; n++) {
+      await setMembership(db, 'system', projectId, idOf(consultantCode(n)), { role: 'CONSULTANT', teamId });
+    }
+  }
 }
 
 /** Discount rules, payment plans and the pricing policy (server/src/domain/demo-pricing.ts). */

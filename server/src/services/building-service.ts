@@ -35,6 +35,7 @@ import type { DealEvents } from './deal-events.js';
 import type { Logger } from './logger.js';
 import { createInitialPriceList } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
+import { lockEditableProject } from './editable-project.js';
 
 /** A building of a few thousand units takes longer than db.ts's default transaction timeout. */
 const TX_OPTIONS = { timeout: 60_000 } as const;
@@ -49,13 +50,6 @@ interface LayoutFacts {
 }
 
 const SOLD = ['SUBSCRIBED', 'CONTRACTED'] as const;
-
-/** Lock the project row: serialises generation, deletion, imports and price activations of a project. */
-export async function lockProject(tx: Tx, projectId: string): Promise<void> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id::text FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
-  if (rows.length === 0) throw new AppError('NOT_FOUND', 'Project not found.');
-}
 
 /**
  * Of `unitIds` (of the project), the codes of those that were ever on sale: released (status other
@@ -197,7 +191,7 @@ export class BuildingService {
   ): Promise<{ building: BuildingSummary; created: number }> {
     const user = await this.authorize(principal, projectId);
     const outcome = await this.db.$transaction(async (tx) => {
-      await lockProject(tx, projectId);
+      await lockEditableProject(tx, projectId, 'inventory');
       const { result, layouts, unknownLayouts, takenCodes } = await this.plan(tx, projectId, pattern);
       if (unknownLayouts.length > 0) {
         throw new AppError('VALIDATION_FAILED', `No layout ${unknownLayouts.join(', ')} in this project.`, {
@@ -304,7 +298,7 @@ export class BuildingService {
     const user = await this.authorize(principal, found.projectId);
     const projectId = found.projectId;
     const count = await this.db.$transaction(async (tx) => {
-      await lockProject(tx, projectId);
+      await lockEditableProject(tx, projectId, 'inventory');
       const building = await tx.building.findUnique({ where: { id: buildingId } });
       if (!building) throw new AppError('NOT_FOUND', 'No such building.');
       const units = await tx.unit.findMany({ where: { buildingId }, select: { id: true } });
@@ -334,7 +328,7 @@ export class BuildingService {
   async deleteUnits(principal: Principal, projectId: string, unitIds: string[]): Promise<{ count: number }> {
     const user = await this.authorize(principal, projectId);
     const count = await this.db.$transaction(async (tx) => {
-      await lockProject(tx, projectId);
+      await lockEditableProject(tx, projectId, 'inventory');
       return this.deleteNeverOnSale(tx, user, projectId, [...new Set(unitIds)]);
     }, TX_OPTIONS);
     await this.inventoryChanged(projectId);
@@ -430,7 +424,7 @@ export class BuildingService {
       body.floorPrice !== undefined;
     const setsFiled = body.filedPrice !== undefined;
     const count = await this.db.$transaction(async (tx) => {
-      await lockProject(tx, projectId);
+      await lockEditableProject(tx, projectId, 'inventory');
       const units = await tx.unit.findMany({ where: { projectId, id: { in: ids } } });
       if (units.length !== ids.length) throw new AppError('NOT_FOUND', 'Some units are not units of this project.');
       if (setsFacts) {

@@ -21,6 +21,7 @@ import { releaseBatchUnits, transitionUnit } from '../selling/unit-transitions.j
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
+import { lockEditableProject } from './editable-project.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
 import type { DealEvents } from './deal-events.js';
@@ -497,18 +498,3 @@ export class ControlService {
 }
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-/**
- * Lock the project row for a change of its setup (FOR UPDATE; `share`: FOR SHARE, for changes that
- * only need it to stay as it is); PROJECT_ARCHIVED while the project is archived — it is read-only.
- */
-async function lockEditableProject(tx: Tx, projectId: string, mode: 'update' | 'share' = 'update'): Promise<void> {
-  const rows =
-    mode === 'update'
-      ? await tx.$queryRaw<{ archived: boolean }[]>`
-          SELECT archived_at IS NOT NULL AS archived FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`
-      : await tx.$queryRaw<{ archived: boolean }[]>`
-          SELECT archived_at IS NOT NULL AS archived FROM projects WHERE id = ${projectId}::uuid FOR SHARE`;
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'Project not found.');
-  if (rows[0].archived) throw new AppError('PROJECT_ARCHIVED');
-}

@@ -208,7 +208,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     approvals: new ApprovalService(db, mirror, directory, pricing, registrations, dealEvents),
     changes: new ChangeService(db, mirror, keeper, directory, pricing, dealEvents, docs),
     priceBook,
-    unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, log),
+    unitImport: new UnitImportService(db, mirror, keeper, directory, priceBook, buildings, log),
     buildings,
     unitSetup: new UnitSetupService(db, keeper, directory, buildings, log),
     docs,

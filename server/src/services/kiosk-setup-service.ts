@@ -27,6 +27,7 @@ import { KIOSK_PIN_MEMORY_MS, kioskPinAttemptsBeforeWait, kioskPinWaitMs } from 
 import { canManage, type Principal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
+import { lockEditableProject } from './editable-project.js';
 
 /** Longest a verification may hold the device's one-at-a-time guard (scrypt takes ~50 ms). */
 const BUSY_MS = 10_000;
@@ -49,8 +50,9 @@ export class KioskSetupService {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers set the kiosk PIN.');
     const hash = await hashPassword(pin);
     const devices = await this.db.$transaction(async (tx) => {
+      await lockEditableProject(tx, projectId);
       const rows = await tx.$queryRaw<{ kiosk_pin_hash: string | null }[]>`
-        SELECT kiosk_pin_hash FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+        SELECT kiosk_pin_hash FROM projects WHERE id = ${projectId}::uuid`;
       await tx.project.update({ where: { id: projectId }, data: { kioskPinHash: hash } });
       await tx.auditEvent.create({
         data: toAuditRow({

@@ -63,8 +63,8 @@ function assignable(role: Role): ProjectRole {
   return role;
 }
 
-/** Who changes a membership: a manager or administrator signed in, or the admin CLI. */
-export type MemberActor = UserPrincipal | CommandLineActor;
+/** Who changes memberships: a manager or administrator, the admin CLI, or the server itself (the demo seed). */
+export type MemberActor = UserPrincipal | CommandLineActor | 'system';
 
 export class MemberService {
   constructor(
@@ -155,21 +155,8 @@ export class MemberService {
   async createTeam(principal: Principal, projectId: string, body: TeamBody): Promise<TeamInfo> {
     const actor = await this.manager(principal, projectId);
     return this.db.$transaction(async (tx) => {
-      if (body.leadId) await assertMember(tx, projectId, body.leadId);
-      const team = await this.uniqueName(() =>
-        tx.team.create({ data: { projectId, name: body.name, leadId: body.leadId ?? null } }),
-      );
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId,
-          actor,
-          action: 'team.created',
-          entity: 'team',
-          entityId: team.id,
-          after: { name: team.name, leadId: team.leadId },
-        }),
-      });
-      return (await this.teams(tx, projectId, team.id))[0]!;
+      const teamId = await this.uniqueName(() => insertTeam(tx, actor, projectId, body));
+      return (await this.teams(tx, projectId, teamId))[0]!;
     });
   }
 
@@ -247,6 +234,26 @@ export class MemberService {
 }
 
 /**
+ * Create a team of the project (its lead, when given, must be a member); audited `team.created`.
+ * The caller authorizes and maps a taken name (MemberService: CONFLICT). Answers the team's id.
+ */
+export async function insertTeam(tx: Tx, actor: MemberActor, projectId: string, body: TeamBody): Promise<string> {
+  if (body.leadId) await assertMember(tx, projectId, body.leadId);
+  const team = await tx.team.create({ data: { projectId, name: body.name, leadId: body.leadId ?? null } });
+  await tx.auditEvent.create({
+    data: toAuditRow({
+      projectId,
+      actor,
+      action: 'team.created',
+      entity: 'team',
+      entityId: team.id,
+      after: { name: team.name, leadId: team.leadId },
+    }),
+  });
+  return team.id;
+}
+
+/**
  * Set a user's role (and team) in a project, making them a member when they are not; audited
  * `member.added` / `member.updated` with before/after. The caller authorizes and announces the change
  * (membership-feed.ts): MemberService for the web, the admin CLI for a new account's first seat.
@@ -304,7 +311,7 @@ async function lockManagers(tx: Tx, projectId: string): Promise<string[]> {
 
 function assertNotLastManager(actor: MemberActor, managers: readonly string[], leaving: string): void {
   // An administrator (or the admin CLI) manages every project anyway: they may leave one without a manager.
-  if (actor.kind !== 'user' || actor.admin) return;
+  if (actor === 'system' || actor.kind !== 'user' || actor.admin) return;
   if (managers.every((id) => id === leaving))
     throw new AppError('LAST_MANAGER', undefined, { userId: leaving, self: leaving === actor.id });
 }

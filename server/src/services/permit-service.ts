@@ -9,6 +9,7 @@ import { Prisma, type Db, type Tx } from '../infra/db.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import type { ProjectDirectory } from './project-directory.js';
+import { lockEditableProject } from './editable-project.js';
 
 type PermitBody = z.output<typeof permitBodySchema>;
 
@@ -59,7 +60,7 @@ export class PermitService {
   async create(principal: Principal, projectId: string, body: PermitBody): Promise<PermitInfo> {
     const user = await this.manager(principal, projectId);
     return this.db.$transaction(async (tx) => {
-      await this.lockEditable(tx, projectId);
+      await lockEditableProject(tx, projectId);
       const data = await this.checked(tx, projectId, body);
       const row = await this.unique(body.number, () =>
         tx.presalePermit.create({ data: { projectId, ...data }, select: permitSelect }),
@@ -81,7 +82,7 @@ export class PermitService {
   async update(principal: Principal, permitId: string, body: PermitBody): Promise<PermitInfo> {
     const { projectId, user } = await this.permitProject(principal, permitId);
     return this.db.$transaction(async (tx) => {
-      await this.lockEditable(tx, projectId);
+      await lockEditableProject(tx, projectId);
       const before = await tx.presalePermit.findUniqueOrThrow({ where: { id: permitId }, select: permitSelect });
       const data = await this.checked(tx, projectId, body);
       const row = await this.unique(body.number, () =>
@@ -106,7 +107,7 @@ export class PermitService {
   async remove(principal: Principal, permitId: string): Promise<PermitInfo> {
     const { projectId, user } = await this.permitProject(principal, permitId);
     return this.db.$transaction(async (tx) => {
-      await this.lockEditable(tx, projectId);
+      await lockEditableProject(tx, projectId);
       const row = await tx.presalePermit.findUniqueOrThrow({ where: { id: permitId }, select: permitSelect });
       const [info] = await this.withCounts(tx, projectId, [row]);
       await tx.presalePermit.delete({ where: { id: permitId } });
@@ -177,13 +178,6 @@ export class PermitService {
       unitCount: byId.get(r.id) ?? 0,
       createdAt: r.createdAt.toISOString(),
     }));
-  }
-
-  /** Locks the project row (a release checking the permits waits); PROJECT_ARCHIVED while archived. */
-  private async lockEditable(tx: Tx, projectId: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ archived: boolean }[]>`
-      SELECT archived_at IS NOT NULL AS archived FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
-    if (rows[0]?.archived) throw new AppError('PROJECT_ARCHIVED');
   }
 
   private async permitProject(principal: Principal, permitId: string) {

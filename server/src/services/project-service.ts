@@ -17,7 +17,7 @@ import {
 import type { z } from 'zod';
 import { Prisma, type Db, type Tx } from '../infra/db.js';
 import { canAdminister, canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow, type AuditInput } from './audit.js';
 import { PAYEE_SELECT, payeeColumns, payeeOf } from '../domain/payee.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
@@ -62,6 +62,68 @@ type Facts = {
   payee: Payee | null;
 };
 
+/**
+ * Create a project (audited `project.create`), the one place a project row is made: by
+ * `POST /api/projects` (ProjectService.create, which authorizes) and by the demo seed. The code is
+ * generated unless given (retried on the rare clash); a given code in use is a CONFLICT. Answers the id.
+ */
+export async function createProject(db: Db, actor: AuditInput['actor'], body: CreateProject): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const code = body.code ?? generatedCode(new Date());
+    try {
+      return await db.$transaction(async (tx) => {
+        const row = await tx.project.create({
+          data: {
+            code,
+            name: body.name,
+            nameEn: body.nameEn,
+            city: body.city,
+            address: body.address,
+            timezone: body.timezone,
+            ...payeeColumns(body.payee ?? null),
+          },
+          select: { id: true, pricingPolicy: true },
+        });
+        // The pricing policy starts as the column's default; only its rounding is set here.
+        const policy = pricingPolicySchema.parse(row.pricingPolicy);
+        if (body.rounding) {
+          policy.rounding = body.rounding;
+          await tx.project.update({
+            where: { id: row.id },
+            data: { pricingPolicy: policy as unknown as Prisma.InputJsonValue },
+          });
+        }
+        const { name, nameEn, city, address, timezone } = body;
+        const facts: Facts = {
+          name,
+          nameEn,
+          city,
+          address,
+          timezone,
+          rounding: policy.rounding,
+          payee: body.payee ?? null,
+        };
+        await tx.auditEvent.create({
+          data: toAuditRow({
+            projectId: row.id,
+            actor,
+            action: 'project.create',
+            entity: 'project',
+            entityId: row.id,
+            after: { code, ...facts },
+          }),
+        });
+        return row.id;
+      });
+    } catch (err) {
+      const clash = err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
+      if (!clash) throw err;
+      if (body.code) throw new AppError('CONFLICT', `The project code ${body.code} is in use.`);
+      if (attempt >= 4) throw err;
+    }
+  }
+}
+
 export class ProjectService {
   constructor(
     private readonly db: Db,
@@ -74,52 +136,9 @@ export class ProjectService {
   /** Create a project (administrators). The code is generated unless given; a given code in use is a CONFLICT. */
   async create(principal: Principal, body: CreateProject): Promise<ProjectDetails> {
     const user = this.administrator(principal);
-    for (let attempt = 0; ; attempt++) {
-      const code = body.code ?? generatedCode(new Date());
-      try {
-        const id = await this.db.$transaction(async (tx) => {
-          const row = await tx.project.create({
-            data: {
-              code,
-              name: body.name,
-              nameEn: body.nameEn,
-              city: body.city,
-              address: body.address,
-              timezone: body.timezone,
-              ...payeeColumns(body.payee ?? null),
-            },
-            select: { id: true, pricingPolicy: true },
-          });
-          // The pricing policy starts as the column's default; only its rounding is set here.
-          const policy = pricingPolicySchema.parse(row.pricingPolicy);
-          if (body.rounding) {
-            policy.rounding = body.rounding;
-            await tx.project.update({
-              where: { id: row.id },
-              data: { pricingPolicy: policy as unknown as Prisma.InputJsonValue },
-            });
-          }
-          await tx.auditEvent.create({
-            data: toAuditRow({
-              projectId: row.id,
-              actor: user,
-              action: 'project.create',
-              entity: 'project',
-              entityId: row.id,
-              after: { code, ...this.factsOfBody(body, policy.rounding) },
-            }),
-          });
-          return row.id;
-        });
-        await this.projects.get(true);
-        return this.details(principal, id);
-      } catch (err) {
-        const clash = err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002';
-        if (!clash) throw err;
-        if (body.code) throw new AppError('CONFLICT', `The project code ${body.code} is in use.`);
-        if (attempt >= 4) throw err;
-      }
-    }
+    const id = await createProject(this.db, user, body);
+    await this.projects.get(true);
+    return this.details(principal, id);
   }
 
   /** Everything setup shows of a project (managers of the project, administrators). */
@@ -258,11 +277,6 @@ export class ProjectService {
       rounding: roundingOf(row.pricingPolicy),
       payee: payeeOf(row),
     };
-  }
-
-  private factsOfBody(body: CreateProject, rounding: Rounding): Facts {
-    const { name, nameEn, city, address, timezone } = body;
-    return { name, nameEn, city, address, timezone, rounding, payee: body.payee ?? null };
   }
 
   private administrator(principal: Principal): UserPrincipal {

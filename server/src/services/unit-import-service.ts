@@ -45,6 +45,8 @@ import { insertAuditInTx as insertAudit, toAuditRow } from './audit.js';
 import type { Logger } from './logger.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { PriceBookService } from './price-book-service.js';
+import { bumpTermsVersion, type BuildingService } from './building-service.js';
+import { lockEditableProject } from './editable-project.js';
 import { createInitialPriceList } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
 
@@ -72,6 +74,7 @@ type Reader = Db | Tx;
 interface ProjectFacts {
   code: string;
   timezone: string;
+  refuseAboveFiledPrice: boolean;
   buildings: (SheetBuilding & { sortOrder: number })[];
   units: ExistingUnit[];
 }
@@ -92,6 +95,7 @@ export class UnitImportService {
     private readonly keeper: MirrorKeeper,
     private readonly directory: ProjectDirectory,
     private readonly priceBook: Pick<PriceBookService, 'proposeVersion' | 'listVersions'>,
+    private readonly buildings: Pick<BuildingService, 'announcePrices'>,
     private readonly log: Logger,
   ) {}
 
@@ -103,7 +107,10 @@ export class UnitImportService {
 
   private async load(db: Reader, projectId: string): Promise<ProjectFacts> {
     const [project, buildings, units] = await Promise.all([
-      db.project.findUnique({ where: { id: projectId }, select: { code: true, timezone: true } }),
+      db.project.findUnique({
+        where: { id: projectId },
+        select: { code: true, timezone: true, refuseAboveFiledPrice: true },
+      }),
       db.building.findMany({
         where: { projectId },
         select: { id: true, code: true, floors: true, unitsPerFloor: true, sortOrder: true },
@@ -123,6 +130,7 @@ export class UnitImportService {
           orientation: true,
           listPrice: true,
           floorPrice: true,
+          filedPrice: true,
           status: true,
         },
       }),
@@ -131,6 +139,7 @@ export class UnitImportService {
     return {
       code: project.code,
       timezone: project.timezone,
+      refuseAboveFiledPrice: project.refuseAboveFiledPrice,
       buildings,
       units: units.map((u) => ({
         ...u,
@@ -138,6 +147,7 @@ export class UnitImportService {
         netAreaCenti: areaTextToCenti(u.netArea.toString()),
         listPrice: Number(u.listPrice),
         floorPrice: Number(u.floorPrice),
+        filedPrice: u.filedPrice === null ? null : Number(u.filedPrice),
       })),
     };
   }
@@ -168,6 +178,7 @@ export class UnitImportService {
         orientation: u.orientation,
         listPrice: u.listPrice,
         floorPrice: u.floorPrice,
+        filedPrice: u.filedPrice,
       })),
       (r) => order.get(r.buildingId) ?? 0,
     ).map(({ buildingId: _buildingId, ...row }): ExportRow => row);
@@ -208,7 +219,12 @@ export class UnitImportService {
   }
 
   private check(table: Parameters<typeof checkImport>[0], facts: ProjectFacts, locked: Set<string>): ImportPlan {
-    const ctx: ImportContext = { buildings: facts.buildings, units: facts.units, lockedUnitIds: locked };
+    const ctx: ImportContext = {
+      buildings: facts.buildings,
+      units: facts.units,
+      lockedUnitIds: locked,
+      refuseAboveFiledPrice: facts.refuseAboveFiledPrice,
+    };
     const result = checkImport(table, ctx);
     if (!result.ok) throw invalid({ errors: result.errors, rowCount: result.rowCount, errorCount: result.errorCount });
     return result.plan;
@@ -234,13 +250,15 @@ export class UnitImportService {
       // Serialises imports, repricing requests and activations of this project.
       // NO KEY UPDATE: serialises imports and price activations, but never blocks a confirm (its
       // subscription insert checks the project foreign key with FOR KEY SHARE) during a long import.
-      await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR NO KEY UPDATE`;
+      // PROJECT_ARCHIVED while archived (read-only).
+      await lockEditableProject(tx, projectId, 'inventory');
       const facts = await this.load(tx, projectId);
       const plan = this.check(read.table, facts, locked);
       const buildingCode = new Map(facts.buildings.map((b) => [b.id, b.code]));
 
       const created = await this.createUnits(tx, user, projectId, plan);
       await this.updateFacts(tx, user, projectId, plan, buildingCode);
+      await this.updateFiledPrices(tx, user, projectId, plan);
       const pending = await this.proposePrices(tx, user, projectId, plan, options.fileName);
 
       await tx.auditEvent.create({
@@ -258,6 +276,7 @@ export class UnitImportService {
             updated: plan.factChanges.length,
             unchanged: plan.unchanged,
             priceChanges: plan.priceChanges.length,
+            filedPriceChanges: plan.filedPriceChanges.length,
             pendingVersion: pending?.version ?? null,
           },
         }),
@@ -273,6 +292,8 @@ export class UnitImportService {
         .rebuild(projectId)
         .catch((error: unknown) => this.log.error({ err: error, projectId }, 'import: mirror rebuild failed'));
     }
+    // Filed prices price deals (the project's rule): screens and pricing snapshots read them again.
+    if (outcome.plan.filedPriceChanges.length > 0) await this.buildings.announcePrices(projectId);
     const pendingInfo = outcome.pending
       ? ((await this.priceBook.listVersions(principal, projectId)).find((v) => v.id === outcome.pending!.id) ?? null)
       : null;
@@ -298,16 +319,18 @@ export class UnitImportService {
     const floors = rows.map((r) => String(r.row.floorPrice));
     await tx.$executeRaw`
       INSERT INTO units (id, project_id, building_id, code, floor, position, layout, layout_name, gross_area, net_area,
-          orientation, list_price, floor_price, status, version, updated_at)
+          orientation, list_price, floor_price, filed_price, status, version, updated_at)
       SELECT v.id, ${projectId}::uuid, v.building_id, v.code, v.floor, v.position, v.layout, v.layout_name, v.gross_area,
-          v.net_area, v.orientation, v.list_price, v.floor_price, 'NOT_RELEASED', 1, now()
+          v.net_area, v.orientation, v.list_price, v.floor_price, v.filed_price, 'NOT_RELEASED', 1, now()
       FROM unnest(
         ${ids}::uuid[], ${rows.map((r) => r.buildingId)}::uuid[], ${rows.map((r) => r.row.unit)}::text[],
         ${rows.map((r) => r.row.floor)}::int[], ${rows.map((r) => r.row.position)}::int[],
         ${rows.map((r) => r.row.layout)}::text[], ${rows.map((r) => r.row.layoutName)}::text[],
         ${rows.map((r) => hundredthsToText(r.row.grossAreaCenti))}::numeric[], ${rows.map((r) => hundredthsToText(r.row.netAreaCenti))}::numeric[],
-        ${rows.map((r) => r.row.orientation)}::text[], ${lists}::bigint[], ${floors}::bigint[]
-      ) AS v(id, building_id, code, floor, position, layout, layout_name, gross_area, net_area, orientation, list_price, floor_price)`;
+        ${rows.map((r) => r.row.orientation)}::text[], ${lists}::bigint[], ${floors}::bigint[],
+        ${rows.map((r) => (r.row.filedPrice == null ? null : String(r.row.filedPrice)))}::bigint[]
+      ) AS v(id, building_id, code, floor, position, layout, layout_name, gross_area, net_area, orientation, list_price,
+          floor_price, filed_price)`;
     await tx.$executeRaw`
       INSERT INTO price_list_entries (price_list_id, unit_id, list_price, floor_price)
       SELECT l.id, v.id, v.list_price, v.floor_price
@@ -338,6 +361,7 @@ export class UnitImportService {
             orientation: row.orientation,
             listPrice: row.listPrice,
             floorPrice: row.floorPrice,
+            filedPrice: row.filedPrice ?? null,
             status: 'NOT_RELEASED',
             source: 'import',
           },
@@ -429,6 +453,53 @@ export class UnitImportService {
   }
 
   /**
+   * (c′) Filed prices 备案价 of existing units, applied at once as the setup grid applies them (on any
+   * unit not sold; the UPDATE re-checks it, so a confirm committed meanwhile refuses the import).
+   * They price deals under the project's rule: the pricing terms version moves, so kaipan_confirm
+   * refuses quotes made before.
+   */
+  private async updateFiledPrices(tx: Tx, user: UserPrincipal, projectId: string, plan: ImportPlan): Promise<void> {
+    const changes = plan.filedPriceChanges;
+    if (changes.length === 0) return;
+    const updated = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE units u SET filed_price = v.filed_price, updated_at = now()
+      FROM unnest(
+        ${changes.map((c) => c.unit.id)}::uuid[],
+        ${changes.map((c) => (c.row.filedPrice == null ? null : String(c.row.filedPrice)))}::bigint[]
+      ) AS v(id, filed_price)
+      WHERE u.id = v.id AND u.project_id = ${projectId}::uuid AND u.status NOT IN ('SUBSCRIBED', 'CONTRACTED')
+      RETURNING u.id::text AS id`;
+    if (updated.length !== changes.length) {
+      const done = new Set(updated.map((r) => r.id));
+      const errors = changes
+        .filter((c) => !done.has(c.unit.id))
+        .map((c) => ({
+          row: c.row.row,
+          column: null,
+          value: c.row.unit,
+          code: 'UNIT_NOT_EDITABLE' as const,
+          reason: `Unit ${c.unit.code} was sold while the file was being imported.`,
+        }));
+      throw invalid({ errors, rowCount: plan.rowCount, errorCount: errors.length });
+    }
+    await bumpTermsVersion(tx, projectId);
+    await insertAudit(
+      tx,
+      changes.map((c) =>
+        toAuditRow({
+          projectId,
+          actor: user,
+          action: 'unit.update',
+          entity: 'unit',
+          entityId: c.unit.id,
+          before: { code: c.unit.code, filedPrice: c.unit.filedPrice },
+          after: { filedPrice: c.row.filedPrice ?? null, source: 'import' },
+        }),
+      ),
+    );
+  }
+
+  /**
    * (c) Price changes of existing units → one PENDING version. An identical pending import from the
    * same active version is returned instead of a duplicate (a second press, the same file again).
    */
@@ -486,6 +557,7 @@ function summarize(plan: ImportPlan, dryRun: boolean, pendingPriceList: PriceLis
     updated: plan.factChanges.length,
     unchanged: plan.unchanged,
     priceChanges: plan.priceChanges.length,
+    filedPriceChanges: plan.filedPriceChanges.length,
     pendingPriceList,
     createdCodes: plan.creates.slice(0, MAX_LISTED_CODES).map((c) => c.row.unit),
     updatedCodes: plan.factChanges.slice(0, MAX_LISTED_CODES).map((c) => c.unit.code),

@@ -25,16 +25,11 @@ import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { areaTextToCenti } from '../domain/unit-sheet.js';
 import { insertAuditInTx, toAuditRow } from './audit.js';
-import {
-  bumpTermsVersion,
-  everOnSale,
-  lockProject,
-  syncPriceEntries,
-  type BuildingService,
-} from './building-service.js';
+import { bumpTermsVersion, everOnSale, syncPriceEntries, type BuildingService } from './building-service.js';
 import type { Logger } from './logger.js';
 import { parsePolicy } from './pricing-service.js';
 import type { ProjectDirectory } from './project-directory.js';
+import { lockEditableProject } from './editable-project.js';
 
 const TX_OPTIONS = { timeout: 60_000 } as const;
 
@@ -146,7 +141,7 @@ export class UnitSetupService {
     const user = await this.authorize(principal, projectId);
     checkAreas(body);
     const outcome = await this.db.$transaction(async (tx) => {
-      await lockProject(tx, projectId);
+      await lockEditableProject(tx, projectId, 'inventory');
       const before = await tx.unitLayout.findUniqueOrThrow({ where: { id: layoutId } });
       if (body.code !== before.code) {
         const other = await tx.unitLayout.findUnique({ where: { projectId_code: { projectId, code: body.code } } });
@@ -263,7 +258,7 @@ export class UnitSetupService {
   async applyFormula(principal: Principal, projectId: string, formula: PriceFormulaInput): Promise<{ count: number }> {
     const user = await this.authorize(principal, projectId);
     const outcome = await this.db.$transaction(async (tx) => {
-      await lockProject(tx, projectId);
+      await lockEditableProject(tx, projectId, 'inventory');
       const { apply, current, setsFiled } = await this.computeFormula(tx, projectId, formula);
       if (apply.length === 0) return { count: 0, setsFiled };
       const updated = await tx.$queryRaw<{ id: string }[]>`

@@ -170,7 +170,7 @@ export const buildingsApi = {
     params: projectRefSchema,
     body: buildingPatternSchema,
     responses: { 201: createdBuildingSchema },
-    errors: ['UNIT_CODE_TAKEN', 'CONFLICT'],
+    errors: ['UNIT_CODE_TAKEN', 'CONFLICT', 'PROJECT_ARCHIVED'],
   }),
   remove: defineRoute({
     method: 'DELETE',
@@ -180,7 +180,7 @@ export const buildingsApi = {
     params: buildingRefSchema,
     body: emptyBodySchema,
     responses: { 200: countSchema },
-    errors: ['NOT_DELETABLE'],
+    errors: ['NOT_DELETABLE', 'PROJECT_ARCHIVED'],
   }),
   units: defineRoute({
     method: 'GET',
@@ -200,7 +200,7 @@ export const buildingsApi = {
     params: projectRefSchema,
     body: editUnitsBodySchema,
     responses: { 200: countSchema },
-    errors: ['CONFLICT'],
+    errors: ['CONFLICT', 'PROJECT_ARCHIVED'],
   }),
   deleteUnits: defineRoute({
     method: 'POST',
@@ -210,7 +210,7 @@ export const buildingsApi = {
     params: projectRefSchema,
     body: deleteUnitsBodySchema,
     responses: { 200: countSchema },
-    errors: ['NOT_DELETABLE'],
+    errors: ['NOT_DELETABLE', 'PROJECT_ARCHIVED'],
   }),
   layouts: defineRoute({
     method: 'GET',
@@ -239,7 +239,7 @@ export const buildingsApi = {
     params: layoutRefSchema,
     body: layoutBodySchema,
     responses: { 200: layoutSchema.extend({ unitsUpdated: z.number().int(), unitsKept: z.number().int() }) },
-    errors: ['CONFLICT'],
+    errors: ['CONFLICT', 'PROJECT_ARCHIVED'],
   }),
   formulaPreview: defineRoute({
     method: 'POST',
@@ -259,7 +259,7 @@ export const buildingsApi = {
     params: projectRefSchema,
     body: priceFormulaSchema,
     responses: { 200: countSchema },
-    errors: ['CONFLICT'],
+    errors: ['CONFLICT', 'PROJECT_ARCHIVED'],
   }),
   getFiledPriceRule: defineRoute({
     method: 'GET',

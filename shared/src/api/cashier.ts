@@ -279,6 +279,6 @@ export const cashierApi = {
     params: projectRefSchema,
     body: cashierSettingsSchema,
     responses: { 200: cashierSettingsInfoSchema },
-    errors: MONEY_ERRORS,
+    errors: [...MONEY_ERRORS, 'PROJECT_ARCHIVED'],
   }),
 };

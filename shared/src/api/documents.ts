@@ -79,7 +79,7 @@ export const documentsApi = {
     params: projectRefSchema,
     body: agreementSettingsSchema,
     responses: { 200: agreementSettingsInfoSchema },
-    errors: ['CONFLICT', 'UNPRINTABLE_CHARACTER'],
+    errors: ['CONFLICT', 'UNPRINTABLE_CHARACTER', 'PROJECT_ARCHIVED'],
   }),
   previewAgreement: defineRoute({
     method: 'POST',

@@ -46,7 +46,7 @@ export const queueApi = {
     params: projectRefSchema,
     body: setKioskPinSchema,
     responses: { 200: projectSummarySchema },
-    errors: [],
+    errors: ['PROJECT_ARCHIVED'],
   }),
   kioskSetup: defineRoute({
     method: 'POST',

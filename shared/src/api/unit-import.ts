@@ -51,6 +51,6 @@ export const unitImportApi = {
     rawBody: UNIT_SHEET_BODY_TYPES,
     bodyLimit: UNIT_IMPORT_MAX_BYTES,
     responses: { 200: unitImportResultSchema },
-    errors: ['IMPORT_INVALID', 'CONFLICT', 'INVALID_TRANSITION'],
+    errors: ['IMPORT_INVALID', 'CONFLICT', 'INVALID_TRANSITION', 'PROJECT_ARCHIVED'],
   }),
 };
