@@ -80,7 +80,7 @@ export default function BuildingsSection(props: SetupSectionProps): JSX.Element 
               <ul class="sb-list__items">
                 <For each={buildings()}>
                   {(b) => (
-                    <li class="sb-list__item">
+                    <li class="sb-list__item" data-testid="building-row" data-code={b.code}>
                       <div class="sb-list__main">
                         <span class="sb-list__name">{locale() === 'en' ? b.nameEn || b.name : b.name}</span>
                         <span class="sb-list__meta">
@@ -263,12 +263,19 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
           <div class="sb-form__row">
             <label class="field">
               <span class="field__label">{t('setupB.f.name')}</span>
-              <input class="input" value={name()} placeholder="3号楼" onInput={(e) => setName(e.currentTarget.value)} />
+              <input
+                class="input"
+                name="name"
+                value={name()}
+                placeholder="3号楼"
+                onInput={(e) => setName(e.currentTarget.value)}
+              />
             </label>
             <label class="field">
               <span class="field__label">{t('setupB.f.nameEn')}</span>
               <input
                 class="input"
+                name="name-en"
                 value={nameEn()}
                 placeholder="Tower 3"
                 onInput={(e) => setNameEn(e.currentTarget.value)}
@@ -278,6 +285,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
               <span class="field__label">{t('setupB.f.code')}</span>
               <input
                 class="input"
+                name="code"
                 value={code()}
                 placeholder={preview()?.code ?? ''}
                 onInput={(e) => setCode(e.currentTarget.value)}
@@ -287,12 +295,21 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
           <div class="sb-form__row">
             <label class="field sb-form__narrow">
               <span class="field__label">{t('setupB.f.floors')}</span>
-              <input class="input" type="number" min="1" max="120" value={floors()} onInput={num(setFloors, 1, 120)} />
+              <input
+                class="input"
+                name="floors"
+                type="number"
+                min="1"
+                max="120"
+                value={floors()}
+                onInput={num(setFloors, 1, 120)}
+              />
             </label>
             <label class="field">
               <span class="field__label">{t('setupB.f.skip')}</span>
               <input
                 class="input"
+                name="skip"
                 value={skip()}
                 placeholder="4, 13, 14"
                 onInput={(e) => setSkip(e.currentTarget.value)}
@@ -300,7 +317,12 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
             </label>
             <label class="field sb-form__narrow">
               <span class="field__label">{t('setupB.f.kind')}</span>
-              <select class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as UnitKind)}>
+              <select
+                class="input"
+                name="kind"
+                value={kind()}
+                onChange={(e) => setKind(e.currentTarget.value as UnitKind)}
+              >
                 <For each={UNIT_KINDS}>{(k) => <option value={k}>{t(KIND_LABEL[k])}</option>}</For>
               </select>
             </label>
@@ -315,6 +337,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                     <span class="field__label">{t('setupB.f.unitsPerFloor')}</span>
                     <input
                       class="input"
+                      name={`units-${i() + 1}`}
                       type="number"
                       min="1"
                       max="60"
@@ -330,6 +353,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                     <span class="field__label">{t('setupB.f.layouts')}</span>
                     <input
                       class="input"
+                      name={`layouts-${i() + 1}`}
                       value={w.layouts}
                       placeholder="A89, B120"
                       onChange={(e) => {
@@ -404,11 +428,22 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
             <div class="sb-form__row">
               <label class="field">
                 <span class="field__label">{t('setupB.f.named')}</span>
-                <input class="input" value={named()} placeholder="2" onInput={(e) => setNamed(e.currentTarget.value)} />
+                <input
+                  class="input"
+                  name="named"
+                  value={named()}
+                  placeholder="2"
+                  onInput={(e) => setNamed(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span class="field__label">{t('setupB.f.namedLabel')}</span>
-                <input class="input" value={namedLabel()} onInput={(e) => setNamedLabel(e.currentTarget.value)} />
+                <input
+                  class="input"
+                  name="named-label"
+                  value={namedLabel()}
+                  onInput={(e) => setNamedLabel(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span class="field__label">{t('setupB.f.duplex')}</span>
@@ -423,12 +458,17 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
           </fieldset>
           <label class="field">
             <span class="field__label">{t('setupB.f.pattern')}</span>
-            <input class="input sb-mono" value={pattern()} onInput={(e) => setPattern(e.currentTarget.value)} />
+            <input
+              class="input sb-mono"
+              name="pattern"
+              value={pattern()}
+              onInput={(e) => setPattern(e.currentTarget.value)}
+            />
             <span class="field__hint">{t('setupB.f.patternHint')}</span>
           </label>
         </form>
 
-        <div class="sb-preview" aria-live="polite">
+        <div class="sb-preview" aria-live="polite" data-testid="building-preview">
           <div class="sb-preview__head">
             <h3>{t('setupB.preview')}</h3>
             <Show when={previewing()}>
@@ -472,7 +512,13 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
               </>
             )}
           </Show>
-          <button type="button" class="btn btn--go btn--block" disabled={!canCreate()} onClick={() => void create()}>
+          <button
+            type="button"
+            class="btn btn--go btn--block"
+            data-testid="building-create"
+            disabled={!canCreate()}
+            onClick={() => void create()}
+          >
             <Show when={creating()}>
               <Spinner size="sm" />
             </Show>
