@@ -401,11 +401,15 @@ describe('a launch set up from an empty install, in the browser', () => {
         const cell = page.locator('button[aria-label^="1-1501 "]').first();
         await cell.waitFor({ timeout: 15_000 });
         await cell.click();
-        await page.locator('.sheet .btn--go').waitFor();
+        const lock = page.locator('.sheet .btn--go');
+        await lock.waitFor();
+        await (await lock.elementHandle())?.waitForElementState('stable');
         return page;
       }),
     );
-    await Promise.all(phones.map((p) => p.click('.sheet .btn--go')));
+    // Both taps at once (the sheets are open and still): each phone sends its lock before either
+    // hears of the other's.
+    await Promise.all(phones.map((p) => p.locator('.sheet .btn--go').evaluate((b: HTMLButtonElement) => b.click())));
     // Each phone ends in one of two states: the buyer form (won) or the unit shown taken (lost).
     const outcome = (p: Page) =>
       p
