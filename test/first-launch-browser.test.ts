@@ -75,30 +75,31 @@ async function signIn(page: Page, username: string, password = PASSWORD): Promis
 
 /**
  * Shoot the screen the page shows: `launch-<name>-zh-1366.png`; with SETUP_SHOTS=all also at 390×844
- * and in English (the page is reloaded in each language, then put back as it was).
+ * and in English — switched in place (viewport, then the header's language switch), never reloaded,
+ * so a half-filled form or a preview is shot as it is.
  */
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: `${SHOTS}/launch-${name}-zh-1366.png`, fullPage: true });
+  const shot = (tag: string) => page.screenshot({ path: `${SHOTS}/launch-${name}-${tag}.png`, fullPage: true });
+  const language = async (to: 'en' | 'zh-CN'): Promise<void> => {
+    await page.locator(`button[lang="${to}"]:visible`).first().click();
+    await page
+      .locator(`button[lang="${to === 'en' ? 'zh-CN' : 'en'}"]`)
+      .first()
+      .waitFor();
+  };
+  await shot('zh-1366');
   if (!ALL_SHOTS) return;
   const size = page.viewportSize() ?? DESK;
-  for (const locale of ['zh-CN', 'en'] as const) {
-    await page.evaluate((l) => localStorage.setItem('kaipan.locale', l), locale);
-    await page.reload();
-    await page.waitForLoadState('networkidle');
-    const tag = locale === 'zh-CN' ? 'zh' : 'en';
-    if (locale === 'en') {
-      await page.setViewportSize(DESK);
-      await page.screenshot({ path: `${SHOTS}/launch-${name}-en-1366.png`, fullPage: true });
-    }
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(0);
-    await page.screenshot({ path: `${SHOTS}/launch-${name}-${tag}-390.png`, fullPage: true });
-  }
-  await page.evaluate(() => localStorage.setItem('kaipan.locale', 'zh-CN'));
+  await page.setViewportSize(PHONE);
+  await shot('zh-390');
+  await page.setViewportSize(DESK);
+  await language('en');
+  await shot('en-1366');
+  await page.setViewportSize(PHONE);
+  await shot('en-390');
+  await page.setViewportSize(DESK);
+  await language('zh-CN');
   await page.setViewportSize(size);
-  await page.reload();
-  await page.waitForLoadState('networkidle');
 }
 
 /** Open a section of the project's setup area from its menu. */
@@ -221,6 +222,14 @@ describe('a launch set up from an empty install, in the browser', () => {
     expect(floorLabels.map((f) => f.trim())).toEqual(['15', '12', '11', '10', '9', '8', '7', '6', '5', '3', '2', '1']);
     expect(await preview.locator('.sb-grid__named').textContent()).toContain('架空层');
     await shoot(admin, 'section-buildings-preview');
+    // A refused pattern says what is wrong, in the screen's language, by the field.
+    await admin.fill('.sb-form input[name=duplex]', '15');
+    await expect
+      .poll(() => admin.locator('[data-testid=pattern-problems]').textContent())
+      .toBe('复式起始层（占本层和上一层）：15 层是顶层，上面没有楼层可做复式');
+    await shoot(admin, 'section-buildings-problem');
+    await admin.fill('.sb-form input[name=duplex]', '');
+    await expect.poll(() => summary.textContent()).toMatch(/44\D.*15/);
     await admin.click('[data-testid=building-create]');
     await admin.waitForSelector('[data-testid=building-row][data-code="1"]');
     expect(await db.unit.count({ where: { projectId, status: 'NOT_RELEASED' } })).toBe(44);

@@ -9,9 +9,11 @@ import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, type 
 import {
   DEFAULT_CODE_PATTERN,
   UNIT_KINDS,
+  generateBuilding,
   type BuildingPatternInput,
   type BuildingPreview,
   type BuildingSummary,
+  type PatternProblem,
   type UnitKind,
 } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
@@ -21,6 +23,7 @@ import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import { BuildingPreviewGrid, KIND_LABEL, KindLegend } from './building-preview-grid';
 import type { SetupSectionProps } from './section-props';
+import { describePatternProblems } from './pattern-problems';
 import './setup-buildings.css';
 
 /** "4, 13 14" → [4, 13, 14]; B1 → -1. Invalid parts are dropped (the preview shows the result). */
@@ -182,7 +185,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
   });
 
   const [preview, setPreview] = createSignal<BuildingPreview | null>(null);
-  const [problem, setProblem] = createSignal<string | null>(null);
+  const [problems, setProblems] = createSignal<string[]>([]);
   const [previewing, setPreviewing] = createSignal(false);
   const [creating, setCreating] = createSignal(false);
   let seq = 0;
@@ -191,16 +194,25 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
 
   const runPreview = async (): Promise<void> => {
     const mine = ++seq;
+    // The pattern's own rules are checked here first (the same pure rules the server runs), so every
+    // problem is shown at once, translated; the server adds what only it knows (codes taken, layouts).
+    const local = generateBuilding(body());
+    if (!local.ok) {
+      setPreview(null);
+      setProblems(describePatternProblems(local.problems));
+      setPreviewing(false);
+      return;
+    }
     setPreviewing(true);
     try {
       const got = await api.previewBuilding(props.projectId, body());
       if (mine !== seq) return;
       setPreview(got);
-      setProblem(null);
+      setProblems([]);
     } catch (error) {
       if (mine !== seq) return;
       setPreview(null);
-      setProblem(describeProblem(error));
+      setProblems(describeProblem(error));
     } finally {
       if (mine === seq) setPreviewing(false);
     }
@@ -242,7 +254,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
       props.onCreated();
       void runPreview();
     } catch (error) {
-      showToast('error', describeProblem(error));
+      showToast('error', describeProblem(error).join(' '));
     } finally {
       setCreating(false);
     }
@@ -449,6 +461,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                 <span class="field__label">{t('setupB.f.duplex')}</span>
                 <input
                   class="input"
+                  name="duplex"
                   value={duplex()}
                   placeholder="21"
                   onInput={(e) => setDuplex(e.currentTarget.value)}
@@ -475,12 +488,10 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
               <Spinner size="sm" />
             </Show>
           </div>
-          <Show when={problem()}>
-            {(text) => (
-              <p class="sb-problem" role="alert">
-                {text()}
-              </p>
-            )}
+          <Show when={problems().length > 0}>
+            <ul class="sb-problem" role="alert" data-testid="pattern-problems">
+              <For each={problems()}>{(text) => <li>{text}</li>}</For>
+            </ul>
           </Show>
           <Show when={preview()}>
             {(p) => (
@@ -530,16 +541,14 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
   );
 }
 
-/** The first problem of a refused pattern, in the user's words (field path + server message). */
-function describeProblem(error: unknown): string {
+/** A refused preview or creation in the user's words: the codes taken, the pattern's problems, or the error. */
+function describeProblem(error: unknown): string[] {
   const err = toApiError(error);
-  type Issue = { path: string; message: string };
-  const raw = err.details as { problems?: Issue[]; codes?: string[] } | Issue[] | undefined;
-  const details = Array.isArray(raw) ? { problems: raw } : raw;
+  const details = err.details as { problems?: PatternProblem[]; codes?: string[] } | undefined;
   if (err.code === 'UNIT_CODE_TAKEN' && details?.codes) {
-    return t('setupB.taken', { codes: details.codes.slice(0, 8).join(', '), n: details.codes.length });
+    return [t('setupB.taken', { codes: details.codes.slice(0, 8).join(', '), n: details.codes.length })];
   }
-  const first = details?.problems?.[0];
-  if (first) return `${t('setupB.problem')} ${first.path}: ${first.message}`;
-  return describeError(err);
+  const problems = Array.isArray(details?.problems) ? details.problems.filter((p) => p.problem) : [];
+  if (problems.length > 0) return [t('setupB.problem'), ...describePatternProblems(problems)];
+  return [describeError(err)];
 }
