@@ -79,7 +79,15 @@ async function signIn(page: Page, username: string, password = PASSWORD): Promis
  * so a half-filled form or a preview is shot as it is.
  */
 async function shoot(page: Page, name: string): Promise<void> {
-  const shot = (tag: string) => page.screenshot({ path: `${SHOTS}/launch-${name}-${tag}.png`, fullPage: true });
+  // From the top (a sticky header is drawn where the page is scrolled to), without the passing toasts.
+  const shot = async (tag: string): Promise<void> => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({
+      path: `${SHOTS}/launch-${name}-${tag}.png`,
+      fullPage: true,
+      style: '.toasts { display: none !important; }',
+    });
+  };
   const language = async (to: 'en' | 'zh-CN'): Promise<void> => {
     await page.locator(`button[lang="${to}"]:visible`).first().click();
     await page

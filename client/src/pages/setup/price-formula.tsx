@@ -258,8 +258,8 @@ function Formula(props: { projectId: string }): JSX.Element {
                 <thead>
                   <tr>
                     <th>{t('setupB.p.unit')}</th>
-                    <th class="num">{t('setupB.p.before')}</th>
                     <th class="num">{t('setupB.p.list')}</th>
+                    <th class="num">{t('setupB.p.before')}</th>
                     <th class="num">{t('setupB.p.floor')}</th>
                     <th class="num">{t('setupB.p.filed')}</th>
                   </tr>
@@ -269,8 +269,8 @@ function Formula(props: { projectId: string }): JSX.Element {
                     {(row) => (
                       <tr data-testid="formula-row" data-code={row.code} data-list={row.listPrice}>
                         <td class="sb-mono">{row.code}</td>
-                        <td class="num">{money(row.currentListPrice)}</td>
                         <td class="num">{money(row.listPrice)}</td>
+                        <td class="num">{money(row.currentListPrice)}</td>
                         <td class="num">{money(row.floorPrice)}</td>
                         <td class="num">{row.filedPrice === null ? '—' : money(row.filedPrice)}</td>
                       </tr>

@@ -10,12 +10,12 @@ import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
-import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
+import { ConfirmDialog, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { describeSetupError } from './errors';
 import './receipt-books.css';
 
-/** Roles whose members take money at the desk (a book is opened for one of them). */
-const MONEY_ROLES = new Set(['CASHIER', 'MANAGER']);
+/** Roles whose members take money at the desk (a book is opened for one of them), cashiers first. */
+const MONEY_ROLES: readonly string[] = ['CASHIER', 'MANAGER'];
 
 export function ReceiptBooks(props: { projectId: string; archived: boolean }): JSX.Element {
   const books = createLoad(() => api.receiptBooks(props.projectId));
@@ -52,7 +52,7 @@ export function ReceiptBooks(props: { projectId: string; archived: boolean }): J
         <LoadingState />
       </Show>
       <Show when={books.value()?.length === 0}>
-        <EmptyState title={t('setup.books.none')} />
+        <p class="panel__empty">{t('setup.books.none')}</p>
       </Show>
       <Show when={books.value()?.length}>
         <ul class="setup-list">
@@ -105,7 +105,9 @@ export function ReceiptBooks(props: { projectId: string; archived: boolean }): J
 function BookForm(props: { projectId: string; onSaved: () => void }): JSX.Element {
   const members = createLoad(() => api.members(props.projectId));
   const cashiers = createMemo(() =>
-    (members.value()?.members ?? []).filter((m) => m.active && MONEY_ROLES.has(m.role)),
+    (members.value()?.members ?? [])
+      .filter((m) => m.active && MONEY_ROLES.includes(m.role))
+      .sort((a, b) => MONEY_ROLES.indexOf(a.role) - MONEY_ROLES.indexOf(b.role)),
   );
   const [cashierId, setCashierId] = createSignal('');
   const [prefix, setPrefix] = createSignal('');

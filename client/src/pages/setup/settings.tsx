@@ -156,7 +156,8 @@ function ElsewhereSettings(props: { projectId: string }): JSX.Element {
             <span class="setup-list__title">{t('setup.elsewhere.agreement')}</span>
             <span class="setup-list__meta">
               <Show when={agreement.value()} fallback={agreement.error() ? describeError(agreement.error()) : '…'}>
-                {(a) => t('setup.elsewhere.signingDays', { n: a().signingDays })}
+                {/* In JSX, so the text follows a change of language (a callback's plain return would not). */}
+                {(a) => <>{t('setup.elsewhere.signingDays', { n: a().signingDays })}</>}
               </Show>
             </span>
           </div>
