@@ -156,6 +156,38 @@ describe('generateBuilding', () => {
     expect(bad.ok ? [] : bad.problems.map((p) => p.path).sort()).toEqual(['codePattern', 'codePattern', 'floors']);
   });
 
+  it('codes each problem, with the numbers a translation names', () => {
+    const r = generateBuilding({
+      name: '2',
+      floors: 3,
+      unitsPerFloor: 2,
+      skipFloors: [0],
+      namedFloors: [{ floor: 9, label: 'x' }],
+      duplexes: [{ floor: 3 }],
+      codePattern: '{building}-{floor}{room}',
+    });
+    expect(r.ok ? [] : r.problems.map(({ path, problem, params }) => ({ path, problem, params }))).toEqual([
+      { path: 'skipFloors.0', problem: 'FLOOR_ZERO', params: undefined },
+      { path: 'codePattern', problem: 'UNKNOWN_TOKEN', params: { token: '{room}' } },
+      { path: 'codePattern', problem: 'NO_POSITION_TOKEN', params: undefined },
+    ]);
+    const later = generateBuilding({
+      name: '2',
+      floors: 3,
+      unitsPerFloor: 2,
+      namedFloors: [{ floor: 9, label: 'x' }],
+      duplexes: [{ floor: 3 }],
+    });
+    expect(later.ok ? [] : later.problems.map(({ problem, params }) => ({ problem, params }))).toEqual([
+      { problem: 'NOT_A_STOREY', params: { floor: '9' } },
+      { problem: 'DUPLEX_TOP', params: { floor: '3' } },
+    ]);
+    const none = generateBuilding({ name: '2', floors: 1, unitsPerFloor: 1, namedFloors: [{ floor: 1, label: 'x' }] });
+    expect(none.ok ? [] : none.problems.map((p) => p.problem)).toEqual(['NO_UNITS']);
+    const outOfRange = generateBuilding({ name: '2', floors: 500, unitsPerFloor: 1 });
+    expect(outOfRange.ok ? [] : outOfRange.problems.map((p) => p.problem)).toEqual(['INVALID']);
+  });
+
   it('formats the code tokens with padding, basements as B', () => {
     const v = { building: 'A', floor: -1, position: 3, stairwell: 2, index: 1 };
     expect(formatUnitCode('{building}#{floor:02}-{position}', v)).toBe('A#B01-3');

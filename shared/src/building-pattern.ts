@@ -35,7 +35,10 @@ const floorNumberSchema = z
   .int()
   .min(-10)
   .max(200)
-  .refine((n) => n !== 0, 'there is no floor 0 (basements are -1, -2 …)');
+  .refine((n) => n !== 0, {
+    message: 'there is no floor 0 (basements are -1, -2 …)',
+    params: { problem: 'FLOOR_ZERO' },
+  });
 
 /** A unit code or building code: letters, digits and - _ # / . (printed on receipts and the board). */
 export const unitCodeSchema = z
@@ -51,13 +54,18 @@ export const codePatternSchema = z
   .superRefine((pattern, ctx) => {
     for (const m of pattern.matchAll(TOKEN_RE)) {
       if (!(CODE_PATTERN_TOKENS as readonly string[]).includes(m[1]!)) {
-        ctx.addIssue({ code: 'custom', message: `unknown token {${m[1]}} (known: ${CODE_PATTERN_TOKENS.join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown token {${m[1]}} (known: ${CODE_PATTERN_TOKENS.join(', ')})`,
+          params: { problem: 'UNKNOWN_TOKEN', token: `{${m[1]}}` },
+        });
       }
     }
     if (!/\{position(:\d+)?\}|\{index(:\d+)?\}/.test(pattern)) {
       ctx.addIssue({
         code: 'custom',
         message: 'the pattern needs {position} or {index}, or units of a floor share a code',
+        params: { problem: 'NO_POSITION_TOKEN' },
       });
     }
   });
@@ -131,6 +139,7 @@ export const buildingPatternSchema = z
   })
   .refine((p) => p.unitsPerFloor !== undefined || p.stairwells !== undefined, {
     message: 'give unitsPerFloor or stairwells',
+    params: { problem: 'UNITS_MISSING' },
     path: ['unitsPerFloor'],
   });
 export type BuildingPattern = z.infer<typeof buildingPatternSchema>;
@@ -165,8 +174,36 @@ export interface GeneratedFloor {
 }
 
 /** A pattern that cannot be built; `path` names the field (as zod paths do). */
+/**
+ * Why a pattern is refused, as a code the screens translate (client/src/i18n/setup-buildings.ts
+ * `setupB.problem.<CODE>`, with `params`); `message` says the same in English for logs and the API.
+ * INVALID: a field's value is out of its range or form (the schema's own checks).
+ */
+export const PATTERN_PROBLEMS = [
+  'INVALID',
+  'FLOOR_ZERO',
+  'UNKNOWN_TOKEN',
+  'NO_POSITION_TOKEN',
+  'UNITS_MISSING',
+  'NOT_A_STOREY',
+  'RULE_INVERTED',
+  'RULE_OVERLAP',
+  'DUPLEX_TOP',
+  'DUPLEX_NAMED',
+  'DUPLEX_POSITION',
+  'DUPLEX_TWICE',
+  'NO_UNITS',
+  'TOO_MANY_UNITS',
+  'CODE_CLASH',
+] as const;
+export type PatternProblemCode = (typeof PATTERN_PROBLEMS)[number];
+
 export interface PatternProblem {
+  /** The field, as a path into the pattern (`duplexes.0.floor`; `(root)` for the whole). */
   path: string;
+  problem: PatternProblemCode;
+  /** What the translated text names (floor labels, positions, counts…). */
+  params?: Record<string, string | number>;
   message: string;
   /** Codes that appear more than once (CODE_CLASH). */
   codes?: string[];
@@ -273,10 +310,15 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((i) => ({
-        path: i.path.map(String).join('.') || '(root)',
-        message: i.message,
-      })),
+      problems: parsed.error.issues.map((i) => {
+        const { problem, ...params } = (i.code === 'custom' ? i.params : undefined) ?? {};
+        return {
+          path: i.path.map(String).join('.') || '(root)',
+          problem: PATTERN_PROBLEMS.includes(problem) ? (problem as PatternProblemCode) : 'INVALID',
+          ...(Object.keys(params).length > 0 ? { params: params as Record<string, string | number> } : {}),
+          message: i.message,
+        };
+      }),
     };
   }
   const p = parsed.data;
@@ -290,16 +332,25 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
     if (!inBuilding.has(f.floor)) {
       problems.push({
         path: `namedFloors.${i}.floor`,
+        problem: 'NOT_A_STOREY',
+        params: { floor: floorLabel(f.floor) },
         message: `floor ${floorLabel(f.floor)} is not a storey of this building`,
       });
     }
   });
   const named = new Map(p.namedFloors.map((f) => [f.floor, f]));
   p.floorRules.forEach((r, i) => {
-    if (r.from > r.to) problems.push({ path: `floorRules.${i}.to`, message: 'to is below from' });
+    if (r.from > r.to) {
+      problems.push({ path: `floorRules.${i}.to`, problem: 'RULE_INVERTED', message: 'to is below from' });
+    }
     p.floorRules.slice(0, i).forEach((o, j) => {
       if (r.from <= o.to && o.from <= r.to) {
-        problems.push({ path: `floorRules.${i}`, message: `overlaps floor rule ${j + 1}` });
+        problems.push({
+          path: `floorRules.${i}`,
+          problem: 'RULE_OVERLAP',
+          params: { rule: j + 1 },
+          message: `overlaps floor rule ${j + 1}`,
+        });
       }
     });
   });
@@ -331,6 +382,8 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
     if (at < 0) {
       problems.push({
         path: `duplexes.${i}.floor`,
+        problem: 'NOT_A_STOREY',
+        params: { floor: floorLabel(d.floor) },
         message: `floor ${floorLabel(d.floor)} is not a storey of this building`,
       });
       return;
@@ -338,6 +391,8 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
     if (next === undefined) {
       problems.push({
         path: `duplexes.${i}.floor`,
+        problem: 'DUPLEX_TOP',
+        params: { floor: floorLabel(d.floor) },
         message: `floor ${floorLabel(d.floor)} is the top storey: no storey above`,
       });
       return;
@@ -345,6 +400,8 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
     if (named.has(d.floor) || named.has(next)) {
       problems.push({
         path: `duplexes.${i}.floor`,
+        problem: 'DUPLEX_NAMED',
+        params: { floor: floorLabel(named.has(d.floor) ? d.floor : next) },
         message: `a duplex cannot include the named floor ${floorLabel(named.has(d.floor) ? d.floor : next)}`,
       });
       return;
@@ -356,12 +413,19 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
       if (!here.has(pos) || !above.has(pos)) {
         problems.push({
           path: `duplexes.${i}.positions`,
+          problem: 'DUPLEX_POSITION',
+          params: { position: pos, floor: floorLabel(d.floor), next: floorLabel(next) },
           message: `position ${pos} is not on floors ${floorLabel(d.floor)} and ${floorLabel(next)}`,
         });
         continue;
       }
       if (upperOf.get(d.floor)?.has(pos) || duplexAt.get(next)?.has(pos)) {
-        problems.push({ path: `duplexes.${i}.positions`, message: `position ${pos} would be in two duplexes` });
+        problems.push({
+          path: `duplexes.${i}.positions`,
+          problem: 'DUPLEX_TWICE',
+          params: { position: pos },
+          message: `position ${pos} would be in two duplexes`,
+        });
         continue;
       }
       const set = duplexAt.get(d.floor) ?? new Set<number>();
@@ -395,14 +459,21 @@ export function generateBuilding(input: BuildingPatternInput): GenerateResult {
       });
     }
   }
-  if (units.length === 0) problems.push({ path: 'floors', message: 'the pattern makes no unit' });
+  if (units.length === 0) problems.push({ path: 'floors', problem: 'NO_UNITS', message: 'the pattern makes no unit' });
   if (units.length > MAX_UNITS_PER_BUILDING) {
-    problems.push({ path: 'floors', message: `${units.length} units: at most ${MAX_UNITS_PER_BUILDING} per building` });
+    problems.push({
+      path: 'floors',
+      problem: 'TOO_MANY_UNITS',
+      params: { n: units.length, max: MAX_UNITS_PER_BUILDING },
+      message: `${units.length} units: at most ${MAX_UNITS_PER_BUILDING} per building`,
+    });
   }
   const clashes = duplicateCodes(units.map((u) => u.code));
   if (clashes.length > 0) {
     problems.push({
       path: 'codePattern',
+      problem: 'CODE_CLASH',
+      params: { codes: clashes.slice(0, 10).join(', '), n: clashes.length },
       message: `the pattern makes these codes twice: ${clashes.slice(0, 10).join(', ')}`,
       codes: clashes,
     });

@@ -48,18 +48,39 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  opts: {
-    units?: number;
-    consultants?: number;
-    lockTtlSeconds?: number;
-    maxLocks?: number;
-    env?: Record<string, string>;
-  } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  units?: number;
+  consultants?: number;
+  lockTtlSeconds?: number;
+  maxLocks?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * A server on an EMPTY database, as a production install starts (`KAIPAN_DEMO=0`, no fixture): no
+ * user, no project; the process has printed a first-run setup code (`kaipan.setupCode()`).
+ */
+export async function startEmptyServer(env: Record<string, string> = {}): Promise<Omit<TestServer, 'fixture'>> {
+  return startServer(null, {
+    env: {
+      KAIPAN_DEMO: '0',
+      AUTH_SECRET: 'empty-install-secret-0123456789abcdef',
+      CUSTOMER_DATA_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ...env,
+    },
+  });
+}
+
+export function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  return startServer(opts, opts);
+}
+
+async function startServer(seed: TestServerOptions, opts: TestServerOptions): Promise<TestServer>;
+async function startServer(seed: null, opts: TestServerOptions): Promise<Omit<TestServer, 'fixture'>>;
+async function startServer(seed: TestServerOptions | null, opts: TestServerOptions): Promise<TestServer> {
   const database = await createTestDatabase();
   const db = createDb(database.url, 5);
-  const fixture = await seedFixture(db, opts);
+  const fixture = seed ? await seedFixture(db, seed) : (undefined as unknown as Fixture);
   const env = parseEnv({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',

@@ -2,6 +2,14 @@
 import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const usersMessages = defineMessages({
+  'users.col.sessions': ['登录中', 'Signed in'],
+  'users.endSessions': ['结束会话', 'End sessions'],
+  'users.endTitle': ['结束 {user} 的所有会话？', 'End all sessions of {user}?'],
+  'users.endBody': [
+    '{user} 的所有设备将立即退出登录，需要重新输入密码。',
+    'Every device of {user} will be signed out at once and need the password again.',
+  ],
+  'users.sessionsEnded': ['已结束 {n} 个会话', '{n} session(s) ended'],
   // Password rules (shared/src/password-policy.ts), shown under every new-password field
   'password.rules': [
     '至少 10 个字符，不能包含账号，不能是常见密码。',

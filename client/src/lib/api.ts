@@ -34,6 +34,7 @@ import {
   type PermitBody,
   type PriceApprovalRequestBody,
   type PriceFormulaInput,
+  type ReceiptBookBody,
   type PricingSettingsBody,
   type ProjectSettingsBody,
   type QuoteBody,
@@ -153,6 +154,9 @@ export function createApi(auth: ApiAuth) {
     ) => call(API.cashier.updateSettings, { params: { projectId }, body }),
     queueCategories: (projectId: string) => call(API.queue.categories, { params: { projectId } }),
     receiptBooks: (projectId: string) => call(API.cashier.books, { params: { projectId } }),
+    createReceiptBook: (projectId: string, body: ReceiptBookBody) =>
+      call(API.cashier.createBook, { params: { projectId }, body }),
+    closeReceiptBook: (bookId: string) => call(API.cashier.closeBook, { params: { bookId }, body: {} }),
     catalog: (projectId: string) => call(API.projects.catalog, { params: { projectId } }),
     snapshot: (projectId: string) => call(API.projects.snapshot, { params: { projectId } }),
     /** My live locks with their tokens (adopt locks taken on another device). */

@@ -1,10 +1,11 @@
 /**
  * /admin/security — administrators: failed sign-ins (who tried which account from where, and how long
- * that source must now wait) and the users, with "end sessions" and deactivate / activate.
- * Creating users and resetting passwords: /setup/users (pages/setup/users.tsx).
+ * that source must now wait), and the way to the accounts: /setup/users (pages/setup/users.tsx) is
+ * the one table of users (create, reset passwords, end sessions, deactivate / activate).
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
-import type { FailedLoginInfo, UserAccountInfo, UserInfo } from '@kaipan/shared';
+import { A } from '@solidjs/router';
+import type { FailedLoginInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeDevice, formatLocalDateTime } from '../lib/display';
@@ -12,8 +13,7 @@ import { describeError, locale, t } from '../lib/i18n';
 import { isAdmin } from '../stores/session';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
-import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
-import { UserActiveButton } from '../components/user-active-button';
+import { EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
 import './admin-security.css';
 
 const PAGE = 50;
@@ -26,7 +26,11 @@ export default function AdminSecurityPage(props: { user: UserInfo }): JSX.Elemen
       <main class="page__main admin">
         <Show when={isAdmin(props.user)} fallback={<EmptyState title={t('admin.forbidden')} />}>
           <FailedSignIns />
-          <Users self={props.user} />
+          {/* The accounts themselves (sessions, deactivate, reset) are ONE table: /setup/users. */}
+          <A href="/setup/users" class="panel admin__accounts" data-testid="admin-accounts">
+            <span class="admin__accounts-title">{t('admin.accounts')}</span>
+            <span class="admin__hint">{t('admin.accountsHint')}</span>
+          </A>
         </Show>
       </main>
     </div>
@@ -196,167 +200,6 @@ function FailedSignIns(): JSX.Element {
           </Show>
         </Match>
       </Switch>
-    </section>
-  );
-}
-
-type UserAction = { kind: 'deactivate' | 'activate' | 'end'; user: UserAccountInfo };
-
-function Users(props: { self: UserInfo }): JSX.Element {
-  const users = createLoad(() => api.users());
-  const { refetch } = users;
-  const mutate = (change: (list: UserAccountInfo[] | undefined) => UserAccountInfo[] | undefined): void => {
-    const next = change(users.value());
-    if (next) users.mutate(next);
-  };
-  const [action, setAction] = createSignal<UserAction | null>(null);
-  const [busy, setBusy] = createSignal(false);
-
-  const run = async (): Promise<void> => {
-    const a = action();
-    if (!a) return;
-    setBusy(true);
-    try {
-      if (a.kind === 'end') {
-        const { ended } = await api.endUserSessions(a.user.id);
-        showToast('success', t('admin.sessionsEnded', { n: ended }));
-        mutate((list) => list?.map((u) => (u.id === a.user.id ? { ...u, sessions: 0 } : u)));
-      } else {
-        const updated =
-          a.kind === 'deactivate' ? await api.deactivateUser(a.user.id) : await api.activateUser(a.user.id);
-        showToast(
-          'success',
-          t(a.kind === 'deactivate' ? 'admin.deactivated' : 'admin.activated', { user: a.user.username }),
-        );
-        mutate((list) =>
-          list?.map((u) =>
-            u.id === updated.id
-              ? { ...u, active: updated.active, sessions: a.kind === 'deactivate' ? 0 : u.sessions }
-              : u,
-          ),
-        );
-      }
-      setAction(null);
-    } catch (error) {
-      showToast('error', describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const dialog = (): { title: string; body: string; confirm: string; danger: boolean } => {
-    const a = action();
-    const user = a?.user.username ?? '';
-    if (a?.kind === 'deactivate')
-      return {
-        title: t('admin.deactivateTitle', { user }),
-        body: t('admin.deactivateBody', { user }),
-        confirm: t('admin.deactivate'),
-        danger: true,
-      };
-    if (a?.kind === 'activate')
-      return { title: t('admin.activate'), body: user, confirm: t('admin.activate'), danger: false };
-    return {
-      title: t('admin.endTitle', { user }),
-      body: t('admin.endBody', { user }),
-      confirm: t('admin.endSessions'),
-      danger: true,
-    };
-  };
-
-  return (
-    <section class="panel admin__section" data-testid="users">
-      <div class="panel__head">
-        <h2 class="panel__title">{t('admin.usersTitle')}</h2>
-        <button type="button" class="btn btn--secondary btn--sm" onClick={() => void refetch()}>
-          {t('admin.refresh')}
-        </button>
-      </div>
-      <p class="admin__hint">{t('admin.usersHint')}</p>
-      <Switch>
-        <Match when={users.error()}>
-          <ErrorState
-            title={t('grid.errorTitle')}
-            message={describeError(users.error())}
-            onRetry={() => void refetch()}
-          />
-        </Match>
-        <Match when={users.loading() && !users.value()}>
-          <LoadingState />
-        </Match>
-        <Match when={users.value()}>
-          {(list) => (
-            <div class="table-wrap">
-              <table class="table admin-table admin-table--users">
-                <thead>
-                  <tr>
-                    <th>{t('admin.col.user')}</th>
-                    <th>{t('admin.col.name')}</th>
-                    <th>{t('admin.col.role')}</th>
-                    <th>{t('admin.col.status')}</th>
-                    <th class="num">{t('admin.col.sessions')}</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(u) => (
-                      <tr
-                        data-testid="user-row"
-                        data-username={u.username}
-                        classList={{ 'admin-table__row--inactive': !u.active }}
-                      >
-                        <td class="admin-table__user">
-                          {u.username}
-                          <Show when={u.id === props.self.id}>
-                            {' '}
-                            <span class="admin-table__you">{t('admin.you')}</span>
-                          </Show>
-                        </td>
-                        <td class="admin-table__name">{u.displayName}</td>
-                        <td class="admin-table__role">{u.admin ? t('role.ADMIN') : t('role.STAFF')}</td>
-                        <td class="admin-table__status">
-                          <span class="pill" classList={{ 'pill--ok': u.active, 'pill--warn': !u.active }}>
-                            {u.active ? t('admin.active') : t('admin.inactive')}
-                          </span>
-                        </td>
-                        <td class="num admin-table__sessions" data-label={t('admin.col.sessions')}>
-                          {u.sessions}
-                        </td>
-                        <td class="admin-table__actions">
-                          <button
-                            type="button"
-                            class="btn btn--secondary btn--sm"
-                            disabled={u.sessions === 0}
-                            onClick={() => setAction({ kind: 'end', user: u })}
-                          >
-                            {t('admin.endSessions')}
-                          </button>
-                          <UserActiveButton
-                            user={u}
-                            selfId={props.self.id}
-                            onChoose={(kind) => setAction({ kind, user: u })}
-                          />
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Match>
-      </Switch>
-      <ConfirmDialog
-        open={action() !== null}
-        title={dialog().title}
-        body={dialog().body}
-        confirmLabel={dialog().confirm}
-        danger={dialog().danger}
-        busy={busy()}
-        onConfirm={() => void run()}
-        onCancel={() => setAction(null)}
-      />
     </section>
   );
 }

@@ -635,6 +635,7 @@ function BatchForm(props: {
           <span class="field__label">{t('manager.batchName')}</span>
           <input
             class="input input--sm"
+            name="batch-name"
             value={name()}
             maxLength={60}
             placeholder={t('manager.batchNamePlaceholder')}
@@ -656,6 +657,7 @@ function BatchForm(props: {
           <button
             type="button"
             class="btn btn--go"
+            data-testid="batch-release"
             disabled={busy() !== null || !name().trim() || props.selection.size === 0}
             onClick={() => void create(true)}
           >

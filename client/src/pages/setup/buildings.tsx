@@ -9,9 +9,11 @@ import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, type 
 import {
   DEFAULT_CODE_PATTERN,
   UNIT_KINDS,
+  generateBuilding,
   type BuildingPatternInput,
   type BuildingPreview,
   type BuildingSummary,
+  type PatternProblem,
   type UnitKind,
 } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
@@ -21,6 +23,7 @@ import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import { BuildingPreviewGrid, KIND_LABEL, KindLegend } from './building-preview-grid';
 import type { SetupSectionProps } from './section-props';
+import { describePatternProblems } from './pattern-problems';
 import './setup-buildings.css';
 
 /** "4, 13 14" → [4, 13, 14]; B1 → -1. Invalid parts are dropped (the preview shows the result). */
@@ -80,7 +83,7 @@ export default function BuildingsSection(props: SetupSectionProps): JSX.Element 
               <ul class="sb-list__items">
                 <For each={buildings()}>
                   {(b) => (
-                    <li class="sb-list__item">
+                    <li class="sb-list__item" data-testid="building-row" data-code={b.code}>
                       <div class="sb-list__main">
                         <span class="sb-list__name">{locale() === 'en' ? b.nameEn || b.name : b.name}</span>
                         <span class="sb-list__meta">
@@ -182,7 +185,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
   });
 
   const [preview, setPreview] = createSignal<BuildingPreview | null>(null);
-  const [problem, setProblem] = createSignal<string | null>(null);
+  const [problems, setProblems] = createSignal<string[]>([]);
   const [previewing, setPreviewing] = createSignal(false);
   const [creating, setCreating] = createSignal(false);
   let seq = 0;
@@ -191,16 +194,25 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
 
   const runPreview = async (): Promise<void> => {
     const mine = ++seq;
+    // The pattern's own rules are checked here first (the same pure rules the server runs), so every
+    // problem is shown at once, translated; the server adds what only it knows (codes taken, layouts).
+    const local = generateBuilding(body());
+    if (!local.ok) {
+      setPreview(null);
+      setProblems(describePatternProblems(local.problems));
+      setPreviewing(false);
+      return;
+    }
     setPreviewing(true);
     try {
       const got = await api.previewBuilding(props.projectId, body());
       if (mine !== seq) return;
       setPreview(got);
-      setProblem(null);
+      setProblems([]);
     } catch (error) {
       if (mine !== seq) return;
       setPreview(null);
-      setProblem(describeProblem(error));
+      setProblems(describeProblem(error));
     } finally {
       if (mine === seq) setPreviewing(false);
     }
@@ -242,7 +254,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
       props.onCreated();
       void runPreview();
     } catch (error) {
-      showToast('error', describeProblem(error));
+      showToast('error', describeProblem(error).join(' '));
     } finally {
       setCreating(false);
     }
@@ -263,12 +275,19 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
           <div class="sb-form__row">
             <label class="field">
               <span class="field__label">{t('setupB.f.name')}</span>
-              <input class="input" value={name()} placeholder="3号楼" onInput={(e) => setName(e.currentTarget.value)} />
+              <input
+                class="input"
+                name="name"
+                value={name()}
+                placeholder="3号楼"
+                onInput={(e) => setName(e.currentTarget.value)}
+              />
             </label>
             <label class="field">
               <span class="field__label">{t('setupB.f.nameEn')}</span>
               <input
                 class="input"
+                name="name-en"
                 value={nameEn()}
                 placeholder="Tower 3"
                 onInput={(e) => setNameEn(e.currentTarget.value)}
@@ -278,6 +297,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
               <span class="field__label">{t('setupB.f.code')}</span>
               <input
                 class="input"
+                name="code"
                 value={code()}
                 placeholder={preview()?.code ?? ''}
                 onInput={(e) => setCode(e.currentTarget.value)}
@@ -287,12 +307,21 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
           <div class="sb-form__row">
             <label class="field sb-form__narrow">
               <span class="field__label">{t('setupB.f.floors')}</span>
-              <input class="input" type="number" min="1" max="120" value={floors()} onInput={num(setFloors, 1, 120)} />
+              <input
+                class="input"
+                name="floors"
+                type="number"
+                min="1"
+                max="120"
+                value={floors()}
+                onInput={num(setFloors, 1, 120)}
+              />
             </label>
             <label class="field">
               <span class="field__label">{t('setupB.f.skip')}</span>
               <input
                 class="input"
+                name="skip"
                 value={skip()}
                 placeholder="4, 13, 14"
                 onInput={(e) => setSkip(e.currentTarget.value)}
@@ -300,7 +329,12 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
             </label>
             <label class="field sb-form__narrow">
               <span class="field__label">{t('setupB.f.kind')}</span>
-              <select class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as UnitKind)}>
+              <select
+                class="input"
+                name="kind"
+                value={kind()}
+                onChange={(e) => setKind(e.currentTarget.value as UnitKind)}
+              >
                 <For each={UNIT_KINDS}>{(k) => <option value={k}>{t(KIND_LABEL[k])}</option>}</For>
               </select>
             </label>
@@ -315,6 +349,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                     <span class="field__label">{t('setupB.f.unitsPerFloor')}</span>
                     <input
                       class="input"
+                      name={`units-${i() + 1}`}
                       type="number"
                       min="1"
                       max="60"
@@ -330,6 +365,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                     <span class="field__label">{t('setupB.f.layouts')}</span>
                     <input
                       class="input"
+                      name={`layouts-${i() + 1}`}
                       value={w.layouts}
                       placeholder="A89, B120"
                       onChange={(e) => {
@@ -404,16 +440,28 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
             <div class="sb-form__row">
               <label class="field">
                 <span class="field__label">{t('setupB.f.named')}</span>
-                <input class="input" value={named()} placeholder="2" onInput={(e) => setNamed(e.currentTarget.value)} />
+                <input
+                  class="input"
+                  name="named"
+                  value={named()}
+                  placeholder="2"
+                  onInput={(e) => setNamed(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span class="field__label">{t('setupB.f.namedLabel')}</span>
-                <input class="input" value={namedLabel()} onInput={(e) => setNamedLabel(e.currentTarget.value)} />
+                <input
+                  class="input"
+                  name="named-label"
+                  value={namedLabel()}
+                  onInput={(e) => setNamedLabel(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span class="field__label">{t('setupB.f.duplex')}</span>
                 <input
                   class="input"
+                  name="duplex"
                   value={duplex()}
                   placeholder="21"
                   onInput={(e) => setDuplex(e.currentTarget.value)}
@@ -423,24 +471,27 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
           </fieldset>
           <label class="field">
             <span class="field__label">{t('setupB.f.pattern')}</span>
-            <input class="input sb-mono" value={pattern()} onInput={(e) => setPattern(e.currentTarget.value)} />
+            <input
+              class="input sb-mono"
+              name="pattern"
+              value={pattern()}
+              onInput={(e) => setPattern(e.currentTarget.value)}
+            />
             <span class="field__hint">{t('setupB.f.patternHint')}</span>
           </label>
         </form>
 
-        <div class="sb-preview" aria-live="polite">
+        <div class="sb-preview" aria-live="polite" data-testid="building-preview">
           <div class="sb-preview__head">
             <h3>{t('setupB.preview')}</h3>
             <Show when={previewing()}>
               <Spinner size="sm" />
             </Show>
           </div>
-          <Show when={problem()}>
-            {(text) => (
-              <p class="sb-problem" role="alert">
-                {text()}
-              </p>
-            )}
+          <Show when={problems().length > 0}>
+            <ul class="sb-problem" role="alert" data-testid="pattern-problems">
+              <For each={problems()}>{(text) => <li>{text}</li>}</For>
+            </ul>
           </Show>
           <Show when={preview()}>
             {(p) => (
@@ -472,7 +523,13 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
               </>
             )}
           </Show>
-          <button type="button" class="btn btn--go btn--block" disabled={!canCreate()} onClick={() => void create()}>
+          <button
+            type="button"
+            class="btn btn--go btn--block"
+            data-testid="building-create"
+            disabled={!canCreate()}
+            onClick={() => void create()}
+          >
             <Show when={creating()}>
               <Spinner size="sm" />
             </Show>
@@ -484,16 +541,14 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
   );
 }
 
-/** The first problem of a refused pattern, in the user's words (field path + server message). */
-function describeProblem(error: unknown): string {
+/** A refused preview or creation in the user's words: the codes taken, the pattern's problems, or the error. */
+function describeProblem(error: unknown): string[] {
   const err = toApiError(error);
-  type Issue = { path: string; message: string };
-  const raw = err.details as { problems?: Issue[]; codes?: string[] } | Issue[] | undefined;
-  const details = Array.isArray(raw) ? { problems: raw } : raw;
+  const details = err.details as { problems?: PatternProblem[]; codes?: string[] } | undefined;
   if (err.code === 'UNIT_CODE_TAKEN' && details?.codes) {
-    return t('setupB.taken', { codes: details.codes.slice(0, 8).join(', '), n: details.codes.length });
+    return [t('setupB.taken', { codes: details.codes.slice(0, 8).join(', '), n: details.codes.length })];
   }
-  const first = details?.problems?.[0];
-  if (first) return `${t('setupB.problem')} ${first.path}: ${first.message}`;
-  return describeError(err);
+  const problems = Array.isArray(details?.problems) ? details.problems.filter((p) => p.problem) : [];
+  if (problems.length > 0) return [t('setupB.problem'), ...describePatternProblems(problems)];
+  return [describeError(err)];
 }

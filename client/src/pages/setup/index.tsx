@@ -33,7 +33,12 @@ export default function SetupProjectsPage(props: { user: UserInfo }): JSX.Elemen
         subtitle={props.user.displayName}
         actions={
           <Show when={isAdmin(props.user) && !creating()}>
-            <button type="button" class="btn btn--primary btn--sm" onClick={() => setCreating(true)}>
+            <button
+              type="button"
+              class="btn btn--primary btn--sm"
+              data-testid="project-new"
+              onClick={() => setCreating(true)}
+            >
               {t('setup.new')}
             </button>
           </Show>
@@ -149,20 +154,43 @@ function NewProjectForm(props: { onCancel: () => void }): JSX.Element {
   };
 
   return (
-    <form class="panel setup-section setup-form setup-new" onSubmit={(e) => void save(e)} novalidate>
+    <form
+      class="panel setup-section setup-form setup-new"
+      data-testid="project-new-form"
+      onSubmit={(e) => void save(e)}
+      novalidate
+    >
       <h2 class="panel__title">{t('setup.new')}</h2>
       <div class="setup-grid">
         <label class="field">
           <span class="field__label">{t('setup.project.name')}</span>
-          <input class="input" value={name()} maxLength={60} onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            class="input"
+            name="name"
+            value={name()}
+            maxLength={60}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </label>
         <label class="field">
           <span class="field__label">{t('setup.project.nameEn')}</span>
-          <input class="input" value={nameEn()} maxLength={80} onInput={(e) => setNameEn(e.currentTarget.value)} />
+          <input
+            class="input"
+            name="name-en"
+            value={nameEn()}
+            maxLength={80}
+            onInput={(e) => setNameEn(e.currentTarget.value)}
+          />
         </label>
         <label class="field">
           <span class="field__label">{t('setup.project.city')}</span>
-          <input class="input" value={city()} maxLength={40} onInput={(e) => setCity(e.currentTarget.value)} />
+          <input
+            class="input"
+            name="city"
+            value={city()}
+            maxLength={40}
+            onInput={(e) => setCity(e.currentTarget.value)}
+          />
         </label>
         <label class="field">
           <span class="field__label">{t('setup.project.timezone')}</span>

@@ -107,7 +107,11 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
                   <tbody>
                     <For each={layouts()}>
                       {(l) => (
-                        <tr classList={{ 'sb-table__on': editing()?.id === l.id }}>
+                        <tr
+                          classList={{ 'sb-table__on': editing()?.id === l.id }}
+                          data-testid="layout-row"
+                          data-code={l.code}
+                        >
                           <td class="sb-mono">{l.code}</td>
                           <td>{locale() === 'en' ? l.nameEn || l.name : l.name}</td>
                           <td class="num">{formatArea(l.grossArea, locale())}</td>
@@ -145,6 +149,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
               <span class="field__label">{t('setupB.l.code')}</span>
               <input
                 class="input sb-mono"
+                name="code"
                 required
                 value={form().code}
                 placeholder="A89"
@@ -155,6 +160,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
               <span class="field__label">{t('setupB.l.name')}</span>
               <input
                 class="input"
+                name="name"
                 required
                 value={form().name}
                 placeholder="3室2厅2卫"
@@ -165,6 +171,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
               <span class="field__label">{t('setupB.l.nameEn')}</span>
               <input
                 class="input"
+                name="name-en"
                 value={form().nameEn ?? ''}
                 placeholder="3 bed"
                 onInput={(e) => set('nameEn', e.currentTarget.value)}
@@ -180,6 +187,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
                 step="0.01"
                 min="0"
                 required
+                name="gross-area"
                 value={form().grossArea}
                 onInput={(e) => set('grossArea', area(e))}
               />
@@ -192,6 +200,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
                 step="0.01"
                 min="0"
                 required
+                name="net-area"
                 value={form().netArea}
                 onInput={(e) => set('netArea', area(e))}
               />
@@ -200,6 +209,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
               <span class="field__label">{t('setupB.l.orientation')}</span>
               <input
                 class="input"
+                name="orientation"
                 required
                 value={form().orientation}
                 onInput={(e) => set('orientation', e.currentTarget.value)}

@@ -82,10 +82,12 @@ function RoleSelect(props: {
   onChange: (role: ProjectRole) => void;
   disabled?: boolean;
   id?: string;
+  name?: string;
 }): JSX.Element {
   return (
     <select
       id={props.id}
+      name={props.name}
       class="input members__select"
       value={props.value}
       disabled={props.disabled}
@@ -107,10 +109,12 @@ function TeamSelect(props: {
   value: string | null;
   onChange: (teamId: string | null) => void;
   label: string;
+  name?: string;
 }): JSX.Element {
   return (
     <select
       class="input members__select"
+      name={props.name}
       aria-label={props.label}
       value={props.value ?? ''}
       onChange={(e) => props.onChange(e.currentTarget.value || null)}
@@ -168,7 +172,7 @@ function MembersSection(props: { projectId: string; overview: MembersOverview; c
         </label>
         <label class="members__field">
           <span>{t('members.role')}</span>
-          <RoleSelect value={role()} onChange={setRole} />
+          <RoleSelect value={role()} onChange={setRole} name="role" />
         </label>
         <button type="submit" class="btn btn--primary" disabled={adding() || !username().trim()}>
           <Show when={adding()}>
@@ -181,7 +185,12 @@ function MembersSection(props: { projectId: string; overview: MembersOverview; c
         <ul class="members__list">
           <For each={props.overview.members}>
             {(m) => (
-              <li class="members__row" classList={{ 'members__row--inactive': !m.active }} data-testid="member-row">
+              <li
+                class="members__row"
+                classList={{ 'members__row--inactive': !m.active }}
+                data-testid="member-row"
+                data-username={m.username}
+              >
                 <div class="members__who">
                   <span class="members__name">{m.displayName}</span>
                   <span class="members__username">
@@ -193,6 +202,7 @@ function MembersSection(props: { projectId: string; overview: MembersOverview; c
                 </div>
                 <RoleSelect value={m.role} onChange={(r) => set(m, { role: r })} />
                 <TeamSelect
+                  name="team"
                   teams={props.overview.teams}
                   value={m.teamId}
                   label={t('members.team')}
@@ -246,9 +256,14 @@ function TeamsSection(props: { projectId: string; overview: MembersOverview; cha
     }
   };
 
-  const LeadSelect = (p: { value: string | null; onChange: (id: string | null) => void }): JSX.Element => (
+  const LeadSelect = (p: {
+    value: string | null;
+    onChange: (id: string | null) => void;
+    name?: string;
+  }): JSX.Element => (
     <select
       class="input members__select"
+      name={p.name}
       aria-label={t('members.lead')}
       value={p.value ?? ''}
       onChange={(e) => p.onChange(e.currentTarget.value || null)}
@@ -268,6 +283,7 @@ function TeamsSection(props: { projectId: string; overview: MembersOverview; cha
           <span>{t('members.teamName')}</span>
           <input
             class="input"
+            name="team-name"
             value={name()}
             placeholder={t('members.teamNamePlaceholder')}
             onInput={(e) => setName(e.currentTarget.value)}
@@ -275,7 +291,7 @@ function TeamsSection(props: { projectId: string; overview: MembersOverview; cha
         </label>
         <label class="members__field">
           <span>{t('members.lead')}</span>
-          <LeadSelect value={lead()} onChange={setLead} />
+          <LeadSelect value={lead()} onChange={setLead} name="lead" />
         </label>
         <button type="submit" class="btn btn--primary" disabled={!name().trim()}>
           {t('members.createTeam')}

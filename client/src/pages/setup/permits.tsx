@@ -68,7 +68,7 @@ export default function PermitsSection(props: SetupSectionProps): JSX.Element {
           <ul class="setup-list">
             <For each={permits.value()}>
               {(p) => (
-                <li class="setup-list__item">
+                <li class="setup-list__item" data-testid="permit-row">
                   <div class="setup-list__main">
                     <span class="setup-list__title">{p.number}</span>
                     <span class="setup-list__meta">
@@ -176,6 +176,7 @@ function PermitForm(props: { projectId: string; catalog: ProjectCatalog; onSaved
           <span class="field__label">{t('setup.permits.number')}</span>
           <input
             class="input"
+            name="number"
             value={number()}
             maxLength={80}
             placeholder={t('setup.permits.numberPlaceholder')}
@@ -184,7 +185,13 @@ function PermitForm(props: { projectId: string; catalog: ProjectCatalog; onSaved
         </label>
         <label class="field">
           <span class="field__label">{t('setup.permits.date')}</span>
-          <input class="input" type="date" value={issuedOn()} onInput={(e) => setIssuedOn(e.currentTarget.value)} />
+          <input
+            class="input"
+            name="issued-on"
+            type="date"
+            value={issuedOn()}
+            onInput={(e) => setIssuedOn(e.currentTarget.value)}
+          />
         </label>
       </div>
       <fieldset class="setup-fieldset">
@@ -197,7 +204,13 @@ function PermitForm(props: { projectId: string; catalog: ProjectCatalog; onSaved
             <For each={props.catalog.buildings}>
               {(b) => (
                 <label class="setup-check">
-                  <input type="checkbox" checked={buildings().has(b.id)} onChange={() => toggle(b.id)} />
+                  <input
+                    type="checkbox"
+                    name="building"
+                    value={b.code}
+                    checked={buildings().has(b.id)}
+                    onChange={() => toggle(b.id)}
+                  />
                   <span>{locale() === 'en' ? b.nameEn || b.name : b.name}</span>
                 </label>
               )}

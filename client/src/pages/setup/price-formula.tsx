@@ -116,7 +116,12 @@ function Formula(props: { projectId: string }): JSX.Element {
         <div class="sb-form__row">
           <label class="field">
             <span class="field__label">{t('setupB.p.building')}</span>
-            <select class="input" value={buildingId()} onChange={(e) => setBuildingId(e.currentTarget.value)}>
+            <select
+              class="input"
+              name="building"
+              value={buildingId()}
+              onChange={(e) => setBuildingId(e.currentTarget.value)}
+            >
               <option value="">{t('setupB.p.allBuildings')}</option>
               <For each={buildings.value() ?? []}>
                 {(b) => <option value={b.id}>{locale() === 'en' ? b.nameEn || b.name : b.name}</option>}
@@ -125,7 +130,12 @@ function Formula(props: { projectId: string }): JSX.Element {
           </label>
           <label class="field">
             <span class="field__label">{t('setupB.f.kind')}</span>
-            <select class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as UnitKind | '')}>
+            <select
+              class="input"
+              name="kind"
+              value={kind()}
+              onChange={(e) => setKind(e.currentTarget.value as UnitKind | '')}
+            >
               <option value="">{t('setupB.p.allKinds')}</option>
               <For each={UNIT_KINDS}>{(k) => <option value={k}>{t(KIND_LABEL[k])}</option>}</For>
             </select>
@@ -134,6 +144,7 @@ function Formula(props: { projectId: string }): JSX.Element {
             <span class="field__label">{t('setupB.p.basis')}</span>
             <select
               class="input"
+              name="basis"
               value={basis()}
               onChange={(e) => setBasis(e.currentTarget.value as 'PER_M2' | 'PER_UNIT')}
             >
@@ -150,6 +161,7 @@ function Formula(props: { projectId: string }): JSX.Element {
               type="number"
               min="0"
               step="0.01"
+              name="base"
               value={base()}
               onInput={(e) => setBase(e.currentTarget.value)}
             />
@@ -159,6 +171,7 @@ function Formula(props: { projectId: string }): JSX.Element {
             <input
               class="input"
               type="number"
+              name="base-floor"
               value={baseFloor()}
               onInput={(e) => setBaseFloor(Math.trunc(Number(e.currentTarget.value) || 1))}
             />
@@ -169,6 +182,7 @@ function Formula(props: { projectId: string }): JSX.Element {
               class="input"
               type="number"
               step="0.01"
+              name="increment"
               value={increment()}
               onInput={(e) => setIncrement(e.currentTarget.value)}
             />
@@ -213,7 +227,7 @@ function Formula(props: { projectId: string }): JSX.Element {
         <p class="field__hint">{t('setupB.p.hint')}</p>
         <ErrorAlert message={error()} />
         <div class="sb-form__actions">
-          <button type="submit" class="btn btn--primary" disabled={busy() !== null}>
+          <button type="submit" class="btn btn--primary" data-testid="formula-preview" disabled={busy() !== null}>
             <Show when={busy() === 'preview'}>
               <Spinner size="sm" />
             </Show>
@@ -222,6 +236,7 @@ function Formula(props: { projectId: string }): JSX.Element {
           <button
             type="button"
             class="btn btn--go"
+            data-testid="formula-apply"
             disabled={busy() !== null || !fresh() || (result()?.preview.rows.length ?? 0) === 0}
             onClick={() => void apply()}
           >
@@ -243,8 +258,8 @@ function Formula(props: { projectId: string }): JSX.Element {
                 <thead>
                   <tr>
                     <th>{t('setupB.p.unit')}</th>
-                    <th class="num">{t('setupB.p.before')}</th>
                     <th class="num">{t('setupB.p.list')}</th>
+                    <th class="num">{t('setupB.p.before')}</th>
                     <th class="num">{t('setupB.p.floor')}</th>
                     <th class="num">{t('setupB.p.filed')}</th>
                   </tr>
@@ -252,10 +267,10 @@ function Formula(props: { projectId: string }): JSX.Element {
                 <tbody>
                   <For each={r().preview.rows.slice(0, 200)}>
                     {(row) => (
-                      <tr>
+                      <tr data-testid="formula-row" data-code={row.code} data-list={row.listPrice}>
                         <td class="sb-mono">{row.code}</td>
-                        <td class="num">{money(row.currentListPrice)}</td>
                         <td class="num">{money(row.listPrice)}</td>
+                        <td class="num">{money(row.currentListPrice)}</td>
                         <td class="num">{money(row.floorPrice)}</td>
                         <td class="num">{row.filedPrice === null ? '—' : money(row.filedPrice)}</td>
                       </tr>

@@ -113,6 +113,7 @@ function ProjectForm(
       <span class="field__label">{t(label)}</span>
       <input
         class="input"
+        name={key}
         value={draft()[key]}
         maxLength={max}
         disabled={archived() || saving()}
@@ -131,6 +132,7 @@ function ProjectForm(
       <input
         class="input"
         classList={{ 'setup-input--mono': mono }}
+        name={key}
         value={draft()[key]}
         maxLength={max}
         autocomplete="off"

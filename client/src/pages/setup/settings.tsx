@@ -1,8 +1,8 @@
 /**
  * Setup section "Sales rules & settings": every project setting in one place — the sales rules and
  * kiosk PIN (the manager page's settings panel, reused), the deposit rule 定金时限 and required
- * deposit (money typed in yuan, sent in fen), and the settings that keep their own screens (认购书
- * terms and signing days, queue categories, receipt books) with a link there.
+ * deposit (money typed in yuan, sent in fen), the receipt books 收据本 of the cashiers, and the settings
+ * that keep their own screens (认购书 terms and signing days, queue categories) with a link there.
  */
 import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
@@ -13,6 +13,7 @@ import { showToast } from '../../stores/toasts';
 import { SettingsPanel } from '../../components/settings-panel';
 import { ErrorAlert, ErrorState, Spinner } from '../../components/ui';
 import { fenOfYuanText, yuanTextOfFen } from './money';
+import { ReceiptBooks } from './receipt-books';
 import type { SetupSectionProps } from './section-props';
 
 export default function SettingsSection(props: SetupSectionProps): JSX.Element {
@@ -25,6 +26,7 @@ export default function SettingsSection(props: SetupSectionProps): JSX.Element {
       </Show>
       <SettingsPanel project={props.project} onSaved={props.onProjectChanged} />
       <DepositRuleForm projectId={props.projectId} />
+      <ReceiptBooks projectId={props.projectId} archived={props.project.archived} />
       <ElsewhereSettings projectId={props.projectId} />
     </>
   );
@@ -144,7 +146,6 @@ function DepositRuleForm(props: { projectId: string }): JSX.Element {
 function ElsewhereSettings(props: { projectId: string }): JSX.Element {
   const agreement = createLoad(() => api.agreementSettings(props.projectId));
   const categories = createLoad(() => api.queueCategories(props.projectId));
-  const books = createLoad(() => api.receiptBooks(props.projectId));
   const name = (c: { name: string; nameEn: string }): string => (locale() === 'en' ? c.nameEn || c.name : c.name);
   return (
     <section class="panel setup-section">
@@ -155,7 +156,8 @@ function ElsewhereSettings(props: { projectId: string }): JSX.Element {
             <span class="setup-list__title">{t('setup.elsewhere.agreement')}</span>
             <span class="setup-list__meta">
               <Show when={agreement.value()} fallback={agreement.error() ? describeError(agreement.error()) : '…'}>
-                {(a) => t('setup.elsewhere.signingDays', { n: a().signingDays })}
+                {/* In JSX, so the text follows a change of language (a callback's plain return would not). */}
+                {(a) => <>{t('setup.elsewhere.signingDays', { n: a().signingDays })}</>}
               </Show>
             </span>
           </div>
@@ -186,19 +188,6 @@ function ElsewhereSettings(props: { projectId: string }): JSX.Element {
           <A href={`/manager/${props.projectId}`} class="btn btn--secondary btn--sm">
             {t('setup.elsewhere.open')}
           </A>
-        </li>
-        <li class="setup-list__item">
-          <div class="setup-list__main">
-            <span class="setup-list__title">{t('setup.elsewhere.receiptBooks')}</span>
-            <span class="setup-list__meta">
-              <Show when={books.value()} fallback={books.error() ? describeError(books.error()) : '…'}>
-                {(list) => t('setup.elsewhere.booksOpen', { n: list().filter((b) => b.status === 'ACTIVE').length })}
-              </Show>
-            </span>
-          </div>
-          <a href="/cashier" class="btn btn--secondary btn--sm">
-            {t('setup.elsewhere.openCashier')}
-          </a>
         </li>
       </ul>
     </section>

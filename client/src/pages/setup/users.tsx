@@ -1,5 +1,6 @@
 /**
- * /setup/users — administrators: the accounts. List (name, username, active, last sign-in), create,
+ * /setup/users — administrators: the accounts, the install's ONE users table (/admin/security links
+ * here). List (name, username, active, last sign-in, open sessions), create, end a user's sessions,
  * deactivate / activate, reset a password (made up and shown once, or typed by the administrator;
  * the user must choose a new one at the next sign-in). Project roles and teams are assigned on this
  * screen too: their column is `RolesCell` below (issue 14, the roles engineer fills it in).
@@ -12,7 +13,7 @@ import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeAccountError } from '../../lib/account-errors';
 import { formatLocalDateTime } from '../../lib/display';
-import { describeError, locale, t } from '../../lib/i18n';
+import { describeError, locale, t, type MessageKey } from '../../lib/i18n';
 import { isAdmin } from '../../stores/session';
 import { showToast } from '../../stores/toasts';
 import { AppHeader } from '../../components/app-header';
@@ -36,7 +37,15 @@ export default function UsersPage(props: { user: UserInfo }): JSX.Element {
 }
 
 /** What the administrator is doing to one user. */
-type Action = { kind: 'deactivate' | 'activate' | 'reset'; user: UserAccountInfo };
+type Action = { kind: 'deactivate' | 'activate' | 'end' | 'reset'; user: UserAccountInfo };
+
+/** The confirmation of each action that asks for one (a reset has its own dialog). */
+const CONFIRM: Record<Action['kind'], { title: MessageKey; body: MessageKey; confirm: MessageKey }> = {
+  deactivate: { title: 'users.deactivateTitle', body: 'users.deactivateBody', confirm: 'users.deactivate' },
+  activate: { title: 'users.activateTitle', body: 'users.activateBody', confirm: 'users.activate' },
+  end: { title: 'users.endTitle', body: 'users.endBody', confirm: 'users.endSessions' },
+  reset: { title: 'users.reset', body: 'users.reset', confirm: 'users.reset' },
+};
 
 function UsersSection(props: { self: UserInfo }): JSX.Element {
   const users = createLoad(() => api.users());
@@ -52,7 +61,10 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
     if (!a || a.kind === 'reset') return;
     setBusy(true);
     try {
-      if (a.kind === 'deactivate') await api.deactivateUser(a.user.id);
+      if (a.kind === 'end') {
+        const { ended } = await api.endUserSessions(a.user.id);
+        showToast('success', t('users.sessionsEnded', { n: ended }));
+      } else if (a.kind === 'deactivate') await api.deactivateUser(a.user.id);
       else await api.activateUser(a.user.id);
       setAction(null);
       void refetch();
@@ -108,6 +120,7 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
                     <th>{t('users.col.username')}</th>
                     <th>{t('users.col.status')}</th>
                     <th>{t('users.col.lastSignIn')}</th>
+                    <th class="num">{t('users.col.sessions')}</th>
                     <th>{t('users.col.roles')}</th>
                     <th />
                   </tr>
@@ -140,6 +153,9 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
                         <td class="users-table__last" data-label={t('users.col.lastSignIn')}>
                           {u.lastSignInAt ? formatLocalDateTime(u.lastSignInAt, locale()) : t('users.never')}
                         </td>
+                        <td class="num users-table__sessions" data-label={t('users.col.sessions')}>
+                          {u.sessions}
+                        </td>
                         <td class="users-table__roles" data-label={t('users.col.roles')}>
                           <RolesCell user={u} />
                         </td>
@@ -151,6 +167,15 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
                             onClick={() => setAction({ kind: 'reset', user: u })}
                           >
                             {t('users.reset')}
+                          </button>
+                          <button
+                            type="button"
+                            class="btn btn--secondary btn--sm"
+                            data-testid="user-end-sessions"
+                            disabled={u.sessions === 0}
+                            onClick={() => setAction({ kind: 'end', user: u })}
+                          >
+                            {t('users.endSessions')}
                           </button>
                           <UserActiveButton
                             user={u}
@@ -169,15 +194,11 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
       </Switch>
 
       <ConfirmDialog
-        open={action()?.kind === 'deactivate' || action()?.kind === 'activate'}
-        title={t(action()?.kind === 'deactivate' ? 'users.deactivateTitle' : 'users.activateTitle', {
-          user: action()?.user.displayName ?? '',
-        })}
-        body={t(action()?.kind === 'deactivate' ? 'users.deactivateBody' : 'users.activateBody', {
-          user: action()?.user.displayName ?? '',
-        })}
-        confirmLabel={action()?.kind === 'deactivate' ? t('users.deactivate') : t('users.activate')}
-        danger={action()?.kind === 'deactivate'}
+        open={action()?.kind === 'deactivate' || action()?.kind === 'activate' || action()?.kind === 'end'}
+        title={t(CONFIRM[action()?.kind ?? 'activate'].title, { user: action()?.user.displayName ?? '' })}
+        body={t(CONFIRM[action()?.kind ?? 'activate'].body, { user: action()?.user.displayName ?? '' })}
+        confirmLabel={t(CONFIRM[action()?.kind ?? 'activate'].confirm)}
+        danger={action()?.kind !== 'activate'}
         busy={busy()}
         onConfirm={() => void toggleActive()}
         onCancel={() => setAction(null)}
