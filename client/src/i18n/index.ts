@@ -4,6 +4,7 @@
  */
 import { accountMessages } from './account';
 import { agreementMessages } from './agreement';
+import { auditMessages } from './audit';
 import { boardMessages } from './board';
 import { buyerPageMessages } from './buyer-page';
 import { commonMessages } from './common';
@@ -23,7 +24,6 @@ import { usersMessages } from './users';
 import { setupBuildingsMessages } from './setup-buildings';
 import { setupMessages } from './setup';
 
-export { auditActionLabels } from './audit';
 export { unitStatusLabels } from './common';
 
 /** Every feature's dictionary; a key belongs to exactly one (i18n.test.ts). */
@@ -48,6 +48,7 @@ export const FEATURE_DICTIONARIES = {
   devices: devicesMessages,
   setupBuildings: setupBuildingsMessages,
   setup: setupMessages,
+  audit: auditMessages,
 } as const;
 
 export const messages = {
@@ -71,6 +72,7 @@ export const messages = {
   ...devicesMessages,
   ...setupBuildingsMessages,
   ...setupMessages,
+  ...auditMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

@@ -4,6 +4,7 @@
  * validation, the permission check, the OpenAPI document and the typed web client follow from it.
  */
 import { approvalsApi } from './approvals.js';
+import { auditApi } from './audit.js';
 import { authApi } from './auth.js';
 import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
@@ -31,6 +32,7 @@ export { changeQuerySchema, changeRefSchema, subscriptionQuerySchema, subscripti
 export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export * from './buildings.js';
+export * from './audit.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -53,6 +55,7 @@ export const API = {
   buildings: buildingsApi,
   documents: documentsApi,
   cashier: cashierApi,
+  audit: auditApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

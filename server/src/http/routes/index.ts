@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/index.js';
 import type { Services } from '../../services/index.js';
 import type { Handlers } from '../handler.js';
 import { approvalHandlers } from './approvals.js';
+import { auditHandlers } from './audit.js';
 import { authHandlers } from './auth.js';
 import { buildingHandlers } from './buildings.js';
 import { cashierHandlers } from './cashier.js';
@@ -54,5 +55,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     buildings: buildingHandlers(services),
     documents: documentHandlers(services, config),
     cashier: cashierHandlers(services),
+    audit: auditHandlers(services),
   };
 }
