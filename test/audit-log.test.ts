@@ -4,8 +4,14 @@
  * from which device; the log's filters (who, kind, action, unit, time) and cursor paging return
  * exactly the matching events, each once; finance and viewers read it through the privacy rule
  * (masked phones); consultants and cashiers are refused; the XLSX export holds the filtered events
- * as sentences in project time.
+ * as sentences in project time; the dispute pack PDF (pdftotext) holds the unit, its deal, payment
+ * and timeline, with the place kept for the audit chain head, and is verifiable like every document.
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +20,8 @@ import {
   formatProjectDateTime,
   type AuditLogEntry,
   type AuditLogPage,
+  type DocumentJobInfo,
+  type VerifyResult,
   type LockResult,
   type UnitTimeline,
 } from '@kaipan/shared';
@@ -256,5 +264,65 @@ describe('audit log', () => {
     // A viewer's export is masked like the viewer's log.
     expect(events.map((r) => r.join(' ')).join('\n')).not.toContain('林争议');
     expect(events[0]![0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+});
+
+describe('dispute pack', () => {
+  /** Request a document and wait for its job (a 202 is polled). */
+  async function render(token: string, body: object): Promise<DocumentJobInfo> {
+    const res = await http<DocumentJobInfo>(server.url, 'POST', '/api/documents', token, body);
+    if (res.status !== 200 && res.status !== 202) throw new Error(`render: ${res.status} ${JSON.stringify(res.body)}`);
+    let info = res.body;
+    return until(
+      async () => {
+        if (info.state !== 'completed' && info.state !== 'failed')
+          info = (await get<DocumentJobInfo>(`/api/document-jobs/${res.body.jobId}`, token)).body;
+        return info;
+      },
+      (i) => i.state === 'completed' || i.state === 'failed',
+      'the dispute pack',
+    );
+  }
+
+  it('prints the unit, its deal, payment and timeline in project time, verifiable; managers only', async () => {
+    const job = await render(manager, { kind: 'DISPUTE_PACK', entityId: unitId });
+    expect(job.error).toBeNull();
+    const doc = job.document!;
+    expect(doc.kind).toBe('DISPUTE_PACK');
+    const res = await fetch(`${server.url}${doc.pdfUrl}`, { headers: { authorization: `Bearer ${manager}` } });
+    expect(res.status).toBe(200);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dispute-'));
+    const file = path.join(dir, 'pack.pdf');
+    await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
+    const { stdout } = await promisify(execFile)('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']);
+    const text = stdout.replace(/\s+/g, '');
+    await fs.rm(dir, { recursive: true, force: true });
+
+    expect(text).toContain(`房源争议材料包${unitCode}`);
+    expect(text).toContain('已认购Subscribed');
+    expect(text).toContain('林争议'); // the buyer, in full (managers)
+    expect(text).toContain('¥50,000.00'); // the deposit
+    expect(text).toContain('审计链头'); // the place kept for the chain head, "—" until the chain lands
+    // The timeline, in order, in project time.
+    const tl = (await timeline()).body;
+    const lock = tl.entries.find((e) => e.action === 'unit.lock')!;
+    expect(text).toContain(`s001锁定了房源${unitCode}`);
+    expect(text).toContain(formatProjectDateTime(lock.at, tl.timeZone).replace(/\s+/g, '').slice(0, 15));
+    const order = ['锁定了房源', '释放了房源', '认购了房源', '收款'].map((w) => text.indexOf(`${w}${unitCode}`));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+
+    const verified = await http<VerifyResult>(server.url, 'GET', `/api/public/verify/${doc.id}`);
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ found: true, kind: 'DISPUTE_PACK' });
+
+    // It names every buyer in full: finance and viewers (who read the masked log) may not print it.
+    for (const token of [finance, viewer, consultant]) {
+      const refused = await http(server.url, 'POST', '/api/documents', token, {
+        kind: 'DISPUTE_PACK',
+        entityId: unitId,
+      });
+      expect(refused.status).toBe(403);
+    }
   });
 });

@@ -278,6 +278,8 @@ const FIELD_VALUES: Record<string, () => unknown> = {
   token: () => '1',
   // A cursor of a page: none (the first page).
   before: () => undefined,
+  // An audit action (the log's filter).
+  action: () => 'unit.lock',
   code: () => `MX${Math.floor(Math.random() * 1e6)}`,
   idempotencyKey: () => `matrix-${Math.random().toString(36).slice(2, 12)}`,
 };

@@ -113,9 +113,9 @@ function AuditLogRoute(): JSX.Element {
   const params = useParams<{ projectId: string }>();
   return (
     <RequireAuth>
-      {() => (
+      {(user) => (
         <Show when={params.projectId} keyed>
-          {(projectId) => <AuditLogPage projectId={projectId} />}
+          {(projectId) => <AuditLogPage projectId={projectId} user={user} />}
         </Show>
       )}
     </RequireAuth>

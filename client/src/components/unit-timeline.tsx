@@ -12,6 +12,7 @@ import { api } from '../lib/api';
 import { useModal } from '../lib/modal';
 import { describeError, statusLabel, t } from '../lib/i18n';
 import { AuditEvent } from './audit-event';
+import { DocumentButton } from './document-button';
 import { ErrorState, LoadingState } from './ui';
 import './unit-timeline.css';
 
@@ -19,6 +20,8 @@ export function UnitTimelineDrawer(props: {
   projectId: string;
   unitId: string | null;
   onClose: () => void;
+  /** The reader may print the unit's dispute pack (managers: it names every buyer in full). */
+  canPrint?: boolean;
 }): JSX.Element {
   useModal({ open: () => props.unitId !== null, onClose: () => props.onClose() });
   const timeline = createLoad(
@@ -60,6 +63,13 @@ export function UnitTimelineDrawer(props: {
                     {t('audit.openLog')}
                   </A>
                 </p>
+                <Show when={props.canPrint}>
+                  <DocumentButton
+                    request={{ kind: 'DISPUTE_PACK', entityId: tl().unit.id }}
+                    label={t('audit.disputePack')}
+                    testId="dispute-pack"
+                  />
+                </Show>
                 <Show when={tl().truncated}>
                   <p class="alert alert--warn">{t('audit.timelineTruncated', { n: UNIT_TIMELINE_MAX })}</p>
                 </Show>

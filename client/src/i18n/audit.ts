@@ -41,5 +41,4 @@ export const auditMessages = {
   'audit.recent': ['最近操作', 'Recent activity'],
   'audit.close': ['关闭', 'Close'],
   'audit.disputePack': ['争议材料包 PDF', 'Dispute pack PDF'],
-  'audit.back': ['返回销控台', 'Back to the console'],
 } as const satisfies Record<string, Entry>;

@@ -77,8 +77,6 @@ export const managerMessages = defineMessages({
     '置业顾问将可以立即锁房和认购。',
     'Consultants can lock and confirm units immediately.',
   ],
-  'manager.stateSelling': ['销售中', 'Selling'],
-  'manager.statePaused': ['已暂停', 'Paused'],
   'manager.statTotal': ['总套数', 'Total units'],
   'manager.statReleased': ['已推', 'Released'],
   'manager.statSold': ['已售', 'Sold'],

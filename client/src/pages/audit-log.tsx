@@ -13,12 +13,14 @@ import {
   type AuditFilter,
   type AuditLogEntry,
   type AuditTopic,
+  type UserInfo,
 } from '@kaipan/shared';
 import { entryText } from '@kaipan/web/i18n/runtime';
 import { api, downloadAuditLog } from '../lib/api';
 import { describeError, locale, t } from '../lib/i18n';
 import { fromZonedInput } from '../lib/zoned-time';
 import { createCatalog } from '../stores/catalog';
+import { isManager } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { AppHeader } from '../components/app-header';
 import { AuditEvent } from '../components/audit-event';
@@ -27,7 +29,7 @@ import { EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui'
 import '../components/audit-event.css';
 import './audit-log.css';
 
-export default function AuditLogPage(props: { projectId: string }): JSX.Element {
+export default function AuditLogPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
   const [search, setSearch] = useSearchParams<{ unit?: string; actor?: string; topic?: string }>();
   const tz = (): string => catalog.timeZone();
@@ -195,7 +197,12 @@ export default function AuditLogPage(props: { projectId: string }): JSX.Element 
           </Switch>
         </section>
       </main>
-      <UnitTimelineDrawer projectId={props.projectId} unitId={openUnit()} onClose={() => setOpenUnit(null)} />
+      <UnitTimelineDrawer
+        projectId={props.projectId}
+        unitId={openUnit()}
+        onClose={() => setOpenUnit(null)}
+        canPrint={isManager(props.user, props.projectId)}
+      />
     </div>
   );
 }

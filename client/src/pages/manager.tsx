@@ -413,7 +413,12 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           </Match>
         </Switch>
       </main>
-      <UnitTimelineDrawer projectId={props.projectId} unitId={timelineUnit()} onClose={() => setTimelineUnit(null)} />
+      <UnitTimelineDrawer
+        projectId={props.projectId}
+        unitId={timelineUnit()}
+        onClose={() => setTimelineUnit(null)}
+        canPrint
+      />
 
       <ConfirmDialog
         open={pauseDialog()}

@@ -11,46 +11,23 @@ import {
   auditChangeText,
   auditActorLabel,
   auditSentence,
-  auditTopicOf,
   AUDIT_EXPORT_MAX_ROWS,
   AUDIT_TOPIC_LABELS,
   formatProjectDateTime,
   personView,
-  redactPersonalJson,
-  UNIT_TIMELINE_MAX,
   type AuditFilter,
-  type AuditLogEntry,
   type AuditLogPage,
   type AuditLogQuery,
   type Locale,
   type PersonView,
-  type UnitStatus,
   type UnitTimeline,
 } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import { isAllowedIn, type Principal } from '../domain/principal.js';
 import { writeSheet, type SheetColumnSpec } from '../domain/xlsx.js';
+import { readUnitHistory, refsFilter, toAuditEntries, unitRefs } from './audit-entries.js';
 import type { ProjectDirectory } from './project-directory.js';
 import type { SheetFile } from './unit-import-service.js';
-
-type AuditRow = Prisma.AuditEventGetPayload<object>;
-
-/** The records a unit's history is made of: (entity, ids) pairs of the audit log. */
-export type EntityRefs = { entity: string; ids: string[] }[];
-
-/** Payload fields that name the record an event concerns, most telling first. */
-const TARGET_FIELDS = [
-  'unitCode',
-  'receipt',
-  'receiptLabel',
-  'label',
-  'title',
-  'code',
-  'number',
-  'name',
-  'displayName',
-  'username',
-];
 
 export class AuditLogService {
   constructor(
@@ -70,7 +47,7 @@ export class AuditLogService {
     const more = rows.length > query.limit;
     const shown = more ? rows.slice(0, query.limit) : rows;
     return {
-      entries: await this.toEntries(projectId, shown, view),
+      entries: await toAuditEntries(this.db, this.directory, projectId, shown, view),
       nextCursor: more ? (shown.at(-1)?.id.toString() ?? null) : null,
     };
   }
@@ -87,7 +64,7 @@ export class AuditLogService {
       this.directory.getCatalog(projectId),
     ]);
     const tz = catalog.catalog.project.timezone;
-    const entries = await this.toEntries(projectId, rows, view);
+    const entries = await toAuditEntries(this.db, this.directory, projectId, rows, view);
     const en = lang === 'en';
     const columns: SheetColumnSpec[] = [
       { header: en ? `Time (${tz})` : `时间（${tz}）`, width: 21 },
@@ -124,86 +101,8 @@ export class AuditLogService {
   /** A unit's timeline, oldest first (at most UNIT_TIMELINE_MAX events; the log has the rest). */
   async unitTimeline(principal: Principal, projectId: string, unitId: string): Promise<UnitTimeline> {
     const view = await this.readerView(principal, projectId);
-    const { unit, rows, truncated, timeZone } = await this.unitHistory(projectId, unitId);
-    return { unit, timeZone, entries: await this.toEntries(projectId, rows, view), truncated };
-  }
-
-  /**
-   * The raw history of a unit (no privacy applied: the dispute pack's loader, managers only, and
-   * unitTimeline above, which applies it): the unit, its events oldest first.
-   */
-  async unitHistory(
-    projectId: string,
-    unitId: string,
-  ): Promise<{
-    unit: { id: string; code: string; status: UnitStatus };
-    rows: AuditRow[];
-    truncated: boolean;
-    timeZone: string;
-  }> {
-    const unit = await this.db.unit.findFirst({
-      where: { id: unitId, projectId },
-      select: { id: true, code: true, status: true },
-    });
-    if (!unit) throw new AppError('NOT_FOUND', 'No such unit in this project.');
-    const refs = await this.unitRefs(projectId, unitId);
-    const rows = await this.db.auditEvent.findMany({
-      where: { projectId, OR: refsFilter(refs) },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: UNIT_TIMELINE_MAX + 1,
-    });
-    const catalog = await this.directory.getCatalog(projectId);
-    return {
-      unit,
-      rows: rows.slice(0, UNIT_TIMELINE_MAX),
-      truncated: rows.length > UNIT_TIMELINE_MAX,
-      timeZone: catalog.catalog.project.timezone,
-    };
-  }
-
-  /**
-   * The records whose events make a unit's history: the unit; its subscriptions (every deal ever made
-   * on it, cancelled and changed ones included); their payments, receipts, change requests and void
-   * requests; its price approvals; and the documents printed from any of them.
-   */
-  async unitRefs(projectId: string, unitId: string): Promise<EntityRefs> {
-    const [subs, approvals] = await Promise.all([
-      this.db.subscription.findMany({ where: { projectId, unitId }, select: { id: true } }),
-      this.db.priceApproval.findMany({ where: { projectId, unitId }, select: { id: true } }),
-    ]);
-    const subIds = subs.map((s) => s.id);
-    const [payments, changes] = await Promise.all([
-      this.db.payment.findMany({
-        where: { projectId, subscriptionId: { in: subIds } },
-        select: { id: true, receipt: { select: { id: true } } },
-      }),
-      this.db.changeRequest.findMany({ where: { projectId, subscriptionId: { in: subIds } }, select: { id: true } }),
-    ]);
-    const receiptIds = payments.flatMap((p) => (p.receipt ? [p.receipt.id] : []));
-    const [voids, documents] = await Promise.all([
-      this.db.voidRequest.findMany({ where: { projectId, receiptId: { in: receiptIds } }, select: { id: true } }),
-      this.db.document.findMany({
-        where: {
-          projectId,
-          OR: [
-            { kind: 'AGREEMENT', entityId: { in: subIds } },
-            { kind: 'RECEIPT', entityId: { in: receiptIds } },
-            { kind: 'PURCHASE_PLAN', entityId: unitId },
-          ],
-        },
-        select: { id: true },
-      }),
-    ]);
-    return [
-      { entity: 'unit', ids: [unitId] },
-      { entity: 'subscription', ids: subIds },
-      { entity: 'payment', ids: payments.map((p) => p.id) },
-      { entity: 'receipt', ids: receiptIds },
-      { entity: 'change_request', ids: changes.map((c) => c.id) },
-      { entity: 'void_request', ids: voids.map((v) => v.id) },
-      { entity: 'price_approval', ids: approvals.map((a) => a.id) },
-      { entity: 'document', ids: documents.map((d) => d.id) },
-    ].filter((r) => r.ids.length > 0);
+    const { unit, rows, truncated, timeZone } = await readUnitHistory(this.db, this.directory, projectId, unitId);
+    return { unit, timeZone, entries: await toAuditEntries(this.db, this.directory, projectId, rows, view), truncated };
   }
 
   /** The reader's view of buyers in this project (the gate let only audit readers in). */
@@ -228,67 +127,8 @@ export class AuditLogService {
     if (f.unit) {
       const unit = await this.db.unit.findFirst({ where: { projectId, code: f.unit }, select: { id: true } });
       // An unknown unit code matches nothing (an empty page, not an error: the filter is free text).
-      and.push(unit ? { OR: refsFilter(await this.unitRefs(projectId, unit.id)) } : { id: { lt: 0 } });
+      and.push(unit ? { OR: refsFilter(await unitRefs(this.db, projectId, unit.id)) } : { id: { lt: 0 } });
     }
     return { AND: and };
   }
-
-  /** Rows → entries: privacy applied, the target named (unit codes from the catalog), the unit linked. */
-  private async toEntries(projectId: string, rows: AuditRow[], view: PersonView): Promise<AuditLogEntry[]> {
-    const catalog = await this.directory.getCatalog(projectId);
-    const subIds = [...new Set(rows.filter((r) => r.entity === 'subscription').map((r) => r.entityId))];
-    const subs = subIds.length
-      ? await this.db.subscription.findMany({
-          where: { id: { in: subIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)) } },
-          select: { id: true, unitId: true },
-        })
-      : [];
-    const unitOfSub = new Map(subs.map((s) => [s.id, s.unitId]));
-    return rows.map((r) => {
-      const before = redactPersonalJson(view, r.before);
-      const after = redactPersonalJson(view, r.after);
-      const payload = { ...asRecord(before), ...asRecord(after) };
-      const unitId =
-        r.entity === 'unit'
-          ? r.entityId
-          : r.entity === 'subscription'
-            ? (unitOfSub.get(r.entityId) ?? null)
-            : typeof payload.unitId === 'string'
-              ? payload.unitId
-              : null;
-      const unitCode = unitId ? catalog.byId.get(unitId)?.code : undefined;
-      return {
-        id: r.id.toString(),
-        at: r.createdAt.toISOString(),
-        action: r.action,
-        topic: auditTopicOf(r.action),
-        entity: r.entity,
-        entityId: r.entityId,
-        actor: { kind: r.actorKind, name: r.actorName, id: r.actorId },
-        device: r.device,
-        target: targetOf(payload, unitCode),
-        unitId: unitId && catalog.byId.has(unitId) ? unitId : null,
-        before,
-        after,
-      };
-    });
-  }
-}
-
-function refsFilter(refs: EntityRefs): Prisma.AuditEventWhereInput[] {
-  return refs.map((r) => ({ entity: r.entity, entityId: { in: r.ids } }));
-}
-
-const asRecord = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-
-/** What an event concerns, in a word: the unit's code, else the first naming field of its payload. */
-function targetOf(payload: Record<string, unknown>, unitCode: string | undefined): string | null {
-  if (unitCode) return unitCode;
-  for (const field of TARGET_FIELDS) {
-    const v = payload[field];
-    if (typeof v === 'string' && v.length > 0) return v;
-    if (typeof v === 'number') return String(v);
-  }
-  return null;
 }
