@@ -278,8 +278,6 @@ const FIELD_VALUES: Record<string, () => unknown> = {
   token: () => '1',
   // A cursor of a page: none (the first page).
   before: () => undefined,
-  // An audit action (the log's filter).
-  action: () => 'unit.lock',
   code: () => `MX${Math.floor(Math.random() * 1e6)}`,
   idempotencyKey: () => `matrix-${Math.random().toString(36).slice(2, 12)}`,
 };
@@ -290,6 +288,12 @@ const BODY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'pricing.replaceDiscount': () => ({ rateBp: 100 }),
   'cashier.recordPayment': () => ({ kind: 'DEPOSIT', subscriptionId: ids.subscriptionId }),
   'queue.takeTicket': () => ({ phone: FIELD_VALUES.phone!() }),
+};
+
+/** Query fields a schema's pattern needs (the audit log's `action` filter is an action's code). */
+const QUERY_EXTRA: Record<string, () => Record<string, unknown>> = {
+  'audit.log': () => ({ action: 'unit.lock' }),
+  'audit.exportXlsx': () => ({ action: 'unit.lock' }),
 };
 
 /** Whole bodies for routes whose schema's rules a sample cannot meet (a pattern, "at least one of"). */
@@ -348,13 +352,14 @@ function bodyOf(route: ApiRoute & { feature: string; name: string }): unknown {
   return { ...(body as object), ...BODY_EXTRA[`${route.feature}.${route.name}`]?.() };
 }
 
-function queryOf(route: ApiRoute): string {
+function queryOf(route: ApiRoute & { feature: string; name: string }): string {
   if (!route.query) return '';
   const value = sample(z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as JsonSchema) as Record<
     string,
     unknown
   >;
-  const entries = Object.entries(value ?? {}).filter(([, v]) => v !== undefined);
+  const extra = QUERY_EXTRA[`${route.feature}.${route.name}`]?.();
+  const entries = Object.entries({ ...value, ...extra }).filter(([, v]) => v !== undefined);
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
 }
 

@@ -42,6 +42,15 @@ export type AuditLogEntry = z.infer<typeof auditLogEntrySchema>;
 
 const pick = (s: AuditSentence, lang: Locale): string => (lang === 'en' ? s[1] : s[0]);
 
+/** A device as a person recognises it: a browser's user agent shortened (Chrome · Android), a device name as is. */
+export function auditDeviceLabel(device: string | null): string | null {
+  if (!device) return null;
+  if (!/Mozilla|AppleWebKit/.test(device)) return device;
+  const os = /iPhone|iPad|Android|Windows|Mac OS X|Linux/.exec(device)?.[0]?.replace('Mac OS X', 'macOS') ?? '';
+  const browser = /Edg|MicroMessenger|Chrome|Firefox|Safari/.exec(device)?.[0]?.replace('Edg', 'Edge') ?? '';
+  return [browser, os].filter(Boolean).join(' · ') || device.slice(0, 40);
+}
+
 /** Who acted, readable: a person or device by name; the server itself, an anonymous caller, the CLI. */
 export function auditActorLabel(actor: AuditLogEntry['actor'], lang: Locale): string {
   switch (actor.kind) {
@@ -130,6 +139,11 @@ const FIELD_LABELS: Record<string, AuditSentence> = {
   entitledUnits: ['机会数', 'Entitlement'],
   unitsUsed: ['已用机会', 'Units used'],
   printCount: ['打印次数', 'Prints'],
+  required: ['应付定金', 'Deposit required'],
+  depositPaidAt: ['定金付清时间', 'Deposit paid at'],
+  priceVersion: ['价目表版本', 'Price list version'],
+  reference: ['凭证号', 'Reference'],
+  refresh: ['更新原因', 'Refreshed because'],
 };
 
 /** Enumerated values the server stores (statuses, kinds, methods, roles, channels), translated. */
@@ -188,9 +202,9 @@ const VALUE_LABELS: Record<string, AuditSentence> = {
 };
 
 /** Fields never shown in the readable diff: record ids and lock tokens say nothing to a person. */
-const HIDDEN = /(Id|Ids|^id|token|Token|fingerprint|sha256|Hash|^facts|^origin|^title)$/;
+const HIDDEN = /(Id|Ids|^id|token|Token|fingerprint|sha256|Hash|^facts|^origin|^title|^unitCode)$/;
 /** Integer fen amounts. */
-const MONEY = /(price|Price|amount|Amount|deposit|Deposit|^paid|^total|^net|Fen)$/;
+const MONEY = /(price|Price|amount|Amount|deposit|Deposit|Paid|Due|^paid|^required|^total|^net|Fen)$/;
 /** ISO instants. */
 const INSTANT = /(At|Until)$/;
 

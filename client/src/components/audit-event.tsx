@@ -4,18 +4,15 @@
  * wording is shared/src/audit-log.ts — the XLSX export and the dispute pack say the same.
  */
 import { For, Show, type JSX } from 'solid-js';
-import { auditFieldChanges, auditSentence, formatProjectDateTime, type AuditLogEntry } from '@kaipan/shared';
+import {
+  auditDeviceLabel,
+  auditFieldChanges,
+  auditSentence,
+  formatProjectDateTime,
+  type AuditLogEntry,
+} from '@kaipan/shared';
 import { locale, t } from '../lib/i18n';
 import './audit-event.css';
-
-/** A browser's user agent, shortened to what a person recognises (Chrome on Android…). */
-export function deviceLabel(device: string | null): string {
-  if (!device) return t('audit.unknownDevice');
-  if (!/Mozilla|AppleWebKit/.test(device)) return device;
-  const os = /iPhone|iPad|Android|Windows|Mac OS X|Linux/.exec(device)?.[0]?.replace('Mac OS X', 'macOS') ?? '';
-  const browser = /Edg|MicroMessenger|Chrome|Firefox|Safari/.exec(device)?.[0]?.replace('Edg', 'Edge') ?? '';
-  return [browser, os].filter(Boolean).join(' · ') || device.slice(0, 40);
-}
 
 export function AuditEvent(props: {
   entry: AuditLogEntry;
@@ -52,7 +49,8 @@ export function AuditEvent(props: {
           </Show>
         </p>
         <p class="audit-event__who muted" title={props.entry.device ?? undefined}>
-          {props.entry.actor.name} · {t('audit.device')} {deviceLabel(props.entry.device)} · #{props.entry.id}
+          {props.entry.actor.name} · {t('audit.device')}{' '}
+          {auditDeviceLabel(props.entry.device) ?? t('audit.unknownDevice')} · #{props.entry.id}
         </p>
         <Show when={changes().length > 0}>
           <ul class="audit-event__changes">

@@ -26,7 +26,6 @@ import { AppHeader } from '../components/app-header';
 import { AuditEvent } from '../components/audit-event';
 import { UnitTimelineDrawer } from '../components/unit-timeline';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '../components/ui';
-import '../components/audit-event.css';
 import './audit-log.css';
 
 export default function AuditLogPage(props: { projectId: string; user: UserInfo }): JSX.Element {

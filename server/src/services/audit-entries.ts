@@ -127,9 +127,13 @@ export async function toAuditEntries(
   view: PersonView,
 ): Promise<AuditLogEntry[]> {
   const catalog = await directory.getCatalog(projectId);
-  const subIds = [
-    ...new Set(rows.filter((r) => r.entity === 'subscription' && UUID.test(r.entityId)).map((r) => r.entityId)),
-  ];
+  // A deal's events, and those naming a deal in their payload (payments), belong to the deal's unit.
+  const subOf = (r: AuditRow): string | null => {
+    if (r.entity === 'subscription') return r.entityId;
+    const id = asRecord(r.after).subscriptionId ?? asRecord(r.before).subscriptionId;
+    return typeof id === 'string' ? id : null;
+  };
+  const subIds = [...new Set(rows.map(subOf).filter((id): id is string => id !== null && UUID.test(id)))];
   const subs = subIds.length
     ? await db.subscription.findMany({ where: { id: { in: subIds } }, select: { id: true, unitId: true } })
     : [];
@@ -141,11 +145,9 @@ export async function toAuditEntries(
     const unitId =
       r.entity === 'unit'
         ? r.entityId
-        : r.entity === 'subscription'
-          ? (unitOfSub.get(r.entityId) ?? null)
-          : typeof payload.unitId === 'string'
-            ? payload.unitId
-            : null;
+        : typeof payload.unitId === 'string'
+          ? payload.unitId
+          : (unitOfSub.get(subOf(r) ?? '') ?? null);
     const unitCode = unitId ? catalog.byId.get(unitId)?.code : undefined;
     return {
       id: r.id.toString(),

@@ -6,6 +6,7 @@
 import {
   AppError,
   auditChangeText,
+  auditDeviceLabel,
   auditActorLabel,
   auditSentence,
   formatAuditValue,
@@ -130,7 +131,7 @@ export async function prepareDisputePack(ctx: LoaderContext, user: UserPrincipal
       en: auditSentence(e, 'en'),
       changes: auditChangeText(e, 'zh-CN', tz),
       actor: auditActorLabel(e.actor, 'zh-CN'),
-      device: e.device ?? '—',
+      device: auditDeviceLabel(e.device) ?? '—',
     })),
     truncated: history.truncated,
     chainHead,
