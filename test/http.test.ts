@@ -1,7 +1,7 @@
 /** The HTTP API: auth, health, read models, sales control, and coded errors for bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
-  AuditEntry,
+  AuditLogPage,
   BatchInfo,
   ConfirmResult,
   LockResult,
@@ -187,10 +187,10 @@ describe('sales control', () => {
     expect((await call('POST', `/api/projects/${server.fixture.projectId}/pause`, consultant, {})).status).toBe(403);
     const resumed = await call<ProjectSummary>('POST', `/api/projects/${server.fixture.projectId}/resume`, manager, {});
     expect(resumed.body.salesPaused).toBe(false);
-    const audit = await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=10`, manager);
-    expect(audit.body.map((a) => a.action)).toEqual(expect.arrayContaining(['sales.pause', 'sales.resume']));
-    expect(audit.body.find((a) => a.action === 'sales.pause')).toMatchObject({
-      actor: 'manager',
+    const audit = await call<AuditLogPage>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=10`, manager);
+    expect(audit.body.entries.map((a) => a.action)).toEqual(expect.arrayContaining(['sales.pause', 'sales.resume']));
+    expect(audit.body.entries.find((a) => a.action === 'sales.pause')).toMatchObject({
+      actor: { kind: 'user', name: 'manager' },
       before: { salesPaused: false },
       after: { salesPaused: true },
     });
@@ -339,16 +339,16 @@ describe('project settings', () => {
     expect(lock.status, JSON.stringify(lock.body)).toBe(200);
     expect(lock.body.ttlMs).toBeGreaterThan(290_000);
     await call('POST', `/api/units/${unitId}/release`, other, { token: lock.body.token });
-    const audit = await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=20`, manager);
-    expect(audit.body.find((a) => a.action === 'project.settings')).toMatchObject({
+    const audit = await call<AuditLogPage>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=20`, manager);
+    expect(audit.body.entries.find((a) => a.action === 'project.settings')).toMatchObject({
       before: { lockTtlSeconds: 120, entitlementPerRegistration: 1, noShowRule: 'REQUEUE' },
       after: { lockTtlSeconds: 300, entitlementPerRegistration: 2, noShowRule: 'DROP' },
     });
     // The same values again: nothing changes, nothing is audited.
     const settingsEvents = async () =>
       (
-        await call<AuditEntry[]>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=200`, manager)
-      ).body.filter((a) => a.action === 'project.settings').length;
+        await call<AuditLogPage>('GET', `/api/projects/${server.fixture.projectId}/audit?limit=200`, manager)
+      ).body.entries.filter((a) => a.action === 'project.settings').length;
     const before = await settingsEvents();
     await call('PATCH', path(), manager, { lockTtlSeconds: 300 });
     expect(await settingsEvents()).toBe(before);

@@ -290,6 +290,12 @@ const BODY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'queue.takeTicket': () => ({ phone: FIELD_VALUES.phone!() }),
 };
 
+/** Query fields a schema's pattern needs (the audit log's `action` filter is an action's code). */
+const QUERY_EXTRA: Record<string, () => Record<string, unknown>> = {
+  'audit.log': () => ({ action: 'unit.lock' }),
+  'audit.exportXlsx': () => ({ action: 'unit.lock' }),
+};
+
 /** Whole bodies for routes whose schema's rules a sample cannot meet (a pattern, "at least one of"). */
 const BODIES: Record<string, () => unknown> = {
   'projects.update': () => ({ city: '深圳' }),
@@ -346,13 +352,14 @@ function bodyOf(route: ApiRoute & { feature: string; name: string }): unknown {
   return { ...(body as object), ...BODY_EXTRA[`${route.feature}.${route.name}`]?.() };
 }
 
-function queryOf(route: ApiRoute): string {
+function queryOf(route: ApiRoute & { feature: string; name: string }): string {
   if (!route.query) return '';
   const value = sample(z.toJSONSchema(route.query, { io: 'input', unrepresentable: 'any' }) as JsonSchema) as Record<
     string,
     unknown
   >;
-  const entries = Object.entries(value ?? {}).filter(([, v]) => v !== undefined);
+  const extra = QUERY_EXTRA[`${route.feature}.${route.name}`]?.();
+  const entries = Object.entries({ ...value, ...extra }).filter(([, v]) => v !== undefined);
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
 }
 

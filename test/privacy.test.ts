@@ -813,13 +813,13 @@ describe('queue tickets 排号', () => {
 });
 
 describe('audit 审计', () => {
-  it('keeps what changed (a corrected phone) for the managers who read it; nobody else reads it', async () => {
-    const audit = await call<{ action: string; entityId: string; before: unknown; after: unknown }[]>(
+  it('keeps what changed (a corrected phone) for the managers who read it; consultants and cashiers do not read it', async () => {
+    const audit = await call<{ entries: { action: string; entityId: string; before: unknown; after: unknown }[] }>(
       'manager',
       'GET',
       `/api/projects/${pid}/audit?limit=200`,
     );
-    const edit = audit.body.find((e) => e.action === 'customer.update' && e.entityId === ids.customers.B)!;
+    const edit = audit.body.entries.find((e) => e.action === 'customer.update' && e.entityId === ids.customers.B)!;
     expect(edit.before).toEqual({ phone: B.phones[0] });
     expect(edit.after).toEqual({ phone: B.phones[1] });
     for (const who of ['s001', 's002', 'cashier'] as const)

@@ -16,6 +16,7 @@ const DealsPage = lazy(() => import('./pages/deals'));
 const PricesPage = lazy(() => import('./pages/prices'));
 const ImportPage = lazy(() => import('./pages/import'));
 const AgreementPage = lazy(() => import('./pages/agreement'));
+const AuditLogPage = lazy(() => import('./pages/audit-log'));
 const BoardRoute = lazy(() => import('./pages/board-route'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
@@ -102,6 +103,19 @@ function DealsRoute(props: { variant: 'consultant' | 'manager' }): JSX.Element {
       {(user, token) => (
         <Show when={params.projectId} keyed>
           {(projectId) => <DealsPage projectId={projectId} user={user} token={token} variant={props.variant} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+function AuditLogRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <AuditLogPage projectId={projectId} user={user} />}
         </Show>
       )}
     </RequireAuth>
@@ -245,6 +259,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/prices" component={PricesRoute} />
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
+      <Route path="/manager/:projectId/audit" component={AuditLogRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
       <Route path="/setup" component={SetupProjectsRoute} />

@@ -300,7 +300,7 @@ export const cashierLookupSchema = z.object({
 });
 export type CashierLookup = z.infer<typeof cashierLookupSchema>;
 
-export const documentKindSchema = z.enum(['RECEIPT', 'AGREEMENT', 'PURCHASE_PLAN', 'DAY_END']);
+export const documentKindSchema = z.enum(['RECEIPT', 'AGREEMENT', 'PURCHASE_PLAN', 'DAY_END', 'DISPUTE_PACK']);
 export type DocumentKind = z.infer<typeof documentKindSchema>;
 export const documentStatusSchema = z.enum(['CURRENT', 'SUPERSEDED', 'VOIDED']);
 export type DocumentStatus = z.infer<typeof documentStatusSchema>;

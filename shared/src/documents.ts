@@ -13,6 +13,7 @@ export const DOCUMENT_KINDS = [
   'AGREEMENT',
   'PURCHASE_PLAN',
   'DAY_END',
+  'DISPUTE_PACK',
 ] as const satisfies readonly DocumentKind[];
 
 /** Paper each kind may be printed on; the first is the default. */
@@ -21,6 +22,7 @@ export const DOCUMENT_KIND_VARIANTS: Readonly<Record<DocumentKind, readonly Docu
   AGREEMENT: ['A4'],
   PURCHASE_PLAN: ['A4'],
   DAY_END: ['A4'],
+  DISPUTE_PACK: ['A4'],
 };
 
 /** Most payment plans one purchase plan compares side by side. */
@@ -28,7 +30,7 @@ export const MAX_PURCHASE_PLAN_COLUMNS = 4;
 
 /**
  * POST /api/documents — render (or reuse) a document. entityId: the receipt id (RECEIPT), the
- * subscription id (AGREEMENT), the unit id (PURCHASE_PLAN) or the day-close id (DAY_END).
+ * subscription id (AGREEMENT), the unit id (PURCHASE_PLAN and DISPUTE_PACK) or the day-close id (DAY_END).
  * planIds (default: every active plan) and discountIds only for PURCHASE_PLAN.
  */
 export const documentRequestSchema = z

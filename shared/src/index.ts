@@ -26,6 +26,8 @@ export * from './building-pattern.js';
 export * from './unit-setup.js';
 export * from './client-errors.js';
 export * from './privacy.js';
+export * from './audit-actions.js';
+export * from './audit-log.js';
 export * from './devices.js';
 export * from './text.js';
 export * from './accounts.js';

@@ -44,6 +44,12 @@ export const PERMISSIONS = {
   readMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER', 'FINANCE'], devices: [], refusal: 'MONEY_READER_REQUIRED' },
   /** Handle money at the cashier: payments, receipt books, prints, day-end. */
   handleMoney: { roles: ['ADMIN', 'MANAGER', 'CASHIER'], devices: [], refusal: 'MONEY_STAFF_REQUIRED' },
+  /**
+   * Read the audit log, unit timelines and dispute packs — who did what, when, from where. Finance and
+   * viewers (auditors) read it too, through the privacy rule (masked phones, no ID numbers); a
+   * consultant or cashier is a party to the disputes it settles and reads their own records elsewhere.
+   */
+  readAudit: { roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'], devices: [], refusal: 'AUDIT_READER_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

@@ -191,7 +191,8 @@ export function mayOpenPersonRecord(viewer: Viewer, subject: PersonSubject): boo
 export type DocumentSubject =
   | { kind: 'RECEIPT' | 'AGREEMENT'; person: PersonSubject }
   | { kind: 'PURCHASE_PLAN'; createdById: string | null }
-  | { kind: 'DAY_END'; cashierId: string | null };
+  | { kind: 'DAY_END'; cashierId: string | null }
+  | { kind: 'DISPUTE_PACK' };
 
 /**
  * Which documents a viewer may list, poll and download. A 认购书 prints the buyer's clear phone and a
@@ -213,6 +214,9 @@ export function mayReadDocument(viewer: Viewer, doc: DocumentSubject): boolean {
     }
     case 'PURCHASE_PLAN':
       return seesEveryone || doc.createdById === viewer.id;
+    case 'DISPUTE_PACK':
+      // Every buyer, payer and actor of a unit's history, in full: those who see everyone (managers).
+      return seesEveryone;
     case 'DAY_END':
       // Finance reads every day-end (it names payers, never their phones).
       return seesEveryone || viewer.role === 'FINANCE' || doc.cashierId === viewer.id;

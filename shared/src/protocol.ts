@@ -311,16 +311,3 @@ export const withheldUnitInfoSchema = z.object({
   since: z.string(),
 });
 export type WithheldUnitInfo = z.infer<typeof withheldUnitInfoSchema>;
-
-export const auditEntrySchema = z.object({
-  id: z.string(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string(),
-  actor: z.string(),
-  device: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  at: z.string(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;

@@ -58,6 +58,8 @@ export function DealDrawer(props: {
   onOpen: (id: string) => void;
   onClose: () => void;
   onRequested: (request: ChangeRequestInfo) => void;
+  /** Open the deal's unit timeline 房源履历 (audit readers). */
+  onTimeline?: (unitId: string) => void;
 }): JSX.Element {
   const detail = createLoad(
     () => props.subscriptionId ?? undefined,
@@ -98,6 +100,13 @@ export function DealDrawer(props: {
       title={
         <>
           <span>{d()?.unitCode ?? '…'}</span>
+          <Show when={props.onTimeline && d()}>
+            {(s) => (
+              <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onTimeline?.(s().unitId)}>
+                {t('audit.timeline')}
+              </button>
+            )}
+          </Show>
           <Show when={d()}>{(s) => <SubStatusChip status={s().status} />}</Show>
           <Show when={d()}>{(s) => <RefundChip state={s().refundState} />}</Show>
           <Show when={d()}>

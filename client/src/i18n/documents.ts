@@ -31,6 +31,7 @@ export const documentsMessages = defineMessages({
   'verify.kind.AGREEMENT': ['认购书', 'Subscription agreement'],
   'verify.kind.PURCHASE_PLAN': ['置业计划书', 'Purchase plan'],
   'verify.kind.DAY_END': ['收银日结单', 'Cashier day-end report'],
+  'verify.kind.DISPUTE_PACK': ['房源争议材料包', 'Unit dispute pack'],
   'verify.facts': ['文件信息', 'Document facts'],
   'verify.factsHint': ['请逐项核对纸面上的内容。', 'Check each of these against the paper.'],
   'verify.project': ['项目', 'Project'],

@@ -4,6 +4,7 @@
  */
 import { accountMessages } from './account';
 import { agreementMessages } from './agreement';
+import { auditMessages } from './audit';
 import { boardMessages } from './board';
 import { buyerPageMessages } from './buyer-page';
 import { commonMessages } from './common';
@@ -24,7 +25,6 @@ import { usersMessages } from './users';
 import { setupBuildingsMessages } from './setup-buildings';
 import { setupMessages } from './setup';
 
-export { auditActionLabels } from './audit';
 export { unitStatusLabels } from './common';
 
 /** Every feature's dictionary; a key belongs to exactly one (i18n.test.ts). */
@@ -50,6 +50,7 @@ export const FEATURE_DICTIONARIES = {
   rehearsals: rehearsalsMessages,
   setupBuildings: setupBuildingsMessages,
   setup: setupMessages,
+  audit: auditMessages,
 } as const;
 
 export const messages = {
@@ -74,6 +75,7 @@ export const messages = {
   ...rehearsalsMessages,
   ...setupBuildingsMessages,
   ...setupMessages,
+  ...auditMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

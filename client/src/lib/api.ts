@@ -9,6 +9,8 @@ import {
   urlOf,
   type AddMemberBody,
   type AgreementSettingsBody,
+  type AuditFilter,
+  type Locale,
   type ApprovePairingBody,
   type ApiRoute,
   type BuildingPatternInput,
@@ -162,7 +164,12 @@ export function createApi(auth: ApiAuth) {
     /** My live locks with their tokens (adopt locks taken on another device). */
     myLocks: (projectId: string) => call(API.projects.myLocks, { params: { projectId } }),
     deals: (projectId: string, limit = 20) => call(API.projects.deals, { params: { projectId }, query: { limit } }),
-    audit: (projectId: string, limit = 50) => call(API.projects.audit, { params: { projectId }, query: { limit } }),
+    /** One page of the audit log (newest first; `before` = the previous page's nextCursor). */
+    audit: (projectId: string, query: AuditFilter & { limit?: number; before?: string }) =>
+      call(API.audit.log, { params: { projectId }, query: { limit: 50, ...query } }),
+    /** A unit's timeline: its events and those of its deals, payments and documents, oldest first. */
+    unitTimeline: (projectId: string, unitId: string) =>
+      call(API.audit.unitTimeline, { params: { projectId, unitId } }),
 
     batches: (projectId: string) => call(API.projects.batches, { params: { projectId } }),
     /** Withheld units 保留房 with reason and channel (members and devices). */
@@ -398,6 +405,18 @@ export async function fetchAgreementSample(
   );
   const blob = await res.blob();
   return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
+}
+
+/** The filtered audit log as XLSX, sentences in `lang`. */
+export async function downloadAuditLog(projectId: string, filter: AuditFilter, lang: Locale): Promise<DownloadedFile> {
+  const res = await sessionFetch(
+    'GET',
+    urlOf(API.audit.exportXlsx, { params: { projectId }, query: { ...filter, lang } }),
+  );
+  return {
+    blob: await res.blob(),
+    fileName: attachmentName(res.headers.get('content-disposition'), 'audit-log.xlsx'),
+  };
 }
 
 export const unitSheets = {

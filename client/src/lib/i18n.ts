@@ -6,7 +6,7 @@
  */
 import type { Locale, UnitStatus } from '@kaipan/shared';
 import { createLocale, createTranslator, entryText } from '@kaipan/web/i18n/runtime';
-import { auditActionLabels, messages, unitStatusLabels, type MessageKey } from '../i18n';
+import { messages, unitStatusLabels, type MessageKey } from '../i18n';
 
 export type { MessageKey } from '../i18n';
 export type { MessageParams } from '@kaipan/web/i18n/runtime';
@@ -36,9 +36,4 @@ export function statusLabel(status: UnitStatus): string {
 /** The other language's label for a bilingual line (e.g. "锁定 Lock" on buttons). */
 export function statusLabelIn(status: UnitStatus, lang: Locale): string {
   return entryText(unitStatusLabels[status], lang);
-}
-
-export function auditActionLabel(action: string): string {
-  const entry = auditActionLabels[action];
-  return entry ? entryText(entry, locale()) : action;
 }

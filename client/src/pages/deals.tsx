@@ -26,6 +26,7 @@ import { kindLabel, money, requestSummary } from '../components/deals-common';
 import { DealDrawer, type TargetUnit } from '../components/deals-detail';
 import { RequestQueue, isMine, type ChangeActions, type Viewer } from '../components/deals-requests';
 import { SubscriptionList } from '../components/deals-subscriptions';
+import { UnitTimelineDrawer } from '../components/unit-timeline';
 import './deals.css';
 
 type Variant = 'consultant' | 'manager';
@@ -73,6 +74,7 @@ function Forbidden(props: { projectId: string; variant: Variant }): JSX.Element 
 function DealsConsole(props: { projectId: string; user: UserInfo; token: string; variant: Variant }): JSX.Element {
   const manager = (): boolean => props.variant === 'manager';
   const viewer = (): Viewer => ({ manager: manager(), id: props.user.id });
+  const [timelineUnit, setTimelineUnit] = createSignal<string | null>(null);
   const catalog = createCatalog(props.projectId, api);
   const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
   const projectName = (): string => {
@@ -435,6 +437,13 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
         onOpen={setSelected}
         onClose={() => setSelected(null)}
         onRequested={() => refreshNow()}
+        onTimeline={manager() ? setTimelineUnit : undefined}
+      />
+      <UnitTimelineDrawer
+        projectId={props.projectId}
+        unitId={timelineUnit()}
+        onClose={() => setTimelineUnit(null)}
+        canPrint
       />
       <ConfirmDialog
         open={confirming() !== null}

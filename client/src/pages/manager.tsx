@@ -7,14 +7,12 @@ import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX
 import { A } from '@solidjs/router';
 import {
   STATUS_COLORS,
-  UNIT_STATUSES,
   computeStats,
   formatArea,
   formatBigMoney,
   formatClock,
   formatPercent,
-  formatYuan,
-  type AuditEntry,
+  type AuditLogEntry,
   type BatchInfo,
   type WithholdChannel,
   type CatalogUnit,
@@ -27,7 +25,7 @@ import { createLoad } from '@kaipan/web/resource';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
-import { auditActionLabel, describeError, locale, statusLabel, t } from '../lib/i18n';
+import { describeError, locale, statusLabel, t } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager, refreshProjectRoles } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
@@ -38,6 +36,8 @@ import { GridSkeleton } from '../components/grid-skeleton';
 import { Legend } from '../components/legend';
 import { StatusBanners } from '../components/status-banners';
 import { UnitFacts } from '../components/unit-facts';
+import { AuditEvent } from '../components/audit-event';
+import { UnitTimelineDrawer } from '../components/unit-timeline';
 import { UnitGrid } from '../components/unit-grid';
 import { LotteryPanel } from '../components/lottery-panel';
 import { QueuePanel } from '../components/queue-panel';
@@ -110,8 +110,9 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
   onCleanup(offCancelled);
   const audit = createLoad(
     () => props.projectId,
-    (id) => api.audit(id, 50),
+    (id) => api.audit(id, { limit: 8 }),
   );
+  const [timelineUnit, setTimelineUnit] = createSignal<string | null>(null);
 
   // Refresh the audit log shortly after live changes (debounced: a storm costs one request).
   let auditTimer: ReturnType<typeof setTimeout> | undefined;
@@ -201,6 +202,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           { href: `/manager/${props.projectId}/prices`, label: t('prices.link') },
           { href: `/manager/${props.projectId}/import`, label: t('import.link') },
           { href: `/manager/${props.projectId}/agreement`, label: t('agreement.link') },
+          { href: `/manager/${props.projectId}/audit`, label: t('audit.title') },
           { href: `/setup/${props.projectId}`, label: t('setup.title') },
         ]}
         actions={
@@ -348,6 +350,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                         return b ? buildingName(b, locale()) : '';
                       })()}
                       onChanged={refreshAuditSoon}
+                      onTimeline={setTimelineUnit}
                     />
                   }
                 >
@@ -398,17 +401,24 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
               onChanged={refreshAuditSoon}
             />
 
-            <AuditTable
-              entries={audit.value()}
+            <RecentActivity
+              projectId={props.projectId}
+              entries={audit.value()?.entries}
               loading={audit.loading()}
               error={audit.error()}
               timeZone={catalog.timeZone()}
-              unitCode={(id) => catalog.byId().get(id)?.code}
+              onOpenUnit={setTimelineUnit}
               onRefresh={() => void audit.refetch()}
             />
           </Match>
         </Switch>
       </main>
+      <UnitTimelineDrawer
+        projectId={props.projectId}
+        unitId={timelineUnit()}
+        onClose={() => setTimelineUnit(null)}
+        canPrint
+      />
 
       <ConfirmDialog
         open={pauseDialog()}
@@ -440,6 +450,8 @@ function UnitPanel(props: {
   /** Why and for whom the unit is withheld (when it is). */
   withheld?: WithheldUnitInfo | undefined;
   onChanged: () => void;
+  /** Open the unit's timeline 房源履历. */
+  onTimeline: (unitId: string) => void;
 }): JSX.Element {
   const [reason, setReason] = createSignal('');
   const [channel, setChannel] = createSignal<WithholdChannel | ''>('');
@@ -492,6 +504,9 @@ function UnitPanel(props: {
               <span class="panel__where">
                 {props.buildingLabel} · {t('grid.floor', { n: unit().floor })}
               </span>
+              <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onTimeline(unit().id)}>
+                {t('audit.timeline')}
+              </button>
             </div>
             <UnitFacts unit={unit()} dealPrice={live()?.price} compact />
             <ErrorAlert message={error()} />
@@ -882,53 +897,29 @@ function BatchList(props: {
 
 const WITHHOLD_CHANNELS = ['VIP', 'STAFF', 'AGENT', 'OTHER'] as const satisfies readonly WithholdChannel[];
 
-const isStatus = (v: unknown): v is UnitStatus =>
-  typeof v === 'string' && (UNIT_STATUSES as readonly string[]).includes(v);
-
-/** A short human form of an audit before/after value (the full JSON goes in a tooltip). */
-function summarize(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return isStatus(value) ? statusLabel(value) : value;
-  if (typeof value !== 'object') return String(value);
-  const v = value as Record<string, unknown>;
-  const parts: string[] = [];
-  if (isStatus(v.status)) parts.push(statusLabel(v.status));
-  if (typeof v.paused === 'boolean') parts.push(v.paused ? t('manager.statePaused') : t('manager.stateSelling'));
-  for (const key of ['holderName', 'name', 'reason', 'buyerName']) {
-    const x = v[key];
-    if (typeof x === 'string' && x.length > 0) parts.push(x);
-  }
-  if (typeof v.price === 'number') parts.push(formatYuan(v.price, locale()));
-  if (typeof v.unitCount === 'number') parts.push(t('common.units', { n: v.unitCount }));
-  if (parts.length > 0) return parts.join(' · ');
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 59)}…` : json;
-}
-
-const fullJson = (value: unknown): string =>
-  value === null || value === undefined ? '' : JSON.stringify(value, null, 1);
-
-/** A device label worth showing inline (board or kiosk names); long user agents go to the tooltip. */
-const shortDevice = (device: string | null): string | null => (device && device.length <= 24 ? device : null);
-
-function AuditTable(props: {
-  entries: AuditEntry[] | undefined;
+/** The latest few events, as sentences; the full log (filters, paging, export) is one click away. */
+function RecentActivity(props: {
+  projectId: string;
+  entries: AuditLogEntry[] | undefined;
   loading: boolean;
   error: unknown;
   timeZone: string;
-  unitCode: (id: string) => string | undefined;
+  onOpenUnit: (unitId: string) => void;
   onRefresh: () => void;
 }): JSX.Element {
   return (
     <section class="panel audit">
       <div class="panel__head">
-        <h2 class="panel__title">{t('manager.audit')}</h2>
+        <h2 class="panel__title">{t('audit.recent')}</h2>
         <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onRefresh()} disabled={props.loading}>
           <Show when={props.loading}>
             <Spinner size="sm" />
           </Show>
           {t('manager.refresh')}
         </button>
+        <A class="btn btn--sm" href={`/manager/${props.projectId}/audit`}>
+          {t('audit.openLog')}
+        </A>
       </div>
       <Switch>
         <Match when={props.error && !props.entries}>
@@ -939,49 +930,11 @@ function AuditTable(props: {
         </Match>
         <Match when={props.entries}>
           {(entries) => (
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th>{t('manager.auditTime')}</th>
-                    <th>{t('manager.auditActor')}</th>
-                    <th>{t('manager.auditAction')}</th>
-                    <th>{t('manager.auditUnit')}</th>
-                    <th>{t('manager.auditChange')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={entries()}>
-                    {(e) => (
-                      <tr>
-                        <td class="num">{formatClock(e.at, props.timeZone)}</td>
-                        <td title={e.device ?? undefined}>
-                          {e.actor}
-                          <Show when={shortDevice(e.device)}>{(d) => <span class="muted"> · {d()}</span>}</Show>
-                        </td>
-                        <td>
-                          <span
-                            class="audit__action"
-                            classList={{ [`audit__action--${e.action.split('.')[1] ?? ''}`]: true }}
-                            title={e.action}
-                          >
-                            {auditActionLabel(e.action)}
-                          </span>
-                        </td>
-                        <td>{props.unitCode(e.entityId) ?? `${e.entity}`}</td>
-                        <td class="audit__change" title={`${fullJson(e.before)} → ${fullJson(e.after)}`}>
-                          <span>{summarize(e.before)}</span>
-                          <span class="audit__arrow" aria-hidden="true">
-                            →
-                          </span>
-                          <span>{summarize(e.after)}</span>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <ol class="audit-events">
+              <For each={entries()}>
+                {(e) => <AuditEvent entry={e} timeZone={props.timeZone} onOpenUnit={props.onOpenUnit} />}
+              </For>
+            </ol>
           )}
         </Match>
       </Switch>

@@ -20,6 +20,7 @@ const KIND_KEYS: Record<DocumentKind, MessageKey> = {
   AGREEMENT: 'verify.kind.AGREEMENT',
   PURCHASE_PLAN: 'verify.kind.PURCHASE_PLAN',
   DAY_END: 'verify.kind.DAY_END',
+  DISPUTE_PACK: 'verify.kind.DISPUTE_PACK',
 };
 
 type Verdict = DocumentStatus | 'NOT_FOUND';

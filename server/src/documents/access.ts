@@ -67,6 +67,7 @@ export async function subjectsOf(db: Db, docs: readonly DocumentRef[]): Promise<
     else if (d.kind === 'AGREEMENT')
       out.set(d.id, { kind: 'AGREEMENT', person: { consultantId: consultantOf.get(d.entityId) ?? null } });
     else if (d.kind === 'PURCHASE_PLAN') out.set(d.id, { kind: 'PURCHASE_PLAN', createdById: d.createdById });
+    else if (d.kind === 'DISPUTE_PACK') out.set(d.id, { kind: 'DISPUTE_PACK' });
     else out.set(d.id, { kind: 'DAY_END', cashierId: cashierOf.get(d.entityId) ?? null });
   }
   return out;

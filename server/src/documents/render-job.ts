@@ -30,6 +30,8 @@ function complete(
       return { kind: 'purchase-plan', input: { ...render.input, ...identity } };
     case 'day-end':
       return { kind: 'day-end', input: { ...render.input, ...identity } };
+    case 'dispute-pack':
+      return { kind: 'dispute-pack', input: { ...render.input, ...identity } };
   }
 }
 

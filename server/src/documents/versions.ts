@@ -118,6 +118,7 @@ const KIND_SLUG: Record<DocumentKind, { slug: string; zh: string }> = {
   AGREEMENT: { slug: 'agreement', zh: '认购书' },
   PURCHASE_PLAN: { slug: 'purchase-plan', zh: '置业计划书' },
   DAY_END: { slug: 'day-end', zh: '日结' },
+  DISPUTE_PACK: { slug: 'dispute-pack', zh: '争议材料包' },
 };
 
 /** receipt-KP2026-000001-A5-v2.pdf (ASCII) and 收据-KP2026-000001-A5-v2.pdf (UTF-8). */

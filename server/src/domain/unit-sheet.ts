@@ -11,6 +11,7 @@
  * docs/import.md describes the columns, the rules and every error code.
  */
 import type ExcelJS from 'exceljs';
+import { styleHeaderRow } from './xlsx.js';
 
 /** ExcelJS is loaded on first use: ~28 MB a server process does not carry until someone imports or exports. */
 const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
@@ -1091,13 +1092,7 @@ export async function toXlsx(rows: readonly ExportRow[], options: { instructions
     width: c.width,
     style: { numFmt: NUM_FMT[c.kind]! },
   }));
-  const head = sheet.getRow(1);
-  head.font = { bold: true };
-  head.alignment = { vertical: 'middle' };
-  head.eachCell((cell) => {
-    cell.numFmt = 'General';
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
-  });
+  styleHeaderRow(sheet.getRow(1));
   for (const row of rows) {
     const texts = rowTexts(row);
     // Numbers as numbers; an empty optional cell (no filed price) stays empty, never 0.

@@ -15,6 +15,7 @@ import type { DocumentKind, DocumentVariant, PersonField } from '@kaipan/shared'
 import type { UserPrincipal } from '../domain/principal.js';
 import type { AgreementDocumentInput } from '../documents/agreement.js';
 import type { DayEndDocumentInput } from '../documents/day-end.js';
+import type { DisputePackInput } from '../documents/dispute-pack.js';
 import type { PurchasePlanDocumentInput } from '../documents/purchase-plan.js';
 import type { ReceiptDocumentInput } from '../documents/receipt.js';
 import type { Logger } from '../services/logger.js';
@@ -32,7 +33,8 @@ export type PreparedRender =
   | { kind: 'receipt'; input: Omit<ReceiptDocumentInput, Identity> }
   | { kind: 'agreement'; input: Omit<AgreementDocumentInput, Identity> }
   | { kind: 'purchase-plan'; input: Omit<PurchasePlanDocumentInput, Identity> }
-  | { kind: 'day-end'; input: Omit<DayEndDocumentInput, Identity> };
+  | { kind: 'day-end'; input: Omit<DayEndDocumentInput, Identity> }
+  | { kind: 'dispute-pack'; input: Omit<DisputePackInput, Identity> };
 
 /**
  * A fact of a rendered document, kept with its `document.rendered` audit event. The public

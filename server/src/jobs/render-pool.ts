@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '@kaipan/shared';
 import type { AgreementDocumentInput } from '../documents/agreement.js';
 import type { FontOptions } from '../documents/fonts.js';
 import type { DayEndDocumentInput } from '../documents/day-end.js';
+import type { DisputePackInput } from '../documents/dispute-pack.js';
 import type { LotteryResultInput } from '../documents/lottery-result.js';
 import type { PurchasePlanDocumentInput } from '../documents/purchase-plan.js';
 import type { QueueTicketInput } from '../documents/queue-ticket.js';
@@ -17,7 +18,8 @@ export type DocumentRenderJob =
   | { kind: 'receipt'; input: ReceiptDocumentInput }
   | { kind: 'agreement'; input: AgreementDocumentInput }
   | { kind: 'purchase-plan'; input: PurchasePlanDocumentInput }
-  | { kind: 'day-end'; input: DayEndDocumentInput };
+  | { kind: 'day-end'; input: DayEndDocumentInput }
+  | { kind: 'dispute-pack'; input: DisputePackInput };
 
 /** What to draw: a queue ticket, a lottery result (A4, rendered on demand for the public), or a document. */
 export type RenderJob =

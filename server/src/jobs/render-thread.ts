@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '@kaipan/shared';
 import { renderAgreement } from '../documents/agreement.js';
 import { renderDayEnd } from '../documents/day-end.js';
+import { renderDisputePack } from '../documents/dispute-pack.js';
 import { renderWithFonts, resolveCjkFonts, type CjkFont } from '../documents/fonts.js';
 import { renderLotteryResult } from '../documents/lottery-result.js';
 import { renderPurchasePlan } from '../documents/purchase-plan.js';
@@ -28,6 +29,8 @@ function draw(job: RenderJob, fonts: CjkFont): Promise<Buffer> {
       return renderPurchasePlan(job.input, fonts);
     case 'day-end':
       return renderDayEnd(job.input, fonts);
+    case 'dispute-pack':
+      return renderDisputePack(job.input, fonts);
   }
 }
 

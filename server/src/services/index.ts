@@ -16,6 +16,7 @@ import { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { DependencyHealth } from './dependency-health.js';
 import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
+import { AuditLogService } from './audit-log-service.js';
 import { QueueService } from './queue-service.js';
 import { KioskSetupService } from './kiosk-setup-service.js';
 import { DocumentJobs, DocumentStore } from '../jobs/documents.js';
@@ -81,6 +82,8 @@ export interface Services {
   sales: SalesService;
   control: ControlService;
   query: QueryService;
+  /** The audit log read: filters, paging, XLSX export, unit timelines (docs/audit-log.md). */
+  auditLog: AuditLogService;
   registrations: RegistrationService;
   customers: CustomerService;
   queue: QueueService;
@@ -196,6 +199,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     ),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
+    auditLog: new AuditLogService(db, directory),
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),

@@ -1,9 +1,6 @@
-/** Read models: the live snapshot, recent deals and the audit log of a project. */
+/** Read models: the live snapshot and recent deals of a project (the audit log: audit-log-service.ts). */
 import {
   broadcastName,
-  personView,
-  redactPersonalJson,
-  type AuditEntry,
   type DealInfo,
   type LockResult,
   type ProjectCatalog,
@@ -12,8 +9,6 @@ import {
 import type { Db } from '../infra/db.js';
 import type { UnitMirror } from '../selling/mirror.js';
 import type { Principal } from '../domain/principal.js';
-import { canManage } from '../domain/principal.js';
-import { AppError } from '@kaipan/shared';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import type { ProjectDirectory } from './project-directory.js';
 import { toUnitState } from './unit-view.js';
@@ -110,34 +105,6 @@ export class QueryService {
       buyer: broadcastName(r.buyerName),
       consultant: r.consultant.displayName,
       price: Number(r.price),
-      at: r.createdAt.toISOString(),
-    }));
-  }
-
-  /**
-   * The audit log, newest first. Events keep what changed, phones included (a customer's phone edit
-   * is exactly what an audit must show), so the privacy rule applies where the log is read: each
-   * entry's before/after as the reader may see a buyer who is not theirs (subject unknown → `other`).
-   * Managers see everything; a role that may not (issue 14's VIEWER) reads masked phones, no IDs.
-   */
-  async audit(principal: Principal, projectId: string, limit: number): Promise<AuditEntry[]> {
-    await this.directory.assertAccess(principal, projectId);
-    if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers can read the audit log.');
-    const view = personView(principal, {});
-    const rows = await this.db.auditEvent.findMany({
-      where: { projectId },
-      orderBy: { id: 'desc' },
-      take: limit,
-    });
-    return rows.map((r) => ({
-      id: r.id.toString(),
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entityId,
-      actor: r.actorName,
-      device: r.device,
-      before: redactPersonalJson(view, r.before),
-      after: redactPersonalJson(view, r.after),
       at: r.createdAt.toISOString(),
     }));
   }

@@ -5,6 +5,7 @@
  */
 import { approvalsApi } from './approvals.js';
 import { auditChainApi } from './audit-chain.js';
+import { auditApi } from './audit.js';
 import { authApi } from './auth.js';
 import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
@@ -33,6 +34,7 @@ export { changeQuerySchema, changeRefSchema, subscriptionQuerySchema, subscripti
 export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export * from './buildings.js';
+export * from './audit.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -57,6 +59,7 @@ export const API = {
   documents: documentsApi,
   cashier: cashierApi,
   auditChain: auditChainApi,
+  audit: auditApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

@@ -1,4 +1,4 @@
-/** Projects: catalog, live snapshot, the caller's locks, deals, audit, sales control and batches 推盘. */
+/** Projects: catalog, live snapshot, the caller's locks, deals, sales control and batches 推盘. */
 import {
   batchRefSchema,
   createBatchBodySchema,
@@ -10,7 +10,6 @@ import {
 } from '../schemas.js';
 import { z } from 'zod';
 import {
-  auditEntrySchema,
   batchInfoSchema,
   dealInfoSchema,
   lockResultSchema,
@@ -163,16 +162,6 @@ export const projectsApi = {
     params: projectRefSchema,
     query: listQuerySchema,
     responses: { 200: z.array(dealInfoSchema) },
-    errors: [],
-  }),
-  audit: defineRoute({
-    method: 'GET',
-    path: '/api/projects/:projectId/audit',
-    summary: 'The audit log, newest first.',
-    access: 'manage',
-    params: projectRefSchema,
-    query: listQuerySchema,
-    responses: { 200: z.array(auditEntrySchema) },
     errors: [],
   }),
   updateSettings: defineRoute({

@@ -8,6 +8,7 @@ import type { Prepared } from '../versions.js';
 import { prepareAgreement } from './agreement.js';
 import type { LoaderContext } from './context.js';
 import { prepareDayEnd } from './day-end.js';
+import { prepareDisputePack } from './dispute-pack.js';
 import { preparePurchasePlan } from './purchase-plan.js';
 import { prepareReceipt } from './receipt.js';
 
@@ -30,5 +31,7 @@ export function prepareDocument(
       return preparePurchasePlan(ctx, user, body.entityId, body.planIds, body.discountIds ?? [], now);
     case 'DAY_END':
       return prepareDayEnd(ctx, user, body.entityId);
+    case 'DISPUTE_PACK':
+      return prepareDisputePack(ctx, user, body.entityId);
   }
 }

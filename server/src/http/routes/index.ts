@@ -5,6 +5,7 @@ import type { Services } from '../../services/index.js';
 import type { Handlers } from '../handler.js';
 import { approvalHandlers } from './approvals.js';
 import { auditChainHandlers } from './audit-chain.js';
+import { auditHandlers } from './audit.js';
 import { authHandlers } from './auth.js';
 import { buildingHandlers } from './buildings.js';
 import { cashierHandlers } from './cashier.js';
@@ -58,5 +59,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     documents: documentHandlers(services, config),
     cashier: cashierHandlers(services),
     auditChain: auditChainHandlers(services),
+    audit: auditHandlers(services),
   };
 }

@@ -3,7 +3,7 @@ import type { Services } from '../../services/index.js';
 import { sendSharedJson } from '../json-cache.js';
 import type { Handlers } from '../handler.js';
 
-/** Projects: create/edit/archive, presale permits, catalog, live snapshot, the caller's locks, deals, audit, sales control and batches 推盘. */
+/** Projects: create/edit/archive, presale permits, catalog, live snapshot, the caller's locks, deals, sales control and batches 推盘. */
 export function projectHandlers(services: Services): Handlers<typeof API.projects> {
   const control = services.control;
   const setup = services.projectSetup;
@@ -25,7 +25,6 @@ export function projectHandlers(services: Services): Handlers<typeof API.project
       sendSharedJson(request, reply, await services.query.snapshot(principal, params.projectId)),
     myLocks: ({ principal, params }) => services.query.myLocks(principal, params.projectId),
     deals: ({ principal, params, query }) => services.query.deals(principal, params.projectId, query.limit),
-    audit: ({ principal, params, query }) => services.query.audit(principal, params.projectId, query.limit),
     updateSettings: ({ principal, params, body }) => control.updateSettings(principal, params.projectId, body),
     pause: ({ principal, params }) => control.setPaused(principal, params.projectId, true),
     resume: ({ principal, params }) => control.setPaused(principal, params.projectId, false),

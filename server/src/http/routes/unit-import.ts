@@ -1,21 +1,7 @@
-import type { FastifyReply } from 'fastify';
 import { AppError, UNIT_SHEET_CONTENT_TYPES, type API, type UnitSheetFormat } from '@kaipan/shared';
 import type { Services } from '../../services/index.js';
-import type { SheetFile } from '../../services/unit-import-service.js';
 import type { Handlers } from '../handler.js';
-
-/** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987). */
-function sendFile(reply: FastifyReply, file: SheetFile): FastifyReply {
-  const ascii = file.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return reply
-    .header('content-type', file.contentType)
-    .header(
-      'content-disposition',
-      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-    )
-    .header('cache-control', 'no-store')
-    .send(file.body);
-}
+import { sendFile } from '../send-file.js';
 
 function formatOfContentType(type: string | undefined): UnitSheetFormat {
   return (type ?? '').split(';')[0]?.trim().toLowerCase() === UNIT_SHEET_CONTENT_TYPES.xlsx ? 'xlsx' : 'csv';

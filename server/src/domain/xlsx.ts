@@ -1,0 +1,46 @@
+/**
+ * The XLSX writer of exports: one sheet with a bold, shaded, frozen header row, an auto-filter and
+ * column widths — the look of the unit sheet (unit-sheet.ts), for any table of text and numbers.
+ * exceljs is loaded on first use (it is large, and most processes never write a sheet).
+ */
+import type ExcelJS from 'exceljs';
+
+const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
+
+export interface SheetColumnSpec {
+  header: string;
+  /** Characters. */
+  width: number;
+  /** An Excel number format (text columns: '@'). */
+  numFmt?: string;
+}
+
+/** Bold, shaded, vertically centred: the header row of every sheet Kaipan writes. */
+export function styleHeaderRow(row: ExcelJS.Row): void {
+  row.font = { bold: true };
+  row.alignment = { vertical: 'middle' };
+  row.eachCell((cell) => {
+    cell.numFmt = 'General';
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF4' } };
+  });
+}
+
+/** A workbook of one sheet: header, rows (text cells wrap), frozen header and auto-filter. */
+export async function writeSheet(sheet: {
+  name: string;
+  columns: readonly SheetColumnSpec[];
+  rows: readonly (readonly (string | number)[])[];
+}): Promise<Buffer> {
+  const workbook = new (await excel()).Workbook();
+  workbook.creator = 'Kaipan';
+  const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = sheet.columns.map((c) => ({
+    header: c.header,
+    width: c.width,
+    style: { numFmt: c.numFmt ?? '@', alignment: { wrapText: true, vertical: 'top' } },
+  }));
+  styleHeaderRow(ws.getRow(1));
+  for (const row of sheet.rows) ws.addRow([...row]);
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
+  return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+}
