@@ -302,7 +302,13 @@ describe('dispute pack', () => {
     expect(text).toContain('已认购Subscribed');
     expect(text).toContain('林争议'); // the buyer, in full (managers)
     expect(text).toContain('¥50,000.00'); // the deposit
-    expect(text).toContain('审计链头'); // the place kept for the chain head, "—" until the chain lands
+    // The audit chain head at printing: `events:shortHash` of a sealed event of this project's chain.
+    const printed = /审计链头.*?(\d+):([0-9a-f]{16})/.exec(text);
+    expect(printed).not.toBeNull();
+    const sealed = await server.db.auditEvent.findFirstOrThrow({
+      where: { projectId: pid, chainSeq: BigInt(printed![1]!) },
+    });
+    expect(Buffer.from(sealed.chainHash!).toString('hex').startsWith(printed![2]!)).toBe(true);
     // The timeline, in order, in project time.
     const tl = (await timeline()).body;
     const lock = tl.entries.find((e) => e.action === 'unit.lock')!;

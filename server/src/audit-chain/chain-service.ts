@@ -10,6 +10,7 @@ import { canManage, type Principal } from '../domain/principal.js';
 import type { SqlPool } from '../infra/sql.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 import { type AuditEventRow, EVENT_COLUMNS, eventContent } from './rows.js';
+import { sealOnce } from './sealer.js';
 
 /**
  * The rows of one chain: `$1` is the project's id, or null for the install's chain (each branch can
@@ -127,9 +128,12 @@ export class AuditChainService {
 
   /**
    * The head of the project's chain with no access check: for services that print it on what they
-   * produce after checking access themselves (the 日报, the dispute pack).
+   * produce after checking access themselves (the 日报, the dispute pack). It seals what is committed
+   * first (unless another process is sealing right now), so the printed head covers the events that
+   * led to the print, not only those the background sealer reached.
    */
-  headForPrint(projectId: string): Promise<ChainHead> {
+  async headForPrint(projectId: string): Promise<ChainHead> {
+    await sealOnce(this.sql);
     return readChainHead(this.sql, projectId);
   }
 }

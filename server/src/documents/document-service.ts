@@ -73,9 +73,11 @@ export class DocumentService {
     private readonly publicUrl: string | null = null,
     private readonly log: Logger | null = null,
     fonts: FontOptions = {},
+    /** The audit chain head printed on the dispute pack (services.auditChain.headForPrint). */
+    chainHead: LoaderContext['chainHead'] = async () => null,
   ) {
     this.previewRenderer = new RenderPool(fonts);
-    this.loaders = { db, directory, pricing };
+    this.loaders = { db, directory, pricing, chainHead };
     this.settings = new AgreementSettingsStore(db, directory, this.previewRenderer);
   }
 

@@ -154,7 +154,17 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   };
   // Printed 认购书 are re-rendered after the changes that make them untrue (change requests, the
   // deposit rule, deposits recorded/converted/voided): DocumentService.refreshFor.
-  const docs = new DocumentService(db, directory, pricing, documents.jobs, config.publicUrl, log, config.fonts);
+  const auditChain = new AuditChainService(sql, directory);
+  const docs = new DocumentService(
+    db,
+    directory,
+    pricing,
+    documents.jobs,
+    config.publicUrl,
+    log,
+    config.fonts,
+    async (projectId) => (await auditChain.headForPrint(projectId)).reference,
+  );
   const cashier = new CashierService(db, directory, keeper, depositJobs, log, docs, dealEvents);
   const sessions = new SessionService(db, sql, redis, config.redisUrl, config.redisPrefix, log);
   const deviceRegistry = new DeviceRegistry(db, sql, redis, config.redisUrl, config.redisPrefix, log);
@@ -169,7 +179,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     mirror,
     projects,
     audit,
-    auditChain: new AuditChainService(sql, directory),
+    auditChain,
     directory,
     keeper,
     health,

@@ -9,6 +9,8 @@ export interface LoaderContext {
   db: Db;
   directory: ProjectDirectory;
   pricing: PricingService;
+  /** The project's audit chain head as printed (`events:shortHash`), null while nothing is sealed. */
+  chainHead: (projectId: string) => Promise<string | null>;
 }
 
 /** Prisma Decimal / bigint / number → number (amounts are integer fen, areas m²). */

@@ -24,14 +24,6 @@ import { projectOf, toNumber, type LoaderContext } from './context.js';
 const both = (key: string, value: string): string =>
   `${formatAuditValue(key, value, 'zh-CN', 'UTC')} ${formatAuditValue(key, value, 'en', 'UTC')}`;
 
-/**
- * The head of the project's audit hash chain. The chain (tamper-evident audit, issue 15) is being
- * built on another branch; until its head can be read, the pack prints "—" in the place kept for it.
- */
-async function auditChainHead(): Promise<string | null> {
-  return null;
-}
-
 export async function prepareDisputePack(ctx: LoaderContext, user: UserPrincipal, unitId: string): Promise<Prepared> {
   const row = await ctx.db.unit.findUnique({ where: { id: unitId }, select: { projectId: true } });
   if (!row) throw new AppError('NOT_FOUND', 'No such unit.');
@@ -92,7 +84,7 @@ export async function prepareDisputePack(ctx: LoaderContext, user: UserPrincipal
         .filter(Boolean)
         .join(' · ')
     : '—';
-  const chainHead = await auditChainHead();
+  const chainHead = await ctx.chainHead(projectId);
   const input: Omit<DisputePackInput, 'documentId' | 'version' | 'verifyUrl' | 'renderedAt'> = {
     voided: false,
     project,
