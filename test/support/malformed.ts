@@ -36,7 +36,7 @@ export function toJsonText(value: Json): string {
   );
 }
 
-/** The value the server's JSON parser will see (raw tokens parsed), or `undefined` when it is not JSON. */
+/** The value the server's JSON parser will see in this text (raw tokens parsed), or `ok: false` when it is not JSON. */
 export function parsedAsServerSees(text: string): { ok: true; value: Json } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
