@@ -227,6 +227,8 @@ describe('fuzz derived from the route table', () => {
     const started = Date.now();
     let count = 0;
     const failures: string[] = [];
+    /** Answers by code: most must be the validator's (the cases get past authentication). */
+    const codes = new Map<string, number>();
     let before = await prints.take();
     for (const route of routes) {
       for (const [index, caller] of callers.entries()) {
@@ -237,6 +239,8 @@ describe('fuzz derived from the route table', () => {
             cases.slice(i, i + 8).map(async (c) => {
               const answer = await send(route.method, c, caller.token);
               count += 1;
+              const code = /"code":"([A-Z_]+)"/.exec(answer.text)?.[1] ?? String(answer.status);
+              codes.set(code, (codes.get(code) ?? 0) + 1);
               const problem = judge(route, answer);
               if (problem) failures.push(`${route.method} ${route.path} [${caller.name}] ${c.label}: ${problem}`);
             }),
@@ -250,8 +254,9 @@ describe('fuzz derived from the route table', () => {
       if (!(await healthy())) failures.push(`${route.method} ${route.path}: the server stopped answering`);
     }
     console.log(
-      `schema fuzz (FUZZ_SEED=${SEED}): ${count} HTTP cases over ${routes.length} routes, ${failures.length} findings, ${Date.now() - started} ms`,
+      `schema fuzz (FUZZ_SEED=${SEED}): ${count} HTTP cases over ${routes.length} routes, ${failures.length} findings, ${Date.now() - started} ms; answers ${JSON.stringify(Object.fromEntries(codes))}`,
     );
+    expect(codes.get('VALIDATION_FAILED') ?? 0).toBeGreaterThan(count / 2);
     expect(failures.slice(0, 40)).toEqual([]);
     expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(PROTOTYPE_KEYS);
     expect(count).toBeGreaterThan(RUNS * 100);
