@@ -11,13 +11,6 @@ import { RedisScript } from '../infra/redis-scripts.js';
 const loginAttempt = RedisScript.load(new URL('./login-attempt.lua', import.meta.url));
 const loginSettle = RedisScript.load(new URL('./login-settle.lua', import.meta.url));
 
-/**
- * Longest time an attempt is being judged (ms). Beyond the free failures no further attempt is let
- * through while one is being judged; an attempt whose process died before settling it stops
- * blocking after this long.
- */
-const JUDGING_MS = 30_000;
-
 export type LoginAttempt =
   /** Go ahead and check the password; `failures`: failures in a row before this attempt. */
   | { allowed: true; failures: number }
@@ -49,7 +42,7 @@ export class LoginThrottle {
     const [allowed, value] = (await loginAttempt.run(
       this.redis,
       [this.key(username, source)],
-      [this.policy.memoryMs, this.attemptsPerMinute, JUDGING_MS, ...this.schedule],
+      [this.policy.memoryMs, this.attemptsPerMinute, this.policy.judgingMs, ...this.schedule],
     )) as [number, number];
     return allowed === 1 ? { allowed: true, failures: value } : { allowed: false, retryAfterMs: value };
   }
