@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailedLoginPage, LoginResponse } from '@kaipan/shared';
+import { hashPassword } from '../server/src/domain/passwords.js';
 import { http, startTestServer, type TestServer } from './support/app.js';
 import { TEST_PASSWORD } from './support/fixture.js';
 
@@ -112,6 +113,30 @@ describe('sign-in throttle', () => {
     );
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(25);
+  });
+
+  it('a storm of concurrent guesses while the password checks queue lets exactly the free tries through', async () => {
+    // Other sign-ins hold the hashing queue (two hashes at a time, domain/passwords.ts), so each guess
+    // takes seconds to be judged — longer than the 1 s wait after the fifth failure. The wait runs
+    // from the fifth failure, not from the moment the fifth guess was let in: the guesses arriving
+    // meanwhile, and in the half second after the last failure, are all refused.
+    const ip = '198.51.100.31';
+    const busy = Array.from({ length: 60 }, (_, i) => hashPassword(`someone-else-${i}`));
+    let settled = 0;
+    const burst = Array.from({ length: 40 }, (_, i) => attempt(server.url, ip, 's006', `storm-${i}`));
+    void Promise.all(burst).then(() => {
+      settled = Date.now();
+    });
+    const stragglers: Promise<Attempt>[] = [];
+    for (let i = 0; settled === 0 || Date.now() < settled + 500; i++) {
+      stragglers.push(attempt(server.url, ip, 's006', `straggler-${i}`));
+      await sleep(50);
+    }
+    const results = [...(await Promise.all(burst)), ...(await Promise.all(stragglers))];
+    await Promise.all(busy);
+    expect(stragglers.length).toBeGreaterThan(10);
+    expect(results.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(results.length - 5);
   });
 
   it('a browser that signed in before is not slowed by failures from the address it shares with the hall', async () => {

@@ -20,6 +20,12 @@ export interface LoginThrottlePolicy {
   maxDelayMs: number;
   /** A (username, source) without any attempt for this long is forgotten, ms. */
   memoryMs: number;
+  /**
+   * Longest time an attempt is being judged, ms. Beyond the free failures no further attempt is let
+   * in while one is being judged (its failure, from which the next wait runs, is not known yet); an
+   * attempt whose process died before settling it stops blocking after this long.
+   */
+  judgingMs: number;
 }
 
 export const LOGIN_THROTTLE: LoginThrottlePolicy = {
@@ -27,6 +33,7 @@ export const LOGIN_THROTTLE: LoginThrottlePolicy = {
   baseDelayMs: 1_000,
   maxDelayMs: 15 * 60_000,
   memoryMs: 24 * 3_600_000,
+  judgingMs: 30_000,
 };
 
 /** The wait (ms) required before the next attempt after `failures` failures in a row. */

@@ -66,7 +66,6 @@ describe('unavailableDependency', () => {
   it.each([
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['unique violation 23505', pgError('23505', 'duplicate key value violates unique constraint')],
-    ['statement timeout 57014 (slow, not down)', pgError('57014', 'canceling statement due to statement timeout')],
     ['Prisma P2002', prismaError('P2002')],
     ['a Lua script error', Object.assign(new Error('ERR user_script:1: bad'), { name: 'ReplyError' })],
   ])('%s is not an outage: INTERNAL', (_label, error) => {
@@ -78,6 +77,22 @@ describe('unavailableDependency', () => {
     const noted: string[] = [];
     const error = prismaError('P2028');
     error.message = 'Transaction API error: Unable to start a transaction in the given time.';
+    expect(toErrorBody(error, silent, { noteFailure: (d) => noted.push(d) })).toMatchObject({
+      status: 503,
+      body: { code: 'SERVICE_UNAVAILABLE', details: { dependency: 'postgres' } },
+    });
+    expect(noted).toEqual([]);
+  });
+
+  it.each([
+    ['statement timeout 57014', pgError('57014', 'canceling statement due to statement timeout')],
+    ['lock timeout 55P03', pgError('55P03', 'canceling statement due to lock timeout')],
+    ['deadlock 40P01', pgError('40P01', 'deadlock detected')],
+    ['Prisma raw query, 57014 inside', prismaError('P2010', { kind: 'postgres', originalCode: '57014' })],
+    ['Prisma P2034 write conflict', prismaError('P2034')],
+  ])('%s is busy, not a bug and not down: SERVICE_UNAVAILABLE, health not told', (_label, error) => {
+    const noted: string[] = [];
+    expect(unavailableDependency(error)).toBeNull();
     expect(toErrorBody(error, silent, { noteFailure: (d) => noted.push(d) })).toMatchObject({
       status: 503,
       body: { code: 'SERVICE_UNAVAILABLE', details: { dependency: 'postgres' } },

@@ -1,9 +1,11 @@
 /**
  * The one translation of thrown errors into coded error bodies, used by HTTP and the hub alike.
  * Internals of unexpected errors never leak: they become INTERNAL (logged with the stack).
- * A dependency that is down (PostgreSQL or Redis unreachable, restarting, shutting down) is not a
- * bug: it answers SERVICE_UNAVAILABLE (503) and tells the process's health monitor, which checks
- * at once and tells the screens.
+ * PostgreSQL too busy to finish in time (a transaction without a connection or over its time, a
+ * statement over `statement_timeout`, a lock wait over `lock_timeout`, a deadlock) answers
+ * SERVICE_UNAVAILABLE too: rolled back, safe to retry. A dependency that is down (PostgreSQL or Redis
+ * unreachable, restarting, shutting down) is not a bug either: it answers SERVICE_UNAVAILABLE (503)
+ * and tells the process's health monitor, which checks at once and tells the screens.
  */
 import { AppError, ERROR_HTTP_STATUS, ERROR_MESSAGES, type Dependency, type ErrorBody } from '@kaipan/shared';
 import type { Logger } from './logger.js';
@@ -19,9 +21,9 @@ export function toErrorBody(
   health?: DependencyFailureSink,
 ): { status: number; body: ErrorBody } {
   if (error instanceof AppError) return { status: ERROR_HTTP_STATUS[error.code], body: error.toBody() };
-  if (isTransactionNotInTime(error)) {
+  if (isTransactionNotInTime(error) || busySqlState(error)) {
     // Busy, not down (the health monitor is not told): the transaction was rolled back, a retry is safe.
-    log.warn({ err: error }, 'a transaction could not start or finish in time');
+    log.warn({ err: error }, 'a statement or transaction could not finish in time');
     return {
       status: ERROR_HTTP_STATUS.SERVICE_UNAVAILABLE,
       body: {
@@ -50,6 +52,35 @@ export function toErrorBody(
  */
 function isTransactionNotInTime(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2028';
+}
+
+/**
+ * PostgreSQL SQLSTATEs of a statement PostgreSQL gave up on because it is busy — the statement was
+ * cancelled and its transaction rolled back, so a retry is safe: 57014 query_canceled (over
+ * `statement_timeout`), 55P03 lock_not_available (over `lock_timeout`), 40P01 deadlock_detected,
+ * 40001 serialization_failure.
+ */
+const BUSY_SQL_STATES = new Set(['57014', '55P03', '40P01', '40001']);
+/** Prisma's own code for 40001/40P01 ("write conflict or a deadlock"). */
+const PRISMA_BUSY = 'P2034';
+
+/**
+ * The busy SQLSTATE behind this error, or null. Looks through the wrappers as
+ * `unavailableDependency` does (node-postgres' `code`, Prisma's `meta.driverAdapterError.cause`
+ * with `originalCode`, `cause` chains).
+ */
+export function busySqlState(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth += 1) {
+    const record = current as Record<string, unknown>;
+    for (const candidate of [record.code, record.originalCode])
+      if (typeof candidate === 'string' && (BUSY_SQL_STATES.has(candidate) || candidate === PRISMA_BUSY))
+        return candidate;
+    const meta = record.meta as Record<string, unknown> | undefined;
+    const driver = meta?.driverAdapterError as Record<string, unknown> | undefined;
+    current = driver?.cause ?? driver ?? record.cause;
+  }
+  return null;
 }
 
 /**

@@ -110,12 +110,30 @@ export class FirstRunService {
       assertPasswordAcceptable(input.password, input.username);
     } catch (error) {
       // Only a wrong code counts as a failure of this source.
-      if (!(error instanceof AppError && error.code === 'SETUP_CODE_INVALID'))
-        await this.throttle.notChecked(THROTTLE_NAME, source).catch(() => undefined);
+      if (error instanceof AppError && error.code === 'SETUP_CODE_INVALID')
+        await this.throttle.failed(THROTTLE_NAME, source).catch(() => undefined);
+      else await this.throttle.notChecked(THROTTLE_NAME, source).catch(() => undefined);
       throw error;
     }
     const field = codeField;
-    const created = await this.db.$transaction(async (tx) => {
+    const created = await this.createWithCode(input, field, actor).catch(async (error: unknown) => {
+      // The attempt stays counted (as before any settling), and no longer blocks the next one.
+      await this.throttle.failed(THROTTLE_NAME, source).catch(() => undefined);
+      throw error;
+    });
+    await this.throttle.succeeded(THROTTLE_NAME, source);
+    // The other codes printed by this start are of no use any more.
+    await this.redis.del(this.key).catch(() => undefined);
+    return created;
+  }
+
+  /** The first administrator, with the code's field used up, in one transaction. */
+  private createWithCode(
+    input: FirstRunBody,
+    field: string,
+    actor: { kind: 'anonymous'; device: string | null },
+  ): Promise<CreatedUser> {
+    return this.db.$transaction(async (tx) => {
       // One first administrator, however many codes and processes: the check and the insert under one lock.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('kaipan:first-run'))`;
       if (await hasActiveAdministrator(tx)) throw new AppError('ALREADY_SET_UP');
@@ -129,10 +147,6 @@ export class FirstRunService {
         actor,
       );
     });
-    await this.throttle.succeeded(THROTTLE_NAME, source);
-    // The other codes printed by this start are of no use any more.
-    await this.redis.del(this.key).catch(() => undefined);
-    return created;
   }
 
   /** The stored field of the code typed, if it is one of the live codes (constant-time comparison with each). */

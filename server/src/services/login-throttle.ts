@@ -7,10 +7,9 @@ import type { Redis } from 'ioredis';
 import { LOGIN_THROTTLE, loginDelaySchedule, type LoginThrottlePolicy } from '../domain/login-throttle.js';
 import { RedisScript } from '../infra/redis-scripts.js';
 
-/** login-attempt.lua, beside this file. */
+/** login-attempt.lua and login-settle.lua, beside this file. */
 const loginAttempt = RedisScript.load(new URL('./login-attempt.lua', import.meta.url));
-
-const GIVE_BACK = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'f', -1) end return 0";
+const loginSettle = RedisScript.load(new URL('./login-settle.lua', import.meta.url));
 
 export type LoginAttempt =
   /** Go ahead and check the password; `failures`: failures in a row before this attempt. */
@@ -35,24 +34,35 @@ export class LoginThrottle {
     return `${this.prefix}login:${source}|${username}`;
   }
 
-  /** Reserve an attempt (counted as a failure until `succeeded` or `notChecked`). */
+  /**
+   * Reserve an attempt (counted as a failure at once); settle it with exactly one of `failed`,
+   * `succeeded` or `notChecked`.
+   */
   async begin(username: string, source: string): Promise<LoginAttempt> {
     const [allowed, value] = (await loginAttempt.run(
       this.redis,
       [this.key(username, source)],
-      [this.policy.memoryMs, this.attemptsPerMinute, ...this.schedule],
+      [this.policy.memoryMs, this.attemptsPerMinute, this.policy.judgingMs, ...this.schedule],
     )) as [number, number];
     return allowed === 1 ? { allowed: true, failures: value } : { allowed: false, retryAfterMs: value };
   }
 
+  /** The password was wrong: the wait before the next attempt runs from now, when the failure is known. */
+  async failed(username: string, source: string): Promise<void> {
+    await this.settle(username, source, 'failed');
+  }
+
   /** The password was right: no failures in a row any more (the attempts-per-minute window stays). */
   async succeeded(username: string, source: string): Promise<void> {
-    await this.redis.hdel(this.key(username, source), 'f', 't');
+    await this.settle(username, source, 'succeeded');
   }
 
   /** The attempt ended before the password was checked (e.g. a service was down): not a failure. */
   async notChecked(username: string, source: string): Promise<void> {
-    // Only while the hash exists: never leave a hash without expiry.
-    await this.redis.eval(GIVE_BACK, 1, this.key(username, source));
+    await this.settle(username, source, 'unchecked');
+  }
+
+  private async settle(username: string, source: string, outcome: 'failed' | 'succeeded' | 'unchecked'): Promise<void> {
+    await loginSettle.run(this.redis, [this.key(username, source)], [outcome]);
   }
 }

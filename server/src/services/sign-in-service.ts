@@ -76,9 +76,17 @@ export class SignInService {
         retryAfterSeconds,
       });
     }
-    const user = await this.db.user.findUnique({ where: { id: caller.id } });
-    if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash)))
+    let user: Awaited<ReturnType<typeof this.db.user.findUnique>>;
+    try {
+      user = await this.db.user.findUnique({ where: { id: caller.id } });
+    } catch (error) {
+      await this.throttle.notChecked(caller.username, source).catch(() => undefined);
+      throw error;
+    }
+    if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      await this.throttle.failed(caller.username, source);
       throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong.');
+    }
     try {
       assertPasswordAcceptable(input.newPassword, user.username);
       if (input.newPassword === input.currentPassword)
@@ -173,6 +181,7 @@ export class SignInService {
       );
     } catch (error) {
       if (error instanceof AppError && error.code === 'INVALID_CREDENTIALS') {
+        await this.throttle.failed(username, source);
         const failures = attempt.failures + 1;
         this.audit.record({
           projectId: null,
