@@ -14,8 +14,8 @@ import { CHANGE_REQUEST, PRICE_APPROVAL, PRICE_LIST, RECEIPT_VOID } from '../ser
 const ROOTS = ['server/src', 'scripts'];
 /** Quoted dotted lower-case words: how every action is written. */
 const LITERAL = /(['"])([a-z][a-z_]*(?:\.[a-z][a-z_-]*)+)\1/g;
-/** Dotted literals that are not actions: file names and module names. */
-const NOT_ACTION = /\.(css|js|mjs|html|sql|toml|pid|prisma|wasm|lua|json|ts|io)$/;
+/** Dotted literals that are not actions: file names, module names, SQL columns of a one-letter alias (`s.first_number`). */
+const NOT_ACTION = /\.(css|js|mjs|html|sql|toml|pid|prisma|wasm|lua|json|ts|io)$|^[a-z]\./;
 /** Dotted literals that are not actions either: a document refresh's reason (documents/README: `refresh`). */
 const NOT_ACTIONS = new Set(['deposit.not_received']);
 

@@ -187,7 +187,7 @@ describe('a read that fails', () => {
     await expect.poll(() => auditPanel.locator('.alert--error').count(), { timeout: 10_000 }).toBe(0);
     // Loaded: its rows, or the "no entries yet" note of a fresh project.
     await expect
-      .poll(() => auditPanel.locator('tbody tr, .panel__empty').count(), { timeout: 10_000 })
+      .poll(() => auditPanel.locator('.audit-events > li, .panel__empty').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/manager-panels-retried-1366.png`, fullPage: true });
     expect(pageErrors).toEqual([]);

@@ -74,6 +74,7 @@ describe('migrations', () => {
         'receipt_books',
         'receipts',
         'registrations',
+        'rehearsal_snapshots',
         'sessions',
         'shortlist_items',
         'subscriptions',

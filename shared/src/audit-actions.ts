@@ -217,6 +217,8 @@ export const AUDIT_ACTIONS = {
   'project.archive': a('setup', '{actor} 归档了项目', '{actor} archived the project'),
   'project.unarchive': a('setup', '{actor} 取消了项目归档', '{actor} unarchived the project'),
   'project.seed': a('setup', '{actor} 初始化了演示项目', '{actor} seeded the demo project'),
+  'rehearsal.create': a('setup', '{actor} 复制了演练项目', '{actor} copied a rehearsal project'),
+  'rehearsal.reset': a('setup', '{actor} 将演练重置为复制时的状态', '{actor} reset the rehearsal to its copied state'),
   'permit.create': a('setup', '{actor} 录入了预售许可证 {target}', '{actor} entered presale permit {target}'),
   'permit.update': a('setup', '{actor} 修改了预售许可证 {target}', '{actor} changed presale permit {target}'),
   'permit.delete': a('setup', '{actor} 删除了预售许可证 {target}', '{actor} deleted presale permit {target}'),
