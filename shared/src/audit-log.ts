@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_TOPICS, isAuditAction, type AuditSentence } from './audit-actions.js';
 import { formatYuan, interpolate, type Locale } from './format.js';
+import { formatZonedDateTime } from './zoned-time.js';
 
 export const AUDIT_ACTOR_KINDS = ['user', 'device', 'system', 'anonymous', 'cli'] as const;
 
@@ -216,18 +217,7 @@ function fieldLabel(key: string, lang: Locale): string {
 
 /** A project-zone date and time: 2026-12-07 09:30:05. */
 export function formatProjectDateTime(iso: string | number | Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  return formatZonedDateTime(iso, timeZone, { seconds: true });
 }
 
 /** One value of an event, readable. */

@@ -28,6 +28,7 @@ export * from './client-errors.js';
 export * from './privacy.js';
 export * from './audit-actions.js';
 export * from './audit-log.js';
+export * from './zoned-time.js';
 export * from './devices.js';
 export * from './text.js';
 export * from './accounts.js';

@@ -6,12 +6,13 @@ import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
 import { CUSTOMER_STATUSES, DEFAULT_IDLE_DAYS, type CustomerInfo, type CustomerStatus } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
-import { describeError, t } from '../lib/i18n';
+import { t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { CustomerBadge, customerStatusLabel } from './customer-badge';
 import { ConfirmDialog } from './ui';
 import { idleDaysOf, activityText } from '../lib/customers-display';
 import './customers-table.css';
+import { createBusy } from '../lib/busy';
 
 export function ManagerTable(props: {
   projectId: string;
@@ -34,7 +35,7 @@ export function ManagerTable(props: {
   );
   const [selected, setSelected] = createSignal<ReadonlySet<string>>(new Set());
   const [target, setTarget] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
+  const { busy, run } = createBusy();
   const [idleDays, setIdleDays] = createSignal(DEFAULT_IDLE_DAYS);
   const [confirmIdle, setConfirmIdle] = createSignal(false);
 
@@ -64,31 +65,20 @@ export function ManagerTable(props: {
   const reassign = async (): Promise<void> => {
     const ids = [...selected()];
     if (ids.length === 0 || target() === '') return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await api.reassignCustomers(props.projectId, ids, target() === 'pool' ? null : target());
       showToast('success', t('customers.reassigned', { n: ids.length }));
       setSelected(new Set<string>());
       props.onChanged();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const moveIdle = async (): Promise<void> => {
-    setBusy(true);
-    try {
+  const moveIdle = (): Promise<void> =>
+    run(async () => {
       const res = await api.moveIdleToPool(props.projectId, idleDays());
       showToast('success', t('customers.movedIdle', { n: res.customerIds.length }));
       setConfirmIdle(false);
       props.onChanged();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section class="panel cust-admin">

@@ -13,6 +13,7 @@ import {
   type PriceListInfo,
   type RoundingMode,
   type RoundingUnit,
+  formatZonedDateTime,
 } from '@kaipan/shared';
 import { locale, t, type MessageKey } from '../lib/i18n';
 import { useModal } from '../lib/modal';
@@ -85,17 +86,7 @@ export function deltaPercent(before: number, after: number): string {
 
 /** 2026-11-28 09:30 in the project's time zone. */
 export function dateTimeText(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return formatZonedDateTime(iso, timeZone);
 }
 
 const KIND_KEYS: Record<DiscountKind, MessageKey> = {

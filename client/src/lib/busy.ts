@@ -33,3 +33,12 @@ export function createBusySet(after?: () => void) {
     },
   };
 }
+
+/** One action at a time (a dialog's confirm button): `busy()` while it runs; a failure becomes an error toast. */
+export function createBusy() {
+  const set = createBusySet();
+  return {
+    busy: (): boolean => set.has(''),
+    run: (task: () => Promise<void>): Promise<void> => set.run('', task),
+  };
+}

@@ -2,21 +2,12 @@
  * Wall-clock times in the project's time zone for `<input type="datetime-local">` (which has no zone):
  * the manager types the project's local time, the server gets a UTC ISO instant.
  */
+import { wallClock } from '@kaipan/shared';
 
 /** Offset of `timeZone` from UTC at the instant `ms`, in ms (east positive). */
 function zoneOffsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const w = wallClock(ms, timeZone);
+  const asUtc = Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second);
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 

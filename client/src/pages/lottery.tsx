@@ -10,6 +10,7 @@ import {
   verifyDraw,
   type DrawVerification,
   type LotteryDrawInfo,
+  formatZonedDateTime,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
@@ -21,24 +22,6 @@ import './lottery.css';
 const publicApi = createApi({ kind: 'none' });
 /** While the draw is pending the page looks again every so often, so it shows the result by itself. */
 const POLL_MS = 10_000;
-
-/** "2026-11-28 09:30" in the project's zone. */
-function formatDateTime(iso: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 export default function LotteryPage(props: { drawId: string }): JSX.Element {
   const draw = createLoad(
@@ -106,12 +89,12 @@ function LotteryView(props: { draw: LotteryDrawInfo }): JSX.Element {
           </div>
           <div>
             <dt>{t('lottery.committedAt')}</dt>
-            <dd class="num">{formatDateTime(props.draw.committedAt, props.draw.timezone)}</dd>
+            <dd class="num">{formatZonedDateTime(props.draw.committedAt, props.draw.timezone)}</dd>
           </div>
           <div>
             <dt>{t('lottery.drawnAt')}</dt>
             <dd class="num">
-              {props.draw.drawnAt ? formatDateTime(props.draw.drawnAt, props.draw.timezone) : t('common.dash')}
+              {props.draw.drawnAt ? formatZonedDateTime(props.draw.drawnAt, props.draw.timezone) : t('common.dash')}
             </dd>
           </div>
           <div>

@@ -48,6 +48,7 @@ import { createApprovals } from '../stores/deals';
 import { createWithheld } from '../stores/withheld';
 import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, Spinner } from '../components/ui';
 import './manager.css';
+import { createBusy } from '../lib/busy';
 
 type Mode = 'inspect' | 'select';
 
@@ -700,18 +701,13 @@ function BatchList(props: {
   /** Batch whose schedule editor is open, and the wall-clock value typed (project time zone). */
   const [editing, setEditing] = createSignal<string | null>(null);
   const [when, setWhen] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
-  const run = async (work: () => Promise<void>): Promise<void> => {
-    setBusy(true);
-    try {
+  const action = createBusy();
+  const busy = action.busy;
+  const run = (work: () => Promise<void>): Promise<void> =>
+    action.run(async () => {
       await work();
       props.onReleased();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const release = (): Promise<void> =>
     run(async () => {
       const b = confirming();

@@ -14,6 +14,7 @@ import {
   type PaymentMethod,
   type PaymentStatus,
   type ProjectSummary,
+  formatZonedDateTime,
 } from '@kaipan/shared';
 import { createTranslator } from '@kaipan/web/i18n/runtime';
 import { errorTextIn } from '@kaipan/web/i18n/errors';
@@ -134,18 +135,7 @@ export function timeOf(iso: string): string {
 
 /** 2026-03-08 14:05 in the project's time zone. */
 export function dateTimeOf(iso: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz[0](),
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).formatToParts(new Date(iso));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  const hour = get('hour') === '24' ? '00' : get('hour');
-  return `${get('year')}-${get('month')}-${get('day')} ${hour}:${get('minute')}`;
+  return formatZonedDateTime(iso, tz[0]());
 }
 
 /** 11-28 14:05 — the short form for tables. */

@@ -3,7 +3,7 @@
  * here, so the hub process (document-service) can use them without loading the PDF stack — the
  * renderers run in a worker thread (server/src/jobs/render-thread.ts).
  */
-import type { PaymentKind, PaymentMethod } from '@kaipan/shared';
+import { formatZonedDateTime, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
 
 /** ¥100,000.00 — always two decimals (paper shows cents), integer arithmetic only. */
 export function formatFen(fen: number): string {
@@ -40,8 +40,6 @@ export const bilingual = (l: { zh: string; en: string }): string => `${l.zh} ${l
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * "2026-11-28 09:03" in the project's IANA time zone: paper shows local wall-clock time while the
  * system stores UTC. Strings must be ISO 8601 with `Z` or an offset; a bare local time would be
@@ -51,22 +49,5 @@ export function formatProjectTime(at: Date | string, timeZone: string = DEFAULT_
   if (typeof at === 'string' && !/(Z|[+-]\d{2}:?\d{2})$/i.test(at)) {
     throw new RangeError(`Time "${at}" has no UTC offset`);
   }
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) throw new RangeError(`Invalid time "${String(at)}"`);
-  let format = formatters.get(timeZone);
-  if (!format) {
-    // hourCycle h23, not hour12:false: the latter prints midnight as "24" in some ICU versions.
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+  return formatZonedDateTime(at, timeZone);
 }

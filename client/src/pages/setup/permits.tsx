@@ -14,12 +14,13 @@ import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, LoadingState } from 
 import { parseUnitCodes } from './unit-codes';
 import type { SetupSectionProps } from './section-props';
 import { describeSetupError } from './errors';
+import { createBusy } from '../../lib/busy';
 
 export default function PermitsSection(props: SetupSectionProps): JSX.Element {
   const permits = createLoad(() => api.permits(props.projectId));
   const catalog = createLoad(() => api.catalog(props.projectId));
   const [deleting, setDeleting] = createSignal<PermitInfo | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const { busy, run: runRemove } = createBusy();
 
   const buildingName = (id: string): string => {
     const b = catalog.value()?.buildings.find((x) => x.id === id);
@@ -31,20 +32,14 @@ export default function PermitsSection(props: SetupSectionProps): JSX.Element {
     return ids.map((id) => byId.get(id) ?? '?').join(', ');
   };
 
-  const remove = async (): Promise<void> => {
-    const p = deleting();
-    if (!p) return;
-    setBusy(true);
-    try {
+  const remove = (): Promise<void> =>
+    runRemove(async () => {
+      const p = deleting();
+      if (!p) return;
       await api.deletePermit(p.id);
       setDeleting(null);
       void permits.refetch();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>

@@ -13,6 +13,7 @@ import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorAlert, ErrorState, LoadingState } from '../../components/ui';
 import { describeSetupError } from './errors';
 import './receipt-books.css';
+import { createBusy } from '../../lib/busy';
 
 /** Roles whose members take money at the desk (a book is opened for one of them), cashiers first. */
 const MONEY_ROLES: readonly string[] = ['CASHIER', 'MANAGER'];
@@ -20,22 +21,16 @@ const MONEY_ROLES: readonly string[] = ['CASHIER', 'MANAGER'];
 export function ReceiptBooks(props: { projectId: string; archived: boolean }): JSX.Element {
   const books = createLoad(() => api.receiptBooks(props.projectId));
   const [closing, setClosing] = createSignal<ReceiptBookInfo | null>(null);
-  const [busy, setBusy] = createSignal(false);
+  const { busy, run } = createBusy();
 
-  const close = async (): Promise<void> => {
-    const book = closing();
-    if (!book) return;
-    setBusy(true);
-    try {
+  const close = (): Promise<void> =>
+    run(async () => {
+      const book = closing();
+      if (!book) return;
       await api.closeReceiptBook(book.id);
       setClosing(null);
       void books.refetch();
-    } catch (err) {
-      showToast('error', describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section class="panel setup-section" data-testid="receipt-books">
