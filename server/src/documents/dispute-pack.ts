@@ -68,6 +68,7 @@ export async function renderDisputePack(input: DisputePackInput, fonts: CjkFont)
   const doc = createDocument({
     title: `争议材料包 Dispute pack ${input.unit.code}`,
     subject: input.project.name,
+    rehearsal: input.project.rehearsal,
     createdAt: new Date(input.renderedAt),
     fonts,
   });

@@ -95,6 +95,7 @@ describe('drawQr', () => {
 
     const doc = createDocument({
       title: 'qr',
+      rehearsal: undefined,
       createdAt: new Date(0),
       fonts: resolveCjkFonts()[0]!,
       page: { widthMm: 50, heightMm: 50, marginMm: 5 },

@@ -39,9 +39,10 @@ export interface DocumentSetup {
   /**
    * A rehearsal's document (docs/setup.md "Rehearsal"): the title says 演练 REHEARSAL and every page
    * carries the watermark, drawn as the page is added — under whatever the renderer draws on it.
-   * Absent on a real project's documents (their bytes are unchanged).
+   * Undefined on a real project's documents (their bytes are unchanged). Not optional: every renderer
+   * passes its project's flag, so a new document kind cannot forget it.
    */
-  rehearsal?: boolean;
+  rehearsal: boolean | undefined;
 }
 
 /** What a rehearsal's title starts with and its pages say across. */
