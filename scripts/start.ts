@@ -11,6 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from '../server/src/app.js';
 import type { IssuedSetupCode } from '../server/src/services/first-run-service.js';
 import { hasActiveAdministrator } from '../server/src/services/user-service.js';
@@ -32,6 +33,11 @@ import {
 } from '../server/src/seed/demo.js';
 
 const started = Date.now();
+/**
+ * db.ts beside this file: dist/scripts/db.js when running compiled (`npm start`), scripts/db.ts
+ * under tsx (the tests that start the launcher from its sources). Children inherit execArgv.
+ */
+const DB_SCRIPT = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './db.ts' : './db.js', import.meta.url));
 const stops: (() => Promise<void>)[] = [];
 let stopping = false;
 
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
 
   // Migrations run in a child process: the schema engine (WebAssembly) then never occupies the
   // server's memory (it would keep ~200 MB resident for the life of the process).
-  const migrate = spawnSync(process.execPath, [...process.execArgv, 'scripts/db.ts', 'migrate'], {
+  const migrate = spawnSync(process.execPath, [...process.execArgv, DB_SCRIPT, 'migrate'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     encoding: 'utf8',
   });
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
 
   if (env.KAIPAN_DEMO) {
     // In a child process too: password hashing and the seed's allocations stay out of the server.
-    const seeded = spawnSync(process.execPath, [...process.execArgv, 'scripts/db.ts', 'seed'], {
+    const seeded = spawnSync(process.execPath, [...process.execArgv, DB_SCRIPT, 'seed'], {
       env: { ...process.env, DATABASE_URL: databaseUrl },
       encoding: 'utf8',
     });

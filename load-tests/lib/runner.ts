@@ -517,7 +517,7 @@ export async function runBench(
     let databaseUrl = opts.databaseUrl;
     let serverPid: number | null = opts.serverPid ?? null;
     if (!url) {
-      log('starting Kaipan (scripts/start.ts, fresh data dir)…');
+      log('starting Kaipan (dist/scripts/start.js, fresh data dir)…');
       server = await launchKaipan({ env: serverEnv, nodeArgs: nodeOptions, log: serverLog });
       url = server.url;
       databaseUrl ??= server.databaseUrl;

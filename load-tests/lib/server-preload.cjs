@@ -1,6 +1,6 @@
 /*
  * Measurement hook for the server under test, loaded only by the bench with
- * `node --require=<this file> --import tsx scripts/start.ts`. It adds no endpoint and changes no
+ * `node --require=<this file> dist/scripts/start.js`. It adds no endpoint and changes no
  * server code. Once a second it appends to the file named by KAIPAN_BENCH_STATS_FILE (JSON lines):
  *  - the event-loop delay of the main thread (perf_hooks.monitorEventLoopDelay, reset every second),
  *  - memory use (process.memoryUsage),

@@ -1,9 +1,9 @@
 /**
- * The Kaipan server under test, started the way `npm start` starts it (scripts/start.ts: embedded
+ * The Kaipan server under test, started the way `npm start` starts it (dist/scripts/start.js: embedded
  * PostgreSQL, redis-server, migrations, demo data) in its own process group with a fresh data dir,
  * and the bare socket.io baseline server. Both run in their own processes, never in the runner's.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,7 +38,7 @@ export interface LaunchedServer {
   stop(): Promise<void>;
 }
 
-/** Start scripts/start.ts with a fresh (or given) data dir; resolves once it prints 'Demo accounts'. */
+/** Start the compiled launcher with a fresh (or given) data dir; resolves once it prints 'Demo accounts'. */
 export async function launchKaipan(opts: LaunchOptions = {}): Promise<LaunchedServer> {
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kaipan-bench-'));
@@ -58,8 +58,13 @@ export async function launchKaipan(opts: LaunchOptions = {}): Promise<LaunchedSe
     ...opts.env,
   };
   if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS;
-  // `node --import tsx` (what the tsx CLI does in a child) so that our child *is* the server process.
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'scripts/start.ts'], {
+  // As `npm start` runs it: the compiled launcher (built first when stale), our child *is* the server process.
+  const built = spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`server build failed:\n${built.stdout}${built.stderr}`);
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), 'dist/scripts/start.js'], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,9 @@
-/** Run `scripts/start.ts` as a user would (own process group, temp data dir) and stop it with Ctrl-C. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+/**
+ * Run the launcher as `npm start` does — compiled: `node dist/scripts/start.js`, built first when
+ * stale (scripts/build-server.mjs) — in its own process group with a temp data dir, and stop it with
+ * Ctrl-C. So every launcher test runs the build output, and a file the build forgot fails them.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +15,19 @@ export interface Launched {
   ready: Promise<number>;
   /**
    * Ctrl-C to the whole process group; resolves when the launcher exited and every process it had
-   * started is gone — or after 30 s, leaving the stragglers for the caller's check. (npx exits at
-   * once; the launcher may still be stopping PostgreSQL, whose checkpoint takes seconds on a loaded
-   * machine.)
+   * started is gone — or after 30 s, leaving the stragglers for the caller's check. (The launcher
+   * may still be stopping PostgreSQL, whose checkpoint takes seconds on a loaded machine.)
    */
   stop(): Promise<void>;
+}
+
+/** The launcher as `npm start` runs it (the build output). */
+export const COMPILED_START = 'dist/scripts/start.js';
+
+/** `npm start`'s first half: build the server unless dist/ is of the current sources. */
+export function ensureServerBuilt(): void {
+  const built = spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`server build failed:\n${built.stdout}${built.stderr}`);
 }
 
 export function makeDataDir(): { dir: string; remove(): void } {
@@ -33,8 +45,9 @@ export function launch(opts: {
   /** The banner's text that means ready (default: the demo accounts' heading). */
   readyText?: string;
 }): Launched {
+  ensureServerBuilt();
   const started = Date.now();
-  const proc = spawn('npx', ['tsx', 'scripts/start.ts', ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [COMPILED_START, ...(opts.args ?? [])], {
     env: {
       ...process.env,
       PORT: String(opts.port),
@@ -125,7 +138,7 @@ export function embeddedDatabaseUrl(output: string): string {
   return `postgresql://kaipan:kaipan@127.0.0.1:${port}/kaipan`;
 }
 
-/** The hub processes of a `--nodes N` launch (cluster children running start.ts, minus the worker). */
+/** The hub processes of a `--nodes N` launch (cluster children running start.js, minus the worker). */
 export function clusterHubs(rootPid: number, workerPid: number): number[] {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='])
     .toString()
@@ -136,8 +149,8 @@ export function clusterHubs(rootPid: number, workerPid: number): number[] {
       return { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! };
     });
   const mine = new Set(descendants(rootPid));
-  const starts = rows.filter((r) => mine.has(r.pid) && /node\s/.test(r.args) && r.args.includes('scripts/start.ts'));
-  // The cluster primary is the start.ts process with several start.ts children (above it: npx, tsx).
+  const starts = rows.filter((r) => (mine.has(r.pid) || r.pid === rootPid) && r.args.includes(COMPILED_START));
+  // The cluster primary is the start.js process with several start.js children.
   const primary = starts.find((p) => starts.filter((c) => c.ppid === p.pid).length >= 2);
   return starts.filter((r) => r.ppid === primary?.pid && r.pid !== workerPid).map((r) => r.pid);
 }

@@ -59,6 +59,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** A fresh database with nothing in it (no migration applied): what a first start migrates. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  let dropped: Promise<void> | undefined;
+  return {
+    name,
+    url: urlForDatabase(inject('pgAdminUrl'), name),
+    drop: () => (dropped ??= adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+  };
+}
+
 /** URL of the shared test redis-server. Always combine with uniqueRedisPrefix(). */
 export function testRedisUrl(): string {
   return inject('redisUrl');

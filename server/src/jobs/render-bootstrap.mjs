@@ -1,6 +1,7 @@
 /**
  * Entry of a document render thread (plain JavaScript, so Node can start it without a loader).
- * From TypeScript sources (npm start runs through tsx, tests through vitest) it registers tsx in
+ * Production (`npm start`) runs the build output: the entry is render-thread.js and is imported as
+ * it is. From TypeScript sources (the tests, through vitest) it registers tsx in
  * this thread first: a worker thread does not inherit the parent's module loader.
  */
 import { workerData } from 'node:worker_threads';
