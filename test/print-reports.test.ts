@@ -12,7 +12,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zonedDayWindow, zonedDate, type ConfirmResult, type CreatedRehearsal, type LockResult } from '@kaipan/shared';
+import {
+  STATUS_COLORS,
+  zonedDayWindow,
+  zonedDate,
+  type ConfirmResult,
+  type CreatedRehearsal,
+  type LockResult,
+} from '@kaipan/shared';
 import { readChainHead } from '../server/src/audit-chain/chain-service.js';
 import { createSqlPool, type SqlPool } from '../server/src/infra/sql.js';
 import { emitAck, http, startTestServer, type TestServer } from './support/app.js';
@@ -248,11 +255,18 @@ describe('the 销控表 reconciles with the database', () => {
     expect(total[11]).toBe(sold.amount / 100);
     // The building's grid: one cell per unit, filled with its status colour.
     const grid = wb.getWorksheet('A栋')!;
-    let cells = 0;
+    const fills = new Map<string, string>();
     grid.eachRow((row, n) => {
-      if (n > 2 && String(row.getCell(1).value).endsWith('F')) row.eachCell((c, col) => void (col > 1 && (cells += 1)));
+      if (n <= 2 || !String(row.getCell(1).value).endsWith('F')) return;
+      row.eachCell((cell, col) => {
+        if (col === 1) return;
+        const code = String(cell.value).split('\n')[0]!;
+        fills.set(code, (cell.fill as ExcelJS.FillPattern).fgColor!.argb!);
+      });
     });
-    expect(cells).toBe(units);
+    const stored = await server.db.unit.findMany({ where: { projectId }, select: { code: true, status: true } });
+    expect(fills.size).toBe(units);
+    for (const u of stored) expect(fills.get(u.code)).toBe(`FF${STATUS_COLORS[u.status].bg.slice(1).toUpperCase()}`);
   });
 
   it('PDF: the legend, the counts and every unit code; A3 landscape', async () => {
