@@ -67,6 +67,33 @@ beforeAll(async () => {
     data: { status: 'CANCELLED', closedAt: new Date(), closeReason: '客户资金问题' },
   });
   await server.db.unit.update({ where: { id: subs[2]!.unitId }, data: { status: 'AVAILABLE' } });
+  // Deposits taken at the cashier today: cash + bank card on one deal, WeChat on another.
+  const cashier = await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } });
+  const book = await http(server.url, 'POST', `/api/projects/${projectId}/receipt-books`, token.manager, {
+    prefix: 'KP2026-',
+    firstNumber: 1,
+    lastNumber: 999,
+    cashierId: cashier.id,
+  });
+  if (book.status !== 201) throw new Error(`receipt book: ${JSON.stringify(book.body)}`);
+  const deposits = [
+    {
+      subscriptionId: subs[3]!.id,
+      lines: [
+        { method: 'CASH', amount: 20_000_00 },
+        { method: 'BANK_CARD', amount: 30_000_00, reference: 'POS-1' },
+      ],
+    },
+    { subscriptionId: subs[4]!.id, lines: [{ method: 'WECHAT', amount: 50_000_00, reference: 'WX-1' }] },
+  ];
+  for (const [i, d] of deposits.entries()) {
+    const paid = await http(server.url, 'POST', `/api/projects/${projectId}/payments`, token.cashier, {
+      idempotencyKey: `print-deposit-${i}-0123456789`,
+      kind: 'DEPOSIT',
+      ...d,
+    });
+    if (paid.status !== 201) throw new Error(`payment ${i}: ${JSON.stringify(paid.body)}`);
+  }
 }, 180_000);
 
 afterAll(async () => {
@@ -183,6 +210,35 @@ describe('the 日报 reconciles with the database', () => {
     expect(closed.rowCount).toBe(2);
     expect(closed.getRow(2).getCell(2).value).toBe(cancelledUnit.unit.code);
     expect(closed.getRow(2).getCell(3).value).toBe('退房 Cancelled');
+  });
+
+  it('money by method equals the SUM of the payment lines of the day; 银行卡 prints unbroken', async () => {
+    const { from, to } = zonedDayWindow(today(), TZ);
+    const { rows } = await sql.query<{ method: string; n: string; amount: string }>(
+      `SELECT l.method, count(*) AS n, sum(l.amount) AS amount
+         FROM payment_lines l JOIN payments p ON p.id = l.payment_id
+        WHERE p.project_id = $1::uuid AND p.created_at >= $2 AND p.created_at < $3
+          AND p.status <> 'VOIDED' AND p.kind <> 'REFUND'
+        GROUP BY l.method`,
+      [projectId, from, to],
+    );
+    expect(rows.length).toBe(3);
+    const wb = await workbook(await get(`daily.xlsx?date=${today()}`));
+    const money = wb.getWorksheet('收款 Money')!;
+    const labels: Record<string, string> = {
+      CASH: '现金 Cash',
+      BANK_CARD: '银行卡 Bank card',
+      WECHAT: '微信支付 WeChat Pay',
+    };
+    for (const r of rows)
+      expect(rowOf(money, labels[r.method]!).slice(2, 4)).toEqual([Number(r.n), Number(r.amount) / 100]);
+    const received = rows.reduce((s, r) => s + Number(r.amount), 0);
+    expect(rowOf(wb.getWorksheet('概要 Summary')!, '当日收款 Received')[4]).toBe(received / 100);
+    const pdf = await pdfText(await get(`daily.pdf?date=${today()}`));
+    expect(pdf.raw).toContain('银行卡 Bank card');
+    expect(pdf.flat).toContain(
+      `合计Totalreceived¥${(received / 100).toLocaleString('en', { minimumFractionDigits: 2 })}`,
+    );
   });
 
   it('the project-local day: a sale at 23:59 is that day, one at 00:01 the next', async () => {

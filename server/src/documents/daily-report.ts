@@ -161,8 +161,12 @@ export async function renderDailyReport(input: DailyReportInput, fonts: CjkFont)
   flow.y += mm(15);
 
   const w = flow.width;
+  // Sections are numbered as printed (the team section is left out when the project has no teams).
+  const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八'];
+  let section = 0;
+  const numbered = (title: string): string => `${NUMERALS[section++]}、${title}`;
   const breakdown = (title: string, label: string, lines: BreakdownLine[], people = false): void => {
-    sectionTitle(flow, title, mm(16));
+    sectionTitle(flow, numbered(title), mm(16));
     if (lines.length === 0) {
       none(flow);
       return;
@@ -200,17 +204,17 @@ export async function renderDailyReport(input: DailyReportInput, fonts: CjkFont)
       zebra: true,
     });
   };
-  breakdown('一、各楼栋 By building', '楼栋 Building', input.byBuilding);
-  breakdown('二、各户型 By layout', '户型 Layout', input.byLayout);
+  breakdown('各楼栋 By building', '楼栋 Building', input.byBuilding);
+  breakdown('各户型 By layout', '户型 Layout', input.byLayout);
   breakdown(
-    '三、置业顾问 By consultant',
+    '置业顾问 By consultant',
     '顾问 Consultant（团队 team）',
     input.byConsultant.map((c) => ({ ...c, name: c.team ? `${c.name}（${c.team}）` : c.name })),
     true,
   );
-  if (input.byTeam.length > 0) breakdown('四、团队 By team', '团队 Team', input.byTeam, true);
+  if (input.byTeam.length > 0) breakdown('团队 By team', '团队 Team', input.byTeam, true);
 
-  sectionTitle(flow, '五、当日收款 Money received by method', mm(16));
+  sectionTitle(flow, numbered('当日收款 Money received by method'), mm(16));
   if (input.money.byMethod.length === 0) none(flow);
   else {
     const methodWidth = w * 0.4;
@@ -231,7 +235,7 @@ export async function renderDailyReport(input: DailyReportInput, fonts: CjkFont)
     });
   }
 
-  sectionTitle(flow, `六、退房与换房 Cancellations and changes（${input.closed.length}）`, mm(16));
+  sectionTitle(flow, numbered(`退房与换房 Cancellations and changes（${input.closed.length}）`), mm(16));
   if (input.closed.length === 0) none(flow);
   else
     drawTable(flow, {
@@ -258,7 +262,7 @@ export async function renderDailyReport(input: DailyReportInput, fonts: CjkFont)
 
   sectionTitle(
     flow,
-    `七、当日要事 Notable events（${input.events.length}${input.eventsTruncated ? '+' : ''}）`,
+    numbered(`当日要事 Notable events（${input.events.length}${input.eventsTruncated ? '+' : ''}）`),
     mm(14),
   );
   if (input.events.length === 0) none(flow);
