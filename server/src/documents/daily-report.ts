@@ -21,7 +21,7 @@ import {
   write,
 } from './paper.js';
 import { createDocument, formatProjectTime, mm, toBuffer } from './pdf.js';
-import { percent, printedAtText, reportFooter, type ReportEnvelope } from './report-paper.js';
+import { percent, printedAtText, rehearsalTag, reportFooter, type ReportEnvelope } from './report-paper.js';
 
 /** Count, gross area (m²) and amount (fen) of a set of subscriptions. */
 export interface Tally {
@@ -110,6 +110,7 @@ export async function renderDailyReport(input: DailyReportInput, fonts: CjkFont)
   put(doc, `${input.project.name} ${input.project.nameEn}`, flow.left, top, { size: 10, bold: true, color: INK.muted });
   put(doc, `销售日报 ${input.date}`, flow.left, top + mm(5.5), { size: 20, bold: true });
   put(doc, 'DAILY SALES REPORT', flow.left, top + mm(14.5), { size: 9, characterSpacing: 2.5, color: INK.muted });
+  rehearsalTag(doc, input, flow.right, top + mm(5.5));
   flow.y = top + mm(20);
   doc.save().rect(flow.left, flow.y, flow.width, 1.4).fill(INK.head).restore();
   flow.y += mm(3);

@@ -7,7 +7,7 @@ import type { StoredUnitStatus } from '@kaipan/shared';
 import type { CjkFont } from './fonts.js';
 import { drawTable, Flow, formatFen, INK, put, type Row, sectionTitle } from './paper.js';
 import { createDocument, mm, toBuffer } from './pdf.js';
-import { printedAtText, reportFooter, type ReportEnvelope, statusLabel } from './report-paper.js';
+import { printedAtText, rehearsalTag, reportFooter, type ReportEnvelope, statusLabel } from './report-paper.js';
 
 export interface PriceListUnit {
   code: string;
@@ -60,6 +60,7 @@ export async function renderPriceList(input: PriceListInput, fonts: CjkFont): Pr
     flow.y + mm(12.5),
     { size: 8, color: INK.muted },
   );
+  rehearsalTag(doc, input, flow.right, flow.y + mm(4.5));
   flow.y += mm(18);
 
   const fractions = [0.1, 0.06, 0.13, 0.09, 0.09, 0.1, 0.13, 0.13, 0.08, 0.09];

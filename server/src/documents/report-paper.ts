@@ -7,7 +7,7 @@
  * Pure: no I/O, no clock.
  */
 import { formatAuditValue, STATUS_COLORS, type StoredUnitStatus } from '@kaipan/shared';
-import { formatProjectTime, mm, type Pdf } from './pdf.js';
+import { formatProjectTime, mm, type Pdf, REHEARSAL_MARK } from './pdf.js';
 import { clip, type Flow, hline, INK, put } from './paper.js';
 
 /** Identity of one printed report. */
@@ -99,7 +99,7 @@ export const STATUS_LOOK: Readonly<Record<StoredUnitStatus, StatusLook>> = {
 export function statusBox(doc: Pdf, status: StoredUnitStatus, x: number, y: number, w: number, h: number): void {
   const look = STATUS_LOOK[status];
   doc.save();
-  doc.rect(x, y, w, h).fill(look.tint);
+  doc.fillOpacity(0.78).rect(x, y, w, h).fill(look.tint).fillOpacity(1);
   doc.rect(x, y, w, h).clip();
   doc.lineWidth(0.35).strokeColor('#9ca3af').strokeOpacity(0.75);
   const step = mm(2.2);
@@ -140,4 +140,18 @@ export function wan(fen: number): string {
 /** 61.5% */
 export function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/**
+ * A rehearsal's mark in the report's header, in red: a full grid or table covers most of the page's
+ * watermark (drawn under the content), and a rehearsal's 销控表 must never pass for the real one.
+ */
+export function rehearsalTag(doc: Pdf, env: ReportEnvelope, right: number, y: number): void {
+  if (!env.project.rehearsal) return;
+  put(doc, `${REHEARSAL_MARK} · 非真实销售 Not the real sale`, right, y, {
+    size: 9,
+    bold: true,
+    color: INK.red,
+    align: 'right',
+  });
 }

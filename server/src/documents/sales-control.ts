@@ -15,6 +15,7 @@ import {
   PRINT_STATUS_ORDER,
   percent,
   printedAtText,
+  rehearsalTag,
   reportFooter,
   type ReportEnvelope,
   STATUS_LOOK,
@@ -143,6 +144,7 @@ function drawPageHeader(flow: Flow, input: SalesControlInput, b: GridBuilding, p
     { size: 8.5, bold: true },
   );
   drawLegend(doc, flow.right, top);
+  rehearsalTag(doc, input, flow.right, top + mm(12.5));
   flow.y = top + mm(24);
 }
 
@@ -231,7 +233,8 @@ function drawCell(doc: Pdf, u: GridUnit, x: number, y: number, w: number, h: num
   const look = STATUS_LOOK[u.status];
   const barH = mm(3.1);
   // Tint behind the text, the pattern in a strip at the right edge: lines never run through the text.
-  doc.save().rect(x, y, w, h).fill(look.tint).restore();
+  // Slightly translucent: a rehearsal's watermark, drawn under the page, still shows through the grid.
+  doc.save().fillOpacity(0.78).rect(x, y, w, h).fill(look.tint).restore();
   const strip = Math.min(mm(6), w * 0.2);
   statusBox(doc, u.status, x + w - strip, y + barH, strip, h - barH);
   doc
@@ -285,6 +288,7 @@ function drawSummary(flow: Flow, input: SalesControlInput): void {
     color: INK.muted,
   });
   drawLegend(doc, flow.right, flow.y);
+  rehearsalTag(doc, input, flow.right, flow.y + mm(12.5));
   flow.y += mm(20);
   sectionTitle(flow, '各楼栋 By building');
   const statusCols = PRINT_STATUS_ORDER.map((s) => `${statusLabel(s).zh}\n${statusLabel(s).en}`);
