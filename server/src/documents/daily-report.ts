@@ -58,7 +58,10 @@ export interface DailyReport {
   byLayout: BreakdownLine[];
   byConsultant: Array<BreakdownLine & { team: string | null }>;
   byTeam: BreakdownLine[];
-  /** Money received that day by method (voided payments excluded), and refunds paid. */
+  /**
+   * Money received that day by method (voided payments excluded), and refunds paid. `received` leaves
+   * out 诚意金转入 CONVERSION lines: no money moves (it was received as 诚意金, maybe another day).
+   */
   money: {
     byMethod: Array<{ method: string; zh: string; en: string; count: number; amount: number }>;
     received: number;
@@ -221,9 +224,17 @@ export async function renderDailyReport(input: DailyReportInput, fonts: CjkFont)
     const methodWidth = w * 0.4;
     const rows: Row[] = input.money.byMethod.map((m) => [
       // 银行卡 / 微信支付 never break inside a word (the day-end's 银行/卡).
-      unbrokenWords(doc, [m.zh, m.en], ' ', methodWidth, { size: 8.5 }),
+      unbrokenWords(
+        doc,
+        [m.zh, m.en, ...(m.method === 'CONVERSION' ? ['（不计入收款 not new money）'] : [])],
+        ' ',
+        methodWidth,
+        {
+          size: 8.5,
+        },
+      ),
       String(m.count),
-      formatFen(m.amount),
+      m.method === 'CONVERSION' ? { text: formatFen(m.amount), color: INK.muted } : formatFen(m.amount),
     ]);
     rows.push([{ text: '合计 Total received', bold: true }, '', { text: formatFen(input.money.received), bold: true }]);
     if (input.money.refunds) rows.push(['退款 Refunds paid', '', formatFen(-input.money.refunds)]);

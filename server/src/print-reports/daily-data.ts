@@ -5,7 +5,8 @@
  *   (`replacesId` null), whatever became of them later — a same-day 退房 is also counted as cancelled;
  * - cancelled / changed that day = subscriptions closed (`closedAt`) in the day as CANCELLED / CHANGED;
  * - cumulative = subscriptions live at the end of the day: created before it ended and not closed by then;
- * - money = payment lines of payments made in the day and not voided; REFUND payments counted apart.
+ * - money = payment lines of payments made in the day and not voided; REFUND payments counted apart;
+ *   received = every line but 诚意金转入 CONVERSION (no money moves: it was received as 诚意金).
  */
 import { auditSentence, personView, zonedDayWindow } from '@kaipan/shared';
 import type { UserPrincipal } from '../domain/principal.js';
@@ -194,8 +195,9 @@ export async function loadDailyReport(
       refunds += toNumber(p.amount);
       continue;
     }
-    received += toNumber(p.amount);
     for (const l of p.lines) {
+      // 诚意金转入 moves no money: the sincerity deposit was received when it was paid.
+      if (l.method !== 'CONVERSION') received += toNumber(l.amount);
       const m = byMethod.get(l.method) ?? { count: 0, amount: 0 };
       m.count += 1;
       m.amount += toNumber(l.amount);
