@@ -50,6 +50,12 @@ export const PERMISSIONS = {
    * consultant or cashier is a party to the disputes it settles and reads their own records elsewhere.
    */
   readAudit: { roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'], devices: [], refusal: 'AUDIT_READER_REQUIRED' },
+  /**
+   * Read the reports and exports of the sale (销控表, 价目表, 日报, sales and finance reports): the people
+   * who run and account for the launch. Reports total every deal and payment, so not consultants,
+   * cashiers or viewers.
+   */
+  readReports: { roles: ['ADMIN', 'MANAGER', 'FINANCE'], devices: [], refusal: 'REPORT_READER_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

@@ -56,3 +56,38 @@ export function formatZonedDateTime(
   const time = `${w.hour}:${w.minute}${options.seconds ? `:${w.second}` : ''}`;
   return `${w.year}-${w.month}-${w.day} ${time}`;
 }
+
+/** Offset of the zone from UTC at an instant, in ms (wall clock − UTC). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const w = wallClock(at, timeZone);
+  const asUtc = Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second);
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant of a wall-clock midnight (00:00 of YYYY-MM-DD) in the zone. */
+function zonedMidnight(date: string, timeZone: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new RangeError(`Invalid date "${date}"`);
+  const guess = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!);
+  // Two passes: the offset at the guess, then at the corrected instant (a DST change near midnight).
+  const first = guess - zoneOffsetMs(guess, timeZone);
+  return new Date(guess - zoneOffsetMs(first, timeZone));
+}
+
+/**
+ * A project-local calendar day (YYYY-MM-DD) as the UTC instants [from, to): what "the day" of a
+ * 日报 covers. Throws RangeError for a malformed date or an unknown zone.
+ */
+export function zonedDayWindow(date: string, timeZone: string): { from: Date; to: Date } {
+  const from = zonedMidnight(date, timeZone);
+  const next = new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10) + 1))
+    .toISOString()
+    .slice(0, 10);
+  return { from, to: zonedMidnight(next, timeZone) };
+}
+
+/** The project-local calendar date (YYYY-MM-DD) of an instant. */
+export function zonedDate(at: Date | string | number, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  return `${w.year}-${w.month}-${w.day}`;
+}

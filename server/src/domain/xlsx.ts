@@ -25,14 +25,22 @@ export function styleHeaderRow(row: ExcelJS.Row): void {
   });
 }
 
-/** A workbook of one sheet: header, rows (text cells wrap), frozen header and auto-filter. */
-export async function writeSheet(sheet: {
+/** A table sheet: its name, columns and rows of text and numbers. */
+export interface TableSheet {
   name: string;
   columns: readonly SheetColumnSpec[];
   rows: readonly (readonly (string | number)[])[];
-}): Promise<Buffer> {
+}
+
+/** An empty workbook (exceljs loaded on first use). */
+export async function newWorkbook(): Promise<ExcelJS.Workbook> {
   const workbook = new (await excel()).Workbook();
   workbook.creator = 'Kaipan';
+  return workbook;
+}
+
+/** Adds a table sheet: header, rows (text cells wrap), frozen header and auto-filter. */
+export function addTableSheet(workbook: ExcelJS.Workbook, sheet: TableSheet): ExcelJS.Worksheet {
   const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = sheet.columns.map((c) => ({
     header: c.header,
@@ -42,5 +50,16 @@ export async function writeSheet(sheet: {
   styleHeaderRow(ws.getRow(1));
   for (const row of sheet.rows) ws.addRow([...row]);
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
+  return ws;
+}
+
+export async function toXlsxBuffer(workbook: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+}
+
+/** A workbook of one sheet: header, rows (text cells wrap), frozen header and auto-filter. */
+export async function writeSheet(sheet: TableSheet): Promise<Buffer> {
+  const workbook = await newWorkbook();
+  addTableSheet(workbook, sheet);
+  return toXlsxBuffer(workbook);
 }

@@ -6,12 +6,15 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '@kaipan/shared';
 import type { AgreementDocumentInput } from '../documents/agreement.js';
 import type { FontOptions } from '../documents/fonts.js';
+import type { DailyReportInput } from '../documents/daily-report.js';
 import type { DayEndDocumentInput } from '../documents/day-end.js';
 import type { DisputePackInput } from '../documents/dispute-pack.js';
 import type { LotteryResultInput } from '../documents/lottery-result.js';
+import type { PriceListInput } from '../documents/price-list.js';
 import type { PurchasePlanDocumentInput } from '../documents/purchase-plan.js';
 import type { QueueTicketInput } from '../documents/queue-ticket.js';
 import type { ReceiptDocumentInput } from '../documents/receipt.js';
+import type { SalesControlInput } from '../documents/sales-control.js';
 
 /** A verifiable document (docs/documents.md): receipt, agreement, purchase plan or day-end. */
 export type DocumentRenderJob =
@@ -21,10 +24,17 @@ export type DocumentRenderJob =
   | { kind: 'day-end'; input: DayEndDocumentInput }
   | { kind: 'dispute-pack'; input: DisputePackInput };
 
-/** What to draw: a queue ticket, a lottery result (A4, rendered on demand for the public), or a document. */
+/** A print-ready report (docs/reports-print.md): rendered on request, stored nowhere. */
+export type ReportRenderJob =
+  | { kind: 'sales-control'; input: SalesControlInput }
+  | { kind: 'price-list'; input: PriceListInput }
+  | { kind: 'daily-report'; input: DailyReportInput };
+
+/** What to draw: a queue ticket, a lottery result (A4, rendered on demand for the public), a report or a document. */
 export type RenderJob =
   | { kind: 'queue-ticket'; input: QueueTicketInput }
   | { kind: 'lottery-result'; input: LotteryResultInput }
+  | ReportRenderJob
   | DocumentRenderJob;
 
 export type RenderRequest = RenderJob & {
@@ -58,6 +68,10 @@ export class RenderPool {
 
   renderLotteryResult(input: LotteryResultInput): Promise<Buffer> {
     return this.render({ kind: 'lottery-result', input });
+  }
+
+  renderReport(job: ReportRenderJob): Promise<Buffer> {
+    return this.render(job);
   }
 
   renderDocument(job: DocumentRenderJob): Promise<Buffer> {

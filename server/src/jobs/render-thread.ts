@@ -6,13 +6,16 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '@kaipan/shared';
 import { renderAgreement } from '../documents/agreement.js';
+import { renderDailyReport } from '../documents/daily-report.js';
 import { renderDayEnd } from '../documents/day-end.js';
 import { renderDisputePack } from '../documents/dispute-pack.js';
 import { renderWithFonts, resolveCjkFonts, type CjkFont } from '../documents/fonts.js';
 import { renderLotteryResult } from '../documents/lottery-result.js';
+import { renderPriceList } from '../documents/price-list.js';
 import { renderPurchasePlan } from '../documents/purchase-plan.js';
 import { renderQueueTicket } from '../documents/queue-ticket.js';
 import { renderReceipt } from '../documents/receipt.js';
+import { renderSalesControl } from '../documents/sales-control.js';
 import type { RenderJob, RenderRequest, RenderResponse } from './render-pool.js';
 
 function draw(job: RenderJob, fonts: CjkFont): Promise<Buffer> {
@@ -31,6 +34,12 @@ function draw(job: RenderJob, fonts: CjkFont): Promise<Buffer> {
       return renderDayEnd(job.input, fonts);
     case 'dispute-pack':
       return renderDisputePack(job.input, fonts);
+    case 'sales-control':
+      return renderSalesControl(job.input, fonts);
+    case 'price-list':
+      return renderPriceList(job.input, fonts);
+    case 'daily-report':
+      return renderDailyReport(job.input, fonts);
   }
 }
 

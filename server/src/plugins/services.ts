@@ -24,6 +24,7 @@ export const servicesPlugin = fp(
       await services.audit.close();
       await services.lottery.close();
       await services.docs.close();
+      await services.printReports.close();
     });
   },
   { name: 'services', dependencies: ['config', 'redis', 'postgres'] },

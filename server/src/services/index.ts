@@ -48,6 +48,7 @@ import { PairingService } from './pairing-service.js';
 import { ProjectService } from './project-service.js';
 import { PermitService } from './permit-service.js';
 import { RehearsalService } from './rehearsal-service.js';
+import { PrintReportService } from '../print-reports/print-report-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -123,6 +124,8 @@ export interface Services {
   permits: PermitService;
   /** Rehearsals 演练: copy a project, reset it to the copy (docs/setup.md "Rehearsal"). */
   rehearsals: RehearsalService;
+  /** Print-ready reports 销控表 / 价目表 / 日报 as PDF and XLSX (docs/reports-print.md; close on shutdown). */
+  printReports: PrintReportService;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -231,5 +234,14 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     projectSetup: new ProjectService(db, directory, keeper, pricing, projects),
     permits: new PermitService(db, directory),
     rehearsals: new RehearsalService(db, directory, mirror, keeper, pricing, membershipFeed, projects, log),
+    printReports: new PrintReportService(
+      db,
+      directory,
+      async (projectId) => {
+        const head = await auditChain.headForPrint(projectId);
+        return { reference: head.reference, hash: head.hash, events: head.events };
+      },
+      config.fonts,
+    ),
   };
 }

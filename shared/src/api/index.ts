@@ -17,6 +17,7 @@ import { firstRunApi } from './first-run.js';
 import { lotteryApi } from './lottery.js';
 import { membersApi } from './members.js';
 import { pricingApi } from './pricing.js';
+import { printReportsApi } from './print-reports.js';
 import { projectsApi } from './projects.js';
 import { queueApi } from './queue.js';
 import { registrationsApi } from './registrations.js';
@@ -35,6 +36,7 @@ export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export * from './buildings.js';
 export * from './audit.js';
+export * from './print-reports.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -60,6 +62,7 @@ export const API = {
   cashier: cashierApi,
   auditChain: auditChainApi,
   audit: auditApi,
+  printReports: printReportsApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

@@ -17,6 +17,7 @@ import { firstRunHandlers } from './first-run.js';
 import { lotteryHandlers } from './lottery.js';
 import { memberHandlers } from './members.js';
 import { pricingHandlers } from './pricing.js';
+import { printReportHandlers } from './print-reports.js';
 import { projectHandlers } from './projects.js';
 import { queueHandlers } from './queue.js';
 import { registrationHandlers } from './registrations.js';
@@ -60,5 +61,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     cashier: cashierHandlers(services),
     auditChain: auditChainHandlers(services),
     audit: auditHandlers(services),
+    printReports: printReportHandlers(services),
   };
 }
