@@ -381,6 +381,23 @@ describe('a practice launch and its reset', () => {
     real = await realState();
   });
 
+  it("watermarks the manager's sample 认购书 of a rehearsal too; the real project's sample stays plain", async () => {
+    const sampleText = async (projectId: string): Promise<string> => {
+      const res = await fetch(`${server.url}/api/projects/${projectId}/agreement/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.manager}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ terms: '', signingDays: 7 }),
+      });
+      expect(res.status).toBe(200);
+      const file = path.join(tmp, `sample-${projectId}.pdf`);
+      await fs.writeFile(file, Buffer.from(await res.arrayBuffer()));
+      const { stdout } = await run('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-']);
+      return stdout.replace(/\s+/g, '');
+    };
+    expect(await sampleText(rehearsal.id)).toContain('演练REHEARSAL');
+    expect(await sampleText(source)).not.toContain('REHEARSAL');
+  });
+
   it('is refused on a real project (NOT_A_REHEARSAL) and to consultants', async () => {
     const refused = await call('POST', `/api/projects/${source}/rehearsal/reset`, token.manager, {});
     expect(refused.status).toBe(409);

@@ -17,6 +17,7 @@ import { toAuditRow } from '../services/audit.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 import { lockEditableProject } from '../services/editable-project.js';
 import { sampleAgreement } from './samples.js';
+import { rehearsalMark } from './loaders/context.js';
 import { PAYEE_SELECT, payeeOf } from '../domain/payee.js';
 
 export class AgreementSettingsStore {
@@ -82,7 +83,7 @@ export class AgreementSettingsStore {
     if (!canManage(principal)) throw new AppError('FORBIDDEN', 'Only managers preview the agreement terms.');
     const p = await this.db.project.findUnique({
       where: { id: projectId },
-      select: { name: true, nameEn: true, timezone: true, ...PAYEE_SELECT },
+      select: { name: true, nameEn: true, timezone: true, rehearsalOfId: true, ...PAYEE_SELECT },
     });
     if (!p) throw new AppError('NOT_FOUND', 'Project not found.');
     const terms = body.terms.replace(/\r\n?/g, '\n').trim() || DEFAULT_AGREEMENT_TERMS;
@@ -97,7 +98,7 @@ export class AgreementSettingsStore {
       renderedAt: at,
       voided: false,
       sample: true,
-      project: { name: p.name, nameEn: p.nameEn, timezone: p.timezone, payee: payeeOf(p) },
+      project: { name: p.name, nameEn: p.nameEn, timezone: p.timezone, payee: payeeOf(p), ...rehearsalMark(p) },
       subscriptionId: 'sample',
       subscribedAt: at,
       breakdown: base.breakdown ? { ...base.breakdown, at } : null,
