@@ -50,6 +50,12 @@ export const PERMISSIONS = {
    * consultant or cashier is a party to the disputes it settles and reads their own records elsewhere.
    */
   readAudit: { roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'], devices: [], refusal: 'AUDIT_READER_REQUIRED' },
+  /**
+   * Read and export the sales reports (deals with their prices, payments, channels, performance,
+   * stock): managers and finance. Buyer contact columns still go through the privacy rule (finance:
+   * masked phones). Cashiers read their own money elsewhere; consultants and viewers see no reports.
+   */
+  readReports: { roles: ['ADMIN', 'MANAGER', 'FINANCE'], devices: [], refusal: 'REPORT_READER_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

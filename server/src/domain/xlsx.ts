@@ -25,11 +25,13 @@ export function styleHeaderRow(row: ExcelJS.Row): void {
   });
 }
 
-/** A workbook of one sheet: header, rows (text cells wrap), frozen header and auto-filter. */
+/** A workbook of one sheet: header, rows (text cells wrap), frozen header and auto-filter; a bold totals row last. */
 export async function writeSheet(sheet: {
   name: string;
   columns: readonly SheetColumnSpec[];
   rows: readonly (readonly (string | number)[])[];
+  /** The totals row under the data (reports: its sums equal the rows' and the database's). */
+  totals?: readonly (string | number)[];
 }): Promise<Buffer> {
   const workbook = new (await excel()).Workbook();
   workbook.creator = 'Kaipan';
@@ -41,6 +43,13 @@ export async function writeSheet(sheet: {
   }));
   styleHeaderRow(ws.getRow(1));
   for (const row of sheet.rows) ws.addRow([...row]);
+  if (sheet.totals) {
+    const totals = ws.addRow([...sheet.totals]);
+    totals.font = { bold: true };
+    totals.eachCell((cell) => {
+      cell.border = { top: { style: 'thin' } };
+    });
+  }
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
   return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
 }

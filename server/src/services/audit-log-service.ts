@@ -54,7 +54,20 @@ export class AuditLogService {
 
   /** The filtered log as XLSX, in `lang`: one row per event, newest first. */
   async exportXlsx(principal: Principal, projectId: string, filter: AuditFilter, lang: Locale): Promise<SheetFile> {
-    const view = await this.readerView(principal, projectId);
+    return this.exportXlsxAs(await this.readerView(principal, projectId), projectId, filter, lang);
+  }
+
+  /**
+   * The export as a reader with `view` of buyers sees it — for a report job, which runs in the worker
+   * after the request was authorized (the view was decided then: readerViewOf).
+   */
+  async exportXlsxAs(
+    view: PersonView,
+    projectId: string,
+    filter: AuditFilter,
+    lang: Locale,
+    progress: (percent: number) => Promise<void> = async () => undefined,
+  ): Promise<SheetFile & { rows: number }> {
     const [rows, catalog] = await Promise.all([
       this.db.auditEvent.findMany({
         where: await this.whereOf(projectId, filter),
@@ -64,7 +77,9 @@ export class AuditLogService {
       this.directory.getCatalog(projectId),
     ]);
     const tz = catalog.catalog.project.timezone;
+    await progress(30);
     const entries = await toAuditEntries(this.db, this.directory, projectId, rows, view);
+    await progress(60);
     const en = lang === 'en';
     const columns: SheetColumnSpec[] = [
       { header: en ? `Time (${tz})` : `时间（${tz}）`, width: 21 },
@@ -95,6 +110,7 @@ export class AuditLogService {
       fileName: `${en ? 'audit-log' : '操作日志'}-${catalog.catalog.project.code}-${stamp}.xlsx`,
       contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       body,
+      rows: entries.length,
     };
   }
 
@@ -106,7 +122,7 @@ export class AuditLogService {
   }
 
   /** The reader's view of buyers in this project (the gate let only audit readers in). */
-  private async readerView(principal: Principal, projectId: string): Promise<PersonView> {
+  async readerView(principal: Principal, projectId: string): Promise<PersonView> {
     await this.directory.assertAccess(principal, projectId);
     if (principal.kind !== 'user' || !isAllowedIn(principal, 'readAudit', projectId))
       throw new AppError('FORBIDDEN', 'Only managers, finance and viewers read the audit log.');

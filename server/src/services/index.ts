@@ -48,6 +48,8 @@ import { PairingService } from './pairing-service.js';
 import { ProjectService } from './project-service.js';
 import { PermitService } from './permit-service.js';
 import { RehearsalService } from './rehearsal-service.js';
+import { ReportJobs } from '../reports/report-jobs.js';
+import { ReportService } from '../reports/report-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -123,6 +125,9 @@ export interface Services {
   permits: PermitService;
   /** Rehearsals 演练: copy a project, reset it to the copy (docs/setup.md "Rehearsal"). */
   rehearsals: RehearsalService;
+  /** Reports 统计报表 and their jobs: the BullMQ `reports` producer and the finished files (docs/reports.md). */
+  reports: ReportService;
+  reportJobs: ReportJobs;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -175,6 +180,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const devices = new DeviceService(db, directory, deviceRegistry);
   const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
   const buildings = new BuildingService(db, keeper, directory, dealEvents, log);
+  const auditLog = new AuditLogService(db, directory);
+  const reportJobs = new ReportJobs(config.redisUrl, config.redisPrefix, redis, log);
   return {
     mirror,
     projects,
@@ -209,7 +216,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     ),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
-    auditLog: new AuditLogService(db, directory),
+    auditLog,
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),
@@ -231,5 +238,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     projectSetup: new ProjectService(db, directory, keeper, pricing, projects),
     permits: new PermitService(db, directory),
     rehearsals: new RehearsalService(db, directory, mirror, keeper, pricing, membershipFeed, projects, log),
+    reports: new ReportService(db, directory, auditLog, reportJobs),
+    reportJobs,
   };
 }
