@@ -62,7 +62,7 @@ export async function paymentsReport(ctx: ReportContext): Promise<ReportTable> {
            p.converted_from_id, p.note, r.label AS receipt, r.status::text AS receipt_status,
            cu.display_name AS cashier, u.code AS unit_code, reg.number AS registration_no,
            coalesce((SELECT json_agg(json_build_object('method', l.method, 'amount', l.amount, 'reference', l.reference)
-                     ORDER BY l.id) FROM payment_lines l WHERE l.payment_id = p.id), '[]'::json) AS lines
+                     ORDER BY l.method, l.amount DESC) FROM payment_lines l WHERE l.payment_id = p.id), '[]'::json) AS lines
     FROM payments p
     JOIN users cu ON cu.id = p.cashier_id
     LEFT JOIN receipts r ON r.payment_id = p.id
