@@ -174,6 +174,8 @@ beforeAll(async () => {
     // A pairing code as a screen shows it (none waiting: allowed callers get PAIRING_EXPIRED).
     code: 'ABCDEFGH',
     jobId: `current-${ZERO}`,
+    // A report's kind (the path names it).
+    kind: 'stock',
     cashierId: (await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } })).id,
   });
 }, 180_000);
@@ -288,6 +290,7 @@ const BODY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'pricing.replaceDiscount': () => ({ rateBp: 100 }),
   'cashier.recordPayment': () => ({ kind: 'DEPOSIT', subscriptionId: ids.subscriptionId }),
   'queue.takeTicket': () => ({ phone: FIELD_VALUES.phone!() }),
+  'reports.startAuditJob': () => ({ action: 'unit.lock' }),
 };
 
 /** Query fields a schema's pattern needs (the audit log's `action` filter is an action's code). */

@@ -50,7 +50,7 @@ export const reportQuerySchema = z
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 export const reportKindParamsSchema = z.strictObject({ projectId: idSchema, kind: z.enum(REPORT_KINDS) });
-export const reportJobParamsSchema = z.strictObject({ projectId: idSchema, jobId: idSchema });
+export const reportJobParamsSchema = z.strictObject({ projectId: idSchema, reportJobId: idSchema });
 
 export const REPORT_JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
 
@@ -112,7 +112,7 @@ export const reportsApi = {
   }),
   job: defineRoute({
     method: 'GET',
-    path: '/api/projects/:projectId/report-jobs/:jobId',
+    path: '/api/projects/:projectId/report-jobs/:reportJobId',
     summary: 'A report job: state, progress and, when done, the download URL. Only its requester reads it.',
     access: 'staff',
     params: reportJobParamsSchema,
@@ -121,7 +121,7 @@ export const reportsApi = {
   }),
   jobFile: defineRoute({
     method: 'GET',
-    path: '/api/projects/:projectId/report-jobs/:jobId/file',
+    path: '/api/projects/:projectId/report-jobs/:reportJobId/file',
     summary:
       'The file of a finished report job (any server process answers: files are kept in Redis for an hour). CONFLICT while it runs.',
     access: 'staff',

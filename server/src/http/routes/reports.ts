@@ -13,8 +13,8 @@ export function reportHandlers(services: Services): Handlers<typeof API.reports>
       reply.code(202).send(await reports.startJob(principal, params.projectId, params.kind, body)),
     startAuditJob: async ({ principal, params, body, reply }) =>
       reply.code(202).send(await reports.startAuditJob(principal, params.projectId, body)),
-    job: ({ principal, params }) => reports.job(principal, params.projectId, params.jobId),
+    job: ({ principal, params }) => reports.job(principal, params.projectId, params.reportJobId),
     jobFile: async ({ principal, params, reply }) =>
-      sendFile(reply, await reports.jobFile(principal, params.projectId, params.jobId)),
+      sendFile(reply, await reports.jobFile(principal, params.projectId, params.reportJobId)),
   };
 }
