@@ -48,6 +48,8 @@ export const reportQuerySchema = z
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'from must not be after to', path: ['to'] });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
+/** What a client sends (lang may be left out). */
+export type ReportQueryInput = z.input<typeof reportQuerySchema>;
 
 export const reportKindParamsSchema = z.strictObject({ projectId: idSchema, kind: z.enum(REPORT_KINDS) });
 export const reportJobParamsSchema = z.strictObject({ projectId: idSchema, reportJobId: idSchema });
