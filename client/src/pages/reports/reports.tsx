@@ -12,10 +12,10 @@ import { api, downloadFile } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { fromZonedInput } from '../../lib/zoned-time';
 import { createCatalog } from '../../stores/catalog';
-import { projectRole } from '../../stores/project-roles';
+import { isManager, projectRole } from '../../stores/project-roles';
 import { AppHeader } from '../../components/app-header';
 import { EmptyState, Spinner } from '../../components/ui';
-import { REPORT_LIST, type ReportEntry, type ReportFilterValues } from './report-list';
+import { REPORT_LIST, type ReportEntry, type ReportFilterName, type ReportFilterValues } from './report-list';
 import './reports.css';
 
 /** How often a running job is polled, ms. */
@@ -46,12 +46,14 @@ export default function ReportsPage(props: { projectId: string; user: UserInfo }
       const r0 = role();
       return r0 ? isPermitted(r.access, { kind: 'user', role: r0 }) : false;
     });
-  // Consultants to filter by: the project's members (managers may list them; for finance the list
-  // is refused and the filter is simply not offered).
+  // Consultants to filter by: the project's members, which managers may list (finance filters by
+  // days and building only; asking would be refused).
   const members = createLoad(
-    () => props.projectId,
+    () => isManager(props.user, props.projectId) && props.projectId,
     (id) => api.members(id),
   );
+  /** A filter is offered when some report the reader may run honours it. */
+  const offers = (name: ReportFilterName): boolean => reports().some((r) => r.filters.includes(name));
   const sellers = () => (members.value()?.members ?? []).filter((m) => m.role === 'CONSULTANT' || m.role === 'MANAGER');
 
   const [from, setFrom] = createSignal('');
@@ -174,16 +176,18 @@ export default function ReportsPage(props: { projectId: string; user: UserInfo }
             <span class="field__label">{t('reports.to')}</span>
             <input class="input" type="date" value={to()} onInput={(e) => setTo(e.currentTarget.value)} />
           </label>
-          <label class="field">
-            <span class="field__label">{t('reports.building')}</span>
-            <select class="input" value={buildingId()} onChange={(e) => setBuildingId(e.currentTarget.value)}>
-              <option value="">{t('reports.all')}</option>
-              <For each={catalog.ready()?.buildings ?? []}>
-                {(b) => <option value={b.id}>{locale() === 'en' ? b.nameEn || b.name : b.name}</option>}
-              </For>
-            </select>
-          </label>
-          <Show when={sellers().length > 0}>
+          <Show when={offers('building')}>
+            <label class="field">
+              <span class="field__label">{t('reports.building')}</span>
+              <select class="input" value={buildingId()} onChange={(e) => setBuildingId(e.currentTarget.value)}>
+                <option value="">{t('reports.all')}</option>
+                <For each={catalog.ready()?.buildings ?? []}>
+                  {(b) => <option value={b.id}>{locale() === 'en' ? b.nameEn || b.name : b.name}</option>}
+                </For>
+              </select>
+            </label>
+          </Show>
+          <Show when={offers('consultant') && sellers().length > 0}>
             <label class="field">
               <span class="field__label">{t('reports.consultant')}</span>
               <select class="input" value={consultantId()} onChange={(e) => setConsultantId(e.currentTarget.value)}>
