@@ -296,7 +296,6 @@ const BODY_EXTRA: Record<string, () => Record<string, unknown>> = {
 /** Query fields a schema's pattern needs (the audit log's `action` filter is an action's code). */
 const QUERY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'audit.log': () => ({ action: 'unit.lock' }),
-  'audit.exportXlsx': () => ({ action: 'unit.lock' }),
 };
 
 /** Whole bodies for routes whose schema's rules a sample cannot meet (a pattern, "at least one of"). */

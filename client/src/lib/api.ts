@@ -417,18 +417,6 @@ export async function fetchAgreementSample(
   return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
 }
 
-/** The filtered audit log as XLSX, sentences in `lang`. */
-export async function downloadAuditLog(projectId: string, filter: AuditFilter, lang: Locale): Promise<DownloadedFile> {
-  const res = await sessionFetch(
-    'GET',
-    urlOf(API.audit.exportXlsx, { params: { projectId }, query: { ...filter, lang } }),
-  );
-  return {
-    blob: await res.blob(),
-    fileName: attachmentName(res.headers.get('content-disposition'), 'audit-log.xlsx'),
-  };
-}
-
 /** A file the server answers at `url` (a finished report job's download, or a report's direct GET). */
 export async function downloadFile(url: string, fallbackName: string, timeoutMs = 120_000): Promise<DownloadedFile> {
   const res = await sessionFetch('GET', url, undefined, timeoutMs);

@@ -100,7 +100,7 @@ export class ReportService {
     let rows: number;
     if (data.kind === 'audit') {
       const { lang, ...filter } = data.query;
-      ({ rows, ...file } = await this.auditLog.exportXlsxAs(view, data.projectId, filter, lang, progress));
+      ({ rows, ...file } = await this.auditLog.exportXlsx(view, data.projectId, filter, lang, progress));
     } else {
       ({ file, rows } = await this.build(data.kind, data.projectId, data.query, view, progress));
     }

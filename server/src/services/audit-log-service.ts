@@ -52,16 +52,12 @@ export class AuditLogService {
     };
   }
 
-  /** The filtered log as XLSX, in `lang`: one row per event, newest first. */
-  async exportXlsx(principal: Principal, projectId: string, filter: AuditFilter, lang: Locale): Promise<SheetFile> {
-    return this.exportXlsxAs(await this.readerView(principal, projectId), projectId, filter, lang);
-  }
-
   /**
-   * The export as a reader with `view` of buyers sees it — for a report job, which runs in the worker
-   * after the request was authorized (the view was decided then: readerViewOf).
+   * The filtered log as XLSX, in `lang`: one row per event, newest first — as a reader with `view` of
+   * buyers sees it. It runs as a report job (server/src/reports/) in the worker, after the request was
+   * authorized: the view was decided then.
    */
-  async exportXlsxAs(
+  async exportXlsx(
     view: PersonView,
     projectId: string,
     filter: AuditFilter,
@@ -122,7 +118,7 @@ export class AuditLogService {
   }
 
   /** The reader's view of buyers in this project (the gate let only audit readers in). */
-  async readerView(principal: Principal, projectId: string): Promise<PersonView> {
+  private async readerView(principal: Principal, projectId: string): Promise<PersonView> {
     await this.directory.assertAccess(principal, projectId);
     if (principal.kind !== 'user' || !isAllowedIn(principal, 'readAudit', projectId))
       throw new AppError('FORBIDDEN', 'Only managers, finance and viewers read the audit log.');

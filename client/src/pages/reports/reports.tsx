@@ -8,7 +8,8 @@ import { For, Match, Show, Switch, createSignal, onCleanup, type JSX } from 'sol
 import { isPermitted, type Locale, type ReportJob, type UserInfo } from '@kaipan/shared';
 import { entryText } from '@kaipan/web/i18n/runtime';
 import { createLoad } from '@kaipan/web/resource';
-import { api, downloadFile } from '../../lib/api';
+import { api, downloadFile, type DownloadedFile } from '../../lib/api';
+import { awaitReportFile, ReportJobFailed, saveFile } from '../../lib/report-jobs';
 import { describeError, locale, t } from '../../lib/i18n';
 import { fromZonedInput } from '../../lib/zoned-time';
 import { createCatalog } from '../../stores/catalog';
@@ -18,24 +19,12 @@ import { EmptyState, Spinner } from '../../components/ui';
 import { REPORT_LIST, type ReportEntry, type ReportFilterName, type ReportFilterValues } from './report-list';
 import './reports.css';
 
-/** How often a running job is polled, ms. */
-const POLL_MS = 700;
-
 /** A card's run: idle, working (with the job's progress), done (its file), or failed. */
 type RunState =
   | { step: 'idle' }
   | { step: 'working'; job: ReportJob | null }
-  | { step: 'done'; fileName: string; rows: number | null; url: string }
+  | { step: 'done'; file: DownloadedFile; rows: number | null }
   | { step: 'failed'; message: string };
-
-function saveBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export default function ReportsPage(props: { projectId: string; user: UserInfo }): JSX.Element {
   const catalog = createCatalog(props.projectId, api);
@@ -78,10 +67,9 @@ export default function ReportsPage(props: { projectId: string; user: UserInfo }
     setRuns({ ...runs(), [id]: state });
   };
   const runOf = (id: string): RunState => runs()[id] ?? { step: 'idle' };
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  onCleanup(() => {
-    for (const timer of timers) clearTimeout(timer);
-  });
+  // Leaving the page stops every poll.
+  const leaving = new AbortController();
+  onCleanup(() => leaving.abort());
 
   const startJob = (entry: ReportEntry, f: ReportFilterValues, lang: Locale): Promise<ReportJob> => {
     if (entry.run.kind === 'job') return api.startReportJob(props.projectId, entry.run.report, { ...f, lang });
@@ -97,60 +85,40 @@ export default function ReportsPage(props: { projectId: string; user: UserInfo }
     });
   };
 
-  const poll = (entry: ReportEntry, jobId: string): void => {
-    const timer = setTimeout(async () => {
-      timers.delete(timer);
-      try {
-        const job = await api.reportJob(props.projectId, jobId);
-        if (job.state === 'done' && job.downloadUrl) {
-          setRun(entry.id, {
-            step: 'done',
-            fileName: job.fileName ?? `${entry.id}.xlsx`,
-            rows: job.rows,
-            url: job.downloadUrl,
-          });
-          await download(entry.id);
-        } else if (job.state === 'failed') {
-          setRun(entry.id, { step: 'failed', message: job.error?.message ?? t('reports.failed') });
-        } else {
-          setRun(entry.id, { step: 'working', job });
-          poll(entry, jobId);
-        }
-      } catch (e) {
-        setRun(entry.id, { step: 'failed', message: describeError(e) });
-      }
-    }, POLL_MS);
-    timers.add(timer);
-  };
-
   const run = async (entry: ReportEntry): Promise<void> => {
     if (badRange()) return;
     const f = filtersFor(entry);
     setRun(entry.id, { step: 'working', job: null });
     try {
       if (entry.run.kind === 'download') {
-        const file = await downloadFile(entry.run.url(props.projectId, f, locale()), entry.run.fileName);
-        saveBlob(file.blob, file.fileName);
+        saveFile(await downloadFile(entry.run.url(props.projectId, f, locale()), entry.run.fileName));
         setRun(entry.id, { step: 'idle' });
         return;
       }
-      const job = await startJob(entry, f, locale());
-      setRun(entry.id, { step: 'working', job });
-      poll(entry, job.jobId);
+      let rows: number | null = null;
+      const file = await awaitReportFile(
+        props.projectId,
+        await startJob(entry, f, locale()),
+        (job) => {
+          rows = job.rows;
+          if (job.state !== 'done') setRun(entry.id, { step: 'working', job });
+        },
+        leaving.signal,
+      );
+      setRun(entry.id, { step: 'done', file, rows });
+      saveFile(file);
     } catch (e) {
-      setRun(entry.id, { step: 'failed', message: describeError(e) });
+      if (leaving.signal.aborted) return;
+      setRun(entry.id, {
+        step: 'failed',
+        message: e instanceof ReportJobFailed ? t('reports.failed') : describeError(e),
+      });
     }
   };
 
-  const download = async (id: string): Promise<void> => {
+  const download = (id: string): void => {
     const state = runOf(id);
-    if (state.step !== 'done') return;
-    try {
-      const file = await downloadFile(state.url, state.fileName);
-      saveBlob(file.blob, file.fileName);
-    } catch (e) {
-      setRun(id, { step: 'failed', message: describeError(e) });
-    }
+    if (state.step === 'done') saveFile(state.file);
   };
 
   const filterNames = (entry: ReportEntry): string =>
@@ -254,7 +222,7 @@ export default function ReportsPage(props: { projectId: string; user: UserInfo }
                                   <button
                                     type="button"
                                     class="btn btn--primary btn--sm"
-                                    onClick={() => void download(entry.id)}
+                                    onClick={() => download(entry.id)}
                                   >
                                     {t('reports.download')}
                                   </button>
