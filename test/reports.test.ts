@@ -268,6 +268,35 @@ describe('subscriptions 认购明细 (the pinned direct download)', () => {
     const none = await readSheet((await subscriptionsXlsx(tokens.manager!, `?from=${tomorrow}`)).bytes);
     expect(none.rows).toHaveLength(0);
     expect(total(none, '成交价')).toBe(0);
+    // Days are the project's: a deal at 00:01 Shanghai time today is today's though its UTC date is
+    // yesterday; one at 23:59 yesterday is yesterday's.
+    const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      new Date(Date.now() - 86_400_000),
+    );
+    const [zhang, li] = await Promise.all(
+      ['张三', '李四'].map((buyerName) =>
+        server.db.subscription.findFirstOrThrow({ where: { projectId: pid, buyerName } }),
+      ),
+    );
+    await server.db.subscription.update({
+      where: { id: zhang!.id },
+      data: { createdAt: new Date(`${yesterday}T23:59:00+08:00`) },
+    });
+    await server.db.subscription.update({
+      where: { id: li!.id },
+      data: { createdAt: new Date(`${today}T00:01:00+08:00`) },
+    });
+    try {
+      const onToday = await readSheet((await subscriptionsXlsx(tokens.manager!, `?from=${today}&to=${today}`)).bytes);
+      expect(column(onToday, '买受人').sort()).toEqual(['李四', '登记买家'].sort());
+      const onYesterday = await readSheet(
+        (await subscriptionsXlsx(tokens.manager!, `?from=${yesterday}&to=${yesterday}`)).bytes,
+      );
+      expect(column(onYesterday, '买受人')).toEqual(['张三']);
+    } finally {
+      for (const s of [zhang!, li!])
+        await server.db.subscription.update({ where: { id: s.id }, data: { createdAt: s.createdAt } });
+    }
     // from after to is refused by the contract.
     expect((await subscriptionsXlsx(tokens.manager!, `?from=${tomorrow}&to=${today}`)).status).toBe(400);
   });

@@ -181,8 +181,10 @@ export class ReportService {
     return job;
   }
 
-  private async describe(job: ReportQueueJob): Promise<ReportJob> {
-    const state = await job.getState();
+  private async describe(read: ReportQueueJob): Promise<ReportJob> {
+    const state = await read.getState();
+    // Finished between reading the job and its state: read it again for its result.
+    const job = state === 'completed' && !read.returnvalue ? ((await this.jobs.get(read.id ?? '')) ?? read) : read;
     const done = state === 'completed';
     const failed = state === 'failed';
     const progress = typeof job.progress === 'number' ? Math.max(0, Math.min(100, Math.round(job.progress))) : 0;
