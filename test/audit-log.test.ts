@@ -23,12 +23,14 @@ import {
   type DocumentJobInfo,
   type VerifyResult,
   type LockResult,
+  type ReportJob,
   type UnitTimeline,
 } from '@kaipan/shared';
 import { hashPassword } from '../server/src/domain/passwords.js';
 import { emitAck, http, type HubClient, type TestServer, startTestServer } from './support/app.js';
 import { cash, createBook, createCashiers, freshPhone, pay, subscribe } from './support/cashier.js';
 import { TEST_PASSWORD } from './support/fixture.js';
+import { waitFor } from './support/wait.js';
 
 let server: TestServer;
 let pid: string;
@@ -244,9 +246,22 @@ describe('audit log', () => {
   });
 
   it('exports the filtered log as XLSX: sentences and project-zone times, in the chosen language', async () => {
-    const res = await fetch(`${server.url}/api/projects/${pid}/audit.xlsx?unit=${unitCode}&lang=en`, {
-      headers: { authorization: `Bearer ${viewer}` },
+    // The export runs as a report job (docs/reports.md): start, poll, download.
+    const started = await http<ReportJob>(server.url, 'POST', `/api/projects/${pid}/audit/jobs`, viewer, {
+      unit: unitCode,
+      lang: 'en',
     });
+    expect(started.status).toBe(202);
+    const done = await waitFor(async () => {
+      const job = await http<ReportJob>(
+        server.url,
+        'GET',
+        `/api/projects/${pid}/report-jobs/${started.body.jobId}`,
+        viewer,
+      );
+      return job.body.state === 'done' ? job.body : undefined;
+    }, 'the audit export job');
+    const res = await fetch(`${server.url}${done.downloadUrl}`, { headers: { authorization: `Bearer ${viewer}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     expect(res.headers.get('content-disposition')).toContain('audit-log');

@@ -988,17 +988,19 @@ describe('day-end 日结', () => {
     expect(text.replace(/\r\n/g, '')).not.toContain('\n');
     expect(lines.filter((l) => /^DE-\d{3},/.test(l))).toHaveLength(6);
     expect(lines.find((l) => l.startsWith('DE-002,'))).toMatch(
-      /,DEPOSIT \(CONVERSION\),CONVERSION 20000\.00 \(DE-001\),20000\.00,日结客户,A-\d{4},RECORDED$/,
+      /,定金 Subscription deposit \(诚意金转入 Converted sincerity deposit\),诚意金转入 Converted sincerity deposit 20000\.00 \(DE-001\),20000\.00,日结客户,A-\d{4},已收款 Recorded$/,
     );
     expect(lines.find((l) => l.startsWith('DE-003,'))).toContain(
-      ',DEPOSIT,BANK_CARD 10000.00 (POS-1); WECHAT 30000.00 (WX-9),40000.00,',
+      ',定金 Subscription deposit,银行卡 Bank card 10000.00 (POS-1); 微信支付 WeChat Pay 30000.00 (WX-9),40000.00,',
     );
     expect(lines.find((l) => l.startsWith('DE-005,'))).toMatch(
-      /,REFUND,CASH 5000\.00,-5000\.00,日结退款,R\d{4},RECORDED$/,
+      /,退款 Refund,现金 Cash 5000\.00,-5000\.00,日结退款,R\d{4},已收款 Recorded$/,
     );
-    expect(lines.find((l) => l.startsWith('DE-006,'))).toMatch(/,OTHER,CASH 123\.45,123\.45,日结客户,R\d{4},VOIDED$/);
+    expect(lines.find((l) => l.startsWith('DE-006,'))).toMatch(
+      /,其他 Other,现金 Cash 123\.45,123\.45,日结客户,R\d{4},已作废 Voided$/,
+    );
     expect(text).toContain('净额 Net,,60000.00');
-    expect(text).toContain('方式 CONVERSION,1,20000.00');
+    expect(text).toContain('方式 诚意金转入 Converted sincerity deposit,1,20000.00');
     expect(text).toContain('作废 Receipts voided,1,');
 
     // Close: frozen. Twice: the same closed totals.

@@ -174,6 +174,8 @@ beforeAll(async () => {
     // A pairing code as a screen shows it (none waiting: allowed callers get PAIRING_EXPIRED).
     code: 'ABCDEFGH',
     jobId: `current-${ZERO}`,
+    // A report's kind (the path names it).
+    kind: 'stock',
     cashierId: (await server.db.user.findUniqueOrThrow({ where: { username: 'cashier' } })).id,
   });
 }, 180_000);
@@ -288,12 +290,12 @@ const BODY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'pricing.replaceDiscount': () => ({ rateBp: 100 }),
   'cashier.recordPayment': () => ({ kind: 'DEPOSIT', subscriptionId: ids.subscriptionId }),
   'queue.takeTicket': () => ({ phone: FIELD_VALUES.phone!() }),
+  'reports.startAuditJob': () => ({ action: 'unit.lock' }),
 };
 
 /** Query fields a schema's pattern needs (the audit log's `action` filter is an action's code). */
 const QUERY_EXTRA: Record<string, () => Record<string, unknown>> = {
   'audit.log': () => ({ action: 'unit.lock' }),
-  'audit.exportXlsx': () => ({ action: 'unit.lock' }),
 };
 
 /** Whole bodies for routes whose schema's rules a sample cannot meet (a pattern, "at least one of"). */

@@ -38,6 +38,7 @@ import {
   type ReceiptBookInfo,
   type RegistrationInfo,
   type RegistrationOverview,
+  type ReportJob,
   type TakeTicketResult,
   type VerifyResult,
 } from '@kaipan/shared';
@@ -204,6 +205,8 @@ const ids = {
   tickets: [] as TakeTicketResult[],
   /** A screen waiting to be paired (GET /api/pairings/:code). */
   pairingCode: '',
+  /** Finished report jobs (docs/reports.md): a manager's and finance's. */
+  reportJobs: [] as string[],
 };
 const heard = new Map<Who, { event: string; payload: unknown }[]>();
 const sockets: Socket[] = [];
@@ -496,6 +499,22 @@ beforeAll(async () => {
   // A screen waiting for a manager to pair it.
   ids.pairingCode = (await server.kaipan.services.pairing.start('BOARD')).code;
 
+  // Report jobs, finished: the manager's subscriptions (full phones) and finance's payments (masked).
+  for (const [who, kind] of [
+    ['manager', 'subscriptions'],
+    ['finance', 'payments'],
+  ] as const) {
+    const job = await ok<ReportJob>(who, 'POST', `/api/projects/${pid}/reports/${kind}/jobs`, {});
+    await waitFor(
+      async () =>
+        (await ok<ReportJob>(who, 'GET', `/api/projects/${pid}/report-jobs/${job.jobId}`)).state === 'done'
+          ? true
+          : undefined,
+      `the ${kind} report job`,
+    );
+    ids.reportJobs.push(job.jobId);
+  }
+
   // Let the last frames reach every screen.
   await until(
     () =>
@@ -525,6 +544,7 @@ function paramValues(): Record<string, string[]> {
     receiptId: ids.receipts,
     documentId: ids.documents.map((d) => d.id),
     jobId: ids.documents.map((d) => `current-${d.id}`),
+    reportJobId: ids.reportJobs,
     approvalId: [ids.approvalId],
     drawId: [ids.drawId],
     priceListId: [],

@@ -17,6 +17,7 @@ const PricesPage = lazy(() => import('./pages/prices'));
 const ImportPage = lazy(() => import('./pages/import'));
 const AgreementPage = lazy(() => import('./pages/agreement'));
 const AuditLogPage = lazy(() => import('./pages/audit-log'));
+const ReportsPage = lazy(() => import('./pages/reports/reports'));
 const BoardRoute = lazy(() => import('./pages/board-route'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
@@ -103,6 +104,19 @@ function DealsRoute(props: { variant: 'consultant' | 'manager' }): JSX.Element {
       {(user, token) => (
         <Show when={params.projectId} keyed>
           {(projectId) => <DealsPage projectId={projectId} user={user} token={token} variant={props.variant} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+function ReportsRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <ReportsPage projectId={projectId} user={user} />}
         </Show>
       )}
     </RequireAuth>
@@ -260,6 +274,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
       <Route path="/manager/:projectId/audit" component={AuditLogRoute} />
+      <Route path="/manager/:projectId/reports" component={ReportsRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
       <Route path="/setup" component={SetupProjectsRoute} />

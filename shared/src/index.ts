@@ -40,4 +40,5 @@ export * from './credit-code.js';
 export * from './projects.js';
 export * from './audit-chain.js';
 export * from './rehearsals.js';
+export * from './labels.js';
 export * from './api/index.js';

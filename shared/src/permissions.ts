@@ -51,9 +51,10 @@ export const PERMISSIONS = {
    */
   readAudit: { roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'], devices: [], refusal: 'AUDIT_READER_REQUIRED' },
   /**
-   * Read the reports and exports of the sale (销控表, 价目表, 日报, sales and finance reports): the people
-   * who run and account for the launch. Reports total every deal and payment, so not consultants,
-   * cashiers or viewers.
+   * Read and export the reports of the sale (销控表, 价目表, 日报; deals with their prices, payments,
+   * channels, performance, stock): managers and finance. Buyer contact columns still go through the
+   * privacy rule (finance: masked phones). Cashiers read their own money elsewhere; consultants and
+   * viewers see no reports.
    */
   readReports: { roles: ['ADMIN', 'MANAGER', 'FINANCE'], devices: [], refusal: 'REPORT_READER_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */

@@ -14,7 +14,7 @@ import { api, toApiError } from '../lib/api';
 import { t, type MessageKey } from '../lib/i18n';
 import { BottomSheet } from './bottom-sheet';
 import { Spinner } from './ui';
-import { tk, customerErrorText } from '../lib/customers-display';
+import { tk, channelName, customerErrorText } from '../lib/customers-display';
 import './customer-form.css';
 
 interface CoBuyerDraft {
@@ -228,7 +228,7 @@ export function CustomerForm(props: {
               value={channel()}
               onChange={(e) => setChannel(e.currentTarget.value as (typeof SOURCE_CHANNELS)[number])}
             >
-              <For each={SOURCE_CHANNELS}>{(c) => <option value={c}>{tk(`channel.${c}`)}</option>}</For>
+              <For each={SOURCE_CHANNELS}>{(c) => <option value={c}>{channelName(c)}</option>}</For>
             </select>
           </label>
         </div>

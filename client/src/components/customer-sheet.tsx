@@ -12,7 +12,7 @@ import { showToast } from '../stores/toasts';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { ErrorState, LoadingState, Spinner } from './ui';
-import { tk, budgetText, SHORTLIST_POLL_MS } from '../lib/customers-display';
+import { tk, budgetText, channelName, SHORTLIST_POLL_MS } from '../lib/customers-display';
 import { ShortlistSection } from './customer-shortlist';
 import { FollowUpSection } from './customer-follow-ups';
 import './customer-sheet.css';
@@ -147,7 +147,7 @@ export function CustomerSheet(props: {
                 </div>
                 <div class="facts__item">
                   <dt>{t('customers.channel')}</dt>
-                  <dd>{tk(`channel.${c().channel}`)}</dd>
+                  <dd>{channelName(c().channel)}</dd>
                 </div>
                 <div class="facts__item">
                   <dt>{t('customers.layouts')}</dt>

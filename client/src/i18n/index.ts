@@ -21,6 +21,7 @@ import { pricesMessages } from './prices';
 import { queueMessages } from './queue';
 import { registrationsMessages } from './registrations';
 import { rehearsalsMessages } from './rehearsals';
+import { reportsMessages } from './reports';
 import { usersMessages } from './users';
 import { setupBuildingsMessages } from './setup-buildings';
 import { setupMessages } from './setup';
@@ -51,6 +52,7 @@ export const FEATURE_DICTIONARIES = {
   setupBuildings: setupBuildingsMessages,
   setup: setupMessages,
   audit: auditMessages,
+  reports: reportsMessages,
 } as const;
 
 export const messages = {
@@ -76,6 +78,7 @@ export const messages = {
   ...setupBuildingsMessages,
   ...setupMessages,
   ...auditMessages,
+  ...reportsMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

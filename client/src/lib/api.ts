@@ -11,6 +11,8 @@ import {
   type AgreementSettingsBody,
   type AuditFilter,
   type Locale,
+  type ReportKind,
+  type ReportQueryInput,
   type ApprovePairingBody,
   type ApiRoute,
   type BuildingPatternInput,
@@ -167,6 +169,14 @@ export function createApi(auth: ApiAuth) {
     /** One page of the audit log (newest first; `before` = the previous page's nextCursor). */
     audit: (projectId: string, query: AuditFilter & { limit?: number; before?: string }) =>
       call(API.audit.log, { params: { projectId }, query: { limit: 50, ...query } }),
+    /** Run a report as a job (docs/reports.md); poll it with `reportJob`. */
+    startReportJob: (projectId: string, kind: ReportKind, body: ReportQueryInput) =>
+      call(API.reports.startJob, { params: { projectId, kind }, body }),
+    /** Export the filtered audit log through the same jobs. */
+    startAuditJob: (projectId: string, body: AuditFilter & { lang: Locale }) =>
+      call(API.reports.startAuditJob, { params: { projectId }, body }),
+    reportJob: (projectId: string, reportJobId: string) =>
+      call(API.reports.job, { params: { projectId, reportJobId } }),
     /** A unit's timeline: its events and those of its deals, payments and documents, oldest first. */
     unitTimeline: (projectId: string, unitId: string) =>
       call(API.audit.unitTimeline, { params: { projectId, unitId } }),
@@ -407,16 +417,10 @@ export async function fetchAgreementSample(
   return blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' });
 }
 
-/** The filtered audit log as XLSX, sentences in `lang`. */
-export async function downloadAuditLog(projectId: string, filter: AuditFilter, lang: Locale): Promise<DownloadedFile> {
-  const res = await sessionFetch(
-    'GET',
-    urlOf(API.audit.exportXlsx, { params: { projectId }, query: { ...filter, lang } }),
-  );
-  return {
-    blob: await res.blob(),
-    fileName: attachmentName(res.headers.get('content-disposition'), 'audit-log.xlsx'),
-  };
+/** A file the server answers at `url` (a finished report job's download, or a report's direct GET). */
+export async function downloadFile(url: string, fallbackName: string, timeoutMs = 120_000): Promise<DownloadedFile> {
+  const res = await sessionFetch('GET', url, undefined, timeoutMs);
+  return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition'), fallbackName) };
 }
 
 export const unitSheets = {

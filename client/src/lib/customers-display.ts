@@ -2,7 +2,14 @@
  * What the customer registry's page and components share (pages/customers.tsx and the customer-*
  * components): paging, the shortlist refresh period and how dates, idle days, budgets and errors read.
  */
-import { formatYuan, type CustomerInfo, type DuplicateCustomerDetails } from '@kaipan/shared';
+import {
+  formatYuan,
+  labelText,
+  SOURCE_CHANNEL_LABELS,
+  type CustomerInfo,
+  type DuplicateCustomerDetails,
+  type SourceChannel,
+} from '@kaipan/shared';
 import { toApiError } from './api';
 import { describeError, locale, t, type MessageKey } from './i18n';
 
@@ -15,6 +22,9 @@ export const SHORTLIST_POLL_MS = 5_000;
 
 /** Translate a key built at run time (customer statuses, kinds, channels). */
 export const tk = (key: string): string => t(key as MessageKey);
+
+/** A source channel in the screen's language (the words: shared/src/labels.ts). */
+export const channelName = (c: SourceChannel): string => labelText(SOURCE_CHANNEL_LABELS[c], locale());
 
 export function idleDaysOf(iso: string): number {
   return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / DAY_MS));

@@ -2,7 +2,7 @@
  * The audit log 操作日志 (/manager/:projectId/audit): every event of the project, newest first, as
  * sentences in the reader's language with project-zone times, who and from which device, and the
  * field changes. Filters (who, kind, unit, time) go to the server; older pages come by cursor
- * ("load older"); the filtered log downloads as XLSX. A unit's events open its timeline.
+ * ("load older"); the filtered log downloads as XLSX (a report job: docs/reports.md). A unit's events open its timeline.
  * Managers, finance and viewers read it (finance and viewers through the privacy rule: masked phones).
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
@@ -16,7 +16,8 @@ import {
   type UserInfo,
 } from '@kaipan/shared';
 import { entryText } from '@kaipan/web/i18n/runtime';
-import { api, downloadAuditLog } from '../lib/api';
+import { api } from '../lib/api';
+import { awaitReportFile, saveFile } from '../lib/report-jobs';
 import { describeError, locale, t } from '../lib/i18n';
 import { fromZonedInput } from '../lib/zoned-time';
 import { createCatalog } from '../stores/catalog';
@@ -94,13 +95,9 @@ export default function AuditLogPage(props: { projectId: string; user: UserInfo 
   const exportXlsx = async (): Promise<void> => {
     setExporting(true);
     try {
-      const file = await downloadAuditLog(props.projectId, applied, locale());
-      const url = URL.createObjectURL(file.blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.fileName;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      // Up to 50,000 events: built by the reports queue (docs/reports.md), downloaded when done.
+      const job = await api.startAuditJob(props.projectId, { ...applied, lang: locale() });
+      saveFile(await awaitReportFile(props.projectId, job));
     } catch (e) {
       showToast('error', describeError(e));
     } finally {

@@ -8,6 +8,11 @@ import { createRoot, createSignal } from 'solid-js';
 import {
   ERROR_MESSAGES,
   formatYuan,
+  labelText,
+  PAYMENT_KIND_LABELS,
+  PAYMENT_METHOD_LABELS,
+  PAYMENT_STATUS_LABELS,
+  type Label,
   type ClientErrorCode,
   type DocumentJobInfo,
   type PaymentKind,
@@ -85,33 +90,12 @@ export function documentStateText(state: DocumentJobInfo['state'] | 'requested')
   return ct(`doc.state.${state}`);
 }
 
-const KIND_NAMES: Record<PaymentKind, [string, string]> = {
-  SINCERITY: ['诚意金', 'Sincerity deposit'],
-  DEPOSIT: ['定金', 'Deposit'],
-  DOWN_PAYMENT: ['首付款', 'Down payment'],
-  OTHER: ['其他', 'Other'],
-  REFUND: ['退款', 'Refund'],
-};
-const METHOD_NAMES: Record<PaymentMethod, [string, string]> = {
-  CASH: ['现金', 'Cash'],
-  BANK_CARD: ['银行卡', 'Bank card'],
-  TRANSFER: ['银行转账', 'Bank transfer'],
-  WECHAT: ['微信支付', 'WeChat Pay'],
-  ALIPAY: ['支付宝', 'Alipay'],
-  CHEQUE: ['支票', 'Cheque'],
-  CONVERSION: ['诚意金转入', 'Converted'],
-};
-const STATUS_NAMES: Record<PaymentStatus, [string, string]> = {
-  RECORDED: ['已收款', 'Recorded'],
-  VOIDED: ['已作废', 'Voided'],
-  CONVERTED: ['已转定金', 'Converted'],
-  REFUNDED: ['已退款', 'Refunded'],
-};
-const pick = (pair: [string, string]): string => (locale() === 'en' ? pair[1] : pair[0]);
+/** Payment codes in the desk's language (the words: shared/src/labels.ts). */
+const pick = (label: Label): string => labelText(label, locale());
 
-export const kindName = (k: PaymentKind): string => pick(KIND_NAMES[k]);
-export const methodName = (m: PaymentMethod): string => pick(METHOD_NAMES[m]);
-export const paymentStatusName = (s: PaymentStatus): string => pick(STATUS_NAMES[s]);
+export const kindName = (k: PaymentKind): string => pick(PAYMENT_KIND_LABELS[k]);
+export const methodName = (m: PaymentMethod): string => pick(PAYMENT_METHOD_LABELS[m]);
+export const paymentStatusName = (s: PaymentStatus): string => pick(PAYMENT_STATUS_LABELS[s]);
 export const projectName = (p: ProjectSummary): string => (locale() === 'en' ? p.nameEn || p.name : p.name);
 
 /** ¥1,234,567 / ¥1,234,567.89 */

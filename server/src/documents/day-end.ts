@@ -6,7 +6,10 @@
  */
 import {
   amountInCapitals,
+  bilingual,
+  PAYMENT_KIND_LABELS,
   PAYMENT_KINDS,
+  PAYMENT_METHOD_LABELS,
   type DayEndTotals,
   type PaymentKind,
   type PaymentMethod,
@@ -15,7 +18,6 @@ import {
 import type { CjkFont } from './fonts.js';
 import { createDocument, formatProjectTime, mm, toBuffer } from './pdf.js';
 import {
-  bilingual,
   type Cell,
   type DocumentEnvelope,
   drawFooter,
@@ -24,8 +26,6 @@ import {
   Flow,
   formatFen,
   INK,
-  KIND_LABELS,
-  METHOD_LABELS,
   put,
   type Row,
   unbrokenWords,
@@ -131,7 +131,9 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
   const kinds: TableSpec = {
     columns: [{ width: half * 0.47 }, { width: half * 0.19, align: 'right' }, { width: half * 0.34, align: 'right' }],
     header: ['款项 Kind', '笔数 No.', '金额 Amount'],
-    rows: PAYMENT_KINDS.map((k): Row => [bilingual(KIND_LABELS[k]), ...line(t.byKind[k]?.count, t.byKind[k]?.amount)]),
+    rows: PAYMENT_KINDS.map(
+      (k): Row => [bilingual(PAYMENT_KIND_LABELS[k]), ...line(t.byKind[k]?.count, t.byKind[k]?.amount)],
+    ),
     size: 8.5,
     zebra: true,
   };
@@ -139,7 +141,7 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
     columns: [{ width: half * 0.47 }, { width: half * 0.19, align: 'right' }, { width: half * 0.34, align: 'right' }],
     header: ['方式 Method', '笔数 No.', '金额 Amount'],
     rows: METHOD_ORDER.filter((m) => m !== 'CONVERSION' || t.byMethod.CONVERSION).map(
-      (m): Row => [bilingual(METHOD_LABELS[m]), ...line(t.byMethod[m]?.count, t.byMethod[m]?.amount)],
+      (m): Row => [bilingual(PAYMENT_METHOD_LABELS[m]), ...line(t.byMethod[m]?.count, t.byMethod[m]?.amount)],
     ),
     size: 8.5,
     zebra: true,
@@ -194,13 +196,13 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
         c(String(i + 1)),
         c(formatProjectTime(p.at, tz).slice(11)),
         c(p.receipt ?? '—'),
-        c(KIND_LABELS[p.kind].zh),
+        c(PAYMENT_KIND_LABELS[p.kind].zh),
         c(p.payer),
         c(p.reference ?? '—'),
         c(
           unbrokenWords(
             doc,
-            p.methods.map((m) => METHOD_LABELS[m].zh),
+            p.methods.map((m) => PAYMENT_METHOD_LABELS[m].zh),
             '+',
             methodWidth,
             { size: 8 },

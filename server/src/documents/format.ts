@@ -1,9 +1,9 @@
 /**
- * What paper prints, as plain functions: money, areas, local times and payment labels. No pdfkit
+ * What paper prints, as plain functions: money, areas, and local times (the words of codes: shared/src/labels.ts). No pdfkit
  * here, so the hub process (document-service) can use them without loading the PDF stack — the
  * renderers run in a worker thread (server/src/jobs/render-thread.ts).
  */
-import { formatZonedDateTime, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
+import { formatZonedDateTime } from '@kaipan/shared';
 
 /** ¥100,000.00 — always two decimals (paper shows cents), integer arithmetic only. */
 export function formatFen(fen: number): string {
@@ -17,26 +17,6 @@ export function formatFen(fen: number): string {
 export function formatM2(m2: number): string {
   return `${m2.toFixed(2)} m²`;
 }
-
-export const KIND_LABELS: Readonly<Record<PaymentKind, { zh: string; en: string }>> = {
-  SINCERITY: { zh: '诚意金', en: 'Sincerity deposit' },
-  DEPOSIT: { zh: '定金', en: 'Subscription deposit' },
-  DOWN_PAYMENT: { zh: '首付款', en: 'Down payment' },
-  OTHER: { zh: '其他', en: 'Other' },
-  REFUND: { zh: '退款', en: 'Refund' },
-};
-
-export const METHOD_LABELS: Readonly<Record<PaymentMethod, { zh: string; en: string }>> = {
-  CASH: { zh: '现金', en: 'Cash' },
-  BANK_CARD: { zh: '银行卡', en: 'Bank card' },
-  TRANSFER: { zh: '银行转账', en: 'Bank transfer' },
-  WECHAT: { zh: '微信支付', en: 'WeChat Pay' },
-  ALIPAY: { zh: '支付宝', en: 'Alipay' },
-  CHEQUE: { zh: '支票', en: 'Cheque' },
-  CONVERSION: { zh: '诚意金转入', en: 'Converted sincerity deposit' },
-};
-
-export const bilingual = (l: { zh: string; en: string }): string => `${l.zh} ${l.en}`;
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 

@@ -40,7 +40,7 @@ export interface DocumentEnvelope {
 
 // ── Text of money and codes ─────────────────────────────────────────────────────────────────────
 
-export { bilingual, formatFen, formatM2, KIND_LABELS, METHOD_LABELS } from './format.js';
+export { formatFen, formatM2 } from './format.js';
 
 // ── Drawing primitives (never let pdfkit paginate on its own) ───────────────────────────────────
 

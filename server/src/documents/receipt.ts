@@ -5,7 +5,15 @@
  * code to /verify/<id>, and the payee company 收款单位 (name, credit code) when the project has one. Reprints carry COPY 重打 第N次打印; a voided receipt a big 作废 VOID stamp.
  * Pure: data in, PDF bytes out (creation date = renderedAt, so the same data gives the same bytes).
  */
-import { amountInCapitals, type Payee, type PaymentKind, type PaymentMethod } from '@kaipan/shared';
+import {
+  amountInCapitals,
+  bilingual,
+  PAYMENT_KIND_LABELS,
+  PAYMENT_METHOD_LABELS,
+  type Payee,
+  type PaymentKind,
+  type PaymentMethod,
+} from '@kaipan/shared';
 import type { CjkFont } from './fonts.js';
 import {
   addFittedPage,
@@ -22,16 +30,13 @@ import {
   toBuffer,
 } from './pdf.js';
 import {
-  bilingual,
   clip,
   copyStamp,
   type DocumentEnvelope,
   formatFen,
   hline,
   INK,
-  KIND_LABELS,
   measure,
-  METHOD_LABELS,
   put,
   verifyBlock,
   voidStamp,
@@ -103,7 +108,7 @@ function payeeText(payee: Payee): string {
 
 function methodText(line: ReceiptLine): string {
   const ref = line.reference ? `  ${line.method === 'CONVERSION' ? '转自 From' : '参考号 Ref.'} ${line.reference}` : '';
-  return `${bilingual(METHOD_LABELS[line.method])}  ${formatFen(line.amount)}${ref}`;
+  return `${bilingual(PAYMENT_METHOD_LABELS[line.method])}  ${formatFen(line.amount)}${ref}`;
 }
 
 // ── A5 ─────────────────────────────────────────────────────────────────────────────────────────
@@ -148,7 +153,7 @@ function a5(doc: Pdf, input: ReceiptDocumentInput): void {
       bold: true,
     },
     { label: unit.label, value: unit.value, bold: true },
-    { label: '款项 Item', value: bilingual(KIND_LABELS[input.kind]) },
+    { label: '款项 Item', value: bilingual(PAYMENT_KIND_LABELS[input.kind]) },
     {
       label: isRefund(input) ? '退款方式 Paid by' : '付款方式 Method',
       value: input.lines.map(methodText).join('\n'),
@@ -255,10 +260,10 @@ function thermal(doc: Pdf, input: ReceiptDocumentInput): void {
     row(doc, payerLabel(input), input.payer.name),
     ...(input.payer.phone ? [row(doc, '电话 Phone', input.payer.phone)] : []),
     row(doc, unit.label, unit.value),
-    row(doc, '款项 Item', bilingual(KIND_LABELS[input.kind])),
+    row(doc, '款项 Item', bilingual(PAYMENT_KIND_LABELS[input.kind])),
     rule(doc, mm(1.5), mm(1.5)),
     ...input.lines.flatMap((line) => [
-      row(doc, bilingual(METHOD_LABELS[line.method]), formatFen(line.amount), false),
+      row(doc, bilingual(PAYMENT_METHOD_LABELS[line.method]), formatFen(line.amount), false),
       ...(line.reference
         ? [
             textBlock(doc, `${line.method === 'CONVERSION' ? '转自 From' : '参考号 Ref.'} ${line.reference}`, WIDTH, {

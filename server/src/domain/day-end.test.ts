@@ -151,11 +151,17 @@ describe('day-end CSV', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\n/);
     const lines = csv.slice(1).split('\r\n');
-    expect(lines[2]).toBe(`KP-0001,09:02:03,SINCERITY,CASH 20000.00,20000.00,"'=HYPERLINK(""x"")",R0007,RECORDED`);
-    expect(lines[3]).toBe(`KP-0002,10:00:00,REFUND,TRANSFER 1234.56 (T-1),-1234.56,"王, 丽华",1-2502,RECORDED`);
+    expect(lines[2]).toBe(
+      `KP-0001,09:02:03,诚意金 Sincerity deposit,现金 Cash 20000.00,20000.00,"'=HYPERLINK(""x"")",R0007,已收款 Recorded`,
+    );
+    expect(lines[3]).toBe(
+      `KP-0002,10:00:00,退款 Refund,银行转账 Bank transfer 1234.56 (T-1),-1234.56,"王, 丽华",1-2502,已收款 Recorded`,
+    );
     expect(csv).toContain('净额 Net,,18765.44');
-    expect(csv).toContain('类型 REFUND,1,-1234.56');
-    expect(csv).toContain('方式 TRANSFER,1,-1234.56');
+    expect(csv).toContain('类型 退款 Refund,1,-1234.56');
+    expect(csv).toContain('方式 银行转账 Bank transfer,1,-1234.56');
+    // Words, never the stored codes.
+    expect(csv).not.toMatch(/\b(SINCERITY|REFUND|CASH|TRANSFER|RECORDED)\b/);
     expect(csv).toContain('首张 First receipt,KP-0001,');
   });
 

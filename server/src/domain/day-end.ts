@@ -12,7 +12,17 @@
  * - net = money in − refunds = Σ byKind (incoming kinds) − byKind.REFUND = Σ byMethod without CONVERSION;
  * - receiptsIssued counts every number used that day (voided ones too); first/last by issue order.
  */
-import type { DayEndLine, DayEndTotals, PaymentKind, PaymentMethod, PaymentStatus } from '@kaipan/shared';
+import {
+  bilingual,
+  PAYMENT_KIND_LABELS,
+  PAYMENT_METHOD_LABELS,
+  PAYMENT_STATUS_LABELS,
+  type DayEndLine,
+  type DayEndTotals,
+  type PaymentKind,
+  type PaymentMethod,
+  type PaymentStatus,
+} from '@kaipan/shared';
 
 export interface DayEndRow {
   id: string;
@@ -106,7 +116,8 @@ const METHOD_ORDER: PaymentMethod[] = ['CASH', 'BANK_CARD', 'TRANSFER', 'WECHAT'
 
 /**
  * The day-end as CSV: UTF-8 with a BOM (so spreadsheet programs read the Chinese), CRLF line ends.
- * One row per payment in issue order, then the totals.
+ * One row per payment in issue order, then the totals. Kinds, methods and statuses in words, both
+ * languages (shared/src/labels.ts), as the headers: never the stored codes.
  */
 export function dayEndCsv(totals: DayEndTotals, rows: readonly DayEndCsvRow[], timeZone: string): string {
   const out: string[][] = [];
@@ -135,28 +146,41 @@ export function dayEndCsv(totals: DayEndTotals, rows: readonly DayEndCsvRow[], t
   );
   for (const r of ordered) {
     const methods = r.lines
-      .map((l) => `${l.method} ${yuanText(l.amount)}${l.reference ? ` (${l.reference})` : ''}`)
+      .map(
+        (l) =>
+          `${bilingual(PAYMENT_METHOD_LABELS[l.method])} ${yuanText(l.amount)}${l.reference ? ` (${l.reference})` : ''}`,
+      )
       .join('; ');
     out.push([
       t(r.receipt?.label ?? ''),
       n(clock(r.createdAt, timeZone)),
-      t(isConversion(r) ? 'DEPOSIT (CONVERSION)' : r.kind),
+      t(
+        isConversion(r)
+          ? `${bilingual(PAYMENT_KIND_LABELS.DEPOSIT)} (${bilingual(PAYMENT_METHOD_LABELS.CONVERSION)})`
+          : bilingual(PAYMENT_KIND_LABELS[r.kind]),
+      ),
       t(methods),
       n(yuanText(r.kind === 'REFUND' ? -r.amount : r.amount)),
       t(r.payerName),
       t(r.subject),
-      t(r.receipt?.status === 'VOIDED' ? 'VOIDED' : r.status),
+      t(bilingual(PAYMENT_STATUS_LABELS[r.receipt?.status === 'VOIDED' ? 'VOIDED' : r.status])),
     ]);
   }
   out.push([]);
   out.push([t('合计 Totals'), t('笔数 Count'), t('金额 Amount (CNY)')]);
   for (const kind of KIND_ORDER) {
     const line = totals.byKind[kind];
-    if (line) out.push([t(`类型 ${kind}`), n(line.count), n(yuanText(kind === 'REFUND' ? -line.amount : line.amount))]);
+    if (line)
+      out.push([
+        t(`类型 ${bilingual(PAYMENT_KIND_LABELS[kind])}`),
+        n(line.count),
+        n(yuanText(kind === 'REFUND' ? -line.amount : line.amount)),
+      ]);
   }
   for (const method of METHOD_ORDER) {
     const line = totals.byMethod[method];
-    if (line) out.push([t(`方式 ${method}`), n(line.count), n(yuanText(line.amount))]);
+    if (line)
+      out.push([t(`方式 ${bilingual(PAYMENT_METHOD_LABELS[method])}`), n(line.count), n(yuanText(line.amount))]);
   }
   out.push([t('净额 Net'), '', n(yuanText(totals.net))]);
   out.push([t('收据 Receipts issued'), n(totals.receiptsIssued), '']);

@@ -25,11 +25,13 @@ export function styleHeaderRow(row: ExcelJS.Row): void {
   });
 }
 
-/** A table sheet: its name, columns and rows of text and numbers. */
+/** A table sheet: its name, columns and rows of text and numbers; optionally a totals row under the data. */
 export interface TableSheet {
   name: string;
   columns: readonly SheetColumnSpec[];
   rows: readonly (readonly (string | number)[])[];
+  /** The totals row under the data, bold (reports: its sums equal the rows' and the database's). */
+  totals?: readonly (string | number)[];
 }
 
 /** An empty workbook (exceljs loaded on first use). */
@@ -39,7 +41,7 @@ export async function newWorkbook(): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
-/** Adds a table sheet: header, rows (text cells wrap), frozen header and auto-filter. */
+/** Adds a table sheet: header, rows (text cells wrap), frozen header and auto-filter; the totals row last. */
 export function addTableSheet(workbook: ExcelJS.Workbook, sheet: TableSheet): ExcelJS.Worksheet {
   const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = sheet.columns.map((c) => ({
@@ -49,6 +51,13 @@ export function addTableSheet(workbook: ExcelJS.Workbook, sheet: TableSheet): Ex
   }));
   styleHeaderRow(ws.getRow(1));
   for (const row of sheet.rows) ws.addRow([...row]);
+  if (sheet.totals) {
+    const totals = ws.addRow([...sheet.totals]);
+    totals.font = { bold: true };
+    totals.eachCell((cell) => {
+      cell.border = { top: { style: 'thin' } };
+    });
+  }
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
   return ws;
 }
@@ -57,7 +66,7 @@ export async function toXlsxBuffer(workbook: ExcelJS.Workbook): Promise<Buffer> 
   return Buffer.from((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
 }
 
-/** A workbook of one sheet: header, rows (text cells wrap), frozen header and auto-filter. */
+/** A workbook of one table sheet (see {@link addTableSheet}). */
 export async function writeSheet(sheet: TableSheet): Promise<Buffer> {
   const workbook = await newWorkbook();
   addTableSheet(workbook, sheet);

@@ -1,18 +1,19 @@
 /**
  * The BullMQ workers — `documents` (PDFs, rendered in worker threads, never on the event loop),
- * `batches` (scheduled 推盘) and `deposits` (the deposit rule 定金时限). Like the sweeper they run in
+ * `batches` (scheduled 推盘), `deposits` (the deposit rule 定金时限) and `reports` (exports as jobs). Like the sweeper they run in
  * one process only. Their producers belong to the services (closed by the services plugin).
  */
 import fp from 'fastify-plugin';
 import { startBatchesWorker, type BatchesWorker } from '../jobs/batches-worker.js';
 import { startDepositsWorker, type DepositsWorker } from '../jobs/deposits-worker.js';
 import { startDocumentsWorker, type DocumentsWorker } from '../jobs/documents-worker.js';
+import { startReportsWorker, type ReportsWorker } from '../jobs/reports-worker.js';
 
 export const jobsPlugin = fp(
   async (app) => {
     const { config, services, db } = app;
     const { redisUrl, redisPrefix } = config;
-    let workers: Array<DocumentsWorker | BatchesWorker | DepositsWorker> = [];
+    let workers: Array<DocumentsWorker | BatchesWorker | DepositsWorker | ReportsWorker> = [];
     app.addHook('onReady', async () => {
       workers = [
         startDocumentsWorker({
@@ -39,6 +40,8 @@ export const jobsPlugin = fp(
           jobs: services.depositJobs,
           log: app.log,
         }),
+        // Reports and exports 统计报表 (docs/reports.md).
+        startReportsWorker({ redisUrl, redisPrefix, reports: services.reports, log: app.log }),
       ];
     });
     app.addHook('onClose', async () => {

@@ -21,6 +21,7 @@ export const servicesPlugin = fp(
       await services.documents.jobs.close();
       await services.batchJobs.close();
       await services.depositJobs.close();
+      await services.reportJobs.close();
       await services.audit.close();
       await services.lottery.close();
       await services.docs.close();

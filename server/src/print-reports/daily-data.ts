@@ -8,11 +8,10 @@
  * - money = payment lines of payments made in the day and not voided; REFUND payments counted apart;
  *   received = every line but 诚意金转入 CONVERSION (no money moves: it was received as 诚意金).
  */
-import { auditSentence, personView, zonedDayWindow } from '@kaipan/shared';
+import { auditSentence, PAYMENT_METHOD_LABELS, personView, zonedDayWindow } from '@kaipan/shared';
 import type { UserPrincipal } from '../domain/principal.js';
 import type { Db } from '../infra/db.js';
 import type { BreakdownLine, DailyReport, Tally } from '../documents/daily-report.js';
-import { METHOD_LABELS } from '../documents/format.js';
 import { toAuditEntries } from '../services/audit-entries.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
 
@@ -225,8 +224,8 @@ export async function loadDailyReport(
     money: {
       byMethod: [...byMethod.entries()].map(([method, m]) => ({
         method,
-        zh: METHOD_LABELS[method as keyof typeof METHOD_LABELS]?.zh ?? method,
-        en: METHOD_LABELS[method as keyof typeof METHOD_LABELS]?.en ?? method,
+        zh: PAYMENT_METHOD_LABELS[method as keyof typeof PAYMENT_METHOD_LABELS]?.zh ?? method,
+        en: PAYMENT_METHOD_LABELS[method as keyof typeof PAYMENT_METHOD_LABELS]?.en ?? method,
         ...m,
       })),
       received,

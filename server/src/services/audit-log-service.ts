@@ -52,9 +52,18 @@ export class AuditLogService {
     };
   }
 
-  /** The filtered log as XLSX, in `lang`: one row per event, newest first. */
-  async exportXlsx(principal: Principal, projectId: string, filter: AuditFilter, lang: Locale): Promise<SheetFile> {
-    const view = await this.readerView(principal, projectId);
+  /**
+   * The filtered log as XLSX, in `lang`: one row per event, newest first — as a reader with `view` of
+   * buyers sees it. It runs as a report job (server/src/reports/) in the worker, after the request was
+   * authorized: the view was decided then.
+   */
+  async exportXlsx(
+    view: PersonView,
+    projectId: string,
+    filter: AuditFilter,
+    lang: Locale,
+    progress: (percent: number) => Promise<void> = async () => undefined,
+  ): Promise<SheetFile & { rows: number }> {
     const [rows, catalog] = await Promise.all([
       this.db.auditEvent.findMany({
         where: await this.whereOf(projectId, filter),
@@ -64,7 +73,9 @@ export class AuditLogService {
       this.directory.getCatalog(projectId),
     ]);
     const tz = catalog.catalog.project.timezone;
+    await progress(30);
     const entries = await toAuditEntries(this.db, this.directory, projectId, rows, view);
+    await progress(60);
     const en = lang === 'en';
     const columns: SheetColumnSpec[] = [
       { header: en ? `Time (${tz})` : `时间（${tz}）`, width: 21 },
@@ -95,6 +106,7 @@ export class AuditLogService {
       fileName: `${en ? 'audit-log' : '操作日志'}-${catalog.catalog.project.code}-${stamp}.xlsx`,
       contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       body,
+      rows: entries.length,
     };
   }
 

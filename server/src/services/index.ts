@@ -49,6 +49,8 @@ import { ProjectService } from './project-service.js';
 import { PermitService } from './permit-service.js';
 import { RehearsalService } from './rehearsal-service.js';
 import { PrintReportService } from '../print-reports/print-report-service.js';
+import { ReportJobs } from '../reports/report-jobs.js';
+import { ReportService } from '../reports/report-service.js';
 
 export interface Services {
   mirror: UnitMirror;
@@ -126,6 +128,9 @@ export interface Services {
   rehearsals: RehearsalService;
   /** Print-ready reports 销控表 / 价目表 / 日报 as PDF and XLSX (docs/reports-print.md; close on shutdown). */
   printReports: PrintReportService;
+  /** Reports 统计报表 and their jobs: the BullMQ `reports` producer and the finished files (docs/reports.md). */
+  reports: ReportService;
+  reportJobs: ReportJobs;
 }
 
 export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: Redis, log: Logger): Services {
@@ -178,6 +183,8 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const devices = new DeviceService(db, directory, deviceRegistry);
   const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
   const buildings = new BuildingService(db, keeper, directory, dealEvents, log);
+  const auditLog = new AuditLogService(db, directory);
+  const reportJobs = new ReportJobs(config.redisUrl, config.redisPrefix, redis, log);
   return {
     mirror,
     projects,
@@ -212,7 +219,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     ),
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
-    auditLog: new AuditLogService(db, directory),
+    auditLog,
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),
@@ -243,5 +250,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
       },
       config.fonts,
     ),
+    reports: new ReportService(db, directory, auditLog, reportJobs),
+    reportJobs,
   };
 }

@@ -49,6 +49,7 @@ export const auditLogPageSchema = z.object({
 });
 export type AuditLogPage = z.infer<typeof auditLogPageSchema>;
 
+/** The audit log's export (a report job: POST /api/projects/:projectId/audit/jobs, docs/reports.md). */
 export const auditExportQuerySchema = auditFilterSchema.extend({
   /** The language of the sentences and headers. */
   lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
@@ -87,17 +88,6 @@ export const auditApi = {
     params: projectRefSchema,
     query: auditLogQuerySchema,
     responses: { 200: auditLogPageSchema },
-    errors: [],
-  }),
-  exportXlsx: defineRoute({
-    method: 'GET',
-    path: '/api/projects/:projectId/audit.xlsx',
-    summary: `The filtered audit log as XLSX: readable sentences, project-zone times, field changes (at most ${AUDIT_EXPORT_MAX_ROWS} events).`,
-    access: 'readAudit',
-    params: projectRefSchema,
-    query: auditExportQuerySchema,
-    responses: {},
-    file: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     errors: [],
   }),
   unitTimeline: defineRoute({

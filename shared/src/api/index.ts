@@ -22,6 +22,7 @@ import { projectsApi } from './projects.js';
 import { queueApi } from './queue.js';
 import { registrationsApi } from './registrations.js';
 import { rehearsalsApi } from './rehearsals.js';
+import { reportsApi } from './reports.js';
 import type { ApiRoute } from './route.js';
 import { systemApi } from './system.js';
 import { unitImportApi } from './unit-import.js';
@@ -37,6 +38,7 @@ export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export * from './buildings.js';
 export * from './audit.js';
 export * from './print-reports.js';
+export * from './reports.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -63,6 +65,7 @@ export const API = {
   auditChain: auditChainApi,
   audit: auditApi,
   printReports: printReportsApi,
+  reports: reportsApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

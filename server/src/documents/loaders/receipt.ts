@@ -1,14 +1,16 @@
 /** A receipt 收据 (A5 or 80 mm): cashiers and managers print it; the payer's name and phone masked. */
 import {
   AppError,
+  bilingual,
   formatRegistrationNo,
+  PAYMENT_KIND_LABELS,
   maskName,
   maskPhone,
   type PaymentKind,
   type PaymentMethod,
 } from '@kaipan/shared';
 import { canManage, type UserPrincipal } from '../../domain/principal.js';
-import { formatFen, formatProjectTime, KIND_LABELS } from '../format.js';
+import { formatFen, formatProjectTime } from '../format.js';
 import type { Prepared } from '../versions.js';
 import { projectOf, toNumber, type LoaderContext } from './context.js';
 
@@ -70,7 +72,7 @@ export async function prepareReceipt(
     facts: [
       { label: '收据号', labelEn: 'Receipt No.', value: r.label },
       { label: '金额', labelEn: 'Amount', value: formatFen(amount) },
-      { label: '款项', labelEn: 'Item', value: `${KIND_LABELS[kind].zh} ${KIND_LABELS[kind].en}` },
+      { label: '款项', labelEn: 'Item', value: bilingual(PAYMENT_KIND_LABELS[kind]) },
       {
         label: kind === 'REFUND' ? '领款人' : '付款人',
         labelEn: kind === 'REFUND' ? 'Paid to' : 'Payer',

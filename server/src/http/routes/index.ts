@@ -22,6 +22,7 @@ import { projectHandlers } from './projects.js';
 import { queueHandlers } from './queue.js';
 import { registrationHandlers } from './registrations.js';
 import { rehearsalHandlers } from './rehearsals.js';
+import { reportHandlers } from './reports.js';
 import { systemHandlers, type SystemDeps } from './system.js';
 import { unitImportHandlers } from './unit-import.js';
 import { unitHandlers } from './units.js';
@@ -62,5 +63,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     auditChain: auditChainHandlers(services),
     audit: auditHandlers(services),
     printReports: printReportHandlers(services),
+    reports: reportHandlers(services),
   };
 }
