@@ -41,3 +41,5 @@ export * from './projects.js';
 export * from './audit-chain.js';
 export * from './rehearsals.js';
 export * from './api/index.js';
+export * from './board-layout.js';
+export * from './replay.js';

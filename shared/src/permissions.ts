@@ -50,6 +50,12 @@ export const PERMISSIONS = {
    * consultant or cashier is a party to the disputes it settles and reads their own records elsewhere.
    */
   readAudit: { roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'], devices: [], refusal: 'AUDIT_READER_REQUIRED' },
+  /**
+   * Replay the launch from the record (docs/replay.md): the state of every unit at any instant of the
+   * morning — managers, who run the sale and explain it afterwards; never a device on the wall (a
+   * replay must not be mistaken for the live board).
+   */
+  replay: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

@@ -21,6 +21,7 @@ import { projectsApi } from './projects.js';
 import { queueApi } from './queue.js';
 import { registrationsApi } from './registrations.js';
 import { rehearsalsApi } from './rehearsals.js';
+import { replayApi } from './replay.js';
 import type { ApiRoute } from './route.js';
 import { systemApi } from './system.js';
 import { unitImportApi } from './unit-import.js';
@@ -35,6 +36,7 @@ export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export * from './buildings.js';
 export * from './audit.js';
+export * from './replay.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -60,6 +62,7 @@ export const API = {
   cashier: cashierApi,
   auditChain: auditChainApi,
   audit: auditApi,
+  replay: replayApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

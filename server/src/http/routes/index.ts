@@ -21,6 +21,7 @@ import { projectHandlers } from './projects.js';
 import { queueHandlers } from './queue.js';
 import { registrationHandlers } from './registrations.js';
 import { rehearsalHandlers } from './rehearsals.js';
+import { replayHandlers } from './replay.js';
 import { systemHandlers, type SystemDeps } from './system.js';
 import { unitImportHandlers } from './unit-import.js';
 import { unitHandlers } from './units.js';
@@ -60,5 +61,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     cashier: cashierHandlers(services),
     auditChain: auditChainHandlers(services),
     audit: auditHandlers(services),
+    replay: replayHandlers(services),
   };
 }
