@@ -17,12 +17,19 @@ const DEMO: BoardBuildingShape[] = [
   { id: '5', floors: 24, columns: 4 },
 ];
 
-/** Every floor of every building appears on exactly one page, bands in order. */
+/** Every cell (floor × position) of every building appears on exactly one page, bands in order. */
 function expectEveryRowOnce(layout: BoardLayout, buildings: BoardBuildingShape[]): void {
   for (const b of buildings) {
     const panels = layout.pages.flatMap((p) => p.panels).filter((p) => p.buildingId === b.id);
-    const rows = panels.flatMap((p) => Array.from({ length: p.rowTo - p.rowFrom }, (_, i) => p.rowFrom + i));
-    expect(rows).toEqual(Array.from({ length: b.floors }, (_, i) => i));
+    const cells = panels.flatMap((p) =>
+      Array.from({ length: p.rowTo - p.rowFrom }, (_, r) =>
+        Array.from({ length: p.colTo - p.colFrom }, (_, c) => (p.rowFrom + r) * 1000 + p.colFrom + c),
+      ).flat(),
+    );
+    const all = Array.from({ length: b.floors }, (_, r) =>
+      Array.from({ length: b.columns }, (_, c) => r * 1000 + c),
+    ).flat();
+    expect(cells.sort((x, y) => x - y)).toEqual(all);
     expect(panels.map((p) => p.band)).toEqual(panels.map((_, i) => i));
   }
 }
@@ -103,6 +110,18 @@ describe('boardLayout', () => {
     expect(panels.every((p) => p.bands === panels.length)).toBe(true);
     expect(layout.minFontPx).toBeGreaterThanOrEqual(layout.readableFontPx - 1e-6);
     expectEveryRowOnce(layout, buildings);
+  });
+
+  it('splits a building wider than a readable page by position too (the load-test towers: 20 a floor)', () => {
+    const buildings = towers(4, 30, 20); // 2,400 units
+    for (const h of [768, 1080, 2160]) {
+      const input = screen((h * 16) / 9, h, buildings);
+      const layout = boardLayout(input);
+      expect(layout.minFontPx).toBeGreaterThanOrEqual(layout.readableFontPx - 1e-6);
+      expect(layout.pages.flatMap((p) => p.panels).some((p) => p.colTo - p.colFrom < 20)).toBe(true);
+      expectInside(layout, input);
+      expectEveryRowOnce(layout, buildings);
+    }
   });
 
   it('is empty without buildings and ignores a building with no units', () => {

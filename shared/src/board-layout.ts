@@ -39,7 +39,10 @@ export interface BoardPanel {
   /** Rows shown, as indices into the building's floors listed top floor first: [rowFrom, rowTo). */
   rowFrom: number;
   rowTo: number;
-  /** This building is split over several pages (a floor band): band index and count. */
+  /** Positions shown, 0-based: [colFrom, colTo) (a building wider than a page is split by position too). */
+  colFrom: number;
+  colTo: number;
+  /** This building is split into several panels (floor bands, position bands): this one's index and count. */
   band: number;
   bands: number;
   /** Panel width in px (tiles + floor labels + padding). */
@@ -105,26 +108,42 @@ export function boardLayout(input: BoardLayoutInput): BoardLayout {
   const minTileW = (chars * GLYPH_WIDTH * readableFontPx) / TEXT_FILL;
 
   const onePage = sizePage(
-    buildings.map((b) => chunk(b, 0, b.floors, 0, 1)),
+    buildings.map((b) => ({
+      building: b,
+      rowFrom: 0,
+      rowTo: b.floors,
+      colFrom: 0,
+      colTo: b.columns,
+      band: 0,
+      bands: 1,
+    })),
     metrics,
     chars,
   );
   if (onePage.fontPx >= readableFontPx - 1e-6) return finish([onePage], readableFontPx, metrics);
 
-  // Paging: rows a page can hold at the readable size, then bands of at most that many floors.
+  // Paging: rows and columns a page can hold at the readable size, then bands of at most that many.
   const rowsPerPage = Math.max(1, Math.floor((metrics.gridHeight + metrics.gap) / (minTileH + metrics.gap)));
+  const colsPerPage = Math.max(
+    1,
+    Math.floor((input.width - metrics.pad - LABEL_COLUMNS * minTileW) / (minTileW + metrics.gap)),
+  );
   const chunks: Chunk[] = [];
   for (const b of buildings) {
-    const bands = Math.ceil(b.floors / rowsPerPage);
-    const per = Math.ceil(b.floors / bands);
-    for (let i = 0; i < bands; i++) chunks.push(chunk(b, i * per, Math.min(b.floors, (i + 1) * per), i, bands));
+    const rowBands = split(b.floors, rowsPerPage);
+    const colBands = split(b.columns, colsPerPage);
+    const bands = rowBands.length * colBands.length;
+    let band = 0;
+    for (const [rowFrom, rowTo] of rowBands)
+      for (const [colFrom, colTo] of colBands)
+        chunks.push({ building: b, rowFrom, rowTo, colFrom, colTo, band: band++, bands });
   }
   // Pack chunks left to right while their readable widths fit. A building whose bands do not all fit
   // in what is left of a page, but would on a fresh one, starts the next page (never split needlessly).
   const pages: Chunk[][] = [];
   let current: Chunk[] = [];
   let used = 0;
-  const widthOf = (c: Chunk): number => panelWidth(c.columns, minTileW, metrics);
+  const widthOf = (c: Chunk): number => panelWidth(columnsOf(c), minTileW, metrics);
   for (const c of chunks) {
     const w = widthOf(c);
     const whole =
@@ -164,20 +183,26 @@ interface Chunk {
   building: BoardBuildingShape;
   rowFrom: number;
   rowTo: number;
+  colFrom: number;
+  colTo: number;
   band: number;
   bands: number;
-  columns: number;
 }
+
+/** `n` split into the fewest even bands of at most `max`: [from, to) pairs. */
+function split(n: number, max: number): [number, number][] {
+  const count = Math.ceil(n / max);
+  const per = Math.ceil(n / count);
+  return Array.from({ length: count }, (_, i) => [i * per, Math.min(n, (i + 1) * per)]);
+}
+
+const columnsOf = (c: Chunk): number => c.colTo - c.colFrom;
 
 function metricsOf(input: BoardLayoutInput): Metrics {
   const gap = Math.max(2, input.screenHeight * GAP_FRACTION);
   const head = input.screenHeight * HEAD_FRACTION;
   const pad = input.screenHeight * PAD_FRACTION;
   return { width: input.width, gap, head, pad, gridHeight: Math.max(1, input.height - head - pad) };
-}
-
-function chunk(building: BoardBuildingShape, rowFrom: number, rowTo: number, band: number, bands: number): Chunk {
-  return { building, rowFrom, rowTo, band, bands, columns: building.columns };
 }
 
 /** Width of a panel of `columns` tiles of width `tileW`: the floor label column, gaps and padding. */
@@ -187,8 +212,8 @@ function panelWidth(columns: number, tileW: number, m: Metrics): number {
 
 /** Tiles as large as the page allows: the width shared by the panels, each panel's rows filling its height. */
 function sizePage(chunks: readonly Chunk[], m: Metrics, chars: number): BoardPage {
-  const columns = chunks.reduce((n, c) => n + c.columns + LABEL_COLUMNS, 0);
-  const fixed = chunks.reduce((n, c) => n + c.columns * m.gap + m.pad, 0) + (chunks.length - 1) * m.gap;
+  const columns = chunks.reduce((n, c) => n + columnsOf(c) + LABEL_COLUMNS, 0);
+  const fixed = chunks.reduce((n, c) => n + columnsOf(c) * m.gap + m.pad, 0) + (chunks.length - 1) * m.gap;
   const maxRows = Math.max(...chunks.map((c) => c.rowTo - c.rowFrom));
   const baseH = (m.gridHeight - (maxRows - 1) * m.gap) / maxRows;
   let tileW = Math.max(1, (m.width - fixed) / columns);
@@ -202,9 +227,11 @@ function sizePage(chunks: readonly Chunk[], m: Metrics, chars: number): BoardPag
       buildingId: c.building.id,
       rowFrom: c.rowFrom,
       rowTo: c.rowTo,
+      colFrom: c.colFrom,
+      colTo: c.colTo,
       band: c.band,
       bands: c.bands,
-      width: panelWidth(c.columns, tileW, m),
+      width: panelWidth(columnsOf(c), tileW, m),
       tileHeight: Math.max(baseH, Math.min(fill, tileW * MAX_TALL)),
     };
   });

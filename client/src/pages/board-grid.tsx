@@ -149,13 +149,22 @@ function Panel(props: {
   onUnitClick?: (unit: CatalogUnit) => void;
 }): JSX.Element {
   const floors = (): number[] => props.layout.floors.slice(props.panel.rowFrom, props.panel.rowTo);
-  const positions = (): number[] => Array.from({ length: props.layout.columns }, (_, i) => i + 1);
+  const positions = (): number[] =>
+    Array.from({ length: props.panel.colTo - props.panel.colFrom }, (_, i) => props.panel.colFrom + i + 1);
   const available = (): number =>
     props.layout.units.reduce((n, u) => n + (props.status(u.id) === 'AVAILABLE' ? 1 : 0), 0);
+  /** Which part of a split building this panel is: its floors and, when split by position, its positions. */
   const bandLabel = (): string | null => {
     if (props.panel.bands <= 1) return null;
     const f = floors();
-    return `${floorLabel(f[0]!)}–${floorLabel(f[f.length - 1]!)}F`;
+    const rowsSplit = f.length < props.layout.floors.length;
+    const colsSplit = props.panel.colTo - props.panel.colFrom < props.layout.columns;
+    return [
+      rowsSplit ? `${floorLabel(f[0]!)}–${floorLabel(f[f.length - 1]!)}F` : '',
+      colsSplit ? `#${props.panel.colFrom + 1}–${props.panel.colTo}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
   };
   return (
     <section
@@ -178,7 +187,7 @@ function Panel(props: {
       <div
         class="bpanel__grid"
         style={{
-          'grid-template-columns': `${props.page.labelWidth}px repeat(${props.layout.columns}, ${props.page.tileWidth}px)`,
+          'grid-template-columns': `${props.page.labelWidth}px repeat(${positions().length}, ${props.page.tileWidth}px)`,
           'grid-auto-rows': `${props.panel.tileHeight}px`,
           gap: `${props.gap}px`,
         }}
