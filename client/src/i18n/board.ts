@@ -30,6 +30,8 @@ export const boardMessages = defineMessages({
     'Units may have changed; the board updates when it reconnects',
   ],
   'board.soldUnits': ['已售套数', 'Units sold'],
+  'board.managerLink': ['大屏 · 回放', 'Board · replay'],
+  'board.toConsole': ['控制台', 'Console'],
   'replay.open': ['开盘回放', 'Launch replay'],
   'replay.tag': ['回放', 'REPLAY'],
   'replay.play': ['播放', 'Play'],

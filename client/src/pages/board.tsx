@@ -23,6 +23,7 @@ import {
   type JSX,
 } from 'solid-js';
 import { createStore } from 'solid-js/store';
+import { A } from '@solidjs/router';
 import QRCode from 'qrcode';
 import {
   REPLAY_SPEEDS,
@@ -259,6 +260,9 @@ export default function BoardPage(props: { projectId: string; access: BoardAcces
           fallback={
             <div class="board__status">
               <Show when={manager}>
+                <A class="board-replay-open" href={`/manager/${props.projectId}`}>
+                  <Bi k="board.toConsole" />
+                </A>
                 <button type="button" class="board-replay-open" onClick={() => setReplayOn(true)}>
                   <Bi k="replay.open" />
                 </button>
