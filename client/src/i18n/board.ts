@@ -42,4 +42,5 @@ export const boardMessages = defineMessages({
   'replay.hours': ['最近 {n} 小时', 'Last {n} h'],
   'replay.backToLive': ['返回实时', 'Back to live'],
   'replay.changes': ['回放 · 房源变化', 'Replay · unit changes'],
+  'replay.noChanges': ['此刻之前没有变化', 'No change before this moment'],
 });

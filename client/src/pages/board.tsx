@@ -564,20 +564,29 @@ function ReplayChanges(props: {
       <h2 class="deals__title">
         <Bi k="replay.changes" />
       </h2>
-      <ol class="deals__list">
-        <For each={props.changes}>
-          {(c) => (
-            <li class="deal replay-change">
-              <span class="deal__code">{props.code(c.unitId)}</span>
-              <span class="replay-change__to">
-                <span class="replay-change__swatch" style={{ background: STATUS_COLORS[c.to].bg }} />
-                {statusLabelIn(c.to, 'zh-CN')}
-              </span>
-              <span class="deal__time">{clockIn(Date.parse(c.at), props.timeZone)}</span>
-            </li>
-          )}
-        </For>
-      </ol>
+      <Show
+        when={props.changes.length > 0}
+        fallback={
+          <p class="deals__empty">
+            <Bi k="replay.noChanges" />
+          </p>
+        }
+      >
+        <ol class="deals__list">
+          <For each={props.changes}>
+            {(c) => (
+              <li class="deal replay-change">
+                <span class="deal__code">{props.code(c.unitId)}</span>
+                <span class="replay-change__to">
+                  <span class="replay-change__swatch" style={{ background: STATUS_COLORS[c.to].bg }} />
+                  {statusLabelIn(c.to, 'zh-CN')}
+                </span>
+                <span class="deal__time">{clockIn(Date.parse(c.at), props.timeZone)}</span>
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
     </section>
   );
 }
