@@ -218,9 +218,21 @@ describe('launch replay', () => {
     expect((inverted.body as unknown as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
   });
 
-  it('a board never receives why a unit is withheld (nor for whom)', async () => {
+  it('a board never receives why a unit is withheld (nor for whom): not over HTTP, not over the hub', async () => {
     const u2 = server.fixture.unitIds[2]!;
+    const board = await server.connect({ deviceKey: TEST_BOARD_KEY });
+    const frames: unknown[] = [];
+    board.onAny((event, payload) => frames.push({ event, payload }));
+    const join = await emitAck(board, 'project:join', { projectId });
+    expect(join.ok).toBe(true);
     await http(server.url, 'POST', `/api/units/${u2}/withhold`, manager, { reason: '董事长亲属', channel: 'VIP' });
+    await expect.poll(() => JSON.stringify(frames), { timeout: 5_000 }).toContain('WITHHELD');
+    const rejoin = await emitAck(board, 'project:join', { projectId });
+    const hubText = JSON.stringify([join, rejoin, frames]);
+    expect(hubText).toContain(u2);
+    expect(hubText).not.toContain('董事长亲属');
+    expect(hubText).not.toContain('VIP');
+    board.close();
     const headers = { 'x-device-key': TEST_BOARD_KEY };
     const list = await http(server.url, 'GET', `/api/projects/${projectId}/withheld`, undefined, undefined, headers);
     expect(list.status).toBe(403);

@@ -116,9 +116,26 @@ export function BoardGrid(props: BoardGridProps): JSX.Element {
       </div>
       <Show when={pageCount() > 1}>
         <div class="bgrid__pager" role="status" aria-live="polite">
-          <span class="bgrid__dots" aria-hidden="true">
+          <span class="bgrid__dots">
             <Index each={layout().pages}>
-              {(_, i) => <span class="bgrid__dot" classList={{ 'bgrid__dot--on': i === page() }} />}
+              {(_, i) => (
+                <Show
+                  when={props.onUnitClick}
+                  fallback={
+                    <span class="bgrid__dot" classList={{ 'bgrid__dot--on': i === page() }} aria-hidden="true" />
+                  }
+                >
+                  {/* A manager's board: a dot turns to its page. */}
+                  <button
+                    type="button"
+                    class="bgrid__dot"
+                    classList={{ 'bgrid__dot--on': i === page() }}
+                    aria-label={tIn('en', 'board.page', { n: i + 1, of: pageCount() })}
+                    aria-current={i === page() ? 'page' : undefined}
+                    onClick={() => setPage(i)}
+                  />
+                </Show>
+              )}
             </Index>
           </span>
           <span class="bgrid__page-label">
