@@ -243,7 +243,7 @@ describe('the wall board from across the hall', () => {
       await page.keyboard.press('Escape');
       await page.locator('.timeline-drawer').waitFor({ state: 'detached', timeout: 5_000 });
 
-      await page.locator('.board-replay-open').click();
+      await page.locator('[data-testid=replay-open]').click();
       const bar = page.locator('.replay-bar');
       await bar.waitFor();
       expect(await bar.innerText()).toContain('回放');

@@ -260,10 +260,15 @@ export default function BoardPage(props: { projectId: string; access: BoardAcces
           fallback={
             <div class="board__status">
               <Show when={manager}>
-                <A class="board-replay-open" href={`/manager/${props.projectId}`}>
+                <A class="board-replay-open" href={`/manager/${props.projectId}`} end>
                   <Bi k="board.toConsole" />
                 </A>
-                <button type="button" class="board-replay-open" onClick={() => setReplayOn(true)}>
+                <button
+                  type="button"
+                  class="board-replay-open"
+                  onClick={() => setReplayOn(true)}
+                  data-testid="replay-open"
+                >
                   <Bi k="replay.open" />
                 </button>
               </Show>
