@@ -19,7 +19,7 @@ import { shortUnitCode, type BuildingLayout } from '../lib/display';
 import { statusLabelIn, tIn } from '../lib/i18n';
 import './board-grid.css';
 
-/** How long a page stays before the next one. */
+/** How long a page stays before the next one (board-grid.css: the pager's bar lasts as long). */
 export const BOARD_PAGE_MS = 12_000;
 /** How long a just-changed tile flashes. */
 const FLASH_MS = 8_000;
@@ -145,7 +145,7 @@ export function BoardGrid(props: BoardGridProps): JSX.Element {
           <span class="bgrid__timer" aria-hidden="true">
             {/* keyed on the page: the bar restarts with each page */}
             <Show when={String(page())} keyed>
-              <span style={{ 'animation-duration': `${BOARD_PAGE_MS}ms` }} classList={{ held: !!props.holdPage }} />
+              <span classList={{ held: !!props.holdPage }} />
             </Show>
           </span>
         </div>
