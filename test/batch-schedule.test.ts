@@ -267,8 +267,9 @@ describe('withhold channel', () => {
     });
     const audit = await server.db.auditEvent.findFirstOrThrow({ where: { entityId: unitId, action: 'unit.withhold' } });
     expect(audit.after).toEqual({ status: 'WITHHELD', reason: 'VIP 保留', channel: 'VIP' });
-    // Screens read who a withheld unit is kept for: members and the project's board.
-    const boardView = await http<WithheldUnitInfo[]>(
+    // Staff screens read who a withheld unit is kept for; the project's board is refused it (the public
+    // sees 保留 withheld, never why nor for whom).
+    const boardView = await http(
       server.url,
       'GET',
       `/api/projects/${server.fixture.projectId}/withheld`,
@@ -278,7 +279,11 @@ describe('withhold channel', () => {
         'x-device-key': TEST_BOARD_KEY,
       },
     );
-    expect(boardView.body).toEqual([expect.objectContaining({ unitId, reason: 'VIP 保留', channel: 'VIP' })]);
+    expect(boardView.status).toBe(403);
+    expect(JSON.stringify(boardView.body)).not.toContain('VIP');
+    expect(
+      (await call<WithheldUnitInfo[]>('GET', `/api/projects/${server.fixture.projectId}/withheld`, consultant)).body,
+    ).toEqual([expect.objectContaining({ unitId, reason: 'VIP 保留', channel: 'VIP' })]);
     const outsider = await server.login('outsider');
     expect((await call('GET', `/api/projects/${server.fixture.projectId}/withheld`, outsider.token)).status).toBe(403);
     expect((await call('POST', `/api/units/${unitId}/unwithhold`, manager, {})).status).toBe(200);

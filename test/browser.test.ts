@@ -57,7 +57,7 @@ describe('launch morning in the browser', () => {
     await cell.click();
     await page.locator('.btn--go').click();
     await page.locator('input[name=buyer-name]').waitFor();
-    await expect.poll(() => boardCell('A-0101').getAttribute('class')).toContain('ucell--locked');
+    await expect.poll(() => boardCell('A-0101').getAttribute('class')).toContain('btile--locked');
     await page.screenshot({ path: `${SHOTS}/e2e-locked-phone.png` });
     await page.fill('input[name=buyer-name]', '张三丰');
     await page.fill('input[name=buyer-phone]', '13812345678');
@@ -78,7 +78,7 @@ describe('launch morning in the browser', () => {
     // …and on the wall within a second.
     await expect
       .poll(() => boardCell('A-0101').getAttribute('class'), { timeout: 1_000, interval: 50 })
-      .toContain('ucell--subscribed');
+      .toContain('btile--subscribed');
     console.log(
       `[browser] board showed the subscription ${Date.now() - committedAt} ms after the commit was visible in PostgreSQL`,
     );
@@ -94,7 +94,7 @@ describe('launch morning in the browser', () => {
     expect(lock.status).toBe(200);
     await expect
       .poll(() => boardCell('A-0102').getAttribute('class'), { timeout: 10_000, interval: 100 })
-      .toContain('ucell--locked');
+      .toContain('btile--locked');
     await board.screenshot({ path: `${SHOTS}/e2e-board-after-restart.png` });
     await boardContext.close();
     await phone.close();

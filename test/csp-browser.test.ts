@@ -174,7 +174,7 @@ describe('the apps under the Content-Security-Policy', () => {
       {},
     );
     expect(lock.status).toBe(200);
-    await expect.poll(() => page.locator('.ucell--locked').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.btile--locked').count(), { timeout: 5_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/csp-board.png` });
     await expectClean(page, violations, documents, 'board');
     await context.close();

@@ -19,6 +19,7 @@ const AgreementPage = lazy(() => import('./pages/agreement'));
 const AuditLogPage = lazy(() => import('./pages/audit-log'));
 const ReportsPage = lazy(() => import('./pages/reports/reports'));
 const BoardRoute = lazy(() => import('./pages/board-route'));
+const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
 const VerifyPage = lazy(() => import('./pages/verify'));
@@ -130,6 +131,20 @@ function AuditLogRoute(): JSX.Element {
       {(user) => (
         <Show when={params.projectId} keyed>
           {(projectId) => <AuditLogPage projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /manager/:projectId/board — the wall board for a signed-in manager: unit timelines and the launch replay. */
+function ManagerBoardRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(_, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <BoardPage projectId={projectId} access={{ kind: 'manager', token }} />}
         </Show>
       )}
     </RequireAuth>
@@ -275,6 +290,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
       <Route path="/manager/:projectId/audit" component={AuditLogRoute} />
       <Route path="/manager/:projectId/reports" component={ReportsRoute} />
+      <Route path="/manager/:projectId/board" component={ManagerBoardRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
       <Route path="/setup" component={SetupProjectsRoute} />

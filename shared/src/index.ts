@@ -42,3 +42,5 @@ export * from './audit-chain.js';
 export * from './rehearsals.js';
 export * from './labels.js';
 export * from './api/index.js';
+export * from './board-layout.js';
+export * from './replay.js';

@@ -57,6 +57,12 @@ export const PERMISSIONS = {
    * viewers see no reports.
    */
   readReports: { roles: ['ADMIN', 'MANAGER', 'FINANCE'], devices: [], refusal: 'REPORT_READER_REQUIRED' },
+  /**
+   * Replay the launch from the record (docs/replay.md): the state of every unit at any instant of the
+   * morning — managers, who run the sale and explain it afterwards; never a device on the wall (a
+   * replay must not be mistaken for the live board).
+   */
+  replay: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

@@ -21,6 +21,7 @@ import { buildApp, type KaipanApp } from '../../server/src/app.js';
 import { buildConfig, parseEnv, type AppConfig } from '../../server/src/config/index.js';
 import { createDb, type Db } from '../../server/src/infra/db.js';
 import { createTestDatabase, testRedisUrl, uniqueRedisPrefix } from './services.js';
+import { seedDemo } from '../../server/src/seed/demo.js';
 import { seedFixture, TEST_PASSWORD, type Fixture } from './fixture.js';
 
 export type HubClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -54,6 +55,13 @@ export interface TestServerOptions {
   lockTtlSeconds?: number;
   maxLocks?: number;
   env?: Record<string, string>;
+  /** Seed the demo project 云湖府 (server/src/seed/demo.ts) before the server starts; no fixture. */
+  demo?: boolean;
+}
+
+/** A server on a database holding the demo project and accounts, as `npm start` makes it (no fixture). */
+export function startDemoServer(env: Record<string, string> = {}): Promise<Omit<TestServer, 'fixture'>> {
+  return startServer(null, { demo: true, env });
 }
 
 /**
@@ -81,6 +89,7 @@ async function startServer(seed: TestServerOptions | null, opts: TestServerOptio
   const database = await createTestDatabase();
   const db = createDb(database.url, 5);
   const fixture = seed ? await seedFixture(db, seed) : (undefined as unknown as Fixture);
+  if (opts.demo) await seedDemo(db);
   const env = parseEnv({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',

@@ -1,6 +1,7 @@
 /**
  * One building as a grid: floors are rows (top floor at the top), positions are columns.
- * Used by the consultant grid (phone), the manager page (dense) and the wall board (board).
+ * Used by the consultant grid (phone) and the manager page (dense); the wall board draws its own
+ * tiles at a computed size (pages/board/board-grid.tsx).
  */
 import { For, Index, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
@@ -12,7 +13,7 @@ import './unit-grid-kinds.css';
 import type { LiveUnit } from '../stores/units';
 import './unit-grid.css';
 
-export type GridVariant = 'phone' | 'dense' | 'board';
+export type GridVariant = 'phone' | 'dense';
 
 export interface UnitGridProps {
   layout: BuildingLayout;
@@ -20,8 +21,6 @@ export interface UnitGridProps {
   variant: GridVariant;
   /** The signed-in user: their locks get the "mine" outline. */
   meId?: string;
-  /** Pad to this many rows, bottom-aligned (board skyline: equal row heights across buildings). */
-  rows?: number;
   isSelected?: (unitId: string) => boolean;
   activeId?: string | null;
   onUnitClick?: (unit: CatalogUnit) => void;
@@ -31,23 +30,16 @@ export interface UnitGridProps {
 }
 
 export function UnitGrid(props: UnitGridProps): JSX.Element {
-  const interactive = (): boolean => props.variant !== 'board' && props.onUnitClick !== undefined;
+  const interactive = (): boolean => props.onUnitClick !== undefined;
   const positions = (): number[] => Array.from({ length: props.layout.columns }, (_, i) => i + 1);
-  const padRows = (): number => Math.max(0, (props.rows ?? 0) - props.layout.floors.length);
 
   return (
     <div
       class={`ugrid ugrid--${props.variant}`}
-      style={{
-        '--cols': String(props.layout.columns),
-        '--rows': String(Math.max(props.rows ?? 0, props.layout.floors.length)),
-      }}
+      style={{ '--cols': String(props.layout.columns) }}
       role="grid"
       aria-label={props.layout.building.name}
     >
-      <Show when={padRows() > 0}>
-        <div class="ugrid__pad" style={{ 'grid-row': `span ${padRows()}` }} aria-hidden="true" />
-      </Show>
       <For each={props.layout.floors}>
         {(floor) => (
           <>
@@ -103,7 +95,7 @@ function UnitCell(props: {
   const mine = (): boolean => status() === 'LOCKED' && !!props.grid.meId && live()?.lock?.holderId === props.grid.meId;
   const selected = (): boolean => props.grid.isSelected?.(props.catalog.id) ?? false;
   const price = (): number => live()?.price ?? props.catalog.listPrice;
-  /** Who a withheld unit is kept for (VIP, staff…): shown instead of the price, and on the board. */
+  /** Who a withheld unit is kept for (VIP, staff…): shown instead of the price (staff screens only). */
   const tag = (): string | undefined => (status() === 'WITHHELD' ? props.grid.tagOf?.(props.catalog.id) : undefined);
   const lockDeadline = (): number | undefined => (status() === 'LOCKED' ? live()?.lock?.deadline : undefined);
   const code = (): string => shortUnitCode(props.catalog.code);
@@ -134,16 +126,13 @@ function UnitCell(props: {
           <span class="ucell__kind">{t('grid.duplex')}</span>
         </Show>
       </span>
-      <Show when={props.grid.variant === 'board' && tag()}>{(label) => <span class="ucell__tag">{label()}</span>}</Show>
-      <Show when={props.grid.variant !== 'board'}>
-        <Show
-          when={lockDeadline()}
-          fallback={<span class="ucell__sub">{tag() ?? formatCompactPrice(price(), locale())}</span>}
-        >
-          {(deadline) => <span class="ucell__sub ucell__timer">{formatMmSs(secondsLeft(deadline()))}</span>}
-        </Show>
+      <Show
+        when={lockDeadline()}
+        fallback={<span class="ucell__sub">{tag() ?? formatCompactPrice(price(), locale())}</span>}
+      >
+        {(deadline) => <span class="ucell__sub ucell__timer">{formatMmSs(secondsLeft(deadline()))}</span>}
       </Show>
-      <Show when={mine() && props.grid.variant !== 'board'}>
+      <Show when={mine()}>
         <span class="ucell__badge">{t('grid.mine')}</span>
       </Show>
     </Dynamic>

@@ -180,6 +180,9 @@ export function createApi(auth: ApiAuth) {
     /** A unit's timeline: its events and those of its deals, payments and documents, oldest first. */
     unitTimeline: (projectId: string, unitId: string) =>
       call(API.audit.unitTimeline, { params: { projectId, unitId } }),
+    /** Launch replay (managers): the state at `from` and the changes until `to` (default now). */
+    replay: (projectId: string, from: string, to?: string) =>
+      call(API.replay.replay, { params: { projectId }, query: to ? { from, to } : { from } }),
 
     batches: (projectId: string) => call(API.projects.batches, { params: { projectId } }),
     /** Withheld units 保留房 with reason and channel (members and devices). */

@@ -53,7 +53,9 @@ export default function BoardRoute(): JSX.Element {
         />
       }
     >
-      {(key) => <BoardPage projectId={params.projectId!} deviceKey={key} onRevoked={forget} />}
+      {(key) => (
+        <BoardPage projectId={params.projectId!} access={{ kind: 'device', deviceKey: key, onRevoked: forget }} />
+      )}
     </Show>
   );
 }

@@ -1,8 +1,13 @@
 /**
- * /board/:projectId?key=<deviceKey> — the wall board 销控大屏 for a 1920×1080 screen with no
- * keyboard: every unit of every building at once, totals, the latest subscriptions and a clock.
- * Bilingual at all times (buyers of both languages read it). It heals itself: socket.io
- * reconnects and the store re-joins; failed HTTP loads retry on a timer.
+ * /board/:projectId?key=<deviceKey> — the wall board 销控大屏 for a screen with no keyboard (1366×768
+ * to 4K): every unit of every building in tiles sized to be read across the hall (board-grid.tsx;
+ * pages rotate when they cannot all fit), totals, the latest subscriptions and a clock. Bilingual at
+ * all times (buyers of both languages read it). It heals itself: socket.io reconnects and the store
+ * re-joins; failed HTTP loads retry on a timer; while offline the grid is dimmed with the time it
+ * was last live.
+ *
+ * /manager/:projectId/board — the same board for a signed-in manager: a tile opens the unit's
+ * timeline, and the launch replay 开盘回放 (docs/replay.md) plays the morning from the record.
  */
 import {
   For,
@@ -17,8 +22,11 @@ import {
   untrack,
   type JSX,
 } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { A } from '@solidjs/router';
 import QRCode from 'qrcode';
 import {
+  REPLAY_SPEEDS,
   STATUS_COLORS,
   STATUS_ORDER,
   computeStats,
@@ -26,12 +34,16 @@ import {
   formatClock,
   formatPercent,
   formatYuan,
+  formatZonedDateTime,
   lotteryPaths,
+  wallClock,
   type DealInfo,
   type QueueCategoryState,
   type QueueState,
+  type ReplayChange,
+  type UnitStatus,
 } from '@kaipan/shared';
-import { createApi, toApiError } from '../lib/api';
+import { api, createApi, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { now } from '../lib/clock';
 import { formatCountdown } from '../lib/zoned-time';
@@ -39,17 +51,21 @@ import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessagePara
 import { createBoardLottery, type BoardLottery } from '../stores/board-lottery';
 import { createCatalog } from '../stores/catalog';
 import { createQueueStore, hasQueueActivity } from '../stores/queue';
+import { createReplay, REPLAY_WINDOWS_H, type ReplayStore } from '../stores/replay';
 import { createUnitsStore, type ConnectionState } from '../stores/units';
-import { createWithheld } from '../stores/withheld';
-import { UnitGrid } from '../components/unit-grid';
 import { BrandMark } from '../components/app-header';
+import { UnitTimelineDrawer } from '../components/unit-timeline';
 import { Spinner } from '../components/ui';
 import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
+import { BoardGrid } from './board-grid';
 import './board.css';
+import './board-replay.css';
 
 const CATALOG_RETRY_MS = 10_000;
 const FATAL_RETRY_MS = 30_000;
 const DEALS_SHOWN = 12;
+/** Changes listed in the side column during a replay. */
+const REPLAY_CHANGES_SHOWN = 14;
 
 /** 中文 + English on one line, the English smaller. */
 function Bi(props: { k: MessageKey; params?: MessageParams }): JSX.Element {
@@ -71,25 +87,68 @@ const CONN_KEYS: Record<ConnectionState, MessageKey> = {
   resyncing: 'conn.resyncing',
 };
 
-export default function BoardPage(props: {
-  projectId: string;
-  deviceKey: string;
-  /** A manager revoked this board: the route forgets the key and shows the pairing screen. */
-  onRevoked: () => void;
-}): JSX.Element {
-  const client = createApi({ kind: 'device', deviceKey: props.deviceKey });
+/** Who looks at the board: a paired wall screen (public), or a signed-in manager. */
+export type BoardAccess =
+  | {
+      kind: 'device';
+      deviceKey: string;
+      /** A manager revoked this board: the route forgets the key and shows the pairing screen. */
+      onRevoked: () => void;
+    }
+  | { kind: 'manager'; token: string };
+
+/** "09:30:05" in the project's zone. */
+function clockIn(at: number, timeZone: string): string {
+  const w = wallClock(at, timeZone);
+  return `${w.hour}:${w.minute}:${w.second}`;
+}
+
+export default function BoardPage(props: { projectId: string; access: BoardAccess }): JSX.Element {
+  const access = props.access;
+  const manager = access.kind === 'manager';
+  const client = access.kind === 'device' ? createApi({ kind: 'device', deviceKey: access.deviceKey }) : api;
+  const hubAuth = access.kind === 'device' ? { deviceKey: access.deviceKey } : { token: access.token };
+  const revoked = (): void => {
+    if (access.kind === 'device') access.onRevoked();
+  };
   const catalog = createCatalog(props.projectId, client);
   const units = createUnitsStore({
     projectId: props.projectId,
-    auth: { deviceKey: props.deviceKey },
+    auth: hubAuth,
     deals: { api: client, limit: DEALS_SHOWN },
   });
-  // Withheld units show who they are kept for (VIP, staff…): visible as withheld, never hidden.
-  const withheld = createWithheld(props.projectId, units, client);
   onCleanup(units.onResync(() => void catalog.refetch()));
   // Same credentials → the same socket and project room as the units store.
-  const queue = createQueueStore({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
-  const lottery = createBoardLottery({ projectId: props.projectId, auth: { deviceKey: props.deviceKey }, api: client });
+  const queue = createQueueStore({ projectId: props.projectId, auth: hubAuth, api: client });
+  const lottery = createBoardLottery({ projectId: props.projectId, auth: hubAuth, api: client });
+
+  // When each unit last changed live: the tile flashes (also when its page comes back).
+  const [changed, setChanged] = createStore<Record<string, number>>({});
+  onCleanup(
+    units.onApplied((changes) => {
+      const at = Date.now();
+      for (const c of changes) setChanged(c.unitId, at);
+    }),
+  );
+
+  // Offline: the grid dims and says since when (the last moment it was live); undimmed on resync.
+  const [offlineSince, setOfflineSince] = createSignal<number | null>(null);
+  createEffect(
+    on(
+      () => units.state.connection,
+      (connection) => {
+        if (connection === 'online') setOfflineSince(null);
+        else if (connection === 'offline' && untrack(offlineSince) === null)
+          setOfflineSince(units.state.lastUpdate ?? Date.now());
+      },
+    ),
+  );
+
+  // Managers only: the launch replay (the record is not loaded until it is opened).
+  const [replayOn, setReplayOn] = createSignal(false);
+  const replay = manager ? createReplay(props.projectId, client, replayOn) : null;
+  const replaying = (): ReplayStore | null => (replayOn() ? replay : null);
+  const [timelineUnit, setTimelineUnit] = createSignal<string | null>(null);
 
   // No one will press "retry" on a wall: failed loads retry by themselves.
   createEffect(() => {
@@ -126,10 +185,16 @@ export default function BoardPage(props: {
 
   const project = () => catalog.ready()?.project;
   const tz = (): string => catalog.timeZone();
-  const stats = createMemo(() => computeStats(catalog.byId(), units.all()));
-  const maxRows = createMemo(() => Math.max(1, ...catalog.layouts().map((l) => l.floors.length)));
-  const availableIn = (unitIds: readonly { id: string }[]): number =>
-    unitIds.reduce((n, u) => n + (units.unit(u.id)?.status === 'AVAILABLE' ? 1 : 0), 0);
+  const status = (unitId: string): UnitStatus =>
+    replaying()?.status(unitId) ?? units.unit(unitId)?.status ?? 'NOT_RELEASED';
+  const stats = createMemo(() => {
+    const r = replaying();
+    if (!r) return computeStats(catalog.byId(), units.all());
+    return computeStats(
+      catalog.byId(),
+      Object.entries(r.statuses()).map(([id, s]) => ({ id, status: s })),
+    );
+  });
   const clockDate = (): string =>
     new Intl.DateTimeFormat('zh-CN', {
       timeZone: tz(),
@@ -139,10 +204,10 @@ export default function BoardPage(props: {
       weekday: 'short',
     }).format(now());
   // Revoked: told over the hub at once (device:revoked), or refused on a request or handshake later.
-  onCleanup(units.listen('device:revoked', () => props.onRevoked()));
+  onCleanup(units.listen('device:revoked', () => revoked()));
   createEffect(() => {
     const err = units.state.fatal ?? catalog.catalog.error();
-    if (err && toApiError(err).code === 'DEVICE_REVOKED') props.onRevoked();
+    if (err && toApiError(err).code === 'DEVICE_REVOKED') revoked();
   });
   const fatalIsKey = (): boolean => {
     const code =
@@ -151,7 +216,7 @@ export default function BoardPage(props: {
   };
 
   return (
-    <div class="board">
+    <div class="board" classList={{ 'board--manager': manager, 'board--replay': replayOn() }}>
       {/* A wall board is read in Chinese first (its titles are bilingual); the band's mark is both. */}
       <RehearsalBand project={project()} locale="zh-CN" size="screen" />
       <header class="board__header">
@@ -167,7 +232,7 @@ export default function BoardPage(props: {
             </div>
           </div>
         </div>
-        <Show when={nextRelease()}>
+        <Show when={!replayOn() && nextRelease()}>
           {(b) => (
             <div class="board__next-release" role="timer">
               <span class="board__next-release-label">
@@ -178,37 +243,60 @@ export default function BoardPage(props: {
             </div>
           )}
         </Show>
-        <Show when={units.state.paused}>
+        <Show when={!replayOn() && units.state.paused}>
           <div class="board__paused" role="alert">
             <Bi k="banner.paused" />
           </div>
         </Show>
-        <Show when={units.state.connection !== 'offline' && units.blockedBy()}>
+        <Show when={!replayOn() && units.state.connection !== 'offline' && units.blockedBy()}>
           {(dependency) => (
             <div class="board__paused board__paused--system" role="alert">
               <Bi k={dependency() === 'postgres' ? 'banner.systemPostgres' : 'banner.systemRedis'} />
             </div>
           )}
         </Show>
-        <div class="board__status">
-          <div class={`board-conn board-conn--${units.state.connection}`} role="status">
-            <span class="board-conn__dot" aria-hidden="true" />
-            <span class="board-conn__label">
-              <Bi k={CONN_KEYS[units.state.connection]} />
-            </span>
-            <span class="board-conn__time">
-              <Bi k="board.lastUpdate" />
-              <span class="board-conn__stamp">
-                {units.state.lastUpdate === null ? '--:--:--' : formatClock(units.state.lastUpdate, tz())}
-              </span>
-            </span>
-          </div>
-          <div class="board__clock">
-            <span class="board__time">{formatClock(now(), tz())}</span>
-            <span class="board__date">{clockDate()}</span>
-          </div>
-        </div>
+        <Show
+          when={replaying()}
+          fallback={
+            <div class="board__status">
+              <Show when={manager}>
+                <A class="board-replay-open" href={`/manager/${props.projectId}`} end>
+                  <Bi k="board.toConsole" />
+                </A>
+                <button
+                  type="button"
+                  class="board-replay-open"
+                  onClick={() => setReplayOn(true)}
+                  data-testid="replay-open"
+                >
+                  <Bi k="replay.open" />
+                </button>
+              </Show>
+              <div class={`board-conn board-conn--${units.state.connection}`} role="status">
+                <span class="board-conn__dot" aria-hidden="true" />
+                <span class="board-conn__label">
+                  <Bi k={CONN_KEYS[units.state.connection]} />
+                </span>
+                <span class="board-conn__time">
+                  <Bi k="board.lastUpdate" />
+                  <span class="board-conn__stamp">
+                    {units.state.lastUpdate === null ? '--:--:--' : formatClock(units.state.lastUpdate, tz())}
+                  </span>
+                </span>
+              </div>
+              <div class="board__clock">
+                <span class="board__time">{formatClock(now(), tz())}</span>
+                <span class="board__date">{clockDate()}</span>
+              </div>
+            </div>
+          }
+        >
+          {(r) => <ReplayClock replay={r()} timeZone={tz()} />}
+        </Show>
       </header>
+      <Show when={replaying()}>
+        {(r) => <ReplayBar replay={r()} timeZone={tz()} onClose={() => setReplayOn(false)} />}
+      </Show>
 
       <Switch>
         <Match when={(catalog.catalog.error() || units.state.fatal) && !catalog.ready()}>
@@ -235,38 +323,55 @@ export default function BoardPage(props: {
         </Match>
         <Match when={true}>
           <main class="board__main">
-            <section class="board__buildings">
-              <For each={catalog.layouts()}>
-                {(l) => (
-                  <div
-                    class="board-building"
-                    style={{ 'flex-grow': String(l.columns + 0.7), '--cols': String(l.columns) }}
-                  >
-                    <div class="board-building__head">
-                      <span class="board-building__name">{l.building.name}</span>
-                      <span class="board-building__avail">
-                        <span class="board-building__dot" style={{ background: STATUS_COLORS.AVAILABLE.bg }} />
-                        {availableIn(l.units)}
-                      </span>
-                    </div>
-                    <UnitGrid layout={l} unit={units.unit} variant="board" rows={maxRows()} tagOf={withheld.tag} />
+            <section
+              class="board__buildings"
+              classList={{ 'board__buildings--stale': !replayOn() && offlineSince() !== null }}
+            >
+              <BoardGrid
+                layouts={catalog.layouts()}
+                status={status}
+                changedAt={(id) => replaying()?.changedAt(id) ?? changed[id]}
+                onUnitClick={manager ? (u) => setTimelineUnit(u.id) : undefined}
+                holdPage={replayOn() && !replay?.playing()}
+              />
+              <Show when={!replayOn() && offlineSince()}>
+                {(since) => (
+                  <div class="board__stale" role="alert">
+                    <span class="board__stale-title">
+                      <Bi k="board.offlineSince" params={{ time: clockIn(since(), tz()) }} />
+                    </span>
+                    <span class="board__stale-sub">
+                      <Bi k="board.offlineHint" />
+                    </span>
                   </div>
                 )}
-              </For>
+              </Show>
             </section>
 
             <aside class="board__side">
               <Show
-                when={lottery.shown()}
+                when={!replayOn() && lottery.shown()}
                 fallback={
                   <>
-                    <div class="kpi kpi--hero">
-                      <span class="kpi__label">
-                        <Bi k="board.soldAmount" />
-                      </span>
-                      <span class="kpi__value">{formatBigMoney(stats().soldAmount, 'zh-CN')}</span>
-                      <span class="kpi__sub">{formatYuan(stats().soldAmount, 'zh-CN')}</span>
-                    </div>
+                    <Show
+                      when={!replayOn()}
+                      fallback={
+                        <div class="kpi kpi--hero">
+                          <span class="kpi__label">
+                            <Bi k="board.soldUnits" />
+                          </span>
+                          <span class="kpi__value">{stats().sold}</span>
+                        </div>
+                      }
+                    >
+                      <div class="kpi kpi--hero">
+                        <span class="kpi__label">
+                          <Bi k="board.soldAmount" />
+                        </span>
+                        <span class="kpi__value">{formatBigMoney(stats().soldAmount, 'zh-CN')}</span>
+                        <span class="kpi__sub">{formatYuan(stats().soldAmount, 'zh-CN')}</span>
+                      </div>
+                    </Show>
                     <div class="kpi-row">
                       <div class="kpi">
                         <span class="kpi__label">
@@ -304,25 +409,39 @@ export default function BoardPage(props: {
                       </For>
                     </ul>
 
-                    <NowServing state={queue.state()} />
-
-                    <section class="deals">
-                      <h2 class="deals__title">
-                        <Bi k="board.latestDeals" />
-                      </h2>
-                      <Show
-                        when={units.state.deals.length > 0}
-                        fallback={
-                          <p class="deals__empty">
-                            <Bi k="board.noDeals" />
-                          </p>
-                        }
-                      >
-                        <ol class="deals__list">
-                          <For each={units.state.deals}>{(d) => <DealRow deal={d} timeZone={tz()} />}</For>
-                        </ol>
-                      </Show>
-                    </section>
+                    <Show
+                      when={replaying()}
+                      fallback={
+                        <>
+                          <NowServing state={queue.state()} />
+                          <section class="deals">
+                            <h2 class="deals__title">
+                              <Bi k="board.latestDeals" />
+                            </h2>
+                            <Show
+                              when={units.state.deals.length > 0}
+                              fallback={
+                                <p class="deals__empty">
+                                  <Bi k="board.noDeals" />
+                                </p>
+                              }
+                            >
+                              <ol class="deals__list">
+                                <For each={units.state.deals}>{(d) => <DealRow deal={d} timeZone={tz()} />}</For>
+                              </ol>
+                            </Show>
+                          </section>
+                        </>
+                      }
+                    >
+                      {(r) => (
+                        <ReplayChanges
+                          changes={r().recent(REPLAY_CHANGES_SHOWN)}
+                          code={(id) => catalog.byId().get(id)?.code ?? '—'}
+                          timeZone={tz()}
+                        />
+                      )}
+                    </Show>
                   </>
                 }
               >
@@ -332,7 +451,148 @@ export default function BoardPage(props: {
           </main>
         </Match>
       </Switch>
+      <Show when={manager}>
+        <UnitTimelineDrawer
+          projectId={props.projectId}
+          unitId={timelineUnit()}
+          onClose={() => setTimelineUnit(null)}
+          canPrint
+        />
+      </Show>
     </div>
+  );
+}
+
+/** The replay clock in the header, in place of the live clock: labelled so nobody takes it for live. */
+function ReplayClock(props: { replay: ReplayStore; timeZone: string }): JSX.Element {
+  return (
+    <div class="board__status">
+      <div class="board__clock board__clock--replay" role="timer">
+        <span class="board__time">{clockIn(props.replay.cursor() || Date.now(), props.timeZone)}</span>
+        <span class="board__date">
+          <span class="replay-tag">
+            <Bi k="replay.tag" />
+          </span>{' '}
+          {formatZonedDateTime(props.replay.cursor() || Date.now(), props.timeZone).slice(0, 10)}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Play/pause, speeds, the slider and the window: the replay's controls (managers at the board). */
+function ReplayBar(props: { replay: ReplayStore; timeZone: string; onClose: () => void }): JSX.Element {
+  const r = props.replay;
+  return (
+    <div class="replay-bar" role="region" aria-label={t('replay.open')}>
+      <span class="replay-bar__tag" aria-hidden="true">
+        <Bi k="replay.tag" />
+      </span>
+      <Switch>
+        <Match when={r.data.error() && !r.data.value()}>
+          <span class="replay-bar__error" role="alert">
+            {describeError(r.data.error())}
+          </span>
+          <button type="button" class="replay-bar__btn" onClick={() => void r.data.refetch()}>
+            {t('common.retry')}
+          </button>
+        </Match>
+        <Match when={!r.range()}>
+          <Spinner />
+          <span>{t('common.loading')}</span>
+        </Match>
+        <Match when={r.range()}>
+          {(range) => (
+            <>
+              <button
+                type="button"
+                class="replay-bar__btn replay-bar__play"
+                onClick={() => r.toggle()}
+                aria-pressed={r.playing()}
+                data-testid="replay-play"
+              >
+                {r.playing() ? t('replay.pause') : t('replay.play')}
+              </button>
+              <span class="replay-bar__speeds" role="group" aria-label={t('replay.speed')}>
+                <For each={REPLAY_SPEEDS}>
+                  {(s) => (
+                    <button
+                      type="button"
+                      class="replay-bar__btn replay-bar__speed"
+                      aria-pressed={r.speed() === s}
+                      onClick={() => r.setSpeed(s)}
+                    >
+                      {s}×
+                    </button>
+                  )}
+                </For>
+              </span>
+              <span class="replay-bar__edge">{clockIn(range().start, props.timeZone).slice(0, 5)}</span>
+              <input
+                class="replay-bar__slider"
+                type="range"
+                min={range().start}
+                max={range().to}
+                step={1000}
+                value={r.cursor()}
+                onInput={(e) => r.seek(Number(e.currentTarget.value))}
+                aria-label={t('replay.slider')}
+                aria-valuetext={formatZonedDateTime(r.cursor(), props.timeZone, { seconds: true })}
+                data-testid="replay-slider"
+              />
+              <span class="replay-bar__edge">{clockIn(range().to, props.timeZone).slice(0, 5)}</span>
+              <label class="replay-bar__window">
+                <span>{t('replay.window')}</span>
+                <select value={r.hours()} onChange={(e) => r.setHours(Number(e.currentTarget.value))}>
+                  <For each={REPLAY_WINDOWS_H}>{(h) => <option value={h}>{t('replay.hours', { n: h })}</option>}</For>
+                </select>
+              </label>
+            </>
+          )}
+        </Match>
+      </Switch>
+      <button type="button" class="replay-bar__btn replay-bar__live" onClick={() => props.onClose()}>
+        {t('replay.backToLive')}
+      </button>
+    </div>
+  );
+}
+
+/** The changes played so far, newest first: unit, new status, replay time. */
+function ReplayChanges(props: {
+  changes: ReplayChange[];
+  code: (unitId: string) => string;
+  timeZone: string;
+}): JSX.Element {
+  return (
+    <section class="deals replay-changes">
+      <h2 class="deals__title">
+        <Bi k="replay.changes" />
+      </h2>
+      <Show
+        when={props.changes.length > 0}
+        fallback={
+          <p class="deals__empty">
+            <Bi k="replay.noChanges" />
+          </p>
+        }
+      >
+        <ol class="deals__list">
+          <For each={props.changes}>
+            {(c) => (
+              <li class="deal replay-change">
+                <span class="deal__code">{props.code(c.unitId)}</span>
+                <span class="replay-change__to">
+                  <span class="replay-change__swatch" style={{ background: STATUS_COLORS[c.to].bg }} />
+                  {statusLabelIn(c.to, 'zh-CN')}
+                </span>
+                <span class="deal__time">{clockIn(Date.parse(c.at), props.timeZone)}</span>
+              </li>
+            )}
+          </For>
+        </ol>
+      </Show>
+    </section>
   );
 }
 

@@ -205,6 +205,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           { href: `/manager/${props.projectId}/agreement`, label: t('agreement.link') },
           { href: `/manager/${props.projectId}/audit`, label: t('audit.title') },
           { href: `/manager/${props.projectId}/reports`, label: t('reports.link') },
+          { href: `/manager/${props.projectId}/board`, label: t('board.managerLink') },
           { href: `/setup/${props.projectId}`, label: t('setup.title') },
         ]}
         actions={

@@ -23,6 +23,7 @@ import { queueApi } from './queue.js';
 import { registrationsApi } from './registrations.js';
 import { rehearsalsApi } from './rehearsals.js';
 import { reportsApi } from './reports.js';
+import { replayApi } from './replay.js';
 import type { ApiRoute } from './route.js';
 import { systemApi } from './system.js';
 import { unitImportApi } from './unit-import.js';
@@ -39,6 +40,7 @@ export * from './buildings.js';
 export * from './audit.js';
 export * from './print-reports.js';
 export * from './reports.js';
+export * from './replay.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -66,6 +68,7 @@ export const API = {
   audit: auditApi,
   printReports: printReportsApi,
   reports: reportsApi,
+  replay: replayApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

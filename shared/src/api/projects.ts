@@ -206,8 +206,9 @@ export const projectsApi = {
   withheld: defineRoute({
     method: 'GET',
     path: '/api/projects/:projectId/withheld',
-    summary: 'Units withheld 保留 from sale, with reason and channel.',
-    access: 'signedIn',
+    summary:
+      'Units withheld 保留 from sale, with reason and channel — for staff: a wall board or kiosk shows a withheld unit as withheld, never why (nor for whom).',
+    access: 'staff',
     params: projectRefSchema,
     responses: { 200: z.array(withheldUnitInfoSchema) },
     errors: [],

@@ -23,6 +23,7 @@ import { queueHandlers } from './queue.js';
 import { registrationHandlers } from './registrations.js';
 import { rehearsalHandlers } from './rehearsals.js';
 import { reportHandlers } from './reports.js';
+import { replayHandlers } from './replay.js';
 import { systemHandlers, type SystemDeps } from './system.js';
 import { unitImportHandlers } from './unit-import.js';
 import { unitHandlers } from './units.js';
@@ -64,5 +65,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     audit: auditHandlers(services),
     printReports: printReportHandlers(services),
     reports: reportHandlers(services),
+    replay: replayHandlers(services),
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * Launch replay 开盘回放 (docs/replay.md): reads the units and the status events of a project and
+ * answers the state at `from` plus the changes until `to` (rules: ./reconstruct.ts). Managers only
+ * (permission `replay`); read only, off the selling path.
+ */
+import {
+  AppError,
+  REPLAY_MAX_CHANGES,
+  REPLAY_MAX_SPAN_MS,
+  type Replay,
+  type ReplayQuery,
+  type UnitStatus,
+} from '@kaipan/shared';
+import type { Db } from '../infra/db.js';
+import type { Principal } from '../domain/principal.js';
+import type { ProjectDirectory } from '../services/project-directory.js';
+import { BATCH_RELEASE_ACTION, UNIT_STATUS_ACTIONS, replayWindow, statusChangesOf } from './reconstruct.js';
+
+export class ReplayService {
+  constructor(
+    private readonly db: Db,
+    private readonly directory: ProjectDirectory,
+  ) {}
+
+  async replay(principal: Principal, projectId: string, query: ReplayQuery): Promise<Replay> {
+    await this.directory.assertAccess(principal, projectId);
+    const to = query.to ? Date.parse(query.to) : Date.now();
+    const from = Date.parse(query.from);
+    if (from >= to) throw new AppError('VALIDATION_FAILED', '`from` must be before `to`.', { field: 'from' });
+    if (to - from > REPLAY_MAX_SPAN_MS)
+      throw new AppError('VALIDATION_FAILED', 'A replay covers at most 7 days.', { field: 'from' });
+    const { catalog } = await this.directory.getCatalog(projectId);
+    const { units, changes } = await this.record(projectId);
+    const window = replayWindow(units, changes, from, to);
+    if (window.changes.length > REPLAY_MAX_CHANGES)
+      throw new AppError('VALIDATION_FAILED', 'Too many changes in this window: choose a shorter one.', {
+        field: 'to',
+      });
+    return {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      timeZone: catalog.project.timezone,
+      ...window,
+    };
+  }
+
+  /** The project's units (current stored status) and every status change of its record, oldest first. */
+  async record(projectId: string) {
+    const [units, rows] = await Promise.all([
+      this.db.unit.findMany({ where: { projectId }, select: { id: true, code: true, status: true } }),
+      this.db.auditEvent.findMany({
+        where: {
+          projectId,
+          OR: [{ entity: 'unit', action: { in: [...UNIT_STATUS_ACTIONS] } }, { action: BATCH_RELEASE_ACTION }],
+        },
+        select: { id: true, action: true, entity: true, entityId: true, before: true, after: true, createdAt: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    ]);
+    const changes = statusChangesOf(rows, new Map(units.map((u) => [u.code, u.id])));
+    return { units: units.map((u) => ({ id: u.id, status: u.status as UnitStatus })), changes };
+  }
+}
