@@ -150,6 +150,8 @@ export const catalogUnitSchema = z.object({
   position: z.number().int(),
   layout: z.string(),
   layoutName: z.string(),
+  /** The layout's English name (its 户型 in the setup area); absent for typed or imported facts. */
+  layoutNameEn: z.string().optional(),
   /** Gross area 建筑面积, m², two decimals. */
   grossArea: z.number(),
   /** Net area 套内面积, m², two decimals. */

@@ -42,6 +42,11 @@ export interface BuildingLayout {
   units: CatalogUnit[];
 }
 
+/** A unit's layout 户型 name in `locale` (the layout's English name when it has one). */
+export function layoutName(unit: CatalogUnit, locale: Locale): string {
+  return locale === 'en' && unit.layoutNameEn ? unit.layoutNameEn : unit.layoutName;
+}
+
 /** Arrange a building's units as floors (rows, top first) × positions (columns). */
 export function layoutBuilding(building: BuildingInfo, units: readonly CatalogUnit[]): BuildingLayout {
   const own = units.filter((u) => u.buildingId === building.id);
