@@ -1,4 +1,7 @@
 /**
+ * A unit's typed facts as a person reads them in either language: orientation 朝向 and the usual
+ * room-count layout names (2室2厅1卫).
+ *
  * Orientation 朝向 of a unit as a person reads it. The setup area stores it as typed (layouts and
  * imports: 南, 南北, 东南, 南北通透 …) — Chinese in practice — so English screens translate the
  * usual words here and keep anything else as typed (a name we do not know is better shown than lost).
@@ -50,4 +53,17 @@ function translatePart(part: string): string | null {
     rest = rest.slice(hit[0].length);
   }
   return words.length > 0 ? words.join(' ') : null;
+}
+
+const ROOMS: Readonly<Record<string, string>> = { 室: 'bed', 房: 'bed', 厅: 'living', 厨: 'kitchen', 卫: 'bath' };
+const ROOM_NAME = /^(\s*\d+\s*[室房厅厨卫])+\s*$/;
+
+/**
+ * A layout 户型 name in `locale`: as stored for zh-CN; in English a room-count name is spelled out
+ * ("2室2厅1卫" → "2 bed · 2 living · 1 bath"), any other name kept as typed (give the layout an
+ * English name in the setup area).
+ */
+export function layoutNameLabel(name: string, locale: 'zh-CN' | 'en'): string {
+  if (locale !== 'en' || !ROOM_NAME.test(name)) return name;
+  return [...name.matchAll(/(\d+)\s*([室房厅厨卫])/g)].map((m) => `${m[1]} ${ROOMS[m[2]!]}`).join(' · ');
 }
