@@ -84,7 +84,8 @@ export const managerMessages = defineMessages({
   'manager.statSoldAmount': ['已售金额', 'Sold amount'],
   'manager.statSellThrough': ['去化率', 'Sell-through'],
   'manager.modeInspect': ['查看/保留', 'Inspect / withhold'],
-  'manager.modeSelect': ['选房建批次', 'Select for a batch'],
+  'manager.modeSelect': ['批量选择', 'Select many'],
+  'manager.batchFormTitle': ['推盘批次', 'Release in a batch'],
   'manager.selectHint': [
     '点击房源或楼层号选择，再推盘或设为保留房。',
     'Click units or floor numbers to select them, then release them in a batch or withhold them.',

@@ -780,7 +780,7 @@ function BatchForm(props: {
   };
   return (
     <section class="panel">
-      <h2 class="panel__title">{t('manager.modeSelect')}</h2>
+      <h2 class="panel__title">{t('manager.batchFormTitle')}</h2>
       <div class="panel__selection">
         <span class="panel__count">{t('manager.selected', { n: props.selection.size })}</span>
         <button
