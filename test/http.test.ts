@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AuditLogPage,
   BatchInfo,
+  BulkWithholdResult,
   ConfirmResult,
   LockResult,
   ProjectCatalog,
@@ -230,6 +231,81 @@ describe('sales control', () => {
     const events = await server.db.auditEvent.findMany({ where: { entityId: unitId }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.action)).toEqual(['unit.withhold', 'unit.unwithhold']);
     expect(events[0]).toMatchObject({ actorName: 'manager', after: { status: 'WITHHELD', reason: 'VIP 保留' } });
+  });
+
+  it('withholds many units with one reason: one audit event each, the others refused by themselves; idempotent', async () => {
+    const projectId = server.fixture.projectId;
+    const free = [server.fixture.unitIds[7]!, server.fixture.unitIds[8]!, server.fixture.unitIds[9]!];
+    const locked = server.fixture.unitIds[4]!; // held by s001 since the test above
+    const sold = server.fixture.unitIds[0]!;
+    const pending = server.fixture.pendingUnitIds[1]!;
+    const path = `/api/projects/${projectId}/units/withhold`;
+    const body = {
+      unitIds: [...free, locked, sold, pending, server.fixture.otherUnitId],
+      reason: '开发商保留',
+      channel: 'STAFF',
+      idempotencyKey: 'bulk-withhold-0001',
+    };
+    expect((await call('POST', path, consultant, body)).status).toBe(403);
+    expect((await call('POST', path, manager, { ...body, reason: '' })).body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    const res = await call<BulkWithholdResult>('POST', path, manager, body);
+    expect(res.status).toBe(200);
+    expect(new Set(res.body.done.map((d) => d.unitId))).toEqual(new Set(free));
+    expect(res.body.done.every((d) => d.status === 'WITHHELD')).toBe(true);
+    const refusals = Object.fromEntries(res.body.refused.map((r) => [r.unitId, r.error.code]));
+    expect(refusals).toEqual({
+      [locked]: 'LOCK_HELD',
+      [sold]: 'INVALID_TRANSITION',
+      [pending]: 'NOT_RELEASED',
+      [server.fixture.otherUnitId]: 'NOT_FOUND',
+    });
+    const rows = await server.db.unit.findMany({
+      where: { id: { in: body.unitIds } },
+      select: { id: true, status: true, withholdReason: true, withholdChannel: true },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const id of free)
+      expect(byId.get(id)).toMatchObject({
+        status: 'WITHHELD',
+        withholdReason: '开发商保留',
+        withholdChannel: 'STAFF',
+      });
+    expect(byId.get(locked)?.status).toBe('AVAILABLE');
+    expect(byId.get(server.fixture.otherUnitId)?.status).toBe('AVAILABLE');
+    // The mirror (what the hub sells from) knows: a consultant cannot lock a withheld unit.
+    expect((await call('POST', `/api/units/${free[0]}/lock`, consultant, {})).body).toMatchObject({
+      error: { code: 'UNIT_NOT_AVAILABLE' },
+    });
+    const audit = () =>
+      server.db.auditEvent.findMany({
+        where: { entityId: { in: body.unitIds }, action: { in: ['unit.withhold', 'unit.unwithhold'] } },
+      });
+    const events = await audit();
+    expect(events.map((e) => e.entityId).sort()).toEqual([...free].sort());
+    expect(events[0]).toMatchObject({
+      actorName: 'manager',
+      after: { status: 'WITHHELD', reason: '开发商保留', channel: 'STAFF' },
+    });
+    // The same key again (a double click, a retry): the first answer, nothing done twice.
+    const again = await call<BulkWithholdResult>('POST', path, manager, body);
+    expect(again.body).toEqual(res.body);
+    expect(await audit()).toHaveLength(3);
+    // Back on sale in one action; a unit not withheld is refused by itself.
+    const freed = await call<BulkWithholdResult>('POST', `/api/projects/${projectId}/units/unwithhold`, manager, {
+      unitIds: [...free, locked],
+      idempotencyKey: 'bulk-unwithhold-0001',
+    });
+    expect(freed.status).toBe(200);
+    expect(freed.body.done.map((d) => d.status)).toEqual(['AVAILABLE', 'AVAILABLE', 'AVAILABLE']);
+    expect(freed.body.refused).toEqual([
+      { unitId: locked, code: expect.any(String), error: { code: 'INVALID_TRANSITION', message: expect.any(String) } },
+    ]);
+    expect(await server.db.unit.count({ where: { id: { in: free }, status: 'AVAILABLE', withholdReason: null } })).toBe(
+      3,
+    );
+    expect((await audit()).filter((e) => e.action === 'unit.unwithhold')).toHaveLength(3);
   });
 
   it('releases a pending batch once; refuses to batch units already on sale', async () => {

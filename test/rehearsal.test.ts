@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ConfirmResult,
+  ProjectCatalog,
   CreatedRehearsal,
   DocumentInfo,
   DocumentJobInfo,
@@ -23,7 +24,7 @@ import type {
   VerifyResult,
 } from '@kaipan/shared';
 import { SOLD_IN_SOURCE_REASON } from '../server/src/domain/rehearsal-plan.js';
-import { emitAck, startTestServer, type HubClient, type TestServer } from './support/app.js';
+import { emitAck, http, startSecondHub, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { caller, cash, newKey } from './support/cashier.js';
 
 const run = promisify(execFile);
@@ -470,6 +471,30 @@ describe('a practice launch and its reset', () => {
     // Again: same state, one more audited reset.
     expect((await call('POST', `/api/projects/${rehearsal.id}/rehearsal/reset`, token.manager, {})).status).toBe(200);
     expect((await rows('units', rehearsal.id, 'code')).map(strip)).toEqual(afterCopy.map(strip));
+  });
+
+  it('makes every hub process forget its cached catalog and prices, not only the one that reset', async () => {
+    const second = await startSecondHub(server);
+    try {
+      const lockTtlOn = async (url: string): Promise<number> => {
+        const res = await http<ProjectCatalog>(url, 'GET', `/api/projects/${rehearsal.id}/catalog`, token.manager);
+        expect(res.status).toBe(200);
+        return res.body.project.lockTtlSeconds;
+      };
+      // A practice setting changed through the second process: its own catalog holds 30 now...
+      const changed = await http(second.url, 'PATCH', `/api/projects/${rehearsal.id}/settings`, token.manager, {
+        lockTtlSeconds: 30,
+      });
+      expect(changed.status).toBe(200);
+      expect(await lockTtlOn(second.url)).toBe(30);
+      // ...and the reset, made through the first process, reaches it (well before the 60 s freshness).
+      const reset = await call('POST', `/api/projects/${rehearsal.id}/rehearsal/reset`, token.manager, {});
+      expect(reset.status).toBe(200);
+      expect(await lockTtlOn(server.url)).toBe(90);
+      await expect.poll(() => lockTtlOn(second.url), { timeout: 5_000, interval: 100 }).toBe(90);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('the practice runs again from number 1 after the reset, and the locked unit sells', async () => {

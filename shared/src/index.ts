@@ -29,6 +29,7 @@ export * from './privacy.js';
 export * from './audit-actions.js';
 export * from './audit-log.js';
 export * from './zoned-time.js';
+export * from './unit-labels.js';
 export * from './devices.js';
 export * from './text.js';
 export * from './accounts.js';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
 import { unitKindSchema } from './building-pattern.js';
+import { ERROR_CODES } from './errors.js';
 
 /** HTTP header carrying a board's or kiosk's device key (the hub takes `auth: {deviceKey}`). */
 export const DEVICE_KEY_HEADER = 'x-device-key';
@@ -149,6 +150,8 @@ export const catalogUnitSchema = z.object({
   position: z.number().int(),
   layout: z.string(),
   layoutName: z.string(),
+  /** The layout's English name (its 户型 in the setup area); absent for typed or imported facts. */
+  layoutNameEn: z.string().optional(),
   /** Gross area 建筑面积, m², two decimals. */
   grossArea: z.number(),
   /** Net area 套内面积, m², two decimals. */
@@ -311,3 +314,20 @@ export const withheldUnitInfoSchema = z.object({
   since: z.string(),
 });
 export type WithheldUnitInfo = z.infer<typeof withheldUnitInfoSchema>;
+
+/**
+ * The answer to a bulk withhold/unwithhold: the units changed (with their new status) and the units
+ * refused, each with the coded reason (LOCK_HELD, NOT_RELEASED, INVALID_TRANSITION, NOT_FOUND).
+ */
+export const bulkWithholdResultSchema = z.object({
+  done: z.array(z.object({ unitId: z.string(), code: z.string(), status: z.enum(UNIT_STATUSES) })),
+  refused: z.array(
+    z.object({
+      unitId: z.string(),
+      /** Null when the unit is not one of the project's. */
+      code: z.string().nullable(),
+      error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
+    }),
+  ),
+});
+export type BulkWithholdResult = z.infer<typeof bulkWithholdResultSchema>;

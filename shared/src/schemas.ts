@@ -78,6 +78,27 @@ export type WithholdChannel = z.infer<typeof withholdChannelSchema>;
 export const withholdBodySchema = z.strictObject({ reason: lineText(200), channel: withholdChannelSchema.optional() });
 export type WithholdBody = z.infer<typeof withholdBodySchema>;
 
+/**
+ * Withhold 保留 many units at once (the manager console's selection): each unit steps through the
+ * selling code on its own — one audit event per unit withheld, and a unit that cannot be withheld
+ * (locked, sold, not released) is refused by itself while the others are withheld. A repeated
+ * `idempotencyKey` (double click, retry after a lost answer) returns the first result.
+ */
+export const bulkWithholdBodySchema = z.strictObject({
+  unitIds: z.array(idSchema).min(1).max(500),
+  reason: lineText(200),
+  channel: withholdChannelSchema.optional(),
+  idempotencyKey: idempotencyKeySchema,
+});
+export type BulkWithholdBody = z.infer<typeof bulkWithholdBodySchema>;
+
+/** Put many withheld units back on sale (the bulk form of unwithhold; same rules as bulk withhold). */
+export const bulkUnwithholdBodySchema = z.strictObject({
+  unitIds: z.array(idSchema).min(1).max(500),
+  idempotencyKey: idempotencyKeySchema,
+});
+export type BulkUnwithholdBody = z.infer<typeof bulkUnwithholdBodySchema>;
+
 export const createBatchBodySchema = z.strictObject({
   name: lineText(60),
   unitIds: z.array(idSchema).min(1).max(5000),

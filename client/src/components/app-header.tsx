@@ -15,6 +15,9 @@ import { LanguageSwitch } from './ui';
 import { BrandMark as SharedBrandMark } from '@kaipan/web/components/icons';
 import './app-header.css';
 
+/** Where the header is a phone's (as the `max-width: 560px` rules of styles.css and app-header.css). */
+const PHONE = '(max-width: 560px)';
+
 /** A link of a screen's own navigation in the header (e.g. the manager's customers, deals, setup). */
 export interface HeaderLink {
   href: string;
@@ -58,6 +61,11 @@ export function AppHeader(props: {
   let inlineWidth = 0;
   const refit = (): void => {
     if (!props.links?.length) return;
+    // A phone's title wraps to two lines (styles.css) rather than being cut: the links always fold there.
+    if (window.matchMedia(PHONE).matches) {
+      if (!folded()) setFolded(true);
+      return;
+    }
     if (!folded()) {
       if (title.scrollWidth > title.clientWidth + 1) {
         inlineWidth = nav?.offsetWidth ?? 0;
@@ -134,7 +142,13 @@ export function AppHeader(props: {
               {props.title}
             </h1>
             <Show when={props.subtitle}>
-              <div class="app-header__subtitle">{props.subtitle}</div>
+              {/* Who is signed in is what a phone leaves out first: the title takes the room (styles.css). */}
+              <div
+                class="app-header__subtitle"
+                classList={{ 'app-header__subtitle--user': props.subtitle === session()?.user.displayName }}
+              >
+                {props.subtitle}
+              </div>
             </Show>
           </div>
         </div>

@@ -22,6 +22,7 @@ import {
 } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { describeError, locale, t } from '../lib/i18n';
+import { layoutName } from '../lib/display';
 import { createLoad } from '@kaipan/web/resource';
 import { Spinner } from './ui';
 import './confirm-review.css';
@@ -96,8 +97,8 @@ export function ConfirmReview(props: ConfirmReviewProps): JSX.Element {
               {props.buildingLabel} · {t('grid.floor', { n: props.unit.floor })}
             </span>
             <span class="review__sub">
-              {props.unit.layoutName}
-              <Show when={props.unit.layout && props.unit.layout !== props.unit.layoutName}>
+              {layoutName(props.unit, locale())}
+              <Show when={props.unit.layout && props.unit.layout !== layoutName(props.unit, locale())}>
                 {' '}
                 · {props.unit.layout}
               </Show>

@@ -1,6 +1,7 @@
 /** The static facts of a unit (layout, areas, orientation, prices) as a definition list. */
 import { Show, type JSX } from 'solid-js';
-import { formatArea, formatYuan, type CatalogUnit } from '@kaipan/shared';
+import { formatArea, formatYuan, orientationLabel, type CatalogUnit } from '@kaipan/shared';
+import { layoutName } from '../lib/display';
 import { locale, t } from '../lib/i18n';
 
 export function UnitFacts(props: { unit: CatalogUnit; dealPrice?: number; compact?: boolean }): JSX.Element {
@@ -9,8 +10,8 @@ export function UnitFacts(props: { unit: CatalogUnit; dealPrice?: number; compac
       <div class="facts__item facts__item--wide">
         <dt>{t('sheet.layout')}</dt>
         <dd>
-          {props.unit.layoutName}
-          <Show when={props.unit.layout && props.unit.layout !== props.unit.layoutName}>
+          {layoutName(props.unit, locale())}
+          <Show when={props.unit.layout && props.unit.layout !== layoutName(props.unit, locale())}>
             <span class="facts__muted"> · {props.unit.layout}</span>
           </Show>
         </dd>
@@ -25,7 +26,7 @@ export function UnitFacts(props: { unit: CatalogUnit; dealPrice?: number; compac
       </div>
       <div class="facts__item">
         <dt>{t('sheet.orientation')}</dt>
-        <dd>{props.unit.orientation || t('common.dash')}</dd>
+        <dd>{orientationLabel(props.unit.orientation, locale()) || t('common.dash')}</dd>
       </div>
       <div class="facts__item">
         <dt>{t('sheet.unitPrice')}</dt>

@@ -84,10 +84,11 @@ export const managerMessages = defineMessages({
   'manager.statSoldAmount': ['已售金额', 'Sold amount'],
   'manager.statSellThrough': ['去化率', 'Sell-through'],
   'manager.modeInspect': ['查看/保留', 'Inspect / withhold'],
-  'manager.modeSelect': ['选房建批次', 'Select for a batch'],
+  'manager.modeSelect': ['批量选择', 'Select many'],
+  'manager.batchFormTitle': ['推盘批次', 'Release in a batch'],
   'manager.selectHint': [
-    '点击房源或楼层号选择，再命名批次。',
-    'Click units or floor numbers to select them, then name the batch.',
+    '点击房源或楼层号选择，再推盘或设为保留房。',
+    'Click units or floor numbers to select them, then release them in a batch or withhold them.',
   ],
   'manager.inspectHint': [
     '点击房源查看详情、设为保留房或取消保留。',
@@ -155,4 +156,34 @@ export const managerMessages = defineMessages({
   ],
   'manager.toGrid': ['前往销控表', 'Go to the unit grid'],
   'manager.refresh': ['刷新', 'Refresh'],
+
+  // Find a unit by its code (the toolbar of the console).
+  'manager.find': ['查找房号', 'Find unit'],
+  'manager.findPlaceholder': ['房号，如 1-1802', 'Unit code, e.g. 1-1802'],
+  'manager.findGo': ['定位', 'Go'],
+  'manager.findMissing': ['没有房号 {code}', 'No unit {code}'],
+  // Bulk withhold: the selection withheld or put back on sale in one action.
+  'manager.bulkTitle': ['保留房（批量）', 'Withhold (many units)'],
+  'manager.bulkCounts': ['可保留 {available} 套 · 已保留 {withheld} 套', '{available} on sale · {withheld} withheld'],
+  'manager.bulkWithhold': ['保留 {n} 套', 'Withhold {n}'],
+  'manager.bulkUnwithhold': ['解除保留 {n} 套', 'Put back {n} on sale'],
+  'manager.bulkWithheld': ['已保留 {n} 套', '{n} withheld'],
+  'manager.bulkUnwithheld': ['已解除保留 {n} 套', '{n} back on sale'],
+  'manager.bulkRefused': ['{n} 套未处理：', '{n} not changed:'],
+  'manager.batchOnlyPending': [
+    '批次只收未推盘的房源：已选 {n} 套未推盘。',
+    'A batch takes units not yet released: {n} of the selection.',
+  ],
+  // Keyboard shortcuts (the "?" list).
+  'manager.keysTitle': ['快捷键', 'Keyboard shortcuts'],
+  'manager.keysButton': ['快捷键 ?', 'Shortcuts ?'],
+  'manager.keyFind': ['查找房号', 'Find a unit by code'],
+  'manager.keyInspect': ['查看模式', 'Inspect mode'],
+  'manager.keySelect': ['选择模式（推盘、批量保留）', 'Select mode (batches, bulk withhold)'],
+  'manager.keyTimeline': ['打开房源履历', "Open the unit's timeline"],
+  'manager.keyPause': ['暂停 / 恢复销售', 'Pause / resume sales'],
+  'manager.keyRefresh': ['刷新操作记录', 'Refresh the activity'],
+  'manager.keyClose': ['关闭房源面板 / 清空选择', 'Close the unit panel / clear the selection'],
+  'manager.keyHelp': ['显示本列表', 'Show this list'],
+  'manager.keysNote': ['在输入框中打字时快捷键不生效。', 'Shortcuts do not act while you type in a field.'],
 });

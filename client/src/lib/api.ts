@@ -55,6 +55,8 @@ import {
   type UpdateTeamBody,
   type UpdateProjectBody,
   type WithholdChannel,
+  type BulkUnwithholdBody,
+  type BulkWithholdBody,
 } from '@kaipan/shared';
 import { createTransport, type RequestAuth } from '@kaipan/web/http/transport';
 import { currentToken, signOut } from '../stores/session';
@@ -206,6 +208,11 @@ export function createApi(auth: ApiAuth) {
     withhold: (unitId: string, reason: string, channel?: WithholdChannel) =>
       call(API.units.withhold, { params: { unitId }, body: channel ? { reason, channel } : { reason } }),
     unwithhold: (unitId: string) => call(API.units.unwithhold, { params: { unitId } }),
+    /** Withhold many units with one reason; refused units come back in `refused` (docs/protocol.md). */
+    withholdMany: (projectId: string, body: BulkWithholdBody) =>
+      call(API.units.withholdMany, { params: { projectId }, body }),
+    unwithholdMany: (projectId: string, body: BulkUnwithholdBody) =>
+      call(API.units.unwithholdMany, { params: { projectId }, body }),
 
     /** Project setup: buildings from a pattern, layouts 户型, formula prices, the grid editor (docs/buildings.md). */
     buildings: (projectId: string) => call(API.buildings.list, { params: { projectId } }),

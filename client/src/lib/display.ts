@@ -2,7 +2,7 @@
  * Client-only display helpers (the shared ones live in @kaipan/shared format.ts). Pure: only
  * types are imported, so display.test.ts runs without the app around it.
  */
-import type { BuildingInfo, CatalogUnit, Locale } from '@kaipan/shared';
+import { layoutNameLabel, type BuildingInfo, type CatalogUnit, type Locale } from '@kaipan/shared';
 
 /**
  * Compact price for a grid cell: 285.6万 in Chinese, 2.86M in English. Units of 1,000万 and up
@@ -40,6 +40,11 @@ export interface BuildingLayout {
   /** floor → position → unit */
   cells: Map<number, Map<number, CatalogUnit>>;
   units: CatalogUnit[];
+}
+
+/** A unit's layout 户型 name in `locale`: the layout's English name, else a room count spelled out. */
+export function layoutName(unit: CatalogUnit, locale: Locale): string {
+  return locale === 'en' && unit.layoutNameEn ? unit.layoutNameEn : layoutNameLabel(unit.layoutName, locale);
 }
 
 /** Arrange a building's units as floors (rows, top first) × positions (columns). */

@@ -1,6 +1,7 @@
 /**
  * /manager/:projectId — sales control for ADMIN/MANAGER on a laptop: pause/resume, stats,
- * the dense grid of every building (inspect → withhold/unwithhold, or select → batch),
+ * the dense grid of every building (inspect → the unit's panel in a side drawer: withhold/unwithhold;
+ * or select → batch, bulk withhold), find a unit by code, keyboard shortcuts ("?" lists them),
  * release batches (推盘) and the recent audit log.
  */
 import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
@@ -49,6 +50,10 @@ import { createWithheld } from '../stores/withheld';
 import { ConfirmDialog, EmptyState, ErrorAlert, ErrorState, Spinner } from '../components/ui';
 import './manager.css';
 import { createBusy } from '../lib/busy';
+import { useShortcuts } from '@kaipan/web/components/shortcuts';
+import { SideDrawer } from '../components/side-drawer';
+import { ShortcutHelp, type ShortcutLine } from '../components/shortcut-help';
+import { BulkWithhold } from '../components/bulk-withhold';
 
 type Mode = 'inspect' | 'select';
 
@@ -152,7 +157,12 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
       return next;
     });
   };
-  const selectable = (u: CatalogUnit): boolean => (units.unit(u.id)?.status ?? 'NOT_RELEASED') === 'NOT_RELEASED';
+  const statusOf = (unitId: string): UnitStatus => units.unit(unitId)?.status ?? 'NOT_RELEASED';
+  // Selected for a batch (not released yet) or for a bulk withhold (on sale or withheld).
+  const selectable = (u: CatalogUnit): boolean => SELECTABLE.has(statusOf(u.id));
+  const pendingSelection = createMemo(
+    () => new Set([...selection()].filter((id) => statusOf(id) === 'NOT_RELEASED')) as ReadonlySet<string>,
+  );
   const onUnitClick = (u: CatalogUnit): void => {
     if (mode() === 'select') {
       if (selectable(u)) toggle([u.id]);
@@ -177,6 +187,78 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
     } finally {
       setPauseBusy(false);
     }
+  };
+
+  // Find a unit by code: inspect it (the drawer opens) and bring its cell into view.
+  let findInput: HTMLInputElement | undefined;
+  const [findMissing, setFindMissing] = createSignal<string | null>(null);
+  const findUnit = (text: string): void => {
+    const code = text.trim().toUpperCase();
+    if (!code) return;
+    const unit = catalog.ready()?.units.find((u) => u.code.toUpperCase() === code);
+    if (!unit) {
+      setFindMissing(text.trim());
+      return;
+    }
+    setFindMissing(null);
+    setMode('inspect');
+    setActiveId(unit.id);
+    queueMicrotask(() =>
+      document
+        .querySelector(`.manager__grids button[aria-label^="${CSS.escape(unit.code)} "]`)
+        ?.scrollIntoView({ block: 'center', inline: 'center', behavior: 'smooth' }),
+    );
+  };
+
+  // Keys as the cashier desk has them (@kaipan/web shortcuts: never while typing, never under a dialog).
+  const [helpOpen, setHelpOpen] = createSignal(false);
+  const focusFind = (): void => {
+    findInput?.focus();
+    findInput?.select();
+  };
+  const keyLines = (): ShortcutLine[] => [
+    { keys: ['/', 'F2'], label: t('manager.keyFind') },
+    { keys: ['I'], label: t('manager.keyInspect') },
+    { keys: ['S'], label: t('manager.keySelect') },
+    { keys: ['T'], label: t('manager.keyTimeline') },
+    { keys: ['P'], label: t('manager.keyPause') },
+    { keys: ['R'], label: t('manager.keyRefresh') },
+    { keys: ['Esc'], label: t('manager.keyClose') },
+    { keys: ['?'], label: t('manager.keyHelp') },
+  ];
+  useShortcuts(() => [
+    { keys: ['F2'], inFields: true, run: focusFind },
+    { keys: ['/'], run: focusFind },
+    { keys: ['?'], run: () => setHelpOpen(true) },
+    { keys: ['i'], run: () => setMode('inspect') },
+    {
+      keys: ['s'],
+      run: () => {
+        setMode('select');
+        setActiveId(null);
+      },
+    },
+    {
+      keys: ['t'],
+      run: () => {
+        const id = activeId();
+        if (id) setTimelineUnit(id);
+      },
+    },
+    { keys: ['p'], run: () => units.state.loaded && setPauseDialog(true) },
+    { keys: ['r'], run: () => void audit.refetch() },
+    {
+      keys: ['Escape'],
+      run: () => {
+        if (activeId()) setActiveId(null);
+        else setSelection(new Set<string>());
+      },
+    },
+  ]);
+
+  const activeUnit = (): CatalogUnit | undefined => {
+    const id = activeId();
+    return id ? catalog.byId().get(id) : undefined;
   };
 
   return (
@@ -209,15 +291,25 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           { href: `/setup/${props.projectId}`, label: t('setup.title') },
         ]}
         actions={
-          <button
-            type="button"
-            class="btn btn--sm"
-            classList={{ 'btn--danger': !units.state.paused, 'btn--go': units.state.paused }}
-            disabled={!units.state.loaded || pauseBusy()}
-            onClick={() => setPauseDialog(true)}
-          >
-            {units.state.paused ? t('manager.resume') : t('manager.pause')}
-          </button>
+          <>
+            <button
+              type="button"
+              class="btn btn--ghost btn--sm manager__keys"
+              aria-keyshortcuts="Shift+/"
+              onClick={() => setHelpOpen(true)}
+            >
+              {t('manager.keysButton')}
+            </button>
+            <button
+              type="button"
+              class="btn btn--sm"
+              classList={{ 'btn--danger': !units.state.paused, 'btn--go': units.state.paused }}
+              disabled={!units.state.loaded || pauseBusy()}
+              onClick={() => setPauseDialog(true)}
+            >
+              {units.state.paused ? t('manager.resume') : t('manager.pause')}
+            </button>
+          </>
         }
       />
       <StatusBanners
@@ -304,6 +396,45 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                       {t('manager.modeSelect')}
                     </button>
                   </div>
+                  <form
+                    class="finder"
+                    role="search"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      findUnit(findInput?.value ?? '');
+                    }}
+                  >
+                    <label class="sr-only" for="manager-find">
+                      {t('manager.find')}
+                    </label>
+                    <input
+                      id="manager-find"
+                      ref={findInput}
+                      class="input input--sm finder__input"
+                      name="unit-code"
+                      type="search"
+                      list="manager-unit-codes"
+                      autocomplete="off"
+                      spellcheck={false}
+                      placeholder={t('manager.findPlaceholder')}
+                      aria-keyshortcuts="/ F2"
+                      aria-invalid={findMissing() !== null}
+                      onInput={() => setFindMissing(null)}
+                    />
+                    <datalist id="manager-unit-codes">
+                      <For each={catalog.ready()?.units ?? []}>{(u) => <option value={u.code} />}</For>
+                    </datalist>
+                    <button type="submit" class="btn btn--secondary btn--sm">
+                      {t('manager.findGo')}
+                    </button>
+                    <Show when={findMissing()}>
+                      {(code) => (
+                        <span class="field__error" role="status">
+                          {t('manager.findMissing', { code: code() })}
+                        </span>
+                      )}
+                    </Show>
+                  </form>
                   <span class="toolbar__hint">
                     {mode() === 'select' ? t('manager.selectHint') : t('manager.inspectHint')}
                   </span>
@@ -339,31 +470,24 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
                   timeZone={catalog.timeZone()}
                   onChanged={refreshAuditSoon}
                 />
-                <Show
-                  when={mode() === 'select'}
-                  fallback={
-                    <UnitPanel
-                      unit={activeId() ? catalog.byId().get(activeId() ?? '') : undefined}
-                      units={units}
-                      timeZone={catalog.timeZone()}
-                      withheld={activeId() ? withheld.info(activeId() ?? '') : undefined}
-                      buildingLabel={(() => {
-                        const u = activeId() ? catalog.byId().get(activeId() ?? '') : undefined;
-                        const b = catalog.ready()?.buildings.find((x) => x.id === u?.buildingId);
-                        return b ? buildingName(b, locale()) : '';
-                      })()}
-                      onChanged={refreshAuditSoon}
-                      onTimeline={setTimelineUnit}
-                    />
-                  }
-                >
+                <Show when={mode() === 'select'}>
                   <BatchForm
                     projectId={props.projectId}
                     selection={selection()}
+                    pending={pendingSelection()}
                     onClear={() => setSelection(new Set<string>())}
                     onCreated={() => {
                       setSelection(new Set<string>());
                       void batches.refetch();
+                      refreshAuditSoon();
+                    }}
+                  />
+                  <BulkWithhold
+                    projectId={props.projectId}
+                    selection={selection()}
+                    statusOf={statusOf}
+                    onDone={(changed) => {
+                      setSelection((prev) => new Set([...prev].filter((id) => !changed.includes(id))));
                       refreshAuditSoon();
                     }}
                   />
@@ -416,6 +540,33 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
           </Match>
         </Switch>
       </main>
+      <SideDrawer
+        open={mode() === 'inspect' && activeUnit() !== undefined}
+        title={t('manager.unitPanel')}
+        subject={activeId()}
+        testId="unit-drawer"
+        onClose={() => setActiveId(null)}
+      >
+        <UnitPanel
+          unit={activeUnit()}
+          units={units}
+          timeZone={catalog.timeZone()}
+          withheld={activeId() ? withheld.info(activeId() ?? '') : undefined}
+          buildingLabel={(() => {
+            const b = catalog.ready()?.buildings.find((x) => x.id === activeUnit()?.buildingId);
+            return b ? buildingName(b, locale()) : '';
+          })()}
+          onChanged={refreshAuditSoon}
+          onTimeline={setTimelineUnit}
+        />
+      </SideDrawer>
+      <ShortcutHelp
+        open={helpOpen()}
+        title={t('manager.keysTitle')}
+        note={t('manager.keysNote')}
+        lines={keyLines()}
+        onClose={() => setHelpOpen(false)}
+      />
       <UnitTimelineDrawer
         projectId={props.projectId}
         unitId={timelineUnit()}
@@ -491,8 +642,7 @@ function UnitPanel(props: {
   };
 
   return (
-    <section class="panel">
-      <h2 class="panel__title">{t('manager.unitPanel')}</h2>
+    <section class="panel" data-testid="unit-panel">
       <Show when={props.unit} fallback={<p class="panel__empty">{t('manager.pickUnit')}</p>}>
         {(unit) => (
           <>
@@ -601,7 +751,10 @@ function UnitPanel(props: {
 
 function BatchForm(props: {
   projectId: string;
+  /** Everything selected (the count and Clear). */
   selection: ReadonlySet<string>;
+  /** The selected units not released yet: what a batch takes. */
+  pending: ReadonlySet<string>;
   onClear: () => void;
   onCreated: () => void;
 }): JSX.Element {
@@ -610,11 +763,11 @@ function BatchForm(props: {
   const [error, setError] = createSignal<string | null>(null);
   const create = async (release: boolean): Promise<void> => {
     const n = name().trim();
-    if (!n || props.selection.size === 0 || busy()) return;
+    if (!n || props.pending.size === 0 || busy()) return;
     setBusy(release ? 'release' : 'create');
     setError(null);
     try {
-      const batch = await api.createBatch(props.projectId, n, [...props.selection], release);
+      const batch = await api.createBatch(props.projectId, n, [...props.pending], release);
       showToast(
         'success',
         release ? t('manager.released', { name: batch.name }) : t('manager.batchCreated', { name: batch.name }),
@@ -629,7 +782,7 @@ function BatchForm(props: {
   };
   return (
     <section class="panel">
-      <h2 class="panel__title">{t('manager.modeSelect')}</h2>
+      <h2 class="panel__title">{t('manager.batchFormTitle')}</h2>
       <div class="panel__selection">
         <span class="panel__count">{t('manager.selected', { n: props.selection.size })}</span>
         <button
@@ -641,6 +794,9 @@ function BatchForm(props: {
           {t('manager.clearSelection')}
         </button>
       </div>
+      <Show when={props.pending.size !== props.selection.size}>
+        <p class="panel__note">{t('manager.batchOnlyPending', { n: props.pending.size })}</p>
+      </Show>
       <ErrorAlert message={error()} />
       <form
         class="form"
@@ -665,7 +821,7 @@ function BatchForm(props: {
           <button
             type="submit"
             class="btn btn--secondary"
-            disabled={busy() !== null || !name().trim() || props.selection.size === 0}
+            disabled={busy() !== null || !name().trim() || props.pending.size === 0}
           >
             <Show when={busy() === 'create'}>
               <Spinner size="sm" />
@@ -676,7 +832,7 @@ function BatchForm(props: {
             type="button"
             class="btn btn--go"
             data-testid="batch-release"
-            disabled={busy() !== null || !name().trim() || props.selection.size === 0}
+            disabled={busy() !== null || !name().trim() || props.pending.size === 0}
             onClick={() => void create(true)}
           >
             <Show when={busy() === 'release'}>
@@ -894,6 +1050,9 @@ function BatchList(props: {
 }
 
 const WITHHOLD_CHANNELS = ['VIP', 'STAFF', 'AGENT', 'OTHER'] as const satisfies readonly WithholdChannel[];
+
+/** What select mode can pick: units for a batch (not released) or a bulk withhold (on sale, withheld). */
+const SELECTABLE: ReadonlySet<UnitStatus> = new Set<UnitStatus>(['NOT_RELEASED', 'AVAILABLE', 'WITHHELD']);
 
 /** The latest few events, as sentences; the full log (filters, paging, export) is one click away. */
 function RecentActivity(props: {

@@ -3,7 +3,7 @@
  * registration R0007, receipt KP2026-000012 or a document id), then work on it in the panel on the
  * right. The query and the open record live in the address (?q=&sub=|reg=), so a reload keeps them.
  */
-import { For, Match, Show, Switch, createEffect, createSignal, on, onCleanup, onMount, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, createSignal, on, onMount, type JSX } from 'solid-js';
 import { useSearchParams } from '@solidjs/router';
 import type { CashierLookup, CashierRegistration, CashierSubscription, PaymentInfo } from '@kaipan/shared';
 import {
@@ -21,6 +21,7 @@ import { CashierPanel, type PanelTarget } from '../components/cashier-panel';
 import { ct, describe, money, timeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { useDesk } from '../lib/desk-context';
+import { useShortcuts } from '@kaipan/web/components/shortcuts';
 
 export default function CashierDeskPage(): JSX.Element {
   const desk = useDesk();
@@ -65,21 +66,18 @@ export default function CashierDeskPage(): JSX.Element {
     }),
   );
 
-  // F2 or / (outside a field) goes to the search box.
-  const onKey = (e: KeyboardEvent): void => {
-    const inField = e.target instanceof HTMLElement && /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);
-    if (document.querySelector('.c-modal')) return;
-    if (e.key === 'F2' || (e.key === '/' && !inField)) {
-      e.preventDefault();
-      input?.focus();
-      input?.select();
-    }
+  // F2 (anywhere) or / (outside a field) goes to the search box; not while a dialog is open.
+  const toSearch = (): void => {
+    input?.focus();
+    input?.select();
   };
+  useShortcuts(() => [
+    { keys: ['F2'], inFields: true, run: toSearch },
+    { keys: ['/'], run: toSearch },
+  ]);
   onMount(() => {
-    document.addEventListener('keydown', onKey);
     if (!target()) input?.focus();
   });
-  onCleanup(() => document.removeEventListener('keydown', onKey));
 
   const changed = (): void => {
     if (query()) void results.reload();

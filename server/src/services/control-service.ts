@@ -4,7 +4,9 @@
  */
 import {
   AppError,
+  ERROR_MESSAGES,
   type BatchInfo,
+  type BulkWithholdResult,
   type CreateBatchBody,
   type UpdateBatchBody,
   type WithholdChannel,
@@ -14,6 +16,7 @@ import {
   type UnitState,
   type WithheldUnitInfo,
 } from '@kaipan/shared';
+import type { Redis } from 'ioredis';
 import type { Db } from '../infra/db.js';
 import type { BatchJobs } from '../jobs/batches.js';
 import type { StoredChange, UnitMirror } from '../selling/mirror.js';
@@ -61,6 +64,9 @@ const batchSelect = {
   _count: { select: { units: true } },
 } as const;
 
+/** How long a bulk withhold's idempotency key remembers its first answer, seconds. */
+const BULK_IDEMPOTENCY_SECONDS = 600;
+
 /** A schedule must lie in the future (a little slack for clock skew between browser and server is not given: 1 s). */
 function futureInstant(iso: string): Date {
   const at = new Date(iso);
@@ -78,6 +84,8 @@ export class ControlService {
     private readonly mirror: UnitMirror,
     private readonly keeper: MirrorKeeper,
     private readonly directory: ProjectDirectory,
+    /** Remembers the first answer of a bulk withhold per idempotency key (`<prefix>withhold:idem:…`). */
+    private readonly idempotency: { redis: Redis; prefix: string },
     /** Producer of the `batches` queue (scheduled 推盘); absent = scheduling refused. */
     private readonly batchJobs?: BatchJobs,
     /** Screens hear batch changes (in a worker-only process nobody listens: boards also poll). */
@@ -199,6 +207,94 @@ export class ControlService {
     }
     await this.keeper.applyCommitted(projectId, [updated.change]);
     return toUnitState(unit, { status: updated.change.status, version: updated.change.version }, undefined, Date.now());
+  }
+
+  /**
+   * Withhold or unwithhold many units of a project with one reason (the console's selection). Each
+   * unit steps through the selling code (transitionUnit: guarded UPDATE + its own audit event), all in
+   * one transaction; a unit that cannot step (locked by a consultant, sold, not released, already in
+   * the target state, not of this project) is refused by itself with its code while the others step.
+   * A repeated idempotency key answers the first result (CONFLICT while the first is still running).
+   */
+  async setWithheldMany(
+    principal: Principal,
+    projectId: string,
+    action: Extract<UnitAction, 'withhold' | 'unwithhold'>,
+    body: { unitIds: string[]; reason?: string; channel?: WithholdChannel | undefined; idempotencyKey: string },
+  ): Promise<BulkWithholdResult> {
+    const user = await this.authorize(principal, projectId);
+    const { redis, prefix } = this.idempotency;
+    const idemKey = `${prefix}withhold:idem:${projectId}:${action}:${body.idempotencyKey}`;
+    const claimed = await redis.set(idemKey, 'pending', 'EX', BULK_IDEMPOTENCY_SECONDS, 'NX');
+    if (claimed !== 'OK') {
+      const prior = await redis.get(idemKey);
+      if (!prior || prior === 'pending') throw new AppError('CONFLICT', 'This withhold is being made right now.');
+      return JSON.parse(prior) as BulkWithholdResult;
+    }
+    try {
+      const result = await this.stepMany(user, projectId, action, body);
+      await redis.set(idemKey, JSON.stringify(result), 'EX', BULK_IDEMPOTENCY_SECONDS);
+      return result;
+    } catch (error) {
+      await redis.del(idemKey).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async stepMany(
+    user: UserPrincipal,
+    projectId: string,
+    action: Extract<UnitAction, 'withhold' | 'unwithhold'>,
+    body: { unitIds: string[]; reason?: string; channel?: WithholdChannel | undefined },
+  ): Promise<BulkWithholdResult> {
+    const unitIds = [...new Set(body.unitIds)];
+    const reason = action === 'withhold' ? (body.reason ?? null) : null;
+    const channel = action === 'withhold' ? (body.channel ?? null) : null;
+    const refused: BulkWithholdResult['refused'] = [];
+    const refuse = (unitId: string, code: string | null, error: AppError['code'], message?: string): void => {
+      refused.push({ unitId, code, error: { code: error, message: message ?? ERROR_MESSAGES[error] } });
+    };
+    const catalog = await this.directory.getCatalog(projectId);
+    const candidates: string[] = [];
+    for (const unitId of unitIds) {
+      const unit = catalog.byId.get(unitId);
+      if (!unit) refuse(unitId, null, 'NOT_FOUND', 'Not a unit of this project.');
+      // As one withhold: a consultant's lock is theirs until released (the mirror holds locks).
+      else if (action === 'withhold' && (await this.mirror.getLock(projectId, unitId)))
+        refuse(unitId, unit.code, 'LOCK_HELD', 'A consultant holds this unit; release it first.');
+      else candidates.push(unitId);
+    }
+    const done: BulkWithholdResult['done'] = [];
+    const changes: StoredChange[] = [];
+    await this.db.$transaction(async (tx) => {
+      for (const unitId of candidates) {
+        const updated = await transitionUnit(tx, {
+          projectId,
+          unitId,
+          action,
+          actor: user,
+          withhold: { reason, channel },
+          ...(reason ? { after: { reason, ...(channel ? { channel } : {}) } } : {}),
+        });
+        if (updated) {
+          changes.push(updated.change);
+          done.push({ unitId, code: catalog.byId.get(unitId)!.code, status: updated.change.status });
+        }
+      }
+      const stepped = new Set(done.map((d) => d.unitId));
+      const rest = candidates.filter((id) => !stepped.has(id));
+      if (rest.length === 0) return;
+      const current = await tx.unit.findMany({
+        where: { id: { in: rest } },
+        select: { id: true, code: true, status: true },
+      });
+      for (const u of current) {
+        if (u.status === 'NOT_RELEASED') refuse(u.id, u.code, 'NOT_RELEASED');
+        else refuse(u.id, u.code, 'INVALID_TRANSITION', `Cannot ${action} a unit that is ${u.status}.`);
+      }
+    });
+    if (changes.length > 0) await this.keeper.applyCommitted(projectId, changes);
+    return { done, refused };
   }
 
   async listBatches(principal: Principal, projectId: string): Promise<BatchInfo[]> {

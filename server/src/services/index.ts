@@ -43,6 +43,7 @@ import { SignInService } from './sign-in-service.js';
 import { UserService } from './user-service.js';
 import { MemberService } from './member-service.js';
 import { MembershipFeed } from './membership-feed.js';
+import { ProjectCacheFeed } from './project-cache-feed.js';
 import { DeviceRegistry } from './device-registry.js';
 import { DeviceService } from './device-service.js';
 import { PairingService } from './pairing-service.js';
@@ -79,6 +80,8 @@ export interface Services {
   users: UserService;
   /** Membership changes, at once on every process (start/stop with the app; the hub listens too). */
   membershipFeed: MembershipFeed;
+  /** A project's cached catalog, settings and prices forgotten on every process at once (start/stop with the app). */
+  projectCacheFeed: ProjectCacheFeed;
   /** People and roles of a project: members with their role and team, teams with a lead. */
   members: MemberService;
   /** The first administrator of an empty install: setup codes printed at start (plugins/first-run.ts). */
@@ -183,6 +186,12 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
   const membershipFeed = new MembershipFeed(redis, config.redisUrl, config.redisPrefix, log);
   // A role changed or a member removed: that user's next call reads their memberships again.
   membershipFeed.onChange(({ userId }) => auth.forget(userId));
+  const projectCacheFeed = new ProjectCacheFeed(redis, config.redisUrl, config.redisPrefix, log);
+  // A rehearsal reset rewrote the project: this process's catalog and price snapshot are stale.
+  projectCacheFeed.onStale(({ projectId }) => {
+    directory.invalidate(projectId);
+    pricing.forget(projectId);
+  });
   const devices = new DeviceService(db, directory, deviceRegistry);
   const loginThrottle = new LoginThrottle(redis, config.redisPrefix, config.loginRatePerMinute);
   const buildings = new BuildingService(db, keeper, directory, dealEvents, log);
@@ -204,6 +213,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     signIn: new SignInService(db, auth, loginThrottle, audit, config.authSecret, sessions),
     users: new UserService(db, sessions),
     membershipFeed,
+    projectCacheFeed,
     members: new MemberService(db, directory, membershipFeed),
     firstRun: new FirstRunService(db, redis, config.redisPrefix, loginThrottle, audit),
     // After a confirm: the project's deposit rule (定金时限) starts its clock; its deadline goes into the
@@ -220,7 +230,15 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
       health,
       (projectId, subscriptionId, at) => cashier.deposits.afterConfirm(projectId, subscriptionId, at),
     ),
-    control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
+    control: new ControlService(
+      db,
+      mirror,
+      keeper,
+      directory,
+      { redis, prefix: config.redisPrefix },
+      batchJobs,
+      dealEvents,
+    ),
     query,
     auditLog,
     replay: new ReplayService(db, directory),
@@ -244,7 +262,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     cashier,
     projectSetup: new ProjectService(db, directory, keeper, pricing, projects),
     permits: new PermitService(db, directory),
-    rehearsals: new RehearsalService(db, directory, mirror, keeper, pricing, membershipFeed, projects, log),
+    rehearsals: new RehearsalService(db, directory, mirror, keeper, projectCacheFeed, membershipFeed, projects, log),
     printReports: new PrintReportService(
       db,
       directory,

@@ -29,7 +29,7 @@ import { toAuditRow } from './audit.js';
 import type { ProjectList } from './background.js';
 import type { Logger } from './logger.js';
 import type { MembershipFeed } from './membership-feed.js';
-import type { PricingService } from './pricing-service.js';
+import type { ProjectCacheFeed } from './project-cache-feed.js';
 import type { ProjectDirectory } from './project-directory.js';
 
 /** A copy of a large project (thousands of units) takes seconds; the default 5 s is too short. */
@@ -97,7 +97,8 @@ export class RehearsalService {
     private readonly directory: ProjectDirectory,
     private readonly mirror: UnitMirror,
     private readonly keeper: MirrorKeeper,
-    private readonly pricing: PricingService,
+    /** Every process forgets the reset project's catalog and prices (not only this one). */
+    private readonly projectCaches: ProjectCacheFeed,
     private readonly membershipFeed: MembershipFeed,
     private readonly projects: ProjectList,
     private readonly log: Logger,
@@ -214,8 +215,8 @@ export class RehearsalService {
       });
     }, TRANSACTION);
     dropped += await this.releaseLocks(projectId);
-    this.directory.invalidate(projectId);
-    this.pricing.forget(projectId);
+    // Every hub process forgets its catalog and price snapshot of the project, this one first.
+    await this.projectCaches.announce({ projectId });
     // Newer versions for every unit: the rebuild applies them and tells every screen to resync.
     await this.keeper.rebuild(projectId);
     this.log.info({ projectId, locksReleased: dropped }, 'rehearsal reset');

@@ -1,13 +1,16 @@
-/** The hub's unit commands over HTTP (lock, release, confirm), withhold/unwithhold for managers. */
+/** The hub's unit commands over HTTP (lock, release, confirm), withhold/unwithhold (one unit or many) for managers. */
 import {
+  bulkUnwithholdBodySchema,
+  bulkWithholdBodySchema,
   confirmBodySchema,
   emptyBodySchema,
   lockBodySchema,
   releaseBodySchema,
+  projectRefSchema,
   unitRefSchema,
   withholdBodySchema,
 } from '../schemas.js';
-import { confirmResultSchema, lockResultSchema, unitStateSchema } from '../protocol.js';
+import { bulkWithholdResultSchema, confirmResultSchema, lockResultSchema, unitStateSchema } from '../protocol.js';
 import { defineRoute } from './route.js';
 
 /** Refusals of the selling commands (docs/protocol.md "Errors"). */
@@ -84,5 +87,26 @@ export const unitsApi = {
     body: emptyBodySchema,
     responses: { 200: unitStateSchema },
     errors: ['INVALID_TRANSITION', 'UNIT_NOT_AVAILABLE', 'CONFLICT'],
+  }),
+  withholdMany: defineRoute({
+    method: 'POST',
+    path: '/api/projects/:projectId/units/withhold',
+    summary:
+      'Withhold 保留 many units with one reason: each refused unit by itself, one audit event per unit withheld.',
+    access: 'manage',
+    params: projectRefSchema,
+    body: bulkWithholdBodySchema,
+    responses: { 200: bulkWithholdResultSchema },
+    errors: ['CONFLICT'],
+  }),
+  unwithholdMany: defineRoute({
+    method: 'POST',
+    path: '/api/projects/:projectId/units/unwithhold',
+    summary: 'Put many withheld units back on sale: each refused unit by itself, one audit event per unit.',
+    access: 'manage',
+    params: projectRefSchema,
+    body: bulkUnwithholdBodySchema,
+    responses: { 200: bulkWithholdResultSchema },
+    errors: ['CONFLICT'],
   }),
 };

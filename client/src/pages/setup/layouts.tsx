@@ -4,7 +4,7 @@
  * keep their facts (the answer says how many of each). docs/buildings.md.
  */
 import { For, Show, createSignal, type JSX } from 'solid-js';
-import { formatArea, type LayoutBody, type LayoutInfo } from '@kaipan/shared';
+import { formatArea, orientationLabel, type LayoutBody, type LayoutInfo } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
@@ -92,7 +92,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
           {(layouts) => (
             <Show when={layouts().length > 0} fallback={<p class="panel__empty">{t('setupB.noLayouts')}</p>}>
               <div class="table-wrap">
-                <table class="table sb-table">
+                <table class="table sb-table sb-table--cards">
                   <thead>
                     <tr>
                       <th>{t('setupB.l.code')}</th>
@@ -112,13 +112,23 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
                           data-testid="layout-row"
                           data-code={l.code}
                         >
-                          <td class="sb-mono">{l.code}</td>
-                          <td>{locale() === 'en' ? l.nameEn || l.name : l.name}</td>
-                          <td class="num">{formatArea(l.grossArea, locale())}</td>
-                          <td class="num">{formatArea(l.netArea, locale())}</td>
-                          <td>{l.orientation}</td>
-                          <td class="num">{l.unitCount}</td>
-                          <td>
+                          <td class="sb-mono sb-table__title" data-label={t('setupB.l.code')}>
+                            {l.code}
+                          </td>
+                          <td class="sb-table__title" data-label={t('setupB.l.name')}>
+                            {locale() === 'en' ? l.nameEn || l.name : l.name}
+                          </td>
+                          <td class="num" data-label={t('setupB.l.gross')}>
+                            {formatArea(l.grossArea, locale())}
+                          </td>
+                          <td class="num" data-label={t('setupB.l.net')}>
+                            {formatArea(l.netArea, locale())}
+                          </td>
+                          <td data-label={t('setupB.l.orientation')}>{orientationLabel(l.orientation, locale())}</td>
+                          <td class="num" data-label={t('setupB.l.units')}>
+                            {l.unitCount}
+                          </td>
+                          <td class="sb-table__action">
                             <button type="button" class="btn btn--ghost btn--sm" onClick={() => edit(l)}>
                               {t('setupB.edit')}
                             </button>

@@ -254,7 +254,7 @@ function Formula(props: { projectId: string }): JSX.Element {
               {t('setupB.p.summary', { n: r().preview.rows.length, skipped: r().preview.skippedCodes.length })}
             </p>
             <div class="table-wrap sb-formula__table">
-              <table class="table sb-table">
+              <table class="table sb-table sb-table--cards">
                 <thead>
                   <tr>
                     <th>{t('setupB.p.unit')}</th>
@@ -268,11 +268,21 @@ function Formula(props: { projectId: string }): JSX.Element {
                   <For each={r().preview.rows.slice(0, 200)}>
                     {(row) => (
                       <tr data-testid="formula-row" data-code={row.code} data-list={row.listPrice}>
-                        <td class="sb-mono">{row.code}</td>
-                        <td class="num">{money(row.listPrice)}</td>
-                        <td class="num">{money(row.currentListPrice)}</td>
-                        <td class="num">{money(row.floorPrice)}</td>
-                        <td class="num">{row.filedPrice === null ? '—' : money(row.filedPrice)}</td>
+                        <td class="sb-mono sb-table__title" data-label={t('setupB.p.unit')}>
+                          {row.code}
+                        </td>
+                        <td class="num sb-table__key" data-label={t('setupB.p.list')}>
+                          {money(row.listPrice)}
+                        </td>
+                        <td class="num" data-label={t('setupB.p.before')}>
+                          {money(row.currentListPrice)}
+                        </td>
+                        <td class="num" data-label={t('setupB.p.floor')}>
+                          {money(row.floorPrice)}
+                        </td>
+                        <td class="num" data-label={t('setupB.p.filed')}>
+                          {row.filedPrice === null ? '—' : money(row.filedPrice)}
+                        </td>
                       </tr>
                     )}
                   </For>
