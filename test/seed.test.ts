@@ -67,6 +67,7 @@ describe('seedDemo', () => {
     expect(await audited('unit.create')).toBe(355);
     expect(await audited('prices.formula')).toBe(buildings.length);
     expect(await audited('batch.create')).toBe(2);
+    expect(await audited('queue.category.create')).toBe(2);
     const release = await db.auditEvent.findMany({
       where: { projectId, action: 'batch.release', actorKind: 'system' },
     });

@@ -11,6 +11,7 @@ import { hashDeviceKey } from '../services/auth-service.js';
 import { generateBuildingInTx } from '../services/building-service.js';
 import { createBatchInTx } from '../services/control-service.js';
 import { createDevice } from '../services/device-service.js';
+import { insertQueueCategory } from '../services/queue-service.js';
 import { applyPriceFormulaInTx, insertLayoutInTx } from '../services/unit-setup-service.js';
 import { createDemoUser } from '../services/user-service.js';
 import { insertTeam, setMembershipInTx } from '../services/member-service.js';
@@ -66,13 +67,14 @@ export interface DemoSeedResult {
 /**
  * Create the demo project once, through the code a real user's setup goes through, audited as the
  * system: the accounts by user-service (`createDemoUser`), the project by project-service
- * `createProject`, then in ONE transaction the members and teams (member-service), the pricing
- * terms, the layouts and the prices by formula (unit-setup-service), the towers from their patterns
- * (building-service), the batches and their release (control-service), the VIP withhold (the selling
- * core's `transitionUnit`) and the devices (device-service). A seed cut short after the project was
- * made resumes on the next start (the project has no buildings yet: that transaction rolled back).
- * Not through setup code yet: the queue categories, the buyers and registrations, the receipt book
- * and the sincerity payments (written here directly).
+ * `createProject`, then in ONE transaction the members and teams (member-service), the layouts and
+ * the prices by formula (unit-setup-service), the towers from their patterns (building-service), the
+ * batches and their release (control-service), the VIP withhold (the selling core's
+ * `transitionUnit`), the devices (device-service) and the queue categories (queue-service). A seed
+ * cut short after the project was made resumes on the next start (the project has no buildings yet:
+ * that transaction rolled back). Not through setup code yet, written here directly: the pricing terms
+ * (rules, plans, policy), the kiosk PIN, the buyers and registrations, the receipt book and the
+ * sincerity payments.
  */
 export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   const existing = await db.project.findUnique({
@@ -330,8 +332,8 @@ function buyerName(i: number): string {
 }
 
 /**
- * The demo queue kiosk and calling screen devices, the kiosk's setup PIN (unless one is set) and the
- * two queue categories (idempotent).
+ * The demo queue kiosk and calling screen devices (device-service), the kiosk's setup PIN (unless one
+ * is set) and the two queue categories (queue-service `insertQueueCategory`), idempotent.
  */
 async function seedDemoQueue(
   db: Pick<Db, 'device' | 'queueCategory' | 'project' | 'auditEvent'>,
@@ -348,11 +350,8 @@ async function seedDemoQueue(
     if (exists === 0) await createDevice(db, 'system', { projectId, ...d });
   }
   for (const c of DEMO_QUEUE_CATEGORIES) {
-    await db.queueCategory.upsert({
-      where: { projectId_code: { projectId, code: c.code } },
-      update: {},
-      create: { projectId, ...c },
-    });
+    const exists = await db.queueCategory.count({ where: { projectId, code: c.code } });
+    if (exists === 0) await insertQueueCategory(db, 'system', projectId, c);
   }
 }
 
