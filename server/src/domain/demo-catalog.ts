@@ -64,17 +64,17 @@ export interface DemoBuilding {
 const CODE_PATTERN = '{building}-{floor:02}{position:02}';
 
 /**
- * A tower's formula from its price per m² at the best floors: the first floor 8 % below, 层差 of 0.4 %
- * of the base per floor up to 80 % of the height, level above, the top floor 2 % below its neighbours
+ * A tower's formula from its base price per m²: the first floor 4 % below it, 层差 of 0.6 % of it per
+ * floor up to 80 % of the height (there about 8 % above it, as the demo's earlier prices were), level above, the top floor 2 % below its neighbours
  * (heat and roof); through-ventilated and end units (`factors`, basis points by position) above.
  * 底价 95 % of the list price; rounded by the project's rounding (whole yuan).
  */
 function towerFormula(perM2Fen: number, floors: number, factors: Record<string, number>): DemoBuilding['formula'] {
-  const step = Math.round((perM2Fen * 4) / 1000 / 100) * 100; // whole yuan per m² and floor
+  const step = Math.round((perM2Fen * 6) / 1000 / 100) * 100; // whole yuan per m² and floor
   const best = Math.round(floors * 0.8);
   return {
     basis: 'PER_M2',
-    baseFen: perM2Fen - Math.round((perM2Fen * 80) / 1000 / 100) * 100,
+    baseFen: perM2Fen - Math.round((perM2Fen * 40) / 1000 / 100) * 100,
     baseFloor: 1,
     floorIncrementFen: step,
     floorIncrementRanges: [
