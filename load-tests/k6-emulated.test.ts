@@ -81,9 +81,13 @@ afterAll(async () => {
 
 describe('k6 scenarios under the emulator, against a real server', () => {
   it('launch-storm: exactly one winner per hot unit, everyone answered, all sessions closed', async () => {
+    // More VUs than users (9 sockets, 3 users): each user holds three sockets. Counted per socket,
+    // a user re-locking its own unit from a second socket was a second "winner"; counted per unit,
+    // each hot unit has exactly one.
     const { code, result } = await emulate('launch-storm.js', {
       BASE_URL: server.url,
-      CONSULTANTS: '12',
+      CONSULTANTS: '9',
+      DEMO_USERS: '3',
       HOT_UNITS: '3',
       CHOICES: '3',
       START_DELAY_MS: '4000',
@@ -92,6 +96,9 @@ describe('k6 scenarios under the emulator, against a real server', () => {
     expect(result.errors).toEqual([]);
     expect(functionalFailures(result)).toEqual([]);
     expect(result.metrics.kaipan_first_wave_wins?.count).toBe(3);
+    for (const k of [0, 1, 2]) {
+      expect(result.thresholds[`kaipan_first_wave_wins{hot:${k}}`]).toEqual({ 'count==1': { actual: 1, ok: true } });
+    }
     expect(result.metrics.kaipan_secured_units?.count).toBeGreaterThanOrEqual(3);
     expect(result.unclosed).toBe(0);
     expect(code).toBe(0);

@@ -56,11 +56,43 @@ describe('seedDemo', () => {
     });
     expect(await db.device.count({ where: { kind: 'BOARD' } })).toBe(1);
 
-    // Made as the setup routes make them (createProject, setMembership, insertTeam), audited as the system.
+    // Made as the setup routes make them (createProject, setMembership, insertTeam, the layouts, the
+    // buildings from their patterns, the price formula, the batches, the withhold), audited as the system.
     const projectId = first.projectId;
     const audited = async (action: string) =>
       db.auditEvent.count({ where: { projectId, action, actorKind: 'system' } });
     expect(await audited('project.create')).toBe(1);
+    expect(await audited('layout.create')).toBe(4);
+    expect(await audited('building.create')).toBe(buildings.length);
+    expect(await audited('unit.create')).toBe(355);
+    expect(await audited('prices.formula')).toBe(buildings.length);
+    expect(await audited('batch.create')).toBe(2);
+    expect(await audited('queue.category.create')).toBe(2);
+    const release = await db.auditEvent.findMany({
+      where: { projectId, action: 'batch.release', actorKind: 'system' },
+    });
+    expect(release.map((e) => (e.after as { units: string[] }).units.length)).toEqual([
+      (statuses.AVAILABLE ?? 0) + (statuses.WITHHELD ?? 0),
+    ]);
+    expect(await audited('unit.withhold')).toBe(statuses.WITHHELD ?? 0);
+    // Every unit priced by the formula (list above floor, both in whole yuan), its layout's facts copied.
+    const units = await db.unit.findMany({ where: { projectId }, include: { unitLayout: true } });
+    expect(units).toHaveLength(355);
+    for (const u of units) {
+      expect(u.listPrice % 100n).toBe(0n);
+      expect(u.floorPrice).toBeLessThan(u.listPrice);
+      expect(u.floorPrice).toBeGreaterThan(0n);
+      expect([u.layout, u.orientation]).toEqual([u.unitLayout?.code, u.unitLayout?.orientation]);
+    }
+    // …and the price list version 1 holds every unit at its price.
+    const entries = await db.priceListEntry.findMany({ where: { priceList: { projectId, status: 'ACTIVE' } } });
+    expect(entries).toHaveLength(355);
+    const price = new Map(units.map((u) => [u.id, u.listPrice]));
+    expect(entries.every((e) => e.listPrice === price.get(e.unitId))).toBe(true);
+    // The accounts through user-service: audited, and marked as made with a public demo password.
+    const accounts = await db.auditEvent.findMany({ where: { action: 'user.created', actorKind: 'system' } });
+    expect(accounts).toHaveLength(205);
+    expect(accounts.every((e) => (e.after as { publicDemoPassword?: boolean }).publicDemoPassword === true)).toBe(true);
     expect(await audited('team.created')).toBe(2);
     expect(await db.projectMember.count({ where: { projectId } })).toBe(204);
     expect(await audited('member.added')).toBe(204);

@@ -10,6 +10,14 @@
  * PASSWORD (kaipan-demo), DEMO_USERS (200). More VUs than demo users reuse users (c001 on several
  * sockets); each VU tries its first choice exactly once at the instant, so the burst stays fair;
  * LOCK_LIMIT refusals are counted separately (kaipan_lock_limit).
+ *
+ * Winners are counted per hot UNIT, not per socket: the same user locking the same unit from two
+ * sockets gets its own lock back (idempotent), which is not a second winner — counted per socket,
+ * 300 VUs once reported 18 "wins" for 10 units. So the sockets of one user aim at DIFFERENT hot units
+ * (`hotIndex`: VU i is user i mod U in round ⌊i / U⌋, first choice hot[(i mod U + round) mod HOT]),
+ * every ok at the instant is the one winner of its unit, and each hot unit has its own threshold:
+ * `kaipan_first_wave_wins{hot:k}` count==1 (none won twice, none left unwon). Needs
+ * CONSULTANTS ≤ DEMO_USERS × HOT_UNITS (otherwise a user would hold two sockets on one hot unit).
  * The server must allow it: HUB_RATE_PER_SECOND and LOGIN_RATE_PER_MINUTE high enough.
  * Every script: PROJECT (code of the target project, e.g. a rehearsal; default the demo project), UNITS
  * (ensure this many AVAILABLE units: load-test towers added through the setup API as ADMIN_USER /
@@ -40,6 +48,7 @@ const lockMs = new Trend('kaipan_lock_ms', true);
 const firstWaveLockMs = new Trend('kaipan_first_wave_lock_ms', true);
 const answerSinceStart = new Trend('kaipan_first_wave_answer_since_start_ms', true);
 const confirmMs = new Trend('kaipan_confirm_ms', true);
+/** First-wave winners, tagged `hot` = the hot unit's index (0 … HOT_UNITS-1): one per unit. */
 const firstWaveWins = new Counter('kaipan_first_wave_wins');
 const firstWaveUnanswered = new Counter('kaipan_first_wave_unanswered');
 const secured = new Counter('kaipan_secured_units');
@@ -60,8 +69,9 @@ export const options = {
     },
   },
   thresholds: {
-    // Exactly one winner per hot unit at the instant.
+    // Exactly one winner per hot unit at the instant: in all, and for each unit.
     kaipan_first_wave_wins: [`count==${HOT_UNITS}`],
+    ...perHotUnit(),
     // Every consultant answered, within ANSWER_WITHIN_MS of the instant.
     kaipan_first_wave_unanswered: ['count==0'],
     kaipan_first_wave_answer_since_start_ms: [`max<=${ANSWER_WITHIN_MS}`],
@@ -71,8 +81,29 @@ export const options = {
   },
 };
 
+/** One threshold per hot unit: its first-wave winners, exactly one. */
+function perHotUnit() {
+  const out = {};
+  for (let k = 0; k < HOT_UNITS; k++) out[`kaipan_first_wave_wins{hot:${k}}`] = ['count==1'];
+  return out;
+}
+
+/**
+ * Which hot unit VU `i` locks first, with `users` demo users: VUs i, i + users, i + 2·users … share
+ * a user and take consecutive hot units, so no user has two sockets on one hot unit.
+ */
+function hotIndex(i, users, hotUnits) {
+  return ((i % users) + Math.floor(i / users)) % hotUnits;
+}
+
 export function setup() {
   const sessions = loginConsultants(CONSULTANTS);
+  if (CONSULTANTS > sessions.length * HOT_UNITS) {
+    throw new Error(
+      `CONSULTANTS (${CONSULTANTS}) > DEMO_USERS (${sessions.length}) × HOT_UNITS (${HOT_UNITS}): ` +
+        'a user would hold two sockets on one hot unit; raise DEMO_USERS or HOT_UNITS',
+    );
+  }
   const project = prepareProject(sessions[0].token);
   const snap = snapshot(sessions[0].token, project.id);
   // Everyone wants the top floors.
@@ -92,7 +123,8 @@ export function setup() {
 export default function (data) {
   const i = exec.vu.idInTest - 1;
   const session = data.sessions[i % data.sessions.length];
-  const choices = [data.hot[i % data.hot.length]].concat(pickFor(data.warm, i, CHOICES - 1));
+  const hot = hotIndex(i, data.sessions.length, data.hot.length);
+  const choices = [data.hot[hot]].concat(pickFor(data.warm, i, CHOICES - 1));
   const maxMs = Math.max(0, data.startAt - Date.now()) + 60000;
 
   const res = hubSession(
@@ -121,7 +153,7 @@ export default function (data) {
             attempt(k + 1);
             return;
           }
-          if (k === 0) firstWaveWins.add(1);
+          if (k === 0) firstWaveWins.add(1, { hot: String(hot) });
           const token = r.data.token;
           io.emit('unit:confirm', { unitId, token, buyer: BUYER }, (c, cms, cerr) => {
             confirmMs.add(cms);

@@ -9,8 +9,9 @@
  * JOIN (1: consultant sockets join the project room and receive every frame, as the real grid does),
  * START_DELAY_MS (20000), ACK_TIMEOUT_MS (10000), LOCK_P99_MS (10), CONFIRM_P99_MS (25), PASSWORD.
  * Confirms consume units: 500 × 1/s × 0.5 × 60 s = 15,000 units — the demo project has ~310, so
- * enlarge it first (see load-tests/README.md) or lower CONFIRM_RATIO/DURATION_S; consultants that
- * run out of units count in kaipan_exhausted.
+ * setup() makes the project the size the run needs first (UNITS_NEEDED: confirms × 1.25 + 3 units per
+ * consultant, or UNITS when given), adding load-test towers through the setup API; consultants that
+ * still run out of units count in kaipan_exhausted.
  * Every script: PROJECT (code of the target project, e.g. a rehearsal; default the demo project), UNITS
  * (ensure this many AVAILABLE units: load-test towers added through the setup API as ADMIN_USER /
  * ADMIN_PASSWORD, default admin / kaipan-admin) — lib/kaipan.js.
@@ -41,6 +42,8 @@ const CONFIRM_RATIO = envFloat('CONFIRM_RATIO', 0.5);
 const JOIN = envStr('JOIN', '1') !== '0';
 const START_DELAY_MS = envInt('START_DELAY_MS', 20000);
 const ACK_TIMEOUT_MS = envInt('ACK_TIMEOUT_MS', 10000);
+/** AVAILABLE units the run consumes (as the Node runner's `unitsNeeded`): its confirms with a margin, and a reserve. */
+const UNITS_NEEDED = Math.ceil(CONSULTANTS * RATE * DURATION_S * CONFIRM_RATIO * 1.25) + CONSULTANTS * 3;
 
 const lockMs = new Trend('kaipan_lock_ms', true);
 const confirmMs = new Trend('kaipan_confirm_ms', true);
@@ -74,7 +77,7 @@ export const options = {
 
 export function setup() {
   const sessions = loginConsultants(CONSULTANTS);
-  const project = prepareProject(sessions[0].token);
+  const project = prepareProject(sessions[0].token, UNITS_NEEDED);
   const startAt = Date.now() + START_DELAY_MS;
   return { sessions, projectId: project.id, startAt, endAt: startAt + DURATION_S * 1000 };
 }

@@ -156,10 +156,12 @@ function assign(
     const warm = ranked.slice(o.hotUnits, o.hotUnits + 200);
     // Sockets sharing a demo user (i, i+200, …) aim at different hot units: the same user pressing on
     // the same unit twice would get the same lock back (idempotent), which is not a second winner.
+    // User i mod U in round ⌊i / U⌋ takes hot[(i mod U + round) mod HOT], as k6/launch-storm.js does:
+    // distinct for every round below HOT (i + round alone repeats when U + 1 shares a factor with HOT).
     const consultants = Array.from({ length: o.consultants }, (_, i) => {
       const s = session(i);
       const rest = shuffle(warm, i + 1).slice(0, Math.max(0, o.choices - 1));
-      const first = hot[(i + Math.floor(i / sessions.length)) % hot.length]!;
+      const first = hot[((i % sessions.length) + Math.floor(i / sessions.length)) % hot.length]!;
       return { index: i, username: s.username, userId: s.userId, token: s.token, units: [first, ...rest] };
     });
     return { consultants, hot };

@@ -10,7 +10,6 @@ import * as sioParser from 'socket.io-parser';
 import {
   HUB_NAMESPACE,
   LiveProject,
-  applyChange,
   planFrame,
   type Ack,
   type HubAuth,
@@ -333,15 +332,24 @@ async function runClosedLoop(c: Consultant, startAt: number, endAt: number): Pro
 // ---------------------------------------------------------------------------------------------
 // Boards
 
+/**
+ * A wall board following the project the way the real board does: the shared LiveProject with join
+ * tickets (shared/src/live-state.ts; test/support/follow.ts) — frames that race a snapshot are held
+ * and applied after it, only the answer to the latest join loads, a gap or `project:changed {resync}`
+ * joins again. What the board adds is measurement: the delivery time of every change it applies
+ * (arrival − the change's time, held frames included), frames older than its state after a load
+ * (`reorders`), re-joins (`resyncs`); gaps are LiveProject's own count.
+ */
 class Board {
   readonly live = new LiveProject();
-  loaded = false;
-  private buffer: [UnitsChangedFrame, number][] = [];
   frames = 0;
   applied = 0;
-  gaps = 0;
   reorders = 0;
   resyncs = 0;
+  /** While a snapshot is awaited: the held frames with their arrival times (null while following). */
+  private heldAt: [UnitsChangedFrame, number][] | null = [];
+  /** The latest join's ticket: the answer to an earlier one is not loaded. */
+  private ticket = 0;
 
   constructor(readonly socket: HubSocket) {
     socket.on('units:changed', (frame) => this.onFrame(frame, Date.now()));
@@ -353,46 +361,60 @@ class Board {
     });
   }
 
+  get gaps(): number {
+    return this.live.gaps;
+  }
+
   async join(): Promise<boolean> {
-    this.loaded = false;
+    this.heldAt ??= [];
+    const ticket = this.live.join();
+    this.ticket = ticket;
     const r = await call(this.socket, 'project:join', { projectId: config.projectId });
     if (record('board-join', r) || !r.ack?.ok) return false;
-    this.live.load(r.ack.data);
-    this.loaded = true;
-    const buffered = this.buffer;
-    this.buffer = [];
-    for (const [frame, at] of buffered) this.apply(frame, at, true);
+    if (ticket !== this.ticket) return true; // a later join is on its way: its answer loads
+    const from = r.ack.data.seq;
+    const complete = this.live.load(r.ack.data, ticket);
+    const held = this.heldAt ?? [];
+    const delivery = hist('board-delivery');
+    for (const [frame, at] of held) {
+      for (const change of frame.changes) {
+        if (change.seq > from && change.seq <= this.live.seq) {
+          delivery.record(at - change.at);
+          this.applied += 1;
+        }
+      }
+    }
+    if (complete) {
+      this.heldAt = null;
+      return true;
+    }
+    // A held frame did not follow on from the snapshot: join again (LiveProject keeps the rest).
+    this.heldAt = held.filter(([frame]) => frame.seq > this.live.seq);
+    this.resyncs += 1;
+    void this.join();
     return true;
   }
 
   private onFrame(frame: UnitsChangedFrame, at: number): void {
     this.frames += 1;
-    if (!this.loaded) this.buffer.push([frame, at]);
-    else this.apply(frame, at, false);
-  }
-
-  private apply(frame: UnitsChangedFrame, at: number, replay: boolean): void {
-    const plan = planFrame(this.live.seq, frame);
-    if (plan.kind === 'stale') {
-      // Frames covered by the snapshot are expected right after a join, never afterwards.
-      if (!replay) this.reorders += 1;
+    if (this.heldAt) {
+      this.heldAt.push([frame, at]);
+      this.live.apply(frame); // held until the snapshot loads
       return;
     }
-    if (plan.kind === 'gap') {
-      this.gaps += 1;
+    const plan = planFrame(this.live.seq, frame);
+    if (plan.kind === 'stale') this.reorders += 1; // frames covered by the snapshot come right after a join only
+    if (!this.live.apply(frame)) {
+      this.heldAt = [[frame, at]];
       this.resyncs += 1;
       void this.join();
       return;
     }
-    const delivery = hist('board-delivery');
-    const units = this.live.units;
-    for (const change of plan.changes) {
-      delivery.record(at - change.at);
-      const unit = units.get(change.unitId);
-      if (unit) units.set(change.unitId, applyChange(unit, change));
+    if (plan.kind === 'apply') {
+      const delivery = hist('board-delivery');
+      for (const change of plan.changes) delivery.record(at - change.at);
+      this.applied += plan.changes.length;
     }
-    this.live.seq = plan.seq;
-    this.applied += plan.changes.length;
   }
 }
 

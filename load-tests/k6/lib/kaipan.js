@@ -112,15 +112,20 @@ function admin() {
 }
 
 /**
- * The target project, with at least UNITS AVAILABLE units: load-test towers LT01 … are generated,
- * priced by formula and released through the setup API (as a manager would in the setup screens).
+ * The target project, with at least `needed` AVAILABLE units (UNITS when given, else what the
+ * scenario says it consumes): load-test towers LT01 … are generated, priced by formula and released
+ * through the setup API (as a manager would in the setup screens) — never SQL.
  */
-export function prepareProject(token) {
+export function prepareProject(token, needed = 0) {
   const project = targetProject(token);
-  if (UNITS > 0) {
+  const wanted = UNITS > 0 ? UNITS : needed;
+  if (wanted > 0) {
     const available = snapshot(token, project.id).units.filter((u) => u.status === 'AVAILABLE').length;
-    const towers = towersFor(UNITS - available);
+    const towers = towersFor(wanted - available);
     if (towers > 0) {
+      console.log(
+        `${project.code}: ${available} AVAILABLE units, ${wanted} needed — adding ${towers} load-test tower(s) through the setup API`,
+      );
       const t = admin();
       const base = `/api/projects/${project.id}`;
       const layouts = setupCall(t, 'GET', `${base}/layouts`);

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@kaipan/shared';
+import { AppError, formulaPrices, generateBuilding } from '@kaipan/shared';
 import { counterFloor } from './counters.js';
 import { isAllowedSomewhere, roleIn, scopeTo, type UserPrincipal } from './principal.js';
-import { DEMO_BUILDINGS, demoUnits } from './demo-catalog.js';
+import { DEMO_BUILDINGS, DEMO_LAYOUTS } from './demo-catalog.js';
 import { hashPassword, SCRYPT_LIMITS, scryptQueueDepth, verifyPassword } from './passwords.js';
 import { issueSessionToken, verifySessionToken } from './session-token.js';
 import { RATE_LIMITER_IDLE_MS, RATE_LIMITER_PRUNE_EVERY_MS, RateLimiter } from '../infra/rate-limiter.js';
@@ -95,27 +95,51 @@ describe('counter floor', () => {
 });
 
 describe('demo catalog', () => {
-  it('has at least 3 buildings of 18–33 floors and 2–6 units per floor, prices in whole fen', () => {
+  // The seed sends these through the setup services; the same pure rules tell what they make.
+  const built = DEMO_BUILDINGS.map((b) => {
+    const result = generateBuilding(b.pattern);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const layouts = new Map<string, { grossArea: number }>(DEMO_LAYOUTS.map((l) => [l.code, l]));
+    const units = result.units.map((u) => ({
+      ...u,
+      id: u.code,
+      buildingId: b.pattern.code,
+      grossAreaCenti: Math.round((layouts.get(u.layoutCode ?? '')?.grossArea ?? 0) * 100),
+    }));
+    const prices = formulaPrices({
+      formula: { ...b.formula, buildingIds: [] },
+      units,
+      rounding: { unit: 'YUAN', mode: 'HALF_UP' },
+    });
+    return { b, result, units, prices };
+  });
+
+  it('has at least 3 buildings of 18–33 floors and 2–6 units per floor, every unit priced in whole yuan', () => {
     expect(DEMO_BUILDINGS.length).toBeGreaterThanOrEqual(3);
-    for (const b of DEMO_BUILDINGS) {
-      expect(b.floors).toBeGreaterThanOrEqual(18);
-      expect(b.floors).toBeLessThanOrEqual(33);
-      expect(b.columns.length).toBeGreaterThanOrEqual(2);
-      expect(b.columns.length).toBeLessThanOrEqual(6);
-      const units = demoUnits(b);
-      expect(units).toHaveLength(b.floors * b.columns.length);
+    for (const { b, result, units, prices } of built) {
+      expect(result.topFloor).toBeGreaterThanOrEqual(18);
+      expect(result.topFloor).toBeLessThanOrEqual(33);
+      expect(result.columns).toBeGreaterThanOrEqual(2);
+      expect(result.columns).toBeLessThanOrEqual(6);
+      expect(units).toHaveLength(b.pattern.floors * result.columns);
+      expect(units.every((u) => u.layoutCode !== null)).toBe(true);
       expect(new Set(units.map((u) => u.code)).size).toBe(units.length);
-      for (const u of units) {
-        expect(Number.isInteger(u.listPrice)).toBe(true);
-        expect(u.floorPrice).toBeLessThan(u.listPrice);
+      expect(prices).toHaveLength(units.length);
+      for (const p of prices) {
+        expect(p.listPrice % 100).toBe(0);
+        expect(p.listPrice).toBeGreaterThan(0);
+        expect(p.floorPrice).toBeLessThan(p.listPrice);
       }
     }
   });
-  it('prices mid floors above low floors and south-north above west-south', () => {
-    const tower2 = demoUnits(DEMO_BUILDINGS[1]!);
-    const at = (floor: number, position: number) => tower2.find((u) => u.floor === floor && u.position === position)!;
-    expect(at(20, 2).listPrice).toBeGreaterThan(at(1, 2).listPrice);
-    expect(at(10, 2).listPrice).toBeGreaterThan(at(10, 3).listPrice);
+  it('prices mid floors above low floors, the top floor below its neighbour, end units above inner ones', () => {
+    const tower2 = built[1]!;
+    const at = (floor: number, position: number) =>
+      tower2.prices.find((p) => p.code === `2-${String(floor).padStart(2, '0')}${String(position).padStart(2, '0')}`)!
+        .listPrice;
+    expect(at(20, 2)).toBeGreaterThan(at(1, 2));
+    expect(at(33, 2)).toBeLessThan(at(32, 2));
+    expect(at(10, 2)).toBeGreaterThan(at(10, 3));
   });
 });
 

@@ -5,11 +5,16 @@ import type { ProjectRole, Role } from '@kaipan/shared';
  */
 import type { Db, Prisma } from '../infra/db.js';
 import { hashPassword } from '../domain/passwords.js';
-import { DEMO_BUILDINGS, demoUnits } from '../domain/demo-catalog.js';
+import { DEMO_BUILDINGS, DEMO_LAYOUTS, DEMO_WITHHELD } from '../domain/demo-catalog.js';
+import { transitionUnit } from '../selling/unit-transitions.js';
 import { hashDeviceKey } from '../services/auth-service.js';
-import { createInitialPriceList } from '../services/pricing-service.js';
+import { generateBuildingInTx } from '../services/building-service.js';
+import { createBatchInTx } from '../services/control-service.js';
 import { createDevice } from '../services/device-service.js';
-import { insertTeam, setMembership } from '../services/member-service.js';
+import { insertQueueCategory } from '../services/queue-service.js';
+import { applyPriceFormulaInTx, insertLayoutInTx } from '../services/unit-setup-service.js';
+import { createDemoUser } from '../services/user-service.js';
+import { insertTeam, setMembershipInTx } from '../services/member-service.js';
 import { createProject } from '../services/project-service.js';
 import { DEMO_PLANS, DEMO_POLICY, demoDiscounts } from '../domain/demo-pricing.js';
 
@@ -60,10 +65,16 @@ export interface DemoSeedResult {
 }
 
 /**
- * Create the demo project once. The project, its memberships, teams and devices are made by the same
- * functions the setup routes and the admin CLI use (project-service `createProject`, member-service
- * `setMembership` / `insertTeam`, device-service `createDevice`), audited as the system. A seed cut
- * short after the project was made resumes on the next start (the project has no buildings yet).
+ * Create the demo project once, through the code a real user's setup goes through, audited as the
+ * system: the accounts by user-service (`createDemoUser`), the project by project-service
+ * `createProject`, then in ONE transaction the members and teams (member-service), the layouts and
+ * the prices by formula (unit-setup-service), the towers from their patterns (building-service), the
+ * batches and their release (control-service), the VIP withhold (the selling core's
+ * `transitionUnit`), the devices (device-service) and the queue categories (queue-service). A seed
+ * cut short after the project was made resumes on the next start (the project has no buildings yet:
+ * that transaction rolled back). Not through setup code yet, written here directly: the pricing terms
+ * (rules, plans, policy), the kiosk PIN, the buyers and registrations, the receipt book and the
+ * sincerity payments.
  */
 export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   const existing = await db.project.findUnique({
@@ -81,27 +92,9 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
     return { created: false, projectId: existing.id };
   }
 
-  const consultantHash = await hashPassword(DEMO_CONSULTANT_PASSWORD);
-  const staff = await Promise.all(
-    Object.entries(DEMO_ACCOUNTS).map(async ([username, a]) => ({
-      username,
-      displayName: a.displayName,
-      admin: a.role === 'ADMIN',
-      passwordHash: await hashPassword(a.password),
-    })),
-  );
-
-  // The accounts. Their demo passwords are public and break the password policy on purpose (they
-  // contain the username), so they are written here rather than through user-service createUser.
-  await db.user.createMany({ data: staff, skipDuplicates: true });
-  await db.user.createMany({
-    data: Array.from({ length: DEMO_CONSULTANTS }, (_, i) => ({
-      username: consultantCode(i + 1),
-      displayName: consultantName(i + 1),
-      passwordHash: consultantHash,
-    })),
-    skipDuplicates: true,
-  });
+  // The accounts, through user-service (createDemoUser: createUser without the password policy, which
+  // the public demo passwords break on purpose — they contain the username).
+  await seedDemoAccounts(db);
 
   // The project, as POST /api/projects makes it (the lock window and lock limit are the defaults).
   const projectId =
@@ -114,70 +107,63 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
       address: '',
       timezone: 'Asia/Shanghai',
     }));
-  await seedDemoMembers(db, projectId);
 
+  // Members, teams and the inventory, all or nothing, as a manager makes them in the setup area
+  // (docs/setup.md, docs/buildings.md): layouts, each tower from its pattern, list prices by formula,
+  // the first batch released at once, the second pending, one unit withheld for a VIP — each step the
+  // setup route's own function (its `…InTx` form: the caches and the mirror are the server's, which
+  // is not running yet).
   await db.$transaction(
     async (tx) => {
-      const project = { id: projectId };
-      const first = await tx.batch.create({
-        data: { projectId: project.id, name: '首批推盘 Batch 1', status: 'RELEASED', releasedAt: new Date() },
+      await seedDemoMembers(tx, projectId);
+      // The pricing policy first: the formula rounds by the project's rounding.
+      await seedPricingTerms(tx, projectId);
+      for (const layout of DEMO_LAYOUTS) await insertLayoutInTx(tx, 'system', projectId, layout);
+      const batches = { first: [] as string[], second: [] as string[] };
+      for (const b of DEMO_BUILDINGS) {
+        const { building } = await generateBuildingInTx(tx, 'system', projectId, b.pattern);
+        await applyPriceFormulaInTx(tx, 'system', projectId, { ...b.formula, buildingIds: [building.id] });
+        const units = await tx.unit.findMany({ where: { buildingId: building.id }, select: { id: true } });
+        (b.firstBatch ? batches.first : batches.second).push(...units.map((u) => u.id));
+      }
+      await createBatchInTx(tx, 'system', projectId, {
+        name: '首批推盘 Batch 1',
+        unitIds: batches.first,
+        release: true,
+        releaseAt: null,
       });
-      const second = await tx.batch.create({ data: { projectId: project.id, name: '第二批 Batch 2' } });
-
-      for (const [index, b] of DEMO_BUILDINGS.entries()) {
-        const building = await tx.building.create({
-          data: {
-            projectId: project.id,
-            code: b.code,
-            name: b.name,
-            nameEn: b.nameEn,
-            floors: b.floors,
-            unitsPerFloor: b.columns.length,
-            sortOrder: index,
-          },
-        });
-        await tx.unit.createMany({
-          data: demoUnits(b).map((u) => {
-            // A few units on the first floors of Tower 1 are withheld for VIP customers.
-            const withheld = b.code === '1' && u.floor === 8 && u.position === 1;
-            return {
-              projectId: project.id,
-              buildingId: building.id,
-              batchId: b.firstBatch ? first.id : second.id,
-              code: u.code,
-              floor: u.floor,
-              position: u.position,
-              layout: u.layout.code,
-              layoutName: u.layout.name,
-              grossArea: u.layout.grossArea,
-              netArea: u.layout.netArea,
-              orientation: u.orientation,
-              listPrice: BigInt(u.listPrice),
-              floorPrice: BigInt(u.floorPrice),
-              status: b.firstBatch ? (withheld ? 'WITHHELD' : 'AVAILABLE') : 'NOT_RELEASED',
-              withholdReason: withheld ? 'VIP 客户保留 Reserved for VIP' : null,
-            } as const;
-          }),
+      await createBatchInTx(tx, 'system', projectId, {
+        name: '第二批 Batch 2',
+        unitIds: batches.second,
+        release: false,
+        releaseAt: null,
+      });
+      const withheld = await tx.unit.findMany({
+        where: { projectId, code: { in: [...DEMO_WITHHELD.codes] } },
+        select: { id: true },
+      });
+      for (const unit of withheld) {
+        const reason = DEMO_WITHHELD.reason;
+        await transitionUnit(tx, {
+          projectId,
+          unitId: unit.id,
+          action: 'withhold',
+          actor: 'system',
+          withhold: { reason, channel: null },
+          after: { reason },
         });
       }
-      await createDevice(tx, 'system', {
-        projectId: project.id,
-        kind: 'BOARD',
-        name: '大屏 Wall board 1',
-        key: DEMO_BOARD_KEY,
-      });
-      await seedDemoQueue(tx, project.id);
-      await seedDemoBuyers(tx, project.id);
-      await seedPricingTerms(tx, project.id);
-      await createInitialPriceList(tx, project.id);
+      await createDevice(tx, 'system', { projectId, kind: 'BOARD', name: '大屏 Wall board 1', key: DEMO_BOARD_KEY });
+      await seedDemoQueue(tx, projectId);
+      await seedDemoBuyers(tx, projectId);
       await tx.auditEvent.create({
         data: {
-          projectId: project.id,
+          projectId,
           actorKind: 'system',
           actorName: 'system',
           action: 'project.seed',
           entity: 'project',
-          entityId: project.id,
+          entityId: projectId,
           after: { code: DEMO_PROJECT_CODE },
         },
       });
@@ -190,6 +176,41 @@ export async function seedDemo(db: Db): Promise<DemoSeedResult> {
   return { created: true, projectId };
 }
 
+/**
+ * The demo accounts (DEMO_ACCOUNTS and consultants c001…c200), through user-service `createDemoUser`
+ * and audited as the system. The consultants share one public password: hashed once.
+ */
+async function seedDemoAccounts(db: Db): Promise<void> {
+  // A seed cut short resumes: accounts made by the earlier attempt are kept as they are.
+  const made = new Set((await db.user.findMany({ select: { username: true } })).map((u) => u.username));
+  const staff = await Promise.all(
+    Object.entries(DEMO_ACCOUNTS)
+      .filter(([username]) => !made.has(username))
+      .map(async ([username, a]) => ({
+        username,
+        displayName: a.displayName,
+        admin: a.role === 'ADMIN',
+        publicDemoPasswordHash: await hashPassword(a.password),
+      })),
+  );
+  const consultantHash = await hashPassword(DEMO_CONSULTANT_PASSWORD);
+  const consultants = Array.from({ length: DEMO_CONSULTANTS }, (_, i) => consultantCode(i + 1))
+    .filter((username) => !made.has(username))
+    .map((username) => ({
+      username,
+      displayName: consultantName(Number(username.slice(1))),
+      admin: false,
+      publicDemoPasswordHash: consultantHash,
+    }));
+  // One transaction: one commit (fsync) for 205 accounts instead of 410.
+  await db.$transaction(
+    async (tx) => {
+      for (const account of [...staff, ...consultants]) await createDemoUser(tx, account, 'system');
+    },
+    { timeout: 60_000 },
+  );
+}
+
 const consultantCode = (n: number) => `c${String(n).padStart(3, '0')}`;
 
 /**
@@ -197,9 +218,9 @@ const consultantCode = (n: number) => `c${String(n).padStart(3, '0')}`;
  * PUT /api/projects/:projectId/members/:userId sets it; consultants c001–c100 and c101–c200 form two
  * teams, each led by its first consultant (the lead is a member before the team is made).
  */
-async function seedDemoMembers(db: Db, projectId: string): Promise<void> {
+async function seedDemoMembers(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
   const users = new Map(
-    (await db.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id] as const),
+    (await tx.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id] as const),
   );
   const idOf = (username: string) => {
     const id = users.get(username);
@@ -208,15 +229,15 @@ async function seedDemoMembers(db: Db, projectId: string): Promise<void> {
   };
   for (const [username, account] of Object.entries(DEMO_ACCOUNTS) as [string, { role: Role }][]) {
     if (account.role !== 'ADMIN') {
-      await setMembership(db, 'system', projectId, idOf(username), { role: account.role as ProjectRole });
+      await setMembershipInTx(tx, 'system', projectId, idOf(username), { role: account.role as ProjectRole });
     }
   }
   for (const t of DEMO_TEAMS) {
     const lead = idOf(consultantCode(t.from));
-    await setMembership(db, 'system', projectId, lead, { role: 'CONSULTANT' });
-    const teamId = await db.$transaction((tx) => insertTeam(tx, 'system', projectId, { name: t.name, leadId: lead }));
+    await setMembershipInTx(tx, 'system', projectId, lead, { role: 'CONSULTANT' });
+    const teamId = await insertTeam(tx, 'system', projectId, { name: t.name, leadId: lead });
     for (let n = t.from; n <= t.to; n++) {
-      await setMembership(db, 'system', projectId, idOf(consultantCode(n)), { role: 'CONSULTANT', teamId });
+      await setMembershipInTx(tx, 'system', projectId, idOf(consultantCode(n)), { role: 'CONSULTANT', teamId });
     }
   }
 }
@@ -311,8 +332,8 @@ function buyerName(i: number): string {
 }
 
 /**
- * The demo queue kiosk and calling screen devices, the kiosk's setup PIN (unless one is set) and the
- * two queue categories (idempotent).
+ * The demo queue kiosk and calling screen devices (device-service), the kiosk's setup PIN (unless one
+ * is set) and the two queue categories (queue-service `insertQueueCategory`), idempotent.
  */
 async function seedDemoQueue(
   db: Pick<Db, 'device' | 'queueCategory' | 'project' | 'auditEvent'>,
@@ -329,11 +350,8 @@ async function seedDemoQueue(
     if (exists === 0) await createDevice(db, 'system', { projectId, ...d });
   }
   for (const c of DEMO_QUEUE_CATEGORIES) {
-    await db.queueCategory.upsert({
-      where: { projectId_code: { projectId, code: c.code } },
-      update: {},
-      create: { projectId, ...c },
-    });
+    const exists = await db.queueCategory.count({ where: { projectId, code: c.code } });
+    if (exists === 0) await insertQueueCategory(db, 'system', projectId, c);
   }
 }
 

@@ -30,7 +30,7 @@ import {
 import type { Db, Tx } from '../infra/db.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
-import { insertAuditInTx, toAuditRow } from './audit.js';
+import { insertAuditInTx, toAuditRow, type AuditInput } from './audit.js';
 import type { DealEvents } from './deal-events.js';
 import type { Logger } from './logger.js';
 import { createInitialPriceList } from './pricing-service.js';
@@ -68,6 +68,185 @@ export async function everOnSale(tx: Db | Tx, projectId: string, unitIds: string
   return rows.map((r) => r.code);
 }
 
+/** Buildings of the project (or the one) with their unit counts by kind and how many were ever on sale. */
+export async function buildingSummaries(
+  db: Db | Tx,
+  projectId: string,
+  buildingId?: string,
+): Promise<BuildingSummary[]> {
+  const buildings = await db.building.findMany({
+    where: { projectId, ...(buildingId ? { id: buildingId } : {}) },
+    orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }],
+  });
+  const counts = await db.$queryRaw<{ building_id: string; kind: UnitKind; n: number; on_sale: number }[]>`
+    SELECT u.building_id::text, u.kind::text AS kind, count(*)::int AS n,
+      count(*) FILTER (WHERE u.status <> 'NOT_RELEASED' OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.unit_id = u.id))::int AS on_sale
+    FROM units u WHERE u.project_id = ${projectId}::uuid GROUP BY u.building_id, u.kind`;
+  return buildings.map((b) => {
+    const own = counts.filter((c) => c.building_id === b.id);
+    return {
+      id: b.id,
+      code: b.code,
+      name: b.name,
+      nameEn: b.nameEn,
+      floors: b.floors,
+      unitsPerFloor: b.unitsPerFloor,
+      namedFloors: parseNamedFloors(b.namedFloors),
+      unitCount: own.reduce((n, c) => n + c.n, 0),
+      kinds: Object.fromEntries(
+        UNIT_KINDS.map((k) => [k, own.filter((c) => c.kind === k).reduce((n, c) => n + c.n, 0)]),
+      ) as Record<UnitKind, number>,
+      lockedOrSold: own.reduce((n, c) => n + c.on_sale, 0),
+    };
+  });
+}
+
+async function layoutsByCode(db: Db | Tx, projectId: string): Promise<Map<string, LayoutFacts>> {
+  const rows = await db.unitLayout.findMany({ where: { projectId } });
+  return new Map(
+    rows.map((l) => [
+      l.code,
+      {
+        id: l.id,
+        code: l.code,
+        name: l.name,
+        grossArea: l.grossArea.toString(),
+        netArea: l.netArea.toString(),
+        orientation: l.orientation,
+      },
+    ]),
+  );
+}
+
+/** What the pattern makes, checked against the project as it is; throws on a pattern that cannot be built. */
+async function planBuilding(db: Db | Tx, projectId: string, pattern: BuildingPatternInput) {
+  const result = generateBuilding(pattern);
+  if (!result.ok) {
+    const clash = result.problems.find((p) => p.codes);
+    if (clash) throw new AppError('UNIT_CODE_TAKEN', clash.message, { codes: clash.codes, problems: result.problems });
+    throw new AppError('VALIDATION_FAILED', result.problems[0]?.message, { problems: result.problems });
+  }
+  const layouts = await layoutsByCode(db, projectId);
+  const unknownLayouts = [
+    ...new Set(result.units.flatMap((u) => (u.layoutCode && !layouts.has(u.layoutCode) ? [u.layoutCode] : []))),
+  ];
+  const taken = await db.unit.findMany({
+    where: { projectId, code: { in: result.units.map((u) => u.code) } },
+    select: { code: true },
+    orderBy: { code: 'asc' },
+  });
+  return { result, layouts, unknownLayouts, takenCodes: taken.map((t) => t.code) };
+}
+
+/**
+ * Generate a building from its pattern inside the caller's transaction: THE way buildings and units
+ * come to be (the setup route through `BuildingService.create`, and the demo seed). Takes the project
+ * row lock, checks the pattern against the project (layouts known, codes free), writes the building,
+ * its NOT_RELEASED units (prices 0 until the formula sets them), their price-list entries and the
+ * audit events. The caller drops caches and rebuilds the mirror after the commit.
+ */
+export async function generateBuildingInTx(
+  tx: Tx,
+  actor: AuditInput['actor'],
+  projectId: string,
+  pattern: BuildingPatternInput,
+): Promise<{ building: BuildingSummary; created: number }> {
+  await lockEditableProject(tx, projectId, 'inventory');
+  const { result, layouts, unknownLayouts, takenCodes } = await planBuilding(tx, projectId, pattern);
+  if (unknownLayouts.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `No layout ${unknownLayouts.join(', ')} in this project.`, {
+      unknownLayouts,
+    });
+  }
+  if (takenCodes.length > 0) {
+    throw new AppError('UNIT_CODE_TAKEN', `The project already has units ${takenCodes.slice(0, 10).join(', ')}.`, {
+      codes: takenCodes,
+    });
+  }
+  if (await tx.building.findUnique({ where: { projectId_code: { projectId, code: result.code } } })) {
+    throw new AppError('CONFLICT', `The project already has a building ${result.code}.`, {
+      reason: 'BUILDING_CODE_TAKEN',
+    });
+  }
+  const last = await tx.building.aggregate({ where: { projectId }, _max: { sortOrder: true } });
+  const namedFloors = result.floors
+    .filter((f) => f.named)
+    .map((f) => ({ floor: f.floor, label: f.label, labelEn: f.labelEn }));
+  const building = await tx.building.create({
+    data: {
+      projectId,
+      code: result.code,
+      name: pattern.name,
+      nameEn: pattern.nameEn ?? pattern.name,
+      floors: result.topFloor,
+      unitsPerFloor: result.columns,
+      sortOrder: (last._max.sortOrder ?? 0) + 1,
+      namedFloors,
+      pattern: pattern as object,
+    },
+  });
+  // A project without any price list gets version 1 first, so the new units join a complete snapshot.
+  await createInitialPriceList(tx, projectId);
+  const rows = result.units.map((u) => ({
+    ...u,
+    id: randomUUID(),
+    layout: u.layoutCode ? layouts.get(u.layoutCode) : undefined,
+  }));
+  await tx.$executeRaw`
+    INSERT INTO units (id, project_id, building_id, code, floor, position, stairwell, floor_span, kind, layout_id,
+        layout, layout_name, gross_area, net_area, orientation, list_price, floor_price, status, version, updated_at)
+    SELECT v.id, ${projectId}::uuid, ${building.id}::uuid, v.code, v.floor, v.position, v.stairwell, v.floor_span,
+        v.kind::"UnitKind", v.layout_id, v.layout, v.layout_name, v.gross_area, v.net_area, v.orientation, 0, 0,
+        'NOT_RELEASED', 1, now()
+    FROM unnest(
+      ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.code)}::text[], ${rows.map((r) => r.floor)}::int[],
+      ${rows.map((r) => r.position)}::int[], ${rows.map((r) => r.stairwell)}::int[], ${rows.map((r) => r.floorSpan)}::int[],
+      ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.layout?.id ?? null)}::uuid[],
+      ${rows.map((r) => r.layout?.code ?? '')}::text[], ${rows.map((r) => r.layout?.name ?? '')}::text[],
+      ${rows.map((r) => r.layout?.grossArea ?? '0')}::numeric[], ${rows.map((r) => r.layout?.netArea ?? '0')}::numeric[],
+      ${rows.map((r) => r.layout?.orientation ?? '')}::text[]
+    ) AS v(id, code, floor, position, stairwell, floor_span, kind, layout_id, layout, layout_name, gross_area, net_area, orientation)`;
+  await tx.$executeRaw`
+    INSERT INTO price_list_entries (price_list_id, unit_id, list_price, floor_price)
+    SELECT l.id, v.id, 0, 0 FROM price_lists l CROSS JOIN unnest(${rows.map((r) => r.id)}::uuid[]) AS v(id)
+    WHERE l.project_id = ${projectId}::uuid AND l.status IN ('ACTIVE', 'PENDING')`;
+  await tx.$executeRaw`
+    UPDATE price_lists SET unit_count = unit_count + ${rows.length}::int
+    WHERE project_id = ${projectId}::uuid AND status IN ('ACTIVE', 'PENDING')`;
+  await insertAuditInTx(tx, [
+    toAuditRow({
+      projectId,
+      actor,
+      action: 'building.create',
+      entity: 'building',
+      entityId: building.id,
+      after: { code: result.code, name: building.name, units: rows.length, pattern },
+    }),
+    ...rows.map((r) =>
+      toAuditRow({
+        projectId,
+        actor,
+        action: 'unit.create',
+        entity: 'unit',
+        entityId: r.id,
+        after: {
+          code: r.code,
+          building: result.code,
+          floor: r.floor,
+          position: r.position,
+          kind: r.kind,
+          floorSpan: r.floorSpan,
+          layout: r.layout?.code ?? null,
+          status: 'NOT_RELEASED',
+          source: 'generate',
+        },
+      }),
+    ),
+  ]);
+  const [summary] = await buildingSummaries(tx, projectId, building.id);
+  return { building: summary!, created: rows.length };
+}
+
 export class BuildingService {
   constructor(
     private readonly db: Db,
@@ -96,80 +275,14 @@ export class BuildingService {
 
   async list(principal: Principal, projectId: string): Promise<BuildingSummary[]> {
     await this.authorize(principal, projectId);
-    return this.summaries(this.db, projectId);
-  }
-
-  private async summaries(db: Db | Tx, projectId: string, buildingId?: string): Promise<BuildingSummary[]> {
-    const buildings = await db.building.findMany({
-      where: { projectId, ...(buildingId ? { id: buildingId } : {}) },
-      orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }],
-    });
-    const counts = await db.$queryRaw<{ building_id: string; kind: UnitKind; n: number; on_sale: number }[]>`
-      SELECT u.building_id::text, u.kind::text AS kind, count(*)::int AS n,
-        count(*) FILTER (WHERE u.status <> 'NOT_RELEASED' OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.unit_id = u.id))::int AS on_sale
-      FROM units u WHERE u.project_id = ${projectId}::uuid GROUP BY u.building_id, u.kind`;
-    return buildings.map((b) => {
-      const own = counts.filter((c) => c.building_id === b.id);
-      return {
-        id: b.id,
-        code: b.code,
-        name: b.name,
-        nameEn: b.nameEn,
-        floors: b.floors,
-        unitsPerFloor: b.unitsPerFloor,
-        namedFloors: parseNamedFloors(b.namedFloors),
-        unitCount: own.reduce((n, c) => n + c.n, 0),
-        kinds: Object.fromEntries(
-          UNIT_KINDS.map((k) => [k, own.filter((c) => c.kind === k).reduce((n, c) => n + c.n, 0)]),
-        ) as Record<UnitKind, number>,
-        lockedOrSold: own.reduce((n, c) => n + c.on_sale, 0),
-      };
-    });
+    return buildingSummaries(this.db, projectId);
   }
 
   // ── Generate ────────────────────────────────────────────────────────────────────────────────
 
-  private async layoutsByCode(db: Db | Tx, projectId: string): Promise<Map<string, LayoutFacts>> {
-    const rows = await db.unitLayout.findMany({ where: { projectId } });
-    return new Map(
-      rows.map((l) => [
-        l.code,
-        {
-          id: l.id,
-          code: l.code,
-          name: l.name,
-          grossArea: l.grossArea.toString(),
-          netArea: l.netArea.toString(),
-          orientation: l.orientation,
-        },
-      ]),
-    );
-  }
-
-  /** What the pattern makes, checked against the project as it is; throws on a pattern that cannot be built. */
-  private async plan(db: Db | Tx, projectId: string, pattern: BuildingPatternInput) {
-    const result = generateBuilding(pattern);
-    if (!result.ok) {
-      const clash = result.problems.find((p) => p.codes);
-      if (clash)
-        throw new AppError('UNIT_CODE_TAKEN', clash.message, { codes: clash.codes, problems: result.problems });
-      throw new AppError('VALIDATION_FAILED', result.problems[0]?.message, { problems: result.problems });
-    }
-    const layouts = await this.layoutsByCode(db, projectId);
-    const unknownLayouts = [
-      ...new Set(result.units.flatMap((u) => (u.layoutCode && !layouts.has(u.layoutCode) ? [u.layoutCode] : []))),
-    ];
-    const taken = await db.unit.findMany({
-      where: { projectId, code: { in: result.units.map((u) => u.code) } },
-      select: { code: true },
-      orderBy: { code: 'asc' },
-    });
-    return { result, layouts, unknownLayouts, takenCodes: taken.map((t) => t.code) };
-  }
-
   async preview(principal: Principal, projectId: string, pattern: BuildingPatternInput): Promise<BuildingPreview> {
     await this.authorize(principal, projectId);
-    const { result, layouts, unknownLayouts, takenCodes } = await this.plan(this.db, projectId, pattern);
+    const { result, layouts, unknownLayouts, takenCodes } = await planBuilding(this.db, projectId, pattern);
     return {
       code: result.code,
       floors: result.floors,
@@ -190,102 +303,7 @@ export class BuildingService {
     pattern: BuildingPatternInput,
   ): Promise<{ building: BuildingSummary; created: number }> {
     const user = await this.authorize(principal, projectId);
-    const outcome = await this.db.$transaction(async (tx) => {
-      await lockEditableProject(tx, projectId, 'inventory');
-      const { result, layouts, unknownLayouts, takenCodes } = await this.plan(tx, projectId, pattern);
-      if (unknownLayouts.length > 0) {
-        throw new AppError('VALIDATION_FAILED', `No layout ${unknownLayouts.join(', ')} in this project.`, {
-          unknownLayouts,
-        });
-      }
-      if (takenCodes.length > 0) {
-        throw new AppError('UNIT_CODE_TAKEN', `The project already has units ${takenCodes.slice(0, 10).join(', ')}.`, {
-          codes: takenCodes,
-        });
-      }
-      if (await tx.building.findUnique({ where: { projectId_code: { projectId, code: result.code } } })) {
-        throw new AppError('CONFLICT', `The project already has a building ${result.code}.`, {
-          reason: 'BUILDING_CODE_TAKEN',
-        });
-      }
-      const last = await tx.building.aggregate({ where: { projectId }, _max: { sortOrder: true } });
-      const namedFloors = result.floors
-        .filter((f) => f.named)
-        .map((f) => ({ floor: f.floor, label: f.label, labelEn: f.labelEn }));
-      const building = await tx.building.create({
-        data: {
-          projectId,
-          code: result.code,
-          name: pattern.name,
-          nameEn: pattern.nameEn ?? pattern.name,
-          floors: result.topFloor,
-          unitsPerFloor: result.columns,
-          sortOrder: (last._max.sortOrder ?? 0) + 1,
-          namedFloors,
-          pattern: pattern as object,
-        },
-      });
-      // A project without any price list gets version 1 first, so the new units join a complete snapshot.
-      await createInitialPriceList(tx, projectId);
-      const rows = result.units.map((u) => ({
-        ...u,
-        id: randomUUID(),
-        layout: u.layoutCode ? layouts.get(u.layoutCode) : undefined,
-      }));
-      await tx.$executeRaw`
-        INSERT INTO units (id, project_id, building_id, code, floor, position, stairwell, floor_span, kind, layout_id,
-            layout, layout_name, gross_area, net_area, orientation, list_price, floor_price, status, version, updated_at)
-        SELECT v.id, ${projectId}::uuid, ${building.id}::uuid, v.code, v.floor, v.position, v.stairwell, v.floor_span,
-            v.kind::"UnitKind", v.layout_id, v.layout, v.layout_name, v.gross_area, v.net_area, v.orientation, 0, 0,
-            'NOT_RELEASED', 1, now()
-        FROM unnest(
-          ${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.code)}::text[], ${rows.map((r) => r.floor)}::int[],
-          ${rows.map((r) => r.position)}::int[], ${rows.map((r) => r.stairwell)}::int[], ${rows.map((r) => r.floorSpan)}::int[],
-          ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.layout?.id ?? null)}::uuid[],
-          ${rows.map((r) => r.layout?.code ?? '')}::text[], ${rows.map((r) => r.layout?.name ?? '')}::text[],
-          ${rows.map((r) => r.layout?.grossArea ?? '0')}::numeric[], ${rows.map((r) => r.layout?.netArea ?? '0')}::numeric[],
-          ${rows.map((r) => r.layout?.orientation ?? '')}::text[]
-        ) AS v(id, code, floor, position, stairwell, floor_span, kind, layout_id, layout, layout_name, gross_area, net_area, orientation)`;
-      await tx.$executeRaw`
-        INSERT INTO price_list_entries (price_list_id, unit_id, list_price, floor_price)
-        SELECT l.id, v.id, 0, 0 FROM price_lists l CROSS JOIN unnest(${rows.map((r) => r.id)}::uuid[]) AS v(id)
-        WHERE l.project_id = ${projectId}::uuid AND l.status IN ('ACTIVE', 'PENDING')`;
-      await tx.$executeRaw`
-        UPDATE price_lists SET unit_count = unit_count + ${rows.length}::int
-        WHERE project_id = ${projectId}::uuid AND status IN ('ACTIVE', 'PENDING')`;
-      await insertAuditInTx(tx, [
-        toAuditRow({
-          projectId,
-          actor: user,
-          action: 'building.create',
-          entity: 'building',
-          entityId: building.id,
-          after: { code: result.code, name: building.name, units: rows.length, pattern },
-        }),
-        ...rows.map((r) =>
-          toAuditRow({
-            projectId,
-            actor: user,
-            action: 'unit.create',
-            entity: 'unit',
-            entityId: r.id,
-            after: {
-              code: r.code,
-              building: result.code,
-              floor: r.floor,
-              position: r.position,
-              kind: r.kind,
-              floorSpan: r.floorSpan,
-              layout: r.layout?.code ?? null,
-              status: 'NOT_RELEASED',
-              source: 'generate',
-            },
-          }),
-        ),
-      ]);
-      const [summary] = await this.summaries(tx, projectId, building.id);
-      return { building: summary!, created: rows.length };
-    }, TX_OPTIONS);
+    const outcome = await this.db.$transaction((tx) => generateBuildingInTx(tx, user, projectId, pattern), TX_OPTIONS);
     await this.inventoryChanged(projectId);
     return outcome;
   }

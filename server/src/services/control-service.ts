@@ -78,6 +78,120 @@ function futureInstant(iso: string): Date {
   return at;
 }
 
+/** Units that may join a batch: of this project, NOT_RELEASED, in no other live pending batch. */
+async function checkBatchUnits(tx: Tx, projectId: string, unitIds: string[], ownBatchId: string | null) {
+  const units = await tx.unit.findMany({
+    where: { id: { in: unitIds }, projectId },
+    select: {
+      id: true,
+      status: true,
+      batchId: true,
+      code: true,
+      batch: { select: { status: true, name: true, cancelledAt: true } },
+    },
+  });
+  const found = new Set(units.map((u) => u.id));
+  const problems = [
+    ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
+    ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
+    ...units
+      .filter(
+        (u) =>
+          u.status === 'NOT_RELEASED' &&
+          u.batchId !== ownBatchId &&
+          u.batch?.status === 'PENDING' &&
+          !u.batch.cancelledAt,
+      )
+      .map((u) => ({ unitId: u.id, reason: `already in pending batch ${u.batch?.name}` })),
+  ];
+  if (problems.length > 0) {
+    throw new AppError('VALIDATION_FAILED', 'Some units cannot join the batch.', problems.slice(0, 50));
+  }
+  return units;
+}
+
+/**
+ * 推盘 inside the caller's transaction: the batch is marked RELEASED and its units go through the
+ * selling core (`releaseBatchUnits`). The caller applies the changes to the mirror after the commit.
+ * With `scheduledFor` (the job): null when the batch is not due at that instant any more, instead of an error. */
+export async function releaseBatchInTx(
+  tx: Tx,
+  projectId: string,
+  batchId: string,
+  actor: UserPrincipal | 'system',
+  scheduledFor?: Date,
+): Promise<StoredChange[] | null> {
+  const marked = await tx.batch.updateMany({
+    where: {
+      id: batchId,
+      status: 'PENDING',
+      cancelledAt: null,
+      ...(scheduledFor ? { releaseAt: scheduledFor } : {}),
+    },
+    data: { status: 'RELEASED', releasedAt: new Date() },
+  });
+  if (marked.count === 0) {
+    if (scheduledFor) return null;
+    const b = await tx.batch.findUnique({ where: { id: batchId }, select: { cancelledAt: true } });
+    throw new AppError(
+      'INVALID_TRANSITION',
+      b?.cancelledAt ? 'The batch was cancelled.' : 'The batch has already been released.',
+    );
+  }
+  return releaseBatchUnits(tx, {
+    projectId,
+    batchId,
+    actor,
+    ...(scheduledFor ? { after: { scheduledFor: scheduledFor.toISOString() } } : {}),
+  });
+}
+
+/**
+ * Create a batch 推盘批次 of units not yet released (and in no other pending batch) inside the
+ * caller's transaction — the setup route and the demo seed; `release`: released at once, atomically.
+ * Audited `batch.create` (and `batch.schedule` with `releaseAt`). The caller applies `released` to
+ * the mirror and schedules the release job after the commit.
+ */
+export async function createBatchInTx(
+  tx: Tx,
+  actor: UserPrincipal | 'system',
+  projectId: string,
+  input: { name: string; unitIds: string[]; release: boolean; releaseAt: Date | null },
+): Promise<{ batchId: string; released: StoredChange[] }> {
+  const { unitIds, releaseAt } = input;
+  await lockEditableProject(tx, projectId, 'share');
+  const units = await checkBatchUnits(tx, projectId, unitIds, null);
+  const batch = await tx.batch.create({ data: { projectId, name: input.name, releaseAt }, select: { id: true } });
+  await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId: batch.id } });
+  await tx.auditEvent.create({
+    data: toAuditRow({
+      projectId,
+      actor,
+      action: 'batch.create',
+      entity: 'batch',
+      entityId: batch.id,
+      after: { name: input.name, units: units.map((u) => u.code) },
+    }),
+  });
+  if (releaseAt) {
+    await tx.auditEvent.create({
+      data: toAuditRow({
+        projectId,
+        actor,
+        action: 'batch.schedule',
+        entity: 'batch',
+        entityId: batch.id,
+        before: { releaseAt: null },
+        after: { releaseAt: releaseAt.toISOString() },
+      }),
+    });
+  }
+  return {
+    batchId: batch.id,
+    released: input.release ? ((await releaseBatchInTx(tx, projectId, batch.id, actor)) ?? []) : [],
+  };
+}
+
 export class ControlService {
   constructor(
     private readonly db: Db,
@@ -336,74 +450,12 @@ export class ControlService {
     const releaseAt = body.releaseAt ? futureInstant(body.releaseAt) : null;
     if (releaseAt && !this.batchJobs) throw new AppError('CONFLICT', 'Scheduling is not available in this process.');
     const unitIds = [...new Set(body.unitIds)];
-    const { batchId, released } = await this.db.$transaction(async (tx) => {
-      await lockEditableProject(tx, projectId, 'share');
-      const units = await this.checkBatchUnits(tx, projectId, unitIds, null);
-      const batch = await tx.batch.create({ data: { projectId, name: body.name, releaseAt }, select: { id: true } });
-      await tx.unit.updateMany({ where: { id: { in: unitIds } }, data: { batchId: batch.id } });
-      await tx.auditEvent.create({
-        data: toAuditRow({
-          projectId,
-          actor: user,
-          action: 'batch.create',
-          entity: 'batch',
-          entityId: batch.id,
-          after: { name: body.name, units: units.map((u) => u.code) },
-        }),
-      });
-      if (releaseAt) {
-        await tx.auditEvent.create({
-          data: toAuditRow({
-            projectId,
-            actor: user,
-            action: 'batch.schedule',
-            entity: 'batch',
-            entityId: batch.id,
-            before: { releaseAt: null },
-            after: { releaseAt: releaseAt.toISOString() },
-          }),
-        });
-      }
-      return {
-        batchId: batch.id,
-        released: body.release ? ((await this.releaseInTx(tx, projectId, batch.id, user)) ?? []) : [],
-      };
-    });
+    const { batchId, released } = await this.db.$transaction((tx) =>
+      createBatchInTx(tx, user, projectId, { name: body.name, unitIds, release: body.release === true, releaseAt }),
+    );
     await this.keeper.applyCommitted(projectId, released);
     if (releaseAt) await this.batchJobs!.schedule(batchId, releaseAt);
     return this.announce(batchId);
-  }
-
-  /** Units that may join a batch: of this project, NOT_RELEASED, in no other live pending batch. */
-  private async checkBatchUnits(tx: Tx, projectId: string, unitIds: string[], ownBatchId: string | null) {
-    const units = await tx.unit.findMany({
-      where: { id: { in: unitIds }, projectId },
-      select: {
-        id: true,
-        status: true,
-        batchId: true,
-        code: true,
-        batch: { select: { status: true, name: true, cancelledAt: true } },
-      },
-    });
-    const found = new Set(units.map((u) => u.id));
-    const problems = [
-      ...unitIds.filter((id) => !found.has(id)).map((id) => ({ unitId: id, reason: 'not a unit of this project' })),
-      ...units.filter((u) => u.status !== 'NOT_RELEASED').map((u) => ({ unitId: u.id, reason: `already ${u.status}` })),
-      ...units
-        .filter(
-          (u) =>
-            u.status === 'NOT_RELEASED' &&
-            u.batchId !== ownBatchId &&
-            u.batch?.status === 'PENDING' &&
-            !u.batch.cancelledAt,
-        )
-        .map((u) => ({ unitId: u.id, reason: `already in pending batch ${u.batch?.name}` })),
-    ];
-    if (problems.length > 0) {
-      throw new AppError('VALIDATION_FAILED', 'Some units cannot join the batch.', problems.slice(0, 50));
-    }
-    return units;
   }
 
   /** Lock a batch that may still change: PENDING and not cancelled. */
@@ -455,7 +507,7 @@ export class ControlService {
         after.name = body.name;
       }
       if (unitIds) {
-        const units = await this.checkBatchUnits(tx, projectId, unitIds, batchId);
+        const units = await checkBatchUnits(tx, projectId, unitIds, batchId);
         const oldCodes = batch.units.map((u) => u.code).sort();
         const newCodes = units.map((u) => u.code).sort();
         if (oldCodes.join() !== newCodes.join()) {
@@ -522,7 +574,7 @@ export class ControlService {
     const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
     if (!batch) return false;
     const released = await this.db.$transaction((tx) =>
-      this.releaseInTx(tx, batch.projectId, batchId, 'system', scheduledFor),
+      releaseBatchInTx(tx, batch.projectId, batchId, 'system', scheduledFor),
     );
     if (!released) return false;
     await this.keeper.applyCommitted(batch.projectId, released);
@@ -544,42 +596,9 @@ export class ControlService {
     const batch = await this.db.batch.findUnique({ where: { id: batchId }, select: { projectId: true } });
     if (!batch) throw new AppError('NOT_FOUND', 'Batch not found.');
     const user = await this.authorize(principal, batch.projectId);
-    const released = await this.db.$transaction((tx) => this.releaseInTx(tx, batch.projectId, batchId, user));
+    const released = await this.db.$transaction((tx) => releaseBatchInTx(tx, batch.projectId, batchId, user));
     await this.keeper.applyCommitted(batch.projectId, released ?? []);
     return this.announce(batchId);
-  }
-
-  /** With `scheduledFor` (the job): null when the batch is not due at that instant any more, instead of an error. */
-  private async releaseInTx(
-    tx: Tx,
-    projectId: string,
-    batchId: string,
-    user: UserPrincipal | 'system',
-    scheduledFor?: Date,
-  ): Promise<StoredChange[] | null> {
-    const marked = await tx.batch.updateMany({
-      where: {
-        id: batchId,
-        status: 'PENDING',
-        cancelledAt: null,
-        ...(scheduledFor ? { releaseAt: scheduledFor } : {}),
-      },
-      data: { status: 'RELEASED', releasedAt: new Date() },
-    });
-    if (marked.count === 0) {
-      if (scheduledFor) return null;
-      const b = await tx.batch.findUnique({ where: { id: batchId }, select: { cancelledAt: true } });
-      throw new AppError(
-        'INVALID_TRANSITION',
-        b?.cancelledAt ? 'The batch was cancelled.' : 'The batch has already been released.',
-      );
-    }
-    return releaseBatchUnits(tx, {
-      projectId,
-      batchId,
-      actor: user,
-      ...(scheduledFor ? { after: { scheduledFor: scheduledFor.toISOString() } } : {}),
-    });
   }
 
   /** The batch as it is now, announced to the project's screens ('batches:changed': boards re-read their countdown). */

@@ -265,36 +265,45 @@ export async function setMembership(
   userId: string,
   body: SetMemberBody,
 ): Promise<MemberInfo> {
+  return db.$transaction((tx) => setMembershipInTx(tx, actor, projectId, userId, body));
+}
+
+/** `setMembership` inside the caller's transaction (the demo seed seats its 204 members in one). */
+export async function setMembershipInTx(
+  tx: Tx,
+  actor: MemberActor,
+  projectId: string,
+  userId: string,
+  body: SetMemberBody,
+): Promise<MemberInfo> {
   const role = assignable(body.role);
-  return db.$transaction(async (tx) => {
-    const managers = await lockManagers(tx, projectId);
-    const before = await tx.projectMember.findUnique({
-      where: { projectId_userId: { projectId, userId } },
-      select: memberSelect,
-    });
-    if (!before && !(await tx.user.count({ where: { id: userId } }))) throw new AppError('NOT_FOUND', 'No such user.');
-    if (before?.role === 'MANAGER' && role !== 'MANAGER') assertNotLastManager(actor, managers, userId);
-    if (body.teamId) await assertTeamOf(tx, projectId, body.teamId);
-    const teamId = body.teamId === undefined ? (before?.teamId ?? null) : body.teamId;
-    const after = await tx.projectMember.upsert({
-      where: { projectId_userId: { projectId, userId } },
-      create: { projectId, userId, role, teamId },
-      update: { role, teamId },
-      select: memberSelect,
-    });
-    await tx.auditEvent.create({
-      data: toAuditRow({
-        projectId,
-        actor,
-        action: before ? 'member.updated' : 'member.added',
-        entity: 'project_member',
-        entityId: userId,
-        before: before ? { role: before.role, teamId: before.teamId } : undefined,
-        after: { role: after.role, teamId: after.teamId },
-      }),
-    });
-    return toMemberInfo(after);
+  const managers = await lockManagers(tx, projectId);
+  const before = await tx.projectMember.findUnique({
+    where: { projectId_userId: { projectId, userId } },
+    select: memberSelect,
   });
+  if (!before && !(await tx.user.count({ where: { id: userId } }))) throw new AppError('NOT_FOUND', 'No such user.');
+  if (before?.role === 'MANAGER' && role !== 'MANAGER') assertNotLastManager(actor, managers, userId);
+  if (body.teamId) await assertTeamOf(tx, projectId, body.teamId);
+  const teamId = body.teamId === undefined ? (before?.teamId ?? null) : body.teamId;
+  const after = await tx.projectMember.upsert({
+    where: { projectId_userId: { projectId, userId } },
+    create: { projectId, userId, role, teamId },
+    update: { role, teamId },
+    select: memberSelect,
+  });
+  await tx.auditEvent.create({
+    data: toAuditRow({
+      projectId,
+      actor,
+      action: before ? 'member.updated' : 'member.added',
+      entity: 'project_member',
+      entityId: userId,
+      before: before ? { role: before.role, teamId: before.teamId } : undefined,
+      after: { role: after.role, teamId: after.teamId },
+    }),
+  });
+  return toMemberInfo(after);
 }
 
 /**

@@ -43,7 +43,7 @@ import { pgErrorCode } from '../infra/db.js';
 import { Turns } from '../infra/turns.js';
 import { canManage, type Principal } from '../domain/principal.js';
 import type { DocumentJobs, DocumentStore, StoredPdf } from '../jobs/documents.js';
-import { toAuditRow } from './audit.js';
+import { toAuditRow, type AuditInput } from './audit.js';
 import { QueueBuyerPage } from './queue-buyer-page.js';
 import { countWaitingAhead, ticketInclude, type TicketRow } from './queue-tickets.js';
 import type { Logger } from './logger.js';
@@ -85,6 +85,31 @@ function isUniqueViolation(error: unknown): boolean {
 function isQueueStaff(p: Principal): boolean {
   if (p.kind === 'device') return p.deviceKind === 'KIOSK';
   return p.role === 'CASHIER' || canManage(p);
+}
+
+/**
+ * Create a queue category 排号类别 (audited `queue.category.create`) in the caller's transaction: the
+ * setup route through `QueueService.createCategory`, and the demo seed. A code the project has is a
+ * unique violation the caller turns into CONFLICT.
+ */
+export async function insertQueueCategory(
+  tx: Pick<Tx, 'queueCategory' | 'auditEvent'>,
+  actor: AuditInput['actor'],
+  projectId: string,
+  body: CreateQueueCategoryBody,
+) {
+  const c = await tx.queueCategory.create({ data: { projectId, ...body } });
+  await tx.auditEvent.create({
+    data: toAuditRow({
+      projectId,
+      actor,
+      action: 'queue.category.create',
+      entity: 'queue_category',
+      entityId: c.id,
+      after: body,
+    }),
+  });
+  return c;
 }
 
 export class QueueService {
@@ -162,20 +187,7 @@ export class QueueService {
   ): Promise<QueueCategoryInfo> {
     const actor = await this.authorizeManage(principal, projectId);
     try {
-      const created = await this.db.$transaction(async (tx) => {
-        const c = await tx.queueCategory.create({ data: { projectId, ...body } });
-        await tx.auditEvent.create({
-          data: toAuditRow({
-            projectId,
-            actor,
-            action: 'queue.category.create',
-            entity: 'queue_category',
-            entityId: c.id,
-            after: body,
-          }),
-        });
-        return c;
-      });
+      const created = await this.db.$transaction((tx) => insertQueueCategory(tx, actor, projectId, body));
       this.changed(projectId, []);
       return {
         id: created.id,

@@ -24,7 +24,7 @@ import type { Db, Tx } from '../infra/db.js';
 import type { MirrorKeeper } from '../selling/mirror-keeper.js';
 import { canManage, type Principal, type UserPrincipal } from '../domain/principal.js';
 import { areaTextToCenti } from '../domain/unit-sheet.js';
-import { insertAuditInTx, toAuditRow } from './audit.js';
+import { insertAuditInTx, toAuditRow, type AuditInput } from './audit.js';
 import { bumpTermsVersion, everOnSale, syncPriceEntries, type BuildingService } from './building-service.js';
 import type { Logger } from './logger.js';
 import { parsePolicy } from './pricing-service.js';
@@ -66,6 +66,151 @@ function checkAreas(body: LayoutBody): void {
   }
 }
 
+/**
+ * Create a layout 户型 inside the caller's transaction (the setup route and the demo seed);
+ * CONFLICT LAYOUT_CODE_TAKEN for a code the project has. Audited `layout.create`.
+ */
+export async function insertLayoutInTx(
+  tx: Tx,
+  actor: AuditInput['actor'],
+  projectId: string,
+  body: LayoutBody,
+): Promise<LayoutInfo> {
+  checkAreas(body);
+  if (await tx.unitLayout.findUnique({ where: { projectId_code: { projectId, code: body.code } } })) {
+    throw new AppError('CONFLICT', `The project already has a layout ${body.code}.`, {
+      reason: 'LAYOUT_CODE_TAKEN',
+    });
+  }
+  const row = await tx.unitLayout.create({
+    data: {
+      projectId,
+      code: body.code,
+      name: body.name,
+      nameEn: body.nameEn ?? body.name,
+      grossArea: body.grossArea.toFixed(2),
+      netArea: body.netArea.toFixed(2),
+      orientation: body.orientation,
+      rooms: body.rooms,
+    },
+  });
+  await insertAuditInTx(tx, [
+    toAuditRow({
+      projectId,
+      actor,
+      action: 'layout.create',
+      entity: 'layout',
+      entityId: row.id,
+      after: body,
+    }),
+  ]);
+  return layoutInfo(row, 0);
+}
+
+/** The formula's prices of the units in scope: those never on sale are applied, the others skipped. */
+async function computeFormula(db: Db | Tx, projectId: string, formula: PriceFormulaInput) {
+  const parsed = priceFormulaSchema.parse(formula);
+  if (parsed.buildingIds?.length) {
+    const known = await db.building.count({ where: { projectId, id: { in: parsed.buildingIds } } });
+    if (known !== new Set(parsed.buildingIds).size)
+      throw new AppError('NOT_FOUND', 'A building is not of this project.');
+  }
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { pricingPolicy: true } });
+  if (!project) throw new AppError('NOT_FOUND', 'Project not found.');
+  const rounding = parsePolicy(project.pricingPolicy).rounding;
+  const units = await db.unit.findMany({
+    where: { projectId },
+    select: {
+      id: true,
+      code: true,
+      buildingId: true,
+      floor: true,
+      position: true,
+      kind: true,
+      grossArea: true,
+      listPrice: true,
+    },
+    orderBy: [{ buildingId: 'asc' }, { floor: 'desc' }, { position: 'asc' }],
+  });
+  const rows = formulaPrices({
+    formula: parsed,
+    rounding,
+    units: units.map((u) => ({ ...u, grossAreaCenti: areaTextToCenti(u.grossArea.toString()) })),
+  });
+  const onSale = new Set(
+    await everOnSale(
+      db,
+      projectId,
+      rows.map((r) => r.unitId),
+    ),
+  );
+  const current = new Map(units.map((u) => [u.id, Number(u.listPrice)]));
+  return {
+    apply: rows.filter((r) => !onSale.has(r.code)),
+    skipped: rows.filter((r) => onSale.has(r.code)),
+    current,
+    setsFiled: parsed.filedPriceBp !== undefined,
+  };
+}
+
+/**
+ * Apply a price formula inside the caller's transaction (the setup route and the demo seed): the
+ * units in scope never on sale get the formula's list and floor (and filed) prices, on the unit and
+ * in the ACTIVE version's entries, audited per unit. CONFLICT when a unit was released meanwhile.
+ * The caller announces the prices after the commit.
+ */
+export async function applyPriceFormulaInTx(
+  tx: Tx,
+  actor: AuditInput['actor'],
+  projectId: string,
+  formula: PriceFormulaInput,
+): Promise<{ count: number; setsFiled: boolean }> {
+  await lockEditableProject(tx, projectId, 'inventory');
+  const { apply, current, setsFiled } = await computeFormula(tx, projectId, formula);
+  if (apply.length === 0) return { count: 0, setsFiled };
+  const updated = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE units u SET list_price = v.list_price, floor_price = v.floor_price,
+        filed_price = CASE WHEN ${setsFiled} THEN v.filed_price ELSE u.filed_price END, updated_at = now()
+    FROM unnest(${apply.map((r) => r.unitId)}::uuid[], ${apply.map((r) => String(r.listPrice))}::bigint[],
+        ${apply.map((r) => String(r.floorPrice))}::bigint[], ${apply.map((r) => (r.filedPrice === null ? null : String(r.filedPrice)))}::bigint[])
+      AS v(id, list_price, floor_price, filed_price)
+    WHERE u.id = v.id AND u.project_id = ${projectId}::uuid AND u.status = 'NOT_RELEASED'
+    RETURNING u.id::text`;
+  if (updated.length !== apply.length) {
+    throw new AppError('CONFLICT', 'Units were released while the prices were being applied; preview again.');
+  }
+  const ids = apply.map((r) => r.unitId);
+  await syncPriceEntries(tx, projectId, ids);
+  if (setsFiled) await bumpTermsVersion(tx, projectId);
+  await insertAuditInTx(tx, [
+    toAuditRow({
+      projectId,
+      actor,
+      action: 'prices.formula',
+      entity: 'project',
+      entityId: projectId,
+      after: { formula, units: apply.length },
+    }),
+    ...apply.map((r: FormulaPrice) =>
+      toAuditRow({
+        projectId,
+        actor,
+        action: 'unit.update',
+        entity: 'unit',
+        entityId: r.unitId,
+        before: { code: r.code, listPrice: current.get(r.unitId) ?? 0 },
+        after: {
+          listPrice: r.listPrice,
+          floorPrice: r.floorPrice,
+          ...(setsFiled ? { filedPrice: r.filedPrice } : {}),
+          source: 'formula',
+        },
+      }),
+    ),
+  ]);
+  return { count: apply.length, setsFiled };
+}
+
 export class UnitSetupService {
   constructor(
     private readonly db: Db,
@@ -96,37 +241,7 @@ export class UnitSetupService {
 
   async createLayout(principal: Principal, projectId: string, body: LayoutBody): Promise<LayoutInfo> {
     const user = await this.authorize(principal, projectId);
-    checkAreas(body);
-    return this.db.$transaction(async (tx) => {
-      if (await tx.unitLayout.findUnique({ where: { projectId_code: { projectId, code: body.code } } })) {
-        throw new AppError('CONFLICT', `The project already has a layout ${body.code}.`, {
-          reason: 'LAYOUT_CODE_TAKEN',
-        });
-      }
-      const row = await tx.unitLayout.create({
-        data: {
-          projectId,
-          code: body.code,
-          name: body.name,
-          nameEn: body.nameEn ?? body.name,
-          grossArea: body.grossArea.toFixed(2),
-          netArea: body.netArea.toFixed(2),
-          orientation: body.orientation,
-          rooms: body.rooms,
-        },
-      });
-      await insertAuditInTx(tx, [
-        toAuditRow({
-          projectId,
-          actor: user,
-          action: 'layout.create',
-          entity: 'layout',
-          entityId: row.id,
-          after: body,
-        }),
-      ]);
-      return layoutInfo(row, 0);
-    });
+    return this.db.$transaction((tx) => insertLayoutInTx(tx, user, projectId, body));
   }
 
   /** Edit a layout; its units not sold take the new facts (one statement), sold ones keep theirs. */
@@ -201,54 +316,9 @@ export class UnitSetupService {
 
   // ── Prices by formula 公式定价 ─────────────────────────────────────────────────────────────
 
-  private async computeFormula(db: Db | Tx, projectId: string, formula: PriceFormulaInput) {
-    const parsed = priceFormulaSchema.parse(formula);
-    if (parsed.buildingIds?.length) {
-      const known = await db.building.count({ where: { projectId, id: { in: parsed.buildingIds } } });
-      if (known !== new Set(parsed.buildingIds).size)
-        throw new AppError('NOT_FOUND', 'A building is not of this project.');
-    }
-    const project = await db.project.findUnique({ where: { id: projectId }, select: { pricingPolicy: true } });
-    if (!project) throw new AppError('NOT_FOUND', 'Project not found.');
-    const rounding = parsePolicy(project.pricingPolicy).rounding;
-    const units = await db.unit.findMany({
-      where: { projectId },
-      select: {
-        id: true,
-        code: true,
-        buildingId: true,
-        floor: true,
-        position: true,
-        kind: true,
-        grossArea: true,
-        listPrice: true,
-      },
-      orderBy: [{ buildingId: 'asc' }, { floor: 'desc' }, { position: 'asc' }],
-    });
-    const rows = formulaPrices({
-      formula: parsed,
-      rounding,
-      units: units.map((u) => ({ ...u, grossAreaCenti: areaTextToCenti(u.grossArea.toString()) })),
-    });
-    const onSale = new Set(
-      await everOnSale(
-        db,
-        projectId,
-        rows.map((r) => r.unitId),
-      ),
-    );
-    const current = new Map(units.map((u) => [u.id, Number(u.listPrice)]));
-    return {
-      apply: rows.filter((r) => !onSale.has(r.code)),
-      skipped: rows.filter((r) => onSale.has(r.code)),
-      current,
-      setsFiled: parsed.filedPriceBp !== undefined,
-    };
-  }
-
   async previewFormula(principal: Principal, projectId: string, formula: PriceFormulaInput) {
     await this.authorize(principal, projectId);
-    const { apply, skipped, current } = await this.computeFormula(this.db, projectId, formula);
+    const { apply, skipped, current } = await computeFormula(this.db, projectId, formula);
     return {
       rows: apply.map((r) => ({ ...r, currentListPrice: current.get(r.unitId) ?? 0 })),
       skippedCodes: skipped.map((r) => r.code),
@@ -257,52 +327,7 @@ export class UnitSetupService {
 
   async applyFormula(principal: Principal, projectId: string, formula: PriceFormulaInput): Promise<{ count: number }> {
     const user = await this.authorize(principal, projectId);
-    const outcome = await this.db.$transaction(async (tx) => {
-      await lockEditableProject(tx, projectId, 'inventory');
-      const { apply, current, setsFiled } = await this.computeFormula(tx, projectId, formula);
-      if (apply.length === 0) return { count: 0, setsFiled };
-      const updated = await tx.$queryRaw<{ id: string }[]>`
-        UPDATE units u SET list_price = v.list_price, floor_price = v.floor_price,
-            filed_price = CASE WHEN ${setsFiled} THEN v.filed_price ELSE u.filed_price END, updated_at = now()
-        FROM unnest(${apply.map((r) => r.unitId)}::uuid[], ${apply.map((r) => String(r.listPrice))}::bigint[],
-            ${apply.map((r) => String(r.floorPrice))}::bigint[], ${apply.map((r) => (r.filedPrice === null ? null : String(r.filedPrice)))}::bigint[])
-          AS v(id, list_price, floor_price, filed_price)
-        WHERE u.id = v.id AND u.project_id = ${projectId}::uuid AND u.status = 'NOT_RELEASED'
-        RETURNING u.id::text`;
-      if (updated.length !== apply.length) {
-        throw new AppError('CONFLICT', 'Units were released while the prices were being applied; preview again.');
-      }
-      const ids = apply.map((r) => r.unitId);
-      await syncPriceEntries(tx, projectId, ids);
-      if (setsFiled) await bumpTermsVersion(tx, projectId);
-      await insertAuditInTx(tx, [
-        toAuditRow({
-          projectId,
-          actor: user,
-          action: 'prices.formula',
-          entity: 'project',
-          entityId: projectId,
-          after: { formula, units: apply.length },
-        }),
-        ...apply.map((r: FormulaPrice) =>
-          toAuditRow({
-            projectId,
-            actor: user,
-            action: 'unit.update',
-            entity: 'unit',
-            entityId: r.unitId,
-            before: { code: r.code, listPrice: current.get(r.unitId) ?? 0 },
-            after: {
-              listPrice: r.listPrice,
-              floorPrice: r.floorPrice,
-              ...(setsFiled ? { filedPrice: r.filedPrice } : {}),
-              source: 'formula',
-            },
-          }),
-        ),
-      ]);
-      return { count: apply.length, setsFiled };
-    }, TX_OPTIONS);
+    const outcome = await this.db.$transaction((tx) => applyPriceFormulaInTx(tx, user, projectId, formula), TX_OPTIONS);
     this.directory.invalidate(projectId);
     if (outcome.count > 0) await this.buildings.announcePrices(projectId);
     return { count: outcome.count };

@@ -52,7 +52,34 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export async function createUser(db: Db | Tx, input: NewUser, actor: AccountActor): Promise<CreatedUser> {
   assertPasswordAcceptable(input.password, input.username);
-  const passwordHash = await hashPassword(input.password);
+  const { password, ...account } = input;
+  return insertUser(db, account, await hashPassword(password), actor, {});
+}
+
+/**
+ * DEMO ONLY — the demo seed's accounts (server/src/seed/demo.ts is the one caller; no route, first
+ * run or CLI reaches it). Their passwords are public and printed in the README and the start banner,
+ * and they contain the username on purpose (`manager` / `kaipan-manager`), which the password policy
+ * refuses; 200 consultants share one (`kaipan-demo`), so the seed hashes it once and passes the hash.
+ * Otherwise exactly `createUser`: the same row, the same USERNAME_TAKEN, the same `user.created`
+ * event — which says `publicDemoPassword: true`, so the audit shows such an account for what it is.
+ */
+export async function createDemoUser(
+  db: Db | Tx,
+  input: Omit<NewUser, 'password'> & { publicDemoPasswordHash: string },
+  actor: AccountActor,
+): Promise<CreatedUser> {
+  const { publicDemoPasswordHash, ...account } = input;
+  return insertUser(db, account, publicDemoPasswordHash, actor, { publicDemoPassword: true });
+}
+
+async function insertUser(
+  db: Db | Tx,
+  input: Omit<NewUser, 'password'>,
+  passwordHash: string,
+  actor: AccountActor,
+  note: Record<string, unknown>,
+): Promise<CreatedUser> {
   // Administrator or not is the account's; roles in projects are memberships (member-service.ts).
   try {
     const user = await db.user.create({
@@ -66,7 +93,7 @@ export async function createUser(db: Db | Tx, input: NewUser, actor: AccountActo
         action: 'user.created',
         entity: 'user',
         entityId: user.id,
-        after: { username: user.username, displayName: input.displayName, admin: input.admin },
+        after: { username: user.username, displayName: input.displayName, admin: input.admin, ...note },
       }),
     });
     return user;
