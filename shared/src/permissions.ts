@@ -50,6 +50,17 @@ export const PERMISSIONS = {
    * consultant or cashier is a party to the disputes it settles and reads their own records elsewhere.
    */
   readAudit: { roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'], devices: [], refusal: 'AUDIT_READER_REQUIRED' },
+  /**
+   * Read the live sales dashboard (docs/dashboard.md): totals against the target, sell-through,
+   * rankings by consultant and team, deposits by method, queue progress, alerts. Aggregates only — no
+   * buyer appears on it — so finance and viewers read it with the managers; a consultant or cashier
+   * works the floor and has their own screens.
+   */
+  readDashboard: {
+    roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'],
+    devices: [],
+    refusal: 'DASHBOARD_READER_REQUIRED',
+  },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

@@ -17,6 +17,7 @@ import { DependencyHealth } from './dependency-health.js';
 import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
 import { AuditLogService } from './audit-log-service.js';
+import { DashboardService } from './dashboard-service.js';
 import { QueueService } from './queue-service.js';
 import { KioskSetupService } from './kiosk-setup-service.js';
 import { DocumentJobs, DocumentStore } from '../jobs/documents.js';
@@ -84,6 +85,8 @@ export interface Services {
   query: QueryService;
   /** The audit log read: filters, paging, XLSX export, unit timelines (docs/audit-log.md). */
   auditLog: AuditLogService;
+  /** The live sales dashboard's aggregates and the sales target (docs/dashboard.md). */
+  dashboard: DashboardService;
   registrations: RegistrationService;
   customers: CustomerService;
   queue: QueueService;
@@ -210,6 +213,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     control: new ControlService(db, mirror, keeper, directory, batchJobs, dealEvents),
     query,
     auditLog: new AuditLogService(db, directory),
+    dashboard: new DashboardService(db, directory),
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),

@@ -11,6 +11,7 @@ import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
+import { dashboardApi } from './dashboard.js';
 import { devicesApi } from './devices.js';
 import { documentsApi } from './documents.js';
 import { firstRunApi } from './first-run.js';
@@ -35,6 +36,7 @@ export { cashierSettingsSchema, dayCloseSchema } from './cashier.js';
 export { UNIT_SHEET_BODY_TYPES } from './unit-import.js';
 export * from './buildings.js';
 export * from './audit.js';
+export * from './dashboard.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -60,6 +62,7 @@ export const API = {
   cashier: cashierApi,
   auditChain: auditChainApi,
   audit: auditApi,
+  dashboard: dashboardApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

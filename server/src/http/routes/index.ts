@@ -11,6 +11,7 @@ import { buildingHandlers } from './buildings.js';
 import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
+import { dashboardHandlers } from './dashboard.js';
 import { deviceHandlers } from './devices.js';
 import { documentHandlers } from './documents.js';
 import { firstRunHandlers } from './first-run.js';
@@ -60,5 +61,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     cashier: cashierHandlers(services),
     auditChain: auditChainHandlers(services),
     audit: auditHandlers(services),
+    dashboard: dashboardHandlers(services),
   };
 }
