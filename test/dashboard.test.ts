@@ -156,6 +156,45 @@ describe('dashboard', () => {
     expectCoherent(last);
   });
 
+  it('alerts: a consultant whose locks keep expiring (as the lock sweeper audits them), deposits overdue', async () => {
+    const s002 = await server.db.user.findUniqueOrThrow({ where: { username: 's002' } });
+    // What selling/lock-sweeper.ts records for each expired lock.
+    for (const unitId of server.fixture.unitIds.slice(25, 28)) {
+      server.kaipan.services.audit.record({
+        projectId: pid,
+        actor: 'system',
+        action: 'unit.lock_expired',
+        entity: 'unit',
+        entityId: unitId,
+        before: { status: 'LOCKED', token: '1', holderId: s002.id },
+        after: { status: 'AVAILABLE' },
+      });
+    }
+    await server.kaipan.services.audit.flush();
+    // Two live deals whose deposit deadline passed (the deposit rule's clock, run out).
+    const due = new Date(Date.now() - 5 * 60_000);
+    const unpaid = await server.db.subscription.findMany({
+      where: { projectId: pid, status: 'ACTIVE', depositPaidAt: null },
+      orderBy: { createdAt: 'asc' },
+      take: 2,
+    });
+    await server.db.subscription.updateMany({
+      where: { id: { in: unpaid.map((u) => u.id) } },
+      data: { depositDueAt: due },
+    });
+
+    const d = await read();
+    expect(d.alerts).toEqual([
+      expect.objectContaining({
+        kind: 'LOCKS_EXPIRING',
+        consultantId: s002.id,
+        consultant: s002.displayName,
+        expiries: 3,
+      }),
+      { kind: 'DEPOSITS_OVERDUE', subscriptions: 2, oldestDueAt: due.toISOString() },
+    ]);
+  });
+
   it('finance and viewers read it; a consultant does not', async () => {
     expect((await http(server.url, 'GET', `/api/projects/${pid}/dashboard`, consultant)).status).toBe(403);
   });

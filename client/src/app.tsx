@@ -17,6 +17,7 @@ const PricesPage = lazy(() => import('./pages/prices'));
 const ImportPage = lazy(() => import('./pages/import'));
 const AgreementPage = lazy(() => import('./pages/agreement'));
 const AuditLogPage = lazy(() => import('./pages/audit-log'));
+const DashboardPage = lazy(() => import('./pages/dashboard/sales-dashboard'));
 const BoardRoute = lazy(() => import('./pages/board-route'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
 const BuyerPage = lazy(() => import('./pages/buyer'));
@@ -116,6 +117,20 @@ function AuditLogRoute(): JSX.Element {
       {(user) => (
         <Show when={params.projectId} keyed>
           {(projectId) => <AuditLogPage projectId={projectId} user={user} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /manager/:projectId/dashboard — the live sales dashboard (managers, finance, viewers). */
+function DashboardRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <DashboardPage projectId={projectId} user={user} token={token} />}
         </Show>
       )}
     </RequireAuth>
@@ -260,6 +275,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/import" component={ImportRoute} />
       <Route path="/manager/:projectId/agreement" component={AgreementRoute} />
       <Route path="/manager/:projectId/audit" component={AuditLogRoute} />
+      <Route path="/manager/:projectId/dashboard" component={DashboardRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
       <Route path="/setup" component={SetupProjectsRoute} />

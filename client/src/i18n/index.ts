@@ -10,6 +10,7 @@ import { buyerPageMessages } from './buyer-page';
 import { commonMessages } from './common';
 import { consultantMessages } from './consultant';
 import { customersMessages } from './customers';
+import { dashboardMessages } from './dashboard';
 import { dealsMessages } from './deals';
 import { devicesMessages } from './devices';
 import { documentsMessages } from './documents';
@@ -51,6 +52,7 @@ export const FEATURE_DICTIONARIES = {
   setupBuildings: setupBuildingsMessages,
   setup: setupMessages,
   audit: auditMessages,
+  dashboard: dashboardMessages,
 } as const;
 
 export const messages = {
@@ -76,6 +78,7 @@ export const messages = {
   ...setupBuildingsMessages,
   ...setupMessages,
   ...auditMessages,
+  ...dashboardMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

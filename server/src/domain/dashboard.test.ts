@@ -6,6 +6,7 @@ const T0 = new Date('2026-11-28T01:30:00Z'); // 09:30 in Shanghai
 function rows(over: Partial<DashboardRows> = {}): DashboardRows {
   return {
     now: new Date('2026-11-28T02:00:00Z'),
+    project: { name: '测试项目', nameEn: 'Test Project', rehearsal: false },
     timeZone: 'Asia/Shanghai',
     target: { units: 10, area: null, amountFen: null },
     buildings: [

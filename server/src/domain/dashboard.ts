@@ -39,6 +39,7 @@ export interface UnitGroupRow {
 /** Everything the dashboard is made from, read in one snapshot of the database. */
 export interface DashboardRows {
   now: Date;
+  project: Dashboard['project'];
   timeZone: string;
   target: SalesTarget;
   buildings: readonly { id: string; name: string; nameEn: string }[];
@@ -106,6 +107,7 @@ export function shapeDashboard(rows: DashboardRows): Dashboard {
   const issued = rows.tickets.reduce((n, t) => n + t.count, 0);
   return {
     generatedAt: rows.now.toISOString(),
+    project: rows.project,
     timeZone: rows.timeZone,
     totals,
     target: rows.target,
@@ -141,7 +143,7 @@ export function floorBand(floor: number): { key: string; label: string; labelEn:
   if (floor < 1) return { key: 'B', label: '地下', labelEn: 'Basement', order: 0 };
   const from = Math.floor((floor - 1) / FLOOR_BAND) * FLOOR_BAND + 1;
   const to = from + FLOOR_BAND - 1;
-  return { key: `${from}-${to}`, label: `${from}–${to}层`, labelEn: `Floors ${from}–${to}`, order: from };
+  return { key: `${from}-${to}`, label: `${from}–${to}层`, labelEn: `F${from}–${to}`, order: from };
 }
 
 /**

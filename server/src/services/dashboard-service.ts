@@ -101,8 +101,9 @@ async function readTarget(db: Db | Tx, projectId: string): Promise<SalesTarget> 
  */
 export async function readRows(tx: Tx, projectId: string, now: Date): Promise<DashboardRows> {
   const id = projectId;
-  const [project] = await tx.$queryRaw<{ timezone: string }[]>`
-    SELECT timezone FROM projects WHERE id = ${id}::uuid`;
+  const [project] = await tx.$queryRaw<{ name: string; nameEn: string; rehearsal: boolean; timezone: string }[]>`
+    SELECT name, name_en AS "nameEn", rehearsal_of_id IS NOT NULL AS rehearsal, timezone
+      FROM projects WHERE id = ${id}::uuid`;
   if (!project) throw new AppError('NOT_FOUND', 'Project not found.');
   const target = await readTarget(tx, id);
   const buildings = await tx.$queryRaw<{ id: string; name: string; nameEn: string }[]>`
@@ -190,6 +191,7 @@ export async function readRows(tx: Tx, projectId: string, now: Date): Promise<Da
      WHERE project_id = ${id}::uuid AND status = 'ACTIVE' AND deposit_paid_at IS NULL AND deposit_due_at < ${now}`;
   return {
     now,
+    project: { name: project.name, nameEn: project.nameEn, rehearsal: project.rehearsal },
     timeZone: project.timezone,
     target,
     buildings,

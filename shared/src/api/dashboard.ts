@@ -69,6 +69,8 @@ export type DashboardAlert = z.infer<typeof dashboardAlertSchema>;
 export const dashboardSchema = z.object({
   /** When the figures were read (UTC). */
   generatedAt: z.string(),
+  /** The project's name, and whether it is a rehearsal 演练 (the screen says so). */
+  project: z.object({ name: z.string(), nameEn: z.string(), rehearsal: z.boolean() }),
   /** The project's time zone: every time is shown in it. */
   timeZone: z.string(),
   totals: z.object({
