@@ -6,6 +6,8 @@
  * with the screen (a 4K second screen is not a tiny island). No Content-Security-Policy violation
  * (the charts draw their tooltips on the canvas).
  *
+ * Alerts and deposits show after a cashier's payment, repeated lock expiries and overdue deposits.
+ *
  * Screenshots (git-ignored) only with DASHBOARD_SHOTS=1: artifacts/screenshots/dashboard-*.png —
  * empty, then live at the three sizes in Chinese, and 1920×1080 in English.
  */
@@ -13,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestServer, type HubClient, type TestServer } from './support/app.js';
 import { SHOTS, ensureBuilt, launchChromium } from './support/browser.js';
-import { subscribe } from './support/cashier.js';
+import { createBook, createCashiers, newKey, pay, subscribe } from './support/cashier.js';
 import { TEST_PASSWORD } from './support/fixture.js';
 
 let server: TestServer;
@@ -78,8 +80,9 @@ describe('the live dashboard in the browser', () => {
     await page.goto(`${server.url}/manager/${pid}`);
     // (Inline while the header has room, else in its menu.)
     const link = page.locator(`a[href="/manager/${pid}/dashboard"]:visible`);
-    await page.locator('.app-header__trail').waitFor();
-    if ((await link.count()) === 0) await page.locator('.app-header__menu-button').click();
+    const menu = page.locator('.app-header__menu-button:visible');
+    await expect.poll(async () => (await link.count()) + (await menu.count()), { timeout: 15_000 }).toBeGreaterThan(0);
+    if ((await link.count()) === 0) await menu.click();
     await link.first().click();
     await page.waitForURL(`**/manager/${pid}/dashboard`);
 
@@ -104,11 +107,49 @@ describe('the live dashboard in the browser', () => {
     expect(sold).toBe(4);
     await expect.poll(() => page.locator('.dash__p--consultants canvas').count()).toBeGreaterThan(0);
 
+    // A deposit at the cashier, a consultant whose locks keep expiring (recorded as the lock sweeper
+    // records them) and a deposit past its deadline: the next read (the 30 s poll, or any event) shows them.
+    const [cashier] = await createCashiers(server, ['dashdesk']);
+    await createBook(server, manager.token, cashier!.id, 'DSH-', 1, 999);
+    const deal = await server.db.subscription.findFirstOrThrow({
+      where: { projectId: pid },
+      orderBy: { createdAt: 'asc' },
+    });
+    await pay(server, cashier!.token, {
+      idempotencyKey: newKey(),
+      kind: 'DEPOSIT',
+      subscriptionId: deal.id,
+      lines: [
+        { method: 'WECHAT', amount: 3_000_000, reference: 'WX-0001' },
+        { method: 'CASH', amount: 2_000_000 },
+      ],
+    });
+    const s002 = await server.db.user.findUniqueOrThrow({ where: { username: 's002' } });
+    for (const unitId of server.fixture.unitIds.slice(30, 33)) {
+      server.kaipan.services.audit.record({
+        projectId: pid,
+        actor: 'system',
+        action: 'unit.lock_expired',
+        entity: 'unit',
+        entityId: unitId,
+        before: { status: 'LOCKED', token: '1', holderId: s002.id },
+        after: { status: 'AVAILABLE' },
+      });
+    }
+    await server.kaipan.services.audit.flush();
+    await server.db.subscription.updateMany({
+      where: { projectId: pid, id: { not: deal.id } },
+      data: { depositDueAt: new Date(Date.now() - 60_000) },
+    });
+    await sell(1); // an event: the dashboard reads again
+    await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('5 套');
+    await expect.poll(() => page.locator('.dash__alert').count(), { timeout: 15_000 }).toBe(2);
+
     // Each size: the whole dashboard on one screen, type that grows with it.
     const sizes: number[] = [];
     for (const size of SIZES) {
       await page.setViewportSize(size);
-      await page.waitForTimeout(400); // charts redraw at their new size
+      await page.waitForTimeout(700); // charts redraw at their new size (and finish animating)
       const fit = await page.evaluate(() => ({
         w: document.documentElement.scrollWidth,
         h: document.documentElement.scrollHeight,
@@ -124,7 +165,8 @@ describe('the live dashboard in the browser', () => {
 
     await page.setViewportSize(SIZES[1]);
     await page.locator('.dash__lang').click();
-    await expect.poll(() => soldText(page)).toBe('4 units');
+    await expect.poll(() => soldText(page)).toBe('5 units');
+    await page.waitForTimeout(700);
     await shoot(page, 'live-en-1920');
     await page.locator('.dash__lang').click();
     await page.setViewportSize(SIZES[0]);
@@ -144,7 +186,7 @@ describe('the live dashboard in the browser', () => {
     await shoot(page, 'error-zh-1366');
     await page.unroute('**/api/projects/*/dashboard');
     await retry.click();
-    await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('4 套');
+    await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('5 套');
 
     expect(violations).toEqual([]);
     await context.close();

@@ -3,14 +3,7 @@
  * zone and the text size in, an ECharts option out). Sizes scale with the screen: `px` is the base
  * text size the page computed from its width, so a 4K second screen gets big type, not a tiny island.
  */
-import {
-  formatBigMoney,
-  formatYuan,
-  wallClock,
-  type Dashboard,
-  type DashboardSlice,
-  type Locale,
-} from '@kaipan/shared';
+import { formatYuan, wallClock, type Dashboard, type DashboardSlice, type Locale } from '@kaipan/shared';
 import type { ChartOption } from './echart';
 
 /** The palette of the dark dashboard: sold is the red of 已认购 on every screen. */
@@ -45,6 +38,14 @@ const tooltip = (c: ChartText) =>
     borderColor: '#334155',
     textStyle: { color: '#e2e8f0', fontSize: c.px },
   }) as const;
+
+/** A short amount for chart labels: 400.1万 / 1.23亿; ¥4.0M / ¥1.2B. */
+export function shortMoney(fen: number, locale: Locale): string {
+  const yuan = fen / 100;
+  if (locale === 'en')
+    return yuan >= 1e9 ? `¥${(yuan / 1e9).toFixed(2)}B` : `¥${(yuan / 1e6).toFixed(yuan >= 1e8 ? 0 : 1)}M`;
+  return yuan >= 1e8 ? `${(yuan / 1e8).toFixed(2)}亿` : `${(yuan / 1e4).toFixed(yuan >= 1e7 ? 0 : 1)}万`;
+}
 
 /** "09:31" in the project's zone. */
 function hhmm(iso: string, timeZone: string): string {
@@ -177,7 +178,7 @@ export function rankingOption(
   return {
     animationDuration: 300,
     animationDurationUpdate: 300,
-    grid: { left: c.px * 0.5, right: c.px * 7, top: c.px * 0.5, bottom: c.px * 0.5, containLabel: true },
+    grid: { left: c.px * 0.5, right: c.px * 7.5, top: c.px * 0.5, bottom: c.px * 0.5, containLabel: true },
     tooltip: { ...tooltip(c), trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: { type: 'value', minInterval: 1, axisLabel: { show: false }, splitLine: { show: false } },
     yAxis: {
@@ -201,7 +202,7 @@ export function rankingOption(
           fontSize: c.px,
           formatter: (p: { dataIndex: number }) => {
             const r = top[p.dataIndex]!;
-            return `${r.units} · ${formatBigMoney(r.amountFen, c.locale)}`;
+            return `${r.units} · ${shortMoney(r.amountFen, c.locale)}`;
           },
         },
       },
@@ -228,22 +229,21 @@ export function depositsOption(d: Dashboard, c: ChartText): ChartOption {
       },
     },
     legend: {
-      orient: 'vertical',
-      right: 0,
-      top: 'middle',
+      bottom: 0,
+      left: 'center',
       textStyle: { color: COLORS.text, fontSize: c.px },
       itemWidth: c.px,
       itemHeight: c.px * 0.7,
       formatter: (name: string) => {
         const m = data.find((x) => x.name === name);
-        return m ? `${name}  ${formatBigMoney(m.value, c.locale)}` : name;
+        return m ? `${name} ${shortMoney(m.value, c.locale)}` : name;
       },
     },
     series: [
       {
         type: 'pie',
-        radius: ['45%', '75%'],
-        center: ['28%', '50%'],
+        radius: ['42%', '68%'],
+        center: ['50%', '44%'],
         label: { show: false },
         data,
       },
