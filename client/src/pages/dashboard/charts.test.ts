@@ -9,7 +9,6 @@ const text: ChartText = {
   sold: '已售',
   unsold: '未售',
   subscriptions: '认购',
-  noTeam: '未分组',
   methodLabel: (m) => m,
 };
 

@@ -26,7 +26,6 @@ export interface ChartText {
   sold: string;
   unsold: string;
   subscriptions: string;
-  noTeam: string;
   methodLabel: (method: string) => string;
 }
 
@@ -108,7 +107,8 @@ export function sliceOption(slices: readonly DashboardSlice[], c: ChartText, hor
   const pct = (s: DashboardSlice) => (s.released === 0 ? '—' : `${Math.round((s.sold / s.released) * 100)}%`);
   const categories = {
     type: 'category' as const,
-    data: slices.map(label),
+    // Under a column, "A 3室2厅2卫" on two lines: codes side by side never overlap.
+    data: slices.map((s) => (horizontal ? label(s) : label(s).replace(' ', '\n'))),
     axisLabel: { ...axisLabel(c), interval: 0 },
     axisLine: { lineStyle: { color: COLORS.grid } },
   };

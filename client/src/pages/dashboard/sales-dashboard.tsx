@@ -28,7 +28,7 @@ import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import { createUnitsStore } from '../../stores/units';
 import { ConnectionIndicator } from '../../components/connection';
 import { ErrorState, LanguageSwitch, LoadingState } from '../../components/ui';
-import { depositsOption, perMinuteOption, rankingOption, sliceOption, type ChartText } from './charts';
+import { depositsOption, perMinuteOption, rankingOption, shortMoney, sliceOption, type ChartText } from './charts';
 import { EChart } from './echart';
 import './dashboard.css';
 
@@ -222,7 +222,6 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
     sold: t('dash.sold'),
     unsold: t('dash.unsold'),
     subscriptions: t('dash.subscriptions'),
-    noTeam: t('dash.noTeam'),
     methodLabel: (m) => formatAuditValue('method', m, locale(), props.d.timeZone),
   }));
   const d = () => props.d;
@@ -313,7 +312,7 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
           <EChart option={depositsOption(d(), text())} label={t('dash.depositsByMethod')} />
         </Panel>
         <Panel class="dash__p--teams" title={t('dash.byTeam')} empty={d().teams.length === 0}>
-          <EChart option={rankingOption(teams(), text(), 8)} label={t('dash.byTeam')} />
+          <TeamList teams={teams()} />
         </Panel>
       </section>
     </main>
@@ -345,6 +344,30 @@ function Panel(props: {
         </Show>
       </div>
     </section>
+  );
+}
+
+/** Teams are few and their names long: a list with bars reads better than a chart in a narrow panel. */
+function TeamList(props: {
+  teams: readonly { id: string | null; name: string; units: number; amountFen: number }[];
+}): JSX.Element {
+  const best = () => Math.max(1, ...props.teams.map((x) => x.units));
+  return (
+    <ol class="dash__teams">
+      <For each={props.teams}>
+        {(team) => (
+          <li class="dash__team">
+            <span class="dash__team-name">{team.name}</span>
+            <span class="dash__team-figures">
+              {t('dash.units', { n: team.units })} · {shortMoney(team.amountFen, locale())}
+            </span>
+            <span class="dash__team-bar">
+              <span class="dash__bar-fill" style={{ width: `${(team.units / best()) * 100}%` }} />
+            </span>
+          </li>
+        )}
+      </For>
+    </ol>
   );
 }
 
