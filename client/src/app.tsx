@@ -18,6 +18,7 @@ const ImportPage = lazy(() => import('./pages/import'));
 const AgreementPage = lazy(() => import('./pages/agreement'));
 const AuditLogPage = lazy(() => import('./pages/audit-log'));
 const ReportsPage = lazy(() => import('./pages/reports/reports'));
+const DashboardPage = lazy(() => import('./pages/dashboard/sales-dashboard'));
 const BoardRoute = lazy(() => import('./pages/board-route'));
 const BoardPage = lazy(() => import('./pages/board'));
 const LotteryPage = lazy(() => import('./pages/lottery'));
@@ -145,6 +146,20 @@ function ManagerBoardRoute(): JSX.Element {
       {(_, token) => (
         <Show when={params.projectId} keyed>
           {(projectId) => <BoardPage projectId={projectId} access={{ kind: 'manager', token }} />}
+        </Show>
+      )}
+    </RequireAuth>
+  );
+}
+
+/** /manager/:projectId/dashboard — the live sales dashboard (managers, finance, viewers). */
+function DashboardRoute(): JSX.Element {
+  const params = useParams<{ projectId: string }>();
+  return (
+    <RequireAuth>
+      {(user, token) => (
+        <Show when={params.projectId} keyed>
+          {(projectId) => <DashboardPage projectId={projectId} user={user} token={token} />}
         </Show>
       )}
     </RequireAuth>
@@ -291,6 +306,7 @@ export function App(): JSX.Element {
       <Route path="/manager/:projectId/audit" component={AuditLogRoute} />
       <Route path="/manager/:projectId/reports" component={ReportsRoute} />
       <Route path="/manager/:projectId/board" component={ManagerBoardRoute} />
+      <Route path="/manager/:projectId/dashboard" component={DashboardRoute} />
       <Route path="/pair/:code" component={PairRoute} />
       <Route path="/board" component={BoardRoute} />
       <Route path="/setup" component={SetupProjectsRoute} />

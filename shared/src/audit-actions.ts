@@ -212,6 +212,7 @@ export const AUDIT_ACTIONS = {
   'project.create': a('setup', '{actor} 创建了项目 {target}', '{actor} created project {target}'),
   'project.update': a('setup', '{actor} 修改了项目信息', '{actor} edited the project'),
   'project.settings': a('setup', '{actor} 修改了销售设置', '{actor} changed the sales settings'),
+  'project.sales_target': a('setup', '{actor} 修改了销售目标', '{actor} changed the sales target'),
   'project.agreement': a('setup', '{actor} 修改了认购书条款', '{actor} changed the agreement terms'),
   'project.kiosk-pin': a('setup', '{actor} 修改了排号机密码', '{actor} changed the kiosk PIN'),
   'project.archive': a('setup', '{actor} 归档了项目', '{actor} archived the project'),

@@ -63,6 +63,17 @@ export const PERMISSIONS = {
    * replay must not be mistaken for the live board).
    */
   replay: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
+  /**
+   * Read the live sales dashboard (docs/dashboard.md): totals against the target, sell-through,
+   * rankings by consultant and team, deposits by method, queue progress, alerts. Aggregates only — no
+   * buyer appears on it — so finance and viewers read it with the managers; a consultant or cashier
+   * works the floor and has their own screens.
+   */
+  readDashboard: {
+    roles: ['ADMIN', 'MANAGER', 'FINANCE', 'VIEWER'],
+    devices: [],
+    refusal: 'DASHBOARD_READER_REQUIRED',
+  },
   /** Run the sale: pause, withhold, batches, pricing, decisions, imports, settings, members and teams. */
   manage: { roles: ['ADMIN', 'MANAGER'], devices: [], refusal: 'MANAGER_REQUIRED' },
   /** Accounts and sign-in security: users, their sessions, failed sign-ins; creating projects. */

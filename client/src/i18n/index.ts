@@ -10,6 +10,7 @@ import { buyerPageMessages } from './buyer-page';
 import { commonMessages } from './common';
 import { consultantMessages } from './consultant';
 import { customersMessages } from './customers';
+import { dashboardMessages } from './dashboard';
 import { dealsMessages } from './deals';
 import { devicesMessages } from './devices';
 import { documentsMessages } from './documents';
@@ -53,6 +54,7 @@ export const FEATURE_DICTIONARIES = {
   setup: setupMessages,
   audit: auditMessages,
   reports: reportsMessages,
+  dashboard: dashboardMessages,
 } as const;
 
 export const messages = {
@@ -79,6 +81,7 @@ export const messages = {
   ...setupMessages,
   ...auditMessages,
   ...reportsMessages,
+  ...dashboardMessages,
 };
 
 export type MessageKey = keyof typeof messages & string;

@@ -39,6 +39,7 @@ import {
   type PriceApprovalRequestBody,
   type PriceFormulaInput,
   type ReceiptBookBody,
+  type SalesTarget,
   type PricingSettingsBody,
   type ProjectSettingsBody,
   type QuoteBody,
@@ -168,6 +169,11 @@ export function createApi(auth: ApiAuth) {
     /** My live locks with their tokens (adopt locks taken on another device). */
     myLocks: (projectId: string) => call(API.projects.myLocks, { params: { projectId } }),
     deals: (projectId: string, limit = 20) => call(API.projects.deals, { params: { projectId }, query: { limit } }),
+    /** The live sales dashboard's figures (docs/dashboard.md). */
+    dashboard: (projectId: string) => call(API.dashboard.read, { params: { projectId } }),
+    salesTarget: (projectId: string) => call(API.dashboard.target, { params: { projectId } }),
+    updateSalesTarget: (projectId: string, body: SalesTarget) =>
+      call(API.dashboard.updateTarget, { params: { projectId }, body }),
     /** One page of the audit log (newest first; `before` = the previous page's nextCursor). */
     audit: (projectId: string, query: AuditFilter & { limit?: number; before?: string }) =>
       call(API.audit.log, { params: { projectId }, query: { limit: 50, ...query } }),

@@ -280,6 +280,7 @@ function ManagerConsole(props: { projectId: string; user: UserInfo; token: strin
         }
         links={[
           { href: `/p/${props.projectId}`, label: t('manager.toGrid') },
+          { href: `/manager/${props.projectId}/dashboard`, label: t('dash.link') },
           { href: `/manager/${props.projectId}/customers`, label: t('customers.link') },
           { href: `/manager/${props.projectId}/deals`, label: t('deals.link') },
           { href: `/manager/${props.projectId}/prices`, label: t('prices.link') },

@@ -1,7 +1,7 @@
 /** / — project picker. Enters the only project directly (consultants); managers get their links. */
 import { For, Match, Show, Switch, createEffect, type JSX } from 'solid-js';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { isManagerRole, type ProjectSummary, type UserInfo } from '@kaipan/shared';
+import { isManagerRole, isPermitted, type ProjectSummary, type UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { describeError, locale, t } from '../lib/i18n';
@@ -76,11 +76,28 @@ export default function ProjectsPage(props: { user: UserInfo }): JSX.Element {
                           <A href={`/manager/${p.id}`} class="btn btn--secondary btn--sm">
                             {t('projects.manage')}
                           </A>
+                          <A href={`/manager/${p.id}/dashboard`} class="btn btn--secondary btn--sm">
+                            {t('dash.link')}
+                          </A>
                           <A href={`/setup/${p.id}/members`} class="btn btn--secondary btn--sm">
                             {t('members.menu')}
                           </A>
                           <A href={`/setup/${p.id}`} class="btn btn--secondary btn--sm">
                             {t('setup.link')}
+                          </A>
+                        </div>
+                      </Show>
+                      {/* Finance and viewers read the dashboard too (the managers' link is above). */}
+                      <Show
+                        when={
+                          !isManagerRole(p.myRole) &&
+                          p.myRole &&
+                          isPermitted('readDashboard', { kind: 'user', role: p.myRole })
+                        }
+                      >
+                        <div class="project-card__links">
+                          <A href={`/manager/${p.id}/dashboard`} class="btn btn--secondary btn--sm">
+                            {t('dash.link')}
                           </A>
                         </div>
                       </Show>

@@ -18,6 +18,7 @@ import { ProjectDirectory } from './project-directory.js';
 import { QueryService } from './query-service.js';
 import { AuditLogService } from './audit-log-service.js';
 import { ReplayService } from '../replay/replay-service.js';
+import { DashboardService } from './dashboard-service.js';
 import { QueueService } from './queue-service.js';
 import { KioskSetupService } from './kiosk-setup-service.js';
 import { DocumentJobs, DocumentStore } from '../jobs/documents.js';
@@ -93,6 +94,8 @@ export interface Services {
   auditLog: AuditLogService;
   /** Launch replay from the record (docs/replay.md). */
   replay: ReplayService;
+  /** The live sales dashboard's aggregates and the sales target (docs/dashboard.md). */
+  dashboard: DashboardService;
   registrations: RegistrationService;
   customers: CustomerService;
   queue: QueueService;
@@ -242,6 +245,7 @@ export function createServices(config: AppConfig, db: Db, sql: SqlPool, redis: R
     query,
     auditLog,
     replay: new ReplayService(db, directory),
+    dashboard: new DashboardService(db, directory),
     registrations,
     customers: new CustomerService(db, directory, query, createIdCipher(config.customerDataKey)),
     queue: new QueueService(db, redis, config.redisPrefix, directory, query, documents, log),

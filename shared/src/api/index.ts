@@ -11,6 +11,7 @@ import { buildingsApi } from './buildings.js';
 import { cashierApi } from './cashier.js';
 import { changesApi } from './changes.js';
 import { customersApi } from './customers.js';
+import { dashboardApi } from './dashboard.js';
 import { devicesApi } from './devices.js';
 import { documentsApi } from './documents.js';
 import { firstRunApi } from './first-run.js';
@@ -41,6 +42,7 @@ export * from './audit.js';
 export * from './print-reports.js';
 export * from './reports.js';
 export * from './replay.js';
+export * from './dashboard.js';
 
 /** Every endpoint, by feature and name: `API.units.lock`. */
 export const API = {
@@ -69,6 +71,7 @@ export const API = {
   printReports: printReportsApi,
   reports: reportsApi,
   replay: replayApi,
+  dashboard: dashboardApi,
 };
 export type Api = typeof API;
 export type Feature = keyof Api;

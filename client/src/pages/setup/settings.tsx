@@ -1,7 +1,7 @@
 /**
  * Setup section "Sales rules & settings": every project setting in one place — the sales rules and
  * kiosk PIN (the manager page's settings panel, reused), the deposit rule 定金时限 and required
- * deposit (money typed in yuan, sent in fen), the receipt books 收据本 of the cashiers, and the settings
+ * deposit (money typed in yuan, sent in fen), the sales target of the dashboard, the receipt books 收据本 of the cashiers, and the settings
  * that keep their own screens (认购书 terms and signing days, queue categories) with a link there.
  */
 import { For, Show, createEffect, createSignal, on, type JSX } from 'solid-js';
@@ -14,6 +14,7 @@ import { SettingsPanel } from '../../components/settings-panel';
 import { ErrorAlert, ErrorState, Spinner } from '../../components/ui';
 import { fenOfYuanText, yuanTextOfFen } from './money';
 import { ReceiptBooks } from './receipt-books';
+import { SalesTargetForm } from './sales-target';
 import type { SetupSectionProps } from './section-props';
 
 export default function SettingsSection(props: SetupSectionProps): JSX.Element {
@@ -26,6 +27,7 @@ export default function SettingsSection(props: SetupSectionProps): JSX.Element {
       </Show>
       <SettingsPanel project={props.project} onSaved={props.onProjectChanged} />
       <DepositRuleForm projectId={props.projectId} />
+      <SalesTargetForm projectId={props.projectId} archived={props.project.archived} />
       <ReceiptBooks projectId={props.projectId} archived={props.project.archived} />
       <ElsewhereSettings projectId={props.projectId} />
     </>

@@ -11,6 +11,7 @@ import { buildingHandlers } from './buildings.js';
 import { cashierHandlers } from './cashier.js';
 import { changeHandlers } from './changes.js';
 import { customerHandlers } from './customers.js';
+import { dashboardHandlers } from './dashboard.js';
 import { deviceHandlers } from './devices.js';
 import { documentHandlers } from './documents.js';
 import { firstRunHandlers } from './first-run.js';
@@ -66,5 +67,6 @@ export function apiHandlers(deps: ApiDeps): ApiHandlers {
     printReports: printReportHandlers(services),
     reports: reportHandlers(services),
     replay: replayHandlers(services),
+    dashboard: dashboardHandlers(services),
   };
 }

@@ -1,0 +1,78 @@
+/** The live sales dashboard 销售看板 and the sales target in setup — [zh-CN, en]. docs/dashboard.md. */
+import type { Entry } from '@kaipan/web/i18n/runtime';
+
+export const dashboardMessages = {
+  'dash.link': ['销售看板', 'Dashboard'],
+  'dash.title': ['销售看板', 'Sales dashboard'],
+  'dash.forbidden': [
+    '销售看板仅限经理、财务与观察员查看',
+    'The dashboard is for managers, finance and viewers of this project',
+  ],
+  'dash.fullscreen': ['全屏', 'Full screen'],
+  'dash.exitFullscreen': ['退出全屏', 'Exit full screen'],
+  'dash.asOf': ['数据截至 {time}', 'As of {time}'],
+  'dash.loadError': ['看板数据加载失败', 'The dashboard could not be loaded'],
+  'dash.staleError': ['刷新失败，显示的是 {time} 的数据', 'Refresh failed: showing the figures of {time}'],
+  'dash.offline': [
+    '已离线，显示的是 {time} 的数据；恢复连接后自动刷新',
+    'Offline: showing the figures of {time}; they refresh when the connection is back',
+  ],
+  'dash.retry': ['重试', 'Retry'],
+  'dash.noSales': ['尚无成交：开盘后数据将实时出现在这里', 'No sales yet: the figures appear here live as units sell'],
+  'dash.noData': ['暂无数据', 'Nothing yet'],
+  // KPI cards
+  'dash.soldUnits': ['已售套数', 'Units sold'],
+  'dash.soldArea': ['已售面积', 'Area sold'],
+  'dash.soldAmount': ['成交金额', 'Amount sold'],
+  'dash.sellThrough': ['去化率', 'Sell-through'],
+  'dash.ofReleased': ['已推 {n} 套', 'of {n} released'],
+  'dash.ofTarget': ['目标 {target} · {pct}', 'Target {target} · {pct}'],
+  'dash.noTarget': ['未设目标', 'No target set'],
+  'dash.deposits': ['定金已收', 'Deposits collected'],
+  'dash.depositPayments': ['{n} 笔', '{n} payments'],
+  'dash.oversubscription': ['认筹比', 'Oversubscription'],
+  'dash.registrationsOf': ['认筹 {r} / 已推 {n} 套', '{r} registrations / {n} released'],
+  'dash.queue': ['排号进度（已选 / 取号）', 'Queue (served / issued)'],
+  'dash.queueDetail': ['等候 {waiting} · 过号 {missed}', '{waiting} waiting · {missed} missed'],
+  'dash.avgSelection': ['平均选房 {time}', 'avg {time}'],
+  'dash.units': ['{n} 套', '{n} units'],
+  // Charts
+  'dash.perMinute': ['每分钟认购', 'Subscriptions per minute'],
+  'dash.perMinuteDay': ['{day}（{tz}）', '{day} ({tz})'],
+  'dash.subscriptions': ['认购', 'Subscriptions'],
+  'dash.byConsultant': ['置业顾问排行', 'Ranking by consultant'],
+  'dash.byTeam': ['团队排行', 'Ranking by team'],
+  'dash.noTeam': ['未分组', 'No team'],
+  'dash.byBuilding': ['楼栋去化', 'Sell-through by building'],
+  'dash.byLayout': ['户型去化', 'Sell-through by layout'],
+  'dash.byFloorBand': ['楼层去化', 'Sell-through by floor'],
+  'dash.depositsByMethod': ['定金收款方式', 'Deposits by method'],
+  'dash.sold': ['已售', 'Sold'],
+  'dash.unsold': ['未售', 'Unsold'],
+  'dash.alerts': ['预警', 'Alerts'],
+  'dash.noAlerts': ['暂无预警', 'No alerts'],
+  'dash.alert.locks': [
+    '{name} 的锁定 {n} 次超时未成交（最近 {time}）',
+    "{name}'s locks expired {n} times unsold (latest {time})",
+  ],
+  'dash.alert.approval': [
+    '{unit} 底价审批待处理（{name}，{time} 起）',
+    '{unit}: price approval waiting ({name}, since {time})',
+  ],
+  'dash.alert.deposits': ['{n} 笔认购定金逾期未付（最早 {time} 到期）', '{n} deposits overdue (earliest due {time})'],
+  // Setup: the sales target
+  'dash.target.title': ['销售目标', 'Sales target'],
+  'dash.target.hint': [
+    '销售看板以此衡量进度；留空表示不设该项目标。',
+    'The dashboard measures progress against it; leave a figure empty for no target.',
+  ],
+  'dash.target.units': ['目标套数', 'Target units'],
+  'dash.target.unitsSuffix': ['套', 'units'],
+  'dash.target.area': ['目标面积', 'Target area'],
+  'dash.target.amount': ['目标金额', 'Target amount'],
+  'dash.target.invalid': [
+    '请填写正整数套数、最多两位小数的面积与金额',
+    'Enter whole units, and an area and amount with at most two decimals',
+  ],
+  'dash.target.saved': ['销售目标已保存', 'Sales target saved'],
+} as const satisfies Record<string, Entry>;
