@@ -5,8 +5,8 @@ export const reportsMessages = {
   'reports.link': ['报表', 'Reports'],
   'reports.title': ['统计报表', 'Reports'],
   'reports.subtitle': [
-    '日期按项目时区（{tz}）计算。报表为 XLSX，含合计行；买受人电话按您的权限显示。',
-    'Days are in the project time zone ({tz}). Reports are XLSX with a totals row; buyer phones show as your role allows.',
+    '日期按项目时区（{tz}）计算。明细报表为 XLSX，含合计行；销控表、价目表、日报另有可打印的 PDF；买受人电话按您的权限显示。',
+    'Days are in the project time zone ({tz}). Detail reports are XLSX with a totals row; the sales-control sheet, price list and daily report also print as PDF; buyer phones show as your role allows.',
   ],
   'reports.from': ['开始日期', 'From'],
   'reports.to': ['结束日期', 'To'],

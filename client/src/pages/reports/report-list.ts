@@ -1,10 +1,10 @@
 /**
  * The reports the page offers, as data: one entry per report — its name and description in both
  * languages, which filters it honours, who may run it, and how it runs. Adding a report (the print
- * engineer's 销控表, 价目表 and 日报 PDF/XLSX) is one entry here: a `job` of the reports queue, or a
- * `download` of a plain GET route of the table (urlOf(API.<feature>.<route>, …)).
+ * 销控表, 价目表 and 日报 are `download`s of plain GET routes) is one entry here: a `job` of the reports
+ * queue, or a `download` of a GET route of the table.
  */
-import type { Locale, Permission, ReportKind } from '@kaipan/shared';
+import { API, type ApiRoute, type Locale, type Permission, type ReportKind, urlOf } from '@kaipan/shared';
 import type { Entry } from '@kaipan/web/i18n/runtime';
 
 /** A filter of the page's form. Days are project-local (YYYY-MM-DD). */
@@ -109,4 +109,65 @@ export const REPORT_LIST: readonly ReportEntry[] = [
     access: 'readAudit',
     run: { kind: 'audit-job' },
   },
+  ...printable({
+    id: 'sales-control',
+    title: ['销控表', 'Sales-control sheet'],
+    description: [
+      '每栋楼的楼层 × 房号格子：房号、户型、面积、价格、状态（A3 横向，黑白打印也可读）',
+      'Every building as a floor × position grid: code, layout, area, price, status (A3 landscape, reads in black and white)',
+    ],
+    filters: ['building'],
+    pdf: API.printReports.salesControlPdf,
+    xlsx: API.printReports.salesControlXlsx,
+    query: (f) => ({ building: f.buildingId }),
+  }),
+  ...printable({
+    id: 'price-list',
+    title: ['价目表', 'Price list'],
+    description: [
+      '每套房的户型、建筑/套内面积、单价、表价、备案价与状态，按楼栋小计',
+      'Per unit: layout, gross/net area, price per m², list price, filed price and status, with building subtotals',
+    ],
+    filters: ['building'],
+    pdf: API.printReports.priceListPdf,
+    xlsx: API.printReports.priceListXlsx,
+    query: (f) => ({ building: f.buildingId }),
+  }),
+  ...printable({
+    id: 'daily',
+    title: ['日报', 'Daily report'],
+    description: [
+      '所选结束日（默认今天）的认购、退房、累计去化、各楼栋/户型/顾问、收款方式与审计链头',
+      'The chosen end day (default today): subscriptions, cancellations, cumulative sell-through, by building/layout/consultant, money by method, and the audit chain head',
+    ],
+    filters: ['days'],
+    pdf: API.printReports.dailyPdf,
+    xlsx: API.printReports.dailyXlsx,
+    query: (f) => ({ date: f.to ?? f.from }),
+  }),
 ];
+
+/** The PDF and the XLSX entry of a print-ready report (docs/reports-print.md): plain GETs, bilingual files. */
+function printable(r: {
+  id: string;
+  title: Entry;
+  description: Entry;
+  filters: readonly ReportFilterName[];
+  pdf: ApiRoute;
+  xlsx: ApiRoute;
+  query: (f: ReportFilterValues) => Record<string, string | undefined>;
+}): ReportEntry[] {
+  const entry = (format: 'PDF' | 'XLSX', route: ApiRoute): ReportEntry => ({
+    id: `${r.id}-${format.toLowerCase()}`,
+    title: [`${r.title[0]} ${format}`, `${r.title[1]} (${format})`],
+    description: r.description,
+    filters: r.filters,
+    access: 'readReports',
+    run: {
+      kind: 'download',
+      url: (projectId, f) => urlOf(route, { params: { projectId }, query: r.query(f) }),
+      fileName: `${r.id}.${format.toLowerCase()}`,
+    },
+  });
+  return [entry('PDF', r.pdf), entry('XLSX', r.xlsx)];
+}
