@@ -408,7 +408,7 @@ describe('a launch set up from an empty install, in the browser', () => {
       })
       .toBe(batch.length);
     expect(await db.unit.count({ where: { projectId, status: 'AVAILABLE' } })).toBe(batch.length);
-    await expect.poll(() => boardCell('1-1501').getAttribute('class')).toContain('ucell--available');
+    await expect.poll(() => boardCell('1-1501').getAttribute('class')).toContain('btile--available');
 
     // ── Two consultants, two phones, one unit: exactly one lock. ──
     const phones = await Promise.all(
@@ -439,7 +439,7 @@ describe('a launch set up from an empty install, in the browser', () => {
     const winner = phones[(await phones[0]!.locator('input[name=buyer-name]').count()) ? 0 : 1]!;
     const loser = phones.find((p) => p !== winner)!;
     expect(await loser.locator('input[name=buyer-name]').count()).toBe(0);
-    await expect.poll(() => boardCell('1-1501').getAttribute('class')).toContain('ucell--locked');
+    await expect.poll(() => boardCell('1-1501').getAttribute('class')).toContain('btile--locked');
     await loser.screenshot({ path: `${SHOTS}/launch-race-loser-390.png` });
 
     await winner.fill('input[name=buyer-name]', '林晓雨');
@@ -452,7 +452,7 @@ describe('a launch set up from an empty install, in the browser', () => {
       })
       .toBe('SUBSCRIBED');
     expect(await db.subscription.count({ where: { projectId } })).toBe(1);
-    await expect.poll(() => boardCell('1-1501').getAttribute('class')).toContain('ucell--subscribed');
+    await expect.poll(() => boardCell('1-1501').getAttribute('class')).toContain('btile--subscribed');
     await tv.screenshot({ path: `${SHOTS}/launch-board-1920.png` });
 
     // ── The cashier takes the deposit; the receipt names the payee. ──
