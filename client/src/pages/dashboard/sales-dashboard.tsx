@@ -10,11 +10,13 @@ import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, onMount,
 import { A } from '@solidjs/router';
 import {
   formatArea,
-  formatAuditValue,
   formatBigMoney,
   formatPercent,
   isManagerRole,
   isPermitted,
+  labelText,
+  PAYMENT_METHOD_LABELS,
+  type PaymentMethod,
   wallClock,
   type Dashboard,
   type DashboardAlert,
@@ -222,7 +224,10 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
     sold: t('dash.sold'),
     unsold: t('dash.unsold'),
     subscriptions: t('dash.subscriptions'),
-    methodLabel: (m) => formatAuditValue('method', m, locale(), props.d.timeZone),
+    methodLabel: (m) => {
+      const label = PAYMENT_METHOD_LABELS[m as PaymentMethod];
+      return label ? labelText(label, locale()) : m;
+    },
   }));
   const d = () => props.d;
   const noSales = () => d().totals.sold === 0;
