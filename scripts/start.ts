@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../server/src/app.js';
@@ -148,15 +148,15 @@ async function main(): Promise<void> {
   }
 
   const clientDist = resolve(env.CLIENT_DIST);
-  if (env.CLIENT_DIST && !existsSync(resolve(clientDist, 'index.html'))) {
-    step('building the web client (first start)');
+  if (env.CLIENT_DIST && appBuildNeeded(clientDist, 'client')) {
+    step('building the web client (its sources changed since the last build, or first start)');
     const build = spawnSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
       stdio: 'inherit',
     });
     if (build.status !== 0) throw new Error('client build failed');
   }
-  if (env.KIOSK_DIST && !existsSync(resolve(env.KIOSK_DIST, 'index.html'))) {
-    step('building the queue kiosk (first start)');
+  if (env.KIOSK_DIST && appBuildNeeded(resolve(env.KIOSK_DIST), 'kiosk')) {
+    step('building the queue kiosk (its sources changed since the last build, or first start)');
     const build = spawnSync('npx', ['vite', 'build', '--config', 'kiosk/vite.config.ts', '--logLevel', 'warn'], {
       stdio: 'inherit',
     });
@@ -314,3 +314,22 @@ function consoleLogger(name: string) {
   console.error(error instanceof ConfigError ? error.message : error);
   await shutdown(1);
 });
+
+/**
+ * Whether a web app (client or kiosk) must be built before serving: never built, or a source it is
+ * built from is newer than its built index.html — so `git pull && npm start` never serves an old
+ * app against a new API. An install without the sources (only the built app) is never rebuilt.
+ */
+function appBuildNeeded(dist: string, app: 'client' | 'kiosk'): boolean {
+  const built = resolve(dist, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const inputs = [`${app}/src`, `${app}/index.html`, `${app}/vite.config.ts`, 'shared/src', 'shared/web'];
+  const newer = (path: string): boolean => {
+    if (!existsSync(path)) return false;
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs > builtAt;
+    return readdirSync(path).some((name) => name !== 'node_modules' && newer(resolve(path, name)));
+  };
+  return inputs.some(newer);
+}
