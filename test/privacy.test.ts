@@ -577,6 +577,8 @@ function queriesFor(url: string): string[] {
     '/api/projects/:projectId/units/export': ['?format=xlsx', '?format=csv'],
     '/api/projects/:projectId/units/template': ['?format=xlsx', '?format=csv'],
     '/api/projects/:projectId/customers': ['?limit=200', '?owner=pool&limit=200'],
+    // The launch replay: the last day of the record (a replay carries unit states, never a buyer).
+    '/api/projects/:projectId/replay': [`?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`],
   };
   return byUrl[url] ?? [''];
 }

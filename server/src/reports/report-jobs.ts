@@ -16,7 +16,7 @@ import {
   type ReportQuery,
   type Role,
 } from '@kaipan/shared';
-import { LazyQueue } from '../jobs/producer.js';
+import { bullPrefix, LazyQueue } from '../jobs/producer.js';
 import type { Logger } from '../services/logger.js';
 
 export const REPORTS_QUEUE = 'reports';
@@ -75,6 +75,10 @@ export class ReportJobs {
   }
 
   async get(jobId: string): Promise<ReportQueueJob | null> {
+    // A job that was never made is answered without opening the queue: BullMQ writes the queue's
+    // meta key when it opens one, and a read (a poll for a bogus id) must change nothing. A job that
+    // exists was enqueued, which made the queue's keys already.
+    if (!(await this.redis.exists(`${bullPrefix(this.redisPrefix)}:${REPORTS_QUEUE}:${jobId}`))) return null;
     const job = await (await this.queue.use()).getJob(jobId);
     return job && job.name === REPORT_JOB ? (job as ReportQueueJob) : null;
   }
