@@ -10,7 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
-import { Listeners, RevocationFeed } from './revocation-feed.js';
+import { AnnouncedFeed } from './revocation-feed.js';
 
 /** One user's membership of one project changed (role, team, added or removed). */
 export interface MembershipChange {
@@ -18,10 +18,7 @@ export interface MembershipChange {
   userId: string;
 }
 
-export class MembershipFeed {
-  private readonly listeners: Listeners<MembershipChange>;
-  private readonly feed: RevocationFeed;
-
+export class MembershipFeed extends AnnouncedFeed<MembershipChange> {
   constructor(
     /** Publishes (any non-subscribed connection). */
     redis: Redis,
@@ -29,38 +26,22 @@ export class MembershipFeed {
     prefix: string,
     log: Logger,
   ) {
-    this.listeners = new Listeners('members', log);
-    this.feed = new RevocationFeed({
+    super({
       name: 'members',
       channel: `${prefix}members:changed`,
+      net: 'the 30 s user cache',
+      parse: (message) => {
+        const { projectId, userId } = message as Partial<MembershipChange>;
+        return typeof projectId === 'string' && typeof userId === 'string' ? { projectId, userId } : null;
+      },
       redis,
       redisUrl,
       log,
-      net: 'the 30 s user cache',
-      receive: (message) => {
-        const change = message as Partial<MembershipChange>;
-        if (typeof change.projectId === 'string' && typeof change.userId === 'string')
-          this.listeners.emit({ projectId: change.projectId, userId: change.userId });
-      },
     });
   }
 
   /** Called for every change, made here or on another process. */
   onChange(listener: (change: MembershipChange) => void): void {
-    this.listeners.add(listener);
-  }
-
-  /** After the commit: apply here at once, then tell the other processes (best effort, see above). */
-  async announce(change: MembershipChange): Promise<void> {
-    this.listeners.emit(change);
-    await this.feed.publish(change);
-  }
-
-  start(): Promise<void> {
-    return this.feed.start();
-  }
-
-  stop(): Promise<void> {
-    return this.feed.stop();
+    this.listen(listener);
   }
 }

@@ -1,13 +1,14 @@
 /**
  * The building blocks every "this changed — tell every process at once" service shares: ended
  * sessions (session-service.ts), revoked devices (device-registry.ts), membership changes
- * (membership-feed.ts).
+ * (membership-feed.ts), stale project caches (project-cache-feed.ts).
  *
  * - `RevocationFeed`: the process that committed a change applies it at once and publishes it on a
  *   Redis channel; every process applies what it receives. Optionally, as the safety net of a lost
  *   message (Redis down, subscription not ready), every process also reads PostgreSQL every
  *   `poll.everyMs` and again when the subscription comes back after an outage.
  * - `Listeners`: the callbacks told of each change; one failing does not stop the others.
+ * - `AnnouncedFeed`: a feed and its listeners when the owner's cache freshness is the only safety net.
  * - `LastSeenBatch`: "last used/seen" times kept in memory and written in one statement per
  *   `everyMs` (no write per request); a failed write is kept for the next round.
  *
@@ -144,6 +145,59 @@ export class Listeners<T> {
         this.log.error({ err: error }, `${this.name}: listener failed`);
       }
     }
+  }
+}
+
+/**
+ * A change told to this process at once and to the others over Redis, with no PostgreSQL poll: the
+ * owner's cache freshness is the safety net (`net`). membership-feed.ts and project-cache-feed.ts are
+ * this with their channel, their net and how a message is read back (`parse`: null drops it).
+ */
+export class AnnouncedFeed<T extends object> {
+  private readonly listeners: Listeners<T>;
+  private readonly feed: RevocationFeed;
+
+  constructor(opts: {
+    name: string;
+    channel: string;
+    net: string;
+    parse: (message: unknown) => T | null;
+    redis: Redis;
+    redisUrl: string;
+    log: Logger;
+  }) {
+    this.listeners = new Listeners(opts.name, opts.log);
+    this.feed = new RevocationFeed({
+      name: opts.name,
+      channel: opts.channel,
+      redis: opts.redis,
+      redisUrl: opts.redisUrl,
+      log: opts.log,
+      net: opts.net,
+      receive: (message) => {
+        const value = opts.parse(message);
+        if (value) this.listeners.emit(value);
+      },
+    });
+  }
+
+  /** Called for every change, made here or on another process. */
+  protected listen(listener: (value: T) => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** After the commit: apply here at once, then tell the other processes (best effort, see above). */
+  async announce(value: T): Promise<void> {
+    this.listeners.emit(value);
+    await this.feed.publish(value);
+  }
+
+  start(): Promise<void> {
+    return this.feed.start();
+  }
+
+  stop(): Promise<void> {
+    return this.feed.stop();
   }
 }
 
