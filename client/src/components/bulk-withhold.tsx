@@ -11,9 +11,8 @@ import { createBusy } from '../lib/busy';
 import { describeError, t } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ErrorAlert, Spinner } from './ui';
+import { WithholdFields } from './withhold-fields';
 import './bulk-withhold.css';
-
-const CHANNELS = ['VIP', 'STAFF', 'AGENT', 'OTHER'] as const satisfies readonly WithholdChannel[];
 
 export function BulkWithhold(props: {
   projectId: string;
@@ -104,34 +103,15 @@ export function BulkWithhold(props: {
           void send('withhold');
         }}
       >
-        <label class="field">
-          <span class="field__label">{t('manager.withholdReason')}</span>
-          <input
-            class="input input--sm"
-            name="bulk-reason"
-            value={reason()}
-            maxLength={200}
-            placeholder={t('manager.withholdReasonPlaceholder')}
-            onInput={(e) => setReason(e.currentTarget.value)}
-            aria-invalid={reasonMissing()}
-            disabled={action.busy()}
-          />
-          <Show when={reasonMissing()}>
-            <span class="field__error">{t('manager.withholdReasonRequired')}</span>
-          </Show>
-        </label>
-        <label class="field">
-          <span class="field__label">{t('manager.withholdChannel')}</span>
-          <select
-            class="input input--sm"
-            value={channel()}
-            onChange={(e) => setChannel(e.currentTarget.value as WithholdChannel | '')}
-            disabled={action.busy()}
-          >
-            <option value="">{t('manager.withholdChannelNone')}</option>
-            <For each={CHANNELS}>{(c) => <option value={c}>{t(`manager.withholdChannel${c}`)}</option>}</For>
-          </select>
-        </label>
+        <WithholdFields
+          name="bulk-reason"
+          reason={reason()}
+          onReason={setReason}
+          reasonMissing={reasonMissing()}
+          channel={channel()}
+          onChannel={setChannel}
+          disabled={action.busy()}
+        />
         <div class="panel__actions">
           <button
             type="submit"

@@ -54,6 +54,7 @@ import { useShortcuts } from '@kaipan/web/components/shortcuts';
 import { SideDrawer } from '../components/side-drawer';
 import { ShortcutHelp, type ShortcutLine } from '../components/shortcut-help';
 import { BulkWithhold } from '../components/bulk-withhold';
+import { WithholdFields } from '../components/withhold-fields';
 
 type Mode = 'inspect' | 'select';
 
@@ -673,35 +674,14 @@ function UnitPanel(props: {
                     void run('withhold');
                   }}
                 >
-                  <label class="field">
-                    <span class="field__label">{t('manager.withholdReason')}</span>
-                    <input
-                      class="input input--sm"
-                      value={reason()}
-                      maxLength={200}
-                      placeholder={t('manager.withholdReasonPlaceholder')}
-                      onInput={(e) => setReason(e.currentTarget.value)}
-                      aria-invalid={reasonMissing()}
-                      disabled={busy()}
-                    />
-                    <Show when={reasonMissing()}>
-                      <span class="field__error">{t('manager.withholdReasonRequired')}</span>
-                    </Show>
-                  </label>
-                  <label class="field">
-                    <span class="field__label">{t('manager.withholdChannel')}</span>
-                    <select
-                      class="input input--sm"
-                      value={channel()}
-                      onChange={(e) => setChannel(e.currentTarget.value as WithholdChannel | '')}
-                      disabled={busy()}
-                    >
-                      <option value="">{t('manager.withholdChannelNone')}</option>
-                      <For each={WITHHOLD_CHANNELS}>
-                        {(c) => <option value={c}>{t(`manager.withholdChannel${c}`)}</option>}
-                      </For>
-                    </select>
-                  </label>
+                  <WithholdFields
+                    reason={reason()}
+                    onReason={setReason}
+                    reasonMissing={reasonMissing()}
+                    channel={channel()}
+                    onChannel={setChannel}
+                    disabled={busy()}
+                  />
                   <button type="submit" class="btn btn--secondary btn--block" disabled={busy()}>
                     <Show when={busy()}>
                       <Spinner size="sm" />
@@ -1049,8 +1029,6 @@ function BatchList(props: {
     </section>
   );
 }
-
-const WITHHOLD_CHANNELS = ['VIP', 'STAFF', 'AGENT', 'OTHER'] as const satisfies readonly WithholdChannel[];
 
 /** What select mode can pick: units for a batch (not released) or a bulk withhold (on sale, withheld). */
 const SELECTABLE: ReadonlySet<UnitStatus> = new Set<UnitStatus>(['NOT_RELEASED', 'AVAILABLE', 'WITHHELD']);
