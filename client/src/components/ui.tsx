@@ -1,7 +1,8 @@
 /** Small shared building blocks: states, dialogs, language switch, toasts. */
-import { For, Show, createEffect, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createEffect, onCleanup, type Accessor, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
-import { locale, t, toggleLocale } from '../lib/i18n';
+import type { Load } from '@kaipan/web/resource';
+import { describeError, locale, t, toggleLocale } from '../lib/i18n';
 import { dismissToast, toasts } from '../stores/toasts';
 import { LanguageSwitch as SharedLanguageSwitch } from '@kaipan/web/components/language-switch';
 import { holdModalFocus } from '@kaipan/web/components/modal-focus';
@@ -40,6 +41,32 @@ export function ErrorState(props: { title: string; message: string; onRetry?: ()
       message={props.message}
       retry={props.onRetry && { label: t('common.retry'), class: 'btn btn--primary', onRetry: props.onRetry }}
     />
+  );
+}
+
+/**
+ * What a section shows of one load: the error with a retry while there is nothing to show, loading
+ * before the first answer, then `children` (kept on screen through a failed reload).
+ */
+export function Loaded<T>(props: {
+  load: Load<T>;
+  errorTitle: string;
+  /** What to show of the value (as `<Show>` takes it: elements, or a function of the value's accessor). */
+  children: JSX.Element | ((value: Accessor<NonNullable<T>>) => JSX.Element);
+}): JSX.Element {
+  return (
+    <>
+      <Show when={props.load.error() && !props.load.value()}>
+        <ErrorState
+          title={props.errorTitle}
+          message={describeError(props.load.error())}
+          onRetry={() => void props.load.refetch()}
+        />
+      </Show>
+      <Show when={props.load.value()} fallback={<Show when={!props.load.error()}>{<LoadingState />}</Show>}>
+        {props.children}
+      </Show>
+    </>
   );
 }
 

@@ -20,7 +20,7 @@ import { createLoad } from '@kaipan/web/resource';
 import { api, toApiError } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
-import { ConfirmDialog, ErrorState, LoadingState, Spinner } from '../../components/ui';
+import { ConfirmDialog, Spinner, Loaded } from '../../components/ui';
 import { BuildingPreviewGrid, KIND_LABEL, KindLegend } from './building-preview-grid';
 import type { SetupSectionProps } from './section-props';
 import { describePatternProblems } from './pattern-problems';
@@ -70,14 +70,7 @@ export default function BuildingsSection(props: SetupSectionProps): JSX.Element 
         <h2 id="sb-list-title" class="panel__title">
           {t('setupB.buildings')}
         </h2>
-        <Show when={list.error() && !list.value()}>
-          <ErrorState
-            title={t('setupB.loadFailed')}
-            message={describeError(list.error())}
-            onRetry={() => void list.refetch()}
-          />
-        </Show>
-        <Show when={list.value()} fallback={<Show when={!list.error()}>{<LoadingState />}</Show>}>
+        <Loaded load={list} errorTitle={t('setupB.loadFailed')}>
           {(buildings) => (
             <Show when={buildings().length > 0} fallback={<p class="panel__empty">{t('setupB.noBuildings')}</p>}>
               <ul class="sb-list__items">
@@ -113,7 +106,7 @@ export default function BuildingsSection(props: SetupSectionProps): JSX.Element 
               </ul>
             </Show>
           )}
-        </Show>
+        </Loaded>
       </section>
       <Generator projectId={props.projectId} onCreated={() => void list.refetch()} />
       <ConfirmDialog

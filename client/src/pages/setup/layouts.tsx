@@ -9,7 +9,7 @@ import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
-import { ErrorAlert, ErrorState, LoadingState, Spinner } from '../../components/ui';
+import { ErrorAlert, Spinner, Loaded } from '../../components/ui';
 import type { SetupSectionProps } from './section-props';
 import './setup-buildings.css';
 
@@ -81,14 +81,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
         <h2 id="sb-layouts-title" class="panel__title">
           {t('setup.section.layouts')}
         </h2>
-        <Show when={list.error() && !list.value()}>
-          <ErrorState
-            title={t('setupB.loadFailed')}
-            message={describeError(list.error())}
-            onRetry={() => void list.refetch()}
-          />
-        </Show>
-        <Show when={list.value()} fallback={<Show when={!list.error()}>{<LoadingState />}</Show>}>
+        <Loaded load={list} errorTitle={t('setupB.loadFailed')}>
           {(layouts) => (
             <Show when={layouts().length > 0} fallback={<p class="panel__empty">{t('setupB.noLayouts')}</p>}>
               <div class="table-wrap">
@@ -141,7 +134,7 @@ export default function LayoutsSection(props: SetupSectionProps): JSX.Element {
               </div>
             </Show>
           )}
-        </Show>
+        </Loaded>
       </section>
       <section class="panel" aria-labelledby="sb-layout-form-title">
         <h2 id="sb-layout-form-title" class="panel__title">

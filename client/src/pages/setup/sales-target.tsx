@@ -9,7 +9,7 @@ import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
-import { ErrorAlert, ErrorState, Spinner } from '../../components/ui';
+import { ErrorAlert, Loaded } from '../../components/ui';
 import { fenOfYuanText, yuanTextOfFen } from './money';
 import { targetOfTexts } from './sales-target-input';
 
@@ -65,14 +65,7 @@ export function SalesTargetForm(props: { projectId: string; archived: boolean })
     <section class="panel setup-section" data-testid="sales-target">
       <h2 class="panel__title">{t('dash.target.title')}</h2>
       <p class="setup-hint">{t('dash.target.hint')}</p>
-      <Show when={saved.error()}>
-        <ErrorState
-          title={t('grid.errorTitle')}
-          message={describeError(saved.error())}
-          onRetry={() => void saved.refetch()}
-        />
-      </Show>
-      <Show when={saved.value()} fallback={<Show when={!saved.error()}>{<Spinner />}</Show>}>
+      <Loaded load={saved} errorTitle={t('grid.errorTitle')}>
         <form class="setup-form" onSubmit={(e) => void save(e)} novalidate>
           <div class="setup-grid">
             <label class="field">
@@ -129,7 +122,7 @@ export function SalesTargetForm(props: { projectId: string; archived: boolean })
             </button>
           </div>
         </form>
-      </Show>
+      </Loaded>
     </section>
   );
 }

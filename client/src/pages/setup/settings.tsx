@@ -11,7 +11,7 @@ import { api } from '../../lib/api';
 import { describeError, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { SettingsPanel } from '../../components/settings-panel';
-import { ErrorAlert, ErrorState, Spinner } from '../../components/ui';
+import { ErrorAlert, Loaded } from '../../components/ui';
 import { fenOfYuanText, yuanTextOfFen } from './money';
 import { ReceiptBooks } from './receipt-books';
 import { SalesTargetForm } from './sales-target';
@@ -90,14 +90,7 @@ function DepositRuleForm(props: { projectId: string }): JSX.Element {
     <section class="panel setup-section">
       <h2 class="panel__title">{t('setup.deposit.title')}</h2>
       <p class="setup-hint">{t('setup.deposit.hint')}</p>
-      <Show when={settings.error()}>
-        <ErrorState
-          title={t('grid.errorTitle')}
-          message={describeError(settings.error())}
-          onRetry={() => void settings.refetch()}
-        />
-      </Show>
-      <Show when={settings.value()} fallback={<Show when={!settings.error()}>{<Spinner />}</Show>}>
+      <Loaded load={settings} errorTitle={t('grid.errorTitle')}>
         <form class="setup-form" onSubmit={(e) => void save(e)} novalidate>
           <div class="setup-grid">
             <label class="field">
@@ -139,7 +132,7 @@ function DepositRuleForm(props: { projectId: string }): JSX.Element {
             </button>
           </div>
         </form>
-      </Show>
+      </Loaded>
     </section>
   );
 }
