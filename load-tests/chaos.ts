@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     let storming = true;
     let paying = true;
 
-    /** A consultant: lock a unit, then confirm (1 in 3) or release; a refusal is simply tried again later. */
+    /** A consultant: lock a unit, then confirm (1 in 15: the demo's 355 units last the run) or release; a refusal is simply tried again later. */
     const consultant = async (token: string, seed: number): Promise<void> => {
       let n = seed;
       while (storming) {
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
         if (lock.status === 200) {
           ops.lockAcked += 1;
           const lockToken = lock.json.token as string;
-          if (n % 3 === 0) {
+          if (n % 15 === 0) {
             ops.confirm += 1;
             const confirm = await call(base, token, 'POST', `/api/units/${unitId}/confirm`, {
               token: lockToken,
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
             if (release.status === 200) ops.releaseAcked += 1;
           }
         }
-        await sleep(60 + (n % 5) * 20);
+        await sleep(200 + (n % 5) * 40);
       }
     };
 
@@ -225,7 +225,8 @@ async function main(): Promise<void> {
     let lastProbe = '';
     const firstSale = async (since: number): Promise<number> => {
       while (Date.now() - since < 120_000) {
-        const unitId = probeUnits.shift()!;
+        const unitId = probeUnits.shift();
+        if (!unitId) throw new Error('no unit left for the probe: shorten --duration');
         const lock = await call(base, prober, 'POST', `/api/units/${unitId}/lock`, {});
         lastProbe = `lock ${lock.status} ${JSON.stringify(lock.json).slice(0, 200)}`;
         if (lock.status === 200) {
@@ -239,7 +240,10 @@ async function main(): Promise<void> {
             return Date.now() - since;
           }
           if (confirm.status === 0 || confirm.status === 503) continue; // the lock lapses by TTL
-        } else if (lock.status === 409) continue;
+        } else if (lock.status === 409) {
+          probeUnits.push(unitId); // held by the storm now: try it again later
+          continue;
+        }
         probeUnits.unshift(unitId);
         await sleep(50);
       }
