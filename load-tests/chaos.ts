@@ -10,7 +10,13 @@
  * equals PostgreSQL within 5 s, the Redis mirror equals PostgreSQL. Prints the operations, the
  * faults and the recovery times, and exits 1 when anything does not hold.
  *
+ * Besides the kills, the first `--lost-answers` confirms and deposits have their answer lost on
+ * purpose (lib/lost-answer-proxy.ts: the server commits, the connection is cut before the answer
+ * arrives); each is retried — same lock token, same idempotency key — and must be answered with the
+ * first result: the same sale, the payment replayed (200), nothing made twice.
+ *
  *   npm run chaos -- [--duration 60] [--faults redis,hub,postgres] [--consultants 12] [--boards 3]
+ *                    [--lost-answers 3]
  *
  * `--duration` is the whole storm in seconds; the faults are spread evenly over it.
  */
@@ -27,6 +33,7 @@ import type { HubClient } from '../test/support/app.js';
 import { type Follower, followProject } from '../test/support/follow.js';
 import { clusterHubs, descendants, embeddedDatabaseUrl, launch, makeDataDir } from '../test/support/launch.js';
 import { ChaosLedger, type DatabaseFacts, reconcile, reconciled, viewMismatches } from './lib/chaos-ledger.js';
+import { loseAnswer } from './lib/lost-answer-proxy.js';
 
 const FAULTS = ['redis', 'hub', 'postgres'] as const;
 type Fault = (typeof FAULTS)[number];
@@ -47,9 +54,11 @@ const { values: argv } = parseArgs({
     faults: { type: 'string', default: FAULTS.join(',') },
     consultants: { type: 'string', default: '12' },
     boards: { type: 'string', default: '3' },
+    'lost-answers': { type: 'string', default: '3' },
   },
 });
 const durationMs = Number(argv.duration) * 1_000;
+const lostAnswers = Number(argv['lost-answers']);
 const faults = argv.faults.split(',').filter(Boolean) as Fault[];
 for (const f of faults) if (!FAULTS.includes(f)) throw new Error(`--faults: unknown fault ${f} (${FAULTS.join(', ')})`);
 
@@ -73,6 +82,18 @@ async function call(base: string, token: string, method: string, path: string, b
   }
 }
 
+/** Retries while the answer is lost or the service is unavailable (a person pressing again); the first other answer. */
+async function untilAnswered(send: () => Promise<Reply>): Promise<Reply> {
+  let res: Reply = { status: 0, json: {} };
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    res = await send();
+    count(res);
+    if (res.status !== 0 && res.status !== 503) return res;
+    await sleep(200);
+  }
+  return res;
+}
+
 async function login(base: string, username: string, password: string): Promise<string> {
   for (let attempt = 0; ; attempt += 1) {
     const res = await call(base, '', 'POST', '/api/auth/login', { username, password });
@@ -84,6 +105,8 @@ async function login(base: string, username: string, password: string): Promise<
 
 /** Counters of everything sent and how it was answered. */
 const ops = { lock: 0, lockAcked: 0, confirm: 0, confirmAcked: 0, release: 0, releaseAcked: 0, pay: 0, payAcked: 0 };
+/** Answers lost on purpose, and what the retry answered when the lost answer was a success. */
+const lost = { confirm: 0, payment: 0, committed: 0, sameOnRetry: 0, wrong: [] as string[] };
 const refusals = new Map<string, number>();
 function count(r: Reply): void {
   if (r.status >= 200 && r.status < 300) return;
@@ -156,11 +179,29 @@ async function main(): Promise<void> {
           const lockToken = lock.json.token as string;
           if (n % 15 === 0) {
             ops.confirm += 1;
-            const confirm = await call(base, token, 'POST', `/api/units/${unitId}/confirm`, {
+            const path = `/api/units/${unitId}/confirm`;
+            const body = {
               token: lockToken,
               buyer: { name: `买家${seed}`, phone: `1390000${String(1000 + seed).slice(-4)}` },
-            });
-            count(confirm);
+            };
+            let confirm: Reply;
+            if (lost.confirm < lostAnswers) {
+              // The answer is lost after the commit; the same press again must answer the same sale.
+              lost.confirm += 1;
+              const cut = await loseAnswer(port, (proxy) => call(proxy, token, 'POST', path, body));
+              confirm = await untilAnswered(() => call(base, token, 'POST', path, body));
+              if (cut === 200) {
+                lost.committed += 1;
+                if (confirm.status === 200) lost.sameOnRetry += 1;
+                else
+                  lost.wrong.push(
+                    `confirm ${unitId}: the retry answered ${confirm.status} ${JSON.stringify(confirm.json)}`,
+                  );
+              }
+            } else {
+              confirm = await call(base, token, 'POST', path, body);
+              count(confirm);
+            }
             if (confirm.status === 200) {
               ops.confirmAcked += 1;
               const subscriptionId = confirm.json.subscriptionId as string;
@@ -188,32 +229,41 @@ async function main(): Promise<void> {
         }
         const idempotencyKey = `${KEY_PREFIX}${randomUUID().slice(0, 12)}`;
         ledger.attempt(idempotencyKey);
-        for (let attempt = 0; attempt < 200; attempt += 1) {
+        const path = `/api/projects/${projectId}/payments`;
+        const body = {
+          idempotencyKey,
+          kind: 'DEPOSIT',
+          subscriptionId,
+          lines: [{ method: 'CASH', amount: DEPOSIT_FEN }],
+        };
+        let cut: number | null = null;
+        if (lost.payment < lostAnswers) {
+          // The answer is lost after the commit; the same key again must replay that payment (200).
+          lost.payment += 1;
           ops.pay += 1;
-          const res = await call(base, cashier, 'POST', `/api/projects/${projectId}/payments`, {
-            idempotencyKey,
-            kind: 'DEPOSIT',
-            subscriptionId,
-            lines: [{ method: 'CASH', amount: DEPOSIT_FEN }],
-          });
-          count(res);
-          if (res.status === 200 || res.status === 201) {
-            ops.payAcked += 1;
-            const receipt = res.json.receipt as { label: string } | null;
-            ledger.payment({
-              idempotencyKey,
-              paymentId: res.json.id as string,
-              subscriptionId,
-              amount: res.json.amount as number,
-              receipt: receipt?.label ?? null,
-            });
-            break;
-          }
-          if (res.status !== 0 && res.status !== 503) {
-            throw new Error(`payment refused: ${res.status} ${JSON.stringify(res.json)}`);
-          }
-          await sleep(200);
+          cut = await loseAnswer(port, (proxy) => call(proxy, cashier, 'POST', path, body));
         }
+        const res = await untilAnswered(() => {
+          ops.pay += 1;
+          return call(base, cashier, 'POST', path, body);
+        });
+        if (res.status !== 200 && res.status !== 201) {
+          throw new Error(`payment refused: ${res.status} ${JSON.stringify(res.json)}`);
+        }
+        if (cut === 201) {
+          lost.committed += 1;
+          if (res.status === 200) lost.sameOnRetry += 1;
+          else lost.wrong.push(`payment ${idempotencyKey}: the retry answered ${res.status}, not the replay`);
+        }
+        ops.payAcked += 1;
+        const receipt = res.json.receipt as { label: string } | null;
+        ledger.payment({
+          idempotencyKey,
+          paymentId: res.json.id as string,
+          subscriptionId,
+          amount: res.json.amount as number,
+          receipt: receipt?.label ?? null,
+        });
       }
     };
 
@@ -331,7 +381,13 @@ async function main(): Promise<void> {
       await sleep(250);
     }
 
-    const ok = reconciled(r) && boardMismatches.length === 0 && mirrorMismatches.length === 0;
+    const ok =
+      reconciled(r) &&
+      boardMismatches.length === 0 &&
+      mirrorMismatches.length === 0 &&
+      lost.wrong.length === 0 &&
+      // a lost answer that was a refusal (a fault at that moment) proves nothing, but some must be commits
+      (lostAnswers === 0 || lost.committed > 0);
     const rows: [string, string][] = [
       [
         'storm',
@@ -353,6 +409,10 @@ async function main(): Promise<void> {
       ['payments never asked for', String(r.unknownPayments.length)],
       ['committed, answer lost (allowed)', String(r.committedUnacknowledged)],
       [
+        'answers lost on purpose',
+        `${lost.confirm} confirms, ${lost.payment} deposits; ${lost.committed} committed; retry = first result ${lost.sameOnRetry}/${lost.committed}`,
+      ],
+      [
         'boards = PostgreSQL',
         boardMismatches.length === 0 ? `yes, after ${boardsMs} ms` : `NO (${boardMismatches.length})`,
       ],
@@ -367,6 +427,7 @@ async function main(): Promise<void> {
         JSON.stringify(
           {
             reconciliation: r,
+            lostAnswers: lost.wrong,
             boardMismatches: boardMismatches.slice(0, 10),
             mirrorMismatches: mirrorMismatches.slice(0, 10),
           },
