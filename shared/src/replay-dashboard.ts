@@ -1,0 +1,114 @@
+/**
+ * The sales dashboard at an instant T of a launch replay (docs/replay.md, docs/dashboard.md): the
+ * figures the audit record can tell honestly, shaped by the SAME `shapeDashboard` as the live
+ * dashboard (./dashboard.ts) from rows reconstructed at T — the units' statuses at T
+ * (./replay.ts `replayStateAt`) grouped with their static facts (the catalog), and the new
+ * subscriptions (`unit.confirm`) up to T by minute.
+ *
+ * What the record does not tell at T is left out of the model, so a screen cannot show a live value
+ * under a replay clock: amounts (a 调价 changes a deal's price without naming its unit), deposits,
+ * registrations, the queue, rankings and alerts.
+ */
+import type { Dashboard } from './api/dashboard.js';
+import { shapeDashboard, type UnitGroupRow } from './dashboard.js';
+import type { BuildingInfo, CatalogUnit } from './protocol.js';
+import { replayStateAt, type Replay } from './replay.js';
+
+/** The audit action of a new subscription (a 换房's replacement is `unit.change_in`: the same sale). */
+export const NEW_SUBSCRIPTION_ACTION = 'unit.confirm';
+
+/** The dashboard figures a replay reconstructs (everything else is "not available in replay"). */
+export type ReplayedDashboard = Pick<Dashboard, 'generatedAt' | 'project' | 'timeZone' | 'target' | 'perMinute'> & {
+  totals: Omit<Dashboard['totals'], 'soldAmountFen'>;
+  byBuilding: ReplayedSlice[];
+  byLayout: ReplayedSlice[];
+  byFloorBand: ReplayedSlice[];
+};
+/** A slice of the sell-through, without its amount. */
+export type ReplayedSlice = Omit<Dashboard['byBuilding'][number], 'soldAmountFen'>;
+
+/** What does not change over a replay: the project, its target, its buildings and units' facts. */
+export interface ReplayedDashboardBase {
+  project: Dashboard['project'];
+  timeZone: string;
+  target: Dashboard['target'];
+  buildings: readonly Pick<BuildingInfo, 'id' | 'name' | 'nameEn'>[];
+  units: readonly Pick<CatalogUnit, 'id' | 'buildingId' | 'layout' | 'layoutName' | 'floor' | 'grossArea'>[];
+}
+
+/**
+ * The dashboard at `at` (epoch ms) from a replay's record. The subscriptions per minute count the
+ * window's `unit.confirm` changes: a window that starts at the project-local midnight of its first
+ * day holds every subscription of T's day (the day the live chart shows).
+ */
+export function dashboardAt(
+  base: ReplayedDashboardBase,
+  replay: Pick<Replay, 'initial' | 'changes'>,
+  at: number,
+): ReplayedDashboard {
+  const statuses = replayStateAt(replay, at);
+  const groups = new Map<string, UnitGroupRow>();
+  for (const u of base.units) {
+    const replayed = statuses[u.id];
+    if (!replayed) continue;
+    // The live dashboard reads PostgreSQL, where a locked unit is an AVAILABLE row (the lock lives in
+    // Redis, selling/sql/kaipan_confirm.sql): a lock is no sale and counts as available there too.
+    const status = replayed === 'LOCKED' ? 'AVAILABLE' : replayed;
+    const key = `${u.buildingId}\u0000${u.layout}\u0000${u.layoutName}\u0000${u.floor}\u0000${status}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        buildingId: u.buildingId,
+        layout: u.layout,
+        layoutName: u.layoutName,
+        floor: u.floor,
+        status,
+        units: 0,
+        areaCenti: 0,
+        amountFen: 0,
+      };
+      groups.set(key, g);
+    }
+    g.units += 1;
+    g.areaCenti += Math.round(u.grossArea * 100);
+  }
+  const minutes = new Map<number, number>();
+  for (const c of replay.changes) {
+    const t = Date.parse(c.at);
+    if (t > at) break;
+    if (c.action !== NEW_SUBSCRIPTION_ACTION) continue;
+    const minute = Math.floor(t / 60_000) * 60_000;
+    minutes.set(minute, (minutes.get(minute) ?? 0) + 1);
+  }
+  const d = shapeDashboard({
+    now: new Date(at),
+    project: base.project,
+    timeZone: base.timeZone,
+    target: base.target,
+    buildings: base.buildings,
+    units: [...groups.values()],
+    minutes: [...minutes].map(([t, count]) => ({ at: new Date(t), count })),
+    consultants: [],
+    teams: [],
+    deposits: [],
+    depositPayments: 0,
+    activeRegistrations: 0,
+    tickets: [],
+    lockExpiries: [],
+    pendingApprovals: [],
+    overdueDeposits: { count: 0, oldestDueAt: null },
+  });
+  const { soldAmountFen: _amount, ...totals } = d.totals;
+  const slices = (list: Dashboard['byBuilding']): ReplayedSlice[] => list.map(({ soldAmountFen: _fen, ...s }) => s);
+  return {
+    generatedAt: d.generatedAt,
+    project: d.project,
+    timeZone: d.timeZone,
+    target: d.target,
+    totals,
+    byBuilding: slices(d.byBuilding),
+    byLayout: slices(d.byLayout),
+    byFloorBand: slices(d.byFloorBand),
+    perMinute: d.perMinute,
+  };
+}
