@@ -53,7 +53,7 @@ function hhmm(iso: string, timeZone: string): string {
 }
 
 /** Subscriptions per minute (bars) and the running total (line, right axis). */
-export function perMinuteOption(d: Dashboard, c: ChartText): ChartOption {
+export function perMinuteOption(d: Pick<Dashboard, 'perMinute'>, c: ChartText): ChartOption {
   const minutes = d.perMinute.minutes;
   let running = 0;
   const cumulative = minutes.map((m) => (running += m.count));
@@ -101,10 +101,13 @@ export function perMinuteOption(d: Dashboard, c: ChartText): ChartOption {
   };
 }
 
+/** A slice as the live dashboard and its replay both have it (a replay has no amounts). */
+type Slice = Omit<DashboardSlice, 'soldAmountFen'>;
+
 /** Sold and unsold (released) units of each slice, stacked; the label is the sell-through. */
-export function sliceOption(slices: readonly DashboardSlice[], c: ChartText, horizontal: boolean): ChartOption {
-  const label = (s: DashboardSlice) => (c.locale === 'en' ? s.labelEn : s.label);
-  const pct = (s: DashboardSlice) => (s.released === 0 ? '—' : `${Math.round((s.sold / s.released) * 100)}%`);
+export function sliceOption(slices: readonly Slice[], c: ChartText, horizontal: boolean): ChartOption {
+  const label = (s: Slice) => (c.locale === 'en' ? s.labelEn : s.label);
+  const pct = (s: Slice) => (s.released === 0 ? '—' : `${Math.round((s.sold / s.released) * 100)}%`);
   const categories = {
     type: 'category' as const,
     // Under a column, "A 3室2厅2卫" on two lines: codes side by side never overlap.
