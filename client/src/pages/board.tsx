@@ -288,7 +288,7 @@ export default function BoardPage(props: { projectId: string; access: BoardAcces
               <ReplayClock
                 replay={r()}
                 timeZone={tz()}
-                classes={{ clock: 'board__clock', time: 'board__time', date: 'board__date' }}
+                classes={{ clock: 'board__clock board__clock--replay', time: 'board__time', date: 'board__date' }}
               />
             </div>
           )}
