@@ -182,11 +182,19 @@ describe('the live dashboard in the browser', () => {
     await page.locator('.dash--replay [data-testid=replay-slider]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid=replay-clock]').innerText()).toContain('回放');
     await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('0 套');
-    expect(await page.locator('[data-testid=kpi-amount]').innerText()).toContain('回放中不可用');
+    expect(await page.locator('[data-testid=kpi-deposits]').innerText()).toContain('回放中不可用');
     await expect.poll(() => page.locator('.dash__none--replay').count()).toBeGreaterThanOrEqual(4);
     const slider = page.locator('[data-testid=replay-slider]');
     await slider.fill(await slider.getAttribute('max').then(String));
     await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('5 套');
+    // The amount is replayed too (deal prices from the record): at the end it is the live one.
+    const amountText = () => page.locator('[data-testid=kpi-amount] .dash__kpi-value').innerText();
+    await page.locator('[data-testid=replay-close]').click();
+    const liveAmount = await amountText();
+    await page.locator('[data-testid=replay-open]').click();
+    await slider.waitFor({ timeout: 15_000 });
+    await slider.fill(await slider.getAttribute('max').then(String));
+    await expect.poll(amountText, { timeout: 15_000 }).toBe(liveAmount);
     for (const [lang, size] of [
       ['zh', SIZES[0]],
       ['zh', SIZES[1]],

@@ -1,11 +1,11 @@
 /**
  * The sales dashboard's launch replay (docs/dashboard.md, docs/replay.md) on real PostgreSQL and
  * Redis: a 推盘, sales by two consultants, a withholding and its end, and a lock run through the
- * server; after each step the LIVE dashboard endpoint is read. Then the figures the replay
+ * server, and a 调价 of a deal; after each step the LIVE dashboard endpoint is read. Then the figures the replay
  * reconstructs at each step's instant (shared/src/replay-dashboard.ts `dashboardAt`, from the replay
- * route and the catalog) must equal the live ones captured then — totals, sell-through by building,
- * layout and floor band, subscriptions per minute — also at each event's exact time and 1 ms before
- * it, and at "now".
+ * route and the catalog) must equal the live ones captured then — totals and amounts, sell-through by
+ * building, layout and floor band, subscriptions per minute — also at each event's exact time and
+ * 1 ms before it, and at "now".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,18 +42,16 @@ async function liveDashboard(): Promise<Dashboard> {
   return res.body;
 }
 
-/** The live figures a replay reconstructs (amounts and the live-only panels left out). */
+/** The live figures a replay reconstructs (the live-only panels left out). */
 function replayable(d: Dashboard): Omit<ReplayedDashboard, 'generatedAt'> {
-  const { soldAmountFen: _fen, ...totals } = d.totals;
-  const slices = (list: Dashboard['byBuilding']) => list.map(({ soldAmountFen: _f, ...s }) => s);
   return {
     project: d.project,
     timeZone: d.timeZone,
     target: d.target,
-    totals,
-    byBuilding: slices(d.byBuilding),
-    byLayout: slices(d.byLayout),
-    byFloorBand: slices(d.byFloorBand),
+    totals: d.totals,
+    byBuilding: d.byBuilding,
+    byLayout: d.byLayout,
+    byFloorBand: d.byFloorBand,
     perMinute: d.perMinute,
   };
 }
@@ -86,8 +84,9 @@ beforeAll(async () => {
     const res = await http(server.url, 'POST', `/api/batches/${server.fixture.pendingBatchId}/release`, manager, {});
     expect(res.status).toBe(200);
   });
+  let firstDeal = '';
   await step('sale by a', async () => {
-    await subscribe(a, u0!, buyer(0));
+    firstDeal = await subscribe(a, u0!, buyer(0));
   });
   await step('sale by b', async () => {
     await subscribe(b, u1!, buyer(1));
@@ -113,6 +112,22 @@ beforeAll(async () => {
   });
   await step('sale', async () => {
     await subscribe(b, u5!, buyer(5));
+  });
+  await step('调价', async () => {
+    const consultant = (await server.login(c1!)).token;
+    const req = await http<{ id: string }>(server.url, 'POST', '/api/change-requests', consultant, {
+      kind: 'PRICE_CHANGE',
+      subscriptionId: firstDeal,
+      finalPrice: 2_050_000_00,
+      reason: '特批调价',
+    });
+    expect(req.status).toBe(201);
+    const decided = await http(server.url, 'POST', `/api/change-requests/${req.body.id}/decision`, manager, {
+      approve: true,
+    });
+    expect(decided.status).toBe(200);
+    const done = await http(server.url, 'POST', `/api/change-requests/${req.body.id}/execute`, manager, {});
+    expect(done.status).toBe(200);
   });
 }, 120_000);
 
@@ -160,6 +175,8 @@ describe("the dashboard's launch replay", () => {
     expect(sold('sale by a')).toBe(1);
     expect(sold('two more sales')).toBe(4);
     expect(sold('sale')).toBe(5);
+    const amount = (name: string) => moments.find((m) => m.step === name)!.live.totals.soldAmountFen;
+    expect(amount('调价')).not.toBe(amount('sale'));
     const released = (name: string) => moments.find((m) => m.step === name)!.live.totals.released;
     expect(released('推盘')).toBeGreaterThan(released('start'));
     expect(moments.find((m) => m.step === 'withhold')!.live.totals.withheld).toBe(1);
@@ -180,7 +197,9 @@ describe("the dashboard's launch replay", () => {
     let checked = 0;
     for (let i = 1; i < moments.length; i++) {
       const m = moments[i]!;
-      const own = record.changes.filter((c) => Date.parse(c.at) > moments[i - 1]!.at && Date.parse(c.at) <= m.at);
+      const own = [...record.changes, ...record.prices]
+        .filter((c) => Date.parse(c.at) > moments[i - 1]!.at && Date.parse(c.at) <= m.at)
+        .sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
       const first = own[0];
       const last = own.at(-1);
       if (!first || !last) continue;

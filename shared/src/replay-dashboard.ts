@@ -1,31 +1,27 @@
 /**
  * The sales dashboard at an instant T of a launch replay (docs/replay.md, docs/dashboard.md): the
  * figures the audit record can tell honestly, shaped by the SAME `shapeDashboard` as the live
- * dashboard (./dashboard.ts) from rows reconstructed at T — the units' statuses at T
- * (./replay.ts `replayStateAt`) grouped with their static facts (the catalog), and the new
- * subscriptions (`unit.confirm`) up to T by minute.
+ * dashboard (./dashboard.ts) from rows reconstructed at T — the units' statuses and deal prices at
+ * T (./replay.ts `replayStateAt`, `replayPricesAt`) grouped with their static facts (the catalog),
+ * and the new subscriptions (`unit.confirm`) up to T by minute.
  *
  * What the record does not tell at T is left out of the model, so a screen cannot show a live value
- * under a replay clock: amounts (a 调价 changes a deal's price without naming its unit), deposits,
- * registrations, the queue, rankings and alerts.
+ * under a replay clock: deposits, registrations, the queue, rankings and alerts.
  */
 import type { Dashboard } from './api/dashboard.js';
 import { shapeDashboard, type UnitGroupRow } from './dashboard.js';
 import type { BuildingInfo, CatalogUnit } from './protocol.js';
-import { replayStateAt, type Replay } from './replay.js';
+import { replayPricesAt, replayStateAt, type Replay } from './replay.js';
+import { isSold } from './unit-status.js';
 
 /** The audit action of a new subscription (a 换房's replacement is `unit.change_in`: the same sale). */
 export const NEW_SUBSCRIPTION_ACTION = 'unit.confirm';
 
 /** The dashboard figures a replay reconstructs (everything else is "not available in replay"). */
-export type ReplayedDashboard = Pick<Dashboard, 'generatedAt' | 'project' | 'timeZone' | 'target' | 'perMinute'> & {
-  totals: Omit<Dashboard['totals'], 'soldAmountFen'>;
-  byBuilding: ReplayedSlice[];
-  byLayout: ReplayedSlice[];
-  byFloorBand: ReplayedSlice[];
-};
-/** A slice of the sell-through, without its amount. */
-export type ReplayedSlice = Omit<Dashboard['byBuilding'][number], 'soldAmountFen'>;
+export type ReplayedDashboard = Pick<
+  Dashboard,
+  'generatedAt' | 'project' | 'timeZone' | 'target' | 'totals' | 'byBuilding' | 'byLayout' | 'byFloorBand' | 'perMinute'
+>;
 
 /** What does not change over a replay: the project, its target, its buildings and units' facts. */
 export interface ReplayedDashboardBase {
@@ -33,20 +29,26 @@ export interface ReplayedDashboardBase {
   timeZone: string;
   target: Dashboard['target'];
   buildings: readonly Pick<BuildingInfo, 'id' | 'name' | 'nameEn'>[];
-  units: readonly Pick<CatalogUnit, 'id' | 'buildingId' | 'layout' | 'layoutName' | 'floor' | 'grossArea'>[];
+  units: readonly Pick<
+    CatalogUnit,
+    'id' | 'buildingId' | 'layout' | 'layoutName' | 'floor' | 'grossArea' | 'listPrice'
+  >[];
 }
 
 /**
- * The dashboard at `at` (epoch ms) from a replay's record. The subscriptions per minute count the
+ * The dashboard at `at` (epoch ms) from a replay's record. A sold unit's amount is its last deal
+ * price at T, its list price where the record sets none (as the live dashboard: a seeded sale). The
+ * subscriptions per minute count the
  * window's `unit.confirm` changes: a window that starts at the project-local midnight of its first
  * day holds every subscription of T's day (the day the live chart shows).
  */
 export function dashboardAt(
   base: ReplayedDashboardBase,
-  replay: Pick<Replay, 'initial' | 'changes'>,
+  replay: Pick<Replay, 'initial' | 'changes' | 'initialPrices' | 'prices'>,
   at: number,
 ): ReplayedDashboard {
   const statuses = replayStateAt(replay, at);
+  const prices = replayPricesAt(replay, at);
   const groups = new Map<string, UnitGroupRow>();
   for (const u of base.units) {
     const replayed = statuses[u.id];
@@ -71,6 +73,7 @@ export function dashboardAt(
     }
     g.units += 1;
     g.areaCenti += Math.round(u.grossArea * 100);
+    if (isSold(status)) g.amountFen += prices[u.id] ?? u.listPrice;
   }
   const minutes = new Map<number, number>();
   for (const c of replay.changes) {
@@ -98,17 +101,15 @@ export function dashboardAt(
     pendingApprovals: [],
     overdueDeposits: { count: 0, oldestDueAt: null },
   });
-  const { soldAmountFen: _amount, ...totals } = d.totals;
-  const slices = (list: Dashboard['byBuilding']): ReplayedSlice[] => list.map(({ soldAmountFen: _fen, ...s }) => s);
   return {
     generatedAt: d.generatedAt,
     project: d.project,
     timeZone: d.timeZone,
     target: d.target,
-    totals,
-    byBuilding: slices(d.byBuilding),
-    byLayout: slices(d.byLayout),
-    byFloorBand: slices(d.byFloorBand),
+    totals: d.totals,
+    byBuilding: d.byBuilding,
+    byLayout: d.byLayout,
+    byFloorBand: d.byFloorBand,
     perMinute: d.perMinute,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Launch replay 开盘回放 (docs/replay.md): the board replays the morning from the record. The server
  * answers the state of every unit at `from` and the ordered status changes until `to`
- * (GET /api/projects/:projectId/replay); this module is the rule both sides apply — a unit's
- * status at instant T is that after the last change at or before T.
+ * (GET /api/projects/:projectId/replay), and the deal prices the record sets; this module is the rule
+ * both sides apply — a unit's status (and deal price) at instant T is that after the last change at
+ * or before T.
  */
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
@@ -21,6 +22,15 @@ export const replayChangeSchema = z.object({
 });
 export type ReplayChange = z.infer<typeof replayChangeSchema>;
 
+/** A unit's deal price set by the record: its confirmation or 换房 replacement, or a 调价 of its deal. */
+export const replayPriceSchema = z.object({
+  at: z.string(),
+  unitId: z.string(),
+  /** The deal price from then on, fen. */
+  price: z.number().int(),
+});
+export type ReplayPrice = z.infer<typeof replayPriceSchema>;
+
 export const replaySchema = z.object({
   /** The window replayed (ISO, UTC). */
   from: z.string(),
@@ -31,6 +41,10 @@ export const replaySchema = z.object({
   initial: z.record(z.string(), z.enum(UNIT_STATUSES)),
   /** Changes after `from` up to and including `to`, oldest first. */
   changes: z.array(replayChangeSchema),
+  /** Each unit's last deal price at `from` (fen), where the record sets one. */
+  initialPrices: z.record(z.string(), z.number().int()),
+  /** Deal prices set after `from` up to and including `to`, oldest first. */
+  prices: z.array(replayPriceSchema),
 });
 export type Replay = z.infer<typeof replaySchema>;
 
@@ -63,6 +77,21 @@ export function replayStateAt(replay: Pick<Replay, 'initial' | 'changes'>, at: n
     state[c.unitId] = c.to;
   }
   return state;
+}
+
+/**
+ * Each unit's last deal price at `at` (fen): the price of its latest confirmation, 换房 replacement or
+ * 调价 at or before `at`. Only a sold unit's price counts (a cancelled deal's price stays here until
+ * the unit sells again, but the unit is no longer sold).
+ */
+export function replayPricesAt(replay: Pick<Replay, 'initialPrices' | 'prices'>, at: number): Record<string, number> {
+  const prices: Record<string, number> = { ...replay.initialPrices };
+  const n = changesUntil(replay.prices, at);
+  for (let i = 0; i < n; i++) {
+    const p = replay.prices[i]!;
+    prices[p.unitId] = p.price;
+  }
+  return prices;
 }
 
 /** The replay speeds offered (× real time). */

@@ -7,7 +7,7 @@
  * events in sales-service.ts and lock-sweeper.ts, kaipan_confirm.sql), and a 推盘 writes one
  * `batch.release` naming its units by code.
  */
-import { UNIT_STATUSES, type ReplayChange, type UnitStatus } from '@kaipan/shared';
+import { UNIT_STATUSES, type ReplayChange, type ReplayPrice, type UnitStatus } from '@kaipan/shared';
 
 /** The audit actions that change a unit's status, as their events are written. */
 export const UNIT_STATUS_ACTIONS = [
@@ -25,6 +25,10 @@ export const UNIT_STATUS_ACTIONS = [
 ] as const;
 /** A batch released 推盘: its units went from NOT_RELEASED to AVAILABLE. */
 export const BATCH_RELEASE_ACTION = 'batch.release';
+/** The actions that set a deal's price: a confirmation, a 换房 replacement (both name the subscription). */
+const DEAL_ACTIONS = new Set(['unit.confirm', 'unit.change_in']);
+/** A 调价 of a deal: written on the subscription (execute-price-change.ts), not on the unit. */
+export const PRICE_CHANGE_ACTION = 'subscription.price_change';
 
 /** The columns of an audit event the replay reads. */
 export interface StatusEventRow {
@@ -76,6 +80,30 @@ export function statusChangesOf(
 }
 
 /**
+ * The deal prices the events set, in the events' order (give them oldest first): a confirmation's or
+ * 换房 replacement's `after.price`, and a 调价's, resolved to its unit through the subscription those
+ * named. A 调价 of a deal the record did not create (seeded) is skipped rather than guessed.
+ */
+export function dealPricesOf(rows: readonly StatusEventRow[]): ReplayPrice[] {
+  const unitOfDeal = new Map<string, string>();
+  const out: ReplayPrice[] = [];
+  for (const row of rows) {
+    const after = row.after as { price?: unknown; subscriptionId?: unknown } | null;
+    const price = after?.price;
+    if (typeof price !== 'number' || !Number.isSafeInteger(price)) continue;
+    const at = row.createdAt.toISOString();
+    if (row.entity === 'unit' && DEAL_ACTIONS.has(row.action)) {
+      if (typeof after?.subscriptionId === 'string') unitOfDeal.set(after.subscriptionId, row.entityId);
+      out.push({ at, unitId: row.entityId, price });
+    } else if (row.entity === 'subscription' && row.action === PRICE_CHANGE_ACTION) {
+      const unitId = unitOfDeal.get(row.entityId);
+      if (unitId) out.push({ at, unitId, price });
+    }
+  }
+  return out;
+}
+
+/**
  * Every unit's status at instant `at` (epoch ms) from the record: the status after the unit's last
  * change at or before `at`; before its first change, the status that change started from; a unit
  * the record never changed has its current status. `changes` oldest first.
@@ -96,16 +124,30 @@ export function stateFromRecord(
   return state;
 }
 
-/** The replay of a window: the state at `from` and the changes in (from, to], oldest first. */
+/**
+ * The replay of a window: the state and the deal prices at `from`, and the changes and prices in
+ * (from, to], oldest first.
+ */
 export function replayWindow(
   units: readonly { id: string; status: UnitStatus }[],
   changes: readonly ReplayChange[],
+  prices: readonly ReplayPrice[],
   from: number,
   to: number,
-): { initial: Record<string, UnitStatus>; changes: ReplayChange[] } {
+): {
+  initial: Record<string, UnitStatus>;
+  changes: ReplayChange[];
+  initialPrices: Record<string, number>;
+  prices: ReplayPrice[];
+} {
   const known = new Set(units.map((u) => u.id));
+  const inWindow = (at: string) => Date.parse(at) > from && Date.parse(at) <= to;
+  const initialPrices: Record<string, number> = {};
+  for (const p of prices) if (known.has(p.unitId) && Date.parse(p.at) <= from) initialPrices[p.unitId] = p.price;
   return {
     initial: stateFromRecord(units, changes, from),
-    changes: changes.filter((c) => known.has(c.unitId) && Date.parse(c.at) > from && Date.parse(c.at) <= to),
+    changes: changes.filter((c) => known.has(c.unitId) && inWindow(c.at)),
+    initialPrices,
+    prices: prices.filter((p) => known.has(p.unitId) && inWindow(p.at)),
   };
 }

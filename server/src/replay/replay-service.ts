@@ -14,7 +14,14 @@ import {
 import type { Db } from '../infra/db.js';
 import type { Principal } from '../domain/principal.js';
 import type { ProjectDirectory } from '../services/project-directory.js';
-import { BATCH_RELEASE_ACTION, UNIT_STATUS_ACTIONS, replayWindow, statusChangesOf } from './reconstruct.js';
+import {
+  BATCH_RELEASE_ACTION,
+  PRICE_CHANGE_ACTION,
+  UNIT_STATUS_ACTIONS,
+  dealPricesOf,
+  replayWindow,
+  statusChangesOf,
+} from './reconstruct.js';
 
 export class ReplayService {
   constructor(
@@ -30,8 +37,8 @@ export class ReplayService {
     if (to - from > REPLAY_MAX_SPAN_MS)
       throw new AppError('VALIDATION_FAILED', 'A replay covers at most 7 days.', { field: 'from' });
     const { catalog } = await this.directory.getCatalog(projectId);
-    const { units, changes } = await this.record(projectId);
-    const window = replayWindow(units, changes, from, to);
+    const { units, changes, prices } = await this.record(projectId);
+    const window = replayWindow(units, changes, prices, from, to);
     if (window.changes.length > REPLAY_MAX_CHANGES)
       throw new AppError('VALIDATION_FAILED', 'Too many changes in this window: choose a shorter one.', {
         field: 'to',
@@ -44,20 +51,31 @@ export class ReplayService {
     };
   }
 
-  /** The project's units (current stored status) and every status change of its record, oldest first. */
+  /**
+   * The project's units (current stored status), every status change of its record and every deal
+   * price it sets, oldest first.
+   */
   async record(projectId: string) {
     const [units, rows] = await Promise.all([
       this.db.unit.findMany({ where: { projectId }, select: { id: true, code: true, status: true } }),
       this.db.auditEvent.findMany({
         where: {
           projectId,
-          OR: [{ entity: 'unit', action: { in: [...UNIT_STATUS_ACTIONS] } }, { action: BATCH_RELEASE_ACTION }],
+          OR: [
+            { entity: 'unit', action: { in: [...UNIT_STATUS_ACTIONS] } },
+            { action: BATCH_RELEASE_ACTION },
+            { entity: 'subscription', action: PRICE_CHANGE_ACTION },
+          ],
         },
         select: { id: true, action: true, entity: true, entityId: true, before: true, after: true, createdAt: true },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
     ]);
     const changes = statusChangesOf(rows, new Map(units.map((u) => [u.code, u.id])));
-    return { units: units.map((u) => ({ id: u.id, status: u.status as UnitStatus })), changes };
+    return {
+      units: units.map((u) => ({ id: u.id, status: u.status as UnitStatus })),
+      changes,
+      prices: dealPricesOf(rows),
+    };
   }
 }

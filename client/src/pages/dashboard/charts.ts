@@ -101,13 +101,10 @@ export function perMinuteOption(d: Pick<Dashboard, 'perMinute'>, c: ChartText): 
   };
 }
 
-/** A slice as the live dashboard and its replay both have it (a replay has no amounts). */
-type Slice = Omit<DashboardSlice, 'soldAmountFen'>;
-
 /** Sold and unsold (released) units of each slice, stacked; the label is the sell-through. */
-export function sliceOption(slices: readonly Slice[], c: ChartText, horizontal: boolean): ChartOption {
-  const label = (s: Slice) => (c.locale === 'en' ? s.labelEn : s.label);
-  const pct = (s: Slice) => (s.released === 0 ? '—' : `${Math.round((s.sold / s.released) * 100)}%`);
+export function sliceOption(slices: readonly DashboardSlice[], c: ChartText, horizontal: boolean): ChartOption {
+  const label = (s: DashboardSlice) => (c.locale === 'en' ? s.labelEn : s.label);
+  const pct = (s: DashboardSlice) => (s.released === 0 ? '—' : `${Math.round((s.sold / s.released) * 100)}%`);
   const categories = {
     type: 'category' as const,
     // Under a column, "A 3室2厅2卫" on two lines: codes side by side never overlap.

@@ -291,7 +291,7 @@ function LiveDashboard(props: {
   );
 }
 
-/** What the page shows: the live figures, or those of a replay (no amounts, deposits, queue, …). */
+/** What the page shows: the live figures, or those of a replay (no deposits, queue, rankings, …). */
 type View = { replay: false; d: Dashboard } | { replay: true; d: ReplayedDashboard };
 
 /**
@@ -336,26 +336,23 @@ function Board(props: { view: View; px: number }): JSX.Element {
           value={formatArea(d().totals.soldArea, locale())}
           progress={progress(d().totals.soldArea, d().target.area, (n) => formatArea(n, locale()))}
         />
-        <LiveKpi live={live()} label={t('dash.soldAmount')} testId="kpi-amount">
-          {(l) => (
-            <Kpi
-              label={t('dash.soldAmount')}
-              value={formatBigMoney(l.totals.soldAmountFen, locale())}
-              testId="kpi-amount"
-              progress={progress(l.totals.soldAmountFen, l.target.amountFen, (n) => formatBigMoney(n, locale()))}
-            />
-          )}
-        </LiveKpi>
+        <Kpi
+          label={t('dash.soldAmount')}
+          value={formatBigMoney(d().totals.soldAmountFen, locale())}
+          testId="kpi-amount"
+          progress={progress(d().totals.soldAmountFen, d().target.amountFen, (n) => formatBigMoney(n, locale()))}
+        />
         <Kpi
           label={t('dash.sellThrough')}
           value={d().totals.released === 0 ? '—' : formatPercent(d().totals.sold / d().totals.released, locale())}
           sub={t('dash.ofReleased', { n: d().totals.released })}
           ratio={d().totals.released === 0 ? null : d().totals.sold / d().totals.released}
         />
-        <LiveKpi live={live()} label={t('dash.deposits')}>
+        <LiveKpi live={live()} label={t('dash.deposits')} testId="kpi-deposits">
           {(l) => (
             <Kpi
               label={t('dash.deposits')}
+              testId="kpi-deposits"
               value={formatBigMoney(l.deposits.totalFen, locale())}
               sub={t('dash.depositPayments', { n: l.deposits.payments })}
             />
