@@ -183,7 +183,8 @@ describe('the live dashboard in the browser', () => {
     expect(await page.locator('[data-testid=replay-clock]').innerText()).toContain('回放');
     await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('0 套');
     expect(await page.locator('[data-testid=kpi-deposits]').innerText()).toContain('回放中不可用');
-    await expect.poll(() => page.locator('.dash__none--replay').count()).toBeGreaterThanOrEqual(4);
+    // Not available: deposits by method and alerts (the rankings are replayed).
+    await expect.poll(() => page.locator('.dash__none--replay').count()).toBe(2);
     const slider = page.locator('[data-testid=replay-slider]');
     await slider.fill(await slider.getAttribute('max').then(String));
     await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('5 套');

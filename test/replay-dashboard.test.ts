@@ -3,7 +3,8 @@
  * Redis: a 推盘, sales by two consultants, a withholding and its end, and a lock run through the
  * server, and a 调价 of a deal; after each step the LIVE dashboard endpoint is read. Then the figures the replay
  * reconstructs at each step's instant (shared/src/replay-dashboard.ts `dashboardAt`, from the replay
- * route and the catalog) must equal the live ones captured then — totals and amounts, sell-through by
+ * route and the catalog) must equal the live ones captured then — totals and amounts, rankings by
+ * consultant and team, sell-through by
  * building, layout and floor band, subscriptions per minute — also at each event's exact time and
  * 1 ms before it, and at "now".
  */
@@ -53,6 +54,8 @@ function replayable(d: Dashboard): Omit<ReplayedDashboard, 'generatedAt'> {
     byLayout: d.byLayout,
     byFloorBand: d.byFloorBand,
     perMinute: d.perMinute,
+    consultants: d.consultants,
+    teams: d.teams,
   };
 }
 
@@ -177,6 +180,13 @@ describe("the dashboard's launch replay", () => {
     expect(sold('sale')).toBe(5);
     const amount = (name: string) => moments.find((m) => m.step === name)!.live.totals.soldAmountFen;
     expect(amount('调价')).not.toBe(amount('sale'));
+    // Both consultants ranked: the replay must rebuild who sold what.
+    expect(
+      moments
+        .at(-1)!
+        .live.consultants.map((c) => c.units)
+        .sort(),
+    ).toEqual([2, 3]);
     const released = (name: string) => moments.find((m) => m.step === name)!.live.totals.released;
     expect(released('推盘')).toBeGreaterThan(released('start'));
     expect(moments.find((m) => m.step === 'withhold')!.live.totals.withheld).toBe(1);
@@ -197,7 +207,7 @@ describe("the dashboard's launch replay", () => {
     let checked = 0;
     for (let i = 1; i < moments.length; i++) {
       const m = moments[i]!;
-      const own = [...record.changes, ...record.prices]
+      const own = [...record.changes, ...record.deals]
         .filter((c) => Date.parse(c.at) > moments[i - 1]!.at && Date.parse(c.at) <= m.at)
         .sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
       const first = own[0];

@@ -15,7 +15,7 @@ const base: ReplayedDashboardBase = {
 };
 const change = (at: string, unitId: string, from: string, to: string, action: string): ReplayChange =>
   ({ eventId: at, at, unitId, from, to, action }) as ReplayChange;
-const record: Pick<Replay, 'initial' | 'changes' | 'initialPrices' | 'prices'> = {
+const record: Pick<Replay, 'initial' | 'changes' | 'initialDeals' | 'deals' | 'consultants' | 'teams'> = {
   initial: { u1: 'AVAILABLE', u2: 'AVAILABLE', u3: 'AVAILABLE' },
   changes: [
     change('2026-11-28T01:30:10.000Z', 'u1', 'AVAILABLE', 'LOCKED', 'unit.lock'),
@@ -23,11 +23,13 @@ const record: Pick<Replay, 'initial' | 'changes' | 'initialPrices' | 'prices'> =
     change('2026-11-28T01:31:05.000Z', 'u2', 'AVAILABLE', 'WITHHELD', 'unit.withhold'),
     change('2026-11-28T01:32:00.000Z', 'u3', 'AVAILABLE', 'SUBSCRIBED', 'unit.change_in'),
   ],
-  initialPrices: {},
-  prices: [
-    { at: '2026-11-28T01:30:20.000Z', unitId: 'u1', price: 90 },
-    { at: '2026-11-28T01:40:00.000Z', unitId: 'u1', price: 85 },
+  initialDeals: {},
+  deals: [
+    { at: '2026-11-28T01:30:20.000Z', unitId: 'u1', price: 90, consultantId: 'c1' },
+    { at: '2026-11-28T01:40:00.000Z', unitId: 'u1', price: 85, consultantId: 'c1' },
   ],
+  consultants: [{ id: 'c1', name: '王顾问', teamId: 't1' }],
+  teams: [{ id: 't1', name: '一组' }],
 };
 
 describe('dashboardAt', () => {
@@ -74,6 +76,9 @@ describe('dashboardAt', () => {
       ['A', 85],
       ['B', 300],
     ]);
+    // Ranked: the deal the record tells (u3's seeded sale has no consultant in the record).
+    expect(d.consultants).toEqual([{ id: 'c1', name: '王顾问', teamId: 't1', units: 1, amountFen: 85 }]);
+    expect(d.teams).toEqual([{ id: 't1', name: '一组', units: 1, amountFen: 85 }]);
   });
 
   it('counts new subscriptions per minute, not a 换房 replacement', () => {

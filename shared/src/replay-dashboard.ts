@@ -1,17 +1,17 @@
 /**
  * The sales dashboard at an instant T of a launch replay (docs/replay.md, docs/dashboard.md): the
  * figures the audit record can tell honestly, shaped by the SAME `shapeDashboard` as the live
- * dashboard (./dashboard.ts) from rows reconstructed at T — the units' statuses and deal prices at
- * T (./replay.ts `replayStateAt`, `replayPricesAt`) grouped with their static facts (the catalog),
- * and the new subscriptions (`unit.confirm`) up to T by minute.
+ * dashboard (./dashboard.ts) from rows reconstructed at T — the units' statuses and deals (price,
+ * consultant) at T (./replay.ts `replayStateAt`, `replayDealsAt`) grouped with their static facts
+ * (the catalog), and the new subscriptions (`unit.confirm`) up to T by minute.
  *
  * What the record does not tell at T is left out of the model, so a screen cannot show a live value
- * under a replay clock: deposits, registrations, the queue, rankings and alerts.
+ * under a replay clock: deposits, registrations, the queue and alerts.
  */
 import type { Dashboard } from './api/dashboard.js';
 import { shapeDashboard, type UnitGroupRow } from './dashboard.js';
 import type { BuildingInfo, CatalogUnit } from './protocol.js';
-import { replayPricesAt, replayStateAt, type Replay } from './replay.js';
+import { replayDealsAt, replayStateAt, type Replay } from './replay.js';
 import { isSold } from './unit-status.js';
 
 /** The audit action of a new subscription (a 换房's replacement is `unit.change_in`: the same sale). */
@@ -20,7 +20,17 @@ export const NEW_SUBSCRIPTION_ACTION = 'unit.confirm';
 /** The dashboard figures a replay reconstructs (everything else is "not available in replay"). */
 export type ReplayedDashboard = Pick<
   Dashboard,
-  'generatedAt' | 'project' | 'timeZone' | 'target' | 'totals' | 'byBuilding' | 'byLayout' | 'byFloorBand' | 'perMinute'
+  | 'generatedAt'
+  | 'project'
+  | 'timeZone'
+  | 'target'
+  | 'totals'
+  | 'byBuilding'
+  | 'byLayout'
+  | 'byFloorBand'
+  | 'perMinute'
+  | 'consultants'
+  | 'teams'
 >;
 
 /** What does not change over a replay: the project, its target, its buildings and units' facts. */
@@ -37,18 +47,24 @@ export interface ReplayedDashboardBase {
 
 /**
  * The dashboard at `at` (epoch ms) from a replay's record. A sold unit's amount is its last deal
- * price at T, its list price where the record sets none (as the live dashboard: a seeded sale). The
+ * price at T, its list price where the record sets none (as the live dashboard: a seeded sale); the
+ * rankings count the sold units' deals by consultant (a seeded deal is not ranked). The
  * subscriptions per minute count the
  * window's `unit.confirm` changes: a window that starts at the project-local midnight of its first
  * day holds every subscription of T's day (the day the live chart shows).
  */
 export function dashboardAt(
   base: ReplayedDashboardBase,
-  replay: Pick<Replay, 'initial' | 'changes' | 'initialPrices' | 'prices'>,
+  replay: Pick<Replay, 'initial' | 'changes' | 'initialDeals' | 'deals' | 'consultants' | 'teams'>,
   at: number,
 ): ReplayedDashboard {
   const statuses = replayStateAt(replay, at);
-  const prices = replayPricesAt(replay, at);
+  const deals = replayDealsAt(replay, at);
+  const staff = new Map(replay.consultants.map((c) => [c.id, c]));
+  const ranked = new Map<
+    string,
+    { id: string; name: string; teamId: string | null; units: number; amountFen: number }
+  >();
   const groups = new Map<string, UnitGroupRow>();
   for (const u of base.units) {
     const replayed = statuses[u.id];
@@ -73,7 +89,16 @@ export function dashboardAt(
     }
     g.units += 1;
     g.areaCenti += Math.round(u.grossArea * 100);
-    if (isSold(status)) g.amountFen += prices[u.id] ?? u.listPrice;
+    if (!isSold(status)) continue;
+    const deal = deals[u.id];
+    g.amountFen += deal?.price ?? u.listPrice;
+    // The ranking counts the live deals the record tells, by their consultant.
+    const consultant = deal?.consultantId ? staff.get(deal.consultantId) : undefined;
+    if (!deal || !consultant) continue;
+    const row = ranked.get(consultant.id) ?? { ...consultant, units: 0, amountFen: 0 };
+    row.units += 1;
+    row.amountFen += deal.price;
+    ranked.set(consultant.id, row);
   }
   const minutes = new Map<number, number>();
   for (const c of replay.changes) {
@@ -91,8 +116,8 @@ export function dashboardAt(
     buildings: base.buildings,
     units: [...groups.values()],
     minutes: [...minutes].map(([t, count]) => ({ at: new Date(t), count })),
-    consultants: [],
-    teams: [],
+    consultants: [...ranked.values()],
+    teams: replay.teams,
     deposits: [],
     depositPayments: 0,
     activeRegistrations: 0,
@@ -111,5 +136,7 @@ export function dashboardAt(
     byLayout: d.byLayout,
     byFloorBand: d.byFloorBand,
     perMinute: d.perMinute,
+    consultants: d.consultants,
+    teams: d.teams,
   };
 }

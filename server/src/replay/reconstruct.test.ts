@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replayPricesAt, replayStateAt } from '@kaipan/shared';
-import { dealPricesOf, replayWindow, stateFromRecord, statusChangesOf, type StatusEventRow } from './reconstruct.js';
+import { replayDealsAt, replayStateAt } from '@kaipan/shared';
+import { dealsOf, replayWindow, stateFromRecord, statusChangesOf, type StatusEventRow } from './reconstruct.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 1, 0, s));
 const row = (
@@ -73,7 +73,7 @@ describe('replay reconstruction', () => {
       expect(replayStateAt(window, at(sec).getTime())).toEqual(stateFromRecord(UNITS, changes, at(sec).getTime()));
   });
 
-  it('deal prices: set by a confirmation or a 换房 replacement, changed by a 调价 of that deal', () => {
+  it("deals: set by a confirmation or a 换房 replacement, repriced by a 调价, with the subscription's consultant", () => {
     const rows = [
       ...ROWS,
       row(
@@ -87,15 +87,19 @@ describe('replay reconstruction', () => {
       row(7, 60, 'subscription.price_change', 's4', { price: 400 }, { price: 380 }),
       row(8, 70, 'subscription.price_change', 'seeded', { price: 1 }, { price: 2 }),
     ];
-    const prices = dealPricesOf(rows);
-    expect(prices.map((p) => [p.unitId, p.price])).toEqual([
-      ['u1', 100],
-      ['u4', 400],
-      ['u4', 380],
+    const subscriptions = new Map([['s4', { id: 's4', unitId: 'u4', consultantId: 'c2' }]]);
+    const deals = dealsOf(rows, subscriptions);
+    expect(deals.map((d) => [d.unitId, d.price, d.consultantId])).toEqual([
+      ['u1', 100, null],
+      ['u4', 400, 'c2'],
+      ['u4', 380, 'c2'],
     ]);
-    const window = replayWindow(UNITS, statusChangesOf(rows, CODES), prices, at(55).getTime(), at(99).getTime());
-    expect(window.initialPrices).toEqual({ u1: 100, u4: 400 });
-    expect(replayPricesAt(window, at(59).getTime())).toEqual({ u1: 100, u4: 400 });
-    expect(replayPricesAt(window, at(60).getTime())).toEqual({ u1: 100, u4: 380 });
+    const window = replayWindow(UNITS, statusChangesOf(rows, CODES), deals, at(55).getTime(), at(99).getTime());
+    expect(window.initialDeals).toEqual({
+      u1: { price: 100, consultantId: null },
+      u4: { price: 400, consultantId: 'c2' },
+    });
+    expect(replayDealsAt(window, at(59).getTime()).u4).toEqual({ price: 400, consultantId: 'c2' });
+    expect(replayDealsAt(window, at(60).getTime()).u4).toEqual({ price: 380, consultantId: 'c2' });
   });
 });

@@ -7,7 +7,7 @@
  * events in sales-service.ts and lock-sweeper.ts, kaipan_confirm.sql), and a 推盘 writes one
  * `batch.release` naming its units by code.
  */
-import { UNIT_STATUSES, type ReplayChange, type ReplayPrice, type UnitStatus } from '@kaipan/shared';
+import { UNIT_STATUSES, type ReplayChange, type ReplayDeal, type UnitStatus } from '@kaipan/shared';
 
 /** The audit actions that change a unit's status, as their events are written. */
 export const UNIT_STATUS_ACTIONS = [
@@ -79,25 +79,31 @@ export function statusChangesOf(
   return out;
 }
 
+/** A subscription's unit and consultant (neither ever changes: a 换房 makes a new subscription). */
+export interface DealRow {
+  id: string;
+  unitId: string;
+  consultantId: string;
+}
+
 /**
- * The deal prices the events set, in the events' order (give them oldest first): a confirmation's or
- * 换房 replacement's `after.price`, and a 调价's, resolved to its unit through the subscription those
- * named. A 调价 of a deal the record did not create (seeded) is skipped rather than guessed.
+ * The deals the events set, in the events' order (give them oldest first): a confirmation's or 换房
+ * replacement's `after.price`, and a 调价's, each with its unit and consultant from the subscription
+ * it names (`subscriptions`). A 调价 of a subscription not found is skipped rather than guessed.
  */
-export function dealPricesOf(rows: readonly StatusEventRow[]): ReplayPrice[] {
-  const unitOfDeal = new Map<string, string>();
-  const out: ReplayPrice[] = [];
+export function dealsOf(rows: readonly StatusEventRow[], subscriptions: ReadonlyMap<string, DealRow>): ReplayDeal[] {
+  const out: ReplayDeal[] = [];
   for (const row of rows) {
     const after = row.after as { price?: unknown; subscriptionId?: unknown } | null;
     const price = after?.price;
     if (typeof price !== 'number' || !Number.isSafeInteger(price)) continue;
     const at = row.createdAt.toISOString();
     if (row.entity === 'unit' && DEAL_ACTIONS.has(row.action)) {
-      if (typeof after?.subscriptionId === 'string') unitOfDeal.set(after.subscriptionId, row.entityId);
-      out.push({ at, unitId: row.entityId, price });
+      const deal = typeof after?.subscriptionId === 'string' ? subscriptions.get(after.subscriptionId) : undefined;
+      out.push({ at, unitId: row.entityId, price, consultantId: deal?.consultantId ?? null });
     } else if (row.entity === 'subscription' && row.action === PRICE_CHANGE_ACTION) {
-      const unitId = unitOfDeal.get(row.entityId);
-      if (unitId) out.push({ at, unitId, price });
+      const deal = subscriptions.get(row.entityId);
+      if (deal) out.push({ at, unitId: deal.unitId, price, consultantId: deal.consultantId });
     }
   }
   return out;
@@ -125,29 +131,31 @@ export function stateFromRecord(
 }
 
 /**
- * The replay of a window: the state and the deal prices at `from`, and the changes and prices in
- * (from, to], oldest first.
+ * The replay of a window: the state and the deals at `from`, and the changes and deals in (from, to],
+ * oldest first.
  */
 export function replayWindow(
   units: readonly { id: string; status: UnitStatus }[],
   changes: readonly ReplayChange[],
-  prices: readonly ReplayPrice[],
+  deals: readonly ReplayDeal[],
   from: number,
   to: number,
 ): {
   initial: Record<string, UnitStatus>;
   changes: ReplayChange[];
-  initialPrices: Record<string, number>;
-  prices: ReplayPrice[];
+  initialDeals: Record<string, Pick<ReplayDeal, 'price' | 'consultantId'>>;
+  deals: ReplayDeal[];
 } {
   const known = new Set(units.map((u) => u.id));
   const inWindow = (at: string) => Date.parse(at) > from && Date.parse(at) <= to;
-  const initialPrices: Record<string, number> = {};
-  for (const p of prices) if (known.has(p.unitId) && Date.parse(p.at) <= from) initialPrices[p.unitId] = p.price;
+  const initialDeals: Record<string, Pick<ReplayDeal, 'price' | 'consultantId'>> = {};
+  for (const d of deals)
+    if (known.has(d.unitId) && Date.parse(d.at) <= from)
+      initialDeals[d.unitId] = { price: d.price, consultantId: d.consultantId };
   return {
     initial: stateFromRecord(units, changes, from),
     changes: changes.filter((c) => known.has(c.unitId) && inWindow(c.at)),
-    initialPrices,
-    prices: prices.filter((p) => known.has(p.unitId) && inWindow(p.at)),
+    initialDeals,
+    deals: deals.filter((d) => known.has(d.unitId) && inWindow(d.at)),
   };
 }

@@ -19,7 +19,7 @@ export const replayApi = {
     method: 'GET',
     path: '/api/projects/:projectId/replay',
     summary:
-      "Launch replay: every unit's status and deal price at `from`, then every status change and deal price set until `to` (default now), oldest first, from the audit record. Staff only (no buyer).",
+      "Launch replay: every unit's status and deal (price, consultant) at `from`, then every status change and deal set until `to` (default now), oldest first, from the audit record; the deals' consultants and the teams. Staff only (no buyer).",
     access: 'replay',
     params: projectRefSchema,
     query: replayQuerySchema,

@@ -291,7 +291,7 @@ function LiveDashboard(props: {
   );
 }
 
-/** What the page shows: the live figures, or those of a replay (no deposits, queue, rankings, …). */
+/** What the page shows: the live figures, or those of a replay (no deposits, queue, alerts, …). */
 type View = { replay: false; d: Dashboard } | { replay: true; d: ReplayedDashboard };
 
 /**
@@ -314,8 +314,7 @@ function Board(props: { view: View; px: number }): JSX.Element {
     },
   }));
   const noSales = () => !props.view.replay && d().totals.sold === 0;
-  const teams = (l: Dashboard) =>
-    l.teams.map((team) => ({ ...team, name: team.id === null ? t('dash.noTeam') : team.name }));
+  const teams = () => d().teams.map((team) => ({ ...team, name: team.id === null ? t('dash.noTeam') : team.name }));
 
   return (
     <main class="dash__main">
@@ -388,16 +387,8 @@ function Board(props: { view: View; px: number }): JSX.Element {
         >
           <EChart option={perMinuteOption(d(), text())} label={t('dash.perMinute')} />
         </Panel>
-        <Panel
-          class="dash__p--consultants"
-          title={t('dash.byConsultant')}
-          unavailable={!live()}
-          empty={live()?.consultants.length === 0}
-        >
-          <EChart
-            option={rankingOption(live()?.consultants ?? [], text(), TOP_CONSULTANTS)}
-            label={t('dash.byConsultant')}
-          />
+        <Panel class="dash__p--consultants" title={t('dash.byConsultant')} empty={d().consultants.length === 0}>
+          <EChart option={rankingOption(d().consultants, text(), TOP_CONSULTANTS)} label={t('dash.byConsultant')} />
         </Panel>
         <Panel class="dash__p--alerts" title={t('dash.alerts')} count={live()?.alerts.length} unavailable={!live()}>
           <Show when={(live()?.alerts.length ?? 0) > 0} fallback={<p class="dash__none">{t('dash.noAlerts')}</p>}>
@@ -428,8 +419,8 @@ function Board(props: { view: View; px: number }): JSX.Element {
             {(l) => <EChart option={depositsOption(l(), text())} label={t('dash.depositsByMethod')} />}
           </Show>
         </Panel>
-        <Panel class="dash__p--teams" title={t('dash.byTeam')} unavailable={!live()} empty={live()?.teams.length === 0}>
-          <Show when={live()}>{(l) => <TeamList teams={teams(l())} />}</Show>
+        <Panel class="dash__p--teams" title={t('dash.byTeam')} empty={d().teams.length === 0}>
+          <TeamList teams={teams()} />
         </Panel>
       </section>
     </main>
