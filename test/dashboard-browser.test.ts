@@ -8,8 +8,12 @@
  *
  * Alerts and deposits show after a cashier's payment, repeated lock expiries and overdue deposits.
  *
+ * A manager opens the launch replay: the violet 回放 frame, the figures at the slider's instant, "not
+ * available in replay" where the record cannot tell, back to live.
+ *
  * Screenshots (git-ignored) only with DASHBOARD_SHOTS=1: artifacts/screenshots/dashboard-*.png —
- * empty, then live at the three sizes in Chinese, and 1920×1080 in English.
+ * empty, then live at the three sizes in Chinese, 1920×1080 in English, and the replay at 1366×768
+ * and 1920×1080 in both languages.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +174,50 @@ describe('the live dashboard in the browser', () => {
     await shoot(page, 'live-en-1920');
     await page.locator('.dash__lang').click();
     await page.setViewportSize(SIZES[0]);
+
+    // The launch replay (a manager): the violet 回放 frame, the figures at the slider's instant — none
+    // sold at the window's start, all five at its end — what the record cannot tell says so, and
+    // "back to live" returns to the live figures.
+    await page.locator('[data-testid=replay-open]').click();
+    await page.locator('.dash--replay [data-testid=replay-slider]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid=replay-clock]').innerText()).toContain('回放');
+    await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('0 套');
+    expect(await page.locator('[data-testid=kpi-deposits]').innerText()).toContain('回放中不可用');
+    // Not available: deposits by method and alerts (the rankings are replayed).
+    await expect.poll(() => page.locator('.dash__none--replay').count()).toBe(2);
+    const slider = page.locator('[data-testid=replay-slider]');
+    await slider.fill(await slider.getAttribute('max').then(String));
+    await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('5 套');
+    // The amount is replayed too (deal prices from the record): at the end it is the live one.
+    const amountText = () => page.locator('[data-testid=kpi-amount] .dash__kpi-value').innerText();
+    await page.locator('[data-testid=replay-close]').click();
+    const liveAmount = await amountText();
+    await page.locator('[data-testid=replay-open]').click();
+    await slider.waitFor({ timeout: 15_000 });
+    await slider.fill(await slider.getAttribute('max').then(String));
+    await expect.poll(amountText, { timeout: 15_000 }).toBe(liveAmount);
+    for (const [lang, size] of [
+      ['zh', SIZES[0]],
+      ['zh', SIZES[1]],
+      ['en', SIZES[1]],
+      ['en', SIZES[0]],
+    ] as const) {
+      if (lang === 'en' && (await soldText(page)).endsWith('套')) await page.locator('.dash__lang').click();
+      await page.setViewportSize(size);
+      await page.waitForTimeout(700);
+      const fit = await page.evaluate(() => ({
+        w: document.documentElement.scrollWidth,
+        h: document.documentElement.scrollHeight,
+      }));
+      expect(fit.w).toBeLessThanOrEqual(size.width);
+      expect(fit.h).toBeLessThanOrEqual(size.height);
+      await shoot(page, `replay-${lang}-${size.width}`);
+    }
+    await page.locator('.dash__lang').click();
+    await page.locator('[data-testid=replay-close]').click();
+    await page.locator('.dash--replay').waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => soldText(page), { timeout: 15_000 }).toBe('5 套');
+    await page.locator('[data-testid=replay-clock]').waitFor({ state: 'detached', timeout: 5_000 });
 
     // Offline: the figures dim and the banner says since when; back online, they refresh.
     await context.setOffline(true);

@@ -45,3 +45,5 @@ export * from './labels.js';
 export * from './api/index.js';
 export * from './board-layout.js';
 export * from './replay.js';
+export * from './dashboard.js';
+export * from './replay-dashboard.js';

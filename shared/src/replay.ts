@@ -1,8 +1,9 @@
 /**
  * Launch replay 开盘回放 (docs/replay.md): the board replays the morning from the record. The server
  * answers the state of every unit at `from` and the ordered status changes until `to`
- * (GET /api/projects/:projectId/replay); this module is the rule both sides apply — a unit's
- * status at instant T is that after the last change at or before T.
+ * (GET /api/projects/:projectId/replay), and the deals (price, consultant) the record sets; this
+ * module is the rule both sides apply — a unit's status (and deal) at instant T is that after the last
+ * change at or before T.
  */
 import { z } from 'zod';
 import { UNIT_STATUSES, type UnitStatus } from './unit-status.js';
@@ -21,6 +22,20 @@ export const replayChangeSchema = z.object({
 });
 export type ReplayChange = z.infer<typeof replayChangeSchema>;
 
+/** A unit's deal as the record sets it: by its confirmation or 换房 replacement, or a 调价 of the deal. */
+export const replayDealSchema = z.object({
+  at: z.string(),
+  unitId: z.string(),
+  /** The deal price from then on, fen. */
+  price: z.number().int(),
+  /** The deal's consultant (null: the record does not tell). */
+  consultantId: z.string().nullable(),
+});
+export type ReplayDeal = z.infer<typeof replayDealSchema>;
+
+/** A unit's deal at an instant: its price and consultant. */
+export type ReplayDealState = Pick<ReplayDeal, 'price' | 'consultantId'>;
+
 export const replaySchema = z.object({
   /** The window replayed (ISO, UTC). */
   from: z.string(),
@@ -31,6 +46,13 @@ export const replaySchema = z.object({
   initial: z.record(z.string(), z.enum(UNIT_STATUSES)),
   /** Changes after `from` up to and including `to`, oldest first. */
   changes: z.array(replayChangeSchema),
+  /** Each unit's last deal at `from`, where the record sets one. */
+  initialDeals: z.record(z.string(), replayDealSchema.pick({ price: true, consultantId: true })),
+  /** Deals set after `from` up to and including `to`, oldest first. */
+  deals: z.array(replayDealSchema),
+  /** The deals' consultants (staff names; a deal's team is its consultant's in this project) and the teams. */
+  consultants: z.array(z.object({ id: z.string(), name: z.string(), teamId: z.string().nullable() })),
+  teams: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 export type Replay = z.infer<typeof replaySchema>;
 
@@ -63,6 +85,24 @@ export function replayStateAt(replay: Pick<Replay, 'initial' | 'changes'>, at: n
     state[c.unitId] = c.to;
   }
   return state;
+}
+
+/**
+ * Each unit's last deal at `at`: that of its latest confirmation, 换房 replacement or 调价 at or before
+ * `at`. Only a sold unit's deal counts (a cancelled deal stays here until the unit sells again, but
+ * the unit is no longer sold).
+ */
+export function replayDealsAt(
+  replay: Pick<Replay, 'initialDeals' | 'deals'>,
+  at: number,
+): Record<string, ReplayDealState> {
+  const deals: Record<string, ReplayDealState> = { ...replay.initialDeals };
+  const n = changesUntil(replay.deals, at);
+  for (let i = 0; i < n; i++) {
+    const d = replay.deals[i]!;
+    deals[d.unitId] = { price: d.price, consultantId: d.consultantId };
+  }
+  return deals;
 }
 
 /** The replay speeds offered (× real time). */

@@ -20,6 +20,8 @@ export const dashboardMessages = {
   'dash.retry': ['重试', 'Retry'],
   'dash.noSales': ['尚无成交：开盘后数据将实时出现在这里', 'No sales yet: the figures appear here live as units sell'],
   'dash.noData': ['暂无数据', 'Nothing yet'],
+  'dash.notInReplay': ['回放中不可用', 'Not available in replay'],
+  'dash.replayLoadError': ['回放数据加载失败', 'The replay could not be loaded'],
   // KPI cards
   'dash.soldUnits': ['已售套数', 'Units sold'],
   'dash.soldArea': ['已售面积', 'Area sold'],

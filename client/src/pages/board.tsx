@@ -26,7 +26,6 @@ import { createStore } from 'solid-js/store';
 import { A } from '@solidjs/router';
 import QRCode from 'qrcode';
 import {
-  REPLAY_SPEEDS,
   STATUS_COLORS,
   STATUS_ORDER,
   computeStats,
@@ -34,9 +33,7 @@ import {
   formatClock,
   formatPercent,
   formatYuan,
-  formatZonedDateTime,
   lotteryPaths,
-  wallClock,
   type DealInfo,
   type QueueCategoryState,
   type QueueState,
@@ -51,9 +48,10 @@ import { describeError, statusLabelIn, t, tIn, type MessageKey, type MessagePara
 import { createBoardLottery, type BoardLottery } from '../stores/board-lottery';
 import { createCatalog } from '../stores/catalog';
 import { createQueueStore, hasQueueActivity } from '../stores/queue';
-import { createReplay, REPLAY_WINDOWS_H, type ReplayStore } from '../stores/replay';
+import { createReplay, type ReplayStore } from '../stores/replay';
 import { createUnitsStore, type ConnectionState } from '../stores/units';
 import { BrandMark } from '../components/app-header';
+import { ReplayBar, ReplayClock, clockIn } from '../components/replay-controls';
 import { UnitTimelineDrawer } from '../components/unit-timeline';
 import { Spinner } from '../components/ui';
 import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
@@ -96,12 +94,6 @@ export type BoardAccess =
       onRevoked: () => void;
     }
   | { kind: 'manager'; token: string };
-
-/** "09:30:05" in the project's zone. */
-function clockIn(at: number, timeZone: string): string {
-  const w = wallClock(at, timeZone);
-  return `${w.hour}:${w.minute}:${w.second}`;
-}
 
 export default function BoardPage(props: { projectId: string; access: BoardAccess }): JSX.Element {
   const access = props.access;
@@ -291,7 +283,15 @@ export default function BoardPage(props: { projectId: string; access: BoardAcces
             </div>
           }
         >
-          {(r) => <ReplayClock replay={r()} timeZone={tz()} />}
+          {(r) => (
+            <div class="board__status">
+              <ReplayClock
+                replay={r()}
+                timeZone={tz()}
+                classes={{ clock: 'board__clock board__clock--replay', time: 'board__time', date: 'board__date' }}
+              />
+            </div>
+          )}
         </Show>
       </header>
       <Show when={replaying()}>
@@ -459,101 +459,6 @@ export default function BoardPage(props: { projectId: string; access: BoardAcces
           canPrint
         />
       </Show>
-    </div>
-  );
-}
-
-/** The replay clock in the header, in place of the live clock: labelled so nobody takes it for live. */
-function ReplayClock(props: { replay: ReplayStore; timeZone: string }): JSX.Element {
-  return (
-    <div class="board__status">
-      <div class="board__clock board__clock--replay" role="timer">
-        <span class="board__time">{clockIn(props.replay.cursor() || Date.now(), props.timeZone)}</span>
-        <span class="board__date">
-          <span class="replay-tag">
-            <Bi k="replay.tag" />
-          </span>{' '}
-          {formatZonedDateTime(props.replay.cursor() || Date.now(), props.timeZone).slice(0, 10)}
-        </span>
-      </div>
-    </div>
-  );
-}
-
-/** Play/pause, speeds, the slider and the window: the replay's controls (managers at the board). */
-function ReplayBar(props: { replay: ReplayStore; timeZone: string; onClose: () => void }): JSX.Element {
-  const r = props.replay;
-  return (
-    <div class="replay-bar" role="region" aria-label={t('replay.open')}>
-      <span class="replay-bar__tag" aria-hidden="true">
-        <Bi k="replay.tag" />
-      </span>
-      <Switch>
-        <Match when={r.data.error() && !r.data.value()}>
-          <span class="replay-bar__error" role="alert">
-            {describeError(r.data.error())}
-          </span>
-          <button type="button" class="replay-bar__btn" onClick={() => void r.data.refetch()}>
-            {t('common.retry')}
-          </button>
-        </Match>
-        <Match when={!r.range()}>
-          <Spinner />
-          <span>{t('common.loading')}</span>
-        </Match>
-        <Match when={r.range()}>
-          {(range) => (
-            <>
-              <button
-                type="button"
-                class="replay-bar__btn replay-bar__play"
-                onClick={() => r.toggle()}
-                aria-pressed={r.playing()}
-                data-testid="replay-play"
-              >
-                {r.playing() ? t('replay.pause') : t('replay.play')}
-              </button>
-              <span class="replay-bar__speeds" role="group" aria-label={t('replay.speed')}>
-                <For each={REPLAY_SPEEDS}>
-                  {(s) => (
-                    <button
-                      type="button"
-                      class="replay-bar__btn replay-bar__speed"
-                      aria-pressed={r.speed() === s}
-                      onClick={() => r.setSpeed(s)}
-                    >
-                      {s}×
-                    </button>
-                  )}
-                </For>
-              </span>
-              <span class="replay-bar__edge">{clockIn(range().start, props.timeZone).slice(0, 5)}</span>
-              <input
-                class="replay-bar__slider"
-                type="range"
-                min={range().start}
-                max={range().to}
-                step={1000}
-                value={r.cursor()}
-                onInput={(e) => r.seek(Number(e.currentTarget.value))}
-                aria-label={t('replay.slider')}
-                aria-valuetext={formatZonedDateTime(r.cursor(), props.timeZone, { seconds: true })}
-                data-testid="replay-slider"
-              />
-              <span class="replay-bar__edge">{clockIn(range().to, props.timeZone).slice(0, 5)}</span>
-              <label class="replay-bar__window">
-                <span>{t('replay.window')}</span>
-                <select value={r.hours()} onChange={(e) => r.setHours(Number(e.currentTarget.value))}>
-                  <For each={REPLAY_WINDOWS_H}>{(h) => <option value={h}>{t('replay.hours', { n: h })}</option>}</For>
-                </select>
-              </label>
-            </>
-          )}
-        </Match>
-      </Switch>
-      <button type="button" class="replay-bar__btn replay-bar__live" onClick={() => props.onClose()}>
-        {t('replay.backToLive')}
-      </button>
     </div>
   );
 }

@@ -16,12 +16,20 @@ const LEAD_IN_MS = 30_000;
 /** Windows offered, hours back from now. */
 export const REPLAY_WINDOWS_H = [3, 6, 12, 24, 72] as const;
 
-/** `active`: the record is loaded only while the replay is open. */
-export function createReplay(projectId: string, client: Api, active: () => boolean) {
+/**
+ * `active`: the record is loaded only while the replay is open. `windowStart`: where a window of
+ * `hours` back from now starts (epoch ms); by default exactly that far back.
+ */
+export function createReplay(
+  projectId: string,
+  client: Api,
+  active: () => boolean,
+  windowStart: (hours: number) => number = (h) => Date.now() - h * 3600_000,
+) {
   const [hours, setHours] = createSignal<number>(12);
   const data = createLoad(
     () => (active() ? hours() : null),
-    (h) => client.replay(projectId, new Date(Date.now() - h * 3600_000).toISOString()),
+    (h) => client.replay(projectId, new Date(windowStart(h)).toISOString()),
   );
   const [cursor, setCursor] = createSignal(0);
   const [playing, setPlaying] = createSignal(false);

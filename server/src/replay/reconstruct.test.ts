@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { replayStateAt } from '@kaipan/shared';
-import { replayWindow, stateFromRecord, statusChangesOf, type StatusEventRow } from './reconstruct.js';
+import { replayDealsAt, replayStateAt } from '@kaipan/shared';
+import { dealsOf, replayWindow, stateFromRecord, statusChangesOf, type StatusEventRow } from './reconstruct.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 1, 0, s));
 const row = (
@@ -13,7 +13,7 @@ const row = (
 ): StatusEventRow => ({
   id: BigInt(id),
   action,
-  entity: action.startsWith('batch.') ? 'batch' : 'unit',
+  entity: action.split('.')[0]!,
   entityId,
   before,
   after,
@@ -67,9 +67,39 @@ describe('replay reconstruction', () => {
   it('a window plays forward to the same states the record gives at every instant', () => {
     const changes = statusChangesOf(ROWS, CODES);
     const from = at(5).getTime();
-    const window = replayWindow(UNITS, changes, from, at(35).getTime());
+    const window = replayWindow(UNITS, changes, [], from, at(35).getTime());
     expect(window.changes.map((c) => c.eventId)).toEqual(['2', '3', '4']);
     for (const sec of [5, 9, 10, 15, 20, 30, 35])
       expect(replayStateAt(window, at(sec).getTime())).toEqual(stateFromRecord(UNITS, changes, at(sec).getTime()));
+  });
+
+  it("deals: set by a confirmation or a 换房 replacement, repriced by a 调价, with the subscription's consultant", () => {
+    const rows = [
+      ...ROWS,
+      row(
+        6,
+        50,
+        'unit.change_in',
+        'u4',
+        { status: 'AVAILABLE' },
+        { status: 'SUBSCRIBED', subscriptionId: 's4', price: 400 },
+      ),
+      row(7, 60, 'subscription.price_change', 's4', { price: 400 }, { price: 380 }),
+      row(8, 70, 'subscription.price_change', 'seeded', { price: 1 }, { price: 2 }),
+    ];
+    const subscriptions = new Map([['s4', { id: 's4', unitId: 'u4', consultantId: 'c2' }]]);
+    const deals = dealsOf(rows, subscriptions);
+    expect(deals.map((d) => [d.unitId, d.price, d.consultantId])).toEqual([
+      ['u1', 100, null],
+      ['u4', 400, 'c2'],
+      ['u4', 380, 'c2'],
+    ]);
+    const window = replayWindow(UNITS, statusChangesOf(rows, CODES), deals, at(55).getTime(), at(99).getTime());
+    expect(window.initialDeals).toEqual({
+      u1: { price: 100, consultantId: null },
+      u4: { price: 400, consultantId: 'c2' },
+    });
+    expect(replayDealsAt(window, at(59).getTime()).u4).toEqual({ price: 400, consultantId: 'c2' });
+    expect(replayDealsAt(window, at(60).getTime()).u4).toEqual({ price: 380, consultantId: 'c2' });
   });
 });

@@ -7,7 +7,7 @@
  * events in sales-service.ts and lock-sweeper.ts, kaipan_confirm.sql), and a 推盘 writes one
  * `batch.release` naming its units by code.
  */
-import { UNIT_STATUSES, type ReplayChange, type UnitStatus } from '@kaipan/shared';
+import { UNIT_STATUSES, type ReplayChange, type ReplayDeal, type UnitStatus } from '@kaipan/shared';
 
 /** The audit actions that change a unit's status, as their events are written. */
 export const UNIT_STATUS_ACTIONS = [
@@ -25,6 +25,10 @@ export const UNIT_STATUS_ACTIONS = [
 ] as const;
 /** A batch released 推盘: its units went from NOT_RELEASED to AVAILABLE. */
 export const BATCH_RELEASE_ACTION = 'batch.release';
+/** The actions that set a deal's price: a confirmation, a 换房 replacement (both name the subscription). */
+const DEAL_ACTIONS = new Set(['unit.confirm', 'unit.change_in']);
+/** A 调价 of a deal: written on the subscription (execute-price-change.ts), not on the unit. */
+export const PRICE_CHANGE_ACTION = 'subscription.price_change';
 
 /** The columns of an audit event the replay reads. */
 export interface StatusEventRow {
@@ -75,6 +79,36 @@ export function statusChangesOf(
   return out;
 }
 
+/** A subscription's unit and consultant (neither ever changes: a 换房 makes a new subscription). */
+export interface DealRow {
+  id: string;
+  unitId: string;
+  consultantId: string;
+}
+
+/**
+ * The deals the events set, in the events' order (give them oldest first): a confirmation's or 换房
+ * replacement's `after.price`, and a 调价's, each with its unit and consultant from the subscription
+ * it names (`subscriptions`). A 调价 of a subscription not found is skipped rather than guessed.
+ */
+export function dealsOf(rows: readonly StatusEventRow[], subscriptions: ReadonlyMap<string, DealRow>): ReplayDeal[] {
+  const out: ReplayDeal[] = [];
+  for (const row of rows) {
+    const after = row.after as { price?: unknown; subscriptionId?: unknown } | null;
+    const price = after?.price;
+    if (typeof price !== 'number' || !Number.isSafeInteger(price)) continue;
+    const at = row.createdAt.toISOString();
+    if (row.entity === 'unit' && DEAL_ACTIONS.has(row.action)) {
+      const deal = typeof after?.subscriptionId === 'string' ? subscriptions.get(after.subscriptionId) : undefined;
+      out.push({ at, unitId: row.entityId, price, consultantId: deal?.consultantId ?? null });
+    } else if (row.entity === 'subscription' && row.action === PRICE_CHANGE_ACTION) {
+      const deal = subscriptions.get(row.entityId);
+      if (deal) out.push({ at, unitId: deal.unitId, price, consultantId: deal.consultantId });
+    }
+  }
+  return out;
+}
+
 /**
  * Every unit's status at instant `at` (epoch ms) from the record: the status after the unit's last
  * change at or before `at`; before its first change, the status that change started from; a unit
@@ -96,16 +130,32 @@ export function stateFromRecord(
   return state;
 }
 
-/** The replay of a window: the state at `from` and the changes in (from, to], oldest first. */
+/**
+ * The replay of a window: the state and the deals at `from`, and the changes and deals in (from, to],
+ * oldest first.
+ */
 export function replayWindow(
   units: readonly { id: string; status: UnitStatus }[],
   changes: readonly ReplayChange[],
+  deals: readonly ReplayDeal[],
   from: number,
   to: number,
-): { initial: Record<string, UnitStatus>; changes: ReplayChange[] } {
+): {
+  initial: Record<string, UnitStatus>;
+  changes: ReplayChange[];
+  initialDeals: Record<string, Pick<ReplayDeal, 'price' | 'consultantId'>>;
+  deals: ReplayDeal[];
+} {
   const known = new Set(units.map((u) => u.id));
+  const inWindow = (at: string) => Date.parse(at) > from && Date.parse(at) <= to;
+  const initialDeals: Record<string, Pick<ReplayDeal, 'price' | 'consultantId'>> = {};
+  for (const d of deals)
+    if (known.has(d.unitId) && Date.parse(d.at) <= from)
+      initialDeals[d.unitId] = { price: d.price, consultantId: d.consultantId };
   return {
     initial: stateFromRecord(units, changes, from),
-    changes: changes.filter((c) => known.has(c.unitId) && Date.parse(c.at) > from && Date.parse(c.at) <= to),
+    changes: changes.filter((c) => known.has(c.unitId) && inWindow(c.at)),
+    initialDeals,
+    deals: deals.filter((d) => known.has(d.unitId) && inWindow(d.at)),
   };
 }

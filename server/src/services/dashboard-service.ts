@@ -1,18 +1,21 @@
 /**
  * The live sales dashboard (docs/dashboard.md): a handful of aggregate queries, read in ONE
  * repeatable-read snapshot (a sale committed halfway through a read is either in every figure or in
- * none), shaped by domain/dashboard.ts. Never on the lock/confirm path: screens ask for it, debounced.
+ * none), shaped by shared/src/dashboard.ts. Never on the lock/confirm path: screens ask for it, debounced.
  * And the project's sales target it is measured against (managers set it; audited).
  */
-import { AppError, type Dashboard, type SalesTarget, type UnitStatus } from '@kaipan/shared';
-import type { Db, Tx } from '../infra/db.js';
-import { isAllowedIn, type Principal } from '../domain/principal.js';
 import {
+  AppError,
   LOCK_EXPIRY_WINDOW_MINUTES,
   MAX_APPROVAL_ALERTS,
   shapeDashboard,
+  type Dashboard,
   type DashboardRows,
-} from '../domain/dashboard.js';
+  type SalesTarget,
+  type UnitStatus,
+} from '@kaipan/shared';
+import type { Db, Tx } from '../infra/db.js';
+import { isAllowedIn, type Principal } from '../domain/principal.js';
 import { toAuditRow } from './audit.js';
 import { lockEditableProject } from './editable-project.js';
 import type { ProjectDirectory } from './project-directory.js';

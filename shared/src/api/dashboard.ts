@@ -78,6 +78,7 @@ export const dashboardSchema = z.object({
     units: count,
     /** Units ever released for sale (all but NOT_RELEASED). */
     released: count,
+    /** AVAILABLE units; a locked unit counts (PostgreSQL holds it as AVAILABLE, its lock lives in Redis). */
     available: count,
     withheld: count,
     /** Sold = SUBSCRIBED + CONTRACTED. */

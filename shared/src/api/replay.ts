@@ -1,4 +1,4 @@
-/** Launch replay 开盘回放 (docs/replay.md): the record of a morning, replayed on the board. */
+/** Launch replay 开盘回放 (docs/replay.md): the record of a morning, replayed on the board and the dashboard. */
 import { z } from 'zod';
 import { projectRefSchema } from '../schemas.js';
 import { replaySchema } from '../replay.js';
@@ -19,7 +19,7 @@ export const replayApi = {
     method: 'GET',
     path: '/api/projects/:projectId/replay',
     summary:
-      "Launch replay: every unit's status at `from`, then every status change until `to` (default now), oldest first, from the audit record.",
+      "Launch replay: every unit's status and deal (price, consultant) at `from`, then every status change and deal set until `to` (default now), oldest first, from the audit record; the deals' consultants and the teams. Staff only (no buyer).",
     access: 'replay',
     params: projectRefSchema,
     query: replayQuerySchema,

@@ -53,7 +53,7 @@ function hhmm(iso: string, timeZone: string): string {
 }
 
 /** Subscriptions per minute (bars) and the running total (line, right axis). */
-export function perMinuteOption(d: Dashboard, c: ChartText): ChartOption {
+export function perMinuteOption(d: Pick<Dashboard, 'perMinute'>, c: ChartText): ChartOption {
   const minutes = d.perMinute.minutes;
   let running = 0;
   const cumulative = minutes.map((m) => (running += m.count));

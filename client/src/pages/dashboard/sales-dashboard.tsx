@@ -5,6 +5,10 @@
  * through the hub like the manager console and reads them again after live events — at most once
  * every REFRESH_GAP_MS, so a storm of sales costs one request — and every POLL_MS for what the hub
  * does not announce to every reader (payments, lock expiries).
+ *
+ * Managers can switch to the launch replay 开盘回放 (./dashboard-replay.ts): the figures the record
+ * can tell, at the replay clock, in the board's violet 回放 REPLAY frame; the others say "not
+ * available in replay" — never a live value under a replay clock.
  */
 import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
@@ -20,6 +24,7 @@ import {
   wallClock,
   type Dashboard,
   type DashboardAlert,
+  type ReplayedDashboard,
   type UserInfo,
 } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
@@ -30,9 +35,12 @@ import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import { createUnitsStore } from '../../stores/units';
 import { ConnectionIndicator } from '../../components/connection';
 import { ErrorState, LanguageSwitch, LoadingState } from '../../components/ui';
+import { ReplayBar, ReplayClock } from '../../components/replay-controls';
+import { createDashboardReplay } from './dashboard-replay';
 import { depositsOption, perMinuteOption, rankingOption, shortMoney, sliceOption, type ChartText } from './charts';
 import { EChart } from './echart';
 import './dashboard.css';
+import './dashboard-replay.css';
 
 /** At most one read of the figures per this many ms, however many events arrive. */
 export const REFRESH_GAP_MS = 2_000;
@@ -56,6 +64,7 @@ export default function DashboardPage(props: { projectId: string; user: UserInfo
           user={props.user}
           token={props.token}
           manager={isManagerRole(role() ?? null)}
+          canReplay={isPermitted('replay', { kind: 'user', role: role()! })}
         />
       </Match>
       <Match when={true}>
@@ -72,11 +81,21 @@ export default function DashboardPage(props: { projectId: string; user: UserInfo
   );
 }
 
-function LiveDashboard(props: { projectId: string; user: UserInfo; token: string; manager: boolean }): JSX.Element {
+function LiveDashboard(props: {
+  projectId: string;
+  user: UserInfo;
+  token: string;
+  manager: boolean;
+  canReplay: boolean;
+}): JSX.Element {
   const figures = createLoad(
     () => props.projectId,
     (id) => api.dashboard(id),
   );
+  // Managers: the launch replay (the record is loaded only once it is opened).
+  const [replayOn, setReplayOn] = createSignal(false);
+  const replay = props.canReplay ? createDashboardReplay(props.projectId, api, replayOn, () => figures.value()) : null;
+  const replaying = () => (replayOn() ? replay : null);
   const units = createUnitsStore({ projectId: props.projectId, auth: { token: props.token } });
 
   // Throttled re-read: the first event schedules one read REFRESH_GAP_MS after the previous one;
@@ -143,7 +162,11 @@ function LiveDashboard(props: { projectId: string; user: UserInfo; token: string
   };
 
   return (
-    <div class="dash" classList={{ 'dash--offline': offline() }} style={{ '--dash-px': `${px()}px` }}>
+    <div
+      class="dash"
+      classList={{ 'dash--offline': !replayOn() && offline(), 'dash--replay': replayOn() }}
+      style={{ '--dash-px': `${px()}px` }}
+    >
       <RehearsalBand project={rehearsalMarkOf(props.user, props.projectId)} locale={locale()} />
       <header class="dash__header">
         <A
@@ -164,28 +187,60 @@ function LiveDashboard(props: { projectId: string; user: UserInfo; token: string
           </Show>
         </h1>
         <span class="dash__spacer" />
-        <Show when={d()}>
-          <span class="dash__asof">{t('dash.asOf', { time: asOf() })}</span>
+        <Show
+          when={replaying()}
+          fallback={
+            <>
+              <Show when={d()}>
+                <span class="dash__asof">{t('dash.asOf', { time: asOf() })}</span>
+              </Show>
+              <ConnectionIndicator
+                state={units.state.connection}
+                lastUpdate={units.state.lastUpdate}
+                timeZone={tz()}
+                variant="dark"
+                compact
+              />
+            </>
+          }
+        >
+          {(r) => (
+            <ReplayClock
+              replay={r().replay}
+              timeZone={tz()}
+              classes={{ clock: 'dash__replay-clock', time: 'dash__replay-time', date: 'dash__replay-date' }}
+            />
+          )}
         </Show>
-        <ConnectionIndicator
-          state={units.state.connection}
-          lastUpdate={units.state.lastUpdate}
-          timeZone={tz()}
-          variant="dark"
-          compact
-        />
+        <Show when={replay && !replayOn() && d()}>
+          <button
+            type="button"
+            class="dash__btn dash__btn--replay"
+            onClick={() => setReplayOn(true)}
+            data-testid="replay-open"
+          >
+            {t('replay.open')}
+          </button>
+        </Show>
         <LanguageSwitch class="dash__lang" />
         <button type="button" class="dash__btn" onClick={toggleFullscreen}>
           {fullscreen() ? t('dash.exitFullscreen') : t('dash.fullscreen')}
         </button>
       </header>
 
-      <Show when={offline() && d()}>
+      <Show when={replaying()}>
+        {(r) => (
+          <div class="dash__replay-bar">
+            <ReplayBar replay={r().replay} timeZone={tz()} onClose={() => setReplayOn(false)} />
+          </div>
+        )}
+      </Show>
+      <Show when={!replayOn() && offline() && d()}>
         <div class="dash__banner dash__banner--offline" role="status">
           {t('dash.offline', { time: asOf() })}
         </div>
       </Show>
-      <Show when={!offline() && figures.error() && d()}>
+      <Show when={!replayOn() && !offline() && figures.error() && d()}>
         <div class="dash__banner dash__banner--error" role="alert">
           {t('dash.staleError', { time: asOf() })}
           <button type="button" class="dash__btn" onClick={() => void figures.refetch()}>
@@ -195,7 +250,28 @@ function LiveDashboard(props: { projectId: string; user: UserInfo; token: string
       </Show>
 
       <Switch>
-        <Match when={d()}>{(v) => <Board d={v()} px={px()} />}</Match>
+        <Match when={replaying()}>
+          {(r) => (
+            <Switch>
+              <Match when={r().figures()}>{(v) => <Board view={{ replay: true, d: v() }} px={px()} />}</Match>
+              <Match when={r().catalog.error()}>
+                <div class="dash__state">
+                  <ErrorState
+                    title={t('dash.replayLoadError')}
+                    message={describeError(r().catalog.error())}
+                    onRetry={() => void r().catalog.refetch()}
+                  />
+                </div>
+              </Match>
+              <Match when={true}>
+                <div class="dash__state">
+                  <LoadingState />
+                </div>
+              </Match>
+            </Switch>
+          )}
+        </Match>
+        <Match when={d()}>{(v) => <Board view={{ replay: false, d: v() }} px={px()} />}</Match>
         <Match when={figures.error()}>
           <div class="dash__state">
             <ErrorState
@@ -215,11 +291,19 @@ function LiveDashboard(props: { projectId: string; user: UserInfo; token: string
   );
 }
 
-/** The figures: KPI cards, then two rows of charts. */
-function Board(props: { d: Dashboard; px: number }): JSX.Element {
+/** What the page shows: the live figures, or those of a replay (no deposits, queue, alerts, …). */
+type View = { replay: false; d: Dashboard } | { replay: true; d: ReplayedDashboard };
+
+/**
+ * The figures: KPI cards, then two rows of charts. In a replay, what the record cannot tell at the
+ * replay clock says so (`live()` is null) instead of showing the live value.
+ */
+function Board(props: { view: View; px: number }): JSX.Element {
+  const d = () => props.view.d;
+  const live = (): Dashboard | null => (props.view.replay ? null : props.view.d);
   const text = createMemo<ChartText>(() => ({
     locale: locale(),
-    timeZone: props.d.timeZone,
+    timeZone: d().timeZone,
     px: props.px,
     sold: t('dash.sold'),
     unsold: t('dash.unsold'),
@@ -229,8 +313,7 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
       return label ? labelText(label, locale()) : m;
     },
   }));
-  const d = () => props.d;
-  const noSales = () => d().totals.sold === 0;
+  const noSales = () => !props.view.replay && d().totals.sold === 0;
   const teams = () => d().teams.map((team) => ({ ...team, name: team.id === null ? t('dash.noTeam') : team.name }));
 
   return (
@@ -264,22 +347,35 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
           sub={t('dash.ofReleased', { n: d().totals.released })}
           ratio={d().totals.released === 0 ? null : d().totals.sold / d().totals.released}
         />
-        <Kpi
-          label={t('dash.deposits')}
-          value={formatBigMoney(d().deposits.totalFen, locale())}
-          sub={t('dash.depositPayments', { n: d().deposits.payments })}
-        />
-        <Kpi
-          label={t('dash.oversubscription')}
-          value={d().registrations.ratio === null ? '—' : `${d().registrations.ratio!.toFixed(2)} : 1`}
-          sub={t('dash.registrationsOf', { r: d().registrations.active, n: d().registrations.released })}
-        />
-        <Kpi
-          label={t('dash.queue')}
-          value={`${d().queue.served} / ${d().queue.issued}`}
-          sub={queueLine(d().queue)}
-          ratio={d().queue.issued === 0 ? null : d().queue.served / d().queue.issued}
-        />
+        <LiveKpi live={live()} label={t('dash.deposits')} testId="kpi-deposits">
+          {(l) => (
+            <Kpi
+              label={t('dash.deposits')}
+              testId="kpi-deposits"
+              value={formatBigMoney(l.deposits.totalFen, locale())}
+              sub={t('dash.depositPayments', { n: l.deposits.payments })}
+            />
+          )}
+        </LiveKpi>
+        <LiveKpi live={live()} label={t('dash.oversubscription')}>
+          {(l) => (
+            <Kpi
+              label={t('dash.oversubscription')}
+              value={l.registrations.ratio === null ? '—' : `${l.registrations.ratio.toFixed(2)} : 1`}
+              sub={t('dash.registrationsOf', { r: l.registrations.active, n: l.registrations.released })}
+            />
+          )}
+        </LiveKpi>
+        <LiveKpi live={live()} label={t('dash.queue')}>
+          {(l) => (
+            <Kpi
+              label={t('dash.queue')}
+              value={`${l.queue.served} / ${l.queue.issued}`}
+              sub={queueLine(l.queue)}
+              ratio={l.queue.issued === 0 ? null : l.queue.served / l.queue.issued}
+            />
+          )}
+        </LiveKpi>
       </section>
 
       <section class="dash__row dash__row--a">
@@ -294,10 +390,10 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
         <Panel class="dash__p--consultants" title={t('dash.byConsultant')} empty={d().consultants.length === 0}>
           <EChart option={rankingOption(d().consultants, text(), TOP_CONSULTANTS)} label={t('dash.byConsultant')} />
         </Panel>
-        <Panel class="dash__p--alerts" title={t('dash.alerts')} count={d().alerts.length}>
-          <Show when={d().alerts.length > 0} fallback={<p class="dash__none">{t('dash.noAlerts')}</p>}>
+        <Panel class="dash__p--alerts" title={t('dash.alerts')} count={live()?.alerts.length} unavailable={!live()}>
+          <Show when={(live()?.alerts.length ?? 0) > 0} fallback={<p class="dash__none">{t('dash.noAlerts')}</p>}>
             <ul class="dash__alerts">
-              <For each={d().alerts}>{(a) => <Alert alert={a} timeZone={d().timeZone} />}</For>
+              <For each={live()?.alerts ?? []}>{(a) => <Alert alert={a} timeZone={d().timeZone} />}</For>
             </ul>
           </Show>
         </Panel>
@@ -313,8 +409,15 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
         <Panel class="dash__p--floor" title={t('dash.byFloorBand')} empty={d().byFloorBand.length === 0}>
           <EChart option={sliceOption(d().byFloorBand, text(), true)} label={t('dash.byFloorBand')} />
         </Panel>
-        <Panel class="dash__p--deposits" title={t('dash.depositsByMethod')} empty={d().deposits.byMethod.length === 0}>
-          <EChart option={depositsOption(d(), text())} label={t('dash.depositsByMethod')} />
+        <Panel
+          class="dash__p--deposits"
+          title={t('dash.depositsByMethod')}
+          unavailable={!live()}
+          empty={live()?.deposits.byMethod.length === 0}
+        >
+          <Show when={live()}>
+            {(l) => <EChart option={depositsOption(l(), text())} label={t('dash.depositsByMethod')} />}
+          </Show>
         </Panel>
         <Panel class="dash__p--teams" title={t('dash.byTeam')} empty={d().teams.length === 0}>
           <TeamList teams={teams()} />
@@ -324,12 +427,31 @@ function Board(props: { d: Dashboard; px: number }): JSX.Element {
   );
 }
 
+/** A KPI the record cannot tell at a replay's clock: "not available in replay" in a replay. */
+function LiveKpi(props: {
+  live: Dashboard | null;
+  label: string;
+  testId?: string;
+  children: (live: Dashboard) => JSX.Element;
+}): JSX.Element {
+  return (
+    <Show
+      when={props.live}
+      fallback={<Kpi label={props.label} value="—" sub={t('dash.notInReplay')} ratio={null} testId={props.testId} />}
+    >
+      {(l) => props.children(l())}
+    </Show>
+  );
+}
+
 function Panel(props: {
   class: string;
   title: string;
   note?: string | undefined;
-  count?: number;
-  empty?: boolean;
+  count?: number | undefined;
+  empty?: boolean | undefined;
+  /** In a replay, a panel the record cannot tell at the replay clock. */
+  unavailable?: boolean;
   children: JSX.Element;
 }): JSX.Element {
   return (
@@ -344,9 +466,15 @@ function Panel(props: {
         </Show>
       </h2>
       <div class="dash__panel-body">
-        <Show when={!props.empty} fallback={<p class="dash__none">{t('dash.noData')}</p>}>
-          {props.children}
-        </Show>
+        <Switch>
+          <Match when={props.unavailable}>
+            <p class="dash__none dash__none--replay">{t('dash.notInReplay')}</p>
+          </Match>
+          <Match when={props.empty}>
+            <p class="dash__none">{t('dash.noData')}</p>
+          </Match>
+          <Match when={true}>{props.children}</Match>
+        </Switch>
       </div>
     </section>
   );

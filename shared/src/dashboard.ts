@@ -1,18 +1,13 @@
 /**
  * The dashboard's shaping (docs/dashboard.md): aggregate rows, as a few SQL queries return them,
  * become the dashboard model — slices, floor bands, per-minute buckets, rankings, alerts. Pure (no
- * I/O, the clock is an argument), so a replay can feed it rows reconstructed at an instant T and
- * get the dashboard as it was then.
+ * I/O, the clock is an argument) and shared: the server shapes the live dashboard with it
+ * (server/src/services/dashboard-service.ts), and the dashboard's replay feeds it rows reconstructed
+ * from the record at an instant T (./replay-dashboard.ts) — one definition of each figure.
  */
-import {
-  isSold,
-  wallClock,
-  type Dashboard,
-  type DashboardAlert,
-  type DashboardSlice,
-  type SalesTarget,
-  type UnitStatus,
-} from '@kaipan/shared';
+import type { Dashboard, DashboardAlert, DashboardSlice, SalesTarget } from './api/dashboard.js';
+import { isSold, type UnitStatus } from './unit-status.js';
+import { wallClock } from './zoned-time.js';
 
 /** Floors per band of the sell-through by floor (1–5, 6–10, …; basements: one band). */
 export const FLOOR_BAND = 5;
