@@ -235,7 +235,7 @@ export function renderMarkdown(r: BenchResult): string {
     }
     if (si.gc) {
       lines.push(
-        `- server garbage collection: ${si.gc.pausesPerSecond} pauses/s, ${si.gc.pauseMsPerSecond} ms/s, longest ${si.gc.maxMs} ms`,
+        `- server garbage collection: ${si.gc.pausesPerSecond} pauses/s, ${si.gc.pauseMsPerSecond} ms/s, longest ${si.gc.maxMs} ms; of which full (mark-compact) ${si.gc.majorPerSecond}/s, ${si.gc.majorMsPerSecond} ms/s`,
       );
     }
     lines.push(

@@ -43,10 +43,15 @@ if (file && isMainThread) {
     /* socket.io-adapter not resolvable from here: no fan-out figures */
   }
 
-  /** GC pauses of the current second (ms). */
+  /** GC pauses of the current second (ms), and those of full (mark-compact) collections. */
   let gcPauses = [];
+  let majorPauses = [];
+  const { constants } = require('node:perf_hooks');
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      gcPauses.push(entry.duration);
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorPauses.push(entry.duration);
+    }
   }).observe({ entryTypes: ['gc'] });
 
   const timer = setInterval(() => {
@@ -76,10 +81,13 @@ if (file && isMainThread) {
         count: gcPauses.length,
         totalMs: round(gcPauses.reduce((sum, x) => sum + x, 0)),
         max: round(gcPauses.length ? Math.max(...gcPauses) : 0),
+        major: majorPauses.length,
+        majorMs: round(majorPauses.reduce((sum, x) => sum + x, 0)),
       },
     };
     h.reset();
     gcPauses = [];
+    majorPauses = [];
     broadcasts = [];
     recipients = 0;
     try {
