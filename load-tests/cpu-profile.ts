@@ -3,7 +3,14 @@
  * (The bench does this itself when run with --cpu-prof; this is for profiles taken by hand.)
  */
 import { statSync } from 'node:fs';
-import { loadProfile, newestProfile, profileMarkdown, summarizeProfile } from './lib/cpuprofile.js';
+import {
+  loadProfile,
+  newestProfile,
+  profileMarkdown,
+  stretchesMarkdown,
+  summarizeProfile,
+  summarizeStretches,
+} from './lib/cpuprofile.js';
 
 const args = process.argv.slice(2);
 const target = args.find((a) => !a.startsWith('--'));
@@ -12,7 +19,9 @@ const opt = (name: string): number | undefined => {
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : undefined;
 };
 if (!target) {
-  console.error('usage: npm run bench:profile -- <file.cpuprofile | dir> [--from-us N] [--to-us N] [--top N]');
+  console.error(
+    'usage: npm run bench:profile -- <file.cpuprofile | dir> [--from-us N] [--to-us N] [--top N] [--stretches MS]',
+  );
   process.exit(2);
 }
 const file = statSync(target).isDirectory() ? newestProfile(target) : target;
@@ -21,8 +30,9 @@ if (!file) {
   process.exit(1);
 }
 console.log(`# ${file}\n`);
-console.log(
-  profileMarkdown(
-    summarizeProfile(loadProfile(file), { fromUs: opt('from-us'), toUs: opt('to-us'), top: opt('top') ?? 25 }),
-  ),
-);
+const profile = loadProfile(file);
+const window = { fromUs: opt('from-us'), toUs: opt('to-us'), top: opt('top') ?? 25 };
+console.log(profileMarkdown(summarizeProfile(profile, window)));
+const stretchesMs = opt('stretches');
+if (stretchesMs !== undefined)
+  console.log(`\n${stretchesMarkdown(summarizeStretches(profile, { ...window, minMs: stretchesMs }))}`);

@@ -392,6 +392,22 @@ describe('sealing after commit (no server running)', () => {
     }
   });
 
+  it('one pass larger than a hashing slice (the sealer yields the event loop between slices) seals intact chains', async () => {
+    const [projectC, projectD] = [randomUUID(), randomUUID()];
+    // Interleaved ids: each chain's events are hashed across several slices of one pass.
+    for (let i = 0; i < 5; i += 1) {
+      await insert(sql, projectC, 40);
+      await insert(sql, projectD, 40);
+    }
+    expect(await sealAll(sql)).toBe(400);
+    for (const projectId of [projectC, projectD]) {
+      const result = await verifyProjectChain(sql, projectId);
+      expect(result.problems).toEqual([]);
+      expect(result.unsealed.count).toBe(0);
+      expect((await readChainHead(sql, projectId)).events).toBe(200);
+    }
+  });
+
   it('several sealers at once never fork a chain (one writer at a time)', async () => {
     await Promise.all([insert(sql, projectA, 4_000), insert(sql, projectB, 3_000), insert(sql, null, 500)]);
     const sealed = await Promise.all(Array.from({ length: 4 }, () => sealAll(sql, 1_000)));

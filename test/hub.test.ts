@@ -295,7 +295,7 @@ describe('bad input changes nothing', () => {
 describe('fan-out audiences', () => {
   it('boards get every frame, consultant phones merged frames; both see every seq exactly once, also after a re-join', async () => {
     const projectId = server.fixture.projectId;
-    // Re-joining must not put a socket into a second shard room (duplicate frames).
+    // Re-joining must not put a socket into its audience room twice (duplicate frames).
     for (const s of [c2, board]) expect((await emitAck(s, 'project:join', { projectId })).ok).toBe(true);
     const seen = { board: [] as UnitsChangedFrame[], phone: [] as UnitsChangedFrame[] };
     const onBoard = (f: UnitsChangedFrame) => seen.board.push(f);

@@ -194,6 +194,15 @@ export interface ServerInternals {
     p50MedianMs: number;
     maxMs: number;
   } | null;
+  /** Garbage-collection pauses (PerformanceObserver 'gc'). */
+  gc: {
+    pausesPerSecond: number;
+    pauseMsPerSecond: number;
+    maxMs: number;
+    /** Full (mark-compact) collections: per second, and their pause ms per second. */
+    majorPerSecond: number;
+    majorMsPerSecond: number;
+  } | null;
 }
 
 interface PreloadLine {
@@ -202,6 +211,7 @@ interface PreloadLine {
   eld: { p50: number; p99: number; max: number; mean: number };
   mem: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   fanout?: { frames: number; recipients: number; totalMs: number; p50: number; p99: number; max: number };
+  gc?: { count: number; totalMs: number; max: number; major?: number; majorMs?: number };
 }
 
 /** Summarise the lines server-preload.cjs wrote for `pid` between `from` and `to` (epoch ms). */
@@ -240,8 +250,19 @@ export function readServerInternals(file: string, pid: number, from: number, to:
         maxMs: r2(Math.max(...fl.map((f) => f.max))),
       }
     : null;
+  const gl = lines.flatMap((l) => (l.gc ? [l.gc] : []));
+  const gc = gl.length
+    ? {
+        pausesPerSecond: r2(gl.reduce((s, g) => s + g.count, 0) / gl.length),
+        pauseMsPerSecond: r2(gl.reduce((s, g) => s + g.totalMs, 0) / gl.length),
+        maxMs: r2(Math.max(...gl.map((g) => g.max))),
+        majorPerSecond: r2(gl.reduce((s, g) => s + (g.major ?? 0), 0) / gl.length),
+        majorMsPerSecond: r2(gl.reduce((s, g) => s + (g.majorMs ?? 0), 0) / gl.length),
+      }
+    : null;
   return {
     fanout,
+    gc,
     seconds: lines.length,
     eventLoop: {
       p50AvgMs: r2(lines.reduce((s, l) => s + l.eld.p50, 0) / lines.length),

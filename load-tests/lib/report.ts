@@ -230,7 +230,12 @@ export function renderMarkdown(r: BenchResult): string {
     );
     if (si.fanout) {
       lines.push(
-        `- server fan-out (timed socket.io room broadcasts): ${si.fanout.framesPerSecond} frames/s to ${si.fanout.recipientsPerFrame} sockets each; one broadcast holds the event loop p50 ${si.fanout.p50MedianMs} ms, worst-second p99 ${si.fanout.p99MaxMs} ms, max ${si.fanout.maxMs} ms; ${si.fanout.busyPct} % of wall time`,
+        `- server fan-out (timed socket.io broadcasts, one per chunk of sockets): ${si.fanout.framesPerSecond} broadcasts/s to ${si.fanout.recipientsPerFrame} sockets each; one broadcast holds the event loop p50 ${si.fanout.p50MedianMs} ms, worst-second p99 ${si.fanout.p99MaxMs} ms, max ${si.fanout.maxMs} ms; ${si.fanout.busyPct} % of wall time`,
+      );
+    }
+    if (si.gc) {
+      lines.push(
+        `- server garbage collection: ${si.gc.pausesPerSecond} pauses/s, ${si.gc.pauseMsPerSecond} ms/s, longest ${si.gc.maxMs} ms; of which full (mark-compact) ${si.gc.majorPerSecond}/s, ${si.gc.majorMsPerSecond} ms/s`,
       );
     }
     lines.push(

@@ -6,10 +6,11 @@
  *  - memory use (process.memoryUsage),
  *  - fan-out: how long each socket.io room broadcast held the event loop (Adapter#broadcast is
  *    wrapped with a timer; the frame is written to every socket of the room synchronously) and to
- *    how many sockets it went.
+ *    how many sockets it went (with the chunked fan-out, one broadcast = one chunk of sockets),
+ *  - garbage collection: pauses and their total and longest duration (PerformanceObserver 'gc').
  */
 'use strict';
-const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks');
 const { appendFileSync } = require('node:fs');
 const { isMainThread } = require('node:worker_threads');
 
@@ -42,6 +43,17 @@ if (file && isMainThread) {
     /* socket.io-adapter not resolvable from here: no fan-out figures */
   }
 
+  /** GC pauses of the current second (ms), and those of full (mark-compact) collections. */
+  let gcPauses = [];
+  let majorPauses = [];
+  const { constants } = require('node:perf_hooks');
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauses.push(entry.duration);
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorPauses.push(entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+
   const timer = setInterval(() => {
     const m = process.memoryUsage();
     const b = broadcasts.sort((x, y) => x - y);
@@ -65,8 +77,17 @@ if (file && isMainThread) {
         p99: round(pick(0.99)),
         max: round(b.length ? b[b.length - 1] : 0),
       },
+      gc: {
+        count: gcPauses.length,
+        totalMs: round(gcPauses.reduce((sum, x) => sum + x, 0)),
+        max: round(gcPauses.length ? Math.max(...gcPauses) : 0),
+        major: majorPauses.length,
+        majorMs: round(majorPauses.reduce((sum, x) => sum + x, 0)),
+      },
     };
     h.reset();
+    gcPauses = [];
+    majorPauses = [];
     broadcasts = [];
     recipients = 0;
     try {

@@ -63,6 +63,11 @@ const envSchema = z.object({
    * FANOUT_INTERVAL_MS frame). 0 = same as boards.
    */
   GRID_FANOUT_INTERVAL_MS: z.coerce.number().int().min(0).max(5000).default(200),
+  /**
+   * Sockets one `units:changed` frame is written to per event-loop turn: a command waits behind at
+   * most this many writes (~20 µs each), whatever the room's size.
+   */
+  FANOUT_SOCKETS_PER_TURN: z.coerce.number().int().min(1).max(10_000).default(16),
   /** How often lock expiries are swept and broadcast, ms. */
   LOCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(20).max(5000).default(200),
   /** Hub commands per socket per second (token bucket, burst ×2). */
@@ -126,6 +131,7 @@ export interface AppConfig {
   trustProxy: boolean | string[];
   fanoutIntervalMs: number;
   gridFanoutIntervalMs: number;
+  fanoutSocketsPerTurn: number;
   lockSweepIntervalMs: number;
   hubRatePerSecond: number;
   hubUserRatePerSecond: number;
@@ -200,6 +206,7 @@ export function buildConfig(
             .filter(Boolean),
     fanoutIntervalMs: env.FANOUT_INTERVAL_MS,
     gridFanoutIntervalMs: env.GRID_FANOUT_INTERVAL_MS,
+    fanoutSocketsPerTurn: env.FANOUT_SOCKETS_PER_TURN,
     lockSweepIntervalMs: env.LOCK_SWEEP_INTERVAL_MS,
     hubRatePerSecond: env.HUB_RATE_PER_SECOND,
     hubUserRatePerSecond: env.HUB_USER_RATE_PER_SECOND,

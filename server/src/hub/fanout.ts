@@ -2,17 +2,19 @@
  * Delivery of `units:changed` frames to this process's sockets, shaped so the broadcast never holds
  * the event loop long enough to delay a lock.
  *
- * Measured (load-tests/README.md): one broadcast costs ≈ 18 µs per socket (one write each); to a
- * 600-socket room that is 10–12 ms during which no command is answered, 10–20 times a second.
- * So:
+ * Measured (load-tests/README.md "Where the tail came from"): writing one frame to one socket costs
+ * 15–30 µs (one `writev` each, most of it the kernel's loopback TCP), so a frame to a 500-socket
+ * room holds the loop 8–15 ms, and a command that arrives meanwhile waits for all of it. So:
  * - two audiences per project: `live` (wall boards, managers: frames at the feed's rate, default
  *   every 50 ms) and `grid` (consultant phones: the same changes merged into one frame every
  *   `gridIntervalMs`, default 200 ms — a phone refused a unit it saw free a moment ago gets a coded
  *   error anyway, and 500 phones at 5 frames/s cost a quarter of the writes);
- * - each audience split into shard rooms, emitted one shard per event-loop turn (`setImmediate`),
- *   so a command waits behind at most one shard's writes, not the whole room's;
- * - frames of one audience are sent strictly in order (a chain per project and audience), and a
- *   `project:changed` event waits for the grid frames before it.
+ * - each audience has an outbox per project, drained in order: a frame goes to at most
+ *   `socketsPerTurn` sockets per event-loop turn (`setImmediate`), so a command waits behind a few
+ *   hundred microseconds of writes, not a whole room's, whatever the room's size;
+ * - frames that queued up while the previous one was still being written go out merged as one
+ *   (they are contiguous), so a slow turn costs latency once instead of piling up writes;
+ * - `project:changed` goes through the same outboxes, after every frame queued before it.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ProjectChangedEvent, UnitsChangedFrame } from '@kaipan/shared';
@@ -20,9 +22,7 @@ import type { Principal } from '../domain/principal.js';
 import type { HubNamespace } from './hub-types.js';
 
 export type Audience = 'live' | 'grid';
-
-/** Shard rooms per audience and project: ~60 sockets each with 500 phones. */
-const SHARDS = 8;
+const AUDIENCES: readonly Audience[] = ['live', 'grid'];
 
 export const projectRoom = (projectId: string): string => `project:${projectId}`;
 /** Managers of a project (joined with the project when the principal can manage). */
@@ -33,33 +33,48 @@ export const userRoom = (userId: string): string => `user:${userId}`;
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 /** Every socket of one device (cut when the device is revoked). */
 export const deviceRoom = (deviceId: string): string => `device:${deviceId}`;
-const shardRoom = (projectId: string, audience: Audience, shard: number): string =>
-  `project:${projectId}:${audience}:${shard}`;
+const audienceRoom = (projectId: string, audience: Audience): string => `project:${projectId}:${audience}`;
 
 /** Consultants' phones take the merged, slower frames; screens and managers the fast ones. */
 export function audienceOf(principal: Principal): Audience {
   return principal.kind === 'user' && principal.role === 'CONSULTANT' ? 'grid' : 'live';
 }
 
-function shardOf(socketId: string): number {
-  let h = 0;
-  for (let i = 0; i < socketId.length; i += 1) h = (h * 31 + socketId.charCodeAt(i)) | 0;
-  return Math.abs(h) % SHARDS;
+/** What one audience of one project is still to receive, in order. */
+type UnitsItem = { event: 'units:changed'; frame: UnitsChangedFrame };
+type Outgoing = UnitsItem | { event: 'project:changed'; data: ProjectChangedEvent };
+/** One audience of one project: what is queued, and the drain writing it (null when idle). */
+interface Outbox {
+  queue: Outgoing[];
+  draining: Promise<void> | null;
+}
+
+/** Frames arrive contiguous and in order from the feed: merging is concatenation. */
+function merge(first: UnitsChangedFrame, next: UnitsChangedFrame): UnitsChangedFrame {
+  return {
+    projectId: first.projectId,
+    fromSeq: first.fromSeq,
+    seq: next.seq,
+    changes: first.changes.concat(next.changes),
+  };
 }
 
 export class Fanout {
-  private chains = new Map<string, Promise<void>>();
+  /** By audience room (one per project and audience). */
+  private outboxes = new Map<string, Outbox>();
   private pendingGrid = new Map<string, UnitsChangedFrame>();
   private gridTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly hub: HubNamespace,
     private readonly gridIntervalMs: number,
+    /** Sockets written per event-loop turn (FANOUT_SOCKETS_PER_TURN). */
+    private readonly socketsPerTurn: number,
   ) {}
 
-  /** The rooms a socket joins to follow a project (always the same shard for one socket). */
-  roomsFor(socketId: string, projectId: string, audience: Audience): string[] {
-    return [projectRoom(projectId), shardRoom(projectId, audience, shardOf(socketId))];
+  /** The rooms a socket joins to follow a project. */
+  roomsFor(projectId: string, audience: Audience): string[] {
+    return [projectRoom(projectId), audienceRoom(projectId, audience)];
   }
 
   /** Rooms of a project a socket is in (to leave them). */
@@ -69,24 +84,13 @@ export class Fanout {
   }
 
   unitsChanged(frame: UnitsChangedFrame): void {
-    this.send(frame.projectId, 'live', frame);
+    this.post(frame.projectId, 'live', { event: 'units:changed', frame });
     if (this.gridIntervalMs <= 0) {
-      this.send(frame.projectId, 'grid', frame);
+      this.post(frame.projectId, 'grid', { event: 'units:changed', frame });
       return;
     }
     const pending = this.pendingGrid.get(frame.projectId);
-    // Frames arrive contiguous and in order from the feed: merging is concatenation.
-    this.pendingGrid.set(
-      frame.projectId,
-      pending
-        ? {
-            projectId: frame.projectId,
-            fromSeq: pending.fromSeq,
-            seq: frame.seq,
-            changes: pending.changes.concat(frame.changes),
-          }
-        : frame,
-    );
+    this.pendingGrid.set(frame.projectId, pending ? merge(pending, frame) : frame);
     this.gridTimer ??= setTimeout(() => {
       this.gridTimer = null;
       this.flushGrid();
@@ -96,16 +100,14 @@ export class Fanout {
   projectChanged(event: ProjectChangedEvent): void {
     this.flushGrid(event.projectId);
     // After every frame already queued for this project, so no screen sees them out of order.
-    this.enqueue(event.projectId, async () => {
-      this.hub.local.to(projectRoom(event.projectId)).emit('project:changed', event);
-    });
+    for (const audience of AUDIENCES) this.post(event.projectId, audience, { event: 'project:changed', data: event });
   }
 
   private flushGrid(onlyProject?: string): void {
     for (const [projectId, frame] of [...this.pendingGrid]) {
       if (onlyProject !== undefined && projectId !== onlyProject) continue;
       this.pendingGrid.delete(projectId);
-      this.send(projectId, 'grid', frame);
+      this.post(projectId, 'grid', { event: 'units:changed', frame });
     }
     if (this.pendingGrid.size === 0 && this.gridTimer) {
       clearTimeout(this.gridTimer);
@@ -113,25 +115,55 @@ export class Fanout {
     }
   }
 
-  private send(projectId: string, audience: Audience, frame: UnitsChangedFrame): void {
-    this.enqueue(projectId, async () => {
-      for (let shard = 0; shard < SHARDS; shard += 1) {
-        const room = shardRoom(projectId, audience, shard);
-        if (!this.hub.adapter.rooms.get(room)?.size) continue;
-        this.hub.local.to(room).emit('units:changed', frame);
-        await nextTurn();
-      }
-    });
+  private post(projectId: string, audience: Audience, item: Outgoing): void {
+    const room = audienceRoom(projectId, audience);
+    let box = this.outboxes.get(room);
+    if (!box) {
+      box = { queue: [], draining: null };
+      this.outboxes.set(room, box);
+    }
+    box.queue.push(item);
+    box.draining ??= this.drain(room, box);
   }
 
-  /** Run `task` after every task queued before it for the project (one ordered chain per project). */
-  private enqueue(projectId: string, task: () => Promise<void>): void {
-    const previous = this.chains.get(projectId) ?? Promise.resolve();
-    const next = previous.then(task).catch(() => undefined);
-    this.chains.set(projectId, next);
-    void next.then(() => {
-      if (this.chains.get(projectId) === next) this.chains.delete(projectId);
-    });
+  /** Write the box's items in order until it is empty (items posted meanwhile included). */
+  private async drain(room: string, box: Outbox): Promise<void> {
+    try {
+      while (box.queue.length > 0) {
+        let item = box.queue.shift()!;
+        while (item.event === 'units:changed' && box.queue[0]?.event === 'units:changed') {
+          const next = box.queue.shift() as UnitsItem;
+          item = { event: 'units:changed', frame: merge(item.frame, next.frame) };
+        }
+        // A frame that cannot be written (a socket gone mid-write) must not stop the ones after it.
+        await this.write(room, item).catch(() => undefined);
+      }
+    } finally {
+      // Synchronously after the queue was seen empty: a later post starts a new drain.
+      box.draining = null;
+      this.outboxes.delete(room);
+    }
+  }
+
+  /**
+   * One item to every socket of `room`, `socketsPerTurn` at a time. The member list is read
+   * once: a socket joining later loads a snapshot taken after this frame's changes (join, then
+   * read); one that left meanwhile is skipped.
+   */
+  private async write(room: string, item: Outgoing): Promise<void> {
+    const members = this.hub.adapter.rooms.get(room);
+    if (!members?.size) return;
+    const ids = [...members];
+    for (let i = 0; i < ids.length; i += this.socketsPerTurn) {
+      if (i > 0) await nextTurn();
+      const current = this.hub.adapter.rooms.get(room);
+      // Every socket is in the room of its own id: the chunk is addressed by ids.
+      const chunk = ids.slice(i, i + this.socketsPerTurn).filter((id) => current?.has(id));
+      if (chunk.length === 0) continue;
+      const to = this.hub.local.to(chunk);
+      if (item.event === 'units:changed') to.emit('units:changed', item.frame);
+      else to.emit('project:changed', item.data);
+    }
   }
 
   /** Send what is pending and stop the timer (shutdown). */
@@ -139,6 +171,6 @@ export class Fanout {
     this.flushGrid();
     if (this.gridTimer) clearTimeout(this.gridTimer);
     this.gridTimer = null;
-    await Promise.all([...this.chains.values()]);
+    while (this.outboxes.size > 0) await Promise.all([...this.outboxes.values()].map((b) => b.draining));
   }
 }

@@ -82,7 +82,7 @@ export function createHub(
   );
   io.adapter(createAdapter(adapterRedis.pub, adapterRedis.sub, { key: `${config.redisPrefix}socket.io` }));
   const hub = io.of(HUB_NAMESPACE);
-  const fanout = new Fanout(hub, config.gridFanoutIntervalMs);
+  const fanout = new Fanout(hub, config.gridFanoutIntervalMs, config.fanoutSocketsPerTurn);
   const limiter = new RateLimiter(config.hubRatePerSecond, config.hubRatePerSecond * 2);
   // Per user as well as per socket: many sockets on one token must not multiply the allowance.
   // Both limits are per process (no Redis round trip per command); with N hub processes a user
@@ -267,7 +267,7 @@ export function createHub(
         // delivered; the client drops frames at or below the snapshot's seq.
         for (const room of Fanout.roomsOf(socket.rooms, projectId)) await socket.leave(room);
         await socket.join([
-          ...fanout.roomsFor(socket.id, projectId, audienceOf(caller)),
+          ...fanout.roomsFor(projectId, audienceOf(caller)),
           ...(canManage(caller) ? [managersRoom(projectId)] : []),
         ]);
         return { ...(await services.query.snapshot(caller, projectId)), system: services.health.status() };
