@@ -52,6 +52,10 @@ describe('bench runner (smoke)', () => {
     expect(r.bare?.ack.count).toBeGreaterThan(0);
     expect(r.bare?.ratio).toBeGreaterThan(0);
     expect(r.targets.length).toBeGreaterThan(0);
+    // What the window cost PostgreSQL, read from its statistics at the window's start and end.
+    expect(r.postgresWork?.commits).toBeGreaterThan(0);
+    expect(r.postgresWork?.walRecords).toBeGreaterThan(0);
+    expect(r.postgresWork?.rows.subscriptions).toBeDefined();
 
     // Correctness.
     expect(r.verdict.checked).toBe(true);
@@ -68,5 +72,6 @@ describe('bench runner (smoke)', () => {
     expect(r.verdict.ok).toBe(true);
     expect(r.targets.find((t) => t.name.startsWith('no server errors'))?.met).toBe(true);
     expect(readFileSync(mdPath, 'utf8')).toContain('## Correctness verdict');
+    expect(readFileSync(mdPath, 'utf8')).toContain('CPU per confirm');
   }, 90_000);
 });

@@ -59,3 +59,70 @@ export async function readDbState(url: string, projectId: string): Promise<DbSta
     };
   });
 }
+
+/**
+ * PostgreSQL's cumulative write counters (database-wide; read twice, around a window): how much
+ * work a confirm costs the database — transactions, WAL records and bytes, full-page images, WAL
+ * flushes (fsync: a lower count than commits is group commit at work) and rows written. The
+ * statistics are flushed by each backend at most once a second, so a window's delta is exact only
+ * to about a second of traffic.
+ */
+export interface WriteCounters {
+  commits: number;
+  walRecords: number;
+  walBytes: number;
+  walFullPageImages: number;
+  /** pg_stat_io's WAL fsyncs (PostgreSQL ≥ 18; null before). */
+  walFsyncs: number | null;
+  /** Rows inserted / updated per table of the selling path. */
+  rows: Record<string, { inserted: number; updated: number }>;
+}
+
+/** The tables a sale writes. */
+const SALE_TABLES = ['units', 'subscriptions', 'audit_events'];
+
+export async function readWriteCounters(url: string): Promise<WriteCounters> {
+  return withDb(url, async (c) => {
+    const db = await c.query<{ commits: string }>(
+      'SELECT xact_commit::text AS commits FROM pg_stat_database WHERE datname = current_database()',
+    );
+    const wal = await c.query<{ records: string; bytes: string; fpi: string }>(
+      'SELECT wal_records::text AS records, wal_bytes::text AS bytes, wal_fpi::text AS fpi FROM pg_stat_wal',
+    );
+    const fsyncs = await c
+      .query<{ n: string | null }>("SELECT sum(fsyncs)::text AS n FROM pg_stat_io WHERE object = 'wal'")
+      .then((r) => (r.rows[0]?.n == null ? null : Number(r.rows[0].n)))
+      .catch(() => null);
+    const tables = await c.query<{ relname: string; ins: string; upd: string }>(
+      'SELECT relname, n_tup_ins::text AS ins, n_tup_upd::text AS upd FROM pg_stat_user_tables WHERE relname = ANY($1)',
+      [SALE_TABLES],
+    );
+    return {
+      commits: Number(db.rows[0]?.commits ?? 0),
+      walRecords: Number(wal.rows[0]?.records ?? 0),
+      walBytes: Number(wal.rows[0]?.bytes ?? 0),
+      walFullPageImages: Number(wal.rows[0]?.fpi ?? 0),
+      walFsyncs: fsyncs,
+      rows: Object.fromEntries(
+        tables.rows.map((t) => [t.relname, { inserted: Number(t.ins), updated: Number(t.upd) }]),
+      ),
+    };
+  });
+}
+
+/** `after − before`, counter by counter. */
+export function writeCountersDelta(before: WriteCounters, after: WriteCounters): WriteCounters {
+  const rows: WriteCounters['rows'] = {};
+  for (const [table, a] of Object.entries(after.rows)) {
+    const b = before.rows[table] ?? { inserted: 0, updated: 0 };
+    rows[table] = { inserted: a.inserted - b.inserted, updated: a.updated - b.updated };
+  }
+  return {
+    commits: after.commits - before.commits,
+    walRecords: after.walRecords - before.walRecords,
+    walBytes: after.walBytes - before.walBytes,
+    walFullPageImages: after.walFullPageImages - before.walFullPageImages,
+    walFsyncs: after.walFsyncs === null || before.walFsyncs === null ? null : after.walFsyncs - before.walFsyncs,
+    rows,
+  };
+}

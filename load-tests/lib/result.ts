@@ -4,7 +4,7 @@
  * and not on each other.
  */
 import type { ProfileSummary } from './cpuprofile.js';
-import type { DbState } from './database.js';
+import type { DbState, WriteCounters } from './database.js';
 import type { LatencySummary } from './histogram.js';
 import type { BenchOptions } from './options.js';
 import type { ResourceSummary, ServerInternals } from './proc.js';
@@ -41,6 +41,8 @@ export interface PhaseResult {
   probe: LatencySummary | null;
   hrWindowUs: { from: number; to: number };
   epochWindow: { from: number; to: number };
+  /** PostgreSQL's write counters over the window (with a database URL; see database.ts). */
+  postgresWork: WriteCounters | null;
 }
 
 export interface Verdict {
@@ -112,6 +114,8 @@ export interface BenchResult {
     | (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number>; distinctWinners: number })
     | null;
   resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
+  /** What the window cost PostgreSQL (commits, WAL, fsyncs, rows written); null without a database URL. */
+  postgresWork: WriteCounters | null;
   eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
   bare: {
     durationMs: number;

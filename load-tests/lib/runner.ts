@@ -19,7 +19,7 @@ import {
   type SendRequest,
 } from '@kaipan/shared';
 import { loadProfile, newestProfile, summarizeProfile } from './cpuprofile.js';
-import { readDbState, type DbState } from './database.js';
+import { readDbState, readWriteCounters, writeCountersDelta, type DbState, type WriteCounters } from './database.js';
 import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
 import { DEMO_BOARD_KEY, DEMO_PROJECT_CODE, DEMO_USERS, type BenchOptions } from './options.js';
 import { readServerInternals, ResourceSampler, type ResourceSummary } from './proc.js';
@@ -234,6 +234,8 @@ interface PhaseInput {
   boards: number;
   durationS: number;
   samplerPid: number | null;
+  /** With it, PostgreSQL's write counters are read at the window's start and end. */
+  databaseUrl?: string;
   probe: boolean;
   /** Called after the workers stopped, before they disconnect: check boards against the server. */
   verify?: (ask: (seq: number, statuses: Record<string, string>) => Promise<BoardVerifyResult>) => Promise<void>;
@@ -351,6 +353,11 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     const durationMs = input.durationS * 1000;
     for (const h of workers) h.send({ type: 'start', startAt, durationMs });
     log(`${input.target}: window ${input.durationS} s starts at ${new Date(startAt).toISOString()}`);
+    let pgBefore: WriteCounters | null = null;
+    if (input.databaseUrl) {
+      await sleep(Math.max(0, startAt - Date.now()));
+      pgBefore = await readWriteCounters(input.databaseUrl).catch(() => null);
+    }
     // Wait out the window (storm: until every worker's consultants are done), bounded.
     const endAt = startAt + durationMs;
     for (let i = 0; Date.now() < endAt && i < 100_000; i++) {
@@ -363,6 +370,11 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     const done = await Promise.all(workers.map((h) => h.wait('done', opts.ackTimeoutMs + 30_000)));
     const resources = sampler?.stop() ?? null;
     sampler = null;
+    // Read after the backends flushed their statistics (at most once a second each).
+    const pgAfter =
+      pgBefore && input.databaseUrl
+        ? await sleep(1_100).then(() => readWriteCounters(input.databaseUrl!).catch(() => null))
+        : null;
     const probeSummary = probe?.stop() ?? null;
     probe = null;
 
@@ -397,6 +409,7 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
       { from: hrFrom, to: hrTo },
     );
     result.epochWindow = { from: startAt, to: stoppedAt };
+    result.postgresWork = pgBefore && pgAfter ? writeCountersDelta(pgBefore, pgAfter) : null;
     return result;
   } finally {
     probe?.stop();
@@ -477,6 +490,7 @@ function aggregate(
     probe,
     hrWindowUs,
     epochWindow: { from: 0, to: 0 },
+    postgresWork: null,
   };
 }
 
@@ -597,6 +611,7 @@ export async function runBench(
       boards: opts.boards,
       durationS: opts.durationS,
       samplerPid: serverPid,
+      ...(databaseUrl ? { databaseUrl } : {}),
       probe: true,
       log,
       verify: async (ask) => {
@@ -752,6 +767,7 @@ export async function runBench(
       consultantFrames: phase.consultantFrames,
       storm,
       resources: { server: phase.resources, generator: phase.generator },
+      postgresWork: phase.postgresWork,
       eventLoop: {
         probe: phase.probe,
         server:
