@@ -158,6 +158,19 @@ function dateFormatIn(timeZone: string): Intl.DateTimeFormat {
 export function calendarDateInZone(iso: string, timeZone: string): string {
   const ms = Date.parse(iso);
   if (!isInstant(iso) || Number.isNaN(ms)) throw new RangeError(`invalid ISO instant "${iso}"`);
+  // Every confirm asks for today's date: the last answer per zone is kept for its minute (zone
+  // offsets change on whole minutes, so an instant in the same minute has the same date).
+  const minute = Math.floor(ms / 60_000);
+  const last = lastDates.get(timeZone);
+  if (last?.minute === minute) return last.date;
+  const date = formatCalendarDate(ms, iso, timeZone);
+  lastDates.set(timeZone, { minute, date });
+  return date;
+}
+
+const lastDates = new Map<string, { minute: number; date: string }>();
+
+function formatCalendarDate(ms: number, iso: string, timeZone: string): string {
   const parts = dateFormatIn(timeZone).formatToParts(new Date(ms));
   const get = (type: 'year' | 'month' | 'day'): string => {
     const part = parts.find((p) => p.type === type);
