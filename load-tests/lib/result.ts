@@ -6,6 +6,7 @@
 import type { ProfileSummary } from './cpuprofile.js';
 import type { DbState } from './database.js';
 import type { LatencySummary } from './histogram.js';
+import type { MemoryCurve } from './memory-curve.js';
 import type { BenchOptions } from './options.js';
 import type { ResourceSummary, ServerInternals } from './proc.js';
 import type { BoardStats, BoardVerifyResult, StormStats } from './types.js';
@@ -41,6 +42,10 @@ export interface PhaseResult {
   probe: LatencySummary | null;
   hrWindowUs: { from: number; to: number };
   epochWindow: { from: number; to: number };
+  /** The server's memory every `--sample-every` s over the window (null: not asked for). */
+  memoryCurve: MemoryCurve | null;
+  /** The heap snapshot written after the window (`--heap-snapshot DIR`). */
+  heapSnapshot: string | null;
 }
 
 export interface Verdict {
@@ -112,6 +117,9 @@ export interface BenchResult {
     | (StormStats & { hotUnits: string[]; winnersPerHotUnit: Record<string, number>; distinctWinners: number })
     | null;
   resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
+  /** The soak curve (`--sample-every`, the soak scenario): RSS and heap over the window. */
+  memoryCurve: MemoryCurve | null;
+  heapSnapshot: string | null;
   eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
   bare: {
     durationMs: number;
