@@ -59,6 +59,16 @@ export interface BenchOptions {
   serverHook: boolean;
   /** Extra environment for the spawned server (e.g. FANOUT_INTERVAL_MS, PG_POOL_SIZE, MALLOC_ARENA_MAX). */
   serverEnv: Record<string, string>;
+  /**
+   * Sample the server's RSS and V8 heap every this many seconds of the window into
+   * `<result>.memory.csv` and the report (the soak curve). 0 = off.
+   */
+  sampleEveryS: number;
+  /**
+   * Write a V8 heap snapshot of the spawned server into this directory at the end of the window
+   * (sockets still connected), after the memory figures were taken: a snapshot grows the RSS.
+   */
+  heapSnapshotDir?: string;
   /** Keep the temp data dir of the spawned server. */
   keepData: boolean;
   quiet: boolean;
@@ -90,6 +100,7 @@ const COMMON = {
   httpMix: { projects: 1, catalog: 1, snapshot: 2, deals: 2, lockRelease: 3.5, lockConfirm: 0.5 },
   serverHook: true,
   serverEnv: {},
+  sampleEveryS: 0,
   keepData: false,
   quiet: false,
   strict: false,
@@ -110,6 +121,18 @@ export const SCENARIO_DEFAULTS: Record<Scenario, Partial<BenchOptions>> = {
     holdMs: 0,
     consultantsJoin: false,
     bare: false,
+  },
+  // 250 commands/s (125 cycles/s) for 10 minutes, memory sampled every 10 s. One confirm in fifty:
+  // the units the window needs (~3,400) are added before it starts, so the project does not grow
+  // during it, and joining 520 sockets stays cheap (each join answers with the whole snapshot).
+  soak: {
+    consultants: 500,
+    boards: 20,
+    durationS: 600,
+    rate: 0.25,
+    confirmRatio: 0.02,
+    bare: false,
+    sampleEveryS: 10,
   },
 };
 
@@ -144,6 +167,8 @@ scenarios: ${SCENARIOS.join(', ')}
   --profile-workers DIR  CPU-profile the load-generator workers too
   --out DIR            results directory (default load-tests/results)
   --server-env K=V     extra environment for the spawned server (repeatable), e.g. FANOUT_INTERVAL_MS=100
+  --sample-every S     sample server RSS/heap every S s into <result>.memory.csv (soak default 10)
+  --heap-snapshot DIR  write a V8 heap snapshot of the spawned server at the end of the window (npm run bench:heap)
   --no-server-hook     do not preload the event-loop/heap sampler into the spawned server
   --password P  --device-key K  --ack-timeout MS  --start-delay MS  --keep-data  --quiet  --strict`;
 
@@ -246,6 +271,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--start-delay':
         o.startDelayMs = num(flag, value());
         break;
+      case '--sample-every':
+        o.sampleEveryS = num(flag, value());
+        break;
+      case '--heap-snapshot':
+        o.heapSnapshotDir = value();
+        break;
       case '--keep-data':
         o.keepData = true;
         break;
@@ -282,5 +313,6 @@ export function parseArgs(argv: string[]): BenchOptions {
   if (opts.consultants < 0 || opts.boards < 0 || opts.durationS <= 0 || opts.workers < 1)
     throw new Error('counts must be ≥ 0, duration > 0, workers ≥ 1');
   if (opts.durationS > 3600) throw new Error('--duration is capped at 3600 s');
+  if (opts.sampleEveryS < 0) throw new Error('--sample-every must be ≥ 0');
   return opts;
 }

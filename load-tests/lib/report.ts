@@ -1,5 +1,6 @@
 /** Targets of the "Launch storm, measured" issue, evaluated on a bench result, and the Markdown summary. */
 import type { LatencySummary } from './histogram.js';
+import { curveMarkdown } from './memory-curve.js';
 import type { BenchResult, TargetCheck } from './result.js';
 
 const RSS_LIMIT_MB = 300;
@@ -251,6 +252,10 @@ export function renderMarkdown(r: BenchResult): string {
     lines.push(
       `- bare socket.io server: CPU avg ${r.bare.resources.serverCpuAvgPct} %, RSS max ${r.bare.resources.rssMaxMB} MB; its generator CPU ${r.bare.generator.cpuPct} %`,
     );
+  if (r.heapSnapshot)
+    lines.push(`- heap snapshot after the window: ${r.heapSnapshot} (\`npm run bench:heap -- <file>\`)`);
+  if (r.memoryCurve)
+    lines.push('', `## Memory curve (every ${r.memoryCurve.everyS} s)`, '', ...curveMarkdown(r.memoryCurve));
   lines.push('', '## Correctness verdict', '');
   const v = r.verdict;
   lines.push(`- ${v.ok ? '✅ consistent' : '❌ PROBLEMS'}${v.checked ? '' : ' (PostgreSQL not checked)'}`);

@@ -6,6 +6,7 @@
 import type { ProfileSummary } from './cpuprofile.js';
 import type { DbState, WriteCounters } from './database.js';
 import type { LatencySummary } from './histogram.js';
+import type { MemoryCurve } from './memory-curve.js';
 import type { BenchOptions } from './options.js';
 import type { ResourceSummary, ServerInternals } from './proc.js';
 import type { BoardStats, BoardVerifyResult, StormStats } from './types.js';
@@ -43,6 +44,10 @@ export interface PhaseResult {
   epochWindow: { from: number; to: number };
   /** PostgreSQL's write counters over the window (with a database URL; see database.ts). */
   postgresWork: WriteCounters | null;
+  /** The server's memory every `--sample-every` s over the window (null: not asked for). */
+  memoryCurve: MemoryCurve | null;
+  /** The heap snapshot written after the window (`--heap-snapshot DIR`). */
+  heapSnapshot: string | null;
 }
 
 export interface Verdict {
@@ -116,6 +121,9 @@ export interface BenchResult {
   resources: { server: ResourceSummary | null; generator: PhaseResult['generator'] };
   /** What the window cost PostgreSQL (commits, WAL, fsyncs, rows written); null without a database URL. */
   postgresWork: WriteCounters | null;
+  /** The soak curve (`--sample-every`, the soak scenario): RSS and heap over the window. */
+  memoryCurve: MemoryCurve | null;
+  heapSnapshot: string | null;
   eventLoop: { probe: LatencySummary | null; server: ServerInternals | null; note: string };
   bare: {
     durationMs: number;

@@ -6,7 +6,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +21,7 @@ import {
 import { loadProfile, newestProfile, summarizeProfile } from './cpuprofile.js';
 import { readDbState, readWriteCounters, writeCountersDelta, type DbState, type WriteCounters } from './database.js';
 import { Histogram, addCounts, mergeSets, type LatencySummary } from './histogram.js';
+import { curveCsv, curveMarkdown, MemoryCurveSampler } from './memory-curve.js';
 import { DEMO_BOARD_KEY, DEMO_PROJECT_CODE, DEMO_USERS, type BenchOptions } from './options.js';
 import { readServerInternals, ResourceSampler, type ResourceSummary } from './proc.js';
 import { buildTargets, renderMarkdown } from './report.js';
@@ -237,6 +238,10 @@ interface PhaseInput {
   /** With it, PostgreSQL's write counters are read at the window's start and end. */
   databaseUrl?: string;
   probe: boolean;
+  /** The soak curve: sample the server's memory every `everyS` s (heap from the preload hook's file). */
+  memoryCurve?: { everyS: number; statsFile: string | null };
+  /** Signal the server (started with --heapsnapshot-signal) to write a heap snapshot here after the window. */
+  heapSnapshotDir?: string;
   /** Called after the workers stopped, before they disconnect: check boards against the server. */
   verify?: (ask: (seq: number, statuses: Record<string, string>) => Promise<BoardVerifyResult>) => Promise<void>;
   log: Log;
@@ -289,6 +294,30 @@ class WorkerHandle {
   }
 }
 
+/**
+ * SIGUSR2 to a server started with `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=dir`; resolves
+ * with the new `.heapsnapshot` once its size stops changing (V8 writes it synchronously, the whole
+ * process pauses meanwhile), or null after 3 minutes.
+ */
+async function takeHeapSnapshot(pid: number, dir: string, log: Log): Promise<string | null> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let last = -1;
+  for (let i = 0; i < 360; i++) {
+    await sleep(500);
+    const name = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!name) continue;
+    const size = statSync(join(dir, name)).size;
+    if (size > 0 && size === last) {
+      log(`heap snapshot ${join(dir, name)} (${Math.round(size / 1048576)} MB): npm run bench:heap -- <file>`);
+      return join(dir, name);
+    }
+    last = size;
+  }
+  log('no heap snapshot appeared within 3 minutes');
+  return null;
+}
+
 async function runPhase(input: PhaseInput): Promise<PhaseResult> {
   const { opts, log } = input;
   const n = Math.max(1, Math.min(opts.workers, Math.max(input.consultants.length, input.boards, 1)));
@@ -296,6 +325,7 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
   const workers: WorkerHandle[] = [];
   let probe: Probe | null = null;
   let sampler: ResourceSampler | null = null;
+  let curveSampler: MemoryCurveSampler | null = null;
   try {
     for (let w = 0; w < n; w++) {
       const proc = fork(resolve(REPO_ROOT, 'load-tests/lib/worker.ts'), [], {
@@ -343,6 +373,10 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     if (input.samplerPid) {
       sampler = new ResourceSampler(input.samplerPid);
       sampler.start();
+      if (input.memoryCurve) {
+        curveSampler = new MemoryCurveSampler(input.samplerPid, input.memoryCurve.everyS, input.memoryCurve.statsFile);
+        curveSampler.start();
+      }
     }
     if (input.probe) {
       probe = new Probe();
@@ -370,10 +404,17 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     const done = await Promise.all(workers.map((h) => h.wait('done', opts.ackTimeoutMs + 30_000)));
     const resources = sampler?.stop() ?? null;
     sampler = null;
+    const memoryCurve = curveSampler?.stop() ?? null;
+    curveSampler = null;
     // Read after the backends flushed their statistics (at most once a second each).
     const pgAfter =
       pgBefore && input.databaseUrl
         ? await sleep(1_100).then(() => readWriteCounters(input.databaseUrl!).catch(() => null))
+        : null;
+    // After the memory figures: writing a snapshot grows the RSS by about the heap's size.
+    const heapSnapshot =
+      input.heapSnapshotDir && input.samplerPid
+        ? await takeHeapSnapshot(input.samplerPid, input.heapSnapshotDir, log)
         : null;
     const probeSummary = probe?.stop() ?? null;
     probe = null;
@@ -410,10 +451,13 @@ async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     );
     result.epochWindow = { from: startAt, to: stoppedAt };
     result.postgresWork = pgBefore && pgAfter ? writeCountersDelta(pgBefore, pgAfter) : null;
+    result.memoryCurve = memoryCurve;
+    result.heapSnapshot = heapSnapshot;
     return result;
   } finally {
     probe?.stop();
     sampler?.stop();
+    curveSampler?.stop();
     await Promise.all(workers.map((h) => h.kill()));
   }
 }
@@ -491,6 +535,8 @@ function aggregate(
     hrWindowUs,
     epochWindow: { from: 0, to: 0 },
     postgresWork: null,
+    memoryCurve: null,
+    heapSnapshot: null,
   };
 }
 
@@ -522,6 +568,10 @@ export async function runBench(
   if (statsFile) {
     nodeOptions.push(`--require=${resolve(REPO_ROOT, 'load-tests/lib/server-preload.cjs')}`);
     serverEnv.KAIPAN_BENCH_STATS_FILE = statsFile;
+  }
+  if (opts.heapSnapshotDir) {
+    mkdirSync(resolve(opts.heapSnapshotDir), { recursive: true });
+    nodeOptions.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resolve(opts.heapSnapshotDir)}`);
   }
   if (opts.cpuProfDir) {
     mkdirSync(resolve(opts.cpuProfDir), { recursive: true });
@@ -613,6 +663,9 @@ export async function runBench(
       samplerPid: serverPid,
       ...(databaseUrl ? { databaseUrl } : {}),
       probe: true,
+      memoryCurve:
+        opts.sampleEveryS > 0 ? { everyS: opts.sampleEveryS, statsFile: opts.url ? null : statsFile } : undefined,
+      heapSnapshotDir: opts.heapSnapshotDir && !opts.url ? resolve(opts.heapSnapshotDir) : undefined,
       log,
       verify: async (ask) => {
         // Let the last frames go out (fan-out interval, lock sweep), then compare.
@@ -768,6 +821,8 @@ export async function runBench(
       storm,
       resources: { server: phase.resources, generator: phase.generator },
       postgresWork: phase.postgresWork,
+      memoryCurve: phase.memoryCurve,
+      heapSnapshot: phase.heapSnapshot,
       eventLoop: {
         probe: phase.probe,
         server:
@@ -795,6 +850,11 @@ export async function runBench(
     if (serverOutput) {
       writeFileSync(`${base}.server.log`, serverOutput);
       notes.push(`Server output (LOG_LEVEL=warn): ${base}.server.log`);
+    }
+    if (result.memoryCurve) {
+      writeFileSync(`${base}.memory.csv`, curveCsv(result.memoryCurve));
+      notes.push(`Memory curve (every ${result.memoryCurve.everyS} s): ${base}.memory.csv`);
+      log(`memory curve:\n${curveMarkdown(result.memoryCurve).join('\n')}`);
     }
     writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(`${base}.md`, renderMarkdown(result));

@@ -55,6 +55,8 @@ export async function launchKaipan(opts: LaunchOptions = {}): Promise<LaunchedSe
     LOG_LEVEL: 'warn',
     HUB_RATE_PER_SECOND: '1000',
     LOGIN_RATE_PER_MINUTE: '100000',
+    // As `npm start` sets it (package.json; README "Memory"): two malloc arenas, not eight per core.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     ...opts.env,
   };
   if (!opts.env?.NODE_OPTIONS) delete env.NODE_OPTIONS;

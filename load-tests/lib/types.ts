@@ -6,7 +6,14 @@ import type { HistogramSet } from './histogram.js';
 /** A /hub socket typed with the shared event map, as the web apps have it (client/src/lib/socket.ts). */
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export const SCENARIOS = ['launch-storm', 'steady-selling', 'board-fanout', 'api-mix', 'confirm-throughput'] as const;
+export const SCENARIOS = [
+  'launch-storm',
+  'steady-selling',
+  'board-fanout',
+  'api-mix',
+  'confirm-throughput',
+  'soak',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What a consultant socket (or HTTP user) does during the window. */

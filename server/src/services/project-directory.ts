@@ -15,6 +15,7 @@ import {
 } from '@kaipan/shared';
 import type { Db, Prisma } from '../infra/db.js';
 import { roleIn, scopeTo, type Principal } from '../domain/principal.js';
+import { stringPool, type Intern } from '../domain/string-pool.js';
 import { RefreshingCache } from './refreshing-cache.js';
 
 /** Catalogs change only through this server (which invalidates them); the TTL covers edits made elsewhere. */
@@ -27,6 +28,53 @@ export interface CatalogEntry {
 }
 
 type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
+
+const catalogUnitSelect = {
+  id: true,
+  code: true,
+  buildingId: true,
+  floor: true,
+  position: true,
+  layout: true,
+  layoutName: true,
+  unitLayout: { select: { nameEn: true } },
+  grossArea: true,
+  netArea: true,
+  orientation: true,
+  listPrice: true,
+  kind: true,
+  floorSpan: true,
+} as const;
+
+/** A unit row as the catalog reads it. */
+export type CatalogUnitRow = Prisma.UnitGetPayload<{ select: typeof catalogUnitSelect }>;
+
+/**
+ * The catalog's facts of one unit. `intern` shares the strings many units repeat (building id,
+ * layout, orientation, kind): a catalog lives as long as its project is in use.
+ */
+export function toCatalogUnit(u: CatalogUnitRow, intern: Intern): CatalogUnit {
+  const grossArea = Number(u.grossArea);
+  const listPrice = Number(u.listPrice);
+  const layoutNameEn = u.unitLayout?.nameEn;
+  return {
+    id: u.id,
+    code: u.code,
+    buildingId: intern(u.buildingId),
+    floor: u.floor,
+    position: u.position,
+    layout: intern(u.layout),
+    layoutName: intern(u.layoutName),
+    ...(layoutNameEn ? { layoutNameEn: intern(layoutNameEn) } : {}),
+    grossArea,
+    netArea: Number(u.netArea),
+    orientation: intern(u.orientation),
+    listPrice,
+    unitPrice: grossArea > 0 ? Math.round(listPrice / grossArea) : 0,
+    kind: intern(u.kind),
+    floorSpan: u.floorSpan === 2 ? 2 : 1,
+  };
+}
 
 export function toProjectSummary({
   _count,
@@ -121,45 +169,11 @@ export class ProjectDirectory {
       this.db.unit.findMany({
         where: { projectId },
         orderBy: [{ floor: 'desc' }, { position: 'asc' }],
-        select: {
-          id: true,
-          code: true,
-          buildingId: true,
-          floor: true,
-          position: true,
-          layout: true,
-          layoutName: true,
-          unitLayout: { select: { nameEn: true } },
-          grossArea: true,
-          netArea: true,
-          orientation: true,
-          listPrice: true,
-          kind: true,
-          floorSpan: true,
-        },
+        select: catalogUnitSelect,
       }),
     ]);
-    const catalogUnits: CatalogUnit[] = units.map((u) => {
-      const grossArea = Number(u.grossArea);
-      const listPrice = Number(u.listPrice);
-      return {
-        id: u.id,
-        code: u.code,
-        buildingId: u.buildingId,
-        floor: u.floor,
-        position: u.position,
-        layout: u.layout,
-        layoutName: u.layoutName,
-        ...(u.unitLayout?.nameEn ? { layoutNameEn: u.unitLayout.nameEn } : {}),
-        grossArea,
-        netArea: Number(u.netArea),
-        orientation: u.orientation,
-        listPrice,
-        unitPrice: grossArea > 0 ? Math.round(listPrice / grossArea) : 0,
-        kind: u.kind,
-        floorSpan: u.floorSpan === 2 ? 2 : 1,
-      };
-    });
+    const intern = stringPool();
+    const catalogUnits = units.map((u) => toCatalogUnit(u, intern));
     const buildingInfos: BuildingInfo[] = buildings.map((b) => ({
       id: b.id,
       code: b.code,
