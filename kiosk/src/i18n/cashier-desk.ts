@@ -49,11 +49,6 @@ export const cashierDeskMessages = defineMessages({
   'sub.refundDone': ['已退款', 'Refunded'],
   'sub.overdue': ['已超时', 'overdue'],
 
-  'subStatus.ACTIVE': ['已认购', 'Subscribed'],
-  'subStatus.CANCELLED': ['已退房', 'Cancelled'],
-  'subStatus.CONTRACTED': ['已签约', 'Contracted'],
-  'subStatus.CHANGED': ['已换房', 'Changed unit'],
-
   'reg.active': ['有效', 'Active'],
   'reg.cancelled': ['已取消', 'Cancelled'],
   'reg.sincerityHeld': ['诚意金在账', 'Sincerity held'],
