@@ -244,6 +244,8 @@ const UNAMBIGUOUS_CODES: ReadonlyMap<string, Label> = (() => {
   const seen = new Map<string, Label | null>();
   for (const table of [...Object.values(ENUM_LABELS), PLAN_KIND_LABELS] as CodeTable[]) {
     for (const [code, label] of Object.entries(table)) {
+      // One or two letters (intent class A) are as likely a queue prefix or a floor: not guessed.
+      if (code.length < 3) continue;
       const known = seen.get(code);
       if (known === undefined) seen.set(code, label);
       else if (known && (known.zh !== label.zh || known.en !== label.en)) seen.set(code, null);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditChangeText } from './audit-log.js';
 import { ENUM_LABELS, type Label } from './labels.js';
 
 /** Every enum of prisma/schema.prisma with its values (`enum Name { A /// doc \n B }`). */
@@ -58,5 +59,21 @@ describe('labels.ts names every value of every Prisma enum', () => {
       }
     }
     expect(clashes).toEqual([]);
+  });
+});
+
+describe('the audit log words codes from labels.ts', () => {
+  const change = (action: string, before: unknown, after: unknown, lang: 'zh-CN' | 'en' = 'zh-CN') =>
+    auditChangeText({ action, before, after }, lang, 'Asia/Shanghai');
+
+  it('picks the table of a status by the event entity', () => {
+    expect(change('subscription.cancel', { status: 'ACTIVE' }, { status: 'CANCELLED' })).toBe('状态 已认购 → 已退房');
+    expect(change('registration.cancel', { status: 'ACTIVE' }, { status: 'CANCELLED' })).toBe('状态 有效 → 已取消');
+    expect(change('payment.void', { status: 'RECORDED' }, { status: 'VOIDED' }, 'en')).toBe('Status Recorded → Voided');
+  });
+
+  it('words codes met without a table of their own when every table agrees, and leaves letters alone', () => {
+    expect(change('subscription.confirm', null, { lines: [{ method: 'BANK_CARD' }] })).toContain('银行卡');
+    expect(change('queue.category_add', null, { prefix: 'A' }, 'en')).toBe('prefix A');
   });
 });
