@@ -16,6 +16,7 @@ import {
   CHANGE_KIND_LABELS,
   CHANGE_STATUS_LABELS,
   SUBSCRIPTION_STATUS_LABELS,
+  REFUND_STATE_LABELS,
 } from '@kaipan/shared';
 import { locale, t, label } from '../lib/i18n';
 import { useModal } from '../lib/modal';
@@ -80,7 +81,7 @@ export function RefundChip(props: { state: SubscriptionInfo['refundState'] }): J
           'deals-chip--refund-done': props.state === 'DONE',
         }}
       >
-        {t(props.state === 'DUE' ? 'deals.refundDue' : 'deals.refundDone')}
+        {label(REFUND_STATE_LABELS, props.state)}
       </span>
     </Show>
   );

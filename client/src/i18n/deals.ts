@@ -76,8 +76,6 @@ export const dealsMessages = defineMessages({
   'deals.col.plan': ['付款方案', 'Payment plan'],
   'deals.col.status': ['状态', 'Status'],
   'deals.col.date': ['认购时间', 'Subscribed'],
-  'deals.refundDue': ['待退款', 'Refund due'],
-  'deals.refundDone': ['已退款', 'Refunded'],
   'deals.awaiting': ['待审批', 'awaiting approval'],
   'deals.toExecute': ['待执行', 'to execute'],
   'deals.openOnly': ['待处理', 'Open'],

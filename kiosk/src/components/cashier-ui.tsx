@@ -15,8 +15,8 @@ import {
 } from '@kaipan/shared';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
-import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
-import { locale, toggleLocale, label } from '../lib/i18n';
+import { ct, kindName, label, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
+import { locale, toggleLocale } from '../lib/i18n';
 import { LanguageSwitch } from '@kaipan/web/components/language-switch';
 import { holdModalFocus } from '@kaipan/web/components/modal-focus';
 import { StateView } from '@kaipan/web/components/state';

@@ -20,8 +20,8 @@ import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner, SystemBar } f
 import { CashierVoidApprovals } from '../components/cashier-void-approvals';
 import { CashierPendingBanner } from '../components/cashier-pending';
 import { createCashierApi, type CashierApi } from '../lib/cashier-api';
-import { ct, describe, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
-import { locale, label } from '../lib/i18n';
+import { ct, describe, label, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
+import { locale } from '../lib/i18n';
 import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import {
   CASHIER_ROLES,
