@@ -10,7 +10,40 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS, AUDIT_TOPICS, isAuditAction, type AuditSentence } from './audit-actions.js';
 import { formatYuan, interpolate, type Locale } from './format.js';
+import {
+  APPROVAL_STATUS_LABELS,
+  BATCH_STATUS_LABELS,
+  CHANGE_KIND_LABELS,
+  CHANGE_STATUS_LABELS,
+  CUSTOMER_STATUS_LABELS,
+  DEVICE_KIND_LABELS,
+  DISCOUNT_KIND_LABELS,
+  DOCUMENT_KIND_LABELS,
+  DOCUMENT_STATUS_LABELS,
+  ENUM_LABELS,
+  LOTTERY_STATUS_LABELS,
+  labelText,
+  PAYMENT_KIND_LABELS,
+  PAYMENT_METHOD_LABELS,
+  PAYMENT_STATUS_LABELS,
+  PLAN_KIND_LABELS,
+  PRICE_LIST_STATUS_LABELS,
+  RECEIPT_BOOK_STATUS_LABELS,
+  RECEIPT_STATUS_LABELS,
+  REFUND_STATE_LABELS,
+  REGISTRATION_STATUS_LABELS,
+  ROLE_LABELS,
+  SOURCE_CHANNEL_LABELS,
+  SUBSCRIPTION_STATUS_LABELS,
+  TICKET_STATUS_LABELS,
+  UNIT_KIND_LABELS,
+  UNIT_STATUS_LABELS,
+  WITHHOLD_CHANNEL_LABELS,
+  type Label,
+} from './labels.js';
 import { formatZonedDateTime } from './zoned-time.js';
+
+type CodeTable = Readonly<Record<string, Label>>;
 
 export const AUDIT_ACTOR_KINDS = ['user', 'device', 'system', 'anonymous', 'cli'] as const;
 
@@ -150,60 +183,81 @@ const FIELD_LABELS: Record<string, AuditSentence> = {
   refresh: ['更新原因', 'Refreshed because'],
 };
 
-/** Enumerated values the server stores (statuses, kinds, methods, roles, channels), translated. */
-const VALUE_LABELS: Record<string, AuditSentence> = {
-  // Unit statuses
-  NOT_RELEASED: ['未推', 'Not released'],
-  AVAILABLE: ['可售', 'Available'],
-  LOCKED: ['已锁定', 'Locked'],
-  SUBSCRIBED: ['已认购', 'Subscribed'],
-  CONTRACTED: ['已签约', 'Contracted'],
-  WITHHELD: ['保留', 'Withheld'],
-  // Subscriptions, registrations, documents, approvals
-  ACTIVE: ['有效', 'Active'],
-  CANCELLED: ['已取消', 'Cancelled'],
-  CHANGED: ['已换房', 'Changed'],
-  WITHDRAWN: ['已撤回', 'Withdrawn'],
-  PENDING: ['待审批', 'Pending'],
-  APPROVED: ['已批准', 'Approved'],
-  REJECTED: ['已驳回', 'Rejected'],
-  EXECUTED: ['已执行', 'Executed'],
-  CURRENT: ['现行', 'Current'],
-  SUPERSEDED: ['已更新', 'Superseded'],
-  // Payments
-  RECORDED: ['有效', 'Recorded'],
-  VOIDED: ['作废', 'Voided'],
-  CONVERTED: ['已转定', 'Converted'],
-  REFUNDED: ['已退', 'Refunded'],
-  SINCERITY: ['诚意金', 'Sincerity deposit'],
-  DEPOSIT: ['定金', 'Deposit'],
-  DOWN_PAYMENT: ['首付款', 'Down payment'],
-  OTHER: ['其他', 'Other'],
-  REFUND: ['退款', 'Refund'],
-  CASH: ['现金', 'Cash'],
-  BANK_CARD: ['银行卡', 'Bank card'],
-  TRANSFER: ['转账', 'Transfer'],
-  WECHAT: ['微信', 'WeChat'],
-  ALIPAY: ['支付宝', 'Alipay'],
-  CHEQUE: ['支票', 'Cheque'],
-  CONVERSION: ['诚意金转入', 'Conversion'],
-  // Documents
-  RECEIPT: ['收据', 'Receipt'],
-  AGREEMENT: ['认购书', 'Agreement'],
-  PURCHASE_PLAN: ['置业计划书', 'Purchase plan'],
-  DAY_END: ['日结单', 'Day-end'],
-  DISPUTE_PACK: ['争议材料包', 'Dispute pack'],
-  // Roles, withhold channels
-  ADMIN: ['管理员', 'Administrator'],
-  MANAGER: ['经理', 'Manager'],
-  CASHIER: ['收银', 'Cashier'],
-  CONSULTANT: ['置业顾问', 'Consultant'],
-  FINANCE: ['财务', 'Finance'],
-  VIEWER: ['只读', 'Viewer'],
-  VIP: ['VIP', 'VIP'],
-  STAFF: ['员工', 'Staff'],
-  AGENT: ['渠道', 'Agent'],
+/**
+ * Which labels.ts table a status field belongs to, by the event's entity (the action's first word:
+ * `subscription.cancel` → subscriptions): ACTIVE is 已认购 on a subscription and 有效 on a
+ * registration.
+ */
+const STATUS_TABLES: Readonly<Record<string, CodeTable>> = {
+  unit: UNIT_STATUS_LABELS,
+  units: UNIT_STATUS_LABELS,
+  subscription: SUBSCRIPTION_STATUS_LABELS,
+  payment: PAYMENT_STATUS_LABELS,
+  receipt: RECEIPT_STATUS_LABELS,
+  receipt_book: RECEIPT_BOOK_STATUS_LABELS,
+  registration: REGISTRATION_STATUS_LABELS,
+  change: CHANGE_STATUS_LABELS,
+  price_approval: APPROVAL_STATUS_LABELS,
+  price_list: PRICE_LIST_STATUS_LABELS,
+  document: DOCUMENT_STATUS_LABELS,
+  customer: CUSTOMER_STATUS_LABELS,
+  queue: TICKET_STATUS_LABELS,
+  batch: BATCH_STATUS_LABELS,
+  lottery: LOTTERY_STATUS_LABELS,
 };
+
+/** The other fields that hold a code, by field name (and entity where the name is shared). */
+function codeTable(entity: string, key: string): CodeTable | undefined {
+  switch (key) {
+    case 'status':
+      return STATUS_TABLES[entity];
+    case 'kind':
+      if (entity === 'change') return CHANGE_KIND_LABELS;
+      if (entity === 'document') return DOCUMENT_KIND_LABELS;
+      if (entity === 'device') return DEVICE_KIND_LABELS;
+      if (entity === 'discount') return DISCOUNT_KIND_LABELS;
+      if (entity === 'plan') return PLAN_KIND_LABELS;
+      return PAYMENT_KIND_LABELS;
+    case 'method':
+    case 'methods':
+      return PAYMENT_METHOD_LABELS;
+    case 'channel':
+      return entity === 'customer' || entity === 'registration' ? SOURCE_CHANNEL_LABELS : WITHHOLD_CHANNEL_LABELS;
+    case 'sourceChannel':
+      return SOURCE_CHANNEL_LABELS;
+    case 'role':
+      return ROLE_LABELS;
+    case 'refundState':
+      return REFUND_STATE_LABELS;
+    case 'unitKind':
+      return UNIT_KIND_LABELS;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A code met where neither field nor entity says its table (a payment line inside a subscription
+ * event): its words when every labels.ts table that has the code agrees on them.
+ */
+const UNAMBIGUOUS_CODES: ReadonlyMap<string, Label> = (() => {
+  const seen = new Map<string, Label | null>();
+  for (const table of [...Object.values(ENUM_LABELS), PLAN_KIND_LABELS] as CodeTable[]) {
+    for (const [code, label] of Object.entries(table)) {
+      // One or two letters (intent class A) are as likely a queue prefix or a floor: not guessed.
+      if (code.length < 3) continue;
+      const known = seen.get(code);
+      if (known === undefined) seen.set(code, label);
+      else if (known && (known.zh !== label.zh || known.en !== label.en)) seen.set(code, null);
+    }
+  }
+  return new Map([...seen].filter((entry): entry is [string, Label] => entry[1] !== null));
+})();
+
+/** The words of `code` held in field `key` of an event about `entity`, or undefined when it is no known code. */
+function codeWords(entity: string, key: string, code: string): Label | undefined {
+  return codeTable(entity, key)?.[code] ?? UNAMBIGUOUS_CODES.get(code);
+}
 
 /** Fields never shown in the readable diff: record ids and lock tokens say nothing to a person. */
 const HIDDEN = /(Id|Ids|^id|token|Token|fingerprint|sha256|Hash|^facts|^origin|^title|^unitCode)$/;
@@ -223,8 +277,12 @@ export function formatProjectDateTime(iso: string | number | Date, timeZone: str
   return formatZonedDateTime(iso, timeZone, { seconds: true });
 }
 
-/** One value of an event, readable. */
-export function formatAuditValue(key: string, value: unknown, lang: Locale, timeZone: string): string {
+/**
+ * One value of an event, readable. `action` (the event's, e.g. `subscription.cancel`) tells which
+ * table a code such as ACTIVE comes from (shared/src/labels.ts).
+ */
+export function formatAuditValue(key: string, value: unknown, lang: Locale, timeZone: string, action = ''): string {
+  const entity = action.split('.')[0] ?? '';
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return lang === 'en' ? (value ? 'yes' : 'no') : value ? '是' : '否';
   if (typeof value === 'number') {
@@ -233,16 +291,16 @@ export function formatAuditValue(key: string, value: unknown, lang: Locale, time
     return value.toLocaleString(lang);
   }
   if (typeof value === 'string') {
-    const label = VALUE_LABELS[value];
-    if (label) return pick(label, lang);
+    const words = codeWords(entity, key, value);
+    if (words) return labelText(words, lang);
     if (INSTANT.test(key) && !Number.isNaN(Date.parse(value))) return formatProjectDateTime(value, timeZone);
     return value;
   }
-  if (Array.isArray(value)) return value.map((v) => formatAuditValue(key, v, lang, timeZone)).join('、');
+  if (Array.isArray(value)) return value.map((v) => formatAuditValue(key, v, lang, timeZone, action)).join('、');
   // A nested object (a payment line, a buyer): its readable fields in one line.
   return Object.entries(value as Record<string, unknown>)
     .filter(([k]) => !HIDDEN.test(k))
-    .map(([k, v]) => `${fieldLabel(k, lang)} ${formatAuditValue(k, v, lang, timeZone)}`)
+    .map(([k, v]) => `${fieldLabel(k, lang)} ${formatAuditValue(k, v, lang, timeZone, action)}`)
     .join('，');
 }
 
@@ -264,7 +322,7 @@ const asRecord = (v: unknown): Record<string, unknown> | null =>
  * with the same value on both sides is left out (it did not change), ids and tokens are hidden.
  */
 export function auditFieldChanges(
-  entry: Pick<AuditLogEntry, 'before' | 'after'>,
+  entry: Pick<AuditLogEntry, 'action' | 'before' | 'after'>,
   lang: Locale,
   timeZone: string,
 ): AuditFieldChange[] {
@@ -280,8 +338,8 @@ export function auditFieldChanges(
     out.push({
       key,
       label: fieldLabel(key, lang),
-      before: before && key in before ? formatAuditValue(key, b, lang, timeZone) : null,
-      after: after && key in after ? formatAuditValue(key, a, lang, timeZone) : null,
+      before: before && key in before ? formatAuditValue(key, b, lang, timeZone, entry.action) : null,
+      after: after && key in after ? formatAuditValue(key, a, lang, timeZone, entry.action) : null,
     });
   }
   return out;
@@ -289,7 +347,7 @@ export function auditFieldChanges(
 
 /** The diff as one line of text (export, PDF): "状态 已锁定 → 可售；成交价 ¥1,000,000". */
 export function auditChangeText(
-  entry: Pick<AuditLogEntry, 'before' | 'after'>,
+  entry: Pick<AuditLogEntry, 'action' | 'before' | 'after'>,
   lang: Locale,
   timeZone: string,
 ): string {

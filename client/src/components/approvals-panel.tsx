@@ -4,9 +4,9 @@
  * held; Approve / Reject with a note. Four-eyes: the server refuses a decision on one's own request.
  */
 import { For, Show, createSignal, type JSX } from 'solid-js';
-import { formatYuan, type PriceApprovalInfo } from '@kaipan/shared';
+import { formatYuan, type PriceApprovalInfo, APPROVAL_STATUS_LABELS } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { describeError, locale, t } from '../lib/i18n';
+import { describeError, locale, t, label } from '../lib/i18n';
 import type { ApprovalsStore } from '../stores/deals';
 import { showToast } from '../stores/toasts';
 import { Countdown } from './countdown';
@@ -166,7 +166,7 @@ export function ApprovalsPanel(props: {
                     <span class="approval__unit">{a.unitCode}</span>
                     <span>{money(a.finalPrice)}</span>
                     <span class={`approval-status approval-status--${a.status.toLowerCase()}`}>
-                      {t(`approvals.status.${a.status}`)}
+                      {label(APPROVAL_STATUS_LABELS, a.status)}
                     </span>
                     <span class="approval__who">{a.decidedBy ?? a.consultant}</span>
                   </li>

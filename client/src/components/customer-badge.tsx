@@ -3,12 +3,12 @@
  * @kaipan/shared): the same dot + name on every screen, so a consultant reads the stage at a glance.
  */
 import { Show, type JSX } from 'solid-js';
-import { CUSTOMER_STATUS_COLORS, type CustomerStatus } from '@kaipan/shared';
-import { t, type MessageKey } from '../lib/i18n';
+import { CUSTOMER_STATUS_COLORS, type CustomerStatus, CUSTOMER_STATUS_LABELS } from '@kaipan/shared';
+import { label } from '../lib/i18n';
 import './customer-badge.css';
 
 export function customerStatusLabel(status: CustomerStatus): string {
-  return t(`customerStatus.${status}` as MessageKey);
+  return label(CUSTOMER_STATUS_LABELS, status);
 }
 
 /** Name chip: status dot, name, optional status label (`withLabel`). */

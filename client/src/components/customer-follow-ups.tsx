@@ -2,12 +2,12 @@
  * A customer's follow-ups 跟进记录: the list and the add form.
  */
 import { For, Show, createSignal, type JSX } from 'solid-js';
-import { FOLLOW_UP_KINDS, type CustomerDetail, type FollowUpKind } from '@kaipan/shared';
+import { FOLLOW_UP_KINDS, type CustomerDetail, type FollowUpKind, FOLLOW_UP_KIND_LABELS } from '@kaipan/shared';
 import { api } from '../lib/api';
-import { describeError, t } from '../lib/i18n';
+import { describeError, t, label } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { Spinner } from './ui';
-import { tk, formatDateTime } from '../lib/customers-display';
+import { formatDateTime } from '../lib/customers-display';
 import './customer-follow-ups.css';
 
 export function FollowUpSection(props: {
@@ -53,7 +53,7 @@ export function FollowUpSection(props: {
             <For each={FOLLOW_UP_KINDS}>
               {(k) => (
                 <button type="button" role="radio" aria-checked={kind() === k} onClick={() => setKind(k)}>
-                  {tk(`followUp.${k}`)}
+                  {label(FOLLOW_UP_KIND_LABELS, k)}
                 </button>
               )}
             </For>
@@ -85,7 +85,7 @@ export function FollowUpSection(props: {
             {(f) => (
               <li class="follow-log__item">
                 <span class={`follow-log__kind follow-log__kind--${f.kind.toLowerCase()}`}>
-                  {tk(`followUp.${f.kind}`)}
+                  {label(FOLLOW_UP_KIND_LABELS, f.kind)}
                 </span>
                 <span class="follow-log__body">
                   <span class="follow-log__note">{f.note}</span>

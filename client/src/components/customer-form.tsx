@@ -9,12 +9,13 @@ import {
   createCustomerSchema,
   normalizePhone,
   type CustomerInfo,
+  DEMAND_TYPE_LABELS,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
-import { t, type MessageKey } from '../lib/i18n';
+import { t, type MessageKey, label } from '../lib/i18n';
 import { BottomSheet } from './bottom-sheet';
 import { Spinner } from './ui';
-import { tk, channelName, customerErrorText } from '../lib/customers-display';
+import { channelName, customerErrorText } from '../lib/customers-display';
 import './customer-form.css';
 
 interface CoBuyerDraft {
@@ -218,7 +219,7 @@ export function CustomerForm(props: {
               onChange={(e) => setDemand(e.currentTarget.value as (typeof DEMAND_TYPES)[number] | '')}
             >
               <option value="">{t('customers.unset')}</option>
-              <For each={DEMAND_TYPES}>{(d) => <option value={d}>{tk(`demand.${d}`)}</option>}</For>
+              <For each={DEMAND_TYPES}>{(d) => <option value={d}>{label(DEMAND_TYPE_LABELS, d)}</option>}</For>
             </select>
           </label>
           <label class="field">

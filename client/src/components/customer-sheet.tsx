@@ -1,18 +1,19 @@
 /**
  * A customer's detail sheet: facts, status, the shortlist 意向房源 and follow-ups.
  */
+import { DEMAND_TYPE_LABELS, INTENT_CLASS_LABELS } from '@kaipan/shared';
 import { Match, Show, Switch, createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import type { CustomerDetail, CustomerShortlist, UserInfo } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
-import { describeError, t } from '../lib/i18n';
+import { describeError, t, label } from '../lib/i18n';
 import type { Catalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
 import { BottomSheet } from './bottom-sheet';
 import { CustomerBadge } from './customer-badge';
 import { ErrorState, LoadingState, Spinner } from './ui';
-import { tk, budgetText, channelName, SHORTLIST_POLL_MS } from '../lib/customers-display';
+import { budgetText, channelName, SHORTLIST_POLL_MS } from '../lib/customers-display';
 import { ShortlistSection } from './customer-shortlist';
 import { FollowUpSection } from './customer-follow-ups';
 import './customer-sheet.css';
@@ -135,11 +136,11 @@ export function CustomerSheet(props: {
                 </div>
                 <div class="facts__item">
                   <dt>{t('customers.intent')}</dt>
-                  <dd>{c().intent ? tk(`intent.${c().intent}`) : t('customers.unset')}</dd>
+                  <dd>{c().intent ? label(INTENT_CLASS_LABELS, c().intent!) : t('customers.unset')}</dd>
                 </div>
                 <div class="facts__item">
                   <dt>{t('customers.demand')}</dt>
-                  <dd>{c().demand ? tk(`demand.${c().demand}`) : t('customers.unset')}</dd>
+                  <dd>{c().demand ? label(DEMAND_TYPE_LABELS, c().demand!) : t('customers.unset')}</dd>
                 </div>
                 <div class="facts__item facts__item--wide">
                   <dt>{t('customers.budget')}</dt>

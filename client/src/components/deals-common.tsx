@@ -13,8 +13,12 @@ import {
   type PriceBreakdown,
   type ScheduleItem,
   type SubscriptionInfo,
+  CHANGE_KIND_LABELS,
+  CHANGE_STATUS_LABELS,
+  SUBSCRIPTION_STATUS_LABELS,
+  REFUND_STATE_LABELS,
 } from '@kaipan/shared';
-import { locale, t, type MessageKey } from '../lib/i18n';
+import { locale, t, label } from '../lib/i18n';
 import { useModal } from '../lib/modal';
 import './deals-common.css';
 
@@ -47,9 +51,9 @@ export function dateTimeText(iso: string, timeZone: string): string {
   }).format(new Date(iso));
 }
 
-export const kindLabel = (kind: ChangeKind): string => t(`deals.kind.${kind}` as MessageKey);
-export const changeStatusLabel = (status: ChangeStatus): string => t(`deals.change.${status}` as MessageKey);
-export const subStatusLabel = (status: SubscriptionInfo['status']): string => t(`deals.sub.${status}` as MessageKey);
+export const kindLabel = (kind: ChangeKind): string => label(CHANGE_KIND_LABELS, kind);
+export const changeStatusLabel = (status: ChangeStatus): string => label(CHANGE_STATUS_LABELS, status);
+export const subStatusLabel = (status: SubscriptionInfo['status']): string => label(SUBSCRIPTION_STATUS_LABELS, status);
 
 export function SubStatusChip(props: { status: SubscriptionInfo['status'] }): JSX.Element {
   return <span class={`deals-chip deals-chip--sub-${props.status.toLowerCase()}`}>{subStatusLabel(props.status)}</span>;
@@ -77,7 +81,7 @@ export function RefundChip(props: { state: SubscriptionInfo['refundState'] }): J
           'deals-chip--refund-done': props.state === 'DONE',
         }}
       >
-        {t(props.state === 'DUE' ? 'deals.refundDue' : 'deals.refundDone')}
+        {label(REFUND_STATE_LABELS, props.state)}
       </span>
     </Show>
   );

@@ -3,9 +3,10 @@
  * deal's drawer. Status chips: active / contracted / changed (换房) / cancelled (退房), a DUE refund
  * and the open change request, if any.
  */
+import { CHANGE_STATUS_LABELS } from '@kaipan/shared';
 import { For, Show, type JSX } from 'solid-js';
 import type { ChangeRequestInfo, SubscriptionInfo } from '@kaipan/shared';
-import { locale, t } from '../lib/i18n';
+import { locale, t, label } from '../lib/i18n';
 import { KindChip, RefundChip, SubStatusChip, dateTimeText, money } from './deals-common';
 import { DepositChip } from './deposit-deadline';
 import './deals-subscriptions.css';
@@ -28,7 +29,7 @@ function Chips(props: { sub: SubscriptionInfo; open: ChangeRequestInfo | undefin
       />
       <Show when={props.open}>
         {(o) => (
-          <span class="deals-pending" title={t(`deals.change.${o().status}`)}>
+          <span class="deals-pending" title={label(CHANGE_STATUS_LABELS, o().status)}>
             <KindChip kind={o().kind} />
             <span class="deals-pending__state">
               {t(o().status === 'PENDING' ? 'deals.awaiting' : 'deals.toExecute')}

@@ -4,10 +4,16 @@
  * kept until it succeeds, so a double click or a retry after a timeout never makes two draws.
  */
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
-import { LOTTERY_ELIGIBILITY, lotteryPaths, type LotteryDrawSummary, type LotteryEligibility } from '@kaipan/shared';
+import {
+  LOTTERY_ELIGIBILITY,
+  lotteryPaths,
+  type LotteryDrawSummary,
+  type LotteryEligibility,
+  LOTTERY_STATUS_LABELS,
+} from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
-import { describeError, t, type MessageKey } from '../lib/i18n';
+import { describeError, t, type MessageKey, label } from '../lib/i18n';
 import { showToast } from '../stores/toasts';
 import { ConfirmDialog, ErrorAlert, Spinner } from './ui';
 import '../pages/lottery.css';
@@ -148,7 +154,7 @@ export function LotteryPanel(props: { projectId: string; timeZone: string; onCha
                       class="pill"
                       classList={{ 'pill--ok': d.status === 'DRAWN', 'pill--warn': d.status === 'COMMITTED' }}
                     >
-                      {t(d.status === 'DRAWN' ? 'lottery.status.DRAWN' : 'lottery.status.COMMITTED')}
+                      {label(LOTTERY_STATUS_LABELS, d.status === 'DRAWN' ? 'DRAWN' : 'COMMITTED')}
                     </span>
                   </div>
                   <span class="lottery-panel__meta num">

@@ -14,8 +14,12 @@ import {
   type RoundingMode,
   type RoundingUnit,
   formatZonedDateTime,
+  DISCOUNT_KIND_LABELS,
+  PLAN_KIND_LABELS,
+  PRICE_LIST_SOURCE_LABELS,
+  PRICE_LIST_STATUS_LABELS,
 } from '@kaipan/shared';
-import { locale, t, type MessageKey } from '../lib/i18n';
+import { locale, t, type MessageKey, label } from '../lib/i18n';
 import { useModal } from '../lib/modal';
 import './prices-common.css';
 
@@ -89,20 +93,9 @@ export function dateTimeText(iso: string, timeZone: string): string {
   return formatZonedDateTime(iso, timeZone);
 }
 
-const KIND_KEYS: Record<DiscountKind, MessageKey> = {
-  STANDARD: 'prices.kind.STANDARD',
-  IDENTITY: 'prices.kind.IDENTITY',
-  PROMOTION: 'prices.kind.PROMOTION',
-  PAYMENT_METHOD: 'prices.kind.PAYMENT_METHOD',
-};
-export const discountKindLabel = (kind: DiscountKind): string => t(KIND_KEYS[kind]);
+export const discountKindLabel = (kind: DiscountKind): string => label(DISCOUNT_KIND_LABELS, kind);
 
-const PLAN_KEYS: Record<PlanKind, MessageKey> = {
-  LUMP_SUM: 'prices.plan.LUMP_SUM',
-  MORTGAGE: 'prices.plan.MORTGAGE',
-  INSTALLMENTS: 'prices.plan.INSTALLMENTS',
-};
-export const planKindLabel = (kind: PlanKind): string => t(PLAN_KEYS[kind]);
+export const planKindLabel = (kind: PlanKind): string => label(PLAN_KIND_LABELS, kind);
 
 const ROUNDING_KEYS: Record<RoundingUnit, MessageKey> = {
   FEN: 'prices.round.FEN',
@@ -113,25 +106,15 @@ export const roundingUnitLabel = (u: RoundingUnit): string => t(ROUNDING_KEYS[u]
 const MODE_KEYS: Record<RoundingMode, MessageKey> = { HALF_UP: 'prices.round.HALF_UP', DOWN: 'prices.round.DOWN' };
 export const roundingModeLabel = (m: RoundingMode): string => t(MODE_KEYS[m]);
 
-const STATUS_KEYS: Record<PriceListInfo['status'], MessageKey> = {
-  PENDING: 'prices.status.PENDING',
-  ACTIVE: 'prices.status.ACTIVE',
-  SUPERSEDED: 'prices.status.SUPERSEDED',
-  REJECTED: 'prices.status.REJECTED',
-  WITHDRAWN: 'prices.status.WITHDRAWN',
-};
 export function VersionStatus(props: { status: PriceListInfo['status'] }): JSX.Element {
   return (
-    <span class={`prices-status prices-status--${props.status.toLowerCase()}`}>{t(STATUS_KEYS[props.status])}</span>
+    <span class={`prices-status prices-status--${props.status.toLowerCase()}`}>
+      {label(PRICE_LIST_STATUS_LABELS, props.status)}
+    </span>
   );
 }
 
-const SOURCE_KEYS: Record<PriceListInfo['source'], MessageKey> = {
-  INITIAL: 'prices.source.INITIAL',
-  REPRICE: 'prices.source.REPRICE',
-  IMPORT: 'prices.source.IMPORT',
-};
-export const sourceLabel = (s: PriceListInfo['source']): string => t(SOURCE_KEYS[s]);
+export const sourceLabel = (s: PriceListInfo['source']): string => label(PRICE_LIST_SOURCE_LABELS, s);
 
 /** Scroll the dialog's error message into view (it sits below the fields). */
 export function revealError(): void {

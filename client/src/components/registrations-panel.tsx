@@ -6,11 +6,17 @@
  * Counts move with sales, so the overview is re-read after live unit changes (throttled).
  */
 import { For, Match, Show, Switch, createEffect, createSignal, onCleanup, type JSX } from 'solid-js';
-import type { CustomerInfo, ProjectSummary, RegistrationInfo, RegistrationOverview } from '@kaipan/shared';
+import {
+  REGISTRATION_STATUS_LABELS,
+  type CustomerInfo,
+  type ProjectSummary,
+  type RegistrationInfo,
+  type RegistrationOverview,
+} from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { createBusySet } from '../lib/busy';
-import { describeError, t } from '../lib/i18n';
+import { describeError, label, t } from '../lib/i18n';
 import { matchesBuyer } from '../stores/buyer';
 import { showToast } from '../stores/toasts';
 import type { UnitsStore } from '../stores/units';
@@ -249,7 +255,7 @@ export function RegistrationsPanel(props: {
                             <td class="reg-table__actions">
                               <Show
                                 when={r.status === 'ACTIVE'}
-                                fallback={<span class="pill">{t('reg.cancelled')}</span>}
+                                fallback={<span class="pill">{label(REGISTRATION_STATUS_LABELS, 'CANCELLED')}</span>}
                               >
                                 <button
                                   type="button"

@@ -5,10 +5,10 @@
  */
 import { For, Index, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import { STATUS_COLORS, floorLabel, type CatalogUnit, type UnitKind } from '@kaipan/shared';
+import { STATUS_COLORS, floorLabel, type CatalogUnit, UNIT_KIND_MARKS } from '@kaipan/shared';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { formatCompactPrice, shortUnitCode, type BuildingLayout } from '../lib/display';
-import { locale, statusLabel, t, type MessageKey } from '../lib/i18n';
+import { locale, statusLabel, t, label } from '../lib/i18n';
 import './unit-grid-kinds.css';
 import type { LiveUnit } from '../stores/units';
 import './unit-grid.css';
@@ -71,13 +71,6 @@ export function UnitGrid(props: UnitGridProps): JSX.Element {
   );
 }
 
-/** Short tags of the kinds that are not homes (shown in the cell: the grid and the board tell them apart). */
-const KIND_TAG: Partial<Record<UnitKind, MessageKey>> = {
-  SHOP: 'grid.kind.SHOP',
-  PARKING: 'grid.kind.PARKING',
-  STORAGE: 'grid.kind.STORAGE',
-};
-
 function UnitCell(props: {
   catalog: CatalogUnit;
   grid: UnitGridProps;
@@ -86,8 +79,9 @@ function UnitCell(props: {
   upper: boolean;
 }): JSX.Element {
   const kindTag = (): string | undefined => {
-    const key = props.catalog.kind ? KIND_TAG[props.catalog.kind] : undefined;
-    return key ? t(key) : undefined;
+    // Short tags of the kinds that are not homes: the grid and the board tell them apart.
+    const kind = props.catalog.kind;
+    return kind && kind !== 'RESIDENCE' ? label(UNIT_KIND_MARKS, kind) : undefined;
   };
   const live = (): LiveUnit | undefined => props.grid.unit(props.catalog.id);
   const status = () => live()?.status ?? 'NOT_RELEASED';

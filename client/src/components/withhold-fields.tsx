@@ -3,8 +3,8 @@
  * for the unit panel and the bulk withhold of the manager console.
  */
 import { For, Show, type JSX } from 'solid-js';
-import { withholdChannelSchema, type WithholdChannel } from '@kaipan/shared';
-import { t } from '../lib/i18n';
+import { withholdChannelSchema, type WithholdChannel, WITHHOLD_CHANNEL_LABELS } from '@kaipan/shared';
+import { t, label } from '../lib/i18n';
 
 export function WithholdFields(props: {
   reason: string;
@@ -45,7 +45,7 @@ export function WithholdFields(props: {
         >
           <option value="">{t('manager.withholdChannelNone')}</option>
           <For each={withholdChannelSchema.options}>
-            {(c) => <option value={c}>{t(`manager.withholdChannel${c}`)}</option>}
+            {(c) => <option value={c}>{label(WITHHOLD_CHANNEL_LABELS, c)}</option>}
           </For>
         </select>
       </label>

@@ -83,11 +83,4 @@ export const accountMessages = defineMessages({
   'admin.noWait': ['—', '—'],
   'admin.waitSeconds': ['{n} 秒', '{n} s'],
   'admin.waitMinutes': ['{n} 分钟', '{n} min'],
-  'role.ADMIN': ['系统管理员', 'Administrator'],
-  'role.MANAGER': ['销控经理', 'Sales manager'],
-  'role.CASHIER': ['收银', 'Cashier'],
-  'role.CONSULTANT': ['置业顾问', 'Consultant'],
-  'role.FINANCE': ['财务', 'Finance'],
-  'role.VIEWER': ['只读', 'Viewer'],
-  'role.STAFF': ['员工', 'Staff'],
 });

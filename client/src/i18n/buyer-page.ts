@@ -4,11 +4,6 @@ import { defineMessages } from '@kaipan/web/i18n/runtime';
 export const buyerPageMessages = defineMessages({
   'buyerPage.title': ['我的排号', 'My queue number'],
   'buyerPage.yourNumber': ['我的排号', 'Your number'],
-  'buyerPage.status.WAITING': ['排队中', 'Waiting'],
-  'buyerPage.status.CALLED': ['已叫号', 'Called'],
-  'buyerPage.status.SERVED': ['已完成', 'Done'],
-  'buyerPage.status.NO_SHOW': ['已过号', 'Missed'],
-  'buyerPage.status.DROPPED': ['已过号', 'Missed'],
   'buyerPage.ahead': ['前面还有', 'People ahead'],
   'buyerPage.aheadN': ['{n} 人', '{n}'],
   'buyerPage.wait': ['预计等待', 'Estimated wait'],

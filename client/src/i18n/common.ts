@@ -1,6 +1,5 @@
 /** Messages every screen uses: app name, common buttons, connection, banners, toasts, projects — [zh-CN, en]. */
-import type { UnitStatus } from '@kaipan/shared';
-import { defineMessages, type Entry } from '@kaipan/web/i18n/runtime';
+import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const commonMessages = defineMessages({
   'app.name': ['开盘', 'Kaipan'],
@@ -72,13 +71,3 @@ export const commonMessages = defineMessages({
   'notFound.body': ['链接可能有误，或页面已被移动。', 'The link may be wrong or the page has moved.'],
   'notFound.home': ['返回首页', 'Home'],
 });
-
-/** A unit's status 销控状态 (grid, board, sheets). */
-export const unitStatusLabels: Readonly<Record<UnitStatus, Entry>> = {
-  AVAILABLE: ['可售', 'Available'],
-  LOCKED: ['锁定', 'Locked'],
-  SUBSCRIBED: ['认购', 'Subscribed'],
-  CONTRACTED: ['签约', 'Contracted'],
-  WITHHELD: ['保留', 'Withheld'],
-  NOT_RELEASED: ['未推', 'Not released'],
-};

@@ -27,8 +27,6 @@ import { usersMessages } from './users';
 import { setupBuildingsMessages } from './setup-buildings';
 import { setupMessages } from './setup';
 
-export { unitStatusLabels } from './common';
-
 /** Every feature's dictionary; a key belongs to exactly one (i18n.test.ts). */
 export const FEATURE_DICTIONARIES = {
   common: commonMessages,

@@ -3,8 +3,6 @@ import { defineMessages } from '@kaipan/web/i18n/runtime';
 
 export const lotteryMessages = defineMessages({
   'lottery.publicTitle': ['摇号公示', 'Lottery'],
-  'lottery.status.COMMITTED': ['已公示承诺 · 待摇号', 'Committed · awaiting draw'],
-  'lottery.status.DRAWN': ['已摇号', 'Drawn'],
   'lottery.entries': ['参与组数', 'Entries'],
   'lottery.entriesN': ['{n} 组', '{n} entries'],
   'lottery.algorithm': ['算法', 'Algorithm'],

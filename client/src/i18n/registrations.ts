@@ -41,7 +41,6 @@ export const registrationsMessages = defineMessages({
   'reg.save': ['保存', 'Save'],
   'reg.entitlementSaved': ['{label} 机会数改为 {n} 套', '{label} may now buy {n}'],
   'reg.cancel': ['取消认筹', 'Cancel registration'],
-  'reg.cancelled': ['已取消', 'Cancelled'],
   'reg.cancelTitle': ['取消 {label}（{name}）的认筹？', 'Cancel registration {label} ({name})?'],
   'reg.cancelBody': [
     '该买家将不能再锁房，也不参加之后的摇号；已认购的房源不受影响。此操作会记入审计日志。',

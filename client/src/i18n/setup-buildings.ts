@@ -43,10 +43,6 @@ export const setupBuildingsMessages = defineMessages({
     '{building} 楼栋编号 · {floor} 楼层（地下为 B1）· {position} 位置 · {stairwell} 单元 · {index} 单元内序号；:02 补零到两位。',
     '{building} building code · {floor} floor (basements B1) · {position} position · {stairwell} stairwell · {index} number within the stairwell; :02 pads to two digits.',
   ],
-  'setupB.kind.RESIDENCE': ['住宅', 'Residence'],
-  'setupB.kind.SHOP': ['商铺', 'Shop'],
-  'setupB.kind.PARKING': ['车位', 'Parking'],
-  'setupB.kind.STORAGE': ['储藏间', 'Storage'],
   'setupB.duplex': ['复式', 'Duplex'],
   'setupB.preview': ['预览', 'Preview'],
   'setupB.summary': ['{n} 套 · 编号 {code} · 最高 {top} 层', '{n} units · code {code} · top floor {top}'],
@@ -174,8 +170,5 @@ export const setupBuildingsMessages = defineMessages({
   'setupB.u.edited': ['已修改 {n} 套房源', '{n} units changed'],
   'setupB.u.deleted': ['已删除 {n} 套房源', '{n} units deleted'],
   // Tags of unit kinds and duplexes in the unit grid and on the board (components/unit-grid.tsx).
-  'grid.kind.SHOP': ['商', 'Shop'],
-  'grid.kind.PARKING': ['车', 'P'],
-  'grid.kind.STORAGE': ['储', 'Stor.'],
   'grid.duplex': ['复', 'Dx'],
 });

@@ -4,9 +4,9 @@
  * table. The language comes from navigator.language on first visit, can be switched, and is
  * remembered in localStorage ('kaipan.locale').
  */
-import type { Locale, UnitStatus } from '@kaipan/shared';
-import { createLocale, createTranslator, entryText } from '@kaipan/web/i18n/runtime';
-import { messages, unitStatusLabels, type MessageKey } from '../i18n';
+import { codeLabel, UNIT_STATUS_LABELS, type Locale, type UnitStatus } from '@kaipan/shared';
+import { createLocale, createTranslator } from '@kaipan/web/i18n/runtime';
+import { messages, type MessageKey } from '../i18n';
 
 export type { MessageKey } from '../i18n';
 export type { MessageParams } from '@kaipan/web/i18n/runtime';
@@ -29,11 +29,15 @@ export const tIn: (lang: Locale, key: MessageKey, params?: Record<string, string
 export const errorText = language.errorText;
 export const describeError = language.describeError;
 
+/** A stored code's words in the current language (its table: shared/src/labels.ts). */
+export const label = language.label;
+
+/** A unit's status 销控状态 (grid, board, sheets) in the current language. */
 export function statusLabel(status: UnitStatus): string {
-  return entryText(unitStatusLabels[status], locale());
+  return label(UNIT_STATUS_LABELS, status);
 }
 
-/** The other language's label for a bilingual line (e.g. "锁定 Lock" on buttons). */
+/** A unit's status in a given language (the bilingual board). */
 export function statusLabelIn(status: UnitStatus, lang: Locale): string {
-  return entryText(unitStatusLabels[status], lang);
+  return codeLabel(UNIT_STATUS_LABELS, status, lang);
 }

@@ -13,24 +13,16 @@ import {
   type BuyerShortlistUnit,
   type BuyerView,
   type LayoutAvailability,
-  type TicketStatus,
+  TICKET_STATUS_LABELS,
 } from '@kaipan/shared';
 import { formatMmSs, secondsLeft } from '../lib/clock';
-import { describeError, locale, statusLabel, t, type MessageKey } from '../lib/i18n';
+import { describeError, locale, statusLabel, t, label } from '../lib/i18n';
 import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import { createBuyerTicketStore } from '../stores/buyer-ticket';
 import { BrandMark } from '../components/app-header';
 import { ConnectionIndicator } from '../components/connection';
 import { ErrorState, LanguageSwitch, LoadingState } from '../components/ui';
 import './buyer.css';
-
-const STATUS_KEYS: Record<TicketStatus, MessageKey> = {
-  WAITING: 'buyerPage.status.WAITING',
-  CALLED: 'buyerPage.status.CALLED',
-  SERVED: 'buyerPage.status.SERVED',
-  NO_SHOW: 'buyerPage.status.NO_SHOW',
-  DROPPED: 'buyerPage.status.DROPPED',
-};
 
 /** "09:30" in the project's time zone. */
 function formatTime(iso: string, timeZone: string): string {
@@ -110,7 +102,8 @@ function BuyerTicket(props: { view: BuyerView; clockOffsetMs: number }): JSX.Ele
         <div class="buyer-hero__top">
           <span class="buyer-hero__label">{t('buyerPage.yourNumber')}</span>
           <span class={`buyer-pill buyer-pill--${v().status.toLowerCase()}`} data-testid="ticket-status">
-            {t(STATUS_KEYS[v().status])}
+            {/* To the buyer a dropped number reads as missed, as NO_SHOW does. */}
+            {label(TICKET_STATUS_LABELS, v().status === 'DROPPED' ? 'NO_SHOW' : v().status)}
           </span>
         </div>
         <p class="buyer-hero__number" data-testid="ticket-number">

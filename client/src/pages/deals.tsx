@@ -8,12 +8,13 @@
  * Live: `change:changed` on the hub re-reads the lists (and toasts managers about new requests);
  * unit availability for the 换房 picker comes from the live units store.
  */
+import { SUBSCRIPTION_STATUS_LABELS } from '@kaipan/shared';
 import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { ChangeRequestInfo, SubscriptionInfo, UserInfo } from '@kaipan/shared';
 import { api } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
-import { describeError, locale, t } from '../lib/i18n';
+import { describeError, locale, t, label } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager, isSeller } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
@@ -283,7 +284,7 @@ function DealsConsole(props: { projectId: string; user: UserInfo; token: string;
             onChange={(e) => setStatus(e.currentTarget.value as StatusFilter)}
           >
             {STATUS_FILTERS.map((s) => (
-              <option value={s}>{s ? t(`deals.sub.${s}`) : t('deals.allStatuses')}</option>
+              <option value={s}>{s ? label(SUBSCRIPTION_STATUS_LABELS, s) : t('deals.allStatuses')}</option>
             ))}
           </select>
         </div>

@@ -11,10 +11,11 @@ import {
   type DrawVerification,
   type LotteryDrawInfo,
   formatZonedDateTime,
+  LOTTERY_STATUS_LABELS,
 } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
-import { describeError, locale, t } from '../lib/i18n';
+import { describeError, locale, t, label } from '../lib/i18n';
 import { AppHeader } from '../components/app-header';
 import { ErrorState, LoadingState, Spinner } from '../components/ui';
 import './lottery.css';
@@ -79,7 +80,7 @@ function LotteryView(props: { draw: LotteryDrawInfo }): JSX.Element {
         <div class="lottery__head">
           <h2 class="lottery__title">{props.draw.title}</h2>
           <span class="pill" classList={{ 'pill--ok': drawn(), 'pill--warn': !drawn() }}>
-            {t(drawn() ? 'lottery.status.DRAWN' : 'lottery.status.COMMITTED')}
+            {label(LOTTERY_STATUS_LABELS, drawn() ? 'DRAWN' : 'COMMITTED')}
           </span>
         </div>
         <dl class="lottery__facts">

@@ -20,13 +20,14 @@ import {
   type UnitStatus,
   type UserInfo,
   type WithheldUnitInfo,
+  WITHHOLD_CHANNEL_LABELS,
 } from '@kaipan/shared';
 import { api, toApiError } from '../lib/api';
 import { createLoad } from '@kaipan/web/resource';
 import { formatMmSs, secondsLeft } from '../lib/clock';
 import { fromZonedInput, toZonedInput } from '../lib/zoned-time';
 import { buildingName, type BuildingLayout } from '../lib/display';
-import { describeError, locale, statusLabel, t } from '../lib/i18n';
+import { describeError, locale, statusLabel, t, label } from '../lib/i18n';
 import { createCatalog } from '../stores/catalog';
 import { isManager, refreshProjectRoles } from '../stores/project-roles';
 import { showToast } from '../stores/toasts';
@@ -698,7 +699,7 @@ function UnitPanel(props: {
                       <dd>{w().reason}</dd>
                       <dt>{t('manager.withholdChannel')}</dt>
                       <dd>
-                        {w().channel ? t(`manager.withholdChannel${w().channel!}`) : t('manager.withholdChannelNone')}
+                        {w().channel ? label(WITHHOLD_CHANNEL_LABELS, w().channel!) : t('manager.withholdChannelNone')}
                       </dd>
                     </dl>
                   )}

@@ -6,22 +6,14 @@
  * Designed loading, error and offline states; going back online checks again by itself.
  */
 import { For, Match, Show, Switch, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
-import type { DocumentKind, DocumentStatus, VerifyResult } from '@kaipan/shared';
+import { DOCUMENT_KIND_LABELS, type DocumentStatus, type VerifyResult } from '@kaipan/shared';
 import { createApi, toApiError } from '../lib/api';
-import { describeError, locale, t, type MessageKey } from '../lib/i18n';
+import { describeError, label, locale, t, type MessageKey } from '../lib/i18n';
 import { BrandMark } from '../components/app-header';
 import { ErrorState, LanguageSwitch, Spinner } from '../components/ui';
 import './verify.css';
 
 const publicApi = createApi({ kind: 'none' });
-
-const KIND_KEYS: Record<DocumentKind, MessageKey> = {
-  RECEIPT: 'verify.kind.RECEIPT',
-  AGREEMENT: 'verify.kind.AGREEMENT',
-  PURCHASE_PLAN: 'verify.kind.PURCHASE_PLAN',
-  DAY_END: 'verify.kind.DAY_END',
-  DISPUTE_PACK: 'verify.kind.DISPUTE_PACK',
-};
 
 type Verdict = DocumentStatus | 'NOT_FOUND';
 
@@ -156,13 +148,13 @@ function Found(props: { result: VerifyResult }): JSX.Element {
   const status = (): DocumentStatus => r().status ?? 'CURRENT';
   const titleKey = (): MessageKey => `verify.status.${status()}` as MessageKey;
   const bodyKey = (): MessageKey => `verify.status.${status()}.body` as MessageKey;
-  const label = (f: { label: string; labelEn: string }): string => (locale() === 'en' ? f.labelEn : f.label);
+  const factLabel = (f: { label: string; labelEn: string }): string => (locale() === 'en' ? f.labelEn : f.label);
   return (
     <>
       <Hero
         verdict={status()}
         title={t(titleKey())}
-        lead={r().kind ? t(KIND_KEYS[r().kind!]) : undefined}
+        lead={r().kind ? label(DOCUMENT_KIND_LABELS, r().kind!) : undefined}
         body={t(bodyKey(), { project: r().projectName ?? '' })}
       >
         <Show when={status() === 'SUPERSEDED' && r().currentId}>
@@ -184,7 +176,7 @@ function Found(props: { result: VerifyResult }): JSX.Element {
         <dl class="vfy-facts">
           <div>
             <dt>{t('verify.kind')}</dt>
-            <dd>{r().kind ? t(KIND_KEYS[r().kind!]) : t('common.dash')}</dd>
+            <dd>{r().kind ? label(DOCUMENT_KIND_LABELS, r().kind!) : t('common.dash')}</dd>
           </div>
           <div>
             <dt>{t('verify.project')}</dt>
@@ -193,7 +185,7 @@ function Found(props: { result: VerifyResult }): JSX.Element {
           <For each={r().facts ?? []}>
             {(f) => (
               <div>
-                <dt>{label(f)}</dt>
+                <dt>{factLabel(f)}</dt>
                 <dd class="num">{f.value}</dd>
               </div>
             )}

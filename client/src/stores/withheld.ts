@@ -2,10 +2,11 @@
  * Withheld units 保留房 with their reason and channel (VIP / staff / agent / other), kept fresh: read
  * once, then again shortly after a live change withholds a unit or puts one back on sale.
  */
+import { WITHHOLD_CHANNEL_LABELS } from '@kaipan/shared';
 import { onCleanup } from 'solid-js';
 import type { UnitChange, WithheldUnitInfo } from '@kaipan/shared';
 import type { Api } from '../lib/api';
-import { t, type MessageKey } from '../lib/i18n';
+import { label } from '../lib/i18n';
 import { createLoad } from '@kaipan/web/resource';
 import type { UnitsStore } from './units';
 
@@ -33,7 +34,7 @@ export function createWithheld(projectId: string, units: UnitsStore, client: Api
     /** Short label of a withheld unit's channel for grid cells (e.g. "VIP", "员工"). */
     tag: (unitId: string): string | undefined => {
       const channel = byId().get(unitId)?.channel;
-      return channel ? t(`manager.withholdChannel${channel}` as MessageKey) : undefined;
+      return channel ? label(WITHHOLD_CHANNEL_LABELS, channel) : undefined;
     },
   };
 }

@@ -4,9 +4,14 @@
  * sincerity deposit into the deposit, refund, ask for a void, print a receipt or the 认购书.
  */
 import { For, Match, Show, Switch, createMemo, createSignal, type JSX } from 'solid-js';
-import type { CashierSubscription, PaymentInfo } from '@kaipan/shared';
+import {
+  REFUND_STATE_LABELS,
+  REGISTRATION_STATUS_LABELS,
+  type CashierSubscription,
+  type PaymentInfo,
+} from '@kaipan/shared';
 import type { CashierRegistrationDetail, CashierSubscriptionDetail } from '@kaipan/shared';
-import { ct, dateTimeOf, describe, money, shortDateTimeOf } from '../lib/cashier-i18n';
+import { ct, dateTimeOf, describe, label, money, shortDateTimeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { useDesk } from '../lib/desk-context';
 import { AgreementDialog, ConvertDialog, ReceiptPrintDialog, RefundDialog, VoidDialog } from './cashier-dialogs';
@@ -397,10 +402,10 @@ function SubscriptionHead(props: {
         <h2>{s().unitCode}</h2>
         <SubscriptionStatusBadge status={s().status} />
         <Show when={s().refundState === 'DUE'}>
-          <Badge tone="bad">{ct('sub.refundDue')}</Badge>
+          <Badge tone="bad">{label(REFUND_STATE_LABELS, 'DUE')}</Badge>
         </Show>
         <Show when={s().refundState === 'DONE'}>
-          <Badge tone="neutral">{ct('sub.refundDone')}</Badge>
+          <Badge tone="neutral">{label(REFUND_STATE_LABELS, 'DONE')}</Badge>
         </Show>
         <Show when={props.loading}>
           <Spinner />
@@ -495,9 +500,7 @@ function RegistrationHead(props: {
       <div class="c-panel__title">
         <span class="c-panel__kind">{ct('panel.registration')}</span>
         <h2>{g().label}</h2>
-        <Badge tone={g().status === 'ACTIVE' ? 'ok' : 'bad'}>
-          {g().status === 'ACTIVE' ? ct('reg.active') : ct('reg.cancelled')}
-        </Badge>
+        <Badge tone={g().status === 'ACTIVE' ? 'ok' : 'bad'}>{label(REGISTRATION_STATUS_LABELS, g().status)}</Badge>
         <Show when={props.loading}>
           <Spinner />
         </Show>

@@ -11,10 +11,11 @@ import {
   type PaymentLineBody,
   type ReceiptInfo,
   STATUS_COLORS,
+  SUBSCRIPTION_STATUS_LABELS,
 } from '@kaipan/shared';
 import { online } from '../lib/device';
 import { systemBlockedBy } from '../lib/system-status';
-import { ct, kindName, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
+import { ct, kindName, label, methodName, money, paymentStatusName } from '../lib/cashier-i18n';
 import { locale, toggleLocale } from '../lib/i18n';
 import { LanguageSwitch } from '@kaipan/web/components/language-switch';
 import { holdModalFocus } from '@kaipan/web/components/modal-focus';
@@ -153,7 +154,7 @@ export function SubscriptionStatusBadge(props: { status: CashierSubscription['st
       style={colors() ? { background: colors()!.bg, color: colors()!.fg } : undefined}
       data-status={props.status}
     >
-      {ct(`subStatus.${props.status}`)}
+      {label(SUBSCRIPTION_STATUS_LABELS, props.status)}
     </span>
   );
 }

@@ -45,17 +45,7 @@ export const cashierDeskMessages = defineMessages({
 
   'sub.depositDue': ['待收定金 {amount}', 'Deposit due {amount}'],
   'sub.depositPaid': ['定金已付清', 'Deposit paid'],
-  'sub.refundDue': ['待退款', 'Refund due'],
-  'sub.refundDone': ['已退款', 'Refunded'],
   'sub.overdue': ['已超时', 'overdue'],
-
-  'subStatus.ACTIVE': ['已认购', 'Subscribed'],
-  'subStatus.CANCELLED': ['已退房', 'Cancelled'],
-  'subStatus.CONTRACTED': ['已签约', 'Contracted'],
-  'subStatus.CHANGED': ['已换房', 'Changed unit'],
-
-  'reg.active': ['有效', 'Active'],
-  'reg.cancelled': ['已取消', 'Cancelled'],
   'reg.sincerityHeld': ['诚意金在账', 'Sincerity held'],
   'reg.noSincerity': ['无在账诚意金', 'No sincerity held'],
 

@@ -53,13 +53,6 @@ export const cashierFrameMessages = defineMessages({
   'nav.project': ['项目', 'Project'],
   'nav.signOut': ['退出登录', 'Sign out'],
 
-  'role.ADMIN': ['管理员', 'Admin'],
-  'role.MANAGER': ['销控经理', 'Sales manager'],
-  'role.CASHIER': ['出纳', 'Cashier'],
-  'role.CONSULTANT': ['置业顾问', 'Consultant'],
-  'role.FINANCE': ['财务', 'Finance'],
-  'role.VIEWER': ['只读', 'Viewer'],
-
   'paper.label': ['收据纸张', 'Receipt paper'],
   'paper.A5': ['A5 纸', 'A5 sheet'],
   'paper.THERMAL_80': ['80mm 热敏', '80 mm thermal'],

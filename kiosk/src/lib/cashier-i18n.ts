@@ -28,6 +28,9 @@ import { toApiError } from './api';
 import type { AmountProblem } from './cashier-money';
 import { locale } from './i18n';
 
+/** A stored code's words in the desk's language (its table: shared/src/labels.ts). */
+export { label } from './i18n';
+
 export type { CashierKey } from '../i18n';
 
 const translator = createTranslator(locale, cashierMessages);

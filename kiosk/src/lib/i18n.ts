@@ -17,6 +17,8 @@ const translator = createTranslator(language.locale, messages);
 export const locale = language.locale;
 export const setLocale = language.setLocale;
 export const toggleLocale = language.toggleLocale;
+/** A stored code's words in the current language (its table: shared/src/labels.ts). */
+export const label = language.label;
 
 /** Translate (reactive: follows the language toggle). */
 export const t: (key: MessageKey, params?: Record<string, string | number>) => string = translator.t;

@@ -5,7 +5,14 @@
  */
 import { For, Match, Show, Switch, createEffect, createSignal, on, onMount, type JSX } from 'solid-js';
 import { useSearchParams } from '@solidjs/router';
-import type { CashierLookup, CashierRegistration, CashierSubscription, PaymentInfo } from '@kaipan/shared';
+import {
+  REFUND_STATE_LABELS,
+  REGISTRATION_STATUS_LABELS,
+  type CashierLookup,
+  type CashierRegistration,
+  type CashierSubscription,
+  type PaymentInfo,
+} from '@kaipan/shared';
 import {
   Badge,
   Countdown,
@@ -18,7 +25,7 @@ import {
   SubscriptionStatusBadge,
 } from '../components/cashier-ui';
 import { CashierPanel, type PanelTarget } from '../components/cashier-panel';
-import { ct, describe, money, timeOf } from '../lib/cashier-i18n';
+import { ct, describe, label, money, timeOf } from '../lib/cashier-i18n';
 import { createLoader } from '../lib/loader';
 import { useDesk } from '../lib/desk-context';
 import { useShortcuts } from '@kaipan/web/components/shortcuts';
@@ -299,7 +306,7 @@ export function SubscriptionRow(props: {
           </Show>
           <Show when={s().refundState === 'DUE'}>
             <Badge tone="bad" testid="refund-due">
-              {ct('sub.refundDue')}
+              {label(REFUND_STATE_LABELS, 'DUE')}
             </Badge>
           </Show>
           <Show when={s().status === 'ACTIVE'}>
@@ -339,7 +346,7 @@ function RegistrationRow(props: { reg: CashierRegistration; selected: boolean; o
         <span class="c-row__price">{money(g().sincerityHeld)}</span>
         <span class="c-row__badges">
           <Show when={g().status !== 'ACTIVE'}>
-            <Badge tone="bad">{ct('reg.cancelled')}</Badge>
+            <Badge tone="bad">{label(REGISTRATION_STATUS_LABELS, 'CANCELLED')}</Badge>
           </Show>
           <Badge tone={g().sincerityHeld > 0 ? 'info' : 'neutral'}>
             {g().sincerityHeld > 0 ? ct('reg.sincerityHeld') : ct('reg.noSincerity')}

@@ -6,14 +6,21 @@
  */
 import { For, Match, Show, Switch, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
-import { isManagerRole, receiptLabel, type ProjectListItem, type ReceiptBookInfo, type UserInfo } from '@kaipan/shared';
+import {
+  isManagerRole,
+  receiptLabel,
+  type ProjectListItem,
+  type ReceiptBookInfo,
+  type UserInfo,
+  ROLE_LABELS,
+} from '@kaipan/shared';
 import './cashier.css';
 import { BrandMark } from '../components/ui';
 import { Badge, LangSwitch, Loading, Failure, OfflineBar, Spinner, SystemBar } from '../components/cashier-ui';
 import { CashierVoidApprovals } from '../components/cashier-void-approvals';
 import { CashierPendingBanner } from '../components/cashier-pending';
 import { createCashierApi, type CashierApi } from '../lib/cashier-api';
-import { ct, describe, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
+import { ct, describe, label, projectName, setDisplayTimeZone } from '../lib/cashier-i18n';
 import { locale } from '../lib/i18n';
 import { RehearsalBand } from '@kaipan/web/components/rehearsal-band';
 import {
@@ -229,7 +236,7 @@ function CashierHeader(props: { projects: ProjectListItem[]; booksLoading: boole
         <LangSwitch />
         <div class="c-user">
           <span class="c-user__name">{desk.user.displayName}</span>
-          <span class="c-user__role">{ct(`role.${desk.role}`)}</span>
+          <span class="c-user__role">{label(ROLE_LABELS, desk.role)}</span>
         </div>
         <button
           type="button"

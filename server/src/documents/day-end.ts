@@ -10,6 +10,7 @@ import {
   PAYMENT_KIND_LABELS,
   PAYMENT_KINDS,
   PAYMENT_METHOD_LABELS,
+  PAYMENT_STATUS_LABELS,
   type DayEndTotals,
   type PaymentKind,
   type PaymentMethod,
@@ -62,13 +63,6 @@ export interface DayEndDocumentInput extends DocumentEnvelope {
 
 const PAGE = { widthMm: 210, heightMm: 297, marginMm: 14, footerMm: 13 } as const;
 const METHOD_ORDER: PaymentMethod[] = ['CASH', 'BANK_CARD', 'TRANSFER', 'WECHAT', 'ALIPAY', 'CHEQUE', 'CONVERSION'];
-
-const STATUS_LABELS: Record<PaymentStatus, string> = {
-  RECORDED: '有效 OK',
-  VOIDED: '作废 Void',
-  CONVERTED: '已转定 Converted',
-  REFUNDED: '已退 Refunded',
-};
 
 export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): Promise<Buffer> {
   const t = input.totals;
@@ -209,7 +203,7 @@ export async function renderDayEnd(input: DayEndDocumentInput, fonts: CjkFont): 
           ),
         ),
         c(`${p.kind === 'REFUND' ? '−' : ''}${formatFen(p.amount)}`, { bold: p.status !== 'VOIDED' }),
-        c(STATUS_LABELS[p.status]),
+        c(PAYMENT_STATUS_LABELS[p.status].zh),
       ];
     });
     drawTable(flow, {

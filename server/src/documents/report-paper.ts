@@ -6,7 +6,7 @@
  * Reports are rendered on request and stored nowhere: no document id, version or QR code.
  * Pure: no I/O, no clock.
  */
-import { formatAuditValue, STATUS_COLORS, type StoredUnitStatus } from '@kaipan/shared';
+import { STATUS_COLORS, UNIT_STATUS_LABELS, type Label, type StoredUnitStatus, type UnitStatus } from '@kaipan/shared';
 import { formatProjectTime, mm, type Pdf, REHEARSAL_MARK } from './pdf.js';
 import { clip, type Flow, hline, INK, put } from './paper.js';
 
@@ -45,12 +45,9 @@ export function reportFooter(flow: Flow, env: ReportEnvelope, label: string, pag
   });
 }
 
-/** 已认购 Subscribed: a stored status in both languages (the audit log's labels, shared/audit-log.ts). */
-export function statusLabel(status: string): { zh: string; en: string } {
-  return {
-    zh: formatAuditValue('status', status, 'zh-CN', 'UTC'),
-    en: formatAuditValue('status', status, 'en', 'UTC'),
-  };
+/** 已认购 Subscribed: a unit status in both languages (shared/src/labels.ts). */
+export function statusLabel(status: UnitStatus): Label {
+  return UNIT_STATUS_LABELS[status];
 }
 
 /** Legend and count order of stored statuses (the board's order, without LOCKED: it lives in Redis). */

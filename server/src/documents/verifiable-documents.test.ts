@@ -481,7 +481,7 @@ describe('renderDayEnd', () => {
       formatFen(input.totals.net),
       'KP2026-000001',
       'KP2026-000013',
-      '作废 Void',
+      '已作废', // a voided payment's status (shared/src/labels.ts)
       '复核 Checked by',
       '财务 Finance',
       input.documentId,

@@ -3,7 +3,13 @@
  * says whether a record changed since its newest version, and reading that newest version.
  */
 import { createHash } from 'node:crypto';
-import type { DocumentInfo, DocumentKind, DocumentStatus, DocumentVariant } from '@kaipan/shared';
+import {
+  DOCUMENT_KIND_LABELS,
+  type DocumentInfo,
+  type DocumentKind,
+  type DocumentStatus,
+  type DocumentVariant,
+} from '@kaipan/shared';
 import type { Db } from '../infra/db.js';
 import type { PreparedRender, VerifyFact } from '../jobs/documents.js';
 
@@ -113,12 +119,13 @@ export function countPdfPages(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
 }
 
-const KIND_SLUG: Record<DocumentKind, { slug: string; zh: string }> = {
-  RECEIPT: { slug: 'receipt', zh: '收据' },
-  AGREEMENT: { slug: 'agreement', zh: '认购书' },
-  PURCHASE_PLAN: { slug: 'purchase-plan', zh: '置业计划书' },
-  DAY_END: { slug: 'day-end', zh: '日结' },
-  DISPUTE_PACK: { slug: 'dispute-pack', zh: '争议材料包' },
+/** The ASCII file name of each kind (the UTF-8 one starts with its label, shared/src/labels.ts). */
+const KIND_SLUG: Record<DocumentKind, string> = {
+  RECEIPT: 'receipt',
+  AGREEMENT: 'agreement',
+  PURCHASE_PLAN: 'purchase-plan',
+  DAY_END: 'day-end',
+  DISPUTE_PACK: 'dispute-pack',
 };
 
 /** receipt-KP2026-000001-A5-v2.pdf (ASCII) and 收据-KP2026-000001-A5-v2.pdf (UTF-8). */
@@ -131,8 +138,8 @@ export function pdfFilenames(row: Pick<DocumentRow, 'kind' | 'title' | 'variant'
   const utf8Ref = ref.replace(/[\\/:*?"<>|\s]+/g, '-').replace(/^-+|-+$/g, '') || 'document';
   const tail = `${row.variant}-v${row.version}.pdf`;
   return {
-    ascii: `${KIND_SLUG[row.kind].slug}-${asciiRef}-${tail}`,
-    utf8: `${KIND_SLUG[row.kind].zh}-${utf8Ref}-${tail}`,
+    ascii: `${KIND_SLUG[row.kind]}-${asciiRef}-${tail}`,
+    utf8: `${DOCUMENT_KIND_LABELS[row.kind].zh}-${utf8Ref}-${tail}`,
   };
 }
 

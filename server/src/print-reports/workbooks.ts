@@ -3,7 +3,7 @@
  * yuan with two decimals, areas in m²), labels in both languages. The 销控表 is the same grid, each
  * unit cell filled with its board colour.
  */
-import { STATUS_COLORS, formatZonedDateTime } from '@kaipan/shared';
+import { bilingual, STATUS_COLORS, formatZonedDateTime, type StoredUnitStatus } from '@kaipan/shared';
 import { addTableSheet, newWorkbook, styleHeaderRow, toXlsxBuffer, type SheetColumnSpec } from '../domain/xlsx.js';
 import type { DailyReportInput, BreakdownLine } from '../documents/daily-report.js';
 import type { PriceListInput } from '../documents/price-list.js';
@@ -15,7 +15,7 @@ const MONEY = '#,##0.00';
 const AREA = '0.00';
 const INT = '0';
 const PCT = '0.0%';
-const both = (s: string): string => `${statusLabel(s).zh} ${statusLabel(s).en}`;
+const both = (s: StoredUnitStatus): string => bilingual(statusLabel(s));
 
 /** A sheet name Excel accepts (≤ 31 characters, none of []:*?/\), unique in its workbook. */
 function sheetName(name: string, taken: Set<string>): string {

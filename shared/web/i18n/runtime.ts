@@ -9,7 +9,15 @@
  * message needs plural forms today (counts read "{n} 套" / "{n} units").
  */
 import { createRoot, createSignal, type Accessor } from 'solid-js';
-import { interpolate, pickLocale, toApiError, type ClientErrorCode, type Locale } from '@kaipan/shared';
+import {
+  codeLabel,
+  interpolate,
+  pickLocale,
+  toApiError,
+  type ClientErrorCode,
+  type Label,
+  type Locale,
+} from '@kaipan/shared';
 import { readStored, writeStored } from '../storage';
 import { entryText, type Entry } from './entry';
 import { errorTextIn } from './errors';
@@ -36,6 +44,11 @@ export interface LocaleStore {
   errorText(code: ClientErrorCode): string;
   /** The message for anything thrown by the transport or a hub command. */
   describeError(error: unknown): string;
+  /**
+   * A stored code's words in the current language, from its table in shared/src/labels.ts
+   * (`label(SUBSCRIPTION_STATUS_LABELS, 'ACTIVE')` → 已认购 / Subscribed). Reactive like `t`.
+   */
+  label<C extends string>(table: Readonly<Record<C, Label>>, code: C): string;
 }
 
 /**
@@ -72,6 +85,7 @@ export function createLocale(storageKey: string): LocaleStore {
       const e = toApiError(error);
       return errorText(e.code) + unitsNamed(e.details);
     },
+    label: (table, code) => codeLabel(table, code, locale()),
   };
 }
 

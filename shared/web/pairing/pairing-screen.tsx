@@ -4,7 +4,7 @@
  * screen has no language switch). After a revocation it says so first: "this screen was removed".
  */
 import { Show, type JSX } from 'solid-js';
-import { formatPairingCode, type PairableKind } from '@kaipan/shared';
+import { DEVICE_KIND_LABELS, formatPairingCode, type PairableKind } from '@kaipan/shared';
 import { BrandMark } from '../components/icons';
 import { QrSvg } from '../components/qr';
 import { entryText, type Entry } from '../i18n/entry';
@@ -22,9 +22,6 @@ const TEXT = {
   waiting: ['等待批准…', 'Waiting for approval…'],
   expires: ['配对码 10 分钟内有效，过期自动更新。', 'The code is valid for 10 minutes and renews by itself.'],
   starting: ['正在获取配对码…', 'Getting a pairing code…'],
-  BOARD: ['销控大屏', 'Wall board'],
-  KIOSK: ['排号机', 'Queue kiosk'],
-  CALLING: ['叫号屏', 'Calling screen'],
 } satisfies Record<string, Entry>;
 
 function Both(props: { entry: Entry }): JSX.Element {
@@ -51,7 +48,7 @@ export function PairingScreen(props: {
         <div class="kp-pair__brand">
           <BrandMark size={56} />
           <span class="kp-pair__kind">
-            <Both entry={TEXT[props.kind]} />
+            <Both entry={[DEVICE_KIND_LABELS[props.kind].zh, DEVICE_KIND_LABELS[props.kind].en]} />
           </span>
         </div>
         <Show when={props.revoked}>

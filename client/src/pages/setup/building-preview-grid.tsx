@@ -3,15 +3,8 @@
  * labelled band, each unit a small cell coloured by kind, a duplex drawn over its two storeys.
  */
 import { For, Index, Show, type JSX } from 'solid-js';
-import { floorLabel, type BuildingPreview, type UnitKind } from '@kaipan/shared';
-import { locale, t, type MessageKey } from '../../lib/i18n';
-
-export const KIND_LABEL: Record<UnitKind, MessageKey> = {
-  RESIDENCE: 'setupB.kind.RESIDENCE',
-  SHOP: 'setupB.kind.SHOP',
-  PARKING: 'setupB.kind.PARKING',
-  STORAGE: 'setupB.kind.STORAGE',
-};
+import { floorLabel, type BuildingPreview, UNIT_KIND_LABELS, UNIT_KINDS } from '@kaipan/shared';
+import { locale, t, label } from '../../lib/i18n';
 
 export function BuildingPreviewGrid(props: { preview: BuildingPreview }): JSX.Element {
   type Cell = BuildingPreview['units'][number];
@@ -69,7 +62,7 @@ export function BuildingPreviewGrid(props: { preview: BuildingPreview }): JSX.El
                         <div
                           class={`sb-grid__cell sb-kind--${u().kind.toLowerCase()}`}
                           classList={{ 'sb-grid__cell--duplex': u().floorSpan === 2 }}
-                          title={`${u().code} · ${t(KIND_LABEL[u().kind])}${u().layoutCode ? ` · ${u().layoutCode}` : ''}`}
+                          title={`${u().code} · ${label(UNIT_KIND_LABELS, u().kind)}${u().layoutCode ? ` · ${u().layoutCode}` : ''}`}
                         >
                           {short(u().code)}
                         </div>
@@ -90,11 +83,11 @@ export function BuildingPreviewGrid(props: { preview: BuildingPreview }): JSX.El
 export function KindLegend(): JSX.Element {
   return (
     <ul class="sb-legend">
-      <For each={Object.keys(KIND_LABEL) as UnitKind[]}>
+      <For each={UNIT_KINDS}>
         {(kind) => (
           <li>
             <span class={`sb-legend__swatch sb-kind--${kind.toLowerCase()}`} aria-hidden="true" />
-            {t(KIND_LABEL[kind])}
+            {label(UNIT_KIND_LABELS, kind)}
           </li>
         )}
       </For>

@@ -15,13 +15,14 @@ import {
   type BuildingSummary,
   type PatternProblem,
   type UnitKind,
+  UNIT_KIND_LABELS,
 } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api, toApiError } from '../../lib/api';
-import { describeError, locale, t } from '../../lib/i18n';
+import { describeError, locale, t, label } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, Spinner, Loaded } from '../../components/ui';
-import { BuildingPreviewGrid, KIND_LABEL, KindLegend } from './building-preview-grid';
+import { BuildingPreviewGrid, KindLegend } from './building-preview-grid';
 import type { SetupSectionProps } from './section-props';
 import { describePatternProblems } from './pattern-problems';
 import './setup-buildings.css';
@@ -86,7 +87,7 @@ export default function BuildingsSection(props: SetupSectionProps): JSX.Element 
                           <For each={UNIT_KINDS.filter((k) => (b.kinds[k] ?? 0) > 0)}>
                             {(k) => (
                               <span class={`sb-chip sb-kind--${k.toLowerCase()}`}>
-                                {t(KIND_LABEL[k])} {b.kinds[k]}
+                                {label(UNIT_KIND_LABELS, k)} {b.kinds[k]}
                               </span>
                             )}
                           </For>
@@ -328,7 +329,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                 value={kind()}
                 onChange={(e) => setKind(e.currentTarget.value as UnitKind)}
               >
-                <For each={UNIT_KINDS}>{(k) => <option value={k}>{t(KIND_LABEL[k])}</option>}</For>
+                <For each={UNIT_KINDS}>{(k) => <option value={k}>{label(UNIT_KIND_LABELS, k)}</option>}</For>
               </select>
             </label>
           </div>
@@ -494,7 +495,7 @@ function Generator(props: { projectId: string; onCreated: () => void }): JSX.Ele
                   <For each={UNIT_KINDS.filter((k) => (counts()[k] ?? 0) > 0)}>
                     {(k) => (
                       <span class={`sb-chip sb-kind--${k.toLowerCase()}`}>
-                        {t(KIND_LABEL[k])} {counts()[k]}
+                        {label(UNIT_KIND_LABELS, k)} {counts()[k]}
                       </span>
                     )}
                   </For>

@@ -13,18 +13,19 @@ import {
   type CreatedDevice,
   type DeviceInfo,
   type DeviceKind,
+  DEVICE_KIND_LABELS,
 } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { QrSvg } from '@kaipan/web/components/qr';
 import { api } from '../../lib/api';
 import { formatLocalDateTime } from '../../lib/display';
-import { describeError, locale, t, type MessageKey } from '../../lib/i18n';
+import { describeError, locale, t, type MessageKey, label } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorState, LoadingState } from '../../components/ui';
 import type { SetupSectionProps } from './section-props';
 import './devices.css';
 
-export const kindLabel = (kind: DeviceKind): string => t(`devices.kind.${kind}` as MessageKey);
+export const kindLabel = (kind: DeviceKind): string => label(DEVICE_KIND_LABELS, kind);
 
 /** The address that opens a device's screen with its key (the screen stores it and drops it from the URL). */
 function screenLink(device: CreatedDevice): string {

@@ -13,17 +13,18 @@ import {
   type ProjectRole,
   type TeamInfo,
   type UserInfo,
+  ROLE_LABELS,
 } from '@kaipan/shared';
 import { api } from '../../lib/api';
 import { createLoad } from '@kaipan/web/resource';
-import { describeError, t, type MessageKey } from '../../lib/i18n';
+import { describeError, t, type MessageKey, label } from '../../lib/i18n';
 import { refreshProjectRoles } from '../../stores/project-roles';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, EmptyState, ErrorState, LoadingState, Spinner } from '../../components/ui';
 import type { SetupSectionProps } from './section-props';
 import './members.css';
 
-const roleLabel = (role: string): string => t(`role.${role}` as MessageKey);
+const roleLabel = (role: ProjectRole): string => label(ROLE_LABELS, role);
 
 /** The members section of the setup area: teams and members with their role in this project. */
 export default function MembersSetupSection(props: SetupSectionProps): JSX.Element {

@@ -5,13 +5,12 @@
  * units never on sale. And the project's rule refusing deals above the filed price. docs/buildings.md.
  */
 import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
-import { formatYuan, UNIT_KINDS, type PriceFormulaInput, type UnitKind } from '@kaipan/shared';
+import { formatYuan, UNIT_KINDS, type PriceFormulaInput, type UnitKind, UNIT_KIND_LABELS } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
-import { describeError, locale, t } from '../../lib/i18n';
+import { describeError, locale, t, label } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ErrorAlert, Spinner } from '../../components/ui';
-import { KIND_LABEL } from './building-preview-grid';
 import type { SetupSectionProps } from './section-props';
 import './setup-buildings.css';
 
@@ -137,7 +136,7 @@ function Formula(props: { projectId: string }): JSX.Element {
               onChange={(e) => setKind(e.currentTarget.value as UnitKind | '')}
             >
               <option value="">{t('setupB.p.allKinds')}</option>
-              <For each={UNIT_KINDS}>{(k) => <option value={k}>{t(KIND_LABEL[k])}</option>}</For>
+              <For each={UNIT_KINDS}>{(k) => <option value={k}>{label(UNIT_KIND_LABELS, k)}</option>}</For>
             </select>
           </label>
           <label class="field">

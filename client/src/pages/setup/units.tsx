@@ -6,13 +6,20 @@
  * the codes named. docs/buildings.md.
  */
 import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
-import { floorLabel, formatYuan, UNIT_KINDS, type EditUnitsBody, type SetupUnit, type UnitKind } from '@kaipan/shared';
+import {
+  floorLabel,
+  formatYuan,
+  UNIT_KIND_LABELS,
+  UNIT_KINDS,
+  type EditUnitsBody,
+  type SetupUnit,
+  type UnitKind,
+} from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
-import { describeError, locale, t } from '../../lib/i18n';
+import { describeError, label, locale, t } from '../../lib/i18n';
 import { showToast } from '../../stores/toasts';
 import { ConfirmDialog, ErrorState, LoadingState, Spinner } from '../../components/ui';
-import { KIND_LABEL } from './building-preview-grid';
 import type { SetupSectionProps } from './section-props';
 import './setup-buildings.css';
 
@@ -88,7 +95,7 @@ export default function UnitsSection(props: SetupSectionProps): JSX.Element {
   const cellTitle = (u: SetupUnit): string =>
     [
       u.code,
-      t(KIND_LABEL[u.kind]),
+      label(UNIT_KIND_LABELS, u.kind),
       u.layout,
       formatYuan(u.listPrice, locale()),
       u.filedPrice === null ? '' : `${t('setupB.p.filed')} ${formatYuan(u.filedPrice, locale())}`,
@@ -199,7 +206,7 @@ export default function UnitsSection(props: SetupSectionProps): JSX.Element {
             <span class="field__label">{t('setupB.f.kind')}</span>
             <select class="input" value={kind()} onChange={(e) => setKind(e.currentTarget.value as UnitKind | '')}>
               <option value="">—</option>
-              <For each={UNIT_KINDS}>{(k) => <option value={k}>{t(KIND_LABEL[k])}</option>}</For>
+              <For each={UNIT_KINDS}>{(k) => <option value={k}>{label(UNIT_KIND_LABELS, k)}</option>}</For>
             </select>
           </label>
           <button

@@ -8,12 +8,12 @@
 import { For, Match, Show, Switch, createSignal, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { A } from '@solidjs/router';
-import { usernameSchema, type UserAccountInfo, type UserInfo } from '@kaipan/shared';
+import { usernameSchema, type UserAccountInfo, type UserInfo, ROLE_LABELS } from '@kaipan/shared';
 import { createLoad } from '@kaipan/web/resource';
 import { api } from '../../lib/api';
 import { describeAccountError } from '../../lib/account-errors';
 import { formatLocalDateTime } from '../../lib/display';
-import { describeError, locale, t, type MessageKey } from '../../lib/i18n';
+import { describeError, locale, t, type MessageKey, label } from '../../lib/i18n';
 import { isAdmin } from '../../stores/session';
 import { showToast } from '../../stores/toasts';
 import { AppHeader } from '../../components/app-header';
@@ -246,7 +246,7 @@ function UsersSection(props: { self: UserInfo }): JSX.Element {
 function RolesCell(props: { user: UserAccountInfo }): JSX.Element {
   return (
     <Show when={props.user.admin} fallback={<span class="users-table__hint">{t('users.rolesPerProject')}</span>}>
-      <span class="users-table__role">{t('role.ADMIN')}</span>
+      <span class="users-table__role">{label(ROLE_LABELS, 'ADMIN')}</span>
     </Show>
   );
 }

@@ -9,7 +9,13 @@ import {
   auditDeviceLabel,
   auditActorLabel,
   auditSentence,
-  formatAuditValue,
+  bilingual,
+  DOCUMENT_KIND_LABELS,
+  DOCUMENT_STATUS_LABELS,
+  PAYMENT_KIND_LABELS,
+  PAYMENT_STATUS_LABELS,
+  SUBSCRIPTION_STATUS_LABELS,
+  UNIT_STATUS_LABELS,
   isManagerRole,
   personView,
 } from '@kaipan/shared';
@@ -19,10 +25,6 @@ import type { DisputePackInput } from '../dispute-pack.js';
 import { formatFen, formatM2, formatProjectTime } from '../format.js';
 import type { Prepared } from '../versions.js';
 import { projectOf, toNumber, type LoaderContext } from './context.js';
-
-/** Both languages of an enumerated value: 已认购 Subscribed. */
-const both = (key: string, value: string): string =>
-  `${formatAuditValue(key, value, 'zh-CN', 'UTC')} ${formatAuditValue(key, value, 'en', 'UTC')}`;
 
 export async function prepareDisputePack(ctx: LoaderContext, user: UserPrincipal, unitId: string): Promise<Prepared> {
   const row = await ctx.db.unit.findUnique({ where: { id: unitId }, select: { projectId: true } });
@@ -91,7 +93,7 @@ export async function prepareDisputePack(ctx: LoaderContext, user: UserPrincipal
     unit: {
       code: history.unit.code,
       description,
-      status: both('status', history.unit.status),
+      status: bilingual(UNIT_STATUS_LABELS[history.unit.status]),
       listPrice: unit ? formatFen(unit.listPrice) : '—',
     },
     deals: subs.map((s) => [
@@ -99,21 +101,21 @@ export async function prepareDisputePack(ctx: LoaderContext, user: UserPrincipal
       s.buyerName,
       s.consultant.displayName,
       formatFen(toNumber(s.price)),
-      both('status', s.status),
+      bilingual(SUBSCRIPTION_STATUS_LABELS[s.status]),
     ]),
     payments: payments.map((p) => [
       formatProjectTime(p.createdAt, tz),
       p.receipt?.label ?? '—',
-      both('kind', p.kind),
+      bilingual(PAYMENT_KIND_LABELS[p.kind]),
       p.payerName,
       formatFen(toNumber(p.amount)),
-      both('status', p.status),
+      bilingual(PAYMENT_STATUS_LABELS[p.status]),
     ]),
     documents: documents.map((d) => [
       formatProjectTime(d.createdAt, tz),
-      both('kind', d.kind),
+      bilingual(DOCUMENT_KIND_LABELS[d.kind]),
       `v${d.version}`,
-      both('status', d.status),
+      bilingual(DOCUMENT_STATUS_LABELS[d.status]),
       d.id,
     ]),
     events: entries.map((e) => ({
