@@ -126,6 +126,11 @@ export function dashboardAt(
     pendingApprovals: [],
     overdueDeposits: { count: 0, oldestDueAt: null },
   });
+  return replayedPart(d);
+}
+
+/** The part of a dashboard (live or shaped at T) that a replay reconstructs. */
+export function replayedPart(d: Dashboard): ReplayedDashboard {
   return {
     generatedAt: d.generatedAt,
     project: d.project,
