@@ -143,7 +143,7 @@ describe('buyer page', () => {
     await expect
       .poll(() => page.locator('[data-unit="A-0101"]').getAttribute('data-status'), { timeout: 10_000 })
       .toBe('LOCKED');
-    expect(await page.locator('[data-unit="A-0101"] .status-pill').textContent()).toBe('锁定');
+    expect(await page.locator('[data-unit="A-0101"] .status-pill').textContent()).toBe('已锁定');
     await expect
       .poll(
         async () =>

@@ -49,8 +49,13 @@ export function AuditEvent(props: {
           </Show>
         </p>
         <p class="audit-event__who muted" title={props.entry.device ?? undefined}>
-          {props.entry.actor.name} · {t('audit.device')}{' '}
-          {auditDeviceLabel(props.entry.device) ?? t('audit.unknownDevice')} · #{props.entry.id}
+          {props.entry.actor.name}
+          {/* The server itself and the CLI act from no device: no "unknown device" for them. */}
+          <Show when={props.entry.device || (props.entry.actor.kind !== 'system' && props.entry.actor.kind !== 'cli')}>
+            {' '}
+            · {t('audit.device')} {auditDeviceLabel(props.entry.device) ?? t('audit.unknownDevice')}
+          </Show>{' '}
+          · #{props.entry.id}
         </p>
         <Show when={changes().length > 0}>
           <ul class="audit-event__changes">
